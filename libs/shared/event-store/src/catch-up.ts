@@ -1,0 +1,66 @@
+import type { EventHandler, ReadAllOptions, RecordedEvent, SubscribeOptions, Subscription } from './types';
+
+const BATCH = 500;
+const RETRY_MS = 1_000;
+
+export interface CatchUpSource {
+  readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** Resolves when something may have been appended (or after a while, for writers in other processes). */
+  appended(): Promise<void>;
+}
+
+/**
+ * A catch-up subscription over any store that can read `$all` forwards: it reads pages after the
+ * last delivered position until a page comes back short, then waits for the next append and reads
+ * again. Delivery is strictly by position, so nothing is skipped or delivered twice, and events
+ * appended while it catches up are read in the next page. A handler that throws is retried on the
+ * same event after a pause (at-least-once; the error is reported, never swallowed).
+ */
+export function catchUp(source: CatchUpSource, options: SubscribeOptions, handler: EventHandler, onError?: (error: unknown, event: RecordedEvent) => void): Subscription {
+  let position = options.fromPosition;
+  let stopped = false;
+  let wake = () => {};
+  const stopping = new Promise<void>((resolve) => (wake = resolve));
+  const run = async () => {
+    while (!stopped) {
+      const waiting = source.appended();
+      const page = await source.readAll({ fromPosition: position, maxCount: BATCH, streamPrefixes: options.streamPrefixes });
+      for (const event of page) {
+        if (stopped) return;
+        await deliver(event);
+        position = event.position;
+      }
+      if (page.length < BATCH) await Promise.race([waiting, stopping]);
+    }
+  };
+  const deliver = async (event: RecordedEvent) => {
+    for (;;) {
+      try {
+        return await handler(event);
+      } catch (error) {
+        (onError ?? defaultOnError)(error, event);
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+        if (stopped) throw new SubscriptionStopped();
+      }
+    }
+  };
+  const done = run().catch((error) => {
+    if (!(error instanceof SubscriptionStopped)) defaultOnError(error);
+  });
+  return {
+    get position() {
+      return position;
+    },
+    async stop() {
+      stopped = true;
+      wake();
+      await done;
+    },
+  };
+}
+
+class SubscriptionStopped extends Error {}
+
+function defaultOnError(error: unknown, event?: RecordedEvent) {
+  console.error(`subscription handler failed${event ? ` at ${event.streamId}@${event.revision}` : ''}; retrying`, error);
+}

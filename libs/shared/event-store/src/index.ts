@@ -1,0 +1,7 @@
+export * from './types';
+export * from './append-check';
+export * from './catch-up';
+export * from './signal';
+export * from './in-memory.event-store';
+export * from './handle-command';
+export * from './uuid';

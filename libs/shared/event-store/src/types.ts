@@ -1,0 +1,86 @@
+export interface EventMetadata {
+  tenantId: string;
+  correlationId: string;
+  causationId: string;
+  actor: string;
+  occurredAt: string;
+  schemaVersion: number;
+}
+
+export interface NewEvent {
+  id: string;
+  type: string;
+  data: unknown;
+  metadata: EventMetadata;
+}
+
+export interface RecordedEvent extends NewEvent {
+  streamId: string;
+  /** 0-based position of the event in its stream. */
+  revision: number;
+  /** 1-based position in `$all`; strictly increasing in commit order. */
+  position: number;
+  recordedAt: string;
+}
+
+/** Revision of the last event the writer saw: `no_stream`, `any`, `stream_exists` or an exact revision. */
+export type ExpectedRevision = 'no_stream' | 'any' | 'stream_exists' | number;
+
+export interface AppendResult {
+  /** Revision of the last event now in the stream. */
+  nextRevision: number;
+  /** Global position of the last event of the append. */
+  position: number;
+}
+
+export class WrongExpectedVersionError extends Error {
+  constructor(readonly streamId: string, readonly expected: ExpectedRevision, readonly actual: number | 'no_stream') {
+    super(`wrong expected version on ${streamId}: expected ${expected}, actual ${actual}`);
+    this.name = 'WrongExpectedVersionError';
+  }
+}
+
+export interface ReadStreamOptions {
+  direction?: 'forwards' | 'backwards';
+  /** Inclusive. Forwards defaults to 0, backwards to the end. */
+  fromRevision?: number;
+  maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  direction?: 'forwards' | 'backwards';
+  /** Exclusive: forwards returns events after it, backwards before it. Default: the start or the end. */
+  fromPosition?: number;
+  maxCount?: number;
+  /** Only events of streams whose name starts with one of these. */
+  streamPrefixes?: readonly string[];
+}
+
+export interface SubscribeOptions {
+  /** Deliver events after this position (0 = from the start). */
+  fromPosition: number;
+  streamPrefixes?: readonly string[];
+}
+
+export type EventHandler = (event: RecordedEvent) => Promise<void>;
+
+export interface Subscription {
+  /** Position of the last event handled. */
+  readonly position: number;
+  stop(): Promise<void>;
+}
+
+export interface EventStore {
+  append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** Catch-up subscription to `$all`: history first, then live, without gap or duplicate. */
+  subscribeToAll(options: SubscribeOptions, handler: EventHandler, onError?: (error: unknown, event: RecordedEvent) => void): Subscription;
+  /** Position of the last event in the store (0 when empty). */
+  headPosition(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export function matchesPrefixes(streamId: string, prefixes: readonly string[] | undefined): boolean {
+  return !prefixes || prefixes.length === 0 || prefixes.some((prefix) => streamId.startsWith(prefix));
+}

@@ -1,0 +1,74 @@
+// DOMAIN.md "Money": amounts are integer minor units; rates and percents are integers in
+// hundredths of a percent (10% = 1000); rounding is half away from zero, per line.
+
+export const FULL_RATE = 10_000;
+
+const MINOR_DIGITS: Record<string, number> = {
+  USD: 2, EUR: 2, GBP: 2, CAD: 2, AUD: 2, CHF: 2, NZD: 2, SEK: 2, NOK: 2, DKK: 2, MXN: 2,
+  JPY: 0, KRW: 0, BHD: 3, KWD: 3,
+};
+
+export function isCurrency(code: string): boolean {
+  return code in MINOR_DIGITS;
+}
+
+export function minorDigits(currency: string): number {
+  const digits = MINOR_DIGITS[currency];
+  if (digits === undefined) throw new RangeError(`unknown currency ${currency}`);
+  return digits;
+}
+
+export function isAmount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value);
+}
+
+export function isRate(value: unknown): value is number {
+  return isAmount(value) && value >= 0 && value <= FULL_RATE;
+}
+
+/** round(numerator / denominator), half away from zero, exact for any safe integers. */
+export function divideRounded(numerator: bigint, denominator: bigint): number {
+  if (denominator <= 0n) throw new RangeError('denominator must be positive');
+  const negative = numerator < 0n;
+  const magnitude = negative ? -numerator : numerator;
+  const quotient = (magnitude * 2n + denominator) / (denominator * 2n);
+  return Number(negative ? -quotient : quotient);
+}
+
+/** amount x rate, rate in hundredths of a percent, rounded to the minor unit. */
+export function applyRate(amount: number, rate: number): number {
+  return divideRounded(BigInt(amount) * BigInt(rate), BigInt(FULL_RATE));
+}
+
+/** Largest remainder method: parts proportional to weights that sum exactly to total. */
+export function allocateByWeights(total: number, weights: readonly number[]): number[] {
+  const weightSum = weights.reduce((sum, w) => sum + w, 0);
+  if (weightSum === 0) return weights.map(() => 0);
+  const sign = total < 0 ? -1n : 1n;
+  const whole = BigInt(Math.abs(total));
+  const exact = weights.map((w) => whole * BigInt(w));
+  const parts = exact.map((e) => e / BigInt(weightSum));
+  let left = Number(whole - parts.reduce((sum, p) => sum + p, 0n));
+  const byRemainder = exact
+    .map((e, index) => ({ index, remainder: e % BigInt(weightSum) }))
+    .sort((a, b) => (a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1));
+  for (const { index } of byRemainder) {
+    if (left === 0) break;
+    parts[index] += 1n;
+    left -= 1;
+  }
+  return parts.map((p) => Number(p * sign));
+}
+
+export function sum(values: readonly number[]): number {
+  return values.reduce((total, v) => total + v, 0);
+}
+
+export function formatMoney(amount: number, currency: string): string {
+  const digits = minorDigits(currency);
+  const sign = amount < 0 ? '-' : '';
+  const text = Math.abs(amount).toString().padStart(digits + 1, '0');
+  const units = digits ? text.slice(0, -digits) : text;
+  const grouped = units.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${sign}${grouped}${digits ? '.' + text.slice(-digits) : ''}`;
+}

@@ -1,0 +1,115 @@
+import Database from 'better-sqlite3';
+import { AppendSignal, catchUp, checkAppend, type AppendResult, type EventHandler, type EventStore, type ExpectedRevision, type NewEvent, type ReadAllOptions, type ReadStreamOptions, type RecordedEvent, type SubscribeOptions, type Subscription } from '@billing/shared/event-store';
+
+interface Row {
+  position: number;
+  stream_id: string;
+  revision: number;
+  event_id: string;
+  type: string;
+  data: string;
+  metadata: string;
+  recorded_at: string;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  position INTEGER PRIMARY KEY AUTOINCREMENT,
+  stream_id TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  event_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  data TEXT NOT NULL,
+  metadata TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  UNIQUE (stream_id, revision)
+);`;
+
+/** Other processes may append to the same file; their appends are seen within this many ms. */
+const POLL_MS = 500;
+
+export class SqliteEventStore implements EventStore {
+  private readonly db: Database.Database;
+  private readonly signal = new AppendSignal(POLL_MS);
+  private readonly statements;
+
+  constructor(file: string, private readonly now: () => Date = () => new Date()) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+    this.statements = {
+      streamIds: this.db.prepare<[string], { event_id: string }>('SELECT event_id FROM events WHERE stream_id = ? ORDER BY revision'),
+      insert: this.db.prepare('INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      positionOf: this.db.prepare<[string, number], { position: number }>('SELECT position FROM events WHERE stream_id = ? AND revision = ?'),
+      head: this.db.prepare<[], { head: number | null }>('SELECT MAX(position) AS head FROM events'),
+    };
+  }
+
+  async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    const result = this.db.transaction((): AppendResult => {
+      const existing = this.statements.streamIds.all(streamId).map((row) => row.event_id);
+      const decision = checkAppend(streamId, existing, events, expected);
+      if (decision.kind === 'duplicate') return { nextRevision: decision.lastRevision, position: this.positionOf(streamId, decision.lastRevision) };
+      const recordedAt = this.now().toISOString();
+      let position = this.statements.head.get()?.head ?? 0;
+      events.forEach((event, index) => {
+        const info = this.statements.insert.run(streamId, decision.fromRevision + index, event.id, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata), recordedAt);
+        position = Number(info.lastInsertRowid);
+      });
+      return { nextRevision: decision.fromRevision + events.length - 1, position };
+    }).immediate();
+    this.signal.notify();
+    return result;
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const forwards = options.direction !== 'backwards';
+    const from = options.fromRevision ?? (forwards ? 0 : Number.MAX_SAFE_INTEGER);
+    const sql = `SELECT * FROM events WHERE stream_id = ? AND revision ${forwards ? '>=' : '<='} ? ORDER BY revision ${forwards ? 'ASC' : 'DESC'} LIMIT ?`;
+    return this.db.prepare<[string, number, number], Row>(sql).all(streamId, from, options.maxCount ?? -1).map(toRecorded);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const forwards = options.direction !== 'backwards';
+    const from = options.fromPosition ?? (forwards ? 0 : Number.MAX_SAFE_INTEGER);
+    const prefixes = options.streamPrefixes ?? [];
+    const prefixSql = prefixes.length ? `AND (${prefixes.map(() => 'substr(stream_id, 1, ?) = ?').join(' OR ')})` : '';
+    const sql = `SELECT * FROM events WHERE position ${forwards ? '>' : '<'} ? ${prefixSql} ORDER BY position ${forwards ? 'ASC' : 'DESC'} LIMIT ?`;
+    const prefixArgs = prefixes.flatMap((prefix) => [prefix.length, prefix]);
+    return this.db.prepare<unknown[], Row>(sql).all(from, ...prefixArgs, options.maxCount ?? -1).map(toRecorded);
+  }
+
+  subscribeToAll(options: SubscribeOptions, handler: EventHandler, onError?: (error: unknown, event: RecordedEvent) => void): Subscription {
+    return catchUp({ readAll: (o) => this.readAll(o), appended: () => this.signal.wait() }, options, handler, onError);
+  }
+
+  async headPosition(): Promise<number> {
+    return this.statements.head.get()?.head ?? 0;
+  }
+
+  async close(): Promise<void> {
+    this.signal.notify();
+    this.db.close();
+  }
+
+  private positionOf(streamId: string, revision: number): number {
+    const row = this.statements.positionOf.get(streamId, revision);
+    if (!row) throw new Error(`no event at ${streamId}@${revision}`);
+    return row.position;
+  }
+}
+
+function toRecorded(row: Row): RecordedEvent {
+  return {
+    id: row.event_id,
+    type: row.type,
+    data: JSON.parse(row.data),
+    metadata: JSON.parse(row.metadata),
+    streamId: row.stream_id,
+    revision: row.revision,
+    position: row.position,
+    recordedAt: row.recorded_at,
+  };
+}

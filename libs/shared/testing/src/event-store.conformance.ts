@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { WrongExpectedVersionError, type EventStore, type NewEvent, type RecordedEvent } from '@billing/shared/event-store';
+
+function event(type = 'Happened', data: unknown = {}): NewEvent {
+  return { id: randomUUID(), type, data, metadata: { tenantId: 't1', correlationId: 'c1', causationId: randomUUID(), actor: 'tester', occurredAt: '2026-01-01T00:00:00.000Z', schemaVersion: 1 } };
+}
+
+async function until(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** The EventStore contract (ARCHITECTURE.md "Event store semantics"); every adapter runs it. */
+export function eventStoreConformance(name: string, open: () => Promise<EventStore>): void {
+  describe(`EventStore conformance: ${name}`, () => {
+    let store: EventStore;
+    const stream = () => `test-${randomUUID()}`;
+    beforeEach(async () => (store = await open()));
+    afterEach(async () => store.close());
+
+    describe('expected revision', () => {
+      it('no_stream appends to a new stream and refuses an existing one', async () => {
+        const s = stream();
+        await expect(store.append(s, [event()], 'no_stream')).resolves.toMatchObject({ nextRevision: 0 });
+        await expect(store.append(s, [event()], 'no_stream')).rejects.toBeInstanceOf(WrongExpectedVersionError);
+      });
+      it('stream_exists refuses a new stream and appends to an existing one', async () => {
+        const s = stream();
+        await expect(store.append(s, [event()], 'stream_exists')).rejects.toBeInstanceOf(WrongExpectedVersionError);
+        await store.append(s, [event()], 'no_stream');
+        await expect(store.append(s, [event(), event()], 'stream_exists')).resolves.toMatchObject({ nextRevision: 2 });
+      });
+      it('any appends whatever the stream holds', async () => {
+        const s = stream();
+        await store.append(s, [event()], 'any');
+        await expect(store.append(s, [event()], 'any')).resolves.toMatchObject({ nextRevision: 1 });
+      });
+      it('an exact revision must be the last one', async () => {
+        const s = stream();
+        await store.append(s, [event(), event()], 'no_stream');
+        await expect(store.append(s, [event()], 0)).rejects.toMatchObject({ expected: 0, actual: 1 });
+        await expect(store.append(s, [event()], 2)).rejects.toBeInstanceOf(WrongExpectedVersionError);
+        await expect(store.append(stream(), [event()], 0)).rejects.toMatchObject({ actual: 'no_stream' });
+        await expect(store.append(s, [event()], 1)).resolves.toMatchObject({ nextRevision: 2 });
+      });
+      it('a refused append writes nothing', async () => {
+        const s = stream();
+        await store.append(s, [event()], 'no_stream');
+        const head = await store.headPosition();
+        await expect(store.append(s, [event(), event()], 5)).rejects.toBeInstanceOf(WrongExpectedVersionError);
+        expect(await store.readStream(s)).toHaveLength(1);
+        expect(await store.headPosition()).toBe(head);
+      });
+    });
+
+    describe('idempotent re-append', () => {
+      it('the same event ids at the same expected revision succeed once and write once', async () => {
+        const s = stream();
+        const batch = [event(), event()];
+        const first = await store.append(s, batch, 'no_stream');
+        const again = await store.append(s, batch, 'no_stream');
+        expect(again).toEqual(first);
+        const next = [event()];
+        const third = await store.append(s, next, 1);
+        expect(await store.append(s, next, 1)).toEqual(third);
+        expect((await store.readStream(s)).map((e) => e.id)).toEqual([...batch, ...next].map((e) => e.id));
+      });
+      it('other ids at a taken revision are a conflict', async () => {
+        const s = stream();
+        await store.append(s, [event()], 'no_stream');
+        await expect(store.append(s, [event()], 'no_stream')).rejects.toBeInstanceOf(WrongExpectedVersionError);
+      });
+    });
+
+    describe('reading', () => {
+      it('reads a stream forwards and backwards with envelope intact', async () => {
+        const s = stream();
+        const batch = [event('A', { n: 1 }), event('B', { n: 2 }), event('C', { n: 3 })];
+        await store.append(s, batch, 'no_stream');
+        const forwards = await store.readStream(s);
+        expect(forwards.map((e) => [e.type, e.revision, e.data])).toEqual([['A', 0, { n: 1 }], ['B', 1, { n: 2 }], ['C', 2, { n: 3 }]]);
+        expect(forwards[0]).toMatchObject({ id: batch[0].id, streamId: s, metadata: batch[0].metadata });
+        expect(typeof forwards[0].recordedAt).toBe('string');
+        expect((await store.readStream(s, { direction: 'backwards' })).map((e) => e.type)).toEqual(['C', 'B', 'A']);
+        expect((await store.readStream(s, { fromRevision: 1, maxCount: 1 })).map((e) => e.type)).toEqual(['B']);
+        expect((await store.readStream(s, { direction: 'backwards', fromRevision: 1 })).map((e) => e.type)).toEqual(['B', 'A']);
+        expect(await store.readStream(stream())).toEqual([]);
+      });
+      it('reads $all by global position, in commit order, with a stream filter', async () => {
+        const [a, b] = [stream(), `other-${randomUUID()}`];
+        const start = await store.headPosition();
+        await store.append(a, [event('A1')], 'no_stream');
+        await store.append(b, [event('B1')], 'no_stream');
+        await store.append(a, [event('A2')], 0);
+        const all = await store.readAll({ fromPosition: start });
+        expect(all.map((e) => e.type)).toEqual(['A1', 'B1', 'A2']);
+        expect(all.map((e) => e.position)).toEqual([...all.map((e) => e.position)].sort((x, y) => x - y));
+        expect(new Set(all.map((e) => e.position)).size).toBe(3);
+        expect((await store.readAll({ fromPosition: all[0].position })).map((e) => e.type)).toEqual(['B1', 'A2']);
+        expect((await store.readAll({ fromPosition: start, streamPrefixes: ['other-'] })).map((e) => e.type)).toEqual(['B1']);
+        expect((await store.readAll({ direction: 'backwards', maxCount: 2 })).map((e) => e.type)).toEqual(['A2', 'B1']);
+        expect((await store.readAll({ direction: 'backwards', fromPosition: all[2].position })).map((e) => e.type).slice(0, 2)).toEqual(['B1', 'A1']);
+        expect(await store.headPosition()).toBe(all[2].position);
+      });
+    });
+
+    describe('catch-up subscription', () => {
+      it('delivers history, then events appended during catch-up, then live, without gap or duplicate', async () => {
+        const s = stream();
+        const start = await store.headPosition();
+        for (let i = 0; i < 30; i++) await store.append(s, [event('E', { i })], i === 0 ? 'no_stream' : i - 1);
+        const seen: RecordedEvent[] = [];
+        let appendedDuringCatchUp = 30;
+        const subscription = store.subscribeToAll({ fromPosition: start, streamPrefixes: [s] }, async (e) => {
+          seen.push(e);
+          if (appendedDuringCatchUp < 40) {
+            await store.append(s, [event('E', { i: appendedDuringCatchUp })], appendedDuringCatchUp - 1);
+            appendedDuringCatchUp++;
+          }
+        });
+        await until(() => seen.length === 40, '40 events');
+        for (let i = 40; i < 45; i++) await store.append(s, [event('E', { i })], i - 1);
+        await until(() => seen.length === 45, 'live events');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        await subscription.stop();
+        expect(seen.map((e) => (e.data as { i: number }).i)).toEqual([...Array(45).keys()]);
+        expect(subscription.position).toBe(seen[44].position);
+      });
+      it('starts after a checkpoint and skips streams outside the filter', async () => {
+        const s = stream();
+        await store.append(s, [event('Old')], 'no_stream');
+        const checkpoint = await store.headPosition();
+        await store.append(`other-${randomUUID()}`, [event('Elsewhere')], 'no_stream');
+        await store.append(s, [event('New')], 0);
+        const seen: string[] = [];
+        const subscription = store.subscribeToAll({ fromPosition: checkpoint, streamPrefixes: [s] }, async (e) => void seen.push(e.type));
+        await until(() => seen.length === 1, 'one event');
+        await subscription.stop();
+        expect(seen).toEqual(['New']);
+      });
+    });
+
+    it('two writers racing on one stream: exactly one wins', async () => {
+      const s = stream();
+      await store.append(s, [event()], 'no_stream');
+      const results = await Promise.allSettled([store.append(s, [event('W1')], 0), store.append(s, [event('W2')], 0)]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const loser = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+      expect(loser.reason).toBeInstanceOf(WrongExpectedVersionError);
+      expect(await store.readStream(s)).toHaveLength(2);
+    });
+  });
+}

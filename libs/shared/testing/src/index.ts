@@ -1,0 +1,2 @@
+export * from './event-store.conformance';
+export * from './given-when-then';
