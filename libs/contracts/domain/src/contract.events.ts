@@ -1,0 +1,58 @@
+import type { DomainEvent } from '@billing/shared/kernel';
+
+export type BillingBasis = 'progress' | 'milestone';
+
+export interface Customer {
+  id: string;
+  name: string;
+  email: string;
+  address: string;
+}
+
+/** From `threshold` percent complete on, retainage is `workRate` on work and `materialsRate` on stored materials. */
+export interface RetainageStep {
+  threshold: number;
+  workRate: number;
+  materialsRate: number;
+}
+
+export interface ScheduleLine {
+  lineId: string;
+  item: string;
+  description: string;
+  scheduledValue: number;
+}
+
+export interface ContractTerms {
+  customer: Customer;
+  title: string;
+  currency: string;
+  originalSum: number;
+  basis: BillingBasis;
+  retainage: RetainageStep[];
+  taxRate: number;
+  paymentTermsDays: number;
+  poNumber: string;
+  startDate: string;
+}
+
+/** What invoicing and receivables report about this contract's documents. */
+export interface BillingFigures {
+  completedAndStoredToDate: number;
+  retainageHeld: number;
+  billedNet: number;
+  billedTax: number;
+}
+
+export type ContractEvent =
+  | DomainEvent<'ContractCreated', { contractId: string; terms: ContractTerms; lines: ScheduleLine[]; createdOn: string }>
+  | DomainEvent<'ScheduleOfValuesRevised', { contractId: string; lines: ScheduleLine[] }>
+  | DomainEvent<'ContractActivated', { contractId: string; activatedOn: string }>
+  | DomainEvent<'ChangeOrderApproved', { contractId: string; changeOrderId: string; number: string; description: string; amount: number; approvedOn: string; lines: ScheduleLine[] }>
+  | DomainEvent<'ContractSuspended', { contractId: string; suspendedOn: string; reason: string }>
+  | DomainEvent<'ContractResumed', { contractId: string; resumedOn: string }>
+  | DomainEvent<'ContractCompleted', { contractId: string; completedOn: string }>
+  | DomainEvent<'ContractClosed', { contractId: string; closedOn: string }>
+  | DomainEvent<'ContractCancelled', { contractId: string; cancelledOn: string; reason: string }>
+  | DomainEvent<'BillingFiguresRecorded', { contractId: string; documentId: string; figures: BillingFigures }>
+  | DomainEvent<'InvoiceBalanceRecorded', { contractId: string; invoiceId: string; paid: number; open: number }>;

@@ -1,0 +1,67 @@
+import { assertNever, sum } from '@billing/shared/kernel';
+import type { BillingFigures, ContractEvent, ContractTerms, ScheduleLine } from './contract.events';
+
+export type ContractStatus = 'draft' | 'active' | 'suspended' | 'completed' | 'closed' | 'cancelled';
+
+export interface InvoiceBalance {
+  paid: number;
+  open: number;
+}
+
+export interface Contract {
+  status: ContractStatus;
+  contractId: string;
+  terms: ContractTerms;
+  lines: ScheduleLine[];
+  changeOrders: { changeOrderId: string; number: string; amount: number; approvedOn: string }[];
+  figures: BillingFigures;
+  invoices: Record<string, InvoiceBalance>;
+  completedOn?: string;
+}
+
+export type ContractState = { status: 'none' } | Contract;
+
+export const initialState: ContractState = { status: 'none' };
+
+export const NO_FIGURES: BillingFigures = { completedAndStoredToDate: 0, retainageHeld: 0, billedNet: 0, billedTax: 0 };
+
+export function contractSumToDate(contract: Contract): number {
+  return contract.terms.originalSum + sum(contract.changeOrders.map((co) => co.amount));
+}
+
+export function scheduledTotal(lines: readonly ScheduleLine[]): number {
+  return sum(lines.map((line) => line.scheduledValue));
+}
+
+export function evolve(state: ContractState, event: ContractEvent): ContractState {
+  if (event.type === 'ContractCreated') {
+    const { contractId, terms, lines } = event.data;
+    return { status: 'draft', contractId, terms, lines, changeOrders: [], figures: NO_FIGURES, invoices: {} };
+  }
+  if (state.status === 'none') return state;
+  switch (event.type) {
+    case 'ScheduleOfValuesRevised':
+      return { ...state, lines: event.data.lines };
+    case 'ContractActivated':
+    case 'ContractResumed':
+      return { ...state, status: 'active' };
+    case 'ChangeOrderApproved': {
+      const { changeOrderId, number, amount, approvedOn, lines } = event.data;
+      return { ...state, lines: [...state.lines, ...lines], changeOrders: [...state.changeOrders, { changeOrderId, number, amount, approvedOn }] };
+    }
+    case 'ContractSuspended':
+      return { ...state, status: 'suspended' };
+    case 'ContractCompleted':
+      return { ...state, status: 'completed', completedOn: event.data.completedOn };
+    case 'ContractClosed':
+      return { ...state, status: 'closed' };
+    case 'ContractCancelled':
+      return { ...state, status: 'cancelled' };
+    case 'BillingFiguresRecorded':
+      return { ...state, figures: event.data.figures };
+    case 'InvoiceBalanceRecorded':
+      return { ...state, invoices: { ...state.invoices, [event.data.invoiceId]: { paid: event.data.paid, open: event.data.open } } };
+    default:
+      return assertNever(event);
+  }
+}

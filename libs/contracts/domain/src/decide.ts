@@ -1,0 +1,103 @@
+import { requireDate, requireReason, assertNever, isAmount, isCurrency, isRate, IllegalStateError, NotFoundError, RuleViolation, ValidationError, FULL_RATE } from '@billing/shared/kernel';
+import type { ContractCommand } from './contract.commands';
+import type { ContractEvent, ContractTerms, RetainageStep, ScheduleLine } from './contract.events';
+import { contractSumToDate, scheduledTotal, type Contract, type ContractState, type ContractStatus } from './contract';
+
+export function decide(command: ContractCommand, state: ContractState): ContractEvent[] {
+  if (command.type === 'CreateContract') {
+    if (state.status !== 'none') throw new IllegalStateError(`contract ${command.contractId} already exists`);
+    validateTerms(command.terms);
+    validateLines(command.lines, []);
+    if (scheduledTotal(command.lines) > command.terms.originalSum) throw new RuleViolation('the schedule of values exceeds the contract sum');
+    return [{ type: 'ContractCreated', data: { contractId: command.contractId, terms: command.terms, lines: command.lines, createdOn: command.createdOn } }];
+  }
+  if (state.status === 'none') throw new NotFoundError('contract not found');
+  const contractId = state.contractId;
+  switch (command.type) {
+    case 'ReviseScheduleOfValues':
+      requireStatus(state, ['draft'], 'revise the schedule of values');
+      validateLines(command.lines, []);
+      if (scheduledTotal(command.lines) > contractSumToDate(state)) throw new RuleViolation('the schedule of values exceeds the contract sum');
+      return [{ type: 'ScheduleOfValuesRevised', data: { contractId, lines: command.lines } }];
+    case 'ActivateContract': {
+      requireStatus(state, ['draft'], 'activate');
+      const scheduled = scheduledTotal(state.lines);
+      if (scheduled !== contractSumToDate(state)) throw new RuleViolation(`the schedule of values (${scheduled}) must equal the contract sum (${contractSumToDate(state)}) before activation`);
+      return [{ type: 'ContractActivated', data: { contractId, activatedOn: requireDate(command.activatedOn) } }];
+    }
+    case 'ApproveChangeOrder': {
+      requireStatus(state, ['active', 'suspended'], 'approve a change order');
+      if (state.changeOrders.some((co) => co.changeOrderId === command.changeOrderId)) throw new IllegalStateError(`change order ${command.number} is already approved`);
+      if (!isAmount(command.amount) || command.amount === 0) throw new ValidationError('a change order amount is a non-zero amount in minor units');
+      validateLines(command.lines, state.lines, true);
+      if (scheduledTotal(command.lines) !== command.amount) throw new RuleViolation('the lines a change order adds must sum to its amount, so the schedule of values keeps equal to the contract sum');
+      const { changeOrderId, number, description, amount, approvedOn, lines } = command;
+      return [{ type: 'ChangeOrderApproved', data: { contractId, changeOrderId, number, description, amount, approvedOn: requireDate(approvedOn), lines } }];
+    }
+    case 'SuspendContract':
+      requireStatus(state, ['active'], 'suspend');
+      requireReason(command.reason);
+      return [{ type: 'ContractSuspended', data: { contractId, suspendedOn: requireDate(command.suspendedOn), reason: command.reason } }];
+    case 'ResumeContract':
+      requireStatus(state, ['suspended'], 'resume');
+      return [{ type: 'ContractResumed', data: { contractId, resumedOn: requireDate(command.resumedOn) } }];
+    case 'CompleteContract':
+      requireStatus(state, ['active'], 'complete');
+      return [{ type: 'ContractCompleted', data: { contractId, completedOn: requireDate(command.completedOn) } }];
+    case 'CloseContract':
+      requireStatus(state, ['completed'], 'close');
+      assertNothingOpen(state);
+      return [{ type: 'ContractClosed', data: { contractId, closedOn: requireDate(command.closedOn) } }];
+    case 'CancelContract':
+      requireStatus(state, ['draft'], 'cancel');
+      requireReason(command.reason);
+      return [{ type: 'ContractCancelled', data: { contractId, cancelledOn: requireDate(command.cancelledOn), reason: command.reason } }];
+    case 'RecordBillingFigures':
+      return [{ type: 'BillingFiguresRecorded', data: { contractId, documentId: command.documentId, figures: command.figures } }];
+    case 'RecordInvoiceBalance':
+      return [{ type: 'InvoiceBalanceRecorded', data: { contractId, invoiceId: command.invoiceId, paid: command.paid, open: command.open } }];
+    default:
+      return assertNever(command);
+  }
+}
+
+function assertNothingOpen(contract: Contract) {
+  const sumToDate = contractSumToDate(contract);
+  const { completedAndStoredToDate, retainageHeld } = contract.figures;
+  if (completedAndStoredToDate !== sumToDate) throw new RuleViolation(`not fully billed: ${completedAndStoredToDate} of ${sumToDate} completed and billed`);
+  if (retainageHeld !== 0) throw new RuleViolation(`retainage of ${retainageHeld} is still held; bill its release first`);
+  const open = Object.values(contract.invoices).reduce((total, invoice) => total + invoice.open, 0);
+  if (open !== 0) throw new RuleViolation(`invoices still have ${open} open`);
+}
+
+function requireStatus(contract: Contract, allowed: ContractStatus[], action: string) {
+  if (!allowed.includes(contract.status)) throw new IllegalStateError(`cannot ${action}: the contract is ${contract.status}`);
+}
+
+
+
+function validateTerms(terms: ContractTerms) {
+  if (!isCurrency(terms.currency)) throw new ValidationError(`unknown currency ${terms.currency}`);
+  if (!isAmount(terms.originalSum) || terms.originalSum <= 0) throw new ValidationError('the original contract sum must be a positive amount in minor units');
+  if (!isRate(terms.taxRate)) throw new ValidationError('the tax rate is in hundredths of a percent, 0 to 10000');
+  if (!Number.isInteger(terms.paymentTermsDays) || terms.paymentTermsDays < 0) throw new ValidationError('payment terms are a whole number of days');
+  validateRetainage(terms.retainage);
+}
+
+function validateRetainage(steps: readonly RetainageStep[]) {
+  if (steps.length === 0 || steps[0].threshold !== 0) throw new ValidationError('the retainage schedule starts with a step at 0% complete');
+  steps.forEach((step, index) => {
+    if (![step.threshold, step.workRate, step.materialsRate].every(isRate)) throw new ValidationError('retainage thresholds and rates are in hundredths of a percent, 0 to 10000');
+    if (index > 0 && step.threshold <= steps[index - 1].threshold) throw new ValidationError('retainage steps are in increasing threshold order');
+    if (step.threshold > FULL_RATE) throw new ValidationError('a retainage threshold is at most 100%');
+  });
+}
+
+function validateLines(lines: readonly ScheduleLine[], existing: readonly ScheduleLine[], allowNegative = false) {
+  const ids = new Set(existing.map((line) => line.lineId));
+  for (const line of lines) {
+    if (ids.has(line.lineId)) throw new ValidationError(`schedule line ${line.lineId} appears twice`);
+    ids.add(line.lineId);
+    if (!isAmount(line.scheduledValue) || (allowNegative ? line.scheduledValue === 0 : line.scheduledValue <= 0)) throw new ValidationError(`line ${line.item}: the scheduled value must be ${allowNegative ? 'non-zero' : 'positive'}`);
+  }
+}

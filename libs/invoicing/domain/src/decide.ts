@@ -1,0 +1,130 @@
+import { addDays, applyRate, assertNever, isAmount, requireDate, requireReason, IllegalStateError, NotFoundError, RuleViolation, ValidationError } from '@billing/shared/kernel';
+import type { LedgerCommand } from './ledger.commands';
+import type { LedgerEvent } from './ledger.events';
+import { billingFigures, evolve, findInvoice, issued, lastIssuedApplication, pendingDraft, type Invoice, type Ledger, type LedgerState } from './ledger';
+import { computePayApplication, type PreviousApplication } from './pay-application';
+
+type Command<T extends LedgerCommand['type']> = Extract<LedgerCommand, { type: T }>;
+
+export function decide(command: LedgerCommand, state: LedgerState): LedgerEvent[] {
+  if (command.type === 'OpenLedger') {
+    if (state.status !== 'none') throw new IllegalStateError('the billing ledger of this contract is already open');
+    const { contractId, terms, lines, openedOn } = command;
+    return [{ type: 'LedgerOpened', data: { contractId, terms, lines, openedOn } }];
+  }
+  if (state.status === 'none') throw new NotFoundError('this contract has no billing ledger (is it active?)');
+  const contractId = state.contractId;
+  switch (command.type) {
+    case 'RecordChangeOrder':
+      if (command.lines.some((line) => state.lines.some((existing) => existing.lineId === line.lineId))) throw new IllegalStateError('this change order is already recorded');
+      return [{ type: 'ChangeOrderRecorded', data: { contractId, changeOrderId: command.changeOrderId, amount: command.amount, lines: command.lines } }];
+    case 'RecordContractPhase':
+      return [{ type: 'ContractPhaseRecorded', data: { contractId, phase: command.phase, on: command.on } }];
+    case 'DraftPayApplication':
+      return draftPayApplication(state, command);
+    case 'DraftRetainageRelease':
+      return [draftRelease(state, command)];
+    case 'IssueInvoice':
+      return issueInvoice(state, command);
+    case 'VoidInvoice':
+      return voidInvoice(state, command);
+    case 'IssueCreditNote':
+      return [issueCreditNote(state, command)];
+    case 'RecordInvoicePayments':
+      requireInvoice(state, command.invoiceId);
+      return [{ type: 'InvoicePaymentsRecorded', data: { contractId, invoiceId: command.invoiceId, paid: command.paid } }];
+    default:
+      return assertNever(command);
+  }
+}
+
+function draftPayApplication(ledger: Ledger, command: Command<'DraftPayApplication'>): LedgerEvent[] {
+  const { certificationId, periodEnd } = command;
+  for (const line of command.lines) {
+    if (!ledger.lines.some((known) => known.lineId === line.lineId)) throw new NotFoundError(`line ${line.lineId} is not on this contract's ledger yet`);
+  }
+  const certified: LedgerEvent = { type: 'WorkCertified', data: { contractId: ledger.contractId, certificationId, periodEnd, lines: command.lines } };
+  return [certified, ...redraft(evolve(ledger, certified) as Ledger, command.invoiceId, { certificationId, periodEnd })];
+}
+
+/** (Re)compute the progress draft from all work certified so far against the last issued application. */
+function redraft(ledger: Ledger, newInvoiceId: string, cause: { certificationId: string; periodEnd: string }): LedgerEvent[] {
+  const contractId = ledger.contractId;
+  const draft = pendingDraft(ledger, 'progress');
+  const refuse = (reason: string): LedgerEvent[] => [{ type: 'PayApplicationRefused', data: { contractId, ...cause, reason } }];
+  if (issued(ledger, 'retainage-release').length > 0 || pendingDraft(ledger, 'retainage-release')) return refuse('the retainage release is already billed; no further pay application can follow it');
+  const computed = computePayApplication({
+    originalSum: ledger.terms.originalSum,
+    netChangeOrders: ledger.netChangeOrders,
+    lines: ledger.lines,
+    certified: ledger.certified,
+    previous: previousApplication(ledger),
+    retainage: ledger.terms.retainage,
+    taxRate: ledger.terms.taxRate,
+  });
+  if (computed.amount < 0) return refuse(`the current payment due (G702 line 8) would be ${computed.amount}, below zero: the certified work is less than what was already certified for payment`);
+  if (computed.amount === 0) return draft ? [{ type: 'PayApplicationWithdrawn', data: { contractId, invoiceId: draft.invoiceId, reason: 'nothing new to bill' } }] : [];
+  const applicationNo = draft?.applicationNo ?? issued(ledger, 'progress').length + 1;
+  return [{ type: 'PayApplicationDrafted', data: { contractId, invoiceId: draft?.invoiceId ?? newInvoiceId, applicationNo, periodEnd: cause.periodEnd, ...computed } }];
+}
+
+function previousApplication(ledger: Ledger): PreviousApplication {
+  const last = lastIssuedApplication(ledger);
+  if (!last?.g702 || !last.g703) return { workByLine: {}, earnedLessRetainage: 0 };
+  return { workByLine: Object.fromEntries(last.g703.map((row) => [row.lineId, row.workCompletedToDate])), earnedLessRetainage: last.g702.totalEarnedLessRetainage };
+}
+
+function draftRelease(ledger: Ledger, command: Command<'DraftRetainageRelease'>): LedgerEvent {
+  if (ledger.phase !== 'completed' && !command.agreed) throw new IllegalStateError('retainage is released when the contract is completed, or when a release is agreed');
+  if (pendingDraft(ledger, 'progress')) throw new IllegalStateError('a pay application is still in draft: issue it (or let it be withdrawn) before releasing retainage');
+  if (ledger.invoices.some((invoice) => invoice.kind === 'retainage-release' && invoice.status !== 'void')) throw new IllegalStateError('the retainage release is already billed');
+  const held = billingFigures(ledger).retainageHeld;
+  if (held === 0) throw new RuleViolation('no retainage is held: a zero amount is never invoiced');
+  const tax = applyRate(held, ledger.terms.taxRate);
+  return { type: 'RetainageReleaseDrafted', data: { contractId: ledger.contractId, invoiceId: command.invoiceId, releasedOn: requireDate(command.releasedOn), amount: held, tax, total: held + tax } };
+}
+
+function issueInvoice(ledger: Ledger, command: Command<'IssueInvoice'>): LedgerEvent[] {
+  const invoice = requireInvoice(ledger, command.invoiceId);
+  if (invoice.status === 'issued' && invoice.number === command.number) return [];
+  if (invoice.status !== 'draft') throw new IllegalStateError(`invoice ${invoice.number ?? invoice.invoiceId} is ${invoice.status}; only a draft can be issued`);
+  const { invoiceId, kind, amount, tax, total } = invoice;
+  const issueDate = requireDate(command.issueDate, 'issue date');
+  const event = { type: 'InvoiceIssued' as const, data: { contractId: ledger.contractId, invoiceId, kind, number: command.number, issueDate, dueDate: addDays(issueDate, ledger.terms.paymentTermsDays), amount, tax, total, figures: billingFigures(ledger) } };
+  event.data.figures = billingFigures(evolve(ledger, event) as Ledger);
+  return [event];
+}
+
+function voidInvoice(ledger: Ledger, command: Command<'VoidInvoice'>): LedgerEvent[] {
+  const invoice = requireInvoice(ledger, command.invoiceId);
+  if (invoice.status !== 'issued') throw new IllegalStateError(`invoice ${invoice.number ?? invoice.invoiceId} is ${invoice.status}; only an issued invoice can be voided`);
+  if (invoice.paid > 0 || invoice.credited > 0) throw new RuleViolation(`invoice ${invoice.number} has been paid or credited: correct it with a credit note instead`);
+  if (invoice.kind === 'progress' && (lastIssuedApplication(ledger)?.invoiceId !== invoice.invoiceId || issued(ledger, 'retainage-release').length > 0)) {
+    throw new RuleViolation(`only the latest pay application can be voided (later ones build on invoice ${invoice.number}); correct it with a credit note instead`);
+  }
+  const event = { type: 'InvoiceVoided' as const, data: { contractId: ledger.contractId, invoiceId: invoice.invoiceId, voidedOn: requireDate(command.voidedOn), reason: requireReason(command.reason), figures: billingFigures(ledger) } };
+  const after = evolve(ledger, event) as Ledger;
+  event.data.figures = billingFigures(after);
+  const draft = pendingDraft(after, 'progress');
+  if (invoice.kind !== 'progress' || !draft) return [event];
+  // The draft was computed on top of the voided application: its work is billable again.
+  return [event, ...redraft(after, draft.invoiceId, { certificationId: `void/${invoice.invoiceId}`, periodEnd: draft.periodEnd ?? command.voidedOn })];
+}
+
+function issueCreditNote(ledger: Ledger, command: Command<'IssueCreditNote'>): LedgerEvent {
+  const invoice = requireInvoice(ledger, command.invoiceId);
+  if (invoice.status !== 'issued') throw new IllegalStateError(`invoice ${invoice.number ?? invoice.invoiceId} is ${invoice.status}; only an issued invoice can be credited`);
+  if (!isAmount(command.amount) || command.amount <= 0) throw new ValidationError('a credit note amount is a positive amount in minor units');
+  const tax = applyRate(command.amount, ledger.terms.taxRate);
+  const creditable = invoice.total - invoice.credited;
+  if (command.amount + tax > creditable) throw new RuleViolation(`the credit note total (${command.amount + tax}) exceeds what is left to credit on invoice ${invoice.number} (${creditable})`);
+  const { creditNoteId, invoiceId, number, amount, issueDate, reason } = command;
+  return { type: 'CreditNoteIssued', data: { contractId: ledger.contractId, creditNoteId, invoiceId, number, issueDate: requireDate(issueDate, 'issue date'), reason: requireReason(reason), amount, tax, total: amount + tax } };
+}
+
+function requireInvoice(ledger: Ledger, invoiceId: string): Invoice {
+  const invoice = findInvoice(ledger, invoiceId);
+  if (!invoice) throw new NotFoundError(`invoice ${invoiceId} not found on this contract`);
+  return invoice;
+}
+

@@ -1,0 +1,15 @@
+import type { Decider } from '@billing/shared/kernel';
+import type { LedgerCommand } from './ledger.commands';
+import type { LedgerEvent } from './ledger.events';
+import { evolve, initialState, type LedgerState } from './ledger';
+import { decide } from './decide';
+
+export * from './ledger.events';
+export * from './ledger.commands';
+export * from './ledger';
+export * from './pay-application';
+export * from './numbering';
+export { decide };
+
+export const ledgerDecider: Decider<LedgerCommand, LedgerEvent, LedgerState> = { initialState, evolve, decide };
+export const ledgerStream = (contractId: string) => `billing-${contractId}`;

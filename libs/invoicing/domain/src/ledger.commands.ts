@@ -1,0 +1,14 @@
+import type { CertifiedWork, ContractLine, ContractPhase, LedgerTerms } from './ledger.events';
+
+export type LedgerCommand =
+  | { type: 'OpenLedger'; contractId: string; terms: LedgerTerms; lines: ContractLine[]; openedOn: string }
+  | { type: 'RecordChangeOrder'; changeOrderId: string; amount: number; lines: ContractLine[] }
+  | { type: 'RecordContractPhase'; phase: ContractPhase; on: string }
+  /** From certified work; `invoiceId` names the draft if a new one is needed. */
+  | { type: 'DraftPayApplication'; invoiceId: string; certificationId: string; periodEnd: string; lines: CertifiedWork[] }
+  | { type: 'DraftRetainageRelease'; invoiceId: string; releasedOn: string; agreed: boolean }
+  /** `number` comes from the number series, reserved before this command. */
+  | { type: 'IssueInvoice'; invoiceId: string; number: string; issueDate: string }
+  | { type: 'VoidInvoice'; invoiceId: string; voidedOn: string; reason: string }
+  | { type: 'IssueCreditNote'; creditNoteId: string; invoiceId: string; number: string; amount: number; issueDate: string; reason: string }
+  | { type: 'RecordInvoicePayments'; invoiceId: string; paid: number };

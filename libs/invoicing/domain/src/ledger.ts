@@ -1,0 +1,106 @@
+import { assertNever, sum } from '@billing/shared/kernel';
+import type { Amounts, BillingFigures, CertifiedWork, ContractLine, ContractPhase, G702, G703Line, InvoiceKind, LedgerEvent, LedgerTerms } from './ledger.events';
+
+export interface Invoice extends Amounts {
+  invoiceId: string;
+  kind: InvoiceKind;
+  status: 'draft' | 'issued' | 'void';
+  applicationNo?: number;
+  periodEnd?: string;
+  g702?: G702;
+  g703?: G703Line[];
+  number?: string;
+  issueDate?: string;
+  dueDate?: string;
+  paid: number;
+  credited: number;
+}
+
+export interface CreditNote extends Amounts {
+  creditNoteId: string;
+  invoiceId: string;
+  number: string;
+  issueDate: string;
+  reason: string;
+}
+
+export interface Ledger {
+  status: 'open';
+  contractId: string;
+  terms: LedgerTerms;
+  lines: ContractLine[];
+  netChangeOrders: number;
+  phase: ContractPhase;
+  certified: Record<string, CertifiedWork>;
+  lastPeriodEnd?: string;
+  invoices: Invoice[];
+  creditNotes: CreditNote[];
+}
+
+export type LedgerState = { status: 'none' } | Ledger;
+
+export const initialState: LedgerState = { status: 'none' };
+
+export const findInvoice = (ledger: Ledger, invoiceId: string) => ledger.invoices.find((invoice) => invoice.invoiceId === invoiceId);
+export const pendingDraft = (ledger: Ledger, kind: InvoiceKind) => ledger.invoices.find((invoice) => invoice.status === 'draft' && invoice.kind === kind);
+export const issued = (ledger: Ledger, kind: InvoiceKind) => ledger.invoices.filter((invoice) => invoice.status === 'issued' && invoice.kind === kind);
+export const lastIssuedApplication = (ledger: Ledger) => issued(ledger, 'progress').at(-1);
+
+/** What the contract's summary shows: line 4 and 5 of the last issued application, less any release. */
+export function billingFigures(ledger: Ledger): BillingFigures {
+  const last = lastIssuedApplication(ledger)?.g702;
+  const released = issued(ledger, 'retainage-release').length > 0;
+  const live = ledger.invoices.filter((invoice) => invoice.status === 'issued');
+  return {
+    completedAndStoredToDate: last?.totalCompletedAndStoredToDate ?? 0,
+    retainageHeld: released ? 0 : last?.totalRetainage ?? 0,
+    billedNet: sum(live.map((invoice) => invoice.amount)),
+    billedTax: sum(live.map((invoice) => invoice.tax)),
+  };
+}
+
+export function evolve(state: LedgerState, event: LedgerEvent): LedgerState {
+  if (event.type === 'LedgerOpened') {
+    const { contractId, terms, lines } = event.data;
+    return { status: 'open', contractId, terms, lines, netChangeOrders: 0, phase: 'active', certified: {}, invoices: [], creditNotes: [] };
+  }
+  if (state.status === 'none') return state;
+  const update = (invoiceId: string, change: Partial<Invoice>) => state.invoices.map((invoice) => (invoice.invoiceId === invoiceId ? { ...invoice, ...change } : invoice));
+  switch (event.type) {
+    case 'ChangeOrderRecorded':
+      return { ...state, netChangeOrders: state.netChangeOrders + event.data.amount, lines: [...state.lines, ...event.data.lines] };
+    case 'ContractPhaseRecorded':
+      return { ...state, phase: event.data.phase };
+    case 'WorkCertified': {
+      const certified = { ...state.certified };
+      event.data.lines.forEach((line) => (certified[line.lineId] = line));
+      return { ...state, certified, lastPeriodEnd: event.data.periodEnd };
+    }
+    case 'PayApplicationDrafted': {
+      const { invoiceId, applicationNo, periodEnd, g702, g703, amount, tax, total } = event.data;
+      const draft: Invoice = { invoiceId, kind: 'progress', status: 'draft', applicationNo, periodEnd, g702, g703, amount, tax, total, paid: 0, credited: 0 };
+      return { ...state, invoices: findInvoice(state, invoiceId) ? update(invoiceId, draft) : [...state.invoices, draft] };
+    }
+    case 'PayApplicationWithdrawn':
+      return { ...state, invoices: state.invoices.filter((invoice) => invoice.invoiceId !== event.data.invoiceId) };
+    case 'PayApplicationRefused':
+      return state;
+    case 'RetainageReleaseDrafted': {
+      const { invoiceId, amount, tax, total, releasedOn } = event.data;
+      return { ...state, invoices: [...state.invoices, { invoiceId, kind: 'retainage-release', status: 'draft', periodEnd: releasedOn, amount, tax, total, paid: 0, credited: 0 }] };
+    }
+    case 'InvoiceIssued':
+      return { ...state, invoices: update(event.data.invoiceId, { status: 'issued', number: event.data.number, issueDate: event.data.issueDate, dueDate: event.data.dueDate }) };
+    case 'InvoiceVoided':
+      return { ...state, invoices: update(event.data.invoiceId, { status: 'void' }) };
+    case 'CreditNoteIssued': {
+      const { creditNoteId, invoiceId, number, issueDate, reason, amount, tax, total } = event.data;
+      const invoice = findInvoice(state, invoiceId);
+      return { ...state, invoices: update(invoiceId, { credited: (invoice?.credited ?? 0) + total }), creditNotes: [...state.creditNotes, { creditNoteId, invoiceId, number, issueDate, reason, amount, tax, total }] };
+    }
+    case 'InvoicePaymentsRecorded':
+      return { ...state, invoices: update(event.data.invoiceId, { paid: event.data.paid }) };
+    default:
+      return assertNever(event);
+  }
+}

@@ -1,0 +1,32 @@
+import { assertNever, requireDate, yearOf, type Decider, type DomainEvent } from '@billing/shared/kernel';
+
+export type Series = 'invoice' | 'credit-note';
+
+/** A number is reserved for one document, once; the reservation keeps what is needed to finish the issue. */
+export type NumberingEvent = DomainEvent<'NumberReserved', { series: Series; year: number; sequence: number; number: string; documentId: string; contractId: string; issueDate: string }>;
+export type NumberingCommand = { type: 'ReserveNumber'; series: Series; documentId: string; contractId: string; issueDate: string };
+export interface NumberSeries {
+  last: number;
+  reserved: Record<string, string>;
+}
+
+const PREFIX: Record<Series, string> = { invoice: 'INV', 'credit-note': 'CN' };
+
+export const numberingDecider: Decider<NumberingCommand, NumberingEvent, NumberSeries> = {
+  initialState: { last: 0, reserved: {} },
+  evolve(state, event) {
+    if (event.type !== 'NumberReserved') return assertNever(event.type);
+    return { last: event.data.sequence, reserved: { ...state.reserved, [event.data.documentId]: event.data.number } };
+  },
+  decide(command, state) {
+    if (command.type !== 'ReserveNumber') return assertNever(command.type);
+    if (state.reserved[command.documentId]) return [];
+    const year = yearOf(requireDate(command.issueDate, 'issue date'));
+    const sequence = state.last + 1;
+    const number = `${PREFIX[command.series]}-${year}-${String(sequence).padStart(5, '0')}`;
+    return [{ type: 'NumberReserved', data: { series: command.series, year, sequence, number, documentId: command.documentId, contractId: command.contractId, issueDate: command.issueDate } }];
+  },
+};
+
+/** One gapless series per tenant, document kind and calendar year of the issue date. */
+export const numberingStream = (tenantId: string, series: Series, issueDate: string) => `numbering-${tenantId}.${series}.${yearOf(issueDate)}`;

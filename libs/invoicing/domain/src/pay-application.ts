@@ -1,0 +1,78 @@
+import { applyRate, divideRounded, sum, FULL_RATE } from '@billing/shared/kernel';
+import type { Amounts, CertifiedWork, ContractLine, G702, G703Line, RetainageStep } from './ledger.events';
+
+export interface PreviousApplication {
+  /** Work completed to date (D + E) per line on the previous issued, not voided, application. */
+  workByLine: Record<string, number>;
+  /** Its G702 line 6. */
+  earnedLessRetainage: number;
+}
+
+export interface PayApplicationInput {
+  originalSum: number;
+  netChangeOrders: number;
+  lines: readonly ContractLine[];
+  certified: Record<string, CertifiedWork>;
+  previous: PreviousApplication;
+  retainage: readonly RetainageStep[];
+  taxRate: number;
+}
+
+/**
+ * The step in force is the one with the highest threshold at or below the project's percent
+ * complete at period end, G702 line 4 / line 3, compared exactly (DOMAIN.md "Retainage schedule").
+ */
+export function retainageStepFor(steps: readonly RetainageStep[], completedAndStored: number, contractSum: number): RetainageStep {
+  const reached = steps.filter((step) => BigInt(step.threshold) * BigInt(contractSum) <= BigInt(completedAndStored) * BigInt(FULL_RATE));
+  return reached[reached.length - 1] ?? steps[0];
+}
+
+export function computePayApplication(input: PayApplicationInput): { g702: G702; g703: G703Line[] } & Amounts {
+  const contractSumToDate = input.originalSum + input.netChangeOrders;
+  const rows = input.lines.map((line) => {
+    const work = input.certified[line.lineId]?.workCompletedToDate ?? 0;
+    const stored = input.certified[line.lineId]?.storedMaterials ?? 0;
+    const fromPrevious = input.previous.workByLine[line.lineId] ?? 0;
+    return { line, work, stored, fromPrevious };
+  });
+  const totalCompleted = sum(rows.map((row) => row.work + row.stored));
+  const step = retainageStepFor(input.retainage, totalCompleted, contractSumToDate);
+  const g703 = rows.map(({ line, work, stored, fromPrevious }): G703Line => {
+    const completedAndStored = work + stored;
+    return {
+      item: line.item,
+      lineId: line.lineId,
+      description: line.description,
+      scheduledValue: line.scheduledValue,
+      fromPreviousApplication: fromPrevious,
+      thisPeriod: work - fromPrevious,
+      materialsPresentlyStored: stored,
+      completedAndStoredToDate: completedAndStored,
+      percentComplete: line.scheduledValue === 0 ? 0 : divideRounded(BigInt(completedAndStored) * BigInt(FULL_RATE), BigInt(Math.abs(line.scheduledValue))) * Math.sign(line.scheduledValue),
+      balanceToFinish: line.scheduledValue - completedAndStored,
+      retainage: applyRate(work, step.workRate) + applyRate(stored, step.materialsRate),
+      workCompletedToDate: work,
+    };
+  });
+  const retainageOnCompletedWork = sum(rows.map((row) => applyRate(row.work, step.workRate)));
+  const retainageOnStoredMaterials = sum(rows.map((row) => applyRate(row.stored, step.materialsRate)));
+  const totalRetainage = retainageOnCompletedWork + retainageOnStoredMaterials;
+  const totalEarnedLessRetainage = totalCompleted - totalRetainage;
+  const currentPaymentDue = totalEarnedLessRetainage - input.previous.earnedLessRetainage;
+  const g702: G702 = {
+    originalContractSum: input.originalSum,
+    netChangeByChangeOrders: input.netChangeOrders,
+    contractSumToDate,
+    totalCompletedAndStoredToDate: totalCompleted,
+    retainageOnCompletedWork,
+    retainageOnStoredMaterials,
+    totalRetainage,
+    totalEarnedLessRetainage,
+    lessPreviousCertificates: input.previous.earnedLessRetainage,
+    currentPaymentDue,
+    balanceToFinishIncludingRetainage: contractSumToDate - totalEarnedLessRetainage,
+    retainageStep: step,
+  };
+  const tax = applyRate(currentPaymentDue, input.taxRate);
+  return { g702, g703, amount: currentPaymentDue, tax, total: currentPaymentDue + tax };
+}

@@ -1,0 +1,99 @@
+import { requireDate, requireReason, applyRate, assertNever, isAmount, isRate, IllegalStateError, NotFoundError, RuleViolation, ValidationError } from '@billing/shared/kernel';
+import type { ScheduleCommand } from './schedule.commands';
+import type { CertifiedLine, ReportedLine, ScheduleEvent } from './schedule.events';
+import type { Line, Schedule, ScheduleState } from './schedule';
+
+export function decide(command: ScheduleCommand, state: ScheduleState): ScheduleEvent[] {
+  if (command.type === 'OpenSchedule') {
+    if (state.status !== 'none') throw new IllegalStateError('the schedule is already open');
+    const { contractId, basis, lines, openedOn } = command;
+    return [{ type: 'ScheduleOpened', data: { contractId, basis, lines, openedOn } }];
+  }
+  if (state.status === 'none') throw new NotFoundError('no schedule of values for this contract (is it active?)');
+  const contractId = state.contractId;
+  switch (command.type) {
+    case 'AddLines':
+      if (command.lines.some((line) => state.lines.some((existing) => existing.lineId === line.lineId))) throw new IllegalStateError('these lines are already on the schedule');
+      return [{ type: 'LinesAdded', data: { contractId, changeOrderId: command.changeOrderId, lines: command.lines } }];
+    case 'RecordContractPhase':
+      return [{ type: 'ContractPhaseRecorded', data: { contractId, phase: command.phase, on: command.on } }];
+    case 'ReportProgress':
+      return [reportProgress(state, command)];
+    case 'CertifyProgress': {
+      const report = state.pendingReport;
+      if (!report || report.periodEnd !== command.periodEnd) throw new IllegalStateError(`no progress report pending for the period ending ${command.periodEnd}`);
+      requireDate(command.certifiedOn);
+      const lines = certifiedLines(state, report.lines);
+      return [{ type: 'ProgressCertified', data: { contractId, certificationId: `${contractId}/progress/${report.periodEnd}`, periodEnd: report.periodEnd, certifiedOn: command.certifiedOn, lines } }];
+    }
+    case 'RejectProgress':
+      if (state.pendingReport?.periodEnd !== command.periodEnd) throw new IllegalStateError(`no progress report pending for the period ending ${command.periodEnd}`);
+      requireReason(command.reason);
+      return [{ type: 'ProgressRejected', data: { contractId, periodEnd: command.periodEnd, rejectedOn: requireDate(command.rejectedOn), reason: command.reason } }];
+    case 'AchieveMilestone': {
+      requireBasis(state, 'milestone');
+      requireBillablePhase(state, command.achievedOn);
+      const line = findLine(state, command.lineId);
+      if (line.milestone !== 'pending') throw new IllegalStateError(`milestone ${line.item} is already ${line.milestone}`);
+      return [{ type: 'MilestoneAchieved', data: { contractId, lineId: line.lineId, achievedOn: requireDate(command.achievedOn) } }];
+    }
+    case 'CertifyMilestone': {
+      const line = findLine(state, command.lineId);
+      if (line.milestone !== 'achieved') throw new IllegalStateError(`milestone ${line.item} is ${line.milestone}; only an achieved milestone can be certified`);
+      const certificationId = `${contractId}/milestone/${line.lineId}`;
+      return [{ type: 'MilestoneCertified', data: { contractId, certificationId, lineId: line.lineId, amount: line.scheduledValue, certifiedOn: requireDate(command.certifiedOn) } }];
+    }
+    case 'RejectMilestone': {
+      const line = findLine(state, command.lineId);
+      if (line.milestone !== 'achieved') throw new IllegalStateError(`milestone ${line.item} is ${line.milestone}; only an achieved milestone can be rejected`);
+      requireReason(command.reason);
+      return [{ type: 'MilestoneRejected', data: { contractId, lineId: line.lineId, rejectedOn: requireDate(command.rejectedOn), reason: command.reason } }];
+    }
+    default:
+      return assertNever(command);
+  }
+}
+
+function reportProgress(state: Schedule, command: Extract<ScheduleCommand, { type: 'ReportProgress' }>): ScheduleEvent {
+  requireBasis(state, 'progress');
+  requireDate(command.periodEnd);
+  requireBillablePhase(state, command.periodEnd);
+  if (state.lastCertifiedPeriodEnd && command.periodEnd <= state.lastCertifiedPeriodEnd) throw new RuleViolation(`the period ending ${state.lastCertifiedPeriodEnd} is already certified; report a later period`);
+  if (command.lines.length === 0) throw new ValidationError('a progress report has at least one line');
+  const seen = new Set<string>();
+  for (const reported of command.lines) {
+    const line = findLine(state, reported.lineId);
+    if (seen.has(line.lineId)) throw new ValidationError(`line ${line.item} is reported twice`);
+    seen.add(line.lineId);
+    if (!isRate(reported.percentComplete)) throw new ValidationError(`line ${line.item}: percent complete is in hundredths of a percent, 0 to 10000`);
+    if (!isAmount(reported.storedMaterials) || reported.storedMaterials < 0) throw new ValidationError(`line ${line.item}: stored materials are a non-negative amount in minor units`);
+    if (reported.percentComplete < line.percentComplete && !reported.correctionReason?.trim()) throw new RuleViolation(`line ${line.item}: percent complete goes down from ${line.percentComplete} to ${reported.percentComplete}; that is a correction and needs a reason`);
+  }
+  return { type: 'ProgressReported', data: { contractId: state.contractId, periodEnd: command.periodEnd, reportedOn: requireDate(command.reportedOn), lines: command.lines } };
+}
+
+/** Every line, reported ones with their new figures: completed work = round(scheduled value x percent). */
+function certifiedLines(state: Schedule, reported: readonly ReportedLine[]): CertifiedLine[] {
+  const byId = new Map(reported.map((line) => [line.lineId, line]));
+  return state.lines.map((line) => {
+    const figures = byId.get(line.lineId) ?? line;
+    return { lineId: line.lineId, scheduledValue: line.scheduledValue, percentComplete: figures.percentComplete, workCompletedToDate: applyRate(line.scheduledValue, figures.percentComplete), storedMaterials: figures.storedMaterials };
+  });
+}
+
+function requireBillablePhase(state: Schedule, workDate: string) {
+  if (state.phase === 'suspended') throw new IllegalStateError('the contract is suspended: no new work is billed until it resumes');
+  if (state.phase === 'completed' && state.completedOn && workDate > state.completedOn) throw new RuleViolation(`the contract was completed on ${state.completedOn}; only work done before then can be billed`);
+}
+
+function requireBasis(state: Schedule, basis: Schedule['basis']) {
+  if (state.basis !== basis) throw new IllegalStateError(`this contract is billed on ${state.basis} basis`);
+}
+
+function findLine(state: Schedule, lineId: string): Line {
+  const line = state.lines.find((candidate) => candidate.lineId === lineId);
+  if (!line) throw new NotFoundError(`no schedule line ${lineId} on this contract`);
+  return line;
+}
+
+

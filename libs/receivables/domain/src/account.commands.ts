@@ -1,0 +1,12 @@
+export type AccountCommand =
+  | { type: 'OpenInvoice'; customerId: string; customerName: string; invoiceId: string; number: string; contractId: string; kind: string; currency: string; issueDate: string; dueDate: string; total: number; retainageHeld: number }
+  | { type: 'CancelInvoice'; invoiceId: string; voidedOn: string; retainageHeld: number }
+  | { type: 'RecordCreditNote'; creditNoteId: string; invoiceId: string; number: string; issueDate: string; total: number }
+  | { type: 'RecordPayment'; paymentId: string; amount: number; currency: string; receivedOn: string; method: string; reference: string; invoiceIds: string[] }
+  | { type: 'ReversePayment'; paymentId: string; reversedOn: string; reason: string }
+  | { type: 'ApplyCredit'; applicationId: string; invoiceId: string; amount?: number; appliedOn: string }
+  | { type: 'WriteOff'; invoiceId: string; amount?: number; writtenOffOn: string; reason: string }
+  | { type: 'SendReminders'; runDate: string; levels: number[] };
+
+/** DOMAIN.md "Reminders": 1, 15 and 30 days overdue, the last one final. */
+export const DEFAULT_REMINDER_LEVELS = [1, 15, 30];

@@ -1,0 +1,135 @@
+import { assertNever, daysBetween, isAmount, requireDate, requireReason, IllegalStateError, NotFoundError, RuleViolation, ValidationError } from '@billing/shared/kernel';
+import type { AccountCommand } from './account.commands';
+import type { AccountEvent, Allocation, CreditDraw, InvoiceBalance } from './account.events';
+import { evolve, openAmount, unappliedCredit, type Account, type AccountState, type OpenItem } from './account';
+
+type Command<T extends AccountCommand['type']> = Extract<AccountCommand, { type: T }>;
+
+export function decide(command: AccountCommand, state: AccountState): AccountEvent[] {
+  if (command.type === 'OpenInvoice') return openInvoice(state, command);
+  if (state.status === 'none') throw new NotFoundError('this customer has no account yet (no invoice was issued to it)');
+  switch (command.type) {
+    case 'CancelInvoice': {
+      const item = requireItem(state, command.invoiceId);
+      if (item.cancelled) return [];
+      return withBalances(state, { type: 'InvoiceCancelled', data: { customerId: state.customerId, invoiceId: item.invoiceId, voidedOn: command.voidedOn, retainageHeld: command.retainageHeld, creditedBack: item.paid, balances: [] } }, [item.invoiceId]);
+    }
+    case 'RecordCreditNote': {
+      const item = requireItem(state, command.invoiceId);
+      const toInvoice = Math.min(command.total, openAmount(item));
+      const { creditNoteId, number, issueDate, total } = command;
+      return withBalances(state, { type: 'CreditNoteRecorded', data: { customerId: state.customerId, creditNoteId, invoiceId: item.invoiceId, number, issueDate, total, toInvoice, toCredit: total - toInvoice, balances: [] } }, [item.invoiceId]);
+    }
+    case 'RecordPayment':
+      return recordPayment(state, command);
+    case 'ReversePayment':
+      return reversePayment(state, command);
+    case 'ApplyCredit':
+      return applyCredit(state, command);
+    case 'WriteOff': {
+      const item = requireItem(state, command.invoiceId);
+      const open = openAmount(item);
+      const amount = command.amount ?? open;
+      if (!isAmount(amount) || amount <= 0) throw new ValidationError('a write-off is a positive amount in minor units');
+      if (amount > open) throw new RuleViolation(`invoice ${item.number} has only ${open} open; a write-off cannot exceed it`);
+      return withBalances(state, { type: 'InvoiceWrittenOff', data: { customerId: state.customerId, invoiceId: item.invoiceId, amount, writtenOffOn: requireDate(command.writtenOffOn), reason: requireReason(command.reason), balances: [] } }, [item.invoiceId]);
+    }
+    case 'SendReminders':
+      return sendReminders(state, command);
+    default:
+      return assertNever(command);
+  }
+}
+
+function openInvoice(state: AccountState, command: Command<'OpenInvoice'>): AccountEvent[] {
+  if (state.status === 'open' && state.items.some((item) => item.invoiceId === command.invoiceId)) return [];
+  if (state.status === 'open' && state.currency !== command.currency) throw new RuleViolation(`this account is kept in ${state.currency}; an invoice in ${command.currency} needs its own account`);
+  const { type: _type, ...data } = command;
+  const event: AccountEvent = { type: 'InvoiceOpened', data: { ...data, balances: [] } };
+  return withBalances(state, event, [command.invoiceId]);
+}
+
+/** DOMAIN.md: the invoices the payment names first, then open invoices oldest due date first (ties: lower number). */
+function recordPayment(account: Account, command: Command<'RecordPayment'>): AccountEvent[] {
+  if (!isAmount(command.amount) || command.amount <= 0) throw new ValidationError('a payment is a positive amount in minor units');
+  if (command.currency !== account.currency) throw new RuleViolation(`this account is kept in ${account.currency}, the payment is in ${command.currency}`);
+  if (account.payments.some((payment) => payment.paymentId === command.paymentId)) throw new IllegalStateError('this payment is already recorded');
+  const named = command.invoiceIds.map((invoiceId) => requireItem(account, invoiceId));
+  const others = account.items.filter((item) => !command.invoiceIds.includes(item.invoiceId)).sort(byDueThenNumber);
+  let left = command.amount;
+  const allocations: Allocation[] = [];
+  for (const item of [...named, ...others]) {
+    const amount = Math.min(left, openAmount(item));
+    if (amount <= 0) continue;
+    allocations.push({ invoiceId: item.invoiceId, amount });
+    left -= amount;
+  }
+  const { paymentId, amount, method, reference } = command;
+  const event: AccountEvent = { type: 'PaymentReceived', data: { customerId: account.customerId, paymentId, amount, receivedOn: requireDate(command.receivedOn, 'date received'), method, reference, allocations, unapplied: left, balances: [] } };
+  return withBalances(account, event, allocations.map((a) => a.invoiceId));
+}
+
+/** A bounced payment: its allocations and whatever credit it funded are undone; those invoices reopen. */
+function reversePayment(account: Account, command: Command<'ReversePayment'>): AccountEvent[] {
+  const payment = account.payments.find((candidate) => candidate.paymentId === command.paymentId);
+  if (!payment) throw new NotFoundError(`payment ${command.paymentId} not found on this account`);
+  if (payment.reversed) throw new IllegalStateError('this payment is already reversed');
+  const reopened = new Map<string, number>();
+  const add = (invoiceId: string, amount: number) => reopened.set(invoiceId, (reopened.get(invoiceId) ?? 0) + amount);
+  payment.allocations.forEach((a) => add(a.invoiceId, a.amount));
+  account.draws.filter((draw) => draw.sourceId === payment.paymentId).forEach((draw) => add(draw.invoiceId, draw.amount));
+  const unappliedRemoved = account.credits.find((credit) => credit.sourceId === payment.paymentId)?.remaining ?? 0;
+  const allocations = [...reopened].map(([invoiceId, amount]) => ({ invoiceId, amount }));
+  const event: AccountEvent = { type: 'PaymentReversed', data: { customerId: account.customerId, paymentId: payment.paymentId, amount: payment.amount, reversedOn: requireDate(command.reversedOn), reason: requireReason(command.reason), reopened: allocations, unappliedRemoved, balances: [] } };
+  return withBalances(account, event, allocations.map((a) => a.invoiceId));
+}
+
+function applyCredit(account: Account, command: Command<'ApplyCredit'>): AccountEvent[] {
+  const item = requireItem(account, command.invoiceId);
+  const available = unappliedCredit(account);
+  const amount = command.amount ?? Math.min(available, openAmount(item));
+  if (!isAmount(amount) || amount <= 0) throw new RuleViolation(available === 0 ? 'this account has no unapplied credit' : 'the credit to apply must be a positive amount');
+  if (amount > available) throw new RuleViolation(`only ${available} of unapplied credit is available`);
+  if (amount > openAmount(item)) throw new RuleViolation(`invoice ${item.number} has only ${openAmount(item)} open`);
+  const draws: CreditDraw[] = [];
+  let left = amount;
+  for (const credit of account.credits) {
+    const take = Math.min(left, credit.remaining);
+    if (take > 0) draws.push({ sourceId: credit.sourceId, amount: take });
+    left -= take;
+  }
+  const event: AccountEvent = { type: 'CreditApplied', data: { customerId: account.customerId, applicationId: command.applicationId, invoiceId: item.invoiceId, amount, appliedOn: requireDate(command.appliedOn), draws, balances: [] } };
+  return withBalances(account, event, [item.invoiceId]);
+}
+
+/** Each level at most once per invoice; only the highest level due is sent, so a run never sends two at once. */
+function sendReminders(account: Account, command: Command<'SendReminders'>): AccountEvent[] {
+  const runDate = requireDate(command.runDate, 'run date');
+  const levels = [...command.levels].sort((a, b) => a - b);
+  if (levels.length === 0 || levels.some((level) => !Number.isInteger(level) || level < 1)) throw new ValidationError('reminder levels are whole numbers of days overdue, 1 or more');
+  const events: AccountEvent[] = [];
+  for (const item of account.items) {
+    const open = openAmount(item);
+    const daysOverdue = daysBetween(item.dueDate, runDate);
+    const level = levels.filter((days) => days <= daysOverdue).at(-1);
+    if (open <= 0 || level === undefined || item.reminderLevels.some((sent) => sent >= level)) continue;
+    events.push({ type: 'ReminderSent', data: { customerId: account.customerId, invoiceId: item.invoiceId, number: item.number, level, final: level === levels.at(-1), runDate, daysOverdue, open } });
+  }
+  return events;
+}
+
+function withBalances(account: AccountState, event: AccountEvent, invoiceIds: string[]): AccountEvent[] {
+  const after = evolve(account, event) as Account;
+  const balances: InvoiceBalance[] = after.items.filter((item) => invoiceIds.includes(item.invoiceId)).map((item) => ({ invoiceId: item.invoiceId, contractId: item.contractId, paid: item.paid, open: openAmount(item) }));
+  return [{ ...event, data: { ...event.data, balances } } as AccountEvent];
+}
+
+function byDueThenNumber(a: OpenItem, b: OpenItem): number {
+  return a.dueDate === b.dueDate ? a.number.localeCompare(b.number) : a.dueDate.localeCompare(b.dueDate);
+}
+
+function requireItem(account: Account, invoiceId: string): OpenItem {
+  const item = account.items.find((candidate) => candidate.invoiceId === invoiceId);
+  if (!item) throw new NotFoundError(`invoice ${invoiceId} is not on this customer's account`);
+  return item;
+}

@@ -1,0 +1,4 @@
+export * from './bus.port';
+export * from './consume';
+export * from './in-process.bus';
+export * from './relay';

@@ -1,0 +1,12 @@
+import { isBusinessDate } from './dates';
+import { ValidationError } from './errors';
+
+export function requireDate(date: string, what = 'date'): string {
+  if (!isBusinessDate(date)) throw new ValidationError(`${what} ${date} is not a calendar date (YYYY-MM-DD)`);
+  return date;
+}
+
+export function requireReason(reason: string | undefined): string {
+  if (!reason?.trim()) throw new ValidationError('a reason is required');
+  return reason;
+}

@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { uuidFrom, type CommandContext } from '@billing/shared/event-store';
+import { dateInZone } from '@billing/shared/kernel';
+import type { Request } from 'express';
+import type { Message } from '@billing/shared/bus';
+
+/** The command context plus what the edge derives from it. */
+export interface RequestContext extends CommandContext {
+  /** Today in the tenant's zone: the default business date. */
+  today: string;
+  /** A new id, deterministic under an Idempotency-Key so a retried create lands on the same stream. */
+  newId(label: string): string;
+}
+
+export function requestContext(request: Request, now: Date, timeZone: string): RequestContext {
+  const header = (name: string) => request.header(name)?.trim() || undefined;
+  const tenantId = header('x-tenant-id') ?? 'default';
+  const key = header('idempotency-key');
+  const commandId = key ? uuidFrom(`${tenantId} ${request.method} ${request.path} ${key}`) : randomUUID();
+  return {
+    tenantId,
+    actor: header('x-actor') ?? 'anonymous',
+    correlationId: header('x-correlation-id') ?? commandId,
+    commandId,
+    now,
+    today: dateInZone(now, timeZone),
+    newId: (label) => uuidFrom(`${commandId}/${label}`),
+  };
+}
+
+/** The context a reaction acts under: ids derived from the message, so a redelivery changes nothing. */
+export function messageContext(message: Message, reaction: string, now: Date): CommandContext {
+  return { tenantId: message.tenantId, actor: `system:${reaction}`, correlationId: message.correlationId, commandId: uuidFrom(`${message.id}/${reaction}`), now };
+}
+
+export const Ctx = createParamDecorator((_: unknown, context: ExecutionContext): RequestContext => {
+  const request = context.switchToHttp().getRequest<Request & { commandContext?: RequestContext }>();
+  if (!request.commandContext) throw new Error('CommandContextInterceptor is not installed');
+  return request.commandContext;
+});

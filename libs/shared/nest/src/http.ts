@@ -1,0 +1,19 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { CommandContextInterceptor } from './idempotency.interceptor';
+import { ProblemDetailsFilter, validationPipe } from './problem-details.filter';
+
+/** What every service's HTTP side has: validation, Problem Details, command context, Swagger UI at /docs. */
+export function configureHttp(app: INestApplication, title: string): INestApplication {
+  app.useGlobalPipes(validationPipe());
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.useGlobalInterceptors(app.get(CommandContextInterceptor));
+  app.enableShutdownHooks();
+  const config = new DocumentBuilder()
+    .setTitle(title)
+    .setDescription('Amounts are integers in the currency minor unit; rates and percents in hundredths of a percent (10% = 1000). POSTs accept an Idempotency-Key header.')
+    .setVersion('1')
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config));
+  return app;
+}

@@ -1,0 +1,14 @@
+export const EVENT_STORE = Symbol('EventStore');
+export const BUS = Symbol('Bus');
+export const READ_MODELS = Symbol('ReadModelStore');
+export const CLOCK = Symbol('Clock');
+export const SETTINGS = Symbol('Settings');
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Settings {
+  /** Business dates default to today in this zone (DOMAIN.md "Dates"). */
+  timeZone: string;
+}

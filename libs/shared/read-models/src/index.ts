@@ -1,0 +1,3 @@
+export * from './read-model.port';
+export * from './in-memory.read-models';
+export * from './projection-runner';
