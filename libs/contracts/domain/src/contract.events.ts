@@ -47,7 +47,7 @@ export interface BillingFigures {
 export type ContractEvent =
   | DomainEvent<'ContractCreated', { contractId: string; terms: ContractTerms; lines: ScheduleLine[]; createdOn: string }>
   | DomainEvent<'ScheduleOfValuesRevised', { contractId: string; lines: ScheduleLine[] }>
-  | DomainEvent<'ContractActivated', { contractId: string; activatedOn: string }>
+  | DomainEvent<'ContractActivated', { contractId: string; activatedOn: string; terms: ContractTerms; lines: ScheduleLine[] }>
   | DomainEvent<'ChangeOrderApproved', { contractId: string; changeOrderId: string; number: string; description: string; amount: number; approvedOn: string; lines: ScheduleLine[] }>
   | DomainEvent<'ContractSuspended', { contractId: string; suspendedOn: string; reason: string }>
   | DomainEvent<'ContractResumed', { contractId: string; resumedOn: string }>

@@ -23,7 +23,7 @@ export function decide(command: ContractCommand, state: ContractState): Contract
       requireStatus(state, ['draft'], 'activate');
       const scheduled = scheduledTotal(state.lines);
       if (scheduled !== contractSumToDate(state)) throw new RuleViolation(`the schedule of values (${scheduled}) must equal the contract sum (${contractSumToDate(state)}) before activation`);
-      return [{ type: 'ContractActivated', data: { contractId, activatedOn: requireDate(command.activatedOn) } }];
+      return [{ type: 'ContractActivated', data: { contractId, activatedOn: requireDate(command.activatedOn), terms: state.terms, lines: state.lines } }];
     }
     case 'ApproveChangeOrder': {
       requireStatus(state, ['active', 'suspended'], 'approve a change order');

@@ -1,6 +1,6 @@
 import { addDays, applyRate, assertNever, isAmount, requireDate, requireReason, IllegalStateError, NotFoundError, RuleViolation, ValidationError } from '@billing/shared/kernel';
 import type { LedgerCommand } from './ledger.commands';
-import type { LedgerEvent } from './ledger.events';
+import type { BillTo, LedgerEvent } from './ledger.events';
 import { billingFigures, evolve, findInvoice, issued, lastIssuedApplication, pendingDraft, type Invoice, type Ledger, type LedgerState } from './ledger';
 import { computePayApplication, type PreviousApplication } from './pay-application';
 
@@ -29,7 +29,7 @@ export function decide(command: LedgerCommand, state: LedgerState): LedgerEvent[
     case 'VoidInvoice':
       return voidInvoice(state, command);
     case 'IssueCreditNote':
-      return [issueCreditNote(state, command)];
+      return issueCreditNote(state, command);
     case 'RecordInvoicePayments':
       requireInvoice(state, command.invoiceId);
       return [{ type: 'InvoicePaymentsRecorded', data: { contractId, invoiceId: command.invoiceId, paid: command.paid } }];
@@ -90,7 +90,7 @@ function issueInvoice(ledger: Ledger, command: Command<'IssueInvoice'>): LedgerE
   if (invoice.status !== 'draft') throw new IllegalStateError(`invoice ${invoice.number ?? invoice.invoiceId} is ${invoice.status}; only a draft can be issued`);
   const { invoiceId, kind, amount, tax, total } = invoice;
   const issueDate = requireDate(command.issueDate, 'issue date');
-  const event = { type: 'InvoiceIssued' as const, data: { contractId: ledger.contractId, invoiceId, kind, number: command.number, issueDate, dueDate: addDays(issueDate, ledger.terms.paymentTermsDays), amount, tax, total, figures: billingFigures(ledger) } };
+  const event = { type: 'InvoiceIssued' as const, data: { ...billTo(ledger), contractId: ledger.contractId, invoiceId, kind, number: command.number, issueDate, dueDate: addDays(issueDate, ledger.terms.paymentTermsDays), amount, tax, total, figures: billingFigures(ledger) } };
   event.data.figures = billingFigures(evolve(ledger, event) as Ledger);
   return [event];
 }
@@ -102,7 +102,7 @@ function voidInvoice(ledger: Ledger, command: Command<'VoidInvoice'>): LedgerEve
   if (invoice.kind === 'progress' && (lastIssuedApplication(ledger)?.invoiceId !== invoice.invoiceId || issued(ledger, 'retainage-release').length > 0)) {
     throw new RuleViolation(`only the latest pay application can be voided (later ones build on invoice ${invoice.number}); correct it with a credit note instead`);
   }
-  const event = { type: 'InvoiceVoided' as const, data: { contractId: ledger.contractId, invoiceId: invoice.invoiceId, voidedOn: requireDate(command.voidedOn), reason: requireReason(command.reason), figures: billingFigures(ledger) } };
+  const event = { type: 'InvoiceVoided' as const, data: { ...billTo(ledger), contractId: ledger.contractId, invoiceId: invoice.invoiceId, voidedOn: requireDate(command.voidedOn), reason: requireReason(command.reason), figures: billingFigures(ledger) } };
   const after = evolve(ledger, event) as Ledger;
   event.data.figures = billingFigures(after);
   const draft = pendingDraft(after, 'progress');
@@ -111,15 +111,22 @@ function voidInvoice(ledger: Ledger, command: Command<'VoidInvoice'>): LedgerEve
   return [event, ...redraft(after, draft.invoiceId, { certificationId: `void/${invoice.invoiceId}`, periodEnd: draft.periodEnd ?? command.voidedOn })];
 }
 
-function issueCreditNote(ledger: Ledger, command: Command<'IssueCreditNote'>): LedgerEvent {
+function issueCreditNote(ledger: Ledger, command: Command<'IssueCreditNote'>): LedgerEvent[] {
   const invoice = requireInvoice(ledger, command.invoiceId);
+  const earlier = ledger.creditNotes.find((note) => note.creditNoteId === command.creditNoteId);
+  if (earlier && earlier.number === command.number) return [];
+  if (earlier) throw new IllegalStateError(`credit note ${command.creditNoteId} is already issued as ${earlier.number}`);
   if (invoice.status !== 'issued') throw new IllegalStateError(`invoice ${invoice.number ?? invoice.invoiceId} is ${invoice.status}; only an issued invoice can be credited`);
   if (!isAmount(command.amount) || command.amount <= 0) throw new ValidationError('a credit note amount is a positive amount in minor units');
   const tax = applyRate(command.amount, ledger.terms.taxRate);
   const creditable = invoice.total - invoice.credited;
   if (command.amount + tax > creditable) throw new RuleViolation(`the credit note total (${command.amount + tax}) exceeds what is left to credit on invoice ${invoice.number} (${creditable})`);
   const { creditNoteId, invoiceId, number, amount, issueDate, reason } = command;
-  return { type: 'CreditNoteIssued', data: { contractId: ledger.contractId, creditNoteId, invoiceId, number, issueDate: requireDate(issueDate, 'issue date'), reason: requireReason(reason), amount, tax, total: amount + tax } };
+  return [{ type: 'CreditNoteIssued', data: { ...billTo(ledger), contractId: ledger.contractId, creditNoteId, invoiceId, number, issueDate: requireDate(issueDate, 'issue date'), reason: requireReason(reason), amount, tax, total: amount + tax } }];
+}
+
+function billTo(ledger: Ledger): BillTo {
+  return { customerId: ledger.terms.customer.id, customerName: ledger.terms.customer.name, currency: ledger.terms.currency };
 }
 
 function requireInvoice(ledger: Ledger, invoiceId: string): Invoice {

@@ -1,10 +1,13 @@
+import type { LedgerCommand } from './ledger.commands';
 import { assertNever, requireDate, yearOf, type Decider, type DomainEvent } from '@billing/shared/kernel';
 
 export type Series = 'invoice' | 'credit-note';
 
 /** A number is reserved for one document, once; the reservation keeps what is needed to finish the issue. */
-export type NumberingEvent = DomainEvent<'NumberReserved', { series: Series; year: number; sequence: number; number: string; documentId: string; contractId: string; issueDate: string }>;
-export type NumberingCommand = { type: 'ReserveNumber'; series: Series; documentId: string; contractId: string; issueDate: string };
+export type NumberingEvent = DomainEvent<'NumberReserved', { series: Series; year: number; sequence: number; number: string; documentId: string; contractId: string; issueDate: string; completion: Completion }>;
+export type NumberingCommand = { type: 'ReserveNumber'; series: Series; documentId: string; contractId: string; issueDate: string; completion: Completion };
+/** The ledger command (without its number) that finishes the issue: replayed if the process died after reserving. */
+export type Completion = { type: 'IssueInvoice'; invoiceId: string; issueDate: string } | { type: 'IssueCreditNote'; creditNoteId: string; invoiceId: string; amount: number; issueDate: string; reason: string };
 export interface NumberSeries {
   last: number;
   reserved: Record<string, string>;
@@ -24,9 +27,13 @@ export const numberingDecider: Decider<NumberingCommand, NumberingEvent, NumberS
     const year = yearOf(requireDate(command.issueDate, 'issue date'));
     const sequence = state.last + 1;
     const number = `${PREFIX[command.series]}-${year}-${String(sequence).padStart(5, '0')}`;
-    return [{ type: 'NumberReserved', data: { series: command.series, year, sequence, number, documentId: command.documentId, contractId: command.contractId, issueDate: command.issueDate } }];
+    return [{ type: 'NumberReserved', data: { series: command.series, year, sequence, number, documentId: command.documentId, contractId: command.contractId, issueDate: command.issueDate, completion: command.completion } }];
   },
 };
 
 /** One gapless series per tenant, document kind and calendar year of the issue date. */
 export const numberingStream = (tenantId: string, series: Series, issueDate: string) => `numbering-${tenantId}.${series}.${yearOf(issueDate)}`;
+
+export function completeWith(completion: Completion, number: string): Extract<LedgerCommand, { type: 'IssueInvoice' | 'IssueCreditNote' }> {
+  return { ...completion, number };
+}

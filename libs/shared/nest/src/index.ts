@@ -6,3 +6,4 @@ export * from './problem-details.filter';
 export * from './http';
 export * from './context-runtime';
 export * from './config';
+export * from './dto';

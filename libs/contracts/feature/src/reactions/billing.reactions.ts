@@ -1,0 +1,38 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { INVOICING_TOPIC, invoicingSchemas, type CreditNoteIssuedV1, type InvoiceIssuedV1, type InvoiceVoidedV1 } from '@billing/invoicing/messages';
+import { RECEIVABLES_TOPIC, receivablesSchemas, type InvoiceBalancesChangedV1 } from '@billing/receivables/messages';
+import { parseMessage, type Message } from '@billing/shared/bus';
+import { CLOCK, messageContext, type Clock } from '@billing/shared/nest';
+import { ExecuteContractCommand } from '../commands/contract.command';
+
+/** Invoicing and receivables report back what was billed and paid, so a contract knows when it can close. */
+@Injectable()
+export class BillingReactions {
+  readonly topics = [INVOICING_TOPIC, RECEIVABLES_TOPIC];
+
+  constructor(private readonly commandBus: CommandBus, @Inject(CLOCK) private readonly clock: Clock) {}
+
+  async handle(message: Message): Promise<void> {
+    const ctx = (suffix = '') => messageContext(message, `contracts${suffix}`, this.clock.now());
+    switch (message.type) {
+      case 'InvoiceIssued':
+      case 'InvoiceVoided': {
+        const data = parseMessage<InvoiceIssuedV1 | InvoiceVoidedV1>(invoicingSchemas, message);
+        await this.commandBus.execute(new ExecuteContractCommand(data.contractId, { type: 'RecordBillingFigures', documentId: data.invoiceId, figures: { ...data.figures } }, ctx()));
+        return;
+      }
+      case 'CreditNoteIssued':
+        parseMessage<CreditNoteIssuedV1>(invoicingSchemas, message);
+        return;
+      case 'InvoiceBalancesChanged': {
+        const data = parseMessage<InvoiceBalancesChangedV1>(receivablesSchemas, message);
+        for (const balance of data.balances) {
+          const command = { type: 'RecordInvoiceBalance' as const, invoiceId: balance.invoiceId, paid: balance.paid, open: balance.open };
+          await this.commandBus.execute(new ExecuteContractCommand(balance.contractId, command, ctx(`/${balance.invoiceId}`)));
+        }
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,65 @@
+import { Controller, Get, Inject, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import { contractDecider, contractStream } from '@billing/contracts/domain';
+import { stateAsOf, type EventStore, type RecordedEvent } from '@billing/shared/event-store';
+import { NotFoundError, ValidationError } from '@billing/shared/kernel';
+import { EVENT_STORE, READ_MODELS } from '@billing/shared/nest';
+import type { ReadModelStore } from '@billing/shared/read-models';
+import { CONTRACT_SUMMARY, type ContractSummary } from './contract-summary.projection';
+
+@ApiTags('contracts')
+@Controller('contracts')
+export class ContractsQueries {
+  constructor(@Inject(READ_MODELS) private readonly readModels: ReadModelStore, @Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  @Get()
+  @ApiQuery({ name: 'status', required: false })
+  @ApiQuery({ name: 'customerId', required: false })
+  list(@Query('status') status?: string, @Query('customerId') customerId?: string) {
+    const query: Record<string, unknown> = {};
+    if (status) query.status = status;
+    if (customerId) query['customer.id'] = customerId;
+    return this.readModels.find<ContractSummary>(CONTRACT_SUMMARY, query, { sort: { title: 1 } });
+  }
+
+  @Get(':id')
+  async summary(@Param('id', ParseUUIDPipe) id: string) {
+    const summary = await this.readModels.get<ContractSummary>(CONTRACT_SUMMARY, id);
+    if (!summary) throw new NotFoundError(`contract ${id} not found`);
+    return summary;
+  }
+
+  /** Audit: the contract as it stood at an instant, folded from its events recorded up to then. */
+  @Get(':id/as-of')
+  @ApiQuery({ name: 'at', description: 'ISO 8601 instant' })
+  async asOf(@Param('id', ParseUUIDPipe) id: string, @Query('at') at: string) {
+    const instant = new Date(at ?? '');
+    if (Number.isNaN(instant.getTime())) throw new ValidationError('at must be an ISO 8601 instant');
+    const { state, events } = await stateAsOf(this.store, contractStream(id), contractDecider, instant);
+    if (state.status === 'none') throw new NotFoundError(`contract ${id} did not exist at ${at}`);
+    return { asOf: instant.toISOString(), eventsApplied: events.length, contract: state };
+  }
+
+  /**
+   * Audit: every event about this contract in every context this process stores (all four in the
+   * embedded mode), in commit order, with who, when and why.
+   */
+  @Get(':id/history')
+  async history(@Param('id', ParseUUIDPipe) id: string) {
+    const related: RecordedEvent[] = [];
+    for (let from = 0; ; ) {
+      const page = await this.store.readAll({ fromPosition: from, maxCount: 1000 });
+      related.push(...page.filter((event) => concerns(event, id)));
+      if (page.length < 1000) break;
+      from = page[page.length - 1].position;
+    }
+    if (related.length === 0) throw new NotFoundError(`contract ${id} not found`);
+    return related.map(({ position, streamId, revision, type, data, metadata, recordedAt }) => ({ position, streamId, revision, type, recordedAt, ...metadata, data }));
+  }
+}
+
+function concerns(event: RecordedEvent, contractId: string): boolean {
+  if (event.streamId.endsWith(contractId)) return true;
+  const data = event.data as { contractId?: string; balances?: { contractId: string }[] };
+  return data?.contractId === contractId || (data?.balances ?? []).some((balance) => balance.contractId === contractId);
+}

@@ -1,0 +1,64 @@
+import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { LedgerCommand, LedgerEvent, LedgerState } from '@billing/invoicing/domain';
+import type { CommandResult } from '@billing/shared/event-store';
+import { NotFoundError } from '@billing/shared/kernel';
+import { ContextRuntime, Ctx, DatedBody, READ_MODELS, ReasonBody, type RequestContext } from '@billing/shared/nest';
+import type { ReadModelStore } from '@billing/shared/read-models';
+import { INVOICES, type InvoiceView } from '../read-models/invoices.projection';
+import { CreditNoteDto, RetainageReleaseDto } from './invoicing.dto';
+import { ExecuteLedgerCommand, IssueDocument } from './ledger.command';
+
+type Result = CommandResult<LedgerState, LedgerEvent>;
+
+@ApiTags('invoicing')
+@Controller()
+export class InvoicingHttp {
+  constructor(private readonly runtime: ContextRuntime, @Inject(READ_MODELS) private readonly readModels: ReadModelStore) {}
+
+  @Post('invoices/:id/issue') @HttpCode(200)
+  async issue(@Param('id', ParseUUIDPipe) invoiceId: string, @Body() body: DatedBody, @Ctx() ctx: RequestContext) {
+    const invoice = await this.invoice(invoiceId);
+    const result = await this.runtime.run<Result>(new IssueDocument(invoice.contractId, { type: 'IssueInvoice', invoiceId, issueDate: body.date ?? ctx.today }, ctx));
+    return documentView(result, invoiceId);
+  }
+
+  @Post('invoices/:id/void') @HttpCode(200)
+  async void(@Param('id', ParseUUIDPipe) invoiceId: string, @Body() body: ReasonBody, @Ctx() ctx: RequestContext) {
+    const invoice = await this.invoice(invoiceId);
+    return documentView(await this.send(invoice.contractId, { type: 'VoidInvoice', invoiceId, voidedOn: body.date ?? ctx.today, reason: body.reason }, ctx), invoiceId);
+  }
+
+  @Post('invoices/:id/credit-notes')
+  async creditNote(@Param('id', ParseUUIDPipe) invoiceId: string, @Body() body: CreditNoteDto, @Ctx() ctx: RequestContext) {
+    const invoice = await this.invoice(invoiceId);
+    const creditNoteId = ctx.newId('credit-note');
+    const completion = { type: 'IssueCreditNote' as const, creditNoteId, invoiceId, amount: body.amount, issueDate: body.date ?? ctx.today, reason: body.reason };
+    const result = await this.runtime.run<Result>(new IssueDocument(invoice.contractId, completion, ctx));
+    if (result.state.status === 'none') throw new NotFoundError('contract ledger not found');
+    return result.state.creditNotes.find((note) => note.creditNoteId === creditNoteId);
+  }
+
+  @Post('contracts/:contractId/retainage-release')
+  async release(@Param('contractId', ParseUUIDPipe) contractId: string, @Body() body: RetainageReleaseDto, @Ctx() ctx: RequestContext) {
+    const invoiceId = ctx.newId('retainage-release');
+    return documentView(await this.send(contractId, { type: 'DraftRetainageRelease', invoiceId, releasedOn: body.date ?? ctx.today, agreed: body.agreed ?? false }, ctx), invoiceId);
+  }
+
+  private send(contractId: string, command: LedgerCommand, ctx: RequestContext) {
+    return this.runtime.run<Result>(new ExecuteLedgerCommand(contractId, command, ctx));
+  }
+
+  private async invoice(invoiceId: string): Promise<InvoiceView> {
+    const invoice = await this.readModels.get<InvoiceView>(INVOICES, invoiceId);
+    if (!invoice) throw new NotFoundError(`invoice ${invoiceId} not found`);
+    return invoice;
+  }
+}
+
+function documentView(result: Result, invoiceId: string) {
+  const invoice = result.state.status === 'open' ? result.state.invoices.find((candidate) => candidate.invoiceId === invoiceId) : undefined;
+  if (!invoice) throw new NotFoundError(`invoice ${invoiceId} not found`);
+  const { g702: _g702, g703: _g703, ...summary } = invoice;
+  return { ...summary, contractId: result.state.status === 'open' ? result.state.contractId : undefined };
+}

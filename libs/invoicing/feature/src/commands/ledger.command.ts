@@ -1,0 +1,41 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { completeWith, ledgerDecider, ledgerStream, numberingDecider, numberingStream, type Completion, type LedgerCommand, type LedgerEvent, type LedgerState } from '@billing/invoicing/domain';
+import { handleCommand, type CommandContext, type CommandResult, type EventStore } from '@billing/shared/event-store';
+import { decideOn, EVENT_STORE, StreamCommand } from '@billing/shared/nest';
+import { fold } from '@billing/shared/kernel';
+
+export class ExecuteLedgerCommand extends StreamCommand<LedgerCommand> {
+  constructor(readonly contractId: string, command: LedgerCommand, context: CommandContext) {
+    super(ledgerStream(contractId), command, context);
+  }
+}
+
+@CommandHandler(ExecuteLedgerCommand)
+export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerCommand> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  execute(request: ExecuteLedgerCommand): Promise<CommandResult<LedgerState, LedgerEvent>> {
+    return decideOn(this.store, ledgerDecider, request);
+  }
+}
+
+/** Issue an invoice or a credit note: check, reserve the next number, then issue with it. */
+export class IssueDocument {
+  constructor(readonly contractId: string, readonly completion: Completion, readonly context: CommandContext) {}
+}
+
+@CommandHandler(IssueDocument)
+export class IssueDocumentHandler implements ICommandHandler<IssueDocument> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async execute({ contractId, completion, context }: IssueDocument): Promise<CommandResult<LedgerState, LedgerEvent>> {
+    // Refuse before reserving: a number is only taken for a document that can be issued.
+    const ledger = fold(ledgerDecider, (await this.store.readStream(ledgerStream(contractId))) as unknown as LedgerEvent[]);
+    ledgerDecider.decide(completeWith(completion, 'pending'), ledger);
+    const series = completion.type === 'IssueInvoice' ? 'invoice' : 'credit-note';
+    const documentId = completion.type === 'IssueInvoice' ? completion.invoiceId : completion.creditNoteId;
+    const reserved = await handleCommand(this.store, numberingStream(context.tenantId, series, completion.issueDate), numberingDecider, { type: 'ReserveNumber', series, documentId, contractId, issueDate: completion.issueDate, completion }, context);
+    return handleCommand(this.store, ledgerStream(contractId), ledgerDecider, completeWith(completion, reserved.state.reserved[documentId]), context);
+  }
+}

@@ -1,0 +1,2 @@
+export * from './invoicing.module';
+export { finishReservedIssue } from './commands/numbering.recovery';

@@ -1,0 +1,45 @@
+import { evolve, type CreditNote, type Invoice, type Ledger, type LedgerEvent } from '@billing/invoicing/domain';
+import type { RecordedEvent } from '@billing/shared/event-store';
+import type { Projection, ReadModelStore } from '@billing/shared/read-models';
+
+export const LEDGERS = 'billing_ledgers_v1';
+export const INVOICES = 'invoices_v1';
+
+export interface LedgerView extends Ledger {
+  refusals: { certificationId: string; periodEnd: string; reason: string }[];
+}
+
+export interface InvoiceView extends Omit<Invoice, 'status'> {
+  status: Invoice['status'] | 'withdrawn';
+  contractId: string;
+  contractTitle: string;
+  customer: { id: string; name: string };
+  currency: string;
+  creditNotes: CreditNote[];
+}
+
+/** The contract's ledger as the domain folds it, and one document per invoice for lists and detail. */
+export const invoicesProjection: Projection = {
+  name: 'invoices',
+  version: 1,
+  streamPrefixes: ['billing-'],
+  async handle(recorded: RecordedEvent, store: ReadModelStore) {
+    const event = recorded as unknown as LedgerEvent;
+    await store.apply<LedgerView>(LEDGERS, event.data.contractId, recorded.position, (current) => {
+      const next = evolve(current ?? { status: 'none' }, event) as Ledger;
+      return { ...next, refusals: [...(current?.refusals ?? []), ...(event.type === 'PayApplicationRefused' ? [event.data] : [])] };
+    });
+    if (!('invoiceId' in event.data)) return;
+    const invoiceId = event.data.invoiceId;
+    if (event.type === 'PayApplicationWithdrawn') {
+      await store.apply<InvoiceView>(INVOICES, invoiceId, recorded.position, (current) => ({ ...(current as InvoiceView), status: 'withdrawn' }));
+      return;
+    }
+    const ledger = await store.get<LedgerView>(LEDGERS, event.data.contractId);
+    const invoice = ledger?.invoices.find((candidate) => candidate.invoiceId === invoiceId);
+    if (!ledger || !invoice) return;
+    const { terms } = ledger;
+    const view: InvoiceView = { ...invoice, contractId: ledger.contractId, contractTitle: terms.title, customer: { id: terms.customer.id, name: terms.customer.name }, currency: terms.currency, creditNotes: ledger.creditNotes.filter((note) => note.invoiceId === invoiceId) };
+    await store.apply<InvoiceView>(INVOICES, invoiceId, recorded.position, () => view);
+  },
+};

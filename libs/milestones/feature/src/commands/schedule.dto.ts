@@ -1,0 +1,18 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMinSize, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
+
+import { DATE_PATTERN as DATE } from '@billing/shared/nest';
+
+export class ReportedLineDto {
+  @ApiProperty() @IsString() @IsNotEmpty() lineId!: string;
+  @ApiProperty({ description: 'cumulative percent complete, 1/100 % (33.33% = 3333)' }) @IsInt() @Min(0) @Max(10000) percentComplete!: number;
+  @ApiProperty({ description: 'materials presently stored at period end, minor units' }) @IsInt() @Min(0) storedMaterials!: number;
+  @ApiPropertyOptional({ description: 'required when percent complete goes down' }) @IsOptional() @IsString() @IsNotEmpty() correctionReason?: string;
+}
+
+export class ReportProgressDto {
+  @ApiProperty({ format: 'date' }) @Matches(DATE, { message: 'periodEnd must be a calendar date YYYY-MM-DD' }) periodEnd!: string;
+  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @Matches(DATE, { message: 'reportedOn must be a calendar date YYYY-MM-DD' }) reportedOn?: string;
+  @ApiProperty({ type: [ReportedLineDto] }) @ValidateNested({ each: true }) @ArrayMinSize(1) @Type(() => ReportedLineDto) lines!: ReportedLineDto[];
+}

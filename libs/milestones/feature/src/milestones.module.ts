@@ -1,0 +1,25 @@
+import { Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { ContextRuntime } from '@billing/shared/nest';
+import { ScheduleCommandHandler } from './commands/schedule.command';
+import { ScheduleHttp } from './commands/schedule.http';
+import { scheduleMessages } from './milestones.relay';
+import { ContractReactions } from './reactions/contract.reactions';
+import { scheduleProjection } from './read-models/schedule.projection';
+import { ScheduleQueries } from './read-models/schedule.queries.http';
+
+@Module({
+  controllers: [ScheduleHttp, ScheduleQueries],
+  providers: [ScheduleCommandHandler, ContractReactions],
+})
+export class MilestonesModule implements OnApplicationBootstrap {
+  constructor(private readonly runtime: ContextRuntime, private readonly reactions: ContractReactions) {}
+
+  onApplicationBootstrap() {
+    return this.runtime.start({
+      name: 'milestones',
+      relay: { streamPrefixes: ['schedule-'], toMessages: scheduleMessages },
+      projections: [scheduleProjection],
+      reactions: { topics: this.reactions.topics, handle: (message) => this.reactions.handle(message) },
+    });
+  }
+}

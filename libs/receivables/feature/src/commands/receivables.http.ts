@@ -1,0 +1,66 @@
+import { Body, Controller, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { DEFAULT_REMINDER_LEVELS, type AccountCommand, type AccountEvent, type AccountState } from '@billing/receivables/domain';
+import { uuidFrom, type CommandResult } from '@billing/shared/event-store';
+import { ContextRuntime, Ctx, READ_MODELS, ReasonBody, type RequestContext } from '@billing/shared/nest';
+import type { ReadModelStore } from '@billing/shared/read-models';
+import { ACCOUNTS, type AccountView } from '../read-models/accounts.projection';
+import { ApplyCreditDto, PaymentDto, ReminderRunDto, WriteOffDto } from './receivables.dto';
+import { ExecuteAccountCommand } from './account.command';
+
+type Result = CommandResult<AccountState, AccountEvent>;
+
+@ApiTags('receivables')
+@Controller()
+export class ReceivablesHttp {
+  constructor(private readonly runtime: ContextRuntime, @Inject(READ_MODELS) private readonly readModels: ReadModelStore) {}
+
+  @Post('accounts/:customerId/payments')
+  async pay(@Param('customerId', ParseUUIDPipe) customerId: string, @Body() body: PaymentDto, @Ctx() ctx: RequestContext) {
+    const paymentId = ctx.newId('payment');
+    const { amount, currency, method, reference } = body;
+    const result = await this.send(customerId, { type: 'RecordPayment', paymentId, amount, currency, receivedOn: body.receivedOn ?? ctx.today, method, reference, invoiceIds: body.invoiceIds ?? [] }, ctx);
+    const payment = result.state.status === 'open' ? result.state.payments.find((candidate) => candidate.paymentId === paymentId) : undefined;
+    const unapplied = result.state.status === 'open' ? result.state.credits.find((credit) => credit.sourceId === paymentId)?.remaining ?? 0 : 0;
+    return { paymentId, customerId, allocations: payment?.allocations ?? [], unapplied };
+  }
+
+  @Post('accounts/:customerId/payments/:paymentId/reverse')
+  async reverse(@Param('customerId', ParseUUIDPipe) customerId: string, @Param('paymentId', ParseUUIDPipe) paymentId: string, @Body() body: ReasonBody, @Ctx() ctx: RequestContext) {
+    await this.send(customerId, { type: 'ReversePayment', paymentId, reversedOn: body.date ?? ctx.today, reason: body.reason }, ctx);
+    return { paymentId, customerId, reversed: true };
+  }
+
+  @Post('accounts/:customerId/credit-applications')
+  async applyCredit(@Param('customerId', ParseUUIDPipe) customerId: string, @Body() body: ApplyCreditDto, @Ctx() ctx: RequestContext) {
+    const applicationId = ctx.newId('credit-application');
+    const result = await this.send(customerId, { type: 'ApplyCredit', applicationId, invoiceId: body.invoiceId, amount: body.amount, appliedOn: body.date ?? ctx.today }, ctx);
+    const draws = result.state.status === 'open' ? result.state.draws.filter((draw) => draw.applicationId === applicationId) : [];
+    return { applicationId, invoiceId: body.invoiceId, amount: draws.reduce((total, draw) => total + draw.amount, 0) };
+  }
+
+  @Post('accounts/:customerId/invoices/:invoiceId/write-off')
+  async writeOff(@Param('customerId', ParseUUIDPipe) customerId: string, @Param('invoiceId', ParseUUIDPipe) invoiceId: string, @Body() body: WriteOffDto, @Ctx() ctx: RequestContext) {
+    await this.send(customerId, { type: 'WriteOff', invoiceId, amount: body.amount, writtenOffOn: body.date ?? ctx.today, reason: body.reason }, ctx);
+    return { customerId, invoiceId, writtenOff: true };
+  }
+
+  /** The reminder job for a date: each account once per run date, each level once per invoice. */
+  @Post('reminders/run')
+  async runReminders(@Body() body: ReminderRunDto, @Ctx() ctx: RequestContext) {
+    const runDate = body.runDate ?? ctx.today;
+    const levels = body.levels ?? DEFAULT_REMINDER_LEVELS;
+    const accounts = await this.readModels.find<AccountView>(ACCOUNTS, {}, { sort: { customerId: 1 } });
+    const sent = [];
+    for (const account of accounts) {
+      const runContext = { ...ctx, commandId: uuidFrom(`${ctx.tenantId}/reminders/${account.customerId}/${runDate}/${levels.join(',')}`) };
+      const result = await this.send(account.customerId, { type: 'SendReminders', runDate, levels }, runContext);
+      sent.push(...result.appended.map((event) => event.data));
+    }
+    return { runDate, levels, sent };
+  }
+
+  private send(customerId: string, command: AccountCommand, ctx: RequestContext) {
+    return this.runtime.run<Result>(new ExecuteAccountCommand(customerId, command, ctx));
+  }
+}
