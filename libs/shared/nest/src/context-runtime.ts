@@ -4,7 +4,7 @@ import { handleCommand, type CommandContext, type CommandResult, type EventStore
 import { startRelay, type Bus, type Message } from '@billing/shared/bus';
 import type { Projection } from '@billing/shared/read-models';
 import type { Decider, DomainEvent } from '@billing/shared/kernel';
-import { Background } from './infrastructure.module';
+import { Background } from './background';
 import { BUS, EVENT_STORE } from './tokens';
 
 /** A command for one aggregate stream, dispatched on the CommandBus to its context's handler. */

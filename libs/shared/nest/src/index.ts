@@ -1,4 +1,5 @@
 export * from './tokens';
+export * from './background';
 export * from './infrastructure.module';
 export * from './command-context';
 export * from './idempotency.interceptor';

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
-import type { INestApplication, Type } from '@nestjs/common';
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { InMemoryEventStore, type EventStore } from '@billing/shared/event-store';
 import { InProcessBus } from '@billing/shared/bus';
 import { InMemoryReadModels } from '@billing/shared/read-models';
@@ -25,8 +25,8 @@ function openEventStore(config: AppConfig): EventStore {
   return new SqliteEventStore(join(config.dataDir, 'events.sqlite'));
 }
 
-export async function startHttp(module: Type<unknown>, config: AppConfig, title: string): Promise<INestApplication> {
-  const app = configureHttp(await NestFactory.create(module, { logger: ['error', 'warn', 'log'] }), title);
+export async function startHttp(module: Type<unknown> | DynamicModule, config: AppConfig, title: string): Promise<INestApplication> {
+  const app = configureHttp(await NestFactory.create(module, { logger: ['error', 'warn'] }), title);
   await app.listen(config.port, config.host);
   console.log(`${title} listening on http://${config.host}:${config.port} (API docs: /docs, event store: ${config.eventStore}${config.eventStore === 'sqlite' ? ` in ${config.dataDir}/` : ''})`);
   return app;

@@ -1,0 +1,42 @@
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import { InMemoryEventStore, type EventStore } from '@billing/shared/event-store';
+import { InProcessBus } from '@billing/shared/bus';
+import { InMemoryReadModels } from '@billing/shared/read-models';
+import { Background, configureHttp, type Infrastructure } from '@billing/shared/nest';
+import type { Client } from '../../../../tools/demo/client';
+import { StandaloneModule } from '../app.module';
+
+export interface TestApp {
+  app: INestApplication;
+  client: Client;
+  infrastructure: Infrastructure;
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The embedded app on in-memory adapters (or on a given store/bus), driven over HTTP with supertest. */
+export async function startTestApp(overrides: Partial<Infrastructure> = {}): Promise<TestApp> {
+  const infrastructure: Infrastructure = {
+    eventStore: overrides.eventStore ?? new InMemoryEventStore(),
+    bus: overrides.bus ?? new InProcessBus(),
+    readModels: overrides.readModels ?? new InMemoryReadModels(),
+    clock: overrides.clock ?? { now: () => new Date() },
+    settings: overrides.settings ?? { timeZone: 'UTC' },
+  };
+  const moduleRef = await Test.createTestingModule({ imports: [StandaloneModule.with(infrastructure)] }).compile();
+  const app = configureHttp(moduleRef.createNestApplication({ logger: ['error'] }), 'test');
+  await app.init();
+  const server = app.getHttpServer();
+  const reply = (res: request.Response) => ({ status: res.status, body: res.body });
+  const client: Client = {
+    post: (path, body = {}, headers = {}) => request(server).post(path).set({ 'x-actor': 'tester', ...headers }).send(body as object).then(reply),
+    get: (path) => request(server).get(path).then(reply),
+  };
+  return { app, client, infrastructure, settle: () => app.get(Background).settle(), close: () => app.close() };
+}
+
+export async function storedEventCount(store: EventStore): Promise<number> {
+  return store.headPosition();
+}

@@ -1,0 +1,36 @@
+export interface Reply<T = any> {
+  status: number;
+  body: T;
+}
+
+/** The few HTTP calls the scenario makes; over fetch for the demo, over supertest in tests. */
+export interface Client {
+  post<T = any>(path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply<T>>;
+  get<T = any>(path: string): Promise<Reply<T>>;
+}
+
+export function fetchClient(baseUrl: string): Client {
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${baseUrl}${path}`, { method, headers: { 'content-type': 'application/json', 'x-actor': 'demo', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  };
+  return { post: (path, body, headers) => call('POST', path, body ?? {}, headers), get: (path) => call('GET', path) };
+}
+
+export async function expectOk<T>(reply: Promise<Reply<T>>, what: string): Promise<T> {
+  const { status, body } = await reply;
+  if (status >= 300) throw new Error(`${what} failed with ${status}: ${JSON.stringify(body)}`);
+  return body;
+}
+
+/** Reactions run after the command that caused them: poll a read model until it shows the outcome. */
+export async function waitFor<T>(client: Client, path: string, ready: (body: T) => boolean, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const reply = await client.get<T>(path);
+    if (reply.status === 200 && ready(reply.body)) return reply.body;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${reply.status} ${JSON.stringify(reply.body).slice(0, 300)})`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
