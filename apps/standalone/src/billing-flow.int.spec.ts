@@ -1,4 +1,4 @@
-import { runScenario, type ScenarioResult } from '../../../tools/demo/scenario';
+import { runScenario, type ScenarioResult } from '@billing/shared/testing';
 import { startTestApp, type TestApp } from './testing/test-app';
 
 const g702 = (...lines: number[]) => ({

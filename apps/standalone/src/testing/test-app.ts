@@ -5,7 +5,7 @@ import { InMemoryEventStore, type EventStore } from '@billing/shared/event-store
 import { InProcessBus } from '@billing/shared/bus';
 import { InMemoryReadModels } from '@billing/shared/read-models';
 import { Background, configureHttp, type Infrastructure } from '@billing/shared/nest';
-import type { Client } from '../../../../tools/demo/client';
+import type { Client } from '@billing/shared/testing';
 import { StandaloneModule } from '../app.module';
 
 export interface TestApp {

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsString, IsUUID, Min, ValidateNested, ArrayMinSize } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsUUID, Min, ValidateNested, ArrayMinSize } from 'class-validator';
 
 export const RECEIVABLES_TOPIC = 'billing.receivables';
 

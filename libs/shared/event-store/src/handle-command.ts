@@ -40,7 +40,7 @@ export async function handleCommand<C, E extends DomainEvent, S>(store: EventSto
     const newEvents = events.map((event, index) => ({ id: uuidFrom(`${context.commandId}/${streamId}/${index}`), type: event.type, data: event.data, metadata }));
     try {
       const result = await store.append(streamId, newEvents, revision < 0 ? 'no_stream' : revision);
-      return { state: events.reduce(decider.evolve, state), appended: events, revision: result.nextRevision, position: result.position };
+      return { state: events.reduce((current, event) => decider.evolve(current, event), state), appended: events, revision: result.nextRevision, position: result.position };
     } catch (error) {
       if (!(error instanceof WrongExpectedVersionError)) throw error;
     }

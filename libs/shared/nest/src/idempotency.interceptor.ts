@@ -31,7 +31,7 @@ export class CommandContextInterceptor implements NestInterceptor {
       response.setHeader('Idempotent-Replayed', 'true');
       return answer.body;
     }
-    const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
+    const body: unknown = await lastValueFrom(next.handle() as Observable<unknown>, { defaultValue: undefined });
     const event = { id: uuidFrom(`${ctx.commandId}/answer`), type: 'CommandAnswered', data: { status: response.statusCode, body }, metadata: { tenantId: ctx.tenantId, correlationId: ctx.correlationId, causationId: ctx.commandId, actor: ctx.actor, occurredAt: ctx.now.toISOString(), schemaVersion: 1 } };
     try {
       await this.store.append(stream, [event], 'no_stream');

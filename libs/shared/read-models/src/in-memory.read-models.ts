@@ -29,7 +29,7 @@ export class InMemoryReadModels implements ReadModelStore {
 
   private collection(name: string): Map<string, Doc<unknown>> {
     let docs = this.collections.get(name);
-    if (!docs) this.collections.set(name, (docs = new Map()));
+    if (!docs) this.collections.set(name, (docs = new Map<string, Doc<unknown>>()));
     return docs;
   }
 }

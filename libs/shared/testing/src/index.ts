@@ -1,2 +1,4 @@
 export * from './event-store.conformance';
 export * from './given-when-then';
+export * from './scenario/client';
+export * from './scenario/scenario';
