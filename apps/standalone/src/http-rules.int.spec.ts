@@ -1,0 +1,79 @@
+import { CUSTOMER } from '@billing/shared/testing';
+import { startTestApp, type TestApp } from './testing/test-app';
+
+const contract = (overrides: Record<string, unknown> = {}) => ({
+  customer: CUSTOMER,
+  title: 'Clinic fit-out',
+  currency: 'USD',
+  originalSum: 1_000_000,
+  basis: 'progress',
+  retainage: [{ threshold: 0, workRate: 1000, materialsRate: 1000 }],
+  taxRate: 0,
+  paymentTermsDays: 30,
+  lines: [{ lineId: 'A', item: '1', description: 'Work', scheduledValue: 1_000_000 }],
+  ...overrides,
+});
+
+describe('HTTP: bad input, unknown ids, broken rules, retries', () => {
+  let test: TestApp;
+  beforeEach(async () => (test = await startTestApp()));
+  afterEach(() => test.close());
+
+  const head = () => test.infrastructure.eventStore.headPosition();
+
+  it('answers 400 naming every bad field, nested ones included, and writes nothing', async () => {
+    const before = await head();
+    const reply = await test.client.post('/contracts', contract({ currency: 'usd', originalSum: 12.5, retainage: [{ threshold: 0, workRate: 20000, materialsRate: 0 }], customer: { ...CUSTOMER, email: 'nope' }, surprise: true }));
+    expect(reply.status).toBe(400);
+    expect(reply.body.errors.map((error: { field: string }) => error.field).sort()).toEqual(['currency', 'customer.email', 'originalSum', 'retainage.0.workRate', 'surprise']);
+    expect(await head()).toBe(before);
+  });
+
+  it('answers 404 for an unknown contract, invoice or account, and writes nothing', async () => {
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    const before = await head();
+    expect((await test.client.post(`/contracts/${unknown}/activate`, {})).status).toBe(404);
+    expect((await test.client.post(`/invoices/${unknown}/issue`, {})).status).toBe(404);
+    expect((await test.client.get(`/contracts/${unknown}`)).status).toBe(404);
+    expect((await test.client.post(`/accounts/${unknown}/payments`, { amount: 100, currency: 'USD', method: 'wire', reference: 'x' })).status).toBe(404);
+    expect(await head()).toBe(before);
+  });
+
+  it('answers 422 with the billing rule when the schedule of values does not equal the contract sum', async () => {
+    const { body } = await test.client.post('/contracts', contract({ lines: [{ lineId: 'A', item: '1', description: 'Work', scheduledValue: 900_000 }] }));
+    const before = await head();
+    const reply = await test.client.post(`/contracts/${body.contractId}/activate`, { date: '2026-01-05' });
+    expect(reply.status).toBe(422);
+    expect(reply.body.detail).toMatch(/schedule of values \(900000\) must equal the contract sum \(1000000\)/);
+    expect(reply.headers?.['content-type'] ?? 'application/problem+json').toContain('json');
+    expect(await head()).toBe(before);
+  });
+
+  it('answers 409 for a command the current state does not allow, and writes nothing', async () => {
+    const { body } = await test.client.post('/contracts', contract());
+    await test.client.post(`/contracts/${body.contractId}/activate`, {});
+    const before = await head();
+    const reply = await test.client.post(`/contracts/${body.contractId}/cancel`, { reason: 'changed our mind' });
+    expect(reply.status).toBe(409);
+    expect(reply.body.detail).toMatch(/cannot cancel: the contract is active/);
+    expect(await head()).toBe(before);
+  });
+
+  it('replays a POST with the same Idempotency-Key: same answer, nothing appended', async () => {
+    const headers = { 'idempotency-key': 'create-clinic-1' };
+    const first = await test.client.post('/contracts', contract(), headers);
+    const afterFirst = await head();
+    const second = await test.client.post('/contracts', contract(), headers);
+    expect(second).toMatchObject({ status: first.status, body: first.body });
+    expect(await head()).toBe(afterFirst);
+    const other = await test.client.post('/contracts', contract(), { 'idempotency-key': 'create-clinic-2' });
+    expect(other.body.contractId).not.toBe(first.body.contractId);
+  });
+
+  it('scopes an Idempotency-Key to its route: the same key elsewhere is another command', async () => {
+    const headers = { 'idempotency-key': 'k-1' };
+    const { body } = await test.client.post('/contracts', contract(), headers);
+    expect((await test.client.post(`/contracts/${body.contractId}/activate`, { date: '2026-01-05' }, headers)).body.status).toBe('active');
+    expect((await test.client.post(`/contracts/${body.contractId}/complete`, { date: '2026-01-31' }, headers)).body.status).toBe('completed');
+  });
+});

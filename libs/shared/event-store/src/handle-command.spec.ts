@@ -1,0 +1,58 @@
+import { ConcurrencyError, type Decider, type DomainEvent } from '@billing/shared/kernel';
+import { handleCommand, type CommandContext } from './handle-command';
+import { InMemoryEventStore } from './in-memory.event-store';
+import type { AppendResult, EventStore, ExpectedRevision, NewEvent } from './types';
+
+type Counted = DomainEvent<'Added', { by: number }>;
+const counter: Decider<{ add: number }, Counted, number> = {
+  initialState: 0,
+  evolve: (total, event) => total + event.data.by,
+  decide: (command) => (command.add === 0 ? [] : [{ type: 'Added', data: { by: command.add } }]),
+};
+const ctx = (commandId: string): CommandContext => ({ tenantId: 't', actor: 'a', correlationId: 'c', commandId, now: new Date('2026-01-01T00:00:00Z') });
+
+describe('handleCommand', () => {
+  it('loads, folds, decides and appends with the expected revision', async () => {
+    const store = new InMemoryEventStore();
+    await handleCommand(store, 'counter-1', counter, { add: 2 }, ctx('c1'));
+    const result = await handleCommand(store, 'counter-1', counter, { add: 3 }, ctx('c2'));
+    expect(result).toMatchObject({ state: 5, revision: 1, appended: [{ type: 'Added', data: { by: 3 } }] });
+    expect((await store.readStream('counter-1'))[1].metadata).toMatchObject({ causationId: 'c2', actor: 'a', tenantId: 't', correlationId: 'c', schemaVersion: 1 });
+  });
+
+  it('appends nothing for a command id it has already handled (a retry whose answer was lost)', async () => {
+    const store = new InMemoryEventStore();
+    const first = await handleCommand(store, 'counter-1', counter, { add: 2 }, ctx('same'));
+    const again = await handleCommand(store, 'counter-1', counter, { add: 2 }, ctx('same'));
+    expect(again).toMatchObject({ state: 2, appended: [], revision: first.revision });
+    expect(await store.readStream('counter-1')).toHaveLength(1);
+  });
+
+  it('starts over when another writer got there first', async () => {
+    const store = new InMemoryEventStore();
+    let raced = false;
+    const racing: EventStore = Object.create(store) as EventStore;
+    racing.append = async (stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> => {
+      if (!raced) {
+        raced = true;
+        await handleCommand(store, stream, counter, { add: 10 }, ctx('other-writer'));
+      }
+      return store.append(stream, events, expected);
+    };
+    const result = await handleCommand(racing, 'counter-1', counter, { add: 1 }, ctx('mine'));
+    expect(result.state).toBe(11);
+    expect((await store.readStream('counter-1')).map((e) => e.metadata.causationId)).toEqual(['other-writer', 'mine']);
+  });
+
+  it('gives up with a ConcurrencyError after a bounded number of conflicts', async () => {
+    const store = new InMemoryEventStore();
+    const alwaysBehind: EventStore = Object.create(store) as EventStore;
+    let n = 0;
+    alwaysBehind.append = async (stream: string, events: readonly NewEvent[], expected: ExpectedRevision) => {
+      await handleCommand(store, stream, counter, { add: 1 }, ctx(`other-${n++}`));
+      return store.append(stream, events, expected);
+    };
+    await expect(handleCommand(alwaysBehind, 'counter-1', counter, { add: 1 }, ctx('mine'))).rejects.toBeInstanceOf(ConcurrencyError);
+    expect((await store.readStream('counter-1')).some((e) => e.metadata.causationId === 'mine')).toBe(false);
+  });
+});
