@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { completeWith, ledgerDecider, ledgerStream, numberingDecider, numberingStream, type Completion, type LedgerCommand, type LedgerEvent, type LedgerState } from '@billing/invoicing/domain';
+import { completeWith, findInvoice, ledgerDecider, ledgerStream, numberingDecider, numberingStream, type Completion, type LedgerCommand, type LedgerEvent, type LedgerState } from '@billing/invoicing/domain';
 import { handleCommand, type CommandContext, type CommandResult, type EventStore } from '@billing/shared/event-store';
 import { decideOn, EVENT_STORE, StreamCommand } from '@billing/shared/nest';
 import { fold } from '@billing/shared/kernel';
@@ -30,12 +30,21 @@ export class IssueDocumentHandler implements ICommandHandler<IssueDocument> {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   async execute({ contractId, completion, context }: IssueDocument): Promise<CommandResult<LedgerState, LedgerEvent>> {
+    const history = await this.store.readStream(ledgerStream(contractId));
+    const ledger = fold(ledgerDecider, history as unknown as LedgerEvent[]);
+    // Issuing an issued document again answers as before and reserves nothing.
+    if (alreadyIssued(ledger, completion)) return { state: ledger, appended: [], revision: history.length - 1, position: history.at(-1)?.position ?? 0 };
     // Refuse before reserving: a number is only taken for a document that can be issued.
-    const ledger = fold(ledgerDecider, (await this.store.readStream(ledgerStream(contractId))) as unknown as LedgerEvent[]);
     ledgerDecider.decide(completeWith(completion, 'pending'), ledger);
     const series = completion.type === 'IssueInvoice' ? 'invoice' : 'credit-note';
     const documentId = completion.type === 'IssueInvoice' ? completion.invoiceId : completion.creditNoteId;
     const reserved = await handleCommand(this.store, numberingStream(context.tenantId, series, completion.issueDate), numberingDecider, { type: 'ReserveNumber', series, documentId, contractId, issueDate: completion.issueDate, completion }, context);
     return handleCommand(this.store, ledgerStream(contractId), ledgerDecider, completeWith(completion, reserved.state.reserved[documentId]), context);
   }
+}
+
+function alreadyIssued(ledger: LedgerState, completion: Completion): boolean {
+  if (ledger.status === 'none') return false;
+  if (completion.type === 'IssueCreditNote') return ledger.creditNotes.some((note) => note.creditNoteId === completion.creditNoteId);
+  return findInvoice(ledger, completion.invoiceId)?.status === 'issued';
 }

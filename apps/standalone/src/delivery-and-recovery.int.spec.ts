@@ -1,0 +1,112 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InProcessBus, type Message } from '@billing/shared/bus';
+import { InMemoryEventStore, type AppendResult, type EventStore, type ExpectedRevision, type NewEvent } from '@billing/shared/event-store';
+import { SqliteEventStore } from '@billing/shared/sqlite';
+import { CUSTOMER, expectOk, runScenario, waitFor } from '@billing/shared/testing';
+import { startTestApp } from './testing/test-app';
+
+/** Every integration event delivered twice, as an at-least-once bus may. */
+class DuplicatingBus extends InProcessBus {
+  override publish(messages: readonly Message[]): Promise<void> {
+    return super.publish([...messages, ...messages]);
+  }
+}
+
+/** Two runs differ only by the ids they generate. */
+function withoutIds(value: unknown): unknown {
+  const uuids = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+  const ids = new Map<string, string>();
+  return JSON.parse(JSON.stringify(value).replace(uuids, (id) => ids.get(id) ?? (ids.set(id, `id${ids.size}`), `id${ids.size - 1}`)));
+}
+
+async function eventTypeCounts(store: EventStore): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const event of await store.readAll()) if (!event.streamId.startsWith('idempotency-')) counts[event.type] = (counts[event.type] ?? 0) + 1;
+  return counts;
+}
+
+describe('at-least-once delivery and crashes', () => {
+  it('delivering every integration event twice gives the same final state', async () => {
+    const once = await startTestApp();
+    const twice = await startTestApp({ bus: new DuplicatingBus() });
+    try {
+      const [a, b] = [await runScenario(once.client), await runScenario(twice.client)];
+      await Promise.all([once.settle(), twice.settle()]);
+      expect(b.applications.map((x) => [x.number, x.g702])).toEqual(a.applications.map((x) => [x.number, x.g702]));
+      expect(withoutIds(b.aging)).toEqual(withoutIds(a.aging));
+      expect(withoutIds((await twice.client.get(`/contracts/${b.contractId}`)).body)).toEqual(withoutIds((await once.client.get(`/contracts/${a.contractId}`)).body));
+      expect(await eventTypeCounts(twice.infrastructure.eventStore)).toEqual(await eventTypeCounts(once.infrastructure.eventStore));
+    } finally {
+      await Promise.all([once.close(), twice.close()]);
+    }
+  }, 60_000);
+
+  it('a crash between reserving an invoice number and issuing neither loses the number nor gives it twice', async () => {
+    const store = new InMemoryEventStore();
+    let crash = true;
+    const crashing: EventStore = Object.create(store) as EventStore;
+    crashing.append = (stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> => {
+      if (crash && events.some((event) => event.type === 'InvoiceIssued')) {
+        crash = false;
+        return Promise.reject(new Error('process killed'));
+      }
+      return store.append(stream, events, expected);
+    };
+    const first = await startTestApp({ eventStore: crashing });
+    const { contractId, invoiceId } = await draftOnePayApplication(first);
+    expect((await first.client.post(`/invoices/${invoiceId}/issue`, { date: '2026-02-03' })).status).toBe(500);
+    await first.close();
+    expect((await store.readAll({ streamPrefixes: ['numbering-'] })).map((e) => (e.data as { number: string }).number)).toEqual(['INV-2026-00001']);
+
+    const restarted = await startTestApp({ eventStore: store });
+    try {
+      const issued = await waitFor<any>(restarted.client, `/invoices/${invoiceId}`, (invoice) => invoice.status === 'issued', 'the reserved number to be used');
+      expect(issued.number).toBe('INV-2026-00001');
+      // Retrying the issue answers the same number and reserves nothing new.
+      expect((await restarted.client.post(`/invoices/${invoiceId}/issue`, { date: '2026-02-03' })).body.number).toBe('INV-2026-00001');
+      await restarted.settle();
+      expect(await store.readAll({ streamPrefixes: ['numbering-'] })).toHaveLength(1);
+      const second = await draftOnePayApplication(restarted, contractId, '2026-02-28', 8000);
+      expect((await restarted.client.post(`/invoices/${second.invoiceId}/issue`, { date: '2026-03-03' })).body.number).toBe('INV-2026-00002');
+    } finally {
+      await restarted.close();
+    }
+  }, 30_000);
+
+  it('keeps the embedded SQLite data across a restart', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'billing-restart-')), 'events.sqlite');
+    const first = await startTestApp({ eventStore: new SqliteEventStore(file) });
+    const { contractId, invoiceId } = await draftOnePayApplication(first);
+    await expectOk(first.client.post(`/invoices/${invoiceId}/issue`, { date: '2026-02-03' }), 'issue');
+    await first.settle();
+    await first.close();
+    await first.infrastructure.eventStore.close();
+
+    const second = await startTestApp({ eventStore: new SqliteEventStore(file) });
+    try {
+      await second.settle();
+      expect((await second.client.get(`/invoices/${invoiceId}`)).body).toMatchObject({ status: 'issued', number: 'INV-2026-00001', amount: 450_000 });
+      expect((await second.client.get(`/contracts/${contractId}`)).body).toMatchObject({ status: 'active', billedNet: 450_000, retainageHeld: 50_000 });
+      expect((await second.client.get(`/accounts/${CUSTOMER.id}`)).body.openItems).toHaveLength(1);
+    } finally {
+      await second.close();
+      await second.infrastructure.eventStore.close();
+    }
+  }, 30_000);
+});
+
+async function draftOnePayApplication(app: Awaited<ReturnType<typeof startTestApp>>, existing?: string, periodEnd = '2026-01-31', percent = 5000) {
+  let contractId = existing;
+  if (!contractId) {
+    const body = { customer: CUSTOMER, title: 'Small job', currency: 'USD', originalSum: 1_000_000, basis: 'progress', retainage: [{ threshold: 0, workRate: 1000, materialsRate: 1000 }], taxRate: 0, paymentTermsDays: 30, lines: [{ lineId: 'A', item: '1', description: 'Work', scheduledValue: 1_000_000 }] };
+    contractId = (await expectOk(app.client.post('/contracts', body), 'create')).contractId as string;
+    await expectOk(app.client.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' }), 'activate');
+    await waitFor(app.client, `/contracts/${contractId}/schedule`, () => true, 'schedule');
+  }
+  await expectOk(app.client.post(`/contracts/${contractId}/progress-reports`, { periodEnd, lines: [{ lineId: 'A', percentComplete: percent, storedMaterials: 0 }] }), 'report');
+  await expectOk(app.client.post(`/contracts/${contractId}/progress-reports/${periodEnd}/certify`, {}), 'certify');
+  const drafts = await waitFor<any[]>(app.client, `/invoices?contractId=${contractId}&status=draft`, (list) => list.length === 1, 'draft');
+  return { contractId, invoiceId: drafts[0].invoiceId as string };
+}
