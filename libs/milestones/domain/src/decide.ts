@@ -1,4 +1,4 @@
-import { requireDate, requireReason, applyRate, assertNever, isAmount, isRate, IllegalStateError, NotFoundError, RuleViolation, ValidationError } from '@billing/shared/kernel';
+import { endOfMonth, requireDate, requireReason, applyRate, assertNever, isAmount, isRate, IllegalStateError, NotFoundError, RuleViolation, ValidationError } from '@billing/shared/kernel';
 import type { ScheduleCommand } from './schedule.commands';
 import type { CertifiedLine, ReportedLine, ScheduleEvent } from './schedule.events';
 import type { Line, Schedule, ScheduleState } from './schedule';
@@ -56,7 +56,8 @@ export function decide(command: ScheduleCommand, state: ScheduleState): Schedule
 
 function reportProgress(state: Schedule, command: Extract<ScheduleCommand, { type: 'ReportProgress' }>): ScheduleEvent {
   requireBasis(state, 'progress');
-  requireDate(command.periodEnd);
+  requireDate(command.periodEnd, 'period end');
+  if (endOfMonth(command.periodEnd) !== command.periodEnd) throw new ValidationError(`billing periods are monthly: a period ends on the last day of its month, not ${command.periodEnd}`);
   requireBillablePhase(state, command.periodEnd);
   if (state.lastCertifiedPeriodEnd && command.periodEnd <= state.lastCertifiedPeriodEnd) throw new RuleViolation(`the period ending ${state.lastCertifiedPeriodEnd} is already certified; report a later period`);
   if (command.lines.length === 0) throw new ValidationError('a progress report has at least one line');

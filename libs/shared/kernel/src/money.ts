@@ -40,26 +40,6 @@ export function applyRate(amount: number, rate: number): number {
   return divideRounded(BigInt(amount) * BigInt(rate), BigInt(FULL_RATE));
 }
 
-/** Largest remainder method: parts proportional to weights that sum exactly to total. */
-export function allocateByWeights(total: number, weights: readonly number[]): number[] {
-  const weightSum = weights.reduce((sum, w) => sum + w, 0);
-  if (weightSum === 0) return weights.map(() => 0);
-  const sign = total < 0 ? -1n : 1n;
-  const whole = BigInt(Math.abs(total));
-  const exact = weights.map((w) => whole * BigInt(w));
-  const parts = exact.map((e) => e / BigInt(weightSum));
-  let left = Number(whole - parts.reduce((sum, p) => sum + p, 0n));
-  const byRemainder = exact
-    .map((e, index) => ({ index, remainder: e % BigInt(weightSum) }))
-    .sort((a, b) => (a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1));
-  for (const { index } of byRemainder) {
-    if (left === 0) break;
-    parts[index] += 1n;
-    left -= 1;
-  }
-  return parts.map((p) => Number(p * sign));
-}
-
 export function sum(values: readonly number[]): number {
   return values.reduce((total, v) => total + v, 0);
 }

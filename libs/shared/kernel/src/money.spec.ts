@@ -1,0 +1,38 @@
+import { addDays, daysBetween, endOfMonth, isBusinessDate } from './dates';
+import { applyRate, divideRounded, formatMoney } from './money';
+
+describe('money', () => {
+  it('rounds half away from zero to the minor unit', () => {
+    expect(applyRate(5, 5000)).toBe(3); // 2.5 -> 3
+    expect(applyRate(-5, 5000)).toBe(-3); // -2.5 -> -3
+    expect(applyRate(4_567_890, 500)).toBe(228_395); // 228 394.5
+    expect(applyRate(51_234_567, 1050)).toBe(5_379_630); // 5 379 629.535
+    expect(applyRate(14_516_667, 825)).toBe(1_197_625); // 1 197 625.0275
+    expect(divideRounded(7n, 2n)).toBe(4);
+    expect(divideRounded(-7n, 2n)).toBe(-4);
+  });
+
+  it('is exact where floats are not', () => {
+    expect(applyRate(9_007_199_254_740, 10000)).toBe(9_007_199_254_740);
+    expect(applyRate(1_005, 5000)).toBe(503); // 502.5, where 1005 * 0.5 in floats is fine but 1.005 * 100 is not
+  });
+
+  it('formats by the currency minor unit', () => {
+    expect(formatMoney(100_000_000, 'USD')).toBe('1,000,000.00');
+    expect(formatMoney(-5, 'USD')).toBe('-0.05');
+    expect(formatMoney(1234, 'JPY')).toBe('1,234');
+  });
+});
+
+describe('business dates', () => {
+  it('accepts real calendar dates only', () => {
+    expect(isBusinessDate('2026-02-28')).toBe(true);
+    expect(isBusinessDate('2026-02-30')).toBe(false);
+    expect(isBusinessDate('2026-2-3')).toBe(false);
+  });
+  it('counts calendar days', () => {
+    expect(addDays('2026-01-31', 30)).toBe('2026-03-02');
+    expect(daysBetween('2026-04-03', '2026-05-31')).toBe(58);
+    expect(endOfMonth('2028-02-10')).toBe('2028-02-29');
+  });
+});
