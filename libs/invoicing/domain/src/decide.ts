@@ -64,7 +64,7 @@ function redraft(ledger: Ledger, newInvoiceId: string, cause: { certificationId:
   });
   if (computed.amount < 0) return refuse(`the current payment due (G702 line 8) would be ${computed.amount}, below zero: the certified work is less than what was already certified for payment`);
   if (computed.amount === 0) return draft ? [{ type: 'PayApplicationWithdrawn', data: { contractId, invoiceId: draft.invoiceId, reason: 'nothing new to bill' } }] : [];
-  const applicationNo = draft?.applicationNo ?? issued(ledger, 'progress').length + 1;
+  const applicationNo = issued(ledger, 'progress').length + 1;
   return [{ type: 'PayApplicationDrafted', data: { contractId, invoiceId: draft?.invoiceId ?? newInvoiceId, applicationNo, periodEnd: cause.periodEnd, ...computed } }];
 }
 
