@@ -16,7 +16,7 @@ const terms: LedgerTerms = {
   poNumber: '',
 };
 const opened: LedgerEvent = { type: 'LedgerOpened', data: { contractId, terms, lines: [{ lineId: 'A', item: '1', description: 'Site', scheduledValue: 400_000 }, { lineId: 'B', item: '2', description: 'Build', scheduledValue: 600_000 }], openedOn: '2026-01-05' } };
-const draft = (invoiceId: string, periodEnd: string, a: number, b: number, storedB = 0): LedgerCommand => ({ type: 'DraftPayApplication', invoiceId, certificationId: `cert-${periodEnd}`, periodEnd, lines: [{ lineId: 'A', workCompletedToDate: a, storedMaterials: 0 }, { lineId: 'B', workCompletedToDate: b, storedMaterials: storedB }] });
+const draft = (invoiceId: string, periodEnd: string, a: number, b: number, storedB = 0): Extract<LedgerCommand, { type: 'DraftPayApplication' }> => ({ type: 'DraftPayApplication', invoiceId, certificationId: `cert-${periodEnd}`, periodEnd, lines: [{ lineId: 'A', workCompletedToDate: a, storedMaterials: 0 }, { lineId: 'B', workCompletedToDate: b, storedMaterials: storedB }] });
 
 /** Run commands in order, collecting every event, as the ledger would record them. */
 function history(...commands: LedgerCommand[]): LedgerEvent[] {
