@@ -3,8 +3,8 @@ import { expectOk, waitFor, type Client } from './client';
 /** A USD 1,000,000.00 construction contract billed from activation to retainage release (amounts in cents). */
 export const CUSTOMER = { id: '7d7f3b6e-3c1a-4f7e-9a59-2b8f0c1d2e3f', name: 'Harbor Point Development LLC', email: 'ap@harborpoint.example', address: '100 Quay Street, Portland ME' };
 
-const CONTRACT = {
-  customer: CUSTOMER,
+const contractFor = (customer: typeof CUSTOMER) => ({
+  customer,
   title: 'Harbor Point Medical Office Building',
   currency: 'USD',
   originalSum: 100_000_000,
@@ -22,7 +22,7 @@ const CONTRACT = {
     { lineId: 'L2', item: '2', description: 'Structure and envelope', scheduledValue: 51_234_567 },
     { lineId: 'L3', item: '3', description: 'Interior finishes', scheduledValue: 25_015_433 },
   ],
-};
+});
 
 const CHANGE_ORDER = { number: 'CO-001', description: 'Additional storm drainage', amount: 4_567_890, approvedOn: '2026-02-10', lines: [{ lineId: 'L4', item: '4', description: 'Storm drainage (CO-001)', scheduledValue: 4_567_890 }] };
 
@@ -46,8 +46,11 @@ export interface ScenarioResult {
   closed: any;
 }
 
-export async function runScenario(client: Client, log: (line: string) => void = () => {}): Promise<ScenarioResult> {
-  const { contractId } = await expectOk(client.post('/contracts', CONTRACT), 'create contract');
+/** Runs the scenario for a customer (a new one per run keeps its account, aging and statement its own). */
+export async function runScenario(client: Client, options: { customerId?: string; log?: (line: string) => void } = {}): Promise<ScenarioResult> {
+  const customer = { ...CUSTOMER, id: options.customerId ?? CUSTOMER.id };
+  const log = options.log ?? (() => {});
+  const { contractId } = await expectOk(client.post('/contracts', contractFor(customer)), 'create contract');
   await expectOk(client.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' }), 'activate');
   log(`contract ${contractId} active`);
   await waitFor(client, `/contracts/${contractId}/billing`, () => true, 'billing ledger');
@@ -60,31 +63,31 @@ export async function runScenario(client: Client, log: (line: string) => void = 
     log(`pay application ${index + 1} issued as ${applications[index].number}`);
   }
   const [inv1, inv2] = applications.map((application) => application.invoiceId);
-  await waitFor<any>(client, `/accounts/${CUSTOMER.id}`, (account) => account.openItems.length === 4, 'four open items');
+  await waitFor<any>(client, `/accounts/${customer.id}`, (account) => account.openItems.length === 4, 'four open items');
 
-  const pay = (body: object) => expectOk(client.post(`/accounts/${CUSTOMER.id}/payments`, { currency: 'USD', method: 'check', ...body }), 'payment');
+  const pay = (body: object) => expectOk(client.post(`/accounts/${customer.id}/payments`, { currency: 'USD', method: 'check', ...body }), 'payment');
   await pay({ amount: 15_714_292, receivedOn: '2026-03-01', reference: 'CHK 1001 on time', invoiceIds: [inv1] });
   await pay({ amount: 20_000_000, receivedOn: '2026-04-20', reference: 'CHK 1002 partial, late', invoiceIds: [inv2] });
   const bounced = await pay({ amount: 41_240_884, receivedOn: '2026-05-10', reference: 'CHK 1003 (bounced)' });
-  await expectOk(client.post(`/accounts/${CUSTOMER.id}/payments/${bounced.paymentId}/reverse`, { date: '2026-05-14', reason: 'returned by the bank: insufficient funds' }), 'reversal');
+  await expectOk(client.post(`/accounts/${customer.id}/payments/${bounced.paymentId}/reverse`, { date: '2026-05-14', reason: 'returned by the bank: insufficient funds' }), 'reversal');
   log('payments posted; cheque 1003 bounced and was reversed');
 
   await expectOk(client.post(`/contracts/${contractId}/complete`, { date: '2026-05-15' }), 'complete');
   const releaseDraft = await waitFor<any[]>(client, `/invoices?contractId=${contractId}&status=draft`, (drafts) => drafts.some((d) => d.kind === 'retainage-release'), 'retainage release draft');
   const release = await issue(client, releaseDraft[0].invoiceId, '2026-05-20');
   log(`retainage release issued as ${release.number}`);
-  await waitFor<any>(client, `/accounts/${CUSTOMER.id}`, (account) => account.openItems.length === 5, 'release receivable');
+  await waitFor<any>(client, `/accounts/${customer.id}`, (account) => account.openItems.length === 5, 'release receivable');
 
   await pay({ amount: 75_000_000, receivedOn: '2026-06-01', reference: 'WIRE 2001 unallocated' });
   const aging: Record<string, any> = {};
-  for (const date of AGING_DATES) aging[date] = await expectOk(client.get(`/aging?asOf=${date}`), `aging ${date}`);
+  for (const date of AGING_DATES) aging[date] = await expectOk(client.get(`/accounts/${customer.id}/aging?asOf=${date}`), `aging ${date}`);
 
   const summaryBeforeClose = await waitFor<any>(client, `/contracts/${contractId}`, (s) => s.paid === 110_714_292, 'payments on the contract summary');
   await pay({ amount: 2_480_450, receivedOn: '2026-07-20', reference: 'WIRE 2002 final' });
   await waitFor<any>(client, `/contracts/${contractId}`, (s) => s.outstanding === 0, 'contract fully paid');
   const closed = await expectOk(client.post(`/contracts/${contractId}/close`, { date: '2026-07-31' }), 'close');
   log(`contract ${closed.status}`);
-  return { contractId, customerId: CUSTOMER.id, applications, release, aging, summaryBeforeClose, closed };
+  return { contractId, customerId: customer.id, applications, release, aging, summaryBeforeClose, closed };
 }
 
 async function approveChangeOrder(client: Client, contractId: string) {
