@@ -14,4 +14,5 @@ module.exports = {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2022' } }],
   },
   setupFiles: ['reflect-metadata'],
+  reporters: ['default', '<rootDir>/tools/jest-summary.js'],
 };
