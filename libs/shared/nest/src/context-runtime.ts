@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CommandBus, type ICommand } from '@nestjs/cqrs';
+import { CommandBus, CommandHandler, type ICommand, type ICommandHandler } from '@nestjs/cqrs';
 import { handleCommand, type CommandContext, type CommandResult, type EventStore, type RecordedEvent } from '@billing/shared/event-store';
 import { startRelay, type Bus, type Message } from '@billing/shared/bus';
 import type { Projection } from '@billing/shared/read-models';
@@ -7,13 +7,26 @@ import type { Decider, DomainEvent } from '@billing/shared/kernel';
 import { Background } from './background';
 import { BUS, EVENT_STORE } from './tokens';
 
-/** A command for one aggregate stream, dispatched on the CommandBus to its context's handler. */
-export abstract class StreamCommand<C> implements ICommand {
-  constructor(readonly streamId: string, readonly command: C, readonly context: CommandContext) {}
-}
+/**
+ * The command class and CommandBus handler of one aggregate: `new Command(aggregateId, command, context)`
+ * is decided by `handleCommand` on the aggregate's stream.
+ */
+export function deciderCommand<C, E extends DomainEvent, S>(decider: Decider<C, E, S>, streamOf: (id: string) => string) {
+  class Command implements ICommand {
+    readonly streamId: string;
+    constructor(id: string, readonly command: C, readonly context: CommandContext) {
+      this.streamId = streamOf(id);
+    }
+  }
+  @CommandHandler(Command)
+  class Handler implements ICommandHandler<Command> {
+    constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-export function decideOn<C, E extends DomainEvent, S>(store: EventStore, decider: Decider<C, E, S>, request: StreamCommand<C>): Promise<CommandResult<S, E>> {
-  return handleCommand(store, request.streamId, decider, request.command, request.context);
+    execute(request: Command): Promise<CommandResult<S, E>> {
+      return handleCommand(this.store, request.streamId, decider, request.command, request.context);
+    }
+  }
+  return { Command, Handler };
 }
 
 export interface ContextWiring {

@@ -1,24 +1,11 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { completeWith, findInvoice, ledgerDecider, ledgerStream, numberingDecider, numberingStream, type Completion, type LedgerCommand, type LedgerEvent, type LedgerState } from '@billing/invoicing/domain';
+import { completeWith, findInvoice, ledgerDecider, ledgerStream, numberingDecider, numberingStream, type Completion, type LedgerEvent, type LedgerState } from '@billing/invoicing/domain';
 import { handleCommand, type CommandContext, type CommandResult, type EventStore } from '@billing/shared/event-store';
-import { decideOn, EVENT_STORE, StreamCommand } from '@billing/shared/nest';
+import { deciderCommand, EVENT_STORE } from '@billing/shared/nest';
 import { fold } from '@billing/shared/kernel';
 
-export class ExecuteLedgerCommand extends StreamCommand<LedgerCommand> {
-  constructor(readonly contractId: string, command: LedgerCommand, context: CommandContext) {
-    super(ledgerStream(contractId), command, context);
-  }
-}
-
-@CommandHandler(ExecuteLedgerCommand)
-export class LedgerCommandHandler implements ICommandHandler<ExecuteLedgerCommand> {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
-
-  execute(request: ExecuteLedgerCommand): Promise<CommandResult<LedgerState, LedgerEvent>> {
-    return decideOn(this.store, ledgerDecider, request);
-  }
-}
+export const { Command: ExecuteLedgerCommand, Handler: LedgerCommandHandler } = deciderCommand(ledgerDecider, ledgerStream);
 
 /** Issue an invoice or a credit note: check, reserve the next number, then issue with it. */
 export class IssueDocument {
