@@ -23,6 +23,7 @@ export function decide(command: ScheduleCommand, state: ScheduleState): Schedule
       const report = state.pendingReport;
       if (!report || report.periodEnd !== command.periodEnd) throw new IllegalStateError(`no progress report pending for the period ending ${command.periodEnd}`);
       requireDate(command.certifiedOn);
+      requireBillablePhase(state, report.periodEnd);
       const lines = certifiedLines(state, report.lines);
       return [{ type: 'ProgressCertified', data: { contractId, certificationId: `${contractId}/progress/${report.periodEnd}`, periodEnd: report.periodEnd, certifiedOn: command.certifiedOn, lines } }];
     }
@@ -40,6 +41,7 @@ export function decide(command: ScheduleCommand, state: ScheduleState): Schedule
     case 'CertifyMilestone': {
       const line = findLine(state, command.lineId);
       if (line.milestone !== 'achieved') throw new IllegalStateError(`milestone ${line.item} is ${line.milestone}; only an achieved milestone can be certified`);
+      requireBillablePhase(state, command.certifiedOn);
       const certificationId = `${contractId}/milestone/${line.lineId}`;
       return [{ type: 'MilestoneCertified', data: { contractId, certificationId, lineId: line.lineId, amount: line.scheduledValue, certifiedOn: requireDate(command.certifiedOn) } }];
     }

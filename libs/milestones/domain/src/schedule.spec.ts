@@ -62,6 +62,10 @@ describe('schedule of values', () => {
       const suspended: ScheduleEvent = { type: 'ContractPhaseRecorded', data: { contractId, phase: 'suspended', on: '2026-01-10' } };
       const completed: ScheduleEvent = { type: 'ContractPhaseRecorded', data: { contractId, phase: 'completed', on: '2026-02-15' } };
       spec([opened(), suspended]).when(report('2026-01-31', 100)).thenThrows(IllegalStateError, /suspended/);
+      spec([opened(), reported('2026-01-31', 100), suspended]).when(certify('2026-01-31')).thenThrows(IllegalStateError, /suspended/);
+      const resumed: ScheduleEvent = { type: 'ContractPhaseRecorded', data: { contractId, phase: 'active', on: '2026-01-20' } };
+      expect(spec([opened(), reported('2026-01-31', 100), suspended, resumed]).when(certify('2026-01-31')).events()).toHaveLength(1);
+      expect(spec([opened(), reported('2026-01-31', 100), completed]).when(certify('2026-01-31')).events()).toHaveLength(1);
       spec([opened(), completed]).when(report('2026-02-28', 100)).thenThrows(RuleViolation, /completed on 2026-02-15/);
       expect(spec([opened(), completed]).when(report('2026-01-31', 100)).events()).toHaveLength(1);
     });

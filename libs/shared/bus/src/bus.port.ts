@@ -12,12 +12,8 @@ export interface Message<D = unknown> {
   causationId: string;
   actor: string;
   occurredAt: string;
-}
-
-export interface DeadLetter {
-  message: Message;
-  group: string;
-  reason: string;
+  /** Set on the copy published to a dead-letter topic: which group gave up on it, and why. */
+  deadLetter?: { group: string; reason: string };
 }
 
 export type MessageHandler = (message: Message) => Promise<void>;

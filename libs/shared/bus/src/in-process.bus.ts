@@ -1,7 +1,8 @@
-import { deadLetterTopic, type Bus, type Consumer, type DeadLetter, type Message, type MessageHandler } from './bus.port';
+import { deadLetterTopic, type Bus, type Consumer, type Message, type MessageHandler } from './bus.port';
 import { consumeOne } from './consume';
 
 interface Group {
+  name: string;
   topics: Set<string>;
   queue: Message[];
   handler: MessageHandler;
@@ -12,7 +13,6 @@ interface Group {
 /** The embedded bus: consumer groups with an in-memory queue each. Not durable: the relays republish from the event store at boot. */
 export class InProcessBus implements Bus {
   private readonly groups = new Map<string, Group>();
-  readonly deadLetters: DeadLetter[] = [];
 
   async publish(messages: readonly Message[]): Promise<void> {
     for (const group of this.groups.values()) {
@@ -25,7 +25,7 @@ export class InProcessBus implements Bus {
 
   async subscribe(name: string, topics: readonly string[], handler: MessageHandler): Promise<Consumer> {
     if (this.groups.has(name)) throw new Error(`consumer group ${name} is already subscribed`);
-    const group: Group = { topics: new Set(topics), queue: [], handler, busy: false, stopped: false };
+    const group: Group = { name, topics: new Set(topics), queue: [], handler, busy: false, stopped: false };
     this.groups.set(name, group);
     return {
       stop: async () => {
@@ -53,9 +53,8 @@ export class InProcessBus implements Bus {
         const message = group.queue[0];
         const outcome = await consumeOne(message, group.handler);
         if (outcome.kind === 'dead') {
-          const letter = { message: { ...message, topic: deadLetterTopic(message.topic) }, group: [...this.groups].find(([, g]) => g === group)?.[0] ?? '?', reason: outcome.reason };
-          this.deadLetters.push(letter);
-          console.error(`dead-lettered ${message.type} ${message.id}: ${outcome.reason}`);
+          console.error(`${group.name} dead-lettered ${message.type} ${message.id}: ${outcome.reason}`);
+          await this.publish([{ ...message, topic: deadLetterTopic(message.topic), deadLetter: { group: group.name, reason: outcome.reason } }]);
         }
         group.queue.shift();
       }

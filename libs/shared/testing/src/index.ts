@@ -2,3 +2,5 @@ export * from './event-store.conformance';
 export * from './given-when-then';
 export * from './scenario/client';
 export * from './scenario/scenario';
+export * from './bus.conformance';
+export * from './read-models.conformance';
