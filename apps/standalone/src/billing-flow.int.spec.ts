@@ -70,6 +70,23 @@ describe('the whole billing flow, over HTTP, on the embedded default', () => {
     expect(result.aging['2026-07-15'].invoices).toEqual([expect.objectContaining({ number: 'INV-2026-00005', open: 2_480_450 })]);
   });
 
+  it("prints the customer's statement for a period with a running balance", async () => {
+    const { body } = await test.client.get(`/accounts/${result.customerId}/statement?from=2026-04-01&to=2026-05-31`);
+    expect(body.openingBalance).toBe(28_921_067);
+    expect(body.lines.map((line: any) => [line.date, line.kind, line.amount, line.balance])).toEqual([
+      ['2026-04-02', 'invoice', 41_240_884, 70_161_951],
+      ['2026-04-20', 'payment', -20_000_000, 50_161_951],
+      ['2026-05-01', 'invoice', 21_658_761, 71_820_712],
+      ['2026-05-10', 'payment', -41_240_884, 30_579_828],
+      ['2026-05-14', 'reversal', 41_240_884, 71_820_712],
+      ['2026-05-20', 'invoice', 5_659_738, 77_480_450],
+    ]);
+    // What the customer owes at the end of the period is what aging shows open that day.
+    expect(body.closingBalance).toBe(77_480_450);
+    const aged = result.aging['2026-05-31'];
+    expect(aged.total).toBe(body.closingBalance);
+  });
+
   it('summarises the contract from every context', () => {
     expect(result.summaryBeforeClose).toMatchObject({
       contractSumToDate: 104_567_890,
