@@ -6,11 +6,11 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import type { NewEvent } from '@billing/shared/event-store';
 import { InProcessBus } from '@billing/shared/bus';
-import { Background, configureHttp } from '@billing/shared/nest';
+import { Background, composeApp, configureHttp } from '@billing/shared/nest';
 import { InMemoryReadModels } from '@billing/shared/read-models';
 import { SqliteEventStore } from '@billing/shared/sqlite';
 import { CUSTOMER, expectOk, fetchClient, runScenario } from '@billing/shared/testing';
-import { StandaloneModule } from '../../apps/standalone/src/app.module';
+import { STANDALONE } from '../../apps/standalone/src/app.module';
 
 /**
  * npm run bench: the embedded SQLite store (WAL, synchronous=FULL) on this machine.
@@ -39,7 +39,7 @@ async function appendThroughput() {
 
 async function start(file: string): Promise<{ app: INestApplication; url: string; background: Background }> {
   const infrastructure = { eventStore: new SqliteEventStore(file), bus: new InProcessBus(), readModels: new InMemoryReadModels(), clock: { now: () => new Date() }, settings: { timeZone: 'UTC' } };
-  const app = configureHttp(await NestFactory.create(StandaloneModule.with(infrastructure), { logger: ['error'] }), 'bench');
+  const app = configureHttp(await NestFactory.create(composeApp(STANDALONE, infrastructure), { logger: ['error'] }), 'bench');
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   return { app, url: `http://127.0.0.1:${address.port}`, background: app.get(Background) };

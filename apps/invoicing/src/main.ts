@@ -1,17 +1,5 @@
 import 'reflect-metadata';
-import { Module } from '@nestjs/common';
 import { InvoicingModule } from '@billing/invoicing/feature';
-import { buildInfrastructure, startHttp } from '@billing/shared/platform';
-import { ConfigError, InfrastructureModule, loadConfig } from '@billing/shared/nest';
+import { runApp } from '@billing/shared/platform';
 
-async function main() {
-  const config = loadConfig(process.env, { port: 3003 });
-  @Module({ imports: [InfrastructureModule.forRoot(buildInfrastructure(config)), InvoicingModule] })
-  class InvoicingApp {}
-  await startHttp(InvoicingApp, config, 'Invoicing service');
-}
-
-main().catch((error) => {
-  console.error(error instanceof ConfigError ? error.message : error);
-  process.exit(1);
-});
+runApp('Invoicing service', 3003, [InvoicingModule]);

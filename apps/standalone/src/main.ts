@@ -1,14 +1,5 @@
 import 'reflect-metadata';
-import { buildInfrastructure, startHttp } from '@billing/shared/platform';
-import { ConfigError, loadConfig } from '@billing/shared/nest';
-import { StandaloneModule } from './app.module';
+import { runApp } from '@billing/shared/platform';
+import { STANDALONE } from './app.module';
 
-async function main() {
-  const config = loadConfig(process.env, { port: 3000 });
-  await startHttp(StandaloneModule.with(buildInfrastructure(config)), config, 'Contract billing (embedded)');
-}
-
-main().catch((error) => {
-  console.error(error instanceof ConfigError ? error.message : error);
-  process.exit(1);
-});
+runApp('Contract billing (embedded)', 3000, STANDALONE);

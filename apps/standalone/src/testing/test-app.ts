@@ -4,9 +4,9 @@ import request from 'supertest';
 import { InMemoryEventStore, type EventStore } from '@billing/shared/event-store';
 import { InProcessBus } from '@billing/shared/bus';
 import { InMemoryReadModels } from '@billing/shared/read-models';
-import { Background, configureHttp, type Infrastructure } from '@billing/shared/nest';
+import { Background, composeApp, configureHttp, type Infrastructure } from '@billing/shared/nest';
 import type { Client } from '@billing/shared/testing';
-import { StandaloneModule } from '../app.module';
+import { STANDALONE } from '../app.module';
 
 export interface TestApp {
   app: INestApplication;
@@ -17,7 +17,7 @@ export interface TestApp {
 }
 
 /** The embedded app on in-memory adapters (or on a given store/bus), driven over HTTP with supertest. */
-export async function startTestApp(overrides: Partial<Infrastructure> = {}): Promise<TestApp> {
+export async function startTestApp(overrides: Partial<Infrastructure> = {}, features = STANDALONE): Promise<TestApp> {
   const infrastructure: Infrastructure = {
     eventStore: overrides.eventStore ?? new InMemoryEventStore(),
     bus: overrides.bus ?? new InProcessBus(),
@@ -25,7 +25,7 @@ export async function startTestApp(overrides: Partial<Infrastructure> = {}): Pro
     clock: overrides.clock ?? { now: () => new Date() },
     settings: overrides.settings ?? { timeZone: 'UTC' },
   };
-  const moduleRef = await Test.createTestingModule({ imports: [StandaloneModule.with(infrastructure)] }).compile();
+  const moduleRef = await Test.createTestingModule({ imports: [composeApp(features, infrastructure)] }).compile();
   const app = configureHttp(moduleRef.createNestApplication({ logger: ['error'] }), 'test');
   await app.init();
   const server = app.getHttpServer();

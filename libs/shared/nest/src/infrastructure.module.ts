@@ -1,4 +1,4 @@
-import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { Global, Module, type DynamicModule, type Type } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { EventStore } from '@billing/shared/event-store';
 import type { Bus } from '@billing/shared/bus';
@@ -36,4 +36,11 @@ export class InfrastructureModule {
       exports: [EVENT_STORE, BUS, READ_MODELS, CLOCK, SETTINGS, Background, ContextRuntime, CommandContextInterceptor, CqrsModule],
     };
   }
+}
+
+/** An app: the infrastructure module plus the feature modules it hosts (one service, or all four). */
+export function composeApp(features: Type<unknown>[], infrastructure: Infrastructure): DynamicModule {
+  @Module({})
+  class BillingApp {}
+  return { module: BillingApp, imports: [InfrastructureModule.forRoot(infrastructure), ...features] };
 }

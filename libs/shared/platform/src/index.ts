@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
-import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
+import type { INestApplication, Type } from '@nestjs/common';
 import { InMemoryEventStore, type EventStore } from '@billing/shared/event-store';
 import { InProcessBus } from '@billing/shared/bus';
 import { InMemoryReadModels } from '@billing/shared/read-models';
 import { SqliteEventStore } from '@billing/shared/sqlite';
-import { configureHttp, type AppConfig, type Infrastructure } from '@billing/shared/nest';
+import { composeApp, ConfigError, configureHttp, loadConfig, type AppConfig, type Infrastructure } from '@billing/shared/nest';
 
 /** The adapters the config names. Distributed adapters (EventStoreDB, Kafka, MongoDB) plug in here. */
 export function buildInfrastructure(config: AppConfig): Infrastructure {
@@ -25,9 +25,17 @@ function openEventStore(config: AppConfig): EventStore {
   return new SqliteEventStore(join(config.dataDir, 'events.sqlite'));
 }
 
-export async function startHttp(module: Type<unknown> | DynamicModule, config: AppConfig, title: string): Promise<INestApplication> {
-  const app = configureHttp(await NestFactory.create(module, { logger: ['error', 'warn'] }), title);
-  await app.listen(config.port, config.host);
-  console.log(`${title} listening on http://${config.host}:${config.port} (API docs: /docs, event store: ${config.eventStore}${config.eventStore === 'sqlite' ? ` in ${config.dataDir}/` : ''})`);
-  return app;
+/** An app's main: validate config (stop with the problems named), build the adapters, serve HTTP. */
+export function runApp(title: string, defaultPort: number, features: Type<unknown>[]): void {
+  const start = async (): Promise<INestApplication> => {
+    const config = loadConfig(process.env, { port: defaultPort });
+    const app = configureHttp(await NestFactory.create(composeApp(features, buildInfrastructure(config)), { logger: ['error', 'warn'] }), title);
+    await app.listen(config.port, config.host);
+    console.log(`${title} listening on http://${config.host}:${config.port} (API docs: /docs, event store: ${config.eventStore}${config.eventStore === 'sqlite' ? ` in ${config.dataDir}/` : ''})`);
+    return app;
+  };
+  start().catch((error) => {
+    console.error(error instanceof ConfigError ? error.message : error);
+    process.exit(1);
+  });
 }
