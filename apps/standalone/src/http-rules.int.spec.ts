@@ -75,4 +75,18 @@ describe('HTTP: bad input, unknown ids, broken rules, retries', () => {
     expect((await test.client.post(`/contracts/${body.contractId}/activate`, { date: '2026-01-05' }, headers)).body.status).toBe('active');
     expect((await test.client.post(`/contracts/${body.contractId}/complete`, { date: '2026-01-31' }, headers)).body.status).toBe('completed');
   });
+
+  it('keeps tenants apart: another tenant neither sees nor changes a contract, and numbers its own invoices from 1', async () => {
+    const a = { 'x-tenant-id': 'acme' };
+    const b = { 'x-tenant-id': 'globex' };
+    const { body } = await test.client.post('/contracts', contract(), a);
+    const before = await head();
+    expect((await test.client.post(`/contracts/${body.contractId}/activate`, {}, b)).status).toBe(404);
+    expect(await head()).toBe(before);
+    expect((await test.client.post(`/contracts/${body.contractId}/activate`, { date: '2026-01-05' }, a)).status).toBe(200);
+    expect((await test.client.get(`/contracts/${body.contractId}`, a)).body.status).toBe('active');
+    expect((await test.client.get(`/contracts/${body.contractId}`, b)).status).toBe(404);
+    expect((await test.client.get('/contracts', b)).body).toEqual([]);
+    expect((await test.client.get(`/contracts/${body.contractId}/history`, b)).status).toBe(404);
+  });
 });

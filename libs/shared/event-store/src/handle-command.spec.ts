@@ -56,3 +56,12 @@ describe('handleCommand', () => {
     expect((await store.readStream('counter-1')).some((e) => e.metadata.causationId === 'mine')).toBe(false);
   });
 });
+
+describe('handleCommand across tenants', () => {
+  it("treats another tenant's stream as not found and writes nothing", async () => {
+    const store = new InMemoryEventStore();
+    await handleCommand(store, 'counter-1', counter, { add: 1 }, ctx('c1'));
+    await expect(handleCommand(store, 'counter-1', counter, { add: 1 }, { ...ctx('c2'), tenantId: 'other' })).rejects.toThrow('not found');
+    expect(await store.readStream('counter-1')).toHaveLength(1);
+  });
+});

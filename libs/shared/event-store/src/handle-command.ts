@@ -1,4 +1,4 @@
-import { ConcurrencyError, fold, type Decider, type DomainEvent } from '@billing/shared/kernel';
+import { ConcurrencyError, fold, NotFoundError, type Decider, type DomainEvent } from '@billing/shared/kernel';
 import { uuidFrom } from './uuid';
 import { WrongExpectedVersionError, type EventMetadata, type EventStore, type RecordedEvent } from './types';
 
@@ -30,6 +30,8 @@ export const SCHEMA_VERSION = 1;
 export async function handleCommand<C, E extends DomainEvent, S>(store: EventStore, streamId: string, decider: Decider<C, E, S>, command: C, context: CommandContext): Promise<CommandResult<S, E>> {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const history = await store.readStream(streamId);
+    // Stream ids are global; a tenant never sees, let alone changes, another tenant's aggregate.
+    if (history.length > 0 && history[0].metadata.tenantId !== context.tenantId) throw new NotFoundError('not found');
     const state = fold(decider, history as unknown as E[]);
     const revision = history.length - 1;
     const position = history[revision]?.position ?? 0;
@@ -53,7 +55,7 @@ export function toMetadata(context: CommandContext): EventMetadata {
 }
 
 /** Fold a stream as it stood at an instant (by recordedAt): the audit view of any aggregate. */
-export async function stateAsOf<E extends DomainEvent, S>(store: EventStore, streamId: string, decider: Pick<Decider<unknown, E, S>, 'initialState' | 'evolve'>, asOf: Date): Promise<{ state: S; events: RecordedEvent[] }> {
-  const events = (await store.readStream(streamId)).filter((event) => Date.parse(event.recordedAt) <= asOf.getTime());
+export async function stateAsOf<E extends DomainEvent, S>(store: EventStore, streamId: string, decider: Pick<Decider<unknown, E, S>, 'initialState' | 'evolve'>, asOf: Date, tenantId: string): Promise<{ state: S; events: RecordedEvent[] }> {
+  const events = (await store.readStream(streamId)).filter((event) => event.metadata.tenantId === tenantId && Date.parse(event.recordedAt) <= asOf.getTime());
   return { state: fold(decider, events as unknown as E[]), events };
 }

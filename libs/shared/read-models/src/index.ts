@@ -1,3 +1,4 @@
 export * from './read-model.port';
 export * from './in-memory.read-models';
 export * from './projection-runner';
+export * from './tenant';

@@ -1,5 +1,6 @@
 import type { EventStore, Subscription } from '@billing/shared/event-store';
 import type { Projection, ReadModelStore } from './read-model.port';
+import { stampedWith } from './tenant';
 
 /**
  * Runs projections from the event store. The in-memory store starts empty, so every boot replays
@@ -11,7 +12,7 @@ export class ProjectionRunner {
   constructor(private readonly store: EventStore, private readonly readModels: ReadModelStore) {}
 
   start(projection: Projection, fromPosition = 0): void {
-    const subscription = this.store.subscribeToAll({ fromPosition, streamPrefixes: projection.streamPrefixes }, (event) => projection.handle(event, this.readModels));
+    const subscription = this.store.subscribeToAll({ fromPosition, streamPrefixes: projection.streamPrefixes }, (event) => projection.handle(event, stampedWith(this.readModels, event.metadata.tenantId)));
     this.subscriptions.set(projection.name, { subscription, projection });
   }
 

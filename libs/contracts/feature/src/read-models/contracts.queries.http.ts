@@ -3,8 +3,8 @@ import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import { contractDecider, contractStream } from '@billing/contracts/domain';
 import { stateAsOf, type EventStore, type RecordedEvent } from '@billing/shared/event-store';
 import { NotFoundError, ValidationError } from '@billing/shared/kernel';
-import { EVENT_STORE, READ_MODELS } from '@billing/shared/nest';
-import type { ReadModelStore } from '@billing/shared/read-models';
+import { Ctx, EVENT_STORE, READ_MODELS, type RequestContext } from '@billing/shared/nest';
+import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
 import { CONTRACT_SUMMARY, type ContractSummary } from './contract-summary.projection';
 
 @ApiTags('contracts')
@@ -15,16 +15,16 @@ export class ContractsQueries {
   @Get()
   @ApiQuery({ name: 'status', required: false })
   @ApiQuery({ name: 'customerId', required: false })
-  list(@Query('status') status?: string, @Query('customerId') customerId?: string) {
+  list(@Ctx() ctx: RequestContext, @Query('status') status?: string, @Query('customerId') customerId?: string) {
     const query: Record<string, unknown> = {};
     if (status) query.status = status;
     if (customerId) query['customer.id'] = customerId;
-    return this.readModels.find<ContractSummary>(CONTRACT_SUMMARY, query, { sort: { title: 1 } });
+    return forTenant(this.readModels, ctx.tenantId).find<ContractSummary>(CONTRACT_SUMMARY, query, { sort: { title: 1 } });
   }
 
   @Get(':id')
-  async summary(@Param('id', ParseUUIDPipe) id: string) {
-    const summary = await this.readModels.get<ContractSummary>(CONTRACT_SUMMARY, id);
+  async summary(@Param('id', ParseUUIDPipe) id: string, @Ctx() ctx: RequestContext) {
+    const summary = await forTenant(this.readModels, ctx.tenantId).get<ContractSummary>(CONTRACT_SUMMARY, id);
     if (!summary) throw new NotFoundError(`contract ${id} not found`);
     return summary;
   }
@@ -32,10 +32,10 @@ export class ContractsQueries {
   /** Audit: the contract as it stood at an instant, folded from its events recorded up to then. */
   @Get(':id/as-of')
   @ApiQuery({ name: 'at', description: 'ISO 8601 instant' })
-  async asOf(@Param('id', ParseUUIDPipe) id: string, @Query('at') at: string) {
+  async asOf(@Param('id', ParseUUIDPipe) id: string, @Query('at') at: string, @Ctx() ctx: RequestContext) {
     const instant = new Date(at ?? '');
     if (Number.isNaN(instant.getTime())) throw new ValidationError('at must be an ISO 8601 instant');
-    const { state, events } = await stateAsOf(this.store, contractStream(id), contractDecider, instant);
+    const { state, events } = await stateAsOf(this.store, contractStream(id), contractDecider, instant, ctx.tenantId);
     if (state.status === 'none') throw new NotFoundError(`contract ${id} did not exist at ${at}`);
     return { asOf: instant.toISOString(), eventsApplied: events.length, contract: state };
   }
@@ -45,11 +45,11 @@ export class ContractsQueries {
    * embedded mode), in commit order, with who, when and why.
    */
   @Get(':id/history')
-  async history(@Param('id', ParseUUIDPipe) id: string) {
+  async history(@Param('id', ParseUUIDPipe) id: string, @Ctx() ctx: RequestContext) {
     const related: RecordedEvent[] = [];
     for (let from = 0; ; ) {
       const page = await this.store.readAll({ fromPosition: from, maxCount: 1000 });
-      related.push(...page.filter((event) => concerns(event, id)));
+      related.push(...page.filter((event) => event.metadata.tenantId === ctx.tenantId && concerns(event, id)));
       if (page.length < 1000) break;
       from = page[page.length - 1].position;
     }

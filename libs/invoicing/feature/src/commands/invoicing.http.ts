@@ -4,7 +4,7 @@ import type { LedgerCommand, LedgerEvent, LedgerState } from '@billing/invoicing
 import type { CommandResult } from '@billing/shared/event-store';
 import { NotFoundError } from '@billing/shared/kernel';
 import { ContextRuntime, Ctx, DatedBody, READ_MODELS, ReasonBody, type RequestContext } from '@billing/shared/nest';
-import type { ReadModelStore } from '@billing/shared/read-models';
+import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
 import { INVOICES, type InvoiceView } from '../read-models/invoices.projection';
 import { CreditNoteDto, RetainageReleaseDto } from './invoicing.dto';
 import { ExecuteLedgerCommand, IssueDocument } from './ledger.command';
@@ -18,20 +18,20 @@ export class InvoicingHttp {
 
   @Post('invoices/:id/issue') @HttpCode(200)
   async issue(@Param('id', ParseUUIDPipe) invoiceId: string, @Body() body: DatedBody, @Ctx() ctx: RequestContext) {
-    const invoice = await this.invoice(invoiceId);
+    const invoice = await this.invoice(invoiceId, ctx);
     const result = await this.runtime.run<Result>(new IssueDocument(invoice.contractId, { type: 'IssueInvoice', invoiceId, issueDate: body.date ?? ctx.today }, ctx));
     return documentView(result, invoiceId);
   }
 
   @Post('invoices/:id/void') @HttpCode(200)
   async void(@Param('id', ParseUUIDPipe) invoiceId: string, @Body() body: ReasonBody, @Ctx() ctx: RequestContext) {
-    const invoice = await this.invoice(invoiceId);
+    const invoice = await this.invoice(invoiceId, ctx);
     return documentView(await this.send(invoice.contractId, { type: 'VoidInvoice', invoiceId, voidedOn: body.date ?? ctx.today, reason: body.reason }, ctx), invoiceId);
   }
 
   @Post('invoices/:id/credit-notes')
   async creditNote(@Param('id', ParseUUIDPipe) invoiceId: string, @Body() body: CreditNoteDto, @Ctx() ctx: RequestContext) {
-    const invoice = await this.invoice(invoiceId);
+    const invoice = await this.invoice(invoiceId, ctx);
     const creditNoteId = ctx.newId('credit-note');
     const completion = { type: 'IssueCreditNote' as const, creditNoteId, invoiceId, amount: body.amount, issueDate: body.date ?? ctx.today, reason: body.reason };
     const result = await this.runtime.run<Result>(new IssueDocument(invoice.contractId, completion, ctx));
@@ -49,8 +49,8 @@ export class InvoicingHttp {
     return this.runtime.run<Result>(new ExecuteLedgerCommand(contractId, command, ctx));
   }
 
-  private async invoice(invoiceId: string): Promise<InvoiceView> {
-    const invoice = await this.readModels.get<InvoiceView>(INVOICES, invoiceId);
+  private async invoice(invoiceId: string, ctx: RequestContext): Promise<InvoiceView> {
+    const invoice = await forTenant(this.readModels, ctx.tenantId).get<InvoiceView>(INVOICES, invoiceId);
     if (!invoice) throw new NotFoundError(`invoice ${invoiceId} not found`);
     return invoice;
   }

@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { NotFoundError } from '@billing/shared/kernel';
-import { READ_MODELS } from '@billing/shared/nest';
-import type { ReadModelStore } from '@billing/shared/read-models';
+import { Ctx, READ_MODELS, type RequestContext } from '@billing/shared/nest';
+import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
 import { SCHEDULES, type ScheduleView } from './schedule.projection';
 
 @ApiTags('milestones')
@@ -11,8 +11,8 @@ export class ScheduleQueries {
   constructor(@Inject(READ_MODELS) private readonly readModels: ReadModelStore) {}
 
   @Get()
-  async schedule(@Param('contractId', ParseUUIDPipe) contractId: string) {
-    const view = await this.readModels.get<ScheduleView>(SCHEDULES, contractId);
+  async schedule(@Param('contractId', ParseUUIDPipe) contractId: string, @Ctx() ctx: RequestContext) {
+    const view = await forTenant(this.readModels, ctx.tenantId).get<ScheduleView>(SCHEDULES, contractId);
     if (!view) throw new NotFoundError(`no schedule of values for contract ${contractId} (is it active?)`);
     return view;
   }

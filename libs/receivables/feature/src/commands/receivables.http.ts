@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { DEFAULT_REMINDER_LEVELS, type AccountCommand, type AccountEvent, type AccountState } from '@billing/receivables/domain';
 import { uuidFrom, type CommandResult } from '@billing/shared/event-store';
 import { ContextRuntime, Ctx, READ_MODELS, ReasonBody, type RequestContext } from '@billing/shared/nest';
-import type { ReadModelStore } from '@billing/shared/read-models';
+import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
 import { ACCOUNTS, type AccountView } from '../read-models/accounts.projection';
 import { ApplyCreditDto, PaymentDto, ReminderRunDto, WriteOffDto } from './receivables.dto';
 import { ExecuteAccountCommand } from './account.command';
@@ -50,7 +50,7 @@ export class ReceivablesHttp {
   async runReminders(@Body() body: ReminderRunDto, @Ctx() ctx: RequestContext) {
     const runDate = body.runDate ?? ctx.today;
     const levels = body.levels ?? DEFAULT_REMINDER_LEVELS;
-    const accounts = await this.readModels.find<AccountView>(ACCOUNTS, {}, { sort: { customerId: 1 } });
+    const accounts = await forTenant(this.readModels, ctx.tenantId).find<AccountView>(ACCOUNTS, {}, { sort: { customerId: 1 } });
     const sent = [];
     for (const account of accounts) {
       const runContext = { ...ctx, commandId: uuidFrom(`${ctx.tenantId}/reminders/${account.customerId}/${runDate}/${levels.join(',')}`) };

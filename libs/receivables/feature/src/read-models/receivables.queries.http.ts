@@ -3,8 +3,8 @@ import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import { accountDecider, accountStream } from '@billing/receivables/domain';
 import { stateAsOf, type EventStore } from '@billing/shared/event-store';
 import { dateInZone, isBusinessDate, NotFoundError, ValidationError } from '@billing/shared/kernel';
-import { CLOCK, EVENT_STORE, READ_MODELS, SETTINGS, type Clock, type Settings } from '@billing/shared/nest';
-import type { ReadModelStore } from '@billing/shared/read-models';
+import { CLOCK, Ctx, EVENT_STORE, READ_MODELS, SETTINGS, type Clock, type RequestContext, type Settings } from '@billing/shared/nest';
+import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
 import { ACCOUNTS, type AccountView } from './accounts.projection';
 import { agingAsOf, statement } from './aging';
 
@@ -14,31 +14,31 @@ export class ReceivablesQueries {
   constructor(@Inject(READ_MODELS) private readonly readModels: ReadModelStore, @Inject(EVENT_STORE) private readonly store: EventStore, @Inject(CLOCK) private readonly clock: Clock, @Inject(SETTINGS) private readonly settings: Settings) {}
 
   @Get('accounts')
-  async list() {
-    const accounts = await this.readModels.find<AccountView>(ACCOUNTS, {}, { sort: { customerName: 1 } });
+  async list(@Ctx() ctx: RequestContext) {
+    const accounts = await forTenant(this.readModels, ctx.tenantId).find<AccountView>(ACCOUNTS, {}, { sort: { customerName: 1 } });
     return accounts.map(({ customerId, customerName, currency, balance, unappliedCredit }) => ({ customerId, customerName, currency, balance, unappliedCredit }));
   }
 
   @Get('accounts/:customerId')
-  async account(@Param('customerId', ParseUUIDPipe) customerId: string) {
-    const { state: _state, book: _book, ...view } = await this.find(customerId);
+  async account(@Param('customerId', ParseUUIDPipe) customerId: string, @Ctx() ctx: RequestContext) {
+    const { state: _state, book: _book, ...view } = await this.find(customerId, ctx);
     return view;
   }
 
   @Get('accounts/:customerId/statement')
   @ApiQuery({ name: 'from', description: 'YYYY-MM-DD' })
   @ApiQuery({ name: 'to', description: 'YYYY-MM-DD' })
-  async statement(@Param('customerId', ParseUUIDPipe) customerId: string, @Query('from') from: string, @Query('to') to: string) {
+  async statement(@Param('customerId', ParseUUIDPipe) customerId: string, @Query('from') from: string, @Query('to') to: string, @Ctx() ctx: RequestContext) {
     if (!isBusinessDate(from) || !isBusinessDate(to) || from > to) throw new ValidationError('from and to are calendar dates YYYY-MM-DD, from on or before to');
-    return statement(await this.find(customerId), from, to);
+    return statement(await this.find(customerId, ctx), from, to);
   }
 
   /** AR aging as of a date, every customer, with totals per bucket and retainage held beside them. */
   @Get('aging')
   @ApiQuery({ name: 'asOf', required: false, description: 'YYYY-MM-DD, defaults to today' })
-  async aging(@Query('asOf') asOf?: string) {
+  async aging(@Ctx() ctx: RequestContext, @Query('asOf') asOf?: string) {
     const date = this.date(asOf);
-    const customers = (await this.readModels.find<AccountView>(ACCOUNTS, {}, { sort: { customerName: 1 } })).map((account) => agingAsOf(account, date));
+    const customers = (await forTenant(this.readModels, ctx.tenantId).find<AccountView>(ACCOUNTS, {}, { sort: { customerName: 1 } })).map((account) => agingAsOf(account, date));
     const totals = { current: 0, days1to30: 0, days31to60: 0, days61to90: 0, over90: 0 };
     customers.forEach((customer) => Object.entries(customer.buckets).forEach(([bucket, amount]) => (totals[bucket as keyof typeof totals] += amount)));
     return { asOf: date, customers, totals, total: customers.reduce((sum, c) => sum + c.total, 0), retainageHeld: customers.reduce((sum, c) => sum + c.retainageHeld, 0) };
@@ -46,17 +46,17 @@ export class ReceivablesQueries {
 
   @Get('accounts/:customerId/aging')
   @ApiQuery({ name: 'asOf', required: false, description: 'YYYY-MM-DD, defaults to today' })
-  async customerAging(@Param('customerId', ParseUUIDPipe) customerId: string, @Query('asOf') asOf?: string) {
-    return agingAsOf(await this.find(customerId), this.date(asOf));
+  async customerAging(@Param('customerId', ParseUUIDPipe) customerId: string, @Ctx() ctx: RequestContext, @Query('asOf') asOf?: string) {
+    return agingAsOf(await this.find(customerId, ctx), this.date(asOf));
   }
 
   /** Audit: the account as it stood at an instant, from its events recorded up to then. */
   @Get('accounts/:customerId/as-of')
   @ApiQuery({ name: 'at', description: 'ISO 8601 instant' })
-  async asOf(@Param('customerId', ParseUUIDPipe) customerId: string, @Query('at') at: string) {
+  async asOf(@Param('customerId', ParseUUIDPipe) customerId: string, @Query('at') at: string, @Ctx() ctx: RequestContext) {
     const instant = new Date(at ?? '');
     if (Number.isNaN(instant.getTime())) throw new ValidationError('at must be an ISO 8601 instant');
-    const { state, events } = await stateAsOf(this.store, accountStream(customerId), accountDecider, instant);
+    const { state, events } = await stateAsOf(this.store, accountStream(customerId), accountDecider, instant, ctx.tenantId);
     if (state.status === 'none') throw new NotFoundError(`account ${customerId} did not exist at ${instant.toISOString()}`);
     return { asOf: instant.toISOString(), eventsApplied: events.length, account: state };
   }
@@ -67,8 +67,8 @@ export class ReceivablesQueries {
     return asOf;
   }
 
-  private async find(customerId: string): Promise<AccountView> {
-    const account = await this.readModels.get<AccountView>(ACCOUNTS, customerId);
+  private async find(customerId: string, ctx: RequestContext): Promise<AccountView> {
+    const account = await forTenant(this.readModels, ctx.tenantId).get<AccountView>(ACCOUNTS, customerId);
     if (!account) throw new NotFoundError(`no account for customer ${customerId}`);
     return account;
   }

@@ -6,7 +6,7 @@ export interface Reply<T = any> {
 /** The few HTTP calls the scenario makes; over fetch for the demo, over supertest in tests. */
 export interface Client {
   post<T = any>(path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply<T>>;
-  get<T = any>(path: string): Promise<Reply<T>>;
+  get<T = any>(path: string, headers?: Record<string, string>): Promise<Reply<T>>;
 }
 
 export function fetchClient(baseUrl: string): Client {
@@ -15,7 +15,7 @@ export function fetchClient(baseUrl: string): Client {
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : undefined };
   };
-  return { post: (path, body, headers) => call('POST', path, body ?? {}, headers), get: (path) => call('GET', path) };
+  return { post: (path, body, headers) => call('POST', path, body ?? {}, headers), get: (path, headers) => call('GET', path, undefined, headers) };
 }
 
 export async function expectOk<T>(reply: Promise<Reply<T>>, what: string): Promise<T> {

@@ -1,0 +1,27 @@
+import type { Doc, FindOptions, ReadModelStore } from './read-model.port';
+
+/** Projections write through this: every document is stamped with the tenant of the event applied. */
+export function stampedWith(store: ReadModelStore, tenantId: string): ReadModelStore {
+  return {
+    get: (collection, id) => store.get(collection, id),
+    find: (collection, query, options) => store.find(collection, query, options),
+    drop: (collection) => store.drop(collection),
+    apply: (collection, id, position, update) => store.apply(collection, id, position, (current) => ({ ...update(current as never), _tenant: tenantId })),
+  };
+}
+
+export interface TenantReadModels {
+  get<T>(collection: string, id: string): Promise<Doc<T> | undefined>;
+  find<T>(collection: string, query?: Record<string, unknown>, options?: FindOptions): Promise<Doc<T>[]>;
+}
+
+/** Queries read through this: a tenant sees its own documents only. */
+export function forTenant(store: ReadModelStore, tenantId: string): TenantReadModels {
+  return {
+    get: async <T>(collection: string, id: string) => {
+      const doc = await store.get<T & { _tenant?: string }>(collection, id);
+      return doc && doc._tenant === tenantId ? doc : undefined;
+    },
+    find: <T>(collection: string, query: Record<string, unknown> = {}, options?: FindOptions) => store.find<T>(collection, { ...query, _tenant: tenantId }, options),
+  };
+}
