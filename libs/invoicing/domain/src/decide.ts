@@ -105,10 +105,11 @@ function voidInvoice(ledger: Ledger, command: Command<'VoidInvoice'>): LedgerEve
   const event = { type: 'InvoiceVoided' as const, data: { ...billTo(ledger), contractId: ledger.contractId, invoiceId: invoice.invoiceId, voidedOn: requireDate(command.voidedOn), reason: requireReason(command.reason), figures: billingFigures(ledger) } };
   const after = evolve(ledger, event) as Ledger;
   event.data.figures = billingFigures(after);
+  if (invoice.kind !== 'progress') return [event];
+  // The voided work is billable again: a pending draft is recomputed on top of the application
+  // before, or a new draft bills it, for the staff to review and issue.
   const draft = pendingDraft(after, 'progress');
-  if (invoice.kind !== 'progress' || !draft) return [event];
-  // The draft was computed on top of the voided application: its work is billable again.
-  return [event, ...redraft(after, draft.invoiceId, { certificationId: `void/${invoice.invoiceId}`, periodEnd: draft.periodEnd ?? command.voidedOn })];
+  return [event, ...redraft(after, draft?.invoiceId ?? command.redraftInvoiceId, { certificationId: `void/${invoice.invoiceId}`, periodEnd: draft?.periodEnd ?? invoice.periodEnd ?? command.voidedOn })];
 }
 
 function issueCreditNote(ledger: Ledger, command: Command<'IssueCreditNote'>): LedgerEvent[] {

@@ -9,6 +9,7 @@ export type LedgerCommand =
   | { type: 'DraftRetainageRelease'; invoiceId: string; releasedOn: string; agreed: boolean }
   /** `number` comes from the number series, reserved before this command. */
   | { type: 'IssueInvoice'; invoiceId: string; number: string; issueDate: string }
-  | { type: 'VoidInvoice'; invoiceId: string; voidedOn: string; reason: string }
+  /** `redraftInvoiceId` names the draft that bills the voided work again, if no draft is pending. */
+  | { type: 'VoidInvoice'; invoiceId: string; voidedOn: string; reason: string; redraftInvoiceId: string }
   | { type: 'IssueCreditNote'; creditNoteId: string; invoiceId: string; number: string; amount: number; issueDate: string; reason: string }
   | { type: 'RecordInvoicePayments'; invoiceId: string; paid: number };

@@ -96,25 +96,25 @@ describe('issue, void, credit notes', () => {
     spec(withIssued).when(issue('nope', 'INV-2026-00009')).thenThrows(NotFoundError);
   });
 
-  it('voids an unpaid latest application; its work becomes billable again', () => {
-    const voided = history(draft('p1', '2026-01-31', 100_000, 0), issue('p1', 'INV-2026-00001'), { type: 'VoidInvoice', invoiceId: 'p1', voidedOn: '2026-02-05', reason: 'wrong period' });
+  it('voids an unpaid latest application; its work is drafted again for review', () => {
+    const voided = history(draft('p1', '2026-01-31', 100_000, 0), issue('p1', 'INV-2026-00001'), { type: 'VoidInvoice', invoiceId: 'p1', voidedOn: '2026-02-05', reason: 'wrong period', redraftInvoiceId: 'p1b' });
+    expect(voided.slice(-2).map((e) => e.type)).toEqual(['InvoiceVoided', 'PayApplicationDrafted']);
     expect(billingFigures(ledgerOf(voided))).toEqual({ completedAndStoredToDate: 0, retainageHeld: 0, billedNet: 0, billedTax: 0 });
-    const next = spec(voided).when(draft('p2', '2026-02-28', 100_000, 0)).events();
-    expect(next[1]).toMatchObject({ type: 'PayApplicationDrafted', data: { applicationNo: 1, amount: 90_000, g702: { lessPreviousCertificates: 0 } } });
+    expect(ledgerOf(voided).invoices.find((i) => i.invoiceId === 'p1b')).toMatchObject({ status: 'draft', applicationNo: 1, amount: 90_000, periodEnd: '2026-01-31', g702: { lessPreviousCertificates: 0 } });
   });
 
   it('recomputes a pending draft when the application under it is voided', () => {
-    const events = history(draft('p1', '2026-01-31', 100_000, 0), issue('p1', 'INV-2026-00001'), draft('p2', '2026-02-28', 200_000, 0), { type: 'VoidInvoice', invoiceId: 'p1', voidedOn: '2026-03-01', reason: 'duplicate' });
+    const events = history(draft('p1', '2026-01-31', 100_000, 0), issue('p1', 'INV-2026-00001'), draft('p2', '2026-02-28', 200_000, 0), { type: 'VoidInvoice', invoiceId: 'p1', voidedOn: '2026-03-01', reason: 'duplicate', redraftInvoiceId: 'p1b' });
     expect(ledgerOf(events).invoices.find((i) => i.invoiceId === 'p2')).toMatchObject({ status: 'draft', amount: 180_000, applicationNo: 1 });
   });
 
   it('refuses to void a paid, credited, earlier, or draft invoice', () => {
     const paid = [...withIssued, { type: 'InvoicePaymentsRecorded', data: { contractId, invoiceId: 'p1', paid: 1 } } as LedgerEvent];
-    spec(paid).when({ type: 'VoidInvoice', invoiceId: 'p1', voidedOn: '2026-02-05', reason: 'x' }).thenThrows(RuleViolation, /credit note instead/);
+    spec(paid).when({ type: 'VoidInvoice', invoiceId: 'p1', voidedOn: '2026-02-05', reason: 'x', redraftInvoiceId: 'p1b' }).thenThrows(RuleViolation, /credit note instead/);
     const two = history(draft('p1', '2026-01-31', 100_000, 0), issue('p1', 'INV-2026-00001'), draft('p2', '2026-02-28', 200_000, 0), issue('p2', 'INV-2026-00002'));
-    spec(two).when({ type: 'VoidInvoice', invoiceId: 'p1', voidedOn: '2026-03-05', reason: 'x' }).thenThrows(RuleViolation, /only the latest pay application/);
-    spec(history(draft('p1', '2026-01-31', 100_000, 0))).when({ type: 'VoidInvoice', invoiceId: 'p1', voidedOn: '2026-02-05', reason: 'x' }).thenThrows(IllegalStateError);
-    spec(withIssued).when({ type: 'VoidInvoice', invoiceId: 'p1', voidedOn: '2026-02-05', reason: '' }).thenThrows(ValidationError, /reason/);
+    spec(two).when({ type: 'VoidInvoice', invoiceId: 'p1', voidedOn: '2026-03-05', reason: 'x', redraftInvoiceId: 'p1b' }).thenThrows(RuleViolation, /only the latest pay application/);
+    spec(history(draft('p1', '2026-01-31', 100_000, 0))).when({ type: 'VoidInvoice', invoiceId: 'p1', voidedOn: '2026-02-05', reason: 'x', redraftInvoiceId: 'p1b' }).thenThrows(IllegalStateError);
+    spec(withIssued).when({ type: 'VoidInvoice', invoiceId: 'p1', voidedOn: '2026-02-05', reason: '', redraftInvoiceId: 'p1b' }).thenThrows(ValidationError, /reason/);
   });
 
   it('credits at most the invoice total less earlier credit notes, tax at the invoice rate', () => {
@@ -126,7 +126,7 @@ describe('issue, void, credit notes', () => {
     expect(spec(after).when(note('2', 39_999)).events()[0].data).toMatchObject({ total: 42_799 });
     spec(after).when(note('1', 50_001)).then([]);
     spec(withIssued).when(note('3', 0)).thenThrows(ValidationError);
-    expect(() => ledgerDecider.decide({ type: 'VoidInvoice', invoiceId: 'p1', voidedOn: '2026-02-11', reason: 'x' }, ledgerOf(after))).toThrow(/paid or credited/);
+    expect(() => ledgerDecider.decide({ type: 'VoidInvoice', invoiceId: 'p1', voidedOn: '2026-02-11', reason: 'x', redraftInvoiceId: 'p1b' }, ledgerOf(after))).toThrow(/paid or credited/);
   });
 });
 

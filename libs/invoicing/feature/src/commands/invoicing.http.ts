@@ -26,7 +26,7 @@ export class InvoicingHttp {
   @Post('invoices/:id/void') @HttpCode(200)
   async void(@Param('id', ParseUUIDPipe) invoiceId: string, @Body() body: ReasonBody, @Ctx() ctx: RequestContext) {
     const invoice = await this.invoice(invoiceId, ctx);
-    return documentView(await this.send(invoice.contractId, { type: 'VoidInvoice', invoiceId, voidedOn: body.date ?? ctx.today, reason: body.reason }, ctx), invoiceId);
+    return documentView(await this.send(invoice.contractId, { type: 'VoidInvoice', invoiceId, voidedOn: body.date ?? ctx.today, reason: body.reason, redraftInvoiceId: ctx.newId('redraft') }, ctx), invoiceId);
   }
 
   @Post('invoices/:id/credit-notes')

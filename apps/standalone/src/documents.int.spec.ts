@@ -1,0 +1,87 @@
+import { CUSTOMER, expectOk, waitFor } from '@billing/shared/testing';
+import { startTestApp, type TestApp } from './testing/test-app';
+
+/** Milestone billing, credit notes, voids, write-offs, reminders and an agreed release, over HTTP. */
+describe('milestone contract: credit note, void, write-off, reminders, agreed release', () => {
+  let test: TestApp;
+  let contractId: string;
+  const invoices = (status: string) => waitFor<any[]>(test.client, `/invoices?contractId=${contractId}&status=${status}`, (list) => list.length > 0, `${status} invoices`);
+  const account = () => expectOk<any>(test.client.get(`/accounts/${CUSTOMER.id}`), 'account');
+  const certify = async (lineId: string, date: string) => {
+    await expectOk(test.client.post(`/contracts/${contractId}/milestones/${lineId}/achieve`, { date }), 'achieve');
+    await expectOk(test.client.post(`/contracts/${contractId}/milestones/${lineId}/certify`, { date }), 'certify');
+    await test.settle();
+  };
+
+  beforeAll(async () => {
+    test = await startTestApp();
+    const body = { customer: CUSTOMER, title: 'Design services', currency: 'USD', originalSum: 300_000, basis: 'milestone', retainage: [{ threshold: 0, workRate: 1000, materialsRate: 1000 }], taxRate: 0, paymentTermsDays: 30, lines: [{ lineId: 'M1', item: '1', description: 'Schematic design', scheduledValue: 100_000 }, { lineId: 'M2', item: '2', description: 'Construction documents', scheduledValue: 200_000 }] };
+    contractId = (await expectOk<any>(test.client.post('/contracts', body), 'create')).contractId;
+    await expectOk(test.client.post(`/contracts/${contractId}/activate`, { date: '2026-02-01' }), 'activate');
+    await test.settle();
+  });
+  afterAll(() => test.close());
+
+  it('bills a milestone only once certified; a rejected one goes back to pending', async () => {
+    await expectOk(test.client.post(`/contracts/${contractId}/milestones/M1/achieve`, { date: '2026-02-10' }), 'achieve');
+    await expectOk(test.client.post(`/contracts/${contractId}/milestones/M1/reject`, { date: '2026-02-11', reason: 'drawings incomplete' }), 'reject');
+    await test.settle();
+    expect((await test.client.get(`/invoices?contractId=${contractId}`)).body).toEqual([]);
+    await certify('M1', '2026-02-15');
+    const [draft] = await invoices('draft');
+    expect(draft).toMatchObject({ amount: 90_000, g702: { totalCompletedAndStoredToDate: 100_000, totalRetainage: 10_000 } });
+    expect(await expectOk(test.client.post(`/invoices/${draft.invoiceId}/issue`, { date: '2026-02-16' }), 'issue')).toMatchObject({ number: 'INV-2026-00001', dueDate: '2026-03-18' });
+  });
+
+  it('credits an invoice with a numbered credit note, which then forbids voiding it', async () => {
+    const [invoice] = await invoices('issued');
+    await test.settle();
+    const note = await expectOk<any>(test.client.post(`/invoices/${invoice.invoiceId}/credit-notes`, { amount: 10_000, reason: 'fee adjustment', date: '2026-02-20' }), 'credit note');
+    expect(note).toMatchObject({ number: 'CN-2026-00001', total: 10_000 });
+    await test.settle();
+    expect((await account()).openItems[0]).toMatchObject({ open: 80_000, credited: 10_000 });
+    const refused = await test.client.post(`/invoices/${invoice.invoiceId}/void`, { reason: 'mistake' });
+    expect(refused.status).toBe(422);
+    expect((await test.client.post(`/invoices/${invoice.invoiceId}/credit-notes`, { amount: 80_001, reason: 'too much' })).status).toBe(422);
+  });
+
+  it('voids an unpaid application: it leaves the account and its work is drafted again', async () => {
+    await certify('M2', '2026-03-01');
+    const [draft] = await invoices('draft');
+    const second = await expectOk<any>(test.client.post(`/invoices/${draft.invoiceId}/issue`, { date: '2026-03-02' }), 'issue');
+    expect(second).toMatchObject({ number: 'INV-2026-00002', amount: 180_000 });
+    await test.settle();
+    expect((await expectOk<any>(test.client.get(`/contracts/${contractId}`), 'summary')).billedNet).toBe(270_000);
+    expect(await expectOk(test.client.post(`/invoices/${draft.invoiceId}/void`, { reason: 'billed to the wrong entity', date: '2026-03-03' }), 'void')).toMatchObject({ status: 'void', number: 'INV-2026-00002' });
+    await test.settle();
+    expect((await account()).openItems.map((item: any) => [item.number, item.open, item.cancelled])).toEqual([['INV-2026-00001', 80_000, false], ['INV-2026-00002', 0, true]]);
+    expect((await expectOk<any>(test.client.get(`/contracts/${contractId}`), 'summary')).billedNet).toBe(90_000);
+    const [again] = await invoices('draft');
+    expect(again).toMatchObject({ amount: 180_000, applicationNo: 2 });
+    expect(await expectOk(test.client.post(`/invoices/${again.invoiceId}/issue`, { date: '2026-03-04' }), 'reissue')).toMatchObject({ number: 'INV-2026-00003' });
+  });
+
+  it('sends reminders once per level and run date', async () => {
+    await test.settle();
+    const first = await expectOk<any>(test.client.post('/reminders/run', { runDate: '2026-03-20' }), 'reminders');
+    expect(first.sent.map((r: any) => [r.number, r.level, r.daysOverdue])).toEqual([['INV-2026-00001', 1, 2]]);
+    expect((await expectOk<any>(test.client.post('/reminders/run', { runDate: '2026-03-20' }), 'again')).sent).toEqual([]);
+    expect((await expectOk<any>(test.client.post('/reminders/run', { runDate: '2026-04-05' }), 'later')).sent.map((r: any) => [r.number, r.level])).toEqual([['INV-2026-00001', 15], ['INV-2026-00003', 1]]);
+  });
+
+  it('writes off an open amount with a reason, reported apart from payments', async () => {
+    const [first] = (await account()).openItems;
+    await expectOk(test.client.post(`/accounts/${CUSTOMER.id}/invoices/${first.invoiceId}/write-off`, { reason: 'client dispute settled', date: '2026-04-30' }), 'write-off');
+    await test.settle();
+    expect((await account()).openItems[0]).toMatchObject({ open: 0, writtenOff: 80_000, paid: 0 });
+    const statement = await expectOk<any>(test.client.get(`/accounts/${CUSTOMER.id}/statement?from=2026-04-01&to=2026-04-30`), 'statement');
+    expect(statement.lines).toEqual([expect.objectContaining({ kind: 'write-off', amount: -80_000 })]);
+  });
+
+  it('bills an agreed retainage release before completion', async () => {
+    const release = await expectOk<any>(test.client.post(`/contracts/${contractId}/retainage-release`, { agreed: true, date: '2026-05-01' }), 'release');
+    expect(release).toMatchObject({ kind: 'retainage-release', status: 'draft', amount: 30_000 });
+    expect((await test.client.post(`/contracts/${contractId}/retainage-release`, { agreed: true })).status).toBe(409);
+    expect(await expectOk(test.client.post(`/invoices/${release.invoiceId}/issue`, { date: '2026-05-02' }), 'issue release')).toMatchObject({ number: 'INV-2026-00004', total: 30_000 });
+  });
+});
