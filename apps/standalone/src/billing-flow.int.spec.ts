@@ -119,8 +119,14 @@ describe('the whole billing flow, over HTTP, on the embedded default', () => {
     const { body } = await test.client.get(`/contracts/${result.contractId}/history`);
     const streams = new Set(body.map((event: any) => event.streamId.split('-')[0]));
     expect([...streams].sort()).toEqual(['account', 'billing', 'contract', 'numbering', 'schedule']);
-    expect(body[0]).toMatchObject({ type: 'ContractCreated', actor: 'tester' });
-    expect(body.every((event: any) => event.actor && event.correlationId && event.causationId && event.recordedAt && event.occurredAt)).toBe(true);
+    expect(body[0]).toMatchObject({ type: 'ContractCreated', actor: 'tester', command: 'CreateContract' });
+    expect(body.find((event: any) => event.type === 'PayApplicationDrafted')).toMatchObject({ actor: 'system:invoicing', command: 'DraftPayApplication' });
+    expect(body.every((event: any) => event.actor && event.command && event.correlationId && event.causationId && event.recordedAt && event.occurredAt)).toBe(true);
     expect(body.filter((event: any) => event.type === 'PaymentReversed')[0].data.reason).toMatch(/insufficient funds/);
+    // One correlation id from the certification through the draft it caused.
+    const certified = body.find((event: any) => event.type === 'ProgressCertified' && event.data.periodEnd === '2026-01-31');
+    const drafted = body.find((event: any) => event.type === 'WorkCertified' && event.data.certificationId === certified.data.certificationId);
+    expect(drafted.correlationId).toBe(certified.correlationId);
+    expect(drafted.causationId).not.toBe(certified.causationId);
   });
 });

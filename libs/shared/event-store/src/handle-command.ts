@@ -38,7 +38,7 @@ export async function handleCommand<C, E extends DomainEvent, S>(store: EventSto
     if (history.some((event) => event.metadata.causationId === context.commandId)) return { state, appended: [], revision, position };
     const events = decider.decide(command, state);
     if (events.length === 0) return { state, appended: [], revision, position };
-    const metadata = toMetadata(context);
+    const metadata = toMetadata(context, (command as { type?: string }).type);
     const newEvents = events.map((event, index) => ({ id: uuidFrom(`${context.commandId}/${streamId}/${index}`), type: event.type, data: event.data, metadata }));
     try {
       const result = await store.append(streamId, newEvents, revision < 0 ? 'no_stream' : revision);
@@ -50,8 +50,8 @@ export async function handleCommand<C, E extends DomainEvent, S>(store: EventSto
   throw new ConcurrencyError(`${streamId} kept changing while the command was decided; try again`);
 }
 
-export function toMetadata(context: CommandContext): EventMetadata {
-  return { tenantId: context.tenantId, correlationId: context.correlationId, causationId: context.commandId, actor: context.actor, occurredAt: context.now.toISOString(), schemaVersion: SCHEMA_VERSION };
+export function toMetadata(context: CommandContext, command?: string): EventMetadata {
+  return { tenantId: context.tenantId, correlationId: context.correlationId, causationId: context.commandId, actor: context.actor, occurredAt: context.now.toISOString(), schemaVersion: SCHEMA_VERSION, ...(command ? { command } : {}) };
 }
 
 /** Fold a stream as it stood at an instant (by recordedAt): the audit view of any aggregate. */

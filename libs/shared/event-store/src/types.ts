@@ -5,6 +5,8 @@ export interface EventMetadata {
   actor: string;
   occurredAt: string;
   schemaVersion: number;
+  /** The command that caused the event (the "why" an auditor reads beside the actor). */
+  command?: string;
 }
 
 export interface NewEvent {

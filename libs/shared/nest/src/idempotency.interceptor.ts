@@ -1,7 +1,7 @@
 import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import type { Request, Response } from 'express';
-import { uuidFrom, WrongExpectedVersionError, type EventStore } from '@billing/shared/event-store';
+import { toMetadata, uuidFrom, WrongExpectedVersionError, type EventStore } from '@billing/shared/event-store';
 import { requestContext, type RequestContext } from './command-context';
 import { CLOCK, EVENT_STORE, SETTINGS, type Clock, type Settings } from './tokens';
 
@@ -32,7 +32,7 @@ export class CommandContextInterceptor implements NestInterceptor {
       return answer.body;
     }
     const body: unknown = await lastValueFrom(next.handle() as Observable<unknown>, { defaultValue: undefined });
-    const event = { id: uuidFrom(`${ctx.commandId}/answer`), type: 'CommandAnswered', data: { status: response.statusCode, body }, metadata: { tenantId: ctx.tenantId, correlationId: ctx.correlationId, causationId: ctx.commandId, actor: ctx.actor, occurredAt: ctx.now.toISOString(), schemaVersion: 1 } };
+    const event = { id: uuidFrom(`${ctx.commandId}/answer`), type: 'CommandAnswered', data: { status: response.statusCode, body }, metadata: toMetadata(ctx, 'AnswerCommand') };
     try {
       await this.store.append(stream, [event], 'no_stream');
     } catch (error) {
