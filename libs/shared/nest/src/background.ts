@@ -44,8 +44,7 @@ export class Background implements OnApplicationShutdown {
 
   private async isQuiet(): Promise<boolean> {
     if (this.bus.isIdle && !this.bus.isIdle()) return false;
-    const head = await this.store.headPosition();
-    await this.projections.caughtUp(head);
+    if (!(await this.projections.caughtUp(await this.store.headPosition(), 1_000))) return false;
     for (const { subscription, streamPrefixes } of this.tailing) {
       const pending = await this.store.readAll({ fromPosition: subscription.position, maxCount: 1, streamPrefixes });
       if (pending.length > 0) return false;

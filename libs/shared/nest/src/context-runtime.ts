@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandBus, CommandHandler, type ICommand, type ICommandHandler } from '@nestjs/cqrs';
 import { handleCommand, type CommandContext, type CommandResult, type EventStore, type RecordedEvent } from '@billing/shared/event-store';
 import { startRelay, type Bus, type Message } from '@billing/shared/bus';
@@ -38,6 +38,8 @@ export interface ContextWiring {
 
 @Injectable()
 export class ContextRuntime {
+  private readonly logger = new Logger('ContextRuntime');
+
   constructor(private readonly background: Background, private readonly commandBus: CommandBus, @Inject(EVENT_STORE) private readonly store: EventStore, @Inject(BUS) private readonly bus: Bus) {}
 
   /** Starts a context's projections, its relay (store -> bus) and its reactions (bus -> commands). */
@@ -50,7 +52,8 @@ export class ContextRuntime {
   /** Runs a command and waits until this process's read models show it (read-your-writes over HTTP). */
   async run<R extends { position: number }>(command: ICommand): Promise<R> {
     const result = await this.commandBus.execute<ICommand, R>(command);
-    await this.background.projections.caughtUp(result.position);
+    // The command is committed either way; a lagging read model only delays what queries show.
+    if (!(await this.background.projections.caughtUp(result.position))) this.logger.warn(`read models are behind position ${result.position}; answering without waiting`);
     return result;
   }
 }

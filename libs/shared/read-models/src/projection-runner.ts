@@ -16,15 +16,21 @@ export class ProjectionRunner {
     this.subscriptions.set(projection.name, { subscription, projection });
   }
 
-  /** Resolves once every projection has applied everything up to `position` that it reads. */
-  async caughtUp(position: number): Promise<void> {
+  /**
+   * True once every projection has applied everything up to `position` that it reads; false if
+   * that takes longer than `timeoutMs` (a projection failing and retrying, or far behind).
+   */
+  async caughtUp(position: number, timeoutMs = 10_000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
     for (const { subscription, projection } of this.subscriptions.values()) {
       while (subscription.position < position) {
         const pending = await this.store.readAll({ fromPosition: subscription.position, maxCount: 1, streamPrefixes: projection.streamPrefixes });
         if (pending.length === 0 || pending[0].position > position) break;
+        if (Date.now() > deadline) return false;
         await new Promise((resolve) => setTimeout(resolve, 2));
       }
     }
+    return true;
   }
 
   async stop(): Promise<void> {
