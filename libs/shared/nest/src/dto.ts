@@ -1,3 +1,5 @@
+import { Injectable, type PipeTransform } from '@nestjs/common';
+import { ValidationError } from '@billing/shared/kernel';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, Matches } from 'class-validator';
 
@@ -13,4 +15,14 @@ export class DatedBody {
 
 export class ReasonBody extends DatedBody {
   @ApiProperty() @IsString() @IsNotEmpty() reason!: string;
+}
+
+/** `?at=` for the audit views: an ISO 8601 instant, or 400. */
+@Injectable()
+export class ParseInstantPipe implements PipeTransform<string | undefined, Date> {
+  transform(value: string | undefined): Date {
+    const instant = new Date(value ?? '');
+    if (Number.isNaN(instant.getTime())) throw new ValidationError('at must be an ISO 8601 instant');
+    return instant;
+  }
 }

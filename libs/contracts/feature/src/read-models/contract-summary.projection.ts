@@ -1,6 +1,5 @@
 import type { ContractEvent } from '@billing/contracts/domain';
-import type { RecordedEvent } from '@billing/shared/event-store';
-import type { Projection, ReadModelStore } from '@billing/shared/read-models';
+import { documentProjection } from '@billing/shared/read-models';
 
 export const CONTRACT_SUMMARY = 'contract_summary_v1';
 
@@ -64,12 +63,11 @@ function withTotals(summary: ContractSummary): ContractSummary {
   };
 }
 
-export const contractSummaryProjection: Projection = {
+export const contractSummaryProjection = documentProjection<ContractEvent, ContractSummary>({
   name: 'contract-summary',
   version: 1,
+  collection: CONTRACT_SUMMARY,
   streamPrefixes: ['contract-'],
-  async handle(event: RecordedEvent, store: ReadModelStore) {
-    const domainEvent = event as unknown as ContractEvent;
-    await store.apply<ContractSummary>(CONTRACT_SUMMARY, domainEvent.data.contractId, event.position, (current) => evolveSummary(current, domainEvent) as ContractSummary);
-  },
-};
+  idOf: (event) => event.data.contractId,
+  evolve: (current, event) => evolveSummary(current, event) as ContractSummary,
+});

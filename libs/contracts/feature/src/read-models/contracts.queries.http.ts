@@ -2,8 +2,8 @@ import { Controller, Get, Inject, Param, ParseUUIDPipe, Query } from '@nestjs/co
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import { contractDecider, contractStream } from '@billing/contracts/domain';
 import { stateAsOf, type EventStore, type RecordedEvent } from '@billing/shared/event-store';
-import { NotFoundError, ValidationError } from '@billing/shared/kernel';
-import { Ctx, EVENT_STORE, READ_MODELS, type RequestContext } from '@billing/shared/nest';
+import { NotFoundError } from '@billing/shared/kernel';
+import { Ctx, EVENT_STORE, ParseInstantPipe, READ_MODELS, type RequestContext } from '@billing/shared/nest';
 import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
 import { CONTRACT_SUMMARY, type ContractSummary } from './contract-summary.projection';
 
@@ -32,11 +32,9 @@ export class ContractsQueries {
   /** Audit: the contract as it stood at an instant, folded from its events recorded up to then. */
   @Get(':id/as-of')
   @ApiQuery({ name: 'at', description: 'ISO 8601 instant' })
-  async asOf(@Param('id', ParseUUIDPipe) id: string, @Query('at') at: string, @Ctx() ctx: RequestContext) {
-    const instant = new Date(at ?? '');
-    if (Number.isNaN(instant.getTime())) throw new ValidationError('at must be an ISO 8601 instant');
+  async asOf(@Param('id', ParseUUIDPipe) id: string, @Query('at', ParseInstantPipe) instant: Date, @Ctx() ctx: RequestContext) {
     const { state, events } = await stateAsOf(this.store, contractStream(id), contractDecider, instant, ctx.tenantId);
-    if (state.status === 'none') throw new NotFoundError(`contract ${id} did not exist at ${at}`);
+    if (state.status === 'none') throw new NotFoundError(`contract ${id} did not exist at ${instant.toISOString()}`);
     return { asOf: instant.toISOString(), eventsApplied: events.length, contract: state };
   }
 

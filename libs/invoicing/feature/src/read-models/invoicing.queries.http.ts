@@ -2,8 +2,8 @@ import { Controller, Get, Inject, Param, ParseUUIDPipe, Query } from '@nestjs/co
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ledgerDecider, ledgerStream, findInvoice } from '@billing/invoicing/domain';
 import { stateAsOf, type EventStore } from '@billing/shared/event-store';
-import { NotFoundError, ValidationError } from '@billing/shared/kernel';
-import { Ctx, EVENT_STORE, READ_MODELS, type RequestContext } from '@billing/shared/nest';
+import { NotFoundError } from '@billing/shared/kernel';
+import { Ctx, EVENT_STORE, ParseInstantPipe, READ_MODELS, type RequestContext } from '@billing/shared/nest';
 import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
 import { INVOICES, LEDGERS, type InvoiceView, type LedgerView } from './invoices.projection';
 
@@ -35,9 +35,7 @@ export class InvoicingQueries {
   /** Audit: the invoice as it stood at an instant, from the ledger events recorded up to then. */
   @Get('invoices/:id/as-of')
   @ApiQuery({ name: 'at', description: 'ISO 8601 instant' })
-  async asOf(@Param('id', ParseUUIDPipe) invoiceId: string, @Query('at') at: string, @Ctx() ctx: RequestContext) {
-    const instant = new Date(at ?? '');
-    if (Number.isNaN(instant.getTime())) throw new ValidationError('at must be an ISO 8601 instant');
+  async asOf(@Param('id', ParseUUIDPipe) invoiceId: string, @Query('at', ParseInstantPipe) instant: Date, @Ctx() ctx: RequestContext) {
     const current = await this.detail(invoiceId, ctx);
     const { state } = await stateAsOf(this.store, ledgerStream(current.contractId), ledgerDecider, instant, ctx.tenantId);
     const invoice = state.status === 'open' ? findInvoice(state, invoiceId) : undefined;

@@ -1,6 +1,5 @@
 import { evolve, type Schedule, type ScheduleEvent } from '@billing/milestones/domain';
-import type { RecordedEvent } from '@billing/shared/event-store';
-import type { Projection, ReadModelStore } from '@billing/shared/read-models';
+import { documentProjection } from '@billing/shared/read-models';
 
 export const SCHEDULES = 'schedules_v1';
 
@@ -10,21 +9,20 @@ export interface ScheduleView extends Schedule {
 }
 
 /** The schedule as the domain folds it, plus the certification and rejection history. */
-export const scheduleProjection: Projection = {
+export const scheduleProjection = documentProjection<ScheduleEvent, ScheduleView>({
   name: 'schedule',
   version: 1,
+  collection: SCHEDULES,
   streamPrefixes: ['schedule-'],
-  async handle(recorded: RecordedEvent, store: ReadModelStore) {
-    const event = recorded as unknown as ScheduleEvent;
-    await store.apply<ScheduleView>(SCHEDULES, event.data.contractId, recorded.position, (current) => {
-      const view = { certifications: [], rejections: [], ...(evolve(current ?? { status: 'none' }, event) as Schedule) } as ScheduleView;
-      if (current) Object.assign(view, { certifications: current.certifications, rejections: current.rejections });
-      if (event.type === 'ProgressCertified' || event.type === 'MilestoneCertified') {
-        const periodEnd = event.type === 'ProgressCertified' ? event.data.periodEnd : event.data.certifiedOn;
-        view.certifications = [...view.certifications, { certificationId: event.data.certificationId, periodEnd, certifiedOn: event.data.certifiedOn }];
-      }
-      if (event.type === 'ProgressRejected' || event.type === 'MilestoneRejected') view.rejections = [...view.rejections, { ...event.data }];
-      return view;
-    });
+  idOf: (event) => event.data.contractId,
+  evolve: (current, event) => {
+    const view = { certifications: [], rejections: [], ...(evolve(current ?? { status: 'none' }, event) as Schedule) } as ScheduleView;
+    if (current) Object.assign(view, { certifications: current.certifications, rejections: current.rejections });
+    if (event.type === 'ProgressCertified' || event.type === 'MilestoneCertified') {
+      const periodEnd = event.type === 'ProgressCertified' ? event.data.periodEnd : event.data.certifiedOn;
+      view.certifications = [...view.certifications, { certificationId: event.data.certificationId, periodEnd, certifiedOn: event.data.certifiedOn }];
+    }
+    if (event.type === 'ProgressRejected' || event.type === 'MilestoneRejected') view.rejections = [...view.rejections, { ...event.data }];
+    return view;
   },
-};
+});

@@ -1,6 +1,5 @@
 import { evolve, openAmount, unappliedCredit, type Account, type AccountEvent } from '@billing/receivables/domain';
-import type { RecordedEvent } from '@billing/shared/event-store';
-import type { Projection, ReadModelStore } from '@billing/shared/read-models';
+import { documentProjection } from '@billing/shared/read-models';
 import { bookEntry, type BookEntry, type BookInvoice } from './account-book';
 
 export const ACCOUNTS = 'accounts_v1';
@@ -21,15 +20,14 @@ export interface AccountView {
   reminders: { invoiceId: string; number: string; level: number; final: boolean; runDate: string; daysOverdue: number; open: number }[];
 }
 
-export const accountsProjection: Projection = {
+export const accountsProjection = documentProjection<AccountEvent, AccountView>({
   name: 'accounts',
   version: 1,
+  collection: ACCOUNTS,
   streamPrefixes: ['account-'],
-  async handle(recorded: RecordedEvent, store: ReadModelStore) {
-    const event = recorded as unknown as AccountEvent;
-    await store.apply<AccountView>(ACCOUNTS, event.data.customerId, recorded.position, (current) => project(current, event, recorded.position));
-  },
-};
+  idOf: (event) => event.data.customerId,
+  evolve: (current, event, recorded) => project(current, event, recorded.position),
+});
 
 function project(current: AccountView | undefined, event: AccountEvent, position: number): AccountView {
   const state = evolve(current?.state ?? { status: 'none' }, event) as Account;

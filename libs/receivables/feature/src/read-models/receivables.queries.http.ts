@@ -3,7 +3,7 @@ import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import { accountDecider, accountStream } from '@billing/receivables/domain';
 import { stateAsOf, type EventStore } from '@billing/shared/event-store';
 import { dateInZone, isBusinessDate, NotFoundError, ValidationError } from '@billing/shared/kernel';
-import { CLOCK, Ctx, EVENT_STORE, READ_MODELS, SETTINGS, type Clock, type RequestContext, type Settings } from '@billing/shared/nest';
+import { CLOCK, Ctx, EVENT_STORE, ParseInstantPipe, READ_MODELS, SETTINGS, type Clock, type RequestContext, type Settings } from '@billing/shared/nest';
 import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
 import { ACCOUNTS, type AccountView } from './accounts.projection';
 import { agingAsOf, statement } from './aging';
@@ -53,9 +53,7 @@ export class ReceivablesQueries {
   /** Audit: the account as it stood at an instant, from its events recorded up to then. */
   @Get('accounts/:customerId/as-of')
   @ApiQuery({ name: 'at', description: 'ISO 8601 instant' })
-  async asOf(@Param('customerId', ParseUUIDPipe) customerId: string, @Query('at') at: string, @Ctx() ctx: RequestContext) {
-    const instant = new Date(at ?? '');
-    if (Number.isNaN(instant.getTime())) throw new ValidationError('at must be an ISO 8601 instant');
+  async asOf(@Param('customerId', ParseUUIDPipe) customerId: string, @Query('at', ParseInstantPipe) instant: Date, @Ctx() ctx: RequestContext) {
     const { state, events } = await stateAsOf(this.store, accountStream(customerId), accountDecider, instant, ctx.tenantId);
     if (state.status === 'none') throw new NotFoundError(`account ${customerId} did not exist at ${instant.toISOString()}`);
     return { asOf: instant.toISOString(), eventsApplied: events.length, account: state };
