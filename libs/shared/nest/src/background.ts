@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { EventStore, Subscription } from '@billing/shared/event-store';
 import type { Bus, Consumer } from '@billing/shared/bus';
 import { ProjectionRunner, type ReadModelStore } from '@billing/shared/read-models';
-import { BUS, EVENT_STORE, READ_MODELS } from './tokens';
+import { BUS, EVENT_STORE, READ_MODELS, SETTINGS, type Settings } from './tokens';
 
 type IdleAwareBus = Bus & { isIdle?(): boolean };
 
@@ -13,7 +13,7 @@ export class Background implements OnApplicationShutdown {
   private readonly consumers: Consumer[] = [];
   readonly projections: ProjectionRunner;
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, @Inject(BUS) private readonly bus: IdleAwareBus, @Inject(READ_MODELS) readModels: ReadModelStore) {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, @Inject(BUS) private readonly bus: IdleAwareBus, @Inject(READ_MODELS) readModels: ReadModelStore, @Inject(SETTINGS) private readonly settings: Settings) {
     this.projections = new ProjectionRunner(store, readModels);
   }
 
@@ -40,6 +40,7 @@ export class Background implements OnApplicationShutdown {
     await Promise.all(this.consumers.map((consumer) => consumer.stop()));
     await Promise.all(this.tailing.map(({ subscription }) => subscription.stop()));
     await this.projections.stop();
+    if (this.settings.closeAdaptersOnShutdown) await Promise.all([this.bus.close(), this.store.close()]);
   }
 
   private async isQuiet(): Promise<boolean> {

@@ -29,7 +29,7 @@ export function validationPipe(): ValidationPipe {
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
-    exceptionFactory: (errors) => new BadRequestException({ type: 'urn:billing:validation', detail: 'the request has invalid fields', errors: flatten(errors) }),
+    exceptionFactory: (errors) => new BadRequestException({ type: 'urn:billing:validation', title: TITLE.validation, detail: 'the request has invalid fields', errors: flatten(errors) }),
   });
 }
 

@@ -11,4 +11,6 @@ export interface Clock {
 export interface Settings {
   /** Business dates default to today in this zone (DOMAIN.md "Dates"). */
   timeZone: string;
+  /** The app opened its adapters itself, so it closes them on shutdown (tests share theirs). */
+  closeAdaptersOnShutdown?: boolean;
 }

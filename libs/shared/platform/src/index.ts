@@ -15,7 +15,7 @@ export function buildInfrastructure(config: AppConfig): Infrastructure {
     bus: new InProcessBus(),
     readModels: new InMemoryReadModels(),
     clock: { now: () => new Date() },
-    settings: { timeZone: config.timeZone },
+    settings: { timeZone: config.timeZone, closeAdaptersOnShutdown: true },
   };
 }
 
