@@ -71,8 +71,18 @@ function reportProgress(state: Schedule, command: Extract<ScheduleCommand, { typ
     if (!isRate(reported.percentComplete)) throw new ValidationError(`line ${line.item}: percent complete is in hundredths of a percent, 0 to 10000`);
     if (!isAmount(reported.storedMaterials) || reported.storedMaterials < 0) throw new ValidationError(`line ${line.item}: stored materials are a non-negative amount in minor units`);
     if (reported.percentComplete < line.percentComplete && !reported.correctionReason?.trim()) throw new RuleViolation(`line ${line.item}: percent complete goes down from ${line.percentComplete} to ${reported.percentComplete}; that is a correction and needs a reason`);
+    requireWithinLine(line, reported);
   }
   return { type: 'ProgressReported', data: { contractId: state.contractId, periodEnd: command.periodEnd, reportedOn: requireDate(command.reportedOn), lines: command.lines } };
+}
+
+/** G703: completed and stored to date never exceeds the line's scheduled value (column H stays >= 0). */
+function requireWithinLine(line: Line, reported: ReportedLine) {
+  const work = applyRate(line.scheduledValue, reported.percentComplete);
+  if (line.scheduledValue < 0 && reported.storedMaterials > 0) throw new ValidationError(`line ${line.item} is a deduction: it has no stored materials`);
+  if (line.scheduledValue > 0 && work + reported.storedMaterials > line.scheduledValue) {
+    throw new RuleViolation(`line ${line.item}: completed work (${work}) and stored materials (${reported.storedMaterials}) would exceed its scheduled value (${line.scheduledValue})`);
+  }
 }
 
 /** Every line, reported ones with their new figures: completed work = round(scheduled value x percent). */

@@ -39,6 +39,9 @@ describe('schedule of values', () => {
       spec([opened()]).when({ ...report('2026-01-31', 100), lines: [{ lineId: 'Z', percentComplete: 1, storedMaterials: 0 }] }).thenThrows(NotFoundError);
       spec([opened()]).when({ ...report('2026-01-31', 100), lines: [{ lineId: 'A', percentComplete: 1, storedMaterials: 0 }, { lineId: 'A', percentComplete: 2, storedMaterials: 0 }] }).thenThrows(ValidationError, /twice/);
       spec([opened()]).when(report('2026-01-30', 100)).thenThrows(ValidationError, /last day of its month/);
+      // 333 333 x 50% = 166 667 done; 166 666 left for stored materials.
+      expect(spec([opened()]).when(report('2026-01-31', 5000, { storedMaterials: 166_666 })).events()).toHaveLength(1);
+      spec([opened()]).when(report('2026-01-31', 5000, { storedMaterials: 166_667 })).thenThrows(RuleViolation, /would exceed its scheduled value \(333333\)/);
       spec([opened('milestone')]).when(report('2026-01-31', 100)).thenThrows(IllegalStateError, /milestone basis/);
     });
     it('lets percent complete go down only as a correction with a reason', () => {
