@@ -15,7 +15,11 @@ function boundaries(extra) {
       { sourceTag: 'type:domain', onlyDependOnLibsWithTags: allow('type:kernel'), bannedExternalImports: ['@nestjs/*', 'express', 'rxjs', ...adapters] },
       { sourceTag: 'type:kernel', onlyDependOnLibsWithTags: allow(), bannedExternalImports: ['@nestjs/*', ...adapters] },
       { sourceTag: 'type:messages', onlyDependOnLibsWithTags: allow('type:kernel'), bannedExternalImports: ['@nestjs/*', ...adapters] },
-      { sourceTag: 'type:core', onlyDependOnLibsWithTags: allow('type:kernel', 'type:core'), bannedExternalImports: ['@nestjs/*', 'kafkajs', 'mongoose', '@eventstore/*', 'better-sqlite3'] },
+      {
+        sourceTag: 'type:core',
+        onlyDependOnLibsWithTags: allow('type:kernel', 'type:core'),
+        bannedExternalImports: ['@nestjs/*', 'kafkajs', 'mongoose', '@eventstore/*', 'better-sqlite3'],
+      },
       { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: allow('type:kernel', 'type:core') },
       { sourceTag: 'type:nest', onlyDependOnLibsWithTags: allow('type:kernel', 'type:core') },
       // A feature uses its own domain, shared libs, and other contexts' messages only.

@@ -20,7 +20,12 @@ const scale = Number(process.env.BENCH_SCALE ?? 1);
 const dir = mkdtempSync(join(tmpdir(), 'billing-bench-'));
 
 function event(type = 'Benchmarked'): NewEvent {
-  return { id: randomUUID(), type, data: { amount: 123_456, note: 'x'.repeat(200) }, metadata: { tenantId: 'bench', correlationId: randomUUID(), causationId: randomUUID(), actor: 'bench', occurredAt: new Date().toISOString(), schemaVersion: 1 } };
+  return {
+    id: randomUUID(),
+    type,
+    data: { amount: 123_456, note: 'x'.repeat(200) },
+    metadata: { tenantId: 'bench', correlationId: randomUUID(), causationId: randomUUID(), actor: 'bench', occurredAt: new Date().toISOString(), schemaVersion: 1 },
+  };
 }
 
 async function appendThroughput() {
@@ -31,14 +36,25 @@ async function appendThroughput() {
   const singleRate = singles / ((performance.now() - started) / 1000);
   const batches = 200 * scale;
   started = performance.now();
-  for (let i = 0; i < batches; i++) await store.append(`batch-${i}`, Array.from({ length: 50 }, () => event()), 'no_stream');
+  for (let i = 0; i < batches; i++)
+    await store.append(
+      `batch-${i}`,
+      Array.from({ length: 50 }, () => event()),
+      'no_stream',
+    );
   const batchRate = (batches * 50) / ((performance.now() - started) / 1000);
   await store.close();
   return { singles, singleRate, batches, batchRate };
 }
 
 async function start(file: string): Promise<{ app: INestApplication; url: string; background: Background }> {
-  const infrastructure = { eventStore: new SqliteEventStore(file), bus: new InProcessBus(), readModels: new InMemoryReadModels(), clock: { now: () => new Date() }, settings: { timeZone: 'UTC' } };
+  const infrastructure = {
+    eventStore: new SqliteEventStore(file),
+    bus: new InProcessBus(),
+    readModels: new InMemoryReadModels(),
+    clock: { now: () => new Date() },
+    settings: { timeZone: 'UTC' },
+  };
   const app = configureHttp(await NestFactory.create(composeApp(STANDALONE, infrastructure), { logger: ['error'] }), 'bench');
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
@@ -61,11 +77,26 @@ async function commandLatency(file: string) {
   };
   const contracts = 100 * scale;
   for (let i = 0; i < contracts; i++) {
-    const body = { customer: { ...CUSTOMER, id: randomUUID() }, title: `Job ${i}`, currency: 'USD', originalSum: 1_000_000, basis: 'progress', retainage: [{ threshold: 0, workRate: 1000, materialsRate: 1000 }], taxRate: 0, paymentTermsDays: 30, lines: [{ lineId: 'A', item: '1', description: 'Work', scheduledValue: 1_000_000 }] };
+    const body = {
+      customer: { ...CUSTOMER, id: randomUUID() },
+      title: `Job ${i}`,
+      currency: 'USD',
+      originalSum: 1_000_000,
+      basis: 'progress',
+      retainage: [{ threshold: 0, workRate: 1000, materialsRate: 1000 }],
+      taxRate: 0,
+      paymentTermsDays: 30,
+      lines: [{ lineId: 'A', item: '1', description: 'Work', scheduledValue: 1_000_000 }],
+    };
     const { contractId } = await timed(() => expectOk<any>(client.post('/contracts', body), 'create'));
     await timed(() => expectOk(client.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' }), 'activate'));
     await background.settle();
-    await timed(() => expectOk(client.post(`/contracts/${contractId}/progress-reports`, { periodEnd: '2026-01-31', lines: [{ lineId: 'A', percentComplete: 2500, storedMaterials: 0 }] }), 'report'));
+    await timed(() =>
+      expectOk(
+        client.post(`/contracts/${contractId}/progress-reports`, { periodEnd: '2026-01-31', lines: [{ lineId: 'A', percentComplete: 2500, storedMaterials: 0 }] }),
+        'report',
+      ),
+    );
     await timed(() => expectOk(client.post(`/contracts/${contractId}/progress-reports/2026-01-31/certify`, { date: '2026-02-01' }), 'certify'));
   }
   // Fill the store with whole billing histories for the replay measurement.

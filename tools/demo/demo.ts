@@ -32,10 +32,14 @@ async function main() {
   console.log(`\nRetainage release: invoice ${result.release.number}, ${usd(result.release.total).trim()} including tax`);
   for (const [date, aging] of Object.entries(result.aging)) {
     const b = aging.buckets;
-    console.log(`\nAR aging as of ${date}: current ${usd(b.current)}  1-30 ${usd(b.days1to30)}  31-60 ${usd(b.days31to60)}  61-90 ${usd(b.days61to90)}  >90 ${usd(b.over90)}  | retainage held ${usd(aging.retainageHeld)}`);
+    console.log(
+      `\nAR aging as of ${date}: current ${usd(b.current)}  1-30 ${usd(b.days1to30)}  31-60 ${usd(b.days31to60)}  61-90 ${usd(b.days61to90)}  >90 ${usd(b.over90)}  | retainage held ${usd(aging.retainageHeld)}`,
+    );
   }
   const summary = await expectOk<any>(client.get(`/contracts/${result.contractId}`), 'summary');
-  console.log(`\nContract ${summary.status}: billed ${usd(summary.billedNet).trim()} + tax ${usd(summary.billedTax).trim()}, paid ${usd(summary.paid).trim()}, outstanding ${usd(summary.outstanding).trim()}`);
+  console.log(
+    `\nContract ${summary.status}: billed ${usd(summary.billedNet).trim()} + tax ${usd(summary.billedTax).trim()}, paid ${usd(summary.paid).trim()}, outstanding ${usd(summary.outstanding).trim()}`,
+  );
   console.log(`Audit trail: ${baseUrl}/contracts/${result.contractId}/history`);
 }
 

@@ -20,7 +20,10 @@ describe('module boundaries (npm run lint)', () => {
   beforeAll(() => execFileSync(bin('nx'), ['show', 'projects'], { cwd: root, env: { ...process.env, NX_DAEMON: 'false' }, stdio: 'ignore' }), 60_000);
 
   it('keeps Nest and other libs out of a domain lib', () => {
-    const output = lint('libs/contracts/domain/src/boundary-probe.ts', "import { Injectable } from '@nestjs/common';\nimport { ledgerDecider } from '@billing/invoicing/domain';\nexport const probe = [Injectable, ledgerDecider];\n");
+    const output = lint(
+      'libs/contracts/domain/src/boundary-probe.ts',
+      "import { Injectable } from '@nestjs/common';\nimport { ledgerDecider } from '@billing/invoicing/domain';\nexport const probe = [Injectable, ledgerDecider];\n",
+    );
     expect(output).toMatch(/"type:domain" is not allowed to import "@nestjs\/common"/);
     expect(output).toMatch(/"type:domain" can only depend on libs tagged with "type:kernel"/);
   }, 60_000);

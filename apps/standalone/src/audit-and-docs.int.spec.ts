@@ -9,16 +9,38 @@ describe('audit as of an instant, and API docs', () => {
   afterAll(() => test.close());
 
   it('reconstructs a contract, an invoice and an account as they stood at an earlier instant', async () => {
-    const body = { customer: CUSTOMER, title: 'Audit job', currency: 'USD', originalSum: 1_000_000, basis: 'progress', retainage: [{ threshold: 0, workRate: 1000, materialsRate: 1000 }], taxRate: 0, paymentTermsDays: 30, lines: [{ lineId: 'A', item: '1', description: 'Work', scheduledValue: 1_000_000 }] };
+    const body = {
+      customer: CUSTOMER,
+      title: 'Audit job',
+      currency: 'USD',
+      originalSum: 1_000_000,
+      basis: 'progress',
+      retainage: [{ threshold: 0, workRate: 1000, materialsRate: 1000 }],
+      taxRate: 0,
+      paymentTermsDays: 30,
+      lines: [{ lineId: 'A', item: '1', description: 'Work', scheduledValue: 1_000_000 }],
+    };
     const { contractId } = await expectOk<any>(test.client.post('/contracts', body), 'create');
     await expectOk(test.client.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' }), 'activate');
     await test.settle();
     await pause();
     const beforeChangeOrder = new Date().toISOString();
     await pause();
-    await expectOk(test.client.post(`/contracts/${contractId}/change-orders`, { number: 'CO-1', description: 'More', amount: 100_000, approvedOn: '2026-01-20', lines: [{ lineId: 'B', item: '2', description: 'More', scheduledValue: 100_000 }] }), 'change order');
+    await expectOk(
+      test.client.post(`/contracts/${contractId}/change-orders`, {
+        number: 'CO-1',
+        description: 'More',
+        amount: 100_000,
+        approvedOn: '2026-01-20',
+        lines: [{ lineId: 'B', item: '2', description: 'More', scheduledValue: 100_000 }],
+      }),
+      'change order',
+    );
     await test.settle();
-    await expectOk(test.client.post(`/contracts/${contractId}/progress-reports`, { periodEnd: '2026-01-31', lines: [{ lineId: 'A', percentComplete: 5000, storedMaterials: 0 }] }), 'report');
+    await expectOk(
+      test.client.post(`/contracts/${contractId}/progress-reports`, { periodEnd: '2026-01-31', lines: [{ lineId: 'A', percentComplete: 5000, storedMaterials: 0 }] }),
+      'report',
+    );
     await expectOk(test.client.post(`/contracts/${contractId}/progress-reports/2026-01-31/certify`, {}), 'certify');
     const [draft] = await waitFor<any[]>(test.client, `/invoices?contractId=${contractId}&status=draft`, (list) => list.length === 1, 'draft');
     await pause();
@@ -47,7 +69,9 @@ describe('audit as of an instant, and API docs', () => {
   it('serves the OpenAPI document behind Swagger UI at /docs', async () => {
     expect((await test.client.get('/docs')).status).toBe(200);
     const { body } = await test.client.get('/docs-json');
-    expect(Object.keys(body.paths)).toEqual(expect.arrayContaining(['/contracts', '/invoices/{id}/issue', '/accounts/{customerId}/payments', '/aging', '/contracts/{contractId}/progress-reports']));
+    expect(Object.keys(body.paths)).toEqual(
+      expect.arrayContaining(['/contracts', '/invoices/{id}/issue', '/accounts/{customerId}/payments', '/aging', '/contracts/{contractId}/progress-reports']),
+    );
     expect(Object.keys(body.components.schemas.CreateContractDto.properties)).toEqual(expect.arrayContaining(['customer', 'originalSum', 'retainage', 'lines']));
   });
 });

@@ -39,9 +39,29 @@ describe('the whole billing flow, over HTTP, on the embedded default', () => {
 
   it('fills the G703 columns per line', () => {
     const [first, second] = result.applications;
-    expect(first.g703.find((row: any) => row.lineId === 'L2')).toMatchObject({ scheduledValue: 51_234_567, fromPreviousApplication: 0, thisPeriod: 5_379_630, materialsPresentlyStored: 1_250_000, completedAndStoredToDate: 6_629_630, balanceToFinish: 44_604_937, retainage: 662_963 });
-    expect(second.g703.find((row: any) => row.lineId === 'L2')).toMatchObject({ fromPreviousApplication: 5_379_630, thisPeriod: 17_844_999, materialsPresentlyStored: 0, completedAndStoredToDate: 23_224_629, retainage: 2_322_463 });
-    expect(second.g703.find((row: any) => row.lineId === 'L4')).toMatchObject({ item: '4', scheduledValue: 4_567_890, thisPeriod: 913_578, retainage: 91_358, percentComplete: 2000 });
+    expect(first.g703.find((row: any) => row.lineId === 'L2')).toMatchObject({
+      scheduledValue: 51_234_567,
+      fromPreviousApplication: 0,
+      thisPeriod: 5_379_630,
+      materialsPresentlyStored: 1_250_000,
+      completedAndStoredToDate: 6_629_630,
+      balanceToFinish: 44_604_937,
+      retainage: 662_963,
+    });
+    expect(second.g703.find((row: any) => row.lineId === 'L2')).toMatchObject({
+      fromPreviousApplication: 5_379_630,
+      thisPeriod: 17_844_999,
+      materialsPresentlyStored: 0,
+      completedAndStoredToDate: 23_224_629,
+      retainage: 2_322_463,
+    });
+    expect(second.g703.find((row: any) => row.lineId === 'L4')).toMatchObject({
+      item: '4',
+      scheduledValue: 4_567_890,
+      thisPeriod: 913_578,
+      retainage: 91_358,
+      percentComplete: 2000,
+    });
   });
 
   it('taxes each invoice and numbers them gaplessly in issue order', () => {
@@ -107,7 +127,14 @@ describe('the whole billing flow, over HTTP, on the embedded default', () => {
     await replay.settle();
     try {
       expect(await test.infrastructure.eventStore.headPosition()).toBe(head);
-      for (const path of [`/contracts/${result.contractId}`, `/invoices?contractId=${result.contractId}`, `/accounts/${result.customerId}`, `/contracts/${result.contractId}/billing`, `/contracts/${result.contractId}/schedule`, '/aging?asOf=2026-05-31']) {
+      for (const path of [
+        `/contracts/${result.contractId}`,
+        `/invoices?contractId=${result.contractId}`,
+        `/accounts/${result.customerId}`,
+        `/contracts/${result.contractId}/billing`,
+        `/contracts/${result.contractId}/schedule`,
+        '/aging?asOf=2026-05-31',
+      ]) {
         expect((await replay.client.get(path)).body).toEqual((await test.client.get(path)).body);
       }
     } finally {

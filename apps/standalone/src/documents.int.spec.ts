@@ -15,7 +15,20 @@ describe('milestone contract: credit note, void, write-off, reminders, agreed re
 
   beforeAll(async () => {
     test = await startTestApp();
-    const body = { customer: CUSTOMER, title: 'Design services', currency: 'USD', originalSum: 300_000, basis: 'milestone', retainage: [{ threshold: 0, workRate: 1000, materialsRate: 1000 }], taxRate: 0, paymentTermsDays: 30, lines: [{ lineId: 'M1', item: '1', description: 'Schematic design', scheduledValue: 100_000 }, { lineId: 'M2', item: '2', description: 'Construction documents', scheduledValue: 200_000 }] };
+    const body = {
+      customer: CUSTOMER,
+      title: 'Design services',
+      currency: 'USD',
+      originalSum: 300_000,
+      basis: 'milestone',
+      retainage: [{ threshold: 0, workRate: 1000, materialsRate: 1000 }],
+      taxRate: 0,
+      paymentTermsDays: 30,
+      lines: [
+        { lineId: 'M1', item: '1', description: 'Schematic design', scheduledValue: 100_000 },
+        { lineId: 'M2', item: '2', description: 'Construction documents', scheduledValue: 200_000 },
+      ],
+    };
     contractId = (await expectOk<any>(test.client.post('/contracts', body), 'create')).contractId;
     await expectOk(test.client.post(`/contracts/${contractId}/activate`, { date: '2026-02-01' }), 'activate');
     await test.settle();
@@ -30,13 +43,19 @@ describe('milestone contract: credit note, void, write-off, reminders, agreed re
     await certify('M1', '2026-02-15');
     const [draft] = await invoices('draft');
     expect(draft).toMatchObject({ amount: 90_000, g702: { totalCompletedAndStoredToDate: 100_000, totalRetainage: 10_000 } });
-    expect(await expectOk(test.client.post(`/invoices/${draft.invoiceId}/issue`, { date: '2026-02-16' }), 'issue')).toMatchObject({ number: 'INV-2026-00001', dueDate: '2026-03-18' });
+    expect(await expectOk(test.client.post(`/invoices/${draft.invoiceId}/issue`, { date: '2026-02-16' }), 'issue')).toMatchObject({
+      number: 'INV-2026-00001',
+      dueDate: '2026-03-18',
+    });
   });
 
   it('credits an invoice with a numbered credit note, which then forbids voiding it', async () => {
     const [invoice] = await invoices('issued');
     await test.settle();
-    const note = await expectOk<any>(test.client.post(`/invoices/${invoice.invoiceId}/credit-notes`, { amount: 10_000, reason: 'fee adjustment', date: '2026-02-20' }), 'credit note');
+    const note = await expectOk<any>(
+      test.client.post(`/invoices/${invoice.invoiceId}/credit-notes`, { amount: 10_000, reason: 'fee adjustment', date: '2026-02-20' }),
+      'credit note',
+    );
     expect(note).toMatchObject({ number: 'CN-2026-00001', total: 10_000 });
     await test.settle();
     expect((await account()).openItems[0]).toMatchObject({ open: 80_000, credited: 10_000 });
@@ -52,9 +71,15 @@ describe('milestone contract: credit note, void, write-off, reminders, agreed re
     expect(second).toMatchObject({ number: 'INV-2026-00002', amount: 180_000 });
     await test.settle();
     expect((await expectOk<any>(test.client.get(`/contracts/${contractId}`), 'summary')).billedNet).toBe(270_000);
-    expect(await expectOk(test.client.post(`/invoices/${draft.invoiceId}/void`, { reason: 'billed to the wrong entity', date: '2026-03-03' }), 'void')).toMatchObject({ status: 'void', number: 'INV-2026-00002' });
+    expect(await expectOk(test.client.post(`/invoices/${draft.invoiceId}/void`, { reason: 'billed to the wrong entity', date: '2026-03-03' }), 'void')).toMatchObject({
+      status: 'void',
+      number: 'INV-2026-00002',
+    });
     await test.settle();
-    expect((await account()).openItems.map((item: any) => [item.number, item.open, item.cancelled])).toEqual([['INV-2026-00001', 80_000, false], ['INV-2026-00002', 0, true]]);
+    expect((await account()).openItems.map((item: any) => [item.number, item.open, item.cancelled])).toEqual([
+      ['INV-2026-00001', 80_000, false],
+      ['INV-2026-00002', 0, true],
+    ]);
     expect((await expectOk<any>(test.client.get(`/contracts/${contractId}`), 'summary')).billedNet).toBe(90_000);
     const [again] = await invoices('draft');
     expect(again).toMatchObject({ amount: 180_000, applicationNo: 2 });
@@ -66,7 +91,10 @@ describe('milestone contract: credit note, void, write-off, reminders, agreed re
     const first = await expectOk<any>(test.client.post('/reminders/run', { runDate: '2026-03-20' }), 'reminders');
     expect(first.sent.map((r: any) => [r.number, r.level, r.daysOverdue])).toEqual([['INV-2026-00001', 1, 2]]);
     expect((await expectOk<any>(test.client.post('/reminders/run', { runDate: '2026-03-20' }), 'again')).sent).toEqual([]);
-    expect((await expectOk<any>(test.client.post('/reminders/run', { runDate: '2026-04-05' }), 'later')).sent.map((r: any) => [r.number, r.level])).toEqual([['INV-2026-00001', 15], ['INV-2026-00003', 1]]);
+    expect((await expectOk<any>(test.client.post('/reminders/run', { runDate: '2026-04-05' }), 'later')).sent.map((r: any) => [r.number, r.level])).toEqual([
+      ['INV-2026-00001', 15],
+      ['INV-2026-00003', 1],
+    ]);
   });
 
   it('writes off an open amount with a reason, reported apart from payments', async () => {
@@ -82,6 +110,9 @@ describe('milestone contract: credit note, void, write-off, reminders, agreed re
     const release = await expectOk<any>(test.client.post(`/contracts/${contractId}/retainage-release`, { agreed: true, date: '2026-05-01' }), 'release');
     expect(release).toMatchObject({ kind: 'retainage-release', status: 'draft', amount: 30_000 });
     expect((await test.client.post(`/contracts/${contractId}/retainage-release`, { agreed: true })).status).toBe(409);
-    expect(await expectOk(test.client.post(`/invoices/${release.invoiceId}/issue`, { date: '2026-05-02' }), 'issue release')).toMatchObject({ number: 'INV-2026-00004', total: 30_000 });
+    expect(await expectOk(test.client.post(`/invoices/${release.invoiceId}/issue`, { date: '2026-05-02' }), 'issue release')).toMatchObject({
+      number: 'INV-2026-00004',
+      total: 30_000,
+    });
   });
 });

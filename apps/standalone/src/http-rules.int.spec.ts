@@ -23,7 +23,10 @@ describe('HTTP: bad input, unknown ids, broken rules, retries', () => {
 
   it('answers 400 naming every bad field, nested ones included, and writes nothing', async () => {
     const before = await head();
-    const reply = await test.client.post('/contracts', contract({ currency: 'usd', originalSum: 12.5, retainage: [{ threshold: 0, workRate: 20000, materialsRate: 0 }], customer: { ...CUSTOMER, email: 'nope' }, surprise: true }));
+    const reply = await test.client.post(
+      '/contracts',
+      contract({ currency: 'usd', originalSum: 12.5, retainage: [{ threshold: 0, workRate: 20000, materialsRate: 0 }], customer: { ...CUSTOMER, email: 'nope' }, surprise: true }),
+    );
     expect(reply.status).toBe(400);
     expect(reply.body).toMatchObject({ status: 400, title: 'Invalid request', type: 'urn:billing:validation' });
     expect(reply.body.errors.map((error: { field: string }) => error.field).sort()).toEqual(['currency', 'customer.email', 'originalSum', 'retainage.0.workRate', 'surprise']);

@@ -31,7 +31,12 @@ export async function startTestApp(overrides: Partial<Infrastructure> = {}, feat
   const server = app.getHttpServer();
   const reply = (res: request.Response) => ({ status: res.status, body: res.body });
   const client: Client = {
-    post: (path, body = {}, headers = {}) => request(server).post(path).set({ 'x-actor': 'tester', ...headers }).send(body as object).then(reply),
+    post: (path, body = {}, headers = {}) =>
+      request(server)
+        .post(path)
+        .set({ 'x-actor': 'tester', ...headers })
+        .send(body as object)
+        .then(reply),
     get: (path, headers = {}) => request(server).get(path).set(headers).then(reply),
   };
   return { app, client, infrastructure, settle: () => app.get(Background).settle(), close: () => app.close() };

@@ -48,7 +48,10 @@ export type ContractEvent =
   | DomainEvent<'ContractCreated', { contractId: string; terms: ContractTerms; lines: ScheduleLine[]; createdOn: string }>
   | DomainEvent<'ScheduleOfValuesRevised', { contractId: string; lines: ScheduleLine[] }>
   | DomainEvent<'ContractActivated', { contractId: string; activatedOn: string; terms: ContractTerms; lines: ScheduleLine[] }>
-  | DomainEvent<'ChangeOrderApproved', { contractId: string; changeOrderId: string; number: string; description: string; amount: number; approvedOn: string; lines: ScheduleLine[] }>
+  | DomainEvent<
+      'ChangeOrderApproved',
+      { contractId: string; changeOrderId: string; number: string; description: string; amount: number; approvedOn: string; lines: ScheduleLine[] }
+    >
   | DomainEvent<'ContractSuspended', { contractId: string; suspendedOn: string; reason: string }>
   | DomainEvent<'ContractResumed', { contractId: string; resumedOn: string }>
   | DomainEvent<'ContractCompleted', { contractId: string; completedOn: string }>

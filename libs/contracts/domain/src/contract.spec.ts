@@ -10,7 +10,10 @@ const terms: ContractTerms = {
   currency: 'USD',
   originalSum: 1_000_000,
   basis: 'progress',
-  retainage: [{ threshold: 0, workRate: 1000, materialsRate: 1000 }, { threshold: 5000, workRate: 500, materialsRate: 500 }],
+  retainage: [
+    { threshold: 0, workRate: 1000, materialsRate: 1000 },
+    { threshold: 5000, workRate: 500, materialsRate: 500 },
+  ],
   taxRate: 0,
   paymentTermsDays: 30,
   poNumber: '',
@@ -23,7 +26,10 @@ const lines = [
 const created: ContractEvent = { type: 'ContractCreated', data: { contractId, terms, lines, createdOn: '2026-01-01' } };
 const activated: ContractEvent = { type: 'ContractActivated', data: { contractId, activatedOn: '2026-01-05', terms, lines } };
 const completed: ContractEvent = { type: 'ContractCompleted', data: { contractId, completedOn: '2026-06-30' } };
-const figures = (completedAndStoredToDate: number, retainageHeld: number): ContractEvent => ({ type: 'BillingFiguresRecorded', data: { contractId, documentId: 'inv', figures: { completedAndStoredToDate, retainageHeld, billedNet: 0, billedTax: 0 } } });
+const figures = (completedAndStoredToDate: number, retainageHeld: number): ContractEvent => ({
+  type: 'BillingFiguresRecorded',
+  data: { contractId, documentId: 'inv', figures: { completedAndStoredToDate, retainageHeld, billedNet: 0, billedTax: 0 } },
+});
 const balance = (open: number): ContractEvent => ({ type: 'InvoiceBalanceRecorded', data: { contractId, invoiceId: 'inv', paid: 1, open } });
 
 describe('contract', () => {
@@ -37,15 +43,30 @@ describe('contract', () => {
       ['a fractional amount', { originalSum: 10.5 }, /original contract sum/],
       ['a tax rate over 100%', { taxRate: 10001 }, /tax rate/],
       ['a retainage schedule not starting at 0%', { retainage: [{ threshold: 100, workRate: 1000, materialsRate: 1000 }] }, /starts with a step at 0%/],
-      ['retainage steps out of order', { retainage: [{ threshold: 0, workRate: 1000, materialsRate: 1000 }, { threshold: 0, workRate: 500, materialsRate: 500 }] }, /increasing threshold/],
+      [
+        'retainage steps out of order',
+        {
+          retainage: [
+            { threshold: 0, workRate: 1000, materialsRate: 1000 },
+            { threshold: 0, workRate: 500, materialsRate: 500 },
+          ],
+        },
+        /increasing threshold/,
+      ],
     ])('rejects %s', (_, change, message) => {
-      spec([]).when({ type: 'CreateContract', contractId, terms: { ...terms, ...change }, lines, createdOn: '2026-01-01' }).thenThrows(ValidationError, message);
+      spec([])
+        .when({ type: 'CreateContract', contractId, terms: { ...terms, ...change }, lines, createdOn: '2026-01-01' })
+        .thenThrows(ValidationError, message);
     });
     it('rejects a schedule of values above the contract sum', () => {
-      spec([]).when({ type: 'CreateContract', contractId, terms, lines: [...lines, { lineId: 'C', item: '3', description: 'Extra', scheduledValue: 1 }], createdOn: '2026-01-01' }).thenThrows(RuleViolation, /exceeds the contract sum/);
+      spec([])
+        .when({ type: 'CreateContract', contractId, terms, lines: [...lines, { lineId: 'C', item: '3', description: 'Extra', scheduledValue: 1 }], createdOn: '2026-01-01' })
+        .thenThrows(RuleViolation, /exceeds the contract sum/);
     });
     it('rejects a line id used twice and a second create', () => {
-      spec([]).when({ type: 'CreateContract', contractId, terms, lines: [lines[0], lines[0]], createdOn: '2026-01-01' }).thenThrows(ValidationError, /appears twice/);
+      spec([])
+        .when({ type: 'CreateContract', contractId, terms, lines: [lines[0], lines[0]], createdOn: '2026-01-01' })
+        .thenThrows(ValidationError, /appears twice/);
       spec([created]).when({ type: 'CreateContract', contractId, terms, lines, createdOn: '2026-01-01' }).thenThrows(IllegalStateError);
     });
   });
@@ -56,33 +77,66 @@ describe('contract', () => {
     });
     it('refuses while the schedule of values is short of the contract sum', () => {
       const short: ContractEvent = { type: 'ScheduleOfValuesRevised', data: { contractId, lines: [lines[0]] } };
-      spec([created, short]).when({ type: 'ActivateContract', activatedOn: '2026-01-05' }).thenThrows(RuleViolation, /must equal the contract sum/);
+      spec([created, short])
+        .when({ type: 'ActivateContract', activatedOn: '2026-01-05' })
+        .thenThrows(RuleViolation, /must equal the contract sum/);
     });
     it('only from draft, and needs a contract', () => {
-      spec([created, activated]).when({ type: 'ActivateContract', activatedOn: '2026-01-05' }).thenThrows(IllegalStateError, /the contract is active/);
+      spec([created, activated])
+        .when({ type: 'ActivateContract', activatedOn: '2026-01-05' })
+        .thenThrows(IllegalStateError, /the contract is active/);
       spec([]).when({ type: 'ActivateContract', activatedOn: '2026-01-05' }).thenThrows(NotFoundError);
     });
     it('revises the schedule only in draft', () => {
-      spec([created]).when({ type: 'ReviseScheduleOfValues', lines: [lines[0]] }).then([{ type: 'ScheduleOfValuesRevised', data: { contractId, lines: [lines[0]] } }]);
+      spec([created])
+        .when({ type: 'ReviseScheduleOfValues', lines: [lines[0]] })
+        .then([{ type: 'ScheduleOfValuesRevised', data: { contractId, lines: [lines[0]] } }]);
       spec([created, activated]).when({ type: 'ReviseScheduleOfValues', lines }).thenThrows(IllegalStateError);
     });
   });
 
   describe('change orders', () => {
-    const co = { type: 'ApproveChangeOrder' as const, changeOrderId: 'co-1', number: 'CO-1', description: 'Extra', amount: 50_000, approvedOn: '2026-02-10', lines: [{ lineId: 'C', item: '3', description: 'Extra', scheduledValue: 50_000 }] };
+    const co = {
+      type: 'ApproveChangeOrder' as const,
+      changeOrderId: 'co-1',
+      number: 'CO-1',
+      description: 'Extra',
+      amount: 50_000,
+      approvedOn: '2026-02-10',
+      lines: [{ lineId: 'C', item: '3', description: 'Extra', scheduledValue: 50_000 }],
+    };
     it('adds to the contract sum with the lines it brings', () => {
       const events = spec([created, activated]).when(co).events();
-      expect(events).toEqual([{ type: 'ChangeOrderApproved', data: { contractId, changeOrderId: 'co-1', number: 'CO-1', description: 'Extra', amount: 50_000, approvedOn: '2026-02-10', lines: co.lines } }]);
+      expect(events).toEqual([
+        {
+          type: 'ChangeOrderApproved',
+          data: { contractId, changeOrderId: 'co-1', number: 'CO-1', description: 'Extra', amount: 50_000, approvedOn: '2026-02-10', lines: co.lines },
+        },
+      ]);
     });
     it('may deduct with a negative line', () => {
-      expect(spec([created, activated]).when({ ...co, amount: -20_000, lines: [{ lineId: 'D', item: '4', description: 'Deduct', scheduledValue: -20_000 }] }).events()[0].data).toMatchObject({ amount: -20_000 });
+      expect(
+        spec([created, activated])
+          .when({ ...co, amount: -20_000, lines: [{ lineId: 'D', item: '4', description: 'Deduct', scheduledValue: -20_000 }] })
+          .events()[0].data,
+      ).toMatchObject({ amount: -20_000 });
     });
     it('rejects lines that do not sum to the amount, a zero amount, a duplicate, or a draft contract', () => {
-      spec([created, activated]).when({ ...co, amount: 60_000 }).thenThrows(RuleViolation, /must sum to its amount/);
-      spec([created, activated]).when({ ...co, amount: 0 }).thenThrows(ValidationError);
-      spec([created, activated, ...spec([created, activated]).when(co).events()]).when(co).thenThrows(IllegalStateError, /already approved/);
-      spec([created]).when(co).thenThrows(IllegalStateError, /the contract is draft/);
-      spec([created, activated]).when({ ...co, lines: [{ ...co.lines[0], lineId: 'A' }] }).thenThrows(ValidationError, /appears twice/);
+      spec([created, activated])
+        .when({ ...co, amount: 60_000 })
+        .thenThrows(RuleViolation, /must sum to its amount/);
+      spec([created, activated])
+        .when({ ...co, amount: 0 })
+        .thenThrows(ValidationError);
+      spec([created, activated, ...spec([created, activated]).when(co).events()])
+        .when(co)
+        .thenThrows(IllegalStateError, /already approved/);
+      spec([created])
+        .when(co)
+        .thenThrows(IllegalStateError, /the contract is draft/);
+      spec([created, activated])
+        .when({ ...co, lines: [{ ...co.lines[0], lineId: 'A' }] })
+        .thenThrows(ValidationError, /appears twice/);
     });
   });
 
@@ -90,25 +144,41 @@ describe('contract', () => {
     const suspended: ContractEvent = { type: 'ContractSuspended', data: { contractId, suspendedOn: '2026-03-01', reason: 'owner funding' } };
     it('suspends with a reason and resumes', () => {
       spec([created, activated]).when({ type: 'SuspendContract', suspendedOn: '2026-03-01', reason: 'owner funding' }).then([suspended]);
-      spec([created, activated]).when({ type: 'SuspendContract', suspendedOn: '2026-03-01', reason: ' ' }).thenThrows(ValidationError, /reason/);
-      spec([created, activated, suspended]).when({ type: 'ResumeContract', resumedOn: '2026-03-15' }).then([{ type: 'ContractResumed', data: { contractId, resumedOn: '2026-03-15' } }]);
+      spec([created, activated])
+        .when({ type: 'SuspendContract', suspendedOn: '2026-03-01', reason: ' ' })
+        .thenThrows(ValidationError, /reason/);
+      spec([created, activated, suspended])
+        .when({ type: 'ResumeContract', resumedOn: '2026-03-15' })
+        .then([{ type: 'ContractResumed', data: { contractId, resumedOn: '2026-03-15' } }]);
       spec([created, activated]).when({ type: 'ResumeContract', resumedOn: '2026-03-15' }).thenThrows(IllegalStateError);
     });
     it('completes only while active', () => {
       spec([created, activated]).when({ type: 'CompleteContract', completedOn: '2026-06-30' }).then([completed]);
       spec([created, activated, suspended]).when({ type: 'CompleteContract', completedOn: '2026-06-30' }).thenThrows(IllegalStateError);
-      spec([created, activated]).when({ type: 'CompleteContract', completedOn: '2026-06-31' }).thenThrows(ValidationError, /calendar date/);
+      spec([created, activated])
+        .when({ type: 'CompleteContract', completedOn: '2026-06-31' })
+        .thenThrows(ValidationError, /calendar date/);
     });
     it('closes only when fully billed, no retainage held and nothing open', () => {
       const close = { type: 'CloseContract' as const, closedOn: '2026-07-31' };
-      spec([created, activated, completed]).when(close).thenThrows(RuleViolation, /not fully billed/);
-      spec([created, activated, completed, figures(1_000_000, 50_000)]).when(close).thenThrows(RuleViolation, /retainage of 50000 is still held/);
-      spec([created, activated, completed, figures(1_000_000, 0), balance(10)]).when(close).thenThrows(RuleViolation, /invoices still have 10 open/);
-      spec([created, activated, completed, figures(1_000_000, 0), balance(0)]).when(close).then([{ type: 'ContractClosed', data: { contractId, closedOn: '2026-07-31' } }]);
+      spec([created, activated, completed])
+        .when(close)
+        .thenThrows(RuleViolation, /not fully billed/);
+      spec([created, activated, completed, figures(1_000_000, 50_000)])
+        .when(close)
+        .thenThrows(RuleViolation, /retainage of 50000 is still held/);
+      spec([created, activated, completed, figures(1_000_000, 0), balance(10)])
+        .when(close)
+        .thenThrows(RuleViolation, /invoices still have 10 open/);
+      spec([created, activated, completed, figures(1_000_000, 0), balance(0)])
+        .when(close)
+        .then([{ type: 'ContractClosed', data: { contractId, closedOn: '2026-07-31' } }]);
       spec([created, activated]).when(close).thenThrows(IllegalStateError);
     });
     it('cancels only a draft, with a reason', () => {
-      spec([created]).when({ type: 'CancelContract', cancelledOn: '2026-01-02', reason: 'lost the bid' }).then([{ type: 'ContractCancelled', data: { contractId, cancelledOn: '2026-01-02', reason: 'lost the bid' } }]);
+      spec([created])
+        .when({ type: 'CancelContract', cancelledOn: '2026-01-02', reason: 'lost the bid' })
+        .then([{ type: 'ContractCancelled', data: { contractId, cancelledOn: '2026-01-02', reason: 'lost the bid' } }]);
       spec([created, activated]).when({ type: 'CancelContract', cancelledOn: '2026-01-02', reason: 'x' }).thenThrows(IllegalStateError);
     });
   });

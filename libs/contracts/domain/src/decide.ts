@@ -1,4 +1,16 @@
-import { requireDate, requireReason, assertNever, isAmount, isCurrency, isRate, IllegalStateError, NotFoundError, RuleViolation, ValidationError, FULL_RATE } from '@billing/shared/kernel';
+import {
+  requireDate,
+  requireReason,
+  assertNever,
+  isAmount,
+  isCurrency,
+  isRate,
+  IllegalStateError,
+  NotFoundError,
+  RuleViolation,
+  ValidationError,
+  FULL_RATE,
+} from '@billing/shared/kernel';
 import type { ContractCommand } from './contract.commands';
 import type { ContractEvent, ContractTerms, RetainageStep, ScheduleLine } from './contract.events';
 import { contractSumToDate, scheduledTotal, type Contract, type ContractState, type ContractStatus } from './contract';
@@ -22,7 +34,8 @@ export function decide(command: ContractCommand, state: ContractState): Contract
     case 'ActivateContract': {
       requireStatus(state, ['draft'], 'activate');
       const scheduled = scheduledTotal(state.lines);
-      if (scheduled !== contractSumToDate(state)) throw new RuleViolation(`the schedule of values (${scheduled}) must equal the contract sum (${contractSumToDate(state)}) before activation`);
+      if (scheduled !== contractSumToDate(state))
+        throw new RuleViolation(`the schedule of values (${scheduled}) must equal the contract sum (${contractSumToDate(state)}) before activation`);
       return [{ type: 'ContractActivated', data: { contractId, activatedOn: requireDate(command.activatedOn), terms: state.terms, lines: state.lines } }];
     }
     case 'ApproveChangeOrder': {
@@ -30,7 +43,8 @@ export function decide(command: ContractCommand, state: ContractState): Contract
       if (state.changeOrders.some((co) => co.changeOrderId === command.changeOrderId)) throw new IllegalStateError(`change order ${command.number} is already approved`);
       if (!isAmount(command.amount) || command.amount === 0) throw new ValidationError('a change order amount is a non-zero amount in minor units');
       validateLines(command.lines, state.lines, true);
-      if (scheduledTotal(command.lines) !== command.amount) throw new RuleViolation('the lines a change order adds must sum to its amount, so the schedule of values keeps equal to the contract sum');
+      if (scheduledTotal(command.lines) !== command.amount)
+        throw new RuleViolation('the lines a change order adds must sum to its amount, so the schedule of values keeps equal to the contract sum');
       const { changeOrderId, number, description, amount, approvedOn, lines } = command;
       return [{ type: 'ChangeOrderApproved', data: { contractId, changeOrderId, number, description, amount, approvedOn: requireDate(approvedOn), lines } }];
     }
@@ -74,8 +88,6 @@ function requireStatus(contract: Contract, allowed: ContractStatus[], action: st
   if (!allowed.includes(contract.status)) throw new IllegalStateError(`cannot ${action}: the contract is ${contract.status}`);
 }
 
-
-
 function validateTerms(terms: ContractTerms) {
   if (!isCurrency(terms.currency)) throw new ValidationError(`unknown currency ${terms.currency}`);
   if (!isAmount(terms.originalSum) || terms.originalSum <= 0) throw new ValidationError('the original contract sum must be a positive amount in minor units');
@@ -98,6 +110,7 @@ function validateLines(lines: readonly ScheduleLine[], existing: readonly Schedu
   for (const line of lines) {
     if (ids.has(line.lineId)) throw new ValidationError(`schedule line ${line.lineId} appears twice`);
     ids.add(line.lineId);
-    if (!isAmount(line.scheduledValue) || (allowNegative ? line.scheduledValue === 0 : line.scheduledValue <= 0)) throw new ValidationError(`line ${line.item}: the scheduled value must be ${allowNegative ? 'non-zero' : 'positive'}`);
+    if (!isAmount(line.scheduledValue) || (allowNegative ? line.scheduledValue === 0 : line.scheduledValue <= 0))
+      throw new ValidationError(`line ${line.item}: the scheduled value must be ${allowNegative ? 'non-zero' : 'positive'}`);
   }
 }

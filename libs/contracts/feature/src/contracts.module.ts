@@ -12,7 +12,10 @@ import { ContractsQueries } from './read-models/contracts.queries.http';
   providers: [ContractCommandHandler, BillingReactions],
 })
 export class ContractsModule implements OnApplicationBootstrap {
-  constructor(private readonly runtime: ContextRuntime, private readonly reactions: BillingReactions) {}
+  constructor(
+    private readonly runtime: ContextRuntime,
+    private readonly reactions: BillingReactions,
+  ) {}
 
   onApplicationBootstrap() {
     return this.runtime.start({

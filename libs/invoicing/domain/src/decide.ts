@@ -52,7 +52,8 @@ function redraft(ledger: Ledger, newInvoiceId: string, cause: { certificationId:
   const contractId = ledger.contractId;
   const draft = pendingDraft(ledger, 'progress');
   const refuse = (reason: string): LedgerEvent[] => [{ type: 'PayApplicationRefused', data: { contractId, ...cause, reason } }];
-  if (issued(ledger, 'retainage-release').length > 0 || pendingDraft(ledger, 'retainage-release')) return refuse('the retainage release is already billed; no further pay application can follow it');
+  if (issued(ledger, 'retainage-release').length > 0 || pendingDraft(ledger, 'retainage-release'))
+    return refuse('the retainage release is already billed; no further pay application can follow it');
   const computed = computePayApplication({
     originalSum: ledger.terms.originalSum,
     netChangeOrders: ledger.netChangeOrders,
@@ -62,7 +63,8 @@ function redraft(ledger: Ledger, newInvoiceId: string, cause: { certificationId:
     retainage: ledger.terms.retainage,
     taxRate: ledger.terms.taxRate,
   });
-  if (computed.amount < 0) return refuse(`the current payment due (G702 line 8) would be ${computed.amount}, below zero: the certified work is less than what was already certified for payment`);
+  if (computed.amount < 0)
+    return refuse(`the current payment due (G702 line 8) would be ${computed.amount}, below zero: the certified work is less than what was already certified for payment`);
   if (computed.amount === 0) return draft ? [{ type: 'PayApplicationWithdrawn', data: { contractId, invoiceId: draft.invoiceId, reason: 'nothing new to bill' } }] : [];
   const applicationNo = issued(ledger, 'progress').length + 1;
   return [{ type: 'PayApplicationDrafted', data: { contractId, invoiceId: draft?.invoiceId ?? newInvoiceId, applicationNo, periodEnd: cause.periodEnd, ...computed } }];
@@ -81,7 +83,10 @@ function draftRelease(ledger: Ledger, command: Command<'DraftRetainageRelease'>)
   const held = billingFigures(ledger).retainageHeld;
   if (held === 0) throw new RuleViolation('no retainage is held: a zero amount is never invoiced');
   const tax = applyRate(held, ledger.terms.taxRate);
-  return { type: 'RetainageReleaseDrafted', data: { contractId: ledger.contractId, invoiceId: command.invoiceId, releasedOn: requireDate(command.releasedOn), amount: held, tax, total: held + tax } };
+  return {
+    type: 'RetainageReleaseDrafted',
+    data: { contractId: ledger.contractId, invoiceId: command.invoiceId, releasedOn: requireDate(command.releasedOn), amount: held, tax, total: held + tax },
+  };
 }
 
 function issueInvoice(ledger: Ledger, command: Command<'IssueInvoice'>): LedgerEvent[] {
@@ -90,7 +95,22 @@ function issueInvoice(ledger: Ledger, command: Command<'IssueInvoice'>): LedgerE
   if (invoice.status !== 'draft') throw new IllegalStateError(`invoice ${invoice.number ?? invoice.invoiceId} is ${invoice.status}; only a draft can be issued`);
   const { invoiceId, kind, amount, tax, total } = invoice;
   const issueDate = requireDate(command.issueDate, 'issue date');
-  const event = { type: 'InvoiceIssued' as const, data: { ...billTo(ledger), contractId: ledger.contractId, invoiceId, kind, number: command.number, issueDate, dueDate: addDays(issueDate, ledger.terms.paymentTermsDays), amount, tax, total, figures: billingFigures(ledger) } };
+  const event = {
+    type: 'InvoiceIssued' as const,
+    data: {
+      ...billTo(ledger),
+      contractId: ledger.contractId,
+      invoiceId,
+      kind,
+      number: command.number,
+      issueDate,
+      dueDate: addDays(issueDate, ledger.terms.paymentTermsDays),
+      amount,
+      tax,
+      total,
+      figures: billingFigures(ledger),
+    },
+  };
   event.data.figures = billingFigures(evolve(ledger, event) as Ledger);
   return [event];
 }
@@ -102,14 +122,30 @@ function voidInvoice(ledger: Ledger, command: Command<'VoidInvoice'>): LedgerEve
   if (invoice.kind === 'progress' && (lastIssuedApplication(ledger)?.invoiceId !== invoice.invoiceId || issued(ledger, 'retainage-release').length > 0)) {
     throw new RuleViolation(`only the latest pay application can be voided (later ones build on invoice ${invoice.number}); correct it with a credit note instead`);
   }
-  const event = { type: 'InvoiceVoided' as const, data: { ...billTo(ledger), contractId: ledger.contractId, invoiceId: invoice.invoiceId, voidedOn: requireDate(command.voidedOn), reason: requireReason(command.reason), figures: billingFigures(ledger) } };
+  const event = {
+    type: 'InvoiceVoided' as const,
+    data: {
+      ...billTo(ledger),
+      contractId: ledger.contractId,
+      invoiceId: invoice.invoiceId,
+      voidedOn: requireDate(command.voidedOn),
+      reason: requireReason(command.reason),
+      figures: billingFigures(ledger),
+    },
+  };
   const after = evolve(ledger, event) as Ledger;
   event.data.figures = billingFigures(after);
   if (invoice.kind !== 'progress') return [event];
   // The voided work is billable again: a pending draft is recomputed on top of the application
   // before, or a new draft bills it, for the staff to review and issue.
   const draft = pendingDraft(after, 'progress');
-  return [event, ...redraft(after, draft?.invoiceId ?? command.redraftInvoiceId, { certificationId: `void/${invoice.invoiceId}`, periodEnd: draft?.periodEnd ?? invoice.periodEnd ?? command.voidedOn })];
+  return [
+    event,
+    ...redraft(after, draft?.invoiceId ?? command.redraftInvoiceId, {
+      certificationId: `void/${invoice.invoiceId}`,
+      periodEnd: draft?.periodEnd ?? invoice.periodEnd ?? command.voidedOn,
+    }),
+  ];
 }
 
 function issueCreditNote(ledger: Ledger, command: Command<'IssueCreditNote'>): LedgerEvent[] {
@@ -121,9 +157,26 @@ function issueCreditNote(ledger: Ledger, command: Command<'IssueCreditNote'>): L
   if (!isAmount(command.amount) || command.amount <= 0) throw new ValidationError('a credit note amount is a positive amount in minor units');
   const tax = applyRate(command.amount, ledger.terms.taxRate);
   const creditable = invoice.total - invoice.credited;
-  if (command.amount + tax > creditable) throw new RuleViolation(`the credit note total (${command.amount + tax}) exceeds what is left to credit on invoice ${invoice.number} (${creditable})`);
+  if (command.amount + tax > creditable)
+    throw new RuleViolation(`the credit note total (${command.amount + tax}) exceeds what is left to credit on invoice ${invoice.number} (${creditable})`);
   const { creditNoteId, invoiceId, number, amount, issueDate, reason } = command;
-  return [{ type: 'CreditNoteIssued', data: { ...billTo(ledger), contractId: ledger.contractId, creditNoteId, invoiceId, number, issueDate: requireDate(issueDate, 'issue date'), reason: requireReason(reason), amount, tax, total: amount + tax } }];
+  return [
+    {
+      type: 'CreditNoteIssued',
+      data: {
+        ...billTo(ledger),
+        contractId: ledger.contractId,
+        creditNoteId,
+        invoiceId,
+        number,
+        issueDate: requireDate(issueDate, 'issue date'),
+        reason: requireReason(reason),
+        amount,
+        tax,
+        total: amount + tax,
+      },
+    },
+  ];
 }
 
 function billTo(ledger: Ledger): BillTo {
@@ -135,4 +188,3 @@ function requireInvoice(ledger: Ledger, invoiceId: string): Invoice {
   if (!invoice) throw new NotFoundError(`invoice ${invoiceId} not found on this contract`);
   return invoice;
 }
-

@@ -97,7 +97,10 @@ export type LedgerEvent =
   | DomainEvent<'PayApplicationWithdrawn', { contractId: string; invoiceId: string; reason: string }>
   | DomainEvent<'PayApplicationRefused', { contractId: string; certificationId: string; periodEnd: string; reason: string }>
   | DomainEvent<'RetainageReleaseDrafted', { contractId: string; invoiceId: string; releasedOn: string } & Amounts>
-  | DomainEvent<'InvoiceIssued', BillTo & { contractId: string; invoiceId: string; kind: InvoiceKind; number: string; issueDate: string; dueDate: string; figures: BillingFigures } & Amounts>
+  | DomainEvent<
+      'InvoiceIssued',
+      BillTo & { contractId: string; invoiceId: string; kind: InvoiceKind; number: string; issueDate: string; dueDate: string; figures: BillingFigures } & Amounts
+    >
   | DomainEvent<'InvoiceVoided', BillTo & { contractId: string; invoiceId: string; voidedOn: string; reason: string; figures: BillingFigures }>
   | DomainEvent<'CreditNoteIssued', BillTo & { contractId: string; creditNoteId: string; invoiceId: string; number: string; issueDate: string; reason: string } & Amounts>
   | DomainEvent<'InvoicePaymentsRecorded', { contractId: string; invoiceId: string; paid: number }>;

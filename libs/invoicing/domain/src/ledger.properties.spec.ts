@@ -24,8 +24,20 @@ function billRandomContract(seed: number, materialsAtWorkRate: boolean) {
   const firstRate = rng.int(0, 1500);
   const secondRate = rng.int(0, firstRate);
   const materials = (workRate: number) => (materialsAtWorkRate ? workRate : rng.int(0, 1500));
-  const retainage = [{ threshold: 0, workRate: firstRate, materialsRate: materials(firstRate) }, { threshold: rng.int(1, 9999), workRate: secondRate, materialsRate: materials(secondRate) }];
-  const terms = { customer: { id: 'c', name: 'n', email: 'e@x.example', address: 'a' }, title: 't', currency: 'USD', originalSum: sum(lines.map((l) => l.scheduledValue)), retainage, taxRate: rng.int(0, 1200), paymentTermsDays: 30, poNumber: '' };
+  const retainage = [
+    { threshold: 0, workRate: firstRate, materialsRate: materials(firstRate) },
+    { threshold: rng.int(1, 9999), workRate: secondRate, materialsRate: materials(secondRate) },
+  ];
+  const terms = {
+    customer: { id: 'c', name: 'n', email: 'e@x.example', address: 'a' },
+    title: 't',
+    currency: 'USD',
+    originalSum: sum(lines.map((l) => l.scheduledValue)),
+    retainage,
+    taxRate: rng.int(0, 1200),
+    paymentTermsDays: 30,
+    poNumber: '',
+  };
   let events: LedgerEvent[] = [{ type: 'LedgerOpened', data: { contractId: 'k', terms, lines, openedOn: '2026-01-01' } }];
   const percent = lines.map(() => 0);
   const stored = lines.map(() => 0);

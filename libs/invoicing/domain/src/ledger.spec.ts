@@ -10,13 +10,36 @@ const terms: LedgerTerms = {
   title: 'Clinic',
   currency: 'USD',
   originalSum: 1_000_000,
-  retainage: [{ threshold: 0, workRate: 1000, materialsRate: 500 }, { threshold: 5000, workRate: 500, materialsRate: 0 }],
+  retainage: [
+    { threshold: 0, workRate: 1000, materialsRate: 500 },
+    { threshold: 5000, workRate: 500, materialsRate: 0 },
+  ],
   taxRate: 700,
   paymentTermsDays: 30,
   poNumber: '',
 };
-const opened: LedgerEvent = { type: 'LedgerOpened', data: { contractId, terms, lines: [{ lineId: 'A', item: '1', description: 'Site', scheduledValue: 400_000 }, { lineId: 'B', item: '2', description: 'Build', scheduledValue: 600_000 }], openedOn: '2026-01-05' } };
-const draft = (invoiceId: string, periodEnd: string, a: number, b: number, storedB = 0): Extract<LedgerCommand, { type: 'DraftPayApplication' }> => ({ type: 'DraftPayApplication', invoiceId, certificationId: `cert-${periodEnd}`, periodEnd, lines: [{ lineId: 'A', workCompletedToDate: a, storedMaterials: 0 }, { lineId: 'B', workCompletedToDate: b, storedMaterials: storedB }] });
+const opened: LedgerEvent = {
+  type: 'LedgerOpened',
+  data: {
+    contractId,
+    terms,
+    lines: [
+      { lineId: 'A', item: '1', description: 'Site', scheduledValue: 400_000 },
+      { lineId: 'B', item: '2', description: 'Build', scheduledValue: 600_000 },
+    ],
+    openedOn: '2026-01-05',
+  },
+};
+const draft = (invoiceId: string, periodEnd: string, a: number, b: number, storedB = 0): Extract<LedgerCommand, { type: 'DraftPayApplication' }> => ({
+  type: 'DraftPayApplication',
+  invoiceId,
+  certificationId: `cert-${periodEnd}`,
+  periodEnd,
+  lines: [
+    { lineId: 'A', workCompletedToDate: a, storedMaterials: 0 },
+    { lineId: 'B', workCompletedToDate: b, storedMaterials: storedB },
+  ],
+});
 
 /** Run commands in order, collecting every event, as the ledger would record them. */
 function history(...commands: LedgerCommand[]): LedgerEvent[] {
@@ -32,12 +55,30 @@ describe('pay applications', () => {
     expect(drafted?.data).toMatchObject({
       invoiceId: 'p1',
       applicationNo: 1,
-      g702: { contractSumToDate: 1_000_000, totalCompletedAndStoredToDate: 270_000, retainageOnCompletedWork: 25_000, retainageOnStoredMaterials: 1_000, totalRetainage: 26_000, totalEarnedLessRetainage: 244_000, lessPreviousCertificates: 0, currentPaymentDue: 244_000, balanceToFinishIncludingRetainage: 756_000 },
+      g702: {
+        contractSumToDate: 1_000_000,
+        totalCompletedAndStoredToDate: 270_000,
+        retainageOnCompletedWork: 25_000,
+        retainageOnStoredMaterials: 1_000,
+        totalRetainage: 26_000,
+        totalEarnedLessRetainage: 244_000,
+        lessPreviousCertificates: 0,
+        currentPaymentDue: 244_000,
+        balanceToFinishIncludingRetainage: 756_000,
+      },
       amount: 244_000,
       tax: 17_080,
       total: 261_080,
     });
-    expect(drafted?.type === 'PayApplicationDrafted' && drafted.data.g703[1]).toMatchObject({ fromPreviousApplication: 0, thisPeriod: 150_000, materialsPresentlyStored: 20_000, completedAndStoredToDate: 170_000, percentComplete: 2833, balanceToFinish: 430_000, retainage: 16_000 });
+    expect(drafted?.type === 'PayApplicationDrafted' && drafted.data.g703[1]).toMatchObject({
+      fromPreviousApplication: 0,
+      thisPeriod: 150_000,
+      materialsPresentlyStored: 20_000,
+      completedAndStoredToDate: 170_000,
+      percentComplete: 2833,
+      balanceToFinish: 430_000,
+      retainage: 16_000,
+    });
   });
 
   it('builds the next application on the last issued one (columns D, line 7) and switches retainage step at 50%', () => {
@@ -45,7 +86,14 @@ describe('pay applications', () => {
     const second = events.filter((e) => e.type === 'PayApplicationDrafted')[1];
     if (second?.type !== 'PayApplicationDrafted') throw new Error('no second draft');
     // 650 000 / 1 000 000 = 65% >= 50%: 5% on work, 0% on materials.
-    expect(second.data.g702).toMatchObject({ totalCompletedAndStoredToDate: 650_000, totalRetainage: 32_500, totalEarnedLessRetainage: 617_500, lessPreviousCertificates: 244_000, currentPaymentDue: 373_500, retainageStep: { threshold: 5000 } });
+    expect(second.data.g702).toMatchObject({
+      totalCompletedAndStoredToDate: 650_000,
+      totalRetainage: 32_500,
+      totalEarnedLessRetainage: 617_500,
+      lessPreviousCertificates: 244_000,
+      currentPaymentDue: 373_500,
+      retainageStep: { threshold: 5000 },
+    });
     expect(second.data.g703[0]).toMatchObject({ fromPreviousApplication: 100_000, thisPeriod: 300_000 });
     expect(second.data.applicationNo).toBe(2);
   });
@@ -66,19 +114,43 @@ describe('pay applications', () => {
 
   it('drafts nothing when nothing new is certified, and withdraws a draft that falls to zero', () => {
     const afterIssue = history(draft('p1', '2026-01-31', 100_000, 0), issue('p1', 'INV-2026-00001'));
-    spec(afterIssue).when(draft('p2', '2026-02-28', 100_000, 0)).then([{ type: 'WorkCertified', data: { contractId, certificationId: 'cert-2026-02-28', periodEnd: '2026-02-28', lines: [{ lineId: 'A', workCompletedToDate: 100_000, storedMaterials: 0 }, { lineId: 'B', workCompletedToDate: 0, storedMaterials: 0 }] } }]);
+    spec(afterIssue)
+      .when(draft('p2', '2026-02-28', 100_000, 0))
+      .then([
+        {
+          type: 'WorkCertified',
+          data: {
+            contractId,
+            certificationId: 'cert-2026-02-28',
+            periodEnd: '2026-02-28',
+            lines: [
+              { lineId: 'A', workCompletedToDate: 100_000, storedMaterials: 0 },
+              { lineId: 'B', workCompletedToDate: 0, storedMaterials: 0 },
+            ],
+          },
+        },
+      ]);
     const withDraft = history(draft('p1', '2026-01-31', 100_000, 0));
-    expect(spec(withDraft).when(draft('p2', '2026-02-28', 0, 0)).events().map((e) => e.type)).toEqual(['WorkCertified', 'PayApplicationWithdrawn']);
+    expect(
+      spec(withDraft)
+        .when(draft('p2', '2026-02-28', 0, 0))
+        .events()
+        .map((e) => e.type),
+    ).toEqual(['WorkCertified', 'PayApplicationWithdrawn']);
   });
 
   it('refuses, with the reason, a certification that would make line 8 negative', () => {
     const issued = history(draft('p1', '2026-01-31', 300_000, 0), issue('p1', 'INV-2026-00001'));
-    const events = spec(issued).when({ ...draft('p2', '2026-02-28', 200_000, 0), lines: [{ lineId: 'A', workCompletedToDate: 200_000, storedMaterials: 0 }] }).events();
+    const events = spec(issued)
+      .when({ ...draft('p2', '2026-02-28', 200_000, 0), lines: [{ lineId: 'A', workCompletedToDate: 200_000, storedMaterials: 0 }] })
+      .events();
     expect(events[1]).toMatchObject({ type: 'PayApplicationRefused', data: { reason: expect.stringMatching(/line 8\) would be -90000/) } });
   });
 
   it('waits for lines it does not know yet (a change order still on its way)', () => {
-    spec([opened]).when({ ...draft('p1', '2026-01-31', 1, 1), lines: [{ lineId: 'CO-LINE', workCompletedToDate: 1, storedMaterials: 0 }] }).thenThrows(NotFoundError, /not on this contract's ledger yet/);
+    spec([opened])
+      .when({ ...draft('p1', '2026-01-31', 1, 1), lines: [{ lineId: 'CO-LINE', workCompletedToDate: 1, storedMaterials: 0 }] })
+      .thenThrows(NotFoundError, /not on this contract's ledger yet/);
   });
 });
 
@@ -86,47 +158,101 @@ describe('issue, void, credit notes', () => {
   const withIssued = history(draft('p1', '2026-01-31', 100_000, 0), issue('p1', 'INV-2026-00001'));
 
   it('issues a draft with its number and due date (issue date + terms) and the figures after it', () => {
-    const [event] = spec(history(draft('p1', '2026-01-31', 100_000, 0))).when(issue('p1', 'INV-2026-00001', '2026-02-03')).events();
-    expect(event).toMatchObject({ type: 'InvoiceIssued', data: { number: 'INV-2026-00001', issueDate: '2026-02-03', dueDate: '2026-03-05', amount: 90_000, tax: 6_300, total: 96_300, customerId: 'cust', figures: { completedAndStoredToDate: 100_000, retainageHeld: 10_000, billedNet: 90_000, billedTax: 6_300 } } });
+    const [event] = spec(history(draft('p1', '2026-01-31', 100_000, 0)))
+      .when(issue('p1', 'INV-2026-00001', '2026-02-03'))
+      .events();
+    expect(event).toMatchObject({
+      type: 'InvoiceIssued',
+      data: {
+        number: 'INV-2026-00001',
+        issueDate: '2026-02-03',
+        dueDate: '2026-03-05',
+        amount: 90_000,
+        tax: 6_300,
+        total: 96_300,
+        customerId: 'cust',
+        figures: { completedAndStoredToDate: 100_000, retainageHeld: 10_000, billedNet: 90_000, billedTax: 6_300 },
+      },
+    });
   });
 
   it('treats issuing again with the same number as done, and refuses another number', () => {
     spec(withIssued).when(issue('p1', 'INV-2026-00001')).then([]);
-    spec(withIssued).when(issue('p1', 'INV-2026-00009')).thenThrows(IllegalStateError, /only a draft can be issued/);
+    spec(withIssued)
+      .when(issue('p1', 'INV-2026-00009'))
+      .thenThrows(IllegalStateError, /only a draft can be issued/);
     spec(withIssued).when(issue('nope', 'INV-2026-00009')).thenThrows(NotFoundError);
   });
 
   it('voids an unpaid latest application; its work is drafted again for review', () => {
-    const voided = history(draft('p1', '2026-01-31', 100_000, 0), issue('p1', 'INV-2026-00001'), { type: 'VoidInvoice', invoiceId: 'p1', voidedOn: '2026-02-05', reason: 'wrong period', redraftInvoiceId: 'p1b' });
+    const voided = history(draft('p1', '2026-01-31', 100_000, 0), issue('p1', 'INV-2026-00001'), {
+      type: 'VoidInvoice',
+      invoiceId: 'p1',
+      voidedOn: '2026-02-05',
+      reason: 'wrong period',
+      redraftInvoiceId: 'p1b',
+    });
     expect(voided.slice(-2).map((e) => e.type)).toEqual(['InvoiceVoided', 'PayApplicationDrafted']);
     expect(billingFigures(ledgerOf(voided))).toEqual({ completedAndStoredToDate: 0, retainageHeld: 0, billedNet: 0, billedTax: 0 });
-    expect(ledgerOf(voided).invoices.find((i) => i.invoiceId === 'p1b')).toMatchObject({ status: 'draft', applicationNo: 1, amount: 90_000, periodEnd: '2026-01-31', g702: { lessPreviousCertificates: 0 } });
+    expect(ledgerOf(voided).invoices.find((i) => i.invoiceId === 'p1b')).toMatchObject({
+      status: 'draft',
+      applicationNo: 1,
+      amount: 90_000,
+      periodEnd: '2026-01-31',
+      g702: { lessPreviousCertificates: 0 },
+    });
   });
 
   it('recomputes a pending draft when the application under it is voided', () => {
-    const events = history(draft('p1', '2026-01-31', 100_000, 0), issue('p1', 'INV-2026-00001'), draft('p2', '2026-02-28', 200_000, 0), { type: 'VoidInvoice', invoiceId: 'p1', voidedOn: '2026-03-01', reason: 'duplicate', redraftInvoiceId: 'p1b' });
+    const events = history(draft('p1', '2026-01-31', 100_000, 0), issue('p1', 'INV-2026-00001'), draft('p2', '2026-02-28', 200_000, 0), {
+      type: 'VoidInvoice',
+      invoiceId: 'p1',
+      voidedOn: '2026-03-01',
+      reason: 'duplicate',
+      redraftInvoiceId: 'p1b',
+    });
     expect(ledgerOf(events).invoices.find((i) => i.invoiceId === 'p2')).toMatchObject({ status: 'draft', amount: 180_000, applicationNo: 1 });
   });
 
   it('refuses to void a paid, credited, earlier, or draft invoice', () => {
     const paid = [...withIssued, { type: 'InvoicePaymentsRecorded', data: { contractId, invoiceId: 'p1', paid: 1 } } as LedgerEvent];
-    spec(paid).when({ type: 'VoidInvoice', invoiceId: 'p1', voidedOn: '2026-02-05', reason: 'x', redraftInvoiceId: 'p1b' }).thenThrows(RuleViolation, /credit note instead/);
+    spec(paid)
+      .when({ type: 'VoidInvoice', invoiceId: 'p1', voidedOn: '2026-02-05', reason: 'x', redraftInvoiceId: 'p1b' })
+      .thenThrows(RuleViolation, /credit note instead/);
     const two = history(draft('p1', '2026-01-31', 100_000, 0), issue('p1', 'INV-2026-00001'), draft('p2', '2026-02-28', 200_000, 0), issue('p2', 'INV-2026-00002'));
-    spec(two).when({ type: 'VoidInvoice', invoiceId: 'p1', voidedOn: '2026-03-05', reason: 'x', redraftInvoiceId: 'p1b' }).thenThrows(RuleViolation, /only the latest pay application/);
-    spec(history(draft('p1', '2026-01-31', 100_000, 0))).when({ type: 'VoidInvoice', invoiceId: 'p1', voidedOn: '2026-02-05', reason: 'x', redraftInvoiceId: 'p1b' }).thenThrows(IllegalStateError);
-    spec(withIssued).when({ type: 'VoidInvoice', invoiceId: 'p1', voidedOn: '2026-02-05', reason: '', redraftInvoiceId: 'p1b' }).thenThrows(ValidationError, /reason/);
+    spec(two)
+      .when({ type: 'VoidInvoice', invoiceId: 'p1', voidedOn: '2026-03-05', reason: 'x', redraftInvoiceId: 'p1b' })
+      .thenThrows(RuleViolation, /only the latest pay application/);
+    spec(history(draft('p1', '2026-01-31', 100_000, 0)))
+      .when({ type: 'VoidInvoice', invoiceId: 'p1', voidedOn: '2026-02-05', reason: 'x', redraftInvoiceId: 'p1b' })
+      .thenThrows(IllegalStateError);
+    spec(withIssued)
+      .when({ type: 'VoidInvoice', invoiceId: 'p1', voidedOn: '2026-02-05', reason: '', redraftInvoiceId: 'p1b' })
+      .thenThrows(ValidationError, /reason/);
   });
 
   it('credits at most the invoice total less earlier credit notes, tax at the invoice rate', () => {
-    const note = (creditNoteId: string, amount: number): LedgerCommand => ({ type: 'IssueCreditNote', creditNoteId, invoiceId: 'p1', number: `CN-2026-0000${creditNoteId}`, amount, issueDate: '2026-02-10', reason: 'rework' });
+    const note = (creditNoteId: string, amount: number): LedgerCommand => ({
+      type: 'IssueCreditNote',
+      creditNoteId,
+      invoiceId: 'p1',
+      number: `CN-2026-0000${creditNoteId}`,
+      amount,
+      issueDate: '2026-02-10',
+      reason: 'rework',
+    });
     const [first] = spec(withIssued).when(note('1', 50_001)).events();
     expect(first).toMatchObject({ type: 'CreditNoteIssued', data: { amount: 50_001, tax: 3_500, total: 53_501 } }); // 3 500.07
     const after = [...withIssued, first];
-    spec(after).when(note('2', 40_000)).thenThrows(RuleViolation, /exceeds what is left to credit .* \(42799\)/);
+    spec(after)
+      .when(note('2', 40_000))
+      .thenThrows(RuleViolation, /exceeds what is left to credit .* \(42799\)/);
     expect(spec(after).when(note('2', 39_999)).events()[0].data).toMatchObject({ total: 42_799 });
     spec(after).when(note('1', 50_001)).then([]);
     spec(withIssued).when(note('3', 0)).thenThrows(ValidationError);
-    expect(() => ledgerDecider.decide({ type: 'VoidInvoice', invoiceId: 'p1', voidedOn: '2026-02-11', reason: 'x', redraftInvoiceId: 'p1b' }, ledgerOf(after))).toThrow(/paid or credited/);
+    expect(() => ledgerDecider.decide({ type: 'VoidInvoice', invoiceId: 'p1', voidedOn: '2026-02-11', reason: 'x', redraftInvoiceId: 'p1b' }, ledgerOf(after))).toThrow(
+      /paid or credited/,
+    );
   });
 });
 
@@ -142,27 +268,52 @@ describe('retainage release', () => {
   });
 
   it('needs completion or an agreement, no pending draft, retainage held, and only once', () => {
-    spec(history(draft('p1', '2026-05-31', 400_000, 600_000), issue('p1', 'INV-2026-00001'))).when(release).thenThrows(IllegalStateError, /when the contract is completed/);
-    expect(spec(history(draft('p1', '2026-05-31', 400_000, 600_000), issue('p1', 'INV-2026-00001'))).when({ ...release, agreed: true }).events()).toHaveLength(1);
-    spec(history(draft('p1', '2026-05-31', 400_000, 600_000), complete)).when(release).thenThrows(IllegalStateError, /still in draft/);
-    spec(history(complete)).when(release).thenThrows(RuleViolation, /zero amount is never invoiced/);
-    spec([...billedAll, ...spec(billedAll).when(release).events()]).when({ ...release, invoiceId: 'r2' }).thenThrows(IllegalStateError, /already billed/);
+    spec(history(draft('p1', '2026-05-31', 400_000, 600_000), issue('p1', 'INV-2026-00001')))
+      .when(release)
+      .thenThrows(IllegalStateError, /when the contract is completed/);
+    expect(
+      spec(history(draft('p1', '2026-05-31', 400_000, 600_000), issue('p1', 'INV-2026-00001')))
+        .when({ ...release, agreed: true })
+        .events(),
+    ).toHaveLength(1);
+    spec(history(draft('p1', '2026-05-31', 400_000, 600_000), complete))
+      .when(release)
+      .thenThrows(IllegalStateError, /still in draft/);
+    spec(history(complete))
+      .when(release)
+      .thenThrows(RuleViolation, /zero amount is never invoiced/);
+    spec([...billedAll, ...spec(billedAll).when(release).events()])
+      .when({ ...release, invoiceId: 'r2' })
+      .thenThrows(IllegalStateError, /already billed/);
   });
 
   it('refuses further pay applications after the release', () => {
     const released = history(draft('p1', '2026-05-31', 400_000, 500_000), issue('p1', 'INV-2026-00001'), complete, release);
-    expect(spec(released).when(draft('p2', '2026-06-30', 400_000, 600_000)).events()[1]).toMatchObject({ type: 'PayApplicationRefused' });
+    expect(
+      spec(released)
+        .when(draft('p2', '2026-06-30', 400_000, 600_000))
+        .events()[1],
+    ).toMatchObject({ type: 'PayApplicationRefused' });
   });
 });
 
 describe('numbering', () => {
   const numbering = specFor(numberingDecider);
-  const reserve = (documentId: string) => ({ type: 'ReserveNumber' as const, series: 'invoice' as const, documentId, contractId, issueDate: '2026-02-03', completion: { type: 'IssueInvoice' as const, invoiceId: documentId, issueDate: '2026-02-03' } });
+  const reserve = (documentId: string) => ({
+    type: 'ReserveNumber' as const,
+    series: 'invoice' as const,
+    documentId,
+    contractId,
+    issueDate: '2026-02-03',
+    completion: { type: 'IssueInvoice' as const, invoiceId: documentId, issueDate: '2026-02-03' },
+  });
   it('gives the next number once per document, gapless from 1', () => {
     const first = numbering([]).when(reserve('a')).events();
     expect(first[0].data).toMatchObject({ number: 'INV-2026-00001', sequence: 1 });
     expect(numbering(first).when(reserve('b')).events()[0].data).toMatchObject({ number: 'INV-2026-00002' });
     numbering(first).when(reserve('a')).then([]);
-    numbering([]).when({ ...reserve('a'), issueDate: '2026-13-01' }).thenThrows(ValidationError);
+    numbering([])
+      .when({ ...reserve('a'), issueDate: '2026-13-01' })
+      .thenThrows(ValidationError);
   });
 });

@@ -53,7 +53,7 @@ export function billingFigures(ledger: Ledger): BillingFigures {
   const live = ledger.invoices.filter((invoice) => invoice.status === 'issued');
   return {
     completedAndStoredToDate: last?.totalCompletedAndStoredToDate ?? 0,
-    retainageHeld: released ? 0 : last?.totalRetainage ?? 0,
+    retainageHeld: released ? 0 : (last?.totalRetainage ?? 0),
     billedNet: sum(live.map((invoice) => invoice.amount)),
     billedTax: sum(live.map((invoice) => invoice.tax)),
   };
@@ -87,7 +87,10 @@ export function evolve(state: LedgerState, event: LedgerEvent): LedgerState {
       return state;
     case 'RetainageReleaseDrafted': {
       const { invoiceId, amount, tax, total, releasedOn } = event.data;
-      return { ...state, invoices: [...state.invoices, { invoiceId, kind: 'retainage-release', status: 'draft', periodEnd: releasedOn, amount, tax, total, paid: 0, credited: 0 }] };
+      return {
+        ...state,
+        invoices: [...state.invoices, { invoiceId, kind: 'retainage-release', status: 'draft', periodEnd: releasedOn, amount, tax, total, paid: 0, credited: 0 }],
+      };
     }
     case 'InvoiceIssued':
       return { ...state, invoices: update(event.data.invoiceId, { status: 'issued', number: event.data.number, issueDate: event.data.issueDate, dueDate: event.data.dueDate }) };
@@ -96,7 +99,11 @@ export function evolve(state: LedgerState, event: LedgerEvent): LedgerState {
     case 'CreditNoteIssued': {
       const { creditNoteId, invoiceId, number, issueDate, reason, amount, tax, total } = event.data;
       const invoice = findInvoice(state, invoiceId);
-      return { ...state, invoices: update(invoiceId, { credited: (invoice?.credited ?? 0) + total }), creditNotes: [...state.creditNotes, { creditNoteId, invoiceId, number, issueDate, reason, amount, tax, total }] };
+      return {
+        ...state,
+        invoices: update(invoiceId, { credited: (invoice?.credited ?? 0) + total }),
+        creditNotes: [...state.creditNotes, { creditNoteId, invoiceId, number, issueDate, reason, amount, tax, total }],
+      };
     }
     case 'InvoicePaymentsRecorded':
       return { ...state, invoices: update(event.data.invoiceId, { paid: event.data.paid }) };

@@ -4,10 +4,15 @@ import { assertNever, requireDate, yearOf, type Decider, type DomainEvent } from
 export type Series = 'invoice' | 'credit-note';
 
 /** A number is reserved for one document, once; the reservation keeps what is needed to finish the issue. */
-export type NumberingEvent = DomainEvent<'NumberReserved', { series: Series; year: number; sequence: number; number: string; documentId: string; contractId: string; issueDate: string; completion: Completion }>;
+export type NumberingEvent = DomainEvent<
+  'NumberReserved',
+  { series: Series; year: number; sequence: number; number: string; documentId: string; contractId: string; issueDate: string; completion: Completion }
+>;
 export type NumberingCommand = { type: 'ReserveNumber'; series: Series; documentId: string; contractId: string; issueDate: string; completion: Completion };
 /** The ledger command (without its number) that finishes the issue: replayed if the process died after reserving. */
-export type Completion = { type: 'IssueInvoice'; invoiceId: string; issueDate: string } | { type: 'IssueCreditNote'; creditNoteId: string; invoiceId: string; amount: number; issueDate: string; reason: string };
+export type Completion =
+  | { type: 'IssueInvoice'; invoiceId: string; issueDate: string }
+  | { type: 'IssueCreditNote'; creditNoteId: string; invoiceId: string; amount: number; issueDate: string; reason: string };
 export interface NumberSeries {
   last: number;
   reserved: Record<string, string>;
@@ -27,7 +32,21 @@ export const numberingDecider: Decider<NumberingCommand, NumberingEvent, NumberS
     const year = yearOf(requireDate(command.issueDate, 'issue date'));
     const sequence = state.last + 1;
     const number = `${PREFIX[command.series]}-${year}-${String(sequence).padStart(5, '0')}`;
-    return [{ type: 'NumberReserved', data: { series: command.series, year, sequence, number, documentId: command.documentId, contractId: command.contractId, issueDate: command.issueDate, completion: command.completion } }];
+    return [
+      {
+        type: 'NumberReserved',
+        data: {
+          series: command.series,
+          year,
+          sequence,
+          number,
+          documentId: command.documentId,
+          contractId: command.contractId,
+          issueDate: command.issueDate,
+          completion: command.completion,
+        },
+      },
+    ];
   },
 };
 

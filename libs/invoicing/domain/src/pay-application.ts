@@ -48,7 +48,8 @@ export function computePayApplication(input: PayApplicationInput): { g702: G702;
       thisPeriod: work - fromPrevious,
       materialsPresentlyStored: stored,
       completedAndStoredToDate: completedAndStored,
-      percentComplete: line.scheduledValue === 0 ? 0 : divideRounded(BigInt(completedAndStored) * BigInt(FULL_RATE), BigInt(Math.abs(line.scheduledValue))) * Math.sign(line.scheduledValue),
+      percentComplete:
+        line.scheduledValue === 0 ? 0 : divideRounded(BigInt(completedAndStored) * BigInt(FULL_RATE), BigInt(Math.abs(line.scheduledValue))) * Math.sign(line.scheduledValue),
       balanceToFinish: line.scheduledValue - completedAndStored,
       retainage: applyRate(work, step.workRate) + applyRate(stored, step.materialsRate),
       workCompletedToDate: work,

@@ -14,11 +14,23 @@ import { InvoicingQueries } from './read-models/invoicing.queries.http';
   providers: [LedgerCommandHandler, IssueDocumentHandler, InvoicingReactions],
 })
 export class InvoicingModule implements OnApplicationBootstrap {
-  constructor(private readonly runtime: ContextRuntime, private readonly reactions: InvoicingReactions, private readonly background: Background, @Inject(EVENT_STORE) private readonly store: EventStore, @Inject(CLOCK) private readonly clock: Clock) {}
+  constructor(
+    private readonly runtime: ContextRuntime,
+    private readonly reactions: InvoicingReactions,
+    private readonly background: Background,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   async onApplicationBootstrap() {
     const recovery = ['numbering-'];
-    this.background.track(this.store.subscribeToAll({ fromPosition: 0, streamPrefixes: recovery }, finishReservedIssue(this.store, () => this.clock.now())), recovery);
+    this.background.track(
+      this.store.subscribeToAll(
+        { fromPosition: 0, streamPrefixes: recovery },
+        finishReservedIssue(this.store, () => this.clock.now()),
+      ),
+      recovery,
+    );
     await this.runtime.start({
       name: 'invoicing',
       relay: { streamPrefixes: ['billing-'], toMessages: ledgerMessages },

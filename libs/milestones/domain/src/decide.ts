@@ -1,4 +1,16 @@
-import { endOfMonth, requireDate, requireReason, applyRate, assertNever, isAmount, isRate, IllegalStateError, NotFoundError, RuleViolation, ValidationError } from '@billing/shared/kernel';
+import {
+  endOfMonth,
+  requireDate,
+  requireReason,
+  applyRate,
+  assertNever,
+  isAmount,
+  isRate,
+  IllegalStateError,
+  NotFoundError,
+  RuleViolation,
+  ValidationError,
+} from '@billing/shared/kernel';
 import type { ScheduleCommand } from './schedule.commands';
 import type { CertifiedLine, ReportedLine, ScheduleEvent } from './schedule.events';
 import type { Line, Schedule, ScheduleState } from './schedule';
@@ -25,7 +37,12 @@ export function decide(command: ScheduleCommand, state: ScheduleState): Schedule
       requireDate(command.certifiedOn);
       requireBillablePhase(state, report.periodEnd);
       const lines = certifiedLines(state, report.lines);
-      return [{ type: 'ProgressCertified', data: { contractId, certificationId: `${contractId}/progress/${report.periodEnd}`, periodEnd: report.periodEnd, certifiedOn: command.certifiedOn, lines } }];
+      return [
+        {
+          type: 'ProgressCertified',
+          data: { contractId, certificationId: `${contractId}/progress/${report.periodEnd}`, periodEnd: report.periodEnd, certifiedOn: command.certifiedOn, lines },
+        },
+      ];
     }
     case 'RejectProgress':
       if (state.pendingReport?.periodEnd !== command.periodEnd) throw new IllegalStateError(`no progress report pending for the period ending ${command.periodEnd}`);
@@ -43,7 +60,9 @@ export function decide(command: ScheduleCommand, state: ScheduleState): Schedule
       if (line.milestone !== 'achieved') throw new IllegalStateError(`milestone ${line.item} is ${line.milestone}; only an achieved milestone can be certified`);
       requireBillablePhase(state, command.certifiedOn);
       const certificationId = `${contractId}/milestone/${line.lineId}`;
-      return [{ type: 'MilestoneCertified', data: { contractId, certificationId, lineId: line.lineId, amount: line.scheduledValue, certifiedOn: requireDate(command.certifiedOn) } }];
+      return [
+        { type: 'MilestoneCertified', data: { contractId, certificationId, lineId: line.lineId, amount: line.scheduledValue, certifiedOn: requireDate(command.certifiedOn) } },
+      ];
     }
     case 'RejectMilestone': {
       const line = findLine(state, command.lineId);
@@ -59,9 +78,11 @@ export function decide(command: ScheduleCommand, state: ScheduleState): Schedule
 function reportProgress(state: Schedule, command: Extract<ScheduleCommand, { type: 'ReportProgress' }>): ScheduleEvent {
   requireBasis(state, 'progress');
   requireDate(command.periodEnd, 'period end');
-  if (endOfMonth(command.periodEnd) !== command.periodEnd) throw new ValidationError(`billing periods are monthly: a period ends on the last day of its month, not ${command.periodEnd}`);
+  if (endOfMonth(command.periodEnd) !== command.periodEnd)
+    throw new ValidationError(`billing periods are monthly: a period ends on the last day of its month, not ${command.periodEnd}`);
   requireBillablePhase(state, command.periodEnd);
-  if (state.lastCertifiedPeriodEnd && command.periodEnd <= state.lastCertifiedPeriodEnd) throw new RuleViolation(`the period ending ${state.lastCertifiedPeriodEnd} is already certified; report a later period`);
+  if (state.lastCertifiedPeriodEnd && command.periodEnd <= state.lastCertifiedPeriodEnd)
+    throw new RuleViolation(`the period ending ${state.lastCertifiedPeriodEnd} is already certified; report a later period`);
   if (command.lines.length === 0) throw new ValidationError('a progress report has at least one line');
   const seen = new Set<string>();
   for (const reported of command.lines) {
@@ -69,8 +90,10 @@ function reportProgress(state: Schedule, command: Extract<ScheduleCommand, { typ
     if (seen.has(line.lineId)) throw new ValidationError(`line ${line.item} is reported twice`);
     seen.add(line.lineId);
     if (!isRate(reported.percentComplete)) throw new ValidationError(`line ${line.item}: percent complete is in hundredths of a percent, 0 to 10000`);
-    if (!isAmount(reported.storedMaterials) || reported.storedMaterials < 0) throw new ValidationError(`line ${line.item}: stored materials are a non-negative amount in minor units`);
-    if (reported.percentComplete < line.percentComplete && !reported.correctionReason?.trim()) throw new RuleViolation(`line ${line.item}: percent complete goes down from ${line.percentComplete} to ${reported.percentComplete}; that is a correction and needs a reason`);
+    if (!isAmount(reported.storedMaterials) || reported.storedMaterials < 0)
+      throw new ValidationError(`line ${line.item}: stored materials are a non-negative amount in minor units`);
+    if (reported.percentComplete < line.percentComplete && !reported.correctionReason?.trim())
+      throw new RuleViolation(`line ${line.item}: percent complete goes down from ${line.percentComplete} to ${reported.percentComplete}; that is a correction and needs a reason`);
     requireWithinLine(line, reported);
   }
   return { type: 'ProgressReported', data: { contractId: state.contractId, periodEnd: command.periodEnd, reportedOn: requireDate(command.reportedOn), lines: command.lines } };
@@ -81,7 +104,9 @@ function requireWithinLine(line: Line, reported: ReportedLine) {
   const work = applyRate(line.scheduledValue, reported.percentComplete);
   if (line.scheduledValue < 0 && reported.storedMaterials > 0) throw new ValidationError(`line ${line.item} is a deduction: it has no stored materials`);
   if (line.scheduledValue > 0 && work + reported.storedMaterials > line.scheduledValue) {
-    throw new RuleViolation(`line ${line.item}: completed work (${work}) and stored materials (${reported.storedMaterials}) would exceed its scheduled value (${line.scheduledValue})`);
+    throw new RuleViolation(
+      `line ${line.item}: completed work (${work}) and stored materials (${reported.storedMaterials}) would exceed its scheduled value (${line.scheduledValue})`,
+    );
   }
 }
 
@@ -90,13 +115,20 @@ function certifiedLines(state: Schedule, reported: readonly ReportedLine[]): Cer
   const byId = new Map(reported.map((line) => [line.lineId, line]));
   return state.lines.map((line) => {
     const figures = byId.get(line.lineId) ?? line;
-    return { lineId: line.lineId, scheduledValue: line.scheduledValue, percentComplete: figures.percentComplete, workCompletedToDate: applyRate(line.scheduledValue, figures.percentComplete), storedMaterials: figures.storedMaterials };
+    return {
+      lineId: line.lineId,
+      scheduledValue: line.scheduledValue,
+      percentComplete: figures.percentComplete,
+      workCompletedToDate: applyRate(line.scheduledValue, figures.percentComplete),
+      storedMaterials: figures.storedMaterials,
+    };
   });
 }
 
 function requireBillablePhase(state: Schedule, workDate: string) {
   if (state.phase === 'suspended') throw new IllegalStateError('the contract is suspended: no new work is billed until it resumes');
-  if (state.phase === 'completed' && state.completedOn && workDate > state.completedOn) throw new RuleViolation(`the contract was completed on ${state.completedOn}; only work done before then can be billed`);
+  if (state.phase === 'completed' && state.completedOn && workDate > state.completedOn)
+    throw new RuleViolation(`the contract was completed on ${state.completedOn}; only work done before then can be billed`);
 }
 
 function requireBasis(state: Schedule, basis: Schedule['basis']) {
@@ -108,5 +140,3 @@ function findLine(state: Schedule, lineId: string): Line {
   if (!line) throw new NotFoundError(`no schedule line ${lineId} on this contract`);
   return line;
 }
-
-

@@ -9,67 +9,159 @@ const lines = [
   { lineId: 'B', item: '2', description: 'Build', scheduledValue: 666_667 },
 ];
 const opened = (basis: 'progress' | 'milestone' = 'progress'): ScheduleEvent => ({ type: 'ScheduleOpened', data: { contractId, basis, lines, openedOn: '2026-01-05' } });
-const reported = (periodEnd: string, a: number, stored = 0): ScheduleEvent => ({ type: 'ProgressReported', data: { contractId, periodEnd, reportedOn: periodEnd, lines: [{ lineId: 'A', percentComplete: a, storedMaterials: stored }] } });
-const report = (periodEnd: string, percentComplete: number, extra: object = {}) => ({ type: 'ReportProgress' as const, periodEnd, reportedOn: periodEnd, lines: [{ lineId: 'A', percentComplete, storedMaterials: 0, ...extra }] });
+const reported = (periodEnd: string, a: number, stored = 0): ScheduleEvent => ({
+  type: 'ProgressReported',
+  data: { contractId, periodEnd, reportedOn: periodEnd, lines: [{ lineId: 'A', percentComplete: a, storedMaterials: stored }] },
+});
+const report = (periodEnd: string, percentComplete: number, extra: object = {}) => ({
+  type: 'ReportProgress' as const,
+  periodEnd,
+  reportedOn: periodEnd,
+  lines: [{ lineId: 'A', percentComplete, storedMaterials: 0, ...extra }],
+});
 const certify = (periodEnd: string) => ({ type: 'CertifyProgress' as const, periodEnd, certifiedOn: '2026-02-02' });
 
 describe('schedule of values', () => {
   it('opens from an activated contract and adds change-order lines', () => {
     spec([]).when({ type: 'OpenSchedule', contractId, basis: 'progress', lines, openedOn: '2026-01-05' }).then([opened()]);
-    spec([opened()]).when({ type: 'AddLines', changeOrderId: 'co', lines: [{ lineId: 'C', item: '3', description: 'CO', scheduledValue: 10 }] }).then([{ type: 'LinesAdded', data: { contractId, changeOrderId: 'co', lines: [{ lineId: 'C', item: '3', description: 'CO', scheduledValue: 10 }] } }]);
-    spec([opened()]).when({ type: 'AddLines', changeOrderId: 'co', lines: [lines[0]] }).thenThrows(IllegalStateError);
+    spec([opened()])
+      .when({ type: 'AddLines', changeOrderId: 'co', lines: [{ lineId: 'C', item: '3', description: 'CO', scheduledValue: 10 }] })
+      .then([{ type: 'LinesAdded', data: { contractId, changeOrderId: 'co', lines: [{ lineId: 'C', item: '3', description: 'CO', scheduledValue: 10 }] } }]);
+    spec([opened()])
+      .when({ type: 'AddLines', changeOrderId: 'co', lines: [lines[0]] })
+      .thenThrows(IllegalStateError);
     spec([]).when(report('2026-01-31', 1000)).thenThrows(NotFoundError);
   });
 
   describe('progress', () => {
     it('reports percent complete to 0.01% and stored materials, then certifies the period as a whole', () => {
-      spec([opened()]).when(report('2026-01-31', 3333, { storedMaterials: 5_000 })).then([{ type: 'ProgressReported', data: { contractId, periodEnd: '2026-01-31', reportedOn: '2026-01-31', lines: [{ lineId: 'A', percentComplete: 3333, storedMaterials: 5_000 }] } }]);
-      const [certified] = spec([opened(), reported('2026-01-31', 3333, 5_000)]).when(certify('2026-01-31')).events();
+      spec([opened()])
+        .when(report('2026-01-31', 3333, { storedMaterials: 5_000 }))
+        .then([
+          {
+            type: 'ProgressReported',
+            data: { contractId, periodEnd: '2026-01-31', reportedOn: '2026-01-31', lines: [{ lineId: 'A', percentComplete: 3333, storedMaterials: 5_000 }] },
+          },
+        ]);
+      const [certified] = spec([opened(), reported('2026-01-31', 3333, 5_000)])
+        .when(certify('2026-01-31'))
+        .events();
       // Completed work to date = round(333 333 x 33.33%) = round(111 099.8889) = 111 100; unreported lines keep their figures.
-      expect(certified).toEqual({ type: 'ProgressCertified', data: { contractId, certificationId: 'c-1/progress/2026-01-31', periodEnd: '2026-01-31', certifiedOn: '2026-02-02', lines: [
-        { lineId: 'A', scheduledValue: 333_333, percentComplete: 3333, workCompletedToDate: 111_100, storedMaterials: 5_000 },
-        { lineId: 'B', scheduledValue: 666_667, percentComplete: 0, workCompletedToDate: 0, storedMaterials: 0 },
-      ] } });
+      expect(certified).toEqual({
+        type: 'ProgressCertified',
+        data: {
+          contractId,
+          certificationId: 'c-1/progress/2026-01-31',
+          periodEnd: '2026-01-31',
+          certifiedOn: '2026-02-02',
+          lines: [
+            { lineId: 'A', scheduledValue: 333_333, percentComplete: 3333, workCompletedToDate: 111_100, storedMaterials: 5_000 },
+            { lineId: 'B', scheduledValue: 666_667, percentComplete: 0, workCompletedToDate: 0, storedMaterials: 0 },
+          ],
+        },
+      });
     });
     it('validates what is reported', () => {
-      spec([opened()]).when(report('2026-01-31', 10001)).thenThrows(ValidationError, /0 to 10000/);
+      spec([opened()])
+        .when(report('2026-01-31', 10001))
+        .thenThrows(ValidationError, /0 to 10000/);
       spec([opened()]).when(report('2026-01-31', 12.5)).thenThrows(ValidationError);
-      spec([opened()]).when(report('2026-01-31', 100, { storedMaterials: -1 })).thenThrows(ValidationError, /stored materials/);
-      spec([opened()]).when({ ...report('2026-01-31', 100), lines: [] }).thenThrows(ValidationError, /at least one line/);
-      spec([opened()]).when({ ...report('2026-01-31', 100), lines: [{ lineId: 'Z', percentComplete: 1, storedMaterials: 0 }] }).thenThrows(NotFoundError);
-      spec([opened()]).when({ ...report('2026-01-31', 100), lines: [{ lineId: 'A', percentComplete: 1, storedMaterials: 0 }, { lineId: 'A', percentComplete: 2, storedMaterials: 0 }] }).thenThrows(ValidationError, /twice/);
-      spec([opened()]).when(report('2026-01-30', 100)).thenThrows(ValidationError, /last day of its month/);
+      spec([opened()])
+        .when(report('2026-01-31', 100, { storedMaterials: -1 }))
+        .thenThrows(ValidationError, /stored materials/);
+      spec([opened()])
+        .when({ ...report('2026-01-31', 100), lines: [] })
+        .thenThrows(ValidationError, /at least one line/);
+      spec([opened()])
+        .when({ ...report('2026-01-31', 100), lines: [{ lineId: 'Z', percentComplete: 1, storedMaterials: 0 }] })
+        .thenThrows(NotFoundError);
+      spec([opened()])
+        .when({
+          ...report('2026-01-31', 100),
+          lines: [
+            { lineId: 'A', percentComplete: 1, storedMaterials: 0 },
+            { lineId: 'A', percentComplete: 2, storedMaterials: 0 },
+          ],
+        })
+        .thenThrows(ValidationError, /twice/);
+      spec([opened()])
+        .when(report('2026-01-30', 100))
+        .thenThrows(ValidationError, /last day of its month/);
       // 333 333 x 50% = 166 667 done; 166 666 left for stored materials.
-      expect(spec([opened()]).when(report('2026-01-31', 5000, { storedMaterials: 166_666 })).events()).toHaveLength(1);
-      spec([opened()]).when(report('2026-01-31', 5000, { storedMaterials: 166_667 })).thenThrows(RuleViolation, /would exceed its scheduled value \(333333\)/);
-      spec([opened('milestone')]).when(report('2026-01-31', 100)).thenThrows(IllegalStateError, /milestone basis/);
+      expect(
+        spec([opened()])
+          .when(report('2026-01-31', 5000, { storedMaterials: 166_666 }))
+          .events(),
+      ).toHaveLength(1);
+      spec([opened()])
+        .when(report('2026-01-31', 5000, { storedMaterials: 166_667 }))
+        .thenThrows(RuleViolation, /would exceed its scheduled value \(333333\)/);
+      spec([opened('milestone')])
+        .when(report('2026-01-31', 100))
+        .thenThrows(IllegalStateError, /milestone basis/);
     });
     it('lets percent complete go down only as a correction with a reason', () => {
-      const first = spec([opened(), reported('2026-01-31', 5000)]).when(certify('2026-01-31')).events();
-      spec([opened(), reported('2026-01-31', 5000), ...first]).when(report('2026-02-28', 4000)).thenThrows(RuleViolation, /needs a reason/);
-      expect(spec([opened(), reported('2026-01-31', 5000), ...first]).when(report('2026-02-28', 4000, { correctionReason: 'over-reported' })).events()).toHaveLength(1);
+      const first = spec([opened(), reported('2026-01-31', 5000)])
+        .when(certify('2026-01-31'))
+        .events();
+      spec([opened(), reported('2026-01-31', 5000), ...first])
+        .when(report('2026-02-28', 4000))
+        .thenThrows(RuleViolation, /needs a reason/);
+      expect(
+        spec([opened(), reported('2026-01-31', 5000), ...first])
+          .when(report('2026-02-28', 4000, { correctionReason: 'over-reported' }))
+          .events(),
+      ).toHaveLength(1);
     });
     it('certifies only the pending period, and reports only later periods', () => {
-      spec([opened()]).when(certify('2026-01-31')).thenThrows(IllegalStateError, /no progress report pending/);
-      spec([opened(), reported('2026-01-31', 100)]).when(certify('2026-02-28')).thenThrows(IllegalStateError);
-      const first = spec([opened(), reported('2026-01-31', 100)]).when(certify('2026-01-31')).events();
-      spec([opened(), reported('2026-01-31', 100), ...first]).when(report('2026-01-31', 200)).thenThrows(RuleViolation, /already certified/);
+      spec([opened()])
+        .when(certify('2026-01-31'))
+        .thenThrows(IllegalStateError, /no progress report pending/);
+      spec([opened(), reported('2026-01-31', 100)])
+        .when(certify('2026-02-28'))
+        .thenThrows(IllegalStateError);
+      const first = spec([opened(), reported('2026-01-31', 100)])
+        .when(certify('2026-01-31'))
+        .events();
+      spec([opened(), reported('2026-01-31', 100), ...first])
+        .when(report('2026-01-31', 200))
+        .thenThrows(RuleViolation, /already certified/);
     });
     it('rejects a report with a reason; it can be reported again', () => {
       const rejected: ScheduleEvent = { type: 'ProgressRejected', data: { contractId, periodEnd: '2026-01-31', rejectedOn: '2026-02-01', reason: 'overstated' } };
-      spec([opened(), reported('2026-01-31', 100)]).when({ type: 'RejectProgress', periodEnd: '2026-01-31', rejectedOn: '2026-02-01', reason: 'overstated' }).then([rejected]);
-      spec([opened(), reported('2026-01-31', 100)]).when({ type: 'RejectProgress', periodEnd: '2026-01-31', rejectedOn: '2026-02-01', reason: '' }).thenThrows(ValidationError);
-      spec([opened(), reported('2026-01-31', 100), rejected]).when(certify('2026-01-31')).thenThrows(IllegalStateError);
+      spec([opened(), reported('2026-01-31', 100)])
+        .when({ type: 'RejectProgress', periodEnd: '2026-01-31', rejectedOn: '2026-02-01', reason: 'overstated' })
+        .then([rejected]);
+      spec([opened(), reported('2026-01-31', 100)])
+        .when({ type: 'RejectProgress', periodEnd: '2026-01-31', rejectedOn: '2026-02-01', reason: '' })
+        .thenThrows(ValidationError);
+      spec([opened(), reported('2026-01-31', 100), rejected])
+        .when(certify('2026-01-31'))
+        .thenThrows(IllegalStateError);
     });
     it('bills no new work while suspended, nor after completion', () => {
       const suspended: ScheduleEvent = { type: 'ContractPhaseRecorded', data: { contractId, phase: 'suspended', on: '2026-01-10' } };
       const completed: ScheduleEvent = { type: 'ContractPhaseRecorded', data: { contractId, phase: 'completed', on: '2026-02-15' } };
-      spec([opened(), suspended]).when(report('2026-01-31', 100)).thenThrows(IllegalStateError, /suspended/);
-      spec([opened(), reported('2026-01-31', 100), suspended]).when(certify('2026-01-31')).thenThrows(IllegalStateError, /suspended/);
+      spec([opened(), suspended])
+        .when(report('2026-01-31', 100))
+        .thenThrows(IllegalStateError, /suspended/);
+      spec([opened(), reported('2026-01-31', 100), suspended])
+        .when(certify('2026-01-31'))
+        .thenThrows(IllegalStateError, /suspended/);
       const resumed: ScheduleEvent = { type: 'ContractPhaseRecorded', data: { contractId, phase: 'active', on: '2026-01-20' } };
-      expect(spec([opened(), reported('2026-01-31', 100), suspended, resumed]).when(certify('2026-01-31')).events()).toHaveLength(1);
-      expect(spec([opened(), reported('2026-01-31', 100), completed]).when(certify('2026-01-31')).events()).toHaveLength(1);
-      spec([opened(), completed]).when(report('2026-02-28', 100)).thenThrows(RuleViolation, /completed on 2026-02-15/);
+      expect(
+        spec([opened(), reported('2026-01-31', 100), suspended, resumed])
+          .when(certify('2026-01-31'))
+          .events(),
+      ).toHaveLength(1);
+      expect(
+        spec([opened(), reported('2026-01-31', 100), completed])
+          .when(certify('2026-01-31'))
+          .events(),
+      ).toHaveLength(1);
+      spec([opened(), completed])
+        .when(report('2026-02-28', 100))
+        .thenThrows(RuleViolation, /completed on 2026-02-15/);
       expect(spec([opened(), completed]).when(report('2026-01-31', 100)).events()).toHaveLength(1);
     });
   });
@@ -77,16 +169,30 @@ describe('schedule of values', () => {
   describe('milestones', () => {
     const achieved: ScheduleEvent = { type: 'MilestoneAchieved', data: { contractId, lineId: 'B', achievedOn: '2026-03-01' } };
     it('are achieved, then certified for their full amount', () => {
-      spec([opened('milestone')]).when({ type: 'AchieveMilestone', lineId: 'B', achievedOn: '2026-03-01' }).then([achieved]);
-      spec([opened('milestone'), achieved]).when({ type: 'CertifyMilestone', lineId: 'B', certifiedOn: '2026-03-05' }).then([{ type: 'MilestoneCertified', data: { contractId, certificationId: 'c-1/milestone/B', lineId: 'B', amount: 666_667, certifiedOn: '2026-03-05' } }]);
+      spec([opened('milestone')])
+        .when({ type: 'AchieveMilestone', lineId: 'B', achievedOn: '2026-03-01' })
+        .then([achieved]);
+      spec([opened('milestone'), achieved])
+        .when({ type: 'CertifyMilestone', lineId: 'B', certifiedOn: '2026-03-05' })
+        .then([{ type: 'MilestoneCertified', data: { contractId, certificationId: 'c-1/milestone/B', lineId: 'B', amount: 666_667, certifiedOn: '2026-03-05' } }]);
     });
     it('are rejected with a reason back to pending, and only achieved ones are certified', () => {
       const rejected: ScheduleEvent = { type: 'MilestoneRejected', data: { contractId, lineId: 'B', rejectedOn: '2026-03-02', reason: 'punch list open' } };
-      spec([opened('milestone'), achieved]).when({ type: 'RejectMilestone', lineId: 'B', rejectedOn: '2026-03-02', reason: 'punch list open' }).then([rejected]);
-      spec([opened('milestone'), achieved, rejected]).when({ type: 'CertifyMilestone', lineId: 'B', certifiedOn: '2026-03-05' }).thenThrows(IllegalStateError, /only an achieved milestone/);
-      spec([opened('milestone')]).when({ type: 'RejectMilestone', lineId: 'B', rejectedOn: '2026-03-02', reason: 'x' }).thenThrows(IllegalStateError);
-      spec([opened('milestone'), achieved]).when({ type: 'AchieveMilestone', lineId: 'B', achievedOn: '2026-03-01' }).thenThrows(IllegalStateError, /already achieved/);
-      spec([opened()]).when({ type: 'AchieveMilestone', lineId: 'B', achievedOn: '2026-03-01' }).thenThrows(IllegalStateError, /progress basis/);
+      spec([opened('milestone'), achieved])
+        .when({ type: 'RejectMilestone', lineId: 'B', rejectedOn: '2026-03-02', reason: 'punch list open' })
+        .then([rejected]);
+      spec([opened('milestone'), achieved, rejected])
+        .when({ type: 'CertifyMilestone', lineId: 'B', certifiedOn: '2026-03-05' })
+        .thenThrows(IllegalStateError, /only an achieved milestone/);
+      spec([opened('milestone')])
+        .when({ type: 'RejectMilestone', lineId: 'B', rejectedOn: '2026-03-02', reason: 'x' })
+        .thenThrows(IllegalStateError);
+      spec([opened('milestone'), achieved])
+        .when({ type: 'AchieveMilestone', lineId: 'B', achievedOn: '2026-03-01' })
+        .thenThrows(IllegalStateError, /already achieved/);
+      spec([opened()])
+        .when({ type: 'AchieveMilestone', lineId: 'B', achievedOn: '2026-03-01' })
+        .thenThrows(IllegalStateError, /progress basis/);
     });
   });
 });

@@ -12,7 +12,10 @@ import { ScheduleQueries } from './read-models/schedule.queries.http';
   providers: [ScheduleCommandHandler, ContractReactions],
 })
 export class MilestonesModule implements OnApplicationBootstrap {
-  constructor(private readonly runtime: ContextRuntime, private readonly reactions: ContractReactions) {}
+  constructor(
+    private readonly runtime: ContextRuntime,
+    private readonly reactions: ContractReactions,
+  ) {}
 
   onApplicationBootstrap() {
     return this.runtime.start({

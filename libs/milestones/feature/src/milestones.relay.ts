@@ -8,7 +8,13 @@ export function scheduleMessages(recorded: RecordedEvent): Message[] {
   switch (event.type) {
     case 'ProgressCertified': {
       const { contractId, certificationId, periodEnd, certifiedOn, lines } = event.data;
-      const data: ProgressCertifiedV1 = { contractId, certificationId, periodEnd, certifiedOn, lines: lines.map(({ lineId, percentComplete, workCompletedToDate, storedMaterials }) => ({ lineId, percentComplete, workCompletedToDate, storedMaterials })) };
+      const data: ProgressCertifiedV1 = {
+        contractId,
+        certificationId,
+        periodEnd,
+        certifiedOn,
+        lines: lines.map(({ lineId, percentComplete, workCompletedToDate, storedMaterials }) => ({ lineId, percentComplete, workCompletedToDate, storedMaterials })),
+      };
       return [messageFrom(recorded, MILESTONES_TOPIC, contractId, 'ProgressCertified', data)];
     }
     case 'MilestoneCertified': {

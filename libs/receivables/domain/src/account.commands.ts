@@ -1,5 +1,18 @@
 export type AccountCommand =
-  | { type: 'OpenInvoice'; customerId: string; customerName: string; invoiceId: string; number: string; contractId: string; kind: string; currency: string; issueDate: string; dueDate: string; total: number; retainageHeld: number }
+  | {
+      type: 'OpenInvoice';
+      customerId: string;
+      customerName: string;
+      invoiceId: string;
+      number: string;
+      contractId: string;
+      kind: string;
+      currency: string;
+      issueDate: string;
+      dueDate: string;
+      total: number;
+      retainageHeld: number;
+    }
   | { type: 'CancelInvoice'; invoiceId: string; voidedOn: string; retainageHeld: number }
   | { type: 'RecordCreditNote'; creditNoteId: string; invoiceId: string; number: string; issueDate: string; total: number }
   | { type: 'RecordPayment'; paymentId: string; amount: number; currency: string; receivedOn: string; method: string; reference: string; invoiceIds: string[] }

@@ -19,11 +19,59 @@ export interface CreditDraw {
 }
 
 export type AccountEvent =
-  | DomainEvent<'InvoiceOpened', { customerId: string; customerName: string; invoiceId: string; number: string; contractId: string; kind: string; currency: string; issueDate: string; dueDate: string; total: number; retainageHeld: number; balances: InvoiceBalance[] }>
+  | DomainEvent<
+      'InvoiceOpened',
+      {
+        customerId: string;
+        customerName: string;
+        invoiceId: string;
+        number: string;
+        contractId: string;
+        kind: string;
+        currency: string;
+        issueDate: string;
+        dueDate: string;
+        total: number;
+        retainageHeld: number;
+        balances: InvoiceBalance[];
+      }
+    >
   | DomainEvent<'InvoiceCancelled', { customerId: string; invoiceId: string; voidedOn: string; retainageHeld: number; creditedBack: number; balances: InvoiceBalance[] }>
-  | DomainEvent<'CreditNoteRecorded', { customerId: string; creditNoteId: string; invoiceId: string; number: string; issueDate: string; total: number; toInvoice: number; toCredit: number; balances: InvoiceBalance[] }>
-  | DomainEvent<'PaymentReceived', { customerId: string; paymentId: string; amount: number; receivedOn: string; method: string; reference: string; allocations: Allocation[]; unapplied: number; balances: InvoiceBalance[] }>
-  | DomainEvent<'PaymentReversed', { customerId: string; paymentId: string; amount: number; reversedOn: string; reason: string; reopened: Allocation[]; unappliedRemoved: number; balances: InvoiceBalance[] }>
-  | DomainEvent<'CreditApplied', { customerId: string; applicationId: string; invoiceId: string; amount: number; appliedOn: string; draws: CreditDraw[]; balances: InvoiceBalance[] }>
+  | DomainEvent<
+      'CreditNoteRecorded',
+      {
+        customerId: string;
+        creditNoteId: string;
+        invoiceId: string;
+        number: string;
+        issueDate: string;
+        total: number;
+        toInvoice: number;
+        toCredit: number;
+        balances: InvoiceBalance[];
+      }
+    >
+  | DomainEvent<
+      'PaymentReceived',
+      {
+        customerId: string;
+        paymentId: string;
+        amount: number;
+        receivedOn: string;
+        method: string;
+        reference: string;
+        allocations: Allocation[];
+        unapplied: number;
+        balances: InvoiceBalance[];
+      }
+    >
+  | DomainEvent<
+      'PaymentReversed',
+      { customerId: string; paymentId: string; amount: number; reversedOn: string; reason: string; reopened: Allocation[]; unappliedRemoved: number; balances: InvoiceBalance[] }
+    >
+  | DomainEvent<
+      'CreditApplied',
+      { customerId: string; applicationId: string; invoiceId: string; amount: number; appliedOn: string; draws: CreditDraw[]; balances: InvoiceBalance[] }
+    >
   | DomainEvent<'InvoiceWrittenOff', { customerId: string; invoiceId: string; amount: number; writtenOffOn: string; reason: string; balances: InvoiceBalance[] }>
   | DomainEvent<'ReminderSent', { customerId: string; invoiceId: string; number: string; level: number; final: boolean; runDate: string; daysOverdue: number; open: number }>;

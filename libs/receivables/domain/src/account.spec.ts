@@ -4,8 +4,30 @@ import { accountDecider, agingBucket, openAmount, unappliedCredit, type Account,
 
 const spec = specFor(accountDecider);
 const customerId = 'cust';
-const open = (invoiceId: string, number: string, dueDate: string, total: number): AccountCommand => ({ type: 'OpenInvoice', customerId, customerName: 'Owner', invoiceId, number, contractId: 'c-1', kind: 'progress', currency: 'USD', issueDate: '2026-01-01', dueDate, total, retainageHeld: 0 });
-const pay = (paymentId: string, amount: number, invoiceIds: string[] = [], receivedOn = '2026-03-01'): AccountCommand => ({ type: 'RecordPayment', paymentId, amount, currency: 'USD', receivedOn, method: 'check', reference: paymentId, invoiceIds });
+const open = (invoiceId: string, number: string, dueDate: string, total: number): AccountCommand => ({
+  type: 'OpenInvoice',
+  customerId,
+  customerName: 'Owner',
+  invoiceId,
+  number,
+  contractId: 'c-1',
+  kind: 'progress',
+  currency: 'USD',
+  issueDate: '2026-01-01',
+  dueDate,
+  total,
+  retainageHeld: 0,
+});
+const pay = (paymentId: string, amount: number, invoiceIds: string[] = [], receivedOn = '2026-03-01'): AccountCommand => ({
+  type: 'RecordPayment',
+  paymentId,
+  amount,
+  currency: 'USD',
+  receivedOn,
+  method: 'check',
+  reference: paymentId,
+  invoiceIds,
+});
 
 /** The events after running commands in order on top of `given`. */
 function after(given: AccountEvent[], ...commands: AccountCommand[]): AccountEvent[] {
@@ -21,16 +43,34 @@ const three = history(open('i1', 'INV-2026-00001', '2026-02-15', 1_000), open('i
 describe('customer account', () => {
   it('opens an invoice once, whatever the redelivery', () => {
     expect(history(open('i1', 'INV-1', '2026-02-01', 100))).toHaveLength(1);
-    spec(history(open('i1', 'INV-1', '2026-02-01', 100))).when(open('i1', 'INV-1', '2026-02-01', 100)).then([]);
-    spec(history(open('i1', 'INV-1', '2026-02-01', 100))).when({ ...open('i2', 'INV-2', '2026-02-01', 100), currency: 'EUR' } as AccountCommand).thenThrows(RuleViolation, /kept in USD/);
+    spec(history(open('i1', 'INV-1', '2026-02-01', 100)))
+      .when(open('i1', 'INV-1', '2026-02-01', 100))
+      .then([]);
+    spec(history(open('i1', 'INV-1', '2026-02-01', 100)))
+      .when({ ...open('i2', 'INV-2', '2026-02-01', 100), currency: 'EUR' } as AccountCommand)
+      .thenThrows(RuleViolation, /kept in USD/);
     spec([]).when(pay('p', 1)).thenThrows(NotFoundError);
   });
 
   describe('payments', () => {
     it('go first to the invoices they name, then oldest due date first, ties by lower number', () => {
-      const events = [...three, ...spec(three).when(pay('p1', 2_700, ['i2'])).events()];
+      const events = [
+        ...three,
+        ...spec(three)
+          .when(pay('p1', 2_700, ['i2']))
+          .events(),
+      ];
       expect(opens(events)).toEqual({ 'INV-2026-00001': 800, 'INV-2026-00002': 0, 'INV-2026-00003': 0 });
-      expect(events.at(-1)).toMatchObject({ data: { allocations: [{ invoiceId: 'i2', amount: 2_000 }, { invoiceId: 'i3', amount: 500 }, { invoiceId: 'i1', amount: 200 }], unapplied: 0 } });
+      expect(events.at(-1)).toMatchObject({
+        data: {
+          allocations: [
+            { invoiceId: 'i2', amount: 2_000 },
+            { invoiceId: 'i3', amount: 500 },
+            { invoiceId: 'i1', amount: 200 },
+          ],
+          unapplied: 0,
+        },
+      });
     });
     it('keep what remains as unapplied credit, applied only when someone applies it', () => {
       const events = after(three, pay('p1', 4_000));
@@ -43,8 +83,12 @@ describe('customer account', () => {
     });
     it('reject a bad amount, another currency, an unknown named invoice, a repeat', () => {
       spec(three).when(pay('p1', 0)).thenThrows(ValidationError);
-      spec(three).when({ ...pay('p1', 10), currency: 'EUR' } as AccountCommand).thenThrows(RuleViolation, /in EUR/);
-      spec(three).when(pay('p1', 10, ['nope'])).thenThrows(NotFoundError);
+      spec(three)
+        .when({ ...pay('p1', 10), currency: 'EUR' } as AccountCommand)
+        .thenThrows(RuleViolation, /in EUR/);
+      spec(three)
+        .when(pay('p1', 10, ['nope']))
+        .thenThrows(NotFoundError);
       const paid = [...three, ...spec(three).when(pay('p1', 10)).events()];
       spec(paid).when(pay('p1', 10)).thenThrows(IllegalStateError);
     });
@@ -52,26 +96,54 @@ describe('customer account', () => {
 
   describe('reversal of a bounced payment', () => {
     it('undoes its allocations and the credit it funded; the invoices reopen', () => {
-      const withCredit = after(three, pay('p1', 4_000), open('i4', 'INV-2026-00004', '2026-04-01', 300), { type: 'ApplyCredit', applicationId: 'a1', invoiceId: 'i4', appliedOn: '2026-04-02' });
+      const withCredit = after(three, pay('p1', 4_000), open('i4', 'INV-2026-00004', '2026-04-01', 300), {
+        type: 'ApplyCredit',
+        applicationId: 'a1',
+        invoiceId: 'i4',
+        appliedOn: '2026-04-02',
+      });
       const reversal = spec(withCredit).when({ type: 'ReversePayment', paymentId: 'p1', reversedOn: '2026-04-10', reason: 'NSF' }).events();
-      expect(reversal[0]).toMatchObject({ type: 'PaymentReversed', data: { reopened: [{ invoiceId: 'i3', amount: 500 }, { invoiceId: 'i1', amount: 1_000 }, { invoiceId: 'i2', amount: 2_000 }, { invoiceId: 'i4', amount: 300 }], unappliedRemoved: 200 } });
+      expect(reversal[0]).toMatchObject({
+        type: 'PaymentReversed',
+        data: {
+          reopened: [
+            { invoiceId: 'i3', amount: 500 },
+            { invoiceId: 'i1', amount: 1_000 },
+            { invoiceId: 'i2', amount: 2_000 },
+            { invoiceId: 'i4', amount: 300 },
+          ],
+          unappliedRemoved: 200,
+        },
+      });
       const reversed = [...withCredit, ...reversal];
       expect(opens(reversed)).toEqual({ 'INV-2026-00001': 1_000, 'INV-2026-00002': 2_000, 'INV-2026-00003': 500, 'INV-2026-00004': 300 });
       expect(unappliedCredit(account(reversed))).toBe(0);
-      spec(reversed).when({ type: 'ReversePayment', paymentId: 'p1', reversedOn: '2026-04-11', reason: 'again' }).thenThrows(IllegalStateError, /already reversed/);
+      spec(reversed)
+        .when({ type: 'ReversePayment', paymentId: 'p1', reversedOn: '2026-04-11', reason: 'again' })
+        .thenThrows(IllegalStateError, /already reversed/);
       spec(reversed).when({ type: 'ReversePayment', paymentId: 'zz', reversedOn: '2026-04-11', reason: 'x' }).thenThrows(NotFoundError);
     });
   });
 
   describe('credit notes, voids and write-offs', () => {
     it('a credit note reduces the open amount; any excess becomes credit', () => {
-      const paidSome = [...three, ...spec(three).when(pay('p1', 900, ['i1'])).events()];
+      const paidSome = [
+        ...three,
+        ...spec(three)
+          .when(pay('p1', 900, ['i1']))
+          .events(),
+      ];
       const events = spec(paidSome).when({ type: 'RecordCreditNote', creditNoteId: 'cn1', invoiceId: 'i1', number: 'CN-1', issueDate: '2026-03-02', total: 250 }).events();
       expect(events[0]).toMatchObject({ data: { toInvoice: 100, toCredit: 150, balances: [{ invoiceId: 'i1', open: 0, paid: 900 }] } });
       expect(unappliedCredit(account([...paidSome, ...events]))).toBe(150);
     });
     it('a void closes the item; anything already paid on it becomes credit', () => {
-      const paid = [...three, ...spec(three).when(pay('p1', 100, ['i1'])).events()];
+      const paid = [
+        ...three,
+        ...spec(three)
+          .when(pay('p1', 100, ['i1']))
+          .events(),
+      ];
       const voided = after(paid, { type: 'CancelInvoice', invoiceId: 'i1', voidedOn: '2026-03-03', retainageHeld: 0 });
       expect(opens(voided)['INV-2026-00001']).toBe(0);
       expect(unappliedCredit(account(voided))).toBe(100);
@@ -80,13 +152,19 @@ describe('customer account', () => {
     it('a write-off takes the open amount, with a reason, never more', () => {
       const events = spec(three).when({ type: 'WriteOff', invoiceId: 'i3', writtenOffOn: '2026-06-30', reason: 'uncollectable' }).events();
       expect(events[0]).toMatchObject({ type: 'InvoiceWrittenOff', data: { amount: 500 } });
-      spec(three).when({ type: 'WriteOff', invoiceId: 'i3', amount: 501, writtenOffOn: '2026-06-30', reason: 'x' }).thenThrows(RuleViolation, /cannot exceed/);
+      spec(three)
+        .when({ type: 'WriteOff', invoiceId: 'i3', amount: 501, writtenOffOn: '2026-06-30', reason: 'x' })
+        .thenThrows(RuleViolation, /cannot exceed/);
       spec(three).when({ type: 'WriteOff', invoiceId: 'i3', writtenOffOn: '2026-06-30', reason: '' }).thenThrows(ValidationError);
     });
     it('applying credit needs credit and an open invoice', () => {
-      spec(three).when({ type: 'ApplyCredit', applicationId: 'a', invoiceId: 'i1', appliedOn: '2026-03-01' }).thenThrows(RuleViolation, /no unapplied credit/);
+      spec(three)
+        .when({ type: 'ApplyCredit', applicationId: 'a', invoiceId: 'i1', appliedOn: '2026-03-01' })
+        .thenThrows(RuleViolation, /no unapplied credit/);
       const credit = [...three, ...spec(three).when(pay('p1', 3_600)).events()];
-      spec(credit).when({ type: 'ApplyCredit', applicationId: 'a', invoiceId: 'i1', amount: 101, appliedOn: '2026-03-01' }).thenThrows(RuleViolation, /only 100 of unapplied credit/);
+      spec(credit)
+        .when({ type: 'ApplyCredit', applicationId: 'a', invoiceId: 'i1', amount: 101, appliedOn: '2026-03-01' })
+        .thenThrows(RuleViolation, /only 100 of unapplied credit/);
     });
   });
 
@@ -95,20 +173,44 @@ describe('customer account', () => {
     it('sends the highest level due, each level at most once per invoice, nothing twice for one run date', () => {
       const first = spec(three).when(run('2026-02-02')).events();
       expect(first.map((e) => e.type === 'ReminderSent' && [e.data.number, e.data.level, e.data.final])).toEqual([['INV-2026-00003', 1, false]]);
-      spec([...three, ...first]).when(run('2026-02-02')).then([]);
-      const later = spec([...three, ...first]).when(run('2026-03-20')).events();
-      expect(later.map((e) => e.type === 'ReminderSent' && [e.data.number, e.data.level, e.data.final])).toEqual([['INV-2026-00001', 30, true], ['INV-2026-00002', 30, true], ['INV-2026-00003', 30, true]]);
-      spec([...three, ...first, ...later]).when(run('2026-04-30')).then([]);
+      spec([...three, ...first])
+        .when(run('2026-02-02'))
+        .then([]);
+      const later = spec([...three, ...first])
+        .when(run('2026-03-20'))
+        .events();
+      expect(later.map((e) => e.type === 'ReminderSent' && [e.data.number, e.data.level, e.data.final])).toEqual([
+        ['INV-2026-00001', 30, true],
+        ['INV-2026-00002', 30, true],
+        ['INV-2026-00003', 30, true],
+      ]);
+      spec([...three, ...first, ...later])
+        .when(run('2026-04-30'))
+        .then([]);
     });
     it('sends none for a settled invoice or one not yet overdue', () => {
-      const settled = [...three, ...spec(three).when(pay('p1', 500, ['i3'])).events()];
+      const settled = [
+        ...three,
+        ...spec(three)
+          .when(pay('p1', 500, ['i3']))
+          .events(),
+      ];
       spec(settled).when(run('2026-02-02')).then([]);
       spec(three).when(run('2026-02-01')).then([]);
-      spec(three).when({ ...run('2026-02-02'), levels: [0] } as AccountCommand).thenThrows(ValidationError);
+      spec(three)
+        .when({ ...run('2026-02-02'), levels: [0] } as AccountCommand)
+        .thenThrows(ValidationError);
     });
   });
 
   it('buckets aging from the day after the due date', () => {
-    expect(['2026-01-31', '2026-02-01', '2026-03-02', '2026-03-03', '2026-05-01', '2026-05-02'].map((d) => agingBucket('2026-01-31', d))).toEqual(['current', 'days1to30', 'days1to30', 'days31to60', 'days61to90', 'over90']);
+    expect(['2026-01-31', '2026-02-01', '2026-03-02', '2026-03-03', '2026-05-01', '2026-05-02'].map((d) => agingBucket('2026-01-31', d))).toEqual([
+      'current',
+      'days1to30',
+      'days1to30',
+      'days31to60',
+      'days61to90',
+      'over90',
+    ]);
   });
 });

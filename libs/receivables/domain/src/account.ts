@@ -67,8 +67,14 @@ export function evolve(state: AccountState, event: AccountEvent): AccountState {
     }
     case 'InvoiceCancelled': {
       const item = account.items.find((candidate) => candidate.invoiceId === event.data.invoiceId);
-      const credits: CreditSource[] = event.data.creditedBack > 0 ? [...account.credits, { sourceId: event.data.invoiceId, kind: 'void', remaining: event.data.creditedBack }] : account.credits;
-      return { ...account, items: items(() => ({ cancelled: true }), new Set([event.data.invoiceId])), credits, retainageHeld: { ...account.retainageHeld, [item?.contractId ?? '']: event.data.retainageHeld } };
+      const credits: CreditSource[] =
+        event.data.creditedBack > 0 ? [...account.credits, { sourceId: event.data.invoiceId, kind: 'void', remaining: event.data.creditedBack }] : account.credits;
+      return {
+        ...account,
+        items: items(() => ({ cancelled: true }), new Set([event.data.invoiceId])),
+        credits,
+        retainageHeld: { ...account.retainageHeld, [item?.contractId ?? '']: event.data.retainageHeld },
+      };
     }
     case 'CreditNoteRecorded': {
       const { invoiceId, toInvoice, toCredit, creditNoteId } = event.data;
@@ -79,7 +85,12 @@ export function evolve(state: AccountState, event: AccountEvent): AccountState {
       const { paymentId, amount, receivedOn, allocations, unapplied } = event.data;
       const paidNow = byInvoice(allocations);
       const credits: CreditSource[] = unapplied > 0 ? [...account.credits, { sourceId: paymentId, kind: 'payment', remaining: unapplied }] : account.credits;
-      return { ...account, items: items((item) => ({ paid: item.paid + (paidNow.get(item.invoiceId) ?? 0) }), new Set(paidNow.keys())), payments: [...account.payments, { paymentId, amount, receivedOn, allocations, reversed: false }], credits };
+      return {
+        ...account,
+        items: items((item) => ({ paid: item.paid + (paidNow.get(item.invoiceId) ?? 0) }), new Set(paidNow.keys())),
+        payments: [...account.payments, { paymentId, amount, receivedOn, allocations, reversed: false }],
+        credits,
+      };
     }
     case 'PaymentReversed': {
       const reopened = byInvoice(event.data.reopened);

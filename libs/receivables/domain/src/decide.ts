@@ -12,13 +12,34 @@ export function decide(command: AccountCommand, state: AccountState): AccountEve
     case 'CancelInvoice': {
       const item = requireItem(state, command.invoiceId);
       if (item.cancelled) return [];
-      return withBalances(state, { type: 'InvoiceCancelled', data: { customerId: state.customerId, invoiceId: item.invoiceId, voidedOn: command.voidedOn, retainageHeld: command.retainageHeld, creditedBack: item.paid, balances: [] } }, [item.invoiceId]);
+      return withBalances(
+        state,
+        {
+          type: 'InvoiceCancelled',
+          data: {
+            customerId: state.customerId,
+            invoiceId: item.invoiceId,
+            voidedOn: command.voidedOn,
+            retainageHeld: command.retainageHeld,
+            creditedBack: item.paid,
+            balances: [],
+          },
+        },
+        [item.invoiceId],
+      );
     }
     case 'RecordCreditNote': {
       const item = requireItem(state, command.invoiceId);
       const toInvoice = Math.min(command.total, openAmount(item));
       const { creditNoteId, number, issueDate, total } = command;
-      return withBalances(state, { type: 'CreditNoteRecorded', data: { customerId: state.customerId, creditNoteId, invoiceId: item.invoiceId, number, issueDate, total, toInvoice, toCredit: total - toInvoice, balances: [] } }, [item.invoiceId]);
+      return withBalances(
+        state,
+        {
+          type: 'CreditNoteRecorded',
+          data: { customerId: state.customerId, creditNoteId, invoiceId: item.invoiceId, number, issueDate, total, toInvoice, toCredit: total - toInvoice, balances: [] },
+        },
+        [item.invoiceId],
+      );
     }
     case 'RecordPayment':
       return recordPayment(state, command);
@@ -32,7 +53,21 @@ export function decide(command: AccountCommand, state: AccountState): AccountEve
       const amount = command.amount ?? open;
       if (!isAmount(amount) || amount <= 0) throw new ValidationError('a write-off is a positive amount in minor units');
       if (amount > open) throw new RuleViolation(`invoice ${item.number} has only ${open} open; a write-off cannot exceed it`);
-      return withBalances(state, { type: 'InvoiceWrittenOff', data: { customerId: state.customerId, invoiceId: item.invoiceId, amount, writtenOffOn: requireDate(command.writtenOffOn), reason: requireReason(command.reason), balances: [] } }, [item.invoiceId]);
+      return withBalances(
+        state,
+        {
+          type: 'InvoiceWrittenOff',
+          data: {
+            customerId: state.customerId,
+            invoiceId: item.invoiceId,
+            amount,
+            writtenOffOn: requireDate(command.writtenOffOn),
+            reason: requireReason(command.reason),
+            balances: [],
+          },
+        },
+        [item.invoiceId],
+      );
     }
     case 'SendReminders':
       return sendReminders(state, command);
@@ -43,7 +78,8 @@ export function decide(command: AccountCommand, state: AccountState): AccountEve
 
 function openInvoice(state: AccountState, command: Command<'OpenInvoice'>): AccountEvent[] {
   if (state.status === 'open' && state.items.some((item) => item.invoiceId === command.invoiceId)) return [];
-  if (state.status === 'open' && state.currency !== command.currency) throw new RuleViolation(`this account is kept in ${state.currency}; an invoice in ${command.currency} needs its own account`);
+  if (state.status === 'open' && state.currency !== command.currency)
+    throw new RuleViolation(`this account is kept in ${state.currency}; an invoice in ${command.currency} needs its own account`);
   const { type: _type, ...data } = command;
   const event: AccountEvent = { type: 'InvoiceOpened', data: { ...data, balances: [] } };
   return withBalances(state, event, [command.invoiceId]);
@@ -65,8 +101,25 @@ function recordPayment(account: Account, command: Command<'RecordPayment'>): Acc
     left -= amount;
   }
   const { paymentId, amount, method, reference } = command;
-  const event: AccountEvent = { type: 'PaymentReceived', data: { customerId: account.customerId, paymentId, amount, receivedOn: requireDate(command.receivedOn, 'date received'), method, reference, allocations, unapplied: left, balances: [] } };
-  return withBalances(account, event, allocations.map((a) => a.invoiceId));
+  const event: AccountEvent = {
+    type: 'PaymentReceived',
+    data: {
+      customerId: account.customerId,
+      paymentId,
+      amount,
+      receivedOn: requireDate(command.receivedOn, 'date received'),
+      method,
+      reference,
+      allocations,
+      unapplied: left,
+      balances: [],
+    },
+  };
+  return withBalances(
+    account,
+    event,
+    allocations.map((a) => a.invoiceId),
+  );
 }
 
 /** A bounced payment: its allocations and whatever credit it funded are undone; those invoices reopen. */
@@ -80,8 +133,24 @@ function reversePayment(account: Account, command: Command<'ReversePayment'>): A
   account.draws.filter((draw) => draw.sourceId === payment.paymentId).forEach((draw) => add(draw.invoiceId, draw.amount));
   const unappliedRemoved = account.credits.find((credit) => credit.sourceId === payment.paymentId)?.remaining ?? 0;
   const allocations = [...reopened].map(([invoiceId, amount]) => ({ invoiceId, amount }));
-  const event: AccountEvent = { type: 'PaymentReversed', data: { customerId: account.customerId, paymentId: payment.paymentId, amount: payment.amount, reversedOn: requireDate(command.reversedOn), reason: requireReason(command.reason), reopened: allocations, unappliedRemoved, balances: [] } };
-  return withBalances(account, event, allocations.map((a) => a.invoiceId));
+  const event: AccountEvent = {
+    type: 'PaymentReversed',
+    data: {
+      customerId: account.customerId,
+      paymentId: payment.paymentId,
+      amount: payment.amount,
+      reversedOn: requireDate(command.reversedOn),
+      reason: requireReason(command.reason),
+      reopened: allocations,
+      unappliedRemoved,
+      balances: [],
+    },
+  };
+  return withBalances(
+    account,
+    event,
+    allocations.map((a) => a.invoiceId),
+  );
 }
 
 function applyCredit(account: Account, command: Command<'ApplyCredit'>): AccountEvent[] {
@@ -98,7 +167,18 @@ function applyCredit(account: Account, command: Command<'ApplyCredit'>): Account
     if (take > 0) draws.push({ sourceId: credit.sourceId, amount: take });
     left -= take;
   }
-  const event: AccountEvent = { type: 'CreditApplied', data: { customerId: account.customerId, applicationId: command.applicationId, invoiceId: item.invoiceId, amount, appliedOn: requireDate(command.appliedOn), draws, balances: [] } };
+  const event: AccountEvent = {
+    type: 'CreditApplied',
+    data: {
+      customerId: account.customerId,
+      applicationId: command.applicationId,
+      invoiceId: item.invoiceId,
+      amount,
+      appliedOn: requireDate(command.appliedOn),
+      draws,
+      balances: [],
+    },
+  };
   return withBalances(account, event, [item.invoiceId]);
 }
 
@@ -106,21 +186,27 @@ function applyCredit(account: Account, command: Command<'ApplyCredit'>): Account
 function sendReminders(account: Account, command: Command<'SendReminders'>): AccountEvent[] {
   const runDate = requireDate(command.runDate, 'run date');
   const levels = [...command.levels].sort((a, b) => a - b);
-  if (levels.length === 0 || levels.some((level) => !Number.isInteger(level) || level < 1)) throw new ValidationError('reminder levels are whole numbers of days overdue, 1 or more');
+  if (levels.length === 0 || levels.some((level) => !Number.isInteger(level) || level < 1))
+    throw new ValidationError('reminder levels are whole numbers of days overdue, 1 or more');
   const events: AccountEvent[] = [];
   for (const item of account.items) {
     const open = openAmount(item);
     const daysOverdue = daysBetween(item.dueDate, runDate);
     const level = levels.filter((days) => days <= daysOverdue).at(-1);
     if (open <= 0 || level === undefined || item.reminderLevels.some((sent) => sent >= level)) continue;
-    events.push({ type: 'ReminderSent', data: { customerId: account.customerId, invoiceId: item.invoiceId, number: item.number, level, final: level === levels.at(-1), runDate, daysOverdue, open } });
+    events.push({
+      type: 'ReminderSent',
+      data: { customerId: account.customerId, invoiceId: item.invoiceId, number: item.number, level, final: level === levels.at(-1), runDate, daysOverdue, open },
+    });
   }
   return events;
 }
 
 function withBalances(account: AccountState, event: AccountEvent, invoiceIds: string[]): AccountEvent[] {
   const after = evolve(account, event) as Account;
-  const balances: InvoiceBalance[] = after.items.filter((item) => invoiceIds.includes(item.invoiceId)).map((item) => ({ invoiceId: item.invoiceId, contractId: item.contractId, paid: item.paid, open: openAmount(item) }));
+  const balances: InvoiceBalance[] = after.items
+    .filter((item) => invoiceIds.includes(item.invoiceId))
+    .map((item) => ({ invoiceId: item.invoiceId, contractId: item.contractId, paid: item.paid, open: openAmount(item) }));
   return [{ ...event, data: { ...event.data, balances } } as AccountEvent];
 }
 

@@ -12,7 +12,10 @@ import { ReceivablesQueries } from './read-models/receivables.queries.http';
   providers: [AccountCommandHandler, InvoiceReactions],
 })
 export class ReceivablesModule implements OnApplicationBootstrap {
-  constructor(private readonly runtime: ContextRuntime, private readonly reactions: InvoiceReactions) {}
+  constructor(
+    private readonly runtime: ContextRuntime,
+    private readonly reactions: InvoiceReactions,
+  ) {}
 
   onApplicationBootstrap() {
     return this.runtime.start({

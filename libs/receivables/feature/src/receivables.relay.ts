@@ -7,7 +7,16 @@ import type { RecordedEvent } from '@billing/shared/event-store';
 export function accountMessages(recorded: RecordedEvent): Message[] {
   const event = recorded as unknown as AccountEvent;
   const publish = (cause: InvoiceBalancesChangedV1['cause'], on: string, balances: InvoiceBalancesChangedV1['balances']): Message[] =>
-    balances.length ? [messageFrom<InvoiceBalancesChangedV1>(recorded, RECEIVABLES_TOPIC, event.data.customerId, 'InvoiceBalancesChanged', { customerId: event.data.customerId, cause, on, balances })] : [];
+    balances.length
+      ? [
+          messageFrom<InvoiceBalancesChangedV1>(recorded, RECEIVABLES_TOPIC, event.data.customerId, 'InvoiceBalancesChanged', {
+            customerId: event.data.customerId,
+            cause,
+            on,
+            balances,
+          }),
+        ]
+      : [];
   switch (event.type) {
     case 'InvoiceOpened':
       return publish('opened', event.data.issueDate, event.data.balances);

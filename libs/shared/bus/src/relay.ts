@@ -23,5 +23,17 @@ export function startRelay(store: EventStore, bus: Bus, options: RelayOptions): 
 
 /** Envelope for a message published because of a stored event: id and trace come from the event. */
 export function messageFrom<D>(event: RecordedEvent, topic: string, key: string, type: string, data: D, schemaVersion = 1): Message<D> {
-  return { id: event.id, type, schemaVersion, topic, key, data, tenantId: event.metadata.tenantId, correlationId: event.metadata.correlationId, causationId: event.id, actor: event.metadata.actor, occurredAt: event.metadata.occurredAt };
+  return {
+    id: event.id,
+    type,
+    schemaVersion,
+    topic,
+    key,
+    data,
+    tenantId: event.metadata.tenantId,
+    correlationId: event.metadata.correlationId,
+    causationId: event.id,
+    actor: event.metadata.actor,
+    occurredAt: event.metadata.occurredAt,
+  };
 }

@@ -17,5 +17,9 @@ export function parseMessage<T>(registry: SchemaRegistry, message: Message): T {
 }
 
 function describe(errors: ValidationError[], prefix = ''): string {
-  return errors.map((error) => (error.constraints ? `${prefix}${error.property}: ${Object.values(error.constraints).join(', ')}` : describe(error.children ?? [], `${prefix}${error.property}.`))).join('; ');
+  return errors
+    .map((error) =>
+      error.constraints ? `${prefix}${error.property}: ${Object.values(error.constraints).join(', ')}` : describe(error.children ?? [], `${prefix}${error.property}.`),
+    )
+    .join('; ');
 }

@@ -27,7 +27,13 @@ export const SCHEMA_VERSION = 1;
  * Load the stream, fold it, decide, append with the expected revision; a conflicting writer makes
  * it start over (bounded). A command whose id already caused events on the stream appends nothing.
  */
-export async function handleCommand<C, E extends DomainEvent, S>(store: EventStore, streamId: string, decider: Decider<C, E, S>, command: C, context: CommandContext): Promise<CommandResult<S, E>> {
+export async function handleCommand<C, E extends DomainEvent, S>(
+  store: EventStore,
+  streamId: string,
+  decider: Decider<C, E, S>,
+  command: C,
+  context: CommandContext,
+): Promise<CommandResult<S, E>> {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const history = await store.readStream(streamId);
     // Stream ids are global; a tenant never sees, let alone changes, another tenant's aggregate.
@@ -51,11 +57,25 @@ export async function handleCommand<C, E extends DomainEvent, S>(store: EventSto
 }
 
 export function toMetadata(context: CommandContext, command?: string): EventMetadata {
-  return { tenantId: context.tenantId, correlationId: context.correlationId, causationId: context.commandId, actor: context.actor, occurredAt: context.now.toISOString(), schemaVersion: SCHEMA_VERSION, ...(command ? { command } : {}) };
+  return {
+    tenantId: context.tenantId,
+    correlationId: context.correlationId,
+    causationId: context.commandId,
+    actor: context.actor,
+    occurredAt: context.now.toISOString(),
+    schemaVersion: SCHEMA_VERSION,
+    ...(command ? { command } : {}),
+  };
 }
 
 /** Fold a stream as it stood at an instant (by recordedAt): the audit view of any aggregate. */
-export async function stateAsOf<E extends DomainEvent, S>(store: EventStore, streamId: string, decider: Pick<Decider<unknown, E, S>, 'initialState' | 'evolve'>, asOf: Date, tenantId: string): Promise<{ state: S; events: RecordedEvent[] }> {
+export async function stateAsOf<E extends DomainEvent, S>(
+  store: EventStore,
+  streamId: string,
+  decider: Pick<Decider<unknown, E, S>, 'initialState' | 'evolve'>,
+  asOf: Date,
+  tenantId: string,
+): Promise<{ state: S; events: RecordedEvent[] }> {
   const events = (await store.readStream(streamId)).filter((event) => event.metadata.tenantId === tenantId && Date.parse(event.recordedAt) <= asOf.getTime());
   return { state: fold(decider, events as unknown as E[]), events };
 }

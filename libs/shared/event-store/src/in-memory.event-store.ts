@@ -1,7 +1,19 @@
 import { checkAppend } from './append-check';
 import { catchUp } from './catch-up';
 import { AppendSignal } from './signal';
-import { matchesPrefixes, type AppendResult, type EventHandler, type EventStore, type ExpectedRevision, type NewEvent, type ReadAllOptions, type ReadStreamOptions, type RecordedEvent, type SubscribeOptions, type Subscription } from './types';
+import {
+  matchesPrefixes,
+  type AppendResult,
+  type EventHandler,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+} from './types';
 
 export class InMemoryEventStore implements EventStore {
   private readonly all: RecordedEvent[] = [];
@@ -12,7 +24,12 @@ export class InMemoryEventStore implements EventStore {
 
   async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     const stream = this.streams.get(streamId) ?? [];
-    const decision = checkAppend(streamId, stream.map((e) => e.id), events, expected);
+    const decision = checkAppend(
+      streamId,
+      stream.map((e) => e.id),
+      events,
+      expected,
+    );
     if (decision.kind === 'duplicate') return { nextRevision: decision.lastRevision, position: stream[decision.lastRevision].position };
     const recordedAt = this.now().toISOString();
     const recorded = events.map((event, index) => ({

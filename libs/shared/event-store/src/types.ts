@@ -36,7 +36,11 @@ export interface AppendResult {
 }
 
 export class WrongExpectedVersionError extends Error {
-  constructor(readonly streamId: string, readonly expected: ExpectedRevision, readonly actual: number | 'no_stream') {
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: number | 'no_stream',
+  ) {
     super(`wrong expected version on ${streamId}: expected ${expected}, actual ${actual}`);
     this.name = 'WrongExpectedVersionError';
   }

@@ -4,7 +4,10 @@ export type ErrorCategory = 'validation' | 'not_found' | 'illegal_state' | 'rule
 
 export abstract class DomainError extends Error {
   abstract readonly category: ErrorCategory;
-  constructor(message: string, readonly details: Record<string, unknown> = {}) {
+  constructor(
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
     super(message);
     this.name = new.target.name;
   }

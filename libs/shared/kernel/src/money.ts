@@ -4,8 +4,21 @@
 export const FULL_RATE = 10_000;
 
 const MINOR_DIGITS: Record<string, number> = {
-  USD: 2, EUR: 2, GBP: 2, CAD: 2, AUD: 2, CHF: 2, NZD: 2, SEK: 2, NOK: 2, DKK: 2, MXN: 2,
-  JPY: 0, KRW: 0, BHD: 3, KWD: 3,
+  USD: 2,
+  EUR: 2,
+  GBP: 2,
+  CAD: 2,
+  AUD: 2,
+  CHF: 2,
+  NZD: 2,
+  SEK: 2,
+  NOK: 2,
+  DKK: 2,
+  MXN: 2,
+  JPY: 0,
+  KRW: 0,
+  BHD: 3,
+  KWD: 3,
 };
 
 export function isCurrency(code: string): boolean {
@@ -47,7 +60,9 @@ export function sum(values: readonly number[]): number {
 export function formatMoney(amount: number, currency: string): string {
   const digits = minorDigits(currency);
   const sign = amount < 0 ? '-' : '';
-  const text = Math.abs(amount).toString().padStart(digits + 1, '0');
+  const text = Math.abs(amount)
+    .toString()
+    .padStart(digits + 1, '0');
   const units = digits ? text.slice(0, -digits) : text;
   const grouped = units.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return `${sign}${grouped}${digits ? '.' + text.slice(-digits) : ''}`;

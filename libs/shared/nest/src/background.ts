@@ -13,7 +13,12 @@ export class Background implements OnApplicationShutdown {
   private readonly consumers: Consumer[] = [];
   readonly projections: ProjectionRunner;
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, @Inject(BUS) private readonly bus: IdleAwareBus, @Inject(READ_MODELS) readModels: ReadModelStore, @Inject(SETTINGS) private readonly settings: Settings) {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(BUS) private readonly bus: IdleAwareBus,
+    @Inject(READ_MODELS) readModels: ReadModelStore,
+    @Inject(SETTINGS) private readonly settings: Settings,
+  ) {
     this.projections = new ProjectionRunner(store, readModels);
   }
 
@@ -53,4 +58,3 @@ export class Background implements OnApplicationShutdown {
     return !this.bus.isIdle || this.bus.isIdle();
   }
 }
-

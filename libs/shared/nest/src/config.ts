@@ -14,7 +14,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { port: number }): 
   const port = Number(env.PORT ?? defaults.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be a port number, got "${env.PORT}"`);
   const eventStore = env.EVENT_STORE ?? 'sqlite';
-  if (eventStore !== 'sqlite' && eventStore !== 'memory') problems.push(`EVENT_STORE must be "sqlite" or "memory" (EventStoreDB comes with the distributed mode), got "${eventStore}"`);
+  if (eventStore !== 'sqlite' && eventStore !== 'memory')
+    problems.push(`EVENT_STORE must be "sqlite" or "memory" (EventStoreDB comes with the distributed mode), got "${eventStore}"`);
   const timeZone = env.BILLING_TIME_ZONE ?? 'UTC';
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });

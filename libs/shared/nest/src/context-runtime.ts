@@ -14,7 +14,11 @@ import { BUS, EVENT_STORE } from './tokens';
 export function deciderCommand<C, E extends DomainEvent, S>(decider: Decider<C, E, S>, streamOf: (id: string) => string) {
   class Command implements ICommand {
     readonly streamId: string;
-    constructor(id: string, readonly command: C, readonly context: CommandContext) {
+    constructor(
+      id: string,
+      readonly command: C,
+      readonly context: CommandContext,
+    ) {
       this.streamId = streamOf(id);
     }
   }
@@ -40,7 +44,12 @@ export interface ContextWiring {
 export class ContextRuntime {
   private readonly logger = new Logger('ContextRuntime');
 
-  constructor(private readonly background: Background, private readonly commandBus: CommandBus, @Inject(EVENT_STORE) private readonly store: EventStore, @Inject(BUS) private readonly bus: Bus) {}
+  constructor(
+    private readonly background: Background,
+    private readonly commandBus: CommandBus,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(BUS) private readonly bus: Bus,
+  ) {}
 
   /** Starts a context's projections, its relay (store -> bus) and its reactions (bus -> commands). */
   async start(wiring: ContextWiring): Promise<void> {

@@ -12,7 +12,11 @@ import { CLOCK, EVENT_STORE, SETTINGS, type Clock, type Settings } from './token
  */
 @Injectable()
 export class CommandContextInterceptor implements NestInterceptor {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, @Inject(CLOCK) private readonly clock: Clock, @Inject(SETTINGS) private readonly settings: Settings) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SETTINGS) private readonly settings: Settings,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<Request & { commandContext?: RequestContext }>();

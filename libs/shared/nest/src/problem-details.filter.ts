@@ -3,7 +3,13 @@ import type { Response } from 'express';
 import { DomainError, type ErrorCategory } from '@billing/shared/kernel';
 
 const STATUS: Record<ErrorCategory, number> = { validation: 400, not_found: 404, illegal_state: 409, rule: 422, concurrency: 409 };
-const TITLE: Record<ErrorCategory, string> = { validation: 'Invalid request', not_found: 'Not found', illegal_state: 'Not allowed in the current state', rule: 'A billing rule forbids this', concurrency: 'Concurrent change' };
+const TITLE: Record<ErrorCategory, string> = {
+  validation: 'Invalid request',
+  not_found: 'Not found',
+  illegal_state: 'Not allowed in the current state',
+  rule: 'A billing rule forbids this',
+  concurrency: 'Concurrent change',
+};
 
 /** Errors as RFC 9457 Problem Details. */
 @Catch()
@@ -12,8 +18,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
-    const send = (status: number, body: Record<string, unknown>) => response.status(status).type('application/problem+json').json({ status, ...body });
-    if (error instanceof DomainError) return void send(STATUS[error.category], { type: `urn:billing:${error.category}`, title: TITLE[error.category], detail: error.message, ...error.details });
+    const send = (status: number, body: Record<string, unknown>) =>
+      response
+        .status(status)
+        .type('application/problem+json')
+        .json({ status, ...body });
+    if (error instanceof DomainError)
+      return void send(STATUS[error.category], { type: `urn:billing:${error.category}`, title: TITLE[error.category], detail: error.message, ...error.details });
     if (error instanceof HttpException) {
       const payload = error.getResponse();
       return void send(error.getStatus(), { title: error.message, ...(typeof payload === 'object' ? payload : { detail: payload }) });
@@ -29,7 +40,8 @@ export function validationPipe(): ValidationPipe {
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
-    exceptionFactory: (errors) => new BadRequestException({ type: 'urn:billing:validation', title: TITLE.validation, detail: 'the request has invalid fields', errors: flatten(errors) }),
+    exceptionFactory: (errors) =>
+      new BadRequestException({ type: 'urn:billing:validation', title: TITLE.validation, detail: 'the request has invalid fields', errors: flatten(errors) }),
   });
 }
 

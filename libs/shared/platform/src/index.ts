@@ -31,7 +31,9 @@ export function runApp(title: string, defaultPort: number, features: Type<unknow
     const config = loadConfig(process.env, { port: defaultPort });
     const app = configureHttp(await NestFactory.create(composeApp(features, buildInfrastructure(config)), { logger: ['error', 'warn'] }), title);
     await app.listen(config.port, config.host);
-    console.log(`${title} listening on http://${config.host}:${config.port} (API docs: /docs, event store: ${config.eventStore}${config.eventStore === 'sqlite' ? ` in ${config.dataDir}/` : ''})`);
+    console.log(
+      `${title} listening on http://${config.host}:${config.port} (API docs: /docs, event store: ${config.eventStore}${config.eventStore === 'sqlite' ? ` in ${config.dataDir}/` : ''})`,
+    );
     return app;
   };
   start().catch((error) => {

@@ -9,10 +9,15 @@ import { stampedWith } from './tenant';
 export class ProjectionRunner {
   private readonly subscriptions = new Map<string, { subscription: Subscription; projection: Projection }>();
 
-  constructor(private readonly store: EventStore, private readonly readModels: ReadModelStore) {}
+  constructor(
+    private readonly store: EventStore,
+    private readonly readModels: ReadModelStore,
+  ) {}
 
   start(projection: Projection, fromPosition = 0): void {
-    const subscription = this.store.subscribeToAll({ fromPosition, streamPrefixes: projection.streamPrefixes }, (event) => projection.handle(event, stampedWith(this.readModels, event.metadata.tenantId)));
+    const subscription = this.store.subscribeToAll({ fromPosition, streamPrefixes: projection.streamPrefixes }, (event) =>
+      projection.handle(event, stampedWith(this.readModels, event.metadata.tenantId)),
+    );
     this.subscriptions.set(projection.name, { subscription, projection });
   }
 

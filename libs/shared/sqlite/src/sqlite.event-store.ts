@@ -1,5 +1,19 @@
 import Database from 'better-sqlite3';
-import { AppendSignal, catchUp, checkAppend, type AppendResult, type EventHandler, type EventStore, type ExpectedRevision, type NewEvent, type ReadAllOptions, type ReadStreamOptions, type RecordedEvent, type SubscribeOptions, type Subscription } from '@billing/shared/event-store';
+import {
+  AppendSignal,
+  catchUp,
+  checkAppend,
+  type AppendResult,
+  type EventHandler,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+} from '@billing/shared/event-store';
 
 interface Row {
   position: number;
@@ -33,7 +47,10 @@ export class SqliteEventStore implements EventStore {
   private readonly signal = new AppendSignal(POLL_MS);
   private readonly statements;
 
-  constructor(file: string, private readonly now: () => Date = () => new Date()) {
+  constructor(
+    file: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
@@ -48,18 +65,28 @@ export class SqliteEventStore implements EventStore {
   }
 
   async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    const result = this.db.transaction((): AppendResult => {
-      const existing = this.statements.streamIds.all(streamId).map((row) => row.event_id);
-      const decision = checkAppend(streamId, existing, events, expected);
-      if (decision.kind === 'duplicate') return { nextRevision: decision.lastRevision, position: this.positionOf(streamId, decision.lastRevision) };
-      const recordedAt = this.now().toISOString();
-      let position = this.statements.head.get()?.head ?? 0;
-      events.forEach((event, index) => {
-        const info = this.statements.insert.run(streamId, decision.fromRevision + index, event.id, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata), recordedAt);
-        position = Number(info.lastInsertRowid);
-      });
-      return { nextRevision: decision.fromRevision + events.length - 1, position };
-    }).immediate();
+    const result = this.db
+      .transaction((): AppendResult => {
+        const existing = this.statements.streamIds.all(streamId).map((row) => row.event_id);
+        const decision = checkAppend(streamId, existing, events, expected);
+        if (decision.kind === 'duplicate') return { nextRevision: decision.lastRevision, position: this.positionOf(streamId, decision.lastRevision) };
+        const recordedAt = this.now().toISOString();
+        let position = this.statements.head.get()?.head ?? 0;
+        events.forEach((event, index) => {
+          const info = this.statements.insert.run(
+            streamId,
+            decision.fromRevision + index,
+            event.id,
+            event.type,
+            JSON.stringify(event.data),
+            JSON.stringify(event.metadata),
+            recordedAt,
+          );
+          position = Number(info.lastInsertRowid);
+        });
+        return { nextRevision: decision.fromRevision + events.length - 1, position };
+      })
+      .immediate();
     this.signal.notify();
     return result;
   }
@@ -68,7 +95,10 @@ export class SqliteEventStore implements EventStore {
     const forwards = options.direction !== 'backwards';
     const from = options.fromRevision ?? (forwards ? 0 : Number.MAX_SAFE_INTEGER);
     const sql = `SELECT * FROM events WHERE stream_id = ? AND revision ${forwards ? '>=' : '<='} ? ORDER BY revision ${forwards ? 'ASC' : 'DESC'} LIMIT ?`;
-    return this.db.prepare<[string, number, number], Row>(sql).all(streamId, from, options.maxCount ?? -1).map(toRecorded);
+    return this.db
+      .prepare<[string, number, number], Row>(sql)
+      .all(streamId, from, options.maxCount ?? -1)
+      .map(toRecorded);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
@@ -78,7 +108,10 @@ export class SqliteEventStore implements EventStore {
     const prefixSql = prefixes.length ? `AND (${prefixes.map(() => 'substr(stream_id, 1, ?) = ?').join(' OR ')})` : '';
     const sql = `SELECT * FROM events WHERE position ${forwards ? '>' : '<'} ? ${prefixSql} ORDER BY position ${forwards ? 'ASC' : 'DESC'} LIMIT ?`;
     const prefixArgs = prefixes.flatMap((prefix) => [prefix.length, prefix]);
-    return this.db.prepare<unknown[], Row>(sql).all(from, ...prefixArgs, options.maxCount ?? -1).map(toRecorded);
+    return this.db
+      .prepare<unknown[], Row>(sql)
+      .all(from, ...prefixArgs, options.maxCount ?? -1)
+      .map(toRecorded);
   }
 
   subscribeToAll(options: SubscribeOptions, handler: EventHandler, onError?: (error: unknown, event: RecordedEvent) => void): Subscription {

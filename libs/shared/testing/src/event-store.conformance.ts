@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { WrongExpectedVersionError, type EventStore, type NewEvent, type RecordedEvent } from '@billing/shared/event-store';
 
 function event(type = 'Happened', data: unknown = {}): NewEvent {
-  return { id: randomUUID(), type, data, metadata: { tenantId: 't1', correlationId: 'c1', causationId: randomUUID(), actor: 'tester', occurredAt: '2026-01-01T00:00:00.000Z', schemaVersion: 1 } };
+  return {
+    id: randomUUID(),
+    type,
+    data,
+    metadata: { tenantId: 't1', correlationId: 'c1', causationId: randomUUID(), actor: 'tester', occurredAt: '2026-01-01T00:00:00.000Z', schemaVersion: 1 },
+  };
 }
 
 async function until(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
@@ -81,7 +86,11 @@ export function eventStoreConformance(name: string, open: () => Promise<EventSto
         const batch = [event('A', { n: 1 }), event('B', { n: 2 }), event('C', { n: 3 })];
         await store.append(s, batch, 'no_stream');
         const forwards = await store.readStream(s);
-        expect(forwards.map((e) => [e.type, e.revision, e.data])).toEqual([['A', 0, { n: 1 }], ['B', 1, { n: 2 }], ['C', 2, { n: 3 }]]);
+        expect(forwards.map((e) => [e.type, e.revision, e.data])).toEqual([
+          ['A', 0, { n: 1 }],
+          ['B', 1, { n: 2 }],
+          ['C', 2, { n: 3 }],
+        ]);
         expect(forwards[0]).toMatchObject({ id: batch[0].id, streamId: s, metadata: batch[0].metadata });
         expect(typeof forwards[0].recordedAt).toBe('string');
         expect((await store.readStream(s, { direction: 'backwards' })).map((e) => e.type)).toEqual(['C', 'B', 'A']);

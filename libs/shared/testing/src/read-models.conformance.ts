@@ -22,7 +22,12 @@ export function readModelConformance(name: string, open: () => Promise<ReadModel
     });
 
     it('finds with the Mongo query language, sorted and limited', async () => {
-      for (const [id, customer, open] of [['i1', 'c1', 0], ['i2', 'c1', 50], ['i3', 'c2', 70], ['i4', 'c1', 20]] as const) {
+      for (const [id, customer, open] of [
+        ['i1', 'c1', 0],
+        ['i2', 'c1', 50],
+        ['i3', 'c2', 70],
+        ['i4', 'c1', 20],
+      ] as const) {
         await store.apply<Invoice>('invoices', id, 1, () => ({ number: `INV-${id}`, customer: { id: customer }, open }));
       }
       const found = await store.find<Invoice>('invoices', { 'customer.id': 'c1', open: { $gt: 0 } }, { sort: { open: -1 } });

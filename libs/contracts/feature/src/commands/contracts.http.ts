@@ -21,12 +21,14 @@ export class ContractsHttp {
     return this.send(contractId, { type: 'CreateContract', contractId, terms, lines: lines(body.lines, ctx), createdOn: ctx.today }, ctx);
   }
 
-  @Post(':id/schedule') @HttpCode(200)
+  @Post(':id/schedule')
+  @HttpCode(200)
   revise(@Param('id', ParseUUIDPipe) id: string, @Body() body: ReviseScheduleDto, @Ctx() ctx: RequestContext) {
     return this.send(id, { type: 'ReviseScheduleOfValues', lines: lines(body.lines, ctx) }, ctx);
   }
 
-  @Post(':id/activate') @HttpCode(200)
+  @Post(':id/activate')
+  @HttpCode(200)
   activate(@Param('id', ParseUUIDPipe) id: string, @Body() body: DatedBody, @Ctx() ctx: RequestContext) {
     return this.send(id, { type: 'ActivateContract', activatedOn: body.date ?? ctx.today }, ctx);
   }
@@ -34,30 +36,47 @@ export class ContractsHttp {
   @Post(':id/change-orders')
   approveChangeOrder(@Param('id', ParseUUIDPipe) id: string, @Body() body: ChangeOrderDto, @Ctx() ctx: RequestContext) {
     const { number, description, amount } = body;
-    return this.send(id, { type: 'ApproveChangeOrder', changeOrderId: ctx.newId('change-order'), number, description, amount, approvedOn: body.approvedOn ?? ctx.today, lines: lines(body.lines, ctx) }, ctx);
+    return this.send(
+      id,
+      {
+        type: 'ApproveChangeOrder',
+        changeOrderId: ctx.newId('change-order'),
+        number,
+        description,
+        amount,
+        approvedOn: body.approvedOn ?? ctx.today,
+        lines: lines(body.lines, ctx),
+      },
+      ctx,
+    );
   }
 
-  @Post(':id/suspend') @HttpCode(200)
+  @Post(':id/suspend')
+  @HttpCode(200)
   suspend(@Param('id', ParseUUIDPipe) id: string, @Body() body: ReasonBody, @Ctx() ctx: RequestContext) {
     return this.send(id, { type: 'SuspendContract', suspendedOn: body.date ?? ctx.today, reason: body.reason }, ctx);
   }
 
-  @Post(':id/resume') @HttpCode(200)
+  @Post(':id/resume')
+  @HttpCode(200)
   resume(@Param('id', ParseUUIDPipe) id: string, @Body() body: DatedBody, @Ctx() ctx: RequestContext) {
     return this.send(id, { type: 'ResumeContract', resumedOn: body.date ?? ctx.today }, ctx);
   }
 
-  @Post(':id/complete') @HttpCode(200)
+  @Post(':id/complete')
+  @HttpCode(200)
   complete(@Param('id', ParseUUIDPipe) id: string, @Body() body: DatedBody, @Ctx() ctx: RequestContext) {
     return this.send(id, { type: 'CompleteContract', completedOn: body.date ?? ctx.today }, ctx);
   }
 
-  @Post(':id/close') @HttpCode(200)
+  @Post(':id/close')
+  @HttpCode(200)
   close(@Param('id', ParseUUIDPipe) id: string, @Body() body: DatedBody, @Ctx() ctx: RequestContext) {
     return this.send(id, { type: 'CloseContract', closedOn: body.date ?? ctx.today }, ctx);
   }
 
-  @Post(':id/cancel') @HttpCode(200)
+  @Post(':id/cancel')
+  @HttpCode(200)
   cancel(@Param('id', ParseUUIDPipe) id: string, @Body() body: ReasonBody, @Ctx() ctx: RequestContext) {
     return this.send(id, { type: 'CancelContract', cancelledOn: body.date ?? ctx.today, reason: body.reason }, ctx);
   }

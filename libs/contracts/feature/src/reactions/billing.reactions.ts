@@ -11,7 +11,10 @@ import { ExecuteContractCommand } from '../commands/contract.command';
 export class BillingReactions {
   readonly topics = [INVOICING_TOPIC, RECEIVABLES_TOPIC];
 
-  constructor(private readonly commandBus: CommandBus, @Inject(CLOCK) private readonly clock: Clock) {}
+  constructor(
+    private readonly commandBus: CommandBus,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   async handle(message: Message): Promise<void> {
     const ctx = (suffix = '') => messageContext(message, `contracts${suffix}`, this.clock.now());
@@ -19,7 +22,9 @@ export class BillingReactions {
       case 'InvoiceIssued':
       case 'InvoiceVoided': {
         const data = parseMessage<InvoiceIssuedV1 | InvoiceVoidedV1>(invoicingSchemas, message);
-        await this.commandBus.execute(new ExecuteContractCommand(data.contractId, { type: 'RecordBillingFigures', documentId: data.invoiceId, figures: { ...data.figures } }, ctx()));
+        await this.commandBus.execute(
+          new ExecuteContractCommand(data.contractId, { type: 'RecordBillingFigures', documentId: data.invoiceId, figures: { ...data.figures } }, ctx()),
+        );
         return;
       }
       case 'CreditNoteIssued':

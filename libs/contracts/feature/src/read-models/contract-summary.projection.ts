@@ -25,7 +25,24 @@ export interface ContractSummary {
 export function evolveSummary(summary: ContractSummary | undefined, event: ContractEvent): ContractSummary | undefined {
   if (event.type === 'ContractCreated') {
     const { contractId, terms } = event.data;
-    return withTotals({ contractId, title: terms.title, customer: { id: terms.customer.id, name: terms.customer.name }, currency: terms.currency, status: 'draft', originalSum: terms.originalSum, netChangeOrders: 0, contractSumToDate: 0, completedAndStoredToDate: 0, billedNet: 0, billedTax: 0, retainageHeld: 0, paid: 0, outstanding: 0, balanceToFinish: 0, invoices: {} });
+    return withTotals({
+      contractId,
+      title: terms.title,
+      customer: { id: terms.customer.id, name: terms.customer.name },
+      currency: terms.currency,
+      status: 'draft',
+      originalSum: terms.originalSum,
+      netChangeOrders: 0,
+      contractSumToDate: 0,
+      completedAndStoredToDate: 0,
+      billedNet: 0,
+      billedTax: 0,
+      retainageHeld: 0,
+      paid: 0,
+      outstanding: 0,
+      balanceToFinish: 0,
+      invoices: {},
+    });
   }
   if (!summary) return summary;
   switch (event.type) {

@@ -10,7 +10,10 @@ import { CONTRACT_SUMMARY, type ContractSummary } from './contract-summary.proje
 @ApiTags('contracts')
 @Controller('contracts')
 export class ContractsQueries {
-  constructor(@Inject(READ_MODELS) private readonly readModels: ReadModelStore, @Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(READ_MODELS) private readonly readModels: ReadModelStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
 
   @Get()
   @ApiQuery({ name: 'status', required: false })
@@ -45,7 +48,7 @@ export class ContractsQueries {
   @Get(':id/history')
   async history(@Param('id', ParseUUIDPipe) id: string, @Ctx() ctx: RequestContext) {
     const related: RecordedEvent[] = [];
-    for (let from = 0; ; ) {
+    for (let from = 0; ;) {
       const page = await this.store.readAll({ fromPosition: from, maxCount: 1000 });
       related.push(...page.filter((event) => event.metadata.tenantId === ctx.tenantId && concerns(event, id)));
       if (page.length < 1000) break;

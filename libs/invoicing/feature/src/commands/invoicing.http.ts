@@ -14,19 +14,27 @@ type Result = CommandResult<LedgerState, LedgerEvent>;
 @ApiTags('invoicing')
 @Controller()
 export class InvoicingHttp {
-  constructor(private readonly runtime: ContextRuntime, @Inject(READ_MODELS) private readonly readModels: ReadModelStore) {}
+  constructor(
+    private readonly runtime: ContextRuntime,
+    @Inject(READ_MODELS) private readonly readModels: ReadModelStore,
+  ) {}
 
-  @Post('invoices/:id/issue') @HttpCode(200)
+  @Post('invoices/:id/issue')
+  @HttpCode(200)
   async issue(@Param('id', ParseUUIDPipe) invoiceId: string, @Body() body: DatedBody, @Ctx() ctx: RequestContext) {
     const invoice = await this.invoice(invoiceId, ctx);
     const result = await this.runtime.run<Result>(new IssueDocument(invoice.contractId, { type: 'IssueInvoice', invoiceId, issueDate: body.date ?? ctx.today }, ctx));
     return documentView(result, invoiceId);
   }
 
-  @Post('invoices/:id/void') @HttpCode(200)
+  @Post('invoices/:id/void')
+  @HttpCode(200)
   async void(@Param('id', ParseUUIDPipe) invoiceId: string, @Body() body: ReasonBody, @Ctx() ctx: RequestContext) {
     const invoice = await this.invoice(invoiceId, ctx);
-    return documentView(await this.send(invoice.contractId, { type: 'VoidInvoice', invoiceId, voidedOn: body.date ?? ctx.today, reason: body.reason, redraftInvoiceId: ctx.newId('redraft') }, ctx), invoiceId);
+    return documentView(
+      await this.send(invoice.contractId, { type: 'VoidInvoice', invoiceId, voidedOn: body.date ?? ctx.today, reason: body.reason, redraftInvoiceId: ctx.newId('redraft') }, ctx),
+      invoiceId,
+    );
   }
 
   @Post('invoices/:id/credit-notes')
@@ -42,7 +50,10 @@ export class InvoicingHttp {
   @Post('contracts/:contractId/retainage-release')
   async release(@Param('contractId', ParseUUIDPipe) contractId: string, @Body() body: RetainageReleaseDto, @Ctx() ctx: RequestContext) {
     const invoiceId = ctx.newId('retainage-release');
-    return documentView(await this.send(contractId, { type: 'DraftRetainageRelease', invoiceId, releasedOn: body.date ?? ctx.today, agreed: body.agreed ?? false }, ctx), invoiceId);
+    return documentView(
+      await this.send(contractId, { type: 'DraftRetainageRelease', invoiceId, releasedOn: body.date ?? ctx.today, agreed: body.agreed ?? false }, ctx),
+      invoiceId,
+    );
   }
 
   private send(contractId: string, command: LedgerCommand, ctx: RequestContext) {

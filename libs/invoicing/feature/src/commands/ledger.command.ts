@@ -1,6 +1,16 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { completeWith, findInvoice, ledgerDecider, ledgerStream, numberingDecider, numberingStream, type Completion, type LedgerEvent, type LedgerState } from '@billing/invoicing/domain';
+import {
+  completeWith,
+  findInvoice,
+  ledgerDecider,
+  ledgerStream,
+  numberingDecider,
+  numberingStream,
+  type Completion,
+  type LedgerEvent,
+  type LedgerState,
+} from '@billing/invoicing/domain';
 import { handleCommand, type CommandContext, type CommandResult, type EventStore } from '@billing/shared/event-store';
 import { deciderCommand, EVENT_STORE } from '@billing/shared/nest';
 import { fold } from '@billing/shared/kernel';
@@ -9,7 +19,11 @@ export const { Command: ExecuteLedgerCommand, Handler: LedgerCommandHandler } = 
 
 /** Issue an invoice or a credit note: check, reserve the next number, then issue with it. */
 export class IssueDocument {
-  constructor(readonly contractId: string, readonly completion: Completion, readonly context: CommandContext) {}
+  constructor(
+    readonly contractId: string,
+    readonly completion: Completion,
+    readonly context: CommandContext,
+  ) {}
 }
 
 @CommandHandler(IssueDocument)
@@ -25,7 +39,13 @@ export class IssueDocumentHandler implements ICommandHandler<IssueDocument> {
     ledgerDecider.decide(completeWith(completion, 'pending'), ledger);
     const series = completion.type === 'IssueInvoice' ? 'invoice' : 'credit-note';
     const documentId = completion.type === 'IssueInvoice' ? completion.invoiceId : completion.creditNoteId;
-    const reserved = await handleCommand(this.store, numberingStream(context.tenantId, series, completion.issueDate), numberingDecider, { type: 'ReserveNumber', series, documentId, contractId, issueDate: completion.issueDate, completion }, context);
+    const reserved = await handleCommand(
+      this.store,
+      numberingStream(context.tenantId, series, completion.issueDate),
+      numberingDecider,
+      { type: 'ReserveNumber', series, documentId, contractId, issueDate: completion.issueDate, completion },
+      context,
+    );
     return handleCommand(this.store, ledgerStream(contractId), ledgerDecider, completeWith(completion, reserved.state.reserved[documentId]), context);
   }
 }

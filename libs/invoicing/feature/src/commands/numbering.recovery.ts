@@ -11,7 +11,13 @@ import { handleCommand, uuidFrom, type EventStore, type RecordedEvent } from '@b
 export function finishReservedIssue(store: EventStore, now: () => Date) {
   return async (recorded: RecordedEvent) => {
     const { data } = recorded as unknown as NumberingEvent;
-    const context = { tenantId: recorded.metadata.tenantId, actor: recorded.metadata.actor, correlationId: recorded.metadata.correlationId, commandId: uuidFrom(`${recorded.id}/finish`), now: now() };
+    const context = {
+      tenantId: recorded.metadata.tenantId,
+      actor: recorded.metadata.actor,
+      correlationId: recorded.metadata.correlationId,
+      commandId: uuidFrom(`${recorded.id}/finish`),
+      now: now(),
+    };
     try {
       await handleCommand(store, ledgerStream(data.contractId), ledgerDecider, completeWith(data.completion, data.number), context);
     } catch (error) {

@@ -17,39 +17,65 @@ import { ExecuteLedgerCommand } from '../commands/ledger.command';
 export class InvoicingReactions {
   readonly topics = [CONTRACTS_TOPIC, MILESTONES_TOPIC, RECEIVABLES_TOPIC];
 
-  constructor(private readonly commandBus: CommandBus, @Inject(CLOCK) private readonly clock: Clock) {}
+  constructor(
+    private readonly commandBus: CommandBus,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   async handle(message: Message): Promise<void> {
-    const send = (contractId: string, command: LedgerCommand, step = '') => this.commandBus.execute(new ExecuteLedgerCommand(contractId, command, messageContext(message, `invoicing${step}`, this.clock.now())));
+    const send = (contractId: string, command: LedgerCommand, step = '') =>
+      this.commandBus.execute(new ExecuteLedgerCommand(contractId, command, messageContext(message, `invoicing${step}`, this.clock.now())));
     switch (message.type) {
       case 'ContractActivated': {
-        const { contractId, activatedOn, customer, title, currency, originalSum, retainage, taxRate, paymentTermsDays, poNumber, lines } = parseMessage<ContractActivatedV1>(contractsSchemas, message);
+        const { contractId, activatedOn, customer, title, currency, originalSum, retainage, taxRate, paymentTermsDays, poNumber, lines } = parseMessage<ContractActivatedV1>(
+          contractsSchemas,
+          message,
+        );
         const terms = { customer: { ...customer }, title, currency, originalSum, retainage: retainage.map((step) => ({ ...step })), taxRate, paymentTermsDays, poNumber };
         return void (await send(contractId, { type: 'OpenLedger', contractId, terms, lines: lines.map((line) => ({ ...line })), openedOn: activatedOn }));
       }
       case 'ChangeOrderApproved': {
         const data = parseMessage<ChangeOrderApprovedV1>(contractsSchemas, message);
-        return void (await send(data.contractId, { type: 'RecordChangeOrder', changeOrderId: data.changeOrderId, amount: data.amount, lines: data.lines.map((line) => ({ ...line })) }));
+        return void (await send(data.contractId, {
+          type: 'RecordChangeOrder',
+          changeOrderId: data.changeOrderId,
+          amount: data.amount,
+          lines: data.lines.map((line) => ({ ...line })),
+        }));
       }
       case 'ContractPhaseChanged': {
         const data = parseMessage<ContractPhaseChangedV1>(contractsSchemas, message);
         await send(data.contractId, { type: 'RecordContractPhase', phase: data.phase, on: data.on });
-        if (data.phase === 'completed') await send(data.contractId, { type: 'DraftRetainageRelease', invoiceId: uuidFrom(`${message.id}/release`), releasedOn: data.on, agreed: false }, '/release');
+        if (data.phase === 'completed')
+          await send(data.contractId, { type: 'DraftRetainageRelease', invoiceId: uuidFrom(`${message.id}/release`), releasedOn: data.on, agreed: false }, '/release');
         return;
       }
       case 'ProgressCertified': {
         const data = parseMessage<ProgressCertifiedV1>(milestonesSchemas, message);
         const lines = data.lines.map(({ lineId, workCompletedToDate, storedMaterials }) => ({ lineId, workCompletedToDate, storedMaterials }));
-        return void (await send(data.contractId, { type: 'DraftPayApplication', invoiceId: uuidFrom(data.certificationId), certificationId: data.certificationId, periodEnd: data.periodEnd, lines }));
+        return void (await send(data.contractId, {
+          type: 'DraftPayApplication',
+          invoiceId: uuidFrom(data.certificationId),
+          certificationId: data.certificationId,
+          periodEnd: data.periodEnd,
+          lines,
+        }));
       }
       case 'MilestoneCertified': {
         const data = parseMessage<MilestoneCertifiedV1>(milestonesSchemas, message);
         const lines = [{ lineId: data.lineId, workCompletedToDate: data.amount, storedMaterials: 0 }];
-        return void (await send(data.contractId, { type: 'DraftPayApplication', invoiceId: uuidFrom(data.certificationId), certificationId: data.certificationId, periodEnd: data.certifiedOn, lines }));
+        return void (await send(data.contractId, {
+          type: 'DraftPayApplication',
+          invoiceId: uuidFrom(data.certificationId),
+          certificationId: data.certificationId,
+          periodEnd: data.certifiedOn,
+          lines,
+        }));
       }
       case 'InvoiceBalancesChanged': {
         const data = parseMessage<InvoiceBalancesChangedV1>(receivablesSchemas, message);
-        for (const balance of data.balances) await send(balance.contractId, { type: 'RecordInvoicePayments', invoiceId: balance.invoiceId, paid: balance.paid }, `/${balance.invoiceId}`);
+        for (const balance of data.balances)
+          await send(balance.contractId, { type: 'RecordInvoicePayments', invoiceId: balance.invoiceId, paid: balance.paid }, `/${balance.invoiceId}`);
         return;
       }
     }

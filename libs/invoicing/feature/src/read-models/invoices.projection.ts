@@ -39,7 +39,14 @@ export const invoicesProjection: Projection = {
     const invoice = ledger?.invoices.find((candidate) => candidate.invoiceId === invoiceId);
     if (!ledger || !invoice) return;
     const { terms } = ledger;
-    const view: InvoiceView = { ...invoice, contractId: ledger.contractId, contractTitle: terms.title, customer: { id: terms.customer.id, name: terms.customer.name }, currency: terms.currency, creditNotes: ledger.creditNotes.filter((note) => note.invoiceId === invoiceId) };
+    const view: InvoiceView = {
+      ...invoice,
+      contractId: ledger.contractId,
+      contractTitle: terms.title,
+      customer: { id: terms.customer.id, name: terms.customer.name },
+      currency: terms.currency,
+      creditNotes: ledger.creditNotes.filter((note) => note.invoiceId === invoiceId),
+    };
     await store.apply<InvoiceView>(INVOICES, invoiceId, recorded.position, () => view);
   },
 };

@@ -10,7 +10,10 @@ import { INVOICES, LEDGERS, type InvoiceView, type LedgerView } from './invoices
 @ApiTags('invoicing')
 @Controller()
 export class InvoicingQueries {
-  constructor(@Inject(READ_MODELS) private readonly readModels: ReadModelStore, @Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(READ_MODELS) private readonly readModels: ReadModelStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
 
   @Get('invoices')
   @ApiQuery({ name: 'contractId', required: false })

@@ -16,27 +16,32 @@ export class ScheduleHttp {
     return this.send(contractId, { type: 'ReportProgress', periodEnd: body.periodEnd, reportedOn: body.reportedOn ?? ctx.today, lines: body.lines }, ctx);
   }
 
-  @Post('progress-reports/:periodEnd/certify') @HttpCode(200)
+  @Post('progress-reports/:periodEnd/certify')
+  @HttpCode(200)
   certify(@Param('contractId', ParseUUIDPipe) contractId: string, @Param('periodEnd') periodEnd: string, @Body() body: DatedBody, @Ctx() ctx: RequestContext) {
     return this.send(contractId, { type: 'CertifyProgress', periodEnd, certifiedOn: body.date ?? ctx.today }, ctx);
   }
 
-  @Post('progress-reports/:periodEnd/reject') @HttpCode(200)
+  @Post('progress-reports/:periodEnd/reject')
+  @HttpCode(200)
   reject(@Param('contractId', ParseUUIDPipe) contractId: string, @Param('periodEnd') periodEnd: string, @Body() body: ReasonBody, @Ctx() ctx: RequestContext) {
     return this.send(contractId, { type: 'RejectProgress', periodEnd, rejectedOn: body.date ?? ctx.today, reason: body.reason }, ctx);
   }
 
-  @Post('milestones/:lineId/achieve') @HttpCode(200)
+  @Post('milestones/:lineId/achieve')
+  @HttpCode(200)
   achieve(@Param('contractId', ParseUUIDPipe) contractId: string, @Param('lineId') lineId: string, @Body() body: DatedBody, @Ctx() ctx: RequestContext) {
     return this.send(contractId, { type: 'AchieveMilestone', lineId, achievedOn: body.date ?? ctx.today }, ctx);
   }
 
-  @Post('milestones/:lineId/certify') @HttpCode(200)
+  @Post('milestones/:lineId/certify')
+  @HttpCode(200)
   certifyMilestone(@Param('contractId', ParseUUIDPipe) contractId: string, @Param('lineId') lineId: string, @Body() body: DatedBody, @Ctx() ctx: RequestContext) {
     return this.send(contractId, { type: 'CertifyMilestone', lineId, certifiedOn: body.date ?? ctx.today }, ctx);
   }
 
-  @Post('milestones/:lineId/reject') @HttpCode(200)
+  @Post('milestones/:lineId/reject')
+  @HttpCode(200)
   rejectMilestone(@Param('contractId', ParseUUIDPipe) contractId: string, @Param('lineId') lineId: string, @Body() body: ReasonBody, @Ctx() ctx: RequestContext) {
     return this.send(contractId, { type: 'RejectMilestone', lineId, rejectedOn: body.date ?? ctx.today, reason: body.reason }, ctx);
   }

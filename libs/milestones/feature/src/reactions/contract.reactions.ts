@@ -10,7 +10,10 @@ import { ExecuteScheduleCommand } from '../commands/schedule.command';
 export class ContractReactions {
   readonly topics = [CONTRACTS_TOPIC];
 
-  constructor(private readonly commandBus: CommandBus, @Inject(CLOCK) private readonly clock: Clock) {}
+  constructor(
+    private readonly commandBus: CommandBus,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   async handle(message: Message): Promise<void> {
     const ctx = messageContext(message, 'milestones', this.clock.now());
@@ -18,7 +21,9 @@ export class ContractReactions {
       case 'ContractActivated': {
         const data = parseMessage<ContractActivatedV1>(contractsSchemas, message);
         const lines = data.lines.map(({ lineId, item, description, scheduledValue }) => ({ lineId, item, description, scheduledValue }));
-        await this.commandBus.execute(new ExecuteScheduleCommand(data.contractId, { type: 'OpenSchedule', contractId: data.contractId, basis: data.basis, lines, openedOn: data.activatedOn }, ctx));
+        await this.commandBus.execute(
+          new ExecuteScheduleCommand(data.contractId, { type: 'OpenSchedule', contractId: data.contractId, basis: data.basis, lines, openedOn: data.activatedOn }, ctx),
+        );
         return;
       }
       case 'ChangeOrderApproved': {

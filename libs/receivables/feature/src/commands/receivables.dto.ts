@@ -5,10 +5,18 @@ import { DatedBody, DATE_PATTERN } from '@billing/shared/nest';
 export class PaymentDto {
   @ApiProperty({ description: 'minor units' }) @IsInt() @Min(1) amount!: number;
   @ApiProperty({ example: 'USD' }) @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code' }) currency!: string;
-  @ApiPropertyOptional({ format: 'date', description: 'date received, defaults to today' }) @IsOptional() @Matches(DATE_PATTERN, { message: 'receivedOn must be a calendar date YYYY-MM-DD' }) receivedOn?: string;
+  @ApiPropertyOptional({ format: 'date', description: 'date received, defaults to today' })
+  @IsOptional()
+  @Matches(DATE_PATTERN, { message: 'receivedOn must be a calendar date YYYY-MM-DD' })
+  receivedOn?: string;
   @ApiProperty({ example: 'wire' }) @IsString() @IsNotEmpty() method!: string;
   @ApiProperty({ example: 'CHK 1042' }) @IsString() @IsNotEmpty() reference!: string;
-  @ApiPropertyOptional({ description: 'invoices the remittance names, paid first in this order' }) @IsOptional() @IsArray() @ArrayUnique() @IsUUID('all', { each: true }) invoiceIds?: string[];
+  @ApiPropertyOptional({ description: 'invoices the remittance names, paid first in this order' })
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  invoiceIds?: string[];
 }
 
 export class ApplyCreditDto extends DatedBody {
@@ -22,6 +30,14 @@ export class WriteOffDto extends DatedBody {
 }
 
 export class ReminderRunDto {
-  @ApiPropertyOptional({ format: 'date', description: 'the date the run is for, defaults to today' }) @IsOptional() @Matches(DATE_PATTERN, { message: 'runDate must be a calendar date YYYY-MM-DD' }) runDate?: string;
-  @ApiPropertyOptional({ description: 'days overdue per level, default [1, 15, 30]; the last is final' }) @IsOptional() @IsArray() @IsInt({ each: true }) @Min(1, { each: true }) levels?: number[];
+  @ApiPropertyOptional({ format: 'date', description: 'the date the run is for, defaults to today' })
+  @IsOptional()
+  @Matches(DATE_PATTERN, { message: 'runDate must be a calendar date YYYY-MM-DD' })
+  runDate?: string;
+  @ApiPropertyOptional({ description: 'days overdue per level, default [1, 15, 30]; the last is final' })
+  @IsOptional()
+  @IsArray()
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  levels?: number[];
 }

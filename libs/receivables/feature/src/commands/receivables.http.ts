@@ -13,20 +13,32 @@ type Result = CommandResult<AccountState, AccountEvent>;
 @ApiTags('receivables')
 @Controller()
 export class ReceivablesHttp {
-  constructor(private readonly runtime: ContextRuntime, @Inject(READ_MODELS) private readonly readModels: ReadModelStore) {}
+  constructor(
+    private readonly runtime: ContextRuntime,
+    @Inject(READ_MODELS) private readonly readModels: ReadModelStore,
+  ) {}
 
   @Post('accounts/:customerId/payments')
   async pay(@Param('customerId', ParseUUIDPipe) customerId: string, @Body() body: PaymentDto, @Ctx() ctx: RequestContext) {
     const paymentId = ctx.newId('payment');
     const { amount, currency, method, reference } = body;
-    const result = await this.send(customerId, { type: 'RecordPayment', paymentId, amount, currency, receivedOn: body.receivedOn ?? ctx.today, method, reference, invoiceIds: body.invoiceIds ?? [] }, ctx);
+    const result = await this.send(
+      customerId,
+      { type: 'RecordPayment', paymentId, amount, currency, receivedOn: body.receivedOn ?? ctx.today, method, reference, invoiceIds: body.invoiceIds ?? [] },
+      ctx,
+    );
     const payment = result.state.status === 'open' ? result.state.payments.find((candidate) => candidate.paymentId === paymentId) : undefined;
-    const unapplied = result.state.status === 'open' ? result.state.credits.find((credit) => credit.sourceId === paymentId)?.remaining ?? 0 : 0;
+    const unapplied = result.state.status === 'open' ? (result.state.credits.find((credit) => credit.sourceId === paymentId)?.remaining ?? 0) : 0;
     return { paymentId, customerId, allocations: payment?.allocations ?? [], unapplied };
   }
 
   @Post('accounts/:customerId/payments/:paymentId/reverse')
-  async reverse(@Param('customerId', ParseUUIDPipe) customerId: string, @Param('paymentId', ParseUUIDPipe) paymentId: string, @Body() body: ReasonBody, @Ctx() ctx: RequestContext) {
+  async reverse(
+    @Param('customerId', ParseUUIDPipe) customerId: string,
+    @Param('paymentId', ParseUUIDPipe) paymentId: string,
+    @Body() body: ReasonBody,
+    @Ctx() ctx: RequestContext,
+  ) {
     await this.send(customerId, { type: 'ReversePayment', paymentId, reversedOn: body.date ?? ctx.today, reason: body.reason }, ctx);
     return { paymentId, customerId, reversed: true };
   }
@@ -40,7 +52,12 @@ export class ReceivablesHttp {
   }
 
   @Post('accounts/:customerId/invoices/:invoiceId/write-off')
-  async writeOff(@Param('customerId', ParseUUIDPipe) customerId: string, @Param('invoiceId', ParseUUIDPipe) invoiceId: string, @Body() body: WriteOffDto, @Ctx() ctx: RequestContext) {
+  async writeOff(
+    @Param('customerId', ParseUUIDPipe) customerId: string,
+    @Param('invoiceId', ParseUUIDPipe) invoiceId: string,
+    @Body() body: WriteOffDto,
+    @Ctx() ctx: RequestContext,
+  ) {
     await this.send(customerId, { type: 'WriteOff', invoiceId, amount: body.amount, writtenOffOn: body.date ?? ctx.today, reason: body.reason }, ctx);
     return { customerId, invoiceId, writtenOff: true };
   }

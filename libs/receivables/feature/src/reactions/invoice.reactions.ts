@@ -10,7 +10,10 @@ import { ExecuteAccountCommand } from '../commands/account.command';
 export class InvoiceReactions {
   readonly topics = [INVOICING_TOPIC];
 
-  constructor(private readonly commandBus: CommandBus, @Inject(CLOCK) private readonly clock: Clock) {}
+  constructor(
+    private readonly commandBus: CommandBus,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   async handle(message: Message): Promise<void> {
     const ctx = messageContext(message, 'receivables', this.clock.now());
@@ -18,16 +21,38 @@ export class InvoiceReactions {
       case 'InvoiceIssued': {
         const data = parseMessage<InvoiceIssuedV1>(invoicingSchemas, message);
         const { customerId, customerName, invoiceId, number, contractId, kind, currency, issueDate, dueDate, total, figures } = data;
-        const command = { type: 'OpenInvoice' as const, customerId, customerName, invoiceId, number, contractId, kind, currency, issueDate, dueDate, total, retainageHeld: figures.retainageHeld };
+        const command = {
+          type: 'OpenInvoice' as const,
+          customerId,
+          customerName,
+          invoiceId,
+          number,
+          contractId,
+          kind,
+          currency,
+          issueDate,
+          dueDate,
+          total,
+          retainageHeld: figures.retainageHeld,
+        };
         return void (await this.commandBus.execute(new ExecuteAccountCommand(customerId, command, ctx)));
       }
       case 'InvoiceVoided': {
         const data = parseMessage<InvoiceVoidedV1>(invoicingSchemas, message);
-        return void (await this.commandBus.execute(new ExecuteAccountCommand(data.customerId, { type: 'CancelInvoice', invoiceId: data.invoiceId, voidedOn: data.voidedOn, retainageHeld: data.figures.retainageHeld }, ctx)));
+        return void (await this.commandBus.execute(
+          new ExecuteAccountCommand(data.customerId, { type: 'CancelInvoice', invoiceId: data.invoiceId, voidedOn: data.voidedOn, retainageHeld: data.figures.retainageHeld }, ctx),
+        ));
       }
       case 'CreditNoteIssued': {
         const data = parseMessage<CreditNoteIssuedV1>(invoicingSchemas, message);
-        const command = { type: 'RecordCreditNote' as const, creditNoteId: data.creditNoteId, invoiceId: data.invoiceId, number: data.number, issueDate: data.issueDate, total: data.total };
+        const command = {
+          type: 'RecordCreditNote' as const,
+          creditNoteId: data.creditNoteId,
+          invoiceId: data.invoiceId,
+          number: data.number,
+          issueDate: data.issueDate,
+          total: data.total,
+        };
         return void (await this.commandBus.execute(new ExecuteAccountCommand(data.customerId, command, ctx)));
       }
     }

@@ -22,7 +22,14 @@ export interface BookInvoice {
 
 /** The book entry an event writes, if any (reminders change no balance). */
 export function bookEntry(event: AccountEvent, position: number, invoices: Record<string, BookInvoice>, openOf: (invoiceId: string) => number): BookEntry | undefined {
-  const entry = (date: string, kind: BookEntry['kind'], reference: string, amount: number, effects: BookEntry['effects']): BookEntry => ({ position, date, kind, reference, amount, effects });
+  const entry = (date: string, kind: BookEntry['kind'], reference: string, amount: number, effects: BookEntry['effects']): BookEntry => ({
+    position,
+    date,
+    kind,
+    reference,
+    amount,
+    effects,
+  });
   switch (event.type) {
     case 'InvoiceOpened':
       return entry(event.data.issueDate, 'invoice', event.data.number, event.data.total, [{ invoiceId: event.data.invoiceId, amount: event.data.total }]);
@@ -33,13 +40,27 @@ export function bookEntry(event: AccountEvent, position: number, invoices: Recor
     case 'CreditNoteRecorded':
       return entry(event.data.issueDate, 'credit-note', event.data.number, -event.data.total, [{ invoiceId: event.data.invoiceId, amount: -event.data.toInvoice }]);
     case 'PaymentReceived':
-      return entry(event.data.receivedOn, 'payment', event.data.reference, -event.data.amount, event.data.allocations.map((a) => ({ invoiceId: a.invoiceId, amount: -a.amount })));
+      return entry(
+        event.data.receivedOn,
+        'payment',
+        event.data.reference,
+        -event.data.amount,
+        event.data.allocations.map((a) => ({ invoiceId: a.invoiceId, amount: -a.amount })),
+      );
     case 'PaymentReversed':
-      return entry(event.data.reversedOn, 'reversal', event.data.paymentId, event.data.amount, event.data.reopened.map((a) => ({ invoiceId: a.invoiceId, amount: a.amount })));
+      return entry(
+        event.data.reversedOn,
+        'reversal',
+        event.data.paymentId,
+        event.data.amount,
+        event.data.reopened.map((a) => ({ invoiceId: a.invoiceId, amount: a.amount })),
+      );
     case 'CreditApplied':
       return entry(event.data.appliedOn, 'credit-applied', event.data.applicationId, 0, [{ invoiceId: event.data.invoiceId, amount: -event.data.amount }]);
     case 'InvoiceWrittenOff':
-      return entry(event.data.writtenOffOn, 'write-off', invoices[event.data.invoiceId]?.number ?? event.data.invoiceId, -event.data.amount, [{ invoiceId: event.data.invoiceId, amount: -event.data.amount }]);
+      return entry(event.data.writtenOffOn, 'write-off', invoices[event.data.invoiceId]?.number ?? event.data.invoiceId, -event.data.amount, [
+        { invoiceId: event.data.invoiceId, amount: -event.data.amount },
+      ]);
     case 'ReminderSent':
       return undefined;
   }

@@ -39,17 +39,26 @@ function project(current: AccountView | undefined, event: AccountEvent, position
     invoices[invoiceId] = { invoiceId, number, contractId, issueDate, dueDate, total };
     retainageHistory.push({ contractId, date: issueDate, amount: retainageHeld });
   }
-  if (event.type === 'InvoiceCancelled') retainageHistory.push({ contractId: invoices[event.data.invoiceId].contractId, date: event.data.voidedOn, amount: event.data.retainageHeld });
+  if (event.type === 'InvoiceCancelled')
+    retainageHistory.push({ contractId: invoices[event.data.invoiceId].contractId, date: event.data.voidedOn, amount: event.data.retainageHeld });
   if (event.type === 'ReminderSent') reminders.push({ ...event.data });
   const previousOpen = new Map(current?.state.items.map((item) => [item.invoiceId, openAmount(item)]) ?? []);
   const entry = bookEntry(event, position, invoices, (invoiceId) => previousOpen.get(invoiceId) ?? 0);
-  const book = entry ? [...(current?.book ?? []), entry] : current?.book ?? [];
+  const book = entry ? [...(current?.book ?? []), entry] : (current?.book ?? []);
   return {
     customerId: state.customerId,
     customerName: state.customerName,
     currency: state.currency,
     state,
-    openItems: state.items.map((item) => ({ ...invoices[item.invoiceId], open: openAmount(item), paid: item.paid, credited: item.credited, writtenOff: item.writtenOff, cancelled: item.cancelled, reminderLevels: item.reminderLevels })),
+    openItems: state.items.map((item) => ({
+      ...invoices[item.invoiceId],
+      open: openAmount(item),
+      paid: item.paid,
+      credited: item.credited,
+      writtenOff: item.writtenOff,
+      cancelled: item.cancelled,
+      reminderLevels: item.reminderLevels,
+    })),
     unappliedCredit: unappliedCredit(state),
     balance: book.reduce((total, line) => total + line.amount, 0),
     invoices,

@@ -11,7 +11,12 @@ import { agingAsOf, statement } from './aging';
 @ApiTags('receivables')
 @Controller()
 export class ReceivablesQueries {
-  constructor(@Inject(READ_MODELS) private readonly readModels: ReadModelStore, @Inject(EVENT_STORE) private readonly store: EventStore, @Inject(CLOCK) private readonly clock: Clock, @Inject(SETTINGS) private readonly settings: Settings) {}
+  constructor(
+    @Inject(READ_MODELS) private readonly readModels: ReadModelStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SETTINGS) private readonly settings: Settings,
+  ) {}
 
   @Get('accounts')
   async list(@Ctx() ctx: RequestContext) {

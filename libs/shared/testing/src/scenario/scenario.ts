@@ -1,7 +1,12 @@
 import { expectOk, waitFor, type Client } from './client';
 
 /** A USD 1,000,000.00 construction contract billed from activation to retainage release (amounts in cents). */
-export const CUSTOMER = { id: '7d7f3b6e-3c1a-4f7e-9a59-2b8f0c1d2e3f', name: 'Harbor Point Development LLC', email: 'ap@harborpoint.example', address: '100 Quay Street, Portland ME' };
+export const CUSTOMER = {
+  id: '7d7f3b6e-3c1a-4f7e-9a59-2b8f0c1d2e3f',
+  name: 'Harbor Point Development LLC',
+  email: 'ap@harborpoint.example',
+  address: '100 Quay Street, Portland ME',
+};
 
 const contractFor = (customer: typeof CUSTOMER) => ({
   customer,
@@ -24,7 +29,13 @@ const contractFor = (customer: typeof CUSTOMER) => ({
   ],
 });
 
-const CHANGE_ORDER = { number: 'CO-001', description: 'Additional storm drainage', amount: 4_567_890, approvedOn: '2026-02-10', lines: [{ lineId: 'L4', item: '4', description: 'Storm drainage (CO-001)', scheduledValue: 4_567_890 }] };
+const CHANGE_ORDER = {
+  number: 'CO-001',
+  description: 'Additional storm drainage',
+  amount: 4_567_890,
+  approvedOn: '2026-02-10',
+  lines: [{ lineId: 'L4', item: '4', description: 'Storm drainage (CO-001)', scheduledValue: 4_567_890 }],
+};
 
 type Progress = Record<string, [percent: number, stored: number]>;
 const PERIODS: { periodEnd: string; certifiedOn: string; issueDate: string; progress: Progress }[] = [
@@ -69,11 +80,19 @@ export async function runScenario(client: Client, options: { customerId?: string
   await pay({ amount: 15_714_292, receivedOn: '2026-03-01', reference: 'CHK 1001 on time', invoiceIds: [inv1] });
   await pay({ amount: 20_000_000, receivedOn: '2026-04-20', reference: 'CHK 1002 partial, late', invoiceIds: [inv2] });
   const bounced = await pay({ amount: 41_240_884, receivedOn: '2026-05-10', reference: 'CHK 1003 (bounced)' });
-  await expectOk(client.post(`/accounts/${customer.id}/payments/${bounced.paymentId}/reverse`, { date: '2026-05-14', reason: 'returned by the bank: insufficient funds' }), 'reversal');
+  await expectOk(
+    client.post(`/accounts/${customer.id}/payments/${bounced.paymentId}/reverse`, { date: '2026-05-14', reason: 'returned by the bank: insufficient funds' }),
+    'reversal',
+  );
   log('payments posted; cheque 1003 bounced and was reversed');
 
   await expectOk(client.post(`/contracts/${contractId}/complete`, { date: '2026-05-15' }), 'complete');
-  const releaseDraft = await waitFor<any[]>(client, `/invoices?contractId=${contractId}&status=draft`, (drafts) => drafts.some((d) => d.kind === 'retainage-release'), 'retainage release draft');
+  const releaseDraft = await waitFor<any[]>(
+    client,
+    `/invoices?contractId=${contractId}&status=draft`,
+    (drafts) => drafts.some((d) => d.kind === 'retainage-release'),
+    'retainage release draft',
+  );
   const release = await issue(client, releaseDraft[0].invoiceId, '2026-05-20');
   log(`retainage release issued as ${release.number}`);
   await waitFor<any>(client, `/accounts/${customer.id}`, (account) => account.openItems.length === 5, 'release receivable');
@@ -100,7 +119,12 @@ async function billPeriod(client: Client, contractId: string, period: (typeof PE
   const lines = Object.entries(period.progress).map(([lineId, [percentComplete, storedMaterials]]) => ({ lineId, percentComplete, storedMaterials }));
   await expectOk(client.post(`/contracts/${contractId}/progress-reports`, { periodEnd: period.periodEnd, lines }), 'progress report');
   await expectOk(client.post(`/contracts/${contractId}/progress-reports/${period.periodEnd}/certify`, { date: period.certifiedOn }), 'certify');
-  const drafts = await waitFor<any[]>(client, `/invoices?contractId=${contractId}&status=draft`, (list) => list.some((d) => d.periodEnd === period.periodEnd), `pay application for ${period.periodEnd}`);
+  const drafts = await waitFor<any[]>(
+    client,
+    `/invoices?contractId=${contractId}&status=draft`,
+    (list) => list.some((d) => d.periodEnd === period.periodEnd),
+    `pay application for ${period.periodEnd}`,
+  );
   const issued = await issue(client, drafts[0].invoiceId, period.issueDate);
   return expectOk(client.get(`/invoices/${issued.invoiceId}`), 'invoice detail');
 }
