@@ -14,39 +14,50 @@ export interface CatchUpSource {
  * last delivered position until a page comes back short, then waits for the next append and reads
  * again. Delivery is strictly by position, so nothing is skipped or delivered twice, and events
  * appended while it catches up are read in the next page. A handler that throws is retried on the
- * same event after a pause (at-least-once; the error is reported, never swallowed).
+ * same event after a pause, and so is a failed read (at-least-once; errors are reported, never
+ * swallowed, and never end the subscription: only stop() does).
  */
 export function catchUp(source: CatchUpSource, options: SubscribeOptions, handler: EventHandler, onError?: (error: unknown, event: RecordedEvent) => void): Subscription {
   let position = options.fromPosition;
   let stopped = false;
   let wake = () => {};
   const stopping = new Promise<void>((resolve) => (wake = resolve));
+  const pause = () => Promise.race([new Promise((resolve) => setTimeout(resolve, RETRY_MS)), stopping]);
+  const readPage = async () => {
+    for (;;) {
+      try {
+        return await source.readAll({ fromPosition: position, maxCount: BATCH, streamPrefixes: options.streamPrefixes });
+      } catch (error) {
+        console.error(`subscription could not read after position ${position}; retrying`, error);
+        await pause();
+        if (stopped) return [];
+      }
+    }
+  };
+  const deliver = async (event: RecordedEvent): Promise<boolean> => {
+    for (;;) {
+      try {
+        await handler(event);
+        return true;
+      } catch (error) {
+        (onError ?? defaultOnError)(error, event);
+        await pause();
+        if (stopped) return false;
+      }
+    }
+  };
   const run = async () => {
     while (!stopped) {
       const waiting = source.appended();
-      const page = await source.readAll({ fromPosition: position, maxCount: BATCH, streamPrefixes: options.streamPrefixes });
+      const page = await readPage();
       for (const event of page) {
-        if (stopped) return;
-        await deliver(event);
+        if (stopped || !(await deliver(event))) return;
         position = event.position;
       }
       if (page.length < BATCH) await Promise.race([waiting, stopping]);
     }
   };
-  const deliver = async (event: RecordedEvent) => {
-    for (;;) {
-      try {
-        return await handler(event);
-      } catch (error) {
-        (onError ?? defaultOnError)(error, event);
-        await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
-        if (stopped) throw new SubscriptionStopped();
-      }
-    }
-  };
-  const done = run().catch((error) => {
-    if (!(error instanceof SubscriptionStopped)) defaultOnError(error);
-  });
+  const done = run();
   return {
     get position() {
       return position;
@@ -59,8 +70,6 @@ export function catchUp(source: CatchUpSource, options: SubscribeOptions, handle
   };
 }
 
-class SubscriptionStopped extends Error {}
-
-function defaultOnError(error: unknown, event?: RecordedEvent) {
-  console.error(`subscription handler failed${event ? ` at ${event.streamId}@${event.revision}` : ''}; retrying`, error);
+function defaultOnError(error: unknown, event: RecordedEvent) {
+  console.error(`subscription handler failed at ${event.streamId}@${event.revision}; retrying`, error);
 }
