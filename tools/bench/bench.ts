@@ -9,7 +9,7 @@ import { InProcessBus } from '@billing/shared/bus';
 import { Background, composeApp, configureHttp } from '@billing/shared/nest';
 import { InMemoryReadModels } from '@billing/shared/read-models';
 import { SqliteEventStore } from '@billing/shared/sqlite';
-import { CUSTOMER, expectOk, fetchClient, runScenario } from '@billing/shared/testing';
+import { CUSTOMER, expectOk, fetchClient, runScenario, smallContract } from '@billing/shared/testing';
 import { STANDALONE } from '../../apps/standalone/src/app.module';
 
 /**
@@ -77,17 +77,7 @@ async function commandLatency(file: string) {
   };
   const contracts = 100 * scale;
   for (let i = 0; i < contracts; i++) {
-    const body = {
-      customer: { ...CUSTOMER, id: randomUUID() },
-      title: `Job ${i}`,
-      currency: 'USD',
-      originalSum: 1_000_000,
-      basis: 'progress',
-      retainage: [{ threshold: 0, workRate: 1000, materialsRate: 1000 }],
-      taxRate: 0,
-      paymentTermsDays: 30,
-      lines: [{ lineId: 'A', item: '1', description: 'Work', scheduledValue: 1_000_000 }],
-    };
+    const body = smallContract({ customer: { ...CUSTOMER, id: randomUUID() }, title: `Job ${i}` });
     const { contractId } = await timed(() => expectOk<any>(client.post('/contracts', body), 'create'));
     await timed(() => expectOk(client.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' }), 'activate'));
     await background.settle();

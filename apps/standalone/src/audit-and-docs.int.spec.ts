@@ -1,4 +1,4 @@
-import { CUSTOMER, expectOk, waitFor } from '@billing/shared/testing';
+import { CUSTOMER, expectOk, smallContract, waitFor } from '@billing/shared/testing';
 import { startTestApp, type TestApp } from './testing/test-app';
 
 const pause = () => new Promise((resolve) => setTimeout(resolve, 15));
@@ -9,17 +9,7 @@ describe('audit as of an instant, and API docs', () => {
   afterAll(() => test.close());
 
   it('reconstructs a contract, an invoice and an account as they stood at an earlier instant', async () => {
-    const body = {
-      customer: CUSTOMER,
-      title: 'Audit job',
-      currency: 'USD',
-      originalSum: 1_000_000,
-      basis: 'progress',
-      retainage: [{ threshold: 0, workRate: 1000, materialsRate: 1000 }],
-      taxRate: 0,
-      paymentTermsDays: 30,
-      lines: [{ lineId: 'A', item: '1', description: 'Work', scheduledValue: 1_000_000 }],
-    };
+    const body = smallContract({ title: 'Audit job' });
     const { contractId } = await expectOk<any>(test.client.post('/contracts', body), 'create');
     await expectOk(test.client.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' }), 'activate');
     await test.settle();

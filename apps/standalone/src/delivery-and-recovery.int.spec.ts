@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { InProcessBus, type Message } from '@billing/shared/bus';
 import { InMemoryEventStore, type AppendResult, type EventStore, type ExpectedRevision, type NewEvent } from '@billing/shared/event-store';
 import { SqliteEventStore } from '@billing/shared/sqlite';
-import { CUSTOMER, expectOk, runScenario, waitFor } from '@billing/shared/testing';
+import { CUSTOMER, expectOk, runScenario, smallContract, waitFor } from '@billing/shared/testing';
 import { startTestApp } from './testing/test-app';
 
 /** Every integration event delivered twice, as an at-least-once bus may. */
@@ -100,17 +100,7 @@ describe('at-least-once delivery and crashes', () => {
 async function draftOnePayApplication(app: Awaited<ReturnType<typeof startTestApp>>, existing?: string, periodEnd = '2026-01-31', percent = 5000) {
   let contractId = existing;
   if (!contractId) {
-    const body = {
-      customer: CUSTOMER,
-      title: 'Small job',
-      currency: 'USD',
-      originalSum: 1_000_000,
-      basis: 'progress',
-      retainage: [{ threshold: 0, workRate: 1000, materialsRate: 1000 }],
-      taxRate: 0,
-      paymentTermsDays: 30,
-      lines: [{ lineId: 'A', item: '1', description: 'Work', scheduledValue: 1_000_000 }],
-    };
+    const body = smallContract();
     contractId = (await expectOk(app.client.post('/contracts', body), 'create')).contractId as string;
     await expectOk(app.client.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' }), 'activate');
     await waitFor(app.client, `/contracts/${contractId}/schedule`, () => true, 'schedule');

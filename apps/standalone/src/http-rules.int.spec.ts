@@ -1,18 +1,7 @@
-import { CUSTOMER } from '@billing/shared/testing';
+import { CUSTOMER, smallContract } from '@billing/shared/testing';
 import { startTestApp, type TestApp } from './testing/test-app';
 
-const contract = (overrides: Record<string, unknown> = {}) => ({
-  customer: CUSTOMER,
-  title: 'Clinic fit-out',
-  currency: 'USD',
-  originalSum: 1_000_000,
-  basis: 'progress',
-  retainage: [{ threshold: 0, workRate: 1000, materialsRate: 1000 }],
-  taxRate: 0,
-  paymentTermsDays: 30,
-  lines: [{ lineId: 'A', item: '1', description: 'Work', scheduledValue: 1_000_000 }],
-  ...overrides,
-});
+const contract = (overrides: Record<string, unknown> = {}) => smallContract({ title: 'Clinic fit-out', ...overrides });
 
 describe('HTTP: bad input, unknown ids, broken rules, retries', () => {
   let test: TestApp;

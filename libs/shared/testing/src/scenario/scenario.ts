@@ -8,6 +8,20 @@ export const CUSTOMER = {
   address: '100 Quay Street, Portland ME',
 };
 
+/** A one-line USD 10,000.00 contract, 10% retainage, no tax, net 30: the small job specs build on. */
+export const smallContract = (overrides: Record<string, unknown> = {}) => ({
+  customer: CUSTOMER,
+  title: 'Small job',
+  currency: 'USD',
+  originalSum: 1_000_000,
+  basis: 'progress',
+  retainage: [{ threshold: 0, workRate: 1000, materialsRate: 1000 }],
+  taxRate: 0,
+  paymentTermsDays: 30,
+  lines: [{ lineId: 'A', item: '1', description: 'Work', scheduledValue: 1_000_000 }],
+  ...overrides,
+});
+
 const contractFor = (customer: typeof CUSTOMER) => ({
   customer,
   title: 'Harbor Point Medical Office Building',
