@@ -2,7 +2,7 @@ import { addDays, applyRate, assertNever, isAmount, requireDate, requireReason, 
 import type { LedgerCommand } from './ledger.commands';
 import type { BillTo, LedgerEvent } from './ledger.events';
 import { billingFigures, evolve, findInvoice, issued, lastIssuedApplication, pendingDraft, type Invoice, type Ledger, type LedgerState } from './ledger';
-import { computePayApplication, type PreviousApplication } from './pay-application';
+import { payApplicationOf } from './pay-application';
 
 type Command<T extends LedgerCommand['type']> = Extract<LedgerCommand, { type: T }>;
 
@@ -54,26 +54,12 @@ function redraft(ledger: Ledger, newInvoiceId: string, cause: { certificationId:
   const refuse = (reason: string): LedgerEvent[] => [{ type: 'PayApplicationRefused', data: { contractId, ...cause, reason } }];
   if (issued(ledger, 'retainage-release').length > 0 || pendingDraft(ledger, 'retainage-release'))
     return refuse('the retainage release is already billed; no further pay application can follow it');
-  const computed = computePayApplication({
-    originalSum: ledger.terms.originalSum,
-    netChangeOrders: ledger.netChangeOrders,
-    lines: ledger.lines,
-    certified: ledger.certified,
-    previous: previousApplication(ledger),
-    retainage: ledger.terms.retainage,
-    taxRate: ledger.terms.taxRate,
-  });
+  const computed = payApplicationOf(ledger);
   if (computed.amount < 0)
     return refuse(`the current payment due (G702 line 8) would be ${computed.amount}, below zero: the certified work is less than what was already certified for payment`);
   if (computed.amount === 0) return draft ? [{ type: 'PayApplicationWithdrawn', data: { contractId, invoiceId: draft.invoiceId, reason: 'nothing new to bill' } }] : [];
   const applicationNo = issued(ledger, 'progress').length + 1;
   return [{ type: 'PayApplicationDrafted', data: { contractId, invoiceId: draft?.invoiceId ?? newInvoiceId, applicationNo, periodEnd: cause.periodEnd, ...computed } }];
-}
-
-function previousApplication(ledger: Ledger): PreviousApplication {
-  const last = lastIssuedApplication(ledger);
-  if (!last?.g702 || !last.g703) return { workByLine: {}, earnedLessRetainage: 0 };
-  return { workByLine: Object.fromEntries(last.g703.map((row) => [row.lineId, row.workCompletedToDate])), earnedLessRetainage: last.g702.totalEarnedLessRetainage };
 }
 
 function draftRelease(ledger: Ledger, command: Command<'DraftRetainageRelease'>): LedgerEvent {

@@ -1,5 +1,6 @@
 import { applyRate, divideRounded, sum, FULL_RATE } from '@billing/shared/kernel';
 import type { Amounts, CertifiedWork, ContractLine, G702, G703Line, RetainageStep } from './ledger.events';
+import { lastIssuedApplication, type Ledger } from './ledger';
 
 export interface PreviousApplication {
   /** Work completed to date (D + E) per line on the previous issued, not voided, application. */
@@ -76,4 +77,23 @@ export function computePayApplication(input: PayApplicationInput): { g702: G702;
   };
   const tax = applyRate(currentPaymentDue, input.taxRate);
   return { g702, g703, amount: currentPaymentDue, tax, total: currentPaymentDue + tax };
+}
+
+/** The pay application a ledger's certified work makes now, on top of its last issued application. */
+export function payApplicationOf(ledger: Ledger): ReturnType<typeof computePayApplication> {
+  return computePayApplication({
+    originalSum: ledger.terms.originalSum,
+    netChangeOrders: ledger.netChangeOrders,
+    lines: ledger.lines,
+    certified: ledger.certified,
+    previous: previousApplication(ledger),
+    retainage: ledger.terms.retainage,
+    taxRate: ledger.terms.taxRate,
+  });
+}
+
+function previousApplication(ledger: Ledger): PreviousApplication {
+  const last = lastIssuedApplication(ledger);
+  if (!last?.g702 || !last.g703) return { workByLine: {}, earnedLessRetainage: 0 };
+  return { workByLine: Object.fromEntries(last.g703.map((row) => [row.lineId, row.workCompletedToDate])), earnedLessRetainage: last.g702.totalEarnedLessRetainage };
 }
