@@ -32,6 +32,12 @@ describe('HTTP: bad input, unknown ids, broken rules, retries', () => {
     expect(await head()).toBe(before);
   });
 
+  it('answers a create with the schedule lines and their ids', async () => {
+    const { status, body } = await test.client.post('/contracts', contract({ lines: [{ item: '1', description: 'Work', scheduledValue: 1_000_000 }] }));
+    expect(status).toBe(201);
+    expect(body).toMatchObject({ status: 'draft', lines: [{ item: '1', scheduledValue: 1_000_000, lineId: expect.stringMatching(/^[0-9a-f-]{36}$/) }] });
+  });
+
   it('answers 422 with the billing rule when the schedule of values does not equal the contract sum', async () => {
     const { body } = await test.client.post('/contracts', contract({ lines: [{ lineId: 'A', item: '1', description: 'Work', scheduledValue: 900_000 }] }));
     const before = await head();

@@ -88,7 +88,7 @@ function openInvoice(state: AccountState, command: Command<'OpenInvoice'>): Acco
 /** DOMAIN.md: the invoices the payment names first, then open invoices oldest due date first (ties: lower number). */
 function recordPayment(account: Account, command: Command<'RecordPayment'>): AccountEvent[] {
   if (!isAmount(command.amount) || command.amount <= 0) throw new ValidationError('a payment is a positive amount in minor units');
-  if (command.currency !== account.currency) throw new RuleViolation(`this account is kept in ${account.currency}, the payment is in ${command.currency}`);
+  if (command.currency && command.currency !== account.currency) throw new RuleViolation(`this account is kept in ${account.currency}, the payment is in ${command.currency}`);
   if (account.payments.some((payment) => payment.paymentId === command.paymentId)) throw new IllegalStateError('this payment is already recorded');
   const named = command.invoiceIds.map((invoiceId) => requireItem(account, invoiceId));
   const others = account.items.filter((item) => !command.invoiceIds.includes(item.invoiceId)).sort(byDueThenNumber);

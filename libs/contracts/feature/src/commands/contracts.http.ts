@@ -1,12 +1,12 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { ContractCommand, ScheduleLine } from '@billing/contracts/domain';
+import type { ContractCommand, ContractState, ScheduleLine } from '@billing/contracts/domain';
 import { ContextRuntime, Ctx, DatedBody, ReasonBody, type RequestContext } from '@billing/shared/nest';
 import type { CommandResult } from '@billing/shared/event-store';
 import { ChangeOrderDto, CreateContractDto, ReviseScheduleDto, type ScheduleLineDto } from './contract.dto';
 import { ExecuteContractCommand } from './contract.command';
 
-type Result = CommandResult<{ status: string }, unknown>;
+type Result = CommandResult<ContractState, unknown>;
 
 @ApiTags('contracts')
 @Controller('contracts')
@@ -83,7 +83,9 @@ export class ContractsHttp {
 
   private async send(contractId: string, command: ContractCommand, ctx: RequestContext) {
     const result = await this.runtime.run<Result>(new ExecuteContractCommand(contractId, command, ctx));
-    return { contractId, status: result.state.status, revision: result.revision };
+    // The schedule lines with their ids: progress reports and milestones name lines by id.
+    const lines = 'lines' in result.state ? result.state.lines : [];
+    return { contractId, status: result.state.status, revision: result.revision, lines };
   }
 }
 

@@ -4,7 +4,10 @@ import { DatedBody, DATE_PATTERN } from '@billing/shared/nest';
 
 export class PaymentDto {
   @ApiProperty({ description: 'minor units' }) @IsInt() @Min(1) amount!: number;
-  @ApiProperty({ example: 'USD' }) @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code' }) currency!: string;
+  @ApiPropertyOptional({ example: 'USD', description: "defaults to the account's currency; another one is refused" })
+  @IsOptional()
+  @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code' })
+  currency?: string;
   @ApiPropertyOptional({ format: 'date', description: 'date received, defaults to today' })
   @IsOptional()
   @Matches(DATE_PATTERN, { message: 'receivedOn must be a calendar date YYYY-MM-DD' })
