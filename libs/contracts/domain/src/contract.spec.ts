@@ -182,4 +182,51 @@ describe('contract', () => {
       spec([created, activated]).when({ type: 'CancelContract', cancelledOn: '2026-01-02', reason: 'x' }).thenThrows(IllegalStateError);
     });
   });
+
+  describe('every other refusal', () => {
+    it.each([
+      [
+        'revising the schedule above the contract sum',
+        [created],
+        { type: 'ReviseScheduleOfValues', lines: [...lines, { lineId: 'C', item: '3', description: 'x', scheduledValue: 1 }] },
+        RuleViolation,
+      ],
+      ['suspending a draft', [created], { type: 'SuspendContract', suspendedOn: '2026-03-01', reason: 'x' }, IllegalStateError],
+      ['completing a draft', [created], { type: 'CompleteContract', completedOn: '2026-03-01' }, IllegalStateError],
+      [
+        'a change order on a completed contract',
+        [created, activated, completed],
+        {
+          type: 'ApproveChangeOrder',
+          changeOrderId: 'x',
+          number: 'CO',
+          description: 'x',
+          amount: 1,
+          approvedOn: '2026-07-01',
+          lines: [{ lineId: 'Z', item: '9', description: 'x', scheduledValue: 1 }],
+        },
+        IllegalStateError,
+      ],
+      [
+        'a change order line of zero',
+        [created, activated],
+        {
+          type: 'ApproveChangeOrder',
+          changeOrderId: 'x',
+          number: 'CO',
+          description: 'x',
+          amount: 1,
+          approvedOn: '2026-02-01',
+          lines: [{ lineId: 'Z', item: '9', description: 'x', scheduledValue: 0 }],
+        },
+        ValidationError,
+      ],
+      ['an activation date that is not a date', [created], { type: 'ActivateContract', activatedOn: '05/01/2026' }, ValidationError],
+      ['negative payment terms', [], { type: 'CreateContract', contractId, terms: { ...terms, paymentTermsDays: -1 }, lines, createdOn: '2026-01-01' }, ValidationError],
+    ] as const)('refuses %s', (_, given, command, error) => {
+      spec([...given])
+        .when(command as never)
+        .thenThrows(error);
+    });
+  });
 });

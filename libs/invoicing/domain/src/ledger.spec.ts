@@ -317,3 +317,26 @@ describe('numbering', () => {
       .thenThrows(ValidationError);
   });
 });
+
+describe('every other ledger refusal', () => {
+  const issuedOne = history(draft('p1', '2026-01-31', 100_000, 0), issue('p1', 'INV-2026-00001'));
+  const note = { type: 'IssueCreditNote' as const, creditNoteId: 'cn', invoiceId: 'p1', number: 'CN-2026-00001', amount: 100, issueDate: '2026-02-10', reason: 'x' };
+  it.each([
+    ['opening a ledger twice', [opened], { type: 'OpenLedger', contractId, terms, lines: [], openedOn: '2026-01-05' }, IllegalStateError],
+    [
+      'recording a change order twice',
+      [...history({ type: 'RecordChangeOrder', changeOrderId: 'co', amount: 5, lines: [{ lineId: 'C', item: '3', description: 'x', scheduledValue: 5 }] })],
+      { type: 'RecordChangeOrder', changeOrderId: 'co', amount: 5, lines: [{ lineId: 'C', item: '3', description: 'x', scheduledValue: 5 }] },
+      IllegalStateError,
+    ],
+    ['payments on an unknown invoice', [opened], { type: 'RecordInvoicePayments', invoiceId: 'nope', paid: 1 }, NotFoundError],
+    ['crediting a draft', history(draft('p1', '2026-01-31', 100_000, 0)), note, IllegalStateError],
+    ['a credit note id reused under another number', [...issuedOne, ...spec(issuedOne).when(note).events()], { ...note, number: 'CN-2026-00002' }, IllegalStateError],
+    ['issuing with a date that is not a date', history(draft('p1', '2026-01-31', 100_000, 0)), { ...issue('p1', 'INV-2026-00001'), issueDate: '2026-02-30' }, ValidationError],
+    ['any command before the ledger is open', [], { type: 'RecordContractPhase', phase: 'completed', on: '2026-01-01' }, NotFoundError],
+  ] as const)('refuses %s', (_, given, command, error) => {
+    spec([...given] as LedgerEvent[])
+      .when(command as never)
+      .thenThrows(error);
+  });
+});

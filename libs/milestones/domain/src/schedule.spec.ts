@@ -195,4 +195,31 @@ describe('schedule of values', () => {
         .thenThrows(IllegalStateError, /progress basis/);
     });
   });
+
+  describe('every other refusal', () => {
+    const suspended: ScheduleEvent = { type: 'ContractPhaseRecorded', data: { contractId, phase: 'suspended', on: '2026-03-01' } };
+    const achieved: ScheduleEvent = { type: 'MilestoneAchieved', data: { contractId, lineId: 'A', achievedOn: '2026-02-20' } };
+    it.each([
+      ['achieving a milestone while suspended', [opened('milestone'), suspended], { type: 'AchieveMilestone', lineId: 'A', achievedOn: '2026-03-02' }, IllegalStateError],
+      [
+        'certifying a milestone while suspended',
+        [opened('milestone'), achieved, suspended],
+        { type: 'CertifyMilestone', lineId: 'A', certifiedOn: '2026-03-02' },
+        IllegalStateError,
+      ],
+      ['an unknown milestone', [opened('milestone')], { type: 'AchieveMilestone', lineId: 'Z', achievedOn: '2026-03-02' }, NotFoundError],
+      ['a milestone rejection without a reason', [opened('milestone'), achieved], { type: 'RejectMilestone', lineId: 'A', rejectedOn: '2026-03-02', reason: '' }, ValidationError],
+      ['opening a schedule twice', [opened()], { type: 'OpenSchedule', contractId, basis: 'progress', lines, openedOn: '2026-01-05' }, IllegalStateError],
+      [
+        'stored materials on a deduction line',
+        [opened(), { type: 'LinesAdded', data: { contractId, changeOrderId: 'co', lines: [{ lineId: 'D', item: '3', description: 'Deduct', scheduledValue: -10_000 }] } }],
+        { type: 'ReportProgress', periodEnd: '2026-01-31', reportedOn: '2026-01-31', lines: [{ lineId: 'D', percentComplete: 5000, storedMaterials: 1 }] },
+        ValidationError,
+      ],
+    ] as const)('refuses %s', (_, given, command, error) => {
+      spec([...given] as ScheduleEvent[])
+        .when(command as never)
+        .thenThrows(error);
+    });
+  });
 });

@@ -214,3 +214,24 @@ describe('customer account', () => {
     ]);
   });
 });
+
+describe('every other account refusal', () => {
+  it.each([
+    ['cancelling an unknown invoice', { type: 'CancelInvoice', invoiceId: 'nope', voidedOn: '2026-03-03', retainageHeld: 0 }, NotFoundError],
+    ['a credit note on an unknown invoice', { type: 'RecordCreditNote', creditNoteId: 'cn', invoiceId: 'nope', number: 'CN-1', issueDate: '2026-03-03', total: 1 }, NotFoundError],
+    ['writing off an unknown invoice', { type: 'WriteOff', invoiceId: 'nope', writtenOffOn: '2026-03-03', reason: 'x' }, NotFoundError],
+    ['writing off a zero amount', { type: 'WriteOff', invoiceId: 'i1', amount: 0, writtenOffOn: '2026-03-03', reason: 'x' }, ValidationError],
+    ['a payment dated on no calendar day', { ...pay('p9', 10), receivedOn: '2026-02-30' }, ValidationError],
+  ] as const)('refuses %s', (_, command, error) => {
+    spec(three)
+      .when(command as never)
+      .thenThrows(error);
+  });
+
+  it('refuses applying more credit than the invoice has open', () => {
+    const credit = after(three, pay('p1', 3_000, ['i1', 'i2']), pay('p2', 5_000));
+    spec(credit)
+      .when({ type: 'ApplyCredit', applicationId: 'a', invoiceId: 'i1', amount: 1, appliedOn: '2026-03-01' })
+      .thenThrows(RuleViolation, /has only 0 open/);
+  });
+});
