@@ -224,7 +224,7 @@ describe('every other account refusal', () => {
     ['a payment dated on no calendar day', { ...pay('p9', 10), receivedOn: '2026-02-30' }, ValidationError],
   ] as const)('refuses %s', (_, command, error) => {
     spec(three)
-      .when(command as never)
+      .when(command)
       .thenThrows(error);
   });
 
