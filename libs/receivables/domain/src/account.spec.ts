@@ -223,9 +223,7 @@ describe('every other account refusal', () => {
     ['writing off a zero amount', { type: 'WriteOff', invoiceId: 'i1', amount: 0, writtenOffOn: '2026-03-03', reason: 'x' }, ValidationError],
     ['a payment dated on no calendar day', { ...pay('p9', 10), receivedOn: '2026-02-30' }, ValidationError],
   ] as const)('refuses %s', (_, command, error) => {
-    spec(three)
-      .when(command)
-      .thenThrows(error);
+    spec(three).when(command).thenThrows(error);
   });
 
   it('refuses applying more credit than the invoice has open', () => {
