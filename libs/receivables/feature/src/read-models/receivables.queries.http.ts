@@ -6,7 +6,7 @@ import { dateInZone, isBusinessDate, NotFoundError, ValidationError } from '@bil
 import { CLOCK, Ctx, EVENT_STORE, ParseInstantPipe, READ_MODELS, SETTINGS, type Clock, type RequestContext, type Settings } from '@billing/shared/nest';
 import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
 import { ACCOUNTS, type AccountView } from './accounts.projection';
-import { agingAsOf, statement } from './aging';
+import { agingAsOf, statement } from './account-reports';
 
 @ApiTags('receivables')
 @Controller()

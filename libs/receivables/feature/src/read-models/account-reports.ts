@@ -47,7 +47,8 @@ export function statement(account: AccountView, from: string, to: string) {
   const openingBalance = ordered.filter((line) => line.date < from).reduce((total, line) => total + line.amount, 0);
   let running = openingBalance;
   const lines = ordered
-    .filter((line) => line.date >= from && line.date <= to)
+    // Applying credit moves it between open items and leaves the balance as it was: not a statement line.
+    .filter((line) => line.date >= from && line.date <= to && line.kind !== 'credit-applied')
     .map((line) => ({ date: line.date, kind: line.kind, reference: line.reference, amount: line.amount, balance: (running += line.amount) }));
   return { customerId: account.customerId, customerName: account.customerName, currency: account.currency, from, to, openingBalance, lines, closingBalance: running };
 }
