@@ -28,3 +28,31 @@ it('keeps events across a reopen of the same file', async () => {
   expect((await second.readStream('test-a')).map((e) => e.data)).toEqual([{ amount: 1 }]);
   await second.close();
 });
+
+describe('two connections to one file (two processes)', () => {
+  const metadata = { tenantId: 't', correlationId: 'c', causationId: 'x', actor: 'a', occurredAt: 'now', schemaVersion: 1 };
+  const event = (n: number) => ({ id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`, type: 'E', data: { n }, metadata });
+
+  it('lets exactly one of two writers append at the same expected revision', async () => {
+    const file = join(dir, 'two-writers.db');
+    const [a, b] = [new SqliteEventStore(file), new SqliteEventStore(file)];
+    await a.append('test-s', [event(1)], 'no_stream');
+    const results = await Promise.allSettled([a.append('test-s', [event(2)], 0), b.append('test-s', [event(3)], 0)]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect((await b.readStream('test-s')).map((e) => e.revision)).toEqual([0, 1]);
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('delivers to a subscription on one connection what another connection appends', async () => {
+    const file = join(dir, 'two-readers.db');
+    const [writer, reader] = [new SqliteEventStore(file), new SqliteEventStore(file)];
+    const seen: number[] = [];
+    const subscription = reader.subscribeToAll({ fromPosition: 0 }, async (e) => void seen.push((e.data as { n: number }).n));
+    await writer.append('test-s', [event(1), event(2)], 'no_stream');
+    const deadline = Date.now() + 5_000;
+    while (seen.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    await subscription.stop();
+    expect(seen).toEqual([1, 2]);
+    await Promise.all([writer.close(), reader.close()]);
+  });
+});
