@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { InMemoryEventStore, type EventStore } from '@billing/shared/event-store';
+import { InMemoryEventStore } from '@billing/shared/event-store';
 import { InProcessBus } from '@billing/shared/bus';
 import { InMemoryReadModels } from '@billing/shared/read-models';
 import { Background, composeApp, configureHttp, type Infrastructure } from '@billing/shared/nest';
@@ -40,8 +40,4 @@ export async function startTestApp(overrides: Partial<Infrastructure> = {}, feat
     get: (path, headers = {}) => request(server).get(path).set(headers).then(reply),
   };
   return { app, client, infrastructure, settle: () => app.get(Background).settle(), close: () => app.close() };
-}
-
-export async function storedEventCount(store: EventStore): Promise<number> {
-  return store.headPosition();
 }
