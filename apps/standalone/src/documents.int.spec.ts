@@ -1,4 +1,4 @@
-import { CUSTOMER, expectOk, waitFor } from '@billing/shared/testing';
+import { CUSTOMER, expectOk, smallContract, waitFor } from '@billing/shared/testing';
 import { startTestApp, type TestApp } from './testing/test-app';
 
 /** Milestone billing, credit notes, voids, write-offs, reminders and an agreed release, over HTTP. */
@@ -114,5 +114,32 @@ describe('milestone contract: credit note, void, write-off, reminders, agreed re
       number: 'INV-2026-00004',
       total: 30_000,
     });
+  });
+});
+
+describe('completion while the last pay application is still in draft', () => {
+  it('drafts the retainage release as soon as that application is issued', async () => {
+    const test = await startTestApp();
+    try {
+      const { contractId } = await expectOk<any>(test.client.post('/contracts', smallContract()), 'create');
+      await expectOk(test.client.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' }), 'activate');
+      await test.settle();
+      await expectOk(
+        test.client.post(`/contracts/${contractId}/progress-reports`, { periodEnd: '2026-01-31', lines: [{ lineId: 'A', percentComplete: 10_000, storedMaterials: 0 }] }),
+        'report',
+      );
+      await expectOk(test.client.post(`/contracts/${contractId}/progress-reports/2026-01-31/certify`, { date: '2026-02-01' }), 'certify');
+      await test.settle();
+      await expectOk(test.client.post(`/contracts/${contractId}/complete`, { date: '2026-02-02' }), 'complete');
+      await test.settle();
+      const drafts = (await test.client.get(`/invoices?contractId=${contractId}&status=draft`)).body as any[];
+      expect(drafts.map((d) => d.kind)).toEqual(['progress']);
+      await expectOk(test.client.post(`/invoices/${drafts[0].invoiceId}/issue`, { date: '2026-02-03' }), 'issue');
+      await test.settle();
+      const [release] = (await test.client.get(`/invoices?contractId=${contractId}&status=draft`)).body as any[];
+      expect(release).toMatchObject({ kind: 'retainage-release', amount: 100_000, periodEnd: '2026-02-03' });
+    } finally {
+      await test.close();
+    }
   });
 });

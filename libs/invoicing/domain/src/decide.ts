@@ -1,4 +1,16 @@
-import { addDays, applyRate, assertNever, isAmount, requireDate, requireReason, IllegalStateError, NotFoundError, RuleViolation, ValidationError } from '@billing/shared/kernel';
+import {
+  addDays,
+  applyRate,
+  assertNever,
+  isAmount,
+  requireDate,
+  requireReason,
+  IllegalStateError,
+  NotFoundError,
+  RuleViolation,
+  ValidationError,
+  type DomainError,
+} from '@billing/shared/kernel';
 import type { LedgerCommand } from './ledger.commands';
 import type { BillTo, LedgerEvent } from './ledger.events';
 import { billingFigures, evolve, findInvoice, issued, lastIssuedApplication, pendingDraft, type Invoice, type Ledger, type LedgerState } from './ledger';
@@ -24,6 +36,8 @@ export function decide(command: LedgerCommand, state: LedgerState): LedgerEvent[
       return draftPayApplication(state, command);
     case 'DraftRetainageRelease':
       return [draftRelease(state, command)];
+    case 'ReleaseRetainageWhenDue':
+      return releaseWhenDue(state, command);
     case 'IssueInvoice':
       return issueInvoice(state, command);
     case 'VoidInvoice':
@@ -62,17 +76,30 @@ function redraft(ledger: Ledger, newInvoiceId: string, cause: { certificationId:
   return [{ type: 'PayApplicationDrafted', data: { contractId, invoiceId: draft?.invoiceId ?? newInvoiceId, applicationNo, periodEnd: cause.periodEnd, ...computed } }];
 }
 
-function draftRelease(ledger: Ledger, command: Command<'DraftRetainageRelease'>): LedgerEvent {
-  if (ledger.phase !== 'completed' && !command.agreed) throw new IllegalStateError('retainage is released when the contract is completed, or when a release is agreed');
-  if (pendingDraft(ledger, 'progress')) throw new IllegalStateError('a pay application is still in draft: issue it (or let it be withdrawn) before releasing retainage');
-  if (ledger.invoices.some((invoice) => invoice.kind === 'retainage-release' && invoice.status !== 'void')) throw new IllegalStateError('the retainage release is already billed');
+/** Why no release can be drafted now, if anything stands in the way. */
+function releaseBlocker(ledger: Ledger, agreed: boolean): DomainError | undefined {
+  if (ledger.phase !== 'completed' && !agreed) return new IllegalStateError('retainage is released when the contract is completed, or when a release is agreed');
+  if (pendingDraft(ledger, 'progress')) return new IllegalStateError('a pay application is still in draft: issue it (or let it be withdrawn) before releasing retainage');
+  if (ledger.invoices.some((invoice) => invoice.kind === 'retainage-release' && invoice.status !== 'void')) return new IllegalStateError('the retainage release is already billed');
+  if (billingFigures(ledger).retainageHeld === 0) return new RuleViolation('no retainage is held: a zero amount is never invoiced');
+  return undefined;
+}
+
+function releaseDrafted(ledger: Ledger, invoiceId: string, releasedOn: string): LedgerEvent {
   const held = billingFigures(ledger).retainageHeld;
-  if (held === 0) throw new RuleViolation('no retainage is held: a zero amount is never invoiced');
   const tax = applyRate(held, ledger.terms.taxRate);
-  return {
-    type: 'RetainageReleaseDrafted',
-    data: { contractId: ledger.contractId, invoiceId: command.invoiceId, releasedOn: requireDate(command.releasedOn), amount: held, tax, total: held + tax },
-  };
+  return { type: 'RetainageReleaseDrafted', data: { contractId: ledger.contractId, invoiceId, releasedOn: requireDate(releasedOn), amount: held, tax, total: held + tax } };
+}
+
+function draftRelease(ledger: Ledger, command: Command<'DraftRetainageRelease'>): LedgerEvent {
+  const blocker = releaseBlocker(ledger, command.agreed);
+  if (blocker) throw blocker;
+  return releaseDrafted(ledger, command.invoiceId, command.releasedOn);
+}
+
+/** The policy run on completion and after each issue: the release is drafted as soon as it is due. */
+function releaseWhenDue(ledger: Ledger, command: Command<'ReleaseRetainageWhenDue'>): LedgerEvent[] {
+  return releaseBlocker(ledger, false) ? [] : [releaseDrafted(ledger, command.invoiceId, command.releasedOn)];
 }
 
 function issueInvoice(ledger: Ledger, command: Command<'IssueInvoice'>): LedgerEvent[] {

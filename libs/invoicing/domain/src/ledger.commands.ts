@@ -7,6 +7,8 @@ export type LedgerCommand =
   /** From certified work; `invoiceId` names the draft if a new one is needed. */
   | { type: 'DraftPayApplication'; invoiceId: string; certificationId: string; periodEnd: string; lines: CertifiedWork[] }
   | { type: 'DraftRetainageRelease'; invoiceId: string; releasedOn: string; agreed: boolean }
+  /** Policy: draft the release if it is due now (contract completed, no draft pending, retainage held), else nothing. */
+  | { type: 'ReleaseRetainageWhenDue'; invoiceId: string; releasedOn: string }
   /** `number` comes from the number series, reserved before this command. */
   | { type: 'IssueInvoice'; invoiceId: string; number: string; issueDate: string }
   /** `redraftInvoiceId` names the draft that bills the voided work again, if no draft is pending. */

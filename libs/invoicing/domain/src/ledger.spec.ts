@@ -287,6 +287,22 @@ describe('retainage release', () => {
       .thenThrows(IllegalStateError, /already billed/);
   });
 
+  it('as a policy, drafts the release only once it is due, and otherwise does nothing', () => {
+    const due: LedgerCommand = { type: 'ReleaseRetainageWhenDue', invoiceId: 'r1', releasedOn: '2026-07-01' };
+    const billed = history(draft('p1', '2026-05-31', 400_000, 600_000), issue('p1', 'INV-2026-00001'));
+    spec(billed).when(due).then([]);
+    spec(history(draft('p1', '2026-05-31', 400_000, 600_000), complete))
+      .when(due)
+      .then([]);
+    spec(history(complete)).when(due).then([]);
+    expect(spec(billedAll).when(due).events()).toEqual([
+      { type: 'RetainageReleaseDrafted', data: { contractId, invoiceId: 'r1', releasedOn: '2026-07-01', amount: 50_000, tax: 3_500, total: 53_500 } },
+    ]);
+    spec([...billedAll, ...spec(billedAll).when(due).events()])
+      .when({ ...due, invoiceId: 'r2' })
+      .then([]);
+  });
+
   it('refuses further pay applications after the release', () => {
     const released = history(draft('p1', '2026-05-31', 400_000, 500_000), issue('p1', 'INV-2026-00001'), complete, release);
     expect(

@@ -4,18 +4,20 @@ import { CONTRACTS_TOPIC, contractsSchemas, type ChangeOrderApprovedV1, type Con
 import { MILESTONES_TOPIC, milestonesSchemas, type MilestoneCertifiedV1, type ProgressCertifiedV1 } from '@billing/milestones/messages';
 import { RECEIVABLES_TOPIC, receivablesSchemas, type InvoiceBalancesChangedV1 } from '@billing/receivables/messages';
 import type { LedgerCommand } from '@billing/invoicing/domain';
+import { INVOICING_TOPIC, invoicingSchemas, type InvoiceIssuedV1 } from '@billing/invoicing/messages';
 import { parseMessage, type Message } from '@billing/shared/bus';
 import { uuidFrom } from '@billing/shared/event-store';
 import { CLOCK, messageContext, type Clock } from '@billing/shared/nest';
 import { ExecuteLedgerCommand } from '../commands/ledger.command';
 
 /**
- * Contract terms open the ledger; certified work drafts the pay application; completion drafts the
- * retainage release; receivables' balances keep "paid" current for the void rule.
+ * Contract terms open the ledger; certified work drafts the pay application; completion (or the
+ * issue of the last pay application after it) drafts the retainage release; receivables' balances
+ * keep "paid" current for the void rule.
  */
 @Injectable()
 export class InvoicingReactions {
-  readonly topics = [CONTRACTS_TOPIC, MILESTONES_TOPIC, RECEIVABLES_TOPIC];
+  readonly topics = [CONTRACTS_TOPIC, MILESTONES_TOPIC, RECEIVABLES_TOPIC, INVOICING_TOPIC];
 
   constructor(
     private readonly commandBus: CommandBus,
@@ -71,6 +73,13 @@ export class InvoicingReactions {
           periodEnd: data.certifiedOn,
           lines,
         }));
+      }
+      case 'InvoiceIssued': {
+        // The last pay application of a completed contract may be issued after completion: the release is due then.
+        const data = parseMessage<InvoiceIssuedV1>(invoicingSchemas, message);
+        if (data.kind === 'progress')
+          await send(data.contractId, { type: 'ReleaseRetainageWhenDue', invoiceId: uuidFrom(`${message.id}/release`), releasedOn: data.issueDate }, '/release');
+        return;
       }
       case 'InvoiceBalancesChanged': {
         const data = parseMessage<InvoiceBalancesChangedV1>(receivablesSchemas, message);
