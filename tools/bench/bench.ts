@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import type { NewEvent } from '@billing/shared/event-store';
-import { InProcessBus } from '@billing/shared/bus';
+import { StoreBackedBus } from '@billing/shared/bus';
 import { Background, composeApp, configureHttp } from '@billing/shared/nest';
 import { InMemoryReadModels } from '@billing/shared/read-models';
 import { SqliteEventStore } from '@billing/shared/sqlite';
@@ -48,10 +48,12 @@ async function appendThroughput() {
 }
 
 async function start(file: string): Promise<{ app: INestApplication; url: string; background: Background }> {
+  const eventStore = new SqliteEventStore(file);
+  const readModels = new InMemoryReadModels();
   const infrastructure = {
-    eventStore: new SqliteEventStore(file),
-    bus: new InProcessBus(),
-    readModels: new InMemoryReadModels(),
+    eventStore,
+    bus: new StoreBackedBus(eventStore, readModels),
+    readModels,
     clock: { now: () => new Date() },
     settings: { timeZone: 'UTC' },
   };

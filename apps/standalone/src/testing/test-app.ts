@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { InMemoryEventStore } from '@billing/shared/event-store';
-import { InProcessBus } from '@billing/shared/bus';
+import { StoreBackedBus } from '@billing/shared/bus';
 import { InMemoryReadModels } from '@billing/shared/read-models';
 import { Background, composeApp, configureHttp, type Infrastructure } from '@billing/shared/nest';
 import type { Client } from '@billing/shared/testing';
@@ -18,10 +18,12 @@ export interface TestApp {
 
 /** The embedded app on in-memory adapters (or on a given store/bus), driven over HTTP with supertest. */
 export async function startTestApp(overrides: Partial<Infrastructure> = {}, features = STANDALONE): Promise<TestApp> {
+  const eventStore = overrides.eventStore ?? new InMemoryEventStore();
+  const readModels = overrides.readModels ?? new InMemoryReadModels();
   const infrastructure: Infrastructure = {
-    eventStore: overrides.eventStore ?? new InMemoryEventStore(),
-    bus: overrides.bus ?? new InProcessBus(),
-    readModels: overrides.readModels ?? new InMemoryReadModels(),
+    eventStore,
+    bus: overrides.bus ?? new StoreBackedBus(eventStore, readModels),
+    readModels,
     clock: overrides.clock ?? { now: () => new Date() },
     settings: overrides.settings ?? { timeZone: 'UTC' },
   };
@@ -29,7 +31,7 @@ export async function startTestApp(overrides: Partial<Infrastructure> = {}, feat
   const app = configureHttp(moduleRef.createNestApplication({ logger: ['error'] }), 'test');
   await app.init();
   const server = app.getHttpServer();
-  const reply = (res: request.Response) => ({ status: res.status, body: res.body });
+  const reply = (res: request.Response) => ({ status: res.status, body: res.body, headers: res.headers as Record<string, string> });
   const client: Client = {
     post: (path, body = {}, headers = {}) =>
       request(server)

@@ -7,6 +7,7 @@ import { decide } from './decide';
 export * from './contract.events';
 export * from './contract.commands';
 export * from './contract';
+export * from './contract.schemas';
 export { decide };
 
 export const contractDecider: Decider<ContractCommand, ContractEvent, ContractState> = { initialState, evolve, decide };

@@ -1,9 +1,13 @@
-import { Module, type OnApplicationBootstrap } from '@nestjs/common';
-import { ContextRuntime } from '@billing/shared/nest';
+import { Inject, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { contractEventSchemas } from '@billing/contracts/domain';
+import type { EventSchemas } from '@billing/shared/event-store';
+import { CONTRACTS_TOPIC } from '@billing/contracts/messages';
+import { ContextRuntime, EVENT_SCHEMAS } from '@billing/shared/nest';
 import { ContractCommandHandler } from './commands/contract.command';
 import { ContractsHttp } from './commands/contracts.http';
 import { contractMessages } from './contracts.relay';
 import { BillingReactions } from './reactions/billing.reactions';
+import { contractHistoryProjection } from './read-models/contract-history.projection';
 import { contractSummaryProjection } from './read-models/contract-summary.projection';
 import { ContractsQueries } from './read-models/contracts.queries.http';
 
@@ -15,13 +19,16 @@ export class ContractsModule implements OnApplicationBootstrap {
   constructor(
     private readonly runtime: ContextRuntime,
     private readonly reactions: BillingReactions,
-  ) {}
+    @Inject(EVENT_SCHEMAS) schemas: EventSchemas,
+  ) {
+    schemas.register(contractEventSchemas);
+  }
 
   onApplicationBootstrap() {
     return this.runtime.start({
       name: 'contracts',
-      relay: { streamPrefixes: ['contract-'], toMessages: contractMessages },
-      projections: [contractSummaryProjection],
+      relay: { topic: CONTRACTS_TOPIC, streamPrefixes: ['contract-'], toMessages: contractMessages },
+      projections: [contractSummaryProjection, contractHistoryProjection],
       reactions: { topics: this.reactions.topics, handle: (message) => this.reactions.handle(message) },
     });
   }

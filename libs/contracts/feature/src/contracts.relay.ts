@@ -1,11 +1,11 @@
-import type { ContractEvent } from '@billing/contracts/domain';
 import { CONTRACTS_TOPIC, type ChangeOrderApprovedV1, type ContractActivatedV1, type ContractPhaseChangedV1 } from '@billing/contracts/messages';
 import { messageFrom, type Message } from '@billing/shared/bus';
 import type { RecordedEvent } from '@billing/shared/event-store';
+import { decodeContractEvent } from './contracts.events';
 
 /** Domain events -> the integration events other contexts may rely on; the rest stay private. */
 export function contractMessages(recorded: RecordedEvent): Message[] {
-  const event = recorded as unknown as ContractEvent;
+  const event = decodeContractEvent(recorded);
   const publish = <D>(type: string, data: D) => [messageFrom(recorded, CONTRACTS_TOPIC, event.data.contractId, type, data)];
   switch (event.type) {
     case 'ContractActivated': {

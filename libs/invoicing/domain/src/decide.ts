@@ -97,9 +97,15 @@ function draftRelease(ledger: Ledger, command: Command<'DraftRetainageRelease'>)
   return releaseDrafted(ledger, command.invoiceId, command.releasedOn);
 }
 
-/** The policy run on completion and after each issue: the release is drafted as soon as it is due. */
+/**
+ * The policy run on completion and after each issue: the release is drafted as soon as it is due,
+ * dated the day it became due (the later of the completion and the triggering issue), so a
+ * redelivered old message drafts the same release as a fresh one.
+ */
 function releaseWhenDue(ledger: Ledger, command: Command<'ReleaseRetainageWhenDue'>): LedgerEvent[] {
-  return releaseBlocker(ledger, false) ? [] : [releaseDrafted(ledger, command.invoiceId, command.releasedOn)];
+  if (releaseBlocker(ledger, false)) return [];
+  const dueOn = [command.releasedOn, ledger.phaseSince ?? command.releasedOn].sort().at(-1)!;
+  return [releaseDrafted(ledger, command.invoiceId, dueOn)];
 }
 
 function issueInvoice(ledger: Ledger, command: Command<'IssueInvoice'>): LedgerEvent[] {

@@ -9,6 +9,7 @@ export * from './ledger.commands';
 export * from './ledger';
 export * from './pay-application';
 export * from './numbering';
+export * from './ledger.schemas';
 export { decide };
 
 export const ledgerDecider: Decider<LedgerCommand, LedgerEvent, LedgerState> = { initialState, evolve, decide };

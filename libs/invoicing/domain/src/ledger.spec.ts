@@ -303,6 +303,12 @@ describe('retainage release', () => {
       .then([]);
   });
 
+  it('as a policy, dates the release the day it became due, whichever message triggers it', () => {
+    const completedOn = '2026-06-30'; // the completion recorded in `billedAll`
+    const redelivered = spec(billedAll).when({ type: 'ReleaseRetainageWhenDue', invoiceId: 'r1', releasedOn: '2000-01-31' }).events();
+    expect(redelivered).toMatchObject([{ type: 'RetainageReleaseDrafted', data: { releasedOn: completedOn } }]);
+  });
+
   it('refuses further pay applications after the release', () => {
     const released = history(draft('p1', '2026-05-31', 400_000, 500_000), issue('p1', 'INV-2026-00001'), complete, release);
     expect(

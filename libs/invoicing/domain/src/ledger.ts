@@ -31,6 +31,8 @@ export interface Ledger {
   lines: ContractLine[];
   netChangeOrders: number;
   phase: ContractPhase;
+  /** The business date the contract entered its phase (the completion date, once completed). */
+  phaseSince?: string;
   certified: Record<string, CertifiedWork>;
   lastPeriodEnd?: string;
   invoices: Invoice[];
@@ -70,7 +72,7 @@ export function evolve(state: LedgerState, event: LedgerEvent): LedgerState {
     case 'ChangeOrderRecorded':
       return { ...state, netChangeOrders: state.netChangeOrders + event.data.amount, lines: [...state.lines, ...event.data.lines] };
     case 'ContractPhaseRecorded':
-      return { ...state, phase: event.data.phase };
+      return { ...state, phase: event.data.phase, phaseSince: event.data.on };
     case 'WorkCertified': {
       const certified = { ...state.certified };
       event.data.lines.forEach((line) => (certified[line.lineId] = line));

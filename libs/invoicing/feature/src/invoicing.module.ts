@@ -1,6 +1,9 @@
 import { Inject, Module, type OnApplicationBootstrap } from '@nestjs/common';
-import type { EventStore } from '@billing/shared/event-store';
-import { Background, CLOCK, ContextRuntime, EVENT_STORE, type Clock } from '@billing/shared/nest';
+import { ledgerEventSchemas, numberingEventSchemas } from '@billing/invoicing/domain';
+import type { EventSchemas, EventStore } from '@billing/shared/event-store';
+import { INVOICING_TOPIC } from '@billing/invoicing/messages';
+import { startConsumer } from '@billing/shared/read-models';
+import { Background, ContextRuntime, EVENT_SCHEMAS, EVENT_STORE } from '@billing/shared/nest';
 import { IssueDocumentHandler, LedgerCommandHandler } from './commands/ledger.command';
 import { InvoicingHttp } from './commands/invoicing.http';
 import { finishReservedIssue } from './commands/numbering.recovery';
@@ -19,21 +22,17 @@ export class InvoicingModule implements OnApplicationBootstrap {
     private readonly reactions: InvoicingReactions,
     private readonly background: Background,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+    @Inject(EVENT_SCHEMAS) schemas: EventSchemas,
+  ) {
+    schemas.register(ledgerEventSchemas).register(numberingEventSchemas);
+  }
 
   async onApplicationBootstrap() {
-    const recovery = ['numbering-'];
-    this.background.track(
-      this.store.subscribeToAll(
-        { fromPosition: 0, streamPrefixes: recovery },
-        finishReservedIssue(this.store, () => this.clock.now()),
-      ),
-      recovery,
-    );
+    const recovery = { name: 'invoicing:finish-reserved-issues', streamPrefixes: ['numbering-'], handle: finishReservedIssue(this.store), retryParked: true };
+    this.background.track(await startConsumer(this.store, this.background.projections.state, recovery), recovery.streamPrefixes);
     await this.runtime.start({
       name: 'invoicing',
-      relay: { streamPrefixes: ['billing-'], toMessages: ledgerMessages },
+      relay: { topic: INVOICING_TOPIC, streamPrefixes: ['billing-'], toMessages: ledgerMessages },
       projections: [invoicesProjection],
       reactions: { topics: this.reactions.topics, handle: (message) => this.reactions.handle(message) },
     });

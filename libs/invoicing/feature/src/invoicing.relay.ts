@@ -1,10 +1,10 @@
-import type { LedgerEvent } from '@billing/invoicing/domain';
 import { INVOICING_TOPIC, type CreditNoteIssuedV1, type InvoiceIssuedV1, type InvoiceVoidedV1 } from '@billing/invoicing/messages';
 import { messageFrom, type Message } from '@billing/shared/bus';
 import type { RecordedEvent } from '@billing/shared/event-store';
+import { decodeLedgerEvent } from './invoicing.events';
 
 export function ledgerMessages(recorded: RecordedEvent): Message[] {
-  const event = recorded as unknown as LedgerEvent;
+  const event = decodeLedgerEvent(recorded);
   switch (event.type) {
     case 'InvoiceIssued':
       return [messageFrom<InvoiceIssuedV1>(recorded, INVOICING_TOPIC, event.data.contractId, 'InvoiceIssued', event.data)];

@@ -7,6 +7,7 @@ import { decide } from './decide';
 export * from './schedule.events';
 export * from './schedule.commands';
 export * from './schedule';
+export * from './schedule.schemas';
 export { decide };
 
 export const scheduleDecider: Decider<ScheduleCommand, ScheduleEvent, ScheduleState> = { initialState, evolve, decide };

@@ -1,5 +1,8 @@
-import { Module, type OnApplicationBootstrap } from '@nestjs/common';
-import { ContextRuntime } from '@billing/shared/nest';
+import { Inject, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { scheduleEventSchemas } from '@billing/milestones/domain';
+import type { EventSchemas } from '@billing/shared/event-store';
+import { MILESTONES_TOPIC } from '@billing/milestones/messages';
+import { ContextRuntime, EVENT_SCHEMAS } from '@billing/shared/nest';
 import { ScheduleCommandHandler } from './commands/schedule.command';
 import { ScheduleHttp } from './commands/schedule.http';
 import { scheduleMessages } from './milestones.relay';
@@ -15,12 +18,15 @@ export class MilestonesModule implements OnApplicationBootstrap {
   constructor(
     private readonly runtime: ContextRuntime,
     private readonly reactions: ContractReactions,
-  ) {}
+    @Inject(EVENT_SCHEMAS) schemas: EventSchemas,
+  ) {
+    schemas.register(scheduleEventSchemas);
+  }
 
   onApplicationBootstrap() {
     return this.runtime.start({
       name: 'milestones',
-      relay: { streamPrefixes: ['schedule-'], toMessages: scheduleMessages },
+      relay: { topic: MILESTONES_TOPIC, streamPrefixes: ['schedule-'], toMessages: scheduleMessages },
       projections: [scheduleProjection],
       reactions: { topics: this.reactions.topics, handle: (message) => this.reactions.handle(message) },
     });

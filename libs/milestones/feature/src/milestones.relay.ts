@@ -1,10 +1,10 @@
-import type { ScheduleEvent } from '@billing/milestones/domain';
 import { MILESTONES_TOPIC, type MilestoneCertifiedV1, type ProgressCertifiedV1 } from '@billing/milestones/messages';
 import { messageFrom, type Message } from '@billing/shared/bus';
 import type { RecordedEvent } from '@billing/shared/event-store';
+import { decodeScheduleEvent } from './milestones.events';
 
 export function scheduleMessages(recorded: RecordedEvent): Message[] {
-  const event = recorded as unknown as ScheduleEvent;
+  const event = decodeScheduleEvent(recorded);
   switch (event.type) {
     case 'ProgressCertified': {
       const { contractId, certificationId, periodEnd, certifiedOn, lines } = event.data;

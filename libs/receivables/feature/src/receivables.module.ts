@@ -1,5 +1,8 @@
-import { Module, type OnApplicationBootstrap } from '@nestjs/common';
-import { ContextRuntime } from '@billing/shared/nest';
+import { Inject, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { accountEventSchemas } from '@billing/receivables/domain';
+import type { EventSchemas } from '@billing/shared/event-store';
+import { RECEIVABLES_TOPIC } from '@billing/receivables/messages';
+import { ContextRuntime, EVENT_SCHEMAS } from '@billing/shared/nest';
 import { AccountCommandHandler } from './commands/account.command';
 import { ReceivablesHttp } from './commands/receivables.http';
 import { accountMessages } from './receivables.relay';
@@ -15,12 +18,15 @@ export class ReceivablesModule implements OnApplicationBootstrap {
   constructor(
     private readonly runtime: ContextRuntime,
     private readonly reactions: InvoiceReactions,
-  ) {}
+    @Inject(EVENT_SCHEMAS) schemas: EventSchemas,
+  ) {
+    schemas.register(accountEventSchemas);
+  }
 
   onApplicationBootstrap() {
     return this.runtime.start({
       name: 'receivables',
-      relay: { streamPrefixes: ['account-'], toMessages: accountMessages },
+      relay: { topic: RECEIVABLES_TOPIC, streamPrefixes: ['account-'], toMessages: accountMessages },
       projections: [accountsProjection],
       reactions: { topics: this.reactions.topics, handle: (message) => this.reactions.handle(message) },
     });

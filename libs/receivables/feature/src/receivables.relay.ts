@@ -1,11 +1,11 @@
-import type { AccountEvent } from '@billing/receivables/domain';
 import { RECEIVABLES_TOPIC, type InvoiceBalancesChangedV1 } from '@billing/receivables/messages';
 import { messageFrom, type Message } from '@billing/shared/bus';
 import type { RecordedEvent } from '@billing/shared/event-store';
+import { decodeAccountEvent } from './receivables.events';
 
 /** Each account event that moves an invoice's balance publishes the balances after it. */
 export function accountMessages(recorded: RecordedEvent): Message[] {
-  const event = recorded as unknown as AccountEvent;
+  const event = decodeAccountEvent(recorded);
   const publish = (cause: InvoiceBalancesChangedV1['cause'], on: string, balances: InvoiceBalancesChangedV1['balances']): Message[] =>
     balances.length
       ? [

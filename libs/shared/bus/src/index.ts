@@ -1,5 +1,5 @@
 export * from './bus.port';
 export * from './consume';
-export * from './in-process.bus';
+export * from './store.bus';
 export * from './relay';
 export * from './schema';

@@ -1,5 +1,5 @@
 import { ConcurrencyError, type Decider, type DomainEvent } from '@billing/shared/kernel';
-import { handleCommand, type CommandContext } from './handle-command';
+import { handleCommand, type CommandContext, type Snapshot } from './handle-command';
 import { InMemoryEventStore } from './in-memory.event-store';
 import type { AppendResult, EventStore, ExpectedRevision, NewEvent } from './types';
 
@@ -63,5 +63,55 @@ describe('handleCommand across tenants', () => {
     await handleCommand(store, 'counter-1', counter, { add: 1 }, ctx('c1'));
     await expect(handleCommand(store, 'counter-1', counter, { add: 1 }, { ...ctx('c2'), tenantId: 'other' })).rejects.toThrow('not found');
     expect(await store.readStream('counter-1')).toHaveLength(1);
+  });
+});
+
+describe('handleCommand with snapshots', () => {
+  const snapshotStore = () => {
+    const saved = new Map<string, Snapshot>();
+    return {
+      saved,
+      store: { load: async (id: string) => structuredClone(saved.get(id)), save: async (snapshot: Snapshot) => void saved.set(snapshot.streamId, structuredClone(snapshot)) },
+    };
+  };
+  const reading = (store: InMemoryEventStore) => {
+    const counted = Object.create(store) as EventStore & { read: number };
+    counted.read = 0;
+    counted.readStream = async (...args: Parameters<EventStore['readStream']>) => {
+      const events = await store.readStream(...args);
+      counted.read += events.length;
+      return events;
+    };
+    return counted;
+  };
+
+  it('reads only the events after the last snapshot, however long the stream', async () => {
+    const store = reading(new InMemoryEventStore());
+    const snapshots = { ...snapshotStore(), version: 'counter.v1', every: 10 };
+    for (let i = 1; i <= 95; i++) await handleCommand(store, 'counter-1', counter, { add: 1 }, ctx(`c${i}`), snapshots);
+    store.read = 0;
+    const result = await handleCommand(store, 'counter-1', counter, { add: 1 }, ctx('c96'), snapshots);
+    expect(result).toMatchObject({ state: 96, revision: 95 });
+    expect(store.read).toBeLessThanOrEqual(10);
+    expect(snapshots.saved.get('counter-1')).toMatchObject({ version: 'counter.v1', tenantId: 't' });
+  });
+
+  it('still appends nothing for a command folded into the snapshot', async () => {
+    const store = new InMemoryEventStore();
+    const snapshots = { ...snapshotStore(), version: 'counter.v1', every: 2 };
+    for (let i = 1; i <= 5; i++) await handleCommand(store, 'counter-1', counter, { add: 1 }, ctx(`c${i}`), snapshots);
+    expect(snapshots.saved.get('counter-1')!.revision).toBeGreaterThanOrEqual(1);
+    const again = await handleCommand(store, 'counter-1', counter, { add: 1 }, ctx('c1'), snapshots);
+    expect(again).toMatchObject({ state: 5, appended: [] });
+    expect(await store.readStream('counter-1')).toHaveLength(5);
+  });
+
+  it('ignores a snapshot of another fold version, and refuses another tenant', async () => {
+    const store = new InMemoryEventStore();
+    const old = { ...snapshotStore(), version: 'counter.v1', every: 1 };
+    for (let i = 1; i <= 3; i++) await handleCommand(store, 'counter-1', counter, { add: 2 }, ctx(`c${i}`), old);
+    old.saved.get('counter-1')!.state = 1_000;
+    expect(await handleCommand(store, 'counter-1', counter, { add: 0 }, ctx('x'), { ...old, version: 'counter.v2' })).toMatchObject({ state: 6 });
+    await expect(handleCommand(store, 'counter-1', counter, { add: 1 }, { ...ctx('y'), tenantId: 'other' }, old)).rejects.toThrow('not found');
   });
 });

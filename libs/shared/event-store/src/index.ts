@@ -5,3 +5,4 @@ export * from './signal';
 export * from './in-memory.event-store';
 export * from './handle-command';
 export * from './uuid';
+export * from './event-schemas';

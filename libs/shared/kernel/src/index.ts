@@ -3,3 +3,4 @@ export * from './dates';
 export * from './errors';
 export * from './decider';
 export * from './guards';
+export * from './event-schema';

@@ -1,36 +1,48 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { EventStore, Subscription } from '@billing/shared/event-store';
-import type { Bus, Consumer } from '@billing/shared/bus';
-import { ProjectionRunner, type ReadModelStore } from '@billing/shared/read-models';
+import type { Bus, Consumer, Stoppable } from '@billing/shared/bus';
+import { ProjectionRunner, type ParkedEvent, type ReadModelStore } from '@billing/shared/read-models';
 import { BUS, EVENT_STORE, READ_MODELS, SETTINGS, type Settings } from './tokens';
 
-type IdleAwareBus = Bus & { isIdle?(): boolean };
-
-/** Everything running in the background: relays, projections, consumers. Stopped on shutdown. */
+/** Everything running in the background: projections, relays, consumer groups. Stopped on shutdown. */
 @Injectable()
 export class Background implements OnApplicationShutdown {
-  private readonly tailing: { subscription: Subscription; streamPrefixes: readonly string[] }[] = [];
+  private readonly relays: Stoppable[] = [];
   private readonly consumers: Consumer[] = [];
+  private readonly local: { subscription: Subscription; streamPrefixes: readonly string[] }[] = [];
   readonly projections: ProjectionRunner;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(BUS) private readonly bus: IdleAwareBus,
-    @Inject(READ_MODELS) readModels: ReadModelStore,
+    @Inject(BUS) private readonly bus: Bus,
+    @Inject(READ_MODELS) private readonly readModels: ReadModelStore,
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {
     this.projections = new ProjectionRunner(store, readModels);
   }
 
-  track(subscription: Subscription, streamPrefixes: readonly string[]): void {
-    this.tailing.push({ subscription, streamPrefixes });
+  relay(relay: Stoppable): void {
+    this.relays.push(relay);
   }
 
   consumer(consumer: Consumer): void {
     this.consumers.push(consumer);
   }
 
-  /** Resolves when every relay and projection has handled the whole store and the bus is empty, twice in a row. */
+  /** A context's own subscription to its own streams (a process manager, not a round trip over the bus). */
+  track(subscription: Subscription, streamPrefixes: readonly string[]): void {
+    this.local.push({ subscription, streamPrefixes });
+  }
+
+  private parkedCache?: { at: number; entries: Promise<ParkedEvent[]> };
+
+  /** Events a projection or consumer group gave up on (read at most every 500 ms): the service serves on, and says so. */
+  parked(): Promise<ParkedEvent[]> {
+    if (!this.parkedCache || Date.now() - this.parkedCache.at > 500) this.parkedCache = { at: Date.now(), entries: this.projections.state.parked() };
+    return this.parkedCache.entries;
+  }
+
+  /** Resolves when every projection and consumer has handled the whole store, twice in a row. */
   async settle(timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let quiet = 0;
@@ -43,18 +55,20 @@ export class Background implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.all(this.consumers.map((consumer) => consumer.stop()));
-    await Promise.all(this.tailing.map(({ subscription }) => subscription.stop()));
+    await Promise.all(this.relays.map((relay) => relay.stop()));
+    await Promise.all(this.local.map(({ subscription }) => subscription.stop()));
     await this.projections.stop();
-    if (this.settings.closeAdaptersOnShutdown) await Promise.all([this.bus.close(), this.store.close()]);
+    if (this.settings.closeAdaptersOnShutdown) await Promise.all([this.bus.close(), this.readModels.close(), this.store.close()]);
   }
 
   private async isQuiet(): Promise<boolean> {
-    if (this.bus.isIdle && !this.bus.isIdle()) return false;
-    if (!(await this.projections.caughtUp(await this.store.headPosition(), 1_000))) return false;
-    for (const { subscription, streamPrefixes } of this.tailing) {
+    const head = await this.store.headPosition();
+    if (!(await this.projections.caughtUp(head, 1_000))) return false;
+    for (const consumer of this.consumers) if (!(await consumer.caughtUp(head))) return false;
+    for (const { subscription, streamPrefixes } of this.local) {
       const pending = await this.store.readAll({ fromPosition: subscription.position, maxCount: 1, streamPrefixes });
       if (pending.length > 0) return false;
     }
-    return !this.bus.isIdle || this.bus.isIdle();
+    return true;
   }
 }

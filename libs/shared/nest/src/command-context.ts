@@ -29,9 +29,18 @@ export function requestContext(request: Request, now: Date, timeZone: string): R
   };
 }
 
-/** The context a reaction acts under: ids derived from the message, so a redelivery changes nothing. */
-export function messageContext(message: Message, reaction: string, now: Date): CommandContext {
-  return { tenantId: message.tenantId, actor: `system:${reaction}`, correlationId: message.correlationId, commandId: uuidFrom(`${message.id}/${reaction}`), now };
+/**
+ * The context a reaction acts under: ids derived from the message, and the message's time, never
+ * the time of delivery, so a redelivered old message gives the very same command as the first.
+ */
+export function messageContext(message: Message, reaction: string): CommandContext {
+  return {
+    tenantId: message.tenantId,
+    actor: `system:${reaction}`,
+    correlationId: message.correlationId,
+    commandId: uuidFrom(`${message.id}/${reaction}`),
+    now: new Date(message.occurredAt),
+  };
 }
 
 export const Ctx = createParamDecorator((_: unknown, context: ExecutionContext): RequestContext => {

@@ -1,33 +1,43 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandBus, CommandHandler, type ICommand, type ICommandHandler } from '@nestjs/cqrs';
-import { handleCommand, type CommandContext, type CommandResult, type EventStore, type RecordedEvent } from '@billing/shared/event-store';
-import { startRelay, type Bus, type Message } from '@billing/shared/bus';
-import type { Projection } from '@billing/shared/read-models';
+import { handleCommand, type CommandContext, type CommandResult, type EventStore, type Snapshots } from '@billing/shared/event-store';
+import type { Bus, Message, RelaySource } from '@billing/shared/bus';
+import { readModelSnapshots, type Projection, type ReadModelStore } from '@billing/shared/read-models';
 import type { Decider, DomainEvent } from '@billing/shared/kernel';
 import { Background } from './background';
-import { BUS, EVENT_STORE } from './tokens';
+import { BUS, EVENT_STORE, READ_MODELS } from './tokens';
 
 /**
  * The command class and CommandBus handler of one aggregate: `new Command(aggregateId, command, context)`
  * is decided by `handleCommand` on the aggregate's stream.
  */
-export function deciderCommand<C, E extends DomainEvent, S>(decider: Decider<C, E, S>, streamOf: (id: string) => string) {
+export function deciderCommand<C, E extends DomainEvent, S>(
+  decider: Decider<C, E, S>,
+  streamOf: (id: string, context: CommandContext, store: EventStore) => string | Promise<string>,
+  /** Names the fold its snapshots hold: bump it whenever `evolve` or the state's shape changes. */
+  snapshotVersion: string,
+) {
   class Command implements ICommand {
-    readonly streamId: string;
     constructor(
-      id: string,
+      readonly id: string,
       readonly command: C,
       readonly context: CommandContext,
-    ) {
-      this.streamId = streamOf(id);
-    }
+    ) {}
   }
   @CommandHandler(Command)
   class Handler implements ICommandHandler<Command> {
-    constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+    private readonly snapshots: Snapshots;
 
-    execute(request: Command): Promise<CommandResult<S, E>> {
-      return handleCommand(this.store, request.streamId, decider, request.command, request.context);
+    constructor(
+      @Inject(EVENT_STORE) private readonly store: EventStore,
+      @Inject(READ_MODELS) readModels: ReadModelStore,
+    ) {
+      this.snapshots = { store: readModelSnapshots(readModels), version: snapshotVersion };
+    }
+
+    async execute(request: Command): Promise<CommandResult<S, E>> {
+      const streamId = await streamOf(request.id, request.context, this.store);
+      return handleCommand(this.store, streamId, decider, request.command, request.context, this.snapshots);
     }
   }
   return { Command, Handler };
@@ -35,7 +45,7 @@ export function deciderCommand<C, E extends DomainEvent, S>(decider: Decider<C, 
 
 export interface ContextWiring {
   name: string;
-  relay: { streamPrefixes: readonly string[]; toMessages(event: RecordedEvent): Message[] };
+  relay: RelaySource;
   projections: Projection[];
   reactions?: { topics: readonly string[]; handle(message: Message): Promise<void> };
 }
@@ -47,14 +57,13 @@ export class ContextRuntime {
   constructor(
     private readonly background: Background,
     private readonly commandBus: CommandBus,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(BUS) private readonly bus: Bus,
   ) {}
 
-  /** Starts a context's projections, its relay (store -> bus) and its reactions (bus -> commands). */
+  /** Starts a context's projections, its relay (store -> bus) and its reactions (bus -> commands), each from where it stopped. */
   async start(wiring: ContextWiring): Promise<void> {
-    wiring.projections.forEach((projection) => this.background.projections.start(projection));
-    this.background.track(startRelay(this.store, this.bus, wiring.relay), wiring.relay.streamPrefixes);
+    for (const projection of wiring.projections) await this.background.projections.start(projection);
+    this.background.relay(await this.bus.relay(wiring.relay));
     if (wiring.reactions) this.background.consumer(await this.bus.subscribe(wiring.name, wiring.reactions.topics, (message) => wiring.reactions!.handle(message)));
   }
 

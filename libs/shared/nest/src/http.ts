@@ -1,13 +1,14 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { CommandContextInterceptor } from './idempotency.interceptor';
+import { ReadModelInterceptor } from './read-model.interceptor';
 import { ProblemDetailsFilter, validationPipe } from './problem-details.filter';
 
 /** What every service's HTTP side has: validation, Problem Details, command context, Swagger UI at /docs. */
 export function configureHttp(app: INestApplication, title: string): INestApplication {
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
-  app.useGlobalInterceptors(app.get(CommandContextInterceptor));
+  app.useGlobalInterceptors(app.get(CommandContextInterceptor), app.get(ReadModelInterceptor));
   app.enableShutdownHooks();
   const config = new DocumentBuilder()
     .setTitle(title)

@@ -8,3 +8,5 @@ export * from './http';
 export * from './context-runtime';
 export * from './config';
 export * from './dto';
+export * from './health.http';
+export * from './read-model.interceptor';

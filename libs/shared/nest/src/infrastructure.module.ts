@@ -1,16 +1,20 @@
 import { Global, Module, type DynamicModule, type Type } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import type { EventStore } from '@billing/shared/event-store';
+import { TerminusModule } from '@nestjs/terminus';
+import { EventSchemas, validatingEventStore, type EventStore } from '@billing/shared/event-store';
 import type { Bus } from '@billing/shared/bus';
 import type { ReadModelStore } from '@billing/shared/read-models';
 import { Background } from './background';
 import { CommandContextInterceptor } from './idempotency.interceptor';
 import { ContextRuntime } from './context-runtime';
-import { BUS, CLOCK, EVENT_STORE, READ_MODELS, SETTINGS, type Clock, type Settings } from './tokens';
+import { HealthHttp } from './health.http';
+import { ReadModelInterceptor } from './read-model.interceptor';
+import { idempotencySchemas } from './idempotency.schemas';
+import { BUS, CLOCK, EVENT_SCHEMAS, EVENT_STORE, READ_MODELS, SETTINGS, type Clock, type Settings } from './tokens';
 
 export interface Infrastructure {
   eventStore: EventStore;
-  bus: Bus & { isIdle?(): boolean };
+  bus: Bus;
   readModels: ReadModelStore;
   clock: Clock;
   settings: Settings;
@@ -20,11 +24,15 @@ export interface Infrastructure {
 @Module({})
 export class InfrastructureModule {
   static forRoot(infrastructure: Infrastructure): DynamicModule {
+    // One registry per app; feature modules add their domain's schemas, every append is checked.
+    const schemas = new EventSchemas().register(idempotencySchemas);
     return {
       module: InfrastructureModule,
-      imports: [CqrsModule.forRoot()],
+      imports: [CqrsModule.forRoot(), TerminusModule.forRoot({ logger: false })],
+      controllers: [HealthHttp],
       providers: [
-        { provide: EVENT_STORE, useValue: infrastructure.eventStore },
+        { provide: EVENT_SCHEMAS, useValue: schemas },
+        { provide: EVENT_STORE, useValue: validatingEventStore(infrastructure.eventStore, schemas) },
         { provide: BUS, useValue: infrastructure.bus },
         { provide: READ_MODELS, useValue: infrastructure.readModels },
         { provide: CLOCK, useValue: infrastructure.clock },
@@ -32,8 +40,9 @@ export class InfrastructureModule {
         Background,
         ContextRuntime,
         CommandContextInterceptor,
+        ReadModelInterceptor,
       ],
-      exports: [EVENT_STORE, BUS, READ_MODELS, CLOCK, SETTINGS, Background, ContextRuntime, CommandContextInterceptor, CqrsModule],
+      exports: [EVENT_SCHEMAS, EVENT_STORE, BUS, READ_MODELS, CLOCK, SETTINGS, Background, ContextRuntime, CommandContextInterceptor, ReadModelInterceptor, CqrsModule],
     };
   }
 }

@@ -1,4 +1,6 @@
 export const EVENT_STORE = Symbol('EventStore');
+/** The app's one EventSchemas: each feature module registers its domain's event schemas. */
+export const EVENT_SCHEMAS = Symbol('EventSchemas');
 export const BUS = Symbol('Bus');
 export const READ_MODELS = Symbol('ReadModelStore');
 export const CLOCK = Symbol('Clock');

@@ -3,26 +3,28 @@ import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication, Type } from '@nestjs/common';
 import { InMemoryEventStore, type EventStore } from '@billing/shared/event-store';
-import { InProcessBus } from '@billing/shared/bus';
-import { InMemoryReadModels } from '@billing/shared/read-models';
-import { SqliteEventStore } from '@billing/shared/sqlite';
+import { StoreBackedBus } from '@billing/shared/bus';
+import { InMemoryReadModels, type ReadModelStore } from '@billing/shared/read-models';
+import { SqliteEventStore, SqliteReadModels } from '@billing/shared/sqlite';
 import { Background, composeApp, ConfigError, configureHttp, loadConfig, type AppConfig, type Infrastructure } from '@billing/shared/nest';
 
 /** The adapters the config names. Distributed adapters (EventStoreDB, Kafka, MongoDB) plug in here. */
 export function buildInfrastructure(config: AppConfig): Infrastructure {
+  const { eventStore, readModels } = openStores(config);
   return {
-    eventStore: openEventStore(config),
-    bus: new InProcessBus(),
-    readModels: new InMemoryReadModels(),
+    eventStore,
+    bus: new StoreBackedBus(eventStore, readModels),
+    readModels,
     clock: { now: () => new Date() },
     settings: { timeZone: config.timeZone, closeAdaptersOnShutdown: true },
   };
 }
 
-function openEventStore(config: AppConfig): EventStore {
-  if (config.eventStore === 'memory') return new InMemoryEventStore();
+/** Embedded: the events and, beside them, the read models with every consumer's committed position (boot resumes from them). */
+function openStores(config: AppConfig): { eventStore: EventStore; readModels: ReadModelStore } {
+  if (config.eventStore === 'memory') return { eventStore: new InMemoryEventStore(), readModels: new InMemoryReadModels() };
   mkdirSync(config.dataDir, { recursive: true });
-  return new SqliteEventStore(join(config.dataDir, 'events.sqlite'));
+  return { eventStore: new SqliteEventStore(join(config.dataDir, 'events.sqlite')), readModels: new SqliteReadModels(join(config.dataDir, 'read-models.sqlite')) };
 }
 
 /** An app's main: validate config (stop with the problems named), build the adapters, serve HTTP. */
@@ -32,9 +34,8 @@ export function runApp(title: string, defaultPort: number, features: Type<unknow
     const infrastructure = buildInfrastructure(config);
     const app = configureHttp(await NestFactory.create(composeApp(features, infrastructure), { logger: ['error', 'warn'] }), title);
     await app.init();
-    // Serve no figures from half-rebuilt read models: wait until they hold every stored event.
+    // Serve no figures from read models behind the store: they resume from their committed positions, so this is short.
     const head = await infrastructure.eventStore.headPosition();
-    if (head > 0) console.log(`${title}: rebuilding read models from ${head} events`);
     await app.get(Background).projections.caughtUp(head, Number.POSITIVE_INFINITY);
     await app.listen(config.port, config.host);
     console.log(

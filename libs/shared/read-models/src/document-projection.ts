@@ -6,8 +6,11 @@ export interface DocumentProjection<E, T> {
   version: number;
   collection: string;
   streamPrefixes: readonly string[];
+  indexes?: Record<string, 1 | -1>[];
+  /** Checks and types a stored event (its type's schema); throws on one the projection cannot read. */
+  decode(recorded: RecordedEvent): E;
   /** Which document an event updates. */
-  idOf(event: E): string;
+  idOf(event: E, recorded: RecordedEvent): string;
   /** The document after the event: evolve-style, pure. */
   evolve(current: Doc<T> | undefined, event: E, recorded: RecordedEvent): T;
 }
@@ -18,9 +21,17 @@ export function documentProjection<E, T>(definition: DocumentProjection<E, T>): 
     name: definition.name,
     version: definition.version,
     streamPrefixes: definition.streamPrefixes,
+    indexes: (definition.indexes ?? []).map((fields) => ({ collection: definition.collection, fields })),
     async handle(recorded: RecordedEvent, store: ReadModelStore) {
-      const event = recorded as unknown as E;
-      await store.apply<T>(definition.collection, definition.idOf(event), recorded.position, (current) => definition.evolve(current, event, recorded));
+      const event = definition.decode(recorded);
+      await store.apply<T>(definition.collection, definition.idOf(event, recorded), recorded.position, (current) => definition.evolve(current, event, recorded));
     },
+    affected: (recorded) => [{ collection: definition.collection, id: aggregateIdOf(recorded.streamId, definition.streamPrefixes) }],
   };
+}
+
+/** `contract-<id>` -> `<id>`: the document an unreadable event would have changed. */
+export function aggregateIdOf(streamId: string, prefixes: readonly string[]): string {
+  const prefix = prefixes.find((candidate) => streamId.startsWith(candidate)) ?? '';
+  return streamId.slice(prefix.length);
 }

@@ -2,7 +2,7 @@ import { Query } from 'mingo';
 import type { Doc, FindOptions, ReadModelStore } from './read-model.port';
 
 export class InMemoryReadModels implements ReadModelStore {
-  private readonly collections = new Map<string, Map<string, Doc<unknown>>>();
+  private readonly store = new Map<string, Map<string, Doc<unknown>>>();
 
   async get<T>(collection: string, id: string): Promise<Doc<T> | undefined> {
     const doc = this.collection(collection).get(id);
@@ -10,26 +10,50 @@ export class InMemoryReadModels implements ReadModelStore {
   }
 
   async find<T>(collection: string, query: Record<string, unknown> = {}, options: FindOptions = {}): Promise<Doc<T>[]> {
-    let cursor = new Query(query).find([...this.collection(collection).values()] as object[]);
-    if (options.sort) cursor = cursor.sort(options.sort);
+    let cursor = new Query(query).find(this.docs(collection));
+    // Ties are broken by _id, as the SQLite adapter does, so that pages are stable.
+    if (options.sort) cursor = cursor.sort({ ...options.sort, ...('_id' in options.sort ? {} : { _id: 1 }) });
+    if (options.skip) cursor = cursor.skip(options.skip);
     if (options.limit) cursor = cursor.limit(options.limit);
     return structuredClone(cursor.all()) as Doc<T>[];
   }
 
-  async apply<T>(collection: string, id: string, position: number, update: (current: Doc<T> | undefined) => T): Promise<void> {
+  async count(collection: string, query: Record<string, unknown> = {}): Promise<number> {
+    return new Query(query).find(this.docs(collection)).all().length;
+  }
+
+  async apply<T>(collection: string, id: string, position: number, update: (current: Doc<T> | undefined) => T): Promise<boolean> {
     const docs = this.collection(collection);
     const current = docs.get(id) as Doc<T> | undefined;
-    if (current && current._position >= position) return;
+    if (current && current._position >= position) return false;
     docs.set(id, { ...update(current ? structuredClone(current) : undefined), _id: id, _position: position });
+    return true;
+  }
+
+  async remove(collection: string, id: string): Promise<void> {
+    this.collection(collection).delete(id);
   }
 
   async drop(collection: string): Promise<void> {
-    this.collections.delete(collection);
+    this.store.delete(collection);
+  }
+
+  /** Mingo scans every document: there is nothing to declare. */
+  async ensureIndex(): Promise<void> {}
+
+  async collections(): Promise<string[]> {
+    return [...this.store].filter(([, docs]) => docs.size > 0).map(([name]) => name);
+  }
+
+  async close(): Promise<void> {}
+
+  private docs(collection: string): object[] {
+    return [...this.collection(collection).values()];
   }
 
   private collection(name: string): Map<string, Doc<unknown>> {
-    let docs = this.collections.get(name);
-    if (!docs) this.collections.set(name, (docs = new Map<string, Doc<unknown>>()));
+    let docs = this.store.get(name);
+    if (!docs) this.store.set(name, (docs = new Map<string, Doc<unknown>>()));
     return docs;
   }
 }

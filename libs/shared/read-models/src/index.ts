@@ -3,3 +3,4 @@ export * from './in-memory.read-models';
 export * from './projection-runner';
 export * from './tenant';
 export * from './document-projection';
+export * from './consumer';

@@ -10,19 +10,24 @@ export type Doc<T> = T & Stored;
 
 export interface FindOptions {
   sort?: Record<string, 1 | -1>;
+  skip?: number;
   limit?: number;
 }
 
 export interface ReadModelStore {
   get<T>(collection: string, id: string): Promise<Doc<T> | undefined>;
-  /** Mongo query language. */
+  /** Mongo query language on scalar (dotted) paths: equality, $eq $ne $gt $gte $lt $lte $in $nin $exists, and top-level $and / $or. */
   find<T>(collection: string, query?: Record<string, unknown>, options?: FindOptions): Promise<Doc<T>[]>;
-  /**
-   * Apply an event to one document, atomically, only if the document has not seen this position:
-   * a redelivered event changes nothing. `update` returns the new document (without `_id`/`_position`).
-   */
-  apply<T>(collection: string, id: string, position: number, update: (current: Doc<T> | undefined) => T): Promise<void>;
+  count(collection: string, query?: Record<string, unknown>): Promise<number>;
+  /** Atomic per document, across processes: applies only if the document has not seen `position` (its _position is lower); returns whether it applied. */
+  apply<T>(collection: string, id: string, position: number, update: (current: Doc<T> | undefined) => T): Promise<boolean>;
+  remove(collection: string, id: string): Promise<void>;
   drop(collection: string): Promise<void>;
+  /** Declares an index on (dotted, scalar) fields, in order; idempotent. Queries filtering/sorting on a prefix of it read through it. */
+  ensureIndex(collection: string, fields: Record<string, 1 | -1>): Promise<void>;
+  /** Names of the collections that hold documents. */
+  collections(): Promise<string[]>;
+  close(): Promise<void>;
 }
 
 /** A projection: a name, a version, the streams it reads, and evolve-style handlers. */
@@ -30,6 +35,10 @@ export interface Projection {
   name: string;
   version: number;
   streamPrefixes: readonly string[];
-  /** Collections it writes (suffixed with its version, so a rebuild writes beside the old one). */
+  /** The indexes its queries read through (the tenant comes first in each). */
+  indexes?: { collection: string; fields: Record<string, 1 | -1> }[];
+  /** Collections it writes (suffixed with their version, so a new version builds beside the old one). */
   handle(event: RecordedEvent, store: ReadModelStore): Promise<void>;
+  /** The documents an event it cannot apply should have changed: they are marked, never silently stale. */
+  affected(event: RecordedEvent): { collection: string; id: string }[];
 }

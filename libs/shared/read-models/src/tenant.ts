@@ -5,7 +5,12 @@ export function stampedWith(store: ReadModelStore, tenantId: string): ReadModelS
   return {
     get: (collection, id) => store.get(collection, id),
     find: (collection, query, options) => store.find(collection, query, options),
+    count: (collection, query) => store.count(collection, query),
+    remove: (collection, id) => store.remove(collection, id),
     drop: (collection) => store.drop(collection),
+    ensureIndex: (collection, fields) => store.ensureIndex(collection, fields),
+    collections: () => store.collections(),
+    close: () => store.close(),
     apply: (collection, id, position, update) => store.apply(collection, id, position, (current) => ({ ...update(current as never), _tenant: tenantId })),
   };
 }
@@ -13,6 +18,7 @@ export function stampedWith(store: ReadModelStore, tenantId: string): ReadModelS
 export interface TenantReadModels {
   get<T>(collection: string, id: string): Promise<Doc<T> | undefined>;
   find<T>(collection: string, query?: Record<string, unknown>, options?: FindOptions): Promise<Doc<T>[]>;
+  count(collection: string, query?: Record<string, unknown>): Promise<number>;
 }
 
 /** Queries read through this: a tenant sees its own documents only. */
@@ -23,5 +29,6 @@ export function forTenant(store: ReadModelStore, tenantId: string): TenantReadMo
       return doc && doc._tenant === tenantId ? doc : undefined;
     },
     find: <T>(collection: string, query: Record<string, unknown> = {}, options?: FindOptions) => store.find<T>(collection, { ...query, _tenant: tenantId }, options),
+    count: (collection: string, query: Record<string, unknown> = {}) => store.count(collection, { ...query, _tenant: tenantId }),
   };
 }

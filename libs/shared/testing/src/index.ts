@@ -4,3 +4,5 @@ export * from './scenario/client';
 export * from './scenario/scenario';
 export * from './bus.conformance';
 export * from './read-models.conformance';
+// Domain specs check their events against the schemas without depending on the event-store lib.
+export { EventSchemas } from '@billing/shared/event-store';

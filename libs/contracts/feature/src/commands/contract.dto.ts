@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMinSize, IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMinSize, IsArray, IsDefined, IsEmail, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Matches, Max, Min, ValidateNested } from 'class-validator';
 
 import { DATE_PATTERN as DATE } from '@billing/shared/nest';
 const DATE_MESSAGE = 'must be a calendar date YYYY-MM-DD';
@@ -26,21 +26,27 @@ export class ScheduleLineDto {
 }
 
 export class CreateContractDto {
-  @ApiProperty({ type: CustomerDto }) @ValidateNested() @Type(() => CustomerDto) customer!: CustomerDto;
+  @ApiProperty({ type: CustomerDto }) @IsDefined() @IsObject() @ValidateNested() @Type(() => CustomerDto) customer!: CustomerDto;
   @ApiProperty() @IsString() @IsNotEmpty() title!: string;
   @ApiProperty({ example: 'USD' }) @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code' }) currency!: string;
   @ApiProperty({ description: 'original contract sum, minor units' }) @IsInt() @Min(1) originalSum!: number;
   @ApiProperty({ enum: ['progress', 'milestone'] }) @IsIn(['progress', 'milestone']) basis!: 'progress' | 'milestone';
-  @ApiProperty({ type: [RetainageStepDto] }) @ValidateNested({ each: true }) @ArrayMinSize(1) @Type(() => RetainageStepDto) retainage!: RetainageStepDto[];
+  @ApiProperty({ type: [RetainageStepDto] })
+  @IsDefined()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @ArrayMinSize(1)
+  @Type(() => RetainageStepDto)
+  retainage!: RetainageStepDto[];
   @ApiProperty({ description: '1/100 %, 0 = exempt' }) @IsInt() @Min(0) @Max(10000) taxRate!: number;
   @ApiProperty() @IsInt() @Min(0) @Max(3650) paymentTermsDays!: number;
   @ApiPropertyOptional() @IsOptional() @IsString() poNumber?: string;
   @ApiPropertyOptional({ format: 'date' }) @IsOptional() @Matches(DATE, { message: `startDate ${DATE_MESSAGE}` }) startDate?: string;
-  @ApiProperty({ type: [ScheduleLineDto] }) @ValidateNested({ each: true }) @Type(() => ScheduleLineDto) lines!: ScheduleLineDto[];
+  @ApiProperty({ type: [ScheduleLineDto] }) @IsDefined() @IsArray() @ValidateNested({ each: true }) @ArrayMinSize(1) @Type(() => ScheduleLineDto) lines!: ScheduleLineDto[];
 }
 
 export class ReviseScheduleDto {
-  @ApiProperty({ type: [ScheduleLineDto] }) @ValidateNested({ each: true }) @ArrayMinSize(1) @Type(() => ScheduleLineDto) lines!: ScheduleLineDto[];
+  @ApiProperty({ type: [ScheduleLineDto] }) @IsDefined() @IsArray() @ValidateNested({ each: true }) @ArrayMinSize(1) @Type(() => ScheduleLineDto) lines!: ScheduleLineDto[];
 }
 
 export class ChangeOrderDto {
@@ -48,5 +54,5 @@ export class ChangeOrderDto {
   @ApiProperty() @IsString() @IsNotEmpty() description!: string;
   @ApiProperty({ description: 'signed, minor units' }) @IsInt() amount!: number;
   @ApiPropertyOptional({ format: 'date' }) @IsOptional() @Matches(DATE, { message: `approvedOn ${DATE_MESSAGE}` }) approvedOn?: string;
-  @ApiProperty({ type: [ScheduleLineDto] }) @ValidateNested({ each: true }) @ArrayMinSize(1) @Type(() => ScheduleLineDto) lines!: ScheduleLineDto[];
+  @ApiProperty({ type: [ScheduleLineDto] }) @IsDefined() @IsArray() @ValidateNested({ each: true }) @ArrayMinSize(1) @Type(() => ScheduleLineDto) lines!: ScheduleLineDto[];
 }

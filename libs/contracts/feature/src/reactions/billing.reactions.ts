@@ -1,9 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { INVOICING_TOPIC, invoicingSchemas, type CreditNoteIssuedV1, type InvoiceIssuedV1, type InvoiceVoidedV1 } from '@billing/invoicing/messages';
 import { RECEIVABLES_TOPIC, receivablesSchemas, type InvoiceBalancesChangedV1 } from '@billing/receivables/messages';
 import { parseMessage, type Message } from '@billing/shared/bus';
-import { CLOCK, messageContext, type Clock } from '@billing/shared/nest';
+import { messageContext } from '@billing/shared/nest';
 import { ExecuteContractCommand } from '../commands/contract.command';
 
 /** Invoicing and receivables report back what was billed and paid, so a contract knows when it can close. */
@@ -11,13 +11,10 @@ import { ExecuteContractCommand } from '../commands/contract.command';
 export class BillingReactions {
   readonly topics = [INVOICING_TOPIC, RECEIVABLES_TOPIC];
 
-  constructor(
-    private readonly commandBus: CommandBus,
-    @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  constructor(private readonly commandBus: CommandBus) {}
 
   async handle(message: Message): Promise<void> {
-    const ctx = (suffix = '') => messageContext(message, `contracts${suffix}`, this.clock.now());
+    const ctx = (suffix = '') => messageContext(message, `contracts${suffix}`);
     switch (message.type) {
       case 'InvoiceIssued':
       case 'InvoiceVoided': {

@@ -1,5 +1,6 @@
 import type { ContractEvent } from '@billing/contracts/domain';
 import { documentProjection } from '@billing/shared/read-models';
+import { decodeContractEvent } from '../contracts.events';
 
 export const CONTRACT_SUMMARY = 'contract_summary_v1';
 
@@ -85,6 +86,7 @@ export const contractSummaryProjection = documentProjection<ContractEvent, Contr
   version: 1,
   collection: CONTRACT_SUMMARY,
   streamPrefixes: ['contract-'],
+  decode: decodeContractEvent,
   idOf: (event) => event.data.contractId,
   evolve: (current, event) => evolveSummary(current, event) as ContractSummary,
 });

@@ -1,10 +1,11 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import { contractDecider, contractStream } from '@billing/contracts/domain';
-import { stateAsOf, type EventStore, type RecordedEvent } from '@billing/shared/event-store';
-import { NotFoundError } from '@billing/shared/kernel';
+import { stateAsOf, type EventStore } from '@billing/shared/event-store';
+import { NotFoundError, ValidationError } from '@billing/shared/kernel';
 import { Ctx, EVENT_STORE, ParseInstantPipe, READ_MODELS, type RequestContext } from '@billing/shared/nest';
 import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
+import { CONTRACT_HISTORY, type HistoryEntry } from './contract-history.projection';
 import { CONTRACT_SUMMARY, type ContractSummary } from './contract-summary.projection';
 
 @ApiTags('contracts')
@@ -43,24 +44,22 @@ export class ContractsQueries {
 
   /**
    * Audit: every event about this contract in every context this process stores (all four in the
-   * embedded mode), in commit order, with who, when and why.
+   * embedded mode), in commit order, with who, when and why; `after` and `limit` page through it.
    */
   @Get(':id/history')
-  async history(@Param('id', ParseUUIDPipe) id: string, @Ctx() ctx: RequestContext) {
-    const related: RecordedEvent[] = [];
-    for (let from = 0; ;) {
-      const page = await this.store.readAll({ fromPosition: from, maxCount: 1000 });
-      related.push(...page.filter((event) => event.metadata.tenantId === ctx.tenantId && concerns(event, id)));
-      if (page.length < 1000) break;
-      from = page[page.length - 1].position;
-    }
-    if (related.length === 0) throw new NotFoundError(`contract ${id} not found`);
-    return related.map(({ position, streamId, revision, type, data, metadata, recordedAt }) => ({ position, streamId, revision, type, recordedAt, ...metadata, data }));
+  @ApiQuery({ name: 'after', required: false, description: 'position of the last event of the previous page' })
+  @ApiQuery({ name: 'limit', required: false, description: 'at most this many events (default and maximum 1000)' })
+  async history(@Param('id', ParseUUIDPipe) id: string, @Ctx() ctx: RequestContext, @Query('after') after?: string, @Query('limit') limit?: string) {
+    const from = after === undefined ? 0 : Number(after);
+    const size = limit === undefined ? 1000 : Number(limit);
+    if (!Number.isSafeInteger(from) || from < 0 || !Number.isSafeInteger(size) || size < 1 || size > 1000)
+      throw new ValidationError('after is a position (0 or more) and limit a count from 1 to 1000');
+    const entries = await forTenant(this.readModels, ctx.tenantId).find<HistoryEntry>(
+      CONTRACT_HISTORY,
+      { contractId: id, position: { $gt: from } },
+      { sort: { position: 1 }, limit: size },
+    );
+    if (entries.length === 0 && from === 0) throw new NotFoundError(`contract ${id} not found`);
+    return entries.map(({ position, streamId, revision, type, data, metadata, recordedAt }) => ({ position, streamId, revision, type, recordedAt, ...metadata, data }));
   }
-}
-
-function concerns(event: RecordedEvent, contractId: string): boolean {
-  if (event.streamId.endsWith(contractId)) return true;
-  const data = event.data as { contractId?: string; balances?: { contractId: string }[] };
-  return data?.contractId === contractId || (data?.balances ?? []).some((balance) => balance.contractId === contractId);
 }

@@ -11,11 +11,15 @@ import {
   type LedgerEvent,
   type LedgerState,
 } from '@billing/invoicing/domain';
-import { handleCommand, type CommandContext, type CommandResult, type EventStore } from '@billing/shared/event-store';
-import { deciderCommand, EVENT_STORE } from '@billing/shared/nest';
+import { handleCommand, type CommandContext, type CommandResult, type EventStore, type SnapshotStore } from '@billing/shared/event-store';
+import { deciderCommand, EVENT_STORE, READ_MODELS } from '@billing/shared/nest';
+import { readModelSnapshots, type ReadModelStore } from '@billing/shared/read-models';
 import { fold } from '@billing/shared/kernel';
 
-export const { Command: ExecuteLedgerCommand, Handler: LedgerCommandHandler } = deciderCommand(ledgerDecider, ledgerStream);
+const LEDGER_SNAPSHOT = 'ledger.v1';
+const NUMBERING_SNAPSHOT = 'numbering.v1';
+
+export const { Command: ExecuteLedgerCommand, Handler: LedgerCommandHandler } = deciderCommand(ledgerDecider, ledgerStream, LEDGER_SNAPSHOT);
 
 /** Issue an invoice or a credit note: check, reserve the next number, then issue with it. */
 export class IssueDocument {
@@ -28,7 +32,14 @@ export class IssueDocument {
 
 @CommandHandler(IssueDocument)
 export class IssueDocumentHandler implements ICommandHandler<IssueDocument> {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  private readonly snapshots: SnapshotStore;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_MODELS) readModels: ReadModelStore,
+  ) {
+    this.snapshots = readModelSnapshots(readModels);
+  }
 
   async execute({ contractId, completion, context }: IssueDocument): Promise<CommandResult<LedgerState, LedgerEvent>> {
     const history = await this.store.readStream(ledgerStream(contractId));
@@ -45,8 +56,11 @@ export class IssueDocumentHandler implements ICommandHandler<IssueDocument> {
       numberingDecider,
       { type: 'ReserveNumber', series, documentId, contractId, issueDate: completion.issueDate, completion },
       context,
+      // A series grows all year: its commands read a snapshot and the few reservations after it.
+      { store: this.snapshots, version: NUMBERING_SNAPSHOT },
     );
-    return handleCommand(this.store, ledgerStream(contractId), ledgerDecider, completeWith(completion, reserved.state.reserved[documentId]), context);
+    const issue = completeWith(completion, reserved.state.reserved[documentId]);
+    return handleCommand(this.store, ledgerStream(contractId), ledgerDecider, issue, context, { store: this.snapshots, version: LEDGER_SNAPSHOT });
   }
 }
 

@@ -1,22 +1,22 @@
-import type { NumberingEvent } from '@billing/invoicing/domain';
 import { completeWith, ledgerDecider, ledgerStream } from '@billing/invoicing/domain';
 import { DomainError } from '@billing/shared/kernel';
 import { handleCommand, uuidFrom, type EventStore, type RecordedEvent } from '@billing/shared/event-store';
+import { decodeNumberingEvent } from '../invoicing.events';
 
 /**
  * A number is reserved before the document is issued. If the process dies in between, this
  * finishes the issue from the reservation, so the number is neither lost nor given twice: it runs
  * over every reservation at boot and live after, and is a no-op for documents already issued.
  */
-export function finishReservedIssue(store: EventStore, now: () => Date) {
+export function finishReservedIssue(store: EventStore) {
   return async (recorded: RecordedEvent) => {
-    const { data } = recorded as unknown as NumberingEvent;
+    const { data } = decodeNumberingEvent(recorded);
     const context = {
       tenantId: recorded.metadata.tenantId,
       actor: recorded.metadata.actor,
       correlationId: recorded.metadata.correlationId,
       commandId: uuidFrom(`${recorded.id}/finish`),
-      now: now(),
+      now: new Date(recorded.metadata.occurredAt),
     };
     try {
       await handleCommand(store, ledgerStream(data.contractId), ledgerDecider, completeWith(data.completion, data.number), context);

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { CONTRACTS_TOPIC, contractsSchemas, type ChangeOrderApprovedV1, type ContractActivatedV1, type ContractPhaseChangedV1 } from '@billing/contracts/messages';
 import { MILESTONES_TOPIC, milestonesSchemas, type MilestoneCertifiedV1, type ProgressCertifiedV1 } from '@billing/milestones/messages';
@@ -7,7 +7,7 @@ import type { LedgerCommand } from '@billing/invoicing/domain';
 import { INVOICING_TOPIC, invoicingSchemas, type InvoiceIssuedV1 } from '@billing/invoicing/messages';
 import { parseMessage, type Message } from '@billing/shared/bus';
 import { uuidFrom } from '@billing/shared/event-store';
-import { CLOCK, messageContext, type Clock } from '@billing/shared/nest';
+import { messageContext } from '@billing/shared/nest';
 import { ExecuteLedgerCommand } from '../commands/ledger.command';
 
 /**
@@ -19,14 +19,11 @@ import { ExecuteLedgerCommand } from '../commands/ledger.command';
 export class InvoicingReactions {
   readonly topics = [CONTRACTS_TOPIC, MILESTONES_TOPIC, RECEIVABLES_TOPIC, INVOICING_TOPIC];
 
-  constructor(
-    private readonly commandBus: CommandBus,
-    @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  constructor(private readonly commandBus: CommandBus) {}
 
   async handle(message: Message): Promise<void> {
     const send = (contractId: string, command: LedgerCommand, step = '') =>
-      this.commandBus.execute(new ExecuteLedgerCommand(contractId, command, messageContext(message, `invoicing${step}`, this.clock.now())));
+      this.commandBus.execute(new ExecuteLedgerCommand(contractId, command, messageContext(message, `invoicing${step}`)));
     switch (message.type) {
       case 'ContractActivated': {
         const { contractId, activatedOn, customer, title, currency, originalSum, retainage, taxRate, paymentTermsDays, poNumber, lines } = parseMessage<ContractActivatedV1>(

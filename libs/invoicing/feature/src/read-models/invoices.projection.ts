@@ -1,6 +1,7 @@
-import { evolve, type CreditNote, type Invoice, type Ledger, type LedgerEvent } from '@billing/invoicing/domain';
+import { evolve, type CreditNote, type Invoice, type Ledger } from '@billing/invoicing/domain';
 import type { RecordedEvent } from '@billing/shared/event-store';
-import type { Projection, ReadModelStore } from '@billing/shared/read-models';
+import { aggregateIdOf, type Projection, type ReadModelStore } from '@billing/shared/read-models';
+import { decodeLedgerEvent } from '../invoicing.events';
 
 export const LEDGERS = 'billing_ledgers_v1';
 export const INVOICES = 'invoices_v1';
@@ -23,8 +24,14 @@ export const invoicesProjection: Projection = {
   name: 'invoices',
   version: 1,
   streamPrefixes: ['billing-'],
+  indexes: [
+    { collection: INVOICES, fields: { contractId: 1, applicationNo: 1, number: 1 } },
+    { collection: INVOICES, fields: { status: 1, contractId: 1 } },
+    { collection: INVOICES, fields: { 'customer.id': 1, contractId: 1 } },
+  ],
+  affected: (recorded) => [{ collection: LEDGERS, id: aggregateIdOf(recorded.streamId, ['billing-']) }],
   async handle(recorded: RecordedEvent, store: ReadModelStore) {
-    const event = recorded as unknown as LedgerEvent;
+    const event = decodeLedgerEvent(recorded);
     await store.apply<LedgerView>(LEDGERS, event.data.contractId, recorded.position, (current) => {
       const next = evolve(current ?? { status: 'none' }, event) as Ledger;
       return { ...next, refusals: [...(current?.refusals ?? []), ...(event.type === 'PayApplicationRefused' ? [event.data] : [])] };

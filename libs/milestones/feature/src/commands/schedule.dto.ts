@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMinSize, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMinSize, IsArray, IsDefined, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
 
 import { DATE_PATTERN as DATE } from '@billing/shared/nest';
 
@@ -14,5 +14,5 @@ export class ReportedLineDto {
 export class ReportProgressDto {
   @ApiProperty({ format: 'date' }) @Matches(DATE, { message: 'periodEnd must be a calendar date YYYY-MM-DD' }) periodEnd!: string;
   @ApiPropertyOptional({ format: 'date' }) @IsOptional() @Matches(DATE, { message: 'reportedOn must be a calendar date YYYY-MM-DD' }) reportedOn?: string;
-  @ApiProperty({ type: [ReportedLineDto] }) @ValidateNested({ each: true }) @ArrayMinSize(1) @Type(() => ReportedLineDto) lines!: ReportedLineDto[];
+  @ApiProperty({ type: [ReportedLineDto] }) @IsDefined() @IsArray() @ValidateNested({ each: true }) @ArrayMinSize(1) @Type(() => ReportedLineDto) lines!: ReportedLineDto[];
 }

@@ -1,8 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { CONTRACTS_TOPIC, contractsSchemas, type ChangeOrderApprovedV1, type ContractActivatedV1, type ContractPhaseChangedV1 } from '@billing/contracts/messages';
 import { parseMessage, type Message } from '@billing/shared/bus';
-import { CLOCK, messageContext, type Clock } from '@billing/shared/nest';
+import { messageContext } from '@billing/shared/nest';
 import { ExecuteScheduleCommand } from '../commands/schedule.command';
 
 /** An activated contract's schedule of values opens here; change orders add lines; phases gate new work. */
@@ -10,13 +10,10 @@ import { ExecuteScheduleCommand } from '../commands/schedule.command';
 export class ContractReactions {
   readonly topics = [CONTRACTS_TOPIC];
 
-  constructor(
-    private readonly commandBus: CommandBus,
-    @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  constructor(private readonly commandBus: CommandBus) {}
 
   async handle(message: Message): Promise<void> {
-    const ctx = messageContext(message, 'milestones', this.clock.now());
+    const ctx = messageContext(message, 'milestones');
     switch (message.type) {
       case 'ContractActivated': {
         const data = parseMessage<ContractActivatedV1>(contractsSchemas, message);

@@ -1,5 +1,6 @@
 import { evolve, type Schedule, type ScheduleEvent } from '@billing/milestones/domain';
 import { documentProjection } from '@billing/shared/read-models';
+import { decodeScheduleEvent } from '../milestones.events';
 
 export const SCHEDULES = 'schedules_v1';
 
@@ -14,6 +15,7 @@ export const scheduleProjection = documentProjection<ScheduleEvent, ScheduleView
   version: 1,
   collection: SCHEDULES,
   streamPrefixes: ['schedule-'],
+  decode: decodeScheduleEvent,
   idOf: (event) => event.data.contractId,
   evolve: (current, event) => {
     const view = { certifications: [], rejections: [], ...(evolve(current ?? { status: 'none' }, event) as Schedule) } as ScheduleView;

@@ -2,9 +2,10 @@ import { Body, Controller, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/co
 import { ApiTags } from '@nestjs/swagger';
 import { DEFAULT_REMINDER_LEVELS, type AccountCommand, type AccountEvent, type AccountState } from '@billing/receivables/domain';
 import { uuidFrom, type CommandResult } from '@billing/shared/event-store';
+import { addDays } from '@billing/shared/kernel';
 import { ContextRuntime, Ctx, READ_MODELS, ReasonBody, type RequestContext } from '@billing/shared/nest';
 import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
-import { ACCOUNTS, type AccountView } from '../read-models/accounts.projection';
+import { ITEMS, STILL_OPEN, type ReceivableItem } from '../read-models/accounts.projection';
 import { ApplyCreditDto, PaymentDto, ReminderRunDto, WriteOffDto } from './receivables.dto';
 import { ExecuteAccountCommand } from './account.command';
 
@@ -67,11 +68,14 @@ export class ReceivablesHttp {
   async runReminders(@Body() body: ReminderRunDto, @Ctx() ctx: RequestContext) {
     const runDate = body.runDate ?? ctx.today;
     const levels = body.levels ?? DEFAULT_REMINDER_LEVELS;
-    const accounts = await forTenant(this.readModels, ctx.tenantId).find<AccountView>(ACCOUNTS, {}, { sort: { customerId: 1 } });
+    // Only accounts with an invoice open and past due by the first level can be reminded: the index finds them.
+    const firstLevelDue = addDays(runDate, -Math.min(...levels) + 1);
+    const overdue = await forTenant(this.readModels, ctx.tenantId).find<ReceivableItem>(ITEMS, { closedOn: STILL_OPEN, dueDate: { $lt: firstLevelDue } });
+    const customers = [...new Set(overdue.map((item) => item.customerId))].sort();
     const sent = [];
-    for (const account of accounts) {
-      const runContext = { ...ctx, commandId: uuidFrom(`${ctx.tenantId}/reminders/${account.customerId}/${runDate}/${levels.join(',')}`) };
-      const result = await this.send(account.customerId, { type: 'SendReminders', runDate, levels }, runContext);
+    for (const customerId of customers) {
+      const runContext = { ...ctx, commandId: uuidFrom(`${ctx.tenantId}/reminders/${customerId}/${runDate}/${levels.join(',')}`) };
+      const result = await this.send(customerId, { type: 'SendReminders', runDate, levels }, runContext);
       sent.push(...result.appended.map((event) => event.data));
     }
     return { runDate, levels, sent };

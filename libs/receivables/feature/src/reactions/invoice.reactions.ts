@@ -1,8 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { INVOICING_TOPIC, invoicingSchemas, type CreditNoteIssuedV1, type InvoiceIssuedV1, type InvoiceVoidedV1 } from '@billing/invoicing/messages';
 import { parseMessage, type Message } from '@billing/shared/bus';
-import { CLOCK, messageContext, type Clock } from '@billing/shared/nest';
+import { messageContext } from '@billing/shared/nest';
 import { ExecuteAccountCommand } from '../commands/account.command';
 
 /** Issued invoices open receivables; voids cancel them; credit notes reduce them. */
@@ -10,13 +10,10 @@ import { ExecuteAccountCommand } from '../commands/account.command';
 export class InvoiceReactions {
   readonly topics = [INVOICING_TOPIC];
 
-  constructor(
-    private readonly commandBus: CommandBus,
-    @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  constructor(private readonly commandBus: CommandBus) {}
 
   async handle(message: Message): Promise<void> {
-    const ctx = messageContext(message, 'receivables', this.clock.now());
+    const ctx = messageContext(message, 'receivables');
     switch (message.type) {
       case 'InvoiceIssued': {
         const data = parseMessage<InvoiceIssuedV1>(invoicingSchemas, message);

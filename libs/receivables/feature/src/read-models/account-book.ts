@@ -11,17 +11,16 @@ export interface BookEntry {
   effects: { invoiceId: string; amount: number }[];
 }
 
+/** What the book needs of an invoice already on the account. */
 export interface BookInvoice {
-  invoiceId: string;
   number: string;
-  contractId: string;
-  issueDate: string;
-  dueDate: string;
   total: number;
+  /** Open amount before the event being booked. */
+  openBefore: number;
 }
 
 /** The book entry an event writes, if any (reminders change no balance). */
-export function bookEntry(event: AccountEvent, position: number, invoices: Record<string, BookInvoice>, openOf: (invoiceId: string) => number): BookEntry | undefined {
+export function bookEntry(event: AccountEvent, position: number, invoiceOf: (invoiceId: string) => BookInvoice | undefined): BookEntry | undefined {
   const entry = (date: string, kind: BookEntry['kind'], reference: string, amount: number, effects: BookEntry['effects']): BookEntry => ({
     position,
     date,
@@ -34,8 +33,10 @@ export function bookEntry(event: AccountEvent, position: number, invoices: Recor
     case 'InvoiceOpened':
       return entry(event.data.issueDate, 'invoice', event.data.number, event.data.total, [{ invoiceId: event.data.invoiceId, amount: event.data.total }]);
     case 'InvoiceCancelled': {
-      const invoice = invoices[event.data.invoiceId];
-      return entry(event.data.voidedOn, 'void', invoice.number, -invoice.total, [{ invoiceId: invoice.invoiceId, amount: -openOf(invoice.invoiceId) }]);
+      const invoice = invoiceOf(event.data.invoiceId);
+      return entry(event.data.voidedOn, 'void', invoice?.number ?? event.data.invoiceId, -(invoice?.total ?? 0), [
+        { invoiceId: event.data.invoiceId, amount: -(invoice?.openBefore ?? 0) },
+      ]);
     }
     case 'CreditNoteRecorded':
       return entry(event.data.issueDate, 'credit-note', event.data.number, -event.data.total, [{ invoiceId: event.data.invoiceId, amount: -event.data.toInvoice }]);
@@ -58,10 +59,28 @@ export function bookEntry(event: AccountEvent, position: number, invoices: Recor
     case 'CreditApplied':
       return entry(event.data.appliedOn, 'credit-applied', event.data.applicationId, 0, [{ invoiceId: event.data.invoiceId, amount: -event.data.amount }]);
     case 'InvoiceWrittenOff':
-      return entry(event.data.writtenOffOn, 'write-off', invoices[event.data.invoiceId]?.number ?? event.data.invoiceId, -event.data.amount, [
+      return entry(event.data.writtenOffOn, 'write-off', invoiceOf(event.data.invoiceId)?.number ?? event.data.invoiceId, -event.data.amount, [
         { invoiceId: event.data.invoiceId, amount: -event.data.amount },
       ]);
     case 'ReminderSent':
       return undefined;
+  }
+}
+
+/** The change in unapplied credit an event makes (DOMAIN.md "Payments"): the account's credit sources, summed. */
+export function creditChange(event: AccountEvent): number {
+  switch (event.type) {
+    case 'PaymentReceived':
+      return event.data.unapplied;
+    case 'CreditNoteRecorded':
+      return event.data.toCredit;
+    case 'InvoiceCancelled':
+      return event.data.creditedBack;
+    case 'PaymentReversed':
+      return -event.data.unappliedRemoved;
+    case 'CreditApplied':
+      return -event.data.draws.reduce((total, draw) => total + draw.amount, 0);
+    default:
+      return 0;
   }
 }

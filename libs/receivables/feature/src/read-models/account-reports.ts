@@ -1,5 +1,5 @@
 import { AGING_BUCKETS, agingBucket, type AgingBucket } from '@billing/receivables/domain';
-import type { AccountView } from './accounts.projection';
+import { retainageAsOf, type AccountView, type EntryView, type ReceivableItem, type RetainageView } from './accounts.projection';
 
 export type Buckets = Record<AgingBucket, number>;
 
@@ -14,41 +14,52 @@ export interface CustomerAging {
   retainageHeld: number;
 }
 
+type Customer = Pick<AccountView, 'customerId' | 'customerName' | 'currency'>;
+
 const emptyBuckets = (): Buckets => Object.fromEntries(AGING_BUCKETS.map((bucket) => [bucket, 0])) as Buckets;
 
-/** DOMAIN.md "Aging": only what happened on or before `asOf` counts. */
-export function agingAsOf(account: AccountView, asOf: string): CustomerAging {
-  const open = new Map<string, number>();
-  for (const entry of account.book.filter((line) => line.date <= asOf)) {
-    for (const effect of entry.effects) open.set(effect.invoiceId, (open.get(effect.invoiceId) ?? 0) + effect.amount);
-  }
+/**
+ * DOMAIN.md "Aging": only what happened on or before `asOf` counts. `items` and `retainage` are
+ * the candidates the indexes return (still open, or closed after `asOf`); the rest is exact here.
+ */
+export function agingAsOf(customer: Customer, items: ReceivableItem[], retainage: RetainageView[], asOf: string): CustomerAging {
   const buckets = emptyBuckets();
-  const invoices = [...open]
-    .map(([invoiceId, amount]) => ({ invoice: account.invoices[invoiceId], amount }))
-    .filter(({ invoice, amount }) => amount > 0 && invoice.issueDate <= asOf)
-    .map(({ invoice, amount }) => ({ invoiceId: invoice.invoiceId, number: invoice.number, dueDate: invoice.dueDate, open: amount, bucket: agingBucket(invoice.dueDate, asOf) }))
+  const invoices = items
+    .filter((item) => item.issueDate <= asOf)
+    .map((item) => ({ item, open: item.effects.filter((effect) => effect.date <= asOf).reduce((total, effect) => total + effect.amount, 0) }))
+    .filter(({ open }) => open > 0)
+    .map(({ item, open }) => ({ invoiceId: item.invoiceId, number: item.number, dueDate: item.dueDate, open, bucket: agingBucket(item.dueDate, asOf) }))
     .sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.number.localeCompare(b.number));
   invoices.forEach((invoice) => (buckets[invoice.bucket] += invoice.open));
-  const latest = new Map<string, number>();
-  account.retainageHistory.filter((entry) => entry.date <= asOf).forEach((entry) => latest.set(entry.contractId, entry.amount));
   return {
-    customerId: account.customerId,
-    customerName: account.customerName,
-    currency: account.currency,
+    customerId: customer.customerId,
+    customerName: customer.customerName,
+    currency: customer.currency,
     buckets,
     total: invoices.reduce((total, invoice) => total + invoice.open, 0),
     invoices,
-    retainageHeld: [...latest.values()].reduce((total, amount) => total + amount, 0),
+    retainageHeld: retainage.reduce((total, contract) => total + retainageAsOf(contract, asOf), 0),
   };
 }
 
-export function statement(account: AccountView, from: string, to: string) {
-  const ordered = [...account.book].sort((a, b) => a.date.localeCompare(b.date) || a.position - b.position);
-  const openingBalance = ordered.filter((line) => line.date < from).reduce((total, line) => total + line.amount, 0);
+/** Every customer with something open or retainage held as of `asOf`, from the candidates. */
+export function agingByCustomer(items: ReceivableItem[], retainage: RetainageView[], asOf: string): CustomerAging[] {
+  const customers = new Map<string, { customer: Customer; items: ReceivableItem[]; retainage: RetainageView[] }>();
+  const of = (customer: Customer) => customers.get(customer.customerId) ?? customers.set(customer.customerId, { customer, items: [], retainage: [] }).get(customer.customerId)!;
+  items.forEach((item) => of(item).items.push(item));
+  retainage.filter((contract) => contract.heldFrom <= asOf).forEach((contract) => of(contract).retainage.push(contract));
+  return [...customers.values()]
+    .map(({ customer, items: own, retainage: held }) => agingAsOf(customer, own, held, asOf))
+    .filter((aging) => aging.total > 0 || aging.retainageHeld > 0)
+    .sort((a, b) => a.customerName.localeCompare(b.customerName) || a.customerId.localeCompare(b.customerId));
+}
+
+/** Entries of the period in date order, after the balance brought forward. */
+export function statement(customer: Customer, openingBalance: number, entries: EntryView[], from: string, to: string) {
   let running = openingBalance;
-  const lines = ordered
+  const lines = entries
     // Applying credit moves it between open items and leaves the balance as it was: not a statement line.
-    .filter((line) => line.date >= from && line.date <= to && line.kind !== 'credit-applied')
+    .filter((line) => line.kind !== 'credit-applied')
     .map((line) => ({ date: line.date, kind: line.kind, reference: line.reference, amount: line.amount, balance: (running += line.amount) }));
-  return { customerId: account.customerId, customerName: account.customerName, currency: account.currency, from, to, openingBalance, lines, closingBalance: running };
+  return { customerId: customer.customerId, customerName: customer.customerName, currency: customer.currency, from, to, openingBalance, lines, closingBalance: running };
 }

@@ -1,69 +1,215 @@
-import { evolve, openAmount, unappliedCredit, type Account, type AccountEvent } from '@billing/receivables/domain';
-import { documentProjection } from '@billing/shared/read-models';
-import { bookEntry, type BookEntry, type BookInvoice } from './account-book';
+import type { AccountEvent } from '@billing/receivables/domain';
+import type { RecordedEvent } from '@billing/shared/event-store';
+import type { Doc, Projection } from '@billing/shared/read-models';
+import { bookEntry, creditChange, type BookEntry } from './account-book';
+import { decodeAccountEvent } from '../receivables.events';
 
-export const ACCOUNTS = 'accounts_v1';
+export const ACCOUNTS = 'accounts_v2';
+export const ITEMS = 'receivable_items_v1';
+export const ENTRIES = 'account_entries_v1';
+export const RETAINAGE = 'contract_retainage_v1';
+/** `closedOn` of an invoice still open: later than any date asked about. */
+export const STILL_OPEN = '9999-12-31';
 
+/** A customer's account: one small document, whatever its history. */
 export interface AccountView {
   customerId: string;
   customerName: string;
   currency: string;
-  /** Current figures, as the domain folds them. */
-  state: Account;
-  openItems: (BookInvoice & { open: number; paid: number; credited: number; writtenOff: number; cancelled: boolean; reminderLevels: number[] })[];
-  unappliedCredit: number;
   balance: number;
-  /** Dated history, for statements and aging as of any date. */
-  invoices: Record<string, BookInvoice>;
-  book: BookEntry[];
-  retainageHistory: { contractId: string; date: string; amount: number }[];
-  reminders: { invoiceId: string; number: string; level: number; final: boolean; runDate: string; daysOverdue: number; open: number }[];
+  unappliedCredit: number;
 }
 
-export const accountsProjection = documentProjection<AccountEvent, AccountView>({
-  name: 'accounts',
-  version: 1,
-  collection: ACCOUNTS,
-  streamPrefixes: ['account-'],
-  idOf: (event) => event.data.customerId,
-  evolve: (current, event, recorded) => project(current, event, recorded.position),
-});
+/** One invoice on a customer's account, with its dated effects for aging as of any date. */
+export interface ReceivableItem {
+  customerId: string;
+  customerName: string;
+  currency: string;
+  invoiceId: string;
+  number: string;
+  contractId: string;
+  kind: string;
+  issueDate: string;
+  dueDate: string;
+  total: number;
+  paid: number;
+  credited: number;
+  writtenOff: number;
+  cancelled: boolean;
+  open: number;
+  reminderLevels: number[];
+  reminders: { level: number; final: boolean; runDate: string; daysOverdue: number; open: number }[];
+  effects: { position: number; date: string; amount: number }[];
+  /** The last date its open amount changed, once it is zero (STILL_OPEN while open): aging as of D reads only items with closedOn > D. */
+  closedOn: string;
+}
 
-function project(current: AccountView | undefined, event: AccountEvent, position: number): AccountView {
-  const state = evolve(current?.state ?? { status: 'none' }, event) as Account;
-  const invoices = { ...(current?.invoices ?? {}) };
-  const retainageHistory = [...(current?.retainageHistory ?? [])];
-  const reminders = [...(current?.reminders ?? [])];
-  if (event.type === 'InvoiceOpened') {
-    const { invoiceId, number, contractId, issueDate, dueDate, total, retainageHeld } = event.data;
-    invoices[invoiceId] = { invoiceId, number, contractId, issueDate, dueDate, total };
-    retainageHistory.push({ contractId, date: issueDate, amount: retainageHeld });
-  }
-  if (event.type === 'InvoiceCancelled')
-    retainageHistory.push({ contractId: invoices[event.data.invoiceId].contractId, date: event.data.voidedOn, amount: event.data.retainageHeld });
-  if (event.type === 'ReminderSent') reminders.push({ ...event.data });
-  const previousOpen = new Map(current?.state.items.map((item) => [item.invoiceId, openAmount(item)]) ?? []);
-  const entry = bookEntry(event, position, invoices, (invoiceId) => previousOpen.get(invoiceId) ?? 0);
-  const book = entry ? [...(current?.book ?? []), entry] : (current?.book ?? []);
+export interface EntryView extends Omit<BookEntry, 'effects'> {
+  customerId: string;
+}
+
+/** Retainage held on one contract, dated, so aging shows it as of any date. */
+export interface RetainageView {
+  customerId: string;
+  customerName: string;
+  currency: string;
+  contractId: string;
+  history: { date: string; position: number; amount: number }[];
+  heldFrom: string;
+  heldUntil: string;
+}
+
+export const accountKey = (tenantId: string, customerId: string) => `${tenantId}/${customerId}`;
+
+/** Receivables' read models: accounts, receivable items, book entries and retainage, each keyed and indexed for its queries. */
+export const accountsProjection: Projection = {
+  name: 'accounts',
+  version: 2,
+  streamPrefixes: ['account-'],
+  indexes: [
+    { collection: ITEMS, fields: { customerId: 1, dueDate: 1 } },
+    { collection: ITEMS, fields: { closedOn: 1, dueDate: 1 } },
+    { collection: ENTRIES, fields: { customerId: 1, date: 1, position: 1 } },
+    { collection: RETAINAGE, fields: { heldUntil: 1 } },
+    { collection: RETAINAGE, fields: { customerId: 1, heldFrom: 1 } },
+    { collection: ACCOUNTS, fields: { customerName: 1 } },
+  ],
+  async handle(recorded, store) {
+    const event = decodeAccountEvent(recorded);
+    const { position } = recorded;
+    const items = new Map<string, Doc<ReceivableItem>>();
+    for (const invoiceId of invoicesOf(event)) {
+      const item = await store.get<ReceivableItem>(ITEMS, invoiceId);
+      if (item) items.set(invoiceId, item);
+    }
+    const entry = bookEntry(event, position, (invoiceId) => {
+      const item = items.get(invoiceId);
+      // Effects before this event only: a redelivered event books the same entry.
+      return item && { number: item.number, total: item.total, openBefore: sumOf(item.effects.filter((effect) => effect.position < position)) };
+    });
+    for (const invoiceId of invoicesOf(event)) await store.apply<ReceivableItem>(ITEMS, invoiceId, position, (current) => evolveItem(current, event, entry, position));
+    await store.apply<AccountView>(ACCOUNTS, accountKey(recorded.metadata.tenantId, event.data.customerId), position, (current) => evolveAccount(current, event, entry));
+    if (entry) {
+      const { effects: _effects, ...line } = entry;
+      await store.apply<EntryView>(ENTRIES, recorded.id, position, () => ({ customerId: event.data.customerId, ...line }));
+    }
+    const retainage = retainageChange(event, items);
+    if (retainage) await store.apply<RetainageView>(RETAINAGE, retainage.contractId, position, (current) => evolveRetainage(current, retainage, position));
+  },
+  affected: (recorded: RecordedEvent) => {
+    const customerId = recorded.streamId.slice(-36);
+    return [{ collection: ACCOUNTS, id: accountKey(recorded.metadata.tenantId, customerId) }];
+  },
+};
+
+const sumOf = (effects: { amount: number }[]) => effects.reduce((total, effect) => total + effect.amount, 0);
+
+function invoicesOf(event: AccountEvent): string[] {
+  const ids = new Set(event.type === 'ReminderSent' ? [event.data.invoiceId] : event.data.balances.map((balance) => balance.invoiceId));
+  if ('invoiceId' in event.data) ids.add(event.data.invoiceId);
+  return [...ids];
+}
+
+function evolveAccount(current: AccountView | undefined, event: AccountEvent, entry: BookEntry | undefined): AccountView {
+  const opened = event.type === 'InvoiceOpened' ? event.data : undefined;
   return {
-    customerId: state.customerId,
-    customerName: state.customerName,
-    currency: state.currency,
-    state,
-    openItems: state.items.map((item) => ({
-      ...invoices[item.invoiceId],
-      open: openAmount(item),
-      paid: item.paid,
-      credited: item.credited,
-      writtenOff: item.writtenOff,
-      cancelled: item.cancelled,
-      reminderLevels: item.reminderLevels,
-    })),
-    unappliedCredit: unappliedCredit(state),
-    balance: book.reduce((total, line) => total + line.amount, 0),
-    invoices,
-    book,
-    retainageHistory,
-    reminders,
+    customerId: event.data.customerId,
+    customerName: current?.customerName ?? opened?.customerName ?? '',
+    currency: current?.currency ?? opened?.currency ?? '',
+    balance: (current?.balance ?? 0) + (entry?.amount ?? 0),
+    unappliedCredit: (current?.unappliedCredit ?? 0) + creditChange(event),
   };
+}
+
+function evolveItem(current: ReceivableItem | undefined, event: AccountEvent, entry: BookEntry | undefined, position: number): ReceivableItem {
+  let item = current ?? openedItem(event);
+  const balance = event.type === 'ReminderSent' ? undefined : event.data.balances.find((candidate) => candidate.invoiceId === item.invoiceId);
+  const effect = entry?.effects.filter((candidate) => candidate.invoiceId === item.invoiceId) ?? [];
+  const effects = [...item.effects, ...effect.map(({ amount }) => ({ position, date: entry!.date, amount }))];
+  if (event.type === 'InvoiceCancelled') item = { ...item, cancelled: true };
+  if (event.type === 'CreditNoteRecorded') item = { ...item, credited: item.credited + event.data.toInvoice };
+  if (event.type === 'InvoiceWrittenOff') item = { ...item, writtenOff: item.writtenOff + event.data.amount };
+  if (event.type === 'ReminderSent') {
+    const { level, final, runDate, daysOverdue, open } = event.data;
+    item = { ...item, reminderLevels: [...item.reminderLevels, level], reminders: [...item.reminders, { level, final, runDate, daysOverdue, open }] };
+  }
+  const open = balance?.open ?? item.open;
+  return {
+    ...item,
+    paid: balance?.paid ?? item.paid,
+    open,
+    effects,
+    closedOn:
+      open > 0
+        ? STILL_OPEN
+        : (effects
+            .map((e) => e.date)
+            .sort()
+            .at(-1) ?? item.issueDate),
+  };
+}
+
+function openedItem(event: AccountEvent): ReceivableItem {
+  if (event.type !== 'InvoiceOpened') throw new Error(`${event.type} names an invoice that was never opened on this account`);
+  const { customerId, customerName, currency, invoiceId, number, contractId, kind, issueDate, dueDate, total } = event.data;
+  return {
+    customerId,
+    customerName,
+    currency,
+    invoiceId,
+    number,
+    contractId,
+    kind,
+    issueDate,
+    dueDate,
+    total,
+    paid: 0,
+    credited: 0,
+    writtenOff: 0,
+    cancelled: false,
+    open: 0,
+    reminderLevels: [],
+    reminders: [],
+    effects: [],
+    closedOn: STILL_OPEN,
+  };
+}
+
+interface RetainageChange {
+  contractId: string;
+  customerId: string;
+  customerName: string;
+  currency: string;
+  date: string;
+  amount: number;
+}
+
+function retainageChange(event: AccountEvent, items: Map<string, ReceivableItem>): RetainageChange | undefined {
+  if (event.type === 'InvoiceOpened') {
+    const { contractId, customerId, customerName, currency, issueDate, retainageHeld } = event.data;
+    return { contractId, customerId, customerName, currency, date: issueDate, amount: retainageHeld };
+  }
+  const item = event.type === 'InvoiceCancelled' ? items.get(event.data.invoiceId) : undefined;
+  if (event.type !== 'InvoiceCancelled' || !item) return undefined;
+  return {
+    contractId: item.contractId,
+    customerId: item.customerId,
+    customerName: item.customerName,
+    currency: item.currency,
+    date: event.data.voidedOn,
+    amount: event.data.retainageHeld,
+  };
+}
+
+function evolveRetainage(current: RetainageView | undefined, change: RetainageChange, position: number): RetainageView {
+  const { contractId, customerId, customerName, currency, date, amount } = change;
+  const history = [...(current?.history ?? []), { date, position, amount }];
+  const dates = history.map((entry) => entry.date).sort();
+  // From the last date on, the figure is the latest document's: zero means nothing is held any more.
+  return { contractId, customerId, customerName, currency, history, heldFrom: dates[0], heldUntil: history.at(-1)!.amount === 0 ? dates.at(-1)! : STILL_OPEN };
+}
+
+/** Retainage held on a contract as of a date: the figure of the latest document recorded with a date on or before it. */
+export function retainageAsOf(view: RetainageView, asOf: string): number {
+  return view.history.filter((entry) => entry.date <= asOf).at(-1)?.amount ?? 0;
 }

@@ -1,12 +1,13 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
-import { accountDecider, accountStream } from '@billing/receivables/domain';
+import { accountDecider } from '@billing/receivables/domain';
 import { stateAsOf, type EventStore } from '@billing/shared/event-store';
 import { dateInZone, isBusinessDate, NotFoundError, ValidationError } from '@billing/shared/kernel';
 import { CLOCK, Ctx, EVENT_STORE, ParseInstantPipe, READ_MODELS, SETTINGS, type Clock, type RequestContext, type Settings } from '@billing/shared/nest';
-import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
-import { ACCOUNTS, type AccountView } from './accounts.projection';
-import { agingAsOf, statement } from './account-reports';
+import { forTenant, type ReadModelStore, type TenantReadModels } from '@billing/shared/read-models';
+import { resolveAccountStream } from '../commands/account.command';
+import { ACCOUNTS, accountKey, ENTRIES, ITEMS, RETAINAGE, type AccountView, type EntryView, type ReceivableItem, type RetainageView } from './accounts.projection';
+import { agingAsOf, agingByCustomer, statement } from './account-reports';
 
 @ApiTags('receivables')
 @Controller()
@@ -20,14 +21,30 @@ export class ReceivablesQueries {
 
   @Get('accounts')
   async list(@Ctx() ctx: RequestContext) {
-    const accounts = await forTenant(this.readModels, ctx.tenantId).find<AccountView>(ACCOUNTS, {}, { sort: { customerName: 1 } });
+    const accounts = await this.tenant(ctx).find<AccountView>(ACCOUNTS, {}, { sort: { customerName: 1 } });
     return accounts.map(({ customerId, customerName, currency, balance, unappliedCredit }) => ({ customerId, customerName, currency, balance, unappliedCredit }));
   }
 
   @Get('accounts/:customerId')
   async account(@Param('customerId', ParseUUIDPipe) customerId: string, @Ctx() ctx: RequestContext) {
-    const { state: _state, book: _book, ...view } = await this.find(customerId, ctx);
-    return view;
+    const { customerName, currency, balance, unappliedCredit } = await this.find(customerId, ctx);
+    const items = await this.tenant(ctx).find<ReceivableItem>(ITEMS, { customerId }, { sort: { dueDate: 1, number: 1 } });
+    const openItems = items.map(({ invoiceId, number, contractId, issueDate, dueDate, total, open, paid, credited, writtenOff, cancelled, reminderLevels }) => ({
+      invoiceId,
+      number,
+      contractId,
+      issueDate,
+      dueDate,
+      total,
+      open,
+      paid,
+      credited,
+      writtenOff,
+      cancelled,
+      reminderLevels,
+    }));
+    const reminders = items.flatMap((item) => item.reminders.map((reminder) => ({ invoiceId: item.invoiceId, number: item.number, ...reminder })));
+    return { customerId, customerName, currency, balance, unappliedCredit, openItems, reminders };
   }
 
   @Get('accounts/:customerId/statement')
@@ -35,15 +52,27 @@ export class ReceivablesQueries {
   @ApiQuery({ name: 'to', description: 'YYYY-MM-DD' })
   async statement(@Param('customerId', ParseUUIDPipe) customerId: string, @Query('from') from: string, @Query('to') to: string, @Ctx() ctx: RequestContext) {
     if (!isBusinessDate(from) || !isBusinessDate(to) || from > to) throw new ValidationError('from and to are calendar dates YYYY-MM-DD, from on or before to');
-    return statement(await this.find(customerId, ctx), from, to);
+    const account = await this.find(customerId, ctx);
+    const earlier = await this.tenant(ctx).find<EntryView>(ENTRIES, { customerId, date: { $lt: from } });
+    const period = await this.tenant(ctx).find<EntryView>(ENTRIES, { customerId, date: { $gte: from, $lte: to } }, { sort: { date: 1, position: 1 } });
+    return statement(
+      account,
+      earlier.reduce((total, entry) => total + entry.amount, 0),
+      period,
+      from,
+      to,
+    );
   }
 
-  /** AR aging as of a date, every customer, with totals per bucket and retainage held beside them. */
+  /** AR aging as of a date, every customer with something open or retainage held, with totals per bucket and retainage beside them. */
   @Get('aging')
   @ApiQuery({ name: 'asOf', required: false, description: 'YYYY-MM-DD, defaults to today' })
   async aging(@Ctx() ctx: RequestContext, @Query('asOf') asOf?: string) {
     const date = this.date(asOf);
-    const customers = (await forTenant(this.readModels, ctx.tenantId).find<AccountView>(ACCOUNTS, {}, { sort: { customerName: 1 } })).map((account) => agingAsOf(account, date));
+    // Only what was open on that date can age: items closed before it and released retainage are never read.
+    const items = await this.tenant(ctx).find<ReceivableItem>(ITEMS, { closedOn: { $gt: date } });
+    const retainage = await this.tenant(ctx).find<RetainageView>(RETAINAGE, { heldUntil: { $gt: date } });
+    const customers = agingByCustomer(items, retainage, date);
     const totals = { current: 0, days1to30: 0, days31to60: 0, days61to90: 0, over90: 0 };
     customers.forEach((customer) => Object.entries(customer.buckets).forEach(([bucket, amount]) => (totals[bucket as keyof typeof totals] += amount)));
     return { asOf: date, customers, totals, total: customers.reduce((sum, c) => sum + c.total, 0), retainageHeld: customers.reduce((sum, c) => sum + c.retainageHeld, 0) };
@@ -52,14 +81,19 @@ export class ReceivablesQueries {
   @Get('accounts/:customerId/aging')
   @ApiQuery({ name: 'asOf', required: false, description: 'YYYY-MM-DD, defaults to today' })
   async customerAging(@Param('customerId', ParseUUIDPipe) customerId: string, @Ctx() ctx: RequestContext, @Query('asOf') asOf?: string) {
-    return agingAsOf(await this.find(customerId, ctx), this.date(asOf));
+    const date = this.date(asOf);
+    const account = await this.find(customerId, ctx);
+    const items = await this.tenant(ctx).find<ReceivableItem>(ITEMS, { customerId, closedOn: { $gt: date } });
+    const retainage = await this.tenant(ctx).find<RetainageView>(RETAINAGE, { customerId, heldFrom: { $lte: date } });
+    return agingAsOf(account, items, retainage, date);
   }
 
   /** Audit: the account as it stood at an instant, from its events recorded up to then. */
   @Get('accounts/:customerId/as-of')
   @ApiQuery({ name: 'at', description: 'ISO 8601 instant' })
   async asOf(@Param('customerId', ParseUUIDPipe) customerId: string, @Query('at', ParseInstantPipe) instant: Date, @Ctx() ctx: RequestContext) {
-    const { state, events } = await stateAsOf(this.store, accountStream(customerId), accountDecider, instant, ctx.tenantId);
+    const stream = await resolveAccountStream(this.store, ctx.tenantId, customerId);
+    const { state, events } = await stateAsOf(this.store, stream, accountDecider, instant, ctx.tenantId);
     if (state.status === 'none') throw new NotFoundError(`account ${customerId} did not exist at ${instant.toISOString()}`);
     return { asOf: instant.toISOString(), eventsApplied: events.length, account: state };
   }
@@ -70,8 +104,12 @@ export class ReceivablesQueries {
     return asOf;
   }
 
+  private tenant(ctx: RequestContext): TenantReadModels {
+    return forTenant(this.readModels, ctx.tenantId);
+  }
+
   private async find(customerId: string, ctx: RequestContext): Promise<AccountView> {
-    const account = await forTenant(this.readModels, ctx.tenantId).get<AccountView>(ACCOUNTS, customerId);
+    const account = await this.tenant(ctx).get<AccountView>(ACCOUNTS, accountKey(ctx.tenantId, customerId));
     if (!account) throw new NotFoundError(`no account for customer ${customerId}`);
     return account;
   }

@@ -1,6 +1,7 @@
 export interface Reply<T = any> {
   status: number;
   body: T;
+  headers?: Record<string, string>;
 }
 
 /** The few HTTP calls the scenario makes; over fetch for the demo, over supertest in tests. */
@@ -17,7 +18,7 @@ export function fetchClient(baseUrl: string): Client {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: Object.fromEntries(response.headers) };
   };
   return { post: (path, body, headers) => call('POST', path, body ?? {}, headers), get: (path, headers) => call('GET', path, undefined, headers) };
 }

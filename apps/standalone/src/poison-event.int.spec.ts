@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { InMemoryEventStore, type NewEvent } from '@billing/shared/event-store';
+import { InMemoryReadModels } from '@billing/shared/read-models';
+import { expectOk, smallContract } from '@billing/shared/testing';
+import { startTestApp } from './testing/test-app';
+
+/** An event no reader can read, written past the schemas (an old bug, a hand edit): it must not take the service down. */
+function poison(type: string, data: unknown, tenantId = 'default'): NewEvent {
+  return {
+    id: randomUUID(),
+    type,
+    data,
+    metadata: { tenantId, correlationId: 'c', causationId: randomUUID(), actor: 'old-version', occurredAt: '2026-01-02T00:00:00.000Z', schemaVersion: 1 },
+  };
+}
+
+describe('a poison event in the store', () => {
+  let logged: jest.SpyInstance[];
+  beforeEach(() => (logged = [jest.spyOn(console, 'error').mockImplementation(() => undefined), jest.spyOn(console, 'warn').mockImplementation(() => undefined)]));
+  afterEach(() => logged.forEach((spy) => spy.mockRestore()));
+
+  it('is parked: the service boots, serves everything else, and says what it parked', async () => {
+    const store = new InMemoryEventStore();
+    const first = await startTestApp({ eventStore: store });
+    const good = (await expectOk<any>(first.client.post('/contracts', smallContract()), 'create')).contractId as string;
+    await expectOk(first.client.post(`/contracts/${good}/activate`, { date: '2026-01-05' }), 'activate');
+    await first.settle();
+    await first.close();
+
+    // Written straight into the store, as an older version without schemas could have.
+    const poisoned = randomUUID();
+    await store.append(`contract-${poisoned}`, [poison('ContractCreated', { contractId: poisoned, title: 'no customer' })], 'no_stream');
+    await store.append(`contract-${poisoned}`, [poison('ContractActivated', { contractId: poisoned, activatedOn: '2026-02-30' })], 0);
+
+    // A cold start rebuilds every read model from zero over the poison.
+    const second = await startTestApp({ eventStore: store, readModels: new InMemoryReadModels() });
+    try {
+      await second.settle();
+      const ready = await second.client.get('/health/ready');
+      expect(ready.status).toBe(200);
+      expect(ready.body.status).toBe('degraded');
+      expect(ready.body.parked).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            consumer: 'projection:contract-summary@v1',
+            type: 'ContractCreated',
+            streamId: `contract-${poisoned}`,
+            error: expect.stringMatching(/terms: is required/),
+          }),
+          expect.objectContaining({ consumer: 'milestones', type: 'ContractActivated', streamId: `contract-${poisoned}` }),
+          expect.objectContaining({ consumer: 'invoicing', type: 'ContractActivated', streamId: `contract-${poisoned}` }),
+        ]),
+      );
+
+      const summary = await second.client.get(`/contracts/${good}`);
+      expect(summary).toMatchObject({ status: 200, body: { status: 'active', contractSumToDate: 1_000_000 } });
+      expect(summary.headers?.['billing-degraded']).toMatch(/parked/);
+      expect(summary.body).not.toHaveProperty('_position');
+      const marked = await second.client.get(`/contracts/${poisoned}`);
+      expect(marked.body.degraded.parkedEvents).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'ContractCreated' })]));
+
+      // Commands go on, and another tenant is not told about this one's parked events.
+      const other = await expectOk<any>(second.client.post('/contracts', smallContract()), 'create after the poison');
+      await expectOk(second.client.post(`/contracts/${other.contractId}/activate`, { date: '2026-01-05' }), 'activate after the poison');
+      await second.settle();
+      expect((await second.client.get(`/contracts/${other.contractId}/billing`)).status).toBe(200);
+      expect((await second.client.get('/contracts', { 'x-tenant-id': 'acme' })).headers?.['billing-degraded']).toBeUndefined();
+    } finally {
+      await second.close();
+    }
+  }, 30_000);
+});

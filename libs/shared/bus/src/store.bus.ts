@@ -1,0 +1,295 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { matchesPrefixes, type EventStore, type RecordedEvent, type Subscription } from '@billing/shared/event-store';
+import { ConsumerState, describe, type ReadModelStore } from '@billing/shared/read-models';
+import type { Bus, Consumer, Message, MessageHandler, RelaySource, Stoppable } from './bus.port';
+import { consumeOne } from './consume';
+
+const MEMBERS = 'bus_members';
+const LEASES = 'bus_leases';
+/** Advance every owned partition's committed position after this many events without one of theirs. */
+const FLUSH_EVERY = 100;
+
+export interface StoreBusOptions {
+  /** A group's work is split by stream into this many partitions, each owned by one instance at a time. */
+  partitions?: number;
+  /** An instance that stops renewing loses its partitions after this long. */
+  leaseMs?: number;
+  instance?: string;
+}
+
+/**
+ * The embedded bus (ADR 7): backed by the event store itself. A topic is a view of its producing
+ * context's streams; a consumer group is a checkpointed catch-up subscription over them, its work
+ * split into partitions by stream (so one aggregate's messages stay in order), each partition
+ * leased to one instance of the group and committed separately. Nothing is published or held in
+ * memory, so a late subscriber, a restart or a crash resumes from the committed positions.
+ */
+export class StoreBackedBus implements Bus {
+  private readonly sources = new Map<string, RelaySource>();
+  private readonly sourceAdded = new Set<() => void>();
+  private readonly members = new Set<GroupMember>();
+  readonly state: ConsumerState;
+  readonly settings: Required<StoreBusOptions>;
+
+  constructor(
+    private readonly store: EventStore,
+    readModels: ReadModelStore,
+    options: StoreBusOptions = {},
+  ) {
+    this.state = new ConsumerState(readModels);
+    this.settings = { partitions: options.partitions ?? 8, leaseMs: options.leaseMs ?? 3_000, instance: options.instance ?? randomUUID() };
+  }
+
+  async relay(source: RelaySource): Promise<Stoppable> {
+    this.sources.set(source.topic, source);
+    [...this.sourceAdded].forEach((notify) => notify());
+    return { stop: async () => void this.sources.delete(source.topic) };
+  }
+
+  async subscribe(group: string, topics: readonly string[], handler: MessageHandler): Promise<Consumer> {
+    const member = new GroupMember(this.store, this.state, this.settings, group, topics, handler, () => this.sourcesOf(topics));
+    this.members.add(member);
+    void member.start();
+    return {
+      caughtUp: (position) => member.caughtUp(position),
+      stop: async () => {
+        this.members.delete(member);
+        await member.stop();
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.members].map((member) => member.stop()));
+    this.members.clear();
+  }
+
+  /** What `kill -9` leaves behind: no more handling, no commit, no lease released. */
+  kill(): void {
+    this.members.forEach((member) => member.kill());
+    this.members.clear();
+  }
+
+  /** The sources of every topic, once all are registered (a group waits for producers that start after it). */
+  private async sourcesOf(topics: readonly string[]): Promise<RelaySource[]> {
+    for (;;) {
+      const found = topics.map((topic) => this.sources.get(topic));
+      if (found.every((source) => source !== undefined)) return found;
+      await new Promise<void>((resolve) => {
+        const notify = () => (this.sourceAdded.delete(notify), resolve());
+        this.sourceAdded.add(notify);
+      });
+    }
+  }
+}
+
+class GroupMember {
+  private sources: RelaySource[] = [];
+  private owned = new Map<number, { leaseUntil: number; committed: number }>();
+  private subscription?: Subscription;
+  private generation = 0;
+  private heartbeat = 0;
+  private sinceFlush = 0;
+  private stopped = false;
+  private timer?: NodeJS.Timeout;
+  private lock: Promise<unknown> = Promise.resolve();
+  private started?: Promise<void>;
+  private resolved = false;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly state: ConsumerState,
+    private readonly settings: Required<StoreBusOptions>,
+    private readonly group: string,
+    private readonly topics: readonly string[],
+    private readonly handler: MessageHandler,
+    private readonly resolveSources: () => Promise<RelaySource[]>,
+  ) {}
+
+  start(): Promise<void> {
+    this.started = (async () => {
+      this.sources = await this.resolveSources();
+      this.resolved = true;
+      if (this.stopped) return;
+      await this.exclusive(() => this.rebalance());
+      await this.retryParked();
+      this.timer = setInterval(
+        () => void this.exclusive(() => this.rebalance()).catch((error) => console.error(`${this.group}: rebalance failed`, error)),
+        this.settings.leaseMs / 3,
+      );
+    })();
+    return this.started;
+  }
+
+  async caughtUp(position: number): Promise<boolean> {
+    if (this.owned.size === 0 || !this.subscription) return false;
+    const pending = await this.store.readAll({ fromPosition: this.subscription.position, maxCount: 1, streamPrefixes: this.prefixes() });
+    return pending.length === 0 || pending[0].position > position;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    // A group still waiting for its producers (a service running alone) has nothing to hand back.
+    if (!this.resolved) return;
+    await this.started;
+    await this.exclusive(async () => {
+      this.generation++;
+      await this.flush(this.subscription?.position ?? 0);
+      for (const partition of this.owned.keys()) await this.release(partition);
+      await this.state.readModels.remove(MEMBERS, this.memberId());
+    });
+    await this.subscription?.stop();
+  }
+
+  kill(): void {
+    this.stopped = true;
+    this.generation++;
+    clearInterval(this.timer);
+    void this.subscription?.stop();
+  }
+
+  /** Rebalancing and handling never overlap: a partition is released only between two messages. */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.lock.then(work, work);
+    this.lock = next.catch(() => undefined);
+    return next;
+  }
+
+  private async rebalance(): Promise<void> {
+    if (this.stopped) return;
+    const now = Date.now();
+    const expiresAt = now + this.settings.leaseMs;
+    // Heartbeats are ordered by time, so an instance that restarts under the same name renews its entry.
+    this.heartbeat = Math.max(now, this.heartbeat + 1);
+    await this.state.readModels.apply(MEMBERS, this.memberId(), this.heartbeat, () => ({ group: this.group, instance: this.settings.instance, expiresAt }));
+    const members = await this.state.readModels.find<{ instance: string }>(MEMBERS, { group: this.group, expiresAt: { $gt: now } }, { sort: { instance: 1 } });
+    const index = Math.max(
+      0,
+      members.findIndex((member) => member.instance === this.settings.instance),
+    );
+    const before = [...this.owned.keys()].join();
+    for (let partition = 0; partition < this.settings.partitions; partition++) {
+      if (partition % Math.max(1, members.length) !== index) {
+        if (this.owned.has(partition)) await this.release(partition);
+        continue;
+      }
+      if (await this.claim(partition, expiresAt)) {
+        const committed = this.owned.get(partition)?.committed ?? (await this.state.position(this.checkpoint(partition)));
+        this.owned.set(partition, { leaseUntil: expiresAt, committed });
+      } else this.owned.delete(partition);
+    }
+    if ([...this.owned.keys()].join() !== before || !this.subscription) this.restartReading();
+  }
+
+  private async claim(partition: number, expiresAt: number): Promise<boolean> {
+    const id = `${this.group}/${partition}`;
+    const lease = await this.state.readModels.get<{ owner: string; expiresAt: number }>(LEASES, id);
+    if (lease && lease.owner !== this.settings.instance && lease.expiresAt > Date.now()) return false;
+    // The lease's generation is its position: of two instances claiming at once, one applies.
+    return this.state.readModels.apply(LEASES, id, (lease?._position ?? 0) + 1, () => ({ group: this.group, partition, owner: this.settings.instance, expiresAt }));
+  }
+
+  private async release(partition: number): Promise<void> {
+    this.owned.delete(partition);
+    const id = `${this.group}/${partition}`;
+    const lease = await this.state.readModels.get<{ owner: string }>(LEASES, id);
+    if (lease?.owner === this.settings.instance)
+      await this.state.readModels.apply(LEASES, id, lease._position + 1, () => ({ group: this.group, partition, owner: '', expiresAt: 0 }));
+  }
+
+  private restartReading(): void {
+    const generation = ++this.generation;
+    void this.subscription?.stop();
+    this.subscription = undefined;
+    if (this.owned.size === 0) return;
+    const fromPosition = Math.min(...[...this.owned.values()].map((partition) => partition.committed));
+    this.subscription = this.store.subscribeToAll({ fromPosition, streamPrefixes: this.prefixes() }, (event) =>
+      this.exclusive(() => (generation === this.generation ? this.onEvent(event) : Promise.resolve())),
+    );
+  }
+
+  private async onEvent(event: RecordedEvent): Promise<void> {
+    const partition = partitionOf(event.streamId, this.settings.partitions);
+    const owned = this.owned.get(partition);
+    if (!owned || owned.leaseUntil <= Date.now() || event.position <= owned.committed) return;
+    await this.deliver(event);
+    owned.committed = event.position;
+    await this.state.commit(this.checkpoint(partition), event.position);
+    if (++this.sinceFlush >= FLUSH_EVERY) await this.flush(event.position);
+  }
+
+  /** Every message the event publishes on this group's topics; a message that cannot be handled is parked. */
+  private async deliver(event: RecordedEvent): Promise<boolean> {
+    let messages: Message[];
+    try {
+      messages = this.messagesOf(event);
+    } catch (error) {
+      await this.park(event, describe(error));
+      return false;
+    }
+    let delivered = true;
+    for (const message of messages) {
+      const outcome = await consumeOne(message, this.handler);
+      if (outcome.kind === 'dead') {
+        await this.park(event, outcome.reason);
+        delivered = false;
+      }
+    }
+    return delivered;
+  }
+
+  private messagesOf(event: RecordedEvent): Message[] {
+    return this.sources
+      .filter((source) => matchesPrefixes(event.streamId, source.streamPrefixes))
+      .flatMap((source) => source.toMessages(event))
+      .filter((message) => this.topics.includes(message.topic));
+  }
+
+  private async park(event: RecordedEvent, reason: string): Promise<void> {
+    await this.state.park(this.group, event, reason);
+    console.error(`${this.group} parked ${event.type} ${event.streamId}@${event.revision} (position ${event.position}): ${reason}`);
+  }
+
+  /** Parked messages are tried again at start: after a fix and a redeploy, they go through (reactions are idempotent). */
+  private async retryParked(): Promise<void> {
+    for (const entry of await this.state.parked(this.group)) {
+      const [event] = await this.store.readAll({ fromPosition: entry.position - 1, maxCount: 1 });
+      if (event?.id !== entry.eventId) continue;
+      let messages: Message[];
+      try {
+        messages = this.messagesOf(event);
+      } catch {
+        continue;
+      }
+      const outcomes = await this.exclusive(() => Promise.all(messages.map((message) => consumeOne(message, this.handler))));
+      if (outcomes.every((outcome) => outcome.kind !== 'dead')) await this.state.unpark(entry);
+    }
+  }
+
+  /** No event between the partitions' positions and `position` is theirs any more: move them on, so a restart reads little. */
+  private async flush(position: number): Promise<void> {
+    this.sinceFlush = 0;
+    for (const [partition, owned] of this.owned) {
+      if (owned.committed >= position) continue;
+      owned.committed = position;
+      await this.state.commit(this.checkpoint(partition), position);
+    }
+  }
+
+  private prefixes(): string[] {
+    return this.sources.flatMap((source) => [...source.streamPrefixes]);
+  }
+
+  private checkpoint(partition: number): string {
+    return `${this.group}#${partition}`;
+  }
+
+  private memberId(): string {
+    return `${this.group}/${this.settings.instance}`;
+  }
+}
+
+export function partitionOf(streamId: string, partitions: number): number {
+  return createHash('sha1').update(streamId).digest().readUInt32BE(0) % partitions;
+}

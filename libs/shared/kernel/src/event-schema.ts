@@ -1,0 +1,36 @@
+// ARCHITECTURE.md "Identity and events": every domain event type has one JSON Schema, checked before
+// append and used by projections and relays, so the write side never stores what the read side cannot
+// read. Schemas are plain data (draft-07 JSON Schema); the event store validates them with ajv.
+
+/** JSON Schema of each event type's `data`, keyed by event type. */
+export type EventSchemaMap = Record<string, object>;
+
+const SAFE = Number.MAX_SAFE_INTEGER;
+
+/** DOMAIN.md "Money": integer minor units, signed, within the range a JS number holds exactly. */
+export const money = { type: 'integer', minimum: -SAFE, maximum: SAFE };
+export const nonNegativeMoney = { type: 'integer', minimum: 0, maximum: SAFE };
+export const positiveMoney = { type: 'integer', minimum: 1, maximum: SAFE };
+/** Rates and percents in hundredths of a percent, 0 to 100%. */
+export const rate = { type: 'integer', minimum: 0, maximum: 10_000 };
+/** Whole numbers that count something (days, sequence numbers). */
+export const count = { type: 'integer', minimum: 0, maximum: SAFE };
+export const positiveCount = { type: 'integer', minimum: 1, maximum: SAFE };
+/** A business date: a real calendar date, YYYY-MM-DD (2026-02-30 is refused). */
+export const date = { type: 'string', format: 'date' };
+/** Server-minted ids. */
+export const uuid = { type: 'string', format: 'uuid' };
+/** Client-given ids and names. */
+export const nonEmptyString = { type: 'string', minLength: 1 };
+/** Free text that may be empty (a PO number nobody gave). */
+export const text = { type: 'string' };
+export const currencyCode = { type: 'string', pattern: '^[A-Z]{3}$' };
+export const flag = { type: 'boolean' };
+
+export const enumOf = (values: readonly string[]) => ({ type: 'string', enum: [...values] });
+export const arrayOf = (items: object, minItems = 0) => ({ type: 'array', items, ...(minItems > 0 ? { minItems } : {}) });
+
+/** A closed object: every property required unless named optional, no other property allowed. */
+export function closedObject(properties: Record<string, object>, optional: readonly string[] = []) {
+  return { type: 'object', additionalProperties: false, required: Object.keys(properties).filter((key) => !optional.includes(key)), properties };
+}

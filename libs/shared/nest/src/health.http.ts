@@ -1,0 +1,49 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import type { EventStore } from '@billing/shared/event-store';
+import { Background } from './background';
+import { EVENT_STORE } from './tokens';
+
+/** Liveness and readiness (terminus); readiness says `degraded`, naming each parked event, while the service serves on. */
+@ApiTags('health')
+@Controller('health')
+export class HealthHttp {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly background: Background,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  @Get('live')
+  @ApiOperation({ summary: 'The process answers' })
+  @HealthCheck()
+  live() {
+    return this.health.check([]);
+  }
+
+  @Get('ready')
+  @ApiOperation({ summary: 'The event store answers and the read models are caught up; `degraded` names every parked event' })
+  @HealthCheck()
+  async ready() {
+    const result = await this.health.check([() => this.eventStore(), () => this.readModels()]);
+    const parked = await this.background.parked();
+    return parked.length === 0 ? result : { ...result, status: 'degraded', parked };
+  }
+
+  private async eventStore() {
+    const indicator = this.indicators.check('eventStore');
+    try {
+      return indicator.up({ headPosition: await this.store.headPosition() });
+    } catch (error) {
+      return indicator.down({ message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  private async readModels() {
+    const indicator = this.indicators.check('readModels');
+    const head = await this.store.headPosition();
+    return (await this.background.projections.caughtUp(head, 1_000)) ? indicator.up({ caughtUpTo: head }) : indicator.down({ message: `behind position ${head}` });
+  }
+}

@@ -1,0 +1,9 @@
+import { closedObject, type EventSchemaMap } from '@billing/shared/kernel';
+
+/**
+ * The stored first answer to a POST with an Idempotency-Key (idempotency.interceptor.ts). The body
+ * is whatever the handler answered, and may be absent (a handler that answers nothing).
+ */
+export const idempotencySchemas: EventSchemaMap = {
+  CommandAnswered: closedObject({ status: { type: 'integer', minimum: 100, maximum: 599 }, body: {} }, ['body']),
+};

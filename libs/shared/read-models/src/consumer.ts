@@ -1,0 +1,139 @@
+import type { EventStore, RecordedEvent, Snapshot, SnapshotStore, Subscription } from '@billing/shared/event-store';
+import type { ReadModelStore } from './read-model.port';
+
+const CHECKPOINTS = 'consumer_checkpoints';
+const PARKED = 'parked_events';
+
+/** An event a consumer (projection or consumer group) gave up on, with why: visible in readiness and the audit. */
+export interface ParkedEvent {
+  consumer: string;
+  position: number;
+  eventId: string;
+  streamId: string;
+  revision: number;
+  type: string;
+  tenantId: string;
+  error: string;
+  parkedAt: string;
+}
+
+/**
+ * What a consumer has done, kept in the read-model store so it survives a restart: its committed
+ * position (monotonic, per document, like any read model) and the events it parked.
+ */
+export class ConsumerState {
+  constructor(readonly readModels: ReadModelStore) {}
+
+  async position(consumer: string): Promise<number> {
+    return (await this.readModels.get(CHECKPOINTS, consumer))?._position ?? 0;
+  }
+
+  async commit(consumer: string, position: number): Promise<void> {
+    await this.readModels.apply(CHECKPOINTS, consumer, position, () => ({ consumer }));
+  }
+
+  async park(consumer: string, event: RecordedEvent, error: unknown): Promise<ParkedEvent> {
+    const entry: ParkedEvent = {
+      consumer,
+      position: event.position,
+      eventId: event.id,
+      streamId: event.streamId,
+      revision: event.revision,
+      type: event.type,
+      tenantId: event.metadata?.tenantId ?? '',
+      error: describe(error),
+      parkedAt: new Date().toISOString(),
+    };
+    await this.readModels.apply(PARKED, parkedId(consumer, event.position), event.position, () => entry);
+    return entry;
+  }
+
+  async parked(consumer?: string): Promise<ParkedEvent[]> {
+    const entries = await this.readModels.find<ParkedEvent>(PARKED, consumer ? { consumer } : {}, { sort: { position: 1, consumer: 1 } });
+    return entries.map(({ _id, _position, ...entry }) => entry);
+  }
+
+  async unpark(entry: Pick<ParkedEvent, 'consumer' | 'position'>): Promise<void> {
+    await this.readModels.remove(PARKED, parkedId(entry.consumer, entry.position));
+  }
+}
+
+const parkedId = (consumer: string, position: number) => `${consumer}@${position}`;
+
+export function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+export interface RetryPolicy {
+  attempts: number;
+  firstBackoffMs: number;
+}
+
+/** Bounded: a handler that still fails after ~0.3 s of retries is parked, so nothing stalls for long. */
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, firstBackoffMs: 20 };
+
+/** Runs `work` until it succeeds or the attempts run out; the last error, or undefined on success. */
+export async function withRetries(work: () => Promise<void>, policy: RetryPolicy = DEFAULT_RETRY, retryable: (error: unknown) => boolean = () => true): Promise<unknown> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await work();
+      return undefined;
+    } catch (error) {
+      if (attempt >= policy.attempts || !retryable(error)) return error ?? new Error('failed');
+      await new Promise((resolve) => setTimeout(resolve, policy.firstBackoffMs * 2 ** (attempt - 1)));
+    }
+  }
+}
+
+export interface ConsumerOptions {
+  /** Unique per consumer: its checkpoint and parked events are kept under it. */
+  name: string;
+  streamPrefixes: readonly string[];
+  handle(event: RecordedEvent): Promise<void>;
+  /** Called once an event is parked, e.g. to mark the documents it should have changed. */
+  onParked?(event: RecordedEvent, entry: ParkedEvent): Promise<void>;
+  retry?: RetryPolicy;
+  /** Try the events it parked again before resuming (for idempotent reactions: after a fix and a restart they go through). */
+  retryParked?: boolean;
+}
+
+/**
+ * A checkpointed catch-up subscription: resumes after its committed position, handles each event
+ * with bounded retries, parks one that keeps failing (logged, recorded, never skipped silently)
+ * and commits after each event. A crash before the commit means the event comes again: handlers
+ * are idempotent (documents keep their position, commands their id).
+ */
+export async function startConsumer(store: EventStore, state: ConsumerState, options: ConsumerOptions): Promise<Subscription> {
+  if (options.retryParked) await retryParked(store, state, options);
+  const fromPosition = await state.position(options.name);
+  return store.subscribeToAll({ fromPosition, streamPrefixes: options.streamPrefixes }, async (event) => {
+    const failure = await withRetries(() => options.handle(event), options.retry);
+    if (failure !== undefined) {
+      const entry = await state.park(options.name, event, failure);
+      console.error(`${options.name} parked ${event.type} ${event.streamId}@${event.revision} (position ${event.position}): ${entry.error}`);
+      await options.onParked?.(event, entry);
+    }
+    await state.commit(options.name, event.position);
+  });
+}
+
+async function retryParked(store: EventStore, state: ConsumerState, options: ConsumerOptions): Promise<void> {
+  for (const entry of await state.parked(options.name)) {
+    const [event] = await store.readAll({ fromPosition: entry.position - 1, maxCount: 1 });
+    if (event?.id !== entry.eventId) continue;
+    if ((await withRetries(() => options.handle(event), options.retry)) === undefined) {
+      await state.unpark(entry);
+      console.warn(`${options.name} handled ${event.type} ${event.streamId}@${event.revision} it had parked`);
+    }
+  }
+}
+
+const SNAPSHOTS = 'snapshots';
+
+/** Aggregate snapshots kept with the read models: a cache of folds, safe to lose (commands then read the whole stream once). */
+export function readModelSnapshots(readModels: ReadModelStore): SnapshotStore {
+  return {
+    load: (streamId) => readModels.get<Snapshot>(SNAPSHOTS, streamId),
+    save: async (snapshot) => void (await readModels.apply(SNAPSHOTS, snapshot.streamId, snapshot.revision + 1, () => snapshot)),
+  };
+}

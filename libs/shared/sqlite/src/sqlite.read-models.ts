@@ -1,0 +1,195 @@
+import Database from 'better-sqlite3';
+import { Query } from 'mingo';
+import type { Doc, FindOptions, ReadModelStore } from '@billing/shared/read-models';
+import { field, orderBy, where, type SqlValue } from './sqlite.query';
+
+interface Row {
+  id: string;
+  position: number;
+  doc: string;
+}
+
+interface Select {
+  sql: string;
+  params: SqlValue[];
+  /** False when part of the query or sort is outside the SQL subset: mingo finishes it in JS. */
+  complete: boolean;
+}
+
+const COLLECTION = /^[A-Za-z0-9_]+$/;
+/** Tables are prefixed so that the read models may share a file with the event store's tables. */
+const PREFIX = 'rm_';
+const CACHED_STATEMENTS = 256;
+
+/**
+ * The embedded read-model store (ARCHITECTURE.md "Read models"): one table per collection, the
+ * document as JSON, queried through expression indexes on json_extract (sqlite.query.ts).
+ */
+export class SqliteReadModels implements ReadModelStore {
+  private readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement<SqlValue[]>>();
+  /** Declared indexes (DDL) per collection: a drop removes them with the table, the next write re-creates both. */
+  private readonly indexes = new Map<string, Set<string>>();
+
+  constructor(file: string) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    // Read models are derived data: a commit lost in a power failure (WAL + NORMAL loses only the
+    // last commits, never half of one) means its event is applied again when the projection
+    // resumes, which each document's _position makes safe, as long as the projection keeps its
+    // resume position in this store too (lost along with the documents, never ahead of them).
+    // The event store itself stays FULL.
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+  }
+
+  async get<T>(collection: string, id: string): Promise<Doc<T> | undefined> {
+    const row = this.read(collection, undefined, (table) => this.statement(`SELECT id, position, doc FROM ${table} WHERE id = ?`).get(id) as Row | undefined);
+    return row && toDoc<T>(row);
+  }
+
+  async find<T>(collection: string, query: Record<string, unknown> = {}, options: FindOptions = {}): Promise<Doc<T>[]> {
+    const select = this.select(collection, query, options);
+    const docs = this.read(collection, [], () => (this.statement(select.sql).all(...select.params) as Row[]).map((row) => toDoc<T>(row)));
+    return select.complete ? docs : finishInJs(docs, query, options);
+  }
+
+  async count(collection: string, query: Record<string, unknown> = {}): Promise<number> {
+    const filter = where(query);
+    if (!filter.exact) return (await this.find(collection, query)).length;
+    const sql = `SELECT COUNT(*) AS n FROM ${table(collection)} WHERE ${filter.sql}`;
+    return this.read(collection, 0, () => (this.statement(sql).get(...filter.params) as { n: number }).n);
+  }
+
+  async apply<T>(collection: string, id: string, position: number, update: (current: Doc<T> | undefined) => T): Promise<boolean> {
+    const select = `SELECT id, position, doc FROM ${table(collection)} WHERE id = ?`;
+    const upsert = `INSERT INTO ${table(collection)} (id, position, doc) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET position = excluded.position, doc = excluded.doc`;
+    // IMMEDIATE takes the write lock before the read: another process cannot read the same
+    // position in between and apply the same event, or overwrite this update with a stale one.
+    const applyOnce = this.db.transaction((): boolean => {
+      const current = this.statement(select).get(id) as Row | undefined;
+      if (current && current.position >= position) return false;
+      this.statement(upsert).run(id, position, serialize(update(current && toDoc<T>(current))));
+      return true;
+    });
+    return this.write(collection, () => applyOnce.immediate());
+  }
+
+  async remove(collection: string, id: string): Promise<void> {
+    this.read(collection, undefined, (table) => void this.statement(`DELETE FROM ${table} WHERE id = ?`).run(id));
+  }
+
+  async drop(collection: string): Promise<void> {
+    this.db.exec(`DROP TABLE IF EXISTS ${table(collection)}`);
+  }
+
+  async ensureIndex(collection: string, fields: Record<string, 1 | -1>): Promise<void> {
+    const declared = this.indexes.get(collection) ?? new Set<string>();
+    this.indexes.set(collection, declared.add(indexDdl(collection, fields)));
+    this.create(collection);
+  }
+
+  async collections(): Promise<string[]> {
+    const tables = this.db.prepare<[], { name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, 3) = '${PREFIX}' ORDER BY name`).all();
+    const names = tables.map(({ name }) => name.slice(PREFIX.length)).filter((name) => COLLECTION.test(name));
+    return names.filter((name) => this.db.prepare(`SELECT 1 FROM ${table(name)} LIMIT 1`).get() !== undefined);
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+
+  /** The query plan (EXPLAIN QUERY PLAN details) of the SQL that `find` runs: to check that a query reads through an index. */
+  async explain(collection: string, query: Record<string, unknown> = {}, options: FindOptions = {}): Promise<string[]> {
+    const select = this.select(collection, query, options);
+    const plan = this.db.prepare<SqlValue[], { detail: string }>(`EXPLAIN QUERY PLAN ${select.sql}`).all(...select.params);
+    return plan.map((step) => step.detail);
+  }
+
+  private select(collection: string, query: Record<string, unknown>, options: FindOptions): Select {
+    const filter = where(query);
+    // Without a sort, documents come in the order they were first written, as in InMemoryReadModels.
+    const order = options.sort ? orderBy(options.sort) : 'rowid';
+    const from = `SELECT id, position, doc FROM ${table(collection)} WHERE ${filter.sql}`;
+    if (!filter.exact || order === undefined) return { sql: `${from} ORDER BY rowid`, params: filter.params, complete: false };
+    return { sql: `${from} ORDER BY ${order} LIMIT ? OFFSET ?`, params: [...filter.params, options.limit || -1, options.skip ?? 0], complete: true };
+  }
+
+  private create(collection: string): void {
+    this.db.transaction(() => {
+      this.db.exec(`CREATE TABLE IF NOT EXISTS ${table(collection)} (id TEXT PRIMARY KEY, position INTEGER NOT NULL, doc TEXT NOT NULL)`);
+      for (const ddl of this.indexes.get(collection) ?? []) this.db.exec(ddl);
+    })();
+  }
+
+  /** A collection nobody wrote to (or dropped, maybe by another process) has no table: it reads as empty. */
+  private read<R>(collection: string, empty: R, run: (table: string) => R): R {
+    try {
+      return run(table(collection));
+    } catch (error) {
+      if (isNoSuchTable(error)) return empty;
+      throw error;
+    }
+  }
+
+  private write<R>(collection: string, run: () => R): R {
+    try {
+      return run();
+    } catch (error) {
+      if (!isNoSuchTable(error)) throw error;
+      this.create(collection);
+      return run();
+    }
+  }
+
+  private statement(sql: string): Database.Statement<SqlValue[]> {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      if (this.statements.size >= CACHED_STATEMENTS) this.statements.clear();
+      this.statements.set(sql, (statement = this.db.prepare<SqlValue[]>(sql)));
+    }
+    return statement;
+  }
+}
+
+function table(collection: string): string {
+  if (!COLLECTION.test(collection)) throw new Error(`Invalid read-model collection name "${collection}": use letters, digits and _ only`);
+  return `"${PREFIX}${collection}"`;
+}
+
+/** The index name is derived from its fields, so declaring it again is a no-op. */
+function indexDdl(collection: string, fields: Record<string, 1 | -1>): string {
+  const entries = Object.entries(fields);
+  const columns = entries.map(([path, direction]) => {
+    const sql = field(path);
+    if (!sql || (direction !== 1 && direction !== -1)) throw new Error(`Cannot index ${collection} on ${path}: ${direction}`);
+    return `${sql.value}${direction === -1 ? ' DESC' : ''}`;
+  });
+  if (columns.length === 0) throw new Error(`An index on ${collection} needs at least one field`);
+  const name = `ix_${PREFIX}${collection}:${entries.map(([path, direction]) => `${path}:${direction}`).join(':')}`;
+  // `id` last, as in find's ORDER BY, so that a sort on the fields reads in index order with no sort step.
+  return `CREATE INDEX IF NOT EXISTS "${name}" ON ${table(collection)} (${columns.join(', ')}, id)`;
+}
+
+function finishInJs<T>(docs: Doc<T>[], query: Record<string, unknown>, options: FindOptions): Doc<T>[] {
+  let cursor = new Query(query).find<Doc<T>>(docs);
+  if (options.sort) cursor = cursor.sort({ ...options.sort, ...('_id' in options.sort ? {} : { _id: 1 }) });
+  if (options.skip) cursor = cursor.skip(options.skip);
+  if (options.limit) cursor = cursor.limit(options.limit);
+  return cursor.all();
+}
+
+function toDoc<T>(row: Row): Doc<T> {
+  return { ...(JSON.parse(row.doc) as T), _id: row.id, _position: row.position };
+}
+
+function serialize(doc: unknown): string {
+  if (typeof (doc as PromiseLike<unknown> | undefined)?.then === 'function') throw new TypeError('A read-model update must return the document, not a promise');
+  const { _id, _position, ...rest } = doc as Record<string, unknown>;
+  return JSON.stringify(rest);
+}
+
+// By name, not instanceof: the native addon keeps the SqliteError class of the first module registry that loaded it (jest has one per spec file).
+function isNoSuchTable(error: unknown): boolean {
+  return error instanceof Error && error.name === 'SqliteError' && error.message.startsWith('no such table');
+}
