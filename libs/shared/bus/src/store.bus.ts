@@ -133,13 +133,17 @@ class GroupMember {
     // A group still waiting for its producers (a service running alone) has nothing to hand back.
     if (!this.resolved) return;
     await this.started;
-    await this.exclusive(async () => {
-      this.generation++;
-      await this.flush(this.subscription?.position ?? 0);
-      for (const partition of this.owned.keys()) await this.release(partition);
-      await this.state.readModels.remove(MEMBERS, this.memberId());
-    });
-    await this.subscription?.stop();
+    try {
+      await this.exclusive(async () => {
+        this.generation++;
+        await this.flush(this.subscription?.position ?? 0);
+        for (const partition of this.owned.keys()) await this.release(partition);
+        await this.state.readModels.remove(MEMBERS, this.memberId());
+      });
+    } finally {
+      // Even if the state store refuses the last commits (they are redelivered then), reading stops.
+      await this.subscription?.stop();
+    }
   }
 
   kill(): void {

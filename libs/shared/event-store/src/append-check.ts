@@ -3,15 +3,22 @@ import { WrongExpectedVersionError, type ExpectedRevision, type NewEvent } from 
 export type AppendDecision = { kind: 'write'; fromRevision: number } | { kind: 'duplicate'; lastRevision: number };
 
 /**
- * EventStoreDB's rules for an append, given the ids already in the stream:
- * a mismatch is WrongExpectedVersion, except that re-appending the very same event ids at the
- * place the writer expected (exact revision or no_stream) is an idempotent success.
+ * EventStoreDB's rules for an append, given the stream's last revision (-1 when it has none) and
+ * a way to read the ids stored from a revision on: a mismatch is WrongExpectedVersion, except that
+ * re-appending the very same event ids at the place the writer expected (exact revision or
+ * no_stream) is an idempotent success.
  */
-export function checkAppend(streamId: string, existingIds: readonly string[], events: readonly NewEvent[], expected: ExpectedRevision): AppendDecision {
-  const current = existingIds.length - 1;
+export function checkAppend(
+  streamId: string,
+  current: number,
+  idsFrom: (revision: number, count: number) => readonly string[],
+  events: readonly NewEvent[],
+  expected: ExpectedRevision,
+): AppendDecision {
   const startsAt = expected === 'no_stream' ? 0 : typeof expected === 'number' ? expected + 1 : undefined;
   if (startsAt !== undefined && startsAt <= current) {
-    const again = events.every((event, index) => existingIds[startsAt + index] === event.id);
+    const stored = idsFrom(startsAt, events.length);
+    const again = events.every((event, index) => stored[index] === event.id);
     if (again) return { kind: 'duplicate', lastRevision: startsAt + events.length - 1 };
   }
   if (expected === 'any') return { kind: 'write', fromRevision: current + 1 };

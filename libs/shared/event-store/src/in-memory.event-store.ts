@@ -24,12 +24,7 @@ export class InMemoryEventStore implements EventStore {
 
   async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     const stream = this.streams.get(streamId) ?? [];
-    const decision = checkAppend(
-      streamId,
-      stream.map((e) => e.id),
-      events,
-      expected,
-    );
+    const decision = checkAppend(streamId, stream.length - 1, (revision, count) => stream.slice(revision, revision + count).map((e) => e.id), events, expected);
     if (decision.kind === 'duplicate') return { nextRevision: decision.lastRevision, position: stream[decision.lastRevision].position };
     const recordedAt = this.now().toISOString();
     const recorded = events.map((event, index) => ({

@@ -57,7 +57,8 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
     this.statements = {
-      streamIds: this.db.prepare<[string], { event_id: string }>('SELECT event_id FROM events WHERE stream_id = ? ORDER BY revision'),
+      lastRevision: this.db.prepare<[string], { revision: number | null }>('SELECT MAX(revision) AS revision FROM events WHERE stream_id = ?'),
+      idsFrom: this.db.prepare<[string, number, number], { event_id: string }>('SELECT event_id FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?'),
       insert: this.db.prepare('INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       positionOf: this.db.prepare<[string, number], { position: number }>('SELECT position FROM events WHERE stream_id = ? AND revision = ?'),
       head: this.db.prepare<[], { head: number | null }>('SELECT MAX(position) AS head FROM events'),
@@ -67,8 +68,10 @@ export class SqliteEventStore implements EventStore {
   async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     const result = this.db
       .transaction((): AppendResult => {
-        const existing = this.statements.streamIds.all(streamId).map((row) => row.event_id);
-        const decision = checkAppend(streamId, existing, events, expected);
+        // The stream's last revision and, only for a possible retry, the ids where the writer expected to append: never the whole stream.
+        const current = this.statements.lastRevision.get(streamId)?.revision ?? -1;
+        const idsFrom = (revision: number, count: number) => this.statements.idsFrom.all(streamId, revision, count).map((row) => row.event_id);
+        const decision = checkAppend(streamId, current, idsFrom, events, expected);
         if (decision.kind === 'duplicate') return { nextRevision: decision.lastRevision, position: this.positionOf(streamId, decision.lastRevision) };
         const recordedAt = this.now().toISOString();
         let position = this.statements.head.get()?.head ?? 0;
