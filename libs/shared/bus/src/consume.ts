@@ -23,7 +23,8 @@ export async function consumeOne(message: Message, handler: (message: Message) =
     (failure) => !(failure instanceof InvalidMessage) && !refusal(failure),
   );
   if (error === undefined) return { kind: 'done' };
-  const reason = error instanceof Error ? error.message : JSON.stringify(error);
+  const { message: text } = error as { message?: unknown };
+  const reason = typeof text === 'string' ? text : String(error as string);
   if (!refusal(error)) return { kind: 'dead', reason };
   log.warn(`${message.type} ${message.id} refused by a business rule: ${reason}`);
   return { kind: 'rejected', reason };

@@ -60,8 +60,10 @@ export class ConsumerState {
 
 const parkedId = (consumer: string, position: number) => `${consumer}@${position}`;
 
+/** `Name: message` of an error, by shape (an error from another realm or a native addon is no `instanceof Error` here). */
 export function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
+  return typeof message === 'string' ? `${typeof name === 'string' ? name : 'Error'}: ${message}` : String(error);
 }
 
 export interface RetryPolicy {

@@ -189,7 +189,8 @@ function serialize(doc: unknown): string {
   return JSON.stringify(rest);
 }
 
-// By name, not instanceof: the native addon keeps the SqliteError class of the first module registry that loaded it (jest has one per spec file).
+// By shape, not instanceof: the native addon keeps the SqliteError class (and Error) of the first context that loaded it (jest has one per spec file).
 function isNoSuchTable(error: unknown): boolean {
-  return error instanceof Error && error.name === 'SqliteError' && error.message.startsWith('no such table');
+  const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
+  return name === 'SqliteError' && typeof message === 'string' && message.startsWith('no such table');
 }
