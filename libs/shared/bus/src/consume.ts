@@ -1,6 +1,6 @@
 import { InvalidEventData } from '@billing/shared/event-store';
 import { DomainError } from '@billing/shared/kernel';
-import { withRetries } from '@billing/shared/read-models';
+import { describe, withRetries } from '@billing/shared/read-models';
 import type { Message } from './bus.port';
 
 export type Outcome = { kind: 'done' } | { kind: 'rejected'; reason: string } | { kind: 'dead'; reason: string };
@@ -24,7 +24,7 @@ export async function consumeOne(message: Message, handler: (message: Message) =
   );
   if (error === undefined) return { kind: 'done' };
   const { message: text } = error as { message?: unknown };
-  const reason = typeof text === 'string' ? text : String(error as string);
+  const reason = typeof text === 'string' ? text : describe(error);
   if (!refusal(error)) return { kind: 'dead', reason };
   log.warn(`${message.type} ${message.id} refused by a business rule: ${reason}`);
   return { kind: 'rejected', reason };
