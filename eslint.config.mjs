@@ -54,8 +54,8 @@ export default tseslint.config(
     },
   },
   {
-    // Specs and the scenario read untyped HTTP bodies; specs may use the testing lib.
-    files: ['**/*.spec.ts', 'libs/shared/testing/**/*.ts', 'tools/**/*.ts', 'apps/*/src/testing/**/*.ts'],
+    // Specs, the scenario and the crash suites' helpers read untyped HTTP bodies; they may use the testing lib.
+    files: ['**/*.spec.ts', 'libs/shared/testing/**/*.ts', 'tools/**/*.ts', 'apps/*/src/testing/**/*.ts', 'apps/*/src/crash/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': ['error', boundaries(['type:testing'])],
       '@typescript-eslint/no-explicit-any': 'off',

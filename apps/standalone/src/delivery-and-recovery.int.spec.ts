@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { StoreBackedBus, type Bus, type MessageHandler, type RelaySource } from '@billing/shared/bus';
 import { InMemoryEventStore, type AppendResult, type EventStore, type ExpectedRevision, type NewEvent } from '@billing/shared/event-store';
 import { InMemoryReadModels } from '@billing/shared/read-models';
-import { SqliteEventStore } from '@billing/shared/sqlite';
+import { SqliteEventStore, SqliteReadModels } from '@billing/shared/sqlite';
 import { CUSTOMER, expectOk, runScenario, smallContract, waitFor } from '@billing/shared/testing';
 import { startTestApp } from './testing/test-app';
 
@@ -88,24 +88,33 @@ describe('at-least-once delivery and crashes', () => {
     }
   }, 30_000);
 
-  it('keeps the embedded SQLite data across a restart', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'billing-restart-')), 'events.sqlite');
-    const first = await startTestApp({ eventStore: new SqliteEventStore(file) });
+  it('keeps the embedded SQLite data across a restart, and resumes every reader from its committed position', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'billing-restart-'));
+    const [file, readModelsFile] = [join(dir, 'events.sqlite'), join(dir, 'read-models.sqlite')];
+    const first = await startTestApp({ eventStore: new SqliteEventStore(file), readModels: new SqliteReadModels(readModelsFile) });
     const { contractId, invoiceId } = await draftOnePayApplication(first);
     await expectOk(first.client.post(`/invoices/${invoiceId}/issue`, { date: '2026-02-03' }), 'issue');
     await first.settle();
     await first.close();
-    await first.infrastructure.eventStore.close();
+    await Promise.all([first.infrastructure.eventStore.close(), first.infrastructure.readModels.close()]);
 
-    const second = await startTestApp({ eventStore: new SqliteEventStore(file) });
+    // Boot time does not grow with history: every projection and consumer starts where it stopped, at the head.
+    const reopened = new SqliteEventStore(file);
+    const head = await reopened.headPosition();
+    const starts: number[] = [];
+    const subscribe = reopened.subscribeToAll.bind(reopened);
+    reopened.subscribeToAll = (options, handler, onError) => (starts.push(options.fromPosition), subscribe(options, handler, onError));
+    const second = await startTestApp({ eventStore: reopened, readModels: new SqliteReadModels(readModelsFile) });
     try {
       await second.settle();
+      expect(starts.length).toBeGreaterThanOrEqual(9);
+      expect(Math.min(...starts)).toBeGreaterThan(head - 10);
       expect((await second.client.get(`/invoices/${invoiceId}`)).body).toMatchObject({ status: 'issued', number: 'INV-2026-00001', amount: 450_000 });
       expect((await second.client.get(`/contracts/${contractId}`)).body).toMatchObject({ status: 'active', billedNet: 450_000, retainageHeld: 50_000 });
       expect((await second.client.get(`/accounts/${CUSTOMER.id}`)).body.openItems).toHaveLength(1);
     } finally {
       await second.close();
-      await second.infrastructure.eventStore.close();
+      await Promise.all([second.infrastructure.eventStore.close(), second.infrastructure.readModels.close()]);
     }
   }, 30_000);
 });

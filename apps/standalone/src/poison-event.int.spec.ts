@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { InMemoryEventStore, type NewEvent } from '@billing/shared/event-store';
 import { InMemoryReadModels } from '@billing/shared/read-models';
 import { expectOk, smallContract } from '@billing/shared/testing';
+import { Background } from '@billing/shared/nest';
+import { parkedProblems } from '../../../tools/audit/verify';
 import { startTestApp } from './testing/test-app';
 
 /** An event no reader can read, written past the schemas (an old bug, a hand edit): it must not take the service down. */
@@ -51,6 +53,10 @@ describe('a poison event in the store', () => {
           expect.objectContaining({ consumer: 'invoicing', type: 'ContractActivated', streamId: `contract-${poisoned}` }),
         ]),
       );
+
+      // npm run audit names them too.
+      const audit = parkedProblems(await second.app.get(Background).parked());
+      expect(audit).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^parked by projection:contract-summary@v1: ContractCreated contract-${poisoned}@0`))]));
 
       const summary = await second.client.get(`/contracts/${good}`);
       expect(summary).toMatchObject({ status: 200, body: { status: 'active', contractSumToDate: 1_000_000 } });

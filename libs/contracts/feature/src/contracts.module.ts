@@ -2,6 +2,7 @@ import { Inject, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { contractEventSchemas } from '@billing/contracts/domain';
 import type { EventSchemas } from '@billing/shared/event-store';
 import { CONTRACTS_TOPIC } from '@billing/contracts/messages';
+import type { Projection } from '@billing/shared/read-models';
 import { ContextRuntime, EVENT_SCHEMAS } from '@billing/shared/nest';
 import { ContractCommandHandler } from './commands/contract.command';
 import { ContractsHttp } from './commands/contracts.http';
@@ -10,6 +11,9 @@ import { BillingReactions } from './reactions/billing.reactions';
 import { contractHistoryProjection } from './read-models/contract-history.projection';
 import { contractSummaryProjection } from './read-models/contract-summary.projection';
 import { ContractsQueries } from './read-models/contracts.queries.http';
+
+/** This context's read models: the app runs them, `npm run rebuild` rebuilds them. */
+export const contractsProjections: Projection[] = [contractSummaryProjection, contractHistoryProjection];
 
 @Module({
   controllers: [ContractsHttp, ContractsQueries],
@@ -28,7 +32,7 @@ export class ContractsModule implements OnApplicationBootstrap {
     return this.runtime.start({
       name: 'contracts',
       relay: { topic: CONTRACTS_TOPIC, streamPrefixes: ['contract-'], toMessages: contractMessages },
-      projections: [contractSummaryProjection, contractHistoryProjection],
+      projections: contractsProjections,
       reactions: { topics: this.reactions.topics, handle: (message) => this.reactions.handle(message) },
     });
   }

@@ -2,7 +2,7 @@ import { Inject, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { ledgerEventSchemas, numberingEventSchemas } from '@billing/invoicing/domain';
 import type { EventSchemas, EventStore } from '@billing/shared/event-store';
 import { INVOICING_TOPIC } from '@billing/invoicing/messages';
-import { startConsumer } from '@billing/shared/read-models';
+import { startConsumer, type Projection } from '@billing/shared/read-models';
 import { Background, ContextRuntime, EVENT_SCHEMAS, EVENT_STORE } from '@billing/shared/nest';
 import { IssueDocumentHandler, LedgerCommandHandler } from './commands/ledger.command';
 import { InvoicingHttp } from './commands/invoicing.http';
@@ -11,6 +11,9 @@ import { ledgerMessages } from './invoicing.relay';
 import { InvoicingReactions } from './reactions/invoicing.reactions';
 import { invoicesProjection } from './read-models/invoices.projection';
 import { InvoicingQueries } from './read-models/invoicing.queries.http';
+
+/** This context's read models: the app runs them, `npm run rebuild` rebuilds them. */
+export const invoicingProjections: Projection[] = [invoicesProjection];
 
 @Module({
   controllers: [InvoicingHttp, InvoicingQueries],
@@ -33,7 +36,7 @@ export class InvoicingModule implements OnApplicationBootstrap {
     await this.runtime.start({
       name: 'invoicing',
       relay: { topic: INVOICING_TOPIC, streamPrefixes: ['billing-'], toMessages: ledgerMessages },
-      projections: [invoicesProjection],
+      projections: invoicingProjections,
       reactions: { topics: this.reactions.topics, handle: (message) => this.reactions.handle(message) },
     });
   }

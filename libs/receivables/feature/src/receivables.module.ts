@@ -2,6 +2,7 @@ import { Inject, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { accountEventSchemas } from '@billing/receivables/domain';
 import type { EventSchemas } from '@billing/shared/event-store';
 import { RECEIVABLES_TOPIC } from '@billing/receivables/messages';
+import type { Projection } from '@billing/shared/read-models';
 import { ContextRuntime, EVENT_SCHEMAS } from '@billing/shared/nest';
 import { AccountCommandHandler } from './commands/account.command';
 import { ReceivablesHttp } from './commands/receivables.http';
@@ -9,6 +10,9 @@ import { accountMessages } from './receivables.relay';
 import { InvoiceReactions } from './reactions/invoice.reactions';
 import { accountsProjection } from './read-models/accounts.projection';
 import { ReceivablesQueries } from './read-models/receivables.queries.http';
+
+/** This context's read models: the app runs them, `npm run rebuild` rebuilds them. */
+export const receivablesProjections: Projection[] = [accountsProjection];
 
 @Module({
   controllers: [ReceivablesHttp, ReceivablesQueries],
@@ -27,7 +31,7 @@ export class ReceivablesModule implements OnApplicationBootstrap {
     return this.runtime.start({
       name: 'receivables',
       relay: { topic: RECEIVABLES_TOPIC, streamPrefixes: ['account-'], toMessages: accountMessages },
-      projections: [accountsProjection],
+      projections: receivablesProjections,
       reactions: { topics: this.reactions.topics, handle: (message) => this.reactions.handle(message) },
     });
   }

@@ -21,6 +21,7 @@ export function documentProjection<E, T>(definition: DocumentProjection<E, T>): 
     name: definition.name,
     version: definition.version,
     streamPrefixes: definition.streamPrefixes,
+    collections: [definition.collection],
     indexes: (definition.indexes ?? []).map((fields) => ({ collection: definition.collection, fields })),
     async handle(recorded: RecordedEvent, store: ReadModelStore) {
       const event = definition.decode(recorded);

@@ -4,3 +4,4 @@ export * from './projection-runner';
 export * from './tenant';
 export * from './document-projection';
 export * from './consumer';
+export * from './rebuild';

@@ -35,9 +35,10 @@ export interface Projection {
   name: string;
   version: number;
   streamPrefixes: readonly string[];
+  /** The collections it writes (each named with a version, so a new version builds beside the old one). */
+  collections: readonly string[];
   /** The indexes its queries read through (the tenant comes first in each). */
   indexes?: { collection: string; fields: Record<string, 1 | -1> }[];
-  /** Collections it writes (suffixed with their version, so a new version builds beside the old one). */
   handle(event: RecordedEvent, store: ReadModelStore): Promise<void>;
   /** The documents an event it cannot apply should have changed: they are marked, never silently stale. */
   affected(event: RecordedEvent): { collection: string; id: string }[];

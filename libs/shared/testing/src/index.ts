@@ -1,6 +1,7 @@
 export * from './event-store.conformance';
 export * from './given-when-then';
 export * from './scenario/client';
+export * from './scenario/keyed-client';
 export * from './scenario/scenario';
 export * from './bus.conformance';
 export * from './read-models.conformance';

@@ -26,6 +26,7 @@ export const contractHistoryProjection: Projection = {
   name: 'contract-history',
   version: 1,
   streamPrefixes: STREAMS,
+  collections: [CONTRACT_HISTORY],
   indexes: [{ collection: CONTRACT_HISTORY, fields: { contractId: 1, position: 1 } }],
   async handle(recorded, store) {
     for (const contractId of contractsOf(recorded)) {

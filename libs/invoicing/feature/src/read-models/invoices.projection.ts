@@ -24,6 +24,7 @@ export const invoicesProjection: Projection = {
   name: 'invoices',
   version: 1,
   streamPrefixes: ['billing-'],
+  collections: [LEDGERS, INVOICES],
   indexes: [
     { collection: INVOICES, fields: { contractId: 1, applicationNo: 1, number: 1 } },
     { collection: INVOICES, fields: { status: 1, contractId: 1 } },

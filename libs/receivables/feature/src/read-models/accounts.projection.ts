@@ -66,6 +66,7 @@ export const accountsProjection: Projection = {
   name: 'accounts',
   version: 2,
   streamPrefixes: ['account-'],
+  collections: [ACCOUNTS, ITEMS, ENTRIES, RETAINAGE],
   indexes: [
     { collection: ITEMS, fields: { customerId: 1, dueDate: 1 } },
     { collection: ITEMS, fields: { closedOn: 1, dueDate: 1 } },
