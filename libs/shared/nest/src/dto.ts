@@ -1,7 +1,10 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
 import { ValidationError } from '@billing/shared/kernel';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, Matches } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import type { Response } from 'express';
+import type { Doc, TenantReadModels } from '@billing/shared/read-models';
 
 export const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -25,4 +28,35 @@ export class ParseInstantPipe implements PipeTransform<string | undefined, Date>
     if (Number.isNaN(instant.getTime())) throw new ValidationError('at must be an ISO 8601 instant');
     return instant;
   }
+}
+
+/** `?limit=&offset=` of a list: at most 1000 at a time, 100 by default; the list answers `X-Total-Count`. */
+export class PageQuery {
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, default: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  offset?: number;
+}
+
+/** One page of a tenant's collection, sorted, with the total count in `X-Total-Count`. */
+export async function page<T>(
+  readModels: TenantReadModels,
+  response: Response,
+  collection: string,
+  query: Record<string, unknown>,
+  sort: Record<string, 1 | -1>,
+  { limit = 100, offset = 0 }: PageQuery,
+): Promise<Doc<T>[]> {
+  response.setHeader('X-Total-Count', String(await readModels.count(collection, query)));
+  return readModels.find<T>(collection, query, { sort, skip: offset, limit });
 }

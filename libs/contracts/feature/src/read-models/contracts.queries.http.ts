@@ -1,9 +1,11 @@
-import { Controller, Get, Inject, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import { contractDecider, contractStream } from '@billing/contracts/domain';
 import { stateAsOf, type EventStore } from '@billing/shared/event-store';
 import { NotFoundError, ValidationError } from '@billing/shared/kernel';
-import { Ctx, EVENT_STORE, ParseInstantPipe, READ_MODELS, type RequestContext } from '@billing/shared/nest';
+import { Ctx, EVENT_STORE, page, ParseInstantPipe, READ_MODELS, type RequestContext } from '@billing/shared/nest';
+import { ContractListQuery } from './contracts.queries.dto';
 import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
 import { CONTRACT_HISTORY, type HistoryEntry } from './contract-history.projection';
 import { CONTRACT_SUMMARY, type ContractSummary } from './contract-summary.projection';
@@ -17,13 +19,11 @@ export class ContractsQueries {
   ) {}
 
   @Get()
-  @ApiQuery({ name: 'status', required: false })
-  @ApiQuery({ name: 'customerId', required: false })
-  list(@Ctx() ctx: RequestContext, @Query('status') status?: string, @Query('customerId') customerId?: string) {
+  list(@Ctx() ctx: RequestContext, @Query() filter: ContractListQuery, @Res({ passthrough: true }) response: Response) {
     const query: Record<string, unknown> = {};
-    if (status) query.status = status;
-    if (customerId) query['customer.id'] = customerId;
-    return forTenant(this.readModels, ctx.tenantId).find<ContractSummary>(CONTRACT_SUMMARY, query, { sort: { title: 1 } });
+    if (filter.status) query.status = filter.status;
+    if (filter.customerId) query['customer.id'] = filter.customerId;
+    return page<ContractSummary>(forTenant(this.readModels, ctx.tenantId), response, CONTRACT_SUMMARY, query, { title: 1 }, filter);
   }
 
   @Get(':id')

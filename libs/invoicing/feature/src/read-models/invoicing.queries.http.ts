@@ -1,9 +1,11 @@
-import { Controller, Get, Inject, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ledgerDecider, ledgerStream, findInvoice } from '@billing/invoicing/domain';
 import { stateAsOf, type EventStore } from '@billing/shared/event-store';
 import { NotFoundError } from '@billing/shared/kernel';
-import { Ctx, EVENT_STORE, ParseInstantPipe, READ_MODELS, type RequestContext } from '@billing/shared/nest';
+import { Ctx, EVENT_STORE, page, ParseInstantPipe, READ_MODELS, type RequestContext } from '@billing/shared/nest';
+import { InvoiceListQuery } from './invoicing.queries.dto';
 import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
 import { INVOICES, LEDGERS, type InvoiceView, type LedgerView } from './invoices.projection';
 
@@ -16,15 +18,12 @@ export class InvoicingQueries {
   ) {}
 
   @Get('invoices')
-  @ApiQuery({ name: 'contractId', required: false })
-  @ApiQuery({ name: 'status', required: false, enum: ['draft', 'issued', 'void', 'withdrawn'] })
-  @ApiQuery({ name: 'customerId', required: false })
-  list(@Ctx() ctx: RequestContext, @Query('contractId') contractId?: string, @Query('status') status?: string, @Query('customerId') customerId?: string) {
+  list(@Ctx() ctx: RequestContext, @Query() filter: InvoiceListQuery, @Res({ passthrough: true }) response: Response) {
     const query: Record<string, unknown> = {};
-    if (contractId) query.contractId = contractId;
-    if (status) query.status = status;
-    if (customerId) query['customer.id'] = customerId;
-    return forTenant(this.readModels, ctx.tenantId).find<InvoiceView>(INVOICES, query, { sort: { contractId: 1, applicationNo: 1, number: 1 } });
+    if (filter.contractId) query.contractId = filter.contractId;
+    if (filter.status) query.status = filter.status;
+    if (filter.customerId) query['customer.id'] = filter.customerId;
+    return page<InvoiceView>(forTenant(this.readModels, ctx.tenantId), response, INVOICES, query, { contractId: 1, applicationNo: 1, number: 1 }, filter);
   }
 
   /** Detail with every G702 line and G703 column. */

@@ -1,9 +1,10 @@
-import { Controller, Get, Inject, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import { accountDecider } from '@billing/receivables/domain';
 import { stateAsOf, type EventStore } from '@billing/shared/event-store';
 import { dateInZone, isBusinessDate, NotFoundError, ValidationError } from '@billing/shared/kernel';
-import { CLOCK, Ctx, EVENT_STORE, ParseInstantPipe, READ_MODELS, SETTINGS, type Clock, type RequestContext, type Settings } from '@billing/shared/nest';
+import { CLOCK, Ctx, EVENT_STORE, page, PageQuery, ParseInstantPipe, READ_MODELS, SETTINGS, type Clock, type RequestContext, type Settings } from '@billing/shared/nest';
 import { forTenant, type ReadModelStore, type TenantReadModels } from '@billing/shared/read-models';
 import { resolveAccountStream } from '../commands/account.command';
 import { ACCOUNTS, accountKey, ENTRIES, ITEMS, RETAINAGE, type AccountView, type EntryView, type ReceivableItem, type RetainageView } from './accounts.projection';
@@ -20,8 +21,8 @@ export class ReceivablesQueries {
   ) {}
 
   @Get('accounts')
-  async list(@Ctx() ctx: RequestContext) {
-    const accounts = await this.tenant(ctx).find<AccountView>(ACCOUNTS, {}, { sort: { customerName: 1 } });
+  async list(@Ctx() ctx: RequestContext, @Query() paging: PageQuery, @Res({ passthrough: true }) response: Response) {
+    const accounts = await page<AccountView>(this.tenant(ctx), response, ACCOUNTS, {}, { customerName: 1 }, paging);
     return accounts.map(({ customerId, customerName, currency, balance, unappliedCredit }) => ({ customerId, customerName, currency, balance, unappliedCredit }));
   }
 
