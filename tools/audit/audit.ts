@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConsumerState } from '@billing/shared/read-models';
+import { ConsumerState, parkedProblems } from '@billing/shared/read-models';
 import { SqliteEventStore, SqliteReadModels } from '@billing/shared/sqlite';
-import { parkedProblems, verify } from './verify';
+import { verify } from './verify';
 
 /** npm run audit [-- DATA_DIR]: check the embedded store's numbering and pay applications from the events alone, and report parked events. */
 async function main() {

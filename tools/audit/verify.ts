@@ -1,7 +1,6 @@
 import { ledgerDecider, payApplicationOf, type Ledger, type LedgerEvent, type NumberingEvent } from '@billing/invoicing/domain';
 import type { EventStore, RecordedEvent } from '@billing/shared/event-store';
 import { fold } from '@billing/shared/kernel';
-import type { ParkedEvent } from '@billing/shared/read-models';
 
 export interface AuditReport {
   events: number;
@@ -68,11 +67,4 @@ export async function verify(store: EventStore): Promise<AuditReport> {
     });
   }
   return { events: events.length, series: series.size, numbersChecked, applicationsRecomputed, problems };
-}
-
-/** Events a projection or consumer group parked: each is a figure some read model or reaction lacks until repaired. */
-export function parkedProblems(entries: readonly ParkedEvent[]): string[] {
-  return entries.map(
-    (entry) => `parked by ${entry.consumer}: ${entry.type} ${entry.streamId}@${entry.revision} (position ${entry.position}, tenant ${entry.tenantId}): ${entry.error}`,
-  );
 }

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { InMemoryEventStore, type NewEvent } from '@billing/shared/event-store';
-import { InMemoryReadModels } from '@billing/shared/read-models';
+import { InMemoryReadModels, parkedProblems } from '@billing/shared/read-models';
 import { expectOk, smallContract } from '@billing/shared/testing';
 import { Background } from '@billing/shared/nest';
-import { parkedProblems } from '../../../tools/audit/verify';
 import { startTestApp } from './testing/test-app';
 
 /** An event no reader can read, written past the schemas (an old bug, a hand edit): it must not take the service down. */

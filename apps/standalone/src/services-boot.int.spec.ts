@@ -16,10 +16,10 @@ describe.each([
     try {
       const own = await app.client.get(ownRoute);
       expect([200, 404]).toContain(own.status);
-      expect(String(own.body?.title)).not.toMatch(/^Cannot GET/);
+      expect(String(own.body?.detail)).not.toMatch(/^Cannot GET/);
       const other = await app.client.get(otherRoute);
       expect(other.status).toBe(404);
-      expect(other.body.title).toMatch(/^Cannot GET/);
+      expect(other.body).toMatchObject({ type: 'urn:billing:http-404', title: 'Not Found', detail: expect.stringMatching(/^Cannot GET/) });
       expect((await app.client.get('/docs')).status).toBe(200);
     } finally {
       await app.close();

@@ -28,7 +28,7 @@ export async function startTestApp(overrides: Partial<Infrastructure> = {}, feat
     settings: overrides.settings ?? { timeZone: 'UTC' },
   };
   const moduleRef = await Test.createTestingModule({ imports: [composeApp(features, infrastructure)] }).compile();
-  const app = configureHttp(moduleRef.createNestApplication({ logger: ['error'] }), 'test');
+  const app = configureHttp(moduleRef.createNestApplication({ logger: ['error'], bodyParser: false }), 'test');
   await app.init();
   const server = app.getHttpServer();
   const reply = (res: request.Response) => ({ status: res.status, body: res.body, headers: res.headers as Record<string, string> });

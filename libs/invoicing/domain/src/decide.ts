@@ -114,6 +114,9 @@ function issueInvoice(ledger: Ledger, command: Command<'IssueInvoice'>): LedgerE
   if (invoice.status !== 'draft') throw new IllegalStateError(`invoice ${invoice.number ?? invoice.invoiceId} is ${invoice.status}; only a draft can be issued`);
   const { invoiceId, kind, amount, tax, total } = invoice;
   const issueDate = requireDate(command.issueDate, 'issue date');
+  // DOMAIN.md "Dates": a document is issued for work certified by then, never before its period ends (or its release date).
+  if (invoice.periodEnd && issueDate < invoice.periodEnd)
+    throw new RuleViolation(`the issue date ${issueDate} is before the ${kind === 'progress' ? 'period end' : 'release date'} ${invoice.periodEnd} it bills`);
   const event = {
     type: 'InvoiceIssued' as const,
     data: {
@@ -137,6 +140,7 @@ function issueInvoice(ledger: Ledger, command: Command<'IssueInvoice'>): LedgerE
 function voidInvoice(ledger: Ledger, command: Command<'VoidInvoice'>): LedgerEvent[] {
   const invoice = requireInvoice(ledger, command.invoiceId);
   if (invoice.status !== 'issued') throw new IllegalStateError(`invoice ${invoice.number ?? invoice.invoiceId} is ${invoice.status}; only an issued invoice can be voided`);
+  if (invoice.issueDate && command.voidedOn < invoice.issueDate) throw new RuleViolation(`the void date ${command.voidedOn} is before the issue date ${invoice.issueDate}`);
   if (invoice.paid > 0 || invoice.credited > 0) throw new RuleViolation(`invoice ${invoice.number} has been paid or credited: correct it with a credit note instead`);
   if (invoice.kind === 'progress' && (lastIssuedApplication(ledger)?.invoiceId !== invoice.invoiceId || issued(ledger, 'retainage-release').length > 0)) {
     throw new RuleViolation(`only the latest pay application can be voided (later ones build on invoice ${invoice.number}); correct it with a credit note instead`);
@@ -173,6 +177,8 @@ function issueCreditNote(ledger: Ledger, command: Command<'IssueCreditNote'>): L
   if (earlier && earlier.number === command.number) return [];
   if (earlier) throw new IllegalStateError(`credit note ${command.creditNoteId} is already issued as ${earlier.number}`);
   if (invoice.status !== 'issued') throw new IllegalStateError(`invoice ${invoice.number ?? invoice.invoiceId} is ${invoice.status}; only an issued invoice can be credited`);
+  if (invoice.issueDate && command.issueDate < invoice.issueDate)
+    throw new RuleViolation(`the credit note date ${command.issueDate} is before the invoice's issue date ${invoice.issueDate}`);
   if (!isAmount(command.amount) || command.amount <= 0) throw new ValidationError('a credit note amount is a positive amount in minor units');
   const tax = applyRate(command.amount, ledger.terms.taxRate);
   const creditable = invoice.total - invoice.credited;

@@ -219,7 +219,7 @@ describe('issue, void, credit notes', () => {
     spec(paid)
       .when({ type: 'VoidInvoice', invoiceId: 'p1', voidedOn: '2026-02-05', reason: 'x', redraftInvoiceId: 'p1b' })
       .thenThrows(RuleViolation, /credit note instead/);
-    const two = history(draft('p1', '2026-01-31', 100_000, 0), issue('p1', 'INV-2026-00001'), draft('p2', '2026-02-28', 200_000, 0), issue('p2', 'INV-2026-00002'));
+    const two = history(draft('p1', '2026-01-31', 100_000, 0), issue('p1', 'INV-2026-00001'), draft('p2', '2026-02-28', 200_000, 0), issue('p2', 'INV-2026-00002', '2026-03-03'));
     spec(two)
       .when({ type: 'VoidInvoice', invoiceId: 'p1', voidedOn: '2026-03-05', reason: 'x', redraftInvoiceId: 'p1b' })
       .thenThrows(RuleViolation, /only the latest pay application/);
@@ -259,20 +259,26 @@ describe('issue, void, credit notes', () => {
 describe('retainage release', () => {
   const complete: LedgerCommand = { type: 'RecordContractPhase', phase: 'completed', on: '2026-06-30' };
   const release: LedgerCommand = { type: 'DraftRetainageRelease', invoiceId: 'r1', releasedOn: '2026-07-01', agreed: false };
-  const billedAll = history(draft('p1', '2026-05-31', 400_000, 600_000), issue('p1', 'INV-2026-00001'), complete);
+  const billedAll = history(draft('p1', '2026-05-31', 400_000, 600_000), issue('p1', 'INV-2026-00001', '2026-06-03'), complete);
 
   it('bills the retainage held (line 5 of the last application) plus its tax, and then holds none', () => {
-    const events = history(draft('p1', '2026-05-31', 400_000, 600_000), issue('p1', 'INV-2026-00001'), complete, release, issue('r1', 'INV-2026-00002', '2026-07-02'));
+    const events = history(
+      draft('p1', '2026-05-31', 400_000, 600_000),
+      issue('p1', 'INV-2026-00001', '2026-06-03'),
+      complete,
+      release,
+      issue('r1', 'INV-2026-00002', '2026-07-02'),
+    );
     expect(events.find((e) => e.type === 'RetainageReleaseDrafted')?.data).toMatchObject({ amount: 50_000, tax: 3_500, total: 53_500 });
     expect(billingFigures(ledgerOf(events))).toMatchObject({ retainageHeld: 0, completedAndStoredToDate: 1_000_000, billedNet: 1_000_000 });
   });
 
   it('needs completion or an agreement, no pending draft, retainage held, and only once', () => {
-    spec(history(draft('p1', '2026-05-31', 400_000, 600_000), issue('p1', 'INV-2026-00001')))
+    spec(history(draft('p1', '2026-05-31', 400_000, 600_000), issue('p1', 'INV-2026-00001', '2026-06-03')))
       .when(release)
       .thenThrows(IllegalStateError, /when the contract is completed/);
     expect(
-      spec(history(draft('p1', '2026-05-31', 400_000, 600_000), issue('p1', 'INV-2026-00001')))
+      spec(history(draft('p1', '2026-05-31', 400_000, 600_000), issue('p1', 'INV-2026-00001', '2026-06-03')))
         .when({ ...release, agreed: true })
         .events(),
     ).toHaveLength(1);
@@ -289,7 +295,7 @@ describe('retainage release', () => {
 
   it('as a policy, drafts the release only once it is due, and otherwise does nothing', () => {
     const due: LedgerCommand = { type: 'ReleaseRetainageWhenDue', invoiceId: 'r1', releasedOn: '2026-07-01' };
-    const billed = history(draft('p1', '2026-05-31', 400_000, 600_000), issue('p1', 'INV-2026-00001'));
+    const billed = history(draft('p1', '2026-05-31', 400_000, 600_000), issue('p1', 'INV-2026-00001', '2026-06-03'));
     spec(billed).when(due).then([]);
     spec(history(draft('p1', '2026-05-31', 400_000, 600_000), complete))
       .when(due)
@@ -310,7 +316,7 @@ describe('retainage release', () => {
   });
 
   it('refuses further pay applications after the release', () => {
-    const released = history(draft('p1', '2026-05-31', 400_000, 500_000), issue('p1', 'INV-2026-00001'), complete, release);
+    const released = history(draft('p1', '2026-05-31', 400_000, 500_000), issue('p1', 'INV-2026-00001', '2026-06-03'), complete, release);
     expect(
       spec(released)
         .when(draft('p2', '2026-06-30', 400_000, 600_000))
@@ -340,6 +346,17 @@ describe('numbering', () => {
   });
 });
 
+describe('a void', () => {
+  it('keeps its date and reason on the invoice', () => {
+    const issuedOne = history(draft('p1', '2026-01-31', 100_000, 0), issue('p1', 'INV-2026-00001'));
+    const voided = [
+      ...issuedOne,
+      ...spec(issuedOne).when({ type: 'VoidInvoice', invoiceId: 'p1', voidedOn: '2026-02-05', reason: 'wrong period', redraftInvoiceId: 'p1b' }).events(),
+    ];
+    expect(ledgerOf(voided).invoices.find((invoice) => invoice.invoiceId === 'p1')).toMatchObject({ status: 'void', voidedOn: '2026-02-05', voidReason: 'wrong period' });
+  });
+});
+
 describe('every other ledger refusal', () => {
   const issuedOne = history(draft('p1', '2026-01-31', 100_000, 0), issue('p1', 'INV-2026-00001'));
   const note = { type: 'IssueCreditNote' as const, creditNoteId: 'cn', invoiceId: 'p1', number: 'CN-2026-00001', amount: 100, issueDate: '2026-02-10', reason: 'x' };
@@ -356,6 +373,10 @@ describe('every other ledger refusal', () => {
     ['a credit note id reused under another number', [...issuedOne, ...spec(issuedOne).when(note).events()], { ...note, number: 'CN-2026-00002' }, IllegalStateError],
     ['issuing with a date that is not a date', history(draft('p1', '2026-01-31', 100_000, 0)), { ...issue('p1', 'INV-2026-00001'), issueDate: '2026-02-30' }, ValidationError],
     ['any command before the ledger is open', [], { type: 'RecordContractPhase', phase: 'completed', on: '2026-01-01' }, NotFoundError],
+    ['issuing before the period it bills ends', history(draft('p1', '2026-01-31', 100_000, 0)), issue('p1', 'INV-2020-00001', '2020-01-01'), RuleViolation],
+    ['issuing the day before the period ends', history(draft('p1', '2026-01-31', 100_000, 0)), issue('p1', 'INV-2026-00001', '2026-01-30'), RuleViolation],
+    ['a credit note dated before its invoice', issuedOne, { ...note, issueDate: '2026-02-02' }, RuleViolation],
+    ['a void dated before the issue', issuedOne, { type: 'VoidInvoice', invoiceId: 'p1', voidedOn: '2026-02-01', reason: 'wrong', redraftInvoiceId: 'p1b' }, RuleViolation],
   ] as const)('refuses %s', (_, given, command, error) => {
     spec([...given] as LedgerEvent[])
       .when(command as never)

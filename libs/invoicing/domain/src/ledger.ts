@@ -14,6 +14,8 @@ export interface Invoice extends Amounts {
   dueDate?: string;
   paid: number;
   credited: number;
+  voidedOn?: string;
+  voidReason?: string;
 }
 
 export interface CreditNote extends Amounts {
@@ -97,7 +99,7 @@ export function evolve(state: LedgerState, event: LedgerEvent): LedgerState {
     case 'InvoiceIssued':
       return { ...state, invoices: update(event.data.invoiceId, { status: 'issued', number: event.data.number, issueDate: event.data.issueDate, dueDate: event.data.dueDate }) };
     case 'InvoiceVoided':
-      return { ...state, invoices: update(event.data.invoiceId, { status: 'void' }) };
+      return { ...state, invoices: update(event.data.invoiceId, { status: 'void', voidedOn: event.data.voidedOn, voidReason: event.data.reason }) };
     case 'CreditNoteIssued': {
       const { creditNoteId, invoiceId, number, issueDate, reason, amount, tax, total } = event.data;
       const invoice = findInvoice(state, invoiceId);

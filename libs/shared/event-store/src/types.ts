@@ -90,3 +90,11 @@ export interface EventStore {
 export function matchesPrefixes(streamId: string, prefixes: readonly string[] | undefined): boolean {
   return !prefixes || prefixes.length === 0 || prefixes.some((prefix) => streamId.startsWith(prefix));
 }
+
+/** The store cannot take the write now (another writer holds it too long): try again shortly (HTTP 503). */
+export class StoreUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreUnavailableError';
+  }
+}

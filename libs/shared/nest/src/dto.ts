@@ -1,18 +1,27 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
-import { ValidationError } from '@billing/shared/kernel';
+import { FIRST_BUSINESS_DATE, isBusinessDate, LAST_BUSINESS_DATE, ValidationError } from '@billing/shared/kernel';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsNotEmpty, IsOptional, IsString, Max, Min, ValidateBy } from 'class-validator';
 import type { Response } from 'express';
 import type { Doc, TenantReadModels } from '@billing/shared/read-models';
 
-export const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+/** A business date: a real calendar date YYYY-MM-DD from 2000 to 2099 (DOMAIN.md "Dates"). */
+export function IsBusinessDate(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isBusinessDate',
+    validator: {
+      validate: (value) => isBusinessDate(value),
+      defaultMessage: (args) => `${args?.property} must be a calendar date YYYY-MM-DD from ${FIRST_BUSINESS_DATE} to ${LAST_BUSINESS_DATE}`,
+    },
+  });
+}
 
 /** A command body that only carries its business date (defaults to today in the tenant's zone). */
 export class DatedBody {
-  @ApiPropertyOptional({ format: 'date', description: 'business date, defaults to today' })
+  @ApiPropertyOptional({ format: 'date', description: 'business date, defaults to today', example: '2026-02-03' })
   @IsOptional()
-  @Matches(DATE_PATTERN, { message: 'date must be a calendar date YYYY-MM-DD' })
+  @IsBusinessDate()
   date?: string;
 }
 

@@ -3,9 +3,11 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { CommandContextInterceptor } from './idempotency.interceptor';
 import { ReadModelInterceptor } from './read-model.interceptor';
 import { ProblemDetailsFilter, validationPipe } from './problem-details.filter';
+import { bodyGuards } from './body';
 
 /** What every service's HTTP side has: validation, Problem Details, command context, Swagger UI at /docs. */
 export function configureHttp(app: INestApplication, title: string): INestApplication {
+  bodyGuards().forEach((guard) => app.use(guard));
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalInterceptors(app.get(CommandContextInterceptor), app.get(ReadModelInterceptor));

@@ -1,17 +1,29 @@
-import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { ConflictException, Inject, Injectable, UnprocessableEntityException, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import type { Request, Response } from 'express';
 import { toMetadata, uuidFrom, WrongExpectedVersionError, type EventStore } from '@billing/shared/event-store';
 import { requestContext, type RequestContext } from './command-context';
 import { CLOCK, EVENT_STORE, SETTINGS, type Clock, type Settings } from './tokens';
 
+interface StoredAnswer {
+  status: number;
+  body: unknown;
+  /** SHA-256 of the request the key was first used with (absent on answers stored before it was kept). */
+  fingerprint?: string;
+}
+
 /**
- * Builds every request's command context, and for a POST with an Idempotency-Key answers a retry
- * with the stored first answer. The command itself is idempotent by its id (handleCommand), so a
- * crash between the command and storing the answer still appends nothing the second time.
+ * Builds every request's command context, and for a POST with an Idempotency-Key follows the IETF
+ * draft "The Idempotency-Key HTTP Header Field": a retry of the same request answers the stored
+ * first answer; the same key on another request is refused (422); a retry while the first is still
+ * running is refused (409), never run twice. The command itself is idempotent by its id
+ * (handleCommand), so a crash between the command and storing the answer still appends nothing.
  */
 @Injectable()
 export class CommandContextInterceptor implements NestInterceptor {
+  private readonly inFlight = new Set<string>();
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -23,26 +35,55 @@ export class CommandContextInterceptor implements NestInterceptor {
     const response = context.switchToHttp().getResponse<Response>();
     request.commandContext = requestContext(request, this.clock.now(), this.settings.timeZone);
     if (request.method !== 'POST' || !request.header('idempotency-key')) return next.handle();
-    return from(this.replayOrRun(request.commandContext, response, next));
+    return from(this.replayOrRun(request.commandContext, fingerprintOf(request), response, next));
   }
 
-  private async replayOrRun(ctx: RequestContext, response: Response, next: CallHandler): Promise<unknown> {
+  private async replayOrRun(ctx: RequestContext, fingerprint: string, response: Response, next: CallHandler): Promise<unknown> {
     const stream = `idempotency-${uuidFrom(ctx.commandId)}`;
     const [stored] = await this.store.readStream(stream, { maxCount: 1 });
-    if (stored) {
-      const answer = stored.data as { status: number; body: unknown };
-      response.status(answer.status);
-      response.setHeader('Idempotent-Replayed', 'true');
-      return answer.body;
-    }
-    const body: unknown = await lastValueFrom(next.handle() as Observable<unknown>, { defaultValue: undefined });
-    const event = { id: uuidFrom(`${ctx.commandId}/answer`), type: 'CommandAnswered', data: { status: response.statusCode, body }, metadata: toMetadata(ctx, 'AnswerCommand') };
+    if (stored) return this.replay(stored.data as StoredAnswer, fingerprint, response);
+    if (this.inFlight.has(stream)) throw new ConflictException(problem(409, 'Request in progress', 'a request with this Idempotency-Key is still being processed; retry it later'));
+    this.inFlight.add(stream);
     try {
-      await this.store.append(stream, [event], 'no_stream');
-    } catch (error) {
-      // A concurrent twin of this request stored its answer first; both answers come from the same command.
-      if (!(error instanceof WrongExpectedVersionError)) throw error;
+      const body: unknown = await lastValueFrom(next.handle() as Observable<unknown>, { defaultValue: undefined });
+      const answer: StoredAnswer = { status: response.statusCode, body, fingerprint };
+      const event = { id: uuidFrom(`${ctx.commandId}/answer`), type: 'CommandAnswered', data: answer, metadata: toMetadata(ctx, 'AnswerCommand') };
+      try {
+        await this.store.append(stream, [event], 'no_stream');
+      } catch (error) {
+        // Another process ran the same request at the same moment and stored its answer first; both answers come from the same command.
+        if (!(error instanceof WrongExpectedVersionError)) throw error;
+      }
+      return body;
+    } finally {
+      this.inFlight.delete(stream);
     }
-    return body;
   }
+
+  private replay(answer: StoredAnswer, fingerprint: string, response: Response): unknown {
+    if (answer.fingerprint !== undefined && answer.fingerprint !== fingerprint)
+      throw new UnprocessableEntityException(problem(422, 'Idempotency-Key reused', 'this Idempotency-Key was first used with another request; use a new key for a new request'));
+    response.status(answer.status);
+    response.setHeader('Idempotent-Replayed', 'true');
+    return answer.body;
+  }
+}
+
+const problem = (status: number, title: string, detail: string) => ({ type: `urn:billing:idempotency-${status}`, title, detail });
+
+/** Method, path and body (keys sorted), hashed: what makes two requests "the same request". */
+function fingerprintOf(request: Request): string {
+  return createHash('sha256')
+    .update(`${request.method} ${request.path}\n${canonical(request.body)}`)
+    .digest('hex');
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (typeof value === 'object' && value !== null)
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`)
+      .join(',')}}`;
+  return JSON.stringify(value) ?? 'null';
 }

@@ -1,6 +1,8 @@
 import { ArgumentsHost, BadRequestException, Catch, HttpException, Logger, ValidationPipe, type ExceptionFilter, type ValidationError as FieldError } from '@nestjs/common';
 import type { Response } from 'express';
+import { STATUS_CODES } from 'node:http';
 import { DomainError, type ErrorCategory } from '@billing/shared/kernel';
+import { StoreUnavailableError } from '@billing/shared/event-store';
 
 const STATUS: Record<ErrorCategory, number> = { validation: 400, not_found: 404, illegal_state: 409, rule: 422, concurrency: 409 };
 const TITLE: Record<ErrorCategory, string> = {
@@ -11,27 +13,47 @@ const TITLE: Record<ErrorCategory, string> = {
   concurrency: 'Concurrent change',
 };
 
-/** Errors as RFC 9457 Problem Details. */
+/** An RFC 9457 Problem Details document: `type`, `title`, `status`, `detail`, and `errors` naming every bad field. */
+export interface Problem {
+  type: string;
+  title: string;
+  detail: string;
+  errors?: { field: string; messages: string[] }[];
+  [extension: string]: unknown;
+}
+
+export function sendProblem(response: Response, status: number, problem: Problem, headers: Record<string, string> = {}): void {
+  Object.entries(headers).forEach(([name, value]) => response.setHeader(name, value));
+  response
+    .status(status)
+    .type('application/problem+json')
+    .json({ ...problem, status });
+}
+
+/** Every error, ours or the framework's, as Problem Details; nothing internal leaks. */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('http');
 
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
-    const send = (status: number, body: Record<string, unknown>) =>
-      response
-        .status(status)
-        .type('application/problem+json')
-        .json({ status, ...body });
     if (error instanceof DomainError)
-      return void send(STATUS[error.category], { type: `urn:billing:${error.category}`, title: TITLE[error.category], detail: error.message, ...error.details });
-    if (error instanceof HttpException) {
-      const payload = error.getResponse();
-      return void send(error.getStatus(), { title: error.message, ...(typeof payload === 'object' ? payload : { detail: payload }) });
-    }
+      return sendProblem(response, STATUS[error.category], { type: `urn:billing:${error.category}`, title: TITLE[error.category], detail: error.message, ...error.details });
+    if (error instanceof StoreUnavailableError)
+      return sendProblem(response, 503, { type: 'urn:billing:unavailable', title: 'Busy, try again', detail: error.message }, { 'Retry-After': '1' });
+    if (error instanceof HttpException) return sendProblem(response, error.getStatus(), fromHttpException(error));
     this.logger.error(error instanceof Error ? error.stack : String(error));
-    send(500, { title: 'Internal error', detail: 'the request failed; nothing was written unless a retry shows it' });
+    sendProblem(response, 500, { type: 'urn:billing:internal', title: 'Internal error', detail: 'the request failed; nothing was written unless a retry shows it' });
   }
+}
+
+function fromHttpException(error: HttpException): Problem {
+  const status = error.getStatus();
+  const payload = error.getResponse();
+  if (typeof payload === 'object' && payload !== null && 'type' in payload) return payload as Problem;
+  const message = typeof payload === 'string' ? payload : (payload as { message?: unknown }).message;
+  const detail = Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : error.message;
+  return { type: `urn:billing:http-${status}`, title: STATUS_CODES[status] ?? 'Error', detail };
 }
 
 /** class-validator errors as one 400 naming every bad field (nested fields by dotted path). */
@@ -39,9 +61,10 @@ export function validationPipe(): ValidationPipe {
   return new ValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
     transform: true,
     exceptionFactory: (errors) =>
-      new BadRequestException({ type: 'urn:billing:validation', title: TITLE.validation, detail: 'the request has invalid fields', errors: flatten(errors) }),
+      new BadRequestException({ type: 'urn:billing:validation', title: TITLE.validation, detail: 'the request has invalid fields', errors: flatten(errors) } satisfies Problem),
   });
 }
 

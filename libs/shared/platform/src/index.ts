@@ -32,7 +32,7 @@ export function runApp(title: string, defaultPort: number, features: Type<unknow
   const start = async (): Promise<INestApplication> => {
     const config = loadConfig(process.env, { port: defaultPort });
     const infrastructure = buildInfrastructure(config);
-    const app = configureHttp(await NestFactory.create(composeApp(features, infrastructure), { logger: ['error', 'warn'] }), title);
+    const app = configureHttp(await NestFactory.create(composeApp(features, infrastructure), { logger: ['error', 'warn'], bodyParser: false }), title);
     await app.init();
     // Serve no figures from read models behind the store: they resume from their committed positions, so this is short.
     const head = await infrastructure.eventStore.headPosition();

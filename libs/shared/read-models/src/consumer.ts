@@ -60,6 +60,13 @@ export class ConsumerState {
 
 const parkedId = (consumer: string, position: number) => `${consumer}@${position}`;
 
+/** One line per parked event, as readiness and `npm run audit` report it: each is a figure or reaction missing until repaired. */
+export function parkedProblems(entries: readonly ParkedEvent[]): string[] {
+  return entries.map(
+    (entry) => `parked by ${entry.consumer}: ${entry.type} ${entry.streamId}@${entry.revision} (position ${entry.position}, tenant ${entry.tenantId}): ${entry.error}`,
+  );
+}
+
 /** `Name: message` of an error, by shape (an error from another realm or a native addon is no `instanceof Error` here). */
 export function describe(error: unknown): string {
   const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };

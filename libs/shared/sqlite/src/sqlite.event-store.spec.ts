@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { WrongExpectedVersionError } from '@billing/shared/event-store';
 import { eventStoreConformance } from '@billing/shared/testing';
 import { SqliteEventStore } from './sqlite.event-store';
 
@@ -27,6 +29,27 @@ it('keeps events across a reopen of the same file', async () => {
   const second = new SqliteEventStore(file);
   expect((await second.readStream('test-a')).map((e) => e.data)).toEqual([{ amount: 1 }]);
   await second.close();
+});
+
+describe('group commit (appends of one turn share a transaction)', () => {
+  const metadata = { tenantId: 't', correlationId: 'c', causationId: 'x', actor: 'a', occurredAt: 'now', schemaVersion: 1 };
+  const event = (data: unknown) => ({ id: randomUUID(), type: 'E', data, metadata });
+
+  it('fails only the refused or unwritable append; the others commit in order', async () => {
+    const store = new SqliteEventStore(join(dir, 'group.db'));
+    const results = await Promise.allSettled([
+      store.append('test-a', [event(1)], 'no_stream'),
+      store.append('test-a', [event(2)], 'no_stream'),
+      store.append('test-b', [event(3), event({ n: BigInt(4) })], 'no_stream'),
+      store.append('test-a', [event(5)], 0),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedVersionError);
+    expect((await store.readStream('test-a')).map((e) => e.data)).toEqual([1, 5]);
+    expect(await store.readStream('test-b')).toEqual([]);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value.position : 0))).toEqual([1, 0, 0, 2]);
+    await store.close();
+  });
 });
 
 describe('two connections to one file (two processes)', () => {

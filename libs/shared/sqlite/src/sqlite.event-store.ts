@@ -42,10 +42,22 @@ CREATE TABLE IF NOT EXISTS events (
 /** Other processes may append to the same file; their appends are seen within this many ms. */
 const POLL_MS = 500;
 
+interface PendingAppend {
+  streamId: string;
+  events: readonly NewEvent[];
+  expected: ExpectedRevision;
+  resolve(result: AppendResult): void;
+  reject(error: unknown): void;
+}
+
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
   private readonly signal = new AppendSignal(POLL_MS);
   private readonly statements;
+  /** readStream/readAll statements by their SQL: prepared once, not on every read (catch-up subscriptions read after every append). */
+  private readonly reads = new Map<string, Database.Statement<unknown[], Row>>();
+  private pending: PendingAppend[] = [];
+  private readonly writeBatch: Database.Transaction<(batch: PendingAppend[]) => (AppendResult | Error)[]>;
 
   constructor(
     file: string,
@@ -63,43 +75,80 @@ export class SqliteEventStore implements EventStore {
       positionOf: this.db.prepare<[string, number], { position: number }>('SELECT position FROM events WHERE stream_id = ? AND revision = ?'),
       head: this.db.prepare<[], { head: number | null }>('SELECT MAX(position) AS head FROM events'),
     };
+    // Each append of a batch is a savepoint of the batch's transaction: a refused or failing one writes nothing and fails alone.
+    const writeOne = this.db.transaction((append: PendingAppend) => this.write(append));
+    this.writeBatch = this.db.transaction((batch: PendingAppend[]) =>
+      batch.map((append) => {
+        try {
+          return writeOne(append);
+        } catch (error) {
+          // The database itself failing (I/O, disk full, locked) fails the whole batch.
+          if (isSqliteError(error)) throw error;
+          return error instanceof Error ? error : new Error(String(error));
+        }
+      }),
+    );
   }
 
-  async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    const result = this.db
-      .transaction((): AppendResult => {
-        // The stream's last revision and, only for a possible retry, the ids where the writer expected to append: never the whole stream.
-        const current = this.statements.lastRevision.get(streamId)?.revision ?? -1;
-        const idsFrom = (revision: number, count: number) => this.statements.idsFrom.all(streamId, revision, count).map((row) => row.event_id);
-        const decision = checkAppend(streamId, current, idsFrom, events, expected);
-        if (decision.kind === 'duplicate') return { nextRevision: decision.lastRevision, position: this.positionOf(streamId, decision.lastRevision) };
-        const recordedAt = this.now().toISOString();
-        let position = this.statements.head.get()?.head ?? 0;
-        events.forEach((event, index) => {
-          const info = this.statements.insert.run(
-            streamId,
-            decision.fromRevision + index,
-            event.id,
-            event.type,
-            JSON.stringify(event.data),
-            JSON.stringify(event.metadata),
-            recordedAt,
-          );
-          position = Number(info.lastInsertRowid);
-        });
-        return { nextRevision: decision.fromRevision + events.length - 1, position };
-      })
-      .immediate();
+  /**
+   * Group commit: the appends asked for in one turn of the event loop share one IMMEDIATE
+   * transaction, so one commit (one fsync under synchronous=FULL) makes all of them durable, and
+   * none resolves before it. Each is checked against the stream as the earlier ones left it.
+   * Reading a stream with a waiting append commits the batch first (see readStream).
+   */
+  append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ streamId, events, expected, resolve, reject });
+      if (this.pending.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const batch = this.pending;
+    if (batch.length === 0) return;
+    this.pending = [];
+    let outcomes: (AppendResult | Error)[];
+    try {
+      outcomes = this.writeBatch.immediate(batch);
+    } catch (error) {
+      batch.forEach((append) => append.reject(error));
+      return;
+    }
     this.signal.notify();
-    return result;
+    outcomes.forEach((outcome, index) => (outcome instanceof Error ? batch[index].reject(outcome) : batch[index].resolve(outcome)));
+  }
+
+  private write({ streamId, events, expected }: PendingAppend): AppendResult {
+    // The stream's last revision and, only for a possible retry, the ids where the writer expected to append: never the whole stream.
+    const current = this.statements.lastRevision.get(streamId)?.revision ?? -1;
+    const idsFrom = (revision: number, count: number) => this.statements.idsFrom.all(streamId, revision, count).map((row) => row.event_id);
+    const decision = checkAppend(streamId, current, idsFrom, events, expected);
+    if (decision.kind === 'duplicate') return { nextRevision: decision.lastRevision, position: this.positionOf(streamId, decision.lastRevision) };
+    const recordedAt = this.now().toISOString();
+    let position = events.length === 0 ? (this.statements.head.get()?.head ?? 0) : 0;
+    events.forEach((event, index) => {
+      const info = this.statements.insert.run(
+        streamId,
+        decision.fromRevision + index,
+        event.id,
+        event.type,
+        JSON.stringify(event.data),
+        JSON.stringify(event.metadata),
+        recordedAt,
+      );
+      position = Number(info.lastInsertRowid);
+    });
+    return { nextRevision: decision.fromRevision + events.length - 1, position };
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    // A writer deciding on this stream sees every append asked for before it: committing them first
+    // keeps a waiting batch from turning into conflicts (and retries) on a busy stream.
+    if (this.pending.some((append) => append.streamId === streamId)) this.flush();
     const forwards = options.direction !== 'backwards';
     const from = options.fromRevision ?? (forwards ? 0 : Number.MAX_SAFE_INTEGER);
     const sql = `SELECT * FROM events WHERE stream_id = ? AND revision ${forwards ? '>=' : '<='} ? ORDER BY revision ${forwards ? 'ASC' : 'DESC'} LIMIT ?`;
-    return this.db
-      .prepare<[string, number, number], Row>(sql)
+    return this.read(sql)
       .all(streamId, from, options.maxCount ?? -1)
       .map(toRecorded);
   }
@@ -111,8 +160,7 @@ export class SqliteEventStore implements EventStore {
     const prefixSql = prefixes.length ? `AND (${prefixes.map(() => 'substr(stream_id, 1, ?) = ?').join(' OR ')})` : '';
     const sql = `SELECT * FROM events WHERE position ${forwards ? '>' : '<'} ? ${prefixSql} ORDER BY position ${forwards ? 'ASC' : 'DESC'} LIMIT ?`;
     const prefixArgs = prefixes.flatMap((prefix) => [prefix.length, prefix]);
-    return this.db
-      .prepare<unknown[], Row>(sql)
+    return this.read(sql)
       .all(from, ...prefixArgs, options.maxCount ?? -1)
       .map(toRecorded);
   }
@@ -126,8 +174,15 @@ export class SqliteEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
+    this.flush();
     this.signal.notify();
     this.db.close();
+  }
+
+  private read(sql: string): Database.Statement<unknown[], Row> {
+    let statement = this.reads.get(sql);
+    if (!statement) this.reads.set(sql, (statement = this.db.prepare<unknown[], Row>(sql)));
+    return statement;
   }
 
   private positionOf(streamId: string, revision: number): number {
@@ -135,6 +190,11 @@ export class SqliteEventStore implements EventStore {
     if (!row) throw new Error(`no event at ${streamId}@${revision}`);
     return row.position;
   }
+}
+
+// By shape: the native addon's SqliteError class is the one of the first context that loaded it.
+function isSqliteError(error: unknown): boolean {
+  return (error as { name?: unknown } | undefined)?.name === 'SqliteError';
 }
 
 function toRecorded(row: Row): RecordedEvent {

@@ -2,8 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMinSize, IsArray, IsDefined, IsEmail, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Matches, Max, Min, ValidateNested } from 'class-validator';
 
-import { DATE_PATTERN as DATE } from '@billing/shared/nest';
-const DATE_MESSAGE = 'must be a calendar date YYYY-MM-DD';
+import { IsBusinessDate } from '@billing/shared/nest';
 
 export class CustomerDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() id!: string;
@@ -41,7 +40,7 @@ export class CreateContractDto {
   @ApiProperty({ description: '1/100 %, 0 = exempt' }) @IsInt() @Min(0) @Max(10000) taxRate!: number;
   @ApiProperty() @IsInt() @Min(0) @Max(3650) paymentTermsDays!: number;
   @ApiPropertyOptional() @IsOptional() @IsString() poNumber?: string;
-  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @Matches(DATE, { message: `startDate ${DATE_MESSAGE}` }) startDate?: string;
+  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @IsBusinessDate() startDate?: string;
   @ApiProperty({ type: [ScheduleLineDto] }) @IsDefined() @IsArray() @ValidateNested({ each: true }) @ArrayMinSize(1) @Type(() => ScheduleLineDto) lines!: ScheduleLineDto[];
 }
 
@@ -53,6 +52,6 @@ export class ChangeOrderDto {
   @ApiProperty({ example: 'CO-001' }) @IsString() @IsNotEmpty() number!: string;
   @ApiProperty() @IsString() @IsNotEmpty() description!: string;
   @ApiProperty({ description: 'signed, minor units' }) @IsInt() amount!: number;
-  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @Matches(DATE, { message: `approvedOn ${DATE_MESSAGE}` }) approvedOn?: string;
+  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @IsBusinessDate() approvedOn?: string;
   @ApiProperty({ type: [ScheduleLineDto] }) @IsDefined() @IsArray() @ValidateNested({ each: true }) @ArrayMinSize(1) @Type(() => ScheduleLineDto) lines!: ScheduleLineDto[];
 }

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsDefined, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMinSize, IsArray, IsDefined, IsInt, IsNotEmpty, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
 
-import { DATE_PATTERN as DATE } from '@billing/shared/nest';
+import { IsBusinessDate } from '@billing/shared/nest';
 
 export class ReportedLineDto {
   @ApiProperty() @IsString() @IsNotEmpty() lineId!: string;
@@ -12,7 +12,7 @@ export class ReportedLineDto {
 }
 
 export class ReportProgressDto {
-  @ApiProperty({ format: 'date' }) @Matches(DATE, { message: 'periodEnd must be a calendar date YYYY-MM-DD' }) periodEnd!: string;
-  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @Matches(DATE, { message: 'reportedOn must be a calendar date YYYY-MM-DD' }) reportedOn?: string;
+  @ApiProperty({ format: 'date' }) @IsBusinessDate() periodEnd!: string;
+  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @IsBusinessDate() reportedOn?: string;
   @ApiProperty({ type: [ReportedLineDto] }) @IsDefined() @IsArray() @ValidateNested({ each: true }) @ArrayMinSize(1) @Type(() => ReportedLineDto) lines!: ReportedLineDto[];
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayUnique, IsArray, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Min } from 'class-validator';
-import { DatedBody, DATE_PATTERN } from '@billing/shared/nest';
+import { DatedBody, IsBusinessDate } from '@billing/shared/nest';
 
 export class PaymentDto {
   @ApiProperty({ description: 'minor units' }) @IsInt() @Min(1) amount!: number;
@@ -10,7 +10,7 @@ export class PaymentDto {
   currency?: string;
   @ApiPropertyOptional({ format: 'date', description: 'date received, defaults to today' })
   @IsOptional()
-  @Matches(DATE_PATTERN, { message: 'receivedOn must be a calendar date YYYY-MM-DD' })
+  @IsBusinessDate()
   receivedOn?: string;
   @ApiProperty({ example: 'wire' }) @IsString() @IsNotEmpty() method!: string;
   @ApiProperty({ example: 'CHK 1042' }) @IsString() @IsNotEmpty() reference!: string;
@@ -35,7 +35,7 @@ export class WriteOffDto extends DatedBody {
 export class ReminderRunDto {
   @ApiPropertyOptional({ format: 'date', description: 'the date the run is for, defaults to today' })
   @IsOptional()
-  @Matches(DATE_PATTERN, { message: 'runDate must be a calendar date YYYY-MM-DD' })
+  @IsBusinessDate()
   runDate?: string;
   @ApiPropertyOptional({ description: 'days overdue per level, default [1, 15, 30]; the last is final' })
   @IsOptional()

@@ -1,0 +1,144 @@
+import request from 'supertest';
+import type { AppendResult, EventStore, ExpectedRevision, NewEvent } from '@billing/shared/event-store';
+import { InMemoryEventStore } from '@billing/shared/event-store';
+import { expectOk, smallContract } from '@billing/shared/testing';
+import { startTestApp, type TestApp } from './testing/test-app';
+
+/** Issue 6: what a careless or hostile client sends is refused with Problem Details, and nothing is written. */
+describe('HTTP as a contract: bodies, content types, keys and Problem Details', () => {
+  let test: TestApp;
+  let invoiceId: string;
+  beforeAll(async () => {
+    test = await startTestApp();
+    const { contractId } = await expectOk<any>(test.client.post('/contracts', smallContract()), 'create');
+    await expectOk(test.client.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' }), 'activate');
+    await test.settle();
+    const lines = [{ lineId: 'A', percentComplete: 5000, storedMaterials: 0 }];
+    await expectOk(test.client.post(`/contracts/${contractId}/progress-reports`, { periodEnd: '2026-01-31', lines }), 'report');
+    await expectOk(test.client.post(`/contracts/${contractId}/progress-reports/2026-01-31/certify`, {}), 'certify');
+    await test.settle();
+    invoiceId = (await test.client.get(`/invoices?contractId=${contractId}&status=draft`)).body[0].invoiceId;
+  }, 30_000);
+  afterAll(() => test.close());
+
+  const server = () => test.app.getHttpServer();
+  const head = () => test.infrastructure.eventStore.headPosition();
+  const expectProblem = (reply: request.Response, status: number) => {
+    expect({ status: reply.status, type: reply.type }).toEqual({ status, type: 'application/problem+json' });
+    expect(reply.body).toMatchObject({ status, type: expect.stringMatching(/^urn:billing:/), title: expect.any(String), detail: expect.any(String) });
+  };
+
+  it.each([
+    ['a body over 256 KB', 413, (r: request.Test) => r.set('content-type', 'application/json').send(JSON.stringify({ ...smallContract(), title: 'x'.repeat(300_000) }))],
+    ['JSON nested 10,000 levels', 400, (r: request.Test) => r.set('content-type', 'application/json').send(`${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`)],
+    ['charset=latin1', 415, (r: request.Test) => r.set('content-type', 'application/json; charset=latin1').send(JSON.stringify(smallContract()))],
+    ['text/plain', 415, (r: request.Test) => r.set('content-type', 'text/plain').send(JSON.stringify(smallContract()))],
+    ['no body and no content type', 415, (r: request.Test) => r],
+    ['an empty JSON body', 400, (r: request.Test) => r.set('content-type', 'application/json').send('')],
+    ['malformed JSON', 400, (r: request.Test) => r.set('content-type', 'application/json').send('{"title": ')],
+    ['a JSON array', 400, (r: request.Test) => r.set('content-type', 'application/json').send('[]')],
+    ['a __proto__ key', 400, (r: request.Test) => r.set('content-type', 'application/json').send(`{"__proto__": {"admin": true}, ${JSON.stringify(smallContract()).slice(1)}`)],
+    ['a constructor key', 400, (r: request.Test) => r.set('content-type', 'application/json').send(JSON.stringify({ ...smallContract(), constructor: { prototype: {} } }))],
+  ])('refuses %s on POST /contracts with %i Problem Details and writes nothing', async (_, status, send) => {
+    const before = await head();
+    expectProblem(await send(request(server()).post('/contracts')), status);
+    expect(await head()).toBe(before);
+  });
+
+  it('runs no command from a text/plain body (a cross-site form) or an empty one', async () => {
+    const before = await head();
+    expectProblem(await request(server()).post(`/invoices/${invoiceId}/issue`).set('content-type', 'text/plain').send('{"date":"yesterday"}'), 415);
+    expectProblem(await request(server()).post('/reminders/run').set('content-type', 'text/plain').send('{}'), 415);
+    expect(await head()).toBe(before);
+    expect((await test.client.get(`/invoices/${invoiceId}`)).body.status).toBe('draft');
+  });
+
+  it('answers the framework errors as Problem Details too', async () => {
+    expectProblem(await request(server()).get('/contracts/not-a-uuid'), 400);
+    expectProblem(await request(server()).get('/no/such/route'), 404);
+    expectProblem(await request(server()).post('/contracts/not-a-uuid/activate').send({}), 400);
+  });
+
+  it.each(['2026-02-30', '9999-12-31', '0000-00-00', '1900-01-01', 'yesterday'])('refuses the business date %s', async (date) => {
+    const before = await head();
+    expectProblem(await request(server()).post(`/invoices/${invoiceId}/issue`).send({ date }), 400);
+    expectProblem(await request(server()).post('/reminders/run').send({ runDate: date }), 400);
+    expect(await head()).toBe(before);
+  });
+
+  it('refuses an issue date before the period the pay application bills (422)', async () => {
+    const before = await head();
+    expectProblem(await request(server()).post(`/invoices/${invoiceId}/issue`).send({ date: '2026-01-15' }), 422);
+    expect(await head()).toBe(before);
+  });
+
+  it('refuses an Idempotency-Key reused for another request (422), and replays the same request', async () => {
+    const key = { 'Idempotency-Key': 'one-key' };
+    const first = await request(server())
+      .post('/contracts')
+      .set(key)
+      .send(smallContract({ title: 'First' }));
+    expect(first.status).toBe(201);
+    const before = await head();
+    expectProblem(
+      await request(server())
+        .post('/contracts')
+        .set(key)
+        .send(smallContract({ title: 'Another' })),
+      422,
+    );
+    const again = await request(server())
+      .post('/contracts')
+      .set(key)
+      .send({ ...smallContract({ title: 'First' }) });
+    expect({ status: again.status, body: again.body, replayed: again.headers['idempotent-replayed'] }).toEqual({ status: 201, body: first.body, replayed: 'true' });
+    expect(await head()).toBe(before);
+  });
+});
+
+describe('HTTP under load and at shutdown', () => {
+  it('answers a concurrent duplicate of a keyed request 409 while the first runs, and runs it once', async () => {
+    const store = new InMemoryEventStore();
+    const slow: EventStore = Object.create(store) as EventStore;
+    slow.append = async (stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> => {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      return store.append(stream, events, expected);
+    };
+    const test = await startTestApp({ eventStore: slow });
+    try {
+      const send = () => request(test.app.getHttpServer()).post('/contracts').set('Idempotency-Key', 'twin').send(smallContract());
+      const [a, b] = await Promise.all([send(), new Promise((resolve) => setTimeout(resolve, 30)).then(send)]);
+      expect([a.status, b.status].sort()).toEqual([201, 409]);
+      expect((await store.readAll({ streamPrefixes: ['contract-'] })).length).toBe(1);
+    } finally {
+      await test.close();
+    }
+  });
+
+  it('finishes every in-flight request before it closes', async () => {
+    const store = new InMemoryEventStore();
+    const slow: EventStore = Object.create(store) as EventStore;
+    slow.append = async (stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> => {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return store.append(stream, events, expected);
+    };
+    const test = await startTestApp({ eventStore: slow });
+    await test.app.listen(0, '127.0.0.1');
+    const { port } = test.app.getHttpServer().address() as { port: number };
+    const post = (index: number) =>
+      fetch(`http://127.0.0.1:${port}/contracts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(smallContract({ title: `Job ${index}` })),
+      }).then(
+        (response) => response.status,
+        (error: Error) => error.message,
+      );
+    const inFlight = Array.from({ length: 20 }, (_, index) => post(index));
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const closing = test.close();
+    expect(await Promise.all(inFlight)).toEqual(Array.from({ length: 20 }, () => 201));
+    await closing;
+    expect((await store.readAll({ streamPrefixes: ['contract-'] })).length).toBe(20);
+  });
+});

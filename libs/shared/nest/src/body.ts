@@ -1,0 +1,70 @@
+import { json, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { sendProblem } from './problem-details.filter';
+
+/** Largest body a command may carry: a contract with some hundred schedule lines fits many times over. */
+export const BODY_LIMIT_BYTES = 256 * 1024;
+/** Deepest nesting a command may carry (ours go 3 levels deep). */
+export const MAX_DEPTH = 16;
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
+
+/**
+ * Bodies before any handler sees them: a POST is JSON in UTF-8 (415 otherwise, so a browser's
+ * cross-site text/plain form cannot run a command), at most 256 KB (413), a JSON object (400),
+ * nested at most 16 levels and without prototype keys (400). Every refusal is Problem Details.
+ */
+export function bodyGuards(): (RequestHandler | ((error: unknown, request: Request, response: Response, next: NextFunction) => void))[] {
+  return [requireJson, json({ limit: BODY_LIMIT_BYTES, strict: true, type: () => true }), checkShape, bodyErrors];
+}
+
+function requireJson(request: Request, response: Response, next: NextFunction): void {
+  if (!['POST', 'PUT', 'PATCH'].includes(request.method)) return next();
+  const [type, ...parameters] = (request.header('content-type') ?? '').split(';').map((part) => part.trim());
+  const charset = parameters
+    .find((parameter) => /^charset=/i.test(parameter))
+    ?.slice(8)
+    .replace(/"/g, '');
+  if (!JSON_TYPE.test(type) || (charset !== undefined && !/^utf-8$/i.test(charset)))
+    return sendProblem(response, 415, {
+      type: 'urn:billing:unsupported-media-type',
+      title: 'Unsupported media type',
+      detail: 'a command is sent as Content-Type: application/json (UTF-8)',
+    });
+  next();
+}
+
+function checkShape(request: Request, response: Response, next: NextFunction): void {
+  if (!['POST', 'PUT', 'PATCH'].includes(request.method)) return next();
+  const body: unknown = request.body;
+  const problem = typeof body !== 'object' || body === null || Array.isArray(body) ? 'the body must be a JSON object ({} when the command has no fields)' : shapeProblem(body);
+  if (problem) return sendProblem(response, 400, { type: 'urn:billing:validation', title: 'Invalid request', detail: problem });
+  next();
+}
+
+/** Walks the body without recursion (a hostile depth cannot overflow the stack here). */
+function shapeProblem(body: object): string | undefined {
+  const pending: { value: unknown; depth: number; path: string }[] = [{ value: body, depth: 1, path: '' }];
+  while (pending.length > 0) {
+    const { value, depth, path } = pending.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > MAX_DEPTH) return `the body is nested deeper than ${MAX_DEPTH} levels (at ${path || 'the top'})`;
+    for (const key of Object.keys(value)) {
+      if (FORBIDDEN_KEYS.has(key)) return `${path}${key}: this field name is not allowed`;
+      pending.push({ value: (value as Record<string, unknown>)[key], depth: depth + 1, path: `${path}${key}.` });
+    }
+  }
+  return undefined;
+}
+
+/** body-parser's refusals (too large, malformed JSON, an unsupported encoding) as Problem Details. */
+function bodyErrors(error: unknown, _request: Request, response: Response, next: NextFunction): void {
+  const { type, status } = (error ?? {}) as { type?: string; status?: number };
+  if (type === 'entity.too.large')
+    return sendProblem(response, 413, { type: 'urn:billing:too-large', title: 'Body too large', detail: `a body is at most ${BODY_LIMIT_BYTES} bytes` });
+  if (type === 'entity.parse.failed') return sendProblem(response, 400, { type: 'urn:billing:validation', title: 'Invalid request', detail: 'the body is not valid JSON' });
+  if (type === 'charset.unsupported' || type === 'encoding.unsupported')
+    return sendProblem(response, 415, { type: 'urn:billing:unsupported-media-type', title: 'Unsupported media type', detail: 'the body must be UTF-8 JSON' });
+  if (typeof status === 'number' && status >= 400 && status < 500)
+    return sendProblem(response, status, { type: 'urn:billing:bad-request', title: 'Bad request', detail: 'the body could not be read' });
+  next(error);
+}
