@@ -55,7 +55,7 @@ export default tseslint.config(
   },
   {
     // Specs, the scenario and the crash suites' helpers read untyped HTTP bodies; they may use the testing lib.
-    files: ['**/*.spec.ts', 'libs/shared/testing/**/*.ts', 'tools/**/*.ts', 'apps/*/src/testing/**/*.ts', 'apps/*/src/crash/**/*.ts'],
+    files: ['**/*.spec.ts', 'libs/shared/testing/**/*.ts', 'tools/**/*.ts', 'apps/*/src/testing/**/*.ts', 'apps/*/src/crash/**/*.ts', 'apps/*/src/bad-input/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': ['error', boundaries(['type:testing'])],
       '@typescript-eslint/no-explicit-any': 'off',

@@ -117,6 +117,7 @@ describe('the whole billing flow, over HTTP, on the embedded default', () => {
       paid: 110_714_292,
       outstanding: 2_480_450,
       balanceToFinish: 0,
+      balanceToFinishIncludingRetainage: 0,
     });
     expect(result.closed.status).toBe('closed');
   });

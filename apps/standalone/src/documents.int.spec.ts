@@ -58,7 +58,7 @@ describe('milestone contract: credit note, void, write-off, reminders, agreed re
     );
     expect(note).toMatchObject({ number: 'CN-2026-00001', total: 10_000 });
     await test.settle();
-    expect((await account()).openItems[0]).toMatchObject({ open: 80_000, credited: 10_000 });
+    expect((await account()).invoices[0]).toMatchObject({ open: 80_000, credited: 10_000 });
     const refused = await test.client.post(`/invoices/${invoice.invoiceId}/void`, { reason: 'mistake' });
     expect(refused.status).toBe(422);
     expect((await test.client.post(`/invoices/${invoice.invoiceId}/credit-notes`, { amount: 80_001, reason: 'too much' })).status).toBe(422);
@@ -76,7 +76,7 @@ describe('milestone contract: credit note, void, write-off, reminders, agreed re
       number: 'INV-2026-00002',
     });
     await test.settle();
-    expect((await account()).openItems.map((item: any) => [item.number, item.open, item.cancelled])).toEqual([
+    expect((await account()).invoices.map((item: any) => [item.number, item.open, item.cancelled])).toEqual([
       ['INV-2026-00001', 80_000, false],
       ['INV-2026-00002', 0, true],
     ]);
@@ -89,19 +89,24 @@ describe('milestone contract: credit note, void, write-off, reminders, agreed re
   it('sends reminders once per level and run date', async () => {
     await test.settle();
     const first = await expectOk<any>(test.client.post('/reminders/run', { runDate: '2026-03-20' }), 'reminders');
-    expect(first.sent.map((r: any) => [r.number, r.level, r.daysOverdue])).toEqual([['INV-2026-00001', 1, 2]]);
+    expect(first.sent.map((r: any) => [r.number, r.level, r.levelDays, r.daysOverdue])).toEqual([['INV-2026-00001', 1, 1, 2]]);
     expect((await expectOk<any>(test.client.post('/reminders/run', { runDate: '2026-03-20' }), 'again')).sent).toEqual([]);
-    expect((await expectOk<any>(test.client.post('/reminders/run', { runDate: '2026-04-05' }), 'later')).sent.map((r: any) => [r.number, r.level])).toEqual([
-      ['INV-2026-00001', 15],
-      ['INV-2026-00003', 1],
+    expect((await expectOk<any>(test.client.post('/reminders/run', { runDate: '2026-04-05' }), 'later')).sent.map((r: any) => [r.number, r.level, r.levelDays])).toEqual([
+      ['INV-2026-00001', 2, 15],
+      ['INV-2026-00003', 1, 1],
+    ]);
+    expect((await account()).invoices.find((item: any) => item.number === 'INV-2026-00001').reminders.map((r: any) => [r.level, r.levelDays, r.runDate])).toEqual([
+      [1, 1, '2026-03-20'],
+      [2, 15, '2026-04-05'],
     ]);
   });
 
   it('writes off an open amount with a reason, reported apart from payments', async () => {
-    const [first] = (await account()).openItems;
+    const [first] = (await account()).invoices;
     await expectOk(test.client.post(`/accounts/${CUSTOMER.id}/invoices/${first.invoiceId}/write-off`, { reason: 'client dispute settled', date: '2026-04-30' }), 'write-off');
     await test.settle();
-    expect((await account()).openItems[0]).toMatchObject({ open: 0, writtenOff: 80_000, paid: 0 });
+    expect((await account()).invoices[0]).toMatchObject({ open: 0, writtenOff: 80_000, paid: 0 });
+    expect((await account()).openItems.map((item: any) => item.invoiceId)).not.toContain(first.invoiceId);
     const statement = await expectOk<any>(test.client.get(`/accounts/${CUSTOMER.id}/statement?from=2026-04-01&to=2026-04-30`), 'statement');
     expect(statement.lines).toEqual([expect.objectContaining({ kind: 'write-off', amount: -80_000 })]);
   });

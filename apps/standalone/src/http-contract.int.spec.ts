@@ -118,7 +118,9 @@ describe('HTTP under load and at shutdown', () => {
   it('finishes every in-flight request before it closes', async () => {
     const store = new InMemoryEventStore();
     const slow: EventStore = Object.create(store) as EventStore;
+    let started = 0;
     slow.append = async (stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> => {
+      if (stream.startsWith('contract-')) started++;
       await new Promise((resolve) => setTimeout(resolve, 200));
       return store.append(stream, events, expected);
     };
@@ -135,7 +137,8 @@ describe('HTTP under load and at shutdown', () => {
         (error: Error) => error.message,
       );
     const inFlight = Array.from({ length: 20 }, (_, index) => post(index));
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    // Every request is inside its command when the shutdown begins.
+    while (started < 20) await new Promise((resolve) => setTimeout(resolve, 5));
     const closing = test.close();
     expect(await Promise.all(inFlight)).toEqual(Array.from({ length: 20 }, () => 201));
     await closing;

@@ -20,7 +20,7 @@ describe('tenant-scoped identity', () => {
       expect(figures(globex.aging)).toEqual(figures(acme.aging));
       for (const tenant of ['acme', 'globex']) {
         const account = (await test.client.get(`/accounts/${acme.customerId}`, { 'x-tenant-id': tenant })).body;
-        expect(account.openItems.map((item: any) => item.number)).toEqual(['INV-2026-00001', 'INV-2026-00002', 'INV-2026-00003', 'INV-2026-00004', 'INV-2026-00005']);
+        expect(account.invoices.map((item: any) => item.number)).toEqual(['INV-2026-00001', 'INV-2026-00002', 'INV-2026-00003', 'INV-2026-00004', 'INV-2026-00005']);
       }
       const streams = new Set((await test.infrastructure.eventStore.readAll({ streamPrefixes: ['account-'] })).map((event) => event.streamId));
       expect([...streams].sort()).toEqual([`account-acme.${acme.customerId}`, `account-globex.${acme.customerId}`]);

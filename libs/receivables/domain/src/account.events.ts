@@ -74,4 +74,11 @@ export type AccountEvent =
       { customerId: string; applicationId: string; invoiceId: string; amount: number; appliedOn: string; draws: CreditDraw[]; balances: InvoiceBalance[] }
     >
   | DomainEvent<'InvoiceWrittenOff', { customerId: string; invoiceId: string; amount: number; writtenOffOn: string; reason: string; balances: InvoiceBalance[] }>
-  | DomainEvent<'ReminderSent', { customerId: string; invoiceId: string; number: string; level: number; final: boolean; runDate: string; daysOverdue: number; open: number }>;
+  /**
+   * `level` is the level's threshold in days overdue (its historical name); `rank` is the level's
+   * place in the run's levels, 1 = first (absent on reminders recorded before it was kept).
+   */
+  | DomainEvent<
+      'ReminderSent',
+      { customerId: string; invoiceId: string; number: string; level: number; rank?: number; final: boolean; runDate: string; daysOverdue: number; open: number }
+    >;

@@ -75,14 +75,18 @@ export const accountEventSchemas: EventSchemaMap = {
   }),
   CreditApplied: closedObject({ customerId, applicationId: uuid, invoiceId: uuid, amount: positiveMoney, appliedOn: date, draws: arrayOf(creditDraw, 1), balances }),
   InvoiceWrittenOff: closedObject({ customerId, invoiceId: uuid, amount: positiveMoney, writtenOffOn: date, reason: nonEmptyString, balances }),
-  ReminderSent: closedObject({
-    customerId,
-    invoiceId: uuid,
-    number: nonEmptyString,
-    level: positiveCount,
-    final: flag,
-    runDate: date,
-    daysOverdue: positiveCount,
-    open: positiveMoney,
-  }),
+  ReminderSent: closedObject(
+    {
+      customerId,
+      invoiceId: uuid,
+      number: nonEmptyString,
+      level: positiveCount,
+      rank: positiveCount,
+      final: flag,
+      runDate: date,
+      daysOverdue: positiveCount,
+      open: positiveMoney,
+    },
+    ['rank'],
+  ),
 } satisfies Record<AccountEvent['type'], object>;

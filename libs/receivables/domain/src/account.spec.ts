@@ -172,17 +172,17 @@ describe('customer account', () => {
     const run = (runDate: string): AccountCommand => ({ type: 'SendReminders', runDate, levels: [1, 15, 30] });
     it('sends the highest level due, each level at most once per invoice, nothing twice for one run date', () => {
       const first = spec(three).when(run('2026-02-02')).events();
-      expect(first.map((e) => e.type === 'ReminderSent' && [e.data.number, e.data.level, e.data.final])).toEqual([['INV-2026-00003', 1, false]]);
+      expect(first.map((e) => e.type === 'ReminderSent' && [e.data.number, e.data.level, e.data.rank, e.data.final])).toEqual([['INV-2026-00003', 1, 1, false]]);
       spec([...three, ...first])
         .when(run('2026-02-02'))
         .then([]);
       const later = spec([...three, ...first])
         .when(run('2026-03-20'))
         .events();
-      expect(later.map((e) => e.type === 'ReminderSent' && [e.data.number, e.data.level, e.data.final])).toEqual([
-        ['INV-2026-00001', 30, true],
-        ['INV-2026-00002', 30, true],
-        ['INV-2026-00003', 30, true],
+      expect(later.map((e) => e.type === 'ReminderSent' && [e.data.number, e.data.level, e.data.rank, e.data.final])).toEqual([
+        ['INV-2026-00001', 30, 3, true],
+        ['INV-2026-00002', 30, 3, true],
+        ['INV-2026-00003', 30, 3, true],
       ]);
       spec([...three, ...first, ...later])
         .when(run('2026-04-30'))

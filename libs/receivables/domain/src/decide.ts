@@ -196,7 +196,17 @@ function sendReminders(account: Account, command: Command<'SendReminders'>): Acc
     if (open <= 0 || level === undefined || item.reminderLevels.some((sent) => sent >= level)) continue;
     events.push({
       type: 'ReminderSent',
-      data: { customerId: account.customerId, invoiceId: item.invoiceId, number: item.number, level, final: level === levels.at(-1), runDate, daysOverdue, open },
+      data: {
+        customerId: account.customerId,
+        invoiceId: item.invoiceId,
+        number: item.number,
+        level,
+        rank: levels.indexOf(level) + 1,
+        final: level === levels.at(-1),
+        runDate,
+        daysOverdue,
+        open,
+      },
     });
   }
   return events;

@@ -209,14 +209,20 @@ class GroupMember {
     if (this.owned.size === 0) return;
     const fromPosition = Math.min(...[...this.owned.values()].map((partition) => partition.committed));
     this.subscription = this.store.subscribeToAll({ fromPosition, streamPrefixes: this.prefixes() }, (event) =>
-      this.exclusive(() => (generation === this.generation ? this.onEvent(event) : Promise.resolve())),
+      this.exclusive(() => (generation === this.generation ? this.onEvent(event, generation) : Promise.resolve())),
     );
   }
 
-  private async onEvent(event: RecordedEvent): Promise<void> {
+  private async onEvent(event: RecordedEvent, generation: number): Promise<void> {
     const partition = partitionOf(event.streamId, this.settings.partitions);
+    // A lease that lapsed while the event loop was busy is renewed (or given up) first: skipping the
+    // event would lose it, as the partition's next event moves its committed position past it.
+    if ((this.owned.get(partition)?.leaseUntil ?? Infinity) <= Date.now()) await this.rebalance();
+    // Reading restarted from the committed positions (the new subscription delivers the event), or the partition is another instance's.
     const owned = this.owned.get(partition);
-    if (!owned || owned.leaseUntil <= Date.now() || event.position <= owned.committed) return;
+    if (generation !== this.generation || !owned || event.position <= owned.committed) return;
+    // Only while stopping: the subscription must not move past an event nobody handled.
+    if (owned.leaseUntil <= Date.now()) throw new Error(`${this.group}: the lease of partition ${partition} lapsed`);
     await this.deliver(event);
     owned.committed = event.position;
     await this.state.commit(this.checkpoint(partition), event.position);
@@ -235,6 +241,7 @@ class GroupMember {
     let delivered = true;
     for (const message of messages) {
       const outcome = await consumeOne(message, this.handler);
+      if (outcome.kind === 'rejected') await this.state.refuse(this.group, event.position, refusalOf(message, outcome.reason));
       if (outcome.kind === 'dead') {
         await this.park(event, outcome.reason);
         delivered = false;
@@ -296,4 +303,16 @@ class GroupMember {
 
 export function partitionOf(streamId: string, partitions: number): number {
   return createHash('sha1').update(streamId).digest().readUInt32BE(0) % partitions;
+}
+
+function refusalOf(message: Message, reason: string) {
+  const { contractId } = (message.data ?? {}) as { contractId?: unknown };
+  return {
+    messageId: message.id,
+    type: message.type,
+    tenantId: message.tenantId,
+    reason,
+    occurredAt: message.occurredAt,
+    ...(typeof contractId === 'string' ? { contractId } : {}),
+  };
 }

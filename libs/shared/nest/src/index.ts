@@ -10,3 +10,4 @@ export * from './config';
 export * from './dto';
 export * from './health.http';
 export * from './read-model.interceptor';
+export * from './refusals.http';

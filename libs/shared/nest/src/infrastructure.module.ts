@@ -8,6 +8,7 @@ import { Background } from './background';
 import { CommandContextInterceptor } from './idempotency.interceptor';
 import { ContextRuntime } from './context-runtime';
 import { HealthHttp } from './health.http';
+import { RefusalsHttp } from './refusals.http';
 import { ReadModelInterceptor } from './read-model.interceptor';
 import { idempotencySchemas } from './idempotency.schemas';
 import { BUS, CLOCK, EVENT_SCHEMAS, EVENT_STORE, READ_MODELS, SETTINGS, type Clock, type Settings } from './tokens';
@@ -29,7 +30,7 @@ export class InfrastructureModule {
     return {
       module: InfrastructureModule,
       imports: [CqrsModule.forRoot(), TerminusModule.forRoot({ logger: false })],
-      controllers: [HealthHttp],
+      controllers: [HealthHttp, RefusalsHttp],
       providers: [
         { provide: EVENT_SCHEMAS, useValue: schemas },
         { provide: EVENT_STORE, useValue: validatingEventStore(infrastructure.eventStore, schemas) },

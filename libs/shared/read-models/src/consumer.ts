@@ -3,6 +3,18 @@ import type { ReadModelStore } from './read-model.port';
 
 const CHECKPOINTS = 'consumer_checkpoints';
 const PARKED = 'parked_events';
+export const REFUSALS = 'reaction_refusals';
+
+/** A reaction a business rule refused: not an error, but a client waiting for its outcome must be able to see "never". */
+export interface Refusal {
+  consumer: string;
+  position: number;
+  messageId: string;
+  type: string;
+  contractId?: string;
+  reason: string;
+  occurredAt: string;
+}
 
 /** An event a consumer (projection or consumer group) gave up on, with why: visible in readiness and the audit. */
 export interface ParkedEvent {
@@ -46,6 +58,11 @@ export class ConsumerState {
     };
     await this.readModels.apply(PARKED, parkedId(consumer, event.position), event.position, () => entry);
     return entry;
+  }
+
+  async refuse(consumer: string, position: number, refusal: Omit<Refusal, 'consumer' | 'position'> & { tenantId: string }): Promise<void> {
+    const { tenantId, ...rest } = refusal;
+    await this.readModels.apply(REFUSALS, `${consumer}/${refusal.messageId}`, position, () => ({ consumer, position, ...rest, _tenant: tenantId }));
   }
 
   async parked(consumer?: string): Promise<ParkedEvent[]> {

@@ -19,7 +19,10 @@ export interface ContractSummary {
   retainageHeld: number;
   paid: number;
   outstanding: number;
+  /** G703 column I summed: contract sum to date less completed and stored to date (G702 line 3 - line 4). */
   balanceToFinish: number;
+  /** G702 line 9: contract sum to date less earned less retainage (line 3 - line 6), as of the last issued application. */
+  balanceToFinishIncludingRetainage: number;
   invoices: Record<string, { paid: number; open: number }>;
 }
 
@@ -42,6 +45,7 @@ export function evolveSummary(summary: ContractSummary | undefined, event: Contr
       paid: 0,
       outstanding: 0,
       balanceToFinish: 0,
+      balanceToFinishIncludingRetainage: 0,
       invoices: {},
     });
   }
@@ -76,6 +80,7 @@ function withTotals(summary: ContractSummary): ContractSummary {
     ...summary,
     contractSumToDate,
     balanceToFinish: contractSumToDate - summary.completedAndStoredToDate,
+    balanceToFinishIncludingRetainage: contractSumToDate - (summary.completedAndStoredToDate - summary.retainageHeld),
     paid: balances.reduce((total, b) => total + b.paid, 0),
     outstanding: balances.reduce((total, b) => total + b.open, 0),
   };

@@ -18,8 +18,8 @@ export class ScheduleHttp {
 
   @Post('progress-reports/:periodEnd/certify')
   @HttpCode(200)
-  certify(@Param('contractId', ParseUUIDPipe) contractId: string, @Param('periodEnd') periodEnd: string, @Body() body: DatedBody, @Ctx() ctx: RequestContext) {
-    return this.send(contractId, { type: 'CertifyProgress', periodEnd, certifiedOn: body.date ?? ctx.today }, ctx);
+  async certify(@Param('contractId', ParseUUIDPipe) contractId: string, @Param('periodEnd') periodEnd: string, @Body() body: DatedBody, @Ctx() ctx: RequestContext) {
+    return { ...(await this.send(contractId, { type: 'CertifyProgress', periodEnd, certifiedOn: body.date ?? ctx.today }, ctx)), next: whereToFind(contractId) };
   }
 
   @Post('progress-reports/:periodEnd/reject')
@@ -36,8 +36,8 @@ export class ScheduleHttp {
 
   @Post('milestones/:lineId/certify')
   @HttpCode(200)
-  certifyMilestone(@Param('contractId', ParseUUIDPipe) contractId: string, @Param('lineId') lineId: string, @Body() body: DatedBody, @Ctx() ctx: RequestContext) {
-    return this.send(contractId, { type: 'CertifyMilestone', lineId, certifiedOn: body.date ?? ctx.today }, ctx);
+  async certifyMilestone(@Param('contractId', ParseUUIDPipe) contractId: string, @Param('lineId') lineId: string, @Body() body: DatedBody, @Ctx() ctx: RequestContext) {
+    return { ...(await this.send(contractId, { type: 'CertifyMilestone', lineId, certifiedOn: body.date ?? ctx.today }, ctx)), next: whereToFind(contractId) };
   }
 
   @Post('milestones/:lineId/reject')
@@ -50,4 +50,16 @@ export class ScheduleHttp {
     const result = await this.runtime.run<CommandResult<{ status: string }, unknown>>(new ExecuteScheduleCommand(contractId, command, ctx));
     return { contractId, revision: result.revision };
   }
+}
+
+/**
+ * Certified work is drafted by invoicing in reaction, moments later: the answer says where the
+ * draft appears, and where a refusal would be recorded if the work cannot be billed.
+ */
+function whereToFind(contractId: string) {
+  return {
+    payApplication: `/invoices?contractId=${contractId}&status=draft`,
+    billing: `/contracts/${contractId}/billing`,
+    refusals: `/refusals?contractId=${contractId}`,
+  };
 }

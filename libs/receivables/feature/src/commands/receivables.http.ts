@@ -5,7 +5,7 @@ import { uuidFrom, type CommandResult } from '@billing/shared/event-store';
 import { addDays } from '@billing/shared/kernel';
 import { ContextRuntime, Ctx, READ_MODELS, ReasonBody, type RequestContext } from '@billing/shared/nest';
 import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
-import { ITEMS, STILL_OPEN, type ReceivableItem } from '../read-models/accounts.projection';
+import { ITEMS, reminderView, STILL_OPEN, type ReceivableItem } from '../read-models/accounts.projection';
 import { ApplyCreditDto, PaymentDto, ReminderRunDto, WriteOffDto } from './receivables.dto';
 import { ExecuteAccountCommand } from './account.command';
 
@@ -76,7 +76,9 @@ export class ReceivablesHttp {
     for (const customerId of customers) {
       const runContext = { ...ctx, commandId: uuidFrom(`${ctx.tenantId}/reminders/${customerId}/${runDate}/${levels.join(',')}`) };
       const result = await this.send(customerId, { type: 'SendReminders', runDate, levels }, runContext);
-      sent.push(...result.appended.map((event) => event.data));
+      sent.push(
+        ...result.appended.flatMap((event) => (event.type === 'ReminderSent' ? [{ invoiceId: event.data.invoiceId, number: event.data.number, ...reminderView(event.data) }] : [])),
+      );
     }
     return { runDate, levels, sent };
   }

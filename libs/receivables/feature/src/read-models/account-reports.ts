@@ -54,6 +54,26 @@ export function agingByCustomer(items: ReceivableItem[], retainage: RetainageVie
     .sort((a, b) => a.customerName.localeCompare(b.customerName) || a.customerId.localeCompare(b.customerId));
 }
 
+export interface CurrencyTotals {
+  currency: string;
+  buckets: Buckets;
+  total: number;
+  retainageHeld: number;
+}
+
+/** Aging totals, one per currency: money of different currencies is never added (DOMAIN.md "Money"). */
+export function totalsByCurrency(customers: CustomerAging[]): CurrencyTotals[] {
+  const totals = new Map<string, CurrencyTotals>();
+  for (const customer of customers) {
+    const sum = totals.get(customer.currency) ?? { currency: customer.currency, buckets: emptyBuckets(), total: 0, retainageHeld: 0 };
+    AGING_BUCKETS.forEach((bucket) => (sum.buckets[bucket] += customer.buckets[bucket]));
+    sum.total += customer.total;
+    sum.retainageHeld += customer.retainageHeld;
+    totals.set(customer.currency, sum);
+  }
+  return [...totals.values()].sort((a, b) => a.currency.localeCompare(b.currency));
+}
+
 /** Entries of the period in date order, after the balance brought forward. */
 export function statement(customer: Customer, openingBalance: number, entries: EntryView[], from: string, to: string) {
   let running = openingBalance;

@@ -1,4 +1,4 @@
-import type { AccountEvent } from '@billing/receivables/domain';
+import { DEFAULT_REMINDER_LEVELS, type AccountEvent } from '@billing/receivables/domain';
 import type { RecordedEvent } from '@billing/shared/event-store';
 import type { Doc, Projection } from '@billing/shared/read-models';
 import { bookEntry, creditChange, type BookEntry } from './account-book';
@@ -37,11 +37,27 @@ export interface ReceivableItem {
   writtenOff: number;
   cancelled: boolean;
   open: number;
-  reminderLevels: number[];
-  reminders: { level: number; final: boolean; runDate: string; daysOverdue: number; open: number }[];
+  reminders: ReminderView[];
   effects: { position: number; date: string; amount: number }[];
   /** The last date its open amount changed, once it is zero (STILL_OPEN while open): aging as of D reads only items with closedOn > D. */
   closedOn: string;
+}
+
+/** A reminder as the API shows it: `level` is its rank (1 = first), `levelDays` the days overdue that level starts at. */
+export interface ReminderView {
+  level: number | null;
+  levelDays: number;
+  final: boolean;
+  runDate: string;
+  daysOverdue: number;
+  open: number;
+}
+
+/** A recorded ReminderSent, by rank; reminders recorded before the rank was kept get it from the default levels, or null. */
+export function reminderView(data: Extract<AccountEvent, { type: 'ReminderSent' }>['data']): ReminderView {
+  const { level, rank, final, runDate, daysOverdue, open } = data;
+  const byDefault = DEFAULT_REMINDER_LEVELS.indexOf(level) + 1;
+  return { level: rank ?? (byDefault || null), levelDays: level, final, runDate, daysOverdue, open };
 }
 
 export interface EntryView extends Omit<BookEntry, 'effects'> {
@@ -130,10 +146,7 @@ function evolveItem(current: ReceivableItem | undefined, event: AccountEvent, en
   if (event.type === 'InvoiceCancelled') item = { ...item, cancelled: true };
   if (event.type === 'CreditNoteRecorded') item = { ...item, credited: item.credited + event.data.toInvoice };
   if (event.type === 'InvoiceWrittenOff') item = { ...item, writtenOff: item.writtenOff + event.data.amount };
-  if (event.type === 'ReminderSent') {
-    const { level, final, runDate, daysOverdue, open } = event.data;
-    item = { ...item, reminderLevels: [...item.reminderLevels, level], reminders: [...item.reminders, { level, final, runDate, daysOverdue, open }] };
-  }
+  if (event.type === 'ReminderSent') item = { ...item, reminders: [...item.reminders, reminderView(event.data)] };
   const open = balance?.open ?? item.open;
   return {
     ...item,
@@ -169,7 +182,6 @@ function openedItem(event: AccountEvent): ReceivableItem {
     writtenOff: 0,
     cancelled: false,
     open: 0,
-    reminderLevels: [],
     reminders: [],
     effects: [],
     closedOn: STILL_OPEN,

@@ -8,7 +8,7 @@ import { CLOCK, Ctx, EVENT_STORE, page, PageQuery, ParseInstantPipe, READ_MODELS
 import { forTenant, type ReadModelStore, type TenantReadModels } from '@billing/shared/read-models';
 import { resolveAccountStream } from '../commands/account.command';
 import { ACCOUNTS, accountKey, ENTRIES, ITEMS, RETAINAGE, type AccountView, type EntryView, type ReceivableItem, type RetainageView } from './accounts.projection';
-import { agingAsOf, agingByCustomer, statement } from './account-reports';
+import { agingAsOf, agingByCustomer, statement, totalsByCurrency } from './account-reports';
 
 @ApiTags('receivables')
 @Controller()
@@ -30,7 +30,7 @@ export class ReceivablesQueries {
   async account(@Param('customerId', ParseUUIDPipe) customerId: string, @Ctx() ctx: RequestContext) {
     const { customerName, currency, balance, unappliedCredit } = await this.find(customerId, ctx);
     const items = await this.tenant(ctx).find<ReceivableItem>(ITEMS, { customerId }, { sort: { dueDate: 1, number: 1 } });
-    const openItems = items.map(({ invoiceId, number, contractId, issueDate, dueDate, total, open, paid, credited, writtenOff, cancelled, reminderLevels }) => ({
+    const invoices = items.map(({ invoiceId, number, contractId, issueDate, dueDate, total, open, paid, credited, writtenOff, cancelled, reminders }) => ({
       invoiceId,
       number,
       contractId,
@@ -42,10 +42,11 @@ export class ReceivablesQueries {
       credited,
       writtenOff,
       cancelled,
-      reminderLevels,
+      reminders,
     }));
-    const reminders = items.flatMap((item) => item.reminders.map((reminder) => ({ invoiceId: item.invoiceId, number: item.number, ...reminder })));
-    return { customerId, customerName, currency, balance, unappliedCredit, openItems, reminders };
+    // Open items are what the customer still owes; every invoice ever opened on the account is in `invoices`.
+    const openItems = invoices.filter((item) => item.open > 0);
+    return { customerId, customerName, currency, balance, unappliedCredit, openItems, invoices };
   }
 
   @Get('accounts/:customerId/statement')
@@ -65,7 +66,7 @@ export class ReceivablesQueries {
     );
   }
 
-  /** AR aging as of a date, every customer with something open or retainage held, with totals per bucket and retainage beside them. */
+  /** AR aging as of a date: every customer with something open or retainage held, and totals per currency (amounts of different currencies are never added). */
   @Get('aging')
   @ApiQuery({ name: 'asOf', required: false, description: 'YYYY-MM-DD, defaults to today' })
   async aging(@Ctx() ctx: RequestContext, @Query('asOf') asOf?: string) {
@@ -74,9 +75,7 @@ export class ReceivablesQueries {
     const items = await this.tenant(ctx).find<ReceivableItem>(ITEMS, { closedOn: { $gt: date } });
     const retainage = await this.tenant(ctx).find<RetainageView>(RETAINAGE, { heldUntil: { $gt: date } });
     const customers = agingByCustomer(items, retainage, date);
-    const totals = { current: 0, days1to30: 0, days31to60: 0, days61to90: 0, over90: 0 };
-    customers.forEach((customer) => Object.entries(customer.buckets).forEach(([bucket, amount]) => (totals[bucket as keyof typeof totals] += amount)));
-    return { asOf: date, customers, totals, total: customers.reduce((sum, c) => sum + c.total, 0), retainageHeld: customers.reduce((sum, c) => sum + c.retainageHeld, 0) };
+    return { asOf: date, customers, currencies: totalsByCurrency(customers) };
   }
 
   @Get('accounts/:customerId/aging')

@@ -88,7 +88,7 @@ export async function runScenario(client: Client, options: { customerId?: string
     log(`pay application ${index + 1} issued as ${applications[index].number}`);
   }
   const [inv1, inv2] = applications.map((application) => application.invoiceId);
-  await waitFor<any>(client, `/accounts/${customer.id}`, (account) => account.openItems.length >= 4, 'four open items');
+  await waitFor<any>(client, `/accounts/${customer.id}`, (account) => account.invoices.length >= 4, 'four open items');
 
   const pay = (body: object) => expectOk(client.post(`/accounts/${customer.id}/payments`, { currency: 'USD', method: 'check', ...body }), 'payment');
   await pay({ amount: 15_714_292, receivedOn: '2026-03-01', reference: 'CHK 1001 on time', invoiceIds: [inv1] });
@@ -104,7 +104,7 @@ export async function runScenario(client: Client, options: { customerId?: string
   const releaseDraft = await waitForInvoice(client, contractId, (invoice) => invoice.kind === 'retainage-release', 'retainage release draft');
   const release = await issue(client, releaseDraft.invoiceId, '2026-05-20');
   log(`retainage release issued as ${release.number}`);
-  await waitFor<any>(client, `/accounts/${customer.id}`, (account) => account.openItems.length >= 5, 'release receivable');
+  await waitFor<any>(client, `/accounts/${customer.id}`, (account) => account.invoices.length >= 5, 'release receivable');
 
   await pay({ amount: 75_000_000, receivedOn: '2026-06-01', reference: 'WIRE 2001 unallocated' });
   const aging: Record<string, any> = {};

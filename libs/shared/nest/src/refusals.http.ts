@@ -1,0 +1,29 @@
+import { Controller, Get, Inject, Query, Res, type OnModuleInit } from '@nestjs/common';
+import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsOptional, IsUUID } from 'class-validator';
+import type { Response } from 'express';
+import { forTenant, REFUSALS, type ReadModelStore, type Refusal } from '@billing/shared/read-models';
+import { Ctx, type RequestContext } from './command-context';
+import { page, PageQuery } from './dto';
+import { READ_MODELS } from './tokens';
+
+export class RefusalQuery extends PageQuery {
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() contractId?: string;
+}
+
+/** Reactions a billing rule refused (a release with no retainage held, …): "never", with the reason, not "not yet". */
+@ApiTags('refusals')
+@Controller('refusals')
+export class RefusalsHttp implements OnModuleInit {
+  constructor(@Inject(READ_MODELS) private readonly readModels: ReadModelStore) {}
+
+  onModuleInit() {
+    return this.readModels.ensureIndex(REFUSALS, { _tenant: 1, contractId: 1, position: 1 });
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Reactions refused by a billing rule, oldest first, optionally for one contract' })
+  list(@Ctx() ctx: RequestContext, @Query() query: RefusalQuery, @Res({ passthrough: true }) response: Response) {
+    return page<Refusal>(forTenant(this.readModels, ctx.tenantId), response, REFUSALS, query.contractId ? { contractId: query.contractId } : {}, { position: 1 }, query);
+  }
+}
