@@ -1,4 +1,4 @@
-import { DEFAULT_REMINDER_LEVELS, type AccountEvent } from '@billing/receivables/domain';
+import { DEFAULT_REMINDER_LEVELS, type AccountEvent, type OpenItem } from '@billing/receivables/domain';
 import type { RecordedEvent } from '@billing/shared/event-store';
 import type { Doc, Projection } from '@billing/shared/read-models';
 import { bookEntry, creditChange, type BookEntry } from './account-book';
@@ -21,21 +21,10 @@ export interface AccountView {
 }
 
 /** One invoice on a customer's account, with its dated effects for aging as of any date. */
-export interface ReceivableItem {
+export interface ReceivableItem extends Omit<OpenItem, 'reminderLevels'> {
   customerId: string;
   customerName: string;
   currency: string;
-  invoiceId: string;
-  number: string;
-  contractId: string;
-  kind: string;
-  issueDate: string;
-  dueDate: string;
-  total: number;
-  paid: number;
-  credited: number;
-  writtenOff: number;
-  cancelled: boolean;
   open: number;
   reminders: ReminderView[];
   effects: { position: number; date: string; amount: number }[];
