@@ -11,3 +11,4 @@ export * from './dto';
 export * from './health.http';
 export * from './read-model.interceptor';
 export * from './refusals.http';
+export * from './body';
