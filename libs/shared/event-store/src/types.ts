@@ -20,7 +20,7 @@ export interface RecordedEvent extends NewEvent {
   streamId: string;
   /** 0-based position of the event in its stream. */
   revision: number;
-  /** 1-based position in `$all`; strictly increasing in commit order. */
+  /** Position in `$all`, strictly increasing in commit order: a 1-based count in the embedded stores, the commit position (a log offset, with gaps) in EventStoreDB. */
   position: number;
   recordedAt: string;
 }

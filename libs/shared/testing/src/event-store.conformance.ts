@@ -114,6 +114,20 @@ export function eventStoreConformance(name: string, open: () => Promise<EventSto
         expect((await store.readAll({ direction: 'backwards', fromPosition: all[2].position })).map((e) => e.type).slice(0, 2)).toEqual(['B1', 'A1']);
         expect(await store.headPosition()).toBe(all[2].position);
       });
+      it('counts maxCount in the events that pass the stream filter, in both directions', async () => {
+        const [a, b] = [stream(), `other-${randomUUID()}`];
+        const start = await store.headPosition();
+        await store.append(a, [event('A1')], 'no_stream');
+        await store.append(b, [event('B1'), event('B2')], 'no_stream');
+        await store.append(a, [event('A2')], 0);
+        await store.append(b, [event('B3')], 1);
+        const types = (events: RecordedEvent[]) => events.map((e) => e.type);
+        expect(types(await store.readAll({ fromPosition: start, streamPrefixes: [a], maxCount: 1 }))).toEqual(['A1']);
+        expect(types(await store.readAll({ fromPosition: start, streamPrefixes: [b], maxCount: 2 }))).toEqual(['B1', 'B2']);
+        expect(types(await store.readAll({ direction: 'backwards', streamPrefixes: [a], maxCount: 1 }))).toEqual(['A2']);
+        expect(types(await store.readAll({ direction: 'backwards', streamPrefixes: [b, a], maxCount: 3 }))).toEqual(['B3', 'A2', 'B2']);
+        expect(types(await store.readStream(a, { direction: 'backwards', maxCount: 1 }))).toEqual(['A2']);
+      });
     });
 
     describe('catch-up subscription', () => {
@@ -149,6 +163,26 @@ export function eventStoreConformance(name: string, open: () => Promise<EventSto
         await until(() => seen.length === 1, 'one event');
         await subscription.stop();
         expect(seen).toEqual(['New']);
+      });
+      it('retries a handler that throws on the same event, then goes on in order', async () => {
+        const s = stream();
+        const start = await store.headPosition();
+        await store.append(s, [event('E', { i: 0 }), event('E', { i: 1 })], 'no_stream');
+        const [attempts, errors]: [number[], unknown[]] = [[], []];
+        const subscription = store.subscribeToAll(
+          { fromPosition: start, streamPrefixes: [s] },
+          async (e) => {
+            const i = (e.data as { i: number }).i;
+            attempts.push(i);
+            if (attempts.length === 1) throw new Error('handler failed');
+          },
+          (error) => void errors.push(error),
+        );
+        await until(() => attempts.length === 3, 'the retry and the next event');
+        await subscription.stop();
+        expect(attempts).toEqual([0, 0, 1]);
+        expect(errors).toHaveLength(1);
+        expect(subscription.position).toBe((await store.readStream(s))[1].position);
       });
     });
 

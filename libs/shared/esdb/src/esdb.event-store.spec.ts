@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
+import { WrongExpectedVersionError, type NewEvent, type RecordedEvent } from '@billing/shared/event-store';
+import { eventStoreConformance } from '@billing/shared/testing';
+import { startEsdbEmulator, type EsdbEmulator } from '@billing/infra/esdb-emulator';
+import { EsdbEventStore } from './esdb.event-store';
+
+let emulator: EsdbEmulator;
+beforeAll(async () => (emulator = await startEsdbEmulator({ port: 0 })));
+afterAll(async () => emulator.stop());
+
+eventStoreConformance('esdb (emulator)', async () => new EsdbEventStore(emulator.url));
+
+const metadata = (command?: string) => ({
+  tenantId: 't1',
+  correlationId: randomUUID(),
+  causationId: randomUUID(),
+  actor: 'clerk@firm',
+  occurredAt: '2026-03-01T10:00:00.000Z',
+  schemaVersion: 2,
+  ...(command ? { command } : {}),
+});
+const event = (type: string, data: unknown = {}, command?: string): NewEvent => ({ id: randomUUID(), type, data, metadata: metadata(command) });
+
+async function until(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+describe('EsdbEventStore on the emulator', () => {
+  let store: EsdbEventStore;
+  beforeEach(() => (store = new EsdbEventStore(emulator.url)));
+  afterEach(async () => store.close());
+
+  it('round-trips the metadata object, the event id and the created date in every read', async () => {
+    const stream = `contract-${randomUUID()}`;
+    const appended = event('ContractCreated', { value: { amount: '1000000.00', currency: 'USD' } }, 'CreateContract');
+    const before = Date.now();
+    await store.append(stream, [appended], 'no_stream');
+    const [read] = await store.readStream(stream);
+    expect(read).toMatchObject({ id: appended.id, type: 'ContractCreated', data: appended.data, metadata: appended.metadata, revision: 0 });
+    expect(Date.parse(read.recordedAt)).toBeGreaterThanOrEqual(before - 1);
+    expect(Date.parse(read.recordedAt)).toBeLessThanOrEqual(Date.now());
+    const [fromAll] = await store.readAll({ fromPosition: read.position - 1, streamPrefixes: [stream] });
+    expect(fromAll).toEqual(read);
+    const seen: RecordedEvent[] = [];
+    const subscription = store.subscribeToAll({ fromPosition: 0, streamPrefixes: [stream] }, async (e) => void seen.push(e));
+    await until(() => seen.length === 1, 'the event');
+    await subscription.stop();
+    expect(seen[0]).toEqual(read);
+  });
+
+  it("maps the client's WrongExpectedVersionError to ours, with the stream's actual revision", async () => {
+    const stream = `invoice-${randomUUID()}`;
+    await store.append(stream, [event('A'), event('B')], 'no_stream');
+    const refusal = (expected: Parameters<EsdbEventStore['append']>[2], on = stream) => store.append(on, [event('C')], expected).catch((error: unknown) => error);
+    const wrongRevision = await refusal(0);
+    expect(wrongRevision).toBeInstanceOf(WrongExpectedVersionError);
+    expect(wrongRevision).toMatchObject({ streamId: stream, expected: 0, actual: 1 });
+    expect(await refusal('no_stream')).toMatchObject({ expected: 'no_stream', actual: 1 });
+    expect(await refusal(7)).toMatchObject({ expected: 7, actual: 1 });
+    expect(await refusal('stream_exists', `invoice-${randomUUID()}`)).toMatchObject({ expected: 'stream_exists', actual: 'no_stream' });
+  });
+
+  it('reports positions as the commit positions EventStoreDB gives, with the head consistent with reads', async () => {
+    const stream = `milestone-${randomUUID()}`;
+    const result = await store.append(stream, [event('A'), event('B')], 'no_stream');
+    const raw = EventStoreDBClient.connectionString(emulator.url);
+    const commits: bigint[] = [];
+    for await (const resolved of raw.readStream(stream)) commits.push(resolved.event!.position!.commit);
+    await raw.dispose();
+    const read = await store.readStream(stream);
+    expect(read.map((e) => BigInt(e.position))).toEqual(commits);
+    expect(result.position).toBe(read[1].position);
+    expect(await store.headPosition()).toBe(read[1].position);
+    expect(await store.readAll({ fromPosition: await store.headPosition() })).toEqual([]);
+  });
+
+  it('leaves the system streams out of $all reads, the head and subscriptions', async () => {
+    const stream = `account-${randomUUID()}`;
+    await store.append(stream, [event('Opened')], 'no_stream');
+    const head = await store.headPosition();
+    const raw = EventStoreDBClient.connectionString(emulator.url);
+    await raw.appendToStream(`$stats-${randomUUID()}`, jsonEvent({ type: '$statsCollected', data: {} }));
+    await raw.dispose();
+    expect(await store.headPosition()).toBe(head);
+    expect(await store.readAll({ fromPosition: head })).toEqual([]);
+    expect((await store.readAll({ direction: 'backwards', maxCount: 1 })).map((e) => e.streamId)).toEqual([stream]);
+    const seen: string[] = [];
+    const subscription = store.subscribeToAll({ fromPosition: head - 1 }, async (e) => void seen.push(e.streamId));
+    await store.append(stream, [event('Credited')], 0);
+    await until(() => seen.length >= 2, 'two events');
+    await subscription.stop();
+    expect(seen).toEqual([stream, stream]);
+  });
+
+  it('runs a filtered catch-up subscription from a position while another writer appends', async () => {
+    const prefix = `receivable-${randomUUID()}-`;
+    const writer = new EsdbEventStore(emulator.url);
+    await writer.append(`${prefix}0`, [event('Before')], 'no_stream');
+    const from = await writer.headPosition();
+    const write = async (n: number) => {
+      await writer.append(`${prefix}${n % 3}`, [event('Matched', { n })], 'any');
+      await writer.append(`other-${randomUUID()}`, [event('Elsewhere', { n })], 'no_stream');
+    };
+    for (let n = 0; n < 20; n++) await write(n);
+    const seen: number[] = [];
+    const subscription = store.subscribeToAll({ fromPosition: from, streamPrefixes: [prefix] }, async (e) => {
+      seen.push((e.data as { n: number }).n);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    });
+    const writing = (async () => {
+      for (let n = 20; n < 60; n++) await write(n);
+    })();
+    await writing;
+    await until(() => seen.length >= 60, '60 events');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await subscription.stop();
+    await writer.close();
+    expect(seen).toEqual([...Array(60).keys()]);
+    expect(subscription.position).toBe((await store.readAll({ direction: 'backwards', streamPrefixes: [prefix], maxCount: 1 }))[0].position);
+  });
+});

@@ -1,0 +1,159 @@
+import {
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  FORWARDS,
+  START,
+  StreamNotFoundError,
+  jsonEvent,
+  type AllStreamResolvedEvent,
+  type AppendExpectedRevision,
+  type AppendResult as EsdbAppendResult,
+  type JSONType,
+  type ReadPosition,
+  type ResolvedEvent,
+} from '@eventstore/db-client';
+import {
+  matchesPrefixes,
+  type AppendResult,
+  type EventHandler,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+} from '@billing/shared/event-store';
+import { esdbPosition, isSystemStream, toRecorded, translateError } from './esdb.mapping';
+import { subscribeToAll } from './esdb.subscription';
+
+/** Events read from `$all` per request while paging past other streams and system events. */
+const PAGE = 500;
+
+/**
+ * The EventStore port on EventStoreDB / KurrentDB.
+ *
+ * Positions: our `position` is the event's `$all` commit position as a number. A gRPC append
+ * writes each event as a prepare that commits itself, so its commit and prepare positions are the
+ * same log offset, distinct per event and increasing in commit order (AllReader and
+ * ResolvedEvent.CalculatePosition in the server): the number maps back to `{ commit, prepare }`
+ * exactly. Offsets are bytes, not a count: positions have gaps. System streams (`$`-prefixed) are
+ * left out of `$all` reads, `headPosition()` and subscriptions, which the 6.x client cannot filter
+ * server-side for `readAll`, so `$all` is paged and filtered here.
+ */
+export class EsdbEventStore implements EventStore {
+  private readonly client: EventStoreDBClient;
+  private readonly subscriptions = new Set<Subscription>();
+
+  constructor(connectionString: string) {
+    this.client = EventStoreDBClient.connectionString(connectionString);
+  }
+
+  async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    let result: EsdbAppendResult;
+    try {
+      const data = events.map((event) => jsonEvent({ id: event.id, type: event.type, data: event.data as JSONType, metadata: { ...event.metadata } }));
+      result = await this.client.appendToStream(streamId, data, { expectedRevision: esdbExpected(expected) });
+    } catch (error) {
+      throw translateError(error, streamId, expected);
+    }
+    if (events.length === 0) {
+      const [last] = await this.readStream(streamId, { direction: 'backwards', maxCount: 1 });
+      return { nextRevision: last?.revision ?? -1, position: await this.headPosition() };
+    }
+    const nextRevision = Number(result.nextExpectedRevision);
+    // A server may answer without a position (`no_position`): the last event's own position is the one we report.
+    const position = result.position ? Number(result.position.commit) : (await this.readStream(streamId, { fromRevision: nextRevision, maxCount: 1 }))[0].position;
+    return { nextRevision, position };
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const from = options.fromRevision;
+    if (options.maxCount === 0 || (backwards && from !== undefined && from < 0)) return [];
+    const fromRevision = from !== undefined ? BigInt(Math.max(0, from)) : backwards ? END : START;
+    try {
+      const read = this.client.readStream(streamId, { direction: backwards ? BACKWARDS : FORWARDS, fromRevision, maxCount: options.maxCount ?? Number.MAX_SAFE_INTEGER });
+      return await collect(read, toRecorded);
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw translateError(error);
+    }
+  }
+
+  /**
+   * Pages through `$all` from the position (exclusive both ways, like the other stores), skipping
+   * system events and streams outside the prefixes, until `maxCount` events are found or the log
+   * ends. A forwards page starts at the last event of the one before (reads are inclusive
+   * forwards) and skips it; backwards reads already exclude the event at their position.
+   */
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const limit = options.maxCount ?? Infinity;
+    if (limit <= 0 || (backwards && options.fromPosition !== undefined && options.fromPosition <= 0)) return [];
+    // Forwards only: the position the events must come after.
+    let after = options.fromPosition ?? 0;
+    let from: ReadPosition = options.fromPosition === undefined || (!backwards && after <= 0) ? (backwards ? END : START) : esdbPosition(options.fromPosition);
+    const pageSize = Math.max(2, Math.min(PAGE, limit));
+    const selected: RecordedEvent[] = [];
+    for (;;) {
+      const page = await this.readAllPage(from, backwards, pageSize);
+      for (const event of page) {
+        if ((!backwards && event.position <= after) || isSystemStream(event.streamId) || !matchesPrefixes(event.streamId, options.streamPrefixes)) continue;
+        selected.push(event);
+        if (selected.length >= limit) return selected;
+      }
+      if (page.length < pageSize) return selected;
+      after = page[page.length - 1].position;
+      from = esdbPosition(after);
+    }
+  }
+
+  /** The server's filtered catch-up subscription (see esdb.subscription.ts). */
+  subscribeToAll(options: SubscribeOptions, handler: EventHandler, onError?: (error: unknown, event: RecordedEvent) => void): Subscription {
+    const subscription = subscribeToAll(this.client, options, handler, onError, () => this.subscriptions.delete(subscription));
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  /** The position of the last event outside the system streams, consistent with readAll (0 when none). */
+  async headPosition(): Promise<number> {
+    let from: ReadPosition = END;
+    for (;;) {
+      const page = await this.readAllPage(from, true, PAGE);
+      const last = page.find((event) => !isSystemStream(event.streamId));
+      if (last) return last.position;
+      if (page.length < PAGE) return 0;
+      from = esdbPosition(page[page.length - 1].position);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    await this.client.dispose();
+  }
+
+  /** One page of `$all` as the server returns it, system events included: its length tells whether the log goes on. */
+  private async readAllPage(fromPosition: ReadPosition, backwards: boolean, maxCount: number): Promise<RecordedEvent[]> {
+    try {
+      return await collect(this.client.readAll({ direction: backwards ? BACKWARDS : FORWARDS, fromPosition, maxCount }), toRecorded);
+    } catch (error) {
+      throw translateError(error);
+    }
+  }
+}
+
+function esdbExpected(expected: ExpectedRevision): AppendExpectedRevision {
+  return typeof expected === 'number' ? BigInt(expected) : expected;
+}
+
+async function collect<E extends ResolvedEvent | AllStreamResolvedEvent>(read: AsyncIterable<E>, convert: (resolved: E) => RecordedEvent | undefined): Promise<RecordedEvent[]> {
+  const events: RecordedEvent[] = [];
+  for await (const resolved of read) {
+    const event = convert(resolved);
+    if (event) events.push(event);
+  }
+  return events;
+}

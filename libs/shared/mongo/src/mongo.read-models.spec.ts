@@ -1,0 +1,93 @@
+import { createConnection, mongo, type Connection } from 'mongoose';
+import { readModelConformance } from '@billing/shared/testing';
+import { startMongo, type RunningMongo } from '@billing/infra/mongo';
+import { MongoReadModels } from './mongo.read-models';
+
+let server: RunningMongo;
+let databases = 0;
+/** A database of its own per test: mongo-java-server keeps them all in memory until it stops. */
+const freshUri = () => `${server.uri}/read_models_${++databases}`;
+
+beforeAll(async () => {
+  server = await startMongo();
+}, 60_000);
+afterAll(() => server?.stop());
+
+readModelConformance('mongo (mongo-java-server)', async () => new MongoReadModels(freshUri()));
+
+describe('MongoReadModels on mongo-java-server', () => {
+  let raw: Connection;
+  let uri: string;
+  beforeEach(async () => {
+    uri = freshUri();
+    raw = await createConnection(uri).asPromise();
+  });
+  afterEach(() => raw.close());
+
+  it('lets two stores race applies on one document without losing or repeating one', async () => {
+    const [a, b] = [new MongoReadModels(uri), new MongoReadModels(uri)];
+    let computed = 0;
+    const race = async (store: MongoReadModels) => {
+      let applied = 0;
+      for (let position = 1; position <= 200; position++) {
+        const update = (current: { applied: number[] } | undefined) => (computed++, { applied: [...(current?.applied ?? []), position] });
+        if (await store.apply('race', 'doc', position, update)) applied++;
+      }
+      return applied;
+    };
+    const [appliedByA, appliedByB] = await Promise.all([race(a), race(b)]);
+    const doc = await a.get<{ applied: number[] }>('race', 'doc');
+    expect(doc?._position).toBe(200);
+    expect(doc?.applied).toEqual(Array.from({ length: 200 }, (_, index) => index + 1));
+    expect(appliedByA + appliedByB).toBe(200);
+    // Both wrote updates that another writer had overtaken: the conditional writes were what kept them apart.
+    expect(computed).toBeGreaterThan(200);
+    await Promise.all([a.close(), b.close()]);
+  }, 30_000);
+
+  it('declares an index the server lists, once, and again after a drop', async () => {
+    const store = new MongoReadModels(uri);
+    await store.ensureIndex('invoices', { _tenant: 1, 'customer.id': 1, dueDate: -1 });
+    await store.ensureIndex('invoices', { _tenant: 1, 'customer.id': 1, dueDate: -1 });
+    const keys = async () => (await raw.db!.collection('invoices').listIndexes().toArray()).map((index) => index['key'] as unknown);
+    expect(await keys()).toEqual([{ _id: 1 }, { _tenant: 1, 'customer.id': 1, dueDate: -1 }]);
+    await store.apply('invoices', 'i1', 1, () => ({ customer: { id: 'c1' } }));
+    await store.drop('invoices');
+    expect(await store.find('invoices')).toEqual([]);
+    expect(await keys()).toEqual([{ _id: 1 }, { _tenant: 1, 'customer.id': 1, dueDate: -1 }]);
+    expect(await store.collections()).toEqual([]);
+    await store.close();
+  });
+
+  it('keeps documents JSON: numbers come back as numbers, undefined fields are gone', async () => {
+    const store = new MongoReadModels(uri);
+    const doc = { small: 7, negative: -3, cents: 123_456_789_012, largest: Number.MAX_SAFE_INTEGER, fraction: 0.1, list: [1, 2.5, null, 'x', true, { n: 2 }], gone: undefined };
+    await store.apply('values', 'v1', 1, () => doc);
+    const { gone: _gone, ...json } = doc;
+    expect(await store.get('values', 'v1')).toStrictEqual({ _id: 'v1', _position: 1, ...json });
+    // Written by another client as int64 and double: still plain numbers here.
+    await raw.db!.collection('values').insertOne({ _id: 'v2' as never, _position: new mongo.Long(5), total: mongo.Long.fromNumber(2 ** 40), rate: new mongo.Double(3) });
+    expect(await store.get('values', 'v2')).toStrictEqual({ _id: 'v2', _position: 5, total: 2 ** 40, rate: 3 });
+    expect(await store.apply('values', 'v2', 6, (current) => ({ ...current, rate: 4 }))).toBe(true);
+    await store.close();
+  });
+
+  it('reads { $gte: null } and { $lte: null } as the port does: is null, not missing', async () => {
+    const store = new MongoReadModels(uri);
+    for (const [id, doc] of Object.entries({ isNull: { f: null, o: { k: null } }, missing: {}, one: { f: 1, o: { k: 1 } }, flat: { o: 'flat' } }))
+      await store.apply('nulls', id, 1, () => doc);
+    const ids = async (query: Record<string, unknown>) => (await store.find('nulls', query, { sort: { _id: 1 } })).map((doc) => doc._id);
+    expect(await ids({ f: { $gte: null } })).toEqual(['isNull']);
+    expect(await ids({ $or: [{ 'o.k': { $lte: null, $lt: 5 } }, { f: { $lte: null } }] })).toEqual(['isNull']);
+    expect(await ids({ f: { $gt: null } })).toEqual([]);
+    expect(await store.count('nulls', { 'o.k': { $gte: null } })).toBe(1);
+    await store.close();
+  });
+
+  it('refuses collection names the other adapters could not store', async () => {
+    const store = new MongoReadModels(uri);
+    await expect(store.find('system.users')).rejects.toThrow(/Invalid read-model collection name/);
+    await expect(store.apply('in-voices', 'i1', 1, () => ({}))).rejects.toThrow(/Invalid read-model collection name/);
+    await store.close();
+  });
+});

@@ -1,0 +1,141 @@
+import { createConnection, type ConnectOptions, type Connection, type mongo } from 'mongoose';
+import type { Doc, FindOptions, ReadModelStore } from '@billing/shared/read-models';
+import { portFilter } from './mongo.filter';
+
+type Stored = { _id: string; _position: number } & Record<string, unknown>;
+type Fields = Record<string, 1 | -1>;
+
+/** The names every adapter accepts (SQLite puts them in SQL): one that works here works everywhere. */
+const COLLECTION = /^[A-Za-z0-9_]+$/;
+/** Each lost race is another writer's success, so this only ends a loop on a server that never matches. */
+const MAX_LOST_RACES = 1_000;
+/** BSON int32, int64 and double all come back as JS numbers (never Long, Double or bigint): the documents stay JSON. */
+const AS_JSON: mongo.CollectionOptions = { promoteLongs: true, promoteValues: true, promoteBuffers: false, bsonRegExp: false, useBigInt64: false };
+
+/**
+ * The distributed read-model store (ARCHITECTURE.md "Read models"): one Mongo collection per
+ * read-model collection, each document with its `_id` and the `_position` of the last event applied.
+ * The queries are already the Mongo query language and pass through as they are (but for
+ * comparisons with null: mongo.filter.ts).
+ *
+ * Documents are free-form JSON shaped by each projection: there is no schema to declare. A
+ * `strict: false` schema per collection would still cast `_id` (an ObjectId by default, ours are
+ * strings) and filters, and hydrate every document read, for nothing. So mongoose keeps the
+ * connection (options, pool, reconnects) and the driver collections it opened
+ * (`connection.db.collection()`) take the port's Mongo queries as they are.
+ */
+export class MongoReadModels implements ReadModelStore {
+  private readonly connection: Connection;
+  private readonly db: Promise<mongo.Db>;
+  /** Declared indexes per collection: a drop removes them with the collection, and they are declared again. */
+  private readonly indexes = new Map<string, Map<string, Fields>>();
+
+  /** `uri` names the database (`mongodb://host:port/billing`); the connection opens in the background. */
+  constructor(uri: string, options: ConnectOptions = {}) {
+    this.connection = createConnection(uri, options);
+    this.db = this.connection.asPromise().then(({ db }) => db ?? Promise.reject(new Error(`no database after connecting to ${uri}`)));
+    // The first operation reports a failed connection; until then it is not an unhandled rejection.
+    this.db.catch(() => undefined);
+  }
+
+  async get<T>(collection: string, id: string): Promise<Doc<T> | undefined> {
+    const doc = await (await this.collection(collection)).findOne({ _id: id });
+    return (doc ?? undefined) as Doc<T> | undefined;
+  }
+
+  async find<T>(collection: string, query: Record<string, unknown> = {}, options: FindOptions = {}): Promise<Doc<T>[]> {
+    // Ties are broken by _id, as the other adapters do, so that pages are stable.
+    const sort = options.sort && { ...options.sort, ...('_id' in options.sort ? {} : { _id: 1 as const }) };
+    const cursor = (await this.collection(collection)).find(portFilter(query) as mongo.Filter<Stored>, { sort, skip: options.skip, limit: options.limit });
+    return (await cursor.toArray()) as Doc<T>[];
+  }
+
+  async count(collection: string, query: Record<string, unknown> = {}): Promise<number> {
+    return (await this.collection(collection)).countDocuments(portFilter(query));
+  }
+
+  /**
+   * Atomic per document with no multi-document transaction (mongo-java-server and many Mongo
+   * setups have none): read, compute, then write only if the document is still the one read
+   * (replace on its `_id` and `_position`, or insert where there was none). A write that matches
+   * nothing or hits a duplicate `_id` lost to another writer: read again, and skip the event once
+   * the stored position has reached it.
+   */
+  async apply<T>(collection: string, id: string, position: number, update: (current: Doc<T> | undefined) => T): Promise<boolean> {
+    const docs = await this.collection(collection);
+    for (let lost = 0; lost < MAX_LOST_RACES; lost++) {
+      const current = await docs.findOne({ _id: id });
+      if (current && current._position >= position) return false;
+      const next: Stored = { ...contentOf(update((current ?? undefined) as Doc<T> | undefined)), _id: id, _position: position };
+      if (await writeIfUnchanged(docs, current, next)) return true;
+    }
+    throw new Error(`${collection}/${id}: gave up applying position ${position} after losing ${MAX_LOST_RACES} races to other writers`);
+  }
+
+  async remove(collection: string, id: string): Promise<void> {
+    await (await this.collection(collection)).deleteOne({ _id: id });
+  }
+
+  async drop(collection: string): Promise<void> {
+    const docs = await this.collection(collection);
+    // Asked first: mongo-java-server answers a missing collection with "ns not found" but no code 26, which the driver would throw.
+    if (await (await this.db).listCollections({ name: collection }, { nameOnly: true }).hasNext()) await docs.drop().catch(ignoreNamespaceNotFound);
+    for (const fields of this.indexes.get(collection)?.values() ?? []) await docs.createIndex(fields);
+  }
+
+  async ensureIndex(collection: string, fields: Fields): Promise<void> {
+    const entries = Object.entries(fields);
+    if (entries.length === 0) throw new Error(`An index on ${collection} needs at least one field`);
+    for (const [path, direction] of entries) if (direction !== 1 && direction !== -1) throw new Error(`Cannot index ${collection} on ${path}: ${String(direction)}`);
+    await (await this.collection(collection)).createIndex(fields);
+    const declared = this.indexes.get(collection) ?? new Map<string, Fields>();
+    this.indexes.set(collection, declared.set(JSON.stringify(entries), fields));
+  }
+
+  async collections(): Promise<string[]> {
+    const db = await this.db;
+    const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map(({ name }) => name).filter((name) => COLLECTION.test(name));
+    const held = await Promise.all(names.map(async (name) => (await db.collection(name).findOne({}, { projection: { _id: 1 } })) !== null));
+    return names.filter((_, index) => held[index]).sort();
+  }
+
+  async close(): Promise<void> {
+    await this.connection.close();
+  }
+
+  private async collection(name: string): Promise<mongo.Collection<Stored>> {
+    if (!COLLECTION.test(name)) throw new Error(`Invalid read-model collection name "${name}": use letters, digits and _ only`);
+    return (await this.db).collection<Stored>(name, AS_JSON);
+  }
+}
+
+/** One conditional single-document write: false if another writer changed, created or removed the document since `current` was read. */
+async function writeIfUnchanged(docs: mongo.Collection<Stored>, current: Stored | null, next: Stored): Promise<boolean> {
+  if (current === null) return docs.insertOne(next).then(() => true, rethrowUnless(isDuplicateKey));
+  // replaceOne, not updateOne: the projection computed the whole document, fields it dropped included.
+  const { matchedCount } = await docs.replaceOne({ _id: current._id, _position: current._position }, next);
+  return matchedCount === 1;
+}
+
+/** What a projection returned, as JSON (undefined fields gone, as in the SQLite adapter), without the keys the store sets. */
+function contentOf(doc: unknown): Record<string, unknown> {
+  if (typeof (doc as PromiseLike<unknown> | undefined)?.then === 'function') throw new TypeError('A read-model update must return the document, not a promise');
+  const { _id, _position, ...content } = JSON.parse(JSON.stringify(doc ?? {})) as Record<string, unknown>;
+  return content;
+}
+
+// By shape, not instanceof: jest gives each spec file its own copy of the driver's error classes.
+const codeOf = (error: unknown) => (error as { code?: unknown } | undefined)?.code;
+const isDuplicateKey = (error: unknown) => codeOf(error) === 11000;
+
+function rethrowUnless(expected: (error: unknown) => boolean): (error: unknown) => false {
+  return (error) => {
+    if (expected(error)) return false;
+    throw error;
+  };
+}
+
+function ignoreNamespaceNotFound(error: unknown): void {
+  if (codeOf(error) === 26 || (error as { message?: unknown } | undefined)?.message === 'ns not found') return;
+  throw error;
+}
