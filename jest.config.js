@@ -13,4 +13,6 @@ module.exports = {
   },
   setupFiles: ['reflect-metadata'],
   reporters: ['default', '<rootDir>/tools/jest-summary.js'],
+  // Two workers on CI's two cores: the crash and adapter suites are long and independent.
+  maxWorkers: 2,
 };

@@ -53,12 +53,18 @@ export class Background implements OnApplicationShutdown {
     }
   }
 
+  /** Stops everything, each step whatever the others did (a store refusing its last commit must not keep the rest running); then reports what failed. */
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.consumers.map((consumer) => consumer.stop()));
-    await Promise.all(this.relays.map((relay) => relay.stop()));
-    await Promise.all(this.local.map(({ subscription }) => subscription.stop()));
-    await this.projections.stop();
-    if (this.settings.closeAdaptersOnShutdown) await Promise.all([this.bus.close(), this.readModels.close(), this.store.close()]);
+    const steps = [
+      () => this.consumers.map((consumer) => consumer.stop()),
+      () => this.relays.map((relay) => relay.stop()),
+      () => this.local.map(({ subscription }) => subscription.stop()),
+      () => [this.projections.stop()],
+      () => (this.settings.closeAdaptersOnShutdown ? [this.bus.close(), this.readModels.close(), this.store.close()] : []),
+    ];
+    const failures: unknown[] = [];
+    for (const step of steps) for (const outcome of await Promise.allSettled(step())) if (outcome.status === 'rejected') failures.push(outcome.reason);
+    if (failures.length > 0) throw new AggregateError(failures, `${failures.length} background task(s) failed to stop cleanly`);
   }
 
   private async isQuiet(): Promise<boolean> {

@@ -1,0 +1,3 @@
+import { storeCutSuite } from './store-cut.suite';
+
+storeCutSuite(2, 2);
