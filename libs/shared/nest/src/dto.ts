@@ -26,7 +26,7 @@ export class DatedBody {
 }
 
 export class ReasonBody extends DatedBody {
-  @ApiProperty() @IsString() @IsNotEmpty() reason!: string;
+  @ApiProperty({ minLength: 1, description: 'why, recorded on the event', example: 'Owner stop-work order pending a design review' }) @IsString() @IsNotEmpty() reason!: string;
 }
 
 /** `?at=` for the audit views: an ISO 8601 instant, or 400. */

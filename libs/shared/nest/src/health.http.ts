@@ -1,9 +1,11 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type { EventStore } from '@billing/shared/event-store';
 import { Background } from './background';
 import { EVENT_STORE } from './tokens';
+import { ApiProblems } from './openapi';
+import { Health } from './responses';
 
 /** Liveness and readiness (terminus); readiness says `degraded`, naming each parked event, while the service serves on. */
 @ApiTags('health')
@@ -18,14 +20,18 @@ export class HealthHttp {
 
   @Get('live')
   @ApiOperation({ summary: 'The process answers' })
-  @HealthCheck()
+  @ApiOkResponse({ type: Health, description: 'The process is alive (no indicators)' })
+  // The answers are documented above: terminus's own schema says a 503 carries the indicators, and ours is Problem Details.
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
   live() {
     return this.health.check([]);
   }
 
   @Get('ready')
   @ApiOperation({ summary: 'The event store answers and the read models are caught up; `degraded` names every parked event' })
-  @HealthCheck()
+  @ApiOkResponse({ type: Health, description: 'Ready: `ok`, or `degraded` with every parked event while the service serves on' })
+  @ApiProblems([503, 'Not ready: the event store does not answer or the read models are behind'])
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
   async ready() {
     const result = await this.health.check([() => this.eventStore(), () => this.readModels()]);
     const parked = await this.background.parked();

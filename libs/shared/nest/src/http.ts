@@ -4,6 +4,8 @@ import { CommandContextInterceptor } from './idempotency.interceptor';
 import { ReadModelInterceptor } from './read-model.interceptor';
 import { ProblemDetailsFilter, validationPipe } from './problem-details.filter';
 import { bodyGuards } from './body';
+import { API_CONVENTIONS, finishDocument } from './openapi-document';
+import { ProblemDetails } from './responses';
 
 /** What every service's HTTP side has: validation, Problem Details, command context, Swagger UI at /docs. */
 export function configureHttp(app: INestApplication, title: string): INestApplication {
@@ -12,11 +14,7 @@ export function configureHttp(app: INestApplication, title: string): INestApplic
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalInterceptors(app.get(CommandContextInterceptor), app.get(ReadModelInterceptor));
   app.enableShutdownHooks();
-  const config = new DocumentBuilder()
-    .setTitle(title)
-    .setDescription('Amounts are integers in the currency minor unit; rates and percents in hundredths of a percent (10% = 1000). POSTs accept an Idempotency-Key header.')
-    .setVersion('1')
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config));
+  const config = new DocumentBuilder().setTitle(title).setDescription(API_CONVENTIONS).setVersion('1').build();
+  SwaggerModule.setup('docs', app, () => finishDocument(SwaggerModule.createDocument(app, config, { extraModels: [ProblemDetails] })));
   return app;
 }

@@ -12,3 +12,6 @@ export * from './health.http';
 export * from './read-model.interceptor';
 export * from './refusals.http';
 export * from './body';
+export * from './openapi';
+export * from './openapi-document';
+export * from './responses';

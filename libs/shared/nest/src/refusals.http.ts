@@ -1,14 +1,16 @@
 import { Controller, Get, Inject, Query, Res, type OnModuleInit } from '@nestjs/common';
-import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsUUID } from 'class-validator';
 import type { Response } from 'express';
 import { forTenant, REFUSALS, type ReadModelStore, type Refusal } from '@billing/shared/read-models';
 import { Ctx, type RequestContext } from './command-context';
 import { page, PageQuery } from './dto';
 import { READ_MODELS } from './tokens';
+import { ApiProblems, TOTAL_COUNT_HEADER, UUID_PATTERN } from './openapi';
+import { RefusalView } from './responses';
 
 export class RefusalQuery extends PageQuery {
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() contractId?: string;
+  @ApiPropertyOptional({ format: 'uuid', pattern: UUID_PATTERN, description: 'Only the refusals about this contract' }) @IsOptional() @IsUUID() contractId?: string;
 }
 
 /** Reactions a billing rule refused (a release with no retainage held, …): "never", with the reason, not "not yet". */
@@ -23,6 +25,8 @@ export class RefusalsHttp implements OnModuleInit {
 
   @Get()
   @ApiOperation({ summary: 'Reactions refused by a billing rule, oldest first, optionally for one contract' })
+  @ApiOkResponse({ type: [RefusalView], description: 'One page of refusals, oldest first', headers: TOTAL_COUNT_HEADER })
+  @ApiProblems(400)
   list(@Ctx() ctx: RequestContext, @Query() query: RefusalQuery, @Res({ passthrough: true }) response: Response) {
     return page<Refusal>(forTenant(this.readModels, ctx.tenantId), response, REFUSALS, query.contractId ? { contractId: query.contractId } : {}, { position: 1 }, query);
   }

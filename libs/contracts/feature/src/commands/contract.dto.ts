@@ -2,56 +2,84 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMinSize, IsArray, IsDefined, IsEmail, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Matches, Max, Min, ValidateNested } from 'class-validator';
 
-import { IsBusinessDate } from '@billing/shared/nest';
+import { CountProperty, DateProperty, IsBusinessDate, MoneyProperty, RateProperty, UUID_PATTERN } from '@billing/shared/nest';
 
 export class CustomerDto {
-  @ApiProperty({ format: 'uuid' }) @IsUUID() id!: string;
-  @ApiProperty() @IsString() @IsNotEmpty() name!: string;
-  @ApiProperty() @IsEmail() email!: string;
-  @ApiProperty() @IsString() @IsNotEmpty() address!: string;
+  @ApiProperty({ format: 'uuid', pattern: UUID_PATTERN, description: 'the customer: its account in receivables', example: '7d7f3b6e-3c1a-4f7e-9a59-2b8f0c1d2e3f' })
+  @IsUUID()
+  id!: string;
+  @ApiProperty({ minLength: 1, example: 'Harbor Point Development LLC' }) @IsString() @IsNotEmpty() name!: string;
+  @ApiProperty({ format: 'email', description: 'where invoices go', example: 'ap@harborpoint.example' }) @IsEmail() email!: string;
+  @ApiProperty({ minLength: 1, description: 'billing address', example: '100 Quay Street, Portland ME' }) @IsString() @IsNotEmpty() address!: string;
 }
 
 export class RetainageStepDto {
-  @ApiProperty({ description: 'percent complete from which the step applies, 1/100 %' }) @IsInt() @Min(0) @Max(10000) threshold!: number;
-  @ApiProperty({ description: 'rate on completed work, 1/100 %' }) @IsInt() @Min(0) @Max(10000) workRate!: number;
-  @ApiProperty({ description: 'rate on stored materials, 1/100 %' }) @IsInt() @Min(0) @Max(10000) materialsRate!: number;
+  @RateProperty('percent complete from which the step applies (the first step is at 0)', { example: 0 }) @IsInt() @Min(0) @Max(10000) threshold!: number;
+  @RateProperty('retainage on completed work', { example: 1000 }) @IsInt() @Min(0) @Max(10000) workRate!: number;
+  @RateProperty('retainage on stored materials', { example: 1000 }) @IsInt() @Min(0) @Max(10000) materialsRate!: number;
 }
 
 export class ScheduleLineDto {
-  @ApiPropertyOptional({ description: 'defaults to a new id' }) @IsOptional() @IsString() @IsNotEmpty() lineId?: string;
-  @ApiProperty({ example: '1' }) @IsString() @IsNotEmpty() item!: string;
-  @ApiProperty() @IsString() @IsNotEmpty() description!: string;
-  @ApiProperty({ description: 'minor units' }) @IsInt() scheduledValue!: number;
+  @ApiPropertyOptional({ minLength: 1, description: 'the id progress reports and milestones name the line by; defaults to a new id', example: 'L1' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  lineId?: string;
+  @ApiProperty({ minLength: 1, description: 'item number (G703 column A)', example: '1' }) @IsString() @IsNotEmpty() item!: string;
+  @ApiProperty({ minLength: 1, description: 'description of work (G703 column B)', example: 'Sitework and foundations' }) @IsString() @IsNotEmpty() description!: string;
+  @MoneyProperty('scheduled value (G703 column C); positive, or negative for a deduction a change order adds', { example: 100_000_000 }) @IsInt() scheduledValue!: number;
 }
 
 export class CreateContractDto {
   @ApiProperty({ type: CustomerDto }) @IsDefined() @IsObject() @ValidateNested() @Type(() => CustomerDto) customer!: CustomerDto;
-  @ApiProperty() @IsString() @IsNotEmpty() title!: string;
-  @ApiProperty({ example: 'USD' }) @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code' }) currency!: string;
-  @ApiProperty({ description: 'original contract sum, minor units' }) @IsInt() @Min(1) originalSum!: number;
-  @ApiProperty({ enum: ['progress', 'milestone'] }) @IsIn(['progress', 'milestone']) basis!: 'progress' | 'milestone';
-  @ApiProperty({ type: [RetainageStepDto] })
+  @ApiProperty({ minLength: 1, example: 'Harbor Point Medical Office Building' }) @IsString() @IsNotEmpty() title!: string;
+  @ApiProperty({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code of every amount of the contract', example: 'USD' })
+  @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code' })
+  currency!: string;
+  @MoneyProperty('original contract sum', { minimum: 1, example: 100_000_000 }) @IsInt() @Min(1) originalSum!: number;
+  @ApiProperty({ enum: ['progress', 'milestone'], description: 'billed on reported progress, or on certified milestones', example: 'progress' })
+  @IsIn(['progress', 'milestone'])
+  basis!: 'progress' | 'milestone';
+  @ApiProperty({ type: [RetainageStepDto], minItems: 1, description: 'retainage steps by percent complete, in increasing threshold order from 0' })
   @IsDefined()
   @IsArray()
   @ValidateNested({ each: true })
   @ArrayMinSize(1)
   @Type(() => RetainageStepDto)
   retainage!: RetainageStepDto[];
-  @ApiProperty({ description: '1/100 %, 0 = exempt' }) @IsInt() @Min(0) @Max(10000) taxRate!: number;
-  @ApiProperty() @IsInt() @Min(0) @Max(3650) paymentTermsDays!: number;
-  @ApiPropertyOptional() @IsOptional() @IsString() poNumber?: string;
-  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @IsBusinessDate() startDate?: string;
-  @ApiProperty({ type: [ScheduleLineDto] }) @IsDefined() @IsArray() @ValidateNested({ each: true }) @ArrayMinSize(1) @Type(() => ScheduleLineDto) lines!: ScheduleLineDto[];
+  @RateProperty('tax rate, 0 = exempt', { example: 825 }) @IsInt() @Min(0) @Max(10000) taxRate!: number;
+  @CountProperty('days from issue to due date', { maximum: 3650, example: 30 }) @IsInt() @Min(0) @Max(3650) paymentTermsDays!: number;
+  @ApiPropertyOptional({ description: "the customer's purchase order number", example: 'HP-2026-001' }) @IsOptional() @IsString() poNumber?: string;
+  @DateProperty('start date, defaults to today', { required: false, example: '2026-01-05' }) @IsOptional() @IsBusinessDate() startDate?: string;
+  @ApiProperty({ type: [ScheduleLineDto], minItems: 1, description: 'the schedule of values: at most the contract sum, and equal to it to activate' })
+  @IsDefined()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @ArrayMinSize(1)
+  @Type(() => ScheduleLineDto)
+  lines!: ScheduleLineDto[];
 }
 
 export class ReviseScheduleDto {
-  @ApiProperty({ type: [ScheduleLineDto] }) @IsDefined() @IsArray() @ValidateNested({ each: true }) @ArrayMinSize(1) @Type(() => ScheduleLineDto) lines!: ScheduleLineDto[];
+  @ApiProperty({ type: [ScheduleLineDto], minItems: 1, description: 'the whole new schedule of values' })
+  @IsDefined()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @ArrayMinSize(1)
+  @Type(() => ScheduleLineDto)
+  lines!: ScheduleLineDto[];
 }
 
 export class ChangeOrderDto {
-  @ApiProperty({ example: 'CO-001' }) @IsString() @IsNotEmpty() number!: string;
-  @ApiProperty() @IsString() @IsNotEmpty() description!: string;
-  @ApiProperty({ description: 'signed, minor units' }) @IsInt() amount!: number;
-  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @IsBusinessDate() approvedOn?: string;
-  @ApiProperty({ type: [ScheduleLineDto] }) @IsDefined() @IsArray() @ValidateNested({ each: true }) @ArrayMinSize(1) @Type(() => ScheduleLineDto) lines!: ScheduleLineDto[];
+  @ApiProperty({ minLength: 1, example: 'CO-001' }) @IsString() @IsNotEmpty() number!: string;
+  @ApiProperty({ minLength: 1, example: 'Additional storm drainage' }) @IsString() @IsNotEmpty() description!: string;
+  @MoneyProperty('signed, non-zero: what the contract sum changes by', { example: 4_567_890 }) @IsInt() amount!: number;
+  @DateProperty('approval date, defaults to today', { required: false, example: '2026-02-10' }) @IsOptional() @IsBusinessDate() approvedOn?: string;
+  @ApiProperty({ type: [ScheduleLineDto], minItems: 1, description: 'the lines it adds, summing to its amount' })
+  @IsDefined()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @ArrayMinSize(1)
+  @Type(() => ScheduleLineDto)
+  lines!: ScheduleLineDto[];
 }

@@ -1,10 +1,12 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ContractCommand, ContractState, ScheduleLine } from '@billing/contracts/domain';
-import { ContextRuntime, Ctx, DatedBody, ReasonBody, type RequestContext } from '@billing/shared/nest';
+import { ApiBodyExamples, ApiProblems, ContextRuntime, Ctx, DatedBody, ReasonBody, type RequestContext } from '@billing/shared/nest';
 import type { CommandResult } from '@billing/shared/event-store';
 import { ChangeOrderDto, CreateContractDto, ReviseScheduleDto, type ScheduleLineDto } from './contract.dto';
 import { ExecuteContractCommand } from './contract.command';
+import { ContractCommandAnswer } from './contracts.responses';
+import { ACTIVATE, CANCEL, CHANGE_ORDER, CLOSE, COMPLETE, CREATE_CONTRACT, RESUME, REVISE_SCHEDULE, SUSPEND } from './contracts.examples';
 
 type Result = CommandResult<ContractState, unknown>;
 
@@ -14,6 +16,10 @@ export class ContractsHttp {
   constructor(private readonly runtime: ContextRuntime) {}
 
   @Post()
+  @ApiOperation({ summary: 'Create a contract in draft, with its terms and schedule of values' })
+  @ApiBodyExamples(CreateContractDto, CREATE_CONTRACT)
+  @ApiCreatedResponse({ type: ContractCommandAnswer, description: 'The contract, in draft, with its line ids' })
+  @ApiProblems(400, [409, 'A contract with this id already exists'], [422, 'The schedule of values exceeds the contract sum'])
   async create(@Body() body: CreateContractDto, @Ctx() ctx: RequestContext) {
     const contractId = ctx.newId('contract');
     const { customer, title, currency, originalSum, basis, retainage, taxRate, paymentTermsDays } = body;
@@ -23,17 +29,29 @@ export class ContractsHttp {
 
   @Post(':id/schedule')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Replace the schedule of values of a draft contract' })
+  @ApiBodyExamples(ReviseScheduleDto, REVISE_SCHEDULE)
+  @ApiOkResponse({ type: ContractCommandAnswer, description: 'The contract with its new lines' })
+  @ApiProblems(400, 404, [409, 'The contract is no longer a draft'], [422, 'The schedule of values exceeds the contract sum'])
   revise(@Param('id', ParseUUIDPipe) id: string, @Body() body: ReviseScheduleDto, @Ctx() ctx: RequestContext) {
     return this.send(id, { type: 'ReviseScheduleOfValues', lines: lines(body.lines, ctx) }, ctx);
   }
 
   @Post(':id/activate')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Activate a draft contract: billing and progress reporting open' })
+  @ApiBodyExamples(DatedBody, ACTIVATE)
+  @ApiOkResponse({ type: ContractCommandAnswer, description: 'The contract, active' })
+  @ApiProblems(400, 404, [409, 'The contract is not a draft'], [422, 'The schedule of values does not equal the contract sum'])
   activate(@Param('id', ParseUUIDPipe) id: string, @Body() body: DatedBody, @Ctx() ctx: RequestContext) {
     return this.send(id, { type: 'ActivateContract', activatedOn: body.date ?? ctx.today }, ctx);
   }
 
   @Post(':id/change-orders')
+  @ApiOperation({ summary: 'Approve a change order: its amount changes the contract sum and its lines join the schedule of values' })
+  @ApiBodyExamples(ChangeOrderDto, CHANGE_ORDER)
+  @ApiCreatedResponse({ type: ContractCommandAnswer, description: 'The contract with the change order lines' })
+  @ApiProblems(400, 404, [409, 'The contract is not active or suspended, or the change order is already approved'], [422, 'The lines do not sum to the amount'])
   approveChangeOrder(@Param('id', ParseUUIDPipe) id: string, @Body() body: ChangeOrderDto, @Ctx() ctx: RequestContext) {
     const { number, description, amount } = body;
     return this.send(
@@ -53,30 +71,50 @@ export class ContractsHttp {
 
   @Post(':id/suspend')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Suspend an active contract: no new work is billed until it resumes' })
+  @ApiBodyExamples(ReasonBody, SUSPEND)
+  @ApiOkResponse({ type: ContractCommandAnswer, description: 'The contract, suspended' })
+  @ApiProblems(400, 404, [409, 'The contract is not active'])
   suspend(@Param('id', ParseUUIDPipe) id: string, @Body() body: ReasonBody, @Ctx() ctx: RequestContext) {
     return this.send(id, { type: 'SuspendContract', suspendedOn: body.date ?? ctx.today, reason: body.reason }, ctx);
   }
 
   @Post(':id/resume')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Resume a suspended contract' })
+  @ApiBodyExamples(DatedBody, RESUME)
+  @ApiOkResponse({ type: ContractCommandAnswer, description: 'The contract, active again' })
+  @ApiProblems(400, 404, [409, 'The contract is not suspended'])
   resume(@Param('id', ParseUUIDPipe) id: string, @Body() body: DatedBody, @Ctx() ctx: RequestContext) {
     return this.send(id, { type: 'ResumeContract', resumedOn: body.date ?? ctx.today }, ctx);
   }
 
   @Post(':id/complete')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Complete an active contract: the retainage release is drafted when due' })
+  @ApiBodyExamples(DatedBody, COMPLETE)
+  @ApiOkResponse({ type: ContractCommandAnswer, description: 'The contract, completed' })
+  @ApiProblems(400, 404, [409, 'The contract is not active'])
   complete(@Param('id', ParseUUIDPipe) id: string, @Body() body: DatedBody, @Ctx() ctx: RequestContext) {
     return this.send(id, { type: 'CompleteContract', completedOn: body.date ?? ctx.today }, ctx);
   }
 
   @Post(':id/close')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Close a completed contract once it is fully billed, its retainage released and every invoice settled' })
+  @ApiBodyExamples(DatedBody, CLOSE)
+  @ApiOkResponse({ type: ContractCommandAnswer, description: 'The contract, closed' })
+  @ApiProblems(400, 404, [409, 'The contract is not completed'], [422, 'Not fully billed, retainage still held, or invoices still open'])
   close(@Param('id', ParseUUIDPipe) id: string, @Body() body: DatedBody, @Ctx() ctx: RequestContext) {
     return this.send(id, { type: 'CloseContract', closedOn: body.date ?? ctx.today }, ctx);
   }
 
   @Post(':id/cancel')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Cancel a draft contract' })
+  @ApiBodyExamples(ReasonBody, CANCEL)
+  @ApiOkResponse({ type: ContractCommandAnswer, description: 'The contract, cancelled' })
+  @ApiProblems(400, 404, [409, 'The contract is not a draft'])
   cancel(@Param('id', ParseUUIDPipe) id: string, @Body() body: ReasonBody, @Ctx() ctx: RequestContext) {
     return this.send(id, { type: 'CancelContract', cancelledOn: body.date ?? ctx.today, reason: body.reason }, ctx);
   }

@@ -1,13 +1,15 @@
 import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { LedgerCommand, LedgerEvent, LedgerState } from '@billing/invoicing/domain';
 import type { CommandResult } from '@billing/shared/event-store';
 import { NotFoundError } from '@billing/shared/kernel';
-import { ContextRuntime, Ctx, DatedBody, READ_MODELS, ReasonBody, type RequestContext } from '@billing/shared/nest';
+import { ApiBodyExamples, ApiProblems, ContextRuntime, Ctx, DatedBody, READ_MODELS, ReasonBody, type RequestContext } from '@billing/shared/nest';
 import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
 import { INVOICES, type InvoiceView } from '../read-models/invoices.projection';
 import { CreditNoteDto, RetainageReleaseDto } from './invoicing.dto';
 import { ExecuteLedgerCommand, IssueDocument } from './ledger.command';
+import { CreditNoteView, InvoiceDocument } from '../read-models/invoicing.queries.responses';
+import { CREDIT_NOTE, ISSUE, RETAINAGE_RELEASE, VOID } from './invoicing.examples';
 
 type Result = CommandResult<LedgerState, LedgerEvent>;
 
@@ -21,6 +23,10 @@ export class InvoicingHttp {
 
   @Post('invoices/:id/issue')
   @HttpCode(200)
+  @ApiOperation({ summary: "Issue a draft invoice: it takes the next number of the series and opens on the customer's account moments later" })
+  @ApiBodyExamples(DatedBody, ISSUE)
+  @ApiOkResponse({ type: InvoiceDocument, description: 'The invoice, issued (issuing an issued invoice again answers the same)' })
+  @ApiProblems(400, 404, [409, 'The invoice is not a draft'], [422, 'The issue date is before the period end (or release date) it bills'])
   async issue(@Param('id', ParseUUIDPipe) invoiceId: string, @Body() body: DatedBody, @Ctx() ctx: RequestContext) {
     const invoice = await this.invoice(invoiceId, ctx);
     const result = await this.runtime.run<Result>(new IssueDocument(invoice.contractId, { type: 'IssueInvoice', invoiceId, issueDate: body.date ?? ctx.today }, ctx));
@@ -29,6 +35,15 @@ export class InvoicingHttp {
 
   @Post('invoices/:id/void')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Void an issued invoice, with the reason: a voided pay application is drafted again for review' })
+  @ApiBodyExamples(ReasonBody, VOID)
+  @ApiOkResponse({ type: InvoiceDocument, description: 'The invoice, void' })
+  @ApiProblems(
+    400,
+    404,
+    [409, 'The invoice is not issued'],
+    [422, 'The void date is before the issue date, the invoice is paid or credited, or a later pay application builds on it (correct it with a credit note)'],
+  )
   async void(@Param('id', ParseUUIDPipe) invoiceId: string, @Body() body: ReasonBody, @Ctx() ctx: RequestContext) {
     const invoice = await this.invoice(invoiceId, ctx);
     return documentView(
@@ -38,6 +53,10 @@ export class InvoicingHttp {
   }
 
   @Post('invoices/:id/credit-notes')
+  @ApiOperation({ summary: 'Issue a credit note against an issued invoice (tax added at the invoice rate)' })
+  @ApiBodyExamples(CreditNoteDto, CREDIT_NOTE)
+  @ApiCreatedResponse({ type: CreditNoteView, description: 'The credit note, numbered' })
+  @ApiProblems(400, 404, [409, 'The invoice is not issued'], [422, "The date is before the invoice's issue date, or the total exceeds what is left to credit"])
   async creditNote(@Param('id', ParseUUIDPipe) invoiceId: string, @Body() body: CreditNoteDto, @Ctx() ctx: RequestContext) {
     const invoice = await this.invoice(invoiceId, ctx);
     const creditNoteId = ctx.newId('credit-note');
@@ -48,6 +67,15 @@ export class InvoicingHttp {
   }
 
   @Post('contracts/:contractId/retainage-release')
+  @ApiOperation({ summary: 'Draft the retainage release invoice: once completed (drafted on completion anyway), or earlier when agreed' })
+  @ApiBodyExamples(RetainageReleaseDto, RETAINAGE_RELEASE)
+  @ApiCreatedResponse({ type: InvoiceDocument, description: 'The release, in draft' })
+  @ApiProblems(
+    400,
+    [404, 'No billing ledger for the contract (is it active?)'],
+    [409, 'Not completed and not agreed, a pay application is still in draft, or the release is already billed'],
+    [422, 'No retainage is held'],
+  )
   async release(@Param('contractId', ParseUUIDPipe) contractId: string, @Body() body: RetainageReleaseDto, @Ctx() ctx: RequestContext) {
     const invoiceId = ctx.newId('retainage-release');
     return documentView(

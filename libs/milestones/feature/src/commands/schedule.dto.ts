@@ -2,17 +2,23 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMinSize, IsArray, IsDefined, IsInt, IsNotEmpty, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
 
-import { IsBusinessDate } from '@billing/shared/nest';
+import { DateProperty, IsBusinessDate, MoneyProperty, RateProperty } from '@billing/shared/nest';
 
 export class ReportedLineDto {
-  @ApiProperty() @IsString() @IsNotEmpty() lineId!: string;
-  @ApiProperty({ description: 'cumulative percent complete, 1/100 % (33.33% = 3333)' }) @IsInt() @Min(0) @Max(10000) percentComplete!: number;
-  @ApiProperty({ description: 'materials presently stored at period end, minor units' }) @IsInt() @Min(0) storedMaterials!: number;
-  @ApiPropertyOptional({ description: 'required when percent complete goes down' }) @IsOptional() @IsString() @IsNotEmpty() correctionReason?: string;
+  @ApiProperty({ minLength: 1, description: 'a line of the schedule of values', example: 'L1' }) @IsString() @IsNotEmpty() lineId!: string;
+  @RateProperty('cumulative percent complete (33.33% = 3333)', { example: 4000 }) @IsInt() @Min(0) @Max(10000) percentComplete!: number;
+  @MoneyProperty('materials presently stored at period end', { minimum: 0, example: 0 }) @IsInt() @Min(0) storedMaterials!: number;
+  @ApiPropertyOptional({ minLength: 1, description: 'required when percent complete goes down' }) @IsOptional() @IsString() @IsNotEmpty() correctionReason?: string;
 }
 
 export class ReportProgressDto {
-  @ApiProperty({ format: 'date' }) @IsBusinessDate() periodEnd!: string;
-  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @IsBusinessDate() reportedOn?: string;
-  @ApiProperty({ type: [ReportedLineDto] }) @IsDefined() @IsArray() @ValidateNested({ each: true }) @ArrayMinSize(1) @Type(() => ReportedLineDto) lines!: ReportedLineDto[];
+  @DateProperty('the last day of the month the report is for', { example: '2026-01-31' }) @IsBusinessDate() periodEnd!: string;
+  @DateProperty('defaults to today', { required: false, example: '2026-02-01' }) @IsOptional() @IsBusinessDate() reportedOn?: string;
+  @ApiProperty({ type: [ReportedLineDto], minItems: 1, description: 'the lines reported; the others keep their certified figures' })
+  @IsDefined()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @ArrayMinSize(1)
+  @Type(() => ReportedLineDto)
+  lines!: ReportedLineDto[];
 }

@@ -1,9 +1,10 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { NotFoundError } from '@billing/shared/kernel';
-import { Ctx, READ_MODELS, type RequestContext } from '@billing/shared/nest';
+import { ApiProblems, Ctx, READ_MODELS, type RequestContext } from '@billing/shared/nest';
 import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
 import { SCHEDULES, type ScheduleView } from './schedule.projection';
+import { ContractSchedule } from './schedule.queries.responses';
 
 @ApiTags('milestones')
 @Controller('contracts/:contractId/schedule')
@@ -11,6 +12,9 @@ export class ScheduleQueries {
   constructor(@Inject(READ_MODELS) private readonly readModels: ReadModelStore) {}
 
   @Get()
+  @ApiOperation({ summary: "The contract's schedule of values with certified progress per line, certifications and rejections" })
+  @ApiOkResponse({ type: ContractSchedule, description: 'The schedule' })
+  @ApiProblems(400, [404, 'No schedule of values for the contract (is it active?)'])
   async schedule(@Param('contractId', ParseUUIDPipe) contractId: string, @Ctx() ctx: RequestContext) {
     const view = await forTenant(this.readModels, ctx.tenantId).get<ScheduleView>(SCHEDULES, contractId);
     if (!view) throw new NotFoundError(`no schedule of values for contract ${contractId} (is it active?)`);

@@ -1,20 +1,26 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayUnique, IsArray, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Min } from 'class-validator';
-import { DatedBody, IsBusinessDate } from '@billing/shared/nest';
+import { ArrayMinSize, ArrayUnique, IsArray, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Min } from 'class-validator';
+import { DatedBody, DateProperty, IsBusinessDate, MoneyProperty, UUID_PATTERN } from '@billing/shared/nest';
 
 export class PaymentDto {
-  @ApiProperty({ description: 'minor units' }) @IsInt() @Min(1) amount!: number;
-  @ApiPropertyOptional({ example: 'USD', description: "defaults to the account's currency; another one is refused" })
+  @MoneyProperty('amount received', { minimum: 1, example: 20_000_000 }) @IsInt() @Min(1) amount!: number;
+  @ApiPropertyOptional({ pattern: '^[A-Z]{3}$', example: 'USD', description: "ISO 4217; defaults to the account's currency; another one is refused (422)" })
   @IsOptional()
   @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code' })
   currency?: string;
-  @ApiPropertyOptional({ format: 'date', description: 'date received, defaults to today' })
+  @DateProperty('date received, defaults to today', { required: false, example: '2026-03-01' })
   @IsOptional()
   @IsBusinessDate()
   receivedOn?: string;
-  @ApiProperty({ example: 'wire' }) @IsString() @IsNotEmpty() method!: string;
-  @ApiProperty({ example: 'CHK 1042' }) @IsString() @IsNotEmpty() reference!: string;
-  @ApiPropertyOptional({ description: 'invoices the remittance names, paid first in this order' })
+  @ApiProperty({ minLength: 1, example: 'check' }) @IsString() @IsNotEmpty() method!: string;
+  @ApiProperty({ minLength: 1, example: 'CHK 1042' }) @IsString() @IsNotEmpty() reference!: string;
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'string', format: 'uuid', pattern: UUID_PATTERN },
+    uniqueItems: true,
+    description: 'invoices the remittance names, paid first in this order',
+    example: ['5c4b6a1e-8f3d-4b2a-9e7c-1d0f2a3b4c5d'],
+  })
   @IsOptional()
   @IsArray()
   @ArrayUnique()
@@ -23,23 +29,32 @@ export class PaymentDto {
 }
 
 export class ApplyCreditDto extends DatedBody {
-  @ApiProperty() @IsUUID() invoiceId!: string;
-  @ApiPropertyOptional({ description: 'defaults to as much as the invoice and the credit allow' }) @IsOptional() @IsInt() @Min(1) amount?: number;
+  @ApiProperty({ format: 'uuid', pattern: UUID_PATTERN, description: 'the open invoice to apply credit to', example: '5c4b6a1e-8f3d-4b2a-9e7c-1d0f2a3b4c5d' })
+  @IsUUID()
+  invoiceId!: string;
+  @MoneyProperty('defaults to as much as the invoice and the credit allow', { required: false, minimum: 1, example: 100_000 }) @IsOptional() @IsInt() @Min(1) amount?: number;
 }
 
 export class WriteOffDto extends DatedBody {
-  @ApiPropertyOptional({ description: 'defaults to the whole open amount' }) @IsOptional() @IsInt() @Min(1) amount?: number;
-  @ApiProperty() @IsString() @IsNotEmpty() reason!: string;
+  @MoneyProperty('defaults to the whole open amount', { required: false, minimum: 1, example: 50_000 }) @IsOptional() @IsInt() @Min(1) amount?: number;
+  @ApiProperty({ minLength: 1, example: 'Disputed small balance, settled with the customer' }) @IsString() @IsNotEmpty() reason!: string;
 }
 
 export class ReminderRunDto {
-  @ApiPropertyOptional({ format: 'date', description: 'the date the run is for, defaults to today' })
+  @DateProperty('the date the run is for, defaults to today', { required: false, example: '2026-04-15' })
   @IsOptional()
   @IsBusinessDate()
   runDate?: string;
-  @ApiPropertyOptional({ description: 'days overdue per level, default [1, 15, 30]; the last is final' })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'integer', minimum: 1 },
+    minItems: 1,
+    description: 'days overdue per level, default [1, 15, 30]; the highest is final',
+    example: [1, 15, 30],
+  })
   @IsOptional()
   @IsArray()
+  @ArrayMinSize(1)
   @IsInt({ each: true })
   @Min(1, { each: true })
   levels?: number[];

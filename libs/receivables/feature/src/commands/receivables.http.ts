@@ -1,13 +1,15 @@
 import { Body, Controller, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DEFAULT_REMINDER_LEVELS, type AccountCommand, type AccountEvent, type AccountState } from '@billing/receivables/domain';
 import { uuidFrom, type CommandResult } from '@billing/shared/event-store';
 import { addDays } from '@billing/shared/kernel';
-import { ContextRuntime, Ctx, READ_MODELS, ReasonBody, type RequestContext } from '@billing/shared/nest';
+import { ApiBodyExamples, ApiProblems, ContextRuntime, Ctx, READ_MODELS, ReasonBody, type RequestContext } from '@billing/shared/nest';
 import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
 import { ITEMS, reminderView, STILL_OPEN, type ReceivableItem } from '../read-models/accounts.projection';
 import { ApplyCreditDto, PaymentDto, ReminderRunDto, WriteOffDto } from './receivables.dto';
 import { ExecuteAccountCommand } from './account.command';
+import { CreditApplicationAnswer, PaymentAnswer, ReminderRun, ReversalAnswer, WriteOffAnswer } from './receivables.responses';
+import { CREDIT_APPLICATION, PAYMENT, REMINDER_RUN, REVERSAL, WRITE_OFF } from './receivables.examples';
 
 type Result = CommandResult<AccountState, AccountEvent>;
 
@@ -20,6 +22,15 @@ export class ReceivablesHttp {
   ) {}
 
   @Post('accounts/:customerId/payments')
+  @ApiOperation({ summary: 'Record a payment received: it pays the invoices it names first, then the oldest open; the rest is unapplied credit' })
+  @ApiBodyExamples(PaymentDto, PAYMENT)
+  @ApiCreatedResponse({ type: PaymentAnswer, description: 'The payment and what it paid' })
+  @ApiProblems(
+    400,
+    [404, 'No account for the customer yet (no invoice was issued to it), or a named invoice is not on it'],
+    [409, 'This payment is already recorded'],
+    [422, 'The payment is in another currency than the account'],
+  )
   async pay(@Param('customerId', ParseUUIDPipe) customerId: string, @Body() body: PaymentDto, @Ctx() ctx: RequestContext) {
     const paymentId = ctx.newId('payment');
     const { amount, currency, method, reference } = body;
@@ -34,6 +45,10 @@ export class ReceivablesHttp {
   }
 
   @Post('accounts/:customerId/payments/:paymentId/reverse')
+  @ApiOperation({ summary: 'Reverse a payment (a bounced check): its allocations and the credit it funded are undone, those invoices reopen' })
+  @ApiBodyExamples(ReasonBody, REVERSAL)
+  @ApiCreatedResponse({ type: ReversalAnswer, description: 'The payment, reversed' })
+  @ApiProblems(400, [404, 'No account for the customer, or no such payment on it'], [409, 'The payment is already reversed'])
   async reverse(
     @Param('customerId', ParseUUIDPipe) customerId: string,
     @Param('paymentId', ParseUUIDPipe) paymentId: string,
@@ -45,6 +60,10 @@ export class ReceivablesHttp {
   }
 
   @Post('accounts/:customerId/credit-applications')
+  @ApiOperation({ summary: "Apply the account's unapplied credit to an open invoice" })
+  @ApiBodyExamples(ApplyCreditDto, CREDIT_APPLICATION)
+  @ApiCreatedResponse({ type: CreditApplicationAnswer, description: 'The credit applied' })
+  @ApiProblems(400, [404, 'No account for the customer, or the invoice is not on it'], [422, 'No unapplied credit, or more than the credit or the open amount'])
   async applyCredit(@Param('customerId', ParseUUIDPipe) customerId: string, @Body() body: ApplyCreditDto, @Ctx() ctx: RequestContext) {
     const applicationId = ctx.newId('credit-application');
     const result = await this.send(customerId, { type: 'ApplyCredit', applicationId, invoiceId: body.invoiceId, amount: body.amount, appliedOn: body.date ?? ctx.today }, ctx);
@@ -53,6 +72,10 @@ export class ReceivablesHttp {
   }
 
   @Post('accounts/:customerId/invoices/:invoiceId/write-off')
+  @ApiOperation({ summary: "Write off an invoice's open amount, or part of it, with the reason" })
+  @ApiBodyExamples(WriteOffDto, WRITE_OFF)
+  @ApiCreatedResponse({ type: WriteOffAnswer, description: 'Written off' })
+  @ApiProblems(400, [404, 'No account for the customer, or the invoice is not on it'], [422, 'More than the open amount'])
   async writeOff(
     @Param('customerId', ParseUUIDPipe) customerId: string,
     @Param('invoiceId', ParseUUIDPipe) invoiceId: string,
@@ -65,6 +88,10 @@ export class ReceivablesHttp {
 
   /** The reminder job for a date: each account once per run date, each level once per invoice. */
   @Post('reminders/run')
+  @ApiOperation({ summary: 'Run the reminders for a date: each overdue invoice gets the highest level due, each level once' })
+  @ApiBodyExamples(ReminderRunDto, REMINDER_RUN)
+  @ApiCreatedResponse({ type: ReminderRun, description: 'The reminders sent' })
+  @ApiProblems(400)
   async runReminders(@Body() body: ReminderRunDto, @Ctx() ctx: RequestContext) {
     const runDate = body.runDate ?? ctx.today;
     const levels = body.levels ?? DEFAULT_REMINDER_LEVELS;

@@ -1,14 +1,30 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { accountDecider } from '@billing/receivables/domain';
 import { stateAsOf, type EventStore } from '@billing/shared/event-store';
 import { dateInZone, isBusinessDate, NotFoundError, ValidationError } from '@billing/shared/kernel';
-import { CLOCK, Ctx, EVENT_STORE, page, PageQuery, ParseInstantPipe, READ_MODELS, SETTINGS, type Clock, type RequestContext, type Settings } from '@billing/shared/nest';
+import {
+  ApiProblems,
+  CLOCK,
+  Ctx,
+  EVENT_STORE,
+  page,
+  PageQuery,
+  ParseInstantPipe,
+  READ_MODELS,
+  SETTINGS,
+  TOTAL_COUNT_HEADER,
+  type Clock,
+  type RequestContext,
+  type Settings,
+} from '@billing/shared/nest';
 import { forTenant, type ReadModelStore, type TenantReadModels } from '@billing/shared/read-models';
 import { resolveAccountStream } from '../commands/account.command';
 import { ACCOUNTS, accountKey, ENTRIES, ITEMS, RETAINAGE, type AccountView, type EntryView, type ReceivableItem, type RetainageView } from './accounts.projection';
 import { agingAsOf, agingByCustomer, statement, totalsByCurrency } from './account-reports';
+import { AccountDetail, AccountSummary, Aging, CustomerAging, Statement } from './receivables.queries.responses';
+import { AccountAsOf } from './account-state.responses';
 
 @ApiTags('receivables')
 @Controller()
@@ -21,12 +37,18 @@ export class ReceivablesQueries {
   ) {}
 
   @Get('accounts')
+  @ApiOperation({ summary: 'Customer accounts by name, with balance and unapplied credit' })
+  @ApiOkResponse({ type: [AccountSummary], description: 'One page of accounts', headers: TOTAL_COUNT_HEADER })
+  @ApiProblems(400)
   async list(@Ctx() ctx: RequestContext, @Query() paging: PageQuery, @Res({ passthrough: true }) response: Response) {
     const accounts = await page<AccountView>(this.tenant(ctx), response, ACCOUNTS, {}, { customerName: 1 }, paging);
     return accounts.map(({ customerId, customerName, currency, balance, unappliedCredit }) => ({ customerId, customerName, currency, balance, unappliedCredit }));
   }
 
   @Get('accounts/:customerId')
+  @ApiOperation({ summary: "A customer's account: balance, unapplied credit, open items and every invoice with its reminders" })
+  @ApiOkResponse({ type: AccountDetail, description: 'The account' })
+  @ApiProblems(400, [404, 'No account for the customer (no invoice was issued to it)'])
   async account(@Param('customerId', ParseUUIDPipe) customerId: string, @Ctx() ctx: RequestContext) {
     const { customerName, currency, balance, unappliedCredit } = await this.find(customerId, ctx);
     const items = await this.tenant(ctx).find<ReceivableItem>(ITEMS, { customerId }, { sort: { dueDate: 1, number: 1 } });
@@ -50,8 +72,11 @@ export class ReceivablesQueries {
   }
 
   @Get('accounts/:customerId/statement')
-  @ApiQuery({ name: 'from', description: 'YYYY-MM-DD' })
-  @ApiQuery({ name: 'to', description: 'YYYY-MM-DD' })
+  @ApiOperation({ summary: "A customer's statement for a period: balance brought forward, the period's entries, closing balance" })
+  @ApiQuery({ name: 'from', description: 'YYYY-MM-DD', schema: { type: 'string', format: 'date', example: '2026-01-01' } })
+  @ApiQuery({ name: 'to', description: 'YYYY-MM-DD, on or after `from`', schema: { type: 'string', format: 'date', example: '2026-06-30' } })
+  @ApiOkResponse({ type: Statement, description: 'The statement' })
+  @ApiProblems([400, 'A malformed id, or `from` and `to` are not dates with `from` on or before `to`'], [404, 'No account for the customer (no invoice was issued to it)'])
   async statement(@Param('customerId', ParseUUIDPipe) customerId: string, @Query('from') from: string, @Query('to') to: string, @Ctx() ctx: RequestContext) {
     if (!isBusinessDate(from) || !isBusinessDate(to) || from > to) throw new ValidationError('from and to are calendar dates YYYY-MM-DD, from on or before to');
     const account = await this.find(customerId, ctx);
@@ -68,7 +93,10 @@ export class ReceivablesQueries {
 
   /** AR aging as of a date: every customer with something open or retainage held, and totals per currency (amounts of different currencies are never added). */
   @Get('aging')
-  @ApiQuery({ name: 'asOf', required: false, description: 'YYYY-MM-DD, defaults to today' })
+  @ApiOperation({ summary: 'AR aging as of a date: every customer with something open or retainage held, and totals per currency' })
+  @ApiQuery({ name: 'asOf', required: false, description: 'YYYY-MM-DD, defaults to today', schema: { type: 'string', format: 'date', example: '2026-04-15' } })
+  @ApiOkResponse({ type: Aging, description: 'The aging' })
+  @ApiProblems([400, '`asOf` is not a date'])
   async aging(@Ctx() ctx: RequestContext, @Query('asOf') asOf?: string) {
     const date = this.date(asOf);
     // Only what was open on that date can age: items closed before it and released retainage are never read.
@@ -79,7 +107,10 @@ export class ReceivablesQueries {
   }
 
   @Get('accounts/:customerId/aging')
-  @ApiQuery({ name: 'asOf', required: false, description: 'YYYY-MM-DD, defaults to today' })
+  @ApiOperation({ summary: "A customer's aging as of a date, invoice by invoice, with retainage held beside the buckets" })
+  @ApiQuery({ name: 'asOf', required: false, description: 'YYYY-MM-DD, defaults to today', schema: { type: 'string', format: 'date', example: '2026-04-15' } })
+  @ApiOkResponse({ type: CustomerAging, description: "The customer's aging" })
+  @ApiProblems([400, 'A malformed id, or `asOf` is not a date'], [404, 'No account for the customer (no invoice was issued to it)'])
   async customerAging(@Param('customerId', ParseUUIDPipe) customerId: string, @Ctx() ctx: RequestContext, @Query('asOf') asOf?: string) {
     const date = this.date(asOf);
     const account = await this.find(customerId, ctx);
@@ -90,7 +121,10 @@ export class ReceivablesQueries {
 
   /** Audit: the account as it stood at an instant, from its events recorded up to then. */
   @Get('accounts/:customerId/as-of')
-  @ApiQuery({ name: 'at', description: 'ISO 8601 instant' })
+  @ApiOperation({ summary: 'Audit: the account as it stood at an instant, from its events recorded up to then' })
+  @ApiQuery({ name: 'at', description: 'ISO 8601 instant', schema: { type: 'string', format: 'date-time', example: '2026-03-01T12:00:00Z' } })
+  @ApiOkResponse({ type: AccountAsOf, description: 'The account as it stood then' })
+  @ApiProblems([400, 'A malformed id, or `at` is not an ISO 8601 instant'], [404, 'The account did not exist at that instant'])
   async asOf(@Param('customerId', ParseUUIDPipe) customerId: string, @Query('at', ParseInstantPipe) instant: Date, @Ctx() ctx: RequestContext) {
     const stream = await resolveAccountStream(this.store, ctx.tenantId, customerId);
     const { state, events } = await stateAsOf(this.store, stream, accountDecider, instant, ctx.tenantId);

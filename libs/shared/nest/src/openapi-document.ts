@@ -1,0 +1,104 @@
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { OPEN_SCHEMAS, PROBLEM_MEANING, problemResponse, type ProblemStatus } from './openapi';
+
+/** The document's description: the conventions every operation follows (README "API conventions"). */
+export const API_CONVENTIONS = `Event-sourced contract billing: contracts and their schedule of values, progress and milestones, pay applications (AIA G702/G703) and invoices, receivables.
+
+**Amounts** are integers in the currency's minor unit (cents: USD 1,234.56 is \`123456\`). **Rates and percents** are integers in hundredths of a percent: 10% = \`1000\`, 33.33% = \`3333\`. Every number in this API is an integer.
+
+**Business dates** (\`date\`, \`periodEnd\`, \`receivedOn\`, …) are \`YYYY-MM-DD\` from 2000-01-01 to 2099-12-31 and default to today in the service's billing time zone. Instants (\`recordedAt\`, \`at\` and \`asOf\` of the audit views) are ISO 8601.
+
+**Headers**: \`X-Tenant-Id\` (default \`default\`): a tenant sees and changes only its own contracts, invoices and accounts, and has its own number series. \`X-Actor\`: who acts, recorded on every event (default \`anonymous\`). \`X-Correlation-Id\`: recorded on every event the request causes (default: the command's id).
+
+**Idempotency-Key** (POST): a retry with the same key and the same request answers the first answer again (same status and body, with \`Idempotent-Replayed: true\`) and appends nothing. A key belongs to a tenant, a method and a path: the same key on the same path with another body is refused (422), and a retry while the first request is still running is refused (409), never run twice.
+
+**Errors** are RFC 9457 Problem Details (\`application/problem+json\`): 400 names every invalid field in \`errors\`, 404 an unknown id, 409 not allowed in the current state, 422 a billing rule forbids it (the rule in \`detail\`), 413 a body over 256 KB, 415 a body that is not JSON. In every error case nothing is written.
+
+**Reactions** happen moments after the command that causes them (a pay application is drafted after a certification, an invoice is opened on the customer's account after it is issued): the answer of a command shows this context's state; poll the list it names for the rest. A reaction a billing rule refuses is listed under \`/refusals\`.
+
+**Degraded**: while an event of the tenant is parked (a read model could not apply it), answers carry \`Billing-Degraded\`, and a document the event should have changed carries \`degraded.parkedEvents\`.
+
+**Lists** take \`limit\` (1-1000, default 100) and \`offset\`, and answer the total in \`X-Total-Count\`. Every object an answer holds lists all its fields (\`additionalProperties: false\`); Problem Details may carry extension members.`;
+
+type Operation = { parameters?: Parameter[]; responses: Record<string, Response> };
+type Parameter = { name: string; in: string; required?: boolean; description?: string; schema?: Record<string, unknown>; example?: unknown };
+type Response = { description: string; headers?: Record<string, unknown>; content?: unknown };
+
+const header = (name: string, description: string, schema: Record<string, unknown> = { type: 'string' }): Parameter => ({
+  name,
+  in: 'header',
+  required: false,
+  description,
+  schema,
+});
+
+const EVERY_OPERATION = [
+  header('X-Tenant-Id', 'The tenant acting: it sees and changes only its own contracts, invoices and accounts, and has its own number series', {
+    type: 'string',
+    default: 'default',
+  }),
+  header('X-Actor', 'Who acts; recorded on every event the request causes', { type: 'string', default: 'anonymous' }),
+  header('X-Correlation-Id', "Recorded on every event the request causes and on the reactions' events (default: the command's id)"),
+];
+const IDEMPOTENCY_KEY = header(
+  'Idempotency-Key',
+  'A retry with the same key and the same request answers the first answer (`Idempotent-Replayed: true`) and appends nothing; the same key with another body on this path is refused (422); a retry while the first is running is refused (409)',
+);
+
+const DEGRADED = { 'Billing-Degraded': { description: 'Present while events of the tenant are parked: figures may lack them (see /health/ready)', schema: { type: 'string' } } };
+const REPLAYED = {
+  'Idempotent-Replayed': { description: '`true` when this is the stored first answer to a request with the same Idempotency-Key', schema: { type: 'string', enum: ['true'] } },
+};
+const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } };
+
+/** Every POST goes through the body guards (body.ts) and the Idempotency-Key interceptor: what they answer. */
+const EVERY_POST: [ProblemStatus, string][] = [
+  [400, 'or the body is not a JSON object, not valid JSON, nested deeper than 16 levels, or carries a prototype key (`__proto__`, `constructor`, `prototype`)'],
+  [409, 'or a request with this Idempotency-Key is still running'],
+  [413, PROBLEM_MEANING[413]],
+  [415, PROBLEM_MEANING[415]],
+  [422, 'or this Idempotency-Key was first used with another body'],
+  [503, 'The event store cannot take the write now; retry after `Retry-After` seconds'],
+];
+
+/** Path parameters every route parses with ParseUUIDPipe (a malformed one is a 400). */
+const UUID_PARAMETERS: Record<string, string> = { contractId: 'contract', customerId: 'customer', invoiceId: 'invoice', paymentId: 'payment' };
+const OTHER_PARAMETERS: Record<string, Partial<Parameter>> = {
+  lineId: { description: 'A schedule line of the contract (its `lineId`)', schema: { type: 'string' } },
+  periodEnd: { description: 'The period end of the pending progress report, YYYY-MM-DD', schema: { type: 'string', format: 'date' } },
+};
+
+/**
+ * What the decorators cannot say once per app: the headers every operation reads, the answers the
+ * global middleware gives (body guards, Idempotency-Key, Problem Details filter), the id formats,
+ * and closed object schemas.
+ */
+export function finishDocument(document: OpenAPIObject): OpenAPIObject {
+  for (const [path, item] of Object.entries(document.paths))
+    for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
+      const operation = item[method] as Operation | undefined;
+      if (operation) finishOperation(path, method, operation);
+    }
+  for (const [name, schema] of Object.entries(document.components?.schemas ?? {}))
+    if ('properties' in schema && schema.additionalProperties === undefined) schema.additionalProperties = OPEN_SCHEMAS.has(name);
+  return document;
+}
+
+function finishOperation(path: string, method: string, operation: Operation): void {
+  const parameters = (operation.parameters ?? []).map((parameter) => (parameter.in === 'path' ? pathParameter(path, parameter) : parameter));
+  operation.parameters = [...parameters, ...EVERY_OPERATION, ...(method === 'post' ? [IDEMPOTENCY_KEY] : [])];
+  for (const [status, response] of Object.entries(operation.responses))
+    if (status.startsWith('2')) response.headers = { ...response.headers, ...DEGRADED, ...(method === 'post' ? REPLAYED : {}) };
+  const global: [ProblemStatus, string][] = [...(method === 'post' ? EVERY_POST : []), [500, PROBLEM_MEANING[500]]];
+  for (const [status, text] of global) {
+    const own = operation.responses[status];
+    operation.responses[status] = own ? { ...own, description: `${own.description}; ${text}` } : problemResponse(text);
+    if (status === 503) operation.responses[status].headers = RETRY_AFTER;
+  }
+}
+
+function pathParameter(path: string, parameter: Parameter): Parameter {
+  const what = parameter.name === 'id' ? path.split('/')[1].replace(/s$/, '') : UUID_PARAMETERS[parameter.name];
+  if (what) return { ...parameter, description: `The ${what}'s id`, schema: { type: 'string', format: 'uuid' } };
+  return { ...parameter, ...OTHER_PARAMETERS[parameter.name] };
+}
