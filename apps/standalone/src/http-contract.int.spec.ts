@@ -66,6 +66,26 @@ describe('HTTP as a contract: bodies, content types, keys and Problem Details', 
     expect(await head()).toBe(before);
   });
 
+  it('refuses a period end in the path that is no calendar date (400, not "no report pending")', async () => {
+    const { contractId } = (await test.client.get(`/invoices/${invoiceId}`)).body;
+    expectProblem(await request(server()).post(`/contracts/${contractId}/progress-reports/2026-02-30/certify`).send({}), 400);
+  });
+
+  it('refuses an Idempotency-Key reused on another path (422)', async () => {
+    const key = { 'Idempotency-Key': 'key-for-a-contract' };
+    expect(
+      (
+        await request(server())
+          .post('/contracts')
+          .set(key)
+          .send(smallContract({ title: 'Keyed' }))
+      ).status,
+    ).toBe(201);
+    const before = await head();
+    expectProblem(await request(server()).post('/reminders/run').set(key).send({ runDate: '2026-03-01' }), 422);
+    expect(await head()).toBe(before);
+  });
+
   it('refuses an issue date before the period the pay application bills (422)', async () => {
     const before = await head();
     expectProblem(await request(server()).post(`/invoices/${invoiceId}/issue`).send({ date: '2026-01-15' }), 422);

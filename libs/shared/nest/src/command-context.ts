@@ -17,7 +17,8 @@ export function requestContext(request: Request, now: Date, timeZone: string): R
   const header = (name: string) => request.header(name)?.trim() || undefined;
   const tenantId = header('x-tenant-id') ?? 'default';
   const key = header('idempotency-key');
-  const commandId = key ? uuidFrom(`${tenantId} ${request.method} ${request.path} ${key}`) : randomUUID();
+  // A key names one request of one tenant, whatever its path: on another request it is refused (422).
+  const commandId = key ? uuidFrom(`${tenantId} ${key}`) : randomUUID();
   return {
     tenantId,
     actor: header('x-actor') ?? 'anonymous',

@@ -29,6 +29,15 @@ export class ReasonBody extends DatedBody {
   @ApiProperty({ minLength: 1, description: 'why, recorded on the event', example: 'Owner stop-work order pending a design review' }) @IsString() @IsNotEmpty() reason!: string;
 }
 
+/** A business date in the path (`:periodEnd`): a calendar date from 2000 to 2099, or 400. */
+@Injectable()
+export class ParseBusinessDatePipe implements PipeTransform<string, string> {
+  transform(value: string): string {
+    if (!isBusinessDate(value)) throw new ValidationError(`${String(value)} is not a calendar date YYYY-MM-DD from ${FIRST_BUSINESS_DATE} to ${LAST_BUSINESS_DATE}`);
+    return value;
+  }
+}
+
 /** `?at=` for the audit views: an ISO 8601 instant, or 400. */
 @Injectable()
 export class ParseInstantPipe implements PipeTransform<string | undefined, Date> {

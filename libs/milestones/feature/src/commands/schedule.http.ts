@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ScheduleCommand } from '@billing/milestones/domain';
 import type { CommandResult } from '@billing/shared/event-store';
-import { ApiBodyExamples, ApiProblems, ContextRuntime, Ctx, DatedBody, ReasonBody, type RequestContext } from '@billing/shared/nest';
+import { ApiBodyExamples, ApiProblems, ContextRuntime, Ctx, DatedBody, ParseBusinessDatePipe, ReasonBody, type RequestContext } from '@billing/shared/nest';
 import { ReportProgressDto } from './schedule.dto';
 import { ExecuteScheduleCommand } from './schedule.command';
 import { CertificationAnswer, ScheduleCommandAnswer } from './schedule.responses';
@@ -38,7 +38,12 @@ export class ScheduleHttp {
     [409, 'No report pending for that period, or the contract is suspended'],
     [422, 'The contract was completed before the period'],
   )
-  async certify(@Param('contractId', ParseUUIDPipe) contractId: string, @Param('periodEnd') periodEnd: string, @Body() body: DatedBody, @Ctx() ctx: RequestContext) {
+  async certify(
+    @Param('contractId', ParseUUIDPipe) contractId: string,
+    @Param('periodEnd', ParseBusinessDatePipe) periodEnd: string,
+    @Body() body: DatedBody,
+    @Ctx() ctx: RequestContext,
+  ) {
     return { ...(await this.send(contractId, { type: 'CertifyProgress', periodEnd, certifiedOn: body.date ?? ctx.today }, ctx)), next: whereToFind(contractId) };
   }
 
@@ -48,7 +53,12 @@ export class ScheduleHttp {
   @ApiBodyExamples(ReasonBody, REJECT_PROGRESS)
   @ApiOkResponse({ type: ScheduleCommandAnswer, description: 'Rejected; a new report can follow' })
   @ApiProblems(400, [404, 'No schedule of values for the contract'], [409, 'No report pending for that period'])
-  reject(@Param('contractId', ParseUUIDPipe) contractId: string, @Param('periodEnd') periodEnd: string, @Body() body: ReasonBody, @Ctx() ctx: RequestContext) {
+  reject(
+    @Param('contractId', ParseUUIDPipe) contractId: string,
+    @Param('periodEnd', ParseBusinessDatePipe) periodEnd: string,
+    @Body() body: ReasonBody,
+    @Ctx() ctx: RequestContext,
+  ) {
     return this.send(contractId, { type: 'RejectProgress', periodEnd, rejectedOn: body.date ?? ctx.today, reason: body.reason }, ctx);
   }
 

@@ -1,5 +1,5 @@
-import { Body, Controller, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DEFAULT_REMINDER_LEVELS, type AccountCommand, type AccountEvent, type AccountState } from '@billing/receivables/domain';
 import { uuidFrom, type CommandResult } from '@billing/shared/event-store';
 import { addDays } from '@billing/shared/kernel';
@@ -45,9 +45,10 @@ export class ReceivablesHttp {
   }
 
   @Post('accounts/:customerId/payments/:paymentId/reverse')
+  @HttpCode(200)
   @ApiOperation({ summary: 'Reverse a payment (a bounced check): its allocations and the credit it funded are undone, those invoices reopen' })
   @ApiBodyExamples(ReasonBody, REVERSAL)
-  @ApiCreatedResponse({ type: ReversalAnswer, description: 'The payment, reversed' })
+  @ApiOkResponse({ type: ReversalAnswer, description: 'The payment, reversed' })
   @ApiProblems(400, [404, 'No account for the customer, or no such payment on it'], [409, 'The payment is already reversed'])
   async reverse(
     @Param('customerId', ParseUUIDPipe) customerId: string,
@@ -72,9 +73,10 @@ export class ReceivablesHttp {
   }
 
   @Post('accounts/:customerId/invoices/:invoiceId/write-off')
+  @HttpCode(200)
   @ApiOperation({ summary: "Write off an invoice's open amount, or part of it, with the reason" })
   @ApiBodyExamples(WriteOffDto, WRITE_OFF)
-  @ApiCreatedResponse({ type: WriteOffAnswer, description: 'Written off' })
+  @ApiOkResponse({ type: WriteOffAnswer, description: 'Written off' })
   @ApiProblems(400, [404, 'No account for the customer, or the invoice is not on it'], [422, 'More than the open amount'])
   async writeOff(
     @Param('customerId', ParseUUIDPipe) customerId: string,
