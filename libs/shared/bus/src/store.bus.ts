@@ -305,7 +305,7 @@ export function partitionOf(streamId: string, partitions: number): number {
   return createHash('sha1').update(streamId).digest().readUInt32BE(0) % partitions;
 }
 
-function refusalOf(message: Message, reason: string) {
+export function refusalOf(message: Message, reason: string) {
   const { contractId } = (message.data ?? {}) as { contractId?: unknown };
   return {
     messageId: message.id,

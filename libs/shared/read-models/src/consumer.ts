@@ -60,6 +60,27 @@ export class ConsumerState {
     return entry;
   }
 
+  /**
+   * A message from a broker (Kafka) that a consumer group gave up on. It has no store position:
+   * `position` is its offset and `streamId` its `<topic>/<partition>` (revision -1), so the entry is
+   * kept under all three. It is replayed from the dead-letter topic, not by `unpark`.
+   */
+  async parkMessage(consumer: string, message: { id: string; type: string; tenantId: string }, at: { streamId: string; offset: number }, error: unknown): Promise<ParkedEvent> {
+    const entry: ParkedEvent = {
+      consumer,
+      position: at.offset,
+      eventId: message.id,
+      streamId: at.streamId,
+      revision: -1,
+      type: message.type,
+      tenantId: message.tenantId,
+      error: describe(error),
+      parkedAt: new Date().toISOString(),
+    };
+    await this.readModels.apply(PARKED, `${consumer}@${at.streamId}@${at.offset}`, at.offset + 1, () => entry);
+    return entry;
+  }
+
   async refuse(consumer: string, position: number, refusal: Omit<Refusal, 'consumer' | 'position'> & { tenantId: string }): Promise<void> {
     const { tenantId, ...rest } = refusal;
     await this.readModels.apply(REFUSALS, `${consumer}/${refusal.messageId}`, position, () => ({ consumer, position, ...rest, _tenant: tenantId }));

@@ -66,7 +66,7 @@ export function busConformance(name: string, openWorld: () => Promise<BusWorld>)
       await bus.relay(source);
       return bus;
     };
-    const parked = (group: string) => new ConsumerState(world.readModels).parked(group);
+    const parked = (consumer?: string) => new ConsumerState(world.readModels).parked(consumer);
     let logged: jest.SpyInstance[];
     beforeEach(async () => {
       // Parking and refusals are logged; here they are expected, and asserted where they matter.
@@ -99,7 +99,8 @@ export function busConformance(name: string, openWorld: () => Promise<BusWorld>)
       const seen: string[] = [];
       await bus.subscribe('late', [p.topic], async (m) => void seen.push(m.id));
       await until(() => seen.length === 2, 'the earlier messages');
-      expect(seen).toEqual([early[0], early[2]]);
+      // Two keys: order is kept per key only (a broker delivers its partitions independently).
+      expect([...seen].sort()).toEqual([early[0], early[2]].sort());
     });
 
     it('parks a message it cannot read or keeps failing on, with the reason, and goes on', async () => {
@@ -117,13 +118,16 @@ export function busConformance(name: string, openWorld: () => Promise<BusWorld>)
       await until(() => done.length === 2, 'the retried and the last message');
       expect(done).toEqual(['Flaky', 'After']);
       expect(attempts).toBe(3);
-      const entries = await parked('group');
       expect(console.error).toHaveBeenCalledWith(expect.stringMatching(/group parked Poison .*database unreachable/));
+      // An event its producer cannot map is parked where it is mapped: by the group on the store-backed
+      // bus (a topic is a view of the streams), by the relay on a broker (it never becomes a message).
+      const entries = (await parked()).sort((a, b) => a.type.localeCompare(b.type));
       expect(entries.map((entry) => [entry.type, entry.error])).toEqual([
+        ['Invalid', 'amount: must be an integer'],
         ['Poison', 'database unreachable'],
         ['Unreadable', 'Error: Unreadable fails its schema: amount must be an integer'],
-        ['Invalid', 'amount: must be an integer'],
       ]);
+      expect(entries.filter((entry) => entry.consumer === 'group').map((entry) => entry.type)).toEqual(expect.arrayContaining(['Invalid', 'Poison']));
     });
 
     it('acknowledges a business refusal without parking it', async () => {

@@ -1,0 +1,107 @@
+import { consumeOne, refusalOf, type Message, type MessageHandler } from '@billing/shared/bus';
+import type { ConsumerState } from '@billing/shared/read-models';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import { fromRecord, identify } from './codec';
+
+export interface GroupOptions {
+  /** The Kafka group id (a deployment's prefix + the group's name). */
+  groupId: string;
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  maxWaitTimeMs: number;
+}
+
+export interface DeadLetter {
+  topic: string;
+  partition: number;
+  record: KafkaMessage;
+  reason: string;
+}
+
+/**
+ * One instance of a consumer group: a kafkajs consumer whose offsets are committed by hand, one
+ * message at a time and only after it was handled (or refused, or parked), so a crash before the
+ * commit redelivers it and a rebalance hands over exactly what was committed (kafkajs rejoins only
+ * between two messages). Handlers run one at a time.
+ */
+export class KafkaGroup {
+  private consumer?: Consumer;
+  private killed = false;
+  private onKill = () => {};
+  private readonly killing = new Promise<'killed'>((resolve) => (this.onKill = () => resolve('killed')));
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly state: ConsumerState,
+    private readonly deadLetter: (letter: DeadLetter) => Promise<void>,
+    readonly group: string,
+    readonly topics: readonly string[],
+    private readonly handler: MessageHandler,
+    private readonly options: GroupOptions,
+  ) {}
+
+  /** Resolves once this instance has joined the group and received its partitions. */
+  async start(): Promise<void> {
+    const { groupId, sessionTimeoutMs, heartbeatIntervalMs, maxWaitTimeMs } = this.options;
+    this.consumer = this.kafka.consumer({
+      groupId,
+      sessionTimeout: sessionTimeoutMs,
+      heartbeatInterval: heartbeatIntervalMs,
+      maxWaitTimeInMs: maxWaitTimeMs,
+      allowAutoTopicCreation: false,
+      retry: { restartOnFailure: async () => !this.killed },
+    });
+    await this.consumer.connect();
+    // A group with no committed offset (new, or subscribing late) starts at the beginning of each topic.
+    await this.consumer.subscribe({ topics: [...this.topics], fromBeginning: true });
+    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.eachBatch(payload) });
+  }
+
+  /** Graceful: the message in hand is finished and committed, then the group is left. */
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+  }
+
+  /** A crash: the message in hand is dropped uncommitted (its handler may go on, unheard). */
+  kill(): Promise<void> {
+    this.killed = true;
+    this.onKill();
+    return this.consumer?.disconnect().catch(() => undefined) ?? Promise.resolve();
+  }
+
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { topic, partition, messages } = payload.batch;
+    for (const record of messages) {
+      if (this.killed || !payload.isRunning() || payload.isStale()) return;
+      if ((await Promise.race([this.consume(topic, partition, record), this.killing])) === 'killed') return;
+      // A Kafka commit names the next offset to read.
+      const offset = (BigInt(record.offset) + 1n).toString();
+      await payload.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset }] }] });
+      payload.resolveOffset(record.offset);
+      await payload.heartbeat();
+    }
+  }
+
+  /** The bus rules (consumeOne): done, refused (recorded, acknowledged) or parked with the reason. */
+  private async consume(topic: string, partition: number, record: KafkaMessage): Promise<void> {
+    let message: Message;
+    try {
+      message = fromRecord(topic, record);
+    } catch (error) {
+      return this.park(topic, partition, record, (error as Error).message);
+    }
+    const outcome = await consumeOne(message, this.handler);
+    if (this.killed) return;
+    if (outcome.kind === 'rejected') await this.state.refuse(this.group, Number(record.offset), refusalOf(message, outcome.reason));
+    if (outcome.kind === 'dead') await this.park(topic, partition, record, outcome.reason);
+  }
+
+  /** Recorded where readiness and the audit look, and copied to the dead-letter topic with the reason. */
+  private async park(topic: string, partition: number, record: KafkaMessage, reason: string): Promise<void> {
+    const streamId = `${topic}/${partition}`;
+    const what = identify(record, `${streamId}@${record.offset}`);
+    await this.state.parkMessage(this.group, what, { streamId, offset: Number(record.offset) }, reason);
+    await this.deadLetter({ topic, partition, record, reason });
+    console.error(`${this.group} parked ${what.type} ${what.id} (${streamId}@${record.offset}): ${reason}`);
+  }
+}

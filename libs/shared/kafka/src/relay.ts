@@ -1,0 +1,143 @@
+import type { Message, RelaySource } from '@billing/shared/bus';
+import type { EventStore, RecordedEvent, Subscription } from '@billing/shared/event-store';
+import { ConsumerState, startConsumer, type ReadModelStore } from '@billing/shared/read-models';
+import { Lease } from './lease';
+
+class RelayStopped extends Error {}
+
+/**
+ * The relay's committed position and parked events, kept like every consumer's. A failure while
+ * the relay is not publishing (stopping, or its lease lapsed) is that, not a bad event: nothing is
+ * parked then. Once killed, nothing is committed either.
+ */
+class RelayState extends ConsumerState {
+  publishing = false;
+  killed = false;
+
+  constructor(
+    readModels: ReadModelStore,
+    private readonly leaseHeld: () => boolean,
+  ) {
+    super(readModels);
+  }
+
+  get active(): boolean {
+    return this.publishing && this.leaseHeld();
+  }
+
+  override async commit(consumer: string, position: number): Promise<void> {
+    if (!this.killed) await super.commit(consumer, position);
+  }
+
+  override async park(consumer: string, event: RecordedEvent, error: unknown) {
+    if (!this.active) throw new RelayStopped(`${consumer} is not publishing`);
+    return super.park(consumer, event, error);
+  }
+}
+
+export interface RelayOptions {
+  instance: string;
+  leaseMs: number;
+}
+
+/**
+ * Tails the producing context's streams from the relay's committed position and publishes what
+ * `toMessages` maps each event to: the event store is the outbox. Committed only once the broker
+ * acknowledged; an event that cannot be mapped is parked (consumer.ts); a broker that cannot be
+ * reached holds the relay back, it parks nothing. Of the instances of a service, the one holding
+ * the relay's lease publishes (two relays would publish every event twice).
+ */
+export class KafkaRelay {
+  readonly name: string;
+  private readonly state: RelayState;
+  private readonly lease: Lease;
+  private subscription?: Subscription;
+  private timer?: NodeJS.Timeout;
+  private turn: Promise<void> = Promise.resolve();
+  private wake = () => {};
+
+  constructor(
+    private readonly store: EventStore,
+    readModels: ReadModelStore,
+    readonly source: RelaySource,
+    private readonly send: (messages: Message[]) => Promise<void>,
+    options: RelayOptions,
+  ) {
+    this.name = `relay:${source.topic}`;
+    this.lease = new Lease(readModels, this.name, options.instance, options.leaseMs);
+    this.state = new RelayState(readModels, () => this.lease.held());
+  }
+
+  async start(): Promise<void> {
+    await this.step();
+    this.timer = setInterval(() => void this.step(), this.lease.ms / 3);
+  }
+
+  /** True once every event of its streams up to `position` is on the broker. */
+  async publishedUpTo(position: number): Promise<boolean> {
+    const committed = await this.state.position(this.name);
+    if (committed >= position) return true;
+    const [next] = await this.store.readAll({ fromPosition: committed, maxCount: 1, streamPrefixes: this.source.streamPrefixes });
+    return next === undefined || next.position > position;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.turn;
+    await this.pause();
+    await this.lease.release();
+  }
+
+  /** A crash: nothing more published, committed or released. */
+  kill(): void {
+    clearInterval(this.timer);
+    this.state.killed = true;
+    this.state.publishing = false;
+    this.wake();
+    void this.subscription?.stop();
+  }
+
+  /** Renews or claims the lease, and publishes while it holds it. */
+  private step(): Promise<void> {
+    this.turn = this.turn
+      .then(async () => {
+        if (this.state.killed) return;
+        if (await this.lease.claim().catch(() => false)) await this.resume();
+        else await this.pause();
+      })
+      .catch((error: unknown) => console.error(`${this.name} could not start publishing; trying again`, error));
+    return this.turn;
+  }
+
+  private async resume(): Promise<void> {
+    if (this.subscription) return;
+    this.state.publishing = true;
+    const streamPrefixes = this.source.streamPrefixes;
+    // Events it parked are tried again first: after a fix and a redeploy they are published.
+    this.subscription = await startConsumer(this.store, this.state, { name: this.name, streamPrefixes, retryParked: true, handle: (event) => this.publish(event) });
+  }
+
+  private async pause(): Promise<void> {
+    this.state.publishing = false;
+    this.wake();
+    const subscription = this.subscription;
+    this.subscription = undefined;
+    await subscription?.stop();
+  }
+
+  private async publish(event: RecordedEvent): Promise<void> {
+    const messages = this.source.toMessages(event);
+    for (let attempt = 0; messages.length > 0; attempt++) {
+      if (!this.state.active) throw new RelayStopped(`${this.name} is not publishing`);
+      try {
+        return await this.send(messages);
+      } catch (error) {
+        if (attempt === 0) console.error(`${this.name} cannot publish ${event.type} ${event.streamId}@${event.revision}; retrying until the broker answers`, error);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.min(5_000, 100 * 2 ** attempt));
+          this.wake = () => (clearTimeout(timer), resolve());
+        });
+      }
+    }
+  }
+}
