@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,7 +64,11 @@ describe('at-least-once delivery and crashes', () => {
       events.some((event) => event.type === 'InvoiceIssued') ? Promise.reject(new Error('process killed')) : store.append(stream, events, expected);
     // The read models, with every consumer's position and parked events, survive the crash as they would on disk.
     const readModels = new InMemoryReadModels();
-    const logged = [jest.spyOn(console, 'error').mockImplementation(() => undefined), jest.spyOn(console, 'warn').mockImplementation(() => undefined)];
+    const logged = [
+      jest.spyOn(console, 'error').mockImplementation(() => undefined),
+      jest.spyOn(console, 'warn').mockImplementation(() => undefined),
+      jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined),
+    ];
     const first = await startTestApp({ eventStore: dying, readModels });
     const { contractId, invoiceId } = await draftOnePayApplication(first);
     expect((await first.client.post(`/invoices/${invoiceId}/issue`, { date: '2026-02-03' })).status).toBe(500);

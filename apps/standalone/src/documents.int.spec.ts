@@ -3,6 +3,8 @@ import { startTestApp, type TestApp } from './testing/test-app';
 
 /** Milestone billing, credit notes, voids, write-offs, reminders and an agreed release, over HTTP. */
 describe('milestone contract: credit note, void, write-off, reminders, agreed release', () => {
+  // Completion while a pay application is in draft refuses the release for now: logged as a warning, expected here (for the whole file: the app logs it in the background).
+  beforeAll(() => jest.spyOn(console, 'warn').mockImplementation(() => undefined));
   let test: TestApp;
   let contractId: string;
   const invoices = (status: string) => waitFor<any[]>(test.client, `/invoices?contractId=${contractId}&status=${status}`, (list) => list.length > 0, `${status} invoices`);

@@ -68,11 +68,13 @@ describe('HTTP: bad input, unknown ids, broken rules, retries', () => {
     expect(other.body.contractId).not.toBe(first.body.contractId);
   });
 
-  it('scopes an Idempotency-Key to its route: the same key elsewhere is another command', async () => {
+  it('names one request with an Idempotency-Key: the same key on another route is refused (422), not run as another command', async () => {
     const headers = { 'idempotency-key': 'k-1' };
     const { body } = await test.client.post('/contracts', contract(), headers);
-    expect((await test.client.post(`/contracts/${body.contractId}/activate`, { date: '2026-01-05' }, headers)).body.status).toBe('active');
-    expect((await test.client.post(`/contracts/${body.contractId}/complete`, { date: '2026-01-31' }, headers)).body.status).toBe('completed');
+    const before = await head();
+    expect((await test.client.post(`/contracts/${body.contractId}/activate`, { date: '2026-01-05' }, headers)).status).toBe(422);
+    expect(await head()).toBe(before);
+    expect((await test.client.post(`/contracts/${body.contractId}/activate`, { date: '2026-01-05' }, { 'idempotency-key': 'k-2' })).body.status).toBe('active');
   });
 
   it('keeps tenants apart: another tenant neither sees nor changes a contract, and numbers its own invoices from 1', async () => {
