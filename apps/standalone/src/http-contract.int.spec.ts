@@ -114,6 +114,58 @@ describe('HTTP as a contract: bodies, content types, keys and Problem Details', 
     expect({ status: again.status, body: again.body, replayed: again.headers['idempotent-replayed'] }).toEqual({ status: 201, body: first.body, replayed: 'true' });
     expect(await head()).toBe(before);
   });
+
+  describe('what the generated bad-input suite found (bad-input/, issue 6 item 7)', () => {
+    const raw = (path: string, body: string | Buffer) =>
+      request(server())
+        .post(path)
+        .set('content-type', 'application/json')
+        .serialize((given: unknown) => given as string)
+        .send(body);
+    const contract = JSON.stringify(smallContract());
+    const title = contract.indexOf('Small job');
+    const invalidTitle = Buffer.concat([Buffer.from(contract.slice(0, title)), Buffer.from([0xff]), Buffer.from(contract.slice(title))]);
+
+    it.each([
+      ['an empty body under Content-Type JSON (read as {}, it ran the reminder job)', '/reminders/run', ''],
+      ['a null field (taken for absent: the default levels ran)', '/reminders/run', '{"levels":null}'],
+      ['an integer beyond 2^53 (a 500 from the reminder job)', '/reminders/run', '{"levels":[27973011633820184000000000000]}'],
+      ['a reminder level of 10^15 days (a 500: no such date)', '/reminders/run', '{"levels":[1000000000000000]}'],
+      ['bytes that are not UTF-8 (each read as U+FFFD, the contract was created)', '/contracts', invalidTitle],
+      ['a list item that is a list (validated as its items, left to the domain)', '/contracts', JSON.stringify(smallContract({ lines: [[smallContract().lines[0]]] }))],
+    ])('refuses %s with 400 and writes nothing', async (_, path, body) => {
+      const before = await head();
+      expectProblem(await raw(path, body), 400);
+      expect(await head()).toBe(before);
+    });
+
+    it.each([
+      ['customer', { customer: null }],
+      ['originalSum', { originalSum: 2 ** 60 }],
+      ['lines.0.toString', { lines: [{ ...smallContract().lines[0], toString: 'x' }] }],
+    ])('names %s in `errors` when the body guards refuse it, as the validation pipe does', async (field, overrides) => {
+      const reply = await raw('/contracts', JSON.stringify(smallContract(overrides)));
+      expectProblem(reply, 400);
+      expect(reply.body.errors).toEqual([{ field, messages: [expect.any(String)] }]);
+    });
+
+    it('refuses a field named like an inherited property (class-transformer dropped it and the invoice was issued)', async () => {
+      const before = await head();
+      expectProblem(await raw(`/invoices/${invoiceId}/issue`, '{"date":"2026-02-03","toString":{}}'), 400);
+      expectProblem(await request(server()).post(`/invoices/${invoiceId}/issue?dryRun=true`).send({ date: '2026-02-03' }), 400);
+      expect(await head()).toBe(before);
+      expect((await test.client.get(`/invoices/${invoiceId}`)).body.status).toBe('draft');
+    });
+
+    it('refuses a query parameter the operation does not have, and numbers and instants that Number() and Date() would have read', async () => {
+      const { contractId } = (await test.client.get(`/invoices/${invoiceId}`)).body;
+      const queries = [`/contracts/${contractId}?colour=red`, '/aging?toString=1', '/accounts?constructor=1', '/invoices?offset=', '/invoices?limit=1e2', '/invoices?offset=0x10'];
+      const more = ['/invoices?offset=9007199254740993', `/contracts/${contractId}/history?limit=0b1`, `/contracts/${contractId}/history?after=`];
+      const instants = ['2099-02-30T00:00:00Z', '1', 'Tue%20Mar%2001%202099', '2099-01-01T10:00:00'].map((at) => `/contracts/${contractId}/as-of?at=${at}`);
+      for (const path of [...queries, ...more, ...instants]) expect([path, (await request(server()).get(path)).status]).toEqual([path, 400]);
+      expect((await request(server()).get(`/contracts/${contractId}/as-of?at=2099-01-01T00:00:00Z`)).status).toBe(200);
+    });
+  });
 });
 
 describe('HTTP under load and at shutdown', () => {

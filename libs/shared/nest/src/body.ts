@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { json, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { sendProblem } from './problem-details.filter';
 
@@ -5,16 +6,18 @@ import { sendProblem } from './problem-details.filter';
 export const BODY_LIMIT_BYTES = 256 * 1024;
 /** Deepest nesting a command may carry (ours go 3 levels deep). */
 export const MAX_DEPTH = 16;
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** What every object inherits (`__proto__`, `constructor`, `toString`…): class-transformer drops such a field instead of refusing it. */
+const FORBIDDEN_KEYS = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
 
 /**
  * Bodies before any handler sees them: a POST is JSON in UTF-8 (415 otherwise, so a browser's
  * cross-site text/plain form cannot run a command), at most 256 KB (413), a JSON object (400),
- * nested at most 16 levels and without prototype keys (400). Every refusal is Problem Details.
+ * nested at most 16 levels, without prototype keys, nulls or integers beyond 2^53 (400). Every
+ * refusal is Problem Details.
  */
 export function bodyGuards(): (RequestHandler | ((error: unknown, request: Request, response: Response, next: NextFunction) => void))[] {
-  return [requireJson, json({ limit: BODY_LIMIT_BYTES, strict: true, type: () => true }), checkShape, bodyErrors];
+  return [requireJson, json({ limit: BODY_LIMIT_BYTES, strict: true, type: () => true, verify: readableJson }), checkShape, bodyErrors];
 }
 
 function requireJson(request: Request, response: Response, next: NextFunction): void {
@@ -33,26 +36,53 @@ function requireJson(request: Request, response: Response, next: NextFunction): 
   next();
 }
 
+/** An empty body is no JSON (body-parser would read it as {} and run the command); JSON is UTF-8 (RFC 8259), not U+FFFD for each bad byte. */
+function readableJson(_request: Request, _response: Response, body: Buffer): void {
+  const problem = body.length === 0 ? 'empty' : isUtf8(body) ? undefined : 'not UTF-8';
+  if (problem) throw Object.assign(new Error(`the body is ${problem}`), { status: 400, type: 'entity.parse.failed' });
+}
+
 function checkShape(request: Request, response: Response, next: NextFunction): void {
   if (!['POST', 'PUT', 'PATCH'].includes(request.method)) return next();
   const body: unknown = request.body;
-  const problem = typeof body !== 'object' || body === null || Array.isArray(body) ? 'the body must be a JSON object ({} when the command has no fields)' : shapeProblem(body);
-  if (problem) return sendProblem(response, 400, { type: 'urn:billing:validation', title: 'Invalid request', detail: problem });
-  next();
+  const problem =
+    typeof body !== 'object' || body === null || Array.isArray(body) ? { message: 'the body must be a JSON object ({} when the command has no fields)' } : shapeProblem(body);
+  if (!problem) return next();
+  const { field, message } = problem;
+  // As the validation pipe's 400 does (API conventions), `errors` names the field.
+  const errors = field === undefined ? {} : { errors: [{ field, messages: [message] }] };
+  sendProblem(response, 400, { type: 'urn:billing:validation', title: 'Invalid request', detail: field === undefined ? message : `${field}: ${message}`, ...errors });
+}
+
+interface ShapeProblem {
+  field?: string;
+  message: string;
 }
 
 /** Walks the body without recursion (a hostile depth cannot overflow the stack here). */
-function shapeProblem(body: object): string | undefined {
+function shapeProblem(body: object): ShapeProblem | undefined {
   const pending: { value: unknown; depth: number; path: string }[] = [{ value: body, depth: 1, path: '' }];
   while (pending.length > 0) {
     const { value, depth, path } = pending.pop()!;
+    const problem = valueProblem(value);
+    if (problem) return { field: path.slice(0, -1), message: problem };
     if (typeof value !== 'object' || value === null) continue;
-    if (depth > MAX_DEPTH) return `the body is nested deeper than ${MAX_DEPTH} levels (at ${path || 'the top'})`;
+    if (depth > MAX_DEPTH) return { field: path.slice(0, -1), message: `nested deeper than ${MAX_DEPTH} levels` };
     for (const key of Object.keys(value)) {
-      if (FORBIDDEN_KEYS.has(key)) return `${path}${key}: this field name is not allowed`;
+      if (FORBIDDEN_KEYS.has(key)) return { field: `${path}${key}`, message: 'this field name is not allowed' };
       pending.push({ value: (value as Record<string, unknown>)[key], depth: depth + 1, path: `${path}${key}.` });
     }
   }
+  return undefined;
+}
+
+/**
+ * No field of a command is nullable (a field is given or left out; @IsOptional would take null for
+ * absent), and no number is beyond the integers a double holds exactly (amounts are minor units).
+ */
+function valueProblem(value: unknown): string | undefined {
+  if (value === null) return 'null is not a value here; leave the field out';
+  if (typeof value === 'number' && Math.abs(value) > Number.MAX_SAFE_INTEGER) return `${value} is beyond the exact integers (±${Number.MAX_SAFE_INTEGER})`;
   return undefined;
 }
 

@@ -1,7 +1,7 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
 import { FIRST_BUSINESS_DATE, isBusinessDate, LAST_BUSINESS_DATE, ValidationError } from '@billing/shared/kernel';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsInt, IsNotEmpty, IsOptional, IsString, Max, Min, ValidateBy } from 'class-validator';
 import type { Response } from 'express';
 import type { Doc, TenantReadModels } from '@billing/shared/read-models';
@@ -38,21 +38,41 @@ export class ParseBusinessDatePipe implements PipeTransform<string, string> {
   }
 }
 
-/** `?at=` for the audit views: an ISO 8601 instant, or 400. */
+/** RFC 3339 (ISO 8601): a date, and a time with its offset; `Date` alone also reads '1', '2026-02-30' and 'Tue Mar 01 2026'. */
+const INSTANT = /^(\d{4}-\d{2}-\d{2})(?:T(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d))?$/;
+
+/** `?at=` for the audit views: an ISO 8601 instant (a date alone is its midnight UTC), or 400. */
 @Injectable()
 export class ParseInstantPipe implements PipeTransform<string | undefined, Date> {
   transform(value: string | undefined): Date {
-    const instant = new Date(value ?? '');
-    if (Number.isNaN(instant.getTime())) throw new ValidationError('at must be an ISO 8601 instant');
+    const date = typeof value === 'string' ? INSTANT.exec(value)?.[1] : undefined;
+    const instant = new Date(date ? value! : Number.NaN);
+    if (!date || !isCalendarDate(date) || Number.isNaN(instant.getTime())) throw new ValidationError('at must be an ISO 8601 instant, such as 2026-02-03T10:00:00Z');
     return instant;
   }
+}
+
+function isCalendarDate(date: string): boolean {
+  const midnight = new Date(`${date}T00:00:00Z`);
+  return !Number.isNaN(midnight.getTime()) && midnight.toISOString().startsWith(date);
+}
+
+/** A query integer is its digits: `Number()` would also read '', ' 5', '1e2', '0x10', and ones beyond 2^53. */
+export function integerOf(text: unknown): unknown {
+  return typeof text === 'string' && /^-?\d{1,15}$/.test(text) ? Number(text) : text;
+}
+
+/** `?name=` as an integer, `absent` when not given, NaN when it is no integer. */
+export function queryInteger(text: string | undefined, absent: number): number {
+  const value = text === undefined ? absent : integerOf(text);
+  return typeof value === 'number' ? value : Number.NaN;
 }
 
 /** `?limit=&offset=` of a list: at most 1000 at a time, 100 by default; the list answers `X-Total-Count`. */
 export class PageQuery {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, default: 100 })
   @IsOptional()
-  @Type(() => Number)
+  @Transform(({ value }) => integerOf(value))
   @IsInt()
   @Min(1)
   @Max(1000)
@@ -60,7 +80,7 @@ export class PageQuery {
 
   @ApiPropertyOptional({ type: 'integer', minimum: 0, default: 0 })
   @IsOptional()
-  @Type(() => Number)
+  @Transform(({ value }) => integerOf(value))
   @IsInt()
   @Min(0)
   offset?: number;

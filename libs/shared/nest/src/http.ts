@@ -4,6 +4,7 @@ import { CommandContextInterceptor } from './idempotency.interceptor';
 import { ReadModelInterceptor } from './read-model.interceptor';
 import { ProblemDetailsFilter, validationPipe } from './problem-details.filter';
 import { bodyGuards } from './body';
+import { DeclaredQueryGuard } from './declared-query.guard';
 import { API_CONVENTIONS, finishDocument } from './openapi-document';
 import { ProblemDetails } from './responses';
 
@@ -12,6 +13,7 @@ export function configureHttp(app: INestApplication, title: string): INestApplic
   bodyGuards().forEach((guard) => app.use(guard));
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
+  app.useGlobalGuards(new DeclaredQueryGuard());
   app.useGlobalInterceptors(app.get(CommandContextInterceptor), app.get(ReadModelInterceptor));
   app.enableShutdownHooks();
   const config = new DocumentBuilder().setTitle(title).setDescription(API_CONVENTIONS).setVersion('1').build();

@@ -51,9 +51,15 @@ const REPLAYED = {
 };
 const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } };
 
+/** Every operation goes through DeclaredQueryGuard. */
+const UNKNOWN_QUERY = 'or a query parameter the operation does not have';
+
 /** Every POST goes through the body guards (body.ts) and the Idempotency-Key interceptor: what they answer. */
 const EVERY_POST: [ProblemStatus, string][] = [
-  [400, 'or the body is not a JSON object, not valid JSON, nested deeper than 16 levels, or carries a prototype key (`__proto__`, `constructor`, `prototype`)'],
+  [
+    400,
+    'or the body is empty, not UTF-8, not a JSON object, not valid JSON, nested deeper than 16 levels, or carries a `null`, an integer beyond ±(2^53 − 1), or a field named like an inherited property (`__proto__`, `constructor`, `toString`, …) or `prototype`',
+  ],
   [409, 'or a request with this Idempotency-Key is still running'],
   [413, PROBLEM_MEANING[413]],
   [415, PROBLEM_MEANING[415]],
@@ -89,10 +95,10 @@ function finishOperation(path: string, method: string, operation: Operation): vo
   operation.parameters = [...parameters, ...EVERY_OPERATION, ...(method === 'post' ? [IDEMPOTENCY_KEY] : [])];
   for (const [status, response] of Object.entries(operation.responses))
     if (status.startsWith('2')) response.headers = { ...response.headers, ...DEGRADED, ...(method === 'post' ? REPLAYED : {}) };
-  const global: [ProblemStatus, string][] = [...(method === 'post' ? EVERY_POST : []), [500, PROBLEM_MEANING[500]]];
+  const global: [ProblemStatus, string][] = [[400, UNKNOWN_QUERY], ...(method === 'post' ? EVERY_POST : []), [500, PROBLEM_MEANING[500]]];
   for (const [status, text] of global) {
     const own = operation.responses[status];
-    operation.responses[status] = own ? { ...own, description: `${own.description}; ${text}` } : problemResponse(text);
+    operation.responses[status] = own ? { ...own, description: `${own.description}; ${text}` } : problemResponse(text.replace(/^or /, 'Invalid request: '));
     if (status === 503) operation.responses[status].headers = RETRY_AFTER;
   }
 }

@@ -4,7 +4,7 @@ import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import { contractDecider, contractStream } from '@billing/contracts/domain';
 import { stateAsOf, type EventStore } from '@billing/shared/event-store';
 import { NotFoundError, ValidationError } from '@billing/shared/kernel';
-import { ApiProblems, Ctx, EVENT_STORE, page, ParseInstantPipe, READ_MODELS, TOTAL_COUNT_HEADER, type RequestContext } from '@billing/shared/nest';
+import { ApiProblems, Ctx, EVENT_STORE, page, ParseInstantPipe, queryInteger, READ_MODELS, TOTAL_COUNT_HEADER, type RequestContext } from '@billing/shared/nest';
 import { ContractListQuery } from './contracts.queries.dto';
 import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
 import { CONTRACT_HISTORY, type HistoryEntry } from './contract-history.projection';
@@ -68,8 +68,7 @@ export class ContractsQueries {
   @ApiOkResponse({ type: [ContractHistoryEntry], description: 'The events after `after`, oldest first' })
   @ApiProblems(400, [404, 'No event about this contract'])
   async history(@Param('id', ParseUUIDPipe) id: string, @Ctx() ctx: RequestContext, @Query('after') after?: string, @Query('limit') limit?: string) {
-    const from = after === undefined ? 0 : Number(after);
-    const size = limit === undefined ? 1000 : Number(limit);
+    const [from, size] = [queryInteger(after, 0), queryInteger(limit, 1000)];
     if (!Number.isSafeInteger(from) || from < 0 || !Number.isSafeInteger(size) || size < 1 || size > 1000)
       throw new ValidationError('after is a position (0 or more) and limit a count from 1 to 1000');
     const entries = await forTenant(this.readModels, ctx.tenantId).find<HistoryEntry>(

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsDefined, IsInt, IsNotEmpty, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMinSize, IsArray, IsDefined, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
 
 import { DateProperty, IsBusinessDate, MoneyProperty, RateProperty } from '@billing/shared/nest';
 
@@ -17,6 +17,8 @@ export class ReportProgressDto {
   @ApiProperty({ type: [ReportedLineDto], minItems: 1, description: 'the lines reported; the others keep their certified figures' })
   @IsDefined()
   @IsArray()
+  // Each item an object: ValidateNested alone also takes `[[{...}]]`, validating the inner array's items.
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @ArrayMinSize(1)
   @Type(() => ReportedLineDto)

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMinSize, ArrayUnique, IsArray, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Min } from 'class-validator';
+import { ArrayMinSize, ArrayUnique, IsArray, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
 import { DatedBody, DateProperty, IsBusinessDate, MoneyProperty, UUID_PATTERN } from '@billing/shared/nest';
 
 export class PaymentDto {
@@ -47,7 +47,7 @@ export class ReminderRunDto {
   runDate?: string;
   @ApiPropertyOptional({
     type: 'array',
-    items: { type: 'integer', minimum: 1 },
+    items: { type: 'integer', minimum: 1, maximum: 3650 },
     minItems: 1,
     description: 'days overdue per level, default [1, 15, 30]; the highest is final',
     example: [1, 15, 30],
@@ -57,5 +57,7 @@ export class ReminderRunDto {
   @ArrayMinSize(1)
   @IsInt({ each: true })
   @Min(1, { each: true })
+  // A level is reckoned back from the run date: ten years, as for payment terms, not a date before 0001.
+  @Max(3650, { each: true })
   levels?: number[];
 }

@@ -1,0 +1,3 @@
+import { expectEveryOperationRefusesMalformedRequests } from './partition';
+
+expectEveryOperationRefusesMalformedRequests('invoicing and receivables commands');

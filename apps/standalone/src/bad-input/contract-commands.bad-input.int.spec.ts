@@ -1,0 +1,3 @@
+import { expectEveryOperationRefusesMalformedRequests } from './partition';
+
+expectEveryOperationRefusesMalformedRequests('contract and milestone commands');
