@@ -1,6 +1,11 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import request from 'supertest';
 import type { AppendResult, EventStore, ExpectedRevision, NewEvent } from '@billing/shared/event-store';
 import { InMemoryEventStore } from '@billing/shared/event-store';
+import { SqliteEventStore } from '@billing/shared/sqlite';
 import { expectOk, smallContract } from '@billing/shared/testing';
 import { startTestApp, type TestApp } from './testing/test-app';
 
@@ -169,6 +174,26 @@ describe('HTTP as a contract: bodies, content types, keys and Problem Details', 
 });
 
 describe('HTTP under load and at shutdown', () => {
+  it('answers 503 with Retry-After while another process holds the SQLite write lock, and writes nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'billing-busy-'));
+    const store = new SqliteEventStore(join(dir, 'events.sqlite'), undefined, 200);
+    const test = await startTestApp({ eventStore: store });
+    const other = new Database(join(dir, 'events.sqlite'));
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      const before = await store.headPosition();
+      const reply = await request(test.app.getHttpServer()).post('/contracts').send(smallContract());
+      expect({ status: reply.status, type: reply.type, retryAfter: reply.headers['retry-after'] }).toEqual({ status: 503, type: 'application/problem+json', retryAfter: '1' });
+      other.exec('ROLLBACK');
+      expect(await store.headPosition()).toBe(before);
+      expect((await request(test.app.getHttpServer()).post('/contracts').send(smallContract())).status).toBe(201);
+    } finally {
+      other.close();
+      await test.close();
+      await store.close();
+    }
+  });
+
   it('answers a concurrent duplicate of a keyed request 409 while the first runs, and runs it once', async () => {
     const store = new InMemoryEventStore();
     const slow: EventStore = Object.create(store) as EventStore;

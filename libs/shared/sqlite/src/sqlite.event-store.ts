@@ -13,6 +13,7 @@ import {
   type RecordedEvent,
   type SubscribeOptions,
   type Subscription,
+  StoreUnavailableError,
 } from '@billing/shared/event-store';
 
 interface Row {
@@ -62,11 +63,12 @@ export class SqliteEventStore implements EventStore {
   constructor(
     file: string,
     private readonly now: () => Date = () => new Date(),
+    private readonly busyTimeoutMs = 5_000,
   ) {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     this.db.exec(SCHEMA);
     this.statements = {
       lastRevision: this.db.prepare<[string], { revision: number | null }>('SELECT MAX(revision) AS revision FROM events WHERE stream_id = ?'),
@@ -76,9 +78,11 @@ export class SqliteEventStore implements EventStore {
       head: this.db.prepare<[], { head: number | null }>('SELECT MAX(position) AS head FROM events'),
     };
     // Each append of a batch is a savepoint of the batch's transaction: a refused or failing one writes nothing and fails alone.
+    // An append alone needs no savepoint: it fails with its transaction.
     const writeOne = this.db.transaction((append: PendingAppend) => this.write(append));
-    this.writeBatch = this.db.transaction((batch: PendingAppend[]) =>
-      batch.map((append) => {
+    this.writeBatch = this.db.transaction((batch: PendingAppend[]) => {
+      if (batch.length === 1) return [this.write(batch[0])];
+      return batch.map((append) => {
         try {
           return writeOne(append);
         } catch (error) {
@@ -86,8 +90,8 @@ export class SqliteEventStore implements EventStore {
           if (isSqliteError(error)) throw error;
           return error instanceof Error ? error : new Error(String(error));
         }
-      }),
-    );
+      });
+    });
   }
 
   /**
@@ -111,7 +115,10 @@ export class SqliteEventStore implements EventStore {
     try {
       outcomes = this.writeBatch.immediate(batch);
     } catch (error) {
-      batch.forEach((append) => append.reject(error));
+      // Another process held the write lock longer than busy_timeout: nothing was written, try again shortly (HTTP 503).
+      const busy = String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY');
+      const failure = busy ? new StoreUnavailableError(`the event store is busy (another writer held it over ${this.busyTimeoutMs} ms); nothing was written`) : error;
+      batch.forEach((append) => append.reject(failure));
       return;
     }
     this.signal.notify();
