@@ -2,4 +2,4 @@ import 'reflect-metadata';
 import { InvoicingModule } from '@billing/invoicing/feature';
 import { runApp } from '@billing/shared/platform';
 
-runApp('Invoicing service', 3003, [InvoicingModule]);
+runApp('Invoicing service', 3003, [InvoicingModule], 'invoicing');

@@ -160,7 +160,23 @@ export class KafkaBus implements Bus {
     const missing = [...new Set(names)].filter((name) => !this.created.has(name));
     if (missing.length === 0) return;
     await this.connect();
-    await this.admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: this.settings.partitions })), waitForLeaders: true });
+    // Services booting together create the same topics at once: the loser is told they exist before
+    // their partitions have leaders (UNKNOWN_TOPIC_OR_PARTITION, retriable), so it waits for them too.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // Only those the broker lacks: kafkajs logs an error for every topic that already exists (each restart).
+        const existing = new Set(await this.admin.listTopics());
+        const create = missing.filter((topic) => !existing.has(topic)).map((topic) => ({ topic, numPartitions: this.settings.partitions }));
+        if (create.length > 0) await this.admin.createTopics({ topics: create, waitForLeaders: true });
+        const { topics } = await this.admin.fetchTopicMetadata({ topics: missing });
+        if (topics.some((topic) => topic.partitions.length === 0 || topic.partitions.some((partition) => partition.leader < 0)))
+          throw Object.assign(new Error('no leaders yet'), { retriable: true });
+        break;
+      } catch (error) {
+        if (attempt >= 10 || (error as { retriable?: boolean }).retriable !== true) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      }
+    }
     missing.forEach((name) => this.created.add(name));
   }
 

@@ -1,0 +1,122 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ContractsModule } from '@billing/contracts/feature';
+import { InvoicingModule } from '@billing/invoicing/feature';
+import { MilestonesModule } from '@billing/milestones/feature';
+import { ReceivablesModule } from '@billing/receivables/feature';
+import { StoreBackedBus } from '@billing/shared/bus';
+import { InMemoryEventStore } from '@billing/shared/event-store';
+import { composeApp, configureHttp } from '@billing/shared/nest';
+import { InMemoryReadModels } from '@billing/shared/read-models';
+import { createGateway } from './gateway';
+import { routesOf, SERVICES, type Service } from './routes';
+
+const MODULES: Record<Service, Type<unknown>> = { contracts: ContractsModule, milestones: MilestonesModule, invoicing: InvoicingModule, receivables: ReceivablesModule };
+/** What the gateway answers itself: its health, its docs, and every service's refusals merged. */
+const OWN = new Set(['/health/live', '/health/ready', '/refusals']);
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+
+type Paths = Record<string, Record<string, unknown>>;
+
+async function startService(module: Type<unknown>): Promise<INestApplication> {
+  const eventStore = new InMemoryEventStore();
+  const readModels = new InMemoryReadModels();
+  const infrastructure = { eventStore, readModels, bus: new StoreBackedBus(eventStore, readModels), clock: { now: () => new Date() }, settings: { timeZone: 'UTC' } };
+  const app = configureHttp(await NestFactory.create(composeApp([module], infrastructure), { logger: ['error'], bodyParser: false }), 'test');
+  await app.listen(0, '127.0.0.1');
+  return app;
+}
+
+/** A documented path with its parameters filled in: a UUID, or a date for a period end. */
+const concrete = (path: string) => path.replace(/\{periodEnd\}/g, '2026-03-31').replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000');
+
+describe('the gateway', () => {
+  const services = {} as Record<Service, INestApplication>;
+  const upstreams = {} as Record<Service, string>;
+  const documents = {} as Record<Service, { paths: Paths }>;
+  let gateway: Server;
+  let url: string;
+
+  beforeAll(async () => {
+    for (const service of SERVICES) {
+      services[service] = await startService(MODULES[service]);
+      upstreams[service] = await services[service].getUrl().then((address) => address.replace('[::1]', '127.0.0.1'));
+      documents[service] = (await (await fetch(`${upstreams[service]}/docs-json`)).json()) as { paths: Paths };
+    }
+    gateway = createGateway({ port: 0, host: '127.0.0.1', upstreams }).listen(0, '127.0.0.1');
+    await new Promise((resolve) => gateway.once('listening', resolve));
+    url = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
+  }, 60_000);
+
+  afterAll(async () => {
+    gateway?.closeAllConnections();
+    await new Promise((resolve) => (gateway ? gateway.close(resolve) : resolve(undefined)));
+    await Promise.all(SERVICES.map((service) => services[service]?.close()));
+  });
+
+  const operations = () =>
+    SERVICES.flatMap((service) =>
+      Object.entries(documents[service].paths).flatMap(([path, item]) =>
+        Object.keys(item)
+          .filter((method) => METHODS.includes(method))
+          .map((method) => ({ service, path, method })),
+      ),
+    );
+
+  it('routes every documented operation of every service to exactly that service', () => {
+    const checked = operations().filter(({ path }) => !OWN.has(path));
+    expect(checked.length).toBeGreaterThanOrEqual(39);
+    const wrong = checked
+      .map(({ service, path, method }) => ({ operation: `${method.toUpperCase()} ${path}`, want: service, got: routesOf(method, concrete(path)).map((route) => route.service) }))
+      .filter(({ want, got }) => got.length !== 1 || got[0] !== want);
+    expect(wrong).toEqual([]);
+  });
+
+  it('answers only the paths every service shares (health, refusals) itself', () => {
+    const shared = Object.keys(documents.contracts.paths).filter((path) => SERVICES.every((service) => path in documents[service].paths));
+    expect(new Set(shared)).toEqual(OWN);
+    for (const path of OWN) expect(routesOf('GET', path)).toEqual([]);
+  });
+
+  it('proxies each operation to its service, which answers as it does directly', async () => {
+    for (const { service, path, method } of operations().filter(({ path }) => !OWN.has(path))) {
+      const call = (base: string) =>
+        fetch(`${base}${concrete(path)}${path === '/aging' ? '?asOf=2026-03-31' : ''}`, {
+          method: method.toUpperCase(),
+          headers: { 'content-type': 'application/json', 'x-tenant-id': 'gateway-spec' },
+          body: method === 'get' ? undefined : '{}',
+        });
+      const [through, direct] = [await call(url), await call(upstreams[service])];
+      expect(`${method} ${path} ${through.status}`).toBe(`${method} ${path} ${direct.status}`);
+      expect(await through.text()).toBe(await direct.text());
+    }
+  });
+
+  it('answers its own health, readiness, merged refusals and docs, and 404 for a path no service has', async () => {
+    expect((await fetch(`${url}/health`)).status).toBe(200);
+    const ready = await fetch(`${url}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(Object.keys(((await ready.json()) as { services: object }).services)).toEqual([...SERVICES]);
+    const refusals = await fetch(`${url}/refusals?limit=5`);
+    expect([refusals.status, await refusals.json(), refusals.headers.get('x-total-count')]).toEqual([200, [], '0']);
+    expect((await fetch(`${url}/refusals?contractId=nope`)).status).toBe(400);
+    const docs = await fetch(`${url}/docs`);
+    expect([docs.status, await docs.text()]).toEqual([200, expect.stringContaining('swagger-ui')]);
+    expect((await fetch(`${url}/docs/swagger-ui-bundle.js`)).status).toBe(200);
+    const merged = (await (await fetch(`${url}/docs-json`)).json()) as { paths: Paths };
+    for (const service of SERVICES) expect(Object.keys(merged.paths)).toEqual(expect.arrayContaining(Object.keys(documents[service].paths)));
+    const unknown = await fetch(`${url}/nowhere`);
+    expect([unknown.status, unknown.headers.get('content-type')]).toEqual([404, 'application/problem+json; charset=utf-8']);
+  });
+
+  it('answers 502 naming the service that does not answer', async () => {
+    const down = createGateway({ port: 0, host: '127.0.0.1', upstreams: { ...upstreams, invoicing: 'http://127.0.0.1:9' } }).listen(0, '127.0.0.1');
+    await new Promise((resolve) => down.once('listening', resolve));
+    const answer = await fetch(`http://127.0.0.1:${(down.address() as AddressInfo).port}/invoices`);
+    expect([answer.status, ((await answer.json()) as { detail: string }).detail]).toEqual([502, expect.stringContaining('invoicing service did not answer')]);
+    down.closeAllConnections();
+    await new Promise((resolve) => down.close(resolve));
+  });
+});

@@ -1,0 +1,59 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { InMemoryEventStore, type EventStore } from '@billing/shared/event-store';
+import { StoreBackedBus, type Bus } from '@billing/shared/bus';
+import { InMemoryReadModels, type ReadModelStore } from '@billing/shared/read-models';
+import { SqliteEventStore, SqliteReadModels } from '@billing/shared/sqlite';
+import { EsdbEventStore } from '@billing/shared/esdb';
+import { KafkaBus } from '@billing/shared/kafka';
+import { MongoReadModels } from '@billing/shared/mongo';
+import type { AppConfig, Infrastructure } from '@billing/shared/nest';
+import { BOOT_WAIT_MS } from './reachable';
+
+/**
+ * The adapters the config names (ARCHITECTURE.md "Ports and adapters"). `service` names the
+ * Kafka client and the Mongo database (`contracts`, ...; `billing` for the embedded app).
+ */
+export function buildInfrastructure(config: AppConfig, service = 'billing'): Infrastructure {
+  const eventStore = openEventStore(config);
+  const readModels = openReadModels(config, service);
+  return {
+    eventStore,
+    bus: openBus(config, service, eventStore, readModels),
+    readModels,
+    clock: { now: () => new Date() },
+    settings: { timeZone: config.timeZone, closeAdaptersOnShutdown: true },
+  };
+}
+
+function openEventStore(config: AppConfig): EventStore {
+  switch (config.eventStore.kind) {
+    case 'memory':
+      return new InMemoryEventStore();
+    case 'esdb':
+      return new EsdbEventStore(config.eventStore.url);
+    case 'sqlite':
+      mkdirSync(config.dataDir, { recursive: true });
+      return new SqliteEventStore(join(config.dataDir, 'events.sqlite'));
+  }
+}
+
+/** Read models keep every consumer's committed position beside the documents: boot resumes from them. */
+function openReadModels(config: AppConfig, service: string): ReadModelStore {
+  switch (config.readModels.kind) {
+    case 'memory':
+      return new InMemoryReadModels();
+    case 'mongo':
+      // A first connection that fails within the boot wait stops the boot (reachable.ts); later drops reconnect.
+      return new MongoReadModels(config.readModels.url, { dbName: service, serverSelectionTimeoutMS: BOOT_WAIT_MS });
+    case 'sqlite':
+      mkdirSync(config.dataDir, { recursive: true });
+      return new SqliteReadModels(join(config.dataDir, 'read-models.sqlite'));
+  }
+}
+
+function openBus(config: AppConfig, service: string, eventStore: EventStore, readModels: ReadModelStore): Bus {
+  if (config.bus.kind === 'embedded') return new StoreBackedBus(eventStore, readModels);
+  // Each service's consumer group is its name (ContextWiring.name), with no prefix: restarts resume its offsets.
+  return new KafkaBus(eventStore, readModels, { brokers: config.bus.brokers, clientId: service });
+}

@@ -1,0 +1,253 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ContractsModule } from '@billing/contracts/feature';
+import { InvoicingModule } from '@billing/invoicing/feature';
+import { MilestonesModule } from '@billing/milestones/feature';
+import { ReceivablesModule } from '@billing/receivables/feature';
+import { StoreBackedBus } from '@billing/shared/bus';
+import { InMemoryEventStore } from '@billing/shared/event-store';
+import { composeApp, configureHttp } from '@billing/shared/nest';
+import { InMemoryReadModels } from '@billing/shared/read-models';
+import { AGING_DATES, expectOk, fetchClient, keyedClient, runScenario, type Client, type ScenarioResult } from '@billing/shared/testing';
+import { AssignerProtocol, Kafka, logLevel } from 'kafkajs';
+import { freePort, type AppProcess } from './service-process';
+import { Infrastructure, Services, SERVICES, type Ports } from './system';
+
+/**
+ * The distributed mode end to end (issue 7 items 4 and 6): the four services as separate processes
+ * on EventStoreDB (the emulator), Kafka (a real KRaft broker) and Mongo (mongo-java-server), driven
+ * through the gateway with keyed requests, against the embedded app run in this process on memory
+ * adapters. Each run is its own tenant, so runs share the servers and still number from 1.
+ */
+describe('four services over Kafka, EventStoreDB and Mongo, through the gateway', () => {
+  const output: string[] = [];
+  let infrastructure: Infrastructure | undefined;
+  let system: Services | undefined;
+  let embedded: INestApplication | undefined;
+  let reference: Outcome;
+  const extra: AppProcess[] = [];
+
+  beforeAll(async () => {
+    try {
+      infrastructure = await Infrastructure.start((line) => output.push(line));
+      const services = Object.fromEntries(await Promise.all(SERVICES.map(async (service) => [service, await freePort()]))) as Ports['services'];
+      system = await Services.start(infrastructure, { gateway: await freePort(), services }, (line) => output.push(line));
+      embedded = await startEmbedded();
+      reference = await outcome(fetchClient(await embedded.getUrl()), await runScenario(fetchClient(await embedded.getUrl())));
+    } catch (error) {
+      console.log(`-- output of the servers and processes:\n${output.join('\n')}`);
+      throw error;
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all(extra.map((instance) => instance.kill()));
+    await system?.kill();
+    await infrastructure?.stop();
+    await embedded?.close();
+  }, 60_000);
+
+  /** Prints what the processes said when a run fails; quiet otherwise. */
+  const reporting = async (run: () => Promise<void>) => {
+    const from = output.length;
+    try {
+      await run();
+    } catch (error) {
+      console.log(`-- output of the processes during this run:\n${output.slice(from).join('\n')}`);
+      throw error;
+    }
+  };
+
+  const gateway = (tenant: string): Client => tenantClient(fetchClient(system!.url), tenant);
+
+  it(
+    'runs the construction scenario to the same figures as the embedded app',
+    () =>
+      reporting(async () => {
+        const client = gateway('e2e-plain');
+        const result = await runScenario(keyedClient(client, 'plain'));
+        expect(await outcome(client, result)).toEqual(reference);
+        // Four pay applications and the retainage release, numbered without a gap.
+        expect((reference.invoices as { number: string }[]).map((invoice) => invoice.number).sort()).toEqual([1, 2, 3, 4, 5].map((n) => `INV-2026-0000${n}`));
+      }),
+    60_000,
+  );
+
+  /** A command of each service, in flight when it dies: its own, or one whose reactions cross the broker. */
+  const KILL_POINTS = [
+    ['contracts', 6, 'approving the change order'],
+    ['milestones', 8, 'certifying the second period'],
+    ['invoicing', 9, 'issuing the second pay application'],
+    ['receivables', 17, 'recording the second payment'],
+  ] as const;
+
+  it.each(KILL_POINTS)(
+    'loses and doubles nothing when %s is killed (kill -9) at POST %d (%s) and restarted',
+    (service, post, what) =>
+      reporting(async () => {
+        const client = gateway(`e2e-kill-${service}`);
+        const victim = system!.services[service];
+        const pid = victim.pid;
+        const killing = killAt(client, post, async () => {
+          await victim.kill();
+          output.push(`-- ${service} killed (kill -9) while ${what}`);
+        });
+        await expect(runScenario(keyedClient(killing, 'kill'))).rejects.toThrow(KILLED);
+        await victim.start();
+        expect(victim.pid).not.toBe(pid);
+        // Back in service once the broker has dropped the dead member (its session timed out) and the group is stable.
+        await groupAssignments(infrastructure!.kafkaBrokers, service, 1);
+        // The client retries the whole flow with the same keys: every answered command replays.
+        const result = await runScenario(keyedClient(client, 'kill'));
+        expect(await outcome(client, result)).toEqual(reference);
+      }),
+    90_000,
+  );
+
+  it(
+    'completes the flow when the broker is stopped and restarted in the middle',
+    () =>
+      reporting(async () => {
+        const client = gateway('e2e-broker');
+        // POST 5 certifies the first period: its reaction (drafting the pay application) crosses the broker.
+        const bouncing = afterPost(client, 5, async () => {
+          await infrastructure!.stopBroker();
+          output.push('-- broker stopped after POST 5');
+          await infrastructure!.restartBroker();
+          output.push('-- broker restarted');
+        });
+        const result = await runScenario(keyedClient(bouncing, 'broker'));
+        expect(await outcome(client, result)).toEqual(reference);
+      }),
+    90_000,
+  );
+
+  it(
+    'shares the work between two invoicing instances and numbers invoices without a gap',
+    () =>
+      reporting(async () => {
+        const port = await freePort();
+        const second = Services.instance(infrastructure!, 'invoicing', port, (line) => output.push(line), 'invoicing#2');
+        extra.push(second);
+        await second.start();
+        const assignments = await groupAssignments(infrastructure!.kafkaBrokers, 'invoicing', 2);
+        expect(assignments.map((partitions) => partitions > 0)).toEqual([true, true]);
+        const client = gateway('e2e-two');
+        // Every second invoicing command goes to the second instance; each reaction to whichever holds its partition.
+        const result = await runScenario(keyedClient(alternating(client, tenantClient(fetchClient(`http://127.0.0.1:${port}`), 'e2e-two')), 'two'));
+        expect(await outcome(client, result)).toEqual(reference);
+      }),
+    90_000,
+  );
+});
+
+/** The partitions each member of a consumer group holds, once it has `members` members and is stable. */
+async function groupAssignments(brokers: string, group: string, members: number): Promise<number[]> {
+  const admin = new Kafka({ clientId: 'e2e', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const [described] = (await admin.describeGroups([group])).groups;
+      if (described.state === 'Stable' && described.members.length === members)
+        return described.members.map((member) => {
+          const assignment = AssignerProtocol.MemberAssignment.decode(member.memberAssignment);
+          return Object.values(assignment?.assignment ?? {}).reduce((sum, partitions) => sum + partitions.length, 0);
+        });
+      if (Date.now() > deadline) throw new Error(`group ${group} has ${described.members.length} members (${described.state}), not ${members}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+const INVOICING_COMMAND = /^\/invoices\/|\/retainage-release$/;
+
+/** Sends every second invoicing command to `other`, the rest (and every read) to `client`. */
+function alternating(client: Client, other: Client): Client {
+  let commands = 0;
+  return {
+    get: (path, headers) => client.get(path, headers),
+    post: (path, body, headers) => (INVOICING_COMMAND.test(path) && ++commands % 2 === 0 ? other : client).post(path, body, headers),
+  };
+}
+
+/** The embedded composition (all four contexts in one process) on memory adapters: the reference run. */
+async function startEmbedded(): Promise<INestApplication> {
+  const eventStore = new InMemoryEventStore();
+  const readModels = new InMemoryReadModels();
+  const infrastructure = { eventStore, readModels, bus: new StoreBackedBus(eventStore, readModels), clock: { now: () => new Date() }, settings: { timeZone: 'UTC' } };
+  const modules = [ContractsModule, MilestonesModule, InvoicingModule, ReceivablesModule];
+  const app = configureHttp(await NestFactory.create(composeApp(modules, infrastructure), { logger: ['error'], bodyParser: false }), 'reference');
+  await app.listen(0, '127.0.0.1');
+  return app;
+}
+
+type Outcome = Record<string, unknown>;
+
+/** What users see at the end: the G702s, the contract summary, every invoice, the account and its aging; ids and instants aside. */
+async function outcome(client: Client, result: ScenarioResult): Promise<Outcome> {
+  const get = (path: string) => expectOk<any>(client.get(path), `GET ${path}`);
+  const invoices: { invoiceId: string }[] = await get(`/invoices?contractId=${result.contractId}`);
+  const aging: Record<string, unknown> = {};
+  for (const date of AGING_DATES) aging[date] = await get(`/accounts/${result.customerId}/aging?asOf=${date}`);
+  return comparable({
+    g702: result.applications.map((application) => [application.number, application.g702]),
+    release: [result.release.number, result.release.total],
+    agingDuringTheFlow: result.aging,
+    summary: await get(`/contracts/${result.contractId}`),
+    invoices: await Promise.all(invoices.map((row) => get(`/invoices/${row.invoiceId}`))),
+    account: await get(`/accounts/${result.customerId}`),
+    aging,
+  }) as Outcome;
+}
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+const INSTANT = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})/g;
+
+/** Two runs differ by the ids they mint and the instants they ran at: each id is numbered by first appearance. */
+function comparable(value: unknown): unknown {
+  const ids = new Map<string, string>();
+  const text = JSON.stringify(value)
+    .replace(UUID, (id) => ids.get(id) ?? (ids.set(id, `id${ids.size}`), `id${ids.size - 1}`))
+    .replace(INSTANT, '<instant>');
+  return JSON.parse(text);
+}
+
+function tenantClient(client: Client, tenant: string): Client {
+  return {
+    post: (path, body, headers = {}) => client.post(path, body, { 'X-Tenant-Id': tenant, ...headers }),
+    get: (path, headers = {}) => client.get(path, { 'X-Tenant-Id': tenant, ...headers }),
+  };
+}
+
+const KILLED = 'the service was killed during this request';
+
+/** Sends the n-th POST and, a few ms later, without its answer, runs `kill`; the scenario stops there. */
+function killAt(client: Client, post: number, kill: () => Promise<void>): Client {
+  let posts = 0;
+  return {
+    get: (path, headers) => client.get(path, headers),
+    post: async (path, body, headers) => {
+      if (++posts !== post) return client.post(path, body, headers);
+      client.post(path, body, headers).catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 3));
+      await kill();
+      throw new Error(KILLED);
+    },
+  };
+}
+
+/** Runs `then` once the n-th POST is answered, before the scenario goes on. */
+function afterPost(client: Client, post: number, then: () => Promise<void>): Client {
+  let posts = 0;
+  return {
+    get: (path, headers) => client.get(path, headers),
+    post: async (path, body, headers) => {
+      const reply = await client.post(path, body, headers);
+      if (++posts === post) await then();
+      return reply;
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '../..');
+const BOOT_TIMEOUT_MS = 60_000;
+
+export interface ProcessSpec {
+  name: string;
+  /** The TypeScript entry point, run with `node -r ./tools/register.js`. */
+  main: string;
+  env: Record<string, string>;
+  /** Answers 200 once the process serves (`/health/live`: a service listens only once its read models caught up). */
+  healthUrl: string;
+  /** Each line the process prints, prefixed with its name. */
+  output: (line: string) => void;
+}
+
+/** One app as a child process on 127.0.0.1: started, stopped (SIGTERM) or killed (`kill -9`), and started again. */
+export class AppProcess {
+  private child?: ChildProcess;
+  private exited = Promise.resolve();
+
+  constructor(readonly spec: ProcessSpec) {}
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  async start(): Promise<this> {
+    const child = spawn(process.execPath, ['-r', './tools/register.js', this.spec.main], {
+      cwd: ROOT,
+      env: { ...process.env, ...this.spec.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    const forward = (chunk: Buffer) =>
+      chunk
+        .toString()
+        .trimEnd()
+        .split('\n')
+        .forEach((line) => this.spec.output(`[${this.spec.name}] ${line}`));
+    child.stdout?.on('data', forward);
+    child.stderr?.on('data', forward);
+    await this.serving(child);
+    return this;
+  }
+
+  /** kill -9: no shutdown hook, no last commit, no lease given back. */
+  kill(): Promise<void> {
+    return this.signal('SIGKILL');
+  }
+
+  /** SIGTERM (graceful: consumers commit and leave their groups), SIGKILL after `graceMs`. */
+  async stop(graceMs = 15_000): Promise<void> {
+    const timer = setTimeout(() => void this.kill(), graceMs);
+    await this.signal('SIGTERM');
+    clearTimeout(timer);
+  }
+
+  private async signal(signal: NodeJS.Signals): Promise<void> {
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    await this.exited;
+  }
+
+  private async serving(child: ChildProcess): Promise<void> {
+    const deadline = Date.now() + BOOT_TIMEOUT_MS;
+    for (;;) {
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${this.spec.name} exited while starting (${child.exitCode ?? child.signalCode})`);
+      const status = await fetch(this.spec.healthUrl).then(
+        (response) => response.status,
+        () => 0,
+      );
+      if (status === 200) return;
+      if (Date.now() > deadline) throw new Error(`${this.spec.name} did not answer ${this.spec.healthUrl} within ${BOOT_TIMEOUT_MS / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+/** A port nobody listens on now: the OS picks one for a listener on 127.0.0.1, which is then closed. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}

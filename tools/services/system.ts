@@ -1,0 +1,163 @@
+import 'reflect-metadata';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEsdbEmulator, type EsdbEmulator } from '@billing/infra/esdb-emulator';
+import { startKafka, type KafkaBroker } from '@billing/infra/kafka';
+import { startMongo, type RunningMongo } from '@billing/infra/mongo';
+import { Kafka, logLevel } from 'kafkajs';
+import { CONTRACTS_TOPIC } from '@billing/contracts/messages';
+import { INVOICING_TOPIC } from '@billing/invoicing/messages';
+import { MILESTONES_TOPIC } from '@billing/milestones/messages';
+import { RECEIVABLES_TOPIC } from '@billing/receivables/messages';
+import { AppProcess } from './service-process';
+
+export const SERVICES = ['contracts', 'milestones', 'invoicing', 'receivables'] as const;
+export type Service = (typeof SERVICES)[number];
+
+/** The local stand-ins of the distributed mode's servers (ARCHITECTURE.md "Deployment modes"). */
+export class Infrastructure {
+  private constructor(
+    private broker: KafkaBroker,
+    private readonly brokerPort: number,
+    private readonly kafkaDir: string,
+    private readonly mongo: RunningMongo,
+    private readonly esdb: EsdbEmulator,
+  ) {}
+
+  /** A Kafka broker (KRaft, Maven jars), mongo-java-server and the ESDB emulator, each on 127.0.0.1 and a free port. */
+  static async start(log: (line: string) => void): Promise<Infrastructure> {
+    const kafkaDir = mkdtempSync(join(tmpdir(), 'billing-kafka-'));
+    const started: { stop(): Promise<void> }[] = [];
+    try {
+      log('starting the Kafka broker (KRaft, Apache Kafka jars from infra/kafka), mongo-java-server and the ESDB emulator');
+      const [broker, mongo, esdb] = await Promise.all([
+        startKafka({ dataDir: kafkaDir }).then((server) => (started.push(server), server)),
+        startMongo().then((server) => (started.push(server), server)),
+        startEsdbEmulator().then((server) => (started.push(server), server)),
+      ]);
+      await warmUp(broker.brokers);
+      const infrastructure = new Infrastructure(broker, Number(broker.brokers[0].split(':')[1]), kafkaDir, mongo, esdb);
+      log(`Kafka broker: ${infrastructure.kafkaBrokers}  Mongo: ${infrastructure.mongoUrl}  ESDB emulator: ${infrastructure.esdbUrl}`);
+      return infrastructure;
+    } catch (error) {
+      await Promise.allSettled(started.map((server) => server.stop()));
+      rmSync(kafkaDir, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  get kafkaBrokers(): string {
+    return this.broker.brokers.join(',');
+  }
+
+  get mongoUrl(): string {
+    return this.mongo.uri;
+  }
+
+  get esdbUrl(): string {
+    return this.esdb.url;
+  }
+
+  /** The environment of a service on these servers (the names of libs/shared/nest/src/config.ts). */
+  serviceEnv(port: number): Record<string, string> {
+    return {
+      EVENT_STORE: 'esdb',
+      ESDB_URL: this.esdbUrl,
+      BUS: 'kafka',
+      KAFKA_BROKERS: this.kafkaBrokers,
+      READ_MODELS: 'mongo',
+      MONGO_URL: this.mongoUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    };
+  }
+
+  async stopBroker(): Promise<void> {
+    await this.broker.stop();
+  }
+
+  /** The same broker again: same address, same log (topics, offsets, committed groups). */
+  async restartBroker(): Promise<void> {
+    this.broker = await startKafka({ port: this.brokerPort, dataDir: this.kafkaDir });
+  }
+
+  async stop(): Promise<void> {
+    await Promise.allSettled([this.broker.stop(), this.mongo.stop(), this.esdb.stop()]);
+    rmSync(this.kafkaDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A fresh broker loads its group and transaction coordinators for a few seconds after it answers:
+ * one idempotent send and the services' topics (8 partitions, as KafkaBus creates them) first, so
+ * that four services booting at once neither race to create the same topics nor log the wait.
+ */
+async function warmUp(brokers: string[]): Promise<void> {
+  const kafka = new Kafka({ clientId: 'start-services', brokers, logLevel: logLevel.NOTHING, retry: { retries: 20, maxRetryTime: 1_000 } });
+  const admin = kafka.admin();
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  try {
+    await Promise.all([admin.connect(), producer.connect()]);
+    const topics = [CONTRACTS_TOPIC, MILESTONES_TOPIC, INVOICING_TOPIC, RECEIVABLES_TOPIC];
+    await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: 8 })), waitForLeaders: true });
+    await producer.send({ topic: 'billing.warm-up', acks: -1, messages: [{ value: 'ready' }] });
+  } finally {
+    await Promise.allSettled([admin.disconnect(), producer.disconnect()]);
+  }
+}
+
+export interface Ports {
+  gateway: number;
+  services: Record<Service, number>;
+}
+
+/** The four services, each its own process on the infrastructure, and the gateway in front of them. */
+export class Services {
+  constructor(
+    readonly services: Record<Service, AppProcess>,
+    readonly gateway: AppProcess,
+    readonly url: string,
+  ) {}
+
+  /** One more process of a service on the same servers (same consumer group, same Mongo database). */
+  static instance(infrastructure: Infrastructure, service: Service, port: number, output: (line: string) => void, name: string = service): AppProcess {
+    const spec = { name, main: `apps/${service}/src/main.ts`, env: infrastructure.serviceEnv(port), healthUrl: `http://127.0.0.1:${port}/health/live`, output };
+    return new AppProcess(spec);
+  }
+
+  static async start(infrastructure: Infrastructure, ports: Ports, output: (line: string) => void): Promise<Services> {
+    const services = Object.fromEntries(SERVICES.map((service) => [service, Services.instance(infrastructure, service, ports.services[service], output)])) as Record<
+      Service,
+      AppProcess
+    >;
+    const upstreams = Object.fromEntries(SERVICES.map((service) => [`${service.toUpperCase()}_URL`, `http://127.0.0.1:${ports.services[service]}`]));
+    const url = `http://127.0.0.1:${ports.gateway}`;
+    const gateway = new AppProcess({
+      name: 'gateway',
+      main: 'apps/gateway/src/main.ts',
+      env: { ...upstreams, PORT: String(ports.gateway), HOST: '127.0.0.1' },
+      healthUrl: `${url}/health`,
+      output,
+    });
+    const system = new Services(services, gateway, url);
+    try {
+      await Promise.all(SERVICES.map((service) => services[service].start()));
+      await gateway.start();
+    } catch (error) {
+      await system.kill();
+      throw error;
+    }
+    return system;
+  }
+
+  /** SIGTERM to all (the gateway first), so consumers commit their offsets and leave their groups. */
+  async stop(graceMs?: number): Promise<void> {
+    await this.gateway.stop(graceMs);
+    await Promise.all(SERVICES.map((service) => this.services[service].stop(graceMs)));
+  }
+
+  async kill(): Promise<void> {
+    await Promise.all([this.gateway, ...SERVICES.map((service) => this.services[service])].map((process) => process.kill()));
+  }
+}
