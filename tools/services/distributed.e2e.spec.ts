@@ -98,7 +98,7 @@ describe('four services over Kafka, EventStoreDB and Mongo, through the gateway'
         // Back in service once the broker has dropped the dead member (its session timed out) and the group is stable.
         await groupAssignments(infrastructure!.kafkaBrokers, service, 1);
         // The client retries the whole flow with the same keys: every answered command replays.
-        const result = await runScenario(keyedClient(client, 'kill'));
+        const result = await runScenario(keyedClient({ ...client, waitMs: 30_000 }, 'kill'));
         expect(await outcome(client, result)).toEqual(reference);
       }),
     90_000,
@@ -116,7 +116,8 @@ describe('four services over Kafka, EventStoreDB and Mongo, through the gateway'
           await infrastructure!.restartBroker();
           output.push('-- broker restarted');
         });
-        const result = await runScenario(keyedClient(bouncing, 'broker'));
+        // After the broker is back, the groups rejoin and rebalance: on a loaded machine that can take longer than the usual 10 s.
+        const result = await runScenario(keyedClient({ ...bouncing, waitMs: 60_000 }, 'broker'));
         expect(await outcome(client, result)).toEqual(reference);
       }),
     90_000,

@@ -8,6 +8,8 @@ export interface Reply<T = any> {
 export interface Client {
   post<T = any>(path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply<T>>;
   get<T = any>(path: string, headers?: Record<string, string>): Promise<Reply<T>>;
+  /** How long `waitFor` polls for a reaction through this client (default 10 s). */
+  waitMs?: number;
 }
 
 export function fetchClient(baseUrl: string): Client {
@@ -30,7 +32,7 @@ export async function expectOk<T>(reply: Promise<Reply<T>>, what: string): Promi
 }
 
 /** Reactions run after the command that caused them: poll a read model until it shows the outcome. */
-export async function waitFor<T>(client: Client, path: string, ready: (body: T) => boolean, what: string, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(client: Client, path: string, ready: (body: T) => boolean, what: string, timeoutMs = client.waitMs ?? 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const reply = await client.get<T>(path);

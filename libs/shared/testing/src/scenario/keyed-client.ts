@@ -10,5 +10,6 @@ export function keyedClient(client: Client, prefix = 'scenario'): Client {
   return {
     post: (path, body, headers = {}) => client.post(path, body, { 'Idempotency-Key': `${prefix}-${++posts}`, ...headers }),
     get: (path, headers) => client.get(path, headers),
+    waitMs: client.waitMs,
   };
 }
