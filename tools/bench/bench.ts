@@ -1,128 +1,76 @@
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NestFactory } from '@nestjs/core';
-import type { INestApplication } from '@nestjs/common';
-import type { NewEvent } from '@billing/shared/event-store';
-import { StoreBackedBus } from '@billing/shared/bus';
-import { Background, composeApp, configureHttp } from '@billing/shared/nest';
-import { InMemoryReadModels } from '@billing/shared/read-models';
-import { SqliteEventStore } from '@billing/shared/sqlite';
-import { CUSTOMER, expectOk, fetchClient, runScenario, smallContract } from '@billing/shared/testing';
-import { STANDALONE } from '../../apps/standalone/src/app.module';
+import { measureAging } from './aging';
+import { measureAppends } from './appends';
+import { measureBoot } from './boot';
+import { built } from './build';
+import { CACHE, dataset } from './dataset';
+import { LOAD_DEFAULTS, measureLoad, profileLoad } from './load';
+import { describeMachine, load } from './machine';
+import { parseOptions, type BenchOptions } from './options';
+import { render, TARGETS, type Results } from './report';
+import { checkSynthesis } from './synth-check';
 
 /**
- * npm run bench: the embedded SQLite store (WAL, synchronous=FULL) on this machine.
- * Sizes can be raised with BENCH_SCALE (default 1).
+ * npm run bench [-- options]: the figures of BENCHMARKS.md, measured on this machine. Progress goes
+ * to stderr, the Markdown report to stdout (and, with the raw figures, to the cache folder).
  */
-const scale = Number(process.env.BENCH_SCALE ?? 1);
-const dir = mkdtempSync(join(tmpdir(), 'billing-bench-'));
-
-function event(type = 'Benchmarked'): NewEvent {
-  return {
-    id: randomUUID(),
-    type,
-    data: { amount: 123_456, note: 'x'.repeat(200) },
-    metadata: { tenantId: 'bench', correlationId: randomUUID(), causationId: randomUUID(), actor: 'bench', occurredAt: new Date().toISOString(), schemaVersion: 1 },
-  };
-}
-
-async function appendThroughput() {
-  const store = new SqliteEventStore(join(dir, 'append.sqlite'));
-  const singles = 2_000 * scale;
-  let started = performance.now();
-  for (let i = 0; i < singles; i++) await store.append(`bench-${i % 100}`, [event()], 'any');
-  const singleRate = singles / ((performance.now() - started) / 1000);
-  const batches = 200 * scale;
-  started = performance.now();
-  for (let i = 0; i < batches; i++)
-    await store.append(
-      `batch-${i}`,
-      Array.from({ length: 50 }, () => event()),
-      'no_stream',
-    );
-  const batchRate = (batches * 50) / ((performance.now() - started) / 1000);
-  await store.close();
-  return { singles, singleRate, batches, batchRate };
-}
-
-async function start(file: string): Promise<{ app: INestApplication; url: string; background: Background }> {
-  const eventStore = new SqliteEventStore(file);
-  const readModels = new InMemoryReadModels();
-  const infrastructure = {
-    eventStore,
-    bus: new StoreBackedBus(eventStore, readModels),
-    readModels,
-    clock: { now: () => new Date() },
-    settings: { timeZone: 'UTC' },
-  };
-  const app = configureHttp(await NestFactory.create(composeApp(STANDALONE, infrastructure), { logger: ['error'] }), 'bench');
-  await app.listen(0, '127.0.0.1');
-  const address = app.getHttpServer().address() as { port: number };
-  return { app, url: `http://127.0.0.1:${address.port}`, background: app.get(Background) };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-async function commandLatency(file: string) {
-  const { app, url, background } = await start(file);
-  const client = fetchClient(url);
-  const latencies: number[] = [];
-  const timed = async <T>(call: () => Promise<T>) => {
-    const started = performance.now();
-    const result = await call();
-    latencies.push(performance.now() - started);
-    return result;
-  };
-  const contracts = 100 * scale;
-  for (let i = 0; i < contracts; i++) {
-    const body = smallContract({ customer: { ...CUSTOMER, id: randomUUID() }, title: `Job ${i}` });
-    const { contractId } = await timed(() => expectOk<any>(client.post('/contracts', body), 'create'));
-    await timed(() => expectOk(client.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' }), 'activate'));
-    await background.settle();
-    await timed(() =>
-      expectOk(
-        client.post(`/contracts/${contractId}/progress-reports`, { periodEnd: '2026-01-31', lines: [{ lineId: 'A', percentComplete: 2500, storedMaterials: 0 }] }),
-        'report',
-      ),
-    );
-    await timed(() => expectOk(client.post(`/contracts/${contractId}/progress-reports/2026-01-31/certify`, { date: '2026-02-01' }), 'certify'));
-  }
-  // Fill the store with whole billing histories for the replay measurement.
-  for (let i = 0; i < 25 * scale; i++) await runScenario(client, { customerId: randomUUID() });
-  await background.settle();
-  await app.close();
-  latencies.sort((a, b) => a - b);
-  return { commands: latencies.length, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
-}
-
-async function replayRate(file: string) {
-  const events = await new SqliteEventStore(file).headPosition();
-  const started = performance.now();
-  const { app, background } = await start(file);
-  await background.settle();
-  const seconds = (performance.now() - started) / 1000;
-  await app.close();
-  return { events, seconds, rate: events / seconds };
-}
+const log = (line: string) => console.error(line);
 
 async function main() {
-  const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  console.log(`Machine: ${cpus().length} x ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, SQLite file in ${tmpdir()}\n`);
-  const append = await appendThroughput();
-  const file = join(dir, 'app.sqlite');
-  const latency = await commandLatency(file);
-  const replay = await replayRate(file);
-  console.log('| measure | result |');
-  console.log('|---|---|');
-  console.log(`| append, 1 event per append (${append.singles} appends) | ${append.singleRate.toFixed(0)} events/s |`);
-  console.log(`| append, 50 events per append (${append.batches} appends) | ${append.batchRate.toFixed(0)} events/s |`);
-  console.log(`| HTTP command latency (${latency.commands} commands: create, activate, report, certify) | p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms |`);
-  console.log(`| full replay into the read models at boot (${replay.events} events, reactions included) | ${replay.rate.toFixed(0)} events/s (${replay.seconds.toFixed(2)} s) |`);
-  rmSync(dir, { recursive: true, force: true });
+  const argv = process.argv.slice(2);
+  const options = parseOptions(argv);
+  const started = performance.now();
+  const results: Results = { machine: describeMachine(), argv, loads: [load()], wallSeconds: 0 };
+  const mark = (section: string) => {
+    results.loads.push(`${section} ${load()}`);
+    log(`${section} (${load()}, ${((performance.now() - started) / 1000).toFixed(0)} s in)`);
+  };
+  if (options.only.includes('appends')) {
+    mark('appends');
+    results.appends = await measureAppends(options.appendScale);
+  }
+  if (options.only.includes('load')) {
+    mark('load');
+    await runLoad(options, results);
+  }
+  if (options.only.includes('boot')) {
+    results.boots = [];
+    for (const size of options.sizes) {
+      mark(`boot ${size}`);
+      const store = await built(await dataset({ key: `events-${size}`, targetEvents: size }, options.fresh, log), options.rebuild, log);
+      results.boots.push(await measureBoot(store, log));
+    }
+  }
+  if (options.only.includes('aging')) {
+    mark('aging');
+    const store = await dataset({ key: `aging-${options.agingCustomers}-customers`, customers: options.agingCustomers }, options.fresh, log);
+    results.aging = await measureAging(await built(store, options.rebuild, log), options.agingSamples, log);
+  }
+  if (options.only.includes('synth-check')) {
+    mark('synth-check');
+    results.synthCheck = await checkSynthesis(40, log);
+  }
+  results.loads.push(`end ${load()}`);
+  results.wallSeconds = (performance.now() - started) / 1000;
+  const report = render(results);
+  mkdirSync(CACHE, { recursive: true });
+  const file = join(CACHE, `results-${results.machine.date.replace(/[:.]/g, '-')}`);
+  writeFileSync(`${file}.md`, report);
+  writeFileSync(`${file}.json`, JSON.stringify(results, null, 2));
+  console.log(report);
+  log(`written to ${file}.md and .json`);
+}
+
+async function runLoad(options: BenchOptions, results: Results) {
+  const loadOptions = { ...LOAD_DEFAULTS, rates: options.rates, durationMs: options.duration * 1000, warmupMs: options.warmup * 1000 };
+  results.load = await measureLoad(loadOptions, log);
+  const top = results.load.steps.at(-1);
+  const missed = !top || top.rate < TARGETS.loadRate || top.latency.p99 > TARGETS.loadP99 || top.errors > 0 || top.timeouts > 0;
+  if (top && (options.profile === 'always' || (options.profile === 'auto' && missed))) {
+    results.loads.push(`profile ${load()}`);
+    results.profile = await profileLoad(top.rate, { ...loadOptions, durationMs: Math.min(loadOptions.durationMs, 10_000) }, log);
+  }
 }
 
 main().catch((error) => {

@@ -1,0 +1,83 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { forTenant } from '@billing/shared/read-models';
+import { SqliteReadModels } from '@billing/shared/sqlite';
+import { agingByCustomer } from '../../libs/receivables/feature/src/read-models/account-reports';
+import { ITEMS, RETAINAGE, type ReceivableItem, type RetainageView } from '../../libs/receivables/feature/src/read-models/accounts.projection';
+import { startApp } from './app-process';
+import { workingCopy, type Built } from './build';
+import { HttpClient, ok } from './http-client';
+import { summarize, type Summary } from './stats';
+
+export const AGING_AS_OF = '2026-11-15';
+const WARMUP = 10;
+
+export interface AgingFigures {
+  built: Built;
+  samples: number;
+  http: Summary;
+  /** The same two reads and the same aging function in this process on the built read models: no HTTP, Nest or JSON. */
+  reads: Summary;
+  readsAndAging: Summary;
+  answer: { bytes: number; customers: number; openInvoices: number; overdueInvoices: number; candidates: number; retainageRows: number };
+}
+
+/** GET /aging?asOf=… against the app on the built store, one request at a time, then the in-process reference. */
+export async function measureAging(source: Built, samples: number, log: (line: string) => void): Promise<AgingFigures> {
+  const dataDir = workingCopy(source, 'aging');
+  try {
+    log(
+      `  aging: ${samples} GET /aging?asOf=${AGING_AS_OF} on ${source.dataset.customers.toLocaleString('en-US')} customers, ${source.dataset.invoices.toLocaleString('en-US')} invoices`,
+    );
+    const app = await startApp({ dataDir });
+    const client = new HttpClient(app.url, 4);
+    const latencies: number[] = [];
+    let last: any;
+    try {
+      for (let i = 0; i < WARMUP + samples; i++) {
+        const started = performance.now();
+        last = await ok(client.get(`/aging?asOf=${AGING_AS_OF}`), 'aging');
+        if (i >= WARMUP) latencies.push(performance.now() - started);
+      }
+    } finally {
+      client.close();
+      await app.stop();
+    }
+    const reference = await inProcess(join(dataDir, 'read-models.sqlite'), samples);
+    const invoices = (last.customers as { invoices: { bucket: string }[] }[]).flatMap((customer) => customer.invoices);
+    const answer = {
+      bytes: Buffer.byteLength(JSON.stringify(last)),
+      customers: last.customers.length as number,
+      openInvoices: invoices.length,
+      overdueInvoices: invoices.filter((invoice) => invoice.bucket !== 'current').length,
+      ...reference.sizes,
+    };
+    return { built: source, samples, http: summarize(latencies), reads: reference.reads, readsAndAging: reference.total, answer };
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function inProcess(file: string, samples: number) {
+  const store = new SqliteReadModels(file);
+  const tenant = forTenant(store, 'default');
+  const reads: number[] = [];
+  const total: number[] = [];
+  let sizes = { candidates: 0, retainageRows: 0 };
+  try {
+    for (let i = 0; i < WARMUP + samples; i++) {
+      const started = performance.now();
+      const items = await tenant.find<ReceivableItem>(ITEMS, { closedOn: { $gt: AGING_AS_OF } });
+      const retainage = await tenant.find<RetainageView>(RETAINAGE, { heldUntil: { $gt: AGING_AS_OF } });
+      const read = performance.now();
+      agingByCustomer(items, retainage, AGING_AS_OF);
+      sizes = { candidates: items.length, retainageRows: retainage.length };
+      if (i < WARMUP) continue;
+      reads.push(read - started);
+      total.push(performance.now() - started);
+    }
+  } finally {
+    await store.close();
+  }
+  return { reads: summarize(reads), total: summarize(total), sizes };
+}

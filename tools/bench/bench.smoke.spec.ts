@@ -1,0 +1,49 @@
+import { openLoop, type Outcome } from './open-loop';
+import { percentile, summarize } from './stats';
+
+describe('percentiles', () => {
+  it('are nearest-rank over the sorted samples', () => {
+    const samples = Array.from({ length: 100 }, (_, i) => 100 - i);
+    expect(summarize(samples)).toEqual({ count: 100, p50: 50, p99: 99, max: 100 });
+    expect(percentile([7], 99)).toBe(7);
+    expect(percentile([1, 2, 3, 4], 50)).toBe(2);
+    expect(percentile([], 50)).toBeNaN();
+  });
+});
+
+describe('open-loop load', () => {
+  it('sends on schedule through a stall of the target and counts the stall in the latency from the due time', async () => {
+    // A fake target that answers in 2 ms, except that it holds everything due between 300 and 400 ms until 400 ms.
+    const started = performance.now();
+    const sent: number[] = [];
+    const target = (): Promise<Outcome> => {
+      const at = performance.now() - started;
+      sent.push(at);
+      const answerAt = at >= 300 && at < 400 ? 400 : at + 2;
+      return new Promise((resolve) => setTimeout(() => resolve('ok'), answerAt - at));
+    };
+    const result = await openLoop({ rate: 200, durationMs: 1_000, warmupMs: 0, next: () => ({ kind: 'fake', send: target }) });
+
+    expect(result.scheduled).toBe(200);
+    expect(result.answered).toBe(200);
+    expect(result.mix).toEqual({ fake: 200 });
+    // Sent on schedule while the target stalled: about 20 requests went out in the 100 ms stall.
+    expect(sent.filter((at) => at >= 300 && at < 400).length).toBeGreaterThanOrEqual(17);
+    // A closed loop would report 2 ms; from the due time, 10% of requests waited up to 100 ms.
+    expect(result.latency.p50).toBeLessThan(15);
+    expect(result.latency.p99).toBeGreaterThan(50);
+    expect(result.latency.max).toBeGreaterThan(90);
+    expect(result.achieved).toBeGreaterThan(180);
+  });
+
+  it('counts errors, not-ready answers and requests that never answer', async () => {
+    let n = 0;
+    const outcomes: Outcome[] = ['ok', 'error', 'not-ready'];
+    const send = (): Promise<Outcome> => (n++ % 4 === 3 ? new Promise<Outcome>(() => {}) : Promise.resolve(outcomes[n % 3]));
+    const result = await openLoop({ rate: 400, durationMs: 100, warmupMs: 50, drainMs: 50, next: () => ({ kind: 'x', send }) });
+    expect(result.scheduled).toBe(40);
+    expect(result.timeouts).toBe(10);
+    expect(result.answered).toBe(30);
+    expect(result.errors + result.notReady).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,77 @@
+export const SECTIONS = ['appends', 'load', 'boot', 'aging', 'synth-check'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export interface BenchOptions {
+  only: Section[];
+  /** Event counts of the boot stores. */
+  sizes: number[];
+  rates: number[];
+  /** Seconds measured per rate (after the warm-up). */
+  duration: number;
+  warmup: number;
+  agingCustomers: number;
+  agingSamples: number;
+  /** Profile the app under the highest rate: 'auto' when the load target is missed. */
+  profile: 'auto' | 'always' | 'never';
+  /** Generate the stores again / measure the first boot (read-model build) again instead of reusing the cache. */
+  fresh: boolean;
+  rebuild: boolean;
+  appendScale: number;
+}
+
+export const DEFAULTS: BenchOptions = {
+  only: ['appends', 'load', 'boot', 'aging'],
+  sizes: [10_000, 100_000, 1_000_000],
+  rates: [100, 200, 500],
+  duration: 20,
+  warmup: 3,
+  agingCustomers: 10_000,
+  agingSamples: 200,
+  profile: 'auto',
+  fresh: false,
+  rebuild: false,
+  appendScale: 1,
+};
+
+export const USAGE = `npm run bench -- [options]
+  --only appends,load,boot,aging   sections to run (also: synth-check, opt-in)
+  --sizes 10000,100000,1000000     events in the boot stores
+  --rates 100,200,500              open-loop request rates (requests/s)
+  --duration 20 --warmup 3         seconds measured per rate, after a warm-up
+  --aging-customers 10000          customers of the aging store (10 invoices each)
+  --aging-samples 200              GET /aging requests
+  --profile auto|always|never      --cpu-prof the app at the highest rate (auto: when the load target is missed)
+  --append-scale 1                 multiplies the append counts
+  --fresh                          generate the cached stores again
+  --rebuild                        measure the first boot (read-model build) again`;
+
+const numbers = (value: string) => value.split(',').map((part) => Number(part.replace(/_/g, '')));
+
+/** `--name value` pairs and `--flag`s; anything unknown stops with the usage. */
+export function parseOptions(argv: string[]): BenchOptions {
+  const options = { ...DEFAULTS };
+  for (let i = 0; i < argv.length; i++) {
+    const [name, value] = [argv[i], argv[i + 1] ?? ''];
+    const take = <T>(parsed: T) => (i++, parsed);
+    if (name === '--only') options.only = take(value.split(',').map(section));
+    else if (name === '--sizes') options.sizes = take(numbers(value));
+    else if (name === '--rates') options.rates = take(numbers(value));
+    else if (name === '--duration') options.duration = take(Number(value));
+    else if (name === '--warmup') options.warmup = take(Number(value));
+    else if (name === '--aging-customers') options.agingCustomers = take(Number(value));
+    else if (name === '--aging-samples') options.agingSamples = take(Number(value));
+    else if (name === '--append-scale') options.appendScale = take(Number(value));
+    else if (name === '--profile' && ['auto', 'always', 'never'].includes(value)) options.profile = take(value as BenchOptions['profile']);
+    else if (name === '--fresh') options.fresh = true;
+    else if (name === '--rebuild') options.rebuild = true;
+    else throw new Error(`unknown option ${name}\n${USAGE}`);
+  }
+  const all = [...options.sizes, ...options.rates, options.duration, options.warmup, options.agingCustomers, options.agingSamples, options.appendScale];
+  if (all.some((n) => !Number.isFinite(n) || n < 0)) throw new Error(`every number must be a non-negative number\n${USAGE}`);
+  return options;
+}
+
+function section(name: string): Section {
+  if (!(SECTIONS as readonly string[]).includes(name)) throw new Error(`unknown section ${name}: ${SECTIONS.join(', ')}\n${USAGE}`);
+  return name as Section;
+}

@@ -1,0 +1,196 @@
+import type { AgingFigures } from './aging';
+import type { AppendFigures } from './appends';
+import type { BootFigures } from './boot';
+import type { LoadFigures, LoadProfile } from './load';
+import type { Machine } from './machine';
+import { MIX } from './mix';
+import { mib, ms, percent, perSecond, seconds, verdict } from './stats';
+
+export const TARGETS = { singles: 0.7, batches: 0.8, loadRate: 500, loadP99: 25, bootReadyMs: 5_000, bootAt: 1_000_000, agingP99: 50 };
+
+export interface Results {
+  machine: Machine;
+  argv: string[];
+  loads: string[];
+  appends?: AppendFigures[];
+  load?: LoadFigures;
+  profile?: LoadProfile;
+  boots?: BootFigures[];
+  aging?: AgingFigures;
+  synthCheck?: unknown;
+  wallSeconds: number;
+}
+
+const table = (head: string[], rows: (string | number)[][]) => [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)];
+const count = (n: number) => n.toLocaleString('en-US');
+
+export function render(results: Results): string {
+  const { machine } = results;
+  const lines = [
+    `Machine: ${machine.cpus} CPUs "${machine.model}", ${machine.memoryGiB} GiB, ${machine.disk} (temp folder), Node ${machine.node}, better-sqlite3 ${machine.betterSqlite3} (SQLite ${machine.sqlite}), commit ${machine.commit}, ${machine.date}.`,
+    `Command: \`npm run bench${results.argv.length ? ` -- ${results.argv.join(' ')}` : ''}\`, ${(results.wallSeconds / 60).toFixed(1)} min. Load average while running: ${results.loads.join('; ')}.`,
+    '',
+  ];
+  if (results.appends) lines.push(...appendsSection(results.appends), '');
+  if (results.load) lines.push(...loadSection(results.load, results.profile), '');
+  if (results.boots) lines.push(...bootSection(results.boots), '');
+  if (results.aging) lines.push(...agingSection(results.aging), '');
+  if (results.synthCheck) lines.push('### Synthesised stores against the running app', '', '```json', JSON.stringify(results.synthCheck, null, 2), '```', '');
+  return lines.join('\n');
+}
+
+function appendsSection(figures: AppendFigures[]): string[] {
+  return [
+    '### Appends: SqliteEventStore against a raw better-sqlite3 loop (same file layout, pragmas, rows; alternating rounds)',
+    '',
+    ...table(
+      ['events per append', 'appends', 'SqliteEventStore', 'raw loop', 'store / raw', 'target', ''],
+      figures.map((f) => {
+        const target = f.size === 1 ? TARGETS.singles : TARGETS.batches;
+        return [
+          f.size,
+          count(f.appends),
+          `${perSecond(f.store, 'events')}`,
+          `${perSecond(f.raw, 'events')}`,
+          percent(f.ratio),
+          `>= ${percent(target)}`,
+          verdict(f.ratio >= target),
+        ];
+      }),
+    ),
+  ];
+}
+
+function loadSection(load: LoadFigures, profile?: LoadProfile): string[] {
+  const lines = [
+    `### Mixed load, open loop (latency from the scheduled send time), app in its own process; ${count(load.eventsAtEnd)} events in the store at the end`,
+    '',
+    ...table(
+      [
+        'rate',
+        'sent',
+        'achieved',
+        'p50',
+        'p99',
+        'max',
+        'errors',
+        'not ready (404, retried)',
+        'no answer',
+        'generator lag',
+        `target: p99 <= ${TARGETS.loadP99} ms at ${TARGETS.loadRate}/s`,
+      ],
+      load.steps.map((s) => [
+        `${s.rate}/s`,
+        count(s.scheduled),
+        perSecond(s.achieved),
+        ms(s.latency.p50),
+        ms(s.latency.p99),
+        ms(s.latency.max),
+        s.errors,
+        s.notReady,
+        s.timeouts,
+        ms(s.sendLagMs),
+        s.rate === TARGETS.loadRate ? verdict(s.latency.p99 <= TARGETS.loadP99 && s.errors === 0 && s.timeouts === 0) : '',
+      ]),
+    ),
+    '',
+    'Requests sent, by kind (nominal share; a step that waits for a reaction falls back to another kind when no contract is ready):',
+    '',
+    ...table(
+      ['kind', 'nominal', ...load.steps.map((s) => `${s.rate}/s`)],
+      Object.entries(MIX).map(([kind, share]) => [kind, `${share}%`, ...load.steps.map((s) => percent((s.mix[kind] ?? 0) / s.scheduled))]),
+    ),
+  ];
+  const failures = load.steps.filter((s) => Object.keys(s.failures).length > 0);
+  if (failures.length)
+    lines.push(
+      '',
+      'Answers other than 2xx (warm-up included):',
+      ...failures.map(
+        (s) =>
+          `- ${s.rate}/s: ${Object.entries(s.failures)
+            .map(([k, n]) => `${k} x${n}`)
+            .join('; ')}`,
+      ),
+    );
+  if (profile) {
+    lines.push(
+      '',
+      `CPU profile of the app at ${profile.rate}/s (achieved ${perSecond(profile.result.achieved)}, p99 ${ms(profile.result.latency.p99)}), self time over the measured ${profile.result.scheduled / profile.rate} s:`,
+      '',
+    );
+    lines.push(
+      ...table(
+        ['where', 'share'],
+        profile.areas.slice(0, 12).map((h) => [h.name, percent(h.share)]),
+      ),
+    );
+    lines.push(
+      '',
+      ...table(
+        ['function', 'share'],
+        profile.functions.slice(0, 15).map((h) => [`\`${h.name}\``, percent(h.share)]),
+      ),
+    );
+    lines.push('', 'Of which SQLite transactions (BEGIN…COMMIT, the fsync included), by the code that ran them:', '');
+    lines.push(
+      ...table(
+        ['caller', 'share'],
+        profile.transactions.slice(0, 6).map((h) => [`\`${h.name}\``, percent(h.share)]),
+      ),
+    );
+  }
+  return lines;
+}
+
+function bootSection(boots: BootFigures[]): string[] {
+  return [
+    '### Boot on a built store (read models persisted), and the first boot that builds them',
+    '',
+    ...table(
+      ['events', 'customers / invoices', 'spawn -> port open', 'spawn -> /health/ready', 'RSS after boot', 'boots (ready)', `target: <= ${TARGETS.bootReadyMs / 1000} s at 1M`],
+      boots.map((b) => [
+        count(b.built.dataset.events),
+        `${count(b.built.dataset.customers)} / ${count(b.built.dataset.invoices)}`,
+        ms(b.median.portOpenMs),
+        ms(b.median.readyMs),
+        mib(b.median.rssBytes),
+        b.samples.map((s) => seconds(s.readyMs / 1000)).join(', '),
+        b.built.dataset.events >= TARGETS.bootAt ? verdict(b.median.readyMs <= TARGETS.bootReadyMs) : '',
+      ]),
+    ),
+    '',
+    'The first boot on each store, on the events alone (what `npm run rebuild` also pays):',
+    '',
+    ...table(
+      ['events', 'spawn -> ready (projections built)', 'spawn -> settled (consumer groups too)', 'appended meanwhile', 'RSS then', 'SIGTERM -> exit', 'measured'],
+      boots.map(({ built: { dataset, firstBuild, reused } }) => [
+        count(dataset.events),
+        `${seconds(firstBuild.seconds)} (${perSecond(firstBuild.eventsPerSecond, 'events')})`,
+        seconds(firstBuild.settledSeconds),
+        firstBuild.appended,
+        mib(firstBuild.rssBytes),
+        seconds(firstBuild.stopSeconds),
+        reused ? `${firstBuild.measuredOn.slice(0, 16)} (cached)` : 'this run',
+      ]),
+    ),
+  ];
+}
+
+function agingSection(a: AgingFigures): string[] {
+  const { dataset } = a.built;
+  return [
+    `### AR aging over HTTP: ${count(dataset.customers)} customers, ${count(dataset.invoices)} invoices (${count(dataset.events)} events), GET /aging?asOf=… x ${a.samples}, one at a time`,
+    '',
+    ...table(
+      ['measure', 'p50', 'p99', 'max', `target: p99 <= ${TARGETS.agingP99} ms`],
+      [
+        ['GET /aging over HTTP', ms(a.http.p50), ms(a.http.p99), ms(a.http.max), verdict(a.http.p99 <= TARGETS.agingP99)],
+        ['reference, in process: the two read-model finds', ms(a.reads.p50), ms(a.reads.p99), ms(a.reads.max), ''],
+        ['reference, in process: finds + agingByCustomer', ms(a.readsAndAging.p50), ms(a.readsAndAging.p99), ms(a.readsAndAging.max), ''],
+      ],
+    ),
+    '',
+    `The store's first boot built its read models in ${seconds(a.built.firstBuild.seconds)} and settled in ${seconds(a.built.firstBuild.settledSeconds)}. The answer: ${count(a.answer.customers)} customers, ${count(a.answer.openInvoices)} invoices open on the date (${count(a.answer.overdueInvoices)} overdue), ${(a.answer.bytes / 2 ** 20).toFixed(1)} MiB of JSON; the finds read ${count(a.answer.candidates)} item and ${count(a.answer.retainageRows)} retainage documents.`,
+  ];
+}
