@@ -37,5 +37,13 @@ export function endOfMonth(date: string): string {
 
 /** Today's calendar date in an IANA time zone, for commands that default their business date. */
 export function dateInZone(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+  return formatterFor(timeZone).format(instant);
+}
+
+// Building an Intl.DateTimeFormat costs far more than using one (BENCHMARKS.md): one per zone.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) formatters.set(timeZone, (formatter = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  return formatter;
 }
