@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApp, type AppProcess } from './app-process';
-import { customerPlan } from './dataset';
+import { CACHE, customerPlan } from './dataset';
 import { HttpClient } from './http-client';
 import { BillingWorld } from './mix';
 import { openLoop, type OpenLoopResult } from './open-loop';
@@ -74,7 +74,13 @@ export async function profileLoad(rate: number, options: LoadOptions, log: (line
   );
   // Only the measured window: not the boot, the seeding or the warm-up.
   const window = { lengthMs: options.durationMs, endsBeforeExitMs: exited - measuredEnd };
-  return { rate, result, ...summarizeProfile(profileDir, 20, window) };
+  const summary = summarizeProfile(profileDir, 20, window);
+  // Kept beside the reports, to open in Chrome DevTools (Performance) or VS Code.
+  mkdirSync(CACHE, { recursive: true });
+  const file = join(CACHE, `app-${rate}rps-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`);
+  copyFileSync(summary.file, file);
+  rmSync(profileDir, { recursive: true, force: true });
+  return { rate, result, ...summary, file };
 }
 
 /** Before a rate: the previous one's backlog is answered and the read models have caught up. */
