@@ -139,6 +139,7 @@ function loadSection(load: LoadFigures, profile?: LoadProfile): string[] {
         profile.transactions.slice(0, 6).map((h) => [`\`${h.name}\``, percent(h.share)]),
       ),
     );
+    lines.push('', `The profile (Chrome DevTools, Performance): ${profile.file}`);
   }
   return lines;
 }
