@@ -1,7 +1,7 @@
 import { IllegalStateError, NotFoundError, RuleViolation, ValidationError } from '@billing/shared/kernel';
 import { specFor } from '@billing/shared/testing';
 import { fold } from '@billing/shared/kernel';
-import { billingFigures, ledgerDecider, numberingDecider, retainageStepFor, type Ledger, type LedgerCommand, type LedgerEvent, type LedgerTerms } from './index';
+import { billingFigures, ledgerDecider, numberingDecider, reservedNumber, retainageStepFor, type Ledger, type LedgerCommand, type LedgerEvent, type LedgerTerms } from './index';
 
 const spec = specFor(ledgerDecider);
 const contractId = 'c-1';
@@ -343,6 +343,22 @@ describe('numbering', () => {
     numbering([])
       .when({ ...reserve('a'), issueDate: '2026-13-01' })
       .thenThrows(ValidationError);
+  });
+  it('folds a year of reservations in linear time: the map of reserved numbers is not copied per event', () => {
+    const events = Array.from({ length: 1_000 }, (_, index) => ({
+      type: 'NumberReserved' as const,
+      data: { ...reserve(`d${index}`), year: 2026, sequence: index + 1, number: `INV-2026-${String(index + 1).padStart(5, '0')}` },
+    }));
+    const copies = new Set<unknown>();
+    const state = events.reduce((current, event) => {
+      const next = numberingDecider.evolve(current, event);
+      copies.add(next.reserved);
+      return next;
+    }, numberingDecider.initialState);
+    expect(copies.size).toBeLessThanOrEqual(1_000 / 64 + 1);
+    expect(reservedNumber(state, 'd0')).toBe('INV-2026-00001');
+    expect(reservedNumber(state, 'd999')).toBe('INV-2026-01000');
+    numbering(events).when(reserve('d500')).then([]);
   });
 });
 

@@ -7,6 +7,7 @@ import {
   ledgerStream,
   numberingDecider,
   numberingStream,
+  reservedNumber,
   type Completion,
   type LedgerEvent,
   type LedgerState,
@@ -17,7 +18,7 @@ import { readModelSnapshots, type ReadModelStore } from '@billing/shared/read-mo
 import { fold } from '@billing/shared/kernel';
 
 const LEDGER_SNAPSHOT = 'ledger.v1';
-const NUMBERING_SNAPSHOT = 'numbering.v1';
+const NUMBERING_SNAPSHOT = 'numbering.v2';
 
 export const { Command: ExecuteLedgerCommand, Handler: LedgerCommandHandler } = deciderCommand(ledgerDecider, ledgerStream, LEDGER_SNAPSHOT);
 
@@ -59,7 +60,9 @@ export class IssueDocumentHandler implements ICommandHandler<IssueDocument> {
       // A series grows all year: its commands read a snapshot and the few reservations after it.
       { store: this.snapshots, version: NUMBERING_SNAPSHOT },
     );
-    const issue = completeWith(completion, reserved.state.reserved[documentId]);
+    const number = reservedNumber(reserved.state, documentId);
+    if (!number) throw new Error(`${documentId}: the series answered without its number`);
+    const issue = completeWith(completion, number);
     return handleCommand(this.store, ledgerStream(contractId), ledgerDecider, issue, context, { store: this.snapshots, version: LEDGER_SNAPSHOT });
   }
 }
