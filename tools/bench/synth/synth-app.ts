@@ -75,7 +75,7 @@ export class SynthApp {
     const stream = numberingStream(ctx.tenantId, 'invoice', issueDate);
     const series = this.series.get(stream) ?? { last: 0, revision: -1 };
     const reserve = { type: 'ReserveNumber' as const, series: 'invoice' as const, documentId: invoiceId, contractId, issueDate, completion };
-    const [reserved] = numberingDecider.decide(reserve, { last: series.last, reserved: {} });
+    const [reserved] = numberingDecider.decide(reserve, { last: series.last, reserved: {}, recent: {} });
     const event = { id: uuidFrom(`${ctx.commandId}/${stream}/0`), type: reserved.type, data: reserved.data, metadata: toMetadata(ctx, reserve.type) };
     await this.store.append(stream, [event], series.revision < 0 ? 'no_stream' : series.revision);
     this.series.set(stream, { last: reserved.data.sequence, revision: series.revision + 1 });

@@ -1,5 +1,5 @@
 import { AGING_BUCKETS, agingBucket, type AgingBucket } from '@billing/receivables/domain';
-import { retainageAsOf, type AccountView, type EntryView, type ReceivableItem, type RetainageView } from './accounts.projection';
+import { retainageAsOf, type AccountView, type AgingTotalsView, type EntryView, type ReceivableItem, type RetainageView } from './accounts.projection';
 
 export type Buckets = Record<AgingBucket, number>;
 
@@ -72,6 +72,18 @@ export function totalsByCurrency(customers: CustomerAging[]): CurrencyTotals[] {
     totals.set(customer.currency, sum);
   }
   return [...totals.values()].sort((a, b) => a.currency.localeCompare(b.currency));
+}
+
+/** The totals per currency from the kept dues, as of a date on or after the last change (before it, totalsByCurrency over the items). */
+export function currentTotals(totals: AgingTotalsView, asOf: string): CurrencyTotals[] {
+  return Object.entries(totals.currencies)
+    .map(([currency, { dues, retainageHeld }]) => {
+      const buckets = emptyBuckets();
+      Object.entries(dues).forEach(([dueDate, open]) => (buckets[agingBucket(dueDate, asOf)] += open));
+      return { currency, buckets, total: Object.values(dues).reduce((total, open) => total + open, 0), retainageHeld };
+    })
+    .filter((totals) => totals.total > 0 || totals.retainageHeld > 0)
+    .sort((a, b) => a.currency.localeCompare(b.currency));
 }
 
 /** Entries of the period in date order, after the balance brought forward. */

@@ -4,10 +4,11 @@ import type { Doc, Projection } from '@billing/shared/read-models';
 import { bookEntry, creditChange, type BookEntry } from './account-book';
 import { decodeAccountEvent } from '../receivables.events';
 
-export const ACCOUNTS = 'accounts_v2';
+export const ACCOUNTS = 'accounts_v3';
 export const ITEMS = 'receivable_items_v1';
 export const ENTRIES = 'account_entries_v1';
 export const RETAINAGE = 'contract_retainage_v1';
+export const AGING_TOTALS = 'aging_totals_v1';
 /** `closedOn` of an invoice still open: later than any date asked about. */
 export const STILL_OPEN = '9999-12-31';
 
@@ -18,6 +19,20 @@ export interface AccountView {
   currency: string;
   balance: number;
   unappliedCredit: number;
+  /** What its invoices hold open and the retainage its contracts hold now: `aged` when either is above zero. */
+  openTotal: number;
+  retainageHeld: number;
+  aged: boolean;
+}
+
+/**
+ * A tenant's aging kept current, one document: per currency, what is open by due date and the
+ * retainage held, and the latest business date any of it changed on. As of that date or later the
+ * buckets follow from the due dates alone, so the totals need no invoice read (DOMAIN.md "Aging").
+ */
+export interface AgingTotalsView {
+  lastDate: string;
+  currencies: Record<string, { dues: Record<string, number>; retainageHeld: number }>;
 }
 
 /** One invoice on a customer's account, with its dated effects for aging as of any date. */
@@ -69,9 +84,9 @@ export const accountKey = (tenantId: string, customerId: string) => `${tenantId}
 /** Receivables' read models: accounts, receivable items, book entries and retainage, each keyed and indexed for its queries. */
 export const accountsProjection: Projection = {
   name: 'accounts',
-  version: 2,
+  version: 3,
   streamPrefixes: ['account-'],
-  collections: [ACCOUNTS, ITEMS, ENTRIES, RETAINAGE],
+  collections: [ACCOUNTS, ITEMS, ENTRIES, RETAINAGE, AGING_TOTALS],
   indexes: [
     { collection: ITEMS, fields: { customerId: 1, dueDate: 1 } },
     { collection: ITEMS, fields: { closedOn: 1, dueDate: 1 } },
@@ -79,6 +94,7 @@ export const accountsProjection: Projection = {
     { collection: RETAINAGE, fields: { heldUntil: 1 } },
     { collection: RETAINAGE, fields: { customerId: 1, heldFrom: 1 } },
     { collection: ACCOUNTS, fields: { customerName: 1 } },
+    { collection: ACCOUNTS, fields: { aged: 1, customerName: 1 } },
   ],
   async handle(recorded, store) {
     const event = decodeAccountEvent(recorded);
@@ -93,14 +109,23 @@ export const accountsProjection: Projection = {
       // Effects before this event only: a redelivered event books the same entry.
       return item && { number: item.number, total: item.total, openBefore: sumOf(item.effects.filter((effect) => effect.position < position)) };
     });
+    const retainage = retainageChange(event, items);
+    const contract = retainage && (await store.get<RetainageView>(RETAINAGE, retainage.contractId));
+    // Changes worked out from what was there before this event, so a redelivered event gives the same ones.
+    const change: AgingChange = {
+      currency: items.values().next().value?.currency ?? (event.type === 'InvoiceOpened' ? event.data.currency : ''),
+      dues: dueChanges(event, entry, items, position),
+      retainage: retainage ? retainage.amount - (contract?.history.filter((held) => held.position < position).at(-1)?.amount ?? 0) : 0,
+      dates: [entry?.date, retainage?.date].filter((date): date is string => date !== undefined),
+    };
     for (const invoiceId of invoicesOf(event)) await store.apply<ReceivableItem>(ITEMS, invoiceId, position, (current) => evolveItem(current, event, entry, position));
-    await store.apply<AccountView>(ACCOUNTS, accountKey(recorded.metadata.tenantId, event.data.customerId), position, (current) => evolveAccount(current, event, entry));
+    await store.apply<AccountView>(ACCOUNTS, accountKey(recorded.metadata.tenantId, event.data.customerId), position, (current) => evolveAccount(current, event, entry, change));
     if (entry) {
       const { effects: _effects, ...line } = entry;
       await store.apply<EntryView>(ENTRIES, recorded.id, position, () => ({ customerId: event.data.customerId, ...line }));
     }
-    const retainage = retainageChange(event, items);
     if (retainage) await store.apply<RetainageView>(RETAINAGE, retainage.contractId, position, (current) => evolveRetainage(current, retainage, position));
+    await store.apply<AgingTotalsView>(AGING_TOTALS, recorded.metadata.tenantId, position, (current) => evolveTotals(current, change));
   },
   affected: (recorded: RecordedEvent) => {
     const customerId = recorded.streamId.slice(-36);
@@ -116,15 +141,54 @@ function invoicesOf(event: AccountEvent): string[] {
   return [...ids];
 }
 
-function evolveAccount(current: AccountView | undefined, event: AccountEvent, entry: BookEntry | undefined): AccountView {
+function evolveAccount(current: AccountView | undefined, event: AccountEvent, entry: BookEntry | undefined, change: AgingChange): AccountView {
   const opened = event.type === 'InvoiceOpened' ? event.data : undefined;
+  const openTotal = (current?.openTotal ?? 0) + change.dues.reduce((total, due) => total + due.amount, 0);
+  const retainageHeld = (current?.retainageHeld ?? 0) + change.retainage;
   return {
     customerId: event.data.customerId,
     customerName: current?.customerName ?? opened?.customerName ?? '',
     currency: current?.currency ?? opened?.currency ?? '',
     balance: (current?.balance ?? 0) + (entry?.amount ?? 0),
     unappliedCredit: (current?.unappliedCredit ?? 0) + creditChange(event),
+    openTotal,
+    retainageHeld,
+    aged: openTotal > 0 || retainageHeld > 0,
   };
+}
+
+/** What one event changes in the aging: open amounts by due date, retainage held, and the business dates it happened on. */
+interface AgingChange {
+  currency: string;
+  dues: { dueDate: string; amount: number }[];
+  retainage: number;
+  dates: string[];
+}
+
+/** An invoice counts in the aging for what it holds open, never below zero (agingAsOf drops the rest). */
+const counted = (open: number) => Math.max(0, open);
+
+function dueChanges(event: AccountEvent, entry: BookEntry | undefined, items: Map<string, ReceivableItem>, position: number): AgingChange['dues'] {
+  return invoicesOf(event).flatMap((invoiceId) => {
+    const item = items.get(invoiceId);
+    const dueDate = item?.dueDate ?? (event.type === 'InvoiceOpened' ? event.data.dueDate : undefined);
+    const before = sumOf(item?.effects.filter((effect) => effect.position < position) ?? []);
+    const after = before + sumOf(entry?.effects.filter((effect) => effect.invoiceId === invoiceId) ?? []);
+    const amount = counted(after) - counted(before);
+    return dueDate !== undefined && amount !== 0 ? [{ dueDate, amount }] : [];
+  });
+}
+
+function evolveTotals(current: AgingTotalsView | undefined, change: AgingChange): AgingTotalsView {
+  const lastDate = [current?.lastDate ?? '', ...change.dates].sort().at(-1)!;
+  if (change.dues.length === 0 && change.retainage === 0) return { lastDate, currencies: current?.currencies ?? {} };
+  const was = current?.currencies[change.currency] ?? { dues: {}, retainageHeld: 0 };
+  const dues = { ...was.dues };
+  for (const { dueDate, amount } of change.dues) {
+    dues[dueDate] = (dues[dueDate] ?? 0) + amount;
+    if (dues[dueDate] === 0) delete dues[dueDate];
+  }
+  return { lastDate, currencies: { ...current?.currencies, [change.currency]: { dues, retainageHeld: was.retainageHeld + change.retainage } } };
 }
 
 function evolveItem(current: ReceivableItem | undefined, event: AccountEvent, entry: BookEntry | undefined, position: number): ReceivableItem {

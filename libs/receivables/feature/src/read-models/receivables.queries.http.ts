@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { IsOptional } from 'class-validator';
 import { accountDecider } from '@billing/receivables/domain';
 import { stateAsOf, type EventStore } from '@billing/shared/event-store';
 import { dateInZone, isBusinessDate, NotFoundError, ValidationError } from '@billing/shared/kernel';
@@ -9,6 +10,7 @@ import {
   CLOCK,
   Ctx,
   EVENT_STORE,
+  IsBusinessDate,
   page,
   PageQuery,
   ParseInstantPipe,
@@ -21,10 +23,26 @@ import {
 } from '@billing/shared/nest';
 import { forTenant, type ReadModelStore, type TenantReadModels } from '@billing/shared/read-models';
 import { resolveAccountStream } from '../commands/account.command';
-import { ACCOUNTS, accountKey, ENTRIES, ITEMS, RETAINAGE, type AccountView, type EntryView, type ReceivableItem, type RetainageView } from './accounts.projection';
-import { agingAsOf, agingByCustomer, statement, totalsByCurrency } from './account-reports';
+import {
+  ACCOUNTS,
+  accountKey,
+  AGING_TOTALS,
+  ENTRIES,
+  ITEMS,
+  RETAINAGE,
+  type AccountView,
+  type AgingTotalsView,
+  type EntryView,
+  type ReceivableItem,
+  type RetainageView,
+} from './accounts.projection';
+import { agingAsOf, agingByCustomer, currentTotals, statement, totalsByCurrency } from './account-reports';
 import { AccountDetail, AccountSummary, Aging, CustomerAging, Statement } from './receivables.queries.responses';
 import { AccountAsOf } from './account-state.responses';
+
+export class AgingQuery extends PageQuery {
+  @ApiPropertyOptional({ format: 'date', description: 'YYYY-MM-DD, defaults to today', example: '2026-04-15' }) @IsOptional() @IsBusinessDate() asOf?: string;
+}
 
 @ApiTags('receivables')
 @Controller()
@@ -93,17 +111,28 @@ export class ReceivablesQueries {
 
   /** AR aging as of a date: every customer with something open or retainage held, and totals per currency (amounts of different currencies are never added). */
   @Get('aging')
-  @ApiOperation({ summary: 'AR aging as of a date: every customer with something open or retainage held, and totals per currency' })
-  @ApiQuery({ name: 'asOf', required: false, description: 'YYYY-MM-DD, defaults to today', schema: { type: 'string', format: 'date', example: '2026-04-15' } })
-  @ApiOkResponse({ type: Aging, description: 'The aging' })
-  @ApiProblems([400, '`asOf` is not a date'])
-  async aging(@Ctx() ctx: RequestContext, @Query('asOf') asOf?: string) {
-    const date = this.date(asOf);
-    // Only what was open on that date can age: items closed before it and released retainage are never read.
-    const items = await this.tenant(ctx).find<ReceivableItem>(ITEMS, { closedOn: { $gt: date } });
-    const retainage = await this.tenant(ctx).find<RetainageView>(RETAINAGE, { heldUntil: { $gt: date } });
+  @ApiOperation({ summary: 'AR aging as of a date: one page of the customers with something open or retainage held, by name, and the totals of all per currency' })
+  @ApiOkResponse({ type: Aging, description: 'The aging: the totals of every customer, the customers of the page', headers: TOTAL_COUNT_HEADER })
+  @ApiProblems([400, '`asOf` is not a date, or the page is out of range'])
+  async aging(@Ctx() ctx: RequestContext, @Query() query: AgingQuery, @Res({ passthrough: true }) response: Response) {
+    const date = this.date(query.asOf);
+    const tenant = this.tenant(ctx);
+    const totals = await tenant.get<AgingTotalsView>(AGING_TOTALS, ctx.tenantId);
+    if (totals && date >= totals.lastDate) {
+      // Nothing happened after the date: the totals follow from the kept dues, and only the page's customers are read.
+      const accounts = await page<AccountView>(tenant, response, ACCOUNTS, { aged: true }, { customerName: 1 }, query);
+      const customerId = { $in: accounts.map((account) => account.customerId) };
+      const items = await tenant.find<ReceivableItem>(ITEMS, { customerId, closedOn: { $gt: date } });
+      const retainage = await tenant.find<RetainageView>(RETAINAGE, { customerId, heldUntil: { $gt: date } });
+      return { asOf: date, customers: agingByCustomer(items, retainage, date), currencies: currentTotals(totals, date) };
+    }
+    // An earlier date: only what was open on it can age, so items closed before it and released retainage are never read.
+    const items = await tenant.find<ReceivableItem>(ITEMS, { closedOn: { $gt: date } });
+    const retainage = await tenant.find<RetainageView>(RETAINAGE, { heldUntil: { $gt: date } });
     const customers = agingByCustomer(items, retainage, date);
-    return { asOf: date, customers, currencies: totalsByCurrency(customers) };
+    const { limit = 100, offset = 0 } = query;
+    response.setHeader('X-Total-Count', String(customers.length));
+    return { asOf: date, customers: customers.slice(offset, offset + limit), currencies: totalsByCurrency(customers) };
   }
 
   @Get('accounts/:customerId/aging')

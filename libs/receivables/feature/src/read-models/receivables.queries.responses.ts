@@ -98,6 +98,11 @@ export class CurrencyAging {
 
 export class Aging {
   @DateProperty('The date the receivables are aged as of') asOf!: string;
-  @ApiProperty({ type: [CustomerAging], description: 'Every customer with something open or retainage held, by name' }) customers!: CustomerAging[];
-  @ApiProperty({ type: [CurrencyAging], description: 'Totals per currency (amounts of different currencies are never added)' }) currencies!: CurrencyAging[];
+  @ApiProperty({
+    type: [CustomerAging],
+    description: 'One page of the customers with something open or retainage held, by name (`limit`, `offset`; `X-Total-Count` counts them all)',
+  })
+  customers!: CustomerAging[];
+  @ApiProperty({ type: [CurrencyAging], description: 'Totals of every customer per currency, not only the page (amounts of different currencies are never added)' })
+  currencies!: CurrencyAging[];
 }
