@@ -59,3 +59,30 @@ export type ContractEvent =
   | DomainEvent<'ContractCancelled', { contractId: string; cancelledOn: string; reason: string }>
   | DomainEvent<'BillingFiguresRecorded', { contractId: string; documentId: string; figures: BillingFigures }>
   | DomainEvent<'InvoiceBalanceRecorded', { contractId: string; invoiceId: string; paid: number; open: number }>;
+
+/** The business date an event is dated (ADR 17); undefined for one with none of its own: it counts from the day it occurred. */
+export function contractBusinessDate(event: ContractEvent): string | undefined {
+  switch (event.type) {
+    case 'ContractCreated':
+      // A contract entered after its work started existed from its start date.
+      return [event.data.createdOn, event.data.terms.startDate].sort()[0];
+    case 'ContractActivated':
+      return event.data.activatedOn;
+    case 'ChangeOrderApproved':
+      return event.data.approvedOn;
+    case 'ContractSuspended':
+      return event.data.suspendedOn;
+    case 'ContractResumed':
+      return event.data.resumedOn;
+    case 'ContractCompleted':
+      return event.data.completedOn;
+    case 'ContractClosed':
+      return event.data.closedOn;
+    case 'ContractCancelled':
+      return event.data.cancelledOn;
+    case 'ScheduleOfValuesRevised':
+    case 'BillingFiguresRecorded':
+    case 'InvoiceBalanceRecorded':
+      return undefined;
+  }
+}

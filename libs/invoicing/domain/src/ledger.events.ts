@@ -104,3 +104,28 @@ export type LedgerEvent =
   | DomainEvent<'InvoiceVoided', BillTo & { contractId: string; invoiceId: string; voidedOn: string; reason: string; figures: BillingFigures }>
   | DomainEvent<'CreditNoteIssued', BillTo & { contractId: string; creditNoteId: string; invoiceId: string; number: string; issueDate: string; reason: string } & Amounts>
   | DomainEvent<'InvoicePaymentsRecorded', { contractId: string; invoiceId: string; paid: number }>;
+
+/** The business date an event is dated (ADR 17): a pay application is dated by the period it bills until it is issued; undefined for an event with no date of its own. */
+export function ledgerBusinessDate(event: LedgerEvent): string | undefined {
+  switch (event.type) {
+    case 'LedgerOpened':
+      return event.data.openedOn;
+    case 'ContractPhaseRecorded':
+      return event.data.on;
+    case 'WorkCertified':
+    case 'PayApplicationDrafted':
+    case 'PayApplicationRefused':
+      return event.data.periodEnd;
+    case 'RetainageReleaseDrafted':
+      return event.data.releasedOn;
+    case 'InvoiceIssued':
+    case 'CreditNoteIssued':
+      return event.data.issueDate;
+    case 'InvoiceVoided':
+      return event.data.voidedOn;
+    case 'ChangeOrderRecorded':
+    case 'PayApplicationWithdrawn':
+    case 'InvoicePaymentsRecorded':
+      return undefined;
+  }
+}

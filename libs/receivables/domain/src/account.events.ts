@@ -82,3 +82,24 @@ export type AccountEvent =
       'ReminderSent',
       { customerId: string; invoiceId: string; number: string; level: number; rank?: number; final: boolean; runDate: string; daysOverdue: number; open: number }
     >;
+
+/** The business date an event is dated (ADR 17): every account event has one. */
+export function accountBusinessDate(event: AccountEvent): string {
+  switch (event.type) {
+    case 'InvoiceOpened':
+    case 'CreditNoteRecorded':
+      return event.data.issueDate;
+    case 'InvoiceCancelled':
+      return event.data.voidedOn;
+    case 'PaymentReceived':
+      return event.data.receivedOn;
+    case 'PaymentReversed':
+      return event.data.reversedOn;
+    case 'CreditApplied':
+      return event.data.appliedOn;
+    case 'InvoiceWrittenOff':
+      return event.data.writtenOffOn;
+    case 'ReminderSent':
+      return event.data.runDate;
+  }
+}

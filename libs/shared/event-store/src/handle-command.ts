@@ -1,4 +1,4 @@
-import { ConcurrencyError, fold, NotFoundError, type Decider, type DomainEvent } from '@billing/shared/kernel';
+import { ConcurrencyError, dateInZone, fold, NotFoundError, type Decider, type DomainEvent } from '@billing/shared/kernel';
 import { uuidFrom } from './uuid';
 import { WrongExpectedVersionError, type EventMetadata, type EventStore, type RecordedEvent } from './types';
 
@@ -133,14 +133,33 @@ export function toMetadata(context: CommandContext, command?: string): EventMeta
   };
 }
 
-/** Fold a stream as it stood at an instant (by recordedAt): the audit view of any aggregate. */
+/**
+ * The two axes of an audit view (ADR 17): `knownAt`, the instant whose knowledge counts (events
+ * recorded up to then), and `date`, the business date the position is asked for (events whose own
+ * business date is on or before it). "What did we know on 15 May about 30 April" is
+ * `{ knownAt: 2026-05-15T23:59:59Z, date: '2026-04-30' }`.
+ */
+export interface AsOf {
+  knownAt: Date;
+  date?: string;
+}
+
+/** An event's own business date (its issue date, payment date, ...), or undefined for one that has none: it counts from the day it occurred. */
+export type BusinessDate<E> = (event: E) => string | undefined;
+
+/** Fold a stream as it stood on both axes: the audit view of any aggregate. Without `date`, every event recorded by `knownAt`. */
 export async function stateAsOf<E extends DomainEvent, S>(
   store: EventStore,
   streamId: string,
   decider: Pick<Decider<unknown, E, S>, 'initialState' | 'evolve'>,
-  asOf: Date,
+  asOf: AsOf,
   tenantId: string,
+  dating: { businessDate: BusinessDate<E>; timeZone: string },
 ): Promise<{ state: S; events: RecordedEvent[] }> {
-  const events = (await store.readStream(streamId)).filter((event) => event.metadata.tenantId === tenantId && Date.parse(event.recordedAt) <= asOf.getTime());
+  const dated = (event: RecordedEvent) =>
+    asOf.date === undefined || (dating.businessDate(event as unknown as E) ?? dateInZone(new Date(event.metadata.occurredAt), dating.timeZone)) <= asOf.date;
+  const events = (await store.readStream(streamId)).filter(
+    (event) => event.metadata.tenantId === tenantId && Date.parse(event.recordedAt) <= asOf.knownAt.getTime() && dated(event),
+  );
   return { state: fold(decider, events as unknown as E[]), events };
 }

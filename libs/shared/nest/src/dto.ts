@@ -5,6 +5,7 @@ import { Transform } from 'class-transformer';
 import { IsInt, IsNotEmpty, IsOptional, IsString, Max, Min, ValidateBy } from 'class-validator';
 import type { Response } from 'express';
 import type { Doc, TenantReadModels } from '@billing/shared/read-models';
+import type { AsOf } from '@billing/shared/event-store';
 
 /** A business date: a real calendar date YYYY-MM-DD from 2000 to 2099 (DOMAIN.md "Dates"). */
 export function IsBusinessDate(): PropertyDecorator {
@@ -55,6 +56,24 @@ export class ParseInstantPipe implements PipeTransform<string | undefined, Date>
 function isCalendarDate(date: string): boolean {
   const midnight = new Date(`${date}T00:00:00Z`);
   return !Number.isNaN(midnight.getTime()) && midnight.toISOString().startsWith(date);
+}
+
+/** `?at=&date=` of an audit view (ADR 17): as known at an instant, as of a business date, or both. */
+export class AsOfQuery {
+  @ApiPropertyOptional({ format: 'date-time', description: 'Known at: only events recorded by this instant count (defaults to now)', example: '2026-05-15T23:59:59Z' })
+  @IsOptional()
+  @IsString()
+  at?: string;
+
+  @ApiPropertyOptional({ format: 'date', description: 'As of this business date: only events dated on or before it count (defaults to every date)', example: '2026-04-30' })
+  @IsOptional()
+  @IsBusinessDate()
+  date?: string;
+}
+
+export function asOfFrom(query: AsOfQuery, now: Date): AsOf {
+  if (query.at === undefined && query.date === undefined) throw new ValidationError('give at (an ISO 8601 instant), date (a business date YYYY-MM-DD) or both');
+  return { knownAt: query.at === undefined ? now : new ParseInstantPipe().transform(query.at), date: query.date };
 }
 
 /** A query integer is its digits: `Number()` would also read '', ' 5', '1e2', '0x10', and ones beyond 2^53. */

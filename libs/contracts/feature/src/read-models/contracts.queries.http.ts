@@ -1,10 +1,25 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { contractDecider, contractStream } from '@billing/contracts/domain';
+import { contractBusinessDate, contractDecider, contractStream } from '@billing/contracts/domain';
 import { stateAsOf, type EventStore } from '@billing/shared/event-store';
 import { NotFoundError, ValidationError } from '@billing/shared/kernel';
-import { ApiProblems, Ctx, EVENT_STORE, page, ParseInstantPipe, queryInteger, READ_MODELS, TOTAL_COUNT_HEADER, type RequestContext } from '@billing/shared/nest';
+import {
+  ApiProblems,
+  AsOfQuery,
+  asOfFrom,
+  CLOCK,
+  Ctx,
+  EVENT_STORE,
+  page,
+  queryInteger,
+  READ_MODELS,
+  SETTINGS,
+  TOTAL_COUNT_HEADER,
+  type Clock,
+  type RequestContext,
+  type Settings,
+} from '@billing/shared/nest';
 import { ContractListQuery } from './contracts.queries.dto';
 import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
 import { CONTRACT_HISTORY, type HistoryEntry } from './contract-history.projection';
@@ -17,6 +32,8 @@ export class ContractsQueries {
   constructor(
     @Inject(READ_MODELS) private readonly readModels: ReadModelStore,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
   @Get()
@@ -40,16 +57,17 @@ export class ContractsQueries {
     return summary;
   }
 
-  /** Audit: the contract as it stood at an instant, folded from its events recorded up to then. */
+  /** Audit: the contract on both axes (ADR 17): as known at an instant, as of a business date, or both. */
   @Get(':id/as-of')
-  @ApiOperation({ summary: 'Audit: the contract as it stood at an instant, folded from its events recorded up to then' })
-  @ApiQuery({ name: 'at', description: 'ISO 8601 instant', schema: { type: 'string', format: 'date-time', example: '2026-03-01T12:00:00Z' } })
+  @ApiOperation({ summary: 'Audit: the contract as known at an instant (`at`) and/or as of a business date (`date`), folded from its events' })
   @ApiOkResponse({ type: ContractAsOf, description: 'The contract as it stood then' })
-  @ApiProblems([400, 'A malformed id, or `at` is not an ISO 8601 instant'], [404, 'The contract did not exist at that instant'])
-  async asOf(@Param('id', ParseUUIDPipe) id: string, @Query('at', ParseInstantPipe) instant: Date, @Ctx() ctx: RequestContext) {
-    const { state, events } = await stateAsOf(this.store, contractStream(id), contractDecider, instant, ctx.tenantId);
-    if (state.status === 'none') throw new NotFoundError(`contract ${id} did not exist at ${instant.toISOString()}`);
-    return { asOf: instant.toISOString(), eventsApplied: events.length, contract: state };
+  @ApiProblems([400, 'A malformed id, neither `at` nor `date`, `at` not an ISO 8601 instant or `date` not a date'], [404, 'The contract did not exist then'])
+  async asOf(@Param('id', ParseUUIDPipe) id: string, @Query() query: AsOfQuery, @Ctx() ctx: RequestContext) {
+    const asOf = asOfFrom(query, this.clock.now());
+    const dating = { businessDate: contractBusinessDate, timeZone: this.settings.timeZone };
+    const { state, events } = await stateAsOf(this.store, contractStream(id), contractDecider, asOf, ctx.tenantId, dating);
+    if (state.status === 'none') throw new NotFoundError(`contract ${id} did not exist then`);
+    return { asOf: asOf.knownAt.toISOString(), date: asOf.date, eventsApplied: events.length, contract: state };
   }
 
   /**

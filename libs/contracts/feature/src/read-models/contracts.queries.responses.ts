@@ -124,7 +124,8 @@ export class ContractState {
 }
 
 export class ContractAsOf {
-  @InstantProperty('The instant asked about') asOf!: string;
+  @InstantProperty('Known at: the instant whose knowledge counts (the `at` asked, or now)') asOf!: string;
+  @DateProperty('The business date asked about, when one was', { required: false }) date?: string;
   @CountProperty('How many of its events were recorded by then') eventsApplied!: number;
   @ApiProperty({ type: ContractState }) contract!: ContractState;
 }

@@ -1,10 +1,24 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { ledgerDecider, ledgerStream, findInvoice } from '@billing/invoicing/domain';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ledgerBusinessDate, ledgerDecider, ledgerStream, findInvoice } from '@billing/invoicing/domain';
 import { stateAsOf, type EventStore } from '@billing/shared/event-store';
 import { NotFoundError } from '@billing/shared/kernel';
-import { ApiProblems, Ctx, EVENT_STORE, page, ParseInstantPipe, READ_MODELS, TOTAL_COUNT_HEADER, type RequestContext } from '@billing/shared/nest';
+import {
+  ApiProblems,
+  AsOfQuery,
+  asOfFrom,
+  CLOCK,
+  Ctx,
+  EVENT_STORE,
+  page,
+  READ_MODELS,
+  SETTINGS,
+  TOTAL_COUNT_HEADER,
+  type Clock,
+  type RequestContext,
+  type Settings,
+} from '@billing/shared/nest';
 import { InvoiceListQuery } from './invoicing.queries.dto';
 import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
 import { INVOICES, LEDGERS, type InvoiceView, type LedgerView } from './invoices.projection';
@@ -16,6 +30,8 @@ export class InvoicingQueries {
   constructor(
     @Inject(READ_MODELS) private readonly readModels: ReadModelStore,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
   @Get('invoices')
@@ -41,18 +57,19 @@ export class InvoicingQueries {
     return invoice;
   }
 
-  /** Audit: the invoice as it stood at an instant, from the ledger events recorded up to then. */
+  /** Audit: the invoice (a pay application, a release) on both axes (ADR 17), from its contract's ledger events. */
   @Get('invoices/:id/as-of')
-  @ApiOperation({ summary: 'Audit: the invoice as it stood at an instant, from the ledger events recorded up to then' })
-  @ApiQuery({ name: 'at', description: 'ISO 8601 instant', schema: { type: 'string', format: 'date-time', example: '2026-03-01T12:00:00Z' } })
+  @ApiOperation({ summary: 'Audit: the invoice or pay application as known at an instant (`at`) and/or as of a business date (`date`), from the ledger events' })
   @ApiOkResponse({ type: InvoiceAsOf, description: 'The invoice as it stood then' })
-  @ApiProblems([400, 'A malformed id, or `at` is not an ISO 8601 instant'], [404, 'Unknown invoice, or it did not exist at that instant'])
-  async asOf(@Param('id', ParseUUIDPipe) invoiceId: string, @Query('at', ParseInstantPipe) instant: Date, @Ctx() ctx: RequestContext) {
+  @ApiProblems([400, 'A malformed id, neither `at` nor `date`, `at` not an ISO 8601 instant or `date` not a date'], [404, 'Unknown invoice, or it did not exist then'])
+  async asOf(@Param('id', ParseUUIDPipe) invoiceId: string, @Query() query: AsOfQuery, @Ctx() ctx: RequestContext) {
+    const asOf = asOfFrom(query, this.clock.now());
     const current = await this.detail(invoiceId, ctx);
-    const { state } = await stateAsOf(this.store, ledgerStream(current.contractId), ledgerDecider, instant, ctx.tenantId);
+    const dating = { businessDate: ledgerBusinessDate, timeZone: this.settings.timeZone };
+    const { state } = await stateAsOf(this.store, ledgerStream(current.contractId), ledgerDecider, asOf, ctx.tenantId, dating);
     const invoice = state.status === 'open' ? findInvoice(state, invoiceId) : undefined;
-    if (!invoice) throw new NotFoundError(`invoice ${invoiceId} did not exist at ${instant.toISOString()}`);
-    return { asOf: instant.toISOString(), invoice };
+    if (!invoice) throw new NotFoundError(`invoice ${invoiceId} did not exist then`);
+    return { asOf: asOf.knownAt.toISOString(), date: asOf.date, invoice };
   }
 
   /** The contract's billing ledger: terms, certified work, every pay application, refusals. */

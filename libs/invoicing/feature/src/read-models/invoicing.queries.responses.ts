@@ -63,7 +63,8 @@ export class InvoiceView extends OmitType(LedgerInvoice, ['status'] as const) {
 }
 
 export class InvoiceAsOf {
-  @InstantProperty('The instant asked about') asOf!: string;
+  @InstantProperty('Known at: the instant whose knowledge counts (the `at` asked, or now)') asOf!: string;
+  @DateProperty('The business date asked about, when one was', { required: false }) date?: string;
   @ApiProperty({ type: LedgerInvoice, description: 'The invoice as it stood then' }) invoice!: LedgerInvoice;
 }
 

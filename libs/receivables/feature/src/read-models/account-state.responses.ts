@@ -57,7 +57,8 @@ export class AccountState {
 }
 
 export class AccountAsOf {
-  @InstantProperty('The instant asked about') asOf!: string;
+  @InstantProperty('Known at: the instant whose knowledge counts (the `at` asked, or now)') asOf!: string;
+  @DateProperty('The business date asked about, when one was', { required: false }) date?: string;
   @CountProperty('How many of its events were recorded by then') eventsApplied!: number;
   @ApiProperty({ type: AccountState }) account!: AccountState;
 }

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Res } from '@nest
 import type { Response } from 'express';
 import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
-import { accountDecider } from '@billing/receivables/domain';
+import { accountBusinessDate, accountDecider } from '@billing/receivables/domain';
 import { stateAsOf, type EventStore } from '@billing/shared/event-store';
 import { dateInZone, isBusinessDate, NotFoundError, ValidationError } from '@billing/shared/kernel';
 import {
@@ -10,10 +10,11 @@ import {
   CLOCK,
   Ctx,
   EVENT_STORE,
+  AsOfQuery,
+  asOfFrom,
   IsBusinessDate,
   page,
   PageQuery,
-  ParseInstantPipe,
   READ_MODELS,
   SETTINGS,
   TOTAL_COUNT_HEADER,
@@ -148,17 +149,18 @@ export class ReceivablesQueries {
     return agingAsOf(account, items, retainage, date);
   }
 
-  /** Audit: the account as it stood at an instant, from its events recorded up to then. */
+  /** Audit: the account on both axes (ADR 17): as known at an instant, as of a business date, or both. */
   @Get('accounts/:customerId/as-of')
-  @ApiOperation({ summary: 'Audit: the account as it stood at an instant, from its events recorded up to then' })
-  @ApiQuery({ name: 'at', description: 'ISO 8601 instant', schema: { type: 'string', format: 'date-time', example: '2026-03-01T12:00:00Z' } })
+  @ApiOperation({ summary: 'Audit: the account as known at an instant (`at`) and/or as of a business date (`date`), from its events' })
   @ApiOkResponse({ type: AccountAsOf, description: 'The account as it stood then' })
-  @ApiProblems([400, 'A malformed id, or `at` is not an ISO 8601 instant'], [404, 'The account did not exist at that instant'])
-  async asOf(@Param('customerId', ParseUUIDPipe) customerId: string, @Query('at', ParseInstantPipe) instant: Date, @Ctx() ctx: RequestContext) {
+  @ApiProblems([400, 'A malformed id, neither `at` nor `date`, `at` not an ISO 8601 instant or `date` not a date'], [404, 'The account did not exist then'])
+  async asOf(@Param('customerId', ParseUUIDPipe) customerId: string, @Query() query: AsOfQuery, @Ctx() ctx: RequestContext) {
+    const asOf = asOfFrom(query, this.clock.now());
     const stream = await resolveAccountStream(this.store, ctx.tenantId, customerId);
-    const { state, events } = await stateAsOf(this.store, stream, accountDecider, instant, ctx.tenantId);
-    if (state.status === 'none') throw new NotFoundError(`account ${customerId} did not exist at ${instant.toISOString()}`);
-    return { asOf: instant.toISOString(), eventsApplied: events.length, account: state };
+    const dating = { businessDate: accountBusinessDate, timeZone: this.settings.timeZone };
+    const { state, events } = await stateAsOf(this.store, stream, accountDecider, asOf, ctx.tenantId, dating);
+    if (state.status === 'none') throw new NotFoundError(`account ${customerId} did not exist then`);
+    return { asOf: asOf.knownAt.toISOString(), date: asOf.date, eventsApplied: events.length, account: state };
   }
 
   private date(asOf?: string): string {
