@@ -76,11 +76,12 @@ export type AccountEvent =
   | DomainEvent<'InvoiceWrittenOff', { customerId: string; invoiceId: string; amount: number; writtenOffOn: string; reason: string; balances: InvoiceBalance[] }>
   /**
    * `level` is the level's threshold in days overdue (its historical name); `rank` is the level's
-   * place in the run's levels, 1 = first (absent on reminders recorded before it was kept).
+   * place in the run's levels, 1 = first (null on reminders recorded before it was kept at a level
+   * that is not a default one: schema v2, see accountEventUpcasters).
    */
   | DomainEvent<
       'ReminderSent',
-      { customerId: string; invoiceId: string; number: string; level: number; rank?: number; final: boolean; runDate: string; daysOverdue: number; open: number }
+      { customerId: string; invoiceId: string; number: string; level: number; rank: number | null; final: boolean; runDate: string; daysOverdue: number; open: number }
     >;
 
 /** The business date an event is dated (ADR 17): every account event has one. */

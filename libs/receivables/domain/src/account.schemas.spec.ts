@@ -1,7 +1,7 @@
 // The schemas are checked with the event store's own validator, so what passes here is what append accepts.
 import { EventSchemas } from '@billing/shared/testing';
 import { fold } from '@billing/shared/kernel';
-import { accountDecider, accountEventSchemas, type AccountCommand, type AccountEvent } from './index';
+import { accountDecider, accountEventSchemas, accountEventUpcasters, type AccountCommand, type AccountEvent } from './index';
 
 const EVERY_TYPE: Record<AccountEvent['type'], true> = {
   InvoiceOpened: true,
@@ -76,5 +76,27 @@ describe('account event schemas', () => {
     expect(schemas.errors('PaymentReceived', withoutAllocations)).toEqual(['allocations: is required']);
     const balances = [{ invoiceId: id(10), contractId: id(1), paid: 1_000, open: -1 }];
     expect(schemas.errors('PaymentReceived', { ...received.data, balances })).toEqual(['balances.0.open: must be >= 0']);
+  });
+});
+
+describe('ReminderSent recorded before the rank was kept (schema v1)', () => {
+  const registry = new EventSchemas().register(accountEventSchemas, accountEventUpcasters);
+  const v1 = (level: number, rank?: number) => ({
+    id: id(99),
+    type: 'ReminderSent',
+    data: { customerId, invoiceId: id(1), number: 'INV-2026-00001', level, ...(rank ? { rank } : {}), final: false, runDate: '2026-03-01', daysOverdue: 20, open: 100 },
+    metadata: { tenantId: 't', correlationId: 'c', causationId: 'x', actor: 'a', occurredAt: '2026-03-01T00:00:00.000Z', schemaVersion: 1 },
+    streamId: `account-t.${customerId}`,
+    revision: 3,
+    position: 9,
+    recordedAt: '2026-03-01T00:00:00.000Z',
+  });
+  it('reads at v2 with the rank of its default level, null for a level that is not one, and a rank it had kept', () => {
+    expect(registry.version('ReminderSent')).toBe(2);
+    expect(registry.decode<AccountEvent>(v1(15)).data).toMatchObject({ level: 15, rank: 2 });
+    expect(registry.decode<AccountEvent>(v1(7)).data).toMatchObject({ level: 7, rank: null });
+    expect(registry.decode<AccountEvent>(v1(7, 3)).data).toMatchObject({ level: 7, rank: 3 });
+    const { rank: _rank, ...rankless } = v1(15, 2).data;
+    expect(schemas.errors('ReminderSent', rankless)).toEqual(['rank: is required']);
   });
 });

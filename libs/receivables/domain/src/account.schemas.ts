@@ -11,8 +11,10 @@ import {
   positiveMoney,
   uuid,
   type EventSchemaMap,
+  type Upcaster,
 } from '@billing/shared/kernel';
 import type { AccountEvent } from './account.events';
+import { DEFAULT_REMINDER_LEVELS } from './account.commands';
 
 // One schema per event type, exactly the shapes in account.events.ts and what decide.ts guarantees.
 
@@ -75,18 +77,23 @@ export const accountEventSchemas: EventSchemaMap = {
   }),
   CreditApplied: closedObject({ customerId, applicationId: uuid, invoiceId: uuid, amount: positiveMoney, appliedOn: date, draws: arrayOf(creditDraw, 1), balances }),
   InvoiceWrittenOff: closedObject({ customerId, invoiceId: uuid, amount: positiveMoney, writtenOffOn: date, reason: nonEmptyString, balances }),
-  ReminderSent: closedObject(
-    {
-      customerId,
-      invoiceId: uuid,
-      number: nonEmptyString,
-      level: positiveCount,
-      rank: positiveCount,
-      final: flag,
-      runDate: date,
-      daysOverdue: positiveCount,
-      open: positiveMoney,
-    },
-    ['rank'],
-  ),
+  ReminderSent: closedObject({
+    customerId,
+    invoiceId: uuid,
+    number: nonEmptyString,
+    level: positiveCount,
+    rank: { anyOf: [positiveCount, { type: 'null' }] },
+    final: flag,
+    runDate: date,
+    daysOverdue: positiveCount,
+    open: positiveMoney,
+  }),
 } satisfies Record<AccountEvent['type'], object>;
+
+/**
+ * ReminderSent v1 (before issue 6) had no `rank`: v2 always has one, the level's place among the
+ * default levels where its threshold is one of them, or null (a run with custom levels, not kept).
+ */
+export const accountEventUpcasters: Upcaster[] = [
+  { type: 'ReminderSent', from: 1, upcast: (data) => ({ ...data, rank: data.rank ?? (DEFAULT_REMINDER_LEVELS.indexOf(data.level as number) + 1 || null) }) },
+];

@@ -1,5 +1,5 @@
 import { Inject, Module, type OnApplicationBootstrap } from '@nestjs/common';
-import { accountEventSchemas } from '@billing/receivables/domain';
+import { accountEventSchemas, accountEventUpcasters } from '@billing/receivables/domain';
 import type { EventSchemas } from '@billing/shared/event-store';
 import { RECEIVABLES_TOPIC } from '@billing/receivables/messages';
 import type { Projection } from '@billing/shared/read-models';
@@ -24,7 +24,7 @@ export class ReceivablesModule implements OnApplicationBootstrap {
     private readonly reactions: InvoiceReactions,
     @Inject(EVENT_SCHEMAS) schemas: EventSchemas,
   ) {
-    schemas.register(accountEventSchemas);
+    schemas.register(accountEventSchemas, accountEventUpcasters);
   }
 
   onApplicationBootstrap() {

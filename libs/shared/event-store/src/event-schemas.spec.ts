@@ -132,3 +132,44 @@ describe('EventSchemas.decode (projections and relays)', () => {
     expect(() => registry.decode({ ...recorded({}), type: 'ContractTeleported' })).toThrow(InvalidEvent);
   });
 });
+
+describe('upcasters: one shape per event type, whatever version it was recorded at', () => {
+  // v1 had no `po`; v2 has it, empty for old events; v3 renamed `createdOn` to `signedOn`.
+  const v3 = { ContractSigned: closedObject({ contractId: uuid, po: { type: 'string' }, signedOn: date }) };
+  const upcasters = [
+    { type: 'ContractSigned', from: 2, upcast: ({ createdOn, ...rest }: Record<string, unknown>) => ({ ...rest, signedOn: createdOn }) },
+    { type: 'ContractSigned', from: 1, upcast: (data: Record<string, unknown>) => ({ ...data, po: '' }) },
+  ];
+  const registry = () => new EventSchemas().register(v3, upcasters);
+  const recorded = (data: object, schemaVersion: number): RecordedEvent => ({
+    ...event(data, 'ContractSigned'),
+    metadata: { ...metadata, schemaVersion },
+    streamId: `contract-${contractId}`,
+    revision: 0,
+    position: 1,
+    recordedAt: '2026-01-01T00:00:00.000Z',
+  });
+
+  it('reads an event of any older version in the current shape, and refuses an upcaster chain with a gap', () => {
+    const current = registry();
+    expect(current.version('ContractSigned')).toBe(3);
+    expect(current.decode(recorded({ contractId, createdOn: '2026-01-05' }, 1))).toEqual({ type: 'ContractSigned', data: { contractId, po: '', signedOn: '2026-01-05' } });
+    expect(current.decode(recorded({ contractId, po: '7', createdOn: '2026-01-05' }, 2)).data).toEqual({ contractId, po: '7', signedOn: '2026-01-05' });
+    expect(current.upcast(recorded({ contractId, po: '7', signedOn: '2026-01-05' }, 3)).metadata.schemaVersion).toBe(3);
+    expect(() => new EventSchemas().register(v3, [upcasters[0]])).toThrow(/without a gap/);
+  });
+
+  it('records the current version on append and upcasts what the store gives back', async () => {
+    const inner = new InMemoryEventStore();
+    const store = validatingEventStore(inner, registry());
+    await inner.append(`contract-${contractId}`, [{ ...event({ contractId, createdOn: '2026-01-05' }, 'ContractSigned') }], 'no_stream');
+    await store.append(`contract-${contractId}`, [event({ contractId, po: '', signedOn: '2026-01-06' }, 'ContractSigned')], 0);
+    expect((await inner.readStream(`contract-${contractId}`)).map((stored) => stored.metadata.schemaVersion)).toEqual([1, 3]);
+    const read = await store.readStream(`contract-${contractId}`);
+    expect(read.map((stored) => [stored.data, stored.metadata.schemaVersion])).toEqual([
+      [{ contractId, po: '', signedOn: '2026-01-05' }, 3],
+      [{ contractId, po: '', signedOn: '2026-01-06' }, 3],
+    ]);
+    expect((await store.readAll({ fromPosition: 0 })).map((stored) => stored.data)).toEqual(read.map((stored) => stored.data));
+  });
+});

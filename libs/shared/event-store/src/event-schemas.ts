@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { ValidationError, type DomainEvent, type EventSchemaMap } from '@billing/shared/kernel';
+import { ValidationError, type DomainEvent, type EventSchemaMap, type Upcaster } from '@billing/shared/kernel';
 import type { EventStore, NewEvent, RecordedEvent } from './types';
 
 /** A stored event its type's schema does not accept: a reader stops on it instead of guessing. */
@@ -25,16 +25,32 @@ export class InvalidEventData extends ValidationError {}
 export class EventSchemas {
   // Strict: a typo in a schema (an unknown keyword or format) fails at registration, not silently.
   private readonly ajv = addFormats(new Ajv({ allErrors: true, strict: true, discriminator: true }), ['date', 'uuid']);
-  private readonly registered = new Map<string, { schema: object; validate: ValidateFunction }>();
+  private readonly registered = new Map<string, { schema: object; validate: ValidateFunction; upcasters: Upcaster[] }>();
 
-  /** Adds a context's schemas; the same type again is accepted only with the very same schema. */
-  register(map: EventSchemaMap): this {
+  /** Adds a context's schemas (the current shapes) and the upcasters from older ones; the same type again is accepted only with the very same schema. */
+  register(map: EventSchemaMap, upcasters: readonly Upcaster[] = []): this {
     for (const [type, schema] of Object.entries(map)) {
       const known = this.registered.get(type);
       if (known && !isDeepStrictEqual(known.schema, schema)) throw new Error(`event type ${type} is already registered with a different schema`);
-      if (!known) this.registered.set(type, { schema, validate: this.ajv.compile(schema) });
+      const chain = upcasters.filter((upcaster) => upcaster.type === type).sort((a, b) => a.from - b.from);
+      if (chain.some((upcaster, index) => upcaster.from !== index + 1)) throw new Error(`the upcasters of ${type} must run from version 1 without a gap`);
+      if (!known) this.registered.set(type, { schema, validate: this.ajv.compile(schema), upcasters: chain });
     }
     return this;
+  }
+
+  /** The schema version appends of `type` record: 1 + its upcasters. */
+  version(type: string): number {
+    return 1 + (this.registered.get(type)?.upcasters.length ?? 0);
+  }
+
+  /** A stored event in its type's current shape: each upcaster from the version it was recorded at on. */
+  upcast(recorded: RecordedEvent): RecordedEvent {
+    const from = recorded.metadata?.schemaVersion ?? 1;
+    const chain = this.registered.get(recorded.type)?.upcasters.filter((upcaster) => upcaster.from >= from) ?? [];
+    if (chain.length === 0) return recorded;
+    const data = chain.reduce((current, upcaster) => upcaster.upcast(current), recorded.data as Record<string, unknown>);
+    return { ...recorded, data, metadata: { ...recorded.metadata, schemaVersion: this.version(recorded.type) } };
   }
 
   types(): string[] {
@@ -57,11 +73,12 @@ export class EventSchemas {
     throw new InvalidEventData(message, { errors });
   }
 
-  /** A stored event as its domain type, or InvalidEvent when its data does not fit the schema. */
+  /** A stored event as its domain type (upcast), or InvalidEvent when its data does not fit the schema. */
   decode<E extends DomainEvent>(recorded: RecordedEvent): E {
-    const problems = this.errors(recorded.type, recorded.data);
+    const current = this.upcast(recorded);
+    const problems = this.errors(current.type, current.data);
     if (problems.length > 0) throw new InvalidEvent(recorded, problems);
-    return { type: recorded.type, data: recorded.data } as E;
+    return { type: current.type, data: current.data } as E;
   }
 }
 
@@ -82,16 +99,24 @@ function describe(error: ErrorObject): string {
   return `${where}: ${error.message ?? error.keyword}`;
 }
 
-/** The store, refusing to append any event its type's schema does not accept (nothing is written then). */
+/**
+ * The store, refusing to append any event its type's schema does not accept (nothing is written
+ * then), recording each event's schema version, and reading every event in its current shape.
+ */
 export function validatingEventStore(store: EventStore, schemas: EventSchemas): EventStore {
+  const upcast = (events: RecordedEvent[]) => events.map((event) => schemas.upcast(event));
   return {
     append: async (streamId, events, expected) => {
       schemas.check(events);
-      return store.append(streamId, events, expected);
+      return store.append(
+        streamId,
+        events.map((event) => ({ ...event, metadata: { ...event.metadata, schemaVersion: schemas.version(event.type) } })),
+        expected,
+      );
     },
-    readStream: (streamId, options) => store.readStream(streamId, options),
-    readAll: (options) => store.readAll(options),
-    subscribeToAll: (options, handler, onError) => store.subscribeToAll(options, handler, onError),
+    readStream: async (streamId, options) => upcast(await store.readStream(streamId, options)),
+    readAll: async (options) => upcast(await store.readAll(options)),
+    subscribeToAll: (options, handler, onError) => store.subscribeToAll(options, (event) => handler(schemas.upcast(event)), onError),
     headPosition: () => store.headPosition(),
     close: () => store.close(),
   };

@@ -5,6 +5,17 @@
 /** JSON Schema of each event type's `data`, keyed by event type. */
 export type EventSchemaMap = Record<string, object>;
 
+/**
+ * How an event type's data recorded at schema version `from` reads at `from + 1`. A type's current
+ * version is 1 + its upcasters; appends record it, and reads upcast older events to it, so the
+ * domain and the projections see one shape only (ARCHITECTURE.md "Identity and events").
+ */
+export interface Upcaster {
+  type: string;
+  from: number;
+  upcast(data: Record<string, unknown>): Record<string, unknown>;
+}
+
 const SAFE = Number.MAX_SAFE_INTEGER;
 
 /** DOMAIN.md "Money": integer minor units, signed, within the range a JS number holds exactly. */

@@ -1,4 +1,4 @@
-import { DEFAULT_REMINDER_LEVELS, type AccountEvent, type OpenItem } from '@billing/receivables/domain';
+import type { AccountEvent, OpenItem } from '@billing/receivables/domain';
 import type { RecordedEvent } from '@billing/shared/event-store';
 import type { Doc, Projection } from '@billing/shared/read-models';
 import { bookEntry, creditChange, type BookEntry } from './account-book';
@@ -57,11 +57,10 @@ export interface ReminderView {
   open: number;
 }
 
-/** A recorded ReminderSent, by rank; reminders recorded before the rank was kept get it from the default levels, or null. */
+/** A recorded ReminderSent, by rank (null on an old reminder at a level that is not a default one: accountEventUpcasters). */
 export function reminderView(data: Extract<AccountEvent, { type: 'ReminderSent' }>['data']): ReminderView {
   const { level, rank, final, runDate, daysOverdue, open } = data;
-  const byDefault = DEFAULT_REMINDER_LEVELS.indexOf(level) + 1;
-  return { level: rank ?? (byDefault || null), levelDays: level, final, runDate, daysOverdue, open };
+  return { level: rank, levelDays: level, final, runDate, daysOverdue, open };
 }
 
 export interface EntryView extends Omit<BookEntry, 'effects'> {
