@@ -11,7 +11,7 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2022' } }],
   },
-  setupFiles: ['reflect-metadata'],
+  setupFiles: ['reflect-metadata', '<rootDir>/tools/jest-logs.ts'],
   reporters: ['default', '<rootDir>/tools/jest-summary.js'],
   // Two workers on CI's two cores: the crash and adapter suites are long and independent.
   maxWorkers: 2,

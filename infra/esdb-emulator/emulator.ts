@@ -12,6 +12,8 @@ export interface EsdbEmulator {
   url: string;
   port: number;
   stop(): Promise<void>;
+  /** Test hook: replaces a stored event's data in place, as someone with the server's files could (the hash-chain specs). */
+  rewrite(streamId: string, revision: number, change: (data: string) => string): void;
 }
 
 export interface EsdbEmulatorOptions {
@@ -64,5 +66,10 @@ export async function startEsdbEmulator(options: EsdbEmulatorOptions = {}): Prom
     port,
     // Subscriptions never end by themselves: cancel every call and close.
     stop: async () => server.forceShutdown(),
+    rewrite: (streamId, revision, change) => {
+      const event = log.stream(streamId)?.[revision];
+      if (!event) throw new Error(`no event ${streamId}@${revision}`);
+      event.data = new TextEncoder().encode(change(new TextDecoder().decode(event.data)));
+    },
   };
 }

@@ -23,6 +23,8 @@ const UNUSED_INDEXES = 'keeps no secondary (non-unique) indexes: those declared 
 export interface MongoOptions {
   /** 0 (the default) lets the server pick a free port. */
   port?: number;
+  /** An H2 MVStore file (created if missing) instead of memory: a server started again on it has the data it had at stop(). */
+  dataFile?: string;
   javaOptions?: readonly string[];
   startTimeoutMs?: number;
 }
@@ -35,13 +37,15 @@ export interface RunningMongo {
 }
 
 /**
- * Starts mongo-java-server (an in-memory Java implementation of the Mongo wire protocol, not
- * MongoDB) on 127.0.0.1 from the jars tools/ensure-infra.sh resolved. It exits with this process:
- * on stop() (SIGTERM), or when this process dies and its stdin closes.
+ * Starts mongo-java-server (a Java implementation of the Mongo wire protocol, not MongoDB: in
+ * memory, or in an H2 MVStore file) on 127.0.0.1 from the jars tools/ensure-infra.sh resolved. It
+ * exits with this process: on stop() (SIGTERM, after the store file is written), or when this
+ * process dies and its stdin closes.
  */
 export async function startMongo(options: MongoOptions = {}): Promise<RunningMongo> {
   const classpath = await launcherClasspath();
-  const args = [...LOGGING, ...(options.javaOptions ?? []), '-cp', classpath, 'MongoMain', String(options.port ?? 0), '--exit-with-stdin'];
+  const data = options.dataFile === undefined ? [] : ['--data-file', options.dataFile];
+  const args = [...LOGGING, ...(options.javaOptions ?? []), '-cp', classpath, 'MongoMain', String(options.port ?? 0), '--exit-with-stdin', ...data];
   const child = spawn(tool('java'), args, { stdio: ['pipe', 'pipe', 'pipe'] });
   const port = await boundPort(child, options.startTimeoutMs ?? 30_000);
   return { uri: `mongodb://127.0.0.1:${port}`, port, stop: () => stop(child) };
@@ -87,10 +91,12 @@ function boundPort(child: ChildProcessWithoutNullStreams, timeoutMs: number): Pr
   });
 }
 
+/** Warnings already forwarded, by any server this process started (a restarted one repeats them). */
+const warned = new Set<string>();
+
 /** Forwards the server's stderr (each warning once, the one that comes with every index declared as one line for all); the last lines, to explain a failed start. */
 function forwardLogs(child: ChildProcessWithoutNullStreams): string[] {
   const last: string[] = [];
-  const warned = new Set<string>();
   createInterface({ input: child.stderr }).on('line', (line) => {
     last.push(line);
     if (last.length > 20) last.shift();

@@ -30,7 +30,7 @@ export async function measureAging(source: Built, samples: number, log: (line: s
       `  aging: ${samples} GET /aging?asOf=${AGING_AS_OF} on ${source.dataset.customers.toLocaleString('en-US')} customers, ${source.dataset.invoices.toLocaleString('en-US')} invoices`,
     );
     const app = await startApp({ dataDir });
-    const client = new HttpClient(app.url, 4);
+    const client = new HttpClient(app.url, 4, app.token);
     const latencies: number[] = [];
     let last: any;
     try {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { localToken } from '@billing/shared/testing';
 
 const ROOT = join(__dirname, '..', '..');
 /** Poll every 10 ms for the first 10 s (boot times), then every 100 ms (first builds take minutes). */
@@ -13,6 +14,8 @@ export interface AppProcess {
   /** ms from spawn until the port accepted a connection, and until /health/ready answered 200. */
   portOpenMs: number;
   readyMs: number;
+  /** A token of the key the app keeps in its data folder: subject `bench`, an admin of tenant `default`. */
+  token: string;
   stop(): Promise<void>;
 }
 
@@ -55,7 +58,8 @@ export async function startApp(options: StartOptions): Promise<AppProcess> {
     if (alive()) child.kill('SIGTERM');
     await exited;
   };
-  return { child, pid: child.pid!, url, portOpenMs, readyMs, stop };
+  const token = await localToken(join(options.dataDir, 'auth'), { subject: 'bench' });
+  return { child, pid: child.pid!, url, portOpenMs, readyMs, stop, token };
 }
 
 /** Resident set size of a process (VmRSS), in bytes. */

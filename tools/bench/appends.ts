@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { NewEvent } from '@billing/shared/event-store';
+import { chainHashes, type NewEvent } from '@billing/shared/event-store';
 import { SqliteEventStore } from '@billing/shared/sqlite';
 
 const STREAMS = 500;
@@ -44,16 +44,25 @@ interface Writer {
   close(): Promise<void>;
 }
 
-/** The floor: the same rows into the same table (made by the store), same pragmas, one IMMEDIATE transaction per append, statements prepared once. */
+/**
+ * The floor: the same rows into the same table (made by the store), hash chain included (ADR 19: each
+ * row's hash is part of the row, as its JSON is), same pragmas, one IMMEDIATE transaction per append,
+ * statements prepared once.
+ */
 function rawWriter(file: string): Writer {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
-  const insert = db.prepare('INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const insert = db.prepare('INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  const heads = new Map<string, string>();
   const write = db.transaction((stream: string, events: NewEvent[], revision: number) => {
     const recordedAt = new Date().toISOString();
-    events.forEach((event, index) => insert.run(stream, revision + 1 + index, event.id, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata), recordedAt));
+    const hashes = chainHashes(stream, revision + 1, heads.get(stream), events, recordedAt);
+    events.forEach((event, index) =>
+      insert.run(stream, revision + 1 + index, event.id, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata), recordedAt, hashes[index]),
+    );
+    heads.set(stream, hashes[hashes.length - 1]);
   });
   return { append: async (stream, events, revision) => void write.immediate(stream, events, revision), close: async () => void db.close() };
 }

@@ -1,3 +1,5 @@
+import { distributedSection, type DistributedFigures } from './distributed';
+import { parseOptions } from './options';
 import { openLoop, type Outcome } from './open-loop';
 import { percentile, summarize } from './stats';
 
@@ -45,5 +47,35 @@ describe('open-loop load', () => {
     expect(result.timeouts).toBe(10);
     expect(result.answered).toBe(30);
     expect(result.errors + result.notReady).toBeGreaterThan(0);
+  });
+});
+
+describe('the distributed part', () => {
+  it('runs alone as --only distributed, each part sized or skipped by its option', () => {
+    const options = parseOptions(['--only', 'distributed', '--lag-samples', '50', '--relay-events', '0', '--rebuild-events', '10000', '--esdb-appends', '500']);
+    expect(options).toMatchObject({ only: ['distributed'], lagSamples: 50, relayEvents: 0, rebuildEvents: 10_000, esdbAppends: 500 });
+  });
+
+  it('reports each target against what was measured, met or missed, and a part that failed', () => {
+    const rate = (eventsPerSecond: number) => ({ seconds: 10_000 / eventsPerSecond, eventsPerSecond });
+    const figures: DistributedFigures = {
+      lag: { samples: 300, command: summarize([5, 6, 7]), lag: summarize([20, 30, 140]) },
+      relay: {
+        events: 5_000,
+        rounds: 1,
+        runs: [
+          { store: 'esdb-emulator', relay: [500], plain: [2_000], read: [1_000], relayRate: 500, plainRate: 2_000, readRate: 1_000, ratio: 0.25 },
+          { store: 'sqlite', relay: [1_500], plain: [2_000], read: [20_000], relayRate: 1_500, plainRate: 2_000, readRate: 20_000, ratio: 0.75 },
+        ],
+      },
+      rebuild: { events: 10_000, streams: 400, mongo: [rate(8_000), rate(11_000)], sqlite: [rate(20_000)] },
+      failures: [{ part: 'esdbAppends', error: 'the emulator exited' }],
+    };
+    const report = distributedSection(figures).join('\n');
+    expect(report).toMatch(/lag p99 <= 100 ms \| p99 140\.0 ms .* \| \*\*missed\*\* \|/);
+    expect(report).toMatch(/reading from the ESDB emulator .* \| 25% .* \| \*\*missed\*\* \|/);
+    expect(report).toMatch(/reading from SQLite .* \| 75% .* \| met \|/);
+    expect(report).toMatch(/rebuild into Mongo >= 10,000 events\/s \| 11,000 events\/s \(SQLite: 20,000 events\/s\) \| met \|/);
+    expect(report).toMatch(/esdbAppends could not be measured\*\*: the emulator exited/);
   });
 });

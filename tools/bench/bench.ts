@@ -8,8 +8,12 @@ import { CACHE, dataset } from './dataset';
 import { LOAD_DEFAULTS, measureLoad, profileLoad } from './load';
 import { describeMachine, load } from './machine';
 import { parseOptions, type BenchOptions } from './options';
+import { measurePdf } from './pdf';
+import { measureWip } from './wip';
 import { render, TARGETS, type Results } from './report';
 import { checkSynthesis } from './synth-check';
+import { measureVerify } from './verify';
+import { measureDistributed } from './distributed';
 
 /**
  * npm run bench [-- options]: the figures of BENCHMARKS.md, measured on this machine. Progress goes
@@ -46,6 +50,24 @@ async function main() {
     mark('aging');
     const store = await dataset({ key: `aging-${options.agingCustomers}-customers`, customers: options.agingCustomers }, options.fresh, log);
     results.aging = await measureAging(await built(store, options.rebuild, log), options.agingSamples, log);
+  }
+  if (options.only.includes('wip')) {
+    mark('wip');
+    const store = await dataset({ key: `aging-${options.agingCustomers}-customers`, customers: options.agingCustomers }, options.fresh && !options.only.includes('aging'), log);
+    results.wip = await measureWip(await built(store, options.rebuild && !options.only.includes('aging'), log), options.agingSamples, log);
+  }
+  if (options.only.includes('pdf')) {
+    mark('pdf');
+    results.pdf = await measurePdf(options.pdfLines, options.pdfSamples, log);
+  }
+  if (options.only.includes('verify')) {
+    mark('verify');
+    results.verify = await measureVerify(options.verifyEvents, options.verifyEsdbEvents, options.fresh, log);
+  }
+  if (options.only.includes('distributed')) {
+    mark('distributed');
+    const { lagSamples, relayEvents, rebuildEvents, esdbAppends, fresh } = options;
+    results.distributed = await measureDistributed({ lagSamples, relayEvents, rebuildEvents, esdbAppends, fresh }, log);
   }
   if (options.only.includes('synth-check')) {
     mark('synth-check');

@@ -10,8 +10,8 @@ import { synthesize } from './synth/synthesize';
 export const CACHE = join(tmpdir(), 'billing-bench-cache');
 /** Generation writes on tmpfs when there is one (the same file, without an fsync per commit), then copies it to CACHE. */
 const SCRATCH = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
-/** Bump when the plan or the synthesis changes: older cached stores are then not reused. */
-const GENERATION = 1;
+/** Bump when the plan or the synthesis changes: older cached stores are then not reused (2: job costs every period, for the WIP schedule). */
+const GENERATION = 2;
 const PAYERS: Payer[] = [...Array<Payer>(14).fill('prompt'), 'late', 'late', 'late', 'partial', 'partial', 'stops'];
 
 /** Customer n: even ones have one contract billed ten months, odd ones two billed five; half the contracts hold 10% retainage; 70% pay on time. */

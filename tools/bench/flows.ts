@@ -81,6 +81,21 @@ export function paymentOf(
   return { amount, receivedOn, method: 'wire', reference: `WIRE ${invoice.number}`, invoiceIds: [invoice.invoiceId] };
 }
 
+/**
+ * The period's job cost (ADR 20), reported four days after its end: the estimate is 80% of the
+ * contract sum, and the cost's percent of it is, by turns, 5% behind what was billed by the period
+ * end (the period's own application is issued after it), level with the period's progress, or 5%
+ * ahead of it: the WIP schedule holds overbilled and underbilled contracts.
+ */
+export function costsOf(contract: ContractPlan, period: number) {
+  const periodEnd = lastDayOf(BASE_YEAR, contract.startMonth + period);
+  const percentOf = (n: number) => Math.round(((n + 1) * 9000) / contract.periods);
+  const estimatedTotalCost = 2_000_000 * contract.lines;
+  const turn = (period + contract.lines) % 3;
+  const costPercent = Math.max(0, turn === 0 ? (period > 0 ? percentOf(period - 1) : 0) - 500 : percentOf(period) + (turn - 1) * 500);
+  return { periodEnd, costToDate: Math.round((estimatedTotalCost * costPercent) / 10_000), estimatedTotalCost, reportedOn: addDays(periodEnd, 4) };
+}
+
 /** One billing period: report, certify, issue the pay application the reaction drafted, and pay as the customer pays. */
 export async function billPeriod(client: HttpClient, customer: CustomerPlan, contract: ContractPlan, contractId: string, period: number): Promise<number> {
   const periodEnd = lastDayOf(BASE_YEAR, contract.startMonth + period);
@@ -91,10 +106,12 @@ export async function billPeriod(client: HttpClient, customer: CustomerPlan, con
   const invoiceId = uuidFrom(`${contractId}/progress/${periodEnd}`);
   const issueDate = addDays(periodEnd, 3);
   const invoice = await whenReady(() => client.post(`/invoices/${invoiceId}/issue`, { date: issueDate }), 'issue');
+  const { reportedOn, ...costs } = costsOf(contract, period);
+  await whenReady(() => client.post(`/contracts/${contractId}/costs`, { ...costs, date: reportedOn }), 'costs');
   const payment = paymentOf(customer, contract, period, { invoiceId, number: invoice.number, total: invoice.total, issueDate });
-  if (!payment) return 3;
+  if (!payment) return 4;
   await whenReady(() => client.post(`/accounts/${customer.customerId}/payments`, { ...payment, currency: 'USD' }), 'payment');
-  return 4;
+  return 5;
 }
 
 /** A customer's whole history: each contract created, activated and billed period by period. Returns the requests it took. */

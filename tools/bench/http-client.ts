@@ -12,6 +12,8 @@ export class HttpClient {
   constructor(
     private readonly baseUrl: string,
     maxSockets = 256,
+    /** Sent as `Authorization: Bearer` (the app runs with authentication on, as npm start does). */
+    private readonly token?: string,
   ) {
     // An idle connection is closed here after 4 s, before the server's 5 s keep-alive timeout closes it
     // under a request being sent on it (which fails with ECONNRESET). Only idle sockets time out.
@@ -31,7 +33,7 @@ export class HttpClient {
   }
 
   private call(method: string, path: string, payload?: string): Promise<HttpReply> {
-    const headers: Record<string, string | number> = { 'x-actor': 'bench', accept: 'application/json' };
+    const headers: Record<string, string | number> = { accept: 'application/json', ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) };
     if (payload !== undefined) Object.assign(headers, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
     return new Promise((resolve) => {
       const req = request(`${this.baseUrl}${path}`, { method, headers, agent: this.agent }, (res) => {

@@ -98,7 +98,7 @@ async function withLoadApp<T>(
 ): Promise<T> {
   const dataDir = mkdtempSync(join(tmpdir(), 'billing-bench-load-'));
   const app = await startApp({ dataDir, nodeFlags });
-  const client = new HttpClient(app.url, 512);
+  const client = new HttpClient(app.url, 512, app.token);
   try {
     const customers = Array.from({ length: options.customers }, (_, n) => customerPlan('load', n));
     const world = new BillingWorld(client, customers);

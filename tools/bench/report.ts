@@ -3,8 +3,12 @@ import type { AppendFigures } from './appends';
 import type { BootFigures } from './boot';
 import type { LoadFigures, LoadProfile } from './load';
 import type { Machine } from './machine';
+import type { PdfFigures } from './pdf';
+import type { WipFigures } from './wip';
+import type { Rate, VerifyFigures } from './verify';
+import { distributedSection, type DistributedFigures } from './distributed';
 import { MIX } from './mix';
-import { mib, ms, percent, perSecond, seconds, verdict } from './stats';
+import { mib, ms, percent, perSecond, seconds, verdict, type Summary } from './stats';
 
 export const TARGETS = { singles: 0.7, batches: 0.8, loadRate: 500, loadP99: 25, bootReadyMs: 5_000, bootAt: 1_000_000, agingP99: 50 };
 
@@ -17,6 +21,10 @@ export interface Results {
   profile?: LoadProfile;
   boots?: BootFigures[];
   aging?: AgingFigures;
+  pdf?: PdfFigures;
+  wip?: WipFigures;
+  verify?: VerifyFigures;
+  distributed?: DistributedFigures;
   synthCheck?: unknown;
   wallSeconds: number;
 }
@@ -35,6 +43,10 @@ export function render(results: Results): string {
   if (results.load) lines.push(...loadSection(results.load, results.profile), '');
   if (results.boots) lines.push(...bootSection(results.boots), '');
   if (results.aging) lines.push(...agingSection(results.aging), '');
+  if (results.wip) lines.push(...wipSection(results.wip), '');
+  if (results.pdf) lines.push(...pdfSection(results.pdf), '');
+  if (results.verify) lines.push(...verifySection(results.verify), '');
+  if (results.distributed) lines.push(...distributedSection(results.distributed), '');
   if (results.synthCheck) lines.push('### Synthesised stores against the running app', '', '```json', JSON.stringify(results.synthCheck, null, 2), '```', '');
   return lines.join('\n');
 }
@@ -193,5 +205,66 @@ function agingSection(a: AgingFigures): string[] {
     ),
     '',
     `The store's first boot built its read models in ${seconds(a.built.firstBuild.seconds)} and settled in ${seconds(a.built.firstBuild.settledSeconds)}. The answer: ${count(a.answer.customers)} customers, ${count(a.answer.openInvoices)} invoices open on the date (${count(a.answer.overdueInvoices)} overdue), ${(a.answer.bytes / 2 ** 20).toFixed(1)} MiB of JSON; the finds read ${count(a.answer.candidates)} item and ${count(a.answer.retainageRows)} retainage documents.`,
+  ];
+}
+
+function wipSection(w: WipFigures): string[] {
+  const { dataset } = w.built;
+  const row = (what: string, s: Summary) => [what, ms(s.p50), ms(s.p99), ms(s.max), verdict(s.p99 <= TARGETS.agingP99)];
+  return [
+    `### Over/under billing (WIP) over HTTP: ${count(dataset.customers)} customers, ${count(dataset.invoices)} invoices, a cost report per contract and month (${count(dataset.events)} events), x ${w.samples} each, one at a time`,
+    '',
+    ...table(
+      ['measure', 'p50', 'p99', 'max', `target (as aging): p99 <= ${TARGETS.agingP99} ms`],
+      [
+        row('GET /wip?periodEnd=2026-10-31 (a page of 100 contracts and the totals)', w.page),
+        row('GET /wip?periodEnd=2026-10-31&limit=1000', w.largestPage),
+        row("GET /contracts/:id/wip (one contract's periods)", w.contract),
+      ],
+    ),
+    '',
+    `The schedule of the period holds ${count(w.answer.contracts)} contracts in ${w.answer.currencies} currency (overbilled ${count(w.answer.overbilled)}, underbilled ${count(w.answer.underbilled)} cents in total); a page of 100 is ${(w.answer.bytes / 1024).toFixed(0)} KiB of JSON, of 1,000 ${(w.answer.largestBytes / 1024).toFixed(0)} KiB. The totals are one kept document per period, so the answer reads the page and that document only.`,
+  ];
+}
+
+function pdfSection(p: PdfFigures): string[] {
+  return [
+    `### PDF: a pay application of ${p.lines} G703 lines in the G702/G703 layout (${p.pages} pages, ${(p.bytes / 1024).toFixed(0)} KiB), rendered in process x ${p.samples}, one at a time, after ${p.warmups} warm-up renders`,
+    '',
+    ...table(
+      ['measure', 'p50', 'p99', 'max', 'mean', 'per second (one core)'],
+      [
+        [
+          'renderPayApplication, wall clock: layout, standard-font metrics, writing',
+          ms(p.render.p50),
+          ms(p.render.p99),
+          ms(p.render.max),
+          ms(p.render.mean),
+          perSecond(1000 / p.render.mean, 'documents'),
+        ],
+        ['the same renders, CPU time (user + system) of the process', ms(p.cpu.p50), ms(p.cpu.p99), ms(p.cpu.max), ms(p.cpu.mean), perSecond(1000 / p.cpu.mean, 'documents')],
+      ],
+    ),
+  ];
+}
+
+function verifySection(v: VerifyFigures): string[] {
+  const median = (rates: Rate[], key: keyof Rate) => [...rates].sort((a, b) => a[key] - b[key])[Math.floor(rates.length / 2)][key];
+  const rounds = (rates: Rate[]) => rates.map((rate) => count(Math.round(rate.wall))).join(', ');
+  const row = (measure: string, rates: Rate[]) => [measure, perSecond(median(rates, 'wall'), 'events'), perSecond(median(rates, 'cpu'), 'events'), rounds(rates)];
+  const rows = [
+    row('read every page of `$all` through the port (no hashing)', v.read),
+    row('`verifyChains`: the same reads + RFC 8785 canonicalization + SHA-256 per event', v.verify),
+    row('`chainHash` alone, 20,000 events already in memory', [v.hashOnly]),
+  ];
+  if (v.esdb)
+    rows.push(
+      row(`EventStoreDB adapter on the in-process emulator (${count(v.esdb.events)} events; client and server share the process): read \`$all\``, v.esdb.read),
+      row('the same: `verifyChains`', v.esdb.verify),
+    );
+  return [
+    `### \`verify\`: the hash chains of ${count(v.events)} events in ${count(v.streams)} streams (a boot store${v.copySeconds > 0 ? `, appended again through SqliteEventStore in ${seconds(v.copySeconds)} to hash it` : ''}, ${mib(v.bytes)}); every chain ${v.intact ? 'held' : '**did not hold**'}`,
+    '',
+    ...table(['measure', 'median, wall time', 'median, per CPU-second of the process', 'rounds (events/s, wall)'], rows),
   ];
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteEventStore } from '@billing/shared/sqlite';
-import { verify } from '../audit/verify';
+import { checkBooks } from '../auditor/check';
 import { startApp } from './app-process';
 import { customerPlan } from './dataset';
 import { runCustomer } from './flows';
@@ -43,7 +43,7 @@ export async function checkSynthesis(customers: number, log: (line: string) => v
   try {
     log(`  synth-check: ${customers} customers over HTTP, then synthesised`);
     const app = await startApp({ dataDir: join(dir, 'http') });
-    const client = new HttpClient(app.url, 16);
+    const client = new HttpClient(app.url, 16, app.token);
     try {
       for (let n = 0; n < customers; n++) await runCustomer(client, customerPlan('check', n));
     } finally {
@@ -58,7 +58,7 @@ export async function checkSynthesis(customers: number, log: (line: string) => v
     );
     const [http, synth] = [shape(join(dir, 'http', 'events.sqlite')), shape(join(dir, 'synth.sqlite'))];
     const store = new SqliteEventStore(join(dir, 'synth.sqlite'));
-    const audit = await verify(store).finally(() => store.close());
+    const audit = await checkBooks(store).finally(() => store.close());
     return {
       customers,
       events: { http: http.events, synth: synth.events },

@@ -44,6 +44,7 @@ interface Service {
   ports?: (string | number | { target?: number; published?: number | string; host_ip?: string })[];
   healthcheck?: Healthcheck;
   depends_on?: string[] | Record<string, { condition: string }>;
+  volumes?: (string | { source?: string; target?: string })[];
 }
 interface Compose {
   services: Record<string, Service>;
@@ -240,13 +241,19 @@ describe('docker-compose.yml against the apps configuration', () => {
     const env = environmentOf(services[app]);
     let config: ReturnType<typeof loadConfig>;
     try {
-      config = loadConfig(env, { port: defaultPort });
+      // As the image runs it: infra/Dockerfile sets NODE_ENV=production (so PUBLIC_HOST is required).
+      config = loadConfig({ ...env, NODE_ENV: 'production' }, { port: defaultPort });
     } catch (error) {
       throw new Error(`${app}: ${error instanceof ConfigError ? error.message : String(error)}`);
     }
     expect(config).toMatchObject({ port: defaultPort, host: '0.0.0.0', eventStore: { kind: 'esdb' }, bus: { kind: 'kafka' }, readModels: { kind: 'mongo' } });
     // Nothing but the apps' variables: a misspelt name would be ignored by the app, silently.
-    expect(Object.keys(env).sort()).toEqual(['BILLING_TIME_ZONE', 'BUS', 'ESDB_URL', 'EVENT_STORE', 'HOST', 'KAFKA_BROKERS', 'MONGO_URL', 'PORT', 'READ_MODELS']);
+    expect(Object.keys(env).sort()).toEqual(['BILLING_TIME_ZONE', 'BUS', 'ESDB_URL', 'EVENT_STORE', 'HOST', 'KAFKA_BROKERS', 'MONGO_URL', 'PORT', 'PUBLIC_HOST', 'READ_MODELS']);
+    // Authentication on, with one signing key for the four services: the shared volume where each looks for it (DATA_DIR/auth under /app).
+    expect(config.auth).toMatchObject({ mode: 'on', keys: { kind: 'local', dir: 'data/auth' } });
+    expect(services[app].volumes).toEqual(['auth-keys:/app/data/auth']);
+    // The gateway's fan-out calls each service by its compose name, so that name is a public host too.
+    expect(config.http.publicHosts).toEqual(expect.arrayContaining([app, '127.0.0.1', 'localhost']));
     // The default port, so the same service answers where it does outside the stack.
     expect(loadConfig({ ...env, PORT: undefined }, { port: defaultPort }).port).toBe(defaultPort);
   });
@@ -297,6 +304,7 @@ describe('docker-compose.yml against the apps configuration', () => {
       port: GATEWAY.gateway,
       host: '0.0.0.0',
       upstreams: Object.fromEntries(Object.keys(SERVICES).map((app) => [app, `http://${app}:${SERVICES[app as keyof typeof SERVICES]}`])),
+      logLevel: 'info',
     });
     expect(loadGatewayConfig({ ...env, PORT: undefined }).port).toBe(GATEWAY.gateway);
     for (const [variable, app] of Object.entries(GATEWAY_URLS)) {

@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { formatMoney } from '@billing/shared/kernel';
-import { expectOk, fetchClient, runScenario } from '@billing/shared/testing';
+import { expectOk, fetchClient, localToken, runScenario } from '@billing/shared/testing';
 
-/** Drives the construction scenario over HTTP against a running system (npm start) and prints the figures. */
+/**
+ * Drives the construction scenario over HTTP against a running system (npm start, or npm run
+ * start:services) and prints the figures. It acts as `demo`, a billing clerk of tenant `default`,
+ * with a token of the app's own key (DATA_DIR/auth), or the one in BILLING_TOKEN.
+ */
 async function main() {
   const baseUrl = process.env.BASE_URL ?? 'http://127.0.0.1:3000';
-  const client = fetchClient(baseUrl);
+  const token = process.env.BILLING_TOKEN ?? (await localToken(join(process.env.DATA_DIR ?? 'data', 'auth'), { subject: 'demo', roles: ['billing'] }));
+  const client = fetchClient(baseUrl, token);
   const usd = (amount: number) => formatMoney(amount, 'USD').padStart(16);
   console.log(`Billing a USD 1,000,000.00 construction contract against ${baseUrl}\n`);
   const result = await runScenario(client, { customerId: randomUUID(), log: (line) => console.log(`  - ${line}`) });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ContractsModule } from '@billing/contracts/feature';
@@ -5,13 +6,16 @@ import { InvoicingModule } from '@billing/invoicing/feature';
 import { MilestonesModule } from '@billing/milestones/feature';
 import { ReceivablesModule } from '@billing/receivables/feature';
 import { StoreBackedBus } from '@billing/shared/bus';
+import { EsdbEventStore } from '@billing/shared/esdb';
 import { InMemoryEventStore } from '@billing/shared/event-store';
-import { composeApp, configureHttp } from '@billing/shared/nest';
+import { composeApp, configureHttp, DEFAULT_HTTP } from '@billing/shared/nest';
 import { InMemoryReadModels } from '@billing/shared/read-models';
-import { AGING_DATES, expectOk, fetchClient, keyedClient, runScenario, type Client, type ScenarioResult } from '@billing/shared/testing';
+import { newSigningKey } from '@billing/shared/auth';
+import { AGING_DATES, expectOk, fetchClient, keyedClient, runScenario, smallContract, testToken, testVerifier, type Client, type ScenarioResult } from '@billing/shared/testing';
 import { AssignerProtocol, Kafka, logLevel } from 'kafkajs';
+import { redeliverAll, settled, type Ends } from './faults';
 import { freePort, type AppProcess } from './service-process';
-import { Infrastructure, Services, SERVICES, type Ports } from './system';
+import { Infrastructure, Services, SERVICES, TOPICS, type Ports } from './system';
 
 /**
  * The distributed mode end to end (issue 7 items 4 and 6): the four services as separate processes
@@ -26,6 +30,8 @@ describe('four services over Kafka, EventStoreDB and Mongo, through the gateway'
   let embedded: INestApplication | undefined;
   let reference: Outcome;
   const extra: AppProcess[] = [];
+  /** Each tenant's finished run: the redelivery at the end checks them all again. */
+  const finished = new Map<string, ScenarioResult>();
 
   beforeAll(async () => {
     try {
@@ -33,7 +39,8 @@ describe('four services over Kafka, EventStoreDB and Mongo, through the gateway'
       const services = Object.fromEntries(await Promise.all(SERVICES.map(async (service) => [service, await freePort()]))) as Ports['services'];
       system = await Services.start(infrastructure, { gateway: await freePort(), services }, (line) => output.push(line));
       embedded = await startEmbedded();
-      reference = await outcome(fetchClient(await embedded.getUrl()), await runScenario(fetchClient(await embedded.getUrl())));
+      const local = fetchClient(await embedded.getUrl(), await testToken());
+      reference = await outcome(local, await runScenario(local));
     } catch (error) {
       console.log(`-- output of the servers and processes:\n${output.join('\n')}`);
       throw error;
@@ -58,7 +65,9 @@ describe('four services over Kafka, EventStoreDB and Mongo, through the gateway'
     }
   };
 
-  const gateway = (tenant: string): Client => tenantClient(fetchClient(system!.url), tenant);
+  /** A billing clerk of the tenant, with a token of the issuer whose JWKS the services verify against. */
+  const tokenOf = (tenant: string) => infrastructure!.token({ tenantId: tenant, subject: `clerk@${tenant}`, roles: ['billing'] });
+  const gateway = (tenant: string): Client => tenantClient(fetchClient(system!.url), tokenOf(tenant));
 
   it(
     'runs the construction scenario to the same figures as the embedded app',
@@ -66,11 +75,39 @@ describe('four services over Kafka, EventStoreDB and Mongo, through the gateway'
       reporting(async () => {
         const client = gateway('e2e-plain');
         const result = await runScenario(keyedClient(client, 'plain'));
+        finished.set('e2e-plain', result);
         expect(await outcome(client, result)).toEqual(reference);
         // Four pay applications and the retainage release, numbered without a gap.
         expect((reference.invoices as { number: string }[]).map((invoice) => invoice.number).sort()).toEqual([1, 2, 3, 4, 5].map((n) => `INV-2026-0000${n}`));
       }),
     60_000,
+  );
+
+  it(
+    'has every service verify tokens itself, behind the gateway or not, and record the verified actor',
+    () =>
+      reporting(async () => {
+        const own: Record<string, string> = { contracts: '/contracts', milestones: `/contracts/${randomUUID()}/schedule`, invoicing: '/invoices', receivables: '/aging' };
+        const foreign = await testToken({}, { key: newSigningKey() });
+        for (const service of SERVICES) {
+          const url = `${system!.services[service].spec.healthUrl.replace(/\/health\/live$/, '')}${own[service]}`;
+          for (const headers of [{}, { authorization: `Bearer ${foreign}` }] as Record<string, string>[]) {
+            const refused = await fetch(url, { headers });
+            expect([service, refused.status, refused.headers.get('www-authenticate')]).toEqual([service, 401, expect.stringMatching(/^Bearer realm="billing"/)]);
+          }
+          const answer = await fetch(url, { headers: { authorization: `Bearer ${await tokenOf('e2e-auth')}` } });
+          expect([service, answer.status]).toEqual([service, service === 'milestones' ? 404 : 200]);
+        }
+        // The gateway passes the request on and the service decides: no token is 401, a header naming a tenant is refused.
+        expect((await fetch(`${system!.url}/contracts`)).status).toBe(401);
+        expect((await fetch(`${system!.url}/refusals`)).status).toBe(401);
+        expect((await fetch(`${system!.url}/contracts`, { headers: { 'x-tenant-id': 'e2e-plain', authorization: `Bearer ${await tokenOf('e2e-auth')}` } })).status).toBe(400);
+        const client = gateway('e2e-actor');
+        const { contractId } = await expectOk<any>(client.post('/contracts', smallContract()), 'create');
+        const history = await expectOk<any[]>(client.get(`/contracts/${contractId}/history`), 'history');
+        expect(history[0]).toMatchObject({ type: 'ContractCreated', actor: 'clerk@e2e-actor', tenantId: 'e2e-actor' });
+      }),
+    30_000,
   );
 
   /** A command of each service, in flight when it dies: its own, or one whose reactions cross the broker. */
@@ -99,6 +136,7 @@ describe('four services over Kafka, EventStoreDB and Mongo, through the gateway'
         await groupAssignments(infrastructure!.kafkaBrokers, service, 1);
         // The client retries the whole flow with the same keys: every answered command replays.
         const result = await runScenario(keyedClient({ ...client, waitMs: 30_000 }, 'kill'));
+        finished.set(`e2e-kill-${service}`, result);
         expect(await outcome(client, result)).toEqual(reference);
       }),
     90_000,
@@ -118,6 +156,7 @@ describe('four services over Kafka, EventStoreDB and Mongo, through the gateway'
         });
         // After the broker is back, the groups rejoin and rebalance: on a loaded machine that can take longer than the usual 10 s.
         const result = await runScenario(keyedClient({ ...bouncing, waitMs: 60_000 }, 'broker'));
+        finished.set('e2e-broker', result);
         expect(await outcome(client, result)).toEqual(reference);
       }),
     90_000,
@@ -135,12 +174,66 @@ describe('four services over Kafka, EventStoreDB and Mongo, through the gateway'
         expect(assignments.map((partitions) => partitions > 0)).toEqual([true, true]);
         const client = gateway('e2e-two');
         // Every second invoicing command goes to the second instance; each reaction to whichever holds its partition.
-        const result = await runScenario(keyedClient(alternating(client, tenantClient(fetchClient(`http://127.0.0.1:${port}`), 'e2e-two')), 'two'));
+        const result = await runScenario(keyedClient(alternating(client, tenantClient(fetchClient(`http://127.0.0.1:${port}`), tokenOf('e2e-two'))), 'two'));
+        finished.set('e2e-two', result);
         expect(await outcome(client, result)).toEqual(reference);
       }),
     90_000,
   );
+
+  it(
+    'resumes the projections when the Mongo server is stopped and restarted in the middle',
+    () =>
+      reporting(async () => {
+        const client = gateway('e2e-mongo');
+        let restarted = Promise.resolve();
+        // After POST 5 (certifying the first period) its projections and reactions are in flight, and the next commands come while Mongo is away.
+        const bouncing = afterPost(client, 5, async () => {
+          await infrastructure!.stopMongo();
+          output.push('-- Mongo server stopped after POST 5');
+          restarted = new Promise((resolve) => setTimeout(resolve, MONGO_DOWN_MS))
+            .then(() => infrastructure!.restartMongo())
+            .then(() => void output.push('-- Mongo server restarted on its data file'));
+        });
+        const result = await runScenario(keyedClient({ ...bouncing, waitMs: 60_000 }, 'mongo'));
+        await restarted;
+        finished.set('e2e-mongo', result);
+        expect(await outcome(client, result)).toEqual(reference);
+        // The same processes served on (none exited) and parked nothing: they waited for Mongo.
+        expect(await system!.readiness()).toEqual(ALL_READY);
+      }),
+    90_000,
+  );
+
+  it(
+    'ends in the same state when every integration message is delivered twice',
+    () =>
+      reporting(async () => {
+        const brokers = infrastructure!.kafkaBrokers;
+        const store = new EsdbEventStore(infrastructure!.esdbUrl);
+        try {
+          const before = await settled(brokers, SERVICES, TOPICS);
+          const head = await store.headPosition();
+          const copies = await redeliverAll(brokers, TOPICS);
+          const after = await settled(brokers, SERVICES, TOPICS);
+          expect(copies).toBe(total(before));
+          // Every copy was absorbed: nothing appended to the store, so nothing new published.
+          expect(await store.headPosition()).toBe(head);
+          expect(total(after)).toBe(total(before) + copies);
+          for (const [tenant, result] of finished) expect(await outcome(gateway(tenant), result)).toEqual(reference);
+          expect(await system!.readiness()).toEqual(ALL_READY);
+        } finally {
+          await store.close();
+        }
+      }),
+    90_000,
+  );
 });
+
+const MONGO_DOWN_MS = 3_000;
+const ALL_READY = Object.fromEntries(SERVICES.map((service) => [service, 'ok']));
+
+const total = (ends: Ends) => Object.values(ends).reduce((sum, partitions) => sum + Object.values(partitions).reduce((a, b) => a + b, 0), 0);
 
 /** The partitions each member of a consumer group holds, once it has `members` members and is stable. */
 async function groupAssignments(brokers: string, group: string, members: number): Promise<number[]> {
@@ -178,7 +271,8 @@ function alternating(client: Client, other: Client): Client {
 async function startEmbedded(): Promise<INestApplication> {
   const eventStore = new InMemoryEventStore();
   const readModels = new InMemoryReadModels();
-  const infrastructure = { eventStore, readModels, bus: new StoreBackedBus(eventStore, readModels), clock: { now: () => new Date() }, settings: { timeZone: 'UTC' } };
+  const settings = { timeZone: 'UTC', security: { auth: { mode: 'bearer' as const, verifier: testVerifier() }, http: DEFAULT_HTTP } };
+  const infrastructure = { eventStore, readModels, bus: new StoreBackedBus(eventStore, readModels), clock: { now: () => new Date() }, settings };
   const modules = [ContractsModule, MilestonesModule, InvoicingModule, ReceivablesModule];
   const app = configureHttp(await NestFactory.create(composeApp(modules, infrastructure), { logger: ['error'], bodyParser: false }), 'reference');
   await app.listen(0, '127.0.0.1');
@@ -216,10 +310,12 @@ function comparable(value: unknown): unknown {
   return JSON.parse(text);
 }
 
-function tenantClient(client: Client, tenant: string): Client {
+/** Sends the token (whose claims name the tenant) with every request. */
+function tenantClient(client: Client, token: Promise<string>): Client {
+  const bearer = async (headers: Record<string, string> = {}) => ({ authorization: `Bearer ${await token}`, ...headers });
   return {
-    post: (path, body, headers = {}) => client.post(path, body, { 'X-Tenant-Id': tenant, ...headers }),
-    get: (path, headers = {}) => client.get(path, { 'X-Tenant-Id': tenant, ...headers }),
+    post: async (path, body, headers) => client.post(path, body, await bearer(headers)),
+    get: async (path, headers) => client.get(path, await bearer(headers)),
   };
 }
 

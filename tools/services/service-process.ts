@@ -35,14 +35,18 @@ export class AppProcess {
     });
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
-    const forward = (chunk: Buffer) =>
-      chunk
-        .toString()
-        .trimEnd()
-        .split('\n')
-        .forEach((line) => this.spec.output(`[${this.spec.name}] ${line}`));
-    child.stdout?.on('data', forward);
-    child.stderr?.on('data', forward);
+    // Whole lines only: a JSON log line split across two chunks is handed over once, complete.
+    const forward = (stream: NodeJS.ReadableStream | null) => {
+      let partial = '';
+      stream?.on('data', (chunk: Buffer) => {
+        const lines = (partial + chunk.toString()).split('\n');
+        partial = lines.pop() ?? '';
+        lines.filter((line) => line.trim()).forEach((line) => this.spec.output(`[${this.spec.name}] ${line}`));
+      });
+      stream?.on('end', () => partial && this.spec.output(`[${this.spec.name}] ${partial}`));
+    };
+    forward(child.stdout);
+    forward(child.stderr);
     await this.serving(child);
     return this;
   }

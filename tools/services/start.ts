@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Infrastructure, Services, SERVICES } from './system';
 
 const PORTS = { gateway: 3000, services: { contracts: 3001, milestones: 3002, invoicing: 3003, receivables: 3004 } };
@@ -9,7 +10,9 @@ const PORTS = { gateway: 3000, services: { contracts: 3001, milestones: 3002, in
  */
 async function main(): Promise<void> {
   const log = (line: string) => console.log(`[start:services] ${line}`);
-  const infrastructure = await Infrastructure.start(log);
+  // The embedded app's key folder: `npm run token` and `npm run demo` work against the services as they do against npm start.
+  const keysDir = join(process.env.DATA_DIR ?? 'data', 'auth');
+  const infrastructure = await Infrastructure.start(log, keysDir);
   let system: Services | undefined;
   let stopping = false;
   const stop = async (code: number) => {
@@ -31,7 +34,9 @@ async function main(): Promise<void> {
     console.error(`[start:services] ${error instanceof Error ? error.message : String(error)}`);
     return stop(1);
   }
-  log(`ready: ${system.url} (API docs: ${system.url}/docs); try \`npm run demo\`; Ctrl-C stops everything`);
+  log(
+    `ready: ${system.url} (API docs: ${system.url}/docs); tokens: npm run token -- --role billing --tenant acme (key in ${keysDir}/); try \`npm run demo\`; Ctrl-C stops everything`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -10,39 +10,48 @@ import { CONTRACTS_TOPIC } from '@billing/contracts/messages';
 import { INVOICING_TOPIC } from '@billing/invoicing/messages';
 import { MILESTONES_TOPIC } from '@billing/milestones/messages';
 import { RECEIVABLES_TOPIC } from '@billing/receivables/messages';
+import { ensureLocalKeys, JWKS_FILE, LOCAL_AUDIENCE, LOCAL_ISSUER, type TokenClaims } from '@billing/shared/auth';
+import { localToken } from '@billing/shared/testing';
 import { AppProcess } from './service-process';
 
 export const SERVICES = ['contracts', 'milestones', 'invoicing', 'receivables'] as const;
 export type Service = (typeof SERVICES)[number];
+/** The integration topics, one per producing context (libs/<context>/messages). */
+export const TOPICS = [CONTRACTS_TOPIC, MILESTONES_TOPIC, INVOICING_TOPIC, RECEIVABLES_TOPIC];
+/** Mongo's store, beside the broker's log (in its own `log/` folder) in the servers' folder. */
+const MONGO_FILE = 'mongo.mv.db';
 
 /** The local stand-ins of the distributed mode's servers (ARCHITECTURE.md "Deployment modes"). */
 export class Infrastructure {
   private constructor(
     private broker: KafkaBroker,
     private readonly brokerPort: number,
-    private readonly kafkaDir: string,
-    private readonly mongo: RunningMongo,
+    private readonly dataDir: string,
+    private mongo: RunningMongo,
     private readonly esdb: EsdbEmulator,
+    /** The issuer's key: the services get its public JWKS and verify every token themselves; the clients mint tokens with it. */
+    readonly keysDir: string,
   ) {}
 
-  /** A Kafka broker (KRaft, Maven jars), mongo-java-server and the ESDB emulator, each on 127.0.0.1 and a free port. */
-  static async start(log: (line: string) => void): Promise<Infrastructure> {
-    const kafkaDir = mkdtempSync(join(tmpdir(), 'billing-kafka-'));
+  /** A Kafka broker (KRaft, Maven jars), mongo-java-server (on an H2 file) and the ESDB emulator, each on 127.0.0.1 and a free port. */
+  static async start(log: (line: string) => void, keysDir?: string): Promise<Infrastructure> {
+    const dataDir = mkdtempSync(join(tmpdir(), 'billing-servers-'));
     const started: { stop(): Promise<void> }[] = [];
     try {
       log('starting the Kafka broker (KRaft, Apache Kafka jars from infra/kafka), mongo-java-server and the ESDB emulator');
       const [broker, mongo, esdb] = await Promise.all([
-        startKafka({ dataDir: kafkaDir }).then((server) => (started.push(server), server)),
-        startMongo().then((server) => (started.push(server), server)),
+        startKafka({ dataDir }).then((server) => (started.push(server), server)),
+        startMongo({ dataFile: join(dataDir, MONGO_FILE) }).then((server) => (started.push(server), server)),
         startEsdbEmulator().then((server) => (started.push(server), server)),
       ]);
       await warmUp(broker.brokers);
-      const infrastructure = new Infrastructure(broker, Number(broker.brokers[0].split(':')[1]), kafkaDir, mongo, esdb);
+      const keys = ensureLocalKeys(keysDir ?? join(dataDir, 'auth')).dir;
+      const infrastructure = new Infrastructure(broker, Number(broker.brokers[0].split(':')[1]), dataDir, mongo, esdb, keys);
       log(`Kafka broker: ${infrastructure.kafkaBrokers}  Mongo: ${infrastructure.mongoUrl}  ESDB emulator: ${infrastructure.esdbUrl}`);
       return infrastructure;
     } catch (error) {
       await Promise.allSettled(started.map((server) => server.stop()));
-      rmSync(kafkaDir, { recursive: true, force: true });
+      rmSync(dataDir, { recursive: true, force: true });
       throw error;
     }
   }
@@ -70,7 +79,15 @@ export class Infrastructure {
       MONGO_URL: this.mongoUrl,
       PORT: String(port),
       HOST: '127.0.0.1',
+      AUTH_JWKS_FILE: join(this.keysDir, JWKS_FILE),
+      AUTH_ISSUER: LOCAL_ISSUER,
+      AUTH_AUDIENCE: LOCAL_AUDIENCE,
     };
+  }
+
+  /** A token the services accept (an admin of tenant `default` unless `claims` say otherwise). */
+  token(claims: Partial<TokenClaims> = {}): Promise<string> {
+    return localToken(this.keysDir, claims);
   }
 
   async stopBroker(): Promise<void> {
@@ -79,12 +96,22 @@ export class Infrastructure {
 
   /** The same broker again: same address, same log (topics, offsets, committed groups). */
   async restartBroker(): Promise<void> {
-    this.broker = await startKafka({ port: this.brokerPort, dataDir: this.kafkaDir });
+    this.broker = await startKafka({ port: this.brokerPort, dataDir: this.dataDir });
+  }
+
+  /** SIGTERM: the server closes its connections and writes its store to the file. */
+  async stopMongo(): Promise<void> {
+    await this.mongo.stop();
+  }
+
+  /** The same Mongo server again: same address, same data (every read model, checkpoint and lease). */
+  async restartMongo(): Promise<void> {
+    this.mongo = await startMongo({ port: this.mongo.port, dataFile: join(this.dataDir, MONGO_FILE) });
   }
 
   async stop(): Promise<void> {
     await Promise.allSettled([this.broker.stop(), this.mongo.stop(), this.esdb.stop()]);
-    rmSync(this.kafkaDir, { recursive: true, force: true });
+    rmSync(this.dataDir, { recursive: true, force: true });
   }
 }
 
@@ -99,8 +126,7 @@ async function warmUp(brokers: string[]): Promise<void> {
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   try {
     await Promise.all([admin.connect(), producer.connect()]);
-    const topics = [CONTRACTS_TOPIC, MILESTONES_TOPIC, INVOICING_TOPIC, RECEIVABLES_TOPIC];
-    await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: 8 })), waitForLeaders: true });
+    await admin.createTopics({ topics: TOPICS.map((topic) => ({ topic, numPartitions: 8 })), waitForLeaders: true });
     await producer.send({ topic: 'billing.warm-up', acks: -1, messages: [{ value: 'ready' }] });
   } finally {
     await Promise.allSettled([admin.disconnect(), producer.disconnect()]);
@@ -159,5 +185,15 @@ export class Services {
 
   async kill(): Promise<void> {
     await Promise.all([this.gateway, ...SERVICES.map((service) => this.services[service])].map((process) => process.kill()));
+  }
+
+  /** Each service's readiness: `ok`, or what it answered instead (`degraded` naming what it parked, or not ready). */
+  async readiness(): Promise<Record<Service, string>> {
+    const status = async (service: Service) => {
+      const response = await fetch(this.services[service].spec.healthUrl.replace(/\/live$/, '/ready'));
+      const body = (await response.json()) as { status?: string };
+      return response.ok && body.status === 'ok' ? 'ok' : `${response.status} ${JSON.stringify(body)}`;
+    };
+    return Object.fromEntries(await Promise.all(SERVICES.map(async (service) => [service, await status(service)]))) as Record<Service, string>;
   }
 }

@@ -1,16 +1,18 @@
+import { logLevelOf, type LogLevel } from '@billing/shared/logging';
 import { SERVICES, type Service } from './routes';
 
 export interface GatewayConfig {
   port: number;
   host: string;
   upstreams: Record<Service, string>;
+  logLevel: LogLevel;
 }
 
 const DEFAULT_PORTS: Record<Service, number> = { contracts: 3001, milestones: 3002, invoicing: 3003, receivables: 3004 };
 
 export class GatewayConfigError extends Error {}
 
-/** PORT (3000), HOST, and each service's base URL: CONTRACTS_URL, MILESTONES_URL, INVOICING_URL, RECEIVABLES_URL. */
+/** PORT (3000), HOST, LOG_LEVEL, and each service's base URL: CONTRACTS_URL, MILESTONES_URL, INVOICING_URL, RECEIVABLES_URL. */
 export function loadGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
   const problems: string[] = [];
   const port = Number(env.PORT ?? 3000);
@@ -22,6 +24,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     if (!/^https?:\/\/[^/\s]+\/?$/.test(url)) problems.push(`${name} must be a service's base URL such as http://127.0.0.1:${DEFAULT_PORTS[service]}, got "${url}"`);
     upstreams[service] = url.replace(/\/$/, '');
   }
+  const logLevel = logLevelOf(env, problems);
   if (problems.length) throw new GatewayConfigError(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
-  return { port, host: env.HOST ?? '127.0.0.1', upstreams };
+  return { port, host: env.HOST ?? '127.0.0.1', upstreams, logLevel: logLevel! };
 }

@@ -2,7 +2,8 @@ import type { Request, Response } from 'express';
 import { SERVICES, type Service } from './routes';
 
 const PAGE_MAX = 1000;
-const FORWARDED = ['x-tenant-id', 'x-actor', 'x-correlation-id'];
+/** Each service verifies the token itself (it trusts no gateway); X-Tenant-Id and X-Actor for AUTH=off, where they name the caller. */
+const FORWARDED = ['authorization', 'x-tenant-id', 'x-actor', 'x-correlation-id'];
 
 const headersOf = (request: Request) => Object.fromEntries(FORWARDED.flatMap((name) => (request.headers[name] ? [[name, String(request.headers[name])]] : [])));
 
@@ -20,6 +21,8 @@ export async function refusals(request: Request, response: Response, upstreams: 
   // A page the services refuse (a limit out of range, a contractId that is not a UUID) is refused as they refuse it.
   const refused = answers.find((answer) => answer.status !== 200);
   if (refused) {
+    // With the headers that say what to do next (a 401's WWW-Authenticate, a 429's or 503's Retry-After).
+    for (const name of ['www-authenticate', 'retry-after']) if (refused.headers.has(name)) response.setHeader(name, refused.headers.get(name)!);
     response
       .status(refused.status)
       .type(refused.headers.get('content-type') ?? 'application/json')

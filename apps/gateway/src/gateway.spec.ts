@@ -8,7 +8,8 @@ import { MilestonesModule } from '@billing/milestones/feature';
 import { ReceivablesModule } from '@billing/receivables/feature';
 import { StoreBackedBus } from '@billing/shared/bus';
 import { InMemoryEventStore } from '@billing/shared/event-store';
-import { composeApp, configureHttp } from '@billing/shared/nest';
+import { composeApp, configureHttp, DEFAULT_HTTP } from '@billing/shared/nest';
+import { testToken, testVerifier } from '@billing/shared/testing';
 import { InMemoryReadModels } from '@billing/shared/read-models';
 import { createGateway } from './gateway';
 import { routesOf, SERVICES, type Service } from './routes';
@@ -23,11 +24,14 @@ type Paths = Record<string, Record<string, unknown>>;
 async function startService(module: Type<unknown>): Promise<INestApplication> {
   const eventStore = new InMemoryEventStore();
   const readModels = new InMemoryReadModels();
-  const infrastructure = { eventStore, readModels, bus: new StoreBackedBus(eventStore, readModels), clock: { now: () => new Date() }, settings: { timeZone: 'UTC' } };
+  const security = { auth: { mode: 'bearer' as const, verifier: testVerifier() }, http: { ...DEFAULT_HTTP, corsOrigins: [ORIGIN] } };
+  const infrastructure = { eventStore, readModels, bus: new StoreBackedBus(eventStore, readModels), clock: { now: () => new Date() }, settings: { timeZone: 'UTC', security } };
   const app = configureHttp(await NestFactory.create(composeApp([module], infrastructure), { logger: ['error'], bodyParser: false }), 'test');
   await app.listen(0, '127.0.0.1');
   return app;
 }
+
+const ORIGIN = 'https://billing.example.com';
 
 /** A documented path with its parameters filled in: a UUID, or a date for a period end. */
 const concrete = (path: string) => path.replace(/\{periodEnd\}/g, '2026-03-31').replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000');
@@ -45,7 +49,7 @@ describe('the gateway', () => {
       upstreams[service] = await services[service].getUrl().then((address) => address.replace('[::1]', '127.0.0.1'));
       documents[service] = (await (await fetch(`${upstreams[service]}/docs-json`)).json()) as { paths: Paths };
     }
-    gateway = createGateway({ port: 0, host: '127.0.0.1', upstreams }).listen(0, '127.0.0.1');
+    gateway = createGateway({ port: 0, host: '127.0.0.1', upstreams, logLevel: 'info' }).listen(0, '127.0.0.1');
     await new Promise((resolve) => gateway.once('listening', resolve));
     url = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
   }, 60_000);
@@ -81,27 +85,30 @@ describe('the gateway', () => {
   });
 
   it('proxies each operation to its service, which answers as it does directly', async () => {
+    const token = await testToken({ tenantId: 'gateway-spec' });
     for (const { service, path, method } of operations().filter(({ path }) => !OWN.has(path))) {
       const call = (base: string) =>
         fetch(`${base}${concrete(path)}${path === '/aging' ? '?asOf=2026-03-31' : ''}`, {
           method: method.toUpperCase(),
-          headers: { 'content-type': 'application/json', 'x-tenant-id': 'gateway-spec' },
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
           body: method === 'get' ? undefined : '{}',
         });
       const [through, direct] = [await call(url), await call(upstreams[service])];
       expect(`${method} ${path} ${through.status}`).toBe(`${method} ${path} ${direct.status}`);
       expect(await through.text()).toBe(await direct.text());
     }
-  });
+    // Two calls per documented operation, one after the other: seconds on a busy machine.
+  }, 30_000);
 
   it('answers its own health, readiness, merged refusals and docs, and 404 for a path no service has', async () => {
     expect((await fetch(`${url}/health`)).status).toBe(200);
     const ready = await fetch(`${url}/health/ready`);
     expect(ready.status).toBe(200);
     expect(Object.keys(((await ready.json()) as { services: object }).services)).toEqual([...SERVICES]);
-    const refusals = await fetch(`${url}/refusals?limit=5`);
+    const headers = { authorization: `Bearer ${await testToken()}` };
+    const refusals = await fetch(`${url}/refusals?limit=5`, { headers });
     expect([refusals.status, await refusals.json(), refusals.headers.get('x-total-count')]).toEqual([200, [], '0']);
-    expect((await fetch(`${url}/refusals?contractId=nope`)).status).toBe(400);
+    expect((await fetch(`${url}/refusals?contractId=nope`, { headers })).status).toBe(400);
     const docs = await fetch(`${url}/docs`);
     expect([docs.status, await docs.text()]).toEqual([200, expect.stringContaining('swagger-ui')]);
     expect((await fetch(`${url}/docs/swagger-ui-bundle.js`)).status).toBe(200);
@@ -111,11 +118,42 @@ describe('the gateway', () => {
     expect([unknown.status, unknown.headers.get('content-type')]).toEqual([404, 'application/problem+json; charset=utf-8']);
   });
 
+  it('leaves every check of the token to the services: each refuses a request without one (401), called directly or through the gateway', async () => {
+    const own: Record<Service, string> = { contracts: '/contracts', milestones: `/contracts/${concrete('{id}')}/schedule`, invoicing: '/invoices', receivables: '/aging' };
+    for (const service of SERVICES)
+      for (const base of [upstreams[service], url]) {
+        const answer = await fetch(`${base}${own[service]}`);
+        expect([service, base === url ? 'gateway' : 'direct', answer.status, answer.headers.get('www-authenticate')]).toEqual([
+          service,
+          base === url ? 'gateway' : 'direct',
+          401,
+          'Bearer realm="billing"',
+        ]);
+      }
+    const refusals = await fetch(`${url}/refusals`);
+    expect([refusals.status, refusals.headers.get('www-authenticate')]).toEqual([401, 'Bearer realm="billing"']);
+  });
+
+  it("passes a browser's CORS preflight to the service that owns the path, which allows only its configured origins", async () => {
+    const preflight = (origin: string) =>
+      fetch(`${url}${concrete('/contracts/{id}/activate')}`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+      });
+    const allowed = await preflight(ORIGIN);
+    expect([allowed.status, allowed.headers.get('access-control-allow-origin')]).toEqual([204, ORIGIN]);
+    expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('answers 502 naming the service that does not answer', async () => {
-    const down = createGateway({ port: 0, host: '127.0.0.1', upstreams: { ...upstreams, invoicing: 'http://127.0.0.1:9' } }).listen(0, '127.0.0.1');
+    const down = createGateway({ port: 0, host: '127.0.0.1', upstreams: { ...upstreams, invoicing: 'http://127.0.0.1:9' }, logLevel: 'info' }).listen(0, '127.0.0.1');
     await new Promise((resolve) => down.once('listening', resolve));
-    const answer = await fetch(`http://127.0.0.1:${(down.address() as AddressInfo).port}/invoices`);
+    // The gateway logs the 502 as an error, with the caller's correlation id: expected here, and asserted.
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const answer = await fetch(`http://127.0.0.1:${(down.address() as AddressInfo).port}/invoices`, { headers: { 'x-correlation-id': 'gateway-502' } });
     expect([answer.status, ((await answer.json()) as { detail: string }).detail]).toEqual([502, expect.stringContaining('invoicing service did not answer')]);
+    expect(logged).toHaveBeenCalledWith(expect.stringMatching(/^request errored (?=.*"correlationId":"gateway-502")(?=.*"url":"\/invoices")(?=.*"statusCode":502)/));
+    logged.mockRestore();
     down.closeAllConnections();
     await new Promise((resolve) => down.close(resolve));
   });

@@ -1,5 +1,7 @@
 import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { createProxyMiddleware } from 'http-proxy-middleware';
+import { pinoHttp } from 'pino-http';
+import { httpLogOptions, requestLogContext } from '@billing/shared/logging';
 import type { GatewayConfig } from './config';
 import { docs } from './docs';
 import { readiness, refusals } from './fan-out';
@@ -19,6 +21,8 @@ const problem = (response: Response, status: number, title: string, detail: stri
 export function createGateway({ upstreams }: GatewayConfig): Express {
   const app = express();
   app.disable('x-powered-by');
+  // One JSON line per request, with the X-Correlation-Id the services record (forwarded untouched).
+  app.use(requestLogContext, pinoHttp(httpLogOptions()));
   const proxies = Object.fromEntries(SERVICES.map((service) => [service, proxyTo(service, upstreams[service])])) as Record<Service, RequestHandler>;
   app.get(['/health', '/health/live'], (_request, response) => void response.json({ status: 'ok' }));
   app.get(

@@ -8,7 +8,7 @@ export interface Route {
   service: Service;
 }
 
-const CONTRACT_COMMANDS = ['activate', 'change-orders', 'suspend', 'resume', 'complete', 'close', 'cancel', 'schedule'];
+const CONTRACT_COMMANDS = ['activate', 'change-orders', 'suspend', 'resume', 'complete', 'close', 'cancel', 'schedule', 'costs'];
 
 /**
  * Which service answers which request. A contract's sub-resources belong to several contexts
@@ -22,6 +22,10 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/contracts/:id', service: 'contracts' },
   { method: 'GET', path: '/contracts/:id/as-of', service: 'contracts' },
   { method: 'GET', path: '/contracts/:id/history', service: 'contracts' },
+  { method: 'GET', path: '/contracts/:id/wip', service: 'contracts' },
+  { method: '*', path: '/contract-ledgers', service: 'contracts' },
+  { method: '*', path: '/contract-ledgers/*', service: 'contracts' },
+  { method: '*', path: '/wip', service: 'contracts' },
   ...CONTRACT_COMMANDS.map((command): Route => ({ method: 'POST', path: `/contracts/:id/${command}`, service: 'contracts' })),
   { method: 'GET', path: '/contracts/:id/schedule', service: 'milestones' },
   { method: '*', path: '/contracts/:id/progress-reports', service: 'milestones' },
@@ -31,14 +35,18 @@ export const ROUTES: readonly Route[] = [
   { method: '*', path: '/contracts/:id/retainage-release', service: 'invoicing' },
   { method: '*', path: '/invoices', service: 'invoicing' },
   { method: '*', path: '/invoices/*', service: 'invoicing' },
+  { method: '*', path: '/billing-timeliness', service: 'invoicing' },
   { method: '*', path: '/accounts', service: 'receivables' },
   { method: '*', path: '/accounts/*', service: 'receivables' },
   { method: '*', path: '/aging', service: 'receivables' },
+  { method: '*', path: '/cash-forecast', service: 'receivables' },
+  { method: '*', path: '/dso', service: 'receivables' },
   { method: '*', path: '/reminders/*', service: 'receivables' },
 ];
 
 export function matches(route: Route, method: string, path: string): boolean {
-  if (route.method !== '*' && route.method !== method.toUpperCase()) return false;
+  // A browser's CORS preflight (OPTIONS) goes to the service that owns the path, whatever method it asks about: each service answers it from its own CORS_ORIGINS.
+  if (route.method !== '*' && route.method !== method.toUpperCase() && method.toUpperCase() !== 'OPTIONS') return false;
   const want = route.path.split('/').slice(1);
   const got = path.replace(/\/+$/, '').split('/').slice(1);
   for (let i = 0; i < want.length; i++) {

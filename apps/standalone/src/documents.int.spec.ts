@@ -1,5 +1,9 @@
 import { CUSTOMER, expectOk, smallContract, waitFor } from '@billing/shared/testing';
 import { startTestApp, type TestApp } from './testing/test-app';
+import { getDocument, missing, pdfText, usd } from './testing/pdf';
+
+// A test that reads a PDF back spawns pdf.js: a second or two each on a busy machine.
+jest.setTimeout(30_000);
 
 /** Milestone billing, credit notes, voids, write-offs, reminders and an agreed release, over HTTP. */
 describe('milestone contract: credit note, void, write-off, reminders, agreed release', () => {
@@ -51,6 +55,16 @@ describe('milestone contract: credit note, void, write-off, reminders, agreed re
     });
   });
 
+  let issuedPdf: Buffer;
+  it('prints the issued milestone application as G702/G703, from its events as issued', async () => {
+    const [invoice] = await invoices('issued');
+    const pdf = await getDocument(test, `/invoices/${invoice.invoiceId}/pdf`);
+    issuedPdf = pdf.bytes;
+    const { pages } = await pdfText(pdf.bytes);
+    expect(pages[0]).toEqual(expect.arrayContaining(['INVOICE NO: INV-2026-00001', `8. CURRENT PAYMENT DUE ${usd(90_000)}`, `TOTAL DUE 2026-03-18 ${usd(90_000)}`]));
+    expect(pages[1]).toContain(`1 Schematic design ${usd(100_000)} 0.00 ${usd(100_000)} 0.00 ${usd(100_000)} 100.00% 0.00 ${usd(10_000)}`);
+  });
+
   it('credits an invoice with a numbered credit note, which then forbids voiding it', async () => {
     const [invoice] = await invoices('issued');
     await test.settle();
@@ -64,6 +78,12 @@ describe('milestone contract: credit note, void, write-off, reminders, agreed re
     const refused = await test.client.post(`/invoices/${invoice.invoiceId}/void`, { reason: 'mistake' });
     expect(refused.status).toBe(422);
     expect((await test.client.post(`/invoices/${invoice.invoiceId}/credit-notes`, { amount: 80_001, reason: 'too much' })).status).toBe(422);
+    const pdf = await getDocument(test, `/invoices/${invoice.invoiceId}/credit-notes/${note.creditNoteId}/pdf`);
+    expect(pdf.headers['content-disposition']).toBe('inline; filename="CN-2026-00001.pdf"');
+    const [page] = (await pdfText(pdf.bytes)).pages;
+    const expected = ['CREDIT NOTE CN-2026-00001', 'CREDITS INVOICE: INV-2026-00001', 'fee adjustment', `Net credit ${usd(note.amount)}`, `TOTAL CREDIT ${usd(note.total)}`];
+    expect(missing([...expected, `Invoice total ${usd(90_000)}`, `Credited by earlier credit notes ${usd(0)}`, `Credited in all ${usd(note.total)}`], page)).toEqual([]);
+    expect((await getDocument(test, `/invoices/${invoice.invoiceId}/credit-notes/${contractId}/pdf`)).status).toBe(404);
   });
 
   it('voids an unpaid application: it leaves the account and its work is drafted again', async () => {
@@ -101,6 +121,18 @@ describe('milestone contract: credit note, void, write-off, reminders, agreed re
       [1, 1, '2026-03-20'],
       [2, 15, '2026-04-05'],
     ]);
+    const { invoiceId } = (await account()).invoices.find((item: any) => item.number === 'INV-2026-00001');
+    const reminder = (level: number, format: string) => getDocument(test, `/accounts/${CUSTOMER.id}/invoices/${invoiceId}/reminders/${level}/${format}`);
+    const text = (await reminder(2, 'text')).bytes.toString('utf8');
+    expect(text.split('\n').slice(0, 3)).toEqual(['Subject: Reminder 2: invoice INV-2026-00001 is 18 days overdue', '', `Dear ${CUSTOMER.name},`]);
+    expect(text).toContain(
+      `As of 2026-04-05, invoice INV-2026-00001 of 2026-02-16 (total USD ${usd(90_000)}), due on 2026-03-18, is 18 days overdue with USD ${usd(80_000)} open.`,
+    );
+    const html = await reminder(1, 'html');
+    expect(html.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(html.bytes.toString('utf8')).toContain('<title>Reminder 1: invoice INV-2026-00001 is 2 days overdue</title>');
+    expect((await reminder(3, 'text')).status).toBe(404);
+    expect((await reminder(0, 'text')).status).toBe(400);
   });
 
   it('writes off an open amount with a reason, reported apart from payments', async () => {
@@ -111,6 +143,8 @@ describe('milestone contract: credit note, void, write-off, reminders, agreed re
     expect((await account()).openItems.map((item: any) => item.invoiceId)).not.toContain(first.invoiceId);
     const statement = await expectOk<any>(test.client.get(`/accounts/${CUSTOMER.id}/statement?from=2026-04-01&to=2026-04-30`), 'statement');
     expect(statement.lines).toEqual([expect.objectContaining({ kind: 'write-off', amount: -80_000 })]);
+    // Credited, reminded twice, written off: the document as issued is the same, byte for byte.
+    expect((await getDocument(test, `/invoices/${first.invoiceId}/pdf`)).bytes.equals(issuedPdf)).toBe(true);
   });
 
   it('bills an agreed retainage release before completion', async () => {
@@ -121,6 +155,37 @@ describe('milestone contract: credit note, void, write-off, reminders, agreed re
       number: 'INV-2026-00004',
       total: 30_000,
     });
+  });
+
+  it('prints the release invoice with the retainage of the application it releases, line by line', async () => {
+    const [release] = (await invoices('issued')).filter((invoice: any) => invoice.kind === 'retainage-release');
+    const application = await expectOk<any>(test.client.get(`/invoices/${(await invoices('issued')).find((i: any) => i.number === 'INV-2026-00003').invoiceId}`), 'app');
+    const [page] = (await pdfText((await getDocument(test, `/invoices/${release.invoiceId}/pdf`)).bytes)).pages;
+    const rows = application.g703.map((row: any) => `${row.item} ${row.description} ${usd(row.retainage)}`);
+    const due = [
+      `Retainage released ${usd(release.amount)}`,
+      `TOTAL DUE ${release.dueDate} ${usd(release.total)}`,
+      `TOTAL RETAINAGE (G702 LINE 5) ${usd(application.g702.totalRetainage)}`,
+    ];
+    expect(missing([...rows, ...due, 'INVOICE NO: INV-2026-00004', 'RELEASE DATE: 2026-05-01'], page)).toEqual([]);
+    expect(release.amount).toBe(application.g702.totalRetainage);
+  });
+
+  it("prints the customer's statement for a period with every line and balance the statement query answers", async () => {
+    await test.settle();
+    const query = `from=2026-02-01&to=2026-05-31`;
+    const statement = await expectOk<any>(test.client.get(`/accounts/${CUSTOMER.id}/statement?${query}`), 'statement');
+    const pdf = await getDocument(test, `/accounts/${CUSTOMER.id}/statement/pdf?${query}`);
+    expect(pdf.headers['content-disposition']).toBe('inline; filename="statement-2026-02-01-2026-05-31.pdf"');
+    const lines = (await pdfText(pdf.bytes)).pages.flat();
+    const label: Record<string, string> = { invoice: 'Invoice', void: 'Invoice voided', 'credit-note': 'Credit note', 'write-off': 'Written off' };
+    const rows = statement.lines.map((line: any) => `${line.date} ${label[line.kind]} ${line.reference} ${usd(Math.abs(line.amount))} ${usd(line.balance)}`);
+    const charges = statement.lines.filter((line: any) => line.amount > 0).reduce((sum: number, line: any) => sum + line.amount, 0);
+    const credits = statement.lines.filter((line: any) => line.amount < 0).reduce((sum: number, line: any) => sum - line.amount, 0);
+    const ends = [`2026-02-01 Brought forward ${usd(statement.openingBalance)}`, `2026-05-31 Closing balance ${usd(charges)} ${usd(credits)} ${usd(statement.closingBalance)}`];
+    expect(statement.lines.length).toBeGreaterThanOrEqual(6);
+    expect(missing([...rows, ...ends], lines)).toEqual([]);
+    expect((await getDocument(test, `/accounts/${CUSTOMER.id}/statement/pdf?from=2026-06-01&to=2026-05-31`)).status).toBe(400);
   });
 });
 

@@ -9,6 +9,8 @@ import { SqliteEventStore } from '@billing/shared/sqlite';
 import { expectOk, smallContract } from '@billing/shared/testing';
 import { startTestApp, type TestApp } from './testing/test-app';
 
+const authed = (test: TestApp) => request.agent(test.app.getHttpServer()).set('authorization', `Bearer ${test.token}`);
+
 /** Issue 6: what a careless or hostile client sends is refused with Problem Details, and nothing is written. */
 describe('HTTP as a contract: bodies, content types, keys and Problem Details', () => {
   let test: TestApp;
@@ -26,7 +28,8 @@ describe('HTTP as a contract: bodies, content types, keys and Problem Details', 
   }, 30_000);
   afterAll(() => test.close());
 
-  const server = () => test.app.getHttpServer();
+  /** Every request with the tester's bearer token: what is refused here is refused for its body, path or keys, not for its identity. */
+  const api = () => authed(test);
   const head = () => test.infrastructure.eventStore.headPosition();
   const expectProblem = (reply: request.Response, status: number) => {
     expect({ status: reply.status, type: reply.type }).toEqual({ status, type: 'application/problem+json' });
@@ -46,73 +49,73 @@ describe('HTTP as a contract: bodies, content types, keys and Problem Details', 
     ['a constructor key', 400, (r: request.Test) => r.set('content-type', 'application/json').send(JSON.stringify({ ...smallContract(), constructor: { prototype: {} } }))],
   ])('refuses %s on POST /contracts with %i Problem Details and writes nothing', async (_, status, send) => {
     const before = await head();
-    expectProblem(await send(request(server()).post('/contracts')), status);
+    expectProblem(await send(api().post('/contracts')), status);
     expect(await head()).toBe(before);
   });
 
   it('runs no command from a text/plain body (a cross-site form) or an empty one', async () => {
     const before = await head();
-    expectProblem(await request(server()).post(`/invoices/${invoiceId}/issue`).set('content-type', 'text/plain').send('{"date":"yesterday"}'), 415);
-    expectProblem(await request(server()).post('/reminders/run').set('content-type', 'text/plain').send('{}'), 415);
+    expectProblem(await api().post(`/invoices/${invoiceId}/issue`).set('content-type', 'text/plain').send('{"date":"yesterday"}'), 415);
+    expectProblem(await api().post('/reminders/run').set('content-type', 'text/plain').send('{}'), 415);
     expect(await head()).toBe(before);
     expect((await test.client.get(`/invoices/${invoiceId}`)).body.status).toBe('draft');
   });
 
   it('answers the framework errors as Problem Details too', async () => {
-    expectProblem(await request(server()).get('/contracts/not-a-uuid'), 400);
-    expectProblem(await request(server()).get('/no/such/route'), 404);
-    expectProblem(await request(server()).post('/contracts/not-a-uuid/activate').send({}), 400);
+    expectProblem(await api().get('/contracts/not-a-uuid'), 400);
+    expectProblem(await api().get('/no/such/route'), 404);
+    expectProblem(await api().post('/contracts/not-a-uuid/activate').send({}), 400);
   });
 
   it.each(['2026-02-30', '9999-12-31', '0000-00-00', '1900-01-01', 'yesterday'])('refuses the business date %s', async (date) => {
     const before = await head();
-    expectProblem(await request(server()).post(`/invoices/${invoiceId}/issue`).send({ date }), 400);
-    expectProblem(await request(server()).post('/reminders/run').send({ runDate: date }), 400);
+    expectProblem(await api().post(`/invoices/${invoiceId}/issue`).send({ date }), 400);
+    expectProblem(await api().post('/reminders/run').send({ runDate: date }), 400);
     expect(await head()).toBe(before);
   });
 
   it('refuses a period end in the path that is no calendar date (400, not "no report pending")', async () => {
     const { contractId } = (await test.client.get(`/invoices/${invoiceId}`)).body;
-    expectProblem(await request(server()).post(`/contracts/${contractId}/progress-reports/2026-02-30/certify`).send({}), 400);
+    expectProblem(await api().post(`/contracts/${contractId}/progress-reports/2026-02-30/certify`).send({}), 400);
   });
 
   it('refuses an Idempotency-Key reused on another path (422)', async () => {
     const key = { 'Idempotency-Key': 'key-for-a-contract' };
     expect(
       (
-        await request(server())
+        await api()
           .post('/contracts')
           .set(key)
           .send(smallContract({ title: 'Keyed' }))
       ).status,
     ).toBe(201);
     const before = await head();
-    expectProblem(await request(server()).post('/reminders/run').set(key).send({ runDate: '2026-03-01' }), 422);
+    expectProblem(await api().post('/reminders/run').set(key).send({ runDate: '2026-03-01' }), 422);
     expect(await head()).toBe(before);
   });
 
   it('refuses an issue date before the period the pay application bills (422)', async () => {
     const before = await head();
-    expectProblem(await request(server()).post(`/invoices/${invoiceId}/issue`).send({ date: '2026-01-15' }), 422);
+    expectProblem(await api().post(`/invoices/${invoiceId}/issue`).send({ date: '2026-01-15' }), 422);
     expect(await head()).toBe(before);
   });
 
   it('refuses an Idempotency-Key reused for another request (422), and replays the same request', async () => {
     const key = { 'Idempotency-Key': 'one-key' };
-    const first = await request(server())
+    const first = await api()
       .post('/contracts')
       .set(key)
       .send(smallContract({ title: 'First' }));
     expect(first.status).toBe(201);
     const before = await head();
     expectProblem(
-      await request(server())
+      await api()
         .post('/contracts')
         .set(key)
         .send(smallContract({ title: 'Another' })),
       422,
     );
-    const again = await request(server())
+    const again = await api()
       .post('/contracts')
       .set(key)
       .send({ ...smallContract({ title: 'First' }) });
@@ -122,7 +125,7 @@ describe('HTTP as a contract: bodies, content types, keys and Problem Details', 
 
   describe('what the generated bad-input suite found (bad-input/, issue 6 item 7)', () => {
     const raw = (path: string, body: string | Buffer) =>
-      request(server())
+      api()
         .post(path)
         .set('content-type', 'application/json')
         .serialize((given: unknown) => given as string)
@@ -157,7 +160,7 @@ describe('HTTP as a contract: bodies, content types, keys and Problem Details', 
     it('refuses a field named like an inherited property (class-transformer dropped it and the invoice was issued)', async () => {
       const before = await head();
       expectProblem(await raw(`/invoices/${invoiceId}/issue`, '{"date":"2026-02-03","toString":{}}'), 400);
-      expectProblem(await request(server()).post(`/invoices/${invoiceId}/issue?dryRun=true`).send({ date: '2026-02-03' }), 400);
+      expectProblem(await api().post(`/invoices/${invoiceId}/issue?dryRun=true`).send({ date: '2026-02-03' }), 400);
       expect(await head()).toBe(before);
       expect((await test.client.get(`/invoices/${invoiceId}`)).body.status).toBe('draft');
     });
@@ -167,8 +170,8 @@ describe('HTTP as a contract: bodies, content types, keys and Problem Details', 
       const queries = [`/contracts/${contractId}?colour=red`, '/aging?toString=1', '/accounts?constructor=1', '/invoices?offset=', '/invoices?limit=1e2', '/invoices?offset=0x10'];
       const more = ['/invoices?offset=9007199254740993', `/contracts/${contractId}/history?limit=0b1`, `/contracts/${contractId}/history?after=`];
       const instants = ['2099-02-30T00:00:00Z', '1', 'Tue%20Mar%2001%202099', '2099-01-01T10:00:00'].map((at) => `/contracts/${contractId}/as-of?at=${at}`);
-      for (const path of [...queries, ...more, ...instants]) expect([path, (await request(server()).get(path)).status]).toEqual([path, 400]);
-      expect((await request(server()).get(`/contracts/${contractId}/as-of?at=2099-01-01T00:00:00Z`)).status).toBe(200);
+      for (const path of [...queries, ...more, ...instants]) expect([path, (await api().get(path)).status]).toEqual([path, 400]);
+      expect((await api().get(`/contracts/${contractId}/as-of?at=2099-01-01T00:00:00Z`)).status).toBe(200);
     });
   });
 });
@@ -182,11 +185,11 @@ describe('HTTP under load and at shutdown', () => {
     try {
       other.exec('BEGIN IMMEDIATE');
       const before = await store.headPosition();
-      const reply = await request(test.app.getHttpServer()).post('/contracts').send(smallContract());
+      const reply = await authed(test).post('/contracts').send(smallContract());
       expect({ status: reply.status, type: reply.type, retryAfter: reply.headers['retry-after'] }).toEqual({ status: 503, type: 'application/problem+json', retryAfter: '1' });
       other.exec('ROLLBACK');
       expect(await store.headPosition()).toBe(before);
-      expect((await request(test.app.getHttpServer()).post('/contracts').send(smallContract())).status).toBe(201);
+      expect((await authed(test).post('/contracts').send(smallContract())).status).toBe(201);
     } finally {
       other.close();
       await test.close();
@@ -203,7 +206,7 @@ describe('HTTP under load and at shutdown', () => {
     };
     const test = await startTestApp({ eventStore: slow });
     try {
-      const send = () => request(test.app.getHttpServer()).post('/contracts').set('Idempotency-Key', 'twin').send(smallContract());
+      const send = () => authed(test).post('/contracts').set('Idempotency-Key', 'twin').send(smallContract());
       const [a, b] = await Promise.all([send(), new Promise((resolve) => setTimeout(resolve, 30)).then(send)]);
       expect([a.status, b.status].sort()).toEqual([201, 409]);
       expect((await store.readAll({ streamPrefixes: ['contract-'] })).length).toBe(1);
@@ -227,7 +230,7 @@ describe('HTTP under load and at shutdown', () => {
     const post = (index: number) =>
       fetch(`http://127.0.0.1:${port}/contracts`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${test.token}` },
         body: JSON.stringify(smallContract({ title: `Job ${index}` })),
       }).then(
         (response) => response.status,

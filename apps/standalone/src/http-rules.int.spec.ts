@@ -78,16 +78,15 @@ describe('HTTP: bad input, unknown ids, broken rules, retries', () => {
   });
 
   it('keeps tenants apart: another tenant neither sees nor changes a contract, and numbers its own invoices from 1', async () => {
-    const a = { 'x-tenant-id': 'acme' };
-    const b = { 'x-tenant-id': 'globex' };
-    const { body } = await test.client.post('/contracts', contract(), a);
+    const [a, b] = [await test.as({ tenantId: 'acme' }), await test.as({ tenantId: 'globex' })];
+    const { body } = await a.post('/contracts', contract());
     const before = await head();
-    expect((await test.client.post(`/contracts/${body.contractId}/activate`, {}, b)).status).toBe(404);
+    expect((await b.post(`/contracts/${body.contractId}/activate`, {})).status).toBe(404);
     expect(await head()).toBe(before);
-    expect((await test.client.post(`/contracts/${body.contractId}/activate`, { date: '2026-01-05' }, a)).status).toBe(200);
-    expect((await test.client.get(`/contracts/${body.contractId}`, a)).body.status).toBe('active');
-    expect((await test.client.get(`/contracts/${body.contractId}`, b)).status).toBe(404);
-    expect((await test.client.get('/contracts', b)).body).toEqual([]);
-    expect((await test.client.get(`/contracts/${body.contractId}/history`, b)).status).toBe(404);
+    expect((await a.post(`/contracts/${body.contractId}/activate`, { date: '2026-01-05' })).status).toBe(200);
+    expect((await a.get(`/contracts/${body.contractId}`)).body.status).toBe('active');
+    expect((await b.get(`/contracts/${body.contractId}`)).status).toBe(404);
+    expect((await b.get('/contracts')).body).toEqual([]);
+    expect((await b.get(`/contracts/${body.contractId}/history`)).status).toBe(404);
   });
 });

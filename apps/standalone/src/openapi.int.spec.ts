@@ -2,6 +2,9 @@ import { DocumentedClient, operationsOf, SchemaChecker, type OpenApi } from './t
 import { runDocumentedFlow } from './testing/openapi-flow';
 import { startTestApp, type TestApp } from './testing/test-app';
 
+/** The media types documents are answered in, besides JSON. */
+const DOCUMENT_MEDIA = ['application/pdf', 'text/plain', 'text/html'];
+
 /** A property named like money (or a rate or a count of money) is an integer (README "API conventions"). */
 const AMOUNT_NAME =
   /^(amount|total|tax|paid|open|balance|sum|unapplied|credited|writtenOff|outstanding|remaining|current|over90|days\d+to\d+)$|retainage|ToDate$|Sum$|Amount$|Balance$|Due$|Certificates$|billed|scheduledValue|stored|thisPeriod|fromPrevious|balanceToFinish|rate$|Rate$|threshold|percent/i;
@@ -47,15 +50,25 @@ describe('the OpenAPI document, complete and true', () => {
       if (!operation.summary?.trim()) gap('no summary');
       const statuses = Object.keys(operation.responses);
       const success = statuses.filter((status) => status.startsWith('2'));
-      if (success.length !== 1 || !operation.responses[success[0]].content?.['application/json']?.schema) gap('no success answer with a JSON schema');
+      // A document (README "Documents") answers itself: a PDF or a message, in its one documented media type.
+      const media = Object.entries(operation.responses[success[0]]?.content ?? {});
+      const document = media.length === 1 && DOCUMENT_MEDIA.includes(media[0][0]) && media[0][1].schema?.type === 'string';
+      if (success.length !== 1 || !(operation.responses[success[0]].content?.['application/json']?.schema || document)) gap('no success answer with a JSON schema');
+      if (document && !operation.responses[success[0]].headers?.['Content-Disposition']) gap('a document without Content-Disposition');
       const errors = statuses.filter((status) => /^[45]/.test(status));
       if (errors.length === 0) gap('no error answer');
       for (const status of errors)
         if (operation.responses[status].content?.['application/problem+json']?.schema?.$ref !== '#/components/schemas/ProblemDetails') gap(`${status} is not Problem Details`);
       for (const [status, response] of Object.entries(operation.responses)) if (!response.description.trim()) gap(`${status} has no description`);
       const headers = (operation.parameters ?? []).filter((parameter) => parameter.in === 'header').map((parameter) => parameter.name);
-      for (const header of ['X-Tenant-Id', 'X-Actor', 'X-Correlation-Id', ...(method === 'post' ? ['Idempotency-Key'] : [])])
-        if (!headers.includes(header)) gap(`no ${header} header`);
+      for (const header of ['X-Correlation-Id', ...(method === 'post' ? ['Idempotency-Key'] : [])]) if (!headers.includes(header)) gap(`no ${header} header`);
+      // The identity is the bearer token's: the old headers are refused, not documented (README "Roles and tokens").
+      for (const header of ['X-Tenant-Id', 'X-Actor']) if (headers.includes(header)) gap(`documents ${header}, which is refused`);
+      const open = path.startsWith('/health/');
+      if (!open && (JSON.stringify(operation.security) !== '[{"bearer":[]}]' || !operation.responses['401'] || !operation.responses['403']))
+        gap('no bearer security with 401 and 403');
+      if (open && JSON.stringify(operation.security) !== '[]') gap('an open operation that asks for a token');
+      if (method === 'post' && !operation.responses['429']?.headers?.['Retry-After']) gap('no 429 with Retry-After');
       if (operation.parameters?.some((parameter) => parameter.name === 'offset') && !operation.responses[success[0]]?.headers?.['X-Total-Count'])
         gap('a paged list without X-Total-Count');
       if (method === 'post') {
@@ -93,7 +106,7 @@ describe('the OpenAPI document, complete and true', () => {
   });
 
   it('answers the documented examples, in scenario order, with bodies that match the documented schemas', async () => {
-    const api = new DocumentedClient(test.app, checker);
+    const api = new DocumentedClient(test.app, checker, test.token);
     // The refused retainage releases are logged as warnings; the flow asserts them on GET /refusals.
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     try {

@@ -69,7 +69,7 @@ describe('a poison event in the store', () => {
       await expectOk(second.client.post(`/contracts/${other.contractId}/activate`, { date: '2026-01-05' }), 'activate after the poison');
       await second.settle();
       expect((await second.client.get(`/contracts/${other.contractId}/billing`)).status).toBe(200);
-      expect((await second.client.get('/contracts', { 'x-tenant-id': 'acme' })).headers?.['billing-degraded']).toBeUndefined();
+      expect((await (await second.as({ tenantId: 'acme' })).get('/contracts')).headers?.['billing-degraded']).toBeUndefined();
     } finally {
       await second.close();
     }

@@ -15,7 +15,7 @@ describe('what a client waits for', () => {
       expect(refusals).toEqual([
         expect.objectContaining({ consumer: 'invoicing', type: 'ContractPhaseChanged', contractId, reason: expect.stringMatching(/no retainage is held/) }),
       ]);
-      expect((await test.client.get('/refusals', { 'x-tenant-id': 'other' })).body).toEqual([]);
+      expect((await (await test.as({ tenantId: 'other' })).get('/refusals')).body).toEqual([]);
     } finally {
       warn.mockRestore();
       await test.close();

@@ -1,30 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import { runScenario, type Client } from '@billing/shared/testing';
+import { runScenario } from '@billing/shared/testing';
 import { startTestApp } from './testing/test-app';
-
-const asTenant = (client: Client, tenantId: string): Client => ({
-  post: (path, body, headers = {}) => client.post(path, body, { 'x-tenant-id': tenantId, ...headers }),
-  get: (path, headers = {}) => client.get(path, { 'x-tenant-id': tenantId, ...headers }),
-});
 
 describe('tenant-scoped identity', () => {
   it('lets two tenants bill the same customer id side by side, each with its own account, numbers and aging', async () => {
     const test = await startTestApp();
     try {
-      const [acme, globex] = await Promise.all([runScenario(asTenant(test.client, 'acme')), runScenario(asTenant(test.client, 'globex'))]);
+      const tenants = { acme: await test.as({ tenantId: 'acme' }), globex: await test.as({ tenantId: 'globex' }) };
+      const [acme, globex] = await Promise.all([runScenario(tenants.acme), runScenario(tenants.globex)]);
       await test.settle();
       expect(globex.customerId).toBe(acme.customerId);
       expect(globex.applications.map((a) => [a.number, a.total])).toEqual(acme.applications.map((a) => [a.number, a.total]));
       // Server-minted ids differ per tenant; every figure is the same.
       const figures = (aging: unknown) => JSON.parse(JSON.stringify(aging, (key, value: unknown) => (key === 'invoiceId' ? undefined : value)));
       expect(figures(globex.aging)).toEqual(figures(acme.aging));
-      for (const tenant of ['acme', 'globex']) {
-        const account = (await test.client.get(`/accounts/${acme.customerId}`, { 'x-tenant-id': tenant })).body;
+      for (const tenant of [tenants.acme, tenants.globex]) {
+        const account = (await tenant.get(`/accounts/${acme.customerId}`)).body;
         expect(account.invoices.map((item: any) => item.number)).toEqual(['INV-2026-00001', 'INV-2026-00002', 'INV-2026-00003', 'INV-2026-00004', 'INV-2026-00005']);
       }
       const streams = new Set((await test.infrastructure.eventStore.readAll({ streamPrefixes: ['account-'] })).map((event) => event.streamId));
       expect([...streams].sort()).toEqual([`account-acme.${acme.customerId}`, `account-globex.${acme.customerId}`]);
-      expect((await test.client.get(`/accounts/${acme.customerId}`, { 'x-tenant-id': 'initech' })).status).toBe(404);
+      expect((await (await test.as({ tenantId: 'initech' })).get(`/accounts/${acme.customerId}`)).status).toBe(404);
     } finally {
       await test.close();
     }
@@ -57,7 +53,8 @@ describe('tenant-scoped identity', () => {
       expect((await test.infrastructure.eventStore.readStream(legacy)).map((event) => event.type)).toEqual(['InvoiceOpened', 'PaymentReceived']);
       expect((await test.client.get(`/accounts/${customerId}`)).body).toMatchObject({ balance: 30_000, openItems: [{ number: 'INV-2025-00009', open: 30_000 }] });
       // Another tenant with that customer id gets an account of its own, and never the old one.
-      expect((await test.client.post(`/accounts/${customerId}/payments`, { amount: 1, method: 'wire', reference: 'W2' }, { 'x-tenant-id': 'acme' })).status).toBe(404);
+      const acme = await test.as({ tenantId: 'acme' });
+      expect((await acme.post(`/accounts/${customerId}/payments`, { amount: 1, method: 'wire', reference: 'W2' })).status).toBe(404);
     } finally {
       await test.close();
     }

@@ -1,5 +1,5 @@
 import { uuidFrom } from '@billing/shared/event-store';
-import { addDays, BASE_YEAR, contractBody, lastDayOf, paymentOf, type ContractPlan, type CustomerPlan } from '../flows';
+import { addDays, BASE_YEAR, contractBody, costsOf, lastDayOf, paymentOf, type ContractPlan, type CustomerPlan } from '../flows';
 import type { HttpContext, SynthApp } from './synth-app';
 
 /** POST /contracts then POST /contracts/:id/activate, as ContractsHttp turns them into commands. */
@@ -16,7 +16,7 @@ async function openContract(app: SynthApp, customer: CustomerPlan, contract: Con
   return contractId;
 }
 
-/** One period: report, certify, issue the draft the reaction wrote, and pay as the customer pays (the same requests as flows.ts). */
+/** One period: report, certify, issue the draft the reaction wrote, report its job cost, and pay as the customer pays (the same requests as flows.ts). */
 async function billPeriod(app: SynthApp, customer: CustomerPlan, contract: ContractPlan, contractId: string, period: number): Promise<void> {
   const periodEnd = lastDayOf(BASE_YEAR, contract.startMonth + period);
   const percentComplete = Math.round(((period + 1) * 9000) / contract.periods);
@@ -26,6 +26,7 @@ async function billPeriod(app: SynthApp, customer: CustomerPlan, contract: Contr
   const invoiceId = uuidFrom(`${contractId}/progress/${periodEnd}`);
   const issueDate = addDays(periodEnd, 3);
   const invoice = await app.issue(contractId, invoiceId, issueDate, app.context());
+  await app.contract(contractId, { type: 'ReportCosts', ...costsOf(contract, period) }, app.context());
   const payment = paymentOf(customer, contract, period, { invoiceId, number: invoice.number!, total: invoice.total, issueDate });
   if (!payment) return;
   const ctx = app.context();

@@ -98,7 +98,7 @@ async function expectRefused({ test, base }: Target, bad: BadRequest): Promise<v
   // As given: superagent would write a Buffer under a JSON Content-Type as {"type":"Buffer","data":[…]}.
   const call = request(base)
     [bad.method](bad.url)
-    .set(bad.headers)
+    .set({ authorization: `Bearer ${test.token}`, ...bad.headers })
     .serialize((body: unknown) => body as string);
   const reply = await (bad.body === undefined ? call : call.send(bad.body));
   const after = await store.headPosition();

@@ -48,7 +48,7 @@ function assemble(operation: Operation, real: RealValue, flaw: Flaw, base: Query
   const query = (flaw.query ?? ((same: Query) => same))(base);
   const url = query.length > 0 ? `${path}?${query.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`).join('&')}` : path;
   const body = flaw.body ?? (operation.body ? validBody(operation.body) : undefined);
-  const headers: Record<string, string> = { 'x-actor': 'bad-input', ...(body?.contentType && { 'content-type': body.contentType }), ...(key && { 'idempotency-key': key }) };
+  const headers: Record<string, string> = { ...(body?.contentType && { 'content-type': body.contentType }), ...(key && { 'idempotency-key': key }) };
   const request = { method: operation.method, url, headers, body: body?.body, why: flaw.why, field: flaw.field };
   return Object.assign(request, { [fc.toStringMethod]: () => describeRequest(request) });
 }

@@ -10,6 +10,8 @@ export interface Seeded {
   issuedInvoiceId: string;
   draftInvoiceId: string;
   paymentId: string;
+  /** A credit note on the issued invoice; that invoice was reminded once (level 1). */
+  creditNoteId: string;
   /** Reported and not yet certified or rejected. */
   pendingPeriodEnd: string;
 }
@@ -37,8 +39,11 @@ export async function seed(test: TestApp): Promise<Seeded> {
   await waitFor(client, `/accounts/${CUSTOMER.id}`, () => true, 'account');
   const payment = { amount: 100_000, currency: 'USD', method: 'wire', reference: 'W-1', receivedOn: '2026-02-10' };
   const { paymentId } = await expectOk<{ paymentId: string }>(client.post(`/accounts/${CUSTOMER.id}/payments`, payment), 'payment');
+  const note = { amount: 100, reason: 'seeded credit', date: '2026-02-04' };
+  const { creditNoteId } = await expectOk<{ creditNoteId: string }>(client.post(`/invoices/${issuedInvoiceId}/credit-notes`, note), 'credit note');
   await test.settle();
-  return { contractId, draftContractId, milestoneContractId, issuedInvoiceId, draftInvoiceId, paymentId, pendingPeriodEnd: '2026-03-31' };
+  await expectOk(client.post('/reminders/run', { runDate: '2026-03-10', levels: [1] }), 'reminders');
+  return { contractId, draftContractId, milestoneContractId, issuedInvoiceId, draftInvoiceId, paymentId, creditNoteId, pendingPeriodEnd: '2026-03-31' };
 }
 
 const report = (client: Client, contractId: string, periodEnd: string, percentComplete: number) =>
@@ -73,8 +78,12 @@ export function realValues(seeded: Seeded): RealValue {
       customerId: CUSTOMER.id,
       invoiceId: seeded.issuedInvoiceId,
       paymentId: seeded.paymentId,
+      creditNoteId: seeded.creditNoteId,
+      level: '1',
       periodEnd: seeded.pendingPeriodEnd,
       lineId: 'M1',
+      streamId: `contract-${seeded.contractId}`,
+      correlationId: seeded.contractId,
     };
     if (!(parameter in values)) throw new Error(`${operation.key}: no seeded value for the path parameter ${parameter}; add one to realValues`);
     return values[parameter];

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '@billing/shared/sqlite';
-import { fetchClient, keyedClient, runScenario, type Client } from '@billing/shared/testing';
+import { keyedClient, runScenario, type Client } from '@billing/shared/testing';
 import { ProcessDied } from './cut';
 import { captureFinalState, differences } from './final-state';
 import { describePoint, killingClient, type KillPoint } from './killing-client';
@@ -44,13 +44,13 @@ describe('kill -9 of the embedded process (npm start on SQLite) during the scena
     try {
       for (const point of points) {
         const running = await StandaloneProcess.start(dataDir, output);
-        await expect(runScenario(keyedClient(killingClient(fetchClient(running.url), point, () => running.kill())))).rejects.toBeInstanceOf(ProcessDied);
+        await expect(runScenario(keyedClient(killingClient(running.client(), point, () => running.kill())))).rejects.toBeInstanceOf(ProcessDied);
         story.push(`killed ${describePoint(point)}`);
       }
       const last = await StandaloneProcess.start(dataDir, output);
-      const ids = await runScenario(keyedClient(fetchClient(last.url)));
+      const ids = await runScenario(keyedClient(last.client()));
       story.push('the last restart ran the whole scenario');
-      expect(await convergence(fetchClient(last.url), ids, baseline)).toEqual([]);
+      expect(await convergence(last.client(), ids, baseline)).toEqual([]);
     } catch (error) {
       console.log([...story, '-- output of the processes:', ...output].join('\n'));
       throw error;

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { fetchClient, localToken, type Client } from '@billing/shared/testing';
 
 const ROOT = join(__dirname, '../../../..');
 const BOOT_TIMEOUT_MS = 60_000;
@@ -21,6 +22,8 @@ export async function freePort(): Promise<number> {
 export class StandaloneProcess {
   private static readonly running = new Set<StandaloneProcess>();
   private readonly exited: Promise<void>;
+  /** An admin token of tenant `default` from the key the process made in its data folder (it runs with authentication on, as npm start does). */
+  private token = '';
 
   private constructor(
     private readonly child: ChildProcess,
@@ -42,7 +45,12 @@ export class StandaloneProcess {
     const started = new StandaloneProcess(child, `http://127.0.0.1:${port}`);
     StandaloneProcess.running.add(started);
     await started.live();
+    started.token = await localToken(join(dataDir, 'auth'));
     return started;
+  }
+
+  client(): Client {
+    return fetchClient(this.url, this.token);
   }
 
   /** kill -9: no shutdown hook, no last commit, no lease given back. */

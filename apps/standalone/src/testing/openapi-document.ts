@@ -9,6 +9,7 @@ export interface Operation {
   parameters?: { name: string; in: string; example?: unknown; schema?: Record<string, unknown> }[];
   requestBody?: { content: Record<string, { schema: Record<string, unknown>; examples?: Record<string, { value: Record<string, unknown> }> }> };
   responses: Record<string, { description: string; headers?: Record<string, unknown>; content?: Record<string, { schema: Record<string, unknown> }> }>;
+  security?: Record<string, string[]>[];
 }
 export interface OpenApi {
   info: { description: string };
@@ -62,6 +63,8 @@ export class DocumentedClient {
   constructor(
     private readonly app: INestApplication,
     private readonly checker: SchemaChecker,
+    /** Sent as `Authorization: Bearer` unless a call's headers say otherwise. */
+    private readonly token?: string,
   ) {}
 
   get doc(): OpenApi {
@@ -107,7 +110,7 @@ export class DocumentedClient {
       return encodeURIComponent(value);
     });
     const query = options.query ? `?${new URLSearchParams(options.query).toString()}` : '';
-    const headers = { 'x-actor': 'openapi-spec', 'x-correlation-id': 'openapi-flow', ...options.headers };
+    const headers = { ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), 'x-correlation-id': 'openapi-flow', ...options.headers };
     const pending =
       method === 'get'
         ? request(this.app.getHttpServer())
@@ -117,7 +120,9 @@ export class DocumentedClient {
             .post(path + query)
             .set(headers);
     const response = method === 'post' ? await (options.raw !== undefined ? pending.send(options.raw) : pending.send(options.body ?? {})) : await pending;
-    const answer = { status: response.status, body: response.body, headers: response.headers as Record<string, string> };
+    // A CSV answer (`Accept: text/csv`, `?format=csv`) is checked as the text it is.
+    const text = /^text\/csv\b/.test(String(response.headers['content-type']));
+    const answer = { status: response.status, body: text ? response.text : response.body, headers: response.headers as Record<string, string> };
     this.check(method, template, answer);
     this.exercised.add(`${method.toUpperCase()} ${template}`);
     return answer;
@@ -148,6 +153,12 @@ export class DocumentedClient {
     const mediaType = (answer.headers['content-type'] ?? '').split(';')[0].trim();
     const schema = response.content?.[mediaType]?.schema;
     if (!schema) throw new Error(`${where}: no schema for ${mediaType || 'an empty body'} (documented: ${Object.keys(response.content ?? {}).join(', ')})`);
+    // A document (a PDF, a message) is a string of bytes: it must be one, and not empty.
+    if (!mediaType.endsWith('json')) {
+      if (schema.type !== 'string' || !(Number(answer.headers['content-length']) > 0))
+        throw new Error(`${where}: ${mediaType} answered without a length or not documented as a string`);
+      return;
+    }
     const problems = this.checker.problems(schema, answer.body);
     if (problems) throw new Error(`${where}: the body does not match the documented schema:\n  ${problems}\n${JSON.stringify(answer.body, null, 2).slice(0, 4000)}`);
   }

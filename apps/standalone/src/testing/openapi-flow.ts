@@ -10,6 +10,7 @@ interface Flow {
   customer: Ids;
   invoice: Ids;
   milestoneInvoice: Ids;
+  creditNote: Ids;
 }
 
 /**
@@ -21,8 +22,9 @@ interface Flow {
 export async function runDocumentedFlow(api: DocumentedClient): Promise<void> {
   await api.expect(200, 'get', '/health/live');
   await api.expect(200, 'get', '/health/ready');
-  const flow: Flow = { api, A: {}, B: {}, customer: {}, invoice: {}, milestoneInvoice: {} };
-  for (const step of [createContract, billProgress, collect, billMilestone, remind, finish, idempotency, provokeErrors, queryEverything]) await step(flow);
+  const flow: Flow = { api, A: {}, B: {}, customer: {}, invoice: {}, milestoneInvoice: {}, creditNote: {} };
+  for (const step of [createContract, billProgress, collect, billMilestone, remind, finish, idempotency, provokeErrors, readDocuments, queryEverything, financeFigures])
+    await step(flow);
 }
 
 /** A contract billed on progress: drafted, rebalanced, activated, changed. */
@@ -64,7 +66,8 @@ async function billProgress(flow: Flow): Promise<void> {
   const [redraft] = await api.poll<any[]>('/invoices', drafts, (list) => list.length === 1, 'the pay application drafted again');
   const invoice = (flow.invoice = { id: redraft.invoiceId, invoiceId: redraft.invoiceId });
   await api.expect(200, 'post', '/invoices/{id}/issue', { params: invoice, body: api.example('/invoices/{id}/issue') });
-  await api.expect(201, 'post', '/invoices/{id}/credit-notes', { params: invoice, body: api.example('/invoices/{id}/credit-notes') });
+  const note = await api.expect(201, 'post', '/invoices/{id}/credit-notes', { params: invoice, body: api.example('/invoices/{id}/credit-notes') });
+  flow.creditNote = { ...invoice, creditNoteId: note.creditNoteId };
 }
 
 /** A check that bounces and is paid again: what it leaves is credit. Retainage released early, by agreement. */
@@ -164,4 +167,51 @@ async function queryEverything({ api, A, B, customer, invoice }: Flow): Promise<
   const asOf = { asOf: api.queryExample('/aging', 'asOf') };
   expect((await api.expect(200, 'get', '/aging', { query: asOf })).customers).toHaveLength(1);
   await api.expect(200, 'get', '/accounts/{customerId}/aging', { params: customer, query: asOf });
+  const [created] = await api.expect(200, 'get', '/audit/streams/{streamId}/events', { params: { streamId: `contract-${A.id}` }, query: { limit: '1' } });
+  expect((await api.expect(200, 'get', '/audit/flows/{correlationId}', { params: { correlationId: created.correlationId } }))[0].eventId).toBe(created.eventId);
+  await api.expect(200, 'get', '/audit/events', { query: { from: created.recordedAt } });
+  expect(await api.expect(200, 'get', '/audit/verify')).toMatchObject({ intact: true, unhashed: 0 });
+}
+
+/** The documents of what the flow made: the pay application and its credit note as PDF, the statement, the reminder sent. */
+async function readDocuments({ api, customer, invoice, creditNote, milestoneInvoice }: Flow): Promise<void> {
+  const period = { from: api.queryExample('/accounts/{customerId}/statement/pdf', 'from'), to: api.queryExample('/accounts/{customerId}/statement/pdf', 'to') };
+  const account = await api.expect(200, 'get', '/accounts/{customerId}', { params: customer });
+  const [sent] = account.invoices.find((item: any) => item.invoiceId === milestoneInvoice.id).reminders;
+  const reminder = { ...customer, invoiceId: milestoneInvoice.id, level: String(sent.level) };
+  for (const [template, params, query, type] of [
+    ['/invoices/{id}/pdf', invoice, undefined, 'application/pdf'],
+    ['/invoices/{id}/credit-notes/{creditNoteId}/pdf', creditNote, undefined, 'application/pdf'],
+    ['/accounts/{customerId}/statement/pdf', customer, period, 'application/pdf'],
+    ['/accounts/{customerId}/invoices/{invoiceId}/reminders/{level}/text', reminder, undefined, 'text/plain; charset=utf-8'],
+    ['/accounts/{customerId}/invoices/{invoiceId}/reminders/{level}/html', reminder, undefined, 'text/html; charset=utf-8'],
+  ] as [string, Ids, Ids | undefined, string][]) {
+    const answer = await api.call('get', template, { params, query });
+    expect([answer.status, answer.headers['content-type']]).toEqual([200, type]);
+  }
+}
+
+/** Finance's figures (ADR 20): a period's job cost, then every finance query and CSV export, each as JSON and as CSV (`Accept` and `?format=`). */
+async function financeFigures({ api, A, customer }: Flow): Promise<void> {
+  await api.expect(201, 'post', '/contracts/{id}/costs', { params: A, body: api.example('/contracts/{id}/costs') });
+  const periodEnd = { periodEnd: api.queryExample('/wip', 'periodEnd') };
+  await api.poll('/wip', { query: periodEnd }, (schedule: any) => schedule.contracts.length === 1, 'the WIP line of the reported period');
+  const example = (template: string, ...names: string[]) => Object.fromEntries(names.map((name) => [name, api.queryExample(template, name)]));
+  for (const [template, params, query] of [
+    ['/contract-ledgers', {}, { customerId: customer.customerId }],
+    ['/contract-ledgers/{contractId}', A],
+    ['/wip', {}, periodEnd],
+    ['/contracts/{id}/wip', A],
+    ['/cash-forecast', {}, example('/cash-forecast', 'asOf')],
+    ['/dso', {}, example('/dso', 'from', 'to')],
+    ['/billing-timeliness', {}, example('/billing-timeliness', 'from', 'to')],
+    ['/aging', {}, example('/aging', 'asOf')],
+    ['/accounts/{customerId}/aging', customer, example('/accounts/{customerId}/aging', 'asOf')],
+    ['/accounts/{customerId}/statement', customer, example('/accounts/{customerId}/statement', 'from', 'to')],
+  ] as [string, Ids, Ids?][]) {
+    await api.expect(200, 'get', template, { params, query });
+    const accepted = await api.call('get', template, { params, query, headers: { accept: 'text/csv' } });
+    const asked = await api.call('get', template, { params, query: { ...query, format: 'csv' } });
+    expect([accepted.status, accepted.headers['content-type'], asked.body]).toEqual([200, 'text/csv; charset=utf-8; header=present', accepted.body]);
+  }
 }

@@ -1,4 +1,4 @@
-import type { BillingFigures, ContractTerms, ScheduleLine } from './contract.events';
+import type { BillingDocument, BillingFigures, ContractTerms, CostReport, ScheduleLine } from './contract.events';
 
 export type ContractCommand =
   | { type: 'CreateContract'; contractId: string; terms: ContractTerms; lines: ScheduleLine[]; createdOn: string }
@@ -10,5 +10,6 @@ export type ContractCommand =
   | { type: 'CompleteContract'; completedOn: string }
   | { type: 'CloseContract'; closedOn: string }
   | { type: 'CancelContract'; cancelledOn: string; reason: string }
-  | { type: 'RecordBillingFigures'; documentId: string; figures: BillingFigures }
+  | { type: 'RecordBillingFigures'; documentId: string; figures: BillingFigures; document?: BillingDocument }
+  | ({ type: 'ReportCosts'; reportedOn: string } & CostReport)
   | { type: 'RecordInvoiceBalance'; invoiceId: string; paid: number; open: number };

@@ -44,6 +44,19 @@ export interface BillingFigures {
   billedTax: number;
 }
 
+/**
+ * The invoicing document a figures update follows (ADR 20): its kind, amounts and business date when
+ * issued, its date when voided. Events recorded before it was kept have none.
+ */
+export type BillingDocument = { change: 'issued'; kind: 'progress' | 'retainage-release'; on: string; amount: number; tax: number } | { change: 'voided'; on: string };
+
+/** Job cost for one period (ADR 20): cost to date and the estimated total cost at completion, in the contract's currency. */
+export interface CostReport {
+  periodEnd: string;
+  costToDate: number;
+  estimatedTotalCost: number;
+}
+
 export type ContractEvent =
   | DomainEvent<'ContractCreated', { contractId: string; terms: ContractTerms; lines: ScheduleLine[]; createdOn: string }>
   | DomainEvent<'ScheduleOfValuesRevised', { contractId: string; lines: ScheduleLine[] }>
@@ -57,8 +70,9 @@ export type ContractEvent =
   | DomainEvent<'ContractCompleted', { contractId: string; completedOn: string }>
   | DomainEvent<'ContractClosed', { contractId: string; closedOn: string }>
   | DomainEvent<'ContractCancelled', { contractId: string; cancelledOn: string; reason: string }>
-  | DomainEvent<'BillingFiguresRecorded', { contractId: string; documentId: string; figures: BillingFigures }>
-  | DomainEvent<'InvoiceBalanceRecorded', { contractId: string; invoiceId: string; paid: number; open: number }>;
+  | DomainEvent<'BillingFiguresRecorded', { contractId: string; documentId: string; figures: BillingFigures; document?: BillingDocument }>
+  | DomainEvent<'InvoiceBalanceRecorded', { contractId: string; invoiceId: string; paid: number; open: number }>
+  | DomainEvent<'CostsReported', CostReport & { contractId: string; reportedOn: string }>;
 
 /** The business date an event is dated (ADR 17); undefined for one with none of its own: it counts from the day it occurred. */
 export function contractBusinessDate(event: ContractEvent): string | undefined {
@@ -80,6 +94,8 @@ export function contractBusinessDate(event: ContractEvent): string | undefined {
       return event.data.closedOn;
     case 'ContractCancelled':
       return event.data.cancelledOn;
+    case 'CostsReported':
+      return event.data.periodEnd;
     case 'ScheduleOfValuesRevised':
     case 'BillingFiguresRecorded':
     case 'InvoiceBalanceRecorded':

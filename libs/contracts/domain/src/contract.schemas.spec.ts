@@ -1,7 +1,7 @@
 // The schemas are checked with the event store's own validator, so what passes here is what append accepts.
 import { EventSchemas } from '@billing/shared/testing';
 import { fold } from '@billing/shared/kernel';
-import { contractDecider, contractEventSchemas, type ContractCommand, type ContractEvent, type ContractTerms } from './index';
+import { contractDecider, contractEventSchemas, type BillingDocument, type ContractCommand, type ContractEvent, type ContractTerms } from './index';
 
 const EVERY_TYPE: Record<ContractEvent['type'], true> = {
   ContractCreated: true,
@@ -15,6 +15,7 @@ const EVERY_TYPE: Record<ContractEvent['type'], true> = {
   ContractCancelled: true,
   BillingFiguresRecorded: true,
   InvoiceBalanceRecorded: true,
+  CostsReported: true,
 };
 
 const schemas = new EventSchemas().register(contractEventSchemas);
@@ -49,10 +50,11 @@ const changeOrder = (changeOrderId: string, lineId: string, amount: number): Con
   approvedOn: '2026-02-10',
   lines: [{ lineId, item: lineId, description: 'Change', scheduledValue: amount }],
 });
-const figures = (completedAndStoredToDate: number, retainageHeld: number): ContractCommand => ({
+const figures = (completedAndStoredToDate: number, retainageHeld: number, document?: BillingDocument): ContractCommand => ({
   type: 'RecordBillingFigures',
   documentId: invoiceId,
   figures: { completedAndStoredToDate, retainageHeld, billedNet: completedAndStoredToDate - retainageHeld, billedTax: 0 },
+  ...(document ? { document } : {}),
 });
 
 /** The events a contract's life writes, each decided from the state the ones before it make. */
@@ -71,6 +73,9 @@ const life = [
     { type: 'SuspendContract', suspendedOn: '2026-03-01', reason: 'owner funding' },
     { type: 'ResumeContract', resumedOn: '2026-03-15' },
     figures(500_000, 50_000),
+    { type: 'ReportCosts', periodEnd: '2026-03-31', costToDate: 380_000, estimatedTotalCost: 800_000, reportedOn: '2026-04-06' },
+    figures(500_000, 50_000, { change: 'voided', on: '2026-04-07' }),
+    figures(500_000, 50_000, { change: 'issued', kind: 'progress', on: '2026-04-08', amount: 450_000, tax: 0 }),
     { type: 'RecordInvoiceBalance', invoiceId, paid: 100_000, open: 350_000 },
     { type: 'CompleteContract', completedOn: '2026-06-30' },
     figures(1_030_000, 0),

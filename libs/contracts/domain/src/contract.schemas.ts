@@ -40,6 +40,12 @@ const lines = arrayOf(line(positiveMoney));
 const activatedLines = arrayOf(line(positiveMoney), 1);
 const changeOrderLines = arrayOf(line(money), 1);
 const figures = closedObject({ completedAndStoredToDate: money, retainageHeld: nonNegativeMoney, billedNet: money, billedTax: money });
+const document = {
+  oneOf: [
+    closedObject({ change: enumOf(['issued']), kind: enumOf(['progress', 'retainage-release']), on: date, amount: money, tax: money }),
+    closedObject({ change: enumOf(['voided']), on: date }),
+  ],
+};
 
 export const contractEventSchemas: EventSchemaMap = {
   ContractCreated: closedObject({ contractId: uuid, terms, lines, createdOn: date }),
@@ -59,6 +65,7 @@ export const contractEventSchemas: EventSchemaMap = {
   ContractCompleted: closedObject({ contractId: uuid, completedOn: date }),
   ContractClosed: closedObject({ contractId: uuid, closedOn: date }),
   ContractCancelled: closedObject({ contractId: uuid, cancelledOn: date, reason: nonEmptyString }),
-  BillingFiguresRecorded: closedObject({ contractId: uuid, documentId: uuid, figures }),
+  BillingFiguresRecorded: closedObject({ contractId: uuid, documentId: uuid, figures, document }, ['document']),
   InvoiceBalanceRecorded: closedObject({ contractId: uuid, invoiceId: uuid, paid: nonNegativeMoney, open: nonNegativeMoney }),
+  CostsReported: closedObject({ contractId: uuid, periodEnd: date, costToDate: nonNegativeMoney, estimatedTotalCost: positiveMoney, reportedOn: date }),
 } satisfies Record<ContractEvent['type'], object>;

@@ -1,5 +1,5 @@
 import { assertNever, sum } from '@billing/shared/kernel';
-import type { BillingFigures, ContractEvent, ContractTerms, ScheduleLine } from './contract.events';
+import type { BillingFigures, ContractEvent, ContractTerms, CostReport, ScheduleLine } from './contract.events';
 
 export type ContractStatus = 'draft' | 'active' | 'suspended' | 'completed' | 'closed' | 'cancelled';
 
@@ -17,6 +17,8 @@ export interface Contract {
   figures: BillingFigures;
   invoices: Record<string, InvoiceBalance>;
   completedOn?: string;
+  /** The job cost reported for each period, by period end (the latest report of a period stands). */
+  costs: Record<string, CostReport>;
 }
 
 export type ContractState = { status: 'none' } | Contract;
@@ -36,7 +38,7 @@ export function scheduledTotal(lines: readonly ScheduleLine[]): number {
 export function evolve(state: ContractState, event: ContractEvent): ContractState {
   if (event.type === 'ContractCreated') {
     const { contractId, terms, lines } = event.data;
-    return { status: 'draft', contractId, terms, lines, changeOrders: [], figures: NO_FIGURES, invoices: {} };
+    return { status: 'draft', contractId, terms, lines, changeOrders: [], figures: NO_FIGURES, invoices: {}, costs: {} };
   }
   if (state.status === 'none') return state;
   switch (event.type) {
@@ -61,6 +63,10 @@ export function evolve(state: ContractState, event: ContractEvent): ContractStat
       return { ...state, figures: event.data.figures };
     case 'InvoiceBalanceRecorded':
       return { ...state, invoices: { ...state.invoices, [event.data.invoiceId]: { paid: event.data.paid, open: event.data.open } } };
+    case 'CostsReported': {
+      const { periodEnd, costToDate, estimatedTotalCost } = event.data;
+      return { ...state, costs: { ...state.costs, [periodEnd]: { periodEnd, costToDate, estimatedTotalCost } } };
+    }
     default:
       return assertNever(event);
   }

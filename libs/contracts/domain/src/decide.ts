@@ -10,6 +10,7 @@ import {
   RuleViolation,
   ValidationError,
   FULL_RATE,
+  endOfMonth,
 } from '@billing/shared/kernel';
 import type { ContractCommand } from './contract.commands';
 import type { ContractEvent, ContractTerms, RetainageStep, ScheduleLine } from './contract.events';
@@ -66,13 +67,35 @@ export function decide(command: ContractCommand, state: ContractState): Contract
       requireStatus(state, ['draft'], 'cancel');
       requireReason(command.reason);
       return [{ type: 'ContractCancelled', data: { contractId, cancelledOn: requireDate(command.cancelledOn), reason: command.reason } }];
-    case 'RecordBillingFigures':
-      return [{ type: 'BillingFiguresRecorded', data: { contractId, documentId: command.documentId, figures: command.figures } }];
+    case 'RecordBillingFigures': {
+      const { documentId, figures, document } = command;
+      return [{ type: 'BillingFiguresRecorded', data: { contractId, documentId, figures, ...(document ? { document } : {}) } }];
+    }
+    case 'ReportCosts':
+      return reportCosts(state, command);
     case 'RecordInvoiceBalance':
       return [{ type: 'InvoiceBalanceRecorded', data: { contractId, invoiceId: command.invoiceId, paid: command.paid, open: command.open } }];
     default:
       return assertNever(command);
   }
+}
+
+/** ADR 20: a period's job cost, reported once the period has ended; a report equal to the one standing for the period changes nothing. */
+function reportCosts(contract: Contract, command: Extract<ContractCommand, { type: 'ReportCosts' }>): ContractEvent[] {
+  // Costs come in after completion and closing too (late vendor invoices): only a draft or a cancelled contract has none.
+  requireStatus(contract, ['active', 'suspended', 'completed', 'closed'], 'report costs');
+  const { periodEnd, costToDate, estimatedTotalCost } = command;
+  const reportedOn = requireDate(command.reportedOn);
+  if (endOfMonth(requireDate(periodEnd, 'period end')) !== periodEnd)
+    throw new ValidationError(`cost periods are monthly: a period ends on the last day of its month, not ${periodEnd}`);
+  if (!isAmount(costToDate) || costToDate < 0) throw new ValidationError('the cost to date is an amount in minor units, 0 or more');
+  if (!isAmount(estimatedTotalCost) || estimatedTotalCost <= 0) throw new ValidationError('the estimated total cost is a positive amount in minor units');
+  if (reportedOn < periodEnd) throw new RuleViolation(`the costs of the period ending ${periodEnd} are reported once it has ended, not on ${reportedOn}`);
+  if (costToDate > estimatedTotalCost)
+    throw new RuleViolation(`the cost to date (${costToDate}) exceeds the estimated total cost (${estimatedTotalCost}): revise the estimate with the cost`);
+  const standing = contract.costs[periodEnd];
+  if (standing?.costToDate === costToDate && standing.estimatedTotalCost === estimatedTotalCost) return [];
+  return [{ type: 'CostsReported', data: { contractId: contract.contractId, periodEnd, costToDate, estimatedTotalCost, reportedOn } }];
 }
 
 function assertNothingOpen(contract: Contract) {

@@ -8,6 +8,7 @@ export * from './contract.events';
 export * from './contract.commands';
 export * from './contract';
 export * from './contract.schemas';
+export * from './wip';
 export { decide };
 
 export const contractDecider: Decider<ContractCommand, ContractEvent, ContractState> = { initialState, evolve, decide };

@@ -10,13 +10,15 @@ import { contractMessages } from './contracts.relay';
 import { BillingReactions } from './reactions/billing.reactions';
 import { contractHistoryProjection } from './read-models/contract-history.projection';
 import { contractSummaryProjection } from './read-models/contract-summary.projection';
+import { contractFinanceProjection } from './read-models/contract-finance.projection';
+import { ContractFinanceQueries } from './read-models/finance.queries.http';
 import { ContractsQueries } from './read-models/contracts.queries.http';
 
 /** This context's read models: the app runs them, `npm run rebuild` rebuilds them. */
-export const contractsProjections: Projection[] = [contractSummaryProjection, contractHistoryProjection];
+export const contractsProjections: Projection[] = [contractSummaryProjection, contractHistoryProjection, contractFinanceProjection];
 
 @Module({
-  controllers: [ContractsHttp, ContractsQueries],
+  controllers: [ContractsHttp, ContractsQueries, ContractFinanceQueries],
   providers: [ContractCommandHandler, BillingReactions],
 })
 export class ContractsModule implements OnApplicationBootstrap {

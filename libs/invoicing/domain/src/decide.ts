@@ -53,11 +53,12 @@ export function decide(command: LedgerCommand, state: LedgerState): LedgerEvent[
 }
 
 function draftPayApplication(ledger: Ledger, command: Command<'DraftPayApplication'>): LedgerEvent[] {
-  const { certificationId, periodEnd } = command;
+  const { certificationId, periodEnd, certifiedOn } = command;
   for (const line of command.lines) {
     if (!ledger.lines.some((known) => known.lineId === line.lineId)) throw new NotFoundError(`line ${line.lineId} is not on this contract's ledger yet`);
   }
-  const certified: LedgerEvent = { type: 'WorkCertified', data: { contractId: ledger.contractId, certificationId, periodEnd, lines: command.lines } };
+  const data = { contractId: ledger.contractId, certificationId, periodEnd, ...(certifiedOn ? { certifiedOn } : {}), lines: command.lines };
+  const certified: LedgerEvent = { type: 'WorkCertified', data };
   return [certified, ...redraft(evolve(ledger, certified) as Ledger, command.invoiceId, { certificationId, periodEnd })];
 }
 

@@ -8,6 +8,7 @@ export * from './ledger.events';
 export * from './ledger.commands';
 export * from './ledger';
 export * from './pay-application';
+export * from './documents';
 export * from './numbering';
 export * from './ledger.schemas';
 export { decide };

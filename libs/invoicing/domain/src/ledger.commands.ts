@@ -5,7 +5,7 @@ export type LedgerCommand =
   | { type: 'RecordChangeOrder'; changeOrderId: string; amount: number; lines: ContractLine[] }
   | { type: 'RecordContractPhase'; phase: ContractPhase; on: string }
   /** From certified work; `invoiceId` names the draft if a new one is needed. */
-  | { type: 'DraftPayApplication'; invoiceId: string; certificationId: string; periodEnd: string; lines: CertifiedWork[] }
+  | { type: 'DraftPayApplication'; invoiceId: string; certificationId: string; periodEnd: string; certifiedOn?: string; lines: CertifiedWork[] }
   | { type: 'DraftRetainageRelease'; invoiceId: string; releasedOn: string; agreed: boolean }
   /** Policy: draft the release if it is due now (contract completed, no draft pending, retainage held), else nothing. */
   | { type: 'ReleaseRetainageWhenDue'; invoiceId: string; releasedOn: string }

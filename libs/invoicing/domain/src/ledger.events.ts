@@ -92,7 +92,8 @@ export type LedgerEvent =
   | DomainEvent<'LedgerOpened', { contractId: string; terms: LedgerTerms; lines: ContractLine[]; openedOn: string }>
   | DomainEvent<'ChangeOrderRecorded', { contractId: string; changeOrderId: string; amount: number; lines: ContractLine[] }>
   | DomainEvent<'ContractPhaseRecorded', { contractId: string; phase: ContractPhase; on: string }>
-  | DomainEvent<'WorkCertified', { contractId: string; certificationId: string; periodEnd: string; lines: CertifiedWork[] }>
+  /** `certifiedOn`: the customer's certification date (absent on events recorded before it was kept). */
+  | DomainEvent<'WorkCertified', { contractId: string; certificationId: string; periodEnd: string; certifiedOn?: string; lines: CertifiedWork[] }>
   | DomainEvent<'PayApplicationDrafted', { contractId: string; invoiceId: string; applicationNo: number; periodEnd: string; g702: G702; g703: G703Line[] } & Amounts>
   | DomainEvent<'PayApplicationWithdrawn', { contractId: string; invoiceId: string; reason: string }>
   | DomainEvent<'PayApplicationRefused', { contractId: string; certificationId: string; periodEnd: string; reason: string }>

@@ -76,7 +76,7 @@ export const ledgerEventSchemas: EventSchemaMap = {
   ChangeOrderRecorded: closedObject({ contractId: uuid, changeOrderId: uuid, amount: money, lines: arrayOf(contractLine, 1) }),
   // Same type name and shape as milestones': both contexts record the contract's phase.
   ContractPhaseRecorded: closedObject({ contractId: uuid, phase: enumOf(['active', 'suspended', 'completed']), on: date }),
-  WorkCertified: closedObject({ contractId: uuid, certificationId, periodEnd: date, lines: arrayOf(certifiedWork, 1) }),
+  WorkCertified: closedObject({ contractId: uuid, certificationId, periodEnd: date, certifiedOn: date, lines: arrayOf(certifiedWork, 1) }, ['certifiedOn']),
   PayApplicationDrafted: closedObject({ contractId: uuid, invoiceId: uuid, applicationNo: positiveCount, periodEnd: date, g702, g703: arrayOf(g703Line, 1), ...amounts }),
   PayApplicationWithdrawn: closedObject({ contractId: uuid, invoiceId: uuid, reason: nonEmptyString }),
   PayApplicationRefused: closedObject({ contractId: uuid, certificationId, periodEnd: date, reason: nonEmptyString }),

@@ -1,2 +1,3 @@
 export * from './invoicing.module';
 export { finishReservedIssue } from './commands/numbering.recovery';
+export { renderPayApplication } from './documents/pay-application.pdf';

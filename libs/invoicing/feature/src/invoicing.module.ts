@@ -11,12 +11,15 @@ import { ledgerMessages } from './invoicing.relay';
 import { InvoicingReactions } from './reactions/invoicing.reactions';
 import { invoicesProjection } from './read-models/invoices.projection';
 import { InvoicingQueries } from './read-models/invoicing.queries.http';
+import { billingTimelinessProjection } from './read-models/billing-timeliness.projection';
+import { BillingTimelinessQueries } from './read-models/billing-timeliness.http';
+import { InvoicingDocuments } from './documents/documents.http';
 
 /** This context's read models: the app runs them, `npm run rebuild` rebuilds them. */
-export const invoicingProjections: Projection[] = [invoicesProjection];
+export const invoicingProjections: Projection[] = [invoicesProjection, billingTimelinessProjection];
 
 @Module({
-  controllers: [InvoicingHttp, InvoicingQueries],
+  controllers: [InvoicingHttp, InvoicingQueries, InvoicingDocuments, BillingTimelinessQueries],
   providers: [LedgerCommandHandler, IssueDocumentHandler, InvoicingReactions],
 })
 export class InvoicingModule implements OnApplicationBootstrap {

@@ -8,6 +8,7 @@ export * from './account.events';
 export * from './account.commands';
 export * from './account';
 export * from './aging';
+export * from './cash';
 export * from './account.schemas';
 export { decide };
 

@@ -10,12 +10,14 @@ import { accountMessages } from './receivables.relay';
 import { InvoiceReactions } from './reactions/invoice.reactions';
 import { accountsProjection } from './read-models/accounts.projection';
 import { ReceivablesQueries } from './read-models/receivables.queries.http';
+import { CashQueries } from './read-models/cash.queries.http';
+import { ReceivablesDocuments } from './documents/documents.http';
 
 /** This context's read models: the app runs them, `npm run rebuild` rebuilds them. */
 export const receivablesProjections: Projection[] = [accountsProjection];
 
 @Module({
-  controllers: [ReceivablesHttp, ReceivablesQueries],
+  controllers: [ReceivablesHttp, ReceivablesQueries, ReceivablesDocuments, CashQueries],
   providers: [AccountCommandHandler, InvoiceReactions],
 })
 export class ReceivablesModule implements OnApplicationBootstrap {

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { matchesPrefixes, type EventStore, type RecordedEvent, type Subscription } from '@billing/shared/event-store';
-import { ConsumerState, describe, type ReadModelStore } from '@billing/shared/read-models';
+import { logger, withLogContext } from '@billing/shared/logging';
+import { ConsumerState, describe, eventLogContext, type ReadModelStore } from '@billing/shared/read-models';
 import type { Bus, Consumer, Message, MessageHandler, RelaySource, Stoppable } from './bus.port';
 import { consumeOne } from './consume';
 
@@ -114,7 +115,7 @@ class GroupMember {
       await this.exclusive(() => this.rebalance());
       await this.retryParked();
       this.timer = setInterval(
-        () => void this.exclusive(() => this.rebalance()).catch((error) => console.error(`${this.group}: rebalance failed`, error)),
+        () => void this.exclusive(() => this.rebalance()).catch((error: unknown) => logger.error({ err: error, consumer: this.group }, `${this.group}: rebalance failed`)),
         this.settings.leaseMs / 3,
       );
     })();
@@ -223,7 +224,7 @@ class GroupMember {
     if (generation !== this.generation || !owned || event.position <= owned.committed) return;
     // Only while stopping: the subscription must not move past an event nobody handled.
     if (owned.leaseUntil <= Date.now()) throw new Error(`${this.group}: the lease of partition ${partition} lapsed`);
-    await this.deliver(event);
+    await withLogContext(eventLogContext(event, this.group), () => this.deliver(event));
     owned.committed = event.position;
     await this.state.commit(this.checkpoint(partition), event.position);
     if (++this.sinceFlush >= FLUSH_EVERY) await this.flush(event.position);
@@ -240,7 +241,7 @@ class GroupMember {
     }
     let delivered = true;
     for (const message of messages) {
-      const outcome = await consumeOne(message, this.handler);
+      const outcome = await consumeOne(message, this.handler, this.group);
       if (outcome.kind === 'rejected') await this.state.refuse(this.group, event.position, refusalOf(message, outcome.reason));
       if (outcome.kind === 'dead') {
         await this.park(event, outcome.reason);
@@ -259,7 +260,7 @@ class GroupMember {
 
   private async park(event: RecordedEvent, reason: string): Promise<void> {
     await this.state.park(this.group, event, reason);
-    console.error(`${this.group} parked ${event.type} ${event.streamId}@${event.revision} (position ${event.position}): ${reason}`);
+    logger.error({ position: event.position }, `${this.group} parked ${event.type} ${event.streamId}@${event.revision} (position ${event.position}): ${reason}`);
   }
 
   /** Parked messages are tried again at start: after a fix and a redeploy, they go through (reactions are idempotent). */
@@ -273,7 +274,7 @@ class GroupMember {
       } catch {
         continue;
       }
-      const outcomes = await this.exclusive(() => Promise.all(messages.map((message) => consumeOne(message, this.handler))));
+      const outcomes = await this.exclusive(() => Promise.all(messages.map((message) => consumeOne(message, this.handler, this.group))));
       if (outcomes.every((outcome) => outcome.kind !== 'dead')) await this.state.unpark(entry);
     }
   }

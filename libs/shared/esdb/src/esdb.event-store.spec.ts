@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
-import { WrongExpectedVersionError, type NewEvent, type RecordedEvent } from '@billing/shared/event-store';
-import { eventStoreConformance } from '@billing/shared/testing';
+import { verifyChains, WrongExpectedVersionError, type NewEvent, type RecordedEvent } from '@billing/shared/event-store';
+import { eventStoreConformance, oneByteChanged } from '@billing/shared/testing';
 import { startEsdbEmulator, type EsdbEmulator } from '@billing/infra/esdb-emulator';
 import { EsdbEventStore } from './esdb.event-store';
 
@@ -9,7 +9,11 @@ let emulator: EsdbEmulator;
 beforeAll(async () => (emulator = await startEsdbEmulator({ port: 0 })));
 afterAll(async () => emulator.stop());
 
-eventStoreConformance('esdb (emulator)', async () => new EsdbEventStore(emulator.url));
+eventStoreConformance(
+  'esdb (emulator)',
+  async () => new EsdbEventStore(emulator.url),
+  async (_store, streamId, revision) => emulator.rewrite(streamId, revision, oneByteChanged),
+);
 
 const metadata = (command?: string) => ({
   tenantId: 't1',
@@ -51,6 +55,32 @@ describe('EsdbEventStore on the emulator', () => {
     await until(() => seen.length === 1, 'the event');
     await subscription.stop();
     expect(seen[0]).toEqual(read);
+  });
+
+  it('keeps the chain link in the stored metadata, and verify names an event appended around the adapter with a wrong hash or none', async () => {
+    const stream = `billing-${randomUUID()}`;
+    await store.append(stream, [event('A', { n: 1 }), event('B', { n: 2 })], 'no_stream');
+    const [, second] = await store.readStream(stream);
+    const raw = EventStoreDBClient.connectionString(emulator.url);
+    const stored: unknown[] = [];
+    for await (const resolved of raw.readStream(stream)) stored.push(resolved.event!.metadata);
+    expect(stored[1]).toEqual({ ...second.metadata, chain: { hash: second.hash, recordedAt: second.recordedAt } });
+    const forged = event('C', { n: 3 });
+    await raw.appendToStream(
+      stream,
+      jsonEvent({ id: forged.id, type: 'C', data: { n: 3 }, metadata: { ...forged.metadata, chain: { hash: second.hash!, recordedAt: second.recordedAt } } }),
+    );
+    const bare = event('D', { n: 4 });
+    await raw.appendToStream(stream, jsonEvent({ id: bare.id, type: 'D', data: { n: 4 }, metadata: bare.metadata }));
+    await raw.dispose();
+    const report = await verifyChains(store, { streamId: stream });
+    expect(report).toMatchObject({ events: 4, verified: 2, breakCount: 2, intact: false });
+    expect(report.breaks.map(({ revision, eventId, kind, found }) => ({ revision, eventId, kind, found }))).toEqual([
+      { revision: 2, eventId: forged.id, kind: 'hash', found: second.hash },
+      { revision: 3, eventId: bare.id, kind: 'unhashed', found: 'none' },
+    ]);
+    await store.append(stream, [event('E', { n: 5 })], 3);
+    expect((await verifyChains(store, { streamId: stream })).verified).toBe(3);
   });
 
   it("maps the client's WrongExpectedVersionError to ours, with the stream's actual revision", async () => {

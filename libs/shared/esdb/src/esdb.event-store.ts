@@ -5,6 +5,7 @@ import {
   FORWARDS,
   START,
   StreamNotFoundError,
+  WrongExpectedVersionError as EsdbWrongExpectedVersionError,
   jsonEvent,
   type AllStreamResolvedEvent,
   type AppendExpectedRevision,
@@ -14,7 +15,9 @@ import {
   type ResolvedEvent,
 } from '@eventstore/db-client';
 import {
+  chainHashes,
   matchesPrefixes,
+  WrongExpectedVersionError,
   type AppendResult,
   type EventHandler,
   type EventStore,
@@ -26,11 +29,13 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '@billing/shared/event-store';
-import { esdbPosition, isSystemStream, toRecorded, translateError } from './esdb.mapping';
+import { esdbPosition, isSystemStream, toRecorded, translateError, withChainLink } from './esdb.mapping';
 import { subscribeToAll } from './esdb.subscription';
 
 /** Events read from `$all` per request while paging past other streams and system events. */
 const PAGE = 500;
+/** Appends with `any` or `stream_exists` that lose a race to another writer are tried again this many times in all. */
+const CHAIN_RETRIES = 10;
 
 /**
  * The EventStore port on EventStoreDB / KurrentDB.
@@ -47,17 +52,30 @@ export class EsdbEventStore implements EventStore {
   private readonly client: EventStoreDBClient;
   private readonly subscriptions = new Set<Subscription>();
 
-  constructor(connectionString: string) {
+  constructor(
+    connectionString: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {
     this.client = EventStoreDBClient.connectionString(connectionString);
   }
 
+  /**
+   * Each event carries its chain link (ADR 19), computed here from the event the append lands
+   * after, so every append goes with an exact expected revision: the server then refuses it if
+   * another writer got there first. `any` and `stream_exists` read the stream's last event, append
+   * after it and, refused, read again, up to CHAIN_RETRIES times.
+   */
   async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     let result: EsdbAppendResult;
-    try {
-      const data = events.map((event) => jsonEvent({ id: event.id, type: event.type, data: event.data as JSONType, metadata: { ...event.metadata } }));
-      result = await this.client.appendToStream(streamId, data, { expectedRevision: esdbExpected(expected) });
-    } catch (error) {
-      throw translateError(error, streamId, expected);
+    for (let attempt = 1; ; attempt++) {
+      const { after, previousHash } = await this.chainPoint(streamId, expected);
+      try {
+        result = await this.client.appendToStream(streamId, this.linked(streamId, events, after, previousHash), { expectedRevision: esdbExpected(after) });
+        break;
+      } catch (error) {
+        const retry = (expected === 'any' || expected === 'stream_exists') && error instanceof EsdbWrongExpectedVersionError && attempt < CHAIN_RETRIES;
+        if (!retry) throw translateError(error, streamId, expected);
+      }
     }
     if (events.length === 0) {
       const [last] = await this.readStream(streamId, { direction: 'backwards', maxCount: 1 });
@@ -133,6 +151,27 @@ export class EsdbEventStore implements EventStore {
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
     await this.client.dispose();
+  }
+
+  /** The revision the append goes after and that event's hash; `any` and `stream_exists` read the stream's last event. */
+  private async chainPoint(streamId: string, expected: ExpectedRevision): Promise<{ after: ExpectedRevision; previousHash?: string }> {
+    if (expected === 'no_stream') return { after: expected };
+    if (typeof expected === 'number') {
+      const [previous] = expected < 0 ? [] : await this.readStream(streamId, { fromRevision: expected, maxCount: 1 });
+      return { after: expected, previousHash: previous?.revision === expected ? previous.hash : undefined };
+    }
+    const [last] = await this.readStream(streamId, { direction: 'backwards', maxCount: 1 });
+    if (!last && expected === 'stream_exists') throw new WrongExpectedVersionError(streamId, expected, 'no_stream');
+    return last ? { after: last.revision, previousHash: last.hash } : { after: 'no_stream' };
+  }
+
+  private linked(streamId: string, events: readonly NewEvent[], after: ExpectedRevision, previousHash: string | undefined) {
+    const from = typeof after === 'number' ? after + 1 : 0;
+    const recordedAt = this.now().toISOString();
+    const hashes = chainHashes(streamId, from, previousHash, events, recordedAt);
+    return events.map((event, index) =>
+      jsonEvent({ id: event.id, type: event.type, data: event.data as JSONType, metadata: withChainLink(event.metadata, { hash: hashes[index], recordedAt }) }),
+    );
   }
 
   /** One page of `$all` as the server returns it, system events included: its length tells whether the log goes on. */

@@ -3,6 +3,7 @@ import {
   UnavailableError,
   WrongExpectedVersionError as EsdbWrongExpectedVersionError,
   type AllStreamResolvedEvent,
+  type JSONType,
   type Position,
   type ResolvedEvent,
 } from '@eventstore/db-client';
@@ -18,21 +19,44 @@ export function esdbPosition(position: number): Position {
   return { commit: BigInt(position), prepare: BigInt(position) };
 }
 
-/** The event of a read answer in our envelope: JSON data, our metadata object, `created` as recordedAt. */
+/**
+ * Where the adapter keeps an event's chain link in its stored metadata (ADR 19): the hash, and the
+ * recorded time the hash covers, which the writer chooses before the server stamps `created`.
+ */
+export const CHAIN_KEY = 'chain';
+export interface ChainLink {
+  hash: string;
+  recordedAt: string;
+}
+
+/** The metadata to store: ours, plus the chain link. */
+export function withChainLink(metadata: EventMetadata, link: ChainLink): JSONType {
+  return { ...metadata, [CHAIN_KEY]: { ...link } };
+}
+
+/** The event of a read answer in our envelope: JSON data, our metadata object without the chain link, its recorded time (or `created` for an event without a link). */
 export function toRecorded(resolved: ResolvedEvent | AllStreamResolvedEvent): RecordedEvent | undefined {
   const event = resolved.event;
   if (!event) return undefined;
   if (!event.position) throw new Error(`EventStoreDB answered ${event.streamId}@${event.revision} without a position`);
+  const { [CHAIN_KEY]: link, ...metadata } = (event.metadata ?? {}) as Record<string, unknown>;
+  const chain = isChainLink(link) ? link : undefined;
   return {
     id: event.id,
     type: event.type,
     data: event.data,
-    metadata: event.metadata as unknown as EventMetadata,
+    metadata: metadata as unknown as EventMetadata,
     streamId: event.streamId,
     revision: Number(event.revision),
     position: Number(event.position.commit),
-    recordedAt: event.created.toISOString(),
+    recordedAt: chain?.recordedAt ?? event.created.toISOString(),
+    ...(chain ? { hash: chain.hash } : {}),
   };
+}
+
+function isChainLink(value: unknown): value is ChainLink {
+  const link = value as Partial<ChainLink> | undefined;
+  return typeof link?.hash === 'string' && typeof link.recordedAt === 'string';
 }
 
 /**

@@ -1,5 +1,6 @@
 import { START, streamNameFilter, type AllStreamSubscription, type EventStoreDBClient } from '@eventstore/db-client';
 import type { EventHandler, RecordedEvent, SubscribeOptions, Subscription } from '@billing/shared/event-store';
+import { logger } from '@billing/shared/logging';
 import { esdbPosition, isSystemStream, toRecorded } from './esdb.mapping';
 
 const RETRY_MS = 1_000;
@@ -59,7 +60,7 @@ export function subscribeToAll(
       try {
         await consume();
       } catch (error) {
-        if (!stopped) console.error(`subscription to $all dropped after position ${position}; subscribing again`, error);
+        if (!stopped) logger.error({ err: error, position }, `subscription to $all dropped after position ${position}; subscribing again`);
       } finally {
         await current?.unsubscribe();
       }
@@ -84,5 +85,5 @@ export function subscribeToAll(
 }
 
 function defaultOnError(error: unknown, event: RecordedEvent) {
-  console.error(`subscription handler failed at ${event.streamId}@${event.revision}; retrying`, error);
+  logger.error({ err: error, position: event.position }, `subscription handler failed at ${event.streamId}@${event.revision}; retrying`);
 }

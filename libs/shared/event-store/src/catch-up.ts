@@ -1,3 +1,4 @@
+import { logger } from '@billing/shared/logging';
 import type { EventHandler, ReadAllOptions, RecordedEvent, SubscribeOptions, Subscription } from './types';
 
 const BATCH = 500;
@@ -28,7 +29,7 @@ export function catchUp(source: CatchUpSource, options: SubscribeOptions, handle
       try {
         return await source.readAll({ fromPosition: position, maxCount: BATCH, streamPrefixes: options.streamPrefixes });
       } catch (error) {
-        console.error(`subscription could not read after position ${position}; retrying`, error);
+        logger.error({ err: error, position }, `subscription could not read after position ${position}; retrying`);
         await pause();
         if (stopped) return [];
       }
@@ -71,5 +72,5 @@ export function catchUp(source: CatchUpSource, options: SubscribeOptions, handle
 }
 
 function defaultOnError(error: unknown, event: RecordedEvent) {
-  console.error(`subscription handler failed at ${event.streamId}@${event.revision}; retrying`, error);
+  logger.error({ err: error, position: event.position }, `subscription handler failed at ${event.streamId}@${event.revision}; retrying`);
 }

@@ -1,7 +1,14 @@
-import { eventStoreConformance } from '@billing/shared/testing';
+import { eventStoreConformance, oneByteChanged } from '@billing/shared/testing';
 import { InMemoryEventStore } from './in-memory.event-store';
+import type { EventStore, RecordedEvent } from './types';
 
-eventStoreConformance('in-memory', async () => new InMemoryEventStore());
+/** The stored event object itself (the store hands out copies): what a bug or a debugger could change. */
+async function tamper(store: EventStore, streamId: string, revision: number) {
+  const stored = (store as unknown as { streams: Map<string, RecordedEvent[]> }).streams.get(streamId)![revision];
+  stored.data = JSON.parse(oneByteChanged(JSON.stringify(stored.data)));
+}
+
+eventStoreConformance('in-memory', async () => new InMemoryEventStore(), tamper);
 
 describe('catch-up subscription failures', () => {
   it('retries a failing handler on the same event, then goes on in order', async () => {

@@ -1,5 +1,6 @@
 import { checkAppend } from './append-check';
 import { catchUp } from './catch-up';
+import { chainHashes } from './chain';
 import { AppendSignal } from './signal';
 import {
   matchesPrefixes,
@@ -27,12 +28,14 @@ export class InMemoryEventStore implements EventStore {
     const decision = checkAppend(streamId, stream.length - 1, (revision, count) => stream.slice(revision, revision + count).map((e) => e.id), events, expected);
     if (decision.kind === 'duplicate') return { nextRevision: decision.lastRevision, position: stream[decision.lastRevision].position };
     const recordedAt = this.now().toISOString();
+    const hashes = chainHashes(streamId, decision.fromRevision, stream[stream.length - 1]?.hash, events, recordedAt);
     const recorded = events.map((event, index) => ({
       ...structuredClone(event),
       streamId,
       revision: decision.fromRevision + index,
       position: this.all.length + index + 1,
       recordedAt,
+      hash: hashes[index],
     }));
     this.streams.set(streamId, [...stream, ...recorded]);
     this.all.push(...recorded);

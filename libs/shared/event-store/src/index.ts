@@ -1,5 +1,7 @@
 export * from './types';
 export * from './append-check';
+export * from './chain';
+export * from './verify-chains';
 export * from './catch-up';
 export * from './signal';
 export * from './in-memory.event-store';

@@ -23,6 +23,8 @@ export interface RecordedEvent extends NewEvent {
   /** Position in `$all`, strictly increasing in commit order: a 1-based count in the embedded stores, the commit position (a log offset, with gaps) in EventStoreDB. */
   position: number;
   recordedAt: string;
+  /** SHA-256 chaining this event to the one before it in its stream (chain.ts, ADR 19); absent on events appended before hashing. */
+  hash?: string;
 }
 
 /** Revision of the last event the writer saw: `no_stream`, `any`, `stream_exists` or an exact revision. */

@@ -1,4 +1,5 @@
 import { consumeOne, refusalOf, type Message, type MessageHandler } from '@billing/shared/bus';
+import { logger, withLogContext } from '@billing/shared/logging';
 import type { ConsumerState } from '@billing/shared/read-models';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { fromRecord, identify } from './codec';
@@ -90,10 +91,12 @@ export class KafkaGroup {
     } catch (error) {
       return this.park(topic, partition, record, (error as Error).message);
     }
-    const outcome = await consumeOne(message, this.handler);
-    if (this.killed) return;
-    if (outcome.kind === 'rejected') await this.state.refuse(this.group, Number(record.offset), refusalOf(message, outcome.reason));
-    if (outcome.kind === 'dead') await this.park(topic, partition, record, outcome.reason);
+    await withLogContext({ correlationId: message.correlationId, tenantId: message.tenantId, consumer: this.group }, async () => {
+      const outcome = await consumeOne(message, this.handler, this.group);
+      if (this.killed) return;
+      if (outcome.kind === 'rejected') await this.state.refuse(this.group, Number(record.offset), refusalOf(message, outcome.reason));
+      if (outcome.kind === 'dead') await this.park(topic, partition, record, outcome.reason);
+    });
   }
 
   /** Recorded where readiness and the audit look, and copied to the dead-letter topic with the reason. */
@@ -102,6 +105,6 @@ export class KafkaGroup {
     const what = identify(record, `${streamId}@${record.offset}`);
     await this.state.parkMessage(this.group, what, { streamId, offset: Number(record.offset) }, reason);
     await this.deadLetter({ topic, partition, record, reason });
-    console.error(`${this.group} parked ${what.type} ${what.id} (${streamId}@${record.offset}): ${reason}`);
+    logger.error({ consumer: this.group }, `${this.group} parked ${what.type} ${what.id} (${streamId}@${record.offset}): ${reason}`);
   }
 }

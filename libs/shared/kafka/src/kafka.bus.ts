@@ -5,6 +5,7 @@ import { ConsumerState, type ReadModelStore } from '@billing/shared/read-models'
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { toRecord } from './codec';
 import { KafkaGroup, type DeadLetter } from './group';
+import { kafkaLogCreator } from './log';
 import { groupLag } from './lag';
 import { KafkaRelay } from './relay';
 import { Sockets } from './sockets';
@@ -68,6 +69,7 @@ export class KafkaBus implements Bus {
       clientId: options.clientId ?? 'billing',
       brokers,
       logLevel: level,
+      logCreator: kafkaLogCreator,
       socketFactory: this.sockets.factory,
       retry: { initialRetryTime: 100, maxRetryTime: 2_000, retries: 8 },
     });

@@ -1,6 +1,7 @@
 import type { Message, RelaySource } from '@billing/shared/bus';
 import type { EventStore, RecordedEvent, Subscription } from '@billing/shared/event-store';
-import { ConsumerState, startConsumer, type ReadModelStore } from '@billing/shared/read-models';
+import { logger } from '@billing/shared/logging';
+import { ConsumerState, startBatchedConsumer, type ReadModelStore } from '@billing/shared/read-models';
 import { Lease } from './lease';
 
 class RelayStopped extends Error {}
@@ -42,10 +43,12 @@ export interface RelayOptions {
 
 /**
  * Tails the producing context's streams from the relay's committed position and publishes what
- * `toMessages` maps each event to: the event store is the outbox. Committed only once the broker
- * acknowledged; an event that cannot be mapped is parked (consumer.ts); a broker that cannot be
- * reached holds the relay back, it parks nothing. Of the instances of a service, the one holding
- * the relay's lease publishes (two relays would publish every event twice).
+ * `toMessages` maps each event to: the event store is the outbox. The events at hand go out
+ * together (batched-consumer.ts): one send of their messages in store order (so in order per key),
+ * then the commit of the last one, only once the broker acknowledged them all. An event that cannot
+ * be mapped is parked (consumer.ts); a broker that cannot be reached holds the relay back, it parks
+ * nothing. Of the instances of a service, the one holding the relay's lease publishes (two relays
+ * would publish every event twice).
  */
 export class KafkaRelay {
   readonly name: string;
@@ -55,6 +58,8 @@ export class KafkaRelay {
   private timer?: NodeJS.Timeout;
   private turn: Promise<void> = Promise.resolve();
   private wake = () => {};
+  /** The messages of the events handled since the last send. */
+  private outbox: Message[] = [];
 
   constructor(
     private readonly store: EventStore,
@@ -105,7 +110,7 @@ export class KafkaRelay {
         if (await this.lease.claim().catch(() => false)) await this.resume();
         else await this.pause();
       })
-      .catch((error: unknown) => console.error(`${this.name} could not start publishing; trying again`, error));
+      .catch((error: unknown) => logger.error({ err: error, consumer: this.name }, `${this.name} could not start publishing; trying again`));
     return this.turn;
   }
 
@@ -114,7 +119,13 @@ export class KafkaRelay {
     this.state.publishing = true;
     const streamPrefixes = this.source.streamPrefixes;
     // Events it parked are tried again first: after a fix and a redeploy they are published.
-    this.subscription = await startConsumer(this.store, this.state, { name: this.name, streamPrefixes, retryParked: true, handle: (event) => this.publish(event) });
+    this.subscription = await startBatchedConsumer(this.store, this.state, {
+      name: this.name,
+      streamPrefixes,
+      retryParked: true,
+      handle: async (event) => this.take(event),
+      batch: { flush: (position) => this.publish(position), discard: () => void (this.outbox = []) },
+    });
   }
 
   private async pause(): Promise<void> {
@@ -125,19 +136,28 @@ export class KafkaRelay {
     await subscription?.stop();
   }
 
-  private async publish(event: RecordedEvent): Promise<void> {
-    const messages = this.source.toMessages(event);
+  private take(event: RecordedEvent): void {
+    if (!this.state.active) throw new RelayStopped(`${this.name} is not publishing`);
+    this.outbox.push(...this.source.toMessages(event));
+  }
+
+  /** Sends what the events taken since the last time map to, then commits `position`: retried until the broker acknowledges, unless the relay stops publishing. */
+  private async publish(position?: number): Promise<void> {
+    const messages = this.outbox;
+    this.outbox = [];
     for (let attempt = 0; messages.length > 0; attempt++) {
       if (!this.state.active) throw new RelayStopped(`${this.name} is not publishing`);
       try {
-        return await this.send(messages);
+        await this.send(messages);
+        break;
       } catch (error) {
-        if (attempt === 0) console.error(`${this.name} cannot publish ${event.type} ${event.streamId}@${event.revision}; retrying until the broker answers`, error);
+        if (attempt === 0) logger.error({ err: error }, `${this.name} cannot publish ${messages.length} message(s); retrying until the broker answers`);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, Math.min(5_000, 100 * 2 ** attempt));
           this.wake = () => (clearTimeout(timer), resolve());
         });
       }
     }
+    if (position !== undefined) await this.state.commit(this.name, position);
   }
 }

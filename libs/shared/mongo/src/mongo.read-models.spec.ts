@@ -1,4 +1,5 @@
 import { createConnection, mongo, type Connection } from 'mongoose';
+import type { Doc, Update } from '@billing/shared/read-models';
 import { readModelConformance } from '@billing/shared/testing';
 import { startMongo, type RunningMongo } from '@billing/infra/mongo';
 import { MongoReadModels } from './mongo.read-models';
@@ -42,6 +43,29 @@ describe('MongoReadModels on mongo-java-server', () => {
     expect(appliedByA + appliedByB).toBe(200);
     // Both wrote updates that another writer had overtaken: the conditional writes were what kept them apart.
     expect(computed).toBeGreaterThan(200);
+    await Promise.all([a.close(), b.close()]);
+  }, 30_000);
+
+  it('lets two stores race batches over the same documents without losing or repeating an update', async () => {
+    const [a, b] = [new MongoReadModels(uri), new MongoReadModels(uri)];
+    const step = (id: string, position: number): Update => ({
+      collection: 'race',
+      id,
+      position,
+      update: (current) => ({ applied: [...((current as Doc<{ applied: number[] }> | undefined)?.applied ?? []), position] }),
+    });
+    const race = async (store: MongoReadModels) => {
+      for (let first = 1; first <= 200; first += 10) {
+        const positions = Array.from({ length: 10 }, (_, index) => first + index);
+        await store.applyBatch(positions.flatMap((position) => [step('all', position), step(position % 2 ? 'odd' : 'even', position)]));
+      }
+    };
+    await Promise.all([race(a), race(b)]);
+    const positions = Array.from({ length: 200 }, (_, index) => index + 1);
+    const applied = async (id: string) => (await a.get<{ applied: number[] }>('race', id))?.applied;
+    expect(await applied('all')).toEqual(positions);
+    expect(await applied('odd')).toEqual(positions.filter((position) => position % 2));
+    expect(await applied('even')).toEqual(positions.filter((position) => position % 2 === 0));
     await Promise.all([a.close(), b.close()]);
   }, 30_000);
 

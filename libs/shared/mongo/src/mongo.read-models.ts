@@ -1,5 +1,5 @@
 import { createConnection, type ConnectOptions, type Connection, type mongo } from 'mongoose';
-import type { Doc, FindOptions, ReadModelStore } from '@billing/shared/read-models';
+import type { Doc, FindOptions, ReadModelStore, Update } from '@billing/shared/read-models';
 import { portFilter } from './mongo.filter';
 
 type Stored = { _id: string; _position: number } & Record<string, unknown>;
@@ -29,6 +29,8 @@ export class MongoReadModels implements ReadModelStore {
   private readonly db: Promise<mongo.Db>;
   /** Declared indexes per collection: a drop removes them with the collection, and they are declared again. */
   private readonly indexes = new Map<string, Map<string, Fields>>();
+  /** Collections known to have the index that conditional writes match on (see `writable`). */
+  private readonly conditional = new Set<string>();
 
   /** `uri` names the database (`mongodb://host:port/billing`); the connection opens in the background. */
   constructor(uri: string, options: ConnectOptions = {}) {
@@ -62,7 +64,7 @@ export class MongoReadModels implements ReadModelStore {
    * the stored position has reached it.
    */
   async apply<T>(collection: string, id: string, position: number, update: (current: Doc<T> | undefined) => T): Promise<boolean> {
-    const docs = await this.collection(collection);
+    const docs = await this.writable(collection);
     for (let lost = 0; lost < MAX_LOST_RACES; lost++) {
       const current = await docs.findOne({ _id: id });
       if (current && current._position >= position) return false;
@@ -70,6 +72,23 @@ export class MongoReadModels implements ReadModelStore {
       if (await writeIfUnchanged(docs, current, next)) return true;
     }
     throw new Error(`${collection}/${id}: gave up applying position ${position} after losing ${MAX_LOST_RACES} races to other writers`);
+  }
+
+  /**
+   * Per collection (in order of first appearance): the documents read in one query, each one's
+   * updates folded in order, then one ordered bulkWrite of conditional writes, as `apply` makes
+   * them. The documents another writer changed meanwhile are read and folded again; those written
+   * are at their last position by then, so nothing applies twice.
+   */
+  async applyBatch(updates: readonly Update[]): Promise<void> {
+    const collections = new Map<string, Map<string, Update[]>>();
+    for (const step of updates) {
+      const documents = collections.get(step.collection) ?? new Map<string, Update[]>();
+      const steps = documents.get(step.id) ?? [];
+      steps.push(step);
+      collections.set(step.collection, documents.set(step.id, steps));
+    }
+    for (const [collection, documents] of collections) await this.applyToCollection(collection, documents);
   }
 
   async remove(collection: string, id: string): Promise<void> {
@@ -80,6 +99,7 @@ export class MongoReadModels implements ReadModelStore {
     const docs = await this.collection(collection);
     // Asked first: mongo-java-server answers a missing collection with "ns not found" but no code 26, which the driver would throw.
     if (await (await this.db).listCollections({ name: collection }, { nameOnly: true }).hasNext()) await docs.drop().catch(ignoreNamespaceNotFound);
+    this.conditional.delete(collection);
     for (const fields of this.indexes.get(collection)?.values() ?? []) await docs.createIndex(fields);
   }
 
@@ -103,6 +123,38 @@ export class MongoReadModels implements ReadModelStore {
     await this.connection.close();
   }
 
+  private async applyToCollection(collection: string, documents: Map<string, Update[]>): Promise<void> {
+    const docs = await this.writable(collection);
+    for (let lost = 0; lost < MAX_LOST_RACES; lost++) {
+      const stored = await docs.find({ _id: { $in: [...documents.keys()] } }).toArray();
+      const current = new Map(stored.map((doc) => [doc._id, doc]));
+      const writes: mongo.AnyBulkWriteOperation<Stored>[] = [];
+      for (const [id, steps] of documents) {
+        const before = current.get(id);
+        const next = folded(id, before, steps);
+        if (next === before || next === undefined) continue;
+        writes.push(before ? { replaceOne: { filter: { _id: id, _position: before._position }, replacement: next } } : { insertOne: { document: next } });
+      }
+      const replaces = writes.filter((write) => 'replaceOne' in write).length;
+      if (writes.length === 0 || (await docs.bulkWrite(writes, { ordered: true }).then(({ matchedCount }) => matchedCount === replaces, rethrowUnless(isDuplicateKey)))) return;
+    }
+    throw new Error(`${collection}: gave up applying a batch after losing ${MAX_LOST_RACES} races to other writers`);
+  }
+
+  /**
+   * A collection written to: with a unique index on (_id, _position), the fields each conditional
+   * write matches on. MongoDB would find the document through _id alone; mongo-java-server uses an
+   * index only when the query names exactly its fields, and would scan the collection for each write.
+   */
+  private async writable(name: string): Promise<mongo.Collection<Stored>> {
+    const docs = await this.collection(name);
+    if (!this.conditional.has(name)) {
+      await docs.createIndex({ _id: 1, _position: 1 }, { unique: true });
+      this.conditional.add(name);
+    }
+    return docs;
+  }
+
   private async collection(name: string): Promise<mongo.Collection<Stored>> {
     if (!COLLECTION.test(name)) throw new Error(`Invalid read-model collection name "${name}": use letters, digits and _ only`);
     return (await this.db).collection<Stored>(name, AS_JSON);
@@ -117,11 +169,25 @@ async function writeIfUnchanged(docs: mongo.Collection<Stored>, current: Stored 
   return matchedCount === 1;
 }
 
+/** A document's updates in order, each only if the document has not seen its position: `current` itself when none applies. */
+function folded(id: string, current: Stored | undefined, steps: readonly Update[]): Stored | undefined {
+  let doc = current;
+  for (const { position, update } of steps) {
+    if (doc && doc._position >= position) continue;
+    doc = { ...notAPromise(update(doc)), _id: id, _position: position };
+  }
+  return doc === current || doc === undefined ? doc : { ...contentOf(doc), _id: id, _position: doc._position };
+}
+
 /** What a projection returned, as JSON (undefined fields gone, as in the SQLite adapter), without the keys the store sets. */
 function contentOf(doc: unknown): Record<string, unknown> {
-  if (typeof (doc as PromiseLike<unknown> | undefined)?.then === 'function') throw new TypeError('A read-model update must return the document, not a promise');
-  const { _id, _position, ...content } = JSON.parse(JSON.stringify(doc ?? {})) as Record<string, unknown>;
+  const { _id, _position, ...content } = JSON.parse(JSON.stringify(notAPromise(doc) ?? {})) as Record<string, unknown>;
   return content;
+}
+
+function notAPromise(doc: unknown): Record<string, unknown> {
+  if (typeof (doc as PromiseLike<unknown> | undefined)?.then === 'function') throw new TypeError('A read-model update must return the document, not a promise');
+  return doc as Record<string, unknown>;
 }
 
 // By shape, not instanceof: jest gives each spec file its own copy of the driver's error classes.

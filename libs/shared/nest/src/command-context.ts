@@ -4,6 +4,8 @@ import { uuidFrom, type CommandContext } from '@billing/shared/event-store';
 import { dateInZone } from '@billing/shared/kernel';
 import type { Request } from 'express';
 import type { Message } from '@billing/shared/bus';
+import { actorOf } from '@billing/shared/auth';
+import type { IdentifiedRequest } from './security';
 
 /** The command context plus what the edge derives from it. */
 export interface RequestContext extends CommandContext {
@@ -13,15 +15,17 @@ export interface RequestContext extends CommandContext {
   newId(label: string): string;
 }
 
-export function requestContext(request: Request, now: Date, timeZone: string): RequestContext {
+/** The tenant and the actor are the identity AuthGuard verified (only liveness and readiness run without one). */
+export function requestContext(request: IdentifiedRequest, now: Date, timeZone: string): RequestContext {
   const header = (name: string) => request.header(name)?.trim() || undefined;
-  const tenantId = header('x-tenant-id') ?? 'default';
+  const identity = request.identity ?? { tenantId: 'default', subject: 'anonymous' };
+  const tenantId = identity.tenantId;
   const key = header('idempotency-key');
   // A key names one request of one tenant, whatever its path: on another request it is refused (422).
   const commandId = key ? uuidFrom(`${tenantId} ${key}`) : randomUUID();
   return {
     tenantId,
-    actor: header('x-actor') ?? 'anonymous',
+    actor: actorOf(identity),
     correlationId: header('x-correlation-id') ?? commandId,
     commandId,
     now,

@@ -1,3 +1,7 @@
+import type { AuthConfig } from '@billing/shared/auth';
+import { logLevelOf, type LogLevel } from '@billing/shared/logging';
+import { authOf, httpOf, type HttpConfig } from './security-config';
+
 /** One typed, validated config per app; a wrong value stops the boot with a message a person can act on. */
 export interface AppConfig {
   port: number;
@@ -7,6 +11,10 @@ export interface AppConfig {
   readModels: ReadModelsConfig;
   dataDir: string;
   timeZone: string;
+  /** Bearer tokens verified against the issuer's keys (ARCHITECTURE.md "Identity and events"), or off by explicit choice. */
+  auth: AuthConfig;
+  http: HttpConfig;
+  logLevel: LogLevel;
 }
 
 export type EventStoreConfig = { kind: 'sqlite' } | { kind: 'memory' } | { kind: 'esdb'; url: string };
@@ -21,7 +29,7 @@ type Problems = string[];
 /**
  * The environment variables of every app (docker-compose.yml and tools/services use these names):
  * PORT, HOST, DATA_DIR, BILLING_TIME_ZONE, EVENT_STORE (+ ESDB_URL), BUS (+ KAFKA_BROKERS),
- * READ_MODELS (+ MONGO_URL).
+ * READ_MODELS (+ MONGO_URL), LOG_LEVEL; AUTH and AUTH_* (security-config.ts); CORS_ORIGINS, NODE_ENV, PUBLIC_HOST, THROTTLE_*.
  */
 export function loadConfig(env: NodeJS.ProcessEnv, defaults: { port: number }): AppConfig {
   const problems: Problems = [];
@@ -36,8 +44,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { port: number }): 
   } catch {
     problems.push(`BILLING_TIME_ZONE must be an IANA time zone such as America/New_York, got "${timeZone}"`);
   }
+  const dataDir = env.DATA_DIR ?? 'data';
+  const auth = authOf(env, dataDir, problems);
+  const http = httpOf(env, problems);
+  const logLevel = logLevelOf(env, problems);
   if (problems.length) throw new ConfigError(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
-  return { port, host: env.HOST ?? '127.0.0.1', eventStore: eventStore!, bus: bus!, readModels: readModels!, dataDir: env.DATA_DIR ?? 'data', timeZone };
+  return { port, host: env.HOST ?? '127.0.0.1', eventStore: eventStore!, bus: bus!, readModels: readModels!, dataDir, timeZone, auth, http, logLevel: logLevel! };
 }
 
 function eventStoreOf(env: NodeJS.ProcessEnv, problems: Problems): EventStoreConfig | undefined {

@@ -42,15 +42,29 @@ export class ParseBusinessDatePipe implements PipeTransform<string, string> {
 /** RFC 3339 (ISO 8601): a date, and a time with its offset; `Date` alone also reads '1', '2026-02-30' and 'Tue Mar 01 2026'. */
 const INSTANT = /^(\d{4}-\d{2}-\d{2})(?:T(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d))?$/;
 
+/** An RFC 3339 instant (a date alone is its midnight UTC), or undefined. */
+export function instantOf(value: unknown): Date | undefined {
+  const date = typeof value === 'string' ? INSTANT.exec(value)?.[1] : undefined;
+  const instant = new Date(date ? (value as string) : Number.NaN);
+  return date && isCalendarDate(date) && !Number.isNaN(instant.getTime()) ? instant : undefined;
+}
+
 /** `?at=` for the audit views: an ISO 8601 instant (a date alone is its midnight UTC), or 400. */
 @Injectable()
 export class ParseInstantPipe implements PipeTransform<string | undefined, Date> {
   transform(value: string | undefined): Date {
-    const date = typeof value === 'string' ? INSTANT.exec(value)?.[1] : undefined;
-    const instant = new Date(date ? value! : Number.NaN);
-    if (!date || !isCalendarDate(date) || Number.isNaN(instant.getTime())) throw new ValidationError('at must be an ISO 8601 instant, such as 2026-02-03T10:00:00Z');
+    const instant = instantOf(value);
+    if (!instant) throw new ValidationError('at must be an ISO 8601 instant, such as 2026-02-03T10:00:00Z');
     return instant;
   }
+}
+
+/** A query field that is an ISO 8601 instant, as ParseInstantPipe reads one. */
+export function IsInstant(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isInstant',
+    validator: { validate: (value) => instantOf(value) !== undefined, defaultMessage: (args) => `${args?.property} must be an ISO 8601 instant, such as 2026-02-03T10:00:00Z` },
+  });
 }
 
 function isCalendarDate(date: string): boolean {

@@ -7,16 +7,26 @@ import { bodyGuards } from './body';
 import { DeclaredQueryGuard } from './declared-query.guard';
 import { API_CONVENTIONS, finishDocument } from './openapi-document';
 import { ProblemDetails } from './responses';
+import { requestLogContext } from '@billing/shared/logging';
+import { AuthGuard } from './auth.guard';
+import { ThrottleGuard } from './throttle.guard';
+import { applyHttpHygiene } from './http-hygiene';
+import { SETTINGS, type Settings } from './tokens';
 
-/** What every service's HTTP side has: validation, Problem Details, command context, Swagger UI at /docs. */
+/** What every service's HTTP side has: host check, security headers, CORS, bearer tokens and roles, rate limits, validation, Problem Details, command context, Swagger UI at /docs. */
 export function configureHttp(app: INestApplication, title: string): INestApplication {
+  const { security } = app.get<Settings>(SETTINGS);
+  if (!security) throw new Error('Settings.security is required to serve HTTP: who may call is never left to a default');
+  app.use(requestLogContext);
+  applyHttpHygiene(app, security.http);
   bodyGuards().forEach((guard) => app.use(guard));
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
-  app.useGlobalGuards(new DeclaredQueryGuard());
+  // Limits first (unauthenticated attempts count against their address), then who may call, then the query's shape.
+  app.useGlobalGuards(app.get(ThrottleGuard), new AuthGuard(security.auth), new DeclaredQueryGuard());
   app.useGlobalInterceptors(app.get(CommandContextInterceptor), app.get(ReadModelInterceptor));
   app.enableShutdownHooks();
   const config = new DocumentBuilder().setTitle(title).setDescription(API_CONVENTIONS).setVersion('1').build();
-  SwaggerModule.setup('docs', app, () => finishDocument(SwaggerModule.createDocument(app, config, { extraModels: [ProblemDetails] })));
+  SwaggerModule.setup('docs', app, () => finishDocument(SwaggerModule.createDocument(app, config, { extraModels: [ProblemDetails] }), security.auth.mode));
   return app;
 }

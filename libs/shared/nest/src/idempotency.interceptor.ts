@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import type { Request, Response } from 'express';
 import { toMetadata, uuidFrom, WrongExpectedVersionError, type EventStore } from '@billing/shared/event-store';
+import { addToLogContext } from '@billing/shared/logging';
 import { requestContext, type RequestContext } from './command-context';
 import { CLOCK, EVENT_STORE, SETTINGS, type Clock, type Settings } from './tokens';
 
@@ -34,6 +35,7 @@ export class CommandContextInterceptor implements NestInterceptor {
     const request = context.switchToHttp().getRequest<Request & { commandContext?: RequestContext }>();
     const response = context.switchToHttp().getResponse<Response>();
     request.commandContext = requestContext(request, this.clock.now(), this.settings.timeZone);
+    addToLogContext({ correlationId: request.commandContext.correlationId, tenantId: request.commandContext.tenantId });
     if (request.method !== 'POST' || !request.header('idempotency-key')) return next.handle();
     return from(this.replayOrRun(request.commandContext, fingerprintOf(request), response, next));
   }

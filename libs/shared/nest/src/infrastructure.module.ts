@@ -1,6 +1,7 @@
 import { Global, Module, type DynamicModule, type Type } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { EventSchemas, validatingEventStore, type EventStore } from '@billing/shared/event-store';
 import type { Bus } from '@billing/shared/bus';
 import type { ReadModelStore } from '@billing/shared/read-models';
@@ -11,6 +12,8 @@ import { HealthHttp } from './health.http';
 import { RefusalsHttp } from './refusals.http';
 import { ReadModelInterceptor } from './read-model.interceptor';
 import { idempotencySchemas } from './idempotency.schemas';
+import { DEFAULT_THROTTLE } from './security-config';
+import { ThrottleGuard, throttlerOptions } from './throttle.guard';
 import { BUS, CLOCK, EVENT_SCHEMAS, EVENT_STORE, READ_MODELS, SETTINGS, type Clock, type Settings } from './tokens';
 
 export interface Infrastructure {
@@ -29,7 +32,11 @@ export class InfrastructureModule {
     const schemas = new EventSchemas().register(idempotencySchemas);
     return {
       module: InfrastructureModule,
-      imports: [CqrsModule.forRoot(), TerminusModule.forRoot({ logger: false })],
+      imports: [
+        CqrsModule.forRoot(),
+        TerminusModule.forRoot({ logger: false }),
+        ThrottlerModule.forRoot(throttlerOptions(infrastructure.settings.security?.http.throttle ?? DEFAULT_THROTTLE)),
+      ],
       controllers: [HealthHttp, RefusalsHttp],
       providers: [
         { provide: EVENT_SCHEMAS, useValue: schemas },
@@ -42,8 +49,22 @@ export class InfrastructureModule {
         ContextRuntime,
         CommandContextInterceptor,
         ReadModelInterceptor,
+        ThrottleGuard,
       ],
-      exports: [EVENT_SCHEMAS, EVENT_STORE, BUS, READ_MODELS, CLOCK, SETTINGS, Background, ContextRuntime, CommandContextInterceptor, ReadModelInterceptor, CqrsModule],
+      exports: [
+        EVENT_SCHEMAS,
+        EVENT_STORE,
+        BUS,
+        READ_MODELS,
+        CLOCK,
+        SETTINGS,
+        Background,
+        ContextRuntime,
+        CommandContextInterceptor,
+        ReadModelInterceptor,
+        ThrottleGuard,
+        CqrsModule,
+      ],
     };
   }
 }

@@ -1,4 +1,5 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { accessOf } from '@billing/shared/auth';
 import { OPEN_SCHEMAS, PROBLEM_MEANING, problemResponse, type ProblemStatus } from './openapi';
 
 /** The document's description: the conventions every operation follows (README "API conventions"). */
@@ -8,7 +9,9 @@ export const API_CONVENTIONS = `Event-sourced contract billing: contracts and th
 
 **Business dates** (\`date\`, \`periodEnd\`, \`receivedOn\`, …) are \`YYYY-MM-DD\` from 2000-01-01 to 2099-12-31 and default to today in the service's billing time zone. Instants (\`recordedAt\`, \`at\` and \`asOf\` of the audit views) are ISO 8601.
 
-**Headers**: \`X-Tenant-Id\` (default \`default\`): a tenant sees and changes only its own contracts, invoices and accounts, and has its own number series. \`X-Actor\`: who acts, recorded on every event (default \`anonymous\`). \`X-Correlation-Id\`: recorded on every event the request causes (default: the command's id).
+**Identity**: every operation but \`/health/*\` takes \`Authorization: Bearer <JWT>\`, verified against the issuer's keys (issuer, audience, expiry). The token's claims name the tenant (a tenant sees and changes only its own contracts, invoices and accounts, and has its own number series) and the roles (\`billing\`, \`finance\`, \`auditor\`, \`admin\`; each operation lists those allowed under 403); its subject, with its name and e-mail, is the actor recorded on every event. 401 without a valid token, 403 outside the roles; \`X-Tenant-Id\` and \`X-Actor\` are refused (400). Only with authentication off (\`AUTH=off\`, development) do those two headers name the tenant (default \`default\`) and the actor instead. \`X-Correlation-Id\`: recorded on every event the request causes (default: the command's id).
+
+**Rate limits**: changes (POST) are limited per bearer token and per client address; beyond, 429 with \`Retry-After\`.
 
 **Idempotency-Key** (POST): a retry with the same key and the same request answers the first answer again (same status and body, with \`Idempotent-Replayed: true\`) and appends nothing. A key belongs to a tenant, a method and a path: the same key on the same path with another body is refused (422), and a retry while the first request is still running is refused (409), never run twice.
 
@@ -20,7 +23,7 @@ export const API_CONVENTIONS = `Event-sourced contract billing: contracts and th
 
 **Lists** take \`limit\` (1-1000, default 100) and \`offset\`, and answer the total in \`X-Total-Count\`. Every object an answer holds lists all its fields (\`additionalProperties: false\`); Problem Details may carry extension members.`;
 
-type Operation = { parameters?: Parameter[]; responses: Record<string, Response> };
+type Operation = { parameters?: Parameter[]; responses: Record<string, Response>; security?: Record<string, string[]>[] };
 type Parameter = { name: string; in: string; required?: boolean; description?: string; schema?: Record<string, unknown>; example?: unknown };
 type Response = { description: string; headers?: Record<string, unknown>; content?: unknown };
 
@@ -32,14 +35,14 @@ const header = (name: string, description: string, schema: Record<string, unknow
   schema,
 });
 
-const EVERY_OPERATION = [
+const IDENTITY_HEADERS = [
   header('X-Tenant-Id', 'The tenant acting: it sees and changes only its own contracts, invoices and accounts, and has its own number series', {
     type: 'string',
     default: 'default',
   }),
   header('X-Actor', 'Who acts; recorded on every event the request causes', { type: 'string', default: 'anonymous' }),
-  header('X-Correlation-Id', "Recorded on every event the request causes and on the reactions' events (default: the command's id)"),
 ];
+const CORRELATION_ID = [header('X-Correlation-Id', "Recorded on every event the request causes and on the reactions' events (default: the command's id)")];
 const IDEMPOTENCY_KEY = header(
   'Idempotency-Key',
   'A retry with the same key and the same request answers the first answer (`Idempotent-Replayed: true`) and appends nothing; the same key with another body on this path is refused (422); a retry while the first is running is refused (409)',
@@ -50,6 +53,13 @@ const REPLAYED = {
   'Idempotent-Replayed': { description: '`true` when this is the stored first answer to a request with the same Idempotency-Key', schema: { type: 'string', enum: ['true'] } },
 };
 const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } };
+const WWW_AUTHENTICATE = { 'WWW-Authenticate': { description: 'RFC 6750: `Bearer realm="billing"`, with `error="invalid_token"` and why', schema: { type: 'string' } } };
+const BEARER = {
+  type: 'http' as const,
+  scheme: 'bearer',
+  bearerFormat: 'JWT',
+  description: "A JWT from the issuer (the embedded app's own: `npm run token -- --role billing --tenant acme`); its claims name the tenant and the roles",
+};
 
 /** Every operation goes through DeclaredQueryGuard. */
 const UNKNOWN_QUERY = 'or a query parameter the operation does not have';
@@ -64,6 +74,7 @@ const EVERY_POST: [ProblemStatus, string][] = [
   [413, PROBLEM_MEANING[413]],
   [415, PROBLEM_MEANING[415]],
   [422, 'or this Idempotency-Key was first used with another body'],
+  [429, PROBLEM_MEANING[429]],
   [503, 'The event store cannot take the write now; retry after `Retry-After` seconds'],
 ];
 
@@ -76,14 +87,16 @@ const OTHER_PARAMETERS: Record<string, Partial<Parameter>> = {
 
 /**
  * What the decorators cannot say once per app: the headers every operation reads, the answers the
- * global middleware gives (body guards, Idempotency-Key, Problem Details filter), the id formats,
- * and closed object schemas.
+ * global middleware gives (body guards, Idempotency-Key, rate limits, bearer tokens and roles,
+ * Problem Details filter), the id formats, and closed object schemas.
  */
-export function finishDocument(document: OpenAPIObject): OpenAPIObject {
+export function finishDocument(document: OpenAPIObject, auth: 'bearer' | 'off'): OpenAPIObject {
+  if (auth === 'bearer') document.components = { ...document.components, securitySchemes: { bearer: BEARER } };
   for (const [path, item] of Object.entries(document.paths))
     for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
       const operation = item[method] as Operation | undefined;
       if (operation) finishOperation(path, method, operation);
+      if (operation && auth === 'bearer') secure(path, method, operation);
     }
   for (const [name, schema] of Object.entries(document.components?.schemas ?? {}))
     if ('properties' in schema && schema.additionalProperties === undefined) schema.additionalProperties = OPEN_SCHEMAS.has(name);
@@ -92,15 +105,29 @@ export function finishDocument(document: OpenAPIObject): OpenAPIObject {
 
 function finishOperation(path: string, method: string, operation: Operation): void {
   const parameters = (operation.parameters ?? []).map((parameter) => (parameter.in === 'path' ? pathParameter(path, parameter) : parameter));
-  operation.parameters = [...parameters, ...EVERY_OPERATION, ...(method === 'post' ? [IDEMPOTENCY_KEY] : [])];
+  operation.parameters = [...parameters, ...IDENTITY_HEADERS, ...CORRELATION_ID, ...(method === 'post' ? [IDEMPOTENCY_KEY] : [])];
   for (const [status, response] of Object.entries(operation.responses))
     if (status.startsWith('2')) response.headers = { ...response.headers, ...DEGRADED, ...(method === 'post' ? REPLAYED : {}) };
   const global: [ProblemStatus, string][] = [[400, UNKNOWN_QUERY], ...(method === 'post' ? EVERY_POST : []), [500, PROBLEM_MEANING[500]]];
   for (const [status, text] of global) {
     const own = operation.responses[status];
     operation.responses[status] = own ? { ...own, description: `${own.description}; ${text}` } : problemResponse(text.replace(/^or /, 'Invalid request: '));
-    if (status === 503) operation.responses[status].headers = RETRY_AFTER;
+    if (status === 503 || status === 429) operation.responses[status].headers = RETRY_AFTER;
   }
+}
+
+/** Bearer mode: the scheme on every operation but the open ones, what AuthGuard answers, and who may call (the access matrix). */
+function secure(path: string, method: string, operation: Operation): void {
+  const access = accessOf(method, path.replace(/\{(\w+)\}/g, ':$1'));
+  operation.parameters = operation.parameters?.filter((parameter) => !IDENTITY_HEADERS.some((identity) => identity.name === parameter.name));
+  if (access === 'public') return void (operation.security = []);
+  operation.security = [{ bearer: [] }];
+  operation.responses[400] = { ...operation.responses[400], description: `${operation.responses[400].description}; or the request carries X-Tenant-Id or X-Actor` };
+  operation.responses[401] = { ...problemResponse(PROBLEM_MEANING[401]), headers: WWW_AUTHENTICATE };
+  operation.responses[403] = problemResponse(`${PROBLEM_MEANING[403]}: allowed to ${access.join(', ') || 'nobody'}`);
+  const busy = "or the issuer's keys cannot be fetched to verify the token";
+  const own = operation.responses[503];
+  operation.responses[503] = { ...(own ?? problemResponse(busy.replace(/^or t/, 'T'))), ...(own ? { description: `${own.description}; ${busy}` } : {}), headers: RETRY_AFTER };
 }
 
 function pathParameter(path: string, parameter: Parameter): Parameter {

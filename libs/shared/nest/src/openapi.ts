@@ -45,16 +45,19 @@ export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-
 export const PROBLEM_SCHEMA = 'ProblemDetails';
 export const PROBLEM_MEDIA_TYPE = 'application/problem+json';
 
-export type ProblemStatus = 400 | 404 | 409 | 413 | 415 | 422 | 500 | 503;
+export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
 
 /** What each error status means here (README "API conventions"); in every error case nothing is written. */
 export const PROBLEM_MEANING: Record<ProblemStatus, string> = {
   400: 'Invalid request: a malformed id or parameter, or invalid body fields (`errors` names every one)',
+  401: 'No bearer token, or one that is expired, not signed by the issuer, or for another audience or issuer (`WWW-Authenticate: Bearer`)',
+  403: "Outside the token's roles",
   404: 'Unknown id (in this tenant)',
   409: 'Not allowed in the current state',
   413: 'The body is larger than 256 KB',
   415: 'The body is not JSON in UTF-8 (Content-Type: application/json)',
   422: 'A billing rule forbids it; `detail` names the rule',
+  429: 'Too many changes from this bearer token or client address; retry after `Retry-After` seconds',
   500: 'Internal error: nothing was written unless a retry shows it',
   503: 'Busy: retry after `Retry-After` seconds',
 };

@@ -1,3 +1,5 @@
+import type { Security } from './security';
+
 export const EVENT_STORE = Symbol('EventStore');
 /** The app's one EventSchemas: each feature module registers its domain's event schemas. */
 export const EVENT_SCHEMAS = Symbol('EventSchemas');
@@ -15,4 +17,6 @@ export interface Settings {
   timeZone: string;
   /** The app opened its adapters itself, so it closes them on shutdown (tests share theirs). */
   closeAdaptersOnShutdown?: boolean;
+  /** Who may call and the browser-facing rules: required to serve HTTP (configureHttp refuses to start without it). */
+  security?: Security;
 }

@@ -1,5 +1,7 @@
 import type { EventStore, RecordedEvent, Snapshot, SnapshotStore, Subscription } from '@billing/shared/event-store';
-import type { ReadModelStore } from './read-model.port';
+import { logger, withLogContext, type LogContext } from '@billing/shared/logging';
+import type { ConsumerBatch } from './batched-consumer';
+import type { ReadModelStore, Update } from './read-model.port';
 
 const CHECKPOINTS = 'consumer_checkpoints';
 const PARKED = 'parked_events';
@@ -41,7 +43,8 @@ export class ConsumerState {
   }
 
   async commit(consumer: string, position: number): Promise<void> {
-    await this.readModels.apply(CHECKPOINTS, consumer, position, () => ({ consumer }));
+    const { collection, id, update } = checkpointUpdate(consumer, position);
+    await this.readModels.apply(collection, id, position, update);
   }
 
   async park(consumer: string, event: RecordedEvent, error: unknown): Promise<ParkedEvent> {
@@ -98,6 +101,9 @@ export class ConsumerState {
 
 const parkedId = (consumer: string, position: number) => `${consumer}@${position}`;
 
+/** The update that commits a consumer's position (ConsumerState.commit), for a batch that writes it last. */
+export const checkpointUpdate = (consumer: string, position: number): Update => ({ collection: CHECKPOINTS, id: consumer, position, update: () => ({ consumer }) });
+
 /** One line per parked event, as readiness and `npm run audit` report it: each is a figure or reaction missing until repaired. */
 export function parkedProblems(entries: readonly ParkedEvent[]): string[] {
   return entries.map(
@@ -119,15 +125,35 @@ export interface RetryPolicy {
 /** Bounded: a handler that still fails after ~0.3 s of retries is parked, so nothing stalls for long. */
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, firstBackoffMs: 20 };
 
-/** Runs `work` until it succeeds or the attempts run out; the last error, or undefined on success. */
+/**
+ * The drivers' errors for a server that cannot be reached now (stopped, restarting, a network cut),
+ * by name (mongodb), or marked `unavailable: true` by an adapter. Not mongoose's failed first
+ * connection: that one never recovers, and stops the boot (platform/reachable.ts).
+ */
+const UNREACHABLE = new Set(['MongoServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoPoolClearedError']);
+const MAX_UNAVAILABLE_BACKOFF_MS = 1_000;
+
+/** No fault of the event at hand: a consumer waits it out, and never parks an event for it. */
+export function isUnavailable(error: unknown): boolean {
+  const { name, unavailable } = (error ?? {}) as { name?: unknown; unavailable?: unknown };
+  return unavailable === true || (typeof name === 'string' && UNREACHABLE.has(name));
+}
+
+/**
+ * Runs `work` until it succeeds or the attempts run out; the last error, or undefined on success.
+ * A server that cannot be reached uses up no attempt: it is waited out (logged once), with backoff.
+ */
 export async function withRetries(work: () => Promise<void>, policy: RetryPolicy = DEFAULT_RETRY, retryable: (error: unknown) => boolean = () => true): Promise<unknown> {
-  for (let attempt = 1; ; attempt++) {
+  for (let attempt = 1, waits = 0; ;) {
     try {
       await work();
       return undefined;
     } catch (error) {
-      if (attempt >= policy.attempts || !retryable(error)) return error ?? new Error('failed');
-      await new Promise((resolve) => setTimeout(resolve, policy.firstBackoffMs * 2 ** (attempt - 1)));
+      const unavailable = isUnavailable(error);
+      if (!unavailable && (attempt >= policy.attempts || !retryable(error))) return error ?? new Error('failed');
+      if (unavailable && waits === 0) logger.warn({ err: error }, `${describe(error)}; waiting for the server, then retrying`);
+      const backoffMs = unavailable ? Math.min(MAX_UNAVAILABLE_BACKOFF_MS, policy.firstBackoffMs * 2 ** waits++) : policy.firstBackoffMs * 2 ** (attempt++ - 1);
+      await new Promise((resolve) => setTimeout(resolve, backoffMs));
     }
   }
 }
@@ -153,25 +179,39 @@ export interface ConsumerOptions {
 export async function startConsumer(store: EventStore, state: ConsumerState, options: ConsumerOptions): Promise<Subscription> {
   if (options.retryParked) await retryParked(store, state, options);
   const fromPosition = await state.position(options.name);
-  return store.subscribeToAll({ fromPosition, streamPrefixes: options.streamPrefixes }, async (event) => {
-    const failure = await withRetries(() => options.handle(event), options.retry);
-    if (failure !== undefined) {
-      const entry = await state.park(options.name, event, failure);
-      console.error(`${options.name} parked ${event.type} ${event.streamId}@${event.revision} (position ${event.position}): ${entry.error}`);
-      await options.onParked?.(event, entry);
-    }
-    await state.commit(options.name, event.position);
-  });
+  return store.subscribeToAll({ fromPosition, streamPrefixes: options.streamPrefixes }, (event) =>
+    withLogContext(eventLogContext(event, options.name), async () => {
+      const failure = await withRetries(() => options.handle(event), options.retry);
+      if (failure !== undefined) {
+        const entry = await state.park(options.name, event, failure);
+        logger.error({ position: event.position }, `${options.name} parked ${event.type} ${event.streamId}@${event.revision} (position ${event.position}): ${entry.error}`);
+        await options.onParked?.(event, entry);
+      }
+      await state.commit(options.name, event.position);
+    }),
+  );
 }
 
-async function retryParked(store: EventStore, state: ConsumerState, options: ConsumerOptions): Promise<void> {
+/** The log context of a consumer handling a stored event: the request or reaction that caused it, by its correlation id. */
+export function eventLogContext(event: RecordedEvent, consumer: string): LogContext {
+  return { correlationId: event.metadata?.correlationId, tenantId: event.metadata?.tenantId, consumer };
+}
+
+/** With a batch (batched-consumer.ts), each attempt is flushed on its own, with no commit: the consumer is past the event already. */
+export async function retryParked(store: EventStore, state: ConsumerState, options: ConsumerOptions, batch?: ConsumerBatch): Promise<void> {
   for (const entry of await state.parked(options.name)) {
     const [event] = await store.readAll({ fromPosition: entry.position - 1, maxCount: 1 });
     if (event?.id !== entry.eventId) continue;
-    if ((await withRetries(() => options.handle(event), options.retry)) === undefined) {
+    const attempt = async () => {
+      batch?.discard();
+      await options.handle(event);
+      await batch?.flush();
+    };
+    await withLogContext(eventLogContext(event, options.name), async () => {
+      if ((await withRetries(attempt, options.retry)) !== undefined) return batch?.discard();
       await state.unpark(entry);
-      console.warn(`${options.name} handled ${event.type} ${event.streamId}@${event.revision} it had parked`);
-    }
+      logger.warn(`${options.name} handled ${event.type} ${event.streamId}@${event.revision} it had parked`);
+    });
   }
 }
 

@@ -1,5 +1,5 @@
 import { Query } from 'mingo';
-import type { Doc, FindOptions, ReadModelStore } from './read-model.port';
+import type { Doc, FindOptions, ReadModelStore, Update } from './read-model.port';
 
 export class InMemoryReadModels implements ReadModelStore {
   private readonly store = new Map<string, Map<string, Doc<unknown>>>();
@@ -28,6 +28,19 @@ export class InMemoryReadModels implements ReadModelStore {
     if (current && current._position >= position) return false;
     docs.set(id, { ...update(current ? structuredClone(current) : undefined), _id: id, _position: position });
     return true;
+  }
+
+  /** All or nothing, like one transaction: every document is computed before the first is stored. */
+  async applyBatch(updates: readonly Update[]): Promise<void> {
+    const next = new Map<string, { docs: Map<string, Doc<unknown>>; id: string; doc: Doc<unknown> }>();
+    for (const { collection, id, position, update } of updates) {
+      const key = JSON.stringify([collection, id]);
+      const docs = this.collection(collection);
+      const current = next.get(key)?.doc ?? docs.get(id);
+      if (current && current._position >= position) continue;
+      next.set(key, { docs, id, doc: { ...(update(current ? structuredClone(current) : undefined) as object), _id: id, _position: position } });
+    }
+    for (const { docs, id, doc } of next.values()) docs.set(id, doc);
   }
 
   async remove(collection: string, id: string): Promise<void> {

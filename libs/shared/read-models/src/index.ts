@@ -4,4 +4,6 @@ export * from './projection-runner';
 export * from './tenant';
 export * from './document-projection';
 export * from './consumer';
+export * from './batch';
+export * from './batched-consumer';
 export * from './rebuild';

@@ -1,5 +1,7 @@
 import type { EventStore, Subscription } from '@billing/shared/event-store';
-import { ConsumerState, startConsumer, type ParkedEvent } from './consumer';
+import { ReadModelBatch } from './batch';
+import { startBatchedConsumer } from './batched-consumer';
+import { checkpointUpdate, ConsumerState, type ParkedEvent } from './consumer';
 import type { Projection, ReadModelStore } from './read-model.port';
 import { stampedWith } from './tenant';
 
@@ -7,6 +9,11 @@ import { stampedWith } from './tenant';
  * Runs projections from the event store, each from the position it committed last (boot time
  * does not grow with history). An event a projection keeps failing on is parked, and the
  * documents it should have changed say so (`_parked`), so no figure silently lacks an event.
+ *
+ * Each projection handles the events at hand in runs (batched-consumer.ts) through a batch of its
+ * own (batch.ts): a run's documents, parked events and marks, then its checkpoint, are written by
+ * one `applyBatch`. The handlers read only with `get`, which sees their unwritten updates; a `find`
+ * or `count` would write the batch first (no projection does, while handling).
  */
 export class ProjectionRunner {
   private readonly running = new Map<string, { subscription: Subscription; projection: Projection }>();
@@ -21,27 +28,34 @@ export class ProjectionRunner {
 
   async start(projection: Projection): Promise<void> {
     for (const index of projection.indexes ?? []) await this.readModels.ensureIndex(index.collection, { _tenant: 1, ...index.fields });
-    const subscription = await startConsumer(this.store, this.state, {
-      name: projectionConsumer(projection),
+    const batch = new ReadModelBatch(this.readModels);
+    const name = projectionConsumer(projection);
+    const state = new ConsumerState(batch);
+    const subscription = await startBatchedConsumer(this.store, state, {
+      name,
       streamPrefixes: projection.streamPrefixes,
-      handle: (event) => projection.handle(event, stampedWith(this.readModels, event.metadata.tenantId)),
-      onParked: (event, entry) => markParked(projection, event, this.readModels, entry),
+      handle: (event) => projection.handle(event, stampedWith(batch, event.metadata.tenantId)),
+      onParked: (event, entry) => markParked(projection, event, batch, entry),
+      batch: { flush: (position) => batch.flush(position === undefined ? [] : [checkpointUpdate(name, position)]), discard: () => batch.discard() },
     });
     this.running.set(projection.name, { subscription, projection });
   }
 
   /**
-   * True once every projection has handled everything up to `position` that it reads; false if
+   * True once every projection has written everything up to `position` that it reads; false if
    * that takes longer than `timeoutMs` (a projection retrying, or far behind).
    */
   async caughtUp(position: number, timeoutMs = 10_000): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     for (const { subscription, projection } of this.running.values()) {
-      while (subscription.position < position) {
-        const pending = await this.store.readAll({ fromPosition: subscription.position, maxCount: 1, streamPrefixes: projection.streamPrefixes });
-        if (pending.length === 0 || pending[0].position > position) break;
+      // The store is asked again only once the projection wrote the event it was found to lack, not at every wait.
+      for (let lacking = 0; subscription.position < position; await new Promise((resolve) => setTimeout(resolve, 2))) {
+        if (subscription.position >= lacking) {
+          const [pending] = await this.store.readAll({ fromPosition: subscription.position, maxCount: 1, streamPrefixes: projection.streamPrefixes });
+          if (pending === undefined || pending.position > position) break;
+          lacking = pending.position;
+        }
         if (Date.now() > deadline) return false;
-        await new Promise((resolve) => setTimeout(resolve, 2));
       }
     }
     return true;

@@ -14,6 +14,14 @@ export interface FindOptions {
   limit?: number;
 }
 
+/** One update of one document at one position, as `apply` takes it. */
+export interface Update<T = unknown> {
+  collection: string;
+  id: string;
+  position: number;
+  update: (current: Doc<T> | undefined) => T;
+}
+
 export interface ReadModelStore {
   get<T>(collection: string, id: string): Promise<Doc<T> | undefined>;
   /** Mongo query language on scalar (dotted) paths: equality, $eq $ne $gt $gte $lt $lte $in $nin $exists, and top-level $and / $or. */
@@ -21,6 +29,15 @@ export interface ReadModelStore {
   count(collection: string, query?: Record<string, unknown>): Promise<number>;
   /** Atomic per document, across processes: applies only if the document has not seen `position` (its _position is lower); returns whether it applied. */
   apply<T>(collection: string, id: string, position: number, update: (current: Doc<T> | undefined) => T): Promise<boolean>;
+  /**
+   * The updates applied as `apply` would apply them one after the other (each document atomically,
+   * never twice for one position), written together: in one transaction where the store has them,
+   * else one ordered bulk write per collection. Collections are written in the order they first
+   * appear, so an update that comes last in a collection of its own (a checkpoint) is never written
+   * before the others. If an update throws, it rejects having written nothing of that collection
+   * nor of those after it (nothing at all in a transaction).
+   */
+  applyBatch(updates: readonly Update[]): Promise<void>;
   remove(collection: string, id: string): Promise<void>;
   drop(collection: string): Promise<void>;
   /** Declares an index on (dotted, scalar) fields, in order; idempotent. Queries filtering/sorting on a prefix of it read through it. */

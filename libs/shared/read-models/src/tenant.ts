@@ -12,6 +12,7 @@ export function stampedWith(store: ReadModelStore, tenantId: string): ReadModelS
     collections: () => store.collections(),
     close: () => store.close(),
     apply: (collection, id, position, update) => store.apply(collection, id, position, (current) => ({ ...update(current as never), _tenant: tenantId })),
+    applyBatch: (updates) => store.applyBatch(updates.map((step) => ({ ...step, update: (current) => ({ ...(step.update(current) as object), _tenant: tenantId }) }))),
   };
 }
 

@@ -2,13 +2,33 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WrongExpectedVersionError } from '@billing/shared/event-store';
-import { eventStoreConformance } from '@billing/shared/testing';
+import Database from 'better-sqlite3';
+import { verifyChains, WrongExpectedVersionError, type EventStore } from '@billing/shared/event-store';
+import { eventStoreConformance, oneByteChanged } from '@billing/shared/testing';
 import { SqliteEventStore } from './sqlite.event-store';
 
 const dir = mkdtempSync(join(tmpdir(), 'billing-sqlite-'));
 let n = 0;
-eventStoreConformance('sqlite', async () => new SqliteEventStore(join(dir, `store-${n++}.db`)));
+const files = new WeakMap<EventStore, string>();
+
+/** One byte of the row's data changed through another connection to the file, as anyone with the file could. */
+async function tamper(store: EventStore, streamId: string, revision: number) {
+  const db = new Database(files.get(store));
+  const { data } = db.prepare<[string, number], { data: string }>('SELECT data FROM events WHERE stream_id = ? AND revision = ?').get(streamId, revision) ?? { data: '' };
+  db.prepare('UPDATE events SET data = ? WHERE stream_id = ? AND revision = ?').run(oneByteChanged(data), streamId, revision);
+  db.close();
+}
+
+eventStoreConformance(
+  'sqlite',
+  async () => {
+    const file = join(dir, `store-${n++}.db`);
+    const store = new SqliteEventStore(file);
+    files.set(store, file);
+    return store;
+  },
+  tamper,
+);
 
 it('keeps events across a reopen of the same file', async () => {
   const file = join(dir, 'reopen.db');
@@ -77,5 +97,28 @@ describe('two connections to one file (two processes)', () => {
     await subscription.stop();
     expect(seen).toEqual([1, 2]);
     await Promise.all([writer.close(), reader.close()]);
+  });
+});
+
+describe('a file written before events were hash-chained (ADR 19)', () => {
+  const metadata = { tenantId: 't', correlationId: 'c', causationId: 'x', actor: 'a', occurredAt: 'now', schemaVersion: 1 };
+  const event = (n: number) => ({ id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`, type: 'E', data: { n }, metadata });
+
+  it('gets the hash column; its old events stay unhashed and are reported as such, the chain starts at the first new one', async () => {
+    const file = join(dir, 'before-hashing.db');
+    const old = new Database(file);
+    old.exec(`CREATE TABLE events (position INTEGER PRIMARY KEY AUTOINCREMENT, stream_id TEXT NOT NULL, revision INTEGER NOT NULL, event_id TEXT NOT NULL,
+      type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL, recorded_at TEXT NOT NULL, UNIQUE (stream_id, revision))`);
+    const insert = old.prepare('INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    [1, 2].forEach((n, revision) => insert.run('test-old', revision, event(n).id, 'E', JSON.stringify({ n }), JSON.stringify(metadata), '2026-01-01T00:00:00.000Z'));
+    insert.run('test-other', 0, event(3).id, 'E', '{"n":3}', JSON.stringify(metadata), '2026-01-01T00:00:00.000Z');
+    old.close();
+    const store = new SqliteEventStore(file);
+    await store.append('test-old', [event(4)], 1);
+    await store.append('test-new', [event(5)], 'no_stream');
+    const [first, , hashed] = await store.readStream('test-old');
+    expect([first.hash, typeof hashed.hash]).toEqual([undefined, 'string']);
+    expect(await verifyChains(store)).toMatchObject({ events: 5, streams: 3, verified: 2, unhashed: 3, unhashedStreams: 2, breakCount: 0, intact: true });
+    await store.close();
   });
 });

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import {
   AppendSignal,
   catchUp,
+  chainHashes,
   checkAppend,
   type AppendResult,
   type EventHandler,
@@ -25,6 +26,7 @@ interface Row {
   data: string;
   metadata: string;
   recorded_at: string;
+  hash: string | null;
 }
 
 const SCHEMA = `
@@ -37,6 +39,7 @@ CREATE TABLE IF NOT EXISTS events (
   data TEXT NOT NULL,
   metadata TEXT NOT NULL,
   recorded_at TEXT NOT NULL,
+  hash TEXT,
   UNIQUE (stream_id, revision)
 );`;
 
@@ -70,10 +73,11 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('synchronous = FULL');
     this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     this.db.exec(SCHEMA);
+    addHashColumn(this.db);
     this.statements = {
-      lastRevision: this.db.prepare<[string], { revision: number | null }>('SELECT MAX(revision) AS revision FROM events WHERE stream_id = ?'),
+      last: this.db.prepare<[string], { revision: number; hash: string | null }>('SELECT revision, hash FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1'),
       idsFrom: this.db.prepare<[string, number, number], { event_id: string }>('SELECT event_id FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?'),
-      insert: this.db.prepare('INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      insert: this.db.prepare('INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       positionOf: this.db.prepare<[string, number], { position: number }>('SELECT position FROM events WHERE stream_id = ? AND revision = ?'),
       head: this.db.prepare<[], { head: number | null }>('SELECT MAX(position) AS head FROM events'),
     };
@@ -126,12 +130,15 @@ export class SqliteEventStore implements EventStore {
   }
 
   private write({ streamId, events, expected }: PendingAppend): AppendResult {
-    // The stream's last revision and, only for a possible retry, the ids where the writer expected to append: never the whole stream.
-    const current = this.statements.lastRevision.get(streamId)?.revision ?? -1;
+    // The stream's last revision and hash and, only for a possible retry, the ids where the writer expected to append: never the whole stream.
+    // Read inside the write transaction, so the chain continues from the event that is really last (ADR 19).
+    const last = this.statements.last.get(streamId);
+    const current = last?.revision ?? -1;
     const idsFrom = (revision: number, count: number) => this.statements.idsFrom.all(streamId, revision, count).map((row) => row.event_id);
     const decision = checkAppend(streamId, current, idsFrom, events, expected);
     if (decision.kind === 'duplicate') return { nextRevision: decision.lastRevision, position: this.positionOf(streamId, decision.lastRevision) };
     const recordedAt = this.now().toISOString();
+    const hashes = chainHashes(streamId, decision.fromRevision, last?.hash ?? undefined, events, recordedAt);
     let position = events.length === 0 ? (this.statements.head.get()?.head ?? 0) : 0;
     events.forEach((event, index) => {
       const info = this.statements.insert.run(
@@ -142,6 +149,7 @@ export class SqliteEventStore implements EventStore {
         JSON.stringify(event.data),
         JSON.stringify(event.metadata),
         recordedAt,
+        hashes[index],
       );
       position = Number(info.lastInsertRowid);
     });
@@ -214,5 +222,18 @@ function toRecorded(row: Row): RecordedEvent {
     revision: row.revision,
     position: row.position,
     recordedAt: row.recorded_at,
+    ...(row.hash === null ? {} : { hash: row.hash }),
   };
+}
+
+/** Files made before events were hash-chained get the column; their events keep no hash (ADR 19). */
+function addHashColumn(db: Database.Database): void {
+  const columns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('events')").all();
+  if (columns.some((column) => column.name === 'hash')) return;
+  try {
+    db.exec('ALTER TABLE events ADD COLUMN hash TEXT');
+  } catch (error) {
+    // Another process opening the same file added it first.
+    if (!/duplicate column/.test(String(error))) throw error;
+  }
 }

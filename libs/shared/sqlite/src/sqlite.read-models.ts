@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { Query } from 'mingo';
-import type { Doc, FindOptions, ReadModelStore } from '@billing/shared/read-models';
+import type { Doc, FindOptions, ReadModelStore, Update } from '@billing/shared/read-models';
 import { field, orderBy, where, type SqlValue } from './sqlite.query';
 
 interface Row {
@@ -75,6 +75,26 @@ export class SqliteReadModels implements ReadModelStore {
     return this.write(collection, () => applyOnce.immediate());
   }
 
+  /** One IMMEDIATE transaction: each document read once, its updates folded in order, written once. */
+  async applyBatch(updates: readonly Update[]): Promise<void> {
+    const documents = new Map<string, { collection: string; id: string; steps: Update[] }>();
+    for (const step of updates) {
+      const key = JSON.stringify([step.collection, step.id]);
+      const entry = documents.get(key) ?? { collection: step.collection, id: step.id, steps: [] };
+      documents.set(key, (entry.steps.push(step), entry));
+    }
+    const applyAll = this.db.transaction(() => {
+      for (const { collection, id, steps } of documents.values()) this.fold(collection, id, steps);
+    });
+    try {
+      applyAll.immediate();
+    } catch (error) {
+      if (!isNoSuchTable(error)) throw error;
+      new Set(updates.map((step) => step.collection)).forEach((collection) => this.create(collection));
+      applyAll.immediate();
+    }
+  }
+
   async remove(collection: string, id: string): Promise<void> {
     this.read(collection, undefined, (table) => void this.statement(`DELETE FROM ${table} WHERE id = ?`).run(id));
   }
@@ -104,6 +124,20 @@ export class SqliteReadModels implements ReadModelStore {
     const select = this.select(collection, query, options);
     const plan = this.db.prepare<SqlValue[], { detail: string }>(`EXPLAIN QUERY PLAN ${select.sql}`).all(...select.params);
     return plan.map((step) => step.detail);
+  }
+
+  /** Within a transaction: a document's updates in order, each only if the document has not seen its position. */
+  private fold(collection: string, id: string, steps: readonly Update[]): void {
+    const row = this.statement(`SELECT id, position, doc FROM ${table(collection)} WHERE id = ?`).get(id) as Row | undefined;
+    let current = row && toDoc<unknown>(row);
+    for (const { position, update } of steps) {
+      if (current && current._position >= position) continue;
+      current = { ...documentOf(update(current)), _id: id, _position: position };
+    }
+    if (current && current._position !== row?.position) {
+      const upsert = `INSERT INTO ${table(collection)} (id, position, doc) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET position = excluded.position, doc = excluded.doc`;
+      this.statement(upsert).run(id, current._position, serialize(current));
+    }
   }
 
   private select(collection: string, query: Record<string, unknown>, options: FindOptions): Select {
@@ -184,9 +218,13 @@ function toDoc<T>(row: Row): Doc<T> {
 }
 
 function serialize(doc: unknown): string {
-  if (typeof (doc as PromiseLike<unknown> | undefined)?.then === 'function') throw new TypeError('A read-model update must return the document, not a promise');
-  const { _id, _position, ...rest } = doc as Record<string, unknown>;
+  const { _id, _position, ...rest } = documentOf(doc);
   return JSON.stringify(rest);
+}
+
+function documentOf(doc: unknown): Record<string, unknown> {
+  if (typeof (doc as PromiseLike<unknown> | undefined)?.then === 'function') throw new TypeError('A read-model update must return the document, not a promise');
+  return doc as Record<string, unknown>;
 }
 
 // By shape, not instanceof: the native addon keeps the SqliteError class (and Error) of the first context that loaded it (jest has one per spec file).

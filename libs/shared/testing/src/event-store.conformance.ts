@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { WrongExpectedVersionError, type EventStore, type NewEvent, type RecordedEvent } from '@billing/shared/event-store';
+import { chainHash, GENESIS, verifyChains, WrongExpectedVersionError, type EventStore, type NewEvent, type RecordedEvent } from '@billing/shared/event-store';
 
 function event(type = 'Happened', data: unknown = {}): NewEvent {
   return {
@@ -18,8 +18,18 @@ async function until(check: () => boolean, what: string, timeoutMs = 5_000): Pro
   }
 }
 
+/** Changes one byte of an event's stored data behind the adapter's back, as someone with the storage could: the store still reads it, the chain must not hold. */
+export type Tamper = (store: EventStore, streamId: string, revision: number) => Promise<void>;
+
+/** JSON text with its first digit changed (`{"n":1}` → `{"n":2}`): one byte, still valid JSON. */
+export function oneByteChanged(json: string): string {
+  const at = json.search(/\d/);
+  if (at < 0) throw new Error(`no digit to change in ${json}`);
+  return `${json.slice(0, at)}${(Number(json[at]) + 1) % 10}${json.slice(at + 1)}`;
+}
+
 /** The EventStore contract (ARCHITECTURE.md "Event store semantics"); every adapter runs it. */
-export function eventStoreConformance(name: string, open: () => Promise<EventStore>): void {
+export function eventStoreConformance(name: string, open: () => Promise<EventStore>, tamper: Tamper): void {
   describe(`EventStore conformance: ${name}`, () => {
     let store: EventStore;
     const stream = () => `test-${randomUUID()}`;
@@ -183,6 +193,54 @@ export function eventStoreConformance(name: string, open: () => Promise<EventSto
         expect(attempts).toEqual([0, 0, 1]);
         expect(errors).toHaveLength(1);
         expect(subscription.position).toBe((await store.readStream(s))[1].position);
+      });
+    });
+
+    describe('hash chain (ADR 19)', () => {
+      const chainHolds = (events: RecordedEvent[]) => {
+        let previous = GENESIS;
+        for (const e of events) {
+          expect([e.revision, e.hash]).toEqual([e.revision, chainHash(previous, e)]);
+          previous = e.hash!;
+        }
+      };
+      it('chains each event to the one before it in its stream, whatever the expected revision', async () => {
+        const s = stream();
+        const start = await store.headPosition();
+        await store.append(s, [event('A', { n: 1 }), event('B', { n: 2 })], 'no_stream');
+        await store.append(s, [event('C', { n: 3 })], 1);
+        await store.append(s, [event('D', { n: 4 })], 'any');
+        await store.append(s, [event('E', { n: 5 })], 'stream_exists');
+        const events = await store.readStream(s);
+        chainHolds(events);
+        expect((await store.readAll({ fromPosition: start, streamPrefixes: [s] })).map((e) => e.hash)).toEqual(events.map((e) => e.hash));
+        expect(await verifyChains(store, { streamId: s })).toMatchObject({ events: 5, streams: 1, verified: 5, unhashed: 0, breakCount: 0, intact: true });
+      });
+      it('keeps one chain under concurrent writers and idempotent re-appends', async () => {
+        const s = stream();
+        const first = [event('A', { n: 0 })];
+        const appended = await store.append(s, first, 'no_stream');
+        await Promise.all([1, 2, 3, 4, 5].map((n) => store.append(s, [event('W', { n })], 'any')));
+        const racing = await Promise.allSettled([store.append(s, [event('X', { n: 6 })], 5), store.append(s, [event('Y', { n: 6 })], 5)]);
+        expect(racing.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+        expect(await store.append(s, first, 'no_stream')).toEqual(appended);
+        const events = await store.readStream(s);
+        expect(events).toHaveLength(7);
+        chainHolds(events);
+      });
+      it('names the altered event when one byte of its stored data changes', async () => {
+        const s = stream();
+        await store.append(s, [event('A', { n: 1 }), event('B', { n: 2 }), event('C', { n: 3 })], 'no_stream');
+        const altered = (await store.readStream(s))[1];
+        await tamper(store, s, 1);
+        expect((await store.readStream(s))[1].data).toEqual({ n: 3 });
+        const report = await verifyChains(store, { streamId: s });
+        expect(report).toMatchObject({ events: 3, verified: 2, breakCount: 1, intact: false });
+        expect(report.breaks).toEqual([
+          { streamId: s, revision: 1, eventId: altered.id, position: altered.position, kind: 'hash', expected: expect.any(String), found: altered.hash },
+        ]);
+        expect(report.breaks[0].expected).not.toBe(altered.hash);
+        expect((await verifyChains(store)).breaks).toContainEqual(report.breaks[0]);
       });
     });
 

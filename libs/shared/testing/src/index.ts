@@ -7,3 +7,4 @@ export * from './bus.conformance';
 export * from './read-models.conformance';
 // Domain specs check their events against the schemas without depending on the event-store lib.
 export { EventSchemas } from '@billing/shared/event-store';
+export * from './tokens';

@@ -1,5 +1,5 @@
 import { Query } from 'mingo';
-import type { FindOptions, ReadModelStore } from '@billing/shared/read-models';
+import type { Doc, FindOptions, ReadModelStore, Update } from '@billing/shared/read-models';
 import { generated } from './read-models.generated';
 
 interface Invoice {
@@ -71,6 +71,56 @@ export function readModelConformance(name: string, open: () => Promise<ReadModel
       expect(await store.apply('bills', 'b1', 2, () => ({ n: 3 }))).toBe(false);
       expect(await store.apply('bills', 'b1', 4, (current: { n: number } | undefined) => ({ n: current!.n + 10 }))).toBe(true);
       expect(await store.get('bills', 'b1')).toEqual({ _id: 'b1', _position: 4, n: 11 });
+    });
+
+    it('applies a batch as its updates one after the other: once per document and position, again or not', async () => {
+      const seen = (position: number) => (current: Doc<unknown> | undefined) => ({
+        seen: [...((current as Doc<{ seen: number[] }> | undefined)?.seen ?? []), position],
+        before: current?._position ?? null,
+      });
+      await store.apply('invoices', 'i1', 5, seen(5));
+      const batch: Update[] = [
+        { collection: 'invoices', id: 'i1', position: 4, update: seen(4) },
+        { collection: 'invoices', id: 'i1', position: 5, update: seen(5) },
+        { collection: 'invoices', id: 'i2', position: 6, update: seen(6) },
+        { collection: 'invoices', id: 'i1', position: 7, update: seen(7) },
+        { collection: 'invoices', id: 'i1', position: 7, update: seen(7) },
+        { collection: 'ledgers', id: 'l1', position: 8, update: seen(8) },
+        { collection: 'invoices', id: 'i2', position: 8, update: seen(8) },
+        { collection: 'invoices', id: 'i1', position: 9, update: seen(9) },
+      ];
+      const expected = [
+        { _id: 'i1', _position: 9, seen: [5, 7, 9], before: 7 },
+        { _id: 'i2', _position: 8, seen: [6, 8], before: 6 },
+      ];
+      await store.applyBatch(batch);
+      expect(await store.find('invoices', {}, { sort: { _id: 1 } })).toEqual(expected);
+      expect(await store.get('ledgers', 'l1')).toEqual({ _id: 'l1', _position: 8, seen: [8], before: null });
+      await store.applyBatch(batch);
+      await store.applyBatch([]);
+      expect(await store.find('invoices', {}, { sort: { _id: 1 } })).toEqual(expected);
+      expect((await store.collections()).sort()).toEqual(['invoices', 'ledgers']);
+    });
+
+    it('writes nothing of a collection, nor of those after it, when an update of a batch throws', async () => {
+      const failing: Update[] = [
+        { collection: 'invoices', id: 'i1', position: 1, update: () => ({ open: 1 }) },
+        { collection: 'invoices', id: 'i2', position: 2, update: () => ({ open: 2 }) },
+        {
+          collection: 'invoices',
+          id: 'i1',
+          position: 3,
+          update: () => {
+            throw new Error('cannot apply');
+          },
+        },
+        { collection: 'ledgers', id: 'l1', position: 3, update: () => ({ open: 3 }) },
+      ];
+      await expect(store.applyBatch(failing)).rejects.toThrow('cannot apply');
+      expect(await store.find('invoices')).toEqual([]);
+      expect(await store.find('ledgers')).toEqual([]);
+      await store.applyBatch(failing.slice(0, 2));
+      expect(await store.count('invoices')).toBe(2);
     });
 
     it('counts the documents a query matches', async () => {
@@ -176,6 +226,7 @@ export function readModelConformance(name: string, open: () => Promise<ReadModel
         expect({ query, options, ids: options.sort ? found : found.sort() }).toEqual({ query, options, ids: options.sort ? expectedIds : expectedIds.sort() });
         expect({ query, count: await store.count('generated', query) }).toEqual({ query, count: new Query(query).find(docs).all().length });
       }
-    });
+      // Some hundred queries: a few seconds on a server, more on a loaded machine.
+    }, 30_000);
   });
 }

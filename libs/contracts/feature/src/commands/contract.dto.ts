@@ -88,3 +88,17 @@ export class ChangeOrderDto {
   @Type(() => ScheduleLineDto)
   lines!: ScheduleLineDto[];
 }
+
+/** POST /contracts/:id/costs: one period's job cost (ADR 20). */
+export class ReportCostsDto {
+  @DateProperty('the period the costs are for: the last day of a month', { example: '2026-01-31' }) @IsBusinessDate() periodEnd!: string;
+  @MoneyProperty('cost incurred on the contract from its start to the period end', { minimum: 0, example: 6_400_000 }) @IsInt() @Min(0) costToDate!: number;
+  @MoneyProperty('estimated total cost of the contract at completion, as known at the period end; at least the cost to date', { minimum: 1, example: 80_000_000 })
+  @IsInt()
+  @Min(1)
+  estimatedTotalCost!: number;
+  @DateProperty('when the costs are reported (business date, on or after the period end), defaults to today', { required: false, example: '2026-02-05' })
+  @IsOptional()
+  @IsBusinessDate()
+  date?: string;
+}

@@ -88,3 +88,10 @@ export const RESUME = dated('Resumed', '2026-03-20');
 export const COMPLETE = dated('Substantially complete', '2026-04-30');
 export const CLOSE = dated('Closed once fully billed and paid', '2026-07-31');
 export const CANCEL = dated('Cancelled before activation, with the reason', '2026-01-06', 'Entered twice; the other contract stands');
+
+export const REPORT_COSTS: Record<string, BodyExample> = {
+  january: {
+    summary: "January's job cost: 8% of the estimated total cost incurred",
+    value: { periodEnd: '2026-01-31', costToDate: 6_400_000, estimatedTotalCost: 80_000_000, date: '2026-02-05' },
+  },
+};

@@ -3,10 +3,10 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import type { ContractCommand, ContractState, ScheduleLine } from '@billing/contracts/domain';
 import { ApiBodyExamples, ApiProblems, ContextRuntime, Ctx, DatedBody, ReasonBody, type RequestContext } from '@billing/shared/nest';
 import type { CommandResult } from '@billing/shared/event-store';
-import { ChangeOrderDto, CreateContractDto, ReviseScheduleDto, type ScheduleLineDto } from './contract.dto';
+import { ChangeOrderDto, CreateContractDto, ReportCostsDto, ReviseScheduleDto, type ScheduleLineDto } from './contract.dto';
 import { ExecuteContractCommand } from './contract.command';
 import { ContractCommandAnswer } from './contracts.responses';
-import { ACTIVATE, CANCEL, CHANGE_ORDER, CLOSE, COMPLETE, CREATE_CONTRACT, RESUME, REVISE_SCHEDULE, SUSPEND } from './contracts.examples';
+import { ACTIVATE, CANCEL, CHANGE_ORDER, CLOSE, COMPLETE, CREATE_CONTRACT, REPORT_COSTS, RESUME, REVISE_SCHEDULE, SUSPEND } from './contracts.examples';
 
 type Result = CommandResult<ContractState, unknown>;
 
@@ -67,6 +67,21 @@ export class ContractsHttp {
       },
       ctx,
     );
+  }
+
+  @Post(':id/costs')
+  @ApiOperation({ summary: "Report a period's job cost: cost to date and estimated total cost, for the over/under billing (WIP) schedule" })
+  @ApiBodyExamples(ReportCostsDto, REPORT_COSTS)
+  @ApiCreatedResponse({ type: ContractCommandAnswer, description: 'The contract; the same figures for the period again change nothing' })
+  @ApiProblems(
+    [400, 'Invalid fields, or a period end that is not the last day of a month'],
+    404,
+    [409, 'The contract is a draft or cancelled'],
+    [422, 'Reported before the period ended, or a cost to date above the estimated total cost'],
+  )
+  reportCosts(@Param('id', ParseUUIDPipe) id: string, @Body() body: ReportCostsDto, @Ctx() ctx: RequestContext) {
+    const { periodEnd, costToDate, estimatedTotalCost } = body;
+    return this.send(id, { type: 'ReportCosts', periodEnd, costToDate, estimatedTotalCost, reportedOn: body.date ?? ctx.today }, ctx);
   }
 
   @Post(':id/suspend')

@@ -16,12 +16,22 @@ export class BillingReactions {
   async handle(message: Message): Promise<void> {
     const ctx = (suffix = '') => messageContext(message, `contracts${suffix}`);
     switch (message.type) {
-      case 'InvoiceIssued':
+      case 'InvoiceIssued': {
+        const data = parseMessage<InvoiceIssuedV1>(invoicingSchemas, message);
+        const document = { change: 'issued' as const, kind: data.kind as 'progress' | 'retainage-release', on: data.issueDate, amount: data.amount, tax: data.tax };
+        const command = { type: 'RecordBillingFigures' as const, documentId: data.invoiceId, figures: { ...data.figures }, document };
+        await this.commandBus.execute(new ExecuteContractCommand(data.contractId, command, ctx()));
+        return;
+      }
       case 'InvoiceVoided': {
-        const data = parseMessage<InvoiceIssuedV1 | InvoiceVoidedV1>(invoicingSchemas, message);
-        await this.commandBus.execute(
-          new ExecuteContractCommand(data.contractId, { type: 'RecordBillingFigures', documentId: data.invoiceId, figures: { ...data.figures } }, ctx()),
-        );
+        const data = parseMessage<InvoiceVoidedV1>(invoicingSchemas, message);
+        const command = {
+          type: 'RecordBillingFigures' as const,
+          documentId: data.invoiceId,
+          figures: { ...data.figures },
+          document: { change: 'voided' as const, on: data.voidedOn },
+        };
+        await this.commandBus.execute(new ExecuteContractCommand(data.contractId, command, ctx()));
         return;
       }
       case 'CreditNoteIssued':

@@ -1,3 +1,4 @@
+import { contractsOf } from '@billing/shared/audit';
 import type { RecordedEvent } from '@billing/shared/event-store';
 import type { Projection } from '@billing/shared/read-models';
 
@@ -45,10 +46,3 @@ export const contractHistoryProjection: Projection = {
   },
   affected: () => [],
 };
-
-/** Which contracts an event concerns: its stream's, or those its data names (an account event names each invoice's contract). */
-export function contractsOf(event: RecordedEvent): string[] {
-  const data = (event.data ?? {}) as { contractId?: unknown; balances?: { contractId?: unknown }[] };
-  const named = [data.contractId, ...(Array.isArray(data.balances) ? data.balances.map((balance) => balance?.contractId) : [])];
-  return [...new Set(named.filter((id): id is string => typeof id === 'string'))];
-}

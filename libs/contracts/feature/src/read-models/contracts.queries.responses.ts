@@ -111,6 +111,13 @@ export class ContractBillingFigures {
   @MoneyProperty('Tax billed') billedTax!: number;
 }
 
+/** A period's job cost (ADR 20). */
+export class ContractCostReport {
+  @DateProperty('The period: its last day') periodEnd!: string;
+  @MoneyProperty('Cost to date') costToDate!: number;
+  @MoneyProperty('Estimated total cost at completion') estimatedTotalCost!: number;
+}
+
 /** The contract aggregate as folded from its events. */
 export class ContractState {
   @ApiProperty({ enum: CONTRACT_STATUSES }) status!: (typeof CONTRACT_STATUSES)[number];
@@ -121,6 +128,7 @@ export class ContractState {
   @ApiProperty({ type: ContractBillingFigures }) figures!: ContractBillingFigures;
   @MapProperty('Paid and open per invoice, by invoice id', ContractInvoiceBalance) invoices!: Record<string, ContractInvoiceBalance>;
   @DateProperty('Completion date, once completed', { required: false }) completedOn?: string;
+  @MapProperty('The job cost reported for each period, by period end (the latest report of a period stands)', ContractCostReport) costs!: Record<string, ContractCostReport>;
 }
 
 export class ContractAsOf {

@@ -1,6 +1,7 @@
 import { completeWith, ledgerDecider, ledgerStream } from '@billing/invoicing/domain';
 import { DomainError } from '@billing/shared/kernel';
 import { handleCommand, uuidFrom, type EventStore, type RecordedEvent } from '@billing/shared/event-store';
+import { logger } from '@billing/shared/logging';
 import { decodeNumberingEvent } from '../invoicing.events';
 
 /**
@@ -23,7 +24,7 @@ export function finishReservedIssue(store: EventStore) {
     } catch (error) {
       // A reservation whose document can no longer take it (issued meanwhile under another number) stays a visible gap.
       if (!(error instanceof DomainError) || error.category === 'not_found' || error.category === 'concurrency') throw error;
-      console.error(`number ${data.number} reserved for ${data.documentId} could not be used: ${error.message}`);
+      logger.error(`number ${data.number} reserved for ${data.documentId} could not be used: ${error.message}`);
     }
   };
 }

@@ -57,6 +57,7 @@ export class InvoicingReactions {
           invoiceId: uuidFrom(data.certificationId),
           certificationId: data.certificationId,
           periodEnd: data.periodEnd,
+          certifiedOn: data.certifiedOn,
           lines,
         }));
       }
@@ -68,6 +69,7 @@ export class InvoicingReactions {
           invoiceId: uuidFrom(data.certificationId),
           certificationId: data.certificationId,
           periodEnd: data.certifiedOn,
+          certifiedOn: data.certifiedOn,
           lines,
         }));
       }

@@ -90,6 +90,7 @@ export const accountsProjection: Projection = {
     { collection: ITEMS, fields: { customerId: 1, dueDate: 1 } },
     { collection: ITEMS, fields: { closedOn: 1, dueDate: 1 } },
     { collection: ENTRIES, fields: { customerId: 1, date: 1, position: 1 } },
+    { collection: ENTRIES, fields: { kind: 1, date: 1 } },
     { collection: RETAINAGE, fields: { heldUntil: 1 } },
     { collection: RETAINAGE, fields: { customerId: 1, heldFrom: 1 } },
     { collection: ACCOUNTS, fields: { customerName: 1 } },

@@ -1,12 +1,19 @@
-import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { IsOptional } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString, Matches } from 'class-validator';
 import { accountBusinessDate, accountDecider } from '@billing/receivables/domain';
 import { stateAsOf, type EventStore } from '@billing/shared/event-store';
 import { dateInZone, isBusinessDate, NotFoundError, ValidationError } from '@billing/shared/kernel';
 import {
+  ApiFormatQuery,
+  ApiOkJsonOrCsv,
   ApiProblems,
+  csvAnswer,
+  formatOf,
+  FormatProperty,
+  wantsCsv,
+  type Format,
   CLOCK,
   Ctx,
   EVENT_STORE,
@@ -24,25 +31,36 @@ import {
 } from '@billing/shared/nest';
 import { forTenant, type ReadModelStore, type TenantReadModels } from '@billing/shared/read-models';
 import { resolveAccountStream } from '../commands/account.command';
+import { ACCOUNTS, accountKey, ITEMS, RETAINAGE, type AccountView, type ReceivableItem, type RetainageView } from './accounts.projection';
+import { agingAsOf } from './account-reports';
+import { statementFor } from './statement.query';
+import { agingFor } from './aging.query';
 import {
-  ACCOUNTS,
-  accountKey,
-  AGING_TOTALS,
-  ENTRIES,
-  ITEMS,
-  RETAINAGE,
-  type AccountView,
-  type AgingTotalsView,
-  type EntryView,
-  type ReceivableItem,
-  type RetainageView,
-} from './accounts.projection';
-import { agingAsOf, agingByCustomer, currentTotals, statement, totalsByCurrency } from './account-reports';
+  AGING_COLUMNS,
+  AGING_EXAMPLE,
+  agingCsvRows,
+  CUSTOMER_AGING_COLUMNS,
+  CUSTOMER_AGING_EXAMPLE,
+  customerAgingCsvRows,
+  STATEMENT_COLUMNS,
+  STATEMENT_EXAMPLE,
+  statementCsvRows,
+} from './receivables.csv';
 import { AccountDetail, AccountSummary, Aging, CustomerAging, Statement } from './receivables.queries.responses';
 import { AccountAsOf } from './account-state.responses';
 
 export class AgingQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'date', description: 'YYYY-MM-DD, defaults to today', example: '2026-04-15' }) @IsOptional() @IsBusinessDate() asOf?: string;
+  @ApiPropertyOptional({ pattern: '^[A-Z]{3}$', description: 'Only accounts in this currency (ISO 4217)', example: 'USD' })
+  @IsOptional()
+  @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code' })
+  currency?: string;
+  @ApiPropertyOptional({ minLength: 1, description: 'Only this customer', example: '7d7f3b6e-3c1a-4f7e-9a59-2b8f0c1d2e3f' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  customerId?: string;
+  @FormatProperty() format?: Format;
 }
 
 @ApiTags('receivables')
@@ -94,59 +112,59 @@ export class ReceivablesQueries {
   @ApiOperation({ summary: "A customer's statement for a period: balance brought forward, the period's entries, closing balance" })
   @ApiQuery({ name: 'from', description: 'YYYY-MM-DD', schema: { type: 'string', format: 'date', example: '2026-01-01' } })
   @ApiQuery({ name: 'to', description: 'YYYY-MM-DD, on or after `from`', schema: { type: 'string', format: 'date', example: '2026-06-30' } })
-  @ApiOkResponse({ type: Statement, description: 'The statement' })
+  @ApiFormatQuery()
+  @ApiOkJsonOrCsv({ type: Statement, description: 'The statement', example: STATEMENT_EXAMPLE })
   @ApiProblems([400, 'A malformed id, or `from` and `to` are not dates with `from` on or before `to`'], [404, 'No account for the customer (no invoice was issued to it)'])
-  async statement(@Param('customerId', ParseUUIDPipe) customerId: string, @Query('from') from: string, @Query('to') to: string, @Ctx() ctx: RequestContext) {
-    if (!isBusinessDate(from) || !isBusinessDate(to) || from > to) throw new ValidationError('from and to are calendar dates YYYY-MM-DD, from on or before to');
-    const account = await this.find(customerId, ctx);
-    const earlier = await this.tenant(ctx).find<EntryView>(ENTRIES, { customerId, date: { $lt: from } });
-    const period = await this.tenant(ctx).find<EntryView>(ENTRIES, { customerId, date: { $gte: from, $lte: to } }, { sort: { date: 1, position: 1 } });
-    return statement(
-      account,
-      earlier.reduce((total, entry) => total + entry.amount, 0),
-      period,
-      from,
-      to,
-    );
+  async statement(
+    @Param('customerId', ParseUUIDPipe) customerId: string,
+    @Query('from') from: string,
+    @Query('to') to: string,
+    @Ctx() ctx: RequestContext,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+    @Query('format') format?: string,
+  ) {
+    const csv = wantsCsv(request, formatOf(format));
+    const statement = await statementFor(this.readModels, ctx.tenantId, customerId, from, to);
+    return csv ? csvAnswer(response, `statement-${customerId}-${from}-${to}`, STATEMENT_COLUMNS, statementCsvRows(statement)) : statement;
   }
 
   /** AR aging as of a date: every customer with something open or retainage held, and totals per currency (amounts of different currencies are never added). */
   @Get('aging')
   @ApiOperation({ summary: 'AR aging as of a date: one page of the customers with something open or retainage held, by name, and the totals of all per currency' })
-  @ApiOkResponse({ type: Aging, description: 'The aging: the totals of every customer, the customers of the page', headers: TOTAL_COUNT_HEADER })
+  @ApiOkJsonOrCsv({
+    type: Aging,
+    description: 'The aging: the totals of every customer the filter selects, the customers of the page',
+    headers: TOTAL_COUNT_HEADER,
+    example: AGING_EXAMPLE,
+  })
   @ApiProblems([400, '`asOf` is not a date, or the page is out of range'])
-  async aging(@Ctx() ctx: RequestContext, @Query() query: AgingQuery, @Res({ passthrough: true }) response: Response) {
-    const date = this.date(query.asOf);
-    const tenant = this.tenant(ctx);
-    const totals = await tenant.get<AgingTotalsView>(AGING_TOTALS, ctx.tenantId);
-    if (totals && date >= totals.lastDate) {
-      // Nothing happened after the date: the totals follow from the kept dues, and only the page's customers are read.
-      const accounts = await page<AccountView>(tenant, response, ACCOUNTS, { aged: true }, { customerName: 1 }, query);
-      const customerId = { $in: accounts.map((account) => account.customerId) };
-      const items = await tenant.find<ReceivableItem>(ITEMS, { customerId, closedOn: { $gt: date } });
-      const retainage = await tenant.find<RetainageView>(RETAINAGE, { customerId, heldUntil: { $gt: date } });
-      return { asOf: date, customers: agingByCustomer(items, retainage, date), currencies: currentTotals(totals, date) };
-    }
-    // An earlier date: only what was open on it can age, so items closed before it and released retainage are never read.
-    const items = await tenant.find<ReceivableItem>(ITEMS, { closedOn: { $gt: date } });
-    const retainage = await tenant.find<RetainageView>(RETAINAGE, { heldUntil: { $gt: date } });
-    const customers = agingByCustomer(items, retainage, date);
-    const { limit = 100, offset = 0 } = query;
-    response.setHeader('X-Total-Count', String(customers.length));
-    return { asOf: date, customers: customers.slice(offset, offset + limit), currencies: totalsByCurrency(customers) };
+  async aging(@Ctx() ctx: RequestContext, @Query() query: AgingQuery, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    const aging = await agingFor(this.tenant(ctx), ctx.tenantId, this.date(query.asOf), { currency: query.currency, customerId: query.customerId }, query, response);
+    return wantsCsv(request, query.format) ? csvAnswer(response, `aging-${aging.asOf}`, AGING_COLUMNS, agingCsvRows(aging)) : aging;
   }
 
   @Get('accounts/:customerId/aging')
   @ApiOperation({ summary: "A customer's aging as of a date, invoice by invoice, with retainage held beside the buckets" })
   @ApiQuery({ name: 'asOf', required: false, description: 'YYYY-MM-DD, defaults to today', schema: { type: 'string', format: 'date', example: '2026-04-15' } })
-  @ApiOkResponse({ type: CustomerAging, description: "The customer's aging" })
+  @ApiFormatQuery()
+  @ApiOkJsonOrCsv({ type: CustomerAging, description: "The customer's aging", example: CUSTOMER_AGING_EXAMPLE })
   @ApiProblems([400, 'A malformed id, or `asOf` is not a date'], [404, 'No account for the customer (no invoice was issued to it)'])
-  async customerAging(@Param('customerId', ParseUUIDPipe) customerId: string, @Ctx() ctx: RequestContext, @Query('asOf') asOf?: string) {
+  async customerAging(
+    @Param('customerId', ParseUUIDPipe) customerId: string,
+    @Ctx() ctx: RequestContext,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+    @Query('asOf') asOf?: string,
+    @Query('format') format?: string,
+  ) {
     const date = this.date(asOf);
+    const csv = wantsCsv(request, formatOf(format));
     const account = await this.find(customerId, ctx);
     const items = await this.tenant(ctx).find<ReceivableItem>(ITEMS, { customerId, closedOn: { $gt: date } });
     const retainage = await this.tenant(ctx).find<RetainageView>(RETAINAGE, { customerId, heldFrom: { $lte: date } });
-    return agingAsOf(account, items, retainage, date);
+    const aging = agingAsOf(account, items, retainage, date);
+    return csv ? csvAnswer(response, `aging-${customerId}-${date}`, CUSTOMER_AGING_COLUMNS, customerAgingCsvRows(aging)) : aging;
   }
 
   /** Audit: the account on both axes (ADR 17): as known at an instant, as of a business date, or both. */

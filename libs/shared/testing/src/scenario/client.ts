@@ -12,11 +12,12 @@ export interface Client {
   waitMs?: number;
 }
 
-export function fetchClient(baseUrl: string): Client {
+/** Over fetch, with `Authorization: Bearer <token>` when given one (the demo's, a test's). */
+export function fetchClient(baseUrl: string, token?: string): Client {
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
-      headers: { 'content-type': 'application/json', 'x-actor': 'demo', ...headers },
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();

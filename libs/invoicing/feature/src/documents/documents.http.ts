@@ -1,0 +1,61 @@
+import { Controller, Get, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
+import { ApiParam, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { creditNoteDocumentOf, invoiceDocumentOf, ledgerStream, type LedgerEvent } from '@billing/invoicing/domain';
+import type { EventStore } from '@billing/shared/event-store';
+import { IllegalStateError, NotFoundError } from '@billing/shared/kernel';
+import { ApiDocumentResponse, ApiProblems, Ctx, documentFile, EVENT_STORE, READ_MODELS, type RequestContext } from '@billing/shared/nest';
+import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
+import { decodeLedgerEvent } from '../invoicing.events';
+import { INVOICES, type InvoiceView } from '../read-models/invoices.projection';
+import { renderCreditNote } from './credit-note.pdf';
+import { renderPayApplication } from './pay-application.pdf';
+import { renderReleaseInvoice } from './release-invoice.pdf';
+
+/**
+ * Documents as issued (README "Documents"): folded from the contract's ledger events up to the
+ * document's own issue, never from the read models, which move on with payments, credit notes and
+ * voids. The read model only says which contract's ledger to read.
+ */
+@ApiTags('invoicing')
+@Controller()
+export class InvoicingDocuments {
+  constructor(
+    @Inject(READ_MODELS) private readonly readModels: ReadModelStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  @Get('invoices/:id/pdf')
+  @ApiOperation({ summary: 'The invoice as issued, as PDF: a pay application in the AIA G702/G703 layout, a retainage release as an invoice' })
+  @ApiDocumentResponse('application/pdf', 'The PDF, the same bytes whenever it is rendered; named by the invoice number')
+  @ApiProblems(400, 404, [409, 'The invoice is a draft (or was withdrawn): its document exists once it is issued'])
+  async invoice(@Param('id', ParseUUIDPipe) invoiceId: string, @Ctx() ctx: RequestContext) {
+    const view = await this.view(invoiceId, ctx);
+    const document = invoiceDocumentOf(await this.ledgerEvents(view.contractId, ctx), invoiceId);
+    if (!document) throw new IllegalStateError(`invoice ${invoiceId} is not issued: its document exists once it is`);
+    const pdf = document.kind === 'pay-application' ? await renderPayApplication(document) : await renderReleaseInvoice(document);
+    return documentFile(pdf, 'application/pdf', document.invoice.number);
+  }
+
+  @Get('invoices/:id/credit-notes/:creditNoteId/pdf')
+  @ApiOperation({ summary: 'A credit note on the invoice, as issued, as PDF' })
+  @ApiParam({ name: 'creditNoteId', description: "The credit note's id", schema: { type: 'string', format: 'uuid' } })
+  @ApiDocumentResponse('application/pdf', 'The PDF, the same bytes whenever it is rendered; named by the credit note number')
+  @ApiProblems(400, [404, 'Unknown invoice, or no such credit note on it'])
+  async creditNote(@Param('id', ParseUUIDPipe) invoiceId: string, @Param('creditNoteId', ParseUUIDPipe) creditNoteId: string, @Ctx() ctx: RequestContext) {
+    const view = await this.view(invoiceId, ctx);
+    const document = creditNoteDocumentOf(await this.ledgerEvents(view.contractId, ctx), creditNoteId);
+    if (!document || document.invoice.invoiceId !== invoiceId) throw new NotFoundError(`credit note ${creditNoteId} not found on invoice ${invoiceId}`);
+    return documentFile(await renderCreditNote(document), 'application/pdf', document.creditNote.number);
+  }
+
+  private async view(invoiceId: string, ctx: RequestContext): Promise<InvoiceView> {
+    const invoice = await forTenant(this.readModels, ctx.tenantId).get<InvoiceView>(INVOICES, invoiceId);
+    if (!invoice) throw new NotFoundError(`invoice ${invoiceId} not found`);
+    return invoice;
+  }
+
+  private async ledgerEvents(contractId: string, ctx: RequestContext): Promise<LedgerEvent[]> {
+    const recorded = await this.store.readStream(ledgerStream(contractId));
+    return recorded.filter((event) => event.metadata.tenantId === ctx.tenantId).map(decodeLedgerEvent);
+  }
+}

@@ -1,0 +1,23 @@
+import { isBusinessDate, NotFoundError, ValidationError } from '@billing/shared/kernel';
+import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
+import { ACCOUNTS, accountKey, ENTRIES, type AccountView, type EntryView } from './accounts.projection';
+import { statement } from './account-reports';
+
+export type StatementView = ReturnType<typeof statement>;
+
+/** A customer's statement for a period from its book entries (DOMAIN.md "Customer statement"): what the JSON and the PDF statement both show. */
+export async function statementFor(readModels: ReadModelStore, tenantId: string, customerId: string, from: string, to: string): Promise<StatementView> {
+  if (!isBusinessDate(from) || !isBusinessDate(to) || from > to) throw new ValidationError('from and to are calendar dates YYYY-MM-DD, from on or before to');
+  const tenant = forTenant(readModels, tenantId);
+  const account = await tenant.get<AccountView>(ACCOUNTS, accountKey(tenantId, customerId));
+  if (!account) throw new NotFoundError(`no account for customer ${customerId}`);
+  const earlier = await tenant.find<EntryView>(ENTRIES, { customerId, date: { $lt: from } });
+  const period = await tenant.find<EntryView>(ENTRIES, { customerId, date: { $gte: from, $lte: to } }, { sort: { date: 1, position: 1 } });
+  return statement(
+    account,
+    earlier.reduce((total, entry) => total + entry.amount, 0),
+    period,
+    from,
+    to,
+  );
+}

@@ -1,0 +1,3 @@
+export * from './contract-flow';
+export * from './entry';
+export * from './history';

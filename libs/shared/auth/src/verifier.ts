@@ -1,0 +1,87 @@
+import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { isRole, TENANT_PATTERN, type Identity } from './identity';
+
+/** Where the issuer's public keys are: the embedded app's own key in a folder, a JWKS file, or the issuer's JWKS URL. */
+export type JwksSource = { kind: 'local'; dir: string } | { kind: 'file'; path: string } | { kind: 'url'; url: string };
+
+export interface BearerAuthConfig {
+  mode: 'on';
+  keys: JwksSource;
+  issuer: string;
+  audience: string;
+  /** The `alg`s accepted (never `none`, never a shared secret: the keys are public). */
+  algorithms: string[];
+  clockSkewSeconds: number;
+  /** Claim names (a dotted path reaches into an object, as Keycloak's `realm_access.roles`). */
+  claims: { tenant: string; roles: string };
+}
+export type AuthConfig = { mode: 'off' } | BearerAuthConfig;
+
+/** Asymmetric JWS algorithms jose verifies against a JWKS. */
+export const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
+
+/** Why a token was not accepted: `status` 401 for the token, 503 when the issuer's keys cannot be had now. */
+export class AuthenticationError extends Error {
+  constructor(
+    message: string,
+    readonly status: 401 | 503 = 401,
+  ) {
+    super(message);
+    this.name = 'AuthenticationError';
+  }
+}
+
+/** Verifies bearer JWTs (RFC 7519) with jose: signature by a key of the JWKS, issuer, audience, expiry within the clock skew, an allowed `alg`. */
+export class TokenVerifier {
+  private readonly keys: JWTVerifyGetKey;
+
+  constructor(
+    private readonly config: Omit<BearerAuthConfig, 'mode' | 'keys'>,
+    keys: JSONWebKeySet | URL,
+  ) {
+    // A remote set is fetched on first use and again (at most every 30 s) when a token names an unknown key: rotation needs no restart.
+    this.keys = keys instanceof URL ? createRemoteJWKSet(keys, { timeoutDuration: 5_000, cooldownDuration: 30_000 }) : createLocalJWKSet(keys);
+  }
+
+  async verify(token: string): Promise<Identity> {
+    const { issuer, audience, algorithms, clockSkewSeconds, claims } = this.config;
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, this.keys, { issuer, audience, algorithms, clockTolerance: clockSkewSeconds, requiredClaims: ['sub', 'exp'] }));
+    } catch (error) {
+      throw refusal(error);
+    }
+    const tenantId = claimOf(payload, claims.tenant);
+    if (typeof tenantId !== 'string' || !TENANT_PATTERN.test(tenantId)) throw new AuthenticationError(`the token names no valid tenant (claim "${claims.tenant}")`);
+    const listed = claimOf(payload, claims.roles);
+    const roles = (Array.isArray(listed) ? listed : typeof listed === 'string' ? listed.split(' ') : []).filter(isRole);
+    const text = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim().slice(0, 200) : undefined);
+    return { tenantId, subject: payload.sub!, name: text(payload.name), email: text(payload.email), roles: [...new Set(roles)] };
+  }
+}
+
+function claimOf(payload: JWTPayload, name: string): unknown {
+  if (name in payload) return payload[name];
+  return name.split('.').reduce<unknown>((value, key) => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined), payload);
+}
+
+/** The reason told to the caller and logged: what is wrong with the token, never the token. */
+function refusal(error: unknown): AuthenticationError {
+  if (error instanceof errors.JWTExpired) return new AuthenticationError('the token has expired');
+  if (error instanceof errors.JWTClaimValidationFailed) return new AuthenticationError(claimProblem(error.claim, error.reason));
+  if (error instanceof errors.JOSEAlgNotAllowed) return new AuthenticationError("the token's signing algorithm is not allowed");
+  if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys)
+    return new AuthenticationError('the token is not signed by a key of the issuer');
+  // A set that cannot be fetched or read (a generic JOSEError is a JWKS answer other than 200) is our problem, not the caller's.
+  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || !(error instanceof errors.JOSEError) || error.code === 'ERR_JOSE_GENERIC')
+    return new AuthenticationError(`the issuer's keys cannot be read now (${error instanceof Error ? error.message : String(error)})`, 503);
+  return new AuthenticationError('the token is malformed');
+}
+
+function claimProblem(claim: string, reason: string): string {
+  if (reason === 'missing') return `the token has no "${claim}" claim`;
+  if (claim === 'iss') return 'the token is from another issuer';
+  if (claim === 'aud') return 'the token is for another audience';
+  if (claim === 'nbf') return 'the token is not valid yet';
+  return `the token's "${claim}" claim is not accepted`;
+}

@@ -1,0 +1,3 @@
+export * from './pdf';
+export * from './table';
+export * from './format';

@@ -1,0 +1,36 @@
+import type { INestApplication } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+import { sendProblem } from './problem-details.filter';
+import type { HttpConfig } from './security-config';
+
+/** Answers a browser may read across origins besides the CORS-safelisted ones. */
+const EXPOSED = ['X-Total-Count', 'Billing-Degraded', 'Idempotent-Replayed', 'Retry-After', 'WWW-Authenticate'];
+
+/**
+ * The browser-facing rules (issue 8 item 5), before anything reads the body: in production the Host
+ * header must name a configured public host (a DNS-rebound page cannot reach the API by another
+ * name); security headers (helmet); CORS only for the configured origins (none by default, so a
+ * browser refuses every cross-origin call).
+ */
+export function applyHttpHygiene(app: INestApplication, { production, publicHosts, corsOrigins }: HttpConfig): void {
+  if (production) app.use(hostCheck(publicHosts));
+  app.use(helmet());
+  if (corsOrigins.length > 0)
+    app.enableCors({
+      origin: corsOrigins,
+      methods: ['GET', 'POST'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Correlation-Id'],
+      exposedHeaders: EXPOSED,
+      maxAge: 600,
+    });
+}
+
+/** Liveness and readiness stay reachable by address (orchestrators' probes call them so). */
+function hostCheck(publicHosts: string[]) {
+  return (request: Request, response: Response, next: NextFunction): void => {
+    const host = (request.header('host') ?? '').toLowerCase().replace(/:\d+$/, '');
+    if (publicHosts.includes(host) || request.path.startsWith('/health/')) return next();
+    sendProblem(response, 400, { type: 'urn:billing:host', title: 'Unknown host', detail: 'the Host header does not name this service (PUBLIC_HOST)' });
+  };
+}

@@ -1,0 +1,70 @@
+import { expectOk, fetchClient, smallContract, type Client } from '@billing/shared/testing';
+import { freePort } from '../../services/service-process';
+import { Infrastructure, Services, SERVICES, type Ports } from '../../services/system';
+import { summarize, type Summary } from '../stats';
+
+const WARM_UP = 20;
+/** How often the other service's read model is asked while waiting (each ask is a GET over HTTP). */
+const POLL_MS = 1;
+
+export interface LagFigures {
+  samples: number;
+  /** POST /contracts/:id/activate to the contracts service -> its 2xx answer. */
+  command: Summary;
+  /** POST /contracts/:id/activate to the contracts service -> the milestones service's GET /contracts/:id/schedule answers 200. */
+  lag: Summary;
+}
+
+/**
+ * End-to-end lag across services over the real broker, on the distributed stack of
+ * tools/services/system.ts (the four services as processes on the Kafka broker, the ESDB emulator
+ * and mongo-java-server): activating a contract in the contracts service publishes
+ * ContractActivated (relay -> Kafka); the milestones service's consumer group opens the schedule
+ * (a command, appended to its store) and its projection writes the schedule into Mongo, which its
+ * HTTP query then serves. Measured one contract at a time, from sending the command until the
+ * milestones service answers the schedule (asked every POLL_MS), after WARM_UP unmeasured ones.
+ */
+export async function measureLag(samples: number, log: (line: string) => void): Promise<LagFigures> {
+  const output: string[] = [];
+  const infrastructure = await Infrastructure.start((line) => output.push(line));
+  let system: Services | undefined;
+  try {
+    const ports: Ports = {
+      gateway: await freePort(),
+      services: Object.fromEntries(await Promise.all(SERVICES.map(async (service) => [service, await freePort()]))) as Ports['services'],
+    };
+    system = await Services.start(infrastructure, ports, (line) => output.push(line));
+    const token = await infrastructure.token({ tenantId: 'bench-lag', roles: ['billing'] });
+    const contracts = fetchClient(`http://127.0.0.1:${ports.services.contracts}`, token);
+    const milestones = fetchClient(`http://127.0.0.1:${ports.services.milestones}`, token);
+    const command: number[] = [];
+    const lag: number[] = [];
+    for (let i = 0; i < WARM_UP + samples; i++) {
+      const sample = await activateAndWait(contracts, milestones);
+      if (i < WARM_UP) continue;
+      command.push(sample.command);
+      lag.push(sample.lag);
+      if ((i - WARM_UP + 1) % 100 === 0) log(`  lag: ${i - WARM_UP + 1}/${samples} contracts`);
+    }
+    return { samples, command: summarize(command), lag: summarize(lag) };
+  } catch (error) {
+    log(`-- the servers and services said:\n${output.slice(-60).join('\n')}`);
+    throw error;
+  } finally {
+    await system?.stop(10_000);
+    await infrastructure.stop();
+  }
+}
+
+async function activateAndWait(contracts: Client, milestones: Client): Promise<{ command: number; lag: number }> {
+  const { contractId } = await expectOk<{ contractId: string }>(contracts.post('/contracts', smallContract()), 'create a contract');
+  const started = performance.now();
+  await expectOk(contracts.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' }), 'activate it');
+  const command = performance.now() - started;
+  const deadline = started + 30_000;
+  while ((await milestones.get(`/contracts/${contractId}/schedule`)).status !== 200) {
+    if (performance.now() > deadline) throw new Error(`the milestones service had no schedule for ${contractId} 30 s after its activation`);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+  return { command, lag: performance.now() - started };
+}
