@@ -9,7 +9,7 @@ import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
 import { startEsdbEmulator } from '@billing/infra/esdb-emulator';
 import { EsdbEventStore } from '@billing/shared/esdb';
 import { SqliteEventStore, SqliteReadModels } from '@billing/shared/sqlite';
-import { expectOk, oneByteChanged, runScenario, smallContract, waitFor, type Client } from '@billing/shared/testing';
+import { CUSTOMER, expectOk, oneByteChanged, runScenario, smallContract, waitFor, type Client } from '@billing/shared/testing';
 import { startTestApp } from '../../apps/standalone/src/testing/test-app';
 import { auditor } from './main';
 
@@ -81,6 +81,28 @@ describe('npm run auditor', () => {
     await app.infrastructure.eventStore.close();
     await app.infrastructure.readModels.close();
   }, 60_000);
+
+  it('shows a pay application, a contract and an account as of a business date and as known at an instant (ADR 17)', async () => {
+    const events = new SqliteEventStore(join(dir, 'events.sqlite'));
+    const invoiceId = (await events.readStream(`billing-${contractId}`)).find((event) => event.type === 'InvoiceIssued')!.data as { invoiceId: string; issueDate: string };
+    await events.close();
+    const asOf = async (...args: string[]) => {
+      const answer = await run('as-of', '--data', dir, '--contract', contractId, ...args);
+      return { code: answer.code, body: answer.code === 0 ? JSON.parse(answer.out) : answer.out };
+    };
+    const now = await asOf('--invoice', invoiceId.invoiceId);
+    expect(now).toMatchObject({ code: 0, body: { invoice: { status: 'issued', issueDate: invoiceId.issueDate } } });
+    const { periodEnd } = now.body.invoice;
+    expect(periodEnd < invoiceId.issueDate).toBe(true);
+    expect(await asOf('--invoice', invoiceId.invoiceId, '--date', periodEnd)).toMatchObject({ code: 0, body: { date: periodEnd, invoice: { status: 'draft' } } });
+    expect(await asOf('--invoice', invoiceId.invoiceId, '--at', '2020-01-01T00:00:00Z')).toMatchObject({ code: 1, body: expect.stringMatching(/did not exist/) });
+    expect(await asOf('--date', '2000-01-01')).toMatchObject({ code: 1 });
+    expect((await asOf()).body.contract).toMatchObject({ contractId });
+    expect(await run('as-of', '--data', dir, '--contract', contractId, '--date', '2026-02-30')).toMatchObject({ code: 2 });
+    const account = await run('as-of', '--data', dir, '--account', CUSTOMER.id, '--date', invoiceId.issueDate);
+    expect(JSON.parse(account.out).account.items.map((item: { invoiceId: string }) => item.invoiceId)).toContain(invoiceId.invoiceId);
+    expect(await run('as-of', '--data', dir, '--account', CUSTOMER.id, '--date', '2000-01-01')).toMatchObject({ code: 1 });
+  });
 
   it('shows a stream, a contract flow, a correlation and a time range with who, when and why, paged, and as JSON lines', async () => {
     const stream = await run('history', '--data', dir, '--stream', `contract-${contractId}`, '--limit', '2');

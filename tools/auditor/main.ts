@@ -1,3 +1,4 @@
+import { AS_OF_USAGE, asOfCommand } from './as-of';
 import { EXPORT_USAGE, exportCommand } from './bundle/export';
 import { VERIFY_BUNDLE_USAGE, verifyBundleCommand } from './bundle/verify-bundle';
 import { CHECK_USAGE, checkCommand } from './check-command';
@@ -9,6 +10,7 @@ import { VERIFY_USAGE, verifyCommand } from './verify';
 
 const COMMANDS: Record<string, Command> = {
   history: historyCommand,
+  'as-of': asOfCommand,
   verify: verifyCommand,
   rebuild: rebuildCommand,
   export: exportCommand,
@@ -20,7 +22,7 @@ export const USAGE = `npm run auditor -- <command> [options]
 Every command but verify-bundle reads the embedded store in --data DIR (DATA_DIR, ./data by default) or EventStoreDB at --esdb URL.
 Exit codes: 0 nothing found, 1 something found (a broken link, a difference, a problem, an altered bundle), 2 a usage or store error.
 
-${[HISTORY_USAGE, VERIFY_USAGE, REBUILD_USAGE, EXPORT_USAGE, VERIFY_BUNDLE_USAGE, CHECK_USAGE].join('\n\n')}`;
+${[HISTORY_USAGE, AS_OF_USAGE, VERIFY_USAGE, REBUILD_USAGE, EXPORT_USAGE, VERIFY_BUNDLE_USAGE, CHECK_USAGE].join('\n\n')}`;
 
 /** The auditor CLI (tools/auditor, README "Auditors"): the command's exit code, 2 for a usage or store error. */
 export async function auditor(argv: string[], io: Io = processIo): Promise<number> {

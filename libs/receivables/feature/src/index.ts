@@ -1,1 +1,2 @@
 export * from './receivables.module';
+export { resolveAccountStream } from './commands/account.command';
