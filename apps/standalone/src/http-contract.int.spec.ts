@@ -243,5 +243,6 @@ describe('HTTP under load and at shutdown', () => {
     expect(await Promise.all(inFlight)).toEqual(Array.from({ length: 20 }, () => 201));
     await closing;
     expect((await store.readAll({ streamPrefixes: ['contract-'] })).length).toBe(20);
-  });
+    // Twenty token-checked requests held 200 ms each: seconds on a busy machine, not jest's default 5.
+  }, 30_000);
 });
