@@ -124,8 +124,8 @@ class GroupMember {
 
   async caughtUp(position: number): Promise<boolean> {
     if (this.owned.size === 0 || !this.subscription) return false;
-    const pending = await this.store.readAll({ fromPosition: this.subscription.position, maxCount: 1, streamPrefixes: this.prefixes() });
-    return pending.length === 0 || pending[0].position > position;
+    const pending = await this.store.readAll({ fromPosition: this.subscription.position, toPosition: position, maxCount: 1, streamPrefixes: this.prefixes() });
+    return pending.length === 0;
   }
 
   async stop(): Promise<void> {

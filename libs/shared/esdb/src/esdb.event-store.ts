@@ -114,11 +114,13 @@ export class EsdbEventStore implements EventStore {
     // Forwards only: the position the events must come after.
     let after = options.fromPosition ?? 0;
     let from: ReadPosition = options.fromPosition === undefined || (!backwards && after <= 0) ? (backwards ? END : START) : esdbPosition(options.fromPosition);
-    const pageSize = Math.max(2, Math.min(PAGE, limit));
+    // Filtered here, so a filtered read pages whole pages whatever it wants: few of them may pass.
+    const pageSize = options.streamPrefixes?.length ? PAGE : Math.max(2, Math.min(PAGE, limit));
     const selected: RecordedEvent[] = [];
     for (;;) {
       const page = await this.readAllPage(from, backwards, pageSize);
       for (const event of page) {
+        if (!backwards && event.position > (options.toPosition ?? Infinity)) return selected;
         if ((!backwards && event.position <= after) || isSystemStream(event.streamId) || !matchesPrefixes(event.streamId, options.streamPrefixes)) continue;
         selected.push(event);
         if (selected.length >= limit) return selected;

@@ -6,32 +6,39 @@ const RETRY_MS = 1_000;
 
 export interface CatchUpSource {
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  headPosition(): Promise<number>;
   /** Resolves when something may have been appended (or after a while, for writers in other processes). */
   appended(): Promise<void>;
 }
 
 /**
  * A catch-up subscription over any store that can read `$all` forwards: it reads pages after the
- * last delivered position until a page comes back short, then waits for the next append and reads
- * again. Delivery is strictly by position, so nothing is skipped or delivered twice, and events
+ * last position it read up to until a page comes back short, then waits for the next append and
+ * reads again. It reads up to the head it saw before the read and, with a short page, goes on from
+ * that head: the events of other streams are read past once, not at every append (a subscription to
+ * streams that seldom change would otherwise filter the same growing tail of the log every time). Delivery is strictly by position, so nothing is skipped or delivered twice, and events
  * appended while it catches up are read in the next page. A handler that throws is retried on the
  * same event after a pause, and so is a failed read (at-least-once; errors are reported, never
  * swallowed, and never end the subscription: only stop() does).
  */
 export function catchUp(source: CatchUpSource, options: SubscribeOptions, handler: EventHandler, onError?: (error: unknown, event: RecordedEvent) => void): Subscription {
+  /** The last event delivered, and the position the log was read up to (past other streams' events). */
   let position = options.fromPosition;
+  let readTo = position;
   let stopped = false;
   let wake = () => {};
   const stopping = new Promise<void>((resolve) => (wake = resolve));
   const pause = () => Promise.race([new Promise((resolve) => setTimeout(resolve, RETRY_MS)), stopping]);
-  const readPage = async () => {
+  /** The events after `readTo` (a page), and the head they were read up to. */
+  const readPage = async (): Promise<{ page: RecordedEvent[]; head: number }> => {
     for (;;) {
       try {
-        return await source.readAll({ fromPosition: position, maxCount: BATCH, streamPrefixes: options.streamPrefixes });
+        const head = await source.headPosition();
+        return { page: await source.readAll({ fromPosition: readTo, toPosition: head, maxCount: BATCH, streamPrefixes: options.streamPrefixes }), head };
       } catch (error) {
         logger.error({ err: error, position }, `subscription could not read after position ${position}; retrying`);
         await pause();
-        if (stopped) return [];
+        if (stopped) return { page: [], head: readTo };
       }
     }
   };
@@ -50,12 +57,15 @@ export function catchUp(source: CatchUpSource, options: SubscribeOptions, handle
   const run = async () => {
     while (!stopped) {
       const waiting = source.appended();
-      const page = await readPage();
+      const { page, head } = await readPage();
       for (const event of page) {
         if (stopped || !(await deliver(event))) return;
-        position = event.position;
+        position = readTo = event.position;
       }
-      if (page.length < BATCH) await Promise.race([waiting, stopping]);
+      if (page.length < BATCH) {
+        readTo = Math.max(readTo, head);
+        await Promise.race([waiting, stopping]);
+      }
     }
   };
   const done = run();

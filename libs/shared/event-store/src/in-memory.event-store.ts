@@ -57,7 +57,7 @@ export class InMemoryEventStore implements EventStore {
     const from = options.fromPosition ?? (forwards ? 0 : Infinity);
     const limit = options.maxCount ?? Infinity;
     const selected: RecordedEvent[] = [];
-    const ordered = forwards ? this.all.slice(Math.max(0, from)) : this.all.slice(0, Math.max(0, Math.min(from, this.all.length + 1) - 1)).reverse();
+    const ordered = forwards ? this.all.slice(Math.max(0, from), options.toPosition) : this.all.slice(0, Math.max(0, Math.min(from, this.all.length + 1) - 1)).reverse();
     for (const event of ordered) {
       if (selected.length >= limit) break;
       if (matchesPrefixes(event.streamId, options.streamPrefixes)) selected.push(event);
@@ -66,7 +66,7 @@ export class InMemoryEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeOptions, handler: EventHandler, onError?: (error: unknown, event: RecordedEvent) => void): Subscription {
-    return catchUp({ readAll: (o) => this.readAll(o), appended: () => this.signal.wait() }, options, handler, onError);
+    return catchUp({ readAll: (o) => this.readAll(o), headPosition: () => this.headPosition(), appended: () => this.signal.wait() }, options, handler, onError);
   }
 
   async headPosition(): Promise<number> {

@@ -59,6 +59,8 @@ export interface ReadAllOptions {
   direction?: 'forwards' | 'backwards';
   /** Exclusive: forwards returns events after it, backwards before it. Default: the start or the end. */
   fromPosition?: number;
+  /** Forwards only, inclusive: no event after it (a reader that needs only a range does not read past it). */
+  toPosition?: number;
   maxCount?: number;
   /** Only events of streams whose name starts with one of these. */
   streamPrefixes?: readonly string[];

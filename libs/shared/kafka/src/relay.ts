@@ -82,8 +82,8 @@ export class KafkaRelay {
   async publishedUpTo(position: number): Promise<boolean> {
     const committed = await this.state.position(this.name);
     if (committed >= position) return true;
-    const [next] = await this.store.readAll({ fromPosition: committed, maxCount: 1, streamPrefixes: this.source.streamPrefixes });
-    return next === undefined || next.position > position;
+    const [next] = await this.store.readAll({ fromPosition: committed, toPosition: position, maxCount: 1, streamPrefixes: this.source.streamPrefixes });
+    return next === undefined;
   }
 
   async stop(): Promise<void> {

@@ -75,10 +75,11 @@ export class MongoReadModels implements ReadModelStore {
   }
 
   /**
-   * Per collection (in order of first appearance): the documents read in one query, each one's
-   * updates folded in order, then one ordered bulkWrite of conditional writes, as `apply` makes
-   * them. The documents another writer changed meanwhile are read and folded again; those written
-   * are at their last position by then, so nothing applies twice.
+   * Per collection: the documents read in one query and each one's updates folded in order (all of
+   * them before anything is written), then one ordered bulkWrite of conditional writes, as `apply`
+   * makes them; the collections at once, but the last update's after all the others. The documents
+   * another writer changed meanwhile are read and folded again; those written are at their last
+   * position by then, so nothing applies twice.
    */
   async applyBatch(updates: readonly Update[]): Promise<void> {
     const collections = new Map<string, Map<string, Update[]>>();
@@ -88,7 +89,10 @@ export class MongoReadModels implements ReadModelStore {
       steps.push(step);
       collections.set(step.collection, documents.set(step.id, steps));
     }
-    for (const [collection, documents] of collections) await this.applyToCollection(collection, documents);
+    const prepared = await Promise.all([...collections].map(async ([collection, documents]) => ({ collection, documents, writes: await this.fold(collection, documents) })));
+    const last = updates.at(-1)?.collection;
+    await Promise.all(prepared.filter(({ collection }) => collection !== last).map((batch) => this.write(batch)));
+    await Promise.all(prepared.filter(({ collection }) => collection === last).map((batch) => this.write(batch)));
   }
 
   async remove(collection: string, id: string): Promise<void> {
@@ -123,22 +127,29 @@ export class MongoReadModels implements ReadModelStore {
     await this.connection.close();
   }
 
-  private async applyToCollection(collection: string, documents: Map<string, Update[]>): Promise<void> {
+  /** The conditional writes that apply each document's updates to the document stored now. */
+  private async fold(collection: string, documents: Map<string, Update[]>): Promise<mongo.AnyBulkWriteOperation<Stored>[]> {
     const docs = await this.writable(collection);
-    for (let lost = 0; lost < MAX_LOST_RACES; lost++) {
-      const stored = await docs.find({ _id: { $in: [...documents.keys()] } }).toArray();
-      const current = new Map(stored.map((doc) => [doc._id, doc]));
-      const writes: mongo.AnyBulkWriteOperation<Stored>[] = [];
-      for (const [id, steps] of documents) {
-        const before = current.get(id);
-        const next = folded(id, before, steps);
-        if (next === before || next === undefined) continue;
-        writes.push(before ? { replaceOne: { filter: { _id: id, _position: before._position }, replacement: next } } : { insertOne: { document: next } });
-      }
-      const replaces = writes.filter((write) => 'replaceOne' in write).length;
-      if (writes.length === 0 || (await docs.bulkWrite(writes, { ordered: true }).then(({ matchedCount }) => matchedCount === replaces, rethrowUnless(isDuplicateKey)))) return;
+    const current = new Map((await docs.find({ _id: { $in: [...documents.keys()] } }).toArray()).map((doc) => [doc._id, doc]));
+    const writes: mongo.AnyBulkWriteOperation<Stored>[] = [];
+    for (const [id, steps] of documents) {
+      const before = current.get(id);
+      const next = folded(id, before, steps);
+      if (next === before || next === undefined) continue;
+      writes.push(before ? { replaceOne: { filter: { _id: id, _position: before._position }, replacement: next } } : { insertOne: { document: next } });
     }
-    throw new Error(`${collection}: gave up applying a batch after losing ${MAX_LOST_RACES} races to other writers`);
+    return writes;
+  }
+
+  /** Writes; what lost a race to another writer is read, folded and written again. */
+  private async write({ collection, documents, writes }: { collection: string; documents: Map<string, Update[]>; writes: mongo.AnyBulkWriteOperation<Stored>[] }): Promise<void> {
+    const docs = await this.writable(collection);
+    for (let lost = 0; writes.length > 0; lost++) {
+      if (lost >= MAX_LOST_RACES) throw new Error(`${collection}: gave up applying a batch after losing ${MAX_LOST_RACES} races to other writers`);
+      const replaces = writes.filter((write) => 'replaceOne' in write).length;
+      if (await docs.bulkWrite(writes, { ordered: true }).then(({ matchedCount }) => matchedCount === replaces, rethrowUnless(isDuplicateKey))) return;
+      writes = await this.fold(collection, documents);
+    }
   }
 
   /**

@@ -97,6 +97,26 @@ describe('ProjectionRunner', () => {
     expect(waits.sort((a, b) => a - b)[10]).toBeLessThan(100);
   });
 
+  it('asks the store about the log only after what an earlier caughtUp found clear: other streams are not read again', async () => {
+    const events = new InMemoryEventStore();
+    const runner = new ProjectionRunner(events, new InMemoryReadModels());
+    await runner.start(counting);
+    const { position: written } = await events.append('thing-1', [event()], 'no_stream');
+    expect(await runner.caughtUp(written)).toBe(true);
+    const asked: { fromPosition?: number; toPosition?: number }[] = [];
+    const readAll = events.readAll.bind(events);
+    // caughtUp's questions are the reads of one event (the subscription reads pages).
+    jest.spyOn(events, 'readAll').mockImplementation(async (options) => (options?.maxCount === 1 && asked.push({ ...options }), readAll(options)));
+    let head = written;
+    for (let i = 0; i < 50; i++) head = (await events.append(`other-${i}`, [event()], 'no_stream')).position;
+    expect(await runner.caughtUp(head - 25)).toBe(true);
+    expect(await runner.caughtUp(head)).toBe(true);
+    expect(await runner.caughtUp(head)).toBe(true);
+    // The projection's own position stays at `written`: without the mark, every call would read the 50 events after it.
+    expect(asked).toEqual([expect.objectContaining({ fromPosition: written, toPosition: head - 25 }), expect.objectContaining({ fromPosition: head - 25, toPosition: head })]);
+    await runner.stop();
+  });
+
   it('parks the event a handler keeps failing on, alone: the others of its batch are written, its document marked', async () => {
     const events = new InMemoryEventStore();
     await appendRound(events, 3, 5);

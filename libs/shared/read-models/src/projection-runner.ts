@@ -16,7 +16,8 @@ import { stampedWith } from './tenant';
  * or `count` would write the batch first (no projection does, while handling).
  */
 export class ProjectionRunner {
-  private readonly running = new Map<string, { subscription: Subscription; projection: Projection }>();
+  /** Each projection's consumer, and the position up to which the log was found to hold nothing more for it. */
+  private readonly running = new Map<string, { subscription: Subscription; projection: Projection; clearTo: number }>();
   readonly state: ConsumerState;
 
   constructor(
@@ -38,7 +39,7 @@ export class ProjectionRunner {
       onParked: (event, entry) => markParked(projection, event, batch, entry),
       batch: { flush: (position) => batch.flush(position === undefined ? [] : [checkpointUpdate(name, position)]), discard: () => batch.discard() },
     });
-    this.running.set(projection.name, { subscription, projection });
+    this.running.set(projection.name, { subscription, projection, clearTo: 0 });
   }
 
   /**
@@ -47,12 +48,18 @@ export class ProjectionRunner {
    */
   async caughtUp(position: number, timeoutMs = 10_000): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
-    for (const { subscription, projection } of this.running.values()) {
-      // The store is asked again only once the projection wrote the event it was found to lack, not at every wait.
-      for (let lacking = 0; subscription.position < position; await new Promise((resolve) => setTimeout(resolve, 2))) {
+    for (const running of this.running.values()) {
+      const { subscription, projection } = running;
+      // The store is asked again only once the projection wrote the event it was found to lack, not at every wait;
+      // and only about the log after what an earlier call found clear (other streams' events are not read again).
+      for (let lacking = 0; subscription.position < position && running.clearTo < position; await new Promise((resolve) => setTimeout(resolve, 2))) {
         if (subscription.position >= lacking) {
-          const [pending] = await this.store.readAll({ fromPosition: subscription.position, maxCount: 1, streamPrefixes: projection.streamPrefixes });
-          if (pending === undefined || pending.position > position) break;
+          const fromPosition = Math.max(subscription.position, running.clearTo);
+          const [pending] = await this.store.readAll({ fromPosition, toPosition: position, maxCount: 1, streamPrefixes: projection.streamPrefixes });
+          if (pending === undefined) {
+            running.clearTo = Math.max(running.clearTo, position);
+            break;
+          }
           lacking = pending.position;
         }
         if (Date.now() > deadline) return false;

@@ -32,10 +32,9 @@ export interface ReadModelStore {
   /**
    * The updates applied as `apply` would apply them one after the other (each document atomically,
    * never twice for one position), written together: in one transaction where the store has them,
-   * else one ordered bulk write per collection. Collections are written in the order they first
-   * appear, so an update that comes last in a collection of its own (a checkpoint) is never written
-   * before the others. If an update throws, it rejects having written nothing of that collection
-   * nor of those after it (nothing at all in a transaction).
+   * else one ordered bulk write per collection, the last update's collection after all the others,
+   * so an update that comes last in a collection of its own (a checkpoint) is never written before
+   * the rest. An update that throws rejects the batch before anything is written.
    */
   applyBatch(updates: readonly Update[]): Promise<void>;
   remove(collection: string, id: string): Promise<void>;

@@ -173,15 +173,15 @@ export class SqliteEventStore implements EventStore {
     const from = options.fromPosition ?? (forwards ? 0 : Number.MAX_SAFE_INTEGER);
     const prefixes = options.streamPrefixes ?? [];
     const prefixSql = prefixes.length ? `AND (${prefixes.map(() => 'substr(stream_id, 1, ?) = ?').join(' OR ')})` : '';
-    const sql = `SELECT * FROM events WHERE position ${forwards ? '>' : '<'} ? ${prefixSql} ORDER BY position ${forwards ? 'ASC' : 'DESC'} LIMIT ?`;
+    const sql = `SELECT * FROM events WHERE position ${forwards ? '>' : '<'} ? AND position ${forwards ? '<=' : '>='} ? ${prefixSql} ORDER BY position ${forwards ? 'ASC' : 'DESC'} LIMIT ?`;
     const prefixArgs = prefixes.flatMap((prefix) => [prefix.length, prefix]);
     return this.read(sql)
-      .all(from, ...prefixArgs, options.maxCount ?? -1)
+      .all(from, forwards ? (options.toPosition ?? Number.MAX_SAFE_INTEGER) : 0, ...prefixArgs, options.maxCount ?? -1)
       .map(toRecorded);
   }
 
   subscribeToAll(options: SubscribeOptions, handler: EventHandler, onError?: (error: unknown, event: RecordedEvent) => void): Subscription {
-    return catchUp({ readAll: (o) => this.readAll(o), appended: () => this.signal.wait() }, options, handler, onError);
+    return catchUp({ readAll: (o) => this.readAll(o), headPosition: () => this.headPosition(), appended: () => this.signal.wait() }, options, handler, onError);
   }
 
   async headPosition(): Promise<number> {

@@ -138,6 +138,20 @@ export function eventStoreConformance(name: string, open: () => Promise<EventSto
         expect(types(await store.readAll({ direction: 'backwards', streamPrefixes: [b, a], maxCount: 3 }))).toEqual(['B3', 'A2', 'B2']);
         expect(types(await store.readStream(a, { direction: 'backwards', maxCount: 1 }))).toEqual(['A2']);
       });
+      it('reads $all forwards up to a position, inclusive, with or without a stream filter', async () => {
+        const [a, b] = [stream(), `other-${randomUUID()}`];
+        const start = await store.headPosition();
+        await store.append(a, [event('A1')], 'no_stream');
+        await store.append(b, [event('B1'), event('B2')], 'no_stream');
+        await store.append(a, [event('A2')], 0);
+        const all = await store.readAll({ fromPosition: start });
+        const types = (events: RecordedEvent[]) => events.map((e) => e.type);
+        expect(types(await store.readAll({ fromPosition: start, toPosition: all[1].position }))).toEqual(['A1', 'B1']);
+        expect(types(await store.readAll({ fromPosition: start, toPosition: all[2].position, streamPrefixes: [a] }))).toEqual(['A1']);
+        expect(types(await store.readAll({ fromPosition: all[0].position, toPosition: all[2].position, streamPrefixes: [a] }))).toEqual([]);
+        expect(types(await store.readAll({ fromPosition: start, toPosition: all[3].position, streamPrefixes: [a], maxCount: 5 }))).toEqual(['A1', 'A2']);
+        expect(await store.readAll({ fromPosition: all[3].position, toPosition: all[3].position })).toEqual([]);
+      });
     });
 
     describe('catch-up subscription', () => {
