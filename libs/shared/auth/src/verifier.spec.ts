@@ -1,7 +1,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateKeyPairSync } from 'node:crypto';
-import { importJWK, SignJWT, type JWK } from 'jose';
+import { importJWK, SignJWT, type JWK, type JWTVerifyGetKey } from 'jose';
 import { TokenVerifier, type AuthenticationError } from './verifier';
 import { newSigningKey, publicSetOf } from './local-keys';
 import { signToken } from './sign';
@@ -28,6 +28,24 @@ describe('TokenVerifier (jose)', () => {
     const ago = (seconds: number) => new Date(Date.now() - seconds * 1000);
     expect(await reason(verifier.verify(await sign({ now: ago(610), expiresIn: 600 })))).toBe('accepted');
     expect(await reason(verifier.verify(await sign({ now: ago(700), expiresIn: 600 })))).toBe('401 the token has expired');
+  });
+
+  it('checks the signature of a token once a minute at most, and its expiry at every use', async () => {
+    jest.useFakeTimers({ now: Date.now(), doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      const cached = new TokenVerifier({ ...CONFIG, clockSkewSeconds: 0 }, publicSetOf(key));
+      const keyLookups = jest.spyOn(cached as unknown as { keys: JWTVerifyGetKey }, 'keys');
+      const token = await sign({ expiresIn: 90 });
+      for (let i = 0; i < 5; i++) expect(await reason(cached.verify(token))).toBe('accepted');
+      expect(keyLookups).toHaveBeenCalledTimes(1);
+      jest.advanceTimersByTime(61_000);
+      expect(await reason(cached.verify(token))).toBe('accepted');
+      expect(keyLookups).toHaveBeenCalledTimes(2);
+      jest.advanceTimersByTime(30_000);
+      expect(await reason(cached.verify(token))).toBe('401 the token has expired');
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('refuses another issuer, another audience, another key, a tampered payload and garbage', async () => {

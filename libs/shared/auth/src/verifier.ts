@@ -1,4 +1,4 @@
-import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { isRole, TENANT_PATTERN, type Identity } from './identity';
 
 /** Where the issuer's public keys are: the embedded app's own key in a folder, a JWKS file, or the issuer's JWKS URL. */
@@ -31,9 +31,20 @@ export class AuthenticationError extends Error {
   }
 }
 
-/** Verifies bearer JWTs (RFC 7519) with jose: signature by a key of the JWKS, issuer, audience, expiry within the clock skew, an allowed `alg`. */
+/** Tokens verified lately, kept at most this long (a key withdrawn from the JWKS stops working after that) and this many. */
+const CACHE_MS = 60_000;
+const CACHE_SIZE = 1_000;
+
+/**
+ * Verifies bearer JWTs (RFC 7519) with jose: signature by a key of the JWKS, issuer, audience,
+ * expiry within the clock skew, an allowed `alg`. A client sends the same token with every request:
+ * a token verified in the last CACHE_MS gives its identity again without checking the signature
+ * (the same string carries the same signature), while its expiry is checked at every use.
+ */
 export class TokenVerifier {
   private readonly keys: JWTVerifyGetKey;
+  /** By token: the identity, and until when it may be given without verifying again (ms). */
+  private readonly verified = new Map<string, { identity: Identity; until: number }>();
 
   constructor(
     private readonly config: Omit<BearerAuthConfig, 'mode' | 'keys'>,
@@ -44,6 +55,19 @@ export class TokenVerifier {
   }
 
   async verify(token: string): Promise<Identity> {
+    const now = Date.now();
+    const cached = this.verified.get(token);
+    if (cached && now < cached.until) return cached.identity;
+    this.verified.delete(token);
+    const identity = await this.verifyAfresh(token);
+    // Not beyond the token's own expiry (and skew): an expired token goes through jose, which says so.
+    const expiresAt = (decodeJwt(token).exp! + this.config.clockSkewSeconds) * 1000;
+    if (this.verified.size >= CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, { identity, until: Math.min(now + CACHE_MS, expiresAt) });
+    return identity;
+  }
+
+  private async verifyAfresh(token: string): Promise<Identity> {
     const { issuer, audience, algorithms, clockSkewSeconds, claims } = this.config;
     let payload: JWTPayload;
     try {
