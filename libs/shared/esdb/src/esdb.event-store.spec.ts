@@ -57,6 +57,23 @@ describe('EsdbEventStore on the emulator', () => {
     expect(seen[0]).toEqual(read);
   });
 
+  it('appends after a stream it has read in one round trip (the last hash is known), and the chain holds', async () => {
+    const stream = `account-${randomUUID()}`;
+    await store.append(stream, [event('A')], 'no_stream');
+    const loaded = await store.readStream(stream);
+    const other = new EsdbEventStore(emulator.url);
+    try {
+      await other.readStream(stream);
+      const reads = jest.spyOn((other as unknown as { client: EventStoreDBClient }).client, 'readStream');
+      await other.append(stream, [event('B')], loaded.at(-1)!.revision);
+      await other.append(stream, [event('C')], loaded.at(-1)!.revision + 1);
+      expect(reads).not.toHaveBeenCalled();
+    } finally {
+      await other.close();
+    }
+    expect(await verifyChains(store, { streamId: stream })).toMatchObject({ events: 3, verified: 3, intact: true });
+  });
+
   it('keeps the chain link in the stored metadata, and verify names an event appended around the adapter with a wrong hash or none', async () => {
     const stream = `billing-${randomUUID()}`;
     await store.append(stream, [event('A', { n: 1 }), event('B', { n: 2 })], 'no_stream');

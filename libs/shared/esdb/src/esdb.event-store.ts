@@ -36,6 +36,8 @@ import { subscribeToAll } from './esdb.subscription';
 const PAGE = 500;
 /** Appends with `any` or `stream_exists` that lose a race to another writer are tried again this many times in all. */
 const CHAIN_RETRIES = 10;
+/** Streams whose last event's hash is kept (the oldest entry goes first). */
+const KNOWN_HASHES = 10_000;
 
 /**
  * The EventStore port on EventStoreDB / KurrentDB.
@@ -51,6 +53,12 @@ const CHAIN_RETRIES = 10;
 export class EsdbEventStore implements EventStore {
   private readonly client: EventStoreDBClient;
   private readonly subscriptions = new Set<Subscription>();
+  /**
+   * By stream: the last event this adapter read or appended, its revision and hash. An event never
+   * changes, so an append after exactly that revision chains to that hash without reading it again:
+   * a command that loaded its stream appends in one round trip.
+   */
+  private readonly lastHashes = new Map<string, { revision: number; hash?: string }>();
 
   constructor(
     connectionString: string,
@@ -70,7 +78,9 @@ export class EsdbEventStore implements EventStore {
     for (let attempt = 1; ; attempt++) {
       const { after, previousHash } = await this.chainPoint(streamId, expected);
       try {
-        result = await this.client.appendToStream(streamId, this.linked(streamId, events, after, previousHash), { expectedRevision: esdbExpected(after) });
+        const linked = this.linked(streamId, events, after, previousHash);
+        result = await this.client.appendToStream(streamId, linked.events, { expectedRevision: esdbExpected(after) });
+        if (events.length > 0) this.remember(streamId, Number(result.nextExpectedRevision), linked.hashes.at(-1));
         break;
       } catch (error) {
         const retry = (expected === 'any' || expected === 'stream_exists') && error instanceof EsdbWrongExpectedVersionError && attempt < CHAIN_RETRIES;
@@ -94,7 +104,10 @@ export class EsdbEventStore implements EventStore {
     const fromRevision = from !== undefined ? BigInt(Math.max(0, from)) : backwards ? END : START;
     try {
       const read = this.client.readStream(streamId, { direction: backwards ? BACKWARDS : FORWARDS, fromRevision, maxCount: options.maxCount ?? Number.MAX_SAFE_INTEGER });
-      return await collect(read, toRecorded);
+      const events = await collect(read, toRecorded);
+      const last = backwards ? events[0] : events.at(-1);
+      if (last) this.remember(streamId, last.revision, last.hash);
+      return events;
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];
       throw translateError(error);
@@ -159,6 +172,8 @@ export class EsdbEventStore implements EventStore {
   private async chainPoint(streamId: string, expected: ExpectedRevision): Promise<{ after: ExpectedRevision; previousHash?: string }> {
     if (expected === 'no_stream') return { after: expected };
     if (typeof expected === 'number') {
+      const known = this.lastHashes.get(streamId);
+      if (known?.revision === expected) return { after: expected, previousHash: known.hash };
       const [previous] = expected < 0 ? [] : await this.readStream(streamId, { fromRevision: expected, maxCount: 1 });
       return { after: expected, previousHash: previous?.revision === expected ? previous.hash : undefined };
     }
@@ -171,9 +186,21 @@ export class EsdbEventStore implements EventStore {
     const from = typeof after === 'number' ? after + 1 : 0;
     const recordedAt = this.now().toISOString();
     const hashes = chainHashes(streamId, from, previousHash, events, recordedAt);
-    return events.map((event, index) =>
-      jsonEvent({ id: event.id, type: event.type, data: event.data as JSONType, metadata: withChainLink(event.metadata, { hash: hashes[index], recordedAt }) }),
-    );
+    return {
+      hashes,
+      events: events.map((event, index) =>
+        jsonEvent({ id: event.id, type: event.type, data: event.data as JSONType, metadata: withChainLink(event.metadata, { hash: hashes[index], recordedAt }) }),
+      ),
+    };
+  }
+
+  /** Keeps the newest revision seen of a stream (a read of older events leaves a newer one in place). */
+  private remember(streamId: string, revision: number, hash: string | undefined): void {
+    const known = this.lastHashes.get(streamId);
+    if (known && known.revision >= revision) return;
+    this.lastHashes.delete(streamId);
+    if (this.lastHashes.size >= KNOWN_HASHES) this.lastHashes.delete(this.lastHashes.keys().next().value!);
+    this.lastHashes.set(streamId, { revision, hash });
   }
 
   /** One page of `$all` as the server returns it, system events included: its length tells whether the log goes on. */
