@@ -25,7 +25,7 @@ export interface BatchedOptions extends ConsumerOptions {
 }
 
 /** startConsumer (consumer.ts) with a batch: resumes after its committed position, and retries what it parked first if asked to. */
-export async function startBatchedConsumer(store: EventStore, state: ConsumerState, options: BatchedOptions): Promise<Subscription> {
+export async function startBatchedConsumer(store: EventStore, state: ConsumerState, options: BatchedOptions): Promise<BatchedConsumer> {
   if (options.retryParked) await retryParked(store, state, options, options.batch);
   return new BatchedConsumer(state, options, await state.position(options.name)).subscribe(store);
 }
@@ -56,6 +56,8 @@ export class BatchedConsumer implements Subscription {
   private subscription?: Subscription;
   private wake = () => {};
   private readonly stopping = new Promise<void>((resolve) => (this.wake = resolve));
+  /** Callers of `committedPast`, woken when the committed position moves. */
+  private readonly waiting = new Set<() => void>();
 
   constructor(
     private readonly state: ConsumerState,
@@ -69,6 +71,20 @@ export class BatchedConsumer implements Subscription {
     return this.committed;
   }
 
+  /** Waits until the committed position is past `seen` (not at all if it is already) or `timeoutMs` passed; false once stopped. */
+  committedPast(seen: number, timeoutMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      if (this.committed > seen || this.stopped) return resolve(!this.stopped);
+      const done = () => {
+        clearTimeout(timer);
+        this.waiting.delete(done);
+        resolve(!this.stopped);
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.waiting.add(done);
+    });
+  }
+
   subscribe(store: EventStore): this {
     this.subscription = store.subscribeToAll({ fromPosition: this.committed, streamPrefixes: this.options.streamPrefixes }, (event) => this.add(event));
     return this;
@@ -77,6 +93,7 @@ export class BatchedConsumer implements Subscription {
   async stop(): Promise<void> {
     this.stopped = true;
     this.wake();
+    [...this.waiting].forEach((wake) => wake());
     clearImmediate(this.due);
     await this.subscription?.stop();
     await this.enqueue(() => this.flushWhenFree());
@@ -117,7 +134,7 @@ export class BatchedConsumer implements Subscription {
     void flushing.done.then((written) => {
       if (this.flushing !== flushing) return;
       if (!written) return void this.enqueue(() => this.recover(flushing.error));
-      this.committed = last.position;
+      this.commit(last.position);
       this.flushing = undefined;
       if (this.run.length > 0) void this.enqueue(() => this.flushWhenFree());
     });
@@ -136,7 +153,7 @@ export class BatchedConsumer implements Subscription {
     this.run = [];
     if (events.length === 0) return;
     if (isUnavailable(error) && (await withRetries(() => this.handleAgain(events), this.options.retry, isUnavailable)) === undefined) {
-      this.committed = events.at(-1)!.position;
+      this.commit(events.at(-1)!.position);
       return;
     }
     if (!isUnavailable(error)) logger.warn({ err: error, consumer: this.options.name }, `${this.options.name} handles ${events.length} event(s) one at a time after a failure`);
@@ -144,7 +161,7 @@ export class BatchedConsumer implements Subscription {
       for (;;) {
         try {
           await withLogContext(eventLogContext(event, this.options.name), () => this.handleAlone(event));
-          this.committed = event.position;
+          this.commit(event.position);
           break;
         } catch (error) {
           if (this.stopped) return;
@@ -177,6 +194,11 @@ export class BatchedConsumer implements Subscription {
     logger.error({ position: event.position }, `${name} parked ${event.type} ${event.streamId}@${event.revision} (position ${event.position}): ${entry.error}`);
     await this.options.onParked?.(event, entry);
     await batch.flush(event.position);
+  }
+
+  private commit(position: number): void {
+    this.committed = position;
+    [...this.waiting].forEach((wake) => wake());
   }
 
   /** One thing at a time: a handler, the start of a flush, a recovery. Nothing here throws to the subscription (which would deliver the event again). */

@@ -93,7 +93,7 @@ describe('ProjectionRunner', () => {
       expect(await readModels.get('counts_v1', 'live')).toMatchObject({ _position: position, n: round });
     }
     await runner.stop();
-    // caughtUp polls every 2 ms: the median wait is that, not a batching delay (a timer would show; a loaded machine stretches every wait).
+    // caughtUp wakes when the projection commits: the median wait is a flush, not a batching delay (a timer would show; a loaded machine stretches every wait).
     expect(waits.sort((a, b) => a - b)[10]).toBeLessThan(100);
   });
 

@@ -1,6 +1,6 @@
-import type { EventStore, Subscription } from '@billing/shared/event-store';
+import type { EventStore } from '@billing/shared/event-store';
 import { ReadModelBatch } from './batch';
-import { startBatchedConsumer } from './batched-consumer';
+import { startBatchedConsumer, type BatchedConsumer } from './batched-consumer';
 import { checkpointUpdate, ConsumerState, type ParkedEvent } from './consumer';
 import type { Projection, ReadModelStore } from './read-model.port';
 import { stampedWith } from './tenant';
@@ -17,7 +17,7 @@ import { stampedWith } from './tenant';
  */
 export class ProjectionRunner {
   /** Each projection's consumer, and the position up to which the log was found to hold nothing more for it. */
-  private readonly running = new Map<string, { subscription: Subscription; projection: Projection; clearTo: number }>();
+  private readonly running = new Map<string, { subscription: BatchedConsumer; projection: Projection; clearTo: number }>();
   readonly state: ConsumerState;
 
   constructor(
@@ -52,9 +52,11 @@ export class ProjectionRunner {
       const { subscription, projection } = running;
       // The store is asked again only once the projection wrote the event it was found to lack, not at every wait;
       // and only about the log after what an earlier call found clear (other streams' events are not read again).
-      for (let lacking = 0; subscription.position < position && running.clearTo < position; await new Promise((resolve) => setTimeout(resolve, 2))) {
-        if (subscription.position >= lacking) {
-          const fromPosition = Math.max(subscription.position, running.clearTo);
+      for (let lacking = 0; ;) {
+        const seen = subscription.position;
+        if (seen >= position || running.clearTo >= position) break;
+        if (seen >= lacking) {
+          const fromPosition = Math.max(seen, running.clearTo);
           const [pending] = await this.store.readAll({ fromPosition, toPosition: position, maxCount: 1, streamPrefixes: projection.streamPrefixes });
           if (pending === undefined) {
             running.clearTo = Math.max(running.clearTo, position);
@@ -63,6 +65,7 @@ export class ProjectionRunner {
           lacking = pending.position;
         }
         if (Date.now() > deadline) return false;
+        if (!(await subscription.committedPast(seen, deadline - Date.now()))) return false;
       }
     }
     return true;
