@@ -1,5 +1,6 @@
 import { logger } from '@billing/shared/logging';
-import type { EventHandler, ReadAllOptions, RecordedEvent, SubscribeOptions, Subscription } from './types';
+import type { AppendNotice, AppendSignal } from './signal';
+import { matchesPrefixes, type EventHandler, type ReadAllOptions, type RecordedEvent, type SubscribeOptions, type Subscription } from './types';
 
 const BATCH = 500;
 const RETRY_MS = 1_000;
@@ -7,8 +8,8 @@ const RETRY_MS = 1_000;
 export interface CatchUpSource {
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
   headPosition(): Promise<number>;
-  /** Resolves when something may have been appended (or after a while, for writers in other processes). */
-  appended(): Promise<void>;
+  /** Counts the store's commits and says what they wrote where it can. */
+  signal: AppendSignal;
 }
 
 /**
@@ -16,7 +17,9 @@ export interface CatchUpSource {
  * last position it read up to until a page comes back short, then waits for the next append and
  * reads again. It reads up to the head it saw before the read and, with a short page, goes on from
  * that head: the events of other streams are read past once, not at every append (a subscription to
- * streams that seldom change would otherwise filter the same growing tail of the log every time). Delivery is strictly by position, so nothing is skipped or delivered twice, and events
+ * streams that seldom change would otherwise filter the same growing tail of the log every time).
+ * When the commits since it last looked say they wrote only other streams' events, right after what
+ * it read up to, it reads nothing and goes on from there. Delivery is strictly by position, so nothing is skipped or delivered twice, and events
  * appended while it catches up are read in the next page. A handler that throws is retried on the
  * same event after a pause, and so is a failed read (at-least-once; errors are reported, never
  * swallowed, and never end the subscription: only stop() does).
@@ -54,18 +57,34 @@ export function catchUp(source: CatchUpSource, options: SubscribeOptions, handle
       }
     }
   };
+  /** Where the log is known to hold nothing for it after `readTo`: the end of the notices, if they are all of other streams from there on. */
+  const clearTo = (notices: AppendNotice[] | undefined): number | undefined => {
+    if (!notices?.length) return undefined;
+    let clear = readTo;
+    for (const { after, to, streamIds } of notices) {
+      if (after !== clear || streamIds.some((streamId) => matchesPrefixes(streamId, options.streamPrefixes))) return undefined;
+      clear = to;
+    }
+    return clear;
+  };
   const run = async () => {
-    while (!stopped) {
-      const waiting = source.appended();
-      const { page, head } = await readPage();
-      for (const event of page) {
-        if (stopped || !(await deliver(event))) return;
-        position = readTo = event.position;
-      }
-      if (page.length < BATCH) {
+    let seen = source.signal.count;
+    for (let reading = true; !stopped;) {
+      if (reading) {
+        const { page, head } = await readPage();
+        for (const event of page) {
+          if (stopped || !(await deliver(event))) return;
+          position = readTo = event.position;
+        }
+        if (page.length === BATCH) continue;
         readTo = Math.max(readTo, head);
-        await Promise.race([waiting, stopping]);
       }
+      await Promise.race([source.signal.wait(seen), stopping]);
+      const notices = source.signal.since(seen);
+      seen = source.signal.count;
+      const clear = clearTo(notices);
+      reading = clear === undefined;
+      if (clear !== undefined) readTo = clear;
     }
   };
   const done = run();

@@ -38,8 +38,9 @@ export class InMemoryEventStore implements EventStore {
       hash: hashes[index],
     }));
     this.streams.set(streamId, [...stream, ...recorded]);
+    const after = this.all.length;
     this.all.push(...recorded);
-    this.signal.notify();
+    this.signal.notify({ after, to: this.all.length, streamIds: [streamId] });
     const last = recorded[recorded.length - 1];
     return { nextRevision: last?.revision ?? stream.length - 1, position: last?.position ?? this.all.length };
   }
@@ -66,7 +67,7 @@ export class InMemoryEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeOptions, handler: EventHandler, onError?: (error: unknown, event: RecordedEvent) => void): Subscription {
-    return catchUp({ readAll: (o) => this.readAll(o), headPosition: () => this.headPosition(), appended: () => this.signal.wait() }, options, handler, onError);
+    return catchUp({ readAll: (o) => this.readAll(o), headPosition: () => this.headPosition(), signal: this.signal }, options, handler, onError);
   }
 
   async headPosition(): Promise<number> {

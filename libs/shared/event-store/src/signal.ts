@@ -1,17 +1,45 @@
-/** Wakes catch-up subscriptions when an append commits; with `pollMs`, also after that long. */
+/** What one commit wrote: every event after position `after` up to `to`, all of them in these streams. */
+export interface AppendNotice {
+  after: number;
+  to: number;
+  streamIds: readonly string[];
+}
+
+/** Notices kept for subscriptions that were busy when they came. */
+const KEPT = 256;
+
+/**
+ * Counts the commits of a store and keeps what the last ones wrote, where the store says. A
+ * subscription notes the count before it reads and waits for a commit after it, so none that comes
+ * while it reads or delivers goes unseen; with `pollMs` it is also woken after that long (writers in
+ * other processes commit without a notice).
+ */
 export class AppendSignal {
+  private commits = 0;
+  /** The notices of commits `commits - recent.length + 1` to `commits` (undefined where a commit said nothing). */
+  private readonly recent: (AppendNotice | undefined)[] = [];
   private waiters = new Set<() => void>();
 
   constructor(private readonly pollMs?: number) {}
 
-  notify(): void {
-    const waiters = [...this.waiters];
-    this.waiters.clear();
-    waiters.forEach((resolve) => resolve());
+  /** Commits notified so far. */
+  get count(): number {
+    return this.commits;
   }
 
-  wait(): Promise<void> {
+  notify(notice?: AppendNotice): void {
+    this.commits++;
+    this.recent.push(notice);
+    if (this.recent.length > KEPT) this.recent.shift();
+    const waiters = [...this.waiters];
+    this.waiters.clear();
+    waiters.forEach((wake) => wake());
+  }
+
+  /** Resolves once a commit after the `seen`th was notified (at once if one was), or after `pollMs`. */
+  wait(seen: number): Promise<void> {
     return new Promise((resolve) => {
+      if (this.commits > seen) return resolve();
       const done = () => {
         this.waiters.delete(done);
         resolve();
@@ -19,5 +47,13 @@ export class AppendSignal {
       this.waiters.add(done);
       if (this.pollMs) setTimeout(done, this.pollMs).unref();
     });
+  }
+
+  /** What the commits after the `seen`th wrote, in order; undefined if one of them said nothing or is no longer kept. */
+  since(seen: number): AppendNotice[] | undefined {
+    const missed = this.commits - seen;
+    if (missed > this.recent.length) return undefined;
+    const notices = this.recent.slice(this.recent.length - missed);
+    return notices.every((notice) => notice !== undefined) ? notices : undefined;
   }
 }

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import {
   AppendSignal,
+  type AppendNotice,
   catchUp,
   chainHashes,
   checkAppend,
@@ -61,7 +62,7 @@ export class SqliteEventStore implements EventStore {
   /** readStream/readAll statements by their SQL: prepared once, not on every read (catch-up subscriptions read after every append). */
   private readonly reads = new Map<string, Database.Statement<unknown[], Row>>();
   private pending: PendingAppend[] = [];
-  private readonly writeBatch: Database.Transaction<(batch: PendingAppend[]) => (AppendResult | Error)[]>;
+  private readonly writeBatch: Database.Transaction<(batch: PendingAppend[]) => { outcomes: (AppendResult | Error)[]; notice: AppendNotice }>;
 
   constructor(
     file: string,
@@ -84,7 +85,7 @@ export class SqliteEventStore implements EventStore {
     // Each append of a batch is a savepoint of the batch's transaction: a refused or failing one writes nothing and fails alone.
     // An append alone needs no savepoint: it fails with its transaction.
     const writeOne = this.db.transaction((append: PendingAppend) => this.write(append));
-    this.writeBatch = this.db.transaction((batch: PendingAppend[]) => {
+    const writeAll = (batch: PendingAppend[]) => {
       if (batch.length === 1) return [this.write(batch[0])];
       return batch.map((append) => {
         try {
@@ -95,6 +96,12 @@ export class SqliteEventStore implements EventStore {
           return error instanceof Error ? error : new Error(String(error));
         }
       });
+    };
+    // Under the write lock, the head before and after the batch bound what it wrote, and nobody else: the notice to subscriptions.
+    this.writeBatch = this.db.transaction((batch: PendingAppend[]) => {
+      const after = this.statements.head.get()?.head ?? 0;
+      const outcomes = writeAll(batch);
+      return { outcomes, notice: { after, to: this.statements.head.get()?.head ?? 0, streamIds: batch.map((append) => append.streamId) } };
     });
   }
 
@@ -116,8 +123,9 @@ export class SqliteEventStore implements EventStore {
     if (batch.length === 0) return;
     this.pending = [];
     let outcomes: (AppendResult | Error)[];
+    let notice: AppendNotice;
     try {
-      outcomes = this.writeBatch.immediate(batch);
+      ({ outcomes, notice } = this.writeBatch.immediate(batch));
     } catch (error) {
       // Another process held the write lock longer than busy_timeout: nothing was written, try again shortly (HTTP 503).
       const busy = String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY');
@@ -125,7 +133,7 @@ export class SqliteEventStore implements EventStore {
       batch.forEach((append) => append.reject(failure));
       return;
     }
-    this.signal.notify();
+    this.signal.notify(notice);
     outcomes.forEach((outcome, index) => (outcome instanceof Error ? batch[index].reject(outcome) : batch[index].resolve(outcome)));
   }
 
@@ -181,7 +189,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeOptions, handler: EventHandler, onError?: (error: unknown, event: RecordedEvent) => void): Subscription {
-    return catchUp({ readAll: (o) => this.readAll(o), headPosition: () => this.headPosition(), appended: () => this.signal.wait() }, options, handler, onError);
+    return catchUp({ readAll: (o) => this.readAll(o), headPosition: () => this.headPosition(), signal: this.signal }, options, handler, onError);
   }
 
   async headPosition(): Promise<number> {
