@@ -10,11 +10,15 @@ import { HttpClient, ok } from './http-client';
 import { summarize, type Summary } from './stats';
 
 export const AGING_AS_OF = '2026-11-15';
+/** After the stores' last business date (2026-11-25): the aging of now, which reads the tenant's totals and the page's customers only. */
+export const AGING_NOW = '2026-11-30';
 const WARMUP = 10;
 
 export interface AgingFigures {
   built: Built;
   samples: number;
+  /** GET /aging as of AGING_NOW, then as of AGING_AS_OF (a past date: every invoice open on it is read). */
+  now: Summary;
   http: Summary;
   /** The same two reads and the same aging function in this process on the built read models: no HTTP, Nest or JSON. */
   reads: Summary;
@@ -27,18 +31,26 @@ export async function measureAging(source: Built, samples: number, log: (line: s
   const dataDir = workingCopy(source, 'aging');
   try {
     log(
-      `  aging: ${samples} GET /aging?asOf=${AGING_AS_OF} on ${source.dataset.customers.toLocaleString('en-US')} customers, ${source.dataset.invoices.toLocaleString('en-US')} invoices`,
+      `  aging: ${samples} GET /aging?asOf=${AGING_NOW} and ${samples} ?asOf=${AGING_AS_OF} on ${source.dataset.customers.toLocaleString('en-US')} customers, ${source.dataset.invoices.toLocaleString('en-US')} invoices`,
     );
     const app = await startApp({ dataDir });
     const client = new HttpClient(app.url, 4, app.token);
-    const latencies: number[] = [];
-    let last: any;
-    try {
+    const timed = async (asOf: string) => {
+      const latencies: number[] = [];
+      let last: any;
       for (let i = 0; i < WARMUP + samples; i++) {
         const started = performance.now();
-        last = await ok(client.get(`/aging?asOf=${AGING_AS_OF}`), 'aging');
+        last = await ok(client.get(`/aging?asOf=${asOf}`), 'aging');
         if (i >= WARMUP) latencies.push(performance.now() - started);
       }
+      return { latencies, last };
+    };
+    let now: number[];
+    let latencies: number[];
+    let last: any;
+    try {
+      ({ latencies: now } = await timed(AGING_NOW));
+      ({ latencies, last } = await timed(AGING_AS_OF));
     } finally {
       client.close();
       await app.stop();
@@ -52,7 +64,7 @@ export async function measureAging(source: Built, samples: number, log: (line: s
       overdueInvoices: invoices.filter((invoice) => invoice.bucket !== 'current').length,
       ...reference.sizes,
     };
-    return { built: source, samples, http: summarize(latencies), reads: reference.reads, readsAndAging: reference.total, answer };
+    return { built: source, samples, now: summarize(now), http: summarize(latencies), reads: reference.reads, readsAndAging: reference.total, answer };
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
