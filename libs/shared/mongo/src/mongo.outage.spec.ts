@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { startMongo, type RunningMongo } from '@billing/infra/mongo';
 import { InMemoryEventStore, type NewEvent } from '@billing/shared/event-store';
 import { logTo } from '@billing/shared/logging';
-import { ProjectionRunner, withRetries, type Projection } from '@billing/shared/read-models';
+import { isUnavailable, ProjectionRunner, withRetries, type Projection } from '@billing/shared/read-models';
+import { mongo, type Connection } from 'mongoose';
 import { MongoReadModels } from './mongo.read-models';
 
 /** Five failed attempts would park an event (DEFAULT_RETRY): the outage outlasts five server selections. */
@@ -62,7 +63,91 @@ describe('MongoReadModels while the Mongo server is stopped and started again', 
     expect(lines.length).toBeLessThanOrEqual(2);
     for (const line of lines) expect(JSON.parse(line)).toMatchObject({ level: 'warn', msg: expect.stringMatching(/^Mongo\w*Error: .*; waiting for the server/) });
   }, 40_000);
+
+  it('takes the error of a bulk write the server went away under for an outage, not a fault of the batch', async () => {
+    // A heartbeat a minute away: the driver still takes the server for up, so the write itself meets the closed port.
+    const client = await new mongo.MongoClient(`${server.uri}/outage`, { serverSelectionTimeoutMS: SELECTION_MS, heartbeatFrequencyMS: 60_000 }).connect();
+    try {
+      await server.stop();
+      const failure = await client
+        .db()
+        .collection<{ _id: string }>('bulk')
+        .bulkWrite([{ insertOne: { document: { _id: 'b1' } } }])
+        .catch((error: unknown) => error);
+      expect(failure).toMatchObject({ name: 'MongoBulkWriteError' });
+      expect(isUnavailable(failure)).toBe(true);
+    } finally {
+      server = await startMongo({ port: server.port, dataFile: join(dir, 'mongo.mv.db') });
+      await client.close();
+    }
+  }, 40_000);
+
+  it('reconnects when the driver wedges on a connection the server closed, and carries on', async () => {
+    const lines: string[] = [];
+    const restoreLog = logTo((line) => lines.push(line));
+    const wedging = new MongoReadModels(`${server.uri}/outage`, { serverSelectionTimeoutMS: SELECTION_MS, connectTimeoutMS: SELECTION_MS });
+    try {
+      await wedging.apply('wedge', 'w1', 1, () => ({ n: 1 }));
+      await wedgeMonitor((wedging as unknown as { connection: Connection }).connection.getClient());
+      // The server restarts: an operation meets the closed port, the server is Unknown, and only the (wedged) monitor could see it back.
+      await server.stop();
+      expect(isUnavailable(await wedging.get('wedge', 'w1').catch((error: unknown) => error))).toBe(true);
+      server = await startMongo({ port: server.port, dataFile: join(dir, 'mongo.mv.db') });
+      // As a consumer waits: each attempt fails server selection until the client reconnects (the wedged monitor never would).
+      expect(await withRetries(async () => void (await wedging.apply('wedge', 'w1', 2, () => ({ n: 2 }))))).toBeUndefined();
+      expect(await wedging.get('wedge', 'w1')).toEqual({ _id: 'w1', _position: 2, n: 2 });
+      expect(lines.map((line) => (JSON.parse(line) as { msg: string }).msg)).toContainEqual(expect.stringMatching(/heartbeat has run for over \d+ ms: reconnecting/));
+    } finally {
+      restoreLog();
+      await wedging.close();
+    }
+  }, 60_000);
+
+  it('gives up an operation the driver wedged on a connection the server closed, once the server is back', async () => {
+    const wedging = new MongoReadModels(`${server.uri}/outage`, { serverSelectionTimeoutMS: SELECTION_MS, connectTimeoutMS: SELECTION_MS, heartbeatFrequencyMS: 500 });
+    try {
+      await wedging.apply('wedge', 'w2', 1, () => ({ n: 1 }));
+      const wedged = wedgeNextOperation((wedging as unknown as { connection: Connection }).connection.getClient(), () => wedging.get('wedge', 'w2'));
+      await server.stop();
+      expect(isUnavailable(await wedging.get('wedge', 'w2').catch((error: unknown) => error))).toBe(true);
+      server = await startMongo({ port: server.port, dataFile: join(dir, 'mongo.mv.db') });
+      const given = await wedged.catch((error: unknown) => error);
+      expect(given).toMatchObject({ name: 'MongoWedgedError' });
+      expect(isUnavailable(given)).toBe(true);
+      expect(await wedging.get('wedge', 'w2')).toEqual({ _id: 'w2', _position: 1, n: 1 });
+    } finally {
+      await wedging.close();
+    }
+  }, 60_000);
 });
+
+/** The driver's state that the wedges below reach into: one server, its monitor and its pool. */
+function driverServer(client: mongo.MongoClient) {
+  type Socket = { socket: { destroy(): void } };
+  type Server = { monitor: { connection: Socket }; pool: { connections: { toArray(): Socket[] } }; requestCheck(): void };
+  const { topology } = client as unknown as { topology: { s: { servers: Map<string, Server> } } };
+  return [...topology.s.servers.values()][0];
+}
+
+/**
+ * What mongodb 6 does when a server closes its connections and the monitor checks in the moment
+ * between its socket's end and the 'close' event (a race under load): the heartbeat is written to
+ * the destroyed socket and waits for a 'drain' that never comes. Here the moment is made, not
+ * waited for: the monitor's socket is destroyed and a check requested before 'close' is emitted.
+ */
+async function wedgeMonitor(client: mongo.MongoClient): Promise<void> {
+  const server = driverServer(client);
+  // The monitor checks at most every 500 ms (minHeartbeatFrequencyMS): a request sooner would wait past the 'close'.
+  await new Promise((resolve) => setTimeout(resolve, 600));
+  server.monitor.connection.socket.destroy();
+  server.requestCheck();
+}
+
+/** The same race for an operation: it takes a pooled connection whose socket is destroyed and not yet closed, and never settles. */
+function wedgeNextOperation<T>(client: mongo.MongoClient, operation: () => Promise<T>): Promise<T> {
+  for (const connection of driverServer(client).pool.connections.toArray()) connection.socket.destroy();
+  return operation();
+}
 
 const TALLY: Projection = {
   name: 'tallies',

@@ -1,6 +1,7 @@
 import { createConnection, type ConnectOptions, type Connection, type mongo } from 'mongoose';
 import type { Doc, FindOptions, ReadModelStore, Update } from '@billing/shared/read-models';
 import { portFilter } from './mongo.filter';
+import { WedgeGuard, wedgeLimits } from './wedge-guard';
 
 type Stored = { _id: string; _position: number } & Record<string, unknown>;
 type Fields = Record<string, 1 | -1>;
@@ -27,6 +28,8 @@ const AS_JSON: mongo.CollectionOptions = { promoteLongs: true, promoteValues: tr
 export class MongoReadModels implements ReadModelStore {
   private readonly connection: Connection;
   private readonly db: Promise<mongo.Db>;
+  /** Every driver operation runs through it: the driver can wedge when the server drops its connections. */
+  private readonly guard: WedgeGuard;
   /** Declared indexes per collection: a drop removes them with the collection, and they are declared again. */
   private readonly indexes = new Map<string, Map<string, Fields>>();
   /** Collections known to have the index that conditional writes match on (see `writable`). */
@@ -38,10 +41,12 @@ export class MongoReadModels implements ReadModelStore {
     this.db = this.connection.asPromise().then(({ db }) => db ?? Promise.reject(new Error(`no database after connecting to ${uri}`)));
     // The first operation reports a failed connection; until then it is not an unhandled rejection.
     this.db.catch(() => undefined);
+    this.guard = new WedgeGuard(this.connection.getClient(), wedgeLimits(options));
   }
 
   async get<T>(collection: string, id: string): Promise<Doc<T> | undefined> {
-    const doc = await (await this.collection(collection)).findOne({ _id: id });
+    const docs = await this.collection(collection);
+    const doc = await this.guard.run(() => docs.findOne({ _id: id }));
     return (doc ?? undefined) as Doc<T> | undefined;
   }
 
@@ -49,11 +54,12 @@ export class MongoReadModels implements ReadModelStore {
     // Ties are broken by _id, as the other adapters do, so that pages are stable.
     const sort = options.sort && { ...options.sort, ...('_id' in options.sort ? {} : { _id: 1 as const }) };
     const cursor = (await this.collection(collection)).find(portFilter(query) as mongo.Filter<Stored>, { sort, skip: options.skip, limit: options.limit });
-    return (await cursor.toArray()) as Doc<T>[];
+    return (await this.guard.run(() => cursor.toArray())) as Doc<T>[];
   }
 
   async count(collection: string, query: Record<string, unknown> = {}): Promise<number> {
-    return (await this.collection(collection)).countDocuments(portFilter(query));
+    const docs = await this.collection(collection);
+    return this.guard.run(() => docs.countDocuments(portFilter(query)));
   }
 
   /**
@@ -66,10 +72,10 @@ export class MongoReadModels implements ReadModelStore {
   async apply<T>(collection: string, id: string, position: number, update: (current: Doc<T> | undefined) => T): Promise<boolean> {
     const docs = await this.writable(collection);
     for (let lost = 0; lost < MAX_LOST_RACES; lost++) {
-      const current = await docs.findOne({ _id: id });
+      const current = await this.guard.run(() => docs.findOne({ _id: id }));
       if (current && current._position >= position) return false;
       const next: Stored = { ...contentOf(update((current ?? undefined) as Doc<T> | undefined)), _id: id, _position: position };
-      if (await writeIfUnchanged(docs, current, next)) return true;
+      if (await this.guard.run(() => writeIfUnchanged(docs, current, next))) return true;
     }
     throw new Error(`${collection}/${id}: gave up applying position ${position} after losing ${MAX_LOST_RACES} races to other writers`);
   }
@@ -96,41 +102,47 @@ export class MongoReadModels implements ReadModelStore {
   }
 
   async remove(collection: string, id: string): Promise<void> {
-    await (await this.collection(collection)).deleteOne({ _id: id });
+    const docs = await this.collection(collection);
+    await this.guard.run(() => docs.deleteOne({ _id: id }));
   }
 
   async drop(collection: string): Promise<void> {
     const docs = await this.collection(collection);
     // Asked first: mongo-java-server answers a missing collection with "ns not found" but no code 26, which the driver would throw.
-    if (await (await this.db).listCollections({ name: collection }, { nameOnly: true }).hasNext()) await docs.drop().catch(ignoreNamespaceNotFound);
+    const db = await this.db;
+    if (await this.guard.run(() => db.listCollections({ name: collection }, { nameOnly: true }).hasNext())) await this.guard.run(() => docs.drop().catch(ignoreNamespaceNotFound));
     this.conditional.delete(collection);
-    for (const fields of this.indexes.get(collection)?.values() ?? []) await docs.createIndex(fields);
+    for (const fields of this.indexes.get(collection)?.values() ?? []) await this.guard.run(() => docs.createIndex(fields));
   }
 
   async ensureIndex(collection: string, fields: Fields): Promise<void> {
     const entries = Object.entries(fields);
     if (entries.length === 0) throw new Error(`An index on ${collection} needs at least one field`);
     for (const [path, direction] of entries) if (direction !== 1 && direction !== -1) throw new Error(`Cannot index ${collection} on ${path}: ${String(direction)}`);
-    await (await this.collection(collection)).createIndex(fields);
+    const docs = await this.collection(collection);
+    await this.guard.run(() => docs.createIndex(fields));
     const declared = this.indexes.get(collection) ?? new Map<string, Fields>();
     this.indexes.set(collection, declared.set(JSON.stringify(entries), fields));
   }
 
   async collections(): Promise<string[]> {
     const db = await this.db;
-    const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map(({ name }) => name).filter((name) => COLLECTION.test(name));
-    const held = await Promise.all(names.map(async (name) => (await db.collection(name).findOne({}, { projection: { _id: 1 } })) !== null));
+    const listed = await this.guard.run(() => db.listCollections({}, { nameOnly: true }).toArray());
+    const names = listed.map(({ name }) => name).filter((name) => COLLECTION.test(name));
+    const held = await Promise.all(names.map(async (name) => (await this.guard.run(() => db.collection(name).findOne({}, { projection: { _id: 1 } }))) !== null));
     return names.filter((_, index) => held[index]).sort();
   }
 
   async close(): Promise<void> {
+    this.guard.close();
     await this.connection.close();
   }
 
   /** The conditional writes that apply each document's updates to the document stored now. */
   private async fold(collection: string, documents: Map<string, Update[]>): Promise<mongo.AnyBulkWriteOperation<Stored>[]> {
     const docs = await this.writable(collection);
-    const current = new Map((await docs.find({ _id: { $in: [...documents.keys()] } }).toArray()).map((doc) => [doc._id, doc]));
+    const stored = await this.guard.run(() => docs.find({ _id: { $in: [...documents.keys()] } }).toArray());
+    const current = new Map(stored.map((doc) => [doc._id, doc]));
     const writes: mongo.AnyBulkWriteOperation<Stored>[] = [];
     for (const [id, steps] of documents) {
       const before = current.get(id);
@@ -146,8 +158,9 @@ export class MongoReadModels implements ReadModelStore {
     const docs = await this.writable(collection);
     for (let lost = 0; writes.length > 0; lost++) {
       if (lost >= MAX_LOST_RACES) throw new Error(`${collection}: gave up applying a batch after losing ${MAX_LOST_RACES} races to other writers`);
-      const replaces = writes.filter((write) => 'replaceOne' in write).length;
-      if (await docs.bulkWrite(writes, { ordered: true }).then(({ matchedCount }) => matchedCount === replaces, rethrowUnless(isDuplicateKey))) return;
+      const [batch, replaces] = [writes, writes.filter((write) => 'replaceOne' in write).length];
+      const written = await this.guard.run(() => docs.bulkWrite(batch, { ordered: true }).then(({ matchedCount }) => matchedCount === replaces, rethrowUnless(isDuplicateKey)));
+      if (written) return;
       writes = await this.fold(collection, documents);
     }
   }
@@ -160,7 +173,7 @@ export class MongoReadModels implements ReadModelStore {
   private async writable(name: string): Promise<mongo.Collection<Stored>> {
     const docs = await this.collection(name);
     if (!this.conditional.has(name)) {
-      await docs.createIndex({ _id: 1, _position: 1 }, { unique: true });
+      await this.guard.run(() => docs.createIndex({ _id: 1, _position: 1 }, { unique: true }));
       this.conditional.add(name);
     }
     return docs;

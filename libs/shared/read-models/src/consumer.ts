@@ -131,12 +131,16 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, firstBackoffMs: 20 };
  * connection: that one never recovers, and stops the boot (platform/reachable.ts).
  */
 const UNREACHABLE = new Set(['MongoServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoPoolClearedError']);
+/** A socket the server closed, as mongodb lets it through when it writes in the moment after the close. */
+const CLOSED_SOCKET = new Set(['EPIPE', 'ECONNRESET']);
 const MAX_UNAVAILABLE_BACKOFF_MS = 1_000;
 
 /** No fault of the event at hand: a consumer waits it out, and never parks an event for it. */
 export function isUnavailable(error: unknown): boolean {
-  const { name, unavailable } = (error ?? {}) as { name?: unknown; unavailable?: unknown };
-  return unavailable === true || (typeof name === 'string' && UNREACHABLE.has(name));
+  const { name, unavailable, code, errorResponse } = (error ?? {}) as { name?: unknown; unavailable?: unknown; code?: unknown; errorResponse?: unknown };
+  // mongodb's bulkWrite wraps what stopped it (a closed connection, no server) in a MongoBulkWriteError.
+  if (name === 'MongoBulkWriteError') return isUnavailable(errorResponse);
+  return unavailable === true || (typeof name === 'string' && UNREACHABLE.has(name)) || (typeof code === 'string' && CLOSED_SOCKET.has(code));
 }
 
 /**

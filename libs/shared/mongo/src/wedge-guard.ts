@@ -1,0 +1,104 @@
+import { logger } from '@billing/shared/logging';
+import type { mongo } from 'mongoose';
+
+export interface WedgeLimits {
+  /** A heartbeat still running after this long is wedged (no check can take longer). */
+  heartbeatMs: number;
+  /** An operation caught in an outage and still running this long after the server is back is wedged. */
+  graceMs: number;
+}
+
+/** An operation given up: `unavailable`, as a server that cannot be reached (read-models consumer.ts). */
+export class MongoWedgedError extends Error {
+  override readonly name = 'MongoWedgedError';
+  readonly unavailable = true;
+}
+
+/** The limits for a client's timeouts (the driver's defaults where not given). */
+export function wedgeLimits({ connectTimeoutMS = 30_000, heartbeatFrequencyMS = 10_000 }: mongo.MongoClientOptions): WedgeLimits {
+  // A check opens a connection and says hello (each within connectTimeoutMS), or waits out an awaitable hello.
+  return { heartbeatMs: 2 * connectTimeoutMS + heartbeatFrequencyMS, graceMs: connectTimeoutMS };
+}
+
+/**
+ * The Node driver (mongodb 6.x) can wedge when the server closes its connections (a restart): a
+ * command written between a socket's end and its 'close' waits for a 'drain' that never comes
+ * (Connection.writeCommand). The operation never settles; if it was the monitor's heartbeat, the
+ * server stays Unknown and every later operation fails server selection, for good.
+ *
+ * So each operation runs here: one caught in an outage and still running a grace period after the
+ * server is back is given up (its connection is gone), and a heartbeat that outlasts any check
+ * makes the client reconnect (every operation running is given up). A given-up operation fails
+ * `unavailable` (read-models consumer.ts): the caller waits and tries again.
+ */
+export class WedgeGuard {
+  private outages = 0;
+  private readonly running = new Set<{ outage: number; giveUp(error: Error): void }>();
+  private heartbeat?: NodeJS.Timeout;
+  private reconnecting?: Promise<void>;
+  private closed = false;
+
+  constructor(
+    private readonly client: mongo.MongoClient,
+    private readonly limits: WedgeLimits,
+  ) {
+    client.on('serverDescriptionChanged', ({ previousDescription, newDescription }) => {
+      const [was, is] = [previousDescription.type !== 'Unknown', newDescription.type !== 'Unknown'];
+      if (was && !is) this.outages++;
+      const outage = this.outages;
+      if (!was && is) setTimeout(() => this.giveUp((run) => run.outage < outage, 'it was caught in an outage'), limits.graceMs).unref();
+    });
+    client.on('serverHeartbeatStarted', () => {
+      clearTimeout(this.heartbeat);
+      this.heartbeat = setTimeout(() => void this.reconnect(), limits.heartbeatMs).unref();
+    });
+    client.on('serverHeartbeatSucceeded', () => clearTimeout(this.heartbeat));
+    client.on('serverHeartbeatFailed', () => clearTimeout(this.heartbeat));
+  }
+
+  /** `work`'s outcome, or MongoWedgedError if it is given up; waits for a reconnection under way first. */
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    await this.reconnecting;
+    let giveUp!: (error: Error) => void;
+    const givenUp = new Promise<never>((_, reject) => (giveUp = reject));
+    const run = { outage: this.outages, giveUp };
+    this.running.add(run);
+    try {
+      return await Promise.race([work(), givenUp]);
+    } finally {
+      this.running.delete(run);
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.heartbeat);
+  }
+
+  private giveUp(which: (run: { outage: number }) => boolean, why: string): void {
+    const given = [...this.running].filter(which);
+    if (given.length === 0) return;
+    logger.warn(`gave up ${given.length} Mongo operation(s) the driver never settled: ${why}`);
+    const error = new MongoWedgedError(`the Mongo driver never settled this operation: ${why}`);
+    given.forEach((run) => run.giveUp(error));
+  }
+
+  /** A new topology (monitor and pool) on the same client, tried every second until the server answers. */
+  private reconnect(): Promise<void> {
+    this.reconnecting ??= (async () => {
+      logger.warn(`the Mongo driver's heartbeat has run for over ${this.limits.heartbeatMs} ms: reconnecting`);
+      this.giveUp(() => true, 'the client reconnects');
+      for (let attempt = 0; !this.closed; attempt++) {
+        try {
+          if (attempt === 0) await this.client.close();
+          await this.client.connect();
+          return;
+        } catch (error) {
+          logger.warn({ err: error }, 'the Mongo client could not reconnect; trying again in a second');
+          await new Promise((resolve) => setTimeout(resolve, 1_000));
+        }
+      }
+    })().finally(() => (this.reconnecting = undefined));
+    return this.reconnecting;
+  }
+}
