@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { DomainError, type ErrorCategory } from '@billing/shared/kernel';
 import { StoreUnavailableError } from '@billing/shared/event-store';
+import { isUnavailable } from '@billing/shared/read-models';
 
 const STATUS: Record<ErrorCategory, number> = { validation: 400, not_found: 404, illegal_state: 409, rule: 422, concurrency: 409 };
 const TITLE: Record<ErrorCategory, string> = {
@@ -42,6 +43,16 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (error instanceof StoreUnavailableError)
       return sendProblem(response, 503, { type: 'urn:billing:unavailable', title: 'Busy, try again', detail: error.message }, { 'Retry-After': '1' });
     if (error instanceof HttpException) return sendProblem(response, error.getStatus(), fromHttpException(error));
+    // A read-model server (Mongo) that cannot be reached now: the caller may try again; what it says stays in the log.
+    if (isUnavailable(error)) {
+      this.logger.warn(`a server the request needs cannot be reached: ${error instanceof Error ? error.message : String(error)}`);
+      return sendProblem(
+        response,
+        503,
+        { type: 'urn:billing:unavailable', title: 'Busy, try again', detail: 'a server this service needs cannot be reached now' },
+        { 'Retry-After': '1' },
+      );
+    }
     this.logger.error(error instanceof Error ? error.stack : String(error));
     sendProblem(response, 500, { type: 'urn:billing:internal', title: 'Internal error', detail: 'the request failed; nothing was written unless a retry shows it' });
   }

@@ -1,0 +1,35 @@
+import type { ArgumentsHost } from '@nestjs/common';
+import { ProblemDetailsFilter } from './problem-details.filter';
+
+/** What the filter sends for `error`: status, headers and body. */
+function answer(error: unknown) {
+  const sent = { status: 0, headers: {} as Record<string, string>, body: undefined as unknown };
+  const response = {
+    setHeader: (name: string, value: string) => void (sent.headers[name] = value),
+    status: (status: number) => ((sent.status = status), response),
+    type: () => response,
+    json: (body: unknown) => void (sent.body = body),
+  };
+  new ProblemDetailsFilter().catch(error, { switchToHttp: () => ({ getResponse: () => response }) } as unknown as ArgumentsHost);
+  return sent;
+}
+
+describe('ProblemDetailsFilter', () => {
+  let logged: jest.SpyInstance[];
+  beforeEach(() => (logged = (['warn', 'error'] as const).map((level) => jest.spyOn(console, level).mockImplementation(() => undefined))));
+  afterEach(() => logged.forEach((spy) => spy.mockRestore()));
+
+  it('answers 503 with Retry-After when a read-model server cannot be reached, without its internals', () => {
+    const closed = Object.assign(new Error('connection 7 to 127.0.0.1:27017 closed'), { name: 'MongoNetworkError' });
+    const bulk = Object.assign(new Error('bulk write failed'), { name: 'MongoBulkWriteError', errorResponse: closed });
+    for (const error of [closed, bulk, Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })]) {
+      const sent = answer(error);
+      expect(sent).toMatchObject({ status: 503, headers: { 'Retry-After': '1' }, body: { type: 'urn:billing:unavailable' } });
+      expect(JSON.stringify(sent.body)).not.toContain('127.0.0.1');
+    }
+  });
+
+  it('answers 500 without details for anything else', () => {
+    expect(answer(new Error('boom'))).toMatchObject({ status: 500, body: { type: 'urn:billing:internal' } });
+  });
+});
