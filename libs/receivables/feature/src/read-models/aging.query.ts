@@ -27,9 +27,11 @@ export async function agingFor(tenant: TenantReadModels, tenantId: string, date:
   if (totals && date >= totals.lastDate && !filter.customerId) {
     // Nothing happened after the date: the totals follow from the kept dues, and only the page's customers are read.
     const accounts = await page<AccountView>(tenant, response, ACCOUNTS, { aged: true, ...only(filter) }, { customerName: 1 }, paging);
+    // By customer only, through the customer indexes (with the date in the query SQLite would pick the date index and read
+    // every item open on it); a page's customers have a few dozen items, and those closed by the date are dropped here.
     const customerId = { $in: accounts.map((account) => account.customerId) };
-    const items = await tenant.find<ReceivableItem>(ITEMS, { customerId, closedOn: { $gt: date } });
-    const retainage = await tenant.find<RetainageView>(RETAINAGE, { customerId, heldUntil: { $gt: date } });
+    const items = (await tenant.find<ReceivableItem>(ITEMS, { customerId })).filter((item) => item.closedOn > date);
+    const retainage = (await tenant.find<RetainageView>(RETAINAGE, { customerId })).filter((held) => held.heldUntil > date);
     const currencies = currentTotals(totals, date).filter((sums) => !filter.currency || sums.currency === filter.currency);
     return { asOf: date, customers: agingByCustomer(items, retainage, date), currencies };
   }
