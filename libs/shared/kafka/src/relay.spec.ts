@@ -29,8 +29,16 @@ describe('KafkaRelay', () => {
       if (Date.now() > deadline) throw new Error('timed out');
   };
   let logged: jest.SpyInstance;
-  beforeEach(() => (logged = jest.spyOn(console, 'error').mockImplementation(() => undefined)));
-  afterEach(() => logged.mockRestore());
+  let warned: jest.SpyInstance;
+  // Failures are what these specs provoke: their error and warning lines stay out of the test output.
+  beforeEach(() => {
+    logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    warned = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+  });
+  afterEach(() => {
+    logged.mockRestore();
+    warned.mockRestore();
+  });
 
   it('sends the events at hand together, in store order, and commits each send once acknowledged', async () => {
     const store = new InMemoryEventStore();

@@ -22,6 +22,10 @@ describe('MongoReadModels while the Mongo server is stopped and started again', 
   let server: RunningMongo;
   let readModels: MongoReadModels;
   let runner: ProjectionRunner | undefined;
+  // The outages are provoked: the warnings they cause stay out of the test output (specs that check them capture the log).
+  let warned: jest.SpyInstance;
+  beforeEach(() => (warned = jest.spyOn(console, 'warn').mockImplementation(() => undefined)));
+  afterEach(() => warned.mockRestore());
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mongo-outage-'));

@@ -1,4 +1,4 @@
-import type { ArgumentsHost } from '@nestjs/common';
+import { Logger, type ArgumentsHost } from '@nestjs/common';
 import { ProblemDetailsFilter } from './problem-details.filter';
 
 /** What the filter sends for `error`: status, headers and body. */
@@ -16,7 +16,8 @@ function answer(error: unknown) {
 
 describe('ProblemDetailsFilter', () => {
   let logged: jest.SpyInstance[];
-  beforeEach(() => (logged = (['warn', 'error'] as const).map((level) => jest.spyOn(console, level).mockImplementation(() => undefined))));
+  // The filter logs through Nest's Logger: the expected warnings and errors stay out of the test output.
+  beforeEach(() => (logged = (['warn', 'error'] as const).map((level) => jest.spyOn(Logger.prototype, level).mockImplementation(() => undefined))));
   afterEach(() => logged.forEach((spy) => spy.mockRestore()));
 
   it('answers 503 with Retry-After when a read-model server cannot be reached, without its internals', () => {
@@ -27,9 +28,11 @@ describe('ProblemDetailsFilter', () => {
       expect(sent).toMatchObject({ status: 503, headers: { 'Retry-After': '1' }, body: { type: 'urn:billing:unavailable' } });
       expect(JSON.stringify(sent.body)).not.toContain('127.0.0.1');
     }
+    expect(logged[0]).toHaveBeenCalledTimes(3);
   });
 
   it('answers 500 without details for anything else', () => {
     expect(answer(new Error('boom'))).toMatchObject({ status: 500, body: { type: 'urn:billing:internal' } });
+    expect(logged[1]).toHaveBeenCalledTimes(1);
   });
 });

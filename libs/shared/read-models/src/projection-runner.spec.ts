@@ -61,8 +61,16 @@ const contents = async (store: ReadModelStore) => {
 
 describe('ProjectionRunner', () => {
   let logged: jest.SpyInstance;
-  beforeEach(() => (logged = jest.spyOn(console, 'error').mockImplementation(() => undefined)));
-  afterEach(() => logged.mockRestore());
+  let warned: jest.SpyInstance;
+  // Failures are what these specs provoke: their error and warning lines stay out of the test output.
+  beforeEach(() => {
+    logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    warned = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+  });
+  afterEach(() => {
+    logged.mockRestore();
+    warned.mockRestore();
+  });
 
   it('catches up on a thousand events in a few batches, each with its checkpoint', async () => {
     const events = new InMemoryEventStore();
