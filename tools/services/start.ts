@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const log = (line: string) => console.log(`[start:services] ${line}`);
   // The embedded app's key folder: `npm run token` and `npm run demo` work against the services as they do against npm start.
   const keysDir = join(process.env.DATA_DIR ?? 'data', 'auth');
-  const infrastructure = await Infrastructure.start(log, keysDir);
+  const infrastructure = await Infrastructure.start(log, { keysDir });
   let system: Services | undefined;
   let stopping = false;
   const stop = async (code: number) => {

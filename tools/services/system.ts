@@ -31,22 +31,27 @@ export class Infrastructure {
     private readonly esdb: EsdbEmulator,
     /** The issuer's key: the services get its public JWKS and verify every token themselves; the clients mint tokens with it. */
     readonly keysDir: string,
+    private readonly mongoInMemory: boolean,
   ) {}
 
-  /** A Kafka broker (KRaft, Maven jars), mongo-java-server (on an H2 file) and the ESDB emulator, each on 127.0.0.1 and a free port. */
-  static async start(log: (line: string) => void, keysDir?: string): Promise<Infrastructure> {
+  /**
+   * A Kafka broker (KRaft, Maven jars), mongo-java-server and the ESDB emulator, each on 127.0.0.1 and
+   * a free port. Mongo keeps its data in an H2 file, so that `restartMongo` finds it again, unless
+   * `mongoInMemory` (quicker round trips; nothing survives a restart then).
+   */
+  static async start(log: (line: string) => void, options: { keysDir?: string; mongoInMemory?: boolean } = {}): Promise<Infrastructure> {
     const dataDir = mkdtempSync(join(tmpdir(), 'billing-servers-'));
     const started: { stop(): Promise<void> }[] = [];
     try {
       log('starting the Kafka broker (KRaft, Apache Kafka jars from infra/kafka), mongo-java-server and the ESDB emulator');
       const [broker, mongo, esdb] = await Promise.all([
         startKafka({ dataDir }).then((server) => (started.push(server), server)),
-        startMongo({ dataFile: join(dataDir, MONGO_FILE) }).then((server) => (started.push(server), server)),
+        startMongo(options.mongoInMemory ? {} : { dataFile: join(dataDir, MONGO_FILE) }).then((server) => (started.push(server), server)),
         startEsdbEmulator().then((server) => (started.push(server), server)),
       ]);
       await warmUp(broker.brokers);
-      const keys = ensureLocalKeys(keysDir ?? join(dataDir, 'auth')).dir;
-      const infrastructure = new Infrastructure(broker, Number(broker.brokers[0].split(':')[1]), dataDir, mongo, esdb, keys);
+      const keys = ensureLocalKeys(options.keysDir ?? join(dataDir, 'auth')).dir;
+      const infrastructure = new Infrastructure(broker, Number(broker.brokers[0].split(':')[1]), dataDir, mongo, esdb, keys, options.mongoInMemory === true);
       log(`Kafka broker: ${infrastructure.kafkaBrokers}  Mongo: ${infrastructure.mongoUrl}  ESDB emulator: ${infrastructure.esdbUrl}`);
       return infrastructure;
     } catch (error) {
@@ -106,6 +111,7 @@ export class Infrastructure {
 
   /** The same Mongo server again: same address, same data (every read model, checkpoint and lease). */
   async restartMongo(): Promise<void> {
+    if (this.mongoInMemory) throw new Error('Mongo runs in memory here: a restart would lose every read model (start the servers without mongoInMemory)');
     this.mongo = await startMongo({ port: this.mongo.port, dataFile: join(this.dataDir, MONGO_FILE) });
   }
 

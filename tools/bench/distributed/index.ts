@@ -14,7 +14,8 @@ export interface DistributedOptions {
 }
 
 export interface DistributedFigures {
-  lag?: LagFigures;
+  /** With mongo-java-server in memory, then on its H2 file. */
+  lag?: LagFigures[];
   relay?: RelayFigures;
   rebuild?: RebuildFigures;
   esdbAppends?: EsdbAppendFigures;
@@ -43,7 +44,7 @@ export async function measureDistributed(options: DistributedOptions, log: (line
       figures.failures.push({ part: name, error: error instanceof Error ? error.message : String(error) });
     }
   };
-  await part('lag', options.lagSamples, () => measureLag(options.lagSamples, log));
+  await part('lag', options.lagSamples, async () => [await measureLag(options.lagSamples, 'memory', log), await measureLag(options.lagSamples, 'h2-file', log)]);
   await part('relay', options.relayEvents, () => measureRelay(options.relayEvents, RELAY_ROUNDS, log));
   await part('rebuild', options.rebuildEvents, () => measureRebuild(options.rebuildEvents, REBUILD_ROUNDS, options.fresh, log));
   await part('esdbAppends', options.esdbAppends, () => measureEsdbAppends(options.esdbAppends, log));

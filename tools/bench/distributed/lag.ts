@@ -8,6 +8,8 @@ const WARM_UP = 20;
 const POLL_MS = 1;
 
 export interface LagFigures {
+  /** Where mongo-java-server keeps the read models: in memory, or in an H2 file (as the e2e suite runs it, to restart it). */
+  mongo: 'memory' | 'h2-file';
   samples: number;
   /** POST /contracts/:id/activate to the contracts service -> its 2xx answer. */
   command: Summary;
@@ -24,9 +26,9 @@ export interface LagFigures {
  * HTTP query then serves. Measured one contract at a time, from sending the command until the
  * milestones service answers the schedule (asked every POLL_MS), after WARM_UP unmeasured ones.
  */
-export async function measureLag(samples: number, log: (line: string) => void): Promise<LagFigures> {
+export async function measureLag(samples: number, mongo: LagFigures['mongo'], log: (line: string) => void): Promise<LagFigures> {
   const output: string[] = [];
-  const infrastructure = await Infrastructure.start((line) => output.push(line));
+  const infrastructure = await Infrastructure.start((line) => output.push(line), { mongoInMemory: mongo === 'memory' });
   let system: Services | undefined;
   try {
     const ports: Ports = {
@@ -44,9 +46,9 @@ export async function measureLag(samples: number, log: (line: string) => void): 
       if (i < WARM_UP) continue;
       command.push(sample.command);
       lag.push(sample.lag);
-      if ((i - WARM_UP + 1) % 100 === 0) log(`  lag: ${i - WARM_UP + 1}/${samples} contracts`);
+      if ((i - WARM_UP + 1) % 100 === 0) log(`  lag (Mongo ${mongo}): ${i - WARM_UP + 1}/${samples} contracts`);
     }
-    return { samples, command: summarize(command), lag: summarize(lag) };
+    return { mongo, samples, command: summarize(command), lag: summarize(lag) };
   } catch (error) {
     log(`-- the servers and services said:\n${output.slice(-60).join('\n')}`);
     throw error;
