@@ -121,7 +121,12 @@ describe('finance figures, recomputed independently', () => {
     for (const date of [...AGING_DATES, '2026-02-25', '2026-03-09']) {
       const open = openInvoices(events, date);
       const held = retainageHeld(events, date);
-      const aging = await get(`/aging?asOf=${date}`);
+      const answer = await answerOf(test, `/aging?asOf=${date}`);
+      const aging = answer.body as any;
+      // Every customer with something open or retainage held on the date, and no other.
+      const aged = new Set([...open.map((invoice) => invoice.customerId), ...[...held.values()].filter((entry) => entry.amount > 0).map((entry) => entry.customerId)]);
+      expect(aging.customers.map((customer: any) => customer.customerId).sort()).toEqual([...aged].sort());
+      expect(answer.total).toBe(String(aged.size));
       for (const customer of aging.customers) {
         const own = open.filter((invoice) => invoice.customerId === customer.customerId);
         expect(customer.invoices.map((invoice: any) => [invoice.invoiceId, invoice.open, invoice.bucket]).sort()).toEqual(

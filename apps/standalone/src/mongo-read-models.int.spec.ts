@@ -47,7 +47,7 @@ describe('the scenario on Mongo read models (mongo-java-server)', () => {
       inMemory.applications.map((application) => [application.number, application.g702]),
     );
     expect(onMongo.summaryBeforeClose).toMatchObject({ paid: 110_714_292, outstanding: 2_480_450 });
-    expect(await mongo.infrastructure.readModels.collections()).toEqual(expect.arrayContaining(['accounts_v3', 'contract_summary_v1', 'invoices_v1', 'consumer_checkpoints']));
+    expect(await mongo.infrastructure.readModels.collections()).toEqual(expect.arrayContaining(['accounts_v4', 'contract_summary_v1', 'invoices_v1', 'consumer_checkpoints']));
   });
 
   it('answers the contract summary, invoice list, account and aging as the in-memory run does', async () => {

@@ -33,6 +33,9 @@ const ALL: Where = { sql: '1', params: [], exact: true };
 const NONE: Where = { sql: '0', params: [], exact: true };
 const SUPERSET: Where = { sql: '1', params: [], exact: false };
 
+/** `_id` and `_position` are columns of their own, not paths in the document. */
+export const isColumn = (path: string) => COLUMNS.has(path);
+
 /** The SQL of a dotted path's value and JSON type; undefined for a path outside `[A-Za-z_][A-Za-z0-9_]*(.…)*`. */
 export function field(path: string): Field | undefined {
   const column = COLUMNS.get(path);

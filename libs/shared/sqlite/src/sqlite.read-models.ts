@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { Query } from 'mingo';
 import type { Doc, FindOptions, ReadModelStore, Update } from '@billing/shared/read-models';
-import { field, orderBy, where, type SqlValue } from './sqlite.query';
+import { field, isColumn, orderBy, where, type SqlValue } from './sqlite.query';
 
 interface Row {
   id: string;
@@ -197,12 +197,14 @@ function indexDdl(collection: string, fields: Record<string, 1 | -1>): string {
   const columns = entries.map(([path, direction]) => {
     const sql = field(path);
     if (!sql || (direction !== 1 && direction !== -1)) throw new Error(`Cannot index ${collection} on ${path}: ${direction}`);
-    return `${sql.value}${direction === -1 ? ' DESC' : ''}`;
+    return { value: `${sql.value}${direction === -1 ? ' DESC' : ''}`, type: isColumn(path) ? [] : [sql.type] };
   });
   if (columns.length === 0) throw new Error(`An index on ${collection} needs at least one field`);
   const name = `ix_${PREFIX}${collection}:${entries.map(([path, direction]) => `${path}:${direction}`).join(':')}`;
-  // `id` last, as in find's ORDER BY, so that a sort on the fields reads in index order with no sort step.
-  return `CREATE INDEX IF NOT EXISTS "${name}" ON ${table(collection)} (${columns.join(', ')}, id)`;
+  // `id` after the fields, as in find's ORDER BY, so that a sort on the fields reads in index order with no sort step; then
+  // each field's JSON type, which the queries check beside its value (sqlite.query.ts), so a query on the fields reads the index alone.
+  const all = [...columns.map((column) => column.value), 'id', ...columns.flatMap((column) => column.type)];
+  return `CREATE INDEX IF NOT EXISTS "${name}" ON ${table(collection)} (${all.join(', ')})`;
 }
 
 function finishInJs<T>(docs: Doc<T>[], query: Record<string, unknown>, options: FindOptions): Doc<T>[] {

@@ -1,5 +1,6 @@
 import { AGING_BUCKETS, agingBucket, type AgingBucket } from '@billing/receivables/domain';
-import { retainageAsOf, type AccountView, type AgingTotalsView, type EntryView, type ReceivableItem, type RetainageView } from './accounts.projection';
+import { retainageAsOf, type AccountView, type AgingRetainageView, type EntryView, type ReceivableItem, type RetainageView } from './accounts.projection';
+import { valueOn } from './aging-history';
 
 export type Buckets = Record<AgingBucket, number>;
 
@@ -74,16 +75,22 @@ export function totalsByCurrency(customers: CustomerAging[]): CurrencyTotals[] {
   return [...totals.values()].sort((a, b) => a.currency.localeCompare(b.currency));
 }
 
-/** The totals per currency from the kept dues, as of a date on or after the last change (before it, totalsByCurrency over the items). */
-export function currentTotals(totals: AgingTotalsView, asOf: string): CurrencyTotals[] {
-  return Object.entries(totals.currencies)
-    .map(([currency, { dues, retainageHeld }]) => {
-      const buckets = emptyBuckets();
-      Object.entries(dues).forEach(([dueDate, open]) => (buckets[agingBucket(dueDate, asOf)] += open));
-      return { currency, buckets, total: Object.values(dues).reduce((total, open) => total + open, 0), retainageHeld };
-    })
-    .filter((totals) => totals.total > 0 || totals.retainageHeld > 0)
-    .sort((a, b) => a.currency.localeCompare(b.currency));
+export interface OpenDue {
+  currency: string;
+  dueDate: string;
+  open: number;
+}
+
+/** Aging totals per currency as of a date from what is open by due date and the retainage held, currencies with neither left out. */
+export function totalsAsOf(dues: OpenDue[], held: AgingRetainageView[], asOf: string): CurrencyTotals[] {
+  const totals = new Map<string, CurrencyTotals>();
+  const of = (currency: string) => totals.get(currency) ?? totals.set(currency, { currency, buckets: emptyBuckets(), total: 0, retainageHeld: 0 }).get(currency)!;
+  for (const { currency, dueDate, open } of dues) {
+    of(currency).buckets[agingBucket(dueDate, asOf)] += open;
+    of(currency).total += open;
+  }
+  for (const { currency, held: ladder } of held) if (valueOn(ladder, asOf) !== 0) of(currency).retainageHeld += valueOn(ladder, asOf);
+  return [...totals.values()].filter((sums) => sums.total > 0 || sums.retainageHeld > 0).sort((a, b) => a.currency.localeCompare(b.currency));
 }
 
 /** Entries of the period in date order, after the balance brought forward. */

@@ -2,15 +2,18 @@ import type { AccountEvent, OpenItem } from '@billing/receivables/domain';
 import type { RecordedEvent } from '@billing/shared/event-store';
 import type { Doc, Projection } from '@billing/shared/read-models';
 import { bookEntry, creditChange, type BookEntry } from './account-book';
+import { extentOf, moved, openLadder, retainageLadder, spansOf, STILL_OPEN, summed, type Ladder } from './aging-history';
 import { decodeAccountEvent } from '../receivables.events';
 
-export const ACCOUNTS = 'accounts_v3';
-export const ITEMS = 'receivable_items_v1';
-export const ENTRIES = 'account_entries_v1';
-export const RETAINAGE = 'contract_retainage_v1';
-export const AGING_TOTALS = 'aging_totals_v1';
-/** `closedOn` of an invoice still open: later than any date asked about. */
-export const STILL_OPEN = '9999-12-31';
+export { STILL_OPEN } from './aging-history';
+export const ACCOUNTS = 'accounts_v4';
+export const ITEMS = 'receivable_items_v2';
+export const ENTRIES = 'account_entries_v2';
+export const RETAINAGE = 'contract_retainage_v2';
+export const AGED_CUSTOMERS = 'aged_customers_v1';
+export const AGED_SPANS = 'aged_spans_v1';
+export const AGING_DUES = 'aging_dues_v1';
+export const AGING_RETAINAGE = 'aging_retainage_v1';
 
 /** A customer's account: one small document, whatever its history. */
 export interface AccountView {
@@ -26,13 +29,42 @@ export interface AccountView {
 }
 
 /**
- * A tenant's aging kept current, one document: per currency, what is open by due date and the
- * retainage held, and the latest business date any of it changed on. As of that date or later the
- * buckets follow from the due dates alone, so the totals need no invoice read (DOMAIN.md "Aging").
+ * What one customer has to age, by business date (ADR 23): per invoice its open amount and per
+ * contract its retainage held, as ladders, and the spans of dates any of it was above zero.
  */
-export interface AgingTotalsView {
-  lastDate: string;
-  currencies: Record<string, { dues: Record<string, number>; retainageHeld: number }>;
+export interface AgedCustomerView {
+  customerId: string;
+  customerName: string;
+  currency: string;
+  /** `invoice:<id>` and `retainage:<contractId>`. */
+  ladders: Record<string, Ladder>;
+  spans: [string, string][];
+  /** How many AGED_SPANS documents it has had (a span that went away leaves one that never matches). */
+  slots: number;
+}
+
+/** One span of dates a customer had something open or retainage held: the aging of a date pages through those holding it. */
+export interface AgedSpanView {
+  customerId: string;
+  customerName: string;
+  currency: string;
+  from: string;
+  to: string;
+}
+
+/** What a tenant's invoices due on one date hold open, by business date; `from`/`until` bound the dates it is above zero. */
+export interface AgingDuesView {
+  currency: string;
+  dueDate: string;
+  open: Ladder;
+  from: string;
+  until: string;
+}
+
+/** The retainage a tenant's contracts hold in one currency, by business date. */
+export interface AgingRetainageView {
+  currency: string;
+  held: Ladder;
 }
 
 /** One invoice on a customer's account, with its dated effects for aging as of any date. */
@@ -83,9 +115,9 @@ export const accountKey = (tenantId: string, customerId: string) => `${tenantId}
 /** Receivables' read models: accounts, receivable items, book entries and retainage, each keyed and indexed for its queries. */
 export const accountsProjection: Projection = {
   name: 'accounts',
-  version: 3,
+  version: 4,
   streamPrefixes: ['account-'],
-  collections: [ACCOUNTS, ITEMS, ENTRIES, RETAINAGE, AGING_TOTALS],
+  collections: [ACCOUNTS, ITEMS, ENTRIES, RETAINAGE, AGED_CUSTOMERS, AGED_SPANS, AGING_DUES, AGING_RETAINAGE],
   indexes: [
     { collection: ITEMS, fields: { customerId: 1, dueDate: 1 } },
     { collection: ITEMS, fields: { closedOn: 1, dueDate: 1 } },
@@ -94,7 +126,9 @@ export const accountsProjection: Projection = {
     { collection: RETAINAGE, fields: { heldUntil: 1 } },
     { collection: RETAINAGE, fields: { customerId: 1, heldFrom: 1 } },
     { collection: ACCOUNTS, fields: { customerName: 1 } },
-    { collection: ACCOUNTS, fields: { aged: 1, customerName: 1 } },
+    // The aging of a date: the page walks the names in order and checks the dates in the index; the count reads the index alone.
+    { collection: AGED_SPANS, fields: { customerName: 1, currency: 1, from: 1, to: 1 } },
+    { collection: AGING_DUES, fields: { until: 1, from: 1, currency: 1 } },
   ],
   async handle(recorded, store) {
     const event = decodeAccountEvent(recorded);
@@ -113,10 +147,8 @@ export const accountsProjection: Projection = {
     const contract = retainage && (await store.get<RetainageView>(RETAINAGE, retainage.contractId));
     // Changes worked out from what was there before this event, so a redelivered event gives the same ones.
     const change: AgingChange = {
-      currency: items.values().next().value?.currency ?? (event.type === 'InvoiceOpened' ? event.data.currency : ''),
-      dues: dueChanges(event, entry, items, position),
+      open: openChange(event, entry, items, position),
       retainage: retainage ? retainage.amount - (contract?.history.filter((held) => held.position < position).at(-1)?.amount ?? 0) : 0,
-      dates: [entry?.date, retainage?.date].filter((date): date is string => date !== undefined),
     };
     for (const invoiceId of invoicesOf(event)) await store.apply<ReceivableItem>(ITEMS, invoiceId, position, (current) => evolveItem(current, event, entry, position));
     await store.apply<AccountView>(ACCOUNTS, accountKey(recorded.metadata.tenantId, event.data.customerId), position, (current) => evolveAccount(current, event, entry, change));
@@ -125,13 +157,83 @@ export const accountsProjection: Projection = {
       await store.apply<EntryView>(ENTRIES, recorded.id, position, () => ({ customerId: event.data.customerId, ...line }));
     }
     if (retainage) await store.apply<RetainageView>(RETAINAGE, retainage.contractId, position, (current) => evolveRetainage(current, retainage, position));
-    await store.apply<AgingTotalsView>(AGING_TOTALS, recorded.metadata.tenantId, position, (current) => evolveTotals(current, change));
+    await keepAgingHistory(store, recorded.metadata.tenantId, event, entry, items, retainage && { change: retainage, before: contract?.history ?? [] }, position);
   },
   affected: (recorded: RecordedEvent) => {
     const customerId = recorded.streamId.slice(-36);
     return [{ collection: ACCOUNTS, id: accountKey(recorded.metadata.tenantId, customerId) }];
   },
 };
+
+/**
+ * The aging history (ADR 23) one event moves, each figure from what was there before this event by
+ * position, so a redelivered event moves nothing twice: the ladders of the invoices' due dates and
+ * of the currency's retainage, the customer's ladders and spans, and its span documents.
+ */
+async function keepAgingHistory(
+  store: Parameters<Projection['handle']>[1],
+  tenantId: string,
+  event: AccountEvent,
+  entry: BookEntry | undefined,
+  items: Map<string, ReceivableItem>,
+  retainage: { change: RetainageChange; before: RetainageView['history'] } | undefined,
+  position: number,
+): Promise<void> {
+  const opened = event.type === 'InvoiceOpened' ? event.data : undefined;
+  const invoices = invoicesOf(event).flatMap((invoiceId) => {
+    const item = items.get(invoiceId) ?? (opened?.invoiceId === invoiceId ? openedItem(event) : undefined);
+    if (!item) return [];
+    const effects = item.effects.filter((effect) => effect.position < position);
+    const added = (entry?.effects ?? []).filter((effect) => effect.invoiceId === invoiceId).map(({ amount }) => ({ date: entry!.date, amount }));
+    const [before, after] = [openLadder({ ...item, effects }), openLadder({ ...item, effects: [...effects, ...added] })];
+    return sameLadder(before, after) ? [] : [{ item, before, after }];
+  });
+  const earlier = retainage?.before.filter((held) => held.position < position);
+  const held = retainage && earlier && { contractId: retainage.change.contractId, before: retainageLadder(earlier), after: retainageLadder([...earlier, retainage.change]) };
+  const retained = held && !sameLadder(held.before, held.after) ? held : undefined;
+  const party = invoices[0]?.item ?? (retained && retainage?.change);
+  if (!party) return;
+  const { customerId, customerName, currency } = party;
+  for (const [dueDate, moving] of groupBy(invoices, ({ item }) => item.dueDate)) {
+    await store.apply<AgingDuesView>(AGING_DUES, `${tenantId}/${currency}/${dueDate}`, position, (current) => {
+      const open = moving.reduce((ladder, { before, after }) => moved(ladder, before, after), current?.open ?? []);
+      return { currency, dueDate, open, ...extentOf(open) };
+    });
+  }
+  if (retained)
+    await store.apply<AgingRetainageView>(AGING_RETAINAGE, `${tenantId}/${currency}`, position, (current) => ({
+      currency,
+      held: moved(current?.held ?? [], retained.before, retained.after),
+    }));
+  const ladders = Object.fromEntries([
+    ...invoices.map(({ item, after }) => [`invoice:${item.invoiceId}`, after] as const),
+    ...(retained ? [[`retainage:${retained.contractId}`, retained.after] as const] : []),
+  ]);
+  const key = accountKey(tenantId, customerId);
+  const before = await store.get<AgedCustomerView>(AGED_CUSTOMERS, key);
+  const agedCustomer = (current: AgedCustomerView | undefined): AgedCustomerView => {
+    const all = Object.fromEntries(Object.entries({ ...current?.ladders, ...ladders }).filter(([, ladder]) => ladder.length > 0));
+    const spans = spansOf(summed(Object.values(all)));
+    return { customerId, customerName, currency, ladders: all, spans, slots: Math.max(current?.slots ?? 0, spans.length) };
+  };
+  await store.apply<AgedCustomerView>(AGED_CUSTOMERS, key, position, agedCustomer);
+  // Written from the document once it has this event; all of them again if it had it already (a batch cut short, then redelivered).
+  const redelivered = before !== undefined && before._position >= position;
+  const after = redelivered ? before : agedCustomer(before);
+  for (let slot = 0; slot < after.slots; slot++) {
+    const [from, to] = after.spans[slot] ?? [STILL_OPEN, STILL_OPEN];
+    if (!redelivered && before?.spans[slot]?.[0] === from && before.spans[slot][1] === to) continue;
+    await store.apply<AgedSpanView>(AGED_SPANS, `${key}#${slot}`, position, () => ({ customerId, customerName, currency, from, to }));
+  }
+}
+
+const sameLadder = (a: Ladder, b: Ladder) => a.length === b.length && a.every(([date, value], index) => b[index][0] === date && b[index][1] === value);
+
+function groupBy<T>(values: readonly T[], keyOf: (value: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const value of values) groups.set(keyOf(value), [...(groups.get(keyOf(value)) ?? []), value]);
+  return groups;
+}
 
 const sumOf = (effects: { amount: number }[]) => effects.reduce((total, effect) => total + effect.amount, 0);
 
@@ -143,7 +245,7 @@ function invoicesOf(event: AccountEvent): string[] {
 
 function evolveAccount(current: AccountView | undefined, event: AccountEvent, entry: BookEntry | undefined, change: AgingChange): AccountView {
   const opened = event.type === 'InvoiceOpened' ? event.data : undefined;
-  const openTotal = (current?.openTotal ?? 0) + change.dues.reduce((total, due) => total + due.amount, 0);
+  const openTotal = (current?.openTotal ?? 0) + change.open;
   const retainageHeld = (current?.retainageHeld ?? 0) + change.retainage;
   return {
     customerId: event.data.customerId,
@@ -157,38 +259,21 @@ function evolveAccount(current: AccountView | undefined, event: AccountEvent, en
   };
 }
 
-/** What one event changes in the aging: open amounts by due date, retainage held, and the business dates it happened on. */
+/** What one event changes in what the customer's invoices hold open and in the retainage held. */
 interface AgingChange {
-  currency: string;
-  dues: { dueDate: string; amount: number }[];
+  open: number;
   retainage: number;
-  dates: string[];
 }
 
 /** An invoice counts in the aging for what it holds open, never below zero (agingAsOf drops the rest). */
 const counted = (open: number) => Math.max(0, open);
 
-function dueChanges(event: AccountEvent, entry: BookEntry | undefined, items: Map<string, ReceivableItem>, position: number): AgingChange['dues'] {
-  return invoicesOf(event).flatMap((invoiceId) => {
-    const item = items.get(invoiceId);
-    const dueDate = item?.dueDate ?? (event.type === 'InvoiceOpened' ? event.data.dueDate : undefined);
-    const before = sumOf(item?.effects.filter((effect) => effect.position < position) ?? []);
+function openChange(event: AccountEvent, entry: BookEntry | undefined, items: Map<string, ReceivableItem>, position: number): number {
+  return invoicesOf(event).reduce((total, invoiceId) => {
+    const before = sumOf(items.get(invoiceId)?.effects.filter((effect) => effect.position < position) ?? []);
     const after = before + sumOf(entry?.effects.filter((effect) => effect.invoiceId === invoiceId) ?? []);
-    const amount = counted(after) - counted(before);
-    return dueDate !== undefined && amount !== 0 ? [{ dueDate, amount }] : [];
-  });
-}
-
-function evolveTotals(current: AgingTotalsView | undefined, change: AgingChange): AgingTotalsView {
-  const lastDate = [current?.lastDate ?? '', ...change.dates].sort().at(-1)!;
-  if (change.dues.length === 0 && change.retainage === 0) return { lastDate, currencies: current?.currencies ?? {} };
-  const was = current?.currencies[change.currency] ?? { dues: {}, retainageHeld: 0 };
-  const dues = { ...was.dues };
-  for (const { dueDate, amount } of change.dues) {
-    dues[dueDate] = (dues[dueDate] ?? 0) + amount;
-    if (dues[dueDate] === 0) delete dues[dueDate];
-  }
-  return { lastDate, currencies: { ...current?.currencies, [change.currency]: { dues, retainageHeld: was.retainageHeld + change.retainage } } };
+    return total + counted(after) - counted(before);
+  }, 0);
 }
 
 function evolveItem(current: ReceivableItem | undefined, event: AccountEvent, entry: BookEntry | undefined, position: number): ReceivableItem {

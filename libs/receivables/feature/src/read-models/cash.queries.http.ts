@@ -17,7 +17,8 @@ import {
   type Settings,
 } from '@billing/shared/nest';
 import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
-import { cashByWeek, cashTotals, dsoFor, openDues } from './cash.query';
+import { openDues } from './aging.query';
+import { cashByWeek, cashTotals, dsoFor } from './cash.query';
 import { CashForecast, CashForecastQuery, Dso, DsoQuery } from './cash.responses';
 import { CASH_COLUMNS, CASH_EXAMPLE, cashCsvRows, DSO_COLUMNS, DSO_EXAMPLE } from './receivables.csv';
 
@@ -37,7 +38,7 @@ export class CashQueries {
   @ApiProblems([400, '`asOf` is not a date, or the page is out of range'])
   async cashForecast(@Ctx() ctx: RequestContext, @Query() query: CashForecastQuery, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     const asOf = query.asOf ?? dateInZone(this.clock.now(), this.settings.timeZone);
-    const weeks = cashByWeek(await openDues(forTenant(this.readModels, ctx.tenantId), ctx.tenantId, asOf, filterOf(query)), asOf);
+    const weeks = cashByWeek(await openDues(forTenant(this.readModels, ctx.tenantId), asOf, filterOf(query)), asOf);
     const { limit = 100, offset = 0 } = query;
     response.setHeader('X-Total-Count', String(weeks.length));
     const forecast = { asOf, weeks: weeks.slice(offset, offset + limit), currencies: cashTotals(weeks) };
@@ -51,7 +52,7 @@ export class CashQueries {
   async dso(@Ctx() ctx: RequestContext, @Query() query: DsoQuery, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     const { from, to, limit = 100, offset = 0 } = query;
     if (from > to) throw new ValidationError('from must be on or before to');
-    const currencies = await dsoFor(forTenant(this.readModels, ctx.tenantId), ctx.tenantId, from, to, filterOf(query));
+    const currencies = await dsoFor(forTenant(this.readModels, ctx.tenantId), from, to, filterOf(query));
     response.setHeader('X-Total-Count', String(currencies.length));
     const answer = { from, to, currencies: currencies.slice(offset, offset + limit) };
     return wantsCsv(request, query.format)

@@ -1,8 +1,7 @@
 import { dsoHundredths, isoWeekOf, periodDays } from '@billing/receivables/domain';
 import type { TenantReadModels } from '@billing/shared/read-models';
-import { ACCOUNTS, AGING_TOTALS, ENTRIES, ITEMS, type AccountView, type AgingTotalsView, type EntryView, type ReceivableItem } from './accounts.projection';
-import { agingByCustomer } from './account-reports';
-import type { AgingFilter } from './aging.query';
+import { ACCOUNTS, ENTRIES, type AccountView, type EntryView } from './accounts.projection';
+import { openDues, type AgingFilter } from './aging.query';
 
 /** Open amounts due in one ISO week, in one currency, as of a date (ADR 20). */
 export interface CashWeek {
@@ -13,19 +12,6 @@ export interface CashWeek {
   expected: number;
   /** The part already past due on the date (due before it). */
   overdue: number;
-}
-
-const only = (filter: AgingFilter) => Object.fromEntries(Object.entries(filter).filter(([, value]) => value !== undefined));
-
-/** What is open as of the date, by currency and due date: the kept dues when nothing changed after it (and no customer is asked), else from the items. */
-export async function openDues(tenant: TenantReadModels, tenantId: string, date: string, filter: AgingFilter): Promise<{ currency: string; dueDate: string; open: number }[]> {
-  const totals = await tenant.get<AgingTotalsView>(AGING_TOTALS, tenantId);
-  if (totals && date >= totals.lastDate && !filter.customerId)
-    return Object.entries(totals.currencies)
-      .filter(([currency]) => !filter.currency || currency === filter.currency)
-      .flatMap(([currency, { dues }]) => Object.entries(dues).map(([dueDate, open]) => ({ currency, dueDate, open })));
-  const items = await tenant.find<ReceivableItem>(ITEMS, { closedOn: { $gt: date }, ...only(filter) });
-  return agingByCustomer(items, [], date).flatMap((customer) => customer.invoices.map(({ dueDate, open }) => ({ currency: customer.currency, dueDate, open })));
 }
 
 /** Open amounts by ISO week of their due date and currency, oldest week first. */
@@ -64,11 +50,11 @@ export interface CurrencyDso {
 const SALES_KINDS = ['invoice', 'void', 'credit-note'];
 
 /** DSO per currency over [from, to] (ADR 20): open receivables as of `to` / credit sales of the period x its days. */
-export async function dsoFor(tenant: TenantReadModels, tenantId: string, from: string, to: string, filter: AgingFilter): Promise<CurrencyDso[]> {
+export async function dsoFor(tenant: TenantReadModels, from: string, to: string, filter: AgingFilter): Promise<CurrencyDso[]> {
   const days = periodDays(from, to);
   const currencies = new Map<string, { receivables: number; sales: number }>();
   const of = (currency: string) => currencies.get(currency) ?? currencies.set(currency, { receivables: 0, sales: 0 }).get(currency)!;
-  for (const { currency, open } of await openDues(tenant, tenantId, to, filter)) of(currency).receivables += open;
+  for (const { currency, open } of await openDues(tenant, to, filter)) of(currency).receivables += open;
   const entries = await tenant.find<EntryView>(ENTRIES, {
     kind: { $in: SALES_KINDS },
     date: { $gte: from, $lte: to },

@@ -140,7 +140,7 @@ export class ReceivablesQueries {
   })
   @ApiProblems([400, '`asOf` is not a date, or the page is out of range'])
   async aging(@Ctx() ctx: RequestContext, @Query() query: AgingQuery, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
-    const aging = await agingFor(this.tenant(ctx), ctx.tenantId, this.date(query.asOf), { currency: query.currency, customerId: query.customerId }, query, response);
+    const aging = await agingFor(this.tenant(ctx), this.date(query.asOf), { currency: query.currency, customerId: query.customerId }, query, response);
     return wantsCsv(request, query.format) ? csvAnswer(response, `aging-${aging.asOf}`, AGING_COLUMNS, agingCsvRows(aging)) : aging;
   }
 
