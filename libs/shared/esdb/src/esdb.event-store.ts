@@ -30,6 +30,7 @@ import {
   type Subscription,
 } from '@billing/shared/event-store';
 import { esdbPosition, isSystemStream, toRecorded, translateError, withChainLink } from './esdb.mapping';
+import { widenReceiveWindow } from './esdb.channel';
 import { subscribeToAll } from './esdb.subscription';
 
 /** Events read from `$all` per request while paging past other streams and system events. */
@@ -65,6 +66,7 @@ export class EsdbEventStore implements EventStore {
     private readonly now: () => Date = () => new Date(),
   ) {
     this.client = EventStoreDBClient.connectionString(connectionString);
+    widenReceiveWindow(this.client);
   }
 
   /**
