@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEsdbEmulator, type EsdbEmulator } from '@billing/infra/esdb-emulator';
+import { startEsdbEmulator } from '@billing/infra/esdb-emulator';
 import { startKafka, type KafkaBroker } from '@billing/infra/kafka';
 import { startMongo, type RunningMongo } from '@billing/infra/mongo';
 import { Kafka, logLevel } from 'kafkajs';
@@ -12,6 +12,7 @@ import { MILESTONES_TOPIC } from '@billing/milestones/messages';
 import { RECEIVABLES_TOPIC } from '@billing/receivables/messages';
 import { ensureLocalKeys, JWKS_FILE, LOCAL_AUDIENCE, LOCAL_ISSUER, type TokenClaims } from '@billing/shared/auth';
 import { localToken } from '@billing/shared/testing';
+import { spawnEsdbEmulator } from './emulator-process';
 import { AppProcess } from './service-process';
 
 export const SERVICES = ['contracts', 'milestones', 'invoicing', 'receivables'] as const;
@@ -28,7 +29,7 @@ export class Infrastructure {
     private readonly brokerPort: number,
     private readonly dataDir: string,
     private mongo: RunningMongo,
-    private readonly esdb: EsdbEmulator,
+    private readonly esdb: { url: string; stop(): Promise<void> },
     /** The issuer's key: the services get its public JWKS and verify every token themselves; the clients mint tokens with it. */
     readonly keysDir: string,
     private readonly mongoInMemory: boolean,
@@ -37,9 +38,10 @@ export class Infrastructure {
   /**
    * A Kafka broker (KRaft, Maven jars), mongo-java-server and the ESDB emulator, each on 127.0.0.1 and
    * a free port. Mongo keeps its data in an H2 file, so that `restartMongo` finds it again, unless
-   * `mongoInMemory` (quicker round trips; nothing survives a restart then).
+   * `mongoInMemory` (quicker round trips; nothing survives a restart then). The ESDB emulator runs
+   * in this process unless `esdbProcess`: a benchmark gives it a process of its own, as a server has.
    */
-  static async start(log: (line: string) => void, options: { keysDir?: string; mongoInMemory?: boolean } = {}): Promise<Infrastructure> {
+  static async start(log: (line: string) => void, options: { keysDir?: string; mongoInMemory?: boolean; esdbProcess?: boolean } = {}): Promise<Infrastructure> {
     const dataDir = mkdtempSync(join(tmpdir(), 'billing-servers-'));
     const started: { stop(): Promise<void> }[] = [];
     try {
@@ -47,7 +49,7 @@ export class Infrastructure {
       const [broker, mongo, esdb] = await Promise.all([
         startKafka({ dataDir }).then((server) => (started.push(server), server)),
         startMongo(options.mongoInMemory ? {} : { dataFile: join(dataDir, MONGO_FILE) }).then((server) => (started.push(server), server)),
-        startEsdbEmulator().then((server) => (started.push(server), server)),
+        (options.esdbProcess ? spawnEsdbEmulator() : startEsdbEmulator()).then((server) => (started.push(server), server)),
       ]);
       await warmUp(broker.brokers);
       const keys = ensureLocalKeys(options.keysDir ?? join(dataDir, 'auth')).dir;

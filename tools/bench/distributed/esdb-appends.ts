@@ -1,6 +1,6 @@
 import { EsdbEventStore } from '@billing/shared/esdb';
 import { sampleEvent } from '../appends';
-import { spawnEsdbEmulator } from './emulator-process';
+import { spawnEsdbEmulator } from '../../services/emulator-process';
 
 const STREAMS = 200;
 

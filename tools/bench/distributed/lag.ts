@@ -20,7 +20,7 @@ export interface LagFigures {
 /**
  * End-to-end lag across services over the real broker, on the distributed stack of
  * tools/services/system.ts (the four services as processes on the Kafka broker, the ESDB emulator
- * and mongo-java-server): activating a contract in the contracts service publishes
+ * in a process of its own, and mongo-java-server): activating a contract in the contracts service publishes
  * ContractActivated (relay -> Kafka); the milestones service's consumer group opens the schedule
  * (a command, appended to its store) and its projection writes the schedule into Mongo, which its
  * HTTP query then serves. Measured one contract at a time, from sending the command until the
@@ -28,7 +28,7 @@ export interface LagFigures {
  */
 export async function measureLag(samples: number, mongo: LagFigures['mongo'], log: (line: string) => void): Promise<LagFigures> {
   const output: string[] = [];
-  const infrastructure = await Infrastructure.start((line) => output.push(line), { mongoInMemory: mongo === 'memory' });
+  const infrastructure = await Infrastructure.start((line) => output.push(line), { mongoInMemory: mongo === 'memory', esdbProcess: true });
   let system: Services | undefined;
   try {
     const ports: Ports = {

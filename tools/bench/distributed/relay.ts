@@ -12,7 +12,7 @@ import { ConsumerState } from '@billing/shared/read-models';
 import { SqliteEventStore } from '@billing/shared/sqlite';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { sampleEvent } from '../appends';
-import { spawnEsdbEmulator } from './emulator-process';
+import { spawnEsdbEmulator } from '../../services/emulator-process';
 
 const PARTITIONS = 8;
 /** The plain producer sends as many messages per call as the relay does at most (its run, MAX_RUN). */
