@@ -2,7 +2,7 @@ import type { AccountEvent, OpenItem } from '@billing/receivables/domain';
 import type { RecordedEvent } from '@billing/shared/event-store';
 import type { Doc, Projection } from '@billing/shared/read-models';
 import { bookEntry, creditChange, type BookEntry } from './account-book';
-import { extentOf, moved, openLadder, retainageLadder, spansOf, STILL_OPEN, summed, type Ladder } from './aging-history';
+import { extentOf, moved, openLadder, retainageLadder, spansOf, STILL_OPEN, type Ladder } from './aging-history';
 import { decodeAccountEvent } from '../receivables.events';
 
 export { STILL_OPEN } from './aging-history';
@@ -29,15 +29,14 @@ export interface AccountView {
 }
 
 /**
- * What one customer has to age, by business date (ADR 23): per invoice its open amount and per
- * contract its retainage held, as ladders, and the spans of dates any of it was above zero.
+ * What one customer has to age, by business date (ADR 23): what its invoices hold open (each never
+ * below zero) plus the retainage its contracts hold, and the spans of dates that was above zero.
  */
 export interface AgedCustomerView {
   customerId: string;
   customerName: string;
   currency: string;
-  /** `invoice:<id>` and `retainage:<contractId>`. */
-  ladders: Record<string, Ladder>;
+  aged: Ladder;
   spans: [string, string][];
   /** How many AGED_SPANS documents it has had (a span that went away leaves one that never matches). */
   slots: number;
@@ -189,7 +188,7 @@ async function keepAgingHistory(
     return sameLadder(before, after) ? [] : [{ item, before, after }];
   });
   const earlier = retainage?.before.filter((held) => held.position < position);
-  const held = retainage && earlier && { contractId: retainage.change.contractId, before: retainageLadder(earlier), after: retainageLadder([...earlier, retainage.change]) };
+  const held = retainage && earlier && { before: retainageLadder(earlier), after: retainageLadder([...earlier, retainage.change]) };
   const retained = held && !sameLadder(held.before, held.after) ? held : undefined;
   const party = invoices[0]?.item ?? (retained && retainage?.change);
   if (!party) return;
@@ -205,16 +204,12 @@ async function keepAgingHistory(
       currency,
       held: moved(current?.held ?? [], retained.before, retained.after),
     }));
-  const ladders = Object.fromEntries([
-    ...invoices.map(({ item, after }) => [`invoice:${item.invoiceId}`, after] as const),
-    ...(retained ? [[`retainage:${retained.contractId}`, retained.after] as const] : []),
-  ]);
   const key = accountKey(tenantId, customerId);
   const before = await store.get<AgedCustomerView>(AGED_CUSTOMERS, key);
   const agedCustomer = (current: AgedCustomerView | undefined): AgedCustomerView => {
-    const all = Object.fromEntries(Object.entries({ ...current?.ladders, ...ladders }).filter(([, ladder]) => ladder.length > 0));
-    const spans = spansOf(summed(Object.values(all)));
-    return { customerId, customerName, currency, ladders: all, spans, slots: Math.max(current?.slots ?? 0, spans.length) };
+    const aged = [...invoices, ...(retained ? [retained] : [])].reduce((ladder, { before, after }) => moved(ladder, before, after), current?.aged ?? []);
+    const spans = spansOf(aged);
+    return { customerId, customerName, currency, aged, spans, slots: Math.max(current?.slots ?? 0, spans.length) };
   };
   await store.apply<AgedCustomerView>(AGED_CUSTOMERS, key, position, agedCustomer);
   // Written from the document once it has this event; all of them again if it had it already (a batch cut short, then redelivered).

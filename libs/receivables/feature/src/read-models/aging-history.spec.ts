@@ -6,7 +6,7 @@ import type { Response } from 'express';
 import fc from 'fast-check';
 import { agingByCustomer, totalsByCurrency } from './account-reports';
 import { accountsProjection, ITEMS, RETAINAGE, type ReceivableItem, type RetainageView } from './accounts.projection';
-import { moved, openLadder, retainageLadder, spansOf, STILL_OPEN, summed, valueOn, type Ladder } from './aging-history';
+import { moved, openLadder, retainageLadder, spansOf, STILL_OPEN, valueOn, type Ladder } from './aging-history';
 import { agingFor, openDues } from './aging.query';
 
 const TENANT = 'tenant-a';
@@ -45,11 +45,6 @@ describe('ladders', () => {
       ['2026-01-20', 0],
     ]);
     expect(moved([['2026-01-05', 100]], [], [['2026-01-05', -100]])).toEqual([]);
-    expect(summed([ladder, [['2026-01-20', 7]]])).toEqual([
-      ['2026-01-05', 100],
-      ['2026-01-10', 40],
-      ['2026-01-20', 7],
-    ]);
   });
 
   it('count an invoice from its issue date and never below zero, and retainage by the last document dated on or before', () => {

@@ -32,12 +32,6 @@ export function moved(ladder: Ladder, before: Ladder, after: Ladder): Ladder {
   return compact(dates.map((date) => [date, valueOn(ladder, date) + valueOn(after, date) - valueOn(before, date)]));
 }
 
-/** The sum of ladders, date by date. */
-export function summed(ladders: readonly Ladder[]): Ladder {
-  const dates = [...new Set(ladders.flatMap((ladder) => ladder.map(([date]) => date)))].sort();
-  return compact(dates.map((date) => [date, ladders.reduce((total, ladder) => total + valueOn(ladder, date), 0)]));
-}
-
 /** An invoice's open amount as aging counts it (DOMAIN.md "Aging"): nothing before its issue date, never below zero. */
 export function openLadder(invoice: DatedInvoice | undefined): Ladder {
   if (!invoice) return [];
