@@ -69,6 +69,32 @@ describe('MongoReadModels on mongo-java-server', () => {
     await Promise.all([a.close(), b.close()]);
   }, 30_000);
 
+  it("writes from the documents it wrote last, without reading them again; another writer's change is read and folded in", async () => {
+    const store = new MongoReadModels(uri, { monitorCommands: true });
+    const commands: string[] = [];
+    (store as unknown as { connection: Connection }).connection.getClient().on('commandStarted', (event) => commands.push(event.commandName));
+    const add = (id: string, position: number): Update => ({
+      collection: 'known',
+      id,
+      position,
+      update: (current) => ({ positions: [...((current as Doc<{ positions: number[] }> | undefined)?.positions ?? []), position] }),
+    });
+    await store.applyBatch([add('a', 1), add('b', 1)]);
+    commands.length = 0;
+    await store.applyBatch([add('a', 2), add('b', 2)]);
+    await store.apply<{ positions: number[] }>('known', 'a', 3, (current) => ({ positions: [...current!.positions, 3] }));
+    expect(commands.filter((name) => name === 'find')).toEqual([]);
+    // Another client moves b on: the write from what this store knew matches nothing, and b is read again.
+    await raw.db!.collection('known').updateOne({ _id: 'b' as never }, { $set: { _position: 5, positions: [1, 2, 5] } });
+    await store.applyBatch([add('a', 6), add('b', 6)]);
+    expect(commands.filter((name) => name === 'find')).toEqual(['find']);
+    expect(await store.find('known', {}, { sort: { _id: 1 } })).toEqual([
+      { _id: 'a', _position: 6, positions: [1, 2, 3, 6] },
+      { _id: 'b', _position: 6, positions: [1, 2, 5, 6] },
+    ]);
+    await store.close();
+  });
+
   it('declares an index the server lists, once, and again after a drop', async () => {
     const store = new MongoReadModels(uri);
     await store.ensureIndex('invoices', { _tenant: 1, 'customer.id': 1, dueDate: -1 });

@@ -1,15 +1,21 @@
 import { createConnection, type ConnectOptions, type Connection, type mongo } from 'mongoose';
 import type { Doc, FindOptions, ReadModelStore, Update } from '@billing/shared/read-models';
+import { storedOf } from './as-json';
+import { KnownDocuments } from './known-documents';
 import { portFilter } from './mongo.filter';
 import { WedgeGuard, wedgeLimits } from './wedge-guard';
 
 type Stored = { _id: string; _position: number } & Record<string, unknown>;
 type Fields = Record<string, 1 | -1>;
+/** A conditional write of one document (an insert fails on a duplicate `_id`). */
+type Write = { insertOne: { document: Stored } } | { replaceOne: { filter: mongo.Filter<Stored>; replacement: Stored } };
 
 /** The names every adapter accepts (SQLite puts them in SQL): one that works here works everywhere. */
 const COLLECTION = /^[A-Za-z0-9_]+$/;
 /** Each lost race is another writer's success, so this only ends a loop on a server that never matches. */
 const MAX_LOST_RACES = 1_000;
+/** Documents kept to write from without reading them again (known-documents.ts): a few batches' worth per projection. */
+const KNOWN_DOCUMENTS = 10_000;
 /** BSON int32, int64 and double all come back as JS numbers (never Long, Double or bigint): the documents stay JSON. */
 const AS_JSON: mongo.CollectionOptions = { promoteLongs: true, promoteValues: true, promoteBuffers: false, bsonRegExp: false, useBigInt64: false };
 
@@ -32,8 +38,9 @@ export class MongoReadModels implements ReadModelStore {
   private readonly guard: WedgeGuard;
   /** Declared indexes per collection: a drop removes them with the collection, and they are declared again. */
   private readonly indexes = new Map<string, Map<string, Fields>>();
-  /** Collections known to have the index that conditional writes match on (see `writable`). */
+  /** Collections known to have the index that conditional replaces match on (see `writable`). */
   private readonly conditional = new Set<string>();
+  private readonly known = new KnownDocuments(KNOWN_DOCUMENTS);
 
   /** `uri` names the database (`mongodb://host:port/billing`); the connection opens in the background. */
   constructor(uri: string, options: ConnectOptions = {}) {
@@ -67,15 +74,21 @@ export class MongoReadModels implements ReadModelStore {
    * setups have none): read, compute, then write only if the document is still the one read
    * (replace on its `_id` and `_position`, or insert where there was none). A write that matches
    * nothing or hits a duplicate `_id` lost to another writer: read again, and skip the event once
-   * the stored position has reached it.
+   * the stored position has reached it. The first try starts from the document as this adapter
+   * last read or wrote it, if it still knows it.
    */
   async apply<T>(collection: string, id: string, position: number, update: (current: Doc<T> | undefined) => T): Promise<boolean> {
-    const docs = await this.writable(collection);
+    const docs = await this.collection(collection);
     for (let lost = 0; lost < MAX_LOST_RACES; lost++) {
-      const current = await this.guard.run(() => docs.findOne({ _id: id }));
+      const current = (lost === 0 && this.known.get(collection, id)) || (await this.guard.run(() => docs.findOne({ _id: id })));
       if (current && current._position >= position) return false;
-      const next: Stored = { ...contentOf(update((current ?? undefined) as Doc<T> | undefined)), _id: id, _position: position };
-      if (await this.guard.run(() => writeIfUnchanged(docs, current, next))) return true;
+      const next = storedOf<Stored>(notAPromise(update((current ?? undefined) as Doc<T> | undefined)), id, position);
+      this.known.forget(collection, [id]);
+      if (current) await this.writable(collection);
+      if (await this.guard.run(() => writeIfUnchanged(docs, current, next))) {
+        this.known.remember(collection, next);
+        return true;
+      }
     }
     throw new Error(`${collection}/${id}: gave up applying position ${position} after losing ${MAX_LOST_RACES} races to other writers`);
   }
@@ -103,6 +116,7 @@ export class MongoReadModels implements ReadModelStore {
 
   async remove(collection: string, id: string): Promise<void> {
     const docs = await this.collection(collection);
+    this.known.forget(collection, [id]);
     await this.guard.run(() => docs.deleteOne({ _id: id }));
   }
 
@@ -112,6 +126,7 @@ export class MongoReadModels implements ReadModelStore {
     const db = await this.db;
     if (await this.guard.run(() => db.listCollections({ name: collection }, { nameOnly: true }).hasNext())) await this.guard.run(() => docs.drop().catch(ignoreNamespaceNotFound));
     this.conditional.delete(collection);
+    this.known.forgetCollection(collection);
     for (const fields of this.indexes.get(collection)?.values() ?? []) await this.guard.run(() => docs.createIndex(fields));
   }
 
@@ -138,12 +153,19 @@ export class MongoReadModels implements ReadModelStore {
     await this.connection.close();
   }
 
-  /** The conditional writes that apply each document's updates to the document stored now. */
-  private async fold(collection: string, documents: Map<string, Update[]>): Promise<mongo.AnyBulkWriteOperation<Stored>[]> {
-    const docs = await this.writable(collection);
-    const stored = await this.guard.run(() => docs.find({ _id: { $in: [...documents.keys()] } }).toArray());
-    const current = new Map(stored.map((doc) => [doc._id, doc]));
-    const writes: mongo.AnyBulkWriteOperation<Stored>[] = [];
+  /** The conditional writes that apply each document's updates to the document stored now (as last read or written, if known). */
+  private async fold(collection: string, documents: Map<string, Update[]>): Promise<Write[]> {
+    const docs = await this.collection(collection);
+    const current = new Map<string, Stored>();
+    const unknown: string[] = [];
+    for (const id of documents.keys()) {
+      const known = this.known.get(collection, id);
+      if (known) current.set(id, known);
+      else unknown.push(id);
+    }
+    const stored = unknown.length === 0 ? [] : await this.guard.run(() => docs.find({ _id: { $in: unknown } }).toArray());
+    for (const doc of stored) current.set(doc._id, doc);
+    const writes: Write[] = [];
     for (const [id, steps] of documents) {
       const before = current.get(id);
       const next = folded(id, before, steps);
@@ -153,22 +175,29 @@ export class MongoReadModels implements ReadModelStore {
     return writes;
   }
 
-  /** Writes; what lost a race to another writer is read, folded and written again. */
-  private async write({ collection, documents, writes }: { collection: string; documents: Map<string, Update[]>; writes: mongo.AnyBulkWriteOperation<Stored>[] }): Promise<void> {
-    const docs = await this.writable(collection);
+  /** Writes; what lost a race to another writer (or may not have been written) is forgotten, then read, folded and written again. */
+  private async write({ collection, documents, writes }: { collection: string; documents: Map<string, Update[]>; writes: Write[] }): Promise<void> {
+    const docs = await this.collection(collection);
     for (let lost = 0; writes.length > 0; lost++) {
       if (lost >= MAX_LOST_RACES) throw new Error(`${collection}: gave up applying a batch after losing ${MAX_LOST_RACES} races to other writers`);
       const [batch, replaces] = [writes, writes.filter((write) => 'replaceOne' in write).length];
+      if (replaces > 0) await this.writable(collection);
+      this.known.forget(collection, documents.keys());
       const written = await this.guard.run(() => docs.bulkWrite(batch, { ordered: true }).then(({ matchedCount }) => matchedCount === replaces, rethrowUnless(isDuplicateKey)));
-      if (written) return;
+      if (written) {
+        for (const write of batch) this.known.remember(collection, 'insertOne' in write ? write.insertOne.document : write.replaceOne.replacement);
+        return;
+      }
       writes = await this.fold(collection, documents);
     }
   }
 
   /**
-   * A collection written to: with a unique index on (_id, _position), the fields each conditional
-   * write matches on. MongoDB would find the document through _id alone; mongo-java-server uses an
+   * A collection replaced in: with a unique index on (_id, _position), the fields each conditional
+   * replace matches on. MongoDB would find the document through _id alone; mongo-java-server uses an
    * index only when the query names exactly its fields, and would scan the collection for each write.
+   * Made at the first replace, not the first insert: a collection only ever inserted into (one
+   * document per event) does not keep a second index on each document for nothing.
    */
   private async writable(name: string): Promise<mongo.Collection<Stored>> {
     const docs = await this.collection(name);
@@ -200,13 +229,8 @@ function folded(id: string, current: Stored | undefined, steps: readonly Update[
     if (doc && doc._position >= position) continue;
     doc = { ...notAPromise(update(doc)), _id: id, _position: position };
   }
-  return doc === current || doc === undefined ? doc : { ...contentOf(doc), _id: id, _position: doc._position };
-}
-
-/** What a projection returned, as JSON (undefined fields gone, as in the SQLite adapter), without the keys the store sets. */
-function contentOf(doc: unknown): Record<string, unknown> {
-  const { _id, _position, ...content } = JSON.parse(JSON.stringify(notAPromise(doc) ?? {})) as Record<string, unknown>;
-  return content;
+  // As JSON (undefined fields gone, as in the SQLite adapter).
+  return doc === current || doc === undefined ? doc : storedOf<Stored>(doc, id, doc._position);
 }
 
 function notAPromise(doc: unknown): Record<string, unknown> {

@@ -111,4 +111,61 @@ describe('ReadModelBatch', () => {
     await batch.flush();
     expect(await store.get('docs', 'a')).toEqual({ _id: 'a', _position: 1, n: 1 });
   });
+
+  describe('keeping what it wrote (a store only it writes to)', () => {
+    /** The store, counting the documents read from it. */
+    const reading = (inner: ReadModelStore) => {
+      const reads: string[] = [];
+      const store: ReadModelStore = Object.assign(Object.create(inner) as ReadModelStore, {
+        get: (collection: string, id: string) => (reads.push(id), inner.get(collection, id)),
+      });
+      return { store, reads };
+    };
+
+    it('answers from the documents it wrote, without reading them again, up to `keep` of them', async () => {
+      const { store: counted, reads } = reading(store);
+      const keeping = new ReadModelBatch(counted, { keep: 1 });
+      await keeping.apply('docs', 'a', 2, plusOne({ n: 0 }));
+      await keeping.get('docs', 'a');
+      await keeping.apply('docs', 'b', 3, () => ({ n: 1 }));
+      await keeping.get('docs', 'b');
+      await keeping.flush();
+      expect(await keeping.get('docs', 'b')).toEqual({ _id: 'b', _position: 3, n: 1 });
+      expect(await keeping.get('docs', 'a')).toEqual({ _id: 'a', _position: 2, n: 2 });
+      // a was read, b kept; a, touched less recently, went.
+      expect(reads).toEqual(['a', 'b', 'a']);
+    });
+
+    it('starting empty, takes a document it never wrote for absent; after a failed flush, reads the ones that flush held', async () => {
+      const empty = new InMemoryReadModels();
+      let failing = false;
+      const { store: counted, reads } = reading(
+        Object.assign(Object.create(empty) as ReadModelStore, {
+          applyBatch: async (updates: readonly Update[]) => {
+            if (failing) {
+              await empty.applyBatch(updates.slice(0, 1));
+              throw new Error('cut off');
+            }
+            await empty.applyBatch(updates);
+          },
+        }),
+      );
+      const fresh = new ReadModelBatch(counted, { keep: 10, startsEmpty: true });
+      expect(await fresh.get('docs', 'a')).toBeUndefined();
+      await fresh.apply('docs', 'a', 1, () => ({ n: 1 }));
+      await fresh.apply('docs', 'b', 1, () => ({ n: 1 }));
+      await fresh.flush();
+      expect(reads).toEqual([]);
+      failing = true;
+      await fresh.apply('docs', 'a', 2, plusOne({ n: 0 }));
+      await fresh.apply('docs', 'c', 2, () => ({ n: 1 }));
+      await expect(fresh.flush()).rejects.toThrow('cut off');
+      fresh.discard();
+      // a was written by the cut-off flush, c was not: both are read again, b is still the one it wrote.
+      expect(await fresh.get('docs', 'a')).toEqual({ _id: 'a', _position: 2, n: 2 });
+      expect(await fresh.get('docs', 'c')).toBeUndefined();
+      expect(await fresh.get('docs', 'b')).toEqual({ _id: 'b', _position: 1, n: 1 });
+      expect(reads).toEqual(['a', 'c']);
+    });
+  });
 });

@@ -14,6 +14,17 @@ interface Pending {
   touched: number;
 }
 
+export interface BatchOptions {
+  /**
+   * Documents read or written that it keeps once they are written (0: none), dropped least
+   * recently touched first, so a handler's `get` is not a read of the store each time. Only for a
+   * store no one else writes these documents to: it would not see their writes.
+   */
+  keep?: number;
+  /** The store holds none of the documents it will write, and no one else writes them: a document it never let go of is absent, not read. */
+  startsEmpty?: boolean;
+}
+
 /**
  * A read-model store seen through the writes of a batch not yet written: `apply` queues the
  * update, `get` answers with the document's queued updates applied, and `flush` writes them all
@@ -26,16 +37,26 @@ interface Pending {
  *
  * `flush` takes what is queued when it is called and writes it after any flush before it; the
  * batch goes on taking updates meanwhile, and forgets a document once it is written and untouched
- * since. Everything else (find, count, remove, ...) flushes first, so it sees every earlier write.
- * Updates must not change the document they are given (it is the batch's own).
+ * since (or keeps up to `keep` of them: BatchOptions). Everything else (find, count, remove, ...)
+ * flushes first, so it sees every earlier write. Updates must not change the document they are
+ * given (it is the batch's own). A flush that fails, or `discard`, drops every document touched
+ * since the last flush written: the store may or may not have their updates.
  */
 export class ReadModelBatch implements ReadModelStore {
   private steps: Step[] = [];
+  /** Least recently touched first (by generation): those kept are dropped from the front. */
   private documents = new Map<string, Pending>();
   private generation = 0;
+  /** Every flush sealed before or at it was written: a document touched no later is as the store has it. */
+  private clean = -1;
+  /** With `startsEmpty`: documents let go of, which the store may hold. */
+  private readonly unknown = new Set<string>();
   private written: Promise<unknown> = Promise.resolve();
 
-  constructor(readonly store: ReadModelStore) {}
+  constructor(
+    readonly store: ReadModelStore,
+    private readonly options: BatchOptions = {},
+  ) {}
 
   /** Updates queued and not yet taken by a flush. */
   get size(): number {
@@ -68,19 +89,25 @@ export class ReadModelBatch implements ReadModelStore {
     const sealed = this.generation++;
     this.steps = [];
     const write = async () => {
-      if (steps.length === 0) return;
-      await this.store.applyBatch(steps.map((step) => ({ ...step, update: (current) => (step.ran && step.ran.on === current?._position ? step.ran.doc : step.update(current)) })));
-      for (const [key, pending] of this.documents) if (pending.touched <= sealed) this.documents.delete(key);
+      if (steps.length > 0)
+        await this.store.applyBatch(
+          steps.map((step) => ({ ...step, update: (current) => (step.ran && step.ran.on === current?._position ? step.ran.doc : step.update(current)) })),
+        );
+      this.clean = sealed;
+      this.letGo();
     };
-    const written = this.written.then(write);
+    const written = this.written.then(write).catch((error: unknown) => {
+      this.dropDirty();
+      throw error;
+    });
     this.written = written.catch(() => undefined);
     return written;
   }
 
-  /** Forgets what is queued and what was read. */
+  /** Forgets what is queued, and every document touched since the last flush written. */
   discard(): void {
     this.steps = [];
-    this.documents = new Map();
+    this.dropDirty();
   }
 
   async find<T>(collection: string, query?: Record<string, unknown>, options?: FindOptions): Promise<Doc<T>[]> {
@@ -97,12 +124,15 @@ export class ReadModelBatch implements ReadModelStore {
     await this.flush();
     this.documents.delete(key(collection, id));
     await this.store.remove(collection, id);
+    this.unknown.delete(key(collection, id));
   }
 
   async drop(collection: string): Promise<void> {
     await this.flush();
+    if (this.options.startsEmpty) this.documents.forEach((_, held) => this.unknown.add(held));
     this.documents = new Map();
     await this.store.drop(collection);
+    this.unknown.forEach((held) => held.startsWith(key(collection, '')) && this.unknown.delete(held));
   }
 
   async ensureIndex(collection: string, fields: Record<string, 1 | -1>): Promise<void> {
@@ -141,10 +171,36 @@ export class ReadModelBatch implements ReadModelStore {
   }
 
   private pending(collection: string, id: string): Pending {
-    let pending = this.documents.get(key(collection, id));
-    if (!pending) this.documents.set(key(collection, id), (pending = { read: false, waiting: [], touched: this.generation }));
+    const held = key(collection, id);
+    let pending = this.documents.get(held);
+    if (!pending) pending = { read: this.options.startsEmpty === true && !this.unknown.has(held), waiting: [], touched: this.generation };
+    else if (pending.touched !== this.generation) this.documents.delete(held);
+    else return pending;
     pending.touched = this.generation;
+    this.documents.set(held, pending);
     return pending;
+  }
+
+  /**
+   * After a flush written: the least recently touched documents written go, past `keep`. One it
+   * holds only updates of (not read) may stay among those kept: its `get` reads the store, and its
+   * updates there are at their positions already.
+   */
+  private letGo(): void {
+    let excess = this.documents.size - (this.options.keep ?? 0);
+    for (const [held, pending] of this.documents) {
+      if (pending.touched > this.clean || excess-- <= 0) break;
+      this.documents.delete(held);
+      if (this.options.startsEmpty) this.unknown.add(held);
+    }
+  }
+
+  private dropDirty(): void {
+    for (const [held, pending] of this.documents) {
+      if (pending.touched <= this.clean) continue;
+      this.documents.delete(held);
+      if (this.options.startsEmpty) this.unknown.add(held);
+    }
   }
 }
 

@@ -141,6 +141,41 @@ describe('ProjectionRunner', () => {
     expect(logged).toHaveBeenCalledWith(expect.stringMatching(/parked Poison thing-1/));
   });
 
+  it('into a side copy it started empty reads no document back, and writes what the live read models hold; one not empty it reads', async () => {
+    const run = async (events: InMemoryEventStore, readModels: ReadModelStore, options?: { sideCopy: boolean }) => {
+      const reads: string[] = [];
+      const reading = Object.assign(Object.create(readModels) as ReadModelStore, {
+        get: (collection: string, id: string) => (counting.collections.includes(collection) && reads.push(id), readModels.get(collection, id)),
+      });
+      const runner = new ProjectionRunner(events, reading, options);
+      await runner.start(counting);
+      expect(await runner.caughtUp(await events.headPosition())).toBe(true);
+      await runner.stop();
+      return { reads, contents: await contents(readModels), parked: (await runner.state.parked()).map(({ parkedAt: _at, ...entry }) => entry) };
+    };
+    const events = new InMemoryEventStore();
+    await appendRound(events, 3, 300);
+    const live = await run(events, new InMemoryReadModels());
+    const side = await run(events, new InMemoryReadModels(), { sideCopy: true });
+    expect(live.reads.length).toBeGreaterThan(0);
+    expect(side.reads).toEqual([]);
+    expect(side.contents).toEqual(live.contents);
+
+    const held = new InMemoryReadModels();
+    await held.apply('counts_v1', '2', 0, () => ({ n: 1_000 }));
+    const notEmpty = await run(events, held, { sideCopy: true });
+    expect(notEmpty.reads).toContain('2');
+    expect(notEmpty.contents['counts_v1']).toContainEqual(expect.objectContaining({ _id: '2', n: 1_300 }));
+
+    // A parked event: the documents of its run are read again (the store may or may not have them), the rest as live.
+    await events.append('thing-1', [event('Poison')], 'any');
+    await appendRound(events, 3, 5);
+    const [liveParked, sideParked] = [await run(events, new InMemoryReadModels()), await run(events, new InMemoryReadModels(), { sideCopy: true })];
+    expect(sideParked.contents).toEqual(liveParked.contents);
+    expect(sideParked.parked).toEqual(liveParked.parked);
+    expect(sideParked.parked).toHaveLength(1);
+  });
+
   it('loses nothing and doubles nothing when the process dies part way through writing a batch', async () => {
     // Three rounds of 40 events, each handled as one batch: four collection writes (three collections, then the checkpoint).
     const rounds = Array.from({ length: 3 }, () => Array.from({ length: 40 }, (_, index) => ({ streamId: `thing-${index % 4}`, event: event() })));

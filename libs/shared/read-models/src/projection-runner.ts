@@ -1,5 +1,5 @@
 import type { EventStore } from '@billing/shared/event-store';
-import { ReadModelBatch } from './batch';
+import { ReadModelBatch, type BatchOptions } from './batch';
 import { startBatchedConsumer, type BatchedConsumer } from './batched-consumer';
 import { checkpointUpdate, ConsumerState, type ParkedEvent } from './consumer';
 import type { Projection, ReadModelStore } from './read-model.port';
@@ -14,6 +14,10 @@ import { stampedWith } from './tenant';
  * own (batch.ts): a run's documents, parked events and marks, then its checkpoint, are written by
  * one `applyBatch`. The handlers read only with `get`, which sees their unwritten updates; a `find`
  * or `count` would write the batch first (no projection does, while handling).
+ *
+ * Into a side copy that only this runner writes to (a rebuild), each batch keeps the documents it
+ * wrote, and one that starts from nothing (no checkpoint, no documents) takes a document it never
+ * wrote for absent: its handlers read nothing from the store.
  */
 export class ProjectionRunner {
   /** Each projection's consumer, and the position up to which the log was found to hold nothing more for it. */
@@ -23,14 +27,15 @@ export class ProjectionRunner {
   constructor(
     private readonly store: EventStore,
     private readonly readModels: ReadModelStore,
+    private readonly options: { sideCopy?: boolean } = {},
   ) {
     this.state = new ConsumerState(readModels);
   }
 
   async start(projection: Projection): Promise<void> {
     for (const index of projection.indexes ?? []) await this.readModels.ensureIndex(index.collection, { _tenant: 1, ...index.fields });
-    const batch = new ReadModelBatch(this.readModels);
     const name = projectionConsumer(projection);
+    const batch = new ReadModelBatch(this.readModels, await this.batchOptions(projection, name));
     const state = new ConsumerState(batch);
     const subscription = await startBatchedConsumer(this.store, state, {
       name,
@@ -71,11 +76,21 @@ export class ProjectionRunner {
     return true;
   }
 
+  private async batchOptions(projection: Projection, name: string): Promise<BatchOptions> {
+    if (!this.options.sideCopy) return {};
+    const counts = await Promise.all(projection.collections.map((collection) => this.readModels.count(collection)));
+    const startsEmpty = (await this.state.position(name)) === 0 && (await this.state.parked(name)).length === 0 && counts.every((count) => count === 0);
+    return { keep: SIDE_COPY_KEPT, startsEmpty };
+  }
+
   async stop(): Promise<void> {
     await Promise.all([...this.running.values()].map(({ subscription }) => subscription.stop()));
     this.running.clear();
   }
 }
+
+/** Documents each projection's batch keeps into a side copy: the ones its handlers read again are most often among the last written. */
+const SIDE_COPY_KEPT = 5_000;
 
 export const projectionConsumer = (projection: Pick<Projection, 'name' | 'version'>) => `projection:${projection.name}@v${projection.version}`;
 

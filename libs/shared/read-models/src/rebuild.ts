@@ -22,7 +22,7 @@ export async function rebuildInto(
   onProgress?: (position: number, head: number) => void,
 ): Promise<number> {
   const head = await store.headPosition();
-  const runner = new ProjectionRunner(store, side);
+  const runner = new ProjectionRunner(store, side, { sideCopy: true });
   for (const projection of projections) await runner.start(projection);
   while (!(await runner.caughtUp(head, 1_000))) onProgress?.(Math.min(...(await Promise.all(projections.map((p) => runner.state.position(projectionConsumer(p)))))), head);
   await runner.stop();
