@@ -1,4 +1,4 @@
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, cpSync, existsSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -44,10 +44,22 @@ export async function built(dataset: Dataset, rebuild: boolean, log: (line: stri
   return { dataset, dir, firstBuild, reused: false };
 }
 
-/** A copy of a built data folder to boot on, on disk like a real DATA_DIR. */
+/**
+ * A copy of a built data folder to boot on, on disk like a real DATA_DIR: written out before it
+ * returns (fsync), so that the disk is not still taking gigabytes of it while the app is measured.
+ */
 export function workingCopy(source: Built, label: string): string {
   const dataDir = mkdtempSync(join(tmpdir(), `billing-bench-${label}-`));
   cpSync(source.dir, dataDir, { recursive: true });
+  for (const entry of readdirSync(dataDir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const fd = openSync(join(entry.parentPath, entry.name), 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
   return dataDir;
 }
 
