@@ -119,6 +119,7 @@ export const accountsProjection: Projection = {
   collections: [ACCOUNTS, ITEMS, ENTRIES, RETAINAGE, AGED_CUSTOMERS, AGED_SPANS, AGING_DUES, AGING_RETAINAGE],
   indexes: [
     { collection: ITEMS, fields: { customerId: 1, dueDate: 1 } },
+    { collection: ITEMS, fields: { customerId: 1, closedOn: 1 } },
     { collection: ITEMS, fields: { closedOn: 1, dueDate: 1 } },
     { collection: ENTRIES, fields: { customerId: 1, date: 1, position: 1 } },
     { collection: ENTRIES, fields: { kind: 1, date: 1 } },
