@@ -34,6 +34,8 @@ export interface OpenLoopResult {
   /** Latest send after its scheduled time, in ms: the generator's own lag. */
   sendLagMs: number;
   mix: Record<string, number>;
+  /** The latency of each kind of request, as `latency` is of all. */
+  byKind: Record<string, Summary>;
 }
 
 /**
@@ -46,15 +48,17 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
   const total = Math.round(((options.warmupMs + options.durationMs) / 1000) * options.rate);
   const warmup = Math.round((options.warmupMs / 1000) * options.rate);
   const latencies: number[] = [];
+  const kinds: Record<string, number[]> = {};
   const counts = { answered: 0, errors: 0, notReady: 0 };
   const mix: Record<string, number> = {};
   const pending = new Set<Promise<void>>();
   let sendLagMs = 0;
   let lastAnswer = 0;
-  const record = (outcome: Outcome, due: number, measured: boolean) => {
+  const record = (kind: string, outcome: Outcome, due: number, measured: boolean) => {
     if (!measured) return;
     lastAnswer = performance.now();
     latencies.push(lastAnswer - due);
+    (kinds[kind] ??= []).push(lastAnswer - due);
     counts.answered++;
     if (outcome === 'error') counts.errors++;
     if (outcome === 'not-ready') counts.notReady++;
@@ -71,8 +75,8 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
         mix[job.kind] = (mix[job.kind] ?? 0) + 1;
       }
       const request = job.send().then(
-        (outcome) => record(outcome, due, measured),
-        () => record('error', due, measured),
+        (outcome) => record(job.kind, outcome, due, measured),
+        () => record(job.kind, 'error', due, measured),
       );
       pending.add(request);
       void request.finally(() => pending.delete(request));
@@ -93,6 +97,7 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
     latency: summarize(latencies),
     sendLagMs,
     mix,
+    byKind: Object.fromEntries(Object.entries(kinds).map(([kind, times]) => [kind, summarize(times)])),
   };
 }
 

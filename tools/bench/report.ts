@@ -112,6 +112,13 @@ function loadSection(load: LoadFigures, profile?: LoadProfile): string[] {
       ['kind', 'nominal', ...load.steps.map((s) => `${s.rate}/s`)],
       Object.entries(MIX).map(([kind, share]) => [kind, `${share}%`, ...load.steps.map((s) => percent((s.mix[kind] ?? 0) / s.scheduled))]),
     ),
+    '',
+    'Latency by kind, p50 / p99 (from the due time, as above):',
+    '',
+    ...table(
+      ['kind', ...load.steps.map((s) => `${s.rate}/s`)],
+      Object.keys(MIX).map((kind) => [kind, ...load.steps.map((s) => (s.byKind?.[kind] ? `${ms(s.byKind[kind].p50)} / ${ms(s.byKind[kind].p99)}` : ''))]),
+    ),
   ];
   const failures = load.steps.filter((s) => Object.keys(s.failures).length > 0);
   if (failures.length)
