@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
@@ -33,6 +33,8 @@ export interface RunningMongo {
   /** `mongodb://127.0.0.1:<port>`: append `/<database>`. */
   uri: string;
   port: number;
+  /** CPU time the server has used (user and system), from /proc: what a benchmark sets beside its own. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -48,7 +50,7 @@ export async function startMongo(options: MongoOptions = {}): Promise<RunningMon
   const args = [...LOGGING, ...(options.javaOptions ?? []), '-cp', classpath, 'MongoMain', String(options.port ?? 0), '--exit-with-stdin', ...data];
   const child = spawn(tool('java'), args, { stdio: ['pipe', 'pipe', 'pipe'] });
   const port = await boundPort(child, options.startTimeoutMs ?? 30_000);
-  return { uri: `mongodb://127.0.0.1:${port}`, port, stop: () => stop(child) };
+  return { uri: `mongodb://127.0.0.1:${port}`, port, cpuSeconds: () => cpuSecondsOf(child.pid!), stop: () => stop(child) };
 }
 
 async function launcherClasspath(): Promise<string> {
@@ -121,3 +123,12 @@ function stop(child: ChildProcessWithoutNullStreams): Promise<void> {
 }
 
 const tool = (name: string) => (JAVA_HOME_BIN && existsSync(join(JAVA_HOME_BIN, name)) ? join(JAVA_HOME_BIN, name) : name);
+
+/** utime + stime of a Linux process (fields 14 and 15 of /proc/<pid>/stat, after the command name), in seconds. */
+function cpuSecondsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/** USER_HZ, the unit of /proc: 100 on Linux. */
+const CLOCK_TICKS = 100;

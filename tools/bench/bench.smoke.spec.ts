@@ -57,7 +57,7 @@ describe('the distributed part', () => {
   });
 
   it('reports each target against what was measured, met or missed, and a part that failed', () => {
-    const rate = (eventsPerSecond: number) => ({ seconds: 10_000 / eventsPerSecond, eventsPerSecond });
+    const rate = (eventsPerSecond: number, server?: number) => ({ seconds: 10_000 / eventsPerSecond, eventsPerSecond, cpu: { node: 0.5, server } });
     const figures: DistributedFigures = {
       lag: [
         { mongo: 'memory', samples: 300, command: summarize([5, 6, 7]), lag: summarize([20, 30, 90]) },
@@ -71,7 +71,7 @@ describe('the distributed part', () => {
           { store: 'sqlite', relay: [1_500], plain: [2_000], read: [20_000], relayRate: 1_500, plainRate: 2_000, readRate: 20_000, ratio: 0.75 },
         ],
       },
-      rebuild: { events: 10_000, streams: 400, mongo: [rate(8_000), rate(11_000)], sqlite: [rate(20_000)] },
+      rebuild: { events: 10_000, streams: 400, mongo: [rate(8_000, 0.9), rate(11_000, 0.7)], sqlite: [rate(20_000)] },
       failures: [{ part: 'esdbAppends', error: 'the emulator exited' }],
     };
     const report = distributedSection(figures).join('\n');
@@ -80,6 +80,7 @@ describe('the distributed part', () => {
     expect(report).toMatch(/reading from the ESDB emulator .* \| 25% .* \| \*\*missed\*\* \|/);
     expect(report).toMatch(/reading from SQLite .* \| 75% .* \| met \|/);
     expect(report).toMatch(/rebuild into Mongo >= 10,000 events\/s \| 11,000 events\/s \(SQLite: 20,000 events\/s\) \| met \|/);
+    expect(report).toMatch(/\| Mongo \(mongo-java-server, memory backend\) \| 8,000\/s \(1\.3 s\), 11,000\/s \(0\.9 s\) \| 0\.5 s \/ 0\.9 s, 0\.5 s \/ 0\.7 s \|/);
     expect(report).toMatch(/esdbAppends could not be measured\*\*: the emulator exited/);
   });
 });

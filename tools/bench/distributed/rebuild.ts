@@ -18,8 +18,15 @@ export interface RebuildFigures {
   events: number;
   streams: number;
   /** Events in the store over the wall time of `rebuildInto` (every projection from position 0 into an empty store). */
-  mongo: { seconds: number; eventsPerSecond: number }[];
-  sqlite: { seconds: number; eventsPerSecond: number }[];
+  mongo: RebuildRound[];
+  sqlite: RebuildRound[];
+}
+
+export interface RebuildRound {
+  seconds: number;
+  eventsPerSecond: number;
+  /** CPU time of this process (the projections, the adapter) and, into Mongo, of mongo-java-server, over the round. */
+  cpu: { node: number; server?: number };
 }
 
 /**
@@ -35,7 +42,7 @@ export async function measureRebuild(targetEvents: number, rounds: number, fresh
   const figures: RebuildFigures = { events: source.events, streams: source.streams, mongo: [], sqlite: [] };
   try {
     for (let round = 1; round <= rounds; round++) {
-      figures.mongo.push(await timed(store, new MongoReadModels(`${mongo.uri}/rebuild_${round}`), source.events));
+      figures.mongo.push(await timed(store, new MongoReadModels(`${mongo.uri}/rebuild_${round}`), source.events, () => mongo.cpuSeconds()));
       log(`  rebuild ${round}/${rounds} into Mongo: ${Math.round(figures.mongo.at(-1)!.eventsPerSecond)} events/s`);
       figures.sqlite.push(await timed(store, new SqliteReadModels(join(dir, `rebuild-${round}.sqlite`)), source.events));
       log(`  rebuild ${round}/${rounds} into SQLite: ${Math.round(figures.sqlite.at(-1)!.eventsPerSecond)} events/s`);
@@ -48,12 +55,14 @@ export async function measureRebuild(targetEvents: number, rounds: number, fresh
   }
 }
 
-async function timed(store: SqliteEventStore, side: ReadModelStore, events: number): Promise<{ seconds: number; eventsPerSecond: number }> {
+async function timed(store: SqliteEventStore, side: ReadModelStore, events: number, serverCpu?: () => number): Promise<RebuildRound> {
   try {
-    const started = performance.now();
+    const [started, nodeBefore, serverBefore] = [performance.now(), process.cpuUsage(), serverCpu?.()];
     await rebuildInto(store, side, PROJECTIONS);
     const seconds = (performance.now() - started) / 1000;
-    return { seconds, eventsPerSecond: events / seconds };
+    const node = process.cpuUsage(nodeBefore);
+    const server = serverCpu && serverBefore !== undefined ? serverCpu() - serverBefore : undefined;
+    return { seconds, eventsPerSecond: events / seconds, cpu: { node: (node.user + node.system) / 1e6, server } };
   } finally {
     await side.close();
   }

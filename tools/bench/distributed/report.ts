@@ -1,5 +1,6 @@
 import { ms, percent, perSecond, verdict } from '../stats';
 import type { DistributedFigures } from './index';
+import type { RebuildRound } from './rebuild';
 
 /** Issue 7 item 8. */
 export const DISTRIBUTED_TARGETS = { lagP99: 100, relayRatio: 0.5, rebuildRate: 10_000 };
@@ -90,16 +91,16 @@ function relayLines({ relay }: DistributedFigures): string[] {
 
 function rebuildLines({ rebuild }: DistributedFigures): string[] {
   if (!rebuild) return [];
-  const rounds = (values: { seconds: number; eventsPerSecond: number }[]) =>
-    values.map((round) => `${perSecond(round.eventsPerSecond)} (${round.seconds.toFixed(1)} s)`).join(', ');
+  const rounds = (values: RebuildRound[]) => values.map((round) => `${perSecond(round.eventsPerSecond)} (${round.seconds.toFixed(1)} s)`).join(', ');
+  const cpu = (values: RebuildRound[]) => values.map(({ cpu }) => `${cpu.node.toFixed(1)} s${cpu.server === undefined ? '' : ` / ${cpu.server.toFixed(1)} s`}`).join(', ');
   return [
     `Rebuild: every projection from position 0 (rebuildInto, as \`npm run rebuild\`), ${count(rebuild.events)} events of ${count(rebuild.streams)} streams read from a SQLite event store, into an empty store, alternating:`,
     '',
     ...table(
-      ['into', 'events/s, each round'],
+      ['into', 'events/s, each round', "CPU: the benchmark's process / mongo-java-server, each round"],
       [
-        ['Mongo (mongo-java-server, memory backend)', rounds(rebuild.mongo)],
-        ['SQLite read models', rounds(rebuild.sqlite)],
+        ['Mongo (mongo-java-server, memory backend)', rounds(rebuild.mongo), cpu(rebuild.mongo)],
+        ['SQLite read models', rounds(rebuild.sqlite), cpu(rebuild.sqlite)],
       ],
     ),
   ];

@@ -49,10 +49,17 @@ describe('ReadModelBatch', () => {
     expect(await store.get('docs', 'a')).toEqual({ _id: 'a', _position: 4, n: 103 });
   });
 
-  it('hands out copies', async () => {
-    const copy = (await batch.get<Counter>('docs', 'a'))!;
-    copy.n = 99;
-    expect(await batch.get('docs', 'a')).toEqual({ _id: 'a', _position: 1, n: 1 });
+  it('hands out its documents frozen, so a handler cannot change them', async () => {
+    await batch.apply('docs', 'c', 2, () => ({ n: 1, lines: [{ amount: 5 }] }));
+    const held = (await batch.get<{ n: number; lines: { amount: number }[] }>('docs', 'c'))!;
+    expect(() => (held.n = 99)).toThrow(TypeError);
+    expect(() => held.lines.push({ amount: 1 })).toThrow(TypeError);
+    expect(() => (held.lines[0].amount = 1)).toThrow(TypeError);
+    // The next version shares what did not change and is frozen in turn.
+    await batch.apply<{ n: number; lines: { amount: number }[] }>('docs', 'c', 3, (current) => ({ ...current!, n: 2 }));
+    const next = (await batch.get<{ n: number; lines: { amount: number }[] }>('docs', 'c'))!;
+    expect(next).toEqual({ _id: 'c', _position: 3, n: 2, lines: [{ amount: 5 }] });
+    expect(Object.isFrozen(next)).toBe(true);
   });
 
   it('writes what it holds before a find, a count or a remove', async () => {

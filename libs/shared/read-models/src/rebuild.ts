@@ -3,6 +3,7 @@ import type { EventStore } from '@billing/shared/event-store';
 import { ConsumerState } from './consumer';
 import { projectionConsumer, ProjectionRunner } from './projection-runner';
 import type { Doc, Projection, ReadModelStore } from './read-model.port';
+import { SharedLog } from './shared-log';
 
 export interface RebuildReport {
   head: number;
@@ -22,8 +23,11 @@ export async function rebuildInto(
   onProgress?: (position: number, head: number) => void,
 ): Promise<number> {
   const head = await store.headPosition();
-  const runner = new ProjectionRunner(store, side, { sideCopy: true });
+  // Every projection starts from nothing: they read the log once, together.
+  const log = new SharedLog(store);
+  const runner = new ProjectionRunner(log.store, side, { sideCopy: true });
   for (const projection of projections) await runner.start(projection);
+  log.open();
   while (!(await runner.caughtUp(head, 1_000))) onProgress?.(Math.min(...(await Promise.all(projections.map((p) => runner.state.position(projectionConsumer(p)))))), head);
   await runner.stop();
   return head;
