@@ -74,6 +74,8 @@ describe('handleCommand with snapshots', () => {
       store: { load: async (id: string) => structuredClone(saved.get(id)), save: async (snapshot: Snapshot) => void saved.set(snapshot.streamId, structuredClone(snapshot)) },
     };
   };
+  /** The same store as a process that has kept no state sees it (one just started): what it reads comes from the snapshot and the store. */
+  const restarted = <T extends EventStore>(store: T): T => Object.create(store) as T;
   const reading = (store: InMemoryEventStore) => {
     const counted = Object.create(store) as EventStore & { read: number };
     counted.read = 0;
@@ -90,10 +92,44 @@ describe('handleCommand with snapshots', () => {
     const snapshots = { ...snapshotStore(), version: 'counter.v1', every: 10 };
     for (let i = 1; i <= 95; i++) await handleCommand(store, 'counter-1', counter, { add: 1 }, ctx(`c${i}`), snapshots);
     store.read = 0;
-    const result = await handleCommand(store, 'counter-1', counter, { add: 1 }, ctx('c96'), snapshots);
+    const result = await handleCommand(restarted(store), 'counter-1', counter, { add: 1 }, ctx('c96'), snapshots);
     expect(result).toMatchObject({ state: 96, revision: 95 });
     expect(store.read).toBeLessThanOrEqual(10);
     expect(snapshots.saved.get('counter-1')).toMatchObject({ version: 'counter.v1', tenantId: 't' });
+  });
+
+  it('reads the snapshot and the stream at the same time, not one after the other', async () => {
+    const store = new InMemoryEventStore();
+    const snapshots = { ...snapshotStore(), version: 'counter.v1', every: 10 };
+    await handleCommand(store, 'counter-1', counter, { add: 1 }, ctx('c1'), snapshots);
+    let loading = false;
+    const overlapped: boolean[] = [];
+    const watched = restarted(store);
+    watched.readStream = async (...args: Parameters<EventStore['readStream']>) => (overlapped.push(loading), store.readStream(...args));
+    const load = async (id: string) => {
+      loading = true;
+      await new Promise((resolve) => setImmediate(resolve));
+      loading = false;
+      return snapshots.store.load(id);
+    };
+    const result = await handleCommand(watched, 'counter-1', counter, { add: 1 }, ctx('c2'), { ...snapshots, store: { ...snapshots.store, load } });
+    expect(result).toMatchObject({ state: 2, revision: 1 });
+    expect(overlapped).toEqual([true]);
+  });
+
+  it('reads the events between a snapshot left behind and the newest ones', async () => {
+    const store = reading(new InMemoryEventStore());
+    const snapshots = { ...snapshotStore(), version: 'counter.v1', every: 3 };
+    for (let i = 1; i <= 4; i++) await handleCommand(store, 'counter-1', counter, { add: 1 }, ctx(`c${i}`), snapshots);
+    // Written without snapshots (as another fold version would): the snapshot falls behind.
+    for (let i = 5; i <= 12; i++) await handleCommand(store, 'counter-1', counter, { add: 1 }, ctx(`c${i}`));
+    const behind = snapshots.saved.get('counter-1')!.revision;
+    store.read = 0;
+    const result = await handleCommand(restarted(store), 'counter-1', counter, { add: 1 }, ctx('c13'), snapshots);
+    expect(result).toMatchObject({ state: 13, revision: 12 });
+    expect(store.read).toBe(11 - behind);
+    const again = await handleCommand(restarted(store), 'counter-1', counter, { add: 1 }, ctx('c6'), snapshots);
+    expect(again).toMatchObject({ state: 13, appended: [] });
   });
 
   it('still appends nothing for a command folded into the snapshot', async () => {
@@ -101,7 +137,7 @@ describe('handleCommand with snapshots', () => {
     const snapshots = { ...snapshotStore(), version: 'counter.v1', every: 2 };
     for (let i = 1; i <= 5; i++) await handleCommand(store, 'counter-1', counter, { add: 1 }, ctx(`c${i}`), snapshots);
     expect(snapshots.saved.get('counter-1')!.revision).toBeGreaterThanOrEqual(1);
-    const again = await handleCommand(store, 'counter-1', counter, { add: 1 }, ctx('c1'), snapshots);
+    const again = await handleCommand(restarted(store), 'counter-1', counter, { add: 1 }, ctx('c1'), snapshots);
     expect(again).toMatchObject({ state: 5, appended: [] });
     expect(await store.readStream('counter-1')).toHaveLength(5);
   });
@@ -111,7 +147,62 @@ describe('handleCommand with snapshots', () => {
     const old = { ...snapshotStore(), version: 'counter.v1', every: 1 };
     for (let i = 1; i <= 3; i++) await handleCommand(store, 'counter-1', counter, { add: 2 }, ctx(`c${i}`), old);
     old.saved.get('counter-1')!.state = 1_000;
-    expect(await handleCommand(store, 'counter-1', counter, { add: 0 }, ctx('x'), { ...old, version: 'counter.v2' })).toMatchObject({ state: 6 });
+    expect(await handleCommand(restarted(store), 'counter-1', counter, { add: 0 }, ctx('x'), { ...old, version: 'counter.v2' })).toMatchObject({ state: 6 });
+    await expect(handleCommand(restarted(store), 'counter-1', counter, { add: 1 }, { ...ctx('y'), tenantId: 'other' }, old)).rejects.toThrow('not found');
     await expect(handleCommand(store, 'counter-1', counter, { add: 1 }, { ...ctx('y'), tenantId: 'other' }, old)).rejects.toThrow('not found');
+  });
+});
+
+describe('handleCommand keeps the state it decided on', () => {
+  const counting = () => {
+    const store = new InMemoryEventStore();
+    // Another object for the same store: what one process keeps, the other does not see.
+    const counted = Object.create(store) as EventStore & { read: number };
+    counted.read = 0;
+    counted.readStream = async (...args: Parameters<EventStore['readStream']>) => {
+      const events = await store.readStream(...args);
+      counted.read += events.length;
+      return events;
+    };
+    return { store, counted };
+  };
+
+  it('reads only the events after it: none for its own appends, those of another writer when there are', async () => {
+    const { store, counted } = counting();
+    for (let i = 1; i <= 20; i++) await handleCommand(counted, 'counter-1', counter, { add: 1 }, ctx(`c${i}`));
+    // 20 commands: the first read nothing (no stream), each later one read no event at all, not the 1 + 2 + ... before it.
+    expect(counted.read).toBe(0);
+    await handleCommand(store, 'counter-1', counter, { add: 100 }, ctx('another-process'));
+    const result = await handleCommand(counted, 'counter-1', counter, { add: 1 }, ctx('c21'));
+    expect(result).toMatchObject({ state: 121, revision: 21 });
+    expect(counted.read).toBe(1);
+    // The ids of the commands it kept still make a retry append nothing.
+    expect(await handleCommand(counted, 'counter-1', counter, { add: 1 }, ctx('c3'))).toMatchObject({ state: 121, appended: [] });
+    expect(await handleCommand(counted, 'counter-1', counter, { add: 1 }, ctx('another-process'))).toMatchObject({ state: 121, appended: [] });
+  });
+
+  it('forgets it after a conflict and reads the stream again', async () => {
+    let backend = new InMemoryEventStore();
+    const store = {
+      readStream: (...args: Parameters<EventStore['readStream']>) => backend.readStream(...args),
+      append: (...args: Parameters<EventStore['append']>) => backend.append(...args),
+    } as EventStore;
+    await handleCommand(store, 'counter-1', counter, { add: 1 }, ctx('c1'));
+    // The same store, restored from a backup taken before that event: the kept state is ahead of it.
+    backend = new InMemoryEventStore();
+    await expect(handleCommand(store, 'counter-1', counter, { add: 5 }, ctx('c2'))).resolves.toMatchObject({ state: 5, revision: 0 });
+    expect((await backend.readStream('counter-1')).map((event) => event.metadata.causationId)).toEqual(['c2']);
+  });
+
+  it('is frozen: a fold that changes the state it is given throws instead of changing what later commands decide on', async () => {
+    type Listed = DomainEvent<'Listed', { item: string }>;
+    const careless: Decider<{ item: string }, Listed, { items: string[] }> = {
+      initialState: { items: [] },
+      evolve: (state, event) => (state.items.push(event.data.item), state),
+      decide: (command) => [{ type: 'Listed', data: command }],
+    };
+    const store = new InMemoryEventStore();
+    await handleCommand(store, 'list-1', careless, { item: 'a' }, ctx('c1'));
+    await expect(handleCommand(store, 'list-1', careless, { item: 'b' }, ctx('c2'))).rejects.toThrow(TypeError);
   });
 });

@@ -1,4 +1,4 @@
-import { ConcurrencyError, dateInZone, fold, NotFoundError, type Decider, type DomainEvent } from '@billing/shared/kernel';
+import { ConcurrencyError, dateInZone, deepFreeze, fold, NotFoundError, type Decider, type DomainEvent } from '@billing/shared/kernel';
 import { uuidFrom } from './uuid';
 import { WrongExpectedVersionError, type EventMetadata, type EventStore, type RecordedEvent } from './types';
 
@@ -62,7 +62,7 @@ export async function handleCommand<C, E extends DomainEvent, S>(
   snapshots?: Snapshots,
 ): Promise<CommandResult<S, E>> {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const loaded = await load(store, streamId, decider, snapshots);
+    const loaded = await load(store, streamId, decider, snapshots, attempt > 1);
     // Stream ids are global; a tenant never sees, let alone changes, another tenant's aggregate.
     if (loaded.tenantId !== undefined && loaded.tenantId !== context.tenantId) throw new NotFoundError('not found');
     const { state, revision, position } = loaded;
@@ -74,8 +74,17 @@ export async function handleCommand<C, E extends DomainEvent, S>(
     try {
       const result = await store.append(streamId, newEvents, revision < 0 ? 'no_stream' : revision);
       const after = events.reduce((current, event) => decider.evolve(current, event), state);
-      if (snapshots && loaded.read + events.length >= (snapshots.every ?? SNAPSHOT_EVERY)) {
-        const commandIds = [...loaded.commandIds, context.commandId];
+      const commandIds = new Set([...loaded.commandIds, context.commandId]);
+      const snapshotDue = snapshots !== undefined && loaded.read + events.length >= (snapshots.every ?? SNAPSHOT_EVERY);
+      keep(store, decider, streamId, {
+        state: after,
+        revision: result.nextRevision,
+        position: result.position,
+        tenantId: loaded.tenantId ?? context.tenantId,
+        commandIds,
+        read: snapshotDue ? 0 : loaded.read + events.length,
+      });
+      if (snapshots && snapshotDue) {
         await snapshots.store.save({
           streamId,
           revision: result.nextRevision,
@@ -83,7 +92,7 @@ export async function handleCommand<C, E extends DomainEvent, S>(
           tenantId: context.tenantId,
           version: snapshots.version,
           state: after,
-          commandIds,
+          commandIds: [...commandIds],
         });
       }
       return { state: after, appended: events, revision: result.nextRevision, position: result.position };
@@ -106,18 +115,81 @@ interface Loaded<S> {
   read: number;
 }
 
-async function load<E extends DomainEvent, S>(store: EventStore, streamId: string, decider: Decider<unknown, E, S>, snapshots?: Snapshots): Promise<Loaded<S>> {
-  const found = await snapshots?.store.load(streamId);
-  const snapshot = found?.version === snapshots?.version ? (found as Snapshot<S> | undefined) : undefined;
-  const tail = await store.readStream(streamId, { fromRevision: snapshot ? snapshot.revision + 1 : 0 });
+/** States kept per store and decider: the streams most recently decided on. */
+const KEPT_STATES = 1_000;
+const kept = new WeakMap<EventStore, WeakMap<object, Map<string, Loaded<unknown>>>>();
+
+/**
+ * The state this process last decided on for a stream, kept after its append: the next command on
+ * the stream reads only the events after it (none, unless another process appended), not the
+ * stream or its snapshot. Kept frozen, since commands share it: a fold that changes the state it is
+ * given throws instead of changing the kept one. A conflict forgets it.
+ */
+function keep<S>(store: EventStore, decider: object, streamId: string, loaded: Loaded<S>): void {
+  let byDecider = kept.get(store);
+  if (!byDecider) kept.set(store, (byDecider = new WeakMap()));
+  let states = byDecider.get(decider);
+  if (!states) byDecider.set(decider, (states = new Map()));
+  states.delete(streamId);
+  states.set(streamId, { ...loaded, state: deepFreeze(loaded.state) });
+  if (states.size > KEPT_STATES) states.delete(states.keys().next().value!);
+}
+
+function keptState<S>(store: EventStore, decider: object, streamId: string): Loaded<S> | undefined {
+  return kept.get(store)?.get(decider)?.get(streamId) as Loaded<S> | undefined;
+}
+
+function forget(store: EventStore, decider: object, streamId: string): void {
+  kept.get(store)?.get(decider)?.delete(streamId);
+}
+
+async function load<E extends DomainEvent, S>(store: EventStore, streamId: string, decider: Decider<unknown, E, S>, snapshots?: Snapshots, conflicted = false): Promise<Loaded<S>> {
+  if (conflicted) forget(store, decider, streamId);
+  const loaded = await read(store, streamId, decider, snapshots);
+  if (loaded.revision >= 0) keep(store, decider, streamId, loaded);
+  // The kept entry's set is its own: a command adds its id to a copy.
+  return { ...loaded, commandIds: new Set(loaded.commandIds) };
+}
+
+/**
+ * The kept state and the events after it; or else the snapshot (a read-model read) and the stream's
+ * last `every` events (an event-store read), read at once, not one after the other: a stream shorter
+ * than that is all there, and a longer one has a snapshot within that many events of its end (it is
+ * taken again once that many were read after it). Only a stream with no snapshot there (none yet,
+ * another fold version, or one left behind) reads the events before them too.
+ */
+async function read<E extends DomainEvent, S>(store: EventStore, streamId: string, decider: Decider<unknown, E, S>, snapshots?: Snapshots): Promise<Loaded<S>> {
+  const known = keptState<S>(store, decider, streamId);
+  if (known) {
+    const tail = await store.readStream(streamId, { fromRevision: known.revision + 1 });
+    return tail.length === 0 ? known : folded(decider, known, tail);
+  }
+  if (!snapshots) return folded(decider, undefined, await store.readStream(streamId));
+  const [found, newest] = await Promise.all([snapshots.store.load(streamId), store.readStream(streamId, { direction: 'backwards', maxCount: snapshots.every ?? SNAPSHOT_EVERY })]);
+  const last = newest.reverse();
+  const first = last[0]?.revision ?? 0;
+  const snapshot = found?.version === snapshots.version ? (found as Snapshot<S>) : undefined;
+  if (snapshot && snapshot.revision >= first - 1)
+    return folded(
+      decider,
+      snapshot,
+      last.filter((event) => event.revision > snapshot.revision),
+    );
+  if (first === 0) return folded(decider, undefined, last);
+  const from = snapshot ? snapshot.revision + 1 : 0;
+  return folded(decider, snapshot, [...(await store.readStream(streamId, { fromRevision: from, maxCount: first - from })), ...last]);
+}
+
+/** The state after `tail`, from the kept state or snapshot it follows (or the start). */
+function folded<E extends DomainEvent, S>(decider: Decider<unknown, E, S>, from: Loaded<S> | Snapshot<S> | undefined, tail: readonly RecordedEvent[]): Loaded<S> {
   const last = tail.at(-1);
   return {
-    state: (tail as unknown as E[]).reduce((state, event) => decider.evolve(state, event), snapshot ? snapshot.state : decider.initialState),
-    revision: last?.revision ?? snapshot?.revision ?? -1,
-    position: last?.position ?? snapshot?.position ?? 0,
-    tenantId: snapshot?.tenantId ?? tail[0]?.metadata.tenantId,
-    commandIds: new Set([...(snapshot?.commandIds ?? []), ...tail.map((event) => event.metadata.causationId)]),
-    read: tail.length,
+    state: (tail as unknown as E[]).reduce((state, event) => decider.evolve(state, event), from ? from.state : decider.initialState),
+    revision: last?.revision ?? from?.revision ?? -1,
+    position: last?.position ?? from?.position ?? 0,
+    tenantId: from?.tenantId ?? tail[0]?.metadata.tenantId,
+    commandIds: new Set([...(from?.commandIds ?? []), ...tail.map((event) => event.metadata.causationId)]),
+    read: (from && 'read' in from ? from.read : 0) + tail.length,
   };
 }
 

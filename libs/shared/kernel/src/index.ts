@@ -4,3 +4,4 @@ export * from './errors';
 export * from './decider';
 export * from './guards';
 export * from './event-schema';
+export * from './freeze';

@@ -1,4 +1,5 @@
-import type { Doc, FindOptions, ReadModelStore, Update } from './read-model.port';
+import { deepFreeze } from '@billing/shared/kernel';
+import type { ApplyOptions, Doc, FindOptions, ReadModelStore, Update } from './read-model.port';
 
 interface Step extends Update {
   /** What the update gave when the batch ran it, and on which position of the document: reused at the flush if the store has that one. */
@@ -71,11 +72,12 @@ export class ReadModelBatch implements ReadModelStore {
       pending.read = true;
     }
     fold(pending);
-    return frozen(pending.current) as Doc<T> | undefined;
+    // Frozen, not copied: a handler reading back a large document on each event would otherwise spend most of its time copying it.
+    return deepFreeze(pending.current) as Doc<T> | undefined;
   }
 
-  async apply<T>(collection: string, id: string, position: number, update: (current: Doc<T> | undefined) => T): Promise<boolean> {
-    return this.queue({ collection, id, position, update: update as Step['update'] });
+  async apply<T>(collection: string, id: string, position: number, update: (current: Doc<T> | undefined) => T, options?: ApplyOptions): Promise<boolean> {
+    return this.queue({ collection, id, position, update: update as Step['update'], ...options });
   }
 
   async applyBatch(updates: readonly Update[]): Promise<void> {
@@ -205,22 +207,6 @@ export class ReadModelBatch implements ReadModelStore {
 }
 
 const key = (collection: string, id: string) => `${collection}\u0000${id}`;
-
-/**
- * The document itself, frozen (plain objects and arrays, deeply), instead of a copy: a handler
- * reading back a large document on each event would otherwise spend most of its time copying it.
- * An update returns a new document that shares the parts it did not change, which are frozen
- * already, so only what is new is walked. Writing to what `get` gave throws (in strict mode) where
- * it would otherwise change the batch's own document.
- */
-function frozen<T>(value: T): T {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
-  // By tag, not prototype: documents may come from another realm (structuredClone, a test sandbox).
-  if (!Array.isArray(value) && Object.prototype.toString.call(value) !== '[object Object]') return value;
-  Object.freeze(value);
-  for (const field of Object.values(value)) frozen(field);
-  return value;
-}
 
 /** Runs the updates waiting on a document that was read, each only if the document has not seen its position. */
 function fold(pending: Pending): void {

@@ -1,3 +1,4 @@
+import { deepFreeze } from '@billing/shared/kernel';
 import { matchesPrefixes, type EventHandler, type EventStore, type RecordedEvent, type SubscribeOptions, type Subscription } from '@billing/shared/event-store';
 
 interface Reader {
@@ -61,10 +62,4 @@ export class SharedLog {
       reader.position = event.position;
     }
   }
-}
-
-function deepFreeze(value: unknown): void {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
-  Object.freeze(value);
-  for (const field of Object.values(value)) deepFreeze(field);
 }
