@@ -1,6 +1,7 @@
 import { InMemoryEventStore } from '@billing/shared/event-store';
 import { InMemoryReadModels } from '@billing/shared/read-models';
 import { busConformance } from '@billing/shared/testing';
+import { messageFrom } from './relay';
 import { StoreBackedBus } from './store.bus';
 
 busConformance('store-backed, in memory', async () => {
@@ -13,4 +14,57 @@ busConformance('store-backed, in memory', async () => {
     kill: async (bus) => (bus as StoreBackedBus).kill(),
     close: async () => undefined,
   };
+});
+
+describe('a store-backed consumer group and the events that give it nothing to do', () => {
+  const event = (type: string) => ({
+    id: crypto.randomUUID(),
+    type,
+    data: {},
+    metadata: { tenantId: 't', correlationId: 'c', causationId: crypto.randomUUID(), actor: 'a', occurredAt: '2026-01-01T00:00:00.000Z', schemaVersion: 1 },
+  });
+  const until = async (check: () => boolean | Promise<boolean>) => {
+    for (const deadline = Date.now() + 5_000; !(await check()); await new Promise((resolve) => setTimeout(resolve, 10))) if (Date.now() > deadline) throw new Error('timed out');
+  };
+
+  it('writes its position only for events it acted on; a restart reads the others again and still acts once', async () => {
+    const store = new InMemoryEventStore();
+    const readModels = new InMemoryReadModels();
+    const checkpoints: number[] = [];
+    const apply = readModels.apply.bind(readModels);
+    readModels.apply = (collection, id, position, update) => {
+      if (collection === 'consumer_checkpoints' && id.startsWith('g#')) checkpoints.push(position);
+      return apply(collection, id, position, update);
+    };
+    // Only 'Published' events publish a message; the rest of the stream's events are private.
+    const source = {
+      topic: 't',
+      streamPrefixes: ['x-'],
+      toMessages: (e: Parameters<typeof messageFrom>[0]) => (e.type === 'Published' ? [messageFrom(e, 't', e.streamId, e.type, e.data)] : []),
+    };
+    const seen: string[] = [];
+    const open = async () => {
+      const bus = new StoreBackedBus(store, readModels, { leaseMs: 300, partitions: 1 });
+      await bus.relay(source);
+      const consumer = await bus.subscribe('g', ['t'], async (message) => void seen.push(message.id));
+      return { bus, consumer };
+    };
+    let { bus, consumer } = await open();
+    await store.append('x-1', [event('Published'), ...Array.from({ length: 10 }, () => event('Private'))], 'no_stream');
+    await until(() => consumer.caughtUp(11));
+    expect(seen).toHaveLength(1);
+    // One write, for the event it acted on: not one per event read.
+    expect(checkpoints).toEqual([1]);
+    bus.kill();
+
+    ({ bus, consumer } = await open());
+    await store.append('x-1', [event('Published')], 10);
+    await until(() => consumer.caughtUp(12));
+    // The private events after position 1 were read again; only the new message was handled.
+    expect(seen).toHaveLength(2);
+    expect(new Set(seen).size).toBe(2);
+    await bus.close();
+    // Closing writes where it got to.
+    expect(checkpoints.at(-1)).toBe(12);
+  });
 });

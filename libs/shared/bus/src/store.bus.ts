@@ -86,7 +86,8 @@ export class StoreBackedBus implements Bus {
 
 class GroupMember {
   private sources: RelaySource[] = [];
-  private owned = new Map<number, { leaseUntil: number; committed: number }>();
+  /** Per partition owned: its lease, the position handled up to, and whether that is written yet (`flush` writes it). */
+  private owned = new Map<number, { leaseUntil: number; committed: number; unwritten?: boolean }>();
   private subscription?: Subscription;
   private generation = 0;
   private heartbeat = 0;
@@ -224,31 +225,31 @@ class GroupMember {
     if (generation !== this.generation || !owned || event.position <= owned.committed) return;
     // Only while stopping: the subscription must not move past an event nobody handled.
     if (owned.leaseUntil <= Date.now()) throw new Error(`${this.group}: the lease of partition ${partition} lapsed`);
-    await withLogContext(eventLogContext(event, this.group), () => this.deliver(event));
+    const acted = await withLogContext(eventLogContext(event, this.group), () => this.deliver(event));
     owned.committed = event.position;
-    await this.state.commit(this.checkpoint(partition), event.position);
+    // An event that gave this group nothing to do (most events of a topic's streams publish nothing it
+    // reads) needs no write of its own: `flush` writes the position later, and a restart before that
+    // reads the event again and again finds nothing to do.
+    if (acted) await this.state.commit(this.checkpoint(partition), event.position);
+    else owned.unwritten = true;
     if (++this.sinceFlush >= FLUSH_EVERY) await this.flush(event.position);
   }
 
-  /** Every message the event publishes on this group's topics; a message that cannot be handled is parked. */
+  /** Every message the event publishes on this group's topics, handled (a message that cannot be is parked): whether there was any. */
   private async deliver(event: RecordedEvent): Promise<boolean> {
     let messages: Message[];
     try {
       messages = this.messagesOf(event);
     } catch (error) {
       await this.park(event, describe(error));
-      return false;
+      return true;
     }
-    let delivered = true;
     for (const message of messages) {
       const outcome = await consumeOne(message, this.handler, this.group);
       if (outcome.kind === 'rejected') await this.state.refuse(this.group, event.position, refusalOf(message, outcome.reason));
-      if (outcome.kind === 'dead') {
-        await this.park(event, outcome.reason);
-        delivered = false;
-      }
+      if (outcome.kind === 'dead') await this.park(event, outcome.reason);
     }
-    return delivered;
+    return messages.length > 0;
   }
 
   private messagesOf(event: RecordedEvent): Message[] {
@@ -279,13 +280,14 @@ class GroupMember {
     }
   }
 
-  /** No event between the partitions' positions and `position` is theirs any more: move them on, so a restart reads little. */
+  /** No event between the partitions' positions and `position` is theirs any more: move them on and write them, so a restart reads little. */
   private async flush(position: number): Promise<void> {
     this.sinceFlush = 0;
     for (const [partition, owned] of this.owned) {
-      if (owned.committed >= position) continue;
-      owned.committed = position;
-      await this.state.commit(this.checkpoint(partition), position);
+      if (owned.committed >= position && !owned.unwritten) continue;
+      owned.committed = Math.max(owned.committed, position);
+      owned.unwritten = false;
+      await this.state.commit(this.checkpoint(partition), owned.committed);
     }
   }
 
