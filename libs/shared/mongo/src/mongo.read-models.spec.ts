@@ -95,6 +95,36 @@ describe('MongoReadModels on mongo-java-server', () => {
     await store.close();
   });
 
+  it('writes a fresh document without reading it first; one that was there after all is read and folded in', async () => {
+    const store = new MongoReadModels(uri, { monitorCommands: true });
+    const commands: string[] = [];
+    (store as unknown as { connection: Connection }).connection.getClient().on('commandStarted', (event) => commands.push(event.commandName));
+    const add = (id: string, position: number): Update => ({
+      collection: 'fresh',
+      id,
+      position,
+      fresh: true,
+      update: (current) => ({ positions: [...((current as Doc<{ positions: number[] }> | undefined)?.positions ?? []), position] }),
+    });
+    await store.applyBatch([add('new', 1)]);
+    expect(await store.apply('fresh', 'alone', 2, () => ({ positions: [2] }), { fresh: true })).toBe(true);
+    expect(commands.filter((name) => name === 'find')).toEqual([]);
+    // Written by another client: the hint was wrong, and the document is read, not overwritten.
+    await raw.db!.collection('fresh').insertMany([
+      { _id: 'there' as never, _position: 3, positions: [3] },
+      { _id: 'ahead' as never, _position: 9, positions: [9] },
+    ]);
+    await store.applyBatch([add('there', 4), add('ahead', 5)]);
+    expect(await store.apply('fresh', 'ahead', 6, () => ({ positions: [6] }), { fresh: true })).toBe(false);
+    expect(await store.find('fresh', {}, { sort: { _id: 1 } })).toEqual([
+      { _id: 'ahead', _position: 9, positions: [9] },
+      { _id: 'alone', _position: 2, positions: [2] },
+      { _id: 'new', _position: 1, positions: [1] },
+      { _id: 'there', _position: 4, positions: [3, 4] },
+    ]);
+    await store.close();
+  });
+
   it('declares an index the server lists, once, and again after a drop', async () => {
     const store = new MongoReadModels(uri);
     await store.ensureIndex('invoices', { _tenant: 1, 'customer.id': 1, dueDate: -1 });

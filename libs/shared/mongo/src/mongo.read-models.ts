@@ -1,5 +1,5 @@
 import { createConnection, type ConnectOptions, type Connection, type mongo } from 'mongoose';
-import type { Doc, FindOptions, ReadModelStore, Update } from '@billing/shared/read-models';
+import type { ApplyOptions, Doc, FindOptions, ReadModelStore, Update } from '@billing/shared/read-models';
 import { storedOf } from './as-json';
 import { KnownDocuments } from './known-documents';
 import { portFilter } from './mongo.filter';
@@ -75,12 +75,13 @@ export class MongoReadModels implements ReadModelStore {
    * (replace on its `_id` and `_position`, or insert where there was none). A write that matches
    * nothing or hits a duplicate `_id` lost to another writer: read again, and skip the event once
    * the stored position has reached it. The first try starts from the document as this adapter
-   * last read or wrote it, if it still knows it.
+   * last read or wrote it, if it still knows it, or from none if the update is `fresh`.
    */
-  async apply<T>(collection: string, id: string, position: number, update: (current: Doc<T> | undefined) => T): Promise<boolean> {
+  async apply<T>(collection: string, id: string, position: number, update: (current: Doc<T> | undefined) => T, options?: ApplyOptions): Promise<boolean> {
     const docs = await this.collection(collection);
     for (let lost = 0; lost < MAX_LOST_RACES; lost++) {
-      const current = (lost === 0 && this.known.get(collection, id)) || (await this.guard.run(() => docs.findOne({ _id: id })));
+      const first = lost === 0 ? this.known.get(collection, id) : undefined;
+      const current = first ?? (lost === 0 && options?.fresh ? null : await this.guard.run(() => docs.findOne({ _id: id })));
       if (current && current._position >= position) return false;
       const next = storedOf<Stored>(notAPromise(update((current ?? undefined) as Doc<T> | undefined)), id, position);
       this.known.forget(collection, [id]);
@@ -96,8 +97,9 @@ export class MongoReadModels implements ReadModelStore {
   /**
    * Per collection: the documents read in one query and each one's updates folded in order (all of
    * them before anything is written), then one ordered bulkWrite of conditional writes, as `apply`
-   * makes them; the collections at once, but the last update's after all the others. The documents
-   * another writer changed meanwhile are read and folded again; those written are at their last
+   * makes them; the collections at once, but the last update's after all the others. A document
+   * whose first update is `fresh` is not read: it is inserted. The documents another writer
+   * changed (or had created) meanwhile are read and folded again; those written are at their last
    * position by then, so nothing applies twice.
    */
   async applyBatch(updates: readonly Update[]): Promise<void> {
@@ -108,7 +110,7 @@ export class MongoReadModels implements ReadModelStore {
       steps.push(step);
       collections.set(step.collection, documents.set(step.id, steps));
     }
-    const prepared = await Promise.all([...collections].map(async ([collection, documents]) => ({ collection, documents, writes: await this.fold(collection, documents) })));
+    const prepared = await Promise.all([...collections].map(async ([collection, documents]) => ({ collection, documents, writes: await this.fold(collection, documents, true) })));
     const last = updates.at(-1)?.collection;
     await Promise.all(prepared.filter(({ collection }) => collection !== last).map((batch) => this.write(batch)));
     await Promise.all(prepared.filter(({ collection }) => collection === last).map((batch) => this.write(batch)));
@@ -153,15 +155,18 @@ export class MongoReadModels implements ReadModelStore {
     await this.connection.close();
   }
 
-  /** The conditional writes that apply each document's updates to the document stored now (as last read or written, if known). */
-  private async fold(collection: string, documents: Map<string, Update[]>): Promise<Write[]> {
+  /**
+   * The conditional writes that apply each document's updates to the document stored now (as last
+   * read or written, if known; as none if its first update is `fresh` and `trustFresh`).
+   */
+  private async fold(collection: string, documents: Map<string, Update[]>, trustFresh = false): Promise<Write[]> {
     const docs = await this.collection(collection);
     const current = new Map<string, Stored>();
     const unknown: string[] = [];
-    for (const id of documents.keys()) {
+    for (const [id, steps] of documents) {
       const known = this.known.get(collection, id);
       if (known) current.set(id, known);
-      else unknown.push(id);
+      else if (!(trustFresh && steps[0].fresh)) unknown.push(id);
     }
     const stored = unknown.length === 0 ? [] : await this.guard.run(() => docs.find({ _id: { $in: unknown } }).toArray());
     for (const doc of stored) current.set(doc._id, doc);

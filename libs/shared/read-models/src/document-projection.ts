@@ -25,7 +25,10 @@ export function documentProjection<E, T>(definition: DocumentProjection<E, T>): 
     indexes: (definition.indexes ?? []).map((fields) => ({ collection: definition.collection, fields })),
     async handle(recorded: RecordedEvent, store: ReadModelStore) {
       const event = definition.decode(recorded);
-      await store.apply<T>(definition.collection, definition.idOf(event, recorded), recorded.position, (current) => definition.evolve(current, event, recorded));
+      const id = definition.idOf(event, recorded);
+      // The first event of the aggregate whose document this is: there is nothing to read yet.
+      const fresh = recorded.revision === 0 && id === aggregateIdOf(recorded.streamId, definition.streamPrefixes);
+      await store.apply<T>(definition.collection, id, recorded.position, (current) => definition.evolve(current, event, recorded), { fresh });
     },
     affected: (recorded) => [{ collection: definition.collection, id: aggregateIdOf(recorded.streamId, definition.streamPrefixes) }],
   };

@@ -20,7 +20,15 @@ export interface Update<T = unknown> {
   id: string;
   position: number;
   update: (current: Doc<T> | undefined) => T;
+  /**
+   * The document most likely does not exist yet (the first event of the stream it follows, or one
+   * document per event): a store may write it without reading it first, and reads it only if it
+   * was there after all. A hint: the update applies exactly as it would without it.
+   */
+  fresh?: boolean;
 }
+
+export type ApplyOptions = Pick<Update, 'fresh'>;
 
 export interface ReadModelStore {
   get<T>(collection: string, id: string): Promise<Doc<T> | undefined>;
@@ -28,7 +36,7 @@ export interface ReadModelStore {
   find<T>(collection: string, query?: Record<string, unknown>, options?: FindOptions): Promise<Doc<T>[]>;
   count(collection: string, query?: Record<string, unknown>): Promise<number>;
   /** Atomic per document, across processes: applies only if the document has not seen `position` (its _position is lower); returns whether it applied. */
-  apply<T>(collection: string, id: string, position: number, update: (current: Doc<T> | undefined) => T): Promise<boolean>;
+  apply<T>(collection: string, id: string, position: number, update: (current: Doc<T> | undefined) => T, options?: ApplyOptions): Promise<boolean>;
   /**
    * The updates applied as `apply` would apply them one after the other (each document atomically,
    * never twice for one position), written together: in one transaction where the store has them,

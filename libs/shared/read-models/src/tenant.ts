@@ -11,7 +11,7 @@ export function stampedWith(store: ReadModelStore, tenantId: string): ReadModelS
     ensureIndex: (collection, fields) => store.ensureIndex(collection, fields),
     collections: () => store.collections(),
     close: () => store.close(),
-    apply: (collection, id, position, update) => store.apply(collection, id, position, (current) => ({ ...update(current as never), _tenant: tenantId })),
+    apply: (collection, id, position, update, options) => store.apply(collection, id, position, (current) => ({ ...update(current as never), _tenant: tenantId }), options),
     applyBatch: (updates) => store.applyBatch(updates.map((step) => ({ ...step, update: (current) => ({ ...(step.update(current) as object), _tenant: tenantId }) }))),
   };
 }
