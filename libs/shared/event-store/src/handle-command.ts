@@ -129,7 +129,7 @@ function keep<S>(store: EventStore, decider: object, streamId: string, loaded: L
   let byDecider = kept.get(store);
   if (!byDecider) kept.set(store, (byDecider = new WeakMap()));
   let states = byDecider.get(decider);
-  if (!states) byDecider.set(decider, (states = new Map()));
+  if (!states) byDecider.set(decider, (states = new Map<string, Loaded<unknown>>()));
   states.delete(streamId);
   states.set(streamId, { ...loaded, state: deepFreeze(loaded.state) });
   if (states.size > KEPT_STATES) states.delete(states.keys().next().value!);
