@@ -11,6 +11,18 @@ const counter: Decider<{ add: number }, Counted, number> = {
 };
 const ctx = (commandId: string): CommandContext => ({ tenantId: 't', actor: 'a', correlationId: 'c', commandId, now: new Date('2026-01-01T00:00:00Z') });
 
+/** Another object for the same store that counts the events it reads: what one process keeps, the other does not see. */
+const reading = (store: InMemoryEventStore) => {
+  const counted = Object.create(store) as EventStore & { read: number };
+  counted.read = 0;
+  counted.readStream = async (...args: Parameters<EventStore['readStream']>) => {
+    const events = await store.readStream(...args);
+    counted.read += events.length;
+    return events;
+  };
+  return counted;
+};
+
 describe('handleCommand', () => {
   it('loads, folds, decides and appends with the expected revision', async () => {
     const store = new InMemoryEventStore();
@@ -76,16 +88,6 @@ describe('handleCommand with snapshots', () => {
   };
   /** The same store as a process that has kept no state sees it (one just started): what it reads comes from the snapshot and the store. */
   const restarted = <T extends EventStore>(store: T): T => Object.create(store) as T;
-  const reading = (store: InMemoryEventStore) => {
-    const counted = Object.create(store) as EventStore & { read: number };
-    counted.read = 0;
-    counted.readStream = async (...args: Parameters<EventStore['readStream']>) => {
-      const events = await store.readStream(...args);
-      counted.read += events.length;
-      return events;
-    };
-    return counted;
-  };
 
   it('reads only the events after the last snapshot, however long the stream', async () => {
     const store = reading(new InMemoryEventStore());
@@ -156,15 +158,7 @@ describe('handleCommand with snapshots', () => {
 describe('handleCommand keeps the state it decided on', () => {
   const counting = () => {
     const store = new InMemoryEventStore();
-    // Another object for the same store: what one process keeps, the other does not see.
-    const counted = Object.create(store) as EventStore & { read: number };
-    counted.read = 0;
-    counted.readStream = async (...args: Parameters<EventStore['readStream']>) => {
-      const events = await store.readStream(...args);
-      counted.read += events.length;
-      return events;
-    };
-    return { store, counted };
+    return { store, counted: reading(store) };
   };
 
   it('reads only the events after it: none for its own appends, those of another writer when there are', async () => {
