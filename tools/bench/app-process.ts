@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { localToken } from '@billing/shared/testing';
+import { listeningPort, localToken } from '@billing/shared/testing';
 
 const ROOT = join(__dirname, '..', '..');
 /** Poll every 10 ms for the first 10 s (boot times), then every 100 ms (first builds take minutes). */
@@ -68,34 +68,6 @@ export function rssOf(pid: number): number {
     .split('\n')
     .find((entry) => entry.startsWith('VmRSS:'));
   return Number(/(\d+)/.exec(line ?? '')?.[1] ?? Number.NaN) * 1024;
-}
-
-/** The TCP port a process listens on, from its socket inodes in /proc/<pid>/fd and /proc/net/tcp. */
-function listeningPort(pid: number): number | undefined {
-  let inodes: Set<string>;
-  try {
-    inodes = new Set(
-      readdirSync(`/proc/${pid}/fd`)
-        .map((fd) => {
-          try {
-            return /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1];
-          } catch {
-            return undefined;
-          }
-        })
-        .filter((inode): inode is string => inode !== undefined),
-    );
-  } catch {
-    return undefined;
-  }
-  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
-      const fields = line.trim().split(/\s+/);
-      // st 0A = LISTEN; local_address is HEXIP:HEXPORT; the inode is the tenth field.
-      if (fields[3] === '0A' && inodes.has(fields[9])) return parseInt(fields[1].split(':')[1], 16);
-    }
-  }
-  return undefined;
 }
 
 async function answers200(url: string): Promise<boolean> {

@@ -1,19 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { fetchClient, localToken, type Client } from '@billing/shared/testing';
+import { fetchClient, listeningPort, localToken, type Client } from '@billing/shared/testing';
 
 const ROOT = join(__dirname, '../../../..');
 const BOOT_TIMEOUT_MS = 60_000;
-
-/** A port nobody listens on now: the OS picks one for a listener on 127.0.0.1, which is then closed. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /**
  * `npm start` as a child process on a data folder, listening on 127.0.0.1 only. Its stdout and
@@ -25,24 +15,25 @@ export class StandaloneProcess {
   /** An admin token of tenant `default` from the key the process made in its data folder (it runs with authentication on, as npm start does). */
   private token = '';
 
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly url: string,
-  ) {
+  /** Known once the process listens. */
+  url = '';
+
+  private constructor(private readonly child: ChildProcess) {
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
   }
 
   static async start(dataDir: string, output: string[]): Promise<StandaloneProcess> {
-    const port = await freePort();
+    // PORT=0, the port then read from the child's sockets: a port picked here could be taken by
+    // another spec's process before the child binds it, and that process would answer for it.
     const child = spawn(process.execPath, ['-r', './tools/register.js', 'apps/standalone/src/main.ts'], {
       cwd: ROOT,
-      env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' },
+      env: { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const name = `[pid ${child.pid}]`;
     child.stdout?.on('data', (chunk: Buffer) => output.push(`${name} ${chunk.toString().trimEnd()}`));
     child.stderr?.on('data', (chunk: Buffer) => output.push(`${name} ${chunk.toString().trimEnd()}`));
-    const started = new StandaloneProcess(child, `http://127.0.0.1:${port}`);
+    const started = new StandaloneProcess(child);
     StandaloneProcess.running.add(started);
     await started.live();
     started.token = await localToken(join(dataDir, 'auth'));
@@ -64,15 +55,20 @@ export class StandaloneProcess {
     await Promise.all([...StandaloneProcess.running].map((started) => started.kill()));
   }
 
+  /** Until the child listens (its port read from its sockets) and answers /health/live. */
   private async live(): Promise<void> {
     const deadline = Date.now() + BOOT_TIMEOUT_MS;
     for (;;) {
       if (this.child.exitCode !== null || this.child.signalCode !== null) throw new Error(`the process exited while booting (${this.child.exitCode ?? this.child.signalCode})`);
-      const status = await fetch(`${this.url}/health/live`).then(
-        (response) => response.status,
-        () => 0,
-      );
-      if (status === 200) return;
+      const port = listeningPort(this.child.pid!);
+      if (port !== undefined) {
+        this.url = `http://127.0.0.1:${port}`;
+        const status = await fetch(`${this.url}/health/live`).then(
+          (response) => response.status,
+          () => 0,
+        );
+        if (status === 200) return;
+      }
       if (Date.now() > deadline) throw new Error(`the process did not answer /health/live within ${BOOT_TIMEOUT_MS} ms`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

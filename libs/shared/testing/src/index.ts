@@ -8,3 +8,4 @@ export * from './read-models.conformance';
 // Domain specs check their events against the schemas without depending on the event-store lib.
 export { EventSchemas } from '@billing/shared/event-store';
 export * from './tokens';
+export * from './listening-port';
