@@ -122,3 +122,35 @@ describe('a file written before events were hash-chained (ADR 19)', () => {
     await store.close();
   });
 });
+
+describe('the events a process appended last, read from memory', () => {
+  const metadata = { tenantId: 't', correlationId: 'c', causationId: 'x', actor: 'a', occurredAt: 'now', schemaVersion: 1 };
+  const event = (n: unknown) => ({ id: randomUUID(), type: 'E', data: { n }, metadata });
+  const numbers = (events: { data: unknown }[]) => events.map((e) => (e.data as { n: unknown }).n);
+
+  it('answers readers right behind the head with the events as stored, decoded once and frozen, and only those that were written', async () => {
+    const file = join(dir, 'tail.db');
+    const store = new SqliteEventStore(file);
+    await Promise.allSettled([
+      store.append('test-a', [event(1), event(2)], 'no_stream'),
+      store.append('test-a', [event(3)], 'no_stream'),
+      store.append('test-b', [event(4), event(BigInt(5))], 'no_stream'),
+      store.append('other-c', [event(6)], 'no_stream'),
+    ]);
+    const head = await store.headPosition();
+    const [first, second] = [await store.readAll({ fromPosition: 0, toPosition: head }), await store.readAll({ fromPosition: 0, toPosition: head })];
+    // The refused append (3) and the unwritable one (4, 5) left nothing behind.
+    expect(numbers(first)).toEqual([1, 2, 6]);
+    expect(second[0]).toBe(first[0]);
+    expect(Object.isFrozen(first[0].data)).toBe(true);
+    expect(numbers(await store.readAll({ fromPosition: 1, toPosition: head, streamPrefixes: ['test-'], maxCount: 5 }))).toEqual([2]);
+    // What another connection reads from the file is the same.
+    const fromFile = new SqliteEventStore(file);
+    expect(await fromFile.readAll({ fromPosition: 0, toPosition: head })).toEqual(first);
+    // Another process's commit comes between: a range that holds it is read from the file.
+    await fromFile.append('test-d', [event(7)], 'no_stream');
+    await store.append('test-a', [event(8)], 1);
+    expect(numbers(await store.readAll({ fromPosition: 0, toPosition: await store.headPosition() }))).toEqual([1, 2, 6, 7, 8]);
+    await Promise.all([store.close(), fromFile.close()]);
+  });
+});

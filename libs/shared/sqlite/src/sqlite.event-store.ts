@@ -15,8 +15,10 @@ import {
   type RecordedEvent,
   type SubscribeOptions,
   type Subscription,
+  matchesPrefixes,
   StoreUnavailableError,
 } from '@billing/shared/event-store';
+import { deepFreeze } from '@billing/shared/kernel';
 
 interface Row {
   position: number;
@@ -46,6 +48,8 @@ CREATE TABLE IF NOT EXISTS events (
 
 /** Other processes may append to the same file; their appends are seen within this many ms. */
 const POLL_MS = 500;
+/** Events this process appended last (TAIL to twice that), kept to answer the subscriptions reading right behind the head. */
+const TAIL = 10_000;
 
 interface PendingAppend {
   streamId: string;
@@ -53,6 +57,8 @@ interface PendingAppend {
   expected: ExpectedRevision;
   resolve(result: AppendResult): void;
   reject(error: unknown): void;
+  /** The events as stored, once written in the batch's transaction. */
+  recorded?: RecordedEvent[];
 }
 
 export class SqliteEventStore implements EventStore {
@@ -62,6 +68,13 @@ export class SqliteEventStore implements EventStore {
   /** readStream/readAll statements by their SQL: prepared once, not on every read (catch-up subscriptions read after every append). */
   private readonly reads = new Map<string, Database.Statement<unknown[], Row>>();
   private pending: PendingAppend[] = [];
+  /**
+   * Every event with a position in (tailFrom, tailTo], as stored (frozen: readers share them): what
+   * this process appended since another process last committed, the newest TAIL to 2 x TAIL.
+   */
+  private tail: RecordedEvent[] = [];
+  private tailFrom = 0;
+  private tailTo = 0;
   private readonly writeBatch: Database.Transaction<(batch: PendingAppend[]) => { outcomes: (AppendResult | Error)[]; notice: AppendNotice }>;
 
   constructor(
@@ -133,11 +146,23 @@ export class SqliteEventStore implements EventStore {
       batch.forEach((append) => append.reject(failure));
       return;
     }
+    this.keepTail(notice, batch);
     this.signal.notify(notice);
     outcomes.forEach((outcome, index) => (outcome instanceof Error ? batch[index].reject(outcome) : batch[index].resolve(outcome)));
   }
 
-  private write({ streamId, events, expected }: PendingAppend): AppendResult {
+  /** The batch's events, if they follow the tail (no other process committed in between); else a new tail from them. */
+  private keepTail({ after, to }: AppendNotice, batch: PendingAppend[]): void {
+    if (after !== this.tailTo) [this.tail, this.tailFrom] = [[], after];
+    for (const append of batch) this.tail.push(...(append.recorded ?? []));
+    this.tailTo = to;
+    // Cut back to TAIL once it holds twice that: not an array shift on every commit.
+    if (this.tail.length > 2 * TAIL) this.tailFrom = this.tail.splice(0, this.tail.length - TAIL).at(-1)!.position;
+  }
+
+  private write(append: PendingAppend): AppendResult {
+    const { streamId, events, expected } = append;
+    append.recorded = undefined;
     // The stream's last revision and hash and, only for a possible retry, the ids where the writer expected to append: never the whole stream.
     // Read inside the write transaction, so the chain continues from the event that is really last (ADR 19).
     const last = this.statements.last.get(streamId);
@@ -148,19 +173,16 @@ export class SqliteEventStore implements EventStore {
     const recordedAt = this.now().toISOString();
     const hashes = chainHashes(streamId, decision.fromRevision, last?.hash ?? undefined, events, recordedAt);
     let position = events.length === 0 ? (this.statements.head.get()?.head ?? 0) : 0;
+    const recorded: RecordedEvent[] = [];
     events.forEach((event, index) => {
-      const info = this.statements.insert.run(
-        streamId,
-        decision.fromRevision + index,
-        event.id,
-        event.type,
-        JSON.stringify(event.data),
-        JSON.stringify(event.metadata),
-        recordedAt,
-        hashes[index],
-      );
+      const [data, metadata] = [JSON.stringify(event.data), JSON.stringify(event.metadata)];
+      const revision = decision.fromRevision + index;
+      const info = this.statements.insert.run(streamId, revision, event.id, event.type, data, metadata, recordedAt, hashes[index]);
       position = Number(info.lastInsertRowid);
+      recorded.push(toRecorded({ position, stream_id: streamId, revision, event_id: event.id, type: event.type, data, metadata, recorded_at: recordedAt, hash: hashes[index] }));
     });
+    // Set last: a savepoint that fails after this leaves the append without events (it wrote none).
+    append.recorded = recorded;
     return { nextRevision: decision.fromRevision + events.length - 1, position };
   }
 
@@ -177,6 +199,8 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const fromTail = this.fromTail(options);
+    if (fromTail) return fromTail;
     const forwards = options.direction !== 'backwards';
     const from = options.fromPosition ?? (forwards ? 0 : Number.MAX_SAFE_INTEGER);
     const prefixes = options.streamPrefixes ?? [];
@@ -186,6 +210,29 @@ export class SqliteEventStore implements EventStore {
     return this.read(sql)
       .all(from, forwards ? (options.toPosition ?? Number.MAX_SAFE_INTEGER) : 0, ...prefixArgs, options.maxCount ?? -1)
       .map(toRecorded);
+  }
+
+  /**
+   * A forwards read of a range the tail holds all of (a subscription right behind the head, as
+   * catch-up reads up to the head it saw): from memory, not SQLite, and decoded once for every reader.
+   */
+  private fromTail(options: ReadAllOptions): RecordedEvent[] | undefined {
+    const from = options.fromPosition ?? 0;
+    if (options.direction === 'backwards' || options.toPosition === undefined || from < this.tailFrom || options.toPosition > this.tailTo) return undefined;
+    let low = 0;
+    for (let high = this.tail.length; low < high;) {
+      const middle = (low + high) >> 1;
+      if (this.tail[middle].position <= from) low = middle + 1;
+      else high = middle;
+    }
+    const found: RecordedEvent[] = [];
+    const limit = options.maxCount ?? Infinity;
+    for (let index = low; index < this.tail.length && found.length < limit; index++) {
+      const event = this.tail[index];
+      if (event.position > options.toPosition) break;
+      if (matchesPrefixes(event.streamId, options.streamPrefixes)) found.push(event);
+    }
+    return found;
   }
 
   subscribeToAll(options: SubscribeOptions, handler: EventHandler, onError?: (error: unknown, event: RecordedEvent) => void): Subscription {
@@ -221,7 +268,7 @@ function isSqliteError(error: unknown): boolean {
 }
 
 function toRecorded(row: Row): RecordedEvent {
-  return {
+  return deepFreeze({
     id: row.event_id,
     type: row.type,
     data: JSON.parse(row.data) as unknown,
@@ -231,7 +278,7 @@ function toRecorded(row: Row): RecordedEvent {
     position: row.position,
     recordedAt: row.recorded_at,
     ...(row.hash === null ? {} : { hash: row.hash }),
-  };
+  });
 }
 
 /** Files made before events were hash-chained get the column; their events keep no hash (ADR 19). */
