@@ -8,7 +8,7 @@ describe('listeningPort', () => {
     const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {
       expect(listeningPort(child.pid!)).toBeUndefined();
-      const [line] = (await once(child.stdout!, 'data')) as [Buffer];
+      const [line] = (await once(child.stdout, 'data')) as Buffer[];
       expect(listeningPort(child.pid!)).toBe(Number(line.toString().trim()));
     } finally {
       child.kill();
