@@ -153,4 +153,18 @@ describe('the events a process appended last, read from memory', () => {
     expect(numbers(await store.readAll({ fromPosition: 0, toPosition: await store.headPosition() }))).toEqual([1, 2, 6, 7, 8]);
     await Promise.all([store.close(), fromFile.close()]);
   });
+
+  it('decodes nothing on the append path: the first read of an event decodes it', async () => {
+    const store = new SqliteEventStore(join(dir, 'lazy.db'));
+    const parse = jest.spyOn(JSON, 'parse');
+    try {
+      await store.append('test-a', [event(1), event(2)], 'no_stream');
+      expect(parse).not.toHaveBeenCalled();
+      expect(numbers(await store.readAll({ fromPosition: 0, toPosition: await store.headPosition() }))).toEqual([1, 2]);
+      expect(parse).toHaveBeenCalledTimes(4);
+    } finally {
+      parse.mockRestore();
+      await store.close();
+    }
+  });
 });

@@ -57,8 +57,14 @@ interface PendingAppend {
   expected: ExpectedRevision;
   resolve(result: AppendResult): void;
   reject(error: unknown): void;
-  /** The events as stored, once written in the batch's transaction. */
-  recorded?: RecordedEvent[];
+  /** The rows as stored, once written in the batch's transaction. */
+  written?: Row[];
+}
+
+/** An event of the tail: its row as written, decoded (and frozen) by the first read that wants it, not by the append. */
+interface Kept {
+  row: Row;
+  event?: RecordedEvent;
 }
 
 export class SqliteEventStore implements EventStore {
@@ -69,10 +75,10 @@ export class SqliteEventStore implements EventStore {
   private readonly reads = new Map<string, Database.Statement<unknown[], Row>>();
   private pending: PendingAppend[] = [];
   /**
-   * Every event with a position in (tailFrom, tailTo], as stored (frozen: readers share them): what
-   * this process appended since another process last committed, the newest TAIL to 2 x TAIL.
+   * Every event with a position in (tailFrom, tailTo], as stored (decoded once, frozen: readers
+   * share them): what this process appended since another process last committed, the newest TAIL to 2 x TAIL.
    */
-  private tail: RecordedEvent[] = [];
+  private tail: Kept[] = [];
   private tailFrom = 0;
   private tailTo = 0;
   private readonly writeBatch: Database.Transaction<(batch: PendingAppend[]) => { outcomes: (AppendResult | Error)[]; notice: AppendNotice }>;
@@ -154,15 +160,15 @@ export class SqliteEventStore implements EventStore {
   /** The batch's events, if they follow the tail (no other process committed in between); else a new tail from them. */
   private keepTail({ after, to }: AppendNotice, batch: PendingAppend[]): void {
     if (after !== this.tailTo) [this.tail, this.tailFrom] = [[], after];
-    for (const append of batch) this.tail.push(...(append.recorded ?? []));
+    for (const append of batch) for (const row of append.written ?? []) this.tail.push({ row });
     this.tailTo = to;
     // Cut back to TAIL once it holds twice that: not an array shift on every commit.
-    if (this.tail.length > 2 * TAIL) this.tailFrom = this.tail.splice(0, this.tail.length - TAIL).at(-1)!.position;
+    if (this.tail.length > 2 * TAIL) this.tailFrom = this.tail.splice(0, this.tail.length - TAIL).at(-1)!.row.position;
   }
 
   private write(append: PendingAppend): AppendResult {
     const { streamId, events, expected } = append;
-    append.recorded = undefined;
+    append.written = undefined;
     // The stream's last revision and hash and, only for a possible retry, the ids where the writer expected to append: never the whole stream.
     // Read inside the write transaction, so the chain continues from the event that is really last (ADR 19).
     const last = this.statements.last.get(streamId);
@@ -173,16 +179,16 @@ export class SqliteEventStore implements EventStore {
     const recordedAt = this.now().toISOString();
     const hashes = chainHashes(streamId, decision.fromRevision, last?.hash ?? undefined, events, recordedAt);
     let position = events.length === 0 ? (this.statements.head.get()?.head ?? 0) : 0;
-    const recorded: RecordedEvent[] = [];
+    const written: Row[] = [];
     events.forEach((event, index) => {
       const [data, metadata] = [JSON.stringify(event.data), JSON.stringify(event.metadata)];
       const revision = decision.fromRevision + index;
       const info = this.statements.insert.run(streamId, revision, event.id, event.type, data, metadata, recordedAt, hashes[index]);
       position = Number(info.lastInsertRowid);
-      recorded.push(toRecorded({ position, stream_id: streamId, revision, event_id: event.id, type: event.type, data, metadata, recorded_at: recordedAt, hash: hashes[index] }));
+      written.push({ position, stream_id: streamId, revision, event_id: event.id, type: event.type, data, metadata, recorded_at: recordedAt, hash: hashes[index] });
     });
     // Set last: a savepoint that fails after this leaves the append without events (it wrote none).
-    append.recorded = recorded;
+    append.written = written;
     return { nextRevision: decision.fromRevision + events.length - 1, position };
   }
 
@@ -222,15 +228,15 @@ export class SqliteEventStore implements EventStore {
     let low = 0;
     for (let high = this.tail.length; low < high;) {
       const middle = (low + high) >> 1;
-      if (this.tail[middle].position <= from) low = middle + 1;
+      if (this.tail[middle].row.position <= from) low = middle + 1;
       else high = middle;
     }
     const found: RecordedEvent[] = [];
     const limit = options.maxCount ?? Infinity;
     for (let index = low; index < this.tail.length && found.length < limit; index++) {
-      const event = this.tail[index];
-      if (event.position > options.toPosition) break;
-      if (matchesPrefixes(event.streamId, options.streamPrefixes)) found.push(event);
+      const kept = this.tail[index];
+      if (kept.row.position > options.toPosition) break;
+      if (matchesPrefixes(kept.row.stream_id, options.streamPrefixes)) found.push((kept.event ??= toRecorded(kept.row)));
     }
     return found;
   }
