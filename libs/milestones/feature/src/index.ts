@@ -1,1 +1,2 @@
 export * from './milestones.module';
+export { SCHEDULES } from './read-models/schedule.projection';
