@@ -22,6 +22,13 @@ export interface BatchedOptions extends ConsumerOptions {
   batch: ConsumerBatch;
   /** Events at most in a run (MAX_RUN). */
   maxRun?: number;
+  /**
+   * A run's position is written with it once this many events were flushed since the position
+   * last written, and at stop (default 1: with every run). After a crash, the events since come
+   * again: only for handlers whose effects apply once however often they come (projections: each
+   * document's _position).
+   */
+  checkpointEvery?: number;
 }
 
 /** startConsumer (consumer.ts) with a batch: resumes after its committed position, and retries what it parked first if asked to. */
@@ -48,6 +55,9 @@ export class BatchedConsumer implements Subscription {
   private run: RecordedEvent[] = [];
   private flushing?: { events: RecordedEvent[]; done: Promise<boolean>; error?: unknown };
   private committed: number;
+  /** The position last written, and the events flushed since. */
+  private durable: number;
+  private sinceDurable = 0;
   private handled = 0;
   private turn: Promise<void> = Promise.resolve();
   /** The flush due at the end of this turn, unless another event comes first. */
@@ -65,6 +75,7 @@ export class BatchedConsumer implements Subscription {
     fromPosition: number,
   ) {
     this.committed = fromPosition;
+    this.durable = fromPosition;
   }
 
   get position(): number {
@@ -99,6 +110,7 @@ export class BatchedConsumer implements Subscription {
     await this.enqueue(() => this.flushWhenFree());
     await this.flushing?.done;
     await this.turn;
+    if (this.committed > this.durable) await this.writePosition();
     if (this.handled > this.committed)
       logger.warn({ consumer: this.options.name }, `${this.options.name} stopped with events handled but not written after ${this.committed}; they come again after a restart`);
   }
@@ -125,7 +137,9 @@ export class BatchedConsumer implements Subscription {
     const last = this.run.at(-1);
     if (!last) return;
     const flushing: NonNullable<typeof this.flushing> = { events: this.run, done: Promise.resolve(false) };
-    flushing.done = this.options.batch.flush(last.position).then(
+    this.sinceDurable += this.run.length;
+    const withPosition = this.stopped || this.sinceDurable >= (this.options.checkpointEvery ?? 1);
+    flushing.done = this.options.batch.flush(withPosition ? last.position : undefined).then(
       () => true,
       (error: unknown) => ((flushing.error = error), false),
     );
@@ -134,6 +148,7 @@ export class BatchedConsumer implements Subscription {
     void flushing.done.then((written) => {
       if (this.flushing !== flushing) return;
       if (!written) return void this.enqueue(() => this.recover(flushing.error));
+      if (withPosition) this.wrote(last.position);
       this.commit(last.position);
       this.flushing = undefined;
       if (this.run.length > 0) void this.enqueue(() => this.flushWhenFree());
@@ -179,6 +194,7 @@ export class BatchedConsumer implements Subscription {
     this.options.batch.discard();
     for (const event of events) await withLogContext(eventLogContext(event, this.options.name), () => this.options.handle(event));
     await this.options.batch.flush(events.at(-1)!.position);
+    this.wrote(events.at(-1)!.position);
   }
 
   private async handleAlone(event: RecordedEvent): Promise<void> {
@@ -188,12 +204,31 @@ export class BatchedConsumer implements Subscription {
       await this.options.handle(event);
       await batch.flush(event.position);
     }, retry);
-    if (failure === undefined) return;
+    if (failure === undefined) return this.wrote(event.position);
     batch.discard();
     const entry = await this.state.park(name, event, failure);
     logger.error({ position: event.position }, `${name} parked ${event.type} ${event.streamId}@${event.revision} (position ${event.position}): ${entry.error}`);
     await this.options.onParked?.(event, entry);
     await batch.flush(event.position);
+    this.wrote(event.position);
+  }
+
+  /** At stop: the position committed but not yet written, alone (the events since come again if it cannot be). */
+  private async writePosition(): Promise<void> {
+    try {
+      await this.options.batch.flush(this.committed);
+      this.wrote(this.committed);
+    } catch (error) {
+      logger.warn(
+        { err: error, consumer: this.options.name },
+        `${this.options.name} could not write its position ${this.committed} at stop; the events after ${this.durable} come again after a restart`,
+      );
+    }
+  }
+
+  private wrote(position: number): void {
+    this.durable = Math.max(this.durable, position);
+    this.sinceDurable = 0;
   }
 
   private commit(position: number): void {

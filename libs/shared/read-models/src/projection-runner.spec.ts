@@ -176,8 +176,44 @@ describe('ProjectionRunner', () => {
     expect(sideParked.parked).toHaveLength(1);
   });
 
+  it("writes a live event's documents without its position; the position goes every hundred events and at stop, and a crash hands the events since again, applied once", async () => {
+    const events = new InMemoryEventStore();
+    const shared = new InMemoryReadModels();
+    const checkpoints: number[] = [];
+    const watched = new Proxy(shared, {
+      get(target, property, receiver) {
+        const value: unknown = Reflect.get(target, property, receiver);
+        if (property !== 'applyBatch') return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+        return (updates: Parameters<ReadModelStore['applyBatch']>[0]) => {
+          checkpoints.push(...updates.filter((update) => update.collection === 'consumer_checkpoints').map((update) => update.position));
+          return target.applyBatch(updates);
+        };
+      },
+    });
+    const first = new ProjectionRunner(events, watched);
+    await first.start(counting);
+    // One event at a time, each written before the next: 150 runs of one event.
+    for (let i = 0; i < 150; i++) {
+      const { position } = await events.append(`thing-${i % 3}`, [event()], 'any');
+      expect(await first.caughtUp(position)).toBe(true);
+    }
+    expect(checkpoints).toEqual([100]);
+    const state = new ConsumerState(shared);
+    expect(await state.position(projectionConsumer(counting))).toBe(100);
+    // The process dies here (no stop): a new runner handles events 101 to 150 again; they apply once.
+    const before = await contents(shared);
+    const second = new ProjectionRunner(events, shared);
+    await second.start(counting);
+    expect(await second.caughtUp(await events.headPosition())).toBe(true);
+    expect(await contents(shared)).toEqual(before);
+    expect(before['counts_v1']).toEqual([0, 1, 2].map((thing) => expect.objectContaining({ _id: String(thing), n: 50 })));
+    await second.stop();
+    expect(await state.position(projectionConsumer(counting))).toBe(150);
+    await first.stop();
+  });
+
   it('loses nothing and doubles nothing when the process dies part way through writing a batch', async () => {
-    // Three rounds of 40 events, each handled as one batch: four collection writes (three collections, then the checkpoint).
+    // Three rounds of 40 events, each handled as one batch: three collection writes (the checkpoint waits for 100 events), then the checkpoint at stop.
     const rounds = Array.from({ length: 3 }, () => Array.from({ length: 40 }, (_, index) => ({ streamId: `thing-${index % 4}`, event: event() })));
     /** Appends the rounds from `first` on, each once the runner wrote the one before; the rounds appended. */
     const run = async (events: InMemoryEventStore, runner: ProjectionRunner, died: Promise<unknown>, first = 0) => {
@@ -189,14 +225,16 @@ describe('ProjectionRunner', () => {
     };
     const baseline = new InMemoryReadModels();
     const cleanEvents = new InMemoryEventStore();
-    const clean = new ProjectionRunner(cleanEvents, baseline);
+    const cleanWrites = dyingAfter(baseline, Number.MAX_SAFE_INTEGER);
+    const clean = new ProjectionRunner(cleanEvents, cleanWrites.store);
     await clean.start(counting);
     await run(cleanEvents, clean, new Promise(() => undefined));
     await clean.stop();
     const expected = await contents(baseline);
     expect(expected['counts_v1']).toEqual([0, 1, 2, 3].map((thing) => expect.objectContaining({ _id: String(thing), n: 30 })));
+    expect(cleanWrites.made()).toBe(10);
 
-    for (let writes = 1; writes <= 12; writes++) {
+    for (let writes = 1; writes <= cleanWrites.made(); writes++) {
       const events = new InMemoryEventStore();
       const shared = new InMemoryReadModels();
       const dying = dyingAfter(shared, writes);
@@ -218,7 +256,7 @@ describe('ProjectionRunner', () => {
  * The store as a process that dies sees it: a batch lands one collection at a time (as on Mongo),
  * and after `writes` collection writes every call fails, ever after.
  */
-function dyingAfter(inner: ReadModelStore, writes: number): { store: ReadModelStore; died: Promise<string>; happened: () => boolean } {
+function dyingAfter(inner: ReadModelStore, writes: number): { store: ReadModelStore; died: Promise<string>; happened: () => boolean; made: () => number } {
   let left = writes;
   let die = () => {};
   const died = new Promise<string>((resolve) => (die = () => resolve('died')));
@@ -243,5 +281,5 @@ function dyingAfter(inner: ReadModelStore, writes: number): { store: ReadModelSt
       };
     },
   });
-  return { store, died, happened: () => left <= 0 };
+  return { store, died, happened: () => left <= 0, made: () => writes - left };
 }

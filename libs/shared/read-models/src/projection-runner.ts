@@ -41,6 +41,7 @@ export class ProjectionRunner {
       name,
       streamPrefixes: projection.streamPrefixes,
       handle: (event) => projection.handle(event, stampedWith(batch, event.metadata.tenantId)),
+      checkpointEvery: CHECKPOINT_EVERY,
       onParked: (event, entry) => markParked(projection, event, batch, entry),
       batch: { flush: (position) => batch.flush(position === undefined ? [] : [checkpointUpdate(name, position)]), discard: () => batch.discard() },
     });
@@ -88,6 +89,13 @@ export class ProjectionRunner {
     this.running.clear();
   }
 }
+
+/**
+ * Events a projection writes before its position goes with them (and at stop): a live event's
+ * documents are written without a checkpoint write after them (a second round trip to Mongo). A
+ * crash hands at most these events to it again, and each document's _position skips them.
+ */
+const CHECKPOINT_EVERY = 100;
 
 /** Documents each projection's batch keeps into a side copy: the ones its handlers read again are most often among the last written. */
 const SIDE_COPY_KEPT = 5_000;
