@@ -1,4 +1,4 @@
-import { IllegalStateError, NotFoundError, RuleViolation, ValidationError } from '@billing/shared/kernel';
+import { IllegalStateError, MAX_AMOUNT, NotFoundError, RuleViolation, ValidationError } from '@billing/shared/kernel';
 import { specFor } from '@billing/shared/testing';
 import { contractDecider, type ContractEvent, type ContractTerms } from './index';
 
@@ -57,6 +57,14 @@ describe('contract', () => {
       spec([])
         .when({ type: 'CreateContract', contractId, terms: { ...terms, ...change }, lines, createdOn: '2026-01-01' })
         .thenThrows(ValidationError, message);
+    });
+    it('refuses an original sum beyond MAX_AMOUNT (everything derived from it must stay exact)', () => {
+      spec([])
+        .when({ type: 'CreateContract', contractId, terms: { ...terms, originalSum: MAX_AMOUNT + 1 }, lines, createdOn: '2026-01-01' })
+        .thenThrows(ValidationError, /at most 10000000000000/);
+      spec([])
+        .when({ type: 'CreateContract', contractId, terms: { ...terms, originalSum: MAX_AMOUNT }, lines, createdOn: '2026-01-01' })
+        .then([expect.objectContaining({ type: 'ContractCreated' })]);
     });
     it('rejects a schedule of values above the contract sum', () => {
       spec([])
@@ -137,6 +145,24 @@ describe('contract', () => {
       spec([created, activated])
         .when({ ...co, lines: [{ ...co.lines[0], lineId: 'A' }] })
         .thenThrows(ValidationError, /appears twice/);
+    });
+    it('keeps the contract sum to date above 0, at most MAX_AMOUNT and not below the work billed to date', () => {
+      const change = (amount: number) => ({ ...co, amount, lines: [{ ...co.lines[0], scheduledValue: amount }] });
+      spec([created, activated])
+        .when(change(MAX_AMOUNT - 1_000_000 + 1))
+        .thenThrows(RuleViolation, /would be 10000000000001: it stays above 0 and at most 10000000000000/);
+      spec([created, activated]).when(change(MAX_AMOUNT - 1_000_000)).then([expect.objectContaining({ type: 'ChangeOrderApproved' })]);
+      spec([created, activated])
+        .when(change(-1_000_000))
+        .thenThrows(RuleViolation, /would be 0/);
+      spec([created, activated, figures(400_000, 40_000)])
+        .when(change(-600_001))
+        .thenThrows(RuleViolation, /would be 399999, below the 400000 completed and billed/);
+      spec([created, activated, figures(400_000, 40_000)]).when(change(-600_000)).then([expect.objectContaining({ type: 'ChangeOrderApproved' })]);
+      // One change order beyond the bound at all is refused as an amount, whatever the sum.
+      spec([created, activated])
+        .when(change(Number.MAX_SAFE_INTEGER))
+        .thenThrows(ValidationError, /at most 10000000000000/);
     });
   });
 

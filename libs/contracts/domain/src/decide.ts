@@ -3,6 +3,7 @@ import {
   requireReason,
   assertNever,
   isAmount,
+  MAX_AMOUNT,
   isCurrency,
   isRate,
   IllegalStateError,
@@ -42,10 +43,14 @@ export function decide(command: ContractCommand, state: ContractState): Contract
     case 'ApproveChangeOrder': {
       requireStatus(state, ['active', 'suspended'], 'approve a change order');
       if (state.changeOrders.some((co) => co.changeOrderId === command.changeOrderId)) throw new IllegalStateError(`change order ${command.number} is already approved`);
-      if (!isAmount(command.amount) || command.amount === 0) throw new ValidationError('a change order amount is a non-zero amount in minor units');
+      if (!isAmount(command.amount) || command.amount === 0) throw new ValidationError(`a change order amount is a non-zero amount in minor units (at most ${MAX_AMOUNT})`);
       validateLines(command.lines, state.lines, true);
       if (scheduledTotal(command.lines) !== command.amount)
         throw new RuleViolation('the lines a change order adds must sum to its amount, so the schedule of values keeps equal to the contract sum');
+      const sumAfter = contractSumToDate(state) + command.amount;
+      if (sumAfter <= 0 || sumAfter > MAX_AMOUNT) throw new RuleViolation(`the contract sum to date would be ${sumAfter}: it stays above 0 and at most ${MAX_AMOUNT}`);
+      if (sumAfter < state.figures.completedAndStoredToDate)
+        throw new RuleViolation(`the contract sum to date would be ${sumAfter}, below the ${state.figures.completedAndStoredToDate} completed and billed to date`);
       const { changeOrderId, number, description, amount, approvedOn, lines } = command;
       return [{ type: 'ChangeOrderApproved', data: { contractId, changeOrderId, number, description, amount, approvedOn: requireDate(approvedOn), lines } }];
     }
@@ -88,8 +93,8 @@ function reportCosts(contract: Contract, command: Extract<ContractCommand, { typ
   const reportedOn = requireDate(command.reportedOn);
   if (endOfMonth(requireDate(periodEnd, 'period end')) !== periodEnd)
     throw new ValidationError(`cost periods are monthly: a period ends on the last day of its month, not ${periodEnd}`);
-  if (!isAmount(costToDate) || costToDate < 0) throw new ValidationError('the cost to date is an amount in minor units, 0 or more');
-  if (!isAmount(estimatedTotalCost) || estimatedTotalCost <= 0) throw new ValidationError('the estimated total cost is a positive amount in minor units');
+  if (!isAmount(costToDate) || costToDate < 0) throw new ValidationError(`the cost to date is an amount in minor units from 0 to ${MAX_AMOUNT}`);
+  if (!isAmount(estimatedTotalCost) || estimatedTotalCost <= 0) throw new ValidationError(`the estimated total cost is a positive amount in minor units (at most ${MAX_AMOUNT})`);
   if (reportedOn < periodEnd) throw new RuleViolation(`the costs of the period ending ${periodEnd} are reported once it has ended, not on ${reportedOn}`);
   if (costToDate > estimatedTotalCost)
     throw new RuleViolation(`the cost to date (${costToDate}) exceeds the estimated total cost (${estimatedTotalCost}): revise the estimate with the cost`);
@@ -113,7 +118,7 @@ function requireStatus(contract: Contract, allowed: ContractStatus[], action: st
 
 function validateTerms(terms: ContractTerms) {
   if (!isCurrency(terms.currency)) throw new ValidationError(`unknown currency ${terms.currency}`);
-  if (!isAmount(terms.originalSum) || terms.originalSum <= 0) throw new ValidationError('the original contract sum must be a positive amount in minor units');
+  if (!isAmount(terms.originalSum) || terms.originalSum <= 0) throw new ValidationError(`the original contract sum must be a positive amount in minor units (at most ${MAX_AMOUNT})`);
   if (!isRate(terms.taxRate)) throw new ValidationError('the tax rate is in hundredths of a percent, 0 to 10000');
   if (!Number.isInteger(terms.paymentTermsDays) || terms.paymentTermsDays < 0) throw new ValidationError('payment terms are a whole number of days');
   validateRetainage(terms.retainage);

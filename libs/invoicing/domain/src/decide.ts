@@ -3,6 +3,7 @@ import {
   applyRate,
   assertNever,
   isAmount,
+  MAX_AMOUNT,
   requireDate,
   requireReason,
   IllegalStateError,
@@ -180,7 +181,7 @@ function issueCreditNote(ledger: Ledger, command: Command<'IssueCreditNote'>): L
   if (invoice.status !== 'issued') throw new IllegalStateError(`invoice ${invoice.number ?? invoice.invoiceId} is ${invoice.status}; only an issued invoice can be credited`);
   if (invoice.issueDate && command.issueDate < invoice.issueDate)
     throw new RuleViolation(`the credit note date ${command.issueDate} is before the invoice's issue date ${invoice.issueDate}`);
-  if (!isAmount(command.amount) || command.amount <= 0) throw new ValidationError('a credit note amount is a positive amount in minor units');
+  if (!isAmount(command.amount) || command.amount <= 0) throw new ValidationError(`a credit note amount is a positive amount in minor units (at most ${MAX_AMOUNT})`);
   const tax = applyRate(command.amount, ledger.terms.taxRate);
   const creditable = invoice.total - invoice.credited;
   if (command.amount + tax > creditable)

@@ -1,4 +1,4 @@
-import { fold, IllegalStateError, NotFoundError, RuleViolation, ValidationError } from '@billing/shared/kernel';
+import { fold, IllegalStateError, MAX_AMOUNT, NotFoundError, RuleViolation, ValidationError } from '@billing/shared/kernel';
 import { specFor } from '@billing/shared/testing';
 import { accountDecider, agingBucket, openAmount, unappliedCredit, type Account, type AccountCommand, type AccountEvent } from './index';
 
@@ -53,6 +53,18 @@ describe('customer account', () => {
   });
 
   describe('payments', () => {
+    it('are at most MAX_AMOUNT each, and leave at most MAX_AMOUNT of unapplied credit on the account', () => {
+      spec(three)
+        .when(pay('big', MAX_AMOUNT + 1))
+        .thenThrows(ValidationError, /at most 10000000000000/);
+      // 3,500 of it pays the three invoices; the rest is credit.
+      const nearly = after(three, pay('p1', MAX_AMOUNT));
+      expect(unappliedCredit(account(nearly))).toBe(MAX_AMOUNT - 3_500);
+      spec(nearly).when(pay('p2', 3_500)).then([expect.objectContaining({ type: 'PaymentReceived' })]);
+      spec(nearly)
+        .when(pay('p2', 3_501))
+        .thenThrows(RuleViolation, /would leave 10000000000001 of unapplied credit/);
+    });
     it('go first to the invoices they name, then oldest due date first, ties by lower number', () => {
       const events = [
         ...three,

@@ -1,4 +1,4 @@
-import { assertNever, daysBetween, isAmount, requireDate, requireReason, IllegalStateError, NotFoundError, RuleViolation, ValidationError } from '@billing/shared/kernel';
+import { assertNever, daysBetween, isAmount, MAX_AMOUNT, requireDate, requireReason, IllegalStateError, NotFoundError, RuleViolation, ValidationError } from '@billing/shared/kernel';
 import type { AccountCommand } from './account.commands';
 import type { AccountEvent, Allocation, CreditDraw, InvoiceBalance } from './account.events';
 import { evolve, openAmount, unappliedCredit, type Account, type AccountState, type OpenItem } from './account';
@@ -51,7 +51,7 @@ export function decide(command: AccountCommand, state: AccountState): AccountEve
       const item = requireItem(state, command.invoiceId);
       const open = openAmount(item);
       const amount = command.amount ?? open;
-      if (!isAmount(amount) || amount <= 0) throw new ValidationError('a write-off is a positive amount in minor units');
+      if (!isAmount(amount) || amount <= 0) throw new ValidationError(`a write-off is a positive amount in minor units (at most ${MAX_AMOUNT})`);
       if (amount > open) throw new RuleViolation(`invoice ${item.number} has only ${open} open; a write-off cannot exceed it`);
       return withBalances(
         state,
@@ -87,7 +87,7 @@ function openInvoice(state: AccountState, command: Command<'OpenInvoice'>): Acco
 
 /** DOMAIN.md: the invoices the payment names first, then open invoices oldest due date first (ties: lower number). */
 function recordPayment(account: Account, command: Command<'RecordPayment'>): AccountEvent[] {
-  if (!isAmount(command.amount) || command.amount <= 0) throw new ValidationError('a payment is a positive amount in minor units');
+  if (!isAmount(command.amount) || command.amount <= 0) throw new ValidationError(`a payment is a positive amount in minor units (at most ${MAX_AMOUNT})`);
   if (command.currency && command.currency !== account.currency) throw new RuleViolation(`this account is kept in ${account.currency}, the payment is in ${command.currency}`);
   if (account.payments.some((payment) => payment.paymentId === command.paymentId)) throw new IllegalStateError('this payment is already recorded');
   const named = command.invoiceIds.map((invoiceId) => requireItem(account, invoiceId));
@@ -100,6 +100,8 @@ function recordPayment(account: Account, command: Command<'RecordPayment'>): Acc
     allocations.push({ invoiceId: item.invoiceId, amount });
     left -= amount;
   }
+  if (left > 0 && unappliedCredit(account) + left > MAX_AMOUNT)
+    throw new RuleViolation(`this payment would leave ${unappliedCredit(account) + left} of unapplied credit on the account: at most ${MAX_AMOUNT}`);
   const { paymentId, amount, method, reference } = command;
   const event: AccountEvent = {
     type: 'PaymentReceived',

@@ -31,8 +31,17 @@ export function minorDigits(currency: string): number {
   return digits;
 }
 
+/**
+ * DOMAIN.md "Money": the largest amount a command may carry, and the largest contract sum to date
+ * and unapplied credit: 10^13 minor units (100 billion in a two-decimal currency). Whatever is
+ * derived from them (tax at up to 100%, retainage, totals over a contract's documents) stays far
+ * inside the integers a number holds exactly (2^53, about 9 x 10^15).
+ */
+export const MAX_AMOUNT = 10 ** 13;
+
+/** An integer count of minor units within ±MAX_AMOUNT (what a command may carry). */
 export function isAmount(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value);
+  return typeof value === 'number' && Number.isSafeInteger(value) && Math.abs(value) <= MAX_AMOUNT;
 }
 
 export function isRate(value: unknown): value is number {
