@@ -44,8 +44,13 @@ export function csvAnswer(response: Response, name: string, columns: readonly st
     header: true,
     columns: columns.map((key) => ({ key, header: key })),
     record_delimiter: 'windows',
-    cast: { boolean: (value) => String(value) },
+    cast: { boolean: (value) => String(value), string: neutralised },
   });
+}
+
+/** OWASP "CSV Injection": a text a spreadsheet would run as a formula (=, +, -, @, tab, CR first) is written after an apostrophe. Numbers are not text. */
+function neutralised(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 
 interface CsvOkOptions {

@@ -1,0 +1,32 @@
+import type { Response } from 'express';
+import { csvAnswer } from './csv';
+
+describe('csvAnswer', () => {
+  const answer = (rows: object[]) => {
+    const headers: Record<string, string> = {};
+    const response = { setHeader: (name: string, value: string) => (headers[name] = value) } as unknown as Response;
+    return { text: csvAnswer(response, 'aging', ['customerName', 'total'], rows), headers };
+  };
+
+  it('writes a text that a spreadsheet would run as a formula after an apostrophe, and numbers as they are', () => {
+    const { text, headers } = answer([
+      { customerName: '=HYPERLINK("http://evil.example","x")', total: -5 },
+      { customerName: '+1+2', total: 0 },
+      { customerName: '-2+3', total: 1 },
+      { customerName: '@SUM(A1)', total: 2 },
+      { customerName: '\tTab', total: 3 },
+      { customerName: 'Harbor Point = good', total: 4 },
+    ]);
+    expect(text.split('\r\n')).toEqual([
+      'customerName,total',
+      `"'=HYPERLINK(""http://evil.example"",""x"")",-5`,
+      "'+1+2,0",
+      "'-2+3,1",
+      "'@SUM(A1),2",
+      "'\tTab,3",
+      'Harbor Point = good,4',
+      '',
+    ]);
+    expect(headers['Content-Type']).toMatch(/^text\/csv/);
+  });
+});
