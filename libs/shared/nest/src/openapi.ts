@@ -1,5 +1,6 @@
 import { applyDecorators, type Type } from '@nestjs/common';
 import { ApiBody, ApiExtraModels, ApiProperty, ApiResponse, getSchemaPath, type ApiPropertyOptions } from '@nestjs/swagger';
+import { Matches, type ValidationOptions } from 'class-validator';
 
 // Property helpers of the OpenAPI document: one place says how an amount, a rate, a date is typed.
 type Options = ApiPropertyOptions & Record<string, unknown>;
@@ -38,8 +39,15 @@ export function MapProperty(description: string, of: Type<unknown>, options: Api
 export const OPEN_SCHEMAS = new Set<string>();
 export const OpenSchema = (): ClassDecorator => (target) => void OPEN_SCHEMAS.add(target.name);
 
-/** What class-validator's IsUUID() accepts (versions 1 to 8, RFC 4122 variant), stricter than the `uuid` format. */
-export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$';
+/**
+ * A UUID as `IsUuid()` accepts it: versions 1 to 8, RFC 4122 variant, in lower case (RFC 4122's
+ * output form). Ids are compared as given, so one in upper case would be another customer's,
+ * another payment's: it is refused, not folded (ADR 15).
+ */
+export const UUID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$';
+
+/** class-validator: a UUID per UUID_PATTERN (IsUUID() would take upper case too). */
+export const IsUuid = (options: ValidationOptions = {}): PropertyDecorator => Matches(new RegExp(UUID_PATTERN), { message: '$property must be a UUID in lower case', ...options });
 
 /** The name of the Problem Details schema in `components.schemas` (responses.ts). */
 export const PROBLEM_SCHEMA = 'ProblemDetails';

@@ -1,16 +1,16 @@
 import { Controller, Get, Inject, Query, Res, type OnModuleInit } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsOptional, IsUUID } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import type { Response } from 'express';
 import { forTenant, REFUSALS, type ReadModelStore, type Refusal } from '@billing/shared/read-models';
 import { Ctx, type RequestContext } from './command-context';
 import { page, PageQuery } from './dto';
 import { READ_MODELS } from './tokens';
-import { ApiProblems, TOTAL_COUNT_HEADER, UUID_PATTERN } from './openapi';
+import { ApiProblems, IsUuid, TOTAL_COUNT_HEADER, UUID_PATTERN } from './openapi';
 import { RefusalView } from './responses';
 
 export class RefusalQuery extends PageQuery {
-  @ApiPropertyOptional({ format: 'uuid', pattern: UUID_PATTERN, description: 'Only the refusals about this contract' }) @IsOptional() @IsUUID() contractId?: string;
+  @ApiPropertyOptional({ format: 'uuid', pattern: UUID_PATTERN, description: 'Only the refusals about this contract' }) @IsOptional() @IsUuid() contractId?: string;
 }
 
 /** Reactions a billing rule refused (a release with no retainage held, …): "never", with the reason, not "not yet". */

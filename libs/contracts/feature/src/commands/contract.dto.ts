@@ -1,12 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsDefined, IsEmail, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMinSize, IsArray, IsDefined, IsEmail, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
 
-import { CountProperty, DateProperty, IsBusinessDate, MoneyProperty, RateProperty, UUID_PATTERN } from '@billing/shared/nest';
+import { CountProperty, DateProperty, IsBusinessDate, IsUuid, MoneyProperty, RateProperty, UUID_PATTERN } from '@billing/shared/nest';
 
 export class CustomerDto {
   @ApiProperty({ format: 'uuid', pattern: UUID_PATTERN, description: 'the customer: its account in receivables', example: '7d7f3b6e-3c1a-4f7e-9a59-2b8f0c1d2e3f' })
-  @IsUUID()
+  @IsUuid()
   id!: string;
   @ApiProperty({ minLength: 1, example: 'Harbor Point Development LLC' }) @IsString() @IsNotEmpty() name!: string;
   @ApiProperty({ format: 'email', description: 'where invoices go', example: 'ap@harborpoint.example' }) @IsEmail() email!: string;

@@ -1,11 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, IsUUID } from 'class-validator';
-import { CountProperty, DateProperty, FormatProperty, IsBusinessDate, PageQuery, TextProperty, UuidProperty, UUID_PATTERN, type Format } from '@billing/shared/nest';
+import { IsNotEmpty, IsOptional, IsString } from 'class-validator';
+import { CountProperty, DateProperty, type Format, FormatProperty, IsBusinessDate, IsUuid, PageQuery, TextProperty, UUID_PATTERN, UuidProperty } from '@billing/shared/nest';
 
 export class BillingTimelinessQuery extends PageQuery {
   @ApiProperty({ format: 'date', description: 'First issue date of the period, YYYY-MM-DD', example: '2026-01-01' }) @IsBusinessDate() from!: string;
   @ApiProperty({ format: 'date', description: 'Last issue date of the period, on or after `from`', example: '2026-12-31' }) @IsBusinessDate() to!: string;
-  @ApiPropertyOptional({ format: 'uuid', pattern: UUID_PATTERN, description: 'Only this contract' }) @IsOptional() @IsUUID() contractId?: string;
+  @ApiPropertyOptional({ format: 'uuid', pattern: UUID_PATTERN, description: 'Only this contract' }) @IsOptional() @IsUuid() contractId?: string;
   @ApiPropertyOptional({ minLength: 1, description: "Only the customer's contracts", example: '7d7f3b6e-3c1a-4f7e-9a59-2b8f0c1d2e3f' })
   @IsOptional()
   @IsString()

@@ -1,9 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID } from 'class-validator';
-import { PageQuery, UUID_PATTERN } from '@billing/shared/nest';
+import { IsIn, IsNotEmpty, IsOptional, IsString } from 'class-validator';
+import { IsUuid, PageQuery, UUID_PATTERN } from '@billing/shared/nest';
 
 export class InvoiceListQuery extends PageQuery {
-  @ApiPropertyOptional({ format: 'uuid', pattern: UUID_PATTERN, description: "Only the contract's invoices" }) @IsOptional() @IsUUID() contractId?: string;
+  @ApiPropertyOptional({ format: 'uuid', pattern: UUID_PATTERN, description: "Only the contract's invoices" }) @IsOptional() @IsUuid() contractId?: string;
 
   @ApiPropertyOptional({ enum: ['draft', 'issued', 'void', 'withdrawn'], description: 'Only invoices in this status' })
   @IsOptional()

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMinSize, ArrayUnique, IsArray, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
-import { DatedBody, DateProperty, IsBusinessDate, MoneyProperty, UUID_PATTERN } from '@billing/shared/nest';
+import { ArrayMinSize, ArrayUnique, IsArray, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { DatedBody, DateProperty, IsBusinessDate, IsUuid, MoneyProperty, UUID_PATTERN } from '@billing/shared/nest';
 
 export class PaymentDto {
   @MoneyProperty('amount received', { minimum: 1, example: 20_000_000 }) @IsInt() @Min(1) amount!: number;
@@ -24,13 +24,13 @@ export class PaymentDto {
   @IsOptional()
   @IsArray()
   @ArrayUnique()
-  @IsUUID('all', { each: true })
+  @IsUuid({ each: true })
   invoiceIds?: string[];
 }
 
 export class ApplyCreditDto extends DatedBody {
   @ApiProperty({ format: 'uuid', pattern: UUID_PATTERN, description: 'the open invoice to apply credit to', example: '5c4b6a1e-8f3d-4b2a-9e7c-1d0f2a3b4c5d' })
-  @IsUUID()
+  @IsUuid()
   invoiceId!: string;
   @MoneyProperty('defaults to as much as the invoice and the credit allow', { required: false, minimum: 1, example: 100_000 }) @IsOptional() @IsInt() @Min(1) amount?: number;
 }
