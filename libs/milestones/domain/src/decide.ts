@@ -34,7 +34,9 @@ export function decide(command: ScheduleCommand, state: ScheduleState): Schedule
     case 'CertifyProgress': {
       const report = state.pendingReport;
       if (!report || report.periodEnd !== command.periodEnd) throw new IllegalStateError(`no progress report pending for the period ending ${command.periodEnd}`);
-      requireDate(command.certifiedOn);
+      // A period is certified once it has ended (as costs are reported, ADR 20): a period ending years ahead, certified today, would hold back every earlier one.
+      if (requireDate(command.certifiedOn) < report.periodEnd)
+        throw new RuleViolation(`the period ending ${report.periodEnd} is certified once it has ended, not on ${command.certifiedOn}`);
       requireBillablePhase(state, report.periodEnd);
       const lines = certifiedLines(state, report.lines);
       return [

@@ -127,6 +127,17 @@ describe('schedule of values', () => {
         .when(report('2026-01-31', 200))
         .thenThrows(RuleViolation, /already certified/);
     });
+    it('certifies a period once it has ended: a period far ahead, certified now, would hold back every period before it', () => {
+      spec([opened(), reported('2099-12-31', 100)])
+        .when({ ...certify('2099-12-31'), certifiedOn: '2026-02-02' })
+        .thenThrows(RuleViolation, /the period ending 2099-12-31 is certified once it has ended, not on 2026-02-02/);
+      spec([opened(), reported('2026-01-31', 100)])
+        .when({ ...certify('2026-01-31'), certifiedOn: '2026-01-30' })
+        .thenThrows(RuleViolation, /once it has ended/);
+      spec([opened(), reported('2026-01-31', 100)])
+        .when({ ...certify('2026-01-31'), certifiedOn: '2026-01-31' })
+        .then([expect.objectContaining({ type: 'ProgressCertified' })]);
+    });
     it('rejects a report with a reason; it can be reported again', () => {
       const rejected: ScheduleEvent = { type: 'ProgressRejected', data: { contractId, periodEnd: '2026-01-31', rejectedOn: '2026-02-01', reason: 'overstated' } };
       spec([opened(), reported('2026-01-31', 100)])

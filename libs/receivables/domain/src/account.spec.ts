@@ -52,6 +52,38 @@ describe('customer account', () => {
     spec([]).when(pay('p', 1)).thenThrows(NotFoundError);
   });
 
+  describe('dates: nothing touches an invoice before its issue date, nor a payment before it was received', () => {
+    // i1 and i2 issued 2026-01-01; i5 issued 2026-03-10.
+    const later = after(three, { ...open('i5', 'INV-2026-00005', '2026-04-09', 700), issueDate: '2026-03-10' } as AccountCommand);
+    it('a payment pays only what was issued by the day it was received: the rest is credit, and naming a later invoice is refused', () => {
+      const [received] = spec(later)
+        .when(pay('p1', 4_500, [], '2026-03-01'))
+        .events();
+      expect(received.data).toMatchObject({ allocations: [{ invoiceId: 'i3' }, { invoiceId: 'i1' }, { invoiceId: 'i2' }], unapplied: 1_000 });
+      spec(later)
+        .when(pay('p1', 700, ['i5'], '2026-03-01'))
+        .thenThrows(RuleViolation, /a payment received on 2026-03-01 cannot touch invoice INV-2026-00005, issued on 2026-03-10/);
+      expect(
+        spec(later)
+          .when(pay('p1', 700, ['i5'], '2026-03-10'))
+          .events()[0].data,
+      ).toMatchObject({ allocations: [{ invoiceId: 'i5', amount: 700 }] });
+    });
+    it('a reversal not before its payment, a write-off and an application of credit not before the invoice', () => {
+      const paid = after(later, pay('p1', 500, ['i3'], '2026-03-01'));
+      spec(paid)
+        .when({ type: 'ReversePayment', paymentId: 'p1', reversedOn: '2026-02-28', reason: 'NSF' })
+        .thenThrows(RuleViolation, /on or after the payment it reverses \(received on 2026-03-01\)/);
+      spec(paid)
+        .when({ type: 'WriteOff', invoiceId: 'i5', writtenOffOn: '2026-03-09', reason: 'bad debt' })
+        .thenThrows(RuleViolation, /a write-off on 2026-03-09 cannot touch invoice INV-2026-00005/);
+      const credit = after(later, pay('p2', 5_000, [], '2026-03-09'));
+      spec(credit)
+        .when({ type: 'ApplyCredit', applicationId: 'a1', invoiceId: 'i5', appliedOn: '2026-03-09' })
+        .thenThrows(RuleViolation, /credit applied on 2026-03-09 cannot touch invoice INV-2026-00005/);
+    });
+  });
+
   describe('payments', () => {
     it('are at most MAX_AMOUNT each, and leave at most MAX_AMOUNT of unapplied credit on the account', () => {
       spec(three)
@@ -60,7 +92,9 @@ describe('customer account', () => {
       // 3,500 of it pays the three invoices; the rest is credit.
       const nearly = after(three, pay('p1', MAX_AMOUNT));
       expect(unappliedCredit(account(nearly))).toBe(MAX_AMOUNT - 3_500);
-      spec(nearly).when(pay('p2', 3_500)).then([expect.objectContaining({ type: 'PaymentReceived' })]);
+      spec(nearly)
+        .when(pay('p2', 3_500))
+        .then([expect.objectContaining({ type: 'PaymentReceived' })]);
       spec(nearly)
         .when(pay('p2', 3_501))
         .thenThrows(RuleViolation, /would leave 10000000000001 of unapplied credit/);

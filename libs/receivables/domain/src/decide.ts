@@ -1,4 +1,15 @@
-import { assertNever, daysBetween, isAmount, MAX_AMOUNT, requireDate, requireReason, IllegalStateError, NotFoundError, RuleViolation, ValidationError } from '@billing/shared/kernel';
+import {
+  assertNever,
+  daysBetween,
+  isAmount,
+  MAX_AMOUNT,
+  requireDate,
+  requireReason,
+  IllegalStateError,
+  NotFoundError,
+  RuleViolation,
+  ValidationError,
+} from '@billing/shared/kernel';
 import type { AccountCommand } from './account.commands';
 import type { AccountEvent, Allocation, CreditDraw, InvoiceBalance } from './account.events';
 import { evolve, openAmount, unappliedCredit, type Account, type AccountState, type OpenItem } from './account';
@@ -53,6 +64,7 @@ export function decide(command: AccountCommand, state: AccountState): AccountEve
       const amount = command.amount ?? open;
       if (!isAmount(amount) || amount <= 0) throw new ValidationError(`a write-off is a positive amount in minor units (at most ${MAX_AMOUNT})`);
       if (amount > open) throw new RuleViolation(`invoice ${item.number} has only ${open} open; a write-off cannot exceed it`);
+      notBefore(requireDate(command.writtenOffOn), item, 'a write-off');
       return withBalances(
         state,
         {
@@ -90,8 +102,11 @@ function recordPayment(account: Account, command: Command<'RecordPayment'>): Acc
   if (!isAmount(command.amount) || command.amount <= 0) throw new ValidationError(`a payment is a positive amount in minor units (at most ${MAX_AMOUNT})`);
   if (command.currency && command.currency !== account.currency) throw new RuleViolation(`this account is kept in ${account.currency}, the payment is in ${command.currency}`);
   if (account.payments.some((payment) => payment.paymentId === command.paymentId)) throw new IllegalStateError('this payment is already recorded');
+  const receivedOn = requireDate(command.receivedOn, 'date received');
   const named = command.invoiceIds.map((invoiceId) => requireItem(account, invoiceId));
-  const others = account.items.filter((item) => !command.invoiceIds.includes(item.invoiceId)).sort(byDueThenNumber);
+  named.forEach((item) => notBefore(receivedOn, item, 'a payment received'));
+  // A payment pays only what was issued by the day it was received; the rest of it is credit (someone applies it later).
+  const others = account.items.filter((item) => !command.invoiceIds.includes(item.invoiceId) && item.issueDate <= receivedOn).sort(byDueThenNumber);
   let left = command.amount;
   const allocations: Allocation[] = [];
   for (const item of [...named, ...others]) {
@@ -109,7 +124,7 @@ function recordPayment(account: Account, command: Command<'RecordPayment'>): Acc
       customerId: account.customerId,
       paymentId,
       amount,
-      receivedOn: requireDate(command.receivedOn, 'date received'),
+      receivedOn,
       method,
       reference,
       allocations,
@@ -129,6 +144,8 @@ function reversePayment(account: Account, command: Command<'ReversePayment'>): A
   const payment = account.payments.find((candidate) => candidate.paymentId === command.paymentId);
   if (!payment) throw new NotFoundError(`payment ${command.paymentId} not found on this account`);
   if (payment.reversed) throw new IllegalStateError('this payment is already reversed');
+  const reversedOn = requireDate(command.reversedOn);
+  if (reversedOn < payment.receivedOn) throw new RuleViolation(`a reversal is dated on or after the payment it reverses (received on ${payment.receivedOn}), not ${reversedOn}`);
   const reopened = new Map<string, number>();
   const add = (invoiceId: string, amount: number) => reopened.set(invoiceId, (reopened.get(invoiceId) ?? 0) + amount);
   payment.allocations.forEach((a) => add(a.invoiceId, a.amount));
@@ -141,7 +158,7 @@ function reversePayment(account: Account, command: Command<'ReversePayment'>): A
       customerId: account.customerId,
       paymentId: payment.paymentId,
       amount: payment.amount,
-      reversedOn: requireDate(command.reversedOn),
+      reversedOn,
       reason: requireReason(command.reason),
       reopened: allocations,
       unappliedRemoved,
@@ -162,6 +179,8 @@ function applyCredit(account: Account, command: Command<'ApplyCredit'>): Account
   if (!isAmount(amount) || amount <= 0) throw new RuleViolation(available === 0 ? 'this account has no unapplied credit' : 'the credit to apply must be a positive amount');
   if (amount > available) throw new RuleViolation(`only ${available} of unapplied credit is available`);
   if (amount > openAmount(item)) throw new RuleViolation(`invoice ${item.number} has only ${openAmount(item)} open`);
+  const appliedOn = requireDate(command.appliedOn);
+  notBefore(appliedOn, item, 'credit applied');
   const draws: CreditDraw[] = [];
   let left = amount;
   for (const credit of account.credits) {
@@ -176,12 +195,17 @@ function applyCredit(account: Account, command: Command<'ApplyCredit'>): Account
       applicationId: command.applicationId,
       invoiceId: item.invoiceId,
       amount,
-      appliedOn: requireDate(command.appliedOn),
+      appliedOn,
       draws,
       balances: [],
     },
   };
   return withBalances(account, event, [item.invoiceId]);
+}
+
+/** A document about an invoice is never dated before the invoice (ADR 17: an as-of view relies on it). */
+function notBefore(date: string, item: OpenItem, what: string): void {
+  if (date < item.issueDate) throw new RuleViolation(`${what} on ${date} cannot touch invoice ${item.number}, issued on ${item.issueDate}`);
 }
 
 /** Each level at most once per invoice; only the highest level due is sent, so a run never sends two at once. */
