@@ -47,10 +47,34 @@ describe('HTTP as a contract: bodies, content types, keys and Problem Details', 
     ['a JSON array', 400, (r: request.Test) => r.set('content-type', 'application/json').send('[]')],
     ['a __proto__ key', 400, (r: request.Test) => r.set('content-type', 'application/json').send(`{"__proto__": {"admin": true}, ${JSON.stringify(smallContract()).slice(1)}`)],
     ['a constructor key', 400, (r: request.Test) => r.set('content-type', 'application/json').send(JSON.stringify({ ...smallContract(), constructor: { prototype: {} } }))],
+    ['a NUL in a text', 400, (r: request.Test) => r.set('content-type', 'application/json').send(JSON.stringify(smallContract({ title: 'Clinic\u0000' })))],
+    [
+      'an escape in a nested text',
+      400,
+      (r: request.Test) =>
+        r
+          .set('content-type', 'application/json')
+          .send(JSON.stringify(smallContract({ lines: [{ lineId: 'A', item: '1', description: '\u001b[31mred', scheduledValue: 1_000_000 }] }))),
+    ],
+    ['a right-to-left override', 400, (r: request.Test) => r.set('content-type', 'application/json').send(JSON.stringify(smallContract({ title: 'Invoice \u202egnp.exe' })))],
+    [
+      'a lone surrogate',
+      400,
+      (r: request.Test) => r.set('content-type', 'application/json').send('{"title": "\\ud800", ' + JSON.stringify(smallContract({ title: undefined })).slice(1)),
+    ],
   ])('refuses %s on POST /contracts with %i Problem Details and writes nothing', async (_, status, send) => {
     const before = await head();
     expectProblem(await send(api().post('/contracts')), status);
     expect(await head()).toBe(before);
+  });
+
+  it('takes text with tabs, line breaks, accents, right-to-left script and emoji as it is', async () => {
+    const title = 'Clinic\tWing B\nמרפאה — café 🏗️';
+    const reply = await api()
+      .post('/contracts')
+      .set('content-type', 'application/json')
+      .send(JSON.stringify(smallContract({ title })));
+    expect(reply.status).toBe(201);
   });
 
   it('runs no command from a text/plain body (a cross-site form) or an empty one', async () => {

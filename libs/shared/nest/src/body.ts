@@ -83,6 +83,17 @@ function shapeProblem(body: object): ShapeProblem | undefined {
 function valueProblem(value: unknown): string | undefined {
   if (value === null) return 'null is not a value here; leave the field out';
   if (typeof value === 'number' && Math.abs(value) > Number.MAX_SAFE_INTEGER) return `${value} is beyond the exact integers (±${Number.MAX_SAFE_INTEGER})`;
+  if (typeof value === 'string') return textProblem(value);
+  return undefined;
+}
+
+/** Control characters (but tab and line breaks), bidirectional overrides and lone surrogates (a pair is one code point here, outside the range): text that documents, CSVs and reminders would carry as is. */
+const UNPRINTABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ud800-\udfff]/u;
+
+function textProblem(text: string): string | undefined {
+  const unprintable = UNPRINTABLE.exec(text);
+  if (unprintable)
+    return `the text holds U+${unprintable[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}, a control or direction character: text may hold tabs and line breaks only`;
   return undefined;
 }
 
