@@ -75,6 +75,9 @@ describe('customer account', () => {
         .when({ type: 'ReversePayment', paymentId: 'p1', reversedOn: '2026-02-28', reason: 'NSF' })
         .thenThrows(RuleViolation, /on or after the payment it reverses \(received on 2026-03-01\)/);
       spec(paid)
+        .when({ type: 'WriteOff', invoiceId: 'i3', writtenOffOn: '2026-03-09', reason: 'bad debt' })
+        .thenThrows(RuleViolation, /INV-2026-00003 has nothing open to write off/);
+      spec(paid)
         .when({ type: 'WriteOff', invoiceId: 'i5', writtenOffOn: '2026-03-09', reason: 'bad debt' })
         .thenThrows(RuleViolation, /a write-off on 2026-03-09 cannot touch invoice INV-2026-00005/);
       const credit = after(later, pay('p2', 5_000, [], '2026-03-09'));

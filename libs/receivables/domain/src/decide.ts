@@ -61,6 +61,7 @@ export function decide(command: AccountCommand, state: AccountState): AccountEve
     case 'WriteOff': {
       const item = requireItem(state, command.invoiceId);
       const open = openAmount(item);
+      if (open === 0) throw new RuleViolation(`invoice ${item.number} has nothing open to write off`);
       const amount = command.amount ?? open;
       if (!isAmount(amount) || amount <= 0) throw new ValidationError(`a write-off is a positive amount in minor units (at most ${MAX_AMOUNT})`);
       if (amount > open) throw new RuleViolation(`invoice ${item.number} has only ${open} open; a write-off cannot exceed it`);

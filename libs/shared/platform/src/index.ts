@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication, Type } from '@nestjs/common';
 import { logger, setLogLevel } from '@billing/shared/logging';
@@ -29,7 +30,9 @@ export function runApp(title: string, defaultPort: number, features: Type<unknow
     const head = await infrastructure.eventStore.headPosition();
     await app.get(Background).projections.caughtUp(head, Number.POSITIVE_INFINITY);
     await app.listen(config.port, config.host);
-    logger.info(`${title} listening on http://${config.host}:${config.port} (API docs: /docs, ${describe(config)})`);
+    // The port it got (PORT=0 asks for any free one), not the one asked for.
+    const { port } = app.getHttpServer().address() as AddressInfo;
+    logger.info(`${title} listening on http://${config.host}:${port} (API docs: /docs, ${describe(config)})`);
     return app;
   };
   start().catch((error) => {
