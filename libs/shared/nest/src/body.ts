@@ -8,7 +8,7 @@ export const BODY_LIMIT_BYTES = 256 * 1024;
 export const MAX_DEPTH = 16;
 /** What every object inherits (`__proto__`, `constructor`, `toString`…): class-transformer drops such a field instead of refusing it. */
 const FORBIDDEN_KEYS = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
-const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
+const JSON_TYPE = /^application\/json$/i;
 
 /**
  * Bodies before any handler sees them: a POST is JSON in UTF-8 (415 otherwise, so a browser's
