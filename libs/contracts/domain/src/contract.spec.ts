@@ -151,14 +151,18 @@ describe('contract', () => {
       spec([created, activated])
         .when(change(MAX_AMOUNT - 1_000_000 + 1))
         .thenThrows(RuleViolation, /would be 10000000000001: it stays above 0 and at most 10000000000000/);
-      spec([created, activated]).when(change(MAX_AMOUNT - 1_000_000)).then([expect.objectContaining({ type: 'ChangeOrderApproved' })]);
+      spec([created, activated])
+        .when(change(MAX_AMOUNT - 1_000_000))
+        .then([expect.objectContaining({ type: 'ChangeOrderApproved' })]);
       spec([created, activated])
         .when(change(-1_000_000))
         .thenThrows(RuleViolation, /would be 0/);
       spec([created, activated, figures(400_000, 40_000)])
         .when(change(-600_001))
         .thenThrows(RuleViolation, /would be 399999, below the 400000 completed and billed/);
-      spec([created, activated, figures(400_000, 40_000)]).when(change(-600_000)).then([expect.objectContaining({ type: 'ChangeOrderApproved' })]);
+      spec([created, activated, figures(400_000, 40_000)])
+        .when(change(-600_000))
+        .then([expect.objectContaining({ type: 'ChangeOrderApproved' })]);
       // One change order beyond the bound at all is refused as an amount, whatever the sum.
       spec([created, activated])
         .when(change(Number.MAX_SAFE_INTEGER))
@@ -168,6 +172,38 @@ describe('contract', () => {
 
   describe('lifecycle', () => {
     const suspended: ContractEvent = { type: 'ContractSuspended', data: { contractId, suspendedOn: '2026-03-01', reason: 'owner funding' } };
+    it('dates each change of status on or after the one before it, and a change order on or after the activation', () => {
+      const resumed: ContractEvent = { type: 'ContractResumed', data: { contractId, resumedOn: '2026-04-01' } };
+      spec([created, activated])
+        .when({ type: 'CompleteContract', completedOn: '2026-01-02' })
+        .thenThrows(RuleViolation, /a completion is dated on or after the contract became active \(2026-01-05\), not on 2026-01-02/);
+      spec([created, activated])
+        .when({ type: 'SuspendContract', suspendedOn: '2026-01-04', reason: 'funding' })
+        .thenThrows(RuleViolation, /a suspension is dated on or after/);
+      spec([created, activated, suspended])
+        .when({ type: 'ResumeContract', resumedOn: '2026-02-28' })
+        .thenThrows(RuleViolation, /a resumption is dated on or after the suspension \(2026-03-01\)/);
+      spec([created, activated, suspended, resumed])
+        .when({ type: 'CompleteContract', completedOn: '2026-03-31' })
+        .thenThrows(RuleViolation, /\(2026-04-01\), not on 2026-03-31/);
+      spec([created, activated, suspended, resumed])
+        .when({ type: 'CompleteContract', completedOn: '2026-04-01' })
+        .then([expect.objectContaining({ type: 'ContractCompleted' })]);
+      spec([created, activated, completed, figures(1_000_000, 0), balance(0)])
+        .when({ type: 'CloseContract', closedOn: '2026-06-29' })
+        .thenThrows(RuleViolation, /a closing is dated on or after the completion \(2026-06-30\)/);
+      spec([created, activated])
+        .when({
+          type: 'ApproveChangeOrder',
+          changeOrderId: 'co',
+          number: 'CO-1',
+          description: 'x',
+          amount: 1,
+          approvedOn: '2025-01-01',
+          lines: [{ lineId: 'C', item: '3', description: 'x', scheduledValue: 1 }],
+        })
+        .thenThrows(RuleViolation, /a change order is approved on or after the activation \(2026-01-05\), not on 2025-01-01/);
+    });
     it('suspends with a reason and resumes', () => {
       spec([created, activated]).when({ type: 'SuspendContract', suspendedOn: '2026-03-01', reason: 'owner funding' }).then([suspended]);
       spec([created, activated])

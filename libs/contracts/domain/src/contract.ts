@@ -17,6 +17,9 @@ export interface Contract {
   figures: BillingFigures;
   invoices: Record<string, InvoiceBalance>;
   completedOn?: string;
+  /** When it was activated, and the date of its last change of status (activation, suspension, resumption, completion): what a later one is not dated before. */
+  activatedOn?: string;
+  statusSince?: string;
   /** The job cost reported for each period, by period end (the latest report of a period stands). */
   costs: Record<string, CostReport>;
 }
@@ -45,16 +48,17 @@ export function evolve(state: ContractState, event: ContractEvent): ContractStat
     case 'ScheduleOfValuesRevised':
       return { ...state, lines: event.data.lines };
     case 'ContractActivated':
+      return { ...state, status: 'active', activatedOn: event.data.activatedOn, statusSince: event.data.activatedOn };
     case 'ContractResumed':
-      return { ...state, status: 'active' };
+      return { ...state, status: 'active', statusSince: event.data.resumedOn };
     case 'ChangeOrderApproved': {
       const { changeOrderId, number, amount, approvedOn, lines } = event.data;
       return { ...state, lines: [...state.lines, ...lines], changeOrders: [...state.changeOrders, { changeOrderId, number, amount, approvedOn }] };
     }
     case 'ContractSuspended':
-      return { ...state, status: 'suspended' };
+      return { ...state, status: 'suspended', statusSince: event.data.suspendedOn };
     case 'ContractCompleted':
-      return { ...state, status: 'completed', completedOn: event.data.completedOn };
+      return { ...state, status: 'completed', completedOn: event.data.completedOn, statusSince: event.data.completedOn };
     case 'ContractClosed':
       return { ...state, status: 'closed' };
     case 'ContractCancelled':

@@ -42,6 +42,7 @@ export function decide(command: ContractCommand, state: ContractState): Contract
     }
     case 'ApproveChangeOrder': {
       requireStatus(state, ['active', 'suspended'], 'approve a change order');
+      notBefore(state.activatedOn, requireDate(command.approvedOn), 'a change order is approved', 'the activation');
       if (state.changeOrders.some((co) => co.changeOrderId === command.changeOrderId)) throw new IllegalStateError(`change order ${command.number} is already approved`);
       if (!isAmount(command.amount) || command.amount === 0) throw new ValidationError(`a change order amount is a non-zero amount in minor units (at most ${MAX_AMOUNT})`);
       validateLines(command.lines, state.lines, true);
@@ -57,17 +58,21 @@ export function decide(command: ContractCommand, state: ContractState): Contract
     case 'SuspendContract':
       requireStatus(state, ['active'], 'suspend');
       requireReason(command.reason);
-      return [{ type: 'ContractSuspended', data: { contractId, suspendedOn: requireDate(command.suspendedOn), reason: command.reason } }];
+      notBefore(state.statusSince, requireDate(command.suspendedOn), 'a suspension is dated', 'the contract became active');
+      return [{ type: 'ContractSuspended', data: { contractId, suspendedOn: command.suspendedOn, reason: command.reason } }];
     case 'ResumeContract':
       requireStatus(state, ['suspended'], 'resume');
-      return [{ type: 'ContractResumed', data: { contractId, resumedOn: requireDate(command.resumedOn) } }];
+      notBefore(state.statusSince, requireDate(command.resumedOn), 'a resumption is dated', 'the suspension');
+      return [{ type: 'ContractResumed', data: { contractId, resumedOn: command.resumedOn } }];
     case 'CompleteContract':
       requireStatus(state, ['active'], 'complete');
-      return [{ type: 'ContractCompleted', data: { contractId, completedOn: requireDate(command.completedOn) } }];
+      notBefore(state.statusSince, requireDate(command.completedOn), 'a completion is dated', 'the contract became active');
+      return [{ type: 'ContractCompleted', data: { contractId, completedOn: command.completedOn } }];
     case 'CloseContract':
       requireStatus(state, ['completed'], 'close');
       assertNothingOpen(state);
-      return [{ type: 'ContractClosed', data: { contractId, closedOn: requireDate(command.closedOn) } }];
+      notBefore(state.completedOn, requireDate(command.closedOn), 'a closing is dated', 'the completion');
+      return [{ type: 'ContractClosed', data: { contractId, closedOn: command.closedOn } }];
     case 'CancelContract':
       requireStatus(state, ['draft'], 'cancel');
       requireReason(command.reason);
@@ -112,13 +117,19 @@ function assertNothingOpen(contract: Contract) {
   if (open !== 0) throw new RuleViolation(`invoices still have ${open} open`);
 }
 
+/** ADR 17: a contract's dated events follow each other (a stored contract of before this rule may not know the earlier date: then anything goes). */
+function notBefore(earlier: string | undefined, date: string, what: string, after: string) {
+  if (earlier !== undefined && date < earlier) throw new RuleViolation(`${what} on or after ${after} (${earlier}), not on ${date}`);
+}
+
 function requireStatus(contract: Contract, allowed: ContractStatus[], action: string) {
   if (!allowed.includes(contract.status)) throw new IllegalStateError(`cannot ${action}: the contract is ${contract.status}`);
 }
 
 function validateTerms(terms: ContractTerms) {
   if (!isCurrency(terms.currency)) throw new ValidationError(`unknown currency ${terms.currency}`);
-  if (!isAmount(terms.originalSum) || terms.originalSum <= 0) throw new ValidationError(`the original contract sum must be a positive amount in minor units (at most ${MAX_AMOUNT})`);
+  if (!isAmount(terms.originalSum) || terms.originalSum <= 0)
+    throw new ValidationError(`the original contract sum must be a positive amount in minor units (at most ${MAX_AMOUNT})`);
   if (!isRate(terms.taxRate)) throw new ValidationError('the tax rate is in hundredths of a percent, 0 to 10000');
   if (!Number.isInteger(terms.paymentTermsDays) || terms.paymentTermsDays < 0) throw new ValidationError('payment terms are a whole number of days');
   validateRetainage(terms.retainage);

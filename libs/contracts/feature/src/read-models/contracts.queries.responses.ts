@@ -128,6 +128,8 @@ export class ContractState {
   @ApiProperty({ type: ContractBillingFigures }) figures!: ContractBillingFigures;
   @MapProperty('Paid and open per invoice, by invoice id', ContractInvoiceBalance) invoices!: Record<string, ContractInvoiceBalance>;
   @DateProperty('Completion date, once completed', { required: false }) completedOn?: string;
+  @DateProperty('Activation date, once activated', { required: false }) activatedOn?: string;
+  @DateProperty('Date of its last change of status (activation, suspension, resumption, completion)', { required: false }) statusSince?: string;
   @MapProperty('The job cost reported for each period, by period end (the latest report of a period stands)', ContractCostReport) costs!: Record<string, ContractCostReport>;
 }
 
