@@ -199,6 +199,18 @@ describe('HTTP as a contract: bodies, content types, keys and Problem Details', 
       expect((await api().get(`/contracts/${contractId}/as-of?at=2099-01-01T00:00:00Z`)).status).toBe(200);
     });
   });
+  // Last: it issues the draft the tests above need.
+  it('issues an issued invoice again with its own date (or none) as the same answer, and refuses another date (409)', async () => {
+    const first = await api().post(`/invoices/${invoiceId}/issue`).send({ date: '2026-02-03' });
+    expect(first.status).toBe(200);
+    const before = await head();
+    expect((await api().post(`/invoices/${invoiceId}/issue`).send({ date: '2026-02-03' })).body).toEqual(first.body);
+    expect((await api().post(`/invoices/${invoiceId}/issue`).send({})).body).toEqual(first.body);
+    const other = await api().post(`/invoices/${invoiceId}/issue`).send({ date: '2026-02-04' });
+    expectProblem(other, 409);
+    expect(other.body.detail).toMatch(/was issued on 2026-02-03; issuing it again on 2026-02-04 changes nothing/);
+    expect(await head()).toBe(before);
+  });
 });
 
 describe('HTTP under load and at shutdown', () => {

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { LedgerCommand, LedgerEvent, LedgerState } from '@billing/invoicing/domain';
 import type { CommandResult } from '@billing/shared/event-store';
-import { NotFoundError } from '@billing/shared/kernel';
+import { IllegalStateError, NotFoundError } from '@billing/shared/kernel';
 import { ApiBodyExamples, ApiProblems, ContextRuntime, Ctx, DatedBody, READ_MODELS, ReasonBody, type RequestContext } from '@billing/shared/nest';
 import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
 import { INVOICES, type InvoiceView } from '../read-models/invoices.projection';
@@ -26,11 +26,20 @@ export class InvoicingHttp {
   @ApiOperation({ summary: "Issue a draft invoice: it takes the next number of the series and opens on the customer's account moments later" })
   @ApiBodyExamples(DatedBody, ISSUE)
   @ApiOkResponse({ type: InvoiceDocument, description: 'The invoice, issued (issuing an issued invoice again answers the same)' })
-  @ApiProblems(400, 404, [409, 'The invoice is not a draft'], [422, 'The issue date is before the period end (or release date) it bills'])
+  @ApiProblems(
+    400,
+    404,
+    [409, 'The invoice is not a draft, or was issued on another date than the one given'],
+    [422, 'The issue date is before the period end (or release date) it bills'],
+  )
   async issue(@Param('id', ParseUUIDPipe) invoiceId: string, @Body() body: DatedBody, @Ctx() ctx: RequestContext) {
     const invoice = await this.invoice(invoiceId, ctx);
     const result = await this.runtime.run<Result>(new IssueDocument(invoice.contractId, { type: 'IssueInvoice', invoiceId, issueDate: body.date ?? ctx.today }, ctx));
-    return documentView(result, invoiceId);
+    const issued = documentView(result, invoiceId);
+    // Asked again with the date it was issued on (or none) it answers the same; with another date, that date was not taken.
+    if (body.date !== undefined && issued.issueDate !== body.date)
+      throw new IllegalStateError(`invoice ${issued.number} was issued on ${issued.issueDate}; issuing it again on ${body.date} changes nothing`);
+    return issued;
   }
 
   @Post('invoices/:id/void')
