@@ -36,7 +36,10 @@ describe('HTTP: an event that does not fit its schema is never stored', () => {
   it('refuses, at create and at a change order, a contract sum whose figures (tax at 100% included) could not stay exact, instead of parking the pay application later', async () => {
     const huge = Number.MAX_SAFE_INTEGER;
     const before = await head();
-    const created = await test.client.post('/contracts', smallContract({ originalSum: huge, taxRate: 10_000, lines: [{ lineId: 'A', item: '1', description: 'Work', scheduledValue: huge }] }));
+    const created = await test.client.post(
+      '/contracts',
+      smallContract({ originalSum: huge, taxRate: 10_000, lines: [{ lineId: 'A', item: '1', description: 'Work', scheduledValue: huge }] }),
+    );
     expect(created.status).toBe(400);
     expect(JSON.stringify(created.body)).toMatch(/at most 10000000000000/);
     expect(await head()).toBe(before);
