@@ -28,7 +28,7 @@ describe('npm run auditor -- rebuild (npm run rebuild)', () => {
     const head = await rebuildInto(store, side, ALL_PROJECTIONS);
     const clean = await compareReadModels(live, side, ALL_PROJECTIONS, head);
     expect(clean.differences).toEqual([]);
-    expect(clean.collections).toEqual(expect.arrayContaining(['accounts_v4', 'contract_summary_v1', 'invoices_v1', 'receivable_items_v2', 'schedules_v1']));
+    expect(clean.collections).toEqual(expect.arrayContaining(['accounts_v4', 'contract_summary_v1', 'invoices_v1', 'receivable_items_v2', 'schedules_v2']));
     expect(clean.documents).toBeGreaterThan(100);
 
     const summary = (await live.get<{ billedNet: number }>('contract_summary_v1', result.contractId))!;

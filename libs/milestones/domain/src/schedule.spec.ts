@@ -138,6 +138,11 @@ describe('schedule of values', () => {
         .when({ ...certify('2026-01-31'), certifiedOn: '2026-01-31' })
         .then([expect.objectContaining({ type: 'ProgressCertified' })]);
     });
+    it('reports no period ending before the activation', () => {
+      spec([opened()])
+        .when(report('2025-12-31', 100))
+        .thenThrows(RuleViolation, /a reported period ends on or after the activation \(2026-01-05\), not on 2025-12-31/);
+    });
     it('rejects a report with a reason; it can be reported again', () => {
       const rejected: ScheduleEvent = { type: 'ProgressRejected', data: { contractId, periodEnd: '2026-01-31', rejectedOn: '2026-02-01', reason: 'overstated' } };
       spec([opened(), reported('2026-01-31', 100)])
@@ -186,6 +191,20 @@ describe('schedule of values', () => {
       spec([opened('milestone'), achieved])
         .when({ type: 'CertifyMilestone', lineId: 'B', certifiedOn: '2026-03-05' })
         .then([{ type: 'MilestoneCertified', data: { contractId, certificationId: 'c-1/milestone/B', lineId: 'B', amount: 666_667, certifiedOn: '2026-03-05' } }]);
+    });
+    it('are achieved on or after the activation, certified or rejected on or after they were achieved', () => {
+      spec([opened('milestone')])
+        .when({ type: 'AchieveMilestone', lineId: 'B', achievedOn: '2026-01-01' })
+        .thenThrows(RuleViolation, /a milestone is achieved on or after the activation \(2026-01-05\), not on 2026-01-01/);
+      spec([opened('milestone'), achieved])
+        .when({ type: 'CertifyMilestone', lineId: 'B', certifiedOn: '2026-02-28' })
+        .thenThrows(RuleViolation, /milestone 2 is certified on or after it was achieved \(2026-03-01\), not on 2026-02-28/);
+      spec([opened('milestone'), achieved])
+        .when({ type: 'RejectMilestone', lineId: 'B', rejectedOn: '2026-02-28', reason: 'x' })
+        .thenThrows(RuleViolation, /is rejected on or after it was achieved/);
+      spec([opened('milestone'), achieved])
+        .when({ type: 'CertifyMilestone', lineId: 'B', certifiedOn: '2026-03-01' })
+        .then([expect.objectContaining({ type: 'MilestoneCertified' })]);
     });
     it('are rejected with a reason back to pending, and only achieved ones are certified', () => {
       const rejected: ScheduleEvent = { type: 'MilestoneRejected', data: { contractId, lineId: 'B', rejectedOn: '2026-03-02', reason: 'punch list open' } };

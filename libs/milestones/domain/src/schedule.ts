@@ -8,6 +8,8 @@ export interface Line extends LineDefinition {
   percentComplete: number;
   storedMaterials: number;
   milestone: MilestoneStatus;
+  /** When its milestone was last achieved (milestone contracts). */
+  achievedOn?: string;
 }
 
 export interface Schedule {
@@ -16,6 +18,8 @@ export interface Schedule {
   basis: Basis;
   phase: ContractPhase;
   completedOn?: string;
+  /** The contract's activation date: no work is reported or achieved before it. */
+  openedOn?: string;
   lines: Line[];
   lastCertifiedPeriodEnd?: string;
   pendingReport?: { periodEnd: string; lines: ReportedLine[] };
@@ -29,8 +33,8 @@ const newLine = (definition: LineDefinition): Line => ({ ...definition, percentC
 
 export function evolve(state: ScheduleState, event: ScheduleEvent): ScheduleState {
   if (event.type === 'ScheduleOpened') {
-    const { contractId, basis, lines } = event.data;
-    return { status: 'open', contractId, basis, phase: 'active', lines: lines.map(newLine) };
+    const { contractId, basis, lines, openedOn } = event.data;
+    return { status: 'open', contractId, basis, phase: 'active', openedOn, lines: lines.map(newLine) };
   }
   if (state.status === 'none') return state;
   const updateLine = (lineId: string, change: Partial<Line>) => state.lines.map((line) => (line.lineId === lineId ? { ...line, ...change } : line));
@@ -52,7 +56,7 @@ export function evolve(state: ScheduleState, event: ScheduleEvent): ScheduleStat
     case 'ProgressRejected':
       return { ...state, pendingReport: undefined };
     case 'MilestoneAchieved':
-      return { ...state, lines: updateLine(event.data.lineId, { milestone: 'achieved' }) };
+      return { ...state, lines: updateLine(event.data.lineId, { milestone: 'achieved', achievedOn: event.data.achievedOn }) };
     case 'MilestoneCertified':
       return { ...state, lines: updateLine(event.data.lineId, { milestone: 'certified', percentComplete: 10_000 }) };
     case 'MilestoneRejected':

@@ -2,7 +2,8 @@ import { evolve, type Schedule, type ScheduleEvent } from '@billing/milestones/d
 import { documentProjection } from '@billing/shared/read-models';
 import { decodeScheduleEvent } from '../milestones.events';
 
-export const SCHEDULES = 'schedules_v1';
+/** v2: the activation date and each milestone's achievement date. */
+export const SCHEDULES = 'schedules_v2';
 
 export interface ScheduleView extends Schedule {
   certifications: { certificationId: string; periodEnd: string; certifiedOn: string }[];
@@ -12,7 +13,7 @@ export interface ScheduleView extends Schedule {
 /** The schedule as the domain folds it, plus the certification and rejection history. */
 export const scheduleProjection = documentProjection<ScheduleEvent, ScheduleView>({
   name: 'schedule',
-  version: 1,
+  version: 2,
   collection: SCHEDULES,
   streamPrefixes: ['schedule-'],
   decode: decodeScheduleEvent,

@@ -10,6 +10,7 @@ export class ScheduleLineView {
   @MoneyProperty('Materials presently stored, last certified') storedMaterials!: number;
   @ApiProperty({ enum: ['pending', 'achieved', 'certified'], description: 'The milestone state of the line (milestone contracts)' }) milestone!:
     'pending' | 'achieved' | 'certified';
+  @DateProperty('When its milestone was last achieved (milestone contracts)', { required: false }) achievedOn?: string;
 }
 
 export class ReportedLineView {
@@ -47,6 +48,7 @@ export class ContractSchedule {
   @ApiProperty({ enum: ['progress', 'milestone'] }) basis!: 'progress' | 'milestone';
   @ApiProperty({ enum: ['active', 'suspended', 'completed'], description: 'The contract phase as this context knows it' }) phase!: 'active' | 'suspended' | 'completed';
   @DateProperty('Completion date, once completed', { required: false }) completedOn?: string;
+  @DateProperty("The contract's activation date", { required: false }) openedOn?: string;
   @ApiProperty({ type: [ScheduleLineView] }) lines!: ScheduleLineView[];
   @DateProperty('The last certified period end', { required: false }) lastCertifiedPeriodEnd?: string;
   @ApiProperty({ type: PendingReport, required: false, description: 'The progress report waiting for certification or rejection' }) pendingReport?: PendingReport;
