@@ -91,6 +91,7 @@ function valueProblem(value: unknown): string | undefined {
 const UNPRINTABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ud800-\udfff]/u;
 
 function textProblem(text: string): string | undefined {
+  if (text.length > 0 && text.trim().length === 0) return 'the text is only white space: leave the field out, or say something';
   const unprintable = UNPRINTABLE.exec(text);
   if (unprintable)
     return `the text holds U+${unprintable[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}, a control or direction character: text may hold tabs and line breaks only`;
