@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication, Type } from '@nestjs/common';
@@ -31,7 +32,7 @@ export function runApp(title: string, defaultPort: number, features: Type<unknow
     await app.get(Background).projections.caughtUp(head, Number.POSITIVE_INFINITY);
     await app.listen(config.port, config.host);
     // The port it got (PORT=0 asks for any free one), not the one asked for.
-    const { port } = app.getHttpServer().address() as AddressInfo;
+    const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
     logger.info(`${title} listening on http://${config.host}:${port} (API docs: /docs, ${describe(config)})`);
     return app;
   };
