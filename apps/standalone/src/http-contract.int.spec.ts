@@ -57,6 +57,20 @@ describe('HTTP as a contract: bodies, content types, keys and Problem Details', 
           .set('content-type', 'application/json')
           .send(JSON.stringify(smallContract({ lines: [{ lineId: 'A', item: '1', description: '\u001b[31mred', scheduledValue: 1_000_000 }] }))),
     ],
+    [
+      'a line id with a slash',
+      400,
+      (r: request.Test) =>
+        r.set('content-type', 'application/json').send(JSON.stringify(smallContract({ lines: [{ lineId: '../x/y', item: '1', description: 'Work', scheduledValue: 1_000_000 }] }))),
+    ],
+    [
+      'a line id of 101 characters',
+      400,
+      (r: request.Test) =>
+        r
+          .set('content-type', 'application/json')
+          .send(JSON.stringify(smallContract({ lines: [{ lineId: 'L'.repeat(101), item: '1', description: 'Work', scheduledValue: 1_000_000 }] }))),
+    ],
     ['a title of white space only', 400, (r: request.Test) => r.set('content-type', 'application/json').send(JSON.stringify(smallContract({ title: ' \t ' })))],
     ['a right-to-left override', 400, (r: request.Test) => r.set('content-type', 'application/json').send(JSON.stringify(smallContract({ title: 'Invoice \u202egnp.exe' })))],
     [

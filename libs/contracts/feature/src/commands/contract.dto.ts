@@ -19,11 +19,20 @@ export class RetainageStepDto {
   @RateProperty('retainage on stored materials', { example: 1000 }) @IsInt() @Min(0) @Max(10000) materialsRate!: number;
 }
 
+/** A line id is a segment of the milestone paths (`/milestones/:lineId/...`). */
+const LINE_ID = /^[^/]{1,100}$/;
+
 export class ScheduleLineDto {
-  @ApiPropertyOptional({ minLength: 1, description: 'the id progress reports and milestones name the line by; defaults to a new id', example: 'L1' })
+  @ApiPropertyOptional({
+    minLength: 1,
+    maxLength: 100,
+    pattern: LINE_ID.source,
+    description: 'the id progress reports and milestones name the line by (a path segment: no slash); defaults to a new id',
+    example: 'L1',
+  })
   @IsOptional()
   @IsString()
-  @IsNotEmpty()
+  @Matches(LINE_ID, { message: 'lineId is 1 to 100 characters without a slash (milestone paths name it)' })
   lineId?: string;
   @ApiProperty({ minLength: 1, description: 'item number (G703 column A)', example: '1' }) @IsString() @IsNotEmpty() item!: string;
   @ApiProperty({ minLength: 1, description: 'description of work (G703 column B)', example: 'Sitework and foundations' }) @IsString() @IsNotEmpty() description!: string;
