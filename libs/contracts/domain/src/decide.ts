@@ -1,5 +1,6 @@
 import {
   requireDate,
+  requireNotBefore,
   requireReason,
   assertNever,
   isAmount,
@@ -42,7 +43,7 @@ export function decide(command: ContractCommand, state: ContractState): Contract
     }
     case 'ApproveChangeOrder': {
       requireStatus(state, ['active', 'suspended'], 'approve a change order');
-      notBefore(state.activatedOn, requireDate(command.approvedOn), 'a change order is approved', 'the activation');
+      requireNotBefore(state.activatedOn, requireDate(command.approvedOn), 'a change order is approved', 'the activation');
       if (state.changeOrders.some((co) => co.changeOrderId === command.changeOrderId)) throw new IllegalStateError(`change order ${command.number} is already approved`);
       if (!isAmount(command.amount) || command.amount === 0) throw new ValidationError(`a change order amount is a non-zero amount in minor units (at most ${MAX_AMOUNT})`);
       validateLines(command.lines, state.lines, true);
@@ -58,20 +59,20 @@ export function decide(command: ContractCommand, state: ContractState): Contract
     case 'SuspendContract':
       requireStatus(state, ['active'], 'suspend');
       requireReason(command.reason);
-      notBefore(state.statusSince, requireDate(command.suspendedOn), 'a suspension is dated', 'the contract became active');
+      requireNotBefore(state.statusSince, requireDate(command.suspendedOn), 'a suspension is dated', 'the contract became active');
       return [{ type: 'ContractSuspended', data: { contractId, suspendedOn: command.suspendedOn, reason: command.reason } }];
     case 'ResumeContract':
       requireStatus(state, ['suspended'], 'resume');
-      notBefore(state.statusSince, requireDate(command.resumedOn), 'a resumption is dated', 'the suspension');
+      requireNotBefore(state.statusSince, requireDate(command.resumedOn), 'a resumption is dated', 'the suspension');
       return [{ type: 'ContractResumed', data: { contractId, resumedOn: command.resumedOn } }];
     case 'CompleteContract':
       requireStatus(state, ['active'], 'complete');
-      notBefore(state.statusSince, requireDate(command.completedOn), 'a completion is dated', 'the contract became active');
+      requireNotBefore(state.statusSince, requireDate(command.completedOn), 'a completion is dated', 'the contract became active');
       return [{ type: 'ContractCompleted', data: { contractId, completedOn: command.completedOn } }];
     case 'CloseContract':
       requireStatus(state, ['completed'], 'close');
       assertNothingOpen(state);
-      notBefore(state.completedOn, requireDate(command.closedOn), 'a closing is dated', 'the completion');
+      requireNotBefore(state.completedOn, requireDate(command.closedOn), 'a closing is dated', 'the completion');
       return [{ type: 'ContractClosed', data: { contractId, closedOn: command.closedOn } }];
     case 'CancelContract':
       requireStatus(state, ['draft'], 'cancel');
@@ -115,11 +116,6 @@ function assertNothingOpen(contract: Contract) {
   if (retainageHeld !== 0) throw new RuleViolation(`retainage of ${retainageHeld} is still held; bill its release first`);
   const open = Object.values(contract.invoices).reduce((total, invoice) => total + invoice.open, 0);
   if (open !== 0) throw new RuleViolation(`invoices still have ${open} open`);
-}
-
-/** ADR 17: a contract's dated events follow each other (a stored contract of before this rule may not know the earlier date: then anything goes). */
-function notBefore(earlier: string | undefined, date: string, what: string, after: string) {
-  if (earlier !== undefined && date < earlier) throw new RuleViolation(`${what} on or after ${after} (${earlier}), not on ${date}`);
 }
 
 function requireStatus(contract: Contract, allowed: ContractStatus[], action: string) {

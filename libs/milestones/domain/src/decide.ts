@@ -1,6 +1,7 @@
 import {
   endOfMonth,
   requireDate,
+  requireNotBefore,
   requireReason,
   applyRate,
   assertNever,
@@ -52,7 +53,7 @@ export function decide(command: ScheduleCommand, state: ScheduleState): Schedule
       return [{ type: 'ProgressRejected', data: { contractId, periodEnd: command.periodEnd, rejectedOn: requireDate(command.rejectedOn), reason: command.reason } }];
     case 'AchieveMilestone': {
       requireBasis(state, 'milestone');
-      notBefore(state.openedOn, requireDate(command.achievedOn), 'a milestone is achieved', 'the activation');
+      requireNotBefore(state.openedOn, requireDate(command.achievedOn), 'a milestone is achieved', 'the activation');
       requireBillablePhase(state, command.achievedOn);
       const line = findLine(state, command.lineId);
       if (line.milestone !== 'pending') throw new IllegalStateError(`milestone ${line.item} is already ${line.milestone}`);
@@ -61,7 +62,7 @@ export function decide(command: ScheduleCommand, state: ScheduleState): Schedule
     case 'CertifyMilestone': {
       const line = findLine(state, command.lineId);
       if (line.milestone !== 'achieved') throw new IllegalStateError(`milestone ${line.item} is ${line.milestone}; only an achieved milestone can be certified`);
-      notBefore(line.achievedOn, requireDate(command.certifiedOn), `milestone ${line.item} is certified`, 'it was achieved');
+      requireNotBefore(line.achievedOn, requireDate(command.certifiedOn), `milestone ${line.item} is certified`, 'it was achieved');
       requireBillablePhase(state, command.certifiedOn);
       const certificationId = `${contractId}/milestone/${line.lineId}`;
       return [
@@ -71,7 +72,7 @@ export function decide(command: ScheduleCommand, state: ScheduleState): Schedule
     case 'RejectMilestone': {
       const line = findLine(state, command.lineId);
       if (line.milestone !== 'achieved') throw new IllegalStateError(`milestone ${line.item} is ${line.milestone}; only an achieved milestone can be rejected`);
-      notBefore(line.achievedOn, requireDate(command.rejectedOn), `milestone ${line.item} is rejected`, 'it was achieved');
+      requireNotBefore(line.achievedOn, requireDate(command.rejectedOn), `milestone ${line.item} is rejected`, 'it was achieved');
       requireReason(command.reason);
       return [{ type: 'MilestoneRejected', data: { contractId, lineId: line.lineId, rejectedOn: requireDate(command.rejectedOn), reason: command.reason } }];
     }
@@ -85,7 +86,7 @@ function reportProgress(state: Schedule, command: Extract<ScheduleCommand, { typ
   requireDate(command.periodEnd, 'period end');
   if (endOfMonth(command.periodEnd) !== command.periodEnd)
     throw new ValidationError(`billing periods are monthly: a period ends on the last day of its month, not ${command.periodEnd}`);
-  notBefore(state.openedOn, command.periodEnd, 'a reported period ends', 'the activation');
+  requireNotBefore(state.openedOn, command.periodEnd, 'a reported period ends', 'the activation');
   requireBillablePhase(state, command.periodEnd);
   if (state.lastCertifiedPeriodEnd && command.periodEnd <= state.lastCertifiedPeriodEnd)
     throw new RuleViolation(`the period ending ${state.lastCertifiedPeriodEnd} is already certified; report a later period`);
@@ -129,11 +130,6 @@ function certifiedLines(state: Schedule, reported: readonly ReportedLine[]): Cer
       storedMaterials: figures.storedMaterials,
     };
   });
-}
-
-/** ADR 17: a schedule's dated events follow what they build on (a schedule folded from events before these dates were kept compares with nothing). */
-function notBefore(earlier: string | undefined, date: string, what: string, after: string) {
-  if (earlier !== undefined && date < earlier) throw new RuleViolation(`${what} on or after ${after} (${earlier}), not on ${date}`);
 }
 
 function requireBillablePhase(state: Schedule, workDate: string) {
