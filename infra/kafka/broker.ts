@@ -34,6 +34,21 @@ export interface KafkaBrokerOptions {
  */
 export async function startKafka(options: KafkaBrokerOptions = {}): Promise<KafkaBroker> {
   if (!existsSync(join(JARS, '.resolved'))) throw new Error(`Kafka jars missing in ${JARS}: run \`bash tools/ensure-infra.sh\` first`);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (error) {
+      // A free port picked here was taken by another process before the broker bound it (tests start servers side by side): pick again.
+      if (attempt >= BIND_ATTEMPTS || !/Address already in use/.test((error as Error).message)) throw error;
+      process.stderr.write(`the Kafka broker could not bind a port another process had taken meanwhile; starting it again (attempt ${attempt + 1})\n`);
+    }
+  }
+}
+
+/** Starts that fail on a port another process took in between, before giving up. */
+const BIND_ATTEMPTS = 3;
+
+async function startOnce(options: KafkaBrokerOptions): Promise<KafkaBroker> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'kafka-'));
   const removeDir = () => void (options.dataDir ?? rmSync(dataDir, { recursive: true, force: true }));
   const port = options.port ?? (await freePort());
