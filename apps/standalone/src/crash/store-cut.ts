@@ -2,7 +2,6 @@ import type { INestApplication } from '@nestjs/common';
 import { InMemoryEventStore, type EventStore } from '@billing/shared/event-store';
 import { StoreBackedBus } from '@billing/shared/bus';
 import { InMemoryReadModels, type ReadModelStore } from '@billing/shared/read-models';
-import { Background } from '@billing/shared/nest';
 import { keyedClient, runScenario } from '@billing/shared/testing';
 import { startTestApp } from '../testing/test-app';
 import { Cut, cutClient, cutEventStore, cutReadModels } from './cut';
@@ -87,13 +86,6 @@ async function dieAfter(cut: Cut, store: EventStore, readModels: ReadModelStore)
   } catch (error) {
     if (!cut.happened) throw error;
   }
-  // A request of the dead process may still be waiting for its read models (read-your-writes, up to 10 s), which its
-  // dead store will never bring: the HTTP server's close would wait for it. Stopping them first answers it at once.
-  // (A real kill -9 closes nothing; this only keeps the harness from waiting out that timeout at most cut points.)
-  await first.app
-    .get(Background)
-    .projections.stop()
-    .catch((error: unknown) => console.warn(`the dead process's projections stopped with: ${String(error)}`));
   await first.close().catch(() => forgetSignals(first.app));
 }
 
