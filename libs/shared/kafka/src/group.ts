@@ -27,9 +27,14 @@ export interface DeadLetter {
  */
 export class KafkaGroup {
   private consumer?: Consumer;
+  /** Set by stop() or kill(): no new consumer takes over after that. */
+  private ended = false;
   private killed = false;
   private onKill = () => {};
   private readonly killing = new Promise<'killed'>((resolve) => (this.onKill = () => resolve('killed')));
+  /** A new consumer due to take the place of one that crashed, and the crashes in a row so far. */
+  private replacing?: NodeJS.Timeout;
+  private crashes = 0;
 
   constructor(
     private readonly kafka: Kafka,
@@ -44,22 +49,29 @@ export class KafkaGroup {
   /** Resolves once this instance has joined the group and received its partitions. */
   async start(): Promise<void> {
     const { groupId, sessionTimeoutMs, heartbeatIntervalMs, maxWaitTimeMs } = this.options;
-    this.consumer = this.kafka.consumer({
+    const consumer = this.kafka.consumer({
       groupId,
       sessionTimeout: sessionTimeoutMs,
       heartbeatInterval: heartbeatIntervalMs,
       maxWaitTimeInMs: maxWaitTimeMs,
       allowAutoTopicCreation: false,
-      retry: { restartOnFailure: async () => !this.killed },
+      retry: { restartOnFailure: async () => !this.ended },
     });
-    await this.consumer.connect();
+    this.consumer = consumer;
+    // kafkajs restarts its consumer after a crash only when the error was retriable. Others stop it
+    // for good while the service runs on: a TypeError of its own on the metadata of a broker that
+    // restarted (kafkajs#1441), a non-retriable protocol error. A new consumer takes its place.
+    consumer.on(consumer.events.CRASH, ({ payload }) => void (payload.restart || this.replace(consumer, payload.error)));
+    consumer.on(consumer.events.GROUP_JOIN, () => void (this.crashes = 0));
+    await consumer.connect();
     // A group with no committed offset (new, or subscribing late) starts at the beginning of each topic.
-    await this.consumer.subscribe({ topics: [...this.topics], fromBeginning: true });
-    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.eachBatch(payload) });
+    await consumer.subscribe({ topics: [...this.topics], fromBeginning: true });
+    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.eachBatch(payload) });
   }
 
   /** Graceful: the message in hand is finished and committed, then the group is left. */
   async stop(): Promise<void> {
+    this.end();
     await this.consumer?.disconnect();
   }
 
@@ -67,7 +79,29 @@ export class KafkaGroup {
   kill(): Promise<void> {
     this.killed = true;
     this.onKill();
+    this.end();
     return this.consumer?.disconnect().catch(() => undefined) ?? Promise.resolve();
+  }
+
+  private end(): void {
+    this.ended = true;
+    clearTimeout(this.replacing);
+  }
+
+  /** After a backoff (0.5 s doubling to 10 s while the new ones crash too), a new consumer of the group; what the dead one had not committed is delivered again. */
+  private replace(crashed: Consumer, error: Error): void {
+    if (this.ended || this.consumer !== crashed || this.replacing !== undefined) return;
+    const delayMs = Math.min(REPLACE_MS * 2 ** this.crashes++, MAX_REPLACE_MS);
+    logger.error({ consumer: this.group, err: error }, `${this.group}: its Kafka consumer stopped after ${error.name}: ${error.message}; a new one starts in ${delayMs} ms`);
+    this.replacing = setTimeout(() => {
+      this.replacing = undefined;
+      if (this.ended) return;
+      void crashed
+        .disconnect()
+        .catch(() => undefined)
+        .then(() => this.start())
+        .catch((failure: unknown) => this.replace(this.consumer!, failure as Error));
+    }, delayMs);
   }
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
@@ -108,3 +142,6 @@ export class KafkaGroup {
     logger.error({ consumer: this.group }, `${this.group} parked ${what.type} ${what.id} (${streamId}@${record.offset}): ${reason}`);
   }
 }
+
+const REPLACE_MS = 500;
+const MAX_REPLACE_MS = 10_000;

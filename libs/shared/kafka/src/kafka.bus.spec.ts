@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidMessage, messageFrom, type Message, type RelaySource } from '@billing/shared/bus';
 import { InMemoryEventStore, type NewEvent } from '@billing/shared/event-store';
+import { RuleViolation } from '@billing/shared/kernel';
 import { InMemoryReadModels } from '@billing/shared/read-models';
 import { busConformance } from '@billing/shared/testing';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
@@ -76,6 +77,33 @@ describe('the Kafka bus on a real broker', () => {
       open();
       await bus.close();
       spy.mockRestore();
+    }
+  });
+
+  it('puts a new consumer in the place of one kafkajs will not restart, and the message is handled again', async () => {
+    const id = randomUUID().slice(0, 8);
+    const topic = `crash.${id}`;
+    const source: RelaySource = { topic, streamPrefixes: [`c${id}-`], toMessages: (e) => [messageFrom(e, topic, e.streamId, e.type, e.data)] };
+    const store = new InMemoryEventStore();
+    const bus = new KafkaBus(store, new InMemoryReadModels(), { brokers: broker.brokers, groupIdPrefix: `${id}.`, logLevel: logLevel.NOTHING, maxWaitTimeMs: 100 });
+    // kafkajs restarts its consumer only after a retriable error; a TypeError (as its own code throws on
+    // the metadata of a broker that restarted, kafkajs#1441) stops it for good. Here recording a refusal throws one, once.
+    const refuse = jest.spyOn(bus.state, 'refuse').mockRejectedValueOnce(new TypeError("Cannot read properties of null (reading 'brokers')"));
+    const quiet = [jest.spyOn(console, 'error'), jest.spyOn(console, 'warn')].map((spy) => spy.mockImplementation(() => undefined));
+    let deliveries = 0;
+    try {
+      await bus.relay(source);
+      const consumer = await bus.subscribe('g', [topic], async () => {
+        deliveries++;
+        throw new RuleViolation('refused');
+      });
+      const { position } = await store.append(`c${id}-1`, [event('Refused')], 'no_stream');
+      await until(() => consumer.caughtUp(position), 20_000);
+      expect([deliveries, refuse.mock.calls.length]).toEqual([2, 2]);
+      expect(quiet[0].mock.calls.flat().join('\n')).toMatch(/g: its Kafka consumer stopped after KafkaJSNonRetriableError: .*; a new one starts in 500 ms/);
+    } finally {
+      await bus.close();
+      quiet.forEach((spy) => spy.mockRestore());
     }
   });
 
