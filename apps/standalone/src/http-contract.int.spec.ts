@@ -6,7 +6,7 @@ import request from 'supertest';
 import type { AppendResult, EventStore, ExpectedRevision, NewEvent } from '@billing/shared/event-store';
 import { InMemoryEventStore } from '@billing/shared/event-store';
 import { SqliteEventStore } from '@billing/shared/sqlite';
-import { expectOk, smallContract } from '@billing/shared/testing';
+import { expectOk, smallContract, testToken } from '@billing/shared/testing';
 import { startTestApp, type TestApp } from './testing/test-app';
 
 const authed = (test: TestApp) => request.agent(test.app.getHttpServer()).set('authorization', `Bearer ${test.token}`);
@@ -160,6 +160,25 @@ describe('HTTP as a contract: bodies, content types, keys and Problem Details', 
       .set(key)
       .send({ ...smallContract({ title: 'First' }) });
     expect({ status: again.status, body: again.body, replayed: again.headers['idempotent-replayed'] }).toEqual({ status: 201, body: first.body, replayed: 'true' });
+    expect(await head()).toBe(before);
+  });
+
+  it("does not answer another user's request with the first user's answer under the same Idempotency-Key (422)", async () => {
+    const key = { 'Idempotency-Key': 'shared-key' };
+    const first = await api()
+      .post('/contracts')
+      .set(key)
+      .send(smallContract({ title: 'Mine' }));
+    expect(first.status).toBe(201);
+    const before = await head();
+    const colleague = await testToken({ subject: 'colleague@example.com' });
+    const other = await request(test.app.getHttpServer())
+      .post('/contracts')
+      .set('authorization', `Bearer ${colleague}`)
+      .set(key)
+      .send(smallContract({ title: 'Mine' }));
+    expectProblem(other, 422);
+    expect(JSON.stringify(other.body)).not.toContain(first.body.contractId);
     expect(await head()).toBe(before);
   });
 

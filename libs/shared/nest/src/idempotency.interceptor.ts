@@ -12,13 +12,16 @@ interface StoredAnswer {
   body: unknown;
   /** SHA-256 of the request the key was first used with (absent on answers stored before it was kept). */
   fingerprint?: string;
+  /** Who sent it (absent on answers stored before it was kept): a key is the tenant's, its answer the sender's. */
+  actor?: string;
 }
 
 /**
  * Builds every request's command context, and for a POST with an Idempotency-Key follows the IETF
  * draft "The Idempotency-Key HTTP Header Field": a retry of the same request answers the stored
  * first answer; the same key on another request is refused (422); a retry while the first is still
- * running is refused (409), never run twice. The command itself is idempotent by its id
+ * running is refused (409), never run twice. Another user of the tenant who sends the same key is
+refused (422) like another request, never handed the first user's answer. The command itself is idempotent by its id
  * (handleCommand), so a crash between the command and storing the answer still appends nothing.
  */
 @Injectable()
@@ -43,12 +46,12 @@ export class CommandContextInterceptor implements NestInterceptor {
   private async replayOrRun(ctx: RequestContext, fingerprint: string, response: Response, next: CallHandler): Promise<unknown> {
     const stream = `idempotency-${uuidFrom(ctx.commandId)}`;
     const [stored] = await this.store.readStream(stream, { maxCount: 1 });
-    if (stored) return this.replay(stored.data as StoredAnswer, fingerprint, response);
+    if (stored) return this.replay(stored.data as StoredAnswer, fingerprint, ctx.actor, response);
     if (this.inFlight.has(stream)) throw new ConflictException(problem(409, 'Request in progress', 'a request with this Idempotency-Key is still being processed; retry it later'));
     this.inFlight.add(stream);
     try {
       const body: unknown = await lastValueFrom(next.handle() as Observable<unknown>, { defaultValue: undefined });
-      const answer: StoredAnswer = { status: response.statusCode, body, fingerprint };
+      const answer: StoredAnswer = { status: response.statusCode, body, fingerprint, actor: ctx.actor };
       const event = { id: uuidFrom(`${ctx.commandId}/answer`), type: 'CommandAnswered', data: answer, metadata: toMetadata(ctx, 'AnswerCommand') };
       try {
         await this.store.append(stream, [event], 'no_stream');
@@ -62,8 +65,8 @@ export class CommandContextInterceptor implements NestInterceptor {
     }
   }
 
-  private replay(answer: StoredAnswer, fingerprint: string, response: Response): unknown {
-    if (answer.fingerprint !== undefined && answer.fingerprint !== fingerprint)
+  private replay(answer: StoredAnswer, fingerprint: string, actor: string, response: Response): unknown {
+    if ((answer.fingerprint !== undefined && answer.fingerprint !== fingerprint) || (answer.actor !== undefined && answer.actor !== actor))
       throw new UnprocessableEntityException(problem(422, 'Idempotency-Key reused', 'this Idempotency-Key was first used with another request; use a new key for a new request'));
     response.status(answer.status);
     response.setHeader('Idempotent-Replayed', 'true');
