@@ -84,6 +84,14 @@ describe('HTTP as a contract: bodies, content types, keys and Problem Details', 
     expect(await head()).toBe(before);
   });
 
+  it.each(['null', '"a text"', '42', 'true'])('says that the body must be a JSON object when it is the JSON value %s', async (body) => {
+    const before = await head();
+    const reply = await api().post('/contracts').set('content-type', 'application/json').send(body);
+    expectProblem(reply, 400);
+    expect(reply.body.detail).toBe('the body must be a JSON object ({} when the command has no fields)');
+    expect(await head()).toBe(before);
+  });
+
   it('takes text with tabs, line breaks, accents, right-to-left script and emoji as it is', async () => {
     const title = 'Clinic\tWing B\nמרפאה — café 🏗️';
     const reply = await api()

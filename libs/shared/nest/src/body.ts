@@ -45,8 +45,7 @@ function readableJson(_request: Request, _response: Response, body: Buffer): voi
 function checkShape(request: Request, response: Response, next: NextFunction): void {
   if (!['POST', 'PUT', 'PATCH'].includes(request.method)) return next();
   const body: unknown = request.body;
-  const problem =
-    typeof body !== 'object' || body === null || Array.isArray(body) ? { message: 'the body must be a JSON object ({} when the command has no fields)' } : shapeProblem(body);
+  const problem = typeof body !== 'object' || body === null || Array.isArray(body) ? { message: NOT_AN_OBJECT } : shapeProblem(body);
   if (!problem) return next();
   const { field, message } = problem;
   // As the validation pipe's 400 does (API conventions), `errors` names the field.
@@ -98,12 +97,29 @@ function textProblem(text: string): string | undefined {
   return undefined;
 }
 
+const NOT_AN_OBJECT = 'the body must be a JSON object ({} when the command has no fields)';
+
+/** JSON, but not an object or array: what body-parser's strict mode refuses as if it were malformed (`null`, `42`, `"text"`). */
+function isJsonScalar(text: string): boolean {
+  if (/^\s*[[{]/.test(text)) return false;
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** body-parser's refusals (too large, malformed JSON, an unsupported encoding) as Problem Details. */
 function bodyErrors(error: unknown, _request: Request, response: Response, next: NextFunction): void {
   const { type, status } = (error ?? {}) as { type?: string; status?: number };
   if (type === 'entity.too.large')
     return sendProblem(response, 413, { type: 'urn:billing:too-large', title: 'Body too large', detail: `a body is at most ${BODY_LIMIT_BYTES} bytes` });
-  if (type === 'entity.parse.failed') return sendProblem(response, 400, { type: 'urn:billing:validation', title: 'Invalid request', detail: 'the body is not valid JSON' });
+  if (type === 'entity.parse.failed') {
+    const { body } = error as { body?: unknown };
+    const detail = typeof body === 'string' && isJsonScalar(body) ? NOT_AN_OBJECT : 'the body is not valid JSON';
+    return sendProblem(response, 400, { type: 'urn:billing:validation', title: 'Invalid request', detail });
+  }
   if (type === 'charset.unsupported' || type === 'encoding.unsupported')
     return sendProblem(response, 415, { type: 'urn:billing:unsupported-media-type', title: 'Unsupported media type', detail: 'the body must be UTF-8 JSON' });
   if (typeof status === 'number' && status >= 400 && status < 500)
