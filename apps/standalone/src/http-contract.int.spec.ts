@@ -84,6 +84,23 @@ describe('HTTP as a contract: bodies, content types, keys and Problem Details', 
     expect(await head()).toBe(before);
   });
 
+  it('refuses the same change order entered twice (its number, 409) and writes nothing', async () => {
+    const { contractId } = (await test.client.get(`/invoices/${invoiceId}`)).body;
+    const changeOrder = (number: string, lineId: string) => ({
+      number,
+      description: 'Extra',
+      amount: 10_000,
+      approvedOn: '2026-02-10',
+      lines: [{ lineId, item: '9', description: 'Extra', scheduledValue: 10_000 }],
+    });
+    expect((await api().post(`/contracts/${contractId}/change-orders`).send(changeOrder('CO-7', 'X1'))).status).toBe(201);
+    const before = await head();
+    const twice = await api().post(`/contracts/${contractId}/change-orders`).send(changeOrder('co-7 ', 'X2'));
+    expectProblem(twice, 409);
+    expect(twice.body.detail).toMatch(/change order co-7 is already approved on this contract \(as CO-7\)/);
+    expect(await head()).toBe(before);
+  });
+
   it.each(['null', '"a text"', '42', 'true'])('says that the body must be a JSON object when it is the JSON value %s', async (body) => {
     const before = await head();
     const reply = await api().post('/contracts').set('content-type', 'application/json').send(body);

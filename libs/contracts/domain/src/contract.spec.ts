@@ -146,6 +146,18 @@ describe('contract', () => {
         .when({ ...co, lines: [{ ...co.lines[0], lineId: 'A' }] })
         .thenThrows(ValidationError, /appears twice/);
     });
+    it('refuses a number already approved on the contract (the same change order entered twice), whatever its case and spacing', () => {
+      const first = spec([created, activated]).when(co).events();
+      const twice = { ...co, changeOrderId: 'co-2', number: ' co-1 ', lines: [{ ...co.lines[0], lineId: 'E' }] };
+      spec([created, activated, ...first])
+        .when(twice)
+        .thenThrows(IllegalStateError, /change order co-1 is already approved on this contract \(as CO-1\)/);
+      expect(
+        spec([created, activated, ...first])
+          .when({ ...twice, number: 'CO-2' })
+          .events(),
+      ).toHaveLength(1);
+    });
     it('keeps the contract sum to date above 0, at most MAX_AMOUNT and not below the work billed to date', () => {
       const change = (amount: number) => ({ ...co, amount, lines: [{ ...co.lines[0], scheduledValue: amount }] });
       spec([created, activated])

@@ -45,6 +45,9 @@ export function decide(command: ContractCommand, state: ContractState): Contract
       requireStatus(state, ['active', 'suspended'], 'approve a change order');
       requireNotBefore(state.activatedOn, requireDate(command.approvedOn), 'a change order is approved', 'the activation');
       if (state.changeOrders.some((co) => co.changeOrderId === command.changeOrderId)) throw new IllegalStateError(`change order ${command.number} is already approved`);
+      // A number is the change order's name on the contract: the same one entered twice (a new id per request) is refused.
+      const named = state.changeOrders.find((co) => sameNumber(co.number, command.number));
+      if (named) throw new IllegalStateError(`change order ${command.number.trim()} is already approved on this contract (as ${named.number})`);
       if (!isAmount(command.amount) || command.amount === 0) throw new ValidationError(`a change order amount is a non-zero amount in minor units (at most ${MAX_AMOUNT})`);
       validateLines(command.lines, state.lines, true);
       if (scheduledTotal(command.lines) !== command.amount)
@@ -117,6 +120,8 @@ function assertNothingOpen(contract: Contract) {
   const open = Object.values(contract.invoices).reduce((total, invoice) => total + invoice.open, 0);
   if (open !== 0) throw new RuleViolation(`invoices still have ${open} open`);
 }
+
+const sameNumber = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
 function requireStatus(contract: Contract, allowed: ContractStatus[], action: string) {
   if (!allowed.includes(contract.status)) throw new IllegalStateError(`cannot ${action}: the contract is ${contract.status}`);

@@ -51,7 +51,7 @@ export class ContractsHttp {
   @ApiOperation({ summary: 'Approve a change order: its amount changes the contract sum and its lines join the schedule of values' })
   @ApiBodyExamples(ChangeOrderDto, CHANGE_ORDER)
   @ApiCreatedResponse({ type: ContractCommandAnswer, description: 'The contract with the change order lines' })
-  @ApiProblems(400, 404, [409, 'The contract is not active or suspended, or the change order is already approved'], [422, 'The lines do not sum to the amount'])
+  @ApiProblems(400, 404, [409, 'The contract is not active or suspended, or a change order of that number is already approved'], [422, 'The lines do not sum to the amount'])
   approveChangeOrder(@Param('id', ParseUUIDPipe) id: string, @Body() body: ChangeOrderDto, @Ctx() ctx: RequestContext) {
     const { number, description, amount } = body;
     return this.send(
