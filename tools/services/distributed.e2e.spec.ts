@@ -151,6 +151,8 @@ describe('four services over Kafka, EventStoreDB and Mongo, through the gateway'
         const bouncing = afterPost(client, 5, async () => {
           await infrastructure!.stopBroker();
           output.push('-- broker stopped after POST 5');
+          // Each service serves on and says so: degraded, its bus down for want of a broker.
+          await busDownEverywhere();
           await infrastructure!.restartBroker();
           output.push('-- broker restarted');
         });
@@ -161,6 +163,17 @@ describe('four services over Kafka, EventStoreDB and Mongo, through the gateway'
       }),
     90_000,
   );
+
+  async function busDownEverywhere(): Promise<void> {
+    const down = /^200 \{"status":"degraded".*"bus":\{"status":"down","on":"Kafka".*"broker":"does not answer/;
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const readiness = await system!.readiness();
+      if (Object.values(readiness).every((answer) => down.test(answer))) return;
+      if (Date.now() > deadline) throw new Error(`readiness does not say the bus is down: ${JSON.stringify(readiness)}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
 
   it(
     'shares the work between two invoicing instances and numbers invoices without a gap',

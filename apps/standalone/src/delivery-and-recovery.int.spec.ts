@@ -21,6 +21,9 @@ class DuplicatingBus implements Bus {
       await handler(message);
     });
   }
+  health() {
+    return this.bus.health();
+  }
   close() {
     return this.bus.close();
   }

@@ -40,6 +40,12 @@ describe('a poison event in the store', () => {
       const ready = await second.client.get('/health/ready');
       expect(ready.status).toBe(200);
       expect(ready.body.status).toBe('degraded');
+      // Degraded for what it parked, not for its bus (the event store's own subscriptions).
+      expect(ready.body.info.bus).toMatchObject({
+        status: 'up',
+        on: 'the event store',
+        groups: { contracts: 'consuming', milestones: 'consuming', invoicing: 'consuming', receivables: 'consuming' },
+      });
       expect(ready.body.parked).toEqual(
         expect.arrayContaining([
           expect.objectContaining({

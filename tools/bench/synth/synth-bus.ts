@@ -53,6 +53,10 @@ export class SynchronousBus implements Bus {
     return { caughtUp: async () => true, stop: async () => {} };
   }
 
+  async health() {
+    return { up: true, detail: { on: 'the synthesiser, synchronously' } };
+  }
+
   /** Delivers every message of every appended event, including those the reactions append meanwhile. */
   async drain(): Promise<void> {
     for (let next = this.store.appended.shift(); next; next = this.store.appended.shift()) {

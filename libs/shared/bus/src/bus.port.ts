@@ -33,6 +33,12 @@ export interface Consumer {
   stop(): Promise<void>;
 }
 
+/** What readiness says of the bus: `up` while it can publish and deliver; `detail` how each part stands. */
+export interface BusHealth {
+  up: boolean;
+  detail: Record<string, unknown>;
+}
+
 export interface Stoppable {
   stop(): Promise<void>;
 }
@@ -48,5 +54,7 @@ export interface Bus {
   relay(source: RelaySource): Promise<Stoppable>;
   /** Each group gets every message of its topics after its committed position; handlers run one at a time per instance. */
   subscribe(group: string, topics: readonly string[], handler: MessageHandler): Promise<Consumer>;
+  /** Whether this instance's relays and groups can work now (its broker answers, none is down after a crash). */
+  health(): Promise<BusHealth>;
   close(): Promise<void>;
 }

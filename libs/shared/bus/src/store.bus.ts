@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { matchesPrefixes, type EventStore, type RecordedEvent, type Subscription } from '@billing/shared/event-store';
 import { logger, withLogContext } from '@billing/shared/logging';
 import { ConsumerState, describe, eventLogContext, type ReadModelStore } from '@billing/shared/read-models';
-import type { Bus, Consumer, Message, MessageHandler, RelaySource, Stoppable } from './bus.port';
+import type { Bus, BusHealth, Consumer, Message, MessageHandler, RelaySource, Stoppable } from './bus.port';
 import { consumeOne } from './consume';
 
 const MEMBERS = 'bus_members';
@@ -60,6 +60,22 @@ export class StoreBackedBus implements Bus {
     };
   }
 
+  /** Relays and groups are reads of the event store, with no connection of their own: readiness checks the store. */
+  async health(): Promise<BusHealth> {
+    const each = (names: Iterable<string>, state: string) => Object.fromEntries([...names].map((name) => [name, state]));
+    return {
+      up: true,
+      detail: {
+        on: 'the event store',
+        groups: each(
+          [...this.members].map((member) => member.group),
+          'consuming',
+        ),
+        relays: each(this.sources.keys(), 'publishing'),
+      },
+    };
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.members].map((member) => member.stop()));
     this.members.clear();
@@ -102,7 +118,7 @@ class GroupMember {
     private readonly store: EventStore,
     private readonly state: ConsumerState,
     private readonly settings: Required<StoreBusOptions>,
-    private readonly group: string,
+    readonly group: string,
     private readonly topics: readonly string[],
     private readonly handler: MessageHandler,
     private readonly resolveSources: () => Promise<RelaySource[]>,

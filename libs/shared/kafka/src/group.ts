@@ -35,6 +35,8 @@ export class KafkaGroup {
   /** A new consumer due to take the place of one that crashed, and the crashes in a row so far. */
   private replacing?: NodeJS.Timeout;
   private crashes = 0;
+  /** Joined and consuming, or what it waits for (its first join, a restart after a crash). */
+  private standing = 'joining the group';
 
   constructor(
     private readonly kafka: Kafka,
@@ -61,12 +63,22 @@ export class KafkaGroup {
     // kafkajs restarts its consumer after a crash only when the error was retriable. Others stop it
     // for good while the service runs on: a TypeError of its own on the metadata of a broker that
     // restarted (kafkajs#1441), a non-retriable protocol error. A new consumer takes its place.
-    consumer.on(consumer.events.CRASH, ({ payload }) => void (payload.restart || this.replace(consumer, payload.error)));
-    consumer.on(consumer.events.GROUP_JOIN, () => void (this.crashes = 0));
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.standing = `restarting after ${payload.error.name}: ${payload.error.message}`;
+      if (!payload.restart) this.replace(consumer, payload.error);
+    });
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.standing = CONSUMING;
+      this.crashes = 0;
+    });
     await consumer.connect();
     // A group with no committed offset (new, or subscribing late) starts at the beginning of each topic.
     await consumer.subscribe({ topics: [...this.topics], fromBeginning: true });
     await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.eachBatch(payload) });
+  }
+
+  health(): { up: boolean; state: string } {
+    return { up: this.standing === CONSUMING, state: this.standing };
   }
 
   /** Graceful: the message in hand is finished and committed, then the group is left. */
@@ -143,5 +155,6 @@ export class KafkaGroup {
   }
 }
 
+const CONSUMING = 'consuming';
 const REPLACE_MS = 500;
 const MAX_REPLACE_MS = 10_000;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { InvalidMessage, messageFrom, type Message, type RelaySource } from '@billing/shared/bus';
+import { InvalidMessage, messageFrom, type BusHealth, type Message, type RelaySource } from '@billing/shared/bus';
 import { InMemoryEventStore, type NewEvent } from '@billing/shared/event-store';
 import { RuleViolation } from '@billing/shared/kernel';
 import { InMemoryReadModels } from '@billing/shared/read-models';
@@ -97,9 +97,19 @@ describe('the Kafka bus on a real broker', () => {
         deliveries++;
         throw new RuleViolation('refused');
       });
+      expect(await bus.health()).toEqual({
+        up: true,
+        detail: { on: 'Kafka', brokers: broker.brokers, broker: 'answers', groups: { g: 'consuming' }, relays: { [topic]: 'publishing' } },
+      });
+      // Readiness while the group waits for its new consumer: down, saying why.
+      const seen: BusHealth[] = [];
+      const watching = setInterval(() => void bus.health().then((health) => seen.push(health)), 20);
       const { position } = await store.append(`c${id}-1`, [event('Refused')], 'no_stream');
       await until(() => consumer.caughtUp(position), 20_000);
+      clearInterval(watching);
       expect([deliveries, refuse.mock.calls.length]).toEqual([2, 2]);
+      expect(seen.find((health) => !health.up)?.detail.groups).toEqual({ g: expect.stringMatching(/^restarting after KafkaJSNonRetriableError: Cannot read properties of null/) });
+      expect((await bus.health()).up).toBe(true);
       expect(quiet[0].mock.calls.flat().join('\n')).toMatch(/g: its Kafka consumer stopped after KafkaJSNonRetriableError: .*; a new one starts in 500 ms/);
     } finally {
       await bus.close();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Bus, Consumer, Message, MessageHandler, RelaySource, Stoppable } from '@billing/shared/bus';
+import type { Bus, BusHealth, Consumer, Message, MessageHandler, RelaySource, Stoppable } from '@billing/shared/bus';
 import type { EventStore } from '@billing/shared/event-store';
 import { ConsumerState, type ReadModelStore } from '@billing/shared/read-models';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
@@ -46,6 +46,9 @@ export class KafkaBus implements Bus {
   private readonly created = new Set<string>();
   private connected?: Promise<void>;
   private ended?: Promise<void>;
+  /** Asks the broker for readiness: no retries, so a broker that is down is said to be at once. */
+  private readonly probe: Admin;
+  private probed?: { at: number; answer: Promise<string | undefined> };
 
   constructor(
     private readonly store: EventStore,
@@ -76,6 +79,8 @@ export class KafkaBus implements Bus {
     // Idempotent: a send the producer retries is written once; with acks from all in-sync replicas.
     this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     this.admin = this.kafka.admin();
+    const quick = { connectionTimeout: PROBE_MS / 2, requestTimeout: PROBE_MS, retry: { retries: 0 } };
+    this.probe = new Kafka({ clientId: `${options.clientId ?? 'billing'}-probe`, brokers, logLevel: logLevel.NOTHING, socketFactory: this.sockets.factory, ...quick }).admin();
   }
 
   async relay(source: RelaySource): Promise<Stoppable> {
@@ -120,11 +125,40 @@ export class KafkaBus implements Bus {
     return (await groupLag(this.admin, groupId, topics)) === 0;
   }
 
+  /** Up while the broker answers, every group of this instance is consuming and every relay can publish; `detail` says how each stands. */
+  async health(): Promise<BusHealth> {
+    const unanswered = await this.brokerUnanswered();
+    const groups = Object.fromEntries([...this.groups].map(([name, group]) => [name, group.health()]));
+    const relays = Object.fromEntries([...this.relays].map(([topic, relay]) => [topic, relay.health()]));
+    const up = unanswered === undefined && [...Object.values(groups), ...Object.values(relays)].every((part) => part.up);
+    const states = (parts: Record<string, { state: string }>) => Object.fromEntries(Object.entries(parts).map(([name, { state }]) => [name, state]));
+    return { up, detail: { on: 'Kafka', brokers: this.settings.brokers, broker: unanswered ?? 'answers', groups: states(groups), relays: states(relays) } };
+  }
+
+  /** Why the broker does not answer, or nothing: asked at most once a second, however often readiness is. */
+  private brokerUnanswered(): Promise<string | undefined> {
+    if (!this.probed || Date.now() - this.probed.at > PROBE_MS) {
+      const answer = this.probe.connect().then(() => this.probe.describeCluster());
+      this.probed = {
+        at: Date.now(),
+        answer: answer.then(
+          () => undefined,
+          async (error: unknown) => {
+            // Connected anew next time: the broker may come back on a new connection.
+            await this.probe.disconnect().catch(() => undefined);
+            return `does not answer: ${(error as Error).message}`;
+          },
+        ),
+      };
+    }
+    return this.probed.answer;
+  }
+
   async close(): Promise<void> {
     this.ended ??= (async () => {
       await Promise.all([...this.groups.values()].map((group) => group.stop()));
       await Promise.all([...this.relays.values()].map((relay) => relay.stop()));
-      await Promise.all([this.producer.disconnect(), this.admin.disconnect()]);
+      await Promise.all([this.producer.disconnect(), this.admin.disconnect(), this.probe.disconnect()]);
     })();
     await this.ended;
   }
@@ -135,7 +169,7 @@ export class KafkaBus implements Bus {
     const groups = [...this.groups.values()].map((group) => group.kill());
     this.sockets.kill();
     this.relays.forEach((relay) => relay.kill());
-    this.ended ??= Promise.all([...groups, this.producer.disconnect(), this.admin.disconnect()]).then(
+    this.ended ??= Promise.all([...groups, this.producer.disconnect(), this.admin.disconnect(), this.probe.disconnect()]).then(
       () => undefined,
       () => undefined,
     );
@@ -194,3 +228,6 @@ export class KafkaBus implements Bus {
     return this.connected;
   }
 }
+
+/** How long readiness waits for the broker, and how long its answer stands. */
+const PROBE_MS = 1_000;

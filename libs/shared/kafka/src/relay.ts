@@ -60,6 +60,8 @@ export class KafkaRelay {
   private wake = () => {};
   /** The messages of the events handled since the last send. */
   private outbox: Message[] = [];
+  /** Since when, and why, its sends fail (until one goes through). */
+  private failing?: { since: Date; reason: string };
 
   constructor(
     private readonly store: EventStore,
@@ -84,6 +86,12 @@ export class KafkaRelay {
     if (committed >= position) return true;
     const [next] = await this.store.readAll({ fromPosition: committed, toPosition: position, maxCount: 1, streamPrefixes: this.source.streamPrefixes });
     return next === undefined;
+  }
+
+  /** Publishing (or standing by while another instance holds the lease), unless its sends fail. */
+  health(): { up: boolean; state: string } {
+    if (this.failing) return { up: false, state: `cannot publish since ${this.failing.since.toISOString()}: ${this.failing.reason}` };
+    return { up: true, state: this.state.active ? 'publishing' : 'standing by (another instance holds the lease)' };
   }
 
   async stop(): Promise<void> {
@@ -149,8 +157,10 @@ export class KafkaRelay {
       if (!this.state.active) throw new RelayStopped(`${this.name} is not publishing`);
       try {
         await this.send(messages);
+        this.failing = undefined;
         break;
       } catch (error) {
+        this.failing ??= { since: new Date(), reason: (error as Error).message };
         if (attempt === 0) logger.error({ err: error }, `${this.name} cannot publish ${messages.length} message(s); retrying until the broker answers`);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, Math.min(5_000, 100 * 2 ** attempt));

@@ -1,13 +1,14 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import type { Bus } from '@billing/shared/bus';
 import type { EventStore } from '@billing/shared/event-store';
 import { Background } from './background';
-import { EVENT_STORE } from './tokens';
+import { BUS, EVENT_STORE } from './tokens';
 import { ApiProblems } from './openapi';
 import { Health } from './responses';
 
-/** Liveness and readiness (terminus); readiness says `degraded`, naming each parked event, while the service serves on. */
+/** Liveness and readiness (terminus); readiness says `degraded`, naming each parked event or how the bus is down, while the service serves on. */
 @ApiTags('health')
 @Controller('health')
 export class HealthHttp {
@@ -16,6 +17,7 @@ export class HealthHttp {
     private readonly indicators: HealthIndicatorService,
     private readonly background: Background,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(BUS) private readonly bus: Bus,
   ) {}
 
   @Get('live')
@@ -28,14 +30,22 @@ export class HealthHttp {
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'The event store answers and the read models are caught up; `degraded` names every parked event' })
+  @ApiOperation({ summary: 'The event store answers and the read models are caught up; `degraded` names every parked event, or a bus that is down' })
   @ApiOkResponse({ type: Health, description: 'Ready: `ok`, or `degraded` with every parked event while the service serves on' })
   @ApiProblems([503, 'Not ready: the event store does not answer or the read models are behind'])
   @HealthCheck({ noCache: true, swaggerDocumentation: false })
   async ready() {
     const result = await this.health.check([() => this.eventStore(), () => this.readModels()]);
-    const parked = await this.background.parked();
-    return parked.length === 0 ? result : { ...result, status: 'degraded', parked };
+    const [parked, bus] = await Promise.all([this.background.parked(), this.bus.health()]);
+    // A bus that is down leaves the service serving (commands are stored, relayed once it is back): degraded, not unready.
+    const indicator = { bus: { status: bus.up ? 'up' : 'down', ...bus.detail } };
+    const answer = {
+      ...result,
+      info: { ...result.info, ...(bus.up ? indicator : {}) },
+      error: { ...result.error, ...(bus.up ? {} : indicator) },
+      details: { ...result.details, ...indicator },
+    };
+    return parked.length === 0 && bus.up ? answer : { ...answer, status: 'degraded', ...(parked.length > 0 ? { parked } : {}) };
   }
 
   private async eventStore() {

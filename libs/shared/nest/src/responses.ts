@@ -49,12 +49,31 @@ export class HealthIndicator {
   @ApiProperty({ enum: ['up', 'down'] }) status!: 'up' | 'down';
   @CountProperty('Position of the last event in the store', { required: false }) headPosition?: number;
   @CountProperty('Position the read models have applied', { required: false }) caughtUpTo?: number;
+  @ApiPropertyOptional({ description: 'The bus: what it runs on (`the event store` embedded, `Kafka` distributed)', example: 'Kafka' }) on?: string;
+  @ApiPropertyOptional({ type: [String], description: 'The bus: the Kafka bootstrap brokers', example: ['kafka:9092'] }) brokers?: string[];
+  @ApiPropertyOptional({ description: 'The bus: `answers`, or why the broker does not', example: 'answers' }) broker?: string;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'The bus: each consumer group of this instance and how it stands (`consuming`, or what it waits for)',
+  })
+  groups?: Record<string, string>;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'The bus: each topic this instance relays and how it stands (`publishing`, standing by, or why it cannot publish)',
+  })
+  relays?: Record<string, string>;
 }
 
 export class Health {
-  @ApiProperty({ enum: ['ok', 'degraded'], description: '`degraded`: the service serves on, but `parked` events are missing from its read models' }) status!: 'ok' | 'degraded';
+  @ApiProperty({
+    enum: ['ok', 'degraded'],
+    description: '`degraded`: the service serves on, but `parked` events are missing from its read models, or its `bus` is down (what it publishes and reacts to waits)',
+  })
+  status!: 'ok' | 'degraded';
   @MapProperty('The indicators that are up, by name', HealthIndicator) info!: Record<string, HealthIndicator>;
-  @MapProperty('The indicators that are down, by name (empty in a 200)', HealthIndicator) error!: Record<string, HealthIndicator>;
+  @MapProperty('The indicators that are down, by name (in a 200 only `bus`, when `degraded`)', HealthIndicator) error!: Record<string, HealthIndicator>;
   @MapProperty('Every indicator, by name', HealthIndicator) details!: Record<string, HealthIndicator>;
   @ApiPropertyOptional({ type: [ParkedEvent], description: 'Every parked event (when `degraded`)' }) parked?: ParkedEvent[];
 }
