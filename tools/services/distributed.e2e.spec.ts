@@ -106,6 +106,11 @@ describe('four services over Kafka, EventStoreDB and Mongo, through the gateway'
         const { contractId } = await expectOk<any>(client.post('/contracts', smallContract()), 'create');
         const history = await expectOk<any[]>(client.get(`/contracts/${contractId}/history`), 'history');
         expect(history[0]).toMatchObject({ type: 'ContractCreated', actor: 'clerk@e2e-actor', tenantId: 'e2e-actor' });
+        // The auditors' API of the embedded app, through the gateway (the contracts service serves it, over the shared store).
+        const auditor = tenantClient(fetchClient(system!.url), infrastructure!.token({ tenantId: 'e2e-actor', subject: 'auditor@e2e-actor', roles: ['auditor'] }));
+        expect(await expectOk<any>(auditor.get('/audit/verify'), 'verify')).toMatchObject({ intact: true, events: expect.any(Number), breakCount: 0 });
+        const flow = await expectOk<any[]>(auditor.get(`/audit/flows/${history[0].correlationId}`), 'flow');
+        expect(flow.map((event) => event.type)).toContain('ContractCreated');
       }),
     30_000,
   );

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ContractsModule } from '@billing/contracts/feature';
 import { runApp } from '@billing/shared/platform';
+import { MODULES } from './modules';
 
-runApp('Contracts service', 3001, [ContractsModule], 'contracts');
+runApp('Contracts service', 3001, MODULES, 'contracts');

@@ -8,25 +8,31 @@ import { MilestonesModule } from '@billing/milestones/feature';
 import { ReceivablesModule } from '@billing/receivables/feature';
 import { StoreBackedBus } from '@billing/shared/bus';
 import { InMemoryEventStore } from '@billing/shared/event-store';
-import { composeApp, configureHttp, DEFAULT_HTTP } from '@billing/shared/nest';
+import { AuditModule, composeApp, configureHttp, DEFAULT_HTTP } from '@billing/shared/nest';
 import { testToken, testVerifier } from '@billing/shared/testing';
 import { InMemoryReadModels } from '@billing/shared/read-models';
 import { createGateway } from './gateway';
 import { routesOf, SERVICES, type Service } from './routes';
 
-const MODULES: Record<Service, Type<unknown>> = { contracts: ContractsModule, milestones: MilestonesModule, invoicing: InvoicingModule, receivables: ReceivablesModule };
+// As each service's src/modules.ts composes it (tools/services/same-api.spec.ts checks those against the embedded app's API).
+const MODULES: Record<Service, Type<unknown>[]> = {
+  contracts: [ContractsModule, AuditModule],
+  milestones: [MilestonesModule],
+  invoicing: [InvoicingModule],
+  receivables: [ReceivablesModule],
+};
 /** What the gateway answers itself: its health, its docs, and every service's refusals merged. */
 const OWN = new Set(['/health/live', '/health/ready', '/refusals']);
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
 type Paths = Record<string, Record<string, unknown>>;
 
-async function startService(module: Type<unknown>): Promise<INestApplication> {
+async function startService(modules: Type<unknown>[]): Promise<INestApplication> {
   const eventStore = new InMemoryEventStore();
   const readModels = new InMemoryReadModels();
   const security = { auth: { mode: 'bearer' as const, verifier: testVerifier() }, http: { ...DEFAULT_HTTP, corsOrigins: [ORIGIN] } };
   const infrastructure = { eventStore, readModels, bus: new StoreBackedBus(eventStore, readModels), clock: { now: () => new Date() }, settings: { timeZone: 'UTC', security } };
-  const app = configureHttp(await NestFactory.create(composeApp([module], infrastructure), { logger: ['error'], bodyParser: false }), 'test');
+  const app = configureHttp(await NestFactory.create(composeApp(modules, infrastructure), { logger: ['error'], bodyParser: false }), 'test');
   await app.listen(0, '127.0.0.1');
   return app;
 }

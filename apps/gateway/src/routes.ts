@@ -42,6 +42,8 @@ export const ROUTES: readonly Route[] = [
   { method: '*', path: '/cash-forecast', service: 'receivables' },
   { method: '*', path: '/dso', service: 'receivables' },
   { method: '*', path: '/reminders/*', service: 'receivables' },
+  // The auditors' API reads the event store the four services share: the contracts service serves it.
+  { method: 'GET', path: '/audit/*', service: 'contracts' },
 ];
 
 export function matches(route: Route, method: string, path: string): boolean {

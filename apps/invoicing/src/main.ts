@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { InvoicingModule } from '@billing/invoicing/feature';
 import { runApp } from '@billing/shared/platform';
+import { MODULES } from './modules';
 
-runApp('Invoicing service', 3003, [InvoicingModule], 'invoicing');
+runApp('Invoicing service', 3003, MODULES, 'invoicing');

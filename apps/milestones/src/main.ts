@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { MilestonesModule } from '@billing/milestones/feature';
 import { runApp } from '@billing/shared/platform';
+import { MODULES } from './modules';
 
-runApp('Milestones service', 3002, [MilestonesModule], 'milestones');
+runApp('Milestones service', 3002, MODULES, 'milestones');

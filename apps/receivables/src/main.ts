@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ReceivablesModule } from '@billing/receivables/feature';
 import { runApp } from '@billing/shared/platform';
+import { MODULES } from './modules';
 
-runApp('Receivables service', 3004, [ReceivablesModule], 'receivables');
+runApp('Receivables service', 3004, MODULES, 'receivables');

@@ -99,6 +99,6 @@ export class AuditHttp {
   }
 }
 
-/** The audit API, for the apps that compose it (the embedded one; the gateway does not route it to the services yet). */
+/** The audit API, for the apps that compose it: the embedded one, and the contracts service (the gateway routes `/audit/*` there). */
 @Module({ controllers: [AuditHttp] })
 export class AuditModule {}

@@ -1,0 +1,4 @@
+import { InvoicingModule } from '@billing/invoicing/feature';
+
+/** What the invoicing service runs: its context's module. */
+export const MODULES = [InvoicingModule];
