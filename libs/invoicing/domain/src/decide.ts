@@ -93,21 +93,32 @@ function releaseDrafted(ledger: Ledger, invoiceId: string, releasedOn: string): 
   return { type: 'RetainageReleaseDrafted', data: { contractId: ledger.contractId, invoiceId, releasedOn: requireDate(releasedOn), amount: held, tax, total: held + tax } };
 }
 
+/**
+ * The day a completed contract's release became due: its completion, or the issue of its last pay
+ * application if that came later. From the ledger alone, so the reactions that draft the release
+ * (to the completion, to each issue) date it alike in whatever order, and however late, they run.
+ */
+function releaseDueOn(ledger: Ledger): string {
+  const issued = ledger.invoices.flatMap((invoice) => (invoice.kind === 'progress' && invoice.issueDate ? [invoice.issueDate] : []));
+  return [ledger.phaseSince!, ...issued].sort().at(-1)!;
+}
+
 function draftRelease(ledger: Ledger, command: Command<'DraftRetainageRelease'>): LedgerEvent {
   const blocker = releaseBlocker(ledger, command.agreed);
   if (blocker) throw blocker;
-  return releaseDrafted(ledger, command.invoiceId, command.releasedOn);
+  // Agreed before completion: the date agreed. Otherwise not before it is due, and on that day unless a later one is asked for.
+  if (ledger.phase !== 'completed') return releaseDrafted(ledger, command.invoiceId, requireDate(command.releasedOn ?? '', 'release date'));
+  const dueOn = releaseDueOn(ledger);
+  const releasedOn = requireDate(command.releasedOn ?? dueOn, 'release date');
+  if (releasedOn < dueOn)
+    throw new RuleViolation(`the retainage release is due on ${dueOn} (the completion, or the last pay application's issue if later): it is not dated ${releasedOn}`);
+  return releaseDrafted(ledger, command.invoiceId, releasedOn);
 }
 
-/**
- * The policy run on completion and after each issue: the release is drafted as soon as it is due,
- * dated the day it became due (the later of the completion and the triggering issue), so a
- * redelivered old message drafts the same release as a fresh one.
- */
+/** The policy run after each issue: the release is drafted as soon as it is due, dated the day it became due. */
 function releaseWhenDue(ledger: Ledger, command: Command<'ReleaseRetainageWhenDue'>): LedgerEvent[] {
   if (releaseBlocker(ledger, false)) return [];
-  const dueOn = [command.releasedOn, ledger.phaseSince ?? command.releasedOn].sort().at(-1)!;
-  return [releaseDrafted(ledger, command.invoiceId, dueOn)];
+  return [releaseDrafted(ledger, command.invoiceId, releaseDueOn(ledger))];
 }
 
 function issueInvoice(ledger: Ledger, command: Command<'IssueInvoice'>): LedgerEvent[] {

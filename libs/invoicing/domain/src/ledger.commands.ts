@@ -6,9 +6,10 @@ export type LedgerCommand =
   | { type: 'RecordContractPhase'; phase: ContractPhase; on: string }
   /** From certified work; `invoiceId` names the draft if a new one is needed. */
   | { type: 'DraftPayApplication'; invoiceId: string; certificationId: string; periodEnd: string; certifiedOn?: string; lines: CertifiedWork[] }
-  | { type: 'DraftRetainageRelease'; invoiceId: string; releasedOn: string; agreed: boolean }
-  /** Policy: draft the release if it is due now (contract completed, no draft pending, retainage held), else nothing. */
-  | { type: 'ReleaseRetainageWhenDue'; invoiceId: string; releasedOn: string }
+  /** Dated `releasedOn` (not before the release is due), or, when none is given, the day it became due. */
+  | { type: 'DraftRetainageRelease'; invoiceId: string; releasedOn?: string; agreed: boolean }
+  /** Policy: draft the release if it is due now (contract completed, no draft pending, retainage held), dated the day it became due; else nothing. */
+  | { type: 'ReleaseRetainageWhenDue'; invoiceId: string }
   /** `number` comes from the number series, reserved before this command. */
   | { type: 'IssueInvoice'; invoiceId: string; number: string; issueDate: string }
   /** `redraftInvoiceId` names the draft that bills the voided work again, if no draft is pending. */

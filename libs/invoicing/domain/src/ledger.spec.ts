@@ -294,7 +294,7 @@ describe('retainage release', () => {
   });
 
   it('as a policy, drafts the release only once it is due, and otherwise does nothing', () => {
-    const due: LedgerCommand = { type: 'ReleaseRetainageWhenDue', invoiceId: 'r1', releasedOn: '2026-07-01' };
+    const due: LedgerCommand = { type: 'ReleaseRetainageWhenDue', invoiceId: 'r1' };
     const billed = history(draft('p1', '2026-05-31', 400_000, 600_000), issue('p1', 'INV-2026-00001', '2026-06-03'));
     spec(billed).when(due).then([]);
     spec(history(draft('p1', '2026-05-31', 400_000, 600_000), complete))
@@ -302,17 +302,29 @@ describe('retainage release', () => {
       .then([]);
     spec(history(complete)).when(due).then([]);
     expect(spec(billedAll).when(due).events()).toEqual([
-      { type: 'RetainageReleaseDrafted', data: { contractId, invoiceId: 'r1', releasedOn: '2026-07-01', amount: 50_000, tax: 3_500, total: 53_500 } },
+      { type: 'RetainageReleaseDrafted', data: { contractId, invoiceId: 'r1', releasedOn: '2026-06-30', amount: 50_000, tax: 3_500, total: 53_500 } },
     ]);
     spec([...billedAll, ...spec(billedAll).when(due).events()])
       .when({ ...due, invoiceId: 'r2' })
       .then([]);
   });
 
-  it('as a policy, dates the release the day it became due, whichever message triggers it', () => {
-    const completedOn = '2026-06-30'; // the completion recorded in `billedAll`
-    const redelivered = spec(billedAll).when({ type: 'ReleaseRetainageWhenDue', invoiceId: 'r1', releasedOn: '2000-01-31' }).events();
-    expect(redelivered).toMatchObject([{ type: 'RetainageReleaseDrafted', data: { releasedOn: completedOn } }]);
+  it('dates the release from the ledger, in whatever order the completion and the last issue reach it', () => {
+    // Completed on 06-30 while the last pay application was a draft, issued on 07-05: due on 07-05.
+    const issuedAfter = history(draft('p1', '2026-05-31', 400_000, 600_000), complete, issue('p1', 'INV-2026-00001', '2026-07-05'));
+    const fromCompletion = spec(issuedAfter).when({ type: 'DraftRetainageRelease', invoiceId: 'r1', agreed: false }).events();
+    const fromIssue = spec(issuedAfter).when({ type: 'ReleaseRetainageWhenDue', invoiceId: 'r1' }).events();
+    expect([fromCompletion, fromIssue]).toEqual([
+      [expect.objectContaining({ data: expect.objectContaining({ releasedOn: '2026-07-05' }) })],
+      [expect.objectContaining({ data: expect.objectContaining({ releasedOn: '2026-07-05' }) })],
+    ]);
+    // Asked for by staff: on the due date or later, never before.
+    expect(spec(issuedAfter).when({ type: 'DraftRetainageRelease', invoiceId: 'r1', releasedOn: '2026-07-06', agreed: false }).events()[0].data).toMatchObject({
+      releasedOn: '2026-07-06',
+    });
+    spec(issuedAfter)
+      .when({ type: 'DraftRetainageRelease', invoiceId: 'r1', releasedOn: '2026-07-01', agreed: false })
+      .thenThrows(RuleViolation, /due on 2026-07-05/);
   });
 
   it('refuses further pay applications after the release', () => {

@@ -83,7 +83,7 @@ export class InvoicingHttp {
     400,
     [404, 'No billing ledger for the contract (is it active?)'],
     [409, 'Not completed and not agreed, a pay application is still in draft, or the release is already billed'],
-    [422, 'No retainage is held'],
+    [422, "No retainage is held, or the date is before the release is due (the completion, or the last pay application's issue if later)"],
   )
   async release(@Param('contractId', ParseUUIDPipe) contractId: string, @Body() body: RetainageReleaseDto, @Ctx() ctx: RequestContext) {
     const invoiceId = ctx.newId('retainage-release');

@@ -46,7 +46,8 @@ export class InvoicingReactions {
         const data = parseMessage<ContractPhaseChangedV1>(contractsSchemas, message);
         await send(data.contractId, { type: 'RecordContractPhase', phase: data.phase, on: data.on });
         if (data.phase === 'completed')
-          await send(data.contractId, { type: 'DraftRetainageRelease', invoiceId: uuidFrom(`${message.id}/release`), releasedOn: data.on, agreed: false }, '/release');
+          // Dated by the ledger: the completion, or the last issue if this message comes after it.
+          await send(data.contractId, { type: 'DraftRetainageRelease', invoiceId: uuidFrom(`${message.id}/release`), agreed: false }, '/release');
         return;
       }
       case 'ProgressCertified': {
@@ -76,8 +77,7 @@ export class InvoicingReactions {
       case 'InvoiceIssued': {
         // The last pay application of a completed contract may be issued after completion: the release is due then.
         const data = parseMessage<InvoiceIssuedV1>(invoicingSchemas, message);
-        if (data.kind === 'progress')
-          await send(data.contractId, { type: 'ReleaseRetainageWhenDue', invoiceId: uuidFrom(`${message.id}/release`), releasedOn: data.issueDate }, '/release');
+        if (data.kind === 'progress') await send(data.contractId, { type: 'ReleaseRetainageWhenDue', invoiceId: uuidFrom(`${message.id}/release`) }, '/release');
         return;
       }
       case 'InvoiceBalancesChanged': {
