@@ -3,7 +3,7 @@ import { messageFrom, type Message } from '@billing/shared/bus';
 import type { RecordedEvent } from '@billing/shared/event-store';
 import { decodeAccountEvent } from './receivables.events';
 
-/** Each account event that moves an invoice's balance publishes the balances after it. */
+/** Each account event that moves an invoice's balance publishes the balances after it, field by field. */
 export function accountMessages(recorded: RecordedEvent): Message[] {
   const event = decodeAccountEvent(recorded);
   const publish = (cause: InvoiceBalancesChangedV1['cause'], on: string, balances: InvoiceBalancesChangedV1['balances']): Message[] =>
@@ -13,7 +13,7 @@ export function accountMessages(recorded: RecordedEvent): Message[] {
             customerId: event.data.customerId,
             cause,
             on,
-            balances,
+            balances: balances.map(({ invoiceId, contractId, paid, open }) => ({ invoiceId, contractId, paid, open })),
           }),
         ]
       : [];
