@@ -169,16 +169,18 @@ describe('four services over Kafka, EventStoreDB and Mongo, through the gateway'
     90_000,
   );
 
-  async function busDownEverywhere(): Promise<void> {
-    const down = /^200 \{"status":"degraded".*"bus":\{"status":"down","on":"Kafka".*"broker":"does not answer/;
+  /** Until every service's readiness answer (`ok`, or status and body) matches `answer`, for 10 s at most. */
+  async function everyServiceSays(what: string, answer: RegExp): Promise<void> {
     const deadline = Date.now() + 10_000;
     for (;;) {
       const readiness = await system!.readiness();
-      if (Object.values(readiness).every((answer) => down.test(answer))) return;
-      if (Date.now() > deadline) throw new Error(`readiness does not say the bus is down: ${JSON.stringify(readiness)}`);
+      if (Object.values(readiness).every((said) => answer.test(said))) return;
+      if (Date.now() > deadline) throw new Error(`readiness does not say ${what}: ${JSON.stringify(readiness)}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
+  const readModelsDownEverywhere = () => everyServiceSays('the read models are down', /^503 \{"type":"urn:billing:not-ready".*"detail":"[^"]*readModels: /);
+  const busDownEverywhere = () => everyServiceSays('the bus is down', /^200 \{"status":"degraded".*"bus":\{"status":"down","on":"Kafka".*"broker":"does not answer/);
 
   it(
     'shares the work between two invoicing instances and numbers invoices without a gap',
@@ -205,16 +207,22 @@ describe('four services over Kafka, EventStoreDB and Mongo, through the gateway'
       reporting(async () => {
         const client = gateway('e2e-mongo');
         let restarted = Promise.resolve();
+        let noticed = Promise.resolve();
         // After POST 5 (certifying the first period) its projections and reactions are in flight, and the next commands come while Mongo is away.
         const bouncing = afterPost(client, 5, async () => {
           await infrastructure!.stopMongo();
           output.push('-- Mongo server stopped after POST 5');
-          restarted = new Promise((resolve) => setTimeout(resolve, MONGO_DOWN_MS))
+          // Every service says it is not ready, in bounded time, before Mongo comes back (whether or not they do).
+          noticed = readModelsDownEverywhere();
+          restarted = noticed
+            .catch(() => undefined)
+            .then(() => new Promise((resolve) => setTimeout(resolve, MONGO_DOWN_MS)))
             .then(() => infrastructure!.restartMongo())
             .then(() => void output.push('-- Mongo server restarted on its data file'));
         });
         const result = await runScenario(keyedClient({ ...bouncing, waitMs: 60_000 }, 'mongo'));
         await restarted;
+        await noticed;
         finished.set('e2e-mongo', result);
         expect(await outcome(client, result)).toEqual(reference);
         // The same processes served on (none exited) and parked nothing: they waited for Mongo.

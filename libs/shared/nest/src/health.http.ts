@@ -1,8 +1,9 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type { Bus } from '@billing/shared/bus';
 import type { EventStore } from '@billing/shared/event-store';
+import type { ParkedEvent } from '@billing/shared/read-models';
 import { Background } from './background';
 import { BUS, EVENT_STORE } from './tokens';
 import { ApiProblems } from './openapi';
@@ -32,11 +33,23 @@ export class HealthHttp {
   @Get('ready')
   @ApiOperation({ summary: 'The event store answers and the read models are caught up; `degraded` names every parked event, or a bus that is down' })
   @ApiOkResponse({ type: Health, description: 'Ready: `ok`, or `degraded` with every parked event while the service serves on' })
-  @ApiProblems([503, 'Not ready: the event store does not answer or the read models are behind'])
+  @ApiProblems([503, 'Not ready: the event store or the read-model store does not answer (within 2 s), or the read models are behind'])
   @HealthCheck({ noCache: true, swaggerDocumentation: false })
   async ready() {
-    const result = await this.health.check([() => this.eventStore(), () => this.readModels()]);
-    const [parked, bus] = await Promise.all([this.background.parked(), this.bus.health()]);
+    let parked: readonly ParkedEvent[] = [];
+    const result = await this.health
+      .check([
+        () => this.eventStore(),
+        async () => {
+          const [indicator, found] = await this.readModels();
+          parked = found;
+          return indicator;
+        },
+      ])
+      .catch((error: unknown) => {
+        throw notReady(error);
+      });
+    const bus = await this.bus.health();
     // A bus that is down leaves the service serving (commands are stored, relayed once it is back): degraded, not unready.
     const indicator = { bus: { status: bus.up ? 'up' : 'down', ...bus.detail } };
     const answer = {
@@ -51,15 +64,41 @@ export class HealthHttp {
   private async eventStore() {
     const indicator = this.indicators.check('eventStore');
     try {
-      return indicator.up({ headPosition: await this.store.headPosition() });
+      return indicator.up({ headPosition: await answerWithin(this.store.headPosition(), 'the event store') });
     } catch (error) {
-      return indicator.down({ message: error instanceof Error ? error.message : String(error) });
+      return indicator.down({ message: (error as Error).message });
     }
   }
 
+  /** Down when the read-model store does not answer (its parked events are read from it) or the projections are behind; with what is parked. */
   private async readModels() {
     const indicator = this.indicators.check('readModels');
-    const head = await this.store.headPosition();
-    return (await this.background.projections.caughtUp(head, 1_000)) ? indicator.up({ caughtUpTo: head }) : indicator.down({ message: `behind position ${head}` });
+    try {
+      const parked = await answerWithin(this.background.parked(), 'the read-model store');
+      const head = await answerWithin(this.store.headPosition(), 'the event store');
+      const caughtUp = await this.background.projections.caughtUp(head, 1_000);
+      return [caughtUp ? indicator.up({ caughtUpTo: head }) : indicator.down({ message: `behind position ${head}` }), parked] as const;
+    } catch (error) {
+      return [indicator.down({ message: (error as Error).message }), []] as const;
+    }
   }
+}
+
+/** Readiness answers in bounded time: a server that does not answer within this is down (its driver may wait far longer). */
+const ANSWER_MS = 2_000;
+
+function answerWithin<T>(work: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ANSWER_MS} ms`)), ANSWER_MS)));
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
+/** Terminus's 503 as Problem Details that name what is down and why (its own carries only the indicators, which the problem filter would drop). */
+function notReady(error: unknown): unknown {
+  if (!(error instanceof ServiceUnavailableException)) return error;
+  const { error: down = {}, details = {} } = error.getResponse() as { error?: Record<string, { message?: string }>; details?: Record<string, unknown> };
+  const detail = Object.entries(down)
+    .map(([name, { message }]) => `${name}: ${message ?? 'down'}`)
+    .join('; ');
+  return new ServiceUnavailableException({ type: 'urn:billing:not-ready', title: 'Not ready', detail: detail || 'not ready', error: down, details });
 }
