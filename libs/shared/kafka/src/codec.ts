@@ -42,7 +42,7 @@ export function identify(record: KafkaMessage, where: string): { id: string; typ
   return { id: header(record, HEADERS.id) ?? where, type: header(record, HEADERS.type) ?? 'unknown', tenantId: header(record, HEADERS.tenantId) ?? '' };
 }
 
-function header(record: KafkaMessage, name: string): string | undefined {
+export function header(record: KafkaMessage, name: string): string | undefined {
   const value = record.headers?.[name];
   const first = Array.isArray(value) ? value[0] : value;
   return first === undefined ? undefined : first.toString();

@@ -1,8 +1,9 @@
 import { consumeOne, refusalOf, type Message, type MessageHandler } from '@billing/shared/bus';
 import { logger, withLogContext } from '@billing/shared/logging';
-import type { ConsumerState } from '@billing/shared/read-models';
+import type { ConsumerState, ParkedEvent } from '@billing/shared/read-models';
+import { randomUUID } from 'node:crypto';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
-import { fromRecord, identify } from './codec';
+import { fromRecord, header, identify } from './codec';
 
 export interface GroupOptions {
   /** The Kafka group id (a deployment's prefix + the group's name). */
@@ -48,8 +49,15 @@ export class KafkaGroup {
     private readonly options: GroupOptions,
   ) {}
 
-  /** Resolves once this instance has joined the group and received its partitions. */
+  /** Resolves once this instance has tried its parked messages again, joined the group and received its partitions. */
   async start(): Promise<void> {
+    await this.retryParked().catch((error: unknown) =>
+      logger.error({ err: error, consumer: this.group }, `${this.group}: could not try its parked messages again; they stay parked`),
+    );
+    await this.join();
+  }
+
+  private async join(): Promise<void> {
     const { groupId, sessionTimeoutMs, heartbeatIntervalMs, maxWaitTimeMs } = this.options;
     const consumer = this.kafka.consumer({
       groupId,
@@ -111,7 +119,7 @@ export class KafkaGroup {
       void crashed
         .disconnect()
         .catch(() => undefined)
-        .then(() => this.start())
+        .then(() => this.join())
         .catch((failure: unknown) => this.replace(this.consumer!, failure as Error));
     }, delayMs);
   }
@@ -126,6 +134,64 @@ export class KafkaGroup {
       await payload.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset }] }] });
       payload.resolveOffset(record.offset);
       await payload.heartbeat();
+    }
+  }
+
+  /**
+   * The repair of a parked message is a fix and a redeploy (README "Operating notes"): at start the
+   * group reads its parked messages back from `<topic>.dlq`, where each was copied with its origin,
+   * and handles them again. One handled or refused now is unparked; one that still fails stays
+   * parked, with its first reason, and is not copied again.
+   */
+  private async retryParked(): Promise<void> {
+    const parked = new Map((await this.state.parked(this.group)).filter((entry) => entry.revision === -1).map((entry) => [originOf(entry), entry]));
+    if (parked.size === 0) return;
+    for (const [origin, record] of await this.deadLetters(new Set(parked.keys()))) {
+      const entry = parked.get(origin)!;
+      const message = fromRecord(entry.streamId.slice(0, entry.streamId.lastIndexOf('/')), record);
+      const outcome = await consumeOne(message, this.handler, this.group);
+      if (outcome.kind === 'dead') continue;
+      if (outcome.kind === 'rejected') await this.state.refuse(this.group, entry.position, refusalOf(message, outcome.reason));
+      await this.state.unpark(entry);
+      logger.info({ consumer: this.group }, `${this.group} handled ${message.type} ${message.id} (${origin}), parked before, and unparked it`);
+    }
+  }
+
+  /** The records of this group's dead-letter topics whose origins are `wanted`, read by a throwaway group up to the topics' ends now. */
+  private async deadLetters(wanted: ReadonlySet<string>): Promise<Map<string, KafkaMessage>> {
+    const topics = [...new Set([...wanted].map((origin) => `${origin.slice(0, origin.lastIndexOf('/'))}.dlq`))];
+    const found = new Map<string, KafkaMessage>();
+    const admin = this.kafka.admin();
+    const groupId = `${this.options.groupId}.parked-${randomUUID()}`;
+    const reader = this.kafka.consumer({ groupId, maxWaitTimeInMs: 100, allowAutoTopicCreation: false });
+    await admin.connect();
+    try {
+      const ends = new Map<string, bigint>();
+      for (const topic of topics)
+        for (const { partition, high, low } of await admin.fetchTopicOffsets(topic)) if (BigInt(high) > BigInt(low)) ends.set(`${topic}/${partition}`, BigInt(high));
+      if (ends.size === 0) return found;
+      await reader.connect();
+      await reader.subscribe({ topics, fromBeginning: true });
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`${this.group}: read ${topics.join(', ')} only in part within ${READ_DLQ_MS / 1000} s`)), READ_DLQ_MS);
+        void reader.run({
+          eachMessage: async ({ topic, partition, message }) => {
+            const origin = header(message, 'dlq-origin');
+            if (origin && wanted.has(origin) && header(message, 'dlq-group') === this.group) found.set(origin, message);
+            if (BigInt(message.offset) + 1n >= (ends.get(`${topic}/${partition}`) ?? 0n)) ends.delete(`${topic}/${partition}`);
+            if (ends.size > 0) return;
+            clearTimeout(timer);
+            resolve();
+          },
+        });
+      });
+      return found;
+    } finally {
+      await reader.disconnect();
+      await admin
+        .deleteGroups([groupId])
+        .catch((error: unknown) => logger.warn({ err: error, consumer: this.group }, `${this.group}: the group ${groupId} that read the dead letters was left behind`));
+      await admin.disconnect();
     }
   }
 
@@ -158,3 +224,8 @@ export class KafkaGroup {
 const CONSUMING = 'consuming';
 const REPLACE_MS = 500;
 const MAX_REPLACE_MS = 10_000;
+/** How long a start waits to read the dead-letter topics back. */
+const READ_DLQ_MS = 30_000;
+
+/** Where a parked message came from, as its dead-letter copy's `dlq-origin` header says it. */
+const originOf = (entry: ParkedEvent) => `${entry.streamId}@${entry.position}`;

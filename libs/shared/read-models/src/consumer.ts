@@ -66,7 +66,7 @@ export class ConsumerState {
   /**
    * A message from a broker (Kafka) that a consumer group gave up on. It has no store position:
    * `position` is its offset and `streamId` its `<topic>/<partition>` (revision -1), so the entry is
-   * kept under all three. It is replayed from the dead-letter topic, not by `unpark`.
+   * kept under all three. The group tries it again from the dead-letter topic when it starts (group.ts).
    */
   async parkMessage(consumer: string, message: { id: string; type: string; tenantId: string }, at: { streamId: string; offset: number }, error: unknown): Promise<ParkedEvent> {
     const entry: ParkedEvent = {
@@ -80,7 +80,7 @@ export class ConsumerState {
       error: describe(error),
       parkedAt: new Date().toISOString(),
     };
-    await this.readModels.apply(PARKED, `${consumer}@${at.streamId}@${at.offset}`, at.offset + 1, () => entry);
+    await this.readModels.apply(PARKED, messageId(consumer, at.streamId, at.offset), at.offset + 1, () => entry);
     return entry;
   }
 
@@ -94,12 +94,13 @@ export class ConsumerState {
     return entries.map(({ _id, _position, ...entry }) => entry);
   }
 
-  async unpark(entry: Pick<ParkedEvent, 'consumer' | 'position'>): Promise<void> {
-    await this.readModels.remove(PARKED, parkedId(entry.consumer, entry.position));
+  async unpark(entry: Pick<ParkedEvent, 'consumer' | 'position' | 'streamId' | 'revision'>): Promise<void> {
+    await this.readModels.remove(PARKED, entry.revision === -1 ? messageId(entry.consumer, entry.streamId, entry.position) : parkedId(entry.consumer, entry.position));
   }
 }
 
 const parkedId = (consumer: string, position: number) => `${consumer}@${position}`;
+const messageId = (consumer: string, streamId: string, offset: number) => `${consumer}@${streamId}@${offset}`;
 
 /** The update that commits a consumer's position (ConsumerState.commit), for a batch that writes it last. */
 export const checkpointUpdate = (consumer: string, position: number): Update => ({ collection: CHECKPOINTS, id: consumer, position, update: () => ({ consumer }) });

@@ -130,6 +130,28 @@ export function busConformance(name: string, openWorld: () => Promise<BusWorld>)
       expect(entries.filter((entry) => entry.consumer === 'group').map((entry) => entry.type)).toEqual(expect.arrayContaining(['Invalid', 'Poison']));
     });
 
+    it('tries its parked messages again when it starts again, and unparks those it now handles (the repair: fix, redeploy)', async () => {
+      const p = producer(world.store);
+      let fixed = false;
+      const seen: string[] = [];
+      const handler = async (m: Message) => {
+        if (m.type === 'Broken' && !fixed) throw new Error('a bug');
+        seen.push(m.type);
+      };
+      const first = await open(p.source);
+      await first.subscribe('group', [p.topic], handler);
+      await p.emit('k', 'Broken', 'After');
+      await until(() => seen.length === 1, 'the message after the parked one');
+      expect((await parked('group')).map((entry) => entry.type)).toEqual(['Broken']);
+      await first.close();
+      fixed = true;
+      const second = await open(p.source);
+      await second.subscribe('group', [p.topic], handler);
+      await until(() => seen.length === 2, 'the parked message, handled again');
+      expect(seen).toEqual(['After', 'Broken']);
+      expect(await parked('group')).toEqual([]);
+    });
+
     it('acknowledges a business refusal without parking it', async () => {
       const p = producer(world.store);
       const bus = await open(p.source);
