@@ -11,7 +11,19 @@ import { InMemoryEventStore } from '@billing/shared/event-store';
 import { composeApp, configureHttp, DEFAULT_HTTP } from '@billing/shared/nest';
 import { InMemoryReadModels } from '@billing/shared/read-models';
 import { newSigningKey } from '@billing/shared/auth';
-import { AGING_DATES, expectOk, fetchClient, keyedClient, runScenario, smallContract, testToken, testVerifier, type Client, type ScenarioResult } from '@billing/shared/testing';
+import {
+  AGING_DATES,
+  expectOk,
+  fetchClient,
+  keyedClient,
+  runScenario,
+  smallContract,
+  testToken,
+  testVerifier,
+  waitFor,
+  type Client,
+  type ScenarioResult,
+} from '@billing/shared/testing';
 import { AssignerProtocol, Kafka, logLevel } from 'kafkajs';
 import { redeliverAll, settled, type Ends } from './faults';
 import { freePort, type AppProcess } from './service-process';
@@ -111,6 +123,33 @@ describe('four services over Kafka, EventStoreDB and Mongo, through the gateway'
         expect(await expectOk<any>(auditor.get('/audit/verify'), 'verify')).toMatchObject({ intact: true, events: expect.any(Number), breakCount: 0 });
         const flow = await expectOk<any[]>(auditor.get(`/audit/flows/${history[0].correlationId}`), 'flow');
         expect(flow.map((event) => event.type)).toContain('ContractCreated');
+      }),
+    30_000,
+  );
+
+  it(
+    "carries a request's correlation id into the JSON log lines of the reactions it causes in the other services",
+    () =>
+      reporting(async () => {
+        const correlationId = `e2e-logs-${randomUUID()}`;
+        const from = output.length;
+        const client = gateway('e2e-logs');
+        const headers = { 'x-correlation-id': correlationId };
+        const { contractId } = await expectOk<any>(client.post('/contracts', smallContract(), headers), 'create');
+        await expectOk(client.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' }, headers), 'activate');
+        // Activation opens the schedule (milestones) and the ledger (invoicing), over the broker.
+        await waitFor(client, `/contracts/${contractId}/schedule`, () => true, 'the schedule');
+        await waitFor(client, `/contracts/${contractId}/billing`, () => true, 'the ledger');
+        const ours = output
+          .slice(from)
+          .map((line) => /^\[(\w+)\] (\{.*\})$/.exec(line))
+          .flatMap((match) => (match ? [{ process: match[1], entry: JSON.parse(match[2]) as Record<string, any> }] : []))
+          .filter(({ entry }) => entry.correlationId === correlationId);
+        expect(ours.filter(({ entry }) => entry.req).map(({ process, entry }) => `${process} ${entry.req.method} ${entry.req.url} ${entry.res?.statusCode}`)).toEqual(
+          expect.arrayContaining(['contracts POST /contracts 201', `contracts POST /contracts/${contractId}/activate 200`]),
+        );
+        const reactions = ours.filter(({ entry }) => entry.consumer && entry.messageType === 'ContractActivated');
+        expect(new Set(reactions.map(({ process, entry }) => `${process}: ${entry.consumer}`))).toEqual(new Set(['milestones: milestones', 'invoicing: invoicing']));
       }),
     30_000,
   );
