@@ -5,9 +5,12 @@ import { ProcessDied } from './cut';
 export interface KillPoint {
   post: number;
   inFlightMs?: number;
+  /** This long after the answer arrived: its reactions in flight. */
+  afterAnswerMs?: number;
 }
 
-export const describePoint = ({ post, inFlightMs }: KillPoint) => (inFlightMs === undefined ? `after POST ${post}` : `${inFlightMs} ms into POST ${post}`);
+export const describePoint = ({ post, inFlightMs, afterAnswerMs }: KillPoint) =>
+  inFlightMs !== undefined ? `${inFlightMs} ms into POST ${post}` : afterAnswerMs !== undefined ? `${afterAnswerMs} ms after the answer to POST ${post}` : `after POST ${post}`;
 
 /** A client that kills the process at a POST; the scenario then stops with ProcessDied. */
 export function killingClient(client: Client, point: KillPoint, kill: () => Promise<void>): Client {
@@ -17,8 +20,10 @@ export function killingClient(client: Client, point: KillPoint, kill: () => Prom
     post: async (path, body, headers) => {
       if (++posts !== point.post) return client.post(path, body, headers);
       const reply = client.post(path, body, headers);
-      if (point.inFlightMs === undefined) await reply;
-      else {
+      if (point.inFlightMs === undefined) {
+        await reply;
+        if (point.afterAnswerMs !== undefined) await new Promise((resolve) => setTimeout(resolve, point.afterAnswerMs));
+      } else {
         reply.catch(() => undefined);
         await new Promise((resolve) => setTimeout(resolve, point.inFlightMs));
       }
