@@ -91,6 +91,8 @@ export const contractSummaryProjection = documentProjection<ContractEvent, Contr
   version: 1,
   collection: CONTRACT_SUMMARY,
   streamPrefixes: ['contract-'],
+  // GET /contracts: by title, optionally by status or customer; a page reads its rows in index order.
+  indexes: [{ title: 1 }, { status: 1, title: 1 }, { 'customer.id': 1, title: 1 }],
   decode: decodeContractEvent,
   idOf: (event) => event.data.contractId,
   evolve: (current, event) => evolveSummary(current, event) as ContractSummary,

@@ -129,6 +129,8 @@ export const accountsProjection: Projection = {
     // The aging of a date: the page walks the names in order and checks the dates in the index; the count reads the index alone.
     { collection: AGED_SPANS, fields: { customerName: 1, currency: 1, from: 1, to: 1 } },
     { collection: AGING_DUES, fields: { until: 1, from: 1, currency: 1 } },
+    // A tenant's retainage held by currency: a few documents, found without reading every tenant's.
+    { collection: AGING_RETAINAGE, fields: { currency: 1 } },
   ],
   async handle(recorded, store) {
     const event = decodeAccountEvent(recorded);
