@@ -241,6 +241,32 @@ describe('four services over Kafka, EventStoreDB and Mongo, through the gateway'
   );
 
   it(
+    'stops an instance on SIGTERM: it commits what it handled, leaves its groups at once and ends without being killed',
+    () =>
+      reporting(async () => {
+        const brokers = infrastructure!.kafkaBrokers;
+        const members = (await groupAssignments(brokers, 'invoicing', extra.length + 1)).length;
+        const port = await freePort();
+        const another = Services.instance(infrastructure!, 'invoicing', port, (line) => output.push(line), 'invoicing#sigterm');
+        await another.start();
+        await groupAssignments(brokers, 'invoicing', members + 1);
+        // Work for the group while both hold partitions: each activation is a message for invoicing.
+        const client = gateway('e2e-sigterm');
+        for (let i = 0; i < 4; i++) {
+          const { contractId } = await expectOk<any>(client.post('/contracts', smallContract()), 'create');
+          await expectOk(client.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' }), 'activate');
+        }
+        await another.stop();
+        // Nest's shutdown hooks end a process by the signal it got once they have run; only one that hung would be SIGKILLed.
+        expect(another.ended).toBe('SIGTERM');
+        // Left the group on its way out: the others hold every partition well before its session (10 s) would have timed out.
+        await groupAssignments(brokers, 'invoicing', members, 5_000);
+        await settled(brokers, ['invoicing'], TOPICS);
+      }),
+    60_000,
+  );
+
+  it(
     'resumes the projections when the Mongo server is stopped and restarted in the middle',
     () =>
       reporting(async () => {
@@ -301,11 +327,11 @@ const ALL_READY = Object.fromEntries(SERVICES.map((service) => [service, 'ok']))
 const total = (ends: Ends) => Object.values(ends).reduce((sum, partitions) => sum + Object.values(partitions).reduce((a, b) => a + b, 0), 0);
 
 /** The partitions each member of a consumer group holds, once it has `members` members and is stable. */
-async function groupAssignments(brokers: string, group: string, members: number): Promise<number[]> {
+async function groupAssignments(brokers: string, group: string, members: number, timeoutMs = 30_000): Promise<number[]> {
   const admin = new Kafka({ clientId: 'e2e', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
       const [described] = (await admin.describeGroups([group])).groups;
       if (described.state === 'Stable' && described.members.length === members)

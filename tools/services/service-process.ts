@@ -27,6 +27,11 @@ export class AppProcess {
     return this.child?.pid;
   }
 
+  /** How the last run ended: its exit code, or the signal that ended it (undefined while it runs). */
+  get ended(): number | NodeJS.Signals | undefined {
+    return this.child?.exitCode ?? this.child?.signalCode ?? undefined;
+  }
+
   async start(): Promise<this> {
     const child = spawn(process.execPath, ['-r', './tools/register.js', this.spec.main], {
       cwd: ROOT,
