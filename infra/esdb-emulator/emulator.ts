@@ -12,6 +12,8 @@ export interface EsdbEmulator {
   url: string;
   port: number;
   stop(): Promise<void>;
+  /** A server restart: every connection and subscription dropped, nothing answered for `downMs`, then the same port and the same log, as a server on its files. */
+  restart(downMs?: number): Promise<void>;
   /** Test hook: replaces a stored event's data in place, as someone with the server's files could (the hash-chain specs). */
   rewrite(streamId: string, revision: number, change: (data: string) => string): void;
 }
@@ -47,6 +49,27 @@ function supportedMethods(): SupportedMethods {
 export async function startEsdbEmulator(options: EsdbEmulatorOptions = {}): Promise<EsdbEmulator> {
   const host = options.host ?? '127.0.0.1';
   const log = new TransactionLog();
+  let { server, port } = await serve(log, host, options.port ?? 0);
+  return {
+    url: `esdb://${host}:${port}?tls=false`,
+    port,
+    // Subscriptions never end by themselves: cancel every call and close.
+    stop: async () => server.forceShutdown(),
+    restart: async (downMs = 0) => {
+      server.forceShutdown();
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      ({ server, port } = await serve(log, host, port));
+    },
+    rewrite: (streamId, revision, change) => {
+      const event = log.stream(streamId)?.[revision];
+      if (!event) throw new Error(`no event ${streamId}@${revision}`);
+      event.data = new TextEncoder().encode(change(new TextDecoder().decode(event.data)));
+    },
+  };
+}
+
+/** A gRPC server of the Streams and ServerFeatures services over `log`, bound to `host:port` (0: a free port). */
+async function serve(log: TransactionLog, host: string, port: number): Promise<{ server: grpc.Server; port: number }> {
   const server = new grpc.Server();
   const streams: IStreamsServer = {
     read: (call) => void read(call, log),
@@ -58,18 +81,8 @@ export async function startEsdbEmulator(options: EsdbEmulatorOptions = {}): Prom
   const features: IServerFeaturesServer = { getSupportedMethods: (_call, callback) => callback(null, supportedMethods()) };
   server.addService(StreamsService, streams);
   server.addService(ServerFeaturesService, features);
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${host}:${options.port ?? 0}`, grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+  const bound = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (error, at) => (error ? reject(error) : resolve(at))),
   );
-  return {
-    url: `esdb://${host}:${port}?tls=false`,
-    port,
-    // Subscriptions never end by themselves: cancel every call and close.
-    stop: async () => server.forceShutdown(),
-    rewrite: (streamId, revision, change) => {
-      const event = log.stream(streamId)?.[revision];
-      if (!event) throw new Error(`no event ${streamId}@${revision}`);
-      event.data = new TextEncoder().encode(change(new TextDecoder().decode(event.data)));
-    },
-  };
+  return { server, port: bound };
 }

@@ -170,4 +170,39 @@ describe('EsdbEventStore on the emulator', () => {
     expect(seen).toEqual([...Array(60).keys()]);
     expect(subscription.position).toBe((await store.readAll({ direction: 'backwards', streamPrefixes: [prefix], maxCount: 1 }))[0].position);
   });
+
+  it('subscribes again after a server restart, from the last event it handled: every event once, in order', async () => {
+    const prefix = `restart-${randomUUID().slice(0, 8)}-`;
+    const writer = new EsdbEventStore(emulator.url);
+    const seen: number[] = [];
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const subscription = store.subscribeToAll({ fromPosition: 0, streamPrefixes: [prefix] }, async (e) => void seen.push((e.data as { n: number }).n));
+    try {
+      for (let n = 0; n < 3; n++) await writer.append(`${prefix}${n}`, [event('Happened', { n })], 'no_stream');
+      await until(() => seen.length === 3, 'the events before the restart');
+      await emulator.restart(1_500);
+      // The writer's first call after the restart may find the old connection gone: a caller tries again (a 503 over HTTP).
+      for (let n = 3; n < 6; n++) await appendWhenUp(() => writer.append(`${prefix}${n}`, [event('Happened', { n })], 'no_stream'));
+      await until(() => seen.length >= 6, 'the events after the restart', 15_000);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(seen).toEqual([0, 1, 2, 3, 4, 5]);
+      expect(logged).toHaveBeenCalledWith(expect.stringMatching(/subscription to \$all dropped after position \d+; subscribing again in \d+ ms/));
+    } finally {
+      await subscription.stop();
+      await writer.close();
+      logged.mockRestore();
+    }
+  }, 30_000);
 });
+
+async function appendWhenUp(append: () => Promise<unknown>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await append();
+      return;
+    } catch (error) {
+      if (attempt >= 20 || error instanceof WrongExpectedVersionError) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}

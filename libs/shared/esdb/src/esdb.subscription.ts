@@ -3,7 +3,9 @@ import type { EventHandler, RecordedEvent, SubscribeOptions, Subscription } from
 import { logger } from '@billing/shared/logging';
 import { esdbPosition, isSystemStream, toRecorded } from './esdb.mapping';
 
+/** A handler that throws is tried again after this; a dropped subscription after a backoff from the first to the last. */
 const RETRY_MS = 1_000;
+const RESUBSCRIBE_MS = { first: 100, last: 5_000 };
 
 /**
  * A catch-up subscription to `$all` on the server's own: `subscribeToAll` from our position with a
@@ -31,7 +33,7 @@ export function subscribeToAll(
   let current: AllStreamSubscription | undefined;
   let wake = () => {};
   const stopping = new Promise<void>((resolve) => (wake = resolve));
-  const pause = () => Promise.race([new Promise((resolve) => setTimeout(resolve, RETRY_MS)), stopping]);
+  const pause = (ms = RETRY_MS) => Promise.race([new Promise((resolve) => setTimeout(resolve, ms)), stopping]);
   const deliver = async (event: RecordedEvent): Promise<boolean> => {
     for (;;) {
       try {
@@ -56,15 +58,21 @@ export function subscribeToAll(
     }
   };
   const run = async () => {
+    // Drops in a row: the wait doubles from the first to the last while the server stays away, and starts over once an event comes.
+    let drops = 0;
     while (!stopped) {
+      const before = position;
+      let waitMs = RETRY_MS;
       try {
         await consume();
       } catch (error) {
-        if (!stopped) logger.error({ err: error, position }, `subscription to $all dropped after position ${position}; subscribing again`);
+        drops = position > before ? 1 : drops + 1;
+        waitMs = Math.min(RESUBSCRIBE_MS.first * 2 ** (drops - 1), RESUBSCRIBE_MS.last);
+        if (!stopped) logger.error({ err: error, position }, `subscription to $all dropped after position ${position}; subscribing again in ${waitMs} ms`);
       } finally {
         await current?.unsubscribe();
       }
-      if (!stopped) await pause();
+      if (!stopped) await pause(waitMs);
     }
   };
   const done = run();
