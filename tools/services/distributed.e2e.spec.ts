@@ -209,8 +209,8 @@ describe('four services over Kafka, EventStoreDB and Mongo, through the gateway'
   );
 
   /** Until every service's readiness answer (`ok`, or status and body) matches `answer`, for 10 s at most. */
-  async function everyServiceSays(what: string, answer: RegExp): Promise<void> {
-    const deadline = Date.now() + 10_000;
+  async function everyServiceSays(what: string, answer: RegExp, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
       const readiness = await system!.readiness();
       if (Object.values(readiness).every((said) => answer.test(said))) return;
@@ -218,6 +218,8 @@ describe('four services over Kafka, EventStoreDB and Mongo, through the gateway'
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
+  // Readiness gives each server 2 s to answer: on a loaded machine the emulator's process can take longer now and then, so this waits for `ok`.
+  const readyEverywhere = () => everyServiceSays('every service is ready', /^ok$/, 30_000);
   const readModelsDownEverywhere = () => everyServiceSays('the read models are down', /^503 \{"type":"urn:billing:not-ready".*"detail":"[^"]*readModels: /);
   const busDownEverywhere = () => everyServiceSays('the bus is down', /^200 \{"status":"degraded".*"bus":\{"status":"down","on":"Kafka".*"broker":"does not answer/);
 
@@ -291,7 +293,7 @@ describe('four services over Kafka, EventStoreDB and Mongo, through the gateway'
         finished.set('e2e-mongo', result);
         expect(await outcome(client, result)).toEqual(reference);
         // The same processes served on (none exited) and parked nothing: they waited for Mongo.
-        expect(await system!.readiness()).toEqual(ALL_READY);
+        await readyEverywhere();
       }),
     90_000,
   );
@@ -312,7 +314,7 @@ describe('four services over Kafka, EventStoreDB and Mongo, through the gateway'
           expect(await store.headPosition()).toBe(head);
           expect(total(after)).toBe(total(before) + copies);
           for (const [tenant, result] of finished) expect(await outcome(gateway(tenant), result)).toEqual(reference);
-          expect(await system!.readiness()).toEqual(ALL_READY);
+          await readyEverywhere();
         } finally {
           await store.close();
         }
@@ -322,7 +324,6 @@ describe('four services over Kafka, EventStoreDB and Mongo, through the gateway'
 });
 
 const MONGO_DOWN_MS = 3_000;
-const ALL_READY = Object.fromEntries(SERVICES.map((service) => [service, 'ok']));
 
 const total = (ends: Ends) => Object.values(ends).reduce((sum, partitions) => sum + Object.values(partitions).reduce((a, b) => a + b, 0), 0);
 
