@@ -16,6 +16,7 @@ import {
   expectOk,
   fetchClient,
   keyedClient,
+  retryingUnavailable,
   runScenario,
   smallContract,
   testToken,
@@ -276,7 +277,8 @@ describe('four services over Kafka, EventStoreDB and Mongo, through the gateway'
         let restarted = Promise.resolve();
         let noticed = Promise.resolve();
         // After POST 5 (certifying the first period) its projections and reactions are in flight, and the next commands come while Mongo is away.
-        const bouncing = afterPost(client, 5, async () => {
+        // Answers are 503 (Retry-After) while a service cannot reach Mongo, or has not yet noticed it back: the client asks again, as it should.
+        const bouncing = afterPost(retryingUnavailable(client, 60_000), 5, async () => {
           await infrastructure!.stopMongo();
           output.push('-- Mongo server stopped after POST 5');
           // Every service says it is not ready, in bounded time, before Mongo comes back (whether or not they do).

@@ -2,8 +2,10 @@ import { logger } from '@billing/shared/logging';
 import type { mongo } from 'mongoose';
 
 export interface WedgeLimits {
-  /** A heartbeat still running after this long is wedged (no check can take longer). */
+  /** A polled heartbeat still running after this long is wedged (no check can take longer). */
   heartbeatMs: number;
+  /** An awaitable heartbeat (the streaming protocol: the server holds the hello) still running after this long is wedged. */
+  awaitedHeartbeatMs: number;
   /** An operation caught in an outage and still running this long after the server is back is wedged. */
   graceMs: number;
 }
@@ -16,8 +18,8 @@ export class MongoWedgedError extends Error {
 
 /** The limits for a client's timeouts (the driver's defaults where not given). */
 export function wedgeLimits({ connectTimeoutMS = 30_000, heartbeatFrequencyMS = 10_000 }: mongo.MongoClientOptions): WedgeLimits {
-  // A check opens a connection and says hello (each within connectTimeoutMS), or waits out an awaitable hello.
-  return { heartbeatMs: 2 * connectTimeoutMS + heartbeatFrequencyMS, graceMs: connectTimeoutMS };
+  // A check opens a connection and says hello, each within connectTimeoutMS (monitor.ts); an awaitable hello waits up to heartbeatFrequencyMS more.
+  return { heartbeatMs: 2 * connectTimeoutMS, awaitedHeartbeatMs: 2 * connectTimeoutMS + heartbeatFrequencyMS, graceMs: connectTimeoutMS };
 }
 
 /**
@@ -48,9 +50,10 @@ export class WedgeGuard {
       const outage = this.outages;
       if (!was && is) setTimeout(() => this.giveUp((run) => run.outage < outage, 'it was caught in an outage'), limits.graceMs).unref();
     });
-    client.on('serverHeartbeatStarted', () => {
+    client.on('serverHeartbeatStarted', ({ awaited }) => {
       clearTimeout(this.heartbeat);
-      this.heartbeat = setTimeout(() => void this.reconnect(), limits.heartbeatMs).unref();
+      const limitMs = awaited ? limits.awaitedHeartbeatMs : limits.heartbeatMs;
+      this.heartbeat = setTimeout(() => void this.reconnect(limitMs), limitMs).unref();
     });
     client.on('serverHeartbeatSucceeded', () => clearTimeout(this.heartbeat));
     client.on('serverHeartbeatFailed', () => clearTimeout(this.heartbeat));
@@ -84,9 +87,9 @@ export class WedgeGuard {
   }
 
   /** A new topology (monitor and pool) on the same client, tried every second until the server answers. */
-  private reconnect(): Promise<void> {
+  private reconnect(afterMs: number): Promise<void> {
     this.reconnecting ??= (async () => {
-      logger.warn(`the Mongo driver's heartbeat has run for over ${this.limits.heartbeatMs} ms: reconnecting`);
+      logger.warn(`the Mongo driver's heartbeat has run for over ${afterMs} ms: reconnecting`);
       this.giveUp(() => true, 'the client reconnects');
       for (let attempt = 0; !this.closed; attempt++) {
         try {

@@ -45,8 +45,8 @@ function openReadModels(config: AppConfig, service: string): ReadModelStore {
       return new InMemoryReadModels();
     case 'mongo':
       // A first connection that fails within the boot wait stops the boot (reachable.ts); later drops reconnect. A connection
-      // not made within 10 s has failed: that also bounds how long a wedged driver goes unnoticed (mongo/wedge-guard.ts).
-      return new MongoReadModels(config.readModels.url, { dbName: service, serverSelectionTimeoutMS: BOOT_WAIT_MS, connectTimeoutMS: 10_000 });
+      // not made within 5 s has failed: that also bounds how long a wedged driver goes unnoticed (10 s, mongo/wedge-guard.ts).
+      return new MongoReadModels(config.readModels.url, { dbName: service, serverSelectionTimeoutMS: BOOT_WAIT_MS, connectTimeoutMS: 5_000 });
     case 'sqlite':
       mkdirSync(config.dataDir, { recursive: true });
       return new SqliteReadModels(join(config.dataDir, 'read-models.sqlite'));

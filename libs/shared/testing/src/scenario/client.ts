@@ -26,6 +26,28 @@ export function fetchClient(baseUrl: string, token?: string): Client {
   return { post: (path, body, headers) => call('POST', path, body ?? {}, headers), get: (path, headers) => call('GET', path, undefined, headers) };
 }
 
+/**
+ * Asks again, after its Retry-After, what a service answers 503 to (a server it needs cannot be
+ * reached now), as a client of the API should, for up to `timeoutMs`: every GET, and every POST
+ * that carries an Idempotency-Key (asking again replays the first answer, or runs the command once).
+ */
+export function retryingUnavailable(client: Client, timeoutMs = client.waitMs ?? 10_000): Client {
+  const retried = async <T>(call: () => Promise<Reply<T>>): Promise<Reply<T>> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const reply = await call();
+      if (reply.status !== 503 || Date.now() > deadline) return reply;
+      await new Promise((resolve) => setTimeout(resolve, 1_000 * Number(reply.headers?.['retry-after'] ?? 1)));
+    }
+  };
+  return {
+    get: (path, headers) => retried(() => client.get(path, headers)),
+    post: (path, body, headers = {}) =>
+      Object.keys(headers).some((name) => name.toLowerCase() === 'idempotency-key') ? retried(() => client.post(path, body, headers)) : client.post(path, body, headers),
+    waitMs: client.waitMs,
+  };
+}
+
 export async function expectOk<T>(reply: Promise<Reply<T>>, what: string): Promise<T> {
   const { status, body } = await reply;
   if (status >= 300) throw new Error(`${what} failed with ${status}: ${JSON.stringify(body)}`);
