@@ -1,34 +1,41 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConsumerState, parkedProblems } from '@billing/shared/read-models';
+import { ConsumerState, parkedProblems, type ReadModelStore } from '@billing/shared/read-models';
 import { SqliteReadModels } from '@billing/shared/sqlite';
 import { checkBooks } from './check';
 import { options, STORE_OPTIONS, type Command } from './io';
 import { progress } from './progress';
-import { dataDir, openStore } from './store';
+import { SERVICE_PROJECTIONS } from './projections';
+import { dataDir, openStore, serviceReadModels } from './store';
 
 export const CHECK_USAGE = `auditor check [DATA_DIR]   (also: npm run audit [-- DATA_DIR])
-  every number series gapless with each number on one document, every pay application equal to its recomputation, every parked event`;
+auditor check --esdb URL --mongo URL
+  every number series gapless with each number on one document, every pay application equal to its recomputation, every parked
+  event: of the embedded read models beside the store, or (--mongo, the services' MONGO_URL) of each service's database`;
 
-/** The books from the events alone, and the events the read models parked (the embedded store's read models, when there). */
+/** The books from the events alone, and the events the read models parked (the embedded store's beside it, or each service's database in Mongo). */
 export const checkCommand: Command = async (args, io) => {
-  const { values, positionals } = options(args, STORE_OPTIONS, 1);
+  const { values, positionals } = options(args, { ...STORE_OPTIONS, mongo: { type: 'string' } }, 1);
   const where = { ...values, data: positionals[0] ?? values.data };
   const { store, source } = openStore(where);
   const readModelsFile = join(dataDir(where), 'read-models.sqlite');
-  const readModels = !where.esdb && existsSync(readModelsFile) ? new SqliteReadModels(readModelsFile) : undefined;
+  const readModels: ReadModelStore[] = values.mongo
+    ? Object.keys(SERVICE_PROJECTIONS).map((service) => serviceReadModels(values.mongo!, service))
+    : !where.esdb && existsSync(readModelsFile)
+      ? [new SqliteReadModels(readModelsFile)]
+      : [];
   const bar = progress('reading', io.tty);
   try {
     const report = await checkBooks(store, bar.update);
     bar.stop();
     io.out(`${source}: ${report.events} events, ${report.series} number series, ${report.numbersChecked} numbers and ${report.applicationsRecomputed} pay applications checked`);
-    const parked = readModels ? parkedProblems(await new ConsumerState(readModels).parked()) : [];
+    const parked = parkedProblems((await Promise.all(readModels.map((models) => new ConsumerState(models).parked()))).flat());
     const problems = [...report.problems, ...parked];
     problems.forEach((problem) => io.out(`PROBLEM ${problem}`));
     io.out(problems.length === 0 ? 'no problems found' : `${problems.length} problem(s)`);
     return problems.length === 0 ? 0 : 1;
   } finally {
     bar.stop();
-    await Promise.all([store.close(), readModels?.close()]);
+    await Promise.all([store.close(), ...readModels.map((models) => models.close())]);
   }
 };

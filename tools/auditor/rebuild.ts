@@ -1,35 +1,48 @@
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { compareReadModels, rebuildInto, switchTo } from '@billing/shared/read-models';
-import { SqliteEventStore, SqliteReadModels } from '@billing/shared/sqlite';
+import { compareReadModels, rebuildInto, switchTo, type Projection, type ReadModelStore } from '@billing/shared/read-models';
+import { SqliteReadModels } from '@billing/shared/sqlite';
 import { options, STORE_OPTIONS, type Command } from './io';
 import { progress } from './progress';
-import { ALL_PROJECTIONS } from './projections';
-import { dataDir, UsageError } from './store';
+import { ALL_PROJECTIONS, SERVICE_PROJECTIONS } from './projections';
+import { dataDir, openStore, serviceReadModels, UsageError } from './store';
 
 export const REBUILD_USAGE = `auditor rebuild [DATA_DIR] [--projection NAME] [--switch]   (also: npm run rebuild)
-  replays the projections (all, or one) from position 0 into a side copy (read-models.rebuild.sqlite), compares it document
-  by document with the live read models, and with --switch (service stopped) makes the live read models the rebuilt ones`;
+auditor rebuild --esdb URL --mongo URL --service NAME [--projection NAME] [--switch]
+  replays the projections (all, or one) from position 0 into a side copy, compares it document by document with the live
+  read models, and with --switch (service stopped) makes the live read models the rebuilt ones and unparks what they had parked.
+  Embedded: the copy is read-models.rebuild.sqlite beside the store. Distributed: the live read models are the service's
+  database on the Mongo server at --mongo (the services' MONGO_URL) and the copy is the database <service>_rebuild there`;
+
+/** The live read models and the side copy to rebuild into (emptied first). */
+interface Copies {
+  live: ReadModelStore;
+  side: ReadModelStore;
+  sideName: string;
+}
 
 /** Exit 0 when the side copy equals the live read models (or was switched in), 1 when documents differ. */
 export const rebuildCommand: Command = async (args, io) => {
-  const { values, positionals } = options(args, { data: STORE_OPTIONS.data, projection: { type: 'string' }, switch: { type: 'boolean' } }, 1);
-  const dir = positionals[0] ?? dataDir(values);
-  const projections = values.projection ? ALL_PROJECTIONS.filter((projection) => projection.name === values.projection) : ALL_PROJECTIONS;
-  if (projections.length === 0) throw new UsageError(`no projection ${values.projection}; there are ${ALL_PROJECTIONS.map((projection) => projection.name).join(', ')}`);
-  const events = join(dir, 'events.sqlite');
-  if (!existsSync(events)) throw new UsageError(`no event store at ${events}`);
-  const sideFile = join(dir, 'read-models.rebuild.sqlite');
-  ['', '-wal', '-shm'].forEach((suffix) => rmSync(`${sideFile}${suffix}`, { force: true }));
-  const store = new SqliteEventStore(events);
-  const live = new SqliteReadModels(join(dir, 'read-models.sqlite'));
-  const side = new SqliteReadModels(sideFile);
+  const { values, positionals } = options(
+    args,
+    { ...STORE_OPTIONS, mongo: { type: 'string' }, service: { type: 'string' }, projection: { type: 'string' }, switch: { type: 'boolean' } },
+    1,
+  );
+  const where = { ...values, data: positionals[0] ?? dataDir(values) };
+  const available = values.mongo ? projectionsOf(values.service) : values.service ? mongoNeeded() : ALL_PROJECTIONS;
+  const projections = values.projection ? available.filter((projection) => projection.name === values.projection) : available;
+  if (projections.length === 0) throw new UsageError(`no projection ${values.projection}; there are ${available.map((projection) => projection.name).join(', ')}`);
+  const { store } = openStore(where);
   const bar = progress('rebuilding', io.tty);
+  let copies: Copies | undefined;
   try {
+    copies = values.mongo ? mongoCopies(values.mongo, values.service!) : sqliteCopies(where.data);
+    const { live, side, sideName } = copies;
+    for (const collection of await side.collections()) await side.drop(collection);
     const started = Date.now();
     const head = await rebuildInto(store, side, projections, bar.update);
     bar.stop();
-    io.out(`rebuilt ${projections.length} projection(s) from ${head} events in ${((Date.now() - started) / 1000).toFixed(1)} s into ${sideFile}`);
+    io.out(`rebuilt ${projections.length} projection(s) from ${head} events in ${((Date.now() - started) / 1000).toFixed(1)} s into ${sideName}`);
     const report = await compareReadModels(live, side, projections, head);
     io.out(`${report.collections.length} collections, ${report.documents} documents compared`);
     if (report.parked > 0) io.out(`the rebuild parked ${report.parked} event(s): they are still unreadable with this version`);
@@ -43,6 +56,27 @@ export const rebuildCommand: Command = async (args, io) => {
     return report.differences.length === 0 || values.switch ? 0 : 1;
   } finally {
     bar.stop();
-    await Promise.all([store.close(), live.close(), side.close()]);
+    await Promise.all([store.close(), copies?.live.close(), copies?.side.close()]);
   }
 };
+
+function projectionsOf(service: string | undefined): readonly Projection[] {
+  const projections = service === undefined ? undefined : SERVICE_PROJECTIONS[service];
+  if (!projections) throw new UsageError(`--mongo needs --service, one of ${Object.keys(SERVICE_PROJECTIONS).join(', ')}: each service keeps its read models in its own database`);
+  return projections;
+}
+
+function mongoNeeded(): never {
+  throw new UsageError('--service names a database on the Mongo server: give --mongo URL with it');
+}
+
+function sqliteCopies(dir: string): Copies {
+  const sideName = join(dir, 'read-models.rebuild.sqlite');
+  ['', '-wal', '-shm'].forEach((suffix) => rmSync(`${sideName}${suffix}`, { force: true }));
+  return { live: new SqliteReadModels(join(dir, 'read-models.sqlite')), side: new SqliteReadModels(sideName), sideName };
+}
+
+/** A service's database and its `<service>_rebuild` copy on the services' Mongo server. */
+function mongoCopies(url: string, service: string): Copies {
+  return { live: serviceReadModels(url, service), side: serviceReadModels(url, `${service}_rebuild`), sideName: `the database ${service}_rebuild` };
+}

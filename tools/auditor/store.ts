@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { EsdbEventStore } from '@billing/shared/esdb';
 import type { EventStore } from '@billing/shared/event-store';
+import { MongoReadModels } from '@billing/shared/mongo';
 import { SqliteEventStore } from '@billing/shared/sqlite';
 
 export interface StoreOptions {
@@ -27,4 +28,9 @@ export function openStore(options: StoreOptions): OpenedStore {
   const file = join(dataDir(options), 'events.sqlite');
   if (!existsSync(file)) throw new UsageError(`no event store at ${file} (give --data DIR or --esdb URL)`);
   return { store: new SqliteEventStore(file), source: file };
+}
+
+/** A service's read models in the distributed mode: the database named after it on the services' Mongo server (their MONGO_URL). */
+export function serviceReadModels(mongoUrl: string, database: string): MongoReadModels {
+  return new MongoReadModels(mongoUrl, { dbName: database, serverSelectionTimeoutMS: 10_000 });
 }
