@@ -14,6 +14,7 @@ export const AGED_CUSTOMERS = 'aged_customers_v1';
 export const AGED_SPANS = 'aged_spans_v1';
 export const AGING_DUES = 'aging_dues_v1';
 export const AGING_RETAINAGE = 'aging_retainage_v1';
+export const ENTRY_MONTHS = 'account_entry_months_v1';
 
 /** A customer's account: one small document, whatever its history. */
 export interface AccountView {
@@ -98,6 +99,14 @@ export interface EntryView extends Omit<BookEntry, 'effects'> {
   customerId: string;
 }
 
+/** What a customer's book entries of one calendar month add up to: a statement's opening balance reads these, not every earlier entry. */
+export interface EntryMonthView {
+  customerId: string;
+  /** YYYY-MM */
+  month: string;
+  amount: number;
+}
+
 /** Retainage held on one contract, dated, so aging shows it as of any date. */
 export interface RetainageView {
   customerId: string;
@@ -114,15 +123,16 @@ export const accountKey = (tenantId: string, customerId: string) => `${tenantId}
 /** Receivables' read models: accounts, receivable items, book entries and retainage, each keyed and indexed for its queries. */
 export const accountsProjection: Projection = {
   name: 'accounts',
-  version: 4,
+  version: 5,
   streamPrefixes: ['account-'],
-  collections: [ACCOUNTS, ITEMS, ENTRIES, RETAINAGE, AGED_CUSTOMERS, AGED_SPANS, AGING_DUES, AGING_RETAINAGE],
+  collections: [ACCOUNTS, ITEMS, ENTRIES, ENTRY_MONTHS, RETAINAGE, AGED_CUSTOMERS, AGED_SPANS, AGING_DUES, AGING_RETAINAGE],
   indexes: [
     { collection: ITEMS, fields: { customerId: 1, dueDate: 1 } },
     { collection: ITEMS, fields: { customerId: 1, closedOn: 1 } },
     { collection: ITEMS, fields: { closedOn: 1, dueDate: 1 } },
     { collection: ENTRIES, fields: { customerId: 1, date: 1, position: 1 } },
     { collection: ENTRIES, fields: { kind: 1, date: 1 } },
+    { collection: ENTRY_MONTHS, fields: { customerId: 1, month: 1 } },
     { collection: RETAINAGE, fields: { heldUntil: 1 } },
     { collection: RETAINAGE, fields: { customerId: 1, heldFrom: 1 } },
     { collection: ACCOUNTS, fields: { customerName: 1 } },
@@ -156,7 +166,14 @@ export const accountsProjection: Projection = {
     await store.apply<AccountView>(ACCOUNTS, accountKey(recorded.metadata.tenantId, event.data.customerId), position, (current) => evolveAccount(current, event, entry, change));
     if (entry) {
       const { effects: _effects, ...line } = entry;
-      await store.apply<EntryView>(ENTRIES, recorded.id, position, () => ({ customerId: event.data.customerId, ...line }));
+      const { customerId } = event.data;
+      await store.apply<EntryView>(ENTRIES, recorded.id, position, () => ({ customerId, ...line }));
+      const month = entry.date.slice(0, 7);
+      await store.apply<EntryMonthView>(ENTRY_MONTHS, `${accountKey(recorded.metadata.tenantId, customerId)}/${month}`, position, (current) => ({
+        customerId,
+        month,
+        amount: (current?.amount ?? 0) + entry.amount,
+      }));
     }
     if (retainage) await store.apply<RetainageView>(RETAINAGE, retainage.contractId, position, (current) => evolveRetainage(current, retainage, position));
     await keepAgingHistory(store, recorded.metadata.tenantId, event, entry, items, retainage && { change: retainage, before: contract?.history ?? [] }, position);

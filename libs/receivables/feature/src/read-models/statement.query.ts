@@ -1,6 +1,6 @@
 import { isBusinessDate, NotFoundError, ValidationError } from '@billing/shared/kernel';
 import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
-import { ACCOUNTS, accountKey, ENTRIES, type AccountView, type EntryView } from './accounts.projection';
+import { ACCOUNTS, accountKey, ENTRIES, ENTRY_MONTHS, type AccountView, type EntryMonthView, type EntryView } from './accounts.projection';
 import { statement } from './account-reports';
 
 export type StatementView = ReturnType<typeof statement>;
@@ -11,13 +11,11 @@ export async function statementFor(readModels: ReadModelStore, tenantId: string,
   const tenant = forTenant(readModels, tenantId);
   const account = await tenant.get<AccountView>(ACCOUNTS, accountKey(tenantId, customerId));
   if (!account) throw new NotFoundError(`no account for customer ${customerId}`);
-  const earlier = await tenant.find<EntryView>(ENTRIES, { customerId, date: { $lt: from } });
+  // The opening balance: the months before `from`'s month by their totals, then that month's entries before `from`.
+  const month = from.slice(0, 7);
+  const earlierMonths = await tenant.find<EntryMonthView>(ENTRY_MONTHS, { customerId, month: { $lt: month } });
+  const earlier = await tenant.find<EntryView>(ENTRIES, { customerId, date: { $gte: `${month}-01`, $lt: from } });
   const period = await tenant.find<EntryView>(ENTRIES, { customerId, date: { $gte: from, $lte: to } }, { sort: { date: 1, position: 1 } });
-  return statement(
-    account,
-    earlier.reduce((total, entry) => total + entry.amount, 0),
-    period,
-    from,
-    to,
-  );
+  const opening = [...earlierMonths, ...earlier].reduce((total, { amount }) => total + amount, 0);
+  return statement(account, opening, period, from, to);
 }
