@@ -2,9 +2,9 @@ import { Inject, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { ledgerEventSchemas, numberingEventSchemas } from '@billing/invoicing/domain';
 import type { EventSchemas, EventStore } from '@billing/shared/event-store';
 import { INVOICING_TOPIC } from '@billing/invoicing/messages';
-import { startConsumer, type Projection } from '@billing/shared/read-models';
-import { Background, ContextRuntime, EVENT_SCHEMAS, EVENT_STORE } from '@billing/shared/nest';
-import { IssueDocumentHandler, LedgerCommandHandler } from './commands/ledger.command';
+import { readModelSnapshots, startConsumer, type Projection, type ReadModelStore } from '@billing/shared/read-models';
+import { Background, ContextRuntime, EVENT_SCHEMAS, EVENT_STORE, READ_MODELS } from '@billing/shared/nest';
+import { IssueDocumentHandler, LEDGER_SNAPSHOT, LedgerCommandHandler } from './commands/ledger.command';
 import { InvoicingHttp } from './commands/invoicing.http';
 import { finishReservedIssue } from './commands/numbering.recovery';
 import { ledgerMessages } from './invoicing.relay';
@@ -28,13 +28,15 @@ export class InvoicingModule implements OnApplicationBootstrap {
     private readonly reactions: InvoicingReactions,
     private readonly background: Background,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_MODELS) private readonly readModels: ReadModelStore,
     @Inject(EVENT_SCHEMAS) schemas: EventSchemas,
   ) {
     schemas.register(ledgerEventSchemas).register(numberingEventSchemas);
   }
 
   async onApplicationBootstrap() {
-    const recovery = { name: 'invoicing:finish-reserved-issues', streamPrefixes: ['numbering-'], handle: finishReservedIssue(this.store), retryParked: true };
+    const ledgerSnapshots = { store: readModelSnapshots(this.readModels), version: LEDGER_SNAPSHOT };
+    const recovery = { name: 'invoicing:finish-reserved-issues', streamPrefixes: ['numbering-'], handle: finishReservedIssue(this.store, ledgerSnapshots), retryParked: true };
     this.background.track(await startConsumer(this.store, this.background.projections.state, recovery), recovery.streamPrefixes);
     await this.runtime.start({
       name: 'invoicing',

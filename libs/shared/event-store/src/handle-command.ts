@@ -62,9 +62,7 @@ export async function handleCommand<C, E extends DomainEvent, S>(
   snapshots?: Snapshots,
 ): Promise<CommandResult<S, E>> {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const loaded = await load(store, streamId, decider, snapshots, attempt > 1);
-    // Stream ids are global; a tenant never sees, let alone changes, another tenant's aggregate.
-    if (loaded.tenantId !== undefined && loaded.tenantId !== context.tenantId) throw new NotFoundError('not found');
+    const loaded = ownLoaded(await load(store, streamId, decider, snapshots, attempt > 1), context);
     const { state, revision, position } = loaded;
     if (loaded.commandIds.has(context.commandId)) return { state, appended: [], revision, position };
     const events = decider.decide(command, state);
@@ -101,6 +99,27 @@ export async function handleCommand<C, E extends DomainEvent, S>(
     }
   }
   throw new ConcurrencyError(`${streamId} kept changing while the command was decided; try again`);
+}
+
+/**
+ * The state a command on the stream would be decided on now (the kept state, or the snapshot, and
+ * the events after it), for a handler that checks before it acts: not a read of the whole stream.
+ */
+export async function currentState<E extends DomainEvent, S>(
+  store: EventStore,
+  streamId: string,
+  decider: Decider<unknown, E, S>,
+  context: CommandContext,
+  snapshots?: Snapshots,
+): Promise<Pick<CommandResult<S, E>, 'state' | 'revision' | 'position'>> {
+  const { state, revision, position } = ownLoaded(await load(store, streamId, decider, snapshots), context);
+  return { state, revision, position };
+}
+
+/** Stream ids are global; a tenant never sees, let alone changes, another tenant's aggregate. */
+function ownLoaded<S>(loaded: Loaded<S>, context: CommandContext): Loaded<S> {
+  if (loaded.tenantId !== undefined && loaded.tenantId !== context.tenantId) throw new NotFoundError('not found');
+  return loaded;
 }
 
 const SNAPSHOT_EVERY = 50;

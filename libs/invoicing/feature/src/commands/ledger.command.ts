@@ -12,12 +12,11 @@ import {
   type LedgerEvent,
   type LedgerState,
 } from '@billing/invoicing/domain';
-import { handleCommand, type CommandContext, type CommandResult, type EventStore, type SnapshotStore } from '@billing/shared/event-store';
+import { currentState, handleCommand, type CommandContext, type CommandResult, type EventStore, type SnapshotStore } from '@billing/shared/event-store';
 import { deciderCommand, EVENT_STORE, READ_MODELS } from '@billing/shared/nest';
 import { readModelSnapshots, type ReadModelStore } from '@billing/shared/read-models';
-import { fold } from '@billing/shared/kernel';
 
-const LEDGER_SNAPSHOT = 'ledger.v1';
+export const LEDGER_SNAPSHOT = 'ledger.v1';
 const NUMBERING_SNAPSHOT = 'numbering.v2';
 
 export const { Command: ExecuteLedgerCommand, Handler: LedgerCommandHandler } = deciderCommand(ledgerDecider, ledgerStream, LEDGER_SNAPSHOT);
@@ -43,12 +42,13 @@ export class IssueDocumentHandler implements ICommandHandler<IssueDocument> {
   }
 
   async execute({ contractId, completion, context }: IssueDocument): Promise<CommandResult<LedgerState, LedgerEvent>> {
-    const history = await this.store.readStream(ledgerStream(contractId));
-    const ledger = fold(ledgerDecider, history as unknown as LedgerEvent[]);
+    const ledgerSnapshots = { store: this.snapshots, version: LEDGER_SNAPSHOT };
+    // The ledger as the issue will be decided on (kept state or snapshot, and what came after): not its whole stream.
+    const ledger = await currentState(this.store, ledgerStream(contractId), ledgerDecider, context, ledgerSnapshots);
     // Issuing an issued document again answers as before and reserves nothing.
-    if (alreadyIssued(ledger, completion)) return { state: ledger, appended: [], revision: history.length - 1, position: history.at(-1)?.position ?? 0 };
+    if (alreadyIssued(ledger.state, completion)) return { ...ledger, appended: [] };
     // Refuse before reserving: a number is only taken for a document that can be issued.
-    ledgerDecider.decide(completeWith(completion, 'pending'), ledger);
+    ledgerDecider.decide(completeWith(completion, 'pending'), ledger.state);
     const series = completion.type === 'IssueInvoice' ? 'invoice' : 'credit-note';
     const documentId = completion.type === 'IssueInvoice' ? completion.invoiceId : completion.creditNoteId;
     const reserved = await handleCommand(
@@ -63,7 +63,7 @@ export class IssueDocumentHandler implements ICommandHandler<IssueDocument> {
     const number = reservedNumber(reserved.state, documentId);
     if (!number) throw new Error(`${documentId}: the series answered without its number`);
     const issue = completeWith(completion, number);
-    return handleCommand(this.store, ledgerStream(contractId), ledgerDecider, issue, context, { store: this.snapshots, version: LEDGER_SNAPSHOT });
+    return handleCommand(this.store, ledgerStream(contractId), ledgerDecider, issue, context, ledgerSnapshots);
   }
 }
 

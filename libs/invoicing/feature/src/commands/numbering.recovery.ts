@@ -1,15 +1,16 @@
 import { completeWith, ledgerDecider, ledgerStream } from '@billing/invoicing/domain';
 import { DomainError } from '@billing/shared/kernel';
-import { handleCommand, uuidFrom, type EventStore, type RecordedEvent } from '@billing/shared/event-store';
+import { handleCommand, uuidFrom, type EventStore, type RecordedEvent, type Snapshots } from '@billing/shared/event-store';
 import { logger } from '@billing/shared/logging';
 import { decodeNumberingEvent } from '../invoicing.events';
 
 /**
  * A number is reserved before the document is issued. If the process dies in between, this
  * finishes the issue from the reservation, so the number is neither lost nor given twice: it runs
- * over every reservation at boot and live after, and is a no-op for documents already issued.
+ * over every reservation at boot and live after, and is a no-op for documents already issued. It
+ * reads the ledger as its commands do (`ledgerSnapshots`): the newest events, not the whole stream.
  */
-export function finishReservedIssue(store: EventStore) {
+export function finishReservedIssue(store: EventStore, ledgerSnapshots: Snapshots) {
   return async (recorded: RecordedEvent) => {
     const { data } = decodeNumberingEvent(recorded);
     const context = {
@@ -20,7 +21,7 @@ export function finishReservedIssue(store: EventStore) {
       now: new Date(recorded.metadata.occurredAt),
     };
     try {
-      await handleCommand(store, ledgerStream(data.contractId), ledgerDecider, completeWith(data.completion, data.number), context);
+      await handleCommand(store, ledgerStream(data.contractId), ledgerDecider, completeWith(data.completion, data.number), context, ledgerSnapshots);
     } catch (error) {
       // A reservation whose document can no longer take it (issued meanwhile under another number) stays a visible gap.
       if (!(error instanceof DomainError) || error.category === 'not_found' || error.category === 'concurrency') throw error;
