@@ -183,6 +183,27 @@ async function project(store: ReadModelStore, events: readonly RecordedEvent[]):
   for (const event of events) await accountsProjection.handle(event, stampedWith(store, event.metadata.tenantId));
 }
 
+/**
+ * The read models after a batch cut short at the `cut`-th event: its events were handled, and a crash
+ * let the `lost` collections go unwritten (Mongo writes one collection after the other) while the
+ * others were written; the events from the checkpoint on come again.
+ */
+async function projectedThroughACrash(events: readonly RecordedEvent[], cut: number, lost: readonly string[]): Promise<ReadModelStore> {
+  const from = events[cut % Math.max(1, events.length)]?.position ?? 0;
+  const [all, checkpointed] = [new InMemoryReadModels(), new InMemoryReadModels()];
+  await project(all, events);
+  await project(
+    checkpointed,
+    events.filter((event) => event.position < from),
+  );
+  const store = await mixed(accountsProjection.collections, (collection) => (lost.includes(collection) ? checkpointed : all));
+  await project(
+    store,
+    events.filter((event) => event.position >= from),
+  );
+  return store;
+}
+
 /** A store holding each collection as `sourceOf` it holds it. */
 async function mixed(collections: readonly string[], sourceOf: (collection: string) => ReadModelStore): Promise<ReadModelStore> {
   const store = new InMemoryReadModels();
@@ -209,21 +230,7 @@ describe('the aging of any date from the ladders', () => {
   it('equals the aging computed from every invoice and contract, whatever the order and dates of the events, and after a redelivery', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 40 }), fc.nat(), fc.subarray(accountsProjection.collections as string[]), async (drawn, cut, lost) => {
-        const events = eventsOf(drawn);
-        // A batch cut short: its events were handled, and a crash let some collections be written (Mongo writes one
-        // collection after the other), the others not; the events after the checkpoint come again.
-        const from = events[cut % Math.max(1, events.length)]?.position ?? 0;
-        const [all, checkpointed] = [new InMemoryReadModels(), new InMemoryReadModels()];
-        await project(all, events);
-        await project(
-          checkpointed,
-          events.filter((event) => event.position < from),
-        );
-        const store = await mixed(accountsProjection.collections, (collection) => (lost.includes(collection) ? checkpointed : all));
-        await project(
-          store,
-          events.filter((event) => event.position >= from),
-        );
+        const store = await projectedThroughACrash(eventsOf(drawn), cut, lost);
         const tenant = forTenant(store, TENANT);
         for (const date of [day(0), day(14), day(31), day(45), day(60), day(75), day(95), day(130)]) {
           for (const currency of [undefined, 'USD']) {
@@ -267,20 +274,7 @@ describe("a customer's statement of any period", () => {
   it('equals the one from every earlier entry, whatever the order and dates of the events, and after a redelivery', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 40 }), fc.nat(), fc.subarray(accountsProjection.collections as string[]), async (drawn, cut, lost) => {
-        const events = eventsOf(drawn);
-        // As above: a batch cut short, some collections written and the others not, the events after the checkpoint again.
-        const from = events[cut % Math.max(1, events.length)]?.position ?? 0;
-        const [all, checkpointed] = [new InMemoryReadModels(), new InMemoryReadModels()];
-        await project(all, events);
-        await project(
-          checkpointed,
-          events.filter((event) => event.position < from),
-        );
-        const store = await mixed(accountsProjection.collections, (collection) => (lost.includes(collection) ? checkpointed : all));
-        await project(
-          store,
-          events.filter((event) => event.position >= from),
-        );
+        const store = await projectedThroughACrash(eventsOf(drawn), cut, lost);
         const tenant = forTenant(store, TENANT);
         for (const customer of CUSTOMERS) {
           const account = await tenant.get<AccountView>(ACCOUNTS, accountKey(TENANT, customer.customerId));
