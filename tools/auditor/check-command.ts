@@ -6,7 +6,7 @@ import { checkBooks } from './check';
 import { options, STORE_OPTIONS, type Command } from './io';
 import { progress } from './progress';
 import { SERVICE_PROJECTIONS } from './projections';
-import { dataDir, openStore, serviceReadModels } from './store';
+import { dataDir, mongoServer, openStore, serviceReadModels } from './store';
 
 export const CHECK_USAGE = `auditor check [DATA_DIR]   (also: npm run audit [-- DATA_DIR])
 auditor check --esdb URL --mongo URL
@@ -17,10 +17,11 @@ auditor check --esdb URL --mongo URL
 export const checkCommand: Command = async (args, io) => {
   const { values, positionals } = options(args, { ...STORE_OPTIONS, mongo: { type: 'string' } }, 1);
   const where = { ...values, data: positionals[0] ?? values.data };
+  const mongo = mongoServer(where);
   const { store, source } = openStore(where);
   const readModelsFile = join(dataDir(where), 'read-models.sqlite');
-  const readModels: ReadModelStore[] = values.mongo
-    ? Object.keys(SERVICE_PROJECTIONS).map((service) => serviceReadModels(values.mongo!, service))
+  const readModels: ReadModelStore[] = mongo
+    ? Object.keys(SERVICE_PROJECTIONS).map((service) => serviceReadModels(mongo, service))
     : !where.esdb && existsSync(readModelsFile)
       ? [new SqliteReadModels(readModelsFile)]
       : [];

@@ -76,11 +76,22 @@ describe('npm run rebuild and npm run audit on a service database in Mongo', () 
     }
   }, 120_000);
 
-  it('refuses --mongo without a service, an unknown service and --service without --mongo', async () => {
-    expect(await run('rebuild', '--esdb', emulator.url, '--mongo', mongo.uri)).toBe(2);
-    expect(out.join('\n')).toMatch(/--mongo needs --service, one of contracts, milestones, invoicing, receivables/);
-    expect(await run('rebuild', '--esdb', emulator.url, '--mongo', mongo.uri, '--service', 'billing')).toBe(2);
-    expect(await run('rebuild', '--esdb', emulator.url, '--service', 'invoicing')).toBe(2);
-    expect(out.join('\n')).toMatch(/give --mongo URL with it/);
+  it('refuses what would mix the two modes or name no service, before it opens anything', async () => {
+    const refusals: [string[], RegExp][] = [
+      [['--esdb', emulator.url, '--mongo', mongo.uri], /--mongo needs --service, one of contracts, milestones, invoicing, receivables/],
+      [['--esdb', emulator.url, '--mongo', mongo.uri, '--service', 'billing'], /--mongo needs --service/],
+      [['--service', 'invoicing'], /give --mongo URL with it/],
+      // The services' read models come from EventStoreDB, never from an embedded store, and the reverse.
+      [['--mongo', mongo.uri, '--service', 'invoicing'], /give the EventStoreDB they are projected from with --esdb URL/],
+      [['--esdb', emulator.url], /each service's database in Mongo: give --mongo URL and --service NAME/],
+      [['--esdb', emulator.url, '--mongo', 'localhost:27017', '--service', 'invoicing'], /--mongo is a MongoDB connection string/],
+      [['some/data', '--esdb', emulator.url, '--mongo', mongo.uri, '--service', 'invoicing'], /not both/],
+    ];
+    for (const [args, said] of refusals) {
+      expect([args, await run('rebuild', ...args)]).toEqual([args, 2]);
+      expect(out.join('\n')).toMatch(said);
+    }
+    expect(await run('check', '--mongo', mongo.uri)).toBe(2);
+    expect(out.join('\n')).toMatch(/--esdb URL/);
   });
 });

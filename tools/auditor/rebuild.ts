@@ -5,14 +5,15 @@ import { SqliteReadModels } from '@billing/shared/sqlite';
 import { options, STORE_OPTIONS, type Command } from './io';
 import { progress } from './progress';
 import { ALL_PROJECTIONS, SERVICE_PROJECTIONS } from './projections';
-import { dataDir, openStore, serviceReadModels, UsageError } from './store';
+import { dataDir, mongoServer, openStore, serviceReadModels, UsageError } from './store';
 
 export const REBUILD_USAGE = `auditor rebuild [DATA_DIR] [--projection NAME] [--switch]   (also: npm run rebuild)
 auditor rebuild --esdb URL --mongo URL --service NAME [--projection NAME] [--switch]
   replays the projections (all, or one) from position 0 into a side copy, compares it document by document with the live
   read models, and with --switch (service stopped) makes the live read models the rebuilt ones and unparks what they had parked.
   Embedded: the copy is read-models.rebuild.sqlite beside the store. Distributed: the live read models are the service's
-  database on the Mongo server at --mongo (the services' MONGO_URL) and the copy is the database <service>_rebuild there`;
+  database on the Mongo server at --mongo (the services' MONGO_URL) and the copy is the database <service>_rebuild there,
+  emptied at the start of each rebuild and left for inspection afterwards (drop it when done)`;
 
 /** The live read models and the side copy to rebuild into (emptied first). */
 interface Copies {
@@ -28,15 +29,17 @@ export const rebuildCommand: Command = async (args, io) => {
     { ...STORE_OPTIONS, mongo: { type: 'string' }, service: { type: 'string' }, projection: { type: 'string' }, switch: { type: 'boolean' } },
     1,
   );
-  const where = { ...values, data: positionals[0] ?? dataDir(values) };
-  const available = values.mongo ? projectionsOf(values.service) : values.service ? mongoNeeded() : ALL_PROJECTIONS;
+  const where = { ...values, data: positionals[0] ?? values.data };
+  const mongo = mongoServer(where);
+  if (where.esdb && !mongo) throw new UsageError("EventStoreDB's read models are each service's database in Mongo: give --mongo URL and --service NAME");
+  const available = mongo ? projectionsOf(values.service) : values.service ? mongoNeeded() : ALL_PROJECTIONS;
   const projections = values.projection ? available.filter((projection) => projection.name === values.projection) : available;
   if (projections.length === 0) throw new UsageError(`no projection ${values.projection}; there are ${available.map((projection) => projection.name).join(', ')}`);
   const { store } = openStore(where);
   const bar = progress('rebuilding', io.tty);
   let copies: Copies | undefined;
   try {
-    copies = values.mongo ? mongoCopies(values.mongo, values.service!) : sqliteCopies(where.data);
+    copies = mongo ? mongoCopies(mongo, values.service!) : sqliteCopies(dataDir(where));
     const { live, side, sideName } = copies;
     for (const collection of await side.collections()) await side.drop(collection);
     const started = Date.now();

@@ -53,7 +53,8 @@ export async function compareReadModels(live: ReadModelStore, side: ReadModelSto
 export async function switchTo(live: ReadModelStore, side: ReadModelStore, projections: readonly Projection[]): Promise<void> {
   const liveState = new ConsumerState(live);
   const sideState = new ConsumerState(side);
-  for (const collection of (await side.collections()).filter((name) => ownedBy(name, projections))) {
+  // Every collection the projections write, the empty ones too: a live collection the rebuild left empty holds nothing after.
+  for (const collection of new Set(projections.flatMap((projection) => projection.collections))) {
     await live.drop(collection);
     for (const doc of await side.find<Record<string, unknown>>(collection)) {
       const { _id, _position, ...content } = doc;
