@@ -89,7 +89,7 @@ describe('MongoReadModels while the Mongo server is stopped and started again', 
   it('reconnects when the driver wedges on a connection the server closed, and carries on', async () => {
     const lines: string[] = [];
     const restoreLog = logTo((line) => lines.push(line));
-    // mongo-java-server has no awaitable hello: the monitor polls, so a check takes at most two connectTimeoutMS, however rare the checks are.
+    // mongo-java-server has no awaitable hello: the monitor polls, so a check takes at most two connectTimeoutMS (and one of slack), however rare the checks are.
     const wedging = new MongoReadModels(`${server.uri}/outage`, { serverSelectionTimeoutMS: SELECTION_MS, connectTimeoutMS: SELECTION_MS, heartbeatFrequencyMS: 60_000 });
     try {
       await wedging.apply('wedge', 'w1', 1, () => ({ n: 1 }));
@@ -101,7 +101,7 @@ describe('MongoReadModels while the Mongo server is stopped and started again', 
       // As a consumer waits: each attempt fails server selection until the client reconnects (the wedged monitor never would).
       expect(await withRetries(async () => void (await wedging.apply('wedge', 'w1', 2, () => ({ n: 2 }))))).toBeUndefined();
       expect(await wedging.get('wedge', 'w1')).toEqual({ _id: 'w1', _position: 2, n: 2 });
-      expect(lines.map((line) => (JSON.parse(line) as { msg: string }).msg)).toContainEqual(`the Mongo driver's heartbeat has run for over ${2 * SELECTION_MS} ms: reconnecting`);
+      expect(lines.map((line) => (JSON.parse(line) as { msg: string }).msg)).toContainEqual(`the Mongo driver's heartbeat has run for over ${3 * SELECTION_MS} ms: reconnecting`);
     } finally {
       restoreLog();
       await wedging.close();

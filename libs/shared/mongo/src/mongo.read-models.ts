@@ -3,7 +3,7 @@ import type { ApplyOptions, Doc, FindOptions, ReadModelStore, Update } from '@bi
 import { storedOf } from './as-json';
 import { KnownDocuments } from './known-documents';
 import { portFilter } from './mongo.filter';
-import { WedgeGuard, wedgeLimits } from './wedge-guard';
+import { WedgeGuard } from './wedge-guard';
 
 type Stored = { _id: string; _position: number } & Record<string, unknown>;
 type Fields = Record<string, 1 | -1>;
@@ -48,7 +48,10 @@ export class MongoReadModels implements ReadModelStore {
     this.db = this.connection.asPromise().then(({ db }) => db ?? Promise.reject(new Error(`no database after connecting to ${uri}`)));
     // The first operation reports a failed connection; until then it is not an unhandled rejection.
     this.db.catch(() => undefined);
-    this.guard = new WedgeGuard(this.connection.getClient(), wedgeLimits(options));
+    // mongoose makes its client at once; there is none when the string could not be parsed.
+    const client = this.connection.getClient() as mongo.MongoClient | undefined;
+    if (!client) throw new Error(`no Mongo client could be made for ${uri}: is it a connection string (mongodb://host:port)?`);
+    this.guard = new WedgeGuard(client);
   }
 
   async get<T>(collection: string, id: string): Promise<Doc<T> | undefined> {

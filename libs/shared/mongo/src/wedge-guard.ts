@@ -16,10 +16,16 @@ export class MongoWedgedError extends Error {
   readonly unavailable = true;
 }
 
-/** The limits for a client's timeouts (the driver's defaults where not given). */
-export function wedgeLimits({ connectTimeoutMS = 30_000, heartbeatFrequencyMS = 10_000 }: mongo.MongoClientOptions): WedgeLimits {
-  // A check opens a connection and says hello, each within connectTimeoutMS (monitor.ts); an awaitable hello waits up to heartbeatFrequencyMS more.
-  return { heartbeatMs: 2 * connectTimeoutMS, awaitedHeartbeatMs: 2 * connectTimeoutMS + heartbeatFrequencyMS, graceMs: connectTimeoutMS };
+/**
+ * The limits for a client's effective timeouts (its options and its connection string's). A check
+ * opens a connection and says hello, each within connectTimeoutMS (monitor.ts, connect.ts); an
+ * awaitable hello waits up to heartbeatFrequencyMS more. One connectTimeoutMS more is slack for a
+ * slow server or a busy event loop, since a reconnection gives up every operation running. None
+ * when connections have no timeout (0): nothing bounds a check then.
+ */
+export function wedgeLimits({ connectTimeoutMS, heartbeatFrequencyMS }: Pick<mongo.MongoOptions, 'connectTimeoutMS' | 'heartbeatFrequencyMS'>): WedgeLimits | undefined {
+  if (!(connectTimeoutMS > 0)) return undefined;
+  return { heartbeatMs: 3 * connectTimeoutMS, awaitedHeartbeatMs: 3 * connectTimeoutMS + heartbeatFrequencyMS, graceMs: connectTimeoutMS };
 }
 
 /**
@@ -40,10 +46,9 @@ export class WedgeGuard {
   private reconnecting?: Promise<void>;
   private closed = false;
 
-  constructor(
-    private readonly client: mongo.MongoClient,
-    private readonly limits: WedgeLimits,
-  ) {
+  constructor(private readonly client: mongo.MongoClient) {
+    const limits = wedgeLimits(client.options);
+    if (!limits) return;
     client.on('serverDescriptionChanged', ({ previousDescription, newDescription }) => {
       const [was, is] = [previousDescription.type !== 'Unknown', newDescription.type !== 'Unknown'];
       if (was && !is) this.outages++;

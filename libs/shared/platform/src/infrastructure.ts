@@ -45,7 +45,8 @@ function openReadModels(config: AppConfig, service: string): ReadModelStore {
       return new InMemoryReadModels();
     case 'mongo':
       // A first connection that fails within the boot wait stops the boot (reachable.ts); later drops reconnect. A connection
-      // not made within 5 s has failed: that also bounds how long a wedged driver goes unnoticed (10 s, mongo/wedge-guard.ts).
+      // not made within 5 s has failed: that also bounds how long a wedged driver goes unnoticed (15 s, or 25 s where the server
+      // holds its heartbeats, as MongoDB does; mongo/wedge-guard.ts).
       return new MongoReadModels(config.readModels.url, { dbName: service, serverSelectionTimeoutMS: BOOT_WAIT_MS, connectTimeoutMS: 5_000 });
     case 'sqlite':
       mkdirSync(config.dataDir, { recursive: true });
