@@ -42,6 +42,12 @@ export class ConsumerState {
     return (await this.readModels.get(CHECKPOINTS, consumer))?._position ?? 0;
   }
 
+  /** A consumer no one runs any more (an earlier version of a projection): its position and its parked events go. */
+  async forget(consumer: string): Promise<void> {
+    for (const entry of await this.parked(consumer)) await this.unpark(entry);
+    await this.readModels.remove(CHECKPOINTS, consumer);
+  }
+
   async commit(consumer: string, position: number): Promise<void> {
     const { collection, id, update } = checkpointUpdate(consumer, position);
     await this.readModels.apply(collection, id, position, update);

@@ -141,6 +141,27 @@ describe('ProjectionRunner', () => {
     expect(logged).toHaveBeenCalledWith(expect.stringMatching(/parked Poison thing-1/));
   });
 
+  it("forgets its earlier versions' positions and parked events when a new version starts, which replays and parks for itself", async () => {
+    const events = new InMemoryEventStore();
+    await appendRound(events, 3, 2);
+    await events.append('thing-1', [event('Poison')], 'any');
+    const head = await appendRound(events, 3, 2);
+    const readModels = new InMemoryReadModels();
+    const first = new ProjectionRunner(events, readModels);
+    await first.start(counting);
+    expect(await first.caughtUp(head)).toBe(true);
+    await first.stop();
+    expect((await first.state.parked()).map((entry) => entry.consumer)).toEqual(['projection:counting@v1']);
+
+    const second = new ProjectionRunner(events, readModels);
+    await second.start({ ...counting, version: 2 });
+    expect(await second.caughtUp(head)).toBe(true);
+    await second.stop();
+    expect((await second.state.parked()).map((entry) => entry.consumer)).toEqual(['projection:counting@v2']);
+    expect(await second.state.position('projection:counting@v1')).toBe(0);
+    expect(await second.state.position('projection:counting@v2')).toBe(head);
+  });
+
   it('into a side copy it started empty reads no document back, and writes what the live read models hold; one not empty it reads', async () => {
     const run = async (events: InMemoryEventStore, readModels: ReadModelStore, options?: { sideCopy: boolean }) => {
       const reads: string[] = [];
