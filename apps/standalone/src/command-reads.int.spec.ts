@@ -47,8 +47,9 @@ describe('what commands read of their streams', () => {
       await test.close();
     }
     expect(issues.at(-1)!.ledgerLength).toBeGreaterThan(150);
-    // At most a snapshot's worth of events (50) for each of the two, however long the ledger.
-    expect(issues.filter((issue) => issue.ledgerEventsRead > 100)).toEqual([]);
+    // A snapshot's worth of events (50) at most for each read, however long the ledger: the issue and the reaction that
+    // finishes issues from reserved numbers race on the stream and each reads it again (100 here); one more conflict, 150.
+    expect(issues.filter((issue) => issue.ledgerEventsRead > 150)).toEqual([]);
   }, 120_000);
 });
 
