@@ -55,7 +55,7 @@ export async function switchTo(live: ReadModelStore, side: ReadModelStore, proje
   const sideState = new ConsumerState(side);
   // Every collection the projections write, the empty ones too: a live collection the rebuild left empty holds nothing after.
   for (const collection of new Set(projections.flatMap((projection) => projection.collections))) {
-    await live.drop(collection);
+    if ((await live.find(collection, {}, { limit: 1 })).length > 0) await live.drop(collection);
     for (const doc of await side.find<Record<string, unknown>>(collection)) {
       const { _id, _position, ...content } = doc;
       await live.apply(collection, _id, _position, () => content);
