@@ -20,16 +20,15 @@ export const checkCommand: Command = async (args, io) => {
   const mongo = mongoServer(where);
   const { store, source } = openStore(where);
   const readModelsFile = join(dataDir(where), 'read-models.sqlite');
-  const readModels: ReadModelStore[] = mongo
-    ? Object.keys(SERVICE_PROJECTIONS).map((service) => serviceReadModels(mongo, service))
-    : !where.esdb && existsSync(readModelsFile)
-      ? [new SqliteReadModels(readModelsFile)]
-      : [];
+  const readModels: ReadModelStore[] = [];
   const bar = progress('reading', io.tty);
   try {
+    if (mongo) readModels.push(...Object.keys(SERVICE_PROJECTIONS).map((service) => serviceReadModels(mongo, service)));
+    else if (!where.esdb && existsSync(readModelsFile)) readModels.push(new SqliteReadModels(readModelsFile));
     const report = await checkBooks(store, bar.update);
     bar.stop();
     io.out(`${source}: ${report.events} events, ${report.series} number series, ${report.numbersChecked} numbers and ${report.applicationsRecomputed} pay applications checked`);
+    if (readModels.length === 0) io.out(`parked events not checked: ${where.esdb ? "give --mongo URL for the services' read models" : `no read models at ${readModelsFile}`}`);
     const parked = parkedProblems((await Promise.all(readModels.map((models) => new ConsumerState(models).parked()))).flat());
     const problems = [...report.problems, ...parked];
     problems.forEach((problem) => io.out(`PROBLEM ${problem}`));

@@ -93,5 +93,11 @@ describe('npm run rebuild and npm run audit on a service database in Mongo', () 
     }
     expect(await run('check', '--mongo', mongo.uri)).toBe(2);
     expect(out.join('\n')).toMatch(/--esdb URL/);
+    // The books of EventStoreDB alone: checked, and the read models it did not look at said so.
+    expect(await run('check', '--esdb', emulator.url)).toBe(0);
+    expect(out).toContain("parked events not checked: give --mongo URL for the services' read models");
+    // A string the driver refuses: a usage of the command's, the store it opened closed.
+    expect(await run('check', '--esdb', emulator.url, '--mongo', 'mongodb://127.0.0.1:1/?bogus=1')).toBe(2);
+    expect(out.join('\n')).toMatch(/no Mongo client could be made/);
   });
 });

@@ -45,12 +45,12 @@ export class MongoReadModels implements ReadModelStore {
   /** `uri` names the database (`mongodb://host:port/billing`); the connection opens in the background. */
   constructor(uri: string, options: ConnectOptions = {}) {
     this.connection = createConnection(uri, options);
-    this.db = this.connection.asPromise().then(({ db }) => db ?? Promise.reject(new Error(`no database after connecting to ${uri}`)));
+    this.db = this.connection.asPromise().then(({ db }) => db ?? Promise.reject(new Error(`no database after connecting to ${withoutCredentials(uri)}`)));
     // The first operation reports a failed connection; until then it is not an unhandled rejection.
     this.db.catch(() => undefined);
     // mongoose makes its client at once; there is none when the string could not be parsed.
     const client = this.connection.getClient() as mongo.MongoClient | undefined;
-    if (!client) throw new Error(`no Mongo client could be made for ${uri}: is it a connection string (mongodb://host:port)?`);
+    if (!client) throw new Error(`no Mongo client could be made for ${withoutCredentials(uri)}: is it a connection string (mongodb://host:port)?`);
     this.guard = new WedgeGuard(client);
   }
 
@@ -261,3 +261,6 @@ function ignoreNamespaceNotFound(error: unknown): void {
   if (codeOf(error) === 26 || (error as { message?: unknown } | undefined)?.message === 'ns not found') return;
   throw error;
 }
+
+/** A connection string as an error may show it: without a user's password. */
+const withoutCredentials = (uri: string) => uri.replace(/^([a-z+]+:\/\/)[^@/]*@/i, '$1***@');

@@ -2,10 +2,10 @@ import { logger } from '@billing/shared/logging';
 import type { mongo } from 'mongoose';
 
 export interface WedgeLimits {
-  /** A polled heartbeat still running after this long is wedged (no check can take longer). */
-  heartbeatMs: number;
+  /** A polled heartbeat still running after this long is wedged (no check can take longer); none when nothing bounds a check. */
+  heartbeatMs?: number;
   /** An awaitable heartbeat (the streaming protocol: the server holds the hello) still running after this long is wedged. */
-  awaitedHeartbeatMs: number;
+  awaitedHeartbeatMs?: number;
   /** An operation caught in an outage and still running this long after the server is back is wedged. */
   graceMs: number;
 }
@@ -20,11 +20,16 @@ export class MongoWedgedError extends Error {
  * The limits for a client's effective timeouts (its options and its connection string's). A check
  * opens a connection and says hello, each within connectTimeoutMS (monitor.ts, connect.ts); an
  * awaitable hello waits up to heartbeatFrequencyMS more. One connectTimeoutMS more is slack for a
- * slow server or a busy event loop, since a reconnection gives up every operation running. None
- * when connections have no timeout (0): nothing bounds a check then.
+ * slow server or a busy event loop, since a reconnection gives up every operation running. When
+ * connections have no timeout (0) nothing bounds a check, so no heartbeat is ever taken for wedged,
+ * and an operation caught in an outage is given the server selection's time instead.
  */
-export function wedgeLimits({ connectTimeoutMS, heartbeatFrequencyMS }: Pick<mongo.MongoOptions, 'connectTimeoutMS' | 'heartbeatFrequencyMS'>): WedgeLimits | undefined {
-  if (!(connectTimeoutMS > 0)) return undefined;
+export function wedgeLimits({
+  connectTimeoutMS,
+  heartbeatFrequencyMS,
+  serverSelectionTimeoutMS,
+}: Pick<mongo.MongoOptions, 'connectTimeoutMS' | 'heartbeatFrequencyMS' | 'serverSelectionTimeoutMS'>): WedgeLimits {
+  if (!(connectTimeoutMS > 0)) return { graceMs: serverSelectionTimeoutMS };
   return { heartbeatMs: 3 * connectTimeoutMS, awaitedHeartbeatMs: 3 * connectTimeoutMS + heartbeatFrequencyMS, graceMs: connectTimeoutMS };
 }
 
@@ -42,26 +47,27 @@ export function wedgeLimits({ connectTimeoutMS, heartbeatFrequencyMS }: Pick<mon
 export class WedgeGuard {
   private outages = 0;
   private readonly running = new Set<{ outage: number; giveUp(error: Error): void }>();
-  private heartbeat?: NodeJS.Timeout;
+  /** Each server's heartbeat running, by address: a replica set's members are checked each on its own. */
+  private readonly heartbeats = new Map<string, NodeJS.Timeout>();
   private reconnecting?: Promise<void>;
   private closed = false;
 
   constructor(private readonly client: mongo.MongoClient) {
     const limits = wedgeLimits(client.options);
-    if (!limits) return;
     client.on('serverDescriptionChanged', ({ previousDescription, newDescription }) => {
       const [was, is] = [previousDescription.type !== 'Unknown', newDescription.type !== 'Unknown'];
       if (was && !is) this.outages++;
       const outage = this.outages;
       if (!was && is) setTimeout(() => this.giveUp((run) => run.outage < outage, 'it was caught in an outage'), limits.graceMs).unref();
     });
-    client.on('serverHeartbeatStarted', ({ awaited }) => {
-      clearTimeout(this.heartbeat);
+    const ended = ({ connectionId }: { connectionId: string }) => (clearTimeout(this.heartbeats.get(connectionId)), this.heartbeats.delete(connectionId));
+    client.on('serverHeartbeatStarted', ({ connectionId, awaited }) => {
+      ended({ connectionId });
       const limitMs = awaited ? limits.awaitedHeartbeatMs : limits.heartbeatMs;
-      this.heartbeat = setTimeout(() => void this.reconnect(limitMs), limitMs).unref();
+      if (limitMs !== undefined) this.heartbeats.set(connectionId, setTimeout(() => void this.reconnect(limitMs), limitMs).unref());
     });
-    client.on('serverHeartbeatSucceeded', () => clearTimeout(this.heartbeat));
-    client.on('serverHeartbeatFailed', () => clearTimeout(this.heartbeat));
+    client.on('serverHeartbeatSucceeded', ended);
+    client.on('serverHeartbeatFailed', ended);
   }
 
   /** `work`'s outcome, or MongoWedgedError if it is given up; waits for a reconnection under way first. */
@@ -80,7 +86,8 @@ export class WedgeGuard {
 
   close(): void {
     this.closed = true;
-    clearTimeout(this.heartbeat);
+    this.heartbeats.forEach((timer) => clearTimeout(timer));
+    this.heartbeats.clear();
   }
 
   private giveUp(which: (run: { outage: number }) => boolean, why: string): void {
@@ -95,6 +102,9 @@ export class WedgeGuard {
   private reconnect(afterMs: number): Promise<void> {
     this.reconnecting ??= (async () => {
       logger.warn(`the Mongo driver's heartbeat has run for over ${afterMs} ms: reconnecting`);
+      // The new topology checks every server again.
+      this.heartbeats.forEach((timer) => clearTimeout(timer));
+      this.heartbeats.clear();
       this.giveUp(() => true, 'the client reconnects');
       for (let attempt = 0; !this.closed; attempt++) {
         try {

@@ -42,10 +42,14 @@ export class ConsumerState {
     return (await this.readModels.get(CHECKPOINTS, consumer))?._position ?? 0;
   }
 
-  /** A consumer no one runs any more (an earlier version of a projection): its position and its parked events go. */
-  async forget(consumer: string): Promise<void> {
-    for (const entry of await this.parked(consumer)) await this.unpark(entry);
-    await this.readModels.remove(CHECKPOINTS, consumer);
+  /**
+   * The consumers named `prefix` and more but `keep` (the other versions of a projection): no one
+   * runs or repairs them any more, so their positions and parked events go.
+   */
+  async forgetOthers(prefix: string, keep: string): Promise<void> {
+    const named = { consumer: { $gte: prefix, $lt: `${prefix}\uffff` } };
+    for (const entry of await this.readModels.find<ParkedEvent>(PARKED, named)) if (entry.consumer !== keep) await this.unpark(entry);
+    for (const { _id } of await this.readModels.find<{ consumer: string }>(CHECKPOINTS, named)) if (_id !== keep) await this.readModels.remove(CHECKPOINTS, _id);
   }
 
   async commit(consumer: string, position: number): Promise<void> {

@@ -141,7 +141,7 @@ describe('ProjectionRunner', () => {
     expect(logged).toHaveBeenCalledWith(expect.stringMatching(/parked Poison thing-1/));
   });
 
-  it("forgets its earlier versions' positions and parked events when a new version starts, which replays and parks for itself", async () => {
+  it("forgets its other versions' positions and parked events when a version starts, which replays and parks for itself", async () => {
     const events = new InMemoryEventStore();
     await appendRound(events, 3, 2);
     await events.append('thing-1', [event('Poison')], 'any');
@@ -160,6 +160,20 @@ describe('ProjectionRunner', () => {
     expect((await second.state.parked()).map((entry) => entry.consumer)).toEqual(['projection:counting@v2']);
     expect(await second.state.position('projection:counting@v1')).toBe(0);
     expect(await second.state.position('projection:counting@v2')).toBe(head);
+
+    // Rolled back: version 1 again, from the start, and version 2's state goes.
+    const rolledBack = new ProjectionRunner(events, readModels);
+    await rolledBack.start(counting);
+    expect(await rolledBack.caughtUp(head)).toBe(true);
+    await rolledBack.stop();
+    expect((await rolledBack.state.parked()).map((entry) => entry.consumer)).toEqual(['projection:counting@v1']);
+    expect(await rolledBack.state.position('projection:counting@v2')).toBe(0);
+    // Another projection whose name starts the same keeps its own.
+    await new ConsumerState(readModels).commit('projection:counting-more@v1', 7);
+    const again = new ProjectionRunner(events, readModels);
+    await again.start(counting);
+    await again.stop();
+    expect(await again.state.position('projection:counting-more@v1')).toBe(7);
   });
 
   it('into a side copy it started empty reads no document back, and writes what the live read models hold; one not empty it reads', async () => {

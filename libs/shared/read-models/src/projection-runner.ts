@@ -35,8 +35,8 @@ export class ProjectionRunner {
   async start(projection: Projection): Promise<void> {
     for (const index of projection.indexes ?? []) await this.readModels.ensureIndex(index.collection, { _tenant: 1, ...index.fields });
     const name = projectionConsumer(projection);
-    // Its earlier versions will never run or be repaired again: what they parked must not keep readiness degraded for good.
-    if (!this.options.sideCopy) for (let version = 1; version < projection.version; version++) await this.state.forget(projectionConsumer({ name: projection.name, version }));
+    // Its other versions (earlier ones, or a later one rolled back) will not run or be repaired again: what they parked must not keep readiness degraded for good.
+    if (!this.options.sideCopy) await this.state.forgetOthers(`projection:${projection.name}@v`, name);
     const batch = new ReadModelBatch(this.readModels, await this.batchOptions(projection, name));
     const state = new ConsumerState(batch);
     const subscription = await startBatchedConsumer(this.store, state, {
