@@ -44,6 +44,13 @@ describe('SqliteReadModels', () => {
     await store.close();
   });
 
+  it('explains a read of a collection not written yet as reading nothing, as find answers it', async () => {
+    const store = new SqliteReadModels(freshFile());
+    expect(await store.find('parked_events', {})).toEqual([]);
+    expect(await store.explain('parked_events', {})).toEqual(['no table for parked_events: nothing read']);
+    await store.close();
+  });
+
   it('re-creates declared indexes when a dropped collection is written again', async () => {
     const store = new SqliteReadModels(freshFile());
     await store.ensureIndex('invoices', { 'customer.id': 1 });

@@ -120,10 +120,15 @@ export class SqliteReadModels implements ReadModelStore {
   }
 
   /** The query plan (EXPLAIN QUERY PLAN details) of the SQL that `find` runs: to check that a query reads through an index. */
+  /** SQLite's plan for what `find` would run; a collection not written yet has no table, and `find` reads nothing from it. */
   async explain(collection: string, query: Record<string, unknown> = {}, options: FindOptions = {}): Promise<string[]> {
     const select = this.select(collection, query, options);
-    const plan = this.db.prepare<SqlValue[], { detail: string }>(`EXPLAIN QUERY PLAN ${select.sql}`).all(...select.params);
-    return plan.map((step) => step.detail);
+    return this.read(collection, [`no table for ${collection}: nothing read`], () =>
+      this.db
+        .prepare<SqlValue[], { detail: string }>(`EXPLAIN QUERY PLAN ${select.sql}`)
+        .all(...select.params)
+        .map((step) => step.detail),
+    );
   }
 
   /** Within a transaction: a document's updates in order, each only if the document has not seen its position. */
