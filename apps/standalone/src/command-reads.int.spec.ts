@@ -46,10 +46,11 @@ describe('what commands read of their streams', () => {
     } finally {
       await test.close();
     }
-    expect(issues.at(-1)!.ledgerLength).toBeGreaterThan(150);
+    expect(issues.at(-1)!.ledgerLength).toBeGreaterThan(230);
     // A snapshot's worth of events (50) at most for each read, however long the ledger: the issue and the reaction that
-    // finishes issues from reserved numbers race on the stream and each reads it again (100 here); one more conflict, 150.
-    expect(issues.filter((issue) => issue.ledgerEventsRead > 150)).toEqual([]);
+    // finishes issues from reserved numbers race on the stream and each reads it again (100 here); this allows two more such
+    // reads; an issue that reads the whole ledger once (over 230 events by the end) goes past it.
+    expect(issues.filter((issue) => issue.ledgerEventsRead > 200)).toEqual([]);
   }, 120_000);
 });
 
