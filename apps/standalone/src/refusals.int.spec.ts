@@ -1,5 +1,41 @@
-import { expectOk, smallContract, waitFor } from '@billing/shared/testing';
+import { InMemoryEventStore } from '@billing/shared/event-store';
+import { StoreBackedBus, type Bus } from '@billing/shared/bus';
+import { InMemoryReadModels } from '@billing/shared/read-models';
+import { CLOSE_WAIT_MS } from '@billing/contracts/feature';
+import { expectOk, smallContract, waitFor, type Client } from '@billing/shared/testing';
 import { startTestApp } from './testing/test-app';
+
+/** The store's bus, with every message to the contracts service's group handed over `delayMs` late (a busy broker, a slow network). */
+function slowToContracts(delayMs: number): { eventStore: InMemoryEventStore; readModels: InMemoryReadModels; bus: Bus } {
+  const [eventStore, readModels] = [new InMemoryEventStore(), new InMemoryReadModels()];
+  const bus = new StoreBackedBus(eventStore, readModels);
+  const subscribe = bus.subscribe.bind(bus);
+  bus.subscribe = (group, topics, handler) =>
+    subscribe(group, topics, async (message) => {
+      if (group === 'contracts') await new Promise((resolve) => setTimeout(resolve, delayMs));
+      return handler(message);
+    });
+  return { eventStore, readModels, bus };
+}
+
+/** A one-line contract billed in full, completed, its retainage release issued, and the contract told so: what is left to close it is its payment. */
+async function billedAndReleased(client: Client): Promise<{ contractId: string; due: number }> {
+  const { contractId } = await expectOk<any>(client.post('/contracts', smallContract()), 'create');
+  await expectOk(client.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' }), 'activate');
+  await waitFor(client, `/contracts/${contractId}/schedule`, () => true, 'schedule');
+  await expectOk(
+    client.post(`/contracts/${contractId}/progress-reports`, { periodEnd: '2026-01-31', lines: [{ lineId: 'A', percentComplete: 10000, storedMaterials: 0 }] }),
+    'report',
+  );
+  await expectOk(client.post(`/contracts/${contractId}/progress-reports/2026-01-31/certify`, { date: '2026-02-02' }), 'certify');
+  const [application] = await waitFor<any[]>(client, `/invoices?contractId=${contractId}&status=draft`, (list) => list.length === 1, 'pay application');
+  await expectOk(client.post(`/invoices/${application.invoiceId}/issue`, { date: '2026-02-03' }), 'issue');
+  await expectOk(client.post(`/contracts/${contractId}/complete`, { date: '2026-02-10' }), 'complete');
+  const [release] = await waitFor<any[]>(client, `/invoices?contractId=${contractId}&status=draft`, (list) => list.length === 1, 'release draft');
+  await expectOk(client.post(`/invoices/${release.invoiceId}/issue`, { date: '2026-02-12' }), 'issue the release');
+  const summary = await waitFor<any>(client, `/contracts/${contractId}`, (s) => s.retainageHeld === 0 && s.outstanding === 1_000_000, 'the release on the contract');
+  return { contractId, due: summary.outstanding };
+}
 
 describe('what a client waits for', () => {
   it('shows a reaction a billing rule refused, with the reason, so "never" is not "not yet"', async () => {
@@ -35,6 +71,37 @@ describe('what a client waits for', () => {
       const certified = await expectOk<any>(test.client.post(`/contracts/${contractId}/progress-reports/2026-01-31/certify`, {}), 'certify');
       expect(certified.next.payApplication).toBe(`/invoices?contractId=${contractId}&status=draft`);
       expect(await waitFor<any[]>(test.client, certified.next.payApplication, (list) => list.length === 1, 'the draft')).toHaveLength(1);
+    } finally {
+      await test.close();
+    }
+  }, 30_000);
+
+  it('closes a contract right after its final payment, once the payment reached the contract', async () => {
+    const test = await startTestApp(slowToContracts(500));
+    try {
+      const { contractId, due } = await billedAndReleased(test.client);
+      await expectOk(
+        test.client.post(`/accounts/${smallContract().customer.id}/payments`, { amount: due, currency: 'USD', method: 'wire', reference: 'final', receivedOn: '2026-03-01' }),
+        'pay',
+      );
+      // No wait: the contract hears of the payment half a second later, and the close asks again meanwhile.
+      const closed = await expectOk<any>(test.client.post(`/contracts/${contractId}/close`, { date: '2026-03-02' }), 'close');
+      expect(closed.status).toBe('closed');
+    } finally {
+      await test.close();
+    }
+  }, 30_000);
+
+  it('still refuses to close a contract with an invoice open, after asking again for a while, and changes nothing', async () => {
+    const test = await startTestApp();
+    try {
+      const { contractId } = await billedAndReleased(test.client);
+      const started = Date.now();
+      const refused = await test.client.post(`/contracts/${contractId}/close`, { date: '2026-03-02' });
+      expect(refused.status).toBe(422);
+      expect(refused.body.detail).toMatch(/invoices still have 1000000 open/);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(CLOSE_WAIT_MS);
+      expect((await test.client.get(`/contracts/${contractId}`)).body.status).toBe('completed');
     } finally {
       await test.close();
     }

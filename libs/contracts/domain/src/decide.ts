@@ -112,13 +112,20 @@ function reportCosts(contract: Contract, command: Extract<ContractCommand, { typ
   return [{ type: 'CostsReported', data: { contractId: contract.contractId, periodEnd, costToDate, estimatedTotalCost, reportedOn } }];
 }
 
+/**
+ * A close refused on the contract's billing figures: those reach it in messages from invoicing and
+ * receivables, a moment after an invoice is issued or a payment recorded (the close asks again
+ * for a while before it answers this: contracts.http.ts).
+ */
+export class ContractStillOpen extends RuleViolation {}
+
 function assertNothingOpen(contract: Contract) {
   const sumToDate = contractSumToDate(contract);
   const { completedAndStoredToDate, retainageHeld } = contract.figures;
-  if (completedAndStoredToDate !== sumToDate) throw new RuleViolation(`not fully billed: ${completedAndStoredToDate} of ${sumToDate} completed and billed`);
-  if (retainageHeld !== 0) throw new RuleViolation(`retainage of ${retainageHeld} is still held; bill its release first`);
+  if (completedAndStoredToDate !== sumToDate) throw new ContractStillOpen(`not fully billed: ${completedAndStoredToDate} of ${sumToDate} completed and billed`);
+  if (retainageHeld !== 0) throw new ContractStillOpen(`retainage of ${retainageHeld} is still held; bill its release first`);
   const open = Object.values(contract.invoices).reduce((total, invoice) => total + invoice.open, 0);
-  if (open !== 0) throw new RuleViolation(`invoices still have ${open} open`);
+  if (open !== 0) throw new ContractStillOpen(`invoices still have ${open} open`);
 }
 
 const sameNumber = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();

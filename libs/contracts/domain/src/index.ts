@@ -2,14 +2,14 @@ import type { Decider } from '@billing/shared/kernel';
 import type { ContractCommand } from './contract.commands';
 import type { ContractEvent } from './contract.events';
 import { evolve, initialState, type ContractState } from './contract';
-import { decide } from './decide';
+import { ContractStillOpen, decide } from './decide';
 
 export * from './contract.events';
 export * from './contract.commands';
 export * from './contract';
 export * from './contract.schemas';
 export * from './wip';
-export { decide };
+export { decide, ContractStillOpen };
 
 export const contractDecider: Decider<ContractCommand, ContractEvent, ContractState> = { initialState, evolve, decide };
 export const contractStream = (contractId: string) => `contract-${contractId}`;

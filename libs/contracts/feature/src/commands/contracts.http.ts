@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { ContractCommand, ContractState, ScheduleLine } from '@billing/contracts/domain';
+import { ContractStillOpen, type ContractCommand, type ContractState, type ScheduleLine } from '@billing/contracts/domain';
 import { ApiBodyExamples, ApiProblems, ContextRuntime, Ctx, DatedBody, ReasonBody, type RequestContext } from '@billing/shared/nest';
 import type { CommandResult } from '@billing/shared/event-store';
 import { ChangeOrderDto, CreateContractDto, ReportCostsDto, ReviseScheduleDto, type ScheduleLineDto } from './contract.dto';
@@ -9,6 +9,10 @@ import { ContractCommandAnswer } from './contracts.responses';
 import { ACTIVATE, CANCEL, CHANGE_ORDER, CLOSE, COMPLETE, CREATE_CONTRACT, REPORT_COSTS, RESUME, REVISE_SCHEDULE, SUSPEND } from './contracts.examples';
 
 type Result = CommandResult<ContractState, unknown>;
+
+/** How long a close refused on its billing figures is asked again, and how often. */
+export const CLOSE_WAIT_MS = 3_000;
+const CLOSE_RETRY_MS = 100;
 
 @ApiTags('contracts')
 @Controller('contracts')
@@ -116,12 +120,23 @@ export class ContractsHttp {
 
   @Post(':id/close')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Close a completed contract once it is fully billed, its retainage released and every invoice settled' })
+  @ApiOperation({
+    summary: 'Close a completed contract once it is fully billed, its retainage released and every invoice settled',
+    description: `The contract learns of issued invoices and payments from messages, a moment after they are recorded: a close its figures refuse is asked again for up to ${CLOSE_WAIT_MS / 1000} s before the 422.`,
+  })
   @ApiBodyExamples(DatedBody, CLOSE)
   @ApiOkResponse({ type: ContractCommandAnswer, description: 'The contract, closed' })
   @ApiProblems(400, 404, [409, 'The contract is not completed'], [422, 'Not fully billed, retainage still held, or invoices still open'])
-  close(@Param('id', ParseUUIDPipe) id: string, @Body() body: DatedBody, @Ctx() ctx: RequestContext) {
-    return this.send(id, { type: 'CloseContract', closedOn: body.date ?? ctx.today }, ctx);
+  async close(@Param('id', ParseUUIDPipe) id: string, @Body() body: DatedBody, @Ctx() ctx: RequestContext) {
+    const command: ContractCommand = { type: 'CloseContract', closedOn: body.date ?? ctx.today };
+    // Billing staff close right after posting the final payment; its balance may still be on its way.
+    for (const deadline = Date.now() + CLOSE_WAIT_MS; ; await new Promise((resolve) => setTimeout(resolve, CLOSE_RETRY_MS))) {
+      try {
+        return await this.send(id, command, ctx);
+      } catch (error) {
+        if (!(error instanceof ContractStillOpen) || Date.now() >= deadline) throw error;
+      }
+    }
   }
 
   @Post(':id/cancel')
