@@ -14,7 +14,20 @@ import {
 } from '@billing/shared/kernel';
 import type { LedgerCommand } from './ledger.commands';
 import type { BillTo, LedgerEvent } from './ledger.events';
-import { billingFigures, evolve, findInvoice, issued, lastIssuedApplication, pendingDraft, type Invoice, type Ledger, type LedgerState } from './ledger';
+import {
+  billingFigures,
+  evolve,
+  findInvoice,
+  issued,
+  issuedAs,
+  lastIssuedApplication,
+  pendingDraft,
+  voidedAs,
+  withInvoice,
+  type Invoice,
+  type Ledger,
+  type LedgerState,
+} from './ledger';
 import { payApplicationOf } from './pay-application';
 
 type Command<T extends LedgerCommand['type']> = Extract<LedgerCommand, { type: T }>;
@@ -130,24 +143,9 @@ function issueInvoice(ledger: Ledger, command: Command<'IssueInvoice'>): LedgerE
   // DOMAIN.md "Dates": a document is issued for work certified by then, never before its period ends (or its release date).
   if (invoice.periodEnd && issueDate < invoice.periodEnd)
     throw new RuleViolation(`the issue date ${issueDate} is before the ${kind === 'progress' ? 'period end' : 'release date'} ${invoice.periodEnd} it bills`);
-  const event = {
-    type: 'InvoiceIssued' as const,
-    data: {
-      ...billTo(ledger),
-      contractId: ledger.contractId,
-      invoiceId,
-      kind,
-      number: command.number,
-      issueDate,
-      dueDate: addDays(issueDate, ledger.terms.paymentTermsDays),
-      amount,
-      tax,
-      total,
-      figures: billingFigures(ledger),
-    },
-  };
-  event.data.figures = billingFigures(evolve(ledger, event) as Ledger);
-  return [event];
+  const [number, dueDate] = [command.number, addDays(issueDate, ledger.terms.paymentTermsDays)];
+  const figures = billingFigures(withInvoice(ledger, invoiceId, issuedAs({ number, issueDate, dueDate })));
+  return [{ type: 'InvoiceIssued', data: { ...billTo(ledger), contractId: ledger.contractId, invoiceId, kind, number, issueDate, dueDate, amount, tax, total, figures } }];
 }
 
 function voidInvoice(ledger: Ledger, command: Command<'VoidInvoice'>): LedgerEvent[] {
@@ -158,19 +156,12 @@ function voidInvoice(ledger: Ledger, command: Command<'VoidInvoice'>): LedgerEve
   if (invoice.kind === 'progress' && (lastIssuedApplication(ledger)?.invoiceId !== invoice.invoiceId || issued(ledger, 'retainage-release').length > 0)) {
     throw new RuleViolation(`only the latest pay application can be voided (later ones build on invoice ${invoice.number}); correct it with a credit note instead`);
   }
-  const event = {
-    type: 'InvoiceVoided' as const,
-    data: {
-      ...billTo(ledger),
-      contractId: ledger.contractId,
-      invoiceId: invoice.invoiceId,
-      voidedOn: requireDate(command.voidedOn),
-      reason: requireReason(command.reason),
-      figures: billingFigures(ledger),
-    },
+  const [voidedOn, reason] = [requireDate(command.voidedOn), requireReason(command.reason)];
+  const after = withInvoice(ledger, invoice.invoiceId, voidedAs({ voidedOn, reason }));
+  const event: LedgerEvent = {
+    type: 'InvoiceVoided',
+    data: { ...billTo(ledger), contractId: ledger.contractId, invoiceId: invoice.invoiceId, voidedOn, reason, figures: billingFigures(after) },
   };
-  const after = evolve(ledger, event) as Ledger;
-  event.data.figures = billingFigures(after);
   if (invoice.kind !== 'progress') return [event];
   // The voided work is billable again: a pending draft is recomputed on top of the application
   // before, or a new draft bills it, for the staff to review and issue.

@@ -63,13 +63,17 @@ export function billingFigures(ledger: Ledger): BillingFigures {
   };
 }
 
+/** The ledger with one invoice changed: what evolve does for an event about it, and what a decision computes its figures on before the event exists. */
+export function withInvoice(ledger: Ledger, invoiceId: string, change: Partial<Invoice>): Ledger {
+  return { ...ledger, invoices: ledger.invoices.map((invoice) => (invoice.invoiceId === invoiceId ? { ...invoice, ...change } : invoice)) };
+}
+
 export function evolve(state: LedgerState, event: LedgerEvent): LedgerState {
   if (event.type === 'LedgerOpened') {
     const { contractId, terms, lines } = event.data;
     return { status: 'open', contractId, terms, lines, netChangeOrders: 0, phase: 'active', certified: {}, invoices: [], creditNotes: [] };
   }
   if (state.status === 'none') return state;
-  const update = (invoiceId: string, change: Partial<Invoice>) => state.invoices.map((invoice) => (invoice.invoiceId === invoiceId ? { ...invoice, ...change } : invoice));
   switch (event.type) {
     case 'ChangeOrderRecorded':
       return { ...state, netChangeOrders: state.netChangeOrders + event.data.amount, lines: [...state.lines, ...event.data.lines] };
@@ -83,7 +87,7 @@ export function evolve(state: LedgerState, event: LedgerEvent): LedgerState {
     case 'PayApplicationDrafted': {
       const { invoiceId, applicationNo, periodEnd, g702, g703, amount, tax, total } = event.data;
       const draft: Invoice = { invoiceId, kind: 'progress', status: 'draft', applicationNo, periodEnd, g702, g703, amount, tax, total, paid: 0, credited: 0 };
-      return { ...state, invoices: findInvoice(state, invoiceId) ? update(invoiceId, draft) : [...state.invoices, draft] };
+      return findInvoice(state, invoiceId) ? withInvoice(state, invoiceId, draft) : { ...state, invoices: [...state.invoices, draft] };
     }
     case 'PayApplicationWithdrawn':
       return { ...state, invoices: state.invoices.filter((invoice) => invoice.invoiceId !== event.data.invoiceId) };
@@ -97,21 +101,31 @@ export function evolve(state: LedgerState, event: LedgerEvent): LedgerState {
       };
     }
     case 'InvoiceIssued':
-      return { ...state, invoices: update(event.data.invoiceId, { status: 'issued', number: event.data.number, issueDate: event.data.issueDate, dueDate: event.data.dueDate }) };
+      return withInvoice(state, event.data.invoiceId, issuedAs(event.data));
     case 'InvoiceVoided':
-      return { ...state, invoices: update(event.data.invoiceId, { status: 'void', voidedOn: event.data.voidedOn, voidReason: event.data.reason }) };
+      return withInvoice(state, event.data.invoiceId, voidedAs(event.data));
     case 'CreditNoteIssued': {
       const { creditNoteId, invoiceId, number, issueDate, reason, amount, tax, total } = event.data;
       const invoice = findInvoice(state, invoiceId);
       return {
-        ...state,
-        invoices: update(invoiceId, { credited: (invoice?.credited ?? 0) + total }),
+        ...withInvoice(state, invoiceId, { credited: (invoice?.credited ?? 0) + total }),
         creditNotes: [...state.creditNotes, { creditNoteId, invoiceId, number, issueDate, reason, amount, tax, total }],
       };
     }
     case 'InvoicePaymentsRecorded':
-      return { ...state, invoices: update(event.data.invoiceId, { paid: event.data.paid }) };
+      return withInvoice(state, event.data.invoiceId, { paid: event.data.paid });
     default:
       return assertNever(event);
   }
 }
+
+/** What issuing changes on an invoice. */
+export const issuedAs = ({ number, issueDate, dueDate }: { number: string; issueDate: string; dueDate: string }): Partial<Invoice> => ({
+  status: 'issued',
+  number,
+  issueDate,
+  dueDate,
+});
+
+/** What voiding changes on an invoice. */
+export const voidedAs = ({ voidedOn, reason }: { voidedOn: string; reason: string }): Partial<Invoice> => ({ status: 'void', voidedOn, voidReason: reason });
