@@ -1,5 +1,5 @@
 import { assertNever, sum } from '@billing/shared/kernel';
-import type { AccountEvent, Allocation, CreditDraw } from './account.events';
+import type { AccountEvent, Allocation, CreditDraw, InvoiceBalance } from './account.events';
 
 export interface OpenItem {
   invoiceId: string;
@@ -50,6 +50,53 @@ export const initialState: AccountState = { status: 'none' };
 export const openAmount = (item: OpenItem) => (item.cancelled ? 0 : item.total - item.paid - item.credited - item.writtenOff);
 export const unappliedCredit = (account: Account) => sum(account.credits.map((credit) => credit.remaining));
 
+/**
+ * What an event does to the invoices it touches. Evolve applies it; decide reports the balances it
+ * leaves in the event (balancesAfter), computed before the event is built.
+ */
+export interface ItemChange {
+  invoiceIds: readonly string[];
+  change: (item: OpenItem) => Partial<OpenItem>;
+}
+
+export const cancelling = (invoiceId: string): ItemChange => ({ invoiceIds: [invoiceId], change: () => ({ cancelled: true }) });
+export const crediting = (invoiceId: string, amount: number): ItemChange => ({ invoiceIds: [invoiceId], change: (item) => ({ credited: item.credited + amount }) });
+export const writingOff = (invoiceId: string, amount: number): ItemChange => ({ invoiceIds: [invoiceId], change: (item) => ({ writtenOff: item.writtenOff + amount }) });
+/** Paid more by each allocation (a payment, credit applied), or less by `-1` (a reversal). */
+export function paying(allocations: readonly Allocation[], sign: 1 | -1 = 1): ItemChange {
+  const amounts = new Map(allocations.map((allocation) => [allocation.invoiceId, allocation.amount]));
+  return { invoiceIds: [...amounts.keys()], change: (item) => ({ paid: item.paid + sign * (amounts.get(item.invoiceId) ?? 0) }) };
+}
+
+export function changed(items: readonly OpenItem[], { invoiceIds, change }: ItemChange): OpenItem[] {
+  return items.map((item) => (invoiceIds.includes(item.invoiceId) ? { ...item, ...change(item) } : item));
+}
+
+export const balanceOf = (item: OpenItem): InvoiceBalance => ({ invoiceId: item.invoiceId, contractId: item.contractId, paid: item.paid, open: openAmount(item) });
+
+/** The touched invoices' balances once `itemChange` is applied, in the account's order. */
+export function balancesAfter(account: Account, itemChange: ItemChange): InvoiceBalance[] {
+  return changed(account.items, itemChange)
+    .filter((item) => itemChange.invoiceIds.includes(item.invoiceId))
+    .map(balanceOf);
+}
+
+type Opened = Pick<OpenItem, 'invoiceId' | 'number' | 'contractId' | 'kind' | 'issueDate' | 'dueDate' | 'total'>;
+export const openedItem = ({ invoiceId, number, contractId, kind, issueDate, dueDate, total }: Opened): OpenItem => ({
+  invoiceId,
+  number,
+  contractId,
+  kind,
+  issueDate,
+  dueDate,
+  total,
+  paid: 0,
+  credited: 0,
+  writtenOff: 0,
+  cancelled: false,
+  reminderLevels: [],
+});
+
 export function evolve(state: AccountState, event: AccountEvent): AccountState {
   if (state.status === 'none') {
     if (event.type !== 'InvoiceOpened') return state;
@@ -57,13 +104,10 @@ export function evolve(state: AccountState, event: AccountEvent): AccountState {
     state = { status: 'open', customerId, customerName, currency, items: [], payments: [], credits: [], draws: [], retainageHeld: {} };
   }
   const account: Account = state;
-  const items = (change: (item: OpenItem) => Partial<OpenItem>, ids: Set<string>) => account.items.map((item) => (ids.has(item.invoiceId) ? { ...item, ...change(item) } : item));
-  const byInvoice = (allocations: Allocation[]) => new Map(allocations.map((a) => [a.invoiceId, a.amount]));
   switch (event.type) {
     case 'InvoiceOpened': {
-      const { invoiceId, number, contractId, kind, issueDate, dueDate, total, retainageHeld } = event.data;
-      const item: OpenItem = { invoiceId, number, contractId, kind, issueDate, dueDate, total, paid: 0, credited: 0, writtenOff: 0, cancelled: false, reminderLevels: [] };
-      return { ...account, items: [...account.items, item], retainageHeld: { ...account.retainageHeld, [contractId]: retainageHeld } };
+      const { contractId, retainageHeld } = event.data;
+      return { ...account, items: [...account.items, openedItem(event.data)], retainageHeld: { ...account.retainageHeld, [contractId]: retainageHeld } };
     }
     case 'InvoiceCancelled': {
       const item = account.items.find((candidate) => candidate.invoiceId === event.data.invoiceId);
@@ -71,7 +115,7 @@ export function evolve(state: AccountState, event: AccountEvent): AccountState {
         event.data.creditedBack > 0 ? [...account.credits, { sourceId: event.data.invoiceId, kind: 'void', remaining: event.data.creditedBack }] : account.credits;
       return {
         ...account,
-        items: items(() => ({ cancelled: true }), new Set([event.data.invoiceId])),
+        items: changed(account.items, cancelling(event.data.invoiceId)),
         credits,
         retainageHeld: { ...account.retainageHeld, [item?.contractId ?? '']: event.data.retainageHeld },
       };
@@ -79,25 +123,23 @@ export function evolve(state: AccountState, event: AccountEvent): AccountState {
     case 'CreditNoteRecorded': {
       const { invoiceId, toInvoice, toCredit, creditNoteId } = event.data;
       const credits: CreditSource[] = toCredit > 0 ? [...account.credits, { sourceId: creditNoteId, kind: 'credit-note', remaining: toCredit }] : account.credits;
-      return { ...account, items: items((item) => ({ credited: item.credited + toInvoice }), new Set([invoiceId])), credits };
+      return { ...account, items: changed(account.items, crediting(invoiceId, toInvoice)), credits };
     }
     case 'PaymentReceived': {
       const { paymentId, amount, receivedOn, allocations, unapplied } = event.data;
-      const paidNow = byInvoice(allocations);
       const credits: CreditSource[] = unapplied > 0 ? [...account.credits, { sourceId: paymentId, kind: 'payment', remaining: unapplied }] : account.credits;
       return {
         ...account,
-        items: items((item) => ({ paid: item.paid + (paidNow.get(item.invoiceId) ?? 0) }), new Set(paidNow.keys())),
+        items: changed(account.items, paying(allocations)),
         payments: [...account.payments, { paymentId, amount, receivedOn, allocations, reversed: false }],
         credits,
       };
     }
     case 'PaymentReversed': {
-      const reopened = byInvoice(event.data.reopened);
-      const { paymentId } = event.data;
+      const { paymentId, reopened } = event.data;
       return {
         ...account,
-        items: items((item) => ({ paid: item.paid - (reopened.get(item.invoiceId) ?? 0) }), new Set(reopened.keys())),
+        items: changed(account.items, paying(reopened, -1)),
         payments: account.payments.map((payment) => (payment.paymentId === paymentId ? { ...payment, reversed: true } : payment)),
         credits: account.credits.filter((credit) => credit.sourceId !== paymentId),
         draws: account.draws.filter((draw) => draw.sourceId !== paymentId),
@@ -108,15 +150,17 @@ export function evolve(state: AccountState, event: AccountEvent): AccountState {
       const drawn = new Map(draws.map((draw) => [draw.sourceId, draw.amount]));
       return {
         ...account,
-        items: items((item) => ({ paid: item.paid + amount }), new Set([invoiceId])),
+        items: changed(account.items, paying([{ invoiceId, amount }])),
         credits: account.credits.map((credit) => ({ ...credit, remaining: credit.remaining - (drawn.get(credit.sourceId) ?? 0) })).filter((credit) => credit.remaining > 0),
         draws: [...account.draws, ...draws.map((draw) => ({ ...draw, invoiceId, applicationId }))],
       };
     }
     case 'InvoiceWrittenOff':
-      return { ...account, items: items((item) => ({ writtenOff: item.writtenOff + event.data.amount }), new Set([event.data.invoiceId])) };
-    case 'ReminderSent':
-      return { ...account, items: items((item) => ({ reminderLevels: [...item.reminderLevels, event.data.level] }), new Set([event.data.invoiceId])) };
+      return { ...account, items: changed(account.items, writingOff(event.data.invoiceId, event.data.amount)) };
+    case 'ReminderSent': {
+      const reminded: ItemChange = { invoiceIds: [event.data.invoiceId], change: (item) => ({ reminderLevels: [...item.reminderLevels, event.data.level] }) };
+      return { ...account, items: changed(account.items, reminded) };
+    }
     default:
       return assertNever(event);
   }

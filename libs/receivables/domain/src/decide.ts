@@ -11,8 +11,21 @@ import {
   ValidationError,
 } from '@billing/shared/kernel';
 import type { AccountCommand } from './account.commands';
-import type { AccountEvent, Allocation, CreditDraw, InvoiceBalance } from './account.events';
-import { evolve, openAmount, unappliedCredit, type Account, type AccountState, type OpenItem } from './account';
+import type { AccountEvent, Allocation, CreditDraw } from './account.events';
+import {
+  balanceOf,
+  balancesAfter,
+  cancelling,
+  crediting,
+  openAmount,
+  openedItem,
+  paying,
+  unappliedCredit,
+  writingOff,
+  type Account,
+  type AccountState,
+  type OpenItem,
+} from './account';
 
 type Command<T extends AccountCommand['type']> = Extract<AccountCommand, { type: T }>;
 
@@ -23,34 +36,17 @@ export function decide(command: AccountCommand, state: AccountState): AccountEve
     case 'CancelInvoice': {
       const item = requireItem(state, command.invoiceId);
       if (item.cancelled) return [];
-      return withBalances(
-        state,
-        {
-          type: 'InvoiceCancelled',
-          data: {
-            customerId: state.customerId,
-            invoiceId: item.invoiceId,
-            voidedOn: command.voidedOn,
-            retainageHeld: command.retainageHeld,
-            creditedBack: item.paid,
-            balances: [],
-          },
-        },
-        [item.invoiceId],
-      );
+      const { voidedOn, retainageHeld } = command;
+      const balances = balancesAfter(state, cancelling(item.invoiceId));
+      return [{ type: 'InvoiceCancelled', data: { customerId: state.customerId, invoiceId: item.invoiceId, voidedOn, retainageHeld, creditedBack: item.paid, balances } }];
     }
     case 'RecordCreditNote': {
       const item = requireItem(state, command.invoiceId);
       const toInvoice = Math.min(command.total, openAmount(item));
       const { creditNoteId, number, issueDate, total } = command;
-      return withBalances(
-        state,
-        {
-          type: 'CreditNoteRecorded',
-          data: { customerId: state.customerId, creditNoteId, invoiceId: item.invoiceId, number, issueDate, total, toInvoice, toCredit: total - toInvoice, balances: [] },
-        },
-        [item.invoiceId],
-      );
+      const balances = balancesAfter(state, crediting(item.invoiceId, toInvoice));
+      const data = { customerId: state.customerId, creditNoteId, invoiceId: item.invoiceId, number, issueDate, total, toInvoice, toCredit: total - toInvoice, balances };
+      return [{ type: 'CreditNoteRecorded', data }];
     }
     case 'RecordPayment':
       return recordPayment(state, command);
@@ -65,22 +61,12 @@ export function decide(command: AccountCommand, state: AccountState): AccountEve
       const amount = command.amount ?? open;
       if (!isAmount(amount) || amount <= 0) throw new ValidationError(`a write-off is a positive amount in minor units (at most ${MAX_AMOUNT})`);
       if (amount > open) throw new RuleViolation(`invoice ${item.number} has only ${open} open; a write-off cannot exceed it`);
-      notBefore(requireDate(command.writtenOffOn), item, 'a write-off');
-      return withBalances(
-        state,
-        {
-          type: 'InvoiceWrittenOff',
-          data: {
-            customerId: state.customerId,
-            invoiceId: item.invoiceId,
-            amount,
-            writtenOffOn: requireDate(command.writtenOffOn),
-            reason: requireReason(command.reason),
-            balances: [],
-          },
-        },
-        [item.invoiceId],
-      );
+      const writtenOffOn = requireDate(command.writtenOffOn);
+      notBefore(writtenOffOn, item, 'a write-off');
+      const balances = balancesAfter(state, writingOff(item.invoiceId, amount));
+      return [
+        { type: 'InvoiceWrittenOff', data: { customerId: state.customerId, invoiceId: item.invoiceId, amount, writtenOffOn, reason: requireReason(command.reason), balances } },
+      ];
     }
     case 'SendReminders':
       return sendReminders(state, command);
@@ -94,8 +80,7 @@ function openInvoice(state: AccountState, command: Command<'OpenInvoice'>): Acco
   if (state.status === 'open' && state.currency !== command.currency)
     throw new RuleViolation(`this account is kept in ${state.currency}; an invoice in ${command.currency} needs its own account`);
   const { type: _type, ...data } = command;
-  const event: AccountEvent = { type: 'InvoiceOpened', data: { ...data, balances: [] } };
-  return withBalances(state, event, [command.invoiceId]);
+  return [{ type: 'InvoiceOpened', data: { ...data, balances: [balanceOf(openedItem(data))] } }];
 }
 
 /** DOMAIN.md: the invoices the payment names first, then open invoices oldest due date first (ties: lower number). */
@@ -119,25 +104,8 @@ function recordPayment(account: Account, command: Command<'RecordPayment'>): Acc
   if (left > 0 && unappliedCredit(account) + left > MAX_AMOUNT)
     throw new RuleViolation(`this payment would leave ${unappliedCredit(account) + left} of unapplied credit on the account: at most ${MAX_AMOUNT}`);
   const { paymentId, amount, method, reference } = command;
-  const event: AccountEvent = {
-    type: 'PaymentReceived',
-    data: {
-      customerId: account.customerId,
-      paymentId,
-      amount,
-      receivedOn,
-      method,
-      reference,
-      allocations,
-      unapplied: left,
-      balances: [],
-    },
-  };
-  return withBalances(
-    account,
-    event,
-    allocations.map((a) => a.invoiceId),
-  );
+  const balances = balancesAfter(account, paying(allocations));
+  return [{ type: 'PaymentReceived', data: { customerId: account.customerId, paymentId, amount, receivedOn, method, reference, allocations, unapplied: left, balances } }];
 }
 
 /** A bounced payment: its allocations and whatever credit it funded are undone; those invoices reopen. */
@@ -153,24 +121,10 @@ function reversePayment(account: Account, command: Command<'ReversePayment'>): A
   account.draws.filter((draw) => draw.sourceId === payment.paymentId).forEach((draw) => add(draw.invoiceId, draw.amount));
   const unappliedRemoved = account.credits.find((credit) => credit.sourceId === payment.paymentId)?.remaining ?? 0;
   const allocations = [...reopened].map(([invoiceId, amount]) => ({ invoiceId, amount }));
-  const event: AccountEvent = {
-    type: 'PaymentReversed',
-    data: {
-      customerId: account.customerId,
-      paymentId: payment.paymentId,
-      amount: payment.amount,
-      reversedOn,
-      reason: requireReason(command.reason),
-      reopened: allocations,
-      unappliedRemoved,
-      balances: [],
-    },
-  };
-  return withBalances(
-    account,
-    event,
-    allocations.map((a) => a.invoiceId),
-  );
+  const reason = requireReason(command.reason);
+  const balances = balancesAfter(account, paying(allocations, -1));
+  const { paymentId, amount } = payment;
+  return [{ type: 'PaymentReversed', data: { customerId: account.customerId, paymentId, amount, reversedOn, reason, reopened: allocations, unappliedRemoved, balances } }];
 }
 
 function applyCredit(account: Account, command: Command<'ApplyCredit'>): AccountEvent[] {
@@ -189,19 +143,8 @@ function applyCredit(account: Account, command: Command<'ApplyCredit'>): Account
     if (take > 0) draws.push({ sourceId: credit.sourceId, amount: take });
     left -= take;
   }
-  const event: AccountEvent = {
-    type: 'CreditApplied',
-    data: {
-      customerId: account.customerId,
-      applicationId: command.applicationId,
-      invoiceId: item.invoiceId,
-      amount,
-      appliedOn,
-      draws,
-      balances: [],
-    },
-  };
-  return withBalances(account, event, [item.invoiceId]);
+  const balances = balancesAfter(account, paying([{ invoiceId: item.invoiceId, amount }]));
+  return [{ type: 'CreditApplied', data: { customerId: account.customerId, applicationId: command.applicationId, invoiceId: item.invoiceId, amount, appliedOn, draws, balances } }];
 }
 
 /** A document about an invoice is never dated before the invoice (ADR 17: an as-of view relies on it). */
@@ -237,14 +180,6 @@ function sendReminders(account: Account, command: Command<'SendReminders'>): Acc
     });
   }
   return events;
-}
-
-function withBalances(account: AccountState, event: AccountEvent, invoiceIds: string[]): AccountEvent[] {
-  const after = evolve(account, event) as Account;
-  const balances: InvoiceBalance[] = after.items
-    .filter((item) => invoiceIds.includes(item.invoiceId))
-    .map((item) => ({ invoiceId: item.invoiceId, contractId: item.contractId, paid: item.paid, open: openAmount(item) }));
-  return [{ ...event, data: { ...event.data, balances } } as AccountEvent];
 }
 
 function byDueThenNumber(a: OpenItem, b: OpenItem): number {
