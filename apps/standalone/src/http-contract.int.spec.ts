@@ -72,6 +72,9 @@ describe('HTTP as a contract: bodies, content types, keys and Problem Details', 
           .send(JSON.stringify(smallContract({ lines: [{ lineId: 'L'.repeat(101), item: '1', description: 'Work', scheduledValue: 1_000_000 }] }))),
     ],
     ['a title of white space only', 400, (r: request.Test) => r.set('content-type', 'application/json').send(JSON.stringify(smallContract({ title: ' \t ' })))],
+    ['a title of a zero-width space only', 400, (r: request.Test) => r.set('content-type', 'application/json').send(JSON.stringify(smallContract({ title: '\u200b' })))],
+    // A PDF lays a title out as it comes: one of 200,000 characters kept the process busy for minutes.
+    ['a title of 2,001 characters', 400, (r: request.Test) => r.set('content-type', 'application/json').send(JSON.stringify(smallContract({ title: 'T'.repeat(2_001) })))],
     ['a right-to-left override', 400, (r: request.Test) => r.set('content-type', 'application/json').send(JSON.stringify(smallContract({ title: 'Invoice \u202egnp.exe' })))],
     [
       'a lone surrogate',

@@ -6,6 +6,12 @@ import { sendProblem } from './problem-details.filter';
 export const BODY_LIMIT_BYTES = 256 * 1024;
 /** Deepest nesting a command may carry (ours go 3 levels deep). */
 export const MAX_DEPTH = 16;
+/**
+ * Longest text a field may hold, in UTF-16 units: a description, an address or a reason fits many
+ * times over. Documents lay text out as it comes, and a title of 200,000 characters kept one PDF
+ * rendering (and so the whole process) busy for two and a half minutes.
+ */
+export const MAX_TEXT = 2_000;
 /** What every object inherits (`__proto__`, `constructor`, `toString`…): class-transformer drops such a field instead of refusing it. */
 const FORBIDDEN_KEYS = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
 const JSON_TYPE = /^application\/json$/i;
@@ -13,8 +19,8 @@ const JSON_TYPE = /^application\/json$/i;
 /**
  * Bodies before any handler sees them: a POST is JSON in UTF-8 (415 otherwise, so a browser's
  * cross-site text/plain form cannot run a command), at most 256 KB (413), a JSON object (400),
- * nested at most 16 levels, without prototype keys, nulls or integers beyond 2^53 (400). Every
- * refusal is Problem Details.
+ * nested at most 16 levels, without prototype keys, nulls, integers beyond 2^53 or text longer
+ * than MAX_TEXT (400). Every refusal is Problem Details.
  */
 export function bodyGuards(): (RequestHandler | ((error: unknown, request: Request, response: Response, next: NextFunction) => void))[] {
   return [requireJson, json({ limit: BODY_LIMIT_BYTES, strict: true, type: () => true, verify: readableJson }), checkShape, bodyErrors];
@@ -89,8 +95,12 @@ function valueProblem(value: unknown): string | undefined {
 /** Control characters (but tab and line breaks), bidirectional overrides and lone surrogates (a pair is one code point here, outside the range): text that documents, CSVs and reminders would carry as is. */
 const UNPRINTABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ud800-\udfff]/u;
 
+/** White space and format characters (zero-width space and joiners, soft hyphen…): nothing a reader sees. */
+const INVISIBLE_ONLY = /^[\p{White_Space}\p{Cf}]+$/u;
+
 function textProblem(text: string): string | undefined {
-  if (text.length > 0 && text.trim().length === 0) return 'the text is only white space: leave the field out, or say something';
+  if (text.length > MAX_TEXT) return `the text is ${text.length} characters long: at most ${MAX_TEXT}`;
+  if (INVISIBLE_ONLY.test(text)) return 'the text is only white space: leave the field out, or say something';
   const unprintable = UNPRINTABLE.exec(text);
   if (unprintable)
     return `the text holds U+${unprintable[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}, a control or direction character: text may hold tabs and line breaks only`;

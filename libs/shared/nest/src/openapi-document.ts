@@ -1,6 +1,7 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { accessOf } from '@billing/shared/auth';
 import { OPEN_SCHEMAS, PROBLEM_MEANING, problemResponse, type ProblemStatus } from './openapi';
+import { MAX_DEPTH, MAX_TEXT } from './body';
 
 /** The document's description: the conventions every operation follows (README "API conventions"). */
 export const API_CONVENTIONS = `Event-sourced contract billing: contracts and their schedule of values, progress and milestones, pay applications (AIA G702/G703) and invoices, receivables.
@@ -68,7 +69,7 @@ const UNKNOWN_QUERY = 'or a query parameter the operation does not have';
 const EVERY_POST: [ProblemStatus, string][] = [
   [
     400,
-    'or the body is empty, not UTF-8, not a JSON object, not valid JSON, nested deeper than 16 levels, or carries a `null`, an integer beyond ±(2^53 − 1), or a field named like an inherited property (`__proto__`, `constructor`, `toString`, …) or `prototype`',
+    `or the body is empty, not UTF-8, not a JSON object, not valid JSON, nested deeper than ${MAX_DEPTH} levels, or carries a \`null\`, an integer beyond ±(2^53 − 1), a text longer than ${MAX_TEXT} characters, of white space only or with a control or direction character, or a field named like an inherited property (\`__proto__\`, \`constructor\`, \`toString\`, …) or \`prototype\``,
   ],
   [409, 'or a request with this Idempotency-Key is still running'],
   [413, PROBLEM_MEANING[413]],
