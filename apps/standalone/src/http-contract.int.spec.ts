@@ -64,6 +64,14 @@ describe('HTTP as a contract: bodies, content types, keys and Problem Details', 
         r.set('content-type', 'application/json').send(JSON.stringify(smallContract({ lines: [{ lineId: '../x/y', item: '1', description: 'Work', scheduledValue: 1_000_000 }] }))),
     ],
     [
+      'an item number of 33 characters (G703 column A)',
+      400,
+      (r: request.Test) =>
+        r
+          .set('content-type', 'application/json')
+          .send(JSON.stringify(smallContract({ lines: [{ lineId: 'A', item: '1'.repeat(33), description: 'Work', scheduledValue: 1_000_000 }] }))),
+    ],
+    [
       'a line id of 101 characters',
       400,
       (r: request.Test) =>

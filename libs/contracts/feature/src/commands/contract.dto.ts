@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsDefined, IsEmail, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMinSize, IsArray, IsDefined, IsEmail, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 
 import { CountProperty, DateProperty, IsBusinessDate, IsUuid, MoneyProperty, RateProperty, UUID_PATTERN } from '@billing/shared/nest';
 
@@ -19,6 +19,8 @@ export class RetainageStepDto {
   @RateProperty('retainage on stored materials', { example: 1000 }) @IsInt() @Min(0) @Max(10000) materialsRate!: number;
 }
 
+const ITEM_MAX = 32;
+
 /** A line id is a segment of the milestone paths (`/milestones/:lineId/...`). */
 const LINE_ID = /^[^/]{1,100}$/;
 
@@ -34,7 +36,12 @@ export class ScheduleLineDto {
   @IsString()
   @Matches(LINE_ID, { message: 'lineId is 1 to 100 characters without a slash (milestone paths name it)' })
   lineId?: string;
-  @ApiProperty({ minLength: 1, description: 'item number (G703 column A)', example: '1' }) @IsString() @IsNotEmpty() item!: string;
+  // G703 column A is narrow: a long unbroken item number took the PDF seconds to wrap, character by character.
+  @ApiProperty({ minLength: 1, maxLength: ITEM_MAX, description: 'item number (G703 column A)', example: '1' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(ITEM_MAX)
+  item!: string;
   @ApiProperty({ minLength: 1, description: 'description of work (G703 column B)', example: 'Sitework and foundations' }) @IsString() @IsNotEmpty() description!: string;
   @MoneyProperty('scheduled value (G703 column C); positive, or negative for a deduction a change order adds', { example: 100_000_000 }) @IsInt() scheduledValue!: number;
 }
