@@ -85,6 +85,24 @@ describe('customer account', () => {
         .when({ type: 'ApplyCredit', applicationId: 'a1', invoiceId: 'i5', appliedOn: '2026-03-09' })
         .thenThrows(RuleViolation, /credit applied on 2026-03-09 cannot touch invoice INV-2026-00005/);
     });
+    it('credit is applied only from what had arisen by that day, and a reversal is not dated before the applications of its credit', () => {
+      // p2 leaves 3,500 of credit on 2026-03-09 (i1, i2, i3 take 3,500 of it).
+      const credit = after(later, pay('p2', 7_000, [], '2026-03-09'));
+      spec(credit)
+        .when({ type: 'ApplyCredit', applicationId: 'a1', invoiceId: 'i5', appliedOn: '2026-03-08' })
+        .thenThrows(RuleViolation, /no unapplied credit on 2026-03-08/);
+      spec(credit)
+        .when({ type: 'ApplyCredit', applicationId: 'a1', invoiceId: 'i5', amount: 100, appliedOn: '2026-03-08' })
+        .thenThrows(RuleViolation, /only 0 of unapplied credit is available on 2026-03-08/);
+      const applied = after(credit, { type: 'ApplyCredit', applicationId: 'a1', invoiceId: 'i5', appliedOn: '2026-06-01' });
+      expect(opens(applied)['INV-2026-00005']).toBe(0);
+      spec(applied)
+        .when({ type: 'ReversePayment', paymentId: 'p2', reversedOn: '2026-03-10', reason: 'NSF' })
+        .thenThrows(RuleViolation, /this payment's credit was applied on 2026-06-01: a reversal is dated on or after that, not 2026-03-10/);
+      spec(applied)
+        .when({ type: 'ReversePayment', paymentId: 'p2', reversedOn: '2026-06-01', reason: 'NSF' })
+        .then([expect.objectContaining({ type: 'PaymentReversed' })]);
+    });
   });
 
   describe('payments', () => {

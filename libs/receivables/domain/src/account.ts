@@ -20,6 +20,8 @@ export interface CreditSource {
   sourceId: string;
   kind: 'payment' | 'credit-note' | 'void';
   remaining: number;
+  /** The business date the credit arose (the payment received, the credit note issued, the invoice voided): it can be applied from then on. */
+  since: string;
 }
 
 export interface Payment {
@@ -39,7 +41,7 @@ export interface Account {
   payments: Payment[];
   credits: CreditSource[];
   /** Credit applied to invoices, by source, so a reversal can take back what its payment funded. */
-  draws: (CreditDraw & { invoiceId: string; applicationId: string })[];
+  draws: (CreditDraw & { invoiceId: string; applicationId: string; appliedOn: string })[];
   retainageHeld: Record<string, number>;
 }
 
@@ -48,7 +50,9 @@ export type AccountState = { status: 'none' } | Account;
 export const initialState: AccountState = { status: 'none' };
 
 export const openAmount = (item: OpenItem) => (item.cancelled ? 0 : item.total - item.paid - item.credited - item.writtenOff);
-export const unappliedCredit = (account: Account) => sum(account.credits.map((credit) => credit.remaining));
+/** The credit not yet applied; as of `date`, only what had arisen by then. */
+export const unappliedCredit = (account: Account, date?: string) =>
+  sum(account.credits.filter((credit) => date === undefined || credit.since <= date).map((credit) => credit.remaining));
 
 /**
  * What an event does to the invoices it touches. Evolve applies it; decide reports the balances it
@@ -112,7 +116,9 @@ export function evolve(state: AccountState, event: AccountEvent): AccountState {
     case 'InvoiceCancelled': {
       const item = account.items.find((candidate) => candidate.invoiceId === event.data.invoiceId);
       const credits: CreditSource[] =
-        event.data.creditedBack > 0 ? [...account.credits, { sourceId: event.data.invoiceId, kind: 'void', remaining: event.data.creditedBack }] : account.credits;
+        event.data.creditedBack > 0
+          ? [...account.credits, { sourceId: event.data.invoiceId, kind: 'void', remaining: event.data.creditedBack, since: event.data.voidedOn }]
+          : account.credits;
       return {
         ...account,
         items: changed(account.items, cancelling(event.data.invoiceId)),
@@ -121,13 +127,13 @@ export function evolve(state: AccountState, event: AccountEvent): AccountState {
       };
     }
     case 'CreditNoteRecorded': {
-      const { invoiceId, toInvoice, toCredit, creditNoteId } = event.data;
-      const credits: CreditSource[] = toCredit > 0 ? [...account.credits, { sourceId: creditNoteId, kind: 'credit-note', remaining: toCredit }] : account.credits;
+      const { invoiceId, toInvoice, toCredit, creditNoteId, issueDate } = event.data;
+      const credits: CreditSource[] = toCredit > 0 ? [...account.credits, { sourceId: creditNoteId, kind: 'credit-note', remaining: toCredit, since: issueDate }] : account.credits;
       return { ...account, items: changed(account.items, crediting(invoiceId, toInvoice)), credits };
     }
     case 'PaymentReceived': {
       const { paymentId, amount, receivedOn, allocations, unapplied } = event.data;
-      const credits: CreditSource[] = unapplied > 0 ? [...account.credits, { sourceId: paymentId, kind: 'payment', remaining: unapplied }] : account.credits;
+      const credits: CreditSource[] = unapplied > 0 ? [...account.credits, { sourceId: paymentId, kind: 'payment', remaining: unapplied, since: receivedOn }] : account.credits;
       return {
         ...account,
         items: changed(account.items, paying(allocations)),
@@ -146,13 +152,13 @@ export function evolve(state: AccountState, event: AccountEvent): AccountState {
       };
     }
     case 'CreditApplied': {
-      const { invoiceId, amount, draws, applicationId } = event.data;
+      const { invoiceId, amount, draws, applicationId, appliedOn } = event.data;
       const drawn = new Map(draws.map((draw) => [draw.sourceId, draw.amount]));
       return {
         ...account,
         items: changed(account.items, paying([{ invoiceId, amount }])),
         credits: account.credits.map((credit) => ({ ...credit, remaining: credit.remaining - (drawn.get(credit.sourceId) ?? 0) })).filter((credit) => credit.remaining > 0),
-        draws: [...account.draws, ...draws.map((draw) => ({ ...draw, invoiceId, applicationId }))],
+        draws: [...account.draws, ...draws.map((draw) => ({ ...draw, invoiceId, applicationId, appliedOn }))],
       };
     }
     case 'InvoiceWrittenOff':

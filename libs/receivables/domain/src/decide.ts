@@ -115,6 +115,11 @@ function reversePayment(account: Account, command: Command<'ReversePayment'>): A
   if (payment.reversed) throw new IllegalStateError('this payment is already reversed');
   const reversedOn = requireDate(command.reversedOn);
   if (reversedOn < payment.receivedOn) throw new RuleViolation(`a reversal is dated on or after the payment it reverses (received on ${payment.receivedOn}), not ${reversedOn}`);
+  // It takes back the credit this payment left where it was applied: not before that application (an as-of view would show the invoice reopened before it was paid).
+  const lastDrawn = account.draws
+    .filter((draw) => draw.sourceId === payment.paymentId)
+    .reduce<string | undefined>((latest, draw) => (latest && latest > draw.appliedOn ? latest : draw.appliedOn), undefined);
+  if (lastDrawn && reversedOn < lastDrawn) throw new RuleViolation(`this payment's credit was applied on ${lastDrawn}: a reversal is dated on or after that, not ${reversedOn}`);
   const reopened = new Map<string, number>();
   const add = (invoiceId: string, amount: number) => reopened.set(invoiceId, (reopened.get(invoiceId) ?? 0) + amount);
   payment.allocations.forEach((a) => add(a.invoiceId, a.amount));
@@ -127,18 +132,20 @@ function reversePayment(account: Account, command: Command<'ReversePayment'>): A
   return [{ type: 'PaymentReversed', data: { customerId: account.customerId, paymentId, amount, reversedOn, reason, reopened: allocations, unappliedRemoved, balances } }];
 }
 
+/** DOMAIN.md: credit is applied from the sources that had arisen by the day it is applied, oldest first. */
 function applyCredit(account: Account, command: Command<'ApplyCredit'>): AccountEvent[] {
   const item = requireItem(account, command.invoiceId);
-  const available = unappliedCredit(account);
-  const amount = command.amount ?? Math.min(available, openAmount(item));
-  if (!isAmount(amount) || amount <= 0) throw new RuleViolation(available === 0 ? 'this account has no unapplied credit' : 'the credit to apply must be a positive amount');
-  if (amount > available) throw new RuleViolation(`only ${available} of unapplied credit is available`);
-  if (amount > openAmount(item)) throw new RuleViolation(`invoice ${item.number} has only ${openAmount(item)} open`);
   const appliedOn = requireDate(command.appliedOn);
+  const available = unappliedCredit(account, appliedOn);
+  const amount = command.amount ?? Math.min(available, openAmount(item));
+  if (!isAmount(amount) || amount <= 0)
+    throw new RuleViolation(available === 0 ? `this account has no unapplied credit on ${appliedOn}` : 'the credit to apply must be a positive amount');
+  if (amount > available) throw new RuleViolation(`only ${available} of unapplied credit is available on ${appliedOn}`);
+  if (amount > openAmount(item)) throw new RuleViolation(`invoice ${item.number} has only ${openAmount(item)} open`);
   notBefore(appliedOn, item, 'credit applied');
   const draws: CreditDraw[] = [];
   let left = amount;
-  for (const credit of account.credits) {
+  for (const credit of account.credits.filter((source) => source.since <= appliedOn)) {
     const take = Math.min(left, credit.remaining);
     if (take > 0) draws.push({ sourceId: credit.sourceId, amount: take });
     left -= take;

@@ -11,5 +11,5 @@ export async function resolveAccountStream(store: EventStore, tenantId: string, 
 export const { Command: ExecuteAccountCommand, Handler: AccountCommandHandler } = deciderCommand(
   accountDecider,
   (customerId, context, store) => resolveAccountStream(store, context.tenantId, customerId),
-  'account.v1',
+  'account.v2',
 );
