@@ -7,6 +7,7 @@ import {
   assertNever,
   isAmount,
   isRate,
+  sum,
   IllegalStateError,
   NotFoundError,
   RuleViolation,
@@ -40,6 +41,7 @@ export function decide(command: ScheduleCommand, state: ScheduleState): Schedule
         throw new RuleViolation(`the period ending ${report.periodEnd} is certified once it has ended, not on ${command.certifiedOn}`);
       requireBillablePhase(state, report.periodEnd);
       const lines = certifiedLines(state, report.lines);
+      requireWithinContractSum(lines);
       return [
         {
           type: 'ProgressCertified',
@@ -103,6 +105,7 @@ function reportProgress(state: Schedule, command: Extract<ScheduleCommand, { typ
       throw new RuleViolation(`line ${line.item}: percent complete goes down from ${line.percentComplete} to ${reported.percentComplete}; that is a correction and needs a reason`);
     requireWithinLine(line, reported);
   }
+  requireWithinContractSum(certifiedLines(state, command.lines));
   return { type: 'ProgressReported', data: { contractId: state.contractId, periodEnd: command.periodEnd, reportedOn: requireDate(command.reportedOn), lines: command.lines } };
 }
 
@@ -115,6 +118,20 @@ function requireWithinLine(line: Line, reported: ReportedLine) {
       `line ${line.item}: completed work (${work}) and stored materials (${reported.storedMaterials}) would exceed its scheduled value (${line.scheduledValue})`,
     );
   }
+}
+
+/**
+ * G702: completed and stored to date (line 4) never exceeds the contract sum to date (line 3). Each
+ * line within its value does not ensure it when a change order deducts: its negative line is
+ * reported with the work it takes off.
+ */
+function requireWithinContractSum(lines: readonly CertifiedLine[]) {
+  const completed = sum(lines.map((line) => line.workCompletedToDate + line.storedMaterials));
+  const contractSum = sum(lines.map((line) => line.scheduledValue));
+  if (completed > contractSum)
+    throw new RuleViolation(
+      `completed and stored to date (${completed}) would exceed the contract sum to date (${contractSum}): report the deduction lines of change orders with the work they take off`,
+    );
 }
 
 /** Every line, reported ones with their new figures: completed work = round(scheduled value x percent). */

@@ -100,6 +100,30 @@ describe('schedule of values', () => {
         .when(report('2026-01-31', 100))
         .thenThrows(IllegalStateError, /milestone basis/);
     });
+    it('never takes completed and stored to date past the contract sum: a deductive change order is reported with the work it takes off', () => {
+      // B is deducted to 166,667 by a change order: the contract sum to date is 500,000.
+      const deducted: ScheduleEvent = {
+        type: 'LinesAdded',
+        data: { contractId, changeOrderId: 'co', lines: [{ lineId: 'D', item: '3', description: 'Deduct', scheduledValue: -500_000 }] },
+      };
+      const all = (b: number, d: number) => ({
+        ...report('2026-01-31', 10000),
+        lines: [
+          { lineId: 'A', percentComplete: 10000, storedMaterials: 0 },
+          { lineId: 'B', percentComplete: b, storedMaterials: 0 },
+          { lineId: 'D', percentComplete: d, storedMaterials: 0 },
+        ],
+      });
+      spec([opened(), deducted])
+        .when(all(10000, 0))
+        .thenThrows(RuleViolation, /completed and stored to date \(1000000\) would exceed the contract sum to date \(500000\)/);
+      expect(spec([opened(), deducted]).when(all(10000, 10000)).events()).toHaveLength(1);
+      // Reported within the sum, then a deduction lands before the certification: refused there too.
+      spec([opened(), reported('2026-01-31', 10000), { ...deducted, data: { ...deducted.data, lines: [{ ...deducted.data.lines[0], scheduledValue: -900_000 }] } }])
+        .when(certify('2026-01-31'))
+        .thenThrows(RuleViolation, /would exceed the contract sum to date \(100000\)/);
+    });
+
     it('lets percent complete go down only as a correction with a reason', () => {
       const first = spec([opened(), reported('2026-01-31', 5000)])
         .when(certify('2026-01-31'))
