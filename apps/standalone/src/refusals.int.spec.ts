@@ -106,4 +106,42 @@ describe('what a client waits for', () => {
       await test.close();
     }
   }, 30_000);
+
+  it('after completion, a voided last application takes its release draft with it; the work and then the release are drafted again', async () => {
+    const test = await startTestApp();
+    try {
+      const { client } = test;
+      const { contractId } = await expectOk<any>(client.post('/contracts', smallContract()), 'create');
+      await expectOk(client.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' }), 'activate');
+      await waitFor(client, `/contracts/${contractId}/schedule`, () => true, 'schedule');
+      const bill = async (periodEnd: string, percentComplete: number, certifiedOn: string, issuedOn: string) => {
+        await expectOk(client.post(`/contracts/${contractId}/progress-reports`, { periodEnd, lines: [{ lineId: 'A', percentComplete, storedMaterials: 0 }] }), 'report');
+        await expectOk(client.post(`/contracts/${contractId}/progress-reports/${periodEnd}/certify`, { date: certifiedOn }), 'certify');
+        const [draft] = await waitFor<any[]>(client, `/invoices?contractId=${contractId}&status=draft`, (list) => list.length === 1, 'pay application');
+        return expectOk<any>(client.post(`/invoices/${draft.invoiceId}/issue`, { date: issuedOn }), 'issue');
+      };
+      await bill('2026-01-31', 2000, '2026-02-02', '2026-02-03');
+      const last = await bill('2026-02-28', 10000, '2026-03-02', '2026-03-03');
+      await expectOk(client.post(`/contracts/${contractId}/complete`, { date: '2026-03-10' }), 'complete');
+      const [release] = await waitFor<any[]>(
+        client,
+        `/invoices?contractId=${contractId}&status=draft`,
+        (list) => list.some((i) => i.kind === 'retainage-release'),
+        'release draft',
+      );
+      expect(release.amount).toBe(100_000);
+      await expectOk(client.post(`/invoices/${last.invoiceId}/void`, { date: '2026-03-11', reason: 'wrong quantities' }), 'void');
+      // The release bills line 5 of an application that is void now: it is withdrawn, and the voided work drafted again.
+      expect((await client.get(`/invoices/${release.invoiceId}`)).body.status).toBe('withdrawn');
+      const [redraft] = await waitFor<any[]>(client, `/invoices?contractId=${contractId}&status=draft`, (list) => list.length === 1, 'the work drafted again');
+      expect(redraft).toMatchObject({ kind: 'progress', amount: 720_000 });
+      await expectOk(client.post(`/invoices/${redraft.invoiceId}/issue`, { date: '2026-03-12' }), 'issue again');
+      const [again] = await waitFor<any[]>(client, `/invoices?contractId=${contractId}&status=draft`, (list) => list.some((i) => i.kind === 'retainage-release'), 'release again');
+      await expectOk(client.post(`/invoices/${again.invoiceId}/issue`, { date: '2026-03-13' }), 'issue the release');
+      const summary = await waitFor<any>(client, `/contracts/${contractId}`, (s) => s.retainageHeld === 0 && s.billedNet === 1_000_000, 'billed in full, once');
+      expect(summary).toMatchObject({ completedAndStoredToDate: 1_000_000, retainageHeld: 0, billedNet: 1_000_000, outstanding: 1_000_000 });
+    } finally {
+      await test.close();
+    }
+  }, 30_000);
 });

@@ -81,19 +81,31 @@ function redraft(ledger: Ledger, newInvoiceId: string, cause: { certificationId:
   const contractId = ledger.contractId;
   const draft = pendingDraft(ledger, 'progress');
   const refuse = (reason: string): LedgerEvent[] => [{ type: 'PayApplicationRefused', data: { contractId, ...cause, reason } }];
-  if (issued(ledger, 'retainage-release').length > 0 || pendingDraft(ledger, 'retainage-release'))
-    return refuse('the retainage release is already billed; no further pay application can follow it');
+  const withdraw = (invoiceId: string, reason: string): LedgerEvent => ({ type: 'PayApplicationWithdrawn', data: { contractId, invoiceId, reason } });
+  if (issued(ledger, 'retainage-release').length > 0) return refuse('the retainage release is already billed; no further pay application can follow it');
   const computed = payApplicationOf(ledger);
   if (computed.amount < 0)
     return refuse(`the current payment due (G702 line 8) would be ${computed.amount}, below zero: the certified work is less than what was already certified for payment`);
-  if (computed.amount === 0) return draft ? [{ type: 'PayApplicationWithdrawn', data: { contractId, invoiceId: draft.invoiceId, reason: 'nothing new to bill' } }] : [];
+  if (computed.amount === 0) return draft ? [withdraw(draft.invoiceId, 'nothing new to bill')] : [];
+  // A release still in draft bills the retainage of the work billed before this: it gives way, and is drafted again once this work is issued.
+  const release = pendingDraft(ledger, 'retainage-release');
   const applicationNo = issued(ledger, 'progress').length + 1;
-  return [{ type: 'PayApplicationDrafted', data: { contractId, invoiceId: draft?.invoiceId ?? newInvoiceId, applicationNo, periodEnd: cause.periodEnd, ...computed } }];
+  return [
+    ...(release ? [withdraw(release.invoiceId, 'work became billable again: the release is drafted again once that work is billed')] : []),
+    { type: 'PayApplicationDrafted', data: { contractId, invoiceId: draft?.invoiceId ?? newInvoiceId, applicationNo, periodEnd: cause.periodEnd, ...computed } },
+  ];
 }
 
 /** Why no release can be drafted now, if anything stands in the way. */
 function releaseBlocker(ledger: Ledger, agreed: boolean): DomainError | undefined {
   if (ledger.phase !== 'completed' && !agreed) return new IllegalStateError('retainage is released when the contract is completed, or when a release is agreed');
+  // No pay application follows a release: agreed before completion, it comes once the contract sum is billed in full (else the rest of the work could never be billed).
+  const { completedAndStoredToDate } = billingFigures(ledger);
+  const contractSum = ledger.terms.originalSum + ledger.netChangeOrders;
+  if (ledger.phase !== 'completed' && completedAndStoredToDate < contractSum)
+    return new RuleViolation(
+      `an agreed release before completion comes once the contract sum (${contractSum}) is billed in full, not at ${completedAndStoredToDate}: no pay application can follow a release`,
+    );
   if (pendingDraft(ledger, 'progress')) return new IllegalStateError('a pay application is still in draft: issue it (or let it be withdrawn) before releasing retainage');
   if (ledger.invoices.some((invoice) => invoice.kind === 'retainage-release' && invoice.status !== 'void')) return new IllegalStateError('the retainage release is already billed');
   if (billingFigures(ledger).retainageHeld === 0) return new RuleViolation('no retainage is held: a zero amount is never invoiced');

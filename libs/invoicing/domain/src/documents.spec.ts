@@ -111,7 +111,12 @@ describe('documents as issued', () => {
   });
 
   it('names, on a retainage release, the application whose line 5 it bills', () => {
-    const released = run(events, { type: 'DraftRetainageRelease', invoiceId: 'r1', releasedOn: '2026-04-10', agreed: true }, issue('r1', 'INV-4', '2026-04-11'));
+    const released = run(
+      events,
+      { type: 'RecordContractPhase', phase: 'completed', on: '2026-04-09' },
+      { type: 'DraftRetainageRelease', invoiceId: 'r1', releasedOn: '2026-04-10', agreed: false },
+      issue('r1', 'INV-4', '2026-04-11'),
+    );
     const document = invoiceDocumentOf(released, 'r1');
     expect(document).toMatchObject({ kind: 'retainage-release', invoice: { amount: 30_000 }, application: { invoiceId: 'p3', number: 'INV-3' } });
   });

@@ -327,13 +327,67 @@ describe('retainage release', () => {
       .thenThrows(RuleViolation, /due on 2026-07-05/);
   });
 
-  it('refuses further pay applications after the release', () => {
-    const released = history(draft('p1', '2026-05-31', 400_000, 500_000), issue('p1', 'INV-2026-00001', '2026-06-03'), complete, release);
+  it('refuses further pay applications after the release is issued', () => {
+    const released = history(
+      draft('p1', '2026-05-31', 400_000, 500_000),
+      issue('p1', 'INV-2026-00001', '2026-06-03'),
+      complete,
+      release,
+      issue('r1', 'INV-2026-00002', '2026-07-02'),
+    );
     expect(
       spec(released)
         .when(draft('p2', '2026-06-30', 400_000, 600_000))
         .events()[1],
     ).toMatchObject({ type: 'PayApplicationRefused' });
+  });
+
+  it('withdraws a release still in draft when work becomes billable again, and drafts it again once that work is issued', () => {
+    // Certified after completion, for a period before it: 100,000 more of B.
+    const drafted = history(draft('p1', '2026-05-31', 400_000, 500_000), issue('p1', 'INV-2026-00001', '2026-06-03'), complete, release);
+    const certified = spec(drafted)
+      .when(draft('p2', '2026-06-30', 400_000, 600_000))
+      .events();
+    expect(certified.slice(1)).toEqual([
+      { type: 'PayApplicationWithdrawn', data: { contractId, invoiceId: 'r1', reason: expect.stringMatching(/drafted again once that work is billed/) } },
+      expect.objectContaining({ type: 'PayApplicationDrafted', data: expect.objectContaining({ invoiceId: 'p2', amount: 95_000 }) }),
+    ]);
+    const [again] = spec([
+      ...drafted,
+      ...certified,
+      ...spec([...drafted, ...certified])
+        .when(issue('p2', 'INV-2026-00002', '2026-07-03'))
+        .events(),
+    ])
+      .when({ type: 'ReleaseRetainageWhenDue', invoiceId: 'r2' })
+      .events();
+    // Line 5 of the new last application: 5% of 1,000,000 (the second step), all of it released now.
+    expect(again.data).toMatchObject({ invoiceId: 'r2', amount: 50_000 });
+  });
+
+  it('withdraws a release still in draft when the application it bills is voided, and drafts that work again', () => {
+    const drafted = history(draft('p1', '2026-05-31', 400_000, 600_000), issue('p1', 'INV-2026-00001', '2026-06-03'), complete, release);
+    const voided = spec(drafted).when({ type: 'VoidInvoice', invoiceId: 'p1', voidedOn: '2026-06-04', reason: 'wrong', redraftInvoiceId: 'p2' }).events();
+    expect(voided.map((event) => event.type)).toEqual(['InvoiceVoided', 'PayApplicationWithdrawn', 'PayApplicationDrafted']);
+    expect(billingFigures(ledgerOf([...drafted, ...voided]))).toMatchObject({ retainageHeld: 0, completedAndStoredToDate: 0 });
+    expect(
+      ledgerOf([...drafted, ...voided])
+        .invoices.filter((invoice) => invoice.status === 'draft')
+        .map((invoice) => invoice.invoiceId),
+    ).toEqual(['p2']);
+  });
+
+  it('agreed before completion, releases only once the contract sum is billed in full: no pay application can follow it', () => {
+    const half = history(draft('p1', '2026-05-31', 400_000, 100_000), issue('p1', 'INV-2026-00001', '2026-06-03'));
+    spec(half)
+      .when({ ...release, agreed: true })
+      .thenThrows(RuleViolation, /once the contract sum \(1000000\) is billed in full, not at 500000/);
+    const full = history(draft('p1', '2026-05-31', 400_000, 600_000), issue('p1', 'INV-2026-00001', '2026-06-03'));
+    expect(
+      spec(full)
+        .when({ ...release, agreed: true })
+        .events(),
+    ).toEqual([expect.objectContaining({ type: 'RetainageReleaseDrafted' })]);
   });
 });
 

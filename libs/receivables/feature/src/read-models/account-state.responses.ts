@@ -33,6 +33,7 @@ export class CreditSource {
   @UuidProperty('The payment, credit note or voided invoice the credit comes from') sourceId!: string;
   @ApiProperty({ enum: ['payment', 'credit-note', 'void'] }) kind!: string;
   @MoneyProperty('Not applied yet') remaining!: number;
+  @DateProperty('The day it arose: it is applied from then on') since!: string;
 }
 
 export class CreditDraw {
@@ -40,6 +41,7 @@ export class CreditDraw {
   @MoneyProperty('Drawn') amount!: number;
   @UuidProperty('The invoice it paid') invoiceId!: string;
   @UuidProperty('The credit application') applicationId!: string;
+  @DateProperty('The day it was applied') appliedOn!: string;
 }
 
 /** The account aggregate as folded from its events. */
