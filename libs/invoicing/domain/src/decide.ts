@@ -99,13 +99,6 @@ function redraft(ledger: Ledger, newInvoiceId: string, cause: { certificationId:
 /** Why no release can be drafted now, if anything stands in the way. */
 function releaseBlocker(ledger: Ledger, agreed: boolean): DomainError | undefined {
   if (ledger.phase !== 'completed' && !agreed) return new IllegalStateError('retainage is released when the contract is completed, or when a release is agreed');
-  // No pay application follows a release: agreed before completion, it comes once the contract sum is billed in full (else the rest of the work could never be billed).
-  const { completedAndStoredToDate } = billingFigures(ledger);
-  const contractSum = ledger.terms.originalSum + ledger.netChangeOrders;
-  if (ledger.phase !== 'completed' && completedAndStoredToDate < contractSum)
-    return new RuleViolation(
-      `an agreed release before completion comes once the contract sum (${contractSum}) is billed in full, not at ${completedAndStoredToDate}: no pay application can follow a release`,
-    );
   if (pendingDraft(ledger, 'progress')) return new IllegalStateError('a pay application is still in draft: issue it (or let it be withdrawn) before releasing retainage');
   if (ledger.invoices.some((invoice) => invoice.kind === 'retainage-release' && invoice.status !== 'void')) return new IllegalStateError('the retainage release is already billed');
   if (billingFigures(ledger).retainageHeld === 0) return new RuleViolation('no retainage is held: a zero amount is never invoiced');

@@ -9,5 +9,5 @@ export const CREDIT_NOTE: Record<string, BodyExample> = {
   partial: { summary: 'A partial credit: tax is added at the invoice rate', value: { date: '2026-02-20', amount: 100_000, reason: 'Pricing error on item 2' } },
 };
 export const RETAINAGE_RELEASE: Record<string, BodyExample> = {
-  agreed: { summary: 'A release agreed before completion, once the contract sum is billed in full', value: { date: '2026-03-31', agreed: true } },
+  agreed: { summary: 'A release agreed before completion', value: { date: '2026-03-31', agreed: true } },
 };

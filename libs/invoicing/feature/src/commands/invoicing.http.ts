@@ -77,7 +77,7 @@ export class InvoicingHttp {
 
   @Post('contracts/:contractId/retainage-release')
   @ApiOperation({
-    summary: 'Draft the retainage release invoice: once completed (drafted on completion anyway), or earlier when agreed once the contract sum is billed in full',
+    summary: 'Draft the retainage release invoice: once completed (drafted on completion anyway), or earlier when agreed',
     description:
       'No pay application follows an issued release; one still in draft gives way when work becomes billable again (a later certification, a void), and is drafted again once that work is issued.',
   })
@@ -87,10 +87,7 @@ export class InvoicingHttp {
     400,
     [404, 'No billing ledger for the contract (is it active?)'],
     [409, 'Not completed and not agreed, a pay application is still in draft, or the release is already billed'],
-    [
-      422,
-      "No retainage is held, the date is before the release is due (the completion, or the last pay application's issue if later), or, agreed before completion, the contract sum is not billed in full yet",
-    ],
+    [422, "No retainage is held, or the date is before the release is due (the completion, or the last pay application's issue if later)"],
   )
   async release(@Param('contractId', ParseUUIDPipe) contractId: string, @Body() body: RetainageReleaseDto, @Ctx() ctx: RequestContext) {
     const invoiceId = ctx.newId('retainage-release');
