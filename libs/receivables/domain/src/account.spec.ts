@@ -267,6 +267,10 @@ describe('customer account', () => {
       spec(three)
         .when({ ...run('2026-02-02'), levels: [0] } as AccountCommand)
         .thenThrows(ValidationError);
+      // The same level twice: [1, 1, 1] would send the final reminder at one day overdue.
+      spec(three)
+        .when({ ...run('2026-02-02'), levels: [1, 1, 1] })
+        .thenThrows(ValidationError, /each once/);
     });
   });
 

@@ -163,8 +163,8 @@ function notBefore(date: string, item: OpenItem, what: string): void {
 function sendReminders(account: Account, command: Command<'SendReminders'>): AccountEvent[] {
   const runDate = requireDate(command.runDate, 'run date');
   const levels = [...command.levels].sort((a, b) => a - b);
-  if (levels.length === 0 || levels.some((level) => !Number.isInteger(level) || level < 1))
-    throw new ValidationError('reminder levels are whole numbers of days overdue, 1 or more');
+  if (levels.length === 0 || levels.some((level, index) => !Number.isInteger(level) || level < 1 || level === levels[index - 1]))
+    throw new ValidationError('reminder levels are whole numbers of days overdue, 1 or more, each once');
   const events: AccountEvent[] = [];
   for (const item of account.items) {
     const open = openAmount(item);

@@ -49,12 +49,15 @@ export class ReminderRunDto {
     type: 'array',
     items: { type: 'integer', minimum: 1, maximum: 3650 },
     minItems: 1,
-    description: 'days overdue per level, default [1, 15, 30]; the highest is final',
+    uniqueItems: true,
+    description: 'days overdue per level, each once, default [1, 15, 30]; the highest is final',
     example: [1, 15, 30],
   })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
+  // [1, 1, 1] would send a "final" reminder at the first level.
+  @ArrayUnique()
   @IsInt({ each: true })
   @Min(1, { each: true })
   // A level is reckoned back from the run date: ten years, as for payment terms, not a date before 0001.
