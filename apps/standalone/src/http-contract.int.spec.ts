@@ -71,6 +71,11 @@ describe('HTTP as a contract: bodies, content types, keys and Problem Details', 
           .set('content-type', 'application/json')
           .send(JSON.stringify(smallContract({ lines: [{ lineId: 'A', item: '1'.repeat(33), description: 'Work', scheduledValue: 1_000_000 }] }))),
     ],
+    ...['..', ' A ', 'a?b', 'a%2Fb'].map((lineId): [string, number, (r: request.Test) => request.Test] => [
+      `a line id ${JSON.stringify(lineId)} (a path segment clients change or cut)`,
+      400,
+      (r) => r.set('content-type', 'application/json').send(JSON.stringify(smallContract({ lines: [{ lineId, item: '1', description: 'Work', scheduledValue: 1_000_000 }] }))),
+    ]),
     [
       'a line id of 101 characters',
       400,

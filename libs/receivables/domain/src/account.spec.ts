@@ -269,7 +269,7 @@ describe('customer account', () => {
         .thenThrows(ValidationError);
       // The same level twice: [1, 1, 1] would send the final reminder at one day overdue.
       spec(three)
-        .when({ ...run('2026-02-02'), levels: [1, 1, 1] })
+        .when({ ...run('2026-02-02'), levels: [1, 1, 1] } as AccountCommand)
         .thenThrows(ValidationError, /each once/);
     });
   });

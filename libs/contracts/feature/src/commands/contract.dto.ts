@@ -21,8 +21,12 @@ export class RetainageStepDto {
 
 const ITEM_MAX = 32;
 
-/** A line id is a segment of the milestone paths (`/milestones/:lineId/...`). */
-const LINE_ID = /^[^/]{1,100}$/;
+/**
+ * A line id is a segment of the milestone paths (`/milestones/:lineId/...`): no slash, no `?`, `#`,
+ * `%` or backslash, no tab or line break, not `.` or `..` (clients resolve those away), and no white
+ * space at either end (` A ` beside `A`).
+ */
+const LINE_ID = /^(?!\.{1,2}$)(?!\s)(?!.*\s$)[^/?#%\\\t\r\n]{1,100}$/;
 
 export class ScheduleLineDto {
   @ApiPropertyOptional({
@@ -34,7 +38,7 @@ export class ScheduleLineDto {
   })
   @IsOptional()
   @IsString()
-  @Matches(LINE_ID, { message: 'lineId is 1 to 100 characters without a slash (milestone paths name it)' })
+  @Matches(LINE_ID, { message: 'lineId is 1 to 100 characters, not . or .., without / ? # % \\, tabs, line breaks or white space at either end (milestone paths name it)' })
   lineId?: string;
   // G703 column A is narrow: a long unbroken item number took the PDF seconds to wrap, character by character.
   @ApiProperty({ minLength: 1, maxLength: ITEM_MAX, description: 'item number (G703 column A)', example: '1' })
