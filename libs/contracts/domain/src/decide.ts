@@ -18,84 +18,121 @@ import type { ContractCommand } from './contract.commands';
 import type { ContractEvent, ContractTerms, RetainageStep, ScheduleLine } from './contract.events';
 import { contractSumToDate, scheduledTotal, type Contract, type ContractState, type ContractStatus } from './contract';
 
+type Command<T extends ContractCommand['type']> = Extract<ContractCommand, { type: T }>;
+
 export function decide(command: ContractCommand, state: ContractState): ContractEvent[] {
-  if (command.type === 'CreateContract') {
-    if (state.status !== 'none') throw new IllegalStateError(`contract ${command.contractId} already exists`);
-    validateTerms(command.terms);
-    validateLines(command.lines, []);
-    if (scheduledTotal(command.lines) > command.terms.originalSum) throw new RuleViolation('the schedule of values exceeds the contract sum');
-    return [{ type: 'ContractCreated', data: { contractId: command.contractId, terms: command.terms, lines: command.lines, createdOn: command.createdOn } }];
-  }
+  if (command.type === 'CreateContract') return createContract(state, command);
   if (state.status === 'none') throw new NotFoundError('contract not found');
-  const contractId = state.contractId;
   switch (command.type) {
     case 'ReviseScheduleOfValues':
-      requireStatus(state, ['draft'], 'revise the schedule of values');
-      validateLines(command.lines, []);
-      if (scheduledTotal(command.lines) > contractSumToDate(state)) throw new RuleViolation('the schedule of values exceeds the contract sum');
-      return [{ type: 'ScheduleOfValuesRevised', data: { contractId, lines: command.lines } }];
-    case 'ActivateContract': {
-      requireStatus(state, ['draft'], 'activate');
-      const scheduled = scheduledTotal(state.lines);
-      if (scheduled !== contractSumToDate(state))
-        throw new RuleViolation(`the schedule of values (${scheduled}) must equal the contract sum (${contractSumToDate(state)}) before activation`);
-      return [{ type: 'ContractActivated', data: { contractId, activatedOn: requireDate(command.activatedOn), terms: state.terms, lines: state.lines } }];
-    }
-    case 'ApproveChangeOrder': {
-      requireStatus(state, ['active', 'suspended'], 'approve a change order');
-      requireNotBefore(state.activatedOn, requireDate(command.approvedOn), 'a change order is approved', 'the activation');
-      if (state.changeOrders.some((co) => co.changeOrderId === command.changeOrderId)) throw new IllegalStateError(`change order ${command.number} is already approved`);
-      // A number is the change order's name on the contract: the same one entered twice (a new id per request) is refused.
-      const named = state.changeOrders.find((co) => sameNumber(co.number, command.number));
-      if (named) throw new IllegalStateError(`change order ${command.number.trim()} is already approved on this contract (as ${named.number})`);
-      if (!isAmount(command.amount) || command.amount === 0) throw new ValidationError(`a change order amount is a non-zero amount in minor units (at most ${MAX_AMOUNT})`);
-      validateLines(command.lines, state.lines, true);
-      if (scheduledTotal(command.lines) !== command.amount)
-        throw new RuleViolation('the lines a change order adds must sum to its amount, so the schedule of values keeps equal to the contract sum');
-      const sumAfter = contractSumToDate(state) + command.amount;
-      if (sumAfter <= 0 || sumAfter > MAX_AMOUNT) throw new RuleViolation(`the contract sum to date would be ${sumAfter}: it stays above 0 and at most ${MAX_AMOUNT}`);
-      if (sumAfter < state.figures.completedAndStoredToDate)
-        throw new RuleViolation(`the contract sum to date would be ${sumAfter}, below the ${state.figures.completedAndStoredToDate} completed and billed to date`);
-      const { changeOrderId, number, description, amount, approvedOn, lines } = command;
-      return [{ type: 'ChangeOrderApproved', data: { contractId, changeOrderId, number, description, amount, approvedOn: requireDate(approvedOn), lines } }];
-    }
+      return reviseSchedule(state, command);
+    case 'ActivateContract':
+      return activate(state, command);
+    case 'ApproveChangeOrder':
+      return approveChangeOrder(state, command);
     case 'SuspendContract':
-      requireStatus(state, ['active'], 'suspend');
-      requireReason(command.reason);
-      requireNotBefore(state.statusSince, requireDate(command.suspendedOn), 'a suspension is dated', 'the contract became active');
-      return [{ type: 'ContractSuspended', data: { contractId, suspendedOn: command.suspendedOn, reason: command.reason } }];
+      return suspend(state, command);
     case 'ResumeContract':
-      requireStatus(state, ['suspended'], 'resume');
-      requireNotBefore(state.statusSince, requireDate(command.resumedOn), 'a resumption is dated', 'the suspension');
-      return [{ type: 'ContractResumed', data: { contractId, resumedOn: command.resumedOn } }];
+      return resume(state, command);
     case 'CompleteContract':
-      requireStatus(state, ['active'], 'complete');
-      requireNotBefore(state.statusSince, requireDate(command.completedOn), 'a completion is dated', 'the contract became active');
-      return [{ type: 'ContractCompleted', data: { contractId, completedOn: command.completedOn } }];
+      return complete(state, command);
     case 'CloseContract':
-      requireStatus(state, ['completed'], 'close');
-      assertNothingOpen(state);
-      requireNotBefore(state.completedOn, requireDate(command.closedOn), 'a closing is dated', 'the completion');
-      return [{ type: 'ContractClosed', data: { contractId, closedOn: command.closedOn } }];
+      return close(state, command);
     case 'CancelContract':
-      requireStatus(state, ['draft'], 'cancel');
-      requireReason(command.reason);
-      return [{ type: 'ContractCancelled', data: { contractId, cancelledOn: requireDate(command.cancelledOn), reason: command.reason } }];
-    case 'RecordBillingFigures': {
-      const { documentId, figures, document } = command;
-      return [{ type: 'BillingFiguresRecorded', data: { contractId, documentId, figures, ...(document ? { document } : {}) } }];
-    }
+      return cancel(state, command);
+    case 'RecordBillingFigures':
+      return recordBillingFigures(state, command);
     case 'ReportCosts':
       return reportCosts(state, command);
     case 'RecordInvoiceBalance':
-      return [{ type: 'InvoiceBalanceRecorded', data: { contractId, invoiceId: command.invoiceId, paid: command.paid, open: command.open } }];
+      return [{ type: 'InvoiceBalanceRecorded', data: { contractId: state.contractId, invoiceId: command.invoiceId, paid: command.paid, open: command.open } }];
     default:
       return assertNever(command);
   }
 }
 
+function createContract(state: ContractState, command: Command<'CreateContract'>): ContractEvent[] {
+  if (state.status !== 'none') throw new IllegalStateError(`contract ${command.contractId} already exists`);
+  validateTerms(command.terms);
+  validateLines(command.lines, []);
+  if (scheduledTotal(command.lines) > command.terms.originalSum) throw new RuleViolation('the schedule of values exceeds the contract sum');
+  return [{ type: 'ContractCreated', data: { contractId: command.contractId, terms: command.terms, lines: command.lines, createdOn: command.createdOn } }];
+}
+
+function reviseSchedule(contract: Contract, command: Command<'ReviseScheduleOfValues'>): ContractEvent[] {
+  requireStatus(contract, ['draft'], 'revise the schedule of values');
+  validateLines(command.lines, []);
+  if (scheduledTotal(command.lines) > contractSumToDate(contract)) throw new RuleViolation('the schedule of values exceeds the contract sum');
+  return [{ type: 'ScheduleOfValuesRevised', data: { contractId: contract.contractId, lines: command.lines } }];
+}
+
+function activate(contract: Contract, command: Command<'ActivateContract'>): ContractEvent[] {
+  requireStatus(contract, ['draft'], 'activate');
+  const scheduled = scheduledTotal(contract.lines);
+  if (scheduled !== contractSumToDate(contract))
+    throw new RuleViolation(`the schedule of values (${scheduled}) must equal the contract sum (${contractSumToDate(contract)}) before activation`);
+  const { contractId, terms, lines } = contract;
+  return [{ type: 'ContractActivated', data: { contractId, activatedOn: requireDate(command.activatedOn), terms, lines } }];
+}
+
+function approveChangeOrder(contract: Contract, command: Command<'ApproveChangeOrder'>): ContractEvent[] {
+  requireStatus(contract, ['active', 'suspended'], 'approve a change order');
+  requireNotBefore(contract.activatedOn, requireDate(command.approvedOn), 'a change order is approved', 'the activation');
+  if (contract.changeOrders.some((co) => co.changeOrderId === command.changeOrderId)) throw new IllegalStateError(`change order ${command.number} is already approved`);
+  // A number is the change order's name on the contract: the same one entered twice (a new id per request) is refused.
+  const named = contract.changeOrders.find((co) => sameNumber(co.number, command.number));
+  if (named) throw new IllegalStateError(`change order ${command.number.trim()} is already approved on this contract (as ${named.number})`);
+  if (!isAmount(command.amount) || command.amount === 0) throw new ValidationError(`a change order amount is a non-zero amount in minor units (at most ${MAX_AMOUNT})`);
+  validateLines(command.lines, contract.lines, true);
+  if (scheduledTotal(command.lines) !== command.amount)
+    throw new RuleViolation('the lines a change order adds must sum to its amount, so the schedule of values keeps equal to the contract sum');
+  const sumAfter = contractSumToDate(contract) + command.amount;
+  if (sumAfter <= 0 || sumAfter > MAX_AMOUNT) throw new RuleViolation(`the contract sum to date would be ${sumAfter}: it stays above 0 and at most ${MAX_AMOUNT}`);
+  if (sumAfter < contract.figures.completedAndStoredToDate)
+    throw new RuleViolation(`the contract sum to date would be ${sumAfter}, below the ${contract.figures.completedAndStoredToDate} completed and billed to date`);
+  const { changeOrderId, number, description, amount, approvedOn, lines } = command;
+  return [{ type: 'ChangeOrderApproved', data: { contractId: contract.contractId, changeOrderId, number, description, amount, approvedOn: requireDate(approvedOn), lines } }];
+}
+
+function suspend(contract: Contract, command: Command<'SuspendContract'>): ContractEvent[] {
+  requireStatus(contract, ['active'], 'suspend');
+  requireReason(command.reason);
+  requireNotBefore(contract.statusSince, requireDate(command.suspendedOn), 'a suspension is dated', 'the contract became active');
+  return [{ type: 'ContractSuspended', data: { contractId: contract.contractId, suspendedOn: command.suspendedOn, reason: command.reason } }];
+}
+
+function resume(contract: Contract, command: Command<'ResumeContract'>): ContractEvent[] {
+  requireStatus(contract, ['suspended'], 'resume');
+  requireNotBefore(contract.statusSince, requireDate(command.resumedOn), 'a resumption is dated', 'the suspension');
+  return [{ type: 'ContractResumed', data: { contractId: contract.contractId, resumedOn: command.resumedOn } }];
+}
+
+function complete(contract: Contract, command: Command<'CompleteContract'>): ContractEvent[] {
+  requireStatus(contract, ['active'], 'complete');
+  requireNotBefore(contract.statusSince, requireDate(command.completedOn), 'a completion is dated', 'the contract became active');
+  return [{ type: 'ContractCompleted', data: { contractId: contract.contractId, completedOn: command.completedOn } }];
+}
+
+function close(contract: Contract, command: Command<'CloseContract'>): ContractEvent[] {
+  requireStatus(contract, ['completed'], 'close');
+  assertNothingOpen(contract);
+  requireNotBefore(contract.completedOn, requireDate(command.closedOn), 'a closing is dated', 'the completion');
+  return [{ type: 'ContractClosed', data: { contractId: contract.contractId, closedOn: command.closedOn } }];
+}
+
+function cancel(contract: Contract, command: Command<'CancelContract'>): ContractEvent[] {
+  requireStatus(contract, ['draft'], 'cancel');
+  requireReason(command.reason);
+  return [{ type: 'ContractCancelled', data: { contractId: contract.contractId, cancelledOn: requireDate(command.cancelledOn), reason: command.reason } }];
+}
+
+function recordBillingFigures(contract: Contract, command: Command<'RecordBillingFigures'>): ContractEvent[] {
+  const { documentId, figures, document } = command;
+  return [{ type: 'BillingFiguresRecorded', data: { contractId: contract.contractId, documentId, figures, ...(document ? { document } : {}) } }];
+}
+
 /** ADR 20: a period's job cost, reported once the period has ended; a report equal to the one standing for the period changes nothing. */
-function reportCosts(contract: Contract, command: Extract<ContractCommand, { type: 'ReportCosts' }>): ContractEvent[] {
+function reportCosts(contract: Contract, command: Command<'ReportCosts'>): ContractEvent[] {
   // Costs come in after completion and closing too (late vendor invoices): only a draft or a cancelled contract has none.
   requireStatus(contract, ['active', 'suspended', 'completed', 'closed'], 'report costs');
   const { periodEnd, costToDate, estimatedTotalCost } = command;
