@@ -17,6 +17,8 @@ import type { ScheduleCommand } from './schedule.commands';
 import type { CertifiedLine, ReportedLine, ScheduleEvent } from './schedule.events';
 import type { Line, Schedule, ScheduleState } from './schedule';
 
+type Command<T extends ScheduleCommand['type']> = Extract<ScheduleCommand, { type: T }>;
+
 export function decide(command: ScheduleCommand, state: ScheduleState): ScheduleEvent[] {
   if (command.type === 'OpenSchedule') {
     if (state.status !== 'none') throw new IllegalStateError('the schedule is already open');
@@ -24,66 +26,81 @@ export function decide(command: ScheduleCommand, state: ScheduleState): Schedule
     return [{ type: 'ScheduleOpened', data: { contractId, basis, lines, openedOn } }];
   }
   if (state.status === 'none') throw new NotFoundError('no schedule of values for this contract (is it active?)');
-  const contractId = state.contractId;
   switch (command.type) {
     case 'AddLines':
       if (command.lines.some((line) => state.lines.some((existing) => existing.lineId === line.lineId))) throw new IllegalStateError('these lines are already on the schedule');
-      return [{ type: 'LinesAdded', data: { contractId, changeOrderId: command.changeOrderId, lines: command.lines } }];
+      return [{ type: 'LinesAdded', data: { contractId: state.contractId, changeOrderId: command.changeOrderId, lines: command.lines } }];
     case 'RecordContractPhase':
-      return [{ type: 'ContractPhaseRecorded', data: { contractId, phase: command.phase, on: command.on } }];
+      return [{ type: 'ContractPhaseRecorded', data: { contractId: state.contractId, phase: command.phase, on: command.on } }];
     case 'ReportProgress':
       return [reportProgress(state, command)];
-    case 'CertifyProgress': {
-      const report = state.pendingReport;
-      if (!report || report.periodEnd !== command.periodEnd) throw new IllegalStateError(`no progress report pending for the period ending ${command.periodEnd}`);
-      // A period is certified once it has ended (as costs are reported, ADR 20): a period ending years ahead, certified today, would hold back every earlier one.
-      if (requireDate(command.certifiedOn) < report.periodEnd)
-        throw new RuleViolation(`the period ending ${report.periodEnd} is certified once it has ended, not on ${command.certifiedOn}`);
-      requireBillablePhase(state, report.periodEnd);
-      const lines = certifiedLines(state, report.lines);
-      requireWithinContractSum(lines);
-      return [
-        {
-          type: 'ProgressCertified',
-          data: { contractId, certificationId: `${contractId}/progress/${report.periodEnd}`, periodEnd: report.periodEnd, certifiedOn: command.certifiedOn, lines },
-        },
-      ];
-    }
+    case 'CertifyProgress':
+      return certifyProgress(state, command);
     case 'RejectProgress':
-      if (state.pendingReport?.periodEnd !== command.periodEnd) throw new IllegalStateError(`no progress report pending for the period ending ${command.periodEnd}`);
-      requireReason(command.reason);
-      return [{ type: 'ProgressRejected', data: { contractId, periodEnd: command.periodEnd, rejectedOn: requireDate(command.rejectedOn), reason: command.reason } }];
-    case 'AchieveMilestone': {
-      requireBasis(state, 'milestone');
-      requireNotBefore(state.openedOn, requireDate(command.achievedOn), 'a milestone is achieved', 'the activation');
-      requireBillablePhase(state, command.achievedOn);
-      const line = findLine(state, command.lineId);
-      if (line.milestone !== 'pending') throw new IllegalStateError(`milestone ${line.item} is already ${line.milestone}`);
-      return [{ type: 'MilestoneAchieved', data: { contractId, lineId: line.lineId, achievedOn: requireDate(command.achievedOn) } }];
-    }
-    case 'CertifyMilestone': {
-      const line = findLine(state, command.lineId);
-      if (line.milestone !== 'achieved') throw new IllegalStateError(`milestone ${line.item} is ${line.milestone}; only an achieved milestone can be certified`);
-      requireNotBefore(line.achievedOn, requireDate(command.certifiedOn), `milestone ${line.item} is certified`, 'it was achieved');
-      requireBillablePhase(state, command.certifiedOn);
-      const certificationId = `${contractId}/milestone/${line.lineId}`;
-      return [
-        { type: 'MilestoneCertified', data: { contractId, certificationId, lineId: line.lineId, amount: line.scheduledValue, certifiedOn: requireDate(command.certifiedOn) } },
-      ];
-    }
-    case 'RejectMilestone': {
-      const line = findLine(state, command.lineId);
-      if (line.milestone !== 'achieved') throw new IllegalStateError(`milestone ${line.item} is ${line.milestone}; only an achieved milestone can be rejected`);
-      requireNotBefore(line.achievedOn, requireDate(command.rejectedOn), `milestone ${line.item} is rejected`, 'it was achieved');
-      requireReason(command.reason);
-      return [{ type: 'MilestoneRejected', data: { contractId, lineId: line.lineId, rejectedOn: requireDate(command.rejectedOn), reason: command.reason } }];
-    }
+      return rejectProgress(state, command);
+    case 'AchieveMilestone':
+      return achieveMilestone(state, command);
+    case 'CertifyMilestone':
+      return certifyMilestone(state, command);
+    case 'RejectMilestone':
+      return rejectMilestone(state, command);
     default:
       return assertNever(command);
   }
 }
 
-function reportProgress(state: Schedule, command: Extract<ScheduleCommand, { type: 'ReportProgress' }>): ScheduleEvent {
+function certifyProgress(state: Schedule, command: Command<'CertifyProgress'>): ScheduleEvent[] {
+  const report = state.pendingReport;
+  if (!report || report.periodEnd !== command.periodEnd) throw new IllegalStateError(`no progress report pending for the period ending ${command.periodEnd}`);
+  // A period is certified once it has ended (as costs are reported, ADR 20): a period ending years ahead, certified today, would hold back every earlier one.
+  if (requireDate(command.certifiedOn) < report.periodEnd)
+    throw new RuleViolation(`the period ending ${report.periodEnd} is certified once it has ended, not on ${command.certifiedOn}`);
+  requireBillablePhase(state, report.periodEnd);
+  const lines = certifiedLines(state, report.lines);
+  requireWithinContractSum(lines);
+  const { contractId } = state;
+  return [
+    {
+      type: 'ProgressCertified',
+      data: { contractId, certificationId: `${contractId}/progress/${report.periodEnd}`, periodEnd: report.periodEnd, certifiedOn: command.certifiedOn, lines },
+    },
+  ];
+}
+
+function rejectProgress(state: Schedule, command: Command<'RejectProgress'>): ScheduleEvent[] {
+  if (state.pendingReport?.periodEnd !== command.periodEnd) throw new IllegalStateError(`no progress report pending for the period ending ${command.periodEnd}`);
+  requireReason(command.reason);
+  return [{ type: 'ProgressRejected', data: { contractId: state.contractId, periodEnd: command.periodEnd, rejectedOn: requireDate(command.rejectedOn), reason: command.reason } }];
+}
+
+function achieveMilestone(state: Schedule, command: Command<'AchieveMilestone'>): ScheduleEvent[] {
+  requireBasis(state, 'milestone');
+  requireNotBefore(state.openedOn, requireDate(command.achievedOn), 'a milestone is achieved', 'the activation');
+  requireBillablePhase(state, command.achievedOn);
+  const line = findLine(state, command.lineId);
+  if (line.milestone !== 'pending') throw new IllegalStateError(`milestone ${line.item} is already ${line.milestone}`);
+  return [{ type: 'MilestoneAchieved', data: { contractId: state.contractId, lineId: line.lineId, achievedOn: requireDate(command.achievedOn) } }];
+}
+
+function certifyMilestone(state: Schedule, command: Command<'CertifyMilestone'>): ScheduleEvent[] {
+  const line = findLine(state, command.lineId);
+  if (line.milestone !== 'achieved') throw new IllegalStateError(`milestone ${line.item} is ${line.milestone}; only an achieved milestone can be certified`);
+  requireNotBefore(line.achievedOn, requireDate(command.certifiedOn), `milestone ${line.item} is certified`, 'it was achieved');
+  requireBillablePhase(state, command.certifiedOn);
+  const { contractId } = state;
+  const certificationId = `${contractId}/milestone/${line.lineId}`;
+  return [{ type: 'MilestoneCertified', data: { contractId, certificationId, lineId: line.lineId, amount: line.scheduledValue, certifiedOn: requireDate(command.certifiedOn) } }];
+}
+
+function rejectMilestone(state: Schedule, command: Command<'RejectMilestone'>): ScheduleEvent[] {
+  const line = findLine(state, command.lineId);
+  if (line.milestone !== 'achieved') throw new IllegalStateError(`milestone ${line.item} is ${line.milestone}; only an achieved milestone can be rejected`);
+  requireNotBefore(line.achievedOn, requireDate(command.rejectedOn), `milestone ${line.item} is rejected`, 'it was achieved');
+  requireReason(command.reason);
+  return [{ type: 'MilestoneRejected', data: { contractId: state.contractId, lineId: line.lineId, rejectedOn: requireDate(command.rejectedOn), reason: command.reason } }];
+}
+
+function reportProgress(state: Schedule, command: Command<'ReportProgress'>): ScheduleEvent {
   requireBasis(state, 'progress');
   requireDate(command.periodEnd, 'period end');
   if (endOfMonth(command.periodEnd) !== command.periodEnd)
