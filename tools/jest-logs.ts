@@ -7,9 +7,23 @@ import { logTo, setLogLevel } from '@billing/shared/logging';
  */
 setLogLevel('warn');
 logTo((line) => {
-  const { level, msg, err, time: _time, pid: _pid, hostname: _hostname, ...fields } = JSON.parse(line) as Record<string, unknown> & { err?: { stack?: string } };
+  const {
+    level,
+    msg,
+    err,
+    time: _time,
+    pid: _pid,
+    hostname: _hostname,
+    ...fields
+  } = JSON.parse(line) as Record<string, unknown> & { err?: { stack?: string } };
   if (level !== 'warn' && level !== 'error' && level !== 'fatal') return;
-  const text = [msg, Object.keys(fields).length ? JSON.stringify(fields) : '', err?.stack ? `\n${err.stack}` : ''].filter(Boolean).join(' ');
+  const text = [
+    msg,
+    Object.keys(fields).length ? JSON.stringify(fields) : '',
+    err?.stack ? `\n${err.stack}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
   if (level === 'warn') console.warn(text);
   else console.error(text);
 });

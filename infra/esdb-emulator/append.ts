@@ -21,7 +21,9 @@ function expectedOf(options: ExpectedOptions, revision: string | undefined): Exp
  * version with the expected and current revisions (the 20.6.0 fields too, except the expected
  * revision `ulong.MaxValue` it sends for no_stream).
  */
-export function append(log: TransactionLog): grpc.handleClientStreamingCall<streams.AppendReq, streams.AppendResp> {
+export function append(
+  log: TransactionLog,
+): grpc.handleClientStreamingCall<streams.AppendReq, streams.AppendResp> {
   return (call, callback) => {
     let options: streams.AppendReq.Options | undefined;
     const proposed: ProposedEvent[] = [];
@@ -29,8 +31,12 @@ export function append(log: TransactionLog): grpc.handleClientStreamingCall<stre
     call.on('data', (request: streams.AppendReq) => {
       if (failed) return;
       try {
-        if (!options) options = request.getOptions() ?? fail('the first message must carry the options');
-        else proposed.push(proposedEvent(request.getProposedMessage() ?? fail('expected a proposed message')));
+        if (!options)
+          options = request.getOptions() ?? fail('the first message must carry the options');
+        else
+          proposed.push(
+            proposedEvent(request.getProposedMessage() ?? fail('expected a proposed message')),
+          );
       } catch (error) {
         failed = true;
         callback(invalid((error as Error).message));
@@ -39,28 +45,46 @@ export function append(log: TransactionLog): grpc.handleClientStreamingCall<stre
     call.on('end', () => {
       if (failed) return;
       if (!options) return callback(invalid('no options'));
-      const expected = expectedOf(options, options.hasRevision() ? options.getRevision() : undefined);
-      callback(null, appendResponse(log.write(streamName(options.getStreamIdentifier()), expected, proposed)));
+      const expected = expectedOf(
+        options,
+        options.hasRevision() ? options.getRevision() : undefined,
+      );
+      callback(
+        null,
+        appendResponse(log.write(streamName(options.getStreamIdentifier()), expected, proposed)),
+      );
     });
   };
 }
 
 function appendResponse(result: WriteResult): streams.AppendResp {
-  if (result.kind === 'wrong_expected_version') return new streams.AppendResp().setWrongExpectedVersion(appendConflict(result.expected, result.currentRevision));
+  if (result.kind === 'wrong_expected_version')
+    return new streams.AppendResp().setWrongExpectedVersion(
+      appendConflict(result.expected, result.currentRevision),
+    );
   const success = new streams.AppendResp.Success();
   if (result.currentRevision < 0) success.setNoStream(new shared.Empty());
   else success.setCurrentRevision(String(result.currentRevision));
-  success.setPosition(new streams.AppendResp.Position().setCommitPosition(String(result.position)).setPreparePosition(String(result.position)));
+  success.setPosition(
+    new streams.AppendResp.Position()
+      .setCommitPosition(String(result.position))
+      .setPreparePosition(String(result.position)),
+  );
   return new streams.AppendResp().setSuccess(success);
 }
 
-function appendConflict(expected: Expected, current: number): streams.AppendResp.WrongExpectedVersion {
+function appendConflict(
+  expected: Expected,
+  current: number,
+): streams.AppendResp.WrongExpectedVersion {
   const conflict = new streams.AppendResp.WrongExpectedVersion();
   if (expected === ANY) conflict.setExpectedAny(new shared.Empty()).setAny2060(new shared.Empty());
-  else if (expected === STREAM_EXISTS) conflict.setExpectedStreamExists(new shared.Empty()).setStreamExists2060(new shared.Empty());
+  else if (expected === STREAM_EXISTS)
+    conflict.setExpectedStreamExists(new shared.Empty()).setStreamExists2060(new shared.Empty());
   else if (expected === NO_STREAM) conflict.setExpectedNoStream(new shared.Empty());
   else conflict.setExpectedRevision(String(expected)).setExpectedRevision2060(expected);
-  if (current < 0) conflict.setCurrentNoStream(new shared.Empty()).setNoStream2060(new shared.Empty());
+  if (current < 0)
+    conflict.setCurrentNoStream(new shared.Empty()).setNoStream2060(new shared.Empty());
   else conflict.setCurrentRevision(String(current)).setCurrentRevision2060(current);
   return conflict;
 }
@@ -72,9 +96,14 @@ function appendConflict(expected: Expected, current: number): streams.AppendResp
  * google.rpc.Status whose details pack the reason (Status.cs: WrongExpectedVersion with code
  * ALREADY_EXISTS, or BadRequest).
  */
-export function batchAppend(log: TransactionLog): grpc.handleBidiStreamingCall<streams.BatchAppendReq, streams.BatchAppendResp> {
+export function batchAppend(
+  log: TransactionLog,
+): grpc.handleBidiStreamingCall<streams.BatchAppendReq, streams.BatchAppendResp> {
   return (call) => {
-    const pending = new Map<string, { options: streams.BatchAppendReq.Options; events: ProposedEvent[] }>();
+    const pending = new Map<
+      string,
+      { options: streams.BatchAppendReq.Options; events: ProposedEvent[] }
+    >();
     call.on('data', (request: streams.BatchAppendReq) => {
       const key = parseUuid(request.getCorrelationId());
       const answer = new streams.BatchAppendResp().setCorrelationId(request.getCorrelationId());
@@ -86,28 +115,59 @@ export function batchAppend(log: TransactionLog): grpc.handleBidiStreamingCall<s
         write.events.push(...request.getProposedMessagesList().map(proposedEvent));
         if (!request.getIsFinal()) return;
         pending.delete(key);
-        const revision = write.options.hasStreamPosition() ? write.options.getStreamPosition() : undefined;
+        const revision = write.options.hasStreamPosition()
+          ? write.options.getStreamPosition()
+          : undefined;
         const expected = expectedOf(write.options, revision);
-        const result = log.write(streamName(write.options.getStreamIdentifier()), expected, write.events);
-        call.write(batchResponse(answer.setStreamIdentifier(write.options.getStreamIdentifier()), result));
+        const result = log.write(
+          streamName(write.options.getStreamIdentifier()),
+          expected,
+          write.events,
+        );
+        call.write(
+          batchResponse(answer.setStreamIdentifier(write.options.getStreamIdentifier()), result),
+        );
       } catch (error) {
         const badRequest = new shared.BadRequest().setMessage((error as Error).message);
-        call.write(answer.setError(status(Code.INVALID_ARGUMENT, 'BadRequest', badRequest, 'event_store.client.BadRequest')));
+        call.write(
+          answer.setError(
+            status(
+              Code.INVALID_ARGUMENT,
+              'BadRequest',
+              badRequest,
+              'event_store.client.BadRequest',
+            ),
+          ),
+        );
       }
     });
     call.on('end', () => call.end());
   };
 }
 
-function batchResponse(answer: streams.BatchAppendResp, result: WriteResult): streams.BatchAppendResp {
+function batchResponse(
+  answer: streams.BatchAppendResp,
+  result: WriteResult,
+): streams.BatchAppendResp {
   if (result.kind === 'wrong_expected_version') {
-    return answer.setError(status(Code.ALREADY_EXISTS, 'WrongExpectedVersion', batchConflict(result.expected, result.currentRevision), 'event_store.client.WrongExpectedVersion'));
+    return answer.setError(
+      status(
+        Code.ALREADY_EXISTS,
+        'WrongExpectedVersion',
+        batchConflict(result.expected, result.currentRevision),
+        'event_store.client.WrongExpectedVersion',
+      ),
+    );
   }
   // BatchAppendResp.Success.Completed (BatchAppendResp.cs).
   const success = new streams.BatchAppendResp.Success();
   if (result.currentRevision < 0) success.setNoStream(new WellKnownEmpty());
   else success.setCurrentRevision(String(result.currentRevision));
-  success.setPosition(new shared.AllStreamPosition().setCommitPosition(String(result.position)).setPreparePosition(String(result.position)));
+  success.setPosition(
+    new shared.AllStreamPosition()
+      .setCommitPosition(String(result.position))
+      .setPreparePosition(String(result.position)),
+  );
   return answer.setSuccess(success);
 }
 

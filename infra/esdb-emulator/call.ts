@@ -21,10 +21,18 @@ function drained(call: ReadCall): Promise<void> {
 }
 
 export function invalid(message: string): grpc.ServiceError {
-  return Object.assign(new Error(message), { code: grpc.status.INVALID_ARGUMENT, details: message, metadata: new grpc.Metadata() });
+  return Object.assign(new Error(message), {
+    code: grpc.status.INVALID_ARGUMENT,
+    details: message,
+    metadata: new grpc.Metadata(),
+  });
 }
 
 export function unimplemented(what: string): grpc.ServiceError {
   const message = `${what}: not implemented by the emulator`;
-  return Object.assign(new Error(message), { code: grpc.status.UNIMPLEMENTED, details: message, metadata: new grpc.Metadata() });
+  return Object.assign(new Error(message), {
+    code: grpc.status.UNIMPLEMENTED,
+    details: message,
+    metadata: new grpc.Metadata(),
+  });
 }

@@ -1,13 +1,14 @@
 /**
- * The expected versions of the server's write path (KurrentDB.Core/Data/ExpectedVersion.cs): an exact
- * revision is its 0-based event number.
+ * The expected versions of the server's write path (KurrentDB.Core/Data/ExpectedVersion.cs): an
+ * exact revision is its 0-based event number.
  */
 export const ANY = -2;
 export const NO_STREAM = -1;
 export const STREAM_EXISTS = -4;
 export type Expected = number;
 
-export type CommitDecision = { kind: 'ok' } | { kind: 'idempotent'; lastRevision: number } | { kind: 'conflict' };
+export type CommitDecision =
+  { kind: 'ok' } | { kind: 'idempotent'; lastRevision: number } | { kind: 'conflict' };
 
 /**
  * IndexWriter.CheckCommit (KurrentDB.Core/Services/Storage/ReaderIndex/IndexWriter.cs), without
@@ -28,13 +29,17 @@ export function checkCommit(
   eventIds: readonly string[],
 ): CommitDecision {
   const current = stream.length - 1;
-  if (current < 0) return expected === ANY || expected === NO_STREAM ? { kind: 'ok' } : { kind: 'conflict' };
+  if (current < 0)
+    return expected === ANY || expected === NO_STREAM ? { kind: 'ok' } : { kind: 'conflict' };
   if (expected === ANY || expected === STREAM_EXISTS) return weak(committedRevision, eventIds);
   if (expected < current) return strong(stream, expected, eventIds);
   return expected > current ? { kind: 'conflict' } : { kind: 'ok' };
 }
 
-function weak(committedRevision: (eventId: string) => number | undefined, eventIds: readonly string[]): CommitDecision {
+function weak(
+  committedRevision: (eventId: string) => number | undefined,
+  eventIds: readonly string[],
+): CommitDecision {
   const revisions = eventIds.map(committedRevision);
   if (revisions.length === 0 || revisions[0] === undefined) return { kind: 'ok' };
   const unwritten = revisions.indexOf(undefined);
@@ -42,9 +47,17 @@ function weak(committedRevision: (eventId: string) => number | undefined, eventI
   return { kind: 'idempotent', lastRevision: revisions[revisions.length - 1]! };
 }
 
-function strong(stream: readonly { eventId: string }[], expected: Expected, eventIds: readonly string[]): CommitDecision {
+function strong(
+  stream: readonly { eventId: string }[],
+  expected: Expected,
+  eventIds: readonly string[],
+): CommitDecision {
   // Writing nothing at an earlier revision is a failed consistency check, not an idempotent write.
   if (eventIds.length === 0) return { kind: 'conflict' };
-  const again = eventIds.every((eventId, index) => stream[expected + 1 + index]?.eventId === eventId);
-  return again ? { kind: 'idempotent', lastRevision: expected + eventIds.length } : { kind: 'conflict' };
+  const again = eventIds.every(
+    (eventId, index) => stream[expected + 1 + index]?.eventId === eventId,
+  );
+  return again
+    ? { kind: 'idempotent', lastRevision: expected + eventIds.length }
+    : { kind: 'conflict' };
 }

@@ -1,7 +1,16 @@
 import * as grpc from '@grpc/grpc-js';
-import { ServerFeaturesService, type IServerFeaturesServer } from '@eventstore/db-client/generated/serverfeatures_grpc_pb';
-import { SupportedMethod, SupportedMethods } from '@eventstore/db-client/generated/serverfeatures_pb';
-import { StreamsService, type IStreamsServer } from '@eventstore/db-client/generated/streams_grpc_pb';
+import {
+  ServerFeaturesService,
+  type IServerFeaturesServer,
+} from '@eventstore/db-client/generated/serverfeatures_grpc_pb';
+import {
+  SupportedMethod,
+  SupportedMethods,
+} from '@eventstore/db-client/generated/serverfeatures_pb';
+import {
+  StreamsService,
+  type IStreamsServer,
+} from '@eventstore/db-client/generated/streams_grpc_pb';
 import { append, batchAppend } from './append';
 import { unimplemented } from './call';
 import { TransactionLog } from './log';
@@ -12,9 +21,15 @@ export interface EsdbEmulator {
   url: string;
   port: number;
   stop(): Promise<void>;
-  /** A server restart: every connection and subscription dropped, nothing answered for `downMs`, then the same port and the same log, as a server on its files. */
+  /**
+   * A server restart: every connection and subscription dropped, nothing answered for `downMs`,
+   * then the same port and the same log, as a server on its files.
+   */
   restart(downMs?: number): Promise<void>;
-  /** Test hook: replaces a stored event's data in place, as someone with the server's files could (the hash-chain specs). */
+  /**
+   * Test hook: replaces a stored event's data in place, as someone with the server's files could
+   * (the hash-chain specs).
+   */
   rewrite(streamId: string, revision: number, change: (data: string) => string): void;
 }
 
@@ -35,10 +50,15 @@ const VERSION = '24.10.0';
  */
 function supportedMethods(): SupportedMethods {
   const streams = 'event_store.client.streams.streams';
-  const method = (name: string, ...features: string[]) => new SupportedMethod().setServiceName(streams).setMethodName(name).setFeaturesList(features);
+  const method = (name: string, ...features: string[]) =>
+    new SupportedMethod().setServiceName(streams).setMethodName(name).setFeaturesList(features);
   return new SupportedMethods()
     .setEventStoreServerVersion(VERSION)
-    .setMethodsList([method('read', 'position', 'events'), method('append'), method('batchappend', 'deadline_duration')]);
+    .setMethodsList([
+      method('read', 'position', 'events'),
+      method('append'),
+      method('batchappend', 'deadline_duration'),
+    ]);
 }
 
 /**
@@ -68,8 +88,15 @@ export async function startEsdbEmulator(options: EsdbEmulatorOptions = {}): Prom
   };
 }
 
-/** A gRPC server of the Streams and ServerFeatures services over `log`, bound to `host:port` (0: a free port). */
-async function serve(log: TransactionLog, host: string, port: number): Promise<{ server: grpc.Server; port: number }> {
+/**
+ * A gRPC server of the Streams and ServerFeatures services over `log`, bound to `host:port` (0: a
+ * free port).
+ */
+async function serve(
+  log: TransactionLog,
+  host: string,
+  port: number,
+): Promise<{ server: grpc.Server; port: number }> {
   const server = new grpc.Server();
   const streams: IStreamsServer = {
     read: (call) => void read(call, log),
@@ -78,11 +105,15 @@ async function serve(log: TransactionLog, host: string, port: number): Promise<{
     delete: (_call, callback) => callback(unimplemented('Streams.Delete')),
     tombstone: (_call, callback) => callback(unimplemented('Streams.Tombstone')),
   };
-  const features: IServerFeaturesServer = { getSupportedMethods: (_call, callback) => callback(null, supportedMethods()) };
+  const features: IServerFeaturesServer = {
+    getSupportedMethods: (_call, callback) => callback(null, supportedMethods()),
+  };
   server.addService(StreamsService, streams);
   server.addService(ServerFeaturesService, features);
   const bound = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (error, at) => (error ? reject(error) : resolve(at))),
+    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (error, at) =>
+      error ? reject(error) : resolve(at),
+    ),
   );
   return { server, port: bound };
 }

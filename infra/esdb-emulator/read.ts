@@ -8,7 +8,10 @@ import { readEvent, streamName, streamNotFound } from './wire';
 
 const { StreamOptionCase, CountOptionCase, ReadDirection } = ReadReq.Options;
 
-/** Streams.Read (KurrentDB.Core/Services/Transport/Grpc/Streams.Read.cs): which enumerator a request's options select. */
+/**
+ * Streams.Read (KurrentDB.Core/Services/Transport/Grpc/Streams.Read.cs): which enumerator a
+ * request's options select.
+ */
 export async function read(call: ReadCall, log: TransactionLog): Promise<void> {
   const options = call.request.getOptions();
   try {
@@ -19,7 +22,8 @@ export async function read(call: ReadCall, log: TransactionLog): Promise<void> {
       if (count !== CountOptionCase.COUNT) throw unimplemented('subscriptions to a single stream');
       await readStream(call, log, options, structuredIds);
     } else if (options.getStreamOptionCase() === StreamOptionCase.ALL) {
-      if (count === CountOptionCase.SUBSCRIPTION) return await subscribeToAll(call, log, options, structuredIds);
+      if (count === CountOptionCase.SUBSCRIPTION)
+        return await subscribeToAll(call, log, options, structuredIds);
       await readAll(call, log, options, structuredIds);
     } else throw invalid('a stream or $all is required');
     call.end();
@@ -29,10 +33,15 @@ export async function read(call: ReadCall, log: TransactionLog): Promise<void> {
 }
 
 /**
- * Enumerator.ReadStreamForwards / ReadStreamBackwards: from a revision (inclusive), the start or the
- * end, at most `count` events; a stream that does not exist answers `stream_not_found`.
+ * Enumerator.ReadStreamForwards / ReadStreamBackwards: from a revision (inclusive), the start or
+ * the end, at most `count` events; a stream that does not exist answers `stream_not_found`.
  */
-async function readStream(call: ReadCall, log: TransactionLog, options: streams.ReadReq.Options, structuredIds: boolean): Promise<void> {
+async function readStream(
+  call: ReadCall,
+  log: TransactionLog,
+  options: streams.ReadReq.Options,
+  structuredIds: boolean,
+): Promise<void> {
   const stream = options.getStream()!;
   const name = streamName(stream.getStreamIdentifier());
   const events = log.stream(name);
@@ -41,25 +50,48 @@ async function readStream(call: ReadCall, log: TransactionLog, options: streams.
     return;
   }
   const forwards = options.getReadDirection() === ReadDirection.FORWARDS;
-  const from = stream.hasRevision() ? Number(stream.getRevision()) : stream.hasEnd() ? events.length - 1 : 0;
-  const selected = forwards ? events.slice(from) : events.slice(0, Math.min(from, events.length - 1) + 1).reverse();
+  const from = stream.hasRevision()
+    ? Number(stream.getRevision())
+    : stream.hasEnd()
+      ? events.length - 1
+      : 0;
+  const selected = forwards
+    ? events.slice(from)
+    : events.slice(0, Math.min(from, events.length - 1) + 1).reverse();
   await sendAll(call, selected, Number(options.getCount()), structuredIds);
 }
 
 /**
- * Enumerator.ReadAllForwards / ReadAllBackwards and their Filtered variants over AllReader: forwards
- * from a position inclusive, backwards the events that end at or before it; without a filter the
- * default `$all` filter applies.
+ * Enumerator.ReadAllForwards / ReadAllBackwards and their Filtered variants over AllReader:
+ * forwards from a position inclusive, backwards the events that end at or before it; without a
+ * filter the default `$all` filter applies.
  */
-async function readAll(call: ReadCall, log: TransactionLog, options: streams.ReadReq.Options, structuredIds: boolean): Promise<void> {
+async function readAll(
+  call: ReadCall,
+  log: TransactionLog,
+  options: streams.ReadReq.Options,
+  structuredIds: boolean,
+): Promise<void> {
   const all = options.getAll()!;
   const forwards = options.getReadDirection() === ReadDirection.FORWARDS;
-  const position = all.hasPosition() ? Number(all.getPosition()!.getCommitPosition()) : all.hasEnd() ? log.head : 0;
+  const position = all.hasPosition()
+    ? Number(all.getPosition()!.getCommitPosition())
+    : all.hasEnd()
+      ? log.head
+      : 0;
   const filter = options.hasFilter() ? eventFilter(options.getFilter()) : defaultAllFilter;
-  const events = forwards ? log.events.slice(log.indexAtOrAfter(position)) : log.events.slice(0, log.indexEndingBy(position)).reverse();
+  const events = forwards
+    ? log.events.slice(log.indexAtOrAfter(position))
+    : log.events.slice(0, log.indexEndingBy(position)).reverse();
   await sendAll(call, events.filter(filter), Number(options.getCount()), structuredIds);
 }
 
-async function sendAll(call: ReadCall, events: readonly LogEvent[], count: number, structuredIds: boolean): Promise<void> {
-  for (const event of events.slice(0, count)) if (!(await send(call, readEvent(event, structuredIds)))) return;
+async function sendAll(
+  call: ReadCall,
+  events: readonly LogEvent[],
+  count: number,
+  structuredIds: boolean,
+): Promise<void> {
+  for (const event of events.slice(0, count))
+    if (!(await send(call, readEvent(event, structuredIds)))) return;
 }

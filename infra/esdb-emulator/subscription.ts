@@ -23,14 +23,23 @@ import { caughtUp, checkpoint, confirmation, readEvent } from './wire';
  * no event can be skipped or sent twice. `fell_behind` is never sent (the server does not send it
  * to clients either: ResponseConverter maps it to nothing).
  */
-export async function subscribeToAll(call: ReadCall, log: TransactionLog, options: streams.ReadReq.Options, structuredIds: boolean): Promise<void> {
+export async function subscribeToAll(
+  call: ReadCall,
+  log: TransactionLog,
+  options: streams.ReadReq.Options,
+  structuredIds: boolean,
+): Promise<void> {
   const all = options.getAll()!;
   const filterOptions = options.hasFilter() ? options.getFilter() : undefined;
   const filter = filterOptions ? eventFilter(filterOptions) : defaultAllFilter;
   const interval = filterOptions ? checkpointInterval(filterOptions) : Infinity;
   const gone = whenGone(call);
   const from = all.hasPosition() ? Number(all.getPosition()!.getCommitPosition()) : -1;
-  let next = all.hasPosition() ? log.indexAtOrAfter(from + 1) : all.hasEnd() ? log.events.length : 0;
+  let next = all.hasPosition()
+    ? log.indexAtOrAfter(from + 1)
+    : all.hasEnd()
+      ? log.events.length
+      : 0;
   let [considered, scanned, lastCheckpoint, live] = [0, from, -1, false];
   const sendCheckpoint = async (position: number) => {
     if (position <= lastCheckpoint) return true;
@@ -50,7 +59,8 @@ export async function subscribeToAll(call: ReadCall, log: TransactionLog, option
       }
     }
     if (!live) {
-      // The first record of the log (the epoch) stands in when nothing was considered (TFPos.FirstRecordOfTf).
+      // The first record of the log (the epoch) stands in when nothing was considered
+      // (TFPos.FirstRecordOfTf).
       if (filterOptions && !(await sendCheckpoint(Math.max(scanned, 0)))) return;
       if (!(await send(call, caughtUp()))) return;
       live = true;

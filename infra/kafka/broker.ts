@@ -6,9 +6,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 
-/** Resolved by tools/ensure-infra.sh from infra/kafka/pom.xml (Apache Kafka 3.9.x from Maven Central). */
+/**
+ * Resolved by tools/ensure-infra.sh from infra/kafka/pom.xml (Apache Kafka 3.9.x from Maven
+ * Central).
+ */
 const JARS = join(__dirname, 'target', 'jars');
-const JVM = ['-Xms128m', '-Xmx512m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Djava.net.preferIPv4Stack=true', '-Djava.awt.headless=true'];
+const JVM = [
+  '-Xms128m',
+  '-Xmx512m',
+  '-XX:+UseSerialGC',
+  '-XX:TieredStopAtLevel=1',
+  '-Djava.net.preferIPv4Stack=true',
+  '-Djava.awt.headless=true',
+];
 const HOST = '127.0.0.1';
 
 export interface KafkaBroker {
@@ -33,14 +43,19 @@ export interface KafkaBrokerOptions {
  * Its output (warnings and errors, the last 200 lines) is shown only if it fails to start.
  */
 export async function startKafka(options: KafkaBrokerOptions = {}): Promise<KafkaBroker> {
-  if (!existsSync(join(JARS, '.resolved'))) throw new Error(`Kafka jars missing in ${JARS}: run \`bash tools/ensure-infra.sh\` first`);
+  if (!existsSync(join(JARS, '.resolved')))
+    throw new Error(`Kafka jars missing in ${JARS}: run \`bash tools/ensure-infra.sh\` first`);
   for (let attempt = 1; ; attempt++) {
     try {
       return await startOnce(options);
     } catch (error) {
-      // A free port picked here was taken by another process before the broker bound it (tests start servers side by side): pick again.
-      if (attempt >= BIND_ATTEMPTS || !/Address already in use/.test((error as Error).message)) throw error;
-      process.stderr.write(`the Kafka broker could not bind a port another process had taken meanwhile; starting it again (attempt ${attempt + 1})\n`);
+      // A free port picked here was taken by another process before the broker bound it (tests
+      // start servers side by side): pick again.
+      if (attempt >= BIND_ATTEMPTS || !/Address already in use/.test((error as Error).message))
+        throw error;
+      process.stderr.write(
+        `the Kafka broker could not bind a port another process had taken meanwhile; starting it again (attempt ${attempt + 1})\n`,
+      );
     }
   }
 }
@@ -50,7 +65,8 @@ const BIND_ATTEMPTS = 3;
 
 async function startOnce(options: KafkaBrokerOptions): Promise<KafkaBroker> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'kafka-'));
-  const removeDir = () => void (options.dataDir ?? rmSync(dataDir, { recursive: true, force: true }));
+  const removeDir = () =>
+    void (options.dataDir ?? rmSync(dataDir, { recursive: true, force: true }));
   const port = options.port ?? (await freePort());
   const brokers = [`${HOST}:${port}`];
   let java: Java | undefined;
@@ -61,7 +77,9 @@ async function startOnce(options: KafkaBrokerOptions): Promise<KafkaBroker> {
   } catch (error) {
     await java?.stop();
     removeDir();
-    throw new Error(`${(error as Error).message}${java ? `\n--- broker output ---\n${java.output.join('\n')}` : ''}`);
+    throw new Error(
+      `${(error as Error).message}${java ? `\n--- broker output ---\n${java.output.join('\n')}` : ''}`,
+    );
   }
   const running = java;
   return { brokers, dataDir, stop: async () => (await running.stop(), removeDir()) };
@@ -86,10 +104,23 @@ interface Java {
 
 function launch(dataDir: string, props: string): Java {
   const output: string[] = [];
-  const child = spawn('java', [...JVM, `-Dlog4j.configuration=file:${join(dataDir, 'log4j.properties')}`, '-cp', `${JARS}/*`, 'kafka.Kafka', props], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const keep = (chunk: Buffer) => output.push(...chunk.toString().split('\n').filter(Boolean)) > 200 && output.splice(0, output.length - 200);
+  const child = spawn(
+    'java',
+    [
+      ...JVM,
+      `-Dlog4j.configuration=file:${join(dataDir, 'log4j.properties')}`,
+      '-cp',
+      `${JARS}/*`,
+      'kafka.Kafka',
+      props,
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const keep = (chunk: Buffer) =>
+    output.push(...chunk.toString().split('\n').filter(Boolean)) > 200 &&
+    output.splice(0, output.length - 200);
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   // The broker never outlives the process that started it.
@@ -117,7 +148,8 @@ function serverProperties(port: number, controllerPort: number, logDir: string):
     'transaction.state.log.min.isr': 1,
     'transaction.state.log.num.partitions': 4,
     'group.initial.rebalance.delay.ms': 0,
-    // A consumer may ask for a short session, so that an instance killed in a test is replaced in seconds.
+    // A consumer may ask for a short session, so that an instance killed in a test is replaced in
+    // seconds.
     'group.min.session.timeout.ms': 1000,
     'num.network.threads': 2,
     'num.io.threads': 2,
@@ -131,25 +163,55 @@ function serverProperties(port: number, controllerPort: number, logDir: string):
 
 function format(dataDir: string, props: string): void {
   // A cluster id is a Kafka Uuid: 16 random bytes, base64url without padding, and (as Kafka's
-  // Uuid.randomUuid() ensures) not starting with '-', which the tool's arguments would read as an option.
+  // Uuid.randomUuid() ensures) not starting with '-', which the tool's arguments would read as an
+  // option.
   let clusterId = '-';
   while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');
   const result = spawnSync(
     'java',
-    [...JVM, `-Dlog4j.configuration=file:${join(dataDir, 'log4j.properties')}`, '-cp', `${JARS}/*`, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', props],
+    [
+      ...JVM,
+      `-Dlog4j.configuration=file:${join(dataDir, 'log4j.properties')}`,
+      '-cp',
+      `${JARS}/*`,
+      'kafka.tools.StorageTool',
+      'format',
+      '-t',
+      clusterId,
+      '-c',
+      props,
+    ],
     {
       encoding: 'utf8',
     },
   );
-  if (result.status !== 0) throw new Error(`formatting the Kafka storage failed (${result.status}):\n${result.stdout}${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(
+      `formatting the Kafka storage failed (${result.status}):\n${result.stdout}${result.stderr}`,
+    );
 }
 
-async function waitUntilReady(brokers: string[], child: ChildProcess, timeoutMs: number): Promise<void> {
+async function waitUntilReady(
+  brokers: string[],
+  child: ChildProcess,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  const admin = new Kafka({ clientId: 'kafka-launcher', brokers, logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+  const admin = new Kafka({
+    clientId: 'kafka-launcher',
+    brokers,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 0 },
+  }).admin();
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the Kafka broker exited (${child.exitCode ?? child.signalCode}) while starting`);
-    if (Date.now() > deadline) throw new Error(`the Kafka broker did not answer on ${brokers.join()} within ${timeoutMs} ms`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(
+        `the Kafka broker exited (${child.exitCode ?? child.signalCode}) while starting`,
+      );
+    if (Date.now() > deadline)
+      throw new Error(
+        `the Kafka broker did not answer on ${brokers.join()} within ${timeoutMs} ms`,
+      );
     try {
       await admin.connect();
       await admin.describeCluster();

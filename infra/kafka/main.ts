@@ -7,7 +7,8 @@ import { startKafka } from './broker';
  */
 async function main(): Promise<void> {
   const port = process.env.KAFKA_PORT ? Number(process.env.KAFKA_PORT) : undefined;
-  if (port !== undefined && !Number.isInteger(port)) throw new Error(`KAFKA_PORT must be a port number, not "${process.env.KAFKA_PORT}"`);
+  if (port !== undefined && !Number.isInteger(port))
+    throw new Error(`KAFKA_PORT must be a port number, not "${process.env.KAFKA_PORT}"`);
   const broker = await startKafka({ port, dataDir: process.env.KAFKA_DATA_DIR || undefined });
   console.log(broker.brokers.join(','));
   const stop = () => void broker.stop().then(() => process.exit(0));

@@ -1,5 +1,13 @@
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
@@ -10,7 +18,8 @@ const SOURCE = join(__dirname, 'src', 'MongoMain.java');
 const JAVA_HOME_BIN = process.env['JAVA_HOME'] ? join(process.env['JAVA_HOME'], 'bin') : undefined;
 /**
  * slf4j-simple: warnings and errors only, on stderr (mongo-java-server logs every connection at
- * INFO), and not the "Connection reset" stack trace it logs each time a Node driver closes a socket.
+ * INFO), and not the "Connection reset" stack trace it logs each time a Node driver closes a
+ * socket.
  */
 const LOGGING = [
   '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
@@ -18,12 +27,16 @@ const LOGGING = [
   '-Dorg.slf4j.simpleLogger.log.de.bwaldvogel.mongo.wire.MongoExceptionHandler=off',
 ];
 
-const UNUSED_INDEXES = 'keeps no secondary (non-unique) indexes: those declared are listed, but queries on their fields scan the collection';
+const UNUSED_INDEXES =
+  'keeps no secondary (non-unique) indexes: those declared are listed, but queries on their fields scan the collection';
 
 export interface MongoOptions {
   /** 0 (the default) lets the server pick a free port. */
   port?: number;
-  /** An H2 MVStore file (created if missing) instead of memory: a server started again on it has the data it had at stop(). */
+  /**
+   * An H2 MVStore file (created if missing) instead of memory: a server started again on it has the
+   * data it had at stop().
+   */
   dataFile?: string;
   javaOptions?: readonly string[];
   startTimeoutMs?: number;
@@ -33,7 +46,10 @@ export interface RunningMongo {
   /** `mongodb://127.0.0.1:<port>`: append `/<database>`. */
   uri: string;
   port: number;
-  /** CPU time the server has used (user and system), from /proc: what a benchmark sets beside its own. */
+  /**
+   * CPU time the server has used (user and system), from /proc: what a benchmark sets beside its
+   * own.
+   */
   cpuSeconds(): number;
   stop(): Promise<void>;
 }
@@ -47,21 +63,42 @@ export interface RunningMongo {
 export async function startMongo(options: MongoOptions = {}): Promise<RunningMongo> {
   const classpath = await launcherClasspath();
   const data = options.dataFile === undefined ? [] : ['--data-file', options.dataFile];
-  const args = [...LOGGING, ...(options.javaOptions ?? []), '-cp', classpath, 'MongoMain', String(options.port ?? 0), '--exit-with-stdin', ...data];
+  const args = [
+    ...LOGGING,
+    ...(options.javaOptions ?? []),
+    '-cp',
+    classpath,
+    'MongoMain',
+    String(options.port ?? 0),
+    '--exit-with-stdin',
+    ...data,
+  ];
   const child = spawn(tool('java'), args, { stdio: ['pipe', 'pipe', 'pipe'] });
   const port = await boundPort(child, options.startTimeoutMs ?? 30_000);
-  return { uri: `mongodb://127.0.0.1:${port}`, port, cpuSeconds: () => cpuSecondsOf(child.pid!), stop: () => stop(child) };
+  return {
+    uri: `mongodb://127.0.0.1:${port}`,
+    port,
+    cpuSeconds: () => cpuSecondsOf(child.pid!),
+    stop: () => stop(child),
+  };
 }
 
 async function launcherClasspath(): Promise<string> {
-  if (!existsSync(join(JARS, '.resolved'))) throw new Error(`mongo-java-server jars are missing in ${JARS}: run tools/ensure-infra.sh (Maven resolves them from Maven Central)`);
+  if (!existsSync(join(JARS, '.resolved')))
+    throw new Error(
+      `mongo-java-server jars are missing in ${JARS}: run tools/ensure-infra.sh (Maven resolves them from Maven Central)`,
+    );
   const classpath = `${CLASSES}${delimiter}${join(JARS, '*')}`;
   const compiled = join(CLASSES, 'MongoMain.class');
-  if (!existsSync(compiled) || statSync(compiled).mtimeMs < statSync(SOURCE).mtimeMs) await compile(classpath, compiled);
+  if (!existsSync(compiled) || statSync(compiled).mtimeMs < statSync(SOURCE).mtimeMs)
+    await compile(classpath, compiled);
   return classpath;
 }
 
-/** javac into a scratch folder, then a rename: two test workers starting at once never load half a class file. */
+/**
+ * javac into a scratch folder, then a rename: two test workers starting at once never load half a
+ * class file.
+ */
 async function compile(classpath: string, compiled: string): Promise<void> {
   mkdirSync(CLASSES, { recursive: true });
   const scratch = mkdtempSync(join(CLASSES, '.javac-'));
@@ -79,7 +116,11 @@ function boundPort(child: ChildProcessWithoutNullStreams, timeoutMs: number): Pr
     const fail = (why: string) => {
       clearTimeout(timer);
       child.kill('SIGKILL');
-      reject(new Error(`mongo-java-server did not start: ${why}${errors.length ? `\n${errors.join('\n')}` : ''}`));
+      reject(
+        new Error(
+          `mongo-java-server did not start: ${why}${errors.length ? `\n${errors.join('\n')}` : ''}`,
+        ),
+      );
     };
     const timer = setTimeout(() => fail(`no port after ${timeoutMs} ms`), timeoutMs);
     child.once('error', (error) => fail(error.message));
@@ -93,19 +134,28 @@ function boundPort(child: ChildProcessWithoutNullStreams, timeoutMs: number): Pr
   });
 }
 
-/** Warnings already forwarded, by any server this process started (a restarted one repeats them). */
+/**
+ * Warnings already forwarded, by any server this process started (a restarted one repeats them).
+ */
 const warned = new Set<string>();
 
-/** Forwards the server's stderr (each warning once, the one that comes with every index declared as one line for all); the last lines, to explain a failed start. */
+/**
+ * Forwards the server's stderr (each warning once, the one that comes with every index declared as
+ * one line for all); the last lines, to explain a failed start.
+ */
 function forwardLogs(child: ChildProcessWithoutNullStreams): string[] {
   const last: string[] = [];
   createInterface({ input: child.stderr }).on('line', (line) => {
     last.push(line);
     if (last.length > 20) last.shift();
-    const warning = /\bWARN .*?- (.*)/.exec(line)?.[1]?.replace(/^adding secondary index .* is not yet implemented\. ignoring$/, UNUSED_INDEXES);
+    const warning = /\bWARN .*?- (.*)/
+      .exec(line)?.[1]
+      ?.replace(/^adding secondary index .* is not yet implemented\. ignoring$/, UNUSED_INDEXES);
     if (warning !== undefined && warned.has(warning)) return;
     if (warning !== undefined) warned.add(warning);
-    process.stderr.write(`[mongo-java-server] ${warning === undefined ? line : `WARN ${warning}`}\n`);
+    process.stderr.write(
+      `[mongo-java-server] ${warning === undefined ? line : `WARN ${warning}`}\n`,
+    );
   });
   return last;
 }
@@ -122,9 +172,13 @@ function stop(child: ChildProcessWithoutNullStreams): Promise<void> {
   });
 }
 
-const tool = (name: string) => (JAVA_HOME_BIN && existsSync(join(JAVA_HOME_BIN, name)) ? join(JAVA_HOME_BIN, name) : name);
+const tool = (name: string) =>
+  JAVA_HOME_BIN && existsSync(join(JAVA_HOME_BIN, name)) ? join(JAVA_HOME_BIN, name) : name;
 
-/** utime + stime of a Linux process (fields 14 and 15 of /proc/<pid>/stat, after the command name), in seconds. */
+/**
+ * utime + stime of a Linux process (fields 14 and 15 of /proc/<pid>/stat, after the command name),
+ * in seconds.
+ */
 function cpuSecondsOf(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;

@@ -1,5 +1,10 @@
 import { contractBusinessDate, contractDecider, contractStream } from '@billing/contracts/domain';
-import { findInvoice, ledgerBusinessDate, ledgerDecider, ledgerStream } from '@billing/invoicing/domain';
+import {
+  findInvoice,
+  ledgerBusinessDate,
+  ledgerDecider,
+  ledgerStream,
+} from '@billing/invoicing/domain';
 import { accountBusinessDate, accountDecider } from '@billing/receivables/domain';
 import { resolveAccountStream } from '@billing/receivables/feature';
 import { stateAsOf, type AsOf } from '@billing/shared/event-store';
@@ -11,7 +16,10 @@ export const AS_OF_USAGE = `auditor as-of (--contract ID [--invoice ID] | --acco
   the contract, one of its invoices or pay applications, or a customer's account as of a business date (--date: events dated
   on or before it) as known at an instant (--at: events recorded by then, now by default), as JSON (ADR 17)`;
 
-/** npm run auditor -- as-of: the same fold as GET .../as-of?date=&at=, from the store itself; exit 1 when it did not exist then. */
+/**
+ * npm run auditor -- as-of: the same fold as GET .../as-of?date=&at=, from the store itself; exit 1
+ * when it did not exist then.
+ */
 export const asOfCommand: Command = async (args, io) => {
   const { values } = options(args, {
     ...STORE_OPTIONS,
@@ -23,9 +31,14 @@ export const asOfCommand: Command = async (args, io) => {
     tenant: { type: 'string' },
     'time-zone': { type: 'string' },
   });
-  if (!values.contract === !values.account) throw new UsageError('give --contract ID (with --invoice ID for one invoice) or --account CUSTOMER');
-  if (values.invoice && !values.contract) throw new UsageError('--invoice needs the --contract it belongs to');
-  if (values.date !== undefined && !isBusinessDate(values.date)) throw new UsageError('--date must be a business date YYYY-MM-DD');
+  if (!values.contract === !values.account)
+    throw new UsageError(
+      'give --contract ID (with --invoice ID for one invoice) or --account CUSTOMER',
+    );
+  if (values.invoice && !values.contract)
+    throw new UsageError('--invoice needs the --contract it belongs to');
+  if (values.date !== undefined && !isBusinessDate(values.date))
+    throw new UsageError('--date must be a business date YYYY-MM-DD');
   const asOf: AsOf = { knownAt: instant(values.at, 'at') ?? new Date(), date: values.date };
   const tenantId = values.tenant ?? 'default';
   const timeZone = values['time-zone'] ?? process.env.BILLING_TIME_ZONE ?? 'UTC';
@@ -37,7 +50,9 @@ export const asOfCommand: Command = async (args, io) => {
       io.err(`it did not exist ${when}`);
       return 1;
     }
-    io.out(JSON.stringify({ asOf: asOf.knownAt.toISOString(), date: asOf.date, ...answer }, null, 2));
+    io.out(
+      JSON.stringify({ asOf: asOf.knownAt.toISOString(), date: asOf.date, ...answer }, null, 2),
+    );
     return 0;
   } finally {
     await store.close();
@@ -53,15 +68,32 @@ async function view(
 ) {
   if (values.account) {
     const stream = await resolveAccountStream(store, tenantId, values.account);
-    const { state, events } = await stateAsOf(store, stream, accountDecider, asOf, tenantId, { businessDate: accountBusinessDate, timeZone });
+    const { state, events } = await stateAsOf(store, stream, accountDecider, asOf, tenantId, {
+      businessDate: accountBusinessDate,
+      timeZone,
+    });
     return state.status === 'none' ? undefined : { eventsApplied: events.length, account: state };
   }
   const contractId = values.contract!;
   if (values.invoice) {
-    const { state } = await stateAsOf(store, ledgerStream(contractId), ledgerDecider, asOf, tenantId, { businessDate: ledgerBusinessDate, timeZone });
+    const { state } = await stateAsOf(
+      store,
+      ledgerStream(contractId),
+      ledgerDecider,
+      asOf,
+      tenantId,
+      { businessDate: ledgerBusinessDate, timeZone },
+    );
     const invoice = state.status === 'open' ? findInvoice(state, values.invoice) : undefined;
     return invoice && { invoice };
   }
-  const { state, events } = await stateAsOf(store, contractStream(contractId), contractDecider, asOf, tenantId, { businessDate: contractBusinessDate, timeZone });
+  const { state, events } = await stateAsOf(
+    store,
+    contractStream(contractId),
+    contractDecider,
+    asOf,
+    tenantId,
+    { businessDate: contractBusinessDate, timeZone },
+  );
   return state.status === 'none' ? undefined : { eventsApplied: events.length, contract: state };
 }

@@ -9,31 +9,78 @@ import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
 import { startEsdbEmulator } from '@billing/infra/esdb-emulator';
 import { EsdbEventStore } from '@billing/shared/esdb';
 import { SqliteEventStore, SqliteReadModels } from '@billing/shared/sqlite';
-import { CUSTOMER, expectOk, oneByteChanged, runScenario, smallContract, waitFor, type Client } from '@billing/shared/testing';
+import {
+  CUSTOMER,
+  expectOk,
+  oneByteChanged,
+  runScenario,
+  smallContract,
+  waitFor,
+  type Client,
+} from '@billing/shared/testing';
 import { startTestApp } from '../../apps/standalone/src/testing/test-app';
 import { auditor } from './main';
 
 /** A command's exit code and what it printed. */
 async function run(...argv: string[]): Promise<{ code: number; out: string; lines: string[] }> {
   const lines: string[] = [];
-  const code = await auditor(argv, { out: (line) => void lines.push(line), err: (line) => void lines.push(line) });
+  const code = await auditor(argv, {
+    out: (line) => void lines.push(line),
+    err: (line) => void lines.push(line),
+  });
   return { code, out: lines.join('\n'), lines };
 }
 
-/** An invoice issued and voided on a second contract, and a credit note on the scenario's first invoice: every status a number can have. */
+/**
+ * An invoice issued and voided on a second contract, and a credit note on the scenario's first
+ * invoice: every status a number can have.
+ */
 async function voidAndCredit(client: Client, creditedInvoiceId: string): Promise<void> {
-  const { contractId } = await expectOk<any>(client.post('/contracts', smallContract({ title: 'Voided job' })), 'create');
-  await expectOk(client.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' }), 'activate');
+  const { contractId } = await expectOk<any>(
+    client.post('/contracts', smallContract({ title: 'Voided job' })),
+    'create',
+  );
+  await expectOk(
+    client.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' }),
+    'activate',
+  );
   await waitFor(client, `/contracts/${contractId}/billing`, () => true, 'ledger');
   await expectOk(
-    client.post(`/contracts/${contractId}/progress-reports`, { periodEnd: '2026-01-31', lines: [{ lineId: 'A', percentComplete: 5000, storedMaterials: 0 }] }),
+    client.post(`/contracts/${contractId}/progress-reports`, {
+      periodEnd: '2026-01-31',
+      lines: [{ lineId: 'A', percentComplete: 5000, storedMaterials: 0 }],
+    }),
     'report',
   );
-  await expectOk(client.post(`/contracts/${contractId}/progress-reports/2026-01-31/certify`, {}), 'certify');
-  const [draft] = await waitFor<any[]>(client, `/invoices?contractId=${contractId}&status=draft`, (list) => list.length === 1, 'draft');
-  await expectOk(client.post(`/invoices/${draft.invoiceId}/issue`, { date: '2026-02-02' }), 'issue');
-  await expectOk(client.post(`/invoices/${draft.invoiceId}/void`, { date: '2026-02-03', reason: 'Billed to the wrong owner entity' }), 'void');
-  await expectOk(client.post(`/invoices/${creditedInvoiceId}/credit-notes`, { date: '2026-08-01', amount: 10_000, reason: 'Pricing error on item 2' }), 'credit note');
+  await expectOk(
+    client.post(`/contracts/${contractId}/progress-reports/2026-01-31/certify`, {}),
+    'certify',
+  );
+  const [draft] = await waitFor<any[]>(
+    client,
+    `/invoices?contractId=${contractId}&status=draft`,
+    (list) => list.length === 1,
+    'draft',
+  );
+  await expectOk(
+    client.post(`/invoices/${draft.invoiceId}/issue`, { date: '2026-02-02' }),
+    'issue',
+  );
+  await expectOk(
+    client.post(`/invoices/${draft.invoiceId}/void`, {
+      date: '2026-02-03',
+      reason: 'Billed to the wrong owner entity',
+    }),
+    'void',
+  );
+  await expectOk(
+    client.post(`/invoices/${creditedInvoiceId}/credit-notes`, {
+      date: '2026-08-01',
+      amount: 10_000,
+      reason: 'Pricing error on item 2',
+    }),
+    'credit note',
+  );
 }
 
 describe('npm run auditor -- … --esdb URL (through the EventStoreDB adapter)', () => {
@@ -41,7 +88,15 @@ describe('npm run auditor -- … --esdb URL (through the EventStoreDB adapter)',
     const emulator = await startEsdbEmulator({ port: 0 });
     try {
       const store = new EsdbEventStore(emulator.url);
-      const metadata = { tenantId: 'default', correlationId: 'c-1', causationId: 'x', actor: 'clerk', occurredAt: '2026-03-01T00:00:00.000Z', schemaVersion: 1, command: 'Test' };
+      const metadata = {
+        tenantId: 'default',
+        correlationId: 'c-1',
+        causationId: 'x',
+        actor: 'clerk',
+        occurredAt: '2026-03-01T00:00:00.000Z',
+        schemaVersion: 1,
+        command: 'Test',
+      };
       await store.append(
         'contract-esdb',
         [1, 2].map((n) => ({ id: randomUUID(), type: 'Happened', data: { n }, metadata })),
@@ -53,14 +108,24 @@ describe('npm run auditor -- … --esdb URL (through the EventStoreDB adapter)',
       const forged = randomUUID();
       await raw.appendToStream(
         'contract-esdb',
-        jsonEvent({ id: forged, type: 'Happened', data: { n: 3 }, metadata: { ...metadata, chain: { hash: last.hash!, recordedAt: last.recordedAt } } }),
+        jsonEvent({
+          id: forged,
+          type: 'Happened',
+          data: { n: 3 },
+          metadata: { ...metadata, chain: { hash: last.hash!, recordedAt: last.recordedAt } },
+        }),
       );
       await raw.dispose();
-      expect(await run('history', '--esdb', emulator.url, '--stream', 'contract-esdb')).toMatchObject({
+      expect(
+        await run('history', '--esdb', emulator.url, '--stream', 'contract-esdb'),
+      ).toMatchObject({
         code: 0,
         out: expect.stringMatching(/contract-esdb@2[\s\S]*3 event\(s\)/),
       });
-      expect(await run('verify', '--esdb', emulator.url)).toMatchObject({ code: 1, out: expect.stringContaining(`the first: contract-esdb revision 2, event ${forged}`) });
+      expect(await run('verify', '--esdb', emulator.url)).toMatchObject({
+        code: 1,
+        out: expect.stringContaining(`the first: contract-esdb revision 2, event ${forged}`),
+      });
     } finally {
       await emulator.stop();
     }
@@ -72,7 +137,10 @@ describe('npm run auditor', () => {
   let contractId: string;
 
   beforeAll(async () => {
-    const app = await startTestApp({ eventStore: new SqliteEventStore(join(dir, 'events.sqlite')), readModels: new SqliteReadModels(join(dir, 'read-models.sqlite')) });
+    const app = await startTestApp({
+      eventStore: new SqliteEventStore(join(dir, 'events.sqlite')),
+      readModels: new SqliteReadModels(join(dir, 'read-models.sqlite')),
+    });
     const result = await runScenario(app.client);
     contractId = result.contractId;
     await voidAndCredit(app.client, result.applications[0].invoiceId);
@@ -84,37 +152,81 @@ describe('npm run auditor', () => {
 
   it('shows a pay application, a contract and an account as of a business date and as known at an instant (ADR 17)', async () => {
     const events = new SqliteEventStore(join(dir, 'events.sqlite'));
-    const invoiceId = (await events.readStream(`billing-${contractId}`)).find((event) => event.type === 'InvoiceIssued')!.data as { invoiceId: string; issueDate: string };
+    const invoiceId = (await events.readStream(`billing-${contractId}`)).find(
+      (event) => event.type === 'InvoiceIssued',
+    )!.data as { invoiceId: string; issueDate: string };
     await events.close();
     const asOf = async (...args: string[]) => {
       const answer = await run('as-of', '--data', dir, '--contract', contractId, ...args);
       return { code: answer.code, body: answer.code === 0 ? JSON.parse(answer.out) : answer.out };
     };
     const now = await asOf('--invoice', invoiceId.invoiceId);
-    expect(now).toMatchObject({ code: 0, body: { invoice: { status: 'issued', issueDate: invoiceId.issueDate } } });
+    expect(now).toMatchObject({
+      code: 0,
+      body: { invoice: { status: 'issued', issueDate: invoiceId.issueDate } },
+    });
     const { periodEnd } = now.body.invoice;
     expect(periodEnd < invoiceId.issueDate).toBe(true);
-    expect(await asOf('--invoice', invoiceId.invoiceId, '--date', periodEnd)).toMatchObject({ code: 0, body: { date: periodEnd, invoice: { status: 'draft' } } });
-    expect(await asOf('--invoice', invoiceId.invoiceId, '--at', '2020-01-01T00:00:00Z')).toMatchObject({ code: 1, body: expect.stringMatching(/did not exist/) });
+    expect(await asOf('--invoice', invoiceId.invoiceId, '--date', periodEnd)).toMatchObject({
+      code: 0,
+      body: { date: periodEnd, invoice: { status: 'draft' } },
+    });
+    expect(
+      await asOf('--invoice', invoiceId.invoiceId, '--at', '2020-01-01T00:00:00Z'),
+    ).toMatchObject({ code: 1, body: expect.stringMatching(/did not exist/) });
     expect(await asOf('--date', '2000-01-01')).toMatchObject({ code: 1 });
     expect((await asOf()).body.contract).toMatchObject({ contractId });
-    expect(await run('as-of', '--data', dir, '--contract', contractId, '--date', '2026-02-30')).toMatchObject({ code: 2 });
-    const account = await run('as-of', '--data', dir, '--account', CUSTOMER.id, '--date', invoiceId.issueDate);
-    expect(JSON.parse(account.out).account.items.map((item: { invoiceId: string }) => item.invoiceId)).toContain(invoiceId.invoiceId);
-    expect(await run('as-of', '--data', dir, '--account', CUSTOMER.id, '--date', '2000-01-01')).toMatchObject({ code: 1 });
+    expect(
+      await run('as-of', '--data', dir, '--contract', contractId, '--date', '2026-02-30'),
+    ).toMatchObject({ code: 2 });
+    const account = await run(
+      'as-of',
+      '--data',
+      dir,
+      '--account',
+      CUSTOMER.id,
+      '--date',
+      invoiceId.issueDate,
+    );
+    expect(
+      JSON.parse(account.out).account.items.map((item: { invoiceId: string }) => item.invoiceId),
+    ).toContain(invoiceId.invoiceId);
+    expect(
+      await run('as-of', '--data', dir, '--account', CUSTOMER.id, '--date', '2000-01-01'),
+    ).toMatchObject({ code: 1 });
   });
 
   it('shows a stream, a contract flow, a correlation and a time range with who, when and why, paged, and as JSON lines', async () => {
-    const stream = await run('history', '--data', dir, '--stream', `contract-${contractId}`, '--limit', '2');
+    const stream = await run(
+      'history',
+      '--data',
+      dir,
+      '--stream',
+      `contract-${contractId}`,
+      '--limit',
+      '2',
+    );
     expect(stream.code).toBe(0);
-    expect(stream.lines[0]).toMatch(new RegExp(`^ {4}1 {2}\\S+Z {2}ContractCreated {2}contract-${contractId}@0$`));
-    expect(stream.lines[1]).toMatch(/who tester .*why CreateContract .*correlation \S+ .*decided \S+Z$/);
-    expect(stream.lines.at(-1)).toMatch(new RegExp(`stream contract-${contractId} in .*events.sqlite: \\d+ event\\(s\\), 1-2 shown; next page: --offset 2`));
+    expect(stream.lines[0]).toMatch(
+      new RegExp(`^ {4}1 {2}\\S+Z {2}ContractCreated {2}contract-${contractId}@0$`),
+    );
+    expect(stream.lines[1]).toMatch(
+      /who tester .*why CreateContract .*correlation \S+ .*decided \S+Z$/,
+    );
+    expect(stream.lines.at(-1)).toMatch(
+      new RegExp(
+        `stream contract-${contractId} in .*events.sqlite: \\d+ event\\(s\\), 1-2 shown; next page: --offset 2`,
+      ),
+    );
 
     const flow = await run('history', '--data', dir, '--contract', contractId, '--jsonl');
     const entries = flow.lines.slice(0, -1).map((line) => JSON.parse(line));
-    expect(new Set(entries.map((entry) => entry.streamId.split('-')[0]))).toEqual(new Set(['contract', 'schedule', 'billing', 'account', 'numbering']));
-    expect(entries.map((entry) => entry.position)).toEqual([...entries.map((entry) => entry.position)].sort((a, b) => a - b));
+    expect(new Set(entries.map((entry) => entry.streamId.split('-')[0]))).toEqual(
+      new Set(['contract', 'schedule', 'billing', 'account', 'numbering']),
+    );
+    expect(entries.map((entry) => entry.position)).toEqual(
+      [...entries.map((entry) => entry.position)].sort((a, b) => a - b),
+    );
     const reversal = entries.find((entry) => entry.type === 'PaymentReversed');
     expect(reversal).toMatchObject({
       actor: 'tester',
@@ -123,12 +235,38 @@ describe('npm run auditor', () => {
       hash: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
 
-    const correlated = await run('history', '--data', dir, '--correlation', reversal.correlationId, '--jsonl');
-    expect(correlated.lines.slice(0, -1).map((line) => JSON.parse(line).correlationId)).toEqual(expect.arrayContaining([reversal.correlationId]));
-    const range = await run('history', '--data', dir, '--from', '2000-01-01', '--to', reversal.recordedAt, '--jsonl');
-    expect(range.lines.slice(0, -1).every((line) => JSON.parse(line).recordedAt < reversal.recordedAt)).toBe(true);
-    expect(await run('history', '--data', dir, '--stream', 'x', '--contract', 'y')).toMatchObject({ code: 2, out: expect.stringMatching(/name one scope/) });
-    expect(await run('history', '--data', join(dir, 'nowhere'), '--stream', 'x')).toMatchObject({ code: 2, out: expect.stringMatching(/no event store at/) });
+    const correlated = await run(
+      'history',
+      '--data',
+      dir,
+      '--correlation',
+      reversal.correlationId,
+      '--jsonl',
+    );
+    expect(correlated.lines.slice(0, -1).map((line) => JSON.parse(line).correlationId)).toEqual(
+      expect.arrayContaining([reversal.correlationId]),
+    );
+    const range = await run(
+      'history',
+      '--data',
+      dir,
+      '--from',
+      '2000-01-01',
+      '--to',
+      reversal.recordedAt,
+      '--jsonl',
+    );
+    expect(
+      range.lines.slice(0, -1).every((line) => JSON.parse(line).recordedAt < reversal.recordedAt),
+    ).toBe(true);
+    expect(await run('history', '--data', dir, '--stream', 'x', '--contract', 'y')).toMatchObject({
+      code: 2,
+      out: expect.stringMatching(/name one scope/),
+    });
+    expect(await run('history', '--data', join(dir, 'nowhere'), '--stream', 'x')).toMatchObject({
+      code: 2,
+      out: expect.stringMatching(/no event store at/),
+    });
   });
 
   it('exports a fiscal year that verifies offline, with every number series gapless and each number with its document and status', async () => {
@@ -149,24 +287,39 @@ describe('npm run auditor', () => {
 
   it("exports a contract's history, and names the event whose byte was changed in the bundle", async () => {
     const out = join(dir, `contract-${contractId}`);
-    expect((await run('export', '--data', dir, '--contract', contractId, '--out', out)).code).toBe(0);
+    expect((await run('export', '--data', dir, '--contract', contractId, '--out', out)).code).toBe(
+      0,
+    );
     expect((await run('verify-bundle', out)).code).toBe(0);
     const file = join(out, 'events.jsonl');
     const lines = readFileSync(file, 'utf8').split('\n');
     const index = lines.findIndex((line) => line.includes('"type":"InvoiceIssued"'));
     const altered = JSON.parse(lines[index]);
-    lines[index] = lines[index].replace(/"amount":(\d)/, (_, digit: string) => `"amount":${(Number(digit) + 1) % 10}`);
+    lines[index] = lines[index].replace(
+      /"amount":(\d)/,
+      (_, digit: string) => `"amount":${(Number(digit) + 1) % 10}`,
+    );
     writeFileSync(file, lines.join('\n'));
     const report = await run('verify-bundle', out);
     expect(report.code).toBe(1);
     const named = `events.jsonl line ${index + 1}, ${altered.streamId}@${altered.revision} (event ${altered.id})`;
-    expect(report.lines).toEqual(expect.arrayContaining([expect.stringContaining(`${named}: its bytes changed`), expect.stringContaining(`${named}: its hash does not hold`)]));
+    expect(report.lines).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining(`${named}: its bytes changed`),
+        expect.stringContaining(`${named}: its hash does not hold`),
+      ]),
+    );
 
     const again = join(dir, `contract-${contractId}-again`);
-    expect((await run('export', '--data', dir, '--contract', contractId, '--out', again)).code).toBe(0);
+    expect(
+      (await run('export', '--data', dir, '--contract', contractId, '--out', again)).code,
+    ).toBe(0);
     const drop = (name: string, line: number) => {
       const kept = readFileSync(join(again, name), 'utf8').split('\n');
-      writeFileSync(join(again, name), [...kept.slice(0, line), ...kept.slice(line + 1)].join('\n'));
+      writeFileSync(
+        join(again, name),
+        [...kept.slice(0, line), ...kept.slice(line + 1)].join('\n'),
+      );
     };
     const second = readFileSync(join(again, 'events.jsonl'), 'utf8')
       .split('\n')
@@ -174,7 +327,9 @@ describe('npm run auditor', () => {
     ['events.jsonl', 'hashes.jsonl'].forEach((name) => drop(name, second));
     const removed = await run('verify-bundle', again);
     expect(removed.code).toBe(1);
-    expect(removed.out).toMatch(new RegExp(`contract-${contractId}@2 \\(event \\S+\\): revisions missing before it`));
+    expect(removed.out).toMatch(
+      new RegExp(`contract-${contractId}@2 \\(event \\S+\\): revisions missing before it`),
+    );
   });
 
   it('verifies every chain of the store, and names the first broken link once one byte of an event is changed in the SQLite file', async () => {
@@ -182,8 +337,16 @@ describe('npm run auditor', () => {
     expect(clean.code).toBe(0);
     expect(clean.lines.at(-1)).toBe('every chain holds');
     const db = new Database(join(dir, 'events.sqlite'));
-    const row = db.prepare<[], { stream_id: string; revision: number; event_id: string; data: string }>("SELECT * FROM events WHERE type = 'PaymentReceived' LIMIT 1").get()!;
-    db.prepare('UPDATE events SET data = ? WHERE stream_id = ? AND revision = ?').run(oneByteChanged(row.data), row.stream_id, row.revision);
+    const row = db
+      .prepare<[], { stream_id: string; revision: number; event_id: string; data: string }>(
+        "SELECT * FROM events WHERE type = 'PaymentReceived' LIMIT 1",
+      )
+      .get()!;
+    db.prepare('UPDATE events SET data = ? WHERE stream_id = ? AND revision = ?').run(
+      oneByteChanged(row.data),
+      row.stream_id,
+      row.revision,
+    );
     db.close();
     const broken = await run('verify', '--data', dir);
     expect(broken.code).toBe(1);
@@ -193,9 +356,16 @@ describe('npm run auditor', () => {
       ),
     );
     expect((await run('verify', '--data', dir, '--stream', `contract-${contractId}`)).code).toBe(0);
-    const { stdout } = await promisify(execFile)(process.execPath, ['-r', './tools/register.js', 'tools/auditor/main.ts', 'verify', '--data', dir], {
-      cwd: join(__dirname, '..', '..'),
-    }).catch((error: { code: number; stdout: string }) => ({ ...error, stdout: `exit ${error.code}\n${error.stdout}` }));
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['-r', './tools/register.js', 'tools/auditor/main.ts', 'verify', '--data', dir],
+      {
+        cwd: join(__dirname, '..', '..'),
+      },
+    ).catch((error: { code: number; stdout: string }) => ({
+      ...error,
+      stdout: `exit ${error.code}\n${error.stdout}`,
+    }));
     expect(stdout).toMatch(/^exit 1\n[\s\S]*BROKEN: 1 link/);
   }, 90_000);
 });

@@ -10,18 +10,39 @@ describe('auditor check (npm run audit)', () => {
       await runScenario(app.client);
       await app.settle();
     } finally {
-      // The forged reservation below would be parked by the running app's reaction (and logged): check the store alone.
+      // The forged reservation below would be parked by the running app's reaction (and logged):
+      // check the store alone.
       await app.close();
     }
     const store = app.infrastructure.eventStore;
     const clean = await checkBooks(store);
-    expect(clean).toMatchObject({ series: 1, numbersChecked: 5, applicationsRecomputed: 4, problems: [] });
+    expect(clean).toMatchObject({
+      series: 1,
+      numbersChecked: 5,
+      applicationsRecomputed: 4,
+      problems: [],
+    });
 
-    const [reservation] = await store.readStream('numbering-default.invoice.2026', { direction: 'backwards', maxCount: 1 });
-    const forged = { ...(reservation.data as object), sequence: 7, number: 'INV-2026-00007', documentId: 'forged' };
+    const [reservation] = await store.readStream('numbering-default.invoice.2026', {
+      direction: 'backwards',
+      maxCount: 1,
+    });
+    const forged = {
+      ...(reservation.data as object),
+      sequence: 7,
+      number: 'INV-2026-00007',
+      documentId: 'forged',
+    };
     await store.append(
       reservation.streamId,
-      [{ id: '00000000-0000-4000-8000-0000000000aa', type: 'NumberReserved', data: forged, metadata: reservation.metadata }],
+      [
+        {
+          id: '00000000-0000-4000-8000-0000000000aa',
+          type: 'NumberReserved',
+          data: forged,
+          metadata: reservation.metadata,
+        },
+      ],
       reservation.revision,
     );
     const flagged = await checkBooks(store);
@@ -36,9 +57,20 @@ describe('auditor check (npm run audit)', () => {
     for (const event of await store.readAll()) {
       const tamper = !altered && event.type === 'PayApplicationDrafted';
       if (tamper) altered = `${event.streamId}@${event.revision}`;
-      const data = tamper ? { ...(event.data as { amount: number }), amount: (event.data as { amount: number }).amount + 1 } : event.data;
-      await copy.append(event.streamId, [{ id: event.id, type: event.type, data, metadata: event.metadata }], event.revision === 0 ? 'no_stream' : event.revision - 1);
+      const data = tamper
+        ? {
+            ...(event.data as { amount: number }),
+            amount: (event.data as { amount: number }).amount + 1,
+          }
+        : event.data;
+      await copy.append(
+        event.streamId,
+        [{ id: event.id, type: event.type, data, metadata: event.metadata }],
+        event.revision === 0 ? 'no_stream' : event.revision - 1,
+      );
     }
-    expect((await checkBooks(copy)).problems).toContainEqual(`${altered}: the pay application drafted differs from its recomputation`);
+    expect((await checkBooks(copy)).problems).toContainEqual(
+      `${altered}: the pay application drafted differs from its recomputation`,
+    );
   }, 30_000);
 });

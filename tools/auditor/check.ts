@@ -1,4 +1,9 @@
-import { ledgerDecider, payApplicationOf, type Ledger, type LedgerEvent } from '@billing/invoicing/domain';
+import {
+  ledgerDecider,
+  payApplicationOf,
+  type Ledger,
+  type LedgerEvent,
+} from '@billing/invoicing/domain';
 import { allEvents } from '@billing/shared/audit';
 import type { EventStore, RecordedEvent } from '@billing/shared/event-store';
 import { fold } from '@billing/shared/kernel';
@@ -17,7 +22,10 @@ export interface BooksReport {
  * each number on exactly one issued document; and every pay application the ledgers hold is what
  * the G702/G703 rules give when recomputed from the ledger as it stood when it was drafted.
  */
-export async function checkBooks(store: EventStore, onProgress?: (position: number, head: number) => void): Promise<BooksReport> {
+export async function checkBooks(
+  store: EventStore,
+  onProgress?: (position: number, head: number) => void,
+): Promise<BooksReport> {
   const events: RecordedEvent[] = [];
   for await (const event of allEvents(store, undefined, onProgress)) events.push(event);
   const series = numberSeries(events, ledgersOf(events));
@@ -26,13 +34,29 @@ export async function checkBooks(store: EventStore, onProgress?: (position: numb
   for (const [stream, history] of byStream(events, 'billing-')) {
     history.forEach((event, index) => {
       if (event.type !== 'PayApplicationDrafted') return;
-      const before = fold(ledgerDecider, history.slice(0, index) as unknown as LedgerEvent[]) as Ledger;
-      const { g702, g703, amount, tax, total } = (event as unknown as Extract<LedgerEvent, { type: 'PayApplicationDrafted' }>).data;
+      const before = fold(
+        ledgerDecider,
+        history.slice(0, index) as unknown as LedgerEvent[],
+      ) as Ledger;
+      const { g702, g703, amount, tax, total } = (
+        event as unknown as Extract<LedgerEvent, { type: 'PayApplicationDrafted' }>
+      ).data;
       applicationsRecomputed++;
-      if (JSON.stringify(payApplicationOf(before)) !== JSON.stringify({ g702, g703, amount, tax, total }))
-        problems.push(`${stream}@${event.revision}: the pay application drafted differs from its recomputation`);
+      if (
+        JSON.stringify(payApplicationOf(before)) !==
+        JSON.stringify({ g702, g703, amount, tax, total })
+      )
+        problems.push(
+          `${stream}@${event.revision}: the pay application drafted differs from its recomputation`,
+        );
     });
   }
   const numbersChecked = series.reduce((count, one) => count + one.numbers.length, 0);
-  return { events: events.length, series: series.length, numbersChecked, applicationsRecomputed, problems };
+  return {
+    events: events.length,
+    series: series.length,
+    numbersChecked,
+    applicationsRecomputed,
+    problems,
+  };
 }

@@ -30,7 +30,10 @@ export const historyCommand: Command = async (args, io) => {
   const page: AuditEntry[] = [];
   let total = 0;
   try {
-    for await (const event of history(store, scope, { tenantId: values.tenant, onProgress: bar.update })) {
+    for await (const event of history(store, scope, {
+      tenantId: values.tenant,
+      onProgress: bar.update,
+    })) {
       if (total >= offset && total < offset + limit) {
         if (values.jsonl) io.out(JSON.stringify(auditEntry(event)));
         else page.push(auditEntry(event));
@@ -48,8 +51,19 @@ export const historyCommand: Command = async (args, io) => {
   return 0;
 };
 
-function scopeOf(values: { stream?: string; contract?: string; correlation?: string; from?: string; to?: string }): HistoryScope {
-  const given = [values.stream, values.contract, values.correlation, values.from ?? values.to].filter((value) => value !== undefined);
+function scopeOf(values: {
+  stream?: string;
+  contract?: string;
+  correlation?: string;
+  from?: string;
+  to?: string;
+}): HistoryScope {
+  const given = [
+    values.stream,
+    values.contract,
+    values.correlation,
+    values.from ?? values.to,
+  ].filter((value) => value !== undefined);
   if (given.length !== 1) throw new UsageError(`name one scope\n${HISTORY_USAGE}`);
   if (values.stream) return { kind: 'stream', streamId: values.stream };
   if (values.contract) return { kind: 'contract', contractId: values.contract };
@@ -65,7 +79,13 @@ function describe(scope: HistoryScope): string {
 }
 
 function show(io: Io, n: number, entry: AuditEntry): void {
-  const why = [entry.command, entry.reason && `"${entry.reason}"`].filter(Boolean).join(': ') || '(no command recorded)';
-  io.out(`${String(n).padStart(5)}  ${entry.recordedAt}  ${entry.type}  ${entry.streamId}@${entry.revision}`);
-  io.out(`       who ${entry.actor}  why ${why}  correlation ${entry.correlationId}  decided ${entry.occurredAt}${entry.hash ? '' : '  (no hash)'}`);
+  const why =
+    [entry.command, entry.reason && `"${entry.reason}"`].filter(Boolean).join(': ') ||
+    '(no command recorded)';
+  io.out(
+    `${String(n).padStart(5)}  ${entry.recordedAt}  ${entry.type}  ${entry.streamId}@${entry.revision}`,
+  );
+  io.out(
+    `       who ${entry.actor}  why ${why}  correlation ${entry.correlationId}  decided ${entry.occurredAt}${entry.hash ? '' : '  (no hash)'}`,
+  );
 }

@@ -24,20 +24,30 @@ Exit codes: 0 nothing found, 1 something found (a broken link, a difference, a p
 
 ${[HISTORY_USAGE, AS_OF_USAGE, VERIFY_USAGE, REBUILD_USAGE, EXPORT_USAGE, VERIFY_BUNDLE_USAGE, CHECK_USAGE].join('\n\n')}`;
 
-/** The auditor CLI (tools/auditor, README "Auditors"): the command's exit code, 2 for a usage or store error. */
+/**
+ * The auditor CLI (tools/auditor, README "Auditors"): the command's exit code, 2 for a usage or
+ * store error.
+ */
 export async function auditor(argv: string[], io: Io = processIo): Promise<number> {
   const [name, ...args] = argv;
   const command = name === undefined ? undefined : COMMANDS[name];
   if (!command) {
-    (name === undefined || name === 'help' || name === '--help' ? io.out : io.err)(name && !['help', '--help'].includes(name) ? `unknown command ${name}\n\n${USAGE}` : USAGE);
+    (name === undefined || name === 'help' || name === '--help' ? io.out : io.err)(
+      name && !['help', '--help'].includes(name) ? `unknown command ${name}\n\n${USAGE}` : USAGE,
+    );
     return name === undefined || name === 'help' || name === '--help' ? 0 : 2;
   }
   try {
     return await command(args, io);
   } catch (error) {
-    io.err(error instanceof UsageError ? error.message : `auditor ${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    io.err(
+      error instanceof UsageError
+        ? error.message
+        : `auditor ${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
     return 2;
   }
 }
 
-if (require.main === module) void auditor(process.argv.slice(2)).then((code) => (process.exitCode = code));
+if (require.main === module)
+  void auditor(process.argv.slice(2)).then((code) => (process.exitCode = code));

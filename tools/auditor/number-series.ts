@@ -1,8 +1,16 @@
-import { ledgerDecider, type Ledger, type LedgerEvent, type NumberingEvent } from '@billing/invoicing/domain';
+import {
+  ledgerDecider,
+  type Ledger,
+  type LedgerEvent,
+  type NumberingEvent,
+} from '@billing/invoicing/domain';
 import type { RecordedEvent } from '@billing/shared/event-store';
 import { fold } from '@billing/shared/kernel';
 
-/** What became of a reserved number: on an issued document, on a voided one (it keeps its number), on a draft, or on none yet. */
+/**
+ * What became of a reserved number: on an issued document, on a voided one (it keeps its number),
+ * on a draft, or on none yet.
+ */
 export type NumberStatus = 'issued' | 'void' | 'draft' | 'not issued';
 
 export interface NumberedDocument {
@@ -23,16 +31,24 @@ export interface Series {
 }
 
 /** Events of one category, by stream, in the order given. */
-export function byStream(events: Iterable<RecordedEvent>, prefix: string): Map<string, RecordedEvent[]> {
+export function byStream(
+  events: Iterable<RecordedEvent>,
+  prefix: string,
+): Map<string, RecordedEvent[]> {
   const streams = new Map<string, RecordedEvent[]>();
-  for (const event of events) if (event.streamId.startsWith(prefix)) streams.set(event.streamId, [...(streams.get(event.streamId) ?? []), event]);
+  for (const event of events)
+    if (event.streamId.startsWith(prefix))
+      streams.set(event.streamId, [...(streams.get(event.streamId) ?? []), event]);
   return streams;
 }
 
 /** Each contract's billing ledger, folded from its `billing-` stream. */
 export function ledgersOf(events: Iterable<RecordedEvent>): Map<string, Ledger> {
   return new Map(
-    [...byStream(events, 'billing-')].map(([stream, history]) => [stream.slice('billing-'.length), fold(ledgerDecider, history as unknown as LedgerEvent[]) as Ledger]),
+    [...byStream(events, 'billing-')].map(([stream, history]) => [
+      stream.slice('billing-'.length),
+      fold(ledgerDecider, history as unknown as LedgerEvent[]) as Ledger,
+    ]),
   );
 }
 
@@ -41,22 +57,46 @@ export function ledgersOf(events: Iterable<RecordedEvent>): Map<string, Ledger> 
  * status, from the ledgers. With `complete`, a series must run 1, 2, 3… (DOMAIN.md "Numbering"),
  * voided numbers included; each number must be on exactly one document, which holds that number.
  */
-export function numberSeries(events: RecordedEvent[], ledgers: Map<string, Ledger>, complete = true): Series[] {
+export function numberSeries(
+  events: RecordedEvent[],
+  ledgers: Map<string, Ledger>,
+  complete = true,
+): Series[] {
   return [...byStream(events, 'numbering-')].map(([streamId, history]) => {
     const problems: string[] = [];
     const numbers = history.map((event, index) => {
-      const { sequence, number, documentId, contractId, issueDate } = (event as unknown as NumberingEvent).data;
-      if (complete && sequence !== index + 1) problems.push(`${streamId}: ${number} has sequence ${sequence} where ${index + 1} was due (a gap or a repeat)`);
+      const { sequence, number, documentId, contractId, issueDate } = (
+        event as unknown as NumberingEvent
+      ).data;
+      if (complete && sequence !== index + 1)
+        problems.push(
+          `${streamId}: ${number} has sequence ${sequence} where ${index + 1} was due (a gap or a repeat)`,
+        );
       const ledger = ledgers.get(contractId);
       const invoice = ledger?.invoices.find((candidate) => candidate.invoiceId === documentId);
       const note = ledger?.creditNotes.find((candidate) => candidate.creditNoteId === documentId);
       const holders =
-        (ledger?.invoices.filter((candidate) => candidate.number === number).length ?? 0) + (ledger?.creditNotes.filter((candidate) => candidate.number === number).length ?? 0);
+        (ledger?.invoices.filter((candidate) => candidate.number === number).length ?? 0) +
+        (ledger?.creditNotes.filter((candidate) => candidate.number === number).length ?? 0);
       const holds = invoice?.number ?? note?.number;
       if (holders !== 1 || holds !== number)
-        problems.push(`${streamId}: ${number} reserved for ${documentId} is on ${holders} document(s) of contract ${contractId}, and that document holds ${holds ?? 'no number'}`);
-      const status: NumberStatus = note ? 'issued' : invoice?.number === number ? invoice.status : 'not issued';
-      return { sequence, number, documentId, contractId, issueDate, document: invoice ? 'invoice' : note ? 'credit note' : 'none', status } satisfies NumberedDocument;
+        problems.push(
+          `${streamId}: ${number} reserved for ${documentId} is on ${holders} document(s) of contract ${contractId}, and that document holds ${holds ?? 'no number'}`,
+        );
+      const status: NumberStatus = note
+        ? 'issued'
+        : invoice?.number === number
+          ? invoice.status
+          : 'not issued';
+      return {
+        sequence,
+        number,
+        documentId,
+        contractId,
+        issueDate,
+        document: invoice ? 'invoice' : note ? 'credit note' : 'none',
+        status,
+      } satisfies NumberedDocument;
     });
     return { streamId, numbers, problems };
   });

@@ -4,7 +4,9 @@ import { milestonesProjections } from '@billing/milestones/feature';
 import { receivablesProjections } from '@billing/receivables/feature';
 import type { Projection } from '@billing/shared/read-models';
 
-/** The read models each service runs, in its own database in the distributed mode (named after it). */
+/**
+ * The read models each service runs, in its own database in the distributed mode (named after it).
+ */
 export const SERVICE_PROJECTIONS: Record<string, readonly Projection[]> = {
   contracts: contractsProjections,
   milestones: milestonesProjections,

@@ -19,7 +19,10 @@ describe('npm run auditor -- rebuild (npm run rebuild)', () => {
     await app.close();
 
     const out: string[] = [];
-    const io = { out: (line: string) => void out.push(line), err: (line: string) => void out.push(line) };
+    const io = {
+      out: (line: string) => void out.push(line),
+      err: (line: string) => void out.push(line),
+    };
     expect(await auditor(['rebuild', dir, '--projection', 'contract-summary'], io)).toBe(0);
     expect(out).toContain('the rebuilt read models equal the live ones');
     expect(await auditor(['rebuild', dir, '--projection', 'no-such'], io)).toBe(2);
@@ -28,13 +31,29 @@ describe('npm run auditor -- rebuild (npm run rebuild)', () => {
     const head = await rebuildInto(store, side, ALL_PROJECTIONS);
     const clean = await compareReadModels(live, side, ALL_PROJECTIONS, head);
     expect(clean.differences).toEqual([]);
-    expect(clean.collections).toEqual(expect.arrayContaining(['accounts_v4', 'contract_summary_v1', 'invoices_v1', 'receivable_items_v2', 'schedules_v2']));
+    expect(clean.collections).toEqual(
+      expect.arrayContaining([
+        'accounts_v4',
+        'contract_summary_v1',
+        'invoices_v1',
+        'receivable_items_v2',
+        'schedules_v2',
+      ]),
+    );
     expect(clean.documents).toBeGreaterThan(100);
 
-    const summary = (await live.get<{ billedNet: number }>('contract_summary_v1', result.contractId))!;
-    await live.apply('contract_summary_v1', result.contractId, summary._position + 1, () => ({ ...summary, billedNet: summary.billedNet + 1 }));
+    const summary = (await live.get<{ billedNet: number }>(
+      'contract_summary_v1',
+      result.contractId,
+    ))!;
+    await live.apply('contract_summary_v1', result.contractId, summary._position + 1, () => ({
+      ...summary,
+      billedNet: summary.billedNet + 1,
+    }));
     const tampered = await compareReadModels(live, side, ALL_PROJECTIONS, head);
-    expect(tampered.differences).toEqual([expect.objectContaining({ collection: 'contract_summary_v1', id: result.contractId })]);
+    expect(tampered.differences).toEqual([
+      expect.objectContaining({ collection: 'contract_summary_v1', id: result.contractId }),
+    ]);
 
     await switchTo(live, side, ALL_PROJECTIONS);
     expect((await compareReadModels(live, side, ALL_PROJECTIONS, head)).differences).toEqual([]);

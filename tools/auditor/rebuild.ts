@@ -1,6 +1,12 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { compareReadModels, rebuildInto, switchTo, type Projection, type ReadModelStore } from '@billing/shared/read-models';
+import {
+  compareReadModels,
+  rebuildInto,
+  switchTo,
+  type Projection,
+  type ReadModelStore,
+} from '@billing/shared/read-models';
 import { SqliteReadModels } from '@billing/shared/sqlite';
 import { options, STORE_OPTIONS, type Command } from './io';
 import { progress } from './progress';
@@ -22,19 +28,40 @@ interface Copies {
   sideName: string;
 }
 
-/** Exit 0 when the side copy equals the live read models (or was switched in), 1 when documents differ. */
+/**
+ * Exit 0 when the side copy equals the live read models (or was switched in), 1 when documents
+ * differ.
+ */
 export const rebuildCommand: Command = async (args, io) => {
   const { values, positionals } = options(
     args,
-    { ...STORE_OPTIONS, mongo: { type: 'string' }, service: { type: 'string' }, projection: { type: 'string' }, switch: { type: 'boolean' } },
+    {
+      ...STORE_OPTIONS,
+      mongo: { type: 'string' },
+      service: { type: 'string' },
+      projection: { type: 'string' },
+      switch: { type: 'boolean' },
+    },
     1,
   );
   const where = { ...values, data: positionals[0] ?? values.data };
   const mongo = mongoServer(where);
-  if (where.esdb && !mongo) throw new UsageError("EventStoreDB's read models are each service's database in Mongo: give --mongo URL and --service NAME");
-  const available = mongo ? projectionsOf(values.service) : values.service ? mongoNeeded() : ALL_PROJECTIONS;
-  const projections = values.projection ? available.filter((projection) => projection.name === values.projection) : available;
-  if (projections.length === 0) throw new UsageError(`no projection ${values.projection}; there are ${available.map((projection) => projection.name).join(', ')}`);
+  if (where.esdb && !mongo)
+    throw new UsageError(
+      "EventStoreDB's read models are each service's database in Mongo: give --mongo URL and --service NAME",
+    );
+  const available = mongo
+    ? projectionsOf(values.service)
+    : values.service
+      ? mongoNeeded()
+      : ALL_PROJECTIONS;
+  const projections = values.projection
+    ? available.filter((projection) => projection.name === values.projection)
+    : available;
+  if (projections.length === 0)
+    throw new UsageError(
+      `no projection ${values.projection}; there are ${available.map((projection) => projection.name).join(', ')}`,
+    );
   const { store } = openStore(where);
   const bar = progress('rebuilding', io.tty);
   let copies: Copies | undefined;
@@ -45,13 +72,24 @@ export const rebuildCommand: Command = async (args, io) => {
     const started = Date.now();
     const head = await rebuildInto(store, side, projections, bar.update);
     bar.stop();
-    io.out(`rebuilt ${projections.length} projection(s) from ${head} events in ${((Date.now() - started) / 1000).toFixed(1)} s into ${sideName}`);
+    io.out(
+      `rebuilt ${projections.length} projection(s) from ${head} events in ${((Date.now() - started) / 1000).toFixed(1)} s into ${sideName}`,
+    );
     const report = await compareReadModels(live, side, projections, head);
     io.out(`${report.collections.length} collections, ${report.documents} documents compared`);
-    if (report.parked > 0) io.out(`the rebuild parked ${report.parked} event(s): they are still unreadable with this version`);
+    if (report.parked > 0)
+      io.out(
+        `the rebuild parked ${report.parked} event(s): they are still unreadable with this version`,
+      );
     for (const difference of report.differences.slice(0, 20))
-      io.out(`DIFFERS ${difference.collection}/${difference.id}\n  live:    ${JSON.stringify(difference.live)}\n  rebuilt: ${JSON.stringify(difference.rebuilt)}`);
-    io.out(report.differences.length === 0 ? 'the rebuilt read models equal the live ones' : `${report.differences.length} document(s) differ`);
+      io.out(
+        `DIFFERS ${difference.collection}/${difference.id}\n  live:    ${JSON.stringify(difference.live)}\n  rebuilt: ${JSON.stringify(difference.rebuilt)}`,
+      );
+    io.out(
+      report.differences.length === 0
+        ? 'the rebuilt read models equal the live ones'
+        : `${report.differences.length} document(s) differ`,
+    );
     if (values.switch) {
       await switchTo(live, side, projections);
       io.out('the live read models are now the rebuilt ones');
@@ -65,7 +103,10 @@ export const rebuildCommand: Command = async (args, io) => {
 
 function projectionsOf(service: string | undefined): readonly Projection[] {
   const projections = service === undefined ? undefined : SERVICE_PROJECTIONS[service];
-  if (!projections) throw new UsageError(`--mongo needs --service, one of ${Object.keys(SERVICE_PROJECTIONS).join(', ')}: each service keeps its read models in its own database`);
+  if (!projections)
+    throw new UsageError(
+      `--mongo needs --service, one of ${Object.keys(SERVICE_PROJECTIONS).join(', ')}: each service keeps its read models in its own database`,
+    );
   return projections;
 }
 
@@ -76,10 +117,18 @@ function mongoNeeded(): never {
 function sqliteCopies(dir: string): Copies {
   const sideName = join(dir, 'read-models.rebuild.sqlite');
   ['', '-wal', '-shm'].forEach((suffix) => rmSync(`${sideName}${suffix}`, { force: true }));
-  return { live: new SqliteReadModels(join(dir, 'read-models.sqlite')), side: new SqliteReadModels(sideName), sideName };
+  return {
+    live: new SqliteReadModels(join(dir, 'read-models.sqlite')),
+    side: new SqliteReadModels(sideName),
+    sideName,
+  };
 }
 
 /** A service's database and its `<service>_rebuild` copy on the services' Mongo server. */
 function mongoCopies(url: string, service: string): Copies {
-  return { live: serviceReadModels(url, service), side: serviceReadModels(url, `${service}_rebuild`), sideName: `the database ${service}_rebuild` };
+  return {
+    live: serviceReadModels(url, service),
+    side: serviceReadModels(url, `${service}_rebuild`),
+    sideName: `the database ${service}_rebuild`,
+  };
 }

@@ -24,10 +24,14 @@ export class UsageError extends Error {}
 export const dataDir = (options: StoreOptions) => options.data ?? process.env.DATA_DIR ?? 'data';
 
 export function openStore(options: StoreOptions): OpenedStore {
-  if (options.esdb && options.data) throw new UsageError('give the embedded data folder (--data DIR) or EventStoreDB (--esdb URL), not both');
+  if (options.esdb && options.data)
+    throw new UsageError(
+      'give the embedded data folder (--data DIR) or EventStoreDB (--esdb URL), not both',
+    );
   if (options.esdb) return { store: new EsdbEventStore(options.esdb), source: options.esdb };
   const file = join(dataDir(options), 'events.sqlite');
-  if (!existsSync(file)) throw new UsageError(`no event store at ${file} (give --data DIR or --esdb URL)`);
+  if (!existsSync(file))
+    throw new UsageError(`no event store at ${file} (give --data DIR or --esdb URL)`);
   return { store: new SqliteEventStore(file), source: file };
 }
 
@@ -37,12 +41,21 @@ export function openStore(options: StoreOptions): OpenedStore {
  */
 export function mongoServer(options: StoreOptions & { mongo?: string }): string | undefined {
   if (options.mongo === undefined) return undefined;
-  if (!options.esdb) throw new UsageError('--mongo reads the distributed read models: give the EventStoreDB they are projected from with --esdb URL');
-  if (!/^mongodb(\+srv)?:\/\/[^/\s]/.test(options.mongo)) throw new UsageError('--mongo is a MongoDB connection string, such as mongodb://mongo:27017/?replicaSet=rs0');
+  if (!options.esdb)
+    throw new UsageError(
+      '--mongo reads the distributed read models: give the EventStoreDB they are projected from with --esdb URL',
+    );
+  if (!/^mongodb(\+srv)?:\/\/[^/\s]/.test(options.mongo))
+    throw new UsageError(
+      '--mongo is a MongoDB connection string, such as mongodb://mongo:27017/?replicaSet=rs0',
+    );
   return options.mongo;
 }
 
-/** A service's read models in the distributed mode: the database named after it on the services' Mongo server. */
+/**
+ * A service's read models in the distributed mode: the database named after it on the services'
+ * Mongo server.
+ */
 export function serviceReadModels(mongoUrl: string, database: string): MongoReadModels {
   return new MongoReadModels(mongoUrl, { dbName: database, serverSelectionTimeoutMS: 10_000 });
 }

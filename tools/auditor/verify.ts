@@ -8,7 +8,12 @@ export const VERIFY_USAGE = `auditor verify [--stream ID] [--tenant T] [--max-br
 
 /** npm run auditor -- verify: exit 0 when every hashed event holds, 1 at the first broken link. */
 export const verifyCommand: Command = async (args, io) => {
-  const { values } = options(args, { ...STORE_OPTIONS, stream: { type: 'string' }, tenant: { type: 'string' }, 'max-breaks': { type: 'string' } });
+  const { values } = options(args, {
+    ...STORE_OPTIONS,
+    stream: { type: 'string' },
+    tenant: { type: 'string' },
+    'max-breaks': { type: 'string' },
+  });
   const { store, source } = openStore(values);
   const bar = progress('verifying', io.tty);
   const started = performance.now();
@@ -24,15 +29,27 @@ export const verifyCommand: Command = async (args, io) => {
     bar.stop();
     await store.close();
   }
-  printReport(io, report, `${source}${values.stream ? ` stream ${values.stream}` : ''}${values.tenant ? ` tenant ${values.tenant}` : ''}`, (performance.now() - started) / 1000);
+  printReport(
+    io,
+    report,
+    `${source}${values.stream ? ` stream ${values.stream}` : ''}${values.tenant ? ` tenant ${values.tenant}` : ''}`,
+    (performance.now() - started) / 1000,
+  );
   return report.intact ? 0 : 1;
 };
 
 export function printReport(io: Io, report: ChainReport, what: string, seconds: number): void {
-  io.out(`${what}: ${report.events} events in ${report.streams} streams walked in ${seconds.toFixed(1)} s`);
+  io.out(
+    `${what}: ${report.events} events in ${report.streams} streams walked in ${seconds.toFixed(1)} s`,
+  );
   io.out(`  verified: ${report.verified} events whose hash holds over the one before`);
-  if (report.unhashed > 0) io.out(`  NOT verified: ${report.unhashed} events in ${report.unhashedStreams} streams were appended before hashing began (no hash; ADR 19)`);
-  io.out(`  chain heads digest: ${report.headsDigest} (keep it: a later verify of the same history gives the same one)`);
+  if (report.unhashed > 0)
+    io.out(
+      `  NOT verified: ${report.unhashed} events in ${report.unhashedStreams} streams were appended before hashing began (no hash; ADR 19)`,
+    );
+  io.out(
+    `  chain heads digest: ${report.headsDigest} (keep it: a later verify of the same history gives the same one)`,
+  );
   if (report.intact) {
     io.out('every chain holds');
     return;
@@ -40,10 +57,15 @@ export function printReport(io: Io, report: ChainReport, what: string, seconds: 
   const [first] = report.breaks;
   io.out(`BROKEN: ${report.breakCount} link(s); the first: ${describeBreak(first)}`);
   report.breaks.slice(1).forEach((one) => io.out(`  also: ${describeBreak(one)}`));
-  if (report.breakCount > report.breaks.length) io.out(`  … and ${report.breakCount - report.breaks.length} more`);
+  if (report.breakCount > report.breaks.length)
+    io.out(`  … and ${report.breakCount - report.breaks.length} more`);
 }
 
 export function describeBreak(one: ChainBreak): string {
-  const what = { hash: 'the stored hash does not hold', unhashed: 'no hash where the chain had begun', gap: 'revisions missing before it' }[one.kind];
+  const what = {
+    hash: 'the stored hash does not hold',
+    unhashed: 'no hash where the chain had begun',
+    gap: 'revisions missing before it',
+  }[one.kind];
   return `${one.streamId} revision ${one.revision}, event ${one.eventId} (position ${one.position}): ${what}; expected ${one.expected}, found ${one.found}`;
 }

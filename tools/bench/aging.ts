@@ -3,33 +3,64 @@ import { join } from 'node:path';
 import { forTenant } from '@billing/shared/read-models';
 import { SqliteReadModels } from '@billing/shared/sqlite';
 import { agingByCustomer } from '../../libs/receivables/feature/src/read-models/account-reports';
-import { ITEMS, RETAINAGE, type ReceivableItem, type RetainageView } from '../../libs/receivables/feature/src/read-models/accounts.projection';
+import {
+  ITEMS,
+  RETAINAGE,
+  type ReceivableItem,
+  type RetainageView,
+} from '../../libs/receivables/feature/src/read-models/accounts.projection';
 import { startApp } from './app-process';
 import { workingCopy, type Built } from './build';
 import { HttpClient, ok } from './http-client';
 import { summarize, type Summary } from './stats';
 
 export const AGING_AS_OF = '2026-11-15';
-/** After the stores' last business date (2026-11-25): the aging of now, which reads the tenant's totals and the page's customers only. */
+/**
+ * After the stores' last business date (2026-11-25): the aging of now, which reads the tenant's
+ * totals and the page's customers only.
+ */
 export const AGING_NOW = '2026-11-30';
 const WARMUP = 20;
-/** Runs of the in-process reference (every open item read, over a second each at 10,000 customers): enough for its median. */
+/**
+ * Runs of the in-process reference (every open item read, over a second each at 10,000 customers):
+ * enough for its median.
+ */
 const REFERENCE_RUNS = 20;
 
 export interface AgingFigures {
   built: Built;
   samples: number;
-  /** GET /aging as of AGING_NOW, then as of AGING_AS_OF (a past date: every invoice open on it is read). */
+  /**
+   * GET /aging as of AGING_NOW, then as of AGING_AS_OF (a past date: every invoice open on it is
+   * read).
+   */
   now: Summary;
   http: Summary;
-  /** The same two reads and the same aging function in this process on the built read models: no HTTP, Nest or JSON. */
+  /**
+   * The same two reads and the same aging function in this process on the built read models: no
+   * HTTP, Nest or JSON.
+   */
   reads: Summary;
   readsAndAging: Summary;
-  answer: { bytes: number; customers: number; openInvoices: number; overdueInvoices: number; candidates: number; retainageRows: number };
+  answer: {
+    bytes: number;
+    customers: number;
+    openInvoices: number;
+    overdueInvoices: number;
+    candidates: number;
+    retainageRows: number;
+  };
 }
 
-/** GET /aging?asOf=… against the app on the built store, one request at a time, then the in-process reference. */
-export async function measureAging(source: Built, samples: number, log: (line: string) => void): Promise<AgingFigures> {
+/**
+ * GET /aging?asOf=… against the app on the built store, one request at a time, then the in-process
+ * reference.
+ */
+export async function measureAging(
+  source: Built,
+  samples: number,
+  log: (line: string) => void,
+): Promise<AgingFigures> {
   const dataDir = workingCopy(source, 'aging');
   try {
     log(
@@ -55,8 +86,13 @@ export async function measureAging(source: Built, samples: number, log: (line: s
       client.close();
       await app.stop();
     }
-    const reference = await inProcess(join(dataDir, 'read-models.sqlite'), Math.min(samples, REFERENCE_RUNS));
-    const invoices = (last.customers as { invoices: { bucket: string }[] }[]).flatMap((customer) => customer.invoices);
+    const reference = await inProcess(
+      join(dataDir, 'read-models.sqlite'),
+      Math.min(samples, REFERENCE_RUNS),
+    );
+    const invoices = (last.customers as { invoices: { bucket: string }[] }[]).flatMap(
+      (customer) => customer.invoices,
+    );
     const answer = {
       bytes: Buffer.byteLength(JSON.stringify(last)),
       customers: last.customers.length as number,
@@ -64,7 +100,15 @@ export async function measureAging(source: Built, samples: number, log: (line: s
       overdueInvoices: invoices.filter((invoice) => invoice.bucket !== 'current').length,
       ...reference.sizes,
     };
-    return { built: source, samples, now: summarize(now), http: summarize(latencies), reads: reference.reads, readsAndAging: reference.total, answer };
+    return {
+      built: source,
+      samples,
+      now: summarize(now),
+      http: summarize(latencies),
+      reads: reference.reads,
+      readsAndAging: reference.total,
+      answer,
+    };
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -80,7 +124,9 @@ async function inProcess(file: string, samples: number) {
     for (let i = 0; i < 1 + samples; i++) {
       const started = performance.now();
       const items = await tenant.find<ReceivableItem>(ITEMS, { closedOn: { $gt: AGING_AS_OF } });
-      const retainage = await tenant.find<RetainageView>(RETAINAGE, { heldUntil: { $gt: AGING_AS_OF } });
+      const retainage = await tenant.find<RetainageView>(RETAINAGE, {
+        heldUntil: { $gt: AGING_AS_OF },
+      });
       const read = performance.now();
       agingByCustomer(items, retainage, AGING_AS_OF);
       sizes = { candidates: items.length, retainageRows: retainage.length };

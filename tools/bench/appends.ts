@@ -7,10 +7,15 @@ import { chainHashes, type NewEvent } from '@billing/shared/event-store';
 import { SqliteEventStore } from '@billing/shared/sqlite';
 
 const STREAMS = 500;
-/** Store and raw alternate in short rounds: fsync latency on a shared disk drifts within seconds. */
+/**
+ * Store and raw alternate in short rounds: fsync latency on a shared disk drifts within seconds.
+ */
 const ROUNDS = 12;
 
-/** About the size of the app's events (InvoiceIssued, PaymentReceived: 600-800 bytes of JSON with metadata). */
+/**
+ * About the size of the app's events (InvoiceIssued, PaymentReceived: 600-800 bytes of JSON with
+ * metadata).
+ */
 export function sampleEvent(): NewEvent {
   const id = randomUUID();
   return {
@@ -45,31 +50,49 @@ interface Writer {
 }
 
 /**
- * The floor: the same rows into the same table (made by the store), hash chain included (ADR 19: each
- * row's hash is part of the row, as its JSON is), same pragmas, one IMMEDIATE transaction per append,
- * statements prepared once.
+ * The floor: the same rows into the same table (made by the store), hash chain included (ADR 19:
+ * each row's hash is part of the row, as its JSON is), same pragmas, one IMMEDIATE transaction per
+ * append, statements prepared once.
  */
 function rawWriter(file: string): Writer {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
-  const insert = db.prepare('INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  const insert = db.prepare(
+    'INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
   const heads = new Map<string, string>();
   const write = db.transaction((stream: string, events: NewEvent[], revision: number) => {
     const recordedAt = new Date().toISOString();
     const hashes = chainHashes(stream, revision + 1, heads.get(stream), events, recordedAt);
     events.forEach((event, index) =>
-      insert.run(stream, revision + 1 + index, event.id, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata), recordedAt, hashes[index]),
+      insert.run(
+        stream,
+        revision + 1 + index,
+        event.id,
+        event.type,
+        JSON.stringify(event.data),
+        JSON.stringify(event.metadata),
+        recordedAt,
+        hashes[index],
+      ),
     );
     heads.set(stream, hashes[hashes.length - 1]);
   });
-  return { append: async (stream, events, revision) => void write.immediate(stream, events, revision), close: async () => void db.close() };
+  return {
+    append: async (stream, events, revision) => void write.immediate(stream, events, revision),
+    close: async () => void db.close(),
+  };
 }
 
 function storeWriter(file: string): Writer {
   const store = new SqliteEventStore(file);
-  return { append: async (stream, events, revision) => void (await store.append(stream, events, revision < 0 ? 'no_stream' : revision)), close: () => store.close() };
+  return {
+    append: async (stream, events, revision) =>
+      void (await store.append(stream, events, revision < 0 ? 'no_stream' : revision)),
+    close: () => store.close(),
+  };
 }
 
 /**
@@ -77,7 +100,13 @@ function storeWriter(file: string): Writer {
  * expected revision (as command handlers do), from `writers` concurrent callers (each its own
  * streams, as concurrent requests would be); events/s.
  */
-async function rate(writer: Writer, revisions: number[], appends: number, size: number, writers: number): Promise<number> {
+async function rate(
+  writer: Writer,
+  revisions: number[],
+  appends: number,
+  size: number,
+  writers: number,
+): Promise<number> {
   const batches = Array.from({ length: appends }, () => Array.from({ length: size }, sampleEvent));
   const started = performance.now();
   const caller = async (first: number) => {
@@ -101,7 +130,10 @@ export interface AppendFigures {
   ratio: number;
 }
 
-/** SqliteEventStore against the raw loop, alternating rounds (store, raw, store, raw, …) so drift on a shared machine hits both. */
+/**
+ * SqliteEventStore against the raw loop, alternating rounds (store, raw, store, raw, …) so drift on
+ * a shared machine hits both.
+ */
 export async function measureAppends(scale = 1): Promise<AppendFigures[]> {
   const dir = mkdtempSync(join(tmpdir(), 'billing-bench-appends-'));
   try {
@@ -115,11 +147,18 @@ export async function measureAppends(scale = 1): Promise<AppendFigures[]> {
       const rawFile = join(dir, `raw-${size}-${writers}.sqlite`);
       await new SqliteEventStore(rawFile).close();
       const [store, raw] = [storeWriter(storeFile), rawWriter(rawFile)];
-      const revisions = { store: Array<number>(STREAMS).fill(-1), raw: Array<number>(STREAMS).fill(-1) };
+      const revisions = {
+        store: Array<number>(STREAMS).fill(-1),
+        raw: Array<number>(STREAMS).fill(-1),
+      };
       const seconds = { store: 0, raw: 0 };
-      // One round each first, not counted: the store's code (and the raw loop's) compiled before it is timed.
+      // One round each first, not counted: the store's code (and the raw loop's) compiled before it
+      // is timed.
       for (let round = -1; round < ROUNDS; round++) {
-        const [storeRound, rawRound] = [await rate(store, revisions.store, appends, size, writers), await rate(raw, revisions.raw, appends, size, writers)];
+        const [storeRound, rawRound] = [
+          await rate(store, revisions.store, appends, size, writers),
+          await rate(raw, revisions.raw, appends, size, writers),
+        ];
         if (round < 0) continue;
         seconds.store += (appends * size) / storeRound;
         seconds.raw += (appends * size) / rawRound;
@@ -127,7 +166,14 @@ export async function measureAppends(scale = 1): Promise<AppendFigures[]> {
       await Promise.all([store.close(), raw.close()]);
       const events = appends * size * ROUNDS;
       const [storeRate, rawRate] = [events / seconds.store, events / seconds.raw];
-      results.push({ size, writers, appends: appends * ROUNDS, store: storeRate, raw: rawRate, ratio: storeRate / rawRate });
+      results.push({
+        size,
+        writers,
+        appends: appends * ROUNDS,
+        store: storeRate,
+        raw: rawRate,
+        ratio: storeRate / rawRate,
+      });
     }
     return results;
   } finally {

@@ -15,7 +15,8 @@ describe('percentiles', () => {
 
 describe('open-loop load', () => {
   it('sends on schedule through a stall of the target and counts the stall in the latency from the due time', async () => {
-    // A fake target that answers in 2 ms, except that it holds everything due between 300 and 400 ms until 400 ms.
+    // A fake target that answers in 2 ms, except that it holds everything due between 300 and 400
+    // ms until 400 ms.
     const started = performance.now();
     const sent: number[] = [];
     const target = (): Promise<Outcome> => {
@@ -24,7 +25,12 @@ describe('open-loop load', () => {
       const answerAt = at >= 300 && at < 400 ? 400 : at + 2;
       return new Promise((resolve) => setTimeout(() => resolve('ok'), answerAt - at));
     };
-    const result = await openLoop({ rate: 200, durationMs: 1_000, warmupMs: 0, next: () => ({ kind: 'fake', send: target }) });
+    const result = await openLoop({
+      rate: 200,
+      durationMs: 1_000,
+      warmupMs: 0,
+      next: () => ({ kind: 'fake', send: target }),
+    });
 
     expect(result.scheduled).toBe(200);
     expect(result.answered).toBe(200);
@@ -41,8 +47,15 @@ describe('open-loop load', () => {
   it('counts errors, not-ready answers and requests that never answer', async () => {
     let n = 0;
     const outcomes: Outcome[] = ['ok', 'error', 'not-ready'];
-    const send = (): Promise<Outcome> => (n++ % 4 === 3 ? new Promise<Outcome>(() => {}) : Promise.resolve(outcomes[n % 3]));
-    const result = await openLoop({ rate: 400, durationMs: 100, warmupMs: 50, drainMs: 50, next: () => ({ kind: 'x', send }) });
+    const send = (): Promise<Outcome> =>
+      n++ % 4 === 3 ? new Promise<Outcome>(() => {}) : Promise.resolve(outcomes[n % 3]);
+    const result = await openLoop({
+      rate: 400,
+      durationMs: 100,
+      warmupMs: 50,
+      drainMs: 50,
+      next: () => ({ kind: 'x', send }),
+    });
     expect(result.scheduled).toBe(40);
     expect(result.timeouts).toBe(10);
     expect(result.answered).toBe(30);
@@ -52,35 +65,95 @@ describe('open-loop load', () => {
 
 describe('the distributed part', () => {
   it('runs alone as --only distributed, each part sized or skipped by its option', () => {
-    const options = parseOptions(['--only', 'distributed', '--lag-samples', '50', '--relay-events', '0', '--rebuild-events', '10000', '--esdb-appends', '500']);
-    expect(options).toMatchObject({ only: ['distributed'], lagSamples: 50, relayEvents: 0, rebuildEvents: 10_000, esdbAppends: 500 });
+    const options = parseOptions([
+      '--only',
+      'distributed',
+      '--lag-samples',
+      '50',
+      '--relay-events',
+      '0',
+      '--rebuild-events',
+      '10000',
+      '--esdb-appends',
+      '500',
+    ]);
+    expect(options).toMatchObject({
+      only: ['distributed'],
+      lagSamples: 50,
+      relayEvents: 0,
+      rebuildEvents: 10_000,
+      esdbAppends: 500,
+    });
   });
 
   it('reports each target against what was measured, met or missed, and a part that failed', () => {
-    const rate = (eventsPerSecond: number, server?: number) => ({ seconds: 10_000 / eventsPerSecond, eventsPerSecond, cpu: { node: 0.5, server } });
+    const rate = (eventsPerSecond: number, server?: number) => ({
+      seconds: 10_000 / eventsPerSecond,
+      eventsPerSecond,
+      cpu: { node: 0.5, server },
+    });
     const figures: DistributedFigures = {
       lag: [
-        { mongo: 'memory', samples: 300, command: summarize([5, 6, 7]), lag: summarize([20, 30, 90]) },
-        { mongo: 'h2-file', samples: 300, command: summarize([5, 6, 7]), lag: summarize([20, 30, 140]) },
+        {
+          mongo: 'memory',
+          samples: 300,
+          command: summarize([5, 6, 7]),
+          lag: summarize([20, 30, 90]),
+        },
+        {
+          mongo: 'h2-file',
+          samples: 300,
+          command: summarize([5, 6, 7]),
+          lag: summarize([20, 30, 140]),
+        },
       ],
       relay: {
         events: 5_000,
         rounds: 1,
         runs: [
-          { store: 'esdb-emulator', relay: [500], plain: [2_000], read: [1_000], relayRate: 500, plainRate: 2_000, readRate: 1_000, ratio: 0.25 },
-          { store: 'sqlite', relay: [1_500], plain: [2_000], read: [20_000], relayRate: 1_500, plainRate: 2_000, readRate: 20_000, ratio: 0.75 },
+          {
+            store: 'esdb-emulator',
+            relay: [500],
+            plain: [2_000],
+            read: [1_000],
+            relayRate: 500,
+            plainRate: 2_000,
+            readRate: 1_000,
+            ratio: 0.25,
+          },
+          {
+            store: 'sqlite',
+            relay: [1_500],
+            plain: [2_000],
+            read: [20_000],
+            relayRate: 1_500,
+            plainRate: 2_000,
+            readRate: 20_000,
+            ratio: 0.75,
+          },
         ],
       },
-      rebuild: { events: 10_000, streams: 400, mongo: [rate(8_000, 0.9), rate(11_000, 0.7)], sqlite: [rate(20_000)] },
+      rebuild: {
+        events: 10_000,
+        streams: 400,
+        mongo: [rate(8_000, 0.9), rate(11_000, 0.7)],
+        sqlite: [rate(20_000)],
+      },
       failures: [{ part: 'esdbAppends', error: 'the emulator exited' }],
     };
     const report = distributedSection(figures).join('\n');
     expect(report).toMatch(/lag p99 <= 100 ms, Mongo in memory \| p99 90\.0 ms .* \| met \|/);
-    expect(report).toMatch(/lag p99 <= 100 ms, Mongo on an H2 file \| p99 140\.0 ms .* \| \*\*missed\*\* \|/);
+    expect(report).toMatch(
+      /lag p99 <= 100 ms, Mongo on an H2 file \| p99 140\.0 ms .* \| \*\*missed\*\* \|/,
+    );
     expect(report).toMatch(/reading from the ESDB emulator .* \| 25% .* \| \*\*missed\*\* \|/);
     expect(report).toMatch(/reading from SQLite .* \| 75% .* \| met \|/);
-    expect(report).toMatch(/rebuild into Mongo >= 10,000 events\/s \| 11,000 events\/s \(SQLite: 20,000 events\/s\) \| met \|/);
-    expect(report).toMatch(/\| Mongo \(mongo-java-server, memory backend\) \| 8,000\/s \(1\.3 s\), 11,000\/s \(0\.9 s\) \| 0\.5 s \/ 0\.9 s, 0\.5 s \/ 0\.7 s \|/);
+    expect(report).toMatch(
+      /rebuild into Mongo >= 10,000 events\/s \| 11,000 events\/s \(SQLite: 20,000 events\/s\) \| met \|/,
+    );
+    expect(report).toMatch(
+      /\| Mongo \(mongo-java-server, memory backend\) \| 8,000\/s \(1\.3 s\), 11,000\/s \(0\.9 s\) \| 0\.5 s \/ 0\.9 s, 0\.5 s \/ 0\.7 s \|/,
+    );
     expect(report).toMatch(/esdbAppends could not be measured\*\*: the emulator exited/);
   });
 });

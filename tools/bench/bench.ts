@@ -42,19 +42,39 @@ async function main() {
     results.boots = [];
     for (const size of options.sizes) {
       mark(`boot ${size}`);
-      const store = await built(await dataset({ key: `events-${size}`, targetEvents: size }, options.fresh, log), options.rebuild, log);
+      const store = await built(
+        await dataset({ key: `events-${size}`, targetEvents: size }, options.fresh, log),
+        options.rebuild,
+        log,
+      );
       results.boots.push(await measureBoot(store, log));
     }
   }
   if (options.only.includes('aging')) {
     mark('aging');
-    const store = await dataset({ key: `aging-${options.agingCustomers}-customers`, customers: options.agingCustomers }, options.fresh, log);
-    results.aging = await measureAging(await built(store, options.rebuild, log), options.agingSamples, log);
+    const store = await dataset(
+      { key: `aging-${options.agingCustomers}-customers`, customers: options.agingCustomers },
+      options.fresh,
+      log,
+    );
+    results.aging = await measureAging(
+      await built(store, options.rebuild, log),
+      options.agingSamples,
+      log,
+    );
   }
   if (options.only.includes('wip')) {
     mark('wip');
-    const store = await dataset({ key: `aging-${options.agingCustomers}-customers`, customers: options.agingCustomers }, options.fresh && !options.only.includes('aging'), log);
-    results.wip = await measureWip(await built(store, options.rebuild && !options.only.includes('aging'), log), options.agingSamples, log);
+    const store = await dataset(
+      { key: `aging-${options.agingCustomers}-customers`, customers: options.agingCustomers },
+      options.fresh && !options.only.includes('aging'),
+      log,
+    );
+    results.wip = await measureWip(
+      await built(store, options.rebuild && !options.only.includes('aging'), log),
+      options.agingSamples,
+      log,
+    );
   }
   if (options.only.includes('pdf')) {
     mark('pdf');
@@ -62,12 +82,20 @@ async function main() {
   }
   if (options.only.includes('verify')) {
     mark('verify');
-    results.verify = await measureVerify(options.verifyEvents, options.verifyEsdbEvents, options.fresh, log);
+    results.verify = await measureVerify(
+      options.verifyEvents,
+      options.verifyEsdbEvents,
+      options.fresh,
+      log,
+    );
   }
   if (options.only.includes('distributed')) {
     mark('distributed');
     const { lagSamples, relayEvents, rebuildEvents, esdbAppends, fresh } = options;
-    results.distributed = await measureDistributed({ lagSamples, relayEvents, rebuildEvents, esdbAppends, fresh }, log);
+    results.distributed = await measureDistributed(
+      { lagSamples, relayEvents, rebuildEvents, esdbAppends, fresh },
+      log,
+    );
   }
   if (options.only.includes('synth-check')) {
     mark('synth-check');
@@ -85,13 +113,27 @@ async function main() {
 }
 
 async function runLoad(options: BenchOptions, results: Results) {
-  const loadOptions = { ...LOAD_DEFAULTS, rates: options.rates, durationMs: options.duration * 1000, warmupMs: options.warmup * 1000 };
+  const loadOptions = {
+    ...LOAD_DEFAULTS,
+    rates: options.rates,
+    durationMs: options.duration * 1000,
+    warmupMs: options.warmup * 1000,
+  };
   results.load = await measureLoad(loadOptions, log);
   const top = results.load.steps.at(-1);
-  const missed = !top || top.rate < TARGETS.loadRate || top.latency.p99 > TARGETS.loadP99 || top.errors > 0 || top.timeouts > 0;
+  const missed =
+    !top ||
+    top.rate < TARGETS.loadRate ||
+    top.latency.p99 > TARGETS.loadP99 ||
+    top.errors > 0 ||
+    top.timeouts > 0;
   if (top && (options.profile === 'always' || (options.profile === 'auto' && missed))) {
     results.loads.push(`profile ${load()}`);
-    results.profile = await profileLoad(top.rate, { ...loadOptions, durationMs: Math.min(loadOptions.durationMs, 10_000) }, log);
+    results.profile = await profileLoad(
+      top.rate,
+      { ...loadOptions, durationMs: Math.min(loadOptions.durationMs, 10_000) },
+      log,
+    );
   }
 }
 

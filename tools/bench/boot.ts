@@ -17,8 +17,14 @@ export interface BootFigures {
   median: BootSample;
 }
 
-/** Boots on a built data folder (read models persisted): spawn -> port open, spawn -> /health/ready 200, and the RSS right after. */
-export async function measureBoot(source: Built, log: (line: string) => void): Promise<BootFigures> {
+/**
+ * Boots on a built data folder (read models persisted): spawn -> port open, spawn -> /health/ready
+ * 200, and the RSS right after.
+ */
+export async function measureBoot(
+  source: Built,
+  log: (line: string) => void,
+): Promise<BootFigures> {
   const dataDir = workingCopy(source, `boot-${source.dataset.key}`);
   try {
     log(`  boot ${source.dataset.key}: ${BOOTS} boots on the built folder`);
@@ -28,7 +34,11 @@ export async function measureBoot(source: Built, log: (line: string) => void): P
       samples.push({ portOpenMs: app.portOpenMs, readyMs: app.readyMs, rssBytes: rssOf(app.pid) });
       await app.stop();
     }
-    return { built: source, samples, median: [...samples].sort((a, b) => a.readyMs - b.readyMs)[Math.floor(samples.length / 2)] };
+    return {
+      built: source,
+      samples,
+      median: [...samples].sort((a, b) => a.readyMs - b.readyMs)[Math.floor(samples.length / 2)],
+    };
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }

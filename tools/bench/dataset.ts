@@ -8,13 +8,30 @@ import { synthesize } from './synth/synthesize';
 
 /** Generated stores, by key; delete the folder (or pass --fresh) to generate again. */
 export const CACHE = join(tmpdir(), 'billing-bench-cache');
-/** Generation writes on tmpfs when there is one (the same file, without an fsync per commit), then copies it to CACHE. */
+/**
+ * Generation writes on tmpfs when there is one (the same file, without an fsync per commit), then
+ * copies it to CACHE.
+ */
 const SCRATCH = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
-/** Bump when the plan or the synthesis changes: older cached stores are then not reused (2: job costs every period, for the WIP schedule). */
+/**
+ * Bump when the plan or the synthesis changes: older cached stores are then not reused (2: job
+ * costs every period, for the WIP schedule).
+ */
 const GENERATION = 2;
-const PAYERS: Payer[] = [...Array<Payer>(14).fill('prompt'), 'late', 'late', 'late', 'partial', 'partial', 'stops'];
+const PAYERS: Payer[] = [
+  ...Array<Payer>(14).fill('prompt'),
+  'late',
+  'late',
+  'late',
+  'partial',
+  'partial',
+  'stops',
+];
 
-/** Customer n: even ones have one contract billed ten months, odd ones two billed five; half the contracts hold 10% retainage; 70% pay on time. */
+/**
+ * Customer n: even ones have one contract billed ten months, odd ones two billed five; half the
+ * contracts hold 10% retainage; 70% pay on time.
+ */
 export function customerPlan(key: string, n: number): CustomerPlan {
   const single = n % 2 === 0;
   const contracts = Array.from({ length: single ? 1 : 2 }, (_, index) => ({
@@ -23,7 +40,12 @@ export function customerPlan(key: string, n: number): CustomerPlan {
     retainage: (n + index) % 2 === 0,
     lines: 1 + ((n + index) % 3),
   }));
-  return { customerId: uuidFrom(`bench/${key}/customer/${n}`), name: `Customer ${n} LLC`, payer: PAYERS[n % PAYERS.length], contracts };
+  return {
+    customerId: uuidFrom(`bench/${key}/customer/${n}`),
+    name: `Customer ${n} LLC`,
+    payer: PAYERS[n % PAYERS.length],
+    contracts,
+  };
 }
 
 export interface Dataset {
@@ -48,11 +70,19 @@ export interface DatasetSpec {
   customers?: number;
 }
 
-/** A store of whole customer histories, synthesised from the app's own modules (synth/), cached by key. */
-export async function dataset(spec: DatasetSpec, fresh: boolean, log: (line: string) => void): Promise<Dataset> {
+/**
+ * A store of whole customer histories, synthesised from the app's own modules (synth/), cached by
+ * key.
+ */
+export async function dataset(
+  spec: DatasetSpec,
+  fresh: boolean,
+  log: (line: string) => void,
+): Promise<Dataset> {
   const dir = join(CACHE, `${spec.key}.g${GENERATION}`);
   const meta = join(dir, 'dataset.json');
-  if (!fresh && existsSync(meta)) return { ...(JSON.parse(readFileSync(meta, 'utf8')) as Dataset), dir, reused: true };
+  if (!fresh && existsSync(meta))
+    return { ...(JSON.parse(readFileSync(meta, 'utf8')) as Dataset), dir, reused: true };
   const scratch = join(SCRATCH, `billing-bench-${spec.key}-${process.pid}.sqlite`);
   rmSync(scratch, { force: true });
   log(`  generating ${spec.key} (once; cached in ${dir})`);
@@ -61,7 +91,9 @@ export async function dataset(spec: DatasetSpec, fresh: boolean, log: (line: str
   const enough = (customers: number, events: number) => {
     if (Date.now() - lastLog > 30_000) {
       lastLog = Date.now();
-      log(`    ${customers} customers, ${events} events, ${((performance.now() - started) / 1000).toFixed(0)} s`);
+      log(
+        `    ${customers} customers, ${events} events, ${((performance.now() - started) / 1000).toFixed(0)} s`,
+      );
     }
     return customers >= (spec.customers ?? Infinity) || events >= (spec.targetEvents ?? Infinity);
   };
@@ -82,7 +114,12 @@ export async function dataset(spec: DatasetSpec, fresh: boolean, log: (line: str
   return result;
 }
 
-function describeStore(file: string): { events: number; invoices: number; streams: number; bytes: number } {
+function describeStore(file: string): {
+  events: number;
+  invoices: number;
+  streams: number;
+  bytes: number;
+} {
   const db = new Database(file, { readonly: true });
   try {
     const count = (sql: string) => db.prepare<[], { n: number }>(sql).get()?.n ?? 0;
@@ -90,7 +127,9 @@ function describeStore(file: string): { events: number; invoices: number; stream
       events: count('SELECT COUNT(*) AS n FROM events'),
       invoices: count("SELECT COUNT(*) AS n FROM events WHERE type = 'InvoiceIssued'"),
       streams: count('SELECT COUNT(DISTINCT stream_id) AS n FROM events'),
-      bytes: count('SELECT page_count * page_size AS n FROM pragma_page_count(), pragma_page_size()'),
+      bytes: count(
+        'SELECT page_count * page_size AS n FROM pragma_page_count(), pragma_page_size()',
+      ),
     };
   } finally {
     db.close();

@@ -5,7 +5,10 @@ export interface HttpReply {
   body: any;
 }
 
-/** JSON over HTTP/1.1 keep-alive: the load generator reuses its connections, as a real client pool would. */
+/**
+ * JSON over HTTP/1.1 keep-alive: the load generator reuses its connections, as a real client pool
+ * would.
+ */
 export class HttpClient {
   private readonly agent: Agent;
 
@@ -15,8 +18,9 @@ export class HttpClient {
     /** Sent as `Authorization: Bearer` (the app runs with authentication on, as npm start does). */
     private readonly token?: string,
   ) {
-    // An idle connection is closed here after 4 s, before the server's 5 s keep-alive timeout closes it
-    // under a request being sent on it (which fails with ECONNRESET). Only idle sockets time out.
+    // An idle connection is closed here after 4 s, before the server's 5 s keep-alive timeout
+    // closes it under a request being sent on it (which fails with ECONNRESET). Only idle sockets
+    // time out.
     this.agent = new Agent({ keepAlive: true, maxSockets, timeout: 4_000 });
   }
 
@@ -33,20 +37,36 @@ export class HttpClient {
   }
 
   private call(method: string, path: string, payload?: string): Promise<HttpReply> {
-    const headers: Record<string, string | number> = { accept: 'application/json', ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) };
-    if (payload !== undefined) Object.assign(headers, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
-    return new Promise((resolve) => {
-      const req = request(`${this.baseUrl}${path}`, { method, headers, agent: this.agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          resolve({ status: res.statusCode ?? 0, body: text ? parse(text) : undefined });
-        });
-        res.on('error', (error: NodeJS.ErrnoException) => resolve({ status: 0, body: { title: error.code ?? error.message } }));
+    const headers: Record<string, string | number> = {
+      accept: 'application/json',
+      ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+    };
+    if (payload !== undefined)
+      Object.assign(headers, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(payload),
       });
-      // No answer (refused, reset): status 0, with the reason as the title, like a Problem Details body.
-      req.on('error', (error: NodeJS.ErrnoException) => resolve({ status: 0, body: { title: error.code ?? error.message } }));
+    return new Promise((resolve) => {
+      const req = request(
+        `${this.baseUrl}${path}`,
+        { method, headers, agent: this.agent },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            resolve({ status: res.statusCode ?? 0, body: text ? parse(text) : undefined });
+          });
+          res.on('error', (error: NodeJS.ErrnoException) =>
+            resolve({ status: 0, body: { title: error.code ?? error.message } }),
+          );
+        },
+      );
+      // No answer (refused, reset): status 0, with the reason as the title, like a Problem Details
+      // body.
+      req.on('error', (error: NodeJS.ErrnoException) =>
+        resolve({ status: 0, body: { title: error.code ?? error.message } }),
+      );
       req.end(payload);
     });
   }
@@ -63,6 +83,7 @@ function parse(text: string): unknown {
 /** The body of a 2xx reply, or an error naming the call and the answer. */
 export async function ok(reply: Promise<HttpReply>, what: string): Promise<any> {
   const { status, body } = await reply;
-  if (status < 200 || status >= 300) throw new Error(`${what}: ${status} ${JSON.stringify(body).slice(0, 300)}`);
+  if (status < 200 || status >= 300)
+    throw new Error(`${what}: ${status} ${JSON.stringify(body).slice(0, 300)}`);
   return body;
 }

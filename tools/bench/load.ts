@@ -20,7 +20,13 @@ export interface LoadOptions {
 /** Requests still unanswered this long after the last one was due count as "no answer". */
 const DRAIN_MS = 30_000;
 
-export const LOAD_DEFAULTS: LoadOptions = { rates: [100, 200, 500], durationMs: 20_000, warmupMs: 3_000, seedContracts: 300, customers: 200 };
+export const LOAD_DEFAULTS: LoadOptions = {
+  rates: [100, 200, 500],
+  durationMs: 20_000,
+  warmupMs: 3_000,
+  seedContracts: 300,
+  customers: 200,
+};
 
 export interface LoadStep extends OpenLoopResult {
   failures: Record<string, number>;
@@ -31,15 +37,29 @@ export interface LoadFigures {
   eventsAtEnd: number;
 }
 
-/** The app in its own process on a new data folder (on disk, fsync per commit as in production), driven open-loop at each rate in turn. */
-export async function measureLoad(options: LoadOptions, log: (line: string) => void): Promise<LoadFigures> {
+/**
+ * The app in its own process on a new data folder (on disk, fsync per commit as in production),
+ * driven open-loop at each rate in turn.
+ */
+export async function measureLoad(
+  options: LoadOptions,
+  log: (line: string) => void,
+): Promise<LoadFigures> {
   return withLoadApp([], options, async (app, world, client) => {
     const steps: LoadStep[] = [];
     for (const rate of options.rates) {
-      log(`  load: ${rate} requests/s for ${options.durationMs / 1000} s after ${options.warmupMs / 1000} s of warm-up`);
+      log(
+        `  load: ${rate} requests/s for ${options.durationMs / 1000} s after ${options.warmupMs / 1000} s of warm-up`,
+      );
       await settle(client);
       world.takeFailures();
-      const result = await openLoop({ rate, durationMs: options.durationMs, warmupMs: options.warmupMs, drainMs: DRAIN_MS, next: () => world.next() });
+      const result = await openLoop({
+        rate,
+        durationMs: options.durationMs,
+        warmupMs: options.warmupMs,
+        drainMs: DRAIN_MS,
+        next: () => world.next(),
+      });
       steps.push({ ...result, failures: world.takeFailures() });
     }
     const ready = await client.get('/health/ready');
@@ -57,7 +77,11 @@ export interface LoadProfile {
 }
 
 /** The same load at one rate with the app under --cpu-prof: where the app's time goes. */
-export async function profileLoad(rate: number, options: LoadOptions, log: (line: string) => void): Promise<LoadProfile> {
+export async function profileLoad(
+  rate: number,
+  options: LoadOptions,
+  log: (line: string) => void,
+): Promise<LoadProfile> {
   const profileDir = mkdtempSync(join(tmpdir(), 'billing-bench-profile-'));
   let measuredEnd = 0;
   let exited = 0;
@@ -65,8 +89,16 @@ export async function profileLoad(rate: number, options: LoadOptions, log: (line
     ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
     options,
     async (_app, world) => {
-      log(`  profile: ${rate} requests/s for ${options.durationMs / 1000} s with the app under --cpu-prof`);
-      const measured = await openLoop({ rate, durationMs: options.durationMs, warmupMs: options.warmupMs, drainMs: DRAIN_MS, next: () => world.next() });
+      log(
+        `  profile: ${rate} requests/s for ${options.durationMs / 1000} s with the app under --cpu-prof`,
+      );
+      const measured = await openLoop({
+        rate,
+        durationMs: options.durationMs,
+        warmupMs: options.warmupMs,
+        drainMs: DRAIN_MS,
+        next: () => world.next(),
+      });
       measuredEnd = performance.now();
       return measured;
     },
@@ -77,7 +109,10 @@ export async function profileLoad(rate: number, options: LoadOptions, log: (line
   const summary = summarizeProfile(profileDir, 20, window);
   // Kept beside the reports, to open in Chrome DevTools (Performance) or VS Code.
   mkdirSync(CACHE, { recursive: true });
-  const file = join(CACHE, `app-${rate}rps-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`);
+  const file = join(
+    CACHE,
+    `app-${rate}rps-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`,
+  );
   copyFileSync(summary.file, file);
   rmSync(profileDir, { recursive: true, force: true });
   return { rate, result, ...summary, file };
@@ -86,7 +121,8 @@ export async function profileLoad(rate: number, options: LoadOptions, log: (line
 /** Before a rate: the previous one's backlog is answered and the read models have caught up. */
 async function settle(client: HttpClient): Promise<void> {
   const deadline = Date.now() + 60_000;
-  while ((await client.get('/health/ready')).status !== 200 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+  while ((await client.get('/health/ready')).status !== 200 && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 200));
   await new Promise((resolve) => setTimeout(resolve, 1_000));
 }
 

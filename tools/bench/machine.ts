@@ -24,14 +24,21 @@ const quietly = (command: string) => {
   }
 };
 
-/** What the figures were measured on (nproc, /proc/cpuinfo, memory, Node, SQLite, the disk under the temp folder, the commit). */
+/**
+ * What the figures were measured on (nproc, /proc/cpuinfo, memory, Node, SQLite, the disk under the
+ * temp folder, the commit).
+ */
 export function describeMachine(): Machine {
   const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
   const db = new Database(':memory:');
   const sqlite = db.prepare<[], { v: string }>('SELECT sqlite_version() AS v').get()!.v;
   db.close();
-  const packageJson = JSON.parse(readFileSync(join(require.resolve('better-sqlite3'), '..', '..', 'package.json'), 'utf8')) as { version: string };
-  const dirty = quietly('git status --porcelain --untracked-files=no') ? ' + uncommitted changes' : '';
+  const packageJson = JSON.parse(
+    readFileSync(join(require.resolve('better-sqlite3'), '..', '..', 'package.json'), 'utf8'),
+  ) as { version: string };
+  const dirty = quietly('git status --porcelain --untracked-files=no')
+    ? ' + uncommitted changes'
+    : '';
   return {
     cpus: availableParallelism(),
     model: /model name\s*:\s*(.*)/.exec(cpuinfo)?.[1] ?? 'unknown',

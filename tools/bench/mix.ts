@@ -1,10 +1,20 @@
 import { uuidFrom } from '@billing/shared/event-store';
-import { addDays, BASE_YEAR, contractBody, lastDayOf, type ContractPlan, type CustomerPlan } from './flows';
+import {
+  addDays,
+  BASE_YEAR,
+  contractBody,
+  lastDayOf,
+  type ContractPlan,
+  type CustomerPlan,
+} from './flows';
 import type { HttpClient, HttpReply } from './http-client';
 import type { Job, Outcome } from './open-loop';
 import { mulberry32 } from './stats';
 
-/** The share of each request in the mix (percent). Steps that wait for a reaction fall back to others when nothing is ready. */
+/**
+ * The share of each request in the mix (percent). Steps that wait for a reaction fall back to
+ * others when nothing is ready.
+ */
 export const MIX = {
   'create contract': 5,
   'activate contract': 5,
@@ -28,7 +38,10 @@ interface Slot {
   invoice?: { invoiceId: string; total: number; issueDate: string };
 }
 
-/** A reaction (schedule opened, draft written, receivable opened) normally lands within milliseconds; a step waits this long before relying on it. */
+/**
+ * A reaction (schedule opened, draft written, receivable opened) normally lands within
+ * milliseconds; a step waits this long before relying on it.
+ */
 const REACTION_GRACE_MS = 1_000;
 const PERIODS = 10;
 const STEP: Partial<Record<Kind, Stage>> = {
@@ -38,11 +51,24 @@ const STEP: Partial<Record<Kind, Stage>> = {
   'issue invoice': 'certified',
   'record payment': 'issued',
 };
-const FALLBACK: Kind[] = ['record payment', 'issue invoice', 'certify progress', 'report progress', 'activate contract', 'create contract'];
+const FALLBACK: Kind[] = [
+  'record payment',
+  'issue invoice',
+  'certify progress',
+  'report progress',
+  'activate contract',
+  'create contract',
+];
 
 /** Many customers and contracts, each moving through the billing flow one request at a time. */
 export class BillingWorld {
-  private readonly queues: Record<Stage, Slot[]> = { created: [], active: [], reported: [], certified: [], issued: [] };
+  private readonly queues: Record<Stage, Slot[]> = {
+    created: [],
+    active: [],
+    reported: [],
+    certified: [],
+    issued: [],
+  };
   private readonly known: Slot[] = [];
   private readonly billed = new Set<string>();
   private created = 0;
@@ -58,7 +84,10 @@ export class BillingWorld {
     this.random = mulberry32(seed);
   }
 
-  /** A job of a kind drawn from MIX, or the furthest-along step that is ready when the drawn one has nothing ready. */
+  /**
+   * A job of a kind drawn from MIX, or the furthest-along step that is ready when the drawn one has
+   * nothing ready.
+   */
   next(): Job {
     const drawn = this.draw();
     for (const kind of [drawn, ...FALLBACK]) {
@@ -68,7 +97,10 @@ export class BillingWorld {
     throw new Error('unreachable: creating a contract is always possible');
   }
 
-  /** Closed-loop set-up before measuring: contracts created and activated so the flow has work at once. */
+  /**
+   * Closed-loop set-up before measuring: contracts created and activated so the flow has work at
+   * once.
+   */
   async seed(contracts: number, concurrency = 8): Promise<void> {
     let left = contracts;
     const worker = async () => {
@@ -84,7 +116,8 @@ export class BillingWorld {
 
   private draw(): Kind {
     let pick = this.random() * 100;
-    for (const [kind, weight] of Object.entries(MIX) as [Kind, number][]) if ((pick -= weight) < 0) return kind;
+    for (const [kind, weight] of Object.entries(MIX) as [Kind, number][])
+      if ((pick -= weight) < 0) return kind;
     return 'GET contract summary';
   }
 
@@ -97,9 +130,12 @@ export class BillingWorld {
       return { kind, send: () => this.step(kind, slot) };
     }
     if (kind === 'create contract') return { kind, send: () => this.create() };
-    if (kind === 'GET contract summary' && this.known.length) return { kind, send: () => this.query(`/contracts/${this.pick(this.known).contractId}`) };
-    if (kind === 'GET account' && this.billed.size) return { kind, send: () => this.query(`/accounts/${this.pick([...this.billed])}`) };
-    if (kind === 'GET aging') return { kind, send: () => this.query(`/aging?asOf=${BASE_YEAR}-11-15`) };
+    if (kind === 'GET contract summary' && this.known.length)
+      return { kind, send: () => this.query(`/contracts/${this.pick(this.known).contractId}`) };
+    if (kind === 'GET account' && this.billed.size)
+      return { kind, send: () => this.query(`/accounts/${this.pick([...this.billed])}`) };
+    if (kind === 'GET aging')
+      return { kind, send: () => this.query(`/aging?asOf=${BASE_YEAR}-11-15`) };
     return undefined;
   }
 
@@ -107,9 +143,18 @@ export class BillingWorld {
     const n = this.created++;
     const customer = this.customers[n % this.customers.length];
     const plan = { startMonth: 0, periods: PERIODS, retainage: n % 2 === 0, lines: 1 + (n % 3) };
-    const reply = await this.client.post('/contracts', contractBody(customer, plan, `${customer.name} job ${n}`));
+    const reply = await this.client.post(
+      '/contracts',
+      contractBody(customer, plan, `${customer.name} job ${n}`),
+    );
     if (reply.status !== 201) return this.fail('create contract', reply);
-    const slot = { contractId: reply.body.contractId as string, customer, plan, period: 0, readyAt: 0 };
+    const slot = {
+      contractId: reply.body.contractId as string,
+      customer,
+      plan,
+      period: 0,
+      readyAt: 0,
+    };
     this.known.push(slot);
     this.queues.created.push(slot);
     return 'ok';
@@ -141,15 +186,31 @@ export class BillingWorld {
       case 'activate contract':
         return this.client.post(`${base}/activate`, { date: `${BASE_YEAR}-01-01` });
       case 'report progress':
-        return this.client.post(`${base}/progress-reports`, { periodEnd, reportedOn: periodEnd, lines });
+        return this.client.post(`${base}/progress-reports`, {
+          periodEnd,
+          reportedOn: periodEnd,
+          lines,
+        });
       case 'certify progress':
-        return this.client.post(`${base}/progress-reports/${periodEnd}/certify`, { date: addDays(periodEnd, 2) });
+        return this.client.post(`${base}/progress-reports/${periodEnd}/certify`, {
+          date: addDays(periodEnd, 2),
+        });
       case 'issue invoice':
-        return this.client.post(`/invoices/${uuidFrom(`${slot.contractId}/progress/${periodEnd}`)}/issue`, { date: addDays(periodEnd, 3) });
+        return this.client.post(
+          `/invoices/${uuidFrom(`${slot.contractId}/progress/${periodEnd}`)}/issue`,
+          { date: addDays(periodEnd, 3) },
+        );
       default: {
         const { invoiceId, total, issueDate } = slot.invoice!;
         const amount = slot.period % 7 === 3 ? Math.ceil(total / 2) : total;
-        const payment = { amount, currency: 'USD', receivedOn: addDays(issueDate, 20), method: 'wire', reference: `WIRE ${invoiceId.slice(0, 8)}`, invoiceIds: [invoiceId] };
+        const payment = {
+          amount,
+          currency: 'USD',
+          receivedOn: addDays(issueDate, 20),
+          method: 'wire',
+          reference: `WIRE ${invoiceId.slice(0, 8)}`,
+          invoiceIds: [invoiceId],
+        };
         return this.client.post(`/accounts/${slot.customer.customerId}/payments`, payment);
       }
     }
@@ -186,7 +247,8 @@ export class BillingWorld {
   }
 
   private fail(kind: string, reply: HttpReply): 'error' {
-    const key = `${kind} ${reply.status} ${String(reply.body?.title ?? reply.body?.detail ?? '').slice(0, 60)}`.trim();
+    const key =
+      `${kind} ${reply.status} ${String(reply.body?.title ?? reply.body?.detail ?? '').slice(0, 60)}`.trim();
     this.failures[key] = (this.failures[key] ?? 0) + 1;
     return 'error';
   }

@@ -1,6 +1,9 @@
 import { summarize, type Summary } from './stats';
 
-/** What a request came back as: ok, an error, or a step whose reaction had not happened yet (a 404 the client retries later). */
+/**
+ * What a request came back as: ok, an error, or a step whose reaction had not happened yet (a 404
+ * the client retries later).
+ */
 export type Outcome = 'ok' | 'error' | 'not-ready';
 
 /** A request ready to send: its kind (for the mix) and the call. */
@@ -93,11 +96,14 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
     scheduled,
     ...counts,
     timeouts,
-    achieved: (counts.answered - counts.errors) / ((Math.max(end, lastAnswer) - windowStart) / 1000),
+    achieved:
+      (counts.answered - counts.errors) / ((Math.max(end, lastAnswer) - windowStart) / 1000),
     latency: summarize(latencies),
     sendLagMs,
     mix,
-    byKind: Object.fromEntries(Object.entries(kinds).map(([kind, times]) => [kind, summarize(times)])),
+    byKind: Object.fromEntries(
+      Object.entries(kinds).map(([kind, times]) => [kind, summarize(times)]),
+    ),
   };
 }
 
@@ -105,6 +111,9 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 async function settled(pending: Set<Promise<void>>, timeoutMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([Promise.all(pending), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+  await Promise.race([
+    Promise.all(pending),
+    new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+  ]);
   clearTimeout(timer);
 }

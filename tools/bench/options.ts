@@ -1,4 +1,14 @@
-export const SECTIONS = ['appends', 'load', 'boot', 'aging', 'wip', 'pdf', 'verify', 'distributed', 'synth-check'] as const;
+export const SECTIONS = [
+  'appends',
+  'load',
+  'boot',
+  'aging',
+  'wip',
+  'pdf',
+  'verify',
+  'distributed',
+  'synth-check',
+] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -14,17 +24,26 @@ export interface BenchOptions {
   /** Lines of the pay application rendered as PDF, and how many renders are timed. */
   pdfLines: number;
   pdfSamples: number;
-  /** Events of the store `verify` walks (a boot store, hashed again), and how many of them go to the ESDB emulator. */
+  /**
+   * Events of the store `verify` walks (a boot store, hashed again), and how many of them go to the
+   * ESDB emulator.
+   */
   verifyEvents: number;
   verifyEsdbEvents: number;
-  /** The distributed part: contracts activated one at a time, events relayed, events of the store rebuilt, ESDB appends (0 skips a part). */
+  /**
+   * The distributed part: contracts activated one at a time, events relayed, events of the store
+   * rebuilt, ESDB appends (0 skips a part).
+   */
   lagSamples: number;
   relayEvents: number;
   rebuildEvents: number;
   esdbAppends: number;
   /** Profile the app under the highest rate: 'auto' when the load target is missed. */
   profile: 'auto' | 'always' | 'never';
-  /** Generate the stores again / measure the first boot (read-model build) again instead of reusing the cache. */
+  /**
+   * Generate the stores again / measure the first boot (read-model build) again instead of reusing
+   * the cache.
+   */
   fresh: boolean;
   rebuild: boolean;
   appendScale: number;
@@ -95,7 +114,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     else if (name === '--relay-events') options.relayEvents = take(Number(value));
     else if (name === '--rebuild-events') options.rebuildEvents = take(Number(value));
     else if (name === '--esdb-appends') options.esdbAppends = take(Number(value));
-    else if (name === '--profile' && ['auto', 'always', 'never'].includes(value)) options.profile = take(value as BenchOptions['profile']);
+    else if (name === '--profile' && ['auto', 'always', 'never'].includes(value))
+      options.profile = take(value as BenchOptions['profile']);
     else if (name === '--fresh') options.fresh = true;
     else if (name === '--rebuild') options.rebuild = true;
     else throw new Error(`unknown option ${name}\n${USAGE}`);
@@ -117,11 +137,13 @@ export function parseOptions(argv: string[]): BenchOptions {
     options.esdbAppends,
     options.appendScale,
   ];
-  if (all.some((n) => !Number.isFinite(n) || n < 0)) throw new Error(`every number must be a non-negative number\n${USAGE}`);
+  if (all.some((n) => !Number.isFinite(n) || n < 0))
+    throw new Error(`every number must be a non-negative number\n${USAGE}`);
   return options;
 }
 
 function section(name: string): Section {
-  if (!(SECTIONS as readonly string[]).includes(name)) throw new Error(`unknown section ${name}: ${SECTIONS.join(', ')}\n${USAGE}`);
+  if (!(SECTIONS as readonly string[]).includes(name))
+    throw new Error(`unknown section ${name}: ${SECTIONS.join(', ')}\n${USAGE}`);
   return name as Section;
 }

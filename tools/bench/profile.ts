@@ -14,7 +14,10 @@ interface CpuProfile {
   endTime: number;
 }
 
-/** Which samples to count: those of the `lengthMs` that ended `endsBeforeExitMs` before the profile ended (the process exited). */
+/**
+ * Which samples to count: those of the `lengthMs` that ended `endsBeforeExitMs` before the profile
+ * ended (the process exited).
+ */
 export interface ProfileWindow {
   lengthMs: number;
   endsBeforeExitMs: number;
@@ -27,7 +30,9 @@ export interface Hotspot {
 
 const ROOT = join(__dirname, '..', '..');
 
-/** Where a frame lives, coarse enough to read: our lib or app folder, a package, or node/V8 itself. */
+/**
+ * Where a frame lives, coarse enough to read: our lib or app folder, a package, or node/V8 itself.
+ */
 function area(url: string): string {
   if (!url) return '(native/V8)';
   const path = url.replace(/^file:\/\//, '');
@@ -38,8 +43,15 @@ function area(url: string): string {
   return local.startsWith('..') ? path : local;
 }
 
-/** Self time per function and per area of a .cpuprofile (the newest one in dir), as shares of the samples. */
-export function summarizeProfile(dir: string, top = 15, window?: ProfileWindow): { functions: Hotspot[]; areas: Hotspot[]; transactions: Hotspot[]; file: string } {
+/**
+ * Self time per function and per area of a .cpuprofile (the newest one in dir), as shares of the
+ * samples.
+ */
+export function summarizeProfile(
+  dir: string,
+  top = 15,
+  window?: ProfileWindow,
+): { functions: Hotspot[]; areas: Hotspot[]; transactions: Hotspot[]; file: string } {
   const file = readdirSync(dir)
     .filter((name) => name.endsWith('.cpuprofile'))
     .sort()
@@ -54,7 +66,8 @@ export function summarizeProfile(dir: string, top = 15, window?: ProfileWindow):
   let at = profile.endTime - profile.timeDeltas.reduce((sum, delta) => sum + delta, 0);
   profile.samples.forEach((id, index) => {
     at += profile.timeDeltas[index] ?? 0;
-    if (at >= start && at <= end) self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0));
+    if (at >= start && at <= end)
+      self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0));
   });
   const total = [...self.values()].reduce((sum, value) => sum + value, 0);
   const functions = new Map<string, number>();
@@ -63,7 +76,8 @@ export function summarizeProfile(dir: string, top = 15, window?: ProfileWindow):
   const parent = new Map<number, number>();
   profile.nodes.forEach((node) => node.children?.forEach((child) => parent.set(child, node.id)));
   for (const [id, time] of self) {
-    // better-sqlite3 runs BEGIN ... COMMIT (and so the fsync) in sqliteTransaction: charge it to our code that asked for it.
+    // better-sqlite3 runs BEGIN ... COMMIT (and so the fsync) in sqliteTransaction: charge it to
+    // our code that asked for it.
     if (byId.get(id)!.callFrame.functionName === 'sqliteTransaction') {
       const caller = ourCaller(id, parent, byId);
       transactions.set(caller, (transactions.get(caller) ?? 0) + time);
@@ -79,13 +93,23 @@ export function summarizeProfile(dir: string, top = 15, window?: ProfileWindow):
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([name, time]) => ({ name, share: time / total }));
-  return { functions: rank(functions), areas: rank(areas), transactions: rank(transactions), file: join(dir, file) };
+  return {
+    functions: rank(functions),
+    areas: rank(areas),
+    transactions: rank(transactions),
+    file: join(dir, file),
+  };
 }
 
-function ourCaller(id: number, parent: Map<number, number>, byId: Map<number, ProfileNode>): string {
+function ourCaller(
+  id: number,
+  parent: Map<number, number>,
+  byId: Map<number, ProfileNode>,
+): string {
   for (let at = parent.get(id); at !== undefined; at = parent.get(at)) {
     const { functionName, url } = byId.get(at)!.callFrame;
-    if (url && !url.includes('node_modules')) return `${functionName || '(anonymous)'} ${area(url)}`;
+    if (url && !url.includes('node_modules'))
+      return `${functionName || '(anonymous)'} ${area(url)}`;
   }
   return '(unknown)';
 }

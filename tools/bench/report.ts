@@ -10,7 +10,15 @@ import { distributedSection, type DistributedFigures } from './distributed';
 import { MIX } from './mix';
 import { mib, ms, percent, perSecond, seconds, verdict, type Summary } from './stats';
 
-export const TARGETS = { singles: 0.7, batches: 0.8, loadRate: 500, loadP99: 25, bootReadyMs: 5_000, bootAt: 1_000_000, agingP99: 50 };
+export const TARGETS = {
+  singles: 0.7,
+  batches: 0.8,
+  loadRate: 500,
+  loadP99: 25,
+  bootReadyMs: 5_000,
+  bootAt: 1_000_000,
+  agingP99: 50,
+};
 
 export interface Results {
   machine: Machine;
@@ -29,7 +37,11 @@ export interface Results {
   wallSeconds: number;
 }
 
-const table = (head: string[], rows: (string | number)[][]) => [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)];
+const table = (head: string[], rows: (string | number)[][]) => [
+  `| ${head.join(' | ')} |`,
+  `|${head.map(() => '---').join('|')}|`,
+  ...rows.map((row) => `| ${row.join(' | ')} |`),
+];
 const count = (n: number) => n.toLocaleString('en-US');
 
 export function render(results: Results): string {
@@ -47,7 +59,15 @@ export function render(results: Results): string {
   if (results.pdf) lines.push(...pdfSection(results.pdf), '');
   if (results.verify) lines.push(...verifySection(results.verify), '');
   if (results.distributed) lines.push(...distributedSection(results.distributed), '');
-  if (results.synthCheck) lines.push('### Synthesised stores against the running app', '', '```json', JSON.stringify(results.synthCheck, null, 2), '```', '');
+  if (results.synthCheck)
+    lines.push(
+      '### Synthesised stores against the running app',
+      '',
+      '```json',
+      JSON.stringify(results.synthCheck, null, 2),
+      '```',
+      '',
+    );
   return lines.join('\n');
 }
 
@@ -102,7 +122,9 @@ function loadSection(load: LoadFigures, profile?: LoadProfile): string[] {
         s.notReady,
         s.timeouts,
         ms(s.sendLagMs),
-        s.rate === TARGETS.loadRate ? verdict(s.latency.p99 <= TARGETS.loadP99 && s.errors === 0 && s.timeouts === 0) : '',
+        s.rate === TARGETS.loadRate
+          ? verdict(s.latency.p99 <= TARGETS.loadP99 && s.errors === 0 && s.timeouts === 0)
+          : '',
       ]),
     ),
     '',
@@ -110,14 +132,23 @@ function loadSection(load: LoadFigures, profile?: LoadProfile): string[] {
     '',
     ...table(
       ['kind', 'nominal', ...load.steps.map((s) => `${s.rate}/s`)],
-      Object.entries(MIX).map(([kind, share]) => [kind, `${share}%`, ...load.steps.map((s) => percent((s.mix[kind] ?? 0) / s.scheduled))]),
+      Object.entries(MIX).map(([kind, share]) => [
+        kind,
+        `${share}%`,
+        ...load.steps.map((s) => percent((s.mix[kind] ?? 0) / s.scheduled)),
+      ]),
     ),
     '',
     'Latency by kind, p50 / p99 (from the due time, as above):',
     '',
     ...table(
       ['kind', ...load.steps.map((s) => `${s.rate}/s`)],
-      Object.keys(MIX).map((kind) => [kind, ...load.steps.map((s) => (s.byKind?.[kind] ? `${ms(s.byKind[kind].p50)} / ${ms(s.byKind[kind].p99)}` : ''))]),
+      Object.keys(MIX).map((kind) => [
+        kind,
+        ...load.steps.map((s) =>
+          s.byKind?.[kind] ? `${ms(s.byKind[kind].p50)} / ${ms(s.byKind[kind].p99)}` : '',
+        ),
+      ]),
     ),
   ];
   const failures = load.steps.filter((s) => Object.keys(s.failures).length > 0);
@@ -151,7 +182,11 @@ function loadSection(load: LoadFigures, profile?: LoadProfile): string[] {
         profile.functions.slice(0, 15).map((h) => [`\`${h.name}\``, percent(h.share)]),
       ),
     );
-    lines.push('', 'Of which SQLite transactions (BEGIN…COMMIT, the fsync included), by the code that ran them:', '');
+    lines.push(
+      '',
+      'Of which SQLite transactions (BEGIN…COMMIT, the fsync included), by the code that ran them:',
+      '',
+    );
     lines.push(
       ...table(
         ['caller', 'share'],
@@ -168,7 +203,15 @@ function bootSection(boots: BootFigures[]): string[] {
     '### Boot on a built store (read models persisted), and the first boot that builds them',
     '',
     ...table(
-      ['events', 'customers / invoices', 'spawn -> port open', 'spawn -> /health/ready', 'RSS after boot', 'boots (ready)', `target: <= ${TARGETS.bootReadyMs / 1000} s at 1M`],
+      [
+        'events',
+        'customers / invoices',
+        'spawn -> port open',
+        'spawn -> /health/ready',
+        'RSS after boot',
+        'boots (ready)',
+        `target: <= ${TARGETS.bootReadyMs / 1000} s at 1M`,
+      ],
       boots.map((b) => [
         count(b.built.dataset.events),
         `${count(b.built.dataset.customers)} / ${count(b.built.dataset.invoices)}`,
@@ -176,14 +219,24 @@ function bootSection(boots: BootFigures[]): string[] {
         ms(b.median.readyMs),
         mib(b.median.rssBytes),
         b.samples.map((s) => seconds(s.readyMs / 1000)).join(', '),
-        b.built.dataset.events >= TARGETS.bootAt ? verdict(b.median.readyMs <= TARGETS.bootReadyMs) : '',
+        b.built.dataset.events >= TARGETS.bootAt
+          ? verdict(b.median.readyMs <= TARGETS.bootReadyMs)
+          : '',
       ]),
     ),
     '',
     'The first boot on each store, on the events alone (what `npm run rebuild` also pays):',
     '',
     ...table(
-      ['events', 'spawn -> ready (projections built)', 'spawn -> settled (consumer groups too)', 'appended meanwhile', 'RSS then', 'SIGTERM -> exit', 'measured'],
+      [
+        'events',
+        'spawn -> ready (projections built)',
+        'spawn -> settled (consumer groups too)',
+        'appended meanwhile',
+        'RSS then',
+        'SIGTERM -> exit',
+        'measured',
+      ],
       boots.map(({ built: { dataset, firstBuild, reused } }) => [
         count(dataset.events),
         `${seconds(firstBuild.seconds)} (${perSecond(firstBuild.eventsPerSecond, 'events')})`,
@@ -205,10 +258,34 @@ function agingSection(a: AgingFigures): string[] {
     ...table(
       ['measure', 'p50', 'p99', 'max', `target: p99 <= ${TARGETS.agingP99} ms`],
       [
-        [`GET /aging?asOf=${AGING_NOW} (now: after the last business date)`, ms(a.now.p50), ms(a.now.p99), ms(a.now.max), verdict(a.now.p99 <= TARGETS.agingP99)],
-        [`GET /aging?asOf=${AGING_AS_OF} (a past date)`, ms(a.http.p50), ms(a.http.p99), ms(a.http.max), verdict(a.http.p99 <= TARGETS.agingP99)],
-        [`reference, in process, ${a.reads.count} runs: every item and retainage row open on ${AGING_AS_OF} read`, ms(a.reads.p50), ms(a.reads.p99), ms(a.reads.max), ''],
-        [`reference, in process: the same and agingByCustomer over them`, ms(a.readsAndAging.p50), ms(a.readsAndAging.p99), ms(a.readsAndAging.max), ''],
+        [
+          `GET /aging?asOf=${AGING_NOW} (now: after the last business date)`,
+          ms(a.now.p50),
+          ms(a.now.p99),
+          ms(a.now.max),
+          verdict(a.now.p99 <= TARGETS.agingP99),
+        ],
+        [
+          `GET /aging?asOf=${AGING_AS_OF} (a past date)`,
+          ms(a.http.p50),
+          ms(a.http.p99),
+          ms(a.http.max),
+          verdict(a.http.p99 <= TARGETS.agingP99),
+        ],
+        [
+          `reference, in process, ${a.reads.count} runs: every item and retainage row open on ${AGING_AS_OF} read`,
+          ms(a.reads.p50),
+          ms(a.reads.p99),
+          ms(a.reads.max),
+          '',
+        ],
+        [
+          `reference, in process: the same and agingByCustomer over them`,
+          ms(a.readsAndAging.p50),
+          ms(a.readsAndAging.p99),
+          ms(a.readsAndAging.max),
+          '',
+        ],
       ],
     ),
     '',
@@ -218,7 +295,13 @@ function agingSection(a: AgingFigures): string[] {
 
 function wipSection(w: WipFigures): string[] {
   const { dataset } = w.built;
-  const row = (what: string, s: Summary) => [what, ms(s.p50), ms(s.p99), ms(s.max), verdict(s.p99 <= TARGETS.agingP99)];
+  const row = (what: string, s: Summary) => [
+    what,
+    ms(s.p50),
+    ms(s.p99),
+    ms(s.max),
+    verdict(s.p99 <= TARGETS.agingP99),
+  ];
   return [
     `### Over/under billing (WIP) over HTTP: ${count(dataset.customers)} customers, ${count(dataset.invoices)} invoices, a cost report per contract and month (${count(dataset.events)} events), x ${w.samples} each, one at a time`,
     '',
@@ -250,16 +333,29 @@ function pdfSection(p: PdfFigures): string[] {
           ms(p.render.mean),
           perSecond(1000 / p.render.mean, 'documents'),
         ],
-        ['the same renders, CPU time (user + system) of the process', ms(p.cpu.p50), ms(p.cpu.p99), ms(p.cpu.max), ms(p.cpu.mean), perSecond(1000 / p.cpu.mean, 'documents')],
+        [
+          'the same renders, CPU time (user + system) of the process',
+          ms(p.cpu.p50),
+          ms(p.cpu.p99),
+          ms(p.cpu.max),
+          ms(p.cpu.mean),
+          perSecond(1000 / p.cpu.mean, 'documents'),
+        ],
       ],
     ),
   ];
 }
 
 function verifySection(v: VerifyFigures): string[] {
-  const median = (rates: Rate[], key: keyof Rate) => [...rates].sort((a, b) => a[key] - b[key])[Math.floor(rates.length / 2)][key];
+  const median = (rates: Rate[], key: keyof Rate) =>
+    [...rates].sort((a, b) => a[key] - b[key])[Math.floor(rates.length / 2)][key];
   const rounds = (rates: Rate[]) => rates.map((rate) => count(Math.round(rate.wall))).join(', ');
-  const row = (measure: string, rates: Rate[]) => [measure, perSecond(median(rates, 'wall'), 'events'), perSecond(median(rates, 'cpu'), 'events'), rounds(rates)];
+  const row = (measure: string, rates: Rate[]) => [
+    measure,
+    perSecond(median(rates, 'wall'), 'events'),
+    perSecond(median(rates, 'cpu'), 'events'),
+    rounds(rates),
+  ];
   const rows = [
     row('read every page of `$all` through the port (no hashing)', v.read),
     row('`verifyChains`: the same reads + RFC 8785 canonicalization + SHA-256 per event', v.verify),
@@ -267,12 +363,23 @@ function verifySection(v: VerifyFigures): string[] {
   ];
   if (v.esdb)
     rows.push(
-      row(`EventStoreDB adapter on the in-process emulator (${count(v.esdb.events)} events; client and server share the process): read \`$all\``, v.esdb.read),
+      row(
+        `EventStoreDB adapter on the in-process emulator (${count(v.esdb.events)} events; client and server share the process): read \`$all\``,
+        v.esdb.read,
+      ),
       row('the same: `verifyChains`', v.esdb.verify),
     );
   return [
     `### \`verify\`: the hash chains of ${count(v.events)} events in ${count(v.streams)} streams (a boot store${v.copySeconds > 0 ? `, appended again through SqliteEventStore in ${seconds(v.copySeconds)} to hash it` : ''}, ${mib(v.bytes)}); every chain ${v.intact ? 'held' : '**did not hold**'}`,
     '',
-    ...table(['measure', 'median, wall time', 'median, per CPU-second of the process', 'rounds (events/s, wall)'], rows),
+    ...table(
+      [
+        'measure',
+        'median, wall time',
+        'median, per CPU-second of the process',
+        'rounds (events/s, wall)',
+      ],
+      rows,
+    ),
   ];
 }

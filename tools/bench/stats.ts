@@ -14,14 +14,22 @@ export interface Summary {
 
 export function summarize(samples: readonly number[]): Summary {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { count: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? Number.NaN };
+  return {
+    count: sorted.length,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? Number.NaN,
+  };
 }
 
 export const ms = (value: number): string => {
   if (!Number.isFinite(value)) return 'n/a';
-  return value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value < 10 ? value.toFixed(2) : value.toFixed(1)} ms`;
+  return value >= 1000
+    ? `${(value / 1000).toFixed(2)} s`
+    : `${value < 10 ? value.toFixed(2) : value.toFixed(1)} ms`;
 };
-export const perSecond = (value: number, unit = ''): string => `${Math.round(value).toLocaleString('en-US')}${unit ? ` ${unit}` : ''}/s`;
+export const perSecond = (value: number, unit = ''): string =>
+  `${Math.round(value).toLocaleString('en-US')}${unit ? ` ${unit}` : ''}/s`;
 export const percent = (ratio: number): string => `${(ratio * 100).toFixed(0)}%`;
 export const seconds = (value: number): string => `${value.toFixed(2)} s`;
 export const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;

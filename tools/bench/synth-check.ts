@@ -12,10 +12,21 @@ import { synthesize } from './synth/synthesize';
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 
-/** Per stream category, the streams' event-type sequences; and every event's type, data, command and actor with ids, numbers and creation dates blanked. */
-function shape(file: string): { events: number; streams: Map<string, number>; events_: Map<string, number> } {
+/**
+ * Per stream category, the streams' event-type sequences; and every event's type, data, command and
+ * actor with ids, numbers and creation dates blanked.
+ */
+function shape(file: string): {
+  events: number;
+  streams: Map<string, number>;
+  events_: Map<string, number>;
+} {
   const db = new Database(file, { readonly: true });
-  const rows = db.prepare<[], { stream_id: string; type: string; data: string; metadata: string }>('SELECT stream_id, type, data, metadata FROM events ORDER BY position').all();
+  const rows = db
+    .prepare<[], { stream_id: string; type: string; data: string; metadata: string }>(
+      'SELECT stream_id, type, data, metadata FROM events ORDER BY position',
+    )
+    .all();
   db.close();
   const blank = (text: string) =>
     text
@@ -35,9 +46,13 @@ function shape(file: string): { events: number; streams: Map<string, number>; ev
   return { events: rows.length, streams, events_ };
 }
 
-const differences = (a: Map<string, number>, b: Map<string, number>) => [...new Set([...a.keys(), ...b.keys()])].filter((key) => a.get(key) !== b.get(key)).length;
+const differences = (a: Map<string, number>, b: Map<string, number>) =>
+  [...new Set([...a.keys(), ...b.keys()])].filter((key) => a.get(key) !== b.get(key)).length;
 
-/** The same customers through the running app over HTTP and through the synthesiser: the stores must differ only in ids and creation dates. */
+/**
+ * The same customers through the running app over HTTP and through the synthesiser: the stores must
+ * differ only in ids and creation dates.
+ */
 export async function checkSynthesis(customers: number, log: (line: string) => void) {
   const dir = mkdtempSync(join(tmpdir(), 'billing-bench-synth-check-'));
   try {
@@ -56,7 +71,10 @@ export async function checkSynthesis(customers: number, log: (line: string) => v
       (n) => customerPlan('check', n),
       (n) => n >= customers,
     );
-    const [http, synth] = [shape(join(dir, 'http', 'events.sqlite')), shape(join(dir, 'synth.sqlite'))];
+    const [http, synth] = [
+      shape(join(dir, 'http', 'events.sqlite')),
+      shape(join(dir, 'synth.sqlite')),
+    ];
     const store = new SqliteEventStore(join(dir, 'synth.sqlite'));
     const audit = await checkBooks(store).finally(() => store.close());
     return {

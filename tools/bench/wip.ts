@@ -4,7 +4,9 @@ import { workingCopy, type Built } from './build';
 import { HttpClient, ok } from './http-client';
 import { summarize, type Summary } from './stats';
 
-/** The last period every contract of the aging store bills and reports costs for (flows.ts costsOf). */
+/**
+ * The last period every contract of the aging store bills and reports costs for (flows.ts costsOf).
+ */
 export const WIP_PERIOD = '2026-10-31';
 const WARMUP = 10;
 
@@ -16,11 +18,25 @@ export interface WipFigures {
   largestPage: Summary;
   /** GET /contracts/:id/wip of one contract (every period it reported). */
   contract: Summary;
-  answer: { contracts: number; currencies: number; bytes: number; largestBytes: number; overbilled: number; underbilled: number };
+  answer: {
+    contracts: number;
+    currencies: number;
+    bytes: number;
+    largestBytes: number;
+    overbilled: number;
+    underbilled: number;
+  };
 }
 
-/** The WIP schedule (ADR 20) over HTTP on the aging store (10,000 customers, 100,000 invoices, a cost report per contract and period), one request at a time. */
-export async function measureWip(source: Built, samples: number, log: (line: string) => void): Promise<WipFigures> {
+/**
+ * The WIP schedule (ADR 20) over HTTP on the aging store (10,000 customers, 100,000 invoices, a
+ * cost report per contract and period), one request at a time.
+ */
+export async function measureWip(
+  source: Built,
+  samples: number,
+  log: (line: string) => void,
+): Promise<WipFigures> {
   const dataDir = workingCopy(source, 'wip');
   try {
     log(

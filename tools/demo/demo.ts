@@ -10,21 +10,37 @@ import { expectOk, fetchClient, localToken, runScenario } from '@billing/shared/
  */
 async function main() {
   const baseUrl = process.env.BASE_URL ?? 'http://127.0.0.1:3000';
-  const token = process.env.BILLING_TOKEN ?? (await localToken(join(process.env.DATA_DIR ?? 'data', 'auth'), { subject: 'demo', roles: ['billing'] }));
+  const token =
+    process.env.BILLING_TOKEN ??
+    (await localToken(join(process.env.DATA_DIR ?? 'data', 'auth'), {
+      subject: 'demo',
+      roles: ['billing'],
+    }));
   const client = fetchClient(baseUrl, token);
   const usd = (amount: number) => formatMoney(amount, 'USD').padStart(16);
   console.log(`Billing a USD 1,000,000.00 construction contract against ${baseUrl}\n`);
-  const result = await runScenario(client, { customerId: randomUUID(), log: (line) => console.log(`  - ${line}`) });
+  const result = await runScenario(client, {
+    customerId: randomUUID(),
+    log: (line) => console.log(`  - ${line}`),
+  });
   for (const application of result.applications) {
     const g = application.g702;
-    console.log(`\nPay application ${application.applicationNo}, period to ${application.periodEnd}: invoice ${application.number}, due ${application.dueDate}`);
+    console.log(
+      `\nPay application ${application.applicationNo}, period to ${application.periodEnd}: invoice ${application.number}, due ${application.dueDate}`,
+    );
     const lines: [string, number][] = [
       ['1. Original contract sum', g.originalContractSum],
       ['2. Net change by change orders', g.netChangeByChangeOrders],
       ['3. Contract sum to date', g.contractSumToDate],
       ['4. Total completed and stored to date', g.totalCompletedAndStoredToDate],
-      [`5a. Retainage on completed work (${g.retainageStep.workRate / 100}%)`, g.retainageOnCompletedWork],
-      [`5b. Retainage on stored materials (${g.retainageStep.materialsRate / 100}%)`, g.retainageOnStoredMaterials],
+      [
+        `5a. Retainage on completed work (${g.retainageStep.workRate / 100}%)`,
+        g.retainageOnCompletedWork,
+      ],
+      [
+        `5b. Retainage on stored materials (${g.retainageStep.materialsRate / 100}%)`,
+        g.retainageOnStoredMaterials,
+      ],
       ['5. Total retainage', g.totalRetainage],
       ['6. Total earned less retainage', g.totalEarnedLessRetainage],
       ['7. Less previous certificates for payment', g.lessPreviousCertificates],
@@ -35,7 +51,9 @@ async function main() {
     ];
     for (const [label, amount] of lines) console.log(`  ${label.padEnd(48)}${usd(amount)}`);
   }
-  console.log(`\nRetainage release: invoice ${result.release.number}, ${usd(result.release.total).trim()} including tax`);
+  console.log(
+    `\nRetainage release: invoice ${result.release.number}, ${usd(result.release.total).trim()} including tax`,
+  );
   for (const [date, aging] of Object.entries(result.aging)) {
     const b = aging.buckets;
     console.log(

@@ -10,13 +10,27 @@ import { getDocument } from '../../apps/standalone/src/testing/pdf';
 const ROOT = join(__dirname, '..', '..');
 const OUT = join(ROOT, 'docs', 'images');
 
-/** Rasterizes one page of a PDF with poppler's pdftoppm (Debian: poppler-utils) into `<name>.png`. */
+/**
+ * Rasterizes one page of a PDF with poppler's pdftoppm (Debian: poppler-utils) into `<name>.png`.
+ */
 function rasterize(pdf: string, page: number, name: string): string {
   const target = join(OUT, name);
   try {
-    execFileSync('pdftoppm', ['-png', '-r', '100', '-f', String(page), '-l', String(page), '-singlefile', pdf, target]);
+    execFileSync('pdftoppm', [
+      '-png',
+      '-r',
+      '100',
+      '-f',
+      String(page),
+      '-l',
+      String(page),
+      '-singlefile',
+      pdf,
+      target,
+    ]);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('pdftoppm is not installed: apt-get install -y poppler-utils');
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new Error('pdftoppm is not installed: apt-get install -y poppler-utils');
     throw error;
   }
   return relative(ROOT, `${target}.png`);
@@ -39,7 +53,9 @@ async function main() {
     const file = join(work, 'pay-application.pdf');
     writeFileSync(file, pdf.bytes);
     mkdirSync(OUT, { recursive: true });
-    console.log(`written ${rasterize(file, 1, 'g702')} and ${rasterize(file, 2, 'g703')} (${applications[1].number})`);
+    console.log(
+      `written ${rasterize(file, 1, 'g702')} and ${rasterize(file, 2, 'g703')} (${applications[1].number})`,
+    );
   } finally {
     rmSync(work, { recursive: true, force: true });
     await test.close();

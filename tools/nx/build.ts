@@ -5,7 +5,10 @@ import { compilerOptions } from '../../tsconfig.base.json';
 
 const ROOT = join(__dirname, '..', '..');
 
-/** What tools/register.js does at run time, done ahead: decorator metadata for Nest's DI, and the path aliases rewritten to relative requires. */
+/**
+ * What tools/register.js does at run time, done ahead: decorator metadata for Nest's DI, and the
+ * path aliases rewritten to relative requires.
+ */
 const SWC: Options = {
   jsc: {
     parser: { syntax: 'typescript', decorators: true },
@@ -27,7 +30,8 @@ const SWC: Options = {
 export function build(app: string): { outDir: string; files: number } {
   const outDir = join(ROOT, 'dist', 'apps', app);
   const entry = join(ROOT, 'apps', app, 'src', 'main.ts');
-  if (!existsSync(entry)) throw new Error(`no app named "${app}" (expected ${relative(ROOT, entry)})`);
+  if (!existsSync(entry))
+    throw new Error(`no app named "${app}" (expected ${relative(ROOT, entry)})`);
   rmSync(outDir, { recursive: true, force: true });
   const seen = new Set<string>();
   const queue = [entry];
@@ -36,7 +40,11 @@ export function build(app: string): { outDir: string; files: number } {
     if (seen.has(file)) continue;
     seen.add(file);
     const target = join(outDir, relative(ROOT, file)).replace(/\.ts$/, '.js');
-    const { code, map } = transformFileSync(file, { ...SWC, filename: file, sourceFileName: relative(dirname(target), file) });
+    const { code, map } = transformFileSync(file, {
+      ...SWC,
+      filename: file,
+      sourceFileName: relative(dirname(target), file),
+    });
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, `${code}\n//# sourceMappingURL=${target.split('/').pop()}.map\n`);
     if (map) writeFileSync(`${target}.map`, map);
@@ -46,7 +54,10 @@ export function build(app: string): { outDir: string; files: number } {
   return { outDir, files: seen.size };
 }
 
-/** The workspace files a compiled module requires: relative specifiers, resolved as TypeScript would. */
+/**
+ * The workspace files a compiled module requires: relative specifiers, resolved as TypeScript
+ * would.
+ */
 function localRequires(code: string, from: string): string[] {
   return [...code.matchAll(/require\("(\.{1,2}\/[^"]*)"\)/g)].map(([, specifier]) => {
     const base = resolve(dirname(from), specifier);
@@ -63,5 +74,7 @@ if (require.main === module) {
     process.exit(2);
   }
   const { outDir, files } = build(app);
-  console.log(`built ${app}: ${files} files into ${relative(ROOT, outDir)}/ (run: node ${relative(ROOT, join(outDir, 'main.js'))})`);
+  console.log(
+    `built ${app}: ${files} files into ${relative(ROOT, outDir)}/ (run: node ${relative(ROOT, join(outDir, 'main.js'))})`,
+  );
 }

@@ -10,13 +10,26 @@ const APPS = ['contracts', 'milestones', 'invoicing', 'receivables', 'gateway', 
 const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' };
 
 interface Graph {
-  nodes: Record<string, { data: { root: string; targets: Record<string, { executor?: string; options?: { command?: string } }> } }>;
+  nodes: Record<
+    string,
+    {
+      data: {
+        root: string;
+        targets: Record<string, { executor?: string; options?: { command?: string } }>;
+      };
+    }
+  >;
   dependencies: Record<string, { target: string }[]>;
 }
 
 function nx(...args: string[]): string {
-  const run = spawnSync(join(ROOT, 'node_modules', '.bin', 'nx'), args, { cwd: ROOT, env, encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`nx ${args.join(' ')} failed (${run.status}):\n${run.stdout}${run.stderr}`);
+  const run = spawnSync(join(ROOT, 'node_modules', '.bin', 'nx'), args, {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+  });
+  if (run.status !== 0)
+    throw new Error(`nx ${args.join(' ')} failed (${run.status}):\n${run.stdout}${run.stderr}`);
   return run.stdout;
 }
 
@@ -35,18 +48,33 @@ describe('Nx targets and graph', () => {
   it('gives every app serve, build and test, and every lib test', () => {
     for (const app of APPS) {
       const { targets } = graph.nodes[app].data;
-      expect({ app, targets: Object.keys(targets).sort() }).toEqual({ app, targets: expect.arrayContaining(['build', 'serve', 'test']) });
-      expect(targets.serve.options?.command).toBe(`node -r ./tools/register.js apps/${app}/src/main.ts`);
+      expect({ app, targets: Object.keys(targets).sort() }).toEqual({
+        app,
+        targets: expect.arrayContaining(['build', 'serve', 'test']),
+      });
+      expect(targets.serve.options?.command).toBe(
+        `node -r ./tools/register.js apps/${app}/src/main.ts`,
+      );
     }
-    const libs = Object.entries(graph.nodes).filter(([, node]) => node.data.root.startsWith('libs/'));
+    const libs = Object.entries(graph.nodes).filter(([, node]) =>
+      node.data.root.startsWith('libs/'),
+    );
     expect(libs.filter(([, node]) => !node.data.targets.test).map(([name]) => name)).toEqual([]);
   });
 
   it('draws the edges the TypeScript imports make, and no other', () => {
     const drawn = Object.entries(graph.dependencies).flatMap(([source, targets]) =>
-      targets.filter(({ target }) => graph.nodes[target]).map(({ target }) => `${source} -> ${target}`),
+      targets
+        .filter(({ target }) => graph.nodes[target])
+        .map(({ target }) => `${source} -> ${target}`),
     );
-    expect(drawn).toEqual(expect.arrayContaining(['invoicing -> invoicing-feature', 'invoicing-feature -> invoicing-domain', 'invoicing-feature -> invoicing-messages']));
+    expect(drawn).toEqual(
+      expect.arrayContaining([
+        'invoicing -> invoicing-feature',
+        'invoicing-feature -> invoicing-domain',
+        'invoicing-feature -> invoicing-messages',
+      ]),
+    );
     expect(drawn).not.toContain('invoicing -> contracts-feature');
     expect(new Set(drawn)).toEqual(importEdges(graph));
   });
@@ -56,7 +84,13 @@ describe('Nx targets and graph', () => {
     const port = await freePort();
     const child = spawn(process.execPath, ['dist/apps/invoicing/main.js'], {
       cwd: ROOT,
-      env: { ...process.env, PORT: String(port), EVENT_STORE: 'memory', AUTH: 'off', LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        EVENT_STORE: 'memory',
+        AUTH: 'off',
+        LOG_LEVEL: 'warn',
+      },
       stdio: 'ignore',
     });
     try {
@@ -67,16 +101,31 @@ describe('Nx targets and graph', () => {
   }, 90_000);
 });
 
-/** project -> project for each `@billing/*` alias or relative path a project's .ts files import from another project. */
+/**
+ * project -> project for each `@billing/*` alias or relative path a project's .ts files import from
+ * another project.
+ */
 function importEdges(graph: Graph): Set<string> {
-  const roots = Object.entries(graph.nodes).map(([name, node]) => ({ name, root: join(ROOT, node.data.root) }));
-  const projectOf = (file: string) => roots.filter(({ root }) => file.startsWith(`${root}/`)).sort((a, b) => b.root.length - a.root.length)[0]?.name;
+  const roots = Object.entries(graph.nodes).map(([name, node]) => ({
+    name,
+    root: join(ROOT, node.data.root),
+  }));
+  const projectOf = (file: string) =>
+    roots
+      .filter(({ root }) => file.startsWith(`${root}/`))
+      .sort((a, b) => b.root.length - a.root.length)[0]?.name;
   const aliases = compilerOptions.paths as Record<string, string[]>;
   const edges = new Set<string>();
   for (const { name, root } of roots) {
     for (const file of sources(root).filter((candidate) => projectOf(candidate) === name)) {
-      for (const [, specifier] of readFileSync(file, 'utf8').matchAll(/(?:from|import|require\(|import\()\s*['"]([^'"]+)['"]/g)) {
-        const target = aliases[specifier] ? join(ROOT, aliases[specifier][0]) : specifier.startsWith('.') ? resolve(dirname(file), specifier) : undefined;
+      for (const [, specifier] of readFileSync(file, 'utf8').matchAll(
+        /(?:from|import|require\(|import\()\s*['"]([^'"]+)['"]/g,
+      )) {
+        const target = aliases[specifier]
+          ? join(ROOT, aliases[specifier][0])
+          : specifier.startsWith('.')
+            ? resolve(dirname(file), specifier)
+            : undefined;
         const project = target && projectOf(target);
         if (project && project !== name) edges.add(`${name} -> ${project}`);
       }
@@ -87,7 +136,8 @@ function importEdges(graph: Graph): Set<string> {
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    if (entry.isDirectory()) return ['node_modules', 'target'].includes(entry.name) ? [] : sources(join(dir, entry.name));
+    if (entry.isDirectory())
+      return ['node_modules', 'target'].includes(entry.name) ? [] : sources(join(dir, entry.name));
     return entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [];
   });
 }

@@ -14,13 +14,19 @@ export interface EmulatorProcess {
  * would be: it does not share the bench's event loop. Started once it printed its port.
  */
 export async function spawnEsdbEmulator(): Promise<EmulatorProcess> {
-  const child = spawn(process.execPath, ['-r', './tools/register.js', 'infra/esdb-emulator/main.ts', '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    ['-r', './tools/register.js', 'infra/esdb-emulator/main.ts', '--port', '0'],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
   const port = await new Promise<number>((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', (line) => resolve(Number(line.trim())));
-    child.once('exit', (code) => reject(new Error(`the ESDB emulator exited (${code}) before listening: ${stderr}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`the ESDB emulator exited (${code}) before listening: ${stderr}`)),
+    );
   });
   return {
     url: `esdb://127.0.0.1:${port}?tls=false`,

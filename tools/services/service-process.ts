@@ -10,13 +10,19 @@ export interface ProcessSpec {
   /** The TypeScript entry point, run with `node -r ./tools/register.js`. */
   main: string;
   env: Record<string, string>;
-  /** Answers 200 once the process serves (`/health/live`: a service listens only once its read models caught up). */
+  /**
+   * Answers 200 once the process serves (`/health/live`: a service listens only once its read
+   * models caught up).
+   */
   healthUrl: string;
   /** Each line the process prints, prefixed with its name. */
   output: (line: string) => void;
 }
 
-/** One app as a child process on 127.0.0.1: started, stopped (SIGTERM) or killed (`kill -9`), and started again. */
+/**
+ * One app as a child process on 127.0.0.1: started, stopped (SIGTERM) or killed (`kill -9`), and
+ * started again.
+ */
 export class AppProcess {
   private child?: ChildProcess;
   private exited = Promise.resolve();
@@ -27,7 +33,9 @@ export class AppProcess {
     return this.child?.pid;
   }
 
-  /** How the last run ended: its exit code, or the signal that ended it (undefined while it runs). */
+  /**
+   * How the last run ended: its exit code, or the signal that ended it (undefined while it runs).
+   */
   get ended(): number | NodeJS.Signals | undefined {
     return this.child?.exitCode ?? this.child?.signalCode ?? undefined;
   }
@@ -46,7 +54,9 @@ export class AppProcess {
       stream?.on('data', (chunk: Buffer) => {
         const lines = (partial + chunk.toString()).split('\n');
         partial = lines.pop() ?? '';
-        lines.filter((line) => line.trim()).forEach((line) => this.spec.output(`[${this.spec.name}] ${line}`));
+        lines
+          .filter((line) => line.trim())
+          .forEach((line) => this.spec.output(`[${this.spec.name}] ${line}`));
       });
       stream?.on('end', () => partial && this.spec.output(`[${this.spec.name}] ${partial}`));
     };
@@ -69,29 +79,40 @@ export class AppProcess {
   }
 
   private async signal(signal: NodeJS.Signals): Promise<void> {
-    if (this.child && this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null)
+      this.child.kill(signal);
     await this.exited;
   }
 
   private async serving(child: ChildProcess): Promise<void> {
     const deadline = Date.now() + BOOT_TIMEOUT_MS;
     for (;;) {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${this.spec.name} exited while starting (${child.exitCode ?? child.signalCode})`);
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(
+          `${this.spec.name} exited while starting (${child.exitCode ?? child.signalCode})`,
+        );
       const status = await fetch(this.spec.healthUrl).then(
         (response) => response.status,
         () => 0,
       );
       if (status === 200) return;
-      if (Date.now() > deadline) throw new Error(`${this.spec.name} did not answer ${this.spec.healthUrl} within ${BOOT_TIMEOUT_MS / 1000} s`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `${this.spec.name} did not answer ${this.spec.healthUrl} within ${BOOT_TIMEOUT_MS / 1000} s`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
 }
 
-/** A port nobody listens on now: the OS picks one for a listener on 127.0.0.1, which is then closed. */
+/**
+ * A port nobody listens on now: the OS picks one for a listener on 127.0.0.1, which is then closed.
+ */
 export async function freePort(): Promise<number> {
   const server = createServer();
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) =>
+    server.once('error', reject).listen(0, '127.0.0.1', resolve),
+  );
   const { port } = server.address() as AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;

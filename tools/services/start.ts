@@ -1,16 +1,20 @@
 import { join } from 'node:path';
 import { Infrastructure, Services, SERVICES } from './system';
 
-const PORTS = { gateway: 3000, services: { contracts: 3001, milestones: 3002, invoicing: 3003, receivables: 3004 } };
+const PORTS = {
+  gateway: 3000,
+  services: { contracts: 3001, milestones: 3002, invoicing: 3003, receivables: 3004 },
+};
 
 /**
  * `npm run start:services`: the distributed mode on this machine, without Docker. Starts a Kafka
- * broker, mongo-java-server and the ESDB emulator (infra/), the four services as separate
- * processes on them (ports 3001-3004) and the gateway on http://127.0.0.1:3000; stops it all on Ctrl-C.
+ * broker, mongo-java-server and the ESDB emulator (infra/), the four services as separate processes
+ * on them (ports 3001-3004) and the gateway on http://127.0.0.1:3000; stops it all on Ctrl-C.
  */
 async function main(): Promise<void> {
   const log = (line: string) => console.log(`[start:services] ${line}`);
-  // The embedded app's key folder: `npm run token` and `npm run demo` work against the services as they do against npm start.
+  // The embedded app's key folder: `npm run token` and `npm run demo` work against the services as
+  // they do against npm start.
   const keysDir = join(process.env.DATA_DIR ?? 'data', 'auth');
   const infrastructure = await Infrastructure.start(log, { keysDir });
   let system: Services | undefined;
@@ -28,7 +32,9 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void stop(0)).once('SIGTERM', () => void stop(0));
   try {
-    log(`starting ${SERVICES.join(', ')} (EVENT_STORE=esdb BUS=kafka READ_MODELS=mongo) on ports 3001-3004, then the gateway on 3000`);
+    log(
+      `starting ${SERVICES.join(', ')} (EVENT_STORE=esdb BUS=kafka READ_MODELS=mongo) on ports 3001-3004, then the gateway on 3000`,
+    );
     system = await Services.start(infrastructure, PORTS, (line) => console.log(line));
   } catch (error) {
     console.error(`[start:services] ${error instanceof Error ? error.message : String(error)}`);

@@ -10,7 +10,13 @@ import { CONTRACTS_TOPIC } from '@billing/contracts/messages';
 import { INVOICING_TOPIC } from '@billing/invoicing/messages';
 import { MILESTONES_TOPIC } from '@billing/milestones/messages';
 import { RECEIVABLES_TOPIC } from '@billing/receivables/messages';
-import { ensureLocalKeys, JWKS_FILE, LOCAL_AUDIENCE, LOCAL_ISSUER, type TokenClaims } from '@billing/shared/auth';
+import {
+  ensureLocalKeys,
+  JWKS_FILE,
+  LOCAL_AUDIENCE,
+  LOCAL_ISSUER,
+  type TokenClaims,
+} from '@billing/shared/auth';
 import { localToken } from '@billing/shared/testing';
 import { spawnEsdbEmulator } from './emulator-process';
 import { AppProcess } from './service-process';
@@ -37,31 +43,55 @@ export class Infrastructure {
     private readonly dataDir: string,
     private mongo: RunningMongo,
     private readonly esdb: { url: string; stop(): Promise<void> },
-    /** The issuer's key: the services get its public JWKS and verify every token themselves; the clients mint tokens with it. */
+    /**
+     * The issuer's key: the services get its public JWKS and verify every token themselves; the
+     * clients mint tokens with it.
+     */
     readonly keysDir: string,
     private readonly mongoInMemory: boolean,
   ) {}
 
   /**
-   * A Kafka broker (KRaft, Maven jars), mongo-java-server and the ESDB emulator, each on 127.0.0.1 and
-   * a free port. Mongo keeps its data in an H2 file, so that `restartMongo` finds it again, unless
-   * `mongoInMemory` (quicker round trips; nothing survives a restart then). The ESDB emulator runs
-   * in this process unless `esdbProcess`: a benchmark gives it a process of its own, as a server has.
+   * A Kafka broker (KRaft, Maven jars), mongo-java-server and the ESDB emulator, each on 127.0.0.1
+   * and a free port. Mongo keeps its data in an H2 file, so that `restartMongo` finds it again,
+   * unless `mongoInMemory` (quicker round trips; nothing survives a restart then). The ESDB
+   * emulator runs in this process unless `esdbProcess`: a benchmark gives it a process of its own,
+   * as a server has.
    */
-  static async start(log: (line: string) => void, options: { keysDir?: string; mongoInMemory?: boolean; esdbProcess?: boolean } = {}): Promise<Infrastructure> {
+  static async start(
+    log: (line: string) => void,
+    options: { keysDir?: string; mongoInMemory?: boolean; esdbProcess?: boolean } = {},
+  ): Promise<Infrastructure> {
     const dataDir = mkdtempSync(join(tmpdir(), 'billing-servers-'));
     const started: { stop(): Promise<void> }[] = [];
     try {
-      log('starting the Kafka broker (KRaft, Apache Kafka jars from infra/kafka), mongo-java-server and the ESDB emulator');
+      log(
+        'starting the Kafka broker (KRaft, Apache Kafka jars from infra/kafka), mongo-java-server and the ESDB emulator',
+      );
       const [broker, mongo, esdb] = await Promise.all([
         startKafka({ dataDir }).then((server) => (started.push(server), server)),
-        startMongo({ javaOptions: MONGO_JVM, ...(options.mongoInMemory ? {} : { dataFile: join(dataDir, MONGO_FILE) }) }).then((server) => (started.push(server), server)),
-        (options.esdbProcess ? spawnEsdbEmulator() : startEsdbEmulator()).then((server) => (started.push(server), server)),
+        startMongo({
+          javaOptions: MONGO_JVM,
+          ...(options.mongoInMemory ? {} : { dataFile: join(dataDir, MONGO_FILE) }),
+        }).then((server) => (started.push(server), server)),
+        (options.esdbProcess ? spawnEsdbEmulator() : startEsdbEmulator()).then(
+          (server) => (started.push(server), server),
+        ),
       ]);
       await warmUp(broker.brokers);
       const keys = ensureLocalKeys(options.keysDir ?? join(dataDir, 'auth')).dir;
-      const infrastructure = new Infrastructure(broker, Number(broker.brokers[0].split(':')[1]), dataDir, mongo, esdb, keys, options.mongoInMemory === true);
-      log(`Kafka broker: ${infrastructure.kafkaBrokers}  Mongo: ${infrastructure.mongoUrl}  ESDB emulator: ${infrastructure.esdbUrl}`);
+      const infrastructure = new Infrastructure(
+        broker,
+        Number(broker.brokers[0].split(':')[1]),
+        dataDir,
+        mongo,
+        esdb,
+        keys,
+        options.mongoInMemory === true,
+      );
+      log(
+        `Kafka broker: ${infrastructure.kafkaBrokers}  Mongo: ${infrastructure.mongoUrl}  ESDB emulator: ${infrastructure.esdbUrl}`,
+      );
       return infrastructure;
     } catch (error) {
       await Promise.allSettled(started.map((server) => server.stop()));
@@ -82,7 +112,9 @@ export class Infrastructure {
     return this.esdb.url;
   }
 
-  /** The environment of a service on these servers (the names of libs/shared/nest/src/config.ts). */
+  /**
+   * The environment of a service on these servers (the names of libs/shared/nest/src/config.ts).
+   */
   serviceEnv(port: number): Record<string, string> {
     return {
       EVENT_STORE: 'esdb',
@@ -118,10 +150,19 @@ export class Infrastructure {
     await this.mongo.stop();
   }
 
-  /** The same Mongo server again: same address, same data (every read model, checkpoint and lease). */
+  /**
+   * The same Mongo server again: same address, same data (every read model, checkpoint and lease).
+   */
   async restartMongo(): Promise<void> {
-    if (this.mongoInMemory) throw new Error('Mongo runs in memory here: a restart would lose every read model (start the servers without mongoInMemory)');
-    this.mongo = await startMongo({ port: this.mongo.port, dataFile: join(this.dataDir, MONGO_FILE), javaOptions: MONGO_JVM });
+    if (this.mongoInMemory)
+      throw new Error(
+        'Mongo runs in memory here: a restart would lose every read model (start the servers without mongoInMemory)',
+      );
+    this.mongo = await startMongo({
+      port: this.mongo.port,
+      dataFile: join(this.dataDir, MONGO_FILE),
+      javaOptions: MONGO_JVM,
+    });
   }
 
   async stop(): Promise<void> {
@@ -136,12 +177,20 @@ export class Infrastructure {
  * that four services booting at once neither race to create the same topics nor log the wait.
  */
 async function warmUp(brokers: string[]): Promise<void> {
-  const kafka = new Kafka({ clientId: 'start-services', brokers, logLevel: logLevel.NOTHING, retry: { retries: 20, maxRetryTime: 1_000 } });
+  const kafka = new Kafka({
+    clientId: 'start-services',
+    brokers,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 20, maxRetryTime: 1_000 },
+  });
   const admin = kafka.admin();
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   try {
     await Promise.all([admin.connect(), producer.connect()]);
-    await admin.createTopics({ topics: TOPICS.map((topic) => ({ topic, numPartitions: 8 })), waitForLeaders: true });
+    await admin.createTopics({
+      topics: TOPICS.map((topic) => ({ topic, numPartitions: 8 })),
+      waitForLeaders: true,
+    });
     await producer.send({ topic: 'billing.warm-up', acks: -1, messages: [{ value: 'ready' }] });
   } finally {
     await Promise.allSettled([admin.disconnect(), producer.disconnect()]);
@@ -153,7 +202,9 @@ export interface Ports {
   services: Record<Service, number>;
 }
 
-/** The four services, each its own process on the infrastructure, and the gateway in front of them. */
+/**
+ * The four services, each its own process on the infrastructure, and the gateway in front of them.
+ */
 export class Services {
   constructor(
     readonly services: Record<Service, AppProcess>,
@@ -161,18 +212,43 @@ export class Services {
     readonly url: string,
   ) {}
 
-  /** One more process of a service on the same servers (same consumer group, same Mongo database). */
-  static instance(infrastructure: Infrastructure, service: Service, port: number, output: (line: string) => void, name: string = service): AppProcess {
-    const spec = { name, main: `apps/${service}/src/main.ts`, env: infrastructure.serviceEnv(port), healthUrl: `http://127.0.0.1:${port}/health/live`, output };
+  /**
+   * One more process of a service on the same servers (same consumer group, same Mongo database).
+   */
+  static instance(
+    infrastructure: Infrastructure,
+    service: Service,
+    port: number,
+    output: (line: string) => void,
+    name: string = service,
+  ): AppProcess {
+    const spec = {
+      name,
+      main: `apps/${service}/src/main.ts`,
+      env: infrastructure.serviceEnv(port),
+      healthUrl: `http://127.0.0.1:${port}/health/live`,
+      output,
+    };
     return new AppProcess(spec);
   }
 
-  static async start(infrastructure: Infrastructure, ports: Ports, output: (line: string) => void): Promise<Services> {
-    const services = Object.fromEntries(SERVICES.map((service) => [service, Services.instance(infrastructure, service, ports.services[service], output)])) as Record<
-      Service,
-      AppProcess
-    >;
-    const upstreams = Object.fromEntries(SERVICES.map((service) => [`${service.toUpperCase()}_URL`, `http://127.0.0.1:${ports.services[service]}`]));
+  static async start(
+    infrastructure: Infrastructure,
+    ports: Ports,
+    output: (line: string) => void,
+  ): Promise<Services> {
+    const services = Object.fromEntries(
+      SERVICES.map((service) => [
+        service,
+        Services.instance(infrastructure, service, ports.services[service], output),
+      ]),
+    ) as Record<Service, AppProcess>;
+    const upstreams = Object.fromEntries(
+      SERVICES.map((service) => [
+        `${service.toUpperCase()}_URL`,
+        `http://127.0.0.1:${ports.services[service]}`,
+      ]),
+    );
     const url = `http://127.0.0.1:${ports.gateway}`;
     const gateway = new AppProcess({
       name: 'gateway',
@@ -192,23 +268,38 @@ export class Services {
     return system;
   }
 
-  /** SIGTERM to all (the gateway first), so consumers commit their offsets and leave their groups. */
+  /**
+   * SIGTERM to all (the gateway first), so consumers commit their offsets and leave their groups.
+   */
   async stop(graceMs?: number): Promise<void> {
     await this.gateway.stop(graceMs);
     await Promise.all(SERVICES.map((service) => this.services[service].stop(graceMs)));
   }
 
   async kill(): Promise<void> {
-    await Promise.all([this.gateway, ...SERVICES.map((service) => this.services[service])].map((process) => process.kill()));
+    await Promise.all(
+      [this.gateway, ...SERVICES.map((service) => this.services[service])].map((process) =>
+        process.kill(),
+      ),
+    );
   }
 
-  /** Each service's readiness: `ok`, or what it answered instead (`degraded` naming what it parked, or not ready). */
+  /**
+   * Each service's readiness: `ok`, or what it answered instead (`degraded` naming what it parked,
+   * or not ready).
+   */
   async readiness(): Promise<Record<Service, string>> {
     const status = async (service: Service) => {
-      const response = await fetch(this.services[service].spec.healthUrl.replace(/\/live$/, '/ready'));
+      const response = await fetch(
+        this.services[service].spec.healthUrl.replace(/\/live$/, '/ready'),
+      );
       const body = (await response.json()) as { status?: string };
-      return response.ok && body.status === 'ok' ? 'ok' : `${response.status} ${JSON.stringify(body)}`;
+      return response.ok && body.status === 'ok'
+        ? 'ok'
+        : `${response.status} ${JSON.stringify(body)}`;
     };
-    return Object.fromEntries(await Promise.all(SERVICES.map(async (service) => [service, await status(service)]))) as Record<Service, string>;
+    return Object.fromEntries(
+      await Promise.all(SERVICES.map(async (service) => [service, await status(service)])),
+    ) as Record<Service, string>;
   }
 }

@@ -6,7 +6,11 @@ import { ensureLocalKeys, LOCAL_AUDIENCE, LOCAL_ISSUER, TokenVerifier } from '@b
 
 const ROOT = join(__dirname, '../..');
 const token = (dataDir: string, ...args: string[]) =>
-  spawnSync(process.execPath, ['-r', './tools/register.js', 'tools/token/token.ts', ...args], { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir }, encoding: 'utf8' });
+  spawnSync(process.execPath, ['-r', './tools/register.js', 'tools/token/token.ts', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, DATA_DIR: dataDir },
+    encoding: 'utf8',
+  });
 
 describe('npm run token', () => {
   let dir: string;
@@ -15,13 +19,39 @@ describe('npm run token', () => {
 
   it('prints only a token the embedded app accepts: the roles, tenant, subject, name and e-mail asked for', async () => {
     const { jwks } = ensureLocalKeys(join(dir, 'auth'));
-    const run = token(dir, '--role', 'billing,finance', '--tenant', 'acme', '--subject', 'ann', '--name', 'Ann Lee', '--email', 'ann@acme.example', '--expires', '30m');
+    const run = token(
+      dir,
+      '--role',
+      'billing,finance',
+      '--tenant',
+      'acme',
+      '--subject',
+      'ann',
+      '--name',
+      'Ann Lee',
+      '--email',
+      'ann@acme.example',
+      '--expires',
+      '30m',
+    );
     expect([run.status, run.stderr]).toEqual([0, '']);
     const verifier = new TokenVerifier(
-      { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, algorithms: ['ES256'], clockSkewSeconds: 0, claims: { tenant: 'tenant', roles: 'roles' } },
+      {
+        issuer: LOCAL_ISSUER,
+        audience: LOCAL_AUDIENCE,
+        algorithms: ['ES256'],
+        clockSkewSeconds: 0,
+        claims: { tenant: 'tenant', roles: 'roles' },
+      },
       jwks,
     );
-    expect(await verifier.verify(run.stdout.trim())).toEqual({ tenantId: 'acme', subject: 'ann', name: 'Ann Lee', email: 'ann@acme.example', roles: ['billing', 'finance'] });
+    expect(await verifier.verify(run.stdout.trim())).toEqual({
+      tenantId: 'acme',
+      subject: 'ann',
+      name: 'Ann Lee',
+      email: 'ann@acme.example',
+      roles: ['billing', 'finance'],
+    });
   }, 30_000);
 
   it('names what is wrong: an unknown role, no key in the data folder', () => {
@@ -29,6 +59,8 @@ describe('npm run token', () => {
     expect([wrong.status, wrong.stdout]).toEqual([1, '']);
     expect(wrong.stderr).toMatch(/--role owner is not one of billing, finance, auditor, admin/);
     const keyless = token(join(dir, 'nowhere'), '--role', 'billing');
-    expect(keyless.stderr).toMatch(/no signing key in .*nowhere\/auth\/ \(private.jwk.json\): start the app once \(npm start\) to create it/);
+    expect(keyless.stderr).toMatch(
+      /no signing key in .*nowhere\/auth\/ \(private.jwk.json\): start the app once \(npm start\) to create it/,
+    );
   }, 30_000);
 });

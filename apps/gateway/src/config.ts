@@ -8,23 +8,36 @@ export interface GatewayConfig {
   logLevel: LogLevel;
 }
 
-const DEFAULT_PORTS: Record<Service, number> = { contracts: 3001, milestones: 3002, invoicing: 3003, receivables: 3004 };
+const DEFAULT_PORTS: Record<Service, number> = {
+  contracts: 3001,
+  milestones: 3002,
+  invoicing: 3003,
+  receivables: 3004,
+};
 
 export class GatewayConfigError extends Error {}
 
-/** PORT (3000), HOST, LOG_LEVEL, and each service's base URL: CONTRACTS_URL, MILESTONES_URL, INVOICING_URL, RECEIVABLES_URL. */
+/**
+ * PORT (3000), HOST, LOG_LEVEL, and each service's base URL: CONTRACTS_URL, MILESTONES_URL,
+ * INVOICING_URL, RECEIVABLES_URL.
+ */
 export function loadGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
   const problems: string[] = [];
   const port = Number(env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be a port number, got "${env.PORT}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    problems.push(`PORT must be a port number, got "${env.PORT}"`);
   const upstreams = {} as Record<Service, string>;
   for (const service of SERVICES) {
     const name = `${service.toUpperCase()}_URL`;
     const url = env[name] ?? `http://127.0.0.1:${DEFAULT_PORTS[service]}`;
-    if (!/^https?:\/\/[^/\s]+\/?$/.test(url)) problems.push(`${name} must be a service's base URL such as http://127.0.0.1:${DEFAULT_PORTS[service]}, got "${url}"`);
+    if (!/^https?:\/\/[^/\s]+\/?$/.test(url))
+      problems.push(
+        `${name} must be a service's base URL such as http://127.0.0.1:${DEFAULT_PORTS[service]}, got "${url}"`,
+      );
     upstreams[service] = url.replace(/\/$/, '');
   }
   const logLevel = logLevelOf(env, problems);
-  if (problems.length) throw new GatewayConfigError(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  if (problems.length)
+    throw new GatewayConfigError(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
   return { port, host: env.HOST ?? '127.0.0.1', upstreams, logLevel: logLevel! };
 }

@@ -2,23 +2,48 @@ import { dirname } from 'node:path';
 import express, { type Router } from 'express';
 import { SERVICES, type Service } from './routes';
 
-type Document = { paths?: Record<string, Record<string, unknown>>; components?: Record<string, Record<string, unknown>> } & Record<string, unknown>;
+type Document = {
+  paths?: Record<string, Record<string, unknown>>;
+  components?: Record<string, Record<string, unknown>>;
+} & Record<string, unknown>;
 
-/** `/docs`: Swagger UI over `/docs-json`, the four services' documents merged (each asked when the document is). */
+/**
+ * `/docs`: Swagger UI over `/docs-json`, the four services' documents merged (each asked when the
+ * document is).
+ */
 export function docs(upstreams: Record<Service, string>): Router {
   const router = express.Router();
-  router.get('/docs-json', (_request, response, next) => void merged(upstreams).then((document) => response.json(document), next));
+  router.get(
+    '/docs-json',
+    (_request, response, next) =>
+      void merged(upstreams).then((document) => response.json(document), next),
+  );
   router.get(['/docs', '/docs/'], (_request, response) => void response.type('html').send(PAGE));
-  router.use('/docs', express.static(dirname(require.resolve('swagger-ui-dist/package.json')), { index: false }));
+  router.use(
+    '/docs',
+    express.static(dirname(require.resolve('swagger-ui-dist/package.json')), { index: false }),
+  );
   return router;
 }
 
 async function merged(upstreams: Record<Service, string>): Promise<Document> {
-  const documents = await Promise.all(SERVICES.map(async (service) => (await fetch(`${upstreams[service]}/docs-json`)).json() as Promise<Document>));
-  const result: Document = { ...documents[0], info: { ...(documents[0].info as object), title: 'Contract billing (gateway)' }, paths: {}, components: {} };
+  const documents = await Promise.all(
+    SERVICES.map(
+      async (service) =>
+        (await fetch(`${upstreams[service]}/docs-json`)).json() as Promise<Document>,
+    ),
+  );
+  const result: Document = {
+    ...documents[0],
+    info: { ...(documents[0].info as object), title: 'Contract billing (gateway)' },
+    paths: {},
+    components: {},
+  };
   for (const document of documents) {
-    for (const [path, operations] of Object.entries(document.paths ?? {})) result.paths![path] = { ...result.paths![path], ...operations };
-    for (const [kind, entries] of Object.entries(document.components ?? {})) result.components![kind] = { ...entries, ...result.components![kind] };
+    for (const [path, operations] of Object.entries(document.paths ?? {}))
+      result.paths![path] = { ...result.paths![path], ...operations };
+    for (const [kind, entries] of Object.entries(document.components ?? {}))
+      result.components![kind] = { ...entries, ...result.components![kind] };
   }
   return result;
 }

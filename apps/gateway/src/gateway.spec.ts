@@ -14,7 +14,8 @@ import { InMemoryReadModels } from '@billing/shared/read-models';
 import { createGateway } from './gateway';
 import { routesOf, SERVICES, type Service } from './routes';
 
-// As each service's src/modules.ts composes it (tools/services/same-api.spec.ts checks those against the embedded app's API).
+// As each service's src/modules.ts composes it (tools/services/same-api.spec.ts checks those
+// against the embedded app's API).
 const MODULES: Record<Service, Type<unknown>[]> = {
   contracts: [ContractsModule, AuditModule],
   milestones: [MilestonesModule],
@@ -30,9 +31,24 @@ type Paths = Record<string, Record<string, unknown>>;
 async function startService(modules: Type<unknown>[]): Promise<INestApplication> {
   const eventStore = new InMemoryEventStore();
   const readModels = new InMemoryReadModels();
-  const security = { auth: { mode: 'bearer' as const, verifier: testVerifier() }, http: { ...DEFAULT_HTTP, corsOrigins: [ORIGIN] } };
-  const infrastructure = { eventStore, readModels, bus: new StoreBackedBus(eventStore, readModels), clock: { now: () => new Date() }, settings: { timeZone: 'UTC', security } };
-  const app = configureHttp(await NestFactory.create(composeApp(modules, infrastructure), { logger: ['error'], bodyParser: false }), 'test');
+  const security = {
+    auth: { mode: 'bearer' as const, verifier: testVerifier() },
+    http: { ...DEFAULT_HTTP, corsOrigins: [ORIGIN] },
+  };
+  const infrastructure = {
+    eventStore,
+    readModels,
+    bus: new StoreBackedBus(eventStore, readModels),
+    clock: { now: () => new Date() },
+    settings: { timeZone: 'UTC', security },
+  };
+  const app = configureHttp(
+    await NestFactory.create(composeApp(modules, infrastructure), {
+      logger: ['error'],
+      bodyParser: false,
+    }),
+    'test',
+  );
   await app.listen(0, '127.0.0.1');
   return app;
 }
@@ -40,7 +56,10 @@ async function startService(modules: Type<unknown>[]): Promise<INestApplication>
 const ORIGIN = 'https://billing.example.com';
 
 /** A documented path with its parameters filled in: a UUID, or a date for a period end. */
-const concrete = (path: string) => path.replace(/\{periodEnd\}/g, '2026-03-31').replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000');
+const concrete = (path: string) =>
+  path
+    .replace(/\{periodEnd\}/g, '2026-03-31')
+    .replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000');
 
 describe('the gateway', () => {
   const services = {} as Record<Service, INestApplication>;
@@ -52,10 +71,17 @@ describe('the gateway', () => {
   beforeAll(async () => {
     for (const service of SERVICES) {
       services[service] = await startService(MODULES[service]);
-      upstreams[service] = await services[service].getUrl().then((address) => address.replace('[::1]', '127.0.0.1'));
-      documents[service] = (await (await fetch(`${upstreams[service]}/docs-json`)).json()) as { paths: Paths };
+      upstreams[service] = await services[service]
+        .getUrl()
+        .then((address) => address.replace('[::1]', '127.0.0.1'));
+      documents[service] = (await (await fetch(`${upstreams[service]}/docs-json`)).json()) as {
+        paths: Paths;
+      };
     }
-    gateway = createGateway({ port: 0, host: '127.0.0.1', upstreams, logLevel: 'info' }).listen(0, '127.0.0.1');
+    gateway = createGateway({ port: 0, host: '127.0.0.1', upstreams, logLevel: 'info' }).listen(
+      0,
+      '127.0.0.1',
+    );
     await new Promise((resolve) => gateway.once('listening', resolve));
     url = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
   }, 60_000);
@@ -79,13 +105,19 @@ describe('the gateway', () => {
     const checked = operations().filter(({ path }) => !OWN.has(path));
     expect(checked.length).toBeGreaterThanOrEqual(39);
     const wrong = checked
-      .map(({ service, path, method }) => ({ operation: `${method.toUpperCase()} ${path}`, want: service, got: routesOf(method, concrete(path)).map((route) => route.service) }))
+      .map(({ service, path, method }) => ({
+        operation: `${method.toUpperCase()} ${path}`,
+        want: service,
+        got: routesOf(method, concrete(path)).map((route) => route.service),
+      }))
       .filter(({ want, got }) => got.length !== 1 || got[0] !== want);
     expect(wrong).toEqual([]);
   });
 
   it('answers only the paths every service shares (health, refusals) itself', () => {
-    const shared = Object.keys(documents.contracts.paths).filter((path) => SERVICES.every((service) => path in documents[service].paths));
+    const shared = Object.keys(documents.contracts.paths).filter((path) =>
+      SERVICES.every((service) => path in documents[service].paths),
+    );
     expect(new Set(shared)).toEqual(OWN);
     for (const path of OWN) expect(routesOf('GET', path)).toEqual([]);
   });
@@ -110,55 +142,98 @@ describe('the gateway', () => {
     expect((await fetch(`${url}/health`)).status).toBe(200);
     const ready = await fetch(`${url}/health/ready`);
     expect(ready.status).toBe(200);
-    expect(Object.keys(((await ready.json()) as { services: object }).services)).toEqual([...SERVICES]);
+    expect(Object.keys(((await ready.json()) as { services: object }).services)).toEqual([
+      ...SERVICES,
+    ]);
     const headers = { authorization: `Bearer ${await testToken()}` };
     const refusals = await fetch(`${url}/refusals?limit=5`, { headers });
-    expect([refusals.status, await refusals.json(), refusals.headers.get('x-total-count')]).toEqual([200, [], '0']);
+    expect([refusals.status, await refusals.json(), refusals.headers.get('x-total-count')]).toEqual(
+      [200, [], '0'],
+    );
     expect((await fetch(`${url}/refusals?contractId=nope`, { headers })).status).toBe(400);
     const docs = await fetch(`${url}/docs`);
     expect([docs.status, await docs.text()]).toEqual([200, expect.stringContaining('swagger-ui')]);
     expect((await fetch(`${url}/docs/swagger-ui-bundle.js`)).status).toBe(200);
     const merged = (await (await fetch(`${url}/docs-json`)).json()) as { paths: Paths };
-    for (const service of SERVICES) expect(Object.keys(merged.paths)).toEqual(expect.arrayContaining(Object.keys(documents[service].paths)));
+    for (const service of SERVICES)
+      expect(Object.keys(merged.paths)).toEqual(
+        expect.arrayContaining(Object.keys(documents[service].paths)),
+      );
     const unknown = await fetch(`${url}/nowhere`);
-    expect([unknown.status, unknown.headers.get('content-type')]).toEqual([404, 'application/problem+json; charset=utf-8']);
+    expect([unknown.status, unknown.headers.get('content-type')]).toEqual([
+      404,
+      'application/problem+json; charset=utf-8',
+    ]);
   });
 
   it('leaves every check of the token to the services: each refuses a request without one (401), called directly or through the gateway', async () => {
-    const own: Record<Service, string> = { contracts: '/contracts', milestones: `/contracts/${concrete('{id}')}/schedule`, invoicing: '/invoices', receivables: '/aging' };
+    const own: Record<Service, string> = {
+      contracts: '/contracts',
+      milestones: `/contracts/${concrete('{id}')}/schedule`,
+      invoicing: '/invoices',
+      receivables: '/aging',
+    };
     for (const service of SERVICES)
       for (const base of [upstreams[service], url]) {
         const answer = await fetch(`${base}${own[service]}`);
-        expect([service, base === url ? 'gateway' : 'direct', answer.status, answer.headers.get('www-authenticate')]).toEqual([
+        expect([
           service,
           base === url ? 'gateway' : 'direct',
-          401,
-          'Bearer realm="billing"',
-        ]);
+          answer.status,
+          answer.headers.get('www-authenticate'),
+        ]).toEqual([service, base === url ? 'gateway' : 'direct', 401, 'Bearer realm="billing"']);
       }
     const refusals = await fetch(`${url}/refusals`);
-    expect([refusals.status, refusals.headers.get('www-authenticate')]).toEqual([401, 'Bearer realm="billing"']);
+    expect([refusals.status, refusals.headers.get('www-authenticate')]).toEqual([
+      401,
+      'Bearer realm="billing"',
+    ]);
   });
 
   it("passes a browser's CORS preflight to the service that owns the path, which allows only its configured origins", async () => {
     const preflight = (origin: string) =>
       fetch(`${url}${concrete('/contracts/{id}/activate')}`, {
         method: 'OPTIONS',
-        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization,content-type',
+        },
       });
     const allowed = await preflight(ORIGIN);
-    expect([allowed.status, allowed.headers.get('access-control-allow-origin')]).toEqual([204, ORIGIN]);
-    expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
+    expect([allowed.status, allowed.headers.get('access-control-allow-origin')]).toEqual([
+      204,
+      ORIGIN,
+    ]);
+    expect(
+      (await preflight('https://evil.example')).headers.get('access-control-allow-origin'),
+    ).toBeNull();
   });
 
   it('answers 502 naming the service that does not answer', async () => {
-    const down = createGateway({ port: 0, host: '127.0.0.1', upstreams: { ...upstreams, invoicing: 'http://127.0.0.1:9' }, logLevel: 'info' }).listen(0, '127.0.0.1');
+    const down = createGateway({
+      port: 0,
+      host: '127.0.0.1',
+      upstreams: { ...upstreams, invoicing: 'http://127.0.0.1:9' },
+      logLevel: 'info',
+    }).listen(0, '127.0.0.1');
     await new Promise((resolve) => down.once('listening', resolve));
-    // The gateway logs the 502 as an error, with the caller's correlation id: expected here, and asserted.
+    // The gateway logs the 502 as an error, with the caller's correlation id: expected here, and
+    // asserted.
     const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    const answer = await fetch(`http://127.0.0.1:${(down.address() as AddressInfo).port}/invoices`, { headers: { 'x-correlation-id': 'gateway-502' } });
-    expect([answer.status, ((await answer.json()) as { detail: string }).detail]).toEqual([502, expect.stringContaining('invoicing service did not answer')]);
-    expect(logged).toHaveBeenCalledWith(expect.stringMatching(/^request errored (?=.*"correlationId":"gateway-502")(?=.*"url":"\/invoices")(?=.*"statusCode":502)/));
+    const answer = await fetch(
+      `http://127.0.0.1:${(down.address() as AddressInfo).port}/invoices`,
+      { headers: { 'x-correlation-id': 'gateway-502' } },
+    );
+    expect([answer.status, ((await answer.json()) as { detail: string }).detail]).toEqual([
+      502,
+      expect.stringContaining('invoicing service did not answer'),
+    ]);
+    expect(logged).toHaveBeenCalledWith(
+      expect.stringMatching(
+        /^request errored (?=.*"correlationId":"gateway-502")(?=.*"url":"\/invoices")(?=.*"statusCode":502)/,
+      ),
+    );
     logged.mockRestore();
     down.closeAllConnections();
     await new Promise((resolve) => down.close(resolve));

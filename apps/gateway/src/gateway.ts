@@ -1,4 +1,10 @@
-import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import express, {
+  type Express,
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import { pinoHttp } from 'pino-http';
 import { httpLogOptions, requestLogContext } from '@billing/shared/logging';
@@ -23,21 +29,41 @@ export function createGateway({ upstreams }: GatewayConfig): Express {
   app.disable('x-powered-by');
   // One JSON line per request, with the X-Correlation-Id the services record (forwarded untouched).
   app.use(requestLogContext, pinoHttp(httpLogOptions()));
-  const proxies = Object.fromEntries(SERVICES.map((service) => [service, proxyTo(service, upstreams[service])])) as Record<Service, RequestHandler>;
-  app.get(['/health', '/health/live'], (_request, response) => void response.json({ status: 'ok' }));
+  const proxies = Object.fromEntries(
+    SERVICES.map((service) => [service, proxyTo(service, upstreams[service])]),
+  ) as Record<Service, RequestHandler>;
+  app.get(
+    ['/health', '/health/live'],
+    (_request, response) => void response.json({ status: 'ok' }),
+  );
   app.get(
     '/health/ready',
     (_request, response, next) =>
-      void readiness(upstreams).then(({ ready, services }) => response.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'error', services }), next),
+      void readiness(upstreams).then(
+        ({ ready, services }) =>
+          response.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'error', services }),
+        next,
+      ),
   );
-  app.get('/refusals', (request, response, next) => void refusals(request, response, upstreams).catch(next));
+  app.get(
+    '/refusals',
+    (request, response, next) => void refusals(request, response, upstreams).catch(next),
+  );
   app.use(docs(upstreams));
   app.use((request: Request, response: Response, next: NextFunction) => {
     const [route] = routesOf(request.method, request.path);
-    if (!route) return problem(response, 404, 'Not Found', `no service answers ${request.method} ${request.path}`);
+    if (!route)
+      return problem(
+        response,
+        404,
+        'Not Found',
+        `no service answers ${request.method} ${request.path}`,
+      );
     return proxies[route.service](request, response, next);
   });
-  app.use((error: Error, _request: Request, response: Response, _next: NextFunction) => problem(response, 502, 'Bad Gateway', error.message));
+  app.use((error: Error, _request: Request, response: Response, _next: NextFunction) =>
+    problem(response, 502, 'Bad Gateway', error.message),
+  );
   return app;
 }
 
@@ -48,7 +74,13 @@ function proxyTo(service: Service, target: string): RequestHandler {
     proxyTimeout: 60_000,
     on: {
       error: (error, _request, response) => {
-        if ('headersSent' in response && !response.headersSent) problem(response as Response, 502, 'Bad Gateway', `the ${service} service did not answer (${error.message})`);
+        if ('headersSent' in response && !response.headersSent)
+          problem(
+            response as Response,
+            502,
+            'Bad Gateway',
+            `the ${service} service did not answer (${error.message})`,
+          );
         else response.destroy();
       },
     },

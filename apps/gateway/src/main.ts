@@ -8,7 +8,9 @@ try {
   setLogLevel(config.logLevel);
   const server = createGateway(config).listen(config.port, config.host, () => {
     const routes = Object.entries(config.upstreams).map(([service, url]) => `${service} -> ${url}`);
-    logger.info(`Gateway listening on http://${config.host}:${config.port} (API docs: /docs; ${routes.join(', ')})`);
+    logger.info(
+      `Gateway listening on http://${config.host}:${config.port} (API docs: /docs; ${routes.join(', ')})`,
+    );
   });
   server.on('error', (error) => {
     logger.fatal(`Gateway: cannot listen on ${config.host}:${config.port}: ${error.message}`);

@@ -8,7 +8,17 @@ export interface Route {
   service: Service;
 }
 
-const CONTRACT_COMMANDS = ['activate', 'change-orders', 'suspend', 'resume', 'complete', 'close', 'cancel', 'schedule', 'costs'];
+const CONTRACT_COMMANDS = [
+  'activate',
+  'change-orders',
+  'suspend',
+  'resume',
+  'complete',
+  'close',
+  'cancel',
+  'schedule',
+  'costs',
+];
 
 /**
  * Which service answers which request. A contract's sub-resources belong to several contexts
@@ -26,7 +36,11 @@ export const ROUTES: readonly Route[] = [
   { method: '*', path: '/contract-ledgers', service: 'contracts' },
   { method: '*', path: '/contract-ledgers/*', service: 'contracts' },
   { method: '*', path: '/wip', service: 'contracts' },
-  ...CONTRACT_COMMANDS.map((command): Route => ({ method: 'POST', path: `/contracts/:id/${command}`, service: 'contracts' })),
+  ...CONTRACT_COMMANDS.map((command): Route => ({
+    method: 'POST',
+    path: `/contracts/:id/${command}`,
+    service: 'contracts',
+  })),
   { method: 'GET', path: '/contracts/:id/schedule', service: 'milestones' },
   { method: '*', path: '/contracts/:id/progress-reports', service: 'milestones' },
   { method: '*', path: '/contracts/:id/progress-reports/*', service: 'milestones' },
@@ -42,18 +56,26 @@ export const ROUTES: readonly Route[] = [
   { method: '*', path: '/cash-forecast', service: 'receivables' },
   { method: '*', path: '/dso', service: 'receivables' },
   { method: '*', path: '/reminders/*', service: 'receivables' },
-  // The auditors' API reads the event store the four services share: the contracts service serves it.
+  // The auditors' API reads the event store the four services share: the contracts service serves
+  // it.
   { method: 'GET', path: '/audit/*', service: 'contracts' },
 ];
 
 export function matches(route: Route, method: string, path: string): boolean {
-  // A browser's CORS preflight (OPTIONS) goes to the service that owns the path, whatever method it asks about: each service answers it from its own CORS_ORIGINS.
-  if (route.method !== '*' && route.method !== method.toUpperCase() && method.toUpperCase() !== 'OPTIONS') return false;
+  // A browser's CORS preflight (OPTIONS) goes to the service that owns the path, whatever method it
+  // asks about: each service answers it from its own CORS_ORIGINS.
+  if (
+    route.method !== '*' &&
+    route.method !== method.toUpperCase() &&
+    method.toUpperCase() !== 'OPTIONS'
+  )
+    return false;
   const want = route.path.split('/').slice(1);
   const got = path.replace(/\/+$/, '').split('/').slice(1);
   for (let i = 0; i < want.length; i++) {
     if (want[i] === '*') return got.length > i && got.slice(i).every(Boolean);
-    if (i >= got.length || !got[i] || (!want[i].startsWith(':') && want[i] !== got[i])) return false;
+    if (i >= got.length || !got[i] || (!want[i].startsWith(':') && want[i] !== got[i]))
+      return false;
   }
   return got.length === want.length;
 }

@@ -8,27 +8,64 @@ describe('money of different currencies', () => {
     try {
       for (const currency of ['USD', 'EUR']) {
         const customer = { ...CUSTOMER, id: randomUUID(), name: `${currency} customer` };
-        const { contractId } = await expectOk<any>(test.client.post('/contracts', smallContract({ customer, currency })), 'create');
-        await expectOk(test.client.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' }), 'activate');
+        const { contractId } = await expectOk<any>(
+          test.client.post('/contracts', smallContract({ customer, currency })),
+          'create',
+        );
+        await expectOk(
+          test.client.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' }),
+          'activate',
+        );
         await waitFor(test.client, `/contracts/${contractId}/schedule`, () => true, 'schedule');
         const lines = [{ lineId: 'A', percentComplete: 5000, storedMaterials: 0 }];
-        await expectOk(test.client.post(`/contracts/${contractId}/progress-reports`, { periodEnd: '2026-01-31', lines }), 'report');
-        await expectOk(test.client.post(`/contracts/${contractId}/progress-reports/2026-01-31/certify`, {}), 'certify');
-        const [draft] = await waitFor<any[]>(test.client, `/invoices?contractId=${contractId}&status=draft`, (list) => list.length === 1, 'draft');
-        await expectOk(test.client.post(`/invoices/${draft.invoiceId}/issue`, { date: '2026-02-03' }), 'issue');
+        await expectOk(
+          test.client.post(`/contracts/${contractId}/progress-reports`, {
+            periodEnd: '2026-01-31',
+            lines,
+          }),
+          'report',
+        );
+        await expectOk(
+          test.client.post(`/contracts/${contractId}/progress-reports/2026-01-31/certify`, {}),
+          'certify',
+        );
+        const [draft] = await waitFor<any[]>(
+          test.client,
+          `/invoices?contractId=${contractId}&status=draft`,
+          (list) => list.length === 1,
+          'draft',
+        );
+        await expectOk(
+          test.client.post(`/invoices/${draft.invoiceId}/issue`, { date: '2026-02-03' }),
+          'issue',
+        );
         await test.settle();
         // The summary names its figures as G702 does: line 9 is line 3 less line 6.
         const { g702 } = (await test.client.get(`/invoices/${draft.invoiceId}`)).body;
         const summary = (await test.client.get(`/contracts/${contractId}`)).body;
-        expect(summary).toMatchObject({ balanceToFinishIncludingRetainage: g702.balanceToFinishIncludingRetainage, balanceToFinish: 500_000, retainageHeld: 50_000 });
+        expect(summary).toMatchObject({
+          balanceToFinishIncludingRetainage: g702.balanceToFinishIncludingRetainage,
+          balanceToFinish: 500_000,
+          retainageHeld: 50_000,
+        });
         expect(g702.balanceToFinishIncludingRetainage).toBe(550_000);
       }
       await test.settle();
       const aging = (await test.client.get('/aging?asOf=2026-02-10')).body;
       expect(aging).not.toHaveProperty('total');
       expect(aging.currencies).toEqual([
-        { currency: 'EUR', buckets: expect.objectContaining({ current: 450_000 }), total: 450_000, retainageHeld: 50_000 },
-        { currency: 'USD', buckets: expect.objectContaining({ current: 450_000 }), total: 450_000, retainageHeld: 50_000 },
+        {
+          currency: 'EUR',
+          buckets: expect.objectContaining({ current: 450_000 }),
+          total: 450_000,
+          retainageHeld: 50_000,
+        },
+        {
+          currency: 'USD',
+          buckets: expect.objectContaining({ current: 450_000 }),
+          total: 450_000,
+          retainageHeld: 50_000,
+        },
       ]);
     } finally {
       await test.close();

@@ -19,19 +19,54 @@ class CountingReadModels extends InMemoryReadModels {
 async function invoiceCustomers(test: TestApp, count: number): Promise<string[]> {
   const ids: string[] = [];
   for (let index = 0; index < count; index++) {
-    const customer = { ...CUSTOMER, id: randomUUID(), name: `Customer ${String.fromCharCode(65 + index)}` };
+    const customer = {
+      ...CUSTOMER,
+      id: randomUUID(),
+      name: `Customer ${String.fromCharCode(65 + index)}`,
+    };
     ids.push(customer.id);
-    const { contractId } = await expectOk<any>(test.client.post('/contracts', smallContract({ customer })), 'create');
-    await expectOk(test.client.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' }), 'activate');
+    const { contractId } = await expectOk<any>(
+      test.client.post('/contracts', smallContract({ customer })),
+      'create',
+    );
+    await expectOk(
+      test.client.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' }),
+      'activate',
+    );
     await waitFor(test.client, `/contracts/${contractId}/schedule`, () => true, 'schedule');
     const lines = [{ lineId: 'A', percentComplete: 2000 + 1000 * index, storedMaterials: 0 }];
-    await expectOk(test.client.post(`/contracts/${contractId}/progress-reports`, { periodEnd: '2026-01-31', lines }), 'report');
-    await expectOk(test.client.post(`/contracts/${contractId}/progress-reports/2026-01-31/certify`, {}), 'certify');
-    const [draft] = await waitFor<any[]>(test.client, `/invoices?contractId=${contractId}&status=draft`, (list) => list.length === 1, 'draft');
-    await expectOk(test.client.post(`/invoices/${draft.invoiceId}/issue`, { date: `2026-0${2 + (index % 3)}-03` }), 'issue');
+    await expectOk(
+      test.client.post(`/contracts/${contractId}/progress-reports`, {
+        periodEnd: '2026-01-31',
+        lines,
+      }),
+      'report',
+    );
+    await expectOk(
+      test.client.post(`/contracts/${contractId}/progress-reports/2026-01-31/certify`, {}),
+      'certify',
+    );
+    const [draft] = await waitFor<any[]>(
+      test.client,
+      `/invoices?contractId=${contractId}&status=draft`,
+      (list) => list.length === 1,
+      'draft',
+    );
+    await expectOk(
+      test.client.post(`/invoices/${draft.invoiceId}/issue`, {
+        date: `2026-0${2 + (index % 3)}-03`,
+      }),
+      'issue',
+    );
     await test.settle();
     if (index < 2) {
-      const payment = { amount: 100_000, currency: 'USD', method: 'wire', reference: `W${index}`, receivedOn: '2026-06-10' };
+      const payment = {
+        amount: 100_000,
+        currency: 'USD',
+        method: 'wire',
+        reference: `W${index}`,
+        receivedOn: '2026-06-10',
+      };
       await expectOk(test.client.post(`/accounts/${customer.id}/payments`, payment), 'pay');
     }
   }
@@ -39,13 +74,33 @@ async function invoiceCustomers(test: TestApp, count: number): Promise<string[]>
   return ids;
 }
 
-/** The aging worked out customer by customer from each account's own aging (invoice by invoice): the independent figure. */
+/**
+ * The aging worked out customer by customer from each account's own aging (invoice by invoice): the
+ * independent figure.
+ */
 async function agingByAccount(test: TestApp, customers: string[], asOf: string) {
-  const agings = await Promise.all(customers.map(async (id) => (await test.client.get(`/accounts/${id}/aging?asOf=${asOf}`)).body));
-  const held = agings.filter((aging) => aging.total > 0 || aging.retainageHeld > 0).sort((a, b) => a.customerName.localeCompare(b.customerName));
-  const sum = (pick: (aging: any) => number) => held.reduce((total, aging) => total + pick(aging), 0);
-  const buckets = Object.fromEntries(BUCKETS.map((bucket) => [bucket, sum((aging) => aging.buckets[bucket])]));
-  return { customers: held, totals: [{ currency: 'USD', buckets, total: sum((aging) => aging.total), retainageHeld: sum((aging) => aging.retainageHeld) }] };
+  const agings = await Promise.all(
+    customers.map(async (id) => (await test.client.get(`/accounts/${id}/aging?asOf=${asOf}`)).body),
+  );
+  const held = agings
+    .filter((aging) => aging.total > 0 || aging.retainageHeld > 0)
+    .sort((a, b) => a.customerName.localeCompare(b.customerName));
+  const sum = (pick: (aging: any) => number) =>
+    held.reduce((total, aging) => total + pick(aging), 0);
+  const buckets = Object.fromEntries(
+    BUCKETS.map((bucket) => [bucket, sum((aging) => aging.buckets[bucket])]),
+  );
+  return {
+    customers: held,
+    totals: [
+      {
+        currency: 'USD',
+        buckets,
+        total: sum((aging) => aging.total),
+        retainageHeld: sum((aging) => aging.retainageHeld),
+      },
+    ],
+  };
 }
 
 describe('the AR aging', () => {
@@ -61,20 +116,23 @@ describe('the AR aging', () => {
   afterAll(() => test.close());
 
   // 2026-06-10 is the last date anything happened on.
-  it.each(['2026-02-20', '2026-04-15', '2026-06-10', '2026-09-30'])('as of %s equals the sum of every account, page by page', async (asOf) => {
-    const expected = await agingByAccount(test, customers, asOf);
-    const all = await test.client.get(`/aging?asOf=${asOf}&limit=1000`);
-    expect(all.headers?.['x-total-count']).toBe(String(expected.customers.length));
-    expect(all.body.currencies).toEqual(expected.totals);
-    expect(all.body.customers).toEqual(expected.customers);
-    const pages = [];
-    for (let offset = 0; offset < expected.customers.length; offset += 4) {
-      const page = await test.client.get(`/aging?asOf=${asOf}&limit=4&offset=${offset}`);
-      expect(page.body.currencies).toEqual(expected.totals);
-      pages.push(...page.body.customers);
-    }
-    expect(pages).toEqual(expected.customers);
-  });
+  it.each(['2026-02-20', '2026-04-15', '2026-06-10', '2026-09-30'])(
+    'as of %s equals the sum of every account, page by page',
+    async (asOf) => {
+      const expected = await agingByAccount(test, customers, asOf);
+      const all = await test.client.get(`/aging?asOf=${asOf}&limit=1000`);
+      expect(all.headers?.['x-total-count']).toBe(String(expected.customers.length));
+      expect(all.body.currencies).toEqual(expected.totals);
+      expect(all.body.customers).toEqual(expected.customers);
+      const pages = [];
+      for (let offset = 0; offset < expected.customers.length; offset += 4) {
+        const page = await test.client.get(`/aging?asOf=${asOf}&limit=4&offset=${offset}`);
+        expect(page.body.currencies).toEqual(expected.totals);
+        pages.push(...page.body.customers);
+      }
+      expect(pages).toEqual(expected.customers);
+    },
+  );
 
   it('as of any date reads only the invoices of the page, never every invoice open on it', async () => {
     for (const asOf of ['2026-04-15', '2026-09-30']) {
@@ -82,13 +140,16 @@ describe('the AR aging', () => {
       const page = await test.client.get(`/aging?asOf=${asOf}&limit=1`);
       const read = readModels.read.get('receivable_items_v2');
       expect(page.body.customers).toHaveLength(1);
-      const items = (await test.client.get(`/accounts/${page.body.customers[0].customerId}`)).body.invoices.length;
-      // The page's customer's invoices still open on the date (through the customer and closedOn index), no more.
+      const items = (await test.client.get(`/accounts/${page.body.customers[0].customerId}`)).body
+        .invoices.length;
+      // The page's customer's invoices still open on the date (through the customer and closedOn
+      // index), no more.
       expect([asOf, read! > 0, read! <= items]).toEqual([asOf, true, true]);
     }
   });
 
   it('refuses a page or a date it cannot read', async () => {
-    for (const query of ['limit=0', 'offset=-1', 'asOf=2026-02-30', 'limit=1001']) expect((await test.client.get(`/aging?${query}`)).status).toBe(400);
+    for (const query of ['limit=0', 'offset=-1', 'asOf=2026-02-30', 'limit=1001'])
+      expect((await test.client.get(`/aging?${query}`)).status).toBe(400);
   });
 });

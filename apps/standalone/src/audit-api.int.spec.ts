@@ -13,10 +13,28 @@ describe('the auditors’ read-only API (/audit)', () => {
   beforeAll(async () => {
     test = await startTestApp();
     auditor = await test.as({ roles: ['auditor'], subject: 'auditor-1' });
-    ({ contractId } = await expectOk<any>(test.client.post('/contracts', smallContract({ title: 'Audited job' }), { 'x-correlation-id': correlationId }), 'create'));
-    await expectOk(test.client.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' }, { 'x-correlation-id': correlationId }), 'activate');
+    ({ contractId } = await expectOk<any>(
+      test.client.post('/contracts', smallContract({ title: 'Audited job' }), {
+        'x-correlation-id': correlationId,
+      }),
+      'create',
+    ));
+    await expectOk(
+      test.client.post(
+        `/contracts/${contractId}/activate`,
+        { date: '2026-01-05' },
+        { 'x-correlation-id': correlationId },
+      ),
+      'activate',
+    );
     await test.settle();
-    await expectOk(test.client.post(`/contracts/${contractId}/suspend`, { date: '2026-01-06', reason: 'Owner stop-work order' }), 'suspend');
+    await expectOk(
+      test.client.post(`/contracts/${contractId}/suspend`, {
+        date: '2026-01-06',
+        reason: 'Owner stop-work order',
+      }),
+      'suspend',
+    );
     await test.settle();
   }, 60_000);
   afterAll(() => test.close());
@@ -25,12 +43,25 @@ describe('the auditors’ read-only API (/audit)', () => {
     const stream = `/audit/streams/contract-${contractId}/events`;
     const all = await auditor.get(stream);
     expect([all.status, all.headers?.['x-total-count']]).toEqual([200, '3']);
-    expect(all.body.map((entry: any) => [entry.revision, entry.type, entry.actor, entry.command, entry.reason])).toEqual([
+    expect(
+      all.body.map((entry: any) => [
+        entry.revision,
+        entry.type,
+        entry.actor,
+        entry.command,
+        entry.reason,
+      ]),
+    ).toEqual([
       [0, 'ContractCreated', 'tester', 'CreateContract', undefined],
       [1, 'ContractActivated', 'tester', 'ActivateContract', undefined],
       [2, 'ContractSuspended', 'tester', 'SuspendContract', 'Owner stop-work order'],
     ]);
-    expect(all.body[0]).toMatchObject({ streamId: `contract-${contractId}`, correlationId, tenantId: 'default', hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(all.body[0]).toMatchObject({
+      streamId: `contract-${contractId}`,
+      correlationId,
+      tenantId: 'default',
+      hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     const second = await auditor.get(`${stream}?limit=1&offset=1`);
     expect([second.body, second.headers?.['x-total-count']]).toEqual([[all.body[1]], '3']);
     const token = await testToken({ roles: ['auditor'], subject: 'auditor-1' });
@@ -54,10 +85,16 @@ describe('the auditors’ read-only API (/audit)', () => {
 
   it('follows a flow by correlation id across streams, and a recorded time range', async () => {
     const flow = (await auditor.get(`/audit/flows/${correlationId}`)).body;
-    expect(flow.map((entry: any) => entry.streamId.split('-')[0])).toEqual(expect.arrayContaining(['contract', 'schedule', 'billing']));
-    expect(new Set(flow.map((entry: any) => entry.correlationId))).toEqual(new Set([correlationId]));
+    expect(flow.map((entry: any) => entry.streamId.split('-')[0])).toEqual(
+      expect.arrayContaining(['contract', 'schedule', 'billing']),
+    );
+    expect(new Set(flow.map((entry: any) => entry.correlationId))).toEqual(
+      new Set([correlationId]),
+    );
     const [created] = flow;
-    const range = await auditor.get(`/audit/events?from=${created.recordedAt}&to=${new Date(Date.parse(created.recordedAt) + 1).toISOString()}&limit=1000`);
+    const range = await auditor.get(
+      `/audit/events?from=${created.recordedAt}&to=${new Date(Date.parse(created.recordedAt) + 1).toISOString()}&limit=1000`,
+    );
     expect(range.status).toBe(200);
     expect(range.body.every((entry: any) => entry.recordedAt === created.recordedAt)).toBe(true);
     expect(range.body.map((entry: any) => entry.eventId)).toContain(created.eventId);
@@ -65,35 +102,77 @@ describe('the auditors’ read-only API (/audit)', () => {
   });
 
   it('shows a tenant only its own events, refuses other roles, and names malformed parameters', async () => {
-    const other = await test.as({ tenantId: 'another-firm', roles: ['auditor'], subject: 'their-auditor' });
+    const other = await test.as({
+      tenantId: 'another-firm',
+      roles: ['auditor'],
+      subject: 'their-auditor',
+    });
     expect((await other.get(`/audit/streams/contract-${contractId}/events`)).status).toBe(404);
     expect((await other.get(`/audit/flows/${correlationId}`)).status).toBe(404);
     expect((await other.get('/audit/events')).body).toEqual([]);
     expect((await other.get('/audit/verify')).body).toMatchObject({ events: 0, intact: true });
     const billing = await test.as({ roles: ['billing'], subject: 'clerk' });
     expect((await billing.get('/audit/verify')).status).toBe(403);
-    for (const path of ['/audit/streams/Contract%20x/events', '/audit/events?from=yesterday', '/audit/events?format=xml', '/audit/verify?streamId=%2F', '/audit/events?limit=0'])
+    for (const path of [
+      '/audit/streams/Contract%20x/events',
+      '/audit/events?from=yesterday',
+      '/audit/events?format=xml',
+      '/audit/verify?streamId=%2F',
+      '/audit/events?limit=0',
+    ])
       expect([path, (await auditor.get(path)).status]).toEqual([path, 400]);
   });
 
   it('answers as the OpenAPI document describes, in JSON, with the documented problems', async () => {
-    const api = new DocumentedClient(test.app, new SchemaChecker((await test.client.get('/docs-json')).body as OpenApi), test.token);
-    const [created] = await api.expect(200, 'get', '/audit/streams/{streamId}/events', { params: { streamId: `contract-${contractId}` }, query: { limit: '1' } });
+    const api = new DocumentedClient(
+      test.app,
+      new SchemaChecker((await test.client.get('/docs-json')).body as OpenApi),
+      test.token,
+    );
+    const [created] = await api.expect(200, 'get', '/audit/streams/{streamId}/events', {
+      params: { streamId: `contract-${contractId}` },
+      query: { limit: '1' },
+    });
     await api.expect(200, 'get', '/audit/flows/{correlationId}', { params: { correlationId } });
-    await api.expect(200, 'get', '/audit/events', { query: { from: created.recordedAt, offset: '1' } });
-    await api.expect(200, 'get', '/audit/verify', { query: { streamId: `schedule-${contractId}` } });
-    await api.expect(404, 'get', '/audit/streams/{streamId}/events', { params: { streamId: 'contract-nope' } });
-    await api.expect(400, 'get', '/audit/flows/{correlationId}', { params: { correlationId: 'a b' } });
+    await api.expect(200, 'get', '/audit/events', {
+      query: { from: created.recordedAt, offset: '1' },
+    });
+    await api.expect(200, 'get', '/audit/verify', {
+      query: { streamId: `schedule-${contractId}` },
+    });
+    await api.expect(404, 'get', '/audit/streams/{streamId}/events', {
+      params: { streamId: 'contract-nope' },
+    });
+    await api.expect(400, 'get', '/audit/flows/{correlationId}', {
+      params: { correlationId: 'a b' },
+    });
   });
 
   it('verifies the hash chains, and names the event whose stored data changed', async () => {
-    expect((await auditor.get('/audit/verify')).body).toMatchObject({ intact: true, unhashed: 0, breakCount: 0, breaks: [] });
+    expect((await auditor.get('/audit/verify')).body).toMatchObject({
+      intact: true,
+      unhashed: 0,
+      breakCount: 0,
+      breaks: [],
+    });
     const streamId = `contract-${contractId}`;
-    const stored = (test.infrastructure.eventStore as unknown as { streams: Map<string, RecordedEvent[]> }).streams.get(streamId)![2];
+    const stored = (
+      test.infrastructure.eventStore as unknown as { streams: Map<string, RecordedEvent[]> }
+    ).streams.get(streamId)![2];
     stored.data = { ...(stored.data as object), reason: 'Owner stop-work order!' };
     const report = (await auditor.get(`/audit/verify?streamId=${streamId}`)).body;
     expect(report).toMatchObject({ intact: false, events: 3, verified: 2, breakCount: 1 });
-    expect(report.breaks).toEqual([{ streamId, revision: 2, eventId: stored.id, position: stored.position, kind: 'hash', expected: expect.any(String), found: stored.hash }]);
+    expect(report.breaks).toEqual([
+      {
+        streamId,
+        revision: 2,
+        eventId: stored.id,
+        position: stored.position,
+        kind: 'hash',
+        expected: expect.any(String),
+        found: stored.hash,
+      },
+    ]);
     expect((await auditor.get('/audit/verify')).body.breaks).toEqual(report.breaks);
   });
 });

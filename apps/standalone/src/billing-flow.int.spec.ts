@@ -29,12 +29,62 @@ describe('the whole billing flow, over HTTP, on the embedded default', () => {
   it('computes every G702 line of the four pay applications to the cent', () => {
     // Hand-computed: per-line rounding half away from zero, retainage step by line 4 / line 3.
     expect(result.applications.map((a) => a.g702)).toMatchObject([
-      g702(100_000_000, 0, 100_000_000, 16_129_630, 1_487_963, 125_000, 1_612_963, 14_516_667, 0, 14_516_667, 85_483_333),
-      g702(100_000_000, 4_567_890, 104_567_890, 45_815_098, 4_501_510, 80_000, 4_581_510, 41_233_588, 14_516_667, 26_716_921, 63_334_302),
-      g702(100_000_000, 4_567_890, 104_567_890, 83_506_740, 4_160_338, 15_000, 4_175_338, 79_331_402, 41_233_588, 38_097_814, 25_236_488),
-      g702(100_000_000, 4_567_890, 104_567_890, 104_567_890, 5_228_395, 0, 5_228_395, 99_339_495, 79_331_402, 20_008_093, 5_228_395),
+      g702(
+        100_000_000,
+        0,
+        100_000_000,
+        16_129_630,
+        1_487_963,
+        125_000,
+        1_612_963,
+        14_516_667,
+        0,
+        14_516_667,
+        85_483_333,
+      ),
+      g702(
+        100_000_000,
+        4_567_890,
+        104_567_890,
+        45_815_098,
+        4_501_510,
+        80_000,
+        4_581_510,
+        41_233_588,
+        14_516_667,
+        26_716_921,
+        63_334_302,
+      ),
+      g702(
+        100_000_000,
+        4_567_890,
+        104_567_890,
+        83_506_740,
+        4_160_338,
+        15_000,
+        4_175_338,
+        79_331_402,
+        41_233_588,
+        38_097_814,
+        25_236_488,
+      ),
+      g702(
+        100_000_000,
+        4_567_890,
+        104_567_890,
+        104_567_890,
+        5_228_395,
+        0,
+        5_228_395,
+        99_339_495,
+        79_331_402,
+        20_008_093,
+        5_228_395,
+      ),
     ]);
-    expect(result.applications.map((a) => a.g702.retainageStep.workRate)).toEqual([1000, 1000, 500, 500]);
+    expect(result.applications.map((a) => a.g702.retainageStep.workRate)).toEqual([
+      1000, 1000, 500, 500,
+    ]);
   });
 
   it('fills the G703 columns per line', () => {
@@ -65,35 +115,80 @@ describe('the whole billing flow, over HTTP, on the embedded default', () => {
   });
 
   it('taxes each invoice and numbers them gaplessly in issue order', () => {
-    expect(result.applications.map((a) => [a.number, a.amount, a.tax, a.total, a.dueDate])).toEqual([
-      ['INV-2026-00001', 14_516_667, 1_197_625, 15_714_292, '2026-03-05'],
-      ['INV-2026-00002', 26_716_921, 2_204_146, 28_921_067, '2026-04-03'],
-      ['INV-2026-00003', 38_097_814, 3_143_070, 41_240_884, '2026-05-02'],
-      ['INV-2026-00004', 20_008_093, 1_650_668, 21_658_761, '2026-05-31'],
-    ]);
-    expect(result.release).toMatchObject({ kind: 'retainage-release', number: 'INV-2026-00005', amount: 5_228_395, tax: 431_343, total: 5_659_738 });
+    expect(result.applications.map((a) => [a.number, a.amount, a.tax, a.total, a.dueDate])).toEqual(
+      [
+        ['INV-2026-00001', 14_516_667, 1_197_625, 15_714_292, '2026-03-05'],
+        ['INV-2026-00002', 26_716_921, 2_204_146, 28_921_067, '2026-04-03'],
+        ['INV-2026-00003', 38_097_814, 3_143_070, 41_240_884, '2026-05-02'],
+        ['INV-2026-00004', 20_008_093, 1_650_668, 21_658_761, '2026-05-31'],
+      ],
+    );
+    expect(result.release).toMatchObject({
+      kind: 'retainage-release',
+      number: 'INV-2026-00005',
+      amount: 5_228_395,
+      tax: 431_343,
+      total: 5_659_738,
+    });
   });
 
   it('ages receivables as of each date, counting only what happened by then', () => {
     const buckets = (date: string) => result.aging[date].buckets;
     const held = (date: string) => result.aging[date].retainageHeld;
-    expect(buckets('2026-03-31')).toEqual({ current: 28_921_067, days1to30: 0, days31to60: 0, days61to90: 0, over90: 0 });
+    expect(buckets('2026-03-31')).toEqual({
+      current: 28_921_067,
+      days1to30: 0,
+      days31to60: 0,
+      days61to90: 0,
+      over90: 0,
+    });
     expect(held('2026-03-31')).toBe(4_581_510);
-    expect(buckets('2026-04-30')).toEqual({ current: 41_240_884, days1to30: 8_921_067, days31to60: 0, days61to90: 0, over90: 0 });
+    expect(buckets('2026-04-30')).toEqual({
+      current: 41_240_884,
+      days1to30: 8_921_067,
+      days31to60: 0,
+      days61to90: 0,
+      over90: 0,
+    });
     expect(held('2026-04-30')).toBe(4_175_338);
-    // The bounced cheque (received 05-10) paid INV-2 and part of INV-3 oldest-first until its reversal on 05-14.
-    expect(buckets('2026-05-12')).toEqual({ current: 21_658_761, days1to30: 8_921_067, days31to60: 0, days61to90: 0, over90: 0 });
+    // The bounced cheque (received 05-10) paid INV-2 and part of INV-3 oldest-first until its
+    // reversal on 05-14.
+    expect(buckets('2026-05-12')).toEqual({
+      current: 21_658_761,
+      days1to30: 8_921_067,
+      days31to60: 0,
+      days61to90: 0,
+      over90: 0,
+    });
     expect(held('2026-05-12')).toBe(5_228_395);
-    expect(buckets('2026-05-31')).toEqual({ current: 27_318_499, days1to30: 41_240_884, days31to60: 8_921_067, days61to90: 0, over90: 0 });
+    expect(buckets('2026-05-31')).toEqual({
+      current: 27_318_499,
+      days1to30: 41_240_884,
+      days31to60: 8_921_067,
+      days61to90: 0,
+      over90: 0,
+    });
     expect(held('2026-05-31')).toBe(0);
-    expect(buckets('2026-07-15')).toEqual({ current: 0, days1to30: 2_480_450, days31to60: 0, days61to90: 0, over90: 0 });
-    expect(result.aging['2026-07-15'].invoices).toEqual([expect.objectContaining({ number: 'INV-2026-00005', open: 2_480_450 })]);
+    expect(buckets('2026-07-15')).toEqual({
+      current: 0,
+      days1to30: 2_480_450,
+      days31to60: 0,
+      days61to90: 0,
+      over90: 0,
+    });
+    expect(result.aging['2026-07-15'].invoices).toEqual([
+      expect.objectContaining({ number: 'INV-2026-00005', open: 2_480_450 }),
+    ]);
   });
 
   it("prints the customer's statement for a period with a running balance", async () => {
-    const { body } = await test.client.get(`/accounts/${result.customerId}/statement?from=2026-04-01&to=2026-05-31`);
+    const { body } = await test.client.get(
+      `/accounts/${result.customerId}/statement?from=2026-04-01&to=2026-05-31`,
+    );
     expect(body.openingBalance).toBe(28_921_067);
-    expect(body.lines.map((line: any) => [line.date, line.kind, line.amount, line.balance])).toEqual([
+    expect(
+      body.lines.map((line: any) => [line.date, line.kind, line.amount, line.balance]),
+    ).toEqual([
       ['2026-04-02', 'invoice', 41_240_884, 70_161_951],
       ['2026-04-20', 'payment', -20_000_000, 50_161_951],
       ['2026-05-01', 'invoice', 21_658_761, 71_820_712],
@@ -146,14 +241,45 @@ describe('the whole billing flow, over HTTP, on the embedded default', () => {
   it('tells the whole story of the contract across the four contexts', async () => {
     const { body } = await test.client.get(`/contracts/${result.contractId}/history`);
     const streams = new Set(body.map((event: any) => event.streamId.split('-')[0]));
-    expect([...streams].sort()).toEqual(['account', 'billing', 'contract', 'numbering', 'schedule']);
-    expect(body[0]).toMatchObject({ type: 'ContractCreated', actor: 'tester', command: 'CreateContract' });
-    expect(body.find((event: any) => event.type === 'PayApplicationDrafted')).toMatchObject({ actor: 'system:invoicing', command: 'DraftPayApplication' });
-    expect(body.every((event: any) => event.actor && event.command && event.correlationId && event.causationId && event.recordedAt && event.occurredAt)).toBe(true);
-    expect(body.filter((event: any) => event.type === 'PaymentReversed')[0].data.reason).toMatch(/insufficient funds/);
+    expect([...streams].sort()).toEqual([
+      'account',
+      'billing',
+      'contract',
+      'numbering',
+      'schedule',
+    ]);
+    expect(body[0]).toMatchObject({
+      type: 'ContractCreated',
+      actor: 'tester',
+      command: 'CreateContract',
+    });
+    expect(body.find((event: any) => event.type === 'PayApplicationDrafted')).toMatchObject({
+      actor: 'system:invoicing',
+      command: 'DraftPayApplication',
+    });
+    expect(
+      body.every(
+        (event: any) =>
+          event.actor &&
+          event.command &&
+          event.correlationId &&
+          event.causationId &&
+          event.recordedAt &&
+          event.occurredAt,
+      ),
+    ).toBe(true);
+    expect(body.filter((event: any) => event.type === 'PaymentReversed')[0].data.reason).toMatch(
+      /insufficient funds/,
+    );
     // One correlation id from the certification through the draft it caused.
-    const certified = body.find((event: any) => event.type === 'ProgressCertified' && event.data.periodEnd === '2026-01-31');
-    const drafted = body.find((event: any) => event.type === 'WorkCertified' && event.data.certificationId === certified.data.certificationId);
+    const certified = body.find(
+      (event: any) => event.type === 'ProgressCertified' && event.data.periodEnd === '2026-01-31',
+    );
+    const drafted = body.find(
+      (event: any) =>
+        event.type === 'WorkCertified' &&
+        event.data.certificationId === certified.data.certificationId,
+    );
     expect(drafted.correlationId).toBe(certified.correlationId);
     expect(drafted.causationId).not.toBe(certified.causationId);
   });

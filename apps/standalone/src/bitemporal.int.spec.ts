@@ -17,63 +17,119 @@ describe('audit views on both axes: as of a business date, as known at an instan
 
   beforeAll(async () => {
     test = await startTestApp();
-    ({ contractId } = await expectOk<any>(test.client.post('/contracts', smallContract({ startDate: '2026-01-05' })), 'create'));
+    ({ contractId } = await expectOk<any>(
+      test.client.post('/contracts', smallContract({ startDate: '2026-01-05' })),
+      'create',
+    ));
     await pause();
     beforeActivation = new Date().toISOString();
     await pause();
-    await expectOk(test.client.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' }), 'activate');
+    await expectOk(
+      test.client.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' }),
+      'activate',
+    );
     await waitFor(test.client, `/contracts/${contractId}/schedule`, () => true, 'schedule');
     const lines = [{ lineId: 'A', percentComplete: 5000, storedMaterials: 0 }];
-    await expectOk(test.client.post(`/contracts/${contractId}/progress-reports`, { periodEnd: '2026-01-31', lines }), 'report');
-    await expectOk(test.client.post(`/contracts/${contractId}/progress-reports/2026-01-31/certify`, {}), 'certify');
-    [{ invoiceId }] = await waitFor<any[]>(test.client, `/invoices?contractId=${contractId}&status=draft`, (list) => list.length === 1, 'draft');
-    await expectOk(test.client.post(`/invoices/${invoiceId}/issue`, { date: '2026-02-03' }), 'issue');
+    await expectOk(
+      test.client.post(`/contracts/${contractId}/progress-reports`, {
+        periodEnd: '2026-01-31',
+        lines,
+      }),
+      'report',
+    );
+    await expectOk(
+      test.client.post(`/contracts/${contractId}/progress-reports/2026-01-31/certify`, {}),
+      'certify',
+    );
+    [{ invoiceId }] = await waitFor<any[]>(
+      test.client,
+      `/invoices?contractId=${contractId}&status=draft`,
+      (list) => list.length === 1,
+      'draft',
+    );
+    await expectOk(
+      test.client.post(`/invoices/${invoiceId}/issue`, { date: '2026-02-03' }),
+      'issue',
+    );
     await test.settle();
-    const payment = { amount: 100_000, currency: 'USD', method: 'wire', reference: 'W1', receivedOn: '2026-02-20' };
+    const payment = {
+      amount: 100_000,
+      currency: 'USD',
+      method: 'wire',
+      reference: 'W1',
+      receivedOn: '2026-02-20',
+    };
     await expectOk(test.client.post(`/accounts/${CUSTOMER.id}/payments`, payment), 'pay');
     await test.settle();
     await pause();
     paymentRecorded = new Date().toISOString();
     await pause();
-    await expectOk(test.client.post(`/invoices/${invoiceId}/credit-notes`, { amount: 50_000, date: '2026-02-10', reason: 'scope reduced' }), 'credit');
+    await expectOk(
+      test.client.post(`/invoices/${invoiceId}/credit-notes`, {
+        amount: 50_000,
+        date: '2026-02-10',
+        reason: 'scope reduced',
+      }),
+      'credit',
+    );
     await test.settle();
   }, 60_000);
   afterAll(() => test.close());
 
-  const account = async (query: string) => (await test.client.get(`/accounts/${CUSTOMER.id}/as-of?${query}`)).body;
-  const item = (body: any) => body.account.items.find((candidate: any) => candidate.invoiceId === invoiceId);
+  const account = async (query: string) =>
+    (await test.client.get(`/accounts/${CUSTOMER.id}/as-of?${query}`)).body;
+  const item = (body: any) =>
+    body.account.items.find((candidate: any) => candidate.invoiceId === invoiceId);
 
   it('as of a business date counts only what is dated on or before it, whenever it was recorded', async () => {
     const now = await account('date=2026-02-15');
     expect(now).toMatchObject({ date: '2026-02-15' });
     expect(item(now)).toMatchObject({ paid: 0, credited: 50_000 });
-    expect(item(await account('date=2026-02-20'))).toMatchObject({ paid: 100_000, credited: 50_000 });
-    expect((await test.client.get(`/accounts/${CUSTOMER.id}/as-of?date=2026-02-02`)).status).toBe(404);
+    expect(item(await account('date=2026-02-20'))).toMatchObject({
+      paid: 100_000,
+      credited: 50_000,
+    });
+    expect((await test.client.get(`/accounts/${CUSTOMER.id}/as-of?date=2026-02-02`)).status).toBe(
+      404,
+    );
   });
 
   it('as known at an instant counts only what was recorded by then', async () => {
     const known = await account(`date=2026-02-15&at=${paymentRecorded}`);
     expect(known).toMatchObject({ asOf: paymentRecorded, date: '2026-02-15' });
     expect(item(known)).toMatchObject({ paid: 0, credited: 0 });
-    expect(item(await account(`at=${paymentRecorded}`))).toMatchObject({ paid: 100_000, credited: 0 });
+    expect(item(await account(`at=${paymentRecorded}`))).toMatchObject({
+      paid: 100_000,
+      credited: 0,
+    });
   });
 
   it('shows a pay application as a draft before its issue date and issued from it', async () => {
-    const invoice = async (date: string) => (await test.client.get(`/invoices/${invoiceId}/as-of?date=${date}`)).body.invoice;
+    const invoice = async (date: string) =>
+      (await test.client.get(`/invoices/${invoiceId}/as-of?date=${date}`)).body.invoice;
     expect(await invoice('2026-02-02')).toMatchObject({ status: 'draft', periodEnd: '2026-01-31' });
-    expect(await invoice('2026-02-03')).toMatchObject({ status: 'issued', number: expect.stringMatching(/^INV-2026-/) });
-    expect((await test.client.get(`/invoices/${invoiceId}/as-of?date=2026-01-30`)).status).toBe(404);
+    expect(await invoice('2026-02-03')).toMatchObject({
+      status: 'issued',
+      number: expect.stringMatching(/^INV-2026-/),
+    });
+    expect((await test.client.get(`/invoices/${invoiceId}/as-of?date=2026-01-30`)).status).toBe(
+      404,
+    );
   });
 
   it('shows the contract as it stood on a date and as it was known at an instant', async () => {
-    const contract = async (query: string) => (await test.client.get(`/contracts/${contractId}/as-of?${query}`)).body.contract;
+    const contract = async (query: string) =>
+      (await test.client.get(`/contracts/${contractId}/as-of?${query}`)).body.contract;
     // Entered today for work that started on 5 Jan: it existed from its start date.
-    expect((await test.client.get(`/contracts/${contractId}/as-of?date=2026-01-04`)).status).toBe(404);
+    expect((await test.client.get(`/contracts/${contractId}/as-of?date=2026-01-04`)).status).toBe(
+      404,
+    );
     expect(await contract('date=2026-01-05')).toMatchObject({ status: 'active' });
     expect(await contract(`at=${beforeActivation}`)).toMatchObject({ status: 'draft' });
   });
 
   it('refuses a question with neither axis, or a malformed one', async () => {
-    for (const query of ['', 'date=2026-02-30', 'at=yesterday', 'date=1999-12-31']) expect((await test.client.get(`/accounts/${CUSTOMER.id}/as-of?${query}`)).status).toBe(400);
+    for (const query of ['', 'date=2026-02-30', 'at=yesterday', 'date=1999-12-31'])
+      expect((await test.client.get(`/accounts/${CUSTOMER.id}/as-of?${query}`)).status).toBe(400);
   });
 });

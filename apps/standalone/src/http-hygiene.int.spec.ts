@@ -5,17 +5,24 @@ import { startTestApp, testSecurity, type TestApp } from './testing/test-app';
 
 /** Issue 8 item 5: what a browser-facing service must do besides checking tokens. */
 describe('browser-facing hygiene', () => {
-  const withHttp = (http: Partial<typeof DEFAULT_HTTP>) => startTestApp({ settings: { timeZone: 'UTC', security: testSecurity({ http: { ...DEFAULT_HTTP, ...http } }) } });
+  const withHttp = (http: Partial<typeof DEFAULT_HTTP>) =>
+    startTestApp({
+      settings: { timeZone: 'UTC', security: testSecurity({ http: { ...DEFAULT_HTTP, ...http } }) },
+    });
   const preflight = (test: TestApp, origin: string) =>
-    request(test.app.getHttpServer())
-      .options('/contracts')
-      .set({ origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' });
+    request(test.app.getHttpServer()).options('/contracts').set({
+      origin,
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'authorization,content-type',
+    });
   let test: TestApp;
   afterEach(() => test?.close());
 
   it('denies every cross-origin call when no origin is configured, and sends the security headers', async () => {
     test = await startTestApp();
-    expect((await preflight(test, 'https://evil.example')).headers['access-control-allow-origin']).toBeUndefined();
+    expect(
+      (await preflight(test, 'https://evil.example')).headers['access-control-allow-origin'],
+    ).toBeUndefined();
     const answer = await request(test.app.getHttpServer())
       .get('/contracts')
       .set({ origin: 'https://evil.example', authorization: `Bearer ${test.token}` });
@@ -30,19 +37,29 @@ describe('browser-facing hygiene', () => {
       'cross-origin-opener-policy': 'same-origin',
     });
     expect(answer.headers['x-powered-by']).toBeUndefined();
-    expect((await request(test.app.getHttpServer()).get('/docs/')).headers['x-content-type-options']).toBe('nosniff');
+    expect(
+      (await request(test.app.getHttpServer()).get('/docs/')).headers['x-content-type-options'],
+    ).toBe('nosniff');
   }, 30_000);
 
   it('allows a configured origin, and only it', async () => {
     test = await withHttp({ corsOrigins: ['https://billing.example.com'] });
     const allowed = await preflight(test, 'https://billing.example.com');
     expect(allowed.status).toBe(204);
-    expect(allowed.headers).toMatchObject({ 'access-control-allow-origin': 'https://billing.example.com', 'access-control-allow-headers': expect.stringMatching(/Authorization/) });
-    expect((await preflight(test, 'https://evil.example')).headers['access-control-allow-origin']).toBeUndefined();
+    expect(allowed.headers).toMatchObject({
+      'access-control-allow-origin': 'https://billing.example.com',
+      'access-control-allow-headers': expect.stringMatching(/Authorization/),
+    });
+    expect(
+      (await preflight(test, 'https://evil.example')).headers['access-control-allow-origin'],
+    ).toBeUndefined();
     const answer = await request(test.app.getHttpServer())
       .get('/contracts')
       .set({ origin: 'https://billing.example.com', authorization: `Bearer ${test.token}` });
-    expect(answer.headers).toMatchObject({ 'access-control-allow-origin': 'https://billing.example.com', 'access-control-expose-headers': expect.stringMatching(/X-Total-Count/) });
+    expect(answer.headers).toMatchObject({
+      'access-control-allow-origin': 'https://billing.example.com',
+      'access-control-expose-headers': expect.stringMatching(/X-Total-Count/),
+    });
   }, 30_000);
 
   it('in production, answers only requests whose Host names the public host (probes excepted)', async () => {
@@ -51,7 +68,10 @@ describe('browser-facing hygiene', () => {
     const rebound = await request(server)
       .get('/contracts')
       .set({ host: 'attacker.example', authorization: `Bearer ${test.token}` });
-    expect(rebound).toMatchObject({ status: 400, body: { title: 'Unknown host', detail: expect.stringMatching(/PUBLIC_HOST/) } });
+    expect(rebound).toMatchObject({
+      status: 400,
+      body: { title: 'Unknown host', detail: expect.stringMatching(/PUBLIC_HOST/) },
+    });
     expect(
       (
         await request(server)
@@ -59,25 +79,40 @@ describe('browser-facing hygiene', () => {
           .set({ host: 'billing.example.com:443', authorization: `Bearer ${test.token}` })
       ).status,
     ).toBe(200);
-    expect((await request(server).get('/health/live').set({ host: '10.0.0.7:3000' })).status).toBe(200);
+    expect((await request(server).get('/health/live').set({ host: '10.0.0.7:3000' })).status).toBe(
+      200,
+    );
   }, 30_000);
 
   it('limits changes per token and per address (429 with Retry-After, nothing written), never reads', async () => {
     test = await withHttp({ throttle: { windowSeconds: 60, perToken: 3, perIp: 5 } });
     const head = () => test.infrastructure.eventStore.headPosition();
     const [ann, bob] = [await test.as({ subject: 'ann' }), await test.as({ subject: 'bob' })];
-    for (let n = 0; n < 3; n++) expect((await ann.post('/contracts', smallContract())).status).toBe(201);
+    for (let n = 0; n < 3; n++)
+      expect((await ann.post('/contracts', smallContract())).status).toBe(201);
     const before = await head();
     const tooMany = await ann.post('/contracts', smallContract());
-    expect(tooMany).toMatchObject({ status: 429, body: { title: 'Too many requests', detail: expect.stringMatching(/more than 3 changes in 60 s from this bearer token/) } });
+    expect(tooMany).toMatchObject({
+      status: 429,
+      body: {
+        title: 'Too many requests',
+        detail: expect.stringMatching(/more than 3 changes in 60 s from this bearer token/),
+      },
+    });
     expect(Number(tooMany.headers?.['retry-after'])).toBeGreaterThan(0);
     expect(await head()).toBe(before);
-    // Another token from the same address: its own allowance, until the address's runs out (5 counted so far: 4 of ann's, this one).
+    // Another token from the same address: its own allowance, until the address's runs out (5
+    // counted so far: 4 of ann's, this one).
     expect((await bob.post('/contracts', smallContract())).status).toBe(201);
     const address = await bob.post('/contracts', smallContract());
-    expect(address).toMatchObject({ status: 429, body: { detail: expect.stringMatching(/from this client address/) } });
+    expect(address).toMatchObject({
+      status: 429,
+      body: { detail: expect.stringMatching(/from this client address/) },
+    });
     // Without a token too: the address is counted before authentication.
-    expect((await test.client.post('/contracts', smallContract(), { authorization: '' })).status).toBe(429);
+    expect(
+      (await test.client.post('/contracts', smallContract(), { authorization: '' })).status,
+    ).toBe(429);
     // Reads are not limited.
     for (let n = 0; n < 10; n++) expect((await ann.get('/contracts')).status).toBe(200);
   }, 30_000);

@@ -1,7 +1,8 @@
 import { CUSTOMER, smallContract } from '@billing/shared/testing';
 import { startTestApp, type TestApp } from './testing/test-app';
 
-const contract = (overrides: Record<string, unknown> = {}) => smallContract({ title: 'Clinic fit-out', ...overrides });
+const contract = (overrides: Record<string, unknown> = {}) =>
+  smallContract({ title: 'Clinic fit-out', ...overrides });
 
 describe('HTTP: bad input, unknown ids, broken rules, retries', () => {
   let test: TestApp;
@@ -14,11 +15,27 @@ describe('HTTP: bad input, unknown ids, broken rules, retries', () => {
     const before = await head();
     const reply = await test.client.post(
       '/contracts',
-      contract({ currency: 'usd', originalSum: 12.5, retainage: [{ threshold: 0, workRate: 20000, materialsRate: 0 }], customer: { ...CUSTOMER, email: 'nope' }, surprise: true }),
+      contract({
+        currency: 'usd',
+        originalSum: 12.5,
+        retainage: [{ threshold: 0, workRate: 20000, materialsRate: 0 }],
+        customer: { ...CUSTOMER, email: 'nope' },
+        surprise: true,
+      }),
     );
     expect(reply.status).toBe(400);
-    expect(reply.body).toMatchObject({ status: 400, title: 'Invalid request', type: 'urn:billing:validation' });
-    expect(reply.body.errors.map((error: { field: string }) => error.field).sort()).toEqual(['currency', 'customer.email', 'originalSum', 'retainage.0.workRate', 'surprise']);
+    expect(reply.body).toMatchObject({
+      status: 400,
+      title: 'Invalid request',
+      type: 'urn:billing:validation',
+    });
+    expect(reply.body.errors.map((error: { field: string }) => error.field).sort()).toEqual([
+      'currency',
+      'customer.email',
+      'originalSum',
+      'retainage.0.workRate',
+      'surprise',
+    ]);
     expect(await head()).toBe(before);
   });
 
@@ -28,22 +45,48 @@ describe('HTTP: bad input, unknown ids, broken rules, retries', () => {
     expect((await test.client.post(`/contracts/${unknown}/activate`, {})).status).toBe(404);
     expect((await test.client.post(`/invoices/${unknown}/issue`, {})).status).toBe(404);
     expect((await test.client.get(`/contracts/${unknown}`)).status).toBe(404);
-    expect((await test.client.post(`/accounts/${unknown}/payments`, { amount: 100, currency: 'USD', method: 'wire', reference: 'x' })).status).toBe(404);
+    expect(
+      (
+        await test.client.post(`/accounts/${unknown}/payments`, {
+          amount: 100,
+          currency: 'USD',
+          method: 'wire',
+          reference: 'x',
+        })
+      ).status,
+    ).toBe(404);
     expect(await head()).toBe(before);
   });
 
   it('answers a create with the schedule lines and their ids', async () => {
-    const { status, body } = await test.client.post('/contracts', contract({ lines: [{ item: '1', description: 'Work', scheduledValue: 1_000_000 }] }));
+    const { status, body } = await test.client.post(
+      '/contracts',
+      contract({ lines: [{ item: '1', description: 'Work', scheduledValue: 1_000_000 }] }),
+    );
     expect(status).toBe(201);
-    expect(body).toMatchObject({ status: 'draft', lines: [{ item: '1', scheduledValue: 1_000_000, lineId: expect.stringMatching(/^[0-9a-f-]{36}$/) }] });
+    expect(body).toMatchObject({
+      status: 'draft',
+      lines: [
+        { item: '1', scheduledValue: 1_000_000, lineId: expect.stringMatching(/^[0-9a-f-]{36}$/) },
+      ],
+    });
   });
 
   it('answers 422 with the billing rule when the schedule of values does not equal the contract sum', async () => {
-    const { body } = await test.client.post('/contracts', contract({ lines: [{ lineId: 'A', item: '1', description: 'Work', scheduledValue: 900_000 }] }));
+    const { body } = await test.client.post(
+      '/contracts',
+      contract({
+        lines: [{ lineId: 'A', item: '1', description: 'Work', scheduledValue: 900_000 }],
+      }),
+    );
     const before = await head();
-    const reply = await test.client.post(`/contracts/${body.contractId}/activate`, { date: '2026-01-05' });
+    const reply = await test.client.post(`/contracts/${body.contractId}/activate`, {
+      date: '2026-01-05',
+    });
     expect(reply.status).toBe(422);
-    expect(reply.body.detail).toMatch(/schedule of values \(900000\) must equal the contract sum \(1000000\)/);
+    expect(reply.body.detail).toMatch(
+      /schedule of values \(900000\) must equal the contract sum \(1000000\)/,
+    );
     expect(await head()).toBe(before);
   });
 
@@ -51,7 +94,9 @@ describe('HTTP: bad input, unknown ids, broken rules, retries', () => {
     const { body } = await test.client.post('/contracts', contract());
     await test.client.post(`/contracts/${body.contractId}/activate`, {});
     const before = await head();
-    const reply = await test.client.post(`/contracts/${body.contractId}/cancel`, { reason: 'changed our mind' });
+    const reply = await test.client.post(`/contracts/${body.contractId}/cancel`, {
+      reason: 'changed our mind',
+    });
     expect(reply.status).toBe(409);
     expect(reply.body.detail).toMatch(/cannot cancel: the contract is active/);
     expect(await head()).toBe(before);
@@ -64,7 +109,9 @@ describe('HTTP: bad input, unknown ids, broken rules, retries', () => {
     const second = await test.client.post('/contracts', contract(), headers);
     expect(second).toMatchObject({ status: first.status, body: first.body });
     expect(await head()).toBe(afterFirst);
-    const other = await test.client.post('/contracts', contract(), { 'idempotency-key': 'create-clinic-2' });
+    const other = await test.client.post('/contracts', contract(), {
+      'idempotency-key': 'create-clinic-2',
+    });
     expect(other.body.contractId).not.toBe(first.body.contractId);
   });
 
@@ -72,9 +119,25 @@ describe('HTTP: bad input, unknown ids, broken rules, retries', () => {
     const headers = { 'idempotency-key': 'k-1' };
     const { body } = await test.client.post('/contracts', contract(), headers);
     const before = await head();
-    expect((await test.client.post(`/contracts/${body.contractId}/activate`, { date: '2026-01-05' }, headers)).status).toBe(422);
+    expect(
+      (
+        await test.client.post(
+          `/contracts/${body.contractId}/activate`,
+          { date: '2026-01-05' },
+          headers,
+        )
+      ).status,
+    ).toBe(422);
     expect(await head()).toBe(before);
-    expect((await test.client.post(`/contracts/${body.contractId}/activate`, { date: '2026-01-05' }, { 'idempotency-key': 'k-2' })).body.status).toBe('active');
+    expect(
+      (
+        await test.client.post(
+          `/contracts/${body.contractId}/activate`,
+          { date: '2026-01-05' },
+          { 'idempotency-key': 'k-2' },
+        )
+      ).body.status,
+    ).toBe('active');
   });
 
   it('keeps tenants apart: another tenant neither sees nor changes a contract, and numbers its own invoices from 1', async () => {
@@ -83,7 +146,9 @@ describe('HTTP: bad input, unknown ids, broken rules, retries', () => {
     const before = await head();
     expect((await b.post(`/contracts/${body.contractId}/activate`, {})).status).toBe(404);
     expect(await head()).toBe(before);
-    expect((await a.post(`/contracts/${body.contractId}/activate`, { date: '2026-01-05' })).status).toBe(200);
+    expect(
+      (await a.post(`/contracts/${body.contractId}/activate`, { date: '2026-01-05' })).status,
+    ).toBe(200);
     expect((await a.get(`/contracts/${body.contractId}`)).body.status).toBe('active');
     expect((await b.get(`/contracts/${body.contractId}`)).status).toBe(404);
     expect((await b.get('/contracts')).body).toEqual([]);

@@ -12,16 +12,29 @@ import { AGING_DATES, runScenario, type ScenarioResult } from '@billing/shared/t
 import { startMongo, type RunningMongo } from '@billing/infra/mongo';
 import { startTestApp, type TestApp } from './testing/test-app';
 
-const PROJECTIONS = [...contractsProjections, ...milestonesProjections, ...invoicingProjections, ...receivablesProjections];
+const PROJECTIONS = [
+  ...contractsProjections,
+  ...milestonesProjections,
+  ...invoicingProjections,
+  ...receivablesProjections,
+];
 
 /** Two runs differ only by the ids they generate. */
 function withoutIds(value: unknown): unknown {
   const uuids = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
   const ids = new Map<string, string>();
-  return JSON.parse(JSON.stringify(value).replace(uuids, (id) => ids.get(id) ?? (ids.set(id, `id${ids.size}`), `id${ids.size - 1}`)));
+  return JSON.parse(
+    JSON.stringify(value).replace(
+      uuids,
+      (id) => ids.get(id) ?? (ids.set(id, `id${ids.size}`), `id${ids.size - 1}`),
+    ),
+  );
 }
 
-/** The embedded app with its read models (projections, consumer positions, parked events) on mongo-java-server. */
+/**
+ * The embedded app with its read models (projections, consumer positions, parked events) on
+ * mongo-java-server.
+ */
 describe('the scenario on Mongo read models (mongo-java-server)', () => {
   let server: RunningMongo;
   let mongo: TestApp;
@@ -32,8 +45,14 @@ describe('the scenario on Mongo read models (mongo-java-server)', () => {
 
   beforeAll(async () => {
     server = await startMongo();
-    [mongo, memory] = await Promise.all([startTestApp({ readModels: new MongoReadModels(`${server.uri}/billing`) }), startTestApp()]);
-    [onMongo, inMemory] = await Promise.all([runScenario(mongo.client), runScenario(memory.client)]);
+    [mongo, memory] = await Promise.all([
+      startTestApp({ readModels: new MongoReadModels(`${server.uri}/billing`) }),
+      startTestApp(),
+    ]);
+    [onMongo, inMemory] = await Promise.all([
+      runScenario(mongo.client),
+      runScenario(memory.client),
+    ]);
     await Promise.all([mongo.settle(), memory.settle()]);
   }, 120_000);
   afterAll(async () => {
@@ -43,11 +62,18 @@ describe('the scenario on Mongo read models (mongo-java-server)', () => {
   });
 
   it('bills the same pay applications and keeps the documents in Mongo', async () => {
-    expect(onMongo.applications.map((application) => [application.number, application.g702])).toEqual(
-      inMemory.applications.map((application) => [application.number, application.g702]),
-    );
+    expect(
+      onMongo.applications.map((application) => [application.number, application.g702]),
+    ).toEqual(inMemory.applications.map((application) => [application.number, application.g702]));
     expect(onMongo.summaryBeforeClose).toMatchObject({ paid: 110_714_292, outstanding: 2_480_450 });
-    expect(await mongo.infrastructure.readModels.collections()).toEqual(expect.arrayContaining(['accounts_v4', 'contract_summary_v1', 'invoices_v1', 'consumer_checkpoints']));
+    expect(await mongo.infrastructure.readModels.collections()).toEqual(
+      expect.arrayContaining([
+        'accounts_v4',
+        'contract_summary_v1',
+        'invoices_v1',
+        'consumer_checkpoints',
+      ]),
+    );
   });
 
   it('answers the contract summary, invoice list, account and aging as the in-memory run does', async () => {
@@ -56,10 +82,16 @@ describe('the scenario on Mongo read models (mongo-java-server)', () => {
       [`/contracts/${onMongo.contractId}`, `/contracts/${inMemory.contractId}`],
       [`/invoices?contractId=${onMongo.contractId}`, `/invoices?contractId=${inMemory.contractId}`],
       [`/accounts/${onMongo.customerId}`, `/accounts/${inMemory.customerId}`],
-      [`/accounts/${onMongo.customerId}/statement?from=2026-01-01&to=2026-07-31`, `/accounts/${inMemory.customerId}/statement?from=2026-01-01&to=2026-07-31`],
+      [
+        `/accounts/${onMongo.customerId}/statement?from=2026-01-01&to=2026-07-31`,
+        `/accounts/${inMemory.customerId}/statement?from=2026-01-01&to=2026-07-31`,
+      ],
       ...AGING_DATES.map((date) => [`/aging?asOf=${date}`, `/aging?asOf=${date}`]),
     ]) {
-      expect({ path: a, body: await get(mongo, a) }).toEqual({ path: a, body: await get(memory, b) });
+      expect({ path: a, body: await get(mongo, a) }).toEqual({
+        path: a,
+        body: await get(memory, b),
+      });
     }
   });
 
@@ -68,7 +100,9 @@ describe('the scenario on Mongo read models (mongo-java-server)', () => {
     const live = mongo.infrastructure.readModels;
     const [side, reference] = [
       new MongoReadModels(`${server.uri}/billing_rebuild`),
-      new SqliteReadModels(join(mkdtempSync(join(tmpdir(), 'billing-mongo-rebuild-')), 'read-models.sqlite')),
+      new SqliteReadModels(
+        join(mkdtempSync(join(tmpdir(), 'billing-mongo-rebuild-')), 'read-models.sqlite'),
+      ),
     ];
     try {
       const head = await rebuildInto(store, side, PROJECTIONS);

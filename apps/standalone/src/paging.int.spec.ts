@@ -13,23 +13,43 @@ describe('lists are paged and read through indexes', () => {
 
   it('pages invoices with limit and offset, in a stable order, and counts them all', async () => {
     const all = await test.client.get(`/invoices?contractId=${contractId}`);
-    expect(all.body.map((invoice: any) => invoice.number).sort()).toEqual(['INV-2026-00001', 'INV-2026-00002', 'INV-2026-00003', 'INV-2026-00004', 'INV-2026-00005']);
+    expect(all.body.map((invoice: any) => invoice.number).sort()).toEqual([
+      'INV-2026-00001',
+      'INV-2026-00002',
+      'INV-2026-00003',
+      'INV-2026-00004',
+      'INV-2026-00005',
+    ]);
     const second = await test.client.get(`/invoices?contractId=${contractId}&limit=2&offset=2`);
     expect(second.body).toEqual(all.body.slice(2, 4));
     expect(second.headers?.['x-total-count']).toBe('5');
     expect((await test.client.get('/contracts?limit=1')).body).toHaveLength(1);
-    expect((await test.client.get('/accounts?limit=1&offset=0')).headers?.['x-total-count']).toBe('1');
+    expect((await test.client.get('/accounts?limit=1&offset=0')).headers?.['x-total-count']).toBe(
+      '1',
+    );
   });
 
   it('refuses a page or filter it does not understand', async () => {
-    for (const query of ['limit=0', 'limit=1001', 'offset=-1', 'limit=two', 'status=paid', 'contractId=nope', 'colour=red']) {
+    for (const query of [
+      'limit=0',
+      'limit=1001',
+      'offset=-1',
+      'limit=two',
+      'status=paid',
+      'contractId=nope',
+      'colour=red',
+    ]) {
       expect([query, (await test.client.get(`/invoices?${query}`)).status]).toEqual([query, 400]);
     }
   });
 
   it('pages a contract history by position', async () => {
     const first = (await test.client.get(`/contracts/${contractId}/history?limit=10`)).body;
-    const next = (await test.client.get(`/contracts/${contractId}/history?limit=10&after=${first.at(-1).position}`)).body;
+    const next = (
+      await test.client.get(
+        `/contracts/${contractId}/history?limit=10&after=${first.at(-1).position}`,
+      )
+    ).body;
     const whole = (await test.client.get(`/contracts/${contractId}/history`)).body;
     expect([...first, ...next]).toEqual(whole.slice(0, 20));
   });

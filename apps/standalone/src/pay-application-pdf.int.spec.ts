@@ -1,4 +1,10 @@
-import { CUSTOMER, expectOk, runScenario, waitFor, type ScenarioResult } from '@billing/shared/testing';
+import {
+  CUSTOMER,
+  expectOk,
+  runScenario,
+  waitFor,
+  type ScenarioResult,
+} from '@billing/shared/testing';
 import { startTestApp, type TestApp } from './testing/test-app';
 import { fileIdOf, getDocument, missing, pct, pdfText, usd } from './testing/pdf';
 
@@ -31,11 +37,26 @@ function g702Lines(invoice: any): string[] {
 
 /** Every G703 line with every column, A to I, and the grand total that sums them. */
 function g703Lines(invoice: any): string[] {
-  const money = ['scheduledValue', 'fromPreviousApplication', 'thisPeriod', 'materialsPresentlyStored', 'completedAndStoredToDate'];
+  const money = [
+    'scheduledValue',
+    'fromPreviousApplication',
+    'thisPeriod',
+    'materialsPresentlyStored',
+    'completedAndStoredToDate',
+  ];
   const rows = invoice.g703.map((row: any) =>
-    [row.item, row.description, ...money.map((column) => usd(row[column])), pct(row.percentComplete), usd(row.balanceToFinish), usd(row.retainage)].join(' '),
+    [
+      row.item,
+      row.description,
+      ...money.map((column) => usd(row[column])),
+      pct(row.percentComplete),
+      usd(row.balanceToFinish),
+      usd(row.retainage),
+    ].join(' '),
   );
-  const totals = [...money, 'balanceToFinish', 'retainage'].map((column) => usd(total(invoice.g703, column)));
+  const totals = [...money, 'balanceToFinish', 'retainage'].map((column) =>
+    usd(total(invoice.g703, column)),
+  );
   return [...rows, `GRAND TOTAL ${totals.join(' ')}`];
 }
 
@@ -51,21 +72,38 @@ describe('pay applications as PDF, in the AIA G702/G703 layout', () => {
 
   it('prints every G702 line, every G703 line and column, and the change orders as the API gives them, for each application', async () => {
     for (const [index, application] of scenario.applications.entries()) {
-      const invoice = await expectOk<any>(test.client.get(`/invoices/${application.invoiceId}`), 'invoice');
+      const invoice = await expectOk<any>(
+        test.client.get(`/invoices/${application.invoiceId}`),
+        'invoice',
+      );
       const pdf = await getDocument(test, `/invoices/${invoice.invoiceId}/pdf`);
-      expect([pdf.status, pdf.headers['content-type'], pdf.headers['content-disposition']]).toEqual([200, 'application/pdf', `inline; filename="${invoice.number}.pdf"`]);
+      expect([pdf.status, pdf.headers['content-type'], pdf.headers['content-disposition']]).toEqual(
+        [200, 'application/pdf', `inline; filename="${invoice.number}.pdf"`],
+      );
       const { pages } = await pdfText(pdf.bytes);
       expect(missing(g702Lines(invoice), pages[0])).toEqual([]);
       expect(pages[0]).toContain(`Tax at 8.25% ${usd(invoice.tax)}`);
-      // The change order of 2026-02-10 is approved for the second application: "this month" there, "previous months" after.
+      // The change order of 2026-02-10 is approved for the second application: "this month" there,
+      // "previous months" after.
       const co = usd(4_567_890);
       const [previous, thisMonth] = [index >= 2 ? co : usd(0), index === 1 ? co : usd(0)];
-      expect(pages[0]).toEqual(expect.arrayContaining([`Approved in previous months by Owner ${previous} 0.00`, `Total approved this month ${thisMonth} 0.00`]));
-      expect(pages[0]).toContain(`NET CHANGES by Change Order ${usd(invoice.g702.netChangeByChangeOrders)}`);
+      expect(pages[0]).toEqual(
+        expect.arrayContaining([
+          `Approved in previous months by Owner ${previous} 0.00`,
+          `Total approved this month ${thisMonth} 0.00`,
+        ]),
+      );
+      expect(pages[0]).toContain(
+        `NET CHANGES by Change Order ${usd(invoice.g702.netChangeByChangeOrders)}`,
+      );
       expect(missing(g703Lines(invoice), pages.slice(1).flat())).toEqual([]);
       expect(pages.slice(1).every((page) => page[0] === 'CONTINUATION SHEET')).toBe(true);
       // The sheet's totals are the summary's lines 3, 4 and 5.
-      expect([total(invoice.g703, 'scheduledValue'), total(invoice.g703, 'completedAndStoredToDate'), total(invoice.g703, 'retainage')]).toEqual([
+      expect([
+        total(invoice.g703, 'scheduledValue'),
+        total(invoice.g703, 'completedAndStoredToDate'),
+        total(invoice.g703, 'retainage'),
+      ]).toEqual([
         invoice.g702.contractSumToDate,
         invoice.g702.totalCompletedAndStoredToDate,
         invoice.g702.totalRetainage,
@@ -79,7 +117,18 @@ describe('pay applications as PDF, in the AIA G702/G703 layout', () => {
     // Forty minutes on (the test token lasts an hour): only Date is faked, timers run as usual.
     jest.useFakeTimers({
       now: Date.now() + 40 * 60_000,
-      doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'queueMicrotask', 'hrtime', 'performance'],
+      doNotFake: [
+        'nextTick',
+        'setImmediate',
+        'clearImmediate',
+        'setTimeout',
+        'clearTimeout',
+        'setInterval',
+        'clearInterval',
+        'queueMicrotask',
+        'hrtime',
+        'performance',
+      ],
     });
     try {
       const later = await getDocument(test, `/invoices/${first.invoiceId}/pdf`);
@@ -88,7 +137,10 @@ describe('pay applications as PDF, in the AIA G702/G703 layout', () => {
       jest.useRealTimers();
     }
     const { info } = await pdfText(before.bytes);
-    expect(info).toMatchObject({ CreationDate: `D:${first.issueDate.replace(/-/g, '')}000000Z`, ModDate: `D:${first.issueDate.replace(/-/g, '')}000000Z` });
+    expect(info).toMatchObject({
+      CreationDate: `D:${first.issueDate.replace(/-/g, '')}000000Z`,
+      ModDate: `D:${first.issueDate.replace(/-/g, '')}000000Z`,
+    });
     expect(info.Producer).toBe(info.Creator);
     const other = await getDocument(test, `/invoices/${second.invoiceId}/pdf`);
     expect(fileIdOf(before.bytes)).toMatch(/^[0-9a-f]{32}$/);
@@ -124,21 +176,63 @@ describe('a G703 of 50 lines', () => {
         lines,
       };
       const { contractId } = await expectOk<any>(test.client.post('/contracts', body), 'create');
-      await expectOk(test.client.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' }), 'activate');
+      await expectOk(
+        test.client.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' }),
+        'activate',
+      );
       await test.settle();
-      const progress = lines.map((line, i) => ({ lineId: line.lineId, percentComplete: ((i % 8) + 1) * 1111, storedMaterials: i % 4 === 0 ? 25_000 : 0 }));
-      await expectOk(test.client.post(`/contracts/${contractId}/progress-reports`, { periodEnd: '2026-01-31', lines: progress }), 'report');
-      await expectOk(test.client.post(`/contracts/${contractId}/progress-reports/2026-01-31/certify`, { date: '2026-02-01' }), 'certify');
-      const [draft] = await waitFor<any[]>(test.client, `/invoices?contractId=${contractId}&status=draft`, (list) => list.length === 1, 'the draft');
+      const progress = lines.map((line, i) => ({
+        lineId: line.lineId,
+        percentComplete: ((i % 8) + 1) * 1111,
+        storedMaterials: i % 4 === 0 ? 25_000 : 0,
+      }));
+      await expectOk(
+        test.client.post(`/contracts/${contractId}/progress-reports`, {
+          periodEnd: '2026-01-31',
+          lines: progress,
+        }),
+        'report',
+      );
+      await expectOk(
+        test.client.post(`/contracts/${contractId}/progress-reports/2026-01-31/certify`, {
+          date: '2026-02-01',
+        }),
+        'certify',
+      );
+      const [draft] = await waitFor<any[]>(
+        test.client,
+        `/invoices?contractId=${contractId}&status=draft`,
+        (list) => list.length === 1,
+        'the draft',
+      );
       expect((await getDocument(test, `/invoices/${draft.invoiceId}/pdf`)).status).toBe(409);
-      await expectOk(test.client.post(`/invoices/${draft.invoiceId}/issue`, { date: '2026-02-03' }), 'issue');
-      const invoice = await expectOk<any>(test.client.get(`/invoices/${draft.invoiceId}`), 'invoice');
-      const { pages } = await pdfText((await getDocument(test, `/invoices/${draft.invoiceId}/pdf`)).bytes);
+      await expectOk(
+        test.client.post(`/invoices/${draft.invoiceId}/issue`, { date: '2026-02-03' }),
+        'issue',
+      );
+      const invoice = await expectOk<any>(
+        test.client.get(`/invoices/${draft.invoiceId}`),
+        'invoice',
+      );
+      const { pages } = await pdfText(
+        (await getDocument(test, `/invoices/${draft.invoiceId}/pdf`)).bytes,
+      );
       expect(pages.length).toBeGreaterThanOrEqual(3);
-      for (const page of pages.slice(1)) expect(page).toEqual(expect.arrayContaining(['CONTINUATION SHEET', `INVOICE NO: ${invoice.number}`, 'RETAINAGE']));
+      for (const page of pages.slice(1))
+        expect(page).toEqual(
+          expect.arrayContaining([
+            'CONTINUATION SHEET',
+            `INVOICE NO: ${invoice.number}`,
+            'RETAINAGE',
+          ]),
+        );
       expect(missing(g703Lines(invoice), pages.slice(1).flat())).toEqual([]);
       expect(missing(g702Lines(invoice), pages[0])).toEqual([]);
-      pages.forEach((page, index) => expect(page.at(-1)).toBe(`${invoice.number}, application 1 · Page ${index + 1} of ${pages.length}`));
+      pages.forEach((page, index) =>
+        expect(page.at(-1)).toBe(
+          `${invoice.number}, application 1 · Page ${index + 1} of ${pages.length}`,
+        ),
+      );
     } finally {
       await test.close();
     }

@@ -5,33 +5,61 @@ import { expectOk, smallContract } from '@billing/shared/testing';
 import { Background } from '@billing/shared/nest';
 import { startTestApp } from './testing/test-app';
 
-/** An event no reader can read, written past the schemas (an old bug, a hand edit): it must not take the service down. */
+/**
+ * An event no reader can read, written past the schemas (an old bug, a hand edit): it must not take
+ * the service down.
+ */
 function poison(type: string, data: unknown, tenantId = 'default'): NewEvent {
   return {
     id: randomUUID(),
     type,
     data,
-    metadata: { tenantId, correlationId: 'c', causationId: randomUUID(), actor: 'old-version', occurredAt: '2026-01-02T00:00:00.000Z', schemaVersion: 1 },
+    metadata: {
+      tenantId,
+      correlationId: 'c',
+      causationId: randomUUID(),
+      actor: 'old-version',
+      occurredAt: '2026-01-02T00:00:00.000Z',
+      schemaVersion: 1,
+    },
   };
 }
 
 describe('a poison event in the store', () => {
   let logged: jest.SpyInstance[];
-  beforeEach(() => (logged = [jest.spyOn(console, 'error').mockImplementation(() => undefined), jest.spyOn(console, 'warn').mockImplementation(() => undefined)]));
+  beforeEach(
+    () =>
+      (logged = [
+        jest.spyOn(console, 'error').mockImplementation(() => undefined),
+        jest.spyOn(console, 'warn').mockImplementation(() => undefined),
+      ]),
+  );
   afterEach(() => logged.forEach((spy) => spy.mockRestore()));
 
   it('is parked: the service boots, serves everything else, and says what it parked', async () => {
     const store = new InMemoryEventStore();
     const first = await startTestApp({ eventStore: store });
-    const good = (await expectOk<any>(first.client.post('/contracts', smallContract()), 'create')).contractId as string;
-    await expectOk(first.client.post(`/contracts/${good}/activate`, { date: '2026-01-05' }), 'activate');
+    const good = (await expectOk<any>(first.client.post('/contracts', smallContract()), 'create'))
+      .contractId as string;
+    await expectOk(
+      first.client.post(`/contracts/${good}/activate`, { date: '2026-01-05' }),
+      'activate',
+    );
     await first.settle();
     await first.close();
 
     // Written straight into the store, as an older version without schemas could have.
     const poisoned = randomUUID();
-    await store.append(`contract-${poisoned}`, [poison('ContractCreated', { contractId: poisoned, title: 'no customer' })], 'no_stream');
-    await store.append(`contract-${poisoned}`, [poison('ContractActivated', { contractId: poisoned, activatedOn: '2026-02-30' })], 0);
+    await store.append(
+      `contract-${poisoned}`,
+      [poison('ContractCreated', { contractId: poisoned, title: 'no customer' })],
+      'no_stream',
+    );
+    await store.append(
+      `contract-${poisoned}`,
+      [poison('ContractActivated', { contractId: poisoned, activatedOn: '2026-02-30' })],
+      0,
+    );
 
     // A cold start rebuilds every read model from zero over the poison.
     const second = await startTestApp({ eventStore: store, readModels: new InMemoryReadModels() });
@@ -44,7 +72,12 @@ describe('a poison event in the store', () => {
       expect(ready.body.info.bus).toMatchObject({
         status: 'up',
         on: 'the event store',
-        groups: { contracts: 'consuming', milestones: 'consuming', invoicing: 'consuming', receivables: 'consuming' },
+        groups: {
+          contracts: 'consuming',
+          milestones: 'consuming',
+          invoicing: 'consuming',
+          receivables: 'consuming',
+        },
       });
       expect(ready.body.parked).toEqual(
         expect.arrayContaining([
@@ -54,28 +87,59 @@ describe('a poison event in the store', () => {
             streamId: `contract-${poisoned}`,
             error: expect.stringMatching(/terms: is required/),
           }),
-          expect.objectContaining({ consumer: 'milestones', type: 'ContractActivated', streamId: `contract-${poisoned}` }),
-          expect.objectContaining({ consumer: 'invoicing', type: 'ContractActivated', streamId: `contract-${poisoned}` }),
+          expect.objectContaining({
+            consumer: 'milestones',
+            type: 'ContractActivated',
+            streamId: `contract-${poisoned}`,
+          }),
+          expect.objectContaining({
+            consumer: 'invoicing',
+            type: 'ContractActivated',
+            streamId: `contract-${poisoned}`,
+          }),
         ]),
       );
 
       // npm run audit names them too.
       const audit = parkedProblems(await second.app.get(Background).parked());
-      expect(audit).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^parked by projection:contract-summary@v1: ContractCreated contract-${poisoned}@0`))]));
+      expect(audit).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(
+            new RegExp(
+              `^parked by projection:contract-summary@v1: ContractCreated contract-${poisoned}@0`,
+            ),
+          ),
+        ]),
+      );
 
       const summary = await second.client.get(`/contracts/${good}`);
-      expect(summary).toMatchObject({ status: 200, body: { status: 'active', contractSumToDate: 1_000_000 } });
+      expect(summary).toMatchObject({
+        status: 200,
+        body: { status: 'active', contractSumToDate: 1_000_000 },
+      });
       expect(summary.headers?.['billing-degraded']).toMatch(/parked/);
       expect(summary.body).not.toHaveProperty('_position');
       const marked = await second.client.get(`/contracts/${poisoned}`);
-      expect(marked.body.degraded.parkedEvents).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'ContractCreated' })]));
+      expect(marked.body.degraded.parkedEvents).toEqual(
+        expect.arrayContaining([expect.objectContaining({ type: 'ContractCreated' })]),
+      );
 
       // Commands go on, and another tenant is not told about this one's parked events.
-      const other = await expectOk<any>(second.client.post('/contracts', smallContract()), 'create after the poison');
-      await expectOk(second.client.post(`/contracts/${other.contractId}/activate`, { date: '2026-01-05' }), 'activate after the poison');
+      const other = await expectOk<any>(
+        second.client.post('/contracts', smallContract()),
+        'create after the poison',
+      );
+      await expectOk(
+        second.client.post(`/contracts/${other.contractId}/activate`, { date: '2026-01-05' }),
+        'activate after the poison',
+      );
       await second.settle();
       expect((await second.client.get(`/contracts/${other.contractId}/billing`)).status).toBe(200);
-      expect((await (await second.as({ tenantId: 'acme' })).get('/contracts')).headers?.['billing-degraded']).toBeUndefined();
+      expect(
+        (await (await second.as({ tenantId: 'acme' })).get('/contracts')).headers?.[
+          'billing-degraded'
+        ],
+      ).toBeUndefined();
     } finally {
       await second.close();
     }

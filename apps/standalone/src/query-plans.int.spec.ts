@@ -15,7 +15,11 @@ interface Read {
 /** The SQLite read models, recording every find and count a request makes. */
 class RecordingReadModels extends SqliteReadModels {
   readonly reads: Read[] = [];
-  override find<T>(collection: string, query: Record<string, unknown> = {}, options: FindOptions = {}) {
+  override find<T>(
+    collection: string,
+    query: Record<string, unknown> = {},
+    options: FindOptions = {},
+  ) {
     this.reads.push({ collection, query, options });
     return super.find<T>(collection, query, options);
   }
@@ -58,7 +62,10 @@ describe('what the queries and jobs read, on the embedded SQLite read models', (
       for (const path of endpoints) {
         readModels.reads.length = 0;
         await expectOk(test.client.get(path), path);
-        plans[`GET ${path.replace(/[0-9a-f-]{36}/g, ':id')}`] = await explainAll(readModels, readModels.reads);
+        plans[`GET ${path.replace(/[0-9a-f-]{36}/g, ':id')}`] = await explainAll(
+          readModels,
+          readModels.reads,
+        );
       }
       readModels.reads.length = 0;
       await expectOk(test.client.post('/reminders/run', { runDate: '2026-12-31' }), 'reminders');
@@ -66,18 +73,27 @@ describe('what the queries and jobs read, on the embedded SQLite read models', (
     } finally {
       await test.close();
     }
-    // No read scans a table; a page of a whole list (the tenant its only filter) comes in index order, not sorted apart:
-    // sorting what a narrower filter matched (a contract's invoices) costs what the filter matched.
+    // No read scans a table; a page of a whole list (the tenant its only filter) comes in index
+    // order, not sorted apart: sorting what a narrower filter matched (a contract's invoices) costs
+    // what the filter matched.
     const scans = /\bSCAN rm_\w+( \||$)/;
-    const unfilteredPageSorted = /^\S+ \{"_tenant":"[^"]*"\} \{.*"limit":.*TEMP B-TREE FOR ORDER BY/;
+    const unfilteredPageSorted =
+      /^\S+ \{"_tenant":"[^"]*"\} \{.*"limit":.*TEMP B-TREE FOR ORDER BY/;
     const wrong = Object.entries(plans).flatMap(([request, details]) =>
-      details.filter((detail) => scans.test(detail) || unfilteredPageSorted.test(detail)).map((detail) => `${request}: ${detail}`),
+      details
+        .filter((detail) => scans.test(detail) || unfilteredPageSorted.test(detail))
+        .map((detail) => `${request}: ${detail}`),
     );
     expect(wrong).toEqual([]);
   }, 60_000);
 });
 
 async function explainAll(readModels: SqliteReadModels, reads: readonly Read[]): Promise<string[]> {
-  const plans = await Promise.all(reads.map(({ collection, query, options }) => readModels.explain(collection, query, options)));
-  return plans.map((plan, i) => `${reads[i].collection} ${JSON.stringify(reads[i].query)} ${JSON.stringify(reads[i].options)}: ${plan.join(' | ')}`);
+  const plans = await Promise.all(
+    reads.map(({ collection, query, options }) => readModels.explain(collection, query, options)),
+  );
+  return plans.map(
+    (plan, i) =>
+      `${reads[i].collection} ${JSON.stringify(reads[i].query)} ${JSON.stringify(reads[i].options)}: ${plan.join(' | ')}`,
+  );
 }

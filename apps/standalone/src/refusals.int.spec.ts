@@ -5,8 +5,15 @@ import { CLOSE_WAIT_MS } from '@billing/contracts/feature';
 import { expectOk, smallContract, waitFor, type Client } from '@billing/shared/testing';
 import { startTestApp } from './testing/test-app';
 
-/** The store's bus, with every message to the contracts service's group handed over `delayMs` late (a busy broker, a slow network). */
-function slowToContracts(delayMs: number): { eventStore: InMemoryEventStore; readModels: InMemoryReadModels; bus: Bus } {
+/**
+ * The store's bus, with every message to the contracts service's group handed over `delayMs` late
+ * (a busy broker, a slow network).
+ */
+function slowToContracts(delayMs: number): {
+  eventStore: InMemoryEventStore;
+  readModels: InMemoryReadModels;
+  bus: Bus;
+} {
   const [eventStore, readModels] = [new InMemoryEventStore(), new InMemoryReadModels()];
   const bus = new StoreBackedBus(eventStore, readModels);
   const subscribe = bus.subscribe.bind(bus);
@@ -18,22 +25,60 @@ function slowToContracts(delayMs: number): { eventStore: InMemoryEventStore; rea
   return { eventStore, readModels, bus };
 }
 
-/** A one-line contract billed in full, completed, its retainage release issued, and the contract told so: what is left to close it is its payment. */
+/**
+ * A one-line contract billed in full, completed, its retainage release issued, and the contract
+ * told so: what is left to close it is its payment.
+ */
 async function billedAndReleased(client: Client): Promise<{ contractId: string; due: number }> {
   const { contractId } = await expectOk<any>(client.post('/contracts', smallContract()), 'create');
-  await expectOk(client.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' }), 'activate');
+  await expectOk(
+    client.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' }),
+    'activate',
+  );
   await waitFor(client, `/contracts/${contractId}/schedule`, () => true, 'schedule');
   await expectOk(
-    client.post(`/contracts/${contractId}/progress-reports`, { periodEnd: '2026-01-31', lines: [{ lineId: 'A', percentComplete: 10000, storedMaterials: 0 }] }),
+    client.post(`/contracts/${contractId}/progress-reports`, {
+      periodEnd: '2026-01-31',
+      lines: [{ lineId: 'A', percentComplete: 10000, storedMaterials: 0 }],
+    }),
     'report',
   );
-  await expectOk(client.post(`/contracts/${contractId}/progress-reports/2026-01-31/certify`, { date: '2026-02-02' }), 'certify');
-  const [application] = await waitFor<any[]>(client, `/invoices?contractId=${contractId}&status=draft`, (list) => list.length === 1, 'pay application');
-  await expectOk(client.post(`/invoices/${application.invoiceId}/issue`, { date: '2026-02-03' }), 'issue');
-  await expectOk(client.post(`/contracts/${contractId}/complete`, { date: '2026-02-10' }), 'complete');
-  const [release] = await waitFor<any[]>(client, `/invoices?contractId=${contractId}&status=draft`, (list) => list.length === 1, 'release draft');
-  await expectOk(client.post(`/invoices/${release.invoiceId}/issue`, { date: '2026-02-12' }), 'issue the release');
-  const summary = await waitFor<any>(client, `/contracts/${contractId}`, (s) => s.retainageHeld === 0 && s.outstanding === 1_000_000, 'the release on the contract');
+  await expectOk(
+    client.post(`/contracts/${contractId}/progress-reports/2026-01-31/certify`, {
+      date: '2026-02-02',
+    }),
+    'certify',
+  );
+  const [application] = await waitFor<any[]>(
+    client,
+    `/invoices?contractId=${contractId}&status=draft`,
+    (list) => list.length === 1,
+    'pay application',
+  );
+  await expectOk(
+    client.post(`/invoices/${application.invoiceId}/issue`, { date: '2026-02-03' }),
+    'issue',
+  );
+  await expectOk(
+    client.post(`/contracts/${contractId}/complete`, { date: '2026-02-10' }),
+    'complete',
+  );
+  const [release] = await waitFor<any[]>(
+    client,
+    `/invoices?contractId=${contractId}&status=draft`,
+    (list) => list.length === 1,
+    'release draft',
+  );
+  await expectOk(
+    client.post(`/invoices/${release.invoiceId}/issue`, { date: '2026-02-12' }),
+    'issue the release',
+  );
+  const summary = await waitFor<any>(
+    client,
+    `/contracts/${contractId}`,
+    (s) => s.retainageHeld === 0 && s.outstanding === 1_000_000,
+    'the release on the contract',
+  );
   return { contractId, due: summary.outstanding };
 }
 
@@ -42,14 +87,33 @@ describe('what a client waits for', () => {
     const test = await startTestApp();
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     try {
-      const { contractId } = await expectOk<any>(test.client.post('/contracts', smallContract()), 'create');
-      await expectOk(test.client.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' }), 'activate');
+      const { contractId } = await expectOk<any>(
+        test.client.post('/contracts', smallContract()),
+        'create',
+      );
+      await expectOk(
+        test.client.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' }),
+        'activate',
+      );
       await waitFor(test.client, `/contracts/${contractId}/billing`, () => true, 'ledger');
       // Completed with nothing billed: no retainage is held, so no release will ever be drafted.
-      await expectOk(test.client.post(`/contracts/${contractId}/complete`, { date: '2026-02-01' }), 'complete');
-      const refusals = await waitFor<any[]>(test.client, `/refusals?contractId=${contractId}`, (list) => list.length > 0, 'the refusal');
+      await expectOk(
+        test.client.post(`/contracts/${contractId}/complete`, { date: '2026-02-01' }),
+        'complete',
+      );
+      const refusals = await waitFor<any[]>(
+        test.client,
+        `/refusals?contractId=${contractId}`,
+        (list) => list.length > 0,
+        'the refusal',
+      );
       expect(refusals).toEqual([
-        expect.objectContaining({ consumer: 'invoicing', type: 'ContractPhaseChanged', contractId, reason: expect.stringMatching(/no retainage is held/) }),
+        expect.objectContaining({
+          consumer: 'invoicing',
+          type: 'ContractPhaseChanged',
+          contractId,
+          reason: expect.stringMatching(/no retainage is held/),
+        }),
       ]);
       expect((await (await test.as({ tenantId: 'other' })).get('/refusals')).body).toEqual([]);
     } finally {
@@ -61,16 +125,35 @@ describe('what a client waits for', () => {
   it('answers a certification with where its pay application will appear', async () => {
     const test = await startTestApp();
     try {
-      const { contractId } = await expectOk<any>(test.client.post('/contracts', smallContract()), 'create');
-      await expectOk(test.client.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' }), 'activate');
+      const { contractId } = await expectOk<any>(
+        test.client.post('/contracts', smallContract()),
+        'create',
+      );
+      await expectOk(
+        test.client.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' }),
+        'activate',
+      );
       await waitFor(test.client, `/contracts/${contractId}/schedule`, () => true, 'schedule');
       await expectOk(
-        test.client.post(`/contracts/${contractId}/progress-reports`, { periodEnd: '2026-01-31', lines: [{ lineId: 'A', percentComplete: 5000, storedMaterials: 0 }] }),
+        test.client.post(`/contracts/${contractId}/progress-reports`, {
+          periodEnd: '2026-01-31',
+          lines: [{ lineId: 'A', percentComplete: 5000, storedMaterials: 0 }],
+        }),
         'report',
       );
-      const certified = await expectOk<any>(test.client.post(`/contracts/${contractId}/progress-reports/2026-01-31/certify`, {}), 'certify');
+      const certified = await expectOk<any>(
+        test.client.post(`/contracts/${contractId}/progress-reports/2026-01-31/certify`, {}),
+        'certify',
+      );
       expect(certified.next.payApplication).toBe(`/invoices?contractId=${contractId}&status=draft`);
-      expect(await waitFor<any[]>(test.client, certified.next.payApplication, (list) => list.length === 1, 'the draft')).toHaveLength(1);
+      expect(
+        await waitFor<any[]>(
+          test.client,
+          certified.next.payApplication,
+          (list) => list.length === 1,
+          'the draft',
+        ),
+      ).toHaveLength(1);
     } finally {
       await test.close();
     }
@@ -81,11 +164,21 @@ describe('what a client waits for', () => {
     try {
       const { contractId, due } = await billedAndReleased(test.client);
       await expectOk(
-        test.client.post(`/accounts/${smallContract().customer.id}/payments`, { amount: due, currency: 'USD', method: 'wire', reference: 'final', receivedOn: '2026-03-01' }),
+        test.client.post(`/accounts/${smallContract().customer.id}/payments`, {
+          amount: due,
+          currency: 'USD',
+          method: 'wire',
+          reference: 'final',
+          receivedOn: '2026-03-01',
+        }),
         'pay',
       );
-      // No wait: the contract hears of the payment half a second later, and the close asks again meanwhile.
-      const closed = await expectOk<any>(test.client.post(`/contracts/${contractId}/close`, { date: '2026-03-02' }), 'close');
+      // No wait: the contract hears of the payment half a second later, and the close asks again
+      // meanwhile.
+      const closed = await expectOk<any>(
+        test.client.post(`/contracts/${contractId}/close`, { date: '2026-03-02' }),
+        'close',
+      );
       expect(closed.status).toBe('closed');
     } finally {
       await test.close();
@@ -97,7 +190,9 @@ describe('what a client waits for', () => {
     try {
       const { contractId } = await billedAndReleased(test.client);
       const started = Date.now();
-      const refused = await test.client.post(`/contracts/${contractId}/close`, { date: '2026-03-02' });
+      const refused = await test.client.post(`/contracts/${contractId}/close`, {
+        date: '2026-03-02',
+      });
       expect(refused.status).toBe(422);
       expect(refused.body.detail).toMatch(/invoices still have 1000000 open/);
       expect(Date.now() - started).toBeGreaterThanOrEqual(CLOSE_WAIT_MS);
@@ -111,18 +206,51 @@ describe('what a client waits for', () => {
     const test = await startTestApp();
     try {
       const { client } = test;
-      const { contractId } = await expectOk<any>(client.post('/contracts', smallContract()), 'create');
-      await expectOk(client.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' }), 'activate');
+      const { contractId } = await expectOk<any>(
+        client.post('/contracts', smallContract()),
+        'create',
+      );
+      await expectOk(
+        client.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' }),
+        'activate',
+      );
       await waitFor(client, `/contracts/${contractId}/schedule`, () => true, 'schedule');
-      const bill = async (periodEnd: string, percentComplete: number, certifiedOn: string, issuedOn: string) => {
-        await expectOk(client.post(`/contracts/${contractId}/progress-reports`, { periodEnd, lines: [{ lineId: 'A', percentComplete, storedMaterials: 0 }] }), 'report');
-        await expectOk(client.post(`/contracts/${contractId}/progress-reports/${periodEnd}/certify`, { date: certifiedOn }), 'certify');
-        const [draft] = await waitFor<any[]>(client, `/invoices?contractId=${contractId}&status=draft`, (list) => list.length === 1, 'pay application');
-        return expectOk<any>(client.post(`/invoices/${draft.invoiceId}/issue`, { date: issuedOn }), 'issue');
+      const bill = async (
+        periodEnd: string,
+        percentComplete: number,
+        certifiedOn: string,
+        issuedOn: string,
+      ) => {
+        await expectOk(
+          client.post(`/contracts/${contractId}/progress-reports`, {
+            periodEnd,
+            lines: [{ lineId: 'A', percentComplete, storedMaterials: 0 }],
+          }),
+          'report',
+        );
+        await expectOk(
+          client.post(`/contracts/${contractId}/progress-reports/${periodEnd}/certify`, {
+            date: certifiedOn,
+          }),
+          'certify',
+        );
+        const [draft] = await waitFor<any[]>(
+          client,
+          `/invoices?contractId=${contractId}&status=draft`,
+          (list) => list.length === 1,
+          'pay application',
+        );
+        return expectOk<any>(
+          client.post(`/invoices/${draft.invoiceId}/issue`, { date: issuedOn }),
+          'issue',
+        );
       };
       await bill('2026-01-31', 2000, '2026-02-02', '2026-02-03');
       const last = await bill('2026-02-28', 10000, '2026-03-02', '2026-03-03');
-      await expectOk(client.post(`/contracts/${contractId}/complete`, { date: '2026-03-10' }), 'complete');
+      await expectOk(
+        client.post(`/contracts/${contractId}/complete`, { date: '2026-03-10' }),
+        'complete',
+      );
       const [release] = await waitFor<any[]>(
         client,
         `/invoices?contractId=${contractId}&status=draft`,
@@ -130,16 +258,49 @@ describe('what a client waits for', () => {
         'release draft',
       );
       expect(release.amount).toBe(100_000);
-      await expectOk(client.post(`/invoices/${last.invoiceId}/void`, { date: '2026-03-11', reason: 'wrong quantities' }), 'void');
-      // The release bills line 5 of an application that is void now: it is withdrawn, and the voided work drafted again.
+      await expectOk(
+        client.post(`/invoices/${last.invoiceId}/void`, {
+          date: '2026-03-11',
+          reason: 'wrong quantities',
+        }),
+        'void',
+      );
+      // The release bills line 5 of an application that is void now: it is withdrawn, and the
+      // voided work drafted again.
       expect((await client.get(`/invoices/${release.invoiceId}`)).body.status).toBe('withdrawn');
-      const [redraft] = await waitFor<any[]>(client, `/invoices?contractId=${contractId}&status=draft`, (list) => list.length === 1, 'the work drafted again');
+      const [redraft] = await waitFor<any[]>(
+        client,
+        `/invoices?contractId=${contractId}&status=draft`,
+        (list) => list.length === 1,
+        'the work drafted again',
+      );
       expect(redraft).toMatchObject({ kind: 'progress', amount: 720_000 });
-      await expectOk(client.post(`/invoices/${redraft.invoiceId}/issue`, { date: '2026-03-12' }), 'issue again');
-      const [again] = await waitFor<any[]>(client, `/invoices?contractId=${contractId}&status=draft`, (list) => list.some((i) => i.kind === 'retainage-release'), 'release again');
-      await expectOk(client.post(`/invoices/${again.invoiceId}/issue`, { date: '2026-03-13' }), 'issue the release');
-      const summary = await waitFor<any>(client, `/contracts/${contractId}`, (s) => s.retainageHeld === 0 && s.billedNet === 1_000_000, 'billed in full, once');
-      expect(summary).toMatchObject({ completedAndStoredToDate: 1_000_000, retainageHeld: 0, billedNet: 1_000_000, outstanding: 1_000_000 });
+      await expectOk(
+        client.post(`/invoices/${redraft.invoiceId}/issue`, { date: '2026-03-12' }),
+        'issue again',
+      );
+      const [again] = await waitFor<any[]>(
+        client,
+        `/invoices?contractId=${contractId}&status=draft`,
+        (list) => list.some((i) => i.kind === 'retainage-release'),
+        'release again',
+      );
+      await expectOk(
+        client.post(`/invoices/${again.invoiceId}/issue`, { date: '2026-03-13' }),
+        'issue the release',
+      );
+      const summary = await waitFor<any>(
+        client,
+        `/contracts/${contractId}`,
+        (s) => s.retainageHeld === 0 && s.billedNet === 1_000_000,
+        'billed in full, once',
+      );
+      expect(summary).toMatchObject({
+        completedAndStoredToDate: 1_000_000,
+        retainageHeld: 0,
+        billedNet: 1_000_000,
+        outstanding: 1_000_000,
+      });
     } finally {
       await test.close();
     }

@@ -1,5 +1,10 @@
 import { testToken } from '@billing/shared/testing';
-import { DocumentedClient, operationsOf, SchemaChecker, type OpenApi } from './testing/openapi-document';
+import {
+  DocumentedClient,
+  operationsOf,
+  SchemaChecker,
+  type OpenApi,
+} from './testing/openapi-document';
 import { startTestApp, type TestApp } from './testing/test-app';
 import { requestFor, seedTenant, type TenantIds } from './testing/walk';
 
@@ -12,17 +17,25 @@ describe('tenant isolation by identity', () => {
   let test: TestApp;
   let api: DocumentedClient;
   let b: TenantIds;
-  const bearer = async (tenantId: string) => ({ authorization: `Bearer ${await testToken({ tenantId, roles: ['admin'], subject: `${tenantId}-admin` })}` });
+  const bearer = async (tenantId: string) => ({
+    authorization: `Bearer ${await testToken({ tenantId, roles: ['admin'], subject: `${tenantId}-admin` })}`,
+  });
 
   beforeAll(async () => {
     test = await startTestApp();
-    api = new DocumentedClient(test.app, new SchemaChecker((await test.client.get('/docs-json')).body as OpenApi));
+    api = new DocumentedClient(
+      test.app,
+      new SchemaChecker((await test.client.get('/docs-json')).body as OpenApi),
+    );
     b = await seedTenant(api, await bearer('tenant-b'));
     await test.settle();
   }, 60_000);
   afterAll(() => test.close());
 
-  const eventsOfB = async () => (await test.infrastructure.eventStore.readAll({})).filter((event) => event.metadata.tenantId === 'tenant-b').length;
+  const eventsOfB = async () =>
+    (await test.infrastructure.eventStore.readAll({})).filter(
+      (event) => event.metadata.tenantId === 'tenant-b',
+    ).length;
 
   it("lets a token of tenant A read, list, export or change nothing of tenant B's, through every operation", async () => {
     const [asA, asB] = [await bearer('tenant-a'), await bearer('tenant-b')];
@@ -33,10 +46,13 @@ describe('tenant isolation by identity', () => {
         ['/accounts/{customerId}', { customerId: b.customerId }],
         ['/contracts/{contractId}/schedule', { contractId: b.milestoneContractId }],
       ] as const;
-      return Promise.all(views.map(([path, params]) => api.expect(200, 'get', path, { params, headers: asB })));
+      return Promise.all(
+        views.map(([path, params]) => api.expect(200, 'get', path, { params, headers: asB })),
+      );
     };
     const [eventsBefore, viewsBefore] = [await eventsOfB(), await viewsOfB()];
-    // B's server-minted ids (the customer id is the client's own choice, and A may use it for a customer of its own).
+    // B's server-minted ids (the customer id is the client's own choice, and A may use it for a
+    // customer of its own).
     const secrets = [b.contractId, b.milestoneContractId, b.invoiceId, b.paymentId];
     const leaks: string[] = [];
     // Every read first, while A has nothing of its own: then every command.
@@ -48,11 +64,20 @@ describe('tenant isolation by identity', () => {
       const answer = await api.call(method as 'get' | 'post', path, { ...request, headers: asA });
       const name = `${method.toUpperCase()} ${path} -> ${answer.status}`;
       const text = JSON.stringify(answer.body) + JSON.stringify(answer.headers);
-      // An id A sent may come back in a refusal ("invoice … not found"); any other of B's is a leak.
+      // An id A sent may come back in a refusal ("invoice … not found"); any other of B's is a
+      // leak.
       const unsent = secrets.filter((id) => !JSON.stringify(request).includes(id));
-      if (unsent.some((id) => text.includes(id))) leaks.push(`${name} names an id of tenant B: ${text.slice(0, 300)}`);
-      if (method === 'get' && path.includes('{') && answer.status !== 404) leaks.push(`${name}: B's ${path} is not unknown to A`);
-      if (method === 'get' && !path.includes('{') && answer.status === 200 && (answer.body.length ?? 0) > 0 && !('customers' in answer.body))
+      if (unsent.some((id) => text.includes(id)))
+        leaks.push(`${name} names an id of tenant B: ${text.slice(0, 300)}`);
+      if (method === 'get' && path.includes('{') && answer.status !== 404)
+        leaks.push(`${name}: B's ${path} is not unknown to A`);
+      if (
+        method === 'get' &&
+        !path.includes('{') &&
+        answer.status === 200 &&
+        (answer.body.length ?? 0) > 0 &&
+        !('customers' in answer.body)
+      )
         leaks.push(`${name}: lists something`);
       if (answer.status >= 500) leaks.push(`${name}: ${answer.body?.detail}`);
     }
@@ -61,6 +86,10 @@ describe('tenant isolation by identity', () => {
     expect(await eventsOfB()).toBe(eventsBefore);
     expect(await viewsOfB()).toEqual(viewsBefore);
     // A's own commands did run, in A's tenant.
-    expect((await test.infrastructure.eventStore.readAll({})).some((event) => event.metadata.tenantId === 'tenant-a')).toBe(true);
+    expect(
+      (await test.infrastructure.eventStore.readAll({})).some(
+        (event) => event.metadata.tenantId === 'tenant-a',
+      ),
+    ).toBe(true);
   }, 120_000);
 });

@@ -7,7 +7,17 @@ import { options, STORE_OPTIONS, type Command } from '../io';
 import { ledgersOf, numberSeries, type Series } from '../number-series';
 import { progress, type Progress } from '../progress';
 import { openStore, UsageError } from '../store';
-import { countsOf, FILES, FORMAT, headsOf, sha256, type BundledEvent, type HashLine, type Manifest, type NumberSeriesFile } from './format';
+import {
+  countsOf,
+  FILES,
+  FORMAT,
+  headsOf,
+  sha256,
+  type BundledEvent,
+  type HashLine,
+  type Manifest,
+  type NumberSeriesFile,
+} from './format';
 
 export const EXPORT_USAGE = `auditor export (--contract ID | --year YYYY) [--tenant default] --out DIR
   one contract's complete history, or one fiscal (calendar) year's, as a self-verifying bundle: events.jsonl, hashes.jsonl,
@@ -25,10 +35,19 @@ interface Selection {
 
 /** npm run auditor -- export …: exit 0 once the bundle is written. */
 export const exportCommand: Command = async (args, io) => {
-  const { values } = options(args, { ...STORE_OPTIONS, contract: { type: 'string' }, year: { type: 'string' }, tenant: { type: 'string' }, out: { type: 'string' } });
-  if (!values.out || Boolean(values.contract) === Boolean(values.year)) throw new UsageError(EXPORT_USAGE);
-  if (values.year && !/^\d{4}$/.test(values.year)) throw new UsageError('--year is a calendar year such as 2026');
-  if (existsSync(values.out) && readdirSync(values.out).length > 0) throw new UsageError(`${values.out} is not empty: a bundle is written into a new folder`);
+  const { values } = options(args, {
+    ...STORE_OPTIONS,
+    contract: { type: 'string' },
+    year: { type: 'string' },
+    tenant: { type: 'string' },
+    out: { type: 'string' },
+  });
+  if (!values.out || Boolean(values.contract) === Boolean(values.year))
+    throw new UsageError(EXPORT_USAGE);
+  if (values.year && !/^\d{4}$/.test(values.year))
+    throw new UsageError('--year is a calendar year such as 2026');
+  if (existsSync(values.out) && readdirSync(values.out).length > 0)
+    throw new UsageError(`${values.out} is not empty: a bundle is written into a new folder`);
   const { store, source } = openStore(values);
   const bar = progress('exporting', io.tty);
   try {
@@ -36,10 +55,23 @@ export const exportCommand: Command = async (args, io) => {
       ? await contractSelection(store, values.contract, values.tenant, bar)
       : await yearSelection(store, Number(values.year), values.tenant ?? 'default', bar);
     bar.stop();
-    const manifest = await writeBundle(values.out, await withPreviousHashes(store, chosen.events), chosen, source);
-    io.out(`${values.out}: ${manifest.counts.events} events of ${manifest.counts.streams} streams (${manifest.selection})`);
-    manifest.numberSeries.forEach((series) => io.out(`  ${series.streamId}: ${series.numbers} number(s)${series.complete ? '' : ' (those of this contract)'}`));
-    io.out(`manifest SHA-256 ${sha256(JSON.stringify(manifest, null, 2))}: keep it apart from the bundle, then: npm run auditor -- verify-bundle ${values.out} --expect <it>`);
+    const manifest = await writeBundle(
+      values.out,
+      await withPreviousHashes(store, chosen.events),
+      chosen,
+      source,
+    );
+    io.out(
+      `${values.out}: ${manifest.counts.events} events of ${manifest.counts.streams} streams (${manifest.selection})`,
+    );
+    manifest.numberSeries.forEach((series) =>
+      io.out(
+        `  ${series.streamId}: ${series.numbers} number(s)${series.complete ? '' : ' (those of this contract)'}`,
+      ),
+    );
+    io.out(
+      `manifest SHA-256 ${sha256(JSON.stringify(manifest, null, 2))}: keep it apart from the bundle, then: npm run auditor -- verify-bundle ${values.out} --expect <it>`,
+    );
     return 0;
   } finally {
     bar.stop();
@@ -47,24 +79,58 @@ export const exportCommand: Command = async (args, io) => {
   }
 };
 
-async function contractSelection(store: EventStore, contractId: string, tenantId: string | undefined, bar: Progress): Promise<Selection> {
+async function contractSelection(
+  store: EventStore,
+  contractId: string,
+  tenantId: string | undefined,
+  bar: Progress,
+): Promise<Selection> {
   const events: RecordedEvent[] = [];
-  for await (const event of history(store, { kind: 'contract', contractId }, { tenantId, onProgress: bar.update })) events.push(event);
-  if (events.length === 0) throw new UsageError(`no event about contract ${contractId}${tenantId ? ` of tenant ${tenantId}` : ''}`);
-  const selection = "the contract's contract-, schedule- and billing- streams whole, and the account and numbering events naming it";
-  return { kind: 'contract', subject: contractId, tenantId, selection, events, complete: new Set(contractStreams(contractId)) };
+  for await (const event of history(
+    store,
+    { kind: 'contract', contractId },
+    { tenantId, onProgress: bar.update },
+  ))
+    events.push(event);
+  if (events.length === 0)
+    throw new UsageError(
+      `no event about contract ${contractId}${tenantId ? ` of tenant ${tenantId}` : ''}`,
+    );
+  const selection =
+    "the contract's contract-, schedule- and billing- streams whole, and the account and numbering events naming it";
+  return {
+    kind: 'contract',
+    subject: contractId,
+    tenantId,
+    selection,
+    events,
+    complete: new Set(contractStreams(contractId)),
+  };
 }
 
 /**
- * A fiscal year is the calendar year of DOMAIN.md's number series: the tenant's events recorded in it (UTC), its invoice and
- * credit-note series whole, and the whole billing ledger of every contract numbered in it (a number's status comes from there).
+ * A fiscal year is the calendar year of DOMAIN.md's number series: the tenant's events recorded in
+ * it (UTC), its invoice and credit-note series whole, and the whole billing ledger of every
+ * contract numbered in it (a number's status comes from there).
  */
-async function yearSelection(store: EventStore, year: number, tenantId: string, bar: Progress): Promise<Selection> {
-  const range = { kind: 'range' as const, from: new Date(Date.UTC(year, 0, 1)), to: new Date(Date.UTC(year + 1, 0, 1)) };
+async function yearSelection(
+  store: EventStore,
+  year: number,
+  tenantId: string,
+  bar: Progress,
+): Promise<Selection> {
+  const range = {
+    kind: 'range' as const,
+    from: new Date(Date.UTC(year, 0, 1)),
+    to: new Date(Date.UTC(year + 1, 0, 1)),
+  };
   const events = new Map<string, RecordedEvent>();
   const add = (event: RecordedEvent) => events.set(`${event.streamId}@${event.revision}`, event);
   for await (const event of history(store, range, { tenantId, onProgress: bar.update })) add(event);
-  const series = [`numbering-${tenantId}.invoice.${year}`, `numbering-${tenantId}.credit-note.${year}`];
+  const series = [
+    `numbering-${tenantId}.invoice.${year}`,
+    `numbering-${tenantId}.credit-note.${year}`,
+  ];
   const contracts = new Set<string>();
   for (const streamId of series)
     for await (const event of streamEvents(store, streamId)) {
@@ -72,14 +138,28 @@ async function yearSelection(store: EventStore, year: number, tenantId: string, 
       contracts.add((event.data as { contractId: string }).contractId);
     }
   const ledgers = [...contracts].map((contractId) => `billing-${contractId}`);
-  for (const streamId of ledgers) for await (const event of streamEvents(store, streamId)) add(event);
+  for (const streamId of ledgers)
+    for await (const event of streamEvents(store, streamId)) add(event);
   const selection = `tenant ${tenantId}'s events recorded in ${year} (UTC), its ${year} invoice and credit-note number series whole, and the billing ledgers of the contracts numbered in them whole`;
   const ordered = [...events.values()].sort((a, b) => a.position - b.position);
-  return { kind: 'fiscal-year', subject: String(year), tenantId, selection, events: ordered, complete: new Set([...series, ...ledgers]) };
+  return {
+    kind: 'fiscal-year',
+    subject: String(year),
+    tenantId,
+    selection,
+    events: ordered,
+    complete: new Set([...series, ...ledgers]),
+  };
 }
 
-/** Each event with the hash of the one before it in its stream: from the bundle when it holds that one, else read from the store. */
-async function withPreviousHashes(store: EventStore, events: RecordedEvent[]): Promise<BundledEvent[]> {
+/**
+ * Each event with the hash of the one before it in its stream: from the bundle when it holds that
+ * one, else read from the store.
+ */
+async function withPreviousHashes(
+  store: EventStore,
+  events: RecordedEvent[],
+): Promise<BundledEvent[]> {
   const last = new Map<string, RecordedEvent>();
   const bundled: BundledEvent[] = [];
   for (const event of events) {
@@ -89,14 +169,24 @@ async function withPreviousHashes(store: EventStore, events: RecordedEvent[]): P
         ? undefined
         : before?.revision === event.revision - 1
           ? before
-          : (await store.readStream(event.streamId, { fromRevision: event.revision - 1, maxCount: 1 }))[0];
+          : (
+              await store.readStream(event.streamId, {
+                fromRevision: event.revision - 1,
+                maxCount: 1,
+              })
+            )[0];
     bundled.push({ ...event, previousHash: previous?.hash ?? GENESIS });
     last.set(event.streamId, event);
   }
   return bundled;
 }
 
-async function writeBundle(dir: string, events: BundledEvent[], chosen: Selection, source: string): Promise<Manifest> {
+async function writeBundle(
+  dir: string,
+  events: BundledEvent[],
+  chosen: Selection,
+  source: string,
+): Promise<Manifest> {
   mkdirSync(dir, { recursive: true });
   const eventLines = events.map((event) => canonicalize(event));
   const hashLines = events.map((event, index) => {
@@ -127,7 +217,11 @@ async function writeBundle(dir: string, events: BundledEvent[], chosen: Selectio
     selection: chosen.selection,
     counts: countsOf(events),
     streams: headsOf(events, (streamId) => chosen.complete.has(streamId)),
-    numberSeries: numbers.series.map((series) => ({ streamId: series.streamId, numbers: series.numbers.length, complete: series.complete })),
+    numberSeries: numbers.series.map((series) => ({
+      streamId: series.streamId,
+      numbers: series.numbers.length,
+      complete: series.complete,
+    })),
     files: Object.fromEntries(Object.entries(files).map(([name, text]) => [name, sha256(text)])),
   };
   writeFileSync(join(dir, FILES.manifest), JSON.stringify(manifest, null, 2));
@@ -135,8 +229,15 @@ async function writeBundle(dir: string, events: BundledEvent[], chosen: Selectio
 }
 
 /** The number series the bundle shows: from its numbering events and the ledgers it holds whole. */
-export function seriesOf(events: readonly RecordedEvent[], chosen: Pick<Selection, 'complete'>): NumberSeriesFile['series'] {
-  const ledgers = ledgersOf(events.filter((event) => event.streamId.startsWith('billing-') && chosen.complete.has(event.streamId)));
+export function seriesOf(
+  events: readonly RecordedEvent[],
+  chosen: Pick<Selection, 'complete'>,
+): NumberSeriesFile['series'] {
+  const ledgers = ledgersOf(
+    events.filter(
+      (event) => event.streamId.startsWith('billing-') && chosen.complete.has(event.streamId),
+    ),
+  );
   const numbering = events.filter((event) => event.streamId.startsWith('numbering-'));
   const complete = numberSeries(
     numbering.filter((event) => chosen.complete.has(event.streamId)),
@@ -148,5 +249,8 @@ export function seriesOf(events: readonly RecordedEvent[], chosen: Pick<Selectio
     ledgers,
     false,
   );
-  return [...complete.map((series: Series) => ({ ...series, complete: true })), ...partial.map((series: Series) => ({ ...series, complete: false }))];
+  return [
+    ...complete.map((series: Series) => ({ ...series, complete: true })),
+    ...partial.map((series: Series) => ({ ...series, complete: false })),
+  ];
 }

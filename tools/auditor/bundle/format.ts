@@ -3,15 +3,26 @@ import type { RecordedEvent } from '@billing/shared/event-store';
 import type { Series } from '../number-series';
 
 /** A bundle is a folder of these files; the manifest lists the others' SHA-256. */
-export const FILES = { events: 'events.jsonl', hashes: 'hashes.jsonl', numbers: 'number-series.json', manifest: 'manifest.json' } as const;
+export const FILES = {
+  events: 'events.jsonl',
+  hashes: 'hashes.jsonl',
+  numbers: 'number-series.json',
+  manifest: 'manifest.json',
+} as const;
 export const FORMAT = 'billing-audit-bundle/1';
 
-/** events.jsonl, one per line: the event as stored, with the hash of the event before it in its stream (GENESIS for the first, or after an unhashed one). */
+/**
+ * events.jsonl, one per line: the event as stored, with the hash of the event before it in its
+ * stream (GENESIS for the first, or after an unhashed one).
+ */
 export interface BundledEvent extends RecordedEvent {
   previousHash: string;
 }
 
-/** hashes.jsonl, line for line beside events.jsonl: which event, its chain link, and the SHA-256 of its events.jsonl line. */
+/**
+ * hashes.jsonl, line for line beside events.jsonl: which event, its chain link, and the SHA-256 of
+ * its events.jsonl line.
+ */
 export interface HashLine {
   streamId: string;
   revision: number;
@@ -29,7 +40,10 @@ export interface StreamHead {
   lastRevision: number;
   /** The last event's hash (absent when it has none). */
   head?: string;
-  /** Every event of the stream up to the export is in the bundle (otherwise only those about the subject). */
+  /**
+   * Every event of the stream up to the export is in the bundle (otherwise only those about the
+   * subject).
+   */
   complete: boolean;
 }
 
@@ -55,7 +69,10 @@ export interface NumberSeriesFile {
 export const sha256 = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
 
 /** Stream heads as the events give them. */
-export function headsOf(events: readonly BundledEvent[], complete: (streamId: string) => boolean): StreamHead[] {
+export function headsOf(
+  events: readonly BundledEvent[],
+  complete: (streamId: string) => boolean,
+): StreamHead[] {
   const heads = new Map<string, StreamHead>();
   for (const event of events) {
     const before = heads.get(event.streamId);
@@ -69,7 +86,9 @@ export function headsOf(events: readonly BundledEvent[], complete: (streamId: st
     if (event.hash !== undefined) head.head = event.hash;
     heads.set(event.streamId, head);
   }
-  return [...heads.values()].sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0));
+  return [...heads.values()].sort((a, b) =>
+    a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0,
+  );
 }
 
 export function countsOf(events: readonly RecordedEvent[]): Manifest['counts'] {

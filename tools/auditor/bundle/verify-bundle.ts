@@ -4,7 +4,17 @@ import { isDeepStrictEqual } from 'node:util';
 import { chainHash, GENESIS } from '@billing/shared/event-store';
 import { options, type Command, type Io } from '../io';
 import { UsageError } from '../store';
-import { countsOf, FILES, FORMAT, headsOf, sha256, type BundledEvent, type HashLine, type Manifest, type NumberSeriesFile } from './format';
+import {
+  countsOf,
+  FILES,
+  FORMAT,
+  headsOf,
+  sha256,
+  type BundledEvent,
+  type HashLine,
+  type Manifest,
+  type NumberSeriesFile,
+} from './format';
 import { seriesOf } from './export';
 
 export const VERIFY_BUNDLE_USAGE = `auditor verify-bundle DIR [--expect MANIFEST_SHA256]
@@ -22,12 +32,18 @@ export interface BundleReport {
   problems: string[];
 }
 
-/** npm run auditor -- verify-bundle DIR: exit 0 when the bundle is intact, 1 with each problem named. */
+/**
+ * npm run auditor -- verify-bundle DIR: exit 0 when the bundle is intact, 1 with each problem
+ * named.
+ */
 export const verifyBundleCommand: Command = async (args, io) => {
   const { values, positionals } = options(args, { expect: { type: 'string' } }, 1);
   if (!positionals[0]) throw new UsageError(VERIFY_BUNDLE_USAGE);
   const report = verifyBundle(positionals[0]);
-  if (values.expect && values.expect !== report.manifestDigest) report.problems.unshift(`manifest.json: SHA-256 ${report.manifestDigest}, not the ${values.expect} expected`);
+  if (values.expect && values.expect !== report.manifestDigest)
+    report.problems.unshift(
+      `manifest.json: SHA-256 ${report.manifestDigest}, not the ${values.expect} expected`,
+    );
   printBundleReport(io, positionals[0], report);
   return report.problems.length === 0 ? 0 : 1;
 };
@@ -36,7 +52,14 @@ export function verifyBundle(dir: string): BundleReport {
   const manifestFile = join(dir, FILES.manifest);
   if (!existsSync(manifestFile)) throw new UsageError(`no ${FILES.manifest} in ${dir}`);
   const manifestText = readFileSync(manifestFile);
-  const report: BundleReport = { manifestDigest: sha256(manifestText), events: 0, verified: 0, unhashed: 0, series: [], problems: [] };
+  const report: BundleReport = {
+    manifestDigest: sha256(manifestText),
+    events: 0,
+    verified: 0,
+    unhashed: 0,
+    series: [],
+    problems: [],
+  };
   const manifest = parse<Manifest>(manifestText.toString('utf8'));
   if (manifest?.format !== FORMAT) {
     report.problems.push(`${FILES.manifest}: not a ${FORMAT} manifest`);
@@ -46,9 +69,12 @@ export function verifyBundle(dir: string): BundleReport {
   for (const [name, digest] of Object.entries(manifest.files)) {
     const file = join(dir, name);
     const actual = existsSync(file) ? sha256(readFileSync(file)) : 'missing';
-    if (actual !== digest) report.problems.push(`${name}: SHA-256 ${actual}, the manifest says ${digest}`);
+    if (actual !== digest)
+      report.problems.push(`${name}: SHA-256 ${actual}, the manifest says ${digest}`);
   }
-  const complete = new Set(manifest.streams.filter((stream) => stream.complete).map((stream) => stream.streamId));
+  const complete = new Set(
+    manifest.streams.filter((stream) => stream.complete).map((stream) => stream.streamId),
+  );
   const events = checkEvents(dir, report, complete);
   if (
     !isDeepStrictEqual(
@@ -57,18 +83,29 @@ export function verifyBundle(dir: string): BundleReport {
     )
   )
     report.problems.push(`${FILES.manifest}: its chain heads differ from the events'`);
-  if (!isDeepStrictEqual(countsOf(events), manifest.counts)) report.problems.push(`${FILES.manifest}: its counts differ from the events'`);
+  if (!isDeepStrictEqual(countsOf(events), manifest.counts))
+    report.problems.push(`${FILES.manifest}: its counts differ from the events'`);
   report.series = seriesOf(events, { complete });
   const listed = parse<NumberSeriesFile>(readText(dir, FILES.numbers));
-  if (!isDeepStrictEqual(listed?.series, report.series)) report.problems.push(`${FILES.numbers}: differs from the number series the events give`);
+  if (!isDeepStrictEqual(listed?.series, report.series))
+    report.problems.push(`${FILES.numbers}: differs from the number series the events give`);
   report.series.forEach((series) => report.problems.push(...series.problems));
   return report;
 }
 
-/** Line by line: the line's digest, its identity, its hash over its previous hash, the link to the event before it in the bundle, and no revision missing from a stream held whole. */
+/**
+ * Line by line: the line's digest, its identity, its hash over its previous hash, the link to the
+ * event before it in the bundle, and no revision missing from a stream held whole.
+ */
 function checkEvents(dir: string, report: BundleReport, complete: Set<string>): BundledEvent[] {
-  const [eventLines, hashLines] = [lines(readText(dir, FILES.events)), lines(readText(dir, FILES.hashes))];
-  if (eventLines.length !== hashLines.length) report.problems.push(`${FILES.events} has ${eventLines.length} lines, ${FILES.hashes} ${hashLines.length}`);
+  const [eventLines, hashLines] = [
+    lines(readText(dir, FILES.events)),
+    lines(readText(dir, FILES.hashes)),
+  ];
+  if (eventLines.length !== hashLines.length)
+    report.problems.push(
+      `${FILES.events} has ${eventLines.length} lines, ${FILES.hashes} ${hashLines.length}`,
+    );
   const events: BundledEvent[] = [];
   const last = new Map<string, BundledEvent>();
   eventLines.forEach((text, index) => {
@@ -77,7 +114,10 @@ function checkEvents(dir: string, report: BundleReport, complete: Set<string>): 
     const name = `${FILES.events} line ${index + 1}, ${describe(hashes ?? event)}`;
     const problem = (what: string) => report.problems.push(`${name}: ${what}`);
     if (!hashes) problem(`${FILES.hashes} has no readable line ${index + 1}`);
-    else if (sha256(text) !== hashes.line) problem(`its bytes changed (SHA-256 ${sha256(text)}, ${FILES.hashes} recorded ${hashes.line})`);
+    else if (sha256(text) !== hashes.line)
+      problem(
+        `its bytes changed (SHA-256 ${sha256(text)}, ${FILES.hashes} recorded ${hashes.line})`,
+      );
     if (!event) return problem('not a JSON event');
     report.events++;
     events.push(event);
@@ -91,12 +131,19 @@ function checkEvents(dir: string, report: BundleReport, complete: Set<string>): 
     )
       problem(`differs from line ${index + 1} of ${FILES.hashes} (${describe(hashes)})`);
     const before = last.get(event.streamId);
-    if (before && event.revision <= before.revision) problem(`revision ${event.revision} after ${before.revision}`);
-    else if (complete.has(event.streamId) && event.revision !== (before ? before.revision + 1 : 0)) problem(`revisions missing before it in a stream the bundle holds whole`);
+    if (before && event.revision <= before.revision)
+      problem(`revision ${event.revision} after ${before.revision}`);
+    else if (complete.has(event.streamId) && event.revision !== (before ? before.revision + 1 : 0))
+      problem(`revisions missing before it in a stream the bundle holds whole`);
     if (before?.revision === event.revision - 1 && (before.hash ?? GENESIS) !== event.previousHash)
-      problem(`its previous hash ${event.previousHash} is not the hash of revision ${before.revision}`);
+      problem(
+        `its previous hash ${event.previousHash} is not the hash of revision ${before.revision}`,
+      );
     if (event.hash === undefined) report.unhashed++;
-    else if (chainHash(event.previousHash, event) !== event.hash) problem(`its hash does not hold: expected ${chainHash(event.previousHash, event)}, found ${event.hash}`);
+    else if (chainHash(event.previousHash, event) !== event.hash)
+      problem(
+        `its hash does not hold: expected ${chainHash(event.previousHash, event)}, found ${event.hash}`,
+      );
     else report.verified++;
     last.set(event.streamId, event);
   });
@@ -113,20 +160,32 @@ export function printBundleReport(io: Io, dir: string, report: BundleReport): vo
     `  ${report.events} events: ${report.verified} verified over their previous hash${report.unhashed ? `, ${report.unhashed} NOT verified (appended before hashing began)` : ''}`,
   );
   for (const series of report.series) {
-    const gapless = series.problems.length === 0 ? (series.complete ? 'gapless' : "this contract's numbers") : `${series.problems.length} problem(s)`;
+    const gapless =
+      series.problems.length === 0
+        ? series.complete
+          ? 'gapless'
+          : "this contract's numbers"
+        : `${series.problems.length} problem(s)`;
     io.out(`  ${series.streamId}: ${series.numbers.length} number(s), ${gapless}`);
     for (const number of series.numbers)
-      io.out(`    ${number.number}  ${number.status.padEnd(10)}  ${number.document} ${number.documentId}  issue date ${number.issueDate}  contract ${number.contractId}`);
+      io.out(
+        `    ${number.number}  ${number.status.padEnd(10)}  ${number.document} ${number.documentId}  issue date ${number.issueDate}  contract ${number.contractId}`,
+      );
   }
   report.problems.forEach((problem) => io.out(`PROBLEM ${problem}`));
-  io.out(report.problems.length === 0 ? 'the bundle is intact' : `${report.problems.length} problem(s): the bundle is not what was exported`);
+  io.out(
+    report.problems.length === 0
+      ? 'the bundle is intact'
+      : `${report.problems.length} problem(s): the bundle is not what was exported`,
+  );
 }
 
 function describe(event: Pick<HashLine, 'streamId' | 'revision' | 'id'> | undefined): string {
   return event ? `${event.streamId}@${event.revision} (event ${event.id})` : 'an unreadable event';
 }
 
-const readText = (dir: string, name: string) => (existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'utf8') : '');
+const readText = (dir: string, name: string) =>
+  existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'utf8') : '';
 const lines = (text: string) => (text === '' ? [] : text.replace(/\n$/, '').split('\n'));
 
 function parse<T>(text: string): T | undefined {

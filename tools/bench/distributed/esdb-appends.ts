@@ -16,7 +16,10 @@ export interface EsdbAppendFigures {
  * from one caller and from eight. It shows the adapter's and the client's cost per append over gRPC
  * plus the emulator's (in memory, no disk), not what a real server would do.
  */
-export async function measureEsdbAppends(events: number, log: (line: string) => void): Promise<EsdbAppendFigures> {
+export async function measureEsdbAppends(
+  events: number,
+  log: (line: string) => void,
+): Promise<EsdbAppendFigures> {
   const emulator = await spawnEsdbEmulator();
   const store = new EsdbEventStore(emulator.url);
   const rows: EsdbAppendFigures['rows'] = [];
@@ -31,8 +34,15 @@ export async function measureEsdbAppends(events: number, log: (line: string) => 
     ]) {
       const started = performance.now();
       await appendAll(store, revisions, `bench${size}x${writers}`, events, size, writers);
-      rows.push({ size, writers, events, eventsPerSecond: events / ((performance.now() - started) / 1000) });
-      log(`  ESDB adapter on the emulator, ${size} event(s) per append, ${writers} caller(s): ${Math.round(rows.at(-1)!.eventsPerSecond)} events/s`);
+      rows.push({
+        size,
+        writers,
+        events,
+        eventsPerSecond: events / ((performance.now() - started) / 1000),
+      });
+      log(
+        `  ESDB adapter on the emulator, ${size} event(s) per append, ${writers} caller(s): ${Math.round(rows.at(-1)!.eventsPerSecond)} events/s`,
+      );
     }
     return { rows };
   } finally {
@@ -41,14 +51,28 @@ export async function measureEsdbAppends(events: number, log: (line: string) => 
   }
 }
 
-/** `events` events in appends of `size`, round-robin over the streams, from `writers` callers each with its own streams. */
-async function appendAll(store: EsdbEventStore, revisions: Map<string, number>, prefix: string, events: number, size: number, writers: number): Promise<void> {
+/**
+ * `events` events in appends of `size`, round-robin over the streams, from `writers` callers each
+ * with its own streams.
+ */
+async function appendAll(
+  store: EsdbEventStore,
+  revisions: Map<string, number>,
+  prefix: string,
+  events: number,
+  size: number,
+  writers: number,
+): Promise<void> {
   const appends = Math.ceil(events / size);
   const caller = async (first: number) => {
     for (let i = first; i < appends; i += writers) {
       const stream = `${prefix}-${i % STREAMS}`;
       const revision = revisions.get(stream);
-      const result = await store.append(stream, Array.from({ length: size }, sampleEvent), revision === undefined ? 'no_stream' : revision);
+      const result = await store.append(
+        stream,
+        Array.from({ length: size }, sampleEvent),
+        revision === undefined ? 'no_stream' : revision,
+      );
       revisions.set(stream, result.nextRevision);
     }
   };

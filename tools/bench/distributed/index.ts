@@ -32,21 +32,40 @@ const REBUILD_ROUNDS = 2;
  * relay throughput beside a plain producer, rebuild into Mongo beside SQLite, ESDB-adapter appends
  * on the emulator.
  */
-export async function measureDistributed(options: DistributedOptions, log: (line: string) => void): Promise<DistributedFigures> {
+export async function measureDistributed(
+  options: DistributedOptions,
+  log: (line: string) => void,
+): Promise<DistributedFigures> {
   const figures: DistributedFigures = { failures: [] };
-  const part = async <K extends Exclude<keyof DistributedFigures, 'failures'>>(name: K, size: number, run: () => Promise<DistributedFigures[K]>) => {
+  const part = async <K extends Exclude<keyof DistributedFigures, 'failures'>>(
+    name: K,
+    size: number,
+    run: () => Promise<DistributedFigures[K]>,
+  ) => {
     if (size <= 0) return;
     log(`  distributed: ${name}`);
     try {
       figures[name] = await run();
     } catch (error) {
       log(`  distributed: ${name} failed: ${error instanceof Error ? error.stack : String(error)}`);
-      figures.failures.push({ part: name, error: error instanceof Error ? error.message : String(error) });
+      figures.failures.push({
+        part: name,
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   };
-  await part('lag', options.lagSamples, async () => [await measureLag(options.lagSamples, 'memory', log), await measureLag(options.lagSamples, 'h2-file', log)]);
-  await part('relay', options.relayEvents, () => measureRelay(options.relayEvents, RELAY_ROUNDS, log));
-  await part('rebuild', options.rebuildEvents, () => measureRebuild(options.rebuildEvents, REBUILD_ROUNDS, options.fresh, log));
-  await part('esdbAppends', options.esdbAppends, () => measureEsdbAppends(options.esdbAppends, log));
+  await part('lag', options.lagSamples, async () => [
+    await measureLag(options.lagSamples, 'memory', log),
+    await measureLag(options.lagSamples, 'h2-file', log),
+  ]);
+  await part('relay', options.relayEvents, () =>
+    measureRelay(options.relayEvents, RELAY_ROUNDS, log),
+  );
+  await part('rebuild', options.rebuildEvents, () =>
+    measureRebuild(options.rebuildEvents, REBUILD_ROUNDS, options.fresh, log),
+  );
+  await part('esdbAppends', options.esdbAppends, () =>
+    measureEsdbAppends(options.esdbAppends, log),
+  );
   return figures;
 }

@@ -6,42 +6,63 @@ import { Infrastructure, Services, SERVICES, type Ports } from '../../services/s
 import { summarize, type Summary } from '../stats';
 
 const WARM_UP = 20;
-/** How often the other service's read model is looked at while waiting (a findOne by _id in its Mongo database). */
+/**
+ * How often the other service's read model is looked at while waiting (a findOne by _id in its
+ * Mongo database).
+ */
 const POLL_MS = 1;
-/** The milestones service's Mongo database (libs/shared/platform/src/infrastructure.ts: one per service). */
+/**
+ * The milestones service's Mongo database (libs/shared/platform/src/infrastructure.ts: one per
+ * service).
+ */
 const MILESTONES_DB = 'milestones';
 
 export interface LagFigures {
-  /** Where mongo-java-server keeps the read models: in memory, or in an H2 file (as the e2e suite runs it, to restart it). */
+  /**
+   * Where mongo-java-server keeps the read models: in memory, or in an H2 file (as the e2e suite
+   * runs it, to restart it).
+   */
   mongo: 'memory' | 'h2-file';
   samples: number;
   /** POST /contracts/:id/activate to the contracts service -> its 2xx answer. */
   command: Summary;
-  /** POST /contracts/:id/activate to the contracts service -> the schedule is in the milestones service's read model (its Mongo collection). */
+  /**
+   * POST /contracts/:id/activate to the contracts service -> the schedule is in the milestones
+   * service's read model (its Mongo collection).
+   */
   lag: Summary;
 }
 
 /**
  * End-to-end lag across services over the real broker, on the distributed stack of
  * tools/services/system.ts (the four services as processes on the Kafka broker, the ESDB emulator
- * in a process of its own, and mongo-java-server): activating a contract in the contracts service publishes
- * ContractActivated (relay -> Kafka); the milestones service's consumer group opens the schedule
- * (a command, appended to its store) and its projection writes the schedule into Mongo. Measured one
- * contract at a time, from sending the command until the schedule's document is in the milestones
- * service's Mongo collection (looked for every POLL_MS), after WARM_UP unmeasured ones; then, not
- * timed, the milestones service's HTTP query must serve it. The document is looked for in Mongo,
- * not through that query: a GET every millisecond (token check, rate limit, access log, a Mongo
- * read) would load the very service whose consumer is being timed.
+ * in a process of its own, and mongo-java-server): activating a contract in the contracts service
+ * publishes ContractActivated (relay -> Kafka); the milestones service's consumer group opens the
+ * schedule (a command, appended to its store) and its projection writes the schedule into Mongo.
+ * Measured one contract at a time, from sending the command until the schedule's document is in the
+ * milestones service's Mongo collection (looked for every POLL_MS), after WARM_UP unmeasured ones;
+ * then, not timed, the milestones service's HTTP query must serve it. The document is looked for in
+ * Mongo, not through that query: a GET every millisecond (token check, rate limit, access log, a
+ * Mongo read) would load the very service whose consumer is being timed.
  */
-export async function measureLag(samples: number, mongo: LagFigures['mongo'], log: (line: string) => void): Promise<LagFigures> {
+export async function measureLag(
+  samples: number,
+  mongo: LagFigures['mongo'],
+  log: (line: string) => void,
+): Promise<LagFigures> {
   const output: string[] = [];
-  const infrastructure = await Infrastructure.start((line) => output.push(line), { mongoInMemory: mongo === 'memory', esdbProcess: true });
+  const infrastructure = await Infrastructure.start((line) => output.push(line), {
+    mongoInMemory: mongo === 'memory',
+    esdbProcess: true,
+  });
   let system: Services | undefined;
   let client: driver.MongoClient | undefined;
   try {
     const ports: Ports = {
       gateway: await freePort(),
-      services: Object.fromEntries(await Promise.all(SERVICES.map(async (service) => [service, await freePort()]))) as Ports['services'],
+      services: Object.fromEntries(
+        await Promise.all(SERVICES.map(async (service) => [service, await freePort()])),
+      ) as Ports['services'],
     };
     system = await Services.start(infrastructure, ports, (line) => output.push(line));
     client = await new driver.MongoClient(infrastructure.mongoUrl).connect();
@@ -56,7 +77,8 @@ export async function measureLag(samples: number, mongo: LagFigures['mongo'], lo
       if (i < WARM_UP) continue;
       command.push(sample.command);
       lag.push(sample.lag);
-      if ((i - WARM_UP + 1) % 100 === 0) log(`  lag (Mongo ${mongo}): ${i - WARM_UP + 1}/${samples} contracts`);
+      if ((i - WARM_UP + 1) % 100 === 0)
+        log(`  lag (Mongo ${mongo}): ${i - WARM_UP + 1}/${samples} contracts`);
     }
     return { mongo, samples, command: summarize(command), lag: summarize(lag) };
   } catch (error) {
@@ -69,17 +91,33 @@ export async function measureLag(samples: number, mongo: LagFigures['mongo'], lo
   }
 }
 
-async function activateAndWait(contracts: Client, milestones: Client, schedules: driver.Collection<{ _id: string }>): Promise<{ command: number; lag: number }> {
-  const { contractId } = await expectOk<{ contractId: string }>(contracts.post('/contracts', smallContract()), 'create a contract');
+async function activateAndWait(
+  contracts: Client,
+  milestones: Client,
+  schedules: driver.Collection<{ _id: string }>,
+): Promise<{ command: number; lag: number }> {
+  const { contractId } = await expectOk<{ contractId: string }>(
+    contracts.post('/contracts', smallContract()),
+    'create a contract',
+  );
   const started = performance.now();
-  await expectOk(contracts.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' }), 'activate it');
+  await expectOk(
+    contracts.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' }),
+    'activate it',
+  );
   const command = performance.now() - started;
   const deadline = started + 30_000;
   while ((await schedules.findOne({ _id: contractId }, { projection: { _id: 1 } })) === null) {
-    if (performance.now() > deadline) throw new Error(`the milestones service had no schedule for ${contractId} 30 s after its activation`);
+    if (performance.now() > deadline)
+      throw new Error(
+        `the milestones service had no schedule for ${contractId} 30 s after its activation`,
+      );
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
   const lag = performance.now() - started;
-  await expectOk(milestones.get(`/contracts/${contractId}/schedule`), 'read the schedule from the milestones service');
+  await expectOk(
+    milestones.get(`/contracts/${contractId}/schedule`),
+    'read the schedule from the milestones service',
+  );
   return { command, lag };
 }

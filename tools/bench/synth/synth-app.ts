@@ -2,10 +2,24 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import { contractDecider, contractStream, type ContractCommand } from '@billing/contracts/domain';
-import { completeWith, findInvoice, ledgerDecider, ledgerStream, numberingDecider, numberingStream, type Completion } from '@billing/invoicing/domain';
+import {
+  completeWith,
+  findInvoice,
+  ledgerDecider,
+  ledgerStream,
+  numberingDecider,
+  numberingStream,
+  type Completion,
+} from '@billing/invoicing/domain';
 import { scheduleDecider, scheduleStream, type ScheduleCommand } from '@billing/milestones/domain';
 import { accountDecider, accountStream, type AccountCommand } from '@billing/receivables/domain';
-import { handleCommand, toMetadata, uuidFrom, type CommandContext, type EventStore } from '@billing/shared/event-store';
+import {
+  handleCommand,
+  toMetadata,
+  uuidFrom,
+  type CommandContext,
+  type EventStore,
+} from '@billing/shared/event-store';
 import { fold, type Decider, type DomainEvent } from '@billing/shared/kernel';
 import { composeApp, EVENT_STORE } from '@billing/shared/nest';
 import { InMemoryReadModels } from '@billing/shared/read-models';
@@ -38,8 +52,16 @@ export class SynthApp {
     const recording = new RecordingStore(new SqliteEventStore(file));
     const bus = new SynchronousBus(recording);
     const readModels = new InMemoryReadModels();
-    const infrastructure = { eventStore: recording, bus, readModels, clock: { now: () => new Date() }, settings: { timeZone: 'UTC', closeAdaptersOnShutdown: true } };
-    const app = await NestFactory.create(composeApp(STANDALONE, infrastructure), { logger: ['error'] });
+    const infrastructure = {
+      eventStore: recording,
+      bus,
+      readModels,
+      clock: { now: () => new Date() },
+      settings: { timeZone: 'UTC', closeAdaptersOnShutdown: true },
+    };
+    const app = await NestFactory.create(composeApp(STANDALONE, infrastructure), {
+      logger: ['error'],
+    });
     await app.init();
     return new SynthApp(app, recording, app.get<EventStore>(EVENT_STORE), bus, seed);
   }
@@ -49,10 +71,19 @@ export class SynthApp {
     return this.recording.count;
   }
 
-  /** A request's context, as requestContext() builds it (ids seeded, so a dataset is reproducible). */
+  /**
+   * A request's context, as requestContext() builds it (ids seeded, so a dataset is reproducible).
+   */
   context(): HttpContext {
     const commandId = uuidFrom(`bench/${this.seed}/command/${this.commands++}`);
-    return { tenantId: 'default', actor: 'bench', correlationId: commandId, commandId, now: new Date(), newId: (label) => uuidFrom(`${commandId}/${label}`) };
+    return {
+      tenantId: 'default',
+      actor: 'bench',
+      correlationId: commandId,
+      commandId,
+      now: new Date(),
+      newId: (label) => uuidFrom(`${commandId}/${label}`),
+    };
   }
 
   contract(contractId: string, command: ContractCommand, ctx: HttpContext) {
@@ -67,21 +98,52 @@ export class SynthApp {
     return this.run(accountStream(ctx.tenantId, customerId), accountDecider, command, ctx);
   }
 
-  /** IssueDocumentHandler's steps (check, reserve the next number, issue), with the series kept in memory instead of folded per issue. */
+  /**
+   * IssueDocumentHandler's steps (check, reserve the next number, issue), with the series kept in
+   * memory instead of folded per issue.
+   */
   async issue(contractId: string, invoiceId: string, issueDate: string, ctx: HttpContext) {
     const completion: Completion = { type: 'IssueInvoice', invoiceId, issueDate };
-    const ledger = fold(ledgerDecider, (await this.store.readStream(ledgerStream(contractId))) as unknown as Parameters<typeof ledgerDecider.evolve>[1][]);
+    const ledger = fold(
+      ledgerDecider,
+      (await this.store.readStream(ledgerStream(contractId))) as unknown as Parameters<
+        typeof ledgerDecider.evolve
+      >[1][],
+    );
     ledgerDecider.decide(completeWith(completion, 'pending'), ledger);
     const stream = numberingStream(ctx.tenantId, 'invoice', issueDate);
     const series = this.series.get(stream) ?? { last: 0, revision: -1 };
-    const reserve = { type: 'ReserveNumber' as const, series: 'invoice' as const, documentId: invoiceId, contractId, issueDate, completion };
-    const [reserved] = numberingDecider.decide(reserve, { last: series.last, reserved: {}, recent: {} });
-    const event = { id: uuidFrom(`${ctx.commandId}/${stream}/0`), type: reserved.type, data: reserved.data, metadata: toMetadata(ctx, reserve.type) };
+    const reserve = {
+      type: 'ReserveNumber' as const,
+      series: 'invoice' as const,
+      documentId: invoiceId,
+      contractId,
+      issueDate,
+      completion,
+    };
+    const [reserved] = numberingDecider.decide(reserve, {
+      last: series.last,
+      reserved: {},
+      recent: {},
+    });
+    const event = {
+      id: uuidFrom(`${ctx.commandId}/${stream}/0`),
+      type: reserved.type,
+      data: reserved.data,
+      metadata: toMetadata(ctx, reserve.type),
+    };
     await this.store.append(stream, [event], series.revision < 0 ? 'no_stream' : series.revision);
     this.series.set(stream, { last: reserved.data.sequence, revision: series.revision + 1 });
-    const result = await handleCommand(this.store, ledgerStream(contractId), ledgerDecider, completeWith(completion, reserved.data.number), ctx);
+    const result = await handleCommand(
+      this.store,
+      ledgerStream(contractId),
+      ledgerDecider,
+      completeWith(completion, reserved.data.number),
+      ctx,
+    );
     await this.bus.drain();
-    const invoice = result.state.status === 'open' ? findInvoice(result.state, invoiceId) : undefined;
+    const invoice =
+      result.state.status === 'open' ? findInvoice(result.state, invoiceId) : undefined;
     if (!invoice) throw new Error(`invoice ${invoiceId} was not issued`);
     return invoice;
   }
@@ -90,7 +152,12 @@ export class SynthApp {
     await this.app.close();
   }
 
-  private async run<C, E extends DomainEvent, S>(streamId: string, decider: Decider<C, E, S>, command: C, ctx: HttpContext) {
+  private async run<C, E extends DomainEvent, S>(
+    streamId: string,
+    decider: Decider<C, E, S>,
+    command: C,
+    ctx: HttpContext,
+  ) {
     const result = await handleCommand(this.store, streamId, decider, command, ctx);
     await this.bus.drain();
     return result;

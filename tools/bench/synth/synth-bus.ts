@@ -1,4 +1,12 @@
-import { matchesPrefixes, type AppendResult, type EventStore, type ExpectedRevision, type NewEvent, type RecordedEvent, type Subscription } from '@billing/shared/event-store';
+import {
+  matchesPrefixes,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type RecordedEvent,
+  type Subscription,
+} from '@billing/shared/event-store';
 import type { Bus, Consumer, Message, MessageHandler, RelaySource } from '@billing/shared/bus';
 
 /**
@@ -13,16 +21,29 @@ export class RecordingStore implements EventStore {
 
   constructor(private readonly store: EventStore) {}
 
-  async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+  async append(
+    streamId: string,
+    events: readonly NewEvent[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult> {
     const result = await this.store.append(streamId, events, expected);
     this.count += events.length;
     const recordedAt = new Date().toISOString();
     const first = result.nextRevision - events.length + 1;
-    events.forEach((event, index) => this.appended.push({ ...event, streamId, revision: first + index, position: result.position - events.length + 1 + index, recordedAt }));
+    events.forEach((event, index) =>
+      this.appended.push({
+        ...event,
+        streamId,
+        revision: first + index,
+        position: result.position - events.length + 1 + index,
+        recordedAt,
+      }),
+    );
     return result;
   }
 
-  readStream: EventStore['readStream'] = (streamId, options) => this.store.readStream(streamId, options);
+  readStream: EventStore['readStream'] = (streamId, options) =>
+    this.store.readStream(streamId, options);
   readAll: EventStore['readAll'] = (options) => this.store.readAll(options);
   headPosition = () => this.store.headPosition();
   close = () => this.store.close();
@@ -39,7 +60,8 @@ export class RecordingStore implements EventStore {
  */
 export class SynchronousBus implements Bus {
   private readonly sources: RelaySource[] = [];
-  private readonly groups: { group: string; topics: readonly string[]; handler: MessageHandler }[] = [];
+  private readonly groups: { group: string; topics: readonly string[]; handler: MessageHandler }[] =
+    [];
 
   constructor(private readonly store: RecordingStore) {}
 
@@ -48,7 +70,11 @@ export class SynchronousBus implements Bus {
     return { stop: async () => {} };
   }
 
-  async subscribe(group: string, topics: readonly string[], handler: MessageHandler): Promise<Consumer> {
+  async subscribe(
+    group: string,
+    topics: readonly string[],
+    handler: MessageHandler,
+  ): Promise<Consumer> {
     this.groups.push({ group, topics, handler });
     return { caughtUp: async () => true, stop: async () => {} };
   }
@@ -57,7 +83,9 @@ export class SynchronousBus implements Bus {
     return { up: true, detail: { on: 'the synthesiser, synchronously' } };
   }
 
-  /** Delivers every message of every appended event, including those the reactions append meanwhile. */
+  /**
+   * Delivers every message of every appended event, including those the reactions append meanwhile.
+   */
   async drain(): Promise<void> {
     for (let next = this.store.appended.shift(); next; next = this.store.appended.shift()) {
       for (const message of this.messagesOf(next)) {
@@ -66,7 +94,9 @@ export class SynchronousBus implements Bus {
           try {
             await handler(message);
           } catch (error) {
-            throw new Error(`${group} failed on ${message.type} of ${next.streamId}@${next.revision}: ${String(error)}`);
+            throw new Error(
+              `${group} failed on ${message.type} of ${next.streamId}@${next.revision}: ${String(error)}`,
+            );
           }
         }
       }
@@ -76,6 +106,8 @@ export class SynchronousBus implements Bus {
   async close(): Promise<void> {}
 
   private messagesOf(event: RecordedEvent): Message[] {
-    return this.sources.filter((source) => matchesPrefixes(event.streamId, source.streamPrefixes)).flatMap((source) => source.toMessages(event));
+    return this.sources
+      .filter((source) => matchesPrefixes(event.streamId, source.streamPrefixes))
+      .flatMap((source) => source.toMessages(event));
   }
 }

@@ -26,60 +26,134 @@ interface Site {
 
 export const JSON_TYPE = 'application/json';
 const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype'];
-const TRICKY_NAMES = ['toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', '__defineGetter__', 'toJSON', 'then', 'length', '', ' ', '0', '$where'];
+const TRICKY_NAMES = [
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  'isPrototypeOf',
+  '__defineGetter__',
+  'toJSON',
+  'then',
+  'length',
+  '',
+  ' ',
+  '0',
+  '$where',
+];
 
-/** Every flaw of a body of this schema: one field wrong, missing or unknown, or the document itself wrong. */
+/**
+ * Every flaw of a body of this schema: one field wrong, missing or unknown, or the document itself
+ * wrong.
+ */
 export function badBody(schema: Schema): fc.Arbitrary<BadBody> {
-  const field = fieldFlaw(schema).map(({ value, why, field }) => ({ contentType: JSON_TYPE, body: JSON.stringify(value), why, field }));
+  const field = fieldFlaw(schema).map(({ value, why, field }) => ({
+    contentType: JSON_TYPE,
+    body: JSON.stringify(value),
+    why,
+    field,
+  }));
   return fc.oneof({ arbitrary: field, weight: 2 }, { arbitrary: documentFlaw(schema), weight: 1 });
 }
 
 /** The schema's sample body, valid but for the one thing the request is about. */
-export const validBody = (schema: Schema): BadBody => ({ contentType: JSON_TYPE, body: JSON.stringify(sample(schema)), why: 'a valid body' });
+export const validBody = (schema: Schema): BadBody => ({
+  contentType: JSON_TYPE,
+  body: JSON.stringify(sample(schema)),
+  why: 'a valid body',
+});
 
 function fieldFlaw(schema: Schema): fc.Arbitrary<FieldFlaw> {
   const base = sample(schema);
   const sites = sitesOf(schema);
-  const objects = fc.constantFrom<Site>({ path: [], schema }, ...sites.filter((site) => site.schema.type === 'object'));
-  const drops = [{ path: [], schema }, ...sites].flatMap((site) => (site.schema.required ?? []).map((name) => [...site.path, name]));
+  const objects = fc.constantFrom<Site>(
+    { path: [], schema },
+    ...sites.filter((site) => site.schema.type === 'object'),
+  );
+  const drops = [{ path: [], schema }, ...sites].flatMap((site) =>
+    (site.schema.required ?? []).map((name) => [...site.path, name]),
+  );
   const unknown = objects.chain((site) =>
-    fc.tuple(unknownName(site.schema), fc.jsonValue({ maxDepth: 2 })).map(([name, value]) => at(base, [...site.path, name], value, 'not a field')),
+    fc
+      .tuple(unknownName(site.schema), fc.jsonValue({ maxDepth: 2 }))
+      .map(([name, value]) => at(base, [...site.path, name], value, 'not a field')),
   );
-  const prototypeKey = objects.chain((site) => fc.constantFrom(...PROTOTYPE_KEYS).map((name) => at(base, [...site.path, name], { polluted: true }, 'a prototype key')));
+  const prototypeKey = objects.chain((site) =>
+    fc
+      .constantFrom(...PROTOTYPE_KEYS)
+      .map((name) => at(base, [...site.path, name], { polluted: true }, 'a prototype key')),
+  );
   const tooDeep = objects.chain((site) =>
-    fc.integer({ min: MAX_DEPTH + 1, max: 4 * MAX_DEPTH }).map((depth) => at(base, [...site.path, 'nested'], nested(depth), `nested ${depth} deep`)),
+    fc
+      .integer({ min: MAX_DEPTH + 1, max: 4 * MAX_DEPTH })
+      .map((depth) => at(base, [...site.path, 'nested'], nested(depth), `nested ${depth} deep`)),
   );
-  const flaws: fc.WeightedArbitrary<FieldFlaw>[] = [unknown, prototypeKey, tooDeep].map((arbitrary) => ({ arbitrary, weight: 1 }));
-  const wrong = sites.map((site) => badValue(site.schema).map(({ value, why }) => at(base, site.path, value, why)));
+  const flaws: fc.WeightedArbitrary<FieldFlaw>[] = [unknown, prototypeKey, tooDeep].map(
+    (arbitrary) => ({ arbitrary, weight: 1 }),
+  );
+  const wrong = sites.map((site) =>
+    badValue(site.schema).map(({ value, why }) => at(base, site.path, value, why)),
+  );
   if (wrong.length > 0) flaws.push({ weight: 6, arbitrary: fc.oneof(...wrong) });
-  if (drops.length > 0) flaws.push({ weight: 2, arbitrary: fc.constantFrom(...drops).map((path) => at(base, path, undefined, 'missing (required)')) });
+  if (drops.length > 0)
+    flaws.push({
+      weight: 2,
+      arbitrary: fc
+        .constantFrom(...drops)
+        .map((path) => at(base, path, undefined, 'missing (required)')),
+    });
   return fc.oneof(...flaws);
 }
 
 /** Every place a value sits in a body: each property, and the first item of each array. */
 function sitesOf(schema: Schema, path: Path = []): Site[] {
   const here: Site[] = path.length > 0 ? [{ path, schema }] : [];
-  if (schema.type === 'object') return [...here, ...Object.entries(schema.properties ?? {}).flatMap(([name, property]) => sitesOf(property, [...path, name]))];
-  if (schema.type === 'array' && schema.items) return [...here, ...sitesOf(schema.items, [...path, 0])];
+  if (schema.type === 'object')
+    return [
+      ...here,
+      ...Object.entries(schema.properties ?? {}).flatMap(([name, property]) =>
+        sitesOf(property, [...path, name]),
+      ),
+    ];
+  if (schema.type === 'array' && schema.items)
+    return [...here, ...sitesOf(schema.items, [...path, 0])];
   return here;
 }
 
 const unknownName = (schema: Schema) =>
   fc
-    .oneof(fc.constantFrom(...TRICKY_NAMES, ...Object.keys(schema.properties ?? {}).flatMap(variants)), fc.string({ maxLength: 16 }))
-    .filter((name) => !Object.hasOwn(schema.properties ?? {}, name) && !PROTOTYPE_KEYS.includes(name));
+    .oneof(
+      fc.constantFrom(...TRICKY_NAMES, ...Object.keys(schema.properties ?? {}).flatMap(variants)),
+      fc.string({ maxLength: 16 }),
+    )
+    .filter(
+      (name) => !Object.hasOwn(schema.properties ?? {}, name) && !PROTOTYPE_KEYS.includes(name),
+    );
 
-const variants = (name: string) => [name.toUpperCase(), `${name[0].toUpperCase()}${name.slice(1)}`, `${name} `, `${name}_`];
+const variants = (name: string) => [
+  name.toUpperCase(),
+  `${name[0].toUpperCase()}${name.slice(1)}`,
+  `${name} `,
+  `${name}_`,
+];
 
 const nested = (depth: number): unknown => (depth <= 1 ? {} : { a: nested(depth - 1) });
 
-/** A copy of `base` with the value at `path` replaced (removed when undefined; own even for `__proto__`). */
+/**
+ * A copy of `base` with the value at `path` replaced (removed when undefined; own even for
+ * `__proto__`).
+ */
 function at(base: unknown, path: Path, value: unknown, why: string): FieldFlaw {
   const copy = structuredClone(base);
   const parent = path.slice(0, -1).reduce<any>((node, step) => node[step], copy);
   const last = path[path.length - 1];
   if (value === undefined) delete parent[last];
-  else Object.defineProperty(parent, last, { value, enumerable: true, writable: true, configurable: true });
+  else
+    Object.defineProperty(parent, last, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   return { value: copy, why: `${path.join('.')}: ${why}`, field: path.join('.') };
 }
 
@@ -97,18 +171,33 @@ const BAD_TYPES = [
   '*/*',
 ];
 
-const INVALID_UTF8 = [[0xff], [0xc3, 0x28], [0xe2, 0x28, 0xa1], [0xed, 0xa0, 0x80], [0xc0, 0xaf], [0xf8, 0x88, 0x80, 0x80, 0x80]];
+const INVALID_UTF8 = [
+  [0xff],
+  [0xc3, 0x28],
+  [0xe2, 0x28, 0xa1],
+  [0xed, 0xa0, 0x80],
+  [0xc0, 0xaf],
+  [0xf8, 0x88, 0x80, 0x80, 0x80],
+];
 
 function documentFlaw(schema: Schema): fc.Arbitrary<BadBody> {
   const text = JSON.stringify(sample(schema));
   const json = (why: string) => (body: string | Buffer) => ({ contentType: JSON_TYPE, body, why });
   const flaws = [
-    fc.constantFrom(...BAD_TYPES).map((contentType) => ({ contentType, body: text, why: `Content-Type ${contentType}` })),
+    fc
+      .constantFrom(...BAD_TYPES)
+      .map((contentType) => ({ contentType, body: text, why: `Content-Type ${contentType}` })),
     fc.constant({ why: 'no body and no Content-Type' }),
-    fc.integer({ min: 0, max: text.length - 1 }).map((length) => json('truncated JSON')(text.slice(0, length))),
+    fc
+      .integer({ min: 0, max: text.length - 1 })
+      .map((length) => json('truncated JSON')(text.slice(0, length))),
     fc.constantFrom(...corruptions(text)).map(json('not JSON')),
     fc.constantFrom('null', 'true', '1', '"x"', '[]', `[${text}]`).map(json('not a JSON object')),
-    fc.constantFrom(1_000, 10_000, 30_000).map((depth) => json(`JSON nested ${depth} deep`)(`${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`)),
+    fc
+      .constantFrom(1_000, 10_000, 30_000)
+      .map((depth) =>
+        json(`JSON nested ${depth} deep`)(`${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`),
+      ),
   ];
   const oversize = fc
     .integer({ min: BODY_LIMIT_BYTES + 1, max: BODY_LIMIT_BYTES + 65_536 })
@@ -149,9 +238,17 @@ function parses(text: string): boolean {
 function invalidUtf8(schema: Schema): fc.Arbitrary<BadBody> | undefined {
   const strings = sitesOf(schema).filter((site) => (site.schema.type ?? 'string') === 'string');
   if (strings.length === 0) return undefined;
-  return fc.tuple(fc.constantFrom(...strings), fc.constantFrom(...INVALID_UTF8)).map(([site, bytes]) => {
-    const marker = '\u0001MARK\u0001';
-    const [before, after] = JSON.stringify(at(sample(schema), site.path, marker, '').value).split(JSON.stringify(marker).slice(1, -1));
-    return { contentType: JSON_TYPE, body: Buffer.concat([Buffer.from(before), Buffer.from(bytes), Buffer.from(after)]), why: `${site.path.join('.')}: bytes that are not UTF-8` };
-  });
+  return fc
+    .tuple(fc.constantFrom(...strings), fc.constantFrom(...INVALID_UTF8))
+    .map(([site, bytes]) => {
+      const marker = '\u0001MARK\u0001';
+      const [before, after] = JSON.stringify(at(sample(schema), site.path, marker, '').value).split(
+        JSON.stringify(marker).slice(1, -1),
+      );
+      return {
+        contentType: JSON_TYPE,
+        body: Buffer.concat([Buffer.from(before), Buffer.from(bytes), Buffer.from(after)]),
+        why: `${site.path.join('.')}: bytes that are not UTF-8`,
+      };
+    });
 }

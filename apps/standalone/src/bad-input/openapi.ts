@@ -54,12 +54,22 @@ export function operationsOf(doc: OpenApiDocument): Operation[] {
   return Object.entries(doc.paths).flatMap(([path, item]) =>
     Object.entries(item)
       .filter(([method]) => METHODS.has(method))
-      .map(([method, operation]) => toOperation(doc, path, method as Operation['method'], operation)),
+      .map(([method, operation]) =>
+        toOperation(doc, path, method as Operation['method'], operation),
+      ),
   );
 }
 
-function toOperation(doc: OpenApiDocument, path: string, method: Operation['method'], operation: DocumentOperation): Operation {
-  const parameters = (operation.parameters ?? []).map((parameter) => ({ ...parameter, schema: resolve(doc, parameter.schema ?? {}) }));
+function toOperation(
+  doc: OpenApiDocument,
+  path: string,
+  method: Operation['method'],
+  operation: DocumentOperation,
+): Operation {
+  const parameters = (operation.parameters ?? []).map((parameter) => ({
+    ...parameter,
+    schema: resolve(doc, parameter.schema ?? {}),
+  }));
   const json = operation.requestBody?.content?.['application/json']?.schema;
   return {
     key: operationKey(method, path),
@@ -71,7 +81,10 @@ function toOperation(doc: OpenApiDocument, path: string, method: Operation['meth
   };
 }
 
-/** The schema with every `$ref` replaced by its component and every `allOf` merged, all the way down. */
+/**
+ * The schema with every `$ref` replaced by its component and every `allOf` merged, all the way
+ * down.
+ */
 export function resolve(doc: OpenApiDocument, schema: Schema, depth = 0): Schema {
   if (depth > 32) throw new Error('the document nests schemas deeper than 32 levels (a cycle?)');
   if (schema.$ref) return resolve(doc, component(doc, schema.$ref), depth + 1);
@@ -84,7 +97,14 @@ export function resolve(doc: OpenApiDocument, schema: Schema, depth = 0): Schema
       ),
       depth + 1,
     );
-  const properties = schema.properties && Object.fromEntries(Object.entries(schema.properties).map(([name, property]) => [name, resolve(doc, property, depth + 1)]));
+  const properties =
+    schema.properties &&
+    Object.fromEntries(
+      Object.entries(schema.properties).map(([name, property]) => [
+        name,
+        resolve(doc, property, depth + 1),
+      ]),
+    );
   const items = schema.items && resolve(doc, schema.items, depth + 1);
   return { ...schema, ...(properties && { properties }), ...(items && { items }) };
 }

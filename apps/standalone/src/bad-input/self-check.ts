@@ -4,17 +4,30 @@ import { badBody } from './bodies';
 import type { Operation } from './openapi';
 import { sample } from './values';
 
-/** Flaws the document states in words (API conventions, the 400 of every POST), not in a schema that ajv checks. */
+/**
+ * Flaws the document states in words (API conventions, the 400 of every POST), not in a schema that
+ * ajv checks.
+ */
 function statedInWords(why: string, value: unknown): boolean {
   if (why.endsWith('beyond the safe integers')) return true;
-  return why.endsWith('not a date') && typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && (value < '2000-01-01' || value > '2099-12-31');
+  return (
+    why.endsWith('not a date') &&
+    typeof value === 'string' &&
+    /^\d{4}-\d{2}-\d{2}$/.test(value) &&
+    (value < '2000-01-01' || value > '2099-12-31')
+  );
 }
 
 /**
  * The generator's own check, against the document's schemas (ajv): each sample body validates, and
  * each body with a flaw in one field does not. What it returns is a generator bug, not the app's.
  */
-export function generatorMistakes(checker: SchemaChecker, operations: Operation[], seed: number, perOperation = 300): string[] {
+export function generatorMistakes(
+  checker: SchemaChecker,
+  operations: Operation[],
+  seed: number,
+  perOperation = 300,
+): string[] {
   return operations.flatMap((operation) => {
     const schema = operation.body as Record<string, unknown> | undefined;
     if (!schema) return [];
@@ -33,4 +46,5 @@ export function generatorMistakes(checker: SchemaChecker, operations: Operation[
   });
 }
 
-const valueAt = (value: unknown, field: string) => field.split('.').reduce<any>((node, step) => node?.[step], value);
+const valueAt = (value: unknown, field: string) =>
+  field.split('.').reduce<any>((node, step) => node?.[step], value);

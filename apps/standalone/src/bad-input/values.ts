@@ -20,9 +20,16 @@ const SAMPLE_STRINGS: Record<string, string> = {
 export function sample(schema: Schema): unknown {
   if (schema.example !== undefined) return schema.example;
   if (schema.enum) return schema.enum[0];
-  if (schema.type === 'object') return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([name, property]) => [name, sample(property)]));
-  if (schema.type === 'array') return Array.from({ length: Math.max(1, schema.minItems ?? 1) }, () => sample(schema.items ?? {}));
-  if (schema.type === 'integer' || schema.type === 'number') return Math.min(Math.max(1, schema.minimum ?? 1), schema.maximum ?? Number.MAX_SAFE_INTEGER);
+  if (schema.type === 'object')
+    return Object.fromEntries(
+      Object.entries(schema.properties ?? {}).map(([name, property]) => [name, sample(property)]),
+    );
+  if (schema.type === 'array')
+    return Array.from({ length: Math.max(1, schema.minItems ?? 1) }, () =>
+      sample(schema.items ?? {}),
+    );
+  if (schema.type === 'integer' || schema.type === 'number')
+    return Math.min(Math.max(1, schema.minimum ?? 1), schema.maximum ?? Number.MAX_SAFE_INTEGER);
   if (schema.type === 'boolean') return true;
   return SAMPLE_STRINGS[schema.format ?? ''] ?? 'x'.repeat(Math.max(1, schema.minLength ?? 1));
 }
@@ -41,19 +48,39 @@ export function badValue(schema: Schema): fc.Arbitrary<Bad> {
 function wrongType(schema: Schema): fc.Arbitrary<Bad> {
   const others: Record<string, unknown[]> = {
     string: [0, 7, -1.5, true, false, null, {}, [], ['x']],
-    integer: ['1', '0', 'NaN', 'Infinity', '-Infinity', '1e3', '0x10', '', ' 1', true, false, null, {}, [], [1]],
+    integer: [
+      '1',
+      '0',
+      'NaN',
+      'Infinity',
+      '-Infinity',
+      '1e3',
+      '0x10',
+      '',
+      ' 1',
+      true,
+      false,
+      null,
+      {},
+      [],
+      [1],
+    ],
     number: ['1.5', '0', 'NaN', 'Infinity', '', true, false, null, {}, [], [1]],
     boolean: ['true', 'false', 0, 1, 'yes', null, {}, []],
     array: [{}, 'x', 1, true, null, { 0: sample(schema.items ?? {}) }],
     object: [[], [sample(schema)], 'x', 1, true, null],
   };
-  return named(`not a ${schema.type ?? 'string'}`, others[schema.type ?? 'string'] ?? others.string);
+  return named(
+    `not a ${schema.type ?? 'string'}`,
+    others[schema.type ?? 'string'] ?? others.string,
+  );
 }
 
 function specific(schema: Schema): fc.Arbitrary<Bad>[] {
   if (schema.type === 'integer') return [fraction, beyondSafe, ...rangeFlaws(schema)];
   if (schema.type === 'number') return [beyondSafe, ...rangeFlaws(schema)];
-  if (schema.type === 'array' && (schema.minItems ?? 0) > 0) return [named(`fewer than ${schema.minItems} items`, [[]])];
+  if (schema.type === 'array' && (schema.minItems ?? 0) > 0)
+    return [named(`fewer than ${schema.minItems} items`, [[]])];
   if (schema.type !== undefined && schema.type !== 'string') return [];
   return stringFlaws(schema);
 }
@@ -61,7 +88,9 @@ function specific(schema: Schema): fc.Arbitrary<Bad>[] {
 /** Beyond ±(2^53 − 1) no double is an exact integer: no amount in minor units can be one. */
 const beyondSafe = fc
   .oneof(
-    fc.bigInt({ min: 2n ** 53n, max: 10n ** 30n }).chain((big) => fc.constantFrom(Number(big), -Number(big))),
+    fc
+      .bigInt({ min: 2n ** 53n, max: 10n ** 30n })
+      .chain((big) => fc.constantFrom(Number(big), -Number(big))),
     fc.constantFrom(2 ** 53, -(2 ** 53), 1e21, 1e300, -1e300, Number.MAX_VALUE),
   )
   .map(bad('beyond the safe integers'));
@@ -73,46 +102,110 @@ const fraction = fc
 
 function rangeFlaws(schema: Schema): fc.Arbitrary<Bad>[] {
   const flaws: fc.Arbitrary<Bad>[] = [];
-  if (schema.minimum !== undefined) flaws.push(fc.integer({ min: schema.minimum - 1e9, max: schema.minimum - 1 }).map(bad(`below ${schema.minimum}`)));
-  if (schema.maximum !== undefined) flaws.push(fc.integer({ min: schema.maximum + 1, max: schema.maximum + 1e9 }).map(bad(`above ${schema.maximum}`)));
+  if (schema.minimum !== undefined)
+    flaws.push(
+      fc
+        .integer({ min: schema.minimum - 1e9, max: schema.minimum - 1 })
+        .map(bad(`below ${schema.minimum}`)),
+    );
+  if (schema.maximum !== undefined)
+    flaws.push(
+      fc
+        .integer({ min: schema.maximum + 1, max: schema.maximum + 1e9 })
+        .map(bad(`above ${schema.maximum}`)),
+    );
   return flaws;
 }
 
 function stringFlaws(schema: Schema): fc.Arbitrary<Bad>[] {
   const flaws: fc.Arbitrary<Bad>[] = [];
-  const constrained = schema.format !== undefined || schema.enum !== undefined || schema.pattern !== undefined;
+  const constrained =
+    schema.format !== undefined || schema.enum !== undefined || schema.pattern !== undefined;
   if (constrained || (schema.minLength ?? 0) > 0) flaws.push(named('empty', ['']));
-  if (schema.format && FORMATS[schema.format]) flaws.push(FORMATS[schema.format].map(bad(`not a ${schema.format}`)));
+  if (schema.format && FORMATS[schema.format])
+    flaws.push(FORMATS[schema.format].map(bad(`not a ${schema.format}`)));
   // Anything after a whole date, instant or UUID makes it none (not so for an e-mail address).
   if (schema.format && ['date', 'date-time', 'uuid'].includes(schema.format))
-    flaws.push(fc.string({ minLength: 1, maxLength: 40 }).map((tail) => bad(`a ${schema.format} and more`)(`${sample(schema) as string}${tail}`)));
-  if (schema.enum) flaws.push(notIn(schema.enum.map(String)).map(bad(`not one of ${schema.enum.join(', ')}`)));
-  if (schema.pattern) flaws.push(notMatching(new RegExp(schema.pattern)).map(bad(`not matching ${schema.pattern}`)));
+    flaws.push(
+      fc
+        .string({ minLength: 1, maxLength: 40 })
+        .map((tail) => bad(`a ${schema.format} and more`)(`${sample(schema) as string}${tail}`)),
+    );
+  if (schema.enum)
+    flaws.push(notIn(schema.enum.map(String)).map(bad(`not one of ${schema.enum.join(', ')}`)));
+  if (schema.pattern)
+    flaws.push(notMatching(new RegExp(schema.pattern)).map(bad(`not matching ${schema.pattern}`)));
   if (schema.maxLength !== undefined)
-    flaws.push(fc.integer({ min: schema.maxLength + 1, max: schema.maxLength + 1000 }).map((length) => bad(`longer than ${schema.maxLength}`)('x'.repeat(length))));
+    flaws.push(
+      fc
+        .integer({ min: schema.maxLength + 1, max: schema.maxLength + 1000 })
+        .map((length) => bad(`longer than ${schema.maxLength}`)('x'.repeat(length))),
+    );
   return flaws;
 }
 
-/** Text a path or query parameter of this schema refuses; undefined when the schema refuses no text. */
+/**
+ * Text a path or query parameter of this schema refuses; undefined when the schema refuses no text.
+ */
 export function badText(schema: Schema): fc.Arbitrary<Bad> | undefined {
   if (schema.type === 'integer')
-    return fc.oneof(named('not an integer', NOT_INTEGERS), ...[beyondSafe, ...rangeFlaws(schema)].map((flaw) => flaw.map(({ value, why }) => ({ value: textOf(value), why }))));
+    return fc.oneof(
+      named('not an integer', NOT_INTEGERS),
+      ...[beyondSafe, ...rangeFlaws(schema)].map((flaw) =>
+        flaw.map(({ value, why }) => ({ value: textOf(value), why })),
+      ),
+    );
   if (schema.type === 'boolean') return named('not a boolean', ['', 'yes', '1', 'TRUE ', 'null']);
   const flaws = stringFlaws(schema);
   return flaws.length > 0 ? fc.oneof(...flaws) : undefined;
 }
 
-/** Query text that is no integer literal (`/^-?\d+$/`): what `Number()` would still read as a number, and more. */
-const NOT_INTEGERS = ['', 'abc', '1.5', '5.0', '1e2', '0x10', '0b1', ' 5', '5 ', '+5', 'NaN', 'Infinity', 'true', 'null', '[]', '１', '٣'];
+/**
+ * Query text that is no integer literal (`/^-?\d+$/`): what `Number()` would still read as a
+ * number, and more.
+ */
+const NOT_INTEGERS = [
+  '',
+  'abc',
+  '1.5',
+  '5.0',
+  '1e2',
+  '0x10',
+  '0b1',
+  ' 5',
+  '5 ',
+  '+5',
+  'NaN',
+  'Infinity',
+  'true',
+  'null',
+  '[]',
+  '１',
+  '٣',
+];
 
-const textOf = (value: unknown) => (typeof value === 'number' && !Number.isSafeInteger(value) && Number.isInteger(value) ? BigInt(value).toString() : String(value));
+const textOf = (value: unknown) =>
+  typeof value === 'number' && !Number.isSafeInteger(value) && Number.isInteger(value)
+    ? BigInt(value).toString()
+    : String(value);
 
 const notIn = (values: string[]) =>
   fc
     .oneof(
-      fc.constantFrom(...values).chain((value) => fc.constantFrom(value.toUpperCase(), ` ${value}`, `${value} `, `${value}s`, value.slice(1))),
+      fc
+        .constantFrom(...values)
+        .chain((value) =>
+          fc.constantFrom(
+            value.toUpperCase(),
+            ` ${value}`,
+            `${value} `,
+            `${value}s`,
+            value.slice(1),
+          ),
+        ),
       fc.string({ maxLength: 20 }),
     )
     .filter((candidate) => !values.includes(candidate));
 
-const notMatching = (pattern: RegExp) => fc.string({ maxLength: 20 }).filter((candidate) => !pattern.test(candidate));
+const notMatching = (pattern: RegExp) =>
+  fc.string({ maxLength: 20 }).filter((candidate) => !pattern.test(candidate));

@@ -62,7 +62,11 @@ export function cutEventStore(inner: EventStore, cut: Cut): EventStore {
   };
   const subscribeToAll: EventStore['subscribeToAll'] = (options, handler, onError) => {
     if (cut.happened) return { position: options.fromPosition, stop: async () => undefined };
-    const subscription = inner.subscribeToAll(options, (event) => (cut.check(), handler(event)), onError);
+    const subscription = inner.subscribeToAll(
+      options,
+      (event) => (cut.check(), handler(event)),
+      onError,
+    );
     subscriptions.push(subscription);
     return subscription;
   };
@@ -74,7 +78,9 @@ export function cutReadModels(inner: ReadModelStore, cut: Cut): ReadModelStore {
   return refusingAfter(inner, cut, {});
 }
 
-/** The dying process's HTTP client: no answer after the cut, not even to a request sent before it. */
+/**
+ * The dying process's HTTP client: no answer after the cut, not even to a request sent before it.
+ */
 export function cutClient(client: Client, cut: Cut): Client {
   const call = async <T>(send: () => Promise<Reply<T>>): Promise<Reply<T>> => {
     cut.check();
@@ -82,18 +88,27 @@ export function cutClient(client: Client, cut: Cut): Client {
     cut.check();
     return reply;
   };
-  return { post: (path, body, headers) => call(() => client.post(path, body, headers)), get: (path, headers) => call(() => client.get(path, headers)) };
+  return {
+    post: (path, body, headers) => call(() => client.post(path, body, headers)),
+    get: (path, headers) => call(() => client.get(path, headers)),
+  };
 }
 
 /** Every (async) method of `inner` or of its overrides rejects once the cut happened. */
 function refusingAfter<T extends object>(inner: T, cut: Cut, overrides: Partial<T>): T {
   return new Proxy(inner, {
     get(target, property, receiver) {
-      const value: unknown = property in overrides ? overrides[property as keyof T] : Reflect.get(target, property, receiver);
+      const value: unknown =
+        property in overrides
+          ? overrides[property as keyof T]
+          : Reflect.get(target, property, receiver);
       if (typeof value !== 'function') return value;
       return (...args: unknown[]) => {
         if (cut.happened && !(property in overrides)) return Promise.reject(new ProcessDied());
-        return (value as (...args: unknown[]) => unknown).apply(property in overrides ? overrides : target, args);
+        return (value as (...args: unknown[]) => unknown).apply(
+          property in overrides ? overrides : target,
+          args,
+        );
       };
     },
   });

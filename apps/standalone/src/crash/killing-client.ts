@@ -1,7 +1,10 @@
 import type { Client } from '@billing/shared/testing';
 import { ProcessDied } from './cut';
 
-/** Where to kill: once the answer to the n-th POST arrived, or `inFlightMs` after sending it without waiting for the answer. */
+/**
+ * Where to kill: once the answer to the n-th POST arrived, or `inFlightMs` after sending it without
+ * waiting for the answer.
+ */
 export interface KillPoint {
   post: number;
   inFlightMs?: number;
@@ -10,7 +13,11 @@ export interface KillPoint {
 }
 
 export const describePoint = ({ post, inFlightMs, afterAnswerMs }: KillPoint) =>
-  inFlightMs !== undefined ? `${inFlightMs} ms into POST ${post}` : afterAnswerMs !== undefined ? `${afterAnswerMs} ms after the answer to POST ${post}` : `after POST ${post}`;
+  inFlightMs !== undefined
+    ? `${inFlightMs} ms into POST ${post}`
+    : afterAnswerMs !== undefined
+      ? `${afterAnswerMs} ms after the answer to POST ${post}`
+      : `after POST ${post}`;
 
 /** A client that kills the process at a POST; the scenario then stops with ProcessDied. */
 export function killingClient(client: Client, point: KillPoint, kill: () => Promise<void>): Client {
@@ -22,7 +29,8 @@ export function killingClient(client: Client, point: KillPoint, kill: () => Prom
       const reply = client.post(path, body, headers);
       if (point.inFlightMs === undefined) {
         await reply;
-        if (point.afterAnswerMs !== undefined) await new Promise((resolve) => setTimeout(resolve, point.afterAnswerMs));
+        if (point.afterAnswerMs !== undefined)
+          await new Promise((resolve) => setTimeout(resolve, point.afterAnswerMs));
       } else {
         reply.catch(() => undefined);
         await new Promise((resolve) => setTimeout(resolve, point.inFlightMs));

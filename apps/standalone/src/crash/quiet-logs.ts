@@ -6,7 +6,16 @@ export interface CapturedLogs {
   restore(): void;
 }
 
-const line = (args: unknown[]) => args.map((arg) => (arg instanceof Error ? (arg.stack ?? arg.message) : typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' ');
+const line = (args: unknown[]) =>
+  args
+    .map((arg) =>
+      arg instanceof Error
+        ? (arg.stack ?? arg.message)
+        : typeof arg === 'string'
+          ? arg
+          : JSON.stringify(arg),
+    )
+    .join(' ');
 
 /**
  * Dying processes log what refused them, as they should: those lines are expected, so they are

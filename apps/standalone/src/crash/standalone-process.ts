@@ -12,7 +12,10 @@ const BOOT_TIMEOUT_MS = 60_000;
 export class StandaloneProcess {
   private static readonly running = new Set<StandaloneProcess>();
   private readonly exited: Promise<void>;
-  /** An admin token of tenant `default` from the key the process made in its data folder (it runs with authentication on, as npm start does). */
+  /**
+   * An admin token of tenant `default` from the key the process made in its data folder (it runs
+   * with authentication on, as npm start does).
+   */
   private token = '';
 
   /** Known once the process listens. */
@@ -25,14 +28,22 @@ export class StandaloneProcess {
   static async start(dataDir: string, output: string[]): Promise<StandaloneProcess> {
     // PORT=0, the port then read from the child's sockets: a port picked here could be taken by
     // another spec's process before the child binds it, and that process would answer for it.
-    const child = spawn(process.execPath, ['-r', './tools/register.js', 'apps/standalone/src/main.ts'], {
-      cwd: ROOT,
-      env: { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['-r', './tools/register.js', 'apps/standalone/src/main.ts'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const name = `[pid ${child.pid}]`;
-    child.stdout?.on('data', (chunk: Buffer) => output.push(`${name} ${chunk.toString().trimEnd()}`));
-    child.stderr?.on('data', (chunk: Buffer) => output.push(`${name} ${chunk.toString().trimEnd()}`));
+    child.stdout?.on('data', (chunk: Buffer) =>
+      output.push(`${name} ${chunk.toString().trimEnd()}`),
+    );
+    child.stderr?.on('data', (chunk: Buffer) =>
+      output.push(`${name} ${chunk.toString().trimEnd()}`),
+    );
     const started = new StandaloneProcess(child);
     StandaloneProcess.running.add(started);
     await started.live();
@@ -59,7 +70,10 @@ export class StandaloneProcess {
   private async live(): Promise<void> {
     const deadline = Date.now() + BOOT_TIMEOUT_MS;
     for (;;) {
-      if (this.child.exitCode !== null || this.child.signalCode !== null) throw new Error(`the process exited while booting (${this.child.exitCode ?? this.child.signalCode})`);
+      if (this.child.exitCode !== null || this.child.signalCode !== null)
+        throw new Error(
+          `the process exited while booting (${this.child.exitCode ?? this.child.signalCode})`,
+        );
       const port = listeningPort(this.child.pid!);
       if (port !== undefined) {
         this.url = `http://127.0.0.1:${port}`;
@@ -69,7 +83,8 @@ export class StandaloneProcess {
         );
         if (status === 200) return;
       }
-      if (Date.now() > deadline) throw new Error(`the process did not answer /health/live within ${BOOT_TIMEOUT_MS} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`the process did not answer /health/live within ${BOOT_TIMEOUT_MS} ms`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }

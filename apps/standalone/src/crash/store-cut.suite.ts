@@ -28,7 +28,8 @@ export function storeCutSuite(shard: number, shards: number): void {
         }
         expect(failed.map(({ k, cut, differences }) => ({ k, cut, differences }))).toEqual([]);
       },
-      // 7 min was not enough at load 10-18 (on a quiet machine the whole CI run took 3 min before this session).
+      // 7 min was not enough at load 10-18 (on a quiet machine the whole CI run took 3 min before
+      // this session).
       15 * 60_000,
     );
   });

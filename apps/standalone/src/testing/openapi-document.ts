@@ -7,8 +7,23 @@ import type { INestApplication } from '@nestjs/common';
 export interface Operation {
   summary?: string;
   parameters?: { name: string; in: string; example?: unknown; schema?: Record<string, unknown> }[];
-  requestBody?: { content: Record<string, { schema: Record<string, unknown>; examples?: Record<string, { value: Record<string, unknown> }> }> };
-  responses: Record<string, { description: string; headers?: Record<string, unknown>; content?: Record<string, { schema: Record<string, unknown> }> }>;
+  requestBody?: {
+    content: Record<
+      string,
+      {
+        schema: Record<string, unknown>;
+        examples?: Record<string, { value: Record<string, unknown> }>;
+      }
+    >;
+  };
+  responses: Record<
+    string,
+    {
+      description: string;
+      headers?: Record<string, unknown>;
+      content?: Record<string, { schema: Record<string, unknown> }>;
+    }
+  >;
   security?: Record<string, string[]>[];
 }
 export interface OpenApi {
@@ -19,15 +34,26 @@ export interface OpenApi {
 
 export const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 export const operationsOf = (doc: OpenApi) =>
-  Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).flatMap(([method, operation]) => (METHODS.includes(method) ? [{ path, method, operation }] : [])));
+  Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.entries(item).flatMap(([method, operation]) =>
+      METHODS.includes(method) ? [{ path, method, operation }] : [],
+    ),
+  );
 
 const DOCUMENT_ID = 'openapi.json';
 
 /** Every `$ref` of the document, pointed at the document registered with ajv. */
 const rebased = (schema: unknown): unknown =>
-  JSON.parse(JSON.stringify(schema), (key, value: unknown) => (key === '$ref' && typeof value === 'string' && value.startsWith('#/') ? `${DOCUMENT_ID}${value}` : value));
+  JSON.parse(JSON.stringify(schema), (key, value: unknown) =>
+    key === '$ref' && typeof value === 'string' && value.startsWith('#/')
+      ? `${DOCUMENT_ID}${value}`
+      : value,
+  );
 
-/** ajv over the document's own schemas (no hand-written checks): the components are one schema, referenced by `$ref`. */
+/**
+ * ajv over the document's own schemas (no hand-written checks): the components are one schema,
+ * referenced by `$ref`.
+ */
 export class SchemaChecker {
   private readonly ajv = new Ajv({ strict: false, allErrors: true, removeAdditional: false });
   private readonly compiled = new Map<string, ValidateFunction>();
@@ -42,7 +68,9 @@ export class SchemaChecker {
     const key = JSON.stringify(schema);
     const validate = this.compiled.get(key) ?? this.ajv.compile(rebased(schema) as object);
     this.compiled.set(key, validate);
-    return validate(value) ? undefined : this.ajv.errorsText(validate.errors, { separator: '\n  ' });
+    return validate(value)
+      ? undefined
+      : this.ajv.errorsText(validate.errors, { separator: '\n  ' });
   }
 }
 
@@ -53,8 +81,8 @@ export interface Answer {
 }
 
 /**
- * Drives the app over HTTP by the document: each call names an operation of the document (method and
- * path template), and its answer must be documented for its status and media type and validate
+ * Drives the app over HTTP by the document: each call names an operation of the document (method
+ * and path template), and its answer must be documented for its status and media type and validate
  * against that schema. Records which operations were exercised.
  */
 export class DocumentedClient {
@@ -77,9 +105,17 @@ export class DocumentedClient {
     return operation;
   }
 
-  /** The named request example of the operation (the first when unnamed), with ids of earlier answers substituted. */
-  example(template: string, name?: string, ids: Record<string, string> = {}): Record<string, unknown> {
-    const examples = this.operation('post', template).requestBody?.content['application/json']?.examples ?? {};
+  /**
+   * The named request example of the operation (the first when unnamed), with ids of earlier
+   * answers substituted.
+   */
+  example(
+    template: string,
+    name?: string,
+    ids: Record<string, string> = {},
+  ): Record<string, unknown> {
+    const examples =
+      this.operation('post', template).requestBody?.content['application/json']?.examples ?? {};
     const chosen = name ? examples[name] : Object.values(examples)[0];
     if (!chosen) throw new Error(`POST ${template} documents no example ${name ?? ''}`);
     const body = structuredClone(chosen.value);
@@ -92,16 +128,25 @@ export class DocumentedClient {
 
   /** The documented example of a query parameter. */
   queryExample(template: string, name: string): string {
-    const parameter = this.operation('get', template).parameters?.find((candidate) => candidate.in === 'query' && candidate.name === name);
+    const parameter = this.operation('get', template).parameters?.find(
+      (candidate) => candidate.in === 'query' && candidate.name === name,
+    );
     const example = parameter?.example ?? parameter?.schema?.example;
-    if (typeof example !== 'string') throw new Error(`GET ${template} documents no example of ${name}`);
+    if (typeof example !== 'string')
+      throw new Error(`GET ${template} documents no example of ${name}`);
     return example;
   }
 
   async call(
     method: 'get' | 'post',
     template: string,
-    options: { params?: Record<string, string>; query?: Record<string, string>; body?: object; headers?: Record<string, string>; raw?: string } = {},
+    options: {
+      params?: Record<string, string>;
+      query?: Record<string, string>;
+      body?: object;
+      headers?: Record<string, string>;
+      raw?: string;
+    } = {},
   ): Promise<Answer> {
     this.operation(method, template);
     const path = template.replace(/\{(\w+)\}/g, (_, name: string) => {
@@ -110,7 +155,11 @@ export class DocumentedClient {
       return encodeURIComponent(value);
     });
     const query = options.query ? `?${new URLSearchParams(options.query).toString()}` : '';
-    const headers = { ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), 'x-correlation-id': 'openapi-flow', ...options.headers };
+    const headers = {
+      ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+      'x-correlation-id': 'openapi-flow',
+      ...options.headers,
+    };
     const pending =
       method === 'get'
         ? request(this.app.getHttpServer())
@@ -119,29 +168,56 @@ export class DocumentedClient {
         : request(this.app.getHttpServer())
             .post(path + query)
             .set(headers);
-    const response = method === 'post' ? await (options.raw !== undefined ? pending.send(options.raw) : pending.send(options.body ?? {})) : await pending;
+    const response =
+      method === 'post'
+        ? await (options.raw !== undefined
+            ? pending.send(options.raw)
+            : pending.send(options.body ?? {}))
+        : await pending;
     // A CSV answer (`Accept: text/csv`, `?format=csv`) is checked as the text it is.
     const text = /^text\/csv\b/.test(String(response.headers['content-type']));
-    const answer = { status: response.status, body: text ? response.text : response.body, headers: response.headers as Record<string, string> };
+    const answer = {
+      status: response.status,
+      body: text ? response.text : response.body,
+      headers: response.headers as Record<string, string>,
+    };
     this.check(method, template, answer);
     this.exercised.add(`${method.toUpperCase()} ${template}`);
     return answer;
   }
 
   /** A call that must answer `status`. */
-  async expect(status: number, method: 'get' | 'post', template: string, options: Parameters<DocumentedClient['call']>[2] = {}): Promise<any> {
+  async expect(
+    status: number,
+    method: 'get' | 'post',
+    template: string,
+    options: Parameters<DocumentedClient['call']>[2] = {},
+  ): Promise<any> {
     const answer = await this.call(method, template, options);
-    if (answer.status !== status) throw new Error(`${method.toUpperCase()} ${template} answered ${answer.status}, not ${status}: ${JSON.stringify(answer.body)}`);
+    if (answer.status !== status)
+      throw new Error(
+        `${method.toUpperCase()} ${template} answered ${answer.status}, not ${status}: ${JSON.stringify(answer.body)}`,
+      );
     return answer.body;
   }
 
-  /** Polls a GET until `until` holds (each answer is checked against the document like any other). */
-  async poll<T>(template: string, options: Parameters<DocumentedClient['call']>[2], until: (body: T) => boolean, what: string): Promise<T> {
+  /**
+   * Polls a GET until `until` holds (each answer is checked against the document like any other).
+   */
+  async poll<T>(
+    template: string,
+    options: Parameters<DocumentedClient['call']>[2],
+    until: (body: T) => boolean,
+    what: string,
+  ): Promise<T> {
     const deadline = Date.now() + 15_000;
     for (;;) {
       const answer = await this.call('get', template, options);
       if (answer.status === 200 && until(answer.body as T)) return answer.body as T;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: last answer ${answer.status} ${JSON.stringify(answer.body)}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `timed out waiting for ${what}: last answer ${answer.status} ${JSON.stringify(answer.body)}`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
@@ -152,14 +228,22 @@ export class DocumentedClient {
     if (!response) throw new Error(`${where} is not documented: ${JSON.stringify(answer.body)}`);
     const mediaType = (answer.headers['content-type'] ?? '').split(';')[0].trim();
     const schema = response.content?.[mediaType]?.schema;
-    if (!schema) throw new Error(`${where}: no schema for ${mediaType || 'an empty body'} (documented: ${Object.keys(response.content ?? {}).join(', ')})`);
+    if (!schema)
+      throw new Error(
+        `${where}: no schema for ${mediaType || 'an empty body'} (documented: ${Object.keys(response.content ?? {}).join(', ')})`,
+      );
     // A document (a PDF, a message) is a string of bytes: it must be one, and not empty.
     if (!mediaType.endsWith('json')) {
       if (schema.type !== 'string' || !(Number(answer.headers['content-length']) > 0))
-        throw new Error(`${where}: ${mediaType} answered without a length or not documented as a string`);
+        throw new Error(
+          `${where}: ${mediaType} answered without a length or not documented as a string`,
+        );
       return;
     }
     const problems = this.checker.problems(schema, answer.body);
-    if (problems) throw new Error(`${where}: the body does not match the documented schema:\n  ${problems}\n${JSON.stringify(answer.body, null, 2).slice(0, 4000)}`);
+    if (problems)
+      throw new Error(
+        `${where}: the body does not match the documented schema:\n  ${problems}\n${JSON.stringify(answer.body, null, 2).slice(0, 4000)}`,
+      );
   }
 }

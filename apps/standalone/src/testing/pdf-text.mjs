@@ -5,8 +5,13 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { PDFParse } from 'pdf-parse';
 
-// The documents use PDF's standard fonts unembedded: pdf.js reads their metrics from its own font folder.
-const standardFontDataUrl = join(dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json')), 'standard_fonts') + '/';
+// The documents use PDF's standard fonts unembedded: pdf.js reads their metrics from its own font
+// folder.
+const standardFontDataUrl =
+  join(
+    dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json')),
+    'standard_fonts',
+  ) + '/';
 const chunks = [];
 for await (const chunk of process.stdin) chunks.push(chunk);
 const parser = new PDFParse({ data: new Uint8Array(Buffer.concat(chunks)), standardFontDataUrl });

@@ -29,24 +29,36 @@ export interface PdfText {
   info: Record<string, unknown>;
 }
 
-/** The text of a PDF as pdf-parse (pdf.js) reads it back, in a child process (pdf-text.mjs says why). */
+/**
+ * The text of a PDF as pdf-parse (pdf.js) reads it back, in a child process (pdf-text.mjs says
+ * why).
+ */
 export function pdfText(bytes: Buffer): Promise<PdfText> {
   return new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, [join(__dirname, 'pdf-text.mjs')], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => {
-      if (error) return reject(new Error(`pdf-text.mjs failed: ${error.message}`));
-      const parsed = JSON.parse(stdout) as { pages: string[]; info: Record<string, unknown> };
-      resolve({ pages: parsed.pages.map((page) => page.split('\n')), info: parsed.info });
-    });
+    const child = execFile(
+      process.execPath,
+      [join(__dirname, 'pdf-text.mjs')],
+      { maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout) => {
+        if (error) return reject(new Error(`pdf-text.mjs failed: ${error.message}`));
+        const parsed = JSON.parse(stdout) as { pages: string[]; info: Record<string, unknown> };
+        resolve({ pages: parsed.pages.map((page) => page.split('\n')), info: parsed.info });
+      },
+    );
     child.stdin!.end(bytes);
   });
 }
 
 /** The PDF's file identifier (trailer /ID): derived from the document, never random. */
-export const fileIdOf = (bytes: Buffer) => /\/ID \[<([0-9a-f]+)>/.exec(bytes.toString('latin1'))?.[1];
+export const fileIdOf = (bytes: Buffer) =>
+  /\/ID \[<([0-9a-f]+)>/.exec(bytes.toString('latin1'))?.[1];
 
-// Formatted here, not with the code under test: an amount in cents as the documents print it, and 1/100 %.
-export const usd = (cents: number) => `${cents < 0 ? '-' : ''}${new Intl.NumberFormat('en-US', { minimumFractionDigits: 2 }).format(Math.abs(cents) / 100)}`;
+// Formatted here, not with the code under test: an amount in cents as the documents print it, and
+// 1/100 %.
+export const usd = (cents: number) =>
+  `${cents < 0 ? '-' : ''}${new Intl.NumberFormat('en-US', { minimumFractionDigits: 2 }).format(Math.abs(cents) / 100)}`;
 export const pct = (hundredths: number) => `${(hundredths / 100).toFixed(2)}%`;
 
 /** The lines of `expected` not found exactly once among `lines`. */
-export const missing = (expected: string[], lines: string[]) => expected.filter((text) => lines.filter((line) => line === text).length !== 1);
+export const missing = (expected: string[], lines: string[]) =>
+  expected.filter((text) => lines.filter((line) => line === text).length !== 1);

@@ -4,7 +4,14 @@ import request from 'supertest';
 import { InMemoryEventStore } from '@billing/shared/event-store';
 import { StoreBackedBus } from '@billing/shared/bus';
 import { InMemoryReadModels } from '@billing/shared/read-models';
-import { Background, composeApp, configureHttp, DEFAULT_HTTP, type Infrastructure, type Security } from '@billing/shared/nest';
+import {
+  Background,
+  composeApp,
+  configureHttp,
+  DEFAULT_HTTP,
+  type Infrastructure,
+  type Security,
+} from '@billing/shared/nest';
 import { testToken, testVerifier, type Client } from '@billing/shared/testing';
 import type { TokenClaims } from '@billing/shared/auth';
 import { STANDALONE } from '../app.module';
@@ -21,11 +28,24 @@ export interface TestApp {
   as(claims: Partial<TokenClaims>): Promise<Client>;
 }
 
-/** Authentication on, as `npm start` runs: bearer tokens of the tests' issuer (shared/testing tokens.ts); `overrides` change the rest. */
-export const testSecurity = (overrides: Partial<Security> = {}): Security => ({ auth: { mode: 'bearer', verifier: testVerifier() }, http: DEFAULT_HTTP, ...overrides });
+/**
+ * Authentication on, as `npm start` runs: bearer tokens of the tests' issuer (shared/testing
+ * tokens.ts); `overrides` change the rest.
+ */
+export const testSecurity = (overrides: Partial<Security> = {}): Security => ({
+  auth: { mode: 'bearer', verifier: testVerifier() },
+  http: DEFAULT_HTTP,
+  ...overrides,
+});
 
-/** The embedded app on in-memory adapters (or on a given store/bus), driven over HTTP with supertest as `tester`, an admin of tenant `default`. */
-export async function startTestApp(overrides: Partial<Infrastructure> = {}, features = STANDALONE): Promise<TestApp> {
+/**
+ * The embedded app on in-memory adapters (or on a given store/bus), driven over HTTP with supertest
+ * as `tester`, an admin of tenant `default`.
+ */
+export async function startTestApp(
+  overrides: Partial<Infrastructure> = {},
+  features = STANDALONE,
+): Promise<TestApp> {
   const eventStore = overrides.eventStore ?? new InMemoryEventStore();
   const readModels = overrides.readModels ?? new InMemoryReadModels();
   const infrastructure: Infrastructure = {
@@ -35,11 +55,20 @@ export async function startTestApp(overrides: Partial<Infrastructure> = {}, feat
     clock: overrides.clock ?? { now: () => new Date() },
     settings: overrides.settings ?? { timeZone: 'UTC', security: testSecurity() },
   };
-  const moduleRef = await Test.createTestingModule({ imports: [composeApp(features, infrastructure)] }).compile();
-  const app = configureHttp(moduleRef.createNestApplication({ logger: ['error'], bodyParser: false }), 'test');
+  const moduleRef = await Test.createTestingModule({
+    imports: [composeApp(features, infrastructure)],
+  }).compile();
+  const app = configureHttp(
+    moduleRef.createNestApplication({ logger: ['error'], bodyParser: false }),
+    'test',
+  );
   await app.init();
   const server = app.getHttpServer();
-  const reply = (res: request.Response) => ({ status: res.status, body: res.body, headers: res.headers as Record<string, string> });
+  const reply = (res: request.Response) => ({
+    status: res.status,
+    body: res.body,
+    headers: res.headers as Record<string, string>,
+  });
   const clientWith = (token: string): Client => {
     const bearer = { authorization: `Bearer ${token}` };
     return {
@@ -58,5 +87,13 @@ export async function startTestApp(overrides: Partial<Infrastructure> = {}, feat
   };
   const token = await testToken();
   const as = async (claims: Partial<TokenClaims>) => clientWith(await testToken(claims));
-  return { app, client: clientWith(token), token, infrastructure, settle: () => app.get(Background).settle(), close: () => app.close(), as };
+  return {
+    app,
+    client: clientWith(token),
+    token,
+    infrastructure,
+    settle: () => app.get(Background).settle(),
+    close: () => app.close(),
+    as,
+  };
 }

@@ -9,7 +9,10 @@ export interface Customer {
   address: string;
 }
 
-/** From `threshold` percent complete on, retainage is `workRate` on work and `materialsRate` on stored materials. */
+/**
+ * From `threshold` percent complete on, retainage is `workRate` on work and `materialsRate` on
+ * stored materials.
+ */
 export interface RetainageStep {
   threshold: number;
   workRate: number;
@@ -45,12 +48,23 @@ export interface BillingFigures {
 }
 
 /**
- * The invoicing document a figures update follows (ADR 20): its kind, amounts and business date when
- * issued, its date when voided. Events recorded before it was kept have none.
+ * The invoicing document a figures update follows (ADR 20): its kind, amounts and business date
+ * when issued, its date when voided. Events recorded before it was kept have none.
  */
-export type BillingDocument = { change: 'issued'; kind: 'progress' | 'retainage-release'; on: string; amount: number; tax: number } | { change: 'voided'; on: string };
+export type BillingDocument =
+  | {
+      change: 'issued';
+      kind: 'progress' | 'retainage-release';
+      on: string;
+      amount: number;
+      tax: number;
+    }
+  | { change: 'voided'; on: string };
 
-/** Job cost for one period (ADR 20): cost to date and the estimated total cost at completion, in the contract's currency. */
+/**
+ * Job cost for one period (ADR 20): cost to date and the estimated total cost at completion, in the
+ * contract's currency.
+ */
 export interface CostReport {
   periodEnd: string;
   costToDate: number;
@@ -58,23 +72,51 @@ export interface CostReport {
 }
 
 export type ContractEvent =
-  | DomainEvent<'ContractCreated', { contractId: string; terms: ContractTerms; lines: ScheduleLine[]; createdOn: string }>
+  | DomainEvent<
+      'ContractCreated',
+      { contractId: string; terms: ContractTerms; lines: ScheduleLine[]; createdOn: string }
+    >
   | DomainEvent<'ScheduleOfValuesRevised', { contractId: string; lines: ScheduleLine[] }>
-  | DomainEvent<'ContractActivated', { contractId: string; activatedOn: string; terms: ContractTerms; lines: ScheduleLine[] }>
+  | DomainEvent<
+      'ContractActivated',
+      { contractId: string; activatedOn: string; terms: ContractTerms; lines: ScheduleLine[] }
+    >
   | DomainEvent<
       'ChangeOrderApproved',
-      { contractId: string; changeOrderId: string; number: string; description: string; amount: number; approvedOn: string; lines: ScheduleLine[] }
+      {
+        contractId: string;
+        changeOrderId: string;
+        number: string;
+        description: string;
+        amount: number;
+        approvedOn: string;
+        lines: ScheduleLine[];
+      }
     >
   | DomainEvent<'ContractSuspended', { contractId: string; suspendedOn: string; reason: string }>
   | DomainEvent<'ContractResumed', { contractId: string; resumedOn: string }>
   | DomainEvent<'ContractCompleted', { contractId: string; completedOn: string }>
   | DomainEvent<'ContractClosed', { contractId: string; closedOn: string }>
   | DomainEvent<'ContractCancelled', { contractId: string; cancelledOn: string; reason: string }>
-  | DomainEvent<'BillingFiguresRecorded', { contractId: string; documentId: string; figures: BillingFigures; document?: BillingDocument }>
-  | DomainEvent<'InvoiceBalanceRecorded', { contractId: string; invoiceId: string; paid: number; open: number }>
+  | DomainEvent<
+      'BillingFiguresRecorded',
+      {
+        contractId: string;
+        documentId: string;
+        figures: BillingFigures;
+        document?: BillingDocument;
+      }
+    >
+  | DomainEvent<
+      'InvoiceBalanceRecorded',
+      { contractId: string; invoiceId: string; paid: number; open: number }
+    >
   | DomainEvent<'CostsReported', CostReport & { contractId: string; reportedOn: string }>;
 
-/** The business date an event is dated (ADR 17); undefined for one with none of its own: it counts from the day it occurred. */
+/**
+ * The business date an event is dated (ADR 17); undefined for one with none of its own: it counts
+ * from the day it occurred.
+ */
 export function contractBusinessDate(event: ContractEvent): string | undefined {
   switch (event.type) {
     case 'ContractCreated':

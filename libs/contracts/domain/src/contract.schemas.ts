@@ -16,10 +16,17 @@ import {
 } from '@billing/shared/kernel';
 import type { ContractEvent } from './contract.events';
 
-// One schema per event type, exactly the shapes in contract.events.ts and what decide.ts guarantees.
+// One schema per event type, exactly the shapes in contract.events.ts and what decide.ts
+// guarantees.
 
-// Customer ids are the client's; the DTO checks a UUID today, stored history keeps any non-empty id.
-const customer = closedObject({ id: nonEmptyString, name: nonEmptyString, email: nonEmptyString, address: nonEmptyString });
+// Customer ids are the client's; the DTO checks a UUID today, stored history keeps any non-empty
+// id.
+const customer = closedObject({
+  id: nonEmptyString,
+  name: nonEmptyString,
+  email: nonEmptyString,
+  address: nonEmptyString,
+});
 const retainageStep = closedObject({ threshold: rate, workRate: rate, materialsRate: rate });
 const terms = closedObject({
   customer,
@@ -33,16 +40,33 @@ const terms = closedObject({
   poNumber: text,
   startDate: date,
 });
-const line = (scheduledValue: object) => closedObject({ lineId: nonEmptyString, item: nonEmptyString, description: nonEmptyString, scheduledValue });
+const line = (scheduledValue: object) =>
+  closedObject({
+    lineId: nonEmptyString,
+    item: nonEmptyString,
+    description: nonEmptyString,
+    scheduledValue,
+  });
 /** Lines of the original schedule are positive; a change order may add a deduction (negative). */
 const lines = arrayOf(line(positiveMoney));
 /** Activation needs the schedule to equal the (positive) contract sum: at least one line. */
 const activatedLines = arrayOf(line(positiveMoney), 1);
 const changeOrderLines = arrayOf(line(money), 1);
-const figures = closedObject({ completedAndStoredToDate: money, retainageHeld: nonNegativeMoney, billedNet: money, billedTax: money });
+const figures = closedObject({
+  completedAndStoredToDate: money,
+  retainageHeld: nonNegativeMoney,
+  billedNet: money,
+  billedTax: money,
+});
 const document = {
   oneOf: [
-    closedObject({ change: enumOf(['issued']), kind: enumOf(['progress', 'retainage-release']), on: date, amount: money, tax: money }),
+    closedObject({
+      change: enumOf(['issued']),
+      kind: enumOf(['progress', 'retainage-release']),
+      on: date,
+      amount: money,
+      tax: money,
+    }),
     closedObject({ change: enumOf(['voided']), on: date }),
   ],
 };
@@ -50,7 +74,12 @@ const document = {
 export const contractEventSchemas: EventSchemaMap = {
   ContractCreated: closedObject({ contractId: uuid, terms, lines, createdOn: date }),
   ScheduleOfValuesRevised: closedObject({ contractId: uuid, lines }),
-  ContractActivated: closedObject({ contractId: uuid, activatedOn: date, terms, lines: activatedLines }),
+  ContractActivated: closedObject({
+    contractId: uuid,
+    activatedOn: date,
+    terms,
+    lines: activatedLines,
+  }),
   ChangeOrderApproved: closedObject({
     contractId: uuid,
     changeOrderId: uuid,
@@ -65,7 +94,20 @@ export const contractEventSchemas: EventSchemaMap = {
   ContractCompleted: closedObject({ contractId: uuid, completedOn: date }),
   ContractClosed: closedObject({ contractId: uuid, closedOn: date }),
   ContractCancelled: closedObject({ contractId: uuid, cancelledOn: date, reason: nonEmptyString }),
-  BillingFiguresRecorded: closedObject({ contractId: uuid, documentId: uuid, figures, document }, ['document']),
-  InvoiceBalanceRecorded: closedObject({ contractId: uuid, invoiceId: uuid, paid: nonNegativeMoney, open: nonNegativeMoney }),
-  CostsReported: closedObject({ contractId: uuid, periodEnd: date, costToDate: nonNegativeMoney, estimatedTotalCost: positiveMoney, reportedOn: date }),
+  BillingFiguresRecorded: closedObject({ contractId: uuid, documentId: uuid, figures, document }, [
+    'document',
+  ]),
+  InvoiceBalanceRecorded: closedObject({
+    contractId: uuid,
+    invoiceId: uuid,
+    paid: nonNegativeMoney,
+    open: nonNegativeMoney,
+  }),
+  CostsReported: closedObject({
+    contractId: uuid,
+    periodEnd: date,
+    costToDate: nonNegativeMoney,
+    estimatedTotalCost: positiveMoney,
+    reportedOn: date,
+  }),
 } satisfies Record<ContractEvent['type'], object>;

@@ -1,4 +1,10 @@
-import { IllegalStateError, MAX_AMOUNT, NotFoundError, RuleViolation, ValidationError } from '@billing/shared/kernel';
+import {
+  IllegalStateError,
+  MAX_AMOUNT,
+  NotFoundError,
+  RuleViolation,
+  ValidationError,
+} from '@billing/shared/kernel';
 import { specFor } from '@billing/shared/testing';
 import { contractDecider, type ContractEvent, type ContractTerms } from './index';
 
@@ -23,26 +29,48 @@ const lines = [
   { lineId: 'A', item: '1', description: 'Site', scheduledValue: 400_000 },
   { lineId: 'B', item: '2', description: 'Build', scheduledValue: 600_000 },
 ];
-const created: ContractEvent = { type: 'ContractCreated', data: { contractId, terms, lines, createdOn: '2026-01-01' } };
-const activated: ContractEvent = { type: 'ContractActivated', data: { contractId, activatedOn: '2026-01-05', terms, lines } };
-const completed: ContractEvent = { type: 'ContractCompleted', data: { contractId, completedOn: '2026-06-30' } };
+const created: ContractEvent = {
+  type: 'ContractCreated',
+  data: { contractId, terms, lines, createdOn: '2026-01-01' },
+};
+const activated: ContractEvent = {
+  type: 'ContractActivated',
+  data: { contractId, activatedOn: '2026-01-05', terms, lines },
+};
+const completed: ContractEvent = {
+  type: 'ContractCompleted',
+  data: { contractId, completedOn: '2026-06-30' },
+};
 const figures = (completedAndStoredToDate: number, retainageHeld: number): ContractEvent => ({
   type: 'BillingFiguresRecorded',
-  data: { contractId, documentId: 'inv', figures: { completedAndStoredToDate, retainageHeld, billedNet: 0, billedTax: 0 } },
+  data: {
+    contractId,
+    documentId: 'inv',
+    figures: { completedAndStoredToDate, retainageHeld, billedNet: 0, billedTax: 0 },
+  },
 });
-const balance = (open: number): ContractEvent => ({ type: 'InvoiceBalanceRecorded', data: { contractId, invoiceId: 'inv', paid: 1, open } });
+const balance = (open: number): ContractEvent => ({
+  type: 'InvoiceBalanceRecorded',
+  data: { contractId, invoiceId: 'inv', paid: 1, open },
+});
 
 describe('contract', () => {
   describe('create', () => {
     it('creates a draft with its terms and schedule of values', () => {
-      spec([]).when({ type: 'CreateContract', contractId, terms, lines, createdOn: '2026-01-01' }).then([created]);
+      spec([])
+        .when({ type: 'CreateContract', contractId, terms, lines, createdOn: '2026-01-01' })
+        .then([created]);
     });
     it.each([
       ['an unknown currency', { currency: 'XYZ' }, /unknown currency/],
       ['a zero contract sum', { originalSum: 0 }, /original contract sum/],
       ['a fractional amount', { originalSum: 10.5 }, /original contract sum/],
       ['a tax rate over 100%', { taxRate: 10001 }, /tax rate/],
-      ['a retainage schedule not starting at 0%', { retainage: [{ threshold: 100, workRate: 1000, materialsRate: 1000 }] }, /starts with a step at 0%/],
+      [
+        'a retainage schedule not starting at 0%',
+        { retainage: [{ threshold: 100, workRate: 1000, materialsRate: 1000 }] },
+        /starts with a step at 0%/,
+      ],
       [
         'retainage steps out of order',
         {
@@ -55,36 +83,73 @@ describe('contract', () => {
       ],
     ])('rejects %s', (_, change, message) => {
       spec([])
-        .when({ type: 'CreateContract', contractId, terms: { ...terms, ...change }, lines, createdOn: '2026-01-01' })
+        .when({
+          type: 'CreateContract',
+          contractId,
+          terms: { ...terms, ...change },
+          lines,
+          createdOn: '2026-01-01',
+        })
         .thenThrows(ValidationError, message);
     });
     it('refuses an original sum beyond MAX_AMOUNT (everything derived from it must stay exact)', () => {
       spec([])
-        .when({ type: 'CreateContract', contractId, terms: { ...terms, originalSum: MAX_AMOUNT + 1 }, lines, createdOn: '2026-01-01' })
+        .when({
+          type: 'CreateContract',
+          contractId,
+          terms: { ...terms, originalSum: MAX_AMOUNT + 1 },
+          lines,
+          createdOn: '2026-01-01',
+        })
         .thenThrows(ValidationError, /at most 10000000000000/);
       spec([])
-        .when({ type: 'CreateContract', contractId, terms: { ...terms, originalSum: MAX_AMOUNT }, lines, createdOn: '2026-01-01' })
+        .when({
+          type: 'CreateContract',
+          contractId,
+          terms: { ...terms, originalSum: MAX_AMOUNT },
+          lines,
+          createdOn: '2026-01-01',
+        })
         .then([expect.objectContaining({ type: 'ContractCreated' })]);
     });
     it('rejects a schedule of values above the contract sum', () => {
       spec([])
-        .when({ type: 'CreateContract', contractId, terms, lines: [...lines, { lineId: 'C', item: '3', description: 'Extra', scheduledValue: 1 }], createdOn: '2026-01-01' })
+        .when({
+          type: 'CreateContract',
+          contractId,
+          terms,
+          lines: [...lines, { lineId: 'C', item: '3', description: 'Extra', scheduledValue: 1 }],
+          createdOn: '2026-01-01',
+        })
         .thenThrows(RuleViolation, /exceeds the contract sum/);
     });
     it('rejects a line id used twice and a second create', () => {
       spec([])
-        .when({ type: 'CreateContract', contractId, terms, lines: [lines[0], lines[0]], createdOn: '2026-01-01' })
+        .when({
+          type: 'CreateContract',
+          contractId,
+          terms,
+          lines: [lines[0], lines[0]],
+          createdOn: '2026-01-01',
+        })
         .thenThrows(ValidationError, /appears twice/);
-      spec([created]).when({ type: 'CreateContract', contractId, terms, lines, createdOn: '2026-01-01' }).thenThrows(IllegalStateError);
+      spec([created])
+        .when({ type: 'CreateContract', contractId, terms, lines, createdOn: '2026-01-01' })
+        .thenThrows(IllegalStateError);
     });
   });
 
   describe('activate', () => {
     it('activates when the schedule of values equals the contract sum, carrying the terms', () => {
-      spec([created]).when({ type: 'ActivateContract', activatedOn: '2026-01-05' }).then([activated]);
+      spec([created])
+        .when({ type: 'ActivateContract', activatedOn: '2026-01-05' })
+        .then([activated]);
     });
     it('refuses while the schedule of values is short of the contract sum', () => {
-      const short: ContractEvent = { type: 'ScheduleOfValuesRevised', data: { contractId, lines: [lines[0]] } };
+      const short: ContractEvent = {
+        type: 'ScheduleOfValuesRevised',
+        data: { contractId, lines: [lines[0]] },
+      };
       spec([created, short])
         .when({ type: 'ActivateContract', activatedOn: '2026-01-05' })
         .thenThrows(RuleViolation, /must equal the contract sum/);
@@ -93,13 +158,17 @@ describe('contract', () => {
       spec([created, activated])
         .when({ type: 'ActivateContract', activatedOn: '2026-01-05' })
         .thenThrows(IllegalStateError, /the contract is active/);
-      spec([]).when({ type: 'ActivateContract', activatedOn: '2026-01-05' }).thenThrows(NotFoundError);
+      spec([])
+        .when({ type: 'ActivateContract', activatedOn: '2026-01-05' })
+        .thenThrows(NotFoundError);
     });
     it('revises the schedule only in draft', () => {
       spec([created])
         .when({ type: 'ReviseScheduleOfValues', lines: [lines[0]] })
         .then([{ type: 'ScheduleOfValuesRevised', data: { contractId, lines: [lines[0]] } }]);
-      spec([created, activated]).when({ type: 'ReviseScheduleOfValues', lines }).thenThrows(IllegalStateError);
+      spec([created, activated])
+        .when({ type: 'ReviseScheduleOfValues', lines })
+        .thenThrows(IllegalStateError);
     });
   });
 
@@ -118,14 +187,26 @@ describe('contract', () => {
       expect(events).toEqual([
         {
           type: 'ChangeOrderApproved',
-          data: { contractId, changeOrderId: 'co-1', number: 'CO-1', description: 'Extra', amount: 50_000, approvedOn: '2026-02-10', lines: co.lines },
+          data: {
+            contractId,
+            changeOrderId: 'co-1',
+            number: 'CO-1',
+            description: 'Extra',
+            amount: 50_000,
+            approvedOn: '2026-02-10',
+            lines: co.lines,
+          },
         },
       ]);
     });
     it('may deduct with a negative line', () => {
       expect(
         spec([created, activated])
-          .when({ ...co, amount: -20_000, lines: [{ lineId: 'D', item: '4', description: 'Deduct', scheduledValue: -20_000 }] })
+          .when({
+            ...co,
+            amount: -20_000,
+            lines: [{ lineId: 'D', item: '4', description: 'Deduct', scheduledValue: -20_000 }],
+          })
           .events()[0].data,
       ).toMatchObject({ amount: -20_000 });
     });
@@ -148,10 +229,18 @@ describe('contract', () => {
     });
     it('refuses a number already approved on the contract (the same change order entered twice), whatever its case and spacing', () => {
       const first = spec([created, activated]).when(co).events();
-      const twice = { ...co, changeOrderId: 'co-2', number: ' co-1 ', lines: [{ ...co.lines[0], lineId: 'E' }] };
+      const twice = {
+        ...co,
+        changeOrderId: 'co-2',
+        number: ' co-1 ',
+        lines: [{ ...co.lines[0], lineId: 'E' }],
+      };
       spec([created, activated, ...first])
         .when(twice)
-        .thenThrows(IllegalStateError, /change order co-1 is already approved on this contract \(as CO-1\)/);
+        .thenThrows(
+          IllegalStateError,
+          /change order co-1 is already approved on this contract \(as CO-1\)/,
+        );
       expect(
         spec([created, activated, ...first])
           .when({ ...twice, number: 'CO-2' })
@@ -159,10 +248,17 @@ describe('contract', () => {
       ).toHaveLength(1);
     });
     it('keeps the contract sum to date above 0, at most MAX_AMOUNT and not below the work billed to date', () => {
-      const change = (amount: number) => ({ ...co, amount, lines: [{ ...co.lines[0], scheduledValue: amount }] });
+      const change = (amount: number) => ({
+        ...co,
+        amount,
+        lines: [{ ...co.lines[0], scheduledValue: amount }],
+      });
       spec([created, activated])
         .when(change(MAX_AMOUNT - 1_000_000 + 1))
-        .thenThrows(RuleViolation, /would be 10000000000001: it stays above 0 and at most 10000000000000/);
+        .thenThrows(
+          RuleViolation,
+          /would be 10000000000001: it stays above 0 and at most 10000000000000/,
+        );
       spec([created, activated])
         .when(change(MAX_AMOUNT - 1_000_000))
         .then([expect.objectContaining({ type: 'ChangeOrderApproved' })]);
@@ -183,18 +279,30 @@ describe('contract', () => {
   });
 
   describe('lifecycle', () => {
-    const suspended: ContractEvent = { type: 'ContractSuspended', data: { contractId, suspendedOn: '2026-03-01', reason: 'owner funding' } };
+    const suspended: ContractEvent = {
+      type: 'ContractSuspended',
+      data: { contractId, suspendedOn: '2026-03-01', reason: 'owner funding' },
+    };
     it('dates each change of status on or after the one before it, and a change order on or after the activation', () => {
-      const resumed: ContractEvent = { type: 'ContractResumed', data: { contractId, resumedOn: '2026-04-01' } };
+      const resumed: ContractEvent = {
+        type: 'ContractResumed',
+        data: { contractId, resumedOn: '2026-04-01' },
+      };
       spec([created, activated])
         .when({ type: 'CompleteContract', completedOn: '2026-01-02' })
-        .thenThrows(RuleViolation, /a completion is dated on or after the contract became active \(2026-01-05\), not on 2026-01-02/);
+        .thenThrows(
+          RuleViolation,
+          /a completion is dated on or after the contract became active \(2026-01-05\), not on 2026-01-02/,
+        );
       spec([created, activated])
         .when({ type: 'SuspendContract', suspendedOn: '2026-01-04', reason: 'funding' })
         .thenThrows(RuleViolation, /a suspension is dated on or after/);
       spec([created, activated, suspended])
         .when({ type: 'ResumeContract', resumedOn: '2026-02-28' })
-        .thenThrows(RuleViolation, /a resumption is dated on or after the suspension \(2026-03-01\)/);
+        .thenThrows(
+          RuleViolation,
+          /a resumption is dated on or after the suspension \(2026-03-01\)/,
+        );
       spec([created, activated, suspended, resumed])
         .when({ type: 'CompleteContract', completedOn: '2026-03-31' })
         .thenThrows(RuleViolation, /\(2026-04-01\), not on 2026-03-31/);
@@ -214,21 +322,32 @@ describe('contract', () => {
           approvedOn: '2025-01-01',
           lines: [{ lineId: 'C', item: '3', description: 'x', scheduledValue: 1 }],
         })
-        .thenThrows(RuleViolation, /a change order is approved on or after the activation \(2026-01-05\), not on 2025-01-01/);
+        .thenThrows(
+          RuleViolation,
+          /a change order is approved on or after the activation \(2026-01-05\), not on 2025-01-01/,
+        );
     });
     it('suspends with a reason and resumes', () => {
-      spec([created, activated]).when({ type: 'SuspendContract', suspendedOn: '2026-03-01', reason: 'owner funding' }).then([suspended]);
+      spec([created, activated])
+        .when({ type: 'SuspendContract', suspendedOn: '2026-03-01', reason: 'owner funding' })
+        .then([suspended]);
       spec([created, activated])
         .when({ type: 'SuspendContract', suspendedOn: '2026-03-01', reason: ' ' })
         .thenThrows(ValidationError, /reason/);
       spec([created, activated, suspended])
         .when({ type: 'ResumeContract', resumedOn: '2026-03-15' })
         .then([{ type: 'ContractResumed', data: { contractId, resumedOn: '2026-03-15' } }]);
-      spec([created, activated]).when({ type: 'ResumeContract', resumedOn: '2026-03-15' }).thenThrows(IllegalStateError);
+      spec([created, activated])
+        .when({ type: 'ResumeContract', resumedOn: '2026-03-15' })
+        .thenThrows(IllegalStateError);
     });
     it('completes only while active', () => {
-      spec([created, activated]).when({ type: 'CompleteContract', completedOn: '2026-06-30' }).then([completed]);
-      spec([created, activated, suspended]).when({ type: 'CompleteContract', completedOn: '2026-06-30' }).thenThrows(IllegalStateError);
+      spec([created, activated])
+        .when({ type: 'CompleteContract', completedOn: '2026-06-30' })
+        .then([completed]);
+      spec([created, activated, suspended])
+        .when({ type: 'CompleteContract', completedOn: '2026-06-30' })
+        .thenThrows(IllegalStateError);
       spec([created, activated])
         .when({ type: 'CompleteContract', completedOn: '2026-06-31' })
         .thenThrows(ValidationError, /calendar date/);
@@ -252,8 +371,15 @@ describe('contract', () => {
     it('cancels only a draft, with a reason', () => {
       spec([created])
         .when({ type: 'CancelContract', cancelledOn: '2026-01-02', reason: 'lost the bid' })
-        .then([{ type: 'ContractCancelled', data: { contractId, cancelledOn: '2026-01-02', reason: 'lost the bid' } }]);
-      spec([created, activated]).when({ type: 'CancelContract', cancelledOn: '2026-01-02', reason: 'x' }).thenThrows(IllegalStateError);
+        .then([
+          {
+            type: 'ContractCancelled',
+            data: { contractId, cancelledOn: '2026-01-02', reason: 'lost the bid' },
+          },
+        ]);
+      spec([created, activated])
+        .when({ type: 'CancelContract', cancelledOn: '2026-01-02', reason: 'x' })
+        .thenThrows(IllegalStateError);
     });
   });
 
@@ -262,11 +388,24 @@ describe('contract', () => {
       [
         'revising the schedule above the contract sum',
         [created],
-        { type: 'ReviseScheduleOfValues', lines: [...lines, { lineId: 'C', item: '3', description: 'x', scheduledValue: 1 }] },
+        {
+          type: 'ReviseScheduleOfValues',
+          lines: [...lines, { lineId: 'C', item: '3', description: 'x', scheduledValue: 1 }],
+        },
         RuleViolation,
       ],
-      ['suspending a draft', [created], { type: 'SuspendContract', suspendedOn: '2026-03-01', reason: 'x' }, IllegalStateError],
-      ['completing a draft', [created], { type: 'CompleteContract', completedOn: '2026-03-01' }, IllegalStateError],
+      [
+        'suspending a draft',
+        [created],
+        { type: 'SuspendContract', suspendedOn: '2026-03-01', reason: 'x' },
+        IllegalStateError,
+      ],
+      [
+        'completing a draft',
+        [created],
+        { type: 'CompleteContract', completedOn: '2026-03-01' },
+        IllegalStateError,
+      ],
       [
         'a change order on a completed contract',
         [created, activated, completed],
@@ -295,8 +434,24 @@ describe('contract', () => {
         },
         ValidationError,
       ],
-      ['an activation date that is not a date', [created], { type: 'ActivateContract', activatedOn: '05/01/2026' }, ValidationError],
-      ['negative payment terms', [], { type: 'CreateContract', contractId, terms: { ...terms, paymentTermsDays: -1 }, lines, createdOn: '2026-01-01' }, ValidationError],
+      [
+        'an activation date that is not a date',
+        [created],
+        { type: 'ActivateContract', activatedOn: '05/01/2026' },
+        ValidationError,
+      ],
+      [
+        'negative payment terms',
+        [],
+        {
+          type: 'CreateContract',
+          contractId,
+          terms: { ...terms, paymentTermsDays: -1 },
+          lines,
+          createdOn: '2026-01-01',
+        },
+        ValidationError,
+      ],
     ] as const)('refuses %s', (_, given, command, error) => {
       spec([...given])
         .when(command as never)

@@ -1,7 +1,14 @@
 import { assertNever, sum } from '@billing/shared/kernel';
-import type { BillingFigures, ContractEvent, ContractTerms, CostReport, ScheduleLine } from './contract.events';
+import type {
+  BillingFigures,
+  ContractEvent,
+  ContractTerms,
+  CostReport,
+  ScheduleLine,
+} from './contract.events';
 
-export type ContractStatus = 'draft' | 'active' | 'suspended' | 'completed' | 'closed' | 'cancelled';
+export type ContractStatus =
+  'draft' | 'active' | 'suspended' | 'completed' | 'closed' | 'cancelled';
 
 export interface InvoiceBalance {
   paid: number;
@@ -17,10 +24,15 @@ export interface Contract {
   figures: BillingFigures;
   invoices: Record<string, InvoiceBalance>;
   completedOn?: string;
-  /** When it was activated, and the date of its last change of status (activation, suspension, resumption, completion): what a later one is not dated before. */
+  /**
+   * When it was activated, and the date of its last change of status (activation, suspension,
+   * resumption, completion): what a later one is not dated before.
+   */
   activatedOn?: string;
   statusSince?: string;
-  /** The job cost reported for each period, by period end (the latest report of a period stands). */
+  /**
+   * The job cost reported for each period, by period end (the latest report of a period stands).
+   */
   costs: Record<string, CostReport>;
 }
 
@@ -28,7 +40,12 @@ export type ContractState = { status: 'none' } | Contract;
 
 export const initialState: ContractState = { status: 'none' };
 
-export const NO_FIGURES: BillingFigures = { completedAndStoredToDate: 0, retainageHeld: 0, billedNet: 0, billedTax: 0 };
+export const NO_FIGURES: BillingFigures = {
+  completedAndStoredToDate: 0,
+  retainageHeld: 0,
+  billedNet: 0,
+  billedTax: 0,
+};
 
 export function contractSumToDate(contract: Contract): number {
   return contract.terms.originalSum + sum(contract.changeOrders.map((co) => co.amount));
@@ -41,24 +58,47 @@ export function scheduledTotal(lines: readonly ScheduleLine[]): number {
 export function evolve(state: ContractState, event: ContractEvent): ContractState {
   if (event.type === 'ContractCreated') {
     const { contractId, terms, lines } = event.data;
-    return { status: 'draft', contractId, terms, lines, changeOrders: [], figures: NO_FIGURES, invoices: {}, costs: {} };
+    return {
+      status: 'draft',
+      contractId,
+      terms,
+      lines,
+      changeOrders: [],
+      figures: NO_FIGURES,
+      invoices: {},
+      costs: {},
+    };
   }
   if (state.status === 'none') return state;
   switch (event.type) {
     case 'ScheduleOfValuesRevised':
       return { ...state, lines: event.data.lines };
     case 'ContractActivated':
-      return { ...state, status: 'active', activatedOn: event.data.activatedOn, statusSince: event.data.activatedOn };
+      return {
+        ...state,
+        status: 'active',
+        activatedOn: event.data.activatedOn,
+        statusSince: event.data.activatedOn,
+      };
     case 'ContractResumed':
       return { ...state, status: 'active', statusSince: event.data.resumedOn };
     case 'ChangeOrderApproved': {
       const { changeOrderId, number, amount, approvedOn, lines } = event.data;
-      return { ...state, lines: [...state.lines, ...lines], changeOrders: [...state.changeOrders, { changeOrderId, number, amount, approvedOn }] };
+      return {
+        ...state,
+        lines: [...state.lines, ...lines],
+        changeOrders: [...state.changeOrders, { changeOrderId, number, amount, approvedOn }],
+      };
     }
     case 'ContractSuspended':
       return { ...state, status: 'suspended', statusSince: event.data.suspendedOn };
     case 'ContractCompleted':
-      return { ...state, status: 'completed', completedOn: event.data.completedOn, statusSince: event.data.completedOn };
+      return {
+        ...state,
+        status: 'completed',
+        completedOn: event.data.completedOn,
+        statusSince: event.data.completedOn,
+      };
     case 'ContractClosed':
       return { ...state, status: 'closed' };
     case 'ContractCancelled':
@@ -66,10 +106,19 @@ export function evolve(state: ContractState, event: ContractEvent): ContractStat
     case 'BillingFiguresRecorded':
       return { ...state, figures: event.data.figures };
     case 'InvoiceBalanceRecorded':
-      return { ...state, invoices: { ...state.invoices, [event.data.invoiceId]: { paid: event.data.paid, open: event.data.open } } };
+      return {
+        ...state,
+        invoices: {
+          ...state.invoices,
+          [event.data.invoiceId]: { paid: event.data.paid, open: event.data.open },
+        },
+      };
     case 'CostsReported': {
       const { periodEnd, costToDate, estimatedTotalCost } = event.data;
-      return { ...state, costs: { ...state.costs, [periodEnd]: { periodEnd, costToDate, estimatedTotalCost } } };
+      return {
+        ...state,
+        costs: { ...state.costs, [periodEnd]: { periodEnd, costToDate, estimatedTotalCost } },
+      };
     }
     default:
       return assertNever(event);

@@ -11,5 +11,9 @@ export * from './contract.schemas';
 export * from './wip';
 export { decide, ContractStillOpen };
 
-export const contractDecider: Decider<ContractCommand, ContractEvent, ContractState> = { initialState, evolve, decide };
+export const contractDecider: Decider<ContractCommand, ContractEvent, ContractState> = {
+  initialState,
+  evolve,
+  decide,
+};
 export const contractStream = (contractId: string) => `contract-${contractId}`;

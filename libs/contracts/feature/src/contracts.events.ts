@@ -3,5 +3,9 @@ import { EventSchemas, type RecordedEvent } from '@billing/shared/event-store';
 
 const schemas = new EventSchemas().register(contractEventSchemas);
 
-/** A stored event as its domain type, checked against its type's schema (throws InvalidEvent otherwise). */
-export const decodeContractEvent = (recorded: RecordedEvent) => schemas.decode<ContractEvent>(recorded);
+/**
+ * A stored event as its domain type, checked against its type's schema (throws InvalidEvent
+ * otherwise).
+ */
+export const decodeContractEvent = (recorded: RecordedEvent) =>
+  schemas.decode<ContractEvent>(recorded);

@@ -15,7 +15,11 @@ import { ContractFinanceQueries } from './read-models/finance.queries.http';
 import { ContractsQueries } from './read-models/contracts.queries.http';
 
 /** This context's read models: the app runs them, `npm run rebuild` rebuilds them. */
-export const contractsProjections: Projection[] = [contractSummaryProjection, contractHistoryProjection, contractFinanceProjection];
+export const contractsProjections: Projection[] = [
+  contractSummaryProjection,
+  contractHistoryProjection,
+  contractFinanceProjection,
+];
 
 @Module({
   controllers: [ContractsHttp, ContractsQueries, ContractFinanceQueries],
@@ -33,9 +37,16 @@ export class ContractsModule implements OnApplicationBootstrap {
   onApplicationBootstrap() {
     return this.runtime.start({
       name: 'contracts',
-      relay: { topic: CONTRACTS_TOPIC, streamPrefixes: ['contract-'], toMessages: contractMessages },
+      relay: {
+        topic: CONTRACTS_TOPIC,
+        streamPrefixes: ['contract-'],
+        toMessages: contractMessages,
+      },
       projections: contractsProjections,
-      reactions: { topics: this.reactions.topics, handle: (message) => this.reactions.handle(message) },
+      reactions: {
+        topics: this.reactions.topics,
+        handle: (message) => this.reactions.handle(message),
+      },
     });
   }
 }

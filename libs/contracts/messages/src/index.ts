@@ -1,5 +1,16 @@
 import { Type } from 'class-transformer';
-import { IsEmail, IsIn, IsInt, IsISO8601, IsString, IsUUID, Max, Min, ValidateNested, ArrayMinSize } from 'class-validator';
+import {
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsString,
+  IsUUID,
+  Max,
+  Min,
+  ValidateNested,
+  ArrayMinSize,
+} from 'class-validator';
 
 export const CONTRACTS_TOPIC = 'billing.contracts';
 
@@ -31,11 +42,17 @@ export class ContractActivatedV1 {
   @IsString() currency!: string;
   @IsInt() originalSum!: number;
   @IsIn(['progress', 'milestone']) basis!: 'progress' | 'milestone';
-  @ValidateNested({ each: true }) @ArrayMinSize(1) @Type(() => RetainageStepV1) retainage!: RetainageStepV1[];
+  @ValidateNested({ each: true })
+  @ArrayMinSize(1)
+  @Type(() => RetainageStepV1)
+  retainage!: RetainageStepV1[];
   @IsInt() @Min(0) @Max(10000) taxRate!: number;
   @IsInt() @Min(0) paymentTermsDays!: number;
   @IsString() poNumber!: string;
-  @ValidateNested({ each: true }) @ArrayMinSize(1) @Type(() => ScheduleLineV1) lines!: ScheduleLineV1[];
+  @ValidateNested({ each: true })
+  @ArrayMinSize(1)
+  @Type(() => ScheduleLineV1)
+  lines!: ScheduleLineV1[];
 }
 
 export class ChangeOrderApprovedV1 {
@@ -56,6 +73,8 @@ export class ContractPhaseChangedV1 {
 export const contractsSchemas = {
   ContractActivated: { 1: ContractActivatedV1 },
   ChangeOrderApproved: { 1: ChangeOrderApprovedV1 },
-  /** Suspended, resumed or completed: what other contexts need to know to stop or allow new work. */
+  /**
+   * Suspended, resumed or completed: what other contexts need to know to stop or allow new work.
+   */
   ContractPhaseChanged: { 1: ContractPhaseChangedV1 },
 };

@@ -34,18 +34,40 @@ type Command<T extends LedgerCommand['type']> = Extract<LedgerCommand, { type: T
 
 export function decide(command: LedgerCommand, state: LedgerState): LedgerEvent[] {
   if (command.type === 'OpenLedger') {
-    if (state.status !== 'none') throw new IllegalStateError('the billing ledger of this contract is already open');
+    if (state.status !== 'none')
+      throw new IllegalStateError('the billing ledger of this contract is already open');
     const { contractId, terms, lines, openedOn } = command;
     return [{ type: 'LedgerOpened', data: { contractId, terms, lines, openedOn } }];
   }
-  if (state.status === 'none') throw new NotFoundError('this contract has no billing ledger (is it active?)');
+  if (state.status === 'none')
+    throw new NotFoundError('this contract has no billing ledger (is it active?)');
   const contractId = state.contractId;
   switch (command.type) {
     case 'RecordChangeOrder':
-      if (command.lines.some((line) => state.lines.some((existing) => existing.lineId === line.lineId))) throw new IllegalStateError('this change order is already recorded');
-      return [{ type: 'ChangeOrderRecorded', data: { contractId, changeOrderId: command.changeOrderId, amount: command.amount, lines: command.lines } }];
+      if (
+        command.lines.some((line) =>
+          state.lines.some((existing) => existing.lineId === line.lineId),
+        )
+      )
+        throw new IllegalStateError('this change order is already recorded');
+      return [
+        {
+          type: 'ChangeOrderRecorded',
+          data: {
+            contractId,
+            changeOrderId: command.changeOrderId,
+            amount: command.amount,
+            lines: command.lines,
+          },
+        },
+      ];
     case 'RecordContractPhase':
-      return [{ type: 'ContractPhaseRecorded', data: { contractId, phase: command.phase, on: command.on } }];
+      return [
+        {
+          type: 'ContractPhaseRecorded',
+          data: { contractId, phase: command.phase, on: command.on },
+        },
+      ];
     case 'DraftPayApplication':
       return draftPayApplication(state, command);
     case 'DraftRetainageRelease':
@@ -60,55 +82,132 @@ export function decide(command: LedgerCommand, state: LedgerState): LedgerEvent[
       return issueCreditNote(state, command);
     case 'RecordInvoicePayments':
       requireInvoice(state, command.invoiceId);
-      return [{ type: 'InvoicePaymentsRecorded', data: { contractId, invoiceId: command.invoiceId, paid: command.paid } }];
+      return [
+        {
+          type: 'InvoicePaymentsRecorded',
+          data: { contractId, invoiceId: command.invoiceId, paid: command.paid },
+        },
+      ];
     default:
       return assertNever(command);
   }
 }
 
-function draftPayApplication(ledger: Ledger, command: Command<'DraftPayApplication'>): LedgerEvent[] {
+function draftPayApplication(
+  ledger: Ledger,
+  command: Command<'DraftPayApplication'>,
+): LedgerEvent[] {
   const { certificationId, periodEnd, certifiedOn } = command;
   for (const line of command.lines) {
-    if (!ledger.lines.some((known) => known.lineId === line.lineId)) throw new NotFoundError(`line ${line.lineId} is not on this contract's ledger yet`);
+    if (!ledger.lines.some((known) => known.lineId === line.lineId))
+      throw new NotFoundError(`line ${line.lineId} is not on this contract's ledger yet`);
   }
-  const data = { contractId: ledger.contractId, certificationId, periodEnd, ...(certifiedOn ? { certifiedOn } : {}), lines: command.lines };
+  const data = {
+    contractId: ledger.contractId,
+    certificationId,
+    periodEnd,
+    ...(certifiedOn ? { certifiedOn } : {}),
+    lines: command.lines,
+  };
   const certified: LedgerEvent = { type: 'WorkCertified', data };
-  return [certified, ...redraft(evolve(ledger, certified) as Ledger, command.invoiceId, { certificationId, periodEnd })];
+  return [
+    certified,
+    ...redraft(evolve(ledger, certified) as Ledger, command.invoiceId, {
+      certificationId,
+      periodEnd,
+    }),
+  ];
 }
 
-/** (Re)compute the progress draft from all work certified so far against the last issued application. */
-function redraft(ledger: Ledger, newInvoiceId: string, cause: { certificationId: string; periodEnd: string }): LedgerEvent[] {
+/**
+ * (Re)compute the progress draft from all work certified so far against the last issued
+ * application.
+ */
+function redraft(
+  ledger: Ledger,
+  newInvoiceId: string,
+  cause: { certificationId: string; periodEnd: string },
+): LedgerEvent[] {
   const contractId = ledger.contractId;
   const draft = pendingDraft(ledger, 'progress');
-  const refuse = (reason: string): LedgerEvent[] => [{ type: 'PayApplicationRefused', data: { contractId, ...cause, reason } }];
-  const withdraw = (invoiceId: string, reason: string): LedgerEvent => ({ type: 'PayApplicationWithdrawn', data: { contractId, invoiceId, reason } });
-  if (issued(ledger, 'retainage-release').length > 0) return refuse('the retainage release is already billed; no further pay application can follow it');
+  const refuse = (reason: string): LedgerEvent[] => [
+    { type: 'PayApplicationRefused', data: { contractId, ...cause, reason } },
+  ];
+  const withdraw = (invoiceId: string, reason: string): LedgerEvent => ({
+    type: 'PayApplicationWithdrawn',
+    data: { contractId, invoiceId, reason },
+  });
+  if (issued(ledger, 'retainage-release').length > 0)
+    return refuse(
+      'the retainage release is already billed; no further pay application can follow it',
+    );
   const computed = payApplicationOf(ledger);
   if (computed.amount < 0)
-    return refuse(`the current payment due (G702 line 8) would be ${computed.amount}, below zero: the certified work is less than what was already certified for payment`);
+    return refuse(
+      `the current payment due (G702 line 8) would be ${computed.amount}, below zero: the certified work is less than what was already certified for payment`,
+    );
   if (computed.amount === 0) return draft ? [withdraw(draft.invoiceId, 'nothing new to bill')] : [];
-  // A release still in draft bills the retainage of the work billed before this: it gives way, and is drafted again once this work is issued.
+  // A release still in draft bills the retainage of the work billed before this: it gives way, and
+  // is drafted again once this work is issued.
   const release = pendingDraft(ledger, 'retainage-release');
   const applicationNo = issued(ledger, 'progress').length + 1;
   return [
-    ...(release ? [withdraw(release.invoiceId, 'work became billable again: the release is drafted again once that work is billed')] : []),
-    { type: 'PayApplicationDrafted', data: { contractId, invoiceId: draft?.invoiceId ?? newInvoiceId, applicationNo, periodEnd: cause.periodEnd, ...computed } },
+    ...(release
+      ? [
+          withdraw(
+            release.invoiceId,
+            'work became billable again: the release is drafted again once that work is billed',
+          ),
+        ]
+      : []),
+    {
+      type: 'PayApplicationDrafted',
+      data: {
+        contractId,
+        invoiceId: draft?.invoiceId ?? newInvoiceId,
+        applicationNo,
+        periodEnd: cause.periodEnd,
+        ...computed,
+      },
+    },
   ];
 }
 
 /** Why no release can be drafted now, if anything stands in the way. */
 function releaseBlocker(ledger: Ledger, agreed: boolean): DomainError | undefined {
-  if (ledger.phase !== 'completed' && !agreed) return new IllegalStateError('retainage is released when the contract is completed, or when a release is agreed');
-  if (pendingDraft(ledger, 'progress')) return new IllegalStateError('a pay application is still in draft: issue it (or let it be withdrawn) before releasing retainage');
-  if (ledger.invoices.some((invoice) => invoice.kind === 'retainage-release' && invoice.status !== 'void')) return new IllegalStateError('the retainage release is already billed');
-  if (billingFigures(ledger).retainageHeld === 0) return new RuleViolation('no retainage is held: a zero amount is never invoiced');
+  if (ledger.phase !== 'completed' && !agreed)
+    return new IllegalStateError(
+      'retainage is released when the contract is completed, or when a release is agreed',
+    );
+  if (pendingDraft(ledger, 'progress'))
+    return new IllegalStateError(
+      'a pay application is still in draft: issue it (or let it be withdrawn) before releasing retainage',
+    );
+  if (
+    ledger.invoices.some(
+      (invoice) => invoice.kind === 'retainage-release' && invoice.status !== 'void',
+    )
+  )
+    return new IllegalStateError('the retainage release is already billed');
+  if (billingFigures(ledger).retainageHeld === 0)
+    return new RuleViolation('no retainage is held: a zero amount is never invoiced');
   return undefined;
 }
 
 function releaseDrafted(ledger: Ledger, invoiceId: string, releasedOn: string): LedgerEvent {
   const held = billingFigures(ledger).retainageHeld;
   const tax = applyRate(held, ledger.terms.taxRate);
-  return { type: 'RetainageReleaseDrafted', data: { contractId: ledger.contractId, invoiceId, releasedOn: requireDate(releasedOn), amount: held, tax, total: held + tax } };
+  return {
+    type: 'RetainageReleaseDrafted',
+    data: {
+      contractId: ledger.contractId,
+      invoiceId,
+      releasedOn: requireDate(releasedOn),
+      amount: held,
+      tax,
+      total: held + tax,
+    },
+  };
 }
 
 /**
@@ -117,24 +216,40 @@ function releaseDrafted(ledger: Ledger, invoiceId: string, releasedOn: string): 
  * (to the completion, to each issue) date it alike in whatever order, and however late, they run.
  */
 function releaseDueOn(ledger: Ledger): string {
-  const issued = ledger.invoices.flatMap((invoice) => (invoice.kind === 'progress' && invoice.issueDate ? [invoice.issueDate] : []));
+  const issued = ledger.invoices.flatMap((invoice) =>
+    invoice.kind === 'progress' && invoice.issueDate ? [invoice.issueDate] : [],
+  );
   return [ledger.phaseSince!, ...issued].sort().at(-1)!;
 }
 
 function draftRelease(ledger: Ledger, command: Command<'DraftRetainageRelease'>): LedgerEvent {
   const blocker = releaseBlocker(ledger, command.agreed);
   if (blocker) throw blocker;
-  // Agreed before completion: the date agreed. Otherwise not before it is due, and on that day unless a later one is asked for.
-  if (ledger.phase !== 'completed') return releaseDrafted(ledger, command.invoiceId, requireDate(command.releasedOn ?? '', 'release date'));
+  // Agreed before completion: the date agreed. Otherwise not before it is due, and on that day
+  // unless a later one is asked for.
+  if (ledger.phase !== 'completed')
+    return releaseDrafted(
+      ledger,
+      command.invoiceId,
+      requireDate(command.releasedOn ?? '', 'release date'),
+    );
   const dueOn = releaseDueOn(ledger);
   const releasedOn = requireDate(command.releasedOn ?? dueOn, 'release date');
   if (releasedOn < dueOn)
-    throw new RuleViolation(`the retainage release is due on ${dueOn} (the completion, or the last pay application's issue if later): it is not dated ${releasedOn}`);
+    throw new RuleViolation(
+      `the retainage release is due on ${dueOn} (the completion, or the last pay application's issue if later): it is not dated ${releasedOn}`,
+    );
   return releaseDrafted(ledger, command.invoiceId, releasedOn);
 }
 
-/** The policy run after each issue: the release is drafted as soon as it is due, dated the day it became due. */
-function releaseWhenDue(ledger: Ledger, command: Command<'ReleaseRetainageWhenDue'>): LedgerEvent[] {
+/**
+ * The policy run after each issue: the release is drafted as soon as it is due, dated the day it
+ * became due.
+ */
+function releaseWhenDue(
+  ledger: Ledger,
+  command: Command<'ReleaseRetainageWhenDue'>,
+): LedgerEvent[] {
   if (releaseBlocker(ledger, false)) return [];
   return [releaseDrafted(ledger, command.invoiceId, releaseDueOn(ledger))];
 }
@@ -142,30 +257,77 @@ function releaseWhenDue(ledger: Ledger, command: Command<'ReleaseRetainageWhenDu
 function issueInvoice(ledger: Ledger, command: Command<'IssueInvoice'>): LedgerEvent[] {
   const invoice = requireInvoice(ledger, command.invoiceId);
   if (invoice.status === 'issued' && invoice.number === command.number) return [];
-  if (invoice.status !== 'draft') throw new IllegalStateError(`invoice ${invoice.number ?? invoice.invoiceId} is ${invoice.status}; only a draft can be issued`);
+  if (invoice.status !== 'draft')
+    throw new IllegalStateError(
+      `invoice ${invoice.number ?? invoice.invoiceId} is ${invoice.status}; only a draft can be issued`,
+    );
   const { invoiceId, kind, amount, tax, total } = invoice;
   const issueDate = requireDate(command.issueDate, 'issue date');
-  // DOMAIN.md "Dates": a document is issued for work certified by then, never before its period ends (or its release date).
+  // DOMAIN.md "Dates": a document is issued for work certified by then, never before its period
+  // ends (or its release date).
   if (invoice.periodEnd && issueDate < invoice.periodEnd)
-    throw new RuleViolation(`the issue date ${issueDate} is before the ${kind === 'progress' ? 'period end' : 'release date'} ${invoice.periodEnd} it bills`);
+    throw new RuleViolation(
+      `the issue date ${issueDate} is before the ${kind === 'progress' ? 'period end' : 'release date'} ${invoice.periodEnd} it bills`,
+    );
   const [number, dueDate] = [command.number, addDays(issueDate, ledger.terms.paymentTermsDays)];
-  const figures = billingFigures(withInvoice(ledger, invoiceId, issuedAs({ number, issueDate, dueDate })));
-  return [{ type: 'InvoiceIssued', data: { ...billTo(ledger), contractId: ledger.contractId, invoiceId, kind, number, issueDate, dueDate, amount, tax, total, figures } }];
+  const figures = billingFigures(
+    withInvoice(ledger, invoiceId, issuedAs({ number, issueDate, dueDate })),
+  );
+  return [
+    {
+      type: 'InvoiceIssued',
+      data: {
+        ...billTo(ledger),
+        contractId: ledger.contractId,
+        invoiceId,
+        kind,
+        number,
+        issueDate,
+        dueDate,
+        amount,
+        tax,
+        total,
+        figures,
+      },
+    },
+  ];
 }
 
 function voidInvoice(ledger: Ledger, command: Command<'VoidInvoice'>): LedgerEvent[] {
   const invoice = requireInvoice(ledger, command.invoiceId);
-  if (invoice.status !== 'issued') throw new IllegalStateError(`invoice ${invoice.number ?? invoice.invoiceId} is ${invoice.status}; only an issued invoice can be voided`);
-  if (invoice.issueDate && command.voidedOn < invoice.issueDate) throw new RuleViolation(`the void date ${command.voidedOn} is before the issue date ${invoice.issueDate}`);
-  if (invoice.paid > 0 || invoice.credited > 0) throw new RuleViolation(`invoice ${invoice.number} has been paid or credited: correct it with a credit note instead`);
-  if (invoice.kind === 'progress' && (lastIssuedApplication(ledger)?.invoiceId !== invoice.invoiceId || issued(ledger, 'retainage-release').length > 0)) {
-    throw new RuleViolation(`only the latest pay application can be voided (later ones build on invoice ${invoice.number}); correct it with a credit note instead`);
+  if (invoice.status !== 'issued')
+    throw new IllegalStateError(
+      `invoice ${invoice.number ?? invoice.invoiceId} is ${invoice.status}; only an issued invoice can be voided`,
+    );
+  if (invoice.issueDate && command.voidedOn < invoice.issueDate)
+    throw new RuleViolation(
+      `the void date ${command.voidedOn} is before the issue date ${invoice.issueDate}`,
+    );
+  if (invoice.paid > 0 || invoice.credited > 0)
+    throw new RuleViolation(
+      `invoice ${invoice.number} has been paid or credited: correct it with a credit note instead`,
+    );
+  if (
+    invoice.kind === 'progress' &&
+    (lastIssuedApplication(ledger)?.invoiceId !== invoice.invoiceId ||
+      issued(ledger, 'retainage-release').length > 0)
+  ) {
+    throw new RuleViolation(
+      `only the latest pay application can be voided (later ones build on invoice ${invoice.number}); correct it with a credit note instead`,
+    );
   }
   const [voidedOn, reason] = [requireDate(command.voidedOn), requireReason(command.reason)];
   const after = withInvoice(ledger, invoice.invoiceId, voidedAs({ voidedOn, reason }));
   const event: LedgerEvent = {
     type: 'InvoiceVoided',
-    data: { ...billTo(ledger), contractId: ledger.contractId, invoiceId: invoice.invoiceId, voidedOn, reason, figures: billingFigures(after) },
+    data: {
+      ...billTo(ledger),
+      contractId: ledger.contractId,
+      invoiceId: invoice.invoiceId,
+      voidedOn,
+      reason,
+      figures: billingFigures(after),
+    },
   };
   if (invoice.kind !== 'progress') return [event];
   // The voided work is billable again: a pending draft is recomputed on top of the application
@@ -184,15 +346,28 @@ function issueCreditNote(ledger: Ledger, command: Command<'IssueCreditNote'>): L
   const invoice = requireInvoice(ledger, command.invoiceId);
   const earlier = ledger.creditNotes.find((note) => note.creditNoteId === command.creditNoteId);
   if (earlier && earlier.number === command.number) return [];
-  if (earlier) throw new IllegalStateError(`credit note ${command.creditNoteId} is already issued as ${earlier.number}`);
-  if (invoice.status !== 'issued') throw new IllegalStateError(`invoice ${invoice.number ?? invoice.invoiceId} is ${invoice.status}; only an issued invoice can be credited`);
+  if (earlier)
+    throw new IllegalStateError(
+      `credit note ${command.creditNoteId} is already issued as ${earlier.number}`,
+    );
+  if (invoice.status !== 'issued')
+    throw new IllegalStateError(
+      `invoice ${invoice.number ?? invoice.invoiceId} is ${invoice.status}; only an issued invoice can be credited`,
+    );
   if (invoice.issueDate && command.issueDate < invoice.issueDate)
-    throw new RuleViolation(`the credit note date ${command.issueDate} is before the invoice's issue date ${invoice.issueDate}`);
-  if (!isAmount(command.amount) || command.amount <= 0) throw new ValidationError(`a credit note amount is a positive amount in minor units (at most ${MAX_AMOUNT})`);
+    throw new RuleViolation(
+      `the credit note date ${command.issueDate} is before the invoice's issue date ${invoice.issueDate}`,
+    );
+  if (!isAmount(command.amount) || command.amount <= 0)
+    throw new ValidationError(
+      `a credit note amount is a positive amount in minor units (at most ${MAX_AMOUNT})`,
+    );
   const tax = applyRate(command.amount, ledger.terms.taxRate);
   const creditable = invoice.total - invoice.credited;
   if (command.amount + tax > creditable)
-    throw new RuleViolation(`the credit note total (${command.amount + tax}) exceeds what is left to credit on invoice ${invoice.number} (${creditable})`);
+    throw new RuleViolation(
+      `the credit note total (${command.amount + tax}) exceeds what is left to credit on invoice ${invoice.number} (${creditable})`,
+    );
   const { creditNoteId, invoiceId, number, amount, issueDate, reason } = command;
   return [
     {
@@ -214,7 +389,11 @@ function issueCreditNote(ledger: Ledger, command: Command<'IssueCreditNote'>): L
 }
 
 function billTo(ledger: Ledger): BillTo {
-  return { customerId: ledger.terms.customer.id, customerName: ledger.terms.customer.name, currency: ledger.terms.currency };
+  return {
+    customerId: ledger.terms.customer.id,
+    customerName: ledger.terms.customer.name,
+    currency: ledger.terms.currency,
+  };
 }
 
 function requireInvoice(ledger: Ledger, invoiceId: string): Invoice {

@@ -1,5 +1,11 @@
 import { fold } from '@billing/shared/kernel';
-import { creditNoteDocumentOf, invoiceDocumentOf, ledgerDecider, type LedgerCommand, type LedgerEvent } from './index';
+import {
+  creditNoteDocumentOf,
+  invoiceDocumentOf,
+  ledgerDecider,
+  type LedgerCommand,
+  type LedgerEvent,
+} from './index';
 
 const opened: LedgerEvent = {
   type: 'LedgerOpened',
@@ -22,23 +28,47 @@ const opened: LedgerEvent = {
 
 /** The events of `commands` run in order after `events`, as the ledger would record them. */
 const run = (events: LedgerEvent[], ...commands: LedgerCommand[]) =>
-  commands.reduce<LedgerEvent[]>((recorded, command) => [...recorded, ...ledgerDecider.decide(command, fold(ledgerDecider, recorded))], events);
+  commands.reduce<LedgerEvent[]>(
+    (recorded, command) => [
+      ...recorded,
+      ...ledgerDecider.decide(command, fold(ledgerDecider, recorded)),
+    ],
+    events,
+  );
 const history = (...commands: LedgerCommand[]) => run([opened], ...commands);
-const draft = (invoiceId: string, periodEnd: string, work: Record<string, number>): LedgerCommand => ({
+const draft = (
+  invoiceId: string,
+  periodEnd: string,
+  work: Record<string, number>,
+): LedgerCommand => ({
   type: 'DraftPayApplication',
   invoiceId,
   certificationId: `cert-${periodEnd}`,
   periodEnd,
-  lines: Object.entries(work).map(([lineId, workCompletedToDate]) => ({ lineId, workCompletedToDate, storedMaterials: 0 })),
+  lines: Object.entries(work).map(([lineId, workCompletedToDate]) => ({
+    lineId,
+    workCompletedToDate,
+    storedMaterials: 0,
+  })),
 });
-const issue = (invoiceId: string, number: string, issueDate: string): LedgerCommand => ({ type: 'IssueInvoice', invoiceId, number, issueDate });
+const issue = (invoiceId: string, number: string, issueDate: string): LedgerCommand => ({
+  type: 'IssueInvoice',
+  invoiceId,
+  number,
+  issueDate,
+});
 const changeOrder = (id: string, amount: number): LedgerCommand => ({
   type: 'RecordChangeOrder',
   changeOrderId: id,
   amount,
   lines: [{ lineId: id, item: id, description: `Change ${id}`, scheduledValue: amount }],
 });
-const creditNote = (creditNoteId: string, invoiceId: string, amount: number, number: string): LedgerCommand => ({
+const creditNote = (
+  creditNoteId: string,
+  invoiceId: string,
+  amount: number,
+  number: string,
+): LedgerCommand => ({
   type: 'IssueCreditNote',
   creditNoteId,
   invoiceId,
@@ -49,7 +79,8 @@ const creditNote = (creditNoteId: string, invoiceId: string, amount: number, num
 });
 
 describe('documents as issued', () => {
-  // Application 1 issued; an addition and a deduction approved; application 2 issued; another addition; application 3.
+  // Application 1 issued; an addition and a deduction approved; application 2 issued; another
+  // addition; application 3.
   const events = history(
     draft('p1', '2026-01-31', { A: 100_000 }),
     issue('p1', 'INV-1', '2026-02-02'),
@@ -70,8 +101,18 @@ describe('documents as issued', () => {
       return document.changeOrders;
     });
     expect(summaries).toEqual([
-      { previous: { additions: 0, deductions: 0 }, thisPeriod: { additions: 0, deductions: 0 }, totals: { additions: 0, deductions: 0 }, netChange: 0 },
-      { previous: { additions: 0, deductions: 0 }, thisPeriod: { additions: 50_000, deductions: 20_000 }, totals: { additions: 50_000, deductions: 20_000 }, netChange: 30_000 },
+      {
+        previous: { additions: 0, deductions: 0 },
+        thisPeriod: { additions: 0, deductions: 0 },
+        totals: { additions: 0, deductions: 0 },
+        netChange: 0,
+      },
+      {
+        previous: { additions: 0, deductions: 0 },
+        thisPeriod: { additions: 50_000, deductions: 20_000 },
+        totals: { additions: 50_000, deductions: 20_000 },
+        netChange: 30_000,
+      },
       {
         previous: { additions: 50_000, deductions: 20_000 },
         thisPeriod: { additions: 7_000, deductions: 0 },
@@ -82,11 +123,24 @@ describe('documents as issued', () => {
   });
 
   it('is the ledger as of the issue: credit notes, payments or a void after it change nothing', () => {
-    const later = run(events, creditNote('n1', 'p1', 1_000, 'CN-1'), { type: 'RecordInvoicePayments', invoiceId: 'p3', paid: 5_000 });
-    const voided = run(events, { type: 'VoidInvoice', invoiceId: 'p3', voidedOn: '2026-04-03', reason: 'wrong period', redraftInvoiceId: 'p4' });
+    const later = run(events, creditNote('n1', 'p1', 1_000, 'CN-1'), {
+      type: 'RecordInvoicePayments',
+      invoiceId: 'p3',
+      paid: 5_000,
+    });
+    const voided = run(events, {
+      type: 'VoidInvoice',
+      invoiceId: 'p3',
+      voidedOn: '2026-04-03',
+      reason: 'wrong period',
+      redraftInvoiceId: 'p4',
+    });
     expect(invoiceDocumentOf(voided, 'p3')).toEqual(invoiceDocumentOf(events, 'p3'));
     expect(invoiceDocumentOf(later, 'p1')).toEqual(invoiceDocumentOf(events, 'p1'));
-    expect(invoiceDocumentOf(events, 'p1')).toMatchObject({ contractDate: '2026-01-05', invoice: { number: 'INV-1', status: 'issued', credited: 0, paid: 0 } });
+    expect(invoiceDocumentOf(events, 'p1')).toMatchObject({
+      contractDate: '2026-01-05',
+      invoice: { number: 'INV-1', status: 'issued', credited: 0, paid: 0 },
+    });
   });
 
   it('has no document for a draft or an unknown invoice', () => {
@@ -118,6 +172,10 @@ describe('documents as issued', () => {
       issue('r1', 'INV-4', '2026-04-11'),
     );
     const document = invoiceDocumentOf(released, 'r1');
-    expect(document).toMatchObject({ kind: 'retainage-release', invoice: { amount: 30_000 }, application: { invoiceId: 'p3', number: 'INV-3' } });
+    expect(document).toMatchObject({
+      kind: 'retainage-release',
+      invoice: { amount: 30_000 },
+      application: { invoiceId: 'p3', number: 'INV-3' },
+    });
   });
 });

@@ -1,5 +1,14 @@
 import { sum } from '@billing/shared/kernel';
-import { evolve, findInvoice, initialState, lastIssuedApplication, type CreditNote, type Invoice, type Ledger, type LedgerState } from './ledger';
+import {
+  evolve,
+  findInvoice,
+  initialState,
+  lastIssuedApplication,
+  type CreditNote,
+  type Invoice,
+  type Ledger,
+  type LedgerState,
+} from './ledger';
 import type { LedgerEvent, LedgerTerms } from './ledger.events';
 
 /** Additions and deductions (each a positive amount) of approved change orders. */
@@ -27,16 +36,30 @@ export interface DocumentHeader {
   contractDate: string;
 }
 
-export type IssuedInvoice = Invoice & { status: 'issued'; number: string; issueDate: string; dueDate: string };
+export type IssuedInvoice = Invoice & {
+  status: 'issued';
+  number: string;
+  issueDate: string;
+  dueDate: string;
+};
 
 export type InvoiceDocument =
-  | (DocumentHeader & { kind: 'pay-application'; invoice: IssuedInvoice; changeOrders: ChangeOrderSummary })
-  /** `application`: the pay application whose line 5 the release bills (DOMAIN.md "Retainage release"). */
+  | (DocumentHeader & {
+      kind: 'pay-application';
+      invoice: IssuedInvoice;
+      changeOrders: ChangeOrderSummary;
+    })
+  /**
+   * `application`: the pay application whose line 5 the release bills (DOMAIN.md "Retainage
+   * release").
+   */
   | (DocumentHeader & { kind: 'retainage-release'; invoice: IssuedInvoice; application?: Invoice });
 
 export interface CreditNoteDocument extends DocumentHeader {
   creditNote: CreditNote;
-  /** The invoice it credits, as it stood just before: `credited` is what earlier credit notes took. */
+  /**
+   * The invoice it credits, as it stood just before: `credited` is what earlier credit notes took.
+   */
   invoice: Invoice;
 }
 
@@ -45,7 +68,10 @@ interface Trace {
   ledger: LedgerState;
   contractDate: string;
   changeOrders: number[];
-  /** Per pay application: how many change orders its line 2 holds, and the application its line 7 is from. */
+  /**
+   * Per pay application: how many change orders its line 2 holds, and the application its line 7 is
+   * from.
+   */
   drafted: Map<string, { changeOrders: number; previous?: string }>;
   released: Map<string, Invoice | undefined>;
 }
@@ -54,19 +80,37 @@ function step(trace: Trace, event: LedgerEvent): void {
   const before = trace.ledger.status === 'open' ? trace.ledger : undefined;
   if (event.type === 'LedgerOpened') trace.contractDate = event.data.openedOn;
   if (event.type === 'ChangeOrderRecorded') trace.changeOrders.push(event.data.amount);
-  // A draft is computed on the ledger just before it (decide.ts redraft): its line 2 holds every change order so far.
+  // A draft is computed on the ledger just before it (decide.ts redraft): its line 2 holds every
+  // change order so far.
   if (event.type === 'PayApplicationDrafted' && before)
-    trace.drafted.set(event.data.invoiceId, { changeOrders: trace.changeOrders.length, previous: lastIssuedApplication(before)?.invoiceId });
-  if (event.type === 'RetainageReleaseDrafted' && before) trace.released.set(event.data.invoiceId, lastIssuedApplication(before));
+    trace.drafted.set(event.data.invoiceId, {
+      changeOrders: trace.changeOrders.length,
+      previous: lastIssuedApplication(before)?.invoiceId,
+    });
+  if (event.type === 'RetainageReleaseDrafted' && before)
+    trace.released.set(event.data.invoiceId, lastIssuedApplication(before));
   trace.ledger = evolve(trace.ledger, event);
 }
 
-/** Folds `events` up to and including the first that `last` names: the ledger as of that event, later events ignored. */
-function traceUntil(events: readonly LedgerEvent[], last: (event: LedgerEvent) => boolean): (Trace & { ledger: Ledger }) | undefined {
-  const trace: Trace = { ledger: initialState, contractDate: '', changeOrders: [], drafted: new Map(), released: new Map() };
+/**
+ * Folds `events` up to and including the first that `last` names: the ledger as of that event,
+ * later events ignored.
+ */
+function traceUntil(
+  events: readonly LedgerEvent[],
+  last: (event: LedgerEvent) => boolean,
+): (Trace & { ledger: Ledger }) | undefined {
+  const trace: Trace = {
+    ledger: initialState,
+    contractDate: '',
+    changeOrders: [],
+    drafted: new Map(),
+    released: new Map(),
+  };
   for (const event of events) {
     step(trace, event);
-    if (last(event)) return trace.ledger.status === 'open' ? (trace as Trace & { ledger: Ledger }) : undefined;
+    if (last(event))
+      return trace.ledger.status === 'open' ? (trace as Trace & { ledger: Ledger }) : undefined;
   }
   return undefined;
 }
@@ -79,7 +123,8 @@ const totalsOf = (amounts: number[]): ChangeOrderTotals => ({
 function changeOrderSummary(trace: Trace, invoiceId: string): ChangeOrderSummary {
   const drafted = trace.drafted.get(invoiceId);
   const included = trace.changeOrders.slice(0, drafted?.changeOrders ?? 0);
-  const previous = drafted?.previous === undefined ? 0 : (trace.drafted.get(drafted.previous)?.changeOrders ?? 0);
+  const previous =
+    drafted?.previous === undefined ? 0 : (trace.drafted.get(drafted.previous)?.changeOrders ?? 0);
   return {
     previous: totalsOf(included.slice(0, previous)),
     thisPeriod: totalsOf(included.slice(previous)),
@@ -92,21 +137,54 @@ function changeOrderSummary(trace: Trace, invoiceId: string): ChangeOrderSummary
  * The invoice as it was issued: the ledger's events up to its InvoiceIssued, whatever came after
  * (payments, credit notes, a void). Undefined while it is not issued.
  */
-export function invoiceDocumentOf(events: readonly LedgerEvent[], invoiceId: string): InvoiceDocument | undefined {
-  const trace = traceUntil(events, (event) => event.type === 'InvoiceIssued' && event.data.invoiceId === invoiceId);
+export function invoiceDocumentOf(
+  events: readonly LedgerEvent[],
+  invoiceId: string,
+): InvoiceDocument | undefined {
+  const trace = traceUntil(
+    events,
+    (event) => event.type === 'InvoiceIssued' && event.data.invoiceId === invoiceId,
+  );
   const invoice = trace && (findInvoice(trace.ledger, invoiceId) as IssuedInvoice | undefined);
   if (!trace || !invoice) return undefined;
-  const header = { contractId: trace.ledger.contractId, terms: trace.ledger.terms, contractDate: trace.contractDate };
-  if (invoice.kind === 'retainage-release') return { ...header, kind: 'retainage-release', invoice, application: trace.released.get(invoiceId) };
-  return { ...header, kind: 'pay-application', invoice, changeOrders: changeOrderSummary(trace, invoiceId) };
+  const header = {
+    contractId: trace.ledger.contractId,
+    terms: trace.ledger.terms,
+    contractDate: trace.contractDate,
+  };
+  if (invoice.kind === 'retainage-release')
+    return {
+      ...header,
+      kind: 'retainage-release',
+      invoice,
+      application: trace.released.get(invoiceId),
+    };
+  return {
+    ...header,
+    kind: 'pay-application',
+    invoice,
+    changeOrders: changeOrderSummary(trace, invoiceId),
+  };
 }
 
 /** The credit note as it was issued, with the invoice it credits as it stood just before. */
-export function creditNoteDocumentOf(events: readonly LedgerEvent[], creditNoteId: string): CreditNoteDocument | undefined {
-  const trace = traceUntil(events, (event) => event.type === 'CreditNoteIssued' && event.data.creditNoteId === creditNoteId);
+export function creditNoteDocumentOf(
+  events: readonly LedgerEvent[],
+  creditNoteId: string,
+): CreditNoteDocument | undefined {
+  const trace = traceUntil(
+    events,
+    (event) => event.type === 'CreditNoteIssued' && event.data.creditNoteId === creditNoteId,
+  );
   const creditNote = trace?.ledger.creditNotes.find((note) => note.creditNoteId === creditNoteId);
   const credited = trace && creditNote && findInvoice(trace.ledger, creditNote.invoiceId);
   if (!trace || !creditNote || !credited) return undefined;
   const invoice = { ...credited, credited: credited.credited - creditNote.total };
-  return { contractId: trace.ledger.contractId, terms: trace.ledger.terms, contractDate: trace.contractDate, creditNote, invoice };
+  return {
+    contractId: trace.ledger.contractId,
+    terms: trace.ledger.terms,
+    contractDate: trace.contractDate,
+    creditNote,
+    invoice,
+  };
 }

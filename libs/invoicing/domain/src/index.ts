@@ -13,5 +13,9 @@ export * from './numbering';
 export * from './ledger.schemas';
 export { decide };
 
-export const ledgerDecider: Decider<LedgerCommand, LedgerEvent, LedgerState> = { initialState, evolve, decide };
+export const ledgerDecider: Decider<LedgerCommand, LedgerEvent, LedgerState> = {
+  initialState,
+  evolve,
+  decide,
+};
 export const ledgerStream = (contractId: string) => `billing-${contractId}`;

@@ -89,24 +89,91 @@ export type InvoiceKind = 'progress' | 'retainage-release';
 export type ContractPhase = 'active' | 'suspended' | 'completed';
 
 export type LedgerEvent =
-  | DomainEvent<'LedgerOpened', { contractId: string; terms: LedgerTerms; lines: ContractLine[]; openedOn: string }>
-  | DomainEvent<'ChangeOrderRecorded', { contractId: string; changeOrderId: string; amount: number; lines: ContractLine[] }>
+  | DomainEvent<
+      'LedgerOpened',
+      { contractId: string; terms: LedgerTerms; lines: ContractLine[]; openedOn: string }
+    >
+  | DomainEvent<
+      'ChangeOrderRecorded',
+      { contractId: string; changeOrderId: string; amount: number; lines: ContractLine[] }
+    >
   | DomainEvent<'ContractPhaseRecorded', { contractId: string; phase: ContractPhase; on: string }>
-  /** `certifiedOn`: the customer's certification date (absent on events recorded before it was kept). */
-  | DomainEvent<'WorkCertified', { contractId: string; certificationId: string; periodEnd: string; certifiedOn?: string; lines: CertifiedWork[] }>
-  | DomainEvent<'PayApplicationDrafted', { contractId: string; invoiceId: string; applicationNo: number; periodEnd: string; g702: G702; g703: G703Line[] } & Amounts>
-  | DomainEvent<'PayApplicationWithdrawn', { contractId: string; invoiceId: string; reason: string }>
-  | DomainEvent<'PayApplicationRefused', { contractId: string; certificationId: string; periodEnd: string; reason: string }>
-  | DomainEvent<'RetainageReleaseDrafted', { contractId: string; invoiceId: string; releasedOn: string } & Amounts>
+  /**
+   * `certifiedOn`: the customer's certification date (absent on events recorded before it was
+   * kept).
+   */
+  | DomainEvent<
+      'WorkCertified',
+      {
+        contractId: string;
+        certificationId: string;
+        periodEnd: string;
+        certifiedOn?: string;
+        lines: CertifiedWork[];
+      }
+    >
+  | DomainEvent<
+      'PayApplicationDrafted',
+      {
+        contractId: string;
+        invoiceId: string;
+        applicationNo: number;
+        periodEnd: string;
+        g702: G702;
+        g703: G703Line[];
+      } & Amounts
+    >
+  | DomainEvent<
+      'PayApplicationWithdrawn',
+      { contractId: string; invoiceId: string; reason: string }
+    >
+  | DomainEvent<
+      'PayApplicationRefused',
+      { contractId: string; certificationId: string; periodEnd: string; reason: string }
+    >
+  | DomainEvent<
+      'RetainageReleaseDrafted',
+      { contractId: string; invoiceId: string; releasedOn: string } & Amounts
+    >
   | DomainEvent<
       'InvoiceIssued',
-      BillTo & { contractId: string; invoiceId: string; kind: InvoiceKind; number: string; issueDate: string; dueDate: string; figures: BillingFigures } & Amounts
+      BillTo & {
+        contractId: string;
+        invoiceId: string;
+        kind: InvoiceKind;
+        number: string;
+        issueDate: string;
+        dueDate: string;
+        figures: BillingFigures;
+      } & Amounts
     >
-  | DomainEvent<'InvoiceVoided', BillTo & { contractId: string; invoiceId: string; voidedOn: string; reason: string; figures: BillingFigures }>
-  | DomainEvent<'CreditNoteIssued', BillTo & { contractId: string; creditNoteId: string; invoiceId: string; number: string; issueDate: string; reason: string } & Amounts>
+  | DomainEvent<
+      'InvoiceVoided',
+      BillTo & {
+        contractId: string;
+        invoiceId: string;
+        voidedOn: string;
+        reason: string;
+        figures: BillingFigures;
+      }
+    >
+  | DomainEvent<
+      'CreditNoteIssued',
+      BillTo & {
+        contractId: string;
+        creditNoteId: string;
+        invoiceId: string;
+        number: string;
+        issueDate: string;
+        reason: string;
+      } & Amounts
+    >
   | DomainEvent<'InvoicePaymentsRecorded', { contractId: string; invoiceId: string; paid: number }>;
 
-/** The business date an event is dated (ADR 17): a pay application is dated by the period it bills until it is issued; undefined for an event with no date of its own. */
+/**
+ * The business date an event is dated (ADR 17): a pay application is dated by the period it bills
+ * until it is issued; undefined for an event with no date of its own.
+ */
 export function ledgerBusinessDate(event: LedgerEvent): string | undefined {
   switch (event.type) {
     case 'LedgerOpened':

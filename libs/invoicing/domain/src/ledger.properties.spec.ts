@@ -1,5 +1,13 @@
 import { applyRate, fold, sum } from '@billing/shared/kernel';
-import { billingFigures, ledgerDecider, type G702, type G703Line, type Ledger, type LedgerCommand, type LedgerEvent } from './index';
+import {
+  billingFigures,
+  ledgerDecider,
+  type G702,
+  type G703Line,
+  type Ledger,
+  type LedgerCommand,
+  type LedgerEvent,
+} from './index';
 
 /** Deterministic pseudo-random numbers, so a failure can be replayed from its seed. */
 function random(seed: number) {
@@ -20,7 +28,12 @@ function run(events: LedgerEvent[], command: LedgerCommand): LedgerEvent[] {
 /** A random contract billed over random periods to completion, then its retainage released. */
 function billRandomContract(seed: number, materialsAtWorkRate: boolean) {
   const rng = random(seed);
-  const lines = Array.from({ length: rng.int(1, 6) }, (_, i) => ({ lineId: `L${i}`, item: `${i + 1}`, description: 'line', scheduledValue: rng.int(1, 50_000_000) }));
+  const lines = Array.from({ length: rng.int(1, 6) }, (_, i) => ({
+    lineId: `L${i}`,
+    item: `${i + 1}`,
+    description: 'line',
+    scheduledValue: rng.int(1, 50_000_000),
+  }));
   const firstRate = rng.int(0, 1500);
   const secondRate = rng.int(0, firstRate);
   const materials = (workRate: number) => (materialsAtWorkRate ? workRate : rng.int(0, 1500));
@@ -38,7 +51,9 @@ function billRandomContract(seed: number, materialsAtWorkRate: boolean) {
     paymentTermsDays: 30,
     poNumber: '',
   };
-  let events: LedgerEvent[] = [{ type: 'LedgerOpened', data: { contractId: 'k', terms, lines, openedOn: '2026-01-01' } }];
+  let events: LedgerEvent[] = [
+    { type: 'LedgerOpened', data: { contractId: 'k', terms, lines, openedOn: '2026-01-01' } },
+  ];
   const percent = lines.map(() => 0);
   const stored = lines.map(() => 0);
   const work = lines.map(() => 0);
@@ -48,41 +63,81 @@ function billRandomContract(seed: number, materialsAtWorkRate: boolean) {
     const certified = lines.map((line, i) => {
       percent[i] = last ? 10_000 : Math.min(10_000, percent[i] + rng.int(0, 3000));
       const done = applyRate(line.scheduledValue, percent[i]);
-      // Stored materials only leave storage into the work, and never exceed what is left of the line.
+      // Stored materials only leave storage into the work, and never exceed what is left of the
+      // line.
       const leftInStorage = Math.max(0, stored[i] - (done - work[i]));
-      stored[i] = last ? 0 : rng.int(Math.min(leftInStorage, line.scheduledValue - done), line.scheduledValue - done);
+      stored[i] = last
+        ? 0
+        : rng.int(Math.min(leftInStorage, line.scheduledValue - done), line.scheduledValue - done);
       work[i] = done;
       return { lineId: line.lineId, workCompletedToDate: done, storedMaterials: stored[i] };
     });
     const invoiceId = `p${period}`;
-    events = run(events, { type: 'DraftPayApplication', invoiceId, certificationId: `c${period}`, periodEnd: `2026-${String(period).padStart(2, '0')}-28`, lines: certified });
-    const draft = (fold(ledgerDecider, events) as Ledger).invoices.find((invoice) => invoice.status === 'draft');
-    if (draft) events = run(events, { type: 'IssueInvoice', invoiceId: draft.invoiceId, number: `INV-${period}`, issueDate: `2026-${String(period).padStart(2, '0')}-28` });
+    events = run(events, {
+      type: 'DraftPayApplication',
+      invoiceId,
+      certificationId: `c${period}`,
+      periodEnd: `2026-${String(period).padStart(2, '0')}-28`,
+      lines: certified,
+    });
+    const draft = (fold(ledgerDecider, events) as Ledger).invoices.find(
+      (invoice) => invoice.status === 'draft',
+    );
+    if (draft)
+      events = run(events, {
+        type: 'IssueInvoice',
+        invoiceId: draft.invoiceId,
+        number: `INV-${period}`,
+        issueDate: `2026-${String(period).padStart(2, '0')}-28`,
+      });
   }
   events = run(events, { type: 'RecordContractPhase', phase: 'completed', on: '2026-12-01' });
   if (billingFigures(fold(ledgerDecider, events) as Ledger).retainageHeld > 0) {
-    events = run(events, { type: 'DraftRetainageRelease', invoiceId: 'r', releasedOn: '2026-12-01', agreed: false });
-    events = run(events, { type: 'IssueInvoice', invoiceId: 'r', number: 'INV-R', issueDate: '2026-12-02' });
+    events = run(events, {
+      type: 'DraftRetainageRelease',
+      invoiceId: 'r',
+      releasedOn: '2026-12-01',
+      agreed: false,
+    });
+    events = run(events, {
+      type: 'IssueInvoice',
+      invoiceId: 'r',
+      number: 'INV-R',
+      issueDate: '2026-12-02',
+    });
   }
-  return { ledger: fold(ledgerDecider, events) as Ledger, events, contractSum: terms.originalSum, taxRate: terms.taxRate };
+  return {
+    ledger: fold(ledgerDecider, events) as Ledger,
+    events,
+    contractSum: terms.originalSum,
+    taxRate: terms.taxRate,
+  };
 }
 
 function checkG702(g: G702, g703: G703Line[]) {
   expect(g.contractSumToDate).toBe(g.originalContractSum + g.netChangeByChangeOrders);
-  expect(g.totalCompletedAndStoredToDate).toBe(sum(g703.map((row) => row.completedAndStoredToDate)));
+  expect(g.totalCompletedAndStoredToDate).toBe(
+    sum(g703.map((row) => row.completedAndStoredToDate)),
+  );
   expect(g.totalRetainage).toBe(sum(g703.map((row) => row.retainage)));
   expect(g.totalRetainage).toBe(g.retainageOnCompletedWork + g.retainageOnStoredMaterials);
   expect(g.totalEarnedLessRetainage).toBe(g.totalCompletedAndStoredToDate - g.totalRetainage);
   expect(g.currentPaymentDue).toBe(g.totalEarnedLessRetainage - g.lessPreviousCertificates);
-  expect(g.balanceToFinishIncludingRetainage).toBe(g.contractSumToDate - g.totalEarnedLessRetainage);
+  expect(g.balanceToFinishIncludingRetainage).toBe(
+    g.contractSumToDate - g.totalEarnedLessRetainage,
+  );
   for (const row of g703) {
-    expect(row.fromPreviousApplication + row.thisPeriod + row.materialsPresentlyStored).toBe(row.completedAndStoredToDate);
+    expect(row.fromPreviousApplication + row.thisPeriod + row.materialsPresentlyStored).toBe(
+      row.completedAndStoredToDate,
+    );
     expect(row.balanceToFinish).toBe(row.scheduledValue - row.completedAndStoredToDate);
   }
 }
 
 function checkApplications(ledger: Ledger, taxRate: number) {
-  const applications = ledger.invoices.filter((invoice) => invoice.kind === 'progress' && invoice.status === 'issued');
+  const applications = ledger.invoices.filter(
+    (invoice) => invoice.kind === 'progress' && invoice.status === 'issued',
+  );
   let previous = 0;
   for (const application of applications) {
     checkG702(application.g702!, application.g703!);
@@ -97,21 +152,29 @@ function checkApplications(ledger: Ledger, taxRate: number) {
 const seeds = Array.from({ length: 300 }, (_, seed) => seed + 1);
 
 describe('billing ledger properties over random contracts', () => {
-  it.each(seeds)('seed %i, materials retained at the work rate: every G702 adds up, applications chain, the contract sum is billed exactly once', (seed) => {
-    const { ledger, contractSum, taxRate, events } = billRandomContract(seed, true);
-    expect(events.filter((event) => event.type === 'PayApplicationRefused')).toEqual([]);
-    checkApplications(ledger, taxRate);
-    const figures = billingFigures(ledger);
-    expect(figures.completedAndStoredToDate).toBe(contractSum);
-    expect(figures.retainageHeld).toBe(0);
-    expect(figures.billedNet).toBe(contractSum);
-    expect(sum(ledger.invoices.filter((i) => i.status === 'issued').map((i) => i.tax))).toBe(figures.billedTax);
-  });
+  it.each(seeds)(
+    'seed %i, materials retained at the work rate: every G702 adds up, applications chain, the contract sum is billed exactly once',
+    (seed) => {
+      const { ledger, contractSum, taxRate, events } = billRandomContract(seed, true);
+      expect(events.filter((event) => event.type === 'PayApplicationRefused')).toEqual([]);
+      checkApplications(ledger, taxRate);
+      const figures = billingFigures(ledger);
+      expect(figures.completedAndStoredToDate).toBe(contractSum);
+      expect(figures.retainageHeld).toBe(0);
+      expect(figures.billedNet).toBe(contractSum);
+      expect(sum(ledger.invoices.filter((i) => i.status === 'issued').map((i) => i.tax))).toBe(
+        figures.billedTax,
+      );
+    },
+  );
 
-  it.each(seeds)('seed %i, any materials rate: every issued G702 adds up and chains; a refusal is the only way work stays unbilled', (seed) => {
-    const { ledger, taxRate, events, contractSum } = billRandomContract(seed, false);
-    checkApplications(ledger, taxRate);
-    const refused = events.some((event) => event.type === 'PayApplicationRefused');
-    if (!refused) expect(billingFigures(ledger).billedNet).toBe(contractSum);
-  });
+  it.each(seeds)(
+    'seed %i, any materials rate: every issued G702 adds up and chains; a refusal is the only way work stays unbilled',
+    (seed) => {
+      const { ledger, taxRate, events, contractSum } = billRandomContract(seed, false);
+      checkApplications(ledger, taxRate);
+      const refused = events.some((event) => event.type === 'PayApplicationRefused');
+      if (!refused) expect(billingFigures(ledger).billedNet).toBe(contractSum);
+    },
+  );
 });

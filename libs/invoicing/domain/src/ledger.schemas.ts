@@ -22,7 +22,12 @@ import type { NumberingEvent } from './numbering';
 // decide.ts and pay-application.ts guarantee.
 
 const retainageStep = closedObject({ threshold: rate, workRate: rate, materialsRate: rate });
-const customer = closedObject({ id: nonEmptyString, name: nonEmptyString, email: nonEmptyString, address: nonEmptyString });
+const customer = closedObject({
+  id: nonEmptyString,
+  name: nonEmptyString,
+  email: nonEmptyString,
+  address: nonEmptyString,
+});
 const terms = closedObject({
   customer,
   title: nonEmptyString,
@@ -34,8 +39,17 @@ const terms = closedObject({
   poNumber: text,
 });
 /** A change order may add a deduction line (negative scheduled value). */
-const contractLine = closedObject({ lineId: nonEmptyString, item: nonEmptyString, description: nonEmptyString, scheduledValue: money });
-const certifiedWork = closedObject({ lineId: nonEmptyString, workCompletedToDate: money, storedMaterials: nonNegativeMoney });
+const contractLine = closedObject({
+  lineId: nonEmptyString,
+  item: nonEmptyString,
+  description: nonEmptyString,
+  scheduledValue: money,
+});
+const certifiedWork = closedObject({
+  lineId: nonEmptyString,
+  workCompletedToDate: money,
+  storedMaterials: nonNegativeMoney,
+});
 const g702 = closedObject({
   originalContractSum: positiveMoney,
   netChangeByChangeOrders: money,
@@ -67,20 +81,73 @@ const g703Line = closedObject({
 /** A document is drafted only for a positive amount; tax is a non-negative rate of it. */
 const amounts = { amount: positiveMoney, tax: nonNegativeMoney, total: positiveMoney };
 const billTo = { customerId: nonEmptyString, customerName: nonEmptyString, currency: currencyCode };
-const figures = closedObject({ completedAndStoredToDate: money, retainageHeld: nonNegativeMoney, billedNet: money, billedTax: money });
-/** Milestones' certification id (`<contractId>/progress/<periodEnd>`, ...) or `void/<invoiceId>` for a redraft. */
+const figures = closedObject({
+  completedAndStoredToDate: money,
+  retainageHeld: nonNegativeMoney,
+  billedNet: money,
+  billedTax: money,
+});
+/**
+ * Milestones' certification id (`<contractId>/progress/<periodEnd>`, ...) or `void/<invoiceId>` for
+ * a redraft.
+ */
 const certificationId = nonEmptyString;
 
 export const ledgerEventSchemas: EventSchemaMap = {
-  LedgerOpened: closedObject({ contractId: uuid, terms, lines: arrayOf(contractLine, 1), openedOn: date }),
-  ChangeOrderRecorded: closedObject({ contractId: uuid, changeOrderId: uuid, amount: money, lines: arrayOf(contractLine, 1) }),
+  LedgerOpened: closedObject({
+    contractId: uuid,
+    terms,
+    lines: arrayOf(contractLine, 1),
+    openedOn: date,
+  }),
+  ChangeOrderRecorded: closedObject({
+    contractId: uuid,
+    changeOrderId: uuid,
+    amount: money,
+    lines: arrayOf(contractLine, 1),
+  }),
   // Same type name and shape as milestones': both contexts record the contract's phase.
-  ContractPhaseRecorded: closedObject({ contractId: uuid, phase: enumOf(['active', 'suspended', 'completed']), on: date }),
-  WorkCertified: closedObject({ contractId: uuid, certificationId, periodEnd: date, certifiedOn: date, lines: arrayOf(certifiedWork, 1) }, ['certifiedOn']),
-  PayApplicationDrafted: closedObject({ contractId: uuid, invoiceId: uuid, applicationNo: positiveCount, periodEnd: date, g702, g703: arrayOf(g703Line, 1), ...amounts }),
-  PayApplicationWithdrawn: closedObject({ contractId: uuid, invoiceId: uuid, reason: nonEmptyString }),
-  PayApplicationRefused: closedObject({ contractId: uuid, certificationId, periodEnd: date, reason: nonEmptyString }),
-  RetainageReleaseDrafted: closedObject({ contractId: uuid, invoiceId: uuid, releasedOn: date, ...amounts }),
+  ContractPhaseRecorded: closedObject({
+    contractId: uuid,
+    phase: enumOf(['active', 'suspended', 'completed']),
+    on: date,
+  }),
+  WorkCertified: closedObject(
+    {
+      contractId: uuid,
+      certificationId,
+      periodEnd: date,
+      certifiedOn: date,
+      lines: arrayOf(certifiedWork, 1),
+    },
+    ['certifiedOn'],
+  ),
+  PayApplicationDrafted: closedObject({
+    contractId: uuid,
+    invoiceId: uuid,
+    applicationNo: positiveCount,
+    periodEnd: date,
+    g702,
+    g703: arrayOf(g703Line, 1),
+    ...amounts,
+  }),
+  PayApplicationWithdrawn: closedObject({
+    contractId: uuid,
+    invoiceId: uuid,
+    reason: nonEmptyString,
+  }),
+  PayApplicationRefused: closedObject({
+    contractId: uuid,
+    certificationId,
+    periodEnd: date,
+    reason: nonEmptyString,
+  }),
+  RetainageReleaseDrafted: closedObject({
+    contractId: uuid,
+    invoiceId: uuid,
+    releasedOn: date,
+    ...amounts,
+  }),
   InvoiceIssued: closedObject({
     ...billTo,
     contractId: uuid,
@@ -92,9 +159,29 @@ export const ledgerEventSchemas: EventSchemaMap = {
     figures,
     ...amounts,
   }),
-  InvoiceVoided: closedObject({ ...billTo, contractId: uuid, invoiceId: uuid, voidedOn: date, reason: nonEmptyString, figures }),
-  CreditNoteIssued: closedObject({ ...billTo, contractId: uuid, creditNoteId: uuid, invoiceId: uuid, number: nonEmptyString, issueDate: date, reason: nonEmptyString, ...amounts }),
-  InvoicePaymentsRecorded: closedObject({ contractId: uuid, invoiceId: uuid, paid: nonNegativeMoney }),
+  InvoiceVoided: closedObject({
+    ...billTo,
+    contractId: uuid,
+    invoiceId: uuid,
+    voidedOn: date,
+    reason: nonEmptyString,
+    figures,
+  }),
+  CreditNoteIssued: closedObject({
+    ...billTo,
+    contractId: uuid,
+    creditNoteId: uuid,
+    invoiceId: uuid,
+    number: nonEmptyString,
+    issueDate: date,
+    reason: nonEmptyString,
+    ...amounts,
+  }),
+  InvoicePaymentsRecorded: closedObject({
+    contractId: uuid,
+    invoiceId: uuid,
+    paid: nonNegativeMoney,
+  }),
 } satisfies Record<LedgerEvent['type'], object>;
 
 /** The ledger command that finishes the issue, told apart by its `type`. */
@@ -103,7 +190,14 @@ const completion = {
   discriminator: { propertyName: 'type' },
   oneOf: [
     closedObject({ type: { const: 'IssueInvoice' }, invoiceId: uuid, issueDate: date }),
-    closedObject({ type: { const: 'IssueCreditNote' }, creditNoteId: uuid, invoiceId: uuid, amount: positiveMoney, issueDate: date, reason: nonEmptyString }),
+    closedObject({
+      type: { const: 'IssueCreditNote' },
+      creditNoteId: uuid,
+      invoiceId: uuid,
+      amount: positiveMoney,
+      issueDate: date,
+      reason: nonEmptyString,
+    }),
   ],
 };
 

@@ -1,7 +1,22 @@
-import { IllegalStateError, NotFoundError, RuleViolation, ValidationError } from '@billing/shared/kernel';
+import {
+  IllegalStateError,
+  NotFoundError,
+  RuleViolation,
+  ValidationError,
+} from '@billing/shared/kernel';
 import { specFor } from '@billing/shared/testing';
 import { fold } from '@billing/shared/kernel';
-import { billingFigures, ledgerDecider, numberingDecider, reservedNumber, retainageStepFor, type Ledger, type LedgerCommand, type LedgerEvent, type LedgerTerms } from './index';
+import {
+  billingFigures,
+  ledgerDecider,
+  numberingDecider,
+  reservedNumber,
+  retainageStepFor,
+  type Ledger,
+  type LedgerCommand,
+  type LedgerEvent,
+  type LedgerTerms,
+} from './index';
 
 const spec = specFor(ledgerDecider);
 const contractId = 'c-1';
@@ -30,7 +45,13 @@ const opened: LedgerEvent = {
     openedOn: '2026-01-05',
   },
 };
-const draft = (invoiceId: string, periodEnd: string, a: number, b: number, storedB = 0): Extract<LedgerCommand, { type: 'DraftPayApplication' }> => ({
+const draft = (
+  invoiceId: string,
+  periodEnd: string,
+  a: number,
+  b: number,
+  storedB = 0,
+): Extract<LedgerCommand, { type: 'DraftPayApplication' }> => ({
   type: 'DraftPayApplication',
   invoiceId,
   certificationId: `cert-${periodEnd}`,
@@ -43,10 +64,18 @@ const draft = (invoiceId: string, periodEnd: string, a: number, b: number, store
 
 /** Run commands in order, collecting every event, as the ledger would record them. */
 function history(...commands: LedgerCommand[]): LedgerEvent[] {
-  return commands.reduce<LedgerEvent[]>((events, command) => [...events, ...ledgerDecider.decide(command, fold(ledgerDecider, events))], [opened]);
+  return commands.reduce<LedgerEvent[]>(
+    (events, command) => [...events, ...ledgerDecider.decide(command, fold(ledgerDecider, events))],
+    [opened],
+  );
 }
 const ledgerOf = (events: LedgerEvent[]) => fold(ledgerDecider, events) as Ledger;
-const issue = (invoiceId: string, number: string, issueDate = '2026-02-03'): LedgerCommand => ({ type: 'IssueInvoice', invoiceId, number, issueDate });
+const issue = (invoiceId: string, number: string, issueDate = '2026-02-03'): LedgerCommand => ({
+  type: 'IssueInvoice',
+  invoiceId,
+  number,
+  issueDate,
+});
 
 describe('pay applications', () => {
   it('drafts G702/G703 from certified work: retainage per line by step, tax on line 8', () => {
@@ -82,7 +111,11 @@ describe('pay applications', () => {
   });
 
   it('builds the next application on the last issued one (columns D, line 7) and switches retainage step at 50%', () => {
-    const events = history(draft('p1', '2026-01-31', 100_000, 150_000, 20_000), issue('p1', 'INV-2026-00001'), draft('p2', '2026-02-28', 400_000, 100_000 + 150_000, 0));
+    const events = history(
+      draft('p1', '2026-01-31', 100_000, 150_000, 20_000),
+      issue('p1', 'INV-2026-00001'),
+      draft('p2', '2026-02-28', 400_000, 100_000 + 150_000, 0),
+    );
     const second = events.filter((e) => e.type === 'PayApplicationDrafted')[1];
     if (second?.type !== 'PayApplicationDrafted') throw new Error('no second draft');
     // 650 000 / 1 000 000 = 65% >= 50%: 5% on work, 0% on materials.
@@ -94,7 +127,10 @@ describe('pay applications', () => {
       currentPaymentDue: 373_500,
       retainageStep: { threshold: 5000 },
     });
-    expect(second.data.g703[0]).toMatchObject({ fromPreviousApplication: 100_000, thisPeriod: 300_000 });
+    expect(second.data.g703[0]).toMatchObject({
+      fromPreviousApplication: 100_000,
+      thisPeriod: 300_000,
+    });
     expect(second.data.applicationNo).toBe(2);
   });
 
@@ -107,13 +143,21 @@ describe('pay applications', () => {
   });
 
   it('redrafts a pending draft with later certified work instead of a second draft', () => {
-    const events = history(draft('p1', '2026-01-31', 100_000, 0), draft('p2', '2026-02-28', 200_000, 0));
+    const events = history(
+      draft('p1', '2026-01-31', 100_000, 0),
+      draft('p2', '2026-02-28', 200_000, 0),
+    );
     const ledger = ledgerOf(events);
-    expect(ledger.invoices.map((i) => [i.invoiceId, i.status, i.amount])).toEqual([['p1', 'draft', 180_000]]);
+    expect(ledger.invoices.map((i) => [i.invoiceId, i.status, i.amount])).toEqual([
+      ['p1', 'draft', 180_000],
+    ]);
   });
 
   it('drafts nothing when nothing new is certified, and withdraws a draft that falls to zero', () => {
-    const afterIssue = history(draft('p1', '2026-01-31', 100_000, 0), issue('p1', 'INV-2026-00001'));
+    const afterIssue = history(
+      draft('p1', '2026-01-31', 100_000, 0),
+      issue('p1', 'INV-2026-00001'),
+    );
     spec(afterIssue)
       .when(draft('p2', '2026-02-28', 100_000, 0))
       .then([
@@ -142,14 +186,23 @@ describe('pay applications', () => {
   it('refuses, with the reason, a certification that would make line 8 negative', () => {
     const issued = history(draft('p1', '2026-01-31', 300_000, 0), issue('p1', 'INV-2026-00001'));
     const events = spec(issued)
-      .when({ ...draft('p2', '2026-02-28', 200_000, 0), lines: [{ lineId: 'A', workCompletedToDate: 200_000, storedMaterials: 0 }] })
+      .when({
+        ...draft('p2', '2026-02-28', 200_000, 0),
+        lines: [{ lineId: 'A', workCompletedToDate: 200_000, storedMaterials: 0 }],
+      })
       .events();
-    expect(events[1]).toMatchObject({ type: 'PayApplicationRefused', data: { reason: expect.stringMatching(/line 8\) would be -90000/) } });
+    expect(events[1]).toMatchObject({
+      type: 'PayApplicationRefused',
+      data: { reason: expect.stringMatching(/line 8\) would be -90000/) },
+    });
   });
 
   it('waits for lines it does not know yet (a change order still on its way)', () => {
     spec([opened])
-      .when({ ...draft('p1', '2026-01-31', 1, 1), lines: [{ lineId: 'CO-LINE', workCompletedToDate: 1, storedMaterials: 0 }] })
+      .when({
+        ...draft('p1', '2026-01-31', 1, 1),
+        lines: [{ lineId: 'CO-LINE', workCompletedToDate: 1, storedMaterials: 0 }],
+      })
       .thenThrows(NotFoundError, /not on this contract's ledger yet/);
   });
 });
@@ -171,7 +224,12 @@ describe('issue, void, credit notes', () => {
         tax: 6_300,
         total: 96_300,
         customerId: 'cust',
-        figures: { completedAndStoredToDate: 100_000, retainageHeld: 10_000, billedNet: 90_000, billedTax: 6_300 },
+        figures: {
+          completedAndStoredToDate: 100_000,
+          retainageHeld: 10_000,
+          billedNet: 90_000,
+          billedTax: 6_300,
+        },
       },
     });
   });
@@ -193,7 +251,12 @@ describe('issue, void, credit notes', () => {
       redraftInvoiceId: 'p1b',
     });
     expect(voided.slice(-2).map((e) => e.type)).toEqual(['InvoiceVoided', 'PayApplicationDrafted']);
-    expect(billingFigures(ledgerOf(voided))).toEqual({ completedAndStoredToDate: 0, retainageHeld: 0, billedNet: 0, billedTax: 0 });
+    expect(billingFigures(ledgerOf(voided))).toEqual({
+      completedAndStoredToDate: 0,
+      retainageHeld: 0,
+      billedNet: 0,
+      billedTax: 0,
+    });
     expect(ledgerOf(voided).invoices.find((i) => i.invoiceId === 'p1b')).toMatchObject({
       status: 'draft',
       applicationNo: 1,
@@ -204,30 +267,74 @@ describe('issue, void, credit notes', () => {
   });
 
   it('recomputes a pending draft when the application under it is voided', () => {
-    const events = history(draft('p1', '2026-01-31', 100_000, 0), issue('p1', 'INV-2026-00001'), draft('p2', '2026-02-28', 200_000, 0), {
-      type: 'VoidInvoice',
-      invoiceId: 'p1',
-      voidedOn: '2026-03-01',
-      reason: 'duplicate',
-      redraftInvoiceId: 'p1b',
+    const events = history(
+      draft('p1', '2026-01-31', 100_000, 0),
+      issue('p1', 'INV-2026-00001'),
+      draft('p2', '2026-02-28', 200_000, 0),
+      {
+        type: 'VoidInvoice',
+        invoiceId: 'p1',
+        voidedOn: '2026-03-01',
+        reason: 'duplicate',
+        redraftInvoiceId: 'p1b',
+      },
+    );
+    expect(ledgerOf(events).invoices.find((i) => i.invoiceId === 'p2')).toMatchObject({
+      status: 'draft',
+      amount: 180_000,
+      applicationNo: 1,
     });
-    expect(ledgerOf(events).invoices.find((i) => i.invoiceId === 'p2')).toMatchObject({ status: 'draft', amount: 180_000, applicationNo: 1 });
   });
 
   it('refuses to void a paid, credited, earlier, or draft invoice', () => {
-    const paid = [...withIssued, { type: 'InvoicePaymentsRecorded', data: { contractId, invoiceId: 'p1', paid: 1 } } as LedgerEvent];
+    const paid = [
+      ...withIssued,
+      {
+        type: 'InvoicePaymentsRecorded',
+        data: { contractId, invoiceId: 'p1', paid: 1 },
+      } as LedgerEvent,
+    ];
     spec(paid)
-      .when({ type: 'VoidInvoice', invoiceId: 'p1', voidedOn: '2026-02-05', reason: 'x', redraftInvoiceId: 'p1b' })
+      .when({
+        type: 'VoidInvoice',
+        invoiceId: 'p1',
+        voidedOn: '2026-02-05',
+        reason: 'x',
+        redraftInvoiceId: 'p1b',
+      })
       .thenThrows(RuleViolation, /credit note instead/);
-    const two = history(draft('p1', '2026-01-31', 100_000, 0), issue('p1', 'INV-2026-00001'), draft('p2', '2026-02-28', 200_000, 0), issue('p2', 'INV-2026-00002', '2026-03-03'));
+    const two = history(
+      draft('p1', '2026-01-31', 100_000, 0),
+      issue('p1', 'INV-2026-00001'),
+      draft('p2', '2026-02-28', 200_000, 0),
+      issue('p2', 'INV-2026-00002', '2026-03-03'),
+    );
     spec(two)
-      .when({ type: 'VoidInvoice', invoiceId: 'p1', voidedOn: '2026-03-05', reason: 'x', redraftInvoiceId: 'p1b' })
+      .when({
+        type: 'VoidInvoice',
+        invoiceId: 'p1',
+        voidedOn: '2026-03-05',
+        reason: 'x',
+        redraftInvoiceId: 'p1b',
+      })
       .thenThrows(RuleViolation, /only the latest pay application/);
     spec(history(draft('p1', '2026-01-31', 100_000, 0)))
-      .when({ type: 'VoidInvoice', invoiceId: 'p1', voidedOn: '2026-02-05', reason: 'x', redraftInvoiceId: 'p1b' })
+      .when({
+        type: 'VoidInvoice',
+        invoiceId: 'p1',
+        voidedOn: '2026-02-05',
+        reason: 'x',
+        redraftInvoiceId: 'p1b',
+      })
       .thenThrows(IllegalStateError);
     spec(withIssued)
-      .when({ type: 'VoidInvoice', invoiceId: 'p1', voidedOn: '2026-02-05', reason: '', redraftInvoiceId: 'p1b' })
+      .when({
+        type: 'VoidInvoice',
+        invoiceId: 'p1',
+        voidedOn: '2026-02-05',
+        reason: '',
+        redraftInvoiceId: 'p1b',
+      })
       .thenThrows(ValidationError, /reason/);
   });
 
@@ -242,7 +349,10 @@ describe('issue, void, credit notes', () => {
       reason: 'rework',
     });
     const [first] = spec(withIssued).when(note('1', 50_001)).events();
-    expect(first).toMatchObject({ type: 'CreditNoteIssued', data: { amount: 50_001, tax: 3_500, total: 53_501 } }); // 3 500.07
+    expect(first).toMatchObject({
+      type: 'CreditNoteIssued',
+      data: { amount: 50_001, tax: 3_500, total: 53_501 },
+    }); // 3 500.07
     const after = [...withIssued, first];
     spec(after)
       .when(note('2', 40_000))
@@ -250,16 +360,38 @@ describe('issue, void, credit notes', () => {
     expect(spec(after).when(note('2', 39_999)).events()[0].data).toMatchObject({ total: 42_799 });
     spec(after).when(note('1', 50_001)).then([]);
     spec(withIssued).when(note('3', 0)).thenThrows(ValidationError);
-    expect(() => ledgerDecider.decide({ type: 'VoidInvoice', invoiceId: 'p1', voidedOn: '2026-02-11', reason: 'x', redraftInvoiceId: 'p1b' }, ledgerOf(after))).toThrow(
-      /paid or credited/,
-    );
+    expect(() =>
+      ledgerDecider.decide(
+        {
+          type: 'VoidInvoice',
+          invoiceId: 'p1',
+          voidedOn: '2026-02-11',
+          reason: 'x',
+          redraftInvoiceId: 'p1b',
+        },
+        ledgerOf(after),
+      ),
+    ).toThrow(/paid or credited/);
   });
 });
 
 describe('retainage release', () => {
-  const complete: LedgerCommand = { type: 'RecordContractPhase', phase: 'completed', on: '2026-06-30' };
-  const release: LedgerCommand = { type: 'DraftRetainageRelease', invoiceId: 'r1', releasedOn: '2026-07-01', agreed: false };
-  const billedAll = history(draft('p1', '2026-05-31', 400_000, 600_000), issue('p1', 'INV-2026-00001', '2026-06-03'), complete);
+  const complete: LedgerCommand = {
+    type: 'RecordContractPhase',
+    phase: 'completed',
+    on: '2026-06-30',
+  };
+  const release: LedgerCommand = {
+    type: 'DraftRetainageRelease',
+    invoiceId: 'r1',
+    releasedOn: '2026-07-01',
+    agreed: false,
+  };
+  const billedAll = history(
+    draft('p1', '2026-05-31', 400_000, 600_000),
+    issue('p1', 'INV-2026-00001', '2026-06-03'),
+    complete,
+  );
 
   it('bills the retainage held (line 5 of the last application) plus its tax, and then holds none', () => {
     const events = history(
@@ -269,16 +401,34 @@ describe('retainage release', () => {
       release,
       issue('r1', 'INV-2026-00002', '2026-07-02'),
     );
-    expect(events.find((e) => e.type === 'RetainageReleaseDrafted')?.data).toMatchObject({ amount: 50_000, tax: 3_500, total: 53_500 });
-    expect(billingFigures(ledgerOf(events))).toMatchObject({ retainageHeld: 0, completedAndStoredToDate: 1_000_000, billedNet: 1_000_000 });
+    expect(events.find((e) => e.type === 'RetainageReleaseDrafted')?.data).toMatchObject({
+      amount: 50_000,
+      tax: 3_500,
+      total: 53_500,
+    });
+    expect(billingFigures(ledgerOf(events))).toMatchObject({
+      retainageHeld: 0,
+      completedAndStoredToDate: 1_000_000,
+      billedNet: 1_000_000,
+    });
   });
 
   it('needs completion or an agreement, no pending draft, retainage held, and only once', () => {
-    spec(history(draft('p1', '2026-05-31', 400_000, 600_000), issue('p1', 'INV-2026-00001', '2026-06-03')))
+    spec(
+      history(
+        draft('p1', '2026-05-31', 400_000, 600_000),
+        issue('p1', 'INV-2026-00001', '2026-06-03'),
+      ),
+    )
       .when(release)
       .thenThrows(IllegalStateError, /when the contract is completed/);
     expect(
-      spec(history(draft('p1', '2026-05-31', 400_000, 600_000), issue('p1', 'INV-2026-00001', '2026-06-03')))
+      spec(
+        history(
+          draft('p1', '2026-05-31', 400_000, 600_000),
+          issue('p1', 'INV-2026-00001', '2026-06-03'),
+        ),
+      )
         .when({ ...release, agreed: true })
         .events(),
     ).toHaveLength(1);
@@ -295,14 +445,27 @@ describe('retainage release', () => {
 
   it('as a policy, drafts the release only once it is due, and otherwise does nothing', () => {
     const due: LedgerCommand = { type: 'ReleaseRetainageWhenDue', invoiceId: 'r1' };
-    const billed = history(draft('p1', '2026-05-31', 400_000, 600_000), issue('p1', 'INV-2026-00001', '2026-06-03'));
+    const billed = history(
+      draft('p1', '2026-05-31', 400_000, 600_000),
+      issue('p1', 'INV-2026-00001', '2026-06-03'),
+    );
     spec(billed).when(due).then([]);
     spec(history(draft('p1', '2026-05-31', 400_000, 600_000), complete))
       .when(due)
       .then([]);
     spec(history(complete)).when(due).then([]);
     expect(spec(billedAll).when(due).events()).toEqual([
-      { type: 'RetainageReleaseDrafted', data: { contractId, invoiceId: 'r1', releasedOn: '2026-06-30', amount: 50_000, tax: 3_500, total: 53_500 } },
+      {
+        type: 'RetainageReleaseDrafted',
+        data: {
+          contractId,
+          invoiceId: 'r1',
+          releasedOn: '2026-06-30',
+          amount: 50_000,
+          tax: 3_500,
+          total: 53_500,
+        },
+      },
     ]);
     spec([...billedAll, ...spec(billedAll).when(due).events()])
       .when({ ...due, invoiceId: 'r2' })
@@ -311,19 +474,41 @@ describe('retainage release', () => {
 
   it('dates the release from the ledger, in whatever order the completion and the last issue reach it', () => {
     // Completed on 06-30 while the last pay application was a draft, issued on 07-05: due on 07-05.
-    const issuedAfter = history(draft('p1', '2026-05-31', 400_000, 600_000), complete, issue('p1', 'INV-2026-00001', '2026-07-05'));
-    const fromCompletion = spec(issuedAfter).when({ type: 'DraftRetainageRelease', invoiceId: 'r1', agreed: false }).events();
-    const fromIssue = spec(issuedAfter).when({ type: 'ReleaseRetainageWhenDue', invoiceId: 'r1' }).events();
+    const issuedAfter = history(
+      draft('p1', '2026-05-31', 400_000, 600_000),
+      complete,
+      issue('p1', 'INV-2026-00001', '2026-07-05'),
+    );
+    const fromCompletion = spec(issuedAfter)
+      .when({ type: 'DraftRetainageRelease', invoiceId: 'r1', agreed: false })
+      .events();
+    const fromIssue = spec(issuedAfter)
+      .when({ type: 'ReleaseRetainageWhenDue', invoiceId: 'r1' })
+      .events();
     expect([fromCompletion, fromIssue]).toEqual([
       [expect.objectContaining({ data: expect.objectContaining({ releasedOn: '2026-07-05' }) })],
       [expect.objectContaining({ data: expect.objectContaining({ releasedOn: '2026-07-05' }) })],
     ]);
     // Asked for by staff: on the due date or later, never before.
-    expect(spec(issuedAfter).when({ type: 'DraftRetainageRelease', invoiceId: 'r1', releasedOn: '2026-07-06', agreed: false }).events()[0].data).toMatchObject({
+    expect(
+      spec(issuedAfter)
+        .when({
+          type: 'DraftRetainageRelease',
+          invoiceId: 'r1',
+          releasedOn: '2026-07-06',
+          agreed: false,
+        })
+        .events()[0].data,
+    ).toMatchObject({
       releasedOn: '2026-07-06',
     });
     spec(issuedAfter)
-      .when({ type: 'DraftRetainageRelease', invoiceId: 'r1', releasedOn: '2026-07-01', agreed: false })
+      .when({
+        type: 'DraftRetainageRelease',
+        invoiceId: 'r1',
+        releasedOn: '2026-07-01',
+        agreed: false,
+      })
       .thenThrows(RuleViolation, /due on 2026-07-05/);
   });
 
@@ -344,13 +529,28 @@ describe('retainage release', () => {
 
   it('withdraws a release still in draft when work becomes billable again, and drafts it again once that work is issued', () => {
     // Certified after completion, for a period before it: 100,000 more of B.
-    const drafted = history(draft('p1', '2026-05-31', 400_000, 500_000), issue('p1', 'INV-2026-00001', '2026-06-03'), complete, release);
+    const drafted = history(
+      draft('p1', '2026-05-31', 400_000, 500_000),
+      issue('p1', 'INV-2026-00001', '2026-06-03'),
+      complete,
+      release,
+    );
     const certified = spec(drafted)
       .when(draft('p2', '2026-06-30', 400_000, 600_000))
       .events();
     expect(certified.slice(1)).toEqual([
-      { type: 'PayApplicationWithdrawn', data: { contractId, invoiceId: 'r1', reason: expect.stringMatching(/drafted again once that work is billed/) } },
-      expect.objectContaining({ type: 'PayApplicationDrafted', data: expect.objectContaining({ invoiceId: 'p2', amount: 95_000 }) }),
+      {
+        type: 'PayApplicationWithdrawn',
+        data: {
+          contractId,
+          invoiceId: 'r1',
+          reason: expect.stringMatching(/drafted again once that work is billed/),
+        },
+      },
+      expect.objectContaining({
+        type: 'PayApplicationDrafted',
+        data: expect.objectContaining({ invoiceId: 'p2', amount: 95_000 }),
+      }),
     ]);
     const [again] = spec([
       ...drafted,
@@ -361,15 +561,36 @@ describe('retainage release', () => {
     ])
       .when({ type: 'ReleaseRetainageWhenDue', invoiceId: 'r2' })
       .events();
-    // Line 5 of the new last application: 5% of 1,000,000 (the second step), all of it released now.
+    // Line 5 of the new last application: 5% of 1,000,000 (the second step), all of it released
+    // now.
     expect(again.data).toMatchObject({ invoiceId: 'r2', amount: 50_000 });
   });
 
   it('withdraws a release still in draft when the application it bills is voided, and drafts that work again', () => {
-    const drafted = history(draft('p1', '2026-05-31', 400_000, 600_000), issue('p1', 'INV-2026-00001', '2026-06-03'), complete, release);
-    const voided = spec(drafted).when({ type: 'VoidInvoice', invoiceId: 'p1', voidedOn: '2026-06-04', reason: 'wrong', redraftInvoiceId: 'p2' }).events();
-    expect(voided.map((event) => event.type)).toEqual(['InvoiceVoided', 'PayApplicationWithdrawn', 'PayApplicationDrafted']);
-    expect(billingFigures(ledgerOf([...drafted, ...voided]))).toMatchObject({ retainageHeld: 0, completedAndStoredToDate: 0 });
+    const drafted = history(
+      draft('p1', '2026-05-31', 400_000, 600_000),
+      issue('p1', 'INV-2026-00001', '2026-06-03'),
+      complete,
+      release,
+    );
+    const voided = spec(drafted)
+      .when({
+        type: 'VoidInvoice',
+        invoiceId: 'p1',
+        voidedOn: '2026-06-04',
+        reason: 'wrong',
+        redraftInvoiceId: 'p2',
+      })
+      .events();
+    expect(voided.map((event) => event.type)).toEqual([
+      'InvoiceVoided',
+      'PayApplicationWithdrawn',
+      'PayApplicationDrafted',
+    ]);
+    expect(billingFigures(ledgerOf([...drafted, ...voided]))).toMatchObject({
+      retainageHeld: 0,
+      completedAndStoredToDate: 0,
+    });
     expect(
       ledgerOf([...drafted, ...voided])
         .invoices.filter((invoice) => invoice.status === 'draft')
@@ -391,7 +612,9 @@ describe('numbering', () => {
   it('gives the next number once per document, gapless from 1', () => {
     const first = numbering([]).when(reserve('a')).events();
     expect(first[0].data).toMatchObject({ number: 'INV-2026-00001', sequence: 1 });
-    expect(numbering(first).when(reserve('b')).events()[0].data).toMatchObject({ number: 'INV-2026-00002' });
+    expect(numbering(first).when(reserve('b')).events()[0].data).toMatchObject({
+      number: 'INV-2026-00002',
+    });
     numbering(first).when(reserve('a')).then([]);
     numbering([])
       .when({ ...reserve('a'), issueDate: '2026-13-01' })
@@ -400,7 +623,12 @@ describe('numbering', () => {
   it('folds a year of reservations in linear time: the map of reserved numbers is not copied per event', () => {
     const events = Array.from({ length: 1_000 }, (_, index) => ({
       type: 'NumberReserved' as const,
-      data: { ...reserve(`d${index}`), year: 2026, sequence: index + 1, number: `INV-2026-${String(index + 1).padStart(5, '0')}` },
+      data: {
+        ...reserve(`d${index}`),
+        year: 2026,
+        sequence: index + 1,
+        number: `INV-2026-${String(index + 1).padStart(5, '0')}`,
+      },
     }));
     const copies = new Set<unknown>();
     const state = events.reduce((current, event) => {
@@ -420,32 +648,115 @@ describe('a void', () => {
     const issuedOne = history(draft('p1', '2026-01-31', 100_000, 0), issue('p1', 'INV-2026-00001'));
     const voided = [
       ...issuedOne,
-      ...spec(issuedOne).when({ type: 'VoidInvoice', invoiceId: 'p1', voidedOn: '2026-02-05', reason: 'wrong period', redraftInvoiceId: 'p1b' }).events(),
+      ...spec(issuedOne)
+        .when({
+          type: 'VoidInvoice',
+          invoiceId: 'p1',
+          voidedOn: '2026-02-05',
+          reason: 'wrong period',
+          redraftInvoiceId: 'p1b',
+        })
+        .events(),
     ];
-    expect(ledgerOf(voided).invoices.find((invoice) => invoice.invoiceId === 'p1')).toMatchObject({ status: 'void', voidedOn: '2026-02-05', voidReason: 'wrong period' });
+    expect(ledgerOf(voided).invoices.find((invoice) => invoice.invoiceId === 'p1')).toMatchObject({
+      status: 'void',
+      voidedOn: '2026-02-05',
+      voidReason: 'wrong period',
+    });
   });
 });
 
 describe('every other ledger refusal', () => {
   const issuedOne = history(draft('p1', '2026-01-31', 100_000, 0), issue('p1', 'INV-2026-00001'));
-  const note = { type: 'IssueCreditNote' as const, creditNoteId: 'cn', invoiceId: 'p1', number: 'CN-2026-00001', amount: 100, issueDate: '2026-02-10', reason: 'x' };
+  const note = {
+    type: 'IssueCreditNote' as const,
+    creditNoteId: 'cn',
+    invoiceId: 'p1',
+    number: 'CN-2026-00001',
+    amount: 100,
+    issueDate: '2026-02-10',
+    reason: 'x',
+  };
   it.each([
-    ['opening a ledger twice', [opened], { type: 'OpenLedger', contractId, terms, lines: [], openedOn: '2026-01-05' }, IllegalStateError],
     [
-      'recording a change order twice',
-      [...history({ type: 'RecordChangeOrder', changeOrderId: 'co', amount: 5, lines: [{ lineId: 'C', item: '3', description: 'x', scheduledValue: 5 }] })],
-      { type: 'RecordChangeOrder', changeOrderId: 'co', amount: 5, lines: [{ lineId: 'C', item: '3', description: 'x', scheduledValue: 5 }] },
+      'opening a ledger twice',
+      [opened],
+      { type: 'OpenLedger', contractId, terms, lines: [], openedOn: '2026-01-05' },
       IllegalStateError,
     ],
-    ['payments on an unknown invoice', [opened], { type: 'RecordInvoicePayments', invoiceId: 'nope', paid: 1 }, NotFoundError],
+    [
+      'recording a change order twice',
+      [
+        ...history({
+          type: 'RecordChangeOrder',
+          changeOrderId: 'co',
+          amount: 5,
+          lines: [{ lineId: 'C', item: '3', description: 'x', scheduledValue: 5 }],
+        }),
+      ],
+      {
+        type: 'RecordChangeOrder',
+        changeOrderId: 'co',
+        amount: 5,
+        lines: [{ lineId: 'C', item: '3', description: 'x', scheduledValue: 5 }],
+      },
+      IllegalStateError,
+    ],
+    [
+      'payments on an unknown invoice',
+      [opened],
+      { type: 'RecordInvoicePayments', invoiceId: 'nope', paid: 1 },
+      NotFoundError,
+    ],
     ['crediting a draft', history(draft('p1', '2026-01-31', 100_000, 0)), note, IllegalStateError],
-    ['a credit note id reused under another number', [...issuedOne, ...spec(issuedOne).when(note).events()], { ...note, number: 'CN-2026-00002' }, IllegalStateError],
-    ['issuing with a date that is not a date', history(draft('p1', '2026-01-31', 100_000, 0)), { ...issue('p1', 'INV-2026-00001'), issueDate: '2026-02-30' }, ValidationError],
-    ['any command before the ledger is open', [], { type: 'RecordContractPhase', phase: 'completed', on: '2026-01-01' }, NotFoundError],
-    ['issuing before the period it bills ends', history(draft('p1', '2026-01-31', 100_000, 0)), issue('p1', 'INV-2020-00001', '2020-01-01'), RuleViolation],
-    ['issuing the day before the period ends', history(draft('p1', '2026-01-31', 100_000, 0)), issue('p1', 'INV-2026-00001', '2026-01-30'), RuleViolation],
-    ['a credit note dated before its invoice', issuedOne, { ...note, issueDate: '2026-02-02' }, RuleViolation],
-    ['a void dated before the issue', issuedOne, { type: 'VoidInvoice', invoiceId: 'p1', voidedOn: '2026-02-01', reason: 'wrong', redraftInvoiceId: 'p1b' }, RuleViolation],
+    [
+      'a credit note id reused under another number',
+      [...issuedOne, ...spec(issuedOne).when(note).events()],
+      { ...note, number: 'CN-2026-00002' },
+      IllegalStateError,
+    ],
+    [
+      'issuing with a date that is not a date',
+      history(draft('p1', '2026-01-31', 100_000, 0)),
+      { ...issue('p1', 'INV-2026-00001'), issueDate: '2026-02-30' },
+      ValidationError,
+    ],
+    [
+      'any command before the ledger is open',
+      [],
+      { type: 'RecordContractPhase', phase: 'completed', on: '2026-01-01' },
+      NotFoundError,
+    ],
+    [
+      'issuing before the period it bills ends',
+      history(draft('p1', '2026-01-31', 100_000, 0)),
+      issue('p1', 'INV-2020-00001', '2020-01-01'),
+      RuleViolation,
+    ],
+    [
+      'issuing the day before the period ends',
+      history(draft('p1', '2026-01-31', 100_000, 0)),
+      issue('p1', 'INV-2026-00001', '2026-01-30'),
+      RuleViolation,
+    ],
+    [
+      'a credit note dated before its invoice',
+      issuedOne,
+      { ...note, issueDate: '2026-02-02' },
+      RuleViolation,
+    ],
+    [
+      'a void dated before the issue',
+      issuedOne,
+      {
+        type: 'VoidInvoice',
+        invoiceId: 'p1',
+        voidedOn: '2026-02-01',
+        reason: 'wrong',
+        redraftInvoiceId: 'p1b',
+      },
+      RuleViolation,
+    ],
   ] as const)('refuses %s', (_, given, command, error) => {
     spec([...given] as LedgerEvent[])
       .when(command as never)

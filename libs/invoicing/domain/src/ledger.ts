@@ -1,5 +1,16 @@
 import { assertNever, sum } from '@billing/shared/kernel';
-import type { Amounts, BillingFigures, CertifiedWork, ContractLine, ContractPhase, G702, G703Line, InvoiceKind, LedgerEvent, LedgerTerms } from './ledger.events';
+import type {
+  Amounts,
+  BillingFigures,
+  CertifiedWork,
+  ContractLine,
+  ContractPhase,
+  G702,
+  G703Line,
+  InvoiceKind,
+  LedgerEvent,
+  LedgerTerms,
+} from './ledger.events';
 
 export interface Invoice extends Amounts {
   invoiceId: string;
@@ -45,12 +56,17 @@ export type LedgerState = { status: 'none' } | Ledger;
 
 export const initialState: LedgerState = { status: 'none' };
 
-export const findInvoice = (ledger: Ledger, invoiceId: string) => ledger.invoices.find((invoice) => invoice.invoiceId === invoiceId);
-export const pendingDraft = (ledger: Ledger, kind: InvoiceKind) => ledger.invoices.find((invoice) => invoice.status === 'draft' && invoice.kind === kind);
-export const issued = (ledger: Ledger, kind: InvoiceKind) => ledger.invoices.filter((invoice) => invoice.status === 'issued' && invoice.kind === kind);
+export const findInvoice = (ledger: Ledger, invoiceId: string) =>
+  ledger.invoices.find((invoice) => invoice.invoiceId === invoiceId);
+export const pendingDraft = (ledger: Ledger, kind: InvoiceKind) =>
+  ledger.invoices.find((invoice) => invoice.status === 'draft' && invoice.kind === kind);
+export const issued = (ledger: Ledger, kind: InvoiceKind) =>
+  ledger.invoices.filter((invoice) => invoice.status === 'issued' && invoice.kind === kind);
 export const lastIssuedApplication = (ledger: Ledger) => issued(ledger, 'progress').at(-1);
 
-/** What the contract's summary shows: line 4 and 5 of the last issued application, less any release. */
+/**
+ * What the contract's summary shows: line 4 and 5 of the last issued application, less any release.
+ */
 export function billingFigures(ledger: Ledger): BillingFigures {
   const last = lastIssuedApplication(ledger)?.g702;
   const released = issued(ledger, 'retainage-release').length > 0;
@@ -63,20 +79,42 @@ export function billingFigures(ledger: Ledger): BillingFigures {
   };
 }
 
-/** The ledger with one invoice changed: what evolve does for an event about it, and what a decision computes its figures on before the event exists. */
+/**
+ * The ledger with one invoice changed: what evolve does for an event about it, and what a decision
+ * computes its figures on before the event exists.
+ */
 export function withInvoice(ledger: Ledger, invoiceId: string, change: Partial<Invoice>): Ledger {
-  return { ...ledger, invoices: ledger.invoices.map((invoice) => (invoice.invoiceId === invoiceId ? { ...invoice, ...change } : invoice)) };
+  return {
+    ...ledger,
+    invoices: ledger.invoices.map((invoice) =>
+      invoice.invoiceId === invoiceId ? { ...invoice, ...change } : invoice,
+    ),
+  };
 }
 
 export function evolve(state: LedgerState, event: LedgerEvent): LedgerState {
   if (event.type === 'LedgerOpened') {
     const { contractId, terms, lines } = event.data;
-    return { status: 'open', contractId, terms, lines, netChangeOrders: 0, phase: 'active', certified: {}, invoices: [], creditNotes: [] };
+    return {
+      status: 'open',
+      contractId,
+      terms,
+      lines,
+      netChangeOrders: 0,
+      phase: 'active',
+      certified: {},
+      invoices: [],
+      creditNotes: [],
+    };
   }
   if (state.status === 'none') return state;
   switch (event.type) {
     case 'ChangeOrderRecorded':
-      return { ...state, netChangeOrders: state.netChangeOrders + event.data.amount, lines: [...state.lines, ...event.data.lines] };
+      return {
+        ...state,
+        netChangeOrders: state.netChangeOrders + event.data.amount,
+        lines: [...state.lines, ...event.data.lines],
+      };
     case 'ContractPhaseRecorded':
       return { ...state, phase: event.data.phase, phaseSince: event.data.on };
     case 'WorkCertified': {
@@ -86,18 +124,49 @@ export function evolve(state: LedgerState, event: LedgerEvent): LedgerState {
     }
     case 'PayApplicationDrafted': {
       const { invoiceId, applicationNo, periodEnd, g702, g703, amount, tax, total } = event.data;
-      const draft: Invoice = { invoiceId, kind: 'progress', status: 'draft', applicationNo, periodEnd, g702, g703, amount, tax, total, paid: 0, credited: 0 };
-      return findInvoice(state, invoiceId) ? withInvoice(state, invoiceId, draft) : { ...state, invoices: [...state.invoices, draft] };
+      const draft: Invoice = {
+        invoiceId,
+        kind: 'progress',
+        status: 'draft',
+        applicationNo,
+        periodEnd,
+        g702,
+        g703,
+        amount,
+        tax,
+        total,
+        paid: 0,
+        credited: 0,
+      };
+      return findInvoice(state, invoiceId)
+        ? withInvoice(state, invoiceId, draft)
+        : { ...state, invoices: [...state.invoices, draft] };
     }
     case 'PayApplicationWithdrawn':
-      return { ...state, invoices: state.invoices.filter((invoice) => invoice.invoiceId !== event.data.invoiceId) };
+      return {
+        ...state,
+        invoices: state.invoices.filter((invoice) => invoice.invoiceId !== event.data.invoiceId),
+      };
     case 'PayApplicationRefused':
       return state;
     case 'RetainageReleaseDrafted': {
       const { invoiceId, amount, tax, total, releasedOn } = event.data;
       return {
         ...state,
-        invoices: [...state.invoices, { invoiceId, kind: 'retainage-release', status: 'draft', periodEnd: releasedOn, amount, tax, total, paid: 0, credited: 0 }],
+        invoices: [
+          ...state.invoices,
+          {
+            invoiceId,
+            kind: 'retainage-release',
+            status: 'draft',
+            periodEnd: releasedOn,
+            amount,
+            tax,
+            total,
+            paid: 0,
+            credited: 0,
+          },
+        ],
       };
     }
     case 'InvoiceIssued':
@@ -109,7 +178,10 @@ export function evolve(state: LedgerState, event: LedgerEvent): LedgerState {
       const invoice = findInvoice(state, invoiceId);
       return {
         ...withInvoice(state, invoiceId, { credited: (invoice?.credited ?? 0) + total }),
-        creditNotes: [...state.creditNotes, { creditNoteId, invoiceId, number, issueDate, reason, amount, tax, total }],
+        creditNotes: [
+          ...state.creditNotes,
+          { creditNoteId, invoiceId, number, issueDate, reason, amount, tax, total },
+        ],
       };
     }
     case 'InvoicePaymentsRecorded':
@@ -120,7 +192,15 @@ export function evolve(state: LedgerState, event: LedgerEvent): LedgerState {
 }
 
 /** What issuing changes on an invoice. */
-export const issuedAs = ({ number, issueDate, dueDate }: { number: string; issueDate: string; dueDate: string }): Partial<Invoice> => ({
+export const issuedAs = ({
+  number,
+  issueDate,
+  dueDate,
+}: {
+  number: string;
+  issueDate: string;
+  dueDate: string;
+}): Partial<Invoice> => ({
   status: 'issued',
   number,
   issueDate,
@@ -128,4 +208,10 @@ export const issuedAs = ({ number, issueDate, dueDate }: { number: string; issue
 });
 
 /** What voiding changes on an invoice. */
-export const voidedAs = ({ voidedOn, reason }: { voidedOn: string; reason: string }): Partial<Invoice> => ({ status: 'void', voidedOn, voidReason: reason });
+export const voidedAs = ({
+  voidedOn,
+  reason,
+}: {
+  voidedOn: string;
+  reason: string;
+}): Partial<Invoice> => ({ status: 'void', voidedOn, voidReason: reason });

@@ -1,5 +1,12 @@
 import { applyRate, divideRounded, sum, FULL_RATE } from '@billing/shared/kernel';
-import type { Amounts, CertifiedWork, ContractLine, G702, G703Line, RetainageStep } from './ledger.events';
+import type {
+  Amounts,
+  CertifiedWork,
+  ContractLine,
+  G702,
+  G703Line,
+  RetainageStep,
+} from './ledger.events';
 import { lastIssuedApplication, type Ledger } from './ledger';
 
 export interface PreviousApplication {
@@ -23,12 +30,22 @@ export interface PayApplicationInput {
  * The step in force is the one with the highest threshold at or below the project's percent
  * complete at period end, G702 line 4 / line 3, compared exactly (DOMAIN.md "Retainage schedule").
  */
-export function retainageStepFor(steps: readonly RetainageStep[], completedAndStored: number, contractSum: number): RetainageStep {
-  const reached = steps.filter((step) => BigInt(step.threshold) * BigInt(contractSum) <= BigInt(completedAndStored) * BigInt(FULL_RATE));
+export function retainageStepFor(
+  steps: readonly RetainageStep[],
+  completedAndStored: number,
+  contractSum: number,
+): RetainageStep {
+  const reached = steps.filter(
+    (step) =>
+      BigInt(step.threshold) * BigInt(contractSum) <=
+      BigInt(completedAndStored) * BigInt(FULL_RATE),
+  );
   return reached[reached.length - 1] ?? steps[0];
 }
 
-export function computePayApplication(input: PayApplicationInput): { g702: G702; g703: G703Line[] } & Amounts {
+export function computePayApplication(
+  input: PayApplicationInput,
+): { g702: G702; g703: G703Line[] } & Amounts {
   const contractSumToDate = input.originalSum + input.netChangeOrders;
   const rows = input.lines.map((line) => {
     const work = input.certified[line.lineId]?.workCompletedToDate ?? 0;
@@ -50,14 +67,21 @@ export function computePayApplication(input: PayApplicationInput): { g702: G702;
       materialsPresentlyStored: stored,
       completedAndStoredToDate: completedAndStored,
       percentComplete:
-        line.scheduledValue === 0 ? 0 : divideRounded(BigInt(completedAndStored) * BigInt(FULL_RATE), BigInt(Math.abs(line.scheduledValue))) * Math.sign(line.scheduledValue),
+        line.scheduledValue === 0
+          ? 0
+          : divideRounded(
+              BigInt(completedAndStored) * BigInt(FULL_RATE),
+              BigInt(Math.abs(line.scheduledValue)),
+            ) * Math.sign(line.scheduledValue),
       balanceToFinish: line.scheduledValue - completedAndStored,
       retainage: applyRate(work, step.workRate) + applyRate(stored, step.materialsRate),
       workCompletedToDate: work,
     };
   });
   const retainageOnCompletedWork = sum(rows.map((row) => applyRate(row.work, step.workRate)));
-  const retainageOnStoredMaterials = sum(rows.map((row) => applyRate(row.stored, step.materialsRate)));
+  const retainageOnStoredMaterials = sum(
+    rows.map((row) => applyRate(row.stored, step.materialsRate)),
+  );
   const totalRetainage = retainageOnCompletedWork + retainageOnStoredMaterials;
   const totalEarnedLessRetainage = totalCompleted - totalRetainage;
   const currentPaymentDue = totalEarnedLessRetainage - input.previous.earnedLessRetainage;
@@ -79,7 +103,9 @@ export function computePayApplication(input: PayApplicationInput): { g702: G702;
   return { g702, g703, amount: currentPaymentDue, tax, total: currentPaymentDue + tax };
 }
 
-/** The pay application a ledger's certified work makes now, on top of its last issued application. */
+/**
+ * The pay application a ledger's certified work makes now, on top of its last issued application.
+ */
 export function payApplicationOf(ledger: Ledger): ReturnType<typeof computePayApplication> {
   return computePayApplication({
     originalSum: ledger.terms.originalSum,
@@ -95,5 +121,8 @@ export function payApplicationOf(ledger: Ledger): ReturnType<typeof computePayAp
 function previousApplication(ledger: Ledger): PreviousApplication {
   const last = lastIssuedApplication(ledger);
   if (!last?.g702 || !last.g703) return { workByLine: {}, earnedLessRetainage: 0 };
-  return { workByLine: Object.fromEntries(last.g703.map((row) => [row.lineId, row.workCompletedToDate])), earnedLessRetainage: last.g702.totalEarnedLessRetainage };
+  return {
+    workByLine: Object.fromEntries(last.g703.map((row) => [row.lineId, row.workCompletedToDate])),
+    earnedLessRetainage: last.g702.totalEarnedLessRetainage,
+  };
 }

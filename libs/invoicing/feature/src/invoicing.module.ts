@@ -2,9 +2,24 @@ import { Inject, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { ledgerEventSchemas, numberingEventSchemas } from '@billing/invoicing/domain';
 import type { EventSchemas, EventStore } from '@billing/shared/event-store';
 import { INVOICING_TOPIC } from '@billing/invoicing/messages';
-import { readModelSnapshots, startConsumer, type Projection, type ReadModelStore } from '@billing/shared/read-models';
-import { Background, ContextRuntime, EVENT_SCHEMAS, EVENT_STORE, READ_MODELS } from '@billing/shared/nest';
-import { IssueDocumentHandler, LEDGER_SNAPSHOT, LedgerCommandHandler } from './commands/ledger.command';
+import {
+  readModelSnapshots,
+  startConsumer,
+  type Projection,
+  type ReadModelStore,
+} from '@billing/shared/read-models';
+import {
+  Background,
+  ContextRuntime,
+  EVENT_SCHEMAS,
+  EVENT_STORE,
+  READ_MODELS,
+} from '@billing/shared/nest';
+import {
+  IssueDocumentHandler,
+  LEDGER_SNAPSHOT,
+  LedgerCommandHandler,
+} from './commands/ledger.command';
 import { InvoicingHttp } from './commands/invoicing.http';
 import { finishReservedIssue } from './commands/numbering.recovery';
 import { ledgerMessages } from './invoicing.relay';
@@ -35,14 +50,28 @@ export class InvoicingModule implements OnApplicationBootstrap {
   }
 
   async onApplicationBootstrap() {
-    const ledgerSnapshots = { store: readModelSnapshots(this.readModels), version: LEDGER_SNAPSHOT };
-    const recovery = { name: 'invoicing:finish-reserved-issues', streamPrefixes: ['numbering-'], handle: finishReservedIssue(this.store, ledgerSnapshots), retryParked: true };
-    this.background.track(await startConsumer(this.store, this.background.projections.state, recovery), recovery.streamPrefixes);
+    const ledgerSnapshots = {
+      store: readModelSnapshots(this.readModels),
+      version: LEDGER_SNAPSHOT,
+    };
+    const recovery = {
+      name: 'invoicing:finish-reserved-issues',
+      streamPrefixes: ['numbering-'],
+      handle: finishReservedIssue(this.store, ledgerSnapshots),
+      retryParked: true,
+    };
+    this.background.track(
+      await startConsumer(this.store, this.background.projections.state, recovery),
+      recovery.streamPrefixes,
+    );
     await this.runtime.start({
       name: 'invoicing',
       relay: { topic: INVOICING_TOPIC, streamPrefixes: ['billing-'], toMessages: ledgerMessages },
       projections: invoicingProjections,
-      reactions: { topics: this.reactions.topics, handle: (message) => this.reactions.handle(message) },
+      reactions: {
+        topics: this.reactions.topics,
+        handle: (message) => this.reactions.handle(message),
+      },
     });
   }
 }

@@ -25,13 +25,33 @@ export function decide(command: ScheduleCommand, state: ScheduleState): Schedule
     const { contractId, basis, lines, openedOn } = command;
     return [{ type: 'ScheduleOpened', data: { contractId, basis, lines, openedOn } }];
   }
-  if (state.status === 'none') throw new NotFoundError('no schedule of values for this contract (is it active?)');
+  if (state.status === 'none')
+    throw new NotFoundError('no schedule of values for this contract (is it active?)');
   switch (command.type) {
     case 'AddLines':
-      if (command.lines.some((line) => state.lines.some((existing) => existing.lineId === line.lineId))) throw new IllegalStateError('these lines are already on the schedule');
-      return [{ type: 'LinesAdded', data: { contractId: state.contractId, changeOrderId: command.changeOrderId, lines: command.lines } }];
+      if (
+        command.lines.some((line) =>
+          state.lines.some((existing) => existing.lineId === line.lineId),
+        )
+      )
+        throw new IllegalStateError('these lines are already on the schedule');
+      return [
+        {
+          type: 'LinesAdded',
+          data: {
+            contractId: state.contractId,
+            changeOrderId: command.changeOrderId,
+            lines: command.lines,
+          },
+        },
+      ];
     case 'RecordContractPhase':
-      return [{ type: 'ContractPhaseRecorded', data: { contractId: state.contractId, phase: command.phase, on: command.on } }];
+      return [
+        {
+          type: 'ContractPhaseRecorded',
+          data: { contractId: state.contractId, phase: command.phase, on: command.on },
+        },
+      ];
     case 'ReportProgress':
       return [reportProgress(state, command)];
     case 'CertifyProgress':
@@ -51,10 +71,16 @@ export function decide(command: ScheduleCommand, state: ScheduleState): Schedule
 
 function certifyProgress(state: Schedule, command: Command<'CertifyProgress'>): ScheduleEvent[] {
   const report = state.pendingReport;
-  if (!report || report.periodEnd !== command.periodEnd) throw new IllegalStateError(`no progress report pending for the period ending ${command.periodEnd}`);
-  // A period is certified once it has ended (as costs are reported, ADR 20): a period ending years ahead, certified today, would hold back every earlier one.
+  if (!report || report.periodEnd !== command.periodEnd)
+    throw new IllegalStateError(
+      `no progress report pending for the period ending ${command.periodEnd}`,
+    );
+  // A period is certified once it has ended (as costs are reported, ADR 20): a period ending years
+  // ahead, certified today, would hold back every earlier one.
   if (requireDate(command.certifiedOn) < report.periodEnd)
-    throw new RuleViolation(`the period ending ${report.periodEnd} is certified once it has ended, not on ${command.certifiedOn}`);
+    throw new RuleViolation(
+      `the period ending ${report.periodEnd} is certified once it has ended, not on ${command.certifiedOn}`,
+    );
   requireBillablePhase(state, report.periodEnd);
   const lines = certifiedLines(state, report.lines);
   requireWithinContractSum(lines);
@@ -62,74 +88,169 @@ function certifyProgress(state: Schedule, command: Command<'CertifyProgress'>): 
   return [
     {
       type: 'ProgressCertified',
-      data: { contractId, certificationId: `${contractId}/progress/${report.periodEnd}`, periodEnd: report.periodEnd, certifiedOn: command.certifiedOn, lines },
+      data: {
+        contractId,
+        certificationId: `${contractId}/progress/${report.periodEnd}`,
+        periodEnd: report.periodEnd,
+        certifiedOn: command.certifiedOn,
+        lines,
+      },
     },
   ];
 }
 
 function rejectProgress(state: Schedule, command: Command<'RejectProgress'>): ScheduleEvent[] {
-  if (state.pendingReport?.periodEnd !== command.periodEnd) throw new IllegalStateError(`no progress report pending for the period ending ${command.periodEnd}`);
+  if (state.pendingReport?.periodEnd !== command.periodEnd)
+    throw new IllegalStateError(
+      `no progress report pending for the period ending ${command.periodEnd}`,
+    );
   requireReason(command.reason);
-  return [{ type: 'ProgressRejected', data: { contractId: state.contractId, periodEnd: command.periodEnd, rejectedOn: requireDate(command.rejectedOn), reason: command.reason } }];
+  return [
+    {
+      type: 'ProgressRejected',
+      data: {
+        contractId: state.contractId,
+        periodEnd: command.periodEnd,
+        rejectedOn: requireDate(command.rejectedOn),
+        reason: command.reason,
+      },
+    },
+  ];
 }
 
 function achieveMilestone(state: Schedule, command: Command<'AchieveMilestone'>): ScheduleEvent[] {
   requireBasis(state, 'milestone');
-  requireNotBefore(state.openedOn, requireDate(command.achievedOn), 'a milestone is achieved', 'the activation');
+  requireNotBefore(
+    state.openedOn,
+    requireDate(command.achievedOn),
+    'a milestone is achieved',
+    'the activation',
+  );
   requireBillablePhase(state, command.achievedOn);
   const line = findLine(state, command.lineId);
-  if (line.milestone !== 'pending') throw new IllegalStateError(`milestone ${line.item} is already ${line.milestone}`);
-  return [{ type: 'MilestoneAchieved', data: { contractId: state.contractId, lineId: line.lineId, achievedOn: requireDate(command.achievedOn) } }];
+  if (line.milestone !== 'pending')
+    throw new IllegalStateError(`milestone ${line.item} is already ${line.milestone}`);
+  return [
+    {
+      type: 'MilestoneAchieved',
+      data: {
+        contractId: state.contractId,
+        lineId: line.lineId,
+        achievedOn: requireDate(command.achievedOn),
+      },
+    },
+  ];
 }
 
 function certifyMilestone(state: Schedule, command: Command<'CertifyMilestone'>): ScheduleEvent[] {
   const line = findLine(state, command.lineId);
-  if (line.milestone !== 'achieved') throw new IllegalStateError(`milestone ${line.item} is ${line.milestone}; only an achieved milestone can be certified`);
-  requireNotBefore(line.achievedOn, requireDate(command.certifiedOn), `milestone ${line.item} is certified`, 'it was achieved');
+  if (line.milestone !== 'achieved')
+    throw new IllegalStateError(
+      `milestone ${line.item} is ${line.milestone}; only an achieved milestone can be certified`,
+    );
+  requireNotBefore(
+    line.achievedOn,
+    requireDate(command.certifiedOn),
+    `milestone ${line.item} is certified`,
+    'it was achieved',
+  );
   requireBillablePhase(state, command.certifiedOn);
   const { contractId } = state;
   const certificationId = `${contractId}/milestone/${line.lineId}`;
-  return [{ type: 'MilestoneCertified', data: { contractId, certificationId, lineId: line.lineId, amount: line.scheduledValue, certifiedOn: requireDate(command.certifiedOn) } }];
+  return [
+    {
+      type: 'MilestoneCertified',
+      data: {
+        contractId,
+        certificationId,
+        lineId: line.lineId,
+        amount: line.scheduledValue,
+        certifiedOn: requireDate(command.certifiedOn),
+      },
+    },
+  ];
 }
 
 function rejectMilestone(state: Schedule, command: Command<'RejectMilestone'>): ScheduleEvent[] {
   const line = findLine(state, command.lineId);
-  if (line.milestone !== 'achieved') throw new IllegalStateError(`milestone ${line.item} is ${line.milestone}; only an achieved milestone can be rejected`);
-  requireNotBefore(line.achievedOn, requireDate(command.rejectedOn), `milestone ${line.item} is rejected`, 'it was achieved');
+  if (line.milestone !== 'achieved')
+    throw new IllegalStateError(
+      `milestone ${line.item} is ${line.milestone}; only an achieved milestone can be rejected`,
+    );
+  requireNotBefore(
+    line.achievedOn,
+    requireDate(command.rejectedOn),
+    `milestone ${line.item} is rejected`,
+    'it was achieved',
+  );
   requireReason(command.reason);
-  return [{ type: 'MilestoneRejected', data: { contractId: state.contractId, lineId: line.lineId, rejectedOn: requireDate(command.rejectedOn), reason: command.reason } }];
+  return [
+    {
+      type: 'MilestoneRejected',
+      data: {
+        contractId: state.contractId,
+        lineId: line.lineId,
+        rejectedOn: requireDate(command.rejectedOn),
+        reason: command.reason,
+      },
+    },
+  ];
 }
 
 function reportProgress(state: Schedule, command: Command<'ReportProgress'>): ScheduleEvent {
   requireBasis(state, 'progress');
   requireDate(command.periodEnd, 'period end');
   if (endOfMonth(command.periodEnd) !== command.periodEnd)
-    throw new ValidationError(`billing periods are monthly: a period ends on the last day of its month, not ${command.periodEnd}`);
+    throw new ValidationError(
+      `billing periods are monthly: a period ends on the last day of its month, not ${command.periodEnd}`,
+    );
   requireNotBefore(state.openedOn, command.periodEnd, 'a reported period ends', 'the activation');
   requireBillablePhase(state, command.periodEnd);
   if (state.lastCertifiedPeriodEnd && command.periodEnd <= state.lastCertifiedPeriodEnd)
-    throw new RuleViolation(`the period ending ${state.lastCertifiedPeriodEnd} is already certified; report a later period`);
-  if (command.lines.length === 0) throw new ValidationError('a progress report has at least one line');
+    throw new RuleViolation(
+      `the period ending ${state.lastCertifiedPeriodEnd} is already certified; report a later period`,
+    );
+  if (command.lines.length === 0)
+    throw new ValidationError('a progress report has at least one line');
   const seen = new Set<string>();
   for (const reported of command.lines) {
     const line = findLine(state, reported.lineId);
     if (seen.has(line.lineId)) throw new ValidationError(`line ${line.item} is reported twice`);
     seen.add(line.lineId);
-    if (!isRate(reported.percentComplete)) throw new ValidationError(`line ${line.item}: percent complete is in hundredths of a percent, 0 to 10000`);
+    if (!isRate(reported.percentComplete))
+      throw new ValidationError(
+        `line ${line.item}: percent complete is in hundredths of a percent, 0 to 10000`,
+      );
     if (!isAmount(reported.storedMaterials) || reported.storedMaterials < 0)
-      throw new ValidationError(`line ${line.item}: stored materials are a non-negative amount in minor units`);
+      throw new ValidationError(
+        `line ${line.item}: stored materials are a non-negative amount in minor units`,
+      );
     if (reported.percentComplete < line.percentComplete && !reported.correctionReason?.trim())
-      throw new RuleViolation(`line ${line.item}: percent complete goes down from ${line.percentComplete} to ${reported.percentComplete}; that is a correction and needs a reason`);
+      throw new RuleViolation(
+        `line ${line.item}: percent complete goes down from ${line.percentComplete} to ${reported.percentComplete}; that is a correction and needs a reason`,
+      );
     requireWithinLine(line, reported);
   }
   requireWithinContractSum(certifiedLines(state, command.lines));
-  return { type: 'ProgressReported', data: { contractId: state.contractId, periodEnd: command.periodEnd, reportedOn: requireDate(command.reportedOn), lines: command.lines } };
+  return {
+    type: 'ProgressReported',
+    data: {
+      contractId: state.contractId,
+      periodEnd: command.periodEnd,
+      reportedOn: requireDate(command.reportedOn),
+      lines: command.lines,
+    },
+  };
 }
 
-/** G703: completed and stored to date never exceeds the line's scheduled value (column H stays >= 0). */
+/**
+ * G703: completed and stored to date never exceeds the line's scheduled value (column H stays >=
+ * 0).
+ */
 function requireWithinLine(line: Line, reported: ReportedLine) {
   const work = applyRate(line.scheduledValue, reported.percentComplete);
-  if (line.scheduledValue < 0 && reported.storedMaterials > 0) throw new ValidationError(`line ${line.item} is a deduction: it has no stored materials`);
+  if (line.scheduledValue < 0 && reported.storedMaterials > 0)
+    throw new ValidationError(`line ${line.item} is a deduction: it has no stored materials`);
   if (line.scheduledValue > 0 && work + reported.storedMaterials > line.scheduledValue) {
     throw new RuleViolation(
       `line ${line.item}: completed work (${work}) and stored materials (${reported.storedMaterials}) would exceed its scheduled value (${line.scheduledValue})`,
@@ -151,7 +272,10 @@ function requireWithinContractSum(lines: readonly CertifiedLine[]) {
     );
 }
 
-/** Every line, reported ones with their new figures: completed work = round(scheduled value x percent). */
+/**
+ * Every line, reported ones with their new figures: completed work = round(scheduled value x
+ * percent).
+ */
 function certifiedLines(state: Schedule, reported: readonly ReportedLine[]): CertifiedLine[] {
   const byId = new Map(reported.map((line) => [line.lineId, line]));
   return state.lines.map((line) => {
@@ -167,13 +291,19 @@ function certifiedLines(state: Schedule, reported: readonly ReportedLine[]): Cer
 }
 
 function requireBillablePhase(state: Schedule, workDate: string) {
-  if (state.phase === 'suspended') throw new IllegalStateError('the contract is suspended: no new work is billed until it resumes');
+  if (state.phase === 'suspended')
+    throw new IllegalStateError(
+      'the contract is suspended: no new work is billed until it resumes',
+    );
   if (state.phase === 'completed' && state.completedOn && workDate > state.completedOn)
-    throw new RuleViolation(`the contract was completed on ${state.completedOn}; only work done before then can be billed`);
+    throw new RuleViolation(
+      `the contract was completed on ${state.completedOn}; only work done before then can be billed`,
+    );
 }
 
 function requireBasis(state: Schedule, basis: Schedule['basis']) {
-  if (state.basis !== basis) throw new IllegalStateError(`this contract is billed on ${state.basis} basis`);
+  if (state.basis !== basis)
+    throw new IllegalStateError(`this contract is billed on ${state.basis} basis`);
 }
 
 function findLine(state: Schedule, lineId: string): Line {

@@ -10,5 +10,9 @@ export * from './schedule';
 export * from './schedule.schemas';
 export { decide };
 
-export const scheduleDecider: Decider<ScheduleCommand, ScheduleEvent, ScheduleState> = { initialState, evolve, decide };
+export const scheduleDecider: Decider<ScheduleCommand, ScheduleEvent, ScheduleState> = {
+  initialState,
+  evolve,
+  decide,
+};
 export const scheduleStream = (contractId: string) => `schedule-${contractId}`;

@@ -1,7 +1,13 @@
 import type { Basis, ContractPhase, LineDefinition, ReportedLine } from './schedule.events';
 
 export type ScheduleCommand =
-  | { type: 'OpenSchedule'; contractId: string; basis: Basis; lines: LineDefinition[]; openedOn: string }
+  | {
+      type: 'OpenSchedule';
+      contractId: string;
+      basis: Basis;
+      lines: LineDefinition[];
+      openedOn: string;
+    }
   | { type: 'AddLines'; changeOrderId: string; lines: LineDefinition[] }
   | { type: 'RecordContractPhase'; phase: ContractPhase; on: string }
   | { type: 'ReportProgress'; periodEnd: string; reportedOn: string; lines: ReportedLine[] }

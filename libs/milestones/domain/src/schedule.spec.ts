@@ -1,4 +1,9 @@
-import { IllegalStateError, NotFoundError, RuleViolation, ValidationError } from '@billing/shared/kernel';
+import {
+  IllegalStateError,
+  NotFoundError,
+  RuleViolation,
+  ValidationError,
+} from '@billing/shared/kernel';
 import { specFor } from '@billing/shared/testing';
 import { scheduleDecider, type ScheduleEvent } from './index';
 
@@ -8,10 +13,18 @@ const lines = [
   { lineId: 'A', item: '1', description: 'Site', scheduledValue: 333_333 },
   { lineId: 'B', item: '2', description: 'Build', scheduledValue: 666_667 },
 ];
-const opened = (basis: 'progress' | 'milestone' = 'progress'): ScheduleEvent => ({ type: 'ScheduleOpened', data: { contractId, basis, lines, openedOn: '2026-01-05' } });
+const opened = (basis: 'progress' | 'milestone' = 'progress'): ScheduleEvent => ({
+  type: 'ScheduleOpened',
+  data: { contractId, basis, lines, openedOn: '2026-01-05' },
+});
 const reported = (periodEnd: string, a: number, stored = 0): ScheduleEvent => ({
   type: 'ProgressReported',
-  data: { contractId, periodEnd, reportedOn: periodEnd, lines: [{ lineId: 'A', percentComplete: a, storedMaterials: stored }] },
+  data: {
+    contractId,
+    periodEnd,
+    reportedOn: periodEnd,
+    lines: [{ lineId: 'A', percentComplete: a, storedMaterials: stored }],
+  },
 });
 const report = (periodEnd: string, percentComplete: number, extra: object = {}) => ({
   type: 'ReportProgress' as const,
@@ -19,14 +32,33 @@ const report = (periodEnd: string, percentComplete: number, extra: object = {}) 
   reportedOn: periodEnd,
   lines: [{ lineId: 'A', percentComplete, storedMaterials: 0, ...extra }],
 });
-const certify = (periodEnd: string) => ({ type: 'CertifyProgress' as const, periodEnd, certifiedOn: '2026-02-02' });
+const certify = (periodEnd: string) => ({
+  type: 'CertifyProgress' as const,
+  periodEnd,
+  certifiedOn: '2026-02-02',
+});
 
 describe('schedule of values', () => {
   it('opens from an activated contract and adds change-order lines', () => {
-    spec([]).when({ type: 'OpenSchedule', contractId, basis: 'progress', lines, openedOn: '2026-01-05' }).then([opened()]);
+    spec([])
+      .when({ type: 'OpenSchedule', contractId, basis: 'progress', lines, openedOn: '2026-01-05' })
+      .then([opened()]);
     spec([opened()])
-      .when({ type: 'AddLines', changeOrderId: 'co', lines: [{ lineId: 'C', item: '3', description: 'CO', scheduledValue: 10 }] })
-      .then([{ type: 'LinesAdded', data: { contractId, changeOrderId: 'co', lines: [{ lineId: 'C', item: '3', description: 'CO', scheduledValue: 10 }] } }]);
+      .when({
+        type: 'AddLines',
+        changeOrderId: 'co',
+        lines: [{ lineId: 'C', item: '3', description: 'CO', scheduledValue: 10 }],
+      })
+      .then([
+        {
+          type: 'LinesAdded',
+          data: {
+            contractId,
+            changeOrderId: 'co',
+            lines: [{ lineId: 'C', item: '3', description: 'CO', scheduledValue: 10 }],
+          },
+        },
+      ]);
     spec([opened()])
       .when({ type: 'AddLines', changeOrderId: 'co', lines: [lines[0]] })
       .thenThrows(IllegalStateError);
@@ -40,13 +72,19 @@ describe('schedule of values', () => {
         .then([
           {
             type: 'ProgressReported',
-            data: { contractId, periodEnd: '2026-01-31', reportedOn: '2026-01-31', lines: [{ lineId: 'A', percentComplete: 3333, storedMaterials: 5_000 }] },
+            data: {
+              contractId,
+              periodEnd: '2026-01-31',
+              reportedOn: '2026-01-31',
+              lines: [{ lineId: 'A', percentComplete: 3333, storedMaterials: 5_000 }],
+            },
           },
         ]);
       const [certified] = spec([opened(), reported('2026-01-31', 3333, 5_000)])
         .when(certify('2026-01-31'))
         .events();
-      // Completed work to date = round(333 333 x 33.33%) = round(111 099.8889) = 111 100; unreported lines keep their figures.
+      // Completed work to date = round(333 333 x 33.33%) = round(111 099.8889) = 111 100;
+      // unreported lines keep their figures.
       expect(certified).toEqual({
         type: 'ProgressCertified',
         data: {
@@ -55,8 +93,20 @@ describe('schedule of values', () => {
           periodEnd: '2026-01-31',
           certifiedOn: '2026-02-02',
           lines: [
-            { lineId: 'A', scheduledValue: 333_333, percentComplete: 3333, workCompletedToDate: 111_100, storedMaterials: 5_000 },
-            { lineId: 'B', scheduledValue: 666_667, percentComplete: 0, workCompletedToDate: 0, storedMaterials: 0 },
+            {
+              lineId: 'A',
+              scheduledValue: 333_333,
+              percentComplete: 3333,
+              workCompletedToDate: 111_100,
+              storedMaterials: 5_000,
+            },
+            {
+              lineId: 'B',
+              scheduledValue: 666_667,
+              percentComplete: 0,
+              workCompletedToDate: 0,
+              storedMaterials: 0,
+            },
           ],
         },
       });
@@ -73,7 +123,10 @@ describe('schedule of values', () => {
         .when({ ...report('2026-01-31', 100), lines: [] })
         .thenThrows(ValidationError, /at least one line/);
       spec([opened()])
-        .when({ ...report('2026-01-31', 100), lines: [{ lineId: 'Z', percentComplete: 1, storedMaterials: 0 }] })
+        .when({
+          ...report('2026-01-31', 100),
+          lines: [{ lineId: 'Z', percentComplete: 1, storedMaterials: 0 }],
+        })
         .thenThrows(NotFoundError);
       spec([opened()])
         .when({
@@ -104,7 +157,11 @@ describe('schedule of values', () => {
       // B is deducted to 166,667 by a change order: the contract sum to date is 500,000.
       const deducted: ScheduleEvent = {
         type: 'LinesAdded',
-        data: { contractId, changeOrderId: 'co', lines: [{ lineId: 'D', item: '3', description: 'Deduct', scheduledValue: -500_000 }] },
+        data: {
+          contractId,
+          changeOrderId: 'co',
+          lines: [{ lineId: 'D', item: '3', description: 'Deduct', scheduledValue: -500_000 }],
+        },
       };
       const all = (b: number, d: number) => ({
         ...report('2026-01-31', 10000),
@@ -116,10 +173,24 @@ describe('schedule of values', () => {
       });
       spec([opened(), deducted])
         .when(all(10000, 0))
-        .thenThrows(RuleViolation, /completed and stored to date \(1000000\) would exceed the contract sum to date \(500000\)/);
+        .thenThrows(
+          RuleViolation,
+          /completed and stored to date \(1000000\) would exceed the contract sum to date \(500000\)/,
+        );
       expect(spec([opened(), deducted]).when(all(10000, 10000)).events()).toHaveLength(1);
-      // Reported within the sum, then a deduction lands before the certification: refused there too.
-      spec([opened(), reported('2026-01-31', 10000), { ...deducted, data: { ...deducted.data, lines: [{ ...deducted.data.lines[0], scheduledValue: -900_000 }] } }])
+      // Reported within the sum, then a deduction lands before the certification: refused there
+      // too.
+      spec([
+        opened(),
+        reported('2026-01-31', 10000),
+        {
+          ...deducted,
+          data: {
+            ...deducted.data,
+            lines: [{ ...deducted.data.lines[0], scheduledValue: -900_000 }],
+          },
+        },
+      ])
         .when(certify('2026-01-31'))
         .thenThrows(RuleViolation, /would exceed the contract sum to date \(100000\)/);
     });
@@ -154,7 +225,10 @@ describe('schedule of values', () => {
     it('certifies a period once it has ended: a period far ahead, certified now, would hold back every period before it', () => {
       spec([opened(), reported('2099-12-31', 100)])
         .when({ ...certify('2099-12-31'), certifiedOn: '2026-02-02' })
-        .thenThrows(RuleViolation, /the period ending 2099-12-31 is certified once it has ended, not on 2026-02-02/);
+        .thenThrows(
+          RuleViolation,
+          /the period ending 2099-12-31 is certified once it has ended, not on 2026-02-02/,
+        );
       spec([opened(), reported('2026-01-31', 100)])
         .when({ ...certify('2026-01-31'), certifiedOn: '2026-01-30' })
         .thenThrows(RuleViolation, /once it has ended/);
@@ -165,30 +239,60 @@ describe('schedule of values', () => {
     it('reports no period ending before the activation', () => {
       spec([opened()])
         .when(report('2025-12-31', 100))
-        .thenThrows(RuleViolation, /a reported period ends on or after the activation \(2026-01-05\), not on 2025-12-31/);
+        .thenThrows(
+          RuleViolation,
+          /a reported period ends on or after the activation \(2026-01-05\), not on 2025-12-31/,
+        );
     });
     it('rejects a report with a reason; it can be reported again', () => {
-      const rejected: ScheduleEvent = { type: 'ProgressRejected', data: { contractId, periodEnd: '2026-01-31', rejectedOn: '2026-02-01', reason: 'overstated' } };
+      const rejected: ScheduleEvent = {
+        type: 'ProgressRejected',
+        data: {
+          contractId,
+          periodEnd: '2026-01-31',
+          rejectedOn: '2026-02-01',
+          reason: 'overstated',
+        },
+      };
       spec([opened(), reported('2026-01-31', 100)])
-        .when({ type: 'RejectProgress', periodEnd: '2026-01-31', rejectedOn: '2026-02-01', reason: 'overstated' })
+        .when({
+          type: 'RejectProgress',
+          periodEnd: '2026-01-31',
+          rejectedOn: '2026-02-01',
+          reason: 'overstated',
+        })
         .then([rejected]);
       spec([opened(), reported('2026-01-31', 100)])
-        .when({ type: 'RejectProgress', periodEnd: '2026-01-31', rejectedOn: '2026-02-01', reason: '' })
+        .when({
+          type: 'RejectProgress',
+          periodEnd: '2026-01-31',
+          rejectedOn: '2026-02-01',
+          reason: '',
+        })
         .thenThrows(ValidationError);
       spec([opened(), reported('2026-01-31', 100), rejected])
         .when(certify('2026-01-31'))
         .thenThrows(IllegalStateError);
     });
     it('bills no new work while suspended, nor after completion', () => {
-      const suspended: ScheduleEvent = { type: 'ContractPhaseRecorded', data: { contractId, phase: 'suspended', on: '2026-01-10' } };
-      const completed: ScheduleEvent = { type: 'ContractPhaseRecorded', data: { contractId, phase: 'completed', on: '2026-02-15' } };
+      const suspended: ScheduleEvent = {
+        type: 'ContractPhaseRecorded',
+        data: { contractId, phase: 'suspended', on: '2026-01-10' },
+      };
+      const completed: ScheduleEvent = {
+        type: 'ContractPhaseRecorded',
+        data: { contractId, phase: 'completed', on: '2026-02-15' },
+      };
       spec([opened(), suspended])
         .when(report('2026-01-31', 100))
         .thenThrows(IllegalStateError, /suspended/);
       spec([opened(), reported('2026-01-31', 100), suspended])
         .when(certify('2026-01-31'))
         .thenThrows(IllegalStateError, /suspended/);
-      const resumed: ScheduleEvent = { type: 'ContractPhaseRecorded', data: { contractId, phase: 'active', on: '2026-01-20' } };
+      const resumed: ScheduleEvent = {
+        type: 'ContractPhaseRecorded',
+        data: { contractId, phase: 'active', on: '2026-01-20' },
+      };
       expect(
         spec([opened(), reported('2026-01-31', 100), suspended, resumed])
           .when(certify('2026-01-31'))
@@ -207,22 +311,42 @@ describe('schedule of values', () => {
   });
 
   describe('milestones', () => {
-    const achieved: ScheduleEvent = { type: 'MilestoneAchieved', data: { contractId, lineId: 'B', achievedOn: '2026-03-01' } };
+    const achieved: ScheduleEvent = {
+      type: 'MilestoneAchieved',
+      data: { contractId, lineId: 'B', achievedOn: '2026-03-01' },
+    };
     it('are achieved, then certified for their full amount', () => {
       spec([opened('milestone')])
         .when({ type: 'AchieveMilestone', lineId: 'B', achievedOn: '2026-03-01' })
         .then([achieved]);
       spec([opened('milestone'), achieved])
         .when({ type: 'CertifyMilestone', lineId: 'B', certifiedOn: '2026-03-05' })
-        .then([{ type: 'MilestoneCertified', data: { contractId, certificationId: 'c-1/milestone/B', lineId: 'B', amount: 666_667, certifiedOn: '2026-03-05' } }]);
+        .then([
+          {
+            type: 'MilestoneCertified',
+            data: {
+              contractId,
+              certificationId: 'c-1/milestone/B',
+              lineId: 'B',
+              amount: 666_667,
+              certifiedOn: '2026-03-05',
+            },
+          },
+        ]);
     });
     it('are achieved on or after the activation, certified or rejected on or after they were achieved', () => {
       spec([opened('milestone')])
         .when({ type: 'AchieveMilestone', lineId: 'B', achievedOn: '2026-01-01' })
-        .thenThrows(RuleViolation, /a milestone is achieved on or after the activation \(2026-01-05\), not on 2026-01-01/);
+        .thenThrows(
+          RuleViolation,
+          /a milestone is achieved on or after the activation \(2026-01-05\), not on 2026-01-01/,
+        );
       spec([opened('milestone'), achieved])
         .when({ type: 'CertifyMilestone', lineId: 'B', certifiedOn: '2026-02-28' })
-        .thenThrows(RuleViolation, /milestone 2 is certified on or after it was achieved \(2026-03-01\), not on 2026-02-28/);
+        .thenThrows(
+          RuleViolation,
+          /milestone 2 is certified on or after it was achieved \(2026-03-01\), not on 2026-02-28/,
+        );
       spec([opened('milestone'), achieved])
         .when({ type: 'RejectMilestone', lineId: 'B', rejectedOn: '2026-02-28', reason: 'x' })
         .thenThrows(RuleViolation, /is rejected on or after it was achieved/);
@@ -231,9 +355,17 @@ describe('schedule of values', () => {
         .then([expect.objectContaining({ type: 'MilestoneCertified' })]);
     });
     it('are rejected with a reason back to pending, and only achieved ones are certified', () => {
-      const rejected: ScheduleEvent = { type: 'MilestoneRejected', data: { contractId, lineId: 'B', rejectedOn: '2026-03-02', reason: 'punch list open' } };
+      const rejected: ScheduleEvent = {
+        type: 'MilestoneRejected',
+        data: { contractId, lineId: 'B', rejectedOn: '2026-03-02', reason: 'punch list open' },
+      };
       spec([opened('milestone'), achieved])
-        .when({ type: 'RejectMilestone', lineId: 'B', rejectedOn: '2026-03-02', reason: 'punch list open' })
+        .when({
+          type: 'RejectMilestone',
+          lineId: 'B',
+          rejectedOn: '2026-03-02',
+          reason: 'punch list open',
+        })
         .then([rejected]);
       spec([opened('milestone'), achieved, rejected])
         .when({ type: 'CertifyMilestone', lineId: 'B', certifiedOn: '2026-03-05' })
@@ -251,23 +383,64 @@ describe('schedule of values', () => {
   });
 
   describe('every other refusal', () => {
-    const suspended: ScheduleEvent = { type: 'ContractPhaseRecorded', data: { contractId, phase: 'suspended', on: '2026-03-01' } };
-    const achieved: ScheduleEvent = { type: 'MilestoneAchieved', data: { contractId, lineId: 'A', achievedOn: '2026-02-20' } };
+    const suspended: ScheduleEvent = {
+      type: 'ContractPhaseRecorded',
+      data: { contractId, phase: 'suspended', on: '2026-03-01' },
+    };
+    const achieved: ScheduleEvent = {
+      type: 'MilestoneAchieved',
+      data: { contractId, lineId: 'A', achievedOn: '2026-02-20' },
+    };
     it.each([
-      ['achieving a milestone while suspended', [opened('milestone'), suspended], { type: 'AchieveMilestone', lineId: 'A', achievedOn: '2026-03-02' }, IllegalStateError],
+      [
+        'achieving a milestone while suspended',
+        [opened('milestone'), suspended],
+        { type: 'AchieveMilestone', lineId: 'A', achievedOn: '2026-03-02' },
+        IllegalStateError,
+      ],
       [
         'certifying a milestone while suspended',
         [opened('milestone'), achieved, suspended],
         { type: 'CertifyMilestone', lineId: 'A', certifiedOn: '2026-03-02' },
         IllegalStateError,
       ],
-      ['an unknown milestone', [opened('milestone')], { type: 'AchieveMilestone', lineId: 'Z', achievedOn: '2026-03-02' }, NotFoundError],
-      ['a milestone rejection without a reason', [opened('milestone'), achieved], { type: 'RejectMilestone', lineId: 'A', rejectedOn: '2026-03-02', reason: '' }, ValidationError],
-      ['opening a schedule twice', [opened()], { type: 'OpenSchedule', contractId, basis: 'progress', lines, openedOn: '2026-01-05' }, IllegalStateError],
+      [
+        'an unknown milestone',
+        [opened('milestone')],
+        { type: 'AchieveMilestone', lineId: 'Z', achievedOn: '2026-03-02' },
+        NotFoundError,
+      ],
+      [
+        'a milestone rejection without a reason',
+        [opened('milestone'), achieved],
+        { type: 'RejectMilestone', lineId: 'A', rejectedOn: '2026-03-02', reason: '' },
+        ValidationError,
+      ],
+      [
+        'opening a schedule twice',
+        [opened()],
+        { type: 'OpenSchedule', contractId, basis: 'progress', lines, openedOn: '2026-01-05' },
+        IllegalStateError,
+      ],
       [
         'stored materials on a deduction line',
-        [opened(), { type: 'LinesAdded', data: { contractId, changeOrderId: 'co', lines: [{ lineId: 'D', item: '3', description: 'Deduct', scheduledValue: -10_000 }] } }],
-        { type: 'ReportProgress', periodEnd: '2026-01-31', reportedOn: '2026-01-31', lines: [{ lineId: 'D', percentComplete: 5000, storedMaterials: 1 }] },
+        [
+          opened(),
+          {
+            type: 'LinesAdded',
+            data: {
+              contractId,
+              changeOrderId: 'co',
+              lines: [{ lineId: 'D', item: '3', description: 'Deduct', scheduledValue: -10_000 }],
+            },
+          },
+        ],
+        {
+          type: 'ReportProgress',
+          periodEnd: '2026-01-31',
+          reportedOn: '2026-01-31',
+          lines: [{ lineId: 'D', percentComplete: 5000, storedMaterials: 1 }],
+        },
         ValidationError,
       ],
     ] as const)('refuses %s', (_, given, command, error) => {

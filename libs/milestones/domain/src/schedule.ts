@@ -1,5 +1,11 @@
 import { assertNever } from '@billing/shared/kernel';
-import type { Basis, ContractPhase, LineDefinition, ReportedLine, ScheduleEvent } from './schedule.events';
+import type {
+  Basis,
+  ContractPhase,
+  LineDefinition,
+  ReportedLine,
+  ScheduleEvent,
+} from './schedule.events';
 
 export type MilestoneStatus = 'pending' | 'achieved' | 'certified';
 
@@ -29,36 +35,76 @@ export type ScheduleState = { status: 'none' } | Schedule;
 
 export const initialState: ScheduleState = { status: 'none' };
 
-const newLine = (definition: LineDefinition): Line => ({ ...definition, percentComplete: 0, storedMaterials: 0, milestone: 'pending' });
+const newLine = (definition: LineDefinition): Line => ({
+  ...definition,
+  percentComplete: 0,
+  storedMaterials: 0,
+  milestone: 'pending',
+});
 
 export function evolve(state: ScheduleState, event: ScheduleEvent): ScheduleState {
   if (event.type === 'ScheduleOpened') {
     const { contractId, basis, lines, openedOn } = event.data;
-    return { status: 'open', contractId, basis, phase: 'active', openedOn, lines: lines.map(newLine) };
+    return {
+      status: 'open',
+      contractId,
+      basis,
+      phase: 'active',
+      openedOn,
+      lines: lines.map(newLine),
+    };
   }
   if (state.status === 'none') return state;
-  const updateLine = (lineId: string, change: Partial<Line>) => state.lines.map((line) => (line.lineId === lineId ? { ...line, ...change } : line));
+  const updateLine = (lineId: string, change: Partial<Line>) =>
+    state.lines.map((line) => (line.lineId === lineId ? { ...line, ...change } : line));
   switch (event.type) {
     case 'LinesAdded':
       return { ...state, lines: [...state.lines, ...event.data.lines.map(newLine)] };
     case 'ContractPhaseRecorded':
-      return { ...state, phase: event.data.phase, completedOn: event.data.phase === 'completed' ? event.data.on : state.completedOn };
+      return {
+        ...state,
+        phase: event.data.phase,
+        completedOn: event.data.phase === 'completed' ? event.data.on : state.completedOn,
+      };
     case 'ProgressReported':
-      return { ...state, pendingReport: { periodEnd: event.data.periodEnd, lines: event.data.lines } };
+      return {
+        ...state,
+        pendingReport: { periodEnd: event.data.periodEnd, lines: event.data.lines },
+      };
     case 'ProgressCertified': {
       const certified = new Map(event.data.lines.map((line) => [line.lineId, line]));
       const lines = state.lines.map((line) => {
         const figures = certified.get(line.lineId);
-        return figures ? { ...line, percentComplete: figures.percentComplete, storedMaterials: figures.storedMaterials } : line;
+        return figures
+          ? {
+              ...line,
+              percentComplete: figures.percentComplete,
+              storedMaterials: figures.storedMaterials,
+            }
+          : line;
       });
-      return { ...state, lines, pendingReport: undefined, lastCertifiedPeriodEnd: event.data.periodEnd };
+      return {
+        ...state,
+        lines,
+        pendingReport: undefined,
+        lastCertifiedPeriodEnd: event.data.periodEnd,
+      };
     }
     case 'ProgressRejected':
       return { ...state, pendingReport: undefined };
     case 'MilestoneAchieved':
-      return { ...state, lines: updateLine(event.data.lineId, { milestone: 'achieved', achievedOn: event.data.achievedOn }) };
+      return {
+        ...state,
+        lines: updateLine(event.data.lineId, {
+          milestone: 'achieved',
+          achievedOn: event.data.achievedOn,
+        }),
+      };
     case 'MilestoneCertified':
-      return { ...state, lines: updateLine(event.data.lineId, { milestone: 'certified', percentComplete: 10_000 }) };
+      return {
+        ...state,
+        lines: updateLine(event.data.lineId, { milestone: 'certified', percentComplete: 10_000 }),
+      };
     case 'MilestoneRejected':
       return { ...state, lines: updateLine(event.data.lineId, { milestone: 'pending' }) };
     default:

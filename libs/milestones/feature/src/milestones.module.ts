@@ -30,9 +30,16 @@ export class MilestonesModule implements OnApplicationBootstrap {
   onApplicationBootstrap() {
     return this.runtime.start({
       name: 'milestones',
-      relay: { topic: MILESTONES_TOPIC, streamPrefixes: ['schedule-'], toMessages: scheduleMessages },
+      relay: {
+        topic: MILESTONES_TOPIC,
+        streamPrefixes: ['schedule-'],
+        toMessages: scheduleMessages,
+      },
       projections: milestonesProjections,
-      reactions: { topics: this.reactions.topics, handle: (message) => this.reactions.handle(message) },
+      reactions: {
+        topics: this.reactions.topics,
+        handle: (message) => this.reactions.handle(message),
+      },
     });
   }
 }

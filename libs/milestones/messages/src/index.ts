@@ -1,5 +1,14 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsISO8601, IsString, IsUUID, Max, Min, ValidateNested, ArrayMinSize } from 'class-validator';
+import {
+  IsInt,
+  IsISO8601,
+  IsString,
+  IsUUID,
+  Max,
+  Min,
+  ValidateNested,
+  ArrayMinSize,
+} from 'class-validator';
 
 export const MILESTONES_TOPIC = 'billing.milestones';
 
@@ -15,7 +24,10 @@ export class ProgressCertifiedV1 {
   @IsString() certificationId!: string;
   @IsISO8601({ strict: true }) periodEnd!: string;
   @IsISO8601({ strict: true }) certifiedOn!: string;
-  @ValidateNested({ each: true }) @ArrayMinSize(1) @Type(() => CertifiedLineV1) lines!: CertifiedLineV1[];
+  @ValidateNested({ each: true })
+  @ArrayMinSize(1)
+  @Type(() => CertifiedLineV1)
+  lines!: CertifiedLineV1[];
 }
 
 export class MilestoneCertifiedV1 {

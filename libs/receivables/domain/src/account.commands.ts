@@ -14,10 +14,32 @@ export type AccountCommand =
       retainageHeld: number;
     }
   | { type: 'CancelInvoice'; invoiceId: string; voidedOn: string; retainageHeld: number }
-  | { type: 'RecordCreditNote'; creditNoteId: string; invoiceId: string; number: string; issueDate: string; total: number }
-  | { type: 'RecordPayment'; paymentId: string; amount: number; currency?: string; receivedOn: string; method: string; reference: string; invoiceIds: string[] }
+  | {
+      type: 'RecordCreditNote';
+      creditNoteId: string;
+      invoiceId: string;
+      number: string;
+      issueDate: string;
+      total: number;
+    }
+  | {
+      type: 'RecordPayment';
+      paymentId: string;
+      amount: number;
+      currency?: string;
+      receivedOn: string;
+      method: string;
+      reference: string;
+      invoiceIds: string[];
+    }
   | { type: 'ReversePayment'; paymentId: string; reversedOn: string; reason: string }
-  | { type: 'ApplyCredit'; applicationId: string; invoiceId: string; amount?: number; appliedOn: string }
+  | {
+      type: 'ApplyCredit';
+      applicationId: string;
+      invoiceId: string;
+      amount?: number;
+      appliedOn: string;
+    }
   | { type: 'WriteOff'; invoiceId: string; amount?: number; writtenOffOn: string; reason: string }
   | { type: 'SendReminders'; runDate: string; levels: number[] };
 

@@ -36,7 +36,17 @@ export type AccountEvent =
         balances: InvoiceBalance[];
       }
     >
-  | DomainEvent<'InvoiceCancelled', { customerId: string; invoiceId: string; voidedOn: string; retainageHeld: number; creditedBack: number; balances: InvoiceBalance[] }>
+  | DomainEvent<
+      'InvoiceCancelled',
+      {
+        customerId: string;
+        invoiceId: string;
+        voidedOn: string;
+        retainageHeld: number;
+        creditedBack: number;
+        balances: InvoiceBalance[];
+      }
+    >
   | DomainEvent<
       'CreditNoteRecorded',
       {
@@ -67,13 +77,40 @@ export type AccountEvent =
     >
   | DomainEvent<
       'PaymentReversed',
-      { customerId: string; paymentId: string; amount: number; reversedOn: string; reason: string; reopened: Allocation[]; unappliedRemoved: number; balances: InvoiceBalance[] }
+      {
+        customerId: string;
+        paymentId: string;
+        amount: number;
+        reversedOn: string;
+        reason: string;
+        reopened: Allocation[];
+        unappliedRemoved: number;
+        balances: InvoiceBalance[];
+      }
     >
   | DomainEvent<
       'CreditApplied',
-      { customerId: string; applicationId: string; invoiceId: string; amount: number; appliedOn: string; draws: CreditDraw[]; balances: InvoiceBalance[] }
+      {
+        customerId: string;
+        applicationId: string;
+        invoiceId: string;
+        amount: number;
+        appliedOn: string;
+        draws: CreditDraw[];
+        balances: InvoiceBalance[];
+      }
     >
-  | DomainEvent<'InvoiceWrittenOff', { customerId: string; invoiceId: string; amount: number; writtenOffOn: string; reason: string; balances: InvoiceBalance[] }>
+  | DomainEvent<
+      'InvoiceWrittenOff',
+      {
+        customerId: string;
+        invoiceId: string;
+        amount: number;
+        writtenOffOn: string;
+        reason: string;
+        balances: InvoiceBalance[];
+      }
+    >
   /**
    * `level` is the level's threshold in days overdue (its historical name); `rank` is the level's
    * place in the run's levels, 1 = first (null on reminders recorded before it was kept at a level
@@ -81,7 +118,17 @@ export type AccountEvent =
    */
   | DomainEvent<
       'ReminderSent',
-      { customerId: string; invoiceId: string; number: string; level: number; rank: number | null; final: boolean; runDate: string; daysOverdue: number; open: number }
+      {
+        customerId: string;
+        invoiceId: string;
+        number: string;
+        level: number;
+        rank: number | null;
+        final: boolean;
+        runDate: string;
+        daysOverdue: number;
+        open: number;
+      }
     >;
 
 /** The business date an event is dated (ADR 17): every account event has one. */

@@ -20,7 +20,14 @@ import { DEFAULT_REMINDER_LEVELS } from './account.commands';
 
 // Customer ids are the client's: any non-empty id, to stay lenient with stored history.
 const customerId = nonEmptyString;
-const balances = arrayOf(closedObject({ invoiceId: uuid, contractId: uuid, paid: nonNegativeMoney, open: nonNegativeMoney }));
+const balances = arrayOf(
+  closedObject({
+    invoiceId: uuid,
+    contractId: uuid,
+    paid: nonNegativeMoney,
+    open: nonNegativeMoney,
+  }),
+);
 /** Only positive amounts are allocated, reopened or drawn. */
 const allocation = closedObject({ invoiceId: uuid, amount: positiveMoney });
 /** The source of a credit: a payment, a credit note or a voided invoice, all server-minted. */
@@ -42,7 +49,14 @@ export const accountEventSchemas: EventSchemaMap = {
     retainageHeld: nonNegativeMoney,
     balances,
   }),
-  InvoiceCancelled: closedObject({ customerId, invoiceId: uuid, voidedOn: date, retainageHeld: nonNegativeMoney, creditedBack: nonNegativeMoney, balances }),
+  InvoiceCancelled: closedObject({
+    customerId,
+    invoiceId: uuid,
+    voidedOn: date,
+    retainageHeld: nonNegativeMoney,
+    creditedBack: nonNegativeMoney,
+    balances,
+  }),
   CreditNoteRecorded: closedObject({
     customerId,
     creditNoteId: uuid,
@@ -75,8 +89,23 @@ export const accountEventSchemas: EventSchemaMap = {
     unappliedRemoved: nonNegativeMoney,
     balances,
   }),
-  CreditApplied: closedObject({ customerId, applicationId: uuid, invoiceId: uuid, amount: positiveMoney, appliedOn: date, draws: arrayOf(creditDraw, 1), balances }),
-  InvoiceWrittenOff: closedObject({ customerId, invoiceId: uuid, amount: positiveMoney, writtenOffOn: date, reason: nonEmptyString, balances }),
+  CreditApplied: closedObject({
+    customerId,
+    applicationId: uuid,
+    invoiceId: uuid,
+    amount: positiveMoney,
+    appliedOn: date,
+    draws: arrayOf(creditDraw, 1),
+    balances,
+  }),
+  InvoiceWrittenOff: closedObject({
+    customerId,
+    invoiceId: uuid,
+    amount: positiveMoney,
+    writtenOffOn: date,
+    reason: nonEmptyString,
+    balances,
+  }),
   ReminderSent: closedObject({
     customerId,
     invoiceId: uuid,
@@ -95,5 +124,12 @@ export const accountEventSchemas: EventSchemaMap = {
  * default levels where its threshold is one of them, or null (a run with custom levels, not kept).
  */
 export const accountEventUpcasters: Upcaster[] = [
-  { type: 'ReminderSent', from: 1, upcast: (data) => ({ ...data, rank: data.rank ?? (DEFAULT_REMINDER_LEVELS.indexOf(data.level as number) + 1 || null) }) },
+  {
+    type: 'ReminderSent',
+    from: 1,
+    upcast: (data) => ({
+      ...data,
+      rank: data.rank ?? (DEFAULT_REMINDER_LEVELS.indexOf(data.level as number) + 1 || null),
+    }),
+  },
 ];

@@ -1,10 +1,30 @@
-import { fold, IllegalStateError, MAX_AMOUNT, NotFoundError, RuleViolation, ValidationError } from '@billing/shared/kernel';
+import {
+  fold,
+  IllegalStateError,
+  MAX_AMOUNT,
+  NotFoundError,
+  RuleViolation,
+  ValidationError,
+} from '@billing/shared/kernel';
 import { specFor } from '@billing/shared/testing';
-import { accountDecider, agingBucket, openAmount, unappliedCredit, type Account, type AccountCommand, type AccountEvent } from './index';
+import {
+  accountDecider,
+  agingBucket,
+  openAmount,
+  unappliedCredit,
+  type Account,
+  type AccountCommand,
+  type AccountEvent,
+} from './index';
 
 const spec = specFor(accountDecider);
 const customerId = 'cust';
-const open = (invoiceId: string, number: string, dueDate: string, total: number): AccountCommand => ({
+const open = (
+  invoiceId: string,
+  number: string,
+  dueDate: string,
+  total: number,
+): AccountCommand => ({
   type: 'OpenInvoice',
   customerId,
   customerName: 'Owner',
@@ -18,7 +38,12 @@ const open = (invoiceId: string, number: string, dueDate: string, total: number)
   total,
   retainageHeld: 0,
 });
-const pay = (paymentId: string, amount: number, invoiceIds: string[] = [], receivedOn = '2026-03-01'): AccountCommand => ({
+const pay = (
+  paymentId: string,
+  amount: number,
+  invoiceIds: string[] = [],
+  receivedOn = '2026-03-01',
+): AccountCommand => ({
   type: 'RecordPayment',
   paymentId,
   amount,
@@ -31,14 +56,25 @@ const pay = (paymentId: string, amount: number, invoiceIds: string[] = [], recei
 
 /** The events after running commands in order on top of `given`. */
 function after(given: AccountEvent[], ...commands: AccountCommand[]): AccountEvent[] {
-  return commands.reduce<AccountEvent[]>((events, command) => [...events, ...accountDecider.decide(command, fold(accountDecider, events))], given);
+  return commands.reduce<AccountEvent[]>(
+    (events, command) => [
+      ...events,
+      ...accountDecider.decide(command, fold(accountDecider, events)),
+    ],
+    given,
+  );
 }
 const history = (...commands: AccountCommand[]) => after([], ...commands);
 const account = (events: AccountEvent[]) => fold(accountDecider, events) as Account;
-const opens = (events: AccountEvent[]) => Object.fromEntries(account(events).items.map((item) => [item.number, openAmount(item)]));
+const opens = (events: AccountEvent[]) =>
+  Object.fromEntries(account(events).items.map((item) => [item.number, openAmount(item)]));
 
 // Three invoices: INV-3 is due first, INV-1 and INV-2 share a due date (tie: lower number first).
-const three = history(open('i1', 'INV-2026-00001', '2026-02-15', 1_000), open('i2', 'INV-2026-00002', '2026-02-15', 2_000), open('i3', 'INV-2026-00003', '2026-02-01', 500));
+const three = history(
+  open('i1', 'INV-2026-00001', '2026-02-15', 1_000),
+  open('i2', 'INV-2026-00002', '2026-02-15', 2_000),
+  open('i3', 'INV-2026-00003', '2026-02-01', 500),
+);
 
 describe('customer account', () => {
   it('opens an invoice once, whatever the redelivery', () => {
@@ -54,15 +90,24 @@ describe('customer account', () => {
 
   describe('dates: nothing touches an invoice before its issue date, nor a payment before it was received', () => {
     // i1 and i2 issued 2026-01-01; i5 issued 2026-03-10.
-    const later = after(three, { ...open('i5', 'INV-2026-00005', '2026-04-09', 700), issueDate: '2026-03-10' } as AccountCommand);
+    const later = after(three, {
+      ...open('i5', 'INV-2026-00005', '2026-04-09', 700),
+      issueDate: '2026-03-10',
+    } as AccountCommand);
     it('a payment pays only what was issued by the day it was received: the rest is credit, and naming a later invoice is refused', () => {
       const [received] = spec(later)
         .when(pay('p1', 4_500, [], '2026-03-01'))
         .events();
-      expect(received.data).toMatchObject({ allocations: [{ invoiceId: 'i3' }, { invoiceId: 'i1' }, { invoiceId: 'i2' }], unapplied: 1_000 });
+      expect(received.data).toMatchObject({
+        allocations: [{ invoiceId: 'i3' }, { invoiceId: 'i1' }, { invoiceId: 'i2' }],
+        unapplied: 1_000,
+      });
       spec(later)
         .when(pay('p1', 700, ['i5'], '2026-03-01'))
-        .thenThrows(RuleViolation, /a payment received on 2026-03-01 cannot touch invoice INV-2026-00005, issued on 2026-03-10/);
+        .thenThrows(
+          RuleViolation,
+          /a payment received on 2026-03-01 cannot touch invoice INV-2026-00005, issued on 2026-03-10/,
+        );
       expect(
         spec(later)
           .when(pay('p1', 700, ['i5'], '2026-03-10'))
@@ -73,7 +118,10 @@ describe('customer account', () => {
       const paid = after(later, pay('p1', 500, ['i3'], '2026-03-01'));
       spec(paid)
         .when({ type: 'ReversePayment', paymentId: 'p1', reversedOn: '2026-02-28', reason: 'NSF' })
-        .thenThrows(RuleViolation, /on or after the payment it reverses \(received on 2026-03-01\)/);
+        .thenThrows(
+          RuleViolation,
+          /on or after the payment it reverses \(received on 2026-03-01\)/,
+        );
       spec(paid)
         .when({ type: 'WriteOff', invoiceId: 'i3', writtenOffOn: '2026-03-09', reason: 'bad debt' })
         .thenThrows(RuleViolation, /INV-2026-00003 has nothing open to write off/);
@@ -82,23 +130,50 @@ describe('customer account', () => {
         .thenThrows(RuleViolation, /a write-off on 2026-03-09 cannot touch invoice INV-2026-00005/);
       const credit = after(later, pay('p2', 5_000, [], '2026-03-09'));
       spec(credit)
-        .when({ type: 'ApplyCredit', applicationId: 'a1', invoiceId: 'i5', appliedOn: '2026-03-09' })
-        .thenThrows(RuleViolation, /credit applied on 2026-03-09 cannot touch invoice INV-2026-00005/);
+        .when({
+          type: 'ApplyCredit',
+          applicationId: 'a1',
+          invoiceId: 'i5',
+          appliedOn: '2026-03-09',
+        })
+        .thenThrows(
+          RuleViolation,
+          /credit applied on 2026-03-09 cannot touch invoice INV-2026-00005/,
+        );
     });
     it('credit is applied only from what had arisen by that day, and a reversal is not dated before the applications of its credit', () => {
       // p2 leaves 3,500 of credit on 2026-03-09 (i1, i2, i3 take 3,500 of it).
       const credit = after(later, pay('p2', 7_000, [], '2026-03-09'));
       spec(credit)
-        .when({ type: 'ApplyCredit', applicationId: 'a1', invoiceId: 'i5', appliedOn: '2026-03-08' })
+        .when({
+          type: 'ApplyCredit',
+          applicationId: 'a1',
+          invoiceId: 'i5',
+          appliedOn: '2026-03-08',
+        })
         .thenThrows(RuleViolation, /no unapplied credit on 2026-03-08/);
       spec(credit)
-        .when({ type: 'ApplyCredit', applicationId: 'a1', invoiceId: 'i5', amount: 100, appliedOn: '2026-03-08' })
+        .when({
+          type: 'ApplyCredit',
+          applicationId: 'a1',
+          invoiceId: 'i5',
+          amount: 100,
+          appliedOn: '2026-03-08',
+        })
         .thenThrows(RuleViolation, /only 0 of unapplied credit is available on 2026-03-08/);
-      const applied = after(credit, { type: 'ApplyCredit', applicationId: 'a1', invoiceId: 'i5', appliedOn: '2026-06-01' });
+      const applied = after(credit, {
+        type: 'ApplyCredit',
+        applicationId: 'a1',
+        invoiceId: 'i5',
+        appliedOn: '2026-06-01',
+      });
       expect(opens(applied)['INV-2026-00005']).toBe(0);
       spec(applied)
         .when({ type: 'ReversePayment', paymentId: 'p2', reversedOn: '2026-03-10', reason: 'NSF' })
-        .thenThrows(RuleViolation, /this payment's credit was applied on 2026-06-01: a reversal is dated on or after that, not 2026-03-10/);
+        .thenThrows(
+          RuleViolation,
+          /this payment's credit was applied on 2026-06-01: a reversal is dated on or after that, not 2026-03-10/,
+        );
       spec(applied)
         .when({ type: 'ReversePayment', paymentId: 'p2', reversedOn: '2026-06-01', reason: 'NSF' })
         .then([expect.objectContaining({ type: 'PaymentReversed' })]);
@@ -127,7 +202,11 @@ describe('customer account', () => {
           .when(pay('p1', 2_700, ['i2']))
           .events(),
       ];
-      expect(opens(events)).toEqual({ 'INV-2026-00001': 800, 'INV-2026-00002': 0, 'INV-2026-00003': 0 });
+      expect(opens(events)).toEqual({
+        'INV-2026-00001': 800,
+        'INV-2026-00002': 0,
+        'INV-2026-00003': 0,
+      });
       expect(events.at(-1)).toMatchObject({
         data: {
           allocations: [
@@ -144,7 +223,17 @@ describe('customer account', () => {
       expect(unappliedCredit(account(events))).toBe(500);
       const withNew = after(events, open('i4', 'INV-2026-00004', '2026-04-01', 300));
       expect(openAmount(account(withNew).items[3])).toBe(300);
-      const applied = [...withNew, ...spec(withNew).when({ type: 'ApplyCredit', applicationId: 'a1', invoiceId: 'i4', appliedOn: '2026-04-02' }).events()];
+      const applied = [
+        ...withNew,
+        ...spec(withNew)
+          .when({
+            type: 'ApplyCredit',
+            applicationId: 'a1',
+            invoiceId: 'i4',
+            appliedOn: '2026-04-02',
+          })
+          .events(),
+      ];
       expect(openAmount(account(applied).items[3])).toBe(0);
       expect(unappliedCredit(account(applied))).toBe(200);
     });
@@ -163,13 +252,20 @@ describe('customer account', () => {
 
   describe('reversal of a bounced payment', () => {
     it('undoes its allocations and the credit it funded; the invoices reopen', () => {
-      const withCredit = after(three, pay('p1', 4_000), open('i4', 'INV-2026-00004', '2026-04-01', 300), {
-        type: 'ApplyCredit',
-        applicationId: 'a1',
-        invoiceId: 'i4',
-        appliedOn: '2026-04-02',
-      });
-      const reversal = spec(withCredit).when({ type: 'ReversePayment', paymentId: 'p1', reversedOn: '2026-04-10', reason: 'NSF' }).events();
+      const withCredit = after(
+        three,
+        pay('p1', 4_000),
+        open('i4', 'INV-2026-00004', '2026-04-01', 300),
+        {
+          type: 'ApplyCredit',
+          applicationId: 'a1',
+          invoiceId: 'i4',
+          appliedOn: '2026-04-02',
+        },
+      );
+      const reversal = spec(withCredit)
+        .when({ type: 'ReversePayment', paymentId: 'p1', reversedOn: '2026-04-10', reason: 'NSF' })
+        .events();
       expect(reversal[0]).toMatchObject({
         type: 'PaymentReversed',
         data: {
@@ -183,12 +279,24 @@ describe('customer account', () => {
         },
       });
       const reversed = [...withCredit, ...reversal];
-      expect(opens(reversed)).toEqual({ 'INV-2026-00001': 1_000, 'INV-2026-00002': 2_000, 'INV-2026-00003': 500, 'INV-2026-00004': 300 });
+      expect(opens(reversed)).toEqual({
+        'INV-2026-00001': 1_000,
+        'INV-2026-00002': 2_000,
+        'INV-2026-00003': 500,
+        'INV-2026-00004': 300,
+      });
       expect(unappliedCredit(account(reversed))).toBe(0);
       spec(reversed)
-        .when({ type: 'ReversePayment', paymentId: 'p1', reversedOn: '2026-04-11', reason: 'again' })
+        .when({
+          type: 'ReversePayment',
+          paymentId: 'p1',
+          reversedOn: '2026-04-11',
+          reason: 'again',
+        })
         .thenThrows(IllegalStateError, /already reversed/);
-      spec(reversed).when({ type: 'ReversePayment', paymentId: 'zz', reversedOn: '2026-04-11', reason: 'x' }).thenThrows(NotFoundError);
+      spec(reversed)
+        .when({ type: 'ReversePayment', paymentId: 'zz', reversedOn: '2026-04-11', reason: 'x' })
+        .thenThrows(NotFoundError);
     });
   });
 
@@ -200,8 +308,23 @@ describe('customer account', () => {
           .when(pay('p1', 900, ['i1']))
           .events(),
       ];
-      const events = spec(paidSome).when({ type: 'RecordCreditNote', creditNoteId: 'cn1', invoiceId: 'i1', number: 'CN-1', issueDate: '2026-03-02', total: 250 }).events();
-      expect(events[0]).toMatchObject({ data: { toInvoice: 100, toCredit: 150, balances: [{ invoiceId: 'i1', open: 0, paid: 900 }] } });
+      const events = spec(paidSome)
+        .when({
+          type: 'RecordCreditNote',
+          creditNoteId: 'cn1',
+          invoiceId: 'i1',
+          number: 'CN-1',
+          issueDate: '2026-03-02',
+          total: 250,
+        })
+        .events();
+      expect(events[0]).toMatchObject({
+        data: {
+          toInvoice: 100,
+          toCredit: 150,
+          balances: [{ invoiceId: 'i1', open: 0, paid: 900 }],
+        },
+      });
       expect(unappliedCredit(account([...paidSome, ...events]))).toBe(150);
     });
     it('a void closes the item; anything already paid on it becomes credit', () => {
@@ -211,18 +334,40 @@ describe('customer account', () => {
           .when(pay('p1', 100, ['i1']))
           .events(),
       ];
-      const voided = after(paid, { type: 'CancelInvoice', invoiceId: 'i1', voidedOn: '2026-03-03', retainageHeld: 0 });
+      const voided = after(paid, {
+        type: 'CancelInvoice',
+        invoiceId: 'i1',
+        voidedOn: '2026-03-03',
+        retainageHeld: 0,
+      });
       expect(opens(voided)['INV-2026-00001']).toBe(0);
       expect(unappliedCredit(account(voided))).toBe(100);
-      spec(voided).when({ type: 'CancelInvoice', invoiceId: 'i1', voidedOn: '2026-03-03', retainageHeld: 0 }).then([]);
+      spec(voided)
+        .when({ type: 'CancelInvoice', invoiceId: 'i1', voidedOn: '2026-03-03', retainageHeld: 0 })
+        .then([]);
     });
     it('a write-off takes the open amount, with a reason, never more', () => {
-      const events = spec(three).when({ type: 'WriteOff', invoiceId: 'i3', writtenOffOn: '2026-06-30', reason: 'uncollectable' }).events();
+      const events = spec(three)
+        .when({
+          type: 'WriteOff',
+          invoiceId: 'i3',
+          writtenOffOn: '2026-06-30',
+          reason: 'uncollectable',
+        })
+        .events();
       expect(events[0]).toMatchObject({ type: 'InvoiceWrittenOff', data: { amount: 500 } });
       spec(three)
-        .when({ type: 'WriteOff', invoiceId: 'i3', amount: 501, writtenOffOn: '2026-06-30', reason: 'x' })
+        .when({
+          type: 'WriteOff',
+          invoiceId: 'i3',
+          amount: 501,
+          writtenOffOn: '2026-06-30',
+          reason: 'x',
+        })
         .thenThrows(RuleViolation, /cannot exceed/);
-      spec(three).when({ type: 'WriteOff', invoiceId: 'i3', writtenOffOn: '2026-06-30', reason: '' }).thenThrows(ValidationError);
+      spec(three)
+        .when({ type: 'WriteOff', invoiceId: 'i3', writtenOffOn: '2026-06-30', reason: '' })
+        .thenThrows(ValidationError);
     });
     it('applying credit needs credit and an open invoice', () => {
       spec(three)
@@ -230,23 +375,43 @@ describe('customer account', () => {
         .thenThrows(RuleViolation, /no unapplied credit/);
       const credit = [...three, ...spec(three).when(pay('p1', 3_600)).events()];
       spec(credit)
-        .when({ type: 'ApplyCredit', applicationId: 'a', invoiceId: 'i1', amount: 101, appliedOn: '2026-03-01' })
+        .when({
+          type: 'ApplyCredit',
+          applicationId: 'a',
+          invoiceId: 'i1',
+          amount: 101,
+          appliedOn: '2026-03-01',
+        })
         .thenThrows(RuleViolation, /only 100 of unapplied credit/);
     });
   });
 
   describe('reminders', () => {
-    const run = (runDate: string): AccountCommand => ({ type: 'SendReminders', runDate, levels: [1, 15, 30] });
+    const run = (runDate: string): AccountCommand => ({
+      type: 'SendReminders',
+      runDate,
+      levels: [1, 15, 30],
+    });
     it('sends the highest level due, each level at most once per invoice, nothing twice for one run date', () => {
       const first = spec(three).when(run('2026-02-02')).events();
-      expect(first.map((e) => e.type === 'ReminderSent' && [e.data.number, e.data.level, e.data.rank, e.data.final])).toEqual([['INV-2026-00003', 1, 1, false]]);
+      expect(
+        first.map(
+          (e) =>
+            e.type === 'ReminderSent' && [e.data.number, e.data.level, e.data.rank, e.data.final],
+        ),
+      ).toEqual([['INV-2026-00003', 1, 1, false]]);
       spec([...three, ...first])
         .when(run('2026-02-02'))
         .then([]);
       const later = spec([...three, ...first])
         .when(run('2026-03-20'))
         .events();
-      expect(later.map((e) => e.type === 'ReminderSent' && [e.data.number, e.data.level, e.data.rank, e.data.final])).toEqual([
+      expect(
+        later.map(
+          (e) =>
+            e.type === 'ReminderSent' && [e.data.number, e.data.level, e.data.rank, e.data.final],
+        ),
+      ).toEqual([
         ['INV-2026-00001', 30, 3, true],
         ['INV-2026-00002', 30, 3, true],
         ['INV-2026-00003', 30, 3, true],
@@ -275,24 +440,48 @@ describe('customer account', () => {
   });
 
   it('buckets aging from the day after the due date', () => {
-    expect(['2026-01-31', '2026-02-01', '2026-03-02', '2026-03-03', '2026-05-01', '2026-05-02'].map((d) => agingBucket('2026-01-31', d))).toEqual([
-      'current',
-      'days1to30',
-      'days1to30',
-      'days31to60',
-      'days61to90',
-      'over90',
-    ]);
+    expect(
+      ['2026-01-31', '2026-02-01', '2026-03-02', '2026-03-03', '2026-05-01', '2026-05-02'].map(
+        (d) => agingBucket('2026-01-31', d),
+      ),
+    ).toEqual(['current', 'days1to30', 'days1to30', 'days31to60', 'days61to90', 'over90']);
   });
 });
 
 describe('every other account refusal', () => {
   it.each([
-    ['cancelling an unknown invoice', { type: 'CancelInvoice', invoiceId: 'nope', voidedOn: '2026-03-03', retainageHeld: 0 }, NotFoundError],
-    ['a credit note on an unknown invoice', { type: 'RecordCreditNote', creditNoteId: 'cn', invoiceId: 'nope', number: 'CN-1', issueDate: '2026-03-03', total: 1 }, NotFoundError],
-    ['writing off an unknown invoice', { type: 'WriteOff', invoiceId: 'nope', writtenOffOn: '2026-03-03', reason: 'x' }, NotFoundError],
-    ['writing off a zero amount', { type: 'WriteOff', invoiceId: 'i1', amount: 0, writtenOffOn: '2026-03-03', reason: 'x' }, ValidationError],
-    ['a payment dated on no calendar day', { ...pay('p9', 10), receivedOn: '2026-02-30' }, ValidationError],
+    [
+      'cancelling an unknown invoice',
+      { type: 'CancelInvoice', invoiceId: 'nope', voidedOn: '2026-03-03', retainageHeld: 0 },
+      NotFoundError,
+    ],
+    [
+      'a credit note on an unknown invoice',
+      {
+        type: 'RecordCreditNote',
+        creditNoteId: 'cn',
+        invoiceId: 'nope',
+        number: 'CN-1',
+        issueDate: '2026-03-03',
+        total: 1,
+      },
+      NotFoundError,
+    ],
+    [
+      'writing off an unknown invoice',
+      { type: 'WriteOff', invoiceId: 'nope', writtenOffOn: '2026-03-03', reason: 'x' },
+      NotFoundError,
+    ],
+    [
+      'writing off a zero amount',
+      { type: 'WriteOff', invoiceId: 'i1', amount: 0, writtenOffOn: '2026-03-03', reason: 'x' },
+      ValidationError,
+    ],
+    [
+      'a payment dated on no calendar day',
+      { ...pay('p9', 10), receivedOn: '2026-02-30' },
+      ValidationError,
+    ],
   ] as const)('refuses %s', (_, command, error) => {
     spec(three).when(command).thenThrows(error);
   });
@@ -300,7 +489,13 @@ describe('every other account refusal', () => {
   it('refuses applying more credit than the invoice has open', () => {
     const credit = after(three, pay('p1', 3_000, ['i1', 'i2']), pay('p2', 5_000));
     spec(credit)
-      .when({ type: 'ApplyCredit', applicationId: 'a', invoiceId: 'i1', amount: 1, appliedOn: '2026-03-01' })
+      .when({
+        type: 'ApplyCredit',
+        applicationId: 'a',
+        invoiceId: 'i1',
+        amount: 1,
+        appliedOn: '2026-03-01',
+      })
       .thenThrows(RuleViolation, /has only 0 open/);
   });
 });

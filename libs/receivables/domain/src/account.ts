@@ -20,7 +20,10 @@ export interface CreditSource {
   sourceId: string;
   kind: 'payment' | 'credit-note' | 'void';
   remaining: number;
-  /** The business date the credit arose (the payment received, the credit note issued, the invoice voided): it can be applied from then on. */
+  /**
+   * The business date the credit arose (the payment received, the credit note issued, the invoice
+   * voided): it can be applied from then on.
+   */
   since: string;
 }
 
@@ -49,10 +52,15 @@ export type AccountState = { status: 'none' } | Account;
 
 export const initialState: AccountState = { status: 'none' };
 
-export const openAmount = (item: OpenItem) => (item.cancelled ? 0 : item.total - item.paid - item.credited - item.writtenOff);
+export const openAmount = (item: OpenItem) =>
+  item.cancelled ? 0 : item.total - item.paid - item.credited - item.writtenOff;
 /** The credit not yet applied; as of `date`, only what had arisen by then. */
 export const unappliedCredit = (account: Account, date?: string) =>
-  sum(account.credits.filter((credit) => date === undefined || credit.since <= date).map((credit) => credit.remaining));
+  sum(
+    account.credits
+      .filter((credit) => date === undefined || credit.since <= date)
+      .map((credit) => credit.remaining),
+  );
 
 /**
  * What an event does to the invoices it touches. Evolve applies it; decide reports the balances it
@@ -63,20 +71,44 @@ export interface ItemChange {
   change: (item: OpenItem) => Partial<OpenItem>;
 }
 
-export const cancelling = (invoiceId: string): ItemChange => ({ invoiceIds: [invoiceId], change: () => ({ cancelled: true }) });
-export const crediting = (invoiceId: string, amount: number): ItemChange => ({ invoiceIds: [invoiceId], change: (item) => ({ credited: item.credited + amount }) });
-export const writingOff = (invoiceId: string, amount: number): ItemChange => ({ invoiceIds: [invoiceId], change: (item) => ({ writtenOff: item.writtenOff + amount }) });
+export const cancelling = (invoiceId: string): ItemChange => ({
+  invoiceIds: [invoiceId],
+  change: () => ({ cancelled: true }),
+});
+export const crediting = (invoiceId: string, amount: number): ItemChange => ({
+  invoiceIds: [invoiceId],
+  change: (item) => ({ credited: item.credited + amount }),
+});
+export const writingOff = (invoiceId: string, amount: number): ItemChange => ({
+  invoiceIds: [invoiceId],
+  change: (item) => ({ writtenOff: item.writtenOff + amount }),
+});
 /** Paid more by each allocation (a payment, credit applied), or less by `-1` (a reversal). */
 export function paying(allocations: readonly Allocation[], sign: 1 | -1 = 1): ItemChange {
-  const amounts = new Map(allocations.map((allocation) => [allocation.invoiceId, allocation.amount]));
-  return { invoiceIds: [...amounts.keys()], change: (item) => ({ paid: item.paid + sign * (amounts.get(item.invoiceId) ?? 0) }) };
+  const amounts = new Map(
+    allocations.map((allocation) => [allocation.invoiceId, allocation.amount]),
+  );
+  return {
+    invoiceIds: [...amounts.keys()],
+    change: (item) => ({ paid: item.paid + sign * (amounts.get(item.invoiceId) ?? 0) }),
+  };
 }
 
-export function changed(items: readonly OpenItem[], { invoiceIds, change }: ItemChange): OpenItem[] {
-  return items.map((item) => (invoiceIds.includes(item.invoiceId) ? { ...item, ...change(item) } : item));
+export function changed(
+  items: readonly OpenItem[],
+  { invoiceIds, change }: ItemChange,
+): OpenItem[] {
+  return items.map((item) =>
+    invoiceIds.includes(item.invoiceId) ? { ...item, ...change(item) } : item,
+  );
 }
 
-export const balanceOf = (item: OpenItem): InvoiceBalance => ({ invoiceId: item.invoiceId, contractId: item.contractId, paid: item.paid, open: openAmount(item) });
+export const balanceOf = (item: OpenItem): InvoiceBalance => ({
+  invoiceId: item.invoiceId,
+  contractId: item.contractId,
+  paid: item.paid,
+  open: openAmount(item),
+});
 
 /** The touched invoices' balances once `itemChange` is applied, in the account's order. */
 export function balancesAfter(account: Account, itemChange: ItemChange): InvoiceBalance[] {
@@ -85,8 +117,19 @@ export function balancesAfter(account: Account, itemChange: ItemChange): Invoice
     .map(balanceOf);
 }
 
-type Opened = Pick<OpenItem, 'invoiceId' | 'number' | 'contractId' | 'kind' | 'issueDate' | 'dueDate' | 'total'>;
-export const openedItem = ({ invoiceId, number, contractId, kind, issueDate, dueDate, total }: Opened): OpenItem => ({
+type Opened = Pick<
+  OpenItem,
+  'invoiceId' | 'number' | 'contractId' | 'kind' | 'issueDate' | 'dueDate' | 'total'
+>;
+export const openedItem = ({
+  invoiceId,
+  number,
+  contractId,
+  kind,
+  issueDate,
+  dueDate,
+  total,
+}: Opened): OpenItem => ({
   invoiceId,
   number,
   contractId,
@@ -105,39 +148,88 @@ export function evolve(state: AccountState, event: AccountEvent): AccountState {
   if (state.status === 'none') {
     if (event.type !== 'InvoiceOpened') return state;
     const { customerId, customerName, currency } = event.data;
-    state = { status: 'open', customerId, customerName, currency, items: [], payments: [], credits: [], draws: [], retainageHeld: {} };
+    state = {
+      status: 'open',
+      customerId,
+      customerName,
+      currency,
+      items: [],
+      payments: [],
+      credits: [],
+      draws: [],
+      retainageHeld: {},
+    };
   }
   const account: Account = state;
   switch (event.type) {
     case 'InvoiceOpened': {
       const { contractId, retainageHeld } = event.data;
-      return { ...account, items: [...account.items, openedItem(event.data)], retainageHeld: { ...account.retainageHeld, [contractId]: retainageHeld } };
+      return {
+        ...account,
+        items: [...account.items, openedItem(event.data)],
+        retainageHeld: { ...account.retainageHeld, [contractId]: retainageHeld },
+      };
     }
     case 'InvoiceCancelled': {
       const item = account.items.find((candidate) => candidate.invoiceId === event.data.invoiceId);
       const credits: CreditSource[] =
         event.data.creditedBack > 0
-          ? [...account.credits, { sourceId: event.data.invoiceId, kind: 'void', remaining: event.data.creditedBack, since: event.data.voidedOn }]
+          ? [
+              ...account.credits,
+              {
+                sourceId: event.data.invoiceId,
+                kind: 'void',
+                remaining: event.data.creditedBack,
+                since: event.data.voidedOn,
+              },
+            ]
           : account.credits;
       return {
         ...account,
         items: changed(account.items, cancelling(event.data.invoiceId)),
         credits,
-        retainageHeld: { ...account.retainageHeld, [item?.contractId ?? '']: event.data.retainageHeld },
+        retainageHeld: {
+          ...account.retainageHeld,
+          [item?.contractId ?? '']: event.data.retainageHeld,
+        },
       };
     }
     case 'CreditNoteRecorded': {
       const { invoiceId, toInvoice, toCredit, creditNoteId, issueDate } = event.data;
-      const credits: CreditSource[] = toCredit > 0 ? [...account.credits, { sourceId: creditNoteId, kind: 'credit-note', remaining: toCredit, since: issueDate }] : account.credits;
-      return { ...account, items: changed(account.items, crediting(invoiceId, toInvoice)), credits };
+      const credits: CreditSource[] =
+        toCredit > 0
+          ? [
+              ...account.credits,
+              {
+                sourceId: creditNoteId,
+                kind: 'credit-note',
+                remaining: toCredit,
+                since: issueDate,
+              },
+            ]
+          : account.credits;
+      return {
+        ...account,
+        items: changed(account.items, crediting(invoiceId, toInvoice)),
+        credits,
+      };
     }
     case 'PaymentReceived': {
       const { paymentId, amount, receivedOn, allocations, unapplied } = event.data;
-      const credits: CreditSource[] = unapplied > 0 ? [...account.credits, { sourceId: paymentId, kind: 'payment', remaining: unapplied, since: receivedOn }] : account.credits;
+      const credits: CreditSource[] =
+        unapplied > 0
+          ? [
+              ...account.credits,
+              { sourceId: paymentId, kind: 'payment', remaining: unapplied, since: receivedOn },
+            ]
+          : account.credits;
       return {
         ...account,
         items: changed(account.items, paying(allocations)),
-        payments: [...account.payments, { paymentId, amount, receivedOn, allocations, reversed: false }],
+        payments: [
+          ...account.payments,
+          { paymentId, amount, receivedOn, allocations, reversed: false },
+        ],
         credits,
       };
     }
@@ -146,7 +238,9 @@ export function evolve(state: AccountState, event: AccountEvent): AccountState {
       return {
         ...account,
         items: changed(account.items, paying(reopened, -1)),
-        payments: account.payments.map((payment) => (payment.paymentId === paymentId ? { ...payment, reversed: true } : payment)),
+        payments: account.payments.map((payment) =>
+          payment.paymentId === paymentId ? { ...payment, reversed: true } : payment,
+        ),
         credits: account.credits.filter((credit) => credit.sourceId !== paymentId),
         draws: account.draws.filter((draw) => draw.sourceId !== paymentId),
       };
@@ -157,14 +251,28 @@ export function evolve(state: AccountState, event: AccountEvent): AccountState {
       return {
         ...account,
         items: changed(account.items, paying([{ invoiceId, amount }])),
-        credits: account.credits.map((credit) => ({ ...credit, remaining: credit.remaining - (drawn.get(credit.sourceId) ?? 0) })).filter((credit) => credit.remaining > 0),
-        draws: [...account.draws, ...draws.map((draw) => ({ ...draw, invoiceId, applicationId, appliedOn }))],
+        credits: account.credits
+          .map((credit) => ({
+            ...credit,
+            remaining: credit.remaining - (drawn.get(credit.sourceId) ?? 0),
+          }))
+          .filter((credit) => credit.remaining > 0),
+        draws: [
+          ...account.draws,
+          ...draws.map((draw) => ({ ...draw, invoiceId, applicationId, appliedOn })),
+        ],
       };
     }
     case 'InvoiceWrittenOff':
-      return { ...account, items: changed(account.items, writingOff(event.data.invoiceId, event.data.amount)) };
+      return {
+        ...account,
+        items: changed(account.items, writingOff(event.data.invoiceId, event.data.amount)),
+      };
     case 'ReminderSent': {
-      const reminded: ItemChange = { invoiceIds: [event.data.invoiceId], change: (item) => ({ reminderLevels: [...item.reminderLevels, event.data.level] }) };
+      const reminded: ItemChange = {
+        invoiceIds: [event.data.invoiceId],
+        change: (item) => ({ reminderLevels: [...item.reminderLevels, event.data.level] }),
+      };
       return { ...account, items: changed(account.items, reminded) };
     }
     default:

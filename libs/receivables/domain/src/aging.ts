@@ -1,7 +1,13 @@
 import { daysBetween } from '@billing/shared/kernel';
 
 export type AgingBucket = 'current' | 'days1to30' | 'days31to60' | 'days61to90' | 'over90';
-export const AGING_BUCKETS: AgingBucket[] = ['current', 'days1to30', 'days31to60', 'days61to90', 'over90'];
+export const AGING_BUCKETS: AgingBucket[] = [
+  'current',
+  'days1to30',
+  'days31to60',
+  'days61to90',
+  'over90',
+];
 
 /** DOMAIN.md "Aging": overdue from the day after the due date. */
 export function agingBucket(dueDate: string, asOf: string): AgingBucket {

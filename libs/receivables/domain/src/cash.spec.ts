@@ -16,8 +16,13 @@ describe('cash expected by week and DSO (ADR 20)', () => {
 
   it('divides ending receivables by credit sales times the days, in hundredths rounded half away from zero', () => {
     expect(periodDays('2026-01-01', '2026-03-31')).toBe(90);
-    // 50,000 / 150,000 x 90 = 30 days exactly; 1 / 3 x 1 = 0.333… -> 0.33; 1 / 8 x 1 = 0.125 -> 0.13.
-    expect([dsoHundredths(50_000, 150_000, 90), dsoHundredths(1, 3, 1), dsoHundredths(1, 8, 1)]).toEqual([3000, 33, 13]);
+    // 50,000 / 150,000 x 90 = 30 days exactly; 1 / 3 x 1 = 0.333… -> 0.33; 1 / 8 x 1 = 0.125 ->
+    // 0.13.
+    expect([
+      dsoHundredths(50_000, 150_000, 90),
+      dsoHundredths(1, 3, 1),
+      dsoHundredths(1, 8, 1),
+    ]).toEqual([3000, 33, 13]);
     expect([dsoHundredths(10, 0, 30), dsoHundredths(10, -5, 30)]).toEqual([undefined, undefined]);
   });
 });

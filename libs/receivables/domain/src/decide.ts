@@ -31,21 +31,44 @@ type Command<T extends AccountCommand['type']> = Extract<AccountCommand, { type:
 
 export function decide(command: AccountCommand, state: AccountState): AccountEvent[] {
   if (command.type === 'OpenInvoice') return openInvoice(state, command);
-  if (state.status === 'none') throw new NotFoundError('this customer has no account yet (no invoice was issued to it)');
+  if (state.status === 'none')
+    throw new NotFoundError('this customer has no account yet (no invoice was issued to it)');
   switch (command.type) {
     case 'CancelInvoice': {
       const item = requireItem(state, command.invoiceId);
       if (item.cancelled) return [];
       const { voidedOn, retainageHeld } = command;
       const balances = balancesAfter(state, cancelling(item.invoiceId));
-      return [{ type: 'InvoiceCancelled', data: { customerId: state.customerId, invoiceId: item.invoiceId, voidedOn, retainageHeld, creditedBack: item.paid, balances } }];
+      return [
+        {
+          type: 'InvoiceCancelled',
+          data: {
+            customerId: state.customerId,
+            invoiceId: item.invoiceId,
+            voidedOn,
+            retainageHeld,
+            creditedBack: item.paid,
+            balances,
+          },
+        },
+      ];
     }
     case 'RecordCreditNote': {
       const item = requireItem(state, command.invoiceId);
       const toInvoice = Math.min(command.total, openAmount(item));
       const { creditNoteId, number, issueDate, total } = command;
       const balances = balancesAfter(state, crediting(item.invoiceId, toInvoice));
-      const data = { customerId: state.customerId, creditNoteId, invoiceId: item.invoiceId, number, issueDate, total, toInvoice, toCredit: total - toInvoice, balances };
+      const data = {
+        customerId: state.customerId,
+        creditNoteId,
+        invoiceId: item.invoiceId,
+        number,
+        issueDate,
+        total,
+        toInvoice,
+        toCredit: total - toInvoice,
+        balances,
+      };
       return [{ type: 'CreditNoteRecorded', data }];
     }
     case 'RecordPayment':
@@ -57,15 +80,32 @@ export function decide(command: AccountCommand, state: AccountState): AccountEve
     case 'WriteOff': {
       const item = requireItem(state, command.invoiceId);
       const open = openAmount(item);
-      if (open === 0) throw new RuleViolation(`invoice ${item.number} has nothing open to write off`);
+      if (open === 0)
+        throw new RuleViolation(`invoice ${item.number} has nothing open to write off`);
       const amount = command.amount ?? open;
-      if (!isAmount(amount) || amount <= 0) throw new ValidationError(`a write-off is a positive amount in minor units (at most ${MAX_AMOUNT})`);
-      if (amount > open) throw new RuleViolation(`invoice ${item.number} has only ${open} open; a write-off cannot exceed it`);
+      if (!isAmount(amount) || amount <= 0)
+        throw new ValidationError(
+          `a write-off is a positive amount in minor units (at most ${MAX_AMOUNT})`,
+        );
+      if (amount > open)
+        throw new RuleViolation(
+          `invoice ${item.number} has only ${open} open; a write-off cannot exceed it`,
+        );
       const writtenOffOn = requireDate(command.writtenOffOn);
       notBefore(writtenOffOn, item, 'a write-off');
       const balances = balancesAfter(state, writingOff(item.invoiceId, amount));
       return [
-        { type: 'InvoiceWrittenOff', data: { customerId: state.customerId, invoiceId: item.invoiceId, amount, writtenOffOn, reason: requireReason(command.reason), balances } },
+        {
+          type: 'InvoiceWrittenOff',
+          data: {
+            customerId: state.customerId,
+            invoiceId: item.invoiceId,
+            amount,
+            writtenOffOn,
+            reason: requireReason(command.reason),
+            balances,
+          },
+        },
       ];
     }
     case 'SendReminders':
@@ -76,23 +116,39 @@ export function decide(command: AccountCommand, state: AccountState): AccountEve
 }
 
 function openInvoice(state: AccountState, command: Command<'OpenInvoice'>): AccountEvent[] {
-  if (state.status === 'open' && state.items.some((item) => item.invoiceId === command.invoiceId)) return [];
+  if (state.status === 'open' && state.items.some((item) => item.invoiceId === command.invoiceId))
+    return [];
   if (state.status === 'open' && state.currency !== command.currency)
-    throw new RuleViolation(`this account is kept in ${state.currency}; an invoice in ${command.currency} needs its own account`);
+    throw new RuleViolation(
+      `this account is kept in ${state.currency}; an invoice in ${command.currency} needs its own account`,
+    );
   const { type: _type, ...data } = command;
   return [{ type: 'InvoiceOpened', data: { ...data, balances: [balanceOf(openedItem(data))] } }];
 }
 
-/** DOMAIN.md: the invoices the payment names first, then open invoices oldest due date first (ties: lower number). */
+/**
+ * DOMAIN.md: the invoices the payment names first, then open invoices oldest due date first (ties:
+ * lower number).
+ */
 function recordPayment(account: Account, command: Command<'RecordPayment'>): AccountEvent[] {
-  if (!isAmount(command.amount) || command.amount <= 0) throw new ValidationError(`a payment is a positive amount in minor units (at most ${MAX_AMOUNT})`);
-  if (command.currency && command.currency !== account.currency) throw new RuleViolation(`this account is kept in ${account.currency}, the payment is in ${command.currency}`);
-  if (account.payments.some((payment) => payment.paymentId === command.paymentId)) throw new IllegalStateError('this payment is already recorded');
+  if (!isAmount(command.amount) || command.amount <= 0)
+    throw new ValidationError(
+      `a payment is a positive amount in minor units (at most ${MAX_AMOUNT})`,
+    );
+  if (command.currency && command.currency !== account.currency)
+    throw new RuleViolation(
+      `this account is kept in ${account.currency}, the payment is in ${command.currency}`,
+    );
+  if (account.payments.some((payment) => payment.paymentId === command.paymentId))
+    throw new IllegalStateError('this payment is already recorded');
   const receivedOn = requireDate(command.receivedOn, 'date received');
   const named = command.invoiceIds.map((invoiceId) => requireItem(account, invoiceId));
   named.forEach((item) => notBefore(receivedOn, item, 'a payment received'));
-  // A payment pays only what was issued by the day it was received; the rest of it is credit (someone applies it later).
-  const others = account.items.filter((item) => !command.invoiceIds.includes(item.invoiceId) && item.issueDate <= receivedOn).sort(byDueThenNumber);
+  // A payment pays only what was issued by the day it was received; the rest of it is credit
+  // (someone applies it later).
+  const others = account.items
+    .filter((item) => !command.invoiceIds.includes(item.invoiceId) && item.issueDate <= receivedOn)
+    .sort(byDueThenNumber);
   let left = command.amount;
   const allocations: Allocation[] = [];
   for (const item of [...named, ...others]) {
@@ -102,46 +158,103 @@ function recordPayment(account: Account, command: Command<'RecordPayment'>): Acc
     left -= amount;
   }
   if (left > 0 && unappliedCredit(account) + left > MAX_AMOUNT)
-    throw new RuleViolation(`this payment would leave ${unappliedCredit(account) + left} of unapplied credit on the account: at most ${MAX_AMOUNT}`);
+    throw new RuleViolation(
+      `this payment would leave ${unappliedCredit(account) + left} of unapplied credit on the account: at most ${MAX_AMOUNT}`,
+    );
   const { paymentId, amount, method, reference } = command;
   const balances = balancesAfter(account, paying(allocations));
-  return [{ type: 'PaymentReceived', data: { customerId: account.customerId, paymentId, amount, receivedOn, method, reference, allocations, unapplied: left, balances } }];
+  return [
+    {
+      type: 'PaymentReceived',
+      data: {
+        customerId: account.customerId,
+        paymentId,
+        amount,
+        receivedOn,
+        method,
+        reference,
+        allocations,
+        unapplied: left,
+        balances,
+      },
+    },
+  ];
 }
 
-/** A bounced payment: its allocations and whatever credit it funded are undone; those invoices reopen. */
+/**
+ * A bounced payment: its allocations and whatever credit it funded are undone; those invoices
+ * reopen.
+ */
 function reversePayment(account: Account, command: Command<'ReversePayment'>): AccountEvent[] {
   const payment = account.payments.find((candidate) => candidate.paymentId === command.paymentId);
   if (!payment) throw new NotFoundError(`payment ${command.paymentId} not found on this account`);
   if (payment.reversed) throw new IllegalStateError('this payment is already reversed');
   const reversedOn = requireDate(command.reversedOn);
-  if (reversedOn < payment.receivedOn) throw new RuleViolation(`a reversal is dated on or after the payment it reverses (received on ${payment.receivedOn}), not ${reversedOn}`);
-  // It takes back the credit this payment left where it was applied: not before that application (an as-of view would show the invoice reopened before it was paid).
+  if (reversedOn < payment.receivedOn)
+    throw new RuleViolation(
+      `a reversal is dated on or after the payment it reverses (received on ${payment.receivedOn}), not ${reversedOn}`,
+    );
+  // It takes back the credit this payment left where it was applied: not before that application
+  // (an as-of view would show the invoice reopened before it was paid).
   const lastDrawn = account.draws
     .filter((draw) => draw.sourceId === payment.paymentId)
-    .reduce<string | undefined>((latest, draw) => (latest && latest > draw.appliedOn ? latest : draw.appliedOn), undefined);
-  if (lastDrawn && reversedOn < lastDrawn) throw new RuleViolation(`this payment's credit was applied on ${lastDrawn}: a reversal is dated on or after that, not ${reversedOn}`);
+    .reduce<string | undefined>(
+      (latest, draw) => (latest && latest > draw.appliedOn ? latest : draw.appliedOn),
+      undefined,
+    );
+  if (lastDrawn && reversedOn < lastDrawn)
+    throw new RuleViolation(
+      `this payment's credit was applied on ${lastDrawn}: a reversal is dated on or after that, not ${reversedOn}`,
+    );
   const reopened = new Map<string, number>();
-  const add = (invoiceId: string, amount: number) => reopened.set(invoiceId, (reopened.get(invoiceId) ?? 0) + amount);
+  const add = (invoiceId: string, amount: number) =>
+    reopened.set(invoiceId, (reopened.get(invoiceId) ?? 0) + amount);
   payment.allocations.forEach((a) => add(a.invoiceId, a.amount));
-  account.draws.filter((draw) => draw.sourceId === payment.paymentId).forEach((draw) => add(draw.invoiceId, draw.amount));
-  const unappliedRemoved = account.credits.find((credit) => credit.sourceId === payment.paymentId)?.remaining ?? 0;
+  account.draws
+    .filter((draw) => draw.sourceId === payment.paymentId)
+    .forEach((draw) => add(draw.invoiceId, draw.amount));
+  const unappliedRemoved =
+    account.credits.find((credit) => credit.sourceId === payment.paymentId)?.remaining ?? 0;
   const allocations = [...reopened].map(([invoiceId, amount]) => ({ invoiceId, amount }));
   const reason = requireReason(command.reason);
   const balances = balancesAfter(account, paying(allocations, -1));
   const { paymentId, amount } = payment;
-  return [{ type: 'PaymentReversed', data: { customerId: account.customerId, paymentId, amount, reversedOn, reason, reopened: allocations, unappliedRemoved, balances } }];
+  return [
+    {
+      type: 'PaymentReversed',
+      data: {
+        customerId: account.customerId,
+        paymentId,
+        amount,
+        reversedOn,
+        reason,
+        reopened: allocations,
+        unappliedRemoved,
+        balances,
+      },
+    },
+  ];
 }
 
-/** DOMAIN.md: credit is applied from the sources that had arisen by the day it is applied, oldest first. */
+/**
+ * DOMAIN.md: credit is applied from the sources that had arisen by the day it is applied, oldest
+ * first.
+ */
 function applyCredit(account: Account, command: Command<'ApplyCredit'>): AccountEvent[] {
   const item = requireItem(account, command.invoiceId);
   const appliedOn = requireDate(command.appliedOn);
   const available = unappliedCredit(account, appliedOn);
   const amount = command.amount ?? Math.min(available, openAmount(item));
   if (!isAmount(amount) || amount <= 0)
-    throw new RuleViolation(available === 0 ? `this account has no unapplied credit on ${appliedOn}` : 'the credit to apply must be a positive amount');
-  if (amount > available) throw new RuleViolation(`only ${available} of unapplied credit is available on ${appliedOn}`);
-  if (amount > openAmount(item)) throw new RuleViolation(`invoice ${item.number} has only ${openAmount(item)} open`);
+    throw new RuleViolation(
+      available === 0
+        ? `this account has no unapplied credit on ${appliedOn}`
+        : 'the credit to apply must be a positive amount',
+    );
+  if (amount > available)
+    throw new RuleViolation(`only ${available} of unapplied credit is available on ${appliedOn}`);
+  if (amount > openAmount(item))
+    throw new RuleViolation(`invoice ${item.number} has only ${openAmount(item)} open`);
   notBefore(appliedOn, item, 'credit applied');
   const draws: CreditDraw[] = [];
   let left = amount;
@@ -151,26 +264,56 @@ function applyCredit(account: Account, command: Command<'ApplyCredit'>): Account
     left -= take;
   }
   const balances = balancesAfter(account, paying([{ invoiceId: item.invoiceId, amount }]));
-  return [{ type: 'CreditApplied', data: { customerId: account.customerId, applicationId: command.applicationId, invoiceId: item.invoiceId, amount, appliedOn, draws, balances } }];
+  return [
+    {
+      type: 'CreditApplied',
+      data: {
+        customerId: account.customerId,
+        applicationId: command.applicationId,
+        invoiceId: item.invoiceId,
+        amount,
+        appliedOn,
+        draws,
+        balances,
+      },
+    },
+  ];
 }
 
-/** A document about an invoice is never dated before the invoice (ADR 17: an as-of view relies on it). */
+/**
+ * A document about an invoice is never dated before the invoice (ADR 17: an as-of view relies on
+ * it).
+ */
 function notBefore(date: string, item: OpenItem, what: string): void {
-  if (date < item.issueDate) throw new RuleViolation(`${what} on ${date} cannot touch invoice ${item.number}, issued on ${item.issueDate}`);
+  if (date < item.issueDate)
+    throw new RuleViolation(
+      `${what} on ${date} cannot touch invoice ${item.number}, issued on ${item.issueDate}`,
+    );
 }
 
-/** Each level at most once per invoice; only the highest level due is sent, so a run never sends two at once. */
+/**
+ * Each level at most once per invoice; only the highest level due is sent, so a run never sends two
+ * at once.
+ */
 function sendReminders(account: Account, command: Command<'SendReminders'>): AccountEvent[] {
   const runDate = requireDate(command.runDate, 'run date');
   const levels = [...command.levels].sort((a, b) => a - b);
-  if (levels.length === 0 || levels.some((level, index) => !Number.isInteger(level) || level < 1 || level === levels[index - 1]))
-    throw new ValidationError('reminder levels are whole numbers of days overdue, 1 or more, each once');
+  if (
+    levels.length === 0 ||
+    levels.some(
+      (level, index) => !Number.isInteger(level) || level < 1 || level === levels[index - 1],
+    )
+  )
+    throw new ValidationError(
+      'reminder levels are whole numbers of days overdue, 1 or more, each once',
+    );
   const events: AccountEvent[] = [];
   for (const item of account.items) {
     const open = openAmount(item);
     const daysOverdue = daysBetween(item.dueDate, runDate);
     const level = levels.filter((days) => days <= daysOverdue).at(-1);
-    if (open <= 0 || level === undefined || item.reminderLevels.some((sent) => sent >= level)) continue;
+    if (open <= 0 || level === undefined || item.reminderLevels.some((sent) => sent >= level))
+      continue;
     events.push({
       type: 'ReminderSent',
       data: {
@@ -190,7 +333,9 @@ function sendReminders(account: Account, command: Command<'SendReminders'>): Acc
 }
 
 function byDueThenNumber(a: OpenItem, b: OpenItem): number {
-  return a.dueDate === b.dueDate ? a.number.localeCompare(b.number) : a.dueDate.localeCompare(b.dueDate);
+  return a.dueDate === b.dueDate
+    ? a.number.localeCompare(b.number)
+    : a.dueDate.localeCompare(b.dueDate);
 }
 
 function requireItem(account: Account, invoiceId: string): OpenItem {

@@ -12,8 +12,15 @@ export * from './cash';
 export * from './account.schemas';
 export { decide };
 
-export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState> = { initialState, evolve, decide };
-/** A customer's account, per tenant: customer ids are the firm's own and may repeat across tenants. */
-export const accountStream = (tenantId: string, customerId: string) => `account-${tenantId}.${customerId}`;
+export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState> = {
+  initialState,
+  evolve,
+  decide,
+};
+/**
+ * A customer's account, per tenant: customer ids are the firm's own and may repeat across tenants.
+ */
+export const accountStream = (tenantId: string, customerId: string) =>
+  `account-${tenantId}.${customerId}`;
 /** Accounts were named by customer id alone before tenant scoping (ADR 8). */
 export const legacyAccountStream = (customerId: string) => `account-${customerId}`;

@@ -32,9 +32,16 @@ export class ReceivablesModule implements OnApplicationBootstrap {
   onApplicationBootstrap() {
     return this.runtime.start({
       name: 'receivables',
-      relay: { topic: RECEIVABLES_TOPIC, streamPrefixes: ['account-'], toMessages: accountMessages },
+      relay: {
+        topic: RECEIVABLES_TOPIC,
+        streamPrefixes: ['account-'],
+        toMessages: accountMessages,
+      },
       projections: receivablesProjections,
-      reactions: { topics: this.reactions.topics, handle: (message) => this.reactions.handle(message) },
+      reactions: {
+        topics: this.reactions.topics,
+        handle: (message) => this.reactions.handle(message),
+      },
     });
   }
 }

@@ -3,18 +3,36 @@ import { messageFrom, type Message } from '@billing/shared/bus';
 import type { RecordedEvent } from '@billing/shared/event-store';
 import { decodeAccountEvent } from './receivables.events';
 
-/** Each account event that moves an invoice's balance publishes the balances after it, field by field. */
+/**
+ * Each account event that moves an invoice's balance publishes the balances after it, field by
+ * field.
+ */
 export function accountMessages(recorded: RecordedEvent): Message[] {
   const event = decodeAccountEvent(recorded);
-  const publish = (cause: InvoiceBalancesChangedV1['cause'], on: string, balances: InvoiceBalancesChangedV1['balances']): Message[] =>
+  const publish = (
+    cause: InvoiceBalancesChangedV1['cause'],
+    on: string,
+    balances: InvoiceBalancesChangedV1['balances'],
+  ): Message[] =>
     balances.length
       ? [
-          messageFrom<InvoiceBalancesChangedV1>(recorded, RECEIVABLES_TOPIC, event.data.customerId, 'InvoiceBalancesChanged', {
-            customerId: event.data.customerId,
-            cause,
-            on,
-            balances: balances.map(({ invoiceId, contractId, paid, open }) => ({ invoiceId, contractId, paid, open })),
-          }),
+          messageFrom<InvoiceBalancesChangedV1>(
+            recorded,
+            RECEIVABLES_TOPIC,
+            event.data.customerId,
+            'InvoiceBalancesChanged',
+            {
+              customerId: event.data.customerId,
+              cause,
+              on,
+              balances: balances.map(({ invoiceId, contractId, paid, open }) => ({
+                invoiceId,
+                contractId,
+                paid,
+                open,
+              })),
+            },
+          ),
         ]
       : [];
   switch (event.type) {

@@ -10,14 +10,28 @@ export class InvoiceBalanceV1 {
   @IsInt() @Min(0) open!: number;
 }
 
-export const BALANCE_CAUSES = ['opened', 'void', 'credit-note', 'payment', 'reversal', 'credit-applied', 'write-off'] as const;
+export const BALANCE_CAUSES = [
+  'opened',
+  'void',
+  'credit-note',
+  'payment',
+  'reversal',
+  'credit-applied',
+  'write-off',
+] as const;
 
-/** Invoices whose paid or open amount changed, with the figures after the change; open = 0 means settled. */
+/**
+ * Invoices whose paid or open amount changed, with the figures after the change; open = 0 means
+ * settled.
+ */
 export class InvoiceBalancesChangedV1 {
   @IsUUID() customerId!: string;
   @IsIn(BALANCE_CAUSES) cause!: (typeof BALANCE_CAUSES)[number];
   @IsISO8601({ strict: true }) on!: string;
-  @ValidateNested({ each: true }) @ArrayMinSize(1) @Type(() => InvoiceBalanceV1) balances!: InvoiceBalanceV1[];
+  @ValidateNested({ each: true })
+  @ArrayMinSize(1)
+  @Type(() => InvoiceBalanceV1)
+  balances!: InvoiceBalanceV1[];
 }
 
 export const receivablesSchemas = {

@@ -1,6 +1,9 @@
 import type { RecordedEvent } from '@billing/shared/event-store';
 
-/** One event as an auditor reads it: where it is, who acted, when (decided and recorded), why (the command, the correlation, the reason given), and what. */
+/**
+ * One event as an auditor reads it: where it is, who acted, when (decided and recorded), why (the
+ * command, the correlation, the reason given), and what.
+ */
 export interface AuditEntry {
   position: number;
   streamId: string;

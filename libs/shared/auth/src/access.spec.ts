@@ -6,12 +6,17 @@ import { ROLES } from './identity';
 describe('the access matrix', () => {
   it('names each operation once, as a route template', () => {
     const operations = ACCESS.flatMap((rule) => rule.operations);
-    expect(operations.filter((operation, index) => operations.indexOf(operation) !== index)).toEqual([]);
-    for (const operation of operations) expect(operation).toMatch(/^(GET|POST) (\/(:\w+|[\w-]+))+$/);
+    expect(
+      operations.filter((operation, index) => operations.indexOf(operation) !== index),
+    ).toEqual([]);
+    for (const operation of operations)
+      expect(operation).toMatch(/^(GET|POST) (\/(:\w+|[\w-]+))+$/);
   });
 
   it('keeps auditors to reads, and leaves to admins only what it does not name', () => {
-    for (const rule of ACCESS) if (rule.roles.includes('auditor')) expect(rule.operations.every((operation) => operation.startsWith('GET '))).toBe(true);
+    for (const rule of ACCESS)
+      if (rule.roles.includes('auditor'))
+        expect(rule.operations.every((operation) => operation.startsWith('GET '))).toBe(true);
     for (const rule of ACCESS) expect(rule.roles).toContain('admin');
     expect(accessOf('POST', '/tenants/:id/settings')).toEqual(['admin']);
     expect(accessOf('GET', '/health/ready')).toBe('public');

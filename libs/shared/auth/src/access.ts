@@ -1,6 +1,9 @@
 import { ROLES, type Role } from './identity';
 
-/** One row of the access matrix: what the operations do, who may call them, and the operations (`METHOD /path` as routed). */
+/**
+ * One row of the access matrix: what the operations do, who may call them, and the operations
+ * (`METHOD /path` as routed).
+ */
 export interface AccessRule {
   what: string;
   roles: readonly Role[];
@@ -12,10 +15,10 @@ const SCHEDULE = '/contracts/:contractId';
 const ACCOUNT = '/accounts/:customerId';
 
 /**
- * Who may do what (issue 8; README "Roles and tokens" prints this table): billing staff run the flow,
- * finance queries and exports everything and records payments, write-offs and job costs but changes
- * no contract, auditors only read, admins do everything. An operation missing here is refused to all
- * but admins, and apps/standalone/src/access.int.spec.ts fails on it.
+ * Who may do what (issue 8; README "Roles and tokens" prints this table): billing staff run the
+ * flow, finance queries and exports everything and records payments, write-offs and job costs but
+ * changes no contract, auditors only read, admins do everything. An operation missing here is
+ * refused to all but admins, and apps/standalone/src/access.int.spec.ts fails on it.
  */
 export const ACCESS: readonly AccessRule[] = [
   {
@@ -57,7 +60,16 @@ export const ACCESS: readonly AccessRule[] = [
     roles: ['billing', 'admin'],
     operations: [
       'POST /contracts',
-      ...['schedule', 'activate', 'change-orders', 'suspend', 'resume', 'complete', 'close', 'cancel'].map((command) => `POST ${CONTRACT}/${command}`),
+      ...[
+        'schedule',
+        'activate',
+        'change-orders',
+        'suspend',
+        'resume',
+        'complete',
+        'close',
+        'cancel',
+      ].map((command) => `POST ${CONTRACT}/${command}`),
     ],
   },
   {
@@ -67,39 +79,72 @@ export const ACCESS: readonly AccessRule[] = [
       `POST ${SCHEDULE}/progress-reports`,
       `POST ${SCHEDULE}/progress-reports/:periodEnd/certify`,
       `POST ${SCHEDULE}/progress-reports/:periodEnd/reject`,
-      ...['achieve', 'certify', 'reject'].map((action) => `POST ${SCHEDULE}/milestones/:lineId/${action}`),
+      ...['achieve', 'certify', 'reject'].map(
+        (action) => `POST ${SCHEDULE}/milestones/:lineId/${action}`,
+      ),
     ],
   },
   {
     what: 'Invoices: issue drafts, void, credit notes, retainage release',
     roles: ['billing', 'admin'],
-    operations: ['POST /invoices/:id/issue', 'POST /invoices/:id/void', 'POST /invoices/:id/credit-notes', `POST ${SCHEDULE}/retainage-release`],
+    operations: [
+      'POST /invoices/:id/issue',
+      'POST /invoices/:id/void',
+      'POST /invoices/:id/credit-notes',
+      `POST ${SCHEDULE}/retainage-release`,
+    ],
   },
   {
     what: 'Payments: record, reverse (bounced), apply unapplied credit',
     roles: ['billing', 'finance', 'admin'],
-    operations: [`POST ${ACCOUNT}/payments`, `POST ${ACCOUNT}/payments/:paymentId/reverse`, `POST ${ACCOUNT}/credit-applications`],
+    operations: [
+      `POST ${ACCOUNT}/payments`,
+      `POST ${ACCOUNT}/payments/:paymentId/reverse`,
+      `POST ${ACCOUNT}/credit-applications`,
+    ],
   },
-  { what: 'Write-offs', roles: ['finance', 'admin'], operations: [`POST ${ACCOUNT}/invoices/:invoiceId/write-off`] },
-  { what: "Job costs: a period's cost to date and estimated total (WIP schedule)", roles: ['billing', 'finance', 'admin'], operations: [`POST ${CONTRACT}/costs`] },
+  {
+    what: 'Write-offs',
+    roles: ['finance', 'admin'],
+    operations: [`POST ${ACCOUNT}/invoices/:invoiceId/write-off`],
+  },
+  {
+    what: "Job costs: a period's cost to date and estimated total (WIP schedule)",
+    roles: ['billing', 'finance', 'admin'],
+    operations: [`POST ${CONTRACT}/costs`],
+  },
   { what: 'Reminder runs', roles: ['billing', 'admin'], operations: ['POST /reminders/run'] },
   {
     what: "Audit (read-only): any stream's events, a flow by correlation id, a recorded time range (JSON or JSON lines); the hash chains verified",
     roles: ['auditor', 'admin'],
-    operations: ['GET /audit/streams/:streamId/events', 'GET /audit/flows/:correlationId', 'GET /audit/events', 'GET /audit/verify'],
+    operations: [
+      'GET /audit/streams/:streamId/events',
+      'GET /audit/flows/:correlationId',
+      'GET /audit/events',
+      'GET /audit/verify',
+    ],
   },
 ];
 
 /** Open to anyone: liveness and readiness (the API docs at /docs are served outside the routes). */
 export const PUBLIC_OPERATIONS: readonly string[] = ['GET /health/live', 'GET /health/ready'];
 
-const BY_OPERATION = new Map(ACCESS.flatMap((rule) => rule.operations.map((operation) => [operation, rule.roles] as const)));
+const BY_OPERATION = new Map(
+  ACCESS.flatMap((rule) => rule.operations.map((operation) => [operation, rule.roles] as const)),
+);
 
 /** Whether the matrix names `METHOD /route` (or it is open). */
-export const isListed = (method: string, route: string) => PUBLIC_OPERATIONS.includes(`${method.toUpperCase()} ${route}`) || BY_OPERATION.has(`${method.toUpperCase()} ${route}`);
+export const isListed = (method: string, route: string) =>
+  PUBLIC_OPERATIONS.includes(`${method.toUpperCase()} ${route}`) ||
+  BY_OPERATION.has(`${method.toUpperCase()} ${route}`);
 
-/** `public`, or the roles that may call `METHOD /path` (the route's template, `:param`s and all); admins only when the matrix does not name it. */
+/**
+ * `public`, or the roles that may call `METHOD /path` (the route's template, `:param`s and all);
+ * admins only when the matrix does not name it.
+ */
 export function accessOf(method: string, route: string): 'public' | readonly Role[] {
   const operation = `${method.toUpperCase()} ${route}`;
-  return PUBLIC_OPERATIONS.includes(operation) ? 'public' : (BY_OPERATION.get(operation) ?? ['admin']);
+  return PUBLIC_OPERATIONS.includes(operation)
+    ? 'public'
+    : (BY_OPERATION.get(operation) ?? ['admin']);
 }

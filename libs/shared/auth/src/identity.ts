@@ -2,7 +2,8 @@
 export const ROLES = ['billing', 'finance', 'auditor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const isRole = (value: unknown): value is Role => typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+export const isRole = (value: unknown): value is Role =>
+  typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 
 /** A tenant id, as stream ids, document keys and message keys are scoped by it. */
 export const TENANT_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -17,8 +18,15 @@ export interface Identity {
   roles: readonly Role[];
 }
 
-/** What every event records as its actor: the subject, with the name and e-mail where the token has them. */
-export function actorOf({ subject, name, email }: Pick<Identity, 'subject' | 'name' | 'email'>): string {
+/**
+ * What every event records as its actor: the subject, with the name and e-mail where the token has
+ * them.
+ */
+export function actorOf({
+  subject,
+  name,
+  email,
+}: Pick<Identity, 'subject' | 'name' | 'email'>): string {
   const who = [name, email && `<${email}>`].filter(Boolean).join(' ');
   return who ? `${subject} (${who})` : subject;
 }

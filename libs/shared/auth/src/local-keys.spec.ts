@@ -15,7 +15,9 @@ describe("the embedded app's signing key", () => {
     expect(statSync(join(dir, 'auth', PRIVATE_KEY_FILE)).mode & 0o777).toBe(0o600);
     expect(statSync(join(dir, 'auth')).mode & 0o077).toBe(0);
     const jwks = JSON.parse(readFileSync(join(dir, 'auth', JWKS_FILE), 'utf8'));
-    expect(jwks.keys).toEqual([expect.objectContaining({ kty: 'EC', crv: 'P-256', alg: 'ES256', kid: first.privateJwk.kid })]);
+    expect(jwks.keys).toEqual([
+      expect.objectContaining({ kty: 'EC', crv: 'P-256', alg: 'ES256', kid: first.privateJwk.kid }),
+    ]);
     expect(jwks.keys[0]).not.toHaveProperty('d');
     const again = ensureLocalKeys(join(dir, 'auth'));
     expect([again.created, again.privateJwk]).toEqual([false, first.privateJwk]);
@@ -33,10 +35,16 @@ describe("the embedded app's signing key", () => {
       [1, 2, 3, 4].map(
         () =>
           new Promise<string>((resolve, reject) => {
-            const child = spawn(process.execPath, ['-r', './tools/register.js', '-e', script, dir], { cwd: join(__dirname, '../../../..') });
+            const child = spawn(
+              process.execPath,
+              ['-r', './tools/register.js', '-e', script, dir],
+              { cwd: join(__dirname, '../../../..') },
+            );
             let out = '';
             child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-            child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}`))));
+            child.once('exit', (code) =>
+              code === 0 ? resolve(out) : reject(new Error(`exit ${code}`)),
+            );
           }),
       ),
     );

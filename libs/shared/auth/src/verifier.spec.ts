@@ -6,11 +6,32 @@ import { TokenVerifier, type AuthenticationError } from './verifier';
 import { newSigningKey, publicSetOf } from './local-keys';
 import { signToken } from './sign';
 
-const CONFIG = { issuer: 'https://issuer.example', audience: 'billing-api', algorithms: ['ES256'], clockSkewSeconds: 30, claims: { tenant: 'tenant', roles: 'roles' } };
+const CONFIG = {
+  issuer: 'https://issuer.example',
+  audience: 'billing-api',
+  algorithms: ['ES256'],
+  clockSkewSeconds: 30,
+  claims: { tenant: 'tenant', roles: 'roles' },
+};
 const key = newSigningKey();
-const ann = { subject: 'ann', tenantId: 'acme', roles: ['billing' as const], name: 'Ann Lee', email: 'ann@acme.example' };
-const sign = (options: Partial<Parameters<typeof signToken>[2]> = {}, signer: JWK = key, claims = ann) =>
-  signToken(signer, claims, { issuer: CONFIG.issuer, audience: CONFIG.audience, expiresIn: '10m', ...options });
+const ann = {
+  subject: 'ann',
+  tenantId: 'acme',
+  roles: ['billing' as const],
+  name: 'Ann Lee',
+  email: 'ann@acme.example',
+};
+const sign = (
+  options: Partial<Parameters<typeof signToken>[2]> = {},
+  signer: JWK = key,
+  claims = ann,
+) =>
+  signToken(signer, claims, {
+    issuer: CONFIG.issuer,
+    audience: CONFIG.audience,
+    expiresIn: '10m',
+    ...options,
+  });
 const reason = (promise: Promise<unknown>) =>
   promise.then(
     () => 'accepted',
@@ -21,17 +42,30 @@ describe('TokenVerifier (jose)', () => {
   const verifier = new TokenVerifier(CONFIG, publicSetOf(key));
 
   it('gives the identity of a good token: tenant and roles from their claims, the subject, name and e-mail', async () => {
-    expect(await verifier.verify(await sign())).toEqual({ tenantId: 'acme', subject: 'ann', name: 'Ann Lee', email: 'ann@acme.example', roles: ['billing'] });
+    expect(await verifier.verify(await sign())).toEqual({
+      tenantId: 'acme',
+      subject: 'ann',
+      name: 'Ann Lee',
+      email: 'ann@acme.example',
+      roles: ['billing'],
+    });
   });
 
   it('refuses an expired token, beyond the clock skew only', async () => {
     const ago = (seconds: number) => new Date(Date.now() - seconds * 1000);
-    expect(await reason(verifier.verify(await sign({ now: ago(610), expiresIn: 600 })))).toBe('accepted');
-    expect(await reason(verifier.verify(await sign({ now: ago(700), expiresIn: 600 })))).toBe('401 the token has expired');
+    expect(await reason(verifier.verify(await sign({ now: ago(610), expiresIn: 600 })))).toBe(
+      'accepted',
+    );
+    expect(await reason(verifier.verify(await sign({ now: ago(700), expiresIn: 600 })))).toBe(
+      '401 the token has expired',
+    );
   });
 
   it('checks the signature of a token once a minute at most, and its expiry at every use', async () => {
-    jest.useFakeTimers({ now: Date.now(), doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    jest.useFakeTimers({
+      now: Date.now(),
+      doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'],
+    });
     try {
       const cached = new TokenVerifier({ ...CONFIG, clockSkewSeconds: 0 }, publicSetOf(key));
       const keyLookups = jest.spyOn(cached as unknown as { keys: JWTVerifyGetKey }, 'keys');
@@ -49,22 +83,50 @@ describe('TokenVerifier (jose)', () => {
   });
 
   it('refuses another issuer, another audience, another key, a tampered payload and garbage', async () => {
-    expect(await reason(verifier.verify(await sign({ issuer: 'https://other.example' })))).toBe('401 the token is from another issuer');
-    expect(await reason(verifier.verify(await sign({ audience: 'other-api' })))).toBe('401 the token is for another audience');
-    expect(await reason(verifier.verify(await sign({}, { ...newSigningKey(), kid: key.kid })))).toBe('401 the token is not signed by a key of the issuer');
+    expect(await reason(verifier.verify(await sign({ issuer: 'https://other.example' })))).toBe(
+      '401 the token is from another issuer',
+    );
+    expect(await reason(verifier.verify(await sign({ audience: 'other-api' })))).toBe(
+      '401 the token is for another audience',
+    );
+    expect(
+      await reason(verifier.verify(await sign({}, { ...newSigningKey(), kid: key.kid }))),
+    ).toBe('401 the token is not signed by a key of the issuer');
     const [header, , signature] = (await sign()).split('.');
-    const forged = Buffer.from(JSON.stringify({ sub: 'ann', tenant: 'acme', roles: ['admin'], iss: CONFIG.issuer, aud: CONFIG.audience, exp: 9e9 })).toString('base64url');
-    expect(await reason(verifier.verify(`${header}.${forged}.${signature}`))).toBe('401 the token is not signed by a key of the issuer');
+    const forged = Buffer.from(
+      JSON.stringify({
+        sub: 'ann',
+        tenant: 'acme',
+        roles: ['admin'],
+        iss: CONFIG.issuer,
+        aud: CONFIG.audience,
+        exp: 9e9,
+      }),
+    ).toString('base64url');
+    expect(await reason(verifier.verify(`${header}.${forged}.${signature}`))).toBe(
+      '401 the token is not signed by a key of the issuer',
+    );
     expect(await reason(verifier.verify('not-a-jwt'))).toBe('401 the token is malformed');
   });
 
   it('accepts only the allowed algorithms: an RS256 token of a trusted key is refused under ES256 only; none is never read', async () => {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const rsa = { ...(privateKey.export({ format: 'jwk' }) as JWK), kid: 'rsa-1', alg: 'RS256' };
-    const set = { keys: [...publicSetOf(key).keys, { ...(publicKey.export({ format: 'jwk' }) as JWK), kid: 'rsa-1', alg: 'RS256' }] };
+    const set = {
+      keys: [
+        ...publicSetOf(key).keys,
+        { ...(publicKey.export({ format: 'jwk' }) as JWK), kid: 'rsa-1', alg: 'RS256' },
+      ],
+    };
     const token = await sign({}, rsa);
-    expect(await reason(new TokenVerifier(CONFIG, set).verify(token))).toBe("401 the token's signing algorithm is not allowed");
-    expect(await reason(new TokenVerifier({ ...CONFIG, algorithms: ['ES256', 'RS256'] }, set).verify(token))).toBe('accepted');
+    expect(await reason(new TokenVerifier(CONFIG, set).verify(token))).toBe(
+      "401 the token's signing algorithm is not allowed",
+    );
+    expect(
+      await reason(
+        new TokenVerifier({ ...CONFIG, algorithms: ['ES256', 'RS256'] }, set).verify(token),
+      ),
+    ).toBe('accepted');
     const unsigned = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"sub":"x"}').toString('base64url')}.`;
     expect(await reason(verifier.verify(unsigned))).toMatch(/^401 /);
   });
@@ -78,11 +140,30 @@ describe('TokenVerifier (jose)', () => {
         .setIssuedAt()
         .setExpirationTime('5m')
         .sign(await importJWK(key, 'ES256'));
-    expect(await reason(verifier.verify(await bare({ tenant: 'acme' })))).toBe('401 the token has no "sub" claim');
-    expect(await reason(verifier.verify(await bare({ sub: 'x', tenant: 'no spaces allowed' })))).toBe('401 the token names no valid tenant (claim "tenant")');
-    expect((await verifier.verify(await bare({ sub: 'x', tenant: 'acme', roles: 'finance owner auditor' }))).roles).toEqual(['finance', 'auditor']);
-    const keycloak = new TokenVerifier({ ...CONFIG, claims: { tenant: 'org', roles: 'realm_access.roles' } }, publicSetOf(key));
-    expect((await keycloak.verify(await bare({ sub: 'x', org: 'acme', realm_access: { roles: ['admin'] } }))).roles).toEqual(['admin']);
+    expect(await reason(verifier.verify(await bare({ tenant: 'acme' })))).toBe(
+      '401 the token has no "sub" claim',
+    );
+    expect(
+      await reason(verifier.verify(await bare({ sub: 'x', tenant: 'no spaces allowed' }))),
+    ).toBe('401 the token names no valid tenant (claim "tenant")');
+    expect(
+      (
+        await verifier.verify(
+          await bare({ sub: 'x', tenant: 'acme', roles: 'finance owner auditor' }),
+        )
+      ).roles,
+    ).toEqual(['finance', 'auditor']);
+    const keycloak = new TokenVerifier(
+      { ...CONFIG, claims: { tenant: 'org', roles: 'realm_access.roles' } },
+      publicSetOf(key),
+    );
+    expect(
+      (
+        await keycloak.verify(
+          await bare({ sub: 'x', org: 'acme', realm_access: { roles: ['admin'] } }),
+        )
+      ).roles,
+    ).toEqual(['admin']);
   });
 
   describe('with the issuer’s JWKS URL', () => {
@@ -97,10 +178,18 @@ describe('TokenVerifier (jose)', () => {
     afterAll(() => new Promise((resolve) => server.close(resolve)));
 
     it('fetches the keys and verifies with them; says 503 (not 401) when the keys cannot be had', async () => {
-      expect(await reason(new TokenVerifier(CONFIG, new URL(url)).verify(await sign()))).toBe('accepted');
+      expect(await reason(new TokenVerifier(CONFIG, new URL(url)).verify(await sign()))).toBe(
+        'accepted',
+      );
       answer = (response) => response.writeHead(500).end();
-      expect(await reason(new TokenVerifier(CONFIG, new URL(url)).verify(await sign()))).toMatch(/^503 the issuer's keys cannot be read now/);
-      expect(await reason(new TokenVerifier(CONFIG, new URL('http://127.0.0.1:9/jwks.json')).verify(await sign()))).toMatch(/^503 /);
+      expect(await reason(new TokenVerifier(CONFIG, new URL(url)).verify(await sign()))).toMatch(
+        /^503 the issuer's keys cannot be read now/,
+      );
+      expect(
+        await reason(
+          new TokenVerifier(CONFIG, new URL('http://127.0.0.1:9/jwks.json')).verify(await sign()),
+        ),
+      ).toMatch(/^503 /);
     });
   });
 });

@@ -1,8 +1,21 @@
-import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  decodeJwt,
+  errors,
+  jwtVerify,
+  type JSONWebKeySet,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from 'jose';
 import { isRole, TENANT_PATTERN, type Identity } from './identity';
 
-/** Where the issuer's public keys are: the embedded app's own key in a folder, a JWKS file, or the issuer's JWKS URL. */
-export type JwksSource = { kind: 'local'; dir: string } | { kind: 'file'; path: string } | { kind: 'url'; url: string };
+/**
+ * Where the issuer's public keys are: the embedded app's own key in a folder, a JWKS file, or the
+ * issuer's JWKS URL.
+ */
+export type JwksSource =
+  { kind: 'local'; dir: string } | { kind: 'file'; path: string } | { kind: 'url'; url: string };
 
 export interface BearerAuthConfig {
   mode: 'on';
@@ -18,9 +31,23 @@ export interface BearerAuthConfig {
 export type AuthConfig = { mode: 'off' } | BearerAuthConfig;
 
 /** Asymmetric JWS algorithms jose verifies against a JWKS. */
-export const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
+export const ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+] as const;
 
-/** Why a token was not accepted: `status` 401 for the token, 503 when the issuer's keys cannot be had now. */
+/**
+ * Why a token was not accepted: `status` 401 for the token, 503 when the issuer's keys cannot be
+ * had now.
+ */
 export class AuthenticationError extends Error {
   constructor(
     message: string,
@@ -31,7 +58,10 @@ export class AuthenticationError extends Error {
   }
 }
 
-/** Tokens verified lately, kept at most this long (a key withdrawn from the JWKS stops working after that) and this many. */
+/**
+ * Tokens verified lately, kept at most this long (a key withdrawn from the JWKS stops working after
+ * that) and this many.
+ */
 const CACHE_MS = 60_000;
 const CACHE_SIZE = 1_000;
 
@@ -50,8 +80,12 @@ export class TokenVerifier {
     private readonly config: Omit<BearerAuthConfig, 'mode' | 'keys'>,
     keys: JSONWebKeySet | URL,
   ) {
-    // A remote set is fetched on first use and again (at most every 30 s) when a token names an unknown key: rotation needs no restart.
-    this.keys = keys instanceof URL ? createRemoteJWKSet(keys, { timeoutDuration: 5_000, cooldownDuration: 30_000 }) : createLocalJWKSet(keys);
+    // A remote set is fetched on first use and again (at most every 30 s) when a token names an
+    // unknown key: rotation needs no restart.
+    this.keys =
+      keys instanceof URL
+        ? createRemoteJWKSet(keys, { timeoutDuration: 5_000, cooldownDuration: 30_000 })
+        : createLocalJWKSet(keys);
   }
 
   async verify(token: string): Promise<Identity> {
@@ -60,7 +94,8 @@ export class TokenVerifier {
     if (cached && now < cached.until) return cached.identity;
     this.verified.delete(token);
     const identity = await this.verifyAfresh(token);
-    // Not beyond the token's own expiry (and skew): an expired token goes through jose, which says so.
+    // Not beyond the token's own expiry (and skew): an expired token goes through jose, which says
+    // so.
     const expiresAt = (decodeJwt(token).exp! + this.config.clockSkewSeconds) * 1000;
     if (this.verified.size >= CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
     this.verified.set(token, { identity, until: Math.min(now + CACHE_MS, expiresAt) });
@@ -71,34 +106,73 @@ export class TokenVerifier {
     const { issuer, audience, algorithms, clockSkewSeconds, claims } = this.config;
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, this.keys, { issuer, audience, algorithms, clockTolerance: clockSkewSeconds, requiredClaims: ['sub', 'exp'] }));
+      ({ payload } = await jwtVerify(token, this.keys, {
+        issuer,
+        audience,
+        algorithms,
+        clockTolerance: clockSkewSeconds,
+        requiredClaims: ['sub', 'exp'],
+      }));
     } catch (error) {
       throw refusal(error);
     }
     const tenantId = claimOf(payload, claims.tenant);
-    if (typeof tenantId !== 'string' || !TENANT_PATTERN.test(tenantId)) throw new AuthenticationError(`the token names no valid tenant (claim "${claims.tenant}")`);
+    if (typeof tenantId !== 'string' || !TENANT_PATTERN.test(tenantId))
+      throw new AuthenticationError(`the token names no valid tenant (claim "${claims.tenant}")`);
     const listed = claimOf(payload, claims.roles);
-    const roles = (Array.isArray(listed) ? listed : typeof listed === 'string' ? listed.split(' ') : []).filter(isRole);
-    const text = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim().slice(0, 200) : undefined);
-    return { tenantId, subject: payload.sub!, name: text(payload.name), email: text(payload.email), roles: [...new Set(roles)] };
+    const roles = (
+      Array.isArray(listed) ? listed : typeof listed === 'string' ? listed.split(' ') : []
+    ).filter(isRole);
+    const text = (value: unknown) =>
+      typeof value === 'string' && value.trim() ? value.trim().slice(0, 200) : undefined;
+    return {
+      tenantId,
+      subject: payload.sub!,
+      name: text(payload.name),
+      email: text(payload.email),
+      roles: [...new Set(roles)],
+    };
   }
 }
 
 function claimOf(payload: JWTPayload, name: string): unknown {
   if (name in payload) return payload[name];
-  return name.split('.').reduce<unknown>((value, key) => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined), payload);
+  return name
+    .split('.')
+    .reduce<unknown>(
+      (value, key) =>
+        typeof value === 'object' && value !== null
+          ? (value as Record<string, unknown>)[key]
+          : undefined,
+      payload,
+    );
 }
 
 /** The reason told to the caller and logged: what is wrong with the token, never the token. */
 function refusal(error: unknown): AuthenticationError {
   if (error instanceof errors.JWTExpired) return new AuthenticationError('the token has expired');
-  if (error instanceof errors.JWTClaimValidationFailed) return new AuthenticationError(claimProblem(error.claim, error.reason));
-  if (error instanceof errors.JOSEAlgNotAllowed) return new AuthenticationError("the token's signing algorithm is not allowed");
-  if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys)
+  if (error instanceof errors.JWTClaimValidationFailed)
+    return new AuthenticationError(claimProblem(error.claim, error.reason));
+  if (error instanceof errors.JOSEAlgNotAllowed)
+    return new AuthenticationError("the token's signing algorithm is not allowed");
+  if (
+    error instanceof errors.JWSSignatureVerificationFailed ||
+    error instanceof errors.JWKSNoMatchingKey ||
+    error instanceof errors.JWKSMultipleMatchingKeys
+  )
     return new AuthenticationError('the token is not signed by a key of the issuer');
-  // A set that cannot be fetched or read (a generic JOSEError is a JWKS answer other than 200) is our problem, not the caller's.
-  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || !(error instanceof errors.JOSEError) || error.code === 'ERR_JOSE_GENERIC')
-    return new AuthenticationError(`the issuer's keys cannot be read now (${error instanceof Error ? error.message : String(error)})`, 503);
+  // A set that cannot be fetched or read (a generic JOSEError is a JWKS answer other than 200) is
+  // our problem, not the caller's.
+  if (
+    error instanceof errors.JWKSTimeout ||
+    error instanceof errors.JWKSInvalid ||
+    !(error instanceof errors.JOSEError) ||
+    error.code === 'ERR_JOSE_GENERIC'
+  )
+    return new AuthenticationError(
+      `the issuer's keys cannot be read now (${error instanceof Error ? error.message : String(error)})`,
+      503,
+    );
   return new AuthenticationError('the token is malformed');
 }
 

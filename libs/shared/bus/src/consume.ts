@@ -4,13 +4,17 @@ import { DomainError } from '@billing/shared/kernel';
 import { describe, withRetries } from '@billing/shared/read-models';
 import type { Message } from './bus.port';
 
-export type Outcome = { kind: 'done' } | { kind: 'rejected'; reason: string } | { kind: 'dead'; reason: string };
+export type Outcome =
+  { kind: 'done' } | { kind: 'rejected'; reason: string } | { kind: 'dead'; reason: string };
 
 /** A message that is invalid. It will never succeed, so it is parked at once. */
 export class InvalidMessage extends Error {}
 
 // A reaction whose events fail their schemas is a bug to fix, not a refusal: it is parked.
-const refusal = (error: unknown) => error instanceof DomainError && !(error instanceof InvalidEventData) && ['validation', 'rule', 'illegal_state'].includes(error.category);
+const refusal = (error: unknown) =>
+  error instanceof DomainError &&
+  !(error instanceof InvalidEventData) &&
+  ['validation', 'rule', 'illegal_state'].includes(error.category);
 
 /**
  * Runs one message through a handler with the bus rules: a business refusal (validation, broken
@@ -18,8 +22,18 @@ const refusal = (error: unknown) => error instanceof DomainError && !(error inst
  * may be an ordering gap, a conflict, a crash) is retried with backoff, then parked. Whatever the
  * handler logs carries the message's correlation id, tenant and the consumer group.
  */
-export function consumeOne(message: Message, handler: (message: Message) => Promise<void>, consumer: string): Promise<Outcome> {
-  const context = { correlationId: message.correlationId, tenantId: message.tenantId, consumer, messageId: message.id, messageType: message.type };
+export function consumeOne(
+  message: Message,
+  handler: (message: Message) => Promise<void>,
+  consumer: string,
+): Promise<Outcome> {
+  const context = {
+    correlationId: message.correlationId,
+    tenantId: message.tenantId,
+    consumer,
+    messageId: message.id,
+    messageType: message.type,
+  };
   return withLogContext(context, async (): Promise<Outcome> => {
     const started = Date.now();
     const error = await withRetries(
@@ -28,7 +42,10 @@ export function consumeOne(message: Message, handler: (message: Message) => Prom
       (failure) => !(failure instanceof InvalidMessage) && !refusal(failure),
     );
     if (error === undefined) {
-      logger.info({ ms: Date.now() - started }, `${consumer} handled ${message.type} ${message.id}`);
+      logger.info(
+        { ms: Date.now() - started },
+        `${consumer} handled ${message.type} ${message.id}`,
+      );
       return { kind: 'done' };
     }
     const { message: text } = error as { message?: unknown };

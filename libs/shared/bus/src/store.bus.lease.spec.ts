@@ -8,7 +8,14 @@ const event = (type: string): NewEvent => ({
   id: randomUUID(),
   type,
   data: {},
-  metadata: { tenantId: 't', correlationId: 'c', causationId: randomUUID(), actor: 'a', occurredAt: '2026-01-01T00:00:00.000Z', schemaVersion: 1 },
+  metadata: {
+    tenantId: 't',
+    correlationId: 'c',
+    causationId: randomUUID(),
+    actor: 'a',
+    occurredAt: '2026-01-01T00:00:00.000Z',
+    schemaVersion: 1,
+  },
 });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -24,7 +31,13 @@ describe('a store-backed consumer group whose lease lapsed while the event loop 
   it('renews it and handles the event that came meanwhile, instead of skipping it for good', async () => {
     const store = new InMemoryEventStore();
     const readModels = new InMemoryReadModels();
-    const source = { topic: 't', streamPrefixes: ['x-'], toMessages: (e: Parameters<typeof messageFrom>[0]) => [messageFrom(e, 't', e.streamId, e.type, e.data)] };
+    const source = {
+      topic: 't',
+      streamPrefixes: ['x-'],
+      toMessages: (e: Parameters<typeof messageFrom>[0]) => [
+        messageFrom(e, 't', e.streamId, e.type, e.data),
+      ],
+    };
     const bus = new StoreBackedBus(store, readModels, { leaseMs: 90, partitions: 1 });
     const seen: string[] = [];
     try {
@@ -33,7 +46,8 @@ describe('a store-backed consumer group whose lease lapsed while the event loop 
       await store.append('x-1', [event('First')], 'no_stream');
       await until(() => seen.length === 1, 'the first message');
 
-      // A long synchronous stretch (a big query, a GC pause) outlasts the lease before its renewal timer can run.
+      // A long synchronous stretch (a big query, a GC pause) outlasts the lease before its renewal
+      // timer can run.
       const busyUntil = Date.now() + 150;
       while (Date.now() < busyUntil);
       await store.append('x-1', [event('WhileLapsed')], 0);

@@ -21,10 +21,22 @@ describe('a store-backed consumer group and the events that give it nothing to d
     id: crypto.randomUUID(),
     type,
     data: {},
-    metadata: { tenantId: 't', correlationId: 'c', causationId: crypto.randomUUID(), actor: 'a', occurredAt: '2026-01-01T00:00:00.000Z', schemaVersion: 1 },
+    metadata: {
+      tenantId: 't',
+      correlationId: 'c',
+      causationId: crypto.randomUUID(),
+      actor: 'a',
+      occurredAt: '2026-01-01T00:00:00.000Z',
+      schemaVersion: 1,
+    },
   });
   const until = async (check: () => boolean | Promise<boolean>) => {
-    for (const deadline = Date.now() + 5_000; !(await check()); await new Promise((resolve) => setTimeout(resolve, 10))) if (Date.now() > deadline) throw new Error('timed out');
+    for (
+      const deadline = Date.now() + 5_000;
+      !(await check());
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    )
+      if (Date.now() > deadline) throw new Error('timed out');
   };
 
   it('writes its position only for events it acted on; a restart reads the others again and still acts once', async () => {
@@ -40,17 +52,26 @@ describe('a store-backed consumer group and the events that give it nothing to d
     const source = {
       topic: 't',
       streamPrefixes: ['x-'],
-      toMessages: (e: Parameters<typeof messageFrom>[0]) => (e.type === 'Published' ? [messageFrom(e, 't', e.streamId, e.type, e.data)] : []),
+      toMessages: (e: Parameters<typeof messageFrom>[0]) =>
+        e.type === 'Published' ? [messageFrom(e, 't', e.streamId, e.type, e.data)] : [],
     };
     const seen: string[] = [];
     const open = async () => {
       const bus = new StoreBackedBus(store, readModels, { leaseMs: 300, partitions: 1 });
       await bus.relay(source);
-      const consumer = await bus.subscribe('g', ['t'], async (message) => void seen.push(message.id));
+      const consumer = await bus.subscribe(
+        'g',
+        ['t'],
+        async (message) => void seen.push(message.id),
+      );
       return { bus, consumer };
     };
     let { bus, consumer } = await open();
-    await store.append('x-1', [event('Published'), ...Array.from({ length: 10 }, () => event('Private'))], 'no_stream');
+    await store.append(
+      'x-1',
+      [event('Published'), ...Array.from({ length: 10 }, () => event('Private'))],
+      'no_stream',
+    );
     await until(() => consumer.caughtUp(11));
     expect(seen).toHaveLength(1);
     // One write, for the event it acted on: not one per event read.

@@ -1,17 +1,40 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { matchesPrefixes, type EventStore, type RecordedEvent, type Subscription } from '@billing/shared/event-store';
+import {
+  matchesPrefixes,
+  type EventStore,
+  type RecordedEvent,
+  type Subscription,
+} from '@billing/shared/event-store';
 import { logger, withLogContext } from '@billing/shared/logging';
-import { ConsumerState, describe, eventLogContext, type ReadModelStore } from '@billing/shared/read-models';
-import type { Bus, BusHealth, Consumer, Message, MessageHandler, RelaySource, Stoppable } from './bus.port';
+import {
+  ConsumerState,
+  describe,
+  eventLogContext,
+  type ReadModelStore,
+} from '@billing/shared/read-models';
+import type {
+  Bus,
+  BusHealth,
+  Consumer,
+  Message,
+  MessageHandler,
+  RelaySource,
+  Stoppable,
+} from './bus.port';
 import { consumeOne } from './consume';
 
 const MEMBERS = 'bus_members';
 const LEASES = 'bus_leases';
-/** Advance every owned partition's committed position after this many events without one of theirs. */
+/**
+ * Advance every owned partition's committed position after this many events without one of theirs.
+ */
 const FLUSH_EVERY = 100;
 
 export interface StoreBusOptions {
-  /** A group's work is split by stream into this many partitions, each owned by one instance at a time. */
+  /**
+   * A group's work is split by stream into this many partitions, each owned by one instance at a
+   * time.
+   */
   partitions?: number;
   /** An instance that stops renewing loses its partitions after this long. */
   leaseMs?: number;
@@ -38,7 +61,11 @@ export class StoreBackedBus implements Bus {
     options: StoreBusOptions = {},
   ) {
     this.state = new ConsumerState(readModels);
-    this.settings = { partitions: options.partitions ?? 8, leaseMs: options.leaseMs ?? 3_000, instance: options.instance ?? randomUUID() };
+    this.settings = {
+      partitions: options.partitions ?? 8,
+      leaseMs: options.leaseMs ?? 3_000,
+      instance: options.instance ?? randomUUID(),
+    };
   }
 
   async relay(source: RelaySource): Promise<Stoppable> {
@@ -47,8 +74,20 @@ export class StoreBackedBus implements Bus {
     return { stop: async () => void this.sources.delete(source.topic) };
   }
 
-  async subscribe(group: string, topics: readonly string[], handler: MessageHandler): Promise<Consumer> {
-    const member = new GroupMember(this.store, this.state, this.settings, group, topics, handler, () => this.sourcesOf(topics));
+  async subscribe(
+    group: string,
+    topics: readonly string[],
+    handler: MessageHandler,
+  ): Promise<Consumer> {
+    const member = new GroupMember(
+      this.store,
+      this.state,
+      this.settings,
+      group,
+      topics,
+      handler,
+      () => this.sourcesOf(topics),
+    );
     this.members.add(member);
     void member.start();
     return {
@@ -60,9 +99,13 @@ export class StoreBackedBus implements Bus {
     };
   }
 
-  /** Relays and groups are reads of the event store, with no connection of their own: readiness checks the store. */
+  /**
+   * Relays and groups are reads of the event store, with no connection of their own: readiness
+   * checks the store.
+   */
   async health(): Promise<BusHealth> {
-    const each = (names: Iterable<string>, state: string) => Object.fromEntries([...names].map((name) => [name, state]));
+    const each = (names: Iterable<string>, state: string) =>
+      Object.fromEntries([...names].map((name) => [name, state]));
     return {
       up: true,
       detail: {
@@ -87,7 +130,10 @@ export class StoreBackedBus implements Bus {
     this.members.clear();
   }
 
-  /** The sources of every topic, once all are registered (a group waits for producers that start after it). */
+  /**
+   * The sources of every topic, once all are registered (a group waits for producers that start
+   * after it).
+   */
   private async sourcesOf(topics: readonly string[]): Promise<RelaySource[]> {
     for (;;) {
       const found = topics.map((topic) => this.sources.get(topic));
@@ -102,7 +148,10 @@ export class StoreBackedBus implements Bus {
 
 class GroupMember {
   private sources: RelaySource[] = [];
-  /** Per partition owned: its lease, the position handled up to, and whether that is written yet (`flush` writes it). */
+  /**
+   * Per partition owned: its lease, the position handled up to, and whether that is written yet
+   * (`flush` writes it).
+   */
   private owned = new Map<number, { leaseUntil: number; committed: number; unwritten?: boolean }>();
   private subscription?: Subscription;
   private generation = 0;
@@ -132,7 +181,10 @@ class GroupMember {
       await this.exclusive(() => this.rebalance());
       await this.retryParked();
       this.timer = setInterval(
-        () => void this.exclusive(() => this.rebalance()).catch((error: unknown) => logger.error({ err: error, consumer: this.group }, `${this.group}: rebalance failed`)),
+        () =>
+          void this.exclusive(() => this.rebalance()).catch((error: unknown) =>
+            logger.error({ err: error, consumer: this.group }, `${this.group}: rebalance failed`),
+          ),
         this.settings.leaseMs / 3,
       );
     })();
@@ -141,7 +193,12 @@ class GroupMember {
 
   async caughtUp(position: number): Promise<boolean> {
     if (this.owned.size === 0 || !this.subscription) return false;
-    const pending = await this.store.readAll({ fromPosition: this.subscription.position, toPosition: position, maxCount: 1, streamPrefixes: this.prefixes() });
+    const pending = await this.store.readAll({
+      fromPosition: this.subscription.position,
+      toPosition: position,
+      maxCount: 1,
+      streamPrefixes: this.prefixes(),
+    });
     return pending.length === 0;
   }
 
@@ -159,7 +216,8 @@ class GroupMember {
         await this.state.readModels.remove(MEMBERS, this.memberId());
       });
     } finally {
-      // Even if the state store refuses the last commits (they are redelivered then), reading stops.
+      // Even if the state store refuses the last commits (they are redelivered then), reading
+      // stops.
       await this.subscription?.stop();
     }
   }
@@ -182,10 +240,19 @@ class GroupMember {
     if (this.stopped) return;
     const now = Date.now();
     const expiresAt = now + this.settings.leaseMs;
-    // Heartbeats are ordered by time, so an instance that restarts under the same name renews its entry.
+    // Heartbeats are ordered by time, so an instance that restarts under the same name renews its
+    // entry.
     this.heartbeat = Math.max(now, this.heartbeat + 1);
-    await this.state.readModels.apply(MEMBERS, this.memberId(), this.heartbeat, () => ({ group: this.group, instance: this.settings.instance, expiresAt }));
-    const members = await this.state.readModels.find<{ instance: string }>(MEMBERS, { group: this.group, expiresAt: { $gt: now } }, { sort: { instance: 1 } });
+    await this.state.readModels.apply(MEMBERS, this.memberId(), this.heartbeat, () => ({
+      group: this.group,
+      instance: this.settings.instance,
+      expiresAt,
+    }));
+    const members = await this.state.readModels.find<{ instance: string }>(
+      MEMBERS,
+      { group: this.group, expiresAt: { $gt: now } },
+      { sort: { instance: 1 } },
+    );
     const index = Math.max(
       0,
       members.findIndex((member) => member.instance === this.settings.instance),
@@ -197,7 +264,9 @@ class GroupMember {
         continue;
       }
       if (await this.claim(partition, expiresAt)) {
-        const committed = this.owned.get(partition)?.committed ?? (await this.state.position(this.checkpoint(partition)));
+        const committed =
+          this.owned.get(partition)?.committed ??
+          (await this.state.position(this.checkpoint(partition)));
         this.owned.set(partition, { leaseUntil: expiresAt, committed });
       } else this.owned.delete(partition);
     }
@@ -207,9 +276,15 @@ class GroupMember {
   private async claim(partition: number, expiresAt: number): Promise<boolean> {
     const id = `${this.group}/${partition}`;
     const lease = await this.state.readModels.get<{ owner: string; expiresAt: number }>(LEASES, id);
-    if (lease && lease.owner !== this.settings.instance && lease.expiresAt > Date.now()) return false;
+    if (lease && lease.owner !== this.settings.instance && lease.expiresAt > Date.now())
+      return false;
     // The lease's generation is its position: of two instances claiming at once, one applies.
-    return this.state.readModels.apply(LEASES, id, (lease?._position ?? 0) + 1, () => ({ group: this.group, partition, owner: this.settings.instance, expiresAt }));
+    return this.state.readModels.apply(LEASES, id, (lease?._position ?? 0) + 1, () => ({
+      group: this.group,
+      partition,
+      owner: this.settings.instance,
+      expiresAt,
+    }));
   }
 
   private async release(partition: number): Promise<void> {
@@ -217,7 +292,12 @@ class GroupMember {
     const id = `${this.group}/${partition}`;
     const lease = await this.state.readModels.get<{ owner: string }>(LEASES, id);
     if (lease?.owner === this.settings.instance)
-      await this.state.readModels.apply(LEASES, id, lease._position + 1, () => ({ group: this.group, partition, owner: '', expiresAt: 0 }));
+      await this.state.readModels.apply(LEASES, id, lease._position + 1, () => ({
+        group: this.group,
+        partition,
+        owner: '',
+        expiresAt: 0,
+      }));
   }
 
   private restartReading(): void {
@@ -225,33 +305,46 @@ class GroupMember {
     void this.subscription?.stop();
     this.subscription = undefined;
     if (this.owned.size === 0) return;
-    const fromPosition = Math.min(...[...this.owned.values()].map((partition) => partition.committed));
-    this.subscription = this.store.subscribeToAll({ fromPosition, streamPrefixes: this.prefixes() }, (event) =>
-      this.exclusive(() => (generation === this.generation ? this.onEvent(event, generation) : Promise.resolve())),
+    const fromPosition = Math.min(
+      ...[...this.owned.values()].map((partition) => partition.committed),
+    );
+    this.subscription = this.store.subscribeToAll(
+      { fromPosition, streamPrefixes: this.prefixes() },
+      (event) =>
+        this.exclusive(() =>
+          generation === this.generation ? this.onEvent(event, generation) : Promise.resolve(),
+        ),
     );
   }
 
   private async onEvent(event: RecordedEvent, generation: number): Promise<void> {
     const partition = partitionOf(event.streamId, this.settings.partitions);
-    // A lease that lapsed while the event loop was busy is renewed (or given up) first: skipping the
-    // event would lose it, as the partition's next event moves its committed position past it.
+    // A lease that lapsed while the event loop was busy is renewed (or given up) first: skipping
+    // the event would lose it, as the partition's next event moves its committed position past it.
     if ((this.owned.get(partition)?.leaseUntil ?? Infinity) <= Date.now()) await this.rebalance();
-    // Reading restarted from the committed positions (the new subscription delivers the event), or the partition is another instance's.
+    // Reading restarted from the committed positions (the new subscription delivers the event), or
+    // the partition is another instance's.
     const owned = this.owned.get(partition);
     if (generation !== this.generation || !owned || event.position <= owned.committed) return;
     // Only while stopping: the subscription must not move past an event nobody handled.
-    if (owned.leaseUntil <= Date.now()) throw new Error(`${this.group}: the lease of partition ${partition} lapsed`);
-    const acted = await withLogContext(eventLogContext(event, this.group), () => this.deliver(event));
+    if (owned.leaseUntil <= Date.now())
+      throw new Error(`${this.group}: the lease of partition ${partition} lapsed`);
+    const acted = await withLogContext(eventLogContext(event, this.group), () =>
+      this.deliver(event),
+    );
     owned.committed = event.position;
-    // An event that gave this group nothing to do (most events of a topic's streams publish nothing it
-    // reads) needs no write of its own: `flush` writes the position later, and a restart before that
-    // reads the event again and again finds nothing to do.
+    // An event that gave this group nothing to do (most events of a topic's streams publish nothing
+    // it reads) needs no write of its own: `flush` writes the position later, and a restart before
+    // that reads the event again and again finds nothing to do.
     if (acted) await this.state.commit(this.checkpoint(partition), event.position);
     else owned.unwritten = true;
     if (++this.sinceFlush >= FLUSH_EVERY) await this.flush(event.position);
   }
 
-  /** Every message the event publishes on this group's topics, handled (a message that cannot be is parked): whether there was any. */
+  /**
+   * Every message the event publishes on this group's topics, handled (a message that cannot be is
+   * parked): whether there was any.
+   */
   private async deliver(event: RecordedEvent): Promise<boolean> {
     let messages: Message[];
     try {
@@ -262,7 +355,8 @@ class GroupMember {
     }
     for (const message of messages) {
       const outcome = await consumeOne(message, this.handler, this.group);
-      if (outcome.kind === 'rejected') await this.state.refuse(this.group, event.position, refusalOf(message, outcome.reason));
+      if (outcome.kind === 'rejected')
+        await this.state.refuse(this.group, event.position, refusalOf(message, outcome.reason));
       if (outcome.kind === 'dead') await this.park(event, outcome.reason);
     }
     return messages.length > 0;
@@ -277,10 +371,16 @@ class GroupMember {
 
   private async park(event: RecordedEvent, reason: string): Promise<void> {
     await this.state.park(this.group, event, reason);
-    logger.error({ position: event.position }, `${this.group} parked ${event.type} ${event.streamId}@${event.revision} (position ${event.position}): ${reason}`);
+    logger.error(
+      { position: event.position },
+      `${this.group} parked ${event.type} ${event.streamId}@${event.revision} (position ${event.position}): ${reason}`,
+    );
   }
 
-  /** Parked messages are tried again at start: after a fix and a redeploy, they go through (reactions are idempotent). */
+  /**
+   * Parked messages are tried again at start: after a fix and a redeploy, they go through
+   * (reactions are idempotent).
+   */
   private async retryParked(): Promise<void> {
     for (const entry of await this.state.parked(this.group)) {
       const [event] = await this.store.readAll({ fromPosition: entry.position - 1, maxCount: 1 });
@@ -291,12 +391,17 @@ class GroupMember {
       } catch {
         continue;
       }
-      const outcomes = await this.exclusive(() => Promise.all(messages.map((message) => consumeOne(message, this.handler, this.group))));
+      const outcomes = await this.exclusive(() =>
+        Promise.all(messages.map((message) => consumeOne(message, this.handler, this.group))),
+      );
       if (outcomes.every((outcome) => outcome.kind !== 'dead')) await this.state.unpark(entry);
     }
   }
 
-  /** No event between the partitions' positions and `position` is theirs any more: move them on and write them, so a restart reads little. */
+  /**
+   * No event between the partitions' positions and `position` is theirs any more: move them on and
+   * write them, so a restart reads little.
+   */
   private async flush(position: number): Promise<void> {
     this.sinceFlush = 0;
     for (const [partition, owned] of this.owned) {

@@ -1,6 +1,20 @@
-import { drawTable, escapeHtml, markup, MARGIN, newPage, percent, renderPdf, type Pdf } from './index';
+import {
+  drawTable,
+  escapeHtml,
+  markup,
+  MARGIN,
+  newPage,
+  percent,
+  renderPdf,
+  type Pdf,
+} from './index';
 
-const info = { title: 'Invoice INV-2026-00001', subject: 'A test', keywords: 'invoice 1', issueDate: '2026-02-03' };
+const info = {
+  title: 'Invoice INV-2026-00001',
+  subject: 'A test',
+  keywords: 'invoice 1',
+  issueDate: '2026-02-03',
+};
 const draw = (doc: Pdf) => {
   newPage(doc, 'portrait');
   doc.text('Hello', MARGIN, MARGIN);
@@ -30,7 +44,9 @@ describe('deterministic PDFs', () => {
   });
 
   it('refuse an issue date that is not a date', async () => {
-    await expect(renderPdf({ ...info, issueDate: '3 February' }, draw)).rejects.toThrow(/not a date/);
+    await expect(renderPdf({ ...info, issueDate: '3 February' }, draw)).rejects.toThrow(
+      /not a date/,
+    );
   });
 
   it('paginate a table, its header row on every page', async () => {
@@ -58,13 +74,23 @@ describe('deterministic PDFs', () => {
 
 describe('document text', () => {
   it('prints hundredths of a percent with two decimals', () => {
-    expect([4533, 5, 10_000, -1250, 0].map(percent)).toEqual(['45.33%', '0.05%', '100.00%', '-12.50%', '0.00%']);
+    expect([4533, 5, 10_000, -1250, 0].map(percent)).toEqual([
+      '45.33%',
+      '0.05%',
+      '100.00%',
+      '-12.50%',
+      '0.00%',
+    ]);
   });
 
   it('escapes what goes into HTML, once', () => {
-    expect(escapeHtml(`O'Brien & <Sons> "Builders"`)).toBe('O&#39;Brien &amp; &lt;Sons&gt; &quot;Builders&quot;');
+    expect(escapeHtml(`O'Brien & <Sons> "Builders"`)).toBe(
+      'O&#39;Brien &amp; &lt;Sons&gt; &quot;Builders&quot;',
+    );
     const name = '<script>alert(1)</script>';
     const cells = [markup`<td>${name}</td>`, markup`<td>${3}</td>`];
-    expect(markup`<tr title="${'a"b'}">${cells}</tr>`.value).toBe('<tr title="a&quot;b"><td>&lt;script&gt;alert(1)&lt;/script&gt;</td><td>3</td></tr>');
+    expect(markup`<tr title="${'a"b'}">${cells}</tr>`.value).toBe(
+      '<tr title="a&quot;b"><td>&lt;script&gt;alert(1)&lt;/script&gt;</td><td>3</td></tr>',
+    );
   });
 });

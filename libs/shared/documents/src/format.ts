@@ -1,6 +1,9 @@
 import { formatMoney } from '@billing/shared/kernel';
 
-/** An amount in minor units as a document prints it: `1,234.56`, `-50.00` (the currency is named once per document). */
+/**
+ * An amount in minor units as a document prints it: `1,234.56`, `-50.00` (the currency is named
+ * once per document).
+ */
 export const money = (amount: number, currency: string) => formatMoney(amount, currency);
 
 /** Hundredths of a percent as printed: 4533 -> `45.33%`. */
@@ -9,9 +12,18 @@ export function percent(hundredths: number): string {
   return `${hundredths < 0 ? '-' : ''}${Math.floor(magnitude / 100)}.${String(magnitude % 100).padStart(2, '0')}%`;
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
-/** Text made safe for HTML element content and quoted attribute values (OWASP XSS prevention, rule 1 and 2). */
+/**
+ * Text made safe for HTML element content and quoted attribute values (OWASP XSS prevention, rule 1
+ * and 2).
+ */
 export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => ESCAPES[char]);
 
 /** HTML already escaped, that `markup` inserts as it is. */
@@ -22,8 +34,24 @@ export class SafeHtml {
   }
 }
 
-/** An HTML template whose interpolations are escaped, unless they are SafeHtml (built by `markup` itself). Not named `html`: Prettier would reformat the markup. */
-export function markup(strings: TemplateStringsArray, ...values: (string | number | SafeHtml | readonly SafeHtml[])[]): SafeHtml {
-  const text = (value: (typeof values)[number]): string => (value instanceof SafeHtml ? value.value : Array.isArray(value) ? value.map(text).join('') : escapeHtml(String(value)));
-  return new SafeHtml(strings.reduce((result, part, index) => result + part + (index < values.length ? text(values[index]) : ''), ''));
+/**
+ * An HTML template whose interpolations are escaped, unless they are SafeHtml (built by `markup`
+ * itself). Not named `html`: Prettier would reformat the markup.
+ */
+export function markup(
+  strings: TemplateStringsArray,
+  ...values: (string | number | SafeHtml | readonly SafeHtml[])[]
+): SafeHtml {
+  const text = (value: (typeof values)[number]): string =>
+    value instanceof SafeHtml
+      ? value.value
+      : Array.isArray(value)
+        ? value.map(text).join('')
+        : escapeHtml(String(value));
+  return new SafeHtml(
+    strings.reduce(
+      (result, part, index) => result + part + (index < values.length ? text(values[index]) : ''),
+      '',
+    ),
+  );
 }

@@ -3,10 +3,20 @@ import { isBusinessDate } from '@billing/shared/kernel';
 
 export type Pdf = PDFKit.PDFDocument;
 
-/** PDF's standard fonts: their metrics ship with PDFKit, so no font file is read from the machine or embedded. */
-export const FONT = { regular: 'Helvetica', bold: 'Helvetica-Bold', italic: 'Helvetica-Oblique' } as const;
+/**
+ * PDF's standard fonts: their metrics ship with PDFKit, so no font file is read from the machine or
+ * embedded.
+ */
+export const FONT = {
+  regular: 'Helvetica',
+  bold: 'Helvetica-Bold',
+  italic: 'Helvetica-Oblique',
+} as const;
 
-/** Creator and Producer: fixed, never a version or a host name, so that a re-render is byte-identical. */
+/**
+ * Creator and Producer: fixed, never a version or a host name, so that a re-render is
+ * byte-identical.
+ */
 export const PRODUCER = 'contract-billing documents (PDFKit, standard fonts)';
 
 /** Points (1/72 in) around every page's content. */
@@ -15,26 +25,44 @@ export const MARGIN = 36;
 export interface PdfInfo {
   title: string;
   subject: string;
-  /** Names the document beyond its title (its ids): PDFKit derives the trailer /ID from the info, so it differs per document and never per render. */
+  /**
+   * Names the document beyond its title (its ids): PDFKit derives the trailer /ID from the info, so
+   * it differs per document and never per render.
+   */
   keywords: string;
-  /** YYYY-MM-DD: CreationDate and ModDate are its midnight UTC, whenever the document is rendered. */
+  /**
+   * YYYY-MM-DD: CreationDate and ModDate are its midnight UTC, whenever the document is rendered.
+   */
   issueDate: string;
 }
 
-/** Renders a document: `draw` adds its pages; the same info and drawing give the same bytes at any time, on any machine. */
+/**
+ * Renders a document: `draw` adds its pages; the same info and drawing give the same bytes at any
+ * time, on any machine.
+ */
 export function renderPdf(info: PdfInfo, draw: (doc: Pdf) => void): Promise<Buffer> {
   const { issueDate } = info;
-  if (!isBusinessDate(issueDate)) return Promise.reject(new RangeError(`issue date ${info.issueDate} is not a date YYYY-MM-DD`));
+  if (!isBusinessDate(issueDate))
+    return Promise.reject(new RangeError(`issue date ${info.issueDate} is not a date YYYY-MM-DD`));
   const midnight = new Date(`${issueDate}T00:00:00Z`);
   const doc = new PDFDocument({
     autoFirstPage: false,
     bufferPages: true,
-    // Uncompressed: Node's zlib (Chromium's, with CPU-dependent fast paths) need not deflate the same bytes on every machine and release.
+    // Uncompressed: Node's zlib (Chromium's, with CPU-dependent fast paths) need not deflate the
+    // same bytes on every machine and release.
     compress: false,
     displayTitle: true,
     font: FONT.regular,
     pdfVersion: '1.7',
-    info: { Title: info.title, Subject: info.subject, Keywords: info.keywords, Creator: PRODUCER, Producer: PRODUCER, CreationDate: midnight, ModDate: midnight },
+    info: {
+      Title: info.title,
+      Subject: info.subject,
+      Keywords: info.keywords,
+      Creator: PRODUCER,
+      Producer: PRODUCER,
+      CreationDate: midnight,
+      ModDate: midnight,
+    },
   });
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -62,22 +90,43 @@ export const contentBottom = (doc: Pdf) => doc.page.height - MARGIN - 10;
 export const contentWidth = (doc: Pdf) => doc.page.width - 2 * MARGIN;
 
 /** Text at a place, one line, never moving the cursor to a new page. */
-export function line(doc: Pdf, text: string, x: number, y: number, options: { size?: number; bold?: boolean; width?: number; align?: 'left' | 'right' | 'center' } = {}): void {
+export function line(
+  doc: Pdf,
+  text: string,
+  x: number,
+  y: number,
+  options: {
+    size?: number;
+    bold?: boolean;
+    width?: number;
+    align?: 'left' | 'right' | 'center';
+  } = {},
+): void {
   doc
     .font(options.bold ? FONT.bold : FONT.regular)
     .fontSize(options.size ?? 8)
     .text(text, x, y, { width: options.width, align: options.align ?? 'left', lineBreak: false });
 }
 
-/** "<label> · Page n of m" at the foot of every page, once all are drawn (the pages are buffered until then). */
+/**
+ * "<label> · Page n of m" at the foot of every page, once all are drawn (the pages are buffered
+ * until then).
+ */
 export function numberPages(doc: Pdf, label: string): void {
   const { start, count } = doc.bufferedPageRange();
   for (let index = start; index < start + count; index++) {
     doc.switchToPage(index);
-    // A line below the bottom margin would make PDFKit add a page: the footer sits in the margin on purpose.
+    // A line below the bottom margin would make PDFKit add a page: the footer sits in the margin on
+    // purpose.
     const bottom = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;
-    line(doc, `${label} · Page ${index - start + 1} of ${count}`, MARGIN, doc.page.height - MARGIN + 8, { size: 7, width: contentWidth(doc), align: 'right' });
+    line(
+      doc,
+      `${label} · Page ${index - start + 1} of ${count}`,
+      MARGIN,
+      doc.page.height - MARGIN + 8,
+      { size: 7, width: contentWidth(doc), align: 'right' },
+    );
     doc.page.margins.bottom = bottom;
   }
 }

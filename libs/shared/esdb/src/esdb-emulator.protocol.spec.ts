@@ -14,7 +14,10 @@ import {
 } from '@eventstore/db-client';
 import { startEsdbEmulator, type EsdbEmulator } from '@billing/infra/esdb-emulator';
 
-/** The emulator as the client of @eventstore/db-client sees it: the answers EventStoreDB gives, message by message. */
+/**
+ * The emulator as the client of @eventstore/db-client sees it: the answers EventStoreDB gives,
+ * message by message.
+ */
 let emulator: EsdbEmulator;
 let client: EventStoreDBClient;
 beforeAll(async () => {
@@ -26,8 +29,10 @@ afterAll(async () => {
   await emulator.stop();
 });
 
-const event = (type = 'Happened', data: Record<string, unknown> = {}) => jsonEvent({ id: randomUUID(), type, data });
-// Credentials on a call make the client use Append instead of BatchAppend (appendToStream/index.js); insecure mode ignores them.
+const event = (type = 'Happened', data: Record<string, unknown> = {}) =>
+  jsonEvent({ id: randomUUID(), type, data });
+// Credentials on a call make the client use Append instead of BatchAppend
+// (appendToStream/index.js); insecure mode ignores them.
 const paths = [
   ['BatchAppend', {}],
   ['Append', { credentials: { username: 'admin', password: 'changeit' } }],
@@ -36,26 +41,52 @@ const paths = [
 describe.each(paths)('appending over %s', (_name, callOptions) => {
   it('answers a wrong expected version that the client raises as its typed error, with the expected and current revisions', async () => {
     const stream = `test-${randomUUID()}`;
-    await client.appendToStream(stream, [event(), event()], { expectedRevision: 'no_stream', ...callOptions });
+    await client.appendToStream(stream, [event(), event()], {
+      expectedRevision: 'no_stream',
+      ...callOptions,
+    });
     const refused = (expectedRevision: 'no_stream' | 'stream_exists' | bigint, on = stream) =>
-      client.appendToStream(on, event(), { expectedRevision, ...callOptions }).catch((error: unknown) => error);
+      client
+        .appendToStream(on, event(), { expectedRevision, ...callOptions })
+        .catch((error: unknown) => error);
     const exact = await refused(5n);
     expect(exact).toBeInstanceOf(WrongExpectedVersionError);
     expect(exact).toMatchObject({ expectedVersion: 5n, actualVersion: 1n });
-    expect(await refused('no_stream')).toMatchObject({ expectedVersion: 'no_stream', actualVersion: 1n });
-    expect(await refused('stream_exists', `test-${randomUUID()}`)).toMatchObject({ expectedVersion: 'stream_exists', actualVersion: 'no_stream' });
-    await expect(client.appendToStream(stream, event(), { expectedRevision: 'any', ...callOptions })).resolves.toMatchObject({ nextExpectedRevision: 2n });
+    expect(await refused('no_stream')).toMatchObject({
+      expectedVersion: 'no_stream',
+      actualVersion: 1n,
+    });
+    expect(await refused('stream_exists', `test-${randomUUID()}`)).toMatchObject({
+      expectedVersion: 'stream_exists',
+      actualVersion: 'no_stream',
+    });
+    await expect(
+      client.appendToStream(stream, event(), { expectedRevision: 'any', ...callOptions }),
+    ).resolves.toMatchObject({ nextExpectedRevision: 2n });
   });
 
   it('is idempotent by event id at the revision the writer expected, and refuses a batch written only in part', async () => {
     const stream = `test-${randomUUID()}`;
     const batch = [event('A'), event('B')];
-    const first = await client.appendToStream(stream, batch, { expectedRevision: 'no_stream', ...callOptions });
-    expect(await client.appendToStream(stream, batch, { expectedRevision: 'no_stream', ...callOptions })).toEqual(first);
-    expect(await client.appendToStream(stream, batch[1], { expectedRevision: 0n, ...callOptions })).toEqual(first);
-    // `any` looks the ids up among recently written events ("weak" idempotency, IndexWriter.CheckCommit).
-    expect(await client.appendToStream(stream, batch, { expectedRevision: 'any', ...callOptions })).toEqual(first);
-    const partly = client.appendToStream(stream, [batch[1], event('C')], { expectedRevision: 0n, ...callOptions });
+    const first = await client.appendToStream(stream, batch, {
+      expectedRevision: 'no_stream',
+      ...callOptions,
+    });
+    expect(
+      await client.appendToStream(stream, batch, { expectedRevision: 'no_stream', ...callOptions }),
+    ).toEqual(first);
+    expect(
+      await client.appendToStream(stream, batch[1], { expectedRevision: 0n, ...callOptions }),
+    ).toEqual(first);
+    // `any` looks the ids up among recently written events ("weak" idempotency,
+    // IndexWriter.CheckCommit).
+    expect(
+      await client.appendToStream(stream, batch, { expectedRevision: 'any', ...callOptions }),
+    ).toEqual(first);
+    const partly = client.appendToStream(stream, [batch[1], event('C')], {
+      expectedRevision: 0n,
+      ...callOptions,
+    });
     await expect(partly).rejects.toBeInstanceOf(WrongExpectedVersionError);
     const types: string[] = [];
     for await (const resolved of client.readStream(stream)) types.push(resolved.event!.type);
@@ -67,17 +98,29 @@ describe('reading', () => {
   it('numbers revisions from 0, stamps created, and places each event at its own commit = prepare position in $all', async () => {
     const stream = `test-${randomUUID()}`;
     const before = Date.now();
-    const appended = await client.appendToStream(stream, [event('A'), event('B'), event('C')], { expectedRevision: 'no_stream' });
+    const appended = await client.appendToStream(stream, [event('A'), event('B'), event('C')], {
+      expectedRevision: 'no_stream',
+    });
     const read = [];
     for await (const resolved of client.readStream(stream)) read.push(resolved.event!);
     expect(read.map((e) => e.revision)).toEqual([0n, 1n, 2n]);
-    expect(read.every((e) => e.position!.commit === e.position!.prepare && e.position!.commit > 0n)).toBe(true);
-    expect(read[0].position!.commit < read[1].position!.commit && read[1].position!.commit < read[2].position!.commit).toBe(true);
+    expect(
+      read.every((e) => e.position!.commit === e.position!.prepare && e.position!.commit > 0n),
+    ).toBe(true);
+    expect(
+      read[0].position!.commit < read[1].position!.commit &&
+        read[1].position!.commit < read[2].position!.commit,
+    ).toBe(true);
     expect(appended.position).toEqual(read[2].position);
     expect(read[0].created.getTime()).toBeGreaterThanOrEqual(before - 1);
-    const allTypes = async (fromPosition: Position, maxCount: number, direction?: typeof BACKWARDS) => {
+    const allTypes = async (
+      fromPosition: Position,
+      maxCount: number,
+      direction?: typeof BACKWARDS,
+    ) => {
       const types: string[] = [];
-      for await (const resolved of client.readAll({ fromPosition, direction, maxCount })) types.push(resolved.event!.type);
+      for await (const resolved of client.readAll({ fromPosition, direction, maxCount }))
+        types.push(resolved.event!.type);
       return types;
     };
     // Forwards from a position includes the event there; backwards excludes it (AllReader).
@@ -98,10 +141,19 @@ describe('a filtered subscription to $all', () => {
       await client.appendToStream(`other-${randomUUID()}`, event('Elsewhere', { n }));
     }
     const messages: string[] = [];
-    const filter = streamNameFilter({ prefixes: [prefix], maxSearchWindow: 2, checkpointInterval: 1, checkpointReached: () => void messages.push('checkpoint') });
+    const filter = streamNameFilter({
+      prefixes: [prefix],
+      maxSearchWindow: 2,
+      checkpointInterval: 1,
+      checkpointReached: () => void messages.push('checkpoint'),
+    });
     const subscription = client.subscribeToAll({ fromPosition: start, filter });
-    subscription.on('confirmation', () => messages.push('confirmation')).on('caughtUp', () => messages.push('caughtUp'));
-    subscription.on('data', (resolved: AllStreamResolvedEvent) => messages.push(`event ${(resolved.event!.data as { n?: number }).n ?? 'live'}`));
+    subscription
+      .on('confirmation', () => messages.push('confirmation'))
+      .on('caughtUp', () => messages.push('caughtUp'));
+    subscription.on('data', (resolved: AllStreamResolvedEvent) =>
+      messages.push(`event ${(resolved.event!.data as { n?: number }).n ?? 'live'}`),
+    );
     await until(() => messages.includes('caughtUp'));
     await client.appendToStream(`${prefix}-b`, event('Live'));
     await until(() => messages.includes('event live'));
@@ -118,7 +170,10 @@ describe('a filtered subscription to $all', () => {
     const prefix = `test-${randomUUID()}`;
     await client.appendToStream(`${prefix}-a`, event('Old'));
     const seen: string[] = [];
-    const subscription = client.subscribeToAll({ fromPosition: END, filter: streamNameFilter({ prefixes: [prefix] }) });
+    const subscription = client.subscribeToAll({
+      fromPosition: END,
+      filter: streamNameFilter({ prefixes: [prefix] }),
+    });
     subscription.on('data', (resolved: AllStreamResolvedEvent) => seen.push(resolved.event!.type));
     await new Promise((resolve) => subscription.once('caughtUp', resolve));
     await client.appendToStream(`${prefix}-a`, event('New'));
@@ -130,7 +185,11 @@ describe('a filtered subscription to $all', () => {
 
 it('runs from the command line on a free port and prints it', async () => {
   const root = resolve(__dirname, '../../../..');
-  const child = spawn(process.execPath, ['-r', './tools/register.js', 'infra/esdb-emulator/main.ts', '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    ['-r', './tools/register.js', 'infra/esdb-emulator/main.ts', '--port', '0'],
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += String(chunk)));
   const port = await new Promise<number>((done, fail) => {
@@ -140,7 +199,8 @@ it('runs from the command line on a free port and prints it', async () => {
   const cli = EventStoreDBClient.connectionString(`esdb://127.0.0.1:${port}?tls=false`);
   await cli.appendToStream('test-cli', event('FromCli'), { expectedRevision: 'no_stream' });
   const types: string[] = [];
-  for await (const resolved of cli.readAll({ fromPosition: START })) types.push(resolved.event!.type);
+  for await (const resolved of cli.readAll({ fromPosition: START }))
+    types.push(resolved.event!.type);
   expect(types).toEqual(['FromCli']);
   await cli.dispose();
   const exited = new Promise((done) => child.once('exit', done));

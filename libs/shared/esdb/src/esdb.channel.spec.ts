@@ -7,7 +7,10 @@ let emulator: EsdbEmulator;
 beforeAll(async () => (emulator = await startEsdbEmulator({ port: 0 })));
 afterAll(async () => emulator.stop());
 
-/** A file of its own: grpc-js shares connections between clients of one module registry, and this one must open its own. */
+/**
+ * A file of its own: grpc-js shares connections between clients of one module registry, and this
+ * one must open its own.
+ */
 describe('the connection EsdbEventStore opens', () => {
   it('lets the server send RECEIVE_WINDOW ahead, on the connection and on each call, not the 64 KiB HTTP/2 default', async () => {
     const connect = jest.spyOn(http2, 'connect');

@@ -1,7 +1,10 @@
 import type { Channel, ChannelOptions } from '@grpc/grpc-js';
 import type { EventStoreDBClient } from '@eventstore/db-client';
 
-/** What the client's connection, and each call on it, may have on the way to this process (HTTP/2 receive window). */
+/**
+ * What the client's connection, and each call on it, may have on the way to this process (HTTP/2
+ * receive window).
+ */
 export const RECEIVE_WINDOW = 4 * 1024 * 1024;
 
 /**
@@ -20,7 +23,8 @@ export function widenReceiveWindow(client: EventStoreDBClient, bytes = RECEIVE_W
   if (typeof create !== 'function') return;
   internal.createChannel = async () => {
     const channel = await create();
-    const options = (channel as unknown as { internalChannel?: { options?: ChannelOptions } }).internalChannel?.options;
+    const options = (channel as unknown as { internalChannel?: { options?: ChannelOptions } })
+      .internalChannel?.options;
     if (options) options['grpc-node.flow_control_window'] = bytes;
     return channel;
   };

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
-import { verifyChains, WrongExpectedVersionError, type NewEvent, type RecordedEvent } from '@billing/shared/event-store';
+import {
+  verifyChains,
+  WrongExpectedVersionError,
+  type NewEvent,
+  type RecordedEvent,
+} from '@billing/shared/event-store';
 import { eventStoreConformance, oneByteChanged } from '@billing/shared/testing';
 import { startEsdbEmulator, type EsdbEmulator } from '@billing/infra/esdb-emulator';
 import { EsdbEventStore } from './esdb.event-store';
@@ -24,7 +29,12 @@ const metadata = (command?: string) => ({
   schemaVersion: 2,
   ...(command ? { command } : {}),
 });
-const event = (type: string, data: unknown = {}, command?: string): NewEvent => ({ id: randomUUID(), type, data, metadata: metadata(command) });
+const event = (type: string, data: unknown = {}, command?: string): NewEvent => ({
+  id: randomUUID(),
+  type,
+  data,
+  metadata: metadata(command),
+});
 
 async function until(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -41,17 +51,33 @@ describe('EsdbEventStore on the emulator', () => {
 
   it('round-trips the metadata object, the event id and the created date in every read', async () => {
     const stream = `contract-${randomUUID()}`;
-    const appended = event('ContractCreated', { value: { amount: '1000000.00', currency: 'USD' } }, 'CreateContract');
+    const appended = event(
+      'ContractCreated',
+      { value: { amount: '1000000.00', currency: 'USD' } },
+      'CreateContract',
+    );
     const before = Date.now();
     await store.append(stream, [appended], 'no_stream');
     const [read] = await store.readStream(stream);
-    expect(read).toMatchObject({ id: appended.id, type: 'ContractCreated', data: appended.data, metadata: appended.metadata, revision: 0 });
+    expect(read).toMatchObject({
+      id: appended.id,
+      type: 'ContractCreated',
+      data: appended.data,
+      metadata: appended.metadata,
+      revision: 0,
+    });
     expect(Date.parse(read.recordedAt)).toBeGreaterThanOrEqual(before - 1);
     expect(Date.parse(read.recordedAt)).toBeLessThanOrEqual(Date.now());
-    const [fromAll] = await store.readAll({ fromPosition: read.position - 1, streamPrefixes: [stream] });
+    const [fromAll] = await store.readAll({
+      fromPosition: read.position - 1,
+      streamPrefixes: [stream],
+    });
     expect(fromAll).toEqual(read);
     const seen: RecordedEvent[] = [];
-    const subscription = store.subscribeToAll({ fromPosition: 0, streamPrefixes: [stream] }, async (e) => void seen.push(e));
+    const subscription = store.subscribeToAll(
+      { fromPosition: 0, streamPrefixes: [stream] },
+      async (e) => void seen.push(e),
+    );
     await until(() => seen.length === 1, 'the event');
     await subscription.stop();
     expect(seen[0]).toEqual(read);
@@ -64,14 +90,21 @@ describe('EsdbEventStore on the emulator', () => {
     const other = new EsdbEventStore(emulator.url);
     try {
       await other.readStream(stream);
-      const reads = jest.spyOn((other as unknown as { client: EventStoreDBClient }).client, 'readStream');
+      const reads = jest.spyOn(
+        (other as unknown as { client: EventStoreDBClient }).client,
+        'readStream',
+      );
       await other.append(stream, [event('B')], loaded.at(-1)!.revision);
       await other.append(stream, [event('C')], loaded.at(-1)!.revision + 1);
       expect(reads).not.toHaveBeenCalled();
     } finally {
       await other.close();
     }
-    expect(await verifyChains(store, { streamId: stream })).toMatchObject({ events: 3, verified: 3, intact: true });
+    expect(await verifyChains(store, { streamId: stream })).toMatchObject({
+      events: 3,
+      verified: 3,
+      intact: true,
+    });
   });
 
   it('keeps the chain link in the stored metadata, and verify names an event appended around the adapter with a wrong hash or none', async () => {
@@ -81,18 +114,39 @@ describe('EsdbEventStore on the emulator', () => {
     const raw = EventStoreDBClient.connectionString(emulator.url);
     const stored: unknown[] = [];
     for await (const resolved of raw.readStream(stream)) stored.push(resolved.event!.metadata);
-    expect(stored[1]).toEqual({ ...second.metadata, chain: { hash: second.hash, recordedAt: second.recordedAt } });
+    expect(stored[1]).toEqual({
+      ...second.metadata,
+      chain: { hash: second.hash, recordedAt: second.recordedAt },
+    });
     const forged = event('C', { n: 3 });
     await raw.appendToStream(
       stream,
-      jsonEvent({ id: forged.id, type: 'C', data: { n: 3 }, metadata: { ...forged.metadata, chain: { hash: second.hash!, recordedAt: second.recordedAt } } }),
+      jsonEvent({
+        id: forged.id,
+        type: 'C',
+        data: { n: 3 },
+        metadata: {
+          ...forged.metadata,
+          chain: { hash: second.hash!, recordedAt: second.recordedAt },
+        },
+      }),
     );
     const bare = event('D', { n: 4 });
-    await raw.appendToStream(stream, jsonEvent({ id: bare.id, type: 'D', data: { n: 4 }, metadata: bare.metadata }));
+    await raw.appendToStream(
+      stream,
+      jsonEvent({ id: bare.id, type: 'D', data: { n: 4 }, metadata: bare.metadata }),
+    );
     await raw.dispose();
     const report = await verifyChains(store, { streamId: stream });
     expect(report).toMatchObject({ events: 4, verified: 2, breakCount: 2, intact: false });
-    expect(report.breaks.map(({ revision, eventId, kind, found }) => ({ revision, eventId, kind, found }))).toEqual([
+    expect(
+      report.breaks.map(({ revision, eventId, kind, found }) => ({
+        revision,
+        eventId,
+        kind,
+        found,
+      })),
+    ).toEqual([
       { revision: 2, eventId: forged.id, kind: 'hash', found: second.hash },
       { revision: 3, eventId: bare.id, kind: 'unhashed', found: 'none' },
     ]);
@@ -103,13 +157,17 @@ describe('EsdbEventStore on the emulator', () => {
   it("maps the client's WrongExpectedVersionError to ours, with the stream's actual revision", async () => {
     const stream = `invoice-${randomUUID()}`;
     await store.append(stream, [event('A'), event('B')], 'no_stream');
-    const refusal = (expected: Parameters<EsdbEventStore['append']>[2], on = stream) => store.append(on, [event('C')], expected).catch((error: unknown) => error);
+    const refusal = (expected: Parameters<EsdbEventStore['append']>[2], on = stream) =>
+      store.append(on, [event('C')], expected).catch((error: unknown) => error);
     const wrongRevision = await refusal(0);
     expect(wrongRevision).toBeInstanceOf(WrongExpectedVersionError);
     expect(wrongRevision).toMatchObject({ streamId: stream, expected: 0, actual: 1 });
     expect(await refusal('no_stream')).toMatchObject({ expected: 'no_stream', actual: 1 });
     expect(await refusal(7)).toMatchObject({ expected: 7, actual: 1 });
-    expect(await refusal('stream_exists', `invoice-${randomUUID()}`)).toMatchObject({ expected: 'stream_exists', actual: 'no_stream' });
+    expect(await refusal('stream_exists', `invoice-${randomUUID()}`)).toMatchObject({
+      expected: 'stream_exists',
+      actual: 'no_stream',
+    });
   });
 
   it('reports positions as the commit positions EventStoreDB gives, with the head consistent with reads', async () => {
@@ -117,7 +175,8 @@ describe('EsdbEventStore on the emulator', () => {
     const result = await store.append(stream, [event('A'), event('B')], 'no_stream');
     const raw = EventStoreDBClient.connectionString(emulator.url);
     const commits: bigint[] = [];
-    for await (const resolved of raw.readStream(stream)) commits.push(resolved.event!.position!.commit);
+    for await (const resolved of raw.readStream(stream))
+      commits.push(resolved.event!.position!.commit);
     await raw.dispose();
     const read = await store.readStream(stream);
     expect(read.map((e) => BigInt(e.position))).toEqual(commits);
@@ -131,13 +190,21 @@ describe('EsdbEventStore on the emulator', () => {
     await store.append(stream, [event('Opened')], 'no_stream');
     const head = await store.headPosition();
     const raw = EventStoreDBClient.connectionString(emulator.url);
-    await raw.appendToStream(`$stats-${randomUUID()}`, jsonEvent({ type: '$statsCollected', data: {} }));
+    await raw.appendToStream(
+      `$stats-${randomUUID()}`,
+      jsonEvent({ type: '$statsCollected', data: {} }),
+    );
     await raw.dispose();
     expect(await store.headPosition()).toBe(head);
     expect(await store.readAll({ fromPosition: head })).toEqual([]);
-    expect((await store.readAll({ direction: 'backwards', maxCount: 1 })).map((e) => e.streamId)).toEqual([stream]);
+    expect(
+      (await store.readAll({ direction: 'backwards', maxCount: 1 })).map((e) => e.streamId),
+    ).toEqual([stream]);
     const seen: string[] = [];
-    const subscription = store.subscribeToAll({ fromPosition: head - 1 }, async (e) => void seen.push(e.streamId));
+    const subscription = store.subscribeToAll(
+      { fromPosition: head - 1 },
+      async (e) => void seen.push(e.streamId),
+    );
     await store.append(stream, [event('Credited')], 0);
     await until(() => seen.length >= 2, 'two events');
     await subscription.stop();
@@ -155,10 +222,13 @@ describe('EsdbEventStore on the emulator', () => {
     };
     for (let n = 0; n < 20; n++) await write(n);
     const seen: number[] = [];
-    const subscription = store.subscribeToAll({ fromPosition: from, streamPrefixes: [prefix] }, async (e) => {
-      seen.push((e.data as { n: number }).n);
-      await new Promise((resolve) => setTimeout(resolve, 1));
-    });
+    const subscription = store.subscribeToAll(
+      { fromPosition: from, streamPrefixes: [prefix] },
+      async (e) => {
+        seen.push((e.data as { n: number }).n);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      },
+    );
     const writing = (async () => {
       for (let n = 20; n < 60; n++) await write(n);
     })();
@@ -168,7 +238,10 @@ describe('EsdbEventStore on the emulator', () => {
     await subscription.stop();
     await writer.close();
     expect(seen).toEqual([...Array(60).keys()]);
-    expect(subscription.position).toBe((await store.readAll({ direction: 'backwards', streamPrefixes: [prefix], maxCount: 1 }))[0].position);
+    expect(subscription.position).toBe(
+      (await store.readAll({ direction: 'backwards', streamPrefixes: [prefix], maxCount: 1 }))[0]
+        .position,
+    );
   });
 
   it('subscribes again after a server restart, from the last event it handled: every event once, in order', async () => {
@@ -176,17 +249,29 @@ describe('EsdbEventStore on the emulator', () => {
     const writer = new EsdbEventStore(emulator.url);
     const seen: number[] = [];
     const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    const subscription = store.subscribeToAll({ fromPosition: 0, streamPrefixes: [prefix] }, async (e) => void seen.push((e.data as { n: number }).n));
+    const subscription = store.subscribeToAll(
+      { fromPosition: 0, streamPrefixes: [prefix] },
+      async (e) => void seen.push((e.data as { n: number }).n),
+    );
     try {
-      for (let n = 0; n < 3; n++) await writer.append(`${prefix}${n}`, [event('Happened', { n })], 'no_stream');
+      for (let n = 0; n < 3; n++)
+        await writer.append(`${prefix}${n}`, [event('Happened', { n })], 'no_stream');
       await until(() => seen.length === 3, 'the events before the restart');
       await emulator.restart(1_500);
-      // The writer's first call after the restart may find the old connection gone: a caller tries again (a 503 over HTTP).
-      for (let n = 3; n < 6; n++) await appendWhenUp(() => writer.append(`${prefix}${n}`, [event('Happened', { n })], 'no_stream'));
+      // The writer's first call after the restart may find the old connection gone: a caller tries
+      // again (a 503 over HTTP).
+      for (let n = 3; n < 6; n++)
+        await appendWhenUp(() =>
+          writer.append(`${prefix}${n}`, [event('Happened', { n })], 'no_stream'),
+        );
       await until(() => seen.length >= 6, 'the events after the restart', 15_000);
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(seen).toEqual([0, 1, 2, 3, 4, 5]);
-      expect(logged).toHaveBeenCalledWith(expect.stringMatching(/subscription to \$all dropped after position \d+; subscribing again in \d+ ms/));
+      expect(logged).toHaveBeenCalledWith(
+        expect.stringMatching(
+          /subscription to \$all dropped after position \d+; subscribing again in \d+ ms/,
+        ),
+      );
     } finally {
       await subscription.stop();
       await writer.close();

@@ -29,13 +29,22 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '@billing/shared/event-store';
-import { esdbPosition, isSystemStream, toRecorded, translateError, withChainLink } from './esdb.mapping';
+import {
+  esdbPosition,
+  isSystemStream,
+  toRecorded,
+  translateError,
+  withChainLink,
+} from './esdb.mapping';
 import { widenReceiveWindow } from './esdb.channel';
 import { subscribeToAll } from './esdb.subscription';
 
 /** Events read from `$all` per request while paging past other streams and system events. */
 const PAGE = 500;
-/** Appends with `any` or `stream_exists` that lose a race to another writer are tried again this many times in all. */
+/**
+ * Appends with `any` or `stream_exists` that lose a race to another writer are tried again this
+ * many times in all.
+ */
 const CHAIN_RETRIES = 10;
 /** Streams whose last event's hash is kept (the oldest entry goes first). */
 const KNOWN_HASHES = 10_000;
@@ -75,17 +84,27 @@ export class EsdbEventStore implements EventStore {
    * another writer got there first. `any` and `stream_exists` read the stream's last event, append
    * after it and, refused, read again, up to CHAIN_RETRIES times.
    */
-  async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+  async append(
+    streamId: string,
+    events: readonly NewEvent[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult> {
     let result: EsdbAppendResult;
     for (let attempt = 1; ; attempt++) {
       const { after, previousHash } = await this.chainPoint(streamId, expected);
       try {
         const linked = this.linked(streamId, events, after, previousHash);
-        result = await this.client.appendToStream(streamId, linked.events, { expectedRevision: esdbExpected(after) });
-        if (events.length > 0) this.remember(streamId, Number(result.nextExpectedRevision), linked.hashes.at(-1));
+        result = await this.client.appendToStream(streamId, linked.events, {
+          expectedRevision: esdbExpected(after),
+        });
+        if (events.length > 0)
+          this.remember(streamId, Number(result.nextExpectedRevision), linked.hashes.at(-1));
         break;
       } catch (error) {
-        const retry = (expected === 'any' || expected === 'stream_exists') && error instanceof EsdbWrongExpectedVersionError && attempt < CHAIN_RETRIES;
+        const retry =
+          (expected === 'any' || expected === 'stream_exists') &&
+          error instanceof EsdbWrongExpectedVersionError &&
+          attempt < CHAIN_RETRIES;
         if (!retry) throw translateError(error, streamId, expected);
       }
     }
@@ -94,8 +113,11 @@ export class EsdbEventStore implements EventStore {
       return { nextRevision: last?.revision ?? -1, position: await this.headPosition() };
     }
     const nextRevision = Number(result.nextExpectedRevision);
-    // A server may answer without a position (`no_position`): the last event's own position is the one we report.
-    const position = result.position ? Number(result.position.commit) : (await this.readStream(streamId, { fromRevision: nextRevision, maxCount: 1 }))[0].position;
+    // A server may answer without a position (`no_position`): the last event's own position is the
+    // one we report.
+    const position = result.position
+      ? Number(result.position.commit)
+      : (await this.readStream(streamId, { fromRevision: nextRevision, maxCount: 1 }))[0].position;
     return { nextRevision, position };
   }
 
@@ -105,7 +127,11 @@ export class EsdbEventStore implements EventStore {
     if (options.maxCount === 0 || (backwards && from !== undefined && from < 0)) return [];
     const fromRevision = from !== undefined ? BigInt(Math.max(0, from)) : backwards ? END : START;
     try {
-      const read = this.client.readStream(streamId, { direction: backwards ? BACKWARDS : FORWARDS, fromRevision, maxCount: options.maxCount ?? Number.MAX_SAFE_INTEGER });
+      const read = this.client.readStream(streamId, {
+        direction: backwards ? BACKWARDS : FORWARDS,
+        fromRevision,
+        maxCount: options.maxCount ?? Number.MAX_SAFE_INTEGER,
+      });
       const events = await collect(read, toRecorded);
       const last = backwards ? events[0] : events.at(-1);
       if (last) this.remember(streamId, last.revision, last.hash);
@@ -125,10 +151,19 @@ export class EsdbEventStore implements EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const backwards = options.direction === 'backwards';
     const limit = options.maxCount ?? Infinity;
-    if (limit <= 0 || (backwards && options.fromPosition !== undefined && options.fromPosition <= 0)) return [];
+    if (
+      limit <= 0 ||
+      (backwards && options.fromPosition !== undefined && options.fromPosition <= 0)
+    )
+      return [];
     // Forwards only: the position the events must come after.
     let after = options.fromPosition ?? 0;
-    let from: ReadPosition = options.fromPosition === undefined || (!backwards && after <= 0) ? (backwards ? END : START) : esdbPosition(options.fromPosition);
+    let from: ReadPosition =
+      options.fromPosition === undefined || (!backwards && after <= 0)
+        ? backwards
+          ? END
+          : START
+        : esdbPosition(options.fromPosition);
     // Filtered here, so a filtered read pages whole pages whatever it wants: few of them may pass.
     const pageSize = options.streamPrefixes?.length ? PAGE : Math.max(2, Math.min(PAGE, limit));
     const selected: RecordedEvent[] = [];
@@ -136,7 +171,12 @@ export class EsdbEventStore implements EventStore {
       const page = await this.readAllPage(from, backwards, pageSize);
       for (const event of page) {
         if (!backwards && event.position > (options.toPosition ?? Infinity)) return selected;
-        if ((!backwards && event.position <= after) || isSystemStream(event.streamId) || !matchesPrefixes(event.streamId, options.streamPrefixes)) continue;
+        if (
+          (!backwards && event.position <= after) ||
+          isSystemStream(event.streamId) ||
+          !matchesPrefixes(event.streamId, options.streamPrefixes)
+        )
+          continue;
         selected.push(event);
         if (selected.length >= limit) return selected;
       }
@@ -147,13 +187,22 @@ export class EsdbEventStore implements EventStore {
   }
 
   /** The server's filtered catch-up subscription (see esdb.subscription.ts). */
-  subscribeToAll(options: SubscribeOptions, handler: EventHandler, onError?: (error: unknown, event: RecordedEvent) => void): Subscription {
-    const subscription = subscribeToAll(this.client, options, handler, onError, () => this.subscriptions.delete(subscription));
+  subscribeToAll(
+    options: SubscribeOptions,
+    handler: EventHandler,
+    onError?: (error: unknown, event: RecordedEvent) => void,
+  ): Subscription {
+    const subscription = subscribeToAll(this.client, options, handler, onError, () =>
+      this.subscriptions.delete(subscription),
+    );
     this.subscriptions.add(subscription);
     return subscription;
   }
 
-  /** The position of the last event outside the system streams, consistent with readAll (0 when none). */
+  /**
+   * The position of the last event outside the system streams, consistent with readAll (0 when
+   * none).
+   */
   async headPosition(): Promise<number> {
     let from: ReadPosition = END;
     for (;;) {
@@ -170,45 +219,86 @@ export class EsdbEventStore implements EventStore {
     await this.client.dispose();
   }
 
-  /** The revision the append goes after and that event's hash; `any` and `stream_exists` read the stream's last event. */
-  private async chainPoint(streamId: string, expected: ExpectedRevision): Promise<{ after: ExpectedRevision; previousHash?: string }> {
+  /**
+   * The revision the append goes after and that event's hash; `any` and `stream_exists` read the
+   * stream's last event.
+   */
+  private async chainPoint(
+    streamId: string,
+    expected: ExpectedRevision,
+  ): Promise<{ after: ExpectedRevision; previousHash?: string }> {
     if (expected === 'no_stream') return { after: expected };
     if (typeof expected === 'number') {
       const known = this.lastHashes.get(streamId);
       if (known?.revision === expected) return { after: expected, previousHash: known.hash };
-      const [previous] = expected < 0 ? [] : await this.readStream(streamId, { fromRevision: expected, maxCount: 1 });
-      return { after: expected, previousHash: previous?.revision === expected ? previous.hash : undefined };
+      const [previous] =
+        expected < 0
+          ? []
+          : await this.readStream(streamId, { fromRevision: expected, maxCount: 1 });
+      return {
+        after: expected,
+        previousHash: previous?.revision === expected ? previous.hash : undefined,
+      };
     }
     const [last] = await this.readStream(streamId, { direction: 'backwards', maxCount: 1 });
-    if (!last && expected === 'stream_exists') throw new WrongExpectedVersionError(streamId, expected, 'no_stream');
+    if (!last && expected === 'stream_exists')
+      throw new WrongExpectedVersionError(streamId, expected, 'no_stream');
     return last ? { after: last.revision, previousHash: last.hash } : { after: 'no_stream' };
   }
 
-  private linked(streamId: string, events: readonly NewEvent[], after: ExpectedRevision, previousHash: string | undefined) {
+  private linked(
+    streamId: string,
+    events: readonly NewEvent[],
+    after: ExpectedRevision,
+    previousHash: string | undefined,
+  ) {
     const from = typeof after === 'number' ? after + 1 : 0;
     const recordedAt = this.now().toISOString();
     const hashes = chainHashes(streamId, from, previousHash, events, recordedAt);
     return {
       hashes,
       events: events.map((event, index) =>
-        jsonEvent({ id: event.id, type: event.type, data: event.data as JSONType, metadata: withChainLink(event.metadata, { hash: hashes[index], recordedAt }) }),
+        jsonEvent({
+          id: event.id,
+          type: event.type,
+          data: event.data as JSONType,
+          metadata: withChainLink(event.metadata, { hash: hashes[index], recordedAt }),
+        }),
       ),
     };
   }
 
-  /** Keeps the newest revision seen of a stream (a read of older events leaves a newer one in place). */
+  /**
+   * Keeps the newest revision seen of a stream (a read of older events leaves a newer one in
+   * place).
+   */
   private remember(streamId: string, revision: number, hash: string | undefined): void {
     const known = this.lastHashes.get(streamId);
     if (known && known.revision >= revision) return;
     this.lastHashes.delete(streamId);
-    if (this.lastHashes.size >= KNOWN_HASHES) this.lastHashes.delete(this.lastHashes.keys().next().value!);
+    if (this.lastHashes.size >= KNOWN_HASHES)
+      this.lastHashes.delete(this.lastHashes.keys().next().value!);
     this.lastHashes.set(streamId, { revision, hash });
   }
 
-  /** One page of `$all` as the server returns it, system events included: its length tells whether the log goes on. */
-  private async readAllPage(fromPosition: ReadPosition, backwards: boolean, maxCount: number): Promise<RecordedEvent[]> {
+  /**
+   * One page of `$all` as the server returns it, system events included: its length tells whether
+   * the log goes on.
+   */
+  private async readAllPage(
+    fromPosition: ReadPosition,
+    backwards: boolean,
+    maxCount: number,
+  ): Promise<RecordedEvent[]> {
     try {
-      return await collect(this.client.readAll({ direction: backwards ? BACKWARDS : FORWARDS, fromPosition, maxCount }), toRecorded);
+      return await collect(
+        this.client.readAll({
+          direction: backwards ? BACKWARDS : FORWARDS,
+          fromPosition,
+          maxCount,
+        }),
+        toRecorded,
+      );
     } catch (error) {
       throw translateError(error);
     }
@@ -219,7 +309,10 @@ function esdbExpected(expected: ExpectedRevision): AppendExpectedRevision {
   return typeof expected === 'number' ? BigInt(expected) : expected;
 }
 
-async function collect<E extends ResolvedEvent | AllStreamResolvedEvent>(read: AsyncIterable<E>, convert: (resolved: E) => RecordedEvent | undefined): Promise<RecordedEvent[]> {
+async function collect<E extends ResolvedEvent | AllStreamResolvedEvent>(
+  read: AsyncIterable<E>,
+  convert: (resolved: E) => RecordedEvent | undefined,
+): Promise<RecordedEvent[]> {
   const events: RecordedEvent[] = [];
   for await (const resolved of read) {
     const event = convert(resolved);

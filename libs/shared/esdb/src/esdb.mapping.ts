@@ -7,14 +7,26 @@ import {
   type Position,
   type ResolvedEvent,
 } from '@eventstore/db-client';
-import { StoreUnavailableError, WrongExpectedVersionError, type EventMetadata, type ExpectedRevision, type RecordedEvent } from '@billing/shared/event-store';
+import {
+  StoreUnavailableError,
+  WrongExpectedVersionError,
+  type EventMetadata,
+  type ExpectedRevision,
+  type RecordedEvent,
+} from '@billing/shared/event-store';
 
-/** Streams whose name starts with `$` are the server's own (stats, metadata, settings, projections' output). */
+/**
+ * Streams whose name starts with `$` are the server's own (stats, metadata, settings, projections'
+ * output).
+ */
 export function isSystemStream(streamId: string): boolean {
   return streamId.startsWith('$');
 }
 
-/** Our position is the commit position; a gRPC append's events commit themselves, so the prepare position is the same. */
+/**
+ * Our position is the commit position; a gRPC append's events commit themselves, so the prepare
+ * position is the same.
+ */
 export function esdbPosition(position: number): Position {
   return { commit: BigInt(position), prepare: BigInt(position) };
 }
@@ -34,11 +46,17 @@ export function withChainLink(metadata: EventMetadata, link: ChainLink): JSONTyp
   return { ...metadata, [CHAIN_KEY]: { ...link } };
 }
 
-/** The event of a read answer in our envelope: JSON data, our metadata object without the chain link, its recorded time (or `created` for an event without a link). */
-export function toRecorded(resolved: ResolvedEvent | AllStreamResolvedEvent): RecordedEvent | undefined {
+/**
+ * The event of a read answer in our envelope: JSON data, our metadata object without the chain
+ * link, its recorded time (or `created` for an event without a link).
+ */
+export function toRecorded(
+  resolved: ResolvedEvent | AllStreamResolvedEvent,
+): RecordedEvent | undefined {
   const event = resolved.event;
   if (!event) return undefined;
-  if (!event.position) throw new Error(`EventStoreDB answered ${event.streamId}@${event.revision} without a position`);
+  if (!event.position)
+    throw new Error(`EventStoreDB answered ${event.streamId}@${event.revision} without a position`);
   const { [CHAIN_KEY]: link, ...metadata } = (event.metadata ?? {}) as Record<string, unknown>;
   const chain = isChainLink(link) ? link : undefined;
   return {
@@ -64,11 +82,24 @@ function isChainLink(value: unknown): value is ChainLink {
  * revision; a server that cannot be reached or answer in time is a store that cannot take the
  * request now (503: retry, which an exact expected revision makes safe).
  */
-export function translateError(error: unknown, streamId?: string, expected?: ExpectedRevision): unknown {
-  if (error instanceof EsdbWrongExpectedVersionError && streamId !== undefined && expected !== undefined) {
+export function translateError(
+  error: unknown,
+  streamId?: string,
+  expected?: ExpectedRevision,
+): unknown {
+  if (
+    error instanceof EsdbWrongExpectedVersionError &&
+    streamId !== undefined &&
+    expected !== undefined
+  ) {
     const actual = error.actualVersion;
-    return new WrongExpectedVersionError(streamId, expected, typeof actual === 'bigint' ? Number(actual) : 'no_stream');
+    return new WrongExpectedVersionError(
+      streamId,
+      expected,
+      typeof actual === 'bigint' ? Number(actual) : 'no_stream',
+    );
   }
-  if (error instanceof UnavailableError || error instanceof DeadlineExceededError) return new StoreUnavailableError(`EventStoreDB: ${error.message}`);
+  if (error instanceof UnavailableError || error instanceof DeadlineExceededError)
+    return new StoreUnavailableError(`EventStoreDB: ${error.message}`);
   return error;
 }

@@ -1,18 +1,32 @@
-import { START, streamNameFilter, type AllStreamSubscription, type EventStoreDBClient } from '@eventstore/db-client';
-import type { EventHandler, RecordedEvent, SubscribeOptions, Subscription } from '@billing/shared/event-store';
+import {
+  START,
+  streamNameFilter,
+  type AllStreamSubscription,
+  type EventStoreDBClient,
+} from '@eventstore/db-client';
+import type {
+  EventHandler,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+} from '@billing/shared/event-store';
 import { logger } from '@billing/shared/logging';
 import { esdbPosition, isSystemStream, toRecorded } from './esdb.mapping';
 
-/** A handler that throws is tried again after this; a dropped subscription after a backoff from the first to the last. */
+/**
+ * A handler that throws is tried again after this; a dropped subscription after a backoff from the
+ * first to the last.
+ */
 const RETRY_MS = 1_000;
 const RESUBSCRIBE_MS = { first: 100, last: 5_000 };
 
 /**
  * A catch-up subscription to `$all` on the server's own: `subscribeToAll` from our position with a
  * stream-name filter (the prefixes, or every non-system stream), which the server reads from the
- * position (exclusive) and switches to live without gap or duplicate (Enumerator.AllSubscriptionFiltered).
- * It filters where the events are, and its live delivery needs no polling, which `catchUp()` over
- * `readAll` would (the 6.x client's `readAll` cannot filter, so that would read all of `$all`).
+ * position (exclusive) and switches to live without gap or duplicate
+ * (Enumerator.AllSubscriptionFiltered). It filters where the events are, and its live delivery
+ * needs no polling, which `catchUp()` over `readAll` would (the 6.x client's `readAll` cannot
+ * filter, so that would read all of `$all`).
  *
  * Delivery is in order, one event at a time: the handler's promise holds back the next event (the
  * client's stream buffers and the server waits on flow control). A handler that throws is retried
@@ -33,7 +47,8 @@ export function subscribeToAll(
   let current: AllStreamSubscription | undefined;
   let wake = () => {};
   const stopping = new Promise<void>((resolve) => (wake = resolve));
-  const pause = (ms = RETRY_MS) => Promise.race([new Promise((resolve) => setTimeout(resolve, ms)), stopping]);
+  const pause = (ms = RETRY_MS) =>
+    Promise.race([new Promise((resolve) => setTimeout(resolve, ms)), stopping]);
   const deliver = async (event: RecordedEvent): Promise<boolean> => {
     for (;;) {
       try {
@@ -49,7 +64,10 @@ export function subscribeToAll(
   const consume = async () => {
     const prefixes = options.streamPrefixes?.length ? [...options.streamPrefixes] : undefined;
     const filter = prefixes ? streamNameFilter({ prefixes }) : streamNameFilter({ regex: '^[^$]' });
-    current = client.subscribeToAll({ fromPosition: position > 0 ? esdbPosition(position) : START, filter });
+    current = client.subscribeToAll({
+      fromPosition: position > 0 ? esdbPosition(position) : START,
+      filter,
+    });
     for await (const resolved of current) {
       const event = toRecorded(resolved);
       if (!event || isSystemStream(event.streamId) || event.position <= position) continue;
@@ -58,7 +76,8 @@ export function subscribeToAll(
     }
   };
   const run = async () => {
-    // Drops in a row: the wait doubles from the first to the last while the server stays away, and starts over once an event comes.
+    // Drops in a row: the wait doubles from the first to the last while the server stays away, and
+    // starts over once an event comes.
     let drops = 0;
     while (!stopped) {
       const before = position;
@@ -68,7 +87,11 @@ export function subscribeToAll(
       } catch (error) {
         drops = position > before ? 1 : drops + 1;
         waitMs = Math.min(RESUBSCRIBE_MS.first * 2 ** (drops - 1), RESUBSCRIBE_MS.last);
-        if (!stopped) logger.error({ err: error, position }, `subscription to $all dropped after position ${position}; subscribing again in ${waitMs} ms`);
+        if (!stopped)
+          logger.error(
+            { err: error, position },
+            `subscription to $all dropped after position ${position}; subscribing again in ${waitMs} ms`,
+          );
       } finally {
         await current?.unsubscribe();
       }
@@ -83,7 +106,8 @@ export function subscribeToAll(
     async stop() {
       stopped = true;
       wake();
-      // Cancelling the call does not end the client's stream: destroying it ends the loop waiting on it.
+      // Cancelling the call does not end the client's stream: destroying it ends the loop waiting
+      // on it.
       await current?.unsubscribe();
       current?.destroy();
       await done;
@@ -93,5 +117,8 @@ export function subscribeToAll(
 }
 
 function defaultOnError(error: unknown, event: RecordedEvent) {
-  logger.error({ err: error, position: event.position }, `subscription handler failed at ${event.streamId}@${event.revision}; retrying`);
+  logger.error(
+    { err: error, position: event.position },
+    `subscription handler failed at ${event.streamId}@${event.revision}; retrying`,
+  );
 }

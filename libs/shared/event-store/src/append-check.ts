@@ -1,6 +1,7 @@
 import { WrongExpectedVersionError, type ExpectedRevision, type NewEvent } from './types';
 
-export type AppendDecision = { kind: 'write'; fromRevision: number } | { kind: 'duplicate'; lastRevision: number };
+export type AppendDecision =
+  { kind: 'write'; fromRevision: number } | { kind: 'duplicate'; lastRevision: number };
 
 /**
  * EventStoreDB's rules for an append, given the stream's last revision (-1 when it has none) and
@@ -15,7 +16,8 @@ export function checkAppend(
   events: readonly NewEvent[],
   expected: ExpectedRevision,
 ): AppendDecision {
-  const startsAt = expected === 'no_stream' ? 0 : typeof expected === 'number' ? expected + 1 : undefined;
+  const startsAt =
+    expected === 'no_stream' ? 0 : typeof expected === 'number' ? expected + 1 : undefined;
   if (startsAt !== undefined && startsAt <= current) {
     const stored = idsFrom(startsAt, events.length);
     const again = events.every((event, index) => stored[index] === event.id);
@@ -23,6 +25,7 @@ export function checkAppend(
   }
   if (expected === 'any') return { kind: 'write', fromRevision: current + 1 };
   const ok = expected === 'stream_exists' ? current >= 0 : startsAt === current + 1;
-  if (!ok) throw new WrongExpectedVersionError(streamId, expected, current < 0 ? 'no_stream' : current);
+  if (!ok)
+    throw new WrongExpectedVersionError(streamId, expected, current < 0 ? 'no_stream' : current);
   return { kind: 'write', fromRevision: current + 1 };
 }

@@ -1,6 +1,13 @@
 import { logger } from '@billing/shared/logging';
 import type { AppendNotice, AppendSignal } from './signal';
-import { matchesPrefixes, type EventHandler, type ReadAllOptions, type RecordedEvent, type SubscribeOptions, type Subscription } from './types';
+import {
+  matchesPrefixes,
+  type EventHandler,
+  type ReadAllOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+} from './types';
 
 const BATCH = 500;
 const RETRY_MS = 1_000;
@@ -19,27 +26,47 @@ export interface CatchUpSource {
  * that head: the events of other streams are read past once, not at every append (a subscription to
  * streams that seldom change would otherwise filter the same growing tail of the log every time).
  * When the commits since it last looked say they wrote only other streams' events, right after what
- * it read up to, it reads nothing and goes on from there. Delivery is strictly by position, so nothing is skipped or delivered twice, and events
- * appended while it catches up are read in the next page. A handler that throws is retried on the
- * same event after a pause, and so is a failed read (at-least-once; errors are reported, never
- * swallowed, and never end the subscription: only stop() does).
+ * it read up to, it reads nothing and goes on from there. Delivery is strictly by position, so
+ * nothing is skipped or delivered twice, and events appended while it catches up are read in the
+ * next page. A handler that throws is retried on the same event after a pause, and so is a failed
+ * read (at-least-once; errors are reported, never swallowed, and never end the subscription: only
+ * stop() does).
  */
-export function catchUp(source: CatchUpSource, options: SubscribeOptions, handler: EventHandler, onError?: (error: unknown, event: RecordedEvent) => void): Subscription {
-  /** The last event delivered, and the position the log was read up to (past other streams' events). */
+export function catchUp(
+  source: CatchUpSource,
+  options: SubscribeOptions,
+  handler: EventHandler,
+  onError?: (error: unknown, event: RecordedEvent) => void,
+): Subscription {
+  /**
+   * The last event delivered, and the position the log was read up to (past other streams' events).
+   */
   let position = options.fromPosition;
   let readTo = position;
   let stopped = false;
   let wake = () => {};
   const stopping = new Promise<void>((resolve) => (wake = resolve));
-  const pause = () => Promise.race([new Promise((resolve) => setTimeout(resolve, RETRY_MS)), stopping]);
+  const pause = () =>
+    Promise.race([new Promise((resolve) => setTimeout(resolve, RETRY_MS)), stopping]);
   /** The events after `readTo` (a page), and the head they were read up to. */
   const readPage = async (): Promise<{ page: RecordedEvent[]; head: number }> => {
     for (;;) {
       try {
         const head = await source.headPosition();
-        return { page: await source.readAll({ fromPosition: readTo, toPosition: head, maxCount: BATCH, streamPrefixes: options.streamPrefixes }), head };
+        return {
+          page: await source.readAll({
+            fromPosition: readTo,
+            toPosition: head,
+            maxCount: BATCH,
+            streamPrefixes: options.streamPrefixes,
+          }),
+          head,
+        };
       } catch (error) {
-        logger.error({ err: error, position }, `subscription could not read after position ${position}; retrying`);
+        logger.error(
+          { err: error, position },
+          `subscription could not read after position ${position}; retrying`,
+        );
         await pause();
         if (stopped) return { page: [], head: readTo };
       }
@@ -57,12 +84,19 @@ export function catchUp(source: CatchUpSource, options: SubscribeOptions, handle
       }
     }
   };
-  /** Where the log is known to hold nothing for it after `readTo`: the end of the notices, if they are all of other streams from there on. */
+  /**
+   * Where the log is known to hold nothing for it after `readTo`: the end of the notices, if they
+   * are all of other streams from there on.
+   */
   const clearTo = (notices: AppendNotice[] | undefined): number | undefined => {
     if (!notices?.length) return undefined;
     let clear = readTo;
     for (const { after, to, streamIds } of notices) {
-      if (after !== clear || streamIds.some((streamId) => matchesPrefixes(streamId, options.streamPrefixes))) return undefined;
+      if (
+        after !== clear ||
+        streamIds.some((streamId) => matchesPrefixes(streamId, options.streamPrefixes))
+      )
+        return undefined;
       clear = to;
     }
     return clear;
@@ -101,5 +135,8 @@ export function catchUp(source: CatchUpSource, options: SubscribeOptions, handle
 }
 
 function defaultOnError(error: unknown, event: RecordedEvent) {
-  logger.error({ err: error, position: event.position }, `subscription handler failed at ${event.streamId}@${event.revision}; retrying`);
+  logger.error(
+    { err: error, position: event.position },
+    `subscription handler failed at ${event.streamId}@${event.revision}; retrying`,
+  );
 }

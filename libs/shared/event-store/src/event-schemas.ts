@@ -1,7 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { ValidationError, type DomainEvent, type EventSchemaMap, type Upcaster } from '@billing/shared/kernel';
+import {
+  ValidationError,
+  type DomainEvent,
+  type EventSchemaMap,
+  type Upcaster,
+} from '@billing/shared/kernel';
 import type { EventStore, NewEvent, RecordedEvent } from './types';
 
 /** A stored event its type's schema does not accept: a reader stops on it instead of guessing. */
@@ -10,12 +15,17 @@ export class InvalidEvent extends Error {
     readonly event: Pick<RecordedEvent, 'id' | 'type' | 'streamId' | 'revision'>,
     readonly problems: readonly string[],
   ) {
-    super(`${event.type} at ${event.streamId}@${event.revision} does not fit its schema: ${problems.join('; ')}`);
+    super(
+      `${event.type} at ${event.streamId}@${event.revision} does not fit its schema: ${problems.join('; ')}`,
+    );
     this.name = 'InvalidEvent';
   }
 }
 
-/** Events a command would append that do not fit their schemas: a 400 over HTTP, a bug (parked) in a reaction. */
+/**
+ * Events a command would append that do not fit their schemas: a 400 over HTTP, a bug (parked) in a
+ * reaction.
+ */
 export class InvalidEventData extends ValidationError {}
 
 /**
@@ -24,17 +34,31 @@ export class InvalidEventData extends ValidationError {}
  */
 export class EventSchemas {
   // Strict: a typo in a schema (an unknown keyword or format) fails at registration, not silently.
-  private readonly ajv = addFormats(new Ajv({ allErrors: true, strict: true, discriminator: true }), ['date', 'uuid']);
-  private readonly registered = new Map<string, { schema: object; validate: ValidateFunction; upcasters: Upcaster[] }>();
+  private readonly ajv = addFormats(
+    new Ajv({ allErrors: true, strict: true, discriminator: true }),
+    ['date', 'uuid'],
+  );
+  private readonly registered = new Map<
+    string,
+    { schema: object; validate: ValidateFunction; upcasters: Upcaster[] }
+  >();
 
-  /** Adds a context's schemas (the current shapes) and the upcasters from older ones; the same type again is accepted only with the very same schema. */
+  /**
+   * Adds a context's schemas (the current shapes) and the upcasters from older ones; the same type
+   * again is accepted only with the very same schema.
+   */
   register(map: EventSchemaMap, upcasters: readonly Upcaster[] = []): this {
     for (const [type, schema] of Object.entries(map)) {
       const known = this.registered.get(type);
-      if (known && !isDeepStrictEqual(known.schema, schema)) throw new Error(`event type ${type} is already registered with a different schema`);
-      const chain = upcasters.filter((upcaster) => upcaster.type === type).sort((a, b) => a.from - b.from);
-      if (chain.some((upcaster, index) => upcaster.from !== index + 1)) throw new Error(`the upcasters of ${type} must run from version 1 without a gap`);
-      if (!known) this.registered.set(type, { schema, validate: this.ajv.compile(schema), upcasters: chain });
+      if (known && !isDeepStrictEqual(known.schema, schema))
+        throw new Error(`event type ${type} is already registered with a different schema`);
+      const chain = upcasters
+        .filter((upcaster) => upcaster.type === type)
+        .sort((a, b) => a.from - b.from);
+      if (chain.some((upcaster, index) => upcaster.from !== index + 1))
+        throw new Error(`the upcasters of ${type} must run from version 1 without a gap`);
+      if (!known)
+        this.registered.set(type, { schema, validate: this.ajv.compile(schema), upcasters: chain });
     }
     return this;
   }
@@ -44,13 +68,25 @@ export class EventSchemas {
     return 1 + (this.registered.get(type)?.upcasters.length ?? 0);
   }
 
-  /** A stored event in its type's current shape: each upcaster from the version it was recorded at on. */
+  /**
+   * A stored event in its type's current shape: each upcaster from the version it was recorded at
+   * on.
+   */
   upcast(recorded: RecordedEvent): RecordedEvent {
     const from = recorded.metadata?.schemaVersion ?? 1;
-    const chain = this.registered.get(recorded.type)?.upcasters.filter((upcaster) => upcaster.from >= from) ?? [];
+    const chain =
+      this.registered.get(recorded.type)?.upcasters.filter((upcaster) => upcaster.from >= from) ??
+      [];
     if (chain.length === 0) return recorded;
-    const data = chain.reduce((current, upcaster) => upcaster.upcast(current), recorded.data as Record<string, unknown>);
-    return { ...recorded, data, metadata: { ...recorded.metadata, schemaVersion: this.version(recorded.type) } };
+    const data = chain.reduce(
+      (current, upcaster) => upcaster.upcast(current),
+      recorded.data as Record<string, unknown>,
+    );
+    return {
+      ...recorded,
+      data,
+      metadata: { ...recorded.metadata, schemaVersion: this.version(recorded.type) },
+    };
   }
 
   types(): string[] {
@@ -66,14 +102,21 @@ export class EventSchemas {
 
   /** Refuses (400) a batch if any event does not fit its type's schema, naming every problem. */
   check(events: readonly NewEvent[]): void {
-    const failures = events.map((event) => ({ type: event.type, errors: this.errors(event.type, event.data) })).filter((failure) => failure.errors.length > 0);
+    const failures = events
+      .map((event) => ({ type: event.type, errors: this.errors(event.type, event.data) }))
+      .filter((failure) => failure.errors.length > 0);
     if (failures.length === 0) return;
     const errors = failures.flatMap((failure) => failure.errors);
-    const message = failures.map((failure) => `${failure.type} does not fit its schema: ${failure.errors.join('; ')}`).join('; ');
+    const message = failures
+      .map((failure) => `${failure.type} does not fit its schema: ${failure.errors.join('; ')}`)
+      .join('; ');
     throw new InvalidEventData(message, { errors });
   }
 
-  /** A stored event as its domain type (upcast), or InvalidEvent when its data does not fit the schema. */
+  /**
+   * A stored event as its domain type (upcast), or InvalidEvent when its data does not fit the
+   * schema.
+   */
   decode<E extends DomainEvent>(recorded: RecordedEvent): E {
     const current = this.upcast(recorded);
     const problems = this.errors(current.type, current.data);
@@ -88,14 +131,19 @@ function describe(error: ErrorObject): string {
     .slice(1)
     .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
   const params = error.params as Record<string, unknown>;
-  if (error.keyword === 'required') return `${[...path, String(params.missingProperty)].join('.')}: is required`;
-  if (error.keyword === 'additionalProperties') return `${[...path, String(params.additionalProperty)].join('.')}: is not allowed`;
+  if (error.keyword === 'required')
+    return `${[...path, String(params.missingProperty)].join('.')}: is required`;
+  if (error.keyword === 'additionalProperties')
+    return `${[...path, String(params.additionalProperty)].join('.')}: is not allowed`;
   if (error.keyword === 'discriminator') {
     const tag = [...path, String(params.tag)].join('.');
-    return params.error === 'mapping' ? `${tag}: unknown value ${JSON.stringify(params.tagValue)}` : `${tag}: must be string`;
+    return params.error === 'mapping'
+      ? `${tag}: unknown value ${JSON.stringify(params.tagValue)}`
+      : `${tag}: must be string`;
   }
   const where = path.length > 0 ? path.join('.') : '(data)';
-  if (error.keyword === 'enum') return `${where}: must be one of ${(params.allowedValues as unknown[]).map(String).join(', ')}`;
+  if (error.keyword === 'enum')
+    return `${where}: must be one of ${(params.allowedValues as unknown[]).map(String).join(', ')}`;
   return `${where}: ${error.message ?? error.keyword}`;
 }
 
@@ -110,13 +158,17 @@ export function validatingEventStore(store: EventStore, schemas: EventSchemas): 
       schemas.check(events);
       return store.append(
         streamId,
-        events.map((event) => ({ ...event, metadata: { ...event.metadata, schemaVersion: schemas.version(event.type) } })),
+        events.map((event) => ({
+          ...event,
+          metadata: { ...event.metadata, schemaVersion: schemas.version(event.type) },
+        })),
         expected,
       );
     },
     readStream: async (streamId, options) => upcast(await store.readStream(streamId, options)),
     readAll: async (options) => upcast(await store.readAll(options)),
-    subscribeToAll: (options, handler, onError) => store.subscribeToAll(options, (event) => handler(schemas.upcast(event)), onError),
+    subscribeToAll: (options, handler, onError) =>
+      store.subscribeToAll(options, (event) => handler(schemas.upcast(event)), onError),
     headPosition: () => store.headPosition(),
     close: () => store.close(),
   };

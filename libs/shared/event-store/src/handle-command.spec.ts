@@ -9,9 +9,18 @@ const counter: Decider<{ add: number }, Counted, number> = {
   evolve: (total, event) => total + event.data.by,
   decide: (command) => (command.add === 0 ? [] : [{ type: 'Added', data: { by: command.add } }]),
 };
-const ctx = (commandId: string): CommandContext => ({ tenantId: 't', actor: 'a', correlationId: 'c', commandId, now: new Date('2026-01-01T00:00:00Z') });
+const ctx = (commandId: string): CommandContext => ({
+  tenantId: 't',
+  actor: 'a',
+  correlationId: 'c',
+  commandId,
+  now: new Date('2026-01-01T00:00:00Z'),
+});
 
-/** Another object for the same store that counts the events it reads: what one process keeps, the other does not see. */
+/**
+ * Another object for the same store that counts the events it reads: what one process keeps, the
+ * other does not see.
+ */
 const reading = (store: InMemoryEventStore) => {
   const counted = Object.create(store) as EventStore & { read: number };
   counted.read = 0;
@@ -28,8 +37,18 @@ describe('handleCommand', () => {
     const store = new InMemoryEventStore();
     await handleCommand(store, 'counter-1', counter, { add: 2 }, ctx('c1'));
     const result = await handleCommand(store, 'counter-1', counter, { add: 3 }, ctx('c2'));
-    expect(result).toMatchObject({ state: 5, revision: 1, appended: [{ type: 'Added', data: { by: 3 } }] });
-    expect((await store.readStream('counter-1'))[1].metadata).toMatchObject({ causationId: 'c2', actor: 'a', tenantId: 't', correlationId: 'c', schemaVersion: 1 });
+    expect(result).toMatchObject({
+      state: 5,
+      revision: 1,
+      appended: [{ type: 'Added', data: { by: 3 } }],
+    });
+    expect((await store.readStream('counter-1'))[1].metadata).toMatchObject({
+      causationId: 'c2',
+      actor: 'a',
+      tenantId: 't',
+      correlationId: 'c',
+      schemaVersion: 1,
+    });
   });
 
   it('appends nothing for a command id it has already handled (a retry whose answer was lost)', async () => {
@@ -44,7 +63,11 @@ describe('handleCommand', () => {
     const store = new InMemoryEventStore();
     let raced = false;
     const racing: EventStore = Object.create(store) as EventStore;
-    racing.append = async (stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> => {
+    racing.append = async (
+      stream: string,
+      events: readonly NewEvent[],
+      expected: ExpectedRevision,
+    ): Promise<AppendResult> => {
       if (!raced) {
         raced = true;
         await handleCommand(store, stream, counter, { add: 10 }, ctx('other-writer'));
@@ -53,19 +76,30 @@ describe('handleCommand', () => {
     };
     const result = await handleCommand(racing, 'counter-1', counter, { add: 1 }, ctx('mine'));
     expect(result.state).toBe(11);
-    expect((await store.readStream('counter-1')).map((e) => e.metadata.causationId)).toEqual(['other-writer', 'mine']);
+    expect((await store.readStream('counter-1')).map((e) => e.metadata.causationId)).toEqual([
+      'other-writer',
+      'mine',
+    ]);
   });
 
   it('gives up with a ConcurrencyError after a bounded number of conflicts', async () => {
     const store = new InMemoryEventStore();
     const alwaysBehind: EventStore = Object.create(store) as EventStore;
     let n = 0;
-    alwaysBehind.append = async (stream: string, events: readonly NewEvent[], expected: ExpectedRevision) => {
+    alwaysBehind.append = async (
+      stream: string,
+      events: readonly NewEvent[],
+      expected: ExpectedRevision,
+    ) => {
       await handleCommand(store, stream, counter, { add: 1 }, ctx(`other-${n++}`));
       return store.append(stream, events, expected);
     };
-    await expect(handleCommand(alwaysBehind, 'counter-1', counter, { add: 1 }, ctx('mine'))).rejects.toBeInstanceOf(ConcurrencyError);
-    expect((await store.readStream('counter-1')).some((e) => e.metadata.causationId === 'mine')).toBe(false);
+    await expect(
+      handleCommand(alwaysBehind, 'counter-1', counter, { add: 1 }, ctx('mine')),
+    ).rejects.toBeInstanceOf(ConcurrencyError);
+    expect(
+      (await store.readStream('counter-1')).some((e) => e.metadata.causationId === 'mine'),
+    ).toBe(false);
   });
 });
 
@@ -73,7 +107,9 @@ describe('handleCommand across tenants', () => {
   it("treats another tenant's stream as not found and writes nothing", async () => {
     const store = new InMemoryEventStore();
     await handleCommand(store, 'counter-1', counter, { add: 1 }, ctx('c1'));
-    await expect(handleCommand(store, 'counter-1', counter, { add: 1 }, { ...ctx('c2'), tenantId: 'other' })).rejects.toThrow('not found');
+    await expect(
+      handleCommand(store, 'counter-1', counter, { add: 1 }, { ...ctx('c2'), tenantId: 'other' }),
+    ).rejects.toThrow('not found');
     expect(await store.readStream('counter-1')).toHaveLength(1);
   });
 });
@@ -83,21 +119,39 @@ describe('handleCommand with snapshots', () => {
     const saved = new Map<string, Snapshot>();
     return {
       saved,
-      store: { load: async (id: string) => structuredClone(saved.get(id)), save: async (snapshot: Snapshot) => void saved.set(snapshot.streamId, structuredClone(snapshot)) },
+      store: {
+        load: async (id: string) => structuredClone(saved.get(id)),
+        save: async (snapshot: Snapshot) =>
+          void saved.set(snapshot.streamId, structuredClone(snapshot)),
+      },
     };
   };
-  /** The same store as a process that has kept no state sees it (one just started): what it reads comes from the snapshot and the store. */
+  /**
+   * The same store as a process that has kept no state sees it (one just started): what it reads
+   * comes from the snapshot and the store.
+   */
   const restarted = <T extends EventStore>(store: T): T => Object.create(store) as T;
 
   it('reads only the events after the last snapshot, however long the stream', async () => {
     const store = reading(new InMemoryEventStore());
     const snapshots = { ...snapshotStore(), version: 'counter.v1', every: 10 };
-    for (let i = 1; i <= 95; i++) await handleCommand(store, 'counter-1', counter, { add: 1 }, ctx(`c${i}`), snapshots);
+    for (let i = 1; i <= 95; i++)
+      await handleCommand(store, 'counter-1', counter, { add: 1 }, ctx(`c${i}`), snapshots);
     store.read = 0;
-    const result = await handleCommand(restarted(store), 'counter-1', counter, { add: 1 }, ctx('c96'), snapshots);
+    const result = await handleCommand(
+      restarted(store),
+      'counter-1',
+      counter,
+      { add: 1 },
+      ctx('c96'),
+      snapshots,
+    );
     expect(result).toMatchObject({ state: 96, revision: 95 });
     expect(store.read).toBeLessThanOrEqual(10);
-    expect(snapshots.saved.get('counter-1')).toMatchObject({ version: 'counter.v1', tenantId: 't' });
+    expect(snapshots.saved.get('counter-1')).toMatchObject({
+      version: 'counter.v1',
+      tenantId: 't',
+    });
   });
 
   it('reads the snapshot and the stream at the same time, not one after the other', async () => {
@@ -107,14 +161,20 @@ describe('handleCommand with snapshots', () => {
     let loading = false;
     const overlapped: boolean[] = [];
     const watched = restarted(store);
-    watched.readStream = async (...args: Parameters<EventStore['readStream']>) => (overlapped.push(loading), store.readStream(...args));
+    watched.readStream = async (...args: Parameters<EventStore['readStream']>) => (
+      overlapped.push(loading),
+      store.readStream(...args)
+    );
     const load = async (id: string) => {
       loading = true;
       await new Promise((resolve) => setImmediate(resolve));
       loading = false;
       return snapshots.store.load(id);
     };
-    const result = await handleCommand(watched, 'counter-1', counter, { add: 1 }, ctx('c2'), { ...snapshots, store: { ...snapshots.store, load } });
+    const result = await handleCommand(watched, 'counter-1', counter, { add: 1 }, ctx('c2'), {
+      ...snapshots,
+      store: { ...snapshots.store, load },
+    });
     expect(result).toMatchObject({ state: 2, revision: 1 });
     expect(overlapped).toEqual([true]);
   });
@@ -122,24 +182,48 @@ describe('handleCommand with snapshots', () => {
   it('reads the events between a snapshot left behind and the newest ones', async () => {
     const store = reading(new InMemoryEventStore());
     const snapshots = { ...snapshotStore(), version: 'counter.v1', every: 3 };
-    for (let i = 1; i <= 4; i++) await handleCommand(store, 'counter-1', counter, { add: 1 }, ctx(`c${i}`), snapshots);
+    for (let i = 1; i <= 4; i++)
+      await handleCommand(store, 'counter-1', counter, { add: 1 }, ctx(`c${i}`), snapshots);
     // Written without snapshots (as another fold version would): the snapshot falls behind.
-    for (let i = 5; i <= 12; i++) await handleCommand(store, 'counter-1', counter, { add: 1 }, ctx(`c${i}`));
+    for (let i = 5; i <= 12; i++)
+      await handleCommand(store, 'counter-1', counter, { add: 1 }, ctx(`c${i}`));
     const behind = snapshots.saved.get('counter-1')!.revision;
     store.read = 0;
-    const result = await handleCommand(restarted(store), 'counter-1', counter, { add: 1 }, ctx('c13'), snapshots);
+    const result = await handleCommand(
+      restarted(store),
+      'counter-1',
+      counter,
+      { add: 1 },
+      ctx('c13'),
+      snapshots,
+    );
     expect(result).toMatchObject({ state: 13, revision: 12 });
     expect(store.read).toBe(11 - behind);
-    const again = await handleCommand(restarted(store), 'counter-1', counter, { add: 1 }, ctx('c6'), snapshots);
+    const again = await handleCommand(
+      restarted(store),
+      'counter-1',
+      counter,
+      { add: 1 },
+      ctx('c6'),
+      snapshots,
+    );
     expect(again).toMatchObject({ state: 13, appended: [] });
   });
 
   it('still appends nothing for a command folded into the snapshot', async () => {
     const store = new InMemoryEventStore();
     const snapshots = { ...snapshotStore(), version: 'counter.v1', every: 2 };
-    for (let i = 1; i <= 5; i++) await handleCommand(store, 'counter-1', counter, { add: 1 }, ctx(`c${i}`), snapshots);
+    for (let i = 1; i <= 5; i++)
+      await handleCommand(store, 'counter-1', counter, { add: 1 }, ctx(`c${i}`), snapshots);
     expect(snapshots.saved.get('counter-1')!.revision).toBeGreaterThanOrEqual(1);
-    const again = await handleCommand(restarted(store), 'counter-1', counter, { add: 1 }, ctx('c1'), snapshots);
+    const again = await handleCommand(
+      restarted(store),
+      'counter-1',
+      counter,
+      { add: 1 },
+      ctx('c1'),
+      snapshots,
+    );
     expect(again).toMatchObject({ state: 5, appended: [] });
     expect(await store.readStream('counter-1')).toHaveLength(5);
   });
@@ -147,11 +231,35 @@ describe('handleCommand with snapshots', () => {
   it('ignores a snapshot of another fold version, and refuses another tenant', async () => {
     const store = new InMemoryEventStore();
     const old = { ...snapshotStore(), version: 'counter.v1', every: 1 };
-    for (let i = 1; i <= 3; i++) await handleCommand(store, 'counter-1', counter, { add: 2 }, ctx(`c${i}`), old);
+    for (let i = 1; i <= 3; i++)
+      await handleCommand(store, 'counter-1', counter, { add: 2 }, ctx(`c${i}`), old);
     old.saved.get('counter-1')!.state = 1_000;
-    expect(await handleCommand(restarted(store), 'counter-1', counter, { add: 0 }, ctx('x'), { ...old, version: 'counter.v2' })).toMatchObject({ state: 6 });
-    await expect(handleCommand(restarted(store), 'counter-1', counter, { add: 1 }, { ...ctx('y'), tenantId: 'other' }, old)).rejects.toThrow('not found');
-    await expect(handleCommand(store, 'counter-1', counter, { add: 1 }, { ...ctx('y'), tenantId: 'other' }, old)).rejects.toThrow('not found');
+    expect(
+      await handleCommand(restarted(store), 'counter-1', counter, { add: 0 }, ctx('x'), {
+        ...old,
+        version: 'counter.v2',
+      }),
+    ).toMatchObject({ state: 6 });
+    await expect(
+      handleCommand(
+        restarted(store),
+        'counter-1',
+        counter,
+        { add: 1 },
+        { ...ctx('y'), tenantId: 'other' },
+        old,
+      ),
+    ).rejects.toThrow('not found');
+    await expect(
+      handleCommand(
+        store,
+        'counter-1',
+        counter,
+        { add: 1 },
+        { ...ctx('y'), tenantId: 'other' },
+        old,
+      ),
+    ).rejects.toThrow('not found');
   });
 });
 
@@ -163,16 +271,22 @@ describe('handleCommand keeps the state it decided on', () => {
 
   it('reads only the events after it: none for its own appends, those of another writer when there are', async () => {
     const { store, counted } = counting();
-    for (let i = 1; i <= 20; i++) await handleCommand(counted, 'counter-1', counter, { add: 1 }, ctx(`c${i}`));
-    // 20 commands: the first read nothing (no stream), each later one read no event at all, not the 1 + 2 + ... before it.
+    for (let i = 1; i <= 20; i++)
+      await handleCommand(counted, 'counter-1', counter, { add: 1 }, ctx(`c${i}`));
+    // 20 commands: the first read nothing (no stream), each later one read no event at all, not the
+    // 1 + 2 + ... before it.
     expect(counted.read).toBe(0);
     await handleCommand(store, 'counter-1', counter, { add: 100 }, ctx('another-process'));
     const result = await handleCommand(counted, 'counter-1', counter, { add: 1 }, ctx('c21'));
     expect(result).toMatchObject({ state: 121, revision: 21 });
     expect(counted.read).toBe(1);
     // The ids of the commands it kept still make a retry append nothing.
-    expect(await handleCommand(counted, 'counter-1', counter, { add: 1 }, ctx('c3'))).toMatchObject({ state: 121, appended: [] });
-    expect(await handleCommand(counted, 'counter-1', counter, { add: 1 }, ctx('another-process'))).toMatchObject({ state: 121, appended: [] });
+    expect(await handleCommand(counted, 'counter-1', counter, { add: 1 }, ctx('c3'))).toMatchObject(
+      { state: 121, appended: [] },
+    );
+    expect(
+      await handleCommand(counted, 'counter-1', counter, { add: 1 }, ctx('another-process')),
+    ).toMatchObject({ state: 121, appended: [] });
   });
 
   it('forgets it after a conflict and reads the stream again', async () => {
@@ -182,10 +296,15 @@ describe('handleCommand keeps the state it decided on', () => {
       append: (...args: Parameters<EventStore['append']>) => backend.append(...args),
     } as EventStore;
     await handleCommand(store, 'counter-1', counter, { add: 1 }, ctx('c1'));
-    // The same store, restored from a backup taken before that event: the kept state is ahead of it.
+    // The same store, restored from a backup taken before that event: the kept state is ahead of
+    // it.
     backend = new InMemoryEventStore();
-    await expect(handleCommand(store, 'counter-1', counter, { add: 5 }, ctx('c2'))).resolves.toMatchObject({ state: 5, revision: 0 });
-    expect((await backend.readStream('counter-1')).map((event) => event.metadata.causationId)).toEqual(['c2']);
+    await expect(
+      handleCommand(store, 'counter-1', counter, { add: 5 }, ctx('c2')),
+    ).resolves.toMatchObject({ state: 5, revision: 0 });
+    expect(
+      (await backend.readStream('counter-1')).map((event) => event.metadata.causationId),
+    ).toEqual(['c2']);
   });
 
   it('is frozen: a fold that changes the state it is given throws instead of changing what later commands decide on', async () => {
@@ -197,6 +316,8 @@ describe('handleCommand keeps the state it decided on', () => {
     };
     const store = new InMemoryEventStore();
     await handleCommand(store, 'list-1', careless, { item: 'a' }, ctx('c1'));
-    await expect(handleCommand(store, 'list-1', careless, { item: 'b' }, ctx('c2'))).rejects.toThrow(TypeError);
+    await expect(
+      handleCommand(store, 'list-1', careless, { item: 'b' }, ctx('c2')),
+    ).rejects.toThrow(TypeError);
   });
 });

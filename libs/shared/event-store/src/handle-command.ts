@@ -1,20 +1,38 @@
-import { ConcurrencyError, dateInZone, deepFreeze, fold, NotFoundError, type Decider, type DomainEvent } from '@billing/shared/kernel';
+import {
+  ConcurrencyError,
+  dateInZone,
+  deepFreeze,
+  fold,
+  NotFoundError,
+  type Decider,
+  type DomainEvent,
+} from '@billing/shared/kernel';
 import { uuidFrom } from './uuid';
-import { WrongExpectedVersionError, type EventMetadata, type EventStore, type RecordedEvent } from './types';
+import {
+  WrongExpectedVersionError,
+  type EventMetadata,
+  type EventStore,
+  type RecordedEvent,
+} from './types';
 
 /** Who acts, for which tenant, under which command id: becomes every event's metadata. */
 export interface CommandContext {
   tenantId: string;
   actor: string;
   correlationId: string;
-  /** Same id = same command: a second run appends nothing (idempotency key, or derived from a message). */
+  /**
+   * Same id = same command: a second run appends nothing (idempotency key, or derived from a
+   * message).
+   */
   commandId: string;
   now: Date;
 }
 
 export interface CommandResult<S, E> {
   state: S;
-  /** Events this run appended (none when the command had already been handled or changed nothing). */
+  /**
+   * Events this run appended (none when the command had already been handled or changed nothing).
+   */
   appended: readonly E[];
   revision: number;
   position: number;
@@ -23,14 +41,19 @@ export interface CommandResult<S, E> {
 const MAX_ATTEMPTS = 5;
 export const SCHEMA_VERSION = 1;
 
-/** A stream's state folded up to a revision, with the ids of the commands that wrote it (for idempotency). */
+/**
+ * A stream's state folded up to a revision, with the ids of the commands that wrote it (for
+ * idempotency).
+ */
 export interface Snapshot<S = unknown> {
   streamId: string;
   revision: number;
   /** Global position of the event at `revision`. */
   position: number;
   tenantId: string;
-  /** Which fold made it: a snapshot of another version is ignored (bump it when `evolve` changes). */
+  /**
+   * Which fold made it: a snapshot of another version is ignored (bump it when `evolve` changes).
+   */
   version: string;
   state: S;
   commandIds: string[];
@@ -64,16 +87,24 @@ export async function handleCommand<C, E extends DomainEvent, S>(
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const loaded = ownLoaded(await load(store, streamId, decider, snapshots, attempt > 1), context);
     const { state, revision, position } = loaded;
-    if (loaded.commandIds.has(context.commandId)) return { state, appended: [], revision, position };
+    if (loaded.commandIds.has(context.commandId))
+      return { state, appended: [], revision, position };
     const events = decider.decide(command, state);
     if (events.length === 0) return { state, appended: [], revision, position };
     const metadata = toMetadata(context, (command as { type?: string }).type);
-    const newEvents = events.map((event, index) => ({ id: uuidFrom(`${context.commandId}/${streamId}/${index}`), type: event.type, data: event.data, metadata }));
+    const newEvents = events.map((event, index) => ({
+      id: uuidFrom(`${context.commandId}/${streamId}/${index}`),
+      type: event.type,
+      data: event.data,
+      metadata,
+    }));
     try {
       const result = await store.append(streamId, newEvents, revision < 0 ? 'no_stream' : revision);
       const after = events.reduce((current, event) => decider.evolve(current, event), state);
       const commandIds = new Set([...loaded.commandIds, context.commandId]);
-      const snapshotDue = snapshots !== undefined && loaded.read + events.length >= (snapshots.every ?? SNAPSHOT_EVERY);
+      const snapshotDue =
+        snapshots !== undefined &&
+        loaded.read + events.length >= (snapshots.every ?? SNAPSHOT_EVERY);
       keep(store, decider, streamId, {
         state: after,
         revision: result.nextRevision,
@@ -93,7 +124,12 @@ export async function handleCommand<C, E extends DomainEvent, S>(
           commandIds: [...commandIds],
         });
       }
-      return { state: after, appended: events, revision: result.nextRevision, position: result.position };
+      return {
+        state: after,
+        appended: events,
+        revision: result.nextRevision,
+        position: result.position,
+      };
     } catch (error) {
       if (!(error instanceof WrongExpectedVersionError)) throw error;
     }
@@ -112,13 +148,17 @@ export async function currentState<E extends DomainEvent, S>(
   context: CommandContext,
   snapshots?: Snapshots,
 ): Promise<Pick<CommandResult<S, E>, 'state' | 'revision' | 'position'>> {
-  const { state, revision, position } = ownLoaded(await load(store, streamId, decider, snapshots), context);
+  const { state, revision, position } = ownLoaded(
+    await load(store, streamId, decider, snapshots),
+    context,
+  );
   return { state, revision, position };
 }
 
 /** Stream ids are global; a tenant never sees, let alone changes, another tenant's aggregate. */
 function ownLoaded<S>(loaded: Loaded<S>, context: CommandContext): Loaded<S> {
-  if (loaded.tenantId !== undefined && loaded.tenantId !== context.tenantId) throw new NotFoundError('not found');
+  if (loaded.tenantId !== undefined && loaded.tenantId !== context.tenantId)
+    throw new NotFoundError('not found');
   return loaded;
 }
 
@@ -162,7 +202,13 @@ function forget(store: EventStore, decider: object, streamId: string): void {
   kept.get(store)?.get(decider)?.delete(streamId);
 }
 
-async function load<E extends DomainEvent, S>(store: EventStore, streamId: string, decider: Decider<unknown, E, S>, snapshots?: Snapshots, conflicted = false): Promise<Loaded<S>> {
+async function load<E extends DomainEvent, S>(
+  store: EventStore,
+  streamId: string,
+  decider: Decider<unknown, E, S>,
+  snapshots?: Snapshots,
+  conflicted = false,
+): Promise<Loaded<S>> {
   if (conflicted) forget(store, decider, streamId);
   const loaded = await read(store, streamId, decider, snapshots);
   if (loaded.revision >= 0) keep(store, decider, streamId, loaded);
@@ -172,19 +218,30 @@ async function load<E extends DomainEvent, S>(store: EventStore, streamId: strin
 
 /**
  * The kept state and the events after it; or else the snapshot (a read-model read) and the stream's
- * last `every` events (an event-store read), read at once, not one after the other: a stream shorter
- * than that is all there, and a longer one has a snapshot within that many events of its end (it is
- * taken again once that many were read after it). Only a stream with no snapshot there (none yet,
- * another fold version, or one left behind) reads the events before them too.
+ * last `every` events (an event-store read), read at once, not one after the other: a stream
+ * shorter than that is all there, and a longer one has a snapshot within that many events of its
+ * end (it is taken again once that many were read after it). Only a stream with no snapshot there
+ * (none yet, another fold version, or one left behind) reads the events before them too.
  */
-async function read<E extends DomainEvent, S>(store: EventStore, streamId: string, decider: Decider<unknown, E, S>, snapshots?: Snapshots): Promise<Loaded<S>> {
+async function read<E extends DomainEvent, S>(
+  store: EventStore,
+  streamId: string,
+  decider: Decider<unknown, E, S>,
+  snapshots?: Snapshots,
+): Promise<Loaded<S>> {
   const known = keptState<S>(store, decider, streamId);
   if (known) {
     const tail = await store.readStream(streamId, { fromRevision: known.revision + 1 });
     return tail.length === 0 ? known : folded(decider, known, tail);
   }
   if (!snapshots) return folded(decider, undefined, await store.readStream(streamId));
-  const [found, newest] = await Promise.all([snapshots.store.load(streamId), store.readStream(streamId, { direction: 'backwards', maxCount: snapshots.every ?? SNAPSHOT_EVERY })]);
+  const [found, newest] = await Promise.all([
+    snapshots.store.load(streamId),
+    store.readStream(streamId, {
+      direction: 'backwards',
+      maxCount: snapshots.every ?? SNAPSHOT_EVERY,
+    }),
+  ]);
   const last = newest.reverse();
   const first = last[0]?.revision ?? 0;
   const snapshot = found?.version === snapshots.version ? (found as Snapshot<S>) : undefined;
@@ -196,18 +253,31 @@ async function read<E extends DomainEvent, S>(store: EventStore, streamId: strin
     );
   if (first === 0) return folded(decider, undefined, last);
   const from = snapshot ? snapshot.revision + 1 : 0;
-  return folded(decider, snapshot, [...(await store.readStream(streamId, { fromRevision: from, maxCount: first - from })), ...last]);
+  return folded(decider, snapshot, [
+    ...(await store.readStream(streamId, { fromRevision: from, maxCount: first - from })),
+    ...last,
+  ]);
 }
 
 /** The state after `tail`, from the kept state or snapshot it follows (or the start). */
-function folded<E extends DomainEvent, S>(decider: Decider<unknown, E, S>, from: Loaded<S> | Snapshot<S> | undefined, tail: readonly RecordedEvent[]): Loaded<S> {
+function folded<E extends DomainEvent, S>(
+  decider: Decider<unknown, E, S>,
+  from: Loaded<S> | Snapshot<S> | undefined,
+  tail: readonly RecordedEvent[],
+): Loaded<S> {
   const last = tail.at(-1);
   return {
-    state: (tail as unknown as E[]).reduce((state, event) => decider.evolve(state, event), from ? from.state : decider.initialState),
+    state: (tail as unknown as E[]).reduce(
+      (state, event) => decider.evolve(state, event),
+      from ? from.state : decider.initialState,
+    ),
     revision: last?.revision ?? from?.revision ?? -1,
     position: last?.position ?? from?.position ?? 0,
     tenantId: from?.tenantId ?? tail[0]?.metadata.tenantId,
-    commandIds: new Set([...(from?.commandIds ?? []), ...tail.map((event) => event.metadata.causationId)]),
+    commandIds: new Set([
+      ...(from?.commandIds ?? []),
+      ...tail.map((event) => event.metadata.causationId),
+    ]),
     read: (from && 'read' in from ? from.read : 0) + tail.length,
   };
 }
@@ -235,10 +305,16 @@ export interface AsOf {
   date?: string;
 }
 
-/** An event's own business date (its issue date, payment date, ...), or undefined for one that has none: it counts from the day it occurred. */
+/**
+ * An event's own business date (its issue date, payment date, ...), or undefined for one that has
+ * none: it counts from the day it occurred.
+ */
 export type BusinessDate<E> = (event: E) => string | undefined;
 
-/** Fold a stream as it stood on both axes: the audit view of any aggregate. Without `date`, every event recorded by `knownAt`. */
+/**
+ * Fold a stream as it stood on both axes: the audit view of any aggregate. Without `date`, every
+ * event recorded by `knownAt`.
+ */
 export async function stateAsOf<E extends DomainEvent, S>(
   store: EventStore,
   streamId: string,
@@ -248,9 +324,14 @@ export async function stateAsOf<E extends DomainEvent, S>(
   dating: { businessDate: BusinessDate<E>; timeZone: string },
 ): Promise<{ state: S; events: RecordedEvent[] }> {
   const dated = (event: RecordedEvent) =>
-    asOf.date === undefined || (dating.businessDate(event as unknown as E) ?? dateInZone(new Date(event.metadata.occurredAt), dating.timeZone)) <= asOf.date;
+    asOf.date === undefined ||
+    (dating.businessDate(event as unknown as E) ??
+      dateInZone(new Date(event.metadata.occurredAt), dating.timeZone)) <= asOf.date;
   const events = (await store.readStream(streamId)).filter(
-    (event) => event.metadata.tenantId === tenantId && Date.parse(event.recordedAt) <= asOf.knownAt.getTime() && dated(event),
+    (event) =>
+      event.metadata.tenantId === tenantId &&
+      Date.parse(event.recordedAt) <= asOf.knownAt.getTime() &&
+      dated(event),
   );
   return { state: fold(decider, events as unknown as E[]), events };
 }

@@ -1,4 +1,7 @@
-/** What one commit wrote: every event after position `after` up to `to`, all of them in these streams. */
+/**
+ * What one commit wrote: every event after position `after` up to `to`, all of them in these
+ * streams.
+ */
 export interface AppendNotice {
   after: number;
   to: number;
@@ -11,12 +14,15 @@ const KEPT = 256;
 /**
  * Counts the commits of a store and keeps what the last ones wrote, where the store says. A
  * subscription notes the count before it reads and waits for a commit after it, so none that comes
- * while it reads or delivers goes unseen; with `pollMs` it is also woken after that long (writers in
- * other processes commit without a notice).
+ * while it reads or delivers goes unseen; with `pollMs` it is also woken after that long (writers
+ * in other processes commit without a notice).
  */
 export class AppendSignal {
   private commits = 0;
-  /** The notices of commits `commits - recent.length + 1` to `commits` (undefined where a commit said nothing). */
+  /**
+   * The notices of commits `commits - recent.length + 1` to `commits` (undefined where a commit
+   * said nothing).
+   */
   private readonly recent: (AppendNotice | undefined)[] = [];
   private waiters = new Set<() => void>();
 
@@ -36,7 +42,9 @@ export class AppendSignal {
     waiters.forEach((wake) => wake());
   }
 
-  /** Resolves once a commit after the `seen`th was notified (at once if one was), or after `pollMs`. */
+  /**
+   * Resolves once a commit after the `seen`th was notified (at once if one was), or after `pollMs`.
+   */
   wait(seen: number): Promise<void> {
     return new Promise((resolve) => {
       if (this.commits > seen) return resolve();
@@ -49,7 +57,10 @@ export class AppendSignal {
     });
   }
 
-  /** What the commits after the `seen`th wrote, in order; undefined if one of them said nothing or is no longer kept. */
+  /**
+   * What the commits after the `seen`th wrote, in order; undefined if one of them said nothing or
+   * is no longer kept.
+   */
   since(seen: number): AppendNotice[] | undefined {
     const missed = this.commits - seen;
     if (missed > this.recent.length) return undefined;

@@ -20,14 +20,23 @@ export interface RecordedEvent extends NewEvent {
   streamId: string;
   /** 0-based position of the event in its stream. */
   revision: number;
-  /** Position in `$all`, strictly increasing in commit order: a 1-based count in the embedded stores, the commit position (a log offset, with gaps) in EventStoreDB. */
+  /**
+   * Position in `$all`, strictly increasing in commit order: a 1-based count in the embedded
+   * stores, the commit position (a log offset, with gaps) in EventStoreDB.
+   */
   position: number;
   recordedAt: string;
-  /** SHA-256 chaining this event to the one before it in its stream (chain.ts, ADR 19); absent on events appended before hashing. */
+  /**
+   * SHA-256 chaining this event to the one before it in its stream (chain.ts, ADR 19); absent on
+   * events appended before hashing.
+   */
   hash?: string;
 }
 
-/** Revision of the last event the writer saw: `no_stream`, `any`, `stream_exists` or an exact revision. */
+/**
+ * Revision of the last event the writer saw: `no_stream`, `any`, `stream_exists` or an exact
+ * revision.
+ */
 export type ExpectedRevision = 'no_stream' | 'any' | 'stream_exists' | number;
 
 export interface AppendResult {
@@ -57,9 +66,15 @@ export interface ReadStreamOptions {
 
 export interface ReadAllOptions {
   direction?: 'forwards' | 'backwards';
-  /** Exclusive: forwards returns events after it, backwards before it. Default: the start or the end. */
+  /**
+   * Exclusive: forwards returns events after it, backwards before it. Default: the start or the
+   * end.
+   */
   fromPosition?: number;
-  /** Forwards only, inclusive: no event after it (a reader that needs only a range does not read past it). */
+  /**
+   * Forwards only, inclusive: no event after it (a reader that needs only a range does not read
+   * past it).
+   */
   toPosition?: number;
   maxCount?: number;
   /** Only events of streams whose name starts with one of these. */
@@ -81,21 +96,37 @@ export interface Subscription {
 }
 
 export interface EventStore {
-  append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  append(
+    streamId: string,
+    events: readonly NewEvent[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Catch-up subscription to `$all`: history first, then live, without gap or duplicate. */
-  subscribeToAll(options: SubscribeOptions, handler: EventHandler, onError?: (error: unknown, event: RecordedEvent) => void): Subscription;
+  subscribeToAll(
+    options: SubscribeOptions,
+    handler: EventHandler,
+    onError?: (error: unknown, event: RecordedEvent) => void,
+  ): Subscription;
   /** Position of the last event in the store (0 when empty). */
   headPosition(): Promise<number>;
   close(): Promise<void>;
 }
 
-export function matchesPrefixes(streamId: string, prefixes: readonly string[] | undefined): boolean {
-  return !prefixes || prefixes.length === 0 || prefixes.some((prefix) => streamId.startsWith(prefix));
+export function matchesPrefixes(
+  streamId: string,
+  prefixes: readonly string[] | undefined,
+): boolean {
+  return (
+    !prefixes || prefixes.length === 0 || prefixes.some((prefix) => streamId.startsWith(prefix))
+  );
 }
 
-/** The store cannot take the write now (another writer holds it too long): try again shortly (HTTP 503). */
+/**
+ * The store cannot take the write now (another writer holds it too long): try again shortly (HTTP
+ * 503).
+ */
 export class StoreUnavailableError extends Error {
   constructor(message: string) {
     super(message);

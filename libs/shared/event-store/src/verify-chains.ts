@@ -2,13 +2,19 @@ import { createHash } from 'node:crypto';
 import { chainHash, GENESIS } from './chain';
 import type { EventStore, RecordedEvent } from './types';
 
-/** A link that does not hold: the event named, the hash it should carry over its predecessor's stored hash, and the one it carries. */
+/**
+ * A link that does not hold: the event named, the hash it should carry over its predecessor's
+ * stored hash, and the one it carries.
+ */
 export interface ChainBreak {
   streamId: string;
   revision: number;
   eventId: string;
   position: number;
-  /** `hash`: the stored hash differs; `unhashed`: no hash where the chain had begun; `gap`: revisions missing before this one. */
+  /**
+   * `hash`: the stored hash differs; `unhashed`: no hash where the chain had begun; `gap`:
+   * revisions missing before this one.
+   */
   kind: 'hash' | 'unhashed' | 'gap';
   expected: string;
   found: string;
@@ -20,13 +26,19 @@ export interface ChainReport {
   streams: number;
   /** Events whose hash holds over their predecessor's. */
   verified: number;
-  /** Events before their stream's first hashed event, appended before hashing began: not verified, never counted as such (ADR 19). */
+  /**
+   * Events before their stream's first hashed event, appended before hashing began: not verified,
+   * never counted as such (ADR 19).
+   */
   unhashed: number;
   unhashedStreams: number;
   /** Every break found, in commit order, at most `maxBreaks`; `breakCount` counts them all. */
   breaks: ChainBreak[];
   breakCount: number;
-  /** SHA-256 over every chained stream's last revision and hash (the tenant's streams), sorted by stream: equal digests, equal heads. */
+  /**
+   * SHA-256 over every chained stream's last revision and hash (the tenant's streams), sorted by
+   * stream: equal digests, equal heads.
+   */
   headsDigest: string;
   intact: boolean;
 }
@@ -34,7 +46,10 @@ export interface ChainReport {
 export interface VerifyOptions {
   /** One stream; all streams by default. */
   streamId?: string;
-  /** Only this tenant's events are checked and counted (each over its predecessor's stored hash, whoever's). */
+  /**
+   * Only this tenant's events are checked and counted (each over its predecessor's stored hash,
+   * whoever's).
+   */
   tenantId?: string;
   maxBreaks?: number;
   /** After each page: events read so far, and (all streams) the position reached and the head. */
@@ -59,8 +74,15 @@ const PAGE = 1000;
  * streams, an unhashed event after the store's first hashed event is a break too: every writer
  * hashes since then, so a missing hash there was removed or written around the adapter.
  */
-export async function verifyChains(store: EventStore, options: VerifyOptions = {}): Promise<ChainReport> {
-  const walk = new ChainWalk(options.tenantId, options.maxBreaks ?? 100, options.streamId === undefined);
+export async function verifyChains(
+  store: EventStore,
+  options: VerifyOptions = {},
+): Promise<ChainReport> {
+  const walk = new ChainWalk(
+    options.tenantId,
+    options.maxBreaks ?? 100,
+    options.streamId === undefined,
+  );
   const head = options.streamId ? 0 : await store.headPosition();
   let read = 0;
   for await (const page of pages(store, options.streamId)) {
@@ -73,7 +95,17 @@ export async function verifyChains(store: EventStore, options: VerifyOptions = {
 
 class ChainWalk {
   private readonly links = new Map<string, Link>();
-  private readonly figures: ChainReport = { events: 0, streams: 0, verified: 0, unhashed: 0, unhashedStreams: 0, breaks: [], breakCount: 0, headsDigest: '', intact: true };
+  private readonly figures: ChainReport = {
+    events: 0,
+    streams: 0,
+    verified: 0,
+    unhashed: 0,
+    unhashedStreams: 0,
+    breaks: [],
+    breakCount: 0,
+    headsDigest: '',
+    intact: true,
+  };
   private hashingBegan = false;
 
   constructor(
@@ -86,7 +118,12 @@ class ChainWalk {
   visit(event: RecordedEvent): void {
     const before = this.links.get(event.streamId);
     const mine = this.tenantId === undefined || event.metadata?.tenantId === this.tenantId;
-    this.links.set(event.streamId, { revision: event.revision, hash: event.hash, chained: Boolean(before?.chained || event.hash), counted: Boolean(before?.counted || mine) });
+    this.links.set(event.streamId, {
+      revision: event.revision,
+      hash: event.hash,
+      chained: Boolean(before?.chained || event.hash),
+      counted: Boolean(before?.counted || mine),
+    });
     const hashingBegan = this.hashingBegan;
     if (event.hash !== undefined) this.hashingBegan = true;
     if (!mine) return;
@@ -94,8 +131,10 @@ class ChainWalk {
     if (!before?.counted) this.figures.streams++;
     const expectedRevision = before ? before.revision + 1 : 0;
     const expected = () => chainHash(before?.hash ?? GENESIS, event);
-    if (event.revision !== expectedRevision) this.broken(event, 'gap', `revision ${expectedRevision}`, `revision ${event.revision}`);
-    else if (event.hash === undefined && (before?.chained || (this.wholeStore && hashingBegan))) this.broken(event, 'unhashed', expected(), 'none');
+    if (event.revision !== expectedRevision)
+      this.broken(event, 'gap', `revision ${expectedRevision}`, `revision ${event.revision}`);
+    else if (event.hash === undefined && (before?.chained || (this.wholeStore && hashingBegan)))
+      this.broken(event, 'unhashed', expected(), 'none');
     else if (event.hash === undefined) {
       this.figures.unhashed++;
       if (!before) this.figures.unhashedStreams++;
@@ -104,19 +143,41 @@ class ChainWalk {
   }
 
   report(): ChainReport {
-    return { ...this.figures, headsDigest: headsDigest(this.links), intact: this.figures.breakCount === 0 };
+    return {
+      ...this.figures,
+      headsDigest: headsDigest(this.links),
+      intact: this.figures.breakCount === 0,
+    };
   }
 
-  private broken(event: RecordedEvent, kind: ChainBreak['kind'], expected: string, found: string): void {
+  private broken(
+    event: RecordedEvent,
+    kind: ChainBreak['kind'],
+    expected: string,
+    found: string,
+  ): void {
     this.figures.breakCount++;
     if (this.figures.breaks.length < this.maxBreaks)
-      this.figures.breaks.push({ streamId: event.streamId, revision: event.revision, eventId: event.id, position: event.position, kind, expected, found });
+      this.figures.breaks.push({
+        streamId: event.streamId,
+        revision: event.revision,
+        eventId: event.id,
+        position: event.position,
+        kind,
+        expected,
+        found,
+      });
   }
 }
 
-async function* pages(store: EventStore, streamId: string | undefined): AsyncGenerator<RecordedEvent[]> {
+async function* pages(
+  store: EventStore,
+  streamId: string | undefined,
+): AsyncGenerator<RecordedEvent[]> {
   for (let from = 0; ;) {
-    const page = streamId ? await store.readStream(streamId, { fromRevision: from, maxCount: PAGE }) : await store.readAll({ fromPosition: from, maxCount: PAGE });
+    const page = streamId
+      ? await store.readStream(streamId, { fromRevision: from, maxCount: PAGE })
+      : await store.readAll({ fromPosition: from, maxCount: PAGE });
     if (page.length > 0) yield page;
     if (page.length < PAGE) return;
     from = streamId ? page[page.length - 1].revision + 1 : page[page.length - 1].position;

@@ -32,7 +32,9 @@ export class KafkaGroup {
   private ended = false;
   private killed = false;
   private onKill = () => {};
-  private readonly killing = new Promise<'killed'>((resolve) => (this.onKill = () => resolve('killed')));
+  private readonly killing = new Promise<'killed'>(
+    (resolve) => (this.onKill = () => resolve('killed')),
+  );
   /** A new consumer due to take the place of one that crashed, and the crashes in a row so far. */
   private replacing?: NodeJS.Timeout;
   private crashes = 0;
@@ -49,10 +51,16 @@ export class KafkaGroup {
     private readonly options: GroupOptions,
   ) {}
 
-  /** Resolves once this instance has tried its parked messages again, joined the group and received its partitions. */
+  /**
+   * Resolves once this instance has tried its parked messages again, joined the group and received
+   * its partitions.
+   */
   async start(): Promise<void> {
     await this.retryParked().catch((error: unknown) =>
-      logger.error({ err: error, consumer: this.group }, `${this.group}: could not try its parked messages again; they stay parked`),
+      logger.error(
+        { err: error, consumer: this.group },
+        `${this.group}: could not try its parked messages again; they stay parked`,
+      ),
     );
     await this.join();
   }
@@ -80,9 +88,14 @@ export class KafkaGroup {
       this.crashes = 0;
     });
     await consumer.connect();
-    // A group with no committed offset (new, or subscribing late) starts at the beginning of each topic.
+    // A group with no committed offset (new, or subscribing late) starts at the beginning of each
+    // topic.
     await consumer.subscribe({ topics: [...this.topics], fromBeginning: true });
-    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.eachBatch(payload) });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
   }
 
   health(): { up: boolean; state: string } {
@@ -108,11 +121,17 @@ export class KafkaGroup {
     clearTimeout(this.replacing);
   }
 
-  /** After a backoff (0.5 s doubling to 10 s while the new ones crash too), a new consumer of the group; what the dead one had not committed is delivered again. */
+  /**
+   * After a backoff (0.5 s doubling to 10 s while the new ones crash too), a new consumer of the
+   * group; what the dead one had not committed is delivered again.
+   */
   private replace(crashed: Consumer, error: Error): void {
     if (this.ended || this.consumer !== crashed || this.replacing !== undefined) return;
     const delayMs = Math.min(REPLACE_MS * 2 ** this.crashes++, MAX_REPLACE_MS);
-    logger.error({ consumer: this.group, err: error }, `${this.group}: its Kafka consumer stopped after ${error.name}: ${error.message}; a new one starts in ${delayMs} ms`);
+    logger.error(
+      { consumer: this.group, err: error },
+      `${this.group}: its Kafka consumer stopped after ${error.name}: ${error.message}; a new one starts in ${delayMs} ms`,
+    );
     this.replacing = setTimeout(() => {
       this.replacing = undefined;
       if (this.ended) return;
@@ -128,10 +147,13 @@ export class KafkaGroup {
     const { topic, partition, messages } = payload.batch;
     for (const record of messages) {
       if (this.killed || !payload.isRunning() || payload.isStale()) return;
-      if ((await Promise.race([this.consume(topic, partition, record), this.killing])) === 'killed') return;
+      if ((await Promise.race([this.consume(topic, partition, record), this.killing])) === 'killed')
+        return;
       // A Kafka commit names the next offset to read.
       const offset = (BigInt(record.offset) + 1n).toString();
-      await payload.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset }] }] });
+      await payload.commitOffsetsIfNecessary({
+        topics: [{ topic, partitions: [{ partition, offset }] }],
+      });
       payload.resolveOffset(record.offset);
       await payload.heartbeat();
     }
@@ -144,41 +166,69 @@ export class KafkaGroup {
    * parked, with its first reason, and is not copied again.
    */
   private async retryParked(): Promise<void> {
-    const parked = new Map((await this.state.parked(this.group)).filter((entry) => entry.revision === -1).map((entry) => [originOf(entry), entry]));
+    const parked = new Map(
+      (await this.state.parked(this.group))
+        .filter((entry) => entry.revision === -1)
+        .map((entry) => [originOf(entry), entry]),
+    );
     if (parked.size === 0) return;
     for (const [origin, record] of await this.deadLetters(new Set(parked.keys()))) {
       const entry = parked.get(origin)!;
       const message = fromRecord(entry.streamId.slice(0, entry.streamId.lastIndexOf('/')), record);
       const outcome = await consumeOne(message, this.handler, this.group);
       if (outcome.kind === 'dead') continue;
-      if (outcome.kind === 'rejected') await this.state.refuse(this.group, entry.position, refusalOf(message, outcome.reason));
+      if (outcome.kind === 'rejected')
+        await this.state.refuse(this.group, entry.position, refusalOf(message, outcome.reason));
       await this.state.unpark(entry);
-      logger.info({ consumer: this.group }, `${this.group} handled ${message.type} ${message.id} (${origin}), parked before, and unparked it`);
+      logger.info(
+        { consumer: this.group },
+        `${this.group} handled ${message.type} ${message.id} (${origin}), parked before, and unparked it`,
+      );
     }
   }
 
-  /** The records of this group's dead-letter topics whose origins are `wanted`, read by a throwaway group up to the topics' ends now. */
+  /**
+   * The records of this group's dead-letter topics whose origins are `wanted`, read by a throwaway
+   * group up to the topics' ends now.
+   */
   private async deadLetters(wanted: ReadonlySet<string>): Promise<Map<string, KafkaMessage>> {
-    const topics = [...new Set([...wanted].map((origin) => `${origin.slice(0, origin.lastIndexOf('/'))}.dlq`))];
+    const topics = [
+      ...new Set([...wanted].map((origin) => `${origin.slice(0, origin.lastIndexOf('/'))}.dlq`)),
+    ];
     const found = new Map<string, KafkaMessage>();
     const admin = this.kafka.admin();
     const groupId = `${this.options.groupId}.parked-${randomUUID()}`;
-    const reader = this.kafka.consumer({ groupId, maxWaitTimeInMs: 100, allowAutoTopicCreation: false });
+    const reader = this.kafka.consumer({
+      groupId,
+      maxWaitTimeInMs: 100,
+      allowAutoTopicCreation: false,
+    });
     await admin.connect();
     try {
       const ends = new Map<string, bigint>();
       for (const topic of topics)
-        for (const { partition, high, low } of await admin.fetchTopicOffsets(topic)) if (BigInt(high) > BigInt(low)) ends.set(`${topic}/${partition}`, BigInt(high));
+        for (const { partition, high, low } of await admin.fetchTopicOffsets(topic))
+          if (BigInt(high) > BigInt(low)) ends.set(`${topic}/${partition}`, BigInt(high));
       if (ends.size === 0) return found;
       await reader.connect();
       await reader.subscribe({ topics, fromBeginning: true });
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`${this.group}: read ${topics.join(', ')} only in part within ${READ_DLQ_MS / 1000} s`)), READ_DLQ_MS);
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `${this.group}: read ${topics.join(', ')} only in part within ${READ_DLQ_MS / 1000} s`,
+              ),
+            ),
+          READ_DLQ_MS,
+        );
         void reader.run({
           eachMessage: async ({ topic, partition, message }) => {
             const origin = header(message, 'dlq-origin');
-            if (origin && wanted.has(origin) && header(message, 'dlq-group') === this.group) found.set(origin, message);
-            if (BigInt(message.offset) + 1n >= (ends.get(`${topic}/${partition}`) ?? 0n)) ends.delete(`${topic}/${partition}`);
+            if (origin && wanted.has(origin) && header(message, 'dlq-group') === this.group)
+              found.set(origin, message);
+            if (BigInt(message.offset) + 1n >= (ends.get(`${topic}/${partition}`) ?? 0n))
+              ends.delete(`${topic}/${partition}`);
             if (ends.size > 0) return;
             clearTimeout(timer);
             resolve();
@@ -190,12 +240,19 @@ export class KafkaGroup {
       await reader.disconnect();
       await admin
         .deleteGroups([groupId])
-        .catch((error: unknown) => logger.warn({ err: error, consumer: this.group }, `${this.group}: the group ${groupId} that read the dead letters was left behind`));
+        .catch((error: unknown) =>
+          logger.warn(
+            { err: error, consumer: this.group },
+            `${this.group}: the group ${groupId} that read the dead letters was left behind`,
+          ),
+        );
       await admin.disconnect();
     }
   }
 
-  /** The bus rules (consumeOne): done, refused (recorded, acknowledged) or parked with the reason. */
+  /**
+   * The bus rules (consumeOne): done, refused (recorded, acknowledged) or parked with the reason.
+   */
   private async consume(topic: string, partition: number, record: KafkaMessage): Promise<void> {
     let message: Message;
     try {
@@ -203,21 +260,45 @@ export class KafkaGroup {
     } catch (error) {
       return this.park(topic, partition, record, (error as Error).message);
     }
-    await withLogContext({ correlationId: message.correlationId, tenantId: message.tenantId, consumer: this.group }, async () => {
-      const outcome = await consumeOne(message, this.handler, this.group);
-      if (this.killed) return;
-      if (outcome.kind === 'rejected') await this.state.refuse(this.group, Number(record.offset), refusalOf(message, outcome.reason));
-      if (outcome.kind === 'dead') await this.park(topic, partition, record, outcome.reason);
-    });
+    await withLogContext(
+      { correlationId: message.correlationId, tenantId: message.tenantId, consumer: this.group },
+      async () => {
+        const outcome = await consumeOne(message, this.handler, this.group);
+        if (this.killed) return;
+        if (outcome.kind === 'rejected')
+          await this.state.refuse(
+            this.group,
+            Number(record.offset),
+            refusalOf(message, outcome.reason),
+          );
+        if (outcome.kind === 'dead') await this.park(topic, partition, record, outcome.reason);
+      },
+    );
   }
 
-  /** Recorded where readiness and the audit look, and copied to the dead-letter topic with the reason. */
-  private async park(topic: string, partition: number, record: KafkaMessage, reason: string): Promise<void> {
+  /**
+   * Recorded where readiness and the audit look, and copied to the dead-letter topic with the
+   * reason.
+   */
+  private async park(
+    topic: string,
+    partition: number,
+    record: KafkaMessage,
+    reason: string,
+  ): Promise<void> {
     const streamId = `${topic}/${partition}`;
     const what = identify(record, `${streamId}@${record.offset}`);
-    await this.state.parkMessage(this.group, what, { streamId, offset: Number(record.offset) }, reason);
+    await this.state.parkMessage(
+      this.group,
+      what,
+      { streamId, offset: Number(record.offset) },
+      reason,
+    );
     await this.deadLetter({ topic, partition, record, reason });
-    logger.error({ consumer: this.group }, `${this.group} parked ${what.type} ${what.id} (${streamId}@${record.offset}): ${reason}`);
+    logger.error(
+      { consumer: this.group },
+      `${this.group} parked ${what.type} ${what.id} (${streamId}@${record.offset}): ${reason}`,
+    );
   }
 }
 

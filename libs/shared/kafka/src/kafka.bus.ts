@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { Bus, BusHealth, Consumer, Message, MessageHandler, RelaySource, Stoppable } from '@billing/shared/bus';
+import type {
+  Bus,
+  BusHealth,
+  Consumer,
+  Message,
+  MessageHandler,
+  RelaySource,
+  Stoppable,
+} from '@billing/shared/bus';
 import type { EventStore } from '@billing/shared/event-store';
 import { ConsumerState, type ReadModelStore } from '@billing/shared/read-models';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
@@ -17,12 +25,20 @@ export interface KafkaBusOptions {
   groupIdPrefix?: string;
   /** Partitions of each topic it creates: the most instances of one group that share the work. */
   partitions?: number;
-  /** The broker drops an instance that sent no heartbeat for this long (a crash), and rebalances. */
+  /**
+   * The broker drops an instance that sent no heartbeat for this long (a crash), and rebalances.
+   */
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
-  /** How long an idle fetch waits on the broker: also how soon an idle instance hears of a rebalance. */
+  /**
+   * How long an idle fetch waits on the broker: also how soon an idle instance hears of a
+   * rebalance.
+   */
   maxWaitTimeMs?: number;
-  /** A relay that stops renewing its lease (a crash) is replaced by another instance's after this long. */
+  /**
+   * A relay that stops renewing its lease (a crash) is replaced by another instance's after this
+   * long.
+   */
   relayLeaseMs?: number;
   instance?: string;
   logLevel?: logLevel;
@@ -77,17 +93,38 @@ export class KafkaBus implements Bus {
       retry: { initialRetryTime: 100, maxRetryTime: 2_000, retries: 8 },
     });
     // Idempotent: a send the producer retries is written once; with acks from all in-sync replicas.
-    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+    });
     this.admin = this.kafka.admin();
-    const quick = { connectionTimeout: PROBE_MS / 2, requestTimeout: PROBE_MS, retry: { retries: 0 } };
-    this.probe = new Kafka({ clientId: `${options.clientId ?? 'billing'}-probe`, brokers, logLevel: logLevel.NOTHING, socketFactory: this.sockets.factory, ...quick }).admin();
+    const quick = {
+      connectionTimeout: PROBE_MS / 2,
+      requestTimeout: PROBE_MS,
+      retry: { retries: 0 },
+    };
+    this.probe = new Kafka({
+      clientId: `${options.clientId ?? 'billing'}-probe`,
+      brokers,
+      logLevel: logLevel.NOTHING,
+      socketFactory: this.sockets.factory,
+      ...quick,
+    }).admin();
   }
 
   async relay(source: RelaySource): Promise<Stoppable> {
-    if (this.relays.has(source.topic)) throw new Error(`${source.topic} is already relayed by this bus`);
+    if (this.relays.has(source.topic))
+      throw new Error(`${source.topic} is already relayed by this bus`);
     await this.topics([source.topic]);
     const { instance, relayLeaseMs: leaseMs } = this.settings;
-    const relay = new KafkaRelay(this.store, this.readModels, source, (messages) => this.send(messages), { instance, leaseMs });
+    const relay = new KafkaRelay(
+      this.store,
+      this.readModels,
+      source,
+      (messages) => this.send(messages),
+      { instance, leaseMs },
+    );
     this.relays.set(source.topic, relay);
     await relay.start().catch((error: unknown) => {
       this.relays.delete(source.topic);
@@ -96,12 +133,29 @@ export class KafkaBus implements Bus {
     return { stop: () => (this.relays.delete(source.topic), relay.stop()) };
   }
 
-  async subscribe(group: string, topics: readonly string[], handler: MessageHandler): Promise<Consumer> {
+  async subscribe(
+    group: string,
+    topics: readonly string[],
+    handler: MessageHandler,
+  ): Promise<Consumer> {
     if (this.groups.has(group)) throw new Error(`${group} already has an instance on this bus`);
     await this.topics(topics);
     const { groupIdPrefix, sessionTimeoutMs, heartbeatIntervalMs, maxWaitTimeMs } = this.settings;
-    const options = { groupId: `${groupIdPrefix}${group}`, sessionTimeoutMs, heartbeatIntervalMs, maxWaitTimeMs };
-    const member = new KafkaGroup(this.kafka, this.state, (letter) => this.deadLetter(group, letter), group, topics, handler, options);
+    const options = {
+      groupId: `${groupIdPrefix}${group}`,
+      sessionTimeoutMs,
+      heartbeatIntervalMs,
+      maxWaitTimeMs,
+    };
+    const member = new KafkaGroup(
+      this.kafka,
+      this.state,
+      (letter) => this.deadLetter(group, letter),
+      group,
+      topics,
+      handler,
+      options,
+    );
     this.groups.set(group, member);
     await member.start().catch(async (error: unknown) => {
       this.groups.delete(group);
@@ -120,22 +174,49 @@ export class KafkaBus implements Bus {
    * the group has committed every offset up to the end of each partition (no lag). A topic relayed
    * by another process counts from what that relay has published.
    */
-  private async caughtUp(groupId: string, topics: readonly string[], position: number): Promise<boolean> {
-    for (const topic of topics) if (!(await (this.relays.get(topic)?.publishedUpTo(position) ?? true))) return false;
+  private async caughtUp(
+    groupId: string,
+    topics: readonly string[],
+    position: number,
+  ): Promise<boolean> {
+    for (const topic of topics)
+      if (!(await (this.relays.get(topic)?.publishedUpTo(position) ?? true))) return false;
     return (await groupLag(this.admin, groupId, topics)) === 0;
   }
 
-  /** Up while the broker answers, every group of this instance is consuming and every relay can publish; `detail` says how each stands. */
+  /**
+   * Up while the broker answers, every group of this instance is consuming and every relay can
+   * publish; `detail` says how each stands.
+   */
   async health(): Promise<BusHealth> {
     const unanswered = await this.brokerUnanswered();
-    const groups = Object.fromEntries([...this.groups].map(([name, group]) => [name, group.health()]));
-    const relays = Object.fromEntries([...this.relays].map(([topic, relay]) => [topic, relay.health()]));
-    const up = unanswered === undefined && [...Object.values(groups), ...Object.values(relays)].every((part) => part.up);
-    const states = (parts: Record<string, { state: string }>) => Object.fromEntries(Object.entries(parts).map(([name, { state }]) => [name, state]));
-    return { up, detail: { on: 'Kafka', brokers: this.settings.brokers, broker: unanswered ?? 'answers', groups: states(groups), relays: states(relays) } };
+    const groups = Object.fromEntries(
+      [...this.groups].map(([name, group]) => [name, group.health()]),
+    );
+    const relays = Object.fromEntries(
+      [...this.relays].map(([topic, relay]) => [topic, relay.health()]),
+    );
+    const up =
+      unanswered === undefined &&
+      [...Object.values(groups), ...Object.values(relays)].every((part) => part.up);
+    const states = (parts: Record<string, { state: string }>) =>
+      Object.fromEntries(Object.entries(parts).map(([name, { state }]) => [name, state]));
+    return {
+      up,
+      detail: {
+        on: 'Kafka',
+        brokers: this.settings.brokers,
+        broker: unanswered ?? 'answers',
+        groups: states(groups),
+        relays: states(relays),
+      },
+    };
   }
 
-  /** Why the broker does not answer, or nothing: asked at most once a second, however often readiness is. */
+  /**
+   * Why the broker does not answer, or nothing: asked at most once a second, however often
+   * readiness is.
+   */
   private brokerUnanswered(): Promise<string | undefined> {
     if (!this.probed || Date.now() - this.probed.at > PROBE_MS) {
       const answer = this.probe.connect().then(() => this.probe.describeCluster());
@@ -158,18 +239,31 @@ export class KafkaBus implements Bus {
     this.ended ??= (async () => {
       await Promise.all([...this.groups.values()].map((group) => group.stop()));
       await Promise.all([...this.relays.values()].map((relay) => relay.stop()));
-      await Promise.all([this.producer.disconnect(), this.admin.disconnect(), this.probe.disconnect()]);
+      await Promise.all([
+        this.producer.disconnect(),
+        this.admin.disconnect(),
+        this.probe.disconnect(),
+      ]);
     })();
     await this.ended;
   }
 
-  /** What `kill -9` leaves behind: connections dropped, the message in hand uncommitted, leases and partitions held until they expire. */
+  /**
+   * What `kill -9` leaves behind: connections dropped, the message in hand uncommitted, leases and
+   * partitions held until they expire.
+   */
   async kill(): Promise<void> {
-    // The groups' loops stop before the connections drop, so none retries a fetch or a LeaveGroup on them.
+    // The groups' loops stop before the connections drop, so none retries a fetch or a LeaveGroup
+    // on them.
     const groups = [...this.groups.values()].map((group) => group.kill());
     this.sockets.kill();
     this.relays.forEach((relay) => relay.kill());
-    this.ended ??= Promise.all([...groups, this.producer.disconnect(), this.admin.disconnect(), this.probe.disconnect()]).then(
+    this.ended ??= Promise.all([
+      ...groups,
+      this.producer.disconnect(),
+      this.admin.disconnect(),
+      this.probe.disconnect(),
+    ]).then(
       () => undefined,
       () => undefined,
     );
@@ -185,11 +279,23 @@ export class KafkaBus implements Bus {
     }
   }
 
-  private async deadLetter(group: string, { topic, partition, record, reason }: DeadLetter): Promise<void> {
+  private async deadLetter(
+    group: string,
+    { topic, partition, record, reason }: DeadLetter,
+  ): Promise<void> {
     const dlq = `${topic}.dlq`;
     await this.topics([dlq]);
-    const headers = { ...record.headers, 'dlq-reason': reason, 'dlq-group': group, 'dlq-origin': `${topic}/${partition}@${record.offset}` };
-    await this.producer.send({ topic: dlq, acks: -1, messages: [{ key: record.key, value: record.value, headers }] });
+    const headers = {
+      ...record.headers,
+      'dlq-reason': reason,
+      'dlq-group': group,
+      'dlq-origin': `${topic}/${partition}@${record.offset}`,
+    };
+    await this.producer.send({
+      topic: dlq,
+      acks: -1,
+      messages: [{ key: record.key, value: record.value, headers }],
+    });
   }
 
   private async topics(names: readonly string[]): Promise<void> {
@@ -197,15 +303,26 @@ export class KafkaBus implements Bus {
     if (missing.length === 0) return;
     await this.connect();
     // Services booting together create the same topics at once: the loser is told they exist before
-    // their partitions have leaders (UNKNOWN_TOPIC_OR_PARTITION, retriable), so it waits for them too.
+    // their partitions have leaders (UNKNOWN_TOPIC_OR_PARTITION, retriable), so it waits for them
+    // too.
     for (let attempt = 1; ; attempt++) {
       try {
-        // Only those the broker lacks: kafkajs logs an error for every topic that already exists (each restart).
+        // Only those the broker lacks: kafkajs logs an error for every topic that already exists
+        // (each restart).
         const existing = new Set(await this.admin.listTopics());
-        const create = missing.filter((topic) => !existing.has(topic)).map((topic) => ({ topic, numPartitions: this.settings.partitions }));
-        if (create.length > 0) await this.admin.createTopics({ topics: create, waitForLeaders: true });
+        const create = missing
+          .filter((topic) => !existing.has(topic))
+          .map((topic) => ({ topic, numPartitions: this.settings.partitions }));
+        if (create.length > 0)
+          await this.admin.createTopics({ topics: create, waitForLeaders: true });
         const { topics } = await this.admin.fetchTopicMetadata({ topics: missing });
-        if (topics.some((topic) => topic.partitions.length === 0 || topic.partitions.some((partition) => partition.leader < 0)))
+        if (
+          topics.some(
+            (topic) =>
+              topic.partitions.length === 0 ||
+              topic.partitions.some((partition) => partition.leader < 0),
+          )
+        )
           throw Object.assign(new Error('no leaders yet'), { retriable: true });
         break;
       } catch (error) {

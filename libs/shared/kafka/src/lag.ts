@@ -4,7 +4,11 @@ import type { Admin } from 'kafkajs';
  * Messages on `topics` the group has not committed yet: per partition, its end (high watermark)
  * minus the group's committed offset (the partition's start when it never committed).
  */
-export async function groupLag(admin: Admin, groupId: string, topics: readonly string[]): Promise<number> {
+export async function groupLag(
+  admin: Admin,
+  groupId: string,
+  topics: readonly string[],
+): Promise<number> {
   const committed = await admin.fetchOffsets({ groupId, topics: [...topics] });
   let lag = 0n;
   for (const topic of topics) {

@@ -21,7 +21,12 @@ export class Lease {
     const now = Date.now();
     const lease = await this.readModels.get<{ owner: string; expiresAt: number }>(LEASES, this.id);
     if (lease && lease.owner !== this.owner && lease.expiresAt > now) return false;
-    const claimed = await this.readModels.apply(LEASES, this.id, (lease?._position ?? 0) + 1, () => ({ owner: this.owner, expiresAt: now + this.ms }));
+    const claimed = await this.readModels.apply(
+      LEASES,
+      this.id,
+      (lease?._position ?? 0) + 1,
+      () => ({ owner: this.owner, expiresAt: now + this.ms }),
+    );
     this.until = claimed ? now + this.ms : 0;
     return claimed;
   }
@@ -34,6 +39,10 @@ export class Lease {
   async release(): Promise<void> {
     this.until = 0;
     const lease = await this.readModels.get<{ owner: string }>(LEASES, this.id);
-    if (lease?.owner === this.owner) await this.readModels.apply(LEASES, this.id, lease._position + 1, () => ({ owner: '', expiresAt: 0 }));
+    if (lease?.owner === this.owner)
+      await this.readModels.apply(LEASES, this.id, lease._position + 1, () => ({
+        owner: '',
+        expiresAt: 0,
+      }));
   }
 }

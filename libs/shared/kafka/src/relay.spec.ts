@@ -4,7 +4,10 @@ import { InMemoryEventStore, type RecordedEvent } from '@billing/shared/event-st
 import { ConsumerState, InMemoryReadModels } from '@billing/shared/read-models';
 import { KafkaRelay } from './relay';
 
-/** The relay against a stand-in for the broker (the real one is in kafka.bus.spec.ts): what it sends, in which calls, and when it commits. */
+/**
+ * The relay against a stand-in for the broker (the real one is in kafka.bus.spec.ts): what it
+ * sends, in which calls, and when it commits.
+ */
 describe('KafkaRelay', () => {
   const source: RelaySource = {
     topic: 'billing.things',
@@ -12,25 +15,59 @@ describe('KafkaRelay', () => {
     toMessages: (event: RecordedEvent): Message[] => {
       if (event.type === 'Unmappable') throw new Error('no message for it');
       const { tenantId, correlationId, causationId, actor, occurredAt } = event.metadata;
-      const envelope = { id: event.id, type: event.type, schemaVersion: 1, tenantId, correlationId, causationId, actor, occurredAt };
-      return [{ ...envelope, topic: 'billing.things', key: event.streamId, data: { position: event.position } }];
+      const envelope = {
+        id: event.id,
+        type: event.type,
+        schemaVersion: 1,
+        tenantId,
+        correlationId,
+        causationId,
+        actor,
+        occurredAt,
+      };
+      return [
+        {
+          ...envelope,
+          topic: 'billing.things',
+          key: event.streamId,
+          data: { position: event.position },
+        },
+      ];
     },
   };
   const append = async (store: InMemoryEventStore, count: number, type = 'Happened') => {
     let position = 0;
     for (let i = 0; i < count; i++) {
-      const metadata = { tenantId: 't', correlationId: 'c', causationId: 'c', actor: 'a', occurredAt: '2026-01-01T00:00:00.000Z', schemaVersion: 1 };
-      position = (await store.append(`thing-${i % 7}`, [{ id: randomUUID(), type, data: {}, metadata }], 'any')).position;
+      const metadata = {
+        tenantId: 't',
+        correlationId: 'c',
+        causationId: 'c',
+        actor: 'a',
+        occurredAt: '2026-01-01T00:00:00.000Z',
+        schemaVersion: 1,
+      };
+      position = (
+        await store.append(
+          `thing-${i % 7}`,
+          [{ id: randomUUID(), type, data: {}, metadata }],
+          'any',
+        )
+      ).position;
     }
     return position;
   };
   const until = async (condition: () => Promise<boolean>) => {
-    for (const deadline = Date.now() + 10_000; !(await condition()); await new Promise((resolve) => setTimeout(resolve, 5)))
+    for (
+      const deadline = Date.now() + 10_000;
+      !(await condition());
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    )
       if (Date.now() > deadline) throw new Error('timed out');
   };
   let logged: jest.SpyInstance;
   let warned: jest.SpyInstance;
-  // Failures are what these specs provoke: their error and warning lines stay out of the test output.
+  // Failures are what these specs provoke: their error and warning lines stay out of the test
+  // output.
   beforeEach(() => {
     logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     warned = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
@@ -45,11 +82,19 @@ describe('KafkaRelay', () => {
     const head = await append(store, 1_200);
     const readModels = new InMemoryReadModels();
     const sends: Message[][] = [];
-    const relay = new KafkaRelay(store, readModels, source, async (messages) => void sends.push(messages), { instance: 'a', leaseMs: 3_000 });
+    const relay = new KafkaRelay(
+      store,
+      readModels,
+      source,
+      async (messages) => void sends.push(messages),
+      { instance: 'a', leaseMs: 3_000 },
+    );
     await relay.start();
     await until(() => relay.publishedUpTo(head));
     await relay.stop();
-    const positions = sends.flat().map((message) => (message.data as { position: number }).position);
+    const positions = sends
+      .flat()
+      .map((message) => (message.data as { position: number }).position);
     expect(positions).toEqual(Array.from({ length: 1_200 }, (_, index) => index + 1));
     expect(sends.length).toBeLessThanOrEqual(4);
     expect(await new ConsumerState(readModels).position(relay.name)).toBe(head);
@@ -65,7 +110,10 @@ describe('KafkaRelay', () => {
       attempts.push(messages.length);
       if (refusals-- > 0) throw new Error('broker unreachable');
     };
-    const relay = new KafkaRelay(store, readModels, source, send, { instance: 'a', leaseMs: 3_000 });
+    const relay = new KafkaRelay(store, readModels, source, send, {
+      instance: 'a',
+      leaseMs: 3_000,
+    });
     await relay.start();
     await until(async () => attempts.length >= 2);
     expect(await relay.publishedUpTo(head)).toBe(false);
@@ -82,11 +130,21 @@ describe('KafkaRelay', () => {
     const head = await append(store, 5);
     const readModels = new InMemoryReadModels();
     const sent: Message[] = [];
-    const relay = new KafkaRelay(store, readModels, source, async (messages) => void sent.push(...messages), { instance: 'a', leaseMs: 3_000 });
+    const relay = new KafkaRelay(
+      store,
+      readModels,
+      source,
+      async (messages) => void sent.push(...messages),
+      { instance: 'a', leaseMs: 3_000 },
+    );
     await relay.start();
     await until(() => relay.publishedUpTo(head));
     await relay.stop();
-    expect(sent.map((message) => (message.data as { position: number }).position)).toEqual([1, 2, 3, 4, 5, 7, 8, 9, 10, 11]);
-    expect((await new ConsumerState(readModels).parked(relay.name)).map((entry) => entry.position)).toEqual([6]);
+    expect(sent.map((message) => (message.data as { position: number }).position)).toEqual([
+      1, 2, 3, 4, 5, 7, 8, 9, 10, 11,
+    ]);
+    expect(
+      (await new ConsumerState(readModels).parked(relay.name)).map((entry) => entry.position),
+    ).toEqual([6]);
   });
 });

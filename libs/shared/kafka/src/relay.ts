@@ -1,7 +1,11 @@
 import type { Message, RelaySource } from '@billing/shared/bus';
 import type { EventStore, RecordedEvent, Subscription } from '@billing/shared/event-store';
 import { logger } from '@billing/shared/logging';
-import { ConsumerState, startBatchedConsumer, type ReadModelStore } from '@billing/shared/read-models';
+import {
+  ConsumerState,
+  startBatchedConsumer,
+  type ReadModelStore,
+} from '@billing/shared/read-models';
 import { Lease } from './lease';
 
 class RelayStopped extends Error {}
@@ -84,14 +88,26 @@ export class KafkaRelay {
   async publishedUpTo(position: number): Promise<boolean> {
     const committed = await this.state.position(this.name);
     if (committed >= position) return true;
-    const [next] = await this.store.readAll({ fromPosition: committed, toPosition: position, maxCount: 1, streamPrefixes: this.source.streamPrefixes });
+    const [next] = await this.store.readAll({
+      fromPosition: committed,
+      toPosition: position,
+      maxCount: 1,
+      streamPrefixes: this.source.streamPrefixes,
+    });
     return next === undefined;
   }
 
   /** Publishing (or standing by while another instance holds the lease), unless its sends fail. */
   health(): { up: boolean; state: string } {
-    if (this.failing) return { up: false, state: `cannot publish since ${this.failing.since.toISOString()}: ${this.failing.reason}` };
-    return { up: true, state: this.state.active ? 'publishing' : 'standing by (another instance holds the lease)' };
+    if (this.failing)
+      return {
+        up: false,
+        state: `cannot publish since ${this.failing.since.toISOString()}: ${this.failing.reason}`,
+      };
+    return {
+      up: true,
+      state: this.state.active ? 'publishing' : 'standing by (another instance holds the lease)',
+    };
   }
 
   async stop(): Promise<void> {
@@ -118,7 +134,12 @@ export class KafkaRelay {
         if (await this.lease.claim().catch(() => false)) await this.resume();
         else await this.pause();
       })
-      .catch((error: unknown) => logger.error({ err: error, consumer: this.name }, `${this.name} could not start publishing; trying again`));
+      .catch((error: unknown) =>
+        logger.error(
+          { err: error, consumer: this.name },
+          `${this.name} could not start publishing; trying again`,
+        ),
+      );
     return this.turn;
   }
 
@@ -132,7 +153,10 @@ export class KafkaRelay {
       streamPrefixes,
       retryParked: true,
       handle: async (event) => this.take(event),
-      batch: { flush: (position) => this.publish(position), discard: () => void (this.outbox = []) },
+      batch: {
+        flush: (position) => this.publish(position),
+        discard: () => void (this.outbox = []),
+      },
     });
   }
 
@@ -149,7 +173,10 @@ export class KafkaRelay {
     this.outbox.push(...this.source.toMessages(event));
   }
 
-  /** Sends what the events taken since the last time map to, then commits `position`: retried until the broker acknowledges, unless the relay stops publishing. */
+  /**
+   * Sends what the events taken since the last time map to, then commits `position`: retried until
+   * the broker acknowledges, unless the relay stops publishing.
+   */
   private async publish(position?: number): Promise<void> {
     const messages = this.outbox;
     this.outbox = [];
@@ -161,7 +188,11 @@ export class KafkaRelay {
         break;
       } catch (error) {
         this.failing ??= { since: new Date(), reason: (error as Error).message };
-        if (attempt === 0) logger.error({ err: error }, `${this.name} cannot publish ${messages.length} message(s); retrying until the broker answers`);
+        if (attempt === 0)
+          logger.error(
+            { err: error },
+            `${this.name} cannot publish ${messages.length} message(s); retrying until the broker answers`,
+          );
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, Math.min(5_000, 100 * 2 ** attempt));
           this.wake = () => (clearTimeout(timer), resolve());

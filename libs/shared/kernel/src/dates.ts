@@ -3,12 +3,20 @@
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 86_400_000;
 
-/** DOMAIN.md "Dates": business dates of this system fall in this century; anything else is a typo. */
+/**
+ * DOMAIN.md "Dates": business dates of this system fall in this century; anything else is a typo.
+ */
 export const FIRST_BUSINESS_DATE = '2000-01-01';
 export const LAST_BUSINESS_DATE = '2099-12-31';
 
 export function isBusinessDate(value: unknown): value is string {
-  if (typeof value !== 'string' || !DATE.test(value) || value < FIRST_BUSINESS_DATE || value > LAST_BUSINESS_DATE) return false;
+  if (
+    typeof value !== 'string' ||
+    !DATE.test(value) ||
+    value < FIRST_BUSINESS_DATE ||
+    value > LAST_BUSINESS_DATE
+  )
+    return false;
   const parsed = new Date(`${value}T00:00:00Z`);
   return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(value);
 }
@@ -44,6 +52,15 @@ export function dateInZone(instant: Date, timeZone: string): string {
 const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let formatter = formatters.get(timeZone);
-  if (!formatter) formatters.set(timeZone, (formatter = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  if (!formatter)
+    formatters.set(
+      timeZone,
+      (formatter = new Intl.DateTimeFormat('en-CA', {
+        timeZone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+      })),
+    );
   return formatter;
 }

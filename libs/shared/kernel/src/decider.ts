@@ -10,7 +10,10 @@ export interface Decider<C, E extends DomainEvent, S> {
   decide(command: C, state: S): readonly E[];
 }
 
-export function fold<E extends DomainEvent, S>(decider: Pick<Decider<unknown, E, S>, 'initialState' | 'evolve'>, events: readonly E[]): S {
+export function fold<E extends DomainEvent, S>(
+  decider: Pick<Decider<unknown, E, S>, 'initialState' | 'evolve'>,
+  events: readonly E[],
+): S {
   return events.reduce(decider.evolve, decider.initialState);
 }
 

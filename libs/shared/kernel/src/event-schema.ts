@@ -1,6 +1,7 @@
-// ARCHITECTURE.md "Identity and events": every domain event type has one JSON Schema, checked before
-// append and used by projections and relays, so the write side never stores what the read side cannot
-// read. Schemas are plain data (draft-07 JSON Schema); the event store validates them with ajv.
+// ARCHITECTURE.md "Identity and events": every domain event type has one JSON Schema, checked
+// before append and used by projections and relays, so the write side never stores what the read
+// side cannot read. Schemas are plain data (draft-07 JSON Schema); the event store validates them
+// with ajv.
 
 /** JSON Schema of each event type's `data`, keyed by event type. */
 export type EventSchemaMap = Record<string, object>;
@@ -39,9 +40,18 @@ export const currencyCode = { type: 'string', pattern: '^[A-Z]{3}$' };
 export const flag = { type: 'boolean' };
 
 export const enumOf = (values: readonly string[]) => ({ type: 'string', enum: [...values] });
-export const arrayOf = (items: object, minItems = 0) => ({ type: 'array', items, ...(minItems > 0 ? { minItems } : {}) });
+export const arrayOf = (items: object, minItems = 0) => ({
+  type: 'array',
+  items,
+  ...(minItems > 0 ? { minItems } : {}),
+});
 
 /** A closed object: every property required unless named optional, no other property allowed. */
 export function closedObject(properties: Record<string, object>, optional: readonly string[] = []) {
-  return { type: 'object', additionalProperties: false, required: Object.keys(properties).filter((key) => !optional.includes(key)), properties };
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: Object.keys(properties).filter((key) => !optional.includes(key)),
+    properties,
+  };
 }

@@ -2,7 +2,10 @@ import { isBusinessDate } from './dates';
 import { RuleViolation, ValidationError } from './errors';
 
 export function requireDate(date: string, what = 'date'): string {
-  if (!isBusinessDate(date)) throw new ValidationError(`${what} ${String(date)} is not a calendar date (YYYY-MM-DD) from 2000 to 2099`);
+  if (!isBusinessDate(date))
+    throw new ValidationError(
+      `${what} ${String(date)} is not a calendar date (YYYY-MM-DD) from 2000 to 2099`,
+    );
   return date;
 }
 
@@ -15,6 +18,12 @@ export function requireReason(reason: string | undefined): string {
  * ADR 17: an aggregate's dated events follow what they build on (`earlier`, the date of it; unknown
  * for state folded from events before such dates were kept: then anything goes).
  */
-export function requireNotBefore(earlier: string | undefined, date: string, what: string, after: string): void {
-  if (earlier !== undefined && date < earlier) throw new RuleViolation(`${what} on or after ${after} (${earlier}), not on ${date}`);
+export function requireNotBefore(
+  earlier: string | undefined,
+  date: string,
+  what: string,
+  after: string,
+): void {
+  if (earlier !== undefined && date < earlier)
+    throw new RuleViolation(`${what} on or after ${after} (${earlier}), not on ${date}`);
 }

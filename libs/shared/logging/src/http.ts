@@ -11,16 +11,30 @@ export function httpLogOptions(): Options {
     logger,
     quietReqLogger: true,
     autoLogging: { ignore: (request) => (request.url ?? '').startsWith('/health') },
-    customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : 'info'),
+    customLogLevel: (_request, response, error) =>
+      error || response.statusCode >= 500 ? 'error' : 'info',
     serializers: {
-      req: (request: IncomingMessage & { id?: unknown }) => ({ id: request.id, method: request.method, url: request.url }),
+      req: (request: IncomingMessage & { id?: unknown }) => ({
+        id: request.id,
+        method: request.method,
+        url: request.url,
+      }),
       res: (response: ServerResponse) => ({ statusCode: response.statusCode }),
     },
   };
 }
 
-/** Opens a request's log context with the correlation id the caller sent (X-Correlation-Id), if any. */
-export function requestLogContext(request: IncomingMessage, _response: ServerResponse, next: () => void): void {
+/**
+ * Opens a request's log context with the correlation id the caller sent (X-Correlation-Id), if any.
+ */
+export function requestLogContext(
+  request: IncomingMessage,
+  _response: ServerResponse,
+  next: () => void,
+): void {
   const header = request.headers['x-correlation-id'];
-  withLogContext({ correlationId: (Array.isArray(header) ? header[0] : header)?.trim() || undefined }, next);
+  withLogContext(
+    { correlationId: (Array.isArray(header) ? header[0] : header)?.trim() || undefined },
+    next,
+  );
 }

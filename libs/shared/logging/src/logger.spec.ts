@@ -20,7 +20,12 @@ describe('logger', () => {
     logger.info({ position: 3 }, 'caught up');
     expect(lines).toHaveLength(1);
     expect(lines[0].endsWith('\n')).toBe(true);
-    expect(parsed()[0]).toMatchObject({ level: 'info', msg: 'caught up', position: 3, time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+    expect(parsed()[0]).toMatchObject({
+      level: 'info',
+      msg: 'caught up',
+      position: 3,
+      time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
   });
 
   it('puts the log context on every line written inside it, across awaits and timers, and nowhere else', async () => {
@@ -28,11 +33,20 @@ describe('logger', () => {
     await withLogContext({ correlationId: 'c-1', tenantId: 'acme' }, async () => {
       logger.info('inside');
       await new Promise((resolve) => setTimeout(resolve, 5));
-      await withLogContext({ consumer: 'invoicing', tenantId: undefined }, async () => logger.warn('nested'));
+      await withLogContext({ consumer: 'invoicing', tenantId: undefined }, async () =>
+        logger.warn('nested'),
+      );
       logger.child({ component: 'x' }).error('from a child');
     });
     logger.info('after');
-    expect(parsed().map(({ msg, correlationId, tenantId, consumer }) => ({ msg, correlationId, tenantId, consumer }))).toEqual([
+    expect(
+      parsed().map(({ msg, correlationId, tenantId, consumer }) => ({
+        msg,
+        correlationId,
+        tenantId,
+        consumer,
+      })),
+    ).toEqual([
       { msg: 'before' },
       { msg: 'inside', correlationId: 'c-1', tenantId: 'acme' },
       { msg: 'nested', correlationId: 'c-1', tenantId: 'acme', consumer: 'invoicing' },
@@ -56,7 +70,11 @@ describe('logger', () => {
     logger.info('dropped');
     logger.error({ err: new Error('store unreachable') }, 'cannot read');
     expect(parsed()).toEqual([
-      expect.objectContaining({ level: 'error', msg: 'cannot read', err: expect.objectContaining({ message: 'store unreachable', stack: expect.any(String) }) }),
+      expect.objectContaining({
+        level: 'error',
+        msg: 'cannot read',
+        err: expect.objectContaining({ message: 'store unreachable', stack: expect.any(String) }),
+      }),
     ]);
   });
 });

@@ -15,7 +15,8 @@ export interface LogContext {
 }
 
 const current = new AsyncLocalStorage<LogContext>();
-// process.stdout is synchronous on Linux for files and pipes: a line written just before exit(1) is not lost.
+// process.stdout is synchronous on Linux for files and pipes: a line written just before exit(1) is
+// not lost.
 let write = (line: string): void => void process.stdout.write(line);
 
 /**
@@ -32,14 +33,21 @@ export const logger: Logger = pino(
   { write: (line: string) => write(line) },
 );
 
-const definedFields = (context: LogContext) => Object.fromEntries(Object.entries(context).filter(([, value]) => value !== undefined));
+const definedFields = (context: LogContext) =>
+  Object.fromEntries(Object.entries(context).filter(([, value]) => value !== undefined));
 
-/** Runs `work` with `context` added to the current log context (undefined fields leave what is there). */
+/**
+ * Runs `work` with `context` added to the current log context (undefined fields leave what is
+ * there).
+ */
 export function withLogContext<T>(context: LogContext, work: () => T): T {
   return current.run({ ...current.getStore(), ...definedFields(context) }, work);
 }
 
-/** Adds what was learnt after the handling started (the verified tenant, the command's id) to its log context. */
+/**
+ * Adds what was learnt after the handling started (the verified tenant, the command's id) to its
+ * log context.
+ */
 export function addToLogContext(context: LogContext): void {
   const store = current.getStore();
   if (store) Object.assign(store, definedFields(context));
@@ -49,7 +57,10 @@ export function logContext(): LogContext | undefined {
   return current.getStore();
 }
 
-/** LOG_LEVEL (default info), the least severe level written; a wrong value is added to `problems` (the app's config errors). */
+/**
+ * LOG_LEVEL (default info), the least severe level written; a wrong value is added to `problems`
+ * (the app's config errors).
+ */
 export function logLevelOf(env: NodeJS.ProcessEnv, problems: string[]): LogLevel | undefined {
   const level = env.LOG_LEVEL ?? 'info';
   if ((LOG_LEVELS as readonly string[]).includes(level)) return level as LogLevel;
@@ -67,7 +78,8 @@ export function logTo(destination: (line: string) => void): () => void {
   return () => void (write = previous);
 }
 
-// A child logger that already binds a field (pino-http's request logger) would otherwise print it twice.
+// A child logger that already binds a field (pino-http's request logger) would otherwise print it
+// twice.
 function withoutBound(context: LogContext | undefined, instance: Logger): object {
   if (!context) return {};
   const bound = instance === logger ? undefined : instance.bindings();

@@ -23,7 +23,12 @@ describe('storedOf', () => {
 
   it('copies: the stored document shares nothing with what it was given', () => {
     const doc = { list: [{ a: 1 }], inner: { b: 2 } };
-    const stored = storedOf<{ _id: string; _position: number; list: { a: number }[]; inner: { b: number } }>(doc, 'd1', 1);
+    const stored = storedOf<{
+      _id: string;
+      _position: number;
+      list: { a: number }[];
+      inner: { b: number };
+    }>(doc, 'd1', 1);
     doc.list[0].a = 9;
     doc.inner.b = 9;
     expect(stored).toEqual({ _id: 'd1', _position: 1, list: [{ a: 1 }], inner: { b: 2 } });

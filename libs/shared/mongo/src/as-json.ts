@@ -4,9 +4,17 @@
  * out and `_id`, `_position` put last: undefined fields gone, undefined in an array null, numbers
  * that are not finite null, `toJSON` (dates) called. Documents stay what the SQLite adapter stores.
  */
-export function storedOf<T extends { _id: string; _position: number }>(doc: unknown, _id: string, _position: number): T {
-  const json = typeof (doc as { toJSON?: unknown } | undefined)?.toJSON === 'function' ? asJson(doc) : (doc ?? {});
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new TypeError(`A read-model document must be an object, not ${JSON.stringify(json)}`);
+export function storedOf<T extends { _id: string; _position: number }>(
+  doc: unknown,
+  _id: string,
+  _position: number,
+): T {
+  const json =
+    typeof (doc as { toJSON?: unknown } | undefined)?.toJSON === 'function'
+      ? asJson(doc)
+      : (doc ?? {});
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new TypeError(`A read-model document must be an object, not ${JSON.stringify(json)}`);
   return Object.assign(copyFields(json as Record<string, unknown>, true), { _id, _position }) as T;
 }
 
@@ -22,9 +30,11 @@ function asJson(value: unknown): unknown {
       throw new TypeError('Do not know how to serialize a BigInt');
     case 'object':
       if (value === null) return null;
-      if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return asJson((value as { toJSON: () => unknown }).toJSON());
+      if (typeof (value as { toJSON?: unknown }).toJSON === 'function')
+        return asJson((value as { toJSON: () => unknown }).toJSON());
       if (Array.isArray(value)) return value.map((item) => asJson(item) ?? null);
-      if (value instanceof Number || value instanceof String || value instanceof Boolean) return asJson(value.valueOf());
+      if (value instanceof Number || value instanceof String || value instanceof Boolean)
+        return asJson(value.valueOf());
       return copyFields(value as Record<string, unknown>, false);
     default:
       return undefined;

@@ -5,9 +5,9 @@ export type Known = { _id: string; _position: number } & Record<string, unknown>
  * The documents a MongoReadModels last wrote, or read to write, the least recently used dropped
  * past `limit`. A conditional write starts from one instead of reading it again: every write
  * matches the `_position` it was folded on, so a document another writer changed meanwhile only
- * loses the race, and is read and folded again (the entry forgotten first). Never served to a
- * `get` (another process may have written since), and never one a `get` handed out (its caller
- * may change it). One handed to an update is forgotten before the write, then replaced by what it wrote.
+ * loses the race, and is read and folded again (the entry forgotten first). Never served to a `get`
+ * (another process may have written since), and never one a `get` handed out (its caller may change
+ * it). One handed to an update is forgotten before the write, then replaced by what it wrote.
  */
 export class KnownDocuments {
   private readonly entries = new Map<string, Known>();
@@ -44,7 +44,8 @@ export class KnownDocuments {
 
   forgetCollection(collection: string): void {
     const prefix = keyOf(collection, '');
-    for (const key of [...this.entries.keys()]) if (key.startsWith(prefix)) this.entries.delete(key);
+    for (const key of [...this.entries.keys()])
+      if (key.startsWith(prefix)) this.entries.delete(key);
   }
 }
 

@@ -10,18 +10,34 @@ const LOGICAL = new Set(['$and', '$or', '$nor']);
  * and mongo-java-server 1.47 matches nothing. `{ $type: 'null' }` means "is null" on all of them.
  */
 export function portFilter(filter: Filter): Filter {
-  return Object.fromEntries(Object.entries(filter).map(([key, value]) => [key, condition(key, value)]));
+  return Object.fromEntries(
+    Object.entries(filter).map(([key, value]) => [key, condition(key, value)]),
+  );
 }
 
 function condition(key: string, value: unknown): unknown {
-  if (LOGICAL.has(key) && Array.isArray(value)) return value.map((filter: Filter) => portFilter(filter));
-  if (key.startsWith('$') || !isOperators(value) || (value['$gte'] !== null && value['$lte'] !== null)) return value;
-  const operators = Object.entries(value).filter(([operator, operand]) => !(operand === null && (operator === '$gte' || operator === '$lte')));
+  if (LOGICAL.has(key) && Array.isArray(value))
+    return value.map((filter: Filter) => portFilter(filter));
+  if (
+    key.startsWith('$') ||
+    !isOperators(value) ||
+    (value['$gte'] !== null && value['$lte'] !== null)
+  )
+    return value;
+  const operators = Object.entries(value).filter(
+    ([operator, operand]) => !(operand === null && (operator === '$gte' || operator === '$lte')),
+  );
   return { ...Object.fromEntries(operators), $type: 'null' };
 }
 
 /** `{ $op: ... }` rather than a value to equal (an object value has no key starting with `$`). */
 function isOperators(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof RegExp) return false;
+  if (
+    value === null ||
+    typeof value !== 'object' ||
+    Array.isArray(value) ||
+    value instanceof RegExp
+  )
+    return false;
   return Object.keys(value).some((key) => key.startsWith('$'));
 }

@@ -32,15 +32,21 @@ describe('MongoReadModels on mongo-java-server', () => {
     // In lockstep, so that they meet on every position however busy the machine is: both read the
     // document before either writes, and the conditional write lets exactly one of them through.
     for (let position = 1; position <= 200; position++) {
-      const update = (current: { applied: number[] } | undefined) => (computed++, { applied: [...(current?.applied ?? []), position] });
-      const results = await Promise.all([a, b].map((store) => store.apply('race', 'doc', position, update)));
+      const update = (current: { applied: number[] } | undefined) => (
+        computed++,
+        { applied: [...(current?.applied ?? []), position] }
+      );
+      const results = await Promise.all(
+        [a, b].map((store) => store.apply('race', 'doc', position, update)),
+      );
       applied += results.filter(Boolean).length;
     }
     const doc = await a.get<{ applied: number[] }>('race', 'doc');
     expect(doc?._position).toBe(200);
     expect(doc?.applied).toEqual(Array.from({ length: 200 }, (_, index) => index + 1));
     expect(applied).toBe(200);
-    // Both wrote updates that another writer had overtaken: the conditional writes were what kept them apart.
+    // Both wrote updates that another writer had overtaken: the conditional writes were what kept
+    // them apart.
     expect(computed).toBeGreaterThan(200);
     await Promise.all([a.close(), b.close()]);
   }, 30_000);
@@ -51,12 +57,22 @@ describe('MongoReadModels on mongo-java-server', () => {
       collection: 'race',
       id,
       position,
-      update: (current) => ({ applied: [...((current as Doc<{ applied: number[] }> | undefined)?.applied ?? []), position] }),
+      update: (current) => ({
+        applied: [
+          ...((current as Doc<{ applied: number[] }> | undefined)?.applied ?? []),
+          position,
+        ],
+      }),
     });
     const race = async (store: MongoReadModels) => {
       for (let first = 1; first <= 200; first += 10) {
         const positions = Array.from({ length: 10 }, (_, index) => first + index);
-        await store.applyBatch(positions.flatMap((position) => [step('all', position), step(position % 2 ? 'odd' : 'even', position)]));
+        await store.applyBatch(
+          positions.flatMap((position) => [
+            step('all', position),
+            step(position % 2 ? 'odd' : 'even', position),
+          ]),
+        );
       }
     };
     await Promise.all([race(a), race(b)]);
@@ -71,20 +87,32 @@ describe('MongoReadModels on mongo-java-server', () => {
   it("writes from the documents it wrote last, without reading them again; another writer's change is read and folded in", async () => {
     const store = new MongoReadModels(uri, { monitorCommands: true });
     const commands: string[] = [];
-    (store as unknown as { connection: Connection }).connection.getClient().on('commandStarted', (event) => commands.push(event.commandName));
+    (store as unknown as { connection: Connection }).connection
+      .getClient()
+      .on('commandStarted', (event) => commands.push(event.commandName));
     const add = (id: string, position: number): Update => ({
       collection: 'known',
       id,
       position,
-      update: (current) => ({ positions: [...((current as Doc<{ positions: number[] }> | undefined)?.positions ?? []), position] }),
+      update: (current) => ({
+        positions: [
+          ...((current as Doc<{ positions: number[] }> | undefined)?.positions ?? []),
+          position,
+        ],
+      }),
     });
     await store.applyBatch([add('a', 1), add('b', 1)]);
     commands.length = 0;
     await store.applyBatch([add('a', 2), add('b', 2)]);
-    await store.apply<{ positions: number[] }>('known', 'a', 3, (current) => ({ positions: [...current!.positions, 3] }));
+    await store.apply<{ positions: number[] }>('known', 'a', 3, (current) => ({
+      positions: [...current!.positions, 3],
+    }));
     expect(commands.filter((name) => name === 'find')).toEqual([]);
-    // Another client moves b on: the write from what this store knew matches nothing, and b is read again.
-    await raw.db!.collection('known').updateOne({ _id: 'b' as never }, { $set: { _position: 5, positions: [1, 2, 5] } });
+    // Another client moves b on: the write from what this store knew matches nothing, and b is read
+    // again.
+    await raw
+      .db!.collection('known')
+      .updateOne({ _id: 'b' as never }, { $set: { _position: 5, positions: [1, 2, 5] } });
     await store.applyBatch([add('a', 6), add('b', 6)]);
     expect(commands.filter((name) => name === 'find')).toEqual(['find']);
     expect(await store.find('known', {}, { sort: { _id: 1 } })).toEqual([
@@ -97,16 +125,25 @@ describe('MongoReadModels on mongo-java-server', () => {
   it('writes a fresh document without reading it first; one that was there after all is read and folded in', async () => {
     const store = new MongoReadModels(uri, { monitorCommands: true });
     const commands: string[] = [];
-    (store as unknown as { connection: Connection }).connection.getClient().on('commandStarted', (event) => commands.push(event.commandName));
+    (store as unknown as { connection: Connection }).connection
+      .getClient()
+      .on('commandStarted', (event) => commands.push(event.commandName));
     const add = (id: string, position: number): Update => ({
       collection: 'fresh',
       id,
       position,
       fresh: true,
-      update: (current) => ({ positions: [...((current as Doc<{ positions: number[] }> | undefined)?.positions ?? []), position] }),
+      update: (current) => ({
+        positions: [
+          ...((current as Doc<{ positions: number[] }> | undefined)?.positions ?? []),
+          position,
+        ],
+      }),
     });
     await store.applyBatch([add('new', 1)]);
-    expect(await store.apply('fresh', 'alone', 2, () => ({ positions: [2] }), { fresh: true })).toBe(true);
+    expect(
+      await store.apply('fresh', 'alone', 2, () => ({ positions: [2] }), { fresh: true }),
+    ).toBe(true);
     expect(commands.filter((name) => name === 'find')).toEqual([]);
     // Written by another client: the hint was wrong, and the document is read, not overwritten.
     await raw.db!.collection('fresh').insertMany([
@@ -114,7 +151,9 @@ describe('MongoReadModels on mongo-java-server', () => {
       { _id: 'ahead' as never, _position: 9, positions: [9] },
     ]);
     await store.applyBatch([add('there', 4), add('ahead', 5)]);
-    expect(await store.apply('fresh', 'ahead', 6, () => ({ positions: [6] }), { fresh: true })).toBe(false);
+    expect(
+      await store.apply('fresh', 'ahead', 6, () => ({ positions: [6] }), { fresh: true }),
+    ).toBe(false);
     expect(await store.find('fresh', {}, { sort: { _id: 1 } })).toEqual([
       { _id: 'ahead', _position: 9, positions: [9] },
       { _id: 'alone', _position: 2, positions: [2] },
@@ -128,7 +167,10 @@ describe('MongoReadModels on mongo-java-server', () => {
     const store = new MongoReadModels(uri);
     await store.ensureIndex('invoices', { _tenant: 1, 'customer.id': 1, dueDate: -1 });
     await store.ensureIndex('invoices', { _tenant: 1, 'customer.id': 1, dueDate: -1 });
-    const keys = async () => (await raw.db!.collection('invoices').listIndexes().toArray()).map((index) => index['key'] as unknown);
+    const keys = async () =>
+      (await raw.db!.collection('invoices').listIndexes().toArray()).map(
+        (index) => index['key'] as unknown,
+      );
     expect(await keys()).toEqual([{ _id: 1 }, { _tenant: 1, 'customer.id': 1, dueDate: -1 }]);
     await store.apply('invoices', 'i1', 1, () => ({ customer: { id: 'c1' } }));
     await store.drop('invoices');
@@ -140,24 +182,50 @@ describe('MongoReadModels on mongo-java-server', () => {
 
   it('keeps documents JSON: numbers come back as numbers, undefined fields are gone', async () => {
     const store = new MongoReadModels(uri);
-    const doc = { small: 7, negative: -3, cents: 123_456_789_012, largest: Number.MAX_SAFE_INTEGER, fraction: 0.1, list: [1, 2.5, null, 'x', true, { n: 2 }], gone: undefined };
+    const doc = {
+      small: 7,
+      negative: -3,
+      cents: 123_456_789_012,
+      largest: Number.MAX_SAFE_INTEGER,
+      fraction: 0.1,
+      list: [1, 2.5, null, 'x', true, { n: 2 }],
+      gone: undefined,
+    };
     await store.apply('values', 'v1', 1, () => doc);
     const { gone: _gone, ...json } = doc;
     expect(await store.get('values', 'v1')).toStrictEqual({ _id: 'v1', _position: 1, ...json });
     // Written by another client as int64 and double: still plain numbers here.
-    await raw.db!.collection('values').insertOne({ _id: 'v2' as never, _position: new mongo.Long(5), total: mongo.Long.fromNumber(2 ** 40), rate: new mongo.Double(3) });
-    expect(await store.get('values', 'v2')).toStrictEqual({ _id: 'v2', _position: 5, total: 2 ** 40, rate: 3 });
+    await raw.db!.collection('values').insertOne({
+      _id: 'v2' as never,
+      _position: new mongo.Long(5),
+      total: mongo.Long.fromNumber(2 ** 40),
+      rate: new mongo.Double(3),
+    });
+    expect(await store.get('values', 'v2')).toStrictEqual({
+      _id: 'v2',
+      _position: 5,
+      total: 2 ** 40,
+      rate: 3,
+    });
     expect(await store.apply('values', 'v2', 6, (current) => ({ ...current, rate: 4 }))).toBe(true);
     await store.close();
   });
 
   it('reads { $gte: null } and { $lte: null } as the port does: is null, not missing', async () => {
     const store = new MongoReadModels(uri);
-    for (const [id, doc] of Object.entries({ isNull: { f: null, o: { k: null } }, missing: {}, one: { f: 1, o: { k: 1 } }, flat: { o: 'flat' } }))
+    for (const [id, doc] of Object.entries({
+      isNull: { f: null, o: { k: null } },
+      missing: {},
+      one: { f: 1, o: { k: 1 } },
+      flat: { o: 'flat' },
+    }))
       await store.apply('nulls', id, 1, () => doc);
-    const ids = async (query: Record<string, unknown>) => (await store.find('nulls', query, { sort: { _id: 1 } })).map((doc) => doc._id);
+    const ids = async (query: Record<string, unknown>) =>
+      (await store.find('nulls', query, { sort: { _id: 1 } })).map((doc) => doc._id);
     expect(await ids({ f: { $gte: null } })).toEqual(['isNull']);
-    expect(await ids({ $or: [{ 'o.k': { $lte: null, $lt: 5 } }, { f: { $lte: null } }] })).toEqual(['isNull']);
+    expect(await ids({ $or: [{ 'o.k': { $lte: null, $lt: 5 } }, { f: { $lte: null } }] })).toEqual([
+      'isNull',
+    ]);
     expect(await ids({ f: { $gt: null } })).toEqual([]);
     expect(await store.count('nulls', { 'o.k': { $gte: null } })).toBe(1);
     await store.close();
@@ -166,7 +234,9 @@ describe('MongoReadModels on mongo-java-server', () => {
   it('refuses collection names the other adapters could not store', async () => {
     const store = new MongoReadModels(uri);
     await expect(store.find('system.users')).rejects.toThrow(/Invalid read-model collection name/);
-    await expect(store.apply('in-voices', 'i1', 1, () => ({}))).rejects.toThrow(/Invalid read-model collection name/);
+    await expect(store.apply('in-voices', 'i1', 1, () => ({}))).rejects.toThrow(
+      /Invalid read-model collection name/,
+    );
     await store.close();
   });
 });

@@ -2,15 +2,27 @@ import { logger } from '@billing/shared/logging';
 import type { mongo } from 'mongoose';
 
 export interface WedgeLimits {
-  /** A polled heartbeat still running after this long is wedged (no check can take longer); none when nothing bounds a check. */
+  /**
+   * A polled heartbeat still running after this long is wedged (no check can take longer); none
+   * when nothing bounds a check.
+   */
   heartbeatMs?: number;
-  /** An awaitable heartbeat (the streaming protocol: the server holds the hello) still running after this long is wedged. */
+  /**
+   * An awaitable heartbeat (the streaming protocol: the server holds the hello) still running after
+   * this long is wedged.
+   */
   awaitedHeartbeatMs?: number;
-  /** An operation caught in an outage and still running this long after the server is back is wedged. */
+  /**
+   * An operation caught in an outage and still running this long after the server is back is
+   * wedged.
+   */
   graceMs: number;
 }
 
-/** An operation given up: `unavailable`, as a server that cannot be reached (read-models consumer.ts). */
+/**
+ * An operation given up: `unavailable`, as a server that cannot be reached (read-models
+ * consumer.ts).
+ */
 export class MongoWedgedError extends Error {
   override readonly name = 'MongoWedgedError';
   readonly unavailable = true;
@@ -28,9 +40,16 @@ export function wedgeLimits({
   connectTimeoutMS,
   heartbeatFrequencyMS,
   serverSelectionTimeoutMS,
-}: Pick<mongo.MongoOptions, 'connectTimeoutMS' | 'heartbeatFrequencyMS' | 'serverSelectionTimeoutMS'>): WedgeLimits {
+}: Pick<
+  mongo.MongoOptions,
+  'connectTimeoutMS' | 'heartbeatFrequencyMS' | 'serverSelectionTimeoutMS'
+>): WedgeLimits {
   if (!(connectTimeoutMS > 0)) return { graceMs: serverSelectionTimeoutMS };
-  return { heartbeatMs: 3 * connectTimeoutMS, awaitedHeartbeatMs: 3 * connectTimeoutMS + heartbeatFrequencyMS, graceMs: connectTimeoutMS };
+  return {
+    heartbeatMs: 3 * connectTimeoutMS,
+    awaitedHeartbeatMs: 3 * connectTimeoutMS + heartbeatFrequencyMS,
+    graceMs: connectTimeoutMS,
+  };
 }
 
 /**
@@ -47,7 +66,10 @@ export function wedgeLimits({
 export class WedgeGuard {
   private outages = 0;
   private readonly running = new Set<{ outage: number; giveUp(error: Error): void }>();
-  /** Each server's heartbeat running, by address: a replica set's members are checked each on its own. */
+  /**
+   * Each server's heartbeat running, by address: a replica set's members are checked each on its
+   * own.
+   */
   private readonly heartbeats = new Map<string, NodeJS.Timeout>();
   private reconnecting?: Promise<void>;
   private closed = false;
@@ -58,19 +80,33 @@ export class WedgeGuard {
       const [was, is] = [previousDescription.type !== 'Unknown', newDescription.type !== 'Unknown'];
       if (was && !is) this.outages++;
       const outage = this.outages;
-      if (!was && is) setTimeout(() => this.giveUp((run) => run.outage < outage, 'it was caught in an outage'), limits.graceMs).unref();
+      if (!was && is)
+        setTimeout(
+          () => this.giveUp((run) => run.outage < outage, 'it was caught in an outage'),
+          limits.graceMs,
+        ).unref();
     });
-    const ended = ({ connectionId }: { connectionId: string }) => (clearTimeout(this.heartbeats.get(connectionId)), this.heartbeats.delete(connectionId));
+    const ended = ({ connectionId }: { connectionId: string }) => (
+      clearTimeout(this.heartbeats.get(connectionId)),
+      this.heartbeats.delete(connectionId)
+    );
     client.on('serverHeartbeatStarted', ({ connectionId, awaited }) => {
       ended({ connectionId });
       const limitMs = awaited ? limits.awaitedHeartbeatMs : limits.heartbeatMs;
-      if (limitMs !== undefined) this.heartbeats.set(connectionId, setTimeout(() => void this.reconnect(limitMs), limitMs).unref());
+      if (limitMs !== undefined)
+        this.heartbeats.set(
+          connectionId,
+          setTimeout(() => void this.reconnect(limitMs), limitMs).unref(),
+        );
     });
     client.on('serverHeartbeatSucceeded', ended);
     client.on('serverHeartbeatFailed', ended);
   }
 
-  /** `work`'s outcome, or MongoWedgedError if it is given up; waits for a reconnection under way first. */
+  /**
+   * `work`'s outcome, or MongoWedgedError if it is given up; waits for a reconnection under way
+   * first.
+   */
   async run<T>(work: () => Promise<T>): Promise<T> {
     await this.reconnecting;
     let giveUp!: (error: Error) => void;
@@ -98,7 +134,10 @@ export class WedgeGuard {
     given.forEach((run) => run.giveUp(error));
   }
 
-  /** A new topology (monitor and pool) on the same client, tried every second until the server answers. */
+  /**
+   * A new topology (monitor and pool) on the same client, tried every second until the server
+   * answers.
+   */
   private reconnect(afterMs: number): Promise<void> {
     this.reconnecting ??= (async () => {
       logger.warn(`the Mongo driver's heartbeat has run for over ${afterMs} ms: reconnecting`);
@@ -112,7 +151,10 @@ export class WedgeGuard {
           await this.client.connect();
           return;
         } catch (error) {
-          logger.warn({ err: error }, 'the Mongo client could not reconnect; trying again in a second');
+          logger.warn(
+            { err: error },
+            'the Mongo client could not reconnect; trying again in a second',
+          );
           await new Promise((resolve) => setTimeout(resolve, 1_000));
         }
       }

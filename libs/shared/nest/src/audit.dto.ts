@@ -2,7 +2,10 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { IsInstant, PageQuery } from './dto';
 
-/** `<category>-<id>` (ADR 2, 8): the category in lower case, the id a UUID, a tenant-scoped key or a series. */
+/**
+ * `<category>-<id>` (ADR 2, 8): the category in lower case, the id a UUID, a tenant-scoped key or a
+ * series.
+ */
 export const STREAM_ID_PATTERN = '^[a-z]+-[A-Za-z0-9][A-Za-z0-9._-]{0,199}$';
 /** What X-Correlation-Id may carry to be looked up here (the command's id, a UUID, by default). */
 export const CORRELATION_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._:@+=~-]{0,199}$';
@@ -11,7 +14,8 @@ export class HistoryQuery extends PageQuery {
   @ApiPropertyOptional({
     enum: ['json', 'jsonl'],
     default: 'json',
-    description: '`jsonl`: the page as JSON lines (`application/x-ndjson`), as `Accept: application/x-ndjson` asks too',
+    description:
+      '`jsonl`: the page as JSON lines (`application/x-ndjson`), as `Accept: application/x-ndjson` asks too',
   })
   @IsOptional()
   @IsIn(['json', 'jsonl'])
@@ -19,12 +23,22 @@ export class HistoryQuery extends PageQuery {
 }
 
 export class RangeQuery extends HistoryQuery {
-  @ApiPropertyOptional({ type: 'string', format: 'date-time', description: 'Recorded at or after this instant (ISO 8601)', example: '2026-01-01T00:00:00Z' })
+  @ApiPropertyOptional({
+    type: 'string',
+    format: 'date-time',
+    description: 'Recorded at or after this instant (ISO 8601)',
+    example: '2026-01-01T00:00:00Z',
+  })
   @IsOptional()
   @IsInstant()
   from?: string;
 
-  @ApiPropertyOptional({ type: 'string', format: 'date-time', description: 'Recorded before this instant (ISO 8601)', example: '2027-01-01T00:00:00Z' })
+  @ApiPropertyOptional({
+    type: 'string',
+    format: 'date-time',
+    description: 'Recorded before this instant (ISO 8601)',
+    example: '2027-01-01T00:00:00Z',
+  })
   @IsOptional()
   @IsInstant()
   to?: string;

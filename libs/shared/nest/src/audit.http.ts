@@ -1,23 +1,45 @@
-import { Controller, Get, Inject, Module, Param, Query, Req, Res, StreamableFile, type PipeTransform } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Inject,
+  Module,
+  Param,
+  Query,
+  Req,
+  Res,
+  StreamableFile,
+  type PipeTransform,
+} from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { auditEntry, historyPage, type HistoryScope } from '@billing/shared/audit';
 import { verifyChains, type EventStore } from '@billing/shared/event-store';
 import { NotFoundError, ValidationError } from '@billing/shared/kernel';
 import { AuditEventView, ChainReportView } from './audit.responses';
-import { CORRELATION_ID_PATTERN, HistoryQuery, RangeQuery, STREAM_ID_PATTERN, VerifyQuery } from './audit.dto';
+import {
+  CORRELATION_ID_PATTERN,
+  HistoryQuery,
+  RangeQuery,
+  STREAM_ID_PATTERN,
+  VerifyQuery,
+} from './audit.dto';
 import { Ctx, type RequestContext } from './command-context';
 import { instantOf } from './dto';
 import { ApiProblems, TOTAL_COUNT_HEADER } from './openapi';
 import { EVENT_STORE } from './tokens';
 
 const NDJSON = 'application/x-ndjson';
-const PAGE = { description: 'One page of events, oldest first (JSON lines with `format=jsonl` or `Accept: application/x-ndjson`)', headers: TOTAL_COUNT_HEADER };
+const PAGE = {
+  description:
+    'One page of events, oldest first (JSON lines with `format=jsonl` or `Accept: application/x-ndjson`)',
+  headers: TOTAL_COUNT_HEADER,
+};
 
 /** A path parameter that must match its documented pattern, or 400. */
 const matching = (name: string, pattern: string): PipeTransform<string, string> => ({
   transform(value) {
-    if (!new RegExp(pattern).test(value)) throw new ValidationError(`${name} must match ${pattern}`);
+    if (!new RegExp(pattern).test(value))
+      throw new ValidationError(`${name} must match ${pattern}`);
     return value;
   },
 });
@@ -33,10 +55,13 @@ export class AuditHttp {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   @Get('streams/:streamId/events')
-  @ApiOperation({ summary: "Audit: a stream's events in order, with who, when, why and each event's hash" })
+  @ApiOperation({
+    summary: "Audit: a stream's events in order, with who, when, why and each event's hash",
+  })
   @ApiParam({
     name: 'streamId',
-    description: 'The stream, `<category>-<id>` (contract-, schedule-, billing-, account-, numbering-, …)',
+    description:
+      'The stream, `<category>-<id>` (contract-, schedule-, billing-, account-, numbering-, …)',
     schema: { type: 'string', pattern: STREAM_ID_PATTERN },
   })
   @ApiProduces('application/json', NDJSON)
@@ -49,11 +74,21 @@ export class AuditHttp {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
-    return this.page({ kind: 'stream', streamId }, query, ctx, request, response, `no event of stream ${streamId}`);
+    return this.page(
+      { kind: 'stream', streamId },
+      query,
+      ctx,
+      request,
+      response,
+      `no event of stream ${streamId}`,
+    );
   }
 
   @Get('flows/:correlationId')
-  @ApiOperation({ summary: "Audit: a flow's events across every stream, by the correlation id the request or message carried" })
+  @ApiOperation({
+    summary:
+      "Audit: a flow's events across every stream, by the correlation id the request or message carried",
+  })
   @ApiParam({
     name: 'correlationId',
     description: 'The X-Correlation-Id of the request, or the id of the command it ran',
@@ -63,42 +98,88 @@ export class AuditHttp {
   @ApiOkResponse({ type: [AuditEventView], ...PAGE })
   @ApiProblems(400, [404, 'No event of this tenant with this correlation id'])
   flow(
-    @Param('correlationId', matching('correlationId', CORRELATION_ID_PATTERN)) correlationId: string,
+    @Param('correlationId', matching('correlationId', CORRELATION_ID_PATTERN))
+    correlationId: string,
     @Query() query: HistoryQuery,
     @Ctx() ctx: RequestContext,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
-    return this.page({ kind: 'correlation', correlationId }, query, ctx, request, response, `no event with correlation id ${correlationId}`);
+    return this.page(
+      { kind: 'correlation', correlationId },
+      query,
+      ctx,
+      request,
+      response,
+      `no event with correlation id ${correlationId}`,
+    );
   }
 
   @Get('events')
-  @ApiOperation({ summary: 'Audit: the events recorded in a time range (`from` included, `to` not), across every stream' })
+  @ApiOperation({
+    summary:
+      'Audit: the events recorded in a time range (`from` included, `to` not), across every stream',
+  })
   @ApiProduces('application/json', NDJSON)
   @ApiOkResponse({ type: [AuditEventView], ...PAGE })
   @ApiProblems(400)
-  range(@Query() query: RangeQuery, @Ctx() ctx: RequestContext, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
-    return this.page({ kind: 'range', from: instantOf(query.from), to: instantOf(query.to) }, query, ctx, request, response);
+  range(
+    @Query() query: RangeQuery,
+    @Ctx() ctx: RequestContext,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return this.page(
+      { kind: 'range', from: instantOf(query.from), to: instantOf(query.to) },
+      query,
+      ctx,
+      request,
+      response,
+    );
   }
 
   @Get('verify')
-  @ApiOperation({ summary: "Audit: walks the hash chains of the tenant's streams (or one) and names every broken link" })
-  @ApiOkResponse({ type: ChainReportView, description: 'What was walked and every break found (`intact: false` at the first)' })
+  @ApiOperation({
+    summary:
+      "Audit: walks the hash chains of the tenant's streams (or one) and names every broken link",
+  })
+  @ApiOkResponse({
+    type: ChainReportView,
+    description: 'What was walked and every break found (`intact: false` at the first)',
+  })
   @ApiProblems(400)
   verify(@Query() query: VerifyQuery, @Ctx() ctx: RequestContext) {
     return verifyChains(this.store, { streamId: query.streamId, tenantId: ctx.tenantId });
   }
 
-  private async page(scope: HistoryScope, query: HistoryQuery, ctx: RequestContext, request: Request, response: Response, missing?: string) {
-    const { total, events } = await historyPage(this.store, scope, { tenantId: ctx.tenantId, offset: query.offset, limit: query.limit });
+  private async page(
+    scope: HistoryScope,
+    query: HistoryQuery,
+    ctx: RequestContext,
+    request: Request,
+    response: Response,
+    missing?: string,
+  ) {
+    const { total, events } = await historyPage(this.store, scope, {
+      tenantId: ctx.tenantId,
+      offset: query.offset,
+      limit: query.limit,
+    });
     if (total === 0 && missing) throw new NotFoundError(missing);
     response.setHeader('X-Total-Count', String(total));
     const entries = events.map(auditEntry);
-    if (query.format !== 'jsonl' && request.accepts(['application/json', NDJSON]) !== NDJSON) return entries;
-    return new StreamableFile(Buffer.from(entries.map((entry) => `${JSON.stringify(entry)}\n`).join('')), { type: NDJSON });
+    if (query.format !== 'jsonl' && request.accepts(['application/json', NDJSON]) !== NDJSON)
+      return entries;
+    return new StreamableFile(
+      Buffer.from(entries.map((entry) => `${JSON.stringify(entry)}\n`).join('')),
+      { type: NDJSON },
+    );
   }
 }
 
-/** The audit API, for the apps that compose it: the embedded one, and the contracts service (the gateway routes `/audit/*` there). */
+/**
+ * The audit API, for the apps that compose it: the embedded one, and the contracts service (the
+ * gateway routes `/audit/*` there).
+ */
 @Module({ controllers: [AuditHttp] })
 export class AuditModule {}

@@ -1,10 +1,19 @@
-import { HttpException, Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  HttpException,
+  Injectable,
+  Logger,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { accessOf, AuthenticationError, type Identity, type Role } from '@billing/shared/auth';
 import type { Response } from 'express';
 import type { Problem } from './problem-details.filter';
 import type { Authentication, IdentifiedRequest } from './security';
 
-/** Headers that named the tenant and the actor before tokens: with authentication on, a request carrying one is refused, not half-trusted. */
+/**
+ * Headers that named the tenant and the actor before tokens: with authentication on, a request
+ * carrying one is refused, not half-trusted.
+ */
 const IDENTITY_HEADERS = ['X-Tenant-Id', 'X-Actor'];
 export const REALM = 'billing';
 
@@ -34,10 +43,20 @@ export class AuthGuard implements CanActivate {
       return true;
     }
     const named = IDENTITY_HEADERS.filter((header) => request.header(header) !== undefined);
-    if (named.length) this.refuse(request, 400, `${named.join(' and ')} refused: the tenant and the actor come from the bearer token`);
+    if (named.length)
+      this.refuse(
+        request,
+        400,
+        `${named.join(' and ')} refused: the tenant and the actor come from the bearer token`,
+      );
     const identity = await this.authenticate(request, response);
     if (!access.some((role) => identity.roles.includes(role)))
-      this.refuse(request, 403, `${rolesText(identity.roles)} may not ${request.method} ${template} (allowed: ${access.join(', ') || 'nobody'})`, identity);
+      this.refuse(
+        request,
+        403,
+        `${rolesText(identity.roles)} may not ${request.method} ${template} (allowed: ${access.join(', ') || 'nobody'})`,
+        identity,
+      );
     request.identity = identity;
     return true;
   }
@@ -47,37 +66,69 @@ export class AuthGuard implements CanActivate {
     const [scheme, token, ...rest] = (request.header('authorization') ?? '').trim().split(/\s+/);
     if (!/^bearer$/i.test(scheme ?? '') || !token || rest.length) {
       response.setHeader('WWW-Authenticate', `Bearer realm="${REALM}"`);
-      this.refuse(request, 401, request.header('authorization') ? 'the Authorization header is not "Bearer <token>"' : 'no bearer token');
+      this.refuse(
+        request,
+        401,
+        request.header('authorization')
+          ? 'the Authorization header is not "Bearer <token>"'
+          : 'no bearer token',
+      );
     }
     try {
       return await this.auth.verifier.verify(token);
     } catch (error) {
       if (!(error instanceof AuthenticationError)) throw error;
       if (error.status === 503) response.setHeader('Retry-After', '5');
-      else response.setHeader('WWW-Authenticate', `Bearer realm="${REALM}", error="invalid_token", error_description="${error.message.replace(/"/g, "'")}"`);
+      else
+        response.setHeader(
+          'WWW-Authenticate',
+          `Bearer realm="${REALM}", error="invalid_token", error_description="${error.message.replace(/"/g, "'")}"`,
+        );
       this.refuse(request, error.status, error.message);
     }
   }
 
-  private refuse(request: IdentifiedRequest, status: 400 | 401 | 403 | 503, reason: string, identity?: Identity): never {
+  private refuse(
+    request: IdentifiedRequest,
+    status: 400 | 401 | 403 | 503,
+    reason: string,
+    identity?: Identity,
+  ): never {
     const who = identity ? ` (subject ${identity.subject}, tenant ${identity.tenantId})` : '';
-    const forwarded = request.header('x-forwarded-for') ? `, forwarded for ${request.header('x-forwarded-for')}` : '';
-    this.logger.warn(`refused ${status}: ${reason}${who}; from ${request.ip}${forwarded} ${request.method} ${request.path}`);
+    const forwarded = request.header('x-forwarded-for')
+      ? `, forwarded for ${request.header('x-forwarded-for')}`
+      : '';
+    this.logger.warn(
+      `refused ${status}: ${reason}${who}; from ${request.ip}${forwarded} ${request.method} ${request.path}`,
+    );
     throw new HttpException(PROBLEMS[status](reason), status);
   }
 }
 
 const PROBLEMS: Record<400 | 401 | 403 | 503, (detail: string) => Problem> = {
-  400: (detail) => ({ type: 'urn:billing:identity-headers', title: 'Identity headers refused', detail }),
-  401: (detail) => ({ type: 'urn:billing:unauthenticated', title: 'Authentication required', detail }),
+  400: (detail) => ({
+    type: 'urn:billing:identity-headers',
+    title: 'Identity headers refused',
+    detail,
+  }),
+  401: (detail) => ({
+    type: 'urn:billing:unauthenticated',
+    title: 'Authentication required',
+    detail,
+  }),
   403: (detail) => ({ type: 'urn:billing:forbidden', title: 'Not allowed for your role', detail }),
   503: (detail) => ({ type: 'urn:billing:unavailable', title: 'Cannot verify tokens now', detail }),
 };
 
-const rolesText = (roles: readonly Role[]) => (roles.length === 0 ? 'a token with no role' : `role ${roles.join(', ')}`);
+const rolesText = (roles: readonly Role[]) =>
+  roles.length === 0 ? 'a token with no role' : `role ${roles.join(', ')}`;
 
 /** AUTH=off: the tenant and the actor as the headers name them (development and tests only). */
 function headerIdentity(request: IdentifiedRequest): Identity {
   const header = (name: string) => request.header(name)?.trim() || undefined;
-  return { tenantId: header('x-tenant-id') ?? 'default', subject: header('x-actor') ?? 'anonymous', roles: ['admin'] };
+  return {
+    tenantId: header('x-tenant-id') ?? 'default',
+    subject: header('x-actor') ?? 'anonymous',
+    roles: ['admin'],
+  };
 }

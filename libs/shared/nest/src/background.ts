@@ -1,10 +1,16 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { EventStore, Subscription } from '@billing/shared/event-store';
 import type { Bus, Consumer, Stoppable } from '@billing/shared/bus';
-import { ProjectionRunner, type ParkedEvent, type ReadModelStore } from '@billing/shared/read-models';
+import {
+  ProjectionRunner,
+  type ParkedEvent,
+  type ReadModelStore,
+} from '@billing/shared/read-models';
 import { BUS, EVENT_STORE, READ_MODELS, SETTINGS, type Settings } from './tokens';
 
-/** Everything running in the background: projections, relays, consumer groups. Stopped on shutdown. */
+/**
+ * Everything running in the background: projections, relays, consumer groups. Stopped on shutdown.
+ */
 @Injectable()
 export class Background implements OnApplicationShutdown {
   private readonly relays: Stoppable[] = [];
@@ -29,16 +35,23 @@ export class Background implements OnApplicationShutdown {
     this.consumers.push(consumer);
   }
 
-  /** A context's own subscription to its own streams (a process manager, not a round trip over the bus). */
+  /**
+   * A context's own subscription to its own streams (a process manager, not a round trip over the
+   * bus).
+   */
   track(subscription: Subscription, streamPrefixes: readonly string[]): void {
     this.local.push({ subscription, streamPrefixes });
   }
 
   private parkedCache?: { at: number; entries: Promise<ParkedEvent[]> };
 
-  /** Events a projection or consumer group gave up on (read at most every 500 ms): the service serves on, and says so. */
+  /**
+   * Events a projection or consumer group gave up on (read at most every 500 ms): the service
+   * serves on, and says so.
+   */
   parked(): Promise<ParkedEvent[]> {
-    if (!this.parkedCache || Date.now() - this.parkedCache.at > 500) this.parkedCache = { at: Date.now(), entries: this.projections.state.parked() };
+    if (!this.parkedCache || Date.now() - this.parkedCache.at > 500)
+      this.parkedCache = { at: Date.now(), entries: this.projections.state.parked() };
     return this.parkedCache.entries;
   }
 
@@ -53,18 +66,30 @@ export class Background implements OnApplicationShutdown {
     }
   }
 
-  /** Stops everything, each step whatever the others did (a store refusing its last commit must not keep the rest running); then reports what failed. */
+  /**
+   * Stops everything, each step whatever the others did (a store refusing its last commit must not
+   * keep the rest running); then reports what failed.
+   */
   async onApplicationShutdown(): Promise<void> {
     const steps = [
       () => this.consumers.map((consumer) => consumer.stop()),
       () => this.relays.map((relay) => relay.stop()),
       () => this.local.map(({ subscription }) => subscription.stop()),
       () => [this.projections.stop()],
-      () => (this.settings.closeAdaptersOnShutdown ? [this.bus.close(), this.readModels.close(), this.store.close()] : []),
+      () =>
+        this.settings.closeAdaptersOnShutdown
+          ? [this.bus.close(), this.readModels.close(), this.store.close()]
+          : [],
     ];
     const failures: unknown[] = [];
-    for (const step of steps) for (const outcome of await Promise.allSettled(step())) if (outcome.status === 'rejected') failures.push(outcome.reason);
-    if (failures.length > 0) throw new AggregateError(failures, `${failures.length} background task(s) failed to stop cleanly`);
+    for (const step of steps)
+      for (const outcome of await Promise.allSettled(step()))
+        if (outcome.status === 'rejected') failures.push(outcome.reason);
+    if (failures.length > 0)
+      throw new AggregateError(
+        failures,
+        `${failures.length} background task(s) failed to stop cleanly`,
+      );
   }
 
   private async isQuiet(): Promise<boolean> {
@@ -72,7 +97,11 @@ export class Background implements OnApplicationShutdown {
     if (!(await this.projections.caughtUp(head, 1_000))) return false;
     for (const consumer of this.consumers) if (!(await consumer.caughtUp(head))) return false;
     for (const { subscription, streamPrefixes } of this.local) {
-      const pending = await this.store.readAll({ fromPosition: subscription.position, maxCount: 1, streamPrefixes });
+      const pending = await this.store.readAll({
+        fromPosition: subscription.position,
+        maxCount: 1,
+        streamPrefixes,
+      });
       if (pending.length > 0) return false;
     }
     return true;

@@ -2,7 +2,10 @@ import { isUtf8 } from 'node:buffer';
 import { json, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { sendProblem } from './problem-details.filter';
 
-/** Largest body a command may carry: a contract with some hundred schedule lines fits many times over. */
+/**
+ * Largest body a command may carry: a contract with some hundred schedule lines fits many times
+ * over.
+ */
 export const BODY_LIMIT_BYTES = 256 * 1024;
 /** Deepest nesting a command may carry (ours go 3 levels deep). */
 export const MAX_DEPTH = 16;
@@ -12,7 +15,10 @@ export const MAX_DEPTH = 16;
  * rendering (and so the whole process) busy for two and a half minutes.
  */
 export const MAX_TEXT = 2_000;
-/** What every object inherits (`__proto__`, `constructor`, `toString`…): class-transformer drops such a field instead of refusing it. */
+/**
+ * What every object inherits (`__proto__`, `constructor`, `toString`…): class-transformer drops
+ * such a field instead of refusing it.
+ */
 const FORBIDDEN_KEYS = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
 const JSON_TYPE = /^application\/json$/i;
 
@@ -22,13 +28,23 @@ const JSON_TYPE = /^application\/json$/i;
  * nested at most 16 levels, without prototype keys, nulls, integers beyond 2^53 or text longer
  * than MAX_TEXT (400). Every refusal is Problem Details.
  */
-export function bodyGuards(): (RequestHandler | ((error: unknown, request: Request, response: Response, next: NextFunction) => void))[] {
-  return [requireJson, json({ limit: BODY_LIMIT_BYTES, strict: true, type: () => true, verify: readableJson }), checkShape, bodyErrors];
+export function bodyGuards(): (
+  | RequestHandler
+  | ((error: unknown, request: Request, response: Response, next: NextFunction) => void)
+)[] {
+  return [
+    requireJson,
+    json({ limit: BODY_LIMIT_BYTES, strict: true, type: () => true, verify: readableJson }),
+    checkShape,
+    bodyErrors,
+  ];
 }
 
 function requireJson(request: Request, response: Response, next: NextFunction): void {
   if (!['POST', 'PUT', 'PATCH'].includes(request.method)) return next();
-  const [type, ...parameters] = (request.header('content-type') ?? '').split(';').map((part) => part.trim());
+  const [type, ...parameters] = (request.header('content-type') ?? '')
+    .split(';')
+    .map((part) => part.trim());
   const charset = parameters
     .find((parameter) => /^charset=/i.test(parameter))
     ?.slice(8)
@@ -42,21 +58,36 @@ function requireJson(request: Request, response: Response, next: NextFunction): 
   next();
 }
 
-/** An empty body is no JSON (body-parser would read it as {} and run the command); JSON is UTF-8 (RFC 8259), not U+FFFD for each bad byte. */
+/**
+ * An empty body is no JSON (body-parser would read it as {} and run the command); JSON is UTF-8
+ * (RFC 8259), not U+FFFD for each bad byte.
+ */
 function readableJson(_request: Request, _response: Response, body: Buffer): void {
   const problem = body.length === 0 ? 'empty' : isUtf8(body) ? undefined : 'not UTF-8';
-  if (problem) throw Object.assign(new Error(`the body is ${problem}`), { status: 400, type: 'entity.parse.failed' });
+  if (problem)
+    throw Object.assign(new Error(`the body is ${problem}`), {
+      status: 400,
+      type: 'entity.parse.failed',
+    });
 }
 
 function checkShape(request: Request, response: Response, next: NextFunction): void {
   if (!['POST', 'PUT', 'PATCH'].includes(request.method)) return next();
   const body: unknown = request.body;
-  const problem = typeof body !== 'object' || body === null || Array.isArray(body) ? { message: NOT_AN_OBJECT } : shapeProblem(body);
+  const problem =
+    typeof body !== 'object' || body === null || Array.isArray(body)
+      ? { message: NOT_AN_OBJECT }
+      : shapeProblem(body);
   if (!problem) return next();
   const { field, message } = problem;
   // As the validation pipe's 400 does (API conventions), `errors` names the field.
   const errors = field === undefined ? {} : { errors: [{ field, messages: [message] }] };
-  sendProblem(response, 400, { type: 'urn:billing:validation', title: 'Invalid request', detail: field === undefined ? message : `${field}: ${message}`, ...errors });
+  sendProblem(response, 400, {
+    type: 'urn:billing:validation',
+    title: 'Invalid request',
+    detail: field === undefined ? message : `${field}: ${message}`,
+    ...errors,
+  });
 }
 
 interface ShapeProblem {
@@ -66,16 +97,24 @@ interface ShapeProblem {
 
 /** Walks the body without recursion (a hostile depth cannot overflow the stack here). */
 function shapeProblem(body: object): ShapeProblem | undefined {
-  const pending: { value: unknown; depth: number; path: string }[] = [{ value: body, depth: 1, path: '' }];
+  const pending: { value: unknown; depth: number; path: string }[] = [
+    { value: body, depth: 1, path: '' },
+  ];
   while (pending.length > 0) {
     const { value, depth, path } = pending.pop()!;
     const problem = valueProblem(value);
     if (problem) return { field: path.slice(0, -1), message: problem };
     if (typeof value !== 'object' || value === null) continue;
-    if (depth > MAX_DEPTH) return { field: path.slice(0, -1), message: `nested deeper than ${MAX_DEPTH} levels` };
+    if (depth > MAX_DEPTH)
+      return { field: path.slice(0, -1), message: `nested deeper than ${MAX_DEPTH} levels` };
     for (const key of Object.keys(value)) {
-      if (FORBIDDEN_KEYS.has(key)) return { field: `${path}${key}`, message: 'this field name is not allowed' };
-      pending.push({ value: (value as Record<string, unknown>)[key], depth: depth + 1, path: `${path}${key}.` });
+      if (FORBIDDEN_KEYS.has(key))
+        return { field: `${path}${key}`, message: 'this field name is not allowed' };
+      pending.push({
+        value: (value as Record<string, unknown>)[key],
+        depth: depth + 1,
+        path: `${path}${key}.`,
+      });
     }
   }
   return undefined;
@@ -87,20 +126,31 @@ function shapeProblem(body: object): ShapeProblem | undefined {
  */
 function valueProblem(value: unknown): string | undefined {
   if (value === null) return 'null is not a value here; leave the field out';
-  if (typeof value === 'number' && Math.abs(value) > Number.MAX_SAFE_INTEGER) return `${value} is beyond the exact integers (±${Number.MAX_SAFE_INTEGER})`;
+  if (typeof value === 'number' && Math.abs(value) > Number.MAX_SAFE_INTEGER)
+    return `${value} is beyond the exact integers (±${Number.MAX_SAFE_INTEGER})`;
   if (typeof value === 'string') return textProblem(value);
   return undefined;
 }
 
-/** Control characters (but tab and line breaks), bidirectional overrides and lone surrogates (a pair is one code point here, outside the range): text that documents, CSVs and reminders would carry as is. */
-const UNPRINTABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ud800-\udfff]/u;
+/**
+ * Control characters (but tab and line breaks), bidirectional overrides and lone surrogates (a pair
+ * is one code point here, outside the range): text that documents, CSVs and reminders would carry
+ * as is.
+ */
+const UNPRINTABLE =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ud800-\udfff]/u;
 
-/** White space and format characters (zero-width space and joiners, soft hyphen…): nothing a reader sees. */
+/**
+ * White space and format characters (zero-width space and joiners, soft hyphen…): nothing a reader
+ * sees.
+ */
 const INVISIBLE_ONLY = /^[\p{White_Space}\p{Cf}]+$/u;
 
 function textProblem(text: string): string | undefined {
-  if (text.length > MAX_TEXT) return `the text is ${text.length} characters long: at most ${MAX_TEXT}`;
-  if (INVISIBLE_ONLY.test(text)) return 'the text is only white space: leave the field out, or say something';
+  if (text.length > MAX_TEXT)
+    return `the text is ${text.length} characters long: at most ${MAX_TEXT}`;
+  if (INVISIBLE_ONLY.test(text))
+    return 'the text is only white space: leave the field out, or say something';
   const unprintable = UNPRINTABLE.exec(text);
   if (unprintable)
     return `the text holds U+${unprintable[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}, a control or direction character: text may hold tabs and line breaks only`;
@@ -109,7 +159,10 @@ function textProblem(text: string): string | undefined {
 
 const NOT_AN_OBJECT = 'the body must be a JSON object ({} when the command has no fields)';
 
-/** JSON, but not an object or array: what body-parser's strict mode refuses as if it were malformed (`null`, `42`, `"text"`). */
+/**
+ * JSON, but not an object or array: what body-parser's strict mode refuses as if it were malformed
+ * (`null`, `42`, `"text"`).
+ */
 function isJsonScalar(text: string): boolean {
   if (/^\s*[[{]/.test(text)) return false;
   try {
@@ -120,19 +173,43 @@ function isJsonScalar(text: string): boolean {
   }
 }
 
-/** body-parser's refusals (too large, malformed JSON, an unsupported encoding) as Problem Details. */
-function bodyErrors(error: unknown, _request: Request, response: Response, next: NextFunction): void {
+/**
+ * body-parser's refusals (too large, malformed JSON, an unsupported encoding) as Problem Details.
+ */
+function bodyErrors(
+  error: unknown,
+  _request: Request,
+  response: Response,
+  next: NextFunction,
+): void {
   const { type, status } = (error ?? {}) as { type?: string; status?: number };
   if (type === 'entity.too.large')
-    return sendProblem(response, 413, { type: 'urn:billing:too-large', title: 'Body too large', detail: `a body is at most ${BODY_LIMIT_BYTES} bytes` });
+    return sendProblem(response, 413, {
+      type: 'urn:billing:too-large',
+      title: 'Body too large',
+      detail: `a body is at most ${BODY_LIMIT_BYTES} bytes`,
+    });
   if (type === 'entity.parse.failed') {
     const { body } = error as { body?: unknown };
-    const detail = typeof body === 'string' && isJsonScalar(body) ? NOT_AN_OBJECT : 'the body is not valid JSON';
-    return sendProblem(response, 400, { type: 'urn:billing:validation', title: 'Invalid request', detail });
+    const detail =
+      typeof body === 'string' && isJsonScalar(body) ? NOT_AN_OBJECT : 'the body is not valid JSON';
+    return sendProblem(response, 400, {
+      type: 'urn:billing:validation',
+      title: 'Invalid request',
+      detail,
+    });
   }
   if (type === 'charset.unsupported' || type === 'encoding.unsupported')
-    return sendProblem(response, 415, { type: 'urn:billing:unsupported-media-type', title: 'Unsupported media type', detail: 'the body must be UTF-8 JSON' });
+    return sendProblem(response, 415, {
+      type: 'urn:billing:unsupported-media-type',
+      title: 'Unsupported media type',
+      detail: 'the body must be UTF-8 JSON',
+    });
   if (typeof status === 'number' && status >= 400 && status < 500)
-    return sendProblem(response, status, { type: 'urn:billing:bad-request', title: 'Bad request', detail: 'the body could not be read' });
+    return sendProblem(response, status, {
+      type: 'urn:billing:bad-request',
+      title: 'Bad request',
+      detail: 'the body could not be read',
+    });
   next(error);
 }

@@ -11,17 +11,27 @@ import type { IdentifiedRequest } from './security';
 export interface RequestContext extends CommandContext {
   /** Today in the tenant's zone: the default business date. */
   today: string;
-  /** A new id, deterministic under an Idempotency-Key so a retried create lands on the same stream. */
+  /**
+   * A new id, deterministic under an Idempotency-Key so a retried create lands on the same stream.
+   */
   newId(label: string): string;
 }
 
-/** The tenant and the actor are the identity AuthGuard verified (only liveness and readiness run without one). */
-export function requestContext(request: IdentifiedRequest, now: Date, timeZone: string): RequestContext {
+/**
+ * The tenant and the actor are the identity AuthGuard verified (only liveness and readiness run
+ * without one).
+ */
+export function requestContext(
+  request: IdentifiedRequest,
+  now: Date,
+  timeZone: string,
+): RequestContext {
   const header = (name: string) => request.header(name)?.trim() || undefined;
   const identity = request.identity ?? { tenantId: 'default', subject: 'anonymous' };
   const tenantId = identity.tenantId;
   const key = header('idempotency-key');
-  // A key names one request of one tenant, whatever its path: on another request it is refused (422).
+  // A key names one request of one tenant, whatever its path: on another request it is refused
+  // (422).
   const commandId = key ? uuidFrom(`${tenantId} ${key}`) : randomUUID();
   return {
     tenantId,
@@ -49,7 +59,9 @@ export function messageContext(message: Message, reaction: string): CommandConte
 }
 
 export const Ctx = createParamDecorator((_: unknown, context: ExecutionContext): RequestContext => {
-  const request = context.switchToHttp().getRequest<Request & { commandContext?: RequestContext }>();
+  const request = context
+    .switchToHttp()
+    .getRequest<Request & { commandContext?: RequestContext }>();
   if (!request.commandContext) throw new Error('CommandContextInterceptor is not installed');
   return request.commandContext;
 });

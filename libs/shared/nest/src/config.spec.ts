@@ -30,12 +30,20 @@ describe('app config', () => {
         clockSkewSeconds: 30,
         claims: { tenant: 'tenant', roles: 'roles' },
       },
-      http: { corsOrigins: [], production: false, publicHosts: [], throttle: { windowSeconds: 60, perToken: 30_000, perIp: 60_000 } },
+      http: {
+        corsOrigins: [],
+        production: false,
+        publicHosts: [],
+        throttle: { windowSeconds: 60, perToken: 30_000, perIp: 60_000 },
+      },
     });
   });
 
   it('keeps the read models in memory beside a memory store', () => {
-    expect(loadConfig({ EVENT_STORE: 'memory' }, { port: 3000 })).toMatchObject({ eventStore: { kind: 'memory' }, readModels: { kind: 'memory' } });
+    expect(loadConfig({ EVENT_STORE: 'memory' }, { port: 3000 })).toMatchObject({
+      eventStore: { kind: 'memory' },
+      readModels: { kind: 'memory' },
+    });
   });
 
   it('reads the distributed mode: EventStoreDB, Kafka and MongoDB', () => {
@@ -59,13 +67,23 @@ describe('app config', () => {
   });
 
   it('stops with every problem named', () => {
-    expect(problemsOf({ PORT: 'x', EVENT_STORE: 'postgres', BUS: 'rabbit', READ_MODELS: 'redis', BILLING_TIME_ZONE: 'Mars/Base' })).toMatch(
+    expect(
+      problemsOf({
+        PORT: 'x',
+        EVENT_STORE: 'postgres',
+        BUS: 'rabbit',
+        READ_MODELS: 'redis',
+        BILLING_TIME_ZONE: 'Mars/Base',
+      }),
+    ).toMatch(
       /PORT must be a port number[\s\S]*EVENT_STORE must be "sqlite", "memory" or "esdb"[\s\S]*BUS must be "embedded" or "kafka"[\s\S]*READ_MODELS must be[\s\S]*BILLING_TIME_ZONE/,
     );
   });
 
   it('names a LOG_LEVEL pino does not have, and takes one it has', () => {
-    expect(problemsOf({ LOG_LEVEL: 'verbose' })).toMatch(/LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"/);
+    expect(problemsOf({ LOG_LEVEL: 'verbose' })).toMatch(
+      /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"/,
+    );
     expect(loadConfig({ LOG_LEVEL: 'debug' }, { port: 3000 }).logLevel).toBe('debug');
   });
 
@@ -74,14 +92,27 @@ describe('app config', () => {
     expect(message).toMatch(/ESDB_URL is required with EVENT_STORE=esdb/);
     expect(message).toMatch(/KAFKA_BROKERS is required with BUS=kafka/);
     expect(message).toMatch(/MONGO_URL is required with READ_MODELS=mongo/);
-    expect(problemsOf({ EVENT_STORE: 'esdb', ESDB_URL: 'http://x', BUS: 'kafka', KAFKA_BROKERS: 'broker', READ_MODELS: 'mongo', MONGO_URL: 'x' })).toMatch(
+    expect(
+      problemsOf({
+        EVENT_STORE: 'esdb',
+        ESDB_URL: 'http://x',
+        BUS: 'kafka',
+        KAFKA_BROKERS: 'broker',
+        READ_MODELS: 'mongo',
+        MONGO_URL: 'x',
+      }),
+    ).toMatch(
       /ESDB_URL must be an esdb:\/\/[\s\S]*KAFKA_BROKERS must be comma-separated host:port, got "broker"[\s\S]*MONGO_URL must be a mongodb:\/\//,
     );
   });
 
   it('refuses combinations that cannot work', () => {
-    expect(problemsOf({ EVENT_STORE: 'esdb', ESDB_URL: 'esdb://127.0.0.1:2113?tls=false' })).toMatch(/BUS=embedded runs in one process .* set BUS=kafka/);
-    expect(problemsOf({ EVENT_STORE: 'memory', READ_MODELS: 'sqlite' })).toMatch(/READ_MODELS=sqlite persists read models over EVENT_STORE=memory/);
+    expect(
+      problemsOf({ EVENT_STORE: 'esdb', ESDB_URL: 'esdb://127.0.0.1:2113?tls=false' }),
+    ).toMatch(/BUS=embedded runs in one process .* set BUS=kafka/);
+    expect(problemsOf({ EVENT_STORE: 'memory', READ_MODELS: 'sqlite' })).toMatch(
+      /READ_MODELS=sqlite persists read models over EVENT_STORE=memory/,
+    );
   });
 
   it('takes an outside issuer: its JWKS URL or file, issuer, audience, algorithms, skew and claim names', () => {
@@ -103,26 +134,54 @@ describe('app config', () => {
       clockSkewSeconds: 60,
       claims: { tenant: 'https://billing.example.com/tenant', roles: 'realm_access.roles' },
     });
-    expect(loadConfig({ AUTH_JWKS_FILE: '/keys/jwks.json', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' }, { port: 3000 }).auth).toMatchObject({
+    expect(
+      loadConfig(
+        { AUTH_JWKS_FILE: '/keys/jwks.json', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' },
+        { port: 3000 },
+      ).auth,
+    ).toMatchObject({
       keys: { kind: 'file', path: '/keys/jwks.json' },
     });
     expect(loadConfig({ AUTH: 'off' }, { port: 3000 }).auth).toEqual({ mode: 'off' });
   });
 
   it('names what is wrong with authentication', () => {
-    const message = problemsOf({ AUTH: 'maybe', AUTH_JWKS_URL: 'http://login.example.com/jwks', AUTH_ALGORITHMS: 'HS256,none', AUTH_CLOCK_SKEW_SECONDS: '3600' });
+    const message = problemsOf({
+      AUTH: 'maybe',
+      AUTH_JWKS_URL: 'http://login.example.com/jwks',
+      AUTH_ALGORITHMS: 'HS256,none',
+      AUTH_CLOCK_SKEW_SECONDS: '3600',
+    });
     expect(message).toMatch(/AUTH must be "on" or "off"/);
-    expect(message).toMatch(/AUTH_JWKS_URL must be the issuer's https:\/\/ JWKS URL \(http:\/\/ only on this machine\), got "http:\/\/login.example.com\/jwks"/);
-    expect(message).toMatch(/AUTH_ISSUER is required with AUTH_JWKS_URL[\s\S]*AUTH_AUDIENCE is required with AUTH_JWKS_URL/);
-    expect(message).toMatch(/AUTH_ALGORITHMS must list asymmetric JWS algorithms .* never none or HS\*/);
-    expect(message).toMatch(/AUTH_CLOCK_SKEW_SECONDS must be whole seconds from 0 to 300, got "3600"/);
-    expect(problemsOf({ AUTH_JWKS_URL: 'https://a.example/jwks', AUTH_JWKS_FILE: 'x', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' })).toMatch(
-      /set AUTH_JWKS_URL or AUTH_JWKS_FILE, not both/,
+    expect(message).toMatch(
+      /AUTH_JWKS_URL must be the issuer's https:\/\/ JWKS URL \(http:\/\/ only on this machine\), got "http:\/\/login.example.com\/jwks"/,
     );
+    expect(message).toMatch(
+      /AUTH_ISSUER is required with AUTH_JWKS_URL[\s\S]*AUTH_AUDIENCE is required with AUTH_JWKS_URL/,
+    );
+    expect(message).toMatch(
+      /AUTH_ALGORITHMS must list asymmetric JWS algorithms .* never none or HS\*/,
+    );
+    expect(message).toMatch(
+      /AUTH_CLOCK_SKEW_SECONDS must be whole seconds from 0 to 300, got "3600"/,
+    );
+    expect(
+      problemsOf({
+        AUTH_JWKS_URL: 'https://a.example/jwks',
+        AUTH_JWKS_FILE: 'x',
+        AUTH_ISSUER: 'i',
+        AUTH_AUDIENCE: 'a',
+      }),
+    ).toMatch(/set AUTH_JWKS_URL or AUTH_JWKS_FILE, not both/);
   });
 
   it('reads the browser-facing rules: CORS origins, the public host in production, the rate limits', () => {
-    const env = { CORS_ORIGINS: 'https://billing.example.com, http://localhost:5173', NODE_ENV: 'production', PUBLIC_HOST: 'Billing.example.com', THROTTLE_PER_TOKEN: '100' };
+    const env = {
+      CORS_ORIGINS: 'https://billing.example.com, http://localhost:5173',
+      NODE_ENV: 'production',
+      PUBLIC_HOST: 'Billing.example.com',
+      THROTTLE_PER_TOKEN: '100',
+    };
     expect(loadConfig(env, { port: 3000 }).http).toEqual({
       corsOrigins: ['https://billing.example.com', 'http://localhost:5173'],
       production: true,

@@ -1,15 +1,25 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandBus, CommandHandler, type ICommand, type ICommandHandler } from '@nestjs/cqrs';
-import { handleCommand, type CommandContext, type CommandResult, type EventStore, type Snapshots } from '@billing/shared/event-store';
+import {
+  handleCommand,
+  type CommandContext,
+  type CommandResult,
+  type EventStore,
+  type Snapshots,
+} from '@billing/shared/event-store';
 import type { Bus, Message, RelaySource } from '@billing/shared/bus';
-import { readModelSnapshots, type Projection, type ReadModelStore } from '@billing/shared/read-models';
+import {
+  readModelSnapshots,
+  type Projection,
+  type ReadModelStore,
+} from '@billing/shared/read-models';
 import type { Decider, DomainEvent } from '@billing/shared/kernel';
 import { Background } from './background';
 import { BUS, EVENT_STORE, READ_MODELS } from './tokens';
 
 /**
- * The command class and CommandBus handler of one aggregate: `new Command(aggregateId, command, context)`
- * is decided by `handleCommand` on the aggregate's stream.
+ * The command class and CommandBus handler of one aggregate: `new Command(aggregateId, command,
+ * context)` is decided by `handleCommand` on the aggregate's stream.
  */
 export function deciderCommand<C, E extends DomainEvent, S>(
   decider: Decider<C, E, S>,
@@ -37,7 +47,14 @@ export function deciderCommand<C, E extends DomainEvent, S>(
 
     async execute(request: Command): Promise<CommandResult<S, E>> {
       const streamId = await streamOf(request.id, request.context, this.store);
-      return handleCommand(this.store, streamId, decider, request.command, request.context, this.snapshots);
+      return handleCommand(
+        this.store,
+        streamId,
+        decider,
+        request.command,
+        request.context,
+        this.snapshots,
+      );
     }
   }
   return { Command, Handler };
@@ -60,18 +77,32 @@ export class ContextRuntime {
     @Inject(BUS) private readonly bus: Bus,
   ) {}
 
-  /** Starts a context's projections, its relay (store -> bus) and its reactions (bus -> commands), each from where it stopped. */
+  /**
+   * Starts a context's projections, its relay (store -> bus) and its reactions (bus -> commands),
+   * each from where it stopped.
+   */
   async start(wiring: ContextWiring): Promise<void> {
-    for (const projection of wiring.projections) await this.background.projections.start(projection);
+    for (const projection of wiring.projections)
+      await this.background.projections.start(projection);
     this.background.relay(await this.bus.relay(wiring.relay));
-    if (wiring.reactions) this.background.consumer(await this.bus.subscribe(wiring.name, wiring.reactions.topics, (message) => wiring.reactions!.handle(message)));
+    if (wiring.reactions)
+      this.background.consumer(
+        await this.bus.subscribe(wiring.name, wiring.reactions.topics, (message) =>
+          wiring.reactions!.handle(message),
+        ),
+      );
   }
 
-  /** Runs a command and waits until this process's read models show it (read-your-writes over HTTP). */
+  /**
+   * Runs a command and waits until this process's read models show it (read-your-writes over HTTP).
+   */
   async run<R extends { position: number }>(command: ICommand): Promise<R> {
     const result = await this.commandBus.execute<ICommand, R>(command);
     // The command is committed either way; a lagging read model only delays what queries show.
-    if (!(await this.background.projections.caughtUp(result.position))) this.logger.warn(`read models are behind position ${result.position}; answering without waiting`);
+    if (!(await this.background.projections.caughtUp(result.position)))
+      this.logger.warn(
+        `read models are behind position ${result.position}; answering without waiting`,
+      );
     return result;
   }
 }

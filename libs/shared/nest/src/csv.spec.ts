@@ -4,7 +4,9 @@ import { csvAnswer } from './csv';
 describe('csvAnswer', () => {
   const answer = (rows: object[]) => {
     const headers: Record<string, string> = {};
-    const response = { setHeader: (name: string, value: string) => (headers[name] = value) } as unknown as Response;
+    const response = {
+      setHeader: (name: string, value: string) => (headers[name] = value),
+    } as unknown as Response;
     return { text: csvAnswer(response, 'aging', ['customerName', 'total'], rows), headers };
   };
 

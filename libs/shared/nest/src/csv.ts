@@ -1,5 +1,11 @@
 import { applyDecorators, type Type } from '@nestjs/common';
-import { ApiExtraModels, ApiOkResponse, ApiPropertyOptional, ApiQuery, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiPropertyOptional,
+  ApiQuery,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { ValidationError } from '@billing/shared/kernel';
 import { IsIn, IsOptional } from 'class-validator';
 import { stringify } from 'csv-stringify/sync';
@@ -11,33 +17,68 @@ import type { Request, Response } from 'express';
 export const CSV_MEDIA_TYPE = 'text/csv';
 export const FORMATS = ['json', 'csv'] as const;
 export type Format = (typeof FORMATS)[number];
-const FORMAT_TEXT = '`csv`: the answer as RFC 4180 CSV (as `Accept: text/csv` asks); `json` (the default)';
+const FORMAT_TEXT =
+  '`csv`: the answer as RFC 4180 CSV (as `Accept: text/csv` asks); `json` (the default)';
 
-/** `?format=`: `csv` answers CSV whatever `Accept` says, `json` answers JSON; absent, `Accept: text/csv` asks for CSV. */
-export const FormatProperty = (): PropertyDecorator => applyDecorators(ApiPropertyOptional({ enum: FORMATS, description: FORMAT_TEXT }), IsOptional(), IsIn(FORMATS));
+/**
+ * `?format=`: `csv` answers CSV whatever `Accept` says, `json` answers JSON; absent, `Accept:
+ * text/csv` asks for CSV.
+ */
+export const FormatProperty = (): PropertyDecorator =>
+  applyDecorators(
+    ApiPropertyOptional({ enum: FORMATS, description: FORMAT_TEXT }),
+    IsOptional(),
+    IsIn(FORMATS),
+  );
 
-/** `?format=` of a handler that reads its query parameters one by one (`@Query('format')`): documented here, checked by `formatOf`. */
-export const ApiFormatQuery = () => ApiQuery({ name: 'format', required: false, description: FORMAT_TEXT, schema: { type: 'string', enum: [...FORMATS] } });
+/**
+ * `?format=` of a handler that reads its query parameters one by one (`@Query('format')`):
+ * documented here, checked by `formatOf`.
+ */
+export const ApiFormatQuery = () =>
+  ApiQuery({
+    name: 'format',
+    required: false,
+    description: FORMAT_TEXT,
+    schema: { type: 'string', enum: [...FORMATS] },
+  });
 
-/** `?format=` read one by one: absent, `json` or `csv`; anything else (twice given, another word) is a 400. */
+/**
+ * `?format=` read one by one: absent, `json` or `csv`; anything else (twice given, another word) is
+ * a 400.
+ */
 export function formatOf(value: unknown): Format | undefined {
   if (value === undefined || value === 'json' || value === 'csv') return value;
   throw new ValidationError('format must be json or csv');
 }
 
-/** A query DTO of its own with only `format` (for queries whose other parameters are read one by one). */
+/**
+ * A query DTO of its own with only `format` (for queries whose other parameters are read one by
+ * one).
+ */
 export class FormatQuery {
   @FormatProperty() format?: Format;
 }
 
-/** Whether the request asks for CSV: `?format=` first, else content negotiation between JSON (preferred on a tie) and CSV. */
+/**
+ * Whether the request asks for CSV: `?format=` first, else content negotiation between JSON
+ * (preferred on a tie) and CSV.
+ */
 export function wantsCsv(request: Request, format?: string): boolean {
   if (format !== undefined) return format === 'csv';
   return request.accepts(['application/json', CSV_MEDIA_TYPE]) === CSV_MEDIA_TYPE;
 }
 
-/** The rows as RFC 4180 CSV under a header of `columns` (values taken by those names), with `Content-Type: text/csv` and a file name. */
-export function csvAnswer(response: Response, name: string, columns: readonly string[], rows: readonly object[]): string {
+/**
+ * The rows as RFC 4180 CSV under a header of `columns` (values taken by those names), with
+ * `Content-Type: text/csv` and a file name.
+ */
+export function csvAnswer(
+  response: Response,
+  name: string,
+  columns: readonly string[],
+  rows: readonly object[],
+): string {
   response.setHeader('Content-Type', `${CSV_MEDIA_TYPE}; charset=utf-8; header=present`);
   response.setHeader('Content-Disposition', `attachment; filename="${name}.csv"`);
   return stringify(rows as Record<string, unknown>[], {
@@ -48,7 +89,10 @@ export function csvAnswer(response: Response, name: string, columns: readonly st
   });
 }
 
-/** OWASP "CSV Injection": a text a spreadsheet would run as a formula (=, +, -, @, tab, CR first) is written after an apostrophe. Numbers are not text. */
+/**
+ * OWASP "CSV Injection": a text a spreadsheet would run as a formula (=, +, -, @, tab, CR first) is
+ * written after an apostrophe. Numbers are not text.
+ */
 function neutralised(text: string): string {
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
@@ -62,12 +106,31 @@ interface CsvOkOptions {
   example: string;
 }
 
-/** The 200 answer in both media types: the JSON schema of `type`, and CSV (documented as text with an example). */
-export function ApiOkJsonOrCsv({ type, isArray, description, headers, example }: CsvOkOptions): MethodDecorator {
-  const schema = isArray ? { type: 'array', items: { $ref: getSchemaPath(type) } } : { $ref: getSchemaPath(type) };
-  const csv = { type: 'string', description: 'RFC 4180 CSV with a header line: the same rows as the JSON answer, amounts in minor units' };
+/**
+ * The 200 answer in both media types: the JSON schema of `type`, and CSV (documented as text with
+ * an example).
+ */
+export function ApiOkJsonOrCsv({
+  type,
+  isArray,
+  description,
+  headers,
+  example,
+}: CsvOkOptions): MethodDecorator {
+  const schema = isArray
+    ? { type: 'array', items: { $ref: getSchemaPath(type) } }
+    : { $ref: getSchemaPath(type) };
+  const csv = {
+    type: 'string',
+    description:
+      'RFC 4180 CSV with a header line: the same rows as the JSON answer, amounts in minor units',
+  };
   return applyDecorators(
     ApiExtraModels(type),
-    ApiOkResponse({ description, headers: headers as never, content: { 'application/json': { schema }, [CSV_MEDIA_TYPE]: { schema: csv, example } } }),
+    ApiOkResponse({
+      description,
+      headers: headers as never,
+      content: { 'application/json': { schema }, [CSV_MEDIA_TYPE]: { schema: csv, example } },
+    }),
   );
 }

@@ -1,14 +1,23 @@
-import { BadRequestException, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  BadRequestException,
+  Injectable,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import type { Request } from 'express';
 
-/** What every object inherits: class-transformer drops a query key so named instead of refusing it. */
+/**
+ * What every object inherits: class-transformer drops a query key so named instead of refusing it.
+ */
 const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 interface Declared {
   names: Set<string>;
-  /** A `@Query()` DTO takes the whole query; the validation pipe refuses what it does not declare. */
+  /**
+   * A `@Query()` DTO takes the whole query; the validation pipe refuses what it does not declare.
+   */
   dto: boolean;
 }
 
@@ -24,13 +33,18 @@ export class DeclaredQueryGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
     const { names, dto } = this.declaredBy(context);
-    const unknown = Object.keys(context.switchToHttp().getRequest<Request>().query).filter((key) => INHERITED.has(key) || (!dto && !names.has(key)));
+    const unknown = Object.keys(context.switchToHttp().getRequest<Request>().query).filter(
+      (key) => INHERITED.has(key) || (!dto && !names.has(key)),
+    );
     if (unknown.length === 0) return true;
     throw new BadRequestException({
       type: 'urn:billing:validation',
       title: 'Invalid request',
       detail: `this operation has no query parameter ${unknown.join(', ')}`,
-      errors: unknown.map((field) => ({ field, messages: [`query parameter ${field} should not exist`] })),
+      errors: unknown.map((field) => ({
+        field,
+        messages: [`query parameter ${field} should not exist`],
+      })),
     });
   }
 
@@ -38,11 +52,15 @@ export class DeclaredQueryGuard implements CanActivate {
     const handler = context.getHandler();
     const cached = this.declared.get(handler);
     if (cached) return cached;
-    const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), handler.name) ?? {}) as Record<string, { data?: unknown }>;
+    const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), handler.name) ??
+      {}) as Record<string, { data?: unknown }>;
     const queries = Object.entries(args)
       .filter(([key]) => key.split(':')[0] === String(RouteParamtypes.QUERY))
       .map(([, arg]) => arg.data);
-    const declared = { names: new Set(queries.filter((data): data is string => typeof data === 'string')), dto: queries.some((data) => data === undefined) };
+    const declared = {
+      names: new Set(queries.filter((data): data is string => typeof data === 'string')),
+      dto: queries.some((data) => data === undefined),
+    };
     this.declared.set(handler, declared);
     return declared;
   }

@@ -5,26 +5,54 @@ import { ApiOkResponse, ApiProduces } from '@nestjs/swagger';
 export type DocumentMediaType = 'application/pdf' | 'text/plain' | 'text/html';
 
 const CONTENT_DISPOSITION = {
-  'Content-Disposition': { description: '`inline; filename="<document number>.<pdf|txt|html>"`', schema: { type: 'string', example: 'inline; filename="INV-2026-00001.pdf"' } },
+  'Content-Disposition': {
+    description: '`inline; filename="<document number>.<pdf|txt|html>"`',
+    schema: { type: 'string', example: 'inline; filename="INV-2026-00001.pdf"' },
+  },
 };
 
-/** A 200 whose body is the document itself, in `mediaType` (binary for a PDF, UTF-8 text otherwise), named by Content-Disposition. */
+/**
+ * A 200 whose body is the document itself, in `mediaType` (binary for a PDF, UTF-8 text otherwise),
+ * named by Content-Disposition.
+ */
 export const ApiDocumentResponse = (mediaType: DocumentMediaType, description: string) =>
   applyDecorators(
     ApiProduces(mediaType),
     ApiOkResponse({
       description,
       headers: CONTENT_DISPOSITION,
-      content: { [mediaType]: { schema: mediaType === 'application/pdf' ? { type: 'string', format: 'binary' } : { type: 'string' } } },
+      content: {
+        [mediaType]: {
+          schema:
+            mediaType === 'application/pdf'
+              ? { type: 'string', format: 'binary' }
+              : { type: 'string' },
+        },
+      },
     }),
   );
 
-const EXTENSIONS: Record<DocumentMediaType, string> = { 'application/pdf': 'pdf', 'text/plain': 'txt', 'text/html': 'html' };
+const EXTENSIONS: Record<DocumentMediaType, string> = {
+  'application/pdf': 'pdf',
+  'text/plain': 'txt',
+  'text/html': 'html',
+};
 
-/** The document as the answer: its media type (text in UTF-8), its length, and `inline` with the file name it would be saved under. */
-export function documentFile(content: Buffer | string, mediaType: DocumentMediaType, name: string): StreamableFile {
+/**
+ * The document as the answer: its media type (text in UTF-8), its length, and `inline` with the
+ * file name it would be saved under.
+ */
+export function documentFile(
+  content: Buffer | string,
+  mediaType: DocumentMediaType,
+  name: string,
+): StreamableFile {
   const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
   const file = `${name.replace(/[^A-Za-z0-9._-]/g, '_')}.${EXTENSIONS[mediaType]}`;
   const type = mediaType === 'application/pdf' ? mediaType : `${mediaType}; charset=utf-8`;
-  return new StreamableFile(bytes, { type, length: bytes.length, disposition: `inline; filename="${file}"` });
+  return new StreamableFile(bytes, {
+    type,
+    length: bytes.length,
+    disposition: `inline; filename="${file}"`,
+  });
 }

@@ -1,5 +1,10 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
-import { FIRST_BUSINESS_DATE, isBusinessDate, LAST_BUSINESS_DATE, ValidationError } from '@billing/shared/kernel';
+import {
+  FIRST_BUSINESS_DATE,
+  isBusinessDate,
+  LAST_BUSINESS_DATE,
+  ValidationError,
+} from '@billing/shared/kernel';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsNotEmpty, IsOptional, IsString, Max, Min, ValidateBy } from 'class-validator';
@@ -13,34 +18,53 @@ export function IsBusinessDate(): PropertyDecorator {
     name: 'isBusinessDate',
     validator: {
       validate: (value) => isBusinessDate(value),
-      defaultMessage: (args) => `${args?.property} must be a calendar date YYYY-MM-DD from ${FIRST_BUSINESS_DATE} to ${LAST_BUSINESS_DATE}`,
+      defaultMessage: (args) =>
+        `${args?.property} must be a calendar date YYYY-MM-DD from ${FIRST_BUSINESS_DATE} to ${LAST_BUSINESS_DATE}`,
     },
   });
 }
 
 /** A command body that only carries its business date (defaults to today in the tenant's zone). */
 export class DatedBody {
-  @ApiPropertyOptional({ format: 'date', description: 'business date, defaults to today', example: '2026-02-03' })
+  @ApiPropertyOptional({
+    format: 'date',
+    description: 'business date, defaults to today',
+    example: '2026-02-03',
+  })
   @IsOptional()
   @IsBusinessDate()
   date?: string;
 }
 
 export class ReasonBody extends DatedBody {
-  @ApiProperty({ minLength: 1, description: 'why, recorded on the event', example: 'Owner stop-work order pending a design review' }) @IsString() @IsNotEmpty() reason!: string;
+  @ApiProperty({
+    minLength: 1,
+    description: 'why, recorded on the event',
+    example: 'Owner stop-work order pending a design review',
+  })
+  @IsString()
+  @IsNotEmpty()
+  reason!: string;
 }
 
 /** A business date in the path (`:periodEnd`): a calendar date from 2000 to 2099, or 400. */
 @Injectable()
 export class ParseBusinessDatePipe implements PipeTransform<string, string> {
   transform(value: string): string {
-    if (!isBusinessDate(value)) throw new ValidationError(`${String(value)} is not a calendar date YYYY-MM-DD from ${FIRST_BUSINESS_DATE} to ${LAST_BUSINESS_DATE}`);
+    if (!isBusinessDate(value))
+      throw new ValidationError(
+        `${String(value)} is not a calendar date YYYY-MM-DD from ${FIRST_BUSINESS_DATE} to ${LAST_BUSINESS_DATE}`,
+      );
     return value;
   }
 }
 
-/** RFC 3339 (ISO 8601): a date, and a time with its offset; `Date` alone also reads '1', '2026-02-30' and 'Tue Mar 01 2026'. */
-const INSTANT = /^(\d{4}-\d{2}-\d{2})(?:T(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d))?$/;
+/**
+ * RFC 3339 (ISO 8601): a date, and a time with its offset; `Date` alone also reads '1',
+ * '2026-02-30' and 'Tue Mar 01 2026'.
+ */
+const INSTANT =
+  /^(\d{4}-\d{2}-\d{2})(?:T(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d))?$/;
 
 /** An RFC 3339 instant (a date alone is its midnight UTC), or undefined. */
 export function instantOf(value: unknown): Date | undefined {
@@ -54,7 +78,8 @@ export function instantOf(value: unknown): Date | undefined {
 export class ParseInstantPipe implements PipeTransform<string | undefined, Date> {
   transform(value: string | undefined): Date {
     const instant = instantOf(value);
-    if (!instant) throw new ValidationError('at must be an ISO 8601 instant, such as 2026-02-03T10:00:00Z');
+    if (!instant)
+      throw new ValidationError('at must be an ISO 8601 instant, such as 2026-02-03T10:00:00Z');
     return instant;
   }
 }
@@ -63,7 +88,11 @@ export class ParseInstantPipe implements PipeTransform<string | undefined, Date>
 export function IsInstant(): PropertyDecorator {
   return ValidateBy({
     name: 'isInstant',
-    validator: { validate: (value) => instantOf(value) !== undefined, defaultMessage: (args) => `${args?.property} must be an ISO 8601 instant, such as 2026-02-03T10:00:00Z` },
+    validator: {
+      validate: (value) => instantOf(value) !== undefined,
+      defaultMessage: (args) =>
+        `${args?.property} must be an ISO 8601 instant, such as 2026-02-03T10:00:00Z`,
+    },
   });
 }
 
@@ -72,25 +101,45 @@ function isCalendarDate(date: string): boolean {
   return !Number.isNaN(midnight.getTime()) && midnight.toISOString().startsWith(date);
 }
 
-/** `?at=&date=` of an audit view (ADR 17): as known at an instant, as of a business date, or both. */
+/**
+ * `?at=&date=` of an audit view (ADR 17): as known at an instant, as of a business date, or both.
+ */
 export class AsOfQuery {
-  @ApiPropertyOptional({ format: 'date-time', description: 'Known at: only events recorded by this instant count (defaults to now)', example: '2026-05-15T23:59:59Z' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'Known at: only events recorded by this instant count (defaults to now)',
+    example: '2026-05-15T23:59:59Z',
+  })
   @IsOptional()
   @IsString()
   at?: string;
 
-  @ApiPropertyOptional({ format: 'date', description: 'As of this business date: only events dated on or before it count (defaults to every date)', example: '2026-04-30' })
+  @ApiPropertyOptional({
+    format: 'date',
+    description:
+      'As of this business date: only events dated on or before it count (defaults to every date)',
+    example: '2026-04-30',
+  })
   @IsOptional()
   @IsBusinessDate()
   date?: string;
 }
 
 export function asOfFrom(query: AsOfQuery, now: Date): AsOf {
-  if (query.at === undefined && query.date === undefined) throw new ValidationError('give at (an ISO 8601 instant), date (a business date YYYY-MM-DD) or both');
-  return { knownAt: query.at === undefined ? now : new ParseInstantPipe().transform(query.at), date: query.date };
+  if (query.at === undefined && query.date === undefined)
+    throw new ValidationError(
+      'give at (an ISO 8601 instant), date (a business date YYYY-MM-DD) or both',
+    );
+  return {
+    knownAt: query.at === undefined ? now : new ParseInstantPipe().transform(query.at),
+    date: query.date,
+  };
 }
 
-/** A query integer is its digits: `Number()` would also read '', ' 5', '1e2', '0x10', and ones beyond 2^53. */
+/**
+ * A query integer is its digits: `Number()` would also read '', ' 5', '1e2', '0x10', and ones
+ * beyond 2^53.
+ */
 export function integerOf(text: unknown): unknown {
   return typeof text === 'string' && /^-?\d{1,15}$/.test(text) ? Number(text) : text;
 }
@@ -101,7 +150,10 @@ export function queryInteger(text: string | undefined, absent: number): number {
   return typeof value === 'number' ? value : Number.NaN;
 }
 
-/** `?limit=&offset=` of a list: at most 1000 at a time, 100 by default; the list answers `X-Total-Count`. */
+/**
+ * `?limit=&offset=` of a list: at most 1000 at a time, 100 by default; the list answers
+ * `X-Total-Count`.
+ */
 export class PageQuery {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, default: 100 })
   @IsOptional()

@@ -9,7 +9,10 @@ import { BUS, EVENT_STORE } from './tokens';
 import { ApiProblems } from './openapi';
 import { Health } from './responses';
 
-/** Liveness and readiness (terminus); readiness says `degraded`, naming each parked event or how the bus is down, while the service serves on. */
+/**
+ * Liveness and readiness (terminus); readiness says `degraded`, naming each parked event or how the
+ * bus is down, while the service serves on.
+ */
 @ApiTags('health')
 @Controller('health')
 export class HealthHttp {
@@ -24,16 +27,26 @@ export class HealthHttp {
   @Get('live')
   @ApiOperation({ summary: 'The process answers' })
   @ApiOkResponse({ type: Health, description: 'The process is alive (no indicators)' })
-  // The answers are documented above: terminus's own schema says a 503 carries the indicators, and ours is Problem Details.
+  // The answers are documented above: terminus's own schema says a 503 carries the indicators, and
+  // ours is Problem Details.
   @HealthCheck({ noCache: true, swaggerDocumentation: false })
   live() {
     return this.health.check([]);
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'The event store answers and the read models are caught up; `degraded` names every parked event, or a bus that is down' })
-  @ApiOkResponse({ type: Health, description: 'Ready: `ok`, or `degraded` with every parked event while the service serves on' })
-  @ApiProblems([503, 'Not ready: the event store or the read-model store does not answer (within 2 s), or the read models are behind'])
+  @ApiOperation({
+    summary:
+      'The event store answers and the read models are caught up; `degraded` names every parked event, or a bus that is down',
+  })
+  @ApiOkResponse({
+    type: Health,
+    description: 'Ready: `ok`, or `degraded` with every parked event while the service serves on',
+  })
+  @ApiProblems([
+    503,
+    'Not ready: the event store or the read-model store does not answer (within 2 s), or the read models are behind',
+  ])
   @HealthCheck({ noCache: true, swaggerDocumentation: false })
   async ready() {
     let parked: readonly ParkedEvent[] = [];
@@ -50,7 +63,8 @@ export class HealthHttp {
         throw notReady(error);
       });
     const bus = await this.bus.health();
-    // A bus that is down leaves the service serving (commands are stored, relayed once it is back): degraded, not unready.
+    // A bus that is down leaves the service serving (commands are stored, relayed once it is back):
+    // degraded, not unready.
     const indicator = { bus: { status: bus.up ? 'up' : 'down', ...bus.detail } };
     const answer = {
       ...result,
@@ -58,47 +72,80 @@ export class HealthHttp {
       error: { ...result.error, ...(bus.up ? {} : indicator) },
       details: { ...result.details, ...indicator },
     };
-    return parked.length === 0 && bus.up ? answer : { ...answer, status: 'degraded', ...(parked.length > 0 ? { parked } : {}) };
+    return parked.length === 0 && bus.up
+      ? answer
+      : { ...answer, status: 'degraded', ...(parked.length > 0 ? { parked } : {}) };
   }
 
   private async eventStore() {
     const indicator = this.indicators.check('eventStore');
     try {
-      return indicator.up({ headPosition: await answerWithin(this.store.headPosition(), 'the event store') });
+      return indicator.up({
+        headPosition: await answerWithin(this.store.headPosition(), 'the event store'),
+      });
     } catch (error) {
       return indicator.down({ message: (error as Error).message });
     }
   }
 
-  /** Down when the read-model store does not answer (its parked events are read from it) or the projections are behind; with what is parked. */
+  /**
+   * Down when the read-model store does not answer (its parked events are read from it) or the
+   * projections are behind; with what is parked.
+   */
   private async readModels() {
     const indicator = this.indicators.check('readModels');
     try {
       const parked = await answerWithin(this.background.parked(), 'the read-model store');
       const head = await answerWithin(this.store.headPosition(), 'the event store');
       const caughtUp = await this.background.projections.caughtUp(head, 1_000);
-      return [caughtUp ? indicator.up({ caughtUpTo: head }) : indicator.down({ message: `behind position ${head}` }), parked] as const;
+      return [
+        caughtUp
+          ? indicator.up({ caughtUpTo: head })
+          : indicator.down({ message: `behind position ${head}` }),
+        parked,
+      ] as const;
     } catch (error) {
       return [indicator.down({ message: (error as Error).message }), []] as const;
     }
   }
 }
 
-/** Readiness answers in bounded time: a server that does not answer within this is down (its driver may wait far longer). */
+/**
+ * Readiness answers in bounded time: a server that does not answer within this is down (its driver
+ * may wait far longer).
+ */
 const ANSWER_MS = 2_000;
 
 function answerWithin<T>(work: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ANSWER_MS} ms`)), ANSWER_MS)));
+  const late = new Promise<never>(
+    (_, reject) =>
+      (timer = setTimeout(
+        () => reject(new Error(`${what} did not answer within ${ANSWER_MS} ms`)),
+        ANSWER_MS,
+      )),
+  );
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
-/** Terminus's 503 as Problem Details that name what is down and why (its own carries only the indicators, which the problem filter would drop). */
+/**
+ * Terminus's 503 as Problem Details that name what is down and why (its own carries only the
+ * indicators, which the problem filter would drop).
+ */
 function notReady(error: unknown): unknown {
   if (!(error instanceof ServiceUnavailableException)) return error;
-  const { error: down = {}, details = {} } = error.getResponse() as { error?: Record<string, { message?: string }>; details?: Record<string, unknown> };
+  const { error: down = {}, details = {} } = error.getResponse() as {
+    error?: Record<string, { message?: string }>;
+    details?: Record<string, unknown>;
+  };
   const detail = Object.entries(down)
     .map(([name, { message }]) => `${name}: ${message ?? 'down'}`)
     .join('; ');
-  return new ServiceUnavailableException({ type: 'urn:billing:not-ready', title: 'Not ready', detail: detail || 'not ready', error: down, details });
+  return new ServiceUnavailableException({
+    type: 'urn:billing:not-ready',
+    title: 'Not ready',
+    detail: detail || 'not ready',
+    error: down,
+    details,
+  });
 }

@@ -5,7 +5,13 @@ import { sendProblem } from './problem-details.filter';
 import type { HttpConfig } from './security-config';
 
 /** Answers a browser may read across origins besides the CORS-safelisted ones. */
-const EXPOSED = ['X-Total-Count', 'Billing-Degraded', 'Idempotent-Replayed', 'Retry-After', 'WWW-Authenticate'];
+const EXPOSED = [
+  'X-Total-Count',
+  'Billing-Degraded',
+  'Idempotent-Replayed',
+  'Retry-After',
+  'WWW-Authenticate',
+];
 
 /**
  * The browser-facing rules (issue 8 item 5), before anything reads the body: in production the Host
@@ -13,7 +19,10 @@ const EXPOSED = ['X-Total-Count', 'Billing-Degraded', 'Idempotent-Replayed', 'Re
  * name); security headers (helmet); CORS only for the configured origins (none by default, so a
  * browser refuses every cross-origin call).
  */
-export function applyHttpHygiene(app: INestApplication, { production, publicHosts, corsOrigins }: HttpConfig): void {
+export function applyHttpHygiene(
+  app: INestApplication,
+  { production, publicHosts, corsOrigins }: HttpConfig,
+): void {
   if (production) app.use(hostCheck(publicHosts));
   app.use(helmet());
   if (corsOrigins.length > 0)
@@ -31,6 +40,10 @@ function hostCheck(publicHosts: string[]) {
   return (request: Request, response: Response, next: NextFunction): void => {
     const host = (request.header('host') ?? '').toLowerCase().replace(/:\d+$/, '');
     if (publicHosts.includes(host) || request.path.startsWith('/health/')) return next();
-    sendProblem(response, 400, { type: 'urn:billing:host', title: 'Unknown host', detail: 'the Host header does not name this service (PUBLIC_HOST)' });
+    sendProblem(response, 400, {
+      type: 'urn:billing:host',
+      title: 'Unknown host',
+      detail: 'the Host header does not name this service (PUBLIC_HOST)',
+    });
   };
 }

@@ -13,20 +13,40 @@ import { ThrottleGuard } from './throttle.guard';
 import { applyHttpHygiene } from './http-hygiene';
 import { SETTINGS, type Settings } from './tokens';
 
-/** What every service's HTTP side has: host check, security headers, CORS, bearer tokens and roles, rate limits, validation, Problem Details, command context, Swagger UI at /docs. */
+/**
+ * What every service's HTTP side has: host check, security headers, CORS, bearer tokens and roles,
+ * rate limits, validation, Problem Details, command context, Swagger UI at /docs.
+ */
 export function configureHttp(app: INestApplication, title: string): INestApplication {
   const { security } = app.get<Settings>(SETTINGS);
-  if (!security) throw new Error('Settings.security is required to serve HTTP: who may call is never left to a default');
+  if (!security)
+    throw new Error(
+      'Settings.security is required to serve HTTP: who may call is never left to a default',
+    );
   app.use(requestLogContext);
   applyHttpHygiene(app, security.http);
   bodyGuards().forEach((guard) => app.use(guard));
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
-  // Limits first (unauthenticated attempts count against their address), then who may call, then the query's shape.
-  app.useGlobalGuards(app.get(ThrottleGuard), new AuthGuard(security.auth), new DeclaredQueryGuard());
+  // Limits first (unauthenticated attempts count against their address), then who may call, then
+  // the query's shape.
+  app.useGlobalGuards(
+    app.get(ThrottleGuard),
+    new AuthGuard(security.auth),
+    new DeclaredQueryGuard(),
+  );
   app.useGlobalInterceptors(app.get(CommandContextInterceptor), app.get(ReadModelInterceptor));
   app.enableShutdownHooks();
-  const config = new DocumentBuilder().setTitle(title).setDescription(API_CONVENTIONS).setVersion('1').build();
-  SwaggerModule.setup('docs', app, () => finishDocument(SwaggerModule.createDocument(app, config, { extraModels: [ProblemDetails] }), security.auth.mode));
+  const config = new DocumentBuilder()
+    .setTitle(title)
+    .setDescription(API_CONVENTIONS)
+    .setVersion('1')
+    .build();
+  SwaggerModule.setup('docs', app, () =>
+    finishDocument(
+      SwaggerModule.createDocument(app, config, { extraModels: [ProblemDetails] }),
+      security.auth.mode,
+    ),
+  );
   return app;
 }

@@ -1,8 +1,21 @@
-import { ConflictException, Inject, Injectable, UnprocessableEntityException, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import {
+  ConflictException,
+  Inject,
+  Injectable,
+  UnprocessableEntityException,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import type { Request, Response } from 'express';
-import { toMetadata, uuidFrom, WrongExpectedVersionError, type EventStore } from '@billing/shared/event-store';
+import {
+  toMetadata,
+  uuidFrom,
+  WrongExpectedVersionError,
+  type EventStore,
+} from '@billing/shared/event-store';
 import { addToLogContext } from '@billing/shared/logging';
 import { requestContext, type RequestContext } from './command-context';
 import { CLOCK, EVENT_STORE, SETTINGS, type Clock, type Settings } from './tokens';
@@ -10,9 +23,15 @@ import { CLOCK, EVENT_STORE, SETTINGS, type Clock, type Settings } from './token
 interface StoredAnswer {
   status: number;
   body: unknown;
-  /** SHA-256 of the request the key was first used with (absent on answers stored before it was kept). */
+  /**
+   * SHA-256 of the request the key was first used with (absent on answers stored before it was
+   * kept).
+   */
   fingerprint?: string;
-  /** Who sent it (absent on answers stored before it was kept): a key is the tenant's, its answer the sender's. */
+  /**
+   * Who sent it (absent on answers stored before it was kept): a key is the tenant's, its answer
+   * the sender's.
+   */
   actor?: string;
 }
 
@@ -35,28 +54,58 @@ export class CommandContextInterceptor implements NestInterceptor {
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const request = context.switchToHttp().getRequest<Request & { commandContext?: RequestContext }>();
+    const request = context
+      .switchToHttp()
+      .getRequest<Request & { commandContext?: RequestContext }>();
     const response = context.switchToHttp().getResponse<Response>();
     request.commandContext = requestContext(request, this.clock.now(), this.settings.timeZone);
-    addToLogContext({ correlationId: request.commandContext.correlationId, tenantId: request.commandContext.tenantId });
+    addToLogContext({
+      correlationId: request.commandContext.correlationId,
+      tenantId: request.commandContext.tenantId,
+    });
     if (request.method !== 'POST' || !request.header('idempotency-key')) return next.handle();
     return from(this.replayOrRun(request.commandContext, fingerprintOf(request), response, next));
   }
 
-  private async replayOrRun(ctx: RequestContext, fingerprint: string, response: Response, next: CallHandler): Promise<unknown> {
+  private async replayOrRun(
+    ctx: RequestContext,
+    fingerprint: string,
+    response: Response,
+    next: CallHandler,
+  ): Promise<unknown> {
     const stream = `idempotency-${uuidFrom(ctx.commandId)}`;
     const [stored] = await this.store.readStream(stream, { maxCount: 1 });
     if (stored) return this.replay(stored.data as StoredAnswer, fingerprint, ctx.actor, response);
-    if (this.inFlight.has(stream)) throw new ConflictException(problem(409, 'Request in progress', 'a request with this Idempotency-Key is still being processed; retry it later'));
+    if (this.inFlight.has(stream))
+      throw new ConflictException(
+        problem(
+          409,
+          'Request in progress',
+          'a request with this Idempotency-Key is still being processed; retry it later',
+        ),
+      );
     this.inFlight.add(stream);
     try {
-      const body: unknown = await lastValueFrom(next.handle() as Observable<unknown>, { defaultValue: undefined });
-      const answer: StoredAnswer = { status: response.statusCode, body, fingerprint, actor: ctx.actor };
-      const event = { id: uuidFrom(`${ctx.commandId}/answer`), type: 'CommandAnswered', data: answer, metadata: toMetadata(ctx, 'AnswerCommand') };
+      const body: unknown = await lastValueFrom(next.handle() as Observable<unknown>, {
+        defaultValue: undefined,
+      });
+      const answer: StoredAnswer = {
+        status: response.statusCode,
+        body,
+        fingerprint,
+        actor: ctx.actor,
+      };
+      const event = {
+        id: uuidFrom(`${ctx.commandId}/answer`),
+        type: 'CommandAnswered',
+        data: answer,
+        metadata: toMetadata(ctx, 'AnswerCommand'),
+      };
       try {
         await this.store.append(stream, [event], 'no_stream');
       } catch (error) {
-        // Another process ran the same request at the same moment and stored its answer first; both answers come from the same command.
+        // Another process ran the same request at the same moment and stored its answer first; both
+        // answers come from the same command.
         if (!(error instanceof WrongExpectedVersionError)) throw error;
       }
       return body;
@@ -65,16 +114,34 @@ export class CommandContextInterceptor implements NestInterceptor {
     }
   }
 
-  private replay(answer: StoredAnswer, fingerprint: string, actor: string, response: Response): unknown {
-    if ((answer.fingerprint !== undefined && answer.fingerprint !== fingerprint) || (answer.actor !== undefined && answer.actor !== actor))
-      throw new UnprocessableEntityException(problem(422, 'Idempotency-Key reused', 'this Idempotency-Key was first used with another request; use a new key for a new request'));
+  private replay(
+    answer: StoredAnswer,
+    fingerprint: string,
+    actor: string,
+    response: Response,
+  ): unknown {
+    if (
+      (answer.fingerprint !== undefined && answer.fingerprint !== fingerprint) ||
+      (answer.actor !== undefined && answer.actor !== actor)
+    )
+      throw new UnprocessableEntityException(
+        problem(
+          422,
+          'Idempotency-Key reused',
+          'this Idempotency-Key was first used with another request; use a new key for a new request',
+        ),
+      );
     response.status(answer.status);
     response.setHeader('Idempotent-Replayed', 'true');
     return answer.body;
   }
 }
 
-const problem = (status: number, title: string, detail: string) => ({ type: `urn:billing:idempotency-${status}`, title, detail });
+const problem = (status: number, title: string, detail: string) => ({
+  type: `urn:billing:idempotency-${status}`,
+  title,
+  detail,
+});
 
 /** Method, path and body (keys sorted), hashed: what makes two requests "the same request". */
 function fingerprintOf(request: Request): string {

@@ -6,7 +6,12 @@ import { closedObject, type EventSchemaMap } from '@billing/shared/kernel';
  */
 export const idempotencySchemas: EventSchemaMap = {
   CommandAnswered: closedObject(
-    { status: { type: 'integer', minimum: 100, maximum: 599 }, body: {}, fingerprint: { type: 'string', pattern: '^[0-9a-f]{64}$' }, actor: { type: 'string', minLength: 1 } },
+    {
+      status: { type: 'integer', minimum: 100, maximum: 599 },
+      body: {},
+      fingerprint: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+      actor: { type: 'string', minLength: 1 },
+    },
     ['body', 'fingerprint', 'actor'],
   ),
 };

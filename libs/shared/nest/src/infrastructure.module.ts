@@ -14,7 +14,16 @@ import { ReadModelInterceptor } from './read-model.interceptor';
 import { idempotencySchemas } from './idempotency.schemas';
 import { DEFAULT_THROTTLE } from './security-config';
 import { ThrottleGuard, throttlerOptions } from './throttle.guard';
-import { BUS, CLOCK, EVENT_SCHEMAS, EVENT_STORE, READ_MODELS, SETTINGS, type Clock, type Settings } from './tokens';
+import {
+  BUS,
+  CLOCK,
+  EVENT_SCHEMAS,
+  EVENT_STORE,
+  READ_MODELS,
+  SETTINGS,
+  type Clock,
+  type Settings,
+} from './tokens';
 
 export interface Infrastructure {
   eventStore: EventStore;
@@ -35,12 +44,17 @@ export class InfrastructureModule {
       imports: [
         CqrsModule.forRoot(),
         TerminusModule.forRoot({ logger: false }),
-        ThrottlerModule.forRoot(throttlerOptions(infrastructure.settings.security?.http.throttle ?? DEFAULT_THROTTLE)),
+        ThrottlerModule.forRoot(
+          throttlerOptions(infrastructure.settings.security?.http.throttle ?? DEFAULT_THROTTLE),
+        ),
       ],
       controllers: [HealthHttp, RefusalsHttp],
       providers: [
         { provide: EVENT_SCHEMAS, useValue: schemas },
-        { provide: EVENT_STORE, useValue: validatingEventStore(infrastructure.eventStore, schemas) },
+        {
+          provide: EVENT_STORE,
+          useValue: validatingEventStore(infrastructure.eventStore, schemas),
+        },
         { provide: BUS, useValue: infrastructure.bus },
         { provide: READ_MODELS, useValue: infrastructure.readModels },
         { provide: CLOCK, useValue: infrastructure.clock },
@@ -69,9 +83,17 @@ export class InfrastructureModule {
   }
 }
 
-/** An app: the infrastructure module plus the feature modules it hosts (one service, or all four). */
-export function composeApp(features: Type<unknown>[], infrastructure: Infrastructure): DynamicModule {
+/**
+ * An app: the infrastructure module plus the feature modules it hosts (one service, or all four).
+ */
+export function composeApp(
+  features: Type<unknown>[],
+  infrastructure: Infrastructure,
+): DynamicModule {
   @Module({})
   class BillingApp {}
-  return { module: BillingApp, imports: [InfrastructureModule.forRoot(infrastructure), ...features] };
+  return {
+    module: BillingApp,
+    imports: [InfrastructureModule.forRoot(infrastructure), ...features],
+  };
 }

@@ -13,7 +13,8 @@ export function loggingModule() {
   return LoggerModule.forRoot({
     pinoHttp: {
       ...httpLogOptions(),
-      // The answer's line is written when the response ends: from the command context, whatever async context that is.
+      // The answer's line is written when the response ends: from the command context, whatever
+      // async context that is.
       customProps: (request) => {
         const context = (request as Request & { commandContext?: RequestContext }).commandContext;
         return context ? { correlationId: context.correlationId, tenantId: context.tenantId } : {};

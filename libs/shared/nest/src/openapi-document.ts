@@ -3,7 +3,9 @@ import { accessOf } from '@billing/shared/auth';
 import { OPEN_SCHEMAS, PROBLEM_MEANING, problemResponse, type ProblemStatus } from './openapi';
 import { MAX_DEPTH, MAX_TEXT } from './body';
 
-/** The document's description: the conventions every operation follows (README "API conventions"). */
+/**
+ * The document's description: the conventions every operation follows (README "API conventions").
+ */
 export const API_CONVENTIONS = `Event-sourced contract billing: contracts and their schedule of values, progress and milestones, pay applications (AIA G702/G703) and invoices, receivables.
 
 **Amounts** are integers in the currency's minor unit (cents: USD 1,234.56 is \`123456\`). **Rates and percents** are integers in hundredths of a percent: 10% = \`1000\`, 33.33% = \`3333\`. Every number in this API is an integer.
@@ -24,11 +26,26 @@ export const API_CONVENTIONS = `Event-sourced contract billing: contracts and th
 
 **Lists** take \`limit\` (1-1000, default 100) and \`offset\`, and answer the total in \`X-Total-Count\`. Every object an answer holds lists all its fields (\`additionalProperties: false\`); Problem Details may carry extension members.`;
 
-type Operation = { parameters?: Parameter[]; responses: Record<string, Response>; security?: Record<string, string[]>[] };
-type Parameter = { name: string; in: string; required?: boolean; description?: string; schema?: Record<string, unknown>; example?: unknown };
+type Operation = {
+  parameters?: Parameter[];
+  responses: Record<string, Response>;
+  security?: Record<string, string[]>[];
+};
+type Parameter = {
+  name: string;
+  in: string;
+  required?: boolean;
+  description?: string;
+  schema?: Record<string, unknown>;
+  example?: unknown;
+};
 type Response = { description: string; headers?: Record<string, unknown>; content?: unknown };
 
-const header = (name: string, description: string, schema: Record<string, unknown> = { type: 'string' }): Parameter => ({
+const header = (
+  name: string,
+  description: string,
+  schema: Record<string, unknown> = { type: 'string' },
+): Parameter => ({
   name,
   in: 'header',
   required: false,
@@ -37,35 +54,68 @@ const header = (name: string, description: string, schema: Record<string, unknow
 });
 
 const IDENTITY_HEADERS = [
-  header('X-Tenant-Id', 'The tenant acting: it sees and changes only its own contracts, invoices and accounts, and has its own number series', {
+  header(
+    'X-Tenant-Id',
+    'The tenant acting: it sees and changes only its own contracts, invoices and accounts, and has its own number series',
+    {
+      type: 'string',
+      default: 'default',
+    },
+  ),
+  header('X-Actor', 'Who acts; recorded on every event the request causes', {
     type: 'string',
-    default: 'default',
+    default: 'anonymous',
   }),
-  header('X-Actor', 'Who acts; recorded on every event the request causes', { type: 'string', default: 'anonymous' }),
 ];
-const CORRELATION_ID = [header('X-Correlation-Id', "Recorded on every event the request causes and on the reactions' events (default: the command's id)")];
+const CORRELATION_ID = [
+  header(
+    'X-Correlation-Id',
+    "Recorded on every event the request causes and on the reactions' events (default: the command's id)",
+  ),
+];
 const IDEMPOTENCY_KEY = header(
   'Idempotency-Key',
   'A retry with the same key and the same request answers the first answer (`Idempotent-Replayed: true`) and appends nothing; the same key with another body on this path is refused (422); a retry while the first is running is refused (409)',
 );
 
-const DEGRADED = { 'Billing-Degraded': { description: 'Present while events of the tenant are parked: figures may lack them (see /health/ready)', schema: { type: 'string' } } };
-const REPLAYED = {
-  'Idempotent-Replayed': { description: '`true` when this is the stored first answer to a request with the same Idempotency-Key', schema: { type: 'string', enum: ['true'] } },
+const DEGRADED = {
+  'Billing-Degraded': {
+    description:
+      'Present while events of the tenant are parked: figures may lack them (see /health/ready)',
+    schema: { type: 'string' },
+  },
 };
-const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } };
-const WWW_AUTHENTICATE = { 'WWW-Authenticate': { description: 'RFC 6750: `Bearer realm="billing"`, with `error="invalid_token"` and why', schema: { type: 'string' } } };
+const REPLAYED = {
+  'Idempotent-Replayed': {
+    description:
+      '`true` when this is the stored first answer to a request with the same Idempotency-Key',
+    schema: { type: 'string', enum: ['true'] },
+  },
+};
+const RETRY_AFTER = {
+  'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } },
+};
+const WWW_AUTHENTICATE = {
+  'WWW-Authenticate': {
+    description: 'RFC 6750: `Bearer realm="billing"`, with `error="invalid_token"` and why',
+    schema: { type: 'string' },
+  },
+};
 const BEARER = {
   type: 'http' as const,
   scheme: 'bearer',
   bearerFormat: 'JWT',
-  description: "A JWT from the issuer (the embedded app's own: `npm run token -- --role billing --tenant acme`); its claims name the tenant and the roles",
+  description:
+    "A JWT from the issuer (the embedded app's own: `npm run token -- --role billing --tenant acme`); its claims name the tenant and the roles",
 };
 
 /** Every operation goes through DeclaredQueryGuard. */
 const UNKNOWN_QUERY = 'or a query parameter the operation does not have';
 
-/** Every POST goes through the body guards (body.ts) and the Idempotency-Key interceptor: what they answer. */
+/**
+ * Every POST goes through the body guards (body.ts) and the Idempotency-Key interceptor: what they
+ * answer.
+ */
 const EVERY_POST: [ProblemStatus, string][] = [
   [
     400,
@@ -80,10 +130,21 @@ const EVERY_POST: [ProblemStatus, string][] = [
 ];
 
 /** Path parameters every route parses with ParseUUIDPipe (a malformed one is a 400). */
-const UUID_PARAMETERS: Record<string, string> = { contractId: 'contract', customerId: 'customer', invoiceId: 'invoice', paymentId: 'payment' };
+const UUID_PARAMETERS: Record<string, string> = {
+  contractId: 'contract',
+  customerId: 'customer',
+  invoiceId: 'invoice',
+  paymentId: 'payment',
+};
 const OTHER_PARAMETERS: Record<string, Partial<Parameter>> = {
-  lineId: { description: 'A schedule line of the contract (its `lineId`)', schema: { type: 'string' } },
-  periodEnd: { description: 'The period end of the pending progress report, YYYY-MM-DD', schema: { type: 'string', format: 'date' } },
+  lineId: {
+    description: 'A schedule line of the contract (its `lineId`)',
+    schema: { type: 'string' },
+  },
+  periodEnd: {
+    description: 'The period end of the pending progress report, YYYY-MM-DD',
+    schema: { type: 'string', format: 'date' },
+  },
 };
 
 /**
@@ -92,7 +153,8 @@ const OTHER_PARAMETERS: Record<string, Partial<Parameter>> = {
  * Problem Details filter), the id formats, and closed object schemas.
  */
 export function finishDocument(document: OpenAPIObject, auth: 'bearer' | 'off'): OpenAPIObject {
-  if (auth === 'bearer') document.components = { ...document.components, securitySchemes: { bearer: BEARER } };
+  if (auth === 'bearer')
+    document.components = { ...document.components, securitySchemes: { bearer: BEARER } };
   for (const [path, item] of Object.entries(document.paths))
     for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
       const operation = item[method] as Operation | undefined;
@@ -100,39 +162,83 @@ export function finishDocument(document: OpenAPIObject, auth: 'bearer' | 'off'):
       if (operation && auth === 'bearer') secure(path, method, operation);
     }
   for (const [name, schema] of Object.entries(document.components?.schemas ?? {}))
-    if ('properties' in schema && schema.additionalProperties === undefined) schema.additionalProperties = OPEN_SCHEMAS.has(name);
+    if ('properties' in schema && schema.additionalProperties === undefined)
+      schema.additionalProperties = OPEN_SCHEMAS.has(name);
   return document;
 }
 
 function finishOperation(path: string, method: string, operation: Operation): void {
-  const parameters = (operation.parameters ?? []).map((parameter) => (parameter.in === 'path' ? pathParameter(path, parameter) : parameter));
-  operation.parameters = [...parameters, ...IDENTITY_HEADERS, ...CORRELATION_ID, ...(method === 'post' ? [IDEMPOTENCY_KEY] : [])];
+  const parameters = (operation.parameters ?? []).map((parameter) =>
+    parameter.in === 'path' ? pathParameter(path, parameter) : parameter,
+  );
+  operation.parameters = [
+    ...parameters,
+    ...IDENTITY_HEADERS,
+    ...CORRELATION_ID,
+    ...(method === 'post' ? [IDEMPOTENCY_KEY] : []),
+  ];
   for (const [status, response] of Object.entries(operation.responses))
-    if (status.startsWith('2')) response.headers = { ...response.headers, ...DEGRADED, ...(method === 'post' ? REPLAYED : {}) };
-  const global: [ProblemStatus, string][] = [[400, UNKNOWN_QUERY], ...(method === 'post' ? EVERY_POST : []), [500, PROBLEM_MEANING[500]]];
+    if (status.startsWith('2'))
+      response.headers = {
+        ...response.headers,
+        ...DEGRADED,
+        ...(method === 'post' ? REPLAYED : {}),
+      };
+  const global: [ProblemStatus, string][] = [
+    [400, UNKNOWN_QUERY],
+    ...(method === 'post' ? EVERY_POST : []),
+    [500, PROBLEM_MEANING[500]],
+  ];
   for (const [status, text] of global) {
     const own = operation.responses[status];
-    operation.responses[status] = own ? { ...own, description: `${own.description}; ${text}` } : problemResponse(text.replace(/^or /, 'Invalid request: '));
+    operation.responses[status] = own
+      ? { ...own, description: `${own.description}; ${text}` }
+      : problemResponse(text.replace(/^or /, 'Invalid request: '));
     if (status === 503 || status === 429) operation.responses[status].headers = RETRY_AFTER;
   }
 }
 
-/** Bearer mode: the scheme on every operation but the open ones, what AuthGuard answers, and who may call (the access matrix). */
+/**
+ * Bearer mode: the scheme on every operation but the open ones, what AuthGuard answers, and who may
+ * call (the access matrix).
+ */
 function secure(path: string, method: string, operation: Operation): void {
   const access = accessOf(method, path.replace(/\{(\w+)\}/g, ':$1'));
-  operation.parameters = operation.parameters?.filter((parameter) => !IDENTITY_HEADERS.some((identity) => identity.name === parameter.name));
+  operation.parameters = operation.parameters?.filter(
+    (parameter) => !IDENTITY_HEADERS.some((identity) => identity.name === parameter.name),
+  );
   if (access === 'public') return void (operation.security = []);
   operation.security = [{ bearer: [] }];
-  operation.responses[400] = { ...operation.responses[400], description: `${operation.responses[400].description}; or the request carries X-Tenant-Id or X-Actor` };
-  operation.responses[401] = { ...problemResponse(PROBLEM_MEANING[401]), headers: WWW_AUTHENTICATE };
-  operation.responses[403] = problemResponse(`${PROBLEM_MEANING[403]}: allowed to ${access.join(', ') || 'nobody'}`);
+  operation.responses[400] = {
+    ...operation.responses[400],
+    description: `${operation.responses[400].description}; or the request carries X-Tenant-Id or X-Actor`,
+  };
+  operation.responses[401] = {
+    ...problemResponse(PROBLEM_MEANING[401]),
+    headers: WWW_AUTHENTICATE,
+  };
+  operation.responses[403] = problemResponse(
+    `${PROBLEM_MEANING[403]}: allowed to ${access.join(', ') || 'nobody'}`,
+  );
   const busy = "or the issuer's keys cannot be fetched to verify the token";
   const own = operation.responses[503];
-  operation.responses[503] = { ...(own ?? problemResponse(busy.replace(/^or t/, 'T'))), ...(own ? { description: `${own.description}; ${busy}` } : {}), headers: RETRY_AFTER };
+  operation.responses[503] = {
+    ...(own ?? problemResponse(busy.replace(/^or t/, 'T'))),
+    ...(own ? { description: `${own.description}; ${busy}` } : {}),
+    headers: RETRY_AFTER,
+  };
 }
 
 function pathParameter(path: string, parameter: Parameter): Parameter {
-  const what = parameter.name === 'id' ? path.split('/')[1].replace(/s$/, '') : UUID_PARAMETERS[parameter.name];
-  if (what) return { ...parameter, description: `The ${what}'s id`, schema: { type: 'string', format: 'uuid' } };
+  const what =
+    parameter.name === 'id'
+      ? path.split('/')[1].replace(/s$/, '')
+      : UUID_PARAMETERS[parameter.name];
+  if (what)
+    return {
+      ...parameter,
+      description: `The ${what}'s id`,
+      schema: { type: 'string', format: 'uuid' },
+    };
   return { ...parameter, ...OTHER_PARAMETERS[parameter.name] };
 }

@@ -10,29 +10,53 @@ function answer(error: unknown) {
     type: () => response,
     json: (body: unknown) => void (sent.body = body),
   };
-  new ProblemDetailsFilter().catch(error, { switchToHttp: () => ({ getResponse: () => response }) } as unknown as ArgumentsHost);
+  new ProblemDetailsFilter().catch(error, {
+    switchToHttp: () => ({ getResponse: () => response }),
+  } as unknown as ArgumentsHost);
   return sent;
 }
 
 describe('ProblemDetailsFilter', () => {
   let logged: jest.SpyInstance[];
-  // The filter logs through Nest's Logger: the expected warnings and errors stay out of the test output.
-  beforeEach(() => (logged = (['warn', 'error'] as const).map((level) => jest.spyOn(Logger.prototype, level).mockImplementation(() => undefined))));
+  // The filter logs through Nest's Logger: the expected warnings and errors stay out of the test
+  // output.
+  beforeEach(
+    () =>
+      (logged = (['warn', 'error'] as const).map((level) =>
+        jest.spyOn(Logger.prototype, level).mockImplementation(() => undefined),
+      )),
+  );
   afterEach(() => logged.forEach((spy) => spy.mockRestore()));
 
   it('answers 503 with Retry-After when a read-model server cannot be reached, without its internals', () => {
-    const closed = Object.assign(new Error('connection 7 to 127.0.0.1:27017 closed'), { name: 'MongoNetworkError' });
-    const bulk = Object.assign(new Error('bulk write failed'), { name: 'MongoBulkWriteError', errorResponse: closed });
-    for (const error of [closed, bulk, Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })]) {
+    const closed = Object.assign(new Error('connection 7 to 127.0.0.1:27017 closed'), {
+      name: 'MongoNetworkError',
+    });
+    const bulk = Object.assign(new Error('bulk write failed'), {
+      name: 'MongoBulkWriteError',
+      errorResponse: closed,
+    });
+    for (const error of [
+      closed,
+      bulk,
+      Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }),
+    ]) {
       const sent = answer(error);
-      expect(sent).toMatchObject({ status: 503, headers: { 'Retry-After': '1' }, body: { type: 'urn:billing:unavailable' } });
+      expect(sent).toMatchObject({
+        status: 503,
+        headers: { 'Retry-After': '1' },
+        body: { type: 'urn:billing:unavailable' },
+      });
       expect(JSON.stringify(sent.body)).not.toContain('127.0.0.1');
     }
     expect(logged[0]).toHaveBeenCalledTimes(3);
   });
 
   it('answers 500 without details for anything else', () => {
-    expect(answer(new Error('boom'))).toMatchObject({ status: 500, body: { type: 'urn:billing:internal' } });
+    expect(answer(new Error('boom'))).toMatchObject({
+      status: 500,
+      body: { type: 'urn:billing:internal' },
+    });
     expect(logged[1]).toHaveBeenCalledTimes(1);
   });
 });

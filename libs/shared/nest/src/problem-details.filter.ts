@@ -1,11 +1,26 @@
-import { ArgumentsHost, BadRequestException, Catch, HttpException, Logger, ValidationPipe, type ExceptionFilter, type ValidationError as FieldError } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  BadRequestException,
+  Catch,
+  HttpException,
+  Logger,
+  ValidationPipe,
+  type ExceptionFilter,
+  type ValidationError as FieldError,
+} from '@nestjs/common';
 import type { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { DomainError, type ErrorCategory } from '@billing/shared/kernel';
 import { StoreUnavailableError } from '@billing/shared/event-store';
 import { isUnavailable } from '@billing/shared/read-models';
 
-const STATUS: Record<ErrorCategory, number> = { validation: 400, not_found: 404, illegal_state: 409, rule: 422, concurrency: 409 };
+const STATUS: Record<ErrorCategory, number> = {
+  validation: 400,
+  not_found: 404,
+  illegal_state: 409,
+  rule: 422,
+  concurrency: 409,
+};
 const TITLE: Record<ErrorCategory, string> = {
   validation: 'Invalid request',
   not_found: 'Not found',
@@ -14,7 +29,10 @@ const TITLE: Record<ErrorCategory, string> = {
   concurrency: 'Concurrent change',
 };
 
-/** An RFC 9457 Problem Details document: `type`, `title`, `status`, `detail`, and `errors` naming every bad field. */
+/**
+ * An RFC 9457 Problem Details document: `type`, `title`, `status`, `detail`, and `errors` naming
+ * every bad field.
+ */
 export interface Problem {
   type: string;
   title: string;
@@ -23,7 +41,12 @@ export interface Problem {
   [extension: string]: unknown;
 }
 
-export function sendProblem(response: Response, status: number, problem: Problem, headers: Record<string, string> = {}): void {
+export function sendProblem(
+  response: Response,
+  status: number,
+  problem: Problem,
+  headers: Record<string, string> = {},
+): void {
   Object.entries(headers).forEach(([name, value]) => response.setHeader(name, value));
   response
     .status(status)
@@ -39,31 +62,59 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     if (error instanceof DomainError)
-      return sendProblem(response, STATUS[error.category], { type: `urn:billing:${error.category}`, title: TITLE[error.category], detail: error.message, ...error.details });
+      return sendProblem(response, STATUS[error.category], {
+        type: `urn:billing:${error.category}`,
+        title: TITLE[error.category],
+        detail: error.message,
+        ...error.details,
+      });
     if (error instanceof StoreUnavailableError)
-      return sendProblem(response, 503, { type: 'urn:billing:unavailable', title: 'Busy, try again', detail: error.message }, { 'Retry-After': '1' });
-    if (error instanceof HttpException) return sendProblem(response, error.getStatus(), fromHttpException(error));
-    // A read-model server (Mongo) that cannot be reached now: the caller may try again; what it says stays in the log.
-    if (isUnavailable(error)) {
-      this.logger.warn(`a server the request needs cannot be reached: ${error instanceof Error ? error.message : String(error)}`);
       return sendProblem(
         response,
         503,
-        { type: 'urn:billing:unavailable', title: 'Busy, try again', detail: 'a server this service needs cannot be reached now' },
+        { type: 'urn:billing:unavailable', title: 'Busy, try again', detail: error.message },
+        { 'Retry-After': '1' },
+      );
+    if (error instanceof HttpException)
+      return sendProblem(response, error.getStatus(), fromHttpException(error));
+    // A read-model server (Mongo) that cannot be reached now: the caller may try again; what it
+    // says stays in the log.
+    if (isUnavailable(error)) {
+      this.logger.warn(
+        `a server the request needs cannot be reached: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return sendProblem(
+        response,
+        503,
+        {
+          type: 'urn:billing:unavailable',
+          title: 'Busy, try again',
+          detail: 'a server this service needs cannot be reached now',
+        },
         { 'Retry-After': '1' },
       );
     }
     this.logger.error(error instanceof Error ? error.stack : String(error));
-    sendProblem(response, 500, { type: 'urn:billing:internal', title: 'Internal error', detail: 'the request failed; nothing was written unless a retry shows it' });
+    sendProblem(response, 500, {
+      type: 'urn:billing:internal',
+      title: 'Internal error',
+      detail: 'the request failed; nothing was written unless a retry shows it',
+    });
   }
 }
 
 function fromHttpException(error: HttpException): Problem {
   const status = error.getStatus();
   const payload = error.getResponse();
-  if (typeof payload === 'object' && payload !== null && 'type' in payload) return payload as Problem;
-  const message = typeof payload === 'string' ? payload : (payload as { message?: unknown }).message;
-  const detail = Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : error.message;
+  if (typeof payload === 'object' && payload !== null && 'type' in payload)
+    return payload as Problem;
+  const message =
+    typeof payload === 'string' ? payload : (payload as { message?: unknown }).message;
+  const detail = Array.isArray(message)
+    ? message.join('; ')
+    : typeof message === 'string'
+      ? message
+      : error.message;
   return { type: `urn:billing:http-${status}`, title: STATUS_CODES[status] ?? 'Error', detail };
 }
 
@@ -75,7 +126,12 @@ export function validationPipe(): ValidationPipe {
     forbidUnknownValues: true,
     transform: true,
     exceptionFactory: (errors) =>
-      new BadRequestException({ type: 'urn:billing:validation', title: TITLE.validation, detail: 'the request has invalid fields', errors: flatten(errors) } satisfies Problem),
+      new BadRequestException({
+        type: 'urn:billing:validation',
+        title: TITLE.validation,
+        detail: 'the request has invalid fields',
+        errors: flatten(errors),
+      } satisfies Problem),
   });
 }
 

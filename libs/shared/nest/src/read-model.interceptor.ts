@@ -1,10 +1,17 @@
-import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import {
+  Injectable,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
 import { from, mergeMap, type Observable } from 'rxjs';
 import type { Request, Response } from 'express';
 import { Background } from './background';
 import type { RequestContext } from './command-context';
 
-/** The header a query answers with while events of the tenant are parked: its figures may lack them. */
+/**
+ * The header a query answers with while events of the tenant are parked: its figures may lack them.
+ */
 export const DEGRADED_HEADER = 'Billing-Degraded';
 
 /**
@@ -17,15 +24,24 @@ export class ReadModelInterceptor implements NestInterceptor {
   constructor(private readonly background: Background) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const request = context.switchToHttp().getRequest<Request & { commandContext?: RequestContext }>();
+    const request = context
+      .switchToHttp()
+      .getRequest<Request & { commandContext?: RequestContext }>();
     const response = context.switchToHttp().getResponse<Response>();
     return next.handle().pipe(
       mergeMap((body: unknown) =>
         from(
           (async () => {
             const tenantId = request.commandContext?.tenantId;
-            const parked = tenantId === undefined ? [] : (await this.background.parked()).filter((entry) => entry.tenantId === tenantId);
-            if (parked.length > 0) response.setHeader(DEGRADED_HEADER, `${parked.length} event(s) parked; see /health/ready`);
+            const parked =
+              tenantId === undefined
+                ? []
+                : (await this.background.parked()).filter((entry) => entry.tenantId === tenantId);
+            if (parked.length > 0)
+              response.setHeader(
+                DEGRADED_HEADER,
+                `${parked.length} event(s) parked; see /health/ready`,
+              );
             return Array.isArray(body) ? body.map(publicDocument) : publicDocument(body);
           })(),
         ),
@@ -35,7 +51,8 @@ export class ReadModelInterceptor implements NestInterceptor {
 }
 
 function publicDocument(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null || !('_position' in value || '_parked' in value)) return value;
+  if (typeof value !== 'object' || value === null || !('_position' in value || '_parked' in value))
+    return value;
   const { _id, _position, _tenant, _parked, ...rest } = value as Record<string, unknown>;
   return _parked ? { ...rest, degraded: { parkedEvents: _parked } } : rest;
 }

@@ -2,7 +2,12 @@ import { Controller, Get, Inject, Query, Res, type OnModuleInit } from '@nestjs/
 import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
 import type { Response } from 'express';
-import { forTenant, REFUSALS, type ReadModelStore, type Refusal } from '@billing/shared/read-models';
+import {
+  forTenant,
+  REFUSALS,
+  type ReadModelStore,
+  type Refusal,
+} from '@billing/shared/read-models';
 import { Ctx, type RequestContext } from './command-context';
 import { page, PageQuery } from './dto';
 import { READ_MODELS } from './tokens';
@@ -10,10 +15,20 @@ import { ApiProblems, IsUuid, TOTAL_COUNT_HEADER, UUID_PATTERN } from './openapi
 import { RefusalView } from './responses';
 
 export class RefusalQuery extends PageQuery {
-  @ApiPropertyOptional({ format: 'uuid', pattern: UUID_PATTERN, description: 'Only the refusals about this contract' }) @IsOptional() @IsUuid() contractId?: string;
+  @ApiPropertyOptional({
+    format: 'uuid',
+    pattern: UUID_PATTERN,
+    description: 'Only the refusals about this contract',
+  })
+  @IsOptional()
+  @IsUuid()
+  contractId?: string;
 }
 
-/** Reactions a billing rule refused (a release with no retainage held, …): "never", with the reason, not "not yet". */
+/**
+ * Reactions a billing rule refused (a release with no retainage held, …): "never", with the reason,
+ * not "not yet".
+ */
 @ApiTags('refusals')
 @Controller('refusals')
 export class RefusalsHttp implements OnModuleInit {
@@ -24,10 +39,27 @@ export class RefusalsHttp implements OnModuleInit {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Reactions refused by a billing rule, oldest first, optionally for one contract' })
-  @ApiOkResponse({ type: [RefusalView], description: 'One page of refusals, oldest first', headers: TOTAL_COUNT_HEADER })
+  @ApiOperation({
+    summary: 'Reactions refused by a billing rule, oldest first, optionally for one contract',
+  })
+  @ApiOkResponse({
+    type: [RefusalView],
+    description: 'One page of refusals, oldest first',
+    headers: TOTAL_COUNT_HEADER,
+  })
   @ApiProblems(400)
-  list(@Ctx() ctx: RequestContext, @Query() query: RefusalQuery, @Res({ passthrough: true }) response: Response) {
-    return page<Refusal>(forTenant(this.readModels, ctx.tenantId), response, REFUSALS, query.contractId ? { contractId: query.contractId } : {}, { position: 1 }, query);
+  list(
+    @Ctx() ctx: RequestContext,
+    @Query() query: RefusalQuery,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return page<Refusal>(
+      forTenant(this.readModels, ctx.tenantId),
+      response,
+      REFUSALS,
+      query.contractId ? { contractId: query.contractId } : {},
+      { position: 1 },
+      query,
+    );
   }
 }

@@ -17,6 +17,9 @@ export interface Settings {
   timeZone: string;
   /** The app opened its adapters itself, so it closes them on shutdown (tests share theirs). */
   closeAdaptersOnShutdown?: boolean;
-  /** Who may call and the browser-facing rules: required to serve HTTP (configureHttp refuses to start without it). */
+  /**
+   * Who may call and the browser-facing rules: required to serve HTTP (configureHttp refuses to
+   * start without it).
+   */
   security?: Security;
 }

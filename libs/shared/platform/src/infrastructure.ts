@@ -38,24 +38,38 @@ function openEventStore(config: AppConfig): EventStore {
   }
 }
 
-/** Read models keep every consumer's committed position beside the documents: boot resumes from them. */
+/**
+ * Read models keep every consumer's committed position beside the documents: boot resumes from
+ * them.
+ */
 function openReadModels(config: AppConfig, service: string): ReadModelStore {
   switch (config.readModels.kind) {
     case 'memory':
       return new InMemoryReadModels();
     case 'mongo':
-      // A first connection that fails within the boot wait stops the boot (reachable.ts); later drops reconnect. A connection
-      // not made within 5 s has failed: that also bounds how long a wedged driver goes unnoticed (15 s, or 25 s where the server
-      // holds its heartbeats, as MongoDB does; mongo/wedge-guard.ts).
-      return new MongoReadModels(config.readModels.url, { dbName: service, serverSelectionTimeoutMS: BOOT_WAIT_MS, connectTimeoutMS: 5_000 });
+      // A first connection that fails within the boot wait stops the boot (reachable.ts); later
+      // drops reconnect. A connection not made within 5 s has failed: that also bounds how long a
+      // wedged driver goes unnoticed (15 s, or 25 s where the server holds its heartbeats, as
+      // MongoDB does; mongo/wedge-guard.ts).
+      return new MongoReadModels(config.readModels.url, {
+        dbName: service,
+        serverSelectionTimeoutMS: BOOT_WAIT_MS,
+        connectTimeoutMS: 5_000,
+      });
     case 'sqlite':
       mkdirSync(config.dataDir, { recursive: true });
       return new SqliteReadModels(join(config.dataDir, 'read-models.sqlite'));
   }
 }
 
-function openBus(config: AppConfig, service: string, eventStore: EventStore, readModels: ReadModelStore): Bus {
+function openBus(
+  config: AppConfig,
+  service: string,
+  eventStore: EventStore,
+  readModels: ReadModelStore,
+): Bus {
   if (config.bus.kind === 'embedded') return new StoreBackedBus(eventStore, readModels);
-  // Each service's consumer group is its name (ContextWiring.name), with no prefix: restarts resume its offsets.
+  // Each service's consumer group is its name (ContextWiring.name), with no prefix: restarts resume
+  // its offsets.
   return new KafkaBus(eventStore, readModels, { brokers: config.bus.brokers, clientId: service });
 }

@@ -25,9 +25,16 @@ describe('a service whose servers do not answer at boot', () => {
       MONGO_URL: `mongodb://127.0.0.1:${mongo}`,
     };
     const config = loadConfig(env, { port: 0 });
-    // The Mongo client gives up selecting a server after 1 s (20 s at boot), so that it closes at once.
-    const readModels = new MongoReadModels(env.MONGO_URL, { dbName: 'invoicing', serverSelectionTimeoutMS: 1_000 });
-    const infrastructure = { ...buildInfrastructure({ ...config, readModels: { kind: 'memory' } }, 'invoicing'), readModels };
+    // The Mongo client gives up selecting a server after 1 s (20 s at boot), so that it closes at
+    // once.
+    const readModels = new MongoReadModels(env.MONGO_URL, {
+      dbName: 'invoicing',
+      serverSelectionTimeoutMS: 1_000,
+    });
+    const infrastructure = {
+      ...buildInfrastructure({ ...config, readModels: { kind: 'memory' } }, 'invoicing'),
+      readModels,
+    };
     const lines: string[] = [];
     const started = Date.now();
     try {
@@ -39,9 +46,15 @@ describe('a service whose servers do not answer at boot', () => {
         ),
       );
       expect(Date.now() - started).toBeLessThan(10_000);
-      expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^waiting up to 1 s for Kafka at /)]));
+      expect(lines).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^waiting up to 1 s for Kafka at /)]),
+      );
     } finally {
-      await Promise.allSettled([infrastructure.eventStore.close(), infrastructure.readModels.close(), infrastructure.bus.close()]);
+      await Promise.allSettled([
+        infrastructure.eventStore.close(),
+        infrastructure.readModels.close(),
+        infrastructure.bus.close(),
+      ]);
     }
   }, 20_000);
 });

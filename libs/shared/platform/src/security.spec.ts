@@ -11,7 +11,12 @@ describe('who may call, as the app opens it at boot', () => {
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'billing-boot-'));
     lines.length = 0;
-    for (const level of ['info', 'warn'] as const) jest.spyOn(logger, level).mockImplementation(((message: string) => void lines.push(`${level}: ${message}`)) as never);
+    for (const level of ['info', 'warn'] as const)
+      jest
+        .spyOn(logger, level)
+        .mockImplementation(
+          ((message: string) => void lines.push(`${level}: ${message}`)) as never,
+        );
   });
   afterEach(() => {
     jest.restoreAllMocks();
@@ -26,12 +31,18 @@ describe('who may call, as the app opens it at boot', () => {
     const admin = readFileSync(join(dir, 'auth', 'admin.token'), 'utf8').trim();
     expect(statSync(join(dir, 'auth', 'admin.token')).mode & 0o777).toBe(0o600);
     expect(statSync(join(dir, 'auth', 'private.jwk.json')).mode & 0o777).toBe(0o600);
-    expect(await security.auth.verifier.verify(admin)).toMatchObject({ tenantId: 'default', subject: 'admin', roles: ['admin'] });
+    expect(await security.auth.verifier.verify(admin)).toMatchObject({
+      tenantId: 'default',
+      subject: 'admin',
+      roles: ['admin'],
+    });
     expect(lines).toEqual([
       expect.stringMatching(
         /^info: test: first start: made a signing key in .*\/auth\/ and an admin token \(tenant default, valid 365 days\) in .*admin.token, readable only by you$/,
       ),
-      expect.stringMatching(/^info: test: bearer tokens signed by the key in .*; get one with: npm run token -- --role billing --tenant acme/),
+      expect.stringMatching(
+        /^info: test: bearer tokens signed by the key in .*; get one with: npm run token -- --role billing --tenant acme/,
+      ),
     ]);
     expect(lines.join('\n')).not.toContain(admin);
     // The next start reads the same key: the admin token still verifies, and no new one is made.
@@ -43,13 +54,30 @@ describe('who may call, as the app opens it at boot', () => {
   });
 
   it('turns authentication off only when told to, and says so loudly', async () => {
-    const security = await openSecurity(loadConfig({ DATA_DIR: dir, AUTH: 'off' }, { port: 3000 }), 'test');
+    const security = await openSecurity(
+      loadConfig({ DATA_DIR: dir, AUTH: 'off' }, { port: 3000 }),
+      'test',
+    );
     expect(security.auth).toEqual({ mode: 'off' });
-    expect(lines).toEqual([expect.stringMatching(/^warn: test: AUTHENTICATION IS OFF \(AUTH=off\)\. Anyone who reaches http:\/\/127\.0\.0\.1:3000 may do anything/)]);
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^warn: test: AUTHENTICATION IS OFF \(AUTH=off\)\. Anyone who reaches http:\/\/127\.0\.0\.1:3000 may do anything/,
+      ),
+    ]);
   });
 
   it('stops the boot naming a JWKS file it cannot read', async () => {
-    const config = loadConfig({ DATA_DIR: dir, AUTH_JWKS_FILE: join(dir, 'missing.json'), AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' }, { port: 3000 });
-    await expect(openSecurity(config, 'test')).rejects.toThrow(/AUTH_JWKS_FILE .*missing.json cannot be read as JSON/);
+    const config = loadConfig(
+      {
+        DATA_DIR: dir,
+        AUTH_JWKS_FILE: join(dir, 'missing.json'),
+        AUTH_ISSUER: 'i',
+        AUTH_AUDIENCE: 'a',
+      },
+      { port: 3000 },
+    );
+    await expect(openSecurity(config, 'test')).rejects.toThrow(
+      /AUTH_JWKS_FILE .*missing.json cannot be read as JSON/,
+    );
   });
 });

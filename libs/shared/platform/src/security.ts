@@ -1,6 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ADMIN_TOKEN_FILE, ensureLocalKeys, LocalKeyError, readJwksFile, signToken, TokenVerifier, type BearerAuthConfig, type JSONWebKeySet } from '@billing/shared/auth';
+import {
+  ADMIN_TOKEN_FILE,
+  ensureLocalKeys,
+  LocalKeyError,
+  readJwksFile,
+  signToken,
+  TokenVerifier,
+  type BearerAuthConfig,
+  type JSONWebKeySet,
+} from '@billing/shared/auth';
 import { logger } from '@billing/shared/logging';
 import { ConfigError, type AppConfig, type Security } from '@billing/shared/nest';
 
@@ -21,7 +30,10 @@ export async function openSecurity(config: AppConfig, title: string): Promise<Se
     return { auth: { mode: 'off' }, http };
   }
   try {
-    return { auth: { mode: 'bearer', verifier: new TokenVerifier(auth, await keysOf(auth, title)) }, http };
+    return {
+      auth: { mode: 'bearer', verifier: new TokenVerifier(auth, await keysOf(auth, title)) },
+      http,
+    };
   } catch (error) {
     throw error instanceof LocalKeyError ? new ConfigError(error.message) : error;
   }
@@ -30,27 +42,48 @@ export async function openSecurity(config: AppConfig, title: string): Promise<Se
 async function keysOf(auth: BearerAuthConfig, title: string): Promise<JSONWebKeySet | URL> {
   const { keys } = auth;
   if (keys.kind === 'url') {
-    logger.info(`${title}: bearer tokens from ${auth.issuer} for ${auth.audience}, keys at ${keys.url}`);
+    logger.info(
+      `${title}: bearer tokens from ${auth.issuer} for ${auth.audience}, keys at ${keys.url}`,
+    );
     return new URL(keys.url);
   }
   if (keys.kind === 'file') {
-    logger.info(`${title}: bearer tokens from ${auth.issuer} for ${auth.audience}, keys in ${keys.path}`);
+    logger.info(
+      `${title}: bearer tokens from ${auth.issuer} for ${auth.audience}, keys in ${keys.path}`,
+    );
     return readJwksFile(keys.path);
   }
   const local = ensureLocalKeys(keys.dir);
   if (local.created) await writeAdminToken(auth, local.privateJwk, keys.dir, title);
-  logger.info(`${title}: bearer tokens signed by the key in ${keys.dir}/; get one with: npm run token -- --role billing --tenant acme (roles: billing, finance, auditor, admin)`);
+  logger.info(
+    `${title}: bearer tokens signed by the key in ${keys.dir}/; get one with: npm run token -- --role billing --tenant acme (roles: billing, finance, auditor, admin)`,
+  );
   return local.jwks;
 }
 
-/** The first start's admin credential: a token for tenant `default`, in a file only this user may read (never printed: logs are read by others). */
-async function writeAdminToken(auth: BearerAuthConfig, privateJwk: Parameters<typeof signToken>[0], dir: string, title: string): Promise<void> {
+/**
+ * The first start's admin credential: a token for tenant `default`, in a file only this user may
+ * read (never printed: logs are read by others).
+ */
+async function writeAdminToken(
+  auth: BearerAuthConfig,
+  privateJwk: Parameters<typeof signToken>[0],
+  dir: string,
+  title: string,
+): Promise<void> {
   const token = await signToken(
     privateJwk,
     { subject: 'admin', tenantId: 'default', roles: ['admin'] },
-    { issuer: auth.issuer, audience: auth.audience, expiresIn: `${ADMIN_TOKEN_DAYS}d`, claims: auth.claims },
+    {
+      issuer: auth.issuer,
+      audience: auth.audience,
+      expiresIn: `${ADMIN_TOKEN_DAYS}d`,
+      claims: auth.claims,
+    },
   );
   const file = join(dir, ADMIN_TOKEN_FILE);
   writeFileSync(file, `${token}\n`, { mode: 0o600 });
-  logger.info(`${title}: first start: made a signing key in ${dir}/ and an admin token (tenant default, valid ${ADMIN_TOKEN_DAYS} days) in ${file}, readable only by you`);
+  logger.info(
+    `${title}: first start: made a signing key in ${dir}/ and an admin token (tenant default, valid ${ADMIN_TOKEN_DAYS} days) in ${file}, readable only by you`,
+  );
 }

@@ -3,7 +3,10 @@ import { InMemoryReadModels } from './in-memory.read-models';
 import type { Doc, ReadModelStore, Update } from './read-model.port';
 
 type Counter = { n: number };
-const plusOne = (calls: { n: number }) => (current: Doc<Counter> | undefined) => (calls.n++, { n: (current?.n ?? 0) + 1 });
+const plusOne = (calls: { n: number }) => (current: Doc<Counter> | undefined) => (
+  calls.n++,
+  { n: (current?.n ?? 0) + 1 }
+);
 
 describe('ReadModelBatch', () => {
   let store: InMemoryReadModels;
@@ -56,7 +59,10 @@ describe('ReadModelBatch', () => {
     expect(() => held.lines.push({ amount: 1 })).toThrow(TypeError);
     expect(() => (held.lines[0].amount = 1)).toThrow(TypeError);
     // The next version shares what did not change and is frozen in turn.
-    await batch.apply<{ n: number; lines: { amount: number }[] }>('docs', 'c', 3, (current) => ({ ...current!, n: 2 }));
+    await batch.apply<{ n: number; lines: { amount: number }[] }>('docs', 'c', 3, (current) => ({
+      ...current!,
+      n: 2,
+    }));
     const next = (await batch.get<{ n: number; lines: { amount: number }[] }>('docs', 'c'))!;
     expect(next).toEqual({ _id: 'c', _position: 3, n: 2, lines: [{ amount: 5 }] });
     expect(Object.isFrozen(next)).toBe(true);
@@ -168,7 +174,8 @@ describe('ReadModelBatch', () => {
       await fresh.apply('docs', 'c', 2, () => ({ n: 1 }));
       await expect(fresh.flush()).rejects.toThrow('cut off');
       fresh.discard();
-      // a was written by the cut-off flush, c was not: both are read again, b is still the one it wrote.
+      // a was written by the cut-off flush, c was not: both are read again, b is still the one it
+      // wrote.
       expect(await fresh.get('docs', 'a')).toEqual({ _id: 'a', _position: 2, n: 2 });
       expect(await fresh.get('docs', 'c')).toBeUndefined();
       expect(await fresh.get('docs', 'b')).toEqual({ _id: 'b', _position: 1, n: 1 });

@@ -2,16 +2,25 @@ import { deepFreeze } from '@billing/shared/kernel';
 import type { ApplyOptions, Doc, FindOptions, ReadModelStore, Update } from './read-model.port';
 
 interface Step extends Update {
-  /** What the update gave when the batch ran it, and on which position of the document: reused at the flush if the store has that one. */
+  /**
+   * What the update gave when the batch ran it, and on which position of the document: reused at
+   * the flush if the store has that one.
+   */
   ran?: { on: number | undefined; doc: unknown };
 }
 
-/** A document as the batch sees it: once read, `current` with every update applied; before, the updates waiting for it. */
+/**
+ * A document as the batch sees it: once read, `current` with every update applied; before, the
+ * updates waiting for it.
+ */
 interface Pending {
   read: boolean;
   current?: Doc<unknown>;
   waiting: Step[];
-  /** The generation (flushes started before) it was last read or written in: kept until that generation is written. */
+  /**
+   * The generation (flushes started before) it was last read or written in: kept until that
+   * generation is written.
+   */
   touched: number;
 }
 
@@ -22,7 +31,10 @@ export interface BatchOptions {
    * store no one else writes these documents to: it would not see their writes.
    */
   keep?: number;
-  /** The store holds none of the documents it will write, and no one else writes them: a document it never let go of is absent, not read. */
+  /**
+   * The store holds none of the documents it will write, and no one else writes them: a document it
+   * never let go of is absent, not read.
+   */
   startsEmpty?: boolean;
 }
 
@@ -48,7 +60,10 @@ export class ReadModelBatch implements ReadModelStore {
   /** Least recently touched first (by generation): those kept are dropped from the front. */
   private documents = new Map<string, Pending>();
   private generation = 0;
-  /** Every flush sealed before or at it was written: a document touched no later is as the store has it. */
+  /**
+   * Every flush sealed before or at it was written: a document touched no later is as the store has
+   * it.
+   */
   private clean = -1;
   /** With `startsEmpty`: documents let go of, which the store may hold. */
   private readonly unknown = new Set<string>();
@@ -67,16 +82,24 @@ export class ReadModelBatch implements ReadModelStore {
   async get<T>(collection: string, id: string): Promise<Doc<T> | undefined> {
     const pending = this.pending(collection, id);
     if (!pending.read) {
-      // Whether or not a flush in flight has landed yet, the updates waiting make it the same document.
+      // Whether or not a flush in flight has landed yet, the updates waiting make it the same
+      // document.
       pending.current = await this.store.get(collection, id);
       pending.read = true;
     }
     fold(pending);
-    // Frozen, not copied: a handler reading back a large document on each event would otherwise spend most of its time copying it.
+    // Frozen, not copied: a handler reading back a large document on each event would otherwise
+    // spend most of its time copying it.
     return deepFreeze(pending.current) as Doc<T> | undefined;
   }
 
-  async apply<T>(collection: string, id: string, position: number, update: (current: Doc<T> | undefined) => T, options?: ApplyOptions): Promise<boolean> {
+  async apply<T>(
+    collection: string,
+    id: string,
+    position: number,
+    update: (current: Doc<T> | undefined) => T,
+    options?: ApplyOptions,
+  ): Promise<boolean> {
     return this.queue({ collection, id, position, update: update as Step['update'], ...options });
   }
 
@@ -84,7 +107,10 @@ export class ReadModelBatch implements ReadModelStore {
     for (const update of updates) this.queue(update);
   }
 
-  /** Writes what is queued now, and `last` after it (a checkpoint), once the flushes before it are written. */
+  /**
+   * Writes what is queued now, and `last` after it (a checkpoint), once the flushes before it are
+   * written.
+   */
   flush(last: readonly Update[] = []): Promise<void> {
     last.forEach((update) => this.queue(update));
     const steps = this.steps;
@@ -93,7 +119,11 @@ export class ReadModelBatch implements ReadModelStore {
     const write = async () => {
       if (steps.length > 0)
         await this.store.applyBatch(
-          steps.map((step) => ({ ...step, update: (current) => (step.ran && step.ran.on === current?._position ? step.ran.doc : step.update(current)) })),
+          steps.map((step) => ({
+            ...step,
+            update: (current) =>
+              step.ran && step.ran.on === current?._position ? step.ran.doc : step.update(current),
+          })),
         );
       this.clean = sealed;
       this.letGo();
@@ -112,7 +142,11 @@ export class ReadModelBatch implements ReadModelStore {
     this.dropDirty();
   }
 
-  async find<T>(collection: string, query?: Record<string, unknown>, options?: FindOptions): Promise<Doc<T>[]> {
+  async find<T>(
+    collection: string,
+    query?: Record<string, unknown>,
+    options?: FindOptions,
+  ): Promise<Doc<T>[]> {
     await this.flush();
     return this.store.find<T>(collection, query, options);
   }
@@ -134,7 +168,9 @@ export class ReadModelBatch implements ReadModelStore {
     if (this.options.startsEmpty) this.documents.forEach((_, held) => this.unknown.add(held));
     this.documents = new Map();
     await this.store.drop(collection);
-    this.unknown.forEach((held) => held.startsWith(key(collection, '')) && this.unknown.delete(held));
+    this.unknown.forEach(
+      (held) => held.startsWith(key(collection, '')) && this.unknown.delete(held),
+    );
   }
 
   async ensureIndex(collection: string, fields: Record<string, 1 | -1>): Promise<void> {
@@ -175,7 +211,12 @@ export class ReadModelBatch implements ReadModelStore {
   private pending(collection: string, id: string): Pending {
     const held = key(collection, id);
     let pending = this.documents.get(held);
-    if (!pending) pending = { read: this.options.startsEmpty === true && !this.unknown.has(held), waiting: [], touched: this.generation };
+    if (!pending)
+      pending = {
+        read: this.options.startsEmpty === true && !this.unknown.has(held),
+        waiting: [],
+        touched: this.generation,
+      };
     else if (pending.touched !== this.generation) this.documents.delete(held);
     else return pending;
     pending.touched = this.generation;
@@ -208,13 +249,17 @@ export class ReadModelBatch implements ReadModelStore {
 
 const key = (collection: string, id: string) => `${collection}\u0000${id}`;
 
-/** Runs the updates waiting on a document that was read, each only if the document has not seen its position. */
+/**
+ * Runs the updates waiting on a document that was read, each only if the document has not seen its
+ * position.
+ */
 function fold(pending: Pending): void {
   for (const step of pending.waiting) {
     const current = pending.current;
     if (current && current._position >= step.position) continue;
     const doc = step.update(current);
-    if (typeof (doc as PromiseLike<unknown> | undefined)?.then === 'function') throw new TypeError('A read-model update must return the document, not a promise');
+    if (typeof (doc as PromiseLike<unknown> | undefined)?.then === 'function')
+      throw new TypeError('A read-model update must return the document, not a promise');
     step.ran = { on: current?._position, doc };
     pending.current = { ...(doc as object), _id: step.id, _position: step.position };
   }

@@ -1,8 +1,18 @@
 import type { EventStore, RecordedEvent, Subscription } from '@billing/shared/event-store';
 import { logger, withLogContext } from '@billing/shared/logging';
-import { eventLogContext, isUnavailable, retryParked, withRetries, type ConsumerOptions, type ConsumerState } from './consumer';
+import {
+  eventLogContext,
+  isUnavailable,
+  retryParked,
+  withRetries,
+  type ConsumerOptions,
+  type ConsumerState,
+} from './consumer';
 
-/** A run longer than this is flushed at once (a catch-up reads 500 events a page, with no pause between pages). */
+/**
+ * A run longer than this is flushed at once (a catch-up reads 500 events a page, with no pause
+ * between pages).
+ */
 export const MAX_RUN = 500;
 const RETRY_MS = 1_000;
 
@@ -31,8 +41,15 @@ export interface BatchedOptions extends ConsumerOptions {
   checkpointEvery?: number;
 }
 
-/** startConsumer (consumer.ts) with a batch: resumes after its committed position, and retries what it parked first if asked to. */
-export async function startBatchedConsumer(store: EventStore, state: ConsumerState, options: BatchedOptions): Promise<BatchedConsumer> {
+/**
+ * startConsumer (consumer.ts) with a batch: resumes after its committed position, and retries what
+ * it parked first if asked to.
+ */
+export async function startBatchedConsumer(
+  store: EventStore,
+  state: ConsumerState,
+  options: BatchedOptions,
+): Promise<BatchedConsumer> {
   if (options.retryParked) await retryParked(store, state, options, options.batch);
   return new BatchedConsumer(state, options, await state.position(options.name)).subscribe(store);
 }
@@ -49,7 +66,8 @@ export async function startBatchedConsumer(store: EventStore, state: ConsumerSta
  * If a handler fails, or a flush does, the batch is discarded and every event not yet committed is
  * handled again one at a time, each flushed alone: with retries, and parked (consumer.ts) if it
  * keeps failing, so the event at fault is the one parked. A store that cannot be written to is
- * tried again every second until it can or the consumer stops (the events come again after a restart).
+ * tried again every second until it can or the consumer stops (the events come again after a
+ * restart).
  */
 export class BatchedConsumer implements Subscription {
   private run: RecordedEvent[] = [];
@@ -82,7 +100,10 @@ export class BatchedConsumer implements Subscription {
     return this.committed;
   }
 
-  /** Waits until the committed position is past `seen` (not at all if it is already) or `timeoutMs` passed; false once stopped. */
+  /**
+   * Waits until the committed position is past `seen` (not at all if it is already) or `timeoutMs`
+   * passed; false once stopped.
+   */
   committedPast(seen: number, timeoutMs: number): Promise<boolean> {
     return new Promise((resolve) => {
       if (this.committed > seen || this.stopped) return resolve(!this.stopped);
@@ -97,7 +118,10 @@ export class BatchedConsumer implements Subscription {
   }
 
   subscribe(store: EventStore): this {
-    this.subscription = store.subscribeToAll({ fromPosition: this.committed, streamPrefixes: this.options.streamPrefixes }, (event) => this.add(event));
+    this.subscription = store.subscribeToAll(
+      { fromPosition: this.committed, streamPrefixes: this.options.streamPrefixes },
+      (event) => this.add(event),
+    );
     return this;
   }
 
@@ -112,14 +136,19 @@ export class BatchedConsumer implements Subscription {
     await this.turn;
     if (this.committed > this.durable) await this.writePosition();
     if (this.handled > this.committed)
-      logger.warn({ consumer: this.options.name }, `${this.options.name} stopped with events handled but not written after ${this.committed}; they come again after a restart`);
+      logger.warn(
+        { consumer: this.options.name },
+        `${this.options.name} stopped with events handled but not written after ${this.committed}; they come again after a restart`,
+      );
   }
 
   private add(event: RecordedEvent): Promise<void> {
     clearImmediate(this.due);
     return this.enqueue(async () => {
       if (this.stopped) return;
-      const failure = await withLogContext(eventLogContext(event, this.options.name), () => this.options.handle(event)).then(
+      const failure = await withLogContext(eventLogContext(event, this.options.name), () =>
+        this.options.handle(event),
+      ).then(
         () => undefined,
         (error: unknown) => ({ error }),
       );
@@ -127,16 +156,24 @@ export class BatchedConsumer implements Subscription {
       this.handled = event.position;
       if (failure) return this.recover(failure.error);
       if (this.run.length >= (this.options.maxRun ?? MAX_RUN)) return this.flushWhenFree();
-      this.due = setImmediate(() => void (this.flushing ?? this.enqueue(() => this.flushWhenFree())));
+      this.due = setImmediate(
+        () => void (this.flushing ?? this.enqueue(() => this.flushWhenFree())),
+      );
     });
   }
 
-  /** Waits for the flush in flight, then starts flushing the run (or, if that flush failed, handles both again). */
+  /**
+   * Waits for the flush in flight, then starts flushing the run (or, if that flush failed, handles
+   * both again).
+   */
   private async flushWhenFree(): Promise<void> {
     if (this.flushing && !(await this.flushing.done)) return this.recover(this.flushing.error);
     const last = this.run.at(-1);
     if (!last) return;
-    const flushing: NonNullable<typeof this.flushing> = { events: this.run, done: Promise.resolve(false) };
+    const flushing: NonNullable<typeof this.flushing> = {
+      events: this.run,
+      done: Promise.resolve(false),
+    };
     this.sinceDurable += this.run.length;
     const withPosition = this.stopped || this.sinceDurable >= (this.options.checkpointEvery ?? 1);
     flushing.done = this.options.batch.flush(withPosition ? last.position : undefined).then(
@@ -167,15 +204,25 @@ export class BatchedConsumer implements Subscription {
     const events = [...failed, ...this.run];
     this.run = [];
     if (events.length === 0) return;
-    if (isUnavailable(error) && (await withRetries(() => this.handleAgain(events), this.options.retry, isUnavailable)) === undefined) {
+    if (
+      isUnavailable(error) &&
+      (await withRetries(() => this.handleAgain(events), this.options.retry, isUnavailable)) ===
+        undefined
+    ) {
       this.commit(events.at(-1)!.position);
       return;
     }
-    if (!isUnavailable(error)) logger.warn({ err: error, consumer: this.options.name }, `${this.options.name} handles ${events.length} event(s) one at a time after a failure`);
+    if (!isUnavailable(error))
+      logger.warn(
+        { err: error, consumer: this.options.name },
+        `${this.options.name} handles ${events.length} event(s) one at a time after a failure`,
+      );
     for (const event of events) {
       for (;;) {
         try {
-          await withLogContext(eventLogContext(event, this.options.name), () => this.handleAlone(event));
+          await withLogContext(eventLogContext(event, this.options.name), () =>
+            this.handleAlone(event),
+          );
           this.commit(event.position);
           break;
         } catch (error) {
@@ -184,7 +231,10 @@ export class BatchedConsumer implements Subscription {
             { err: error, consumer: this.options.name },
             `${this.options.name} could not write what it did with ${event.type} ${event.streamId}@${event.revision}; retrying`,
           );
-          await Promise.race([new Promise((resolve) => setTimeout(resolve, RETRY_MS)), this.stopping]);
+          await Promise.race([
+            new Promise((resolve) => setTimeout(resolve, RETRY_MS)),
+            this.stopping,
+          ]);
         }
       }
     }
@@ -192,7 +242,10 @@ export class BatchedConsumer implements Subscription {
 
   private async handleAgain(events: RecordedEvent[]): Promise<void> {
     this.options.batch.discard();
-    for (const event of events) await withLogContext(eventLogContext(event, this.options.name), () => this.options.handle(event));
+    for (const event of events)
+      await withLogContext(eventLogContext(event, this.options.name), () =>
+        this.options.handle(event),
+      );
     await this.options.batch.flush(events.at(-1)!.position);
     this.wrote(events.at(-1)!.position);
   }
@@ -207,13 +260,19 @@ export class BatchedConsumer implements Subscription {
     if (failure === undefined) return this.wrote(event.position);
     batch.discard();
     const entry = await this.state.park(name, event, failure);
-    logger.error({ position: event.position }, `${name} parked ${event.type} ${event.streamId}@${event.revision} (position ${event.position}): ${entry.error}`);
+    logger.error(
+      { position: event.position },
+      `${name} parked ${event.type} ${event.streamId}@${event.revision} (position ${event.position}): ${entry.error}`,
+    );
     await this.options.onParked?.(event, entry);
     await batch.flush(event.position);
     this.wrote(event.position);
   }
 
-  /** At stop: the position committed but not yet written, alone (the events since come again if it cannot be). */
+  /**
+   * At stop: the position committed but not yet written, alone (the events since come again if it
+   * cannot be).
+   */
   private async writePosition(): Promise<void> {
     try {
       await this.options.batch.flush(this.committed);
@@ -236,9 +295,19 @@ export class BatchedConsumer implements Subscription {
     [...this.waiting].forEach((wake) => wake());
   }
 
-  /** One thing at a time: a handler, the start of a flush, a recovery. Nothing here throws to the subscription (which would deliver the event again). */
+  /**
+   * One thing at a time: a handler, the start of a flush, a recovery. Nothing here throws to the
+   * subscription (which would deliver the event again).
+   */
   private enqueue(work: () => Promise<void>): Promise<void> {
-    this.turn = this.turn.then(work).catch((error: unknown) => logger.error({ err: error, consumer: this.options.name }, `${this.options.name} failed unexpectedly`));
+    this.turn = this.turn
+      .then(work)
+      .catch((error: unknown) =>
+        logger.error(
+          { err: error, consumer: this.options.name },
+          `${this.options.name} failed unexpectedly`,
+        ),
+      );
     return this.turn;
   }
 }

@@ -1,24 +1,70 @@
 import { isUnavailable } from './consumer';
 
-/** A MongoBulkWriteError as mongodb 6 builds one around the error that stopped the write (bulk/common.ts). */
-const bulkWriteError = (stoppedBy: object) => Object.assign(new Error('bulk write failed'), { name: 'MongoBulkWriteError', errorResponse: stoppedBy, writeErrors: [] });
+/**
+ * A MongoBulkWriteError as mongodb 6 builds one around the error that stopped the write
+ * (bulk/common.ts).
+ */
+const bulkWriteError = (stoppedBy: object) =>
+  Object.assign(new Error('bulk write failed'), {
+    name: 'MongoBulkWriteError',
+    errorResponse: stoppedBy,
+    writeErrors: [],
+  });
 
 describe('isUnavailable: a server that cannot be reached is waited out, never an event parked for it', () => {
   it('takes a bulk write stopped by a closed connection or by no server for the outage it is', () => {
-    expect(isUnavailable(bulkWriteError(Object.assign(new Error('connection 5 to 127.0.0.1:27017 closed'), { name: 'MongoNetworkError' })))).toBe(true);
-    expect(isUnavailable(bulkWriteError(Object.assign(new Error('Server selection timed out'), { name: 'MongoServerSelectionError' })))).toBe(true);
+    expect(
+      isUnavailable(
+        bulkWriteError(
+          Object.assign(new Error('connection 5 to 127.0.0.1:27017 closed'), {
+            name: 'MongoNetworkError',
+          }),
+        ),
+      ),
+    ).toBe(true);
+    expect(
+      isUnavailable(
+        bulkWriteError(
+          Object.assign(new Error('Server selection timed out'), {
+            name: 'MongoServerSelectionError',
+          }),
+        ),
+      ),
+    ).toBe(true);
   });
 
   it('takes a socket the server closed, as the driver lets it through when it writes in that moment, for an outage', () => {
-    // How Node reports a write to a socket whose peer has ended it (net.js writeAfterFIN), or reset it.
-    expect(isUnavailable(Object.assign(new Error('This socket has been ended by the other party'), { code: 'EPIPE' }))).toBe(true);
-    expect(isUnavailable(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))).toBe(true);
+    // How Node reports a write to a socket whose peer has ended it (net.js writeAfterFIN), or reset
+    // it.
+    expect(
+      isUnavailable(
+        Object.assign(new Error('This socket has been ended by the other party'), {
+          code: 'EPIPE',
+        }),
+      ),
+    ).toBe(true);
+    expect(isUnavailable(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))).toBe(
+      true,
+    );
   });
 
   it('does not take a failed write or any other error for one', () => {
-    expect(isUnavailable(bulkWriteError({ message: 'E11000 duplicate key error', code: 11000, writeErrors: [{}] }))).toBe(false);
-    expect(isUnavailable(Object.assign(new Error('E11000 duplicate key error'), { name: 'MongoServerError', code: 11000 }))).toBe(false);
-    expect(isUnavailable(new TypeError('A read-model update must return the document, not a promise'))).toBe(false);
+    expect(
+      isUnavailable(
+        bulkWriteError({ message: 'E11000 duplicate key error', code: 11000, writeErrors: [{}] }),
+      ),
+    ).toBe(false);
+    expect(
+      isUnavailable(
+        Object.assign(new Error('E11000 duplicate key error'), {
+          name: 'MongoServerError',
+          code: 11000,
+        }),
+      ),
+    ).toBe(false);
+    expect(
+      isUnavailable(new TypeError('A read-model update must return the document, not a promise')),
+    ).toBe(false);
     expect(isUnavailable(undefined)).toBe(false);
   });
 });

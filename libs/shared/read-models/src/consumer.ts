@@ -1,4 +1,10 @@
-import type { EventStore, RecordedEvent, Snapshot, SnapshotStore, Subscription } from '@billing/shared/event-store';
+import type {
+  EventStore,
+  RecordedEvent,
+  Snapshot,
+  SnapshotStore,
+  Subscription,
+} from '@billing/shared/event-store';
 import { logger, withLogContext, type LogContext } from '@billing/shared/logging';
 import type { ConsumerBatch } from './batched-consumer';
 import type { ReadModelStore, Update } from './read-model.port';
@@ -7,7 +13,10 @@ const CHECKPOINTS = 'consumer_checkpoints';
 const PARKED = 'parked_events';
 export const REFUSALS = 'reaction_refusals';
 
-/** A reaction a business rule refused: not an error, but a client waiting for its outcome must be able to see "never". */
+/**
+ * A reaction a business rule refused: not an error, but a client waiting for its outcome must be
+ * able to see "never".
+ */
 export interface Refusal {
   consumer: string;
   position: number;
@@ -18,7 +27,10 @@ export interface Refusal {
   occurredAt: string;
 }
 
-/** An event a consumer (projection or consumer group) gave up on, with why: visible in readiness and the audit. */
+/**
+ * An event a consumer (projection or consumer group) gave up on, with why: visible in readiness and
+ * the audit.
+ */
 export interface ParkedEvent {
   consumer: string;
   position: number;
@@ -48,8 +60,10 @@ export class ConsumerState {
    */
   async forgetOthers(prefix: string, keep: string): Promise<void> {
     const named = { consumer: { $gte: prefix, $lt: `${prefix}\uffff` } };
-    for (const entry of await this.readModels.find<ParkedEvent>(PARKED, named)) if (entry.consumer !== keep) await this.unpark(entry);
-    for (const { _id } of await this.readModels.find<{ consumer: string }>(CHECKPOINTS, named)) if (_id !== keep) await this.readModels.remove(CHECKPOINTS, _id);
+    for (const entry of await this.readModels.find<ParkedEvent>(PARKED, named))
+      if (entry.consumer !== keep) await this.unpark(entry);
+    for (const { _id } of await this.readModels.find<{ consumer: string }>(CHECKPOINTS, named))
+      if (_id !== keep) await this.readModels.remove(CHECKPOINTS, _id);
   }
 
   async commit(consumer: string, position: number): Promise<void> {
@@ -69,16 +83,27 @@ export class ConsumerState {
       error: describe(error),
       parkedAt: new Date().toISOString(),
     };
-    await this.readModels.apply(PARKED, parkedId(consumer, event.position), event.position, () => entry);
+    await this.readModels.apply(
+      PARKED,
+      parkedId(consumer, event.position),
+      event.position,
+      () => entry,
+    );
     return entry;
   }
 
   /**
    * A message from a broker (Kafka) that a consumer group gave up on. It has no store position:
-   * `position` is its offset and `streamId` its `<topic>/<partition>` (revision -1), so the entry is
-   * kept under all three. The group tries it again from the dead-letter topic when it starts (group.ts).
+   * `position` is its offset and `streamId` its `<topic>/<partition>` (revision -1), so the entry
+   * is kept under all three. The group tries it again from the dead-letter topic when it starts
+   * (group.ts).
    */
-  async parkMessage(consumer: string, message: { id: string; type: string; tenantId: string }, at: { streamId: string; offset: number }, error: unknown): Promise<ParkedEvent> {
+  async parkMessage(
+    consumer: string,
+    message: { id: string; type: string; tenantId: string },
+    at: { streamId: string; offset: number },
+    error: unknown,
+  ): Promise<ParkedEvent> {
     const entry: ParkedEvent = {
       consumer,
       position: at.offset,
@@ -90,42 +115,83 @@ export class ConsumerState {
       error: describe(error),
       parkedAt: new Date().toISOString(),
     };
-    await this.readModels.apply(PARKED, messageId(consumer, at.streamId, at.offset), at.offset + 1, () => entry);
+    await this.readModels.apply(
+      PARKED,
+      messageId(consumer, at.streamId, at.offset),
+      at.offset + 1,
+      () => entry,
+    );
     return entry;
   }
 
-  async refuse(consumer: string, position: number, refusal: Omit<Refusal, 'consumer' | 'position'> & { tenantId: string }): Promise<void> {
+  async refuse(
+    consumer: string,
+    position: number,
+    refusal: Omit<Refusal, 'consumer' | 'position'> & { tenantId: string },
+  ): Promise<void> {
     const { tenantId, ...rest } = refusal;
-    await this.readModels.apply(REFUSALS, `${consumer}/${refusal.messageId}`, position, () => ({ consumer, position, ...rest, _tenant: tenantId }));
+    await this.readModels.apply(REFUSALS, `${consumer}/${refusal.messageId}`, position, () => ({
+      consumer,
+      position,
+      ...rest,
+      _tenant: tenantId,
+    }));
   }
 
   async parked(consumer?: string): Promise<ParkedEvent[]> {
-    const entries = await this.readModels.find<ParkedEvent>(PARKED, consumer ? { consumer } : {}, { sort: { position: 1, consumer: 1 } });
+    const entries = await this.readModels.find<ParkedEvent>(PARKED, consumer ? { consumer } : {}, {
+      sort: { position: 1, consumer: 1 },
+    });
     return entries.map(({ _id, _position, ...entry }) => entry);
   }
 
-  async unpark(entry: Pick<ParkedEvent, 'consumer' | 'position' | 'streamId' | 'revision'>): Promise<void> {
-    await this.readModels.remove(PARKED, entry.revision === -1 ? messageId(entry.consumer, entry.streamId, entry.position) : parkedId(entry.consumer, entry.position));
+  async unpark(
+    entry: Pick<ParkedEvent, 'consumer' | 'position' | 'streamId' | 'revision'>,
+  ): Promise<void> {
+    await this.readModels.remove(
+      PARKED,
+      entry.revision === -1
+        ? messageId(entry.consumer, entry.streamId, entry.position)
+        : parkedId(entry.consumer, entry.position),
+    );
   }
 }
 
 const parkedId = (consumer: string, position: number) => `${consumer}@${position}`;
-const messageId = (consumer: string, streamId: string, offset: number) => `${consumer}@${streamId}@${offset}`;
+const messageId = (consumer: string, streamId: string, offset: number) =>
+  `${consumer}@${streamId}@${offset}`;
 
-/** The update that commits a consumer's position (ConsumerState.commit), for a batch that writes it last. */
-export const checkpointUpdate = (consumer: string, position: number): Update => ({ collection: CHECKPOINTS, id: consumer, position, update: () => ({ consumer }) });
+/**
+ * The update that commits a consumer's position (ConsumerState.commit), for a batch that writes it
+ * last.
+ */
+export const checkpointUpdate = (consumer: string, position: number): Update => ({
+  collection: CHECKPOINTS,
+  id: consumer,
+  position,
+  update: () => ({ consumer }),
+});
 
-/** One line per parked event, as readiness and `npm run audit` report it: each is a figure or reaction missing until repaired. */
+/**
+ * One line per parked event, as readiness and `npm run audit` report it: each is a figure or
+ * reaction missing until repaired.
+ */
 export function parkedProblems(entries: readonly ParkedEvent[]): string[] {
   return entries.map(
-    (entry) => `parked by ${entry.consumer}: ${entry.type} ${entry.streamId}@${entry.revision} (position ${entry.position}, tenant ${entry.tenantId}): ${entry.error}`,
+    (entry) =>
+      `parked by ${entry.consumer}: ${entry.type} ${entry.streamId}@${entry.revision} (position ${entry.position}, tenant ${entry.tenantId}): ${entry.error}`,
   );
 }
 
-/** `Name: message` of an error, by shape (an error from another realm or a native addon is no `instanceof Error` here). */
+/**
+ * `Name: message` of an error, by shape (an error from another realm or a native addon is no
+ * `instanceof Error` here).
+ */
 export function describe(error: unknown): string {
   const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
-  return typeof message === 'string' ? `${typeof name === 'string' ? name : 'Error'}: ${message}` : String(error);
+  return typeof message === 'string'
+    ? `${typeof name === 'string' ? name : 'Error'}: ${message}`
+    : String(error);
 }
 
 export interface RetryPolicy {
@@ -133,7 +199,10 @@ export interface RetryPolicy {
   firstBackoffMs: number;
 }
 
-/** Bounded: a handler that still fails after ~0.3 s of retries is parked, so nothing stalls for long. */
+/**
+ * Bounded: a handler that still fails after ~0.3 s of retries is parked, so nothing stalls for
+ * long.
+ */
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, firstBackoffMs: 20 };
 
 /**
@@ -141,33 +210,59 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, firstBackoffMs: 20 };
  * by name (mongodb), or marked `unavailable: true` by an adapter. Not mongoose's failed first
  * connection: that one never recovers, and stops the boot (platform/reachable.ts).
  */
-const UNREACHABLE = new Set(['MongoServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoPoolClearedError']);
-/** A socket the server closed, as mongodb lets it through when it writes in the moment after the close. */
+const UNREACHABLE = new Set([
+  'MongoServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoPoolClearedError',
+]);
+/**
+ * A socket the server closed, as mongodb lets it through when it writes in the moment after the
+ * close.
+ */
 const CLOSED_SOCKET = new Set(['EPIPE', 'ECONNRESET']);
 const MAX_UNAVAILABLE_BACKOFF_MS = 1_000;
 
 /** No fault of the event at hand: a consumer waits it out, and never parks an event for it. */
 export function isUnavailable(error: unknown): boolean {
-  const { name, unavailable, code, errorResponse } = (error ?? {}) as { name?: unknown; unavailable?: unknown; code?: unknown; errorResponse?: unknown };
-  // mongodb's bulkWrite wraps what stopped it (a closed connection, no server) in a MongoBulkWriteError.
+  const { name, unavailable, code, errorResponse } = (error ?? {}) as {
+    name?: unknown;
+    unavailable?: unknown;
+    code?: unknown;
+    errorResponse?: unknown;
+  };
+  // mongodb's bulkWrite wraps what stopped it (a closed connection, no server) in a
+  // MongoBulkWriteError.
   if (name === 'MongoBulkWriteError') return isUnavailable(errorResponse);
-  return unavailable === true || (typeof name === 'string' && UNREACHABLE.has(name)) || (typeof code === 'string' && CLOSED_SOCKET.has(code));
+  return (
+    unavailable === true ||
+    (typeof name === 'string' && UNREACHABLE.has(name)) ||
+    (typeof code === 'string' && CLOSED_SOCKET.has(code))
+  );
 }
 
 /**
  * Runs `work` until it succeeds or the attempts run out; the last error, or undefined on success.
  * A server that cannot be reached uses up no attempt: it is waited out (logged once), with backoff.
  */
-export async function withRetries(work: () => Promise<void>, policy: RetryPolicy = DEFAULT_RETRY, retryable: (error: unknown) => boolean = () => true): Promise<unknown> {
+export async function withRetries(
+  work: () => Promise<void>,
+  policy: RetryPolicy = DEFAULT_RETRY,
+  retryable: (error: unknown) => boolean = () => true,
+): Promise<unknown> {
   for (let attempt = 1, waits = 0; ;) {
     try {
       await work();
       return undefined;
     } catch (error) {
       const unavailable = isUnavailable(error);
-      if (!unavailable && (attempt >= policy.attempts || !retryable(error))) return error ?? new Error('failed');
-      if (unavailable && waits === 0) logger.warn({ err: error }, `${describe(error)}; waiting for the server, then retrying`);
-      const backoffMs = unavailable ? Math.min(MAX_UNAVAILABLE_BACKOFF_MS, policy.firstBackoffMs * 2 ** waits++) : policy.firstBackoffMs * 2 ** (attempt++ - 1);
+      if (!unavailable && (attempt >= policy.attempts || !retryable(error)))
+        return error ?? new Error('failed');
+      if (unavailable && waits === 0)
+        logger.warn({ err: error }, `${describe(error)}; waiting for the server, then retrying`);
+      const backoffMs = unavailable
+        ? Math.min(MAX_UNAVAILABLE_BACKOFF_MS, policy.firstBackoffMs * 2 ** waits++)
+        : policy.firstBackoffMs * 2 ** (attempt++ - 1);
       await new Promise((resolve) => setTimeout(resolve, backoffMs));
     }
   }
@@ -181,7 +276,10 @@ export interface ConsumerOptions {
   /** Called once an event is parked, e.g. to mark the documents it should have changed. */
   onParked?(event: RecordedEvent, entry: ParkedEvent): Promise<void>;
   retry?: RetryPolicy;
-  /** Try the events it parked again before resuming (for idempotent reactions: after a fix and a restart they go through). */
+  /**
+   * Try the events it parked again before resuming (for idempotent reactions: after a fix and a
+   * restart they go through).
+   */
   retryParked?: boolean;
 }
 
@@ -191,7 +289,11 @@ export interface ConsumerOptions {
  * and commits after each event. A crash before the commit means the event comes again: handlers
  * are idempotent (documents keep their position, commands their id).
  */
-export async function startConsumer(store: EventStore, state: ConsumerState, options: ConsumerOptions): Promise<Subscription> {
+export async function startConsumer(
+  store: EventStore,
+  state: ConsumerState,
+  options: ConsumerOptions,
+): Promise<Subscription> {
   if (options.retryParked) await retryParked(store, state, options);
   const fromPosition = await state.position(options.name);
   return store.subscribeToAll({ fromPosition, streamPrefixes: options.streamPrefixes }, (event) =>
@@ -199,7 +301,10 @@ export async function startConsumer(store: EventStore, state: ConsumerState, opt
       const failure = await withRetries(() => options.handle(event), options.retry);
       if (failure !== undefined) {
         const entry = await state.park(options.name, event, failure);
-        logger.error({ position: event.position }, `${options.name} parked ${event.type} ${event.streamId}@${event.revision} (position ${event.position}): ${entry.error}`);
+        logger.error(
+          { position: event.position },
+          `${options.name} parked ${event.type} ${event.streamId}@${event.revision} (position ${event.position}): ${entry.error}`,
+        );
         await options.onParked?.(event, entry);
       }
       await state.commit(options.name, event.position);
@@ -207,13 +312,28 @@ export async function startConsumer(store: EventStore, state: ConsumerState, opt
   );
 }
 
-/** The log context of a consumer handling a stored event: the request or reaction that caused it, by its correlation id. */
+/**
+ * The log context of a consumer handling a stored event: the request or reaction that caused it, by
+ * its correlation id.
+ */
 export function eventLogContext(event: RecordedEvent, consumer: string): LogContext {
-  return { correlationId: event.metadata?.correlationId, tenantId: event.metadata?.tenantId, consumer };
+  return {
+    correlationId: event.metadata?.correlationId,
+    tenantId: event.metadata?.tenantId,
+    consumer,
+  };
 }
 
-/** With a batch (batched-consumer.ts), each attempt is flushed on its own, with no commit: the consumer is past the event already. */
-export async function retryParked(store: EventStore, state: ConsumerState, options: ConsumerOptions, batch?: ConsumerBatch): Promise<void> {
+/**
+ * With a batch (batched-consumer.ts), each attempt is flushed on its own, with no commit: the
+ * consumer is past the event already.
+ */
+export async function retryParked(
+  store: EventStore,
+  state: ConsumerState,
+  options: ConsumerOptions,
+  batch?: ConsumerBatch,
+): Promise<void> {
   for (const entry of await state.parked(options.name)) {
     const [event] = await store.readAll({ fromPosition: entry.position - 1, maxCount: 1 });
     if (event?.id !== entry.eventId) continue;
@@ -225,17 +345,28 @@ export async function retryParked(store: EventStore, state: ConsumerState, optio
     await withLogContext(eventLogContext(event, options.name), async () => {
       if ((await withRetries(attempt, options.retry)) !== undefined) return batch?.discard();
       await state.unpark(entry);
-      logger.warn(`${options.name} handled ${event.type} ${event.streamId}@${event.revision} it had parked`);
+      logger.warn(
+        `${options.name} handled ${event.type} ${event.streamId}@${event.revision} it had parked`,
+      );
     });
   }
 }
 
 const SNAPSHOTS = 'snapshots';
 
-/** Aggregate snapshots kept with the read models: a cache of folds, safe to lose (commands then read the whole stream once). */
+/**
+ * Aggregate snapshots kept with the read models: a cache of folds, safe to lose (commands then read
+ * the whole stream once).
+ */
 export function readModelSnapshots(readModels: ReadModelStore): SnapshotStore {
   return {
     load: (streamId) => readModels.get<Snapshot>(SNAPSHOTS, streamId),
-    save: async (snapshot) => void (await readModels.apply(SNAPSHOTS, snapshot.streamId, snapshot.revision + 1, () => snapshot)),
+    save: async (snapshot) =>
+      void (await readModels.apply(
+        SNAPSHOTS,
+        snapshot.streamId,
+        snapshot.revision + 1,
+        () => snapshot,
+      )),
   };
 }

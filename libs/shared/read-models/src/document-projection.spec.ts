@@ -21,7 +21,14 @@ const moved = (thingId: string, to: string): NewEvent => ({
   id: randomUUID(),
   type: 'Moved',
   data: { thingId, to },
-  metadata: { tenantId: 't', correlationId: 'c', causationId: randomUUID(), actor: 'a', occurredAt: '2026-01-01T00:00:00.000Z', schemaVersion: 1 },
+  metadata: {
+    tenantId: 't',
+    correlationId: 'c',
+    causationId: randomUUID(),
+    actor: 'a',
+    occurredAt: '2026-01-01T00:00:00.000Z',
+    schemaVersion: 1,
+  },
 });
 
 /** The updates that reach the store, as its batches write them. */
@@ -45,7 +52,9 @@ describe('documentProjection', () => {
     await runner.start(moves);
     expect(await runner.caughtUp(position)).toBe(true);
     await runner.stop();
-    const fresh = store.written.filter((update) => update.collection === 'things_v1').map((update) => update.fresh);
+    const fresh = store.written
+      .filter((update) => update.collection === 'things_v1')
+      .map((update) => update.fresh);
     expect(fresh).toEqual([true, false, false]);
     expect(await store.get('things_v1', 'a')).toMatchObject({ at: 'barn', moves: 3, _tenant: 't' });
   });

@@ -7,7 +7,9 @@ export interface DocumentProjection<E, T> {
   collection: string;
   streamPrefixes: readonly string[];
   indexes?: Record<string, 1 | -1>[];
-  /** Checks and types a stored event (its type's schema); throws on one the projection cannot read. */
+  /**
+   * Checks and types a stored event (its type's schema); throws on one the projection cannot read.
+   */
   decode(recorded: RecordedEvent): E;
   /** Which document an event updates. */
   idOf(event: E, recorded: RecordedEvent): string;
@@ -22,15 +24,31 @@ export function documentProjection<E, T>(definition: DocumentProjection<E, T>): 
     version: definition.version,
     streamPrefixes: definition.streamPrefixes,
     collections: [definition.collection],
-    indexes: (definition.indexes ?? []).map((fields) => ({ collection: definition.collection, fields })),
+    indexes: (definition.indexes ?? []).map((fields) => ({
+      collection: definition.collection,
+      fields,
+    })),
     async handle(recorded: RecordedEvent, store: ReadModelStore) {
       const event = definition.decode(recorded);
       const id = definition.idOf(event, recorded);
       // The first event of the aggregate whose document this is: there is nothing to read yet.
-      const fresh = recorded.revision === 0 && id === aggregateIdOf(recorded.streamId, definition.streamPrefixes);
-      await store.apply<T>(definition.collection, id, recorded.position, (current) => definition.evolve(current, event, recorded), { fresh });
+      const fresh =
+        recorded.revision === 0 &&
+        id === aggregateIdOf(recorded.streamId, definition.streamPrefixes);
+      await store.apply<T>(
+        definition.collection,
+        id,
+        recorded.position,
+        (current) => definition.evolve(current, event, recorded),
+        { fresh },
+      );
     },
-    affected: (recorded) => [{ collection: definition.collection, id: aggregateIdOf(recorded.streamId, definition.streamPrefixes) }],
+    affected: (recorded) => [
+      {
+        collection: definition.collection,
+        id: aggregateIdOf(recorded.streamId, definition.streamPrefixes),
+      },
+    ],
   };
 }
 

@@ -7,7 +7,10 @@ import type { Doc, Projection, ReadModelStore } from './read-model.port';
 
 type Count = { n: number };
 
-/** Three collections, the second read back while handling (its unwritten update must be seen), and events it cannot read. */
+/**
+ * Three collections, the second read back while handling (its unwritten update must be seen), and
+ * events it cannot read.
+ */
 const counting: Projection = {
   name: 'counting',
   version: 1,
@@ -17,7 +20,10 @@ const counting: Projection = {
     if (event.type === 'Poison') throw new Error('unreadable');
     const id = event.streamId.slice('thing-'.length);
     await store.apply('log_v1', event.id, event.position, () => ({ thing: id }));
-    await store.apply<Count>('counts_v1', id, event.position, (current) => ({ ...current, n: (current?.n ?? 0) + 1 }));
+    await store.apply<Count>('counts_v1', id, event.position, (current) => ({
+      ...current,
+      n: (current?.n ?? 0) + 1,
+    }));
     const count = await store.get<Count>('counts_v1', id);
     await store.apply('last_v1', id, event.position, () => ({ n: count!.n }));
   },
@@ -28,17 +34,33 @@ const event = (type = 'Happened'): NewEvent => ({
   id: randomUUID(),
   type,
   data: {},
-  metadata: { tenantId: 't', correlationId: 'c', causationId: 'c', actor: 'a', occurredAt: '2026-01-01T00:00:00.000Z', schemaVersion: 1 },
+  metadata: {
+    tenantId: 't',
+    correlationId: 'c',
+    causationId: 'c',
+    actor: 'a',
+    occurredAt: '2026-01-01T00:00:00.000Z',
+    schemaVersion: 1,
+  },
 });
 
-async function appendRound(store: InMemoryEventStore, things: number, each: number): Promise<number> {
+async function appendRound(
+  store: InMemoryEventStore,
+  things: number,
+  each: number,
+): Promise<number> {
   let position = 0;
-  for (let i = 0; i < each; i++) for (let t = 0; t < things; t++) position = (await store.append(`thing-${t}`, [event()], 'any')).position;
+  for (let i = 0; i < each; i++)
+    for (let t = 0; t < things; t++)
+      position = (await store.append(`thing-${t}`, [event()], 'any')).position;
   return position;
 }
 
 /** Counts the calls of `apply` and `applyBatch` reaching `inner`. */
-function counted(inner: ReadModelStore): { store: ReadModelStore; calls: { apply: number; applyBatch: number } } {
+function counted(inner: ReadModelStore): {
+  store: ReadModelStore;
+  calls: { apply: number; applyBatch: number };
+} {
   const calls = { apply: 0, applyBatch: 0 };
   const store = new Proxy(inner, {
     get(target, property, receiver) {
@@ -55,14 +77,16 @@ function counted(inner: ReadModelStore): { store: ReadModelStore; calls: { apply
 
 const contents = async (store: ReadModelStore) => {
   const all: Record<string, Doc<unknown>[]> = {};
-  for (const collection of counting.collections) all[collection] = await store.find(collection, {}, { sort: { _id: 1 } });
+  for (const collection of counting.collections)
+    all[collection] = await store.find(collection, {}, { sort: { _id: 1 } });
   return all;
 };
 
 describe('ProjectionRunner', () => {
   let logged: jest.SpyInstance;
   let warned: jest.SpyInstance;
-  // Failures are what these specs provoke: their error and warning lines stay out of the test output.
+  // Failures are what these specs provoke: their error and warning lines stay out of the test
+  // output.
   beforeEach(() => {
     logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     warned = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
@@ -98,10 +122,14 @@ describe('ProjectionRunner', () => {
       const started = performance.now();
       expect(await runner.caughtUp(position)).toBe(true);
       waits.push(performance.now() - started);
-      expect(await readModels.get('counts_v1', 'live')).toMatchObject({ _position: position, n: round });
+      expect(await readModels.get('counts_v1', 'live')).toMatchObject({
+        _position: position,
+        n: round,
+      });
     }
     await runner.stop();
-    // caughtUp wakes when the projection commits: the median wait is a flush, not a batching delay (a timer would show; a loaded machine stretches every wait).
+    // caughtUp wakes when the projection commits: the median wait is a flush, not a batching delay
+    // (a timer would show; a loaded machine stretches every wait).
     expect(waits.sort((a, b) => a - b)[10]).toBeLessThan(100);
   });
 
@@ -114,14 +142,26 @@ describe('ProjectionRunner', () => {
     const asked: { fromPosition?: number; toPosition?: number }[] = [];
     const readAll = events.readAll.bind(events);
     // caughtUp's questions are the reads of one event (the subscription reads pages).
-    jest.spyOn(events, 'readAll').mockImplementation(async (options) => (options?.maxCount === 1 && asked.push({ ...options }), readAll(options)));
+    jest
+      .spyOn(events, 'readAll')
+      .mockImplementation(
+        async (options) => (
+          options?.maxCount === 1 && asked.push({ ...options }),
+          readAll(options)
+        ),
+      );
     let head = written;
-    for (let i = 0; i < 50; i++) head = (await events.append(`other-${i}`, [event()], 'no_stream')).position;
+    for (let i = 0; i < 50; i++)
+      head = (await events.append(`other-${i}`, [event()], 'no_stream')).position;
     expect(await runner.caughtUp(head - 25)).toBe(true);
     expect(await runner.caughtUp(head)).toBe(true);
     expect(await runner.caughtUp(head)).toBe(true);
-    // The projection's own position stays at `written`: without the mark, every call would read the 50 events after it.
-    expect(asked).toEqual([expect.objectContaining({ fromPosition: written, toPosition: head - 25 }), expect.objectContaining({ fromPosition: head - 25, toPosition: head })]);
+    // The projection's own position stays at `written`: without the mark, every call would read the
+    // 50 events after it.
+    expect(asked).toEqual([
+      expect.objectContaining({ fromPosition: written, toPosition: head - 25 }),
+      expect.objectContaining({ fromPosition: head - 25, toPosition: head }),
+    ]);
     await runner.stop();
   });
 
@@ -135,7 +175,10 @@ describe('ProjectionRunner', () => {
     await runner.start(counting);
     expect(await runner.caughtUp(head)).toBe(true);
     await runner.stop();
-    expect(await readModels.get('counts_v1', '1')).toMatchObject({ n: 10, _parked: [expect.objectContaining({ position: poison.position, error: 'Error: unreadable' })] });
+    expect(await readModels.get('counts_v1', '1')).toMatchObject({
+      n: 10,
+      _parked: [expect.objectContaining({ position: poison.position, error: 'Error: unreadable' })],
+    });
     expect(await readModels.get('counts_v1', '2')).toMatchObject({ n: 10 });
     expect((await runner.state.parked()).map((entry) => entry.position)).toEqual([poison.position]);
     expect(logged).toHaveBeenCalledWith(expect.stringMatching(/parked Poison thing-1/));
@@ -151,13 +194,17 @@ describe('ProjectionRunner', () => {
     await first.start(counting);
     expect(await first.caughtUp(head)).toBe(true);
     await first.stop();
-    expect((await first.state.parked()).map((entry) => entry.consumer)).toEqual(['projection:counting@v1']);
+    expect((await first.state.parked()).map((entry) => entry.consumer)).toEqual([
+      'projection:counting@v1',
+    ]);
 
     const second = new ProjectionRunner(events, readModels);
     await second.start({ ...counting, version: 2 });
     expect(await second.caughtUp(head)).toBe(true);
     await second.stop();
-    expect((await second.state.parked()).map((entry) => entry.consumer)).toEqual(['projection:counting@v2']);
+    expect((await second.state.parked()).map((entry) => entry.consumer)).toEqual([
+      'projection:counting@v2',
+    ]);
     expect(await second.state.position('projection:counting@v1')).toBe(0);
     expect(await second.state.position('projection:counting@v2')).toBe(head);
 
@@ -166,7 +213,9 @@ describe('ProjectionRunner', () => {
     await rolledBack.start(counting);
     expect(await rolledBack.caughtUp(head)).toBe(true);
     await rolledBack.stop();
-    expect((await rolledBack.state.parked()).map((entry) => entry.consumer)).toEqual(['projection:counting@v1']);
+    expect((await rolledBack.state.parked()).map((entry) => entry.consumer)).toEqual([
+      'projection:counting@v1',
+    ]);
     expect(await rolledBack.state.position('projection:counting@v2')).toBe(0);
     // Another projection whose name starts the same keeps its own.
     await new ConsumerState(readModels).commit('projection:counting-more@v1', 7);
@@ -177,16 +226,27 @@ describe('ProjectionRunner', () => {
   });
 
   it('into a side copy it started empty reads no document back, and writes what the live read models hold; one not empty it reads', async () => {
-    const run = async (events: InMemoryEventStore, readModels: ReadModelStore, options?: { sideCopy: boolean }) => {
+    const run = async (
+      events: InMemoryEventStore,
+      readModels: ReadModelStore,
+      options?: { sideCopy: boolean },
+    ) => {
       const reads: string[] = [];
       const reading = Object.assign(Object.create(readModels) as ReadModelStore, {
-        get: (collection: string, id: string) => (counting.collections.includes(collection) && reads.push(id), readModels.get(collection, id)),
+        get: (collection: string, id: string) => (
+          counting.collections.includes(collection) && reads.push(id),
+          readModels.get(collection, id)
+        ),
       });
       const runner = new ProjectionRunner(events, reading, options);
       await runner.start(counting);
       expect(await runner.caughtUp(await events.headPosition())).toBe(true);
       await runner.stop();
-      return { reads, contents: await contents(readModels), parked: (await runner.state.parked()).map(({ parkedAt: _at, ...entry }) => entry) };
+      return {
+        reads,
+        contents: await contents(readModels),
+        parked: (await runner.state.parked()).map(({ parkedAt: _at, ...entry }) => entry),
+      };
     };
     const events = new InMemoryEventStore();
     await appendRound(events, 3, 300);
@@ -200,12 +260,18 @@ describe('ProjectionRunner', () => {
     await held.apply('counts_v1', '2', 0, () => ({ n: 1_000 }));
     const notEmpty = await run(events, held, { sideCopy: true });
     expect(notEmpty.reads).toContain('2');
-    expect(notEmpty.contents['counts_v1']).toContainEqual(expect.objectContaining({ _id: '2', n: 1_300 }));
+    expect(notEmpty.contents['counts_v1']).toContainEqual(
+      expect.objectContaining({ _id: '2', n: 1_300 }),
+    );
 
-    // A parked event: the documents of its run are read again (the store may or may not have them), the rest as live.
+    // A parked event: the documents of its run are read again (the store may or may not have them),
+    // the rest as live.
     await events.append('thing-1', [event('Poison')], 'any');
     await appendRound(events, 3, 5);
-    const [liveParked, sideParked] = [await run(events, new InMemoryReadModels()), await run(events, new InMemoryReadModels(), { sideCopy: true })];
+    const [liveParked, sideParked] = [
+      await run(events, new InMemoryReadModels()),
+      await run(events, new InMemoryReadModels(), { sideCopy: true }),
+    ];
     expect(sideParked.contents).toEqual(liveParked.contents);
     expect(sideParked.parked).toEqual(liveParked.parked);
     expect(sideParked.parked).toHaveLength(1);
@@ -218,9 +284,16 @@ describe('ProjectionRunner', () => {
     const watched = new Proxy(shared, {
       get(target, property, receiver) {
         const value: unknown = Reflect.get(target, property, receiver);
-        if (property !== 'applyBatch') return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+        if (property !== 'applyBatch')
+          return typeof value === 'function'
+            ? (value as (...args: unknown[]) => unknown).bind(target)
+            : value;
         return (updates: Parameters<ReadModelStore['applyBatch']>[0]) => {
-          checkpoints.push(...updates.filter((update) => update.collection === 'consumer_checkpoints').map((update) => update.position));
+          checkpoints.push(
+            ...updates
+              .filter((update) => update.collection === 'consumer_checkpoints')
+              .map((update) => update.position),
+          );
           return target.applyBatch(updates);
         };
       },
@@ -235,26 +308,48 @@ describe('ProjectionRunner', () => {
     expect(checkpoints).toEqual([100]);
     const state = new ConsumerState(shared);
     expect(await state.position(projectionConsumer(counting))).toBe(100);
-    // The process dies here (no stop): a new runner handles events 101 to 150 again; they apply once.
+    // The process dies here (no stop): a new runner handles events 101 to 150 again; they apply
+    // once.
     const before = await contents(shared);
     const second = new ProjectionRunner(events, shared);
     await second.start(counting);
     expect(await second.caughtUp(await events.headPosition())).toBe(true);
     expect(await contents(shared)).toEqual(before);
-    expect(before['counts_v1']).toEqual([0, 1, 2].map((thing) => expect.objectContaining({ _id: String(thing), n: 50 })));
+    expect(before['counts_v1']).toEqual(
+      [0, 1, 2].map((thing) => expect.objectContaining({ _id: String(thing), n: 50 })),
+    );
     await second.stop();
     expect(await state.position(projectionConsumer(counting))).toBe(150);
     await first.stop();
   });
 
   it('loses nothing and doubles nothing when the process dies part way through writing a batch', async () => {
-    // Three rounds of 40 events, each handled as one batch: three collection writes (the checkpoint waits for 100 events), then the checkpoint at stop.
-    const rounds = Array.from({ length: 3 }, () => Array.from({ length: 40 }, (_, index) => ({ streamId: `thing-${index % 4}`, event: event() })));
-    /** Appends the rounds from `first` on, each once the runner wrote the one before; the rounds appended. */
-    const run = async (events: InMemoryEventStore, runner: ProjectionRunner, died: Promise<unknown>, first = 0) => {
+    // Three rounds of 40 events, each handled as one batch: three collection writes (the checkpoint
+    // waits for 100 events), then the checkpoint at stop.
+    const rounds = Array.from({ length: 3 }, () =>
+      Array.from({ length: 40 }, (_, index) => ({
+        streamId: `thing-${index % 4}`,
+        event: event(),
+      })),
+    );
+    /**
+     * Appends the rounds from `first` on, each once the runner wrote the one before; the rounds
+     * appended.
+     */
+    const run = async (
+      events: InMemoryEventStore,
+      runner: ProjectionRunner,
+      died: Promise<unknown>,
+      first = 0,
+    ) => {
       for (let round = first; round < rounds.length; round++) {
-        for (const { streamId, event } of rounds[round]) await events.append(streamId, [event], 'any');
-        if ((await Promise.race([runner.caughtUp(await events.headPosition(), 5_000), died])) === 'died') return round + 1;
+        for (const { streamId, event } of rounds[round])
+          await events.append(streamId, [event], 'any');
+        if (
+          (await Promise.race([runner.caughtUp(await events.headPosition(), 5_000), died])) ===
+          'died'
+        )
+          return round + 1;
       }
       return rounds.length;
     };
@@ -266,7 +361,9 @@ describe('ProjectionRunner', () => {
     await run(cleanEvents, clean, new Promise(() => undefined));
     await clean.stop();
     const expected = await contents(baseline);
-    expect(expected['counts_v1']).toEqual([0, 1, 2, 3].map((thing) => expect.objectContaining({ _id: String(thing), n: 30 })));
+    expect(expected['counts_v1']).toEqual(
+      [0, 1, 2, 3].map((thing) => expect.objectContaining({ _id: String(thing), n: 30 })),
+    );
     expect(cleanWrites.made()).toBe(10);
 
     for (let writes = 1; writes <= cleanWrites.made(); writes++) {
@@ -282,7 +379,11 @@ describe('ProjectionRunner', () => {
       await run(events, second, new Promise(() => undefined), appended);
       expect(await second.caughtUp(await events.headPosition())).toBe(true);
       await second.stop();
-      expect({ writes, died: dying.happened(), ...(await contents(shared)) }).toEqual({ writes, died: true, ...expected });
+      expect({ writes, died: dying.happened(), ...(await contents(shared)) }).toEqual({
+        writes,
+        died: true,
+        ...expected,
+      });
     }
   }, 60_000);
 });
@@ -291,7 +392,10 @@ describe('ProjectionRunner', () => {
  * The store as a process that dies sees it: a batch lands one collection at a time (as on Mongo),
  * and after `writes` collection writes every call fails, ever after.
  */
-function dyingAfter(inner: ReadModelStore, writes: number): { store: ReadModelStore; died: Promise<string>; happened: () => boolean; made: () => number } {
+function dyingAfter(
+  inner: ReadModelStore,
+  writes: number,
+): { store: ReadModelStore; died: Promise<string>; happened: () => boolean; made: () => number } {
   let left = writes;
   let die = () => {};
   const died = new Promise<string>((resolve) => (die = () => resolve('died')));

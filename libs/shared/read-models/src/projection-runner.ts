@@ -20,8 +20,14 @@ import { stampedWith } from './tenant';
  * wrote for absent: its handlers read nothing from the store.
  */
 export class ProjectionRunner {
-  /** Each projection's consumer, and the position up to which the log was found to hold nothing more for it. */
-  private readonly running = new Map<string, { subscription: BatchedConsumer; projection: Projection; clearTo: number }>();
+  /**
+   * Each projection's consumer, and the position up to which the log was found to hold nothing more
+   * for it.
+   */
+  private readonly running = new Map<
+    string,
+    { subscription: BatchedConsumer; projection: Projection; clearTo: number }
+  >();
   readonly state: ConsumerState;
 
   constructor(
@@ -33,10 +39,13 @@ export class ProjectionRunner {
   }
 
   async start(projection: Projection): Promise<void> {
-    for (const index of projection.indexes ?? []) await this.readModels.ensureIndex(index.collection, { _tenant: 1, ...index.fields });
+    for (const index of projection.indexes ?? [])
+      await this.readModels.ensureIndex(index.collection, { _tenant: 1, ...index.fields });
     const name = projectionConsumer(projection);
-    // Its other versions (earlier ones, or a later one rolled back) will not run or be repaired again: what they parked must not keep readiness degraded for good.
-    if (!this.options.sideCopy) await this.state.forgetOthers(`projection:${projection.name}@v`, name);
+    // Its other versions (earlier ones, or a later one rolled back) will not run or be repaired
+    // again: what they parked must not keep readiness degraded for good.
+    if (!this.options.sideCopy)
+      await this.state.forgetOthers(`projection:${projection.name}@v`, name);
     const batch = new ReadModelBatch(this.readModels, await this.batchOptions(projection, name));
     const state = new ConsumerState(batch);
     const subscription = await startBatchedConsumer(this.store, state, {
@@ -45,7 +54,11 @@ export class ProjectionRunner {
       handle: (event) => projection.handle(event, stampedWith(batch, event.metadata.tenantId)),
       checkpointEvery: CHECKPOINT_EVERY,
       onParked: (event, entry) => markParked(projection, event, batch, entry),
-      batch: { flush: (position) => batch.flush(position === undefined ? [] : [checkpointUpdate(name, position)]), discard: () => batch.discard() },
+      batch: {
+        flush: (position) =>
+          batch.flush(position === undefined ? [] : [checkpointUpdate(name, position)]),
+        discard: () => batch.discard(),
+      },
     });
     this.running.set(projection.name, { subscription, projection, clearTo: 0 });
   }
@@ -58,14 +71,20 @@ export class ProjectionRunner {
     const deadline = Date.now() + timeoutMs;
     for (const running of this.running.values()) {
       const { subscription, projection } = running;
-      // The store is asked again only once the projection wrote the event it was found to lack, not at every wait;
-      // and only about the log after what an earlier call found clear (other streams' events are not read again).
+      // The store is asked again only once the projection wrote the event it was found to lack, not
+      // at every wait; and only about the log after what an earlier call found clear (other
+      // streams' events are not read again).
       for (let lacking = 0; ;) {
         const seen = subscription.position;
         if (seen >= position || running.clearTo >= position) break;
         if (seen >= lacking) {
           const fromPosition = Math.max(seen, running.clearTo);
-          const [pending] = await this.store.readAll({ fromPosition, toPosition: position, maxCount: 1, streamPrefixes: projection.streamPrefixes });
+          const [pending] = await this.store.readAll({
+            fromPosition,
+            toPosition: position,
+            maxCount: 1,
+            streamPrefixes: projection.streamPrefixes,
+          });
           if (pending === undefined) {
             running.clearTo = Math.max(running.clearTo, position);
             break;
@@ -81,8 +100,13 @@ export class ProjectionRunner {
 
   private async batchOptions(projection: Projection, name: string): Promise<BatchOptions> {
     if (!this.options.sideCopy) return {};
-    const counts = await Promise.all(projection.collections.map((collection) => this.readModels.count(collection)));
-    const startsEmpty = (await this.state.position(name)) === 0 && (await this.state.parked(name)).length === 0 && counts.every((count) => count === 0);
+    const counts = await Promise.all(
+      projection.collections.map((collection) => this.readModels.count(collection)),
+    );
+    const startsEmpty =
+      (await this.state.position(name)) === 0 &&
+      (await this.state.parked(name)).length === 0 &&
+      counts.every((count) => count === 0);
     return { keep: SIDE_COPY_KEPT, startsEmpty };
   }
 
@@ -99,18 +123,35 @@ export class ProjectionRunner {
  */
 const CHECKPOINT_EVERY = 100;
 
-/** Documents each projection's batch keeps into a side copy: the ones its handlers read again are most often among the last written. */
+/**
+ * Documents each projection's batch keeps into a side copy: the ones its handlers read again are
+ * most often among the last written.
+ */
 const SIDE_COPY_KEPT = 5_000;
 
-export const projectionConsumer = (projection: Pick<Projection, 'name' | 'version'>) => `projection:${projection.name}@v${projection.version}`;
+export const projectionConsumer = (projection: Pick<Projection, 'name' | 'version'>) =>
+  `projection:${projection.name}@v${projection.version}`;
 
-async function markParked(projection: Projection, event: Parameters<Projection['handle']>[0], readModels: ReadModelStore, entry: ParkedEvent): Promise<void> {
-  const mark = { eventId: entry.eventId, position: entry.position, type: entry.type, error: entry.error };
+async function markParked(
+  projection: Projection,
+  event: Parameters<Projection['handle']>[0],
+  readModels: ReadModelStore,
+  entry: ParkedEvent,
+): Promise<void> {
+  const mark = {
+    eventId: entry.eventId,
+    position: entry.position,
+    type: entry.type,
+    error: entry.error,
+  };
   for (const { collection, id } of projection.affected(event)) {
     await readModels.apply(collection, id, event.position, (current) => ({
       ...(current ?? {}),
       _tenant: event.metadata.tenantId,
-      _parked: [...(((current as { _parked?: unknown[] } | undefined)?._parked as unknown[]) ?? []), mark],
+      _parked: [
+        ...(((current as { _parked?: unknown[] } | undefined)?._parked as unknown[]) ?? []),
+        mark,
+      ],
     }));
   }
 }

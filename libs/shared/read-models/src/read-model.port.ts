@@ -32,11 +32,27 @@ export type ApplyOptions = Pick<Update, 'fresh'>;
 
 export interface ReadModelStore {
   get<T>(collection: string, id: string): Promise<Doc<T> | undefined>;
-  /** Mongo query language on scalar (dotted) paths: equality, $eq $ne $gt $gte $lt $lte $in $nin $exists, and top-level $and / $or. */
-  find<T>(collection: string, query?: Record<string, unknown>, options?: FindOptions): Promise<Doc<T>[]>;
+  /**
+   * Mongo query language on scalar (dotted) paths: equality, $eq $ne $gt $gte $lt $lte $in $nin
+   * $exists, and top-level $and / $or.
+   */
+  find<T>(
+    collection: string,
+    query?: Record<string, unknown>,
+    options?: FindOptions,
+  ): Promise<Doc<T>[]>;
   count(collection: string, query?: Record<string, unknown>): Promise<number>;
-  /** Atomic per document, across processes: applies only if the document has not seen `position` (its _position is lower); returns whether it applied. */
-  apply<T>(collection: string, id: string, position: number, update: (current: Doc<T> | undefined) => T, options?: ApplyOptions): Promise<boolean>;
+  /**
+   * Atomic per document, across processes: applies only if the document has not seen `position`
+   * (its _position is lower); returns whether it applied.
+   */
+  apply<T>(
+    collection: string,
+    id: string,
+    position: number,
+    update: (current: Doc<T> | undefined) => T,
+    options?: ApplyOptions,
+  ): Promise<boolean>;
   /**
    * The updates applied as `apply` would apply them one after the other (each document atomically,
    * never twice for one position), written together: in one transaction where the store has them,
@@ -47,7 +63,10 @@ export interface ReadModelStore {
   applyBatch(updates: readonly Update[]): Promise<void>;
   remove(collection: string, id: string): Promise<void>;
   drop(collection: string): Promise<void>;
-  /** Declares an index on (dotted, scalar) fields, in order; idempotent. Queries filtering/sorting on a prefix of it read through it. */
+  /**
+   * Declares an index on (dotted, scalar) fields, in order; idempotent. Queries filtering/sorting
+   * on a prefix of it read through it.
+   */
   ensureIndex(collection: string, fields: Record<string, 1 | -1>): Promise<void>;
   /** Names of the collections that hold documents. */
   collections(): Promise<string[]>;
@@ -59,11 +78,17 @@ export interface Projection {
   name: string;
   version: number;
   streamPrefixes: readonly string[];
-  /** The collections it writes (each named with a version, so a new version builds beside the old one). */
+  /**
+   * The collections it writes (each named with a version, so a new version builds beside the old
+   * one).
+   */
   collections: readonly string[];
   /** The indexes its queries read through (the tenant comes first in each). */
   indexes?: { collection: string; fields: Record<string, 1 | -1> }[];
   handle(event: RecordedEvent, store: ReadModelStore): Promise<void>;
-  /** The documents an event it cannot apply should have changed: they are marked, never silently stale. */
+  /**
+   * The documents an event it cannot apply should have changed: they are marked, never silently
+   * stale.
+   */
   affected(event: RecordedEvent): { collection: string; id: string }[];
 }

@@ -3,7 +3,10 @@ import { InMemoryReadModels } from './in-memory.read-models';
 import type { Projection } from './read-model.port';
 import { compareReadModels, rebuildInto, switchTo } from './rebuild';
 
-/** Counts events in `tallies_v1`; `extras_v1` is its too, written by an older handler for events it no longer keeps there. */
+/**
+ * Counts events in `tallies_v1`; `extras_v1` is its too, written by an older handler for events it
+ * no longer keeps there.
+ */
 const TALLY: Projection = {
   name: 'tallies',
   version: 1,
@@ -11,14 +14,23 @@ const TALLY: Projection = {
   collections: ['tallies_v1', 'extras_v1'],
   affected: () => [],
   async handle(recorded, store) {
-    await store.apply<{ n: number }>('tallies_v1', 'all', recorded.position, (current) => ({ n: (current?.n ?? 0) + 1 }));
+    await store.apply<{ n: number }>('tallies_v1', 'all', recorded.position, (current) => ({
+      n: (current?.n ?? 0) + 1,
+    }));
   },
 };
 
 describe('switchTo', () => {
   it('makes every collection of the projections what the rebuild left, one it left empty included', async () => {
     const store = new InMemoryEventStore();
-    const metadata = { tenantId: 't', correlationId: 'c', causationId: 'c', actor: 'a', occurredAt: '2026-01-01T00:00:00.000Z', schemaVersion: 1 };
+    const metadata = {
+      tenantId: 't',
+      correlationId: 'c',
+      causationId: 'c',
+      actor: 'a',
+      occurredAt: '2026-01-01T00:00:00.000Z',
+      schemaVersion: 1,
+    };
     await store.append(
       'tally-1',
       [1, 2, 3].map((n) => ({ id: crypto.randomUUID(), type: 'Tallied', data: { n }, metadata })),
@@ -28,10 +40,16 @@ describe('switchTo', () => {
     await live.apply('tallies_v1', 'all', 3, () => ({ n: 2 }));
     await live.apply('extras_v1', 'stale', 1, () => ({ kept: 'by an older version' }));
     const head = await rebuildInto(store, side, [TALLY]);
-    expect((await compareReadModels(live, side, [TALLY], head)).differences.map(({ collection, id }) => `${collection}/${id}`)).toEqual(['extras_v1/stale', 'tallies_v1/all']);
+    expect(
+      (await compareReadModels(live, side, [TALLY], head)).differences.map(
+        ({ collection, id }) => `${collection}/${id}`,
+      ),
+    ).toEqual(['extras_v1/stale', 'tallies_v1/all']);
 
     await switchTo(live, side, [TALLY]);
-    expect(await live.find('tallies_v1')).toEqual([{ _id: 'all', _position: 3, _tenant: 't', n: 3 }]);
+    expect(await live.find('tallies_v1')).toEqual([
+      { _id: 'all', _position: 3, _tenant: 't', n: 3 },
+    ]);
     expect(await live.find('extras_v1')).toEqual([]);
     expect((await compareReadModels(live, side, [TALLY], head)).differences).toEqual([]);
   });

@@ -28,32 +28,55 @@ export async function rebuildInto(
   const runner = new ProjectionRunner(log.store, side, { sideCopy: true });
   for (const projection of projections) await runner.start(projection);
   log.open();
-  while (!(await runner.caughtUp(head, 1_000))) onProgress?.(Math.min(...(await Promise.all(projections.map((p) => runner.state.position(projectionConsumer(p)))))), head);
+  while (!(await runner.caughtUp(head, 1_000)))
+    onProgress?.(
+      Math.min(
+        ...(await Promise.all(
+          projections.map((p) => runner.state.position(projectionConsumer(p))),
+        )),
+      ),
+      head,
+    );
   await runner.stop();
   return head;
 }
 
 /** Every projection collection of `live` compared, document by document, with a rebuilt `side`. */
-export async function compareReadModels(live: ReadModelStore, side: ReadModelStore, projections: readonly Projection[], head: number): Promise<RebuildReport> {
-  const collections = [...new Set([...(await side.collections()), ...(await live.collections())])].filter((name) => ownedBy(name, projections)).sort();
+export async function compareReadModels(
+  live: ReadModelStore,
+  side: ReadModelStore,
+  projections: readonly Projection[],
+  head: number,
+): Promise<RebuildReport> {
+  const collections = [...new Set([...(await side.collections()), ...(await live.collections())])]
+    .filter((name) => ownedBy(name, projections))
+    .sort();
   const differences: RebuildReport['differences'] = [];
   let documents = 0;
   for (const collection of collections) {
     const [mine, theirs] = [await byId(live, collection), await byId(side, collection)];
     for (const id of new Set([...mine.keys(), ...theirs.keys()])) {
       documents++;
-      if (!isDeepStrictEqual(mine.get(id), theirs.get(id))) differences.push({ collection, id, live: mine.get(id), rebuilt: theirs.get(id) });
+      if (!isDeepStrictEqual(mine.get(id), theirs.get(id)))
+        differences.push({ collection, id, live: mine.get(id), rebuilt: theirs.get(id) });
     }
   }
   const parked = (await new ConsumerState(side).parked()).length;
   return { head, collections, documents, differences, parked };
 }
 
-/** Makes `live` hold what `side` rebuilt, projection by projection (run with the service stopped). */
-export async function switchTo(live: ReadModelStore, side: ReadModelStore, projections: readonly Projection[]): Promise<void> {
+/**
+ * Makes `live` hold what `side` rebuilt, projection by projection (run with the service stopped).
+ */
+export async function switchTo(
+  live: ReadModelStore,
+  side: ReadModelStore,
+  projections: readonly Projection[],
+): Promise<void> {
   const liveState = new ConsumerState(live);
   const sideState = new ConsumerState(side);
-  // Every collection the projections write, the empty ones too: a live collection the rebuild left empty holds nothing after.
+  // Every collection the projections write, the empty ones too: a live collection the rebuild left
+  // empty holds nothing after.
   for (const collection of new Set(projections.flatMap((projection) => projection.collections))) {
     if ((await live.find(collection, {}, { limit: 1 })).length > 0) await live.drop(collection);
     for (const doc of await side.find<Record<string, unknown>>(collection)) {
@@ -66,11 +89,20 @@ export async function switchTo(live: ReadModelStore, side: ReadModelStore, proje
     for (const entry of await liveState.parked(consumer)) await liveState.unpark(entry);
     await live.remove('consumer_checkpoints', consumer);
     await liveState.commit(consumer, await sideState.position(consumer));
-    for (const entry of await sideState.parked(consumer)) await live.apply('parked_events', `${consumer}@${entry.position}`, entry.position, () => entry);
+    for (const entry of await sideState.parked(consumer))
+      await live.apply(
+        'parked_events',
+        `${consumer}@${entry.position}`,
+        entry.position,
+        () => entry,
+      );
   }
 }
 
-/** Projections write collections named after them and suffixed with a version: everything else (positions, parked events, snapshots) is not theirs. */
+/**
+ * Projections write collections named after them and suffixed with a version: everything else
+ * (positions, parked events, snapshots) is not theirs.
+ */
 function ownedBy(collection: string, projections: readonly Projection[]): boolean {
   return projections.some((projection) => projection.collections.includes(collection));
 }

@@ -1,6 +1,8 @@
 import type { Doc, FindOptions, ReadModelStore } from './read-model.port';
 
-/** Projections write through this: every document is stamped with the tenant of the event applied. */
+/**
+ * Projections write through this: every document is stamped with the tenant of the event applied.
+ */
 export function stampedWith(store: ReadModelStore, tenantId: string): ReadModelStore {
   return {
     get: (collection, id) => store.get(collection, id),
@@ -11,14 +13,31 @@ export function stampedWith(store: ReadModelStore, tenantId: string): ReadModelS
     ensureIndex: (collection, fields) => store.ensureIndex(collection, fields),
     collections: () => store.collections(),
     close: () => store.close(),
-    apply: (collection, id, position, update, options) => store.apply(collection, id, position, (current) => ({ ...update(current as never), _tenant: tenantId }), options),
-    applyBatch: (updates) => store.applyBatch(updates.map((step) => ({ ...step, update: (current) => ({ ...(step.update(current) as object), _tenant: tenantId }) }))),
+    apply: (collection, id, position, update, options) =>
+      store.apply(
+        collection,
+        id,
+        position,
+        (current) => ({ ...update(current as never), _tenant: tenantId }),
+        options,
+      ),
+    applyBatch: (updates) =>
+      store.applyBatch(
+        updates.map((step) => ({
+          ...step,
+          update: (current) => ({ ...(step.update(current) as object), _tenant: tenantId }),
+        })),
+      ),
   };
 }
 
 export interface TenantReadModels {
   get<T>(collection: string, id: string): Promise<Doc<T> | undefined>;
-  find<T>(collection: string, query?: Record<string, unknown>, options?: FindOptions): Promise<Doc<T>[]>;
+  find<T>(
+    collection: string,
+    query?: Record<string, unknown>,
+    options?: FindOptions,
+  ): Promise<Doc<T>[]>;
   count(collection: string, query?: Record<string, unknown>): Promise<number>;
 }
 
@@ -29,7 +48,9 @@ export function forTenant(store: ReadModelStore, tenantId: string): TenantReadMo
       const doc = await store.get<T & { _tenant?: string }>(collection, id);
       return doc && doc._tenant === tenantId ? doc : undefined;
     },
-    find: <T>(collection: string, query: Record<string, unknown> = {}, options?: FindOptions) => store.find<T>(collection, { ...query, _tenant: tenantId }, options),
-    count: (collection: string, query: Record<string, unknown> = {}) => store.count(collection, { ...query, _tenant: tenantId }),
+    find: <T>(collection: string, query: Record<string, unknown> = {}, options?: FindOptions) =>
+      store.find<T>(collection, { ...query, _tenant: tenantId }, options),
+    count: (collection: string, query: Record<string, unknown> = {}) =>
+      store.count(collection, { ...query, _tenant: tenantId }),
   };
 }

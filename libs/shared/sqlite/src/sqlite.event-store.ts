@@ -48,7 +48,10 @@ CREATE TABLE IF NOT EXISTS events (
 
 /** Other processes may append to the same file; their appends are seen within this many ms. */
 const POLL_MS = 500;
-/** Events this process appended last (TAIL to twice that), kept to answer the subscriptions reading right behind the head. */
+/**
+ * Events this process appended last (TAIL to twice that), kept to answer the subscriptions reading
+ * right behind the head.
+ */
 const TAIL = 10_000;
 
 interface PendingAppend {
@@ -61,7 +64,10 @@ interface PendingAppend {
   written?: Row[];
 }
 
-/** An event of the tail: its row as written, decoded (and frozen) by the first read that wants it, not by the append. */
+/**
+ * An event of the tail: its row as written, decoded (and frozen) by the first read that wants it,
+ * not by the append.
+ */
 interface Kept {
   row: Row;
   event?: RecordedEvent;
@@ -71,17 +77,23 @@ export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
   private readonly signal = new AppendSignal(POLL_MS);
   private readonly statements;
-  /** readStream/readAll statements by their SQL: prepared once, not on every read (catch-up subscriptions read after every append). */
+  /**
+   * readStream/readAll statements by their SQL: prepared once, not on every read (catch-up
+   * subscriptions read after every append).
+   */
   private readonly reads = new Map<string, Database.Statement<unknown[], Row>>();
   private pending: PendingAppend[] = [];
   /**
    * Every event with a position in (tailFrom, tailTo], as stored (decoded once, frozen: readers
-   * share them): what this process appended since another process last committed, the newest TAIL to 2 x TAIL.
+   * share them): what this process appended since another process last committed, the newest TAIL
+   * to 2 x TAIL.
    */
   private tail: Kept[] = [];
   private tailFrom = 0;
   private tailTo = 0;
-  private readonly writeBatch: Database.Transaction<(batch: PendingAppend[]) => { outcomes: (AppendResult | Error)[]; notice: AppendNotice }>;
+  private readonly writeBatch: Database.Transaction<
+    (batch: PendingAppend[]) => { outcomes: (AppendResult | Error)[]; notice: AppendNotice }
+  >;
 
   constructor(
     file: string,
@@ -95,14 +107,25 @@ export class SqliteEventStore implements EventStore {
     this.db.exec(SCHEMA);
     addHashColumn(this.db);
     this.statements = {
-      last: this.db.prepare<[string], { revision: number; hash: string | null }>('SELECT revision, hash FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1'),
-      idsFrom: this.db.prepare<[string, number, number], { event_id: string }>('SELECT event_id FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?'),
-      insert: this.db.prepare('INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
-      positionOf: this.db.prepare<[string, number], { position: number }>('SELECT position FROM events WHERE stream_id = ? AND revision = ?'),
-      head: this.db.prepare<[], { head: number | null }>('SELECT MAX(position) AS head FROM events'),
+      last: this.db.prepare<[string], { revision: number; hash: string | null }>(
+        'SELECT revision, hash FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
+      ),
+      idsFrom: this.db.prepare<[string, number, number], { event_id: string }>(
+        'SELECT event_id FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
+      ),
+      insert: this.db.prepare(
+        'INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      positionOf: this.db.prepare<[string, number], { position: number }>(
+        'SELECT position FROM events WHERE stream_id = ? AND revision = ?',
+      ),
+      head: this.db.prepare<[], { head: number | null }>(
+        'SELECT MAX(position) AS head FROM events',
+      ),
     };
-    // Each append of a batch is a savepoint of the batch's transaction: a refused or failing one writes nothing and fails alone.
-    // An append alone needs no savepoint: it fails with its transaction.
+    // Each append of a batch is a savepoint of the batch's transaction: a refused or failing one
+    // writes nothing and fails alone. An append alone needs no savepoint: it fails with its
+    // transaction.
     const writeOne = this.db.transaction((append: PendingAppend) => this.write(append));
     const writeAll = (batch: PendingAppend[]) => {
       if (batch.length === 1) return [this.write(batch[0])];
@@ -116,11 +139,19 @@ export class SqliteEventStore implements EventStore {
         }
       });
     };
-    // Under the write lock, the head before and after the batch bound what it wrote, and nobody else: the notice to subscriptions.
+    // Under the write lock, the head before and after the batch bound what it wrote, and nobody
+    // else: the notice to subscriptions.
     this.writeBatch = this.db.transaction((batch: PendingAppend[]) => {
       const after = this.statements.head.get()?.head ?? 0;
       const outcomes = writeAll(batch);
-      return { outcomes, notice: { after, to: this.statements.head.get()?.head ?? 0, streamIds: batch.map((append) => append.streamId) } };
+      return {
+        outcomes,
+        notice: {
+          after,
+          to: this.statements.head.get()?.head ?? 0,
+          streamIds: batch.map((append) => append.streamId),
+        },
+      };
     });
   }
 
@@ -130,7 +161,11 @@ export class SqliteEventStore implements EventStore {
    * none resolves before it. Each is checked against the stream as the earlier ones left it.
    * Reading a stream with a waiting append commits the batch first (see readStream).
    */
-  append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+  append(
+    streamId: string,
+    events: readonly NewEvent[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult> {
     return new Promise((resolve, reject) => {
       this.pending.push({ streamId, events, expected, resolve, reject });
       if (this.pending.length === 1) setImmediate(() => this.flush());
@@ -146,46 +181,88 @@ export class SqliteEventStore implements EventStore {
     try {
       ({ outcomes, notice } = this.writeBatch.immediate(batch));
     } catch (error) {
-      // Another process held the write lock longer than busy_timeout: nothing was written, try again shortly (HTTP 503).
+      // Another process held the write lock longer than busy_timeout: nothing was written, try
+      // again shortly (HTTP 503).
       const busy = String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY');
-      const failure = busy ? new StoreUnavailableError(`the event store is busy (another writer held it over ${this.busyTimeoutMs} ms); nothing was written`) : error;
+      const failure = busy
+        ? new StoreUnavailableError(
+            `the event store is busy (another writer held it over ${this.busyTimeoutMs} ms); nothing was written`,
+          )
+        : error;
       batch.forEach((append) => append.reject(failure));
       return;
     }
     this.keepTail(notice, batch);
     this.signal.notify(notice);
-    outcomes.forEach((outcome, index) => (outcome instanceof Error ? batch[index].reject(outcome) : batch[index].resolve(outcome)));
+    outcomes.forEach((outcome, index) =>
+      outcome instanceof Error ? batch[index].reject(outcome) : batch[index].resolve(outcome),
+    );
   }
 
-  /** The batch's events, if they follow the tail (no other process committed in between); else a new tail from them. */
+  /**
+   * The batch's events, if they follow the tail (no other process committed in between); else a new
+   * tail from them.
+   */
   private keepTail({ after, to }: AppendNotice, batch: PendingAppend[]): void {
     if (after !== this.tailTo) [this.tail, this.tailFrom] = [[], after];
     for (const append of batch) for (const row of append.written ?? []) this.tail.push({ row });
     this.tailTo = to;
     // Cut back to TAIL once it holds twice that: not an array shift on every commit.
-    if (this.tail.length > 2 * TAIL) this.tailFrom = this.tail.splice(0, this.tail.length - TAIL).at(-1)!.row.position;
+    if (this.tail.length > 2 * TAIL)
+      this.tailFrom = this.tail.splice(0, this.tail.length - TAIL).at(-1)!.row.position;
   }
 
   private write(append: PendingAppend): AppendResult {
     const { streamId, events, expected } = append;
     append.written = undefined;
-    // The stream's last revision and hash and, only for a possible retry, the ids where the writer expected to append: never the whole stream.
-    // Read inside the write transaction, so the chain continues from the event that is really last (ADR 19).
+    // The stream's last revision and hash and, only for a possible retry, the ids where the writer
+    // expected to append: never the whole stream. Read inside the write transaction, so the chain
+    // continues from the event that is really last (ADR 19).
     const last = this.statements.last.get(streamId);
     const current = last?.revision ?? -1;
-    const idsFrom = (revision: number, count: number) => this.statements.idsFrom.all(streamId, revision, count).map((row) => row.event_id);
+    const idsFrom = (revision: number, count: number) =>
+      this.statements.idsFrom.all(streamId, revision, count).map((row) => row.event_id);
     const decision = checkAppend(streamId, current, idsFrom, events, expected);
-    if (decision.kind === 'duplicate') return { nextRevision: decision.lastRevision, position: this.positionOf(streamId, decision.lastRevision) };
+    if (decision.kind === 'duplicate')
+      return {
+        nextRevision: decision.lastRevision,
+        position: this.positionOf(streamId, decision.lastRevision),
+      };
     const recordedAt = this.now().toISOString();
-    const hashes = chainHashes(streamId, decision.fromRevision, last?.hash ?? undefined, events, recordedAt);
+    const hashes = chainHashes(
+      streamId,
+      decision.fromRevision,
+      last?.hash ?? undefined,
+      events,
+      recordedAt,
+    );
     let position = events.length === 0 ? (this.statements.head.get()?.head ?? 0) : 0;
     const written: Row[] = [];
     events.forEach((event, index) => {
       const [data, metadata] = [JSON.stringify(event.data), JSON.stringify(event.metadata)];
       const revision = decision.fromRevision + index;
-      const info = this.statements.insert.run(streamId, revision, event.id, event.type, data, metadata, recordedAt, hashes[index]);
+      const info = this.statements.insert.run(
+        streamId,
+        revision,
+        event.id,
+        event.type,
+        data,
+        metadata,
+        recordedAt,
+        hashes[index],
+      );
       position = Number(info.lastInsertRowid);
-      written.push({ position, stream_id: streamId, revision, event_id: event.id, type: event.type, data, metadata, recorded_at: recordedAt, hash: hashes[index] });
+      written.push({
+        position,
+        stream_id: streamId,
+        revision,
+        event_id: event.id,
+        type: event.type,
+        data,
+        metadata,
+        recorded_at: recordedAt,
+        hash: hashes[index],
+      });
     });
     // Set last: a savepoint that fails after this leaves the append without events (it wrote none).
     append.written = written;
@@ -210,21 +287,35 @@ export class SqliteEventStore implements EventStore {
     const forwards = options.direction !== 'backwards';
     const from = options.fromPosition ?? (forwards ? 0 : Number.MAX_SAFE_INTEGER);
     const prefixes = options.streamPrefixes ?? [];
-    const prefixSql = prefixes.length ? `AND (${prefixes.map(() => 'substr(stream_id, 1, ?) = ?').join(' OR ')})` : '';
+    const prefixSql = prefixes.length
+      ? `AND (${prefixes.map(() => 'substr(stream_id, 1, ?) = ?').join(' OR ')})`
+      : '';
     const sql = `SELECT * FROM events WHERE position ${forwards ? '>' : '<'} ? AND position ${forwards ? '<=' : '>='} ? ${prefixSql} ORDER BY position ${forwards ? 'ASC' : 'DESC'} LIMIT ?`;
     const prefixArgs = prefixes.flatMap((prefix) => [prefix.length, prefix]);
     return this.read(sql)
-      .all(from, forwards ? (options.toPosition ?? Number.MAX_SAFE_INTEGER) : 0, ...prefixArgs, options.maxCount ?? -1)
+      .all(
+        from,
+        forwards ? (options.toPosition ?? Number.MAX_SAFE_INTEGER) : 0,
+        ...prefixArgs,
+        options.maxCount ?? -1,
+      )
       .map(toRecorded);
   }
 
   /**
    * A forwards read of a range the tail holds all of (a subscription right behind the head, as
-   * catch-up reads up to the head it saw): from memory, not SQLite, and decoded once for every reader.
+   * catch-up reads up to the head it saw): from memory, not SQLite, and decoded once for every
+   * reader.
    */
   private fromTail(options: ReadAllOptions): RecordedEvent[] | undefined {
     const from = options.fromPosition ?? 0;
-    if (options.direction === 'backwards' || options.toPosition === undefined || from < this.tailFrom || options.toPosition > this.tailTo) return undefined;
+    if (
+      options.direction === 'backwards' ||
+      options.toPosition === undefined ||
+      from < this.tailFrom ||
+      options.toPosition > this.tailTo
+    )
+      return undefined;
     let low = 0;
     for (let high = this.tail.length; low < high;) {
       const middle = (low + high) >> 1;
@@ -236,13 +327,27 @@ export class SqliteEventStore implements EventStore {
     for (let index = low; index < this.tail.length && found.length < limit; index++) {
       const kept = this.tail[index];
       if (kept.row.position > options.toPosition) break;
-      if (matchesPrefixes(kept.row.stream_id, options.streamPrefixes)) found.push((kept.event ??= toRecorded(kept.row)));
+      if (matchesPrefixes(kept.row.stream_id, options.streamPrefixes))
+        found.push((kept.event ??= toRecorded(kept.row)));
     }
     return found;
   }
 
-  subscribeToAll(options: SubscribeOptions, handler: EventHandler, onError?: (error: unknown, event: RecordedEvent) => void): Subscription {
-    return catchUp({ readAll: (o) => this.readAll(o), headPosition: () => this.headPosition(), signal: this.signal }, options, handler, onError);
+  subscribeToAll(
+    options: SubscribeOptions,
+    handler: EventHandler,
+    onError?: (error: unknown, event: RecordedEvent) => void,
+  ): Subscription {
+    return catchUp(
+      {
+        readAll: (o) => this.readAll(o),
+        headPosition: () => this.headPosition(),
+        signal: this.signal,
+      },
+      options,
+      handler,
+      onError,
+    );
   }
 
   async headPosition(): Promise<number> {
@@ -287,9 +392,13 @@ function toRecorded(row: Row): RecordedEvent {
   });
 }
 
-/** Files made before events were hash-chained get the column; their events keep no hash (ADR 19). */
+/**
+ * Files made before events were hash-chained get the column; their events keep no hash (ADR 19).
+ */
 function addHashColumn(db: Database.Database): void {
-  const columns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('events')").all();
+  const columns = db
+    .prepare<[], { name: string }>("SELECT name FROM pragma_table_info('events')")
+    .all();
   if (columns.some((column) => column.name === 'hash')) return;
   try {
     db.exec('ALTER TABLE events ADD COLUMN hash TEXT');

@@ -26,7 +26,11 @@ const COLUMNS = new Map<string, Field>([
   ['_id', { value: 'id', type: "'text'" }],
   ['_position', { value: 'position', type: "'integer'" }],
 ]);
-const TYPES = { string: "('text')", number: "('integer', 'real')", boolean: "('true', 'false')" } as const;
+const TYPES = {
+  string: "('text')",
+  number: "('integer', 'real')",
+  boolean: "('true', 'false')",
+} as const;
 const RANGES = { $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' } as const;
 
 const ALL: Where = { sql: '1', params: [], exact: true };
@@ -36,12 +40,16 @@ const SUPERSET: Where = { sql: '1', params: [], exact: false };
 /** `_id` and `_position` are columns of their own, not paths in the document. */
 export const isColumn = (path: string) => COLUMNS.has(path);
 
-/** The SQL of a dotted path's value and JSON type; undefined for a path outside `[A-Za-z_][A-Za-z0-9_]*(.…)*`. */
+/**
+ * The SQL of a dotted path's value and JSON type; undefined for a path outside
+ * `[A-Za-z_][A-Za-z0-9_]*(.…)*`.
+ */
 export function field(path: string): Field | undefined {
   const column = COLUMNS.get(path);
   if (column) return column;
   const segments = path.split('.');
-  if (COLUMNS.has(segments[0]) || !segments.every((segment) => SEGMENT.test(segment))) return undefined;
+  if (COLUMNS.has(segments[0]) || !segments.every((segment) => SEGMENT.test(segment)))
+    return undefined;
   return { value: `json_extract(doc, '$.${path}')`, type: `json_type(doc, '$.${path}')` };
 }
 
@@ -49,7 +57,10 @@ export function where(query: Record<string, unknown>): Where {
   return and(Object.entries(query).map(([key, value]) => clause(key, value)));
 }
 
-/** ORDER BY for a sort, `id` last so that ties keep one order; undefined when a path is outside the subset. */
+/**
+ * ORDER BY for a sort, `id` last so that ties keep one order; undefined when a path is outside the
+ * subset.
+ */
 export function orderBy(sort: Record<string, 1 | -1> = {}): string | undefined {
   const keys = Object.entries(sort).map(([path, direction]) => {
     const sql = field(path);
@@ -60,12 +71,19 @@ export function orderBy(sort: Record<string, 1 | -1> = {}): string | undefined {
 }
 
 function clause(key: string, value: unknown): Where {
-  if (key === '$and') return Array.isArray(value) && value.every(isPlainObject) ? and(value.map(where)) : SUPERSET;
-  if (key === '$or') return Array.isArray(value) && value.every(isPlainObject) ? or(value.map(where)) : SUPERSET;
+  if (key === '$and')
+    return Array.isArray(value) && value.every(isPlainObject) ? and(value.map(where)) : SUPERSET;
+  if (key === '$or')
+    return Array.isArray(value) && value.every(isPlainObject) ? or(value.map(where)) : SUPERSET;
   const sql = key.startsWith('$') ? undefined : field(key);
   if (!sql) return SUPERSET;
   if (isScalar(value)) return equals(sql, value);
-  if (!isPlainObject(value) || !Object.keys(value).every((op) => op.startsWith('$')) || Object.keys(value).length === 0) return SUPERSET;
+  if (
+    !isPlainObject(value) ||
+    !Object.keys(value).every((op) => op.startsWith('$')) ||
+    Object.keys(value).length === 0
+  )
+    return SUPERSET;
   return and(Object.entries(value).map(([op, operand]) => operator(sql, op, operand)));
 }
 
@@ -75,7 +93,8 @@ function operator(sql: Field, op: string, operand: unknown): Where {
   if (op === '$ne' && isScalar(operand)) return not(equals(sql, operand));
   if (op === '$in' && values) return oneOf(sql, values);
   if (op === '$nin' && values) return not(oneOf(sql, values));
-  if (op === '$exists' && typeof operand === 'boolean') return { sql: `${sql.type} IS ${operand ? 'NOT NULL' : 'NULL'}`, params: [], exact: true };
+  if (op === '$exists' && typeof operand === 'boolean')
+    return { sql: `${sql.type} IS ${operand ? 'NOT NULL' : 'NULL'}`, params: [], exact: true };
   if (isRange(op) && isScalar(operand)) return range(sql, op, operand);
   return SUPERSET;
 }
@@ -83,25 +102,48 @@ function operator(sql: Field, op: string, operand: unknown): Where {
 /** `{x: null}` matches a JSON null and a missing path, which json_extract both gives as NULL. */
 function equals(sql: Field, value: Scalar): Where {
   if (value === null) return { sql: `${sql.value} IS NULL`, params: [], exact: true };
-  return { sql: `${sql.value} = ? AND ${sql.type} IN ${typesOf(value)}`, params: [bind(value)], exact: true };
+  return {
+    sql: `${sql.value} = ? AND ${sql.type} IN ${typesOf(value)}`,
+    params: [bind(value)],
+    exact: true,
+  };
 }
 
-/** Like mingo, a range compares values of one type only, and `$gte: null` / `$lte: null` match a JSON null (not a missing path). */
+/**
+ * Like mingo, a range compares values of one type only, and `$gte: null` / `$lte: null` match a
+ * JSON null (not a missing path).
+ */
 function range(sql: Field, op: keyof typeof RANGES, value: Scalar): Where {
-  if (value === null) return op === '$gte' || op === '$lte' ? { sql: `${sql.type} = 'null'`, params: [], exact: true } : NONE;
-  return { sql: `${sql.value} ${RANGES[op]} ? AND ${sql.type} IN ${typesOf(value)}`, params: [bind(value)], exact: true };
+  if (value === null)
+    return op === '$gte' || op === '$lte'
+      ? { sql: `${sql.type} = 'null'`, params: [], exact: true }
+      : NONE;
+  return {
+    sql: `${sql.value} ${RANGES[op]} ? AND ${sql.type} IN ${typesOf(value)}`,
+    params: [bind(value)],
+    exact: true,
+  };
 }
 
 function oneOf(sql: Field, values: Scalar[]): Where {
   const parts = (['string', 'number', 'boolean'] as const).flatMap((type): Where[] => {
     const ofType = values.filter((value) => typeof value === type);
     if (ofType.length === 0) return [];
-    return [{ sql: `${sql.value} IN (${ofType.map(() => '?').join(', ')}) AND ${sql.type} IN ${TYPES[type]}`, params: ofType.map(bind), exact: true }];
+    return [
+      {
+        sql: `${sql.value} IN (${ofType.map(() => '?').join(', ')}) AND ${sql.type} IN ${TYPES[type]}`,
+        params: ofType.map(bind),
+        exact: true,
+      },
+    ];
   });
   return or(values.includes(null) ? [...parts, equals(sql, null)] : parts);
 }
 
-/** A comparison with NULL is NULL, and NOT NULL is still NULL: `IS NOT 1` makes "unknown" count as "no match". */
+/**
+ * A comparison with NULL is NULL, and NOT NULL is still NULL: `IS NOT 1` makes "unknown" count as
+ * "no match".
+ */
 function not(inner: Where): Where {
   return { sql: `(${inner.sql}) IS NOT 1`, params: inner.params, exact: inner.exact };
 }
@@ -109,14 +151,22 @@ function not(inner: Where): Where {
 function and(parts: Where[]): Where {
   const sql = parts.filter((part) => part.sql !== '1');
   if (sql.length === 0) return parts.every((part) => part.exact) ? ALL : SUPERSET;
-  return { sql: sql.map((part) => `(${part.sql})`).join(' AND '), params: sql.flatMap((part) => part.params), exact: parts.every((part) => part.exact) };
+  return {
+    sql: sql.map((part) => `(${part.sql})`).join(' AND '),
+    params: sql.flatMap((part) => part.params),
+    exact: parts.every((part) => part.exact),
+  };
 }
 
 /** An inexact branch of an $or could drop documents, so the whole $or is then left to mingo. */
 function or(parts: Where[]): Where {
   if (parts.length === 0) return NONE;
   if (parts.some((part) => !part.exact)) return SUPERSET;
-  return { sql: parts.map((part) => `(${part.sql})`).join(' OR '), params: parts.flatMap((part) => part.params), exact: true };
+  return {
+    sql: parts.map((part) => `(${part.sql})`).join(' OR '),
+    params: parts.flatMap((part) => part.params),
+    exact: true,
+  };
 }
 
 function typesOf(value: string | number | boolean): string {
@@ -132,9 +182,16 @@ function isRange(op: string): op is keyof typeof RANGES {
 }
 
 function isScalar(value: unknown): value is Scalar {
-  return value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+  return (
+    value === null ||
+    typeof value === 'string' ||
+    typeof value === 'boolean' ||
+    (typeof value === 'number' && Number.isFinite(value))
+  );
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+  return (
+    typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype
+  );
 }

@@ -14,11 +14,21 @@ describe('SqliteReadModels', () => {
     const file = freshFile();
     const first = new SqliteReadModels(file);
     await first.ensureIndex('invoices', { dueDate: 1 });
-    await first.apply('invoices', 'i1', 7, () => ({ dueDate: '2026-02-01', customer: { id: 'c1' } }));
+    await first.apply('invoices', 'i1', 7, () => ({
+      dueDate: '2026-02-01',
+      customer: { id: 'c1' },
+    }));
     await first.close();
     const second = new SqliteReadModels(file);
-    expect(await second.get('invoices', 'i1')).toEqual({ _id: 'i1', _position: 7, dueDate: '2026-02-01', customer: { id: 'c1' } });
-    expect((await second.explain('invoices', { dueDate: '2026-02-01' })).join('\n')).toMatch(/USING INDEX/);
+    expect(await second.get('invoices', 'i1')).toEqual({
+      _id: 'i1',
+      _position: 7,
+      dueDate: '2026-02-01',
+      customer: { id: 'c1' },
+    });
+    expect((await second.explain('invoices', { dueDate: '2026-02-01' })).join('\n')).toMatch(
+      /USING INDEX/,
+    );
     expect(await second.apply('invoices', 'i1', 7, () => ({}))).toBe(false);
     await second.close();
   });
@@ -40,14 +50,18 @@ describe('SqliteReadModels', () => {
     expect(plan).toMatch(/SEARCH .* USING INDEX/);
     expect(plan).not.toMatch(/\bSCAN\b/);
     expect(plan).not.toMatch(/TEMP B-TREE/);
-    expect((await store.find('invoices', query, { sort: { dueDate: 1 } })).map((doc) => doc._id)).toEqual(['i4', 'i2']);
+    expect(
+      (await store.find('invoices', query, { sort: { dueDate: 1 } })).map((doc) => doc._id),
+    ).toEqual(['i4', 'i2']);
     await store.close();
   });
 
   it('explains a read of a collection not written yet as reading nothing, as find answers it', async () => {
     const store = new SqliteReadModels(freshFile());
     expect(await store.find('parked_events', {})).toEqual([]);
-    expect(await store.explain('parked_events', {})).toEqual(['no table for parked_events: nothing read']);
+    expect(await store.explain('parked_events', {})).toEqual([
+      'no table for parked_events: nothing read',
+    ]);
     await store.close();
   });
 
@@ -56,14 +70,20 @@ describe('SqliteReadModels', () => {
     await store.ensureIndex('invoices', { 'customer.id': 1 });
     await store.drop('invoices');
     await store.apply('invoices', 'i1', 1, () => ({ customer: { id: 'c1' } }));
-    expect((await store.explain('invoices', { 'customer.id': 'c1' })).join('\n')).toMatch(/USING INDEX/);
+    expect((await store.explain('invoices', { 'customer.id': 'c1' })).join('\n')).toMatch(
+      /USING INDEX/,
+    );
     await store.close();
   });
 
   it('refuses collection names and index fields it cannot put in SQL as they are', async () => {
     const store = new SqliteReadModels(freshFile());
-    await expect(store.find('invoices"; DROP TABLE x; --')).rejects.toThrow(/Invalid read-model collection name/);
-    await expect(store.apply('in-voices', 'i1', 1, () => ({}))).rejects.toThrow(/Invalid read-model collection name/);
+    await expect(store.find('invoices"; DROP TABLE x; --')).rejects.toThrow(
+      /Invalid read-model collection name/,
+    );
+    await expect(store.apply('in-voices', 'i1', 1, () => ({}))).rejects.toThrow(
+      /Invalid read-model collection name/,
+    );
     await expect(store.ensureIndex('invoices', { "a') --": 1 })).rejects.toThrow(/Cannot index/);
     await store.close();
   });
@@ -81,13 +101,17 @@ describe('SqliteReadModels', () => {
     const doc = await store.get<{ applied: number[] }>('race', 'doc');
     expect(doc?._position).toBe(200);
     expect(doc?.applied).toEqual(Array.from({ length: 200 }, (_, index) => index + 1));
-    // Every position applied exactly once, by one process or the other (which one depends on scheduling).
+    // Every position applied exactly once, by one process or the other (which one depends on
+    // scheduling).
     expect(appliedByA + appliedByB).toBe(200);
     await store.close();
   }, 60_000);
 });
 
-/** Another process that, from the time it is given, applies positions 1..200 to one document (holding the lock a while, pausing between applies) and reports how many applied. */
+/**
+ * Another process that, from the time it is given, applies positions 1..200 to one document
+ * (holding the lock a while, pausing between applies) and reports how many applied.
+ */
 function racer(file: string) {
   const script = `
     const { SqliteReadModels } = require(${JSON.stringify(resolve(__dirname, 'sqlite.read-models.ts'))});
@@ -106,7 +130,11 @@ function racer(file: string) {
       process.exit(0);
     });
     process.stdout.write('ready\\n');`;
-  const child = spawn(process.execPath, ['-r', resolve(__dirname, '../../../../tools/register.js'), '-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    ['-r', resolve(__dirname, '../../../../tools/register.js'), '-e', script],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   let output = '';
   const seen = (pattern: RegExp) =>
     new Promise<RegExpMatchArray>((done, fail) => {

@@ -28,7 +28,10 @@ const CACHED_STATEMENTS = 256;
 export class SqliteReadModels implements ReadModelStore {
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement<SqlValue[]>>();
-  /** Declared indexes (DDL) per collection: a drop removes them with the table, the next write re-creates both. */
+  /**
+   * Declared indexes (DDL) per collection: a drop removes them with the table, the next write
+   * re-creates both.
+   */
   private readonly indexes = new Map<string, Set<string>>();
 
   constructor(file: string) {
@@ -44,13 +47,25 @@ export class SqliteReadModels implements ReadModelStore {
   }
 
   async get<T>(collection: string, id: string): Promise<Doc<T> | undefined> {
-    const row = this.read(collection, undefined, (table) => this.statement(`SELECT id, position, doc FROM ${table} WHERE id = ?`).get(id) as Row | undefined);
+    const row = this.read(
+      collection,
+      undefined,
+      (table) =>
+        this.statement(`SELECT id, position, doc FROM ${table} WHERE id = ?`).get(id) as
+          Row | undefined,
+    );
     return row && toDoc<T>(row);
   }
 
-  async find<T>(collection: string, query: Record<string, unknown> = {}, options: FindOptions = {}): Promise<Doc<T>[]> {
+  async find<T>(
+    collection: string,
+    query: Record<string, unknown> = {},
+    options: FindOptions = {},
+  ): Promise<Doc<T>[]> {
     const select = this.select(collection, query, options);
-    const docs = this.read(collection, [], () => (this.statement(select.sql).all(...select.params) as Row[]).map((row) => toDoc<T>(row)));
+    const docs = this.read(collection, [], () =>
+      (this.statement(select.sql).all(...select.params) as Row[]).map((row) => toDoc<T>(row)),
+    );
     return select.complete ? docs : finishInJs(docs, query, options);
   }
 
@@ -58,10 +73,19 @@ export class SqliteReadModels implements ReadModelStore {
     const filter = where(query);
     if (!filter.exact) return (await this.find(collection, query)).length;
     const sql = `SELECT COUNT(*) AS n FROM ${table(collection)} WHERE ${filter.sql}`;
-    return this.read(collection, 0, () => (this.statement(sql).get(...filter.params) as { n: number }).n);
+    return this.read(
+      collection,
+      0,
+      () => (this.statement(sql).get(...filter.params) as { n: number }).n,
+    );
   }
 
-  async apply<T>(collection: string, id: string, position: number, update: (current: Doc<T> | undefined) => T): Promise<boolean> {
+  async apply<T>(
+    collection: string,
+    id: string,
+    position: number,
+    update: (current: Doc<T> | undefined) => T,
+  ): Promise<boolean> {
     const select = `SELECT id, position, doc FROM ${table(collection)} WHERE id = ?`;
     const upsert = `INSERT INTO ${table(collection)} (id, position, doc) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET position = excluded.position, doc = excluded.doc`;
     // IMMEDIATE takes the write lock before the read: another process cannot read the same
@@ -75,7 +99,9 @@ export class SqliteReadModels implements ReadModelStore {
     return this.write(collection, () => applyOnce.immediate());
   }
 
-  /** One IMMEDIATE transaction: each document read once, its updates folded in order, written once. */
+  /**
+   * One IMMEDIATE transaction: each document read once, its updates folded in order, written once.
+   */
   async applyBatch(updates: readonly Update[]): Promise<void> {
     const documents = new Map<string, { collection: string; id: string; steps: Update[] }>();
     for (const step of updates) {
@@ -90,13 +116,19 @@ export class SqliteReadModels implements ReadModelStore {
       applyAll.immediate();
     } catch (error) {
       if (!isNoSuchTable(error)) throw error;
-      new Set(updates.map((step) => step.collection)).forEach((collection) => this.create(collection));
+      new Set(updates.map((step) => step.collection)).forEach((collection) =>
+        this.create(collection),
+      );
       applyAll.immediate();
     }
   }
 
   async remove(collection: string, id: string): Promise<void> {
-    this.read(collection, undefined, (table) => void this.statement(`DELETE FROM ${table} WHERE id = ?`).run(id));
+    this.read(
+      collection,
+      undefined,
+      (table) => void this.statement(`DELETE FROM ${table} WHERE id = ?`).run(id),
+    );
   }
 
   async drop(collection: string): Promise<void> {
@@ -110,18 +142,36 @@ export class SqliteReadModels implements ReadModelStore {
   }
 
   async collections(): Promise<string[]> {
-    const tables = this.db.prepare<[], { name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, 3) = '${PREFIX}' ORDER BY name`).all();
-    const names = tables.map(({ name }) => name.slice(PREFIX.length)).filter((name) => COLLECTION.test(name));
-    return names.filter((name) => this.db.prepare(`SELECT 1 FROM ${table(name)} LIMIT 1`).get() !== undefined);
+    const tables = this.db
+      .prepare<[], { name: string }>(
+        `SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, 3) = '${PREFIX}' ORDER BY name`,
+      )
+      .all();
+    const names = tables
+      .map(({ name }) => name.slice(PREFIX.length))
+      .filter((name) => COLLECTION.test(name));
+    return names.filter(
+      (name) => this.db.prepare(`SELECT 1 FROM ${table(name)} LIMIT 1`).get() !== undefined,
+    );
   }
 
   async close(): Promise<void> {
     this.db.close();
   }
 
-  /** The query plan (EXPLAIN QUERY PLAN details) of the SQL that `find` runs: to check that a query reads through an index. */
-  /** SQLite's plan for what `find` would run; a collection not written yet has no table, and `find` reads nothing from it. */
-  async explain(collection: string, query: Record<string, unknown> = {}, options: FindOptions = {}): Promise<string[]> {
+  /**
+   * The query plan (EXPLAIN QUERY PLAN details) of the SQL that `find` runs: to check that a query
+   * reads through an index.
+   */
+  /**
+   * SQLite's plan for what `find` would run; a collection not written yet has no table, and `find`
+   * reads nothing from it.
+   */
+  async explain(
+    collection: string,
+    query: Record<string, unknown> = {},
+    options: FindOptions = {},
+  ): Promise<string[]> {
     const select = this.select(collection, query, options);
     return this.read(collection, [`no table for ${collection}: nothing read`], () =>
       this.db
@@ -131,9 +181,14 @@ export class SqliteReadModels implements ReadModelStore {
     );
   }
 
-  /** Within a transaction: a document's updates in order, each only if the document has not seen its position. */
+  /**
+   * Within a transaction: a document's updates in order, each only if the document has not seen its
+   * position.
+   */
   private fold(collection: string, id: string, steps: readonly Update[]): void {
-    const row = this.statement(`SELECT id, position, doc FROM ${table(collection)} WHERE id = ?`).get(id) as Row | undefined;
+    const row = this.statement(
+      `SELECT id, position, doc FROM ${table(collection)} WHERE id = ?`,
+    ).get(id) as Row | undefined;
     let current = row && toDoc<unknown>(row);
     for (const { position, update } of steps) {
       if (current && current._position >= position) continue;
@@ -147,21 +202,32 @@ export class SqliteReadModels implements ReadModelStore {
 
   private select(collection: string, query: Record<string, unknown>, options: FindOptions): Select {
     const filter = where(query);
-    // Without a sort, documents come in the order they were first written, as in InMemoryReadModels.
+    // Without a sort, documents come in the order they were first written, as in
+    // InMemoryReadModels.
     const order = options.sort ? orderBy(options.sort) : 'rowid';
     const from = `SELECT id, position, doc FROM ${table(collection)} WHERE ${filter.sql}`;
-    if (!filter.exact || order === undefined) return { sql: `${from} ORDER BY rowid`, params: filter.params, complete: false };
-    return { sql: `${from} ORDER BY ${order} LIMIT ? OFFSET ?`, params: [...filter.params, options.limit || -1, options.skip ?? 0], complete: true };
+    if (!filter.exact || order === undefined)
+      return { sql: `${from} ORDER BY rowid`, params: filter.params, complete: false };
+    return {
+      sql: `${from} ORDER BY ${order} LIMIT ? OFFSET ?`,
+      params: [...filter.params, options.limit || -1, options.skip ?? 0],
+      complete: true,
+    };
   }
 
   private create(collection: string): void {
     this.db.transaction(() => {
-      this.db.exec(`CREATE TABLE IF NOT EXISTS ${table(collection)} (id TEXT PRIMARY KEY, position INTEGER NOT NULL, doc TEXT NOT NULL)`);
+      this.db.exec(
+        `CREATE TABLE IF NOT EXISTS ${table(collection)} (id TEXT PRIMARY KEY, position INTEGER NOT NULL, doc TEXT NOT NULL)`,
+      );
       for (const ddl of this.indexes.get(collection) ?? []) this.db.exec(ddl);
     })();
   }
 
-  /** A collection nobody wrote to (or dropped, maybe by another process) has no table: it reads as empty. */
+  /**
+   * A collection nobody wrote to (or dropped, maybe by another process) has no table: it reads as
+   * empty.
+   */
   private read<R>(collection: string, empty: R, run: (table: string) => R): R {
     try {
       return run(table(collection));
@@ -192,7 +258,10 @@ export class SqliteReadModels implements ReadModelStore {
 }
 
 function table(collection: string): string {
-  if (!COLLECTION.test(collection)) throw new Error(`Invalid read-model collection name "${collection}": use letters, digits and _ only`);
+  if (!COLLECTION.test(collection))
+    throw new Error(
+      `Invalid read-model collection name "${collection}": use letters, digits and _ only`,
+    );
   return `"${PREFIX}${collection}"`;
 }
 
@@ -201,20 +270,34 @@ function indexDdl(collection: string, fields: Record<string, 1 | -1>): string {
   const entries = Object.entries(fields);
   const columns = entries.map(([path, direction]) => {
     const sql = field(path);
-    if (!sql || (direction !== 1 && direction !== -1)) throw new Error(`Cannot index ${collection} on ${path}: ${direction}`);
-    return { value: `${sql.value}${direction === -1 ? ' DESC' : ''}`, type: isColumn(path) ? [] : [sql.type] };
+    if (!sql || (direction !== 1 && direction !== -1))
+      throw new Error(`Cannot index ${collection} on ${path}: ${direction}`);
+    return {
+      value: `${sql.value}${direction === -1 ? ' DESC' : ''}`,
+      type: isColumn(path) ? [] : [sql.type],
+    };
   });
   if (columns.length === 0) throw new Error(`An index on ${collection} needs at least one field`);
   const name = `ix_${PREFIX}${collection}:${entries.map(([path, direction]) => `${path}:${direction}`).join(':')}`;
-  // `id` after the fields, as in find's ORDER BY, so that a sort on the fields reads in index order with no sort step; then
-  // each field's JSON type, which the queries check beside its value (sqlite.query.ts), so a query on the fields reads the index alone.
-  const all = [...columns.map((column) => column.value), 'id', ...columns.flatMap((column) => column.type)];
+  // `id` after the fields, as in find's ORDER BY, so that a sort on the fields reads in index order
+  // with no sort step; then each field's JSON type, which the queries check beside its value
+  // (sqlite.query.ts), so a query on the fields reads the index alone.
+  const all = [
+    ...columns.map((column) => column.value),
+    'id',
+    ...columns.flatMap((column) => column.type),
+  ];
   return `CREATE INDEX IF NOT EXISTS "${name}" ON ${table(collection)} (${all.join(', ')})`;
 }
 
-function finishInJs<T>(docs: Doc<T>[], query: Record<string, unknown>, options: FindOptions): Doc<T>[] {
+function finishInJs<T>(
+  docs: Doc<T>[],
+  query: Record<string, unknown>,
+  options: FindOptions,
+): Doc<T>[] {
   let cursor = new Query(query).find<Doc<T>>(docs);
-  if (options.sort) cursor = cursor.sort({ ...options.sort, ...('_id' in options.sort ? {} : { _id: 1 }) });
+  if (options.sort)
+    cursor = cursor.sort({ ...options.sort, ...('_id' in options.sort ? {} : { _id: 1 }) });
   if (options.skip) cursor = cursor.skip(options.skip);
   if (options.limit) cursor = cursor.limit(options.limit);
   return cursor.all();
@@ -230,12 +313,16 @@ function serialize(doc: unknown): string {
 }
 
 function documentOf(doc: unknown): Record<string, unknown> {
-  if (typeof (doc as PromiseLike<unknown> | undefined)?.then === 'function') throw new TypeError('A read-model update must return the document, not a promise');
+  if (typeof (doc as PromiseLike<unknown> | undefined)?.then === 'function')
+    throw new TypeError('A read-model update must return the document, not a promise');
   return doc as Record<string, unknown>;
 }
 
-// By shape, not instanceof: the native addon keeps the SqliteError class (and Error) of the first context that loaded it (jest has one per spec file).
+// By shape, not instanceof: the native addon keeps the SqliteError class (and Error) of the first
+// context that loaded it (jest has one per spec file).
 function isNoSuchTable(error: unknown): boolean {
   const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
-  return name === 'SqliteError' && typeof message === 'string' && message.startsWith('no such table');
+  return (
+    name === 'SqliteError' && typeof message === 'string' && message.startsWith('no such table')
+  );
 }

@@ -1,10 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { InvalidMessage, messageFrom, type Bus, type Message, type RelaySource } from '@billing/shared/bus';
+import {
+  InvalidMessage,
+  messageFrom,
+  type Bus,
+  type Message,
+  type RelaySource,
+} from '@billing/shared/bus';
 import type { EventStore, NewEvent } from '@billing/shared/event-store';
 import { ConcurrencyError, RuleViolation } from '@billing/shared/kernel';
 import { ConsumerState, type ReadModelStore } from '@billing/shared/read-models';
 
-/** One deployment of a bus adapter: a store (the outbox), the committed state, and its instances (processes). */
+/**
+ * One deployment of a bus adapter: a store (the outbox), the committed state, and its instances
+ * (processes).
+ */
 export interface BusWorld {
   store: EventStore;
   readModels: ReadModelStore;
@@ -25,7 +34,10 @@ async function until(check: () => boolean, what: string, timeoutMs = 15_000): Pr
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A producing context in miniature: streams `<prefix>-<key>`, each event published as a message of its type, except `Private` ones. */
+/**
+ * A producing context in miniature: streams `<prefix>-<key>`, each event published as a message of
+ * its type, except `Private` ones.
+ */
 function producer(store: EventStore) {
   const id = randomUUID().slice(0, 8);
   const prefix = `p${id}-`;
@@ -34,8 +46,11 @@ function producer(store: EventStore) {
     topic,
     streamPrefixes: [prefix],
     toMessages: (event) => {
-      if (event.type === 'Unreadable') throw new Error('Unreadable fails its schema: amount must be an integer');
-      return event.type === 'Private' ? [] : [messageFrom(event, topic, event.streamId, event.type, event.data)];
+      if (event.type === 'Unreadable')
+        throw new Error('Unreadable fails its schema: amount must be an integer');
+      return event.type === 'Private'
+        ? []
+        : [messageFrom(event, topic, event.streamId, event.type, event.data)];
     },
   };
   const revisions = new Map<string, number>();
@@ -45,7 +60,14 @@ function producer(store: EventStore) {
       id: randomUUID(),
       type,
       data: { key },
-      metadata: { tenantId: 't', correlationId: 'c', causationId: randomUUID(), actor: 'a', occurredAt: '2026-01-01T00:00:00.000Z', schemaVersion: 1 },
+      metadata: {
+        tenantId: 't',
+        correlationId: 'c',
+        causationId: randomUUID(),
+        actor: 'a',
+        occurredAt: '2026-01-01T00:00:00.000Z',
+        schemaVersion: 1,
+      },
     }));
     const expected = revisions.get(stream) ?? -1;
     const result = await store.append(stream, events, expected < 0 ? 'no_stream' : expected);
@@ -70,7 +92,10 @@ export function busConformance(name: string, openWorld: () => Promise<BusWorld>)
     let logged: jest.SpyInstance[];
     beforeEach(async () => {
       // Parking and refusals are logged; here they are expected, and asserted where they matter.
-      logged = [jest.spyOn(console, 'error').mockImplementation(() => undefined), jest.spyOn(console, 'warn').mockImplementation(() => undefined)];
+      logged = [
+        jest.spyOn(console, 'error').mockImplementation(() => undefined),
+        jest.spyOn(console, 'warn').mockImplementation(() => undefined),
+      ];
       world = await openWorld();
     });
     afterEach(async () => {
@@ -94,7 +119,10 @@ export function busConformance(name: string, openWorld: () => Promise<BusWorld>)
 
     it('delivers to a group what was published before it subscribed, and nothing of private events', async () => {
       const p = producer(world.store);
-      const early = [...(await p.emit('k1', 'Happened', 'Private')), ...(await p.emit('k2', 'Happened'))];
+      const early = [
+        ...(await p.emit('k1', 'Happened', 'Private')),
+        ...(await p.emit('k2', 'Happened')),
+      ];
       const bus = await open(p.source);
       const seen: string[] = [];
       await bus.subscribe('late', [p.topic], async (m) => void seen.push(m.id));
@@ -118,16 +146,21 @@ export function busConformance(name: string, openWorld: () => Promise<BusWorld>)
       await until(() => done.length === 2, 'the retried and the last message');
       expect(done).toEqual(['Flaky', 'After']);
       expect(attempts).toBe(3);
-      expect(console.error).toHaveBeenCalledWith(expect.stringMatching(/group parked Poison .*database unreachable/));
-      // An event its producer cannot map is parked where it is mapped: by the group on the store-backed
-      // bus (a topic is a view of the streams), by the relay on a broker (it never becomes a message).
+      expect(console.error).toHaveBeenCalledWith(
+        expect.stringMatching(/group parked Poison .*database unreachable/),
+      );
+      // An event its producer cannot map is parked where it is mapped: by the group on the
+      // store-backed bus (a topic is a view of the streams), by the relay on a broker (it never
+      // becomes a message).
       const entries = (await parked()).sort((a, b) => a.type.localeCompare(b.type));
       expect(entries.map((entry) => [entry.type, entry.error])).toEqual([
         ['Invalid', 'amount: must be an integer'],
         ['Poison', 'database unreachable'],
         ['Unreadable', 'Error: Unreadable fails its schema: amount must be an integer'],
       ]);
-      expect(entries.filter((entry) => entry.consumer === 'group').map((entry) => entry.type)).toEqual(expect.arrayContaining(['Invalid', 'Poison']));
+      expect(
+        entries.filter((entry) => entry.consumer === 'group').map((entry) => entry.type),
+      ).toEqual(expect.arrayContaining(['Invalid', 'Poison']));
     });
 
     it('tries its parked messages again when it starts again, and unparks those it now handles (the repair: fix, redeploy)', async () => {
@@ -216,7 +249,12 @@ export function busConformance(name: string, openWorld: () => Promise<BusWorld>)
       await until(() => handledBy.size === 80, 'every message');
       await sleep(300);
       expect([...handledBy.values()].filter((instances) => instances.length > 1)).toEqual([]);
-      const counts = [...handledBy.values()].flat().reduce((count, instance) => count.set(instance, (count.get(instance) ?? 0) + 1), new Map<string, number>());
+      const counts = [...handledBy.values()]
+        .flat()
+        .reduce(
+          (count, instance) => count.set(instance, (count.get(instance) ?? 0) + 1),
+          new Map<string, number>(),
+        );
       expect(counts.get('one')).toBeGreaterThan(0);
       expect(counts.get('two')).toBeGreaterThan(0);
     });

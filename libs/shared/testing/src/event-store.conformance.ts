@@ -1,12 +1,27 @@
 import { randomUUID } from 'node:crypto';
-import { chainHash, GENESIS, verifyChains, WrongExpectedVersionError, type EventStore, type NewEvent, type RecordedEvent } from '@billing/shared/event-store';
+import {
+  chainHash,
+  GENESIS,
+  verifyChains,
+  WrongExpectedVersionError,
+  type EventStore,
+  type NewEvent,
+  type RecordedEvent,
+} from '@billing/shared/event-store';
 
 function event(type = 'Happened', data: unknown = {}): NewEvent {
   return {
     id: randomUUID(),
     type,
     data,
-    metadata: { tenantId: 't1', correlationId: 'c1', causationId: randomUUID(), actor: 'tester', occurredAt: '2026-01-01T00:00:00.000Z', schemaVersion: 1 },
+    metadata: {
+      tenantId: 't1',
+      correlationId: 'c1',
+      causationId: randomUUID(),
+      actor: 'tester',
+      occurredAt: '2026-01-01T00:00:00.000Z',
+      schemaVersion: 1,
+    },
   };
 }
 
@@ -18,7 +33,10 @@ async function until(check: () => boolean, what: string, timeoutMs = 5_000): Pro
   }
 }
 
-/** Changes one byte of an event's stored data behind the adapter's back, as someone with the storage could: the store still reads it, the chain must not hold. */
+/**
+ * Changes one byte of an event's stored data behind the adapter's back, as someone with the storage
+ * could: the store still reads it, the chain must not hold.
+ */
 export type Tamper = (store: EventStore, streamId: string, revision: number) => Promise<void>;
 
 /** JSON text with its first digit changed (`{"n":1}` → `{"n":2}`): one byte, still valid JSON. */
@@ -29,7 +47,11 @@ export function oneByteChanged(json: string): string {
 }
 
 /** The EventStore contract (ARCHITECTURE.md "Event store semantics"); every adapter runs it. */
-export function eventStoreConformance(name: string, open: () => Promise<EventStore>, tamper: Tamper): void {
+export function eventStoreConformance(
+  name: string,
+  open: () => Promise<EventStore>,
+  tamper: Tamper,
+): void {
   describe(`EventStore conformance: ${name}`, () => {
     let store: EventStore;
     const stream = () => `test-${randomUUID()}`;
@@ -39,14 +61,22 @@ export function eventStoreConformance(name: string, open: () => Promise<EventSto
     describe('expected revision', () => {
       it('no_stream appends to a new stream and refuses an existing one', async () => {
         const s = stream();
-        await expect(store.append(s, [event()], 'no_stream')).resolves.toMatchObject({ nextRevision: 0 });
-        await expect(store.append(s, [event()], 'no_stream')).rejects.toBeInstanceOf(WrongExpectedVersionError);
+        await expect(store.append(s, [event()], 'no_stream')).resolves.toMatchObject({
+          nextRevision: 0,
+        });
+        await expect(store.append(s, [event()], 'no_stream')).rejects.toBeInstanceOf(
+          WrongExpectedVersionError,
+        );
       });
       it('stream_exists refuses a new stream and appends to an existing one', async () => {
         const s = stream();
-        await expect(store.append(s, [event()], 'stream_exists')).rejects.toBeInstanceOf(WrongExpectedVersionError);
+        await expect(store.append(s, [event()], 'stream_exists')).rejects.toBeInstanceOf(
+          WrongExpectedVersionError,
+        );
         await store.append(s, [event()], 'no_stream');
-        await expect(store.append(s, [event(), event()], 'stream_exists')).resolves.toMatchObject({ nextRevision: 2 });
+        await expect(store.append(s, [event(), event()], 'stream_exists')).resolves.toMatchObject({
+          nextRevision: 2,
+        });
       });
       it('any appends whatever the stream holds', async () => {
         const s = stream();
@@ -56,16 +86,25 @@ export function eventStoreConformance(name: string, open: () => Promise<EventSto
       it('an exact revision must be the last one', async () => {
         const s = stream();
         await store.append(s, [event(), event()], 'no_stream');
-        await expect(store.append(s, [event()], 0)).rejects.toMatchObject({ expected: 0, actual: 1 });
-        await expect(store.append(s, [event()], 2)).rejects.toBeInstanceOf(WrongExpectedVersionError);
-        await expect(store.append(stream(), [event()], 0)).rejects.toMatchObject({ actual: 'no_stream' });
+        await expect(store.append(s, [event()], 0)).rejects.toMatchObject({
+          expected: 0,
+          actual: 1,
+        });
+        await expect(store.append(s, [event()], 2)).rejects.toBeInstanceOf(
+          WrongExpectedVersionError,
+        );
+        await expect(store.append(stream(), [event()], 0)).rejects.toMatchObject({
+          actual: 'no_stream',
+        });
         await expect(store.append(s, [event()], 1)).resolves.toMatchObject({ nextRevision: 2 });
       });
       it('a refused append writes nothing', async () => {
         const s = stream();
         await store.append(s, [event()], 'no_stream');
         const head = await store.headPosition();
-        await expect(store.append(s, [event(), event()], 5)).rejects.toBeInstanceOf(WrongExpectedVersionError);
+        await expect(store.append(s, [event(), event()], 5)).rejects.toBeInstanceOf(
+          WrongExpectedVersionError,
+        );
         expect(await store.readStream(s)).toHaveLength(1);
         expect(await store.headPosition()).toBe(head);
       });
@@ -81,12 +120,16 @@ export function eventStoreConformance(name: string, open: () => Promise<EventSto
         const next = [event()];
         const third = await store.append(s, next, 1);
         expect(await store.append(s, next, 1)).toEqual(third);
-        expect((await store.readStream(s)).map((e) => e.id)).toEqual([...batch, ...next].map((e) => e.id));
+        expect((await store.readStream(s)).map((e) => e.id)).toEqual(
+          [...batch, ...next].map((e) => e.id),
+        );
       });
       it('other ids at a taken revision are a conflict', async () => {
         const s = stream();
         await store.append(s, [event()], 'no_stream');
-        await expect(store.append(s, [event()], 'no_stream')).rejects.toBeInstanceOf(WrongExpectedVersionError);
+        await expect(store.append(s, [event()], 'no_stream')).rejects.toBeInstanceOf(
+          WrongExpectedVersionError,
+        );
       });
     });
 
@@ -101,11 +144,25 @@ export function eventStoreConformance(name: string, open: () => Promise<EventSto
           ['B', 1, { n: 2 }],
           ['C', 2, { n: 3 }],
         ]);
-        expect(forwards[0]).toMatchObject({ id: batch[0].id, streamId: s, metadata: batch[0].metadata });
+        expect(forwards[0]).toMatchObject({
+          id: batch[0].id,
+          streamId: s,
+          metadata: batch[0].metadata,
+        });
         expect(typeof forwards[0].recordedAt).toBe('string');
-        expect((await store.readStream(s, { direction: 'backwards' })).map((e) => e.type)).toEqual(['C', 'B', 'A']);
-        expect((await store.readStream(s, { fromRevision: 1, maxCount: 1 })).map((e) => e.type)).toEqual(['B']);
-        expect((await store.readStream(s, { direction: 'backwards', fromRevision: 1 })).map((e) => e.type)).toEqual(['B', 'A']);
+        expect((await store.readStream(s, { direction: 'backwards' })).map((e) => e.type)).toEqual([
+          'C',
+          'B',
+          'A',
+        ]);
+        expect(
+          (await store.readStream(s, { fromRevision: 1, maxCount: 1 })).map((e) => e.type),
+        ).toEqual(['B']);
+        expect(
+          (await store.readStream(s, { direction: 'backwards', fromRevision: 1 })).map(
+            (e) => e.type,
+          ),
+        ).toEqual(['B', 'A']);
         expect(await store.readStream(stream())).toEqual([]);
       });
       it('reads $all by global position, in commit order, with a stream filter', async () => {
@@ -116,12 +173,26 @@ export function eventStoreConformance(name: string, open: () => Promise<EventSto
         await store.append(a, [event('A2')], 0);
         const all = await store.readAll({ fromPosition: start });
         expect(all.map((e) => e.type)).toEqual(['A1', 'B1', 'A2']);
-        expect(all.map((e) => e.position)).toEqual([...all.map((e) => e.position)].sort((x, y) => x - y));
+        expect(all.map((e) => e.position)).toEqual(
+          [...all.map((e) => e.position)].sort((x, y) => x - y),
+        );
         expect(new Set(all.map((e) => e.position)).size).toBe(3);
-        expect((await store.readAll({ fromPosition: all[0].position })).map((e) => e.type)).toEqual(['B1', 'A2']);
-        expect((await store.readAll({ fromPosition: start, streamPrefixes: ['other-'] })).map((e) => e.type)).toEqual(['B1']);
-        expect((await store.readAll({ direction: 'backwards', maxCount: 2 })).map((e) => e.type)).toEqual(['A2', 'B1']);
-        expect((await store.readAll({ direction: 'backwards', fromPosition: all[2].position })).map((e) => e.type).slice(0, 2)).toEqual(['B1', 'A1']);
+        expect((await store.readAll({ fromPosition: all[0].position })).map((e) => e.type)).toEqual(
+          ['B1', 'A2'],
+        );
+        expect(
+          (await store.readAll({ fromPosition: start, streamPrefixes: ['other-'] })).map(
+            (e) => e.type,
+          ),
+        ).toEqual(['B1']);
+        expect(
+          (await store.readAll({ direction: 'backwards', maxCount: 2 })).map((e) => e.type),
+        ).toEqual(['A2', 'B1']);
+        expect(
+          (await store.readAll({ direction: 'backwards', fromPosition: all[2].position }))
+            .map((e) => e.type)
+            .slice(0, 2),
+        ).toEqual(['B1', 'A1']);
         expect(await store.headPosition()).toBe(all[2].position);
       });
       it('counts maxCount in the events that pass the stream filter, in both directions', async () => {
@@ -132,11 +203,23 @@ export function eventStoreConformance(name: string, open: () => Promise<EventSto
         await store.append(a, [event('A2')], 0);
         await store.append(b, [event('B3')], 1);
         const types = (events: RecordedEvent[]) => events.map((e) => e.type);
-        expect(types(await store.readAll({ fromPosition: start, streamPrefixes: [a], maxCount: 1 }))).toEqual(['A1']);
-        expect(types(await store.readAll({ fromPosition: start, streamPrefixes: [b], maxCount: 2 }))).toEqual(['B1', 'B2']);
-        expect(types(await store.readAll({ direction: 'backwards', streamPrefixes: [a], maxCount: 1 }))).toEqual(['A2']);
-        expect(types(await store.readAll({ direction: 'backwards', streamPrefixes: [b, a], maxCount: 3 }))).toEqual(['B3', 'A2', 'B2']);
-        expect(types(await store.readStream(a, { direction: 'backwards', maxCount: 1 }))).toEqual(['A2']);
+        expect(
+          types(await store.readAll({ fromPosition: start, streamPrefixes: [a], maxCount: 1 })),
+        ).toEqual(['A1']);
+        expect(
+          types(await store.readAll({ fromPosition: start, streamPrefixes: [b], maxCount: 2 })),
+        ).toEqual(['B1', 'B2']);
+        expect(
+          types(await store.readAll({ direction: 'backwards', streamPrefixes: [a], maxCount: 1 })),
+        ).toEqual(['A2']);
+        expect(
+          types(
+            await store.readAll({ direction: 'backwards', streamPrefixes: [b, a], maxCount: 3 }),
+          ),
+        ).toEqual(['B3', 'A2', 'B2']);
+        expect(types(await store.readStream(a, { direction: 'backwards', maxCount: 1 }))).toEqual([
+          'A2',
+        ]);
       });
       it('reads $all forwards up to a position, inclusive, with or without a stream filter', async () => {
         const [a, b] = [stream(), `other-${randomUUID()}`];
@@ -146,11 +229,40 @@ export function eventStoreConformance(name: string, open: () => Promise<EventSto
         await store.append(a, [event('A2')], 0);
         const all = await store.readAll({ fromPosition: start });
         const types = (events: RecordedEvent[]) => events.map((e) => e.type);
-        expect(types(await store.readAll({ fromPosition: start, toPosition: all[1].position }))).toEqual(['A1', 'B1']);
-        expect(types(await store.readAll({ fromPosition: start, toPosition: all[2].position, streamPrefixes: [a] }))).toEqual(['A1']);
-        expect(types(await store.readAll({ fromPosition: all[0].position, toPosition: all[2].position, streamPrefixes: [a] }))).toEqual([]);
-        expect(types(await store.readAll({ fromPosition: start, toPosition: all[3].position, streamPrefixes: [a], maxCount: 5 }))).toEqual(['A1', 'A2']);
-        expect(await store.readAll({ fromPosition: all[3].position, toPosition: all[3].position })).toEqual([]);
+        expect(
+          types(await store.readAll({ fromPosition: start, toPosition: all[1].position })),
+        ).toEqual(['A1', 'B1']);
+        expect(
+          types(
+            await store.readAll({
+              fromPosition: start,
+              toPosition: all[2].position,
+              streamPrefixes: [a],
+            }),
+          ),
+        ).toEqual(['A1']);
+        expect(
+          types(
+            await store.readAll({
+              fromPosition: all[0].position,
+              toPosition: all[2].position,
+              streamPrefixes: [a],
+            }),
+          ),
+        ).toEqual([]);
+        expect(
+          types(
+            await store.readAll({
+              fromPosition: start,
+              toPosition: all[3].position,
+              streamPrefixes: [a],
+              maxCount: 5,
+            }),
+          ),
+        ).toEqual(['A1', 'A2']);
+        expect(
+          await store.readAll({ fromPosition: all[3].position, toPosition: all[3].position }),
+        ).toEqual([]);
       });
     });
 
@@ -158,16 +270,24 @@ export function eventStoreConformance(name: string, open: () => Promise<EventSto
       it('delivers history, then events appended during catch-up, then live, without gap or duplicate', async () => {
         const s = stream();
         const start = await store.headPosition();
-        for (let i = 0; i < 30; i++) await store.append(s, [event('E', { i })], i === 0 ? 'no_stream' : i - 1);
+        for (let i = 0; i < 30; i++)
+          await store.append(s, [event('E', { i })], i === 0 ? 'no_stream' : i - 1);
         const seen: RecordedEvent[] = [];
         let appendedDuringCatchUp = 30;
-        const subscription = store.subscribeToAll({ fromPosition: start, streamPrefixes: [s] }, async (e) => {
-          seen.push(e);
-          if (appendedDuringCatchUp < 40) {
-            await store.append(s, [event('E', { i: appendedDuringCatchUp })], appendedDuringCatchUp - 1);
-            appendedDuringCatchUp++;
-          }
-        });
+        const subscription = store.subscribeToAll(
+          { fromPosition: start, streamPrefixes: [s] },
+          async (e) => {
+            seen.push(e);
+            if (appendedDuringCatchUp < 40) {
+              await store.append(
+                s,
+                [event('E', { i: appendedDuringCatchUp })],
+                appendedDuringCatchUp - 1,
+              );
+              appendedDuringCatchUp++;
+            }
+          },
+        );
         await until(() => seen.length === 40, '40 events');
         for (let i = 40; i < 45; i++) await store.append(s, [event('E', { i })], i - 1);
         await until(() => seen.length === 45, 'live events');
@@ -183,7 +303,10 @@ export function eventStoreConformance(name: string, open: () => Promise<EventSto
         await store.append(`other-${randomUUID()}`, [event('Elsewhere')], 'no_stream');
         await store.append(s, [event('New')], 0);
         const seen: string[] = [];
-        const subscription = store.subscribeToAll({ fromPosition: checkpoint, streamPrefixes: [s] }, async (e) => void seen.push(e.type));
+        const subscription = store.subscribeToAll(
+          { fromPosition: checkpoint, streamPrefixes: [s] },
+          async (e) => void seen.push(e.type),
+        );
         await until(() => seen.length === 1, 'one event');
         await subscription.stop();
         expect(seen).toEqual(['New']);
@@ -227,15 +350,27 @@ export function eventStoreConformance(name: string, open: () => Promise<EventSto
         await store.append(s, [event('E', { n: 5 })], 'stream_exists');
         const events = await store.readStream(s);
         chainHolds(events);
-        expect((await store.readAll({ fromPosition: start, streamPrefixes: [s] })).map((e) => e.hash)).toEqual(events.map((e) => e.hash));
-        expect(await verifyChains(store, { streamId: s })).toMatchObject({ events: 5, streams: 1, verified: 5, unhashed: 0, breakCount: 0, intact: true });
+        expect(
+          (await store.readAll({ fromPosition: start, streamPrefixes: [s] })).map((e) => e.hash),
+        ).toEqual(events.map((e) => e.hash));
+        expect(await verifyChains(store, { streamId: s })).toMatchObject({
+          events: 5,
+          streams: 1,
+          verified: 5,
+          unhashed: 0,
+          breakCount: 0,
+          intact: true,
+        });
       });
       it('keeps one chain under concurrent writers and idempotent re-appends', async () => {
         const s = stream();
         const first = [event('A', { n: 0 })];
         const appended = await store.append(s, first, 'no_stream');
         await Promise.all([1, 2, 3, 4, 5].map((n) => store.append(s, [event('W', { n })], 'any')));
-        const racing = await Promise.allSettled([store.append(s, [event('X', { n: 6 })], 5), store.append(s, [event('Y', { n: 6 })], 5)]);
+        const racing = await Promise.allSettled([
+          store.append(s, [event('X', { n: 6 })], 5),
+          store.append(s, [event('Y', { n: 6 })], 5),
+        ]);
         expect(racing.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
         expect(await store.append(s, first, 'no_stream')).toEqual(appended);
         const events = await store.readStream(s);
@@ -244,14 +379,26 @@ export function eventStoreConformance(name: string, open: () => Promise<EventSto
       });
       it('names the altered event when one byte of its stored data changes', async () => {
         const s = stream();
-        await store.append(s, [event('A', { n: 1 }), event('B', { n: 2 }), event('C', { n: 3 })], 'no_stream');
+        await store.append(
+          s,
+          [event('A', { n: 1 }), event('B', { n: 2 }), event('C', { n: 3 })],
+          'no_stream',
+        );
         const altered = (await store.readStream(s))[1];
         await tamper(store, s, 1);
         expect((await store.readStream(s))[1].data).toEqual({ n: 3 });
         const report = await verifyChains(store, { streamId: s });
         expect(report).toMatchObject({ events: 3, verified: 2, breakCount: 1, intact: false });
         expect(report.breaks).toEqual([
-          { streamId: s, revision: 1, eventId: altered.id, position: altered.position, kind: 'hash', expected: expect.any(String), found: altered.hash },
+          {
+            streamId: s,
+            revision: 1,
+            eventId: altered.id,
+            position: altered.position,
+            kind: 'hash',
+            expected: expect.any(String),
+            found: altered.hash,
+          },
         ]);
         expect(report.breaks[0].expected).not.toBe(altered.hash);
         expect((await verifyChains(store)).breaks).toContainEqual(report.breaks[0]);
@@ -261,7 +408,10 @@ export function eventStoreConformance(name: string, open: () => Promise<EventSto
     it('two writers racing on one stream: exactly one wins', async () => {
       const s = stream();
       await store.append(s, [event()], 'no_stream');
-      const results = await Promise.allSettled([store.append(s, [event('W1')], 0), store.append(s, [event('W2')], 0)]);
+      const results = await Promise.allSettled([
+        store.append(s, [event('W1')], 0),
+        store.append(s, [event('W2')], 0),
+      ]);
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       const loser = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
       expect(loser.reason).toBeInstanceOf(WrongExpectedVersionError);

@@ -8,13 +8,37 @@ interface Invoice {
   open: number;
 }
 
-/** Scalars of every kind: strings (ISO dates among them), numbers, a number as a string, booleans, null and missing. */
+/**
+ * Scalars of every kind: strings (ISO dates among them), numbers, a number as a string, booleans,
+ * null and missing.
+ */
 const BILLS: Record<string, Record<string, unknown>> = {
-  b1: { status: 'open', dueDate: '2026-01-15', paid: false, amount: 100, note: null, customer: { id: 'c1' } },
+  b1: {
+    status: 'open',
+    dueDate: '2026-01-15',
+    paid: false,
+    amount: 100,
+    note: null,
+    customer: { id: 'c1' },
+  },
   b2: { status: 'paid', dueDate: '2026-02-10', paid: true, amount: 250, customer: { id: 'c2' } },
-  b3: { status: 'open', dueDate: '2026-03-01', paid: false, amount: 0, note: 'call', customer: { id: 'c1' } },
+  b3: {
+    status: 'open',
+    dueDate: '2026-03-01',
+    paid: false,
+    amount: 0,
+    note: 'call',
+    customer: { id: 'c1' },
+  },
   b4: { status: 'void', dueDate: '2026-03-20', paid: false, amount: 75, note: null },
-  b5: { status: 'open', dueDate: '2025-12-31', paid: true, amount: '75', note: 'late', customer: { id: null } },
+  b5: {
+    status: 'open',
+    dueDate: '2025-12-31',
+    paid: true,
+    amount: '75',
+    note: 'late',
+    customer: { id: null },
+  },
 };
 
 /** The read-model contract (ARCHITECTURE.md "Read models"); every adapter runs it. */
@@ -24,17 +48,36 @@ export function readModelConformance(name: string, open: () => Promise<ReadModel
     beforeEach(async () => (store = await open()));
     afterEach(() => store.close());
 
-    const ids = async (query: Record<string, unknown>, options: FindOptions = { sort: { _id: 1 } }) => (await store.find('bills', query, options)).map((doc) => doc._id);
+    const ids = async (
+      query: Record<string, unknown>,
+      options: FindOptions = { sort: { _id: 1 } },
+    ) => (await store.find('bills', query, options)).map((doc) => doc._id);
     const billed = async () => {
       for (const [id, bill] of Object.entries(BILLS)) await store.apply('bills', id, 1, () => bill);
     };
 
     it('applies an event once per document: a position already applied changes nothing', async () => {
-      await store.apply<Invoice>('invoices', 'i1', 5, () => ({ number: 'INV-1', customer: { id: 'c1' }, open: 100 }));
-      await store.apply<Invoice>('invoices', 'i1', 5, (current) => ({ ...current!, open: current!.open - 40 }));
+      await store.apply<Invoice>('invoices', 'i1', 5, () => ({
+        number: 'INV-1',
+        customer: { id: 'c1' },
+        open: 100,
+      }));
+      await store.apply<Invoice>('invoices', 'i1', 5, (current) => ({
+        ...current!,
+        open: current!.open - 40,
+      }));
       await store.apply<Invoice>('invoices', 'i1', 4, (current) => ({ ...current!, open: 0 }));
-      expect(await store.get('invoices', 'i1')).toEqual({ _id: 'i1', _position: 5, number: 'INV-1', customer: { id: 'c1' }, open: 100 });
-      await store.apply<Invoice>('invoices', 'i1', 9, (current) => ({ ...current!, open: current!.open - 40 }));
+      expect(await store.get('invoices', 'i1')).toEqual({
+        _id: 'i1',
+        _position: 5,
+        number: 'INV-1',
+        customer: { id: 'c1' },
+        open: 100,
+      });
+      await store.apply<Invoice>('invoices', 'i1', 9, (current) => ({
+        ...current!,
+        open: current!.open - 40,
+      }));
       expect(await store.get<Invoice>('invoices', 'i1')).toMatchObject({ _position: 9, open: 60 });
     });
 
@@ -45,23 +88,43 @@ export function readModelConformance(name: string, open: () => Promise<ReadModel
         ['i3', 'c2', 70],
         ['i4', 'c1', 20],
       ] as const) {
-        await store.apply<Invoice>('invoices', id, 1, () => ({ number: `INV-${id}`, customer: { id: customer }, open }));
+        await store.apply<Invoice>('invoices', id, 1, () => ({
+          number: `INV-${id}`,
+          customer: { id: customer },
+          open,
+        }));
       }
-      const found = await store.find<Invoice>('invoices', { 'customer.id': 'c1', open: { $gt: 0 } }, { sort: { open: -1 } });
+      const found = await store.find<Invoice>(
+        'invoices',
+        { 'customer.id': 'c1', open: { $gt: 0 } },
+        { sort: { open: -1 } },
+      );
       expect(found.map((doc) => doc._id)).toEqual(['i2', 'i4']);
-      expect((await store.find('invoices', {}, { sort: { number: 1 }, limit: 2 })).map((doc) => doc._id)).toEqual(['i1', 'i2']);
+      expect(
+        (await store.find('invoices', {}, { sort: { number: 1 }, limit: 2 })).map((doc) => doc._id),
+      ).toEqual(['i1', 'i2']);
       expect(await store.find('nothing_here')).toEqual([]);
       expect(await store.get('invoices', 'missing')).toBeUndefined();
     });
 
     it('hands out copies, and drops a collection', async () => {
-      await store.apply<Invoice>('invoices', 'i1', 1, () => ({ number: 'INV-1', customer: { id: 'c1' }, open: 100 }));
+      await store.apply<Invoice>('invoices', 'i1', 1, () => ({
+        number: 'INV-1',
+        customer: { id: 'c1' },
+        open: 100,
+      }));
       const copy = (await store.get<Invoice>('invoices', 'i1'))!;
       copy.open = 0;
       expect((await store.get<Invoice>('invoices', 'i1'))!.open).toBe(100);
       await store.drop('invoices');
       expect(await store.find('invoices')).toEqual([]);
-      expect(await store.apply<Invoice>('invoices', 'i1', 1, () => ({ number: 'INV-1', customer: { id: 'c1' }, open: 5 }))).toBe(true);
+      expect(
+        await store.apply<Invoice>('invoices', 'i1', 1, () => ({
+          number: 'INV-1',
+          customer: { id: 'c1' },
+          open: 5,
+        })),
+      ).toBe(true);
       expect(await store.get<Invoice>('invoices', 'i1')).toMatchObject({ open: 5 });
     });
 
@@ -69,7 +132,11 @@ export function readModelConformance(name: string, open: () => Promise<ReadModel
       expect(await store.apply('bills', 'b1', 3, () => ({ n: 1 }))).toBe(true);
       expect(await store.apply('bills', 'b1', 3, () => ({ n: 2 }))).toBe(false);
       expect(await store.apply('bills', 'b1', 2, () => ({ n: 3 }))).toBe(false);
-      expect(await store.apply('bills', 'b1', 4, (current: { n: number } | undefined) => ({ n: current!.n + 10 }))).toBe(true);
+      expect(
+        await store.apply('bills', 'b1', 4, (current: { n: number } | undefined) => ({
+          n: current!.n + 10,
+        })),
+      ).toBe(true);
       expect(await store.get('bills', 'b1')).toEqual({ _id: 'b1', _position: 4, n: 11 });
     });
 
@@ -95,7 +162,12 @@ export function readModelConformance(name: string, open: () => Promise<ReadModel
       ];
       await store.applyBatch(batch);
       expect(await store.find('invoices', {}, { sort: { _id: 1 } })).toEqual(expected);
-      expect(await store.get('ledgers', 'l1')).toEqual({ _id: 'l1', _position: 8, seen: [8], before: null });
+      expect(await store.get('ledgers', 'l1')).toEqual({
+        _id: 'l1',
+        _position: 8,
+        seen: [8],
+        before: null,
+      });
       await store.applyBatch(batch);
       await store.applyBatch([]);
       expect(await store.find('invoices', {}, { sort: { _id: 1 } })).toEqual(expected);
@@ -145,10 +217,21 @@ export function readModelConformance(name: string, open: () => Promise<ReadModel
         await store.apply('pages', id, 1, () => ({ rank }));
       }
       const page = (skip: number) => store.find('pages', {}, { sort: { rank: 1 }, skip, limit: 3 });
-      const pages = [...(await page(0)), ...(await page(3)), ...(await page(6)), ...(await page(9))];
+      const pages = [
+        ...(await page(0)),
+        ...(await page(3)),
+        ...(await page(6)),
+        ...(await page(9)),
+      ];
       expect(pages.map((doc) => doc._id)).toEqual(['p1', 'p2', 'p7', 'p3', 'p4', 'p5', 'p6']);
-      expect((await store.find('pages', {}, { sort: { rank: -1 }, skip: 1, limit: 2 })).map((doc) => doc._id)).toEqual(['p3', 'p4']);
-      expect((await store.find('pages', {}, { sort: { rank: 1 }, skip: 5 })).map((doc) => doc._id)).toEqual(['p5', 'p6']);
+      expect(
+        (await store.find('pages', {}, { sort: { rank: -1 }, skip: 1, limit: 2 })).map(
+          (doc) => doc._id,
+        ),
+      ).toEqual(['p3', 'p4']);
+      expect(
+        (await store.find('pages', {}, { sort: { rank: 1 }, skip: 5 })).map((doc) => doc._id),
+      ).toEqual(['p5', 'p6']);
     });
 
     it('removes a document', async () => {
@@ -187,15 +270,29 @@ export function readModelConformance(name: string, open: () => Promise<ReadModel
 
     it('answers $or and $and', async () => {
       await billed();
-      expect(await ids({ $or: [{ status: 'void' }, { amount: { $gte: 250 } }] })).toEqual(['b2', 'b4']);
+      expect(await ids({ $or: [{ status: 'void' }, { amount: { $gte: 250 } }] })).toEqual([
+        'b2',
+        'b4',
+      ]);
       expect(await ids({ $and: [{ status: 'open' }, { paid: false }] })).toEqual(['b1', 'b3']);
-      expect(await ids({ status: 'open', $or: [{ note: 'late' }, { amount: 0 }] })).toEqual(['b3', 'b5']);
+      expect(await ids({ status: 'open', $or: [{ note: 'late' }, { amount: 0 }] })).toEqual([
+        'b3',
+        'b5',
+      ]);
     });
 
     it('compares ISO dates as strings, booleans as booleans, numbers apart from strings', async () => {
       await billed();
-      expect(await ids({ dueDate: { $gte: '2026-01-01', $lt: '2026-03-01' } })).toEqual(['b1', 'b2']);
-      expect(await ids({ dueDate: { $lte: '2026-03-01' } }, { sort: { dueDate: -1 } })).toEqual(['b3', 'b2', 'b1', 'b5']);
+      expect(await ids({ dueDate: { $gte: '2026-01-01', $lt: '2026-03-01' } })).toEqual([
+        'b1',
+        'b2',
+      ]);
+      expect(await ids({ dueDate: { $lte: '2026-03-01' } }, { sort: { dueDate: -1 } })).toEqual([
+        'b3',
+        'b2',
+        'b1',
+        'b5',
+      ]);
       expect(await ids({ paid: true })).toEqual(['b2', 'b5']);
       expect(await ids({ paid: { $ne: true } })).toEqual(['b1', 'b3', 'b4']);
       expect(await ids({ paid: { $gt: false } })).toEqual(['b2', 'b5']);
@@ -210,13 +307,20 @@ export function readModelConformance(name: string, open: () => Promise<ReadModel
       await billed();
       expect(await ids({ note: { $regex: '^l' } })).toEqual(['b5']);
       expect(await ids({ status: 'open', note: { $regex: 'a' } })).toEqual(['b3', 'b5']);
-      expect(await ids({ note: { $regex: 'a' } }, { sort: { dueDate: -1 }, limit: 1 })).toEqual(['b3']);
-      expect(await ids({ $or: [{ note: { $regex: 'l$' } }, { paid: true }] })).toEqual(['b2', 'b3', 'b5']);
+      expect(await ids({ note: { $regex: 'a' } }, { sort: { dueDate: -1 }, limit: 1 })).toEqual([
+        'b3',
+      ]);
+      expect(await ids({ $or: [{ note: { $regex: 'l$' } }, { paid: true }] })).toEqual([
+        'b2',
+        'b3',
+        'b5',
+      ]);
     });
 
     it('answers generated queries as mingo does', async () => {
       const { docs, queries } = generated(20261128);
-      for (const { _id, _position, ...doc } of docs) await store.apply('generated', _id as string, _position as number, () => doc);
+      for (const { _id, _position, ...doc } of docs)
+        await store.apply('generated', _id as string, _position as number, () => doc);
       for (const { query, options } of queries) {
         let expected = new Query(query).find<{ _id: string }>(docs);
         if (options.sort) expected = expected.sort({ ...options.sort, _id: 1 });
@@ -224,8 +328,15 @@ export function readModelConformance(name: string, open: () => Promise<ReadModel
         if (options.limit) expected = expected.limit(options.limit);
         const found = (await store.find<object>('generated', query, options)).map((doc) => doc._id);
         const expectedIds = expected.all().map((doc) => doc._id);
-        expect({ query, options, ids: options.sort ? found : found.sort() }).toEqual({ query, options, ids: options.sort ? expectedIds : expectedIds.sort() });
-        expect({ query, count: await store.count('generated', query) }).toEqual({ query, count: new Query(query).find(docs).all().length });
+        expect({ query, options, ids: options.sort ? found : found.sort() }).toEqual({
+          query,
+          options,
+          ids: options.sort ? expectedIds : expectedIds.sort(),
+        });
+        expect({ query, count: await store.count('generated', query) }).toEqual({
+          query,
+          count: new Query(query).find(docs).all().length,
+        });
       }
       // Some hundred queries: a few seconds on a server, more on a loaded machine.
     }, 30_000);

@@ -13,7 +13,13 @@ import {
 
 /** The tests' issuer: a key made once per test process, kept in memory. */
 export const TEST_KEY: JWK = newSigningKey();
-export const TEST_AUTH = { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, algorithms: ['ES256'], clockSkewSeconds: 30, claims: { tenant: 'tenant', roles: 'roles' } };
+export const TEST_AUTH = {
+  issuer: LOCAL_ISSUER,
+  audience: LOCAL_AUDIENCE,
+  algorithms: ['ES256'],
+  clockSkewSeconds: 30,
+  claims: { tenant: 'tenant', roles: 'roles' },
+};
 
 /** Verifies tokens of TEST_KEY (or of `key`) as an app configured with TEST_AUTH does. */
 export const testVerifier = (key: JWK = TEST_KEY) => new TokenVerifier(TEST_AUTH, publicSetOf(key));
@@ -22,12 +28,26 @@ export const testVerifier = (key: JWK = TEST_KEY) => new TokenVerifier(TEST_AUTH
 export const TESTER: TokenClaims = { subject: 'tester', tenantId: 'default', roles: ['admin'] };
 
 /** A token of TESTER with `claims` changed, valid for an hour unless `options` say otherwise. */
-export function testToken(claims: Partial<TokenClaims> = {}, options: Partial<TokenOptions> & { key?: JWK } = {}): Promise<string> {
+export function testToken(
+  claims: Partial<TokenClaims> = {},
+  options: Partial<TokenOptions> & { key?: JWK } = {},
+): Promise<string> {
   const { key = TEST_KEY, ...rest } = options;
-  return signToken(key, { ...TESTER, ...claims }, { issuer: TEST_AUTH.issuer, audience: TEST_AUTH.audience, expiresIn: '1h', ...rest });
+  return signToken(
+    key,
+    { ...TESTER, ...claims },
+    { issuer: TEST_AUTH.issuer, audience: TEST_AUTH.audience, expiresIn: '1h', ...rest },
+  );
 }
 
-/** A token of the embedded app's own key in `dir` (DATA_DIR/auth): what the spawned apps, the demo and the tools send. */
+/**
+ * A token of the embedded app's own key in `dir` (DATA_DIR/auth): what the spawned apps, the demo
+ * and the tools send.
+ */
 export function localToken(dir: string, claims: Partial<TokenClaims> = {}): Promise<string> {
-  return signToken(readPrivateKey(dir), { ...TESTER, ...claims }, { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, expiresIn: '12h' });
+  return signToken(
+    readPrivateKey(dir),
+    { ...TESTER, ...claims },
+    { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, expiresIn: '12h' },
+  );
 }

@@ -5,7 +5,12 @@ import type { BodyExample } from '@billing/shared/nest';
  * a USD 10,000.00 parking structure billed on milestones, for one customer. Each is a body the
  * operation accepts in scenario order (apps/standalone/src/openapi.int.spec.ts posts them).
  */
-const CUSTOMER = { id: '7d7f3b6e-3c1a-4f7e-9a59-2b8f0c1d2e3f', name: 'Harbor Point Development LLC', email: 'ap@harborpoint.example', address: '100 Quay Street, Portland ME' };
+const CUSTOMER = {
+  id: '7d7f3b6e-3c1a-4f7e-9a59-2b8f0c1d2e3f',
+  name: 'Harbor Point Development LLC',
+  email: 'ap@harborpoint.example',
+  address: '100 Quay Street, Portland ME',
+};
 
 export const CREATE_CONTRACT: Record<string, BodyExample> = {
   progress: {
@@ -25,8 +30,18 @@ export const CREATE_CONTRACT: Record<string, BodyExample> = {
       poNumber: 'HP-2026-001',
       startDate: '2026-01-05',
       lines: [
-        { lineId: 'L1', item: '1', description: 'Sitework and foundations', scheduledValue: 23_750_000 },
-        { lineId: 'L2', item: '2', description: 'Structure and envelope', scheduledValue: 51_234_567 },
+        {
+          lineId: 'L1',
+          item: '1',
+          description: 'Sitework and foundations',
+          scheduledValue: 23_750_000,
+        },
+        {
+          lineId: 'L2',
+          item: '2',
+          description: 'Structure and envelope',
+          scheduledValue: 51_234_567,
+        },
         { lineId: 'L3', item: '3', description: 'Interior finishes', scheduledValue: 25_015_433 },
       ],
     },
@@ -54,11 +69,22 @@ export const CREATE_CONTRACT: Record<string, BodyExample> = {
 
 export const REVISE_SCHEDULE: Record<string, BodyExample> = {
   rebalanced: {
-    summary: 'The schedule of values rebalanced before activation (it must sum to the contract sum to activate)',
+    summary:
+      'The schedule of values rebalanced before activation (it must sum to the contract sum to activate)',
     value: {
       lines: [
-        { lineId: 'L1', item: '1', description: 'Sitework and foundations', scheduledValue: 25_000_000 },
-        { lineId: 'L2', item: '2', description: 'Structure and envelope', scheduledValue: 50_000_000 },
+        {
+          lineId: 'L1',
+          item: '1',
+          description: 'Sitework and foundations',
+          scheduledValue: 25_000_000,
+        },
+        {
+          lineId: 'L2',
+          item: '2',
+          description: 'Structure and envelope',
+          scheduledValue: 50_000_000,
+        },
         { lineId: 'L3', item: '3', description: 'Interior finishes', scheduledValue: 25_000_000 },
       ],
     },
@@ -73,7 +99,14 @@ export const CHANGE_ORDER: Record<string, BodyExample> = {
       description: 'Additional storm drainage',
       amount: 4_567_890,
       approvedOn: '2026-02-10',
-      lines: [{ lineId: 'L4', item: '4', description: 'Storm drainage (CO-001)', scheduledValue: 4_567_890 }],
+      lines: [
+        {
+          lineId: 'L4',
+          item: '4',
+          description: 'Storm drainage (CO-001)',
+          scheduledValue: 4_567_890,
+        },
+      ],
     },
   },
 };
@@ -83,15 +116,28 @@ const dated = (summary: string, date: string, reason?: string): Record<string, B
 });
 
 export const ACTIVATE = dated('Activated on its start date', '2026-01-05');
-export const SUSPEND = dated('Suspended, with the reason', '2026-03-10', 'Owner stop-work order pending a design review');
+export const SUSPEND = dated(
+  'Suspended, with the reason',
+  '2026-03-10',
+  'Owner stop-work order pending a design review',
+);
 export const RESUME = dated('Resumed', '2026-03-20');
 export const COMPLETE = dated('Substantially complete', '2026-04-30');
 export const CLOSE = dated('Closed once fully billed and paid', '2026-07-31');
-export const CANCEL = dated('Cancelled before activation, with the reason', '2026-01-06', 'Entered twice; the other contract stands');
+export const CANCEL = dated(
+  'Cancelled before activation, with the reason',
+  '2026-01-06',
+  'Entered twice; the other contract stands',
+);
 
 export const REPORT_COSTS: Record<string, BodyExample> = {
   january: {
     summary: "January's job cost: 8% of the estimated total cost incurred",
-    value: { periodEnd: '2026-01-31', costToDate: 6_400_000, estimatedTotalCost: 80_000_000, date: '2026-02-05' },
+    value: {
+      periodEnd: '2026-01-31',
+      costToDate: 6_400_000,
+      estimatedTotalCost: 80_000_000,
+      date: '2026-02-05',
+    },
   },
 };

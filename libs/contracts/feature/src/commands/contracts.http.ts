@@ -1,12 +1,42 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ContractStillOpen, type ContractCommand, type ContractState, type ScheduleLine } from '@billing/contracts/domain';
-import { ApiBodyExamples, ApiProblems, ContextRuntime, Ctx, DatedBody, ReasonBody, type RequestContext } from '@billing/shared/nest';
+import {
+  ContractStillOpen,
+  type ContractCommand,
+  type ContractState,
+  type ScheduleLine,
+} from '@billing/contracts/domain';
+import {
+  ApiBodyExamples,
+  ApiProblems,
+  ContextRuntime,
+  Ctx,
+  DatedBody,
+  ReasonBody,
+  type RequestContext,
+} from '@billing/shared/nest';
 import type { CommandResult } from '@billing/shared/event-store';
-import { ChangeOrderDto, CreateContractDto, ReportCostsDto, ReviseScheduleDto, type ScheduleLineDto } from './contract.dto';
+import {
+  ChangeOrderDto,
+  CreateContractDto,
+  ReportCostsDto,
+  ReviseScheduleDto,
+  type ScheduleLineDto,
+} from './contract.dto';
 import { ExecuteContractCommand } from './contract.command';
 import { ContractCommandAnswer } from './contracts.responses';
-import { ACTIVATE, CANCEL, CHANGE_ORDER, CLOSE, COMPLETE, CREATE_CONTRACT, REPORT_COSTS, RESUME, REVISE_SCHEDULE, SUSPEND } from './contracts.examples';
+import {
+  ACTIVATE,
+  CANCEL,
+  CHANGE_ORDER,
+  CLOSE,
+  COMPLETE,
+  CREATE_CONTRACT,
+  REPORT_COSTS,
+  RESUME,
+  REVISE_SCHEDULE,
+  SUSPEND,
+} from './contracts.examples';
 
 type Result = CommandResult<ContractState, unknown>;
 
@@ -22,13 +52,42 @@ export class ContractsHttp {
   @Post()
   @ApiOperation({ summary: 'Create a contract in draft, with its terms and schedule of values' })
   @ApiBodyExamples(CreateContractDto, CREATE_CONTRACT)
-  @ApiCreatedResponse({ type: ContractCommandAnswer, description: 'The contract, in draft, with its line ids' })
-  @ApiProblems(400, [409, 'A contract with this id already exists'], [422, 'The schedule of values exceeds the contract sum'])
+  @ApiCreatedResponse({
+    type: ContractCommandAnswer,
+    description: 'The contract, in draft, with its line ids',
+  })
+  @ApiProblems(
+    400,
+    [409, 'A contract with this id already exists'],
+    [422, 'The schedule of values exceeds the contract sum'],
+  )
   async create(@Body() body: CreateContractDto, @Ctx() ctx: RequestContext) {
     const contractId = ctx.newId('contract');
-    const { customer, title, currency, originalSum, basis, retainage, taxRate, paymentTermsDays } = body;
-    const terms = { customer, title, currency, originalSum, basis, retainage, taxRate, paymentTermsDays, poNumber: body.poNumber ?? '', startDate: body.startDate ?? ctx.today };
-    return this.send(contractId, { type: 'CreateContract', contractId, terms, lines: lines(body.lines, ctx), createdOn: ctx.today }, ctx);
+    const { customer, title, currency, originalSum, basis, retainage, taxRate, paymentTermsDays } =
+      body;
+    const terms = {
+      customer,
+      title,
+      currency,
+      originalSum,
+      basis,
+      retainage,
+      taxRate,
+      paymentTermsDays,
+      poNumber: body.poNumber ?? '',
+      startDate: body.startDate ?? ctx.today,
+    };
+    return this.send(
+      contractId,
+      {
+        type: 'CreateContract',
+        contractId,
+        terms,
+        lines: lines(body.lines, ctx),
+        createdOn: ctx.today,
+      },
+      ctx,
+    );
   }
 
   @Post(':id/schedule')
@@ -36,8 +95,17 @@ export class ContractsHttp {
   @ApiOperation({ summary: 'Replace the schedule of values of a draft contract' })
   @ApiBodyExamples(ReviseScheduleDto, REVISE_SCHEDULE)
   @ApiOkResponse({ type: ContractCommandAnswer, description: 'The contract with its new lines' })
-  @ApiProblems(400, 404, [409, 'The contract is no longer a draft'], [422, 'The schedule of values exceeds the contract sum'])
-  revise(@Param('id', ParseUUIDPipe) id: string, @Body() body: ReviseScheduleDto, @Ctx() ctx: RequestContext) {
+  @ApiProblems(
+    400,
+    404,
+    [409, 'The contract is no longer a draft'],
+    [422, 'The schedule of values exceeds the contract sum'],
+  )
+  revise(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: ReviseScheduleDto,
+    @Ctx() ctx: RequestContext,
+  ) {
     return this.send(id, { type: 'ReviseScheduleOfValues', lines: lines(body.lines, ctx) }, ctx);
   }
 
@@ -46,17 +114,44 @@ export class ContractsHttp {
   @ApiOperation({ summary: 'Activate a draft contract: billing and progress reporting open' })
   @ApiBodyExamples(DatedBody, ACTIVATE)
   @ApiOkResponse({ type: ContractCommandAnswer, description: 'The contract, active' })
-  @ApiProblems(400, 404, [409, 'The contract is not a draft'], [422, 'The schedule of values does not equal the contract sum'])
-  activate(@Param('id', ParseUUIDPipe) id: string, @Body() body: DatedBody, @Ctx() ctx: RequestContext) {
+  @ApiProblems(
+    400,
+    404,
+    [409, 'The contract is not a draft'],
+    [422, 'The schedule of values does not equal the contract sum'],
+  )
+  activate(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: DatedBody,
+    @Ctx() ctx: RequestContext,
+  ) {
     return this.send(id, { type: 'ActivateContract', activatedOn: body.date ?? ctx.today }, ctx);
   }
 
   @Post(':id/change-orders')
-  @ApiOperation({ summary: 'Approve a change order: its amount changes the contract sum and its lines join the schedule of values' })
+  @ApiOperation({
+    summary:
+      'Approve a change order: its amount changes the contract sum and its lines join the schedule of values',
+  })
   @ApiBodyExamples(ChangeOrderDto, CHANGE_ORDER)
-  @ApiCreatedResponse({ type: ContractCommandAnswer, description: 'The contract with the change order lines' })
-  @ApiProblems(400, 404, [409, 'The contract is not active or suspended, or a change order of that number is already approved'], [422, 'The lines do not sum to the amount'])
-  approveChangeOrder(@Param('id', ParseUUIDPipe) id: string, @Body() body: ChangeOrderDto, @Ctx() ctx: RequestContext) {
+  @ApiCreatedResponse({
+    type: ContractCommandAnswer,
+    description: 'The contract with the change order lines',
+  })
+  @ApiProblems(
+    400,
+    404,
+    [
+      409,
+      'The contract is not active or suspended, or a change order of that number is already approved',
+    ],
+    [422, 'The lines do not sum to the amount'],
+  )
+  approveChangeOrder(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: ChangeOrderDto,
+    @Ctx() ctx: RequestContext,
+  ) {
     const { number, description, amount } = body;
     return this.send(
       id,
@@ -74,18 +169,38 @@ export class ContractsHttp {
   }
 
   @Post(':id/costs')
-  @ApiOperation({ summary: "Report a period's job cost: cost to date and estimated total cost, for the over/under billing (WIP) schedule" })
+  @ApiOperation({
+    summary:
+      "Report a period's job cost: cost to date and estimated total cost, for the over/under billing (WIP) schedule",
+  })
   @ApiBodyExamples(ReportCostsDto, REPORT_COSTS)
-  @ApiCreatedResponse({ type: ContractCommandAnswer, description: 'The contract; the same figures for the period again change nothing' })
+  @ApiCreatedResponse({
+    type: ContractCommandAnswer,
+    description: 'The contract; the same figures for the period again change nothing',
+  })
   @ApiProblems(
     [400, 'Invalid fields, or a period end that is not the last day of a month'],
     404,
     [409, 'The contract is a draft or cancelled'],
     [422, 'Reported before the period ended, or a cost to date above the estimated total cost'],
   )
-  reportCosts(@Param('id', ParseUUIDPipe) id: string, @Body() body: ReportCostsDto, @Ctx() ctx: RequestContext) {
+  reportCosts(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: ReportCostsDto,
+    @Ctx() ctx: RequestContext,
+  ) {
     const { periodEnd, costToDate, estimatedTotalCost } = body;
-    return this.send(id, { type: 'ReportCosts', periodEnd, costToDate, estimatedTotalCost, reportedOn: body.date ?? ctx.today }, ctx);
+    return this.send(
+      id,
+      {
+        type: 'ReportCosts',
+        periodEnd,
+        costToDate,
+        estimatedTotalCost,
+        reportedOn: body.date ?? ctx.today,
+      },
+      ctx,
+    );
   }
 
   @Post(':id/suspend')
@@ -94,8 +209,16 @@ export class ContractsHttp {
   @ApiBodyExamples(ReasonBody, SUSPEND)
   @ApiOkResponse({ type: ContractCommandAnswer, description: 'The contract, suspended' })
   @ApiProblems(400, 404, [409, 'The contract is not active'])
-  suspend(@Param('id', ParseUUIDPipe) id: string, @Body() body: ReasonBody, @Ctx() ctx: RequestContext) {
-    return this.send(id, { type: 'SuspendContract', suspendedOn: body.date ?? ctx.today, reason: body.reason }, ctx);
+  suspend(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: ReasonBody,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return this.send(
+      id,
+      { type: 'SuspendContract', suspendedOn: body.date ?? ctx.today, reason: body.reason },
+      ctx,
+    );
   }
 
   @Post(':id/resume')
@@ -104,33 +227,58 @@ export class ContractsHttp {
   @ApiBodyExamples(DatedBody, RESUME)
   @ApiOkResponse({ type: ContractCommandAnswer, description: 'The contract, active again' })
   @ApiProblems(400, 404, [409, 'The contract is not suspended'])
-  resume(@Param('id', ParseUUIDPipe) id: string, @Body() body: DatedBody, @Ctx() ctx: RequestContext) {
+  resume(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: DatedBody,
+    @Ctx() ctx: RequestContext,
+  ) {
     return this.send(id, { type: 'ResumeContract', resumedOn: body.date ?? ctx.today }, ctx);
   }
 
   @Post(':id/complete')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Complete an active contract: the retainage release is drafted when due' })
+  @ApiOperation({
+    summary: 'Complete an active contract: the retainage release is drafted when due',
+  })
   @ApiBodyExamples(DatedBody, COMPLETE)
   @ApiOkResponse({ type: ContractCommandAnswer, description: 'The contract, completed' })
   @ApiProblems(400, 404, [409, 'The contract is not active'])
-  complete(@Param('id', ParseUUIDPipe) id: string, @Body() body: DatedBody, @Ctx() ctx: RequestContext) {
+  complete(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: DatedBody,
+    @Ctx() ctx: RequestContext,
+  ) {
     return this.send(id, { type: 'CompleteContract', completedOn: body.date ?? ctx.today }, ctx);
   }
 
   @Post(':id/close')
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Close a completed contract once it is fully billed, its retainage released and every invoice settled',
+    summary:
+      'Close a completed contract once it is fully billed, its retainage released and every invoice settled',
     description: `The contract learns of issued invoices and payments from messages, a moment after they are recorded: a close its figures refuse is asked again for up to ${CLOSE_WAIT_MS / 1000} s before the 422.`,
   })
   @ApiBodyExamples(DatedBody, CLOSE)
   @ApiOkResponse({ type: ContractCommandAnswer, description: 'The contract, closed' })
-  @ApiProblems(400, 404, [409, 'The contract is not completed'], [422, 'Not fully billed, retainage still held, or invoices still open'])
-  async close(@Param('id', ParseUUIDPipe) id: string, @Body() body: DatedBody, @Ctx() ctx: RequestContext) {
+  @ApiProblems(
+    400,
+    404,
+    [409, 'The contract is not completed'],
+    [422, 'Not fully billed, retainage still held, or invoices still open'],
+  )
+  async close(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: DatedBody,
+    @Ctx() ctx: RequestContext,
+  ) {
     const command: ContractCommand = { type: 'CloseContract', closedOn: body.date ?? ctx.today };
-    // Billing staff close right after posting the final payment; its balance may still be on its way.
-    for (const deadline = Date.now() + CLOSE_WAIT_MS; ; await new Promise((resolve) => setTimeout(resolve, CLOSE_RETRY_MS))) {
+    // Billing staff close right after posting the final payment; its balance may still be on its
+    // way.
+    for (
+      const deadline = Date.now() + CLOSE_WAIT_MS;
+      ;
+      await new Promise((resolve) => setTimeout(resolve, CLOSE_RETRY_MS))
+    ) {
       try {
         return await this.send(id, command, ctx);
       } catch (error) {
@@ -145,12 +293,22 @@ export class ContractsHttp {
   @ApiBodyExamples(ReasonBody, CANCEL)
   @ApiOkResponse({ type: ContractCommandAnswer, description: 'The contract, cancelled' })
   @ApiProblems(400, 404, [409, 'The contract is not a draft'])
-  cancel(@Param('id', ParseUUIDPipe) id: string, @Body() body: ReasonBody, @Ctx() ctx: RequestContext) {
-    return this.send(id, { type: 'CancelContract', cancelledOn: body.date ?? ctx.today, reason: body.reason }, ctx);
+  cancel(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: ReasonBody,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return this.send(
+      id,
+      { type: 'CancelContract', cancelledOn: body.date ?? ctx.today, reason: body.reason },
+      ctx,
+    );
   }
 
   private async send(contractId: string, command: ContractCommand, ctx: RequestContext) {
-    const result = await this.runtime.run<Result>(new ExecuteContractCommand(contractId, command, ctx));
+    const result = await this.runtime.run<Result>(
+      new ExecuteContractCommand(contractId, command, ctx),
+    );
     // The schedule lines with their ids: progress reports and milestones name lines by id.
     const lines = 'lines' in result.state ? result.state.lines : [];
     return { contractId, status: result.state.status, revision: result.revision, lines };
@@ -158,5 +316,10 @@ export class ContractsHttp {
 }
 
 function lines(dtos: ScheduleLineDto[], ctx: RequestContext): ScheduleLine[] {
-  return dtos.map((line, index) => ({ lineId: line.lineId ?? ctx.newId(`line/${index}`), item: line.item, description: line.description, scheduledValue: line.scheduledValue }));
+  return dtos.map((line, index) => ({
+    lineId: line.lineId ?? ctx.newId(`line/${index}`),
+    item: line.item,
+    description: line.description,
+    scheduledValue: line.scheduledValue,
+  }));
 }

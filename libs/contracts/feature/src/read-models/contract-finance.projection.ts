@@ -4,13 +4,28 @@ import { decodeContractEvent } from '../contracts.events';
 import { CONTRACT_LEDGERS, evolveLedger, type ContractLedgerView } from './contract-ledger';
 import { updateWipSchedule, WIP_ROWS, WIP_TOTALS } from './wip-schedule';
 
-/** The events that can move a WIP figure: the costs, the contract sum as of a date, what was billed by a date. */
-const MOVES_WIP = new Set<ContractEvent['type']>(['CostsReported', 'ChangeOrderApproved', 'BillingFiguresRecorded']);
+/**
+ * The events that can move a WIP figure: the costs, the contract sum as of a date, what was billed
+ * by a date.
+ */
+const MOVES_WIP = new Set<ContractEvent['type']>([
+  'CostsReported',
+  'ChangeOrderApproved',
+  'BillingFiguresRecorded',
+]);
 
-/** The periods an event can move: a cost report its own; a change order or a document those ending on or after its date (all, for a figures update recorded before documents were dated). */
+/**
+ * The periods an event can move: a cost report its own; a change order or a document those ending
+ * on or after its date (all, for a figures update recorded before documents were dated).
+ */
 function periodsMoved(event: ContractEvent): (periodEnd: string) => boolean {
   if (event.type === 'CostsReported') return (periodEnd) => periodEnd === event.data.periodEnd;
-  const on = event.type === 'ChangeOrderApproved' ? event.data.approvedOn : event.type === 'BillingFiguresRecorded' ? event.data.document?.on : undefined;
+  const on =
+    event.type === 'ChangeOrderApproved'
+      ? event.data.approvedOn
+      : event.type === 'BillingFiguresRecorded'
+        ? event.data.document?.on
+        : undefined;
   return (periodEnd) => on === undefined || periodEnd >= on;
 }
 
@@ -37,11 +52,19 @@ export const contractFinanceProjection: Projection = {
   async handle(recorded, store) {
     const event = decodeContractEvent(recorded);
     const contractId = event.data.contractId;
-    if (event.type !== 'ContractCreated' && !(await store.get(CONTRACT_LEDGERS, contractId))) return;
-    await store.apply<ContractLedgerView>(CONTRACT_LEDGERS, contractId, recorded.position, (current) => evolveLedger(current, event, recorded));
+    if (event.type !== 'ContractCreated' && !(await store.get(CONTRACT_LEDGERS, contractId)))
+      return;
+    await store.apply<ContractLedgerView>(
+      CONTRACT_LEDGERS,
+      contractId,
+      recorded.position,
+      (current) => evolveLedger(current, event, recorded),
+    );
     if (!MOVES_WIP.has(event.type)) return;
     const ledger = await store.get<ContractLedgerView>(CONTRACT_LEDGERS, contractId);
     if (ledger) await updateWipSchedule(store, recorded, ledger, periodsMoved(event));
   },
-  affected: (recorded) => [{ collection: CONTRACT_LEDGERS, id: aggregateIdOf(recorded.streamId, ['contract-']) }],
+  affected: (recorded) => [
+    { collection: CONTRACT_LEDGERS, id: aggregateIdOf(recorded.streamId, ['contract-']) },
+  ],
 };

@@ -32,9 +32,24 @@ export const contractHistoryProjection: Projection = {
   async handle(recorded, store) {
     for (const contractId of contractsOf(recorded)) {
       const { position, streamId, revision, type, recordedAt, metadata, data } = recorded;
-      const entry = () => ({ contractId, position, streamId, revision, type, recordedAt, metadata, data });
+      const entry = () => ({
+        contractId,
+        position,
+        streamId,
+        revision,
+        type,
+        recordedAt,
+        metadata,
+        data,
+      });
       // One entry per event: written once, so there is nothing to read first.
-      await store.apply<HistoryEntry>(CONTRACT_HISTORY, `${contractId}/${recorded.id}`, position, entry, { fresh: true });
+      await store.apply<HistoryEntry>(
+        CONTRACT_HISTORY,
+        `${contractId}/${recorded.id}`,
+        position,
+        entry,
+        { fresh: true },
+      );
     }
   },
   affected: () => [],

@@ -4,7 +4,10 @@ import { sum } from '@billing/shared/kernel';
 
 export const CONTRACT_LEDGERS = 'contract_ledgers_v1';
 
-/** An invoicing document as the ledger keeps it (ADR 20): what it billed, when, and G702 line 4 after its issue. */
+/**
+ * An invoicing document as the ledger keeps it (ADR 20): what it billed, when, and G702 line 4
+ * after its issue.
+ */
 export interface LedgerDocument {
   kind: 'progress' | 'retainage-release';
   issuedOn: string;
@@ -37,7 +40,10 @@ export interface ContractLedgerFigures {
   remainingToBill: number;
 }
 
-/** One document per contract: the figures, and what the WIP schedule reads by date (change orders, documents, costs). */
+/**
+ * One document per contract: the figures, and what the WIP schedule reads by date (change orders,
+ * documents, costs).
+ */
 export interface ContractLedgerView extends ContractLedgerFigures {
   figures: BillingFigures;
   changeOrders: { amount: number; approvedOn: string }[];
@@ -55,28 +61,58 @@ const STATUS: Partial<Record<ContractEvent['type'], string>> = {
   ContractCancelled: 'cancelled',
 };
 
-export function evolveLedger(current: ContractLedgerView | undefined, event: ContractEvent, recorded: RecordedEvent): ContractLedgerView {
+export function evolveLedger(
+  current: ContractLedgerView | undefined,
+  event: ContractEvent,
+  recorded: RecordedEvent,
+): ContractLedgerView {
   if (event.type === 'ContractCreated') return created(event.data);
-  if (!current) throw new Error(`${event.type} of contract ${event.data.contractId} before its creation`);
+  if (!current)
+    throw new Error(`${event.type} of contract ${event.data.contractId} before its creation`);
   const status = STATUS[event.type];
   if (status) return { ...current, status };
   switch (event.type) {
     case 'ChangeOrderApproved':
-      return withFigures({ ...current, changeOrders: [...current.changeOrders, { amount: event.data.amount, approvedOn: event.data.approvedOn }] });
+      return withFigures({
+        ...current,
+        changeOrders: [
+          ...current.changeOrders,
+          { amount: event.data.amount, approvedOn: event.data.approvedOn },
+        ],
+      });
     case 'BillingFiguresRecorded':
-      return withFigures({ ...current, figures: event.data.figures, documents: documentsAfter(current, event.data, recorded) });
+      return withFigures({
+        ...current,
+        figures: event.data.figures,
+        documents: documentsAfter(current, event.data, recorded),
+      });
     case 'InvoiceBalanceRecorded':
-      return withFigures({ ...current, invoices: { ...current.invoices, [event.data.invoiceId]: { paid: event.data.paid, open: event.data.open } } });
+      return withFigures({
+        ...current,
+        invoices: {
+          ...current.invoices,
+          [event.data.invoiceId]: { paid: event.data.paid, open: event.data.open },
+        },
+      });
     case 'CostsReported': {
       const { periodEnd, costToDate, estimatedTotalCost, reportedOn } = event.data;
-      return { ...current, costs: { ...current.costs, [periodEnd]: { periodEnd, costToDate, estimatedTotalCost, reportedOn } } };
+      return {
+        ...current,
+        costs: {
+          ...current.costs,
+          [periodEnd]: { periodEnd, costToDate, estimatedTotalCost, reportedOn },
+        },
+      };
     }
     default:
       return current;
   }
 }
 
-function created({ contractId, terms }: Extract<ContractEvent, { type: 'ContractCreated' }>['data']): ContractLedgerView {
+function created({
+  contractId,
+  terms,
+}: Extract<ContractEvent, { type: 'ContractCreated' }>['data']): ContractLedgerView {
   return withFigures({
     contractId,
     title: terms.title,
@@ -111,20 +147,47 @@ type FiguresData = Extract<ContractEvent, { type: 'BillingFiguresRecorded' }>['d
  * dated by the day it was recorded (UTC): a known document voided, an unknown one issued as a pay
  * application billing what billedNet and billedTax grew by.
  */
-function documentsAfter(ledger: ContractLedgerView, { documentId, figures, document }: FiguresData, recorded: RecordedEvent): Record<string, LedgerDocument> {
+function documentsAfter(
+  ledger: ContractLedgerView,
+  { documentId, figures, document }: FiguresData,
+  recorded: RecordedEvent,
+): Record<string, LedgerDocument> {
   const known = ledger.documents[documentId];
-  const change = document ?? (known ? { change: 'voided' as const, on: recordedDate(recorded) } : legacyIssue(ledger, figures, recorded));
-  if (change.change === 'voided') return known ? { ...ledger.documents, [documentId]: { ...known, voidedOn: change.on } } : ledger.documents;
+  const change =
+    document ??
+    (known
+      ? { change: 'voided' as const, on: recordedDate(recorded) }
+      : legacyIssue(ledger, figures, recorded));
+  if (change.change === 'voided')
+    return known
+      ? { ...ledger.documents, [documentId]: { ...known, voidedOn: change.on } }
+      : ledger.documents;
   const { kind, on, amount, tax } = change;
   const sequence = Object.keys(ledger.documents).length + 1;
-  return { ...ledger.documents, [documentId]: { kind, issuedOn: on, amount, tax, completedAndStoredToDate: figures.completedAndStoredToDate, sequence } };
+  return {
+    ...ledger.documents,
+    [documentId]: {
+      kind,
+      issuedOn: on,
+      amount,
+      tax,
+      completedAndStoredToDate: figures.completedAndStoredToDate,
+      sequence,
+    },
+  };
 }
 
 const recordedDate = (recorded: RecordedEvent) => recorded.recordedAt.slice(0, 10);
 
 function legacyIssue(ledger: ContractLedgerView, figures: BillingFigures, recorded: RecordedEvent) {
   const amount = figures.billedNet - ledger.figures.billedNet;
-  return { change: 'issued' as const, kind: 'progress' as const, on: recordedDate(recorded), amount, tax: figures.billedTax - ledger.figures.billedTax };
+  return {
+    change: 'issued' as const,
+    kind: 'progress' as const,
+    on: recordedDate(recorded),
+    amount,
+    tax: figures.billedTax - ledger.figures.billedTax,
+  };
 }
 
 /** The ledger's figures from what it holds (ADR 20 "Contract ledger"). */
@@ -132,7 +195,9 @@ function withFigures(ledger: ContractLedgerView): ContractLedgerView {
   const netChangeOrders = sum(ledger.changeOrders.map((order) => order.amount));
   const contractSumToDate = ledger.originalSum + netChangeOrders;
   const { completedAndStoredToDate, retainageHeld, billedNet, billedTax } = ledger.figures;
-  const releases = Object.values(ledger.documents).filter((document) => document.kind === 'retainage-release' && document.voidedOn === undefined);
+  const releases = Object.values(ledger.documents).filter(
+    (document) => document.kind === 'retainage-release' && document.voidedOn === undefined,
+  );
   const balances = Object.values(ledger.invoices);
   return {
     ...ledger,
@@ -152,8 +217,28 @@ function withFigures(ledger: ContractLedgerView): ContractLedgerView {
 
 /** The figures alone, as lists and exports show them. */
 export function ledgerFigures(view: ContractLedgerFigures): ContractLedgerFigures {
-  const { contractId, title, customerId, customerName, currency, status, originalSum, netChangeOrders, contractSumToDate, completedAndStoredToDate } = view;
-  const { billedNet, billedTax, billedTotal, retainageHeld, retainageReleased, paid, outstanding, remainingToBill } = view;
+  const {
+    contractId,
+    title,
+    customerId,
+    customerName,
+    currency,
+    status,
+    originalSum,
+    netChangeOrders,
+    contractSumToDate,
+    completedAndStoredToDate,
+  } = view;
+  const {
+    billedNet,
+    billedTax,
+    billedTotal,
+    retainageHeld,
+    retainageReleased,
+    paid,
+    outstanding,
+    remainingToBill,
+  } = view;
   return {
     contractId,
     title,

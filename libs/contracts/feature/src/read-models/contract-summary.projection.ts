@@ -19,14 +19,23 @@ export interface ContractSummary {
   retainageHeld: number;
   paid: number;
   outstanding: number;
-  /** G703 column I summed: contract sum to date less completed and stored to date (G702 line 3 - line 4). */
+  /**
+   * G703 column I summed: contract sum to date less completed and stored to date (G702 line 3 -
+   * line 4).
+   */
   balanceToFinish: number;
-  /** G702 line 9: contract sum to date less earned less retainage (line 3 - line 6), as of the last issued application. */
+  /**
+   * G702 line 9: contract sum to date less earned less retainage (line 3 - line 6), as of the last
+   * issued application.
+   */
   balanceToFinishIncludingRetainage: number;
   invoices: Record<string, { paid: number; open: number }>;
 }
 
-export function evolveSummary(summary: ContractSummary | undefined, event: ContractEvent): ContractSummary | undefined {
+export function evolveSummary(
+  summary: ContractSummary | undefined,
+  event: ContractEvent,
+): ContractSummary | undefined {
   if (event.type === 'ContractCreated') {
     const { contractId, terms } = event.data;
     return withTotals({
@@ -63,11 +72,20 @@ export function evolveSummary(summary: ContractSummary | undefined, event: Contr
     case 'ContractCancelled':
       return { ...summary, status: 'cancelled' };
     case 'ChangeOrderApproved':
-      return withTotals({ ...summary, netChangeOrders: summary.netChangeOrders + event.data.amount });
+      return withTotals({
+        ...summary,
+        netChangeOrders: summary.netChangeOrders + event.data.amount,
+      });
     case 'BillingFiguresRecorded':
       return withTotals({ ...summary, ...event.data.figures });
     case 'InvoiceBalanceRecorded':
-      return withTotals({ ...summary, invoices: { ...summary.invoices, [event.data.invoiceId]: { paid: event.data.paid, open: event.data.open } } });
+      return withTotals({
+        ...summary,
+        invoices: {
+          ...summary.invoices,
+          [event.data.invoiceId]: { paid: event.data.paid, open: event.data.open },
+        },
+      });
     default:
       return summary;
   }
@@ -80,7 +98,8 @@ function withTotals(summary: ContractSummary): ContractSummary {
     ...summary,
     contractSumToDate,
     balanceToFinish: contractSumToDate - summary.completedAndStoredToDate,
-    balanceToFinishIncludingRetainage: contractSumToDate - (summary.completedAndStoredToDate - summary.retainageHeld),
+    balanceToFinishIncludingRetainage:
+      contractSumToDate - (summary.completedAndStoredToDate - summary.retainageHeld),
     paid: balances.reduce((total, b) => total + b.paid, 0),
     outstanding: balances.reduce((total, b) => total + b.open, 0),
   };
@@ -91,7 +110,8 @@ export const contractSummaryProjection = documentProjection<ContractEvent, Contr
   version: 1,
   collection: CONTRACT_SUMMARY,
   streamPrefixes: ['contract-'],
-  // GET /contracts: by title, optionally by status or customer; a page reads its rows in index order.
+  // GET /contracts: by title, optionally by status or customer; a page reads its rows in index
+  // order.
   indexes: [{ title: 1 }, { status: 1, title: 1 }, { 'customer.id': 1, title: 1 }],
   decode: decodeContractEvent,
   idOf: (event) => event.data.contractId,

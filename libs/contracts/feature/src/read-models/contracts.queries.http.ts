@@ -24,7 +24,11 @@ import { ContractListQuery } from './contracts.queries.dto';
 import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
 import { CONTRACT_HISTORY, type HistoryEntry } from './contract-history.projection';
 import { CONTRACT_SUMMARY, type ContractSummary } from './contract-summary.projection';
-import { ContractAsOf, ContractHistoryEntry, ContractSummaryView } from './contracts.queries.responses';
+import {
+  ContractAsOf,
+  ContractHistoryEntry,
+  ContractSummaryView,
+} from './contracts.queries.responses';
 
 @ApiTags('contracts')
 @Controller('contracts')
@@ -38,13 +42,28 @@ export class ContractsQueries {
 
   @Get()
   @ApiOperation({ summary: 'Contract summaries by title, optionally by status or customer' })
-  @ApiOkResponse({ type: [ContractSummaryView], description: 'One page of contract summaries', headers: TOTAL_COUNT_HEADER })
+  @ApiOkResponse({
+    type: [ContractSummaryView],
+    description: 'One page of contract summaries',
+    headers: TOTAL_COUNT_HEADER,
+  })
   @ApiProblems(400)
-  list(@Ctx() ctx: RequestContext, @Query() filter: ContractListQuery, @Res({ passthrough: true }) response: Response) {
+  list(
+    @Ctx() ctx: RequestContext,
+    @Query() filter: ContractListQuery,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     const query: Record<string, unknown> = {};
     if (filter.status) query.status = filter.status;
     if (filter.customerId) query['customer.id'] = filter.customerId;
-    return page<ContractSummary>(forTenant(this.readModels, ctx.tenantId), response, CONTRACT_SUMMARY, query, { title: 1 }, filter);
+    return page<ContractSummary>(
+      forTenant(this.readModels, ctx.tenantId),
+      response,
+      CONTRACT_SUMMARY,
+      query,
+      { title: 1 },
+      filter,
+    );
   }
 
   @Get(':id')
@@ -52,22 +71,53 @@ export class ContractsQueries {
   @ApiOkResponse({ type: ContractSummaryView, description: 'The contract summary' })
   @ApiProblems(400, 404)
   async summary(@Param('id', ParseUUIDPipe) id: string, @Ctx() ctx: RequestContext) {
-    const summary = await forTenant(this.readModels, ctx.tenantId).get<ContractSummary>(CONTRACT_SUMMARY, id);
+    const summary = await forTenant(this.readModels, ctx.tenantId).get<ContractSummary>(
+      CONTRACT_SUMMARY,
+      id,
+    );
     if (!summary) throw new NotFoundError(`contract ${id} not found`);
     return summary;
   }
 
-  /** Audit: the contract on both axes (ADR 17): as known at an instant, as of a business date, or both. */
+  /**
+   * Audit: the contract on both axes (ADR 17): as known at an instant, as of a business date, or
+   * both.
+   */
   @Get(':id/as-of')
-  @ApiOperation({ summary: 'Audit: the contract as known at an instant (`at`) and/or as of a business date (`date`), folded from its events' })
+  @ApiOperation({
+    summary:
+      'Audit: the contract as known at an instant (`at`) and/or as of a business date (`date`), folded from its events',
+  })
   @ApiOkResponse({ type: ContractAsOf, description: 'The contract as it stood then' })
-  @ApiProblems([400, 'A malformed id, neither `at` nor `date`, `at` not an ISO 8601 instant or `date` not a date'], [404, 'The contract did not exist then'])
-  async asOf(@Param('id', ParseUUIDPipe) id: string, @Query() query: AsOfQuery, @Ctx() ctx: RequestContext) {
+  @ApiProblems(
+    [
+      400,
+      'A malformed id, neither `at` nor `date`, `at` not an ISO 8601 instant or `date` not a date',
+    ],
+    [404, 'The contract did not exist then'],
+  )
+  async asOf(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() query: AsOfQuery,
+    @Ctx() ctx: RequestContext,
+  ) {
     const asOf = asOfFrom(query, this.clock.now());
     const dating = { businessDate: contractBusinessDate, timeZone: this.settings.timeZone };
-    const { state, events } = await stateAsOf(this.store, contractStream(id), contractDecider, asOf, ctx.tenantId, dating);
+    const { state, events } = await stateAsOf(
+      this.store,
+      contractStream(id),
+      contractDecider,
+      asOf,
+      ctx.tenantId,
+      dating,
+    );
     if (state.status === 'none') throw new NotFoundError(`contract ${id} did not exist then`);
-    return { asOf: asOf.knownAt.toISOString(), date: asOf.date, eventsApplied: events.length, contract: state };
+    return {
+      asOf: asOf.knownAt.toISOString(),
+      date: asOf.date,
+      eventsApplied: events.length,
+      contract: state,
+    };
   }
 
   /**
@@ -75,19 +125,41 @@ export class ContractsQueries {
    * embedded mode), in commit order, with who, when and why; `after` and `limit` page through it.
    */
   @Get(':id/history')
-  @ApiOperation({ summary: 'Audit: every event about the contract in every context, in commit order, with who, when and why' })
-  @ApiQuery({ name: 'after', required: false, description: 'position of the last event of the previous page', schema: { type: 'integer', minimum: 0, default: 0 } })
+  @ApiOperation({
+    summary:
+      'Audit: every event about the contract in every context, in commit order, with who, when and why',
+  })
+  @ApiQuery({
+    name: 'after',
+    required: false,
+    description: 'position of the last event of the previous page',
+    schema: { type: 'integer', minimum: 0, default: 0 },
+  })
   @ApiQuery({
     name: 'limit',
     required: false,
     description: 'at most this many events (default and maximum 1000)',
     schema: { type: 'integer', minimum: 1, maximum: 1000, default: 1000 },
   })
-  @ApiOkResponse({ type: [ContractHistoryEntry], description: 'The events after `after`, oldest first' })
+  @ApiOkResponse({
+    type: [ContractHistoryEntry],
+    description: 'The events after `after`, oldest first',
+  })
   @ApiProblems(400, [404, 'No event about this contract'])
-  async history(@Param('id', ParseUUIDPipe) id: string, @Ctx() ctx: RequestContext, @Query('after') after?: string, @Query('limit') limit?: string) {
+  async history(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Ctx() ctx: RequestContext,
+    @Query('after') after?: string,
+    @Query('limit') limit?: string,
+  ) {
     const [from, size] = [queryInteger(after, 0), queryInteger(limit, 1000)];
-    if (!Number.isSafeInteger(from) || from < 0 || !Number.isSafeInteger(size) || size < 1 || size > 1000)
+    if (
+      !Number.isSafeInteger(from) ||
+      from < 0 ||
+      !Number.isSafeInteger(size) ||
+      size < 1 ||
+      size > 1000
+    )
       throw new ValidationError('after is a position (0 or more) and limit a count from 1 to 1000');
     const entries = await forTenant(this.readModels, ctx.tenantId).find<HistoryEntry>(
       CONTRACT_HISTORY,
@@ -95,6 +167,14 @@ export class ContractsQueries {
       { sort: { position: 1 }, limit: size },
     );
     if (entries.length === 0 && from === 0) throw new NotFoundError(`contract ${id} not found`);
-    return entries.map(({ position, streamId, revision, type, data, metadata, recordedAt }) => ({ position, streamId, revision, type, recordedAt, ...metadata, data }));
+    return entries.map(({ position, streamId, revision, type, data, metadata, recordedAt }) => ({
+      position,
+      streamId,
+      revision,
+      type,
+      recordedAt,
+      ...metadata,
+      data,
+    }));
   }
 }

@@ -12,7 +12,14 @@ import {
   type Degraded,
 } from '@billing/shared/nest';
 
-export const CONTRACT_STATUSES = ['draft', 'active', 'suspended', 'completed', 'closed', 'cancelled'] as const;
+export const CONTRACT_STATUSES = [
+  'draft',
+  'active',
+  'suspended',
+  'completed',
+  'closed',
+  'cancelled',
+] as const;
 const CURRENCY = { pattern: '^[A-Z]{3}$', example: 'USD' };
 
 export class ContractCustomerRef {
@@ -25,7 +32,10 @@ export class ContractInvoiceBalance {
   @MoneyProperty('Still open on the invoice') open!: number;
 }
 
-/** The contract summary read model (contract-summary.projection.ts): the figures of AIA G702 a client lists and follows. */
+/**
+ * The contract summary read model (contract-summary.projection.ts): the figures of AIA G702 a
+ * client lists and follows.
+ */
 export class ContractSummaryView {
   @UuidProperty('The contract') contractId!: string;
   @TextProperty('Its title') title!: string;
@@ -35,39 +45,58 @@ export class ContractSummaryView {
   @MoneyProperty('Original contract sum (G702 line 1)') originalSum!: number;
   @MoneyProperty('Net change by approved change orders (line 2), signed') netChangeOrders!: number;
   @MoneyProperty('Contract sum to date (line 3)') contractSumToDate!: number;
-  @MoneyProperty('Total completed and stored to date (line 4), as of the last issued pay application') completedAndStoredToDate!: number;
+  @MoneyProperty(
+    'Total completed and stored to date (line 4), as of the last issued pay application',
+  )
+  completedAndStoredToDate!: number;
   @MoneyProperty('Net billed on issued invoices') billedNet!: number;
   @MoneyProperty('Tax billed on issued invoices') billedTax!: number;
   @MoneyProperty('Retainage held (line 5), zero once its release is issued') retainageHeld!: number;
   @MoneyProperty('Paid on its invoices') paid!: number;
   @MoneyProperty('Open on its invoices') outstanding!: number;
-  @MoneyProperty('Contract sum to date less completed and stored to date (line 3 - line 4)') balanceToFinish!: number;
-  @MoneyProperty('Balance to finish including retainage (line 9: line 3 - line 6)') balanceToFinishIncludingRetainage!: number;
-  @MapProperty('Paid and open per invoice, by invoice id', ContractInvoiceBalance) invoices!: Record<string, ContractInvoiceBalance>;
+  @MoneyProperty('Contract sum to date less completed and stored to date (line 3 - line 4)')
+  balanceToFinish!: number;
+  @MoneyProperty('Balance to finish including retainage (line 9: line 3 - line 6)')
+  balanceToFinishIncludingRetainage!: number;
+  @MapProperty('Paid and open per invoice, by invoice id', ContractInvoiceBalance)
+  invoices!: Record<string, ContractInvoiceBalance>;
   @DegradedProperty() degraded?: Degraded;
 }
 
 /** One event about the contract, from any context, with who, when and why (audit). */
 export class ContractHistoryEntry {
-  @CountProperty('Position in the store (commit order); `after` of the next page') position!: number;
-  @TextProperty('The stream it belongs to', { example: 'contract-3f0c1e9a-5b7d-4c2e-8a61-0d9b2f4e7a13' }) streamId!: string;
+  @CountProperty('Position in the store (commit order); `after` of the next page')
+  position!: number;
+  @TextProperty('The stream it belongs to', {
+    example: 'contract-3f0c1e9a-5b7d-4c2e-8a61-0d9b2f4e7a13',
+  })
+  streamId!: string;
   @CountProperty('Its revision in the stream') revision!: number;
   @TextProperty('The event type', { example: 'ContractActivated' }) type!: string;
   @InstantProperty('When it was stored') recordedAt!: string;
   @TextProperty('The tenant') tenantId!: string;
-  @TextProperty('The correlation id of the request or message that caused it') correlationId!: string;
+  @TextProperty('The correlation id of the request or message that caused it')
+  correlationId!: string;
   @TextProperty('The command that caused it') causationId!: string;
   @TextProperty('Who acted (`system:<reaction>` for a reaction)') actor!: string;
   @InstantProperty('When the command was decided') occurredAt!: string;
-  @ApiProperty({ type: 'integer', minimum: 1, description: "Version of the event's schema" }) schemaVersion!: number;
-  @TextProperty('The command type, when recorded', { required: false, example: 'ActivateContract' }) command?: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: "The event's data, as its type defines it" }) data!: Record<string, unknown>;
+  @ApiProperty({ type: 'integer', minimum: 1, description: "Version of the event's schema" })
+  schemaVersion!: number;
+  @TextProperty('The command type, when recorded', { required: false, example: 'ActivateContract' })
+  command?: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: "The event's data, as its type defines it",
+  })
+  data!: Record<string, unknown>;
 }
 
 export class ContractParty {
   @UuidProperty('The customer') id!: string;
   @TextProperty('Name') name!: string;
-  @ApiProperty({ type: 'string', format: 'email', description: 'Where invoices go' }) email!: string;
+  @ApiProperty({ type: 'string', format: 'email', description: 'Where invoices go' })
+  email!: string;
   @TextProperty('Billing address') address!: string;
 }
 
@@ -78,10 +107,12 @@ export class ContractRetainageStep {
 }
 
 export class ContractScheduleLine {
-  @TextProperty('The line id progress reports and milestones name', { example: 'L1' }) lineId!: string;
+  @TextProperty('The line id progress reports and milestones name', { example: 'L1' })
+  lineId!: string;
   @TextProperty('Item number (G703 column A)', { example: '1' }) item!: string;
   @TextProperty('Description of work (column B)') description!: string;
-  @MoneyProperty('Scheduled value (column C); negative for a deduction a change order adds') scheduledValue!: number;
+  @MoneyProperty('Scheduled value (column C); negative for a deduction a change order adds')
+  scheduledValue!: number;
 }
 
 export class ContractTerms {
@@ -105,7 +136,8 @@ export class ContractChangeOrder {
 }
 
 export class ContractBillingFigures {
-  @MoneyProperty('Completed and stored to date (G702 line 4) of the last issued pay application') completedAndStoredToDate!: number;
+  @MoneyProperty('Completed and stored to date (G702 line 4) of the last issued pay application')
+  completedAndStoredToDate!: number;
   @MoneyProperty('Retainage held') retainageHeld!: number;
   @MoneyProperty('Net billed') billedNet!: number;
   @MoneyProperty('Tax billed') billedTax!: number;
@@ -123,18 +155,32 @@ export class ContractState {
   @ApiProperty({ enum: CONTRACT_STATUSES }) status!: (typeof CONTRACT_STATUSES)[number];
   @UuidProperty('The contract') contractId!: string;
   @ApiProperty({ type: ContractTerms }) terms!: ContractTerms;
-  @ApiProperty({ type: [ContractScheduleLine], description: 'The schedule of values, change order lines included' }) lines!: ContractScheduleLine[];
+  @ApiProperty({
+    type: [ContractScheduleLine],
+    description: 'The schedule of values, change order lines included',
+  })
+  lines!: ContractScheduleLine[];
   @ApiProperty({ type: [ContractChangeOrder] }) changeOrders!: ContractChangeOrder[];
   @ApiProperty({ type: ContractBillingFigures }) figures!: ContractBillingFigures;
-  @MapProperty('Paid and open per invoice, by invoice id', ContractInvoiceBalance) invoices!: Record<string, ContractInvoiceBalance>;
+  @MapProperty('Paid and open per invoice, by invoice id', ContractInvoiceBalance)
+  invoices!: Record<string, ContractInvoiceBalance>;
   @DateProperty('Completion date, once completed', { required: false }) completedOn?: string;
   @DateProperty('Activation date, once activated', { required: false }) activatedOn?: string;
-  @DateProperty('Date of its last change of status (activation, suspension, resumption, completion)', { required: false }) statusSince?: string;
-  @MapProperty('The job cost reported for each period, by period end (the latest report of a period stands)', ContractCostReport) costs!: Record<string, ContractCostReport>;
+  @DateProperty(
+    'Date of its last change of status (activation, suspension, resumption, completion)',
+    { required: false },
+  )
+  statusSince?: string;
+  @MapProperty(
+    'The job cost reported for each period, by period end (the latest report of a period stands)',
+    ContractCostReport,
+  )
+  costs!: Record<string, ContractCostReport>;
 }
 
 export class ContractAsOf {
-  @InstantProperty('Known at: the instant whose knowledge counts (the `at` asked, or now)') asOf!: string;
+  @InstantProperty('Known at: the instant whose knowledge counts (the `at` asked, or now)')
+  asOf!: string;
   @DateProperty('The business date asked about, when one was', { required: false }) date?: string;
   @CountProperty('How many of its events were recorded by then') eventsApplied!: number;
   @ApiProperty({ type: ContractState }) contract!: ContractState;

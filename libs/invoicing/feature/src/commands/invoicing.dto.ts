@@ -3,10 +3,25 @@ import { IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, Min } from 'class-v
 import { DatedBody, MoneyProperty } from '@billing/shared/nest';
 
 export class CreditNoteDto extends DatedBody {
-  @MoneyProperty('net amount credited; tax is added at the invoice rate', { minimum: 1, example: 100_000 }) @IsInt() @Min(1) amount!: number;
-  @ApiProperty({ minLength: 1, example: 'Pricing error on item 2' }) @IsString() @IsNotEmpty() reason!: string;
+  @MoneyProperty('net amount credited; tax is added at the invoice rate', {
+    minimum: 1,
+    example: 100_000,
+  })
+  @IsInt()
+  @Min(1)
+  amount!: number;
+  @ApiProperty({ minLength: 1, example: 'Pricing error on item 2' })
+  @IsString()
+  @IsNotEmpty()
+  reason!: string;
 }
 
 export class RetainageReleaseDto extends DatedBody {
-  @ApiPropertyOptional({ description: 'release agreed before completion (default false)', example: true }) @IsOptional() @IsBoolean() agreed?: boolean;
+  @ApiPropertyOptional({
+    description: 'release agreed before completion (default false)',
+    example: true,
+  })
+  @IsOptional()
+  @IsBoolean()
+  agreed?: boolean;
 }

@@ -3,7 +3,16 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import type { LedgerCommand, LedgerEvent, LedgerState } from '@billing/invoicing/domain';
 import type { CommandResult } from '@billing/shared/event-store';
 import { IllegalStateError, NotFoundError } from '@billing/shared/kernel';
-import { ApiBodyExamples, ApiProblems, ContextRuntime, Ctx, DatedBody, READ_MODELS, ReasonBody, type RequestContext } from '@billing/shared/nest';
+import {
+  ApiBodyExamples,
+  ApiProblems,
+  ContextRuntime,
+  Ctx,
+  DatedBody,
+  READ_MODELS,
+  ReasonBody,
+  type RequestContext,
+} from '@billing/shared/nest';
 import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
 import { INVOICES, type InvoiceView } from '../read-models/invoices.projection';
 import { CreditNoteDto, RetainageReleaseDto } from './invoicing.dto';
@@ -23,61 +32,124 @@ export class InvoicingHttp {
 
   @Post('invoices/:id/issue')
   @HttpCode(200)
-  @ApiOperation({ summary: "Issue a draft invoice: it takes the next number of the series and opens on the customer's account moments later" })
+  @ApiOperation({
+    summary:
+      "Issue a draft invoice: it takes the next number of the series and opens on the customer's account moments later",
+  })
   @ApiBodyExamples(DatedBody, ISSUE)
-  @ApiOkResponse({ type: InvoiceDocument, description: 'The invoice, issued (issuing an issued invoice again answers the same)' })
+  @ApiOkResponse({
+    type: InvoiceDocument,
+    description: 'The invoice, issued (issuing an issued invoice again answers the same)',
+  })
   @ApiProblems(
     400,
     404,
     [409, 'The invoice is not a draft, or was issued on another date than the one given'],
     [422, 'The issue date is before the period end (or release date) it bills'],
   )
-  async issue(@Param('id', ParseUUIDPipe) invoiceId: string, @Body() body: DatedBody, @Ctx() ctx: RequestContext) {
+  async issue(
+    @Param('id', ParseUUIDPipe) invoiceId: string,
+    @Body() body: DatedBody,
+    @Ctx() ctx: RequestContext,
+  ) {
     const invoice = await this.invoice(invoiceId, ctx);
-    const result = await this.runtime.run<Result>(new IssueDocument(invoice.contractId, { type: 'IssueInvoice', invoiceId, issueDate: body.date ?? ctx.today }, ctx));
+    const result = await this.runtime.run<Result>(
+      new IssueDocument(
+        invoice.contractId,
+        { type: 'IssueInvoice', invoiceId, issueDate: body.date ?? ctx.today },
+        ctx,
+      ),
+    );
     const issued = documentView(result, invoiceId);
-    // Asked again with the date it was issued on (or none) it answers the same; with another date, that date was not taken.
+    // Asked again with the date it was issued on (or none) it answers the same; with another date,
+    // that date was not taken.
     if (body.date !== undefined && issued.issueDate !== body.date)
-      throw new IllegalStateError(`invoice ${issued.number} was issued on ${issued.issueDate}; issuing it again on ${body.date} changes nothing`);
+      throw new IllegalStateError(
+        `invoice ${issued.number} was issued on ${issued.issueDate}; issuing it again on ${body.date} changes nothing`,
+      );
     return issued;
   }
 
   @Post('invoices/:id/void')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Void an issued invoice, with the reason: a voided pay application is drafted again for review' })
+  @ApiOperation({
+    summary:
+      'Void an issued invoice, with the reason: a voided pay application is drafted again for review',
+  })
   @ApiBodyExamples(ReasonBody, VOID)
   @ApiOkResponse({ type: InvoiceDocument, description: 'The invoice, void' })
   @ApiProblems(
     400,
     404,
     [409, 'The invoice is not issued'],
-    [422, 'The void date is before the issue date, the invoice is paid or credited, or a later pay application builds on it (correct it with a credit note)'],
+    [
+      422,
+      'The void date is before the issue date, the invoice is paid or credited, or a later pay application builds on it (correct it with a credit note)',
+    ],
   )
-  async void(@Param('id', ParseUUIDPipe) invoiceId: string, @Body() body: ReasonBody, @Ctx() ctx: RequestContext) {
+  async void(
+    @Param('id', ParseUUIDPipe) invoiceId: string,
+    @Body() body: ReasonBody,
+    @Ctx() ctx: RequestContext,
+  ) {
     const invoice = await this.invoice(invoiceId, ctx);
     return documentView(
-      await this.send(invoice.contractId, { type: 'VoidInvoice', invoiceId, voidedOn: body.date ?? ctx.today, reason: body.reason, redraftInvoiceId: ctx.newId('redraft') }, ctx),
+      await this.send(
+        invoice.contractId,
+        {
+          type: 'VoidInvoice',
+          invoiceId,
+          voidedOn: body.date ?? ctx.today,
+          reason: body.reason,
+          redraftInvoiceId: ctx.newId('redraft'),
+        },
+        ctx,
+      ),
       invoiceId,
     );
   }
 
   @Post('invoices/:id/credit-notes')
-  @ApiOperation({ summary: 'Issue a credit note against an issued invoice (tax added at the invoice rate)' })
+  @ApiOperation({
+    summary: 'Issue a credit note against an issued invoice (tax added at the invoice rate)',
+  })
   @ApiBodyExamples(CreditNoteDto, CREDIT_NOTE)
   @ApiCreatedResponse({ type: CreditNoteView, description: 'The credit note, numbered' })
-  @ApiProblems(400, 404, [409, 'The invoice is not issued'], [422, "The date is before the invoice's issue date, or the total exceeds what is left to credit"])
-  async creditNote(@Param('id', ParseUUIDPipe) invoiceId: string, @Body() body: CreditNoteDto, @Ctx() ctx: RequestContext) {
+  @ApiProblems(
+    400,
+    404,
+    [409, 'The invoice is not issued'],
+    [
+      422,
+      "The date is before the invoice's issue date, or the total exceeds what is left to credit",
+    ],
+  )
+  async creditNote(
+    @Param('id', ParseUUIDPipe) invoiceId: string,
+    @Body() body: CreditNoteDto,
+    @Ctx() ctx: RequestContext,
+  ) {
     const invoice = await this.invoice(invoiceId, ctx);
     const creditNoteId = ctx.newId('credit-note');
-    const completion = { type: 'IssueCreditNote' as const, creditNoteId, invoiceId, amount: body.amount, issueDate: body.date ?? ctx.today, reason: body.reason };
-    const result = await this.runtime.run<Result>(new IssueDocument(invoice.contractId, completion, ctx));
+    const completion = {
+      type: 'IssueCreditNote' as const,
+      creditNoteId,
+      invoiceId,
+      amount: body.amount,
+      issueDate: body.date ?? ctx.today,
+      reason: body.reason,
+    };
+    const result = await this.runtime.run<Result>(
+      new IssueDocument(invoice.contractId, completion, ctx),
+    );
     if (result.state.status === 'none') throw new NotFoundError('contract ledger not found');
     return result.state.creditNotes.find((note) => note.creditNoteId === creditNoteId);
   }
 
   @Post('contracts/:contractId/retainage-release')
   @ApiOperation({
-    summary: 'Draft the retainage release invoice: once completed (drafted on completion anyway), or earlier when agreed',
+    summary:
+      'Draft the retainage release invoice: once completed (drafted on completion anyway), or earlier when agreed',
     description:
       'No pay application follows an issued release; one still in draft gives way when work becomes billable again (a later certification, a void), and is drafted again once that work is issued.',
   })
@@ -86,13 +158,32 @@ export class InvoicingHttp {
   @ApiProblems(
     400,
     [404, 'No billing ledger for the contract (is it active?)'],
-    [409, 'Not completed and not agreed, a pay application is still in draft, or the release is already billed'],
-    [422, "No retainage is held, or the date is before the release is due (the completion, or the last pay application's issue if later)"],
+    [
+      409,
+      'Not completed and not agreed, a pay application is still in draft, or the release is already billed',
+    ],
+    [
+      422,
+      "No retainage is held, or the date is before the release is due (the completion, or the last pay application's issue if later)",
+    ],
   )
-  async release(@Param('contractId', ParseUUIDPipe) contractId: string, @Body() body: RetainageReleaseDto, @Ctx() ctx: RequestContext) {
+  async release(
+    @Param('contractId', ParseUUIDPipe) contractId: string,
+    @Body() body: RetainageReleaseDto,
+    @Ctx() ctx: RequestContext,
+  ) {
     const invoiceId = ctx.newId('retainage-release');
     return documentView(
-      await this.send(contractId, { type: 'DraftRetainageRelease', invoiceId, releasedOn: body.date ?? ctx.today, agreed: body.agreed ?? false }, ctx),
+      await this.send(
+        contractId,
+        {
+          type: 'DraftRetainageRelease',
+          invoiceId,
+          releasedOn: body.date ?? ctx.today,
+          agreed: body.agreed ?? false,
+        },
+        ctx,
+      ),
       invoiceId,
     );
   }
@@ -102,15 +193,24 @@ export class InvoicingHttp {
   }
 
   private async invoice(invoiceId: string, ctx: RequestContext): Promise<InvoiceView> {
-    const invoice = await forTenant(this.readModels, ctx.tenantId).get<InvoiceView>(INVOICES, invoiceId);
+    const invoice = await forTenant(this.readModels, ctx.tenantId).get<InvoiceView>(
+      INVOICES,
+      invoiceId,
+    );
     if (!invoice) throw new NotFoundError(`invoice ${invoiceId} not found`);
     return invoice;
   }
 }
 
 function documentView(result: Result, invoiceId: string) {
-  const invoice = result.state.status === 'open' ? result.state.invoices.find((candidate) => candidate.invoiceId === invoiceId) : undefined;
+  const invoice =
+    result.state.status === 'open'
+      ? result.state.invoices.find((candidate) => candidate.invoiceId === invoiceId)
+      : undefined;
   if (!invoice) throw new NotFoundError(`invoice ${invoiceId} not found`);
   const { g702: _g702, g703: _g703, ...summary } = invoice;
-  return { ...summary, contractId: result.state.status === 'open' ? result.state.contractId : undefined };
+  return {
+    ...summary,
+    contractId: result.state.status === 'open' ? result.state.contractId : undefined,
+  };
 }

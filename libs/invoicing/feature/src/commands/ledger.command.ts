@@ -12,14 +12,25 @@ import {
   type LedgerEvent,
   type LedgerState,
 } from '@billing/invoicing/domain';
-import { currentState, handleCommand, type CommandContext, type CommandResult, type EventStore, type SnapshotStore } from '@billing/shared/event-store';
+import {
+  currentState,
+  handleCommand,
+  type CommandContext,
+  type CommandResult,
+  type EventStore,
+  type SnapshotStore,
+} from '@billing/shared/event-store';
 import { deciderCommand, EVENT_STORE, READ_MODELS } from '@billing/shared/nest';
 import { readModelSnapshots, type ReadModelStore } from '@billing/shared/read-models';
 
 export const LEDGER_SNAPSHOT = 'ledger.v1';
 const NUMBERING_SNAPSHOT = 'numbering.v2';
 
-export const { Command: ExecuteLedgerCommand, Handler: LedgerCommandHandler } = deciderCommand(ledgerDecider, ledgerStream, LEDGER_SNAPSHOT);
+export const { Command: ExecuteLedgerCommand, Handler: LedgerCommandHandler } = deciderCommand(
+  ledgerDecider,
+  ledgerStream,
+  LEDGER_SNAPSHOT,
+);
 
 /** Issue an invoice or a credit note: check, reserve the next number, then issue with it. */
 export class IssueDocument {
@@ -41,21 +52,40 @@ export class IssueDocumentHandler implements ICommandHandler<IssueDocument> {
     this.snapshots = readModelSnapshots(readModels);
   }
 
-  async execute({ contractId, completion, context }: IssueDocument): Promise<CommandResult<LedgerState, LedgerEvent>> {
+  async execute({
+    contractId,
+    completion,
+    context,
+  }: IssueDocument): Promise<CommandResult<LedgerState, LedgerEvent>> {
     const ledgerSnapshots = { store: this.snapshots, version: LEDGER_SNAPSHOT };
-    // The ledger as the issue will be decided on (kept state or snapshot, and what came after): not its whole stream.
-    const ledger = await currentState(this.store, ledgerStream(contractId), ledgerDecider, context, ledgerSnapshots);
+    // The ledger as the issue will be decided on (kept state or snapshot, and what came after): not
+    // its whole stream.
+    const ledger = await currentState(
+      this.store,
+      ledgerStream(contractId),
+      ledgerDecider,
+      context,
+      ledgerSnapshots,
+    );
     // Issuing an issued document again answers as before and reserves nothing.
     if (alreadyIssued(ledger.state, completion)) return { ...ledger, appended: [] };
     // Refuse before reserving: a number is only taken for a document that can be issued.
     ledgerDecider.decide(completeWith(completion, 'pending'), ledger.state);
     const series = completion.type === 'IssueInvoice' ? 'invoice' : 'credit-note';
-    const documentId = completion.type === 'IssueInvoice' ? completion.invoiceId : completion.creditNoteId;
+    const documentId =
+      completion.type === 'IssueInvoice' ? completion.invoiceId : completion.creditNoteId;
     const reserved = await handleCommand(
       this.store,
       numberingStream(context.tenantId, series, completion.issueDate),
       numberingDecider,
-      { type: 'ReserveNumber', series, documentId, contractId, issueDate: completion.issueDate, completion },
+      {
+        type: 'ReserveNumber',
+        series,
+        documentId,
+        contractId,
+        issueDate: completion.issueDate,
+        completion,
+      },
       context,
       // A series grows all year: its commands read a snapshot and the few reservations after it.
       { store: this.snapshots, version: NUMBERING_SNAPSHOT },
@@ -63,12 +93,20 @@ export class IssueDocumentHandler implements ICommandHandler<IssueDocument> {
     const number = reservedNumber(reserved.state, documentId);
     if (!number) throw new Error(`${documentId}: the series answered without its number`);
     const issue = completeWith(completion, number);
-    return handleCommand(this.store, ledgerStream(contractId), ledgerDecider, issue, context, ledgerSnapshots);
+    return handleCommand(
+      this.store,
+      ledgerStream(contractId),
+      ledgerDecider,
+      issue,
+      context,
+      ledgerSnapshots,
+    );
   }
 }
 
 function alreadyIssued(ledger: LedgerState, completion: Completion): boolean {
   if (ledger.status === 'none') return false;
-  if (completion.type === 'IssueCreditNote') return ledger.creditNotes.some((note) => note.creditNoteId === completion.creditNoteId);
+  if (completion.type === 'IssueCreditNote')
+    return ledger.creditNotes.some((note) => note.creditNoteId === completion.creditNoteId);
   return findInvoice(ledger, completion.invoiceId)?.status === 'issued';
 }

@@ -1,6 +1,12 @@
 import { completeWith, ledgerDecider, ledgerStream } from '@billing/invoicing/domain';
 import { DomainError } from '@billing/shared/kernel';
-import { handleCommand, uuidFrom, type EventStore, type RecordedEvent, type Snapshots } from '@billing/shared/event-store';
+import {
+  handleCommand,
+  uuidFrom,
+  type EventStore,
+  type RecordedEvent,
+  type Snapshots,
+} from '@billing/shared/event-store';
 import { logger } from '@billing/shared/logging';
 import { decodeNumberingEvent } from '../invoicing.events';
 
@@ -21,11 +27,26 @@ export function finishReservedIssue(store: EventStore, ledgerSnapshots: Snapshot
       now: new Date(recorded.metadata.occurredAt),
     };
     try {
-      await handleCommand(store, ledgerStream(data.contractId), ledgerDecider, completeWith(data.completion, data.number), context, ledgerSnapshots);
+      await handleCommand(
+        store,
+        ledgerStream(data.contractId),
+        ledgerDecider,
+        completeWith(data.completion, data.number),
+        context,
+        ledgerSnapshots,
+      );
     } catch (error) {
-      // A reservation whose document can no longer take it (issued meanwhile under another number) stays a visible gap.
-      if (!(error instanceof DomainError) || error.category === 'not_found' || error.category === 'concurrency') throw error;
-      logger.error(`number ${data.number} reserved for ${data.documentId} could not be used: ${error.message}`);
+      // A reservation whose document can no longer take it (issued meanwhile under another number)
+      // stays a visible gap.
+      if (
+        !(error instanceof DomainError) ||
+        error.category === 'not_found' ||
+        error.category === 'concurrency'
+      )
+        throw error;
+      logger.error(
+        `number ${data.number} reserved for ${data.documentId} could not be used: ${error.message}`,
+      );
     }
   };
 }

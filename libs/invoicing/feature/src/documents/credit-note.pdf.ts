@@ -1,6 +1,23 @@
 import type { CreditNoteDocument } from '@billing/invoicing/domain';
-import { line, MARGIN, money, newPage, numberPages, percent, renderPdf, type Pdf } from '@billing/shared/documents';
-import { amounts, block, facts, heading, ownerLines, paragraph, projectLines } from './document-parts';
+import {
+  line,
+  MARGIN,
+  money,
+  newPage,
+  numberPages,
+  percent,
+  renderPdf,
+  type Pdf,
+} from '@billing/shared/documents';
+import {
+  amounts,
+  block,
+  facts,
+  heading,
+  ownerLines,
+  paragraph,
+  projectLines,
+} from './document-parts';
 
 const WIDTH = 540;
 
@@ -21,14 +38,19 @@ function draw(doc: Pdf, document: CreditNoteDocument): void {
   facts(doc, pairs, MARGIN + 360, top + 6, 180);
   line(doc, 'REASON', MARGIN, top + 72, { size: 7, bold: true });
   let y = paragraph(doc, creditNote.reason, MARGIN, top + 82, WIDTH, 9);
-  line(doc, `Amounts in ${terms.currency}; tax at the invoice's rate.`, MARGIN, y + 10, { size: 6.5 });
+  line(doc, `Amounts in ${terms.currency}; tax at the invoice's rate.`, MARGIN, y + 10, {
+    size: 6.5,
+  });
   const credit = [
     ['Net credit', amount(creditNote.amount)],
     [`Tax at ${percent(terms.taxRate)}`, amount(creditNote.tax)],
     ['TOTAL CREDIT', amount(creditNote.total), true],
   ] as const;
   y = amounts(doc, credit, MARGIN + WIDTH - 300, y + 26, 300);
-  line(doc, `INVOICE ${invoice.number ?? ''}`, MARGIN + WIDTH - 300, y + 16, { size: 7, bold: true });
+  line(doc, `INVOICE ${invoice.number ?? ''}`, MARGIN + WIDTH - 300, y + 16, {
+    size: 7,
+    bold: true,
+  });
   const onInvoice = [
     ['Invoice total', amount(invoice.total)],
     ['Credited by earlier credit notes', amount(invoice.credited)],

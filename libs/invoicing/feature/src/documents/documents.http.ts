@@ -1,9 +1,22 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ApiParam, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { creditNoteDocumentOf, invoiceDocumentOf, ledgerStream, type LedgerEvent } from '@billing/invoicing/domain';
+import {
+  creditNoteDocumentOf,
+  invoiceDocumentOf,
+  ledgerStream,
+  type LedgerEvent,
+} from '@billing/invoicing/domain';
 import type { EventStore } from '@billing/shared/event-store';
 import { IllegalStateError, NotFoundError } from '@billing/shared/kernel';
-import { ApiDocumentResponse, ApiProblems, Ctx, documentFile, EVENT_STORE, READ_MODELS, type RequestContext } from '@billing/shared/nest';
+import {
+  ApiDocumentResponse,
+  ApiProblems,
+  Ctx,
+  documentFile,
+  EVENT_STORE,
+  READ_MODELS,
+  type RequestContext,
+} from '@billing/shared/nest';
 import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
 import { decodeLedgerEvent } from '../invoicing.events';
 import { INVOICES, type InvoiceView } from '../read-models/invoices.projection';
@@ -25,37 +38,76 @@ export class InvoicingDocuments {
   ) {}
 
   @Get('invoices/:id/pdf')
-  @ApiOperation({ summary: 'The invoice as issued, as PDF: a pay application in the AIA G702/G703 layout, a retainage release as an invoice' })
-  @ApiDocumentResponse('application/pdf', 'The PDF, the same bytes whenever it is rendered; named by the invoice number')
-  @ApiProblems(400, 404, [409, 'The invoice is a draft (or was withdrawn): its document exists once it is issued'])
+  @ApiOperation({
+    summary:
+      'The invoice as issued, as PDF: a pay application in the AIA G702/G703 layout, a retainage release as an invoice',
+  })
+  @ApiDocumentResponse(
+    'application/pdf',
+    'The PDF, the same bytes whenever it is rendered; named by the invoice number',
+  )
+  @ApiProblems(400, 404, [
+    409,
+    'The invoice is a draft (or was withdrawn): its document exists once it is issued',
+  ])
   async invoice(@Param('id', ParseUUIDPipe) invoiceId: string, @Ctx() ctx: RequestContext) {
     const view = await this.view(invoiceId, ctx);
     const document = invoiceDocumentOf(await this.ledgerEvents(view.contractId, ctx), invoiceId);
-    if (!document) throw new IllegalStateError(`invoice ${invoiceId} is not issued: its document exists once it is`);
-    const pdf = document.kind === 'pay-application' ? await renderPayApplication(document) : await renderReleaseInvoice(document);
+    if (!document)
+      throw new IllegalStateError(
+        `invoice ${invoiceId} is not issued: its document exists once it is`,
+      );
+    const pdf =
+      document.kind === 'pay-application'
+        ? await renderPayApplication(document)
+        : await renderReleaseInvoice(document);
     return documentFile(pdf, 'application/pdf', document.invoice.number);
   }
 
   @Get('invoices/:id/credit-notes/:creditNoteId/pdf')
   @ApiOperation({ summary: 'A credit note on the invoice, as issued, as PDF' })
-  @ApiParam({ name: 'creditNoteId', description: "The credit note's id", schema: { type: 'string', format: 'uuid' } })
-  @ApiDocumentResponse('application/pdf', 'The PDF, the same bytes whenever it is rendered; named by the credit note number')
+  @ApiParam({
+    name: 'creditNoteId',
+    description: "The credit note's id",
+    schema: { type: 'string', format: 'uuid' },
+  })
+  @ApiDocumentResponse(
+    'application/pdf',
+    'The PDF, the same bytes whenever it is rendered; named by the credit note number',
+  )
   @ApiProblems(400, [404, 'Unknown invoice, or no such credit note on it'])
-  async creditNote(@Param('id', ParseUUIDPipe) invoiceId: string, @Param('creditNoteId', ParseUUIDPipe) creditNoteId: string, @Ctx() ctx: RequestContext) {
+  async creditNote(
+    @Param('id', ParseUUIDPipe) invoiceId: string,
+    @Param('creditNoteId', ParseUUIDPipe) creditNoteId: string,
+    @Ctx() ctx: RequestContext,
+  ) {
     const view = await this.view(invoiceId, ctx);
-    const document = creditNoteDocumentOf(await this.ledgerEvents(view.contractId, ctx), creditNoteId);
-    if (!document || document.invoice.invoiceId !== invoiceId) throw new NotFoundError(`credit note ${creditNoteId} not found on invoice ${invoiceId}`);
-    return documentFile(await renderCreditNote(document), 'application/pdf', document.creditNote.number);
+    const document = creditNoteDocumentOf(
+      await this.ledgerEvents(view.contractId, ctx),
+      creditNoteId,
+    );
+    if (!document || document.invoice.invoiceId !== invoiceId)
+      throw new NotFoundError(`credit note ${creditNoteId} not found on invoice ${invoiceId}`);
+    return documentFile(
+      await renderCreditNote(document),
+      'application/pdf',
+      document.creditNote.number,
+    );
   }
 
   private async view(invoiceId: string, ctx: RequestContext): Promise<InvoiceView> {
-    const invoice = await forTenant(this.readModels, ctx.tenantId).get<InvoiceView>(INVOICES, invoiceId);
+    const invoice = await forTenant(this.readModels, ctx.tenantId).get<InvoiceView>(
+      INVOICES,
+      invoiceId,
+    );
     if (!invoice) throw new NotFoundError(`invoice ${invoiceId} not found`);
     return invoice;
   }
 
   private async ledgerEvents(contractId: string, ctx: RequestContext): Promise<LedgerEvent[]> {
     const recorded = await this.store.readStream(ledgerStream(contractId));
-    return recorded.filter((event) => event.metadata.tenantId === ctx.tenantId).map(decodeLedgerEvent);
+    return recorded
+      .filter((event) => event.metadata.tenantId === ctx.tenantId)
+      .map(decodeLedgerEvent);
   }
 }

@@ -5,7 +5,10 @@ import { g703Sheet } from './g703.sheet';
 
 type PayApplication = Extract<InvoiceDocument, { kind: 'pay-application' }>;
 
-/** A pay application as issued, in the AIA G702/G703 layout: the summary page, then the continuation sheet(s). */
+/**
+ * A pay application as issued, in the AIA G702/G703 layout: the summary page, then the continuation
+ * sheet(s).
+ */
 export function renderPayApplication(document: PayApplication): Promise<Buffer> {
   const { invoice, terms } = document;
   const info = {

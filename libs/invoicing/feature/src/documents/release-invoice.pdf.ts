@@ -1,6 +1,23 @@
 import type { InvoiceDocument } from '@billing/invoicing/domain';
-import { drawTable, MARGIN, money, newPage, numberPages, percent, renderPdf, type Pdf } from '@billing/shared/documents';
-import { amounts, block, facts, heading, ownerLines, paragraph, projectLines } from './document-parts';
+import {
+  drawTable,
+  MARGIN,
+  money,
+  newPage,
+  numberPages,
+  percent,
+  renderPdf,
+  type Pdf,
+} from '@billing/shared/documents';
+import {
+  amounts,
+  block,
+  facts,
+  heading,
+  ownerLines,
+  paragraph,
+  projectLines,
+} from './document-parts';
 
 type Release = Extract<InvoiceDocument, { kind: 'retainage-release' }>;
 
@@ -18,12 +35,22 @@ function releasedByLine(doc: Pdf, { application, terms }: Release, top: number):
   const rows = application.g703.map((row) => [row.item, row.description, amount(row.retainage)]);
   const y = drawTable(
     doc,
-    { columns, rows, total: ['', 'TOTAL RETAINAGE (G702 LINE 5)', amount(application.g702.totalRetainage)] },
+    {
+      columns,
+      rows,
+      total: ['', 'TOTAL RETAINAGE (G702 LINE 5)', amount(application.g702.totalRetainage)],
+    },
     { x: MARGIN, y: top, newPage: () => newPage(doc, 'portrait') },
   );
   const parts = [
-    [`Line 5a, ${percent(application.g702.retainageStep.workRate)} of completed work`, amount(application.g702.retainageOnCompletedWork)],
-    [`Line 5b, ${percent(application.g702.retainageStep.materialsRate)} of stored material`, amount(application.g702.retainageOnStoredMaterials)],
+    [
+      `Line 5a, ${percent(application.g702.retainageStep.workRate)} of completed work`,
+      amount(application.g702.retainageOnCompletedWork),
+    ],
+    [
+      `Line 5b, ${percent(application.g702.retainageStep.materialsRate)} of stored material`,
+      amount(application.g702.retainageOnStoredMaterials),
+    ],
   ] as const;
   return amounts(doc, parts, MARGIN + WIDTH - 300, y + 6, 300);
 }

@@ -1,12 +1,42 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString } from 'class-validator';
-import { CountProperty, DateProperty, type Format, FormatProperty, IsBusinessDate, IsUuid, PageQuery, TextProperty, UUID_PATTERN, UuidProperty } from '@billing/shared/nest';
+import {
+  CountProperty,
+  DateProperty,
+  type Format,
+  FormatProperty,
+  IsBusinessDate,
+  IsUuid,
+  PageQuery,
+  TextProperty,
+  UUID_PATTERN,
+  UuidProperty,
+} from '@billing/shared/nest';
 
 export class BillingTimelinessQuery extends PageQuery {
-  @ApiProperty({ format: 'date', description: 'First issue date of the period, YYYY-MM-DD', example: '2026-01-01' }) @IsBusinessDate() from!: string;
-  @ApiProperty({ format: 'date', description: 'Last issue date of the period, on or after `from`', example: '2026-12-31' }) @IsBusinessDate() to!: string;
-  @ApiPropertyOptional({ format: 'uuid', pattern: UUID_PATTERN, description: 'Only this contract' }) @IsOptional() @IsUuid() contractId?: string;
-  @ApiPropertyOptional({ minLength: 1, description: "Only the customer's contracts", example: '7d7f3b6e-3c1a-4f7e-9a59-2b8f0c1d2e3f' })
+  @ApiProperty({
+    format: 'date',
+    description: 'First issue date of the period, YYYY-MM-DD',
+    example: '2026-01-01',
+  })
+  @IsBusinessDate()
+  from!: string;
+  @ApiProperty({
+    format: 'date',
+    description: 'Last issue date of the period, on or after `from`',
+    example: '2026-12-31',
+  })
+  @IsBusinessDate()
+  to!: string;
+  @ApiPropertyOptional({ format: 'uuid', pattern: UUID_PATTERN, description: 'Only this contract' })
+  @IsOptional()
+  @IsUuid()
+  contractId?: string;
+  @ApiPropertyOptional({
+    minLength: 1,
+    description: "Only the customer's contracts",
+    example: '7d7f3b6e-3c1a-4f7e-9a59-2b8f0c1d2e3f',
+  })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
@@ -17,12 +47,23 @@ export class BillingTimelinessQuery extends PageQuery {
 const DECIMAL = { pattern: '^-?\\d+\\.\\d{2}$' };
 
 export class DaysSummaryView {
-  @CountProperty('Pay applications issued in the period (not voided) whose certification date is known') applications!: number;
+  @CountProperty(
+    'Pay applications issued in the period (not voided) whose certification date is known',
+  )
+  applications!: number;
   @CountProperty('Their days, added up') totalDays!: number;
   @CountProperty('The fewest days') minDays!: number;
   @CountProperty('The most days') maxDays!: number;
-  @TextProperty('The median, a decimal with two places (an even count: the mean of the middle two)', { ...DECIMAL, example: '2.00' }) medianDays!: string;
-  @TextProperty('The average, a decimal rounded half away from zero to two places', { ...DECIMAL, example: '2.33' }) averageDays!: string;
+  @TextProperty(
+    'The median, a decimal with two places (an even count: the mean of the middle two)',
+    { ...DECIMAL, example: '2.00' },
+  )
+  medianDays!: string;
+  @TextProperty('The average, a decimal rounded half away from zero to two places', {
+    ...DECIMAL,
+    example: '2.33',
+  })
+  averageDays!: string;
 }
 
 export class ContractTimelinessView extends DaysSummaryView {
@@ -35,6 +76,14 @@ export class ContractTimelinessView extends DaysSummaryView {
 export class BillingTimeliness {
   @DateProperty('First issue date of the period') from!: string;
   @DateProperty('Last issue date of the period') to!: string;
-  @ApiProperty({ type: DaysSummaryView, description: 'Over every pay application the filter selects' }) overall!: DaysSummaryView;
-  @ApiProperty({ type: [ContractTimelinessView], description: 'One page of the contracts, by title' }) contracts!: ContractTimelinessView[];
+  @ApiProperty({
+    type: DaysSummaryView,
+    description: 'Over every pay application the filter selects',
+  })
+  overall!: DaysSummaryView;
+  @ApiProperty({
+    type: [ContractTimelinessView],
+    description: 'One page of the contracts, by title',
+  })
+  contracts!: ContractTimelinessView[];
 }

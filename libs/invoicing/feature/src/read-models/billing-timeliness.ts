@@ -1,7 +1,10 @@
 import { divideRounded } from '@billing/shared/kernel';
 import type { TimelinessRow } from './billing-timeliness.projection';
 
-/** Days from certification to issue over some pay applications (ADR 20). Median and average are decimals with two places. */
+/**
+ * Days from certification to issue over some pay applications (ADR 20). Median and average are
+ * decimals with two places.
+ */
 export interface DaysSummary {
   applications: number;
   totalDays: number;
@@ -19,14 +22,26 @@ export interface ContractTimeliness extends DaysSummary {
 }
 
 /** Hundredths as a decimal: 1250 -> "12.50", -5 -> "-0.05". */
-export const decimal = (hundredths: number) => `${hundredths < 0 ? '-' : ''}${Math.trunc(Math.abs(hundredths) / 100)}.${String(Math.abs(hundredths) % 100).padStart(2, '0')}`;
+export const decimal = (hundredths: number) =>
+  `${hundredths < 0 ? '-' : ''}${Math.trunc(Math.abs(hundredths) / 100)}.${String(Math.abs(hundredths) % 100).padStart(2, '0')}`;
 
-/** The median of an even count is the mean of the two middle values; the average is rounded half away from zero to 1/100 day. */
+/**
+ * The median of an even count is the mean of the two middle values; the average is rounded half
+ * away from zero to 1/100 day.
+ */
 export function summarize(days: readonly number[]): DaysSummary {
   const sorted = [...days].sort((a, b) => a - b);
   const n = sorted.length;
   const totalDays = sorted.reduce((total, value) => total + value, 0);
-  if (n === 0) return { applications: 0, totalDays: 0, minDays: 0, maxDays: 0, medianDays: '0.00', averageDays: '0.00' };
+  if (n === 0)
+    return {
+      applications: 0,
+      totalDays: 0,
+      minDays: 0,
+      maxDays: 0,
+      medianDays: '0.00',
+      averageDays: '0.00',
+    };
   const median = n % 2 === 1 ? sorted[(n - 1) / 2] * 100 : (sorted[n / 2 - 1] + sorted[n / 2]) * 50;
   return {
     applications: n,
@@ -41,13 +56,23 @@ export function summarize(days: readonly number[]): DaysSummary {
 /** Per contract, by title: the summary of its applications issued in the period. */
 export function byContract(rows: readonly TimelinessRow[]): ContractTimeliness[] {
   const contracts = new Map<string, TimelinessRow[]>();
-  for (const row of rows) contracts.set(row.contractId, [...(contracts.get(row.contractId) ?? []), row]);
+  for (const row of rows)
+    contracts.set(row.contractId, [...(contracts.get(row.contractId) ?? []), row]);
   return [...contracts.values()]
     .map((own) => {
       const { contractId, contractTitle, customerId, customerName } = own[0];
-      return { contractId, contractTitle, customerId, customerName, ...summarize(own.map((row) => row.days)) };
+      return {
+        contractId,
+        contractTitle,
+        customerId,
+        customerName,
+        ...summarize(own.map((row) => row.days)),
+      };
     })
-    .sort((a, b) => a.contractTitle.localeCompare(b.contractTitle) || a.contractId.localeCompare(b.contractId));
+    .sort(
+      (a, b) =>
+        a.contractTitle.localeCompare(b.contractTitle) || a.contractId.localeCompare(b.contractId),
+    );
 }
 
 export const TIMELINESS_COLUMNS = [

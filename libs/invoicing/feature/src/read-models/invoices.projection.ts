@@ -19,7 +19,9 @@ export interface InvoiceView extends Omit<Invoice, 'status'> {
   creditNotes: CreditNote[];
 }
 
-/** The contract's ledger as the domain folds it, and one document per invoice for lists and detail. */
+/**
+ * The contract's ledger as the domain folds it, and one document per invoice for lists and detail.
+ */
 export const invoicesProjection: Projection = {
   name: 'invoices',
   version: 1,
@@ -30,17 +32,28 @@ export const invoicesProjection: Projection = {
     { collection: INVOICES, fields: { status: 1, contractId: 1 } },
     { collection: INVOICES, fields: { 'customer.id': 1, contractId: 1 } },
   ],
-  affected: (recorded) => [{ collection: LEDGERS, id: aggregateIdOf(recorded.streamId, ['billing-']) }],
+  affected: (recorded) => [
+    { collection: LEDGERS, id: aggregateIdOf(recorded.streamId, ['billing-']) },
+  ],
   async handle(recorded: RecordedEvent, store: ReadModelStore) {
     const event = decodeLedgerEvent(recorded);
     await store.apply<LedgerView>(LEDGERS, event.data.contractId, recorded.position, (current) => {
       const next = evolve(current ?? { status: 'none' }, event) as Ledger;
-      return { ...next, refusals: [...(current?.refusals ?? []), ...(event.type === 'PayApplicationRefused' ? [event.data] : [])] };
+      return {
+        ...next,
+        refusals: [
+          ...(current?.refusals ?? []),
+          ...(event.type === 'PayApplicationRefused' ? [event.data] : []),
+        ],
+      };
     });
     if (!('invoiceId' in event.data)) return;
     const invoiceId = event.data.invoiceId;
     if (event.type === 'PayApplicationWithdrawn') {
-      await store.apply<InvoiceView>(INVOICES, invoiceId, recorded.position, (current) => ({ ...(current as InvoiceView), status: 'withdrawn' }));
+      await store.apply<InvoiceView>(INVOICES, invoiceId, recorded.position, (current) => ({
+        ...(current as InvoiceView),
+        status: 'withdrawn',
+      }));
       return;
     }
     const ledger = await store.get<LedgerView>(LEDGERS, event.data.contractId);

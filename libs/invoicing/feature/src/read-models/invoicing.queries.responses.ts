@@ -18,7 +18,8 @@ const CURRENCY = { pattern: '^[A-Z]{3}$', example: 'USD' };
 export class CreditNoteView {
   @UuidProperty('The credit note') creditNoteId!: string;
   @UuidProperty('The invoice it credits') invoiceId!: string;
-  @TextProperty('Its number in the credit note series', { example: 'CN-2026-00001' }) number!: string;
+  @TextProperty('Its number in the credit note series', { example: 'CN-2026-00001' })
+  number!: string;
   @DateProperty('Issue date') issueDate!: string;
   @TextProperty('Why') reason!: string;
   @MoneyProperty('Net credited') amount!: number;
@@ -26,19 +27,41 @@ export class CreditNoteView {
   @MoneyProperty('Total credited') total!: number;
 }
 
-/** An invoice as the contract's billing ledger folds it: a progress pay application (with G702/G703) or a retainage release. */
+/**
+ * An invoice as the contract's billing ledger folds it: a progress pay application (with G702/G703)
+ * or a retainage release.
+ */
 export class LedgerInvoice {
   @UuidProperty('The invoice') invoiceId!: string;
   @ApiProperty({ enum: ['progress', 'retainage-release'] }) kind!: 'progress' | 'retainage-release';
   @ApiProperty({ enum: ['draft', 'issued', 'void'] }) status!: string;
-  @ApiProperty({ type: 'integer', minimum: 1, required: false, description: 'Application number (progress pay applications)' }) applicationNo?: number;
-  @DateProperty('The period end it bills (a release: its release date)', { required: false }) periodEnd?: string;
-  @ApiProperty({ type: G702, required: false, description: 'AIA G702 summary (progress pay applications)' }) g702?: G702;
-  @ApiProperty({ type: [G703Line], required: false, description: 'AIA G703 continuation sheet (progress pay applications)' }) g703?: G703Line[];
-  @TextProperty('Its number, once issued', { required: false, example: 'INV-2026-00001' }) number?: string;
+  @ApiProperty({
+    type: 'integer',
+    minimum: 1,
+    required: false,
+    description: 'Application number (progress pay applications)',
+  })
+  applicationNo?: number;
+  @DateProperty('The period end it bills (a release: its release date)', { required: false })
+  periodEnd?: string;
+  @ApiProperty({
+    type: G702,
+    required: false,
+    description: 'AIA G702 summary (progress pay applications)',
+  })
+  g702?: G702;
+  @ApiProperty({
+    type: [G703Line],
+    required: false,
+    description: 'AIA G703 continuation sheet (progress pay applications)',
+  })
+  g703?: G703Line[];
+  @TextProperty('Its number, once issued', { required: false, example: 'INV-2026-00001' })
+  number?: string;
   @DateProperty('Issue date, once issued', { required: false }) issueDate?: string;
   @DateProperty('Due date, once issued', { required: false }) dueDate?: string;
-  @MoneyProperty('Net amount (a pay application: G702 line 8, current payment due)') amount!: number;
+  @MoneyProperty('Net amount (a pay application: G702 line 8, current payment due)')
+  amount!: number;
   @MoneyProperty('Tax') tax!: number;
   @MoneyProperty('Total') total!: number;
   @MoneyProperty('Paid on it, as receivables reports') paid!: number;
@@ -52,9 +75,16 @@ export class InvoiceCustomer {
   @TextProperty('Its name') name!: string;
 }
 
-/** The invoice read model (invoices.projection.ts): the ledger's invoice with its contract, customer and credit notes. */
+/**
+ * The invoice read model (invoices.projection.ts): the ledger's invoice with its contract, customer
+ * and credit notes.
+ */
 export class InvoiceView extends OmitType(LedgerInvoice, ['status'] as const) {
-  @ApiProperty({ enum: ['draft', 'issued', 'void', 'withdrawn'], description: '`withdrawn`: a draft with nothing left to bill' }) status!: string;
+  @ApiProperty({
+    enum: ['draft', 'issued', 'void', 'withdrawn'],
+    description: '`withdrawn`: a draft with nothing left to bill',
+  })
+  status!: string;
   @UuidProperty('The contract') contractId!: string;
   @TextProperty("The contract's title") contractTitle!: string;
   @ApiProperty({ type: InvoiceCustomer }) customer!: InvoiceCustomer;
@@ -63,9 +93,11 @@ export class InvoiceView extends OmitType(LedgerInvoice, ['status'] as const) {
 }
 
 export class InvoiceAsOf {
-  @InstantProperty('Known at: the instant whose knowledge counts (the `at` asked, or now)') asOf!: string;
+  @InstantProperty('Known at: the instant whose knowledge counts (the `at` asked, or now)')
+  asOf!: string;
   @DateProperty('The business date asked about, when one was', { required: false }) date?: string;
-  @ApiProperty({ type: LedgerInvoice, description: 'The invoice as it stood then' }) invoice!: LedgerInvoice;
+  @ApiProperty({ type: LedgerInvoice, description: 'The invoice as it stood then' })
+  invoice!: LedgerInvoice;
 }
 
 /** What a document command answers: the invoice without its G702/G703, and its contract. */
@@ -104,19 +136,37 @@ export class PayApplicationRefusal {
   @TextProperty('The rule that refused it') reason!: string;
 }
 
-/** The contract's billing ledger (invoices.projection.ts): terms, certified work, every invoice and credit note, refusals. */
+/**
+ * The contract's billing ledger (invoices.projection.ts): terms, certified work, every invoice and
+ * credit note, refusals.
+ */
 export class BillingLedger {
   @ApiProperty({ enum: ['open'] }) status!: 'open';
   @UuidProperty('The contract') contractId!: string;
   @ApiProperty({ type: LedgerTerms }) terms!: LedgerTerms;
-  @ApiProperty({ type: [LedgerLine], description: 'The schedule of values, change order lines included' }) lines!: LedgerLine[];
+  @ApiProperty({
+    type: [LedgerLine],
+    description: 'The schedule of values, change order lines included',
+  })
+  lines!: LedgerLine[];
   @MoneyProperty('Net change by change orders, signed') netChangeOrders!: number;
-  @ApiProperty({ enum: ['active', 'suspended', 'completed'] }) phase!: 'active' | 'suspended' | 'completed';
-  @DateProperty('The date the contract entered its phase (the completion date, once completed)', { required: false }) phaseSince?: string;
-  @MapProperty('Certified work to date, by line id', CertifiedWork) certified!: Record<string, CertifiedWork>;
+  @ApiProperty({ enum: ['active', 'suspended', 'completed'] }) phase!:
+    'active' | 'suspended' | 'completed';
+  @DateProperty('The date the contract entered its phase (the completion date, once completed)', {
+    required: false,
+  })
+  phaseSince?: string;
+  @MapProperty('Certified work to date, by line id', CertifiedWork) certified!: Record<
+    string,
+    CertifiedWork
+  >;
   @DateProperty('The last certified period end', { required: false }) lastPeriodEnd?: string;
   @ApiProperty({ type: [LedgerInvoice] }) invoices!: LedgerInvoice[];
   @ApiProperty({ type: [CreditNoteView] }) creditNotes!: CreditNoteView[];
-  @ApiProperty({ type: [PayApplicationRefusal], description: 'Certified work a billing rule refused to bill' }) refusals!: PayApplicationRefusal[];
+  @ApiProperty({
+    type: [PayApplicationRefusal],
+    description: 'Certified work a billing rule refused to bill',
+  })
+  refusals!: PayApplicationRefusal[];
   @DegradedProperty() degraded?: Degraded;
 }

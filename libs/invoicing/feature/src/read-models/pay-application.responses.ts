@@ -19,15 +19,22 @@ export class G702 {
   @MoneyProperty('Line 1, original contract sum') originalContractSum!: number;
   @MoneyProperty('Line 2, net change by change orders') netChangeByChangeOrders!: number;
   @MoneyProperty('Line 3, contract sum to date') contractSumToDate!: number;
-  @MoneyProperty('Line 4, total completed and stored to date') totalCompletedAndStoredToDate!: number;
+  @MoneyProperty('Line 4, total completed and stored to date')
+  totalCompletedAndStoredToDate!: number;
   @MoneyProperty('Line 5a, retainage on completed work') retainageOnCompletedWork!: number;
   @MoneyProperty('Line 5b, retainage on stored materials') retainageOnStoredMaterials!: number;
   @MoneyProperty('Line 5, total retainage') totalRetainage!: number;
   @MoneyProperty('Line 6, total earned less retainage') totalEarnedLessRetainage!: number;
-  @MoneyProperty('Line 7, less previous certificates for payment') lessPreviousCertificates!: number;
+  @MoneyProperty('Line 7, less previous certificates for payment')
+  lessPreviousCertificates!: number;
   @MoneyProperty('Line 8, current payment due') currentPaymentDue!: number;
-  @MoneyProperty('Line 9, balance to finish including retainage') balanceToFinishIncludingRetainage!: number;
-  @ApiProperty({ type: LedgerRetainageStep, description: 'The retainage step in force (by percent complete at period end)' }) retainageStep!: LedgerRetainageStep;
+  @MoneyProperty('Line 9, balance to finish including retainage')
+  balanceToFinishIncludingRetainage!: number;
+  @ApiProperty({
+    type: LedgerRetainageStep,
+    description: 'The retainage step in force (by percent complete at period end)',
+  })
+  retainageStep!: LedgerRetainageStep;
 }
 
 /** AIA G703 Continuation Sheet: one row per schedule line, columns A to I. */
@@ -40,8 +47,14 @@ export class G703Line {
   @MoneyProperty('E, work completed this period') thisPeriod!: number;
   @MoneyProperty('F, materials presently stored') materialsPresentlyStored!: number;
   @MoneyProperty('G, total completed and stored to date') completedAndStoredToDate!: number;
-  @ApiProperty({ type: 'integer', description: 'G / C, 1/100 % rounded half away from zero (negative on a deduction line; display only)' }) percentComplete!: number;
+  @ApiProperty({
+    type: 'integer',
+    description:
+      'G / C, 1/100 % rounded half away from zero (negative on a deduction line; display only)',
+  })
+  percentComplete!: number;
   @MoneyProperty('H, balance to finish') balanceToFinish!: number;
   @MoneyProperty('I, retainage') retainage!: number;
-  @MoneyProperty("Work completed to date (D + E): the next application's column D") workCompletedToDate!: number;
+  @MoneyProperty("Work completed to date (D + E): the next application's column D")
+  workCompletedToDate!: number;
 }

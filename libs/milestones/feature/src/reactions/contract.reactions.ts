@@ -1,11 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { CONTRACTS_TOPIC, contractsSchemas, type ChangeOrderApprovedV1, type ContractActivatedV1, type ContractPhaseChangedV1 } from '@billing/contracts/messages';
+import {
+  CONTRACTS_TOPIC,
+  contractsSchemas,
+  type ChangeOrderApprovedV1,
+  type ContractActivatedV1,
+  type ContractPhaseChangedV1,
+} from '@billing/contracts/messages';
 import { parseMessage, type Message } from '@billing/shared/bus';
 import { messageContext } from '@billing/shared/nest';
 import { ExecuteScheduleCommand } from '../commands/schedule.command';
 
-/** An activated contract's schedule of values opens here; change orders add lines; phases gate new work. */
+/**
+ * An activated contract's schedule of values opens here; change orders add lines; phases gate new
+ * work.
+ */
 @Injectable()
 export class ContractReactions {
   readonly topics = [CONTRACTS_TOPIC];
@@ -17,21 +26,53 @@ export class ContractReactions {
     switch (message.type) {
       case 'ContractActivated': {
         const data = parseMessage<ContractActivatedV1>(contractsSchemas, message);
-        const lines = data.lines.map(({ lineId, item, description, scheduledValue }) => ({ lineId, item, description, scheduledValue }));
+        const lines = data.lines.map(({ lineId, item, description, scheduledValue }) => ({
+          lineId,
+          item,
+          description,
+          scheduledValue,
+        }));
         await this.commandBus.execute(
-          new ExecuteScheduleCommand(data.contractId, { type: 'OpenSchedule', contractId: data.contractId, basis: data.basis, lines, openedOn: data.activatedOn }, ctx),
+          new ExecuteScheduleCommand(
+            data.contractId,
+            {
+              type: 'OpenSchedule',
+              contractId: data.contractId,
+              basis: data.basis,
+              lines,
+              openedOn: data.activatedOn,
+            },
+            ctx,
+          ),
         );
         return;
       }
       case 'ChangeOrderApproved': {
         const data = parseMessage<ChangeOrderApprovedV1>(contractsSchemas, message);
-        const lines = data.lines.map(({ lineId, item, description, scheduledValue }) => ({ lineId, item, description, scheduledValue }));
-        await this.commandBus.execute(new ExecuteScheduleCommand(data.contractId, { type: 'AddLines', changeOrderId: data.changeOrderId, lines }, ctx));
+        const lines = data.lines.map(({ lineId, item, description, scheduledValue }) => ({
+          lineId,
+          item,
+          description,
+          scheduledValue,
+        }));
+        await this.commandBus.execute(
+          new ExecuteScheduleCommand(
+            data.contractId,
+            { type: 'AddLines', changeOrderId: data.changeOrderId, lines },
+            ctx,
+          ),
+        );
         return;
       }
       case 'ContractPhaseChanged': {
         const data = parseMessage<ContractPhaseChangedV1>(contractsSchemas, message);
-        await this.commandBus.execute(new ExecuteScheduleCommand(data.contractId, { type: 'RecordContractPhase', phase: data.phase, on: data.on }, ctx));
+        await this.commandBus.execute(
+          new ExecuteScheduleCommand(
+            data.contractId,
+            { type: 'RecordContractPhase', phase: data.phase, on: data.on },
+            ctx,
+          ),
+        );
         return;
       }
     }

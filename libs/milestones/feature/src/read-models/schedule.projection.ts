@@ -19,13 +19,30 @@ export const scheduleProjection = documentProjection<ScheduleEvent, ScheduleView
   decode: decodeScheduleEvent,
   idOf: (event) => event.data.contractId,
   evolve: (current, event) => {
-    const view = { certifications: [], rejections: [], ...(evolve(current ?? { status: 'none' }, event) as Schedule) } as ScheduleView;
-    if (current) Object.assign(view, { certifications: current.certifications, rejections: current.rejections });
+    const view = {
+      certifications: [],
+      rejections: [],
+      ...(evolve(current ?? { status: 'none' }, event) as Schedule),
+    } as ScheduleView;
+    if (current)
+      Object.assign(view, {
+        certifications: current.certifications,
+        rejections: current.rejections,
+      });
     if (event.type === 'ProgressCertified' || event.type === 'MilestoneCertified') {
-      const periodEnd = event.type === 'ProgressCertified' ? event.data.periodEnd : event.data.certifiedOn;
-      view.certifications = [...view.certifications, { certificationId: event.data.certificationId, periodEnd, certifiedOn: event.data.certifiedOn }];
+      const periodEnd =
+        event.type === 'ProgressCertified' ? event.data.periodEnd : event.data.certifiedOn;
+      view.certifications = [
+        ...view.certifications,
+        {
+          certificationId: event.data.certificationId,
+          periodEnd,
+          certifiedOn: event.data.certifiedOn,
+        },
+      ];
     }
-    if (event.type === 'ProgressRejected' || event.type === 'MilestoneRejected') view.rejections = [...view.rejections, { ...event.data }];
+    if (event.type === 'ProgressRejected' || event.type === 'MilestoneRejected')
+      view.rejections = [...view.rejections, { ...event.data }];
     return view;
   },
 });

@@ -12,12 +12,22 @@ export class ScheduleQueries {
   constructor(@Inject(READ_MODELS) private readonly readModels: ReadModelStore) {}
 
   @Get()
-  @ApiOperation({ summary: "The contract's schedule of values with certified progress per line, certifications and rejections" })
+  @ApiOperation({
+    summary:
+      "The contract's schedule of values with certified progress per line, certifications and rejections",
+  })
   @ApiOkResponse({ type: ContractSchedule, description: 'The schedule' })
   @ApiProblems(400, [404, 'No schedule of values for the contract (is it active?)'])
-  async schedule(@Param('contractId', ParseUUIDPipe) contractId: string, @Ctx() ctx: RequestContext) {
-    const view = await forTenant(this.readModels, ctx.tenantId).get<ScheduleView>(SCHEDULES, contractId);
-    if (!view) throw new NotFoundError(`no schedule of values for contract ${contractId} (is it active?)`);
+  async schedule(
+    @Param('contractId', ParseUUIDPipe) contractId: string,
+    @Ctx() ctx: RequestContext,
+  ) {
+    const view = await forTenant(this.readModels, ctx.tenantId).get<ScheduleView>(
+      SCHEDULES,
+      contractId,
+    );
+    if (!view)
+      throw new NotFoundError(`no schedule of values for contract ${contractId} (is it active?)`);
     return view;
   }
 }

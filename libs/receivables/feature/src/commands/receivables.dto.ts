@@ -1,10 +1,35 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMinSize, ArrayUnique, IsArray, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { DatedBody, DateProperty, IsBusinessDate, IsUuid, MoneyProperty, UUID_PATTERN } from '@billing/shared/nest';
+import {
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
+import {
+  DatedBody,
+  DateProperty,
+  IsBusinessDate,
+  IsUuid,
+  MoneyProperty,
+  UUID_PATTERN,
+} from '@billing/shared/nest';
 
 export class PaymentDto {
-  @MoneyProperty('amount received', { minimum: 1, example: 20_000_000 }) @IsInt() @Min(1) amount!: number;
-  @ApiPropertyOptional({ pattern: '^[A-Z]{3}$', example: 'USD', description: "ISO 4217; defaults to the account's currency; another one is refused (422)" })
+  @MoneyProperty('amount received', { minimum: 1, example: 20_000_000 })
+  @IsInt()
+  @Min(1)
+  amount!: number;
+  @ApiPropertyOptional({
+    pattern: '^[A-Z]{3}$',
+    example: 'USD',
+    description: "ISO 4217; defaults to the account's currency; another one is refused (422)",
+  })
   @IsOptional()
   @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code' })
   currency?: string;
@@ -29,19 +54,46 @@ export class PaymentDto {
 }
 
 export class ApplyCreditDto extends DatedBody {
-  @ApiProperty({ format: 'uuid', pattern: UUID_PATTERN, description: 'the open invoice to apply credit to', example: '5c4b6a1e-8f3d-4b2a-9e7c-1d0f2a3b4c5d' })
+  @ApiProperty({
+    format: 'uuid',
+    pattern: UUID_PATTERN,
+    description: 'the open invoice to apply credit to',
+    example: '5c4b6a1e-8f3d-4b2a-9e7c-1d0f2a3b4c5d',
+  })
   @IsUuid()
   invoiceId!: string;
-  @MoneyProperty('defaults to as much as the invoice and the credit allow', { required: false, minimum: 1, example: 100_000 }) @IsOptional() @IsInt() @Min(1) amount?: number;
+  @MoneyProperty('defaults to as much as the invoice and the credit allow', {
+    required: false,
+    minimum: 1,
+    example: 100_000,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  amount?: number;
 }
 
 export class WriteOffDto extends DatedBody {
-  @MoneyProperty('defaults to the whole open amount', { required: false, minimum: 1, example: 50_000 }) @IsOptional() @IsInt() @Min(1) amount?: number;
-  @ApiProperty({ minLength: 1, example: 'Disputed small balance, settled with the customer' }) @IsString() @IsNotEmpty() reason!: string;
+  @MoneyProperty('defaults to the whole open amount', {
+    required: false,
+    minimum: 1,
+    example: 50_000,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  amount?: number;
+  @ApiProperty({ minLength: 1, example: 'Disputed small balance, settled with the customer' })
+  @IsString()
+  @IsNotEmpty()
+  reason!: string;
 }
 
 export class ReminderRunDto {
-  @DateProperty('the date the run is for, defaults to today', { required: false, example: '2026-04-15' })
+  @DateProperty('the date the run is for, defaults to today', {
+    required: false,
+    example: '2026-04-15',
+  })
   @IsOptional()
   @IsBusinessDate()
   runDate?: string;
@@ -60,7 +112,8 @@ export class ReminderRunDto {
   @ArrayUnique()
   @IsInt({ each: true })
   @Min(1, { each: true })
-  // A level is reckoned back from the run date: ten years, as for payment terms, not a date before 0001.
+  // A level is reckoned back from the run date: ten years, as for payment terms, not a date before
+  // 0001.
   @Max(3650, { each: true })
   levels?: number[];
 }

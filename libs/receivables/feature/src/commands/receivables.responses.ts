@@ -6,7 +6,11 @@ import { Reminder } from '../read-models/receivables.queries.responses';
 export class PaymentAnswer {
   @UuidProperty('The payment') paymentId!: string;
   @UuidProperty('The customer') customerId!: string;
-  @ApiProperty({ type: [Allocation], description: 'What it paid: the invoices it names first, then the oldest open' }) allocations!: Allocation[];
+  @ApiProperty({
+    type: [Allocation],
+    description: 'What it paid: the invoices it names first, then the oldest open',
+  })
+  allocations!: Allocation[];
   @MoneyProperty('Left as unapplied credit on the account') unapplied!: number;
 }
 
@@ -35,6 +39,15 @@ export class SentReminder extends Reminder {
 
 export class ReminderRun {
   @DateProperty('The date the run is for') runDate!: string;
-  @ApiProperty({ type: 'array', items: { type: 'integer', minimum: 1 }, description: 'Days overdue per level, as run' }) levels!: number[];
-  @ApiProperty({ type: [SentReminder], description: 'The reminders this run sent (none when it ran before for this date)' }) sent!: SentReminder[];
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'integer', minimum: 1 },
+    description: 'Days overdue per level, as run',
+  })
+  levels!: number[];
+  @ApiProperty({
+    type: [SentReminder],
+    description: 'The reminders this run sent (none when it ran before for this date)',
+  })
+  sent!: SentReminder[];
 }

@@ -1,8 +1,22 @@
 import { reminderHtml, reminderText, type ReminderFacts } from './reminder.message';
 
 const facts: ReminderFacts = {
-  item: { customerName: `O'Brien & <Sons> "Builders"`, currency: 'USD', number: 'INV-2026-00007', issueDate: '2026-02-16', dueDate: '2026-03-18', total: 9_000_000 },
-  reminder: { level: 3, levelDays: 30, final: true, runDate: '2026-04-17', daysOverdue: 30, open: 8_000_050 },
+  item: {
+    customerName: `O'Brien & <Sons> "Builders"`,
+    currency: 'USD',
+    number: 'INV-2026-00007',
+    issueDate: '2026-02-16',
+    dueDate: '2026-03-18',
+    total: 9_000_000,
+  },
+  reminder: {
+    level: 3,
+    levelDays: 30,
+    final: true,
+    runDate: '2026-04-17',
+    daysOverdue: 30,
+    open: 8_000_050,
+  },
 };
 
 describe('reminder messages', () => {
@@ -26,10 +40,15 @@ describe('reminder messages', () => {
   });
 
   it('escape every value in HTML: a name with markup in it stays text', () => {
-    const message = reminderHtml({ ...facts, reminder: { ...facts.reminder, level: 1, final: false, daysOverdue: 1 } });
+    const message = reminderHtml({
+      ...facts,
+      reminder: { ...facts.reminder, level: 1, final: false, daysOverdue: 1 },
+    });
     expect(message).toContain('<title>Reminder 1: invoice INV-2026-00007 is 1 day overdue</title>');
     expect(message).toContain('<p>Dear O&#39;Brien &amp; &lt;Sons&gt; &quot;Builders&quot;,</p>');
-    expect(message).toContain('<tr><th scope="row" style="text-align:left">Open</th><td style="text-align:right">USD 80,000.50</td></tr>');
+    expect(message).toContain(
+      '<tr><th scope="row" style="text-align:left">Open</th><td style="text-align:right">USD 80,000.50</td></tr>',
+    );
     expect(message).not.toContain('<Sons>');
     expect(message).not.toContain('final reminder');
   });

@@ -1,17 +1,25 @@
 import { markup, money, type SafeHtml } from '@billing/shared/documents';
 import type { ReceivableItem, ReminderView } from '../read-models/accounts.projection';
 
-/** What a reminder says: the invoice as opened on the account and the reminder as the run recorded it (its open amount, days overdue). */
+/**
+ * What a reminder says: the invoice as opened on the account and the reminder as the run recorded
+ * it (its open amount, days overdue).
+ */
 export interface ReminderFacts {
-  item: Pick<ReceivableItem, 'customerName' | 'currency' | 'number' | 'issueDate' | 'dueDate' | 'total'>;
+  item: Pick<
+    ReceivableItem,
+    'customerName' | 'currency' | 'number' | 'issueDate' | 'dueDate' | 'total'
+  >;
   reminder: ReminderView;
 }
 
 const days = (count: number) => `${count} day${count === 1 ? '' : 's'}`;
 
-const levelName = ({ reminder }: ReminderFacts) => (reminder.final ? 'Final reminder' : `Reminder ${reminder.level ?? ''}`.trim());
+const levelName = ({ reminder }: ReminderFacts) =>
+  reminder.final ? 'Final reminder' : `Reminder ${reminder.level ?? ''}`.trim();
 
-export const reminderSubject = (facts: ReminderFacts) => `${levelName(facts)}: invoice ${facts.item.number} is ${days(facts.reminder.daysOverdue)} overdue`;
+export const reminderSubject = (facts: ReminderFacts) =>
+  `${levelName(facts)}: invoice ${facts.item.number} is ${days(facts.reminder.daysOverdue)} overdue`;
 
 /** The reminder's paragraphs, plain: the HTML message escapes the same text. */
 function paragraphs({ item, reminder }: ReminderFacts): string[] {
@@ -19,7 +27,9 @@ function paragraphs({ item, reminder }: ReminderFacts): string[] {
   return [
     `As of ${reminder.runDate}, invoice ${item.number} of ${item.issueDate} (total ${amount(item.total)}), due on ${item.dueDate}, is ${days(reminder.daysOverdue)} overdue with ${amount(reminder.open)} open.`,
     'Please pay the open amount, quoting the invoice number. If you have paid it in the last few days, thank you, and please disregard this reminder.',
-    ...(reminder.final ? ['This is our final reminder: please pay the open amount or contact us now.'] : []),
+    ...(reminder.final
+      ? ['This is our final reminder: please pay the open amount or contact us now.']
+      : []),
   ];
 }
 
@@ -28,13 +38,22 @@ const footer = ({ reminder }: ReminderFacts) =>
 
 /** The reminder as a plain-text message (UTF-8), its subject on the first line. */
 export function reminderText(facts: ReminderFacts): string {
-  return [`Subject: ${reminderSubject(facts)}`, '', `Dear ${facts.item.customerName},`, '', ...paragraphs(facts).flatMap((text) => [text, '']), footer(facts), ''].join('\n');
+  return [
+    `Subject: ${reminderSubject(facts)}`,
+    '',
+    `Dear ${facts.item.customerName},`,
+    '',
+    ...paragraphs(facts).flatMap((text) => [text, '']),
+    footer(facts),
+    '',
+  ].join('\n');
 }
 
 /** The reminder as an HTML message: every value escaped (a customer's name may hold `<` or `&`). */
 export function reminderHtml(facts: ReminderFacts): string {
   const { item, reminder } = facts;
-  const row = (label: string, value: string): SafeHtml => markup`<tr><th scope="row" style="text-align:left">${label}</th><td style="text-align:right">${value}</td></tr>`;
+  const row = (label: string, value: string): SafeHtml =>
+    markup`<tr><th scope="row" style="text-align:left">${label}</th><td style="text-align:right">${value}</td></tr>`;
   const amount = (value: number) => `${item.currency} ${money(value, item.currency)}`;
   const rows = [
     row('Invoice', item.number),
@@ -48,5 +67,6 @@ export function reminderHtml(facts: ReminderFacts): string {
   const head = markup`<head><meta charset="utf-8"><title>${reminderSubject(facts)}</title></head>`;
   const greeting = markup`<h1>${levelName(facts)}</h1>\n<p>Dear ${item.customerName},</p>\n`;
   const foot = markup`<table>${rows}</table>\n<p><small>${footer(facts)}</small></p>\n`;
-  return markup`<!DOCTYPE html>\n<html lang="en">\n${head}\n<body>\n${greeting}${body}${foot}</body>\n</html>\n`.value;
+  return markup`<!DOCTYPE html>\n<html lang="en">\n${head}\n<body>\n${greeting}${body}${foot}</body>\n</html>\n`
+    .value;
 }

@@ -1,4 +1,13 @@
-import { drawTable, line, MARGIN, money, newPage, numberPages, renderPdf, type Pdf } from '@billing/shared/documents';
+import {
+  drawTable,
+  line,
+  MARGIN,
+  money,
+  newPage,
+  numberPages,
+  renderPdf,
+  type Pdf,
+} from '@billing/shared/documents';
 import type { StatementView } from '../read-models/statement.query';
 
 const WIDTH = 540;
@@ -26,7 +35,12 @@ const COLUMNS = [
 function heading(doc: Pdf, statement: StatementView): number {
   const top = newPage(doc, 'portrait');
   line(doc, 'STATEMENT OF ACCOUNT', MARGIN, top, { size: 14, bold: true });
-  line(doc, `${statement.from} to ${statement.to}`, MARGIN, top + 2, { size: 11, bold: true, width: WIDTH, align: 'right' });
+  line(doc, `${statement.from} to ${statement.to}`, MARGIN, top + 2, {
+    size: 11,
+    bold: true,
+    width: WIDTH,
+    align: 'right',
+  });
   doc
     .moveTo(MARGIN, top + 20)
     .lineTo(MARGIN + WIDTH, top + 20)
@@ -35,11 +49,20 @@ function heading(doc: Pdf, statement: StatementView): number {
   line(doc, 'CUSTOMER', MARGIN, top + 28, { size: 7, bold: true });
   line(doc, statement.customerName, MARGIN, top + 38, { size: 9 });
   line(doc, `Customer id ${statement.customerId}`, MARGIN, top + 49, { size: 7 });
-  line(doc, `Amounts in ${statement.currency}. A negative balance is credit in the customer's favour.`, MARGIN, top + 62, { size: 6.5 });
+  line(
+    doc,
+    `Amounts in ${statement.currency}. A negative balance is credit in the customer's favour.`,
+    MARGIN,
+    top + 62,
+    { size: 6.5 },
+  );
   return top + 76;
 }
 
-/** Balance brought forward, the period's entries in date order with the running balance, the closing balance. */
+/**
+ * Balance brought forward, the period's entries in date order with the running balance, the closing
+ * balance.
+ */
 function rowsOf(statement: StatementView) {
   const amount = (value: number) => money(value, statement.currency);
   const rows = [
@@ -53,9 +76,23 @@ function rowsOf(statement: StatementView) {
       amount(entry.balance),
     ]),
   ];
-  const charges = statement.lines.filter((entry) => entry.amount > 0).reduce((total, entry) => total + entry.amount, 0);
-  const credits = statement.lines.filter((entry) => entry.amount < 0).reduce((total, entry) => total - entry.amount, 0);
-  return { rows, total: [statement.to, 'Closing balance', '', amount(charges), amount(credits), amount(statement.closingBalance)] };
+  const charges = statement.lines
+    .filter((entry) => entry.amount > 0)
+    .reduce((total, entry) => total + entry.amount, 0);
+  const credits = statement.lines
+    .filter((entry) => entry.amount < 0)
+    .reduce((total, entry) => total - entry.amount, 0);
+  return {
+    rows,
+    total: [
+      statement.to,
+      'Closing balance',
+      '',
+      amount(charges),
+      amount(credits),
+      amount(statement.closingBalance),
+    ],
+  };
 }
 
 /** A customer's statement for a period, as the statement query answers it; dated its last day. */
@@ -68,7 +105,11 @@ export function renderStatement(statement: StatementView): Promise<Buffer> {
   };
   return renderPdf(info, (doc) => {
     const start = () => heading(doc, statement);
-    drawTable(doc, { columns: COLUMNS, ...rowsOf(statement) }, { x: MARGIN, y: start(), newPage: start });
+    drawTable(
+      doc,
+      { columns: COLUMNS, ...rowsOf(statement) },
+      { x: MARGIN, y: start(), newPage: start },
+    );
     numberPages(doc, `Statement ${statement.from} to ${statement.to}`);
   });
 }

@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { INVOICING_TOPIC, invoicingSchemas, type CreditNoteIssuedV1, type InvoiceIssuedV1, type InvoiceVoidedV1 } from '@billing/invoicing/messages';
+import {
+  INVOICING_TOPIC,
+  invoicingSchemas,
+  type CreditNoteIssuedV1,
+  type InvoiceIssuedV1,
+  type InvoiceVoidedV1,
+} from '@billing/invoicing/messages';
 import { parseMessage, type Message } from '@billing/shared/bus';
 import { messageContext } from '@billing/shared/nest';
 import { ExecuteAccountCommand } from '../commands/account.command';
@@ -17,7 +23,19 @@ export class InvoiceReactions {
     switch (message.type) {
       case 'InvoiceIssued': {
         const data = parseMessage<InvoiceIssuedV1>(invoicingSchemas, message);
-        const { customerId, customerName, invoiceId, number, contractId, kind, currency, issueDate, dueDate, total, figures } = data;
+        const {
+          customerId,
+          customerName,
+          invoiceId,
+          number,
+          contractId,
+          kind,
+          currency,
+          issueDate,
+          dueDate,
+          total,
+          figures,
+        } = data;
         const command = {
           type: 'OpenInvoice' as const,
           customerId,
@@ -32,12 +50,23 @@ export class InvoiceReactions {
           total,
           retainageHeld: figures.retainageHeld,
         };
-        return void (await this.commandBus.execute(new ExecuteAccountCommand(customerId, command, ctx)));
+        return void (await this.commandBus.execute(
+          new ExecuteAccountCommand(customerId, command, ctx),
+        ));
       }
       case 'InvoiceVoided': {
         const data = parseMessage<InvoiceVoidedV1>(invoicingSchemas, message);
         return void (await this.commandBus.execute(
-          new ExecuteAccountCommand(data.customerId, { type: 'CancelInvoice', invoiceId: data.invoiceId, voidedOn: data.voidedOn, retainageHeld: data.figures.retainageHeld }, ctx),
+          new ExecuteAccountCommand(
+            data.customerId,
+            {
+              type: 'CancelInvoice',
+              invoiceId: data.invoiceId,
+              voidedOn: data.voidedOn,
+              retainageHeld: data.figures.retainageHeld,
+            },
+            ctx,
+          ),
         ));
       }
       case 'CreditNoteIssued': {
@@ -50,7 +79,9 @@ export class InvoiceReactions {
           issueDate: data.issueDate,
           total: data.total,
         };
-        return void (await this.commandBus.execute(new ExecuteAccountCommand(data.customerId, command, ctx)));
+        return void (await this.commandBus.execute(
+          new ExecuteAccountCommand(data.customerId, command, ctx),
+        ));
       }
     }
   }

@@ -1,10 +1,13 @@
 import type { AccountEvent } from '@billing/receivables/domain';
 
-/** One dated line of a customer's book: its effect on the balance and on each invoice's open amount. */
+/**
+ * One dated line of a customer's book: its effect on the balance and on each invoice's open amount.
+ */
 export interface BookEntry {
   position: number;
   date: string;
-  kind: 'invoice' | 'void' | 'credit-note' | 'payment' | 'reversal' | 'credit-applied' | 'write-off';
+  kind:
+    'invoice' | 'void' | 'credit-note' | 'payment' | 'reversal' | 'credit-applied' | 'write-off';
   reference: string;
   /** + raises what the customer owes, - lowers it. */
   amount: number;
@@ -20,8 +23,18 @@ export interface BookInvoice {
 }
 
 /** The book entry an event writes, if any (reminders change no balance). */
-export function bookEntry(event: AccountEvent, position: number, invoiceOf: (invoiceId: string) => BookInvoice | undefined): BookEntry | undefined {
-  const entry = (date: string, kind: BookEntry['kind'], reference: string, amount: number, effects: BookEntry['effects']): BookEntry => ({
+export function bookEntry(
+  event: AccountEvent,
+  position: number,
+  invoiceOf: (invoiceId: string) => BookInvoice | undefined,
+): BookEntry | undefined {
+  const entry = (
+    date: string,
+    kind: BookEntry['kind'],
+    reference: string,
+    amount: number,
+    effects: BookEntry['effects'],
+  ): BookEntry => ({
     position,
     date,
     kind,
@@ -31,15 +44,23 @@ export function bookEntry(event: AccountEvent, position: number, invoiceOf: (inv
   });
   switch (event.type) {
     case 'InvoiceOpened':
-      return entry(event.data.issueDate, 'invoice', event.data.number, event.data.total, [{ invoiceId: event.data.invoiceId, amount: event.data.total }]);
+      return entry(event.data.issueDate, 'invoice', event.data.number, event.data.total, [
+        { invoiceId: event.data.invoiceId, amount: event.data.total },
+      ]);
     case 'InvoiceCancelled': {
       const invoice = invoiceOf(event.data.invoiceId);
-      return entry(event.data.voidedOn, 'void', invoice?.number ?? event.data.invoiceId, -(invoice?.total ?? 0), [
-        { invoiceId: event.data.invoiceId, amount: -(invoice?.openBefore ?? 0) },
-      ]);
+      return entry(
+        event.data.voidedOn,
+        'void',
+        invoice?.number ?? event.data.invoiceId,
+        -(invoice?.total ?? 0),
+        [{ invoiceId: event.data.invoiceId, amount: -(invoice?.openBefore ?? 0) }],
+      );
     }
     case 'CreditNoteRecorded':
-      return entry(event.data.issueDate, 'credit-note', event.data.number, -event.data.total, [{ invoiceId: event.data.invoiceId, amount: -event.data.toInvoice }]);
+      return entry(event.data.issueDate, 'credit-note', event.data.number, -event.data.total, [
+        { invoiceId: event.data.invoiceId, amount: -event.data.toInvoice },
+      ]);
     case 'PaymentReceived':
       return entry(
         event.data.receivedOn,
@@ -57,17 +78,26 @@ export function bookEntry(event: AccountEvent, position: number, invoiceOf: (inv
         event.data.reopened.map((a) => ({ invoiceId: a.invoiceId, amount: a.amount })),
       );
     case 'CreditApplied':
-      return entry(event.data.appliedOn, 'credit-applied', event.data.applicationId, 0, [{ invoiceId: event.data.invoiceId, amount: -event.data.amount }]);
-    case 'InvoiceWrittenOff':
-      return entry(event.data.writtenOffOn, 'write-off', invoiceOf(event.data.invoiceId)?.number ?? event.data.invoiceId, -event.data.amount, [
+      return entry(event.data.appliedOn, 'credit-applied', event.data.applicationId, 0, [
         { invoiceId: event.data.invoiceId, amount: -event.data.amount },
       ]);
+    case 'InvoiceWrittenOff':
+      return entry(
+        event.data.writtenOffOn,
+        'write-off',
+        invoiceOf(event.data.invoiceId)?.number ?? event.data.invoiceId,
+        -event.data.amount,
+        [{ invoiceId: event.data.invoiceId, amount: -event.data.amount }],
+      );
     case 'ReminderSent':
       return undefined;
   }
 }
 
-/** The change in unapplied credit an event makes (DOMAIN.md "Payments"): the account's credit sources, summed. */
+/**
+ * The change in unapplied credit an event makes (DOMAIN.md "Payments"): the account's credit
+ * sources, summed.
+ */
 export function creditChange(event: AccountEvent): number {
   switch (event.type) {
     case 'PaymentReceived':

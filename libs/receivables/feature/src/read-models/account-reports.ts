@@ -1,5 +1,12 @@
 import { AGING_BUCKETS, agingBucket, type AgingBucket } from '@billing/receivables/domain';
-import { retainageAsOf, type AccountView, type AgingRetainageView, type EntryView, type ReceivableItem, type RetainageView } from './accounts.projection';
+import {
+  retainageAsOf,
+  type AccountView,
+  type AgingRetainageView,
+  type EntryView,
+  type ReceivableItem,
+  type RetainageView,
+} from './accounts.projection';
 import { valueOn } from './aging-history';
 
 export type Buckets = Record<AgingBucket, number>;
@@ -10,26 +17,49 @@ export interface CustomerAging {
   currency: string;
   buckets: Buckets;
   total: number;
-  invoices: { invoiceId: string; number: string; dueDate: string; open: number; bucket: AgingBucket }[];
+  invoices: {
+    invoiceId: string;
+    number: string;
+    dueDate: string;
+    open: number;
+    bucket: AgingBucket;
+  }[];
   /** Retainage held and not yet billed, shown beside the buckets, never in one. */
   retainageHeld: number;
 }
 
 type Customer = Pick<AccountView, 'customerId' | 'customerName' | 'currency'>;
 
-const emptyBuckets = (): Buckets => Object.fromEntries(AGING_BUCKETS.map((bucket) => [bucket, 0])) as Buckets;
+const emptyBuckets = (): Buckets =>
+  Object.fromEntries(AGING_BUCKETS.map((bucket) => [bucket, 0])) as Buckets;
 
 /**
  * DOMAIN.md "Aging": only what happened on or before `asOf` counts. `items` and `retainage` are
  * the candidates the indexes return (still open, or closed after `asOf`); the rest is exact here.
  */
-export function agingAsOf(customer: Customer, items: ReceivableItem[], retainage: RetainageView[], asOf: string): CustomerAging {
+export function agingAsOf(
+  customer: Customer,
+  items: ReceivableItem[],
+  retainage: RetainageView[],
+  asOf: string,
+): CustomerAging {
   const buckets = emptyBuckets();
   const invoices = items
     .filter((item) => item.issueDate <= asOf)
-    .map((item) => ({ item, open: item.effects.filter((effect) => effect.date <= asOf).reduce((total, effect) => total + effect.amount, 0) }))
+    .map((item) => ({
+      item,
+      open: item.effects
+        .filter((effect) => effect.date <= asOf)
+        .reduce((total, effect) => total + effect.amount, 0),
+    }))
     .filter(({ open }) => open > 0)
-    .map(({ item, open }) => ({ invoiceId: item.invoiceId, number: item.number, dueDate: item.dueDate, open, bucket: agingBucket(item.dueDate, asOf) }))
+    .map(({ item, open }) => ({
+      invoiceId: item.invoiceId,
+      number: item.number,
+      dueDate: item.dueDate,
+      open,
+      bucket: agingBucket(item.dueDate, asOf),
+    }))
     .sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.number.localeCompare(b.number));
   invoices.forEach((invoice) => (buckets[invoice.bucket] += invoice.open));
   return {
@@ -44,15 +74,31 @@ export function agingAsOf(customer: Customer, items: ReceivableItem[], retainage
 }
 
 /** Every customer with something open or retainage held as of `asOf`, from the candidates. */
-export function agingByCustomer(items: ReceivableItem[], retainage: RetainageView[], asOf: string): CustomerAging[] {
-  const customers = new Map<string, { customer: Customer; items: ReceivableItem[]; retainage: RetainageView[] }>();
-  const of = (customer: Customer) => customers.get(customer.customerId) ?? customers.set(customer.customerId, { customer, items: [], retainage: [] }).get(customer.customerId)!;
+export function agingByCustomer(
+  items: ReceivableItem[],
+  retainage: RetainageView[],
+  asOf: string,
+): CustomerAging[] {
+  const customers = new Map<
+    string,
+    { customer: Customer; items: ReceivableItem[]; retainage: RetainageView[] }
+  >();
+  const of = (customer: Customer) =>
+    customers.get(customer.customerId) ??
+    customers
+      .set(customer.customerId, { customer, items: [], retainage: [] })
+      .get(customer.customerId)!;
   items.forEach((item) => of(item).items.push(item));
-  retainage.filter((contract) => contract.heldFrom <= asOf).forEach((contract) => of(contract).retainage.push(contract));
+  retainage
+    .filter((contract) => contract.heldFrom <= asOf)
+    .forEach((contract) => of(contract).retainage.push(contract));
   return [...customers.values()]
     .map(({ customer, items: own, retainage: held }) => agingAsOf(customer, own, held, asOf))
     .filter((aging) => aging.total > 0 || aging.retainageHeld > 0)
-    .sort((a, b) => a.customerName.localeCompare(b.customerName) || a.customerId.localeCompare(b.customerId));
+    .sort(
+      (a, b) =>
+        a.customerName.localeCompare(b.customerName) || a.customerId.localeCompare(b.customerId),
+    );
 }
 
 export interface CurrencyTotals {
@@ -62,11 +108,18 @@ export interface CurrencyTotals {
   retainageHeld: number;
 }
 
-/** Aging totals, one per currency: money of different currencies is never added (DOMAIN.md "Money"). */
+/**
+ * Aging totals, one per currency: money of different currencies is never added (DOMAIN.md "Money").
+ */
 export function totalsByCurrency(customers: CustomerAging[]): CurrencyTotals[] {
   const totals = new Map<string, CurrencyTotals>();
   for (const customer of customers) {
-    const sum = totals.get(customer.currency) ?? { currency: customer.currency, buckets: emptyBuckets(), total: 0, retainageHeld: 0 };
+    const sum = totals.get(customer.currency) ?? {
+      currency: customer.currency,
+      buckets: emptyBuckets(),
+      total: 0,
+      retainageHeld: 0,
+    };
     AGING_BUCKETS.forEach((bucket) => (sum.buckets[bucket] += customer.buckets[bucket]));
     sum.total += customer.total;
     sum.retainageHeld += customer.retainageHeld;
@@ -81,24 +134,60 @@ export interface OpenDue {
   open: number;
 }
 
-/** Aging totals per currency as of a date from what is open by due date and the retainage held, currencies with neither left out. */
-export function totalsAsOf(dues: OpenDue[], held: AgingRetainageView[], asOf: string): CurrencyTotals[] {
+/**
+ * Aging totals per currency as of a date from what is open by due date and the retainage held,
+ * currencies with neither left out.
+ */
+export function totalsAsOf(
+  dues: OpenDue[],
+  held: AgingRetainageView[],
+  asOf: string,
+): CurrencyTotals[] {
   const totals = new Map<string, CurrencyTotals>();
-  const of = (currency: string) => totals.get(currency) ?? totals.set(currency, { currency, buckets: emptyBuckets(), total: 0, retainageHeld: 0 }).get(currency)!;
+  const of = (currency: string) =>
+    totals.get(currency) ??
+    totals
+      .set(currency, { currency, buckets: emptyBuckets(), total: 0, retainageHeld: 0 })
+      .get(currency)!;
   for (const { currency, dueDate, open } of dues) {
     of(currency).buckets[agingBucket(dueDate, asOf)] += open;
     of(currency).total += open;
   }
-  for (const { currency, held: ladder } of held) if (valueOn(ladder, asOf) !== 0) of(currency).retainageHeld += valueOn(ladder, asOf);
-  return [...totals.values()].filter((sums) => sums.total > 0 || sums.retainageHeld > 0).sort((a, b) => a.currency.localeCompare(b.currency));
+  for (const { currency, held: ladder } of held)
+    if (valueOn(ladder, asOf) !== 0) of(currency).retainageHeld += valueOn(ladder, asOf);
+  return [...totals.values()]
+    .filter((sums) => sums.total > 0 || sums.retainageHeld > 0)
+    .sort((a, b) => a.currency.localeCompare(b.currency));
 }
 
 /** Entries of the period in date order, after the balance brought forward. */
-export function statement(customer: Customer, openingBalance: number, entries: EntryView[], from: string, to: string) {
+export function statement(
+  customer: Customer,
+  openingBalance: number,
+  entries: EntryView[],
+  from: string,
+  to: string,
+) {
   let running = openingBalance;
   const lines = entries
-    // Applying credit moves it between open items and leaves the balance as it was: not a statement line.
+    // Applying credit moves it between open items and leaves the balance as it was: not a statement
+    // line.
     .filter((line) => line.kind !== 'credit-applied')
-    .map((line) => ({ date: line.date, kind: line.kind, reference: line.reference, amount: line.amount, balance: (running += line.amount) }));
-  return { customerId: customer.customerId, customerName: customer.customerName, currency: customer.currency, from, to, openingBalance, lines, closingBalance: running };
+    .map((line) => ({
+      date: line.date,
+      kind: line.kind,
+      reference: line.reference,
+      amount: line.amount,
+      balance: (running += line.amount),
+    }));
+  return {
+    customerId: customer.customerId,
+    customerName: customer.customerName,
+    currency: customer.currency,
+    from,
+    to,
+    openingBalance,
+    lines,
+    closingBalance: running,
+  };
 }

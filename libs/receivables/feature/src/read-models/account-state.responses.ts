@@ -1,5 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { CountProperty, DateProperty, InstantProperty, MoneyProperty, TextProperty, UuidProperty } from '@billing/shared/nest';
+import {
+  CountProperty,
+  DateProperty,
+  InstantProperty,
+  MoneyProperty,
+  TextProperty,
+  UuidProperty,
+} from '@billing/shared/nest';
 
 export class Allocation {
   @UuidProperty('The invoice') invoiceId!: string;
@@ -18,7 +25,12 @@ export class AccountItemState {
   @MoneyProperty('Credited') credited!: number;
   @MoneyProperty('Written off') writtenOff!: number;
   @ApiProperty({ type: 'boolean' }) cancelled!: boolean;
-  @ApiProperty({ type: 'array', items: { type: 'integer' }, description: 'Days overdue of each reminder level sent' }) reminderLevels!: number[];
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'integer' },
+    description: 'Days overdue of each reminder level sent',
+  })
+  reminderLevels!: number[];
 }
 
 export class PaymentState {
@@ -30,7 +42,8 @@ export class PaymentState {
 }
 
 export class CreditSource {
-  @UuidProperty('The payment, credit note or voided invoice the credit comes from') sourceId!: string;
+  @UuidProperty('The payment, credit note or voided invoice the credit comes from')
+  sourceId!: string;
   @ApiProperty({ enum: ['payment', 'credit-note', 'void'] }) kind!: string;
   @MoneyProperty('Not applied yet') remaining!: number;
   @DateProperty('The day it arose: it is applied from then on') since!: string;
@@ -54,12 +67,17 @@ export class AccountState {
   @ApiProperty({ type: [PaymentState] }) payments!: PaymentState[];
   @ApiProperty({ type: [CreditSource] }) credits!: CreditSource[];
   @ApiProperty({ type: [CreditDraw] }) draws!: CreditDraw[];
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer', format: 'int64' }, description: 'Retainage held per contract id (minor units)' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'integer', format: 'int64' },
+    description: 'Retainage held per contract id (minor units)',
+  })
   retainageHeld!: Record<string, number>;
 }
 
 export class AccountAsOf {
-  @InstantProperty('Known at: the instant whose knowledge counts (the `at` asked, or now)') asOf!: string;
+  @InstantProperty('Known at: the instant whose knowledge counts (the `at` asked, or now)')
+  asOf!: string;
   @DateProperty('The business date asked about, when one was', { required: false }) date?: string;
   @CountProperty('How many of its events were recorded by then') eventsApplied!: number;
   @ApiProperty({ type: AccountState }) account!: AccountState;

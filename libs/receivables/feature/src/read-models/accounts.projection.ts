@@ -2,7 +2,15 @@ import type { AccountEvent, OpenItem } from '@billing/receivables/domain';
 import type { RecordedEvent } from '@billing/shared/event-store';
 import type { Doc, Projection } from '@billing/shared/read-models';
 import { bookEntry, creditChange, type BookEntry } from './account-book';
-import { extentOf, moved, openLadder, retainageLadder, spansOf, STILL_OPEN, type Ladder } from './aging-history';
+import {
+  extentOf,
+  moved,
+  openLadder,
+  retainageLadder,
+  spansOf,
+  STILL_OPEN,
+  type Ladder,
+} from './aging-history';
 import { decodeAccountEvent } from '../receivables.events';
 
 export { STILL_OPEN } from './aging-history';
@@ -23,7 +31,10 @@ export interface AccountView {
   currency: string;
   balance: number;
   unappliedCredit: number;
-  /** What its invoices hold open and the retainage its contracts hold now: `aged` when either is above zero. */
+  /**
+   * What its invoices hold open and the retainage its contracts hold now: `aged` when either is
+   * above zero.
+   */
   openTotal: number;
   retainageHeld: number;
   aged: boolean;
@@ -39,11 +50,16 @@ export interface AgedCustomerView {
   currency: string;
   aged: Ladder;
   spans: [string, string][];
-  /** How many AGED_SPANS documents it has had (a span that went away leaves one that never matches). */
+  /**
+   * How many AGED_SPANS documents it has had (a span that went away leaves one that never matches).
+   */
   slots: number;
 }
 
-/** One span of dates a customer had something open or retainage held: the aging of a date pages through those holding it. */
+/**
+ * One span of dates a customer had something open or retainage held: the aging of a date pages
+ * through those holding it.
+ */
 export interface AgedSpanView {
   customerId: string;
   customerName: string;
@@ -52,7 +68,10 @@ export interface AgedSpanView {
   to: string;
 }
 
-/** What a tenant's invoices due on one date hold open, by business date; `from`/`until` bound the dates it is above zero. */
+/**
+ * What a tenant's invoices due on one date hold open, by business date; `from`/`until` bound the
+ * dates it is above zero.
+ */
 export interface AgingDuesView {
   currency: string;
   dueDate: string;
@@ -75,11 +94,17 @@ export interface ReceivableItem extends Omit<OpenItem, 'reminderLevels'> {
   open: number;
   reminders: ReminderView[];
   effects: { position: number; date: string; amount: number }[];
-  /** The last date its open amount changed, once it is zero (STILL_OPEN while open): aging as of D reads only items with closedOn > D. */
+  /**
+   * The last date its open amount changed, once it is zero (STILL_OPEN while open): aging as of D
+   * reads only items with closedOn > D.
+   */
   closedOn: string;
 }
 
-/** A reminder as the API shows it: `level` is its rank (1 = first), `levelDays` the days overdue that level starts at. */
+/**
+ * A reminder as the API shows it: `level` is its rank (1 = first), `levelDays` the days overdue
+ * that level starts at.
+ */
 export interface ReminderView {
   level: number | null;
   levelDays: number;
@@ -89,8 +114,13 @@ export interface ReminderView {
   open: number;
 }
 
-/** A recorded ReminderSent, by rank (null on an old reminder at a level that is not a default one: accountEventUpcasters). */
-export function reminderView(data: Extract<AccountEvent, { type: 'ReminderSent' }>['data']): ReminderView {
+/**
+ * A recorded ReminderSent, by rank (null on an old reminder at a level that is not a default one:
+ * accountEventUpcasters).
+ */
+export function reminderView(
+  data: Extract<AccountEvent, { type: 'ReminderSent' }>['data'],
+): ReminderView {
   const { level, rank, final, runDate, daysOverdue, open } = data;
   return { level: rank, levelDays: level, final, runDate, daysOverdue, open };
 }
@@ -99,7 +129,10 @@ export interface EntryView extends Omit<BookEntry, 'effects'> {
   customerId: string;
 }
 
-/** What a customer's book entries of one calendar month add up to: a statement's opening balance reads these, not every earlier entry. */
+/**
+ * What a customer's book entries of one calendar month add up to: a statement's opening balance
+ * reads these, not every earlier entry.
+ */
 export interface EntryMonthView {
   customerId: string;
   /** YYYY-MM */
@@ -120,12 +153,25 @@ export interface RetainageView {
 
 export const accountKey = (tenantId: string, customerId: string) => `${tenantId}/${customerId}`;
 
-/** Receivables' read models: accounts, receivable items, book entries and retainage, each keyed and indexed for its queries. */
+/**
+ * Receivables' read models: accounts, receivable items, book entries and retainage, each keyed and
+ * indexed for its queries.
+ */
 export const accountsProjection: Projection = {
   name: 'accounts',
   version: 5,
   streamPrefixes: ['account-'],
-  collections: [ACCOUNTS, ITEMS, ENTRIES, ENTRY_MONTHS, RETAINAGE, AGED_CUSTOMERS, AGED_SPANS, AGING_DUES, AGING_RETAINAGE],
+  collections: [
+    ACCOUNTS,
+    ITEMS,
+    ENTRIES,
+    ENTRY_MONTHS,
+    RETAINAGE,
+    AGED_CUSTOMERS,
+    AGED_SPANS,
+    AGING_DUES,
+    AGING_RETAINAGE,
+  ],
   indexes: [
     { collection: ITEMS, fields: { customerId: 1, dueDate: 1 } },
     { collection: ITEMS, fields: { customerId: 1, closedOn: 1 } },
@@ -136,7 +182,8 @@ export const accountsProjection: Projection = {
     { collection: RETAINAGE, fields: { heldUntil: 1 } },
     { collection: RETAINAGE, fields: { customerId: 1, heldFrom: 1 } },
     { collection: ACCOUNTS, fields: { customerName: 1 } },
-    // The aging of a date: the page walks the names in order and checks the dates in the index; the count reads the index alone.
+    // The aging of a date: the page walks the names in order and checks the dates in the index; the
+    // count reads the index alone.
     { collection: AGED_SPANS, fields: { customerName: 1, currency: 1, from: 1, to: 1 } },
     { collection: AGING_DUES, fields: { until: 1, from: 1, currency: 1 } },
     // A tenant's retainage held by currency: a few documents, found without reading every tenant's.
@@ -153,30 +200,64 @@ export const accountsProjection: Projection = {
     const entry = bookEntry(event, position, (invoiceId) => {
       const item = items.get(invoiceId);
       // Effects before this event only: a redelivered event books the same entry.
-      return item && { number: item.number, total: item.total, openBefore: sumOf(item.effects.filter((effect) => effect.position < position)) };
+      return (
+        item && {
+          number: item.number,
+          total: item.total,
+          openBefore: sumOf(item.effects.filter((effect) => effect.position < position)),
+        }
+      );
     });
     const retainage = retainageChange(event, items);
     const contract = retainage && (await store.get<RetainageView>(RETAINAGE, retainage.contractId));
-    // Changes worked out from what was there before this event, so a redelivered event gives the same ones.
+    // Changes worked out from what was there before this event, so a redelivered event gives the
+    // same ones.
     const change: AgingChange = {
       open: openChange(event, entry, items, position),
-      retainage: retainage ? retainage.amount - (contract?.history.filter((held) => held.position < position).at(-1)?.amount ?? 0) : 0,
+      retainage: retainage
+        ? retainage.amount -
+          (contract?.history.filter((held) => held.position < position).at(-1)?.amount ?? 0)
+        : 0,
     };
-    for (const invoiceId of invoicesOf(event)) await store.apply<ReceivableItem>(ITEMS, invoiceId, position, (current) => evolveItem(current, event, entry, position));
-    await store.apply<AccountView>(ACCOUNTS, accountKey(recorded.metadata.tenantId, event.data.customerId), position, (current) => evolveAccount(current, event, entry, change));
+    for (const invoiceId of invoicesOf(event))
+      await store.apply<ReceivableItem>(ITEMS, invoiceId, position, (current) =>
+        evolveItem(current, event, entry, position),
+      );
+    await store.apply<AccountView>(
+      ACCOUNTS,
+      accountKey(recorded.metadata.tenantId, event.data.customerId),
+      position,
+      (current) => evolveAccount(current, event, entry, change),
+    );
     if (entry) {
       const { effects: _effects, ...line } = entry;
       const { customerId } = event.data;
       await store.apply<EntryView>(ENTRIES, recorded.id, position, () => ({ customerId, ...line }));
       const month = entry.date.slice(0, 7);
-      await store.apply<EntryMonthView>(ENTRY_MONTHS, `${accountKey(recorded.metadata.tenantId, customerId)}/${month}`, position, (current) => ({
-        customerId,
-        month,
-        amount: (current?.amount ?? 0) + entry.amount,
-      }));
+      await store.apply<EntryMonthView>(
+        ENTRY_MONTHS,
+        `${accountKey(recorded.metadata.tenantId, customerId)}/${month}`,
+        position,
+        (current) => ({
+          customerId,
+          month,
+          amount: (current?.amount ?? 0) + entry.amount,
+        }),
+      );
     }
-    if (retainage) await store.apply<RetainageView>(RETAINAGE, retainage.contractId, position, (current) => evolveRetainage(current, retainage, position));
-    await keepAgingHistory(store, recorded.metadata.tenantId, event, entry, items, retainage && { change: retainage, before: contract?.history ?? [] }, position);
+    if (retainage)
+      await store.apply<RetainageView>(RETAINAGE, retainage.contractId, position, (current) =>
+        evolveRetainage(current, retainage, position),
+      );
+    await keepAgingHistory(
+      store,
+      recorded.metadata.tenantId,
+      event,
+      entry,
+      items,
+      retainage && { change: retainage, before: contract?.history ?? [] },
+      position,
+    );
   },
   affected: (recorded: RecordedEvent) => {
     const customerId = recorded.streamId.slice(-36);
@@ -200,65 +281,118 @@ async function keepAgingHistory(
 ): Promise<void> {
   const opened = event.type === 'InvoiceOpened' ? event.data : undefined;
   const invoices = invoicesOf(event).flatMap((invoiceId) => {
-    const item = items.get(invoiceId) ?? (opened?.invoiceId === invoiceId ? openedItem(event) : undefined);
+    const item =
+      items.get(invoiceId) ?? (opened?.invoiceId === invoiceId ? openedItem(event) : undefined);
     if (!item) return [];
     const effects = item.effects.filter((effect) => effect.position < position);
-    const added = (entry?.effects ?? []).filter((effect) => effect.invoiceId === invoiceId).map(({ amount }) => ({ date: entry!.date, amount }));
-    const [before, after] = [openLadder({ ...item, effects }), openLadder({ ...item, effects: [...effects, ...added] })];
+    const added = (entry?.effects ?? [])
+      .filter((effect) => effect.invoiceId === invoiceId)
+      .map(({ amount }) => ({ date: entry!.date, amount }));
+    const [before, after] = [
+      openLadder({ ...item, effects }),
+      openLadder({ ...item, effects: [...effects, ...added] }),
+    ];
     return sameLadder(before, after) ? [] : [{ item, before, after }];
   });
   const earlier = retainage?.before.filter((held) => held.position < position);
-  const held = retainage && earlier && { before: retainageLadder(earlier), after: retainageLadder([...earlier, retainage.change]) };
+  const held = retainage &&
+    earlier && {
+      before: retainageLadder(earlier),
+      after: retainageLadder([...earlier, retainage.change]),
+    };
   const retained = held && !sameLadder(held.before, held.after) ? held : undefined;
   const party = invoices[0]?.item ?? (retained && retainage?.change);
   if (!party) return;
   const { customerId, customerName, currency } = party;
   for (const [dueDate, moving] of groupBy(invoices, ({ item }) => item.dueDate)) {
-    await store.apply<AgingDuesView>(AGING_DUES, `${tenantId}/${currency}/${dueDate}`, position, (current) => {
-      const open = moving.reduce((ladder, { before, after }) => moved(ladder, before, after), current?.open ?? []);
-      return { currency, dueDate, open, ...extentOf(open) };
-    });
+    await store.apply<AgingDuesView>(
+      AGING_DUES,
+      `${tenantId}/${currency}/${dueDate}`,
+      position,
+      (current) => {
+        const open = moving.reduce(
+          (ladder, { before, after }) => moved(ladder, before, after),
+          current?.open ?? [],
+        );
+        return { currency, dueDate, open, ...extentOf(open) };
+      },
+    );
   }
   if (retained)
-    await store.apply<AgingRetainageView>(AGING_RETAINAGE, `${tenantId}/${currency}`, position, (current) => ({
-      currency,
-      held: moved(current?.held ?? [], retained.before, retained.after),
-    }));
+    await store.apply<AgingRetainageView>(
+      AGING_RETAINAGE,
+      `${tenantId}/${currency}`,
+      position,
+      (current) => ({
+        currency,
+        held: moved(current?.held ?? [], retained.before, retained.after),
+      }),
+    );
   const key = accountKey(tenantId, customerId);
   const before = await store.get<AgedCustomerView>(AGED_CUSTOMERS, key);
   const agedCustomer = (current: AgedCustomerView | undefined): AgedCustomerView => {
-    const aged = [...invoices, ...(retained ? [retained] : [])].reduce((ladder, { before, after }) => moved(ladder, before, after), current?.aged ?? []);
+    const aged = [...invoices, ...(retained ? [retained] : [])].reduce(
+      (ladder, { before, after }) => moved(ladder, before, after),
+      current?.aged ?? [],
+    );
     const spans = spansOf(aged);
-    return { customerId, customerName, currency, aged, spans, slots: Math.max(current?.slots ?? 0, spans.length) };
+    return {
+      customerId,
+      customerName,
+      currency,
+      aged,
+      spans,
+      slots: Math.max(current?.slots ?? 0, spans.length),
+    };
   };
   await store.apply<AgedCustomerView>(AGED_CUSTOMERS, key, position, agedCustomer);
-  // Written from the document once it has this event; all of them again if it had it already (a batch cut short, then redelivered).
+  // Written from the document once it has this event; all of them again if it had it already (a
+  // batch cut short, then redelivered).
   const redelivered = before !== undefined && before._position >= position;
   const after = redelivered ? before : agedCustomer(before);
   for (let slot = 0; slot < after.slots; slot++) {
     const [from, to] = after.spans[slot] ?? [STILL_OPEN, STILL_OPEN];
     if (!redelivered && before?.spans[slot]?.[0] === from && before.spans[slot][1] === to) continue;
-    await store.apply<AgedSpanView>(AGED_SPANS, `${key}#${slot}`, position, () => ({ customerId, customerName, currency, from, to }));
+    await store.apply<AgedSpanView>(AGED_SPANS, `${key}#${slot}`, position, () => ({
+      customerId,
+      customerName,
+      currency,
+      from,
+      to,
+    }));
   }
 }
 
-const sameLadder = (a: Ladder, b: Ladder) => a.length === b.length && a.every(([date, value], index) => b[index][0] === date && b[index][1] === value);
+const sameLadder = (a: Ladder, b: Ladder) =>
+  a.length === b.length &&
+  a.every(([date, value], index) => b[index][0] === date && b[index][1] === value);
 
 function groupBy<T>(values: readonly T[], keyOf: (value: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
-  for (const value of values) groups.set(keyOf(value), [...(groups.get(keyOf(value)) ?? []), value]);
+  for (const value of values)
+    groups.set(keyOf(value), [...(groups.get(keyOf(value)) ?? []), value]);
   return groups;
 }
 
-const sumOf = (effects: { amount: number }[]) => effects.reduce((total, effect) => total + effect.amount, 0);
+const sumOf = (effects: { amount: number }[]) =>
+  effects.reduce((total, effect) => total + effect.amount, 0);
 
 function invoicesOf(event: AccountEvent): string[] {
-  const ids = new Set(event.type === 'ReminderSent' ? [event.data.invoiceId] : event.data.balances.map((balance) => balance.invoiceId));
+  const ids = new Set(
+    event.type === 'ReminderSent'
+      ? [event.data.invoiceId]
+      : event.data.balances.map((balance) => balance.invoiceId),
+  );
   if ('invoiceId' in event.data) ids.add(event.data.invoiceId);
   return [...ids];
 }
 
-function evolveAccount(current: AccountView | undefined, event: AccountEvent, entry: BookEntry | undefined, change: AgingChange): AccountView {
+function evolveAccount(
+  current: AccountView | undefined,
+  event: AccountEvent,
+  entry: BookEntry | undefined,
+  change: AgingChange,
+): AccountView {
   const opened = event.type === 'InvoiceOpened' ? event.data : undefined;
   const openTotal = (current?.openTotal ?? 0) + change.open;
   const retainageHeld = (current?.retainageHeld ?? 0) + change.retainage;
@@ -280,26 +414,51 @@ interface AgingChange {
   retainage: number;
 }
 
-/** An invoice counts in the aging for what it holds open, never below zero (agingAsOf drops the rest). */
+/**
+ * An invoice counts in the aging for what it holds open, never below zero (agingAsOf drops the
+ * rest).
+ */
 const counted = (open: number) => Math.max(0, open);
 
-function openChange(event: AccountEvent, entry: BookEntry | undefined, items: Map<string, ReceivableItem>, position: number): number {
+function openChange(
+  event: AccountEvent,
+  entry: BookEntry | undefined,
+  items: Map<string, ReceivableItem>,
+  position: number,
+): number {
   return invoicesOf(event).reduce((total, invoiceId) => {
-    const before = sumOf(items.get(invoiceId)?.effects.filter((effect) => effect.position < position) ?? []);
-    const after = before + sumOf(entry?.effects.filter((effect) => effect.invoiceId === invoiceId) ?? []);
+    const before = sumOf(
+      items.get(invoiceId)?.effects.filter((effect) => effect.position < position) ?? [],
+    );
+    const after =
+      before + sumOf(entry?.effects.filter((effect) => effect.invoiceId === invoiceId) ?? []);
     return total + counted(after) - counted(before);
   }, 0);
 }
 
-function evolveItem(current: ReceivableItem | undefined, event: AccountEvent, entry: BookEntry | undefined, position: number): ReceivableItem {
+function evolveItem(
+  current: ReceivableItem | undefined,
+  event: AccountEvent,
+  entry: BookEntry | undefined,
+  position: number,
+): ReceivableItem {
   let item = current ?? openedItem(event);
-  const balance = event.type === 'ReminderSent' ? undefined : event.data.balances.find((candidate) => candidate.invoiceId === item.invoiceId);
+  const balance =
+    event.type === 'ReminderSent'
+      ? undefined
+      : event.data.balances.find((candidate) => candidate.invoiceId === item.invoiceId);
   const effect = entry?.effects.filter((candidate) => candidate.invoiceId === item.invoiceId) ?? [];
-  const effects = [...item.effects, ...effect.map(({ amount }) => ({ position, date: entry!.date, amount }))];
+  const effects = [
+    ...item.effects,
+    ...effect.map(({ amount }) => ({ position, date: entry!.date, amount })),
+  ];
   if (event.type === 'InvoiceCancelled') item = { ...item, cancelled: true };
-  if (event.type === 'CreditNoteRecorded') item = { ...item, credited: item.credited + event.data.toInvoice };
-  if (event.type === 'InvoiceWrittenOff') item = { ...item, writtenOff: item.writtenOff + event.data.amount };
-  if (event.type === 'ReminderSent') item = { ...item, reminders: [...item.reminders, reminderView(event.data)] };
+  if (event.type === 'CreditNoteRecorded')
+    item = { ...item, credited: item.credited + event.data.toInvoice };
+  if (event.type === 'InvoiceWrittenOff')
+    item = { ...item, writtenOff: item.writtenOff + event.data.amount };
+  if (event.type === 'ReminderSent')
+    item = { ...item, reminders: [...item.reminders, reminderView(event.data)] };
   const open = balance?.open ?? item.open;
   return {
     ...item,
@@ -317,8 +476,20 @@ function evolveItem(current: ReceivableItem | undefined, event: AccountEvent, en
 }
 
 function openedItem(event: AccountEvent): ReceivableItem {
-  if (event.type !== 'InvoiceOpened') throw new Error(`${event.type} names an invoice that was never opened on this account`);
-  const { customerId, customerName, currency, invoiceId, number, contractId, kind, issueDate, dueDate, total } = event.data;
+  if (event.type !== 'InvoiceOpened')
+    throw new Error(`${event.type} names an invoice that was never opened on this account`);
+  const {
+    customerId,
+    customerName,
+    currency,
+    invoiceId,
+    number,
+    contractId,
+    kind,
+    issueDate,
+    dueDate,
+    total,
+  } = event.data;
   return {
     customerId,
     customerName,
@@ -350,10 +521,20 @@ interface RetainageChange {
   amount: number;
 }
 
-function retainageChange(event: AccountEvent, items: Map<string, ReceivableItem>): RetainageChange | undefined {
+function retainageChange(
+  event: AccountEvent,
+  items: Map<string, ReceivableItem>,
+): RetainageChange | undefined {
   if (event.type === 'InvoiceOpened') {
     const { contractId, customerId, customerName, currency, issueDate, retainageHeld } = event.data;
-    return { contractId, customerId, customerName, currency, date: issueDate, amount: retainageHeld };
+    return {
+      contractId,
+      customerId,
+      customerName,
+      currency,
+      date: issueDate,
+      amount: retainageHeld,
+    };
   }
   const item = event.type === 'InvoiceCancelled' ? items.get(event.data.invoiceId) : undefined;
   if (event.type !== 'InvoiceCancelled' || !item) return undefined;
@@ -367,15 +548,31 @@ function retainageChange(event: AccountEvent, items: Map<string, ReceivableItem>
   };
 }
 
-function evolveRetainage(current: RetainageView | undefined, change: RetainageChange, position: number): RetainageView {
+function evolveRetainage(
+  current: RetainageView | undefined,
+  change: RetainageChange,
+  position: number,
+): RetainageView {
   const { contractId, customerId, customerName, currency, date, amount } = change;
   const history = [...(current?.history ?? []), { date, position, amount }];
   const dates = history.map((entry) => entry.date).sort();
-  // From the last date on, the figure is the latest document's: zero means nothing is held any more.
-  return { contractId, customerId, customerName, currency, history, heldFrom: dates[0], heldUntil: history.at(-1)!.amount === 0 ? dates.at(-1)! : STILL_OPEN };
+  // From the last date on, the figure is the latest document's: zero means nothing is held any
+  // more.
+  return {
+    contractId,
+    customerId,
+    customerName,
+    currency,
+    history,
+    heldFrom: dates[0],
+    heldUntil: history.at(-1)!.amount === 0 ? dates.at(-1)! : STILL_OPEN,
+  };
 }
 
-/** Retainage held on a contract as of a date: the figure of the latest document recorded with a date on or before it. */
+/**
+ * Retainage held on a contract as of a date: the figure of the latest document recorded with a date
+ * on or before it.
+ */
 export function retainageAsOf(view: RetainageView, asOf: string): number {
   return view.history.filter((entry) => entry.date <= asOf).at(-1)?.amount ?? 0;
 }

@@ -1,7 +1,19 @@
-import { accountDecider, accountEventSchemas, accountEventUpcasters, accountStream, type AccountCommand, type AccountEvent } from '@billing/receivables/domain';
+import {
+  accountDecider,
+  accountEventSchemas,
+  accountEventUpcasters,
+  accountStream,
+  type AccountCommand,
+  type AccountEvent,
+} from '@billing/receivables/domain';
 import { EventSchemas, type RecordedEvent } from '@billing/shared/event-store';
 import { fold } from '@billing/shared/kernel';
-import { forTenant, InMemoryReadModels, stampedWith, type ReadModelStore } from '@billing/shared/read-models';
+import {
+  forTenant,
+  InMemoryReadModels,
+  stampedWith,
+  type ReadModelStore,
+} from '@billing/shared/read-models';
 import type { Response } from 'express';
 import fc from 'fast-check';
 import { agingByCustomer, statement, totalsByCurrency } from './account-reports';
@@ -17,7 +29,15 @@ import {
   type ReceivableItem,
   type RetainageView,
 } from './accounts.projection';
-import { moved, openLadder, retainageLadder, spansOf, STILL_OPEN, valueOn, type Ladder } from './aging-history';
+import {
+  moved,
+  openLadder,
+  retainageLadder,
+  spansOf,
+  STILL_OPEN,
+  valueOn,
+  type Ladder,
+} from './aging-history';
 import { agingFor, openDues } from './aging.query';
 import { statementFor } from './statement.query';
 
@@ -29,7 +49,8 @@ const CUSTOMERS = [
   { customerId: 'cust-3', customerName: 'Alpha Homes', currency: 'USD' },
 ];
 /** A UUID per kind of thing and number, as the event schemas want them. */
-const uuid = (kind: number, n: number) => `${kind.toString(16).padStart(8, '0')}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+const uuid = (kind: number, n: number) =>
+  `${kind.toString(16).padStart(8, '0')}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 const day = (n: number) => new Date(Date.UTC(2026, 0, 1 + n)).toISOString().slice(0, 10);
 
 describe('ladders', () => {
@@ -40,7 +61,17 @@ describe('ladders', () => {
   ];
 
   it('hold each value from its date until the next one, zero before the first', () => {
-    expect([day(0), '2026-01-05', '2026-01-09', '2026-01-10', '2026-01-19', '2026-01-20', '2027-01-01'].map((date) => valueOn(ladder, date))).toEqual([0, 100, 100, 40, 40, 0, 0]);
+    expect(
+      [
+        day(0),
+        '2026-01-05',
+        '2026-01-09',
+        '2026-01-10',
+        '2026-01-19',
+        '2026-01-20',
+        '2027-01-01',
+      ].map((date) => valueOn(ladder, date)),
+    ).toEqual([0, 100, 100, 40, 40, 0, 0]);
     expect(spansOf(ladder)).toEqual([['2026-01-05', '2026-01-20']]);
     expect(spansOf([...ladder, ['2026-02-01', 5]])).toEqual([
       ['2026-01-05', '2026-01-20'],
@@ -84,7 +115,10 @@ describe('ladders', () => {
   });
 });
 
-/** A command for one of CUSTOMERS, drawn from what can be done to an account: dates at random, so many are backdated. */
+/**
+ * A command for one of CUSTOMERS, drawn from what can be done to an account: dates at random, so
+ * many are backdated.
+ */
 const command = fc.oneof(
   {
     weight: 4,
@@ -100,19 +134,58 @@ const command = fc.oneof(
   },
   {
     weight: 3,
-    arbitrary: fc.record({ kind: fc.constant('pay' as const), customer: fc.nat(2), on: fc.nat(120), amount: fc.integer({ min: 1, max: 120_000 }), invoice: fc.nat(30) }),
+    arbitrary: fc.record({
+      kind: fc.constant('pay' as const),
+      customer: fc.nat(2),
+      on: fc.nat(120),
+      amount: fc.integer({ min: 1, max: 120_000 }),
+      invoice: fc.nat(30),
+    }),
   },
   {
     weight: 1,
-    arbitrary: fc.record({ kind: fc.constant('credit' as const), customer: fc.nat(2), on: fc.nat(120), total: fc.integer({ min: 1, max: 50_000 }), invoice: fc.nat(30) }),
+    arbitrary: fc.record({
+      kind: fc.constant('credit' as const),
+      customer: fc.nat(2),
+      on: fc.nat(120),
+      total: fc.integer({ min: 1, max: 50_000 }),
+      invoice: fc.nat(30),
+    }),
   },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('write-off' as const), customer: fc.nat(2), on: fc.nat(120), invoice: fc.nat(30) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const), customer: fc.nat(2), on: fc.nat(120), invoice: fc.nat(30) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('reverse' as const), customer: fc.nat(2), on: fc.nat(120), payment: fc.nat(30) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('write-off' as const),
+      customer: fc.nat(2),
+      on: fc.nat(120),
+      invoice: fc.nat(30),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('cancel' as const),
+      customer: fc.nat(2),
+      on: fc.nat(120),
+      invoice: fc.nat(30),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('reverse' as const),
+      customer: fc.nat(2),
+      on: fc.nat(120),
+      payment: fc.nat(30),
+    }),
+  },
 );
 type Drawn = typeof command extends fc.Arbitrary<infer T> ? T : never;
 
-/** The account events the drawn commands give, one stream per customer, in the order drawn (commands the account refuses give none). */
+/**
+ * The account events the drawn commands give, one stream per customer, in the order drawn (commands
+ * the account refuses give none).
+ */
 function eventsOf(drawn: Drawn[]): RecordedEvent[] {
   const events = new Map<string, AccountEvent[]>();
   const recorded: RecordedEvent[] = [];
@@ -146,13 +219,25 @@ function eventsOf(drawn: Drawn[]): RecordedEvent[] {
             invoiceIds: draw.invoice % 2 === 0 ? [invoiceId] : [],
           };
         case 'credit':
-          return { type: 'RecordCreditNote', creditNoteId: uuid(6, index), invoiceId, number: `CN-${index}`, issueDate: day(draw.on), total: draw.total };
+          return {
+            type: 'RecordCreditNote',
+            creditNoteId: uuid(6, index),
+            invoiceId,
+            number: `CN-${index}`,
+            issueDate: day(draw.on),
+            total: draw.total,
+          };
         case 'write-off':
           return { type: 'WriteOff', invoiceId, writtenOffOn: day(draw.on), reason: 'bad debt' };
         case 'cancel':
           return { type: 'CancelInvoice', invoiceId, voidedOn: day(draw.on), retainageHeld: 0 };
         case 'reverse':
-          return { type: 'ReversePayment', paymentId: uuid(5, draw.payment), reversedOn: day(draw.on), reason: 'returned' };
+          return {
+            type: 'ReversePayment',
+            paymentId: uuid(5, draw.payment),
+            reversedOn: day(draw.on),
+            reason: 'returned',
+          };
       }
     };
     let decided: readonly AccountEvent[];
@@ -166,7 +251,14 @@ function eventsOf(drawn: Drawn[]): RecordedEvent[] {
         id: `e-${recorded.length}`,
         type: event.type,
         data: event.data,
-        metadata: { tenantId: TENANT, correlationId: 'c', causationId: 'c', actor: 'test', occurredAt: '2026-06-01T00:00:00.000Z', schemaVersion: schemas.version(event.type) },
+        metadata: {
+          tenantId: TENANT,
+          correlationId: 'c',
+          causationId: 'c',
+          actor: 'test',
+          occurredAt: '2026-06-01T00:00:00.000Z',
+          schemaVersion: schemas.version(event.type),
+        },
         streamId: accountStream(TENANT, customer.customerId),
         revision: own.length,
         position: recorded.length + 1,
@@ -180,15 +272,20 @@ function eventsOf(drawn: Drawn[]): RecordedEvent[] {
 }
 
 async function project(store: ReadModelStore, events: readonly RecordedEvent[]): Promise<void> {
-  for (const event of events) await accountsProjection.handle(event, stampedWith(store, event.metadata.tenantId));
+  for (const event of events)
+    await accountsProjection.handle(event, stampedWith(store, event.metadata.tenantId));
 }
 
 /**
- * The read models after a batch cut short at the `cut`-th event: its events were handled, and a crash
- * let the `lost` collections go unwritten (Mongo writes one collection after the other) while the
- * others were written; the events from the checkpoint on come again.
+ * The read models after a batch cut short at the `cut`-th event: its events were handled, and a
+ * crash let the `lost` collections go unwritten (Mongo writes one collection after the other) while
+ * the others were written; the events from the checkpoint on come again.
  */
-async function projectedThroughACrash(events: readonly RecordedEvent[], cut: number, lost: readonly string[]): Promise<ReadModelStore> {
+async function projectedThroughACrash(
+  events: readonly RecordedEvent[],
+  cut: number,
+  lost: readonly string[],
+): Promise<ReadModelStore> {
   const from = events[cut % Math.max(1, events.length)]?.position ?? 0;
   const [all, checkpointed] = [new InMemoryReadModels(), new InMemoryReadModels()];
   await project(all, events);
@@ -196,7 +293,9 @@ async function projectedThroughACrash(events: readonly RecordedEvent[], cut: num
     checkpointed,
     events.filter((event) => event.position < from),
   );
-  const store = await mixed(accountsProjection.collections, (collection) => (lost.includes(collection) ? checkpointed : all));
+  const store = await mixed(accountsProjection.collections, (collection) =>
+    lost.includes(collection) ? checkpointed : all,
+  );
   await project(
     store,
     events.filter((event) => event.position >= from),
@@ -205,51 +304,104 @@ async function projectedThroughACrash(events: readonly RecordedEvent[], cut: num
 }
 
 /** A store holding each collection as `sourceOf` it holds it. */
-async function mixed(collections: readonly string[], sourceOf: (collection: string) => ReadModelStore): Promise<ReadModelStore> {
+async function mixed(
+  collections: readonly string[],
+  sourceOf: (collection: string) => ReadModelStore,
+): Promise<ReadModelStore> {
   const store = new InMemoryReadModels();
   for (const collection of collections)
-    for (const { _id, _position, ...content } of await sourceOf(collection).find<object>(collection)) await store.apply(collection, _id, _position, () => content);
+    for (const { _id, _position, ...content } of await sourceOf(collection).find<object>(
+      collection,
+    ))
+      await store.apply(collection, _id, _position, () => content);
   return store;
 }
 
 function response(): Response & { headers: Record<string, string> } {
   const headers: Record<string, string> = {};
-  return { headers, setHeader: (name: string, value: string) => (headers[name] = value) } as unknown as Response & { headers: Record<string, string> };
+  return {
+    headers,
+    setHeader: (name: string, value: string) => (headers[name] = value),
+  } as unknown as Response & { headers: Record<string, string> };
 }
 
-/** The aging of a date from every invoice and contract, as agingAsOf defines it: what the ladders must give. */
+/**
+ * The aging of a date from every invoice and contract, as agingAsOf defines it: what the ladders
+ * must give.
+ */
 async function reference(store: ReadModelStore, date: string, currency?: string) {
   const tenant = forTenant(store, TENANT);
-  const customers = agingByCustomer(await tenant.find<ReceivableItem>(ITEMS), await tenant.find<RetainageView>(RETAINAGE), date).filter(
-    (customer) => !currency || customer.currency === currency,
-  );
+  const customers = agingByCustomer(
+    await tenant.find<ReceivableItem>(ITEMS),
+    await tenant.find<RetainageView>(RETAINAGE),
+    date,
+  ).filter((customer) => !currency || customer.currency === currency);
   return { customers, currencies: totalsByCurrency(customers) };
 }
 
 describe('the aging of any date from the ladders', () => {
   it('equals the aging computed from every invoice and contract, whatever the order and dates of the events, and after a redelivery', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 40 }), fc.nat(), fc.subarray(accountsProjection.collections as string[]), async (drawn, cut, lost) => {
-        const store = await projectedThroughACrash(eventsOf(drawn), cut, lost);
-        const tenant = forTenant(store, TENANT);
-        for (const date of [day(0), day(14), day(31), day(45), day(60), day(75), day(95), day(130)]) {
-          for (const currency of [undefined, 'USD']) {
-            const answer = response();
-            const aging = await agingFor(tenant, date, { currency }, { limit: 100, offset: 0 }, answer);
-            const expected = await reference(store, date, currency);
-            expect({ date, currency, customers: aging.customers, currencies: aging.currencies }).toEqual({ date, currency, ...expected });
-            expect(answer.headers['X-Total-Count']).toBe(String(expected.customers.length));
-            const dues = expected.customers.flatMap((customer) => customer.invoices.map(({ dueDate, open }) => ({ currency: customer.currency, dueDate, open })));
-            expect(sumByDue(await openDues(tenant, date, { currency }))).toEqual(sumByDue(dues));
+      fc.asyncProperty(
+        fc.array(command, { minLength: 1, maxLength: 40 }),
+        fc.nat(),
+        fc.subarray(accountsProjection.collections as string[]),
+        async (drawn, cut, lost) => {
+          const store = await projectedThroughACrash(eventsOf(drawn), cut, lost);
+          const tenant = forTenant(store, TENANT);
+          for (const date of [
+            day(0),
+            day(14),
+            day(31),
+            day(45),
+            day(60),
+            day(75),
+            day(95),
+            day(130),
+          ]) {
+            for (const currency of [undefined, 'USD']) {
+              const answer = response();
+              const aging = await agingFor(
+                tenant,
+                date,
+                { currency },
+                { limit: 100, offset: 0 },
+                answer,
+              );
+              const expected = await reference(store, date, currency);
+              expect({
+                date,
+                currency,
+                customers: aging.customers,
+                currencies: aging.currencies,
+              }).toEqual({ date, currency, ...expected });
+              expect(answer.headers['X-Total-Count']).toBe(String(expected.customers.length));
+              const dues = expected.customers.flatMap((customer) =>
+                customer.invoices.map(({ dueDate, open }) => ({
+                  currency: customer.currency,
+                  dueDate,
+                  open,
+                })),
+              );
+              expect(sumByDue(await openDues(tenant, date, { currency }))).toEqual(sumByDue(dues));
+            }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: 100 },
     );
   });
 
   it('pages the customers of a date by name, the count of all of them in X-Total-Count', async () => {
-    const drawn: Drawn[] = CUSTOMERS.map((_, customer) => ({ kind: 'open', customer, issue: 1, terms: 30, total: 1_000, retainage: 0, contract: 0 }));
+    const drawn: Drawn[] = CUSTOMERS.map((_, customer) => ({
+      kind: 'open',
+      customer,
+      issue: 1,
+      terms: 30,
+      total: 1_000,
+      retainage: 0,
+      contract: 0,
+    }));
     const store = new InMemoryReadModels();
     await project(store, eventsOf(drawn));
     const tenant = forTenant(store, TENANT);
@@ -257,7 +409,9 @@ describe('the aging of any date from the ladders', () => {
     for (const offset of [0, 1, 2]) {
       const answer = response();
       pages.push({
-        ids: (await agingFor(tenant, day(5), {}, { limit: 1, offset }, answer)).customers.map((customer) => customer.customerId),
+        ids: (await agingFor(tenant, day(5), {}, { limit: 1, offset }, answer)).customers.map(
+          (customer) => customer.customerId,
+        ),
         total: answer.headers['X-Total-Count'],
       });
     }
@@ -266,38 +420,56 @@ describe('the aging of any date from the ladders', () => {
       { ids: ['cust-3'], total: '3' },
       { ids: ['cust-1'], total: '3' },
     ]);
-    expect((await agingFor(tenant, day(0), {}, { limit: 10, offset: 0 }, response())).customers).toEqual([]);
+    expect(
+      (await agingFor(tenant, day(0), {}, { limit: 10, offset: 0 }, response())).customers,
+    ).toEqual([]);
   });
 });
 
 describe("a customer's statement of any period", () => {
   it('equals the one from every earlier entry, whatever the order and dates of the events, and after a redelivery', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 40 }), fc.nat(), fc.subarray(accountsProjection.collections as string[]), async (drawn, cut, lost) => {
-        const store = await projectedThroughACrash(eventsOf(drawn), cut, lost);
-        const tenant = forTenant(store, TENANT);
-        for (const customer of CUSTOMERS) {
-          const account = await tenant.get<AccountView>(ACCOUNTS, accountKey(TENANT, customer.customerId));
-          if (!account) continue;
-          const entries = await tenant.find<EntryView>(ENTRIES, { customerId: customer.customerId }, { sort: { date: 1, position: 1 } });
-          for (const [first, last] of [
-            [day(0), day(130)],
-            [day(31), day(58)],
-            [day(45), day(75)],
-            [day(95), day(95)],
-          ]) {
-            const opening = entries.filter((entry) => entry.date < first).reduce((total, entry) => total + entry.amount, 0);
-            const expected = statement(
-              account,
-              opening,
-              entries.filter((entry) => entry.date >= first && entry.date <= last),
-              first,
-              last,
+      fc.asyncProperty(
+        fc.array(command, { minLength: 1, maxLength: 40 }),
+        fc.nat(),
+        fc.subarray(accountsProjection.collections as string[]),
+        async (drawn, cut, lost) => {
+          const store = await projectedThroughACrash(eventsOf(drawn), cut, lost);
+          const tenant = forTenant(store, TENANT);
+          for (const customer of CUSTOMERS) {
+            const account = await tenant.get<AccountView>(
+              ACCOUNTS,
+              accountKey(TENANT, customer.customerId),
             );
-            expect(await statementFor(store, TENANT, customer.customerId, first, last)).toEqual(expected);
+            if (!account) continue;
+            const entries = await tenant.find<EntryView>(
+              ENTRIES,
+              { customerId: customer.customerId },
+              { sort: { date: 1, position: 1 } },
+            );
+            for (const [first, last] of [
+              [day(0), day(130)],
+              [day(31), day(58)],
+              [day(45), day(75)],
+              [day(95), day(95)],
+            ]) {
+              const opening = entries
+                .filter((entry) => entry.date < first)
+                .reduce((total, entry) => total + entry.amount, 0);
+              const expected = statement(
+                account,
+                opening,
+                entries.filter((entry) => entry.date >= first && entry.date <= last),
+                first,
+                last,
+              );
+              expect(await statementFor(store, TENANT, customer.customerId, first, last)).toEqual(
+                expected,
+              );
+            }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -306,7 +478,15 @@ describe("a customer's statement of any period", () => {
     // Two years of a customer's payments, three a week: a statement of its last month.
     const drawn: Drawn[] = [
       { kind: 'open', customer: 0, issue: 0, terms: 30, total: 100_000, retainage: 0, contract: 0 },
-      ...Array.from({ length: 104 }, (_, week) => [0, 2, 4].map((offset) => ({ kind: 'pay' as const, customer: 0, on: week * 7 + offset, amount: 10, invoice: 1 }))).flat(),
+      ...Array.from({ length: 104 }, (_, week) =>
+        [0, 2, 4].map((offset) => ({
+          kind: 'pay' as const,
+          customer: 0,
+          on: week * 7 + offset,
+          amount: 10,
+          invoice: 1,
+        })),
+      ).flat(),
     ];
     const store = new InMemoryReadModels();
     await project(store, eventsOf(drawn));
@@ -323,18 +503,23 @@ describe("a customer's statement of any period", () => {
     });
     const [first, last] = ['2027-12-01', '2027-12-31'];
     const answer = await statementFor(counting, TENANT, CUSTOMERS[0].customerId, first, last);
-    // 312 payments of 10 after the invoice of 100,000: the opening balance is the invoice less what came before December 2027.
+    // 312 payments of 10 after the invoice of 100,000: the opening balance is the invoice less what
+    // came before December 2027.
     const before = drawn.filter((draw) => draw.kind === 'pay' && day(draw.on) < first).length;
     expect(answer.openingBalance).toBe(100_000 - 10 * before);
     expect(answer.lines.length + before).toBe(312);
-    // The period's entries, and one total per earlier month (23 of them): not the ~300 entries before it.
+    // The period's entries, and one total per earlier month (23 of them): not the ~300 entries
+    // before it.
     expect(read.filter((collection) => collection === ENTRIES).length).toBe(answer.lines.length);
     expect(read.length).toBeLessThan(answer.lines.length + 30);
   });
 });
 
-function sumByDue(dues: { currency: string; dueDate: string; open: number }[]): Record<string, number> {
+function sumByDue(
+  dues: { currency: string; dueDate: string; open: number }[],
+): Record<string, number> {
   const sums: Record<string, number> = {};
-  for (const { currency, dueDate, open } of dues) sums[`${currency} ${dueDate}`] = (sums[`${currency} ${dueDate}`] ?? 0) + open;
+  for (const { currency, dueDate, open } of dues)
+    sums[`${currency} ${dueDate}`] = (sums[`${currency} ${dueDate}`] ?? 0) + open;
   return sums;
 }

@@ -26,34 +26,58 @@ export function valueOn(ladder: Ladder, date: string): number {
   return low === 0 ? 0 : ladder[low - 1][1];
 }
 
-/** `ladder` with `after - before` added on every date: how one event's change to a part of a sum moves the sum. */
+/**
+ * `ladder` with `after - before` added on every date: how one event's change to a part of a sum
+ * moves the sum.
+ */
 export function moved(ladder: Ladder, before: Ladder, after: Ladder): Ladder {
   const dates = [...new Set([...ladder, ...before, ...after].map(([date]) => date))].sort();
-  return compact(dates.map((date) => [date, valueOn(ladder, date) + valueOn(after, date) - valueOn(before, date)]));
+  return compact(
+    dates.map((date) => [
+      date,
+      valueOn(ladder, date) + valueOn(after, date) - valueOn(before, date),
+    ]),
+  );
 }
 
-/** An invoice's open amount as aging counts it (DOMAIN.md "Aging"): nothing before its issue date, never below zero. */
+/**
+ * An invoice's open amount as aging counts it (DOMAIN.md "Aging"): nothing before its issue date,
+ * never below zero.
+ */
 export function openLadder(invoice: DatedInvoice | undefined): Ladder {
   if (!invoice) return [];
-  const dates = [...new Set([invoice.issueDate, ...invoice.effects.map((effect) => effect.date)])].filter((date) => date >= invoice.issueDate).sort();
+  const dates = [...new Set([invoice.issueDate, ...invoice.effects.map((effect) => effect.date)])]
+    .filter((date) => date >= invoice.issueDate)
+    .sort();
   return compact(
     dates.map((date) => [
       date,
       Math.max(
         0,
-        invoice.effects.reduce((total, effect) => (effect.date <= date ? total + effect.amount : total), 0),
+        invoice.effects.reduce(
+          (total, effect) => (effect.date <= date ? total + effect.amount : total),
+          0,
+        ),
       ),
     ]),
   );
 }
 
-/** Retainage held on a contract: as of a date, the figure of the last document recorded with a date on or before it (retainageAsOf). */
+/**
+ * Retainage held on a contract: as of a date, the figure of the last document recorded with a date
+ * on or before it (retainageAsOf).
+ */
 export function retainageLadder(history: readonly { date: string; amount: number }[]): Ladder {
   const dates = [...new Set(history.map((entry) => entry.date))].sort();
-  return compact(dates.map((date) => [date, history.filter((entry) => entry.date <= date).at(-1)?.amount ?? 0]));
+  return compact(
+    dates.map((date) => [date, history.filter((entry) => entry.date <= date).at(-1)?.amount ?? 0]),
+  );
 }
 
-/** The spans of dates a ladder of amounts (never below zero) is above zero: [from, to), `to` STILL_OPEN if it still is. */
+/**
+ * The spans of dates a ladder of amounts (never below zero) is above zero: [from, to), `to`
+ * STILL_OPEN if it still is.
+ */
 export function spansOf(ladder: Ladder): [string, string][] {
   const spans: [string, string][] = [];
   for (const [date, value] of ladder) {
@@ -64,7 +88,10 @@ export function spansOf(ladder: Ladder): [string, string][] {
   return spans;
 }
 
-/** From when to when a ladder is above zero at all: `from` its first date, `until` the date it fell to zero for good (STILL_OPEN if it has not). */
+/**
+ * From when to when a ladder is above zero at all: `from` its first date, `until` the date it fell
+ * to zero for good (STILL_OPEN if it has not).
+ */
 export function extentOf(ladder: Ladder): { from: string; until: string } {
   if (ladder.length === 0) return { from: STILL_OPEN, until: STILL_OPEN };
   const [lastDate, lastValue] = ladder.at(-1)!;
@@ -73,6 +100,7 @@ export function extentOf(ladder: Ladder): { from: string; until: string } {
 
 function compact(entries: Ladder): Ladder {
   const ladder: Ladder = [];
-  for (const [date, value] of entries) if (value !== (ladder.at(-1)?.[1] ?? 0)) ladder.push([date, value]);
+  for (const [date, value] of entries)
+    if (value !== (ladder.at(-1)?.[1] ?? 0)) ladder.push([date, value]);
   return ladder;
 }

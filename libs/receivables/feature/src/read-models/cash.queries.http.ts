@@ -20,9 +20,18 @@ import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
 import { openDues } from './aging.query';
 import { cashByWeek, cashTotals, dsoFor } from './cash.query';
 import { CashForecast, CashForecastQuery, Dso, DsoQuery } from './cash.responses';
-import { CASH_COLUMNS, CASH_EXAMPLE, cashCsvRows, DSO_COLUMNS, DSO_EXAMPLE } from './receivables.csv';
+import {
+  CASH_COLUMNS,
+  CASH_EXAMPLE,
+  cashCsvRows,
+  DSO_COLUMNS,
+  DSO_EXAMPLE,
+} from './receivables.csv';
 
-/** Finance's receivables queries (ADR 20): cash expected by week of due date, DSO over a period. Each answers JSON or CSV. */
+/**
+ * Finance's receivables queries (ADR 20): cash expected by week of due date, DSO over a period.
+ * Each answers JSON or CSV.
+ */
 @ApiTags('finance')
 @Controller()
 export class CashQueries {
@@ -33,26 +42,69 @@ export class CashQueries {
   ) {}
 
   @Get('cash-forecast')
-  @ApiOperation({ summary: 'Cash expected by week: what is open as of a date, by ISO week of its due date and currency (past weeks: overdue)' })
-  @ApiOkJsonOrCsv({ type: CashForecast, description: 'One page of the weeks, and the totals of all per currency', headers: TOTAL_COUNT_HEADER, example: CASH_EXAMPLE })
+  @ApiOperation({
+    summary:
+      'Cash expected by week: what is open as of a date, by ISO week of its due date and currency (past weeks: overdue)',
+  })
+  @ApiOkJsonOrCsv({
+    type: CashForecast,
+    description: 'One page of the weeks, and the totals of all per currency',
+    headers: TOTAL_COUNT_HEADER,
+    example: CASH_EXAMPLE,
+  })
   @ApiProblems([400, '`asOf` is not a date, or the page is out of range'])
-  async cashForecast(@Ctx() ctx: RequestContext, @Query() query: CashForecastQuery, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+  async cashForecast(
+    @Ctx() ctx: RequestContext,
+    @Query() query: CashForecastQuery,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     const asOf = query.asOf ?? dateInZone(this.clock.now(), this.settings.timeZone);
-    const weeks = cashByWeek(await openDues(forTenant(this.readModels, ctx.tenantId), asOf, filterOf(query)), asOf);
+    const weeks = cashByWeek(
+      await openDues(forTenant(this.readModels, ctx.tenantId), asOf, filterOf(query)),
+      asOf,
+    );
     const { limit = 100, offset = 0 } = query;
     response.setHeader('X-Total-Count', String(weeks.length));
-    const forecast = { asOf, weeks: weeks.slice(offset, offset + limit), currencies: cashTotals(weeks) };
-    return wantsCsv(request, query.format) ? csvAnswer(response, `cash-forecast-${asOf}`, CASH_COLUMNS, cashCsvRows(forecast)) : forecast;
+    const forecast = {
+      asOf,
+      weeks: weeks.slice(offset, offset + limit),
+      currencies: cashTotals(weeks),
+    };
+    return wantsCsv(request, query.format)
+      ? csvAnswer(response, `cash-forecast-${asOf}`, CASH_COLUMNS, cashCsvRows(forecast))
+      : forecast;
   }
 
   @Get('dso')
-  @ApiOperation({ summary: 'Days sales outstanding over a period, per currency: receivables open at its end / credit sales of the period x its days' })
-  @ApiOkJsonOrCsv({ type: Dso, description: 'One page of the currencies', headers: TOTAL_COUNT_HEADER, example: DSO_EXAMPLE })
-  @ApiProblems([400, '`from` and `to` are not dates with `from` on or before `to`, or the page is out of range'])
-  async dso(@Ctx() ctx: RequestContext, @Query() query: DsoQuery, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+  @ApiOperation({
+    summary:
+      'Days sales outstanding over a period, per currency: receivables open at its end / credit sales of the period x its days',
+  })
+  @ApiOkJsonOrCsv({
+    type: Dso,
+    description: 'One page of the currencies',
+    headers: TOTAL_COUNT_HEADER,
+    example: DSO_EXAMPLE,
+  })
+  @ApiProblems([
+    400,
+    '`from` and `to` are not dates with `from` on or before `to`, or the page is out of range',
+  ])
+  async dso(
+    @Ctx() ctx: RequestContext,
+    @Query() query: DsoQuery,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     const { from, to, limit = 100, offset = 0 } = query;
     if (from > to) throw new ValidationError('from must be on or before to');
-    const currencies = await dsoFor(forTenant(this.readModels, ctx.tenantId), from, to, filterOf(query));
+    const currencies = await dsoFor(
+      forTenant(this.readModels, ctx.tenantId),
+      from,
+      to,
+      filterOf(query),
+    );
     response.setHeader('X-Total-Count', String(currencies.length));
     const answer = { from, to, currencies: currencies.slice(offset, offset + limit) };
     return wantsCsv(request, query.format)
@@ -66,4 +118,7 @@ export class CashQueries {
   }
 }
 
-const filterOf = ({ currency, customerId }: { currency?: string; customerId?: string }) => ({ currency, customerId });
+const filterOf = ({ currency, customerId }: { currency?: string; customerId?: string }) => ({
+  currency,
+  customerId,
+});

@@ -15,7 +15,10 @@ export interface CashWeek {
 }
 
 /** Open amounts by ISO week of their due date and currency, oldest week first. */
-export function cashByWeek(dues: { currency: string; dueDate: string; open: number }[], date: string): CashWeek[] {
+export function cashByWeek(
+  dues: { currency: string; dueDate: string; open: number }[],
+  date: string,
+): CashWeek[] {
   const weeks = new Map<string, CashWeek>();
   for (const { currency, dueDate, open } of dues) {
     const week = isoWeekOf(dueDate);
@@ -25,14 +28,22 @@ export function cashByWeek(dues: { currency: string; dueDate: string; open: numb
     if (dueDate < date) row.overdue += open;
     weeks.set(key, row);
   }
-  return [...weeks.values()].filter((row) => row.expected !== 0).sort((a, b) => a.weekStart.localeCompare(b.weekStart) || a.currency.localeCompare(b.currency));
+  return [...weeks.values()]
+    .filter((row) => row.expected !== 0)
+    .sort((a, b) => a.weekStart.localeCompare(b.weekStart) || a.currency.localeCompare(b.currency));
 }
 
-export function cashTotals(weeks: CashWeek[]): { currency: string; expected: number; overdue: number }[] {
+export function cashTotals(
+  weeks: CashWeek[],
+): { currency: string; expected: number; overdue: number }[] {
   const totals = new Map<string, { currency: string; expected: number; overdue: number }>();
   for (const { currency, expected, overdue } of weeks) {
     const sum = totals.get(currency) ?? { currency, expected: 0, overdue: 0 };
-    totals.set(currency, { currency, expected: sum.expected + expected, overdue: sum.overdue + overdue });
+    totals.set(currency, {
+      currency,
+      expected: sum.expected + expected,
+      overdue: sum.overdue + overdue,
+    });
   }
   return [...totals.values()].sort((a, b) => a.currency.localeCompare(b.currency));
 }
@@ -46,32 +57,56 @@ export interface CurrencyDso {
   dso?: string;
 }
 
-/** What changes credit sales: invoices issued, less invoices voided and credit notes, by their business dates. */
+/**
+ * What changes credit sales: invoices issued, less invoices voided and credit notes, by their
+ * business dates.
+ */
 const SALES_KINDS = ['invoice', 'void', 'credit-note'];
 
-/** DSO per currency over [from, to] (ADR 20): open receivables as of `to` / credit sales of the period x its days. */
-export async function dsoFor(tenant: TenantReadModels, from: string, to: string, filter: AgingFilter): Promise<CurrencyDso[]> {
+/**
+ * DSO per currency over [from, to] (ADR 20): open receivables as of `to` / credit sales of the
+ * period x its days.
+ */
+export async function dsoFor(
+  tenant: TenantReadModels,
+  from: string,
+  to: string,
+  filter: AgingFilter,
+): Promise<CurrencyDso[]> {
   const days = periodDays(from, to);
   const currencies = new Map<string, { receivables: number; sales: number }>();
-  const of = (currency: string) => currencies.get(currency) ?? currencies.set(currency, { receivables: 0, sales: 0 }).get(currency)!;
-  for (const { currency, open } of await openDues(tenant, to, filter)) of(currency).receivables += open;
+  const of = (currency: string) =>
+    currencies.get(currency) ??
+    currencies.set(currency, { receivables: 0, sales: 0 }).get(currency)!;
+  for (const { currency, open } of await openDues(tenant, to, filter))
+    of(currency).receivables += open;
   const entries = await tenant.find<EntryView>(ENTRIES, {
     kind: { $in: SALES_KINDS },
     date: { $gte: from, $lte: to },
     ...(filter.customerId ? { customerId: filter.customerId } : {}),
   });
-  const accounts = await tenant.find<AccountView>(ACCOUNTS, { customerId: { $in: [...new Set(entries.map((entry) => entry.customerId))] } });
+  const accounts = await tenant.find<AccountView>(ACCOUNTS, {
+    customerId: { $in: [...new Set(entries.map((entry) => entry.customerId))] },
+  });
   const currencyOf = new Map(accounts.map((account) => [account.customerId, account.currency]));
   for (const entry of entries) {
     const currency = currencyOf.get(entry.customerId);
-    if (currency && (!filter.currency || currency === filter.currency)) of(currency).sales += entry.amount;
+    if (currency && (!filter.currency || currency === filter.currency))
+      of(currency).sales += entry.amount;
   }
   return [...currencies.entries()]
     .map(([currency, { receivables, sales }]) => {
       const dso = dsoHundredths(receivables, sales, days);
-      return { currency, endingReceivables: receivables, creditSales: sales, days, ...(dso === undefined ? {} : { dso: decimal(dso) }) };
+      return {
+        currency,
+        endingReceivables: receivables,
+        creditSales: sales,
+        days,
+        ...(dso === undefined ? {} : { dso: decimal(dso) }),
+      };
     })
     .sort((a, b) => a.currency.localeCompare(b.currency));
 }
 
-const decimal = (hundredths: number) => `${hundredths < 0 ? '-' : ''}${Math.trunc(Math.abs(hundredths) / 100)}.${String(Math.abs(hundredths) % 100).padStart(2, '0')}`;
+const decimal = (hundredths: number) =>
+  `${hundredths < 0 ? '-' : ''}${Math.trunc(Math.abs(hundredths) / 100)}.${String(Math.abs(hundredths) % 100).padStart(2, '0')}`;

@@ -1,5 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { CountProperty, DateProperty, MoneyProperty, TextProperty, UuidProperty } from '@billing/shared/nest';
+import {
+  CountProperty,
+  DateProperty,
+  MoneyProperty,
+  TextProperty,
+  UuidProperty,
+} from '@billing/shared/nest';
 
 const CURRENCY = { pattern: '^[A-Z]{3}$', example: 'USD' };
 
@@ -13,12 +19,19 @@ export class AccountSummary {
 }
 
 export class Reminder {
-  @ApiProperty({ type: 'integer', minimum: 1, nullable: true, description: 'Its rank among the levels of the run, 1 = first (null on old reminders sent at a non-default level)' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 1,
+    nullable: true,
+    description:
+      'Its rank among the levels of the run, 1 = first (null on old reminders sent at a non-default level)',
+  })
   level!: number | null;
   @CountProperty('Days overdue the level starts at') levelDays!: number;
   @ApiProperty({ type: 'boolean', description: 'The last level' }) final!: boolean;
   @DateProperty('The run it was sent by') runDate!: string;
-  @ApiProperty({ type: 'integer', description: 'Days overdue on the run date' }) daysOverdue!: number;
+  @ApiProperty({ type: 'integer', description: 'Days overdue on the run date' })
+  daysOverdue!: number;
   @MoneyProperty('Open when it was sent') open!: number;
 }
 
@@ -33,18 +46,25 @@ export class AccountInvoice {
   @MoneyProperty('Paid, credit applied included') paid!: number;
   @MoneyProperty('Credited by credit notes') credited!: number;
   @MoneyProperty('Written off') writtenOff!: number;
-  @ApiProperty({ type: 'boolean', description: 'Voided: nothing is open on it' }) cancelled!: boolean;
+  @ApiProperty({ type: 'boolean', description: 'Voided: nothing is open on it' })
+  cancelled!: boolean;
   @ApiProperty({ type: [Reminder] }) reminders!: Reminder[];
 }
 
 export class AccountDetail extends AccountSummary {
-  @ApiProperty({ type: [AccountInvoice], description: 'The invoices still open, by due date' }) openItems!: AccountInvoice[];
-  @ApiProperty({ type: [AccountInvoice], description: 'Every invoice ever opened on the account, by due date' }) invoices!: AccountInvoice[];
+  @ApiProperty({ type: [AccountInvoice], description: 'The invoices still open, by due date' })
+  openItems!: AccountInvoice[];
+  @ApiProperty({
+    type: [AccountInvoice],
+    description: 'Every invoice ever opened on the account, by due date',
+  })
+  invoices!: AccountInvoice[];
 }
 
 export class StatementLine {
   @DateProperty('Business date') date!: string;
-  @ApiProperty({ enum: ['invoice', 'void', 'credit-note', 'payment', 'reversal', 'write-off'] }) kind!: string;
+  @ApiProperty({ enum: ['invoice', 'void', 'credit-note', 'payment', 'reversal', 'write-off'] })
+  kind!: string;
   @TextProperty('Document number, payment reference or id') reference!: string;
   @MoneyProperty('+ raises what the customer owes, - lowers it') amount!: number;
   @MoneyProperty('Running balance after the line') balance!: number;
@@ -57,7 +77,11 @@ export class Statement {
   @DateProperty('First day of the period') from!: string;
   @DateProperty('Last day of the period') to!: string;
   @MoneyProperty('Balance brought forward') openingBalance!: number;
-  @ApiProperty({ type: [StatementLine], description: "The period's entries by date (applying credit moves no balance and is no line)" }) lines!: StatementLine[];
+  @ApiProperty({
+    type: [StatementLine],
+    description: "The period's entries by date (applying credit moves no balance and is no line)",
+  })
+  lines!: StatementLine[];
   @MoneyProperty('Balance at the end of the period') closingBalance!: number;
 }
 
@@ -85,8 +109,13 @@ export class CustomerAging {
   @TextProperty('ISO 4217 currency', CURRENCY) currency!: string;
   @ApiProperty({ type: AgingBuckets }) buckets!: AgingBuckets;
   @MoneyProperty('Open as of the date, all buckets') total!: number;
-  @ApiProperty({ type: [AgingInvoice], description: 'Every invoice open as of the date, by due date' }) invoices!: AgingInvoice[];
-  @MoneyProperty('Retainage held and not yet billed, shown beside the buckets, never in one') retainageHeld!: number;
+  @ApiProperty({
+    type: [AgingInvoice],
+    description: 'Every invoice open as of the date, by due date',
+  })
+  invoices!: AgingInvoice[];
+  @MoneyProperty('Retainage held and not yet billed, shown beside the buckets, never in one')
+  retainageHeld!: number;
 }
 
 export class CurrencyAging {
@@ -100,9 +129,14 @@ export class Aging {
   @DateProperty('The date the receivables are aged as of') asOf!: string;
   @ApiProperty({
     type: [CustomerAging],
-    description: 'One page of the customers with something open or retainage held, by name (`limit`, `offset`; `X-Total-Count` counts them all)',
+    description:
+      'One page of the customers with something open or retainage held, by name (`limit`, `offset`; `X-Total-Count` counts them all)',
   })
   customers!: CustomerAging[];
-  @ApiProperty({ type: [CurrencyAging], description: 'Totals of every customer per currency, not only the page (amounts of different currencies are never added)' })
+  @ApiProperty({
+    type: [CurrencyAging],
+    description:
+      'Totals of every customer per currency, not only the page (amounts of different currencies are never added)',
+  })
   currencies!: CurrencyAging[];
 }

@@ -1,21 +1,50 @@
 import { isBusinessDate, NotFoundError, ValidationError } from '@billing/shared/kernel';
 import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
-import { ACCOUNTS, accountKey, ENTRIES, ENTRY_MONTHS, type AccountView, type EntryMonthView, type EntryView } from './accounts.projection';
+import {
+  ACCOUNTS,
+  accountKey,
+  ENTRIES,
+  ENTRY_MONTHS,
+  type AccountView,
+  type EntryMonthView,
+  type EntryView,
+} from './accounts.projection';
 import { statement } from './account-reports';
 
 export type StatementView = ReturnType<typeof statement>;
 
-/** A customer's statement for a period from its book entries (DOMAIN.md "Customer statement"): what the JSON and the PDF statement both show. */
-export async function statementFor(readModels: ReadModelStore, tenantId: string, customerId: string, from: string, to: string): Promise<StatementView> {
-  if (!isBusinessDate(from) || !isBusinessDate(to) || from > to) throw new ValidationError('from and to are calendar dates YYYY-MM-DD, from on or before to');
+/**
+ * A customer's statement for a period from its book entries (DOMAIN.md "Customer statement"): what
+ * the JSON and the PDF statement both show.
+ */
+export async function statementFor(
+  readModels: ReadModelStore,
+  tenantId: string,
+  customerId: string,
+  from: string,
+  to: string,
+): Promise<StatementView> {
+  if (!isBusinessDate(from) || !isBusinessDate(to) || from > to)
+    throw new ValidationError('from and to are calendar dates YYYY-MM-DD, from on or before to');
   const tenant = forTenant(readModels, tenantId);
   const account = await tenant.get<AccountView>(ACCOUNTS, accountKey(tenantId, customerId));
   if (!account) throw new NotFoundError(`no account for customer ${customerId}`);
-  // The opening balance: the months before `from`'s month by their totals, then that month's entries before `from`.
+  // The opening balance: the months before `from`'s month by their totals, then that month's
+  // entries before `from`.
   const month = from.slice(0, 7);
-  const earlierMonths = await tenant.find<EntryMonthView>(ENTRY_MONTHS, { customerId, month: { $lt: month } });
-  const earlier = await tenant.find<EntryView>(ENTRIES, { customerId, date: { $gte: `${month}-01`, $lt: from } });
-  const period = await tenant.find<EntryView>(ENTRIES, { customerId, date: { $gte: from, $lte: to } }, { sort: { date: 1, position: 1 } });
+  const earlierMonths = await tenant.find<EntryMonthView>(ENTRY_MONTHS, {
+    customerId,
+    month: { $lt: month },
+  });
+  const earlier = await tenant.find<EntryView>(ENTRIES, {
+    customerId,
+    date: { $gte: `${month}-01`, $lt: from },
+  });
+  const period = await tenant.find<EntryView>(
+    ENTRIES,
+    { customerId, date: { $gte: from, $lte: to } },
+    { sort: { date: 1, position: 1 } },
+  );
   const opening = [...earlierMonths, ...earlier].reduce((total, { amount }) => total + amount, 0);
   return statement(account, opening, period, from, to);
 }

@@ -14,22 +14,39 @@ export interface Client {
 
 /** Over fetch, with `Authorization: Bearer <token>` when given one (the demo's, a test's). */
 export function fetchClient(baseUrl: string, token?: string): Client {
-  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+      headers: {
+        'content-type': 'application/json',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...headers,
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: Object.fromEntries(response.headers) };
+    return {
+      status: response.status,
+      body: text ? JSON.parse(text) : undefined,
+      headers: Object.fromEntries(response.headers),
+    };
   };
-  return { post: (path, body, headers) => call('POST', path, body ?? {}, headers), get: (path, headers) => call('GET', path, undefined, headers) };
+  return {
+    post: (path, body, headers) => call('POST', path, body ?? {}, headers),
+    get: (path, headers) => call('GET', path, undefined, headers),
+  };
 }
 
 /**
  * Asks again, after its Retry-After, what a service answers 503 to (a server it needs cannot be
  * reached now), as a client of the API should, for up to `timeoutMs`: every GET, and every POST
- * that carries an Idempotency-Key (asking again replays the first answer, or runs the command once).
+ * that carries an Idempotency-Key (asking again replays the first answer, or runs the command
+ * once).
  */
 export function retryingUnavailable(client: Client, timeoutMs = client.waitMs ?? 10_000): Client {
   const retried = async <T>(call: () => Promise<Reply<T>>): Promise<Reply<T>> => {
@@ -37,13 +54,17 @@ export function retryingUnavailable(client: Client, timeoutMs = client.waitMs ??
     for (;;) {
       const reply = await call();
       if (reply.status !== 503 || Date.now() > deadline) return reply;
-      await new Promise((resolve) => setTimeout(resolve, 1_000 * Number(reply.headers?.['retry-after'] ?? 1)));
+      await new Promise((resolve) =>
+        setTimeout(resolve, 1_000 * Number(reply.headers?.['retry-after'] ?? 1)),
+      );
     }
   };
   return {
     get: (path, headers) => retried(() => client.get(path, headers)),
     post: (path, body, headers = {}) =>
-      Object.keys(headers).some((name) => name.toLowerCase() === 'idempotency-key') ? retried(() => client.post(path, body, headers)) : client.post(path, body, headers),
+      Object.keys(headers).some((name) => name.toLowerCase() === 'idempotency-key')
+        ? retried(() => client.post(path, body, headers))
+        : client.post(path, body, headers),
     waitMs: client.waitMs,
   };
 }
@@ -54,13 +75,24 @@ export async function expectOk<T>(reply: Promise<Reply<T>>, what: string): Promi
   return body;
 }
 
-/** Reactions run after the command that caused them: poll a read model until it shows the outcome. */
-export async function waitFor<T>(client: Client, path: string, ready: (body: T) => boolean, what: string, timeoutMs = client.waitMs ?? 10_000): Promise<T> {
+/**
+ * Reactions run after the command that caused them: poll a read model until it shows the outcome.
+ */
+export async function waitFor<T>(
+  client: Client,
+  path: string,
+  ready: (body: T) => boolean,
+  what: string,
+  timeoutMs = client.waitMs ?? 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const reply = await client.get<T>(path);
     if (reply.status === 200 && ready(reply.body)) return reply.body;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${reply.status} ${JSON.stringify(reply.body).slice(0, 300)})`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out waiting for ${what} (last: ${reply.status} ${JSON.stringify(reply.body).slice(0, 300)})`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

@@ -8,7 +8,8 @@ import type { Client } from './client';
 export function keyedClient(client: Client, prefix = 'scenario'): Client {
   let posts = 0;
   return {
-    post: (path, body, headers = {}) => client.post(path, body, { 'Idempotency-Key': `${prefix}-${++posts}`, ...headers }),
+    post: (path, body, headers = {}) =>
+      client.post(path, body, { 'Idempotency-Key': `${prefix}-${++posts}`, ...headers }),
     get: (path, headers) => client.get(path, headers),
     waitMs: client.waitMs,
   };
