@@ -133,10 +133,6 @@ function redraft(
   const refuse = (reason: string): LedgerEvent[] => [
     { type: 'PayApplicationRefused', data: { contractId, ...cause, reason } },
   ];
-  const withdraw = (invoiceId: string, reason: string): LedgerEvent => ({
-    type: 'PayApplicationWithdrawn',
-    data: { contractId, invoiceId, reason },
-  });
   if (issued(ledger, 'retainage-release').length > 0)
     return refuse(
       'the retainage release is already billed; no further pay application can follow it',
@@ -146,20 +142,11 @@ function redraft(
     return refuse(
       `the current payment due (G702 line 8) would be ${computed.amount}, below zero: the certified work is less than what was already certified for payment`,
     );
-  if (computed.amount === 0) return draft ? [withdraw(draft.invoiceId, 'nothing new to bill')] : [];
-  // A release still in draft bills the retainage of the work billed before this: it gives way, and
-  // is drafted again once this work is issued.
-  const release = pendingDraft(ledger, 'retainage-release');
+  if (computed.amount === 0)
+    return draft ? [withdrawn(ledger, draft.invoiceId, 'nothing new to bill')] : [];
   const applicationNo = issued(ledger, 'progress').length + 1;
   return [
-    ...(release
-      ? [
-          withdraw(
-            release.invoiceId,
-            'work became billable again: the release is drafted again once that work is billed',
-          ),
-        ]
-      : []),
+    ...releaseGivingWay(ledger),
     {
       type: 'PayApplicationDrafted',
       data: {
@@ -171,6 +158,26 @@ function redraft(
       },
     },
   ];
+}
+
+const withdrawn = (ledger: Ledger, invoiceId: string, reason: string): LedgerEvent => ({
+  type: 'PayApplicationWithdrawn',
+  data: { contractId: ledger.contractId, invoiceId, reason },
+});
+
+/**
+ * A release still in draft bills line 5 of the application before the work now billable again (a
+ * later certification, a void): it is withdrawn. Once completed, it is drafted again when that work
+ * is issued; agreed before completion, it is agreed again.
+ */
+function releaseGivingWay(ledger: Ledger): LedgerEvent[] {
+  const release = pendingDraft(ledger, 'retainage-release');
+  if (!release) return [];
+  const again =
+    ledger.phase === 'completed'
+      ? 'it is drafted again once that work is issued'
+      : 'agree it again once that work is issued';
+  return [withdrawn(ledger, release.invoiceId, `work became billable again: ${again}`)];
 }
 
 /** Why no release can be drafted now, if anything stands in the way. */
@@ -329,15 +336,24 @@ function voidInvoice(ledger: Ledger, command: Command<'VoidInvoice'>): LedgerEve
       figures: billingFigures(after),
     },
   };
-  if (invoice.kind !== 'progress') return [event];
-  // The voided work is billable again: a pending draft is recomputed on top of the application
-  // before, or a new draft bills it, for the staff to review and issue.
-  const draft = pendingDraft(after, 'progress');
+  // The voided work (or, for a release, work its issue held back) is billable again: a pending
+  // draft is recomputed on top of the application before, or a new draft bills it, for the staff to
+  // review and issue. A release still in draft billed the voided application's line 5: it goes.
+  const withdrawals = invoice.kind === 'progress' ? releaseGivingWay(after) : [];
+  const rest = withdrawals.reduce(
+    (ledger, withdrawal) => evolve(ledger, withdrawal) as Ledger,
+    after,
+  );
+  const draft = pendingDraft(rest, 'progress');
   return [
     event,
-    ...redraft(after, draft?.invoiceId ?? command.redraftInvoiceId, {
+    ...withdrawals,
+    ...redraft(rest, draft?.invoiceId ?? command.redraftInvoiceId, {
       certificationId: `void/${invoice.invoiceId}`,
-      periodEnd: draft?.periodEnd ?? invoice.periodEnd ?? command.voidedOn,
+      periodEnd:
+        draft?.periodEnd ??
+        (invoice.kind === 'progress' ? invoice.periodEnd : rest.lastPeriodEnd) ??
+        command.voidedOn,
     }),
   ];
 }

@@ -544,7 +544,7 @@ describe('retainage release', () => {
         data: {
           contractId,
           invoiceId: 'r1',
-          reason: expect.stringMatching(/drafted again once that work is billed/),
+          reason: expect.stringMatching(/drafted again once that work is issued/),
         },
       },
       expect.objectContaining({
@@ -596,6 +596,83 @@ describe('retainage release', () => {
         .invoices.filter((invoice) => invoice.status === 'draft')
         .map((invoice) => invoice.invoiceId),
     ).toEqual(['p2']);
+  });
+});
+
+describe('a release and the work around it', () => {
+  const complete: LedgerCommand = {
+    type: 'RecordContractPhase',
+    phase: 'completed',
+    on: '2026-06-30',
+  };
+  const release: LedgerCommand = {
+    type: 'DraftRetainageRelease',
+    invoiceId: 'r1',
+    releasedOn: '2026-07-01',
+    agreed: false,
+  };
+
+  it('voiding an issued release drafts the work certified meanwhile, which its issue held back', () => {
+    const released = history(
+      draft('p1', '2026-05-31', 400_000, 500_000),
+      issue('p1', 'INV-2026-00001', '2026-06-03'),
+      complete,
+      release,
+      issue('r1', 'INV-2026-00002', '2026-07-02'),
+      // Certified late, for June: refused while the release stands.
+      draft('p2', '2026-06-30', 400_000, 600_000),
+    );
+    expect(released.at(-1)).toMatchObject({ type: 'PayApplicationRefused' });
+    const voided = spec(released)
+      .when({
+        type: 'VoidInvoice',
+        invoiceId: 'r1',
+        voidedOn: '2026-07-03',
+        reason: 'June work still to bill',
+        redraftInvoiceId: 'p2',
+      })
+      .events();
+    expect(voided.map((event) => event.type)).toEqual(['InvoiceVoided', 'PayApplicationDrafted']);
+    expect(voided[1].data).toMatchObject({
+      invoiceId: 'p2',
+      periodEnd: '2026-06-30',
+      amount: 95_000,
+    });
+  });
+
+  it('a void of the application a release draft bills withdraws it, even when nothing is drafted again', () => {
+    // p2 issued, then a correction below p2 certified (refused: line 8 would be negative), then the release drafted from p2.
+    const events = history(
+      draft('p1', '2026-04-30', 200_000, 300_000),
+      issue('p1', 'INV-2026-00001', '2026-05-02'),
+      draft('p2', '2026-05-31', 400_000, 600_000),
+      issue('p2', 'INV-2026-00002', '2026-06-03'),
+      draft('p3', '2026-06-30', 100_000, 100_000),
+      complete,
+      release,
+    );
+    const voided = spec(events)
+      .when({
+        type: 'VoidInvoice',
+        invoiceId: 'p2',
+        voidedOn: '2026-07-02',
+        reason: 'wrong',
+        redraftInvoiceId: 'p4',
+      })
+      .events();
+    expect(voided.slice(0, 2).map((event) => event.type)).toEqual([
+      'InvoiceVoided',
+      'PayApplicationWithdrawn',
+    ]);
+    expect(voided[1].data).toMatchObject({
+      invoiceId: 'r1',
+      reason: expect.stringMatching(/drafted again once that work is issued/),
+    });
+    expect(
+      ledgerOf([...events, ...voided]).invoices.some(
+        (invoice) => invoice.kind === 'retainage-release',
+      ),
+    ).toBe(false);
   });
 });
 

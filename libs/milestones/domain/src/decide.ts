@@ -155,6 +155,9 @@ function certifyMilestone(state: Schedule, command: Command<'CertifyMilestone'>)
     'it was achieved',
   );
   requireBillablePhase(state, command.certifiedOn);
+  requireWithinContractSum(
+    certifiedLines(state, [{ lineId: line.lineId, percentComplete: 10_000, storedMaterials: 0 }]),
+  );
   const { contractId } = state;
   const certificationId = `${contractId}/milestone/${line.lineId}`;
   return [

@@ -315,6 +315,28 @@ describe('schedule of values', () => {
       type: 'MilestoneAchieved',
       data: { contractId, lineId: 'B', achievedOn: '2026-03-01' },
     };
+    it('are certified only within the contract sum to date: a deductive line is certified before the work it takes off', () => {
+      // A and B (1,000,000 in all), then a change order deducts 500,000: the sum to date is 500,000.
+      const deducted: ScheduleEvent = {
+        type: 'LinesAdded',
+        data: {
+          contractId,
+          changeOrderId: 'co',
+          lines: [{ lineId: 'D', item: '3', description: 'Deduct', scheduledValue: -500_000 }],
+        },
+      };
+      const achievedB: ScheduleEvent = {
+        type: 'MilestoneAchieved',
+        data: { contractId, lineId: 'B', achievedOn: '2026-03-01' },
+      };
+      spec([opened('milestone'), deducted, achievedB])
+        .when({ type: 'CertifyMilestone', lineId: 'B', certifiedOn: '2026-03-05' })
+        .thenThrows(
+          RuleViolation,
+          /completed and stored to date \(666667\) would exceed the contract sum to date \(500000\)/,
+        );
+    });
+
     it('are achieved, then certified for their full amount', () => {
       spec([opened('milestone')])
         .when({ type: 'AchieveMilestone', lineId: 'B', achievedOn: '2026-03-01' })

@@ -151,7 +151,7 @@ export class InvoicingHttp {
     summary:
       'Draft the retainage release invoice: once completed (drafted on completion anyway), or earlier when agreed',
     description:
-      'No pay application follows an issued release; one still in draft gives way when work becomes billable again (a later certification, a void), and is drafted again once that work is issued.',
+      "No pay application follows an issued release; one still in draft gives way when work becomes billable again (a later certification, a void): once that work is issued, a completed contract's release is drafted again, an agreed one is agreed again.",
   })
   @ApiBodyExamples(RetainageReleaseDto, RETAINAGE_RELEASE)
   @ApiCreatedResponse({ type: InvoiceDocument, description: 'The release, in draft' })

@@ -82,7 +82,8 @@ export class InvoiceCustomer {
 export class InvoiceView extends OmitType(LedgerInvoice, ['status'] as const) {
   @ApiProperty({
     enum: ['draft', 'issued', 'void', 'withdrawn'],
-    description: '`withdrawn`: a draft with nothing left to bill',
+    description:
+      '`withdrawn`: a draft with nothing left to bill, or a release draft that gave way to work billable again',
   })
   status!: string;
   @UuidProperty('The contract') contractId!: string;
