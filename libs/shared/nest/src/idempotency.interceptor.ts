@@ -40,8 +40,9 @@ interface StoredAnswer {
  * draft "The Idempotency-Key HTTP Header Field": a retry of the same request answers the stored
  * first answer; the same key on another request is refused (422); a retry while the first is still
  * running is refused (409), never run twice. Another user of the tenant who sends the same key is
-refused (422) like another request, never handed the first user's answer. The command itself is idempotent by its id
- * (handleCommand), so a crash between the command and storing the answer still appends nothing.
+ * refused (422) like another request, never handed the first user's answer. The command itself is
+ * idempotent by its id (handleCommand), so a crash between the command and storing the answer
+ * still appends nothing.
  */
 @Injectable()
 export class CommandContextInterceptor implements NestInterceptor {
