@@ -25,54 +25,54 @@ function slowToContracts(delayMs: number): {
   return { eventStore, readModels, bus };
 }
 
+/** The small contract, created and activated, its schedule open. */
+async function activeContract(client: Client): Promise<string> {
+  const { contractId } = await expectOk<any>(client.post('/contracts', smallContract()), 'create');
+  const activate = client.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' });
+  await expectOk(activate, 'activate');
+  await waitFor(client, `/contracts/${contractId}/schedule`, () => true, 'schedule');
+  return contractId;
+}
+
+/** Issues the draft `which` picks once the reactions wrote it; answers the issued invoice. */
+async function issueDraft(
+  client: Client,
+  contractId: string,
+  which: (invoice: any) => boolean,
+  date: string,
+): Promise<any> {
+  const drafts = `/invoices?contractId=${contractId}&status=draft`;
+  const found = await waitFor<any[]>(client, drafts, (list) => list.some(which), 'the draft');
+  const draft = found.find(which);
+  return expectOk<any>(client.post(`/invoices/${draft.invoiceId}/issue`, { date }), 'issue');
+}
+
+const progress = (invoice: any) => invoice.kind === 'progress';
+const release = (invoice: any) => invoice.kind === 'retainage-release';
+
+/** Line A reported at `percentComplete` for the period, certified, and its pay application issued. */
+async function bill(
+  client: Client,
+  contractId: string,
+  [periodEnd, percentComplete, certifiedOn, issuedOn]: [string, number, string, string],
+): Promise<any> {
+  const lines = [{ lineId: 'A', percentComplete, storedMaterials: 0 }];
+  const reports = `/contracts/${contractId}/progress-reports`;
+  await expectOk(client.post(reports, { periodEnd, lines }), 'report');
+  await expectOk(client.post(`${reports}/${periodEnd}/certify`, { date: certifiedOn }), 'certify');
+  return issueDraft(client, contractId, progress, issuedOn);
+}
+
 /**
  * A one-line contract billed in full, completed, its retainage release issued, and the contract
  * told so: what is left to close it is its payment.
  */
 async function billedAndReleased(client: Client): Promise<{ contractId: string; due: number }> {
-  const { contractId } = await expectOk<any>(client.post('/contracts', smallContract()), 'create');
-  await expectOk(
-    client.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' }),
-    'activate',
-  );
-  await waitFor(client, `/contracts/${contractId}/schedule`, () => true, 'schedule');
-  await expectOk(
-    client.post(`/contracts/${contractId}/progress-reports`, {
-      periodEnd: '2026-01-31',
-      lines: [{ lineId: 'A', percentComplete: 10000, storedMaterials: 0 }],
-    }),
-    'report',
-  );
-  await expectOk(
-    client.post(`/contracts/${contractId}/progress-reports/2026-01-31/certify`, {
-      date: '2026-02-02',
-    }),
-    'certify',
-  );
-  const [application] = await waitFor<any[]>(
-    client,
-    `/invoices?contractId=${contractId}&status=draft`,
-    (list) => list.length === 1,
-    'pay application',
-  );
-  await expectOk(
-    client.post(`/invoices/${application.invoiceId}/issue`, { date: '2026-02-03' }),
-    'issue',
-  );
-  await expectOk(
-    client.post(`/contracts/${contractId}/complete`, { date: '2026-02-10' }),
-    'complete',
-  );
-  const [release] = await waitFor<any[]>(
-    client,
-    `/invoices?contractId=${contractId}&status=draft`,
-    (list) => list.length === 1,
-    'release draft',
-  );
-  await expectOk(
-    client.post(`/invoices/${release.invoiceId}/issue`, { date: '2026-02-12' }),
-    'issue the release',
-  );
+  const contractId = await activeContract(client);
+  await bill(client, contractId, ['2026-01-31', 10000, '2026-02-02', '2026-02-03']);
+  const complete = client.post(`/contracts/${contractId}/complete`, { date: '2026-02-10' });
+  await expectOk(complete, 'complete');
+  await issueDraft(client, contractId, release, '2026-02-12');
   const summary = await waitFor<any>(
     client,
     `/contracts/${contractId}`,
@@ -206,89 +206,32 @@ describe('what a client waits for', () => {
     const test = await startTestApp();
     try {
       const { client } = test;
-      const { contractId } = await expectOk<any>(
-        client.post('/contracts', smallContract()),
-        'create',
-      );
-      await expectOk(
-        client.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' }),
-        'activate',
-      );
-      await waitFor(client, `/contracts/${contractId}/schedule`, () => true, 'schedule');
-      const bill = async (
-        periodEnd: string,
-        percentComplete: number,
-        certifiedOn: string,
-        issuedOn: string,
-      ) => {
-        await expectOk(
-          client.post(`/contracts/${contractId}/progress-reports`, {
-            periodEnd,
-            lines: [{ lineId: 'A', percentComplete, storedMaterials: 0 }],
-          }),
-          'report',
-        );
-        await expectOk(
-          client.post(`/contracts/${contractId}/progress-reports/${periodEnd}/certify`, {
-            date: certifiedOn,
-          }),
-          'certify',
-        );
-        const [draft] = await waitFor<any[]>(
-          client,
-          `/invoices?contractId=${contractId}&status=draft`,
-          (list) => list.length === 1,
-          'pay application',
-        );
-        return expectOk<any>(
-          client.post(`/invoices/${draft.invoiceId}/issue`, { date: issuedOn }),
-          'issue',
-        );
-      };
-      await bill('2026-01-31', 2000, '2026-02-02', '2026-02-03');
-      const last = await bill('2026-02-28', 10000, '2026-03-02', '2026-03-03');
-      await expectOk(
-        client.post(`/contracts/${contractId}/complete`, { date: '2026-03-10' }),
-        'complete',
-      );
-      const [release] = await waitFor<any[]>(
+      const contractId = await activeContract(client);
+      await bill(client, contractId, ['2026-01-31', 2000, '2026-02-02', '2026-02-03']);
+      const last = await bill(client, contractId, [
+        '2026-02-28',
+        10000,
+        '2026-03-02',
+        '2026-03-03',
+      ]);
+      const complete = client.post(`/contracts/${contractId}/complete`, { date: '2026-03-10' });
+      await expectOk(complete, 'complete');
+      const drafts = `/invoices?contractId=${contractId}&status=draft`;
+      const [drafted] = await waitFor<any[]>(
         client,
-        `/invoices?contractId=${contractId}&status=draft`,
-        (list) => list.some((i) => i.kind === 'retainage-release'),
-        'release draft',
+        drafts,
+        (list) => list.some(release),
+        'release',
       );
-      expect(release.amount).toBe(100_000);
-      await expectOk(
-        client.post(`/invoices/${last.invoiceId}/void`, {
-          date: '2026-03-11',
-          reason: 'wrong quantities',
-        }),
-        'void',
-      );
+      expect(drafted.amount).toBe(100_000);
+      const body = { date: '2026-03-11', reason: 'wrong quantities' };
+      await expectOk(client.post(`/invoices/${last.invoiceId}/void`, body), 'void');
       // The release bills line 5 of an application that is void now: it is withdrawn, and the
       // voided work drafted again.
-      expect((await client.get(`/invoices/${release.invoiceId}`)).body.status).toBe('withdrawn');
-      const [redraft] = await waitFor<any[]>(
-        client,
-        `/invoices?contractId=${contractId}&status=draft`,
-        (list) => list.length === 1,
-        'the work drafted again',
-      );
-      expect(redraft).toMatchObject({ kind: 'progress', amount: 720_000 });
-      await expectOk(
-        client.post(`/invoices/${redraft.invoiceId}/issue`, { date: '2026-03-12' }),
-        'issue again',
-      );
-      const [again] = await waitFor<any[]>(
-        client,
-        `/invoices?contractId=${contractId}&status=draft`,
-        (list) => list.some((i) => i.kind === 'retainage-release'),
-        'release again',
-      );
-      await expectOk(
-        client.post(`/invoices/${again.invoiceId}/issue`, { date: '2026-03-13' }),
-        'issue the release',
-      );
+      expect((await client.get(`/invoices/${drafted.invoiceId}`)).body.status).toBe('withdrawn');
+      const again = await issueDraft(client, contractId, progress, '2026-03-12');
+      expect(again).toMatchObject({ kind: 'progress', amount: 720_000 });
+      await issueDraft(client, contractId, release, '2026-03-13');
       const summary = await waitFor<any>(
         client,
         `/contracts/${contractId}`,
