@@ -173,6 +173,16 @@ const command = fc.oneof(
   {
     weight: 1,
     arbitrary: fc.record({
+      kind: fc.constant('apply' as const),
+      customer: fc.nat(2),
+      on: fc.nat(120),
+      invoice: fc.nat(30),
+      amount: fc.option(fc.integer({ min: 1, max: 50_000 }), { nil: undefined }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
       kind: fc.constant('reverse' as const),
       customer: fc.nat(2),
       on: fc.nat(120),
@@ -231,6 +241,14 @@ function eventsOf(drawn: Drawn[]): RecordedEvent[] {
           return { type: 'WriteOff', invoiceId, writtenOffOn: day(draw.on), reason: 'bad debt' };
         case 'cancel':
           return { type: 'CancelInvoice', invoiceId, voidedOn: day(draw.on), retainageHeld: 0 };
+        case 'apply':
+          return {
+            type: 'ApplyCredit',
+            applicationId: uuid(7, index),
+            invoiceId,
+            appliedOn: day(draw.on),
+            ...(draw.amount === undefined ? {} : { amount: draw.amount }),
+          };
         case 'reverse':
           return {
             type: 'ReversePayment',
@@ -347,8 +365,16 @@ describe('the aging of any date from the ladders', () => {
         fc.nat(),
         fc.subarray(accountsProjection.collections as string[]),
         async (drawn, cut, lost) => {
-          const store = await projectedThroughACrash(eventsOf(drawn), cut, lost);
+          const events = eventsOf(drawn);
+          const store = await projectedThroughACrash(events, cut, lost);
           const tenant = forTenant(store, TENANT);
+          const totals = new Map(
+            events.flatMap(({ type, data }) =>
+              type === 'InvoiceOpened'
+                ? [[(data as { invoiceId: string }).invoiceId, (data as { total: number }).total]]
+                : [],
+            ),
+          );
           for (const date of [
             day(0),
             day(14),
@@ -376,6 +402,9 @@ describe('the aging of any date from the ladders', () => {
                 currencies: aging.currencies,
               }).toEqual({ date, currency, ...expected });
               expect(answer.headers['X-Total-Count']).toBe(String(expected.customers.length));
+              // Whatever the order of the entries' dates, an invoice is never more open than its total.
+              for (const invoice of aging.customers.flatMap((customer) => customer.invoices))
+                expect(invoice.open).toBeLessThanOrEqual(totals.get(invoice.invoiceId)!);
               const dues = expected.customers.flatMap((customer) =>
                 customer.invoices.map(({ dueDate, open }) => ({
                   currency: customer.currency,
