@@ -3,10 +3,16 @@ import type * as streams from '@eventstore/db-client/generated/streams_pb';
 
 export type ReadCall = grpc.ServerWritableStream<streams.ReadReq, streams.ReadResp>;
 
-/** Writes one answer, waiting while the client's window is full; false once the call is gone. */
-export async function send(call: ReadCall, response: streams.ReadResp): Promise<boolean> {
+/**
+ * Writes one answer (a message, or one encoded already: emulator.ts), waiting while the client's
+ * window is full; false once the call is gone.
+ */
+export async function send(
+  call: ReadCall,
+  response: streams.ReadResp | Uint8Array,
+): Promise<boolean> {
   if (call.cancelled || call.destroyed) return false;
-  if (!call.write(response)) await drained(call);
+  if (!call.write(response as streams.ReadResp)) await drained(call);
   return !call.cancelled && !call.destroyed;
 }
 

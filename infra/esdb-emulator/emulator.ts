@@ -11,6 +11,7 @@ import {
   StreamsService,
   type IStreamsServer,
 } from '@eventstore/db-client/generated/streams_grpc_pb';
+import type { ReadResp } from '@eventstore/db-client/generated/streams_pb';
 import { append, batchAppend } from './append';
 import { unimplemented } from './call';
 import { TransactionLog } from './log';
@@ -84,9 +85,25 @@ export async function startEsdbEmulator(options: EsdbEmulatorOptions = {}): Prom
       const event = log.stream(streamId)?.[revision];
       if (!event) throw new Error(`no event ${streamId}@${revision}`);
       event.data = new TextEncoder().encode(change(new TextDecoder().decode(event.data)));
+      event.readAnswers = undefined;
     },
   };
 }
+
+/**
+ * The Streams service as the client's `generated/` defines it, except that Read also writes an
+ * answer encoded already (wire.ts `readEvent`) as it is.
+ */
+const READ_ENCODED_OR_NOT: typeof StreamsService = {
+  ...StreamsService,
+  read: {
+    ...StreamsService.read,
+    responseSerialize: (answer: ReadResp | Uint8Array) =>
+      answer instanceof Uint8Array
+        ? Buffer.from(answer.buffer, answer.byteOffset, answer.byteLength)
+        : StreamsService.read.responseSerialize(answer),
+  },
+};
 
 /**
  * A gRPC server of the Streams and ServerFeatures services over `log`, bound to `host:port` (0: a
@@ -108,7 +125,7 @@ async function serve(
   const features: IServerFeaturesServer = {
     getSupportedMethods: (_call, callback) => callback(null, supportedMethods()),
   };
-  server.addService(StreamsService, streams);
+  server.addService(READ_ENCODED_OR_NOT, streams);
   server.addService(ServerFeaturesService, features);
   const bound = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (error, at) =>

@@ -22,6 +22,8 @@ export interface LogEvent extends ProposedEvent {
   postPosition: number;
   /** 100 ns ticks since the Unix epoch (TimeStamp.ToTicksSinceEpoch in MetadataHelpers.cs). */
   createdTicks: bigint;
+  /** Its read answer, encoded (wire.ts `readEvent`), by id format. */
+  readAnswers?: { structured?: Uint8Array; string?: Uint8Array };
 }
 
 export type WriteResult =

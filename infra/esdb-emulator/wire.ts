@@ -71,9 +71,16 @@ export function proposedEvent(
  * 100 ns since the Unix epoch) and `content-type` in the metadata map
  * (MetadataHelpers.AddGrpcMetadataFrom); commit and prepare positions both the event's log
  * position, since a prepare written with IsCommitted commits itself
- * (ResolvedEvent.CalculatePosition).
+ * (ResolvedEvent.CalculatePosition). Encoded once per id format and kept with the event (it never
+ * changes): reads and subscriptions send the same bytes again.
  */
-export function readEvent(event: LogEvent, structuredIds: boolean): streams.ReadResp {
+export function readEvent(event: LogEvent, structuredIds: boolean): Uint8Array {
+  const encoded = (event.readAnswers ??= {});
+  const key = structuredIds ? 'structured' : 'string';
+  return (encoded[key] ??= readEventMessage(event, structuredIds).serializeBinary());
+}
+
+function readEventMessage(event: LogEvent, structuredIds: boolean): streams.ReadResp {
   const recorded = new streams.ReadResp.ReadEvent.RecordedEvent()
     .setId(uuidMessage(event.eventId, structuredIds))
     .setStreamIdentifier(streamIdentifier(event.streamId))

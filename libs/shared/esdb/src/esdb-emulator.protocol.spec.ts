@@ -12,6 +12,10 @@ import {
   type AllStreamResolvedEvent,
   type Position,
 } from '@eventstore/db-client';
+import { Empty, StreamIdentifier, type UUID } from '@eventstore/db-client/generated/shared_pb';
+import { StreamsClient } from '@eventstore/db-client/generated/streams_grpc_pb';
+import { ReadReq, type ReadResp } from '@eventstore/db-client/generated/streams_pb';
+import { credentials } from '@grpc/grpc-js';
 import { startEsdbEmulator, type EsdbEmulator } from '@billing/infra/esdb-emulator';
 
 /**
@@ -215,3 +219,49 @@ async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
+
+describe('event ids in read answers', () => {
+  it('answers each event in the id format the read asks for, whichever format was read before (answers are encoded once per format and kept)', async () => {
+    const stream = `test-${randomUUID()}`;
+    const written = event('A');
+    await client.appendToStream(stream, [written], { expectedRevision: 'no_stream' });
+    const idOf = async (structured: boolean) => {
+      const raw = new StreamsClient(`127.0.0.1:${emulator.port}`, credentials.createInsecure());
+      const uuidOption = new ReadReq.Options.UUIDOption();
+      if (structured) uuidOption.setStructured(new Empty());
+      else uuidOption.setString(new Empty());
+      const options = new ReadReq.Options()
+        .setStream(
+          new ReadReq.Options.StreamOptions()
+            .setStreamIdentifier(
+              new StreamIdentifier().setStreamName(Uint8Array.from(Buffer.from(stream))),
+            )
+            .setStart(new Empty()),
+        )
+        .setCount('10')
+        .setUuidOption(uuidOption)
+        .setNoFilter(new Empty());
+      const ids: Array<ReturnType<UUID['toObject']>> = [];
+      for await (const answer of raw.read(
+        new ReadReq().setOptions(options),
+      ) as AsyncIterable<ReadResp>)
+        if (answer.hasEvent()) ids.push(answer.getEvent()!.getEvent()!.getId()!.toObject());
+      raw.close();
+      return ids;
+    };
+    const halves = written.id.replace(/-/g, '');
+    const signed = (hex: string) => BigInt.asIntN(64, BigInt(`0x${hex}`)).toString();
+    for (const structured of [false, true, false, true])
+      expect(await idOf(structured)).toEqual([
+        structured
+          ? {
+              string: '',
+              structured: {
+                mostSignificantBits: signed(halves.slice(0, 16)),
+                leastSignificantBits: signed(halves.slice(16)),
+              },
+            }
+          : { string: written.id, structured: undefined },
+      ]);
+  });
+});
