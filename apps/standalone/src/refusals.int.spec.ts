@@ -249,3 +249,107 @@ describe('what a client waits for', () => {
     }
   }, 30_000);
 });
+
+describe('a command on a ledger while one of its documents is being issued', () => {
+  it('waits for the issue: the number reserved goes on the document it was reserved for (a void that withdraws the release being issued does not take its number away)', async () => {
+    const eventStore = new InMemoryEventStore();
+    const readModels = new InMemoryReadModels();
+    const test = await startTestApp({
+      eventStore,
+      readModels,
+      bus: new StoreBackedBus(eventStore, readModels),
+    });
+    try {
+      const { client } = test;
+      const contractId = await activeContract(client);
+      const last = await bill(client, contractId, [
+        '2026-01-31',
+        10000,
+        '2026-02-02',
+        '2026-02-03',
+      ]);
+      const complete = client.post(`/contracts/${contractId}/complete`, { date: '2026-02-10' });
+      await expectOk(complete, 'complete');
+      const drafts = `/invoices?contractId=${contractId}&status=draft`;
+      const [releaseDraft] = await waitFor<any[]>(client, drafts, (list) => list.some(release), '');
+      // While the release's number is being reserved, the application it bills is voided (which
+      // withdraws a release still in draft).
+      let voided: Promise<{ status: number; body: any }> | undefined;
+      const append = eventStore.append.bind(eventStore);
+      eventStore.append = async (streamId, events, expected) => {
+        if (streamId.startsWith('numbering-') && !voided) {
+          const body = { date: '2026-02-11', reason: 'wrong quantities' };
+          voided = client.post(`/invoices/${last.invoiceId}/void`, body);
+          await Promise.race([voided, new Promise((resolve) => setTimeout(resolve, 300))]);
+        }
+        return append(streamId, events, expected);
+      };
+      const issue = client.post(`/invoices/${releaseDraft.invoiceId}/issue`, {
+        date: '2026-02-12',
+      });
+      expect(await expectOk<any>(issue, 'issue')).toMatchObject({ number: 'INV-2026-00002' });
+      expect(voided).toBeDefined();
+      // Then the void comes: the issued release builds on the application, which is refused.
+      expect((await voided)!.body.detail).toMatch(/only the latest pay application can be voided/);
+      const reserved = await eventStore.readAll({ streamPrefixes: ['numbering-'] });
+      const numbered = await Promise.all(
+        reserved.map(async ({ data }) => {
+          const { documentId, number } = data as { documentId: string; number: string };
+          const { body } = await client.get(`/invoices/${documentId}`);
+          return { reserved: number, on: body.number, status: body.status };
+        }),
+      );
+      expect(numbered).toEqual([
+        { reserved: 'INV-2026-00001', on: 'INV-2026-00001', status: expect.any(String) },
+        { reserved: 'INV-2026-00002', on: 'INV-2026-00002', status: 'issued' },
+      ]);
+    } finally {
+      await test.close();
+    }
+  }, 30_000);
+
+  it('issues a draft asked twice at once (dates in two years) once, reserving one number in one series', async () => {
+    const eventStore = new InMemoryEventStore();
+    const readModels = new InMemoryReadModels();
+    const test = await startTestApp({
+      eventStore,
+      readModels,
+      bus: new StoreBackedBus(eventStore, readModels),
+    });
+    try {
+      const { client } = test;
+      const contractId = await activeContract(client);
+      const lines = [{ lineId: 'A', percentComplete: 5000, storedMaterials: 0 }];
+      const reports = `/contracts/${contractId}/progress-reports`;
+      await expectOk(client.post(reports, { periodEnd: '2026-11-30', lines }), 'report');
+      const certify = client.post(`${reports}/2026-11-30/certify`, { date: '2026-12-01' });
+      await expectOk(certify, 'certify');
+      const drafts = `/invoices?contractId=${contractId}&status=draft`;
+      const [draft] = await waitFor<any[]>(client, drafts, (list) => list.length > 0, 'draft');
+      // The first reservation takes a while: the second request comes meanwhile.
+      const append = eventStore.append.bind(eventStore);
+      let slowed = false;
+      eventStore.append = async (streamId, events, expected) => {
+        if (streamId.startsWith('numbering-') && !slowed) {
+          slowed = true;
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+        return append(streamId, events, expected);
+      };
+      const [first, second] = await Promise.all(
+        ['2026-12-31', '2027-01-02'].map((date) =>
+          client.post(`/invoices/${draft.invoiceId}/issue`, { date }),
+        ),
+      );
+      expect([first.status, first.body.number]).toEqual([200, 'INV-2026-00001']);
+      expect([second.status, second.body.detail]).toEqual([
+        409,
+        'invoice INV-2026-00001 was issued on 2026-12-31; issuing it again on 2027-01-02 changes nothing',
+      ]);
+      const reserved = await eventStore.readAll({ streamPrefixes: ['numbering-'] });
+      expect(reserved.map((event) => event.streamId)).toEqual(['numbering-default.invoice.2026']);
+    } finally {
+      await test.close();
+    }
+  }, 30_000);
+});

@@ -8,3 +8,4 @@ export * from './in-memory.event-store';
 export * from './handle-command';
 export * from './uuid';
 export * from './event-schemas';
+export * from './stream-lock';

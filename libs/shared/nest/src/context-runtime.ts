@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandBus, CommandHandler, type ICommand, type ICommandHandler } from '@nestjs/cqrs';
 import {
   handleCommand,
+  withStreamLock,
   type CommandContext,
   type CommandResult,
   type EventStore,
@@ -19,7 +20,8 @@ import { BUS, EVENT_STORE, READ_MODELS } from './tokens';
 
 /**
  * The command class and CommandBus handler of one aggregate: `new Command(aggregateId, command,
- * context)` is decided by `handleCommand` on the aggregate's stream.
+ * context)` is decided by `handleCommand` on the aggregate's stream, after the commands this
+ * process runs on it already (withStreamLock).
  */
 export function deciderCommand<C, E extends DomainEvent, S>(
   decider: Decider<C, E, S>,
@@ -47,13 +49,15 @@ export function deciderCommand<C, E extends DomainEvent, S>(
 
     async execute(request: Command): Promise<CommandResult<S, E>> {
       const streamId = await streamOf(request.id, request.context, this.store);
-      return handleCommand(
-        this.store,
-        streamId,
-        decider,
-        request.command,
-        request.context,
-        this.snapshots,
+      return withStreamLock(this.store, streamId, () =>
+        handleCommand(
+          this.store,
+          streamId,
+          decider,
+          request.command,
+          request.context,
+          this.snapshots,
+        ),
       );
     }
   }

@@ -15,6 +15,7 @@ import {
 import {
   currentState,
   handleCommand,
+  withStreamLock,
   type CommandContext,
   type CommandResult,
   type EventStore,
@@ -52,11 +53,25 @@ export class IssueDocumentHandler implements ICommandHandler<IssueDocument> {
     this.snapshots = readModelSnapshots(readModels);
   }
 
-  async execute({
+  /**
+   * The ledger's other commands in this process wait for all three steps (withStreamLock): none can
+   * withdraw or change the document between the check and the issue and leave its number unused.
+   */
+  execute({
     contractId,
     completion,
     context,
   }: IssueDocument): Promise<CommandResult<LedgerState, LedgerEvent>> {
+    return withStreamLock(this.store, ledgerStream(contractId), () =>
+      this.checkReserveIssue(contractId, completion, context),
+    );
+  }
+
+  private async checkReserveIssue(
+    contractId: string,
+    completion: Completion,
+    context: CommandContext,
+  ): Promise<CommandResult<LedgerState, LedgerEvent>> {
     const ledgerSnapshots = { store: this.snapshots, version: LEDGER_SNAPSHOT };
     // The ledger as the issue will be decided on (kept state or snapshot, and what came after): not
     // its whole stream.

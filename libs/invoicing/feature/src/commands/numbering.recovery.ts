@@ -3,6 +3,7 @@ import { DomainError } from '@billing/shared/kernel';
 import {
   handleCommand,
   uuidFrom,
+  withStreamLock,
   type EventStore,
   type RecordedEvent,
   type Snapshots,
@@ -27,13 +28,16 @@ export function finishReservedIssue(store: EventStore, ledgerSnapshots: Snapshot
       now: new Date(recorded.metadata.occurredAt),
     };
     try {
-      await handleCommand(
-        store,
-        ledgerStream(data.contractId),
-        ledgerDecider,
-        completeWith(data.completion, data.number),
-        context,
-        ledgerSnapshots,
+      const stream = ledgerStream(data.contractId);
+      await withStreamLock(store, stream, () =>
+        handleCommand(
+          store,
+          stream,
+          ledgerDecider,
+          completeWith(data.completion, data.number),
+          context,
+          ledgerSnapshots,
+        ),
       );
     } catch (error) {
       // A reservation whose document can no longer take it (issued meanwhile under another number)
