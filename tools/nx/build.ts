@@ -55,16 +55,20 @@ export function build(app: string): { outDir: string; files: number } {
 }
 
 /**
- * The workspace files a compiled module requires: relative specifiers, resolved as TypeScript
- * would.
+ * The workspace files a compiled module requires (or resolves, to load in a thread of its own):
+ * relative specifiers, resolved as TypeScript would.
  */
 function localRequires(code: string, from: string): string[] {
-  return [...code.matchAll(/require\("(\.{1,2}\/[^"]*)"\)/g)].map(([, specifier]) => {
-    const base = resolve(dirname(from), specifier);
-    const found = [`${base}.ts`, join(base, 'index.ts')].find((candidate) => existsSync(candidate));
-    if (!found) throw new Error(`${relative(ROOT, from)}: cannot resolve "${specifier}"`);
-    return found;
-  });
+  return [...code.matchAll(/require(?:\.resolve)?\((["'])(\.{1,2}\/[^"']*)\1\)/g)].map(
+    ([, , specifier]) => {
+      const base = resolve(dirname(from), specifier);
+      const found = [`${base}.ts`, join(base, 'index.ts')].find((candidate) =>
+        existsSync(candidate),
+      );
+      if (!found) throw new Error(`${relative(ROOT, from)}: cannot resolve "${specifier}"`);
+      return found;
+    },
+  );
 }
 
 if (require.main === module) {

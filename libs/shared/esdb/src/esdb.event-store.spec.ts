@@ -9,6 +9,7 @@ import {
 import { eventStoreConformance, oneByteChanged } from '@billing/shared/testing';
 import { startEsdbEmulator, type EsdbEmulator } from '@billing/infra/esdb-emulator';
 import { EsdbEventStore } from './esdb.event-store';
+import { READ_AHEAD } from './esdb.reader';
 
 let emulator: EsdbEmulator;
 beforeAll(async () => (emulator = await startEsdbEmulator({ port: 0 })));
@@ -275,6 +276,81 @@ describe('EsdbEventStore on the emulator', () => {
     } finally {
       await subscription.stop();
       await writer.close();
+      logged.mockRestore();
+    }
+  }, 30_000);
+});
+
+describe('the reader thread (esdb.reader.ts)', () => {
+  it('reads subscriptions off the store thread, no more than READ_AHEAD events ahead of a slow handler', async () => {
+    const prefix = `ahead-${randomUUID().slice(0, 8)}-`;
+    const store = new EsdbEventStore(emulator.url);
+    const count = READ_AHEAD + 1_500;
+    for (let i = 0; i < count; i += 500)
+      await store.append(
+        `${prefix}0`,
+        Array.from({ length: 500 }, (_, j) => event('Happened', { n: i + j })),
+        i === 0 ? 'no_stream' : i - 1,
+      );
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const seen: number[] = [];
+    const subscription = store.subscribeToAll(
+      { fromPosition: 0, streamPrefixes: [prefix] },
+      async (e) => {
+        if (seen.push((e.data as { n: number }).n) === 1) await held;
+      },
+    );
+    try {
+      await until(() => seen.length === 1, 'the first event');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      // What it holds for the handler that has not returned yet (white box: the store's own).
+      const queued = [
+        ...(
+          store as unknown as { reader: { readings: Map<number, { queue: unknown[] }> } }
+        ).reader.readings.values(),
+      ].reduce((total, reading) => total + reading.queue.length, 0);
+      expect(queued).toBeGreaterThan(0);
+      expect(queued).toBeLessThanOrEqual(READ_AHEAD);
+      release();
+      await until(() => seen.length === count, 'every event');
+      expect(seen).toEqual([...Array(count).keys()]);
+    } finally {
+      await subscription.stop();
+      await store.close();
+    }
+  }, 30_000);
+
+  it('reads every subscription again from the last event its handler took when the thread dies: every event once, in order', async () => {
+    const prefix = `reader-${randomUUID().slice(0, 8)}-`;
+    const store = new EsdbEventStore(emulator.url);
+    const seen: number[] = [];
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const subscription = store.subscribeToAll(
+      { fromPosition: 0, streamPrefixes: [prefix] },
+      async (e) => void seen.push((e.data as { n: number }).n),
+    );
+    try {
+      for (let n = 0; n < 3; n++)
+        await store.append(`${prefix}${n}`, [event('Happened', { n })], 'no_stream');
+      await until(() => seen.length === 3, 'the events before the thread dies');
+      const { reader } = store as unknown as {
+        reader: { worker: { terminate(): Promise<number> } };
+      };
+      await reader.worker.terminate();
+      for (let n = 3; n < 6; n++)
+        await store.append(`${prefix}${n}`, [event('Happened', { n })], 'no_stream');
+      await until(() => seen.length >= 6, 'the events after', 10_000);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(seen).toEqual([0, 1, 2, 3, 4, 5]);
+      expect(logged).toHaveBeenCalledWith(
+        expect.stringMatching(
+          /the event-store reader thread exited; reading 1 subscription\(s\) again/,
+        ),
+      );
+    } finally {
+      await subscription.stop();
+      await store.close();
       logged.mockRestore();
     }
   }, 30_000);

@@ -37,7 +37,7 @@ import {
   withChainLink,
 } from './esdb.mapping';
 import { widenReceiveWindow } from './esdb.channel';
-import { subscribeToAll } from './esdb.subscription';
+import { ReaderThread } from './esdb.reader';
 
 /** Events read from `$all` per request while paging past other streams and system events. */
 const PAGE = 500;
@@ -63,6 +63,8 @@ const KNOWN_HASHES = 10_000;
 export class EsdbEventStore implements EventStore {
   private readonly client: EventStoreDBClient;
   private readonly subscriptions = new Set<Subscription>();
+  /** Where subscriptions read (esdb.reader.ts). */
+  private readonly reader: ReaderThread;
   /**
    * By stream: the last event this adapter read or appended, its revision and hash. An event never
    * changes, so an append after exactly that revision chains to that hash without reading it again:
@@ -76,6 +78,7 @@ export class EsdbEventStore implements EventStore {
   ) {
     this.client = EventStoreDBClient.connectionString(connectionString);
     widenReceiveWindow(this.client);
+    this.reader = new ReaderThread(connectionString);
   }
 
   /**
@@ -186,13 +189,13 @@ export class EsdbEventStore implements EventStore {
     }
   }
 
-  /** The server's filtered catch-up subscription (see esdb.subscription.ts). */
+  /** The server's filtered catch-up subscription (esdb.subscription.ts), read on its own thread (esdb.reader.ts). */
   subscribeToAll(
     options: SubscribeOptions,
     handler: EventHandler,
     onError?: (error: unknown, event: RecordedEvent) => void,
   ): Subscription {
-    const subscription = subscribeToAll(this.client, options, handler, onError, () =>
+    const subscription = this.reader.subscribe(options, handler, onError, () =>
       this.subscriptions.delete(subscription),
     );
     this.subscriptions.add(subscription);
@@ -216,7 +219,7 @@ export class EsdbEventStore implements EventStore {
 
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
-    await this.client.dispose();
+    await Promise.all([this.reader.close(), this.client.dispose()]);
   }
 
   /**

@@ -17,7 +17,7 @@ import { esdbPosition, isSystemStream, toRecorded } from './esdb.mapping';
  * A handler that throws is tried again after this; a dropped subscription after a backoff from the
  * first to the last.
  */
-const RETRY_MS = 1_000;
+export const RETRY_MS = 1_000;
 const RESUBSCRIBE_MS = { first: 100, last: 5_000 };
 
 /**
@@ -49,18 +49,6 @@ export function subscribeToAll(
   const stopping = new Promise<void>((resolve) => (wake = resolve));
   const pause = (ms = RETRY_MS) =>
     Promise.race([new Promise((resolve) => setTimeout(resolve, ms)), stopping]);
-  const deliver = async (event: RecordedEvent): Promise<boolean> => {
-    for (;;) {
-      try {
-        await handler(event);
-        return true;
-      } catch (error) {
-        (onError ?? defaultOnError)(error, event);
-        await pause();
-        if (stopped) return false;
-      }
-    }
-  };
   const consume = async () => {
     const prefixes = options.streamPrefixes?.length ? [...options.streamPrefixes] : undefined;
     const filter = prefixes ? streamNameFilter({ prefixes }) : streamNameFilter({ regex: '^[^$]' });
@@ -71,7 +59,7 @@ export function subscribeToAll(
     for await (const resolved of current) {
       const event = toRecorded(resolved);
       if (!event || isSystemStream(event.streamId) || event.position <= position) continue;
-      if (stopped || !(await deliver(event))) return;
+      if (stopped || !(await deliver(event, handler, onError, pause, () => stopped))) return;
       position = event.position;
     }
   };
@@ -114,6 +102,29 @@ export function subscribeToAll(
       onStopped();
     },
   };
+}
+
+/**
+ * Hands `event` to `handler` until it settles without throwing, with `onError` and a pause after
+ * each failure; false if the subscription stopped meanwhile.
+ */
+export async function deliver(
+  event: RecordedEvent,
+  handler: EventHandler,
+  onError: ((error: unknown, event: RecordedEvent) => void) | undefined,
+  pause: () => Promise<unknown>,
+  stopped: () => boolean,
+): Promise<boolean> {
+  for (;;) {
+    try {
+      await handler(event);
+      return true;
+    } catch (error) {
+      (onError ?? defaultOnError)(error, event);
+      await pause();
+      if (stopped()) return false;
+    }
+  }
 }
 
 function defaultOnError(error: unknown, event: RecordedEvent) {

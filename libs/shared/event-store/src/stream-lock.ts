@@ -6,7 +6,7 @@ const queues = new WeakMap<EventStore, Map<string, Promise<void>>>();
 /**
  * Runs `work` once every work this process queued before on `streamId` of `store` has settled, so
  * that commands on one stream run one after the other here, each from the state the one before
- * left (ADR 26). Optimistic concurrency still decides between processes; this orders a process's
+ * left (ADR 3). Optimistic concurrency still decides between processes; this orders a process's
  * own, which a command of several steps needs: issuing checks the ledger, reserves a number on
  * another stream, then issues, and nothing may change the ledger in between.
  */

@@ -71,6 +71,11 @@ export function setLogLevel(level: LogLevel): void {
   logger.level = level;
 }
 
+/** Writes a line another thread's logger made (an event-store reader's) where this thread's go. */
+export function writeLogLine(line: string): void {
+  write(line);
+}
+
 /** Sends the JSON lines somewhere else (a test's capture, jest's console); returns the way back. */
 export function logTo(destination: (line: string) => void): () => void {
   const previous = write;
