@@ -242,11 +242,13 @@ describe('event ids in read answers', () => {
         .setUuidOption(uuidOption)
         .setNoFilter(new Empty());
       const ids: Array<ReturnType<UUID['toObject']>> = [];
-      for await (const answer of raw.read(
-        new ReadReq().setOptions(options),
-      ) as AsyncIterable<ReadResp>)
-        if (answer.hasEvent()) ids.push(answer.getEvent()!.getEvent()!.getId()!.toObject());
-      raw.close();
+      try {
+        const answers = raw.read(new ReadReq().setOptions(options)) as AsyncIterable<ReadResp>;
+        for await (const answer of answers)
+          if (answer.hasEvent()) ids.push(answer.getEvent()!.getEvent()!.getId()!.toObject());
+      } finally {
+        raw.close();
+      }
       return ids;
     };
     const halves = written.id.replace(/-/g, '');

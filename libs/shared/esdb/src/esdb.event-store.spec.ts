@@ -321,34 +321,47 @@ describe('the reader thread (esdb.reader.ts)', () => {
     }
   }, 30_000);
 
-  it('reads every subscription again from the last event its handler took when the thread dies: every event once, in order', async () => {
+  it('reads every subscription again from the last event its handler took when the thread dies, a handler still busy: every event once, in order', async () => {
     const prefix = `reader-${randomUUID().slice(0, 8)}-`;
     const store = new EsdbEventStore(emulator.url);
     const seen: number[] = [];
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
     const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     const subscription = store.subscribeToAll(
       { fromPosition: 0, streamPrefixes: [prefix] },
-      async (e) => void seen.push((e.data as { n: number }).n),
+      async (e) => {
+        const { n } = e.data as { n: number };
+        seen.push(n);
+        if (n === 2) await held;
+      },
     );
     try {
       for (let n = 0; n < 3; n++)
         await store.append(`${prefix}${n}`, [event('Happened', { n })], 'no_stream');
-      await until(() => seen.length === 3, 'the events before the thread dies');
+      await until(() => seen.length === 3, 'the third event in the handler');
+      // White box: the store's own thread, ended as a crash would.
       const { reader } = store as unknown as {
         reader: { worker: { terminate(): Promise<number> } };
       };
       await reader.worker.terminate();
       for (let n = 3; n < 6; n++)
         await store.append(`${prefix}${n}`, [event('Happened', { n })], 'no_stream');
+      // A new thread reads again from the last event handled (the second): the third comes again
+      // while the handler still has it.
+      await until(() => logged.mock.calls.length > 0, 'the log line');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      release();
       await until(() => seen.length >= 6, 'the events after', 10_000);
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(seen).toEqual([0, 1, 2, 3, 4, 5]);
       expect(logged).toHaveBeenCalledWith(
         expect.stringMatching(
-          /the event-store reader thread exited; reading 1 subscription\(s\) again/,
+          /the event-store reader thread exited; reading 1 subscription\(s\) again in 100 ms/,
         ),
       );
     } finally {
+      release();
       await subscription.stop();
       await store.close();
       logged.mockRestore();

@@ -189,17 +189,26 @@ export class EsdbEventStore implements EventStore {
     }
   }
 
-  /** The server's filtered catch-up subscription (esdb.subscription.ts), read on its own thread (esdb.reader.ts). */
+  /**
+   * The server's filtered catch-up subscription (esdb.subscription.ts), read on a thread of its own
+   * (esdb.reader.ts).
+   */
   subscribeToAll(
     options: SubscribeOptions,
     handler: EventHandler,
     onError?: (error: unknown, event: RecordedEvent) => void,
   ): Subscription {
-    const subscription = this.reader.subscribe(options, handler, onError, () =>
-      this.subscriptions.delete(subscription),
-    );
+    const subscription = this.reader.subscribe(options, handler, onError);
     this.subscriptions.add(subscription);
-    return subscription;
+    return {
+      get position() {
+        return subscription.position;
+      },
+      stop: async () => {
+        await subscription.stop();
+        this.subscriptions.delete(subscription);
+      },
+    };
   }
 
   /**

@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type {
@@ -7,7 +8,7 @@ import type {
   Subscription,
 } from '@billing/shared/event-store';
 import { logger, writeLogLine } from '@billing/shared/logging';
-import { deliver, RETRY_MS } from './esdb.subscription';
+import { deliver, RESUBSCRIBE_MS, RETRY_MS } from './esdb.subscription';
 
 /** What the store's thread asks of its reader thread. */
 export type ToReader =
@@ -28,11 +29,15 @@ export type FromReader =
 export const READ_AHEAD = 2_000;
 const HANDLED_EVERY = 250;
 
+type OnError = (error: unknown, event: RecordedEvent) => void;
+
 /** A subscription as this thread sees it: what the reader sent and the handler has not had yet. */
 interface Reading {
   options: SubscribeOptions;
   handler: EventHandler;
-  onError?: (error: unknown, event: RecordedEvent) => void;
+  onError?: OnError;
+  /** The async context it was opened in, which its handler runs in. */
+  context: AsyncResource;
   position: number;
   queue: RecordedEvent[];
   handledUntold: number;
@@ -41,9 +46,11 @@ interface Reading {
   delivering: Promise<void>;
   stopped: boolean;
   wake: () => void;
-  stopping: Promise<void>;
-  /** Resolves once the reader thread closed this subscription's call. */
+  whenStopped: Promise<void>;
+  /** Settles once the reader thread closed its call (or is gone). */
   closed?: () => void;
+  /** Read by a thread that died, not yet by its successor. */
+  lost?: boolean;
 }
 
 /**
@@ -51,31 +58,31 @@ interface Reading {
  * costs about as much as what most handlers do with an event, and a relay also encodes for Kafka
  * on its thread. The reader thread runs esdb.subscription.ts (resubscribing after a drop from the
  * last event it sent) and sends the events in batches, at most READ_AHEAD of a subscription ahead
- * of its handler; here they are handed out one at a time, in order, a handler that throws retried
- * on the same event, exactly as esdb.subscription.ts does on one thread. If the reader thread
- * dies, a new one reads every subscription again from the last event its handler took.
+ * of its handler. Here they are handed out one at a time, in order, in the async context the
+ * subscription was opened in, a handler that throws retried on the same event. If the reader
+ * thread dies, a new one reads every subscription again from the last event its handler took.
  */
 export class ReaderThread {
   private worker?: Worker;
   private readonly readings = new Map<number, Reading>();
   private nextId = 1;
   private closing = false;
+  /** Deaths of the thread in a row (none since an event came): the wait before the next start. */
+  private deaths = 0;
+  private restarting?: NodeJS.Timeout;
 
   constructor(private readonly connectionString: string) {}
 
-  subscribe(
-    options: SubscribeOptions,
-    handler: EventHandler,
-    onError: ((error: unknown, event: RecordedEvent) => void) | undefined,
-    onStopped: () => void,
-  ): Subscription {
+  subscribe(options: SubscribeOptions, handler: EventHandler, onError?: OnError): Subscription {
+    if (this.closing) throw new Error('the event store is closed');
     const id = this.nextId++;
     let wake = () => {};
-    const stopping = new Promise<void>((resolve) => (wake = resolve));
+    const whenStopped = new Promise<void>((resolve) => (wake = resolve));
     const reading: Reading = {
       options,
       handler,
       onError,
+      context: new AsyncResource('esdb-subscription'),
       position: options.fromPosition,
       queue: [],
       handledUntold: 0,
@@ -83,37 +90,45 @@ export class ReaderThread {
       delivering: Promise.resolve(),
       stopped: false,
       wake,
-      stopping,
+      whenStopped,
     };
     this.readings.set(id, reading);
-    this.post({ kind: 'subscribe', id, options });
+    this.tell({ kind: 'subscribe', id, options });
+    let stopping: Promise<void> | undefined;
     return {
       get position() {
         return reading.position;
       },
-      stop: async () => {
-        if (reading.stopped) return;
-        reading.stopped = true;
-        reading.wake();
-        const closed = new Promise<void>((resolve) => (reading.closed = resolve));
-        this.post({ kind: 'stop', id });
-        await reading.delivering;
-        await closed;
-        this.readings.delete(id);
-        if (this.readings.size === 0) this.worker?.unref();
-        onStopped();
-      },
+      stop: () => (stopping ??= this.stop(id, reading)),
     };
   }
 
-  /** Ends the reader thread (its subscriptions stopped first by the store). */
+  /** Ends the reader thread, once the store stopped its subscriptions. */
   async close(): Promise<void> {
     this.closing = true;
+    clearTimeout(this.restarting);
     await this.worker?.terminate();
     this.worker = undefined;
+    this.readings.forEach((reading) => reading.closed?.());
   }
 
-  private post(message: ToReader): void {
+  /** Resolves once its handler returned for the last time and the reader closed its call. */
+  private async stop(id: number, reading: Reading): Promise<void> {
+    reading.stopped = true;
+    reading.wake();
+    let close = () => {};
+    const closed = new Promise<void>((resolve) => (close = resolve));
+    reading.closed = close;
+    // No thread now (it died, or the store closed): nothing is reading it.
+    if (this.worker) this.tell({ kind: 'stop', id });
+    else close();
+    await reading.delivering;
+    await closed;
+    this.readings.delete(id);
+    if (this.readings.size === 0) this.worker?.unref();
+  }
+
+  private tell(message: ToReader): void {
     const worker = (this.worker ??= this.start());
     worker.ref();
     worker.postMessage(message);
@@ -137,30 +152,32 @@ export class ReaderThread {
   }
 
   /**
-   * After the reader thread died: each subscription is read again from the last event its handler
-   * took, after a pause; what was sent and not handled is forgotten (it comes again).
+   * After the reader thread died: what it sent and was not handled is forgotten, and after a wait
+   * (doubling while it keeps dying) each subscription it read is read again from the last event its
+   * handler took.
    */
   private restart(): void {
-    const open = [...this.readings].filter(([, reading]) => !reading.stopped);
-    for (const [, reading] of this.readings) {
+    for (const reading of this.readings.values()) {
       reading.queue = [];
       reading.handledUntold = 0;
+      reading.lost = !reading.stopped;
       reading.closed?.();
     }
-    if (open.length === 0) return;
+    const lost = () => [...this.readings].filter(([, reading]) => reading.lost && !reading.stopped);
+    if (lost().length === 0 || this.restarting) return;
+    const waitMs = Math.min(RESUBSCRIBE_MS.first * 2 ** this.deaths++, RESUBSCRIBE_MS.last);
     logger.error(
-      `the event-store reader thread exited; reading ${open.length} subscription(s) again in ${RETRY_MS} ms`,
+      `the event-store reader thread exited; reading ${lost().length} subscription(s) again in ${waitMs} ms`,
     );
-    setTimeout(() => {
+    this.restarting = setTimeout(() => {
+      this.restarting = undefined;
       if (this.closing) return;
-      for (const [id, reading] of open)
-        if (!reading.stopped)
-          this.post({
-            kind: 'subscribe',
-            id,
-            options: { ...reading.options, fromPosition: reading.position },
-          });
-    }, RETRY_MS).unref();
+      for (const [id, reading] of lost()) {
+        reading.lost = false;
+        const options = { ...reading.options, fromPosition: reading.position };
+        this.tell({ kind: 'subscribe', id, options });
+      }
+    }, waitMs);
   }
 
   private received(message: FromReader): void {
@@ -168,33 +185,48 @@ export class ReaderThread {
     const reading = this.readings.get(message.id);
     if (!reading) return;
     if (message.kind === 'stopped') return reading.closed?.();
+    this.deaths = 0;
     for (const event of message.events) reading.queue.push(event);
-    if (!reading.handing) reading.delivering = this.handOut(message.id, reading);
+    if (reading.handing) return;
+    reading.handing = true;
+    reading.delivering = reading.context
+      .runInAsyncScope(() => this.handOut(message.id, reading))
+      .finally(() => (reading.handing = false));
   }
 
   /**
    * Hands the events sent to the handler, one at a time, until none is left or it stops. One sent
-   * again after the thread died is one the handler took already: skipped.
+   * again after the thread died is one the handler took already: skipped. An event is let go of
+   * once handled, unless the queue was emptied meanwhile (the thread died: it comes again).
    */
   private async handOut(id: number, reading: Reading): Promise<void> {
     const pause = () =>
-      Promise.race([new Promise((resolve) => setTimeout(resolve, RETRY_MS)), reading.stopping]);
-    reading.handing = true;
-    try {
-      while (reading.queue.length > 0 && !reading.stopped) {
-        const event = reading.queue.shift()!;
-        if (event.position > reading.position) {
-          const stopped = () => reading.stopped;
-          if (!(await deliver(event, reading.handler, reading.onError, pause, stopped))) return;
-          reading.position = event.position;
-        }
-        if (++reading.handledUntold >= HANDLED_EVERY || reading.queue.length === 0) {
-          this.worker?.postMessage({ kind: 'handled', id, count: reading.handledUntold });
-          reading.handledUntold = 0;
-        }
+      Promise.race([new Promise((resolve) => setTimeout(resolve, RETRY_MS)), reading.whenStopped]);
+    const stopped = () => reading.stopped;
+    while (reading.queue.length > 0 && !reading.stopped) {
+      const event = reading.queue[0];
+      if (event.position > reading.position) {
+        const handled = await deliver(
+          event,
+          reading.handler,
+          reading.onError,
+          pause,
+          stopped,
+        ).catch(async (error: unknown) => {
+          logger.error({ err: error }, `subscription to $all failed at position ${event.position}`);
+          await pause();
+          return undefined;
+        });
+        if (handled === false) return;
+        if (handled === undefined) continue;
+        reading.position = event.position;
       }
-    } finally {
-      reading.handing = false;
+      if (reading.queue[0] === event) reading.queue.shift();
+      if (++reading.handledUntold >= HANDLED_EVERY || reading.queue.length === 0) {
+        const handled: ToReader = { kind: 'handled', id, count: reading.handledUntold };
+        this.worker?.postMessage(handled);
+        reading.handledUntold = 0;
+      }
     }
   }
 }
@@ -202,13 +234,13 @@ export class ReaderThread {
 /**
  * The reader thread's code: the module next to this one (resolved like a require, so the build
  * compiles it too). Run from the TypeScript sources (tools/register.js, jest), the thread loads it
- * through the same swc transpiler.
+ * through the same swc transpiler, resolved from here.
  */
 function bootstrap(): string {
-  const module = require.resolve('./esdb.reader.worker');
-  const fromSources = module.endsWith('.ts')
+  const code = require.resolve('./esdb.reader.worker');
+  const fromSources = code.endsWith('.ts')
     ? `process.env.SWC_NODE_PROJECT ||= ${JSON.stringify(join(__dirname, '..', '..', '..', '..', 'tsconfig.base.json'))};
-       require('@swc-node/register');`
+       require(${JSON.stringify(require.resolve('@swc-node/register'))});`
     : '';
-  return `${fromSources} require(${JSON.stringify(module)});`;
+  return `${fromSources} require(${JSON.stringify(code)});`;
 }

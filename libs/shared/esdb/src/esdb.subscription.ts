@@ -18,7 +18,7 @@ import { esdbPosition, isSystemStream, toRecorded } from './esdb.mapping';
  * first to the last.
  */
 export const RETRY_MS = 1_000;
-const RESUBSCRIBE_MS = { first: 100, last: 5_000 };
+export const RESUBSCRIBE_MS = { first: 100, last: 5_000 };
 
 /**
  * A catch-up subscription to `$all` on the server's own: `subscribeToAll` from our position with a

@@ -4,11 +4,12 @@ import type { EventStore } from './types';
 const queues = new WeakMap<EventStore, Map<string, Promise<void>>>();
 
 /**
- * Runs `work` once every work this process queued before on `streamId` of `store` has settled, so
- * that commands on one stream run one after the other here, each from the state the one before
- * left (ADR 3). Optimistic concurrency still decides between processes; this orders a process's
- * own, which a command of several steps needs: issuing checks the ledger, reserves a number on
- * another stream, then issues, and nothing may change the ledger in between.
+ * Runs `work` once every work queued before on `streamId` through this `store` object has settled,
+ * so that the commands an app runs on one stream go one after the other, each from the state the
+ * one before left (ADR 3). Optimistic concurrency still decides between processes (or two apps on
+ * one store's file); this orders an app's own, which a command of several steps needs: issuing
+ * checks the ledger, reserves a number on another stream, then issues, and nothing may change the
+ * ledger in between.
  */
 export async function withStreamLock<T>(
   store: EventStore,
