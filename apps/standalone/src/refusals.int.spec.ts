@@ -251,14 +251,34 @@ describe('what a client waits for', () => {
 });
 
 describe('a command on a ledger while one of its documents is being issued', () => {
-  it('waits for the issue: the number reserved goes on the document it was reserved for (a void that withdraws the release being issued does not take its number away)', async () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  /** The app on an in-memory store the test holds. */
+  async function appOnItsStore() {
     const eventStore = new InMemoryEventStore();
     const readModels = new InMemoryReadModels();
-    const test = await startTestApp({
-      eventStore,
-      readModels,
-      bus: new StoreBackedBus(eventStore, readModels),
-    });
+    const bus = new StoreBackedBus(eventStore, readModels);
+    return { test: await startTestApp({ eventStore, readModels, bus }), eventStore };
+  }
+
+  /** Runs `meanwhile`, and waits for it, before the store appends the first number reservation. */
+  function beforeFirstReservation(
+    eventStore: InMemoryEventStore,
+    meanwhile: () => Promise<unknown>,
+  ): void {
+    const append = eventStore.append.bind(eventStore);
+    let done = false;
+    eventStore.append = async (streamId, events, expected) => {
+      if (streamId.startsWith('numbering-') && !done) {
+        done = true;
+        await meanwhile();
+      }
+      return append(streamId, events, expected);
+    };
+  }
+
+  it('waits for the issue: the number reserved goes on the document it was reserved for (a void that withdraws the release being issued does not take its number away)', async () => {
+    const { test, eventStore } = await appOnItsStore();
     try {
       const { client } = test;
       const contractId = await activeContract(client);
@@ -275,15 +295,11 @@ describe('a command on a ledger while one of its documents is being issued', () 
       // While the release's number is being reserved, the application it bills is voided (which
       // withdraws a release still in draft).
       let voided: Promise<{ status: number; body: any }> | undefined;
-      const append = eventStore.append.bind(eventStore);
-      eventStore.append = async (streamId, events, expected) => {
-        if (streamId.startsWith('numbering-') && !voided) {
-          const body = { date: '2026-02-11', reason: 'wrong quantities' };
-          voided = client.post(`/invoices/${last.invoiceId}/void`, body);
-          await Promise.race([voided, new Promise((resolve) => setTimeout(resolve, 300))]);
-        }
-        return append(streamId, events, expected);
-      };
+      beforeFirstReservation(eventStore, async () => {
+        const body = { date: '2026-02-11', reason: 'wrong quantities' };
+        voided = client.post(`/invoices/${last.invoiceId}/void`, body);
+        await Promise.race([voided, sleep(300)]);
+      });
       const issue = client.post(`/invoices/${releaseDraft.invoiceId}/issue`, {
         date: '2026-02-12',
       });
@@ -309,13 +325,7 @@ describe('a command on a ledger while one of its documents is being issued', () 
   }, 30_000);
 
   it('issues a draft asked twice at once (dates in two years) once, reserving one number in one series', async () => {
-    const eventStore = new InMemoryEventStore();
-    const readModels = new InMemoryReadModels();
-    const test = await startTestApp({
-      eventStore,
-      readModels,
-      bus: new StoreBackedBus(eventStore, readModels),
-    });
+    const { test, eventStore } = await appOnItsStore();
     try {
       const { client } = test;
       const contractId = await activeContract(client);
@@ -327,15 +337,7 @@ describe('a command on a ledger while one of its documents is being issued', () 
       const drafts = `/invoices?contractId=${contractId}&status=draft`;
       const [draft] = await waitFor<any[]>(client, drafts, (list) => list.length > 0, 'draft');
       // The first reservation takes a while: the second request comes meanwhile.
-      const append = eventStore.append.bind(eventStore);
-      let slowed = false;
-      eventStore.append = async (streamId, events, expected) => {
-        if (streamId.startsWith('numbering-') && !slowed) {
-          slowed = true;
-          await new Promise((resolve) => setTimeout(resolve, 200));
-        }
-        return append(streamId, events, expected);
-      };
+      beforeFirstReservation(eventStore, () => sleep(200));
       const [first, second] = await Promise.all(
         ['2026-12-31', '2027-01-02'].map((date) =>
           client.post(`/invoices/${draft.invoiceId}/issue`, { date }),

@@ -1,14 +1,15 @@
 import { AsyncResource } from 'node:async_hooks';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type {
-  EventHandler,
-  RecordedEvent,
-  SubscribeOptions,
-  Subscription,
+import {
+  deliverUntilHandled,
+  type EventHandler,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
 } from '@billing/shared/event-store';
 import { logger, writeLogLine } from '@billing/shared/logging';
-import { deliver, RESUBSCRIBE_MS, RETRY_MS } from './esdb.subscription';
+import { RESUBSCRIBE_MS, RETRY_MS } from './esdb.subscription';
 
 /** What the store's thread asks of its reader thread. */
 export type ToReader =
@@ -206,7 +207,7 @@ export class ReaderThread {
     while (reading.queue.length > 0 && !reading.stopped) {
       const event = reading.queue[0];
       if (event.position > reading.position) {
-        const handled = await deliver(
+        const handled = await deliverUntilHandled(
           event,
           reading.handler,
           reading.onError,

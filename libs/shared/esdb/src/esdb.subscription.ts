@@ -4,11 +4,12 @@ import {
   type AllStreamSubscription,
   type EventStoreDBClient,
 } from '@eventstore/db-client';
-import type {
-  EventHandler,
-  RecordedEvent,
-  SubscribeOptions,
-  Subscription,
+import {
+  deliverUntilHandled,
+  type EventHandler,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
 } from '@billing/shared/event-store';
 import { logger } from '@billing/shared/logging';
 import { esdbPosition, isSystemStream, toRecorded } from './esdb.mapping';
@@ -59,7 +60,8 @@ export function subscribeToAll(
     for await (const resolved of current) {
       const event = toRecorded(resolved);
       if (!event || isSystemStream(event.streamId) || event.position <= position) continue;
-      if (stopped || !(await deliver(event, handler, onError, pause, () => stopped))) return;
+      if (stopped || !(await deliverUntilHandled(event, handler, onError, pause, () => stopped)))
+        return;
       position = event.position;
     }
   };
@@ -102,34 +104,4 @@ export function subscribeToAll(
       onStopped();
     },
   };
-}
-
-/**
- * Hands `event` to `handler` until it settles without throwing, with `onError` and a pause after
- * each failure; false if the subscription stopped meanwhile.
- */
-export async function deliver(
-  event: RecordedEvent,
-  handler: EventHandler,
-  onError: ((error: unknown, event: RecordedEvent) => void) | undefined,
-  pause: () => Promise<unknown>,
-  stopped: () => boolean,
-): Promise<boolean> {
-  for (;;) {
-    try {
-      await handler(event);
-      return true;
-    } catch (error) {
-      (onError ?? defaultOnError)(error, event);
-      await pause();
-      if (stopped()) return false;
-    }
-  }
-}
-
-function defaultOnError(error: unknown, event: RecordedEvent) {
-  logger.error(
-    { err: error, position: event.position },
-    `subscription handler failed at ${event.streamId}@${event.revision}; retrying`,
-  );
 }

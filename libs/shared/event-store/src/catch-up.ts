@@ -72,18 +72,6 @@ export function catchUp(
       }
     }
   };
-  const deliver = async (event: RecordedEvent): Promise<boolean> => {
-    for (;;) {
-      try {
-        await handler(event);
-        return true;
-      } catch (error) {
-        (onError ?? defaultOnError)(error, event);
-        await pause();
-        if (stopped) return false;
-      }
-    }
-  };
   /**
    * Where the log is known to hold nothing for it after `readTo`: the end of the notices, if they
    * are all of other streams from there on.
@@ -107,7 +95,11 @@ export function catchUp(
       if (reading) {
         const { page, head } = await readPage();
         for (const event of page) {
-          if (stopped || !(await deliver(event))) return;
+          if (
+            stopped ||
+            !(await deliverUntilHandled(event, handler, onError, pause, () => stopped))
+          )
+            return;
           position = readTo = event.position;
         }
         if (page.length === BATCH) continue;
@@ -132,6 +124,29 @@ export function catchUp(
       await done;
     },
   };
+}
+
+/**
+ * Hands `event` to `handler` until it settles without throwing, with `onError` (by default a log
+ * line) and a pause after each failure; false if the subscription stopped meanwhile.
+ */
+export async function deliverUntilHandled(
+  event: RecordedEvent,
+  handler: EventHandler,
+  onError: ((error: unknown, event: RecordedEvent) => void) | undefined,
+  pause: () => Promise<unknown>,
+  stopped: () => boolean,
+): Promise<boolean> {
+  for (;;) {
+    try {
+      await handler(event);
+      return true;
+    } catch (error) {
+      (onError ?? defaultOnError)(error, event);
+      await pause();
+      if (stopped()) return false;
+    }
+  }
 }
 
 function defaultOnError(error: unknown, event: RecordedEvent) {
