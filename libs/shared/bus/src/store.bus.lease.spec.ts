@@ -61,3 +61,43 @@ describe('a store-backed consumer group whose lease lapsed while the event loop 
     }
   });
 });
+
+describe('a store-backed consumer group after an instance of it died', () => {
+  it('is not caught up while a partition the dead instance leased holds an event nobody handled', async () => {
+    const store = new InMemoryEventStore();
+    const readModels = new InMemoryReadModels();
+    const source = {
+      topic: 't',
+      streamPrefixes: ['x-'],
+      toMessages: (e: Parameters<typeof messageFrom>[0]) => [
+        messageFrom(e, 't', e.streamId, e.type, e.data),
+      ],
+    };
+    const options = { leaseMs: 1_000, partitions: 4 };
+    const [dying, bus] = ['a', 'b'].map(
+      (instance) => new StoreBackedBus(store, readModels, { ...options, instance }),
+    );
+    const seen: string[] = [];
+    try {
+      await dying.relay(source);
+      await dying.subscribe('g', ['t'], async () => undefined);
+      await bus.relay(source);
+      const group = await bus.subscribe('g', ['t'], async (message) => void seen.push(message.key));
+      // Both rebalance (every third of the lease): the partitions split two and two.
+      await sleep(800);
+      dying.kill();
+      const streams = Array.from({ length: 12 }, (_, i) => `x-${i}`);
+      for (const stream of streams) await store.append(stream, [event('Late')], 'no_stream');
+      const head = await store.headPosition();
+      await sleep(100);
+      // The survivor handled its own partitions' events; the dead one's wait for its lease to end.
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen.length).toBeLessThan(streams.length);
+      expect(await group.caughtUp(head)).toBe(false);
+      await until(() => seen.length === streams.length, 'every stream, once the lease ran out');
+      expect(await group.caughtUp(head)).toBe(true);
+    } finally {
+      await bus.close();
+    }
+  });
+});

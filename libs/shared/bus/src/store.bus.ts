@@ -191,15 +191,43 @@ class GroupMember {
     return this.started;
   }
 
+  /**
+   * The group's, not only this instance's: its subscription reads past the partitions other
+   * instances hold, so each of those must have handled, by its committed position, every event up
+   * to `position` that gives the group something to do (one that died holds its partitions until
+   * its lease runs out, and has not).
+   */
   async caughtUp(position: number): Promise<boolean> {
     if (this.owned.size === 0 || !this.subscription) return false;
+    const streamPrefixes = this.prefixes();
     const pending = await this.store.readAll({
       fromPosition: this.subscription.position,
       toPosition: position,
       maxCount: 1,
-      streamPrefixes: this.prefixes(),
+      streamPrefixes,
     });
-    return pending.length === 0;
+    if (pending.length > 0) return false;
+    for (let partition = 0; partition < this.settings.partitions; partition++) {
+      if (this.owned.has(partition)) continue;
+      const fromPosition = await this.state.position(this.checkpoint(partition));
+      const events = await this.store.readAll({
+        fromPosition,
+        toPosition: position,
+        streamPrefixes,
+      });
+      if (events.some((event) => this.isWork(event, partition))) return false;
+    }
+    return true;
+  }
+
+  /** Whether `event` is of `partition` and gives the group a message (or one to park). */
+  private isWork(event: RecordedEvent, partition: number): boolean {
+    if (partitionOf(event.streamId, this.settings.partitions) !== partition) return false;
+    try {
+      return this.messagesOf(event).length > 0;
+    } catch {
+      return true;
+    }
   }
 
   async stop(): Promise<void> {
