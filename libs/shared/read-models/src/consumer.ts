@@ -11,6 +11,8 @@ import type { ReadModelStore, Update } from './read-model.port';
 
 const CHECKPOINTS = 'consumer_checkpoints';
 const PARKED = 'parked_events';
+/** Projections whose read models a switch (rebuild.ts `switchTo`) is replacing. */
+const SWITCHES = 'read_model_switches';
 export const REFUSALS = 'reaction_refusals';
 
 /**
@@ -69,6 +71,28 @@ export class ConsumerState {
   async commit(consumer: string, position: number): Promise<void> {
     const { collection, id, update } = checkpointUpdate(consumer, position);
     await this.readModels.apply(collection, id, position, update);
+  }
+
+  /**
+   * Marks `consumer`'s read models as being replaced (rebuild.ts `switchTo`) until `switched`: a
+   * switch cut short leaves the mark, and the projection is rebuilt in place at its next start.
+   */
+  async switching(consumer: string): Promise<void> {
+    await this.readModels.apply(SWITCHES, consumer, 1, () => ({ consumer }));
+  }
+
+  async isSwitching(consumer: string): Promise<boolean> {
+    return (await this.readModels.get(SWITCHES, consumer)) !== undefined;
+  }
+
+  async switched(consumer: string): Promise<void> {
+    await this.readModels.remove(SWITCHES, consumer);
+  }
+
+  /** Forgets `consumer`'s position and what it parked: it starts again from position 0. */
+  async reset(consumer: string): Promise<void> {
+    for (const entry of await this.parked(consumer)) await this.unpark(entry);
+    await this.readModels.remove(CHECKPOINTS, consumer);
   }
 
   async park(consumer: string, event: RecordedEvent, error: unknown): Promise<ParkedEvent> {

@@ -1,4 +1,5 @@
 import type { EventStore } from '@billing/shared/event-store';
+import { logger } from '@billing/shared/logging';
 import { ReadModelBatch, type BatchOptions } from './batch';
 import { startBatchedConsumer, type BatchedConsumer } from './batched-consumer';
 import { checkpointUpdate, ConsumerState, type ParkedEvent } from './consumer';
@@ -44,8 +45,10 @@ export class ProjectionRunner {
     const name = projectionConsumer(projection);
     // Its other versions (earlier ones, or a later one rolled back) will not run or be repaired
     // again: what they parked must not keep readiness degraded for good.
-    if (!this.options.sideCopy)
+    if (!this.options.sideCopy) {
       await this.state.forgetOthers(`projection:${projection.name}@v`, name);
+      if (await this.state.isSwitching(name)) await this.rebuildInPlace(projection, name);
+    }
     const batch = new ReadModelBatch(this.readModels, await this.batchOptions(projection, name));
     const state = new ConsumerState(batch);
     const subscription = await startBatchedConsumer(this.store, state, {
@@ -96,6 +99,20 @@ export class ProjectionRunner {
       }
     }
     return true;
+  }
+
+  /**
+   * A switch to a rebuilt copy (rebuild.ts `switchTo`) was cut short: the projection's documents may
+   * be half replaced, so they go, with its position and what it parked, and it starts from 0.
+   */
+  private async rebuildInPlace(projection: Projection, name: string): Promise<void> {
+    logger.warn(
+      { consumer: name },
+      `a switch of ${name} to a rebuilt copy was cut short: it is rebuilt from position 0`,
+    );
+    for (const collection of projection.collections) await this.readModels.drop(collection);
+    await this.state.reset(name);
+    await this.state.switched(name);
   }
 
   private async batchOptions(projection: Projection, name: string): Promise<BatchOptions> {

@@ -67,6 +67,10 @@ export async function compareReadModels(
 
 /**
  * Makes `live` hold what `side` rebuilt, projection by projection (run with the service stopped).
+ * The projections are marked first and unmarked once each has its documents, position and parked
+ * events: a switch cut short (a crash, a lost connection) leaves them marked, and the next start of
+ * the service drops what they have and rebuilds them from position 0 (ProjectionRunner), so no
+ * projection goes on from its old position over documents half replaced.
  */
 export async function switchTo(
   live: ReadModelStore,
@@ -75,19 +79,26 @@ export async function switchTo(
 ): Promise<void> {
   const liveState = new ConsumerState(live);
   const sideState = new ConsumerState(side);
+  for (const projection of projections) await liveState.switching(projectionConsumer(projection));
   // Every collection the projections write, the empty ones too: a live collection the rebuild left
   // empty holds nothing after.
   for (const collection of new Set(projections.flatMap((projection) => projection.collections))) {
     if ((await live.find(collection, {}, { limit: 1 })).length > 0) await live.drop(collection);
-    for (const doc of await side.find<Record<string, unknown>>(collection)) {
-      const { _id, _position, ...content } = doc;
-      await live.apply(collection, _id, _position, () => content);
-    }
+    const docs = await side.find<Record<string, unknown>>(collection);
+    for (let from = 0; from < docs.length; from += COPIED_AT_ONCE)
+      await live.applyBatch(
+        docs.slice(from, from + COPIED_AT_ONCE).map(({ _id, _position, ...content }) => ({
+          collection,
+          id: _id,
+          position: _position,
+          update: () => content,
+          fresh: true,
+        })),
+      );
   }
   for (const projection of projections) {
     const consumer = projectionConsumer(projection);
-    for (const entry of await liveState.parked(consumer)) await liveState.unpark(entry);
-    await live.remove('consumer_checkpoints', consumer);
+    await liveState.reset(consumer);
     await liveState.commit(consumer, await sideState.position(consumer));
     for (const entry of await sideState.parked(consumer))
       await live.apply(
@@ -96,8 +107,12 @@ export async function switchTo(
         entry.position,
         () => entry,
       );
+    await liveState.switched(consumer);
   }
 }
+
+/** Documents written to the live store by one `applyBatch` while switching. */
+const COPIED_AT_ONCE = 500;
 
 /**
  * Projections write collections named after them and suffixed with a version: everything else
