@@ -27,28 +27,55 @@ describe('auditor check (npm run audit)', () => {
       direction: 'backwards',
       maxCount: 1,
     });
-    const forged = {
+    const reserved = (sequence: number, documentId: string) => ({
       ...(reservation.data as object),
-      sequence: 7,
-      number: 'INV-2026-00007',
-      documentId: 'forged',
-    };
+      sequence,
+      number: `INV-2026-0000${sequence}`,
+      documentId,
+    });
+    const { contractId } = reservation.data as { contractId: string };
+    // A number its document could not take, voided unused (numbering.recovery.ts): no gap.
+    await store.append(
+      reservation.streamId,
+      [
+        {
+          id: '00000000-0000-4000-8000-0000000000a6',
+          type: 'NumberReserved',
+          data: reserved(6, 'withdrawn'),
+          metadata: reservation.metadata,
+        },
+        {
+          id: '00000000-0000-4000-8000-0000000000b6',
+          type: 'NumberVoided',
+          data: {
+            series: 'invoice',
+            number: 'INV-2026-00006',
+            documentId: 'withdrawn',
+            contractId,
+            reason: 'invoice is withdrawn; only a draft can be issued',
+          },
+          metadata: reservation.metadata,
+        },
+      ],
+      reservation.revision,
+    );
+    expect(await checkBooks(store)).toMatchObject({ numbersChecked: 6, problems: [] });
     await store.append(
       reservation.streamId,
       [
         {
           id: '00000000-0000-4000-8000-0000000000aa',
           type: 'NumberReserved',
-          data: forged,
+          data: reserved(8, 'forged'),
           metadata: reservation.metadata,
         },
       ],
-      reservation.revision,
+      reservation.revision + 2,
     );
     const flagged = await checkBooks(store);
     expect(flagged.problems).toEqual([
-      'numbering-default.invoice.2026: INV-2026-00007 has sequence 7 where 6 was due (a gap or a repeat)',
-      expect.stringMatching(/INV-2026-00007 reserved for forged is on 0 document/),
+      'numbering-default.invoice.2026: INV-2026-00008 has sequence 8 where 7 was due (a gap or a repeat)',
+      expect.stringMatching(/INV-2026-00008 reserved for forged is on 0 document/),
     ]);
 
     // A copy of the history with one pay application's amount altered by a cent.

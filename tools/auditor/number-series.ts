@@ -9,9 +9,9 @@ import { fold } from '@billing/shared/kernel';
 
 /**
  * What became of a reserved number: on an issued document, on a voided one (it keeps its number),
- * on a draft, or on none yet.
+ * on a draft, on none yet, or voided unused (its document could no longer take it: `reason`).
  */
-export type NumberStatus = 'issued' | 'void' | 'draft' | 'not issued';
+export type NumberStatus = 'issued' | 'void' | 'draft' | 'not issued' | 'voided unused';
 
 export interface NumberedDocument {
   sequence: number;
@@ -21,6 +21,8 @@ export interface NumberedDocument {
   issueDate: string;
   document: 'invoice' | 'credit note' | 'none';
   status: NumberStatus;
+  /** Why a number was voided unused. */
+  reason?: string;
 }
 
 export interface Series {
@@ -64,10 +66,15 @@ export function numberSeries(
 ): Series[] {
   return [...byStream(events, 'numbering-')].map(([streamId, history]) => {
     const problems: string[] = [];
-    const numbers = history.map((event, index) => {
-      const { sequence, number, documentId, contractId, issueDate } = (
-        event as unknown as NumberingEvent
-      ).data;
+    const typed = history as unknown as NumberingEvent[];
+    const unused = new Map(
+      typed.flatMap((event) =>
+        event.type === 'NumberVoided' ? [[event.data.number, event.data.reason] as const] : [],
+      ),
+    );
+    const reservations = typed.flatMap((event) => (event.type === 'NumberReserved' ? [event] : []));
+    const numbers = reservations.map(({ data }, index) => {
+      const { sequence, number, documentId, contractId, issueDate } = data;
       if (complete && sequence !== index + 1)
         problems.push(
           `${streamId}: ${number} has sequence ${sequence} where ${index + 1} was due (a gap or a repeat)`,
@@ -79,15 +86,19 @@ export function numberSeries(
         (ledger?.invoices.filter((candidate) => candidate.number === number).length ?? 0) +
         (ledger?.creditNotes.filter((candidate) => candidate.number === number).length ?? 0);
       const holds = invoice?.number ?? note?.number;
-      if (holders !== 1 || holds !== number)
+      const reason = unused.get(number);
+      if (reason !== undefined ? holders !== 0 : holders !== 1 || holds !== number)
         problems.push(
-          `${streamId}: ${number} reserved for ${documentId} is on ${holders} document(s) of contract ${contractId}, and that document holds ${holds ?? 'no number'}`,
+          `${streamId}: ${number} reserved for ${documentId}${reason !== undefined ? ' and voided unused' : ''} is on ${holders} document(s) of contract ${contractId}, and that document holds ${holds ?? 'no number'}`,
         );
-      const status: NumberStatus = note
-        ? 'issued'
-        : invoice?.number === number
-          ? invoice.status
-          : 'not issued';
+      const status: NumberStatus =
+        reason !== undefined
+          ? 'voided unused'
+          : note
+            ? 'issued'
+            : invoice?.number === number
+              ? invoice.status
+              : 'not issued';
       return {
         sequence,
         number,
@@ -96,6 +107,7 @@ export function numberSeries(
         issueDate,
         document: invoice ? 'invoice' : note ? 'credit note' : 'none',
         status,
+        ...(reason !== undefined && { reason }),
       } satisfies NumberedDocument;
     });
     return { streamId, numbers, problems };

@@ -1,4 +1,5 @@
-import { InMemoryEventStore } from '@billing/shared/event-store';
+import { handleCommand, InMemoryEventStore } from '@billing/shared/event-store';
+import { ledgerDecider, ledgerStream } from '@billing/invoicing/domain';
 import { StoreBackedBus, type Bus } from '@billing/shared/bus';
 import { InMemoryReadModels } from '@billing/shared/read-models';
 import { CLOSE_WAIT_MS } from '@billing/contracts/feature';
@@ -320,6 +321,81 @@ describe('a command on a ledger while one of its documents is being issued', () 
         { reserved: 'INV-2026-00002', on: 'INV-2026-00002', status: 'issued' },
       ]);
     } finally {
+      await test.close();
+    }
+  }, 30_000);
+
+  it('voids the number unused when another instance withdrew the draft being issued: the series stays gapless', async () => {
+    const { test, eventStore } = await appOnItsStore();
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const { client } = test;
+      const contractId = await activeContract(client);
+      const last = await bill(client, contractId, [
+        '2026-01-31',
+        10000,
+        '2026-02-02',
+        '2026-02-03',
+      ]);
+      await expectOk(client.post(`/contracts/${contractId}/complete`, { date: '2026-02-10' }), '');
+      const drafts = `/invoices?contractId=${contractId}&status=draft`;
+      const [releaseDraft] = await waitFor<any[]>(client, drafts, (list) => list.some(release), '');
+      // Another instance of the service (its own queue per stream, not this one's) voids the
+      // application the release bills while the release's number is reserved here, which
+      // withdraws the release draft.
+      beforeFirstReservation(eventStore, () =>
+        handleCommand(
+          eventStore,
+          ledgerStream(contractId),
+          ledgerDecider,
+          {
+            type: 'VoidInvoice',
+            invoiceId: last.invoiceId,
+            voidedOn: '2026-02-11',
+            reason: 'wrong quantities',
+            redraftInvoiceId: crypto.randomUUID(),
+          },
+          {
+            tenantId: 'default',
+            actor: 'other-instance',
+            correlationId: crypto.randomUUID(),
+            commandId: crypto.randomUUID(),
+            now: new Date(),
+          },
+        ),
+      );
+      const issue = await client.post(`/invoices/${releaseDraft.invoiceId}/issue`, {
+        date: '2026-02-12',
+      });
+      // The release draft is gone: withdrawn drafts leave the ledger.
+      expect([issue.status, issue.body.detail]).toEqual([
+        404,
+        `invoice ${releaseDraft.invoiceId} not found on this contract`,
+      ]);
+      const series = async () =>
+        (await eventStore.readAll({ streamPrefixes: ['numbering-'] })).map(({ type, data }) => {
+          const { number, reason } = data as { number: string; reason?: string };
+          return [type, number, ...(reason ? [reason] : [])];
+        });
+      const voided = ['NumberVoided', 'INV-2026-00002', expect.stringMatching(/not found/)];
+      for (const deadline = Date.now() + 5_000; (await series()).length < 3;) {
+        if (Date.now() > deadline) throw new Error('the number was not voided in 5 s');
+        await sleep(20);
+      }
+      // The voided application's work, drafted again, takes the next number.
+      const redrafted = await issueDraft(client, contractId, progress, '2026-02-13');
+      expect(redrafted.number).toBe('INV-2026-00003');
+      expect(await series()).toEqual([
+        ['NumberReserved', 'INV-2026-00001'],
+        ['NumberReserved', 'INV-2026-00002'],
+        voided,
+        ['NumberReserved', 'INV-2026-00003'],
+      ]);
+      expect(warn).toHaveBeenCalledWith(
+        expect.stringContaining('number INV-2026-00002 reserved for'),
+      );
+    } finally {
+      warn.mockRestore();
       await test.close();
     }
   }, 30_000);

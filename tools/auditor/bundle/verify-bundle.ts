@@ -169,7 +169,7 @@ export function printBundleReport(io: Io, dir: string, report: BundleReport): vo
     io.out(`  ${series.streamId}: ${series.numbers.length} number(s), ${gapless}`);
     for (const number of series.numbers)
       io.out(
-        `    ${number.number}  ${number.status.padEnd(10)}  ${number.document} ${number.documentId}  issue date ${number.issueDate}  contract ${number.contractId}`,
+        `    ${number.number}  ${number.status.padEnd(10)}  ${number.document} ${number.documentId}  issue date ${number.issueDate}  contract ${number.contractId}${number.reason ? `  (${number.reason})` : ''}`,
       );
   }
   report.problems.forEach((problem) => io.out(`PROBLEM ${problem}`));

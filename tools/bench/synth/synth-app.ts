@@ -126,6 +126,7 @@ export class SynthApp {
       reserved: {},
       recent: {},
     });
+    if (reserved?.type !== 'NumberReserved') throw new Error(`${invoiceId}: no number reserved`);
     const event = {
       id: uuidFrom(`${ctx.commandId}/${stream}/0`),
       type: reserved.type,

@@ -10,6 +10,7 @@ import {
   type LedgerCommand,
   type LedgerEvent,
   type LedgerTerms,
+  type Completion,
   type NumberingCommand,
   type NumberingEvent,
 } from './index';
@@ -28,6 +29,7 @@ const EVERY_TYPE: Record<LedgerEvent['type'] | NumberingEvent['type'], true> = {
   CreditNoteIssued: true,
   InvoicePaymentsRecorded: true,
   NumberReserved: true,
+  NumberVoided: true,
 };
 
 const schemas = new EventSchemas().register(ledgerEventSchemas).register(numberingEventSchemas);
@@ -140,10 +142,7 @@ const voided = history(
     redraftInvoiceId: id(41),
   },
 );
-const reserve = (
-  series: 'invoice' | 'credit-note',
-  completion: NumberingCommand['completion'],
-): NumberingCommand => ({
+const reserve = (series: 'invoice' | 'credit-note', completion: Completion): NumberingCommand => ({
   type: 'ReserveNumber',
   series,
   documentId: completion.type === 'IssueInvoice' ? completion.invoiceId : completion.creditNoteId,
@@ -155,6 +154,14 @@ const numbers = history(
   numberingDecider,
   reserve('invoice', { type: 'IssueInvoice', invoiceId: id(10), issueDate: '2026-02-03' }),
   reserve('invoice', { type: 'IssueInvoice', invoiceId: id(30), issueDate: '2026-07-02' }),
+  {
+    type: 'VoidNumber',
+    series: 'invoice',
+    number: 'INV-2026-00002',
+    documentId: id(30),
+    contractId,
+    reason: 'invoice is withdrawn; only a draft can be issued',
+  },
 );
 const creditNotes = history(
   numberingDecider,

@@ -212,4 +212,11 @@ export const numberingEventSchemas: EventSchemaMap = {
     issueDate: date,
     completion,
   }),
+  NumberVoided: closedObject({
+    series: enumOf(['invoice', 'credit-note']),
+    number: nonEmptyString,
+    documentId: uuid,
+    contractId: uuid,
+    reason: nonEmptyString,
+  }),
 } satisfies Record<NumberingEvent['type'], object>;

@@ -697,6 +697,38 @@ describe('numbering', () => {
       .when({ ...reserve('a'), issueDate: '2026-13-01' })
       .thenThrows(ValidationError);
   });
+  it('voids a number its document could not take once, unused: the document later gets the next number', () => {
+    const reserved = numbering([]).when(reserve('a')).events();
+    const voidA = {
+      type: 'VoidNumber' as const,
+      series: 'invoice' as const,
+      number: 'INV-2026-00001',
+      documentId: 'a',
+      contractId,
+      reason: 'invoice is withdrawn; only a draft can be issued',
+    };
+    const voided = [...reserved, ...numbering(reserved).when(voidA).events()];
+    expect(voided.at(-1)).toEqual({
+      type: 'NumberVoided',
+      data: {
+        series: 'invoice',
+        number: 'INV-2026-00001',
+        documentId: 'a',
+        contractId,
+        reason: 'invoice is withdrawn; only a draft can be issued',
+      },
+    });
+    numbering(voided).when(voidA).then([]);
+    numbering(reserved)
+      .when({ ...voidA, number: 'INV-2026-00002' })
+      .then([]);
+    const again = numbering(voided).when(reserve('a')).events();
+    expect(again[0].data).toMatchObject({ number: 'INV-2026-00002', sequence: 2 });
+    // A redelivered void of the first number leaves the second one alone.
+    numbering([...voided, ...again])
+      .when(voidA)
+      .then([]);
+  });
   it('folds a year of reservations in linear time: the map of reserved numbers is not copied per event', () => {
     const events = Array.from({ length: 1_000 }, (_, index) => ({
       type: 'NumberReserved' as const,

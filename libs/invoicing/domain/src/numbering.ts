@@ -11,29 +11,44 @@ export type Series = 'invoice' | 'credit-note';
 
 /**
  * A number is reserved for one document, once; the reservation keeps what is needed to finish the
- * issue.
+ * issue. A number its document can no longer take (the draft withdrawn meanwhile by another
+ * instance of the service) is voided with the reason, unused: the series keeps every number.
  */
-export type NumberingEvent = DomainEvent<
-  'NumberReserved',
-  {
-    series: Series;
-    year: number;
-    sequence: number;
-    number: string;
-    documentId: string;
-    contractId: string;
-    issueDate: string;
-    completion: Completion;
-  }
->;
-export type NumberingCommand = {
-  type: 'ReserveNumber';
-  series: Series;
-  documentId: string;
-  contractId: string;
-  issueDate: string;
-  completion: Completion;
-};
+export type NumberingEvent =
+  | DomainEvent<
+      'NumberReserved',
+      {
+        series: Series;
+        year: number;
+        sequence: number;
+        number: string;
+        documentId: string;
+        contractId: string;
+        issueDate: string;
+        completion: Completion;
+      }
+    >
+  | DomainEvent<
+      'NumberVoided',
+      { series: Series; number: string; documentId: string; contractId: string; reason: string }
+    >;
+export type NumberingCommand =
+  | {
+      type: 'ReserveNumber';
+      series: Series;
+      documentId: string;
+      contractId: string;
+      issueDate: string;
+      completion: Completion;
+    }
+  | {
+      type: 'VoidNumber';
+      series: Series;
+      number: string;
+      documentId: string;
+      contractId: string;
+      reason: string;
+    };
 /**
  * The ledger command (without its number) that finishes the issue: replayed if the process died
  * after reserving.
@@ -69,34 +84,73 @@ export const reservedNumber = (state: NumberSeries, documentId: string): string 
 export const numberingDecider: Decider<NumberingCommand, NumberingEvent, NumberSeries> = {
   initialState: { last: 0, reserved: {}, recent: {} },
   evolve(state, event) {
-    if (event.type !== 'NumberReserved') return assertNever(event.type);
-    const recent = { ...state.recent, [event.data.documentId]: event.data.number };
-    if (Object.keys(recent).length < MERGE_AT)
-      return { last: event.data.sequence, reserved: state.reserved, recent };
-    return { last: event.data.sequence, reserved: { ...state.reserved, ...recent }, recent: {} };
+    switch (event.type) {
+      case 'NumberReserved': {
+        const recent = { ...state.recent, [event.data.documentId]: event.data.number };
+        if (Object.keys(recent).length < MERGE_AT)
+          return { last: event.data.sequence, reserved: state.reserved, recent };
+        return {
+          last: event.data.sequence,
+          reserved: { ...state.reserved, ...recent },
+          recent: {},
+        };
+      }
+      case 'NumberVoided':
+        // The document is free to be issued later, under a new number.
+        return {
+          last: state.last,
+          reserved: without(state.reserved, event.data.documentId),
+          recent: without(state.recent, event.data.documentId),
+        };
+      default:
+        return assertNever(event);
+    }
   },
   decide(command, state) {
-    if (command.type !== 'ReserveNumber') return assertNever(command.type);
-    if (reservedNumber(state, command.documentId)) return [];
-    const year = yearOf(requireDate(command.issueDate, 'issue date'));
-    const sequence = state.last + 1;
-    const number = `${PREFIX[command.series]}-${year}-${String(sequence).padStart(5, '0')}`;
-    return [
-      {
-        type: 'NumberReserved',
-        data: {
-          series: command.series,
-          year,
-          sequence,
-          number,
-          documentId: command.documentId,
-          contractId: command.contractId,
-          issueDate: command.issueDate,
-          completion: command.completion,
-        },
-      },
-    ];
+    switch (command.type) {
+      case 'ReserveNumber':
+        return reserve(command, state);
+      case 'VoidNumber': {
+        // Once: a number voided already, or never this document's, is left as it is.
+        if (reservedNumber(state, command.documentId) !== command.number) return [];
+        const { series, number, documentId, contractId, reason } = command;
+        return [{ type: 'NumberVoided', data: { series, number, documentId, contractId, reason } }];
+      }
+      default:
+        return assertNever(command);
+    }
   },
+};
+
+function reserve(
+  command: Extract<NumberingCommand, { type: 'ReserveNumber' }>,
+  state: NumberSeries,
+): NumberingEvent[] {
+  if (reservedNumber(state, command.documentId)) return [];
+  const year = yearOf(requireDate(command.issueDate, 'issue date'));
+  const sequence = state.last + 1;
+  const number = `${PREFIX[command.series]}-${year}-${String(sequence).padStart(5, '0')}`;
+  return [
+    {
+      type: 'NumberReserved',
+      data: {
+        series: command.series,
+        year,
+        sequence,
+        number,
+        documentId: command.documentId,
+        contractId: command.contractId,
+        issueDate: command.issueDate,
+        completion: command.completion,
+      },
+    },
+  ];
+}
+
+const without = (numbers: Record<string, string>, documentId: string): Record<string, string> => {
+  if (!(documentId in numbers)) return numbers;
+  const { [documentId]: _voided, ...rest } = numbers;
+  return rest;
 };
 
 /** One gapless series per tenant, document kind and calendar year of the issue date. */

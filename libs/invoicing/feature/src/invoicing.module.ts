@@ -18,6 +18,7 @@ import {
 import {
   IssueDocumentHandler,
   LEDGER_SNAPSHOT,
+  NUMBERING_SNAPSHOT,
   LedgerCommandHandler,
 } from './commands/ledger.command';
 import { InvoicingHttp } from './commands/invoicing.http';
@@ -50,14 +51,15 @@ export class InvoicingModule implements OnApplicationBootstrap {
   }
 
   async onApplicationBootstrap() {
-    const ledgerSnapshots = {
-      store: readModelSnapshots(this.readModels),
-      version: LEDGER_SNAPSHOT,
-    };
+    const snapshots = readModelSnapshots(this.readModels);
+    const ledgerSnapshots = { store: snapshots, version: LEDGER_SNAPSHOT };
     const recovery = {
       name: 'invoicing:finish-reserved-issues',
       streamPrefixes: ['numbering-'],
-      handle: finishReservedIssue(this.store, ledgerSnapshots),
+      handle: finishReservedIssue(this.store, ledgerSnapshots, {
+        store: snapshots,
+        version: NUMBERING_SNAPSHOT,
+      }),
       retryParked: true,
     };
     this.background.track(

@@ -25,7 +25,7 @@ import { deciderCommand, EVENT_STORE, READ_MODELS } from '@billing/shared/nest';
 import { readModelSnapshots, type ReadModelStore } from '@billing/shared/read-models';
 
 export const LEDGER_SNAPSHOT = 'ledger.v1';
-const NUMBERING_SNAPSHOT = 'numbering.v2';
+export const NUMBERING_SNAPSHOT = 'numbering.v2';
 
 export const { Command: ExecuteLedgerCommand, Handler: LedgerCommandHandler } = deciderCommand(
   ledgerDecider,
