@@ -1,5 +1,4 @@
-import { handleCommand, InMemoryEventStore } from '@billing/shared/event-store';
-import { ledgerDecider, ledgerStream } from '@billing/invoicing/domain';
+import { InMemoryEventStore } from '@billing/shared/event-store';
 import { StoreBackedBus, type Bus } from '@billing/shared/bus';
 import { InMemoryReadModels } from '@billing/shared/read-models';
 import { CLOSE_WAIT_MS } from '@billing/contracts/feature';
@@ -327,6 +326,14 @@ describe('a command on a ledger while one of its documents is being issued', () 
 
   it('voids the number unused when another instance withdrew the draft being issued: the series stays gapless', async () => {
     const { test, eventStore } = await appOnItsStore();
+    // A second instance on the same store and read models (its own queue per stream, not the
+    // first one's), as two instances of the invoicing service are.
+    const readModels = test.infrastructure.readModels;
+    const other = await startTestApp({
+      eventStore,
+      readModels,
+      bus: new StoreBackedBus(eventStore, readModels),
+    });
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     try {
       const { client } = test;
@@ -340,28 +347,15 @@ describe('a command on a ledger while one of its documents is being issued', () 
       await expectOk(client.post(`/contracts/${contractId}/complete`, { date: '2026-02-10' }), '');
       const drafts = `/invoices?contractId=${contractId}&status=draft`;
       const [releaseDraft] = await waitFor<any[]>(client, drafts, (list) => list.some(release), '');
-      // Another instance of the service (its own queue per stream, not this one's) voids the
-      // application the release bills while the release's number is reserved here, which
-      // withdraws the release draft.
+      // The other instance voids the application the release bills while the release's number is
+      // reserved here, which withdraws the release draft.
       beforeFirstReservation(eventStore, () =>
-        handleCommand(
-          eventStore,
-          ledgerStream(contractId),
-          ledgerDecider,
-          {
-            type: 'VoidInvoice',
-            invoiceId: last.invoiceId,
-            voidedOn: '2026-02-11',
+        expectOk(
+          other.client.post(`/invoices/${last.invoiceId}/void`, {
+            date: '2026-02-11',
             reason: 'wrong quantities',
-            redraftInvoiceId: crypto.randomUUID(),
-          },
-          {
-            tenantId: 'default',
-            actor: 'other-instance',
-            correlationId: crypto.randomUUID(),
-            commandId: crypto.randomUUID(),
-            now: new Date(),
-          },
+          }),
+          'void on the other instance',
         ),
       );
       const issue = await client.post(`/invoices/${releaseDraft.invoiceId}/issue`, {
@@ -396,7 +390,7 @@ describe('a command on a ledger while one of its documents is being issued', () 
       );
     } finally {
       warn.mockRestore();
-      await test.close();
+      await Promise.all([test.close(), other.close()]);
     }
   }, 30_000);
 
