@@ -76,7 +76,7 @@ const best = (rounds: { eventsPerSecond: number }[]) =>
 function lagLines({ lag }: DistributedFigures): string[] {
   if (!lag?.length) return [];
   return [
-    `Lag, one contract at a time (${lag[0].samples} after 20 unmeasured): POST /contracts/:id/activate to the contracts service, until the milestones service's GET /contracts/:id/schedule answers 200 (asked every millisecond), with mongo-java-server in memory, then on an H2 file:`,
+    `Lag, one contract at a time (${lag[0].samples} after 20 unmeasured): POST /contracts/:id/activate to the contracts service, until the schedule is in the milestones service's Mongo collection (a findOne by id every millisecond; then, not timed, its GET /contracts/:id/schedule must answer 200), with mongo-java-server in memory, then on an H2 file:`,
     '',
     ...table(
       ['measure', 'Mongo', 'p50', 'p99', 'max'],
