@@ -45,6 +45,11 @@ export interface ParkedEvent {
   parkedAt: string;
 }
 
+export interface SwitchMark {
+  position: number;
+  claimedAt?: number;
+}
+
 /**
  * What a consumer has done, kept in the read-model store so it survives a restart: its committed
  * position (monotonic, per document, like any read model) and the events it parked.
@@ -81,8 +86,22 @@ export class ConsumerState {
     await this.readModels.apply(SWITCHES, consumer, 1, () => ({ consumer }));
   }
 
-  async isSwitching(consumer: string): Promise<boolean> {
-    return (await this.readModels.get(SWITCHES, consumer)) !== undefined;
+  /** The mark of a switch not finished, and when a start last claimed it to rebuild in place. */
+  async switchMark(consumer: string): Promise<SwitchMark | undefined> {
+    const mark = await this.readModels.get<{ claimedAt?: number }>(SWITCHES, consumer);
+    return mark && { position: mark._position, claimedAt: mark.claimedAt };
+  }
+
+  /**
+   * Claims the mark as found (`mark`) for this process: true for one claimant only, since each
+   * claim moves the mark's position on (a write at a position it has reached already changes
+   * nothing).
+   */
+  async claimSwitch(consumer: string, mark: SwitchMark, now: number): Promise<boolean> {
+    return this.readModels.apply(SWITCHES, consumer, mark.position + 1, () => ({
+      consumer,
+      claimedAt: now,
+    }));
   }
 
   async switched(consumer: string): Promise<void> {

@@ -111,6 +111,15 @@ describe('ProjectionRunner', () => {
     expect(calls).toEqual({ apply: 0, applyBatch: 2 });
   });
 
+  it('refuses a projection that writes a collection another one it runs writes (a rebuild drops them)', async () => {
+    const runner = new ProjectionRunner(new InMemoryEventStore(), new InMemoryReadModels());
+    await runner.start(counting);
+    await expect(runner.start({ ...counting, name: 'counting-again' })).rejects.toThrow(
+      'counting-again and counting both write log_v1, counts_v1, last_v1',
+    );
+    await runner.stop();
+  });
+
   it('answers caughtUp once a live event is written, within a turn of the event loop', async () => {
     const events = new InMemoryEventStore();
     const readModels = new InMemoryReadModels();

@@ -40,6 +40,12 @@ export class ProjectionRunner {
   }
 
   async start(projection: Projection): Promise<void> {
+    // A rebuild, and a switch cut short, drop a projection's collections: no other may write them.
+    for (const { projection: other } of this.running.values()) {
+      const shared = projection.collections.filter((name) => other.collections.includes(name));
+      if (shared.length > 0)
+        throw new Error(`${projection.name} and ${other.name} both write ${shared.join(', ')}`);
+    }
     for (const index of projection.indexes ?? [])
       await this.readModels.ensureIndex(index.collection, { _tenant: 1, ...index.fields });
     const name = projectionConsumer(projection);
@@ -47,7 +53,7 @@ export class ProjectionRunner {
     // again: what they parked must not keep readiness degraded for good.
     if (!this.options.sideCopy) {
       await this.state.forgetOthers(`projection:${projection.name}@v`, name);
-      if (await this.state.isSwitching(name)) await this.rebuildInPlace(projection, name);
+      await this.healCutSwitch(projection, name);
     }
     const batch = new ReadModelBatch(this.readModels, await this.batchOptions(projection, name));
     const state = new ConsumerState(batch);
@@ -103,16 +109,27 @@ export class ProjectionRunner {
 
   /**
    * A switch to a rebuilt copy (rebuild.ts `switchTo`) was cut short: the projection's documents may
-   * be half replaced, so they go, with its position and what it parked, and it starts from 0.
+   * be half replaced, so they go, with its position and what it parked, and it starts from 0. Every
+   * instance of the service may be starting at once: one claims the mark and does it, the others
+   * wait for the mark to go (or take it over once the claim is CLAIM_STALE_MS old: its claimant
+   * died), so none drops what another has started to write again.
    */
-  private async rebuildInPlace(projection: Projection, name: string): Promise<void> {
-    logger.warn(
-      { consumer: name },
-      `a switch of ${name} to a rebuilt copy was cut short: it is rebuilt from position 0`,
-    );
-    for (const collection of projection.collections) await this.readModels.drop(collection);
-    await this.state.reset(name);
-    await this.state.switched(name);
+  private async healCutSwitch(projection: Projection, name: string): Promise<void> {
+    for (;;) {
+      const mark = await this.state.switchMark(name);
+      if (mark === undefined) return;
+      const claimed = mark.claimedAt !== undefined && Date.now() - mark.claimedAt < CLAIM_STALE_MS;
+      if (!claimed && (await this.state.claimSwitch(name, mark, Date.now()))) {
+        logger.warn(
+          { consumer: name },
+          `a switch of ${name} to a rebuilt copy was cut short: it is rebuilt from position 0`,
+        );
+        for (const collection of projection.collections) await this.readModels.drop(collection);
+        await this.state.reset(name);
+        return this.state.switched(name);
+      }
+      await new Promise((resolve) => setTimeout(resolve, CLAIM_POLL_MS));
+    }
   }
 
   private async batchOptions(projection: Projection, name: string): Promise<BatchOptions> {
@@ -139,6 +156,10 @@ export class ProjectionRunner {
  * crash hands at most these events to it again, and each document's _position skips them.
  */
 const CHECKPOINT_EVERY = 100;
+
+/** How long a claim to rebuild a projection in place holds before another start may take it over. */
+const CLAIM_STALE_MS = 60_000;
+const CLAIM_POLL_MS = 100;
 
 /**
  * Documents each projection's batch keeps into a side copy: the ones its handlers read again are

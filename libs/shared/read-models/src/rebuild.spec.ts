@@ -88,7 +88,36 @@ describe('switchTo', () => {
     expect(await live.find('tallies_v1')).toEqual([
       { _id: 'all', _position: 3, _tenant: 't', n: 3 },
     ]);
-    expect(await new ConsumerState(live).isSwitching(projectionConsumer(TALLY))).toBe(false);
+    expect(await new ConsumerState(live).switchMark(projectionConsumer(TALLY))).toBeUndefined();
+    expect((await compareReadModels(live, side, [TALLY], head)).differences).toEqual([]);
+  });
+
+  it('cut short, is rebuilt in place by one of the instances that start at once; the others wait for it', async () => {
+    const store = await tallied();
+    const [live, side] = [new InMemoryReadModels(), new InMemoryReadModels()];
+    const running = new ProjectionRunner(store, live);
+    await running.start(TALLY);
+    expect(await running.caughtUp(3)).toBe(true);
+    await running.stop();
+    const head = await rebuildInto(store, side, [TALLY]);
+    // Cut short after the copy, before the projection was unmarked: nothing to see in the documents.
+    const cut: ReadModelStore = Object.assign(Object.create(live) as ReadModelStore, {
+      remove: () => Promise.reject(new Error('connection lost')),
+    });
+    await expect(switchTo(cut, side, [TALLY])).rejects.toThrow('connection lost');
+
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const instances = [new ProjectionRunner(store, live), new ProjectionRunner(store, live)];
+    await Promise.all(instances.map((instance) => instance.start(TALLY)));
+    for (const instance of instances) expect(await instance.caughtUp(head)).toBe(true);
+    await Promise.all(instances.map((instance) => instance.stop()));
+    expect(warn.mock.calls.filter(([line]) => /rebuilt from position 0/.test(line))).toHaveLength(
+      1,
+    );
+    warn.mockRestore();
+    expect(await live.find('tallies_v1')).toEqual([
+      { _id: 'all', _position: 3, _tenant: 't', n: 3 },
+    ]);
     expect((await compareReadModels(live, side, [TALLY], head)).differences).toEqual([]);
   });
 });
