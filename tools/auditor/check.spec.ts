@@ -69,11 +69,24 @@ describe('auditor check (npm run audit)', () => {
           data: reserved(8, 'forged'),
           metadata: reservation.metadata,
         },
+        {
+          id: '00000000-0000-4000-8000-0000000000b9',
+          type: 'NumberVoided',
+          data: {
+            series: 'invoice',
+            number: 'INV-2026-00009',
+            documentId: 'nobody',
+            contractId,
+            reason: 'never reserved',
+          },
+          metadata: reservation.metadata,
+        },
       ],
       reservation.revision + 2,
     );
     const flagged = await checkBooks(store);
     expect(flagged.problems).toEqual([
+      'numbering-default.invoice.2026: INV-2026-00009 voided unused was never reserved for nobody',
       'numbering-default.invoice.2026: INV-2026-00008 has sequence 8 where 7 was due (a gap or a repeat)',
       expect.stringMatching(/INV-2026-00008 reserved for forged is on 0 document/),
     ]);

@@ -65,51 +65,84 @@ export function numberSeries(
   complete = true,
 ): Series[] {
   return [...byStream(events, 'numbering-')].map(([streamId, history]) => {
-    const problems: string[] = [];
     const typed = history as unknown as NumberingEvent[];
-    const unused = new Map(
-      typed.flatMap((event) =>
-        event.type === 'NumberVoided' ? [[event.data.number, event.data.reason] as const] : [],
-      ),
+    const reservations = typed.flatMap((event) =>
+      event.type === 'NumberReserved' ? [event.data] : [],
     );
-    const reservations = typed.flatMap((event) => (event.type === 'NumberReserved' ? [event] : []));
-    const numbers = reservations.map(({ data }, index) => {
-      const { sequence, number, documentId, contractId, issueDate } = data;
-      if (complete && sequence !== index + 1)
+    const voids = typed.flatMap((event) => (event.type === 'NumberVoided' ? [event.data] : []));
+    const problems = voidProblems(streamId, reservations, voids);
+    const unused = new Map(voids.map(({ number, reason }) => [number, reason]));
+    const numbers = reservations.map((reservation, index) => {
+      if (complete && reservation.sequence !== index + 1)
         problems.push(
-          `${streamId}: ${number} has sequence ${sequence} where ${index + 1} was due (a gap or a repeat)`,
+          `${streamId}: ${reservation.number} has sequence ${reservation.sequence} where ${index + 1} was due (a gap or a repeat)`,
         );
-      const ledger = ledgers.get(contractId);
-      const invoice = ledger?.invoices.find((candidate) => candidate.invoiceId === documentId);
-      const note = ledger?.creditNotes.find((candidate) => candidate.creditNoteId === documentId);
-      const holders =
-        (ledger?.invoices.filter((candidate) => candidate.number === number).length ?? 0) +
-        (ledger?.creditNotes.filter((candidate) => candidate.number === number).length ?? 0);
-      const holds = invoice?.number ?? note?.number;
-      const reason = unused.get(number);
-      if (reason !== undefined ? holders !== 0 : holders !== 1 || holds !== number)
-        problems.push(
-          `${streamId}: ${number} reserved for ${documentId}${reason !== undefined ? ' and voided unused' : ''} is on ${holders} document(s) of contract ${contractId}, and that document holds ${holds ?? 'no number'}`,
-        );
-      const status: NumberStatus =
-        reason !== undefined
-          ? 'voided unused'
-          : note
-            ? 'issued'
-            : invoice?.number === number
-              ? invoice.status
-              : 'not issued';
-      return {
-        sequence,
-        number,
-        documentId,
-        contractId,
-        issueDate,
-        document: invoice ? 'invoice' : note ? 'credit note' : 'none',
-        status,
-        ...(reason !== undefined && { reason }),
-      } satisfies NumberedDocument;
+      const ledger = ledgers.get(reservation.contractId);
+      return numbered(streamId, reservation, ledger, unused.get(reservation.number), problems);
     });
     return { streamId, numbers, problems };
   });
+}
+
+type Reserved = Extract<NumberingEvent, { type: 'NumberReserved' }>['data'];
+type Voided = Extract<NumberingEvent, { type: 'NumberVoided' }>['data'];
+
+/** A number voided must be one reserved in the series for that document, and voided once. */
+function voidProblems(streamId: string, reservations: Reserved[], voids: Voided[]): string[] {
+  const reservedFor = new Map(reservations.map(({ number, documentId }) => [number, documentId]));
+  const seen = new Set<string>();
+  return voids.flatMap(({ number, documentId }) => {
+    const problem =
+      reservedFor.get(number) !== documentId
+        ? `was never reserved for ${documentId}`
+        : seen.has(number)
+          ? 'is voided twice'
+          : undefined;
+    seen.add(number);
+    return problem === undefined ? [] : [`${streamId}: ${number} voided unused ${problem}`];
+  });
+}
+
+/**
+ * A reserved number with its document and status: on exactly one document, which holds it, or, if
+ * voided unused (`reason`), on none.
+ */
+function numbered(
+  streamId: string,
+  { sequence, number, documentId, contractId, issueDate }: Reserved,
+  ledger: Ledger | undefined,
+  reason: string | undefined,
+  problems: string[],
+): NumberedDocument {
+  const invoice = ledger?.invoices.find((candidate) => candidate.invoiceId === documentId);
+  const note = ledger?.creditNotes.find((candidate) => candidate.creditNoteId === documentId);
+  const holders =
+    (ledger?.invoices.filter((candidate) => candidate.number === number).length ?? 0) +
+    (ledger?.creditNotes.filter((candidate) => candidate.number === number).length ?? 0);
+  const holds = invoice?.number ?? note?.number;
+  if (reason !== undefined ? holders !== 0 : holders !== 1 || holds !== number)
+    problems.push(
+      `${streamId}: ${number} reserved for ${documentId}${reason === undefined ? '' : ' and voided unused'} is on ${holders} document(s) of contract ${contractId}, and that document holds ${holds ?? 'no number'}`,
+    );
+  return {
+    sequence,
+    number,
+    documentId,
+    contractId,
+    issueDate,
+    document: invoice ? 'invoice' : note ? 'credit note' : 'none',
+    status: statusOf(number, invoice, note !== undefined, reason),
+    ...(reason !== undefined && { reason }),
+  };
+}
+
+function statusOf(
+  number: string,
+  invoice: Ledger['invoices'][number] | undefined,
+  creditNote: boolean,
+  reason: string | undefined,
+): NumberStatus {
+  if (reason !== undefined) return 'voided unused';
+  if (creditNote) return 'issued';
+  return invoice?.number === number ? invoice.status : 'not issued';
 }

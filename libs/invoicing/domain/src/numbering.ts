@@ -110,12 +110,8 @@ export const numberingDecider: Decider<NumberingCommand, NumberingEvent, NumberS
     switch (command.type) {
       case 'ReserveNumber':
         return reserve(command, state);
-      case 'VoidNumber': {
-        // Once: a number voided already, or never this document's, is left as it is.
-        if (reservedNumber(state, command.documentId) !== command.number) return [];
-        const { series, number, documentId, contractId, reason } = command;
-        return [{ type: 'NumberVoided', data: { series, number, documentId, contractId, reason } }];
-      }
+      case 'VoidNumber':
+        return voidNumber(command, state);
       default:
         return assertNever(command);
     }
@@ -145,6 +141,21 @@ function reserve(
       },
     },
   ];
+}
+
+/** Once: a number voided already, or not the document's now, is left as it is. */
+function voidNumber(
+  {
+    series,
+    number,
+    documentId,
+    contractId,
+    reason,
+  }: Extract<NumberingCommand, { type: 'VoidNumber' }>,
+  state: NumberSeries,
+): NumberingEvent[] {
+  if (reservedNumber(state, documentId) !== number) return [];
+  return [{ type: 'NumberVoided', data: { series, number, documentId, contractId, reason } }];
 }
 
 const without = (numbers: Record<string, string>, documentId: string): Record<string, string> => {

@@ -4,8 +4,10 @@ import {
   ledgerDecider,
   ledgerStream,
   numberingDecider,
-  numberingStream,
+  reservedNumber,
+  type Completion,
   type LedgerState,
+  type NumberingEvent,
 } from '@billing/invoicing/domain';
 import { DomainError } from '@billing/shared/kernel';
 import {
@@ -21,16 +23,19 @@ import {
 import { logger } from '@billing/shared/logging';
 import { decodeNumberingEvent } from '../invoicing.events';
 
+type Reservation = Extract<NumberingEvent, { type: 'NumberReserved' }>['data'];
+
 /**
  * A number is reserved before the document is issued. If the process dies in between, this
  * finishes the issue from the reservation, so the number is neither lost nor given twice: it runs
- * over every reservation at boot and live after, and is a no-op for documents that hold their
- * number (issued, or voided since). It reads the ledger as its commands do (`ledgerSnapshots`):
- * the newest events, not the whole stream.
+ * over every reservation at boot and live after, and is a no-op for a document that holds its
+ * number (issued, or voided since) and for a reservation its series no longer gives the document.
+ * It reads the ledger and the series as their commands do (snapshots): the newest events only.
  *
- * A document that can no longer take its number (another instance of the service withdrew the
- * draft between the reservation and the issue: ADR 3) gets none: the number is voided in its series
- * with the reason, so the series stays gapless and the document can be issued later under a new one.
+ * An invoice that is no longer on its ledger (another instance of the service withdrew the draft
+ * between the reservation and the issue: ADR 3) can never take its number: the number is voided in
+ * its series with the reason, so the series stays gapless. A document the ledger refuses for now
+ * (a rule, a date) keeps its number for its next issue.
  */
 export function finishReservedIssue(
   store: EventStore,
@@ -41,7 +46,7 @@ export function finishReservedIssue(
     const event = decodeNumberingEvent(recorded);
     if (event.type !== 'NumberReserved') return;
     const { data } = event;
-    const context = {
+    const context: CommandContext = {
       tenantId: recorded.metadata.tenantId,
       actor: recorded.metadata.actor,
       correlationId: recorded.metadata.correlationId,
@@ -49,54 +54,69 @@ export function finishReservedIssue(
       now: new Date(recorded.metadata.occurredAt),
     };
     const stream = ledgerStream(data.contractId);
-    const refusal = await withStreamLock(store, stream, async () => {
+    // Under the ledger's queue: an issue of this document in this process finishes first.
+    await withStreamLock(store, stream, async () => {
+      const series = await currentState(
+        store,
+        recorded.streamId,
+        numberingDecider,
+        context,
+        numberingSnapshots,
+      );
+      if (reservedNumber(series.state, data.documentId) !== data.number) return;
+      const { state } = await currentState(store, stream, ledgerDecider, context, ledgerSnapshots);
+      if (holds(state, data.documentId, data.number)) return;
+      if (withdrawn(state, data.completion))
+        return voidUnused(store, recorded, data, context, numberingSnapshots);
       try {
-        const { state } = await currentState(
-          store,
-          stream,
-          ledgerDecider,
-          context,
-          ledgerSnapshots,
-        );
-        if (holds(state, data.documentId, data.number)) return undefined;
         const issue = completeWith(data.completion, data.number);
         await handleCommand(store, stream, ledgerDecider, issue, context, ledgerSnapshots);
-        return undefined;
       } catch (error) {
-        if (!(error instanceof DomainError) || error.category === 'concurrency') throw error;
-        return error.message;
+        if (
+          !(error instanceof DomainError) ||
+          error.category === 'not_found' ||
+          error.category === 'concurrency'
+        )
+          throw error;
+        logger.error(
+          `number ${data.number} reserved for ${data.documentId} could not be used: ${error.message}; it stays that document's`,
+        );
       }
     });
-    if (refusal === undefined) return;
-    await handleCommand(
-      store,
-      numberingStream(context.tenantId, data.series, data.issueDate),
-      numberingDecider,
-      { type: 'VoidNumber', ...pick(data), reason: refusal },
-      { ...context, commandId: uuidFrom(`${recorded.id}/void`) } satisfies CommandContext,
-      numberingSnapshots,
-    );
-    logger.warn(
-      `number ${data.number} reserved for ${data.documentId} is voided unused: ${refusal}`,
-    );
   };
 }
 
-const pick = ({
-  series,
-  number,
-  documentId,
-  contractId,
-}: {
-  series: 'invoice' | 'credit-note';
-  number: string;
-  documentId: string;
-  contractId: string;
-}) => ({ series, number, documentId, contractId });
+async function voidUnused(
+  store: EventStore,
+  recorded: RecordedEvent,
+  { series, number, documentId, contractId }: Reservation,
+  context: CommandContext,
+  numberingSnapshots: Snapshots,
+): Promise<void> {
+  const reason = `invoice ${documentId} is no longer on contract ${contractId}: its draft was withdrawn before it was issued`;
+  const { appended } = await handleCommand(
+    store,
+    recorded.streamId,
+    numberingDecider,
+    { type: 'VoidNumber', series, number, documentId, contractId, reason },
+    { ...context, commandId: uuidFrom(`${recorded.id}/void`) },
+    numberingSnapshots,
+  );
+  if (appended.length > 0) logger.warn(`number ${number} is voided unused: ${reason}`);
+}
 
 /** The document has `number`: issued with it, or voided since (it keeps its number). */
 function holds(ledger: LedgerState, documentId: string, number: string): boolean {
   if (ledger.status === 'none') return false;
   const note = ledger.creditNotes.find((candidate) => candidate.creditNoteId === documentId);
   return (note?.number ?? findInvoice(ledger, documentId)?.number) === number;
+}
+
+/** A draft withdrawn leaves the ledger; a credit note is on it only once issued. */
+function withdrawn(ledger: LedgerState, completion: Completion): boolean {
+  return (
+    ledger.status !== 'none' &&
+    completion.type === 'IssueInvoice' &&
+    findInvoice(ledger, completion.invoiceId) === undefined
+  );
 }
