@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import {
+  findInvoice,
+  ledgerDecider,
+  ledgerStream,
+  numberingDecider,
+  numberingStream,
+  type Ledger,
+  type LedgerCommand,
+  type NumberingCommand,
+} from '@billing/invoicing/domain';
+import { currentState, handleCommand, InMemoryEventStore } from '@billing/shared/event-store';
+import { InMemoryReadModels, readModelSnapshots } from '@billing/shared/read-models';
+import { finishReservedIssue } from './numbering.recovery';
+
+const contractId = randomUUID();
+const invoiceId = randomUUID();
+const issueDate = '2026-02-03';
+const series = numberingStream('t', 'invoice', issueDate);
+const context = () => ({
+  tenantId: 't',
+  actor: 'staff',
+  correlationId: randomUUID(),
+  commandId: randomUUID(),
+  now: new Date(`${issueDate}T10:00:00Z`),
+});
+const open: LedgerCommand = {
+  type: 'OpenLedger',
+  contractId,
+  terms: {
+    customer: { id: 'cust', name: 'Owner', email: 'ap@owner.example', address: 'Main St' },
+    title: 'Clinic',
+    currency: 'USD',
+    originalSum: 1_000_000,
+    retainage: [{ threshold: 0, workRate: 1000, materialsRate: 0 }],
+    taxRate: 0,
+    paymentTermsDays: 30,
+    poNumber: '',
+  },
+  lines: [{ lineId: 'A', item: '1', description: 'Site', scheduledValue: 1_000_000 }],
+  openedOn: '2026-01-05',
+};
+const draft = (periodEnd: string): LedgerCommand => ({
+  type: 'DraftPayApplication',
+  invoiceId,
+  certificationId: randomUUID(),
+  periodEnd,
+  lines: [{ lineId: 'A', workCompletedToDate: 100_000, storedMaterials: 0 }],
+});
+const reserve = (on: string): NumberingCommand => ({
+  type: 'ReserveNumber',
+  series: 'invoice',
+  documentId: invoiceId,
+  contractId,
+  issueDate: on,
+  completion: { type: 'IssueInvoice', invoiceId, issueDate: on },
+});
+
+/** A contract's ledger with one draft, and the recovery as the invoicing service runs it. */
+async function drafted(periodEnd: string) {
+  const store = new InMemoryEventStore();
+  const snapshots = readModelSnapshots(new InMemoryReadModels());
+  for (const command of [open, draft(periodEnd)])
+    await handleCommand(store, ledgerStream(contractId), ledgerDecider, command, context());
+  const recover = finishReservedIssue(
+    store,
+    { store: snapshots, version: 'ledger' },
+    { store: snapshots, version: 'numbering' },
+  );
+  const invoice = async () =>
+    findInvoice(
+      (await currentState(store, ledgerStream(contractId), ledgerDecider, context()))
+        .state as Ledger,
+      invoiceId,
+    );
+  return { store, recover, invoice };
+}
+
+describe('finishing a reserved issue (numbering.recovery.ts)', () => {
+  it('issues the document with the number its series still gives it, not with one voided since', async () => {
+    const { store, recover, invoice } = await drafted('2026-01-31');
+    const number = (command: NumberingCommand) =>
+      handleCommand(store, series, numberingDecider, command, context());
+    await number(reserve(issueDate));
+    await number({
+      type: 'VoidNumber',
+      series: 'invoice',
+      number: 'INV-2026-00001',
+      documentId: invoiceId,
+      contractId,
+      reason: 'withdrawn, then drafted again',
+    });
+    await number(reserve(issueDate));
+    const [first, , again] = await store.readStream(series);
+
+    await recover(first);
+    expect(await invoice()).toMatchObject({ status: 'draft' });
+    await recover(again);
+    expect(await invoice()).toMatchObject({ status: 'issued', number: 'INV-2026-00002' });
+  });
+
+  it('keeps the number for the document when the ledger refuses the issue for now (a date before the period end)', async () => {
+    const { store, recover, invoice } = await drafted('2026-02-28');
+    await handleCommand(store, series, numberingDecider, reserve(issueDate), context());
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const [reserved] = await store.readStream(series);
+      await recover(reserved);
+      expect(logged).toHaveBeenCalledWith(
+        expect.stringMatching(/INV-2026-00001 reserved for .* could not be used: .*period end/),
+      );
+    } finally {
+      logged.mockRestore();
+    }
+    expect(await invoice()).toMatchObject({ status: 'draft' });
+    expect((await store.readStream(series)).map((event) => event.type)).toEqual(['NumberReserved']);
+  });
+});
