@@ -277,21 +277,22 @@ describe('a command on a ledger while one of its documents is being issued', () 
     };
   }
 
+  /** A contract billed in full once and completed: its last application and the release drafted. */
+  async function completedWithReleaseDraft(client: Client) {
+    const contractId = await activeContract(client);
+    const last = await bill(client, contractId, ['2026-01-31', 10000, '2026-02-02', '2026-02-03']);
+    const complete = client.post(`/contracts/${contractId}/complete`, { date: '2026-02-10' });
+    await expectOk(complete, 'complete');
+    const drafts = `/invoices?contractId=${contractId}&status=draft`;
+    const [releaseDraft] = await waitFor<any[]>(client, drafts, (list) => list.some(release), '');
+    return { contractId, last, releaseDraft };
+  }
+
   it('waits for the issue: the number reserved goes on the document it was reserved for (a void that withdraws the release being issued does not take its number away)', async () => {
     const { test, eventStore } = await appOnItsStore();
     try {
       const { client } = test;
-      const contractId = await activeContract(client);
-      const last = await bill(client, contractId, [
-        '2026-01-31',
-        10000,
-        '2026-02-02',
-        '2026-02-03',
-      ]);
-      const complete = client.post(`/contracts/${contractId}/complete`, { date: '2026-02-10' });
-      await expectOk(complete, 'complete');
-      const drafts = `/invoices?contractId=${contractId}&status=draft`;
-      const [releaseDraft] = await waitFor<any[]>(client, drafts, (list) => list.some(release), '');
+      const { last, releaseDraft } = await completedWithReleaseDraft(client);
       // While the release's number is being reserved, the application it bills is voided (which
       // withdraws a release still in draft).
       let voided: Promise<{ status: number; body: any }> | undefined;
@@ -337,16 +338,7 @@ describe('a command on a ledger while one of its documents is being issued', () 
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     try {
       const { client } = test;
-      const contractId = await activeContract(client);
-      const last = await bill(client, contractId, [
-        '2026-01-31',
-        10000,
-        '2026-02-02',
-        '2026-02-03',
-      ]);
-      await expectOk(client.post(`/contracts/${contractId}/complete`, { date: '2026-02-10' }), '');
-      const drafts = `/invoices?contractId=${contractId}&status=draft`;
-      const [releaseDraft] = await waitFor<any[]>(client, drafts, (list) => list.some(release), '');
+      const { contractId, last, releaseDraft } = await completedWithReleaseDraft(client);
       // The other instance voids the application the release bills while the release's number is
       // reserved here, which withdraws the release draft.
       beforeFirstReservation(eventStore, () =>

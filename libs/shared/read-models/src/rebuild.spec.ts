@@ -41,6 +41,17 @@ async function tallied(): Promise<InMemoryEventStore> {
   return store;
 }
 
+/** The tallies projected into live read models, and rebuilt into a side copy. */
+async function projectedAndRebuilt() {
+  const store = await tallied();
+  const [live, side] = [new InMemoryReadModels(), new InMemoryReadModels()];
+  const running = new ProjectionRunner(store, live);
+  await running.start(TALLY);
+  expect(await running.caughtUp(3)).toBe(true);
+  await running.stop();
+  return { store, live, side, head: await rebuildInto(store, side, [TALLY]) };
+}
+
 describe('switchTo', () => {
   it('makes every collection of the projections what the rebuild left, one it left empty included', async () => {
     const store = await tallied();
@@ -63,13 +74,7 @@ describe('switchTo', () => {
   });
 
   it('cut short, leaves the projection to be rebuilt from 0 at its next start, not resumed over half its documents', async () => {
-    const store = await tallied();
-    const [live, side] = [new InMemoryReadModels(), new InMemoryReadModels()];
-    const running = new ProjectionRunner(store, live);
-    await running.start(TALLY);
-    expect(await running.caughtUp(3)).toBe(true);
-    await running.stop();
-    const head = await rebuildInto(store, side, [TALLY]);
+    const { store, live, side, head } = await projectedAndRebuilt();
     // The connection is lost once the live documents are dropped, before the rebuilt ones are in.
     const cut: ReadModelStore = Object.assign(Object.create(live) as ReadModelStore, {
       applyBatch: () => Promise.reject(new Error('connection lost')),
@@ -93,13 +98,7 @@ describe('switchTo', () => {
   });
 
   it('cut short, is rebuilt in place by one of the instances that start at once; the others wait for it', async () => {
-    const store = await tallied();
-    const [live, side] = [new InMemoryReadModels(), new InMemoryReadModels()];
-    const running = new ProjectionRunner(store, live);
-    await running.start(TALLY);
-    expect(await running.caughtUp(3)).toBe(true);
-    await running.stop();
-    const head = await rebuildInto(store, side, [TALLY]);
+    const { store, live, side, head } = await projectedAndRebuilt();
     // Cut short after the copy, before the projection was unmarked: nothing to see in the documents.
     const cut: ReadModelStore = Object.assign(Object.create(live) as ReadModelStore, {
       remove: () => Promise.reject(new Error('connection lost')),
