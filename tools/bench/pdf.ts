@@ -55,6 +55,7 @@ export function payApplicationOf(count: number): PayApplication {
     previous,
     retainage,
     taxRate: 825,
+    retainageReleased: 0,
   });
   const terms = {
     customer: {

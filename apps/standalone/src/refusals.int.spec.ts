@@ -4,6 +4,7 @@ import { InMemoryReadModels } from '@billing/shared/read-models';
 import { CLOSE_WAIT_MS } from '@billing/contracts/feature';
 import { expectOk, smallContract, waitFor, type Client } from '@billing/shared/testing';
 import { startTestApp } from './testing/test-app';
+import { getDocument, missing, pdfText, usd } from './testing/pdf';
 
 /**
  * The store's bus, with every message to the contracts service's group handed over `delayMs` late
@@ -416,6 +417,95 @@ describe('a command on a ledger while one of its documents is being issued', () 
       ]);
       const reserved = await eventStore.readAll({ streamPrefixes: ['numbering-'] });
       expect(reserved.map((event) => event.streamId)).toEqual(['numbering-default.invoice.2026']);
+    } finally {
+      await test.close();
+    }
+  }, 30_000);
+});
+
+describe('a retainage release agreed before the work is done', () => {
+  it('bills the later work holding back only its own retainage, releases the rest at completion, and closes', async () => {
+    const test = await startTestApp();
+    const { client } = test;
+    try {
+      const contractId = await activeContract(client);
+      const first = await bill(client, contractId, [
+        '2026-01-31',
+        5000,
+        '2026-02-01',
+        '2026-02-03',
+      ]);
+      expect(first).toMatchObject({ amount: 450_000 });
+      const agreed = client.post(`/contracts/${contractId}/retainage-release`, {
+        agreed: true,
+        date: '2026-02-10',
+      });
+      const early = await expectOk<any>(agreed, 'agree a release');
+      expect(early).toMatchObject({ amount: 50_000 });
+      await expectOk(client.post(`/invoices/${early.invoiceId}/issue`, { date: '2026-02-10' }), '');
+      // The rest of the work: 500,000 more, 50,000 of it held back; the 50,000 released is not.
+      const second = await bill(client, contractId, [
+        '2026-02-28',
+        10000,
+        '2026-03-01',
+        '2026-03-02',
+      ]);
+      const application = await expectOk<any>(client.get(`/invoices/${second.invoiceId}`), '');
+      expect(application).toMatchObject({ amount: 450_000 });
+      expect(application.g702).toMatchObject({
+        retainageOnCompletedWork: 100_000,
+        retainageReleased: 50_000,
+        totalRetainage: 50_000,
+        totalEarnedLessRetainage: 950_000,
+        lessPreviousCertificates: 500_000,
+        currentPaymentDue: 450_000,
+      });
+      const [page] = (
+        await pdfText((await getDocument(test, `/invoices/${second.invoiceId}/pdf`)).bytes)
+      ).pages;
+      expect(
+        missing(
+          [
+            `c. Less Retainage Released -${usd(50_000)}`,
+            `Total Retainage ${usd(50_000)}`,
+            `7. LESS PREVIOUS CERTIFICATES FOR PAYMENT ${usd(500_000)}`,
+            '(Line 6 from prior Certificate, plus retainage released since)',
+          ],
+          page,
+        ),
+      ).toEqual([]);
+      await expectOk(client.post(`/contracts/${contractId}/complete`, { date: '2026-03-05' }), '');
+      const last = await issueDraft(client, contractId, release, '2026-03-06');
+      expect(last).toMatchObject({ amount: 50_000 });
+      const releasePdf = await getDocument(test, `/invoices/${last.invoiceId}/pdf`);
+      const released = [
+        `TOTAL OF COLUMN I ${usd(100_000)}`,
+        `Line 5c, less retainage released before -${usd(50_000)}`,
+        `Line 5, retainage held ${usd(50_000)}`,
+        `Retainage released ${usd(50_000)}`,
+      ];
+      expect(missing(released, (await pdfText(releasePdf.bytes)).pages[0])).toEqual([]);
+      await expectOk(
+        client.post(`/accounts/${smallContract().customer.id}/payments`, {
+          amount: 1_000_000,
+          currency: 'USD',
+          method: 'wire',
+          reference: 'all',
+          receivedOn: '2026-03-10',
+        }),
+        'pay',
+      );
+      const closed = await expectOk<any>(
+        client.post(`/contracts/${contractId}/close`, { date: '2026-03-11' }),
+        'close',
+      );
+      expect(closed.status).toBe('closed');
+      const ledger = await expectOk<any>(client.get(`/contract-ledgers/${contractId}`), 'ledger');
+      expect(ledger).toMatchObject({
+        retainageHeld: 0,
+        retainageReleased: 100_000,
+        paid: 1_000_000,
+      });
     } finally {
       await test.close();
     }

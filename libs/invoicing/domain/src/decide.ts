@@ -22,6 +22,7 @@ import {
   issuedAs,
   lastIssuedApplication,
   pendingDraft,
+  releasesSince,
   voidedAs,
   withInvoice,
   type Invoice,
@@ -133,10 +134,6 @@ function redraft(
   const refuse = (reason: string): LedgerEvent[] => [
     { type: 'PayApplicationRefused', data: { contractId, ...cause, reason } },
   ];
-  if (issued(ledger, 'retainage-release').length > 0)
-    return refuse(
-      'the retainage release is already billed; no further pay application can follow it',
-    );
   const computed = payApplicationOf(ledger);
   if (computed.amount < 0)
     return refuse(
@@ -190,12 +187,10 @@ function releaseBlocker(ledger: Ledger, agreed: boolean): DomainError | undefine
     return new IllegalStateError(
       'a pay application is still in draft: issue it (or let it be withdrawn) before releasing retainage',
     );
-  if (
-    ledger.invoices.some(
-      (invoice) => invoice.kind === 'retainage-release' && invoice.status !== 'void',
-    )
-  )
-    return new IllegalStateError('the retainage release is already billed');
+  if (pendingDraft(ledger, 'retainage-release') || releasesSince(ledger).length > 0)
+    return new IllegalStateError(
+      'the retainage release is already billed: the next one bills what later pay applications hold back',
+    );
   if (billingFigures(ledger).retainageHeld === 0)
     return new RuleViolation('no retainage is held: a zero amount is never invoiced');
   return undefined;
@@ -317,10 +312,18 @@ function voidInvoice(ledger: Ledger, command: Command<'VoidInvoice'>): LedgerEve
   if (
     invoice.kind === 'progress' &&
     (lastIssuedApplication(ledger)?.invoiceId !== invoice.invoiceId ||
-      issued(ledger, 'retainage-release').length > 0)
+      releasesSince(ledger).length > 0)
   ) {
     throw new RuleViolation(
-      `only the latest pay application can be voided (later ones build on invoice ${invoice.number}); correct it with a credit note instead`,
+      `only the latest pay application can be voided (later ones, or a retainage release, build on invoice ${invoice.number}); correct it with a credit note instead`,
+    );
+  }
+  if (
+    invoice.kind === 'retainage-release' &&
+    !releasesSince(ledger).some((release) => release.invoiceId === invoice.invoiceId)
+  ) {
+    throw new RuleViolation(
+      `a pay application issued after the retainage release ${invoice.number} builds on it (its line 7 counts it); correct it with a credit note instead`,
     );
   }
   const [voidedOn, reason] = [requireDate(command.voidedOn), requireReason(command.reason)];

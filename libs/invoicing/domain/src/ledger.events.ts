@@ -38,6 +38,11 @@ export interface G702 {
   totalCompletedAndStoredToDate: number;
   retainageOnCompletedWork: number;
   retainageOnStoredMaterials: number;
+  /**
+   * Retainage released before this application by release invoices (absent when none): line 5 is
+   * 5a + 5b less it.
+   */
+  retainageReleased?: number;
   totalRetainage: number;
   totalEarnedLessRetainage: number;
   lessPreviousCertificates: number;

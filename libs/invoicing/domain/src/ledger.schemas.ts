@@ -50,20 +50,24 @@ const certifiedWork = closedObject({
   workCompletedToDate: money,
   storedMaterials: nonNegativeMoney,
 });
-const g702 = closedObject({
-  originalContractSum: positiveMoney,
-  netChangeByChangeOrders: money,
-  contractSumToDate: money,
-  totalCompletedAndStoredToDate: money,
-  retainageOnCompletedWork: money,
-  retainageOnStoredMaterials: money,
-  totalRetainage: money,
-  totalEarnedLessRetainage: money,
-  lessPreviousCertificates: money,
-  currentPaymentDue: money,
-  balanceToFinishIncludingRetainage: money,
-  retainageStep,
-});
+const g702 = closedObject(
+  {
+    originalContractSum: positiveMoney,
+    netChangeByChangeOrders: money,
+    contractSumToDate: money,
+    totalCompletedAndStoredToDate: money,
+    retainageOnCompletedWork: money,
+    retainageOnStoredMaterials: money,
+    retainageReleased: positiveMoney,
+    totalRetainage: money,
+    totalEarnedLessRetainage: money,
+    lessPreviousCertificates: money,
+    currentPaymentDue: money,
+    balanceToFinishIncludingRetainage: money,
+    retainageStep,
+  },
+  ['retainageReleased'],
+);
 const g703Line = closedObject({
   item: nonEmptyString,
   lineId: nonEmptyString,

@@ -512,7 +512,7 @@ describe('retainage release', () => {
       .thenThrows(RuleViolation, /due on 2026-07-05/);
   });
 
-  it('refuses further pay applications after the release is issued', () => {
+  it('bills work certified after an issued release: line 5 holds back only what the release left, line 7 counts the release', () => {
     const released = history(
       draft('p1', '2026-05-31', 400_000, 500_000),
       issue('p1', 'INV-2026-00001', '2026-06-03'),
@@ -520,11 +520,82 @@ describe('retainage release', () => {
       release,
       issue('r1', 'INV-2026-00002', '2026-07-02'),
     );
-    expect(
-      spec(released)
-        .when(draft('p2', '2026-06-30', 400_000, 600_000))
-        .events()[1],
-    ).toMatchObject({ type: 'PayApplicationRefused' });
+    // Certified late, for June (before the completion): 100,000 more work, retainage 5%.
+    const late = spec(released)
+      .when(draft('p2', '2026-06-30', 400_000, 600_000))
+      .events();
+    expect(late.map((event) => event.type)).toEqual(['WorkCertified', 'PayApplicationDrafted']);
+    expect(late[1].data).toMatchObject({
+      amount: 95_000,
+      g702: {
+        totalCompletedAndStoredToDate: 1_000_000,
+        retainageOnCompletedWork: 50_000,
+        retainageReleased: 45_000,
+        totalRetainage: 5_000,
+        totalEarnedLessRetainage: 995_000,
+        lessPreviousCertificates: 900_000,
+        currentPaymentDue: 95_000,
+      },
+    });
+    const billed = [
+      ...released,
+      ...late,
+      ...spec([...released, ...late])
+        .when(issue('p2', 'INV-2026-00003', '2026-07-03'))
+        .events(),
+    ];
+    expect(billingFigures(ledgerOf(billed))).toMatchObject({ retainageHeld: 5_000 });
+    // The rest is released when due, and everything is billed once.
+    const again = spec(billed).when({ type: 'ReleaseRetainageWhenDue', invoiceId: 'r2' }).events();
+    expect(again[0].data).toMatchObject({ amount: 5_000, tax: 350 });
+    const all = [
+      ...billed,
+      ...again,
+      ...spec([...billed, ...again])
+        .when(issue('r2', 'INV-2026-00004', '2026-07-04'))
+        .events(),
+    ];
+    expect(billingFigures(ledgerOf(all))).toMatchObject({
+      retainageHeld: 0,
+      completedAndStoredToDate: 1_000_000,
+      billedNet: 1_000_000,
+    });
+  });
+
+  it('after an agreed release, a lower step in force takes nothing back and later work is held back again', () => {
+    const agreed: LedgerCommand = { ...release, agreed: true, releasedOn: '2026-05-10' };
+    const events = history(
+      draft('p1', '2026-04-30', 200_000, 200_000),
+      issue('p1', 'INV-2026-00001', '2026-05-02'),
+      agreed,
+      issue('r1', 'INV-2026-00002', '2026-05-10'),
+      draft('p2', '2026-05-31', 400_000, 300_000),
+      issue('p2', 'INV-2026-00003', '2026-06-02'),
+      draft('p3', '2026-06-30', 400_000, 600_000),
+      issue('p3', 'INV-2026-00004', '2026-07-02'),
+      complete,
+      { type: 'ReleaseRetainageWhenDue', invoiceId: 'r2' },
+      issue('r2', 'INV-2026-00005', '2026-07-03'),
+    );
+    const invoices = ledgerOf(events).invoices;
+    expect(invoices.map(({ invoiceId, amount }) => [invoiceId, amount])).toEqual([
+      ['p1', 360_000],
+      ['r1', 40_000],
+      // 70% complete, 5%: 35,000 by the schedule, 40,000 released already: none held.
+      ['p2', 300_000],
+      ['p3', 290_000],
+      ['r2', 10_000],
+    ]);
+    expect(invoices[2].g702).toMatchObject({ retainageReleased: 40_000, totalRetainage: 0 });
+    expect(invoices[3].g702).toMatchObject({
+      retainageReleased: 40_000,
+      totalRetainage: 10_000,
+      lessPreviousCertificates: 700_000,
+    });
+    expect(billingFigures(ledgerOf(events))).toMatchObject({
+      retainageHeld: 0,
+      billedNet: 1_000_000,
+    });
   });
 
   it('withdraws a release still in draft when work becomes billable again, and drafts it again once that work is issued', () => {
@@ -612,32 +683,42 @@ describe('a release and the work around it', () => {
     agreed: false,
   };
 
-  it('voiding an issued release drafts the work certified meanwhile, which its issue held back', () => {
+  it('voiding an issued release recomputes the pay application drafted after it; once that is issued, the release stands', () => {
     const released = history(
       draft('p1', '2026-05-31', 400_000, 500_000),
       issue('p1', 'INV-2026-00001', '2026-06-03'),
       complete,
       release,
       issue('r1', 'INV-2026-00002', '2026-07-02'),
-      // Certified late, for June: refused while the release stands.
       draft('p2', '2026-06-30', 400_000, 600_000),
     );
-    expect(released.at(-1)).toMatchObject({ type: 'PayApplicationRefused' });
-    const voided = spec(released)
-      .when({
-        type: 'VoidInvoice',
-        invoiceId: 'r1',
-        voidedOn: '2026-07-03',
-        reason: 'June work still to bill',
-        redraftInvoiceId: 'p2',
-      })
-      .events();
+    const voidRelease: LedgerCommand = {
+      type: 'VoidInvoice',
+      invoiceId: 'r1',
+      voidedOn: '2026-07-03',
+      reason: 'released too early',
+      redraftInvoiceId: 'p3',
+    };
+    const voided = spec(released).when(voidRelease).events();
     expect(voided.map((event) => event.type)).toEqual(['InvoiceVoided', 'PayApplicationDrafted']);
     expect(voided[1].data).toMatchObject({
       invoiceId: 'p2',
       periodEnd: '2026-06-30',
       amount: 95_000,
+      g702: { totalRetainage: 50_000, lessPreviousCertificates: 855_000 },
     });
+    expect((voided[1].data as { g702: object }).g702).not.toHaveProperty('retainageReleased');
+    spec([
+      ...released,
+      ...spec(released)
+        .when(issue('p2', 'INV-2026-00003', '2026-07-03'))
+        .events(),
+    ])
+      .when(voidRelease)
+      .thenThrows(RuleViolation, /builds on it/);
+    spec(released.slice(0, -2))
+      .when({ ...voidRelease, invoiceId: 'p1' })
+      .thenThrows(RuleViolation, /only the latest pay application/);
   });
 
   it('a void of the application a release draft bills withdraws it, even when nothing is drafted again', () => {

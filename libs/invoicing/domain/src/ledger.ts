@@ -65,15 +65,30 @@ export const issued = (ledger: Ledger, kind: InvoiceKind) =>
 export const lastIssuedApplication = (ledger: Ledger) => issued(ledger, 'progress').at(-1);
 
 /**
+ * The issued release invoices after the last issued application (drafts come in the order they
+ * are issued: a release waits for no pending pay application, and one gives way to new work).
+ */
+export function releasesSince(ledger: Ledger): Invoice[] {
+  const last = lastIssuedApplication(ledger);
+  const after = last ? ledger.invoices.indexOf(last) + 1 : 0;
+  return ledger.invoices
+    .slice(after)
+    .filter((invoice) => invoice.kind === 'retainage-release' && invoice.status === 'issued');
+}
+
+/** What the releases since the last issued application billed of its line 5. */
+export const releasedSince = (ledger: Ledger) =>
+  sum(releasesSince(ledger).map((release) => release.amount));
+
+/**
  * What the contract's summary shows: line 4 and 5 of the last issued application, less any release.
  */
 export function billingFigures(ledger: Ledger): BillingFigures {
   const last = lastIssuedApplication(ledger)?.g702;
-  const released = issued(ledger, 'retainage-release').length > 0;
   const live = ledger.invoices.filter((invoice) => invoice.status === 'issued');
   return {
     completedAndStoredToDate: last?.totalCompletedAndStoredToDate ?? 0,
-    retainageHeld: released ? 0 : (last?.totalRetainage ?? 0),
+    retainageHeld: Math.max((last?.totalRetainage ?? 0) - releasedSince(ledger), 0),
     billedNet: sum(live.map((invoice) => invoice.amount)),
     billedTax: sum(live.map((invoice) => invoice.tax)),
   };

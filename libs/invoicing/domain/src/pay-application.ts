@@ -7,12 +7,15 @@ import type {
   G703Line,
   RetainageStep,
 } from './ledger.events';
-import { lastIssuedApplication, type Ledger } from './ledger';
+import { issued, lastIssuedApplication, releasedSince, type Ledger } from './ledger';
 
 export interface PreviousApplication {
   /** Work completed to date (D + E) per line on the previous issued, not voided, application. */
   workByLine: Record<string, number>;
-  /** Its G702 line 6. */
+  /**
+   * Every certificate for payment before this one: the previous application's G702 line 6, plus
+   * the retainage releases issued since (each bills that line 5, so each is paid in full already).
+   */
   earnedLessRetainage: number;
 }
 
@@ -24,6 +27,8 @@ export interface PayApplicationInput {
   previous: PreviousApplication;
   retainage: readonly RetainageStep[];
   taxRate: number;
+  /** Retainage released to date by issued, not voided, release invoices (0 when none). */
+  retainageReleased: number;
 }
 
 /**
@@ -82,7 +87,12 @@ export function computePayApplication(
   const retainageOnStoredMaterials = sum(
     rows.map((row) => applyRate(row.stored, step.materialsRate)),
   );
-  const totalRetainage = retainageOnCompletedWork + retainageOnStoredMaterials;
+  // Line 5 is the retainage still held: the schedule's, less what releases already billed (never
+  // below 0: a lower step in force later does not take back a release).
+  const totalRetainage = Math.max(
+    retainageOnCompletedWork + retainageOnStoredMaterials - input.retainageReleased,
+    0,
+  );
   const totalEarnedLessRetainage = totalCompleted - totalRetainage;
   const currentPaymentDue = totalEarnedLessRetainage - input.previous.earnedLessRetainage;
   const g702: G702 = {
@@ -92,6 +102,7 @@ export function computePayApplication(
     totalCompletedAndStoredToDate: totalCompleted,
     retainageOnCompletedWork,
     retainageOnStoredMaterials,
+    ...(input.retainageReleased > 0 ? { retainageReleased: input.retainageReleased } : {}),
     totalRetainage,
     totalEarnedLessRetainage,
     lessPreviousCertificates: input.previous.earnedLessRetainage,
@@ -115,6 +126,7 @@ export function payApplicationOf(ledger: Ledger): ReturnType<typeof computePayAp
     previous: previousApplication(ledger),
     retainage: ledger.terms.retainage,
     taxRate: ledger.terms.taxRate,
+    retainageReleased: sum(issued(ledger, 'retainage-release').map((release) => release.amount)),
   });
 }
 
@@ -123,6 +135,6 @@ function previousApplication(ledger: Ledger): PreviousApplication {
   if (!last?.g702 || !last.g703) return { workByLine: {}, earnedLessRetainage: 0 };
   return {
     workByLine: Object.fromEntries(last.g703.map((row) => [row.lineId, row.workCompletedToDate])),
-    earnedLessRetainage: last.g702.totalEarnedLessRetainage,
+    earnedLessRetainage: last.g702.totalEarnedLessRetainage + releasedSince(ledger),
   };
 }

@@ -73,12 +73,23 @@ function contractorsApplication(doc: Pdf, { invoice, terms }: PayApplication, to
     amount(g702.retainageOnStoredMaterials),
     '(Column F on G703)',
   );
+  const released = g702.retainageReleased ?? 0;
+  if (released > 0)
+    y = summaryLine(
+      doc,
+      y,
+      '    c. Less Retainage Released',
+      amount(-released),
+      '(Release invoices issued before this application)',
+    );
   y = summaryLine(
     doc,
     y,
     '    Total Retainage',
     amount(g702.totalRetainage),
-    '(Lines 5a + 5b, or Total in Column I of G703)',
+    released > 0
+      ? '(Lines 5a + 5b less 5c, not below zero)'
+      : '(Lines 5a + 5b, or Total in Column I of G703)',
   );
   y = summaryLine(
     doc,
@@ -92,7 +103,9 @@ function contractorsApplication(doc: Pdf, { invoice, terms }: PayApplication, to
     y,
     '7. LESS PREVIOUS CERTIFICATES FOR PAYMENT',
     amount(g702.lessPreviousCertificates),
-    '(Line 6 from prior Certificate)',
+    released > 0
+      ? '(Line 6 from prior Certificate, plus retainage released since)'
+      : '(Line 6 from prior Certificate)',
   );
   y = summaryLine(doc, y, '8. CURRENT PAYMENT DUE', amount(g702.currentPaymentDue));
   return summaryLine(

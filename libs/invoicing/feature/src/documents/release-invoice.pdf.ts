@@ -9,6 +9,7 @@ import {
   renderPdf,
   type Pdf,
 } from '@billing/shared/documents';
+import { sum } from '@billing/shared/kernel';
 import {
   amounts,
   block,
@@ -23,10 +24,14 @@ type Release = Extract<InvoiceDocument, { kind: 'retainage-release' }>;
 
 const WIDTH = 540;
 
-/** The retainage it releases, line by line: column I of the application whose line 5 it bills. */
+/**
+ * The retainage it releases, line by line: column I of the application whose line 5 it bills, less
+ * what releases before that application took (its line 5c).
+ */
 function releasedByLine(doc: Pdf, { application, terms }: Release, top: number): number {
   if (!application?.g703 || !application.g702) return top;
   const amount = (value: number) => money(value, terms.currency);
+  const earlier = application.g702.retainageReleased ?? 0;
   const columns = [
     { header: 'ITEM NO.', width: 50 },
     { header: 'DESCRIPTION OF WORK', width: 350 },
@@ -38,7 +43,10 @@ function releasedByLine(doc: Pdf, { application, terms }: Release, top: number):
     {
       columns,
       rows,
-      total: ['', 'TOTAL RETAINAGE (G702 LINE 5)', amount(application.g702.totalRetainage)],
+      total:
+        earlier > 0
+          ? ['', 'TOTAL OF COLUMN I', amount(sum(application.g703.map((row) => row.retainage)))]
+          : ['', 'TOTAL RETAINAGE (G702 LINE 5)', amount(application.g702.totalRetainage)],
     },
     { x: MARGIN, y: top, newPage: () => newPage(doc, 'portrait') },
   );
@@ -51,6 +59,12 @@ function releasedByLine(doc: Pdf, { application, terms }: Release, top: number):
       `Line 5b, ${percent(application.g702.retainageStep.materialsRate)} of stored material`,
       amount(application.g702.retainageOnStoredMaterials),
     ],
+    ...(earlier > 0
+      ? [
+          ['Line 5c, less retainage released before', amount(-earlier)] as const,
+          ['Line 5, retainage held', amount(application.g702.totalRetainage)] as const,
+        ]
+      : []),
   ] as const;
   return amounts(doc, parts, MARGIN + WIDTH - 300, y + 6, 300);
 }

@@ -23,9 +23,17 @@ export class G702 {
   totalCompletedAndStoredToDate!: number;
   @MoneyProperty('Line 5a, retainage on completed work') retainageOnCompletedWork!: number;
   @MoneyProperty('Line 5b, retainage on stored materials') retainageOnStoredMaterials!: number;
-  @MoneyProperty('Line 5, total retainage') totalRetainage!: number;
+  @MoneyProperty(
+    'Line 5c, retainage released before this application by release invoices (absent when none)',
+    { required: false },
+  )
+  retainageReleased?: number;
+  @MoneyProperty('Line 5, total retainage held: 5a + 5b, less 5c, not below zero')
+  totalRetainage!: number;
   @MoneyProperty('Line 6, total earned less retainage') totalEarnedLessRetainage!: number;
-  @MoneyProperty('Line 7, less previous certificates for payment')
+  @MoneyProperty(
+    'Line 7, less previous certificates for payment: line 6 of the previous application, plus retainage released since',
+  )
   lessPreviousCertificates!: number;
   @MoneyProperty('Line 8, current payment due') currentPaymentDue!: number;
   @MoneyProperty('Line 9, balance to finish including retainage')
