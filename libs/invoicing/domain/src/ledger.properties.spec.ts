@@ -25,8 +25,11 @@ function run(events: LedgerEvent[], command: LedgerCommand): LedgerEvent[] {
   return [...events, ...ledgerDecider.decide(command, fold(ledgerDecider, events))];
 }
 
-/** A random contract billed over random periods to completion, then its retainage released. */
-function billRandomContract(seed: number, materialsAtWorkRate: boolean) {
+/**
+ * A random contract billed over random periods to completion, then its retainage released; with
+ * `agreedReleases`, a release agreed now and then before completion too.
+ */
+function billRandomContract(seed: number, materialsAtWorkRate: boolean, agreedReleases = false) {
   const rng = random(seed);
   const lines = Array.from({ length: rng.int(1, 6) }, (_, i) => ({
     lineId: `L${i}`,
@@ -90,6 +93,22 @@ function billRandomContract(seed: number, materialsAtWorkRate: boolean) {
         number: `INV-${period}`,
         issueDate: `2026-${String(period).padStart(2, '0')}-28`,
       });
+    const held = billingFigures(fold(ledgerDecider, events) as Ledger).retainageHeld;
+    if (agreedReleases && !last && held > 0 && rng.next() < 0.4) {
+      const on = `2026-${String(period).padStart(2, '0')}-28`;
+      events = run(events, {
+        type: 'DraftRetainageRelease',
+        invoiceId: `a${period}`,
+        releasedOn: on,
+        agreed: true,
+      });
+      events = run(events, {
+        type: 'IssueInvoice',
+        invoiceId: `a${period}`,
+        number: `INV-A${period}`,
+        issueDate: on,
+      });
+    }
   }
   events = run(events, { type: 'RecordContractPhase', phase: 'completed', on: '2026-12-01' });
   if (billingFigures(fold(ledgerDecider, events) as Ledger).retainageHeld > 0) {
@@ -119,8 +138,9 @@ function checkG702(g: G702, g703: G703Line[]) {
   expect(g.totalCompletedAndStoredToDate).toBe(
     sum(g703.map((row) => row.completedAndStoredToDate)),
   );
-  expect(g.totalRetainage).toBe(sum(g703.map((row) => row.retainage)));
-  expect(g.totalRetainage).toBe(g.retainageOnCompletedWork + g.retainageOnStoredMaterials);
+  const scheduled = g.retainageOnCompletedWork + g.retainageOnStoredMaterials;
+  expect(sum(g703.map((row) => row.retainage))).toBe(scheduled);
+  expect(g.totalRetainage).toBe(Math.max(scheduled - (g.retainageReleased ?? 0), 0));
   expect(g.totalEarnedLessRetainage).toBe(g.totalCompletedAndStoredToDate - g.totalRetainage);
   expect(g.currentPaymentDue).toBe(g.totalEarnedLessRetainage - g.lessPreviousCertificates);
   expect(g.balanceToFinishIncludingRetainage).toBe(
@@ -134,14 +154,22 @@ function checkG702(g: G702, g703: G703Line[]) {
   }
 }
 
+/**
+ * Each issued application adds up, and its line 7 is every certificate before it: the previous
+ * application's line 6 and the releases issued since; released to date is every release before it.
+ */
 function checkApplications(ledger: Ledger, taxRate: number) {
-  const applications = ledger.invoices.filter(
-    (invoice) => invoice.kind === 'progress' && invoice.status === 'issued',
-  );
-  let previous = 0;
-  for (const application of applications) {
+  const issued = ledger.invoices.filter((invoice) => invoice.status === 'issued');
+  let [previous, released] = [0, 0];
+  for (const application of issued) {
+    if (application.kind === 'retainage-release') {
+      previous += application.amount;
+      released += application.amount;
+      continue;
+    }
     checkG702(application.g702!, application.g703!);
     expect(application.g702!.lessPreviousCertificates).toBe(previous);
+    expect(application.g702!.retainageReleased ?? 0).toBe(released);
     expect(application.amount).toBeGreaterThan(0);
     expect(application.tax).toBe(applyRate(application.amount, taxRate));
     expect(application.total).toBe(application.amount + application.tax);
@@ -165,6 +193,18 @@ describe('billing ledger properties over random contracts', () => {
       expect(sum(ledger.invoices.filter((i) => i.status === 'issued').map((i) => i.tax))).toBe(
         figures.billedTax,
       );
+    },
+  );
+
+  it.each(seeds)(
+    'seed %i, releases agreed along the way: no retainage is held back twice or paid twice, the contract sum is billed exactly once',
+    (seed) => {
+      const { ledger, contractSum, taxRate, events } = billRandomContract(seed, true, true);
+      expect(events.filter((event) => event.type === 'PayApplicationRefused')).toEqual([]);
+      checkApplications(ledger, taxRate);
+      const figures = billingFigures(ledger);
+      expect(figures.retainageHeld).toBe(0);
+      expect(figures.billedNet).toBe(contractSum);
     },
   );
 
