@@ -271,6 +271,17 @@ function issueInvoice(ledger: Ledger, command: Command<'IssueInvoice'>): LedgerE
     throw new RuleViolation(
       `the issue date ${issueDate} is before the ${kind === 'progress' ? 'period end' : 'release date'} ${invoice.periodEnd} it bills`,
     );
+  // Its line 5c and line 7 count every release issued before it: it is not dated before them.
+  const release =
+    kind === 'progress'
+      ? issued(ledger, 'retainage-release')
+          .sort((a, b) => (a.issueDate! < b.issueDate! ? -1 : 1))
+          .at(-1)
+      : undefined;
+  if (release?.issueDate && issueDate < release.issueDate)
+    throw new RuleViolation(
+      `the issue date ${issueDate} is before the retainage release ${release.number} issued on ${release.issueDate}, which this pay application counts`,
+    );
   const [number, dueDate] = [command.number, addDays(issueDate, ledger.terms.paymentTermsDays)];
   const figures = billingFigures(
     withInvoice(ledger, invoiceId, issuedAs({ number, issueDate, dueDate })),

@@ -537,6 +537,13 @@ describe('retainage release', () => {
         currentPaymentDue: 95_000,
       },
     });
+    // Line 5c counts the release: the application is not dated before it.
+    spec([...released, ...late])
+      .when(issue('p2', 'INV-2026-00003', '2026-07-01'))
+      .thenThrows(
+        RuleViolation,
+        /before the retainage release INV-2026-00002 issued on 2026-07-02/,
+      );
     const billed = [
       ...released,
       ...late,

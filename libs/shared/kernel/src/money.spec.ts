@@ -1,5 +1,6 @@
 import { addDays, daysBetween, endOfMonth, isBusinessDate } from './dates';
-import { applyRate, divideRounded, formatMoney } from './money';
+import fc from 'fast-check';
+import { applyRate, divideRounded, formatMoney, splitByWeights, sum } from './money';
 
 describe('money', () => {
   it('rounds half away from zero to the minor unit', () => {
@@ -15,6 +16,30 @@ describe('money', () => {
   it('is exact where floats are not', () => {
     expect(applyRate(9_007_199_254_740, 10000)).toBe(9_007_199_254_740);
     expect(applyRate(1_005, 5000)).toBe(503); // 502.5, where 1005 * 0.5 in floats is fine but 1.005 * 100 is not
+  });
+
+  it('splits an amount by weights with the largest remainder method, exactly', () => {
+    expect(splitByWeights(100, [1, 1, 1])).toEqual([34, 33, 33]);
+    expect(splitByWeights(5_000, [20_000, 30_000])).toEqual([2_000, 3_000]);
+    expect(splitByWeights(7, [1, 2, 4])).toEqual([1, 2, 4]);
+    expect(splitByWeights(10, [1, 2, 4])).toEqual([1, 3, 6]); // 1.43, 2.86, 5.71
+    expect(splitByWeights(100, [3, -1])).toEqual([150, -50]); // a deduction line
+    expect(() => splitByWeights(1, [1, -1])).toThrow(RangeError);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -1e7, max: 1e7 }),
+        fc.array(fc.integer({ min: -1e6, max: 1e6 }), { minLength: 1, maxLength: 20 }),
+        (total, weights) => {
+          fc.pre(sum(weights) !== 0);
+          const parts = splitByWeights(total, weights);
+          expect(sum(parts)).toBe(total);
+          // Each part within one unit of its exact share.
+          parts.forEach((part, i) =>
+            expect(Math.abs(part - (total * weights[i]) / sum(weights))).toBeLessThan(1 + 1e-6),
+          );
+        },
+      ),
+    );
   });
 
   it('formats by the currency minor unit', () => {

@@ -66,6 +66,33 @@ export function sum(values: readonly number[]): number {
   return values.reduce((total, v) => total + v, 0);
 }
 
+/**
+ * `total` split over parts in proportion to `weights` by the largest remainder method (DOMAIN.md
+ * "Money"): each part is rounded down, and what that leaves goes one unit each to the parts with
+ * the largest remainders (the first of equals first), so the parts sum exactly to `total`.
+ */
+export function splitByWeights(total: number, weights: readonly number[]): number[] {
+  const whole = BigInt(sum(weights));
+  if (whole === 0n) throw new RangeError('weights summing to zero split nothing');
+  const sign = whole < 0n ? -1n : 1n;
+  const exact = weights.map((weight) => BigInt(total) * BigInt(weight) * sign);
+  const by = whole * sign;
+  const floors = exact.map((value) => (value >= 0n ? value / by : -((-value + by - 1n) / by)));
+  const remainders = exact.map((value, i) => value - floors[i] * by);
+  let left = BigInt(total) - floors.reduce((all, part) => all + part, 0n);
+  const order = weights
+    .map((_, i) => i)
+    .sort((a, b) =>
+      remainders[b] > remainders[a] ? 1 : remainders[b] < remainders[a] ? -1 : a - b,
+    );
+  for (const i of order) {
+    if (left === 0n) break;
+    floors[i] += 1n;
+    left -= 1n;
+  }
+  return floors.map(Number);
+}
+
 export function formatMoney(amount: number, currency: string): string {
   const digits = minorDigits(currency);
   const sign = amount < 0 ? '-' : '';

@@ -51,7 +51,7 @@ export class ContractSummaryView {
   completedAndStoredToDate!: number;
   @MoneyProperty('Net billed on issued invoices') billedNet!: number;
   @MoneyProperty('Tax billed on issued invoices') billedTax!: number;
-  @MoneyProperty('Retainage held (line 5), zero once its release is issued') retainageHeld!: number;
+  @MoneyProperty('Retainage held (line 5), less releases issued since') retainageHeld!: number;
   @MoneyProperty('Paid on its invoices') paid!: number;
   @MoneyProperty('Open on its invoices') outstanding!: number;
   @MoneyProperty('Contract sum to date less completed and stored to date (line 3 - line 4)')

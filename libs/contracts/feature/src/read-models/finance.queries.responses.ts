@@ -36,7 +36,7 @@ export class ContractLedgerRow {
   @MoneyProperty('Tax billed on them') billedTax!: number;
   @MoneyProperty('billedNet + billedTax') billedTotal!: number;
   @MoneyProperty(
-    'Retainage held (line 5 of the last issued pay application), zero once its release is issued',
+    'Retainage held (line 5 of the last issued pay application), less releases issued since',
   )
   retainageHeld!: number;
   @MoneyProperty('Retainage billed by issued, not voided release invoices (net of tax)')

@@ -45,7 +45,10 @@ export class InvoicingHttp {
     400,
     404,
     [409, 'The invoice is not a draft, or was issued on another date than the one given'],
-    [422, 'The issue date is before the period end (or release date) it bills'],
+    [
+      422,
+      'The issue date is before the period end (or release date) it bills, or before a retainage release the pay application counts',
+    ],
   )
   async issue(
     @Param('id', ParseUUIDPipe) invoiceId: string,
@@ -84,7 +87,7 @@ export class InvoicingHttp {
     [409, 'The invoice is not issued'],
     [
       422,
-      'The void date is before the issue date, the invoice is paid or credited, or a later pay application builds on it (correct it with a credit note)',
+      'The void date is before the issue date, the invoice is paid or credited, or a later document builds on it: a later pay application, or a retainage release after it (correct it with a credit note)',
     ],
   )
   async void(
@@ -151,7 +154,7 @@ export class InvoicingHttp {
     summary:
       'Draft the retainage release invoice: once completed (drafted on completion anyway), or earlier when agreed',
     description:
-      "No pay application follows an issued release; one still in draft gives way when work becomes billable again (a later certification, a void): once that work is issued, a completed contract's release is drafted again, an agreed one is agreed again.",
+      "A release bills the retainage held (line 5 of the last pay application). One still in draft gives way when work becomes billable again (a later certification, a void): once that work is issued, a completed contract's release is drafted again, an agreed one is agreed again. Work billed after an issued release holds back only its own retainage (G702 line 5c, line 7), released in turn.",
   })
   @ApiBodyExamples(RetainageReleaseDto, RETAINAGE_RELEASE)
   @ApiCreatedResponse({ type: InvoiceDocument, description: 'The release, in draft' })

@@ -9,7 +9,7 @@ import {
   renderPdf,
   type Pdf,
 } from '@billing/shared/documents';
-import { sum } from '@billing/shared/kernel';
+import { splitByWeights } from '@billing/shared/kernel';
 import {
   amounts,
   block,
@@ -25,47 +25,48 @@ type Release = Extract<InvoiceDocument, { kind: 'retainage-release' }>;
 const WIDTH = 540;
 
 /**
- * The retainage it releases, line by line: column I of the application whose line 5 it bills, less
- * what releases before that application took (its line 5c).
+ * The retainage it releases, line by line: column I of the application whose line 5 it bills, or,
+ * when releases before that application took part of it (line 5c), line 5 split over the lines in
+ * proportion to column I (largest remainder, DOMAIN.md "Money").
  */
 function releasedByLine(doc: Pdf, { application, terms }: Release, top: number): number {
   if (!application?.g703 || !application.g702) return top;
+  const { g702, g703 } = application;
   const amount = (value: number) => money(value, terms.currency);
-  const earlier = application.g702.retainageReleased ?? 0;
+  const earlier = g702.retainageReleased ?? 0;
+  const columnI = g703.map((row) => row.retainage);
+  const released = earlier > 0 ? splitByWeights(g702.totalRetainage, columnI) : columnI;
   const columns = [
     { header: 'ITEM NO.', width: 50 },
     { header: 'DESCRIPTION OF WORK', width: 350 },
-    { header: 'RETAINAGE RELEASED (G703 COLUMN I)', width: 140, align: 'right' as const },
+    {
+      header:
+        earlier > 0
+          ? 'RETAINAGE RELEASED (OF G703 COLUMN I)'
+          : 'RETAINAGE RELEASED (G703 COLUMN I)',
+      width: 140,
+      align: 'right' as const,
+    },
   ];
-  const rows = application.g703.map((row) => [row.item, row.description, amount(row.retainage)]);
+  const rows = g703.map((row, i) => [row.item, row.description, amount(released[i])]);
   const y = drawTable(
     doc,
-    {
-      columns,
-      rows,
-      total:
-        earlier > 0
-          ? ['', 'TOTAL OF COLUMN I', amount(sum(application.g703.map((row) => row.retainage)))]
-          : ['', 'TOTAL RETAINAGE (G702 LINE 5)', amount(application.g702.totalRetainage)],
-    },
+    { columns, rows, total: ['', 'TOTAL RETAINAGE (G702 LINE 5)', amount(g702.totalRetainage)] },
     { x: MARGIN, y: top, newPage: () => newPage(doc, 'portrait') },
   );
   const parts = [
     [
-      `Line 5a, ${percent(application.g702.retainageStep.workRate)} of completed work`,
-      amount(application.g702.retainageOnCompletedWork),
-    ],
+      `Line 5a, ${percent(g702.retainageStep.workRate)} of completed work`,
+      amount(g702.retainageOnCompletedWork),
+    ] as const,
     [
-      `Line 5b, ${percent(application.g702.retainageStep.materialsRate)} of stored material`,
-      amount(application.g702.retainageOnStoredMaterials),
-    ],
+      `Line 5b, ${percent(g702.retainageStep.materialsRate)} of stored material`,
+      amount(g702.retainageOnStoredMaterials),
+    ] as const,
     ...(earlier > 0
-      ? [
-          ['Line 5c, less retainage released before', amount(-earlier)] as const,
-          ['Line 5, retainage held', amount(application.g702.totalRetainage)] as const,
-        ]
+      ? [['Line 5c, less retainage released before', amount(-earlier)] as const]
       : []),
-  ] as const;
+  ];
   return amounts(doc, parts, MARGIN + WIDTH - 300, y + 6, 300);
 }
 
