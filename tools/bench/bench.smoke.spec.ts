@@ -92,6 +92,11 @@ describe('the distributed part', () => {
       eventsPerSecond,
       cpu: { node: 0.5, server },
     });
+    const stages = {
+      activated: summarize([3, 4, 5]),
+      scheduleOpened: summarize([10, 12, 40]),
+      projected: summarize([7, 8, 30]),
+    };
     const figures: DistributedFigures = {
       lag: [
         {
@@ -99,12 +104,14 @@ describe('the distributed part', () => {
           samples: 300,
           command: summarize([5, 6, 7]),
           lag: summarize([20, 30, 90]),
+          stages,
         },
         {
           mongo: 'h2-file',
           samples: 300,
           command: summarize([5, 6, 7]),
           lag: summarize([20, 30, 140]),
+          stages,
         },
       ],
       relay: {
@@ -145,6 +152,9 @@ describe('the distributed part', () => {
     expect(report).toMatch(/lag p99 <= 100 ms, Mongo in memory \| p99 90\.0 ms .* \| met \|/);
     expect(report).toMatch(
       /lag p99 <= 100 ms, Mongo on an H2 file \| p99 140\.0 ms .* \| \*\*missed\*\* \|/,
+    );
+    expect(report).toMatch(
+      /\| stage: -> ScheduleOpened stored \(relay, broker, consumer group, command\) \| memory \| 12\.0 ms \| 40\.0 ms \| 40\.0 ms \|/,
     );
     expect(report).toMatch(/reading from the ESDB emulator .* \| 25% .* \| \*\*missed\*\* \|/);
     expect(report).toMatch(/reading from SQLite .* \| 75% .* \| met \|/);

@@ -1,5 +1,7 @@
 import { mongo as driver } from 'mongoose';
 import { SCHEDULES } from '@billing/milestones/feature';
+import { EsdbEventStore } from '@billing/shared/esdb';
+import type { EventStore } from '@billing/shared/event-store';
 import { expectOk, fetchClient, smallContract, type Client } from '@billing/shared/testing';
 import { freePort } from '../../services/service-process';
 import { Infrastructure, Services, SERVICES, type Ports } from '../../services/system';
@@ -31,6 +33,19 @@ export interface LagFigures {
    * service's read model (its Mongo collection).
    */
   lag: Summary;
+  /**
+   * The lag in stages, by the times EventStoreDB (the emulator, on this machine's clock, to the
+   * millisecond) recorded ContractActivated and ScheduleOpened at: the command to its event stored;
+   * that event to the milestones service's (the relay, the broker, the consumer group and the
+   * OpenSchedule command); that one to the schedule in Mongo (the projection).
+   */
+  stages: Stages<Summary>;
+}
+
+interface Stages<T> {
+  activated: T;
+  scheduleOpened: T;
+  projected: T;
 }
 
 /**
@@ -57,6 +72,7 @@ export async function measureLag(
   });
   let system: Services | undefined;
   let client: driver.MongoClient | undefined;
+  let esdb: EsdbEventStore | undefined;
   try {
     const ports: Ports = {
       gateway: await freePort(),
@@ -70,22 +86,38 @@ export async function measureLag(
     const token = await infrastructure.token({ tenantId: 'bench-lag', roles: ['billing'] });
     const contracts = fetchClient(`http://127.0.0.1:${ports.services.contracts}`, token);
     const milestones = fetchClient(`http://127.0.0.1:${ports.services.milestones}`, token);
+    const store = (esdb = new EsdbEventStore(infrastructure.esdbUrl));
     const command: number[] = [];
     const lag: number[] = [];
+    const stages: Stages<number[]> = { activated: [], scheduleOpened: [], projected: [] };
     for (let i = 0; i < WARM_UP + samples; i++) {
-      const sample = await activateAndWait(contracts, milestones, schedules);
+      const sample = await activateAndWait(contracts, milestones, schedules, store);
       if (i < WARM_UP) continue;
       command.push(sample.command);
       lag.push(sample.lag);
+      stages.activated.push(sample.stages.activated);
+      stages.scheduleOpened.push(sample.stages.scheduleOpened);
+      stages.projected.push(sample.stages.projected);
       if ((i - WARM_UP + 1) % 100 === 0)
         log(`  lag (Mongo ${mongo}): ${i - WARM_UP + 1}/${samples} contracts`);
     }
-    return { mongo, samples, command: summarize(command), lag: summarize(lag) };
+    return {
+      mongo,
+      samples,
+      command: summarize(command),
+      lag: summarize(lag),
+      stages: {
+        activated: summarize(stages.activated),
+        scheduleOpened: summarize(stages.scheduleOpened),
+        projected: summarize(stages.projected),
+      },
+    };
   } catch (error) {
     log(`-- the servers and services said:\n${output.slice(-60).join('\n')}`);
     throw error;
   } finally {
     await client?.close();
+    await esdb?.close();
     await system?.stop(10_000);
     await infrastructure.stop();
   }
@@ -95,11 +127,13 @@ async function activateAndWait(
   contracts: Client,
   milestones: Client,
   schedules: driver.Collection<{ _id: string }>,
-): Promise<{ command: number; lag: number }> {
+  esdb: EventStore,
+): Promise<{ command: number; lag: number; stages: Stages<number> }> {
   const { contractId } = await expectOk<{ contractId: string }>(
     contracts.post('/contracts', smallContract()),
     'create a contract',
   );
+  const sent = Date.now();
   const started = performance.now();
   await expectOk(
     contracts.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' }),
@@ -115,9 +149,30 @@ async function activateAndWait(
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
   const lag = performance.now() - started;
+  const seen = Date.now();
   await expectOk(
     milestones.get(`/contracts/${contractId}/schedule`),
     'read the schedule from the milestones service',
   );
-  return { command, lag };
+  // Not timed: when EventStoreDB recorded the two events (the newest of the log are this contract's).
+  const recent = await esdb.readAll({ direction: 'backwards', maxCount: 50 });
+  const recordedAt = (type: string) => {
+    const event = recent.find(
+      (candidate) =>
+        candidate.type === type &&
+        (candidate.data as { contractId?: string }).contractId === contractId,
+    );
+    if (!event) throw new Error(`no ${type} for ${contractId} among the log's newest events`);
+    return Date.parse(event.recordedAt);
+  };
+  const [activated, opened] = [recordedAt('ContractActivated'), recordedAt('ScheduleOpened')];
+  return {
+    command,
+    lag,
+    stages: {
+      activated: activated - sent,
+      scheduleOpened: opened - activated,
+      projected: seen - opened,
+    },
+  };
 }

@@ -95,8 +95,29 @@ function lagLines({ lag }: DistributedFigures): string[] {
           ms(run.lag.p99),
           ms(run.lag.max),
         ],
+        ...(
+          [
+            ['stage: command -> ContractActivated stored', run.stages.activated],
+            [
+              'stage: -> ScheduleOpened stored (relay, broker, consumer group, command)',
+              run.stages.scheduleOpened,
+            ],
+            [
+              'stage: -> the schedule in Mongo (projection; seen by the poll)',
+              run.stages.projected,
+            ],
+          ] as const
+        ).map(([stage, summary]) => [
+          stage,
+          run.mongo,
+          ms(summary.p50),
+          ms(summary.p99),
+          ms(summary.max),
+        ]),
       ]),
     ),
+    '',
+    "The stages are timed by when the ESDB emulator recorded each event (this machine's clock, to the millisecond); each stage's p99 is its own, so they do not add up to the lag's.",
   ];
 }
 
