@@ -154,7 +154,7 @@ describe('the distributed part', () => {
       /lag p99 <= 100 ms, Mongo on an H2 file \| p99 140\.0 ms .* \| \*\*missed\*\* \|/,
     );
     expect(report).toMatch(
-      /\| stage: -> ScheduleOpened stored \(relay, broker, consumer group, command\) \| memory \| 12\.0 ms \| 40\.0 ms \| 40\.0 ms \|/,
+      /\| stage: -> ScheduleOpened appended \(that append, relay, broker, consumer group, command\) \| memory \| 12\.0 ms \| 40\.0 ms \| 40\.0 ms \|/,
     );
     expect(report).toMatch(/reading from the ESDB emulator .* \| 25% .* \| \*\*missed\*\* \|/);
     expect(report).toMatch(/reading from SQLite .* \| 75% .* \| met \|/);

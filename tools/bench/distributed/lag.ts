@@ -34,10 +34,12 @@ export interface LagFigures {
    */
   lag: Summary;
   /**
-   * The lag in stages, by the times EventStoreDB (the emulator, on this machine's clock, to the
-   * millisecond) recorded ContractActivated and ScheduleOpened at: the command to its event stored;
-   * that event to the milestones service's (the relay, the broker, the consumer group and the
-   * OpenSchedule command); that one to the schedule in Mongo (the projection).
+   * The lag in stages, by the `recordedAt` of ContractActivated and ScheduleOpened (the time the
+   * writing service stamped each event with just before appending it; every process here reads the
+   * same clock, to the millisecond): the command to its event's append; that append to the
+   * milestones service's (the append itself, the relay, the broker, the consumer group and the
+   * OpenSchedule command); that append to the schedule in Mongo (the append, the projection, the
+   * poll).
    */
   stages: Stages<Summary>;
 }
@@ -154,7 +156,8 @@ async function activateAndWait(
     milestones.get(`/contracts/${contractId}/schedule`),
     'read the schedule from the milestones service',
   );
-  // Not timed: when EventStoreDB recorded the two events (the newest of the log are this contract's).
+  // Not timed: when the two events were stamped, just before their appends (the newest of the log
+  // are this contract's).
   const recent = await esdb.readAll({ direction: 'backwards', maxCount: 50 });
   const recordedAt = (type: string) => {
     const event = recent.find(

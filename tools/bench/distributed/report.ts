@@ -97,13 +97,13 @@ function lagLines({ lag }: DistributedFigures): string[] {
         ],
         ...(
           [
-            ['stage: command -> ContractActivated stored', run.stages.activated],
+            ['stage: command -> ContractActivated appended', run.stages.activated],
             [
-              'stage: -> ScheduleOpened stored (relay, broker, consumer group, command)',
+              'stage: -> ScheduleOpened appended (that append, relay, broker, consumer group, command)',
               run.stages.scheduleOpened,
             ],
             [
-              'stage: -> the schedule in Mongo (projection; seen by the poll)',
+              'stage: -> the schedule in Mongo (that append, projection, poll)',
               run.stages.projected,
             ],
           ] as const
@@ -117,7 +117,7 @@ function lagLines({ lag }: DistributedFigures): string[] {
       ]),
     ),
     '',
-    "The stages are timed by when the ESDB emulator recorded each event (this machine's clock, to the millisecond); each stage's p99 is its own, so they do not add up to the lag's.",
+    "The stages are timed by each event's `recordedAt`, stamped by the service that wrote it just before its append (one machine, one clock, to the millisecond); each stage's p99 is its own, so they do not add up to the lag's.",
   ];
 }
 

@@ -350,9 +350,9 @@ function voidInvoice(ledger: Ledger, command: Command<'VoidInvoice'>): LedgerEve
       figures: billingFigures(after),
     },
   };
-  // The voided work (or, for a release, work its issue held back) is billable again: a pending
-  // draft is recomputed on top of the application before, or a new draft bills it, for the staff to
-  // review and issue. A release still in draft billed the voided application's line 5: it goes.
+  // The voided work is billable again, and a voided release's retainage is held again: a pending
+  // draft is recomputed on top of the application before (without the release in its lines 5c and
+  // 7), or a new draft bills the work, for the staff to review and issue. A release still in draft billed the voided application's line 5: it goes.
   const withdrawals = invoice.kind === 'progress' ? releaseGivingWay(after) : [];
   const rest = withdrawals.reduce(
     (ledger, withdrawal) => evolve(ledger, withdrawal) as Ledger,

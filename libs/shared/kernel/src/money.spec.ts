@@ -25,6 +25,13 @@ describe('money', () => {
     expect(splitByWeights(10, [1, 2, 4])).toEqual([1, 3, 6]); // 1.43, 2.86, 5.71
     expect(splitByWeights(100, [3, -1])).toEqual([150, -50]); // a deduction line
     expect(() => splitByWeights(1, [1, -1])).toThrow(RangeError);
+    // Weights summing past 2^53 are added exactly (in floats the three 1s would vanish).
+    expect(splitByWeights(Number.MAX_SAFE_INTEGER, [Number.MAX_SAFE_INTEGER, 1, 1, 1])).toEqual([
+      Number.MAX_SAFE_INTEGER - 3,
+      1,
+      1,
+      1,
+    ]);
     fc.assert(
       fc.property(
         fc.integer({ min: -1e7, max: 1e7 }),

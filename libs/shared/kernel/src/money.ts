@@ -72,7 +72,7 @@ export function sum(values: readonly number[]): number {
  * the largest remainders (the first of equals first), so the parts sum exactly to `total`.
  */
 export function splitByWeights(total: number, weights: readonly number[]): number[] {
-  const whole = BigInt(sum(weights));
+  const whole = weights.reduce((all, weight) => all + BigInt(weight), 0n);
   if (whole === 0n) throw new RangeError('weights summing to zero split nothing');
   const sign = whole < 0n ? -1n : 1n;
   const exact = weights.map((weight) => BigInt(total) * BigInt(weight) * sign);
