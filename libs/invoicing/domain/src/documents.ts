@@ -141,10 +141,7 @@ export function invoiceDocumentOf(
   events: readonly LedgerEvent[],
   invoiceId: string,
 ): InvoiceDocument | undefined {
-  const trace = traceUntil(
-    events,
-    (event) => event.type === 'InvoiceIssued' && event.data.invoiceId === invoiceId,
-  );
+  const trace = traceUntil(events, issueOf(invoiceId));
   const invoice = trace && (findInvoice(trace.ledger, invoiceId) as IssuedInvoice | undefined);
   if (!trace || !invoice) return undefined;
   const header = {
@@ -167,15 +164,24 @@ export function invoiceDocumentOf(
   };
 }
 
+/** The event that issued the invoice: its document is the ledger folded up to it. */
+export const issueOf =
+  (invoiceId: string) =>
+  (event: LedgerEvent): boolean =>
+    event.type === 'InvoiceIssued' && event.data.invoiceId === invoiceId;
+
+/** The event that issued the credit note. */
+export const creditNoteIssueOf =
+  (creditNoteId: string) =>
+  (event: LedgerEvent): boolean =>
+    event.type === 'CreditNoteIssued' && event.data.creditNoteId === creditNoteId;
+
 /** The credit note as it was issued, with the invoice it credits as it stood just before. */
 export function creditNoteDocumentOf(
   events: readonly LedgerEvent[],
   creditNoteId: string,
 ): CreditNoteDocument | undefined {
-  const trace = traceUntil(
-    events,
-    (event) => event.type === 'CreditNoteIssued' && event.data.creditNoteId === creditNoteId,
-  );
+  const trace = traceUntil(events, creditNoteIssueOf(creditNoteId));
   const creditNote = trace?.ledger.creditNotes.find((note) => note.creditNoteId === creditNoteId);
   const credited = trace && creditNote && findInvoice(trace.ledger, creditNote.invoiceId);
   if (!trace || !creditNote || !credited) return undefined;

@@ -2,7 +2,9 @@ import { Controller, Get, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ApiParam, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   creditNoteDocumentOf,
+  creditNoteIssueOf,
   invoiceDocumentOf,
+  issueOf,
   ledgerStream,
   type LedgerEvent,
 } from '@billing/invoicing/domain';
@@ -24,10 +26,14 @@ import { renderCreditNote } from './credit-note.pdf';
 import { renderPayApplication } from './pay-application.pdf';
 import { renderReleaseInvoice } from './release-invoice.pdf';
 
+/** Ledger events read at a time while looking for a document's issue. */
+export const LEDGER_PAGE = 200;
+
 /**
  * Documents as issued (README "Documents"): folded from the contract's ledger events up to the
  * document's own issue, never from the read models, which move on with payments, credit notes and
- * voids. The read model only says which contract's ledger to read.
+ * voids. The read model only says which contract's ledger to read; the ledger is read up to that
+ * issue, a page at a time, never what came after it.
  */
 @ApiTags('invoicing')
 @Controller()
@@ -52,7 +58,8 @@ export class InvoicingDocuments {
   ])
   async invoice(@Param('id', ParseUUIDPipe) invoiceId: string, @Ctx() ctx: RequestContext) {
     const view = await this.view(invoiceId, ctx);
-    const document = invoiceDocumentOf(await this.ledgerEvents(view.contractId, ctx), invoiceId);
+    const events = await this.ledgerUntil(view.contractId, ctx, issueOf(invoiceId));
+    const document = invoiceDocumentOf(events, invoiceId);
     if (!document)
       throw new IllegalStateError(
         `invoice ${invoiceId} is not issued: its document exists once it is`,
@@ -83,7 +90,7 @@ export class InvoicingDocuments {
   ) {
     const view = await this.view(invoiceId, ctx);
     const document = creditNoteDocumentOf(
-      await this.ledgerEvents(view.contractId, ctx),
+      await this.ledgerUntil(view.contractId, ctx, creditNoteIssueOf(creditNoteId)),
       creditNoteId,
     );
     if (!document || document.invoice.invoiceId !== invoiceId)
@@ -104,10 +111,25 @@ export class InvoicingDocuments {
     return invoice;
   }
 
-  private async ledgerEvents(contractId: string, ctx: RequestContext): Promise<LedgerEvent[]> {
-    const recorded = await this.store.readStream(ledgerStream(contractId));
-    return recorded
-      .filter((event) => event.metadata.tenantId === ctx.tenantId)
-      .map(decodeLedgerEvent);
+  /** The tenant's events of the contract's ledger, up to the first one `last` picks (or all). */
+  private async ledgerUntil(
+    contractId: string,
+    ctx: RequestContext,
+    last: (event: LedgerEvent) => boolean,
+  ): Promise<LedgerEvent[]> {
+    const events: LedgerEvent[] = [];
+    for (let from = 0; ; from += LEDGER_PAGE) {
+      const page = await this.store.readStream(ledgerStream(contractId), {
+        fromRevision: from,
+        maxCount: LEDGER_PAGE,
+      });
+      for (const recorded of page) {
+        if (recorded.metadata.tenantId !== ctx.tenantId) continue;
+        const event = decodeLedgerEvent(recorded);
+        events.push(event);
+        if (last(event)) return events;
+      }
+      if (page.length < LEDGER_PAGE) return events;
+    }
   }
 }
