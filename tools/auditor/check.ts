@@ -1,13 +1,9 @@
-import {
-  ledgerDecider,
-  payApplicationOf,
-  type Ledger,
-  type LedgerEvent,
-} from '@billing/invoicing/domain';
+import { decodeLedgerEvent } from '@billing/invoicing/feature';
+import { ledgerDecider, payApplicationOf, type Ledger } from '@billing/invoicing/domain';
 import { allEvents } from '@billing/shared/audit';
-import type { EventStore, RecordedEvent } from '@billing/shared/event-store';
+import { InvalidEvent, type EventStore, type RecordedEvent } from '@billing/shared/event-store';
 import { fold } from '@billing/shared/kernel';
-import { byStream, ledgersOf, numberSeries } from './number-series';
+import { byStream, decodeStream, ledgersOf, numberSeries } from './number-series';
 
 export interface BooksReport {
   events: number;
@@ -32,22 +28,22 @@ export async function checkBooks(
   const problems = series.flatMap((one) => one.problems);
   let applicationsRecomputed = 0;
   for (const [stream, history] of byStream(events, 'billing-')) {
-    history.forEach((event, index) => {
+    const ledger = decodeStream(history, decodeLedgerEvent);
+    if (ledger instanceof InvalidEvent) {
+      problems.push(`${ledger.message}; its ledger is not checked`);
+      continue;
+    }
+    ledger.forEach((event, index) => {
       if (event.type !== 'PayApplicationDrafted') return;
-      const before = fold(
-        ledgerDecider,
-        history.slice(0, index) as unknown as LedgerEvent[],
-      ) as Ledger;
-      const { g702, g703, amount, tax, total } = (
-        event as unknown as Extract<LedgerEvent, { type: 'PayApplicationDrafted' }>
-      ).data;
+      const before = fold(ledgerDecider, ledger.slice(0, index)) as Ledger;
+      const { g702, g703, amount, tax, total } = event.data;
       applicationsRecomputed++;
       if (
         JSON.stringify(payApplicationOf(before)) !==
         JSON.stringify({ g702, g703, amount, tax, total })
       )
         problems.push(
-          `${stream}@${event.revision}: the pay application drafted differs from its recomputation`,
+          `${stream}@${history[index].revision}: the pay application drafted differs from its recomputation`,
         );
     });
   }

@@ -1,10 +1,6 @@
-import {
-  ledgerDecider,
-  type Ledger,
-  type LedgerEvent,
-  type NumberingEvent,
-} from '@billing/invoicing/domain';
-import type { RecordedEvent } from '@billing/shared/event-store';
+import { ledgerDecider, type Ledger, type NumberingEvent } from '@billing/invoicing/domain';
+import { decodeLedgerEvent, decodeNumberingEvent } from '@billing/invoicing/feature';
+import { InvalidEvent, type RecordedEvent } from '@billing/shared/event-store';
 import { fold } from '@billing/shared/kernel';
 
 /**
@@ -38,19 +34,40 @@ export function byStream(
   prefix: string,
 ): Map<string, RecordedEvent[]> {
   const streams = new Map<string, RecordedEvent[]>();
-  for (const event of events)
-    if (event.streamId.startsWith(prefix))
-      streams.set(event.streamId, [...(streams.get(event.streamId) ?? []), event]);
+  for (const event of events) {
+    if (!event.streamId.startsWith(prefix)) continue;
+    const stream = streams.get(event.streamId);
+    if (stream) stream.push(event);
+    else streams.set(event.streamId, [event]);
+  }
   return streams;
 }
 
-/** Each contract's billing ledger, folded from its `billing-` stream. */
-export function ledgersOf(events: Iterable<RecordedEvent>): Map<string, Ledger> {
+/**
+ * A stream's events in their current shapes, each checked against its type's schema, or the first
+ * that does not fit (the auditor reads what the services read, and folds nothing it cannot read).
+ */
+export function decodeStream<E>(
+  history: readonly RecordedEvent[],
+  decode: (recorded: RecordedEvent) => E,
+): E[] | InvalidEvent {
+  try {
+    return history.map(decode);
+  } catch (error) {
+    if (error instanceof InvalidEvent) return error;
+    throw error;
+  }
+}
+
+/** Each contract's billing ledger, folded from its `billing-` stream, or why it cannot be read. */
+export function ledgersOf(events: Iterable<RecordedEvent>): Map<string, Ledger | InvalidEvent> {
   return new Map(
-    [...byStream(events, 'billing-')].map(([stream, history]) => [
-      stream.slice('billing-'.length),
-      fold(ledgerDecider, history as unknown as LedgerEvent[]) as Ledger,
-    ]),
+    [...byStream(events, 'billing-')].map(([stream, history]) => {
+      const decoded = decodeStream(history, decodeLedgerEvent);
+      const ledger =
+        decoded instanceof InvalidEvent ? decoded : (fold(ledgerDecider, decoded) as Ledger);
+      return [stream.slice('billing-'.length), ledger];
+    }),
   );
 }
 
@@ -61,11 +78,13 @@ export function ledgersOf(events: Iterable<RecordedEvent>): Map<string, Ledger> 
  */
 export function numberSeries(
   events: RecordedEvent[],
-  ledgers: Map<string, Ledger>,
+  ledgers: Map<string, Ledger | InvalidEvent>,
   complete = true,
 ): Series[] {
   return [...byStream(events, 'numbering-')].map(([streamId, history]) => {
-    const typed = history as unknown as NumberingEvent[];
+    const typed = decodeStream(history, decodeNumberingEvent);
+    if (typed instanceof InvalidEvent)
+      return { streamId, numbers: [], problems: [`${typed.message}; its series is not checked`] };
     const reservations = typed.flatMap((event) =>
       event.type === 'NumberReserved' ? [event.data] : [],
     );
@@ -110,17 +129,25 @@ function voidProblems(streamId: string, reservations: Reserved[], voids: Voided[
 function numbered(
   streamId: string,
   { sequence, number, documentId, contractId, issueDate }: Reserved,
-  ledger: Ledger | undefined,
+  found: Ledger | InvalidEvent | undefined,
   reason: string | undefined,
   problems: string[],
 ): NumberedDocument {
+  if (found instanceof InvalidEvent)
+    problems.push(
+      `${streamId}: ${number} reserved for ${documentId} is not checked: the ledger of contract ${contractId} cannot be read`,
+    );
+  const ledger = found instanceof InvalidEvent ? undefined : found;
   const invoice = ledger?.invoices.find((candidate) => candidate.invoiceId === documentId);
   const note = ledger?.creditNotes.find((candidate) => candidate.creditNoteId === documentId);
   const holders =
     (ledger?.invoices.filter((candidate) => candidate.number === number).length ?? 0) +
     (ledger?.creditNotes.filter((candidate) => candidate.number === number).length ?? 0);
   const holds = invoice?.number ?? note?.number;
-  if (reason !== undefined ? holders !== 0 : holders !== 1 || holds !== number)
+  if (
+    ledger === found &&
+    (reason !== undefined ? holders !== 0 : holders !== 1 || holds !== number)
+  )
     problems.push(
       `${streamId}: ${number} reserved for ${documentId}${reason === undefined ? '' : ' and voided unused'} is on ${holders} document(s) of contract ${contractId}, and that document holds ${holds ?? 'no number'}`,
     );
