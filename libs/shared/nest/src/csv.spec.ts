@@ -31,4 +31,21 @@ describe('csvAnswer', () => {
     ]);
     expect(headers['Content-Type']).toMatch(/^text\/csv/);
   });
+
+  it('quotes a text with a line break (LF, CR or both), so no line of it starts a row of its own', () => {
+    const { text } = answer([
+      { customerName: "Harmless\n=2+5*cmd|' /C calc'!A0", total: 1 },
+      { customerName: 'T\r=1+1', total: 2 },
+      { customerName: 'Two\r\nlines', total: 3 },
+    ]);
+    expect(text).toBe(
+      [
+        'customerName,total',
+        `"Harmless\n=2+5*cmd|' /C calc'!A0",1`,
+        '"T\r=1+1",2',
+        '"Two\r\nlines",3',
+        '',
+      ].join('\r\n'),
+    );
+  });
 });

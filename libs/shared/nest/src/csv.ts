@@ -85,6 +85,9 @@ export function csvAnswer(
     header: true,
     columns: columns.map((key) => ({ key, header: key })),
     record_delimiter: 'windows',
+    // RFC 4180 quotes a field with CR or LF; csv-stringify alone quotes only the record delimiter
+    // (CRLF), and a bare LF or CR would start a row of its own in a reader (and a formula in it).
+    quoted_match: /[\r\n]/,
     cast: { boolean: (value) => String(value), string: neutralised },
   });
 }
