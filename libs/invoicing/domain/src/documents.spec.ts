@@ -178,4 +178,40 @@ describe('documents as issued', () => {
       application: { invoiceId: 'p3', number: 'INV-3' },
     });
   });
+
+  it('releases from each line what it still holds: column I less what earlier releases took from it', () => {
+    const twoLines: LedgerEvent = {
+      ...opened,
+      data: {
+        ...opened.data,
+        lines: [
+          { lineId: 'A', item: '1', description: 'Frame', scheduledValue: 500_000 },
+          { lineId: 'B', item: '2', description: 'Finish', scheduledValue: 500_000 },
+        ],
+      },
+    } as LedgerEvent;
+    const agreed = run(
+      [twoLines],
+      draft('p1', '2026-01-31', { A: 500_000, B: 0 }),
+      issue('p1', 'INV-1', '2026-02-02'),
+      // Line A alone held retainage: an agreed release takes all of it.
+      { type: 'DraftRetainageRelease', invoiceId: 'r1', releasedOn: '2026-02-10', agreed: true },
+      issue('r1', 'INV-2', '2026-02-10'),
+      draft('p2', '2026-02-28', { A: 500_000, B: 333_333 }),
+      issue('p2', 'INV-3', '2026-03-02'),
+      { type: 'RecordContractPhase', phase: 'completed', on: '2026-03-09' },
+      { type: 'DraftRetainageRelease', invoiceId: 'r2', releasedOn: '2026-03-10', agreed: false },
+      issue('r2', 'INV-4', '2026-03-10'),
+    );
+    expect(invoiceDocumentOf(agreed, 'r1')).toMatchObject({
+      invoice: { amount: 50_000 },
+      releasedByLine: [50_000, 0],
+    });
+    // Column I is A 50,000 and B 33,333; line A gave all it held in the first release.
+    expect(invoiceDocumentOf(agreed, 'r2')).toMatchObject({
+      invoice: { amount: 33_333 },
+      application: { invoiceId: 'p2', g702: { retainageReleased: 50_000 } },
+      releasedByLine: [0, 33_333],
+    });
+  });
 });

@@ -1,4 +1,4 @@
-import { sum } from '@billing/shared/kernel';
+import { splitByWeights, sum } from '@billing/shared/kernel';
 import {
   evolve,
   findInvoice,
@@ -51,9 +51,14 @@ export type InvoiceDocument =
     })
   /**
    * `application`: the pay application whose line 5 the release bills (DOMAIN.md "Retainage
-   * release").
+   * release"); `releasedByLine`: what it releases of each of that application's G703 lines.
    */
-  | (DocumentHeader & { kind: 'retainage-release'; invoice: IssuedInvoice; application?: Invoice });
+  | (DocumentHeader & {
+      kind: 'retainage-release';
+      invoice: IssuedInvoice;
+      application?: Invoice;
+      releasedByLine: number[];
+    });
 
 export interface CreditNoteDocument extends DocumentHeader {
   creditNote: CreditNote;
@@ -155,6 +160,7 @@ export function invoiceDocumentOf(
       kind: 'retainage-release',
       invoice,
       application: trace.released.get(invoiceId),
+      releasedByLine: releasedByLine(trace, invoice),
     };
   return {
     ...header,
@@ -162,6 +168,30 @@ export function invoiceDocumentOf(
     invoice,
     changeOrders: changeOrderSummary(trace, invoiceId),
   };
+}
+
+/**
+ * What a release takes from each G703 line of its application: what the line still holds, its
+ * column I less what the releases issued before took from it, each of them split the same way in
+ * turn (largest remainder, DOMAIN.md "Money"). A release bills line 5, which is column I's total
+ * less those releases (line 5c), so each line gives what it holds and never more.
+ */
+function releasedByLine(trace: Trace & { ledger: Ledger }, release: Invoice): number[] {
+  const releases = trace.ledger.invoices.filter(
+    (invoice) =>
+      invoice.kind === 'retainage-release' &&
+      (invoice.status === 'issued' || invoice.invoiceId === release.invoiceId),
+  );
+  const taken = new Map<string, number>();
+  let parts: number[] = [];
+  for (const { invoiceId, amount } of releases) {
+    const lines = trace.released.get(invoiceId)?.g703 ?? [];
+    const held = lines.map((line) => Math.max(line.retainage - (taken.get(line.lineId) ?? 0), 0));
+    parts = amount === 0 || lines.length === 0 ? held.map(() => 0) : splitByWeights(amount, held);
+    lines.forEach((line, i) => taken.set(line.lineId, (taken.get(line.lineId) ?? 0) + parts[i]));
+    if (invoiceId === release.invoiceId) break;
+  }
+  return parts;
 }
 
 /** The event that issued the invoice: its document is the ledger folded up to it. */

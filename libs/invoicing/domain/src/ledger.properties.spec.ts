@@ -1,6 +1,7 @@
 import { applyRate, fold, sum } from '@billing/shared/kernel';
 import {
   billingFigures,
+  invoiceDocumentOf,
   ledgerDecider,
   type G702,
   type G703Line,
@@ -177,6 +178,27 @@ function checkApplications(ledger: Ledger, taxRate: number) {
   }
 }
 
+/**
+ * Each issued release's document takes from each G703 line of its application no more than the
+ * line still holds (column I less what earlier releases took from it), and its parts sum to it.
+ */
+function checkReleaseLines(ledger: Ledger, events: LedgerEvent[]) {
+  const taken = new Map<string, number>();
+  for (const release of ledger.invoices) {
+    if (release.kind !== 'retainage-release' || release.status !== 'issued') continue;
+    const document = invoiceDocumentOf(events, release.invoiceId);
+    if (document?.kind !== 'retainage-release') throw new Error('no release document');
+    const lines = document.application!.g703!;
+    expect(sum(document.releasedByLine)).toBe(release.amount);
+    lines.forEach((line, i) => {
+      const before = taken.get(line.lineId) ?? 0;
+      expect(document.releasedByLine[i]).toBeGreaterThanOrEqual(0);
+      expect(document.releasedByLine[i]).toBeLessThanOrEqual(Math.max(line.retainage - before, 0));
+      taken.set(line.lineId, before + document.releasedByLine[i]);
+    });
+  }
+}
+
 const seeds = Array.from({ length: 300 }, (_, seed) => seed + 1);
 
 describe('billing ledger properties over random contracts', () => {
@@ -197,11 +219,12 @@ describe('billing ledger properties over random contracts', () => {
   );
 
   it.each(seeds)(
-    'seed %i, releases agreed along the way: no retainage is held back twice or paid twice, the contract sum is billed exactly once',
+    'seed %i, releases agreed along the way: no retainage is held back twice or paid twice, no line releases more than it holds, the contract sum is billed exactly once',
     (seed) => {
       const { ledger, contractSum, taxRate, events } = billRandomContract(seed, true, true);
       expect(events.filter((event) => event.type === 'PayApplicationRefused')).toEqual([]);
       checkApplications(ledger, taxRate);
+      checkReleaseLines(ledger, events);
       const figures = billingFigures(ledger);
       expect(figures.retainageHeld).toBe(0);
       expect(figures.billedNet).toBe(contractSum);

@@ -9,7 +9,6 @@ import {
   renderPdf,
   type Pdf,
 } from '@billing/shared/documents';
-import { splitByWeights } from '@billing/shared/kernel';
 import {
   amounts,
   block,
@@ -25,17 +24,19 @@ type Release = Extract<InvoiceDocument, { kind: 'retainage-release' }>;
 const WIDTH = 540;
 
 /**
- * The retainage it releases, line by line: column I of the application whose line 5 it bills, or,
- * when releases before that application took part of it (line 5c), line 5 split over the lines in
- * proportion to column I (largest remainder, DOMAIN.md "Money").
+ * The retainage it releases, line by line: column I of the application whose line 5 it bills, less,
+ * when releases before that application took part of it (line 5c), what they took from each line
+ * (`releasedByLine`, documents.ts).
  */
-function releasedByLine(doc: Pdf, { application, terms }: Release, top: number): number {
+function releasedByLine(
+  doc: Pdf,
+  { application, terms, releasedByLine: released }: Release,
+  top: number,
+): number {
   if (!application?.g703 || !application.g702) return top;
   const { g702, g703 } = application;
   const amount = (value: number) => money(value, terms.currency);
   const earlier = g702.retainageReleased ?? 0;
-  const columnI = g703.map((row) => row.retainage);
-  const released = earlier > 0 ? splitByWeights(g702.totalRetainage, columnI) : columnI;
   const columns = [
     { header: 'ITEM NO.', width: 50 },
     { header: 'DESCRIPTION OF WORK', width: 350 },
