@@ -18,8 +18,8 @@ export const ACCOUNTS = 'accounts_v4';
 export const ITEMS = 'receivable_items_v2';
 export const ENTRIES = 'account_entries_v2';
 export const RETAINAGE = 'contract_retainage_v2';
-export const AGED_CUSTOMERS = 'aged_customers_v1';
-export const AGED_SPANS = 'aged_spans_v1';
+export const AGED_CUSTOMERS = 'aged_customers_v2';
+export const AGED_SPANS = 'aged_spans_v2';
 export const AGING_DUES = 'aging_dues_v1';
 export const AGING_RETAINAGE = 'aging_retainage_v1';
 export const ENTRY_MONTHS = 'account_entry_months_v1';
@@ -54,6 +54,8 @@ export interface AgedCustomerView {
    * How many AGED_SPANS documents it has had (a span that went away leaves one that never matches).
    */
   slots: number;
+  /** Per slot, the position of the event that last changed its span: its document's `_position`. */
+  changed: number[];
 }
 
 /**
@@ -159,7 +161,7 @@ export const accountKey = (tenantId: string, customerId: string) => `${tenantId}
  */
 export const accountsProjection: Projection = {
   name: 'accounts',
-  version: 5,
+  version: 6,
   streamPrefixes: ['account-'],
   collections: [
     ACCOUNTS,
@@ -336,24 +338,25 @@ async function keepAgingHistory(
       current?.aged ?? [],
     );
     const spans = spansOf(aged);
-    return {
-      customerId,
-      customerName,
-      currency,
-      aged,
-      spans,
-      slots: Math.max(current?.slots ?? 0, spans.length),
-    };
+    const slots = Math.max(current?.slots ?? 0, spans.length);
+    const changed = Array.from({ length: slots }, (_, slot) => {
+      const [was, is] = [current?.spans[slot], spans[slot]];
+      const same = was === is || (was && is && was[0] === is[0] && was[1] === is[1]);
+      return same && current ? current.changed[slot] : position;
+    });
+    return { customerId, customerName, currency, aged, spans, slots, changed };
   };
   await store.apply<AgedCustomerView>(AGED_CUSTOMERS, key, position, agedCustomer);
-  // Written from the document once it has this event; all of them again if it had it already (a
-  // batch cut short, then redelivered).
+  // Written from the document once it has this event: the spans this event changed; if it had the
+  // event already (a batch cut short, then redelivered), each span as of the event that last
+  // changed it, which a span document already written by that event skips. So a crash leaves every
+  // document as a run without it does, positions too (`npm run rebuild` compares them).
   const redelivered = before !== undefined && before._position >= position;
   const after = redelivered ? before : agedCustomer(before);
   for (let slot = 0; slot < after.slots; slot++) {
     const [from, to] = after.spans[slot] ?? [STILL_OPEN, STILL_OPEN];
-    if (!redelivered && before?.spans[slot]?.[0] === from && before.spans[slot][1] === to) continue;
-    await store.apply<AgedSpanView>(AGED_SPANS, `${key}#${slot}`, position, () => ({
+    if (!redelivered && after.changed[slot] !== position) continue;
+    await store.apply<AgedSpanView>(AGED_SPANS, `${key}#${slot}`, after.changed[slot], () => ({
       customerId,
       customerName,
       currency,

@@ -421,6 +421,33 @@ describe('the aging of any date from the ladders', () => {
     );
   });
 
+  it('ends, after a batch cut short and redelivered, with every document as a run without the crash gives it (npm run rebuild compares them, positions included)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(command, { minLength: 1, maxLength: 40 }),
+        fc.nat(),
+        fc.subarray(accountsProjection.collections as string[]),
+        async (drawn, cut, lost) => {
+          const events = eventsOf(drawn);
+          const [crashed, clean] = [
+            await projectedThroughACrash(events, cut, lost),
+            new InMemoryReadModels(),
+          ];
+          await project(clean, events);
+          for (const collection of accountsProjection.collections)
+            expect({
+              collection,
+              documents: await crashed.find(collection, {}, { sort: { _id: 1 } }),
+            }).toEqual({
+              collection,
+              documents: await clean.find(collection, {}, { sort: { _id: 1 } }),
+            });
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('pages the customers of a date by name, the count of all of them in X-Total-Count', async () => {
     const drawn: Drawn[] = CUSTOMERS.map((_, customer) => ({
       kind: 'open',
