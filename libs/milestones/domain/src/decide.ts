@@ -213,6 +213,13 @@ function reportProgress(state: Schedule, command: Command<'ReportProgress'>): Sc
     throw new RuleViolation(
       `the period ending ${state.lastCertifiedPeriodEnd} is already certified; report a later period`,
     );
+  // A report replaces the pending one: a correction of its period, or a later period (percents are
+  // cumulative, so it holds that work too). An earlier one would drop what was reported.
+  const pending = state.pendingReport?.periodEnd;
+  if (pending && command.periodEnd < pending)
+    throw new RuleViolation(
+      `the report of the period ending ${pending} is pending certification; report that period again to correct it, or a later one`,
+    );
   if (command.lines.length === 0)
     throw new ValidationError('a progress report has at least one line');
   const seen = new Set<string>();

@@ -222,6 +222,19 @@ describe('schedule of values', () => {
         .when(report('2026-01-31', 200))
         .thenThrows(RuleViolation, /already certified/);
     });
+
+    it('replaces a pending report with one of its period (a correction) or a later one, never an earlier one', () => {
+      const pending = [opened(), reported('2026-03-31', 3000)];
+      spec(pending)
+        .when(report('2026-02-28', 2000))
+        .thenThrows(RuleViolation, /the report of the period ending 2026-03-31 is pending/);
+      spec(pending)
+        .when(report('2026-03-31', 3100))
+        .then([reported('2026-03-31', 3100)]);
+      spec(pending)
+        .when(report('2026-04-30', 4000))
+        .then([reported('2026-04-30', 4000)]);
+    });
     it('certifies a period once it has ended: a period far ahead, certified now, would hold back every period before it', () => {
       spec([opened(), reported('2099-12-31', 100)])
         .when({ ...certify('2099-12-31'), certifiedOn: '2026-02-02' })
