@@ -1,4 +1,4 @@
-import { contractBusinessDate, contractDecider, contractStream } from '@billing/contracts/domain';
+import { contractDating, contractDecider, contractStream } from '@billing/contracts/domain';
 import {
   findInvoice,
   ledgerBusinessDate,
@@ -93,7 +93,7 @@ async function view(
     contractDecider,
     asOf,
     tenantId,
-    { businessDate: contractBusinessDate, timeZone },
+    { ...contractDating, timeZone },
   );
   return state.status === 'none' ? undefined : { eventsApplied: events.length, contract: state };
 }

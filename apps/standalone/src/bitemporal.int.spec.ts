@@ -126,6 +126,27 @@ describe('audit views on both axes: as of a business date, as known at an instan
     );
     expect(await contract('date=2026-01-05')).toMatchObject({ status: 'active' });
     expect(await contract(`at=${beforeActivation}`)).toMatchObject({ status: 'draft' });
+    // Billed as of the invoice's issue date (3 Feb), as the invoice's own as-of says, not from the
+    // day the figures were recorded.
+    expect(await contract('date=2026-02-02')).toMatchObject({ figures: { billedNet: 0 } });
+    expect(await contract('date=2026-02-15')).toMatchObject({
+      figures: { billedNet: 450_000, retainageHeld: 50_000 },
+    });
+  });
+
+  it('shows a contract entered today, without a start date, from its backdated activation', async () => {
+    const { contractId: late } = await expectOk<any>(
+      test.client.post('/contracts', smallContract()),
+      'create',
+    );
+    await expectOk(
+      test.client.post(`/contracts/${late}/activate`, { date: '2026-01-05' }),
+      'activate',
+    );
+    const asOf = (date: string) => test.client.get(`/contracts/${late}/as-of?date=${date}`);
+    expect((await asOf('2026-01-04')).status).toBe(404);
+    expect((await asOf('2026-01-05')).body.contract).toMatchObject({ status: 'active' });
+    expect((await asOf('2026-03-01')).body.contract).toMatchObject({ status: 'active' });
   });
 
   it('refuses a question with neither axis, or a malformed one', async () => {

@@ -138,9 +138,17 @@ export function contractBusinessDate(event: ContractEvent): string | undefined {
       return event.data.cancelledOn;
     case 'CostsReported':
       return event.data.periodEnd;
-    case 'ScheduleOfValuesRevised':
     case 'BillingFiguresRecorded':
+      // The document it follows: its issue or void date (older events name none).
+      return event.data.document?.on;
+    case 'ScheduleOfValuesRevised':
     case 'InvoiceBalanceRecorded':
       return undefined;
   }
 }
+
+/**
+ * How the contract's audit views date its events: by `contractBusinessDate`, the creation from the
+ * earliest of them (a contract entered after its backdated activation existed from that day).
+ */
+export const contractDating = { businessDate: contractBusinessDate, firstFromEarliest: true };

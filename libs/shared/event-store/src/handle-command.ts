@@ -311,6 +311,19 @@ export interface AsOf {
  */
 export type BusinessDate<E> = (event: E) => string | undefined;
 
+/** How a stream's events are dated for an audit view. */
+export interface Dating<E> {
+  businessDate: BusinessDate<E>;
+  /** The zone whose calendar dates an event without a business date of its own. */
+  timeZone: string;
+  /**
+   * The first event (the one that creates the aggregate) counts from the earliest date of the
+   * stream's events, when a later one may be dated before it: a contract entered today for work
+   * activated on 5 Jan existed on 5 Jan.
+   */
+  firstFromEarliest?: boolean;
+}
+
 /**
  * Fold a stream as it stood on both axes: the audit view of any aggregate. Without `date`, every
  * event recorded by `knownAt`.
@@ -321,17 +334,18 @@ export async function stateAsOf<E extends DomainEvent, S>(
   decider: Pick<Decider<unknown, E, S>, 'initialState' | 'evolve'>,
   asOf: AsOf,
   tenantId: string,
-  dating: { businessDate: BusinessDate<E>; timeZone: string },
+  dating: Dating<E>,
 ): Promise<{ state: S; events: RecordedEvent[] }> {
-  const dated = (event: RecordedEvent) =>
-    asOf.date === undefined ||
-    (dating.businessDate(event as unknown as E) ??
-      dateInZone(new Date(event.metadata.occurredAt), dating.timeZone)) <= asOf.date;
-  const events = (await store.readStream(streamId)).filter(
+  const known = (await store.readStream(streamId)).filter(
     (event) =>
       event.metadata.tenantId === tenantId &&
-      Date.parse(event.recordedAt) <= asOf.knownAt.getTime() &&
-      dated(event),
+      Date.parse(event.recordedAt) <= asOf.knownAt.getTime(),
   );
+  const dateOf = (event: RecordedEvent) =>
+    dating.businessDate(event as unknown as E) ??
+    dateInZone(new Date(event.metadata.occurredAt), dating.timeZone);
+  const dates = known.map(dateOf);
+  if (dating.firstFromEarliest && dates.length > 0) dates[0] = [...dates].sort()[0];
+  const events = known.filter((_, index) => asOf.date === undefined || dates[index] <= asOf.date);
   return { state: fold(decider, events as unknown as E[]), events };
 }

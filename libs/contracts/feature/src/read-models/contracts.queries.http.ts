@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { contractBusinessDate, contractDecider, contractStream } from '@billing/contracts/domain';
+import { contractDating, contractDecider, contractStream } from '@billing/contracts/domain';
 import { stateAsOf, type EventStore } from '@billing/shared/event-store';
 import { NotFoundError, ValidationError } from '@billing/shared/kernel';
 import {
@@ -102,7 +102,7 @@ export class ContractsQueries {
     @Ctx() ctx: RequestContext,
   ) {
     const asOf = asOfFrom(query, this.clock.now());
-    const dating = { businessDate: contractBusinessDate, timeZone: this.settings.timeZone };
+    const dating = { ...contractDating, timeZone: this.settings.timeZone };
     const { state, events } = await stateAsOf(
       this.store,
       contractStream(id),
