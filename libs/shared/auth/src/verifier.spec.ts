@@ -61,6 +61,25 @@ describe('TokenVerifier (jose)', () => {
     );
   });
 
+  it('refuses a token issued in the future, beyond the clock skew only', async () => {
+    const ahead = (seconds: number) => new Date(Date.now() + seconds * 1000);
+    expect(await reason(verifier.verify(await sign({ now: ahead(20) })))).toBe('accepted');
+    expect(await reason(verifier.verify(await sign({ now: ahead(3600) })))).toBe(
+      '401 the token is issued in the future ("iat" claim)',
+    );
+  });
+
+  it('refuses a subject, name or e-mail holding a control or direction character (it would be the actor on every event)', async () => {
+    for (const claims of [
+      { ...ann, subject: 'ev\u202eil' },
+      { ...ann, name: 'Ann\u0007 Lee' },
+      { ...ann, email: 'ann\u2066@acme.example' },
+    ])
+      expect(await reason(verifier.verify(await sign({}, key, claims)))).toMatch(
+        /^401 the token's (subject|name|e-mail) holds U\+(202E|0007|2066), a control or direction character$/,
+      );
+  });
+
   it('checks the signature of a token once a minute at most, and its expiry at every use', async () => {
     jest.useFakeTimers({
       now: Date.now(),

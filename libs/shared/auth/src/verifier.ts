@@ -9,6 +9,7 @@ import {
   type JWTVerifyGetKey,
 } from 'jose';
 import { isRole, TENANT_PATTERN, type Identity } from './identity';
+import { unprintableIn } from '@billing/shared/kernel';
 
 /**
  * Where the issuer's public keys are: the embedded app's own key in a folder, a JWKS file, or the
@@ -116,6 +117,8 @@ export class TokenVerifier {
     } catch (error) {
       throw refusal(error);
     }
+    if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + clockSkewSeconds)
+      throw new AuthenticationError('the token is issued in the future ("iat" claim)');
     const tenantId = claimOf(payload, claims.tenant);
     if (typeof tenantId !== 'string' || !TENANT_PATTERN.test(tenantId))
       throw new AuthenticationError(`the token names no valid tenant (claim "${claims.tenant}")`);
@@ -123,13 +126,21 @@ export class TokenVerifier {
     const roles = (
       Array.isArray(listed) ? listed : typeof listed === 'string' ? listed.split(' ') : []
     ).filter(isRole);
-    const text = (value: unknown) =>
-      typeof value === 'string' && value.trim() ? value.trim().slice(0, 200) : undefined;
+    // What becomes the actor of every event: text a document or the audit history shows as is.
+    const printable = (value: unknown, what: string) => {
+      const unprintable = typeof value === 'string' ? unprintableIn(value) : undefined;
+      if (unprintable)
+        throw new AuthenticationError(
+          `the token's ${what} holds ${unprintable}, a control or direction character`,
+        );
+      return typeof value === 'string' && value.trim() ? value.trim().slice(0, 200) : undefined;
+    };
+    printable(payload.sub, 'subject');
     return {
       tenantId,
       subject: payload.sub!,
-      name: text(payload.name),
-      email: text(payload.email),
+      name: printable(payload.name, 'name'),
+      email: printable(payload.email, 'e-mail'),
       roles: [...new Set(roles)],
     };
   }

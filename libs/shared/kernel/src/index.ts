@@ -5,3 +5,4 @@ export * from './decider';
 export * from './guards';
 export * from './event-schema';
 export * from './freeze';
+export * from './text';

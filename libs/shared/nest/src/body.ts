@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { json, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { sendProblem } from './problem-details.filter';
+import { unprintableIn } from '@billing/shared/kernel';
 
 /**
  * Largest body a command may carry: a contract with some hundred schedule lines fits many times
@@ -133,14 +134,6 @@ function valueProblem(value: unknown): string | undefined {
 }
 
 /**
- * Control characters (but tab and line breaks), bidirectional overrides and lone surrogates (a pair
- * is one code point here, outside the range): text that documents, CSVs and reminders would carry
- * as is.
- */
-const UNPRINTABLE =
-  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ud800-\udfff]/u;
-
-/**
  * White space and format characters (zero-width space and joiners, soft hyphen…): nothing a reader
  * sees.
  */
@@ -151,9 +144,9 @@ function textProblem(text: string): string | undefined {
     return `the text is ${text.length} characters long: at most ${MAX_TEXT}`;
   if (INVISIBLE_ONLY.test(text))
     return 'the text is only white space: leave the field out, or say something';
-  const unprintable = UNPRINTABLE.exec(text);
+  const unprintable = unprintableIn(text);
   if (unprintable)
-    return `the text holds U+${unprintable[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}, a control or direction character: text may hold tabs and line breaks only`;
+    return `the text holds ${unprintable}, a control or direction character: text may hold tabs and line breaks only`;
   return undefined;
 }
 
