@@ -189,7 +189,7 @@ describe('documents as issued', () => {
           { lineId: 'B', item: '2', description: 'Finish', scheduledValue: 500_000 },
         ],
       },
-    } as LedgerEvent;
+    };
     const agreed = run(
       [twoLines],
       draft('p1', '2026-01-31', { A: 500_000, B: 0 }),
