@@ -278,6 +278,29 @@ describe('HTTP as a contract: bodies, content types, keys and Problem Details', 
             '{"title": "\\ud800", ' + JSON.stringify(smallContract({ title: undefined })).slice(1),
           ),
     ],
+    // A proxy or a log that reads the first of two fields would see another request than the one
+    // run (JSON.parse keeps the last).
+    [
+      'a field given twice',
+      400,
+      (r: request.Test) =>
+        r
+          .set('content-type', 'application/json')
+          .send(`{"title": "Audited", ${JSON.stringify(smallContract()).slice(1)}`),
+    ],
+    [
+      'a nested field given twice, once escaped',
+      400,
+      (r: request.Test) =>
+        r
+          .set('content-type', 'application/json')
+          .send(
+            JSON.stringify(smallContract()).replace(
+              '"lineId":"A"',
+              '"lineId":"A","line\\u0049d":"B"',
+            ),
+          ),
+    ],
   ])(
     'refuses %s on POST /contracts with %i Problem Details and writes nothing',
     async (_, status, send) => {
@@ -309,6 +332,14 @@ describe('HTTP as a contract: bodies, content types, keys and Problem Details', 
       /change order co-7 is already approved on this contract \(as CO-7\)/,
     );
     expect(await head()).toBe(before);
+  });
+
+  it('names the field a body gives twice', async () => {
+    const reply = await api()
+      .post('/contracts')
+      .set('content-type', 'application/json')
+      .send(`{"title": "Audited", ${JSON.stringify(smallContract()).slice(1)}`);
+    expect(reply.body.detail).toBe('the body gives the field "title" twice in one object');
   });
 
   it.each(['null', '"a text"', '42', 'true'])(

@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import { createScanner, SyntaxKind } from 'jsonc-parser';
 import { json, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { sendProblem } from './problem-details.filter';
 import { unprintableIn } from '@billing/shared/kernel';
@@ -64,12 +65,47 @@ function requireJson(request: Request, response: Response, next: NextFunction): 
  * (RFC 8259), not U+FFFD for each bad byte.
  */
 function readableJson(_request: Request, _response: Response, body: Buffer): void {
-  const problem = body.length === 0 ? 'empty' : isUtf8(body) ? undefined : 'not UTF-8';
+  const unreadable = body.length === 0 ? 'empty' : isUtf8(body) ? undefined : 'not UTF-8';
+  const twice = unreadable ? undefined : duplicateField(body.toString('utf8'));
+  const problem = unreadable
+    ? `the body is ${unreadable}`
+    : twice !== undefined &&
+      `the body gives the field ${JSON.stringify(twice)} twice in one object`;
   if (problem)
-    throw Object.assign(new Error(`the body is ${problem}`), {
+    throw Object.assign(new Error(problem), {
       status: 400,
       type: 'entity.parse.failed',
+      detail: problem,
     });
+}
+
+/**
+ * The first field an object of the JSON `text` gives twice (escaped or not), if any: JSON.parse
+ * keeps the last, and a proxy or a log that reads the first would see another request than the one
+ * run. Read with jsonc-parser's scanner (flat, so a hostile depth cannot overflow the stack); past
+ * MAX_DEPTH it stops, as checkShape refuses that depth. Malformed text is body-parser's to refuse.
+ */
+function duplicateField(text: string): string | undefined {
+  const scanner = createScanner(text, true);
+  // Per open object its fields so far; undefined for an array.
+  const open: (Set<string> | undefined)[] = [];
+  let fieldNext = false;
+  for (let token = scanner.scan(); token !== SyntaxKind.EOF; token = scanner.scan()) {
+    if (token === SyntaxKind.OpenBraceToken || token === SyntaxKind.OpenBracketToken) {
+      if (open.length === MAX_DEPTH) return undefined;
+      open.push(token === SyntaxKind.OpenBraceToken ? new Set() : undefined);
+    } else if (token === SyntaxKind.CloseBraceToken || token === SyntaxKind.CloseBracketToken)
+      open.pop();
+    else if (token === SyntaxKind.StringLiteral && fieldNext) {
+      const [fields, name] = [open.at(-1)!, scanner.getTokenValue()];
+      if (fields.has(name)) return name;
+      fields.add(name);
+    }
+    fieldNext =
+      open.at(-1) !== undefined &&
+      (token === SyntaxKind.OpenBraceToken || token === SyntaxKind.CommaToken);
+  }
+  return undefined;
 }
 
 function checkShape(request: Request, response: Response, next: NextFunction): void {
@@ -183,9 +219,13 @@ function bodyErrors(
       detail: `a body is at most ${BODY_LIMIT_BYTES} bytes`,
     });
   if (type === 'entity.parse.failed') {
-    const { body } = error as { body?: unknown };
+    // Ours (readableJson) says what is wrong; body-parser's own says where JSON.parse stopped.
+    const { body, detail: ours } = error as { body?: unknown; detail?: string };
     const detail =
-      typeof body === 'string' && isJsonScalar(body) ? NOT_AN_OBJECT : 'the body is not valid JSON';
+      ours ??
+      (typeof body === 'string' && isJsonScalar(body)
+        ? NOT_AN_OBJECT
+        : 'the body is not valid JSON');
     return sendProblem(response, 400, {
       type: 'urn:billing:validation',
       title: 'Invalid request',
