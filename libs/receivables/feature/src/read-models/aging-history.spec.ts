@@ -357,93 +357,90 @@ async function reference(store: ReadModelStore, date: string, currency?: string)
   return { customers, currencies: totalsByCurrency(customers) };
 }
 
+/** An account history, where a batch is cut short, and the collections the crash lost. */
+const histories = [
+  fc.array(command, { minLength: 1, maxLength: 40 }),
+  fc.nat(),
+  fc.subarray(accountsProjection.collections as string[]),
+] as const;
+
 describe('the aging of any date from the ladders', () => {
   it('equals the aging computed from every invoice and contract, whatever the order and dates of the events, and after a redelivery', async () => {
     await fc.assert(
-      fc.asyncProperty(
-        fc.array(command, { minLength: 1, maxLength: 40 }),
-        fc.nat(),
-        fc.subarray(accountsProjection.collections as string[]),
-        async (drawn, cut, lost) => {
-          const events = eventsOf(drawn);
-          const store = await projectedThroughACrash(events, cut, lost);
-          const tenant = forTenant(store, TENANT);
-          const totals = new Map(
-            events.flatMap(({ type, data }) =>
-              type === 'InvoiceOpened'
-                ? [[(data as { invoiceId: string }).invoiceId, (data as { total: number }).total]]
-                : [],
-            ),
-          );
-          for (const date of [
-            day(0),
-            day(14),
-            day(31),
-            day(45),
-            day(60),
-            day(75),
-            day(95),
-            day(130),
-          ]) {
-            for (const currency of [undefined, 'USD']) {
-              const answer = response();
-              const aging = await agingFor(
-                tenant,
-                date,
-                { currency },
-                { limit: 100, offset: 0 },
-                answer,
-              );
-              const expected = await reference(store, date, currency);
-              expect({
-                date,
-                currency,
-                customers: aging.customers,
-                currencies: aging.currencies,
-              }).toEqual({ date, currency, ...expected });
-              expect(answer.headers['X-Total-Count']).toBe(String(expected.customers.length));
-              // Whatever the order of the entries' dates, an invoice is never more open than its total.
-              for (const invoice of aging.customers.flatMap((customer) => customer.invoices))
-                expect(invoice.open).toBeLessThanOrEqual(totals.get(invoice.invoiceId)!);
-              const dues = expected.customers.flatMap((customer) =>
-                customer.invoices.map(({ dueDate, open }) => ({
-                  currency: customer.currency,
-                  dueDate,
-                  open,
-                })),
-              );
-              expect(sumByDue(await openDues(tenant, date, { currency }))).toEqual(sumByDue(dues));
-            }
+      fc.asyncProperty(...histories, async (drawn, cut, lost) => {
+        const events = eventsOf(drawn);
+        const store = await projectedThroughACrash(events, cut, lost);
+        const tenant = forTenant(store, TENANT);
+        const totals = new Map(
+          events.flatMap(({ type, data }) =>
+            type === 'InvoiceOpened'
+              ? [[(data as { invoiceId: string }).invoiceId, (data as { total: number }).total]]
+              : [],
+          ),
+        );
+        for (const date of [
+          day(0),
+          day(14),
+          day(31),
+          day(45),
+          day(60),
+          day(75),
+          day(95),
+          day(130),
+        ]) {
+          for (const currency of [undefined, 'USD']) {
+            const answer = response();
+            const aging = await agingFor(
+              tenant,
+              date,
+              { currency },
+              { limit: 100, offset: 0 },
+              answer,
+            );
+            const expected = await reference(store, date, currency);
+            expect({
+              date,
+              currency,
+              customers: aging.customers,
+              currencies: aging.currencies,
+            }).toEqual({ date, currency, ...expected });
+            expect(answer.headers['X-Total-Count']).toBe(String(expected.customers.length));
+            // Whatever the order of the entries' dates, an invoice is never more open than its total.
+            for (const invoice of aging.customers.flatMap((customer) => customer.invoices))
+              expect(invoice.open).toBeLessThanOrEqual(totals.get(invoice.invoiceId)!);
+            const dues = expected.customers.flatMap((customer) =>
+              customer.invoices.map(({ dueDate, open }) => ({
+                currency: customer.currency,
+                dueDate,
+                open,
+              })),
+            );
+            expect(sumByDue(await openDues(tenant, date, { currency }))).toEqual(sumByDue(dues));
           }
-        },
-      ),
+        }
+      }),
       { numRuns: 100 },
     );
   });
 
   it('ends, after a batch cut short and redelivered, with every document as a run without the crash gives it (npm run rebuild compares them, positions included)', async () => {
     await fc.assert(
-      fc.asyncProperty(
-        fc.array(command, { minLength: 1, maxLength: 40 }),
-        fc.nat(),
-        fc.subarray(accountsProjection.collections as string[]),
-        async (drawn, cut, lost) => {
-          const events = eventsOf(drawn);
-          const [crashed, clean] = [
-            await projectedThroughACrash(events, cut, lost),
-            new InMemoryReadModels(),
-          ];
-          await project(clean, events);
-          for (const collection of accountsProjection.collections)
-            expect({
-              collection,
-              documents: await crashed.find(collection, {}, { sort: { _id: 1 } }),
-            }).toEqual({
-              collection,
-              documents: await clean.find(collection, {}, { sort: { _id: 1 } }),
-            });
-        },
-      ),
+      fc.asyncProperty(...histories, async (drawn, cut, lost) => {
+        const events = eventsOf(drawn);
+        const [crashed, clean] = [
+          await projectedThroughACrash(events, cut, lost),
+          new InMemoryReadModels(),
+        ];
+        await project(clean, events);
+        for (const collection of accountsProjection.collections)
+          expect({
+            collection,
+            documents: await crashed.find(collection, {}, { sort: { _id: 1 } }),
+          }).toEqual({
+            collection,
+            documents: await clean.find(collection, {}, { sort: { _id: 1 } }),
+          });
+      }),
       { numRuns: 200 },
     );
   });
@@ -485,47 +482,42 @@ describe('the aging of any date from the ladders', () => {
 describe("a customer's statement of any period", () => {
   it('equals the one from every earlier entry, whatever the order and dates of the events, and after a redelivery', async () => {
     await fc.assert(
-      fc.asyncProperty(
-        fc.array(command, { minLength: 1, maxLength: 40 }),
-        fc.nat(),
-        fc.subarray(accountsProjection.collections as string[]),
-        async (drawn, cut, lost) => {
-          const store = await projectedThroughACrash(eventsOf(drawn), cut, lost);
-          const tenant = forTenant(store, TENANT);
-          for (const customer of CUSTOMERS) {
-            const account = await tenant.get<AccountView>(
-              ACCOUNTS,
-              accountKey(TENANT, customer.customerId),
+      fc.asyncProperty(...histories, async (drawn, cut, lost) => {
+        const store = await projectedThroughACrash(eventsOf(drawn), cut, lost);
+        const tenant = forTenant(store, TENANT);
+        for (const customer of CUSTOMERS) {
+          const account = await tenant.get<AccountView>(
+            ACCOUNTS,
+            accountKey(TENANT, customer.customerId),
+          );
+          if (!account) continue;
+          const entries = await tenant.find<EntryView>(
+            ENTRIES,
+            { customerId: customer.customerId },
+            { sort: { date: 1, position: 1 } },
+          );
+          for (const [first, last] of [
+            [day(0), day(130)],
+            [day(31), day(58)],
+            [day(45), day(75)],
+            [day(95), day(95)],
+          ]) {
+            const opening = entries
+              .filter((entry) => entry.date < first)
+              .reduce((total, entry) => total + entry.amount, 0);
+            const expected = statement(
+              account,
+              opening,
+              entries.filter((entry) => entry.date >= first && entry.date <= last),
+              first,
+              last,
             );
-            if (!account) continue;
-            const entries = await tenant.find<EntryView>(
-              ENTRIES,
-              { customerId: customer.customerId },
-              { sort: { date: 1, position: 1 } },
+            expect(await statementFor(store, TENANT, customer.customerId, first, last)).toEqual(
+              expected,
             );
-            for (const [first, last] of [
-              [day(0), day(130)],
-              [day(31), day(58)],
-              [day(45), day(75)],
-              [day(95), day(95)],
-            ]) {
-              const opening = entries
-                .filter((entry) => entry.date < first)
-                .reduce((total, entry) => total + entry.amount, 0);
-              const expected = statement(
-                account,
-                opening,
-                entries.filter((entry) => entry.date >= first && entry.date <= last),
-                first,
-                last,
-              );
-              expect(await statementFor(store, TENANT, customer.customerId, first, last)).toEqual(
-                expected,
-              );
-            }
           }
-        },
-      ),
+        }
+      }),
       { numRuns: 100 },
     );
   });
