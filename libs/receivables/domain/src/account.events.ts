@@ -80,6 +80,8 @@ export type AccountEvent =
       {
         customerId: string;
         paymentId: string;
+        /** The reversed payment's reference (reversals recorded before it was kept have none). */
+        reference?: string;
         amount: number;
         reversedOn: string;
         reason: string;

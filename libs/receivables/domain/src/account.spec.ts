@@ -176,7 +176,13 @@ describe('customer account', () => {
         );
       spec(applied)
         .when({ type: 'ReversePayment', paymentId: 'p2', reversedOn: '2026-06-01', reason: 'NSF' })
-        .then([expect.objectContaining({ type: 'PaymentReversed' })]);
+        .then([
+          expect.objectContaining({
+            type: 'PaymentReversed',
+            // The payer's reference, as the statement names the reversal.
+            data: expect.objectContaining({ paymentId: 'p2', reference: 'p2' }),
+          }),
+        ]);
     });
   });
 

@@ -31,6 +31,8 @@ export interface Payment {
   paymentId: string;
   amount: number;
   receivedOn: string;
+  /** The payer's reference (a check or wire number). */
+  reference: string;
   allocations: Allocation[];
   reversed: boolean;
 }
@@ -215,7 +217,7 @@ export function evolve(state: AccountState, event: AccountEvent): AccountState {
       };
     }
     case 'PaymentReceived': {
-      const { paymentId, amount, receivedOn, allocations, unapplied } = event.data;
+      const { paymentId, amount, receivedOn, reference, allocations, unapplied } = event.data;
       const credits: CreditSource[] =
         unapplied > 0
           ? [
@@ -228,7 +230,7 @@ export function evolve(state: AccountState, event: AccountEvent): AccountState {
         items: changed(account.items, paying(allocations)),
         payments: [
           ...account.payments,
-          { paymentId, amount, receivedOn, allocations, reversed: false },
+          { paymentId, amount, receivedOn, reference, allocations, reversed: false },
         ],
         credits,
       };

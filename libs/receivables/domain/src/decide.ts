@@ -218,13 +218,14 @@ function reversePayment(account: Account, command: Command<'ReversePayment'>): A
   const allocations = [...reopened].map(([invoiceId, amount]) => ({ invoiceId, amount }));
   const reason = requireReason(command.reason);
   const balances = balancesAfter(account, paying(allocations, -1));
-  const { paymentId, amount } = payment;
+  const { paymentId, reference, amount } = payment;
   return [
     {
       type: 'PaymentReversed',
       data: {
         customerId: account.customerId,
         paymentId,
+        reference,
         amount,
         reversedOn,
         reason,

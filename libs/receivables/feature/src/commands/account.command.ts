@@ -20,5 +20,5 @@ export async function resolveAccountStream(
 export const { Command: ExecuteAccountCommand, Handler: AccountCommandHandler } = deciderCommand(
   accountDecider,
   (customerId, context, store) => resolveAccountStream(store, context.tenantId, customerId),
-  'account.v2',
+  'account.v3',
 );

@@ -73,7 +73,7 @@ export function bookEntry(
       return entry(
         event.data.reversedOn,
         'reversal',
-        event.data.paymentId,
+        event.data.reference ?? event.data.paymentId,
         event.data.amount,
         event.data.reopened.map((a) => ({ invoiceId: a.invoiceId, amount: a.amount })),
       );
