@@ -5,9 +5,9 @@ import {
   type NestInterceptor,
 } from '@nestjs/common';
 import { from, mergeMap, type Observable } from 'rxjs';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { Background } from './background';
-import type { RequestContext } from './command-context';
+import type { IdentifiedRequest } from './security';
 
 /**
  * The header a query answers with while events of the tenant are parked: its figures may lack them.
@@ -24,15 +24,15 @@ export class ReadModelInterceptor implements NestInterceptor {
   constructor(private readonly background: Background) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const request = context
-      .switchToHttp()
-      .getRequest<Request & { commandContext?: RequestContext }>();
+    const request = context.switchToHttp().getRequest<IdentifiedRequest>();
     const response = context.switchToHttp().getResponse<Response>();
     return next.handle().pipe(
       mergeMap((body: unknown) =>
         from(
           (async () => {
-            const tenantId = request.commandContext?.tenantId;
+            // A verified caller's tenant: liveness and readiness, the only requests without one,
+            // never wait on the read models for it (a stalled Mongo would hang liveness).
+            const tenantId = request.identity?.tenantId;
             const parked =
               tenantId === undefined
                 ? []
