@@ -1,4 +1,6 @@
+import { InMemoryEventStore } from '@billing/shared/event-store';
 import { InMemoryReadModels } from '@billing/shared/read-models';
+import { expectOk, smallContract } from '@billing/shared/testing';
 import { startTestApp, type TestApp } from './testing/test-app';
 
 /** Read models that stop answering until released, as a stalled Mongo server does. */
@@ -52,4 +54,33 @@ describe('health while the read models stall', () => {
     expect(reply.status).toBe(503);
     expect(JSON.stringify(reply.body)).toMatch(/read/i);
   }, 10_000);
+});
+
+/** A store whose head can go back, as one restored empty (or from an old backup) does. */
+class ShrinkingEventStore extends InMemoryEventStore {
+  shrunk = false;
+  override async headPosition(): Promise<number> {
+    return this.shrunk ? 0 : super.headPosition();
+  }
+}
+
+describe('health when the event store went back', () => {
+  it('is not ready, naming the projection past the head, instead of calling itself caught up', async () => {
+    const eventStore = new ShrinkingEventStore();
+    const test = await startTestApp({ eventStore });
+    try {
+      await expectOk(test.client.post('/contracts', smallContract()), 'create');
+      await test.settle();
+      expect((await test.client.get('/health/ready')).status).toBe(200);
+      eventStore.shrunk = true;
+      const reply = await test.client.get('/health/ready');
+      expect(reply.status).toBe(503);
+      expect(reply.body.details.readModels.message).toMatch(
+        /^projection:\S+ has handled position \d+, past the event store's head 0: the store lost events or is another store/,
+      );
+    } finally {
+      eventStore.shrunk = false;
+      await test.close();
+    }
+  });
 });

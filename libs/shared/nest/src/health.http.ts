@@ -96,7 +96,17 @@ export class HealthHttp {
     const indicator = this.indicators.check('readModels');
     try {
       const parked = await answerWithin(this.background.parked(), 'the read-model store');
+      // Positions first: an event appended after they were taken moves the head, never them.
+      const positions = this.background.projections.positions();
       const head = await answerWithin(this.store.headPosition(), 'the event store');
+      const ahead = positions.find(({ position }) => position > head);
+      if (ahead)
+        return [
+          indicator.down({
+            message: `${ahead.consumer} has handled position ${ahead.position}, past the event store's head ${head}: the store lost events or is another store (README "Operating notes")`,
+          }),
+          parked,
+        ] as const;
       const caughtUp = await this.background.projections.caughtUp(head, 1_000);
       return [
         caughtUp

@@ -72,6 +72,14 @@ export class ProjectionRunner {
     this.running.set(projection.name, { subscription, projection, clearTo: 0 });
   }
 
+  /** Each projection's position: the last event it handled. */
+  positions(): { consumer: string; position: number }[] {
+    return [...this.running.values()].map(({ subscription, projection }) => ({
+      consumer: projectionConsumer(projection),
+      position: subscription.position,
+    }));
+  }
+
   /**
    * True once every projection has written everything up to `position` that it reads; false if
    * that takes longer than `timeoutMs` (a projection retrying, or far behind).
