@@ -68,21 +68,25 @@ export async function refusals(
   response.json(merged.slice(offset, offset + limit));
 }
 
-type Check = { status: 'up' | 'down'; answer?: unknown; message?: string };
+type Check = { status: 'up' | 'degraded' | 'down'; answer?: unknown; message?: string };
 
-/** Ready when every service is: each one's readiness, as it answered. */
+/**
+ * Ready when every service is: each one's readiness, as it answered. A service that answers ready
+ * but degraded (its bus down, an event parked) makes the gateway's answer degraded too (200).
+ */
 export async function readiness(
   upstreams: Record<Service, string>,
-): Promise<{ ready: boolean; services: Record<string, unknown> }> {
+): Promise<{ status: 'ok' | 'degraded' | 'error'; services: Record<string, unknown> }> {
   const checks = await Promise.all(
     SERVICES.map(async (service) => {
       try {
         const answer = await fetch(`${upstreams[service]}/health/ready`, {
           signal: AbortSignal.timeout(5_000),
         });
+        const body = (await answer.json()) as { status?: unknown };
         const check: Check = {
-          status: answer.status === 200 ? 'up' : 'down',
-          answer: await answer.json(),
+          status: answer.status !== 200 ? 'down' : body.status === 'ok' ? 'up' : 'degraded',
+          answer: body,
         };
         return [service, check] as const;
       } catch (error) {
@@ -94,8 +98,9 @@ export async function readiness(
       }
     }),
   );
+  const statuses = checks.map(([, check]) => check.status);
   return {
-    ready: checks.every(([, check]) => check.status === 'up'),
+    status: statuses.includes('down') ? 'error' : statuses.includes('degraded') ? 'degraded' : 'ok',
     services: Object.fromEntries(checks),
   };
 }

@@ -40,8 +40,8 @@ export function createGateway({ upstreams }: GatewayConfig): Express {
     '/health/ready',
     (_request, response, next) =>
       void readiness(upstreams).then(
-        ({ ready, services }) =>
-          response.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'error', services }),
+        ({ status, services }) =>
+          response.status(status === 'error' ? 503 : 200).json({ status, services }),
         next,
       ),
   );
