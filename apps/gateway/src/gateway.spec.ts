@@ -231,7 +231,7 @@ describe('the gateway', () => {
     ]);
     expect(logged).toHaveBeenCalledWith(
       expect.stringMatching(
-        /^request errored (?=.*"correlationId":"gateway-502")(?=.*"url":"\/invoices")(?=.*"statusCode":502)/,
+        /^request errored (?=.*"correlationId":"gateway-502")(?=.*"url":"\/invoices")(?=.*"statusCode":502)(?=[\s\S]*the invoicing service did not answer \(connect ECONNREFUSED 127\.0\.0\.1:9\))/,
       ),
     );
     logged.mockRestore();

@@ -74,13 +74,11 @@ function proxyTo(service: Service, target: string): RequestHandler {
     proxyTimeout: 60_000,
     on: {
       error: (error, _request, response) => {
+        const cause = `the ${service} service did not answer (${error.message})`;
+        // pino-http logs the request with this error instead of "failed with status code 502".
+        Object.assign(response, { err: new Error(cause) });
         if ('headersSent' in response && !response.headersSent)
-          problem(
-            response as Response,
-            502,
-            'Bad Gateway',
-            `the ${service} service did not answer (${error.message})`,
-          );
+          problem(response as Response, 502, 'Bad Gateway', cause);
         else response.destroy();
       },
     },
