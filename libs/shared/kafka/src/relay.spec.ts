@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Message, RelaySource } from '@billing/shared/bus';
 import { InMemoryEventStore, type RecordedEvent } from '@billing/shared/event-store';
+import { logger, logTo } from '@billing/shared/logging';
 import { ConsumerState, InMemoryReadModels } from '@billing/shared/read-models';
 import { KafkaRelay } from './relay';
 
@@ -121,6 +122,40 @@ describe('KafkaRelay', () => {
     await relay.stop();
     expect(attempts).toEqual([10, 10, 10, 10]);
     expect(await new ConsumerState(readModels).parked()).toEqual([]);
+  });
+
+  it('says it cannot claim its lease while its read-model store is unreachable, and that it publishes again once it is back', async () => {
+    const store = new InMemoryEventStore();
+    const head = await append(store, 3);
+    let unreachable = false;
+    const readModels = new (class extends InMemoryReadModels {
+      override get<T>(...args: Parameters<InMemoryReadModels['get']>) {
+        return unreachable ? Promise.reject(new Error('Mongo unreachable')) : super.get<T>(...args);
+      }
+    })();
+    const relay = new KafkaRelay(store, readModels, source, async () => undefined, {
+      instance: 'a',
+      leaseMs: 300,
+    });
+    const lines: string[] = [];
+    const [restore, level] = [logTo((line) => void lines.push(line)), logger.level];
+    logger.level = 'info';
+    try {
+      await relay.start();
+      await until(() => relay.publishedUpTo(head));
+      unreachable = true;
+      await until(async () => !relay.health().up);
+      expect(relay.health().state).toMatch(/^cannot claim its lease since \S+: Mongo unreachable$/);
+      unreachable = false;
+      await until(async () => relay.health().state === 'publishing');
+      expect(lines.map((line) => (JSON.parse(line) as { msg: string }).msg)).toContainEqual(
+        expect.stringMatching(/^relay:billing\.things publishing again from position \d+$/),
+      );
+      await relay.stop();
+    } finally {
+      restore();
+      logger.level = level;
+    }
   });
 
   it('parks an event it cannot map, alone, and publishes the others in order', async () => {

@@ -66,6 +66,10 @@ export class KafkaRelay {
   private outbox: Message[] = [];
   /** Since when, and why, its sends fail (until one goes through). */
   private failing?: { since: Date; reason: string };
+  /** Since when, and why, its lease cannot be claimed (its read-model store unreachable). */
+  private unleased?: { since: Date; reason: string };
+  /** Whether it stopped publishing since it last started: it says so when it goes on. */
+  private paused = false;
 
   constructor(
     private readonly store: EventStore,
@@ -104,6 +108,11 @@ export class KafkaRelay {
         up: false,
         state: `cannot publish since ${this.failing.since.toISOString()}: ${this.failing.reason}`,
       };
+    if (this.unleased && !this.state.active)
+      return {
+        up: false,
+        state: `cannot claim its lease since ${this.unleased.since.toISOString()}: ${this.unleased.reason}`,
+      };
     return {
       up: true,
       state: this.state.active ? 'publishing' : 'standing by (another instance holds the lease)',
@@ -131,7 +140,14 @@ export class KafkaRelay {
     this.turn = this.turn
       .then(async () => {
         if (this.state.killed) return;
-        if (await this.lease.claim().catch(() => false)) await this.resume();
+        const held = await this.lease.claim().then(
+          (claimed) => ((this.unleased = undefined), claimed),
+          (error: unknown) => {
+            this.unleased ??= { since: new Date(), reason: (error as Error).message };
+            return false;
+          },
+        );
+        if (held) await this.resume();
         else await this.pause();
       })
       .catch((error: unknown) =>
@@ -158,6 +174,12 @@ export class KafkaRelay {
         discard: () => void (this.outbox = []),
       },
     });
+    if (this.paused)
+      logger.info(
+        { consumer: this.name },
+        `${this.name} publishing again from position ${await this.state.position(this.name)}`,
+      );
+    this.paused = false;
   }
 
   private async pause(): Promise<void> {
@@ -165,6 +187,7 @@ export class KafkaRelay {
     this.wake();
     const subscription = this.subscription;
     this.subscription = undefined;
+    this.paused ||= subscription !== undefined;
     await subscription?.stop();
   }
 

@@ -138,7 +138,7 @@ export class BatchedConsumer implements Subscription {
     if (this.handled > this.committed)
       logger.warn(
         { consumer: this.options.name },
-        `${this.options.name} stopped with events handled but not written after ${this.committed}; they come again after a restart`,
+        `${this.options.name} stopped with events handled but not written after ${this.committed}; they are handled again from there when it starts again`,
       );
   }
 
