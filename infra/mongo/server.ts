@@ -3,6 +3,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
@@ -55,6 +56,8 @@ export interface RunningMongo {
    */
   cpuSeconds(): number;
   stop(): Promise<void>;
+  /** A crash: SIGKILL, no shutdown hook, nothing written after it. */
+  kill(): Promise<void>;
 }
 
 /**
@@ -83,6 +86,7 @@ export async function startMongo(options: MongoOptions = {}): Promise<RunningMon
     port,
     cpuSeconds: () => cpuSecondsOf(child.pid!),
     stop: () => stop(child),
+    kill: () => stop(child, 'SIGKILL'),
   };
 }
 
@@ -107,6 +111,9 @@ async function compile(classpath: string, compiled: string): Promise<void> {
   const scratch = mkdtempSync(join(CLASSES, '.javac-'));
   try {
     await promisify(execFile)(tool('javac'), ['-nowarn', '-d', scratch, '-cp', classpath, SOURCE]);
+    // Its nested classes first: MongoMain.class last, which says the compilation is there.
+    for (const nested of readdirSync(scratch).filter((name) => name.startsWith('MongoMain$')))
+      renameSync(join(scratch, nested), join(CLASSES, nested));
     renameSync(join(scratch, 'MongoMain.class'), compiled);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -161,7 +168,10 @@ function forwardLogs(child: ChildProcessWithoutNullStreams): string[] {
   return last;
 }
 
-function stop(child: ChildProcessWithoutNullStreams): Promise<void> {
+function stop(
+  child: ChildProcessWithoutNullStreams,
+  signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM',
+): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
@@ -169,7 +179,7 @@ function stop(child: ChildProcessWithoutNullStreams): Promise<void> {
       clearTimeout(kill);
       resolve();
     });
-    child.kill('SIGTERM');
+    child.kill(signal);
   });
 }
 

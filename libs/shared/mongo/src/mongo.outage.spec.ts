@@ -93,6 +93,14 @@ describe('MongoReadModels while the Mongo server is stopped and started again', 
       });
   }, 40_000);
 
+  it('keeps every write the server acknowledged through a kill -9 (the H2 file is written before each answer)', async () => {
+    for (let n = 1; n <= 20; n++)
+      await readModels.apply<{ n: number }>('acknowledged', `d${n}`, n, () => ({ n }));
+    await server.kill();
+    server = await startMongo({ port: server.port, dataFile: join(dir, 'mongo.mv.db') });
+    expect((await readModels.find('acknowledged', {})).length).toBe(20);
+  }, 40_000);
+
   it('takes the error of a bulk write the server went away under for an outage, not a fault of the batch', async () => {
     // A heartbeat a minute away: the driver still takes the server for up, so the write itself
     // meets the closed port.
