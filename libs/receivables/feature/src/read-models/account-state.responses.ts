@@ -37,6 +37,7 @@ export class PaymentState {
   @UuidProperty('The payment') paymentId!: string;
   @MoneyProperty('Amount received') amount!: number;
   @DateProperty('Date received') receivedOn!: string;
+  @TextProperty("The payer's reference (a check or wire number)") reference!: string;
   @ApiProperty({ type: [Allocation] }) allocations!: Allocation[];
   @ApiProperty({ type: 'boolean' }) reversed!: boolean;
 }
