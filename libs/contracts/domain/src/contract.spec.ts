@@ -137,6 +137,24 @@ describe('contract', () => {
         .when({ type: 'CreateContract', contractId, terms, lines, createdOn: '2026-01-01' })
         .thenThrows(IllegalStateError);
     });
+    it('refuses line ids that differ only in case, spacing or Unicode form (they read as one line)', () => {
+      const named = (lineId: string, item: string) => ({ ...lines[0], lineId, item });
+      for (const [first, second] of [
+        ['caf\u00e9', 'cafe\u0301'], // é composed and decomposed
+        ['L-1', 'l-1'],
+        ['A', '\uff21'], // full-width A
+        ['B2', ' B2'],
+      ])
+        spec([])
+          .when({
+            type: 'CreateContract',
+            contractId,
+            terms,
+            lines: [named(first, '1'), named(second, '2')],
+            createdOn: '2026-01-01',
+          })
+          .thenThrows(ValidationError, /only in case, spacing or Unicode form/);
+    });
   });
 
   describe('activate', () => {

@@ -347,7 +347,12 @@ function assertNothingOpen(contract: Contract) {
   if (open !== 0) throw new ContractStillOpen(`invoices still have ${open} open`);
 }
 
-const sameNumber = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+/**
+ * A name as a reader tells it apart: spacing around it, letter case and Unicode form (é composed or
+ * not, a full-width Ａ) do not make another change order number or schedule line.
+ */
+const nameKey = (name: string) => name.trim().normalize('NFKC').toLowerCase();
+const sameNumber = (a: string, b: string) => nameKey(a) === nameKey(b);
 
 function requireStatus(contract: Contract, allowed: ContractStatus[], action: string) {
   if (!allowed.includes(contract.status))
@@ -387,11 +392,16 @@ function validateLines(
   existing: readonly ScheduleLine[],
   allowNegative = false,
 ) {
-  const ids = new Set(existing.map((line) => line.lineId));
+  const ids = new Map(existing.map((line) => [nameKey(line.lineId), line.lineId]));
   for (const line of lines) {
-    if (ids.has(line.lineId))
+    const same = ids.get(nameKey(line.lineId));
+    if (same === line.lineId)
       throw new ValidationError(`schedule line ${line.lineId} appears twice`);
-    ids.add(line.lineId);
+    if (same !== undefined)
+      throw new ValidationError(
+        `schedule line ${JSON.stringify(line.lineId)} differs from line ${JSON.stringify(same)} only in case, spacing or Unicode form: give it another id`,
+      );
+    ids.set(nameKey(line.lineId), line.lineId);
     if (
       !isAmount(line.scheduledValue) ||
       (allowNegative ? line.scheduledValue === 0 : line.scheduledValue <= 0)
