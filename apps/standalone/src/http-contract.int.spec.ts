@@ -268,6 +268,27 @@ describe('HTTP as a contract: bodies, content types, keys and Problem Details', 
           .set('content-type', 'application/json')
           .send(JSON.stringify(smallContract({ title: 'Invoice \u202egnp.exe' }))),
     ],
+    // Tag characters are invisible: a PDF shows "Invoice", a CSV or a log carries the hidden text.
+    [
+      'text hidden in tag characters',
+      400,
+      (r: request.Test) =>
+        r.set('content-type', 'application/json').send(
+          JSON.stringify(
+            smallContract({
+              title: `Invoice${[...'pay to X'].map((c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join('')}`,
+            }),
+          ),
+        ),
+    ],
+    [
+      'a noncharacter (U+FFFF)',
+      400,
+      (r: request.Test) =>
+        r
+          .set('content-type', 'application/json')
+          .send(JSON.stringify(smallContract({ title: 'Invoice \uffff' }))),
+    ],
     [
       'a lone surrogate',
       400,
