@@ -164,7 +164,9 @@ function shapeProblem(body: object): ShapeProblem | undefined {
 function valueProblem(value: unknown): string | undefined {
   if (value === null) return 'null is not a value here; leave the field out';
   if (typeof value === 'number' && Math.abs(value) > Number.MAX_SAFE_INTEGER)
-    return `${value} is beyond the exact integers (±${Number.MAX_SAFE_INTEGER})`;
+    // Not quoted: JSON.parse rounded it already (2^53 + 1 reads as 2^53), so the number named
+    // would not be the one sent.
+    return `a number beyond the exact integers (±${Number.MAX_SAFE_INTEGER})`;
   if (typeof value === 'string') return textProblem(value);
   return undefined;
 }
