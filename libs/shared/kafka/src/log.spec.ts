@@ -9,44 +9,53 @@ describe("kafkajs's lines", () => {
     label: 'ERROR',
     log: { timestamp: 'now', logger: 'kafkajs', message, broker: '127.0.0.1:9092' },
   });
-
-  it('are warnings, and one said again and again while a broker is away is written once per window, with how often it was said', () => {
-    const lines: { level: string; msg: string; repeated?: number; broker?: string }[] = [];
-    const [restore, level] = [logTo((line) => void lines.push(JSON.parse(line))), logger.level];
+  let lines: { level: string; msg: string; repeated?: number; broker?: string }[];
+  let restore: () => void;
+  let level: string;
+  beforeEach(() => {
+    lines = [];
+    [restore, level] = [logTo((line) => void lines.push(JSON.parse(line))), logger.level];
     logger.level = 'info';
-    const clock = jest.spyOn(Date, 'now').mockReturnValue(1_000_000);
-    try {
-      const log = kafkaLogCreator(logLevel.INFO);
-      for (let i = 0; i < 50; i++) log(entry('Connection error: connect ECONNREFUSED'));
-      log(entry('Response Heartbeat(key: 12, version: 3)'));
-      clock.mockReturnValue(1_000_000 + REPEAT_WINDOW_MS);
-      log(entry('Connection error: connect ECONNREFUSED'));
-      expect(
-        lines.map(({ level, msg, repeated, broker }) => ({ level, msg, repeated, broker })),
-      ).toEqual([
-        {
-          level: 'warn',
-          msg: 'Connection error: connect ECONNREFUSED',
-          repeated: undefined,
-          broker: '127.0.0.1:9092',
-        },
-        {
-          level: 'warn',
-          msg: 'Response Heartbeat(key: 12, version: 3)',
-          repeated: undefined,
-          broker: '127.0.0.1:9092',
-        },
-        {
-          level: 'warn',
-          msg: 'Connection error: connect ECONNREFUSED',
-          repeated: 49,
-          broker: '127.0.0.1:9092',
-        },
-      ]);
-    } finally {
-      clock.mockRestore();
-      restore();
-      logger.level = level;
-    }
+    jest.useFakeTimers();
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+    restore();
+    logger.level = level;
+  });
+  const written = () =>
+    lines.map(({ level, msg, repeated, broker }) => ({ level, msg, repeated, broker }));
+  const refused = 'Connection error: connect ECONNREFUSED';
+  const line = (msg: string, repeated?: number) => ({
+    level: 'warn',
+    msg,
+    repeated,
+    broker: '127.0.0.1:9092',
+  });
+
+  it('are warnings, and one said again and again while a broker is away is written once per window, then how often it was said again', () => {
+    const log = kafkaLogCreator(logLevel.INFO);
+    for (let i = 0; i < 50; i++) log(entry(refused));
+    log(entry('Response Heartbeat(key: 12, version: 3)'));
+    expect(written()).toEqual([line(refused), line('Response Heartbeat(key: 12, version: 3)')]);
+    jest.advanceTimersByTime(REPEAT_WINDOW_MS);
+    log(entry(refused));
+    expect(written()).toEqual([
+      line(refused),
+      line('Response Heartbeat(key: 12, version: 3)'),
+      line(refused, 49),
+      line(refused),
+    ]);
+  });
+
+  it('writes the count of a window that the same line never follows (the broker came back)', () => {
+    const log = kafkaLogCreator(logLevel.INFO);
+    for (let i = 0; i < 3; i++) log(entry(refused));
+    jest.advanceTimersByTime(REPEAT_WINDOW_MS - 1);
+    expect(written()).toEqual([line(refused)]);
+    jest.advanceTimersByTime(1);
+    expect(written()).toEqual([line(refused), line(refused, 2)]);
+    jest.advanceTimersByTime(10 * REPEAT_WINDOW_MS);
+    expect(written()).toHaveLength(2);
   });
 });
