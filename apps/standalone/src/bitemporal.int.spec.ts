@@ -149,6 +149,43 @@ describe('audit views on both axes: as of a business date, as known at an instan
     expect((await asOf('2026-03-01')).body.contract).toMatchObject({ status: 'active' });
   });
 
+  // Last: it adds a payment the tests above do not expect.
+  it("counts a payment in the invoice's and the contract's view by the day it was received, also when it was entered after a later one", async () => {
+    await expectOk(
+      test.client.post(`/accounts/${CUSTOMER.id}/payments`, {
+        amount: 30_000,
+        currency: 'USD',
+        method: 'check',
+        reference: 'C7',
+        receivedOn: '2026-02-12',
+      }),
+      'pay late',
+    );
+    await test.settle();
+    const invoice = async (date: string) =>
+      (await test.client.get(`/invoices/${invoiceId}/as-of?date=${date}`)).body.invoice;
+    const balance = async (date: string) =>
+      (await test.client.get(`/contracts/${contractId}/as-of?date=${date}`)).body.contract.invoices[
+        invoiceId
+      ];
+    // What the account says is open on that day: its total less what was paid, credited and
+    // written off by then.
+    const open = async (date: string) => {
+      const { total, paid, credited, writtenOff } = item(await account(`date=${date}`));
+      return total - paid - credited - writtenOff;
+    };
+    for (const [date, paid] of [
+      ['2026-02-11', 0],
+      ['2026-02-12', 30_000],
+      ['2026-02-19', 30_000],
+      ['2026-02-20', 130_000],
+    ] as const) {
+      expect([date, (await invoice(date)).paid]).toEqual([date, paid]);
+      expect([date, await balance(date)]).toEqual([date, { paid, open: await open(date) }]);
+    }
+    expect(await balance('2026-02-02')).toBeUndefined();
+  });
+
   it('refuses a question with neither axis, or a malformed one', async () => {
     for (const query of ['', 'date=2026-02-30', 'at=yesterday', 'date=1999-12-31'])
       expect((await test.client.get(`/accounts/${CUSTOMER.id}/as-of?${query}`)).status).toBe(400);

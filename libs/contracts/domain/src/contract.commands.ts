@@ -37,4 +37,5 @@ export type ContractCommand =
       document?: BillingDocument;
     }
   | ({ type: 'ReportCosts'; reportedOn: string } & CostReport)
-  | { type: 'RecordInvoiceBalance'; invoiceId: string; paid: number; open: number };
+  /** `paid` and `open` after the change receivables made `on` (a payment's receipt date, ...). */
+  | { type: 'RecordInvoiceBalance'; invoiceId: string; paid: number; open: number; on?: string };

@@ -109,7 +109,20 @@ export type ContractEvent =
     >
   | DomainEvent<
       'InvoiceBalanceRecorded',
-      { contractId: string; invoiceId: string; paid: number; open: number }
+      {
+        contractId: string;
+        invoiceId: string;
+        /** After the change. */
+        paid: number;
+        open: number;
+        /**
+         * The change's business date and how much it moved each figure (older events have none): an
+         * audit view by date adds up the changes dated on or before it, in whatever order they were
+         * recorded.
+         */
+        on?: string;
+        change?: { paid: number; open: number };
+      }
     >
   | DomainEvent<'CostsReported', CostReport & { contractId: string; reportedOn: string }>;
 
@@ -141,8 +154,9 @@ export function contractBusinessDate(event: ContractEvent): string | undefined {
     case 'BillingFiguresRecorded':
       // The document it follows: its issue or void date (older events name none).
       return event.data.document?.on;
-    case 'ScheduleOfValuesRevised':
     case 'InvoiceBalanceRecorded':
+      return event.data.on;
+    case 'ScheduleOfValuesRevised':
       return undefined;
   }
 }

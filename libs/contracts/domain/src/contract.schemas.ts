@@ -97,12 +97,17 @@ export const contractEventSchemas: EventSchemaMap = {
   BillingFiguresRecorded: closedObject({ contractId: uuid, documentId: uuid, figures, document }, [
     'document',
   ]),
-  InvoiceBalanceRecorded: closedObject({
-    contractId: uuid,
-    invoiceId: uuid,
-    paid: nonNegativeMoney,
-    open: nonNegativeMoney,
-  }),
+  InvoiceBalanceRecorded: closedObject(
+    {
+      contractId: uuid,
+      invoiceId: uuid,
+      paid: nonNegativeMoney,
+      open: nonNegativeMoney,
+      on: date,
+      change: closedObject({ paid: money, open: money }),
+    },
+    ['on', 'change'],
+  ),
   CostsReported: closedObject({
     contractId: uuid,
     periodEnd: date,

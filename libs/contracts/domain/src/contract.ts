@@ -105,14 +105,22 @@ export function evolve(state: ContractState, event: ContractEvent): ContractStat
       return { ...state, status: 'cancelled' };
     case 'BillingFiguresRecorded':
       return { ...state, figures: event.data.figures };
-    case 'InvoiceBalanceRecorded':
+    case 'InvoiceBalanceRecorded': {
+      // The change, where recorded, so that a fold of the events dated up to a day (an audit view)
+      // sums the balance by then; in a fold of every event it comes to `paid` and `open` all the
+      // same.
+      const { invoiceId, paid, open, change } = event.data;
+      const before = state.invoices[invoiceId] ?? { paid: 0, open: 0 };
       return {
         ...state,
         invoices: {
           ...state.invoices,
-          [event.data.invoiceId]: { paid: event.data.paid, open: event.data.open },
+          [invoiceId]: change
+            ? { paid: before.paid + change.paid, open: before.open + change.open }
+            : { paid, open },
         },
       };
+    }
     case 'CostsReported': {
       const { periodEnd, costToDate, estimatedTotalCost } = event.data;
       return {

@@ -50,18 +50,23 @@ export function decide(command: ContractCommand, state: ContractState): Contract
       return recordBillingFigures(state, command);
     case 'ReportCosts':
       return reportCosts(state, command);
-    case 'RecordInvoiceBalance':
+    case 'RecordInvoiceBalance': {
+      const { invoiceId, paid, open, on } = command;
+      const before = state.invoices[invoiceId] ?? { paid: 0, open: 0 };
+      const change = { paid: paid - before.paid, open: open - before.open };
       return [
         {
           type: 'InvoiceBalanceRecorded',
           data: {
             contractId: state.contractId,
-            invoiceId: command.invoiceId,
-            paid: command.paid,
-            open: command.open,
+            invoiceId,
+            paid,
+            open,
+            ...(on ? { on, change } : {}),
           },
         },
       ];
+    }
     default:
       return assertNever(command);
   }

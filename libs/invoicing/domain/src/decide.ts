@@ -81,14 +81,16 @@ export function decide(command: LedgerCommand, state: LedgerState): LedgerEvent[
       return voidInvoice(state, command);
     case 'IssueCreditNote':
       return issueCreditNote(state, command);
-    case 'RecordInvoicePayments':
-      requireInvoice(state, command.invoiceId);
+    case 'RecordInvoicePayments': {
+      const { invoiceId, paid, on } = command;
+      const paidChange = paid - requireInvoice(state, invoiceId).paid;
       return [
         {
           type: 'InvoicePaymentsRecorded',
-          data: { contractId, invoiceId: command.invoiceId, paid: command.paid },
+          data: { contractId, invoiceId, paid, ...(on ? { on, paidChange } : {}) },
         },
       ];
+    }
     default:
       return assertNever(command);
   }

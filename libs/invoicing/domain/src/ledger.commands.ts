@@ -50,4 +50,5 @@ export type LedgerCommand =
       issueDate: string;
       reason: string;
     }
-  | { type: 'RecordInvoicePayments'; invoiceId: string; paid: number };
+  /** `paid` after the change receivables made `on` (a payment's receipt date, a reversal's date). */
+  | { type: 'RecordInvoicePayments'; invoiceId: string; paid: number; on?: string };

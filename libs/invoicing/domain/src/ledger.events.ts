@@ -173,7 +173,22 @@ export type LedgerEvent =
         reason: string;
       } & Amounts
     >
-  | DomainEvent<'InvoicePaymentsRecorded', { contractId: string; invoiceId: string; paid: number }>;
+  | DomainEvent<
+      'InvoicePaymentsRecorded',
+      {
+        contractId: string;
+        invoiceId: string;
+        /** Paid after the change. */
+        paid: number;
+        /**
+         * The change's business date and how much it moved `paid` (older events have neither): an
+         * audit view by date adds up the changes dated on or before it, in whatever order they were
+         * recorded (a payment entered late for an earlier receipt).
+         */
+        on?: string;
+        paidChange?: number;
+      }
+    >;
 
 /**
  * The business date an event is dated (ADR 17): a pay application is dated by the period it bills
@@ -196,9 +211,10 @@ export function ledgerBusinessDate(event: LedgerEvent): string | undefined {
       return event.data.issueDate;
     case 'InvoiceVoided':
       return event.data.voidedOn;
+    case 'InvoicePaymentsRecorded':
+      return event.data.on;
     case 'ChangeOrderRecorded':
     case 'PayApplicationWithdrawn':
-    case 'InvoicePaymentsRecorded':
       return undefined;
   }
 }

@@ -181,11 +181,10 @@ export const ledgerEventSchemas: EventSchemaMap = {
     reason: nonEmptyString,
     ...amounts,
   }),
-  InvoicePaymentsRecorded: closedObject({
-    contractId: uuid,
-    invoiceId: uuid,
-    paid: nonNegativeMoney,
-  }),
+  InvoicePaymentsRecorded: closedObject(
+    { contractId: uuid, invoiceId: uuid, paid: nonNegativeMoney, on: date, paidChange: money },
+    ['on', 'paidChange'],
+  ),
 } satisfies Record<LedgerEvent['type'], object>;
 
 /** The ledger command that finishes the issue, told apart by its `type`. */

@@ -199,8 +199,15 @@ export function evolve(state: LedgerState, event: LedgerEvent): LedgerState {
         ],
       };
     }
-    case 'InvoicePaymentsRecorded':
-      return withInvoice(state, event.data.invoiceId, { paid: event.data.paid });
+    case 'InvoicePaymentsRecorded': {
+      // The change, where recorded, so that a fold of the events dated up to a day (an audit view)
+      // sums what was paid by then; in a fold of every event it comes to `paid` all the same.
+      const { invoiceId, paid, paidChange } = event.data;
+      const before = state.invoices.find((invoice) => invoice.invoiceId === invoiceId)?.paid ?? 0;
+      return withInvoice(state, invoiceId, {
+        paid: paidChange === undefined ? paid : before + paidChange,
+      });
+    }
     default:
       return assertNever(event);
   }

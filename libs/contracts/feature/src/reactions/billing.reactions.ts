@@ -69,6 +69,7 @@ export class BillingReactions {
             invoiceId: balance.invoiceId,
             paid: balance.paid,
             open: balance.open,
+            on: data.on,
           };
           await this.commandBus.execute(
             new ExecuteContractCommand(balance.contractId, command, ctx(`/${balance.invoiceId}`)),

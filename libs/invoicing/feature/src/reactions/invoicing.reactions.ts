@@ -154,7 +154,12 @@ export class InvoicingReactions {
         for (const balance of data.balances)
           await send(
             balance.contractId,
-            { type: 'RecordInvoicePayments', invoiceId: balance.invoiceId, paid: balance.paid },
+            {
+              type: 'RecordInvoicePayments',
+              invoiceId: balance.invoiceId,
+              paid: balance.paid,
+              on: data.on,
+            },
             `/${balance.invoiceId}`,
           );
         return;
