@@ -2,7 +2,7 @@ import { InMemoryEventStore } from '@billing/shared/event-store';
 import { StoreBackedBus, type Bus } from '@billing/shared/bus';
 import { InMemoryReadModels } from '@billing/shared/read-models';
 import { CLOSE_WAIT_MS } from '@billing/contracts/feature';
-import { expectOk, smallContract, waitFor, type Client } from '@billing/shared/testing';
+import { CUSTOMER, expectOk, smallContract, waitFor, type Client } from '@billing/shared/testing';
 import { startTestApp } from './testing/test-app';
 import { getDocument, missing, pdfText, usd } from './testing/pdf';
 
@@ -198,6 +198,42 @@ describe('what a client waits for', () => {
       expect(refused.body.detail).toMatch(/invoices still have 1000000 open/);
       expect(Date.now() - started).toBeGreaterThanOrEqual(CLOSE_WAIT_MS);
       expect((await test.client.get(`/contracts/${contractId}`)).body.status).toBe('completed');
+    } finally {
+      await test.close();
+    }
+  }, 30_000);
+
+  it('refuses to void an invoice written off in part, and the account keeps owing nothing it was not owed', async () => {
+    const test = await startTestApp();
+    try {
+      const contractId = await activeContract(test.client);
+      const invoice = await bill(test.client, contractId, [
+        '2026-01-31',
+        5000,
+        '2026-02-02',
+        '2026-02-03',
+      ]);
+      await test.settle();
+      const account = `/accounts/${CUSTOMER.id}`;
+      await expectOk(
+        test.client.post(`${account}/invoices/${invoice.invoiceId}/write-off`, {
+          amount: 100,
+          reason: 'rounding dispute',
+          date: '2026-02-04',
+        }),
+        'write-off',
+      );
+      await test.settle();
+      const before = (await test.client.get(account)).body;
+      const refused = await test.client.post(`/invoices/${invoice.invoiceId}/void`, {
+        reason: 'entered twice',
+        date: '2026-02-05',
+      });
+      expect(refused.status).toBe(422);
+      expect(refused.body.detail).toMatch(/written off in part \(100 of \d+\)/);
+      await test.settle();
+      expect((await test.client.get(account)).body).toEqual(before);
+      expect(before.balance).toBe(invoice.total - 100);
     } finally {
       await test.close();
     }

@@ -82,12 +82,18 @@ export function decide(command: LedgerCommand, state: LedgerState): LedgerEvent[
     case 'IssueCreditNote':
       return issueCreditNote(state, command);
     case 'RecordInvoicePayments': {
-      const { invoiceId, paid, on } = command;
+      const { invoiceId, paid, on, open } = command;
       const paidChange = paid - requireInvoice(state, invoiceId).paid;
       return [
         {
           type: 'InvoicePaymentsRecorded',
-          data: { contractId, invoiceId, paid, ...(on ? { on, paidChange } : {}) },
+          data: {
+            contractId,
+            invoiceId,
+            paid,
+            ...(on ? { on, paidChange } : {}),
+            ...(open === undefined ? {} : { open }),
+          },
         },
       ];
     }
@@ -321,6 +327,12 @@ function voidInvoice(ledger: Ledger, command: Command<'VoidInvoice'>): LedgerEve
   if (invoice.paid > 0 || invoice.credited > 0)
     throw new RuleViolation(
       `invoice ${invoice.number} has been paid or credited: correct it with a credit note instead`,
+    );
+  // A write-off took part of it off the customer's account: a void would take the whole total off
+  // again, and the account would owe the customer what nobody paid.
+  if (invoice.open !== undefined && invoice.open < invoice.total)
+    throw new RuleViolation(
+      `invoice ${invoice.number} has been written off in part (${invoice.total - invoice.open} of ${invoice.total}) on the customer's account: correct it with a credit note instead`,
     );
   if (
     invoice.kind === 'progress' &&

@@ -51,4 +51,4 @@ export type LedgerCommand =
       reason: string;
     }
   /** `paid` after the change receivables made `on` (a payment's receipt date, a reversal's date). */
-  | { type: 'RecordInvoicePayments'; invoiceId: string; paid: number; on?: string };
+  | { type: 'RecordInvoicePayments'; invoiceId: string; paid: number; on?: string; open?: number };

@@ -187,6 +187,8 @@ export type LedgerEvent =
          */
         on?: string;
         paidChange?: number;
+        /** What receivables says is open on the invoice after the change (older events: none). */
+        open?: number;
       }
     >;
 

@@ -182,8 +182,15 @@ export const ledgerEventSchemas: EventSchemaMap = {
     ...amounts,
   }),
   InvoicePaymentsRecorded: closedObject(
-    { contractId: uuid, invoiceId: uuid, paid: nonNegativeMoney, on: date, paidChange: money },
-    ['on', 'paidChange'],
+    {
+      contractId: uuid,
+      invoiceId: uuid,
+      paid: nonNegativeMoney,
+      on: date,
+      paidChange: money,
+      open: nonNegativeMoney,
+    },
+    ['on', 'paidChange', 'open'],
   ),
 } satisfies Record<LedgerEvent['type'], object>;
 

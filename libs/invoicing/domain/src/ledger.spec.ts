@@ -303,6 +303,22 @@ describe('issue, void, credit notes', () => {
         redraftInvoiceId: 'p1b',
       })
       .thenThrows(RuleViolation, /credit note instead/);
+    const writtenOff = [
+      ...withIssued,
+      {
+        type: 'InvoicePaymentsRecorded',
+        data: { contractId, invoiceId: 'p1', paid: 0, on: '2026-02-04', paidChange: 0, open: 1 },
+      } as LedgerEvent,
+    ];
+    spec(writtenOff)
+      .when({
+        type: 'VoidInvoice',
+        invoiceId: 'p1',
+        voidedOn: '2026-02-05',
+        reason: 'x',
+        redraftInvoiceId: 'p1b',
+      })
+      .thenThrows(RuleViolation, /written off in part/);
     const two = history(
       draft('p1', '2026-01-31', 100_000, 0),
       issue('p1', 'INV-2026-00001'),

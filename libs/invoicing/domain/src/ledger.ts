@@ -25,6 +25,11 @@ export interface Invoice extends Amounts {
   dueDate?: string;
   paid: number;
   credited: number;
+  /**
+   * What receivables last said is open on it (ledgers before 2026-11-30 never heard): less than
+   * its total, paid and credited leave when part of it was written off on the account.
+   */
+  open?: number;
   voidedOn?: string;
   voidReason?: string;
 }
@@ -202,10 +207,11 @@ export function evolve(state: LedgerState, event: LedgerEvent): LedgerState {
     case 'InvoicePaymentsRecorded': {
       // The change, where recorded, so that a fold of the events dated up to a day (an audit view)
       // sums what was paid by then; in a fold of every event it comes to `paid` all the same.
-      const { invoiceId, paid, paidChange } = event.data;
+      const { invoiceId, paid, paidChange, open } = event.data;
       const before = state.invoices.find((invoice) => invoice.invoiceId === invoiceId)?.paid ?? 0;
       return withInvoice(state, invoiceId, {
         paid: paidChange === undefined ? paid : before + paidChange,
+        ...(open === undefined ? {} : { open }),
       });
     }
     default:

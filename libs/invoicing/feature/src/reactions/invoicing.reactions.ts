@@ -159,6 +159,7 @@ export class InvoicingReactions {
               invoiceId: balance.invoiceId,
               paid: balance.paid,
               on: data.on,
+              open: balance.open,
             },
             `/${balance.invoiceId}`,
           );
