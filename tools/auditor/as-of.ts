@@ -47,7 +47,11 @@ export const asOfCommand: Command = async (args, io) => {
     const answer = await view(values, asOf, tenantId, timeZone, store);
     const when = `${asOf.date ? `as of ${asOf.date}, ` : ''}as known at ${asOf.knownAt.toISOString()}`;
     if (!answer) {
-      io.err(`it did not exist ${when}`);
+      // A tenant's ids are its own: the same id may not exist for the tenant asked about.
+      const tenant = values.tenant
+        ? `tenant "${tenantId}"`
+        : `tenant "${tenantId}" (the default: --tenant T asks about another)`;
+      io.err(`it did not exist ${when} for ${tenant}`);
       return 1;
     }
     io.out(

@@ -174,6 +174,15 @@ describe('npm run auditor', () => {
     expect(
       await asOf('--invoice', invoiceId.invoiceId, '--at', '2020-01-01T00:00:00Z'),
     ).toMatchObject({ code: 1, body: expect.stringMatching(/did not exist/) });
+    // Another tenant's question is answered for that tenant, and the answer says which one it was.
+    expect(await asOf('--tenant', 'acme')).toMatchObject({
+      code: 1,
+      body: expect.stringMatching(/did not exist .* for tenant "acme"$/m),
+    });
+    expect(await asOf('--date', '2000-01-01')).toMatchObject({
+      code: 1,
+      body: expect.stringMatching(/tenant "default" \(the default: --tenant T/),
+    });
     expect(await asOf('--date', '2000-01-01')).toMatchObject({ code: 1 });
     expect((await asOf()).body.contract).toMatchObject({ contractId });
     expect(
