@@ -330,9 +330,10 @@ function voidInvoice(ledger: Ledger, command: Command<'VoidInvoice'>): LedgerEve
     );
   // A write-off took part of it off the customer's account: a void would take the whole total off
   // again, and the account would owe the customer what nobody paid.
-  if (invoice.open !== undefined && invoice.open < invoice.total)
+  const open = ledger.openOnAccount?.[invoice.invoiceId];
+  if (open !== undefined && open < invoice.total)
     throw new RuleViolation(
-      `invoice ${invoice.number} has been written off in part (${invoice.total - invoice.open} of ${invoice.total}) on the customer's account: correct it with a credit note instead`,
+      `invoice ${invoice.number} has been written off in part (${invoice.total - open} of ${invoice.total}) on the customer's account: correct it with a credit note instead`,
     );
   if (
     invoice.kind === 'progress' &&

@@ -25,11 +25,6 @@ export interface Invoice extends Amounts {
   dueDate?: string;
   paid: number;
   credited: number;
-  /**
-   * What receivables last said is open on it (ledgers before 2026-11-30 never heard): less than
-   * its total, paid and credited leave when part of it was written off on the account.
-   */
-  open?: number;
   voidedOn?: string;
   voidReason?: string;
 }
@@ -55,6 +50,12 @@ export interface Ledger {
   lastPeriodEnd?: string;
   invoices: Invoice[];
   creditNotes: CreditNote[];
+  /**
+   * What receivables last said is open on each invoice (ledgers before 2026-11-30 never heard): the
+   * account's knowledge, not the invoice's (not part of what the API answers about an invoice).
+   * Less than the total, paid and credited leave when part of it was written off on the account.
+   */
+  openOnAccount?: Record<string, number>;
 }
 
 export type LedgerState = { status: 'none' } | Ledger;
@@ -209,10 +210,12 @@ export function evolve(state: LedgerState, event: LedgerEvent): LedgerState {
       // sums what was paid by then; in a fold of every event it comes to `paid` all the same.
       const { invoiceId, paid, paidChange, open } = event.data;
       const before = state.invoices.find((invoice) => invoice.invoiceId === invoiceId)?.paid ?? 0;
-      return withInvoice(state, invoiceId, {
+      const paidNow = withInvoice(state, invoiceId, {
         paid: paidChange === undefined ? paid : before + paidChange,
-        ...(open === undefined ? {} : { open }),
       });
+      return open === undefined
+        ? paidNow
+        : { ...paidNow, openOnAccount: { ...state.openOnAccount, [invoiceId]: open } };
     }
     default:
       return assertNever(event);

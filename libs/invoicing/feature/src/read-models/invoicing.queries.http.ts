@@ -143,6 +143,8 @@ export class InvoicingQueries {
     );
     if (!ledger)
       throw new NotFoundError(`no billing ledger for contract ${contractId} (is it active?)`);
-    return ledger;
+    // What receivables said is open is the account's to answer (GET /accounts/:customerId).
+    const { openOnAccount: _account, ...answer } = ledger;
+    return answer;
   }
 }
