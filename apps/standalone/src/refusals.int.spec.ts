@@ -287,6 +287,112 @@ describe('what a client waits for', () => {
   }, 30_000);
 });
 
+describe('a void racing a payment or a write-off (invoicing decides the void before it hears of them)', () => {
+  /** The store's bus, with messages to the invoicing service held while `hold.closed`. */
+  async function appWithHeldInvoicing() {
+    const [eventStore, readModels] = [new InMemoryEventStore(), new InMemoryReadModels()];
+    const bus = new StoreBackedBus(eventStore, readModels);
+    const hold = { closed: false };
+    const subscribe = bus.subscribe.bind(bus);
+    bus.subscribe = (group, topics, handler) =>
+      subscribe(group, topics, async (message) => {
+        while (group === 'invoicing' && hold.closed)
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        return handler(message);
+      });
+    return { test: await startTestApp({ eventStore, readModels, bus }), hold };
+  }
+  const account = `/accounts/${CUSTOMER.id}`;
+
+  /** An issued application, then `meanwhile` on the account while invoicing hears nothing, then its void. */
+  async function voidedMeanwhile(meanwhile: (client: Client, invoice: any) => Promise<void>) {
+    const { test, hold } = await appWithHeldInvoicing();
+    const { client } = test;
+    const contractId = await activeContract(client);
+    const invoice = await bill(client, contractId, [
+      '2026-01-31',
+      5000,
+      '2026-02-02',
+      '2026-02-03',
+    ]);
+    await test.settle();
+    hold.closed = true;
+    await meanwhile(client, invoice);
+    const voided = client.post(`/invoices/${invoice.invoiceId}/void`, {
+      reason: 'entered twice',
+      date: '2026-02-06',
+    });
+    await expectOk(voided, 'void');
+    hold.closed = false;
+    await test.settle();
+    return { test, invoice };
+  }
+
+  it('a payment: the void gives it back as credit, and its reversal takes that credit back', async () => {
+    const payment = {
+      amount: 200_000,
+      currency: 'USD',
+      method: 'check',
+      reference: 'CHK-77',
+      receivedOn: '2026-02-05',
+    };
+    let paymentId = '';
+    const { test } = await voidedMeanwhile(async (client) => {
+      ({ paymentId } = await expectOk<any>(client.post(`${account}/payments`, payment), 'pay'));
+    });
+    try {
+      expect((await test.client.get(account)).body).toMatchObject({
+        balance: -200_000,
+        unappliedCredit: 200_000,
+      });
+      await expectOk(
+        test.client.post(`${account}/payments/${paymentId}/reverse`, {
+          reason: 'NSF',
+          date: '2026-02-20',
+        }),
+        'reverse',
+      );
+      await test.settle();
+      // Before: the bounced check left 200,000 of credit nobody paid for, beside a balance of 0.
+      expect((await test.client.get(account)).body).toMatchObject({
+        balance: 0,
+        unappliedCredit: 0,
+      });
+    } finally {
+      await test.close();
+    }
+  }, 30_000);
+
+  it('a write-off: the void takes off what was still charged, and the account owes nothing, not less than nothing', async () => {
+    const { test, invoice } = await voidedMeanwhile(async (client, invoice) => {
+      await expectOk(
+        client.post(`${account}/invoices/${invoice.invoiceId}/write-off`, {
+          amount: 100,
+          reason: 'rounding dispute',
+          date: '2026-02-04',
+        }),
+        'write-off',
+      );
+    });
+    try {
+      // Before: -100, owed to the customer with no credit behind it.
+      expect((await test.client.get(account)).body).toMatchObject({
+        balance: 0,
+        unappliedCredit: 0,
+      });
+      const statement = await test.client.get(`${account}/statement?from=2026-01-01&to=2026-12-31`);
+      expect(statement.body).toMatchObject({ closingBalance: 0 });
+      expect(statement.body.lines.map(({ kind, amount }: any) => [kind, amount])).toEqual([
+        ['invoice', invoice.total],
+        ['write-off', -100],
+        ['void', -(invoice.total - 100)],
+      ]);
+    } finally {
+      await test.close();
+    }
+  }, 30_000);
+});
+
 describe('a command on a ledger while one of its documents is being issued', () => {
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

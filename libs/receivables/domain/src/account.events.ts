@@ -85,8 +85,17 @@ export type AccountEvent =
         amount: number;
         reversedOn: string;
         reason: string;
+        /** Invoices it reopens: its own allocations and where its credit, or credit it funded, went. */
         reopened: Allocation[];
+        /** Unapplied credit it removes: its own, and what `voidCreditTaken` takes back. */
         unappliedRemoved: number;
+        /**
+         * Credit it funded that a void gave back (the void of an invoice it paid): taken back from
+         * the voided invoice's credit (sourceId). Absent when none.
+         */
+        voidCreditTaken?: CreditDraw[];
+        /** Applications of that credit undone, in part or whole. Absent when none. */
+        drawsUndone?: (CreditDraw & { applicationId: string })[];
         balances: InvoiceBalance[];
       }
     >

@@ -89,9 +89,14 @@ export const accountEventSchemas: EventSchemaMap = {
       reason: nonEmptyString,
       reopened: arrayOf(allocation),
       unappliedRemoved: nonNegativeMoney,
+      voidCreditTaken: arrayOf(creditDraw, 1),
+      drawsUndone: arrayOf(
+        closedObject({ sourceId: uuid, applicationId: uuid, amount: positiveMoney }),
+        1,
+      ),
       balances,
     },
-    ['reference'],
+    ['reference', 'voidCreditTaken', 'drawsUndone'],
   ),
   CreditApplied: closedObject({
     customerId,

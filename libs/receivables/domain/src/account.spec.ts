@@ -305,6 +305,121 @@ describe('customer account', () => {
         .thenThrows(NotFoundError);
     });
   });
+  describe('of a payment on an invoice voided since (a void racing the payment)', () => {
+    const voidI1 = {
+      type: 'CancelInvoice',
+      invoiceId: 'i1',
+      voidedOn: '2026-03-02',
+      retainageHeld: 0,
+    } as const;
+    const reverseP1 = {
+      type: 'ReversePayment',
+      paymentId: 'p1',
+      reversedOn: '2026-03-20',
+      reason: 'NSF',
+    } as const;
+    const applyToI2 = (applicationId: string, amount: number, appliedOn = '2026-03-05') =>
+      ({ type: 'ApplyCredit', applicationId, invoiceId: 'i2', amount, appliedOn }) as const;
+    const credit = (events: AccountEvent[]) => unappliedCredit(account(events));
+
+    it('takes back the credit the void gave for it', () => {
+      const voided = after(three, pay('p1', 1_000, ['i1']), voidI1);
+      expect(credit(voided)).toBe(1_000);
+      const reversed = after(voided, reverseP1);
+      expect(reversed.at(-1)).toMatchObject({
+        data: {
+          reopened: [{ invoiceId: 'i1', amount: 1_000 }],
+          unappliedRemoved: 1_000,
+          voidCreditTaken: [{ sourceId: 'i1', amount: 1_000 }],
+        },
+      });
+      expect(credit(reversed)).toBe(0);
+      expect(opens(reversed)).toEqual({
+        'INV-2026-00001': 0,
+        'INV-2026-00002': 2_000,
+        'INV-2026-00003': 500,
+      });
+    });
+
+    it('and where that credit was applied, latest first, reopening those invoices', () => {
+      const applied = after(
+        three,
+        pay('p1', 1_000, ['i1']),
+        voidI1,
+        applyToI2('a1', 300),
+        applyToI2('a2', 500, '2026-03-06'),
+      );
+      expect(credit(applied)).toBe(200);
+      const reversed = after(applied, reverseP1);
+      expect(reversed.at(-1)).toMatchObject({
+        data: {
+          reopened: [
+            { invoiceId: 'i1', amount: 1_000 },
+            { invoiceId: 'i2', amount: 800 },
+          ],
+          unappliedRemoved: 200,
+          voidCreditTaken: [{ sourceId: 'i1', amount: 200 }],
+          drawsUndone: [
+            { sourceId: 'i1', applicationId: 'a2', amount: 500 },
+            { sourceId: 'i1', applicationId: 'a1', amount: 300 },
+          ],
+        },
+      });
+      expect(credit(reversed)).toBe(0);
+      expect(opens(reversed)['INV-2026-00002']).toBe(2_000);
+      // Only what the reversed payment funded: a second payment's share of the void's credit stays.
+      const twoPayments = after(
+        three,
+        pay('p1', 600, ['i1']),
+        pay('p2', 400, ['i1']),
+        voidI1,
+        applyToI2('a1', 700),
+      );
+      const partly = after(twoPayments, reverseP1);
+      expect(partly.at(-1)).toMatchObject({
+        data: {
+          reopened: [
+            { invoiceId: 'i1', amount: 600 },
+            { invoiceId: 'i2', amount: 300 },
+          ],
+          voidCreditTaken: [{ sourceId: 'i1', amount: 300 }],
+          drawsUndone: [{ sourceId: 'i1', applicationId: 'a1', amount: 300 }],
+        },
+      });
+      expect(credit(partly)).toBe(0);
+      expect(opens(partly)['INV-2026-00002']).toBe(1_600);
+      const both = after(partly, { ...reverseP1, paymentId: 'p2' });
+      expect(credit(both)).toBe(0);
+      expect(opens(both)['INV-2026-00002']).toBe(2_000);
+    });
+
+    it('through an invoice the credit went to that was voided in turn', () => {
+      const chained = after(three, pay('p1', 1_000, ['i1']), voidI1, applyToI2('a1', 1_000), {
+        ...voidI1,
+        invoiceId: 'i2',
+        voidedOn: '2026-03-07',
+      });
+      expect(credit(chained)).toBe(1_000);
+      const reversed = after(chained, reverseP1);
+      expect(credit(reversed)).toBe(0);
+      expect(reversed.at(-1)).toMatchObject({
+        data: {
+          reopened: [
+            { invoiceId: 'i1', amount: 1_000 },
+            { invoiceId: 'i2', amount: 1_000 },
+          ],
+          voidCreditTaken: [{ sourceId: 'i2', amount: 1_000 }],
+        },
+      });
+    });
+
+    it('is dated on or after the applications it undoes', () => {
+      const applied = after(three, pay('p1', 1_000, ['i1']), voidI1, applyToI2('a1', 300));
+      spec(applied)
+        .when({ ...reverseP1, reversedOn: '2026-03-04' })
+        .thenThrows(RuleViolation, /applied on 2026-03-05/);
+    });
+  });
 
   describe('credit notes, voids and write-offs', () => {
     it('a credit note reduces the open amount; any excess becomes credit', () => {

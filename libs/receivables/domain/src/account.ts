@@ -236,15 +236,30 @@ export function evolve(state: AccountState, event: AccountEvent): AccountState {
       };
     }
     case 'PaymentReversed': {
-      const { paymentId, reopened } = event.data;
+      const { paymentId, reopened, voidCreditTaken = [], drawsUndone = [] } = event.data;
+      const taken = new Map(voidCreditTaken.map((credit) => [credit.sourceId, credit.amount]));
+      const undone = (draw: Account['draws'][number]) =>
+        drawsUndone.find(
+          (candidate) =>
+            candidate.sourceId === draw.sourceId && candidate.applicationId === draw.applicationId,
+        )?.amount ?? 0;
       return {
         ...account,
         items: changed(account.items, paying(reopened, -1)),
         payments: account.payments.map((payment) =>
           payment.paymentId === paymentId ? { ...payment, reversed: true } : payment,
         ),
-        credits: account.credits.filter((credit) => credit.sourceId !== paymentId),
-        draws: account.draws.filter((draw) => draw.sourceId !== paymentId),
+        credits: account.credits
+          .filter((credit) => credit.sourceId !== paymentId)
+          .map((credit) => ({
+            ...credit,
+            remaining: credit.remaining - (taken.get(credit.sourceId) ?? 0),
+          }))
+          .filter((credit) => credit.remaining > 0),
+        draws: account.draws
+          .filter((draw) => draw.sourceId !== paymentId)
+          .map((draw) => ({ ...draw, amount: draw.amount - undone(draw) }))
+          .filter((draw) => draw.amount > 0),
       };
     }
     case 'CreditApplied': {

@@ -1,5 +1,6 @@
 import {
   assertNever,
+  sum,
   daysBetween,
   isAmount,
   MAX_AMOUNT,
@@ -194,27 +195,28 @@ function reversePayment(account: Account, command: Command<'ReversePayment'>): A
     throw new RuleViolation(
       `a reversal is dated on or after the payment it reverses (received on ${payment.receivedOn}), not ${reversedOn}`,
     );
+  const reopened = new Map<string, number>();
+  const add = (invoiceId: string, amount: number) =>
+    reopened.set(invoiceId, (reopened.get(invoiceId) ?? 0) + amount);
+  payment.allocations.forEach((a) => add(a.invoiceId, a.amount));
+  const ownDraws = account.draws.filter((draw) => draw.sourceId === payment.paymentId);
+  ownDraws.forEach((draw) => add(draw.invoiceId, draw.amount));
+  const { voidCreditTaken, drawsUndone } = voidCreditFunded(account, reopened, add);
   // It takes back the credit this payment left where it was applied: not before that application
   // (an as-of view would show the invoice reopened before it was paid).
-  const lastDrawn = account.draws
-    .filter((draw) => draw.sourceId === payment.paymentId)
+  const lastDrawn = [...ownDraws, ...drawsUndone]
+    .map((draw) => draw.appliedOn)
     .reduce<string | undefined>(
-      (latest, draw) => (latest && latest > draw.appliedOn ? latest : draw.appliedOn),
+      (latest, day) => (latest && latest > day ? latest : day),
       undefined,
     );
   if (lastDrawn && reversedOn < lastDrawn)
     throw new RuleViolation(
       `this payment's credit was applied on ${lastDrawn}: a reversal is dated on or after that, not ${reversedOn}`,
     );
-  const reopened = new Map<string, number>();
-  const add = (invoiceId: string, amount: number) =>
-    reopened.set(invoiceId, (reopened.get(invoiceId) ?? 0) + amount);
-  payment.allocations.forEach((a) => add(a.invoiceId, a.amount));
-  account.draws
-    .filter((draw) => draw.sourceId === payment.paymentId)
-    .forEach((draw) => add(draw.invoiceId, draw.amount));
   const unappliedRemoved =
-    account.credits.find((credit) => credit.sourceId === payment.paymentId)?.remaining ?? 0;
+    (account.credits.find((credit) => credit.sourceId === payment.paymentId)?.remaining ?? 0) +
+    sum(voidCreditTaken.map((taken) => taken.amount));
   const allocations = [...reopened].map(([invoiceId, amount]) => ({ invoiceId, amount }));
   const reason = requireReason(command.reason);
   const balances = balancesAfter(account, paying(allocations, -1));
@@ -231,10 +233,64 @@ function reversePayment(account: Account, command: Command<'ReversePayment'>): A
         reason,
         reopened: allocations,
         unappliedRemoved,
+        ...(voidCreditTaken.length > 0 && { voidCreditTaken }),
+        ...(drawsUndone.length > 0 && {
+          drawsUndone: drawsUndone.map(({ sourceId, applicationId, amount }) => ({
+            sourceId,
+            applicationId,
+            amount,
+          })),
+        }),
         balances,
       },
     },
   ];
+}
+
+/**
+ * What a reversed payment paid on invoices voided since was given back as credit when they were
+ * voided (a void racing the payment: invoicing decided it before it heard of the payment). The
+ * reversal takes that credit back: from what is left of it, then from where it was applied, latest
+ * application first; the invoices it was applied to reopen (`add`), and if one of those was voided
+ * too, its credit is taken back the same way.
+ */
+function voidCreditFunded(
+  account: Account,
+  reopened: ReadonlyMap<string, number>,
+  add: (invoiceId: string, amount: number) => void,
+): { voidCreditTaken: CreditDraw[]; drawsUndone: Account['draws'] } {
+  const cancelled = (invoiceId: string) =>
+    account.items.some((item) => item.invoiceId === invoiceId && item.cancelled);
+  const left = new Map(
+    account.credits.map((credit) => [
+      credit.sourceId,
+      credit.kind === 'void' ? credit.remaining : 0,
+    ]),
+  );
+  const undone = new Map<Account['draws'][number], number>();
+  const taken = new Map<string, number>();
+  const work = [...reopened].filter(([invoiceId]) => cancelled(invoiceId));
+  for (let next = work.shift(); next; next = work.shift()) {
+    const [invoiceId, amount] = next;
+    const fromCredit = Math.min(amount, left.get(invoiceId) ?? 0);
+    left.set(invoiceId, (left.get(invoiceId) ?? 0) - fromCredit);
+    if (fromCredit > 0) taken.set(invoiceId, (taken.get(invoiceId) ?? 0) + fromCredit);
+    let rest = amount - fromCredit;
+    for (const draw of [...account.draws].reverse()) {
+      if (rest === 0) break;
+      if (draw.sourceId !== invoiceId) continue;
+      const take = Math.min(rest, draw.amount - (undone.get(draw) ?? 0));
+      if (take <= 0) continue;
+      undone.set(draw, (undone.get(draw) ?? 0) + take);
+      add(draw.invoiceId, take);
+      if (cancelled(draw.invoiceId)) work.push([draw.invoiceId, take]);
+      rest -= take;
+    }
+  }
+  return {
+    voidCreditTaken: [...taken].map(([sourceId, amount]) => ({ sourceId, amount })),
+    drawsUndone: [...undone].map(([draw, amount]) => ({ ...draw, amount })),
+  };
 }
 
 /**

@@ -49,11 +49,14 @@ export function bookEntry(
       ]);
     case 'InvoiceCancelled': {
       const invoice = invoiceOf(event.data.invoiceId);
+      // What the invoice still charged: its open amount, and what was paid on it (given back as
+      // credit). Credited or written off before the void (a void racing them) was taken off by
+      // those entries already.
       return entry(
         event.data.voidedOn,
         'void',
         invoice?.number ?? event.data.invoiceId,
-        -(invoice?.total ?? 0),
+        -((invoice?.openBefore ?? 0) + event.data.creditedBack),
         [{ invoiceId: event.data.invoiceId, amount: -(invoice?.openBefore ?? 0) }],
       );
     }
