@@ -191,3 +191,71 @@ describe('audit views on both axes: as of a business date, as known at an instan
       expect((await test.client.get(`/accounts/${CUSTOMER.id}/as-of?${query}`)).status).toBe(400);
   });
 });
+
+describe('a reminder run for a past date (one the job missed)', () => {
+  it('reminds of what was open on that date: not of an invoice paid then whose payment bounced since', async () => {
+    const test = await startTestApp();
+    try {
+      const { client } = test;
+      const { contractId } = await expectOk<any>(
+        client.post('/contracts', smallContract()),
+        'create',
+      );
+      await expectOk(
+        client.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' }),
+        'activate',
+      );
+      await waitFor(client, `/contracts/${contractId}/schedule`, () => true, 'schedule');
+      const reports = `/contracts/${contractId}/progress-reports`;
+      const lines = [{ lineId: 'A', percentComplete: 5000, storedMaterials: 0 }];
+      await expectOk(client.post(reports, { periodEnd: '2026-01-31', lines }), 'report');
+      await expectOk(client.post(`${reports}/2026-01-31/certify`, {}), 'certify');
+      const [draft] = await waitFor<any[]>(
+        client,
+        `/invoices?contractId=${contractId}&status=draft`,
+        (list) => list.length === 1,
+        'draft',
+      );
+      // Due on 5 March; paid in full on 10 March; the check bounced on 25 March.
+      const issued = client.post(`/invoices/${draft.invoiceId}/issue`, { date: '2026-02-03' });
+      const { total } = await expectOk<any>(issued, 'issue');
+      await test.settle();
+      const account = `/accounts/${CUSTOMER.id}`;
+      const payment = { amount: total, currency: 'USD', method: 'check', reference: 'C1' };
+      const { paymentId } = await expectOk<any>(
+        client.post(`${account}/payments`, { ...payment, receivedOn: '2026-03-10' }),
+        'pay',
+      );
+      await expectOk(
+        client.post(`${account}/payments/${paymentId}/reverse`, {
+          reason: 'NSF',
+          date: '2026-03-25',
+        }),
+        'reverse',
+      );
+      await test.settle();
+      const run = async (runDate: string, levels?: number[]) =>
+        (await expectOk<any>(client.post('/reminders/run', { runDate, levels }), `run ${runDate}`))
+          .sent;
+      // Settled on 20 March: nothing to remind of then (before: level 15, with today's open amount).
+      expect(await run('2026-03-20')).toEqual([]);
+      expect(await run('2026-03-26')).toEqual([
+        expect.objectContaining({ invoiceId: draft.invoiceId, levelDays: 15, open: total }),
+      ]);
+      // Open on 26 March at a level not sent yet (20 days), but paid since: a settled invoice gets
+      // no more.
+      await expectOk(
+        client.post(`${account}/payments`, {
+          ...payment,
+          reference: 'C2',
+          receivedOn: '2026-03-27',
+        }),
+        'pay again',
+      );
+      await test.settle();
+      expect(await run('2026-03-26', [1, 15, 20])).toEqual([]);
+    } finally {
+      await test.close();
+    }
+  }, 30_000);
+});

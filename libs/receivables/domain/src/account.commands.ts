@@ -41,7 +41,17 @@ export type AccountCommand =
       appliedOn: string;
     }
   | { type: 'WriteOff'; invoiceId: string; amount?: number; writtenOffOn: string; reason: string }
-  | { type: 'SendReminders'; runDate: string; levels: number[] };
+  | {
+      type: 'SendReminders';
+      runDate: string;
+      levels: number[];
+      /**
+       * For a run dated before today: each invoice's open amount as of the run date (from the
+       * account's events dated up to it). A reminder goes only to an invoice open then and still
+       * open, and states what was open then.
+       */
+      openOn?: Record<string, number>;
+    };
 
 /** DOMAIN.md "Reminders": 1, 15 and 30 days overdue, the last one final. */
 export const DEFAULT_REMINDER_LEVELS = [1, 15, 30];

@@ -558,6 +558,31 @@ describe('customer account', () => {
         .when({ ...run('2026-02-02'), levels: [1, 1, 1] } as AccountCommand)
         .thenThrows(ValidationError, /each once/);
     });
+    it('for a past run date, by what was open then, and only while it is still open', () => {
+      const sent = (events: readonly AccountEvent[]) =>
+        events.map((e) => e.type === 'ReminderSent' && [e.data.number, e.data.open]);
+      const pastRun = (openOn: Record<string, number>): AccountCommand => ({
+        type: 'SendReminders',
+        runDate: '2026-02-02',
+        levels: [1, 15, 30],
+        openOn,
+      });
+      // Settled then (a payment that bounced since): nothing; partly paid then: what was open.
+      spec(three)
+        .when(pastRun({ i3: 0 }))
+        .then([]);
+      expect(
+        sent(
+          spec(three)
+            .when(pastRun({ i3: 200 }))
+            .events(),
+        ),
+      ).toEqual([['INV-2026-00003', 200]]);
+      const settled = after(three, pay('p1', 500, ['i3']));
+      spec(settled)
+        .when(pastRun({ i3: 500 }))
+        .then([]);
+    });
   });
 
   it('buckets aging from the day after the due date', () => {

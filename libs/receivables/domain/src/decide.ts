@@ -366,10 +366,15 @@ function sendReminders(account: Account, command: Command<'SendReminders'>): Acc
     );
   const events: AccountEvent[] = [];
   for (const item of account.items) {
-    const open = openAmount(item);
+    const open = command.openOn ? (command.openOn[item.invoiceId] ?? 0) : openAmount(item);
     const daysOverdue = daysBetween(item.dueDate, runDate);
     const level = levels.filter((days) => days <= daysOverdue).at(-1);
-    if (open <= 0 || level === undefined || item.reminderLevels.some((sent) => sent >= level))
+    if (
+      open <= 0 ||
+      openAmount(item) <= 0 ||
+      level === undefined ||
+      item.reminderLevels.some((sent) => sent >= level)
+    )
       continue;
     events.push({
       type: 'ReminderSent',

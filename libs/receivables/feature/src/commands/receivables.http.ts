@@ -1,21 +1,34 @@
 import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
+  accountBusinessDate,
+  accountDecider,
   DEFAULT_REMINDER_LEVELS,
+  openAmount,
   type AccountCommand,
   type AccountEvent,
   type AccountState,
 } from '@billing/receivables/domain';
-import { uuidFrom, type CommandResult } from '@billing/shared/event-store';
+import {
+  stateAsOf,
+  uuidFrom,
+  type CommandResult,
+  type EventStore,
+} from '@billing/shared/event-store';
 import { addDays } from '@billing/shared/kernel';
 import {
   ApiBodyExamples,
   ApiProblems,
+  CLOCK,
   ContextRuntime,
   Ctx,
+  EVENT_STORE,
   READ_MODELS,
   ReasonBody,
+  SETTINGS,
+  type Clock,
   type RequestContext,
+  type Settings,
 } from '@billing/shared/nest';
 import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
 import {
@@ -25,7 +38,7 @@ import {
   type ReceivableItem,
 } from '../read-models/accounts.projection';
 import { ApplyCreditDto, PaymentDto, ReminderRunDto, WriteOffDto } from './receivables.dto';
-import { ExecuteAccountCommand } from './account.command';
+import { ExecuteAccountCommand, resolveAccountStream } from './account.command';
 import {
   CreditApplicationAnswer,
   PaymentAnswer,
@@ -49,6 +62,9 @@ export class ReceivablesHttp {
   constructor(
     private readonly runtime: ContextRuntime,
     @Inject(READ_MODELS) private readonly readModels: ReadModelStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
   @Post('accounts/:customerId/payments')
@@ -226,9 +242,12 @@ export class ReceivablesHttp {
           `${ctx.tenantId}/reminders/${customerId}/${runDate}/${levels.join(',')}`,
         ),
       };
+      // A run for a past date (one the job missed) reminds of what was open then, not of a payment
+      // that bounced since.
+      const openOn = runDate < ctx.today ? await this.openOn(customerId, runDate, ctx) : undefined;
       const result = await this.send(
         customerId,
-        { type: 'SendReminders', runDate, levels },
+        { type: 'SendReminders', runDate, levels, ...(openOn && { openOn }) },
         runContext,
       );
       sent.push(
@@ -246,6 +265,26 @@ export class ReceivablesHttp {
       );
     }
     return { runDate, levels, sent };
+  }
+
+  /** Each invoice's open amount on `date`, from the account's events dated up to it (ADR 17). */
+  private async openOn(
+    customerId: string,
+    date: string,
+    ctx: RequestContext,
+  ): Promise<Record<string, number>> {
+    const stream = await resolveAccountStream(this.store, ctx.tenantId, customerId);
+    const { state } = await stateAsOf(
+      this.store,
+      stream,
+      accountDecider,
+      { knownAt: this.clock.now(), date },
+      ctx.tenantId,
+      { businessDate: accountBusinessDate, timeZone: this.settings.timeZone },
+    );
+    return state.status === 'none'
+      ? {}
+      : Object.fromEntries(state.items.map((item) => [item.invoiceId, openAmount(item)]));
   }
 
   private send(customerId: string, command: AccountCommand, ctx: RequestContext) {
