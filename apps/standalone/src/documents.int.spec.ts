@@ -237,6 +237,18 @@ describe('milestone contract: credit note, void, write-off, reminders, agreed re
       [1, 1, '2026-03-20'],
       [2, 15, '2026-04-05'],
     ]);
+    // The contract's audit history shows its invoices' reminders (it left them out before).
+    await test.settle();
+    const history = (await test.client.get(`/contracts/${contractId}/history`)).body as any[];
+    expect(
+      history
+        .filter((entry) => entry.type === 'ReminderSent')
+        .map(({ data }) => [data.number, data.level, data.runDate]),
+    ).toEqual([
+      ['INV-2026-00001', 1, '2026-03-20'],
+      ['INV-2026-00001', 15, '2026-04-05'],
+      ['INV-2026-00003', 1, '2026-04-05'],
+    ]);
     const { invoiceId } = (await account()).invoices.find(
       (item: any) => item.number === 'INV-2026-00001',
     );

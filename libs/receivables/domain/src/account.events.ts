@@ -132,6 +132,8 @@ export type AccountEvent =
       {
         customerId: string;
         invoiceId: string;
+        /** The invoice's contract, so the contract's history shows it (absent on older reminders). */
+        contractId?: string;
         number: string;
         level: number;
         rank: number | null;

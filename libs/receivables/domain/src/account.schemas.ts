@@ -115,17 +115,21 @@ export const accountEventSchemas: EventSchemaMap = {
     reason: nonEmptyString,
     balances,
   }),
-  ReminderSent: closedObject({
-    customerId,
-    invoiceId: uuid,
-    number: nonEmptyString,
-    level: positiveCount,
-    rank: { anyOf: [positiveCount, { type: 'null' }] },
-    final: flag,
-    runDate: date,
-    daysOverdue: positiveCount,
-    open: positiveMoney,
-  }),
+  ReminderSent: closedObject(
+    {
+      customerId,
+      invoiceId: uuid,
+      contractId: uuid,
+      number: nonEmptyString,
+      level: positiveCount,
+      rank: { anyOf: [positiveCount, { type: 'null' }] },
+      final: flag,
+      runDate: date,
+      daysOverdue: positiveCount,
+      open: positiveMoney,
+    },
+    ['contractId'],
+  ),
 } satisfies Record<AccountEvent['type'], object>;
 
 /**

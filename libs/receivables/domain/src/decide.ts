@@ -381,6 +381,7 @@ function sendReminders(account: Account, command: Command<'SendReminders'>): Acc
       data: {
         customerId: account.customerId,
         invoiceId: item.invoiceId,
+        contractId: item.contractId,
         number: item.number,
         level,
         rank: levels.indexOf(level) + 1,
