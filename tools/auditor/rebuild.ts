@@ -7,7 +7,7 @@ import {
   type Projection,
   type ReadModelStore,
 } from '@billing/shared/read-models';
-import { SqliteReadModels } from '@billing/shared/sqlite';
+import { runningOn, SqliteReadModels } from '@billing/shared/sqlite';
 import { options, STORE_OPTIONS, type Command } from './io';
 import { progress } from './progress';
 import { ALL_PROJECTIONS, SERVICE_PROJECTIONS } from './projections';
@@ -62,6 +62,7 @@ export const rebuildCommand: Command = async (args, io) => {
     throw new UsageError(
       `no projection ${values.projection}; there are ${available.map((projection) => projection.name).join(', ')}`,
     );
+  if (values.switch && !mongo) notRunning(dataDir(where));
   const { store } = openStore(where);
   const bar = progress('rebuilding', io.tty);
   let copies: Copies | undefined;
@@ -91,6 +92,7 @@ export const rebuildCommand: Command = async (args, io) => {
         : `${report.differences.length} document(s) differ`,
     );
     if (values.switch) {
+      if (!mongo) notRunning(dataDir(where));
       await switchTo(live, side, projections);
       io.out('the live read models are now the rebuilt ones');
     }
@@ -100,6 +102,18 @@ export const rebuildCommand: Command = async (args, io) => {
     await Promise.all([store.close(), copies?.live.close(), copies?.side.close()]);
   }
 };
+
+/**
+ * The app writes its read models as it runs: switching them under it would mix its writes with the
+ * rebuilt copy.
+ */
+function notRunning(dir: string): void {
+  const running = runningOn(dir);
+  if (running.length > 0)
+    throw new UsageError(
+      `the app is running on ${dir} (process ${running.join(', ')}): stop it before --switch (a rebuild without --switch only compares, and may run beside it)`,
+    );
+}
 
 function projectionsOf(service: string | undefined): readonly Projection[] {
   const projections = service === undefined ? undefined : SERVICE_PROJECTIONS[service];

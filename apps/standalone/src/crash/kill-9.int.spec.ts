@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteEventStore } from '@billing/shared/sqlite';
+import { runningOn, SqliteEventStore } from '@billing/shared/sqlite';
 import { keyedClient, runScenario, type Client } from '@billing/shared/testing';
 import { ProcessDied } from './cut';
 import { captureFinalState, differences } from './final-state';
@@ -71,6 +71,9 @@ describe('kill -9 of the embedded process (npm start on SQLite) during the scena
         story.push(`killed ${describePoint(point)}`);
       }
       const last = await StandaloneProcess.start(dataDir, output);
+      // The killed processes' markers name processes that are gone: only the last one runs here
+      // (npm run rebuild -- --switch refuses while it does).
+      expect(runningOn(dataDir)).toEqual([last.pid]);
       const ids = await runScenario(keyedClient(last.client()));
       story.push('the last restart ran the whole scenario');
       expect(await convergence(last.client(), ids, baseline)).toEqual([]);

@@ -51,6 +51,10 @@ export class StandaloneProcess {
     return started;
   }
 
+  get pid(): number {
+    return this.child.pid!;
+  }
+
   client(): Client {
     return fetchClient(this.url, this.token);
   }

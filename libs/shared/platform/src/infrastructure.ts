@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { InMemoryEventStore, type EventStore } from '@billing/shared/event-store';
 import { StoreBackedBus, type Bus } from '@billing/shared/bus';
 import { InMemoryReadModels, type ReadModelStore } from '@billing/shared/read-models';
-import { SqliteEventStore, SqliteReadModels } from '@billing/shared/sqlite';
+import { markRunning, SqliteEventStore, SqliteReadModels } from '@billing/shared/sqlite';
 import { EsdbEventStore } from '@billing/shared/esdb';
 import { KafkaBus } from '@billing/shared/kafka';
 import { MongoReadModels } from '@billing/shared/mongo';
@@ -34,6 +34,7 @@ function openEventStore(config: AppConfig): EventStore {
       return new EsdbEventStore(config.eventStore.url);
     case 'sqlite':
       mkdirSync(config.dataDir, { recursive: true });
+      markRunning(config.dataDir);
       return new SqliteEventStore(join(config.dataDir, 'events.sqlite'));
   }
 }

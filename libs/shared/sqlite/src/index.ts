@@ -1,2 +1,3 @@
 export * from './sqlite.event-store';
 export * from './sqlite.read-models';
+export * from './running-marker';
