@@ -77,7 +77,7 @@ describe('npm run auditor -- rebuild (npm run rebuild)', () => {
       err: (line: string) => void out.push(line),
     };
     // A process that ran on it and was killed outright left its marker: it is gone, so ignored.
-    const gone = spawnSync(process.execPath, ['-e', '']).pid!;
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
     writeFileSync(join(dir, `app-${gone}.pid`), `${gone}\n`);
     // This process stands for the app (the app marks its folder as it opens its store).
     writeFileSync(join(dir, `app-${process.pid}.pid`), `${process.pid}\n`);
