@@ -65,7 +65,10 @@ export class LedgerInvoice {
   @MoneyProperty('Tax') tax!: number;
   @MoneyProperty('Total') total!: number;
   @MoneyProperty('Paid on it, as receivables reports') paid!: number;
-  @MoneyProperty('Credited by credit notes') credited!: number;
+  @MoneyProperty(
+    'Total of its credit notes (on the account, any excess over what was open became credit: see `/accounts/{customerId}`)',
+  )
+  credited!: number;
   @DateProperty('Void date, once voided', { required: false }) voidedOn?: string;
   @TextProperty('Why it was voided', { required: false }) voidReason?: string;
 }

@@ -44,7 +44,10 @@ export class AccountInvoice {
   @MoneyProperty('Total invoiced') total!: number;
   @MoneyProperty('Still open') open!: number;
   @MoneyProperty('Paid, credit applied included') paid!: number;
-  @MoneyProperty('Credited by credit notes') credited!: number;
+  @MoneyProperty(
+    'Credit notes taken off it (any excess over what was open went to unapplied credit; `/invoices/{id}` shows their whole total)',
+  )
+  credited!: number;
   @MoneyProperty('Written off') writtenOff!: number;
   @ApiProperty({ type: 'boolean', description: 'Voided: nothing is open on it' })
   cancelled!: boolean;
