@@ -504,6 +504,25 @@ describe('customer account', () => {
           appliedOn: '2026-03-01',
         })
         .thenThrows(RuleViolation, /only 100 of unapplied credit/);
+      // A void that came first (it raced the application): said so, not "only 0 open".
+      const voided = after(credit, {
+        type: 'CancelInvoice',
+        invoiceId: 'i1',
+        voidedOn: '2026-03-02',
+        retainageHeld: 0,
+      });
+      spec(voided)
+        .when({ type: 'ApplyCredit', applicationId: 'a', invoiceId: 'i1', appliedOn: '2026-03-03' })
+        .thenThrows(
+          RuleViolation,
+          /^invoice INV-2026-00001 is void: nothing on it can be credited$/,
+        );
+      spec(voided)
+        .when({ type: 'WriteOff', invoiceId: 'i1', writtenOffOn: '2026-03-03', reason: 'bad debt' })
+        .thenThrows(
+          RuleViolation,
+          /^invoice INV-2026-00001 is void: nothing on it can be written off$/,
+        );
     });
   });
 

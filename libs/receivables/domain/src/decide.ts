@@ -80,6 +80,7 @@ export function decide(command: AccountCommand, state: AccountState): AccountEve
       return applyCredit(state, command);
     case 'WriteOff': {
       const item = requireItem(state, command.invoiceId);
+      notVoid(item, 'written off');
       const open = openAmount(item);
       if (open === 0)
         throw new RuleViolation(`invoice ${item.number} has nothing open to write off`);
@@ -299,6 +300,7 @@ function voidCreditFunded(
  */
 function applyCredit(account: Account, command: Command<'ApplyCredit'>): AccountEvent[] {
   const item = requireItem(account, command.invoiceId);
+  notVoid(item, 'credited');
   const appliedOn = requireDate(command.appliedOn);
   const available = unappliedCredit(account, appliedOn);
   const amount = command.amount ?? Math.min(available, openAmount(item));
@@ -399,6 +401,12 @@ function byDueThenNumber(a: OpenItem, b: OpenItem): number {
   return a.dueDate === b.dueDate
     ? a.number.localeCompare(b.number)
     : a.dueDate.localeCompare(b.dueDate);
+}
+
+/** Said as it is: a void invoice has nothing open because it was voided. */
+function notVoid(item: OpenItem, what: string): void {
+  if (item.cancelled)
+    throw new RuleViolation(`invoice ${item.number} is void: nothing on it can be ${what}`);
 }
 
 function requireItem(account: Account, invoiceId: string): OpenItem {
