@@ -517,6 +517,20 @@ describe('customer account', () => {
           RuleViolation,
           /^invoice INV-2026-00001 is void: nothing on it can be credited$/,
         );
+      // A credit note on a void invoice (invoicing refuses one): it would credit the invoice twice.
+      spec(voided)
+        .when({
+          type: 'RecordCreditNote',
+          creditNoteId: 'cn1',
+          invoiceId: 'i1',
+          number: 'CN-1',
+          issueDate: '2026-03-03',
+          total: 250,
+        })
+        .thenThrows(
+          RuleViolation,
+          /^invoice INV-2026-00001 is void: nothing on it can be credited$/,
+        );
       spec(voided)
         .when({ type: 'WriteOff', invoiceId: 'i1', writtenOffOn: '2026-03-03', reason: 'bad debt' })
         .thenThrows(

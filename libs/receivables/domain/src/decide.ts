@@ -56,6 +56,9 @@ export function decide(command: AccountCommand, state: AccountState): AccountEve
     }
     case 'RecordCreditNote': {
       const item = requireItem(state, command.invoiceId);
+      // Invoicing decides both on one stream and refuses a credit note on a void invoice; should one
+      // come anyway, it would credit the invoice a second time: refused, it is listed in /refusals.
+      notVoid(item, 'credited');
       const toInvoice = Math.min(command.total, openAmount(item));
       const { creditNoteId, number, issueDate, total } = command;
       const balances = balancesAfter(state, crediting(item.invoiceId, toInvoice));
