@@ -71,4 +71,32 @@ describe('money of different currencies', () => {
       await test.close();
     }
   }, 30_000);
+
+  it("are never on one account: a contract in another currency than the customer's is refused before anything is billed", async () => {
+    const test = await startTestApp();
+    try {
+      const usd = await expectOk<any>(test.client.post('/contracts', smallContract()), 'create');
+      const refused = await test.client.post(
+        '/contracts',
+        smallContract({ currency: 'EUR', title: 'Euro job' }),
+      );
+      // Before: created, and its first invoice numbered and issued, then refused by the account.
+      expect(refused.status).toBe(422);
+      expect(refused.body.detail).toBe(
+        `customer ${CUSTOMER.id} is billed in USD (contract "Small job"): its account is kept in one currency, so a contract in EUR needs another customer id`,
+      );
+      expect((await test.client.get('/contracts')).body).toEqual([
+        expect.objectContaining({ contractId: usd.contractId }),
+      ]);
+      // Once the only contract in USD is cancelled (a draft, never billed), EUR is free.
+      await expectOk(
+        test.client.post(`/contracts/${usd.contractId}/cancel`, { reason: 'lost the bid' }),
+        'cancel',
+      );
+      await expectOk(test.client.post('/contracts', smallContract({ currency: 'EUR' })), 'EUR');
+      await expectOk(test.client.post('/contracts', smallContract({ currency: 'EUR' })), 'EUR too');
+    } finally {
+      await test.close();
+    }
+  }, 30_000);
 });

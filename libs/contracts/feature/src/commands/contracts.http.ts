@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   ContractStillOpen,
@@ -12,10 +12,14 @@ import {
   ContextRuntime,
   Ctx,
   DatedBody,
+  READ_MODELS,
   ReasonBody,
   type RequestContext,
 } from '@billing/shared/nest';
 import type { CommandResult } from '@billing/shared/event-store';
+import { RuleViolation } from '@billing/shared/kernel';
+import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
+import { CONTRACT_SUMMARY, type ContractSummary } from '../read-models/contract-summary.projection';
 import {
   ChangeOrderDto,
   CreateContractDto,
@@ -47,7 +51,10 @@ const CLOSE_RETRY_MS = 100;
 @ApiTags('contracts')
 @Controller('contracts')
 export class ContractsHttp {
-  constructor(private readonly runtime: ContextRuntime) {}
+  constructor(
+    private readonly runtime: ContextRuntime,
+    @Inject(READ_MODELS) private readonly readModels: ReadModelStore,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Create a contract in draft, with its terms and schedule of values' })
@@ -59,12 +66,16 @@ export class ContractsHttp {
   @ApiProblems(
     400,
     [409, 'A contract with this id already exists'],
-    [422, 'The schedule of values exceeds the contract sum'],
+    [
+      422,
+      "The schedule of values exceeds the contract sum, or the customer's other contracts are in another currency",
+    ],
   )
   async create(@Body() body: CreateContractDto, @Ctx() ctx: RequestContext) {
     const contractId = ctx.newId('contract');
     const { customer, title, currency, originalSum, basis, retainage, taxRate, paymentTermsDays } =
       body;
+    await this.oneCurrencyPerCustomer(customer.id, currency, ctx);
     const terms = {
       customer,
       title,
@@ -88,6 +99,27 @@ export class ContractsHttp {
       },
       ctx,
     );
+  }
+
+  /**
+   * A customer's account is kept in one currency (DOMAIN.md: an account per customer): an invoice
+   * in another would be numbered and issued, then refused by the account. Refused here instead,
+   * before anything is billed. Cancelled contracts (drafts never billed) do not count.
+   */
+  private async oneCurrencyPerCustomer(
+    customerId: string,
+    currency: string,
+    ctx: RequestContext,
+  ): Promise<void> {
+    const [other] = await forTenant(this.readModels, ctx.tenantId).find<ContractSummary>(
+      CONTRACT_SUMMARY,
+      { 'customer.id': customerId, currency: { $ne: currency }, status: { $ne: 'cancelled' } },
+      { limit: 1 },
+    );
+    if (other)
+      throw new RuleViolation(
+        `customer ${customerId} is billed in ${other.currency} (contract "${other.title}"): its account is kept in one currency, so a contract in ${currency} needs another customer id`,
+      );
   }
 
   @Post(':id/schedule')
