@@ -325,7 +325,7 @@ describe('a void racing a payment or a write-off (invoicing decides the void bef
     await expectOk(voided, 'void');
     hold.closed = false;
     await test.settle();
-    return { test, invoice };
+    return { test, invoice, contractId };
   }
 
   it('a payment: the void gives it back as credit, and its reversal takes that credit back', async () => {
@@ -337,7 +337,7 @@ describe('a void racing a payment or a write-off (invoicing decides the void bef
       receivedOn: '2026-02-05',
     };
     let paymentId = '';
-    const { test } = await voidedMeanwhile(async (client) => {
+    const { test, invoice, contractId } = await voidedMeanwhile(async (client) => {
       ({ paymentId } = await expectOk<any>(client.post(`${account}/payments`, payment), 'pay'));
     });
     try {
@@ -345,6 +345,13 @@ describe('a void racing a payment or a write-off (invoicing decides the void bef
         balance: -200_000,
         unappliedCredit: 200_000,
       });
+      // The payment left the void invoice as credit: neither the invoice nor its contract counts it
+      // as paid (it would be counted again once the credit is applied).
+      expect((await test.client.get(`/invoices/${invoice.invoiceId}`)).body).toMatchObject({
+        status: 'void',
+        paid: 0,
+      });
+      expect((await test.client.get(`/contracts/${contractId}`)).body).toMatchObject({ paid: 0 });
       await expectOk(
         test.client.post(`${account}/payments/${paymentId}/reverse`, {
           reason: 'NSF',

@@ -328,7 +328,8 @@ describe('customer account', () => {
       const reversed = after(voided, reverseP1);
       expect(reversed.at(-1)).toMatchObject({
         data: {
-          reopened: [{ invoiceId: 'i1', amount: 1_000 }],
+          // Not i1: the void took the payment off it already (its paid is 0).
+          reopened: [],
           unappliedRemoved: 1_000,
           voidCreditTaken: [{ sourceId: 'i1', amount: 1_000 }],
         },
@@ -353,10 +354,7 @@ describe('customer account', () => {
       const reversed = after(applied, reverseP1);
       expect(reversed.at(-1)).toMatchObject({
         data: {
-          reopened: [
-            { invoiceId: 'i1', amount: 1_000 },
-            { invoiceId: 'i2', amount: 800 },
-          ],
+          reopened: [{ invoiceId: 'i2', amount: 800 }],
           unappliedRemoved: 200,
           voidCreditTaken: [{ sourceId: 'i1', amount: 200 }],
           drawsUndone: [
@@ -378,10 +376,7 @@ describe('customer account', () => {
       const partly = after(twoPayments, reverseP1);
       expect(partly.at(-1)).toMatchObject({
         data: {
-          reopened: [
-            { invoiceId: 'i1', amount: 600 },
-            { invoiceId: 'i2', amount: 300 },
-          ],
+          reopened: [{ invoiceId: 'i2', amount: 300 }],
           voidCreditTaken: [{ sourceId: 'i1', amount: 300 }],
           drawsUndone: [{ sourceId: 'i1', applicationId: 'a1', amount: 300 }],
         },
@@ -404,13 +399,29 @@ describe('customer account', () => {
       expect(credit(reversed)).toBe(0);
       expect(reversed.at(-1)).toMatchObject({
         data: {
-          reopened: [
-            { invoiceId: 'i1', amount: 1_000 },
-            { invoiceId: 'i2', amount: 1_000 },
-          ],
+          reopened: [],
           voidCreditTaken: [{ sourceId: 'i2', amount: 1_000 }],
         },
       });
+    });
+
+    it('recorded before (it named the voided invoice), leaves that invoice paid 0, not less', () => {
+      const voided = after(three, pay('p1', 1_000, ['i1']), voidI1);
+      const old: AccountEvent = {
+        type: 'PaymentReversed',
+        data: {
+          customerId,
+          paymentId: 'p1',
+          reference: 'p1',
+          amount: 1_000,
+          reversedOn: '2026-03-20',
+          reason: 'NSF',
+          reopened: [{ invoiceId: 'i1', amount: 1_000 }],
+          unappliedRemoved: 0,
+          balances: [],
+        },
+      };
+      expect(account([...voided, old]).items.map((item) => item.paid)).toEqual([0, 0, 0]);
     });
 
     it('is dated on or after the applications it undoes', () => {
@@ -463,6 +474,8 @@ describe('customer account', () => {
       });
       expect(opens(voided)['INV-2026-00001']).toBe(0);
       expect(unappliedCredit(account(voided))).toBe(100);
+      // It left the invoice: paid on a void invoice would count it twice once the credit is applied.
+      expect(account(voided).items.find((item) => item.invoiceId === 'i1')?.paid).toBe(0);
       spec(voided)
         .when({ type: 'CancelInvoice', invoiceId: 'i1', voidedOn: '2026-03-03', retainageHeld: 0 })
         .then([]);

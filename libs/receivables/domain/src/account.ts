@@ -73,9 +73,10 @@ export interface ItemChange {
   change: (item: OpenItem) => Partial<OpenItem>;
 }
 
+/** What was paid on it leaves it: the void gives it back as credit (`creditedBack`). */
 export const cancelling = (invoiceId: string): ItemChange => ({
   invoiceIds: [invoiceId],
-  change: () => ({ cancelled: true }),
+  change: () => ({ cancelled: true, paid: 0 }),
 });
 export const crediting = (invoiceId: string, amount: number): ItemChange => ({
   invoiceIds: [invoiceId],
@@ -243,9 +244,20 @@ export function evolve(state: AccountState, event: AccountEvent): AccountState {
           (candidate) =>
             candidate.sourceId === draw.sourceId && candidate.applicationId === draw.applicationId,
         )?.amount ?? 0;
+      // A reversal recorded before voids took what was paid off the invoice named the voided one
+      // too: nothing is on it to take back.
+      const voided = new Set(
+        account.items.flatMap((item) => (item.cancelled ? [item.invoiceId] : [])),
+      );
       return {
         ...account,
-        items: changed(account.items, paying(reopened, -1)),
+        items: changed(
+          account.items,
+          paying(
+            reopened.filter((allocation) => !voided.has(allocation.invoiceId)),
+            -1,
+          ),
+        ),
         payments: account.payments.map((payment) =>
           payment.paymentId === paymentId ? { ...payment, reversed: true } : payment,
         ),

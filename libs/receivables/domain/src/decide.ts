@@ -199,13 +199,19 @@ function reversePayment(account: Account, command: Command<'ReversePayment'>): A
     throw new RuleViolation(
       `a reversal is dated on or after the payment it reverses (received on ${payment.receivedOn}), not ${reversedOn}`,
     );
+  // What it paid on an invoice voided since is no longer on that invoice: the void gave it back as
+  // credit, which the reversal takes back (voidCreditFunded).
   const reopened = new Map<string, number>();
-  const add = (invoiceId: string, amount: number) =>
-    reopened.set(invoiceId, (reopened.get(invoiceId) ?? 0) + amount);
-  payment.allocations.forEach((a) => add(a.invoiceId, a.amount));
+  const voided: [string, number][] = [];
+  const undo = (invoiceId: string, amount: number) => {
+    if (account.items.some((item) => item.invoiceId === invoiceId && item.cancelled))
+      voided.push([invoiceId, amount]);
+    else reopened.set(invoiceId, (reopened.get(invoiceId) ?? 0) + amount);
+  };
+  payment.allocations.forEach((a) => undo(a.invoiceId, a.amount));
   const ownDraws = account.draws.filter((draw) => draw.sourceId === payment.paymentId);
-  ownDraws.forEach((draw) => add(draw.invoiceId, draw.amount));
-  const { voidCreditTaken, drawsUndone } = voidCreditFunded(account, reopened, add);
+  ownDraws.forEach((draw) => undo(draw.invoiceId, draw.amount));
+  const { voidCreditTaken, drawsUndone } = voidCreditFunded(account, voided, undo);
   // It takes back the credit this payment left where it was applied: not before that application
   // (an as-of view would show the invoice reopened before it was paid).
   const lastDrawn = [...ownDraws, ...drawsUndone]
@@ -252,19 +258,17 @@ function reversePayment(account: Account, command: Command<'ReversePayment'>): A
 }
 
 /**
- * What a reversed payment paid on invoices voided since was given back as credit when they were
- * voided (a void racing the payment: invoicing decided it before it heard of the payment). The
+ * What a reversed payment paid on invoices voided since (`voided`: a void racing the payment, which
+ * invoicing decided before it heard of the payment) was given back as credit by the void. The
  * reversal takes that credit back: from what is left of it, then from where it was applied, latest
- * application first; the invoices it was applied to reopen (`add`), and if one of those was voided
- * too, its credit is taken back the same way.
+ * application first; each invoice it was applied to is undone in turn (`undo`: reopened, or, voided
+ * too, its own credit taken back the same way, onto `voided`).
  */
 function voidCreditFunded(
   account: Account,
-  reopened: ReadonlyMap<string, number>,
-  add: (invoiceId: string, amount: number) => void,
+  voided: [string, number][],
+  undo: (invoiceId: string, amount: number) => void,
 ): { voidCreditTaken: CreditDraw[]; drawsUndone: Account['draws'] } {
-  const cancelled = (invoiceId: string) =>
-    account.items.some((item) => item.invoiceId === invoiceId && item.cancelled);
   const left = new Map(
     account.credits.map((credit) => [
       credit.sourceId,
@@ -273,8 +277,7 @@ function voidCreditFunded(
   );
   const undone = new Map<Account['draws'][number], number>();
   const taken = new Map<string, number>();
-  const work = [...reopened].filter(([invoiceId]) => cancelled(invoiceId));
-  for (let next = work.shift(); next; next = work.shift()) {
+  for (let next = voided.shift(); next; next = voided.shift()) {
     const [invoiceId, amount] = next;
     const fromCredit = Math.min(amount, left.get(invoiceId) ?? 0);
     left.set(invoiceId, (left.get(invoiceId) ?? 0) - fromCredit);
@@ -286,8 +289,7 @@ function voidCreditFunded(
       const take = Math.min(rest, draw.amount - (undone.get(draw) ?? 0));
       if (take <= 0) continue;
       undone.set(draw, (undone.get(draw) ?? 0) + take);
-      add(draw.invoiceId, take);
-      if (cancelled(draw.invoiceId)) work.push([draw.invoiceId, take]);
+      undo(draw.invoiceId, take);
       rest -= take;
     }
   }
