@@ -287,6 +287,94 @@ describe('what a client waits for', () => {
   }, 30_000);
 });
 
+describe('a change order entered while a pay application is in draft', () => {
+  /** The small contract active, line A certified at `percent` for January: its draft. */
+  async function certified(
+    client: Client,
+    percent: number,
+  ): Promise<{ contractId: string; draft: any }> {
+    const contractId = await activeContract(client);
+    const reports = `/contracts/${contractId}/progress-reports`;
+    const lines = [{ lineId: 'A', percentComplete: percent, storedMaterials: 0 }];
+    await expectOk(client.post(reports, { periodEnd: '2026-01-31', lines }), 'report');
+    await expectOk(client.post(`${reports}/2026-01-31/certify`, { date: '2026-02-01' }), 'certify');
+    const drafts = `/invoices?contractId=${contractId}&status=draft`;
+    const [draft] = await waitFor<any[]>(client, drafts, (list) => list.length === 1, 'the draft');
+    return { contractId, draft };
+  }
+  const changeOrder = (number: string, amount: number, approvedOn: string) => ({
+    number,
+    description: number,
+    amount,
+    approvedOn,
+    lines: [{ lineId: number, item: '2', description: number, scheduledValue: amount }],
+  });
+
+  it("approved within the period, it is on that period's application (entered after the certification)", async () => {
+    const test = await startTestApp();
+    try {
+      const { client } = test;
+      const { contractId, draft } = await certified(client, 5000);
+      const co = client.post(
+        `/contracts/${contractId}/change-orders`,
+        changeOrder('CO-1', 50_000, '2026-01-15'),
+      );
+      await expectOk(co, 'change order');
+      await test.settle();
+      await expectOk(
+        client.post(`/invoices/${draft.invoiceId}/issue`, { date: '2026-02-05' }),
+        'issue',
+      );
+      const issued = (await client.get(`/invoices/${draft.invoiceId}`)).body;
+      // Before: line 2 = 0 and line 3 = 1,000,000 while the contract said 1,050,000.
+      expect(issued.g702).toMatchObject({
+        netChangeByChangeOrders: 50_000,
+        contractSumToDate: 1_050_000,
+      });
+      expect(issued.g703.map((line: any) => line.lineId)).toEqual(['A', 'CO-1']);
+    } finally {
+      await test.close();
+    }
+  }, 30_000);
+
+  it('a deduction below the work certified withdraws the draft with the reason: nothing is issued beyond the contract sum', async () => {
+    const test = await startTestApp();
+    try {
+      const { client } = test;
+      const { contractId, draft } = await certified(client, 10000);
+      const co = client.post(
+        `/contracts/${contractId}/change-orders`,
+        changeOrder('CO-D', -600_000, '2026-02-01'),
+      );
+      await expectOk(co, 'change order');
+      await test.settle();
+      // Before: the draft stayed and was issued for 900,000 on a contract now worth 400,000.
+      const issue = await test.client.post(`/invoices/${draft.invoiceId}/issue`, {
+        date: '2026-02-05',
+      });
+      expect([issue.status, issue.body.detail]).toEqual([
+        404,
+        `invoice ${draft.invoiceId} not found on this contract`,
+      ]);
+      const billing = (await test.client.get(`/contracts/${contractId}/billing`)).body;
+      expect(billing.refusals).toEqual([
+        {
+          contractId,
+          certificationId: expect.any(String),
+          periodEnd: '2026-01-31',
+          reason:
+            'the work completed and stored to date (G702 line 4) would be 1000000, above the contract sum to date (line 3) of 400000: a change order took the sum below the work certified',
+        },
+      ]);
+      expect((await test.client.get(`/invoices?contractId=${contractId}`)).body).toEqual([
+        expect.objectContaining({ invoiceId: draft.invoiceId, status: 'withdrawn' }),
+      ]);
+    } finally {
+      await test.close();
+    }
+  }, 30_000);
+});
+
 describe('a void racing a payment or a write-off (invoicing decides the void before it hears of them)', () => {
   /** The store's bus, with messages to the invoicing service held while `hold.closed`. */
   async function appWithHeldInvoicing() {

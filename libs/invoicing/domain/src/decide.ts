@@ -45,23 +45,7 @@ export function decide(command: LedgerCommand, state: LedgerState): LedgerEvent[
   const contractId = state.contractId;
   switch (command.type) {
     case 'RecordChangeOrder':
-      if (
-        command.lines.some((line) =>
-          state.lines.some((existing) => existing.lineId === line.lineId),
-        )
-      )
-        throw new IllegalStateError('this change order is already recorded');
-      return [
-        {
-          type: 'ChangeOrderRecorded',
-          data: {
-            contractId,
-            changeOrderId: command.changeOrderId,
-            amount: command.amount,
-            lines: command.lines,
-          },
-        },
-      ];
+      return recordChangeOrder(state, command);
     case 'RecordContractPhase':
       return [
         {
@@ -129,6 +113,33 @@ function draftPayApplication(
 }
 
 /**
+ * A pay application in draft is recomputed with it (its line 2 holds every change order recorded
+ * before it is issued, as a draft made after it would): one approved within the period and entered
+ * after its certification is on that period's application, and a deduction below the work
+ * certified stops the draft instead of issuing more than the contract is worth.
+ */
+function recordChangeOrder(ledger: Ledger, command: Command<'RecordChangeOrder'>): LedgerEvent[] {
+  if (
+    command.lines.some((line) => ledger.lines.some((existing) => existing.lineId === line.lineId))
+  )
+    throw new IllegalStateError('this change order is already recorded');
+  const { changeOrderId, amount, lines } = command;
+  const recorded: LedgerEvent = {
+    type: 'ChangeOrderRecorded',
+    data: { contractId: ledger.contractId, changeOrderId, amount, lines },
+  };
+  const draft = pendingDraft(ledger, 'progress');
+  if (!draft) return [recorded];
+  return [
+    recorded,
+    ...redraft(evolve(ledger, recorded) as Ledger, draft.invoiceId, {
+      certificationId: changeOrderId,
+      periodEnd: draft.periodEnd!,
+    }),
+  ];
+}
+
+/**
  * (Re)compute the progress draft from all work certified so far against the last issued
  * application.
  */
@@ -143,6 +154,16 @@ function redraft(
     { type: 'PayApplicationRefused', data: { contractId, ...cause, reason } },
   ];
   const computed = payApplicationOf(ledger);
+  const { totalCompletedAndStoredToDate: completed, contractSumToDate } = computed.g702;
+  if (completed > contractSumToDate)
+    return [
+      ...(draft
+        ? [withdrawn(ledger, draft.invoiceId, 'the work certified exceeds the contract sum')]
+        : []),
+      ...refuse(
+        `the work completed and stored to date (G702 line 4) would be ${completed}, above the contract sum to date (line 3) of ${contractSumToDate}: a change order took the sum below the work certified`,
+      ),
+    ];
   if (computed.amount < 0)
     return refuse(
       `the current payment due (G702 line 8) would be ${computed.amount}, below zero: the certified work is less than what was already certified for payment`,

@@ -78,6 +78,61 @@ const issue = (invoiceId: string, number: string, issueDate = '2026-02-03'): Led
 });
 
 describe('pay applications', () => {
+  describe('a change order recorded while an application is in draft', () => {
+    const changeOrder = (changeOrderId: string, amount: number): LedgerCommand => ({
+      type: 'RecordChangeOrder',
+      changeOrderId,
+      amount,
+      lines: [{ lineId: changeOrderId, item: '9', description: 'CO', scheduledValue: amount }],
+    });
+    const drafted = (events: LedgerEvent[]) =>
+      ledgerOf(events).invoices.find((invoice) => invoice.status === 'draft');
+
+    it('recomputes the draft: its line 2 holds it, as a draft made after it would', () => {
+      const events = history(draft('p1', '2026-01-31', 100_000, 0), changeOrder('co1', 50_000));
+      expect(drafted(events)).toMatchObject({
+        invoiceId: 'p1',
+        periodEnd: '2026-01-31',
+        g702: { netChangeByChangeOrders: 50_000, contractSumToDate: 1_050_000 },
+      });
+      const later = history(changeOrder('co1', 50_000), draft('p1', '2026-01-31', 100_000, 0));
+      expect(drafted(events)).toEqual(drafted(later));
+    });
+
+    it('withdraws the draft, with the reason, when a deduction takes the sum below the work certified', () => {
+      const events = history(
+        draft('p1', '2026-01-31', 400_000, 600_000),
+        changeOrder('co1', -600_000),
+      );
+      expect(drafted(events)).toBeUndefined();
+      expect(events.slice(-2)).toEqual([
+        {
+          type: 'PayApplicationWithdrawn',
+          data: {
+            contractId,
+            invoiceId: 'p1',
+            reason: 'the work certified exceeds the contract sum',
+          },
+        },
+        {
+          type: 'PayApplicationRefused',
+          data: {
+            contractId,
+            certificationId: 'co1',
+            periodEnd: '2026-01-31',
+            reason:
+              'the work completed and stored to date (G702 line 4) would be 1000000, above the contract sum to date (line 3) of 400000: a change order took the sum below the work certified',
+          },
+        },
+      ]);
+    });
+
+    it('leaves the ledger as it was with no draft pending', () => {
+      const events = history(changeOrder('co1', 50_000));
+      expect(events.map((event) => event.type)).toEqual(['LedgerOpened', 'ChangeOrderRecorded']);
+    });
+  });
+
   it('drafts G702/G703 from certified work: retainage per line by step, tax on line 8', () => {
     const events = history(draft('p1', '2026-01-31', 100_000, 150_000, 20_000));
     const drafted = events.find((e) => e.type === 'PayApplicationDrafted');
