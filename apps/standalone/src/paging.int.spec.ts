@@ -41,6 +41,17 @@ describe('lists are paged and read through indexes', () => {
     ]) {
       expect([query, (await test.client.get(`/invoices?${query}`)).status]).toEqual([query, 400]);
     }
+    // Each says what is wrong with it, not every rule it could break: a value that is no integer
+    // is not also "greater than 1000" and "less than 1".
+    for (const [query, field, message] of [
+      ['limit=two', 'limit', 'limit must be an integer number'],
+      ['limit=1.5', 'limit', 'limit must be an integer number'],
+      ['offset=99999999999999999999', 'offset', 'offset must be an integer number'],
+      ['limit=1001', 'limit', 'limit must not be greater than 1000'],
+    ])
+      expect((await test.client.get(`/invoices?${query}`)).body.errors).toEqual([
+        { field, messages: [message] },
+      ]);
   });
 
   it('pages a contract history by position', async () => {

@@ -135,10 +135,16 @@ export function validationPipe(): ValidationPipe {
   });
 }
 
+/** Constraints on a value's type: when one fails, the others (ranges, lengths) say nothing. */
+const TYPE_CHECKS = ['isInt', 'isNumber', 'isString', 'isBoolean', 'isArray', 'isObject'];
+
 function flatten(errors: FieldError[], prefix = ''): { field: string; messages: string[] }[] {
   return errors.flatMap((error) => {
     const field = `${prefix}${error.property}`;
-    const own = error.constraints ? [{ field, messages: Object.values(error.constraints) }] : [];
+    const failed = Object.entries(error.constraints ?? {});
+    const ofType = failed.filter(([name]) => TYPE_CHECKS.includes(name));
+    const messages = (ofType.length > 0 ? ofType : failed).map(([, message]) => message);
+    const own = messages.length > 0 ? [{ field, messages }] : [];
     return [...own, ...flatten(error.children ?? [], `${field}.`)];
   });
 }
