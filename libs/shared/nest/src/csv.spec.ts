@@ -18,6 +18,8 @@ describe('csvAnswer', () => {
       { customerName: '@SUM(A1)', total: 2 },
       { customerName: '\tTab', total: 3 },
       { customerName: 'Harbor Point = good', total: 4 },
+      { customerName: ' =1+3', total: 5 },
+      { customerName: '\u00a0@SUM(A1)', total: 6 },
     ]);
     expect(text.split('\r\n')).toEqual([
       'customerName,total',
@@ -27,6 +29,8 @@ describe('csvAnswer', () => {
       "'@SUM(A1),2",
       "'\tTab,3",
       'Harbor Point = good,4',
+      "' =1+3,5",
+      "'\u00a0@SUM(A1),6",
       '',
     ]);
     expect(headers['Content-Type']).toMatch(/^text\/csv/);
@@ -37,6 +41,7 @@ describe('csvAnswer', () => {
       { customerName: "Harmless\n=2+5*cmd|' /C calc'!A0", total: 1 },
       { customerName: 'T\r=1+1', total: 2 },
       { customerName: 'Two\r\nlines', total: 3 },
+      { customerName: '\n=1+4', total: 4 },
     ]);
     expect(text).toBe(
       [
@@ -44,6 +49,7 @@ describe('csvAnswer', () => {
         `"Harmless\n=2+5*cmd|' /C calc'!A0",1`,
         '"T\r=1+1",2',
         '"Two\r\nlines",3',
+        `"'\n=1+4",4`,
         '',
       ].join('\r\n'),
     );

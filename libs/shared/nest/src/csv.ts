@@ -93,11 +93,12 @@ export function csvAnswer(
 }
 
 /**
- * OWASP "CSV Injection": a text a spreadsheet would run as a formula (=, +, -, @, tab, CR first) is
- * written after an apostrophe. Numbers are not text.
+ * OWASP "CSV Injection": a text a spreadsheet would run as a formula (=, +, -, @ first, also after
+ * spaces or line breaks some readers trim; tab, CR or LF first) is written after an apostrophe.
+ * Numbers are not text.
  */
 function neutralised(text: string): string {
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /^(\s*[=+\-@]|[\t\r\n])/.test(text) ? `'${text}` : text;
 }
 
 interface CsvOkOptions {
