@@ -112,7 +112,8 @@ export class BatchedConsumer implements Subscription {
         this.waiting.delete(done);
         resolve(!this.stopped);
       };
-      const timer = setTimeout(done, timeoutMs);
+      // No deadline (a boot waits as long as it takes): no timer (Infinity would overflow to 1 ms).
+      const timer = Number.isFinite(timeoutMs) ? setTimeout(done, timeoutMs) : undefined;
       this.waiting.add(done);
     });
   }

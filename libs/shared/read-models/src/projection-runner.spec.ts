@@ -142,6 +142,37 @@ describe('ProjectionRunner', () => {
     expect(waits.sort((a, b) => a - b)[10]).toBeLessThan(100);
   });
 
+  it('waits without a deadline (boot) on no timer: none overflows, none fires every millisecond', async () => {
+    const events = new InMemoryEventStore();
+    const readModels = new InMemoryReadModels();
+    const runner = new ProjectionRunner(events, readModels);
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    await runner.start({
+      ...counting,
+      name: 'gated',
+      collections: ['gated_v1'],
+      async handle(recorded, store) {
+        await gate;
+        await store.apply('gated_v1', recorded.id, recorded.position, () => ({}));
+      },
+    });
+    const timers = jest.spyOn(global, 'setTimeout');
+    try {
+      const { position } = await events.append('thing-1', [event()], 'any');
+      const caughtUp = runner.caughtUp(position, Number.POSITIVE_INFINITY);
+      await new Promise((resolve) => setImmediate(resolve));
+      // Before: setTimeout(Infinity), which Node sets to 1 ms with a TimeoutOverflowWarning (the
+      // services' logs after a crash had hundreds of them), woken again and again while catching up.
+      expect(timers.mock.calls.filter(([, ms]) => ms === Number.POSITIVE_INFINITY)).toEqual([]);
+      open();
+      expect(await caughtUp).toBe(true);
+    } finally {
+      timers.mockRestore();
+      await runner.stop();
+    }
+  });
+
   it('asks the store about the log only after what an earlier caughtUp found clear: other streams are not read again', async () => {
     const events = new InMemoryEventStore();
     const runner = new ProjectionRunner(events, new InMemoryReadModels());
