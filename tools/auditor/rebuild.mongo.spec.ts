@@ -53,7 +53,7 @@ describe('npm run rebuild and npm run audit on a service database in Mongo', () 
     expect(out).toEqual(
       expect.arrayContaining([
         expect.stringMatching(
-          /^rebuilt 2 projection\(s\) from \d+ events in .* into the database invoicing_rebuild$/,
+          /^rebuilt 2 projection\(s\) from the store's events up to position \d+ \(EventStoreDB's commit position, not a count\) in .* into the database invoicing_rebuild$/,
         ),
         'the rebuilt read models equal the live ones',
       ]),

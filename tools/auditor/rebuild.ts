@@ -74,7 +74,7 @@ export const rebuildCommand: Command = async (args, io) => {
     const head = await rebuildInto(store, side, projections, bar.update);
     bar.stop();
     io.out(
-      `rebuilt ${projections.length} projection(s) from ${head} events in ${((Date.now() - started) / 1000).toFixed(1)} s into ${sideName}`,
+      `rebuilt ${projections.length} projection(s) from the store's events up to position ${head}${mongo ? " (EventStoreDB's commit position, not a count)" : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s into ${sideName}`,
     );
     const report = await compareReadModels(live, side, projections, head);
     io.out(`${report.collections.length} collections, ${report.documents} documents compared`);
