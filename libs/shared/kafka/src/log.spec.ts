@@ -48,6 +48,16 @@ describe("kafkajs's lines", () => {
     ]);
   });
 
+  it("names Kafka's request number apart from a request's correlation id", () => {
+    const log = kafkaLogCreator(logLevel.INFO);
+    const withId = entry('Response Metadata');
+    log({ ...withId, log: { ...withId.log, correlationId: 2 } });
+    expect(lines).toEqual([
+      expect.objectContaining({ msg: 'Response Metadata', kafkaCorrelationId: 2 }),
+    ]);
+    expect(lines[0]).not.toHaveProperty('correlationId');
+  });
+
   it('writes the count of a window that the same line never follows (the broker came back)', () => {
     const log = kafkaLogCreator(logLevel.INFO);
     for (let i = 0; i < 3; i++) log(entry(refused));

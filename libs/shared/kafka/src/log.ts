@@ -12,11 +12,15 @@ const COUNTED_LINES = 1_000;
  * is away (80 to 170 lines a service in 45 s): its errors are warnings here (the relays and consumer
  * groups say at error when they cannot go on), and a line is written once per REPEAT_WINDOW_MS:
  * how often it was said again meanwhile is written, with `repeated`, when the window closes.
+ * Kafka's own `correlationId` (its protocol's request number) is written as `kafkaCorrelationId`.
  */
 export const kafkaLogCreator: logCreator = () => {
   const windows = new Map<string, { repeated: number }>();
   return (entry) => {
-    const { message, timestamp: _timestamp, logger: _logger, ...fields } = entry.log;
+    const { message, timestamp: _timestamp, logger: _logger, correlationId, ...fields } = entry.log;
+    // Kafka's request number, not a request's correlation id (the field every line of a request
+    // carries): named apart, so a search by correlation id finds only the request's own lines.
+    if (correlationId !== undefined) fields.kafkaCorrelationId = correlationId;
     const level =
       entry.level <= logLevel.WARN ? 'warn' : entry.level === logLevel.INFO ? 'info' : 'debug';
     const write = (more: object = {}) =>
