@@ -154,6 +154,15 @@ describe('the gateway', () => {
     const docs = await fetch(`${url}/docs`);
     expect([docs.status, await docs.text()]).toEqual([200, expect.stringContaining('swagger-ui')]);
     expect((await fetch(`${url}/docs/swagger-ui-bundle.js`)).status).toBe(200);
+    expect(await (await fetch(`${url}/docs/init.js`)).text()).toMatch(
+      /^window\.ui = SwaggerUIBundle/,
+    );
+    // Its own answers carry the security headers the services' do (helmet): the page runs only
+    // scripts served from here.
+    for (const path of ['/docs', '/docs-json', '/health/ready', '/nowhere'])
+      expect([path, (await fetch(`${url}${path}`)).headers.get('content-security-policy')]).toEqual(
+        [path, expect.stringContaining("script-src 'self'")],
+      );
     const merged = (await (await fetch(`${url}/docs-json`)).json()) as { paths: Paths };
     for (const service of SERVICES)
       expect(Object.keys(merged.paths)).toEqual(
@@ -210,7 +219,7 @@ describe('the gateway', () => {
     ).toBeNull();
   });
 
-  it('answers 502 naming the service that does not answer', async () => {
+  it('answers 503 with Retry-After naming the service that does not answer, as a service answers while its servers are away', async () => {
     const down = createGateway({
       port: 0,
       host: '127.0.0.1',
@@ -218,20 +227,21 @@ describe('the gateway', () => {
       logLevel: 'info',
     }).listen(0, '127.0.0.1');
     await new Promise((resolve) => down.once('listening', resolve));
-    // The gateway logs the 502 as an error, with the caller's correlation id: expected here, and
+    // The gateway logs the 503 as an error, with the caller's correlation id: expected here, and
     // asserted.
     const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     const answer = await fetch(
       `http://127.0.0.1:${(down.address() as AddressInfo).port}/invoices`,
-      { headers: { 'x-correlation-id': 'gateway-502' } },
+      { headers: { 'x-correlation-id': 'gateway-503' } },
     );
-    expect([answer.status, ((await answer.json()) as { detail: string }).detail]).toEqual([
-      502,
-      expect.stringContaining('invoicing service did not answer'),
-    ]);
+    expect([
+      answer.status,
+      answer.headers.get('retry-after'),
+      ((await answer.json()) as { detail: string }).detail,
+    ]).toEqual([503, '1', expect.stringContaining('invoicing service did not answer')]);
     expect(logged).toHaveBeenCalledWith(
       expect.stringMatching(
-        /^request errored (?=.*"correlationId":"gateway-502")(?=.*"url":"\/invoices")(?=.*"statusCode":502)(?=[\s\S]*the invoicing service did not answer \(connect ECONNREFUSED 127\.0\.0\.1:9\))/,
+        /^request errored (?=.*"correlationId":"gateway-503")(?=.*"url":"\/invoices")(?=.*"statusCode":503)(?=[\s\S]*the invoicing service did not answer \(connect ECONNREFUSED 127\.0\.0\.1:9\))/,
       ),
     );
     logged.mockRestore();

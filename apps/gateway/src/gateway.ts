@@ -5,6 +5,7 @@ import express, {
   type RequestHandler,
   type Response,
 } from 'express';
+import helmet from 'helmet';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import { pinoHttp } from 'pino-http';
 import { httpLogOptions, requestLogContext } from '@billing/shared/logging';
@@ -19,14 +20,21 @@ const problem = (response: Response, status: number, title: string, detail: stri
     .type('application/problem+json')
     .send(JSON.stringify({ type: 'about:blank', title, status, detail }));
 
+/** A service (or the services a fan-out asks) did not answer: try again shortly. */
+const unavailable = (response: Response, detail: string) =>
+  problem(response.setHeader('Retry-After', '1'), 503, 'Service Unavailable', detail);
+
 /**
  * The one HTTP entry point of the distributed mode: the route table sends each request to the
  * service that owns it, streaming bodies both ways untouched (headers such as Idempotency-Key and
- * X-Tenant-Id pass through). A service that does not answer is a 502.
+ * X-Tenant-Id pass through). A service that does not answer is a 503 with Retry-After, as a service
+ * answers while a server it needs is away: a client retries either the same way (with its
+ * Idempotency-Key). Its own answers carry the security headers (helmet) the services' carry.
  */
 export function createGateway({ upstreams }: GatewayConfig): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(helmet());
   // One JSON line per request, with the X-Correlation-Id the services record (forwarded untouched).
   app.use(requestLogContext, pinoHttp(httpLogOptions()));
   const proxies = Object.fromEntries(
@@ -62,7 +70,7 @@ export function createGateway({ upstreams }: GatewayConfig): Express {
     return proxies[route.service](request, response, next);
   });
   app.use((error: Error, _request: Request, response: Response, _next: NextFunction) =>
-    problem(response, 502, 'Bad Gateway', error.message),
+    unavailable(response, error.message),
   );
   return app;
 }
@@ -75,10 +83,10 @@ function proxyTo(service: Service, target: string): RequestHandler {
     on: {
       error: (error, _request, response) => {
         const cause = `the ${service} service did not answer (${error.message})`;
-        // pino-http logs the request with this error instead of "failed with status code 502".
+        // pino-http logs the request with this error instead of "failed with status code 503".
         Object.assign(response, { err: new Error(cause) });
         if ('headersSent' in response && !response.headersSent)
-          problem(response as Response, 502, 'Bad Gateway', cause);
+          unavailable(response as Response, cause);
         else response.destroy();
       },
     },
