@@ -26,6 +26,8 @@ export interface ProcessSpec {
 export class AppProcess {
   private child?: ChildProcess;
   private exited = Promise.resolve();
+  /** Stopped or killed on purpose: its exit is not news. */
+  private ending = false;
 
   constructor(readonly spec: ProcessSpec) {}
 
@@ -47,7 +49,16 @@ export class AppProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
+    this.ending = false;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    // A process that dies on its own (a crash, a kill from outside) is said so where its lines go:
+    // otherwise only the gateway's readiness would show it.
+    child.once('exit', (code, signal) => {
+      if (!this.ending)
+        this.spec.output(
+          `[${this.spec.name}] exited (${code ?? signal}) without being asked to stop`,
+        );
+    });
     // Whole lines only: a JSON log line split across two chunks is handed over once, complete.
     const forward = (stream: NodeJS.ReadableStream | null) => {
       let partial = '';
@@ -79,6 +90,7 @@ export class AppProcess {
   }
 
   private async signal(signal: NodeJS.Signals): Promise<void> {
+    this.ending = true;
     if (this.child && this.child.exitCode === null && this.child.signalCode === null)
       this.child.kill(signal);
     await this.exited;

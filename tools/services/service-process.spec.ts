@@ -1,0 +1,31 @@
+import { AppProcess, freePort } from './service-process';
+
+describe('a process npm run start:services runs', () => {
+  async function started(env: Record<string, string>) {
+    const port = await freePort();
+    const lines: string[] = [];
+    const app = new AppProcess({
+      name: 'stand-in',
+      main: 'tools/services/fixtures/short-lived.ts',
+      env: { ...env, PORT: String(port) },
+      healthUrl: `http://127.0.0.1:${port}/`,
+      output: (line) => void lines.push(line),
+    });
+    return { app: await app.start(), lines };
+  }
+
+  it('says so when it dies on its own (before: nothing; only the gateway readiness showed it)', async () => {
+    const { app, lines } = await started({ LIVE_MS: '200', EXIT_CODE: '3' });
+    for (const deadline = Date.now() + 10_000; app.ended === undefined && Date.now() < deadline;)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(lines).toEqual(['[stand-in] exited (3) without being asked to stop']);
+  }, 30_000);
+
+  it('says nothing when it is stopped or killed on purpose', async () => {
+    const stopped = await started({});
+    await stopped.app.stop();
+    const killed = await started({});
+    await killed.app.kill();
+    expect([...stopped.lines, ...killed.lines]).toEqual([]);
+  }, 30_000);
+});
