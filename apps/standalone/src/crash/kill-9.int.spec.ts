@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runningOn, SqliteEventStore } from '@billing/shared/sqlite';
@@ -77,6 +77,9 @@ describe('kill -9 of the embedded process (npm start on SQLite) during the scena
       const ids = await runScenario(keyedClient(last.client()));
       story.push('the last restart ran the whole scenario');
       expect(await convergence(last.client(), ids, baseline)).toEqual([]);
+      // A graceful stop gives the folder back: nothing runs on it any more.
+      await last.stop();
+      expect(existsSync(join(dataDir, `app-${last.pid}.pid`))).toBe(false);
     } catch (error) {
       console.log([...story, '-- output of the processes:', ...output].join('\n'));
       throw error;

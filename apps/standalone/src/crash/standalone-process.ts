@@ -59,6 +59,13 @@ export class StandaloneProcess {
     return fetchClient(this.url, this.token);
   }
 
+  /** SIGTERM: the graceful shutdown (npm start's Ctrl-C, a process manager's stop). */
+  async stop(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
+    await this.exited;
+    StandaloneProcess.running.delete(this);
+  }
+
   /** kill -9: no shutdown hook, no last commit, no lease given back. */
   async kill(): Promise<void> {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');

@@ -85,6 +85,7 @@ export class Background implements OnApplicationShutdown {
     for (const step of steps)
       for (const outcome of await Promise.allSettled(step()))
         if (outcome.status === 'rejected') failures.push(outcome.reason);
+    this.settings.released?.();
     if (failures.length > 0)
       throw new AggregateError(
         failures,

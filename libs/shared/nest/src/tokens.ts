@@ -17,6 +17,8 @@ export interface Settings {
   timeZone: string;
   /** The app opened its adapters itself, so it closes them on shutdown (tests share theirs). */
   closeAdaptersOnShutdown?: boolean;
+  /** Called once they are closed: what the app gives back (its data folder's running marker). */
+  released?: () => void;
   /**
    * Who may call and the browser-facing rules: required to serve HTTP (configureHttp refuses to
    * start without it).

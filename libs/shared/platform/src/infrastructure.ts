@@ -17,12 +17,18 @@ import { BOOT_WAIT_MS } from './reachable';
 export function buildInfrastructure(config: AppConfig, service = 'billing'): Infrastructure {
   const eventStore = openEventStore(config);
   const readModels = openReadModels(config, service);
+  // The embedded app's data folder says it is in use while it runs (npm run rebuild -- --switch).
+  const released = config.eventStore.kind === 'sqlite' ? markRunning(config.dataDir) : undefined;
   return {
     eventStore,
     bus: openBus(config, service, eventStore, readModels),
     readModels,
     clock: { now: () => new Date() },
-    settings: { timeZone: config.timeZone, closeAdaptersOnShutdown: true },
+    settings: {
+      timeZone: config.timeZone,
+      closeAdaptersOnShutdown: true,
+      ...(released && { released }),
+    },
   };
 }
 
@@ -34,7 +40,6 @@ function openEventStore(config: AppConfig): EventStore {
       return new EsdbEventStore(config.eventStore.url);
     case 'sqlite':
       mkdirSync(config.dataDir, { recursive: true });
-      markRunning(config.dataDir);
       return new SqliteEventStore(join(config.dataDir, 'events.sqlite'));
   }
 }

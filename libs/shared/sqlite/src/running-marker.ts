@@ -4,15 +4,20 @@ import { join } from 'node:path';
 const MARKER = /^app-(\d+)\.pid$/;
 
 /**
- * Marks `dir` as in use by this process (`app-<pid>.pid` in it) until it exits, so a tool that must
+ * Marks `dir` as in use by this process (`app-<pid>.pid` in it) until it exits or calls the release
+ * it answers, so a tool that must
  * not run beside the app (`npm run rebuild -- --switch`) can tell. One file per process: two
  * instances may share a data folder. A marker left by a process killed outright names a process
  * that is gone, and is ignored.
  */
-export function markRunning(dir: string): void {
+export function markRunning(dir: string): () => void {
   const file = join(dir, `app-${process.pid}.pid`);
   writeFileSync(file, `${process.pid}\n`);
-  process.once('exit', () => rmSync(file, { force: true }));
+  const release = () => rmSync(file, { force: true });
+  // A shutdown on a signal ends with the signal again (Nest's shutdown hooks), which fires no 'exit':
+  // the app releases it once its adapters are closed; this is for any other way out.
+  process.once('exit', release);
+  return release;
 }
 
 /** The processes alive that marked `dir` as theirs, this one included. */
