@@ -17,10 +17,13 @@ const COUNTED_LINES = 1_000;
 export const kafkaLogCreator: logCreator = () => {
   const windows = new Map<string, { repeated: number }>();
   return (entry) => {
-    const { message, timestamp: _timestamp, logger: _logger, correlationId, ...fields } = entry.log;
+    const { message, timestamp: _timestamp, logger: _logger, ...fields } = entry.log;
     // Kafka's request number, not a request's correlation id (the field every line of a request
     // carries): named apart, so a search by correlation id finds only the request's own lines.
-    if (correlationId !== undefined) fields.kafkaCorrelationId = correlationId;
+    if ('correlationId' in fields) {
+      fields.kafkaCorrelationId = fields.correlationId as unknown;
+      delete fields.correlationId;
+    }
     const level =
       entry.level <= logLevel.WARN ? 'warn' : entry.level === logLevel.INFO ? 'info' : 'debug';
     const write = (more: object = {}) =>
