@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { formatMoney } from '@billing/shared/kernel';
-import { expectOk, fetchClient, localToken, runScenario } from '@billing/shared/testing';
+import {
+  expectOk,
+  fetchClient,
+  keyedClient,
+  localToken,
+  retryingUnavailable,
+  runScenario,
+} from '@billing/shared/testing';
+
+/** Long enough for a service killed mid-run to be started again (a boot takes seconds). */
+const OUTAGE_MS = 120_000;
 
 /**
  * Drives the construction scenario over HTTP against a running system (npm start, or npm run
@@ -16,7 +26,14 @@ async function main() {
       subject: 'demo',
       roles: ['billing'],
     }));
-  const client = fetchClient(baseUrl, token);
+  // Every command with an Idempotency-Key of its own, asked again while the system answers 503 (a
+  // service or a server it needs is away): the run rides out an outage without doing anything
+  // twice.
+  const run = randomUUID();
+  const client = keyedClient(
+    retryingUnavailable({ ...fetchClient(baseUrl, token), waitMs: OUTAGE_MS }, OUTAGE_MS),
+    `demo-${run}`,
+  );
   const usd = (amount: number) => formatMoney(amount, 'USD').padStart(16);
   console.log(`Billing a USD 1,000,000.00 construction contract against ${baseUrl}\n`);
   const result = await runScenario(client, {
