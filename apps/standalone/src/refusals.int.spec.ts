@@ -239,6 +239,35 @@ describe('what a client waits for', () => {
     }
   }, 30_000);
 
+  it('refuses an application dated before the one it deducts, and the number series stays gapless', async () => {
+    const test = await startTestApp();
+    try {
+      const { client } = test;
+      const contractId = await activeContract(client);
+      // January's application issued late, on 5 March; February's then issued "on 1 March".
+      await bill(client, contractId, ['2026-01-31', 3000, '2026-02-02', '2026-03-05']);
+      const reports = `/contracts/${contractId}/progress-reports`;
+      const lines = [{ lineId: 'A', percentComplete: 6000, storedMaterials: 0 }];
+      await expectOk(client.post(reports, { periodEnd: '2026-02-28', lines }), 'report');
+      await expectOk(
+        client.post(`${reports}/2026-02-28/certify`, { date: '2026-03-01' }),
+        'certify',
+      );
+      const drafts = `/invoices?contractId=${contractId}&status=draft`;
+      const [draft] = await waitFor<any[]>(client, drafts, (list) => list.length === 1, 'draft');
+      const early = await client.post(`/invoices/${draft.invoiceId}/issue`, { date: '2026-03-01' });
+      // Before: issued, and WIP and the as-of views took the earlier-dated one for the latest.
+      expect([early.status, early.body.detail]).toEqual([
+        422,
+        'the issue date 2026-03-01 is before pay application 1 (INV-2026-00001) issued on 2026-03-05, which this pay application deducts (G702 line 7)',
+      ]);
+      const issued = client.post(`/invoices/${draft.invoiceId}/issue`, { date: '2026-03-05' });
+      expect(await expectOk<any>(issued, 'issue')).toMatchObject({ number: 'INV-2026-00002' });
+    } finally {
+      await test.close();
+    }
+  }, 30_000);
+
   it('after completion, a voided last application takes its release draft with it; the work and then the release are drafted again', async () => {
     const test = await startTestApp();
     try {

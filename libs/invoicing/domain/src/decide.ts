@@ -300,6 +300,14 @@ function issueInvoice(ledger: Ledger, command: Command<'IssueInvoice'>): LedgerE
     throw new RuleViolation(
       `the issue date ${issueDate} is before the ${kind === 'progress' ? 'period end' : 'release date'} ${invoice.periodEnd} it bills`,
     );
+  // It builds on the last pay application issued (a later one deducts its certificate in line 7; a
+  // release bills its line 5): it is not dated before it, or a view by date would count them in the
+  // wrong order.
+  const previous = lastIssuedApplication(ledger);
+  if (previous?.issueDate && issueDate < previous.issueDate)
+    throw new RuleViolation(
+      `the issue date ${issueDate} is before pay application ${previous.applicationNo} (${previous.number}) issued on ${previous.issueDate}, which this ${kind === 'progress' ? 'pay application deducts (G702 line 7)' : 'release bills the retainage of'}`,
+    );
   // Its line 5c and line 7 count every release issued before it: it is not dated before them.
   const release =
     kind === 'progress'

@@ -583,6 +583,26 @@ describe('retainage release', () => {
       .thenThrows(RuleViolation, /due on 2026-07-05/);
   });
 
+  it('issues an application not before the one it deducts (line 7), nor a release before the application it bills', () => {
+    const first = history(
+      draft('p1', '2026-01-31', 100_000, 0),
+      issue('p1', 'INV-2026-00001', '2026-02-10'),
+      draft('p2', '2026-02-05', 300_000, 0),
+    );
+    // Certified for a period ending before the first was issued, issued before it: refused.
+    spec(first)
+      .when(issue('p2', 'INV-2026-00002', '2026-02-06'))
+      .thenThrows(
+        RuleViolation,
+        /^the issue date 2026-02-06 is before pay application 1 \(INV-2026-00001\) issued on 2026-02-10, which this pay application deducts \(G702 line 7\)$/,
+      );
+    expect(
+      spec(first)
+        .when(issue('p2', 'INV-2026-00002', '2026-02-10'))
+        .events(),
+    ).toHaveLength(1);
+  });
+
   it('bills work certified after an issued release: line 5 holds back only what the release left, line 7 counts the release', () => {
     const released = history(
       draft('p1', '2026-05-31', 400_000, 500_000),
