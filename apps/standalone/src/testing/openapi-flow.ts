@@ -226,9 +226,14 @@ async function billMilestone(flow: Flow): Promise<void> {
     () => true,
     'the milestone schedule',
   );
-  for (const action of ['achieve', 'reject', 'achieve', 'certify']) {
-    const template = `/contracts/{contractId}/milestones/{lineId}/${action}`;
-    await api.expect(200, 'post', template, { params: B, body: api.example(template) });
+  for (const action of ['achieve', 'reject', 'achieve again', 'certify']) {
+    const template = `/contracts/{contractId}/milestones/{lineId}/${action.split(' ')[0]}`;
+    const body = api.example(template) as { date: string };
+    // Achieved again on the day it was sent back (not before: 422).
+    const again = action === 'achieve again' && {
+      date: (api.example(template.replace(/achieve$/, 'reject')) as { date: string }).date,
+    };
+    await api.expect(200, 'post', template, { params: B, body: { ...body, ...again } });
   }
   const [billed] = await api.poll<any[]>(
     '/invoices',

@@ -130,6 +130,12 @@ function achieveMilestone(state: Schedule, command: Command<'AchieveMilestone'>)
   const line = findLine(state, command.lineId);
   if (line.milestone !== 'pending')
     throw new IllegalStateError(`milestone ${line.item} is already ${line.milestone}`);
+  requireNotBefore(
+    line.rejectedOn,
+    command.achievedOn,
+    `milestone ${line.item} is achieved again`,
+    'it was rejected',
+  );
   return [
     {
       type: 'MilestoneAchieved',

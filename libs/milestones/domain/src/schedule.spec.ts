@@ -405,6 +405,17 @@ describe('schedule of values', () => {
       spec([opened('milestone'), achieved, rejected])
         .when({ type: 'CertifyMilestone', lineId: 'B', certifiedOn: '2026-03-05' })
         .thenThrows(IllegalStateError, /only an achieved milestone/);
+      // Achieved again not before the rejection it answers (the schedule would show it achieved
+      // the day before it was rejected).
+      spec([opened('milestone'), achieved, rejected])
+        .when({ type: 'AchieveMilestone', lineId: 'B', achievedOn: '2026-03-01' })
+        .thenThrows(
+          RuleViolation,
+          /^milestone 2 is achieved again on or after it was rejected \(2026-03-02\), not on 2026-03-01$/,
+        );
+      spec([opened('milestone'), achieved, rejected])
+        .when({ type: 'AchieveMilestone', lineId: 'B', achievedOn: '2026-03-02' })
+        .then([expect.objectContaining({ type: 'MilestoneAchieved' })]);
       spec([opened('milestone')])
         .when({ type: 'RejectMilestone', lineId: 'B', rejectedOn: '2026-03-02', reason: 'x' })
         .thenThrows(IllegalStateError);

@@ -16,6 +16,8 @@ export interface Line extends LineDefinition {
   milestone: MilestoneStatus;
   /** When its milestone was last achieved (milestone contracts). */
   achievedOn?: string;
+  /** When its milestone was last rejected: achieved again not before it. */
+  rejectedOn?: string;
 }
 
 export interface Schedule {
@@ -106,7 +108,13 @@ export function evolve(state: ScheduleState, event: ScheduleEvent): ScheduleStat
         lines: updateLine(event.data.lineId, { milestone: 'certified', percentComplete: 10_000 }),
       };
     case 'MilestoneRejected':
-      return { ...state, lines: updateLine(event.data.lineId, { milestone: 'pending' }) };
+      return {
+        ...state,
+        lines: updateLine(event.data.lineId, {
+          milestone: 'pending',
+          rejectedOn: event.data.rejectedOn,
+        }),
+      };
     default:
       return assertNever(event);
   }

@@ -23,6 +23,10 @@ export class ScheduleLineView {
   milestone!: 'pending' | 'achieved' | 'certified';
   @DateProperty('When its milestone was last achieved (milestone contracts)', { required: false })
   achievedOn?: string;
+  @DateProperty('When its milestone was last rejected (pending again; milestone contracts)', {
+    required: false,
+  })
+  rejectedOn?: string;
 }
 
 export class ReportedLineView {
