@@ -1,4 +1,10 @@
-import { CUSTOMER, expectOk, smallContract, waitFor } from '@billing/shared/testing';
+import {
+  activeSmallContract,
+  CUSTOMER,
+  expectOk,
+  smallContract,
+  waitFor,
+} from '@billing/shared/testing';
 import { startTestApp, type TestApp } from './testing/test-app';
 
 const pause = () => new Promise((resolve) => setTimeout(resolve, 20));
@@ -197,15 +203,7 @@ describe('a reminder run for a past date (one the job missed)', () => {
     const test = await startTestApp();
     try {
       const { client } = test;
-      const { contractId } = await expectOk<any>(
-        client.post('/contracts', smallContract()),
-        'create',
-      );
-      await expectOk(
-        client.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' }),
-        'activate',
-      );
-      await waitFor(client, `/contracts/${contractId}/schedule`, () => true, 'schedule');
+      const contractId = await activeSmallContract(client);
       const reports = `/contracts/${contractId}/progress-reports`;
       const lines = [{ lineId: 'A', percentComplete: 5000, storedMaterials: 0 }];
       await expectOk(client.post(reports, { periodEnd: '2026-01-31', lines }), 'report');

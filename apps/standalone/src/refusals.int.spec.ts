@@ -2,7 +2,14 @@ import { InMemoryEventStore } from '@billing/shared/event-store';
 import { StoreBackedBus, type Bus } from '@billing/shared/bus';
 import { InMemoryReadModels } from '@billing/shared/read-models';
 import { CLOSE_WAIT_MS } from '@billing/contracts/feature';
-import { CUSTOMER, expectOk, smallContract, waitFor, type Client } from '@billing/shared/testing';
+import {
+  activeSmallContract,
+  CUSTOMER,
+  expectOk,
+  smallContract,
+  waitFor,
+  type Client,
+} from '@billing/shared/testing';
 import { startTestApp } from './testing/test-app';
 import { getDocument, missing, pdfText, usd } from './testing/pdf';
 
@@ -24,15 +31,6 @@ function slowToContracts(delayMs: number): {
       return handler(message);
     });
   return { eventStore, readModels, bus };
-}
-
-/** The small contract, created and activated, its schedule open. */
-async function activeContract(client: Client): Promise<string> {
-  const { contractId } = await expectOk<any>(client.post('/contracts', smallContract()), 'create');
-  const activate = client.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' });
-  await expectOk(activate, 'activate');
-  await waitFor(client, `/contracts/${contractId}/schedule`, () => true, 'schedule');
-  return contractId;
 }
 
 /** Issues the draft `which` picks once the reactions wrote it; answers the issued invoice. */
@@ -69,7 +67,7 @@ async function bill(
  * told so: what is left to close it is its payment.
  */
 async function billedAndReleased(client: Client): Promise<{ contractId: string; due: number }> {
-  const contractId = await activeContract(client);
+  const contractId = await activeSmallContract(client);
   await bill(client, contractId, ['2026-01-31', 10000, '2026-02-02', '2026-02-03']);
   const complete = client.post(`/contracts/${contractId}/complete`, { date: '2026-02-10' });
   await expectOk(complete, 'complete');
@@ -206,7 +204,7 @@ describe('what a client waits for', () => {
   it('refuses to void an invoice written off in part, and the account keeps owing nothing it was not owed', async () => {
     const test = await startTestApp();
     try {
-      const contractId = await activeContract(test.client);
+      const contractId = await activeSmallContract(test.client);
       const invoice = await bill(test.client, contractId, [
         '2026-01-31',
         5000,
@@ -243,7 +241,7 @@ describe('what a client waits for', () => {
     const test = await startTestApp();
     try {
       const { client } = test;
-      const contractId = await activeContract(client);
+      const contractId = await activeSmallContract(client);
       // January's application issued late, on 5 March; February's then issued "on 1 March".
       await bill(client, contractId, ['2026-01-31', 3000, '2026-02-02', '2026-03-05']);
       const reports = `/contracts/${contractId}/progress-reports`;
@@ -272,7 +270,7 @@ describe('what a client waits for', () => {
     const test = await startTestApp();
     try {
       const { client } = test;
-      const contractId = await activeContract(client);
+      const contractId = await activeSmallContract(client);
       await bill(client, contractId, ['2026-01-31', 2000, '2026-02-02', '2026-02-03']);
       const last = await bill(client, contractId, [
         '2026-02-28',
@@ -322,7 +320,7 @@ describe('a change order entered while a pay application is in draft', () => {
     client: Client,
     percent: number,
   ): Promise<{ contractId: string; draft: any }> {
-    const contractId = await activeContract(client);
+    const contractId = await activeSmallContract(client);
     const reports = `/contracts/${contractId}/progress-reports`;
     const lines = [{ lineId: 'A', percentComplete: percent, storedMaterials: 0 }];
     await expectOk(client.post(reports, { periodEnd: '2026-01-31', lines }), 'report');
@@ -425,7 +423,7 @@ describe('a void racing a payment or a write-off (invoicing decides the void bef
   async function voidedMeanwhile(meanwhile: (client: Client, invoice: any) => Promise<void>) {
     const { test, hold } = await appWithHeldInvoicing();
     const { client } = test;
-    const contractId = await activeContract(client);
+    const contractId = await activeSmallContract(client);
     const invoice = await bill(client, contractId, [
       '2026-01-31',
       5000,
@@ -546,7 +544,7 @@ describe('a command on a ledger while one of its documents is being issued', () 
 
   /** A contract billed in full once and completed: its last application and the release drafted. */
   async function completedWithReleaseDraft(client: Client) {
-    const contractId = await activeContract(client);
+    const contractId = await activeSmallContract(client);
     const last = await bill(client, contractId, ['2026-01-31', 10000, '2026-02-02', '2026-02-03']);
     const complete = client.post(`/contracts/${contractId}/complete`, { date: '2026-02-10' });
     await expectOk(complete, 'complete');
@@ -661,7 +659,7 @@ describe('a command on a ledger while one of its documents is being issued', () 
     const { test, eventStore } = await appOnItsStore();
     try {
       const { client } = test;
-      const contractId = await activeContract(client);
+      const contractId = await activeSmallContract(client);
       const lines = [{ lineId: 'A', percentComplete: 5000, storedMaterials: 0 }];
       const reports = `/contracts/${contractId}/progress-reports`;
       await expectOk(client.post(reports, { periodEnd: '2026-11-30', lines }), 'report');
@@ -694,7 +692,7 @@ describe('a retainage release agreed before the work is done', () => {
     const test = await startTestApp();
     const { client } = test;
     try {
-      const contractId = await activeContract(client);
+      const contractId = await activeSmallContract(client);
       const first = await bill(client, contractId, [
         '2026-01-31',
         5000,

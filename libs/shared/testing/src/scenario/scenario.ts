@@ -92,6 +92,19 @@ const PERIODS: { periodEnd: string; certifiedOn: string; issueDate: string; prog
     },
   ];
 
+/** The small contract, created and activated on 5 January, its schedule open. */
+export async function activeSmallContract(
+  client: Client,
+  overrides: Record<string, unknown> = {},
+): Promise<string> {
+  const create = client.post('/contracts', smallContract(overrides));
+  const { contractId } = await expectOk<{ contractId: string }>(create, 'create');
+  const activate = client.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' });
+  await expectOk(activate, 'activate');
+  await waitFor(client, `/contracts/${contractId}/schedule`, () => true, 'schedule');
+  return contractId;
+}
+
 export const AGING_DATES = ['2026-03-31', '2026-04-30', '2026-05-12', '2026-05-31', '2026-07-15'];
 
 export interface ScenarioResult {
