@@ -89,3 +89,48 @@ describe('a store-backed consumer group and the events that give it nothing to d
     expect(checkpoints.at(-1)).toBe(12);
   });
 });
+
+describe('a store-backed consumer group closed while it is still starting', () => {
+  it('leaves no timer behind (one kept the process, a jest worker, alive)', async () => {
+    const store = new InMemoryEventStore();
+    const readModels = new InMemoryReadModels();
+    // A slow state store: the group's first rebalance is still running when the bus closes.
+    const slow = new Proxy(readModels, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver) as unknown;
+        return typeof value === 'function'
+          ? async (...args: unknown[]) => {
+              await new Promise((resolve) => setTimeout(resolve, 20));
+              return (value as (...a: unknown[]) => unknown).apply(target, args);
+            }
+          : value;
+      },
+    });
+    const created: unknown[] = [];
+    const cleared = new Set<unknown>();
+    const setting = jest.spyOn(global, 'setInterval');
+    const clearing = jest.spyOn(global, 'clearInterval');
+    setting.mockImplementation(((...args: Parameters<typeof global.setInterval>) => {
+      const timer = jest.requireActual<typeof globalThis>('timers').setInterval(...args);
+      created.push(timer);
+      return timer;
+    }) as typeof global.setInterval);
+    clearing.mockImplementation(((timer: NodeJS.Timeout | undefined) => {
+      cleared.add(timer);
+      jest.requireActual<typeof globalThis>('timers').clearInterval(timer);
+    }) as typeof global.clearInterval);
+    try {
+      const bus = new StoreBackedBus(store, slow, { leaseMs: 300 });
+      await bus.relay({ topic: 't', streamPrefixes: ['x-'], toMessages: () => [] });
+      await bus.subscribe('g', ['t'], async () => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      await bus.close();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(created.filter((timer) => !cleared.has(timer))).toEqual([]);
+    } finally {
+      setting.mockRestore();
+      clearing.mockRestore();
+      created.forEach((timer) => clearInterval(timer as NodeJS.Timeout));
+    }
+  });
+});

@@ -180,6 +180,8 @@ class GroupMember {
       if (this.stopped) return;
       await this.exclusive(() => this.rebalance());
       await this.retryParked();
+      // Stopped meanwhile (an app closed right after it started): no timer to outlive it.
+      if (this.stopped) return;
       this.timer = setInterval(
         () =>
           void this.exclusive(() => this.rebalance()).catch((error: unknown) =>

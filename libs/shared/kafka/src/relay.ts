@@ -60,6 +60,8 @@ export class KafkaRelay {
   private readonly lease: Lease;
   private subscription?: Subscription;
   private timer?: NodeJS.Timeout;
+  /** Stopped or killed: a first step still running sets no timer. */
+  private ended = false;
   private turn: Promise<void> = Promise.resolve();
   private wake = () => {};
   /** The messages of the events handled since the last send. */
@@ -85,6 +87,8 @@ export class KafkaRelay {
 
   async start(): Promise<void> {
     await this.step();
+    // Stopped or killed during that first step: no timer to outlive it.
+    if (this.ended) return;
     this.timer = setInterval(() => void this.step(), this.lease.ms / 3);
   }
 
@@ -120,6 +124,7 @@ export class KafkaRelay {
   }
 
   async stop(): Promise<void> {
+    this.ended = true;
     clearInterval(this.timer);
     await this.turn;
     await this.pause();
@@ -128,6 +133,7 @@ export class KafkaRelay {
 
   /** A crash: nothing more published, committed or released. */
   kill(): void {
+    this.ended = true;
     clearInterval(this.timer);
     this.state.killed = true;
     this.state.publishing = false;
