@@ -114,7 +114,7 @@ describe('a store-backed consumer group closed while it is still starting', () =
       const timer = jest.requireActual<typeof globalThis>('timers').setInterval(...args);
       created.push(timer);
       return timer;
-    }) as typeof global.setInterval);
+    }));
     clearing.mockImplementation(((timer: NodeJS.Timeout | undefined) => {
       cleared.add(timer);
       jest.requireActual<typeof globalThis>('timers').clearInterval(timer);
