@@ -110,11 +110,11 @@ describe('a store-backed consumer group closed while it is still starting', () =
     const cleared = new Set<unknown>();
     const setting = jest.spyOn(global, 'setInterval');
     const clearing = jest.spyOn(global, 'clearInterval');
-    setting.mockImplementation(((...args: Parameters<typeof global.setInterval>) => {
+    setting.mockImplementation((...args: Parameters<typeof global.setInterval>) => {
       const timer = jest.requireActual<typeof globalThis>('timers').setInterval(...args);
       created.push(timer);
       return timer;
-    }));
+    });
     clearing.mockImplementation(((timer: NodeJS.Timeout | undefined) => {
       cleared.add(timer);
       jest.requireActual<typeof globalThis>('timers').clearInterval(timer);
