@@ -101,6 +101,37 @@ describe('KafkaRelay', () => {
     expect(await new ConsumerState(readModels).position(relay.name)).toBe(head);
   });
 
+  it('stopped during its first step, sets no timer afterwards (it kept the process alive)', async () => {
+    const store = new InMemoryEventStore();
+    await append(store, 3);
+    const readModels = new InMemoryReadModels();
+    // A slow state store: the first step is still running when the relay stops.
+    const slow = new Proxy(readModels, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver) as unknown;
+        return typeof value === 'function'
+          ? async (...args: unknown[]) => {
+              await new Promise((resolve) => setTimeout(resolve, 20));
+              return (value as (...a: unknown[]) => unknown).apply(target, args);
+            }
+          : value;
+      },
+    });
+    const intervals = jest.spyOn(global, 'setInterval');
+    try {
+      const relay = new KafkaRelay(store, slow, source, async () => undefined, {
+        instance: 'a',
+        leaseMs: 3_000,
+      });
+      const starting = relay.start();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      await Promise.all([relay.stop(), starting]);
+      expect(intervals).not.toHaveBeenCalled();
+    } finally {
+      intervals.mockRestore();
+    }
+  });
+
   it('commits nothing until the broker acknowledged, and sends the same messages again meanwhile', async () => {
     const store = new InMemoryEventStore();
     const head = await append(store, 10);
