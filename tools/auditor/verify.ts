@@ -3,16 +3,23 @@ import { integer, options, STORE_OPTIONS, type Command, type Io } from './io';
 import { progress } from './progress';
 import { openStore } from './store';
 
-export const VERIFY_USAGE = `auditor verify [--stream ID] [--tenant T] [--max-breaks 20]
-  walks every stream's hash chain (or one) and names each broken link: stream, revision, event id, expected and found hash`;
+export const VERIFY_USAGE = `auditor verify [--stream ID] [--tenant T] [--max-breaks 20] [--allow-unhashed]
+  walks every stream's hash chain (or one) and names each broken link: stream, revision, event id, expected and found hash;
+  exit 0 when every event is verified, 1 at a broken link, 2 when events carry no hash (stored before hashing began,
+  or their hashes removed); --allow-unhashed accepts a store known to predate hashing (exit 0 then)`;
 
-/** npm run auditor -- verify: exit 0 when every hashed event holds, 1 at the first broken link. */
+/**
+ * npm run auditor -- verify: exit 0 when every event is verified, 1 at a broken link, 2 when some
+ * carry no hash and --allow-unhashed was not given: a store whose hashes were all removed looks like
+ * one written before hashing began, and must not pass as verified (ADR 19).
+ */
 export const verifyCommand: Command = async (args, io) => {
   const { values } = options(args, {
     ...STORE_OPTIONS,
     stream: { type: 'string' },
     tenant: { type: 'string' },
     'max-breaks': { type: 'string' },
+    'allow-unhashed': { type: 'boolean' },
   });
   const { store, source } = openStore(values);
   const bar = progress('verifying', io.tty);
@@ -35,7 +42,12 @@ export const verifyCommand: Command = async (args, io) => {
     `${source}${values.stream ? ` stream ${values.stream}` : ''}${values.tenant ? ` tenant ${values.tenant}` : ''}`,
     (performance.now() - started) / 1000,
   );
-  return report.intact ? 0 : 1;
+  if (!report.intact) return 1;
+  if (report.unhashed === 0 || values['allow-unhashed']) return 0;
+  io.out(
+    `NOT VERIFIED: ${report.unhashed} events carry no hash; if this store predates hashing, compare the chain heads digest with one kept from before and run with --allow-unhashed`,
+  );
+  return 2;
 };
 
 export function printReport(io: Io, report: ChainReport, what: string, seconds: number): void {

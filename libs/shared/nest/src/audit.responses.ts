@@ -75,7 +75,10 @@ export class ChainReportView {
   @CountProperty('Events walked') events!: number;
   @CountProperty('Streams walked') streams!: number;
   @CountProperty('Events whose hash holds over the one before') verified!: number;
-  @CountProperty('Events stored before hashing began: not verified') unhashed!: number;
+  @CountProperty(
+    'Events with no hash (stored before hashing began, or their hashes removed): not verified',
+  )
+  unhashed!: number;
   @CountProperty('Streams with such events') unhashedStreams!: number;
   @CountProperty('Breaks found') breakCount!: number;
   @ApiProperty({ type: [ChainBreakView], description: 'The breaks, first one first (at most 100)' })
