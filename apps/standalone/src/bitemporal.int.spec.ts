@@ -256,4 +256,55 @@ describe('a reminder run for a past date (one the job missed)', () => {
       await test.close();
     }
   }, 30_000);
+
+  it('states what was open on the run date, today too: not less a payment dated after it (a post-dated check) or a write-off dated later', async () => {
+    const test = await startTestApp({ clock: { now: () => new Date('2026-03-20T12:00:00Z') } });
+    try {
+      const { client } = test;
+      const contractId = await activeSmallContract(client);
+      const reports = `/contracts/${contractId}/progress-reports`;
+      const lines = [{ lineId: 'A', percentComplete: 5000, storedMaterials: 0 }];
+      await expectOk(client.post(reports, { periodEnd: '2026-01-31', lines }), 'report');
+      await expectOk(client.post(`${reports}/2026-01-31/certify`, {}), 'certify');
+      const [draft] = await waitFor<any[]>(
+        client,
+        `/invoices?contractId=${contractId}&status=draft`,
+        (list) => list.length === 1,
+        'draft',
+      );
+      const issued = client.post(`/invoices/${draft.invoiceId}/issue`, { date: '2026-02-03' });
+      const { total } = await expectOk<any>(issued, 'issue');
+      await test.settle();
+      const account = `/accounts/${CUSTOMER.id}`;
+      await expectOk(
+        client.post(`${account}/payments`, {
+          amount: 1_000,
+          currency: 'USD',
+          method: 'check',
+          reference: 'post-dated',
+          receivedOn: '2026-03-28',
+        }),
+        'post-dated payment',
+      );
+      await expectOk(
+        client.post(`${account}/invoices/${draft.invoiceId}/write-off`, {
+          date: '2026-04-10',
+          amount: 500,
+          reason: 'Disputed',
+        }),
+        'later write-off',
+      );
+      await test.settle();
+      const run = async (runDate: string) =>
+        (await expectOk<any>(client.post('/reminders/run', { runDate }), `run ${runDate}`)).sent;
+      expect(await run('2026-03-20')).toEqual([
+        expect.objectContaining({ invoiceId: draft.invoiceId, levelDays: 15, open: total }),
+      ]);
+      expect(await run('2026-04-05')).toEqual([
+        expect.objectContaining({ invoiceId: draft.invoiceId, levelDays: 30, open: total - 1_000 }),
+      ]);
+    } finally {
+      await test.close();
+    }
+  }, 30_000);
 });

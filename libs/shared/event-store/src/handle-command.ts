@@ -326,20 +326,20 @@ export interface Dating<E> {
 
 /**
  * Fold a stream as it stood on both axes: the audit view of any aggregate. Without `date`, every
- * event recorded by `knownAt`.
+ * event recorded by `knownAt`; without `knownAt`, everything recorded.
  */
 export async function stateAsOf<E extends DomainEvent, S>(
   store: EventStore,
   streamId: string,
   decider: Pick<Decider<unknown, E, S>, 'initialState' | 'evolve'>,
-  asOf: AsOf,
+  asOf: Partial<AsOf>,
   tenantId: string,
   dating: Dating<E>,
 ): Promise<{ state: S; events: RecordedEvent[] }> {
   const known = (await store.readStream(streamId)).filter(
     (event) =>
       event.metadata.tenantId === tenantId &&
-      Date.parse(event.recordedAt) <= asOf.knownAt.getTime(),
+      (asOf.knownAt === undefined || Date.parse(event.recordedAt) <= asOf.knownAt.getTime()),
   );
   const dateOf = (event: RecordedEvent) =>
     dating.businessDate(event as unknown as E) ??

@@ -19,14 +19,12 @@ import { addDays } from '@billing/shared/kernel';
 import {
   ApiBodyExamples,
   ApiProblems,
-  CLOCK,
   ContextRuntime,
   Ctx,
   EVENT_STORE,
   READ_MODELS,
   ReasonBody,
   SETTINGS,
-  type Clock,
   type RequestContext,
   type Settings,
 } from '@billing/shared/nest';
@@ -63,7 +61,6 @@ export class ReceivablesHttp {
     private readonly runtime: ContextRuntime,
     @Inject(READ_MODELS) private readonly readModels: ReadModelStore,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
@@ -242,9 +239,15 @@ export class ReceivablesHttp {
           `${ctx.tenantId}/reminders/${customerId}/${runDate}/${levels.join(',')}`,
         ),
       };
-      // A run for a past date (one the job missed) reminds of what was open then, not of a payment
-      // that bounced since.
-      const openOn = runDate < ctx.today ? await this.openOn(customerId, runDate, ctx) : undefined;
+      // A reminder states what was open on the run date: when something changed an overdue
+      // invoice's open amount after it (a payment that bounced since, for a run the job missed; a
+      // post-dated check or a later write-off, for a run today or ahead), from the events dated up
+      // to it.
+      const changedAfter = overdue.some(
+        (item) =>
+          item.customerId === customerId && item.effects.some((effect) => effect.date > runDate),
+      );
+      const openOn = changedAfter ? await this.openOn(customerId, runDate, ctx) : undefined;
       const result = await this.send(
         customerId,
         { type: 'SendReminders', runDate, levels, ...(openOn && { openOn }) },
@@ -274,14 +277,10 @@ export class ReceivablesHttp {
     ctx: RequestContext,
   ): Promise<Record<string, number>> {
     const stream = await resolveAccountStream(this.store, ctx.tenantId, customerId);
-    const { state } = await stateAsOf(
-      this.store,
-      stream,
-      accountDecider,
-      { knownAt: this.clock.now(), date },
-      ctx.tenantId,
-      { businessDate: accountBusinessDate, timeZone: this.settings.timeZone },
-    );
+    const { state } = await stateAsOf(this.store, stream, accountDecider, { date }, ctx.tenantId, {
+      businessDate: accountBusinessDate,
+      timeZone: this.settings.timeZone,
+    });
     return state.status === 'none'
       ? {}
       : Object.fromEntries(state.items.map((item) => [item.invoiceId, openAmount(item)]));
