@@ -214,4 +214,20 @@ describe('documents as issued', () => {
       releasedByLine: [0, 33_333],
     });
   });
+
+  it("releases a deductive change order's negative retainage on its own line: each line its column I", () => {
+    const released = history(
+      changeOrder('D', -100_000),
+      draft('p1', '2026-01-31', { A: 1_000_000, D: -100_000 }),
+      issue('p1', 'INV-1', '2026-02-02'),
+      { type: 'RecordContractPhase', phase: 'completed', on: '2026-02-09' },
+      { type: 'DraftRetainageRelease', invoiceId: 'r1', releasedOn: '2026-02-10', agreed: false },
+      issue('r1', 'INV-2', '2026-02-10'),
+    );
+    expect(invoiceDocumentOf(released, 'r1')).toMatchObject({
+      invoice: { amount: 90_000 },
+      application: { g703: [{ retainage: 100_000 }, { retainage: -10_000 }] },
+      releasedByLine: [100_000, -10_000],
+    });
+  });
 });

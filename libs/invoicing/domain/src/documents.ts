@@ -174,7 +174,9 @@ export function invoiceDocumentOf(
  * What a release takes from each G703 line of its application: what the line still holds, its
  * column I less what the releases issued before took from it, each of them split the same way in
  * turn (largest remainder, DOMAIN.md "Money"). A release bills line 5, which is column I's total
- * less those releases (line 5c), so each line gives what it holds and never more.
+ * less those releases (line 5c), so each line gives what it holds and never more. A release of all
+ * that is held gives each line exactly that, a deduction's negative retainage included; a part of
+ * it is split over the lines that hold some.
  */
 function releasedByLine(trace: Trace & { ledger: Ledger }, release: Invoice): number[] {
   const releases = trace.ledger.invoices.filter(
@@ -186,8 +188,16 @@ function releasedByLine(trace: Trace & { ledger: Ledger }, release: Invoice): nu
   let parts: number[] = [];
   for (const { invoiceId, amount } of releases) {
     const lines = trace.released.get(invoiceId)?.g703 ?? [];
-    const held = lines.map((line) => Math.max(line.retainage - (taken.get(line.lineId) ?? 0), 0));
-    parts = amount === 0 || lines.length === 0 ? held.map(() => 0) : splitByWeights(amount, held);
+    const held = lines.map((line) => line.retainage - (taken.get(line.lineId) ?? 0));
+    parts =
+      amount === 0 || lines.length === 0
+        ? held.map(() => 0)
+        : amount === sum(held)
+          ? held
+          : splitByWeights(
+              amount,
+              held.map((part) => Math.max(part, 0)),
+            );
     lines.forEach((line, i) => taken.set(line.lineId, (taken.get(line.lineId) ?? 0) + parts[i]));
     if (invoiceId === release.invoiceId) break;
   }
