@@ -66,7 +66,7 @@ export const exportCommand: Command = async (args, io) => {
     );
     manifest.numberSeries.forEach((series) =>
       io.out(
-        `  ${series.streamId}: ${series.numbers} number(s)${series.complete ? '' : ' (those of this contract)'}`,
+        `  ${series.streamId}: ${series.numbers} number(s)${series.complete ? '' : ' (only the numbers of the documents exported)'}`,
       ),
     );
     io.out(

@@ -164,7 +164,7 @@ export function printBundleReport(io: Io, dir: string, report: BundleReport): vo
       series.problems.length === 0
         ? series.complete
           ? 'gapless'
-          : "this contract's numbers"
+          : 'only the numbers of the documents exported'
         : `${series.problems.length} problem(s)`;
     io.out(`  ${series.streamId}: ${series.numbers.length} number(s), ${gapless}`);
     for (const number of series.numbers)
