@@ -776,3 +776,64 @@ describe('a retainage release agreed before the work is done', () => {
     }
   }, 30_000);
 });
+
+describe('a close racing the balance of the invoice issued last', () => {
+  it('is refused while receivables has not yet reported the release it just opened, and closes once it is paid', async () => {
+    const [eventStore, readModels] = [new InMemoryEventStore(), new InMemoryReadModels()];
+    const bus = new StoreBackedBus(eventStore, readModels);
+    // What receivables tells the contracts service, held while `held` (invoicing's figures pass).
+    let held = false;
+    const subscribe = bus.subscribe.bind(bus);
+    bus.subscribe = (group, topics, handler) =>
+      subscribe(group, topics, async (message) => {
+        while (group === 'contracts' && message.type === 'InvoiceBalancesChanged' && held)
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        return handler(message);
+      });
+    const test = await startTestApp({ eventStore, readModels, bus });
+    const { client } = test;
+    const account = `/accounts/${CUSTOMER.id}/payments`;
+    const pay = (amount: number, receivedOn: string) =>
+      expectOk(
+        client.post(account, {
+          amount,
+          currency: 'USD',
+          method: 'wire',
+          reference: receivedOn,
+          receivedOn,
+        }),
+        'pay',
+      );
+    try {
+      const contractId = await activeSmallContract(client);
+      await bill(client, contractId, ['2026-01-31', 10000, '2026-02-02', '2026-02-03']);
+      await test.settle();
+      await pay(900_000, '2026-02-05');
+      await expectOk(client.post(`/contracts/${contractId}/complete`, { date: '2026-02-10' }), '');
+      await test.settle();
+      held = true;
+      await issueDraft(client, contractId, release, '2026-02-12');
+      // Invoicing's figures reached the contract (no retainage held, fully billed); the release's
+      // balance did not.
+      await waitFor<any>(
+        client,
+        `/contracts/${contractId}`,
+        (summary) => summary.retainageHeld === 0,
+        'the release figures on the contract',
+      );
+      const early = await client.post(`/contracts/${contractId}/close`, { date: '2026-02-13' });
+      expect([early.status, early.body.detail]).toEqual([
+        422,
+        expect.stringMatching(/is issued and not yet on the customer's account/),
+      ]);
+      held = false;
+      await test.settle();
+      await pay(100_000, '2026-02-20');
+      const closed = client.post(`/contracts/${contractId}/close`, { date: '2026-02-21' });
+      expect((await expectOk<any>(closed, 'close')).status).toBe('closed');
+    } finally {
+      held = false;
+      await test.close();
+    }
+  }, 30_000);
+});

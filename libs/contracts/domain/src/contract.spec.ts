@@ -386,6 +386,49 @@ describe('contract', () => {
         .then([{ type: 'ContractClosed', data: { contractId, closedOn: '2026-07-31' } }]);
       spec([created, activated]).when(close).thenThrows(IllegalStateError);
     });
+    it('does not close while an invoice issued last is not yet on the account: its balance is on its way from receivables', () => {
+      const release = (documentId: string, change: 'issued' | 'voided'): ContractEvent => ({
+        type: 'BillingFiguresRecorded',
+        data: {
+          contractId,
+          documentId,
+          figures: {
+            completedAndStoredToDate: 1_000_000,
+            retainageHeld: 0,
+            billedNet: 0,
+            billedTax: 0,
+          },
+          document:
+            change === 'issued'
+              ? { change, kind: 'retainage-release', on: '2026-07-01', amount: 100_000, tax: 0 }
+              : { change, on: '2026-07-02' },
+        },
+      });
+      const opened: ContractEvent = {
+        type: 'InvoiceBalanceRecorded',
+        data: { contractId, invoiceId: 'rel', paid: 0, open: 100_000 },
+      };
+      const close = { type: 'CloseContract' as const, closedOn: '2026-07-31' };
+      const settled = [created, activated, completed, figures(1_000_000, 50_000), balance(0)];
+      spec([...settled, release('rel', 'issued')])
+        .when(close)
+        .thenThrows(RuleViolation, /invoice rel is issued and not yet on the customer's account/);
+      spec([...settled, release('rel', 'issued'), opened])
+        .when(close)
+        .thenThrows(RuleViolation, /invoices still have 100000 open/);
+      // The balance may come first (another topic), and a void settles the wait.
+      spec([
+        ...settled,
+        opened,
+        { ...opened, data: { ...opened.data, paid: 100_000, open: 0 } },
+        release('rel', 'issued'),
+      ])
+        .when(close)
+        .then([expect.objectContaining({ type: 'ContractClosed' })]);
+      spec([...settled, release('rel', 'issued'), release('rel', 'voided')])
+        .when(close)
+        .then([expect.objectContaining({ type: 'ContractClosed' })]);
+    });
     it('cancels only a draft, with a reason', () => {
       spec([created])
         .when({ type: 'CancelContract', cancelledOn: '2026-01-02', reason: 'lost the bid' })

@@ -23,6 +23,11 @@ export interface Contract {
   changeOrders: { changeOrderId: string; number: string; amount: number; approvedOn: string }[];
   figures: BillingFigures;
   invoices: Record<string, InvoiceBalance>;
+  /**
+   * Documents invoicing reports issued whose balance receivables has not reported yet (absent when
+   * none): until it does, the contract does not know what is open on them.
+   */
+  notYetOnAccount?: string[];
   completedOn?: string;
   /**
    * When it was activated, and the date of its last change of status (activation, suspension,
@@ -103,23 +108,34 @@ export function evolve(state: ContractState, event: ContractEvent): ContractStat
       return { ...state, status: 'closed' };
     case 'ContractCancelled':
       return { ...state, status: 'cancelled' };
-    case 'BillingFiguresRecorded':
-      return { ...state, figures: event.data.figures };
+    case 'BillingFiguresRecorded': {
+      const { documentId, document, figures } = event.data;
+      const waiting =
+        document?.change === 'issued' && !(documentId in state.invoices)
+          ? [...(state.notYetOnAccount ?? []), documentId]
+          : document?.change === 'voided'
+            ? state.notYetOnAccount?.filter((id) => id !== documentId)
+            : state.notYetOnAccount;
+      return withAwaiting({ ...state, figures }, waiting);
+    }
     case 'InvoiceBalanceRecorded': {
       // The change, where recorded, so that a fold of the events dated up to a day (an audit view)
       // sums the balance by then; in a fold of every event it comes to `paid` and `open` all the
       // same.
       const { invoiceId, paid, open, change } = event.data;
       const before = state.invoices[invoiceId] ?? { paid: 0, open: 0 };
-      return {
-        ...state,
-        invoices: {
-          ...state.invoices,
-          [invoiceId]: change
-            ? { paid: before.paid + change.paid, open: before.open + change.open }
-            : { paid, open },
+      return withAwaiting(
+        {
+          ...state,
+          invoices: {
+            ...state.invoices,
+            [invoiceId]: change
+              ? { paid: before.paid + change.paid, open: before.open + change.open }
+              : { paid, open },
+          },
         },
-      };
+        state.notYetOnAccount?.filter((id) => id !== invoiceId),
+      );
     }
     case 'CostsReported': {
       const { periodEnd, costToDate, estimatedTotalCost } = event.data;
@@ -131,4 +147,10 @@ export function evolve(state: ContractState, event: ContractEvent): ContractStat
     default:
       return assertNever(event);
   }
+}
+
+/** The documents still awaiting their balance, the key left out when there are none. */
+function withAwaiting(contract: Contract, waiting: string[] | undefined): Contract {
+  const { notYetOnAccount: _, ...rest } = contract;
+  return waiting?.length ? { ...rest, notYetOnAccount: waiting } : rest;
 }

@@ -350,6 +350,11 @@ function assertNothingOpen(contract: Contract) {
     );
   const open = Object.values(contract.invoices).reduce((total, invoice) => total + invoice.open, 0);
   if (open !== 0) throw new ContractStillOpen(`invoices still have ${open} open`);
+  // An invoice just issued is open until receivables says otherwise: its balance is on its way.
+  if (contract.notYetOnAccount)
+    throw new ContractStillOpen(
+      `invoice ${contract.notYetOnAccount.join(', ')} is issued and not yet on the customer's account`,
+    );
 }
 
 /**

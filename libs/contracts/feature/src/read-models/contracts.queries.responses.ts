@@ -164,6 +164,13 @@ export class ContractState {
   @ApiProperty({ type: ContractBillingFigures }) figures!: ContractBillingFigures;
   @MapProperty('Paid and open per invoice, by invoice id', ContractInvoiceBalance)
   invoices!: Record<string, ContractInvoiceBalance>;
+  @ApiProperty({
+    type: [String],
+    required: false,
+    description:
+      'Invoices issued whose balance receivables has not reported yet (absent when none): the contract does not close until it has',
+  })
+  notYetOnAccount?: string[];
   @DateProperty('Completion date, once completed', { required: false }) completedOn?: string;
   @DateProperty('Activation date, once activated', { required: false }) activatedOn?: string;
   @DateProperty(
