@@ -92,8 +92,14 @@ export async function handleCommand<C, E extends DomainEvent, S>(
     const events = decider.decide(command, state);
     if (events.length === 0) return { state, appended: [], revision, position };
     const metadata = toMetadata(context, (command as { type?: string }).type);
+    // The ids name the command and what it decided: a run of the same command that decided the
+    // same re-appends the same ids (an idempotent success); one that decided otherwise elsewhere at
+    // the same moment (the same Idempotency-Key on another request, sent to another process) is a
+    // conflict, never a success that keeps events the store does not hold.
     const newEvents = events.map((event, index) => ({
-      id: uuidFrom(`${context.commandId}/${streamId}/${index}`),
+      id: uuidFrom(
+        `${context.commandId}/${streamId}/${index}/${event.type}/${JSON.stringify(event.data)}`,
+      ),
       type: event.type,
       data: event.data,
       metadata,

@@ -96,8 +96,11 @@ export class CommandContextInterceptor implements NestInterceptor {
         fingerprint,
         actor: ctx.actor,
       };
+      // The id names the request and its sender: another process that ran the same request at the
+      // same moment stores the same answer (an idempotent success); one that ran another request
+      // under this key stored first, and this one answers as a retry would.
       const event = {
-        id: uuidFrom(`${ctx.commandId}/answer`),
+        id: uuidFrom(`${ctx.commandId}/answer/${fingerprint}/${ctx.actor}`),
         type: 'CommandAnswered',
         data: answer,
         metadata: toMetadata(ctx, 'AnswerCommand'),
@@ -105,9 +108,9 @@ export class CommandContextInterceptor implements NestInterceptor {
       try {
         await this.store.append(stream, [event], 'no_stream');
       } catch (error) {
-        // Another process ran the same request at the same moment and stored its answer first; both
-        // answers come from the same command.
         if (!(error instanceof WrongExpectedVersionError)) throw error;
+        const [first] = await this.store.readStream(stream, { maxCount: 1 });
+        return this.replay(first.data as StoredAnswer, fingerprint, ctx.actor, response);
       }
       return body;
     } finally {
