@@ -116,3 +116,56 @@ describe('finishing a reserved issue (numbering.recovery.ts)', () => {
     expect((await store.readStream(series)).map((event) => event.type)).toEqual(['NumberReserved']);
   });
 });
+
+describe('a credit note refused once its number was reserved (another instance credited the invoice meanwhile)', () => {
+  it('voids its number unused, with the reason: the series stays gapless', async () => {
+    const { store, recover, invoice } = await drafted('2026-01-31');
+    await handleCommand(store, series, numberingDecider, reserve(issueDate), context());
+    const [reservedInvoice] = await store.readStream(series);
+    await recover(reservedInvoice);
+    expect(await invoice()).toMatchObject({ status: 'issued', number: 'INV-2026-00001' });
+    const creditNotes = numberingStream('t', 'credit-note', issueDate);
+    const creditNoteId = randomUUID();
+    const completion = {
+      type: 'IssueCreditNote' as const,
+      creditNoteId,
+      invoiceId,
+      amount: 5_000_000,
+      issueDate,
+      reason: 'more than the invoice',
+    };
+    await handleCommand(
+      store,
+      creditNotes,
+      numberingDecider,
+      {
+        type: 'ReserveNumber',
+        series: 'credit-note',
+        documentId: creditNoteId,
+        contractId,
+        issueDate,
+        completion,
+      },
+      context(),
+    );
+    const logged = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const [reserved] = await store.readStream(creditNotes);
+      await recover(reserved);
+    } finally {
+      logged.mockRestore();
+    }
+    const events = await store.readStream(creditNotes);
+    expect(events.map((event) => [event.type, (event.data as { reason?: string }).reason])).toEqual(
+      [
+        ['NumberReserved', undefined],
+        [
+          'NumberVoided',
+          expect.stringMatching(
+            `credit note ${creditNoteId} was refused once its number was reserved: `,
+          ),
+        ],
+      ],
+    );
+  });
+});

@@ -34,8 +34,9 @@ type Reservation = Extract<NumberingEvent, { type: 'NumberReserved' }>['data'];
  *
  * An invoice that is no longer on its ledger (another instance of the service withdrew the draft
  * between the reservation and the issue: ADR 3) can never take its number: the number is voided in
- * its series with the reason, so the series stays gapless. A document the ledger refuses for now
- * (a rule, a date) keeps its number for its next issue.
+ * its series with the reason, so the series stays gapless; so is a credit note's the ledger refuses
+ * (it has no draft to keep it for). An invoice the ledger refuses for now (a rule, a date) keeps its
+ * number for its next issue.
  */
 export function finishReservedIssue(
   store: EventStore,
@@ -67,7 +68,14 @@ export function finishReservedIssue(
       const { state } = await currentState(store, stream, ledgerDecider, context, ledgerSnapshots);
       if (holds(state, data.documentId, data.number)) return;
       if (withdrawn(state, data.completion))
-        return voidUnused(store, recorded, data, context, numberingSnapshots);
+        return voidUnused(
+          store,
+          recorded,
+          data,
+          context,
+          numberingSnapshots,
+          `invoice ${data.documentId} is no longer on contract ${data.contractId}: its draft was withdrawn before it was issued`,
+        );
       try {
         const issue = completeWith(data.completion, data.number);
         await handleCommand(store, stream, ledgerDecider, issue, context, ledgerSnapshots);
@@ -78,6 +86,17 @@ export function finishReservedIssue(
           error.category === 'concurrency'
         )
           throw error;
+        // A credit note has no draft to keep a number for: refused once its number was reserved
+        // (another instance credited the invoice meanwhile), its number is voided unused.
+        if (data.completion.type === 'IssueCreditNote')
+          return voidUnused(
+            store,
+            recorded,
+            data,
+            context,
+            numberingSnapshots,
+            `credit note ${data.documentId} was refused once its number was reserved: ${error.message}`,
+          );
         logger.error(
           `number ${data.number} reserved for ${data.documentId} could not be used: ${error.message}; it stays that document's`,
         );
@@ -92,8 +111,8 @@ async function voidUnused(
   { series, number, documentId, contractId }: Reservation,
   context: CommandContext,
   numberingSnapshots: Snapshots,
+  reason: string,
 ): Promise<void> {
-  const reason = `invoice ${documentId} is no longer on contract ${contractId}: its draft was withdrawn before it was issued`;
   const { appended } = await handleCommand(
     store,
     recorded.streamId,
