@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -284,5 +284,33 @@ describe('the events a process appended last, read from memory', () => {
       parse.mockRestore();
       await store.close();
     }
+  });
+});
+
+describe('its file removed under it (the data folder deleted while the app runs)', () => {
+  const metadata = {
+    tenantId: 't',
+    correlationId: 'c',
+    causationId: 'x',
+    actor: 'a',
+    occurredAt: 'now',
+    schemaVersion: 1,
+  };
+  const event = () => ({ id: randomUUID(), type: 'E', data: {}, metadata });
+
+  it('writes nothing more and says so (503), and is not ready: nothing is lost on the next start without a word', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'billing-removed-'));
+    const store = new SqliteEventStore(join(folder, 'events.sqlite'));
+    await store.append('test-1', [event()], 'no_stream');
+    rmSync(folder, { recursive: true, force: true });
+    const refusal = expect.objectContaining({
+      name: 'StoreUnavailableError',
+      message: expect.stringMatching(
+        /events\.sqlite was removed or replaced while this process ran/,
+      ),
+    });
+    await expect(store.append('test-1', [event()], 0)).rejects.toEqual(refusal);
+    await expect(store.headPosition()).rejects.toEqual(refusal);
+    await store.close();
   });
 });

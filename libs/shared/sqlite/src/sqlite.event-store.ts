@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import {
   AppendSignal,
@@ -95,12 +96,16 @@ export class SqliteEventStore implements EventStore {
     (batch: PendingAppend[]) => { outcomes: (AppendResult | Error)[]; notice: AppendNotice }
   >;
 
+  /** The file as opened (device and inode): a file removed or replaced since is not written to. */
+  private readonly opened?: { dev: number; ino: number };
+
   constructor(
-    file: string,
+    private readonly file: string,
     private readonly now: () => Date = () => new Date(),
     private readonly busyTimeoutMs = 5_000,
   ) {
     this.db = new Database(file);
+    if (file !== ':memory:') this.opened = statSync(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
@@ -179,6 +184,7 @@ export class SqliteEventStore implements EventStore {
     let outcomes: (AppendResult | Error)[];
     let notice: AppendNotice;
     try {
+      this.requireFile();
       ({ outcomes, notice } = this.writeBatch.immediate(batch));
     } catch (error) {
       // Another process held the write lock longer than busy_timeout: nothing was written, try
@@ -351,7 +357,21 @@ export class SqliteEventStore implements EventStore {
   }
 
   async headPosition(): Promise<number> {
+    this.requireFile();
     return this.statements.head.get()?.head ?? 0;
+  }
+
+  /**
+   * The file this store opened is still the one at its path: one removed (the data folder deleted
+   * under a running app) or replaced would take every later write with it.
+   */
+  private requireFile(): void {
+    if (!this.opened) return;
+    const now = statSync(this.file, { throwIfNoEntry: false });
+    if (now?.dev !== this.opened.dev || now.ino !== this.opened.ino)
+      throw new StoreUnavailableError(
+        `the event store file ${this.file} was removed or replaced while this process ran: nothing is written to it; restart on the data folder that holds the events`,
+      );
   }
 
   async close(): Promise<void> {
