@@ -20,6 +20,7 @@ import {
   StoreUnavailableError,
 } from '@billing/shared/event-store';
 import { deepFreeze } from '@billing/shared/kernel';
+import { openNamed } from './open-named';
 
 interface Row {
   position: number;
@@ -104,13 +105,18 @@ export class SqliteEventStore implements EventStore {
     private readonly now: () => Date = () => new Date(),
     private readonly busyTimeoutMs = 5_000,
   ) {
-    this.db = new Database(file);
+    this.db = openNamed(
+      file,
+      (db) => {
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = FULL');
+        db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+        db.exec(SCHEMA);
+        addHashColumn(db);
+      },
+      'it holds the events, the source of truth: restore it from a backup',
+    );
     if (file !== ':memory:') this.opened = statSync(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
-    this.db.exec(SCHEMA);
-    addHashColumn(this.db);
     this.statements = {
       last: this.db.prepare<[string], { revision: number; hash: string | null }>(
         'SELECT revision, hash FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',

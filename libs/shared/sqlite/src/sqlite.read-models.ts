@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { Query } from 'mingo';
 import type { Doc, FindOptions, ReadModelStore, Update } from '@billing/shared/read-models';
+import { openNamed } from './open-named';
 import { field, isColumn, orderBy, where, type SqlValue } from './sqlite.query';
 
 interface Row {
@@ -35,15 +36,21 @@ export class SqliteReadModels implements ReadModelStore {
   private readonly indexes = new Map<string, Set<string>>();
 
   constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    // Read models are derived data: a commit lost in a power failure (WAL + NORMAL loses only the
-    // last commits, never half of one) means its event is applied again when the projection
-    // resumes, which each document's _position makes safe, as long as the projection keeps its
-    // resume position in this store too (lost along with the documents, never ahead of them).
-    // The event store itself stays FULL.
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openNamed(
+      file,
+      (db) => {
+        db.pragma('journal_mode = WAL');
+        // Read models are derived data: a commit lost in a power failure (WAL + NORMAL loses only the
+        // last commits, never half of one) means its event is applied again when the projection
+        // resumes, which each document's _position makes safe, as long as the projection keeps its
+        // resume position in this store too (lost along with the documents, never ahead of them).
+        // The event store itself stays FULL.
+        db.pragma('synchronous = NORMAL');
+        db.pragma('busy_timeout = 5000');
+        db.prepare('SELECT count(*) FROM sqlite_master').get();
+      },
+      'the read models are derived from the events: move it and its -wal and -shm files aside, and the next start rebuilds them',
+    );
   }
 
   async get<T>(collection: string, id: string): Promise<Doc<T> | undefined> {
