@@ -48,6 +48,13 @@ describe('isUnavailable: a server that cannot be reached is waited out, never an
     );
   });
 
+  it('takes a SQLite file that cannot be written now (a full disk, an I/O error, damage) for one: no event is parked for it', () => {
+    const sqlite = (code: string) => Object.assign(new Error(code), { name: 'SqliteError', code });
+    for (const code of ['SQLITE_FULL', 'SQLITE_IOERR_WRITE', 'SQLITE_BUSY', 'SQLITE_CORRUPT'])
+      expect([code, isUnavailable(sqlite(code))]).toEqual([code, true]);
+    expect(isUnavailable(sqlite('SQLITE_CONSTRAINT_UNIQUE'))).toBe(false);
+  });
+
   it('does not take a failed write or any other error for one', () => {
     expect(
       isUnavailable(

@@ -264,6 +264,11 @@ const UNREACHABLE = new Set([
  * close.
  */
 const CLOSED_SOCKET = new Set(['EPIPE', 'ECONNRESET']);
+/**
+ * SQLite's file failing under it (a full disk, an I/O error, a file locked, read-only or damaged):
+ * the store cannot write now, which no event at hand is to blame for.
+ */
+const SQLITE_CANNOT_WRITE = /^SQLITE_(FULL|IOERR|BUSY|LOCKED|READONLY|CANTOPEN|CORRUPT|NOTADB)/;
 const MAX_UNAVAILABLE_BACKOFF_MS = 1_000;
 
 /** No fault of the event at hand: a consumer waits it out, and never parks an event for it. */
@@ -280,7 +285,7 @@ export function isUnavailable(error: unknown): boolean {
   return (
     unavailable === true ||
     (typeof name === 'string' && UNREACHABLE.has(name)) ||
-    (typeof code === 'string' && CLOSED_SOCKET.has(code))
+    (typeof code === 'string' && (CLOSED_SOCKET.has(code) || SQLITE_CANNOT_WRITE.test(code)))
   );
 }
 
