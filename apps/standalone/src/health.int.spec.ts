@@ -1,5 +1,5 @@
 import { InMemoryEventStore } from '@billing/shared/event-store';
-import { InMemoryReadModels } from '@billing/shared/read-models';
+import { InMemoryReadModels, READ_DEADLINE_MS } from '@billing/shared/read-models';
 import { expectOk, smallContract } from '@billing/shared/testing';
 import { startTestApp, type TestApp } from './testing/test-app';
 
@@ -54,6 +54,50 @@ describe('health while the read models stall', () => {
     expect(reply.status).toBe(503);
     expect(JSON.stringify(reply.body)).toMatch(/read/i);
   }, 10_000);
+
+  it('answers a query, and a command that reads before it decides, 503 with Retry-After within the read deadline, having written nothing', async () => {
+    const head = await test.infrastructure.eventStore.headPosition();
+    const replies = await Promise.all([
+      within(test.client.get('/aging'), READ_DEADLINE_MS + 2_000),
+      within(test.client.post('/contracts', smallContract()), READ_DEADLINE_MS + 2_000),
+    ]);
+    expect(
+      replies.map((reply) =>
+        reply === 'no answer' ? reply : [reply.status, reply.headers?.['retry-after']],
+      ),
+    ).toEqual([
+      [503, '1'],
+      [503, '1'],
+    ]);
+    expect(await test.infrastructure.eventStore.headPosition()).toBe(head);
+  }, 20_000);
+});
+
+describe('a command while the read models stall', () => {
+  it('answers what it did (it is committed: a 503 would invite a retry), in bounded time', async () => {
+    const readModels = new StallingReadModels();
+    const test = await startTestApp({ readModels });
+    const warned = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const { contractId } = await expectOk<any>(
+        test.client.post('/contracts', smallContract()),
+        'create',
+      );
+      readModels.stall();
+      const reply = await within(
+        test.client.post(`/contracts/${contractId}/activate`, { date: '2026-01-05' }),
+        10_000 + READ_DEADLINE_MS + 2_000,
+      );
+      expect(reply === 'no answer' ? reply : [reply.status, reply.body.status]).toEqual([
+        200,
+        'active',
+      ]);
+    } finally {
+      readModels.release();
+      warned.mockRestore();
+      await test.close();
+    }
+  }, 30_000);
 });
 
 /** A store whose head can go back, as one restored empty (or from an old backup) does. */

@@ -3,6 +3,7 @@ import type { EventStore, Subscription } from '@billing/shared/event-store';
 import type { Bus, Consumer, Stoppable } from '@billing/shared/bus';
 import {
   ProjectionRunner,
+  withinDeadline,
   type ParkedEvent,
   type ReadModelStore,
 } from '@billing/shared/read-models';
@@ -51,7 +52,10 @@ export class Background implements OnApplicationShutdown {
    */
   parked(): Promise<ParkedEvent[]> {
     if (!this.parkedCache || Date.now() - this.parkedCache.at > 500)
-      this.parkedCache = { at: Date.now(), entries: this.projections.state.parked() };
+      this.parkedCache = {
+        at: Date.now(),
+        entries: withinDeadline(this.projections.state.parked(), 'which events are parked'),
+      };
     return this.parkedCache.entries;
   }
 

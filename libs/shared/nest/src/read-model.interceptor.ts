@@ -1,10 +1,12 @@
 import {
   Injectable,
+  Logger,
   type CallHandler,
   type ExecutionContext,
   type NestInterceptor,
 } from '@nestjs/common';
 import { from, mergeMap, type Observable } from 'rxjs';
+import { isUnavailable, type ParkedEvent } from '@billing/shared/read-models';
 import type { Response } from 'express';
 import { Background } from './background';
 import type { IdentifiedRequest } from './security';
@@ -21,6 +23,8 @@ export const DEGRADED_HEADER = 'Billing-Degraded';
  */
 @Injectable()
 export class ReadModelInterceptor implements NestInterceptor {
+  private readonly logger = new Logger('http');
+
   constructor(private readonly background: Background) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -36,7 +40,9 @@ export class ReadModelInterceptor implements NestInterceptor {
             const parked =
               tenantId === undefined
                 ? []
-                : (await this.background.parked()).filter((entry) => entry.tenantId === tenantId);
+                : (await this.parked(request.method)).filter(
+                    (entry) => entry.tenantId === tenantId,
+                  );
             if (parked.length > 0)
               response.setHeader(
                 DEGRADED_HEADER,
@@ -47,6 +53,22 @@ export class ReadModelInterceptor implements NestInterceptor {
         ),
       ),
     );
+  }
+
+  /**
+   * What is parked; a command that cannot learn it from stalled read models still answers what
+   * it did (it is committed: a 503 would invite a retry), a query answers 503.
+   */
+  private async parked(method: string): Promise<readonly ParkedEvent[]> {
+    try {
+      return await this.background.parked();
+    } catch (error) {
+      if (method === 'GET' || !isUnavailable(error)) throw error;
+      this.logger.warn(
+        `answering a command without the parked events: ${(error as Error).message}`,
+      );
+      return [];
+    }
   }
 }
 
