@@ -1,6 +1,6 @@
 import {
-  activeSmallContract,
   CUSTOMER,
+  issuedSmallApplication,
   expectOk,
   smallContract,
   waitFor,
@@ -203,20 +203,9 @@ describe('a reminder run for a past date (one the job missed)', () => {
     const test = await startTestApp();
     try {
       const { client } = test;
-      const contractId = await activeSmallContract(client);
-      const reports = `/contracts/${contractId}/progress-reports`;
-      const lines = [{ lineId: 'A', percentComplete: 5000, storedMaterials: 0 }];
-      await expectOk(client.post(reports, { periodEnd: '2026-01-31', lines }), 'report');
-      await expectOk(client.post(`${reports}/2026-01-31/certify`, {}), 'certify');
-      const [draft] = await waitFor<any[]>(
-        client,
-        `/invoices?contractId=${contractId}&status=draft`,
-        (list) => list.length === 1,
-        'draft',
-      );
       // Due on 5 March; paid in full on 10 March; the check bounced on 25 March.
-      const issued = client.post(`/invoices/${draft.invoiceId}/issue`, { date: '2026-02-03' });
-      const { total } = await expectOk<any>(issued, 'issue');
+      const draft = await issuedSmallApplication(client);
+      const { total } = draft;
       await test.settle();
       const account = `/accounts/${CUSTOMER.id}`;
       const payment = { amount: total, currency: 'USD', method: 'check', reference: 'C1' };
@@ -261,19 +250,8 @@ describe('a reminder run for a past date (one the job missed)', () => {
     const test = await startTestApp({ clock: { now: () => new Date('2026-03-20T12:00:00Z') } });
     try {
       const { client } = test;
-      const contractId = await activeSmallContract(client);
-      const reports = `/contracts/${contractId}/progress-reports`;
-      const lines = [{ lineId: 'A', percentComplete: 5000, storedMaterials: 0 }];
-      await expectOk(client.post(reports, { periodEnd: '2026-01-31', lines }), 'report');
-      await expectOk(client.post(`${reports}/2026-01-31/certify`, {}), 'certify');
-      const [draft] = await waitFor<any[]>(
-        client,
-        `/invoices?contractId=${contractId}&status=draft`,
-        (list) => list.length === 1,
-        'draft',
-      );
-      const issued = client.post(`/invoices/${draft.invoiceId}/issue`, { date: '2026-02-03' });
-      const { total } = await expectOk<any>(issued, 'issue');
+      const draft = await issuedSmallApplication(client);
+      const { total } = draft;
       await test.settle();
       const account = `/accounts/${CUSTOMER.id}`;
       await expectOk(

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore, SqliteReadModels } from '@billing/shared/sqlite';
-import { activeSmallContract, CUSTOMER, expectOk, waitFor } from '@billing/shared/testing';
+import { CUSTOMER, expectOk, issuedSmallApplication, waitFor } from '@billing/shared/testing';
 import { startTestApp, type TestApp } from './testing/test-app';
 
 /**
@@ -32,19 +32,7 @@ describe('two instances on one store', () => {
   beforeAll(async () => {
     one = await instance();
     two = await instance();
-    const contractId = await activeSmallContract(one.client);
-    const reports = `/contracts/${contractId}/progress-reports`;
-    const lines = [{ lineId: 'A', percentComplete: 5000, storedMaterials: 0 }];
-    await expectOk(one.client.post(reports, { periodEnd: '2026-01-31', lines }), 'report');
-    await expectOk(one.client.post(`${reports}/2026-01-31/certify`, {}), 'certify');
-    const [draft] = await waitFor<any[]>(
-      one.client,
-      `/invoices?contractId=${contractId}&status=draft`,
-      (list) => list.length === 1,
-      'draft',
-    );
-    const issued = one.client.post(`/invoices/${draft.invoiceId}/issue`, { date: '2026-02-03' });
-    ({ total } = await expectOk<any>(issued, 'issue'));
+    ({ total } = await issuedSmallApplication(one.client));
     await waitFor<any>(one.client, account, (body) => body.balance === total, 'the receivable');
   }, 30_000);
   afterAll(async () => {

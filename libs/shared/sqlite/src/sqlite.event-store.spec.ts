@@ -73,15 +73,16 @@ it('keeps events across a reopen of the same file', async () => {
   await second.close();
 });
 
+const metadata = {
+  tenantId: 't',
+  correlationId: 'c',
+  causationId: 'x',
+  actor: 'a',
+  occurredAt: 'now',
+  schemaVersion: 1,
+};
+
 describe('group commit (appends of one turn share a transaction)', () => {
-  const metadata = {
-    tenantId: 't',
-    correlationId: 'c',
-    causationId: 'x',
-    actor: 'a',
-    occurredAt: 'now',
-    schemaVersion: 1,
-  };
   const event = (data: unknown) => ({ id: randomUUID(), type: 'E', data, metadata });
 
   it('fails only the refused or unwritable append; the others commit in order', async () => {
@@ -109,14 +110,6 @@ describe('group commit (appends of one turn share a transaction)', () => {
 });
 
 describe('two connections to one file (two processes)', () => {
-  const metadata = {
-    tenantId: 't',
-    correlationId: 'c',
-    causationId: 'x',
-    actor: 'a',
-    occurredAt: 'now',
-    schemaVersion: 1,
-  };
   const event = (n: number) => ({
     id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
     type: 'E',
@@ -156,14 +149,6 @@ describe('two connections to one file (two processes)', () => {
 });
 
 describe('a file written before events were hash-chained (ADR 19)', () => {
-  const metadata = {
-    tenantId: 't',
-    correlationId: 'c',
-    causationId: 'x',
-    actor: 'a',
-    occurredAt: 'now',
-    schemaVersion: 1,
-  };
   const event = (n: number) => ({
     id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
     type: 'E',
@@ -219,14 +204,6 @@ describe('a file written before events were hash-chained (ADR 19)', () => {
 });
 
 describe('the events a process appended last, read from memory', () => {
-  const metadata = {
-    tenantId: 't',
-    correlationId: 'c',
-    causationId: 'x',
-    actor: 'a',
-    occurredAt: 'now',
-    schemaVersion: 1,
-  };
   const event = (n: unknown) => ({ id: randomUUID(), type: 'E', data: { n }, metadata });
   const numbers = (events: { data: unknown }[]) => events.map((e) => (e.data as { n: unknown }).n);
 
@@ -288,14 +265,6 @@ describe('the events a process appended last, read from memory', () => {
 });
 
 describe('its file removed under it (the data folder deleted while the app runs)', () => {
-  const metadata = {
-    tenantId: 't',
-    correlationId: 'c',
-    causationId: 'x',
-    actor: 'a',
-    occurredAt: 'now',
-    schemaVersion: 1,
-  };
   const event = () => ({ id: randomUUID(), type: 'E', data: {}, metadata });
 
   it('writes nothing more and says so (503), and is not ready: nothing is lost on the next start without a word', async () => {

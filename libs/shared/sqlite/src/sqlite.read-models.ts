@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { Query } from 'mingo';
 import type { Doc, FindOptions, ReadModelStore, Update } from '@billing/shared/read-models';
 import { openNamed } from './open-named';

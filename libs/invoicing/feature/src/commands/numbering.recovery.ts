@@ -67,13 +67,10 @@ export function finishReservedIssue(
       if (reservedNumber(series.state, data.documentId) !== data.number) return;
       const { state } = await currentState(store, stream, ledgerDecider, context, ledgerSnapshots);
       if (holds(state, data.documentId, data.number)) return;
+      const voidIt = (reason: string) =>
+        voidUnused(store, recorded, data, context, numberingSnapshots, reason);
       if (withdrawn(state, data.completion))
-        return voidUnused(
-          store,
-          recorded,
-          data,
-          context,
-          numberingSnapshots,
+        return voidIt(
           `invoice ${data.documentId} is no longer on contract ${data.contractId}: its draft was withdrawn before it was issued`,
         );
       try {
@@ -89,12 +86,7 @@ export function finishReservedIssue(
         // A credit note has no draft to keep a number for: refused once its number was reserved
         // (another instance credited the invoice meanwhile), its number is voided unused.
         if (data.completion.type === 'IssueCreditNote')
-          return voidUnused(
-            store,
-            recorded,
-            data,
-            context,
-            numberingSnapshots,
+          return voidIt(
             `credit note ${data.documentId} was refused once its number was reserved: ${error.message}`,
           );
         logger.error(

@@ -105,6 +105,28 @@ export async function activeSmallContract(
   return contractId;
 }
 
+/**
+ * A small contract activated, line A reported 50% complete for January and certified, and the pay
+ * application drafted for it issued on 3 February (due 5 March): the issued invoice.
+ */
+export async function issuedSmallApplication(client: Client): Promise<any> {
+  const contractId = await activeSmallContract(client);
+  const reports = `/contracts/${contractId}/progress-reports`;
+  const lines = [{ lineId: 'A', percentComplete: 5000, storedMaterials: 0 }];
+  await expectOk(client.post(reports, { periodEnd: '2026-01-31', lines }), 'report');
+  await expectOk(client.post(`${reports}/2026-01-31/certify`, {}), 'certify');
+  const [draft] = await waitFor<any[]>(
+    client,
+    `/invoices?contractId=${contractId}&status=draft`,
+    (list) => list.length === 1,
+    'draft',
+  );
+  return expectOk<any>(
+    client.post(`/invoices/${draft.invoiceId}/issue`, { date: '2026-02-03' }),
+    'issue',
+  );
+}
+
 export const AGING_DATES = ['2026-03-31', '2026-04-30', '2026-05-12', '2026-05-31', '2026-07-15'];
 
 export interface ScenarioResult {
