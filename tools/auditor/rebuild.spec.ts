@@ -38,7 +38,7 @@ describe('npm run auditor -- rebuild (npm run rebuild)', () => {
         'contract_summary_v1',
         'invoices_v1',
         'receivable_items_v2',
-        'schedules_v2',
+        'schedules_v3',
       ]),
     );
     expect(clean.documents).toBeGreaterThan(100);

@@ -151,14 +151,24 @@ describe('the auditors’ read-only API (/audit)', () => {
   it('verifies the hash chains, and names the event whose stored data changed', async () => {
     expect((await auditor.get('/audit/verify')).body).toMatchObject({
       intact: true,
+      verifiedAll: true,
       unhashed: 0,
       breakCount: 0,
       breaks: [],
     });
     const streamId = `contract-${contractId}`;
-    const stored = (
+    const streams = (
       test.infrastructure.eventStore as unknown as { streams: Map<string, RecordedEvent[]> }
-    ).streams.get(streamId)![2];
+    ).streams;
+    // A stream whose every hash was removed: no break in it, and not verified either.
+    const schedule = streams.get(`schedule-${contractId}`)!;
+    const hashes = schedule.map((event) => event.hash);
+    schedule.forEach((event) => Object.assign(event, { hash: undefined }));
+    expect((await auditor.get(`/audit/verify?streamId=schedule-${contractId}`)).body).toMatchObject(
+      { intact: true, verifiedAll: false, verified: 0, unhashed: schedule.length },
+    );
+    schedule.forEach((event, index) => Object.assign(event, { hash: hashes[index] }));
+    const stored = streams.get(streamId)![2];
     stored.data = { ...(stored.data as object), reason: 'Owner stop-work order!' };
     const report = (await auditor.get(`/audit/verify?streamId=${streamId}`)).body;
     expect(report).toMatchObject({ intact: false, events: 3, verified: 2, breakCount: 1 });

@@ -145,11 +145,16 @@ export class AuditHttp {
   })
   @ApiOkResponse({
     type: ChainReportView,
-    description: 'What was walked and every break found (`intact: false` at the first)',
+    description:
+      'What was walked and every break found (`intact: false` at the first); `verifiedAll` only when no event lacks a hash either',
   })
   @ApiProblems(400)
-  verify(@Query() query: VerifyQuery, @Ctx() ctx: RequestContext) {
-    return verifyChains(this.store, { streamId: query.streamId, tenantId: ctx.tenantId });
+  async verify(@Query() query: VerifyQuery, @Ctx() ctx: RequestContext) {
+    const report = await verifyChains(this.store, {
+      streamId: query.streamId,
+      tenantId: ctx.tenantId,
+    });
+    return { ...report, verifiedAll: report.intact && report.unhashed === 0 };
   }
 
   private async page(

@@ -72,6 +72,11 @@ export class ChainBreakView {
 /** The hash chains of the tenant's streams, walked (ADR 19). */
 export class ChainReportView {
   @ApiProperty({ description: 'No break found' }) intact!: boolean;
+  @ApiProperty({
+    description:
+      'Every event walked is verified: no break, and none without a hash (a store whose hashes were all removed looks like one written before hashing began: `auditor verify` exits 2 for it)',
+  })
+  verifiedAll!: boolean;
   @CountProperty('Events walked') events!: number;
   @CountProperty('Streams walked') streams!: number;
   @CountProperty('Events whose hash holds over the one before') verified!: number;

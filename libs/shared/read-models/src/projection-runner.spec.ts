@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { logger, logTo } from '@billing/shared/logging';
 import { InMemoryEventStore, type NewEvent } from '@billing/shared/event-store';
 import { ConsumerState } from './consumer';
 import { InMemoryReadModels } from './in-memory.read-models';
@@ -239,7 +240,19 @@ describe('ProjectionRunner', () => {
     ]);
 
     const second = new ProjectionRunner(events, readModels);
-    await second.start({ ...counting, version: 2 });
+    const lines: string[] = [];
+    const [restore, level] = [logTo((line) => void lines.push(line)), logger.level];
+    logger.level = 'info';
+    try {
+      await second.start({ ...counting, version: 2 });
+    } finally {
+      restore();
+      logger.level = level;
+    }
+    // The upgrade says why the start takes longer.
+    expect(lines.map((line) => JSON.parse(line).msg)).toContain(
+      `projection:counting@v2 has no position yet: replaying the store (${head} events) into it`,
+    );
     expect(await second.caughtUp(head)).toBe(true);
     await second.stop();
     expect((await second.state.parked()).map((entry) => entry.consumer)).toEqual([

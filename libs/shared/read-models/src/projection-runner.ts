@@ -57,6 +57,13 @@ export class ProjectionRunner {
     }
     const batch = new ReadModelBatch(this.readModels, await this.batchOptions(projection, name));
     const state = new ConsumerState(batch);
+    // A new projection or a new version of one (an upgrade) builds from the start of the store
+    // before the port opens: the operator sees why the start takes longer.
+    if (!this.options.sideCopy && (await state.position(name)) === 0) {
+      const head = await this.store.headPosition();
+      if (head > 0)
+        logger.info(`${name} has no position yet: replaying the store (${head} events) into it`);
+    }
     const subscription = await startBatchedConsumer(this.store, state, {
       name,
       streamPrefixes: projection.streamPrefixes,

@@ -2,8 +2,8 @@ import { evolve, type Schedule, type ScheduleEvent } from '@billing/milestones/d
 import { documentProjection } from '@billing/shared/read-models';
 import { decodeScheduleEvent } from '../milestones.events';
 
-/** v2: the activation date and each milestone's achievement date. */
-export const SCHEDULES = 'schedules_v2';
+/** v2: the activation date and each milestone's achievement date; v3: when each was last rejected. */
+export const SCHEDULES = 'schedules_v3';
 
 export interface ScheduleView extends Schedule {
   certifications: { certificationId: string; periodEnd: string; certifiedOn: string }[];
@@ -13,7 +13,7 @@ export interface ScheduleView extends Schedule {
 /** The schedule as the domain folds it, plus the certification and rejection history. */
 export const scheduleProjection = documentProjection<ScheduleEvent, ScheduleView>({
   name: 'schedule',
-  version: 2,
+  version: 3,
   collection: SCHEDULES,
   streamPrefixes: ['schedule-'],
   decode: decodeScheduleEvent,
