@@ -56,7 +56,9 @@ export class ContractSummaryView {
   @MoneyProperty('Open on its invoices') outstanding!: number;
   @MoneyProperty('Contract sum to date less completed and stored to date (line 3 - line 4)')
   balanceToFinish!: number;
-  @MoneyProperty('Balance to finish including retainage (line 9: line 3 - line 6)')
+  @MoneyProperty(
+    'Balance to finish including retainage: line 9 (line 3 - line 6) of the last application, less the retainage released since (with `retainageHeld`)',
+  )
   balanceToFinishIncludingRetainage!: number;
   @MapProperty('Paid and open per invoice, by invoice id', ContractInvoiceBalance)
   invoices!: Record<string, ContractInvoiceBalance>;
