@@ -154,6 +154,33 @@ describe('handleCommand with snapshots', () => {
     });
   });
 
+  it('answers a committed command when its snapshot cannot be written, and reads the stream when none can be read: a snapshot is a cache', async () => {
+    const store = new InMemoryEventStore();
+    const down = new Error('read models unavailable');
+    const broken = {
+      version: 'counter.v1',
+      every: 2,
+      store: { load: () => Promise.reject(down), save: () => Promise.reject(down) },
+    };
+    const warned = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      for (let i = 1; i <= 3; i++)
+        expect(
+          await handleCommand(
+            restarted(store),
+            'counter-1',
+            counter,
+            { add: 1 },
+            ctx(`c${i}`),
+            broken,
+          ),
+        ).toMatchObject({ state: i, revision: i - 1 });
+    } finally {
+      warned.mockRestore();
+    }
+    expect(await store.readStream('counter-1')).toHaveLength(3);
+  });
+
   it('reads the snapshot and the stream at the same time, not one after the other', async () => {
     const store = new InMemoryEventStore();
     const snapshots = { ...snapshotStore(), version: 'counter.v1', every: 10 };

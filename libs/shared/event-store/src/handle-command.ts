@@ -7,6 +7,7 @@ import {
   type Decider,
   type DomainEvent,
 } from '@billing/shared/kernel';
+import { logger } from '@billing/shared/logging';
 import { uuidFrom } from './uuid';
 import {
   WrongExpectedVersionError,
@@ -119,16 +120,24 @@ export async function handleCommand<C, E extends DomainEvent, S>(
         commandIds,
         read: snapshotDue ? 0 : loaded.read + events.length,
       });
+      // A snapshot is a cache: one that cannot be written now does not fail the command, which is
+      // committed (a 503 would invite a retry); the next command reads the stream instead.
       if (snapshots && snapshotDue) {
-        await snapshots.store.save({
-          streamId,
-          revision: result.nextRevision,
-          position: result.position,
-          tenantId: context.tenantId,
-          version: snapshots.version,
-          state: after,
-          commandIds: [...commandIds],
-        });
+        await snapshots.store
+          .save({
+            streamId,
+            revision: result.nextRevision,
+            position: result.position,
+            tenantId: context.tenantId,
+            version: snapshots.version,
+            state: after,
+            commandIds: [...commandIds],
+          })
+          .catch((error: Error) =>
+            logger.warn(
+              `snapshot of ${streamId} not written (${error.message}); commands read the stream`,
+            ),
+          );
       }
       return {
         state: after,
@@ -242,7 +251,11 @@ async function read<E extends DomainEvent, S>(
   }
   if (!snapshots) return folded(decider, undefined, await store.readStream(streamId));
   const [found, newest] = await Promise.all([
-    snapshots.store.load(streamId),
+    // A snapshot that cannot be read now is a cache miss: the stream is read instead.
+    snapshots.store.load(streamId).catch((error: Error) => {
+      logger.warn(`snapshot of ${streamId} not read (${error.message}); reading the stream`);
+      return undefined;
+    }),
     store.readStream(streamId, {
       direction: 'backwards',
       maxCount: snapshots.every ?? SNAPSHOT_EVERY,

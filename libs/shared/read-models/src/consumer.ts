@@ -7,6 +7,7 @@ import type {
 } from '@billing/shared/event-store';
 import { logger, withLogContext, type LogContext } from '@billing/shared/logging';
 import type { ConsumerBatch } from './batched-consumer';
+import { withinDeadline } from './tenant';
 import type { ReadModelStore, Update } from './read-model.port';
 
 const CHECKPOINTS = 'consumer_checkpoints';
@@ -404,17 +405,16 @@ const SNAPSHOTS = 'snapshots';
 
 /**
  * Aggregate snapshots kept with the read models: a cache of folds, safe to lose (commands then read
- * the whole stream once).
+ * the whole stream once). A command waits for them no longer than for any other read (tenant.ts).
  */
 export function readModelSnapshots(readModels: ReadModelStore): SnapshotStore {
   return {
-    load: (streamId) => readModels.get<Snapshot>(SNAPSHOTS, streamId),
+    load: (streamId) =>
+      withinDeadline(readModels.get<Snapshot>(SNAPSHOTS, streamId), 'a snapshot read'),
     save: async (snapshot) =>
-      void (await readModels.apply(
-        SNAPSHOTS,
-        snapshot.streamId,
-        snapshot.revision + 1,
-        () => snapshot,
+      void (await withinDeadline(
+        readModels.apply(SNAPSHOTS, snapshot.streamId, snapshot.revision + 1, () => snapshot),
+        'a snapshot write',
       )),
   };
 }
