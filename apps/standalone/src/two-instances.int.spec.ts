@@ -51,15 +51,26 @@ describe('two instances on one store', () => {
       ]);
       const statuses = answers.map((answer) => answer.status).sort();
       expect([key, statuses]).toEqual([key, [201, 422]]);
-      const recorded = answers.find((answer) => answer.status === 201)!;
-      paid.push(recorded.body.amount ?? (recorded === answers[0] ? 100 : 101));
-      // A retry of the refused one is refused again; of the recorded one, answered as recorded.
-      const again = await two.client.post(
-        `${account}/payments`,
-        payment(recorded === answers[0] ? 100 : 101, key),
-        headers,
+      const recorded = answers.findIndex((answer) => answer.status === 201);
+      const amount = [100, 101][recorded];
+      // The answer is the payment the store holds.
+      const { allocations, unapplied } = answers[recorded].body;
+      expect(unapplied + allocations.reduce((sum: number, a: any) => sum + a.amount, 0)).toBe(
+        amount,
       );
-      expect([again.status, again.headers?.['idempotent-replayed']]).toEqual([201, 'true']);
+      paid.push(amount);
+      // Retried at either instance: the recorded one is answered as recorded, the refused one
+      // refused again.
+      for (const app of [one, two]) {
+        const again = await app.client.post(`${account}/payments`, payment(amount, key), headers);
+        expect([again.status, again.headers?.['idempotent-replayed']]).toEqual([201, 'true']);
+        const refused = await app.client.post(
+          `${account}/payments`,
+          payment([100, 101][1 - recorded], key),
+          headers,
+        );
+        expect(refused.status).toBe(422);
+      }
     }
     // Each instance records the next payment on the account the store holds.
     for (const [app, key] of [
@@ -68,7 +79,7 @@ describe('two instances on one store', () => {
     ] as const)
       paid.push(
         (await expectOk<any>(app.client.post(`${account}/payments`, payment(7, key)), 'pay'))
-          .amount ?? 7,
+          .allocations[0].amount,
       );
     await Promise.all([one.settle(), two.settle()]);
     const statement = await expectOk<any>(one.client.get(account), 'account');

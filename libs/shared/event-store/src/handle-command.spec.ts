@@ -1,7 +1,13 @@
 import { ConcurrencyError, type Decider, type DomainEvent } from '@billing/shared/kernel';
 import { handleCommand, type CommandContext, type Snapshot } from './handle-command';
 import { InMemoryEventStore } from './in-memory.event-store';
-import type { AppendResult, EventStore, ExpectedRevision, NewEvent } from './types';
+import {
+  IdempotencyKeyReused,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+} from './types';
 
 type Counted = DomainEvent<'Added', { by: number }>;
 const counter: Decider<{ add: number }, Counted, number> = {
@@ -100,6 +106,42 @@ describe('handleCommand', () => {
     expect(
       (await store.readStream('counter-1')).some((e) => e.metadata.causationId === 'mine'),
     ).toBe(false);
+  });
+});
+
+describe('handleCommand under an Idempotency-Key', () => {
+  const restarted = <T extends EventStore>(store: T): T => Object.create(store) as T;
+
+  it('finds its command done for the same request (a retry) and refuses another request under the same key, in any process', async () => {
+    const store = new InMemoryEventStore();
+    const keyed = (request: string, actor = 'a') => ({ ...ctx('key-1'), request, actor });
+    await handleCommand(store, 'counter-1', counter, { add: 100 }, keyed('pay 100'));
+    // Another process (no kept state) running another request under the key: it would answer for
+    // events it did not write.
+    await expect(
+      handleCommand(restarted(store), 'counter-1', counter, { add: 101 }, keyed('pay 101')),
+    ).rejects.toThrow(IdempotencyKeyReused);
+    await expect(
+      handleCommand(restarted(store), 'counter-1', counter, { add: 100 }, keyed('pay 100', 'b')),
+    ).rejects.toThrow(IdempotencyKeyReused);
+    expect(
+      await handleCommand(restarted(store), 'counter-1', counter, { add: 100 }, keyed('pay 100')),
+    ).toMatchObject({ state: 100, appended: [] });
+    // Events written before requests were recorded on them: a retry is taken as the same request.
+    await handleCommand(store, 'counter-1', counter, { add: 1 }, ctx('key-2'));
+    expect(
+      await handleCommand(
+        restarted(store),
+        'counter-1',
+        counter,
+        { add: 1 },
+        {
+          ...ctx('key-2'),
+          request: 'any',
+        },
+      ),
+    ).toMatchObject({ state: 101, appended: [] });
+    expect(await store.readStream('counter-1')).toHaveLength(2);
   });
 });
 

@@ -10,6 +10,7 @@ import {
 import { logger } from '@billing/shared/logging';
 import { uuidFrom } from './uuid';
 import {
+  IdempotencyKeyReused,
   WrongExpectedVersionError,
   type EventMetadata,
   type EventStore,
@@ -27,6 +28,8 @@ export interface CommandContext {
    */
   commandId: string;
   now: Date;
+  /** The fingerprint of the HTTP request when it came with an Idempotency-Key. */
+  request?: string;
 }
 
 export interface CommandResult<S, E> {
@@ -88,8 +91,10 @@ export async function handleCommand<C, E extends DomainEvent, S>(
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const loaded = ownLoaded(await load(store, streamId, decider, snapshots, attempt > 1), context);
     const { state, revision, position } = loaded;
-    if (loaded.commandIds.has(context.commandId))
+    if (loaded.commandIds.has(context.commandId)) {
+      await requireSameRequest(store, streamId, context);
       return { state, appended: [], revision, position };
+    }
     const events = decider.decide(command, state);
     if (events.length === 0) return { state, appended: [], revision, position };
     const metadata = toMetadata(context, (command as { type?: string }).type);
@@ -310,7 +315,33 @@ export function toMetadata(context: CommandContext, command?: string): EventMeta
     occurredAt: context.now.toISOString(),
     schemaVersion: SCHEMA_VERSION,
     ...(command ? { command } : {}),
+    ...(context.request ? { request: context.request } : {}),
   };
+}
+
+/**
+ * A command found done already is this request's own (a retry, or its first run cut short before
+ * it answered), never another request's under the same Idempotency-Key (sent to another process at
+ * the same moment): that one would answer for events it did not write. Read on this path only, and
+ * from the stream's end, where the command's events usually are.
+ */
+async function requireSameRequest(
+  store: EventStore,
+  streamId: string,
+  context: CommandContext,
+): Promise<void> {
+  if (!context.request) return;
+  const mine = (event: RecordedEvent) => event.metadata.causationId === context.commandId;
+  const found =
+    (await store.readStream(streamId, { direction: 'backwards', maxCount: 100 })).find(mine) ??
+    (await store.readStream(streamId)).find(mine);
+  if (
+    found?.metadata.request !== undefined &&
+    (found.metadata.request !== context.request || found.metadata.actor !== context.actor)
+  )
+    throw new IdempotencyKeyReused(
+      'this Idempotency-Key was first used with another request; use a new key for a new request',
+    );
 }
 
 /**

@@ -7,6 +7,8 @@ export interface EventMetadata {
   schemaVersion: number;
   /** The command that caused the event (the "why" an auditor reads beside the actor). */
   command?: string;
+  /** The fingerprint of the HTTP request sent with an Idempotency-Key that ran the command. */
+  request?: string;
 }
 
 export interface NewEvent {
@@ -132,4 +134,12 @@ export class StoreUnavailableError extends Error {
     super(message);
     this.name = 'StoreUnavailableError';
   }
+}
+
+/**
+ * The command id (an Idempotency-Key) already ran, for another request: sent to another process at
+ * the same moment, or reused (HTTP 422, as the idempotency layer answers a reused key).
+ */
+export class IdempotencyKeyReused extends Error {
+  override readonly name = 'IdempotencyKeyReused';
 }

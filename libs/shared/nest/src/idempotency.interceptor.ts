@@ -65,7 +65,11 @@ export class CommandContextInterceptor implements NestInterceptor {
       tenantId: request.commandContext.tenantId,
     });
     if (request.method !== 'POST' || !request.header('idempotency-key')) return next.handle();
-    return from(this.replayOrRun(request.commandContext, fingerprintOf(request), response, next));
+    const fingerprint = fingerprintOf(request);
+    // On the events the command writes: a run of another request under this key that finds them
+    // is refused (handleCommand), whichever process it runs in.
+    request.commandContext.request = fingerprint;
+    return from(this.replayOrRun(request.commandContext, fingerprint, response, next));
   }
 
   private async replayOrRun(

@@ -11,7 +11,7 @@ import {
 import type { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { DomainError, type ErrorCategory } from '@billing/shared/kernel';
-import { StoreUnavailableError } from '@billing/shared/event-store';
+import { IdempotencyKeyReused, StoreUnavailableError } from '@billing/shared/event-store';
 import { isUnavailable } from '@billing/shared/read-models';
 
 const STATUS: Record<ErrorCategory, number> = {
@@ -67,6 +67,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         title: TITLE[error.category],
         detail: error.message,
         ...error.details,
+      });
+    if (error instanceof IdempotencyKeyReused)
+      return sendProblem(response, 422, {
+        type: 'urn:billing:idempotency-422',
+        title: 'Idempotency-Key reused',
+        detail: error.message,
       });
     if (error instanceof StoreUnavailableError)
       return sendProblem(
