@@ -2,7 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore, SqliteReadModels } from '@billing/shared/sqlite';
-import { CUSTOMER, expectOk, issuedSmallApplication, waitFor } from '@billing/shared/testing';
+import {
+  activeSmallContract,
+  CUSTOMER,
+  expectOk,
+  issuedSmallApplication,
+  waitFor,
+} from '@billing/shared/testing';
 import { startTestApp, type TestApp } from './testing/test-app';
 
 /**
@@ -92,4 +98,37 @@ describe('two instances on one store', () => {
       [expect.objectContaining({ total, paid: sum, open: total - sum })],
     ]);
   }, 30_000);
+
+  it('issues the drafts of many contracts at once, each with the next number: none gives up racing for the series', async () => {
+    const drafts = [];
+    for (let i = 0; i < 12; i++) {
+      const contractId = await activeSmallContract(one.client);
+      const reports = `/contracts/${contractId}/progress-reports`;
+      const lines = [{ lineId: 'A', percentComplete: 5000, storedMaterials: 0 }];
+      await expectOk(one.client.post(reports, { periodEnd: '2026-01-31', lines }), 'report');
+      await expectOk(one.client.post(`${reports}/2026-01-31/certify`, {}), 'certify');
+      drafts.push(contractId);
+    }
+    const ids = await Promise.all(
+      drafts.map(async (contractId) => {
+        const [draft] = await waitFor<any[]>(
+          one.client,
+          `/invoices?contractId=${contractId}&status=draft`,
+          (list) => list.length === 1,
+          'draft',
+        );
+        return draft.invoiceId as string;
+      }),
+    );
+    const answers = await Promise.all(
+      ids.map((id, i) =>
+        (i % 2 ? two : one).client.post(`/invoices/${id}/issue`, { date: '2026-02-03' }),
+      ),
+    );
+    expect(answers.map((answer) => (answer.status === 200 ? 200 : answer.body))).toEqual(
+      ids.map(() => 200),
+    );
+    const numbers = answers.map((answer) => answer.body.number).sort();
+    expect(new Set(numbers).size).toBe(ids.length);
+  }, 60_000);
 });

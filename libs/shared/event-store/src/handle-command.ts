@@ -42,7 +42,7 @@ export interface CommandResult<S, E> {
   position: number;
 }
 
-const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 8;
 export const SCHEMA_VERSION = 1;
 
 /**
@@ -152,6 +152,9 @@ export async function handleCommand<C, E extends DomainEvent, S>(
       };
     } catch (error) {
       if (!(error instanceof WrongExpectedVersionError)) throw error;
+      // Another writer (another process) got there first: wait a random while, longer each time,
+      // so that writers racing for one stream (a number series) do not keep meeting.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 2 ** attempt));
     }
   }
   throw new ConcurrencyError(`${streamId} kept changing while the command was decided; try again`);

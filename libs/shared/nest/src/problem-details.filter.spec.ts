@@ -1,4 +1,6 @@
 import { Logger, type ArgumentsHost } from '@nestjs/common';
+import { IdempotencyKeyReused } from '@billing/shared/event-store';
+import { ConcurrencyError } from '@billing/shared/kernel';
 import { ProblemDetailsFilter } from './problem-details.filter';
 
 /** What the filter sends for `error`: status, headers and body. */
@@ -50,6 +52,20 @@ describe('ProblemDetailsFilter', () => {
       expect(JSON.stringify(sent.body)).not.toContain('127.0.0.1');
     }
     expect(logged[0]).toHaveBeenCalledTimes(3);
+  });
+
+  it('answers a command that kept meeting other writers 409 with Retry-After, a key reused by another process 422, a damaged SQLite file 500', () => {
+    expect(answer(new ConcurrencyError('numbering kept changing'))).toMatchObject({
+      status: 409,
+      headers: { 'Retry-After': '1' },
+    });
+    expect(answer(new IdempotencyKeyReused('first used with another request'))).toMatchObject({
+      status: 422,
+      body: { type: 'urn:billing:idempotency-422', title: 'Idempotency-Key reused' },
+    });
+    const sqlite = (code: string) => Object.assign(new Error(code), { name: 'SqliteError', code });
+    expect(answer(sqlite('SQLITE_FULL'))).toMatchObject({ status: 503 });
+    expect(answer(sqlite('SQLITE_CORRUPT'))).toMatchObject({ status: 500, headers: {} });
   });
 
   it('answers 500 without details for anything else', () => {

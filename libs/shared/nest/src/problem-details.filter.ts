@@ -62,12 +62,18 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     if (error instanceof DomainError)
-      return sendProblem(response, STATUS[error.category], {
-        type: `urn:billing:${error.category}`,
-        title: TITLE[error.category],
-        detail: error.message,
-        ...error.details,
-      });
+      return sendProblem(
+        response,
+        STATUS[error.category],
+        {
+          type: `urn:billing:${error.category}`,
+          title: TITLE[error.category],
+          detail: error.message,
+          ...error.details,
+        },
+        // A stream that kept changing under the command: the same request may pass in a moment.
+        error.category === 'concurrency' ? { 'Retry-After': '1' } : {},
+      );
     if (error instanceof IdempotencyKeyReused)
       return sendProblem(response, 422, {
         type: 'urn:billing:idempotency-422',
@@ -83,9 +89,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       );
     if (error instanceof HttpException)
       return sendProblem(response, error.getStatus(), fromHttpException(error));
-    // A read-model server (Mongo) that cannot be reached now: the caller may try again; what it
-    // says stays in the log.
-    if (isUnavailable(error)) {
+    // A read-model server (Mongo) that cannot be reached now, a full disk: the caller may try
+    // again; what it says stays in the log. A damaged file does not heal by waiting: a 500 below.
+    if (isUnavailable(error) && !damaged(error)) {
       this.logger.warn(
         `a server the request needs cannot be reached: ${error instanceof Error ? error.message : String(error)}`,
       );
@@ -153,4 +159,10 @@ function flatten(errors: FieldError[], prefix = ''): { field: string; messages: 
     const own = messages.length > 0 ? [{ field, messages }] : [];
     return [...own, ...flatten(error.children ?? [], `${field}.`)];
   });
+}
+
+/** SQLite found its file damaged or not a database: an operator's matter (README), not a retry. */
+function damaged(error: unknown): boolean {
+  const { code } = (error ?? {}) as { code?: unknown };
+  return typeof code === 'string' && /^SQLITE_(CORRUPT|NOTADB)/.test(code);
 }

@@ -89,21 +89,27 @@ export class IssueDocumentHandler implements ICommandHandler<IssueDocument> {
     const series = completion.type === 'IssueInvoice' ? 'invoice' : 'credit-note';
     const documentId =
       completion.type === 'IssueInvoice' ? completion.invoiceId : completion.creditNoteId;
-    const reserved = await handleCommand(
-      this.store,
-      numberingStream(context.tenantId, series, completion.issueDate),
-      numberingDecider,
-      {
-        type: 'ReserveNumber',
-        series,
-        documentId,
-        contractId,
-        issueDate: completion.issueDate,
-        completion,
-      },
-      context,
-      // A series grows all year: its commands read a snapshot and the few reservations after it.
-      { store: this.snapshots, version: NUMBERING_SNAPSHOT },
+    const seriesStream = numberingStream(context.tenantId, series, completion.issueDate);
+    // One reservation of a series at a time in this process (under the ledger's queue, never the
+    // other way round): issues of many contracts at once would otherwise race for the series and
+    // some give up after their retries.
+    const reserved = await withStreamLock(this.store, seriesStream, () =>
+      handleCommand(
+        this.store,
+        seriesStream,
+        numberingDecider,
+        {
+          type: 'ReserveNumber',
+          series,
+          documentId,
+          contractId,
+          issueDate: completion.issueDate,
+          completion,
+        },
+        context,
+        // A series grows all year: its commands read a snapshot and the few reservations after it.
+        { store: this.snapshots, version: NUMBERING_SNAPSHOT },
+      ),
     );
     const number = reservedNumber(reserved.state, documentId);
     if (!number) throw new Error(`${documentId}: the series answered without its number`);
