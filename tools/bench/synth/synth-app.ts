@@ -17,6 +17,7 @@ import {
   handleCommand,
   toMetadata,
   uuidFrom,
+  eventId,
   type CommandContext,
   type EventStore,
 } from '@billing/shared/event-store';
@@ -128,7 +129,7 @@ export class SynthApp {
     });
     if (reserved?.type !== 'NumberReserved') throw new Error(`${invoiceId}: no number reserved`);
     const event = {
-      id: uuidFrom(`${ctx.commandId}/${stream}/0`),
+      id: eventId(ctx.commandId, stream, 0, reserved),
       type: reserved.type,
       data: reserved.data,
       metadata: toMetadata(ctx, reserve.type),

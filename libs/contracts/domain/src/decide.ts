@@ -353,7 +353,7 @@ function assertNothingOpen(contract: Contract) {
   // An invoice just issued is open until receivables says otherwise: its balance is on its way.
   if (contract.notYetOnAccount)
     throw new ContractStillOpen(
-      `invoice ${contract.notYetOnAccount.join(', ')} is issued and not yet on the customer's account`,
+      `${contract.notYetOnAccount.length === 1 ? 'invoice' : 'invoices'} ${contract.notYetOnAccount.join(', ')} ${contract.notYetOnAccount.length === 1 ? 'is' : 'are'} issued and not yet on the customer's account`,
     );
 }
 

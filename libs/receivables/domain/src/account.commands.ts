@@ -46,9 +46,10 @@ export type AccountCommand =
       runDate: string;
       levels: number[];
       /**
-       * For a run dated before today: each invoice's open amount as of the run date (from the
-       * account's events dated up to it). A reminder goes only to an invoice open then and still
-       * open, and states what was open then.
+       * When an overdue invoice changed after the run date (a run for a past date, a post-dated
+       * check): each invoice's open amount as of the run date (from the account's events dated up
+       * to it). A reminder goes only to an invoice open then and still open, and states what was
+       * open then.
        */
       openOn?: Record<string, number>;
     };

@@ -24,6 +24,12 @@ const ctx = (commandId: string): CommandContext => ({
 });
 
 /**
+ * The same store as a process that has kept no state sees it (one just started): what it reads
+ * comes from the snapshot and the store.
+ */
+const restarted = <T extends EventStore>(store: T): T => Object.create(store) as T;
+
+/**
  * Another object for the same store that counts the events it reads: what one process keeps, the
  * other does not see.
  */
@@ -110,8 +116,6 @@ describe('handleCommand', () => {
 });
 
 describe('handleCommand under an Idempotency-Key', () => {
-  const restarted = <T extends EventStore>(store: T): T => Object.create(store) as T;
-
   it('finds its command done for the same request (a retry) and refuses another request under the same key, in any process', async () => {
     const store = new InMemoryEventStore();
     const keyed = (request: string, actor = 'a') => ({ ...ctx('key-1'), request, actor });
@@ -168,11 +172,6 @@ describe('handleCommand with snapshots', () => {
       },
     };
   };
-  /**
-   * The same store as a process that has kept no state sees it (one just started): what it reads
-   * comes from the snapshot and the store.
-   */
-  const restarted = <T extends EventStore>(store: T): T => Object.create(store) as T;
 
   it('reads only the events after the last snapshot, however long the stream', async () => {
     const store = reading(new InMemoryEventStore());

@@ -103,9 +103,7 @@ export async function handleCommand<C, E extends DomainEvent, S>(
     // the same moment (the same Idempotency-Key on another request, sent to another process) is a
     // conflict, never a success that keeps events the store does not hold.
     const newEvents = events.map((event, index) => ({
-      id: uuidFrom(
-        `${context.commandId}/${streamId}/${index}/${event.type}/${JSON.stringify(event.data)}`,
-      ),
+      id: eventId(context.commandId, streamId, index, event),
       type: event.type,
       data: event.data,
       metadata,
@@ -321,6 +319,10 @@ export function toMetadata(context: CommandContext, command?: string): EventMeta
     ...(context.request ? { request: context.request } : {}),
   };
 }
+
+/** The id of a command's `index`-th event on a stream: named by the command and what it decided. */
+export const eventId = (commandId: string, streamId: string, index: number, event: DomainEvent) =>
+  uuidFrom(`${commandId}/${streamId}/${index}/${event.type}/${JSON.stringify(event.data)}`);
 
 /**
  * A command found done already is this request's own (a retry, or its first run cut short before

@@ -63,7 +63,7 @@ export class ReadModelInterceptor implements NestInterceptor {
     try {
       return await this.background.parked();
     } catch (error) {
-      if (method === 'GET' || !isUnavailable(error)) throw error;
+      if (method !== 'POST' || !isUnavailable(error)) throw error;
       this.logger.warn(
         `answering a command without the parked events: ${(error as Error).message}`,
       );

@@ -35,6 +35,13 @@ describe('a damaged file at start', () => {
       );
   });
 
+  it('names the file and the folder to check when it cannot be created, without the advice for a damaged one', () => {
+    const nowhere = join(dir, 'no-such-folder', 'events.sqlite');
+    expect(() => new SqliteEventStore(nowhere)).toThrow(
+      /no-such-folder\/events\.sqlite cannot be opened \(.+\): check that the folder exists and that this process may read and write it$/,
+    );
+  });
+
   it('names the event store file and that it is restored from a backup', () => {
     const garbage = join(dir, 'events.sqlite');
     writeFileSync(garbage, 'this is not a database'.repeat(100));

@@ -1,13 +1,14 @@
 import Database from 'better-sqlite3';
 
 /**
- * Opens a SQLite file and sets it up; a file that cannot be (not a database, damaged, unreadable)
- * fails naming the file and what to do about it, not with SQLite's message alone.
+ * Opens a SQLite file and sets it up; a file that cannot be fails naming the file and what to do
+ * about it, not with SQLite's message alone: `damagedRemedy` only for a damaged file or one that is
+ * not a database.
  */
 export function openNamed(
   file: string,
   setUp: (db: Database.Database) => void,
-  remedy: string,
+  damagedRemedy: string,
 ): Database.Database {
   let db: Database.Database | undefined;
   try {
@@ -16,8 +17,16 @@ export function openNamed(
     return db;
   } catch (error) {
     db?.close();
-    throw new Error(`${file} cannot be opened (${(error as Error).message}): ${remedy}`, {
+    throw new Error(`${file} cannot be opened (${(error as Error).message}): ${remedy(error)}`, {
       cause: error,
     });
+  }
+
+  function remedy(error: unknown): string {
+    const code = String((error as { code?: unknown }).code);
+    if (/^SQLITE_(CORRUPT|NOTADB)/.test(code)) return damagedRemedy;
+    if (/^SQLITE_(BUSY|LOCKED)/.test(code))
+      return 'another process holds it: stop that process and start again';
+    return 'check that the folder exists and that this process may read and write it';
   }
 }

@@ -11,6 +11,15 @@ import {
 import { eventStoreConformance, oneByteChanged } from '@billing/shared/testing';
 import { SqliteEventStore } from './sqlite.event-store';
 
+const metadata = {
+  tenantId: 't',
+  correlationId: 'c',
+  causationId: 'x',
+  actor: 'a',
+  occurredAt: 'now',
+  schemaVersion: 1,
+};
+
 const dir = mkdtempSync(join(tmpdir(), 'billing-sqlite-'));
 let n = 0;
 const files = new WeakMap<EventStore, string>();
@@ -55,14 +64,7 @@ it('keeps events across a reopen of the same file', async () => {
         id: '00000000-0000-4000-8000-000000000001',
         type: 'A',
         data: { amount: 1 },
-        metadata: {
-          tenantId: 't',
-          correlationId: 'c',
-          causationId: 'x',
-          actor: 'a',
-          occurredAt: 'now',
-          schemaVersion: 1,
-        },
+        metadata,
       },
     ],
     'no_stream',
@@ -72,15 +74,6 @@ it('keeps events across a reopen of the same file', async () => {
   expect((await second.readStream('test-a')).map((e) => e.data)).toEqual([{ amount: 1 }]);
   await second.close();
 });
-
-const metadata = {
-  tenantId: 't',
-  correlationId: 'c',
-  causationId: 'x',
-  actor: 'a',
-  occurredAt: 'now',
-  schemaVersion: 1,
-};
 
 describe('group commit (appends of one turn share a transaction)', () => {
   const event = (data: unknown) => ({ id: randomUUID(), type: 'E', data, metadata });
@@ -267,7 +260,7 @@ describe('the events a process appended last, read from memory', () => {
 describe('its file removed under it (the data folder deleted while the app runs)', () => {
   const event = () => ({ id: randomUUID(), type: 'E', data: {}, metadata });
 
-  it('writes nothing more and says so (503), and is not ready: nothing is lost on the next start without a word', async () => {
+  it('writes nothing more and says why (StoreUnavailableError: a 503), and its head is not read (readiness down)', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'billing-removed-'));
     const store = new SqliteEventStore(join(folder, 'events.sqlite'));
     await store.append('test-1', [event()], 'no_stream');

@@ -98,7 +98,7 @@ export class SqliteEventStore implements EventStore {
   >;
 
   /** The file as opened (device and inode): a file removed or replaced since is not written to. */
-  private readonly opened?: { dev: number; ino: number };
+  private readonly opened?: { dev: bigint; ino: bigint };
 
   constructor(
     private readonly file: string,
@@ -108,15 +108,15 @@ export class SqliteEventStore implements EventStore {
     this.db = openNamed(
       file,
       (db) => {
+        db.pragma(`busy_timeout = ${busyTimeoutMs}`);
         db.pragma('journal_mode = WAL');
         db.pragma('synchronous = FULL');
-        db.pragma(`busy_timeout = ${busyTimeoutMs}`);
         db.exec(SCHEMA);
         addHashColumn(db);
       },
       'it holds the events, the source of truth: restore it from a backup',
     );
-    if (file !== ':memory:') this.opened = statSync(file);
+    if (file !== ':memory:' && file !== '') this.opened = statSync(file, { bigint: true });
     this.statements = {
       last: this.db.prepare<[string], { revision: number; hash: string | null }>(
         'SELECT revision, hash FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
@@ -373,7 +373,7 @@ export class SqliteEventStore implements EventStore {
    */
   private requireFile(): void {
     if (!this.opened) return;
-    const now = statSync(this.file, { throwIfNoEntry: false });
+    const now = statSync(this.file, { bigint: true, throwIfNoEntry: false });
     if (now?.dev !== this.opened.dev || now.ino !== this.opened.ino)
       throw new StoreUnavailableError(
         `the event store file ${this.file} was removed or replaced while this process ran: nothing is written to it; restart on the data folder that holds the events`,

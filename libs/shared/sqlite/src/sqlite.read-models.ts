@@ -39,6 +39,7 @@ export class SqliteReadModels implements ReadModelStore {
     this.db = openNamed(
       file,
       (db) => {
+        db.pragma('busy_timeout = 5000');
         db.pragma('journal_mode = WAL');
         // Read models are derived data: a commit lost in a power failure (WAL + NORMAL loses only the
         // last commits, never half of one) means its event is applied again when the projection
@@ -46,7 +47,6 @@ export class SqliteReadModels implements ReadModelStore {
         // resume position in this store too (lost along with the documents, never ahead of them).
         // The event store itself stays FULL.
         db.pragma('synchronous = NORMAL');
-        db.pragma('busy_timeout = 5000');
         db.prepare('SELECT count(*) FROM sqlite_master').get();
       },
       'the read models are derived from the events: move it and its -wal and -shm files aside, and the next start rebuilds them',
