@@ -99,6 +99,33 @@ describe('two instances on one store', () => {
     ]);
   }, 30_000);
 
+  it('answers an issue sent under one key to both with two dates once, and refuses the other as a reused key', async () => {
+    for (const key of ['i-1', 'i-2', 'i-3']) {
+      const contractId = await activeSmallContract(one.client);
+      const reports = `/contracts/${contractId}/progress-reports`;
+      const lines = [{ lineId: 'A', percentComplete: 5000, storedMaterials: 0 }];
+      await expectOk(one.client.post(reports, { periodEnd: '2026-01-31', lines }), 'report');
+      await expectOk(one.client.post(`${reports}/2026-01-31/certify`, {}), 'certify');
+      const [draft] = await waitFor<any[]>(
+        one.client,
+        `/invoices?contractId=${contractId}&status=draft`,
+        (list) => list.length === 1,
+        'draft',
+      );
+      const headers = { 'idempotency-key': key };
+      const answers = await Promise.all(
+        [one, two].map((app, i) =>
+          app.client.post(
+            `/invoices/${draft.invoiceId}/issue`,
+            { date: `2026-02-0${3 + i}` },
+            headers,
+          ),
+        ),
+      );
+      expect([key, answers.map((answer) => answer.status).sort()]).toEqual([key, [200, 422]]);
+    }
+  }, 30_000);
+
   it('issues the drafts of many contracts at once, each with the next number: none gives up racing for the series', async () => {
     const drafts = [];
     for (let i = 0; i < 12; i++) {

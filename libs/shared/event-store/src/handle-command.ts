@@ -169,11 +169,11 @@ export async function currentState<E extends DomainEvent, S>(
   context: CommandContext,
   snapshots?: Snapshots,
 ): Promise<Pick<CommandResult<S, E>, 'state' | 'revision' | 'position'>> {
-  const { state, revision, position } = ownLoaded(
-    await load(store, streamId, decider, snapshots),
-    context,
-  );
-  return { state, revision, position };
+  const loaded = ownLoaded(await load(store, streamId, decider, snapshots), context);
+  // A command of several steps reads first (an issue): another request under its key is refused
+  // here already, as handleCommand would.
+  if (loaded.commandIds.has(context.commandId)) await requireSameRequest(store, streamId, context);
+  return { state: loaded.state, revision: loaded.revision, position: loaded.position };
 }
 
 /** Stream ids are global; a tenant never sees, let alone changes, another tenant's aggregate. */
