@@ -236,9 +236,9 @@ describe('the gateway', () => {
       logLevel: 'info',
     }).listen(0, '127.0.0.1');
     await new Promise((resolve) => down.once('listening', resolve));
-    // The gateway logs the 503 as an error, with the caller's correlation id: expected here, and
-    // asserted.
-    const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    // The gateway logs the 503 as a warning (a service away, the caller told to retry), with the
+    // caller's correlation id: expected here, and asserted.
+    const logged = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     const answer = await request(
       `http://127.0.0.1:${(down.address() as AddressInfo).port}/invoices`,
       { headers: { 'x-correlation-id': 'gateway-503' } },

@@ -20,12 +20,14 @@ class StallingReadModels extends InMemoryReadModels {
   }
 }
 
-/** The answer, or 'no answer' after `ms`. */
-const within = <T>(answer: PromiseLike<T>, ms: number) =>
-  Promise.race([
-    answer,
-    new Promise<'no answer'>((resolve) => setTimeout(resolve, ms, 'no answer')),
-  ]);
+/** The answer, or 'no answer' after `ms` (the timer cleared either way: none outlives the spec). */
+function within<T>(answer: PromiseLike<T>, ms: number): Promise<T | 'no answer'> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'no answer'>(
+    (resolve) => (timer = setTimeout(resolve, ms, 'no answer')),
+  );
+  return Promise.race([answer, late]).finally(() => clearTimeout(timer));
+}
 
 describe('health while the read models stall', () => {
   let test: TestApp;

@@ -11,8 +11,10 @@ export function httpLogOptions(): Options {
     logger,
     quietReqLogger: true,
     autoLogging: { ignore: (request) => (request.url ?? '').startsWith('/health') },
+    // A 503 is a server away that the caller is told to retry (Retry-After): a warning, expected
+    // while a broker, a database or a service restarts, not an error with its stack each time.
     customLogLevel: (_request, response, error) =>
-      error || response.statusCode >= 500 ? 'error' : 'info',
+      response.statusCode === 503 ? 'warn' : error || response.statusCode >= 500 ? 'error' : 'info',
     serializers: {
       req: (request: IncomingMessage & { id?: unknown }) => ({
         id: request.id,
