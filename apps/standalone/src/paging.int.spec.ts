@@ -1,4 +1,4 @@
-import { runScenario } from '@billing/shared/testing';
+import { draftedSmallApplication, expectOk, runScenario } from '@billing/shared/testing';
 import { startTestApp, type TestApp } from './testing/test-app';
 
 describe('lists are paged and read through indexes', () => {
@@ -27,6 +27,62 @@ describe('lists are paged and read through indexes', () => {
     expect((await test.client.get('/accounts?limit=1&offset=0')).headers?.['x-total-count']).toBe(
       '1',
     );
+  });
+
+  it('pages by the cursor of its Link header: what leaves the filter between pages moves nothing', async () => {
+    for (let i = 0; i < 4; i++) await draftedSmallApplication(test.client);
+    const drafts = (await test.client.get('/invoices?status=draft')).body;
+    expect(drafts).toHaveLength(4);
+    const first = await test.client.get('/invoices?status=draft&limit=2');
+    expect(first.body).toEqual(drafts.slice(0, 2));
+    const next = /^<(\/invoices\?[^>]+)>; rel="next"$/.exec(first.headers?.link ?? '')?.[1];
+    expect(next).toContain('after=');
+    // The first page's drafts are issued: they leave the filter. The next page by offset would
+    // start two further on and miss two; by the cursor it holds the other two.
+    for (const draft of first.body)
+      await expectOk(
+        test.client.post(`/invoices/${draft.invoiceId}/issue`, { date: '2026-02-03' }),
+        'issue',
+      );
+    expect((await test.client.get('/invoices?status=draft&limit=2&offset=2')).body).toEqual([]);
+    const second = await test.client.get(next!);
+    expect(second.body.map((invoice: any) => invoice.invoiceId)).toEqual(
+      drafts.slice(2).map((invoice: any) => invoice.invoiceId),
+    );
+    expect(second.headers?.['x-total-count']).toBe('2');
+    // A full last page links to an empty one; an empty page links nowhere.
+    const last = await test.client.get(/^<([^>]+)>/.exec(second.headers?.link ?? '')![1]);
+    expect([last.body, last.headers?.link]).toEqual([[], undefined]);
+    // Every list a page of read models answers links the same way.
+    for (const list of [
+      '/contracts?limit=1',
+      '/accounts?limit=1',
+      '/aging?asOf=2026-07-15&limit=1',
+    ])
+      expect([list, (await test.client.get(list)).headers?.link]).toEqual([
+        list,
+        expect.stringMatching(/^<\/[a-z-]+\?.*after=[A-Za-z0-9_-]+.*>; rel="next"$/),
+      ]);
+  });
+
+  it('refuses a cursor it did not give, and a cursor with an offset', async () => {
+    const cursor = (values: unknown) => Buffer.from(JSON.stringify(values)).toString('base64url');
+    for (const [after, field] of [
+      ['not+base64', 'after'],
+      [cursor(['x']), 'after'],
+      [cursor({ a: 1 }), 'after'],
+      [cursor([{ $gt: '' }, null, null, 'x']), 'after'],
+      [Buffer.from('nope').toString('base64url'), 'after'],
+    ])
+      expect([
+        after,
+        (await test.client.get(`/invoices?after=${after}`)).body.errors?.[0]?.field,
+      ]).toEqual([after, field]);
+    const reply = await test.client.get(`/invoices?offset=0&after=${cursor(['', 1, null, 'x'])}`);
+    expect([reply.status, reply.body.errors]).toEqual([
+      400,
+      [{ field: 'offset', messages: ['offset cannot be given with after'] }],
+    ]);
   });
 
   it('refuses a page or filter it does not understand', async () => {

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
-import { IsInstant, PageQuery } from './dto';
+import { IsInstant } from './dto';
+import { PageQuery } from './paging';
 
 /**
  * `<category>-<id>` (ADR 2, 8): the category in lower case, the id a UUID, a tenant-scoped key or a

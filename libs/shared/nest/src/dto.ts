@@ -6,10 +6,7 @@ import {
   ValidationError,
 } from '@billing/shared/kernel';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsInt, IsNotEmpty, IsOptional, IsString, Max, Min, ValidateBy } from 'class-validator';
-import type { Response } from 'express';
-import type { Doc, TenantReadModels } from '@billing/shared/read-models';
+import { IsNotEmpty, IsOptional, IsString, ValidateBy } from 'class-validator';
 import type { AsOf } from '@billing/shared/event-store';
 
 /** A business date: a real calendar date YYYY-MM-DD from 2000 to 2099 (DOMAIN.md "Dates"). */
@@ -148,38 +145,4 @@ export function integerOf(text: unknown): unknown {
 export function queryInteger(text: string | undefined, absent: number): number {
   const value = text === undefined ? absent : integerOf(text);
   return typeof value === 'number' ? value : Number.NaN;
-}
-
-/**
- * `?limit=&offset=` of a list: at most 1000 at a time, 100 by default; the list answers
- * `X-Total-Count`.
- */
-export class PageQuery {
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, default: 100 })
-  @IsOptional()
-  @Transform(({ value }) => integerOf(value))
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number;
-
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, default: 0 })
-  @IsOptional()
-  @Transform(({ value }) => integerOf(value))
-  @IsInt()
-  @Min(0)
-  offset?: number;
-}
-
-/** One page of a tenant's collection, sorted, with the total count in `X-Total-Count`. */
-export async function page<T>(
-  readModels: TenantReadModels,
-  response: Response,
-  collection: string,
-  query: Record<string, unknown>,
-  sort: Record<string, 1 | -1>,
-  { limit = 100, offset = 0 }: PageQuery,
-): Promise<Doc<T>[]> {
-  response.setHeader('X-Total-Count', String(await readModels.count(collection, query)));
-  return readModels.find<T>(collection, query, { sort, skip: offset, limit });
 }

@@ -7,6 +7,7 @@ import type { HttpConfig } from './security-config';
 /** Answers a browser may read across origins besides the CORS-safelisted ones. */
 const EXPOSED = [
   'X-Total-Count',
+  'Link',
   'Billing-Degraded',
   'Idempotent-Replayed',
   'Retry-After',

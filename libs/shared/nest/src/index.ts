@@ -9,6 +9,7 @@ export * from './logging';
 export * from './context-runtime';
 export * from './config';
 export * from './dto';
+export * from './paging';
 export * from './csv';
 export * from './health.http';
 export * from './read-model.interceptor';

@@ -24,7 +24,7 @@ export const API_CONVENTIONS = `Event-sourced contract billing: contracts and th
 
 **Degraded**: while an event of the tenant is parked (a read model could not apply it), answers carry \`Billing-Degraded\`, and a document the event should have changed carries \`degraded.parkedEvents\`.
 
-**Lists** take \`limit\` (1-1000, default 100) and \`offset\`, and answer the total in \`X-Total-Count\`. Every object an answer holds lists all its fields (\`additionalProperties: false\`); Problem Details may carry extension members.`;
+**Lists** take \`limit\` (1-1000, default 100) and \`offset\`, and answer the total in \`X-Total-Count\`; a full page of a list of documents also answers \`Link: <…&after=…>; rel=\"next\"\`, the next page by cursor, steady while documents enter or leave the filter. Every object an answer holds lists all its fields (\`additionalProperties: false\`); Problem Details may carry extension members.`;
 
 type Operation = {
   parameters?: Parameter[];

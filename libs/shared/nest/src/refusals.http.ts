@@ -9,7 +9,7 @@ import {
   type Refusal,
 } from '@billing/shared/read-models';
 import { Ctx, type RequestContext } from './command-context';
-import { page, PageQuery } from './dto';
+import { PageQuery } from './paging';
 import { READ_MODELS } from './tokens';
 import { ApiProblems, IsUuid, TOTAL_COUNT_HEADER, UUID_PATTERN } from './openapi';
 import { RefusalView } from './responses';
@@ -48,18 +48,18 @@ export class RefusalsHttp implements OnModuleInit {
     headers: TOTAL_COUNT_HEADER,
   })
   @ApiProblems(400)
-  list(
+  /**
+   * Refusals are only ever added, oldest first, so an offset pages them steadily (no cursor: the
+   * gateway merges the four services' refusals by offset).
+   */
+  async list(
     @Ctx() ctx: RequestContext,
-    @Query() query: RefusalQuery,
+    @Query() { contractId, limit = 100, offset = 0 }: RefusalQuery,
     @Res({ passthrough: true }) response: Response,
   ) {
-    return page<Refusal>(
-      forTenant(this.readModels, ctx.tenantId),
-      response,
-      REFUSALS,
-      query.contractId ? { contractId: query.contractId } : {},
-      { position: 1 },
-      query,
-    );
+    const tenant = forTenant(this.readModels, ctx.tenantId);
+    const query = contractId ? { contractId } : {};
+    response.setHeader('X-Total-Count', String(await tenant.count(REFUSALS, query)));
+    return tenant.find<Refusal>(REFUSALS, query, { sort: { position: 1 }, skip: offset, limit });
   }
 }

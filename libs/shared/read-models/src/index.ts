@@ -7,3 +7,4 @@ export * from './consumer';
 export * from './batch';
 export * from './batched-consumer';
 export * from './rebuild';
+export * from './keyset';

@@ -1,5 +1,11 @@
 import { Query } from 'mingo';
-import type { Doc, FindOptions, ReadModelStore, Update } from '@billing/shared/read-models';
+import {
+  sortedAfter,
+  type Doc,
+  type FindOptions,
+  type ReadModelStore,
+  type Update,
+} from '@billing/shared/read-models';
 import { generated } from './read-models.generated';
 
 interface Invoice {
@@ -232,6 +238,45 @@ export function readModelConformance(name: string, open: () => Promise<ReadModel
       expect(
         (await store.find('pages', {}, { sort: { rank: 1 }, skip: 5 })).map((doc) => doc._id),
       ).toEqual(['p5', 'p6']);
+    });
+
+    it('pages by keyset after a document: ties by _id, nulls and missing fields first', async () => {
+      const ranks: [string, number | string | null | undefined][] = [
+        ['p5', 2],
+        ['p1', null],
+        ['p4', 2],
+        ['p2', undefined],
+        ['p6', 3],
+        ['p3', 2],
+        ['p7', 1],
+        ['p8', null],
+      ];
+      for (const [id, rank] of ranks)
+        await store.apply('pages', id, 1, () => (rank === undefined ? {} : { rank, group: 'a' }));
+      const sort = { rank: 1, _id: 1 } as const;
+      const seen: string[] = [];
+      let last: Doc<{ rank?: number | null }> | undefined;
+      for (let pages = 0; pages < 10; pages++) {
+        const query = last ? sortedAfter(['rank', '_id'], [last.rank ?? null, last._id]) : {};
+        const found = await store.find<{ rank?: number | null }>('pages', query, {
+          sort,
+          limit: 3,
+        });
+        if (found.length === 0) break;
+        seen.push(...found.map((doc) => doc._id));
+        last = found.at(-1);
+      }
+      expect(seen).toEqual(['p1', 'p2', 'p8', 'p7', 'p3', 'p4', 'p5', 'p6']);
+      // Beside another filter, as a list's page asks it.
+      expect(
+        (
+          await store.find(
+            'pages',
+            { $and: [{ group: 'a' }, sortedAfter(['rank', '_id'], [2, 'p3'])] },
+            { sort },
+          )
+        ).map((doc) => doc._id),
+      ).toEqual(['p4', 'p5', 'p6']);
     });
 
     it('removes a document', async () => {

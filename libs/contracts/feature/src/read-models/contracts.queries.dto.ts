@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsOptional, IsString } from 'class-validator';
-import { PageQuery } from '@billing/shared/nest';
+import { ListQuery } from '@billing/shared/nest';
 
-export class ContractListQuery extends PageQuery {
+export class ContractListQuery extends ListQuery {
   @ApiPropertyOptional({
     enum: ['draft', 'active', 'suspended', 'completed', 'closed', 'cancelled'],
     description: 'Only contracts in this status',

@@ -15,7 +15,7 @@ import {
   queryInteger,
   READ_MODELS,
   SETTINGS,
-  TOTAL_COUNT_HEADER,
+  LIST_HEADERS,
   type Clock,
   type RequestContext,
   type Settings,
@@ -45,7 +45,7 @@ export class ContractsQueries {
   @ApiOkResponse({
     type: [ContractSummaryView],
     description: 'One page of contract summaries',
-    headers: TOTAL_COUNT_HEADER,
+    headers: LIST_HEADERS,
   })
   @ApiProblems(400)
   list(

@@ -1,12 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsOptional, IsString, Matches } from 'class-validator';
-import { FormatProperty, IsBusinessDate, PageQuery, type Format } from '@billing/shared/nest';
+import { FormatProperty, IsBusinessDate, ListQuery, type Format } from '@billing/shared/nest';
 import { CONTRACT_STATUSES } from './contracts.queries.responses';
 
 const CURRENCY = /^[A-Z]{3}$/;
 
 /** The filters the finance lists share: one currency, one customer. */
-class FinanceListQuery extends PageQuery {
+class FinanceListQuery extends ListQuery {
   @ApiPropertyOptional({
     pattern: '^[A-Z]{3}$',
     description: 'Only contracts in this currency (ISO 4217)',
@@ -46,6 +46,6 @@ export class WipScheduleQuery extends FinanceListQuery {
   periodEnd!: string;
 }
 
-export class ContractWipQuery extends PageQuery {
+export class ContractWipQuery extends ListQuery {
   @FormatProperty() format?: Format;
 }

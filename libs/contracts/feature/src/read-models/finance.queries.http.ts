@@ -10,7 +10,7 @@ import {
   FormatQuery,
   page,
   READ_MODELS,
-  TOTAL_COUNT_HEADER,
+  LIST_HEADERS,
   wantsCsv,
   type RequestContext,
 } from '@billing/shared/nest';
@@ -54,7 +54,7 @@ export class ContractFinanceQueries {
     type: ContractLedgerRow,
     isArray: true,
     description: 'One page of contract ledgers',
-    headers: TOTAL_COUNT_HEADER,
+    headers: LIST_HEADERS,
     example: LEDGER_EXAMPLE,
   })
   @ApiProblems(400)
@@ -113,7 +113,7 @@ export class ContractFinanceQueries {
   @ApiOkJsonOrCsv({
     type: WipSchedule,
     description: 'The schedule: its contracts by customer name and title, and the totals of all',
-    headers: TOTAL_COUNT_HEADER,
+    headers: LIST_HEADERS,
     example: WIP_EXAMPLE,
   })
   @ApiProblems([400, '`periodEnd` is not a date, or the page is out of range'])
@@ -160,7 +160,7 @@ export class ContractFinanceQueries {
     type: WipRow,
     isArray: true,
     description: 'One page of its WIP lines',
-    headers: TOTAL_COUNT_HEADER,
+    headers: LIST_HEADERS,
     example: WIP_EXAMPLE,
   })
   @ApiProblems(400, 404)

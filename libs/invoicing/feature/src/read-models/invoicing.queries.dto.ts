@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsOptional, IsString } from 'class-validator';
-import { IsUuid, PageQuery, UUID_PATTERN } from '@billing/shared/nest';
+import { IsUuid, ListQuery, UUID_PATTERN } from '@billing/shared/nest';
 
-export class InvoiceListQuery extends PageQuery {
+export class InvoiceListQuery extends ListQuery {
   @ApiPropertyOptional({
     format: 'uuid',
     pattern: UUID_PATTERN,

@@ -19,7 +19,7 @@ import {
   page,
   READ_MODELS,
   SETTINGS,
-  TOTAL_COUNT_HEADER,
+  LIST_HEADERS,
   type Clock,
   type RequestContext,
   type Settings,
@@ -51,7 +51,7 @@ export class InvoicingQueries {
   @ApiOkResponse({
     type: [InvoiceDetail],
     description: 'One page of invoices, each with its G702/G703',
-    headers: TOTAL_COUNT_HEADER,
+    headers: LIST_HEADERS,
   })
   @ApiProblems(400)
   list(

@@ -1,4 +1,4 @@
-import { page, type PageQuery } from '@billing/shared/nest';
+import { page, type ListQuery } from '@billing/shared/nest';
 import type { TenantReadModels } from '@billing/shared/read-models';
 import type { Response } from 'express';
 import {
@@ -48,7 +48,7 @@ export async function agingFor(
   tenant: TenantReadModels,
   date: string,
   filter: AgingFilter,
-  paging: PageQuery,
+  paging: ListQuery,
   response: Response,
 ): Promise<AgingAnswer> {
   if (filter.customerId) {

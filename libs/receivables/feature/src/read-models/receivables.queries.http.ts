@@ -27,10 +27,10 @@ import {
   asOfFrom,
   IsBusinessDate,
   page,
-  PageQuery,
+  ListQuery,
   READ_MODELS,
   SETTINGS,
-  TOTAL_COUNT_HEADER,
+  LIST_HEADERS,
   type Clock,
   type RequestContext,
   type Settings,
@@ -69,7 +69,7 @@ import {
 } from './receivables.queries.responses';
 import { AccountAsOf } from './account-state.responses';
 
-export class AgingQuery extends PageQuery {
+export class AgingQuery extends ListQuery {
   @ApiPropertyOptional({
     format: 'date',
     description: 'YYYY-MM-DD, defaults to today',
@@ -113,12 +113,12 @@ export class ReceivablesQueries {
   @ApiOkResponse({
     type: [AccountSummary],
     description: 'One page of accounts',
-    headers: TOTAL_COUNT_HEADER,
+    headers: LIST_HEADERS,
   })
   @ApiProblems(400)
   async list(
     @Ctx() ctx: RequestContext,
-    @Query() paging: PageQuery,
+    @Query() paging: ListQuery,
     @Res({ passthrough: true }) response: Response,
   ) {
     const accounts = await page<AccountView>(
@@ -245,7 +245,7 @@ export class ReceivablesQueries {
     type: Aging,
     description:
       'The aging: the totals of every customer the filter selects, the customers of the page',
-    headers: TOTAL_COUNT_HEADER,
+    headers: LIST_HEADERS,
     example: AGING_EXAMPLE,
   })
   @ApiProblems([400, '`asOf` is not a date, or the page is out of range'])

@@ -106,10 +106,10 @@ export async function activeSmallContract(
 }
 
 /**
- * A small contract activated, line A reported 50% complete for January and certified, and the pay
- * application drafted for it issued on 3 February (due 5 March): the issued invoice.
+ * A small contract activated and line A reported 50% complete for January and certified: the pay
+ * application drafted for it.
  */
-export async function issuedSmallApplication(client: Client): Promise<any> {
+export async function draftedSmallApplication(client: Client): Promise<any> {
   const contractId = await activeSmallContract(client);
   const reports = `/contracts/${contractId}/progress-reports`;
   const lines = [{ lineId: 'A', percentComplete: 5000, storedMaterials: 0 }];
@@ -121,6 +121,12 @@ export async function issuedSmallApplication(client: Client): Promise<any> {
     (list) => list.length === 1,
     'draft',
   );
+  return draft;
+}
+
+/** The small contract's January application issued on 3 February (due 5 March): the invoice. */
+export async function issuedSmallApplication(client: Client): Promise<any> {
+  const draft = await draftedSmallApplication(client);
   return expectOk<any>(
     client.post(`/invoices/${draft.invoiceId}/issue`, { date: '2026-02-03' }),
     'issue',

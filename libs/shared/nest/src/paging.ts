@@ -1,0 +1,132 @@
+import { ValidationError } from '@billing/shared/kernel';
+import {
+  sortedAfter,
+  type Doc,
+  type SortValue,
+  type TenantReadModels,
+} from '@billing/shared/read-models';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import type { Response } from 'express';
+import { integerOf } from './dto';
+import { TOTAL_COUNT_HEADER } from './openapi';
+
+/**
+ * `?limit=&offset=` of a list: at most 1000 at a time, 100 by default; the list answers
+ * `X-Total-Count`.
+ */
+export class PageQuery {
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, default: 100 })
+  @IsOptional()
+  @Transform(({ value }) => integerOf(value))
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, default: 0 })
+  @IsOptional()
+  @Transform(({ value }) => integerOf(value))
+  @IsInt()
+  @Min(0)
+  offset?: number;
+}
+
+const CURSOR = /^[A-Za-z0-9_-]{1,4000}$/;
+
+/**
+ * A list of read-model documents, paged by `offset` or by `after`: the cursor the previous page's
+ * `Link: <…>; rel="next"` carries, which starts the page right after the last document of the one
+ * before however the list changed in between.
+ */
+export class ListQuery extends PageQuery {
+  @ApiPropertyOptional({
+    description:
+      'Start after this position: the cursor of the previous page\'s `Link` header (`rel="next"`); not with `offset`',
+    pattern: CURSOR.source,
+  })
+  @IsOptional()
+  @Matches(CURSOR, { message: 'after must be the cursor of a Link header (rel="next")' })
+  after?: string;
+}
+
+/** The response headers of a list paged by `page`. */
+export const LIST_HEADERS = {
+  ...TOTAL_COUNT_HEADER,
+  Link: {
+    description:
+      'When the page is full: `<…>; rel="next"`, the same request for the page after it (by cursor)',
+    schema: { type: 'string' },
+  },
+};
+
+/**
+ * One page of a tenant's collection in `sort` order (ascending fields, ties by `_id`), with the
+ * total count in `X-Total-Count` and, when the page is full, a `Link` to the next by cursor. A
+ * cursor is the sort's values of the page's last document: the next page holds what sorts after
+ * it, so a document that enters or leaves the filter between two pages (a draft issued) moves no
+ * other from one page to another, as it does with `offset`.
+ */
+export async function page<T>(
+  readModels: TenantReadModels,
+  response: Response,
+  collection: string,
+  query: Record<string, unknown>,
+  sort: Record<string, 1>,
+  { limit = 100, offset, after }: ListQuery,
+): Promise<Doc<T>[]> {
+  if (after !== undefined && offset !== undefined)
+    throw new ValidationError('give after or offset, not both', {
+      errors: [{ field: 'offset', messages: ['offset cannot be given with after'] }],
+    });
+  const keys = [...Object.keys(sort).filter((key) => key !== '_id'), '_id'];
+  const order = Object.fromEntries(keys.map((key) => [key, 1 as const]));
+  const from =
+    after === undefined ? query : { $and: [query, sortedAfter(keys, decode(after, keys))] };
+  response.setHeader('X-Total-Count', String(await readModels.count(collection, query)));
+  const docs = await readModels.find<T>(collection, from, { sort: order, skip: offset, limit });
+  if (docs.length === limit) {
+    const last = docs[docs.length - 1] as Record<string, unknown>;
+    response.setHeader(
+      'Link',
+      `<${nextUrl(response, encode(keys.map((key) => last[key])))}>; rel="next"`,
+    );
+  }
+  return docs;
+}
+
+function encode(values: unknown[]): string {
+  return Buffer.from(JSON.stringify(values.map((value) => value ?? null))).toString('base64url');
+}
+
+function decode(cursor: string, keys: string[]): SortValue[] {
+  let values: unknown;
+  try {
+    values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    values = undefined;
+  }
+  const scalar = (value: unknown) =>
+    value === null || ['string', 'number', 'boolean'].includes(typeof value);
+  if (
+    !Array.isArray(values) ||
+    values.length !== keys.length ||
+    !values.every(scalar) ||
+    typeof values.at(-1) !== 'string'
+  )
+    throw new ValidationError('after is not a cursor of this list', {
+      errors: [
+        { field: 'after', messages: ["after must be the cursor of this list's Link header"] },
+      ],
+    });
+  return values as SortValue[];
+}
+
+/** The request's own URL with `after` set to the cursor (and no `offset`). */
+function nextUrl(response: Response, cursor: string): string {
+  const url = new URL(response.req.originalUrl, 'http://localhost');
+  url.searchParams.delete('offset');
+  url.searchParams.set('after', cursor);
+  return `${url.pathname}${url.search}`;
+}
