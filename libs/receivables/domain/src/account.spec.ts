@@ -254,6 +254,32 @@ describe('customer account', () => {
       const paid = [...three, ...spec(three).when(pay('p1', 10)).events()];
       spec(paid).when(pay('p1', 10)).thenThrows(IllegalStateError);
     });
+
+    it('refuse naming an invoice with nothing open: its money would go elsewhere unnoticed', () => {
+      const settled = after(
+        three,
+        pay('p1', 1_000, ['i1']),
+        { type: 'WriteOff', invoiceId: 'i3', writtenOffOn: '2026-03-09', reason: 'bad debt' },
+        { type: 'CancelInvoice', invoiceId: 'i2', voidedOn: '2026-03-10', retainageHeld: 0 },
+      );
+      spec(settled)
+        .when(pay('p2', 100, ['i1'], '2026-03-20'))
+        .thenThrows(RuleViolation, /INV-2026-00001 has nothing open to pay \(1000 paid\)/);
+      spec(settled)
+        .when(pay('p2', 100, ['i3'], '2026-03-20'))
+        .thenThrows(RuleViolation, /INV-2026-00003 has nothing open to pay \(500 written off\)/);
+      spec(settled)
+        .when(pay('p2', 100, ['i2'], '2026-03-20'))
+        .thenThrows(RuleViolation, /INV-2026-00002 is void/);
+      // Unnamed, it is credit (nothing is open).
+      expect(
+        spec(settled)
+          .when(pay('p2', 100, [], '2026-03-20'))
+          .events()[0],
+      ).toMatchObject({
+        data: { allocations: [], unapplied: 100 },
+      });
+    });
   });
 
   describe('reversal of a bounced payment', () => {

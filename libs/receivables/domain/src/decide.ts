@@ -148,7 +148,15 @@ function recordPayment(account: Account, command: Command<'RecordPayment'>): Acc
     throw new IllegalStateError('this payment is already recorded');
   const receivedOn = requireDate(command.receivedOn, 'date received');
   const named = command.invoiceIds.map((invoiceId) => requireItem(account, invoiceId));
-  named.forEach((item) => notBefore(receivedOn, item, 'a payment received'));
+  named.forEach((item) => {
+    notBefore(receivedOn, item, 'a payment received');
+    notVoid(item, 'paid');
+    // The remittance names it: its money must not go elsewhere unnoticed.
+    if (openAmount(item) <= 0)
+      throw new RuleViolation(
+        `invoice ${item.number} has nothing open to pay (${settledBy(item)}): record the payment without naming it to pay the oldest open invoices or keep it as unapplied credit`,
+      );
+  });
   // A payment pays only what was issued by the day it was received; the rest of it is credit
   // (someone applies it later).
   const others = account.items
@@ -406,6 +414,19 @@ function byDueThenNumber(a: OpenItem, b: OpenItem): number {
   return a.dueDate === b.dueDate
     ? a.number.localeCompare(b.number)
     : a.dueDate.localeCompare(b.dueDate);
+}
+
+/** What settled an invoice with nothing open: its payments, credit notes and write-off. */
+function settledBy(item: OpenItem): string {
+  const parts = [
+    [item.paid, 'paid'],
+    [item.credited, 'credited'],
+    [item.writtenOff, 'written off'],
+  ] as const;
+  return parts
+    .filter(([amount]) => amount > 0)
+    .map(([amount, what]) => `${amount} ${what}`)
+    .join(', ');
 }
 
 /** Said as it is: a void invoice has nothing open because it was voided. */

@@ -339,6 +339,7 @@ function response(): Response & { headers: Record<string, string> } {
   const headers: Record<string, string> = {};
   return {
     headers,
+    req: { originalUrl: '/aging' },
     setHeader: (name: string, value: string) => (headers[name] = value),
   } as unknown as Response & { headers: Record<string, string> };
 }
