@@ -676,6 +676,8 @@ describe('HTTP under load and at shutdown', () => {
         new Promise((resolve) => setTimeout(resolve, 30)).then(send),
       ]);
       expect([a.status, b.status].sort()).toEqual([201, 409]);
+      // The duplicate says when to ask again.
+      expect([a, b].find((reply) => reply.status === 409)!.headers['retry-after']).toBe('1');
       expect((await store.readAll({ streamPrefixes: ['contract-'] })).length).toBe(1);
     } finally {
       await test.close();

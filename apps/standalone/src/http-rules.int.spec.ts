@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { CUSTOMER, smallContract } from '@billing/shared/testing';
 import { startTestApp, type TestApp } from './testing/test-app';
 
@@ -138,6 +139,59 @@ describe('HTTP: bad input, unknown ids, broken rules, retries', () => {
         )
       ).body.status,
     ).toBe('active');
+  });
+
+  it('takes a retry under its key however Express spells the path: /Contracts/ replays /contracts', async () => {
+    const headers = { 'idempotency-key': 'create-clinic-spelled' };
+    const first = await test.client.post('/contracts', contract(), headers);
+    const afterFirst = await head();
+    for (const path of ['/contracts/', '/Contracts'])
+      expect([path, await test.client.post(path, contract(), headers)]).toEqual([
+        path,
+        expect.objectContaining({
+          status: 201,
+          body: first.body,
+          headers: expect.objectContaining({ 'idempotent-replayed': 'true' }),
+        }),
+      ]);
+    expect(await head()).toBe(afterFirst);
+  });
+
+  it('refuses an empty, long or doubled Idempotency-Key and a correlation id it could not look up, and writes nothing; echoes the correlation id', async () => {
+    const before = await head();
+    const refused = async (headers: Record<string, string | string[]>) => {
+      const reply = await request(test.app.getHttpServer())
+        .post('/contracts')
+        .set({ authorization: `Bearer ${test.token}`, ...headers } as Record<string, string>)
+        .send(contract());
+      return [reply.status, reply.body.errors?.[0]?.field];
+    };
+    expect(await refused({ 'idempotency-key': '' })).toEqual([400, 'Idempotency-Key']);
+    expect(await refused({ 'idempotency-key': 'k'.repeat(256) })).toEqual([400, 'Idempotency-Key']);
+    expect(await refused({ 'idempotency-key': 'caf\u00e9' })).toEqual([400, 'Idempotency-Key']);
+    expect(await refused({ 'idempotency-key': ['dup-a', 'dup-b'] })).toEqual([
+      400,
+      'Idempotency-Key',
+    ]);
+    expect(await refused({ 'x-correlation-id': 'bad id with spaces' })).toEqual([
+      400,
+      'X-Correlation-Id',
+    ]);
+    expect(await refused({ 'x-correlation-id': 'x'.repeat(201) })).toEqual([
+      400,
+      'X-Correlation-Id',
+    ]);
+    expect(await head()).toBe(before);
+    const sent = await test.client.post('/contracts', contract(), {
+      'idempotency-key': 'k'.repeat(255),
+      'x-correlation-id': 'erp-batch-7',
+    });
+    expect([sent.status, sent.headers?.['x-correlation-id']]).toEqual([201, 'erp-batch-7']);
+    const flow = await test.client.get('/audit/flows/erp-batch-7');
+    expect([flow.status, flow.body.length > 0]).toEqual([200, true]);
+    // Without one, the command's id: the flow is found by it too.
+    const own = (await test.client.post('/contracts', contract())).headers!['x-correlation-id'];
+    expect((await test.client.get(`/audit/flows/${own}`)).status).toBe(200);
   });
 
   it('keeps tenants apart: another tenant neither sees nor changes a contract, and numbers its own invoices from 1', async () => {

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { uuidFrom, type CommandContext } from '@billing/shared/event-store';
-import { dateInZone } from '@billing/shared/kernel';
+import { dateInZone, ValidationError } from '@billing/shared/kernel';
 import type { Request } from 'express';
 import type { Message } from '@billing/shared/bus';
 import { actorOf } from '@billing/shared/auth';
 import type { IdentifiedRequest } from './security';
+import { CORRELATION_ID_PATTERN } from './audit.dto';
 
 /** The command context plus what the edge derives from it. */
 export interface RequestContext extends CommandContext {
@@ -26,22 +27,55 @@ export function requestContext(
   now: Date,
   timeZone: string,
 ): RequestContext {
-  const header = (name: string) => request.header(name)?.trim() || undefined;
   const identity = request.identity ?? { tenantId: 'default', subject: 'anonymous' };
   const tenantId = identity.tenantId;
-  const key = header('idempotency-key');
+  const key =
+    request.method === 'POST'
+      ? singleHeader(request, 'Idempotency-Key', IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_RULE)
+      : undefined;
+  const correlationId = singleHeader(
+    request,
+    'X-Correlation-Id',
+    new RegExp(CORRELATION_ID_PATTERN),
+    `must match ${CORRELATION_ID_PATTERN} (as GET /audit/flows/{correlationId} takes it)`,
+  );
   // A key names one request of one tenant, whatever its path: on another request it is refused
   // (422).
   const commandId = key ? uuidFrom(`${tenantId} ${key}`) : randomUUID();
   return {
     tenantId,
     actor: actorOf(identity),
-    correlationId: header('x-correlation-id') ?? commandId,
+    correlationId: correlationId ?? commandId,
     commandId,
     now,
     today: dateInZone(now, timeZone),
     newId: (label) => uuidFrom(`${commandId}/${label}`),
   };
+}
+
+/** 1 to 255 printable ASCII characters, not starting or ending with a space. */
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]([\x20-\x7e]{0,253}[\x21-\x7e])?$/;
+const IDEMPOTENCY_KEY_RULE =
+  'must be 1 to 255 printable ASCII characters, not starting or ending with a space';
+
+/**
+ * A header that names one thing, given once and well-formed (400 otherwise: Node would join two
+ * of them into one value); undefined when absent.
+ */
+function singleHeader(
+  request: Request,
+  name: string,
+  pattern: RegExp,
+  rule: string,
+): string | undefined {
+  const values = request.rawHeaders.filter(
+    (_, i) => i % 2 === 1 && request.rawHeaders[i - 1].toLowerCase() === name.toLowerCase(),
+  );
+  if (values.length === 0) return undefined;
+  const problem = values.length > 1 ? `${name} must be given once` : `${name} ${rule}`;
+  if (values.length > 1 || !pattern.test(values[0]))
+    throw new ValidationError(problem, { errors: [{ field: name, messages: [problem] }] });
+  return values[0];
 }
 
 /**

@@ -8,6 +8,7 @@ import type { HttpConfig } from './security-config';
 const EXPOSED = [
   'X-Total-Count',
   'Link',
+  'X-Correlation-Id',
   'Billing-Degraded',
   'Idempotent-Replayed',
   'Retry-After',

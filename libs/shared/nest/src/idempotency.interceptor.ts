@@ -60,6 +60,8 @@ export class CommandContextInterceptor implements NestInterceptor {
       .getRequest<Request & { commandContext?: RequestContext }>();
     const response = context.switchToHttp().getResponse<Response>();
     request.commandContext = requestContext(request, this.clock.now(), this.settings.timeZone);
+    // What the events and the log lines of this request carry, to look it up by.
+    response.setHeader('X-Correlation-Id', request.commandContext.correlationId);
     addToLogContext({
       correlationId: request.commandContext.correlationId,
       tenantId: request.commandContext.tenantId,
@@ -81,7 +83,8 @@ export class CommandContextInterceptor implements NestInterceptor {
     const stream = `idempotency-${uuidFrom(ctx.commandId)}`;
     const [stored] = await this.store.readStream(stream, { maxCount: 1 });
     if (stored) return this.replay(stored.data as StoredAnswer, fingerprint, ctx.actor, response);
-    if (this.inFlight.has(stream))
+    if (this.inFlight.has(stream)) {
+      response.setHeader('Retry-After', '1');
       throw new ConflictException(
         problem(
           409,
@@ -89,6 +92,7 @@ export class CommandContextInterceptor implements NestInterceptor {
           'a request with this Idempotency-Key is still being processed; retry it later',
         ),
       );
+    }
     this.inFlight.add(stream);
     try {
       const body: unknown = await lastValueFrom(next.handle() as Observable<unknown>, {
@@ -151,10 +155,19 @@ const problem = (status: number, title: string, detail: string) => ({
   detail,
 });
 
-/** Method, path and body (keys sorted), hashed: what makes two requests "the same request". */
+/**
+ * Method, path and body (keys sorted), hashed: what makes two requests "the same request". The
+ * path as the route spells it, with the request's parameters: `/Contracts/` is the same request as
+ * `/contracts` (Express routes both to it), and a request spelled canonically hashes as before.
+ */
 function fingerprintOf(request: Request): string {
+  const template = (request.route as { path?: string } | undefined)?.path;
+  const path =
+    template?.replace(/:(\w+)/g, (_, name: string) =>
+      encodeURIComponent(String(request.params[name])),
+    ) ?? request.path;
   return createHash('sha256')
-    .update(`${request.method} ${request.path}\n${canonical(request.body)}`)
+    .update(`${request.method} ${path}\n${canonical(request.body)}`)
     .digest('hex');
 }
 

@@ -2,6 +2,7 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import { accessOf } from '@billing/shared/auth';
 import { OPEN_SCHEMAS, PROBLEM_MEANING, problemResponse, type ProblemStatus } from './openapi';
 import { MAX_DEPTH, MAX_TEXT } from './body';
+import { CORRELATION_ID_PATTERN } from './audit.dto';
 
 /**
  * The document's description: the conventions every operation follows (README "API conventions").
@@ -70,12 +71,19 @@ const IDENTITY_HEADERS = [
 const CORRELATION_ID = [
   header(
     'X-Correlation-Id',
-    "Recorded on every event the request causes and on the reactions' events (default: the command's id)",
+    "Recorded on every event the request causes and on the reactions' events (default: the command's id), and answered in the response's `X-Correlation-Id`; given once (400 otherwise)",
+    { type: 'string', pattern: CORRELATION_ID_PATTERN },
   ),
 ];
 const IDEMPOTENCY_KEY = header(
   'Idempotency-Key',
-  'A retry with the same key and the same request answers the first answer (`Idempotent-Replayed: true`) and appends nothing; the same key with another body on this path is refused (422); a retry while the first is running is refused (409)',
+  'A retry with the same key and the same request answers the first answer (`Idempotent-Replayed: true`) and appends nothing; the same key with another body on this path is refused (422); a retry while the first is running is refused (409, `Retry-After`). 1 to 255 printable ASCII characters, given once (400 otherwise)',
+  {
+    type: 'string',
+    minLength: 1,
+    maxLength: 255,
+    pattern: '^[\\x21-\\x7e]([\\x20-\\x7e]*[\\x21-\\x7e])?$',
+  },
 );
 
 const DEGRADED = {
