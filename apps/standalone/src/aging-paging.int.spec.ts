@@ -22,7 +22,9 @@ async function invoiceCustomers(test: TestApp, count: number): Promise<string[]>
     const customer = {
       ...CUSTOMER,
       id: randomUUID(),
-      name: `Customer ${String.fromCharCode(65 + index)}`,
+      // Two names a locale orders apart from their code points (it skips the signs).
+      name:
+        ['-2+3 Builders', '+1+2 Holdings'][index] ?? `Customer ${String.fromCharCode(65 + index)}`,
     };
     ids.push(customer.id);
     const { contractId } = await expectOk<any>(
@@ -84,7 +86,8 @@ async function agingByAccount(test: TestApp, customers: string[], asOf: string) 
   );
   const held = agings
     .filter((aging) => aging.total > 0 || aging.retainageHeld > 0)
-    .sort((a, b) => a.customerName.localeCompare(b.customerName));
+    // By name in code point order, as the stores sort: the order every page keeps.
+    .sort((a, b) => Buffer.compare(Buffer.from(a.customerName), Buffer.from(b.customerName)));
   const sum = (pick: (aging: any) => number) =>
     held.reduce((total, aging) => total + pick(aging), 0);
   const buckets = Object.fromEntries(
@@ -125,8 +128,8 @@ describe('the AR aging', () => {
       expect(all.body.currencies).toEqual(expected.totals);
       expect(all.body.customers).toEqual(expected.customers);
       const pages = [];
-      for (let offset = 0; offset < expected.customers.length; offset += 4) {
-        const page = await test.client.get(`/aging?asOf=${asOf}&limit=4&offset=${offset}`);
+      for (let offset = 0; offset < expected.customers.length; offset += 3) {
+        const page = await test.client.get(`/aging?asOf=${asOf}&limit=3&offset=${offset}`);
         expect(page.body.currencies).toEqual(expected.totals);
         pages.push(...page.body.customers);
       }

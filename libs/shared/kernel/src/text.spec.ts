@@ -1,4 +1,4 @@
-import { unprintableIn } from './text';
+import { byCodePoint, unprintableIn } from './text';
 
 describe('unprintableIn', () => {
   it.each([
@@ -27,4 +27,31 @@ describe('unprintableIn', () => {
     ['Hebrew with a right-to-left mark', 'חשבונית\u200f 12'],
     ['an emoji beyond the BMP', 'Done \u{1f44d}'],
   ])('passes %s', (_, text) => expect(unprintableIn(text)).toBeUndefined());
+});
+
+describe('byCodePoint', () => {
+  it('orders text as the stores do: by code point, not by locale', () => {
+    const names = [
+      'Euro Kunde',
+      '+1+2',
+      '\tTabbed Co',
+      '-2+3',
+      '東京建設',
+      'a',
+      'Z',
+      '\u{1f600}',
+      '\uffee',
+    ];
+    expect([...names].sort(byCodePoint)).toEqual([
+      '\tTabbed Co',
+      '+1+2',
+      '-2+3',
+      'Euro Kunde',
+      'Z',
+      'a',
+      '東京建設',
+      '\uffee',
+      '\u{1f600}',
+    ]);
+  });
 });

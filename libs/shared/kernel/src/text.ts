@@ -22,3 +22,11 @@ export function unprintableIn(text: string): string | undefined {
     ? `U+${found[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`
     : undefined;
 }
+
+/**
+ * Text in code point order, as the read-model stores sort it (SQLite's BINARY collation on UTF-8,
+ * MongoDB's simple collation): a page a store chose keeps its order when sorted again here.
+ */
+export function byCodePoint(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}

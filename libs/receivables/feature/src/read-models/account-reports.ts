@@ -1,4 +1,5 @@
 import { AGING_BUCKETS, agingBucket, type AgingBucket } from '@billing/receivables/domain';
+import { byCodePoint } from '@billing/shared/kernel';
 import {
   retainageAsOf,
   type AccountView,
@@ -97,7 +98,7 @@ export function agingByCustomer(
     .filter((aging) => aging.total > 0 || aging.retainageHeld > 0)
     .sort(
       (a, b) =>
-        a.customerName.localeCompare(b.customerName) || a.customerId.localeCompare(b.customerId),
+        byCodePoint(a.customerName, b.customerName) || byCodePoint(a.customerId, b.customerId),
     );
 }
 
