@@ -4,6 +4,7 @@ import {
   SchemaChecker,
   type OpenApi,
 } from './testing/openapi-document';
+import { draftedSmallApplication } from '@billing/shared/testing';
 import { runDocumentedFlow } from './testing/openapi-flow';
 import { startTestApp, type TestApp } from './testing/test-app';
 
@@ -156,6 +157,24 @@ describe('the OpenAPI document, complete and true', () => {
       return problems ? [`${method.toUpperCase()} ${path}: ${problems}`] : [];
     });
     expect(invalid).toEqual([]);
+  });
+
+  it('documents billing timeliness as it answers an application issued dated before its certification: negative days, in the CSV as numbers', async () => {
+    const draft = await draftedSmallApplication(test.client);
+    const api = new DocumentedClient(test.app, checker, test.token);
+    // The certification the draft came from is dated today; the issue is dated 2026-02-03.
+    await api.expect(200, 'post', '/invoices/{id}/issue', {
+      params: { id: draft.invoiceId },
+      body: { date: '2026-02-03' },
+    });
+    const query = { from: '2026-01-01', to: '2026-12-31', contractId: draft.contractId };
+    const answer = await api.expect(200, 'get', '/billing-timeliness', { query });
+    expect(answer.overall.minDays).toBeLessThan(0);
+    const csv: string = await api.expect(200, 'get', '/billing-timeliness', {
+      query: { ...query, format: 'csv' },
+    });
+    expect(csv).toContain(`,${answer.overall.averageDays}`);
+    expect(csv).not.toContain(`'-`);
   });
 
   it('answers the documented examples, in scenario order, with bodies that match the documented schemas', async () => {

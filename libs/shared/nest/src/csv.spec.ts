@@ -20,6 +20,9 @@ describe('csvAnswer', () => {
       { customerName: 'Harbor Point = good', total: 4 },
       { customerName: ' =1+3', total: 5 },
       { customerName: '\u00a0@SUM(A1)', total: 6 },
+      // A decimal given as a string (an average, DSO) is a number to a spreadsheet, not a formula.
+      { customerName: '-19.00', total: '-19.00' },
+      { customerName: '-19.00 days', total: '-1e3' },
     ]);
     expect(text.split('\r\n')).toEqual([
       'customerName,total',
@@ -31,6 +34,8 @@ describe('csvAnswer', () => {
       'Harbor Point = good,4',
       "' =1+3,5",
       "'\u00a0@SUM(A1),6",
+      '-19.00,-19.00',
+      "'-19.00 days,'-1e3",
       '',
     ]);
     expect(headers['Content-Type']).toMatch(/^text\/csv/);

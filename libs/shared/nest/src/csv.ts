@@ -95,9 +95,11 @@ export function csvAnswer(
 /**
  * OWASP "CSV Injection": a text a spreadsheet would run as a formula (=, +, -, @ first, also after
  * spaces or line breaks some readers trim; tab, CR or LF first) is written after an apostrophe.
- * Numbers are not text.
+ * Numbers are not text, nor is a decimal the JSON gives as a string (`-19.00`): a spreadsheet reads
+ * it as the number it is.
  */
 function neutralised(text: string): string {
+  if (/^-?\d+(\.\d+)?$/.test(text)) return text;
   return /^(\s*[=+\-@]|[\t\r\n])/.test(text) ? `'${text}` : text;
 }
 
@@ -127,7 +129,7 @@ export function ApiOkJsonOrCsv({
   const csv = {
     type: 'string',
     description:
-      'RFC 4180 CSV with a header line: the same rows as the JSON answer, amounts in minor units',
+      "RFC 4180 CSV with a header line: the same rows as the JSON answer, amounts in minor units; a text a spreadsheet would run as a formula (starting with `=`, `+`, `-` or `@`, after spaces too, or with a tab, CR or LF) is written after an apostrophe (`'+1+2`), decimals such as `-19.00` as they are",
   };
   return applyDecorators(
     ApiExtraModels(type),

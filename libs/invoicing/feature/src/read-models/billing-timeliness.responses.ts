@@ -51,9 +51,15 @@ export class DaysSummaryView {
     'Pay applications issued in the period (not voided) whose certification date is known',
   )
   applications!: number;
-  @CountProperty('Their days, added up') totalDays!: number;
-  @CountProperty('The fewest days') minDays!: number;
-  @CountProperty('The most days') maxDays!: number;
+  // Days from the certification's date to the issue date: negative for an application issued with
+  // a date before the certification's (a certification recorded late, say).
+  @ApiProperty({ type: 'integer', description: 'Their days, added up' }) totalDays!: number;
+  @ApiProperty({
+    type: 'integer',
+    description: 'The fewest days (negative: issued with a date before its certification)',
+  })
+  minDays!: number;
+  @ApiProperty({ type: 'integer', description: 'The most days' }) maxDays!: number;
   @TextProperty(
     'The median, a decimal with two places (an even count: the mean of the middle two)',
     { ...DECIMAL, example: '2.00' },
