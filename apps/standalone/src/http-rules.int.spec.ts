@@ -40,6 +40,56 @@ describe('HTTP: bad input, unknown ids, broken rules, retries', () => {
     expect(await head()).toBe(before);
   });
 
+  it('names blank, unprintable and inexact fields beside the ones the command refuses, in one 400', async () => {
+    const reply = await test.client.post(
+      '/contracts',
+      contract({
+        title: '   ',
+        currency: 'usd',
+        originalSum: 2 ** 60,
+        customer: { ...CUSTOMER, name: '\u200b', address: 'x\u202e' },
+      }),
+    );
+    expect(reply.status).toBe(400);
+    expect(reply.body.errors.map((error: { field: string }) => error.field).sort()).toEqual([
+      'currency',
+      'customer.address',
+      'customer.name',
+      'originalSum',
+      'title',
+    ]);
+  });
+
+  it('names the path and query parameters it refuses', async () => {
+    const cases: [string, string[]][] = [
+      ['/contracts/not-a-uuid', ['id']],
+      ['/accounts/bad/aging?asOf=2026-01-01', ['customerId']],
+      [`/accounts/${CUSTOMER.id}/statement`, ['from', 'to']],
+      [`/accounts/${CUSTOMER.id}/statement?from=2026-03-01&to=2026-02-01`, ['from']],
+      [
+        '/contracts/00000000-0000-4000-8000-000000000000/history?after=-1&limit=0',
+        ['after', 'limit'],
+      ],
+      ['/contracts/00000000-0000-4000-8000-000000000000/as-of?at=soon', ['at']],
+      ['/audit/flows/bad%20id', ['correlationId']],
+      ['/aging?format=xml', ['format']],
+    ];
+    for (const [path, fields] of cases) {
+      const reply = await test.client.get(path);
+      expect([
+        path,
+        reply.status,
+        reply.body.type,
+        reply.body.errors?.map((e: any) => e.field),
+      ]).toEqual([path, 400, 'urn:billing:validation', fields]);
+    }
+    const certify = await test.client.post(
+      '/contracts/00000000-0000-4000-8000-000000000000/progress-reports/2026-02-30/certify',
+      {},
+    );
+    expect(certify.body.errors).toEqual([{ field: 'periodEnd', messages: [expect.any(String)] }]);
+  });
+
   it('answers 404 for an unknown contract, invoice or account, and writes nothing', async () => {
     const unknown = '00000000-0000-4000-8000-000000000000';
     const before = await head();

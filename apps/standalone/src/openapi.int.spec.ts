@@ -159,6 +159,22 @@ describe('the OpenAPI document, complete and true', () => {
     expect(invalid).toEqual([]);
   });
 
+  it('answers the documented examples, in scenario order, with bodies that match the documented schemas', async () => {
+    const api = new DocumentedClient(test.app, checker, test.token);
+    // The refused retainage releases are logged as warnings; the flow asserts them on GET
+    // /refusals.
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      await runDocumentedFlow(api);
+    } finally {
+      warn.mockRestore();
+    }
+    const documented = operationsOf(doc).map(
+      ({ path, method }) => `${method.toUpperCase()} ${path}`,
+    );
+    expect(documented.filter((operation) => !api.exercised.has(operation))).toEqual([]);
+  }, 120_000);
+
   it('documents billing timeliness as it answers an application issued dated before its certification: negative days, in the CSV as numbers', async () => {
     const draft = await draftedSmallApplication(test.client);
     const api = new DocumentedClient(test.app, checker, test.token);
@@ -176,20 +192,4 @@ describe('the OpenAPI document, complete and true', () => {
     expect(csv).toContain(`,${answer.overall.averageDays}`);
     expect(csv).not.toContain(`'-`);
   });
-
-  it('answers the documented examples, in scenario order, with bodies that match the documented schemas', async () => {
-    const api = new DocumentedClient(test.app, checker, test.token);
-    // The refused retainage releases are logged as warnings; the flow asserts them on GET
-    // /refusals.
-    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
-    try {
-      await runDocumentedFlow(api);
-    } finally {
-      warn.mockRestore();
-    }
-    const documented = operationsOf(doc).map(
-      ({ path, method }) => `${method.toUpperCase()} ${path}`,
-    );
-    expect(documented.filter((operation) => !api.exercised.has(operation))).toEqual([]);
-  }, 120_000);
 });

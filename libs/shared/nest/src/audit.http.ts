@@ -8,13 +8,12 @@ import {
   Req,
   Res,
   StreamableFile,
-  type PipeTransform,
 } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { auditEntry, historyPage, type HistoryScope } from '@billing/shared/audit';
 import { verifyChains, type EventStore } from '@billing/shared/event-store';
-import { NotFoundError, ValidationError } from '@billing/shared/kernel';
+import { NotFoundError } from '@billing/shared/kernel';
 import { AuditEventView, ChainReportView } from './audit.responses';
 import {
   CORRELATION_ID_PATTERN,
@@ -24,7 +23,7 @@ import {
   VerifyQuery,
 } from './audit.dto';
 import { Ctx, type RequestContext } from './command-context';
-import { instantOf } from './dto';
+import { instantOf, pathParam } from './dto';
 import { ApiProblems, TOTAL_COUNT_HEADER } from './openapi';
 import { EVENT_STORE } from './tokens';
 
@@ -36,13 +35,8 @@ const PAGE = {
 };
 
 /** A path parameter that must match its documented pattern, or 400. */
-const matching = (name: string, pattern: string): PipeTransform<string, string> => ({
-  transform(value) {
-    if (!new RegExp(pattern).test(value))
-      throw new ValidationError(`${name} must match ${pattern}`);
-    return value;
-  },
-});
+const matching = (name: string, pattern: string) =>
+  pathParam(name, (value) => new RegExp(pattern).test(value), `must match ${pattern}`);
 
 /**
  * Read-only history for auditors (issue 9): any stream, any flow by correlation id, any recorded

@@ -27,8 +27,9 @@ const JSON_TYPE = /^application\/json$/i;
 /**
  * Bodies before any handler sees them: a POST is JSON in UTF-8 (415 otherwise, so a browser's
  * cross-site text/plain form cannot run a command), at most 256 KB (413), a JSON object (400),
- * nested at most 16 levels, without prototype keys, nulls, integers beyond 2^53 or text longer
- * than MAX_TEXT (400). Every refusal is Problem Details.
+ * nested at most 16 levels, without prototype keys (400). Nulls, integers beyond 2^53 and text
+ * longer than MAX_TEXT (`valueProblems`) are refused by the validation pipe, beside what the
+ * command's DTO refuses. Every refusal is Problem Details.
  */
 export function bodyGuards(): (
   | RequestHandler
@@ -114,7 +115,7 @@ function checkShape(request: Request, response: Response, next: NextFunction): v
   const problem =
     typeof body !== 'object' || body === null || Array.isArray(body)
       ? { message: NOT_AN_OBJECT }
-      : shapeProblem(body);
+      : structureProblem(body);
   if (!problem) return next();
   const { field, message } = problem;
   // As the validation pipe's 400 does (API conventions), `errors` names the field.
@@ -127,20 +128,21 @@ function checkShape(request: Request, response: Response, next: NextFunction): v
   });
 }
 
-interface ShapeProblem {
-  field?: string;
+export interface FieldProblem {
+  field: string;
   message: string;
 }
 
-/** Walks the body without recursion (a hostile depth cannot overflow the stack here). */
-function shapeProblem(body: object): ShapeProblem | undefined {
+/**
+ * What no handler may see, before class-transformer reads the body: nesting deeper than MAX_DEPTH
+ * (walked without recursion: a hostile depth cannot overflow the stack here) or a prototype key.
+ */
+function structureProblem(body: object): { field?: string; message: string } | undefined {
   const pending: { value: unknown; depth: number; path: string }[] = [
     { value: body, depth: 1, path: '' },
   ];
   while (pending.length > 0) {
     const { value, depth, path } = pending.pop()!;
-    const problem = valueProblem(value);
-    if (problem) return { field: path.slice(0, -1), message: problem };
     if (typeof value !== 'object' || value === null) continue;
     if (depth > MAX_DEPTH)
       return { field: path.slice(0, -1), message: `nested deeper than ${MAX_DEPTH} levels` };
@@ -155,6 +157,19 @@ function shapeProblem(body: object): ShapeProblem | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * Every null, inexact number and unacceptable text of a body the structure check passed, by dotted
+ * path: the validation pipe names them with the fields its DTO refuses, in one 400.
+ */
+export function valueProblems(body: unknown, path = ''): FieldProblem[] {
+  const own = valueProblem(body);
+  if (own) return [{ field: path, message: own }];
+  if (typeof body !== 'object' || body === null) return [];
+  return Object.entries(body).flatMap(([key, value]) =>
+    valueProblems(value, path ? `${path}.${key}` : key),
+  );
 }
 
 /**

@@ -6,7 +6,7 @@ import {
   ApiQuery,
   getSchemaPath,
 } from '@nestjs/swagger';
-import { ValidationError } from '@billing/shared/kernel';
+import { invalidField } from './dto';
 import { IsIn, IsOptional } from 'class-validator';
 import { stringify } from 'csv-stringify/sync';
 import type { Request, Response } from 'express';
@@ -49,7 +49,7 @@ export const ApiFormatQuery = () =>
  */
 export function formatOf(value: unknown): Format | undefined {
   if (value === undefined || value === 'json' || value === 'csv') return value;
-  throw new ValidationError('format must be json or csv');
+  throw invalidField('format', 'format must be json or csv');
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Injectable, type PipeTransform } from '@nestjs/common';
+import type { PipeTransform } from '@nestjs/common';
 import {
   FIRST_BUSINESS_DATE,
   isBusinessDate,
@@ -6,7 +6,7 @@ import {
   ValidationError,
 } from '@billing/shared/kernel';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, ValidateBy } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString, isUUID, ValidateBy } from 'class-validator';
 import type { AsOf } from '@billing/shared/event-store';
 
 /** A business date: a real calendar date YYYY-MM-DD from 2000 to 2099 (DOMAIN.md "Dates"). */
@@ -44,17 +44,36 @@ export class ReasonBody extends DatedBody {
   reason!: string;
 }
 
-/** A business date in the path (`:periodEnd`): a calendar date from 2000 to 2099, or 400. */
-@Injectable()
-export class ParseBusinessDatePipe implements PipeTransform<string, string> {
-  transform(value: string): string {
-    if (!isBusinessDate(value))
-      throw new ValidationError(
-        `${String(value)} is not a calendar date YYYY-MM-DD from ${FIRST_BUSINESS_DATE} to ${LAST_BUSINESS_DATE}`,
-      );
-    return value;
-  }
+/** A 400 naming the field (path or query parameter, header) that is wrong, as the pipe's do. */
+export function invalidField(field: string, message: string): ValidationError {
+  return new ValidationError(message, { errors: [{ field, messages: [message] }] });
 }
+
+/** A path parameter `accepts` takes, or a 400 naming it and saying what it must be. */
+export function pathParam(
+  name: string,
+  accepts: (value: string) => boolean,
+  rule: string,
+): PipeTransform<string, string> {
+  return {
+    transform(value) {
+      if (!accepts(value)) throw invalidField(name, `${name} ${rule}`);
+      return value;
+    },
+  };
+}
+
+/** An id in the path (`:id`, `:customerId`…): a UUID, or a 400 naming it. */
+export const uuidParam = (name: string) =>
+  pathParam(name, (value) => isUUID(value), 'must be a UUID');
+
+/** A business date in the path (`:periodEnd`): a calendar date from 2000 to 2099, or 400. */
+export const businessDateParam = (name: string) =>
+  pathParam(
+    name,
+    isBusinessDate,
+    `must be a calendar date YYYY-MM-DD from ${FIRST_BUSINESS_DATE} to ${LAST_BUSINESS_DATE}`,
+  );
 
 /**
  * RFC 3339 (ISO 8601): a date, and a time with its offset; `Date` alone also reads '1',
@@ -70,18 +89,7 @@ export function instantOf(value: unknown): Date | undefined {
   return date && isCalendarDate(date) && !Number.isNaN(instant.getTime()) ? instant : undefined;
 }
 
-/** `?at=` for the audit views: an ISO 8601 instant (a date alone is its midnight UTC), or 400. */
-@Injectable()
-export class ParseInstantPipe implements PipeTransform<string | undefined, Date> {
-  transform(value: string | undefined): Date {
-    const instant = instantOf(value);
-    if (!instant)
-      throw new ValidationError('at must be an ISO 8601 instant, such as 2026-02-03T10:00:00Z');
-    return instant;
-  }
-}
-
-/** A query field that is an ISO 8601 instant, as ParseInstantPipe reads one. */
+/** A query field that is an ISO 8601 instant, as `instantOf` reads one. */
 export function IsInstant(): PropertyDecorator {
   return ValidateBy({
     name: 'isInstant',
@@ -124,13 +132,14 @@ export class AsOfQuery {
 
 export function asOfFrom(query: AsOfQuery, now: Date): AsOf {
   if (query.at === undefined && query.date === undefined)
-    throw new ValidationError(
+    throw invalidField(
+      'at',
       'give at (an ISO 8601 instant), date (a business date YYYY-MM-DD) or both',
     );
-  return {
-    knownAt: query.at === undefined ? now : new ParseInstantPipe().transform(query.at),
-    date: query.date,
-  };
+  const knownAt = query.at === undefined ? now : instantOf(query.at);
+  if (!knownAt)
+    throw invalidField('at', 'at must be an ISO 8601 instant, such as 2026-02-03T10:00:00Z');
+  return { knownAt, date: query.date };
 }
 
 /**

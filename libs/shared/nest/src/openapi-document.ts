@@ -137,7 +137,7 @@ const EVERY_POST: [ProblemStatus, string][] = [
   [503, 'The event store cannot take the write now; retry after `Retry-After` seconds'],
 ];
 
-/** Path parameters every route parses with ParseUUIDPipe (a malformed one is a 400). */
+/** Path parameters every route parses with uuidParam (a malformed one is a 400). */
 const UUID_PARAMETERS: Record<string, string> = {
   contractId: 'contract',
   customerId: 'customer',

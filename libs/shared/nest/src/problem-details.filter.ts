@@ -1,13 +1,4 @@
-import {
-  ArgumentsHost,
-  BadRequestException,
-  Catch,
-  HttpException,
-  Logger,
-  ValidationPipe,
-  type ExceptionFilter,
-  type ValidationError as FieldError,
-} from '@nestjs/common';
+import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { DomainError, type ErrorCategory } from '@billing/shared/kernel';
@@ -21,7 +12,7 @@ const STATUS: Record<ErrorCategory, number> = {
   rule: 422,
   concurrency: 409,
 };
-const TITLE: Record<ErrorCategory, string> = {
+export const TITLE: Record<ErrorCategory, string> = {
   validation: 'Invalid request',
   not_found: 'Not found',
   illegal_state: 'Not allowed in the current state',
@@ -128,37 +119,6 @@ function fromHttpException(error: HttpException): Problem {
       ? message
       : error.message;
   return { type: `urn:billing:http-${status}`, title: STATUS_CODES[status] ?? 'Error', detail };
-}
-
-/** class-validator errors as one 400 naming every bad field (nested fields by dotted path). */
-export function validationPipe(): ValidationPipe {
-  return new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    forbidUnknownValues: true,
-    transform: true,
-    exceptionFactory: (errors) =>
-      new BadRequestException({
-        type: 'urn:billing:validation',
-        title: TITLE.validation,
-        detail: 'the request has invalid fields',
-        errors: flatten(errors),
-      } satisfies Problem),
-  });
-}
-
-/** Constraints on a value's type: when one fails, the others (ranges, lengths) say nothing. */
-const TYPE_CHECKS = ['isInt', 'isNumber', 'isString', 'isBoolean', 'isArray', 'isObject'];
-
-function flatten(errors: FieldError[], prefix = ''): { field: string; messages: string[] }[] {
-  return errors.flatMap((error) => {
-    const field = `${prefix}${error.property}`;
-    const failed = Object.entries(error.constraints ?? {});
-    const ofType = failed.filter(([name]) => TYPE_CHECKS.includes(name));
-    const messages = (ofType.length > 0 ? ofType : failed).map(([, message]) => message);
-    const own = messages.length > 0 ? [{ field, messages }] : [];
-    return [...own, ...flatten(error.children ?? [], `${field}.`)];
-  });
 }
 
 /** SQLite found its file damaged or not a database: an operator's matter (README), not a retry. */

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   ContractStillOpen,
@@ -15,6 +15,7 @@ import {
   READ_MODELS,
   ReasonBody,
   type RequestContext,
+  uuidParam,
 } from '@billing/shared/nest';
 import type { CommandResult } from '@billing/shared/event-store';
 import { RuleViolation } from '@billing/shared/kernel';
@@ -134,7 +135,7 @@ export class ContractsHttp {
     [422, 'The schedule of values exceeds the contract sum'],
   )
   revise(
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', uuidParam('id')) id: string,
     @Body() body: ReviseScheduleDto,
     @Ctx() ctx: RequestContext,
   ) {
@@ -153,7 +154,7 @@ export class ContractsHttp {
     [422, 'The schedule of values does not equal the contract sum'],
   )
   activate(
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', uuidParam('id')) id: string,
     @Body() body: DatedBody,
     @Ctx() ctx: RequestContext,
   ) {
@@ -180,7 +181,7 @@ export class ContractsHttp {
     [422, 'The lines do not sum to the amount'],
   )
   approveChangeOrder(
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', uuidParam('id')) id: string,
     @Body() body: ChangeOrderDto,
     @Ctx() ctx: RequestContext,
   ) {
@@ -217,7 +218,7 @@ export class ContractsHttp {
     [422, 'Reported before the period ended, or a cost to date above the estimated total cost'],
   )
   reportCosts(
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', uuidParam('id')) id: string,
     @Body() body: ReportCostsDto,
     @Ctx() ctx: RequestContext,
   ) {
@@ -242,7 +243,7 @@ export class ContractsHttp {
   @ApiOkResponse({ type: ContractCommandAnswer, description: 'The contract, suspended' })
   @ApiProblems(400, 404, [409, 'The contract is not active'])
   suspend(
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', uuidParam('id')) id: string,
     @Body() body: ReasonBody,
     @Ctx() ctx: RequestContext,
   ) {
@@ -260,7 +261,7 @@ export class ContractsHttp {
   @ApiOkResponse({ type: ContractCommandAnswer, description: 'The contract, active again' })
   @ApiProblems(400, 404, [409, 'The contract is not suspended'])
   resume(
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', uuidParam('id')) id: string,
     @Body() body: DatedBody,
     @Ctx() ctx: RequestContext,
   ) {
@@ -276,7 +277,7 @@ export class ContractsHttp {
   @ApiOkResponse({ type: ContractCommandAnswer, description: 'The contract, completed' })
   @ApiProblems(400, 404, [409, 'The contract is not active'])
   complete(
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', uuidParam('id')) id: string,
     @Body() body: DatedBody,
     @Ctx() ctx: RequestContext,
   ) {
@@ -299,7 +300,7 @@ export class ContractsHttp {
     [422, 'Not fully billed, retainage still held, or invoices still open'],
   )
   async close(
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', uuidParam('id')) id: string,
     @Body() body: DatedBody,
     @Ctx() ctx: RequestContext,
   ) {
@@ -326,7 +327,7 @@ export class ContractsHttp {
   @ApiOkResponse({ type: ContractCommandAnswer, description: 'The contract, cancelled' })
   @ApiProblems(400, 404, [409, 'The contract is not a draft'])
   cancel(
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', uuidParam('id')) id: string,
     @Body() body: ReasonBody,
     @Ctx() ctx: RequestContext,
   ) {

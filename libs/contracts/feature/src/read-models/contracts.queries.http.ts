@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { contractDating, contractDecider, contractStream } from '@billing/contracts/domain';
@@ -19,6 +19,7 @@ import {
   type Clock,
   type RequestContext,
   type Settings,
+  uuidParam,
 } from '@billing/shared/nest';
 import { ContractListQuery } from './contracts.queries.dto';
 import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
@@ -70,7 +71,7 @@ export class ContractsQueries {
   @ApiOperation({ summary: "A contract's summary: the G702 figures, billed, paid and outstanding" })
   @ApiOkResponse({ type: ContractSummaryView, description: 'The contract summary' })
   @ApiProblems(400, 404)
-  async summary(@Param('id', ParseUUIDPipe) id: string, @Ctx() ctx: RequestContext) {
+  async summary(@Param('id', uuidParam('id')) id: string, @Ctx() ctx: RequestContext) {
     const summary = await forTenant(this.readModels, ctx.tenantId).get<ContractSummary>(
       CONTRACT_SUMMARY,
       id,
@@ -97,7 +98,7 @@ export class ContractsQueries {
     [404, 'The contract did not exist then'],
   )
   async asOf(
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', uuidParam('id')) id: string,
     @Query() query: AsOfQuery,
     @Ctx() ctx: RequestContext,
   ) {
@@ -147,20 +148,22 @@ export class ContractsQueries {
   })
   @ApiProblems(400, [404, 'No event about this contract'])
   async history(
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', uuidParam('id')) id: string,
     @Ctx() ctx: RequestContext,
     @Query('after') after?: string,
     @Query('limit') limit?: string,
   ) {
     const [from, size] = [queryInteger(after, 0), queryInteger(limit, 1000)];
-    if (
-      !Number.isSafeInteger(from) ||
-      from < 0 ||
-      !Number.isSafeInteger(size) ||
-      size < 1 ||
-      size > 1000
-    )
-      throw new ValidationError('after is a position (0 or more) and limit a count from 1 to 1000');
+    const errors = [
+      ...(Number.isSafeInteger(from) && from >= 0
+        ? []
+        : [{ field: 'after', messages: ['after must be a position, 0 or more'] }]),
+      ...(Number.isSafeInteger(size) && size >= 1 && size <= 1000
+        ? []
+        : [{ field: 'limit', messages: ['limit must be a count from 1 to 1000'] }]),
+    ];
+    if (errors.length > 0)
+      throw new ValidationError(errors.flatMap((error) => error.messages).join('; '), { errors });
     const entries = await forTenant(this.readModels, ctx.tenantId).find<HistoryEntry>(
       CONTRACT_HISTORY,
       { contractId: id, position: { $gt: from } },

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { NotFoundError } from '@billing/shared/kernel';
@@ -13,6 +13,7 @@ import {
   LIST_HEADERS,
   wantsCsv,
   type RequestContext,
+  uuidParam,
 } from '@billing/shared/nest';
 import { forTenant, type ReadModelStore, type TenantReadModels } from '@billing/shared/read-models';
 import { CONTRACT_LEDGERS, ledgerFigures, type ContractLedgerView } from './contract-ledger';
@@ -91,7 +92,7 @@ export class ContractFinanceQueries {
   @ApiOkJsonOrCsv({ type: ContractLedgerRow, description: 'The ledger', example: LEDGER_EXAMPLE })
   @ApiProblems(400, 404)
   async ledger(
-    @Param('contractId', ParseUUIDPipe) contractId: string,
+    @Param('contractId', uuidParam('contractId')) contractId: string,
     @Ctx() ctx: RequestContext,
     @Query() query: FormatQuery,
     @Req() request: Request,
@@ -165,7 +166,7 @@ export class ContractFinanceQueries {
   })
   @ApiProblems(400, 404)
   async contractWip(
-    @Param('id', ParseUUIDPipe) contractId: string,
+    @Param('id', uuidParam('id')) contractId: string,
     @Ctx() ctx: RequestContext,
     @Query() query: ContractWipQuery,
     @Req() request: Request,

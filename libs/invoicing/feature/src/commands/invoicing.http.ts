@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { LedgerCommand, LedgerEvent, LedgerState } from '@billing/invoicing/domain';
 import type { CommandResult } from '@billing/shared/event-store';
@@ -12,6 +12,7 @@ import {
   READ_MODELS,
   ReasonBody,
   type RequestContext,
+  uuidParam,
 } from '@billing/shared/nest';
 import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
 import { INVOICES, type InvoiceView } from '../read-models/invoices.projection';
@@ -51,7 +52,7 @@ export class InvoicingHttp {
     ],
   )
   async issue(
-    @Param('id', ParseUUIDPipe) invoiceId: string,
+    @Param('id', uuidParam('id')) invoiceId: string,
     @Body() body: DatedBody,
     @Ctx() ctx: RequestContext,
   ) {
@@ -91,7 +92,7 @@ export class InvoicingHttp {
     ],
   )
   async void(
-    @Param('id', ParseUUIDPipe) invoiceId: string,
+    @Param('id', uuidParam('id')) invoiceId: string,
     @Body() body: ReasonBody,
     @Ctx() ctx: RequestContext,
   ) {
@@ -128,7 +129,7 @@ export class InvoicingHttp {
     ],
   )
   async creditNote(
-    @Param('id', ParseUUIDPipe) invoiceId: string,
+    @Param('id', uuidParam('id')) invoiceId: string,
     @Body() body: CreditNoteDto,
     @Ctx() ctx: RequestContext,
   ) {
@@ -171,7 +172,7 @@ export class InvoicingHttp {
     ],
   )
   async release(
-    @Param('contractId', ParseUUIDPipe) contractId: string,
+    @Param('contractId', uuidParam('contractId')) contractId: string,
     @Body() body: RetainageReleaseDto,
     @Ctx() ctx: RequestContext,
   ) {

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
+import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { ApiParam, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   creditNoteDocumentOf,
@@ -18,6 +18,7 @@ import {
   EVENT_STORE,
   READ_MODELS,
   type RequestContext,
+  uuidParam,
 } from '@billing/shared/nest';
 import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
 import { decodeLedgerEvent } from '../invoicing.events';
@@ -56,7 +57,7 @@ export class InvoicingDocuments {
     409,
     'The invoice is a draft (or was withdrawn): its document exists once it is issued',
   ])
-  async invoice(@Param('id', ParseUUIDPipe) invoiceId: string, @Ctx() ctx: RequestContext) {
+  async invoice(@Param('id', uuidParam('id')) invoiceId: string, @Ctx() ctx: RequestContext) {
     const view = await this.view(invoiceId, ctx);
     const events = await this.ledgerUntil(view.contractId, ctx, issueOf(invoiceId));
     const document = invoiceDocumentOf(events, invoiceId);
@@ -84,8 +85,8 @@ export class InvoicingDocuments {
   )
   @ApiProblems(400, [404, 'Unknown invoice, or no such credit note on it'])
   async creditNote(
-    @Param('id', ParseUUIDPipe) invoiceId: string,
-    @Param('creditNoteId', ParseUUIDPipe) creditNoteId: string,
+    @Param('id', uuidParam('id')) invoiceId: string,
+    @Param('creditNoteId', uuidParam('creditNoteId')) creditNoteId: string,
     @Ctx() ctx: RequestContext,
   ) {
     const view = await this.view(invoiceId, ctx);

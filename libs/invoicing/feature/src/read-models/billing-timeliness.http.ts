@@ -1,7 +1,6 @@
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ValidationError } from '@billing/shared/kernel';
 import {
   ApiOkJsonOrCsv,
   ApiProblems,
@@ -11,6 +10,7 @@ import {
   TOTAL_COUNT_HEADER,
   wantsCsv,
   type RequestContext,
+  invalidField,
 } from '@billing/shared/nest';
 import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
 import { TIMELINESS, type TimelinessRow } from './billing-timeliness.projection';
@@ -53,7 +53,7 @@ export class BillingTimelinessQueries {
     @Res({ passthrough: true }) response: Response,
   ) {
     const { from, to, contractId, customerId, limit = 100, offset = 0 } = query;
-    if (from > to) throw new ValidationError('from must be on or before to');
+    if (from > to) throw invalidField('from', 'from must be on or before to');
     const filter = {
       issueDate: { $gte: from, $lte: to },
       voided: false,

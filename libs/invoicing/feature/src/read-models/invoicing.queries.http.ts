@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
@@ -23,6 +23,7 @@ import {
   type Clock,
   type RequestContext,
   type Settings,
+  uuidParam,
 } from '@billing/shared/nest';
 import { InvoiceListQuery } from './invoicing.queries.dto';
 import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
@@ -81,7 +82,7 @@ export class InvoicingQueries {
   })
   @ApiOkResponse({ type: InvoiceDetail, description: 'The invoice' })
   @ApiProblems(400, 404)
-  async detail(@Param('id', ParseUUIDPipe) invoiceId: string, @Ctx() ctx: RequestContext) {
+  async detail(@Param('id', uuidParam('id')) invoiceId: string, @Ctx() ctx: RequestContext) {
     const invoice = await forTenant(this.readModels, ctx.tenantId).get<InvoiceView>(
       INVOICES,
       invoiceId,
@@ -108,7 +109,7 @@ export class InvoicingQueries {
     [404, 'Unknown invoice, or it did not exist then'],
   )
   async asOf(
-    @Param('id', ParseUUIDPipe) invoiceId: string,
+    @Param('id', uuidParam('id')) invoiceId: string,
     @Query() query: AsOfQuery,
     @Ctx() ctx: RequestContext,
   ) {
@@ -136,7 +137,10 @@ export class InvoicingQueries {
   })
   @ApiOkResponse({ type: BillingLedger, description: 'The ledger' })
   @ApiProblems(400, [404, 'No billing ledger for the contract (is it active?)'])
-  async ledger(@Param('contractId', ParseUUIDPipe) contractId: string, @Ctx() ctx: RequestContext) {
+  async ledger(
+    @Param('contractId', uuidParam('contractId')) contractId: string,
+    @Ctx() ctx: RequestContext,
+  ) {
     const ledger = await forTenant(this.readModels, ctx.tenantId).get<LedgerView>(
       LEDGERS,
       contractId,

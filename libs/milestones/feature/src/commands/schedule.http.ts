@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ScheduleCommand } from '@billing/milestones/domain';
 import type { CommandResult } from '@billing/shared/event-store';
@@ -8,9 +8,10 @@ import {
   ContextRuntime,
   Ctx,
   DatedBody,
-  ParseBusinessDatePipe,
   ReasonBody,
   type RequestContext,
+  uuidParam,
+  businessDateParam,
 } from '@billing/shared/nest';
 import { ReportProgressDto } from './schedule.dto';
 import { ExecuteScheduleCommand } from './schedule.command';
@@ -46,7 +47,7 @@ export class ScheduleHttp {
     ],
   )
   report(
-    @Param('contractId', ParseUUIDPipe) contractId: string,
+    @Param('contractId', uuidParam('contractId')) contractId: string,
     @Body() body: ReportProgressDto,
     @Ctx() ctx: RequestContext,
   ) {
@@ -80,8 +81,8 @@ export class ScheduleHttp {
     [422, 'The contract was completed before the period'],
   )
   async certify(
-    @Param('contractId', ParseUUIDPipe) contractId: string,
-    @Param('periodEnd', ParseBusinessDatePipe) periodEnd: string,
+    @Param('contractId', uuidParam('contractId')) contractId: string,
+    @Param('periodEnd', businessDateParam('periodEnd')) periodEnd: string,
     @Body() body: DatedBody,
     @Ctx() ctx: RequestContext,
   ) {
@@ -106,8 +107,8 @@ export class ScheduleHttp {
     [409, 'No report pending for that period'],
   )
   reject(
-    @Param('contractId', ParseUUIDPipe) contractId: string,
-    @Param('periodEnd', ParseBusinessDatePipe) periodEnd: string,
+    @Param('contractId', uuidParam('contractId')) contractId: string,
+    @Param('periodEnd', businessDateParam('periodEnd')) periodEnd: string,
     @Body() body: ReasonBody,
     @Ctx() ctx: RequestContext,
   ) {
@@ -138,7 +139,7 @@ export class ScheduleHttp {
     [422, 'The contract was completed before that date'],
   )
   achieve(
-    @Param('contractId', ParseUUIDPipe) contractId: string,
+    @Param('contractId', uuidParam('contractId')) contractId: string,
     @Param('lineId') lineId: string,
     @Body() body: DatedBody,
     @Ctx() ctx: RequestContext,
@@ -167,7 +168,7 @@ export class ScheduleHttp {
     [422, 'The contract was completed before that date'],
   )
   async certifyMilestone(
-    @Param('contractId', ParseUUIDPipe) contractId: string,
+    @Param('contractId', uuidParam('contractId')) contractId: string,
     @Param('lineId') lineId: string,
     @Body() body: DatedBody,
     @Ctx() ctx: RequestContext,
@@ -193,7 +194,7 @@ export class ScheduleHttp {
     [409, 'The milestone is not achieved'],
   )
   rejectMilestone(
-    @Param('contractId', ParseUUIDPipe) contractId: string,
+    @Param('contractId', uuidParam('contractId')) contractId: string,
     @Param('lineId') lineId: string,
     @Body() body: ReasonBody,
     @Ctx() ctx: RequestContext,

@@ -1,7 +1,13 @@
-import { Controller, Get, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
+import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { NotFoundError } from '@billing/shared/kernel';
-import { ApiProblems, Ctx, READ_MODELS, type RequestContext } from '@billing/shared/nest';
+import {
+  ApiProblems,
+  Ctx,
+  READ_MODELS,
+  type RequestContext,
+  uuidParam,
+} from '@billing/shared/nest';
 import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
 import { SCHEDULES, type ScheduleView } from './schedule.projection';
 import { ContractSchedule } from './schedule.queries.responses';
@@ -19,7 +25,7 @@ export class ScheduleQueries {
   @ApiOkResponse({ type: ContractSchedule, description: 'The schedule' })
   @ApiProblems(400, [404, 'No schedule of values for the contract (is it active?)'])
   async schedule(
-    @Param('contractId', ParseUUIDPipe) contractId: string,
+    @Param('contractId', uuidParam('contractId')) contractId: string,
     @Ctx() ctx: RequestContext,
   ) {
     const view = await forTenant(this.readModels, ctx.tenantId).get<ScheduleView>(

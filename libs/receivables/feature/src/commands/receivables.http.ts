@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   accountBusinessDate,
@@ -27,6 +27,7 @@ import {
   SETTINGS,
   type RequestContext,
   type Settings,
+  uuidParam,
 } from '@billing/shared/nest';
 import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
 import {
@@ -81,7 +82,7 @@ export class ReceivablesHttp {
     [422, 'The payment is in another currency than the account'],
   )
   async pay(
-    @Param('customerId', ParseUUIDPipe) customerId: string,
+    @Param('customerId', uuidParam('customerId')) customerId: string,
     @Body() body: PaymentDto,
     @Ctx() ctx: RequestContext,
   ) {
@@ -126,8 +127,8 @@ export class ReceivablesHttp {
     [409, 'The payment is already reversed'],
   )
   async reverse(
-    @Param('customerId', ParseUUIDPipe) customerId: string,
-    @Param('paymentId', ParseUUIDPipe) paymentId: string,
+    @Param('customerId', uuidParam('customerId')) customerId: string,
+    @Param('paymentId', uuidParam('paymentId')) paymentId: string,
     @Body() body: ReasonBody,
     @Ctx() ctx: RequestContext,
   ) {
@@ -154,7 +155,7 @@ export class ReceivablesHttp {
     [422, 'No unapplied credit, or more than the credit or the open amount'],
   )
   async applyCredit(
-    @Param('customerId', ParseUUIDPipe) customerId: string,
+    @Param('customerId', uuidParam('customerId')) customerId: string,
     @Body() body: ApplyCreditDto,
     @Ctx() ctx: RequestContext,
   ) {
@@ -192,8 +193,8 @@ export class ReceivablesHttp {
     [422, 'More than the open amount'],
   )
   async writeOff(
-    @Param('customerId', ParseUUIDPipe) customerId: string,
-    @Param('invoiceId', ParseUUIDPipe) invoiceId: string,
+    @Param('customerId', uuidParam('customerId')) customerId: string,
+    @Param('invoiceId', uuidParam('invoiceId')) invoiceId: string,
     @Body() body: WriteOffDto,
     @Ctx() ctx: RequestContext,
   ) {

@@ -1,6 +1,6 @@
-import { Controller, Get, Inject, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { NotFoundError, ValidationError } from '@billing/shared/kernel';
+import { NotFoundError } from '@billing/shared/kernel';
 import {
   ApiDocumentResponse,
   ApiProblems,
@@ -8,6 +8,8 @@ import {
   documentFile,
   READ_MODELS,
   type RequestContext,
+  uuidParam,
+  invalidField,
 } from '@billing/shared/nest';
 import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
 import { ITEMS, type ReceivableItem } from '../read-models/accounts.projection';
@@ -23,7 +25,8 @@ import { renderStatement } from './statement.pdf';
 function levelOf(text: string): number {
   const level = /^\d{1,2}$/.test(text) ? Number(text) : 0;
   if (level < 1)
-    throw new ValidationError(
+    throw invalidField(
+      'level',
       `the level is a reminder's rank, a whole number from 1 to 99, not ${text}`,
     );
   return level;
@@ -76,7 +79,7 @@ export class ReceivablesDocuments {
     [404, 'No account for the customer (no invoice was issued to it)'],
   )
   async statement(
-    @Param('customerId', ParseUUIDPipe) customerId: string,
+    @Param('customerId', uuidParam('customerId')) customerId: string,
     @Query('from') from: string,
     @Query('to') to: string,
     @Ctx() ctx: RequestContext,
@@ -101,8 +104,8 @@ export class ReceivablesDocuments {
     NO_REMINDER,
   )
   async text(
-    @Param('customerId', ParseUUIDPipe) customerId: string,
-    @Param('invoiceId', ParseUUIDPipe) invoiceId: string,
+    @Param('customerId', uuidParam('customerId')) customerId: string,
+    @Param('invoiceId', uuidParam('invoiceId')) invoiceId: string,
     @Param('level') level: string,
     @Ctx() ctx: RequestContext,
   ) {
@@ -123,8 +126,8 @@ export class ReceivablesDocuments {
     NO_REMINDER,
   )
   async html(
-    @Param('customerId', ParseUUIDPipe) customerId: string,
-    @Param('invoiceId', ParseUUIDPipe) invoiceId: string,
+    @Param('customerId', uuidParam('customerId')) customerId: string,
+    @Param('invoiceId', uuidParam('invoiceId')) invoiceId: string,
     @Param('level') level: string,
     @Ctx() ctx: RequestContext,
   ) {

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { dateInZone, ValidationError } from '@billing/shared/kernel';
+import { dateInZone } from '@billing/shared/kernel';
 import {
   ApiOkJsonOrCsv,
   ApiProblems,
@@ -15,6 +15,7 @@ import {
   type Clock,
   type RequestContext,
   type Settings,
+  invalidField,
 } from '@billing/shared/nest';
 import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
 import { openDues } from './aging.query';
@@ -98,7 +99,7 @@ export class CashQueries {
     @Res({ passthrough: true }) response: Response,
   ) {
     const { from, to, limit = 100, offset = 0 } = query;
-    if (from > to) throw new ValidationError('from must be on or before to');
+    if (from > to) throw invalidField('from', 'from must be on or before to');
     const currencies = await dsoFor(
       forTenant(this.readModels, ctx.tenantId),
       from,

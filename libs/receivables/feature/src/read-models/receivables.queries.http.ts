@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import {
   ApiOkResponse,
@@ -10,7 +10,7 @@ import {
 import { IsNotEmpty, IsOptional, IsString, Matches } from 'class-validator';
 import { accountBusinessDate, accountDecider } from '@billing/receivables/domain';
 import { stateAsOf, type EventStore } from '@billing/shared/event-store';
-import { dateInZone, isBusinessDate, NotFoundError, ValidationError } from '@billing/shared/kernel';
+import { dateInZone, isBusinessDate, NotFoundError } from '@billing/shared/kernel';
 import {
   ApiFormatQuery,
   ApiOkJsonOrCsv,
@@ -34,6 +34,8 @@ import {
   type Clock,
   type RequestContext,
   type Settings,
+  uuidParam,
+  invalidField,
 } from '@billing/shared/nest';
 import { forTenant, type ReadModelStore, type TenantReadModels } from '@billing/shared/read-models';
 import { resolveAccountStream } from '../commands/account.command';
@@ -146,7 +148,7 @@ export class ReceivablesQueries {
   @ApiOkResponse({ type: AccountDetail, description: 'The account' })
   @ApiProblems(400, [404, 'No account for the customer (no invoice was issued to it)'])
   async account(
-    @Param('customerId', ParseUUIDPipe) customerId: string,
+    @Param('customerId', uuidParam('customerId')) customerId: string,
     @Ctx() ctx: RequestContext,
   ) {
     const { customerName, currency, balance, unappliedCredit } = await this.find(customerId, ctx);
@@ -212,7 +214,7 @@ export class ReceivablesQueries {
     [404, 'No account for the customer (no invoice was issued to it)'],
   )
   async statement(
-    @Param('customerId', ParseUUIDPipe) customerId: string,
+    @Param('customerId', uuidParam('customerId')) customerId: string,
     @Query('from') from: string,
     @Query('to') to: string,
     @Ctx() ctx: RequestContext,
@@ -289,7 +291,7 @@ export class ReceivablesQueries {
     [404, 'No account for the customer (no invoice was issued to it)'],
   )
   async customerAging(
-    @Param('customerId', ParseUUIDPipe) customerId: string,
+    @Param('customerId', uuidParam('customerId')) customerId: string,
     @Ctx() ctx: RequestContext,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
@@ -336,7 +338,7 @@ export class ReceivablesQueries {
     [404, 'The account did not exist then'],
   )
   async asOf(
-    @Param('customerId', ParseUUIDPipe) customerId: string,
+    @Param('customerId', uuidParam('customerId')) customerId: string,
     @Query() query: AsOfQuery,
     @Ctx() ctx: RequestContext,
   ) {
@@ -363,7 +365,8 @@ export class ReceivablesQueries {
 
   private date(asOf?: string): string {
     if (asOf === undefined) return dateInZone(this.clock.now(), this.settings.timeZone);
-    if (!isBusinessDate(asOf)) throw new ValidationError('asOf must be a calendar date YYYY-MM-DD');
+    if (!isBusinessDate(asOf))
+      throw invalidField('asOf', 'asOf must be a calendar date YYYY-MM-DD');
     return asOf;
   }
 

@@ -24,8 +24,18 @@ export async function statementFor(
   from: string,
   to: string,
 ): Promise<StatementView> {
-  if (!isBusinessDate(from) || !isBusinessDate(to) || from > to)
-    throw new ValidationError('from and to are calendar dates YYYY-MM-DD, from on or before to');
+  const errors = [
+    ...(isBusinessDate(from)
+      ? []
+      : [{ field: 'from', messages: ['from must be a calendar date YYYY-MM-DD'] }]),
+    ...(isBusinessDate(to)
+      ? []
+      : [{ field: 'to', messages: ['to must be a calendar date YYYY-MM-DD'] }]),
+  ];
+  if (errors.length === 0 && from > to)
+    errors.push({ field: 'from', messages: ['from must be on or before to'] });
+  if (errors.length > 0)
+    throw new ValidationError(errors.flatMap((error) => error.messages).join('; '), { errors });
   const tenant = forTenant(readModels, tenantId);
   const account = await tenant.get<AccountView>(ACCOUNTS, accountKey(tenantId, customerId));
   if (!account) throw new NotFoundError(`no account for customer ${customerId}`);
