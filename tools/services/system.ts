@@ -128,6 +128,8 @@ export class Infrastructure {
       AUTH_JWKS_FILE: join(this.keysDir, JWKS_FILE),
       AUTH_ISSUER: LOCAL_ISSUER,
       AUTH_AUDIENCE: LOCAL_AUDIENCE,
+      // The gateway, on this machine: the address it forwards is the client's.
+      TRUSTED_PROXIES: 'loopback',
     };
   }
 

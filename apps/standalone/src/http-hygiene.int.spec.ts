@@ -109,11 +109,34 @@ describe('browser-facing hygiene', () => {
       status: 429,
       body: { detail: expect.stringMatching(/from this client address/) },
     });
-    // Without a token too: the address is counted before authentication.
-    expect(
-      (await test.client.post('/contracts', smallContract(), { authorization: '' })).status,
-    ).toBe(429);
+    // Without a token, the address is counted too (before authentication), in an allowance of its
+    // own: 5 refused 401, then 429.
+    const anonymous = () => test.client.post('/contracts', smallContract(), { authorization: '' });
+    for (let n = 0; n < 5; n++) expect((await anonymous()).status).toBe(401);
+    expect((await anonymous()).status).toBe(429);
     // Reads are not limited.
     for (let n = 0; n < 10; n++) expect((await ann.get('/contracts')).status).toBe(200);
+  }, 30_000);
+
+  it('lets no flood of unauthenticated changes use up the allowance of the callers with a token, behind the gateway too', async () => {
+    test = await withHttp({
+      throttle: { windowSeconds: 60, perToken: 100, perIp: 3 },
+      trustedProxies: ['loopback'],
+    });
+    const from = (address: string, token?: string) =>
+      request(test.app.getHttpServer())
+        .post('/contracts')
+        .set({
+          'x-forwarded-for': address,
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        })
+        .send(smallContract());
+    // An attacker behind the gateway (one peer address for every client), without a token.
+    for (let n = 0; n < 3; n++) expect((await from('203.0.113.7')).status).toBe(401);
+    expect((await from('203.0.113.7')).status).toBe(429);
+    // Another client of the gateway: its own address, as the gateway forwards it.
+    expect((await from('203.0.113.8', test.token)).status).toBe(201);
+    // And one with a token from the attacker's address: the anonymous allowance is not its own.
+    expect((await from('203.0.113.7', test.token)).status).toBe(201);
   }, 30_000);
 });

@@ -35,6 +35,7 @@ describe('app config', () => {
         production: false,
         publicHosts: [],
         throttle: { windowSeconds: 60, perToken: 30_000, perIp: 60_000 },
+        trustedProxies: [],
       },
     });
   });
@@ -181,14 +182,24 @@ describe('app config', () => {
       NODE_ENV: 'production',
       PUBLIC_HOST: 'Billing.example.com',
       THROTTLE_PER_TOKEN: '100',
+      TRUSTED_PROXIES: 'loopback, 10.0.0.0/8, fd00::1',
     };
     expect(loadConfig(env, { port: 3000 }).http).toEqual({
       corsOrigins: ['https://billing.example.com', 'http://localhost:5173'],
       production: true,
       publicHosts: ['billing.example.com'],
       throttle: { windowSeconds: 60, perToken: 100, perIp: 60_000 },
+      trustedProxies: ['loopback', '10.0.0.0/8', 'fd00::1'],
     });
-    const message = problemsOf({ NODE_ENV: 'production', CORS_ORIGINS: '*', THROTTLE_PER_IP: '0' });
+    const message = problemsOf({
+      NODE_ENV: 'production',
+      CORS_ORIGINS: '*',
+      THROTTLE_PER_IP: '0',
+      TRUSTED_PROXIES: 'gateway,10.0.0.0/33,*',
+    });
+    expect(message).toMatch(
+      /TRUSTED_PROXIES must list addresses, .* got "gateway,10.0.0.0\/33,\*"/,
+    );
     expect(message).toMatch(/PUBLIC_HOST is required with NODE_ENV=production/);
     expect(message).toMatch(/CORS_ORIGINS must list origins .* got "\*"/);
     expect(message).toMatch(/THROTTLE_PER_IP must be a whole number above 0, got "0"/);

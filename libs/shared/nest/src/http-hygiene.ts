@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import type { Application, NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { sendProblem } from './problem-details.filter';
 import type { HttpConfig } from './security-config';
@@ -23,8 +23,12 @@ const EXPOSED = [
  */
 export function applyHttpHygiene(
   app: INestApplication,
-  { production, publicHosts, corsOrigins }: HttpConfig,
+  { production, publicHosts, corsOrigins, trustedProxies }: HttpConfig,
 ): void {
+  // The client's address behind the gateway (the throttle counts per address), never a header a
+  // client sent straight to the service.
+  if (trustedProxies.length > 0)
+    (app.getHttpAdapter().getInstance() as Application).set('trust proxy', trustedProxies);
   if (production) app.use(hostCheck(publicHosts));
   app.use(helmet());
   if (corsOrigins.length > 0)

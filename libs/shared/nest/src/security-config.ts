@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import {
   ALGORITHMS,
@@ -20,6 +21,12 @@ export interface HttpConfig {
    * Mutating requests per window, per bearer token and per client IP (429 with Retry-After beyond).
    */
   throttle: { windowSeconds: number; perToken: number; perIp: number };
+  /**
+   * Proxies whose X-Forwarded-For names the client (Express's `trust proxy`: addresses, CIDR
+   * ranges, `loopback`, `linklocal`, `uniquelocal`): the gateway in front of the services. None by
+   * default: the peer is the client.
+   */
+  trustedProxies: string[];
 }
 
 /**
@@ -105,7 +112,7 @@ function jwksOf(env: Env, dataDir: string, problems: string[]): JwksSource {
 
 /**
  * CORS_ORIGINS, NODE_ENV (+ PUBLIC_HOST in production), THROTTLE_WINDOW_SECONDS,
- * THROTTLE_PER_TOKEN, THROTTLE_PER_IP.
+ * THROTTLE_PER_TOKEN, THROTTLE_PER_IP, TRUSTED_PROXIES.
  */
 export function httpOf(env: Env, problems: string[]): HttpConfig {
   const corsOrigins = list(env.CORS_ORIGINS);
@@ -136,5 +143,21 @@ export function httpOf(env: Env, problems: string[]): HttpConfig {
     perToken: count('THROTTLE_PER_TOKEN', DEFAULT_THROTTLE.perToken),
     perIp: count('THROTTLE_PER_IP', DEFAULT_THROTTLE.perIp),
   };
-  return { corsOrigins, production, publicHosts, throttle };
+  const trustedProxies = list(env.TRUSTED_PROXIES);
+  const badProxies = trustedProxies.filter((proxy) => !isProxyAddress(proxy));
+  if (badProxies.length)
+    problems.push(
+      `TRUSTED_PROXIES must list addresses, CIDR ranges (10.0.0.0/8) or loopback, linklocal, uniquelocal, got "${badProxies.join(',')}"`,
+    );
+  return { corsOrigins, production, publicHosts, throttle, trustedProxies };
+}
+
+/** What Express's `trust proxy` (proxy-addr) takes: a name, an address, or one with a prefix. */
+function isProxyAddress(text: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(text)) return true;
+  const [address, prefix, ...rest] = text.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }

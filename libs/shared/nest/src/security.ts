@@ -23,6 +23,7 @@ export const DEFAULT_HTTP: HttpConfig = {
   production: false,
   publicHosts: [],
   throttle: DEFAULT_THROTTLE,
+  trustedProxies: [],
 };
 
 /** A request once AuthGuard has run: the verified identity (absent on the open routes). */

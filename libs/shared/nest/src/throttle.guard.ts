@@ -17,7 +17,9 @@ const bearerOf = (request: Request) =>
 /**
  * @nestjs/throttler over the mutating requests only, counted across every mutating route: per client
  * IP, and per bearer token (a hash of it: the token itself is kept nowhere). Runs before AuthGuard,
- * so unauthenticated attempts count against their IP too.
+ * so unauthenticated attempts count against their IP too, in an allowance of their own: a flood
+ * of them does not use up what the address's authenticated callers may do. The client IP is the
+ * peer's, or behind a proxy named in TRUSTED_PROXIES (the gateway) the one it forwards.
  */
 export function throttlerOptions({
   windowSeconds,
@@ -34,7 +36,8 @@ export function throttlerOptions({
         ttl,
         limit: perIp,
         skipIf: isRead,
-        getTracker: (request) => (request as Request).ip ?? 'unknown',
+        getTracker: (request) =>
+          `${bearerOf(request as Request) ? 'bearer' : 'anonymous'}:${(request as Request).ip ?? 'unknown'}`,
       },
       {
         name: 'token',
