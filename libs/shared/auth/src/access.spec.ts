@@ -22,6 +22,14 @@ describe('the access matrix', () => {
     expect(accessOf('GET', '/health/ready')).toBe('public');
   });
 
+  it('lets a HEAD through to whoever may GET the route (Express answers it with the GET)', () => {
+    for (const operation of ACCESS.flatMap((rule) => rule.operations)) {
+      const [method, route] = operation.split(' ');
+      if (method === 'GET') expect(accessOf('HEAD', route)).toEqual(accessOf('GET', route));
+    }
+    expect(accessOf('HEAD', '/contracts')).toContain('auditor');
+  });
+
   it('is the table README "Roles and tokens" shows, row by row', () => {
     const readme = readFileSync(join(__dirname, '../../../../README.md'), 'utf8');
     const table = readme.slice(readme.indexOf('| may call |'));

@@ -143,7 +143,9 @@ export const isListed = (method: string, route: string) =>
  * admins only when the matrix does not name it.
  */
 export function accessOf(method: string, route: string): 'public' | readonly Role[] {
-  const operation = `${method.toUpperCase()} ${route}`;
+  // HEAD is a GET without its body (Express answers it with the GET's handler).
+  const verb = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
+  const operation = `${verb} ${route}`;
   return PUBLIC_OPERATIONS.includes(operation)
     ? 'public'
     : (BY_OPERATION.get(operation) ?? ['admin']);

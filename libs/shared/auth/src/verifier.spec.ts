@@ -128,6 +128,44 @@ describe('TokenVerifier (jose)', () => {
     expect(await reason(verifier.verify('not-a-jwt'))).toBe('401 the token is malformed');
   });
 
+  it('takes one spelling of a token: another base64url spelling of its signature is malformed', async () => {
+    const token = await sign();
+    const last = token.at(-1)!;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    // The signature's last character carries 4 unused bits: the next character decodes the same.
+    const respelled = `${token.slice(0, -1)}${alphabet[alphabet.indexOf(last) ^ 1]}`;
+    expect(Buffer.from(respelled.split('.')[2], 'base64url')).toEqual(
+      Buffer.from(token.split('.')[2], 'base64url'),
+    );
+    expect(await reason(verifier.verify(token))).toBe('accepted');
+    expect(await reason(verifier.verify(respelled))).toBe('401 the token is malformed');
+  });
+
+  it('takes as the actor only a subject someone can read: text, not blank, at most 200 long, never a system actor', async () => {
+    const bare = async (sub: unknown) =>
+      new SignJWT({ sub, tenant: 'acme' } as Record<string, unknown>)
+        .setProtectedHeader({ alg: 'ES256', kid: key.kid })
+        .setIssuer(CONFIG.issuer)
+        .setAudience(CONFIG.audience)
+        .setIssuedAt()
+        .setExpirationTime('5m')
+        .sign(await importJWK(key, 'ES256'));
+    for (const sub of [
+      123,
+      { a: 1 },
+      '',
+      '   ',
+      '\u200b',
+      'x'.repeat(201),
+      'system:invoice-drafting',
+    ])
+      expect([sub, await reason(verifier.verify(await bare(sub)))]).toEqual([
+        sub,
+        expect.stringMatching(/^401 the token('s subject| has no "sub" claim)/),
+      ]);
+    expect((await verifier.verify(await bare('x'.repeat(200)))).subject).toHaveLength(200);
+  });
+
   it('accepts only the allowed algorithms: an RS256 token of a trusted key is refused under ES256 only; none is never read', async () => {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const rsa = { ...(privateKey.export({ format: 'jwk' }) as JWK), kid: 'rsa-1', alg: 'RS256' };
@@ -194,7 +232,10 @@ describe('TokenVerifier (jose)', () => {
       await new Promise((resolve) => server.once('listening', resolve));
       url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`;
     });
-    afterAll(() => new Promise((resolve) => server.close(resolve)));
+    afterAll(() => {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(resolve));
+    });
 
     it('fetches the keys and verifies with them; says 503 (not 401) when the keys cannot be had', async () => {
       expect(await reason(new TokenVerifier(CONFIG, new URL(url)).verify(await sign()))).toBe(
@@ -209,6 +250,35 @@ describe('TokenVerifier (jose)', () => {
           new TokenVerifier(CONFIG, new URL('http://127.0.0.1:9/jwks.json')).verify(await sign()),
         ),
       ).toMatch(/^503 /);
+    });
+
+    it('stops taking a key withdrawn from the JWKS within a minute', async () => {
+      const other = newSigningKey();
+      answer = (response) =>
+        response.end(
+          JSON.stringify({ keys: [...publicSetOf(key).keys, ...publicSetOf(other).keys] }),
+        );
+      const remote = new TokenVerifier(CONFIG, new URL(url));
+      expect(await reason(remote.verify(await sign()))).toBe('accepted');
+      answer = (response) => response.end(JSON.stringify(publicSetOf(other)));
+      const now = Date.now();
+      const clock = jest.spyOn(Date, 'now').mockImplementation(() => now + 60_000);
+      try {
+        // A token of the withdrawn key the verifier has not seen yet (another subject).
+        expect(await reason(remote.verify(await sign({}, key, { ...ann, subject: 'bob' })))).toBe(
+          '401 the token is not signed by a key of the issuer',
+        );
+        expect(await reason(remote.verify(await sign({}, other)))).toBe('accepted');
+      } finally {
+        clock.mockRestore();
+      }
+    });
+
+    it('says 503 without what failed inside when the keys cannot be had', async () => {
+      const refused = await reason(
+        new TokenVerifier(CONFIG, new URL('http://127.0.0.1:9/jwks.json')).verify(await sign()),
+      );
+      expect(refused).toBe("503 the issuer's keys cannot be read now");
     });
   });
 });

@@ -53,6 +53,8 @@ export class AuthenticationError extends Error {
   constructor(
     message: string,
     readonly status: 401 | 503 = 401,
+    /** For the log only: what failed inside (a JWKS fetch's error), never told to the caller. */
+    readonly internal?: string,
   ) {
     super(message);
     this.name = 'AuthenticationError';
@@ -60,10 +62,15 @@ export class AuthenticationError extends Error {
 }
 
 /**
- * Tokens verified lately, kept at most this long (a key withdrawn from the JWKS stops working after
- * that) and this many.
+ * Tokens verified lately, kept at most this long and this many. With the remote key set kept as
+ * long (JWKS_CACHE_MS), a key withdrawn from the JWKS stops working within a minute.
  */
-const CACHE_MS = 60_000;
+const CACHE_MS = 30_000;
+const JWKS_CACHE_MS = 30_000;
+/** The longest subject taken: it is the actor recorded on every event. */
+const MAX_SUBJECT = 200;
+/** Actors of the system's own reactions (`system:<reaction>`): no token may pass for one. */
+const SYSTEM_ACTOR = /^system:/i;
 const CACHE_SIZE = 1_000;
 
 /**
@@ -81,15 +88,27 @@ export class TokenVerifier {
     private readonly config: Omit<BearerAuthConfig, 'mode' | 'keys'>,
     keys: JSONWebKeySet | URL,
   ) {
-    // A remote set is fetched on first use and again (at most every 30 s) when a token names an
-    // unknown key: rotation needs no restart.
+    // A remote set is fetched on first use, again (at most every 30 s) when a token names an
+    // unknown key (rotation needs no restart), and once it is JWKS_CACHE_MS old (a withdrawn key).
     this.keys =
       keys instanceof URL
-        ? createRemoteJWKSet(keys, { timeoutDuration: 5_000, cooldownDuration: 30_000 })
+        ? createRemoteJWKSet(keys, {
+            timeoutDuration: 5_000,
+            cooldownDuration: 30_000,
+            cacheMaxAge: JWKS_CACHE_MS,
+          })
         : createLocalJWKSet(keys);
   }
 
   async verify(token: string): Promise<Identity> {
+    // One spelling per token: base64url leaves bits unused in a segment's last character, and a
+    // token spelled another way would count apart (its own rate limit, its own cache entry).
+    if (
+      !token
+        .split('.')
+        .every((part) => Buffer.from(part, 'base64url').toString('base64url') === part)
+    )
+      throw new AuthenticationError('the token is malformed');
     const now = Date.now();
     const cached = this.verified.get(token);
     if (cached && now < cached.until) return cached.identity;
@@ -135,15 +154,31 @@ export class TokenVerifier {
         );
       return typeof value === 'string' && value.trim() ? value.trim().slice(0, 200) : undefined;
     };
-    printable(payload.sub, 'subject');
     return {
       tenantId,
-      subject: payload.sub!,
+      subject: subjectOf(payload.sub, printable),
       name: printable(payload.name, 'name'),
       email: printable(payload.email, 'e-mail'),
       roles: [...new Set(roles)],
     };
   }
+}
+
+/**
+ * The subject as the actor of every event: text someone can read, at most MAX_SUBJECT long (cut, two
+ * subjects could become one), never one of the system's own actors.
+ */
+function subjectOf(sub: unknown, printable: (value: unknown, what: string) => unknown): string {
+  printable(sub, 'subject');
+  if (typeof sub !== 'string' || !/[^\p{White_Space}\p{Cf}]/u.test(sub))
+    throw new AuthenticationError(
+      'the token\'s subject ("sub" claim) is not a text to name its holder by',
+    );
+  if (sub.length > MAX_SUBJECT)
+    throw new AuthenticationError(`the token's subject is longer than ${MAX_SUBJECT} characters`);
+  if (SYSTEM_ACTOR.test(sub.trim()))
+    throw new AuthenticationError('the token\'s subject names a system actor ("system:…")');
+  return sub;
 }
 
 function claimOf(payload: JWTPayload, name: string): unknown {
@@ -181,8 +216,9 @@ function refusal(error: unknown): AuthenticationError {
     error.code === 'ERR_JOSE_GENERIC'
   )
     return new AuthenticationError(
-      `the issuer's keys cannot be read now (${error instanceof Error ? error.message : String(error)})`,
+      "the issuer's keys cannot be read now",
       503,
+      error instanceof Error ? error.message : String(error),
     );
   return new AuthenticationError('the token is malformed');
 }

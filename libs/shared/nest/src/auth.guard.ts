@@ -84,7 +84,13 @@ export class AuthGuard implements CanActivate {
           'WWW-Authenticate',
           `Bearer realm="${REALM}", error="invalid_token", error_description="${error.message.replace(/"/g, "'")}"`,
         );
-      this.refuse(request, error.status, error.message);
+      this.refuse(
+        request,
+        error.status,
+        error.message,
+        undefined,
+        error.internal ? `${error.message}: ${error.internal}` : error.message,
+      );
     }
   }
 
@@ -93,13 +99,15 @@ export class AuthGuard implements CanActivate {
     status: 400 | 401 | 403 | 503,
     reason: string,
     identity?: Identity,
+    /** What the log says instead of `reason`: more than the caller is told. */
+    logged = reason,
   ): never {
     const who = identity ? ` (subject ${identity.subject}, tenant ${identity.tenantId})` : '';
     const forwarded = request.header('x-forwarded-for')
       ? `, forwarded for ${request.header('x-forwarded-for')}`
       : '';
     this.logger.warn(
-      `refused ${status}: ${reason}${who}; from ${request.ip}${forwarded} ${request.method} ${request.path}`,
+      `refused ${status}: ${logged}${who}; from ${request.ip}${forwarded} ${request.method} ${request.path}`,
     );
     throw new HttpException(PROBLEMS[status](reason), status);
   }
