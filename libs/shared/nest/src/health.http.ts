@@ -72,9 +72,18 @@ export class HealthHttp {
       error: { ...result.error, ...(bus.up ? {} : indicator) },
       details: { ...result.details, ...indicator },
     };
+    // Readiness is open to anyone who reaches the port: it names each parked event, not its
+    // tenant, stream or error (`npm run audit` and the log say those).
+    const named = parked.map(({ consumer, position, eventId, type, parkedAt }) => ({
+      consumer,
+      position,
+      eventId,
+      type,
+      parkedAt,
+    }));
     return parked.length === 0 && bus.up
       ? answer
-      : { ...answer, status: 'degraded', ...(parked.length > 0 ? { parked } : {}) };
+      : { ...answer, status: 'degraded', ...(parked.length > 0 ? { parked: named } : {}) };
   }
 
   private async eventStore() {
