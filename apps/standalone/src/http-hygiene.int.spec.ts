@@ -40,6 +40,24 @@ describe('browser-facing hygiene', () => {
     expect(
       (await request(test.app.getHttpServer()).get('/docs/')).headers['x-content-type-options'],
     ).toBe('nosniff');
+    // No shared cache keeps a tenant's figures; JSON and CSV of one URL are kept apart; a client
+    // revalidates by ETag (304).
+    const aging = await request(test.app.getHttpServer())
+      .get('/aging?asOf=2026-01-01')
+      .set({ authorization: `Bearer ${test.token}`, accept: 'text/csv' });
+    expect(aging.headers).toMatchObject({
+      'cache-control': 'private, no-cache',
+      vary: expect.stringMatching(/\bAccept\b/),
+      etag: expect.any(String),
+    });
+    const again = await request(test.app.getHttpServer())
+      .get('/aging?asOf=2026-01-01')
+      .set({
+        authorization: `Bearer ${test.token}`,
+        accept: 'text/csv',
+        'if-none-match': aging.headers.etag,
+      });
+    expect(again.status).toBe(304);
   }, 30_000);
 
   it('allows a configured origin, and only it', async () => {

@@ -31,6 +31,7 @@ export function applyHttpHygiene(
     (app.getHttpAdapter().getInstance() as Application).set('trust proxy', trustedProxies);
   if (production) app.use(hostCheck(publicHosts));
   app.use(helmet());
+  app.use(caching);
   if (corsOrigins.length > 0)
     app.enableCors({
       origin: corsOrigins,
@@ -39,6 +40,17 @@ export function applyHttpHygiene(
       exposedHeaders: EXPOSED,
       maxAge: 600,
     });
+}
+
+/**
+ * A tenant's figures are for its own callers: no shared cache keeps them (`private`), a client's
+ * revalidates (`no-cache`: the ETag Express sends answers 304 while nothing changed), and what
+ * `Accept` chose (JSON or CSV, JSON lines) is kept apart per `Accept`.
+ */
+function caching(_request: Request, response: Response, next: NextFunction): void {
+  response.setHeader('Cache-Control', 'private, no-cache');
+  response.vary('Accept');
+  next();
 }
 
 /** Liveness and readiness stay reachable by address (orchestrators' probes call them so). */

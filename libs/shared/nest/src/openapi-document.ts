@@ -25,6 +25,8 @@ export const API_CONVENTIONS = `Event-sourced contract billing: contracts and th
 
 **Degraded**: while an event of the tenant is parked (a read model could not apply it), answers carry \`Billing-Degraded\`, and a document the event should have changed carries \`degraded.parkedEvents\`.
 
+**Caching**: answers carry \`Cache-Control: private, no-cache\` and \`Vary: Accept\` (JSON or CSV by \`Accept\`), GETs an \`ETag\`: a client may ask again with \`If-None-Match\` and is answered 304 Not Modified, without a body, while the answer is the same.
+
 **Lists** take \`limit\` (1-1000, default 100) and \`offset\`, and answer the total in \`X-Total-Count\`; a full page of a list of documents also answers \`Link: <…&after=…>; rel=\"next\"\`, the next page by cursor, steady while documents enter or leave the filter. Every object an answer holds lists all its fields (\`additionalProperties: false\`); Problem Details may carry extension members.`;
 
 type Operation = {
