@@ -73,6 +73,7 @@ describe('HTTP: bad input, unknown ids, broken rules, retries', () => {
       ['/contracts/00000000-0000-4000-8000-000000000000/as-of?at=soon', ['at']],
       ['/audit/flows/bad%20id', ['correlationId']],
       ['/aging?format=xml', ['format']],
+      ['/audit/events?from=2026-12-01T00:00:00Z&to=2026-11-01T00:00:00Z', ['from']],
     ];
     for (const [path, fields] of cases) {
       const reply = await test.client.get(path);

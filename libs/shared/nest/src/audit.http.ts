@@ -23,7 +23,7 @@ import {
   VerifyQuery,
 } from './audit.dto';
 import { Ctx, type RequestContext } from './command-context';
-import { instantOf, pathParam } from './dto';
+import { instantOf, invalidField, pathParam } from './dto';
 import { ApiProblems, TOTAL_COUNT_HEADER } from './openapi';
 import { EVENT_STORE } from './tokens';
 
@@ -123,8 +123,10 @@ export class AuditHttp {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
+    const [from, to] = [instantOf(query.from), instantOf(query.to)];
+    if (from && to && from > to) throw invalidField('from', 'from must be on or before to');
     return this.page(
-      { kind: 'range', from: instantOf(query.from), to: instantOf(query.to) },
+      { kind: 'range', from, to },
       query,
       ctx,
       request,
