@@ -128,7 +128,7 @@ async function inProcess(file: string, samples: number) {
         heldUntil: { $gt: AGING_AS_OF },
       });
       const read = performance.now();
-      agingByCustomer(items, retainage, AGING_AS_OF);
+      agingByCustomer(items, retainage, new Map(), AGING_AS_OF);
       sizes = { candidates: items.length, retainageRows: retainage.length };
       if (i < 1) continue;
       reads.push(read - started);

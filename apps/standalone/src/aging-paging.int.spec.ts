@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { InMemoryReadModels } from '@billing/shared/read-models';
 import { CUSTOMER, expectOk, smallContract, waitFor } from '@billing/shared/testing';
+import { answerOf } from './testing/finance-flow';
 import { startTestApp, type TestApp } from './testing/test-app';
 
 const BUCKETS = ['current', 'days1to30', 'days31to60', 'days61to90', 'over90'] as const;
@@ -15,7 +16,10 @@ class CountingReadModels extends InMemoryReadModels {
   }
 }
 
-/** One customer per month, each invoiced once; the first two pay in part, later. */
+/**
+ * One customer per month, each invoiced once; the first two pay in part, later; the third pays more
+ * than it owes (unapplied credit from that day on).
+ */
 async function invoiceCustomers(test: TestApp, count: number): Promise<string[]> {
   const ids: string[] = [];
   for (let index = 0; index < count; index++) {
@@ -61,9 +65,9 @@ async function invoiceCustomers(test: TestApp, count: number): Promise<string[]>
       'issue',
     );
     await test.settle();
-    if (index < 2) {
+    if (index < 3) {
       const payment = {
-        amount: 100_000,
+        amount: index < 2 ? 100_000 : 5_000_000,
         currency: 'USD',
         method: 'wire',
         reference: `W${index}`,
@@ -88,8 +92,8 @@ async function agingByAccount(test: TestApp, customers: string[], asOf: string) 
     .filter((aging) => aging.total > 0 || aging.retainageHeld > 0)
     // By name in code point order, as the stores sort: the order every page keeps.
     .sort((a, b) => Buffer.compare(Buffer.from(a.customerName), Buffer.from(b.customerName)));
-  const sum = (pick: (aging: any) => number) =>
-    held.reduce((total, aging) => total + pick(aging), 0);
+  const sum = (pick: (aging: any) => number, of = held) =>
+    of.reduce((total, aging) => total + pick(aging), 0);
   const buckets = Object.fromEntries(
     BUCKETS.map((bucket) => [bucket, sum((aging) => aging.buckets[bucket])]),
   );
@@ -101,6 +105,8 @@ async function agingByAccount(test: TestApp, customers: string[], asOf: string) 
         buckets,
         total: sum((aging) => aging.total),
         retainageHeld: sum((aging) => aging.retainageHeld),
+        // Every customer's, listed or not.
+        unappliedCredit: sum((aging) => aging.unappliedCredit, agings),
       },
     ],
   };
@@ -136,6 +142,26 @@ describe('the AR aging', () => {
       expect(pages).toEqual(expected.customers);
     },
   );
+
+  it('shows unapplied credit beside the buckets from the day it arose, not before', async () => {
+    const credit = async (asOf: string) => {
+      const aging = (await test.client.get(`/aging?asOf=${asOf}&limit=1000`)).body;
+      const customer = aging.customers.find((row: any) => row.customerId === customers[2]);
+      return [customer?.unappliedCredit, aging.currencies[0].unappliedCredit];
+    };
+    const { openItems } = (await test.client.get(`/accounts/${customers[2]}`)).body;
+    const { unappliedCredit } = (await test.client.get(`/accounts/${customers[2]}`)).body;
+    expect([openItems.length, unappliedCredit > 0]).toEqual([0, true]);
+    expect(await credit('2026-06-09')).toEqual([0, 0]);
+    expect(await credit('2026-06-10')).toEqual([unappliedCredit, unappliedCredit]);
+    // The same figure in the customer's own aging, and in the CSV's totals row.
+    const own = (await test.client.get(`/accounts/${customers[2]}/aging?asOf=2026-06-10`)).body;
+    expect(own.unappliedCredit).toBe(unappliedCredit);
+    const csv: string = (await answerOf(test, '/aging?asOf=2026-06-10&format=csv')).body;
+    expect(csv.split('\r\n').find((line) => line.startsWith('total,'))).toMatch(
+      new RegExp(`,${unappliedCredit}$`),
+    );
+  });
 
   it('as of any date reads only the invoices of the page, never every invoice open on it', async () => {
     for (const asOf of ['2026-04-15', '2026-09-30']) {

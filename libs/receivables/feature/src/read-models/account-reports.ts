@@ -3,12 +3,13 @@ import { byCodePoint } from '@billing/shared/kernel';
 import {
   retainageAsOf,
   type AccountView,
+  type AgingCreditView,
   type AgingRetainageView,
   type EntryView,
   type ReceivableItem,
   type RetainageView,
 } from './accounts.projection';
-import { valueOn } from './aging-history';
+import { valueOn, type Ladder } from './aging-history';
 
 export type Buckets = Record<AgingBucket, number>;
 
@@ -27,6 +28,8 @@ export interface CustomerAging {
   }[];
   /** Retainage held and not yet billed, shown beside the buckets, never in one. */
   retainageHeld: number;
+  /** Payments and credits not applied to an invoice as of the date, beside the buckets too. */
+  unappliedCredit: number;
 }
 
 type Customer = Pick<AccountView, 'customerId' | 'customerName' | 'currency'>;
@@ -42,6 +45,7 @@ export function agingAsOf(
   customer: Customer,
   items: ReceivableItem[],
   retainage: RetainageView[],
+  credit: Ladder,
   asOf: string,
 ): CustomerAging {
   const buckets = emptyBuckets();
@@ -71,13 +75,18 @@ export function agingAsOf(
     total: invoices.reduce((total, invoice) => total + invoice.open, 0),
     invoices,
     retainageHeld: retainage.reduce((total, contract) => total + retainageAsOf(contract, asOf), 0),
+    unappliedCredit: valueOn(credit, asOf),
   };
 }
 
-/** Every customer with something open or retainage held as of `asOf`, from the candidates. */
+/**
+ * Every customer with something open or retainage held as of `asOf`, from the candidates, with its
+ * unapplied credit from `credits` (by customer id).
+ */
 export function agingByCustomer(
   items: ReceivableItem[],
   retainage: RetainageView[],
+  credits: ReadonlyMap<string, Ladder>,
   asOf: string,
 ): CustomerAging[] {
   const customers = new Map<
@@ -94,7 +103,9 @@ export function agingByCustomer(
     .filter((contract) => contract.heldFrom <= asOf)
     .forEach((contract) => of(contract).retainage.push(contract));
   return [...customers.values()]
-    .map(({ customer, items: own, retainage: held }) => agingAsOf(customer, own, held, asOf))
+    .map(({ customer, items: own, retainage: held }) =>
+      agingAsOf(customer, own, held, credits.get(customer.customerId) ?? [], asOf),
+    )
     .filter((aging) => aging.total > 0 || aging.retainageHeld > 0)
     .sort(
       (a, b) =>
@@ -107,26 +118,48 @@ export interface CurrencyTotals {
   buckets: Buckets;
   total: number;
   retainageHeld: number;
+  /** Of every customer the filter selects, listed or not (one may hold credit and owe nothing). */
+  unappliedCredit: number;
 }
 
+const emptyTotals = (currency: string): CurrencyTotals => ({
+  currency,
+  buckets: emptyBuckets(),
+  total: 0,
+  retainageHeld: 0,
+  unappliedCredit: 0,
+});
+
 /**
- * Aging totals, one per currency: money of different currencies is never added (DOMAIN.md "Money").
+ * Aging totals, one per currency: money of different currencies is never added (DOMAIN.md "Money");
+ * `credits` the unapplied credit of each currency as of the date. A currency with nothing open,
+ * held or in credit is left out.
  */
-export function totalsByCurrency(customers: CustomerAging[]): CurrencyTotals[] {
+function totalsOf(
+  parts: { currency: string; buckets?: Buckets; total?: number; retainageHeld?: number }[],
+  credits: readonly { currency: string; amount: number }[],
+): CurrencyTotals[] {
   const totals = new Map<string, CurrencyTotals>();
-  for (const customer of customers) {
-    const sum = totals.get(customer.currency) ?? {
-      currency: customer.currency,
-      buckets: emptyBuckets(),
-      total: 0,
-      retainageHeld: 0,
-    };
-    AGING_BUCKETS.forEach((bucket) => (sum.buckets[bucket] += customer.buckets[bucket]));
-    sum.total += customer.total;
-    sum.retainageHeld += customer.retainageHeld;
-    totals.set(customer.currency, sum);
+  const of = (currency: string) =>
+    totals.get(currency) ?? totals.set(currency, emptyTotals(currency)).get(currency)!;
+  for (const { currency, buckets, total = 0, retainageHeld = 0 } of parts) {
+    const sum = of(currency);
+    if (buckets) AGING_BUCKETS.forEach((bucket) => (sum.buckets[bucket] += buckets[bucket]));
+    sum.total += total;
+    sum.retainageHeld += retainageHeld;
   }
-  return [...totals.values()].sort((a, b) => a.currency.localeCompare(b.currency));
+  for (const { currency, amount } of credits) of(currency).unappliedCredit += amount;
+  return [...totals.values()]
+    .filter((sums) => sums.total > 0 || sums.retainageHeld > 0 || sums.unappliedCredit > 0)
+    .sort((a, b) => byCodePoint(a.currency, b.currency));
+}
+
+/** The totals of customers' agings, and of the unapplied credit of those given. */
+export function totalsByCurrency(
+  customers: CustomerAging[],
+  credits: readonly { currency: string; amount: number }[],
+): CurrencyTotals[] {
+  return totalsOf(customers, credits);
 }
 
 export interface OpenDue {
@@ -142,23 +175,22 @@ export interface OpenDue {
 export function totalsAsOf(
   dues: OpenDue[],
   held: AgingRetainageView[],
+  credits: AgingCreditView[],
   asOf: string,
 ): CurrencyTotals[] {
-  const totals = new Map<string, CurrencyTotals>();
-  const of = (currency: string) =>
-    totals.get(currency) ??
-    totals
-      .set(currency, { currency, buckets: emptyBuckets(), total: 0, retainageHeld: 0 })
-      .get(currency)!;
-  for (const { currency, dueDate, open } of dues) {
-    of(currency).buckets[agingBucket(dueDate, asOf)] += open;
-    of(currency).total += open;
-  }
-  for (const { currency, held: ladder } of held)
-    if (valueOn(ladder, asOf) !== 0) of(currency).retainageHeld += valueOn(ladder, asOf);
-  return [...totals.values()]
-    .filter((sums) => sums.total > 0 || sums.retainageHeld > 0)
-    .sort((a, b) => a.currency.localeCompare(b.currency));
+  const due = dues.map(({ currency, dueDate, open }) => {
+    const buckets = emptyBuckets();
+    buckets[agingBucket(dueDate, asOf)] = open;
+    return { currency, buckets, total: open };
+  });
+  const retained = held.map(({ currency, held: ladder }) => ({
+    currency,
+    retainageHeld: valueOn(ladder, asOf),
+  }));
+  return totalsOf(
+    [...due, ...retained],
+    credits.map(({ currency, credit }) => ({ currency, amount: valueOn(credit, asOf) })),
+  );
 }
 
 /** Entries of the period in date order, after the balance brought forward. */

@@ -1,4 +1,4 @@
-import type { AccountEvent, OpenItem } from '@billing/receivables/domain';
+import { accountBusinessDate, type AccountEvent, type OpenItem } from '@billing/receivables/domain';
 import type { RecordedEvent } from '@billing/shared/event-store';
 import type { Doc, Projection } from '@billing/shared/read-models';
 import { bookEntry, creditChange, type BookEntry } from './account-book';
@@ -14,7 +14,7 @@ import {
 import { decodeAccountEvent } from '../receivables.events';
 
 export { STILL_OPEN } from './aging-history';
-export const ACCOUNTS = 'accounts_v4';
+export const ACCOUNTS = 'accounts_v5';
 export const ITEMS = 'receivable_items_v2';
 export const ENTRIES = 'account_entries_v2';
 export const RETAINAGE = 'contract_retainage_v2';
@@ -22,6 +22,7 @@ export const AGED_CUSTOMERS = 'aged_customers_v2';
 export const AGED_SPANS = 'aged_spans_v2';
 export const AGING_DUES = 'aging_dues_v1';
 export const AGING_RETAINAGE = 'aging_retainage_v1';
+export const AGING_CREDIT = 'aging_credit_v1';
 export const ENTRY_MONTHS = 'account_entry_months_v1';
 
 /** A customer's account: one small document, whatever its history. */
@@ -38,6 +39,8 @@ export interface AccountView {
   openTotal: number;
   retainageHeld: number;
   aged: boolean;
+  /** Its unapplied credit by business date: the aging shows it as of any date. */
+  credit: Ladder;
 }
 
 /**
@@ -86,6 +89,12 @@ export interface AgingDuesView {
 export interface AgingRetainageView {
   currency: string;
   held: Ladder;
+}
+
+/** The unapplied credit a tenant's customers hold in one currency, by business date. */
+export interface AgingCreditView {
+  currency: string;
+  credit: Ladder;
 }
 
 /** One invoice on a customer's account, with its dated effects for aging as of any date. */
@@ -161,7 +170,7 @@ export const accountKey = (tenantId: string, customerId: string) => `${tenantId}
  */
 export const accountsProjection: Projection = {
   name: 'accounts',
-  version: 6,
+  version: 7,
   streamPrefixes: ['account-'],
   collections: [
     ACCOUNTS,
@@ -173,6 +182,7 @@ export const accountsProjection: Projection = {
     AGED_SPANS,
     AGING_DUES,
     AGING_RETAINAGE,
+    AGING_CREDIT,
   ],
   indexes: [
     { collection: ITEMS, fields: { customerId: 1, dueDate: 1 } },
@@ -184,12 +194,15 @@ export const accountsProjection: Projection = {
     { collection: RETAINAGE, fields: { heldUntil: 1 } },
     { collection: RETAINAGE, fields: { customerId: 1, heldFrom: 1 } },
     { collection: ACCOUNTS, fields: { customerName: 1 } },
+    // The aging's page of customers: their unapplied credit.
+    { collection: ACCOUNTS, fields: { customerId: 1 } },
     // The aging of a date: the page walks the names in order and checks the dates in the index; the
     // count reads the index alone.
     { collection: AGED_SPANS, fields: { customerName: 1, currency: 1, from: 1, to: 1 } },
     { collection: AGING_DUES, fields: { until: 1, from: 1, currency: 1 } },
     // A tenant's retainage held by currency: a few documents, found without reading every tenant's.
     { collection: AGING_RETAINAGE, fields: { currency: 1 } },
+    { collection: AGING_CREDIT, fields: { currency: 1 } },
   ],
   async handle(recorded, store) {
     const event = decodeAccountEvent(recorded);
@@ -225,12 +238,20 @@ export const accountsProjection: Projection = {
       await store.apply<ReceivableItem>(ITEMS, invoiceId, position, (current) =>
         evolveItem(current, event, entry, position),
       );
-    await store.apply<AccountView>(
-      ACCOUNTS,
-      accountKey(recorded.metadata.tenantId, event.data.customerId),
-      position,
-      (current) => evolveAccount(current, event, entry, change),
+    const key = accountKey(recorded.metadata.tenantId, event.data.customerId);
+    await store.apply<AccountView>(ACCOUNTS, key, position, (current) =>
+      evolveAccount(current, event, entry, change),
     );
+    const credit = creditStep(event);
+    if (credit.length > 0) {
+      const { currency } = (await store.get<AccountView>(ACCOUNTS, key))!;
+      await store.apply<AgingCreditView>(
+        AGING_CREDIT,
+        `${recorded.metadata.tenantId}/${currency}`,
+        position,
+        (current) => ({ currency, credit: moved(current?.credit ?? [], [], credit) }),
+      );
+    }
     if (entry) {
       const { effects: _effects, ...line } = entry;
       const { customerId } = event.data;
@@ -408,7 +429,16 @@ function evolveAccount(
     openTotal,
     retainageHeld,
     aged: openTotal > 0 || retainageHeld > 0,
+    credit: creditStep(event).length
+      ? moved(current?.credit ?? [], [], creditStep(event))
+      : (current?.credit ?? []),
   };
+}
+
+/** What one event adds to the unapplied credit from its business date on (none: an empty ladder). */
+function creditStep(event: AccountEvent): Ladder {
+  const change = creditChange(event);
+  return change === 0 ? [] : [[accountBusinessDate(event), change]];
 }
 
 /** What one event changes in what the customer's invoices hold open and in the retainage held. */

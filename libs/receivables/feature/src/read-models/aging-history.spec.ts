@@ -2,7 +2,10 @@ import {
   accountDecider,
   accountEventSchemas,
   accountEventUpcasters,
+  accountBusinessDate,
   accountStream,
+  unappliedCredit,
+  type Account,
   type AccountCommand,
   type AccountEvent,
 } from '@billing/receivables/domain';
@@ -16,6 +19,7 @@ import {
 } from '@billing/shared/read-models';
 import type { Response } from 'express';
 import fc from 'fast-check';
+import { creditChange } from './account-book';
 import { agingByCustomer, statement, totalsByCurrency } from './account-reports';
 import {
   ACCOUNTS,
@@ -345,17 +349,37 @@ function response(): Response & { headers: Record<string, string> } {
 }
 
 /**
- * The aging of a date from every invoice and contract, as agingAsOf defines it: what the ladders
- * must give.
+ * The aging of a date from every invoice and contract, as agingAsOf defines it, and each customer's
+ * unapplied credit from its events dated on or before it: what the ladders must give.
  */
-async function reference(store: ReadModelStore, date: string, currency?: string) {
+async function reference(
+  store: ReadModelStore,
+  events: readonly RecordedEvent[],
+  date: string,
+  currency?: string,
+) {
   const tenant = forTenant(store, TENANT);
+  const selected = CUSTOMERS.filter((customer) => !currency || customer.currency === currency);
+  const creditOn = (customerId: string) =>
+    events
+      .filter((event) => event.streamId === accountStream(TENANT, customerId))
+      .map((event) => event as unknown as AccountEvent)
+      .filter((event) => accountBusinessDate(event) <= date)
+      .reduce((total, event) => total + creditChange(event), 0);
+  const credits = new Map<string, Ladder>(
+    selected.map(({ customerId }) => [customerId, [[date, creditOn(customerId)]]]),
+  );
   const customers = agingByCustomer(
     await tenant.find<ReceivableItem>(ITEMS),
     await tenant.find<RetainageView>(RETAINAGE),
+    credits,
     date,
   ).filter((customer) => !currency || customer.currency === currency);
-  return { customers, currencies: totalsByCurrency(customers) };
+  const credit = selected.map(({ customerId, currency: of }) => ({
+    currency: of,
+    amount: creditOn(customerId),
+  }));
+  return { customers, currencies: totalsByCurrency(customers, credit) };
 }
 
 /** An account history, where a batch is cut short, and the collections the crash lost. */
@@ -372,6 +396,16 @@ describe('the aging of any date from the ladders', () => {
         const events = eventsOf(drawn);
         const store = await projectedThroughACrash(events, cut, lost);
         const tenant = forTenant(store, TENANT);
+        // Every date on: the credit ladder ends at the account's unapplied credit.
+        for (const { customerId } of CUSTOMERS) {
+          const own = events
+            .filter((event) => event.streamId === accountStream(TENANT, customerId))
+            .map((event) => event as unknown as AccountEvent);
+          const account = await store.get<AccountView>(ACCOUNTS, accountKey(TENANT, customerId));
+          expect(valueOn(account?.credit ?? [], '9999-12-30')).toBe(
+            own.length ? unappliedCredit(fold(accountDecider, own) as Account) : 0,
+          );
+        }
         const totals = new Map(
           events.flatMap(({ type, data }) =>
             type === 'InvoiceOpened'
@@ -398,7 +432,7 @@ describe('the aging of any date from the ladders', () => {
               { limit: 100, offset: 0 },
               answer,
             );
-            const expected = await reference(store, date, currency);
+            const expected = await reference(store, events, date, currency);
             expect({
               date,
               currency,

@@ -2,12 +2,16 @@ import { page, type ListQuery } from '@billing/shared/nest';
 import type { TenantReadModels } from '@billing/shared/read-models';
 import type { Response } from 'express';
 import {
+  ACCOUNTS,
   AGED_SPANS,
+  AGING_CREDIT,
   AGING_DUES,
   AGING_RETAINAGE,
   ITEMS,
   RETAINAGE,
+  type AccountView,
   type AgedSpanView,
+  type AgingCreditView,
   type AgingDuesView,
   type AgingRetainageView,
   type ReceivableItem,
@@ -21,7 +25,7 @@ import {
   type CustomerAging,
   type OpenDue,
 } from './account-reports';
-import { valueOn } from './aging-history';
+import { valueOn, type Ladder } from './aging-history';
 
 export interface AgingFilter {
   currency?: string;
@@ -62,9 +66,14 @@ export async function agingFor(
       heldUntil: { $gt: date },
       ...only(filter),
     });
-    const customers = agingByCustomer(items, retainage, date);
+    const accounts = await tenant.find<AccountView>(ACCOUNTS, only(filter));
+    const customers = agingByCustomer(items, retainage, creditsOf(accounts), date);
     response.setHeader('X-Total-Count', String(customers.length));
-    return { asOf: date, customers, currencies: totalsByCurrency(customers) };
+    const credit = accounts.map(({ currency, credit }) => ({
+      currency,
+      amount: valueOn(credit, date),
+    }));
+    return { asOf: date, customers, currencies: totalsByCurrency(customers, credit) };
   }
   const currency = only({ currency: filter.currency });
   const spans = await page<AgedSpanView>(
@@ -82,13 +91,19 @@ export async function agingFor(
   const retainage = (await tenant.find<RetainageView>(RETAINAGE, { customerId })).filter(
     (held) => held.heldUntil > date,
   );
+  const accounts = await tenant.find<AccountView>(ACCOUNTS, { customerId });
   const held = await tenant.find<AgingRetainageView>(AGING_RETAINAGE, currency);
+  const credit = await tenant.find<AgingCreditView>(AGING_CREDIT, currency);
   return {
     asOf: date,
-    customers: agingByCustomer(items, retainage, date),
-    currencies: totalsAsOf(await openDues(tenant, date, filter), held, date),
+    customers: agingByCustomer(items, retainage, creditsOf(accounts), date),
+    currencies: totalsAsOf(await openDues(tenant, date, filter), held, credit, date),
   };
 }
+
+/** Each account's unapplied credit by business date, by customer id. */
+const creditsOf = (accounts: readonly AccountView[]) =>
+  new Map<string, Ladder>(accounts.map(({ customerId, credit }) => [customerId, credit]));
 
 /**
  * What is open as of the date, by currency and due date: from the ladders of the due dates open on
@@ -104,7 +119,7 @@ export async function openDues(
       closedOn: { $gt: date },
       ...only(filter),
     });
-    return agingByCustomer(items, [], date).flatMap((customer) =>
+    return agingByCustomer(items, [], new Map(), date).flatMap((customer) =>
       customer.invoices.map(({ dueDate, open }) => ({
         currency: customer.currency,
         dueDate,

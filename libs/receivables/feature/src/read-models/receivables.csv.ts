@@ -12,11 +12,12 @@ export const AGING_COLUMNS = [
   ...AGING_BUCKETS,
   'total',
   'retainageHeld',
+  'unappliedCredit',
 ];
 
 export const AGING_EXAMPLE = `${AGING_COLUMNS.join(',')}\r
-customer,7d7f3b6e-3c1a-4f7e-9a59-2b8f0c1d2e3f,Harbor Point Development LLC,USD,0,3296148,0,0,0,3296148,5106543\r
-total,,,USD,0,3296148,0,0,0,3296148,5106543\r
+customer,7d7f3b6e-3c1a-4f7e-9a59-2b8f0c1d2e3f,Harbor Point Development LLC,USD,0,3296148,0,0,0,3296148,5106543,0\r
+total,,,USD,0,3296148,0,0,0,3296148,5106543,0\r
 `;
 
 /**
@@ -25,21 +26,25 @@ total,,,USD,0,3296148,0,0,0,3296148,5106543\r
  */
 export function agingCsvRows({ customers, currencies }: AgingAnswer): Record<string, unknown>[] {
   return [
-    ...customers.map(({ customerId, customerName, currency, buckets, total, retainageHeld }) => ({
-      row: 'customer',
-      customerId,
-      customerName,
-      currency,
-      ...buckets,
-      total,
-      retainageHeld,
-    })),
-    ...currencies.map(({ currency, buckets, total, retainageHeld }) => ({
+    ...customers.map(
+      ({ customerId, customerName, currency, buckets, total, retainageHeld, unappliedCredit }) => ({
+        row: 'customer',
+        customerId,
+        customerName,
+        currency,
+        ...buckets,
+        total,
+        retainageHeld,
+        unappliedCredit,
+      }),
+    ),
+    ...currencies.map(({ currency, buckets, total, retainageHeld, unappliedCredit }) => ({
       row: 'total',
       currency,
       ...buckets,
       total,
       retainageHeld,
+      unappliedCredit,
     })),
   ];
 }
@@ -55,12 +60,13 @@ export const CUSTOMER_AGING_COLUMNS = [
   'bucket',
   'open',
   'retainageHeld',
+  'unappliedCredit',
 ];
 
 export const CUSTOMER_AGING_EXAMPLE = `${CUSTOMER_AGING_COLUMNS.join(',')}\r
-invoice,7d7f3b6e-3c1a-4f7e-9a59-2b8f0c1d2e3f,Harbor Point Development LLC,USD,9b2f4e7a-0d9b-4c2e-8a61-3f0c1e9a5b7d,INV-2026-00002,2026-04-03,days1to30,3296148,\r
-bucket,7d7f3b6e-3c1a-4f7e-9a59-2b8f0c1d2e3f,Harbor Point Development LLC,USD,,,,days1to30,3296148,\r
-total,7d7f3b6e-3c1a-4f7e-9a59-2b8f0c1d2e3f,Harbor Point Development LLC,USD,,,,,3296148,5106543\r
+invoice,7d7f3b6e-3c1a-4f7e-9a59-2b8f0c1d2e3f,Harbor Point Development LLC,USD,9b2f4e7a-0d9b-4c2e-8a61-3f0c1e9a5b7d,INV-2026-00002,2026-04-03,days1to30,3296148,,\r
+bucket,7d7f3b6e-3c1a-4f7e-9a59-2b8f0c1d2e3f,Harbor Point Development LLC,USD,,,,days1to30,3296148,,\r
+total,7d7f3b6e-3c1a-4f7e-9a59-2b8f0c1d2e3f,Harbor Point Development LLC,USD,,,,,3296148,5106543,0\r
 `;
 
 /**
@@ -80,7 +86,13 @@ export function customerAgingCsvRows(
       bucket,
       open: aging.buckets[bucket],
     })),
-    { row: 'total', ...who, open: aging.total, retainageHeld: aging.retainageHeld },
+    {
+      row: 'total',
+      ...who,
+      open: aging.total,
+      retainageHeld: aging.retainageHeld,
+      unappliedCredit: aging.unappliedCredit,
+    },
   ];
 }
 

@@ -309,7 +309,7 @@ export class ReceivablesQueries {
       customerId,
       heldFrom: { $lte: date },
     });
-    const aging = agingAsOf(account, items, retainage, date);
+    const aging = agingAsOf(account, items, retainage, account.credit, date);
     return csv
       ? csvAnswer(
           response,

@@ -119,6 +119,10 @@ export class CustomerAging {
   invoices!: AgingInvoice[];
   @MoneyProperty('Retainage held and not yet billed, shown beside the buckets, never in one')
   retainageHeld!: number;
+  @MoneyProperty(
+    'Payments and credits received by the date and not applied to an invoice by then, beside the buckets (what it owes is `total` less this)',
+  )
+  unappliedCredit!: number;
 }
 
 export class CurrencyAging {
@@ -126,6 +130,10 @@ export class CurrencyAging {
   @ApiProperty({ type: AgingBuckets }) buckets!: AgingBuckets;
   @MoneyProperty('Open as of the date, all buckets') total!: number;
   @MoneyProperty('Retainage held') retainageHeld!: number;
+  @MoneyProperty(
+    'Unapplied credit of every customer the filter selects as of the date, listed or not (one may hold credit and owe nothing)',
+  )
+  unappliedCredit!: number;
 }
 
 export class Aging {
