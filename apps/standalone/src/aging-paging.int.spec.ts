@@ -157,7 +157,7 @@ describe('the AR aging', () => {
     // The same figure in the customer's own aging, and in the CSV's totals row.
     const own = (await test.client.get(`/accounts/${customers[2]}/aging?asOf=2026-06-10`)).body;
     expect(own.unappliedCredit).toBe(unappliedCredit);
-    const csv: string = (await answerOf(test, '/aging?asOf=2026-06-10&format=csv')).body;
+    const csv = (await answerOf(test, '/aging?asOf=2026-06-10&format=csv')).body as string;
     expect(csv.split('\r\n').find((line) => line.startsWith('total,'))).toMatch(
       new RegExp(`,${unappliedCredit}$`),
     );

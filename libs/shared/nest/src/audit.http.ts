@@ -125,13 +125,7 @@ export class AuditHttp {
   ) {
     const [from, to] = [instantOf(query.from), instantOf(query.to)];
     if (from && to && from > to) throw invalidField('from', 'from must be on or before to');
-    return this.page(
-      { kind: 'range', from, to },
-      query,
-      ctx,
-      request,
-      response,
-    );
+    return this.page({ kind: 'range', from, to }, query, ctx, request, response);
   }
 
   @Get('verify')
