@@ -356,8 +356,10 @@ describe('docker-compose.yml against the apps configuration', () => {
         'READ_MODELS',
         'TRUSTED_PROXIES',
       ]);
-      // The client's address as the gateway forwards it, from the compose network only.
-      expect(config.http.trustedProxies).toEqual(['uniquelocal']);
+      // The client's address as the gateway forwards it, from the gateway's address only.
+      expect(config.http.trustedProxies).toEqual([
+        (services.gateway as any).networks.default.ipv4_address,
+      ]);
       // Authentication on, with one signing key for the four services: the shared volume where each
       // looks for it (DATA_DIR/auth under /app).
       expect(config.auth).toMatchObject({ mode: 'on', keys: { kind: 'local', dir: 'data/auth' } });

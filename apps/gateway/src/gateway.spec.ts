@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -256,5 +256,38 @@ describe('the gateway', () => {
     logged.mockRestore();
     down.closeAllConnections();
     await new Promise((resolve) => down.close(resolve));
+  });
+
+  it('tells a service the client as it sees it, alone: an X-Forwarded-For the client sent is not passed on', async () => {
+    const seen: (string | undefined)[] = [];
+    const recorder = createServer((incoming, answer) => {
+      seen.push(incoming.headers['x-forwarded-for'] as string | undefined);
+      answer.writeHead(201, { 'content-type': 'application/json' }).end('{}');
+    }).listen(0, '127.0.0.1');
+    await new Promise((resolve) => recorder.once('listening', resolve));
+    const recording = `http://127.0.0.1:${(recorder.address() as AddressInfo).port}`;
+    const proxy = createGateway({
+      port: 0,
+      host: '127.0.0.1',
+      upstreams: { ...upstreams, contracts: recording },
+      logLevel: 'info',
+    }).listen(0, '127.0.0.1');
+    await new Promise((resolve) => proxy.once('listening', resolve));
+    try {
+      const answer = await request(
+        `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/contracts`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.66' },
+          body: '{}',
+        },
+      );
+      expect([answer.status, seen]).toEqual([201, ['127.0.0.1']]);
+    } finally {
+      proxy.closeAllConnections();
+      recorder.closeAllConnections();
+      await new Promise((resolve) => proxy.close(resolve));
+      await new Promise((resolve) => recorder.close(resolve));
+    }
   });
 });

@@ -81,6 +81,10 @@ function proxyTo(service: Service, target: string): RequestHandler {
     xfwd: true,
     proxyTimeout: 60_000,
     on: {
+      // The client as this gateway sees it, alone: an X-Forwarded-For the client sent is not passed
+      // on (the services trust this header from the gateway only, to count changes per address).
+      proxyReq: (proxyRequest, request) =>
+        proxyRequest.setHeader('x-forwarded-for', request.socket.remoteAddress ?? 'unknown'),
       error: (error, _request, response) => {
         const cause = `the ${service} service did not answer (${error.message})`;
         // pino-http logs the request with this error instead of "failed with status code 503".

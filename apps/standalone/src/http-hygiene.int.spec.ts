@@ -149,8 +149,11 @@ describe('browser-facing hygiene', () => {
           ...(token ? { authorization: `Bearer ${token}` } : {}),
         })
         .send(smallContract());
-    // An attacker behind the gateway (one peer address for every client), without a token.
-    for (let n = 0; n < 3; n++) expect((await from('203.0.113.7')).status).toBe(401);
+    // An attacker behind the gateway (one peer address for every client), without a token or with
+    // one that is no good.
+    for (let n = 0; n < 3; n++)
+      expect((await from('203.0.113.7', n % 2 ? 'junk' : undefined)).status).toBe(401);
+    expect((await from('203.0.113.7', 'junk')).status).toBe(429);
     expect((await from('203.0.113.7')).status).toBe(429);
     // Another client of the gateway: its own address, as the gateway forwards it.
     expect((await from('203.0.113.8', test.token)).status).toBe(201);

@@ -8,7 +8,10 @@ import {
 import { accessOf, AuthenticationError, type Identity, type Role } from '@billing/shared/auth';
 import type { Response } from 'express';
 import type { Problem } from './problem-details.filter';
+import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { Authentication, IdentifiedRequest } from './security';
+import type { HttpConfig } from './security-config';
+import { anonymousAttempt } from './throttle.guard';
 
 /**
  * Headers that named the tenant and the actor before tokens: with authentication on, a request
@@ -28,7 +31,11 @@ export const REALM = 'billing';
 export class AuthGuard implements CanActivate {
   private readonly logger = new Logger('access');
 
-  constructor(private readonly auth: Authentication) {}
+  constructor(
+    private readonly auth: Authentication,
+    /** Where changes refused for want of a valid token are counted (none: not counted). */
+    private readonly attempts?: { storage: ThrottlerStorage; throttle: HttpConfig['throttle'] },
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
@@ -65,6 +72,7 @@ export class AuthGuard implements CanActivate {
     if (this.auth.mode !== 'bearer') throw new Error('unreachable');
     const [scheme, token, ...rest] = (request.header('authorization') ?? '').trim().split(/\s+/);
     if (!/^bearer$/i.test(scheme ?? '') || !token || rest.length) {
+      await this.attempted(request, response);
       response.setHeader('WWW-Authenticate', `Bearer realm="${REALM}"`);
       this.refuse(
         request,
@@ -79,7 +87,8 @@ export class AuthGuard implements CanActivate {
     } catch (error) {
       if (!(error instanceof AuthenticationError)) throw error;
       if (error.status === 503) response.setHeader('Retry-After', '5');
-      else
+      else await this.attempted(request, response);
+      if (error.status !== 503)
         response.setHeader(
           'WWW-Authenticate',
           `Bearer realm="${REALM}", error="invalid_token", error_description="${error.message.replace(/"/g, "'")}"`,
@@ -92,6 +101,12 @@ export class AuthGuard implements CanActivate {
         error.internal ? `${error.message}: ${error.internal}` : error.message,
       );
     }
+  }
+
+  /** A change without a valid token: counted against its address (a 429 once too many). */
+  private async attempted(request: IdentifiedRequest, response: Response): Promise<void> {
+    if (this.attempts)
+      await anonymousAttempt(this.attempts.storage, this.attempts.throttle, request, response);
   }
 
   private refuse(

@@ -10,6 +10,7 @@ import { API_CONVENTIONS, finishDocument } from './openapi-document';
 import { ProblemDetails } from './responses';
 import { requestLogContext } from '@billing/shared/logging';
 import { AuthGuard } from './auth.guard';
+import { ThrottlerStorage } from '@nestjs/throttler';
 import { ThrottleGuard } from './throttle.guard';
 import { applyHttpHygiene } from './http-hygiene';
 import { SETTINGS, type Settings } from './tokens';
@@ -29,11 +30,14 @@ export function configureHttp(app: INestApplication, title: string): INestApplic
   bodyGuards().forEach((guard) => app.use(guard));
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
-  // Limits first (unauthenticated attempts count against their address), then who may call, then
-  // the query's shape.
+  // Who may call (a change refused for want of a valid token counts against its address, apart),
+  // then the limits of authenticated callers, then the query's shape.
   app.useGlobalGuards(
+    new AuthGuard(security.auth, {
+      storage: app.get(ThrottlerStorage),
+      throttle: security.http.throttle,
+    }),
     app.get(ThrottleGuard),
-    new AuthGuard(security.auth),
     new DeclaredQueryGuard(),
   );
   app.useGlobalInterceptors(app.get(CommandContextInterceptor), app.get(ReadModelInterceptor));
