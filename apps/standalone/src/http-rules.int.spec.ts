@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import request from 'supertest';
+import { uuidFrom } from '@billing/shared/event-store';
 import { CUSTOMER, smallContract } from '@billing/shared/testing';
 import { startTestApp, type TestApp } from './testing/test-app';
 
@@ -206,6 +208,41 @@ describe('HTTP: bad input, unknown ids, broken rules, retries', () => {
         }),
       ]);
     expect(await head()).toBe(afterFirst);
+  });
+
+  it('replays an answer stored before the path rule under its key, a parameter spelled with escapes included', async () => {
+    // As a release before the rule stored it: the fingerprint of the path as sent.
+    const path = '/contracts/00000000-0000-4000-8000-00000000000a/milestones/A%2bB/achieve';
+    const body = { date: '2026-02-01' };
+    const key = 'from-the-last-release';
+    const old = createHash('sha256')
+      .update(`POST ${path}\n${JSON.stringify(body)}`)
+      .digest('hex');
+    await test.infrastructure.eventStore.append(
+      `idempotency-${uuidFrom(uuidFrom(`default ${key}`))}`,
+      [
+        {
+          id: uuidFrom(`stored ${key}`),
+          type: 'CommandAnswered',
+          data: { status: 200, body: { stored: true }, fingerprint: old },
+          metadata: {
+            tenantId: 'default',
+            correlationId: key,
+            causationId: key,
+            actor: 'tester',
+            occurredAt: '2026-11-29T00:00:00.000Z',
+            schemaVersion: 1,
+          },
+        },
+      ],
+      'no_stream',
+    );
+    const retry = await test.client.post(path, body, { 'idempotency-key': key });
+    expect([retry.status, retry.body, retry.headers?.['idempotent-replayed']]).toEqual([
+      200,
+      { stored: true },
+      'true',
+    ]);
   });
 
   it('refuses an empty, long or doubled Idempotency-Key and a correlation id it could not look up, and writes nothing; echoes the correlation id', async () => {

@@ -157,15 +157,17 @@ const problem = (status: number, title: string, detail: string) => ({
 
 /**
  * Method, path and body (keys sorted), hashed: what makes two requests "the same request". The
- * path as the route spells it, with the request's parameters: `/Contracts/` is the same request as
- * `/contracts` (Express routes both to it), and a request spelled canonically hashes as before.
+ * path's fixed words as the route spells them and its parameters as the request spells them:
+ * `/Contracts/` is the same request as `/contracts` (Express routes both to it), and a request
+ * spelled as the routes are hashes as it did before this rule (its stored answers still match).
  */
 function fingerprintOf(request: Request): string {
-  const template = (request.route as { path?: string } | undefined)?.path;
+  const template = ((request.route as { path?: string } | undefined)?.path ?? '').split('/');
+  const sent = request.path.replace(/(.)\/$/, '$1').split('/');
   const path =
-    template?.replace(/:(\w+)/g, (_, name: string) =>
-      encodeURIComponent(String(request.params[name])),
-    ) ?? request.path;
+    template.length === sent.length
+      ? template.map((part, i) => (part.startsWith(':') ? sent[i] : part)).join('/')
+      : request.path;
   return createHash('sha256')
     .update(`${request.method} ${path}\n${canonical(request.body)}`)
     .digest('hex');
