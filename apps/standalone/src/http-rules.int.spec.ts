@@ -272,11 +272,20 @@ describe('HTTP: bad input, unknown ids, broken rules, retries', () => {
     expect(await head()).toBe(before);
     const sent = await test.client.post('/contracts', contract(), {
       'idempotency-key': 'k'.repeat(255),
-      'x-correlation-id': 'erp-batch-7',
+      'x-correlation-id': '{6F9619FF-8B86-D011-B42D-00C04FC964FF}#2/erp',
     });
-    expect([sent.status, sent.headers?.['x-correlation-id']]).toEqual([201, 'erp-batch-7']);
-    const flow = await test.client.get('/audit/flows/erp-batch-7');
+    expect([sent.status, sent.headers?.['x-correlation-id']]).toEqual([
+      201,
+      '{6F9619FF-8B86-D011-B42D-00C04FC964FF}#2/erp',
+    ]);
+    const flow = await test.client.get(
+      `/audit/flows/${encodeURIComponent('{6F9619FF-8B86-D011-B42D-00C04FC964FF}#2/erp')}`,
+    );
     expect([flow.status, flow.body.length > 0]).toEqual([200, true]);
+    // A read only logs it: not refused.
+    expect(
+      (await test.client.get('/contracts', { 'x-correlation-id': 'a read, as sent' })).status,
+    ).toBe(200);
     // Without one, the command's id: the flow is found by it too.
     const own = (await test.client.post('/contracts', contract())).headers!['x-correlation-id'];
     expect((await test.client.get(`/audit/flows/${own}`)).status).toBe(200);

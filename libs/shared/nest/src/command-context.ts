@@ -33,12 +33,16 @@ export function requestContext(
     request.method === 'POST'
       ? singleHeader(request, 'Idempotency-Key', IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_RULE)
       : undefined;
-  const correlationId = singleHeader(
-    request,
-    'X-Correlation-Id',
-    new RegExp(CORRELATION_ID_PATTERN),
-    `must match ${CORRELATION_ID_PATTERN} (as GET /audit/flows/{correlationId} takes it)`,
-  );
+  // Checked where it is recorded (on the events a change causes); a read only logs it.
+  const correlationId =
+    request.method === 'POST'
+      ? singleHeader(
+          request,
+          'X-Correlation-Id',
+          new RegExp(CORRELATION_ID_PATTERN),
+          'must be 1 to 200 printable ASCII characters without spaces (as GET /audit/flows/{correlationId} takes it)',
+        )
+      : request.header('x-correlation-id')?.trim() || undefined;
   // A key names one request of one tenant, whatever its path: on another request it is refused
   // (422).
   const commandId = key ? uuidFrom(`${tenantId} ${key}`) : randomUUID();
@@ -54,7 +58,7 @@ export function requestContext(
 }
 
 /** 1 to 255 printable ASCII characters, not starting or ending with a space. */
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]([\x20-\x7e]{0,253}[\x21-\x7e])?$/;
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]([\x20-\x7e]{0,253}[\x21-\x7e])?$/;
 const IDEMPOTENCY_KEY_RULE =
   'must be 1 to 255 printable ASCII characters, not starting or ending with a space';
 

@@ -3,6 +3,7 @@ import { accessOf } from '@billing/shared/auth';
 import { OPEN_SCHEMAS, PROBLEM_MEANING, problemResponse, type ProblemStatus } from './openapi';
 import { MAX_DEPTH, MAX_TEXT } from './body';
 import { CORRELATION_ID_PATTERN } from './audit.dto';
+import { IDEMPOTENCY_KEY as KEY_RULE } from './command-context';
 
 /**
  * The document's description: the conventions every operation follows (README "API conventions").
@@ -25,7 +26,7 @@ export const API_CONVENTIONS = `Event-sourced contract billing: contracts and th
 
 **Degraded**: while an event of the tenant is parked (a read model could not apply it), answers carry \`Billing-Degraded\`, and a document the event should have changed carries \`degraded.parkedEvents\`.
 
-**Caching**: answers carry \`Cache-Control: private, no-cache\` and \`Vary: Accept\` (JSON or CSV by \`Accept\`), GETs an \`ETag\`: a client may ask again with \`If-None-Match\` and is answered 304 Not Modified, without a body, while the answer is the same.
+**Caching**: answers carry \`Cache-Control: private, no-cache\` and \`Vary: Accept\` (JSON or CSV by \`Accept\`), JSON and CSV answers to a GET an \`ETag\`: a client may ask again with \`If-None-Match\` and is answered 304 Not Modified, without a body, while the answer is the same.
 
 **Lists** take \`limit\` (1-1000, default 100) and \`offset\`, and answer the total in \`X-Total-Count\`; a full page of a list of documents also answers \`Link: <…&after=…>; rel=\"next\"\`, the next page by cursor, steady while documents enter or leave the filter. Every object an answer holds lists all its fields (\`additionalProperties: false\`); Problem Details may carry extension members.`;
 
@@ -73,7 +74,7 @@ const IDENTITY_HEADERS = [
 const CORRELATION_ID = [
   header(
     'X-Correlation-Id',
-    "Recorded on every event the request causes and on the reactions' events (default: the command's id), and answered in the response's `X-Correlation-Id`; given once (400 otherwise)",
+    "Recorded on every event the request causes and on the reactions' events (default: the command's id), and answered in the response's `X-Correlation-Id`; on a POST given once (400 otherwise)",
     { type: 'string', pattern: CORRELATION_ID_PATTERN },
   ),
 ];
@@ -84,7 +85,7 @@ const IDEMPOTENCY_KEY = header(
     type: 'string',
     minLength: 1,
     maxLength: 255,
-    pattern: '^[\\x21-\\x7e]([\\x20-\\x7e]*[\\x21-\\x7e])?$',
+    pattern: KEY_RULE.source,
   },
 );
 
