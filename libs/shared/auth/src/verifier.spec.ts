@@ -274,6 +274,26 @@ describe('TokenVerifier (jose)', () => {
       }
     });
 
+    it('keeps verifying with the keys the issuer gave last while it cannot be reached; a token of another key waits (503)', async () => {
+      answer = (response) => response.end(JSON.stringify(publicSetOf(key)));
+      const remote = new TokenVerifier(CONFIG, new URL(url));
+      expect(await reason(remote.verify(await sign()))).toBe('accepted');
+      answer = (response) => response.writeHead(502).end();
+      const now = Date.now();
+      const clock = jest.spyOn(Date, 'now').mockImplementation(() => now + 60_000);
+      try {
+        expect(await reason(remote.verify(await sign({}, key, { ...ann, subject: 'bob' })))).toBe(
+          'accepted',
+        );
+        expect(await reason(remote.verify(await sign({}, newSigningKey())))).toBe(
+          "503 the issuer's keys cannot be read now",
+        );
+      } finally {
+        clock.mockRestore();
+        answer = (response) => response.end(JSON.stringify(publicSetOf(key)));
+      }
+    });
+
     it('says 503 without what failed inside when the keys cannot be had', async () => {
       const refused = await reason(
         new TokenVerifier(CONFIG, new URL('http://127.0.0.1:9/jwks.json')).verify(await sign()),

@@ -88,16 +88,7 @@ export class TokenVerifier {
     private readonly config: Omit<BearerAuthConfig, 'mode' | 'keys'>,
     keys: JSONWebKeySet | URL,
   ) {
-    // A remote set is fetched on first use, again (at most every 30 s) when a token names an
-    // unknown key (rotation needs no restart), and once it is JWKS_CACHE_MS old (a withdrawn key).
-    this.keys =
-      keys instanceof URL
-        ? createRemoteJWKSet(keys, {
-            timeoutDuration: 5_000,
-            cooldownDuration: 30_000,
-            cacheMaxAge: JWKS_CACHE_MS,
-          })
-        : createLocalJWKSet(keys);
+    this.keys = keys instanceof URL ? remoteKeys(keys) : createLocalJWKSet(keys);
   }
 
   async verify(token: string): Promise<Identity> {
@@ -165,6 +156,41 @@ export class TokenVerifier {
 }
 
 /**
+ * The issuer's JWKS: fetched on first use, again (at most every 30 s) when a token names an unknown
+ * key (rotation needs no restart), and once it is JWKS_CACHE_MS old (a withdrawn key stops). While
+ * the issuer cannot be reached, the keys it gave last verify what they signed (an outage of the
+ * issuer is not one of the API); a token of another key waits for it (503).
+ */
+function remoteKeys(url: URL): JWTVerifyGetKey {
+  const remote = createRemoteJWKSet(url, {
+    timeoutDuration: 5_000,
+    cooldownDuration: 30_000,
+    cacheMaxAge: JWKS_CACHE_MS,
+  });
+  return async (header, token) => {
+    try {
+      return await remote(header, token);
+    } catch (error) {
+      const known = remote.jwks();
+      if (!known || !keysUnavailable(error)) throw error;
+      return createLocalJWKSet(known)(header, token).catch(() => {
+        throw error;
+      });
+    }
+  };
+}
+
+/** A key set that cannot be fetched or read now (an answer other than 200 is a generic JOSEError). */
+function keysUnavailable(error: unknown): boolean {
+  return (
+    error instanceof errors.JWKSTimeout ||
+    error instanceof errors.JWKSInvalid ||
+    !(error instanceof errors.JOSEError) ||
+    error.code === 'ERR_JOSE_GENERIC'
+  );
+}
+
+/**
  * The subject as the actor of every event: text someone can read, at most MAX_SUBJECT long (cut, two
  * subjects could become one), never one of the system's own actors.
  */
@@ -207,14 +233,8 @@ function refusal(error: unknown): AuthenticationError {
     error instanceof errors.JWKSMultipleMatchingKeys
   )
     return new AuthenticationError('the token is not signed by a key of the issuer');
-  // A set that cannot be fetched or read (a generic JOSEError is a JWKS answer other than 200) is
-  // our problem, not the caller's.
-  if (
-    error instanceof errors.JWKSTimeout ||
-    error instanceof errors.JWKSInvalid ||
-    !(error instanceof errors.JOSEError) ||
-    error.code === 'ERR_JOSE_GENERIC'
-  )
+  // A set that cannot be fetched or read is our problem, not the caller's.
+  if (keysUnavailable(error))
     return new AuthenticationError(
       "the issuer's keys cannot be read now",
       503,

@@ -33,7 +33,11 @@ export class PageQuery {
   offset?: number;
 }
 
-const CURSOR = /^[A-Za-z0-9_-]{1,4000}$/;
+/**
+ * As long as the values of two sort keys of 2,000 characters can make it (a title, a customer's
+ * name); a server's header limit (16 KB in Node) bounds the request line before this does.
+ */
+const CURSOR = /^[A-Za-z0-9_-]{1,16000}$/;
 
 /**
  * A list of read-model documents, paged by `offset` or by `after`: the cursor the previous page's
