@@ -1,4 +1,9 @@
-import { draftedSmallApplication, expectOk, runScenario } from '@billing/shared/testing';
+import {
+  draftedSmallApplication,
+  expectOk,
+  runScenario,
+  smallContract,
+} from '@billing/shared/testing';
 import { startTestApp, type TestApp } from './testing/test-app';
 
 describe('lists are paged and read through indexes', () => {
@@ -63,6 +68,25 @@ describe('lists are paged and read through indexes', () => {
         list,
         expect.stringMatching(/^<\/[a-z-]+\?.*after=[A-Za-z0-9_-]+.*>; rel="next"$/),
       ]);
+  });
+
+  it('follows a Link whose cursor holds a long title', async () => {
+    for (const suffix of ['a', 'b'])
+      await expectOk(
+        test.client.post('/contracts', smallContract({ title: `${'€'.repeat(1400)}${suffix}` })),
+        'create',
+      );
+    const all = (await test.client.get('/contracts?limit=1000')).body.map((c: any) => c.contractId);
+    let next: string | undefined = '/contracts?limit=1';
+    const seen: string[] = [];
+    while (next) {
+      const reply: { status: number; body: any; headers?: Record<string, string> } =
+        await test.client.get(next);
+      expect(reply.status).toBe(200);
+      seen.push(...reply.body.map((c: any) => c.contractId));
+      next = /^<([^>]+)>/.exec(reply.headers?.link ?? '')?.[1];
+    }
+    expect(seen).toEqual(all);
   });
 
   it('refuses a cursor it did not give, and a cursor with an offset', async () => {

@@ -38,6 +38,16 @@ const reason = (promise: Promise<unknown>) =>
     (error: AuthenticationError) => `${error.status} ${error.message}`,
   );
 
+/** A token of `key` with exactly these claims besides issuer, audience and times. */
+const bare = async (payload: Record<string, unknown>) =>
+  new SignJWT(payload)
+    .setProtectedHeader({ alg: 'ES256', kid: key.kid })
+    .setIssuer(CONFIG.issuer)
+    .setAudience(CONFIG.audience)
+    .setIssuedAt()
+    .setExpirationTime('5m')
+    .sign(await importJWK(key, 'ES256'));
+
 describe('TokenVerifier (jose)', () => {
   const verifier = new TokenVerifier(CONFIG, publicSetOf(key));
 
@@ -142,14 +152,7 @@ describe('TokenVerifier (jose)', () => {
   });
 
   it('takes as the actor only a subject someone can read: text, not blank, at most 200 long, never a system actor', async () => {
-    const bare = async (sub: unknown) =>
-      new SignJWT({ sub, tenant: 'acme' } as Record<string, unknown>)
-        .setProtectedHeader({ alg: 'ES256', kid: key.kid })
-        .setIssuer(CONFIG.issuer)
-        .setAudience(CONFIG.audience)
-        .setIssuedAt()
-        .setExpirationTime('5m')
-        .sign(await importJWK(key, 'ES256'));
+    const withSubject = (sub: unknown) => bare({ sub, tenant: 'acme' });
     for (const sub of [
       123,
       { a: 1 },
@@ -159,11 +162,11 @@ describe('TokenVerifier (jose)', () => {
       'x'.repeat(201),
       'system:invoice-drafting',
     ])
-      expect([sub, await reason(verifier.verify(await bare(sub)))]).toEqual([
+      expect([sub, await reason(verifier.verify(await withSubject(sub)))]).toEqual([
         sub,
         expect.stringMatching(/^401 the token('s subject| has no "sub" claim)/),
       ]);
-    expect((await verifier.verify(await bare('x'.repeat(200)))).subject).toHaveLength(200);
+    expect((await verifier.verify(await withSubject('x'.repeat(200)))).subject).toHaveLength(200);
   });
 
   it('accepts only the allowed algorithms: an RS256 token of a trusted key is refused under ES256 only; none is never read', async () => {
@@ -189,14 +192,6 @@ describe('TokenVerifier (jose)', () => {
   });
 
   it('needs a subject, an expiry and a tenant; reads roles from a space-separated string or a nested claim, ignoring unknown ones', async () => {
-    const bare = async (payload: Record<string, unknown>) =>
-      new SignJWT(payload)
-        .setProtectedHeader({ alg: 'ES256', kid: key.kid })
-        .setIssuer(CONFIG.issuer)
-        .setAudience(CONFIG.audience)
-        .setIssuedAt()
-        .setExpirationTime('5m')
-        .sign(await importJWK(key, 'ES256'));
     expect(await reason(verifier.verify(await bare({ tenant: 'acme' })))).toBe(
       '401 the token has no "sub" claim',
     );

@@ -1,7 +1,8 @@
+import { invalidField } from './dto';
 import { randomUUID } from 'node:crypto';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { uuidFrom, type CommandContext } from '@billing/shared/event-store';
-import { dateInZone, ValidationError } from '@billing/shared/kernel';
+import { dateInZone } from '@billing/shared/kernel';
 import type { Request } from 'express';
 import type { Message } from '@billing/shared/bus';
 import { actorOf } from '@billing/shared/auth';
@@ -77,8 +78,7 @@ function singleHeader(
   );
   if (values.length === 0) return undefined;
   const problem = values.length > 1 ? `${name} must be given once` : `${name} ${rule}`;
-  if (values.length > 1 || !pattern.test(values[0]))
-    throw new ValidationError(problem, { errors: [{ field: name, messages: [problem] }] });
+  if (values.length > 1 || !pattern.test(values[0])) throw invalidField(name, problem);
   return values[0];
 }
 

@@ -46,7 +46,16 @@ export class ReasonBody extends DatedBody {
 
 /** A 400 naming the field (path or query parameter, header) that is wrong, as the pipe's do. */
 export function invalidField(field: string, message: string): ValidationError {
-  return new ValidationError(message, { errors: [{ field, messages: [message] }] });
+  return invalidFields([[field, message]]);
+}
+
+/** A 400 naming every field that is wrong, with what is wrong with it. */
+export function invalidFields(
+  problems: readonly [field: string, message: string][],
+): ValidationError {
+  return new ValidationError(problems.map(([, message]) => message).join('; '), {
+    errors: problems.map(([field, message]) => ({ field, messages: [message] })),
+  });
 }
 
 /** A path parameter `accepts` takes, or a 400 naming it and saying what it must be. */

@@ -1,4 +1,3 @@
-import { ValidationError } from '@billing/shared/kernel';
 import {
   sortedAfter,
   type Doc,
@@ -9,7 +8,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import type { Response } from 'express';
-import { integerOf } from './dto';
+import { integerOf, invalidField } from './dto';
 import { TOTAL_COUNT_HEADER } from './openapi';
 
 /**
@@ -81,9 +80,7 @@ export async function page<T>(
   { limit = 100, offset, after }: ListQuery,
 ): Promise<Doc<T>[]> {
   if (after !== undefined && offset !== undefined)
-    throw new ValidationError('give after or offset, not both', {
-      errors: [{ field: 'offset', messages: ['offset cannot be given with after'] }],
-    });
+    throw invalidField('offset', 'offset cannot be given with after');
   const keys = [...Object.keys(sort).filter((key) => key !== '_id'), '_id'];
   const order = Object.fromEntries(keys.map((key) => [key, 1 as const]));
   const from =
@@ -119,11 +116,7 @@ function decode(cursor: string, keys: string[]): SortValue[] {
     !values.every(scalar) ||
     typeof values.at(-1) !== 'string'
   )
-    throw new ValidationError('after is not a cursor of this list', {
-      errors: [
-        { field: 'after', messages: ["after must be the cursor of this list's Link header"] },
-      ],
-    });
+    throw invalidField('after', "after must be the cursor of this list's Link header");
   return values as SortValue[];
 }
 

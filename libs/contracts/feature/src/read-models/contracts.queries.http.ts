@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { contractDating, contractDecider, contractStream } from '@billing/contracts/domain';
 import { stateAsOf, type EventStore } from '@billing/shared/event-store';
-import { NotFoundError, ValidationError } from '@billing/shared/kernel';
+import { NotFoundError } from '@billing/shared/kernel';
 import {
   ApiProblems,
   AsOfQuery,
@@ -20,6 +20,7 @@ import {
   type RequestContext,
   type Settings,
   uuidParam,
+  invalidFields,
 } from '@billing/shared/nest';
 import { ContractListQuery } from './contracts.queries.dto';
 import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
@@ -154,16 +155,15 @@ export class ContractsQueries {
     @Query('limit') limit?: string,
   ) {
     const [from, size] = [queryInteger(after, 0), queryInteger(limit, 1000)];
-    const errors = [
+    const problems: [string, string][] = [
       ...(Number.isSafeInteger(from) && from >= 0
         ? []
-        : [{ field: 'after', messages: ['after must be a position, 0 or more'] }]),
+        : [['after', 'after must be a position, 0 or more'] as [string, string]]),
       ...(Number.isSafeInteger(size) && size >= 1 && size <= 1000
         ? []
-        : [{ field: 'limit', messages: ['limit must be a count from 1 to 1000'] }]),
+        : [['limit', 'limit must be a count from 1 to 1000'] as [string, string]]),
     ];
-    if (errors.length > 0)
-      throw new ValidationError(errors.flatMap((error) => error.messages).join('; '), { errors });
+    if (problems.length > 0) throw invalidFields(problems);
     const entries = await forTenant(this.readModels, ctx.tenantId).find<HistoryEntry>(
       CONTRACT_HISTORY,
       { contractId: id, position: { $gt: from } },

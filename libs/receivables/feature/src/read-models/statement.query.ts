@@ -1,4 +1,5 @@
-import { isBusinessDate, NotFoundError, ValidationError } from '@billing/shared/kernel';
+import { invalidFields } from '@billing/shared/nest';
+import { isBusinessDate, NotFoundError } from '@billing/shared/kernel';
 import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
 import {
   ACCOUNTS,
@@ -24,18 +25,12 @@ export async function statementFor(
   from: string,
   to: string,
 ): Promise<StatementView> {
-  const errors = [
-    ...(isBusinessDate(from)
-      ? []
-      : [{ field: 'from', messages: ['from must be a calendar date YYYY-MM-DD'] }]),
-    ...(isBusinessDate(to)
-      ? []
-      : [{ field: 'to', messages: ['to must be a calendar date YYYY-MM-DD'] }]),
-  ];
-  if (errors.length === 0 && from > to)
-    errors.push({ field: 'from', messages: ['from must be on or before to'] });
-  if (errors.length > 0)
-    throw new ValidationError(errors.flatMap((error) => error.messages).join('; '), { errors });
+  const problems: [string, string][] = [
+    ...(isBusinessDate(from) ? [] : [['from', 'from must be a calendar date YYYY-MM-DD']]),
+    ...(isBusinessDate(to) ? [] : [['to', 'to must be a calendar date YYYY-MM-DD']]),
+  ] as [string, string][];
+  if (problems.length === 0 && from > to) problems.push(['from', 'from must be on or before to']);
+  if (problems.length > 0) throw invalidFields(problems);
   const tenant = forTenant(readModels, tenantId);
   const account = await tenant.get<AccountView>(ACCOUNTS, accountKey(tenantId, customerId));
   if (!account) throw new NotFoundError(`no account for customer ${customerId}`);
