@@ -147,16 +147,9 @@ function recordPayment(account: Account, command: Command<'RecordPayment'>): Acc
   if (account.payments.some((payment) => payment.paymentId === command.paymentId))
     throw new IllegalStateError('this payment is already recorded');
   const receivedOn = requireDate(command.receivedOn, 'date received');
-  const named = command.invoiceIds.map((invoiceId) => requireItem(account, invoiceId));
-  named.forEach((item) => {
-    notBefore(receivedOn, item, 'a payment received');
-    notVoid(item, 'paid');
-    // The remittance names it: its money must not go elsewhere unnoticed.
-    if (openAmount(item) <= 0)
-      throw new RuleViolation(
-        `invoice ${item.number} has nothing open to pay (${settledBy(item)}): record the payment without naming it to pay the oldest open invoices or keep it as unapplied credit`,
-      );
-  });
+  const named = command.invoiceIds.map((invoiceId) =>
+    payable(requireItem(account, invoiceId), receivedOn),
+  );
   // A payment pays only what was issued by the day it was received; the rest of it is credit
   // (someone applies it later).
   const others = account.items
@@ -414,6 +407,20 @@ function byDueThenNumber(a: OpenItem, b: OpenItem): number {
   return a.dueDate === b.dueDate
     ? a.number.localeCompare(b.number)
     : a.dueDate.localeCompare(b.dueDate);
+}
+
+/**
+ * An invoice a payment names: issued by the day it was received and with something open (the
+ * remittance names it: its money must not go to other invoices unnoticed).
+ */
+function payable(item: OpenItem, receivedOn: string): OpenItem {
+  notBefore(receivedOn, item, 'a payment received');
+  notVoid(item, 'paid');
+  if (openAmount(item) <= 0)
+    throw new RuleViolation(
+      `invoice ${item.number} has nothing open to pay (${settledBy(item)}): record the payment without naming it to pay the oldest open invoices or keep it as unapplied credit`,
+    );
+  return item;
 }
 
 /** What settled an invoice with nothing open: its payments, credit notes and write-off. */
