@@ -34,7 +34,7 @@ describe('npm run auditor -- rebuild (npm run rebuild)', () => {
     expect(clean.differences).toEqual([]);
     expect(clean.collections).toEqual(
       expect.arrayContaining([
-        'accounts_v4',
+        'accounts_v5',
         'contract_summary_v1',
         'invoices_v1',
         'receivable_items_v2',

@@ -59,12 +59,14 @@ describe('money of different currencies', () => {
           buckets: expect.objectContaining({ current: 450_000 }),
           total: 450_000,
           retainageHeld: 50_000,
+          unappliedCredit: 0,
         },
         {
           currency: 'USD',
           buckets: expect.objectContaining({ current: 450_000 }),
           total: 450_000,
           retainageHeld: 50_000,
+          unappliedCredit: 0,
         },
       ]);
     } finally {

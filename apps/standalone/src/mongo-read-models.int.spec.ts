@@ -68,7 +68,7 @@ describe('the scenario on Mongo read models (mongo-java-server)', () => {
     expect(onMongo.summaryBeforeClose).toMatchObject({ paid: 110_714_292, outstanding: 2_480_450 });
     expect(await mongo.infrastructure.readModels.collections()).toEqual(
       expect.arrayContaining([
-        'accounts_v4',
+        'accounts_v5',
         'contract_summary_v1',
         'invoices_v1',
         'consumer_checkpoints',
