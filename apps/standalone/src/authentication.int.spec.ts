@@ -71,6 +71,14 @@ describe('identity from a verified token (issue 8 items 1 and 7)', () => {
     expect(answer.headers?.['www-authenticate']).toMatch(
       /^Bearer realm="billing", error="invalid_token"/,
     );
+    // A reason with text beyond ASCII still fits the header (it was a 500).
+    const system = await test.client.get('/contracts', {
+      authorization: `Bearer ${await testToken({ subject: 'system:invoice-drafting', name: 'Zoë' })}`,
+    });
+    expect([system.status, system.body.detail]).toEqual([
+      401,
+      expect.stringContaining('names a system actor'),
+    ]);
     const noRole = await test.client.get('/contracts', {
       authorization: `Bearer ${await testToken({ roles: ['owner' as never] })}`,
     });

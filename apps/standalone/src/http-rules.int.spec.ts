@@ -210,39 +210,66 @@ describe('HTTP: bad input, unknown ids, broken rules, retries', () => {
     expect(await head()).toBe(afterFirst);
   });
 
-  it('replays an answer stored before the path rule under its key, a parameter spelled with escapes included', async () => {
-    // As a release before the rule stored it: the fingerprint of the path as sent.
-    const path = '/contracts/00000000-0000-4000-8000-00000000000a/milestones/A%2bB/achieve';
-    const body = { date: '2026-02-01' };
-    const key = 'from-the-last-release';
-    const old = createHash('sha256')
-      .update(`POST ${path}\n${JSON.stringify(body)}`)
-      .digest('hex');
-    await test.infrastructure.eventStore.append(
-      `idempotency-${uuidFrom(uuidFrom(`default ${key}`))}`,
-      [
-        {
-          id: uuidFrom(`stored ${key}`),
-          type: 'CommandAnswered',
-          data: { status: 200, body: { stored: true }, fingerprint: old },
-          metadata: {
-            tenantId: 'default',
-            correlationId: key,
-            causationId: key,
-            actor: 'tester',
-            occurredAt: '2026-11-29T00:00:00.000Z',
-            schemaVersion: 1,
+  it('replays an answer stored by an earlier release under its key: a path spelled otherwise, a parameter with escapes, a key the headers rule refuses', async () => {
+    // As a release before the rules stored it: the fingerprint of the path as sent, the key as is.
+    const stored = async (key: string, path: string, body: object) => {
+      const fingerprint = createHash('sha256')
+        .update(`POST ${path}\n${JSON.stringify(body)}`)
+        .digest('hex');
+      await test.infrastructure.eventStore.append(
+        `idempotency-${uuidFrom(uuidFrom(`default ${key}`))}`,
+        [
+          {
+            id: uuidFrom(`stored ${key}`),
+            type: 'CommandAnswered',
+            data: { status: 200, body: { stored: key }, fingerprint },
+            metadata: {
+              tenantId: 'default',
+              correlationId: `first run of ${key}`.replace(/ /g, '-'),
+              causationId: key,
+              actor: 'tester',
+              occurredAt: '2026-11-29T00:00:00.000Z',
+              schemaVersion: 1,
+            },
           },
+        ],
+        'no_stream',
+      );
+    };
+    const body = { date: '2026-02-01' };
+    const cases: [string, string, Record<string, string>][] = [
+      ['escaped', '/contracts/00000000-0000-4000-8000-00000000000a/milestones/A%2bB/achieve', {}],
+      ['spelled', '/Contracts/00000000-0000-4000-8000-00000000000a/milestones/M1/achieve/', {}],
+      [
+        'k'.repeat(300),
+        '/contracts/00000000-0000-4000-8000-00000000000a/milestones/M2/achieve',
+        {},
+      ],
+      [
+        'spaced',
+        '/contracts/00000000-0000-4000-8000-00000000000a/milestones/M3/achieve',
+        {
+          'x-correlation-id': 'an id with spaces',
         },
       ],
-      'no_stream',
-    );
-    const retry = await test.client.post(path, body, { 'idempotency-key': key });
-    expect([retry.status, retry.body, retry.headers?.['idempotent-replayed']]).toEqual([
-      200,
-      { stored: true },
-      'true',
-    ]);
+    ];
+    for (const [key, path, headers] of cases) {
+      await stored(key, path, body);
+      const retry = await test.client.post(path, body, { 'idempotency-key': key, ...headers });
+      expect([
+        key.slice(0, 10),
+        retry.status,
+        retry.body,
+        retry.headers?.['idempotent-replayed'],
+      ]).toEqual([key.slice(0, 10), 200, { stored: key }, 'true']);
+      // With the correlation id its first run recorded.
+      expect(retry.headers?.['x-correlation-id']).toBe(`first-run-of-${key}`);
+    }
+    // A new request under such a key is still refused.
+    expect(
+      (await test.client.post('/contracts', contract(), { 'idempotency-key': 'n'.repeat(300) }))
+        .status,
+    ).toBe(400);
   });
 
   it('refuses an empty, long or doubled Idempotency-Key and a correlation id it could not look up, and writes nothing; echoes the correlation id', async () => {

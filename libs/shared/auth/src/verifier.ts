@@ -203,7 +203,7 @@ function subjectOf(sub: unknown, printable: (value: unknown, what: string) => un
   if (sub.length > MAX_SUBJECT)
     throw new AuthenticationError(`the token's subject is longer than ${MAX_SUBJECT} characters`);
   if (SYSTEM_ACTOR.test(sub.trim()))
-    throw new AuthenticationError('the token\'s subject names a system actor ("system:…")');
+    throw new AuthenticationError('the token\'s subject names a system actor ("system:...")');
   return sub;
 }
 

@@ -146,6 +146,19 @@ describe('handleCommand under an Idempotency-Key', () => {
       ),
     ).toMatchObject({ state: 101, appended: [] });
     expect(await store.readStream('counter-1')).toHaveLength(2);
+    // Events an earlier release wrote carry the request as it hashed it (the path as sent): a
+    // retry names that one too.
+    const earlier = { ...ctx('key-3'), request: 'POST /Counter/', actor: 'a' };
+    await handleCommand(store, 'counter-1', counter, { add: 2 }, earlier);
+    expect(
+      await handleCommand(
+        restarted(store),
+        'counter-1',
+        counter,
+        { add: 2 },
+        { ...earlier, request: 'POST /counter', requestAsSent: 'POST /Counter/' },
+      ),
+    ).toMatchObject({ state: 103, appended: [] });
   });
 });
 

@@ -30,6 +30,11 @@ export interface CommandContext {
   now: Date;
   /** The fingerprint of the HTTP request when it came with an Idempotency-Key. */
   request?: string;
+  /**
+   * Its fingerprint as releases before the route-spelled path hashed it, when that differs: their
+   * events carry this one.
+   */
+  requestAsSent?: string;
 }
 
 export interface CommandResult<S, E> {
@@ -342,7 +347,9 @@ async function requireSameRequest(
     (await store.readStream(streamId)).find(mine);
   if (
     found?.metadata.request !== undefined &&
-    (found.metadata.request !== context.request || found.metadata.actor !== context.actor)
+    ((found.metadata.request !== context.request &&
+      found.metadata.request !== context.requestAsSent) ||
+      found.metadata.actor !== context.actor)
   )
     throw new IdempotencyKeyReused(
       'this Idempotency-Key was first used with another request; use a new key for a new request',

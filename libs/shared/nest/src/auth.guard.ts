@@ -91,7 +91,8 @@ export class AuthGuard implements CanActivate {
       if (error.status !== 503)
         response.setHeader(
           'WWW-Authenticate',
-          `Bearer realm="${REALM}", error="invalid_token", error_description="${error.message.replace(/"/g, "'")}"`,
+          // A header holds ASCII only (RFC 6750: no `"` or `\\` either).
+          `Bearer realm="${REALM}", error="invalid_token", error_description="${error.message.replace(/["\\]/g, "'").replace(/[^\x20-\x7e]/g, '?')}"`,
         );
       this.refuse(
         request,

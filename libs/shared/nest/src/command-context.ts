@@ -1,8 +1,8 @@
-import { invalidField } from './dto';
+import { invalidFields } from './dto';
 import { randomUUID } from 'node:crypto';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { uuidFrom, type CommandContext } from '@billing/shared/event-store';
-import { dateInZone } from '@billing/shared/kernel';
+import { dateInZone, type ValidationError } from '@billing/shared/kernel';
 import type { Request } from 'express';
 import type { Message } from '@billing/shared/bus';
 import { actorOf } from '@billing/shared/auth';
@@ -28,22 +28,11 @@ export function requestContext(
   now: Date,
   timeZone: string,
 ): RequestContext {
+  const header = (name: string) => request.header(name)?.trim() || undefined;
   const identity = request.identity ?? { tenantId: 'default', subject: 'anonymous' };
   const tenantId = identity.tenantId;
-  const key =
-    request.method === 'POST'
-      ? singleHeader(request, 'Idempotency-Key', IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_RULE)
-      : undefined;
-  // Checked where it is recorded (on the events a change causes); a read only logs it.
-  const correlationId =
-    request.method === 'POST'
-      ? singleHeader(
-          request,
-          'X-Correlation-Id',
-          new RegExp(CORRELATION_ID_PATTERN),
-          'must be 1 to 200 printable ASCII characters without spaces (as GET /audit/flows/{correlationId} takes it)',
-        )
-      : request.header('x-correlation-id')?.trim() || undefined;
+  const key = request.method === 'POST' ? header('idempotency-key') : undefined;
+  const correlationId = header('x-correlation-id');
   // A key names one request of one tenant, whatever its path: on another request it is refused
   // (422).
   const commandId = key ? uuidFrom(`${tenantId} ${key}`) : randomUUID();
@@ -60,26 +49,42 @@ export function requestContext(
 
 /** 1 to 255 printable ASCII characters, not starting or ending with a space. */
 export const IDEMPOTENCY_KEY = /^[\x21-\x7e]([\x20-\x7e]{0,253}[\x21-\x7e])?$/;
-const IDEMPOTENCY_KEY_RULE =
-  'must be 1 to 255 printable ASCII characters, not starting or ending with a space';
 
 /**
- * A header that names one thing, given once and well-formed (400 otherwise: Node would join two
- * of them into one value); undefined when absent.
+ * What is wrong with a POST's Idempotency-Key or X-Correlation-Id (each given once and well-formed;
+ * an empty correlation id is none), as a 400 naming it; undefined when nothing is. Not thrown
+ * before a stored answer under the key is looked up: a retry of a request an earlier release took
+ * replays.
  */
-function singleHeader(
+export function headerProblem(request: Request): ValidationError | undefined {
+  if (request.method !== 'POST') return undefined;
+  const problems = [
+    problemOf(request, 'Idempotency-Key', IDEMPOTENCY_KEY, {
+      empty: true,
+      rule: 'must be 1 to 255 printable ASCII characters, not starting or ending with a space',
+    }),
+    problemOf(request, 'X-Correlation-Id', new RegExp(CORRELATION_ID_PATTERN), {
+      empty: false,
+      rule: 'must be 1 to 200 printable ASCII characters without spaces (as GET /audit/flows/{correlationId} takes it)',
+    }),
+  ].filter((problem): problem is [string, string] => problem !== undefined);
+  return problems.length > 0 ? invalidFields(problems) : undefined;
+}
+
+/** A header that names one thing: given once (Node joins two into one value) and matching. */
+function problemOf(
   request: Request,
   name: string,
   pattern: RegExp,
-  rule: string,
-): string | undefined {
+  { empty, rule }: { empty: boolean; rule: string },
+): [string, string] | undefined {
   const values = request.rawHeaders.filter(
     (_, i) => i % 2 === 1 && request.rawHeaders[i - 1].toLowerCase() === name.toLowerCase(),
   );
-  if (values.length === 0) return undefined;
-  const problem = values.length > 1 ? `${name} must be given once` : `${name} ${rule}`;
-  if (values.length > 1 || !pattern.test(values[0])) throw invalidField(name, problem);
-  return values[0];
+  if (values.length > 1) return [name, `${name} must be given once`];
+  if (values.length === 0 || (!empty && !values[0].trim()) || pattern.test(values[0]))
+    return undefined;
+  return [name, `${name} ${rule}`];
 }
 
 /**

@@ -15,9 +15,10 @@ import {
   uuidFrom,
   WrongExpectedVersionError,
   type EventStore,
+  type RecordedEvent,
 } from '@billing/shared/event-store';
 import { addToLogContext } from '@billing/shared/logging';
-import { requestContext, type RequestContext } from './command-context';
+import { headerProblem, requestContext, type RequestContext } from './command-context';
 import { CLOCK, EVENT_STORE, SETTINGS, type Clock, type Settings } from './tokens';
 
 interface StoredAnswer {
@@ -66,23 +67,33 @@ export class CommandContextInterceptor implements NestInterceptor {
       correlationId: request.commandContext.correlationId,
       tenantId: request.commandContext.tenantId,
     });
-    if (request.method !== 'POST' || !request.header('idempotency-key')) return next.handle();
-    const fingerprint = fingerprintOf(request);
+    const refused = headerProblem(request);
+    if (request.method !== 'POST' || !request.header('idempotency-key')?.trim()) {
+      if (refused) throw refused;
+      return next.handle();
+    }
+    const [fingerprint, asSent] = fingerprintsOf(request);
     // On the events the command writes: a run of another request under this key that finds them
     // is refused (handleCommand), whichever process it runs in.
-    request.commandContext.request = fingerprint;
-    return from(this.replayOrRun(request.commandContext, fingerprint, response, next));
+    Object.assign(request.commandContext, {
+      request: fingerprint,
+      ...(asSent !== fingerprint ? { requestAsSent: asSent } : {}),
+    });
+    return from(this.replayOrRun(request.commandContext, fingerprint, refused, response, next));
   }
 
   private async replayOrRun(
     ctx: RequestContext,
     fingerprint: string,
+    refused: Error | undefined,
     response: Response,
     next: CallHandler,
   ): Promise<unknown> {
     const stream = `idempotency-${uuidFrom(ctx.commandId)}`;
     const [stored] = await this.store.readStream(stream, { maxCount: 1 });
-    if (stored) return this.replay(stored.data as StoredAnswer, fingerprint, ctx.actor, response);
+    // A retry replays before its headers are judged: an earlier release took them as they are.
+    if (stored) return this.replay(stored, ctx, response);
+    if (refused) throw refused;
     if (this.inFlight.has(stream)) {
       response.setHeader('Retry-After', '1');
       throw new ConflictException(
@@ -118,7 +129,7 @@ export class CommandContextInterceptor implements NestInterceptor {
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;
         const [first] = await this.store.readStream(stream, { maxCount: 1 });
-        return this.replay(first.data as StoredAnswer, fingerprint, ctx.actor, response);
+        return this.replay(first, ctx, response);
       }
       return body;
     } finally {
@@ -126,16 +137,13 @@ export class CommandContextInterceptor implements NestInterceptor {
     }
   }
 
-  private replay(
-    answer: StoredAnswer,
-    fingerprint: string,
-    actor: string,
-    response: Response,
-  ): unknown {
-    if (
-      (answer.fingerprint !== undefined && answer.fingerprint !== fingerprint) ||
-      (answer.actor !== undefined && answer.actor !== actor)
-    )
+  private replay(stored: RecordedEvent, ctx: RequestContext, response: Response): unknown {
+    const answer = stored.data as StoredAnswer;
+    const sameRequest =
+      answer.fingerprint === undefined ||
+      answer.fingerprint === ctx.request ||
+      answer.fingerprint === ctx.requestAsSent;
+    if (!sameRequest || (answer.actor !== undefined && answer.actor !== ctx.actor))
       throw new UnprocessableEntityException(
         problem(
           422,
@@ -145,6 +153,8 @@ export class CommandContextInterceptor implements NestInterceptor {
       );
     response.status(answer.status);
     response.setHeader('Idempotent-Replayed', 'true');
+    // The correlation id the first run recorded, to look its events up by.
+    response.setHeader('X-Correlation-Id', stored.metadata.correlationId);
     return answer.body;
   }
 }
@@ -156,21 +166,23 @@ const problem = (status: number, title: string, detail: string) => ({
 });
 
 /**
- * Method, path and body (keys sorted), hashed: what makes two requests "the same request". The
- * path's fixed words as the route spells them and its parameters as the request spells them:
- * `/Contracts/` is the same request as `/contracts` (Express routes both to it), and a request
- * spelled as the routes are hashes as it did before this rule (its stored answers still match).
+ * Method, path and body (keys sorted), hashed: what makes two requests "the same request". First
+ * the path's fixed words as the route spells them and its parameters as the request spells them
+ * (`/Contracts/` is the same request as `/contracts`: Express routes both to it), then the path
+ * as sent, as releases before that rule hashed it (an answer they stored is replayed).
  */
-function fingerprintOf(request: Request): string {
+function fingerprintsOf(request: Request): [string, string] {
   const template = ((request.route as { path?: string } | undefined)?.path ?? '').split('/');
   const sent = request.path.replace(/(.)\/$/, '$1').split('/');
   const path =
     template.length === sent.length
       ? template.map((part, i) => (part.startsWith(':') ? sent[i] : part)).join('/')
       : request.path;
-  return createHash('sha256')
-    .update(`${request.method} ${path}\n${canonical(request.body)}`)
-    .digest('hex');
+  const hash = (spelled: string) =>
+    createHash('sha256')
+      .update(`${request.method} ${spelled}\n${canonical(request.body)}`)
+      .digest('hex');
+  return [hash(path), hash(request.path)];
 }
 
 function canonical(value: unknown): string {
