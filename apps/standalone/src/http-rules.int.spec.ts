@@ -309,6 +309,9 @@ describe('HTTP: bad input, unknown ids, broken rules, retries', () => {
       `/audit/flows/${encodeURIComponent('{6F9619FF-8B86-D011-B42D-00C04FC964FF}#2/erp')}`,
     );
     expect([flow.status, flow.body.length > 0]).toEqual([200, true]);
+    // An empty one is none (the command's id), as before.
+    const none = await test.client.post('/contracts', contract(), { 'x-correlation-id': '' });
+    expect([none.status, none.headers?.['x-correlation-id']]).toEqual([201, expect.any(String)]);
     // A read only logs it: not refused.
     expect(
       (await test.client.get('/contracts', { 'x-correlation-id': 'a read, as sent' })).status,
