@@ -286,3 +286,54 @@ describe('a reminder run for a past date (one the job missed)', () => {
     }
   }, 30_000);
 });
+
+describe('the aging of a date around a payment dated before a reversal recorded earlier', () => {
+  it('counts what the invoice was paid beyond its total on that date as credit, not as nothing', async () => {
+    const test = await startTestApp();
+    try {
+      const { client } = test;
+      const draft = await issuedSmallApplication(client);
+      const { total } = draft;
+      await test.settle();
+      const account = `/accounts/${CUSTOMER.id}`;
+      const pay = (reference: string, amount: number, receivedOn: string) =>
+        expectOk<any>(
+          client.post(`${account}/payments`, {
+            amount,
+            currency: 'USD',
+            method: 'check',
+            reference,
+            receivedOn,
+          }),
+          reference,
+        );
+      // Paid in full on 1 March; that check bounced on 20 March; then a check dated 10 March is
+      // entered: it pays the invoice open today, which on 10 March was paid already.
+      const { paymentId } = await pay('C1', total, '2026-03-01');
+      await expectOk(
+        client.post(`${account}/payments/${paymentId}/reverse`, {
+          reason: 'NSF',
+          date: '2026-03-20',
+        }),
+        'reverse',
+      );
+      await pay('C2', 1_000, '2026-03-10');
+      await test.settle();
+      const aging = async (asOf: string) => {
+        const { body } = await client.get(`${account}/aging?asOf=${asOf}`);
+        const statement = await client.get(`${account}/statement?from=2026-01-01&to=${asOf}`);
+        return [body.total, body.unappliedCredit, statement.body.closingBalance];
+      };
+      // Owed less credit is the statement's balance on every date.
+      expect(await aging('2026-03-05')).toEqual([0, 0, 0]);
+      expect(await aging('2026-03-15')).toEqual([0, 1_000, -1_000]);
+      expect(await aging('2026-03-25')).toEqual([total - 1_000, 0, total - 1_000]);
+      const tenantWide = (await client.get('/aging?asOf=2026-03-15')).body.currencies;
+      expect(tenantWide).toEqual([
+        expect.objectContaining({ currency: 'USD', unappliedCredit: 1_000 }),
+      ]);
+    } finally {
+      await test.close();
+    }
+  }, 30_000);
+});

@@ -6,6 +6,7 @@ import {
   extentOf,
   moved,
   openLadder,
+  overpaidLadder,
   retainageLadder,
   spansOf,
   STILL_OPEN,
@@ -229,6 +230,7 @@ export const accountsProjection: Projection = {
     // same ones.
     const change: AgingChange = {
       open: openChange(event, entry, items, position),
+      credit: creditMove(event, entry, items, position),
       retainage: retainage
         ? retainage.amount -
           (contract?.history.filter((held) => held.position < position).at(-1)?.amount ?? 0)
@@ -242,14 +244,14 @@ export const accountsProjection: Projection = {
     await store.apply<AccountView>(ACCOUNTS, key, position, (current) =>
       evolveAccount(current, event, entry, change),
     );
-    const credit = creditStep(event);
-    if (credit.length > 0) {
+    const { before, after } = change.credit;
+    if (!sameLadder(before, after)) {
       const { currency } = (await store.get<AccountView>(ACCOUNTS, key))!;
       await store.apply<AgingCreditView>(
         AGING_CREDIT,
         `${recorded.metadata.tenantId}/${currency}`,
         position,
-        (current) => ({ currency, credit: moved(current?.credit ?? [], [], credit) }),
+        (current) => ({ currency, credit: moved(current?.credit ?? [], before, after) }),
       );
     }
     if (entry) {
@@ -429,22 +431,54 @@ function evolveAccount(
     openTotal,
     retainageHeld,
     aged: openTotal > 0 || retainageHeld > 0,
-    credit: creditStep(event).length
-      ? moved(current?.credit ?? [], [], creditStep(event))
-      : (current?.credit ?? []),
+    credit: moved(current?.credit ?? [], change.credit.before, change.credit.after),
   };
 }
 
-/** What one event adds to the unapplied credit from its business date on (none: an empty ladder). */
-function creditStep(event: AccountEvent): Ladder {
-  const change = creditChange(event);
-  return change === 0 ? [] : [[accountBusinessDate(event), change]];
+/**
+ * How one event moves the customer's credit by date: what it adds to the unapplied credit from its
+ * business date on, and what its invoices were paid beyond their totals on each date before and
+ * after it (an excess the aging counts as credit, never as a negative open amount). Worked out from
+ * the effects before this event, so a redelivered event moves the same.
+ */
+function creditMove(
+  event: AccountEvent,
+  entry: BookEntry | undefined,
+  items: Map<string, ReceivableItem>,
+  position: number,
+): { before: Ladder; after: Ladder } {
+  const added = creditChange(event);
+  const step: Ladder = added === 0 ? [] : [[accountBusinessDate(event), added]];
+  const sum = (ladders: Ladder[]) =>
+    ladders.reduce((total, ladder) => moved(total, [], ladder), []);
+  const overpaid = invoicesOf(event).flatMap((invoiceId) => {
+    const item = items.get(invoiceId);
+    if (!item) return [];
+    const effects = item.effects.filter((effect) => effect.position < position);
+    const dated = (entry?.effects ?? [])
+      .filter((effect) => effect.invoiceId === invoiceId)
+      .map(({ amount }) => ({ date: entry!.date, amount }));
+    return [
+      [
+        overpaidLadder({ ...item, effects }),
+        overpaidLadder({ ...item, effects: [...effects, ...dated] }),
+      ],
+    ];
+  });
+  return {
+    before: sum(overpaid.map(([before]) => before)),
+    after: sum([step, ...overpaid.map(([, after]) => after)]),
+  };
 }
 
-/** What one event changes in what the customer's invoices hold open and in the retainage held. */
+/**
+ * What one event changes in what the customer's invoices hold open, in the retainage held and in
+ * its credit by date.
+ */
 interface AgingChange {
   open: number;
   retainage: number;
+  credit: { before: Ladder; after: Ladder };
 }
 
 /**

@@ -350,7 +350,8 @@ function response(): Response & { headers: Record<string, string> } {
 
 /**
  * The aging of a date from every invoice and contract, as agingAsOf defines it, and each customer's
- * unapplied credit from its events dated on or before it: what the ladders must give.
+ * credit: the unapplied credit of its events dated on or before it, and what its invoices were paid
+ * beyond their totals on it. What the ladders must give.
  */
 async function reference(
   store: ReadModelStore,
@@ -359,18 +360,25 @@ async function reference(
   currency?: string,
 ) {
   const tenant = forTenant(store, TENANT);
+  const items = await tenant.find<ReceivableItem>(ITEMS);
   const selected = CUSTOMERS.filter((customer) => !currency || customer.currency === currency);
   const creditOn = (customerId: string) =>
     events
       .filter((event) => event.streamId === accountStream(TENANT, customerId))
       .map((event) => event as unknown as AccountEvent)
       .filter((event) => accountBusinessDate(event) <= date)
-      .reduce((total, event) => total + creditChange(event), 0);
+      .reduce((total, event) => total + creditChange(event), 0) +
+    items
+      .filter((item) => item.customerId === customerId && item.issueDate <= date)
+      .map((item) =>
+        item.effects.filter((effect) => effect.date <= date).reduce((sum, e) => sum + e.amount, 0),
+      )
+      .reduce((total, balance) => total + Math.max(0, -balance), 0);
   const credits = new Map<string, Ladder>(
     selected.map(({ customerId }) => [customerId, [[date, creditOn(customerId)]]]),
   );
   const customers = agingByCustomer(
-    await tenant.find<ReceivableItem>(ITEMS),
+    items,
     await tenant.find<RetainageView>(RETAINAGE),
     credits,
     date,

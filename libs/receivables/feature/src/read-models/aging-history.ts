@@ -45,6 +45,21 @@ export function moved(ladder: Ladder, before: Ladder, after: Ladder): Ladder {
  * never below zero.
  */
 export function openLadder(invoice: DatedInvoice | undefined): Ladder {
+  return balanceLadder(invoice, (balance) => Math.max(0, balance));
+}
+
+/**
+ * What an invoice was paid beyond its total on each date (a payment dated before a reversal
+ * recorded earlier reopened it): the customer's credit on those dates, not an amount open.
+ */
+export function overpaidLadder(invoice: DatedInvoice | undefined): Ladder {
+  return balanceLadder(invoice, (balance) => Math.max(0, -balance));
+}
+
+function balanceLadder(
+  invoice: DatedInvoice | undefined,
+  counted: (balance: number) => number,
+): Ladder {
   if (!invoice) return [];
   const dates = [...new Set([invoice.issueDate, ...invoice.effects.map((effect) => effect.date)])]
     .filter((date) => date >= invoice.issueDate)
@@ -52,8 +67,7 @@ export function openLadder(invoice: DatedInvoice | undefined): Ladder {
   return compact(
     dates.map((date) => [
       date,
-      Math.max(
-        0,
+      counted(
         invoice.effects.reduce(
           (total, effect) => (effect.date <= date ? total + effect.amount : total),
           0,
