@@ -348,6 +348,18 @@ describe('customer account', () => {
       ({ type: 'ApplyCredit', applicationId, invoiceId: 'i2', amount, appliedOn }) as const;
     const credit = (events: AccountEvent[]) => unappliedCredit(account(events));
 
+    it('is not dated before the void that gave what it paid back as credit', () => {
+      const voided = after(three, pay('p1', 1_000, ['i1']), voidI1);
+      spec(voided)
+        .when({ ...reverseP1, reversedOn: '2026-03-01' })
+        .thenThrows(RuleViolation, /given back as credit by a void on 2026-03-02/);
+      expect(
+        spec(voided)
+          .when({ ...reverseP1, reversedOn: '2026-03-02' })
+          .events(),
+      ).toHaveLength(1);
+    });
+
     it('takes back the credit the void gave for it', () => {
       const voided = after(three, pay('p1', 1_000, ['i1']), voidI1);
       expect(credit(voided)).toBe(1_000);

@@ -225,6 +225,18 @@ function reversePayment(account: Account, command: Command<'ReversePayment'>): A
     throw new RuleViolation(
       `this payment's credit was applied on ${lastDrawn}: a reversal is dated on or after that, not ${reversedOn}`,
     );
+  // Nor before a void that gave what it paid back as credit (the credit would go below zero on the
+  // days between).
+  const lastVoided = voidCreditTaken
+    .map(({ sourceId }) => account.credits.find((credit) => credit.sourceId === sourceId)?.since)
+    .reduce<string | undefined>(
+      (latest, day) => (!day || (latest && latest > day) ? latest : day),
+      undefined,
+    );
+  if (lastVoided && reversedOn < lastVoided)
+    throw new RuleViolation(
+      `what this payment paid was given back as credit by a void on ${lastVoided}: a reversal is dated on or after that, not ${reversedOn}`,
+    );
   const unappliedRemoved =
     (account.credits.find((credit) => credit.sourceId === payment.paymentId)?.remaining ?? 0) +
     sum(voidCreditTaken.map((taken) => taken.amount));

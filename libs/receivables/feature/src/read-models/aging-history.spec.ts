@@ -410,6 +410,8 @@ describe('the aging of any date from the ladders', () => {
             .filter((event) => event.streamId === accountStream(TENANT, customerId))
             .map((event) => event as unknown as AccountEvent);
           const account = await store.get<AccountView>(ACCOUNTS, accountKey(TENANT, customerId));
+          // Never below zero on any date: the account's rules date nothing so that it would be.
+          expect((account?.credit ?? []).filter(([, credit]) => credit < 0)).toEqual([]);
           expect(valueOn(account?.credit ?? [], '9999-12-30')).toBe(
             own.length ? unappliedCredit(fold(accountDecider, own) as Account) : 0,
           );
