@@ -127,7 +127,7 @@ describe('browser-facing hygiene', () => {
       status: 429,
       body: { detail: expect.stringMatching(/from this client address/) },
     });
-    // Without a token, the address is counted too (before authentication), in an allowance of its
+    // Without a token, the address is counted too (by authentication, before the throttle), in an allowance of its
     // own: 5 refused 401, then 429.
     const anonymous = () => test.client.post('/contracts', smallContract(), { authorization: '' });
     for (let n = 0; n < 5; n++) expect((await anonymous()).status).toBe(401);
@@ -159,5 +159,19 @@ describe('browser-facing hygiene', () => {
     expect((await from('203.0.113.8', test.token)).status).toBe(201);
     // And one with a token from the attacker's address: the anonymous allowance is not its own.
     expect((await from('203.0.113.7', test.token)).status).toBe(201);
+  }, 30_000);
+
+  it('counts a change its role does not allow against the token and the address, and one naming the tenant in a header as one without a token', async () => {
+    test = await withHttp({ throttle: { windowSeconds: 60, perToken: 3, perIp: 100 } });
+    const auditor = await test.as({ subject: 'ann', roles: ['auditor'] });
+    for (let n = 0; n < 3; n++)
+      expect((await auditor.post('/contracts', smallContract())).status).toBe(403);
+    expect((await auditor.post('/contracts', smallContract())).status).toBe(429);
+    const named = () =>
+      test.client.post('/contracts', smallContract(), { authorization: '', 'x-tenant-id': 'x' });
+    await test.close();
+    test = await withHttp({ throttle: { windowSeconds: 60, perToken: 100, perIp: 2 } });
+    for (let n = 0; n < 2; n++) expect((await named()).status).toBe(400);
+    expect((await named()).status).toBe(429);
   }, 30_000);
 });

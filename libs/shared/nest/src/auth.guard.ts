@@ -23,9 +23,10 @@ export const REALM = 'billing';
 /**
  * Every route but liveness and readiness: a bearer token verified by the issuer's keys (401 with
  * `WWW-Authenticate: Bearer` without one, or with one that is expired, forged, for another audience
- * or issuer), then the access matrix (403 outside the caller's roles). Each refusal is logged with
- * its reason and source, never with the token. With AUTH=off the old headers name the tenant and
- * the actor, and every operation is allowed.
+ * or issuer); such a change, or one naming the tenant or actor in a header (400), counts against
+ * its address apart. The access matrix comes after the limits (RolesGuard). Each refusal is logged
+ * with its reason and source, never with the token. With AUTH=off the old headers name the tenant
+ * and the actor, and every operation is allowed.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -41,30 +42,21 @@ export class AuthGuard implements CanActivate {
     if (context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<IdentifiedRequest>();
     const response = context.switchToHttp().getResponse<Response>();
-    // The route's template (`/contracts/:id/activate`), as the access matrix names operations.
-    const template = (request.route as { path?: string } | undefined)?.path ?? request.path;
-    const access = accessOf(request.method, template);
-    if (access === 'public') return true;
+    if (accessOf(request.method, templateOf(request)) === 'public') return true;
     if (this.auth.mode === 'off') {
       request.identity = headerIdentity(request);
       return true;
     }
     const named = IDENTITY_HEADERS.filter((header) => request.header(header) !== undefined);
-    if (named.length)
+    if (named.length) {
+      await this.attempted(request, response);
       this.refuse(
         request,
         400,
         `${named.join(' and ')} refused: the tenant and the actor come from the bearer token`,
       );
-    const identity = await this.authenticate(request, response);
-    if (!access.some((role) => identity.roles.includes(role)))
-      this.refuse(
-        request,
-        403,
-        `${rolesText(identity.roles)} may not ${request.method} ${template} (allowed: ${access.join(', ') || 'nobody'})`,
-        identity,
-      );
-    request.identity = identity;
+    }
+    request.identity = await this.authenticate(request, response);
     return true;
   }
 
@@ -112,21 +104,66 @@ export class AuthGuard implements CanActivate {
 
   private refuse(
     request: IdentifiedRequest,
-    status: 400 | 401 | 403 | 503,
+    status: 400 | 401 | 503,
     reason: string,
     identity?: Identity,
-    /** What the log says instead of `reason`: more than the caller is told. */
     logged = reason,
   ): never {
-    const who = identity ? ` (subject ${identity.subject}, tenant ${identity.tenantId})` : '';
-    const forwarded = request.header('x-forwarded-for')
-      ? `, forwarded for ${request.header('x-forwarded-for')}`
-      : '';
-    this.logger.warn(
-      `refused ${status}: ${logged}${who}; from ${request.ip}${forwarded} ${request.method} ${request.path}`,
-    );
-    throw new HttpException(PROBLEMS[status](reason), status);
+    return refuse(this.logger, request, status, reason, identity, logged);
   }
+}
+
+/**
+ * The access matrix, after the limits (a change refused for its role still counts against its
+ * token and address): 403 outside the caller's roles. With AUTH=off every operation is allowed.
+ */
+@Injectable()
+export class RolesGuard implements CanActivate {
+  private readonly logger = new Logger('access');
+
+  constructor(private readonly auth: Authentication) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    if (context.getType() !== 'http' || this.auth.mode === 'off') return true;
+    const request = context.switchToHttp().getRequest<IdentifiedRequest>();
+    const template = templateOf(request);
+    const access = accessOf(request.method, template);
+    const { identity } = request;
+    if (access === 'public' || !identity) return true;
+    if (!access.some((role) => identity.roles.includes(role)))
+      refuse(
+        this.logger,
+        request,
+        403,
+        `${rolesText(identity.roles)} may not ${request.method} ${template} (allowed: ${access.join(', ') || 'nobody'})`,
+        identity,
+      );
+    return true;
+  }
+}
+
+/** The route's template (`/contracts/:id/activate`), as the access matrix names operations. */
+const templateOf = (request: IdentifiedRequest) =>
+  (request.route as { path?: string } | undefined)?.path ?? request.path;
+
+/** Logged with its reason and source (and for a 403 the subject and tenant), never the token. */
+function refuse(
+  logger: Logger,
+  request: IdentifiedRequest,
+  status: 400 | 401 | 403 | 503,
+  reason: string,
+  identity?: Identity,
+  /** What the log says instead of `reason`: more than the caller is told. */
+  logged = reason,
+): never {
+  const who = identity ? ` (subject ${identity.subject}, tenant ${identity.tenantId})` : '';
+  const forwarded = request.header('x-forwarded-for')
+    ? `, forwarded for ${request.header('x-forwarded-for')}`
+    : '';
+  logger.warn(
+    `refused ${status}: ${logged}${who}; from ${request.ip}${forwarded} ${request.method} ${request.path}`,
+  );
+  throw new HttpException(PROBLEMS[status](reason), status);
 }
 
 const PROBLEMS: Record<400 | 401 | 403 | 503, (detail: string) => Problem> = {

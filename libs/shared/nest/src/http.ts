@@ -9,7 +9,7 @@ import { DeclaredQueryGuard } from './declared-query.guard';
 import { API_CONVENTIONS, finishDocument } from './openapi-document';
 import { ProblemDetails } from './responses';
 import { requestLogContext } from '@billing/shared/logging';
-import { AuthGuard } from './auth.guard';
+import { AuthGuard, RolesGuard } from './auth.guard';
 import { ThrottlerStorage } from '@nestjs/throttler';
 import { ThrottleGuard } from './throttle.guard';
 import { applyHttpHygiene } from './http-hygiene';
@@ -30,14 +30,15 @@ export function configureHttp(app: INestApplication, title: string): INestApplic
   bodyGuards().forEach((guard) => app.use(guard));
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
-  // Who may call (a change refused for want of a valid token counts against its address, apart),
-  // then the limits of authenticated callers, then the query's shape.
+  // Who calls (a change refused for want of a valid token counts against its address, apart),
+  // the limits of authenticated callers, what their roles allow, then the query's shape.
   app.useGlobalGuards(
     new AuthGuard(security.auth, {
       storage: app.get(ThrottlerStorage),
       throttle: security.http.throttle,
     }),
     app.get(ThrottleGuard),
+    new RolesGuard(security.auth),
     new DeclaredQueryGuard(),
   );
   app.useGlobalInterceptors(app.get(CommandContextInterceptor), app.get(ReadModelInterceptor));
