@@ -131,6 +131,15 @@ describe('authentication off, by explicit choice (AUTH=off)', () => {
       const acme = { 'x-tenant-id': 'acme', 'x-actor': 'dev@acme.example', authorization: '' };
       const { status, body } = await test.client.post('/contracts', smallContract(), acme);
       expect(status).toBe(201);
+      // A tenant a token could not name (a space would let 'acme x' + key 'K' be 'acme' + 'x K').
+      expect(
+        (
+          await test.client.post('/contracts', smallContract(), {
+            ...acme,
+            'x-tenant-id': 'acme x',
+          })
+        ).status,
+      ).toBe(400);
       expect(
         (await test.client.get(`/contracts/${body.contractId}/history`, acme)).body[0],
       ).toMatchObject({ actor: 'dev@acme.example', tenantId: 'acme' });

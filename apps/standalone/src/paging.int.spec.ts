@@ -96,6 +96,7 @@ describe('lists are paged and read through indexes', () => {
       [cursor(['x']), 'after'],
       [cursor({ a: 1 }), 'after'],
       [cursor([{ $gt: '' }, null, null, 'x']), 'after'],
+      [Buffer.from('["x",1e400,null,"x"]').toString('base64url'), 'after'],
       [Buffer.from('nope').toString('base64url'), 'after'],
     ])
       expect([

@@ -5,7 +5,13 @@ import {
   type CanActivate,
   type ExecutionContext,
 } from '@nestjs/common';
-import { accessOf, AuthenticationError, type Identity, type Role } from '@billing/shared/auth';
+import {
+  accessOf,
+  AuthenticationError,
+  type Identity,
+  type Role,
+  TENANT_PATTERN,
+} from '@billing/shared/auth';
 import type { Response } from 'express';
 import type { Problem } from './problem-details.filter';
 import type { ThrottlerStorage } from '@nestjs/throttler';
@@ -45,6 +51,9 @@ export class AuthGuard implements CanActivate {
     if (accessOf(request.method, templateOf(request)) === 'public') return true;
     if (this.auth.mode === 'off') {
       request.identity = headerIdentity(request);
+      // As a token's tenant claim must (keys and streams are named by it).
+      if (!TENANT_PATTERN.test(request.identity.tenantId))
+        this.refuse(request, 400, `X-Tenant-Id must match ${TENANT_PATTERN.source}`);
       return true;
     }
     const named = IDENTITY_HEADERS.filter((header) => request.header(header) !== undefined);

@@ -108,8 +108,11 @@ function decode(cursor: string, keys: string[]): SortValue[] {
   } catch {
     values = undefined;
   }
+  // A number JSON reads as Infinity (1e400) is none: no store orders by it.
   const scalar = (value: unknown) =>
-    value === null || ['string', 'number', 'boolean'].includes(typeof value);
+    value === null ||
+    ['string', 'boolean'].includes(typeof value) ||
+    (typeof value === 'number' && Number.isFinite(value));
   if (
     !Array.isArray(values) ||
     values.length !== keys.length ||
