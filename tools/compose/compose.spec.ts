@@ -454,8 +454,13 @@ describe('docker-compose.yml against the apps configuration', () => {
         ]),
       ),
       logLevel: 'info',
+      // Nothing in front of it in compose: its peer is the client.
+      trustedProxies: [],
     });
     expect(loadGatewayConfig({ ...env, PORT: undefined }).port).toBe(GATEWAY.gateway);
+    expect(() => loadGatewayConfig({ ...env, TRUSTED_PROXIES: 'balancer' })).toThrow(
+      /TRUSTED_PROXIES must list addresses/,
+    );
     for (const [variable, app] of Object.entries(GATEWAY_URLS)) {
       const url = new URL(env[variable]);
       expect({ variable, host: url.hostname, port: Number(url.port) }).toEqual({

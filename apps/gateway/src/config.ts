@@ -1,4 +1,5 @@
 import { logLevelOf, type LogLevel } from '@billing/shared/logging';
+import { trustedProxiesOf } from '@billing/shared/kernel';
 import { SERVICES, type Service } from './routes';
 
 export interface GatewayConfig {
@@ -6,6 +7,8 @@ export interface GatewayConfig {
   host: string;
   upstreams: Record<Service, string>;
   logLevel: LogLevel;
+  /** Proxies in front of the gateway whose X-Forwarded-For names the client (a load balancer). */
+  trustedProxies?: string[];
 }
 
 const DEFAULT_PORTS: Record<Service, number> = {
@@ -18,8 +21,8 @@ const DEFAULT_PORTS: Record<Service, number> = {
 export class GatewayConfigError extends Error {}
 
 /**
- * PORT (3000), HOST, LOG_LEVEL, and each service's base URL: CONTRACTS_URL, MILESTONES_URL,
- * INVOICING_URL, RECEIVABLES_URL.
+ * PORT (3000), HOST, LOG_LEVEL, TRUSTED_PROXIES (as the services read it), and each service's base
+ * URL: CONTRACTS_URL, MILESTONES_URL, INVOICING_URL, RECEIVABLES_URL.
  */
 export function loadGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
   const problems: string[] = [];
@@ -37,7 +40,8 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     upstreams[service] = url.replace(/\/$/, '');
   }
   const logLevel = logLevelOf(env, problems);
+  const trustedProxies = trustedProxiesOf(env.TRUSTED_PROXIES, problems);
   if (problems.length)
     throw new GatewayConfigError(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
-  return { port, host: env.HOST ?? '127.0.0.1', upstreams, logLevel: logLevel! };
+  return { port, host: env.HOST ?? '127.0.0.1', upstreams, logLevel: logLevel!, trustedProxies };
 }

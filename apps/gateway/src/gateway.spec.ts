@@ -266,13 +266,20 @@ describe('the gateway', () => {
     }).listen(0, '127.0.0.1');
     await new Promise((resolve) => recorder.once('listening', resolve));
     const recording = `http://127.0.0.1:${(recorder.address() as AddressInfo).port}`;
-    const proxy = createGateway({
-      port: 0,
-      host: '127.0.0.1',
-      upstreams: { ...upstreams, contracts: recording },
-      logLevel: 'info',
-    }).listen(0, '127.0.0.1');
-    await new Promise((resolve) => proxy.once('listening', resolve));
+    const gatewayOn = async (trustedProxies: string[]) => {
+      const server = createGateway({
+        port: 0,
+        host: '127.0.0.1',
+        upstreams: { ...upstreams, contracts: recording },
+        logLevel: 'info',
+        trustedProxies,
+      }).listen(0, '127.0.0.1');
+      await new Promise((resolve) => server.once('listening', resolve));
+      return server;
+    };
+    const proxy = await gatewayOn([]);
+    // Behind a load balancer it is told to trust (here: on this machine), the client it forwards.
+    const balanced = await gatewayOn(['loopback']);
     try {
       const answer = await request(
         `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/contracts`,
@@ -283,7 +290,15 @@ describe('the gateway', () => {
         },
       );
       expect([answer.status, seen]).toEqual([201, ['127.0.0.1']]);
+      await request(`http://127.0.0.1:${(balanced.address() as AddressInfo).port}/contracts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.66' },
+        body: '{}',
+      });
+      expect(seen).toEqual(['127.0.0.1', '203.0.113.66']);
     } finally {
+      balanced.closeAllConnections();
+      await new Promise((resolve) => balanced.close(resolve));
       proxy.closeAllConnections();
       recorder.closeAllConnections();
       await new Promise((resolve) => proxy.close(resolve));

@@ -31,8 +31,10 @@ const unavailable = (response: Response, detail: string) =>
  * answers while a server it needs is away: a client retries either the same way (with its
  * Idempotency-Key). Its own answers carry the security headers (helmet) the services' carry.
  */
-export function createGateway({ upstreams }: GatewayConfig): Express {
+export function createGateway({ upstreams, trustedProxies = [] }: GatewayConfig): Express {
   const app = express();
+  // Behind a load balancer named here, the client is the one it forwards.
+  if (trustedProxies.length > 0) app.set('trust proxy', trustedProxies);
   app.disable('x-powered-by');
   app.use(helmet());
   // One JSON line per request, with the X-Correlation-Id the services record (forwarded untouched).
@@ -81,10 +83,11 @@ function proxyTo(service: Service, target: string): RequestHandler {
     xfwd: true,
     proxyTimeout: 60_000,
     on: {
-      // The client as this gateway sees it, alone: an X-Forwarded-For the client sent is not passed
-      // on (the services trust this header from the gateway only, to count changes per address).
+      // The client as this gateway sees it (its peer, or the client a proxy in TRUSTED_PROXIES
+      // forwards), alone: an X-Forwarded-For a client sent is not passed on (the services trust
+      // this header from the gateway only, to count changes per address).
       proxyReq: (proxyRequest, request) =>
-        proxyRequest.setHeader('x-forwarded-for', request.socket.remoteAddress ?? 'unknown'),
+        proxyRequest.setHeader('x-forwarded-for', (request as Request).ip ?? 'unknown'),
       error: (error, _request, response) => {
         const cause = `the ${service} service did not answer (${error.message})`;
         // pino-http logs the request with this error instead of "failed with status code 503".

@@ -283,6 +283,11 @@ describe('TokenVerifier (jose)', () => {
         expect(await reason(remote.verify(await sign({}, newSigningKey())))).toBe(
           "503 the issuer's keys cannot be read now",
         );
+        // Not for ever: ten minutes after it last answered, they serve no more.
+        clock.mockImplementation(() => now + 11 * 60_000);
+        expect(await reason(remote.verify(await sign({}, key, { ...ann, subject: 'cy' })))).toBe(
+          "503 the issuer's keys cannot be read now",
+        );
       } finally {
         clock.mockRestore();
         answer = (response) => response.end(JSON.stringify(publicSetOf(key)));

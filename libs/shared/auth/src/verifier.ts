@@ -67,6 +67,9 @@ export class AuthenticationError extends Error {
  */
 const CACHE_MS = 30_000;
 const JWKS_CACHE_MS = 30_000;
+/** How long the keys an unreachable issuer gave last go on verifying, and how often it is asked. */
+const STALE_MS = 10 * 60_000;
+const RETRY_MS = 30_000;
 /** The longest subject taken: it is the actor recorded on every event. */
 const MAX_SUBJECT = 200;
 /** Actors of the system's own reactions (`system:<reaction>`): no token may pass for one. */
@@ -158,8 +161,9 @@ export class TokenVerifier {
 /**
  * The issuer's JWKS: fetched on first use, again (at most every 30 s) when a token names an unknown
  * key (rotation needs no restart), and once it is JWKS_CACHE_MS old (a withdrawn key stops). While
- * the issuer cannot be reached, the keys it gave last verify what they signed (an outage of the
- * issuer is not one of the API); a token of another key waits for it (503).
+ * the issuer cannot be reached, the keys it gave last verify what they signed for STALE_MS at most
+ * (an outage of the issuer is not one of the API; one that lasts is), asking it again every
+ * RETRY_MS, not on every request; a token of another key waits for it (503).
  */
 function remoteKeys(url: URL): JWTVerifyGetKey {
   const remote = createRemoteJWKSet(url, {
@@ -167,15 +171,27 @@ function remoteKeys(url: URL): JWTVerifyGetKey {
     cooldownDuration: 30_000,
     cacheMaxAge: JWKS_CACHE_MS,
   });
+  let answered = Date.now();
+  let failed = 0;
   return async (header, token) => {
-    try {
-      return await remote(header, token);
-    } catch (error) {
-      const known = remote.jwks();
-      if (!known || !keysUnavailable(error)) throw error;
-      return createLocalJWKSet(known)(header, token).catch(() => {
+    const known = remote.jwks();
+    const usable = known !== undefined && Date.now() - answered <= STALE_MS;
+    // The keys it gave last, or the error that says why they cannot serve.
+    const lastKnown = (error: unknown) =>
+      createLocalJWKSet(known!)(header, token).catch(() => {
         throw error;
       });
+    if (usable && Date.now() - failed < RETRY_MS)
+      return lastKnown(new AuthenticationError("the issuer's keys cannot be read now", 503));
+    try {
+      const key = await remote(header, token);
+      answered = Date.now();
+      return key;
+    } catch (error) {
+      if (!keysUnavailable(error)) throw error;
+      failed = Date.now();
+      if (!usable) throw error;
+      return lastKnown(error);
     }
   };
 }

@@ -6,3 +6,4 @@ export * from './guards';
 export * from './event-schema';
 export * from './freeze';
 export * from './text';
+export * from './proxies';

@@ -1,5 +1,5 @@
-import { isIP } from 'node:net';
 import { join } from 'node:path';
+import { trustedProxiesOf } from '@billing/shared/kernel';
 import {
   ALGORITHMS,
   LOCAL_AUDIENCE,
@@ -143,21 +143,6 @@ export function httpOf(env: Env, problems: string[]): HttpConfig {
     perToken: count('THROTTLE_PER_TOKEN', DEFAULT_THROTTLE.perToken),
     perIp: count('THROTTLE_PER_IP', DEFAULT_THROTTLE.perIp),
   };
-  const trustedProxies = list(env.TRUSTED_PROXIES);
-  const badProxies = trustedProxies.filter((proxy) => !isProxyAddress(proxy));
-  if (badProxies.length)
-    problems.push(
-      `TRUSTED_PROXIES must list addresses, CIDR ranges (10.0.0.0/8) or loopback, linklocal, uniquelocal, got "${badProxies.join(',')}"`,
-    );
+  const trustedProxies = trustedProxiesOf(env.TRUSTED_PROXIES, problems);
   return { corsOrigins, production, publicHosts, throttle, trustedProxies };
-}
-
-/** What Express's `trust proxy` (proxy-addr) takes: a name, an address, or one with a prefix. */
-function isProxyAddress(text: string): boolean {
-  if (['loopback', 'linklocal', 'uniquelocal'].includes(text)) return true;
-  const [address, prefix, ...rest] = text.split('/');
-  const family = isIP(address);
-  if (family === 0 || rest.length > 0) return false;
-  if (prefix === undefined) return true;
-  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
