@@ -27,16 +27,27 @@ export function httpLogOptions(): Options {
 }
 
 /**
- * Opens a request's log context with the correlation id the caller sent (X-Correlation-Id), if any.
+ * What an X-Correlation-Id may carry to be recorded, logged and looked up (`GET /audit/flows/…`):
+ * 1 to 200 printable ASCII characters without spaces (a GUID in braces, `uuid#n`, `a/b` too).
+ */
+export const CORRELATION_ID_PATTERN = '^[\\x21-\\x7e]{1,200}$';
+const CORRELATION_ID = new RegExp(CORRELATION_ID_PATTERN);
+
+/** The X-Correlation-Id a request carries, when it is one (a read logs no other). */
+export function correlationIdOf(request: IncomingMessage): string | undefined {
+  const header = request.headers['x-correlation-id'];
+  const value = (Array.isArray(header) ? header[0] : header)?.trim();
+  return value && CORRELATION_ID.test(value) ? value : undefined;
+}
+
+/**
+ * Opens a request's log context with the correlation id the caller sent (X-Correlation-Id), if it
+ * is one.
  */
 export function requestLogContext(
   request: IncomingMessage,
   _response: ServerResponse,
   next: () => void,
 ): void {
-  const header = request.headers['x-correlation-id'];
-  withLogContext(
-    { correlationId: (Array.isArray(header) ? header[0] : header)?.trim() || undefined },
-    next,
-  );
+  withLogContext({ correlationId: correlationIdOf(request) }, next);
 }

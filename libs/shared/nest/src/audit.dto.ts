@@ -8,9 +8,7 @@ import { PageQuery } from './paging';
  * series.
  */
 export const STREAM_ID_PATTERN = '^[a-z]+-[A-Za-z0-9][A-Za-z0-9._-]{0,199}$';
-/** What X-Correlation-Id may carry to be looked up here (the command's id, a UUID, by default). */
-/** 1 to 200 printable ASCII characters without spaces (a GUID in braces, `uuid#n`, `a/b` too). */
-export const CORRELATION_ID_PATTERN = '^[\\x21-\\x7e]{1,200}$';
+export { CORRELATION_ID_PATTERN } from '@billing/shared/logging';
 
 export class HistoryQuery extends PageQuery {
   @ApiPropertyOptional({

@@ -90,11 +90,7 @@ export class AuthGuard implements CanActivate {
       if (error.status === 503) response.setHeader('Retry-After', '5');
       else await this.attempted(request, response);
       if (error.status !== 503)
-        response.setHeader(
-          'WWW-Authenticate',
-          // A header holds ASCII only (RFC 6750: no `"` or `\\` either).
-          `Bearer realm="${REALM}", error="invalid_token", error_description="${error.message.replace(/["\\]/g, "'").replace(/[^\x20-\x7e]/g, '?')}"`,
-        );
+        response.setHeader('WWW-Authenticate', invalidTokenChallenge(error.message));
       this.refuse(
         request,
         error.status,
@@ -149,6 +145,15 @@ export class RolesGuard implements CanActivate {
       );
     return true;
   }
+}
+
+/**
+ * RFC 6750's challenge for a token refused, with the reason: a header holds ASCII only, and the
+ * quoted description no `"` or `\\` (a reason that has them would make the answer a 500).
+ */
+export function invalidTokenChallenge(reason: string): string {
+  const description = reason.replace(/["\\]/g, "'").replace(/[^\x20-\x7e]/g, '?');
+  return `Bearer realm="${REALM}", error="invalid_token", error_description="${description}"`;
 }
 
 /** The route's template (`/contracts/:id/activate`), as the access matrix names operations. */

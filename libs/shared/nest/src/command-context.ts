@@ -7,7 +7,7 @@ import type { Request } from 'express';
 import type { Message } from '@billing/shared/bus';
 import { actorOf } from '@billing/shared/auth';
 import type { IdentifiedRequest } from './security';
-import { CORRELATION_ID_PATTERN } from './audit.dto';
+import { CORRELATION_ID_PATTERN, correlationIdOf } from '@billing/shared/logging';
 
 /** The command context plus what the edge derives from it. */
 export interface RequestContext extends CommandContext {
@@ -32,7 +32,9 @@ export function requestContext(
   const identity = request.identity ?? { tenantId: 'default', subject: 'anonymous' };
   const tenantId = identity.tenantId;
   const key = request.method === 'POST' ? header('idempotency-key') : undefined;
-  const correlationId = header('x-correlation-id');
+  // A POST's is checked (headerProblem); a read uses one only if it is one.
+  const correlationId =
+    request.method === 'POST' ? header('x-correlation-id') : correlationIdOf(request);
   // A key names one request of one tenant, whatever its path: on another request it is refused
   // (422).
   const commandId = key ? uuidFrom(`${tenantId} ${key}`) : randomUUID();
