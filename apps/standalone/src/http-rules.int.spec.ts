@@ -62,6 +62,23 @@ describe('HTTP: bad input, unknown ids, broken rules, retries', () => {
     ]);
   });
 
+  it('names an amount beyond the limit beside the other bad fields, in one 400', async () => {
+    const reply = await test.client.post(`/accounts/${CUSTOMER.id}/payments`, {
+      amount: 10 ** 13 + 1,
+      currency: 'usd',
+    });
+    expect(reply.status).toBe(400);
+    expect(reply.body.errors.map((error: { field: string }) => error.field).sort()).toEqual([
+      'amount',
+      'currency',
+      'method',
+      'reference',
+    ]);
+    expect(reply.body.errors[0].messages).toEqual([
+      expect.stringMatching(/at most 10000000000000/),
+    ]);
+  });
+
   it('names the path and query parameters it refuses', async () => {
     const cases: [string, string[]][] = [
       ['/contracts/not-a-uuid', ['id']],

@@ -3,6 +3,7 @@ import {
   FIRST_BUSINESS_DATE,
   isBusinessDate,
   LAST_BUSINESS_DATE,
+  MAX_AMOUNT,
   ValidationError,
 } from '@billing/shared/kernel';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
@@ -17,6 +18,21 @@ export function IsBusinessDate(): PropertyDecorator {
       validate: (value) => isBusinessDate(value),
       defaultMessage: (args) =>
         `${args?.property} must be a calendar date YYYY-MM-DD from ${FIRST_BUSINESS_DATE} to ${LAST_BUSINESS_DATE}`,
+    },
+  });
+}
+
+/**
+ * An amount of a command: within the exact integers money is kept in (±MAX_AMOUNT minor units, as
+ * the domain refuses beyond), named with the other bad fields in one 400.
+ */
+export function WithinAmountLimit(): PropertyDecorator {
+  return ValidateBy({
+    name: 'withinAmountLimit',
+    validator: {
+      validate: (value) => typeof value !== 'number' || Math.abs(value) <= MAX_AMOUNT,
+      defaultMessage: (args) =>
+        `${args?.property} must be at most ${MAX_AMOUNT} minor units (either sign)`,
     },
   });
 }

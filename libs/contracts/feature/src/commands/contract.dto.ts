@@ -26,6 +26,7 @@ import {
   MoneyProperty,
   RateProperty,
   UUID_PATTERN,
+  WithinAmountLimit,
 } from '@billing/shared/nest';
 
 export class CustomerDto {
@@ -128,6 +129,7 @@ export class ScheduleLineDto {
     { example: 100_000_000 },
   )
   @IsInt()
+  @WithinAmountLimit()
   scheduledValue!: number;
 }
 
@@ -152,6 +154,7 @@ export class CreateContractDto {
   @MoneyProperty('original contract sum', { minimum: 1, example: 100_000_000 })
   @IsInt()
   @Min(1)
+  @WithinAmountLimit()
   originalSum!: number;
   @ApiProperty({
     enum: ['progress', 'milestone'],
@@ -232,6 +235,7 @@ export class ChangeOrderDto {
   description!: string;
   @MoneyProperty('signed, non-zero: what the contract sum changes by', { example: 4_567_890 })
   @IsInt()
+  @WithinAmountLimit()
   amount!: number;
   @DateProperty('approval date, defaults to today', { required: false, example: '2026-02-10' })
   @IsOptional()
@@ -262,6 +266,7 @@ export class ReportCostsDto {
   })
   @IsInt()
   @Min(0)
+  @WithinAmountLimit()
   costToDate!: number;
   @MoneyProperty(
     'estimated total cost of the contract at completion, as known at the period end; at least the cost to date',
@@ -269,6 +274,7 @@ export class ReportCostsDto {
   )
   @IsInt()
   @Min(1)
+  @WithinAmountLimit()
   estimatedTotalCost!: number;
   @DateProperty(
     'when the costs are reported (business date, on or after the period end), defaults to today',

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, Min } from 'class-validator';
-import { DatedBody, MoneyProperty } from '@billing/shared/nest';
+import { DatedBody, MoneyProperty, WithinAmountLimit } from '@billing/shared/nest';
 
 export class CreditNoteDto extends DatedBody {
   @MoneyProperty('net amount credited; tax is added at the invoice rate', {
@@ -9,6 +9,7 @@ export class CreditNoteDto extends DatedBody {
   })
   @IsInt()
   @Min(1)
+  @WithinAmountLimit()
   amount!: number;
   @ApiProperty({ minLength: 1, example: 'Pricing error on item 2' })
   @IsString()

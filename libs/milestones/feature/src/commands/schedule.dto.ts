@@ -14,7 +14,13 @@ import {
   ValidateNested,
 } from 'class-validator';
 
-import { DateProperty, IsBusinessDate, MoneyProperty, RateProperty } from '@billing/shared/nest';
+import {
+  DateProperty,
+  IsBusinessDate,
+  MoneyProperty,
+  RateProperty,
+  WithinAmountLimit,
+} from '@billing/shared/nest';
 
 export class ReportedLineDto {
   @ApiProperty({ minLength: 1, description: 'a line of the schedule of values', example: 'L1' })
@@ -29,6 +35,7 @@ export class ReportedLineDto {
   @MoneyProperty('materials presently stored at period end', { minimum: 0, example: 0 })
   @IsInt()
   @Min(0)
+  @WithinAmountLimit()
   storedMaterials!: number;
   @ApiPropertyOptional({ minLength: 1, description: 'required when percent complete goes down' })
   @IsOptional()

@@ -18,12 +18,14 @@ import {
   IsUuid,
   MoneyProperty,
   UUID_PATTERN,
+  WithinAmountLimit,
 } from '@billing/shared/nest';
 
 export class PaymentDto {
   @MoneyProperty('amount received', { minimum: 1, example: 20_000_000 })
   @IsInt()
   @Min(1)
+  @WithinAmountLimit()
   amount!: number;
   @ApiPropertyOptional({
     pattern: '^[A-Z]{3}$',
@@ -70,6 +72,7 @@ export class ApplyCreditDto extends DatedBody {
   @IsOptional()
   @IsInt()
   @Min(1)
+  @WithinAmountLimit()
   amount?: number;
 }
 
@@ -82,6 +85,7 @@ export class WriteOffDto extends DatedBody {
   @IsOptional()
   @IsInt()
   @Min(1)
+  @WithinAmountLimit()
   amount?: number;
   @ApiProperty({ minLength: 1, example: 'Disputed small balance, settled with the customer' })
   @IsString()
