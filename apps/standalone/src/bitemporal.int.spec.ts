@@ -198,16 +198,20 @@ describe('audit views on both axes: as of a business date, as known at an instan
   });
 });
 
+/** The small contract's first application issued and on the customer's account. */
+async function issuedOnAccount(test: TestApp) {
+  const draft = await issuedSmallApplication(test.client);
+  await test.settle();
+  return { draft, total: draft.total as number, account: `/accounts/${CUSTOMER.id}` };
+}
+
 describe('a reminder run for a past date (one the job missed)', () => {
   it('reminds of what was open on that date: not of an invoice paid then whose payment bounced since', async () => {
     const test = await startTestApp();
     try {
       const { client } = test;
       // Due on 5 March; paid in full on 10 March; the check bounced on 25 March.
-      const draft = await issuedSmallApplication(client);
-      const { total } = draft;
-      await test.settle();
-      const account = `/accounts/${CUSTOMER.id}`;
+      const { draft, total, account } = await issuedOnAccount(test);
       const payment = { amount: total, currency: 'USD', method: 'check', reference: 'C1' };
       const { paymentId } = await expectOk<any>(
         client.post(`${account}/payments`, { ...payment, receivedOn: '2026-03-10' }),
@@ -250,10 +254,7 @@ describe('a reminder run for a past date (one the job missed)', () => {
     const test = await startTestApp({ clock: { now: () => new Date('2026-03-20T12:00:00Z') } });
     try {
       const { client } = test;
-      const draft = await issuedSmallApplication(client);
-      const { total } = draft;
-      await test.settle();
-      const account = `/accounts/${CUSTOMER.id}`;
+      const { draft, total, account } = await issuedOnAccount(test);
       await expectOk(
         client.post(`${account}/payments`, {
           amount: 1_000,
@@ -292,10 +293,7 @@ describe('the aging of a date around a payment dated before a reversal recorded 
     const test = await startTestApp();
     try {
       const { client } = test;
-      const draft = await issuedSmallApplication(client);
-      const { total } = draft;
-      await test.settle();
-      const account = `/accounts/${CUSTOMER.id}`;
+      const { total, account } = await issuedOnAccount(test);
       const pay = (reference: string, amount: number, receivedOn: string) =>
         expectOk<any>(
           client.post(`${account}/payments`, {
