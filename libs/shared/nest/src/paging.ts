@@ -84,30 +84,65 @@ export async function page<T>(
   const keys = [...Object.keys(sort).filter((key) => key !== '_id'), '_id'];
   const order = Object.fromEntries(keys.map((key) => [key, 1 as const]));
   const from =
-    after === undefined ? query : { $and: [query, sortedAfter(keys, decode(after, keys))] };
+    after === undefined
+      ? query
+      : { $and: [query, sortedAfter(keys, await valuesOf(after, keys, readModels, collection))] };
   response.setHeader('X-Total-Count', String(await readModels.count(collection, query)));
   const docs = await readModels.find<T>(collection, from, { sort: order, skip: offset, limit });
   if (docs.length === limit) {
     const last = docs[docs.length - 1] as Record<string, unknown>;
-    response.setHeader(
-      'Link',
-      `<${nextUrl(response, encode(keys.map((key) => last[key])))}>; rel="next"`,
-    );
+    response.setHeader('Link', `<${nextUrl(response, encode(keys, last))}>; rel="next"`);
   }
   return docs;
 }
 
-function encode(values: unknown[]): string {
-  return Buffer.from(JSON.stringify(values.map((value) => value ?? null))).toString('base64url');
+/**
+ * Longest sort values a cursor carries as they are: beyond, it names the last document by id and
+ * the next page reads its values (two titles of 2,000 characters would make a Link, and the request
+ * following it, longer than the 16 KB of headers a server or a client takes).
+ */
+const CURSOR_VALUES_MAX = 2_000;
+
+function encode(keys: string[], last: Record<string, unknown>): string {
+  const values = JSON.stringify(keys.map((key) => last[key] ?? null));
+  const cursor = values.length <= CURSOR_VALUES_MAX ? values : JSON.stringify({ id: last._id });
+  return Buffer.from(cursor).toString('base64url');
 }
 
-function decode(cursor: string, keys: string[]): SortValue[] {
-  let values: unknown;
+/** The sort values a cursor carries, or those of the document it names (`{ id }`). */
+async function valuesOf(
+  cursor: string,
+  keys: string[],
+  readModels: TenantReadModels,
+  collection: string,
+): Promise<SortValue[]> {
+  const carried = parsed(cursor);
+  const named = carried as { id?: unknown } | undefined;
+  if (typeof named !== 'object' || named === null || Array.isArray(named))
+    return sortValues(carried, keys);
+  if (typeof named.id !== 'string') throw notACursor();
+  const last = await readModels.get<Record<string, unknown>>(collection, named.id);
+  if (!last)
+    throw invalidField(
+      'after',
+      'the item this cursor follows is gone: start again from the first page',
+    );
+  return sortValues(
+    keys.map((key) => last[key] ?? null),
+    keys,
+  );
+}
+
+function parsed(cursor: string): unknown {
   try {
-    values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    values = undefined;
+    return undefined; // not JSON: sortValues refuses it
   }
+}
+
+/** The values of the sort's keys, the last (`_id`) a string, or 400. */
+function sortValues(values: unknown, keys: string[]): SortValue[] {
   // A number JSON reads as Infinity (1e400) is none: no store orders by it.
   const scalar = (value: unknown) =>
     value === null ||
@@ -119,9 +154,12 @@ function decode(cursor: string, keys: string[]): SortValue[] {
     !values.every(scalar) ||
     typeof values.at(-1) !== 'string'
   )
-    throw invalidField('after', "after must be the cursor of this list's Link header");
+    throw notACursor();
   return values as SortValue[];
 }
+
+const notACursor = () =>
+  invalidField('after', "after must be the cursor of this list's Link header");
 
 /** The request's own URL with `after` set to the cursor (and no `offset`). */
 function nextUrl(response: Response, cursor: string): string {
