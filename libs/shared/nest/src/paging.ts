@@ -32,10 +32,7 @@ export class PageQuery {
   offset?: number;
 }
 
-/**
- * As long as the values of two sort keys of 2,000 characters can make it (a title, a customer's
- * name); a server's header limit (16 KB in Node) bounds the request line before this does.
- */
+/** A cursor as `encode` makes it: at most CURSOR_VALUES_MAX characters of JSON, in base64url. */
 const CURSOR = /^[A-Za-z0-9_-]{1,16000}$/;
 
 /**
