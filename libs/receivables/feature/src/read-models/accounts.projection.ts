@@ -228,9 +228,10 @@ export const accountsProjection: Projection = {
     const contract = retainage && (await store.get<RetainageView>(RETAINAGE, retainage.contractId));
     // Changes worked out from what was there before this event, so a redelivered event gives the
     // same ones.
+    const moves = invoiceMoves(event, entry, items, position);
     const change: AgingChange = {
-      open: openChange(event, entry, items, position),
-      credit: creditMove(event, entry, items, position),
+      open: openChange(moves),
+      credit: creditMove(event, moves),
       retainage: retainage
         ? retainage.amount -
           (contract?.history.filter((held) => held.position < position).at(-1)?.amount ?? 0)
@@ -277,9 +278,7 @@ export const accountsProjection: Projection = {
     await keepAgingHistory(
       store,
       recorded.metadata.tenantId,
-      event,
-      entry,
-      items,
+      moves,
       retainage && { change: retainage, before: contract?.history ?? [] },
       position,
     );
@@ -298,25 +297,12 @@ export const accountsProjection: Projection = {
 async function keepAgingHistory(
   store: Parameters<Projection['handle']>[1],
   tenantId: string,
-  event: AccountEvent,
-  entry: BookEntry | undefined,
-  items: Map<string, ReceivableItem>,
+  moves: InvoiceMove[],
   retainage: { change: RetainageChange; before: RetainageView['history'] } | undefined,
   position: number,
 ): Promise<void> {
-  const opened = event.type === 'InvoiceOpened' ? event.data : undefined;
-  const invoices = invoicesOf(event).flatMap((invoiceId) => {
-    const item =
-      items.get(invoiceId) ?? (opened?.invoiceId === invoiceId ? openedItem(event) : undefined);
-    if (!item) return [];
-    const effects = item.effects.filter((effect) => effect.position < position);
-    const added = (entry?.effects ?? [])
-      .filter((effect) => effect.invoiceId === invoiceId)
-      .map(({ amount }) => ({ date: entry!.date, amount }));
-    const [before, after] = [
-      openLadder({ ...item, effects }),
-      openLadder({ ...item, effects: [...effects, ...added] }),
-    ];
+  const invoices = moves.flatMap(({ item, before: was, after: is }) => {
+    const [before, after] = [openLadder(was), openLadder(is)];
     return sameLadder(before, after) ? [] : [{ item, before, after }];
   });
   const earlier = retainage?.before.filter((held) => held.position < position);
@@ -441,34 +427,47 @@ function evolveAccount(
  * after it (an excess the aging counts as credit, never as a negative open amount). Worked out from
  * the effects before this event, so a redelivered event moves the same.
  */
-function creditMove(
-  event: AccountEvent,
-  entry: BookEntry | undefined,
-  items: Map<string, ReceivableItem>,
-  position: number,
-): { before: Ladder; after: Ladder } {
+function creditMove(event: AccountEvent, moves: InvoiceMove[]): { before: Ladder; after: Ladder } {
   const added = creditChange(event);
   const step: Ladder = added === 0 ? [] : [[accountBusinessDate(event), added]];
   const sum = (ladders: Ladder[]) =>
     ladders.reduce((total, ladder) => moved(total, [], ladder), []);
-  const overpaid = invoicesOf(event).flatMap((invoiceId) => {
-    const item = items.get(invoiceId);
+  return {
+    before: sum(moves.map(({ before }) => overpaidLadder(before))),
+    after: sum([step, ...moves.map(({ after }) => overpaidLadder(after))]),
+  };
+}
+
+/** An invoice an event moves: its dated effects before the event and with what it adds. */
+interface InvoiceMove {
+  item: ReceivableItem;
+  before: ReceivableItem;
+  after: ReceivableItem;
+}
+
+/**
+ * The invoices one event moves (the one it opens too), each with its effects before this event by
+ * position only, so a redelivered event moves the same.
+ */
+function invoiceMoves(
+  event: AccountEvent,
+  entry: BookEntry | undefined,
+  items: Map<string, ReceivableItem>,
+  position: number,
+): InvoiceMove[] {
+  const opened = event.type === 'InvoiceOpened' ? event.data : undefined;
+  return invoicesOf(event).flatMap((invoiceId) => {
+    const item =
+      items.get(invoiceId) ?? (opened?.invoiceId === invoiceId ? openedItem(event) : undefined);
     if (!item) return [];
     const effects = item.effects.filter((effect) => effect.position < position);
-    const dated = (entry?.effects ?? [])
+    const added = (entry?.effects ?? [])
       .filter((effect) => effect.invoiceId === invoiceId)
-      .map(({ amount }) => ({ date: entry!.date, amount }));
+      .map(({ amount }) => ({ position, date: entry!.date, amount }));
     return [
-      [
-        overpaidLadder({ ...item, effects }),
-        overpaidLadder({ ...item, effects: [...effects, ...dated] }),
-      ],
+      { item, before: { ...item, effects }, after: { ...item, effects: [...effects, ...added] } },
     ];
   });
-  return {
-    before: sum(overpaid.map(([before]) => before)),
-    after: sum([step, ...overpaid.map(([, after]) => after)]),
-  };
 }
 
 /**
@@ -487,20 +486,12 @@ interface AgingChange {
  */
 const counted = (open: number) => Math.max(0, open);
 
-function openChange(
-  event: AccountEvent,
-  entry: BookEntry | undefined,
-  items: Map<string, ReceivableItem>,
-  position: number,
-): number {
-  return invoicesOf(event).reduce((total, invoiceId) => {
-    const before = sumOf(
-      items.get(invoiceId)?.effects.filter((effect) => effect.position < position) ?? [],
-    );
-    const after =
-      before + sumOf(entry?.effects.filter((effect) => effect.invoiceId === invoiceId) ?? []);
-    return total + counted(after) - counted(before);
-  }, 0);
+function openChange(moves: InvoiceMove[]): number {
+  return moves.reduce(
+    (total, { before, after }) =>
+      total + counted(sumOf(after.effects)) - counted(sumOf(before.effects)),
+    0,
+  );
 }
 
 function evolveItem(
