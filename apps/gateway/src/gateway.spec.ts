@@ -182,6 +182,22 @@ describe('the gateway', () => {
       404,
       'application/problem+json; charset=utf-8',
     ]);
+    // A path a service takes by another method: 405 with Allow, through the gateway too.
+    const id = '00000000-0000-4000-8000-000000000000';
+    for (const [method, path, allow] of [
+      ['DELETE', `/contracts/${id}`, 'GET, HEAD'],
+      ['PUT', '/contracts', 'GET, HEAD, POST'],
+    ])
+      expect([
+        method,
+        (
+          await request(`${url}${path}`, {
+            method,
+            headers: { ...headers, 'content-type': 'application/json' },
+            body: method === 'PUT' ? '{}' : undefined,
+          })
+        ).headers.get('allow'),
+      ]).toEqual([method, allow]);
   });
 
   it('leaves every check of the token to the services: each refuses a request without one (401), called directly or through the gateway', async () => {

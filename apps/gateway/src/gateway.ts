@@ -62,6 +62,17 @@ export function createGateway({ upstreams, trustedProxies = [] }: GatewayConfig)
   app.use(docs(upstreams));
   app.use((request: Request, response: Response, next: NextFunction) => {
     const [route] = routesOf(request.method, request.path);
+    // A path some service takes by another method: 405 with Allow, as a service answers it.
+    const allowed = ['GET', 'HEAD', 'POST'].filter(
+      (method) => routesOf(method === 'HEAD' ? 'GET' : method, request.path).length > 0,
+    );
+    if (!route && allowed.length > 0)
+      return problem(
+        response.setHeader('Allow', allowed.join(', ')),
+        405,
+        'Method Not Allowed',
+        `${allowed.join(', ')} only on this path`,
+      );
     if (!route)
       return problem(
         response,

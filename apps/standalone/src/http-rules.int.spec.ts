@@ -110,6 +110,23 @@ describe('HTTP: bad input, unknown ids, broken rules, retries', () => {
     expect(certify.body.errors).toEqual([{ field: 'periodEnd', messages: [expect.any(String)] }]);
   });
 
+  it('answers 405 with Allow for a method a path does not take, 404 for a path there is not', async () => {
+    const server = test.app.getHttpServer();
+    const auth = { authorization: `Bearer ${test.token}` };
+    const put = await request(server).put('/contracts').set(auth).send({});
+    expect([put.status, put.headers.allow, put.body.type]).toEqual([
+      405,
+      'GET, HEAD, POST',
+      'urn:billing:http-405',
+    ]);
+    const id = '00000000-0000-4000-8000-000000000000';
+    const remove = await request(server).delete(`/contracts/${id}`).set(auth);
+    expect([remove.status, remove.headers.allow]).toEqual([405, 'GET, HEAD']);
+    expect((await request(server).get('/no-such-thing').set(auth)).status).toBe(404);
+    // A route of the method that says 404 itself is still a 404.
+    expect((await test.client.get(`/contracts/${id}`)).status).toBe(404);
+  });
+
   it('answers 404 for an unknown contract, invoice or account, and writes nothing', async () => {
     const unknown = '00000000-0000-4000-8000-000000000000';
     const before = await head();

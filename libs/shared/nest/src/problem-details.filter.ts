@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { DomainError, type ErrorCategory } from '@billing/shared/kernel';
 import { IdempotencyKeyReused, StoreUnavailableError } from '@billing/shared/event-store';
@@ -78,8 +78,22 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         { type: 'urn:billing:unavailable', title: 'Busy, try again', detail: error.message },
         { 'Retry-After': '1' },
       );
-    if (error instanceof HttpException)
+    if (error instanceof HttpException) {
+      const allowed =
+        error.getStatus() === 404 ? otherMethods(host.switchToHttp().getRequest()) : [];
+      if (allowed.length > 0)
+        return sendProblem(
+          response,
+          405,
+          {
+            type: 'urn:billing:http-405',
+            title: 'Method Not Allowed',
+            detail: `${allowed.join(', ')} only on this path`,
+          },
+          { Allow: allowed.join(', ') },
+        );
       return sendProblem(response, error.getStatus(), fromHttpException(error));
+    }
     // A read-model server (Mongo) that cannot be reached now, a full disk: the caller may try
     // again; what it says stays in the log. A damaged file does not heal by waiting: a 500 below.
     if (isUnavailable(error) && !damaged(error)) {
@@ -104,6 +118,27 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       detail: 'the request failed; nothing was written unless a retry shows it',
     });
   }
+}
+
+interface RouteLayer {
+  route?: { methods: Record<string, boolean> };
+  match(path: string): boolean;
+}
+
+/**
+ * The methods the routes of a path no route answered for its method take (RFC 9110: a 405 with
+ * `Allow`, not a 404, when the path is there); none when no route has the path.
+ */
+function otherMethods(request: Request): string[] {
+  const router = (request.app as unknown as { router?: { stack: RouteLayer[] } }).router;
+  const methods = new Set<string>();
+  for (const layer of router?.stack ?? [])
+    if (layer.route && layer.match(request.path))
+      for (const [method, on] of Object.entries(layer.route.methods))
+        if (on && method !== '_all') methods.add(method.toUpperCase());
+  if (methods.has('GET')) methods.add('HEAD');
+  // A route of its own method answered (and said 404 itself): not a method the path lacks.
+  return methods.has(request.method) ? [] : [...methods].sort();
 }
 
 function fromHttpException(error: HttpException): Problem {
