@@ -25,9 +25,14 @@ async function main() {
   const argv = process.argv.slice(2);
   const options = parseOptions(argv);
   const started = performance.now();
-  const results: Results = { machine: describeMachine(), argv, loads: [load()], wallSeconds: 0 };
+  const results: Results = {
+    machine: describeMachine(),
+    argv,
+    loads: [`start: ${load()}`],
+    wallSeconds: 0,
+  };
   const mark = (section: string) => {
-    results.loads.push(`${section} ${load()}`);
+    results.loads.push(`before ${section}: ${load()}`);
     log(`${section} (${load()}, ${((performance.now() - started) / 1000).toFixed(0)} s in)`);
   };
   if (options.only.includes('appends')) {
@@ -101,7 +106,7 @@ async function main() {
     mark('synth-check');
     results.synthCheck = await checkSynthesis(40, log);
   }
-  results.loads.push(`end ${load()}`);
+  results.loads.push(`end: ${load()}`);
   results.wallSeconds = (performance.now() - started) / 1000;
   const report = render(results);
   mkdirSync(CACHE, { recursive: true });
@@ -128,7 +133,7 @@ async function runLoad(options: BenchOptions, results: Results) {
     top.errors > 0 ||
     top.timeouts > 0;
   if (top && (options.profile === 'always' || (options.profile === 'auto' && missed))) {
-    results.loads.push(`profile ${load()}`);
+    results.loads.push(`profile: ${load()}`);
     results.profile = await profileLoad(
       top.rate,
       { ...loadOptions, durationMs: Math.min(loadOptions.durationMs, 10_000) },

@@ -153,10 +153,10 @@ describe('four services over Kafka, EventStoreDB and Mongo, through the gateway'
           ).status,
         ).toBe(400);
         const client = gateway('e2e-actor');
-        const { contractId } = await expectOk<any>(
-          client.post('/contracts', smallContract()),
-          'create',
-        );
+        const created = await client.post('/contracts', smallContract());
+        const { contractId } = await expectOk<any>(Promise.resolve(created), 'create');
+        // The service's Location, through the gateway as it named it.
+        expect(created.headers?.location).toBe(`/contracts/${contractId}`);
         const history = await expectOk<any[]>(
           client.get(`/contracts/${contractId}/history`),
           'history',

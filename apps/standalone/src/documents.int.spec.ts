@@ -303,14 +303,20 @@ describe('milestone contract: credit note, void, write-off, reminders, agreed re
   });
 
   it('bills an agreed retainage release before completion', async () => {
-    const release = await expectOk<any>(
-      test.client.post(`/contracts/${contractId}/retainage-release`, {
-        agreed: true,
-        date: '2026-05-01',
-      }),
-      'release',
-    );
+    const drafted = await test.client.post(`/contracts/${contractId}/retainage-release`, {
+      agreed: true,
+      date: '2026-05-01',
+    });
+    const release = drafted.body;
     expect(release).toMatchObject({ kind: 'retainage-release', status: 'draft', amount: 30_000 });
+    expect([drafted.status, drafted.headers?.location]).toEqual([
+      201,
+      `/invoices/${release.invoiceId}`,
+    ]);
+    expect((await test.client.get(drafted.headers!.location)).body).toMatchObject({
+      invoiceId: release.invoiceId,
+      status: 'draft',
+    });
     expect(
       (await test.client.post(`/contracts/${contractId}/retainage-release`, { agreed: true }))
         .status,

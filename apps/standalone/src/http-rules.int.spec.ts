@@ -203,6 +203,25 @@ describe('HTTP: bad input, unknown ids, broken rules, retries', () => {
     expect(other.body.contractId).not.toBe(first.body.contractId);
   });
 
+  it('answers a created contract with its Location, the same on a replay, and no Location where nothing was created', async () => {
+    const headers = { 'idempotency-key': 'create-clinic-located' };
+    const first = await test.client.post('/contracts', contract(), headers);
+    const location = first.headers?.location;
+    expect([first.status, location]).toEqual([201, `/contracts/${first.body.contractId}`]);
+    expect((await test.client.get(location!)).body).toMatchObject({
+      contractId: first.body.contractId,
+    });
+    const again = await test.client.post('/contracts', contract(), headers);
+    expect([again.headers?.['idempotent-replayed'], again.headers?.location]).toEqual([
+      'true',
+      first.headers?.location,
+    ]);
+    const activated = await test.client.post(`/contracts/${first.body.contractId}/activate`, {
+      date: '2026-01-05',
+    });
+    expect([activated.status, activated.headers?.location]).toEqual([200, undefined]);
+  });
+
   it('names one request with an Idempotency-Key: the same key on another route is refused (422), not run as another command', async () => {
     const headers = { 'idempotency-key': 'k-1' };
     const { body } = await test.client.post('/contracts', contract(), headers);

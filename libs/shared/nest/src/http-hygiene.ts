@@ -11,6 +11,7 @@ const EXPOSED = [
   'X-Correlation-Id',
   'Billing-Degraded',
   'Idempotent-Replayed',
+  'Location',
   'Retry-After',
   'WWW-Authenticate',
 ];

@@ -1,7 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { CommandContextInterceptor } from './idempotency.interceptor';
 import { ReadModelInterceptor } from './read-model.interceptor';
+import { LocationInterceptor } from './location';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { validationPipe } from './validation';
 import { bodyGuards } from './body';
@@ -41,7 +43,11 @@ export function configureHttp(app: INestApplication, title: string): INestApplic
     new RolesGuard(security.auth),
     new DeclaredQueryGuard(),
   );
-  app.useGlobalInterceptors(app.get(CommandContextInterceptor), app.get(ReadModelInterceptor));
+  app.useGlobalInterceptors(
+    new LocationInterceptor(app.get(Reflector)),
+    app.get(CommandContextInterceptor),
+    app.get(ReadModelInterceptor),
+  );
   app.enableShutdownHooks();
   const config = new DocumentBuilder()
     .setTitle(title)

@@ -13,6 +13,7 @@ export * from './paging';
 export * from './csv';
 export * from './health.http';
 export * from './read-model.interceptor';
+export * from './location';
 export * from './refusals.http';
 export * from './audit.http';
 export * from './body';

@@ -10,6 +10,7 @@ import {
   ApiBodyExamples,
   ApiProblems,
   ContextRuntime,
+  Creates,
   Ctx,
   DatedBody,
   READ_MODELS,
@@ -60,10 +61,10 @@ export class ContractsHttp {
   @Post()
   @ApiOperation({ summary: 'Create a contract in draft, with its terms and schedule of values' })
   @ApiBodyExamples(CreateContractDto, CREATE_CONTRACT)
-  @ApiCreatedResponse({
-    type: ContractCommandAnswer,
-    description: 'The contract, in draft, with its line ids',
-  })
+  @Creates(
+    { type: ContractCommandAnswer, description: 'The contract, in draft, with its line ids' },
+    (answer: ContractCommandAnswer) => `/contracts/${answer.contractId}`,
+  )
   @ApiProblems(
     400,
     [409, 'A contract with this id already exists'],

@@ -7,6 +7,7 @@ import {
   ApiBodyExamples,
   ApiProblems,
   ContextRuntime,
+  Creates,
   Ctx,
   DatedBody,
   READ_MODELS,
@@ -158,7 +159,10 @@ export class InvoicingHttp {
       "A release bills the retainage held (line 5 of the last pay application). One still in draft gives way when work becomes billable again (a later certification, a void): once that work is issued, a completed contract's release is drafted again, an agreed one is agreed again. Work billed after an issued release holds back only its own retainage (G702 line 5c, line 7), released in turn.",
   })
   @ApiBodyExamples(RetainageReleaseDto, RETAINAGE_RELEASE)
-  @ApiCreatedResponse({ type: InvoiceDocument, description: 'The release, in draft' })
+  @Creates(
+    { type: InvoiceDocument, description: 'The release, in draft' },
+    (answer: InvoiceDocument) => `/invoices/${answer.invoiceId}`,
+  )
   @ApiProblems(
     400,
     [404, 'No billing ledger for the contract (is it active?)'],
