@@ -134,3 +134,66 @@ describe('a store-backed consumer group closed while it is still starting', () =
     }
   });
 });
+
+describe('a store-backed consumer group whose state store refuses its first rebalance', () => {
+  it('says so in its health, rebalances again on its timer, delivers, and closes without the error', async () => {
+    const store = new InMemoryEventStore();
+    const readModels = new InMemoryReadModels();
+    // The first writes of its membership fail (a full disk, a lock held past the busy timeout).
+    let refusals = 3;
+    const apply = readModels.apply.bind(readModels);
+    readModels.apply = async (collection, id, position, update) => {
+      if (collection === 'bus_members' && refusals-- > 0) throw new Error('SQLITE_FULL: disk full');
+      return apply(collection, id, position, update);
+    };
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const bus = new StoreBackedBus(store, readModels, { leaseMs: 150, partitions: 1 });
+    try {
+      await bus.relay({
+        topic: 't',
+        streamPrefixes: ['x-'],
+        toMessages: (e) => [messageFrom(e, 't', e.streamId, e.type, e.data)],
+      });
+      const seen: string[] = [];
+      await bus.subscribe('g', ['t'], async (message) => void seen.push(message.type));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect((await bus.health()).detail.groups).toEqual({
+        g: 'rebalance failing: Error: SQLITE_FULL: disk full',
+      });
+      await store.append(
+        'x-1',
+        [
+          {
+            id: crypto.randomUUID(),
+            type: 'Happened',
+            data: {},
+            metadata: {
+              tenantId: 't',
+              correlationId: 'c',
+              causationId: crypto.randomUUID(),
+              actor: 'a',
+              occurredAt: '2026-01-01T00:00:00.000Z',
+              schemaVersion: 1,
+            },
+          },
+        ],
+        'no_stream',
+      );
+      for (const deadline = Date.now() + 5_000; seen.length === 0 && Date.now() < deadline;)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(seen).toEqual(['Happened']);
+      expect((await bus.health()).detail.groups).toEqual({ g: 'consuming' });
+      await bus.close();
+      expect(unhandled).toEqual([]);
+      expect(console.error).toHaveBeenCalledWith(expect.stringMatching(/g: rebalance failed/));
+    } finally {
+      // Closed in any case (its timer would keep jest alive); whether it closes cleanly is asserted above.
+      await bus.close().catch(() => undefined);
+      process.off('unhandledRejection', onUnhandled);
+      logged.mockRestore();
+    }
+  });
+});

@@ -110,9 +110,8 @@ export class StoreBackedBus implements Bus {
       up: true,
       detail: {
         on: 'the event store',
-        groups: each(
-          [...this.members].map((member) => member.group),
-          'consuming',
+        groups: Object.fromEntries(
+          [...this.members].map((member) => [member.group, member.status]),
         ),
         relays: each(this.sources.keys(), 'publishing'),
       },
@@ -162,6 +161,8 @@ class GroupMember {
   private lock: Promise<unknown> = Promise.resolve();
   private started?: Promise<void>;
   private resolved = false;
+  /** Why the last rebalance failed, until one succeeds. */
+  private failing?: string;
 
   constructor(
     private readonly store: EventStore,
@@ -178,19 +179,36 @@ class GroupMember {
       this.sources = await this.resolveSources();
       this.resolved = true;
       if (this.stopped) return;
-      await this.exclusive(() => this.rebalance());
-      await this.retryParked();
+      // A state store that refuses the first rebalance (a full disk, a lock held past the busy
+      // timeout) is asked again by the timer; parked messages wait for the next start.
+      await this.rebalanceOrLog();
+      await this.retryParked().catch((error: unknown) =>
+        logger.error(
+          { err: error, consumer: this.group },
+          `${this.group}: its parked messages could not be tried again; they stay parked until the next start`,
+        ),
+      );
       // Stopped meanwhile (an app closed right after it started): no timer to outlive it.
       if (this.stopped) return;
-      this.timer = setInterval(
-        () =>
-          void this.exclusive(() => this.rebalance()).catch((error: unknown) =>
-            logger.error({ err: error, consumer: this.group }, `${this.group}: rebalance failed`),
-          ),
-        this.settings.leaseMs / 3,
-      );
+      this.timer = setInterval(() => void this.rebalanceOrLog(), this.settings.leaseMs / 3);
     })();
     return this.started;
+  }
+
+  /** What the group is doing, for readiness. */
+  get status(): string {
+    if (!this.resolved) return 'waiting for its producers';
+    return this.failing ? `rebalance failing: ${this.failing}` : 'consuming';
+  }
+
+  private rebalanceOrLog(): Promise<void> {
+    return this.exclusive(() => this.rebalance()).then(
+      () => void (this.failing = undefined),
+      (error: unknown) => {
+        this.failing = describe(error);
+        logger.error({ err: error, consumer: this.group }, `${this.group}: rebalance failed`);
+      },
+    );
   }
 
   /**
@@ -359,9 +377,9 @@ class GroupMember {
     // Only while stopping: the subscription must not move past an event nobody handled.
     if (owned.leaseUntil <= Date.now())
       throw new Error(`${this.group}: the lease of partition ${partition} lapsed`);
-    const acted = await withLogContext(eventLogContext(event, this.group), () =>
-      this.deliver(event),
-    );
+    const acted =
+      (await withLogContext(eventLogContext(event, this.group), () => this.deliver(event))) !==
+      'nothing';
     owned.committed = event.position;
     // An event that gave this group nothing to do (most events of a topic's streams publish nothing
     // it reads) needs no write of its own: `flush` writes the position later, and a restart before
@@ -372,24 +390,28 @@ class GroupMember {
   }
 
   /**
-   * Every message the event publishes on this group's topics, handled (a message that cannot be is
-   * parked): whether there was any.
+   * Every message the event publishes on this group's topics, in order, handled or refused (the
+   * refusal recorded); one that cannot be handled parks the event: what came of it.
    */
-  private async deliver(event: RecordedEvent): Promise<boolean> {
+  private async deliver(event: RecordedEvent): Promise<'nothing' | 'handled' | 'parked'> {
     let messages: Message[];
     try {
       messages = this.messagesOf(event);
     } catch (error) {
       await this.park(event, describe(error));
-      return true;
+      return 'parked';
     }
+    let parked = false;
     for (const message of messages) {
       const outcome = await consumeOne(message, this.handler, this.group);
       if (outcome.kind === 'rejected')
         await this.state.refuse(this.group, event.position, refusalOf(message, outcome.reason));
-      if (outcome.kind === 'dead') await this.park(event, outcome.reason);
+      if (outcome.kind === 'dead') {
+        await this.park(event, outcome.reason);
+        parked = true;
+      }
     }
-    return messages.length > 0;
+    return parked ? 'parked' : messages.length > 0 ? 'handled' : 'nothing';
   }
 
   private messagesOf(event: RecordedEvent): Message[] {
@@ -408,23 +430,23 @@ class GroupMember {
   }
 
   /**
-   * Parked messages are tried again at start: after a fix and a redeploy, they go through
-   * (reactions are idempotent).
+   * Parked messages are tried again at start, as on their first delivery: after a fix and a
+   * redeploy they go through (reactions are idempotent) or are refused (recorded), and are unparked;
+   * one that still fails stays parked, logged again.
    */
   private async retryParked(): Promise<void> {
     for (const entry of await this.state.parked(this.group)) {
       const [event] = await this.store.readAll({ fromPosition: entry.position - 1, maxCount: 1 });
       if (event?.id !== entry.eventId) continue;
-      let messages: Message[];
-      try {
-        messages = this.messagesOf(event);
-      } catch {
-        continue;
-      }
-      const outcomes = await this.exclusive(() =>
-        Promise.all(messages.map((message) => consumeOne(message, this.handler, this.group))),
+      const outcome = await this.exclusive(() =>
+        withLogContext(eventLogContext(event, this.group), () => this.deliver(event)),
       );
-      if (outcomes.every((outcome) => outcome.kind !== 'dead')) await this.state.unpark(entry);
+      if (outcome === 'parked') continue;
+      await this.state.unpark(entry);
+      logger.info(
+        { consumer: this.group },
+        `${this.group} handled ${event.type} ${event.streamId}@${event.revision}, parked before, and unparked it`,
+      );
     }
   }
 

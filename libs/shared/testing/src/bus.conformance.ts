@@ -8,7 +8,7 @@ import {
 } from '@billing/shared/bus';
 import type { EventStore, NewEvent } from '@billing/shared/event-store';
 import { ConcurrencyError, RuleViolation } from '@billing/shared/kernel';
-import { ConsumerState, type ReadModelStore } from '@billing/shared/read-models';
+import { ConsumerState, REFUSALS, type ReadModelStore } from '@billing/shared/read-models';
 
 /**
  * One deployment of a bus adapter: a store (the outbox), the committed state, and its instances
@@ -24,9 +24,13 @@ export interface BusWorld {
   close(): Promise<void>;
 }
 
-async function until(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+async function until(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
@@ -183,6 +187,37 @@ export function busConformance(name: string, openWorld: () => Promise<BusWorld>)
       await until(() => seen.length === 2, 'the parked message, handled again');
       expect(seen).toEqual(['After', 'Broken']);
       expect(await parked('group')).toEqual([]);
+    });
+
+    it('unparks a parked message that a business rule refuses once tried again, and records the refusal as on a first delivery', async () => {
+      const p = producer(world.store);
+      let fixed = false;
+      const seen: string[] = [];
+      const handler = async (m: Message) => {
+        if (m.type === 'Broken' && !fixed) throw new Error('a bug');
+        seen.push(m.type);
+        if (m.type === 'Broken') throw new RuleViolation('no retainage is held');
+      };
+      const first = await open(p.source);
+      await first.subscribe('group', [p.topic], handler);
+      const [broken] = await p.emit('k', 'Broken', 'After');
+      await until(() => seen.length === 1, 'the message after the parked one');
+      await first.close();
+      fixed = true;
+      const second = await open(p.source);
+      await second.subscribe('group', [p.topic], handler);
+      await until(async () => (await parked('group')).length === 0, 'the parked message, unparked');
+      expect(seen).toEqual(['After', 'Broken']);
+      const refusals = await world.readModels.find<{
+        consumer: string;
+        messageId: string;
+        reason: string;
+      }>(REFUSALS, {
+        consumer: 'group',
+      });
+      expect(refusals.map(({ messageId, reason }) => [messageId, reason])).toEqual([
+        [broken, 'no retainage is held'],
+      ]);
     });
 
     it('acknowledges a business refusal without parking it', async () => {
