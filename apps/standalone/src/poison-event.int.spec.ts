@@ -1,4 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { SqliteEventStore } from '@billing/shared/sqlite';
 import { InMemoryEventStore, type NewEvent } from '@billing/shared/event-store';
 import { InMemoryReadModels, parkedProblems } from '@billing/shared/read-models';
 import { expectOk, smallContract } from '@billing/shared/testing';
@@ -155,4 +160,64 @@ describe('a poison event in the store', () => {
       await second.close();
     }
   }, 30_000);
+
+  it('is parked when a hand edit broke its row (data not JSON, metadata null or not JSON): the service boots and names it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'billing-poison-rows-'));
+    const file = join(dir, 'events.sqlite');
+    try {
+      const first = await startTestApp({ eventStore: new SqliteEventStore(file) });
+      const good = (await expectOk<any>(first.client.post('/contracts', smallContract()), 'create'))
+        .contractId as string;
+      await first.settle();
+      await first.close();
+
+      const metadata = JSON.stringify(poison('x', {}).metadata);
+      const rows = [
+        ['ContractCreated', 'not json{', metadata],
+        ['ContractCreated', '{}', 'null'],
+        [
+          'ContractActivated',
+          JSON.stringify({ contractId: good, activatedOn: '2026-01-05' }),
+          'garbage',
+        ],
+      ].map(([type, data, meta]) => ({
+        stream: `contract-${randomUUID()}`,
+        id: randomUUID(),
+        type,
+        data,
+        meta,
+      }));
+      const db = new Database(file);
+      const insert = db.prepare(
+        "INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at) VALUES (?, 0, ?, ?, ?, ?, '2026-01-02T00:00:00.000Z')",
+      );
+      for (const row of rows) insert.run(row.stream, row.id, row.type, row.data, row.meta);
+      db.close();
+
+      const second = await startTestApp({
+        eventStore: new SqliteEventStore(file),
+        readModels: new InMemoryReadModels(),
+      });
+      try {
+        await second.settle();
+        const ready = await second.client.get('/health/ready');
+        expect([ready.status, ready.body.status]).toEqual([200, 'degraded']);
+        const parkedIds = new Set(
+          ready.body.parked.map((entry: { eventId: string }) => entry.eventId),
+        );
+        expect(rows.filter((row) => !parkedIds.has(row.id))).toEqual([]);
+        expect((await second.app.get(Background).parked()).map((entry) => entry.error)).toEqual(
+          expect.arrayContaining([expect.stringMatching(/metadata\.tenantId: is required/)]),
+        );
+        expect((await second.client.get(`/contracts/${good}`)).body).toMatchObject({
+          contractId: good,
+          status: 'draft',
+        });
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -115,9 +115,12 @@ export class EventSchemas {
 
   /**
    * A stored event as its domain type (upcast), or InvalidEvent when its data does not fit the
-   * schema.
+   * schema or its metadata names no tenant.
    */
   decode<E extends DomainEvent>(recorded: RecordedEvent): E {
+    const tenant = (recorded.metadata as { tenantId?: unknown } | undefined)?.tenantId;
+    if (typeof tenant !== 'string' || tenant === '')
+      throw new InvalidEvent(recorded, ['metadata.tenantId: is required']);
     const current = this.upcast(recorded);
     const problems = this.errors(current.type, current.data);
     if (problems.length > 0) throw new InvalidEvent(recorded, problems);

@@ -147,7 +147,8 @@ export class BatchedConsumer implements Subscription {
     clearImmediate(this.due);
     return this.enqueue(async () => {
       if (this.stopped) return;
-      const failure = await withLogContext(eventLogContext(event, this.options.name), () =>
+      // async: a handler that throws before it returns a promise fails like one that rejects.
+      const failure = await withLogContext(eventLogContext(event, this.options.name), async () =>
         this.options.handle(event),
       ).then(
         () => undefined,

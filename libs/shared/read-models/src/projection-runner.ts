@@ -2,7 +2,7 @@ import type { EventStore } from '@billing/shared/event-store';
 import { logger } from '@billing/shared/logging';
 import { ReadModelBatch, type BatchOptions } from './batch';
 import { startBatchedConsumer, type BatchedConsumer } from './batched-consumer';
-import { checkpointUpdate, ConsumerState, type ParkedEvent } from './consumer';
+import { checkpointUpdate, ConsumerState, describe, type ParkedEvent } from './consumer';
 import type { Projection, ReadModelStore } from './read-model.port';
 import { stampedWith } from './tenant';
 
@@ -67,7 +67,7 @@ export class ProjectionRunner {
     const subscription = await startBatchedConsumer(this.store, state, {
       name,
       streamPrefixes: projection.streamPrefixes,
-      handle: (event) => projection.handle(event, stampedWith(batch, event.metadata.tenantId)),
+      handle: (event) => projection.handle(event, stampedWith(batch, event.metadata?.tenantId)),
       checkpointEvery: CHECKPOINT_EVERY,
       onParked: (event, entry) => markParked(projection, event, batch, entry),
       batch: {
@@ -197,10 +197,23 @@ async function markParked(
     type: entry.type,
     error: entry.error,
   };
-  for (const { collection, id } of projection.affected(event)) {
+  // An event too broken to name its tenant or what it touches is parked and reported all the same;
+  // no document is marked for it (one of another tenant could be).
+  const tenantId = event.metadata?.tenantId;
+  let affected: ReturnType<Projection['affected']> = [];
+  try {
+    if (typeof tenantId !== 'string') throw new Error('its metadata names no tenant');
+    affected = projection.affected(event);
+  } catch (error) {
+    logger.warn(
+      { err: error, consumer: projectionConsumer(projection) },
+      `${projectionConsumer(projection)} marks no document for ${event.type} ${event.streamId}@${event.revision}: ${describe(error)}`,
+    );
+  }
+  for (const { collection, id } of affected) {
     await readModels.apply(collection, id, event.position, (current) => ({
       ...(current ?? {}),
-      _tenant: event.metadata.tenantId,
+      _tenant: tenantId,
       _parked: [
         ...(((current as { _parked?: unknown[] } | undefined)?._parked as unknown[]) ?? []),
         mark,

@@ -404,18 +404,35 @@ function isSqliteError(error: unknown): boolean {
   return (error as { name?: unknown } | undefined)?.name === 'SqliteError';
 }
 
+/**
+ * A row as an event, whatever a hand edit or an old bug left in it: data that is not JSON comes as
+ * its text and metadata that is not a JSON object as `{}`, which no schema accepts (EventSchemas
+ * `decode`), so its readers park it instead of stopping on it.
+ */
 function toRecorded(row: Row): RecordedEvent {
+  const metadata = parsed(row.metadata);
   return deepFreeze({
     id: row.event_id,
     type: row.type,
-    data: JSON.parse(row.data) as unknown,
-    metadata: JSON.parse(row.metadata) as RecordedEvent['metadata'],
+    data: parsed(row.data) ?? row.data,
+    metadata: (typeof metadata === 'object' && metadata !== null && !Array.isArray(metadata)
+      ? metadata
+      : {}) as RecordedEvent['metadata'],
     streamId: row.stream_id,
     revision: row.revision,
     position: row.position,
     recordedAt: row.recorded_at,
     ...(row.hash === null ? {} : { hash: row.hash }),
   });
+}
+
+function parsed(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    // Not JSON: the caller keeps the text, and the event's readers park it.
+    return undefined;
+  }
 }
 
 /**
