@@ -139,8 +139,11 @@ export function evolve(state: LedgerState, event: LedgerEvent): LedgerState {
     case 'ContractPhaseRecorded':
       return { ...state, phase: event.data.phase, phaseSince: event.data.on };
     case 'WorkCertified': {
-      const certified = { ...state.certified };
-      event.data.lines.forEach((line) => (certified[line.lineId] = line));
+      // Own properties whatever the line id (an assignment to `__proto__` would set the prototype).
+      const certified = {
+        ...state.certified,
+        ...Object.fromEntries(event.data.lines.map((line) => [line.lineId, line])),
+      };
       return { ...state, certified, lastPeriodEnd: event.data.periodEnd };
     }
     case 'PayApplicationDrafted': {

@@ -1,4 +1,4 @@
-import { applyRate, divideRounded, sum, FULL_RATE } from '@billing/shared/kernel';
+import { applyRate, divideRounded, own, sum, FULL_RATE } from '@billing/shared/kernel';
 import type {
   Amounts,
   CertifiedWork,
@@ -53,9 +53,10 @@ export function computePayApplication(
 ): { g702: G702; g703: G703Line[] } & Amounts {
   const contractSumToDate = input.originalSum + input.netChangeOrders;
   const rows = input.lines.map((line) => {
-    const work = input.certified[line.lineId]?.workCompletedToDate ?? 0;
-    const stored = input.certified[line.lineId]?.storedMaterials ?? 0;
-    const fromPrevious = input.previous.workByLine[line.lineId] ?? 0;
+    const certified = own(input.certified, line.lineId);
+    const work = certified?.workCompletedToDate ?? 0;
+    const stored = certified?.storedMaterials ?? 0;
+    const fromPrevious = own(input.previous.workByLine, line.lineId) ?? 0;
     return { line, work, stored, fromPrevious };
   });
   const totalCompleted = sum(rows.map((row) => row.work + row.stored));

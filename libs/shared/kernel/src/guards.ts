@@ -27,3 +27,11 @@ export function requireNotBefore(
   if (earlier !== undefined && date < earlier)
     throw new RuleViolation(`${what} on or after ${after} (${earlier}), not on ${date}`);
 }
+
+/**
+ * `record[key]` if the record holds it itself: a key a client chose (a line id `toString` or
+ * `__proto__`) never reads what every object inherits.
+ */
+export function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
