@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  completeWith,
   findInvoice,
   ledgerDecider,
   ledgerStream,
@@ -97,6 +98,44 @@ describe('finishing a reserved issue (numbering.recovery.ts)', () => {
     expect(await invoice()).toMatchObject({ status: 'draft' });
     await recover(again);
     expect(await invoice()).toMatchObject({ status: 'issued', number: 'INV-2026-00002' });
+  });
+
+  it('finishes the issue as the request that reserved the number would have: the same events, with its command id and fingerprint', async () => {
+    const request = { ...context(), request: 'sha256-of-the-request' };
+    const issue = completeWith({ type: 'IssueInvoice', invoiceId, issueDate }, 'INV-2026-00001');
+    // What the request appends when nothing stops it.
+    const uninterrupted = await drafted('2026-01-31');
+    const drafts = (await uninterrupted.store.readStream(ledgerStream(contractId))).length;
+    await handleCommand(uninterrupted.store, series, numberingDecider, reserve(issueDate), request);
+    await handleCommand(
+      uninterrupted.store,
+      ledgerStream(contractId),
+      ledgerDecider,
+      issue,
+      request,
+    );
+    // The process died between the reservation and the issue: the recovery finishes it.
+    const cut = await drafted('2026-01-31');
+    await handleCommand(cut.store, series, numberingDecider, reserve(issueDate), request);
+    await cut.recover((await cut.store.readStream(series))[0]);
+    const issued = async (store: InMemoryEventStore) =>
+      (await store.readStream(ledgerStream(contractId)))
+        .slice(drafts)
+        .map(({ id, type, data, metadata }) => ({
+          id,
+          type,
+          data,
+          causationId: metadata.causationId,
+          request: metadata.request,
+        }));
+    expect(await issued(cut.store)).toEqual(await issued(uninterrupted.store));
+    expect(await issued(cut.store)).toEqual([
+      expect.objectContaining({
+        type: 'InvoiceIssued',
+        causationId: request.commandId,
+        request: 'sha256-of-the-request',
+      }),
+    ]);
   });
 
   it('keeps the number for the document when the ledger refuses the issue for now (a date before the period end)', async () => {

@@ -73,9 +73,17 @@ export function finishReservedIssue(
         return voidIt(
           `invoice ${data.documentId} is no longer on contract ${data.contractId}: its draft was withdrawn before it was issued`,
         );
+      // As the request that reserved the number: its command id and fingerprint, so the events are
+      // the ones it would have appended (a retry of it with its Idempotency-Key finds them its own).
+      const request = recorded.metadata.request;
+      const asReserved: CommandContext = {
+        ...context,
+        commandId: recorded.metadata.causationId,
+        ...(request ? { request } : {}),
+      };
       try {
         const issue = completeWith(data.completion, data.number);
-        await handleCommand(store, stream, ledgerDecider, issue, context, ledgerSnapshots);
+        await handleCommand(store, stream, ledgerDecider, issue, asReserved, ledgerSnapshots);
       } catch (error) {
         if (
           !(error instanceof DomainError) ||
