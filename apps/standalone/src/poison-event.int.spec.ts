@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { SqliteEventStore } from '@billing/shared/sqlite';
 import { InMemoryEventStore, type NewEvent } from '@billing/shared/event-store';
 import { InMemoryReadModels, parkedProblems } from '@billing/shared/read-models';
-import { expectOk, smallContract } from '@billing/shared/testing';
+import { CUSTOMER, expectOk, issuedSmallApplication, smallContract } from '@billing/shared/testing';
 import { Background } from '@billing/shared/nest';
 import { startTestApp } from './testing/test-app';
 
@@ -220,4 +220,28 @@ describe('a poison event in the store', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it("marks the customer's account when an event of it is parked", async () => {
+    const store = new InMemoryEventStore();
+    const first = await startTestApp({ eventStore: store });
+    await issuedSmallApplication(first.client);
+    await first.settle();
+    await first.close();
+    // Written straight into the store (app specs name streams as the store holds them).
+    const stream = `account-default.${CUSTOMER.id}`;
+    const [last] = await store.readStream(stream, { direction: 'backwards', maxCount: 1 });
+    await store.append(stream, [poison('PaymentReceived', { amount: 'ten' })], last.revision);
+
+    const second = await startTestApp({ eventStore: store, readModels: new InMemoryReadModels() });
+    try {
+      await second.settle();
+      const account = await second.client.get(`/accounts/${CUSTOMER.id}`);
+      expect(account.status).toBe(200);
+      expect(account.body.degraded?.parkedEvents).toEqual(
+        expect.arrayContaining([expect.objectContaining({ type: 'PaymentReceived' })]),
+      );
+    } finally {
+      await second.close();
+    }
+  }, 30_000);
 });

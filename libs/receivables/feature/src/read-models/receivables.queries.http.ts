@@ -151,7 +151,8 @@ export class ReceivablesQueries {
     @Param('customerId', uuidParam('customerId')) customerId: string,
     @Ctx() ctx: RequestContext,
   ) {
-    const { customerName, currency, balance, unappliedCredit } = await this.find(customerId, ctx);
+    const account = await this.find(customerId, ctx);
+    const { customerName, currency, balance, unappliedCredit } = account;
     const items = await this.tenant(ctx).find<ReceivableItem>(
       ITEMS,
       { customerId },
@@ -189,7 +190,20 @@ export class ReceivablesQueries {
     // Open items are what the customer still owes; every invoice ever opened on the account is in
     // `invoices`.
     const openItems = invoices.filter((item) => item.open > 0);
-    return { customerId, customerName, currency, balance, unappliedCredit, openItems, invoices };
+    // What the account and its items lack (parked events), as `degraded` (ReadModelInterceptor).
+    const parked = [account, ...items].flatMap(
+      (doc) => (doc as { _parked?: unknown[] })._parked ?? [],
+    );
+    return {
+      customerId,
+      customerName,
+      currency,
+      balance,
+      unappliedCredit,
+      openItems,
+      invoices,
+      ...(parked.length > 0 ? { _parked: parked } : {}),
+    };
   }
 
   @Get('accounts/:customerId/statement')

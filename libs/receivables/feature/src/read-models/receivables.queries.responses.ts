@@ -2,9 +2,11 @@ import { ApiProperty } from '@nestjs/swagger';
 import {
   CountProperty,
   DateProperty,
+  DegradedProperty,
   MoneyProperty,
   TextProperty,
   UuidProperty,
+  type Degraded,
 } from '@billing/shared/nest';
 
 const CURRENCY = { pattern: '^[A-Z]{3}$', example: 'USD' };
@@ -62,6 +64,7 @@ export class AccountDetail extends AccountSummary {
     description: 'Every invoice ever opened on the account, by due date',
   })
   invoices!: AccountInvoice[];
+  @DegradedProperty() degraded?: Degraded;
 }
 
 export class StatementLine {
