@@ -12,7 +12,9 @@ import {
   loggingModule,
   useJsonLogger,
   type AppConfig,
+  type Infrastructure,
 } from '@billing/shared/nest';
+import { ConsumerState } from '@billing/shared/read-models';
 import { buildInfrastructure } from './infrastructure';
 import { UnreachableError, waitForServers } from './reachable';
 import { openSecurity } from './security';
@@ -38,6 +40,7 @@ export function runApp(
     const infrastructure = buildInfrastructure(config, service);
     infrastructure.settings.security = await openSecurity(config, title);
     await waitForServers(config, infrastructure, (line) => logger.info(`${title}: ${line}`));
+    await refuseReadModelsOfAnotherStore(infrastructure);
     const composed = composeApp(features, infrastructure);
     const root = { ...composed, imports: [...(composed.imports ?? []), loggingModule()] };
     const nest = await NestFactory.create(root, { bufferLogs: true, bodyParser: false });
@@ -62,6 +65,24 @@ export function runApp(
     else logger.fatal({ err: error }, `${title} could not start`);
     process.exit(1);
   });
+}
+
+/**
+ * Read models ahead of the event store were built from another store (a service pointed at the
+ * wrong one) or before it went back: served, they would skip every event up to their positions, and
+ * the service's consumer groups, whose positions live beside them, would take their share of the
+ * bus and park what they cannot find. The service does not start (README "Operating notes").
+ */
+async function refuseReadModelsOfAnotherStore({
+  eventStore,
+  readModels,
+}: Pick<Infrastructure, 'eventStore' | 'readModels'>): Promise<void> {
+  const head = await eventStore.headPosition();
+  const ahead = await new ConsumerState(readModels).projectionsPast(head);
+  if (ahead.length > 0)
+    throw new ConfigError(
+      `cannot start: the read models are ahead of the event store (${ahead.map(({ consumer, position }) => `${consumer} at position ${position}`).join(', ')}; the store's head is ${head}): they were built from another store, or the store went back. Point the service at the store they were built from, or restore both from one backup`,
+    );
 }
 
 function describe({ eventStore, bus, readModels, dataDir }: AppConfig): string {

@@ -74,6 +74,17 @@ export class ConsumerState {
       if (_id !== keep) await this.readModels.remove(CHECKPOINTS, _id);
   }
 
+  /**
+   * The projections whose positions are past `head`: their read models were built from another
+   * store, or from this one before it went back (a restore).
+   */
+  async projectionsPast(head: number): Promise<{ consumer: string; position: number }[]> {
+    const named = { consumer: { $gte: 'projection:', $lt: 'projection:\uffff' } };
+    return (await this.readModels.find<{ consumer: string }>(CHECKPOINTS, named))
+      .filter((checkpoint) => checkpoint._position > head)
+      .map((checkpoint) => ({ consumer: checkpoint.consumer, position: checkpoint._position }));
+  }
+
   async commit(consumer: string, position: number): Promise<void> {
     const { collection, id, update } = checkpointUpdate(consumer, position);
     await this.readModels.apply(collection, id, position, update);
