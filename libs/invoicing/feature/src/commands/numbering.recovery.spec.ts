@@ -138,6 +138,32 @@ describe('finishing a reserved issue (numbering.recovery.ts)', () => {
     ]);
   });
 
+  it("voids unused a number reserved for a document issued since with another year's number: the series stays gapless", async () => {
+    const { store, recover, invoice } = await drafted('2026-01-31');
+    // Reserved in 2026, then (the process died) issued by a retry dated in 2027.
+    await handleCommand(store, series, numberingDecider, reserve('2026-12-31'), context());
+    const nextYear = numberingStream('t', 'invoice', '2027-01-04');
+    await handleCommand(store, nextYear, numberingDecider, reserve('2027-01-04'), context());
+    const issue = completeWith(
+      { type: 'IssueInvoice', invoiceId, issueDate: '2027-01-04' },
+      'INV-2027-00001',
+    );
+    await handleCommand(store, ledgerStream(contractId), ledgerDecider, issue, context());
+    const warned = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      await recover((await store.readStream(series))[0]);
+    } finally {
+      warned.mockRestore();
+    }
+    expect(await invoice()).toMatchObject({ status: 'issued', number: 'INV-2027-00001' });
+    expect(
+      (await store.readStream(series)).map(({ type, data }) => [type, (data as any).number]),
+    ).toEqual([
+      ['NumberReserved', 'INV-2026-00001'],
+      ['NumberVoided', 'INV-2026-00001'],
+    ]);
+  });
+
   it('keeps the number for the document when the ledger refuses the issue for now (a date before the period end)', async () => {
     const { store, recover, invoice } = await drafted('2026-02-28');
     await handleCommand(store, series, numberingDecider, reserve(issueDate), context());

@@ -35,8 +35,9 @@ type Reservation = Extract<NumberingEvent, { type: 'NumberReserved' }>['data'];
  * An invoice that is no longer on its ledger (another instance of the service withdrew the draft
  * between the reservation and the issue: ADR 3) can never take its number: the number is voided in
  * its series with the reason, so the series stays gapless; so is a credit note's the ledger refuses
- * (it has no draft to keep it for). An invoice the ledger refuses for now (a rule, a date) keeps its
- * number for its next issue.
+ * (it has no draft to keep it for), and a number reserved for a document issued since with another
+ * (in another year's series: a retry dated otherwise). An invoice the ledger refuses for now (a
+ * rule, a date) keeps its number for its next issue.
  */
 export function finishReservedIssue(
   store: EventStore,
@@ -72,6 +73,11 @@ export function finishReservedIssue(
       if (withdrawn(state, data.completion))
         return voidIt(
           `invoice ${data.documentId} is no longer on contract ${data.contractId}: its draft was withdrawn before it was issued`,
+        );
+      const other = numberOf(state, data.documentId);
+      if (other !== undefined)
+        return voidIt(
+          `${data.documentId} was issued as ${other} (in another year's series: a retry dated otherwise, or another instance)`,
         );
       // As the request that reserved the number: its command id and fingerprint, so the events are
       // the ones it would have appended (a retry of it with its Idempotency-Key finds them its own).
@@ -126,9 +132,14 @@ async function voidUnused(
 
 /** The document has `number`: issued with it, or voided since (it keeps its number). */
 function holds(ledger: LedgerState, documentId: string, number: string): boolean {
-  if (ledger.status === 'none') return false;
+  return numberOf(ledger, documentId) === number;
+}
+
+/** The number the document was issued with, if it was. */
+function numberOf(ledger: LedgerState, documentId: string): string | undefined {
+  if (ledger.status === 'none') return undefined;
   const note = ledger.creditNotes.find((candidate) => candidate.creditNoteId === documentId);
-  return (note?.number ?? findInvoice(ledger, documentId)?.number) === number;
+  return note?.number ?? findInvoice(ledger, documentId)?.number;
 }
 
 /** A draft withdrawn leaves the ledger; a credit note is on it only once issued. */
