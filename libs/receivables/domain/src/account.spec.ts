@@ -224,6 +224,22 @@ describe('customer account', () => {
         },
       });
     });
+    it('take the lower number first past 99,999 invoices a year, and the earlier year first', () => {
+      const given = after(
+        [],
+        open('late', 'INV-2026-100000', '2026-03-01', 1_000),
+        open('early', 'INV-2026-99999', '2026-03-01', 1_000),
+        open('last-year', 'INV-2025-100001', '2026-03-01', 1_000),
+      );
+      expect(spec(given).when(pay('p1', 1_500)).events().at(-1)).toMatchObject({
+        data: {
+          allocations: [
+            { invoiceId: 'last-year', amount: 1_000 },
+            { invoiceId: 'early', amount: 500 },
+          ],
+        },
+      });
+    });
     it('keep what remains as unapplied credit, applied only when someone applies it', () => {
       const events = after(three, pay('p1', 4_000));
       expect(unappliedCredit(account(events))).toBe(500);

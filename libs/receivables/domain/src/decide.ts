@@ -417,8 +417,22 @@ function sendReminders(account: Account, command: Command<'SendReminders'>): Acc
 
 function byDueThenNumber(a: OpenItem, b: OpenItem): number {
   return a.dueDate === b.dueDate
-    ? a.number.localeCompare(b.number)
+    ? byNumber(a.number, b.number)
     : a.dueDate.localeCompare(b.dueDate);
+}
+
+/**
+ * Lower number first: the series' prefix (its year), then the sequence as a number
+ * (`INV-2026-99999` before `INV-2026-100000`, which text order puts first).
+ */
+function byNumber(a: string, b: string): number {
+  const [, prefixA = a, sequenceA = ''] = /^(.*?)(\d*)$/.exec(a) ?? [];
+  const [, prefixB = b, sequenceB = ''] = /^(.*?)(\d*)$/.exec(b) ?? [];
+  if (prefixA !== prefixB) return prefixA < prefixB ? -1 : 1;
+  return (
+    sequenceA.length - sequenceB.length ||
+    (sequenceA < sequenceB ? -1 : sequenceA > sequenceB ? 1 : 0)
+  );
 }
 
 /**
