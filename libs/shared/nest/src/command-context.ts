@@ -65,12 +65,18 @@ export function headerProblem(request: Request): ValidationError | undefined {
       empty: true,
       rule: 'must be 1 to 255 printable ASCII characters, not starting or ending with a space',
     }),
-    problemOf(request, 'X-Correlation-Id', new RegExp(CORRELATION_ID_PATTERN), {
-      empty: false,
-      rule: 'must be 1 to 200 printable ASCII characters without spaces (as GET /audit/flows/{correlationId} takes it)',
-    }),
+    correlationIdProblem(request),
   ].filter((problem): problem is [string, string] => problem !== undefined);
   return problems.length > 0 ? invalidFields(problems) : undefined;
+}
+
+/** What is wrong with the X-Correlation-Id of a POST (where it is recorded), if anything. */
+export function correlationIdProblem(request: Request): [string, string] | undefined {
+  if (request.method !== 'POST') return undefined;
+  return problemOf(request, 'X-Correlation-Id', new RegExp(CORRELATION_ID_PATTERN), {
+    empty: false,
+    rule: 'must be 1 to 200 printable ASCII characters without spaces (as GET /audit/flows/{correlationId} takes it)',
+  });
 }
 
 /** A header that names one thing: given once (Node joins two into one value) and matching. */

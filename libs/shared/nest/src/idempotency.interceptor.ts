@@ -18,7 +18,12 @@ import {
   type RecordedEvent,
 } from '@billing/shared/event-store';
 import { addToLogContext } from '@billing/shared/logging';
-import { headerProblem, requestContext, type RequestContext } from './command-context';
+import {
+  correlationIdProblem,
+  headerProblem,
+  requestContext,
+  type RequestContext,
+} from './command-context';
 import { CLOCK, EVENT_STORE, SETTINGS, type Clock, type Settings } from './tokens';
 
 interface StoredAnswer {
@@ -61,13 +66,14 @@ export class CommandContextInterceptor implements NestInterceptor {
       .getRequest<Request & { commandContext?: RequestContext }>();
     const response = context.switchToHttp().getResponse<Response>();
     request.commandContext = requestContext(request, this.clock.now(), this.settings.timeZone);
-    // What the events and the log lines of this request carry, to look it up by.
-    response.setHeader('X-Correlation-Id', request.commandContext.correlationId);
-    addToLogContext({
-      correlationId: request.commandContext.correlationId,
-      tenantId: request.commandContext.tenantId,
-    });
     const refused = headerProblem(request);
+    // What the events and the log lines of this request carry, to look it up by; not one the
+    // request is refused for (a replay answers the one its first run recorded).
+    const correlationId = correlationIdProblem(request)
+      ? undefined
+      : request.commandContext.correlationId;
+    if (correlationId) response.setHeader('X-Correlation-Id', correlationId);
+    addToLogContext({ correlationId, tenantId: request.commandContext.tenantId });
     if (request.method !== 'POST' || !request.header('idempotency-key')?.trim()) {
       if (refused) throw refused;
       return next.handle();
