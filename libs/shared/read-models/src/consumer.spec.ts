@@ -1,4 +1,4 @@
-import { isUnavailable } from './consumer';
+import { isUnavailable, parkedProblems } from './consumer';
 
 /**
  * A MongoBulkWriteError as mongodb 6 builds one around the error that stopped the write
@@ -73,5 +73,27 @@ describe('isUnavailable: a server that cannot be reached is waited out, never an
       isUnavailable(new TypeError('A read-model update must return the document, not a promise')),
     ).toBe(false);
     expect(isUnavailable(undefined)).toBe(false);
+  });
+});
+
+describe('parkedProblems', () => {
+  it("names a broker's message by its topic, partition and offset, an event by its stream and revision", () => {
+    const entry = {
+      consumer: 'milestones',
+      type: 'ContractActivated',
+      tenantId: 'acme',
+      error: 'contractId: is required',
+      parkedAt: '2026-11-30T00:00:00.000Z',
+      eventId: 'e-1',
+    };
+    expect(
+      parkedProblems([
+        { ...entry, streamId: 'billing.contracts/2', revision: -1, position: 7 },
+        { ...entry, streamId: 'contract-acme.1', revision: 3, position: 41 },
+      ]),
+    ).toEqual([
+      'parked by milestones: ContractActivated billing.contracts/2@7 (offset 7, tenant acme): contractId: is required',
+      'parked by milestones: ContractActivated contract-acme.1@3 (position 41, tenant acme): contractId: is required',
+    ]);
   });
 });

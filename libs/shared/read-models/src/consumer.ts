@@ -193,6 +193,16 @@ export class ConsumerState {
     }));
   }
 
+  /** An entry parked elsewhere (a rebuilt side copy), kept here as it is. */
+  async keepParked(entry: ParkedEvent): Promise<void> {
+    await this.readModels.apply(
+      PARKED,
+      parkedId(entry.consumer, entry.position),
+      entry.position,
+      () => entry,
+    );
+  }
+
   async parked(consumer?: string): Promise<ParkedEvent[]> {
     const entries = await this.readModels.find<ParkedEvent>(PARKED, consumer ? { consumer } : {}, {
       sort: { position: 1, consumer: 1 },
@@ -232,10 +242,12 @@ export const checkpointUpdate = (consumer: string, position: number): Update => 
  * reaction missing until repaired.
  */
 export function parkedProblems(entries: readonly ParkedEvent[]): string[] {
-  return entries.map(
-    (entry) =>
-      `parked by ${entry.consumer}: ${entry.type} ${entry.streamId}@${entry.revision} (position ${entry.position}, tenant ${entry.tenantId}): ${entry.error}`,
-  );
+  return entries.map((entry) => {
+    // A broker's message (revision -1): its topic/partition and offset, as the group logged it.
+    const message = entry.revision === -1;
+    const at = `${entry.streamId}@${message ? entry.position : entry.revision}`;
+    return `parked by ${entry.consumer}: ${entry.type} ${at} (${message ? 'offset' : 'position'} ${entry.position}, tenant ${entry.tenantId}): ${entry.error}`;
+  });
 }
 
 /**

@@ -100,13 +100,7 @@ export async function switchTo(
     const consumer = projectionConsumer(projection);
     await liveState.reset(consumer);
     await liveState.commit(consumer, await sideState.position(consumer));
-    for (const entry of await sideState.parked(consumer))
-      await live.apply(
-        'parked_events',
-        `${consumer}@${entry.position}`,
-        entry.position,
-        () => entry,
-      );
+    for (const entry of await sideState.parked(consumer)) await liveState.keepParked(entry);
     await liveState.switched(consumer);
   }
 }
