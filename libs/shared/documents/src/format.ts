@@ -1,4 +1,4 @@
-import { formatMoney } from '@billing/shared/kernel';
+import { decimal, formatMoney } from '@billing/shared/kernel';
 
 /**
  * An amount in minor units as a document prints it: `1,234.56`, `-50.00` (the currency is named
@@ -8,8 +8,7 @@ export const money = (amount: number, currency: string) => formatMoney(amount, c
 
 /** Hundredths of a percent as printed: 4533 -> `45.33%`. */
 export function percent(hundredths: number): string {
-  const magnitude = Math.abs(hundredths);
-  return `${hundredths < 0 ? '-' : ''}${Math.floor(magnitude / 100)}.${String(magnitude % 100).padStart(2, '0')}%`;
+  return `${decimal(hundredths)}%`;
 }
 
 const ESCAPES: Record<string, string> = {

@@ -1,6 +1,6 @@
 import { addDays, daysBetween, endOfMonth, isBusinessDate } from './dates';
 import fc from 'fast-check';
-import { applyRate, divideRounded, formatMoney, splitByWeights, sum } from './money';
+import { applyRate, decimal, divideRounded, formatMoney, splitByWeights, sum } from './money';
 
 describe('money', () => {
   it('rounds half away from zero to the minor unit', () => {
@@ -66,5 +66,18 @@ describe('business dates', () => {
     expect(addDays('2026-01-31', 30)).toBe('2026-03-02');
     expect(daysBetween('2026-04-03', '2026-05-31')).toBe(58);
     expect(endOfMonth('2028-02-10')).toBe('2028-02-29');
+  });
+});
+
+describe('decimal', () => {
+  it('writes hundredths with two places, the sign before', () => {
+    expect([1250, -5, 0, 7, -100, 123_456].map(decimal)).toEqual([
+      '12.50',
+      '-0.05',
+      '0.00',
+      '0.07',
+      '-1.00',
+      '1234.56',
+    ]);
   });
 });

@@ -93,6 +93,12 @@ export function splitByWeights(total: number, weights: readonly number[]): numbe
   return floors.map(Number);
 }
 
+/** Hundredths (of a day, of a percent) as a decimal with two places: 1250 -> "12.50", -5 -> "-0.05". */
+export function decimal(hundredths: number): string {
+  const magnitude = Math.abs(hundredths);
+  return `${hundredths < 0 ? '-' : ''}${Math.trunc(magnitude / 100)}.${String(magnitude % 100).padStart(2, '0')}`;
+}
+
 export function formatMoney(amount: number, currency: string): string {
   const digits = minorDigits(currency);
   const sign = amount < 0 ? '-' : '';

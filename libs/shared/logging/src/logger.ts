@@ -53,10 +53,6 @@ export function addToLogContext(context: LogContext): void {
   if (store) Object.assign(store, definedFields(context));
 }
 
-export function logContext(): LogContext | undefined {
-  return current.getStore();
-}
-
 /**
  * LOG_LEVEL (default info), the least severe level written; a wrong value is added to `problems`
  * (the app's config errors).

@@ -167,12 +167,9 @@ export class SqliteReadModels implements ReadModelStore {
   }
 
   /**
-   * The query plan (EXPLAIN QUERY PLAN details) of the SQL that `find` runs: to check that a query
-   * reads through an index.
-   */
-  /**
-   * SQLite's plan for what `find` would run; a collection not written yet has no table, and `find`
-   * reads nothing from it.
+   * The query plan (EXPLAIN QUERY PLAN details) of the SQL that `find` runs, to check that a query
+   * reads through an index; a collection not written yet has no table, and `find` reads nothing
+   * from it.
    */
   async explain(
     collection: string,

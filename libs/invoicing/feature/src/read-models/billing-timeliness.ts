@@ -1,4 +1,4 @@
-import { divideRounded } from '@billing/shared/kernel';
+import { decimal, divideRounded } from '@billing/shared/kernel';
 import type { TimelinessRow } from './billing-timeliness.projection';
 
 /**
@@ -20,10 +20,6 @@ export interface ContractTimeliness extends DaysSummary {
   customerId: string;
   customerName: string;
 }
-
-/** Hundredths as a decimal: 1250 -> "12.50", -5 -> "-0.05". */
-export const decimal = (hundredths: number) =>
-  `${hundredths < 0 ? '-' : ''}${Math.trunc(Math.abs(hundredths) / 100)}.${String(Math.abs(hundredths) % 100).padStart(2, '0')}`;
 
 /**
  * The median of an even count is the mean of the two middle values; the average is rounded half

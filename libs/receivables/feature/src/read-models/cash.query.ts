@@ -1,4 +1,5 @@
 import { dsoHundredths, isoWeekOf, periodDays } from '@billing/receivables/domain';
+import { decimal } from '@billing/shared/kernel';
 import type { TenantReadModels } from '@billing/shared/read-models';
 import { ACCOUNTS, ENTRIES, type AccountView, type EntryView } from './accounts.projection';
 import { openDues, type AgingFilter } from './aging.query';
@@ -107,6 +108,3 @@ export async function dsoFor(
     })
     .sort((a, b) => a.currency.localeCompare(b.currency));
 }
-
-const decimal = (hundredths: number) =>
-  `${hundredths < 0 ? '-' : ''}${Math.trunc(Math.abs(hundredths) / 100)}.${String(Math.abs(hundredths) % 100).padStart(2, '0')}`;
