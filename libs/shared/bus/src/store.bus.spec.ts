@@ -16,20 +16,21 @@ busConformance('store-backed, in memory', async () => {
   };
 });
 
+const event = (type: string) => ({
+  id: crypto.randomUUID(),
+  type,
+  data: {},
+  metadata: {
+    tenantId: 't',
+    correlationId: 'c',
+    causationId: crypto.randomUUID(),
+    actor: 'a',
+    occurredAt: '2026-01-01T00:00:00.000Z',
+    schemaVersion: 1,
+  },
+});
+
 describe('a store-backed consumer group and the events that give it nothing to do', () => {
-  const event = (type: string) => ({
-    id: crypto.randomUUID(),
-    type,
-    data: {},
-    metadata: {
-      tenantId: 't',
-      correlationId: 'c',
-      causationId: crypto.randomUUID(),
-      actor: 'a',
-      occurredAt: '2026-01-01T00:00:00.000Z',
-      schemaVersion: 1,
-    },
-  });
   const until = async (check: () => boolean | Promise<boolean>) => {
     for (
       const deadline = Date.now() + 5_000;
@@ -163,25 +164,7 @@ describe('a store-backed consumer group whose state store refuses its first reba
       expect((await bus.health()).detail.groups).toEqual({
         g: 'rebalance failing: Error: SQLITE_FULL: disk full',
       });
-      await store.append(
-        'x-1',
-        [
-          {
-            id: crypto.randomUUID(),
-            type: 'Happened',
-            data: {},
-            metadata: {
-              tenantId: 't',
-              correlationId: 'c',
-              causationId: crypto.randomUUID(),
-              actor: 'a',
-              occurredAt: '2026-01-01T00:00:00.000Z',
-              schemaVersion: 1,
-            },
-          },
-        ],
-        'no_stream',
-      );
+      await store.append('x-1', [event('Happened')], 'no_stream');
       for (const deadline = Date.now() + 5_000; seen.length === 0 && Date.now() < deadline;)
         await new Promise((resolve) => setTimeout(resolve, 10));
       expect(seen).toEqual(['Happened']);
