@@ -1,3 +1,4 @@
+import { pause } from '@billing/shared/kernel';
 import { AsyncResource } from 'node:async_hooks';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -201,8 +202,7 @@ export class ReaderThread {
    * once handled, unless the queue was emptied meanwhile (the thread died: it comes again).
    */
   private async handOut(id: number, reading: Reading): Promise<void> {
-    const pause = () =>
-      Promise.race([new Promise((resolve) => setTimeout(resolve, RETRY_MS)), reading.whenStopped]);
+    const pauseToRetry = () => pause(RETRY_MS, reading.whenStopped);
     const stopped = () => reading.stopped;
     while (reading.queue.length > 0 && !reading.stopped) {
       const event = reading.queue[0];
@@ -211,11 +211,11 @@ export class ReaderThread {
           event,
           reading.handler,
           reading.onError,
-          pause,
+          pauseToRetry,
           stopped,
         ).catch(async (error: unknown) => {
           logger.error({ err: error }, `subscription to $all failed at position ${event.position}`);
-          await pause();
+          await pauseToRetry();
           return undefined;
         });
         if (handled === false) return;

@@ -1,3 +1,4 @@
+import { pause } from '@billing/shared/kernel';
 import {
   START,
   streamNameFilter,
@@ -48,8 +49,7 @@ export function subscribeToAll(
   let current: AllStreamSubscription | undefined;
   let wake = () => {};
   const stopping = new Promise<void>((resolve) => (wake = resolve));
-  const pause = (ms = RETRY_MS) =>
-    Promise.race([new Promise((resolve) => setTimeout(resolve, ms)), stopping]);
+  const pauseToRetry = (ms = RETRY_MS) => pause(ms, stopping);
   const consume = async () => {
     const prefixes = options.streamPrefixes?.length ? [...options.streamPrefixes] : undefined;
     const filter = prefixes ? streamNameFilter({ prefixes }) : streamNameFilter({ regex: '^[^$]' });
@@ -60,7 +60,10 @@ export function subscribeToAll(
     for await (const resolved of current) {
       const event = toRecorded(resolved);
       if (!event || isSystemStream(event.streamId) || event.position <= position) continue;
-      if (stopped || !(await deliverUntilHandled(event, handler, onError, pause, () => stopped)))
+      if (
+        stopped ||
+        !(await deliverUntilHandled(event, handler, onError, pauseToRetry, () => stopped))
+      )
         return;
       position = event.position;
     }
@@ -85,7 +88,7 @@ export function subscribeToAll(
       } finally {
         await current?.unsubscribe();
       }
-      if (!stopped) await pause(waitMs);
+      if (!stopped) await pauseToRetry(waitMs);
     }
   };
   const done = run();

@@ -1,3 +1,4 @@
+import { pause } from '@billing/shared/kernel';
 import { logger } from '@billing/shared/logging';
 import type { AppendNotice, AppendSignal } from './signal';
 import {
@@ -46,8 +47,7 @@ export function catchUp(
   let stopped = false;
   let wake = () => {};
   const stopping = new Promise<void>((resolve) => (wake = resolve));
-  const pause = () =>
-    Promise.race([new Promise((resolve) => setTimeout(resolve, RETRY_MS)), stopping]);
+  const pauseToRetry = () => pause(RETRY_MS, stopping);
   /** The events after `readTo` (a page), and the head they were read up to. */
   const readPage = async (): Promise<{ page: RecordedEvent[]; head: number }> => {
     for (;;) {
@@ -67,7 +67,7 @@ export function catchUp(
           { err: error, position },
           `subscription could not read after position ${position}; retrying`,
         );
-        await pause();
+        await pauseToRetry();
         if (stopped) return { page: [], head: readTo };
       }
     }
@@ -97,7 +97,7 @@ export function catchUp(
         for (const event of page) {
           if (
             stopped ||
-            !(await deliverUntilHandled(event, handler, onError, pause, () => stopped))
+            !(await deliverUntilHandled(event, handler, onError, pauseToRetry, () => stopped))
           )
             return;
           position = readTo = event.position;
@@ -134,7 +134,7 @@ export async function deliverUntilHandled(
   event: RecordedEvent,
   handler: EventHandler,
   onError: ((error: unknown, event: RecordedEvent) => void) | undefined,
-  pause: () => Promise<unknown>,
+  pauseToRetry: () => Promise<unknown>,
   stopped: () => boolean,
 ): Promise<boolean> {
   for (;;) {
@@ -143,7 +143,7 @@ export async function deliverUntilHandled(
       return true;
     } catch (error) {
       (onError ?? defaultOnError)(error, event);
-      await pause();
+      await pauseToRetry();
       if (stopped()) return false;
     }
   }

@@ -48,12 +48,15 @@ export class AppendSignal {
   wait(seen: number): Promise<void> {
     return new Promise((resolve) => {
       if (this.commits > seen) return resolve();
+      // Cleared when a commit wakes the waiter first: one stray timer per wait per commit otherwise.
+      let timer: NodeJS.Timeout | undefined;
       const done = () => {
+        clearTimeout(timer);
         this.waiters.delete(done);
         resolve();
       };
       this.waiters.add(done);
-      if (this.pollMs) setTimeout(done, this.pollMs).unref();
+      if (this.pollMs) timer = setTimeout(done, this.pollMs).unref();
     });
   }
 

@@ -7,3 +7,4 @@ export * from './event-schema';
 export * from './freeze';
 export * from './text';
 export * from './proxies';
+export * from './timing';

@@ -1,3 +1,4 @@
+import { pause } from '@billing/shared/kernel';
 import type { EventStore, RecordedEvent, Subscription } from '@billing/shared/event-store';
 import { logger, withLogContext } from '@billing/shared/logging';
 import {
@@ -233,10 +234,7 @@ export class BatchedConsumer implements Subscription {
             { err: error, consumer: this.options.name },
             `${this.options.name} could not write what it did with ${event.type} ${event.streamId}@${event.revision}; retrying`,
           );
-          await Promise.race([
-            new Promise((resolve) => setTimeout(resolve, RETRY_MS)),
-            this.stopping,
-          ]);
+          await pause(RETRY_MS, this.stopping);
         }
       }
     }
