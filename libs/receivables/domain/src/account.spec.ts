@@ -224,6 +224,11 @@ describe('customer account', () => {
         },
       });
     });
+    it('name each invoice once (an invoice named twice would be paid twice)', () => {
+      spec(three)
+        .when(pay('p1', 2_700, ['i2', 'i2']))
+        .thenThrows(ValidationError, /names each invoice once/);
+    });
     it('take the lower number first past 99,999 invoices a year, and the earlier year first', () => {
       const given = after(
         [],

@@ -147,6 +147,8 @@ function recordPayment(account: Account, command: Command<'RecordPayment'>): Acc
   if (account.payments.some((payment) => payment.paymentId === command.paymentId))
     throw new IllegalStateError('this payment is already recorded');
   const receivedOn = requireDate(command.receivedOn, 'date received');
+  if (new Set(command.invoiceIds).size !== command.invoiceIds.length)
+    throw new ValidationError('a payment names each invoice once');
   const named = command.invoiceIds.map((invoiceId) =>
     payable(requireItem(account, invoiceId), receivedOn),
   );
