@@ -166,8 +166,12 @@ describe('a poison event in the store', () => {
     const file = join(dir, 'events.sqlite');
     try {
       const first = await startTestApp({ eventStore: new SqliteEventStore(file) });
-      const good = (await expectOk<any>(first.client.post('/contracts', smallContract()), 'create'))
-        .contractId as string;
+      const create = async () =>
+        (await expectOk<any>(first.client.post('/contracts', smallContract()), 'create'))
+          .contractId as string;
+      const good = await create();
+      // A stream a hand edit broke after its first event.
+      const broken = await create();
       await first.settle();
       await first.close();
 
@@ -180,18 +184,29 @@ describe('a poison event in the store', () => {
           JSON.stringify({ contractId: good, activatedOn: '2026-01-05' }),
           'garbage',
         ],
-      ].map(([type, data, meta]) => ({
-        stream: `contract-${randomUUID()}`,
-        id: randomUUID(),
-        type,
-        data,
-        meta,
-      }));
+      ]
+        .map(([type, data, meta]) => ({
+          stream: `contract-${randomUUID()}`,
+          revision: 0,
+          id: randomUUID(),
+          type,
+          data,
+          meta,
+        }))
+        .concat({
+          stream: `contract-${broken}`,
+          revision: 1,
+          id: randomUUID(),
+          type: 'ContractActivated',
+          data: 'not json{',
+          meta: metadata,
+        });
       const db = new Database(file);
       const insert = db.prepare(
-        "INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at) VALUES (?, 0, ?, ?, ?, ?, '2026-01-02T00:00:00.000Z')",
+        "INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, '2026-01-02T00:00:00.000Z')",
       );
-      for (const row of rows) insert.run(row.stream, row.id, row.type, row.data, row.meta);
+      for (const row of rows)
+        insert.run(row.stream, row.revision, row.id, row.type, row.data, row.meta);
       db.close();
 
       const second = await startTestApp({
@@ -213,6 +228,13 @@ describe('a poison event in the store', () => {
           contractId: good,
           status: 'draft',
         });
+        // A command never decides on a stream it cannot read: it fails and writes nothing.
+        const head = await second.infrastructure.eventStore.headPosition();
+        const cancel = await second.client.post(`/contracts/${broken}/cancel`, {
+          reason: 'on a broken stream',
+        });
+        expect(cancel.status).toBe(500);
+        expect(await second.infrastructure.eventStore.headPosition()).toBe(head);
       } finally {
         await second.close();
       }

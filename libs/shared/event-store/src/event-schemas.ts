@@ -23,6 +23,20 @@ export class InvalidEvent extends Error {
 }
 
 /**
+ * Refuses an event no reader can use, whatever its type: data that is not a JSON object, metadata
+ * naming no tenant (a row a hand edit or an old bug broke: the stores hand it over as it is). The
+ * projections park it; a command or an audit view of its stream fails rather than fold it.
+ */
+export function requireReadable(event: RecordedEvent): void {
+  const problems: string[] = [];
+  if (typeof event.data !== 'object' || event.data === null || Array.isArray(event.data))
+    problems.push('(data): must be a JSON object');
+  const tenant = (event.metadata as { tenantId?: unknown } | undefined)?.tenantId;
+  if (typeof tenant !== 'string' || tenant === '') problems.push('metadata.tenantId: is required');
+  if (problems.length > 0) throw new InvalidEvent(event, problems);
+}
+
+/**
  * Events a command would append that do not fit their schemas: a 400 over HTTP, a bug (parked) in a
  * reaction.
  */
@@ -118,9 +132,7 @@ export class EventSchemas {
    * schema or its metadata names no tenant.
    */
   decode<E extends DomainEvent>(recorded: RecordedEvent): E {
-    const tenant = (recorded.metadata as { tenantId?: unknown } | undefined)?.tenantId;
-    if (typeof tenant !== 'string' || tenant === '')
-      throw new InvalidEvent(recorded, ['metadata.tenantId: is required']);
+    requireReadable(recorded);
     const current = this.upcast(recorded);
     const problems = this.errors(current.type, current.data);
     if (problems.length > 0) throw new InvalidEvent(recorded, problems);

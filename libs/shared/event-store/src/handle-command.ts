@@ -9,6 +9,7 @@ import {
 } from '@billing/shared/kernel';
 import { logger } from '@billing/shared/logging';
 import { uuidFrom } from './uuid';
+import { requireReadable } from './event-schemas';
 import {
   IdempotencyKeyReused,
   WrongExpectedVersionError,
@@ -295,6 +296,7 @@ function folded<E extends DomainEvent, S>(
   from: Loaded<S> | Snapshot<S> | undefined,
   tail: readonly RecordedEvent[],
 ): Loaded<S> {
+  tail.forEach(requireReadable);
   const last = tail.at(-1);
   return {
     state: (tail as unknown as E[]).reduce(
@@ -398,7 +400,10 @@ export async function stateAsOf<E extends DomainEvent, S>(
   tenantId: string,
   dating: Dating<E>,
 ): Promise<{ state: S; events: RecordedEvent[] }> {
-  const known = (await store.readStream(streamId)).filter(
+  const stream = await store.readStream(streamId);
+  // An event that names no tenant would be left out unnoticed: the view fails instead.
+  stream.forEach(requireReadable);
+  const known = stream.filter(
     (event) =>
       event.metadata.tenantId === tenantId &&
       (asOf.knownAt === undefined || Date.parse(event.recordedAt) <= asOf.knownAt.getTime()),

@@ -117,7 +117,13 @@ class ChainWalk {
 
   visit(event: RecordedEvent): void {
     const before = this.links.get(event.streamId);
-    const mine = this.tenantId === undefined || event.metadata?.tenantId === this.tenantId;
+    // An event whose metadata no longer names a tenant (edited by hand) in a stream of this tenant
+    // is this tenant's to check: skipped, its tampering would go unseen.
+    const tenant: unknown = event.metadata?.tenantId;
+    const mine =
+      this.tenantId === undefined ||
+      tenant === this.tenantId ||
+      (typeof tenant !== 'string' && Boolean(before?.counted));
     this.links.set(event.streamId, {
       revision: event.revision,
       hash: event.hash,

@@ -1,4 +1,4 @@
-import type { EventStore } from '@billing/shared/event-store';
+import { requireReadable, type EventStore } from '@billing/shared/event-store';
 import { logger } from '@billing/shared/logging';
 import { ReadModelBatch, type BatchOptions } from './batch';
 import { startBatchedConsumer, type BatchedConsumer } from './batched-consumer';
@@ -67,7 +67,12 @@ export class ProjectionRunner {
     const subscription = await startBatchedConsumer(this.store, state, {
       name,
       streamPrefixes: projection.streamPrefixes,
-      handle: (event) => projection.handle(event, stampedWith(batch, event.metadata?.tenantId)),
+      // A projection that reads an event without decoding it (the contract history) must not
+      // write a broken one for no tenant: every projection parks it.
+      handle: (event) => {
+        requireReadable(event);
+        return projection.handle(event, stampedWith(batch, event.metadata.tenantId));
+      },
       checkpointEvery: CHECKPOINT_EVERY,
       onParked: (event, entry) => markParked(projection, event, batch, entry),
       batch: {

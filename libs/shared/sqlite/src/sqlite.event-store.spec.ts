@@ -196,6 +196,28 @@ describe('a file written before events were hash-chained (ADR 19)', () => {
   });
 });
 
+describe('a hash-chained event whose metadata a hand edit broke', () => {
+  it("is a break of its tenant's chain, not an event of no tenant left out", async () => {
+    const file = join(dir, 'tampered.db');
+    const store = new SqliteEventStore(file);
+    const event = (n: number) => ({ id: randomUUID(), type: 'E', data: { n }, metadata });
+    await store.append('test-t', [event(1), event(2), event(3)], 'no_stream');
+    await store.close();
+    const db = new Database(file);
+    db.prepare(
+      "UPDATE events SET metadata = 'garbage' WHERE stream_id = 'test-t' AND revision = 1",
+    ).run();
+    db.close();
+    const reopened = new SqliteEventStore(file);
+    expect(await verifyChains(reopened, { tenantId: metadata.tenantId })).toMatchObject({
+      events: 3,
+      intact: false,
+      breakCount: 1,
+    });
+    await reopened.close();
+  });
+});
+
 describe('the events a process appended last, read from memory', () => {
   const event = (n: unknown) => ({ id: randomUUID(), type: 'E', data: { n }, metadata });
   const numbers = (events: { data: unknown }[]) => events.map((e) => (e.data as { n: unknown }).n);
