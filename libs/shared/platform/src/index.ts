@@ -77,12 +77,16 @@ async function refuseReadModelsOfAnotherStore({
   eventStore,
   readModels,
 }: Pick<Infrastructure, 'eventStore' | 'readModels'>): Promise<void> {
-  const head = await eventStore.headPosition();
-  const ahead = await new ConsumerState(readModels).projectionsPast(head);
-  if (ahead.length > 0)
-    throw new ConfigError(
-      `cannot start: the read models are ahead of the event store (${ahead.map(({ consumer, position }) => `${consumer} at position ${position}`).join(', ')}; the store's head is ${head}): they were built from another store, or the store went back. Point the service at the store they were built from, or restore both from one backup`,
-    );
+  const ahead = await new ConsumerState(readModels).projectionsPast(() =>
+    eventStore.headPosition(),
+  );
+  if (ahead.length === 0) return;
+  const which = ahead.map(({ consumer, position }) => `${consumer} at position ${position}`);
+  throw new ConfigError(
+    `cannot start: the read models are ahead of the event store (${which.join(', ')}; ` +
+      `the store's head is ${ahead[0].head}): they were built from another store, or the store ` +
+      `went back. Point the service at the store they were built from, or restore both from one backup`,
+  );
 }
 
 function describe({ eventStore, bus, readModels, dataDir }: AppConfig): string {

@@ -1,4 +1,5 @@
-import { isUnavailable, parkedProblems } from './consumer';
+import { ConsumerState, isUnavailable, parkedProblems } from './consumer';
+import { InMemoryReadModels } from './in-memory.read-models';
 
 /**
  * A MongoBulkWriteError as mongodb 6 builds one around the error that stopped the write
@@ -94,6 +95,23 @@ describe('parkedProblems', () => {
     ).toEqual([
       'parked by milestones: ContractActivated billing.contracts/2@7 (offset 7, tenant acme): contractId: is required',
       'parked by milestones: ContractActivated contract-acme.1@3 (position 41, tenant acme): contractId: is required',
+    ]);
+  });
+});
+
+describe('ConsumerState.projectionsPast', () => {
+  it('reads the positions before the head: an instance running beside it, which appends before it commits, never looks ahead', async () => {
+    const state = new ConsumerState(new InMemoryReadModels());
+    await state.commit('projection:a@v1', 10);
+    // The head is 10 when asked; right after, the other instance appends and commits 12.
+    const head = async () => {
+      await state.commit('projection:a@v1', 12);
+      return 10;
+    };
+    expect(await state.projectionsPast(head)).toEqual([]);
+    // Read models really ahead of the store are named.
+    expect(await state.projectionsPast(async () => 11)).toEqual([
+      { consumer: 'projection:a@v1', position: 12, head: 11 },
     ]);
   });
 });

@@ -75,14 +75,23 @@ export class ConsumerState {
   }
 
   /**
-   * The projections whose positions are past `head`: their read models were built from another
-   * store, or from this one before it went back (a restore).
+   * The projections whose positions are past the store's head: their read models were built from
+   * another store, or from this one before it went back (a restore). The positions are read first:
+   * an instance running beside this one moves the head before its positions, never after.
    */
-  async projectionsPast(head: number): Promise<{ consumer: string; position: number }[]> {
+  async projectionsPast(
+    head: () => Promise<number>,
+  ): Promise<{ consumer: string; position: number; head: number }[]> {
     const named = { consumer: { $gte: 'projection:', $lt: 'projection:\uffff' } };
-    return (await this.readModels.find<{ consumer: string }>(CHECKPOINTS, named))
-      .filter((checkpoint) => checkpoint._position > head)
-      .map((checkpoint) => ({ consumer: checkpoint.consumer, position: checkpoint._position }));
+    const checkpoints = await this.readModels.find<{ consumer: string }>(CHECKPOINTS, named);
+    const at = await head();
+    return checkpoints
+      .filter((checkpoint) => checkpoint._position > at)
+      .map((checkpoint) => ({
+        consumer: checkpoint.consumer,
+        position: checkpoint._position,
+        head: at,
+      }));
   }
 
   async commit(consumer: string, position: number): Promise<void> {
