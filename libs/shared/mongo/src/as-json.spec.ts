@@ -39,4 +39,11 @@ describe('storedOf', () => {
     expect(() => storedOf([1], 'd1', 1)).toThrow(TypeError);
     expect(() => storedOf({ big: 1n }, 'd1', 1)).toThrow(TypeError);
   });
+
+  it('keeps a field named __proto__ (a line id a client chose) as a field, as JSON.parse does', () => {
+    const doc = JSON.parse('{"certified":{"__proto__":{"work":5},"A":{"work":7}}}') as object;
+    const stored = storedOf(doc, 'd1', 1) as unknown as { certified: object };
+    expect(JSON.stringify(stored.certified)).toBe('{"__proto__":{"work":5},"A":{"work":7}}');
+    expect(Object.getPrototypeOf(stored.certified)).toBe(Object.prototype);
+  });
 });

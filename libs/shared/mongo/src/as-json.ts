@@ -46,7 +46,17 @@ function copyFields(value: Record<string, unknown>, top: boolean): Record<string
   for (const key of Object.keys(value)) {
     if (top && (key === '_id' || key === '_position')) continue;
     const field = asJson(value[key]);
-    if (field !== undefined) copied[key] = field;
+    if (field === undefined) continue;
+    // A key a client chose (a line id `__proto__`) is a field as JSON.parse makes it: an assignment
+    // would set the copy's prototype instead.
+    if (key === '__proto__')
+      Object.defineProperty(copied, key, {
+        value: field,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    else copied[key] = field;
   }
   return copied;
 }
