@@ -161,14 +161,18 @@ describe('a store-backed consumer group whose state store refuses its first reba
       const seen: string[] = [];
       await bus.subscribe('g', ['t'], async (message) => void seen.push(message.type));
       await new Promise((resolve) => setTimeout(resolve, 20));
-      expect((await bus.health()).detail.groups).toEqual({
-        g: 'rebalance failing: Error: SQLITE_FULL: disk full',
+      expect(await bus.health()).toMatchObject({
+        up: false,
+        detail: { groups: { g: 'rebalance failing: Error: SQLITE_FULL: disk full' } },
       });
       await store.append('x-1', [event('Happened')], 'no_stream');
       for (const deadline = Date.now() + 5_000; seen.length === 0 && Date.now() < deadline;)
         await new Promise((resolve) => setTimeout(resolve, 10));
       expect(seen).toEqual(['Happened']);
-      expect((await bus.health()).detail.groups).toEqual({ g: 'consuming' });
+      expect(await bus.health()).toMatchObject({
+        up: true,
+        detail: { groups: { g: 'consuming' } },
+      });
       await bus.close();
       expect(unhandled).toEqual([]);
       expect(console.error).toHaveBeenCalledWith(expect.stringMatching(/g: rebalance failed/));

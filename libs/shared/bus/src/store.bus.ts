@@ -107,7 +107,8 @@ export class StoreBackedBus implements Bus {
     const each = (names: Iterable<string>, state: string) =>
       Object.fromEntries([...names].map((name) => [name, state]));
     return {
-      up: true,
+      // A group that cannot rebalance (its state store refuses) reacts to nothing: degraded.
+      up: [...this.members].every((member) => !member.failing),
       detail: {
         on: 'the event store',
         groups: Object.fromEntries(
@@ -161,8 +162,7 @@ class GroupMember {
   private lock: Promise<unknown> = Promise.resolve();
   private started?: Promise<void>;
   private resolved = false;
-  /** Why the last rebalance failed, until one succeeds. */
-  private failing?: string;
+  private failure?: string;
 
   constructor(
     private readonly store: EventStore,
@@ -180,7 +180,8 @@ class GroupMember {
       this.resolved = true;
       if (this.stopped) return;
       // A state store that refuses the first rebalance (a full disk, a lock held past the busy
-      // timeout) is asked again by the timer; parked messages wait for the next start.
+      // timeout) is asked again by the timer; parked messages that cannot be tried now wait for
+      // the next start.
       await this.rebalanceOrLog();
       await this.retryParked().catch((error: unknown) =>
         logger.error(
@@ -201,11 +202,16 @@ class GroupMember {
     return this.failing ? `rebalance failing: ${this.failing}` : 'consuming';
   }
 
+  /** Why the last rebalance failed, until one succeeds. */
+  get failing(): string | undefined {
+    return this.failure;
+  }
+
   private rebalanceOrLog(): Promise<void> {
     return this.exclusive(() => this.rebalance()).then(
-      () => void (this.failing = undefined),
+      () => void (this.failure = undefined),
       (error: unknown) => {
-        this.failing = describe(error);
+        this.failure = describe(error);
         logger.error({ err: error, consumer: this.group }, `${this.group}: rebalance failed`);
       },
     );
