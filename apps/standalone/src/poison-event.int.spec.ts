@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +38,8 @@ describe('a poison event in the store', () => {
       (logged = [
         jest.spyOn(console, 'error').mockImplementation(() => undefined),
         jest.spyOn(console, 'warn').mockImplementation(() => undefined),
+        // A command on a stream a hand edit broke fails (500), logged as such.
+        jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined),
       ]),
   );
   afterEach(() => logged.forEach((spy) => spy.mockRestore()));
@@ -262,6 +265,52 @@ describe('a poison event in the store', () => {
       expect(account.body.degraded?.parkedEvents).toEqual(
         expect.arrayContaining([expect.objectContaining({ type: 'PaymentReceived' })]),
       );
+    } finally {
+      await second.close();
+    }
+  }, 30_000);
+
+  it("parks an event of one tenant written into another tenant's account: it never pays the other tenant's invoice", async () => {
+    const store = new InMemoryEventStore();
+    const first = await startTestApp({ eventStore: store });
+    await issuedSmallApplication(first.client);
+    const acme = await first.as({ tenantId: 'acme' });
+    const { total } = await issuedSmallApplication(acme);
+    await first.settle();
+    const payment = {
+      amount: 1_000,
+      currency: 'USD',
+      method: 'wire',
+      reference: 'r-1',
+      receivedOn: '2026-02-10',
+    };
+    await expectOk(acme.post(`/accounts/${CUSTOMER.id}/payments`, payment), 'pay');
+    await first.settle();
+    await first.close();
+    // acme's payment, copied by hand into the account stream of tenant default's customer.
+    const [paid] = (await store.readStream(`account-acme.${CUSTOMER.id}`)).filter(
+      (event) => event.type === 'PaymentReceived',
+    );
+    const theirs = `account-default.${CUSTOMER.id}`;
+    const [last] = await store.readStream(theirs, { direction: 'backwards', maxCount: 1 });
+    await store.append(
+      theirs,
+      [{ id: randomUUID(), type: paid.type, data: paid.data, metadata: paid.metadata }],
+      last.revision,
+    );
+
+    const second = await startTestApp({ eventStore: store, readModels: new InMemoryReadModels() });
+    try {
+      await second.settle();
+      const account = await (await second.as({ tenantId: 'acme' })).get(`/accounts/${CUSTOMER.id}`);
+      expect(account.body.balance).toBe(total - 1_000);
+      const ready = await second.client.get('/health/ready');
+      expect(ready.body.parked).toEqual(
+        expect.arrayContaining([expect.objectContaining({ type: 'PaymentReceived' })]),
+      );
+      // Tenant default's account decides on its own events only.
+      const mine = await second.client.post(`/accounts/${CUSTOMER.id}/payments`, payment);
+      expect(mine.status).toBe(500);
     } finally {
       await second.close();
     }

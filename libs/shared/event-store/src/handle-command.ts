@@ -9,7 +9,7 @@ import {
 } from '@billing/shared/kernel';
 import { logger } from '@billing/shared/logging';
 import { uuidFrom } from './uuid';
-import { requireReadable } from './event-schemas';
+import { InvalidEvent, requireReadable } from './event-schemas';
 import {
   IdempotencyKeyReused,
   WrongExpectedVersionError,
@@ -296,7 +296,15 @@ function folded<E extends DomainEvent, S>(
   from: Loaded<S> | Snapshot<S> | undefined,
   tail: readonly RecordedEvent[],
 ): Loaded<S> {
-  tail.forEach(requireReadable);
+  const tenantId = from?.tenantId ?? tail[0]?.metadata.tenantId;
+  for (const event of tail) {
+    requireReadable(event);
+    // A stream is one tenant's: an event naming another (written by hand) is never decided on.
+    if (event.metadata.tenantId !== tenantId)
+      throw new InvalidEvent(event, [
+        `metadata.tenantId: ${event.metadata.tenantId} in a stream of tenant ${tenantId}`,
+      ]);
+  }
   const last = tail.at(-1);
   return {
     state: (tail as unknown as E[]).reduce(
@@ -305,7 +313,7 @@ function folded<E extends DomainEvent, S>(
     ),
     revision: last?.revision ?? from?.revision ?? -1,
     position: last?.position ?? from?.position ?? 0,
-    tenantId: from?.tenantId ?? tail[0]?.metadata.tenantId,
+    tenantId,
     commandIds: new Set([
       ...(from?.commandIds ?? []),
       ...tail.map((event) => event.metadata.causationId),
