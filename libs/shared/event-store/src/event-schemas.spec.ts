@@ -4,6 +4,7 @@ import {
   closedObject,
   date,
   DomainError,
+  MAX_EVENT_TEXT,
   money,
   nonEmptyString,
   positiveMoney,
@@ -120,6 +121,18 @@ describe('EventSchemas before append (the validating store)', () => {
       expect(await inner.headPosition()).toBe(0);
     },
   );
+
+  it('refuses text longer than MAX_EVENT_TEXT (a row written past the API reaches the documents that print it)', () => {
+    const checker = new EventSchemas().register(schemas);
+    const named = (name: string) => ({
+      ...valid(),
+      terms: { ...valid().terms, customer: { id: 'cust-1', name } },
+    });
+    expect(checker.errors('ContractCreated', named('x'.repeat(MAX_EVENT_TEXT)))).toEqual([]);
+    expect(checker.errors('ContractCreated', named('x'.repeat(MAX_EVENT_TEXT + 1)))).toEqual([
+      'terms.customer.name: must NOT have more than 10000 characters',
+    ]);
+  });
 
   it('names every problem at once', async () => {
     const data = { ...valid(), terms: { ...valid().terms, customer: { id: '' }, originalSum: 0 } };

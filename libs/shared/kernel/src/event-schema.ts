@@ -32,10 +32,16 @@ export const positiveCount = { type: 'integer', minimum: 1, maximum: SAFE };
 export const date = { type: 'string', format: 'date' };
 /** Server-minted ids. */
 export const uuid = { type: 'string', format: 'uuid' };
+/**
+ * The longest text an event may hold: five times what the API takes (2,000 characters), so that no
+ * event a release stored is refused, and no row written past the API (50 MB in a payment reference)
+ * reaches the documents and CSVs that print it.
+ */
+export const MAX_EVENT_TEXT = 10_000;
 /** Client-given ids and names. */
-export const nonEmptyString = { type: 'string', minLength: 1 };
+export const nonEmptyString = { type: 'string', minLength: 1, maxLength: MAX_EVENT_TEXT };
 /** Free text that may be empty (a PO number nobody gave). */
-export const text = { type: 'string' };
+export const text = { type: 'string', maxLength: MAX_EVENT_TEXT };
 export const currencyCode = { type: 'string', pattern: '^[A-Z]{3}$' };
 export const flag = { type: 'boolean' };
 
