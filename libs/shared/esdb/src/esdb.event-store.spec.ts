@@ -243,7 +243,8 @@ describe('EsdbEventStore on the emulator', () => {
       (await store.readAll({ direction: 'backwards', streamPrefixes: [prefix], maxCount: 1 }))[0]
         .position,
     );
-  });
+    // 120 appends over gRPC: about 1 s here, several on a machine loaded by other work.
+  }, 30_000);
 
   it('subscribes again after a server restart, from the last event it handled: every event once, in order', async () => {
     const prefix = `restart-${randomUUID().slice(0, 8)}-`;
