@@ -10,7 +10,7 @@ import { dataDir, mongoServer, openStore, serviceReadModels } from './store';
 
 export const CHECK_USAGE = `auditor check [DATA_DIR]   (also: npm run audit [-- DATA_DIR])
 auditor check --esdb URL --mongo URL
-  every number series gapless with each number on one document, every pay application equal to its recomputation, every parked
+  every hash chain intact, every number series gapless with each number on one document, every pay application equal to its recomputation, every parked
   event: of the embedded read models beside the store, or (--mongo, the services' MONGO_URL) of each service's database`;
 
 /**

@@ -1,3 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { SqliteEventStore } from '@billing/shared/sqlite';
 import {
   InMemoryEventStore,
   type EventStore,
@@ -16,8 +21,8 @@ const NOBODY = '00000000-0000-4000-8000-00000000d009';
 async function copyOf(
   store: EventStore,
   tamper: (event: RecordedEvent) => unknown = (event) => event.data,
+  copy: EventStore = new InMemoryEventStore(),
 ): Promise<EventStore> {
-  const copy = new InMemoryEventStore();
   for (const event of await store.readAll())
     await copy.append(
       event.streamId,
@@ -153,5 +158,33 @@ describe('auditor check (npm run audit)', () => {
       ),
     );
     expect(report.problems.filter((problem) => /is on 0 document/.test(problem))).toEqual([]);
+  });
+
+  it("names a hash chain a hand edit broke (a payment's amount changed in the file)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'billing-audit-chains-'));
+    const file = join(dir, 'events.sqlite');
+    try {
+      await (await copyOf(billed, undefined, new SqliteEventStore(file))).close();
+      const db = new Database(file);
+      const paid = db
+        .prepare<[], { stream_id: string; revision: number }>(
+          "SELECT stream_id, revision FROM events WHERE type = 'PaymentReceived' ORDER BY position LIMIT 1",
+        )
+        .get()!;
+      db.prepare(
+        "UPDATE events SET data = json_set(data, '$.amount', 1) WHERE stream_id = ? AND revision = ?",
+      ).run(paid.stream_id, paid.revision);
+      db.close();
+      const store = new SqliteEventStore(file);
+      const report = await checkBooks(store);
+      await store.close();
+      expect(report.problems).toContainEqual(
+        expect.stringMatching(
+          new RegExp(`^hash chain broken \\(hash\\) at ${paid.stream_id}@${paid.revision} `),
+        ),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,7 +1,12 @@
 import { decodeLedgerEvent } from '@billing/invoicing/feature';
 import { ledgerDecider, payApplicationOf, type Ledger } from '@billing/invoicing/domain';
 import { allEvents } from '@billing/shared/audit';
-import { InvalidEvent, type EventStore, type RecordedEvent } from '@billing/shared/event-store';
+import {
+  InvalidEvent,
+  verifyChains,
+  type EventStore,
+  type RecordedEvent,
+} from '@billing/shared/event-store';
 import { fold } from '@billing/shared/kernel';
 import { byStream, decodeStream, ledgersOf, numberSeries } from './number-series';
 
@@ -14,9 +19,10 @@ export interface BooksReport {
 }
 
 /**
- * What an auditor checks from the events alone: every number series runs 1, 2, 3… without a gap,
- * each number on exactly one issued document; and every pay application the ledgers hold is what
- * the G702/G703 rules give when recomputed from the ledger as it stood when it was drafted.
+ * What an auditor checks from the events alone: every stream's hash chain holds (an event edited,
+ * added or removed by hand breaks it); every number series runs 1, 2, 3… without a gap, each number
+ * on exactly one issued document; and every pay application the ledgers hold is what the G702/G703
+ * rules give when recomputed from the ledger as it stood when it was drafted.
  */
 export async function checkBooks(
   store: EventStore,
@@ -24,8 +30,20 @@ export async function checkBooks(
 ): Promise<BooksReport> {
   const events: RecordedEvent[] = [];
   for await (const event of allEvents(store, undefined, onProgress)) events.push(event);
+  const chains = await verifyChains(store);
   const series = numberSeries(events, ledgersOf(events));
-  const problems = series.flatMap((one) => one.problems);
+  const problems = [
+    ...chains.breaks.map(
+      (broken) =>
+        `hash chain broken (${broken.kind}) at ${broken.streamId}@${broken.revision} (position ${broken.position}): expected ${broken.expected}, found ${broken.found}`,
+    ),
+    ...(chains.breakCount > chains.breaks.length
+      ? [
+          `${chains.breakCount - chains.breaks.length} more hash chain breaks: npm run auditor -- verify`,
+        ]
+      : []),
+    ...series.flatMap((one) => one.problems),
+  ];
   let applicationsRecomputed = 0;
   for (const [stream, history] of byStream(events, 'billing-')) {
     const ledger = decodeStream(history, decodeLedgerEvent);
