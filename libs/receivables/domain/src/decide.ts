@@ -427,7 +427,7 @@ function byDueThenNumber(a: OpenItem, b: OpenItem): number {
  * Lower number first: the series' prefix (its year), then the sequence as a number
  * (`INV-2026-99999` before `INV-2026-100000`, which text order puts first).
  */
-function byNumber(a: string, b: string): number {
+export function byNumber(a: string, b: string): number {
   const [, prefixA = a, sequenceA = ''] = /^(.*?)(\d*)$/.exec(a) ?? [];
   const [, prefixB = b, sequenceB = ''] = /^(.*?)(\d*)$/.exec(b) ?? [];
   if (prefixA !== prefixB) return prefixA < prefixB ? -1 : 1;

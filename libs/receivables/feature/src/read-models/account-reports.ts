@@ -1,4 +1,9 @@
-import { AGING_BUCKETS, agingBucket, type AgingBucket } from '@billing/receivables/domain';
+import {
+  AGING_BUCKETS,
+  agingBucket,
+  byNumber,
+  type AgingBucket,
+} from '@billing/receivables/domain';
 import { byCodePoint } from '@billing/shared/kernel';
 import {
   retainageAsOf,
@@ -65,7 +70,7 @@ export function agingAsOf(
       open,
       bucket: agingBucket(item.dueDate, asOf),
     }))
-    .sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.number.localeCompare(b.number));
+    .sort((a, b) => a.dueDate.localeCompare(b.dueDate) || byNumber(a.number, b.number));
   invoices.forEach((invoice) => (buckets[invoice.bucket] += invoice.open));
   return {
     customerId: customer.customerId,
