@@ -265,6 +265,12 @@ describe('a poison event in the store', () => {
       expect(account.body.degraded?.parkedEvents).toEqual(
         expect.arrayContaining([expect.objectContaining({ type: 'PaymentReceived' })]),
       );
+      const statement = await second.client.get(
+        `/accounts/${CUSTOMER.id}/statement?from=2026-01-01&to=2026-12-31`,
+      );
+      expect(statement.body.degraded?.parkedEvents).toEqual(
+        expect.arrayContaining([expect.objectContaining({ type: 'PaymentReceived' })]),
+      );
     } finally {
       await second.close();
     }

@@ -89,6 +89,7 @@ export class Statement {
   })
   lines!: StatementLine[];
   @MoneyProperty('Balance at the end of the period') closingBalance!: number;
+  @DegradedProperty() degraded?: Degraded;
 }
 
 const BUCKETS = ['current', 'days1to30', 'days31to60', 'days61to90', 'over90'];

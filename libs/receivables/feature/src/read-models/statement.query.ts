@@ -12,7 +12,8 @@ import {
 } from './accounts.projection';
 import { statement } from './account-reports';
 
-export type StatementView = ReturnType<typeof statement>;
+/** The statement, and what its account lacks (parked events: `degraded` over HTTP). */
+export type StatementView = ReturnType<typeof statement> & { _parked?: unknown[] };
 
 /**
  * A customer's statement for a period from its book entries (DOMAIN.md "Customer statement"): what
@@ -51,5 +52,9 @@ export async function statementFor(
     { sort: { date: 1, position: 1 } },
   );
   const opening = [...earlierMonths, ...earlier].reduce((total, { amount }) => total + amount, 0);
-  return statement(account, opening, period, from, to);
+  const { _parked: parked } = account as { _parked?: unknown[] };
+  return {
+    ...statement(account, opening, period, from, to),
+    ...(parked ? { _parked: parked } : {}),
+  };
 }
