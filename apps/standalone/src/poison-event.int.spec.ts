@@ -173,8 +173,9 @@ describe('a poison event in the store', () => {
         (await expectOk<any>(first.client.post('/contracts', smallContract()), 'create'))
           .contractId as string;
       const good = await create();
-      // A stream a hand edit broke after its first event.
+      // A stream a hand edit broke after its first event, and one given an event past a gap.
       const broken = await create();
+      const gapped = await create();
       await first.settle();
       await first.close();
 
@@ -205,11 +206,26 @@ describe('a poison event in the store', () => {
           meta: metadata,
         });
       const db = new Database(file);
+      // Its creation copied at revision 2 (revision 1 missing): folded, it would start the contract
+      // again.
+      const created = db
+        .prepare<[string], { type: string; data: string; metadata: string }>(
+          'SELECT type, data, metadata FROM events WHERE stream_id = ? AND revision = 0',
+        )
+        .get(`contract-${gapped}`)!;
       const insert = db.prepare(
         "INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, '2026-01-02T00:00:00.000Z')",
       );
       for (const row of rows)
         insert.run(row.stream, row.revision, row.id, row.type, row.data, row.meta);
+      insert.run(
+        `contract-${gapped}`,
+        2,
+        randomUUID(),
+        created.type,
+        created.data,
+        created.metadata,
+      );
       db.close();
 
       const second = await startTestApp({
@@ -237,6 +253,10 @@ describe('a poison event in the store', () => {
           reason: 'on a broken stream',
         });
         expect(cancel.status).toBe(500);
+        const activate = await second.client.post(`/contracts/${gapped}/activate`, {
+          date: '2026-01-05',
+        });
+        expect(activate.status).toBe(500);
         expect(await second.infrastructure.eventStore.headPosition()).toBe(head);
       } finally {
         await second.close();

@@ -297,13 +297,17 @@ function folded<E extends DomainEvent, S>(
   tail: readonly RecordedEvent[],
 ): Loaded<S> {
   const tenantId = from?.tenantId ?? tail[0]?.metadata.tenantId;
+  let next = from ? from.revision + 1 : (tail[0]?.revision ?? 0);
   for (const event of tail) {
     requireReadable(event);
-    // A stream is one tenant's: an event naming another (written by hand) is never decided on.
+    // A stream is one tenant's, its revisions one after another: an event naming another tenant,
+    // or past a gap (written by hand), is never decided on.
     if (event.metadata.tenantId !== tenantId)
       throw new InvalidEvent(event, [
         `metadata.tenantId: ${event.metadata.tenantId} in a stream of tenant ${tenantId}`,
       ]);
+    if (event.revision !== next++)
+      throw new InvalidEvent(event, [`revision: ${event.revision} where ${next - 1} comes next`]);
   }
   const last = tail.at(-1);
   return {
