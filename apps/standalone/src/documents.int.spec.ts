@@ -176,6 +176,9 @@ describe('milestone contract: credit note, void, write-off, reminders, agreed re
     expect(
       (await expectOk<any>(test.client.get(`/contracts/${contractId}`), 'summary')).billedNet,
     ).toBe(270_000);
+    const issuedPdf = await getDocument(test, `/invoices/${draft.invoiceId}/pdf`);
+    const asIssued = (await pdfText(issuedPdf.bytes)).pages;
+    expect(asIssued.flat().filter((line) => line.includes('VOID'))).toEqual([]);
     expect(
       await expectOk(
         test.client.post(`/invoices/${draft.invoiceId}/void`, {
@@ -189,6 +192,18 @@ describe('milestone contract: credit note, void, write-off, reminders, agreed re
       number: 'INV-2026-00002',
     });
     await test.settle();
+    // The voided application's PDF: every page marked, with the date and reason, over the document
+    // as issued (every line of it still there).
+    const voided = (
+      await pdfText((await getDocument(test, `/invoices/${draft.invoiceId}/pdf`)).bytes)
+    ).pages;
+    expect(voided).toHaveLength(asIssued.length);
+    for (const [index, page] of voided.entries()) {
+      expect(page).toEqual(
+        expect.arrayContaining(['VOID', 'VOID since 2026-03-03: billed to the wrong entity']),
+      );
+      expect(missing(asIssued[index]!, page)).toEqual([]);
+    }
     expect(
       (await account()).invoices.map((item: any) => [item.number, item.open, item.cancelled]),
     ).toEqual([

@@ -131,6 +131,45 @@ export function numberPages(doc: Pdf, label: string): void {
   }
 }
 
+/** How a voided document says so: the void's date and reason. */
+export interface VoidMark {
+  voidedOn: string;
+  reason: string;
+}
+
+/** The reason as the mark shows it: one line, the rest of a long reason in the API. */
+const MARK_REASON = 120;
+
+/**
+ * A voided document's mark on every page, once all are drawn: "VOID" across the page and, in the
+ * top margin, the void's date and reason. The document beneath is unchanged: as issued.
+ */
+export function markVoid(doc: Pdf, { voidedOn, reason }: VoidMark): void {
+  const { start, count } = doc.bufferedPageRange();
+  const shown = reason.length > MARK_REASON ? `${reason.slice(0, MARK_REASON - 1)}…` : reason;
+  for (let index = start; index < start + count; index++) {
+    doc.switchToPage(index);
+    const [top, bottom] = [doc.page.margins.top, doc.page.margins.bottom];
+    doc.page.margins.top = doc.page.margins.bottom = 0;
+    const [width, height] = [doc.page.width, doc.page.height];
+    doc.save().fillColor('#c00000').fillOpacity(0.18);
+    doc.rotate(-30, { origin: [width / 2, height / 2] });
+    doc
+      .font(FONT.bold)
+      .fontSize(160)
+      .text('VOID', 0, height / 2 - 80, { width, align: 'center', lineBreak: false });
+    doc.restore();
+    doc.save().fillColor('#c00000');
+    line(doc, `VOID since ${voidedOn}: ${shown}`, MARGIN, MARGIN - 14, {
+      size: 8,
+      bold: true,
+      width: contentWidth(doc),
+    });
+    doc.restore();
+    [doc.page.margins.top, doc.page.margins.bottom] = [top, bottom];
+  }
+}
+
 /** A blank line to sign or write on, with its caption below it. */
 export function blank(doc: Pdf, caption: string, x: number, y: number, width: number): void {
   doc

@@ -51,7 +51,7 @@ export class InvoicingDocuments {
   })
   @ApiDocumentResponse(
     'application/pdf',
-    'The PDF, the same bytes whenever it is rendered; named by the invoice number',
+    'The PDF, the same bytes whenever it is rendered (once voided, every page is marked VOID with the date and reason); named by the invoice number',
   )
   @ApiProblems(400, 404, [
     409,
@@ -65,10 +65,13 @@ export class InvoicingDocuments {
       throw new IllegalStateError(
         `invoice ${invoiceId} is not issued: its document exists once it is`,
       );
+    // The document is as issued; whether it was voided since is the invoice's status today.
+    const voided =
+      view.status === 'void' ? { voidedOn: view.voidedOn!, reason: view.voidReason! } : undefined;
     const pdf =
       document.kind === 'pay-application'
-        ? await renderPayApplication(document)
-        : await renderReleaseInvoice(document);
+        ? await renderPayApplication(document, voided)
+        : await renderReleaseInvoice(document, voided);
     return documentFile(pdf, 'application/pdf', document.invoice.number);
   }
 

@@ -2,12 +2,14 @@ import type { InvoiceDocument } from '@billing/invoicing/domain';
 import {
   drawTable,
   MARGIN,
+  markVoid,
   money,
   newPage,
   numberPages,
   percent,
   renderPdf,
   type Pdf,
+  type VoidMark,
 } from '@billing/shared/documents';
 import {
   amounts,
@@ -100,7 +102,7 @@ function draw(doc: Pdf, document: Release): void {
 }
 
 /** A retainage release invoice as issued. */
-export function renderReleaseInvoice(document: Release): Promise<Buffer> {
+export function renderReleaseInvoice(document: Release, voided?: VoidMark): Promise<Buffer> {
   const { invoice, terms } = document;
   const info = {
     title: `Invoice ${invoice.number}, retainage release`,
@@ -110,6 +112,7 @@ export function renderReleaseInvoice(document: Release): Promise<Buffer> {
   };
   return renderPdf(info, (doc) => {
     draw(doc, document);
+    if (voided) markVoid(doc, voided);
     numberPages(doc, invoice.number);
   });
 }
