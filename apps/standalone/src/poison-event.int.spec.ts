@@ -9,6 +9,7 @@ import { InMemoryEventStore, type NewEvent } from '@billing/shared/event-store';
 import { InMemoryReadModels, parkedProblems } from '@billing/shared/read-models';
 import { CUSTOMER, expectOk, issuedSmallApplication, smallContract } from '@billing/shared/testing';
 import { Background } from '@billing/shared/nest';
+import { getDocument, pdfText } from './testing/pdf';
 import { startTestApp } from './testing/test-app';
 
 /**
@@ -291,6 +292,16 @@ describe('a poison event in the store', () => {
       expect(statement.body.degraded?.parkedEvents).toEqual(
         expect.arrayContaining([expect.objectContaining({ type: 'PaymentReceived' })]),
       );
+      // The statement as the customer gets it says so on every page, not only in a header.
+      const pdf = await getDocument(
+        second,
+        `/accounts/${CUSTOMER.id}/statement/pdf?from=2026-01-01&to=2026-12-31`,
+      );
+      expect(pdf.headers['billing-degraded']).toMatch(/parked/);
+      for (const page of (await pdfText(pdf.bytes)).pages)
+        expect(page).toContain(
+          'INCOMPLETE: 1 event(s) of this account could not be applied yet; figures may lack them',
+        );
     } finally {
       await second.close();
     }

@@ -140,31 +140,35 @@ export interface VoidMark {
 /** The reason as the mark shows it: one line, the rest of a long reason in the API. */
 const MARK_REASON = 120;
 
-/**
- * A voided document's mark on every page, once all are drawn: "VOID" across the page and, in the
- * top margin, the void's date and reason. The document beneath is unchanged: as issued.
- */
+/** A voided document's mark on every page: "VOID" across it, the date and reason above it. */
 export function markVoid(doc: Pdf, { voidedOn, reason }: VoidMark): void {
-  const { start, count } = doc.bufferedPageRange();
   const shown = reason.length > MARK_REASON ? `${reason.slice(0, MARK_REASON - 1)}…` : reason;
+  markPages(doc, `VOID since ${voidedOn}: ${shown}`, 'VOID');
+}
+
+/**
+ * A mark on every page, once all are drawn: `note` in red in the top margin and, when given,
+ * `across` in large pale letters across the page. The document beneath is unchanged.
+ */
+export function markPages(doc: Pdf, note: string, across?: string): void {
+  const { start, count } = doc.bufferedPageRange();
   for (let index = start; index < start + count; index++) {
     doc.switchToPage(index);
     const [top, bottom] = [doc.page.margins.top, doc.page.margins.bottom];
+    // Drawn in the margins on purpose: PDFKit would otherwise add a page.
     doc.page.margins.top = doc.page.margins.bottom = 0;
     const [width, height] = [doc.page.width, doc.page.height];
-    doc.save().fillColor('#c00000').fillOpacity(0.18);
-    doc.rotate(-30, { origin: [width / 2, height / 2] });
-    doc
-      .font(FONT.bold)
-      .fontSize(160)
-      .text('VOID', 0, height / 2 - 80, { width, align: 'center', lineBreak: false });
-    doc.restore();
+    if (across) {
+      doc.save().fillColor('#c00000').fillOpacity(0.18);
+      doc.rotate(-30, { origin: [width / 2, height / 2] });
+      doc
+        .font(FONT.bold)
+        .fontSize(160)
+        .text(across, 0, height / 2 - 80, { width, align: 'center', lineBreak: false });
+      doc.restore();
+    }
     doc.save().fillColor('#c00000');
-    line(doc, `VOID since ${voidedOn}: ${shown}`, MARGIN, MARGIN - 14, {
-      size: 8,
-      bold: true,
-      width: contentWidth(doc),
-    });
+    line(doc, note, MARGIN, MARGIN - 14, { size: 8, bold: true, width: contentWidth(doc) });
     doc.restore();
     [doc.page.margins.top, doc.page.margins.bottom] = [top, bottom];
   }

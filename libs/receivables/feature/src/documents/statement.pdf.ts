@@ -2,6 +2,7 @@ import {
   drawTable,
   line,
   MARGIN,
+  markPages,
   money,
   newPage,
   numberPages,
@@ -110,6 +111,13 @@ export function renderStatement(statement: StatementView): Promise<Buffer> {
       { columns: COLUMNS, ...rowsOf(statement) },
       { x: MARGIN, y: start(), newPage: start },
     );
+    // A statement sent while events of its account are parked would look complete: it says not.
+    const parked = statement._parked?.length ?? 0;
+    if (parked > 0)
+      markPages(
+        doc,
+        `INCOMPLETE: ${parked} event(s) of this account could not be applied yet; figures may lack them`,
+      );
     numberPages(doc, `Statement ${statement.from} to ${statement.to}`);
   });
 }
