@@ -64,27 +64,27 @@ describe('npm run rebuild and npm run audit on a service database in Mongo', () 
     const store = new EsdbEventStore(emulator.url);
     try {
       const [invoiceId] = result.applications.map((application) => application.invoiceId);
-      const invoice = (await live.get<Record<string, unknown>>('invoices_v1', invoiceId))!;
+      const invoice = (await live.get<Record<string, unknown>>('invoices_v2', invoiceId))!;
       const { _id, _position, ...content } = invoice;
-      await live.apply('invoices_v1', invoiceId, _position + 1, () => ({
+      await live.apply('invoices_v2', invoiceId, _position + 1, () => ({
         ...content,
         status: 'void',
       }));
       const [first] = await store.readAll({ maxCount: 1 });
       await new ConsumerState(live).park(
-        'projection:invoices@v1',
+        'projection:invoices@v2',
         first,
         new Error('a handler that failed before the fix'),
       );
 
       expect(await run('check', ...where)).toBe(1);
       expect(out).toContain(
-        `PROBLEM parked by projection:invoices@v1: ${first.type} ${first.streamId}@${first.revision} (position ${first.position}, tenant ${first.metadata.tenantId}): Error: a handler that failed before the fix`,
+        `PROBLEM parked by projection:invoices@v2: ${first.type} ${first.streamId}@${first.revision} (position ${first.position}, tenant ${first.metadata.tenantId}): Error: a handler that failed before the fix`,
       );
       expect(
         await run('rebuild', ...where, '--service', 'invoicing', '--projection', 'invoices'),
       ).toBe(1);
-      expect(out.some((line) => line.startsWith(`DIFFERS invoices_v1/${invoiceId}\n`))).toBe(true);
+      expect(out.some((line) => line.startsWith(`DIFFERS invoices_v2/${invoiceId}\n`))).toBe(true);
       expect(out).toContain('1 document(s) differ');
 
       expect(
@@ -99,7 +99,7 @@ describe('npm run rebuild and npm run audit on a service database in Mongo', () 
         ),
       ).toBe(0);
       expect(out).toContain('the live read models are now the rebuilt ones');
-      expect(await live.get('invoices_v1', invoiceId)).toEqual(invoice);
+      expect(await live.get('invoices_v2', invoiceId)).toEqual(invoice);
       expect(await run('check', ...where)).toBe(0);
       expect(await run('rebuild', ...where, '--service', 'invoicing')).toBe(0);
     } finally {

@@ -36,7 +36,7 @@ describe('npm run auditor -- rebuild (npm run rebuild)', () => {
       expect.arrayContaining([
         'accounts_v5',
         'contract_summary_v1',
-        'invoices_v1',
+        'invoices_v2',
         'receivable_items_v2',
         'schedules_v3',
       ]),

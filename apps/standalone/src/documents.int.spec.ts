@@ -292,6 +292,9 @@ describe('milestone contract: credit note, void, write-off, reminders, agreed re
 
   it('writes off an open amount with a reason, reported apart from payments', async () => {
     const [first] = (await account()).invoices;
+    const invoice = async () =>
+      expectOk<any>(test.client.get(`/invoices/${first.invoiceId}`), 'invoice');
+    expect(await invoice()).toMatchObject({ paid: 0, openOnAccount: 80_000 });
     await expectOk(
       test.client.post(`/accounts/${CUSTOMER.id}/invoices/${first.invoiceId}/write-off`, {
         reason: 'client dispute settled',
@@ -301,6 +304,12 @@ describe('milestone contract: credit note, void, write-off, reminders, agreed re
     );
     await test.settle();
     expect((await account()).invoices[0]).toMatchObject({ open: 0, writtenOff: 80_000, paid: 0 });
+    // The invoice says nothing is open on it any more, now and as of that day; not the day before.
+    expect(await invoice()).toMatchObject({ paid: 0, openOnAccount: 0 });
+    const asOf = (date: string) =>
+      expectOk<any>(test.client.get(`/invoices/${first.invoiceId}/as-of?date=${date}`), 'as-of');
+    expect((await asOf('2026-04-30')).invoice).toMatchObject({ openOnAccount: 0 });
+    expect((await asOf('2026-04-29')).invoice).toMatchObject({ openOnAccount: 80_000 });
     expect((await account()).openItems.map((item: any) => item.invoiceId)).not.toContain(
       first.invoiceId,
     );

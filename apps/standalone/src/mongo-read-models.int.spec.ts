@@ -70,7 +70,7 @@ describe('the scenario on Mongo read models (mongo-java-server)', () => {
       expect.arrayContaining([
         'accounts_v5',
         'contract_summary_v1',
-        'invoices_v1',
+        'invoices_v2',
         'consumer_checkpoints',
       ]),
     );

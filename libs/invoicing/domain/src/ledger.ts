@@ -52,8 +52,9 @@ export interface Ledger {
   creditNotes: CreditNote[];
   /**
    * What receivables last said is open on each invoice (ledgers before 2026-11-30 never heard): the
-   * account's knowledge, not the invoice's (not part of what the API answers about an invoice).
-   * Less than the total, paid and credited leave when part of it was written off on the account.
+   * account's knowledge, not the invoice's (the API answers it beside the invoice as
+   * `openOnAccount`). Less than the total, paid and credited leave when part of it was written off
+   * on the account.
    */
   openOnAccount?: Record<string, number>;
 }

@@ -3,8 +3,8 @@ import type { RecordedEvent } from '@billing/shared/event-store';
 import { aggregateIdOf, type Projection, type ReadModelStore } from '@billing/shared/read-models';
 import { decodeLedgerEvent } from '../invoicing.events';
 
-export const LEDGERS = 'billing_ledgers_v1';
-export const INVOICES = 'invoices_v1';
+export const LEDGERS = 'billing_ledgers_v2';
+export const INVOICES = 'invoices_v2';
 
 export interface LedgerView extends Ledger {
   refusals: { certificationId: string; periodEnd: string; reason: string }[];
@@ -12,6 +12,8 @@ export interface LedgerView extends Ledger {
 
 export interface InvoiceView extends Omit<Invoice, 'status'> {
   status: Invoice['status'] | 'withdrawn';
+  /** What receivables last reported open on it (a write-off takes it below what was not paid). */
+  openOnAccount?: number;
   contractId: string;
   contractTitle: string;
   customer: { id: string; name: string };
@@ -24,7 +26,8 @@ export interface InvoiceView extends Omit<Invoice, 'status'> {
  */
 export const invoicesProjection: Projection = {
   name: 'invoices',
-  version: 1,
+  // 2: each invoice carries what the account still has open on it (`openOnAccount`).
+  version: 2,
   streamPrefixes: ['billing-'],
   collections: [LEDGERS, INVOICES],
   indexes: [
@@ -60,8 +63,10 @@ export const invoicesProjection: Projection = {
     const invoice = ledger?.invoices.find((candidate) => candidate.invoiceId === invoiceId);
     if (!ledger || !invoice) return;
     const { terms } = ledger;
+    const openOnAccount = ledger.openOnAccount?.[invoiceId];
     const view: InvoiceView = {
       ...invoice,
+      ...(openOnAccount === undefined ? {} : { openOnAccount }),
       contractId: ledger.contractId,
       contractTitle: terms.title,
       customer: { id: terms.customer.id, name: terms.customer.name },

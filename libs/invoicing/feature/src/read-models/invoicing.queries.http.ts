@@ -124,9 +124,15 @@ export class InvoicingQueries {
       ctx.tenantId,
       dating,
     );
-    const invoice = state.status === 'open' ? findInvoice(state, invoiceId) : undefined;
+    const ledger = state.status === 'open' ? state : undefined;
+    const invoice = ledger && findInvoice(ledger, invoiceId);
     if (!invoice) throw new NotFoundError(`invoice ${invoiceId} did not exist then`);
-    return { asOf: asOf.knownAt.toISOString(), date: asOf.date, invoice };
+    const openOnAccount = ledger.openOnAccount?.[invoiceId];
+    return {
+      asOf: asOf.knownAt.toISOString(),
+      date: asOf.date,
+      invoice: { ...invoice, ...(openOnAccount === undefined ? {} : { openOnAccount }) },
+    };
   }
 
   /** The contract's billing ledger: terms, certified work, every pay application, refusals. */

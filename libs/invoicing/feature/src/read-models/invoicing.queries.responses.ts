@@ -69,6 +69,11 @@ export class LedgerInvoice {
     'Total of its credit notes (on the account, any excess over what was open became credit: see `/accounts/{customerId}`)',
   )
   credited!: number;
+  @MoneyProperty(
+    "What the customer's account still has open on it, as receivables last reported (absent until it has): less than total − paid − credited by what was written off, or by credit applied to it",
+    { required: false },
+  )
+  openOnAccount?: number;
   @DateProperty('Void date, once voided', { required: false }) voidedOn?: string;
   @TextProperty('Why it was voided', { required: false }) voidReason?: string;
 }
