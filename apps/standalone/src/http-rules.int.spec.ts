@@ -111,20 +111,28 @@ describe('HTTP: bad input, unknown ids, broken rules, retries', () => {
   });
 
   it('answers 405 with Allow for a method a path does not take, 404 for a path there is not', async () => {
-    const server = test.app.getHttpServer();
-    const auth = { authorization: `Bearer ${test.token}` };
-    const put = await request(server).put('/contracts').set(auth).send({});
-    expect([put.status, put.headers.allow, put.body.type]).toEqual([
-      405,
-      'GET, HEAD, POST',
-      'urn:billing:http-405',
-    ]);
-    const id = '00000000-0000-4000-8000-000000000000';
-    const remove = await request(server).delete(`/contracts/${id}`).set(auth);
-    expect([remove.status, remove.headers.allow]).toEqual([405, 'GET, HEAD']);
-    expect((await request(server).get('/no-such-thing').set(auth)).status).toBe(404);
-    // A route of the method that says 404 itself is still a 404.
-    expect((await test.client.get(`/contracts/${id}`)).status).toBe(404);
+    // As `npm start` serves: its request log is a middleware Express registers for every method.
+    const served = await startTestApp({}, undefined, { requestLog: true });
+    try {
+      const server = served.app.getHttpServer();
+      const auth = { authorization: `Bearer ${served.token}` };
+      const put = await request(server).put('/contracts').set(auth).send({});
+      expect([put.status, put.headers.allow, put.body.type]).toEqual([
+        405,
+        'GET, HEAD, POST',
+        'urn:billing:http-405',
+      ]);
+      const id = '00000000-0000-4000-8000-000000000000';
+      const remove = await request(server).delete(`/contracts/${id}`).set(auth);
+      expect([remove.status, remove.headers.allow]).toEqual([405, 'GET, HEAD']);
+      const live = await request(server).post('/health/live').send({});
+      expect([live.status, live.headers.allow]).toEqual([405, 'GET, HEAD']);
+      expect((await request(server).get('/no-such-thing').set(auth)).status).toBe(404);
+      // A route of the method that says 404 itself is still a 404.
+      expect((await served.client.get(`/contracts/${id}`)).status).toBe(404);
+    } finally {
+      await served.close();
+    }
   });
 
   it('answers 404 for an unknown contract, invoice or account, and writes nothing', async () => {

@@ -9,6 +9,7 @@ import {
   composeApp,
   configureHttp,
   DEFAULT_HTTP,
+  loggingModule,
   type Infrastructure,
   type Security,
 } from '@billing/shared/nest';
@@ -45,6 +46,8 @@ export const testSecurity = (overrides: Partial<Security> = {}): Security => ({
 export async function startTestApp(
   overrides: Partial<Infrastructure> = {},
   features = STANDALONE,
+  /** With the request log `runApp` mounts (nestjs-pino's middleware on every route). */
+  { requestLog = false } = {},
 ): Promise<TestApp> {
   const eventStore = overrides.eventStore ?? new InMemoryEventStore();
   const readModels = overrides.readModels ?? new InMemoryReadModels();
@@ -56,7 +59,7 @@ export async function startTestApp(
     settings: overrides.settings ?? { timeZone: 'UTC', security: testSecurity() },
   };
   const moduleRef = await Test.createTestingModule({
-    imports: [composeApp(features, infrastructure)],
+    imports: [composeApp(features, infrastructure), ...(requestLog ? [loggingModule()] : [])],
   }).compile();
   const app = configureHttp(
     moduleRef.createNestApplication({ logger: ['error'], bodyParser: false }),

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { STATUS_CODES } from 'node:http';
+import { METHODS, STATUS_CODES } from 'node:http';
 import { DomainError, type ErrorCategory } from '@billing/shared/kernel';
 import { IdempotencyKeyReused, StoreUnavailableError } from '@billing/shared/event-store';
 import { isUnavailable } from '@billing/shared/read-models';
@@ -133,13 +133,20 @@ function otherMethods(request: Request): string[] {
   const router = (request.app as unknown as { router?: { stack: RouteLayer[] } }).router;
   const methods = new Set<string>();
   for (const layer of router?.stack ?? [])
-    if (layer.route && layer.match(request.path))
+    if (layer.route && !forEveryMethod(layer.route) && layer.match(request.path))
       for (const [method, on] of Object.entries(layer.route.methods))
         if (on && method !== '_all') methods.add(method.toUpperCase());
   if (methods.has('GET')) methods.add('HEAD');
   // A route of its own method answered (and said 404 itself): not a method the path lacks.
   return methods.has(request.method) ? [] : [...methods].sort();
 }
+
+/**
+ * A route Express registered for every method (`app.all`: how Nest mounts a middleware for every
+ * path, nestjs-pino's request log among them): it takes no method of its own.
+ */
+const forEveryMethod = (route: { methods: Record<string, boolean> }) =>
+  METHODS.every((method) => route.methods[method.toLowerCase()]);
 
 function fromHttpException(error: HttpException): Problem {
   const status = error.getStatus();
