@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { DEFAULT_HTTP } from '@billing/shared/nest';
-import { smallContract } from '@billing/shared/testing';
+import { smallContract, testToken } from '@billing/shared/testing';
 import { startTestApp, testSecurity, type TestApp } from './testing/test-app';
 
 /** Issue 8 item 5: what a browser-facing service must do besides checking tokens. */
@@ -134,6 +134,27 @@ describe('browser-facing hygiene', () => {
     expect((await anonymous()).status).toBe(429);
     // Reads are not limited.
     for (let n = 0; n < 10; n++) expect((await ann.get('/contracts')).status).toBe(200);
+  }, 30_000);
+
+  it('counts one token however its ES256 signature is spelled (s and n − s both verify)', async () => {
+    test = await withHttp({ throttle: { windowSeconds: 60, perToken: 3, perIp: 100 } });
+    const [header, payload, signature] = (await testToken({ subject: 'ann' })).split('.');
+    const bytes = Buffer.from(signature!, 'base64url');
+    // P-256's group order: (r, n − s) is a valid signature wherever (r, s) is.
+    const n = BigInt('0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551');
+    const s = BigInt(`0x${bytes.subarray(32).toString('hex')}`);
+    const other = Buffer.concat([
+      bytes.subarray(0, 32),
+      Buffer.from((n - s).toString(16).padStart(64, '0'), 'hex'),
+    ]).toString('base64url');
+    const post = (sig: string) =>
+      test.client.post('/contracts', smallContract(), {
+        authorization: `Bearer ${header}.${payload}.${sig}`,
+      });
+    expect((await post(other)).status).toBe(201);
+    for (let count = 1; count < 3; count++) expect((await post(signature!)).status).toBe(201);
+    expect((await post(other)).status).toBe(429);
+    expect((await post(signature!)).status).toBe(429);
   }, 30_000);
 
   it('lets no flood of unauthenticated changes use up the allowance of the callers with a token, behind the gateway too', async () => {

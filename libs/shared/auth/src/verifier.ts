@@ -96,7 +96,9 @@ export class TokenVerifier {
 
   async verify(token: string): Promise<Identity> {
     // One spelling per token: base64url leaves bits unused in a segment's last character, and a
-    // token spelled another way would count apart (its own rate limit, its own cache entry).
+    // token spelled another way would count apart (its own cache entry). An ECDSA signature's
+    // second valid value (n − s) is a cache entry of its own too; the rate limit counts the signed
+    // part (throttle.guard.ts).
     if (
       !token
         .split('.')

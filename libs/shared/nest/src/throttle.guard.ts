@@ -16,10 +16,12 @@ const isRead = (context: ExecutionContext) =>
 const bearerOf = (request: Request) =>
   /^bearer\s+(\S+)$/i.exec(request.header('authorization')?.trim() ?? '')?.[1];
 
+const signedPart = (token: string) => token.slice(0, token.lastIndexOf('.'));
+
 /**
  * @nestjs/throttler over the mutating requests of authenticated callers (it runs after AuthGuard),
- * counted across every mutating route: per client IP and per bearer token (a hash of it: the token
- * itself is kept nowhere). Changes refused for want of a valid token count apart, per address
+ * counted across every mutating route: per client IP and per bearer token (a hash of its signed part:
+ * the token itself is kept nowhere). Changes refused for want of a valid token count apart, per address
  * (`anonymousAttempt`, from AuthGuard): a flood of them never uses up what the address's callers
  * with a token may do. The client IP is the peer's, or behind a proxy named in TRUSTED_PROXIES
  * (the gateway) the one it forwards.
@@ -49,9 +51,11 @@ export function throttlerOptions({
         limit: perToken,
         skipIf: (context) =>
           skipIf(context) || !bearerOf(context.switchToHttp().getRequest<Request>()),
+        // The token's signed part (header and claims), verified by then: an ECDSA signature has a
+        // second valid spelling (s and n − s), which must not be a second allowance.
         getTracker: (request) =>
           createHash('sha256')
-            .update(bearerOf(request as Request)!)
+            .update(signedPart(bearerOf(request as Request)!))
             .digest('base64url'),
       },
     ],
