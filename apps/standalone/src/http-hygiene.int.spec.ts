@@ -139,7 +139,7 @@ describe('browser-facing hygiene', () => {
   it('counts one token however its ES256 signature is spelled (s and n − s both verify)', async () => {
     test = await withHttp({ throttle: { windowSeconds: 60, perToken: 3, perIp: 100 } });
     const [header, payload, signature] = (await testToken({ subject: 'ann' })).split('.');
-    const bytes = Buffer.from(signature!, 'base64url');
+    const bytes = Buffer.from(signature, 'base64url');
     // P-256's group order: (r, n − s) is a valid signature wherever (r, s) is.
     const n = BigInt('0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551');
     const s = BigInt(`0x${bytes.subarray(32).toString('hex')}`);
@@ -152,9 +152,9 @@ describe('browser-facing hygiene', () => {
         authorization: `Bearer ${header}.${payload}.${sig}`,
       });
     expect((await post(other)).status).toBe(201);
-    for (let count = 1; count < 3; count++) expect((await post(signature!)).status).toBe(201);
+    for (let count = 1; count < 3; count++) expect((await post(signature)).status).toBe(201);
     expect((await post(other)).status).toBe(429);
-    expect((await post(signature!)).status).toBe(429);
+    expect((await post(signature)).status).toBe(429);
   }, 30_000);
 
   it('lets no flood of unauthenticated changes use up the allowance of the callers with a token, behind the gateway too', async () => {
