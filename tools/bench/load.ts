@@ -1,6 +1,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { startApp, type AppProcess } from './app-process';
 import { CACHE, customerPlan } from './dataset';
 import { HttpClient } from './http-client';
@@ -45,7 +46,7 @@ export async function measureLoad(
   options: LoadOptions,
   log: (line: string) => void,
 ): Promise<LoadFigures> {
-  return withLoadApp([], options, async (app, world, client) => {
+  return withLoadApp([], options, async (app, world, client, dataDir) => {
     const steps: LoadStep[] = [];
     for (const rate of options.rates) {
       log(
@@ -62,8 +63,7 @@ export async function measureLoad(
       });
       steps.push({ ...result, failures: world.takeFailures() });
     }
-    const ready = await client.get('/health/ready');
-    return { steps, eventsAtEnd: ready.body?.info?.eventStore?.headPosition ?? Number.NaN };
+    return { steps, eventsAtEnd: eventsIn(dataDir) };
   });
 }
 
@@ -129,7 +129,7 @@ async function settle(client: HttpClient): Promise<void> {
 async function withLoadApp<T>(
   nodeFlags: string[],
   options: LoadOptions,
-  run: (app: AppProcess, world: BillingWorld, client: HttpClient) => Promise<T>,
+  run: (app: AppProcess, world: BillingWorld, client: HttpClient, dataDir: string) => Promise<T>,
   onExit = () => {},
 ): Promise<T> {
   const dataDir = mkdtempSync(join(tmpdir(), 'billing-bench-load-'));
@@ -139,11 +139,21 @@ async function withLoadApp<T>(
     const customers = Array.from({ length: options.customers }, (_, n) => customerPlan('load', n));
     const world = new BillingWorld(client, customers);
     await world.seed(options.seedContracts);
-    return await run(app, world, client);
+    return await run(app, world, client, dataDir);
   } finally {
     client.close();
     await app.stop();
     onExit();
     rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The events in the app's store (read beside it: readiness counts none). */
+function eventsIn(dataDir: string): number {
+  const db = new Database(join(dataDir, 'events.sqlite'), { readonly: true });
+  try {
+    return db.prepare<[], { count: number }>('SELECT count(*) AS count FROM events').get()!.count;
+  } finally {
+    db.close();
   }
 }

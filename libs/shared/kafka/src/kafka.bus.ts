@@ -204,8 +204,8 @@ export class KafkaBus implements Bus {
     return {
       up,
       detail: {
+        // Not the brokers' addresses: readiness is open to anyone who reaches the port.
         on: 'Kafka',
-        brokers: this.settings.brokers,
         broker: unanswered ?? 'answers',
         groups: states(groups),
         relays: states(relays),

@@ -56,7 +56,6 @@ export class ProblemDetails {
 /** An event a projection gave up on, as the `degraded` marker of a document names it. */
 export class ParkedMark {
   @UuidProperty('The parked event') eventId!: string;
-  @CountProperty('Its position in the store') position!: number;
   @TextProperty('Its type', { example: 'InvoiceIssued' }) type!: string;
   @TextProperty('Why it could not be applied') error!: string;
 }
@@ -89,7 +88,6 @@ export class ParkedEvent {
     example: 'projection:invoices@v1',
   })
   consumer!: string;
-  @CountProperty('Its position in the store') position!: number;
   @UuidProperty('The event') eventId!: string;
   @TextProperty('Its type') type!: string;
   @InstantProperty('When it was parked') parkedAt!: string;
@@ -97,20 +95,11 @@ export class ParkedEvent {
 
 export class HealthIndicator {
   @ApiProperty({ enum: ['up', 'down'] }) status!: 'up' | 'down';
-  @CountProperty('Position of the last event in the store', { required: false })
-  headPosition?: number;
-  @CountProperty('Position the read models have applied', { required: false }) caughtUpTo?: number;
   @ApiPropertyOptional({
     description: 'The bus: what it runs on (`the event store` embedded, `Kafka` distributed)',
     example: 'Kafka',
   })
   on?: string;
-  @ApiPropertyOptional({
-    type: [String],
-    description: 'The bus: the Kafka bootstrap brokers',
-    example: ['kafka:9092'],
-  })
-  brokers?: string[];
   @ApiPropertyOptional({
     description: 'The bus: `answers`, or why the broker does not',
     example: 'answers',
