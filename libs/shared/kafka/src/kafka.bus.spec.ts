@@ -152,7 +152,6 @@ describe('the Kafka bus on a real broker', () => {
         up: true,
         detail: {
           on: 'Kafka',
-          brokers: broker.brokers,
           broker: 'answers',
           groups: { g: 'consuming' },
           relays: { [topic]: 'publishing' },

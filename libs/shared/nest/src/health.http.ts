@@ -4,6 +4,7 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs
 import type { Bus } from '@billing/shared/bus';
 import type { EventStore } from '@billing/shared/event-store';
 import type { ParkedEvent } from '@billing/shared/read-models';
+import { withoutAddresses } from '@billing/shared/logging';
 import { Background } from './background';
 import { BUS, EVENT_STORE } from './tokens';
 import { ApiProblems } from './openapi';
@@ -93,7 +94,7 @@ export class HealthHttp {
       await answerWithin(this.store.headPosition(), 'the event store');
       return indicator.up();
     } catch (error) {
-      return indicator.down({ message: (error as Error).message });
+      return indicator.down({ message: withoutAddresses((error as Error).message) });
     }
   }
 
@@ -122,7 +123,7 @@ export class HealthHttp {
         parked,
       ] as const;
     } catch (error) {
-      return [indicator.down({ message: (error as Error).message }), []] as const;
+      return [indicator.down({ message: withoutAddresses((error as Error).message) }), []] as const;
     }
   }
 }
