@@ -202,7 +202,10 @@ describe('milestone contract: credit note, void, write-off, reminders, agreed re
       expect(page).toEqual(
         expect.arrayContaining(['VOID', 'VOID since 2026-03-03: billed to the wrong entity']),
       );
-      expect(missing(asIssued[index], page)).toEqual([]);
+      const count = (lines: string[], line: string) => lines.filter((l) => l === line).length;
+      expect(
+        asIssued[index].filter((line) => count(page, line) < count(asIssued[index], line)),
+      ).toEqual([]);
     }
     expect(
       (await account()).invoices.map((item: any) => [item.number, item.open, item.cancelled]),

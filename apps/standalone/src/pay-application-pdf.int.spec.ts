@@ -152,21 +152,28 @@ describe('pay applications as PDF, in the AIA G702/G703 layout', () => {
   });
 });
 
+/** Names outside PDF's standard encoding (WinAnsi): Polish, Greek, Cyrillic. */
+const TRADES = ['Trade package', 'Żuraw i łączniki', 'Σκυρόδεμα', 'Ремонт кровли'];
+
 describe('a G703 of 50 lines', () => {
-  it('paginates: the heading and column titles on each continuation page, every line once, numbered pages', async () => {
+  it('paginates: the heading and column titles on each continuation page, every line once, numbered pages, names in any European script', async () => {
     const test = await startTestApp();
     try {
       const lines = Array.from({ length: 50 }, (_, i) => ({
         lineId: `L${i + 1}`,
         item: `${i + 1}`,
-        description: `Trade package ${i + 1}`,
+        description: `${TRADES[i % TRADES.length]} ${i + 1}`,
         scheduledValue: 1_000_000 + i * 12_345,
       }));
       const originalSum = total(lines, 'scheduledValue');
-      const customer = { ...CUSTOMER, id: '5e3c2a1b-7d4f-4e6a-9b8c-1d2e3f4a5b6c' };
+      const customer = {
+        ...CUSTOMER,
+        id: '5e3c2a1b-7d4f-4e6a-9b8c-1d2e3f4a5b6c',
+        name: 'Łódź Budownictwo Sp. z o.o.',
+      };
       const body = {
         customer,
-        title: 'Fifty trades',
+        title: 'Szkoła — Σχολείο — Школа',
         currency: 'USD',
         originalSum,
         basis: 'progress',
@@ -228,6 +235,8 @@ describe('a G703 of 50 lines', () => {
         );
       expect(missing(g703Lines(invoice), pages.slice(1).flat())).toEqual([]);
       expect(missing(g702Lines(invoice), pages[0])).toEqual([]);
+      for (const name of [customer.name, body.title])
+        expect(pages[0].filter((line) => line.includes(name))).not.toEqual([]);
       pages.forEach((page, index) =>
         expect(page.at(-1)).toBe(
           `${invoice.number}, application 1 · Page ${index + 1} of ${pages.length}`,

@@ -37,10 +37,13 @@ describe('deterministic PDFs', () => {
     expect(fileId(other)).not.toBe(fileId(text));
   });
 
-  it('embed no font: the standard fonts are named, never read from the machine', async () => {
+  it('embed the glyphs they use of Arimo, and only Arimo: no font of the machine is read', async () => {
     const text = (await renderPdf(info, draw)).toString('latin1');
-    expect(text).toContain('/BaseFont /Helvetica');
-    expect(text).not.toMatch(/\/FontFile/);
+    // A subset (its tag before the +), named by the font and its descendant.
+    expect([...new Set(text.match(/\/BaseFont \/\S+/g))]).toEqual([
+      expect.stringMatching(/^\/BaseFont \/[A-Z]{6}\+Arimo-Regular$/),
+    ]);
+    expect(text).toMatch(/\/FontFile2/);
   });
 
   it('refuse an issue date that is not a date', async () => {

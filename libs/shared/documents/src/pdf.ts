@@ -1,23 +1,38 @@
+import { readFileSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
 import { isBusinessDate } from '@billing/shared/kernel';
 
 export type Pdf = PDFKit.PDFDocument;
 
 /**
- * PDF's standard fonts: their metrics ship with PDFKit, so no font file is read from the machine or
- * embedded.
+ * Arimo (Google Fonts, OFL; metric-compatible with Arial and Helvetica), embedded as a subset of the
+ * glyphs each document uses: PDF's standard fonts encode only WinAnsi, so a Polish, Czech, Greek,
+ * Cyrillic or Hebrew name printed as garbage. The files are the npm package's (a pinned version),
+ * never the machine's. Registered under these names in every document.
  */
 export const FONT = {
-  regular: 'Helvetica',
-  bold: 'Helvetica-Bold',
-  italic: 'Helvetica-Oblique',
+  regular: 'Arimo',
+  bold: 'Arimo-Bold',
+  italic: 'Arimo-Italic',
 } as const;
+
+/** The font files, read once: every document embeds the glyphs it uses of them. */
+const FONT_FILES: Record<string, Buffer> = Object.fromEntries(
+  Object.entries({
+    [FONT.regular]: '400Regular/Arimo_400Regular.ttf',
+    [FONT.bold]: '700Bold/Arimo_700Bold.ttf',
+    [FONT.italic]: '400Regular_Italic/Arimo_400Regular_Italic.ttf',
+  }).map(([name, file]) => [
+    name,
+    readFileSync(require.resolve(`@expo-google-fonts/arimo/${file}`)),
+  ]),
+);
 
 /**
  * Creator and Producer: fixed, never a version or a host name, so that a re-render is
  * byte-identical.
  */
-export const PRODUCER = 'contract-billing documents (PDFKit, standard fonts)';
+export const PRODUCER = 'contract-billing documents (PDFKit, Arimo)';
 
 /** Points (1/72 in) around every page's content. */
 export const MARGIN = 36;
@@ -52,7 +67,6 @@ export function renderPdf(info: PdfInfo, draw: (doc: Pdf) => void): Promise<Buff
     // same bytes on every machine and release.
     compress: false,
     displayTitle: true,
-    font: FONT.regular,
     pdfVersion: '1.7',
     info: {
       Title: info.title,
@@ -70,6 +84,8 @@ export function renderPdf(info: PdfInfo, draw: (doc: Pdf) => void): Promise<Buff
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
     try {
+      for (const [name, file] of Object.entries(FONT_FILES)) doc.registerFont(name, file);
+      doc.font(FONT.regular);
       draw(doc);
       doc.end();
     } catch (error) {
