@@ -188,6 +188,8 @@ describe('audit views on both axes: as of a business date, as known at an instan
     ] as const) {
       expect([date, (await invoice(date)).paid]).toEqual([date, paid]);
       expect([date, await balance(date)]).toEqual([date, { paid, open: await open(date) }]);
+      // The invoice's own view says what the account had open on that day too.
+      expect([date, (await invoice(date)).openOnAccount]).toEqual([date, await open(date)]);
     }
     expect(await balance('2026-02-02')).toBeUndefined();
   });

@@ -68,6 +68,11 @@ export function decide(command: LedgerCommand, state: LedgerState): LedgerEvent[
     case 'RecordInvoicePayments': {
       const { invoiceId, paid, on, open } = command;
       const paidChange = paid - requireInvoice(state, invoiceId).paid;
+      const openBefore = state.openOnAccount?.[invoiceId];
+      const openChange =
+        on && open !== undefined && openBefore !== undefined
+          ? { openChange: open - openBefore }
+          : {};
       return [
         {
           type: 'InvoicePaymentsRecorded',
@@ -76,7 +81,7 @@ export function decide(command: LedgerCommand, state: LedgerState): LedgerEvent[
             invoiceId,
             paid,
             ...(on ? { on, paidChange } : {}),
-            ...(open === undefined ? {} : { open }),
+            ...(open === undefined ? {} : { open, ...openChange }),
           },
         },
       ];

@@ -189,6 +189,11 @@ export type LedgerEvent =
         paidChange?: number;
         /** What receivables says is open on the invoice after the change (older events: none). */
         open?: number;
+        /**
+         * How much the change moved `open`, where an earlier report is known and the change is dated
+         * (older events: none): an audit view by date adds these up as it does `paidChange`.
+         */
+        openChange?: number;
       }
     >;
 

@@ -189,8 +189,9 @@ export const ledgerEventSchemas: EventSchemaMap = {
       on: date,
       paidChange: money,
       open: nonNegativeMoney,
+      openChange: money,
     },
-    ['on', 'paidChange', 'open'],
+    ['on', 'paidChange', 'open', 'openChange'],
   ),
 } satisfies Record<LedgerEvent['type'], object>;
 

@@ -212,14 +212,18 @@ export function evolve(state: LedgerState, event: LedgerEvent): LedgerState {
     case 'InvoicePaymentsRecorded': {
       // The change, where recorded, so that a fold of the events dated up to a day (an audit view)
       // sums what was paid by then; in a fold of every event it comes to `paid` all the same.
-      const { invoiceId, paid, paidChange, open } = event.data;
+      const { invoiceId, paid, paidChange, open, openChange } = event.data;
       const before = state.invoices.find((invoice) => invoice.invoiceId === invoiceId)?.paid ?? 0;
       const paidNow = withInvoice(state, invoiceId, {
         paid: paidChange === undefined ? paid : before + paidChange,
       });
-      return open === undefined
-        ? paidNow
-        : { ...paidNow, openOnAccount: { ...state.openOnAccount, [invoiceId]: open } };
+      if (open === undefined) return paidNow;
+      // As `paid`: by the change where it is recorded, so that a fold dated up to a day adds up
+      // what was open by then; in a fold of every event it comes to `open` all the same.
+      const openBefore = state.openOnAccount?.[invoiceId];
+      const openNow =
+        openChange === undefined || openBefore === undefined ? open : openBefore + openChange;
+      return { ...paidNow, openOnAccount: { ...state.openOnAccount, [invoiceId]: openNow } };
     }
     default:
       return assertNever(event);
