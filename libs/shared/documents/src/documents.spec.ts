@@ -1,6 +1,9 @@
 import {
+  contentWidth,
   drawTable,
   escapeHtml,
+  fitted,
+  FONT,
   markup,
   MARGIN,
   newPage,
@@ -44,6 +47,28 @@ describe('deterministic PDFs', () => {
       expect.stringMatching(/^\/BaseFont \/[A-Z]{6}\+Arimo-Regular$/),
     ]);
     expect(text).toMatch(/\/FontFile2/);
+  });
+
+  it('fit a mark to its line: cut between characters, ended with "…", untouched when it fits', async () => {
+    await renderPdf(info, (doc) => {
+      newPage(doc, 'portrait');
+      doc.font(FONT.bold).fontSize(8);
+      const width = contentWidth(doc);
+      expect(fitted(doc, 'billed to the wrong entity', width)).toBe('billed to the wrong entity');
+      for (const text of [
+        'x'.repeat(120),
+        'W'.repeat(120),
+        'wrong entity '.repeat(160),
+        '🙂'.repeat(300),
+      ]) {
+        const shown = fitted(doc, text, width);
+        expect(doc.widthOfString(shown)).toBeLessThanOrEqual(width);
+        expect(shown.endsWith('…') || shown === text).toBe(true);
+        expect(text.startsWith(shown.replace(/…$/, ''))).toBe(true);
+        expect(shown).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+      }
+      expect(fitted(doc, 'W'.repeat(120), width).length).toBeLessThan(120);
+    });
   });
 
   it('refuse an issue date that is not a date', async () => {

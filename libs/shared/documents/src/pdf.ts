@@ -153,13 +153,9 @@ export interface VoidMark {
   reason: string;
 }
 
-/** The reason as the mark shows it: one line, the rest of a long reason in the API. */
-const MARK_REASON = 120;
-
 /** A voided document's mark on every page: "VOID" across it, the date and reason above it. */
 export function markVoid(doc: Pdf, { voidedOn, reason }: VoidMark): void {
-  const shown = reason.length > MARK_REASON ? `${reason.slice(0, MARK_REASON - 1)}…` : reason;
-  markPages(doc, `VOID since ${voidedOn}: ${shown}`, 'VOID');
+  markPages(doc, `VOID since ${voidedOn}: ${reason}`, 'VOID');
 }
 
 /**
@@ -183,11 +179,32 @@ export function markPages(doc: Pdf, note: string, across?: string): void {
         .text(across, 0, height / 2 - 80, { width, align: 'center', lineBreak: false });
       doc.restore();
     }
-    doc.save().fillColor('#c00000');
-    line(doc, note, MARGIN, MARGIN - 14, { size: 8, bold: true, width: contentWidth(doc) });
+    doc.save().fillColor('#c00000').font(FONT.bold).fontSize(8);
+    // One line in the top margin: a long note ends in "…" (the API has all of it).
+    line(doc, fitted(doc, note, contentWidth(doc)), MARGIN, MARGIN - 14, {
+      size: 8,
+      bold: true,
+      width: contentWidth(doc),
+    });
     doc.restore();
     [doc.page.margins.top, doc.page.margins.bottom] = [top, bottom];
   }
+}
+
+/**
+ * `text` as it fits `width` in the current font, cut between characters (never inside one) and
+ * ended with "…" when it does not.
+ */
+export function fitted(doc: Pdf, text: string, width: number): string {
+  if (doc.widthOfString(text) <= width) return text;
+  const characters = Array.from(text);
+  let [fits, over] = [0, characters.length];
+  while (over - fits > 1) {
+    const middle = Math.floor((fits + over) / 2);
+    if (doc.widthOfString(`${characters.slice(0, middle).join('')}…`) <= width) fits = middle;
+    else over = middle;
+  }
+  return `${characters.slice(0, fits).join('')}…`;
 }
 
 /** A blank line to sign or write on, with its caption below it. */
