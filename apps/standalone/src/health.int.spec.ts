@@ -1,4 +1,5 @@
 import { InMemoryEventStore } from '@billing/shared/event-store';
+import { StoreBackedBus } from '@billing/shared/bus';
 import { InMemoryReadModels, READ_DEADLINE_MS } from '@billing/shared/read-models';
 import { expectOk, smallContract } from '@billing/shared/testing';
 import { startTestApp, type TestApp } from './testing/test-app';
@@ -132,6 +133,32 @@ describe('health when the event store went back', () => {
 });
 
 describe('readiness, open to anyone who reaches the port', () => {
+  it('names no address of a server that does not answer', async () => {
+    const eventStore = new InMemoryEventStore();
+    const readModels = new InMemoryReadModels();
+    const bus = new StoreBackedBus(eventStore, readModels);
+    jest.spyOn(bus, 'health').mockResolvedValue({
+      up: false,
+      detail: {
+        on: 'Kafka',
+        broker: 'does not answer: Connection error: connect ECONNREFUSED 10.0.0.5:9092',
+        groups: { invoicing: 'restarting after getaddrinfo ENOTFOUND kafka-0.kafka.svc' },
+      },
+    });
+    const test = await startTestApp({ eventStore, readModels, bus });
+    try {
+      const reply = await test.client.get('/health/ready', { authorization: '' });
+      expect(reply.body.details.bus).toEqual({
+        status: 'down',
+        on: 'Kafka',
+        broker: 'does not answer: Connection error: connect ECONNREFUSED a server',
+        groups: { invoicing: 'restarting after getaddrinfo ENOTFOUND a server' },
+      });
+    } finally {
+      await test.close();
+    }
+  });
+
   it("tells no count of the store's events: not the head, not a position", async () => {
     const test = await startTestApp();
     try {

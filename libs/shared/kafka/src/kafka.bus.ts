@@ -9,7 +9,6 @@ import type {
   Stoppable,
 } from '@billing/shared/bus';
 import type { EventStore } from '@billing/shared/event-store';
-import { withoutAddresses } from '@billing/shared/logging';
 import { ConsumerState, type ReadModelStore } from '@billing/shared/read-models';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { toRecord } from './codec';
@@ -228,7 +227,7 @@ export class KafkaBus implements Bus {
           async (error: unknown) => {
             // Connected anew next time: the broker may come back on a new connection.
             await this.probe.disconnect().catch(() => undefined);
-            return `does not answer: ${withoutAddresses((error as Error).message)}`;
+            return `does not answer: ${(error as Error).message}`;
           },
         ),
       };

@@ -1,3 +1,2 @@
 export * from './logger';
 export * from './http';
-export * from './addresses';

@@ -4,7 +4,7 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs
 import type { Bus } from '@billing/shared/bus';
 import type { EventStore } from '@billing/shared/event-store';
 import type { ParkedEvent } from '@billing/shared/read-models';
-import { withoutAddresses } from '@billing/shared/logging';
+import { withoutAddresses } from './addresses';
 import { Background } from './background';
 import { BUS, EVENT_STORE } from './tokens';
 import { ApiProblems } from './openapi';
@@ -66,7 +66,7 @@ export class HealthHttp {
     const bus = await this.bus.health();
     // A bus that is down leaves the service serving (commands are stored, relayed once it is back):
     // degraded, not unready.
-    const indicator = { bus: { status: bus.up ? 'up' : 'down', ...bus.detail } };
+    const indicator = { bus: { status: bus.up ? 'up' : 'down', ...toldOpenly(bus.detail) } };
     const answer = {
       ...result,
       info: { ...result.info, ...(bus.up ? indicator : {}) },
@@ -126,6 +126,20 @@ export class HealthHttp {
       return [indicator.down({ message: withoutAddresses((error as Error).message) }), []] as const;
     }
   }
+}
+
+/** The bus's detail with every text in it as readiness may tell it (`withoutAddresses`). */
+function toldOpenly(detail: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(detail).map(([key, value]) => [
+      key,
+      typeof value === 'string'
+        ? withoutAddresses(value)
+        : typeof value === 'object' && value !== null && !Array.isArray(value)
+          ? toldOpenly(value as Record<string, unknown>)
+          : value,
+    ]),
+  );
 }
 
 /**
