@@ -137,6 +137,9 @@ describe('a poison event in the store', () => {
       expect(marked.body.degraded.parkedEvents).toEqual(
         expect.arrayContaining([expect.objectContaining({ type: 'ContractCreated' })]),
       );
+      // Named by its id, type and error: not by the store's position, a count of every tenant's.
+      for (const mark of marked.body.degraded.parkedEvents)
+        expect(Object.keys(mark).sort()).toEqual(['error', 'eventId', 'type']);
 
       // Commands go on, and another tenant is not told about this one's parked events.
       const other = await expectOk<any>(

@@ -10,6 +10,7 @@ import { isUnavailable, type ParkedEvent } from '@billing/shared/read-models';
 import type { Response } from 'express';
 import { Background } from './background';
 import type { IdentifiedRequest } from './security';
+import type { ParkedMark } from './responses';
 
 /**
  * The header a query answers with while events of the tenant are parked: its figures may lack them.
@@ -72,9 +73,23 @@ export class ReadModelInterceptor implements NestInterceptor {
   }
 }
 
+/**
+ * A document's parked-event marks as its answer's `degraded`: each mark's own fields (marks written
+ * before 2026-12-01 also held the store's position, a count of every tenant's events).
+ */
+export function degradedBy(marks: unknown): { parkedEvents: ParkedMark[] } {
+  return {
+    parkedEvents: (marks as ParkedMark[]).map(({ eventId, type, error }) => ({
+      eventId,
+      type,
+      error,
+    })),
+  };
+}
+
 function publicDocument(value: unknown): unknown {
   if (typeof value !== 'object' || value === null || !('_position' in value || '_parked' in value))
     return value;
   const { _id, _position, _tenant, _parked, ...rest } = value as Record<string, unknown>;
-  return _parked ? { ...rest, degraded: { parkedEvents: _parked } } : rest;
+  return _parked ? { ...rest, degraded: degradedBy(_parked) } : rest;
 }

@@ -209,7 +209,8 @@ describe('ProjectionRunner', () => {
   it('parks the event a handler keeps failing on, alone: the others of its batch are written, its document marked', async () => {
     const events = new InMemoryEventStore();
     await appendRound(events, 3, 5);
-    const poison = await events.append('thing-1', [event('Poison')], 'any');
+    const poisonEvent = event('Poison');
+    const poison = await events.append('thing-1', [poisonEvent], 'any');
     const head = await appendRound(events, 3, 5);
     const readModels = new InMemoryReadModels();
     const runner = new ProjectionRunner(events, readModels);
@@ -218,7 +219,7 @@ describe('ProjectionRunner', () => {
     await runner.stop();
     expect(await readModels.get('counts_v1', '1')).toMatchObject({
       n: 10,
-      _parked: [expect.objectContaining({ position: poison.position, error: 'Error: unreadable' })],
+      _parked: [{ eventId: poisonEvent.id, type: 'Poison', error: 'Error: unreadable' }],
     });
     expect(await readModels.get('counts_v1', '2')).toMatchObject({ n: 10 });
     expect((await runner.state.parked()).map((entry) => entry.position)).toEqual([poison.position]);

@@ -196,12 +196,8 @@ async function markParked(
   readModels: ReadModelStore,
   entry: ParkedEvent,
 ): Promise<void> {
-  const mark = {
-    eventId: entry.eventId,
-    position: entry.position,
-    type: entry.type,
-    error: entry.error,
-  };
+  // Not its position: a tenant's answers count no other tenant's events.
+  const mark = { eventId: entry.eventId, type: entry.type, error: entry.error };
   // An event too broken to name its tenant or what it touches is parked and reported all the same;
   // no document is marked for it (one of another tenant could be).
   const tenantId = event.metadata?.tenantId;

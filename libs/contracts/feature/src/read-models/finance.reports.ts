@@ -1,3 +1,4 @@
+import { degradedBy } from '@billing/shared/nest';
 import type { ContractLedgerFigures } from './contract-ledger';
 import {
   addSums,
@@ -57,7 +58,7 @@ export function wipRow(view: WipRowView): WipRowAnswer {
     _parked,
     ...row
   } = view as WipRowView & Record<'_id' | '_position' | '_tenant' | '_parked', unknown>;
-  return _parked ? { ...row, degraded: { parkedEvents: _parked } } : row;
+  return _parked ? { ...row, degraded: degradedBy(_parked) } : row;
 }
 
 export interface WipTotalsAnswer extends WipSums {
