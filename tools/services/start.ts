@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     return stop(1);
   }
   log(
-    `ready: ${system.url} (API docs: ${system.url}/docs); tokens: npm run token -- --role billing --tenant acme (key in ${keysDir}/); try \`npm run demo\`; Ctrl-C stops everything`,
+    `ready: ${system.url} (API docs: ${system.url}/docs); tokens: npm run -s token -- --role billing --tenant acme (key in ${keysDir}/); try \`npm run demo\`; Ctrl-C stops everything`,
   );
 }
 

@@ -417,7 +417,11 @@ function sendReminders(account: Account, command: Command<'SendReminders'>): Acc
   return events;
 }
 
-function byDueThenNumber(a: OpenItem, b: OpenItem): number {
+/** Earlier due date first, then lower number (`byNumber`). */
+export function byDueThenNumber(
+  a: { dueDate: string; number: string },
+  b: { dueDate: string; number: string },
+): number {
   return a.dueDate === b.dueDate
     ? byNumber(a.number, b.number)
     : a.dueDate.localeCompare(b.dueDate);

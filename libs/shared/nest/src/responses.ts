@@ -85,7 +85,7 @@ export const DegradedProperty = () =>
  */
 export class ParkedEvent {
   @TextProperty('The projection or consumer group that parked it', {
-    example: 'projection:invoices@v1',
+    example: 'projection:invoices@v2',
   })
   consumer!: string;
   @UuidProperty('The event') eventId!: string;

@@ -16,7 +16,9 @@ const isRead = (context: ExecutionContext) =>
 const bearerOf = (request: Request) =>
   /^bearer\s+(\S+)$/i.exec(request.header('authorization')?.trim() ?? '')?.[1];
 
-const signedPart = (token: string) => token.slice(0, token.lastIndexOf('.'));
+/** A JWT's header and claims (a token that is not a JWT, as a whole: only with AUTH=off). */
+const signedPart = (token: string) =>
+  token.includes('.') ? token.slice(0, token.lastIndexOf('.')) : token;
 
 /**
  * @nestjs/throttler over the mutating requests of authenticated callers (it runs after AuthGuard),

@@ -41,7 +41,7 @@ describe('who may call, as the app opens it at boot', () => {
         /^info: test: first start: made a signing key in .*\/auth\/ and an admin token \(tenant default, valid 365 days\) in .*admin.token, readable only by you$/,
       ),
       expect.stringMatching(
-        /^info: test: bearer tokens signed by the key in .*; get one with: npm run token -- --role billing --tenant acme/,
+        /^info: test: bearer tokens signed by the key in .*; get one with: npm run -s token -- --role billing --tenant acme/,
       ),
     ]);
     expect(lines.join('\n')).not.toContain(admin);

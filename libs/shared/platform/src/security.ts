@@ -56,7 +56,7 @@ async function keysOf(auth: BearerAuthConfig, title: string): Promise<JSONWebKey
   const local = ensureLocalKeys(keys.dir);
   if (local.created) await writeAdminToken(auth, local.privateJwk, keys.dir, title);
   logger.info(
-    `${title}: bearer tokens signed by the key in ${keys.dir}/; get one with: npm run token -- --role billing --tenant acme (roles: billing, finance, auditor, admin)`,
+    `${title}: bearer tokens signed by the key in ${keys.dir}/; get one with: npm run -s token -- --role billing --tenant acme (roles: billing, finance, auditor, admin)`,
   );
   return local.jwks;
 }

@@ -1,7 +1,7 @@
 import {
   AGING_BUCKETS,
   agingBucket,
-  byNumber,
+  byDueThenNumber,
   type AgingBucket,
 } from '@billing/receivables/domain';
 import { byCodePoint } from '@billing/shared/kernel';
@@ -70,7 +70,7 @@ export function agingAsOf(
       open,
       bucket: agingBucket(item.dueDate, asOf),
     }))
-    .sort((a, b) => a.dueDate.localeCompare(b.dueDate) || byNumber(a.number, b.number));
+    .sort(byDueThenNumber);
   invoices.forEach((invoice) => (buckets[invoice.bucket] += invoice.open));
   return {
     customerId: customer.customerId,

@@ -8,7 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, Matches } from 'class-validator';
-import { accountBusinessDate, accountDecider, byNumber } from '@billing/receivables/domain';
+import { accountBusinessDate, accountDecider, byDueThenNumber } from '@billing/receivables/domain';
 import { stateAsOf, type EventStore } from '@billing/shared/event-store';
 import { dateInZone, isBusinessDate, NotFoundError } from '@billing/shared/kernel';
 import {
@@ -155,9 +155,9 @@ export class ReceivablesQueries {
     const { customerName, currency, balance, unappliedCredit } = account;
     // By due date, then number as numbers go (INV-2026-99999 before INV-2026-100000): the whole
     // account is read, so it is ordered here rather than by the index's text order.
-    const items = (
-      await this.tenant(ctx).find<ReceivableItem>(ITEMS, { customerId }, { sort: { dueDate: 1 } })
-    ).sort((a, b) => a.dueDate.localeCompare(b.dueDate) || byNumber(a.number, b.number));
+    const items = (await this.tenant(ctx).find<ReceivableItem>(ITEMS, { customerId })).sort(
+      byDueThenNumber,
+    );
     const invoices = items.map(
       ({
         invoiceId,
