@@ -10,7 +10,9 @@ resolve() {
   dir="$(dirname "$1")/target/jars"
   [ "$dir/.resolved" -nt "$1" ] && return 0
   rm -rf "$dir"
-  mvn -q -B -Dstyle.color=never -f "$1" dependency:copy-dependencies -DoutputDirectory=target/jars
+  # Maven 3.8 writes colour resets even with style.color=never: left out (pipefail keeps its status).
+  mvn -q -B -Dstyle.color=never -f "$1" dependency:copy-dependencies -DoutputDirectory=target/jars \
+    2>&1 | sed 's/\x1b\[[0-9;]*m//g'
   touch "$dir/.resolved"
 }
 
