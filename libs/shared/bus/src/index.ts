@@ -1,5 +1,6 @@
 export * from './bus.port';
 export * from './consume';
+export * from './lease';
 export * from './store.bus';
 export * from './relay';
 export * from './schema';

@@ -22,9 +22,9 @@ import type {
   Stoppable,
 } from './bus.port';
 import { consumeOne } from './consume';
+import { Lease } from './lease';
 
 const MEMBERS = 'bus_members';
-const LEASES = 'bus_leases';
 /**
  * Advance every owned partition's committed position after this many events without one of theirs.
  */
@@ -153,6 +153,7 @@ class GroupMember {
    * (`flush` writes it).
    */
   private owned = new Map<number, { leaseUntil: number; committed: number; unwritten?: boolean }>();
+  private readonly leases = new Map<number, Lease>();
   private subscription?: Subscription;
   private generation = 0;
   private heartbeat = 0;
@@ -317,7 +318,7 @@ class GroupMember {
         if (this.owned.has(partition)) await this.release(partition);
         continue;
       }
-      if (await this.claim(partition, expiresAt)) {
+      if (await this.leaseOf(partition).claim(now)) {
         const committed =
           this.owned.get(partition)?.committed ??
           (await this.state.position(this.checkpoint(partition)));
@@ -327,31 +328,25 @@ class GroupMember {
     if ([...this.owned.keys()].join() !== before || !this.subscription) this.restartReading();
   }
 
-  private async claim(partition: number, expiresAt: number): Promise<boolean> {
-    const id = `${this.group}/${partition}`;
-    const lease = await this.state.readModels.get<{ owner: string; expiresAt: number }>(LEASES, id);
-    if (lease && lease.owner !== this.settings.instance && lease.expiresAt > Date.now())
-      return false;
-    // The lease's generation is its position: of two instances claiming at once, one applies.
-    return this.state.readModels.apply(LEASES, id, (lease?._position ?? 0) + 1, () => ({
-      group: this.group,
-      partition,
-      owner: this.settings.instance,
-      expiresAt,
-    }));
-  }
-
   private async release(partition: number): Promise<void> {
     this.owned.delete(partition);
-    const id = `${this.group}/${partition}`;
-    const lease = await this.state.readModels.get<{ owner: string }>(LEASES, id);
-    if (lease?.owner === this.settings.instance)
-      await this.state.readModels.apply(LEASES, id, lease._position + 1, () => ({
-        group: this.group,
-        partition,
-        owner: '',
-        expiresAt: 0,
-      }));
+    await this.leaseOf(partition).release();
+  }
+
+  /** The lease of one of the group's partitions (ADR 7). */
+  private leaseOf(partition: number): Lease {
+    let lease = this.leases.get(partition);
+    if (!lease) {
+      lease = new Lease(
+        this.state.readModels,
+        `${this.group}/${partition}`,
+        this.settings.instance,
+        this.settings.leaseMs,
+        { group: this.group, partition },
+      );
+      this.leases.set(partition, lease);
+    }
+    return lease;
   }
 
   private restartReading(): void {

@@ -1,4 +1,4 @@
-import type { Message, RelaySource } from '@billing/shared/bus';
+import { Lease, type Message, type RelaySource } from '@billing/shared/bus';
 import type { EventStore, RecordedEvent, Subscription } from '@billing/shared/event-store';
 import { logger } from '@billing/shared/logging';
 import {
@@ -6,7 +6,6 @@ import {
   startBatchedConsumer,
   type ReadModelStore,
 } from '@billing/shared/read-models';
-import { Lease } from './lease';
 
 class RelayStopped extends Error {}
 
