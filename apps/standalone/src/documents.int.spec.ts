@@ -218,9 +218,24 @@ describe('milestone contract: credit note, void, write-off, reminders, agreed re
     ).toBe(90_000);
     const [again] = await invoices('draft');
     expect(again).toMatchObject({ amount: 180_000, applicationNo: 2 });
+    // Issued only with the total it has: one reviewed before a change is refused, and takes no
+    // number.
+    const before = await test.infrastructure.eventStore.headPosition();
+    const stale = await test.client.post(`/invoices/${again.invoiceId}/issue`, {
+      date: '2026-03-04',
+      reviewedTotal: again.total + 1,
+    });
+    expect([stale.status, stale.body.detail]).toEqual([
+      409,
+      `the draft changed since it was reviewed: its total is ${again.total}, not ${again.total + 1}; review it again`,
+    ]);
+    expect(await test.infrastructure.eventStore.headPosition()).toBe(before);
     expect(
       await expectOk(
-        test.client.post(`/invoices/${again.invoiceId}/issue`, { date: '2026-03-04' }),
+        test.client.post(`/invoices/${again.invoiceId}/issue`, {
+          date: '2026-03-04',
+          reviewedTotal: again.total,
+        }),
         'reissue',
       ),
     ).toMatchObject({ number: 'INV-2026-00003' });

@@ -298,6 +298,12 @@ function issueInvoice(ledger: Ledger, command: Command<'IssueInvoice'>): LedgerE
       `invoice ${invoice.number ?? invoice.invoiceId} is ${invoice.status}; only a draft can be issued`,
     );
   const { invoiceId, kind, amount, tax, total } = invoice;
+  // A draft is recomputed when work before it changes (a void, a certification): the staff issue
+  // what they reviewed, or are told it changed.
+  if (command.reviewedTotal !== undefined && command.reviewedTotal !== total)
+    throw new IllegalStateError(
+      `the draft changed since it was reviewed: its total is ${total}, not ${command.reviewedTotal}; review it again`,
+    );
   const issueDate = requireDate(command.issueDate, 'issue date');
   // DOMAIN.md "Dates": a document is issued for work certified by then, never before its period
   // ends (or its release date).

@@ -30,7 +30,14 @@ export type LedgerCommand =
    */
   | { type: 'ReleaseRetainageWhenDue'; invoiceId: string }
   /** `number` comes from the number series, reserved before this command. */
-  | { type: 'IssueInvoice'; invoiceId: string; number: string; issueDate: string }
+  | {
+      type: 'IssueInvoice';
+      invoiceId: string;
+      number: string;
+      issueDate: string;
+      /** The total the staff reviewed: the draft is issued only while it still has it. */
+      reviewedTotal?: number;
+    }
   /**
    * `redraftInvoiceId` names the draft that bills the voided work again, if no draft is pending.
    */

@@ -200,7 +200,10 @@ const completion = {
   type: 'object',
   discriminator: { propertyName: 'type' },
   oneOf: [
-    closedObject({ type: { const: 'IssueInvoice' }, invoiceId: uuid, issueDate: date }),
+    closedObject(
+      { type: { const: 'IssueInvoice' }, invoiceId: uuid, issueDate: date, reviewedTotal: money },
+      ['reviewedTotal'],
+    ),
     closedObject({
       type: { const: 'IssueCreditNote' },
       creditNoteId: uuid,

@@ -54,7 +54,7 @@ export type NumberingCommand =
  * after reserving.
  */
 export type Completion =
-  | { type: 'IssueInvoice'; invoiceId: string; issueDate: string }
+  | { type: 'IssueInvoice'; invoiceId: string; issueDate: string; reviewedTotal?: number }
   | {
       type: 'IssueCreditNote';
       creditNoteId: string;

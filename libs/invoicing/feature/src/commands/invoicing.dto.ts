@@ -17,6 +17,17 @@ export class CreditNoteDto extends DatedBody {
   reason!: string;
 }
 
+export class IssueDto extends DatedBody {
+  @MoneyProperty(
+    "the draft's total as reviewed: the issue is refused (409) if the draft no longer has it (a void or a certification recomputed it meanwhile)",
+    { required: false, example: 28_921_067 },
+  )
+  @IsOptional()
+  @IsInt()
+  @WithinAmountLimit()
+  reviewedTotal?: number;
+}
+
 export class RetainageReleaseDto extends DatedBody {
   @ApiPropertyOptional({
     description: 'release agreed before completion (default false)',

@@ -9,6 +9,10 @@ export const ISSUE: Record<string, BodyExample> = {
     summary: "Issued: numbered in the tenant's series, due after the payment terms",
     value: { date: '2026-02-06' },
   },
+  reviewed: {
+    summary: 'Issued only while the draft still has the total the staff reviewed (else 409)',
+    value: { date: '2026-02-06', reviewedTotal: 28_921_067 },
+  },
 };
 export const VOID: Record<string, BodyExample> = {
   withReason: {

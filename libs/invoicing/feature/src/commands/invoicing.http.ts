@@ -9,7 +9,6 @@ import {
   ContextRuntime,
   Creates,
   Ctx,
-  DatedBody,
   READ_MODELS,
   ReasonBody,
   type RequestContext,
@@ -17,7 +16,7 @@ import {
 } from '@billing/shared/nest';
 import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
 import { INVOICES, type InvoiceView } from '../read-models/invoices.projection';
-import { CreditNoteDto, RetainageReleaseDto } from './invoicing.dto';
+import { CreditNoteDto, IssueDto, RetainageReleaseDto } from './invoicing.dto';
 import { ExecuteLedgerCommand, IssueDocument } from './ledger.command';
 import { CreditNoteView, InvoiceDocument } from '../read-models/invoicing.queries.responses';
 import { CREDIT_NOTE, ISSUE, RETAINAGE_RELEASE, VOID } from './invoicing.examples';
@@ -38,7 +37,7 @@ export class InvoicingHttp {
     summary:
       "Issue a draft invoice: it takes the next number of the series and opens on the customer's account moments later",
   })
-  @ApiBodyExamples(DatedBody, ISSUE)
+  @ApiBodyExamples(IssueDto, ISSUE)
   @ApiOkResponse({
     type: InvoiceDocument,
     description: 'The invoice, issued (issuing an issued invoice again answers the same)',
@@ -46,7 +45,10 @@ export class InvoicingHttp {
   @ApiProblems(
     400,
     404,
-    [409, 'The invoice is not a draft, or was issued on another date than the one given'],
+    [
+      409,
+      'The invoice is not a draft, was issued on another date than the one given, or its total is not the `reviewedTotal` given',
+    ],
     [
       422,
       'The issue date is before the period end (or release date) it bills, or before a retainage release the pay application counts',
@@ -54,14 +56,20 @@ export class InvoicingHttp {
   )
   async issue(
     @Param('id', uuidParam('id')) invoiceId: string,
-    @Body() body: DatedBody,
+    @Body() body: IssueDto,
     @Ctx() ctx: RequestContext,
   ) {
     const invoice = await this.invoice(invoiceId, ctx);
+    const { reviewedTotal } = body;
     const result = await this.runtime.run<Result>(
       new IssueDocument(
         invoice.contractId,
-        { type: 'IssueInvoice', invoiceId, issueDate: body.date ?? ctx.today },
+        {
+          type: 'IssueInvoice',
+          invoiceId,
+          issueDate: body.date ?? ctx.today,
+          ...(reviewedTotal === undefined ? {} : { reviewedTotal }),
+        },
         ctx,
       ),
     );
