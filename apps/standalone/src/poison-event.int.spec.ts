@@ -304,6 +304,34 @@ describe('a poison event in the store', () => {
     }
   }, 30_000);
 
+  it("marks the PDF of an invoice when an event of its contract's ledger is parked: it may have been voided since", async () => {
+    const store = new InMemoryEventStore();
+    const first = await startTestApp({ eventStore: store });
+    const invoice = await issuedSmallApplication(first.client);
+    await first.settle();
+    await first.close();
+    const stream = `billing-${invoice.contractId}`;
+    const [last] = await store.readStream(stream, { direction: 'backwards', maxCount: 1 });
+    await store.append(
+      stream,
+      [poison('InvoiceVoided', { invoiceId: invoice.invoiceId, voidedOn: 'someday' })],
+      last.revision,
+    );
+
+    const second = await startTestApp({ eventStore: store, readModels: new InMemoryReadModels() });
+    try {
+      await second.settle();
+      const pdf = await getDocument(second, `/invoices/${invoice.invoiceId}/pdf`);
+      expect(pdf.status).toBe(200);
+      for (const page of (await pdfText(pdf.bytes)).pages)
+        expect(page).toContain(
+          "INCOMPLETE: 1 event(s) of this contract's billing could not be applied yet; this invoice may have been voided since",
+        );
+    } finally {
+      await second.close();
+    }
+  }, 30_000);
+
   it("parks an event of one tenant written into another tenant's account: it never pays the other tenant's invoice", async () => {
     const store = new InMemoryEventStore();
     const first = await startTestApp({ eventStore: store });

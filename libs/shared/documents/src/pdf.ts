@@ -147,22 +147,25 @@ export function numberPages(doc: Pdf, label: string): void {
   }
 }
 
-/** How a voided document says so: the void's date and reason. */
-export interface VoidMark {
-  voidedOn: string;
-  reason: string;
+/** What a document says on every page beyond what it says as issued (`markPages`). */
+export interface PageMark {
+  /** One line in red in the top margin, cut to fit. */
+  note: string;
+  /** Large pale letters across the page. */
+  across?: string;
 }
 
-/** A voided document's mark on every page: "VOID" across it, the date and reason above it. */
-export function markVoid(doc: Pdf, { voidedOn, reason }: VoidMark): void {
-  markPages(doc, `VOID since ${voidedOn}: ${reason}`, 'VOID');
-}
+/** A voided document's mark: "VOID" across it, the date and reason above it. */
+export const voidMark = ({ voidedOn, reason }: { voidedOn: string; reason: string }): PageMark => ({
+  note: `VOID since ${voidedOn}: ${reason}`,
+  across: 'VOID',
+});
 
 /**
- * A mark on every page, once all are drawn: `note` in red in the top margin and, when given,
- * `across` in large pale letters across the page. The document beneath is unchanged.
+ * A mark on every page, once all are drawn: its note in the top margin and, when given, its
+ * `across` text across the page. The document beneath is unchanged.
  */
-export function markPages(doc: Pdf, note: string, across?: string): void {
+export function markPages(doc: Pdf, { note, across }: PageMark): void {
   const { start, count } = doc.bufferedPageRange();
   for (let index = start; index < start + count; index++) {
     doc.switchToPage(index);

@@ -20,9 +20,10 @@ import {
   type RequestContext,
   uuidParam,
 } from '@billing/shared/nest';
+import { voidMark, type PageMark } from '@billing/shared/documents';
 import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
 import { decodeLedgerEvent } from '../invoicing.events';
-import { INVOICES, type InvoiceView } from '../read-models/invoices.projection';
+import { INVOICES, LEDGERS, type InvoiceView } from '../read-models/invoices.projection';
 import { renderCreditNote } from './credit-note.pdf';
 import { renderPayApplication } from './pay-application.pdf';
 import { renderReleaseInvoice } from './release-invoice.pdf';
@@ -65,13 +66,10 @@ export class InvoicingDocuments {
       throw new IllegalStateError(
         `invoice ${invoiceId} is not issued: its document exists once it is`,
       );
-    // The document is as issued; whether it was voided since is the invoice's status today.
-    const voided =
-      view.status === 'void' ? { voidedOn: view.voidedOn!, reason: view.voidReason! } : undefined;
     const pdf =
       document.kind === 'pay-application'
-        ? await renderPayApplication(document, voided)
-        : await renderReleaseInvoice(document, voided);
+        ? await renderPayApplication(document, await this.markOf(view, ctx))
+        : await renderReleaseInvoice(document, await this.markOf(view, ctx));
     return documentFile(pdf, 'application/pdf', document.invoice.number);
   }
 
@@ -104,6 +102,25 @@ export class InvoicingDocuments {
       'application/pdf',
       document.creditNote.number,
     );
+  }
+
+  /**
+   * The document is as issued; whether it was voided since is the invoice's status today, which an
+   * event of its contract's ledger parked by the read models may leave out: then the PDF says so.
+   */
+  private async markOf(view: InvoiceView, ctx: RequestContext): Promise<PageMark | undefined> {
+    if (view.status === 'void')
+      return voidMark({ voidedOn: view.voidedOn!, reason: view.voidReason! });
+    const ledger = await forTenant(this.readModels, ctx.tenantId).get<{ _parked?: unknown[] }>(
+      LEDGERS,
+      view.contractId,
+    );
+    const parked = ledger?._parked?.length ?? 0;
+    return parked > 0
+      ? {
+          note: `INCOMPLETE: ${parked} event(s) of this contract's billing could not be applied yet; this invoice may have been voided since`,
+        }
+      : undefined;
   }
 
   private async view(invoiceId: string, ctx: RequestContext): Promise<InvoiceView> {

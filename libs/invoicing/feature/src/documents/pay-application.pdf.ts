@@ -1,5 +1,5 @@
 import type { InvoiceDocument } from '@billing/invoicing/domain';
-import { markVoid, numberPages, renderPdf, type VoidMark } from '@billing/shared/documents';
+import { markPages, numberPages, renderPdf, type PageMark } from '@billing/shared/documents';
 import { g702Page } from './g702.page';
 import { g703Sheet } from './g703.sheet';
 
@@ -9,7 +9,7 @@ type PayApplication = Extract<InvoiceDocument, { kind: 'pay-application' }>;
  * A pay application as issued, in the AIA G702/G703 layout: the summary page, then the continuation
  * sheet(s).
  */
-export function renderPayApplication(document: PayApplication, voided?: VoidMark): Promise<Buffer> {
+export function renderPayApplication(document: PayApplication, mark?: PageMark): Promise<Buffer> {
   const { invoice, terms } = document;
   const info = {
     title: `Application and Certificate for Payment ${invoice.applicationNo}, ${invoice.number}`,
@@ -20,7 +20,7 @@ export function renderPayApplication(document: PayApplication, voided?: VoidMark
   return renderPdf(info, (doc) => {
     g702Page(doc, document);
     g703Sheet(doc, document);
-    if (voided) markVoid(doc, voided);
+    if (mark) markPages(doc, mark);
     numberPages(doc, `${invoice.number}, application ${invoice.applicationNo}`);
   });
 }

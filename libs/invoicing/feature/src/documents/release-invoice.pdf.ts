@@ -2,14 +2,14 @@ import type { InvoiceDocument } from '@billing/invoicing/domain';
 import {
   drawTable,
   MARGIN,
-  markVoid,
+  markPages,
   money,
   newPage,
   numberPages,
   percent,
   renderPdf,
   type Pdf,
-  type VoidMark,
+  type PageMark,
 } from '@billing/shared/documents';
 import {
   amounts,
@@ -102,7 +102,7 @@ function draw(doc: Pdf, document: Release): void {
 }
 
 /** A retainage release invoice as issued. */
-export function renderReleaseInvoice(document: Release, voided?: VoidMark): Promise<Buffer> {
+export function renderReleaseInvoice(document: Release, mark?: PageMark): Promise<Buffer> {
   const { invoice, terms } = document;
   const info = {
     title: `Invoice ${invoice.number}, retainage release`,
@@ -112,7 +112,7 @@ export function renderReleaseInvoice(document: Release, voided?: VoidMark): Prom
   };
   return renderPdf(info, (doc) => {
     draw(doc, document);
-    if (voided) markVoid(doc, voided);
+    if (mark) markPages(doc, mark);
     numberPages(doc, invoice.number);
   });
 }

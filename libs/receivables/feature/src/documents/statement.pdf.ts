@@ -114,10 +114,9 @@ export function renderStatement(statement: StatementView): Promise<Buffer> {
     // A statement sent while events of its account are parked would look complete: it says not.
     const parked = statement._parked?.length ?? 0;
     if (parked > 0)
-      markPages(
-        doc,
-        `INCOMPLETE: ${parked} event(s) of this account could not be applied yet; figures may lack them`,
-      );
+      markPages(doc, {
+        note: `INCOMPLETE: ${parked} event(s) of this account could not be applied yet; figures may lack them`,
+      });
     numberPages(doc, `Statement ${statement.from} to ${statement.to}`);
   });
 }
