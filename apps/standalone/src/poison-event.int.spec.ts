@@ -10,7 +10,7 @@ import { InMemoryReadModels, parkedProblems } from '@billing/shared/read-models'
 import { CUSTOMER, expectOk, issuedSmallApplication, smallContract } from '@billing/shared/testing';
 import { Background } from '@billing/shared/nest';
 import { getDocument, pdfText } from './testing/pdf';
-import { startTestApp } from './testing/test-app';
+import { startTestApp, type TestApp } from './testing/test-app';
 
 /**
  * An event no reader can read, written past the schemas (an old bug, a hand edit): it must not take
@@ -30,6 +30,27 @@ function poison(type: string, data: unknown, tenantId = 'default'): NewEvent {
       schemaVersion: 1,
     },
   };
+}
+
+/**
+ * The small application issued, then `poisoned` appended past the API to the stream `streamOf`
+ * names (app specs name streams as the store holds them); answers the app started again on the
+ * store with empty read models.
+ */
+async function issuedThenPoisoned(
+  streamOf: (invoice: any) => string,
+  poisoned: (invoice: any) => NewEvent,
+): Promise<{ second: TestApp; invoice: any }> {
+  const store = new InMemoryEventStore();
+  const first = await startTestApp({ eventStore: store });
+  const invoice = await issuedSmallApplication(first.client);
+  await first.settle();
+  await first.close();
+  const stream = streamOf(invoice);
+  const [last] = await store.readStream(stream, { direction: 'backwards', maxCount: 1 });
+  await store.append(stream, [poisoned(invoice)], last.revision);
+  const second = await startTestApp({ eventStore: store, readModels: new InMemoryReadModels() });
+  return { second, invoice };
 }
 
 describe('a poison event in the store', () => {
@@ -265,17 +286,10 @@ describe('a poison event in the store', () => {
   }, 60_000);
 
   it("marks the customer's account when an event of it is parked", async () => {
-    const store = new InMemoryEventStore();
-    const first = await startTestApp({ eventStore: store });
-    await issuedSmallApplication(first.client);
-    await first.settle();
-    await first.close();
-    // Written straight into the store (app specs name streams as the store holds them).
-    const stream = `account-default.${CUSTOMER.id}`;
-    const [last] = await store.readStream(stream, { direction: 'backwards', maxCount: 1 });
-    await store.append(stream, [poison('PaymentReceived', { amount: 'ten' })], last.revision);
-
-    const second = await startTestApp({ eventStore: store, readModels: new InMemoryReadModels() });
+    const { second } = await issuedThenPoisoned(
+      () => `account-default.${CUSTOMER.id}`,
+      () => poison('PaymentReceived', { amount: 'ten' }),
+    );
     try {
       await second.settle();
       const account = await second.client.get(`/accounts/${CUSTOMER.id}`);
@@ -305,20 +319,10 @@ describe('a poison event in the store', () => {
   }, 30_000);
 
   it("marks the PDF of an invoice when an event of its contract's ledger is parked: it may have been voided since", async () => {
-    const store = new InMemoryEventStore();
-    const first = await startTestApp({ eventStore: store });
-    const invoice = await issuedSmallApplication(first.client);
-    await first.settle();
-    await first.close();
-    const stream = `billing-${invoice.contractId}`;
-    const [last] = await store.readStream(stream, { direction: 'backwards', maxCount: 1 });
-    await store.append(
-      stream,
-      [poison('InvoiceVoided', { invoiceId: invoice.invoiceId, voidedOn: 'someday' })],
-      last.revision,
+    const { second, invoice } = await issuedThenPoisoned(
+      (issued) => `billing-${issued.contractId}`,
+      (issued) => poison('InvoiceVoided', { invoiceId: issued.invoiceId, voidedOn: 'someday' }),
     );
-
-    const second = await startTestApp({ eventStore: store, readModels: new InMemoryReadModels() });
     try {
       await second.settle();
       const pdf = await getDocument(second, `/invoices/${invoice.invoiceId}/pdf`);
