@@ -326,7 +326,7 @@ function pdfSection(p: PdfFigures): string[] {
       ['measure', 'p50', 'p99', 'max', 'mean', 'per second (one core)'],
       [
         [
-          'renderPayApplication, wall clock: layout, standard-font metrics, writing',
+          'renderPayApplication, wall clock: layout, font shaping and subsetting, writing',
           ms(p.render.p50),
           ms(p.render.p99),
           ms(p.render.max),
