@@ -17,7 +17,8 @@ const headersOf = (request: Request) =>
 
 /**
  * `GET /refusals` holds each service's refused reactions: the gateway asks all four for the first
- * `offset + limit`, merges them oldest first (by store position) and answers the page asked for.
+ * `offset + limit`, merges them oldest first (as each orders its own: by the time the message occurred, then its id)
+ * and answers the page asked for.
  */
 export async function refusals(
   request: Request,
@@ -57,13 +58,16 @@ export async function refusals(
     return;
   }
   const pages = (await Promise.all(answers.map((answer) => answer.json()))) as {
-    position: number;
+    occurredAt: string;
+    messageId: string;
   }[][];
   const total = answers.reduce(
     (sum, answer) => sum + Number(answer.headers.get('x-total-count') ?? 0),
     0,
   );
-  const merged = pages.flat().sort((a, b) => a.position - b.position);
+  const key = (refusal: { occurredAt: string; messageId: string }) =>
+    `${refusal.occurredAt}/${refusal.messageId}`;
+  const merged = pages.flat().sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   response.setHeader('X-Total-Count', String(total));
   response.json(merged.slice(offset, offset + limit));
 }

@@ -141,14 +141,24 @@ describe('lists are paged and read through indexes', () => {
       ]);
   });
 
-  it('pages a contract history by position', async () => {
+  it("pages a contract history after an event's id", async () => {
     const first = (await test.client.get(`/contracts/${contractId}/history?limit=10`)).body;
     const next = (
       await test.client.get(
-        `/contracts/${contractId}/history?limit=10&after=${first.at(-1).position}`,
+        `/contracts/${contractId}/history?limit=10&after=${first.at(-1).eventId}`,
       )
     ).body;
     const whole = (await test.client.get(`/contracts/${contractId}/history`)).body;
     expect([...first, ...next]).toEqual(whole.slice(0, 20));
+    // An id that is not one of this contract's events is no place to start from.
+    const elsewhere = (
+      await test.client.get(`/contracts/${contractId}/history?after=${contractId}`)
+    ).body;
+    expect(elsewhere.errors).toEqual([
+      {
+        field: 'after',
+        messages: ["after must be the eventId of an event of this contract's history"],
+      },
+    ]);
   });
 });

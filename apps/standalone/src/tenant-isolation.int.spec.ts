@@ -92,4 +92,23 @@ describe('tenant isolation by identity', () => {
       ),
     ).toBe(true);
   }, 120_000);
+
+  it("names no position in the store to a tenant: the gap between two of its own would count other tenants' events", async () => {
+    const asA = await bearer('tenant-a');
+    const a = await seedTenant(api, asA);
+    await test.settle();
+    // No documented answer has a field for it...
+    const documented = JSON.stringify(api.doc).match(/"(_?position)":/g) ?? [];
+    // ...and no answer carries one, whatever its form (JSON, JSON lines, CSV, a Link cursor).
+    const found: string[] = [];
+    for (const { method, path } of operationsOf(api.doc).filter((op) => op.method === 'get')) {
+      const request = requestFor(api, method, path, a);
+      const answer = await api.call('get', path, { ...request, headers: asA });
+      const text =
+        (typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body ?? '')) +
+        (answer.headers.link ?? '');
+      if (/position/i.test(text)) found.push(`GET ${path}: ${text.slice(0, 200)}`);
+    }
+    expect([documented, found]).toEqual([[], []]);
+  }, 120_000);
 });

@@ -144,7 +144,11 @@ export class AuditHttp {
       streamId: query.streamId,
       tenantId: ctx.tenantId,
     });
-    return { ...report, verifiedAll: report.intact && report.unhashed === 0 };
+    return {
+      ...report,
+      verifiedAll: report.intact && report.unhashed === 0,
+      breaks: report.breaks.map(({ position: _position, ...link }) => link),
+    };
   }
 
   private async page(
@@ -162,7 +166,12 @@ export class AuditHttp {
     });
     if (total === 0 && missing) throw new NotFoundError(missing);
     response.setHeader('X-Total-Count', String(total));
-    const entries = events.map(auditEntry);
+    // Without the event's position in the store: the gap between two of the tenant's own would
+    // count the other tenants' events. The order of the page is commit order.
+    const entries = events.map((event) => {
+      const { position: _position, ...entry } = auditEntry(event);
+      return entry;
+    });
     if (query.format !== 'jsonl' && request.accepts(['application/json', NDJSON]) !== NDJSON)
       return entries;
     return new StreamableFile(

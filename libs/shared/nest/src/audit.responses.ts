@@ -8,7 +8,6 @@ const HASH = {
 
 /** One stored event with who, when and why (audit), and its link in the stream's hash chain. */
 export class AuditEventView {
-  @CountProperty('Position in the store (commit order)') position!: number;
   @TextProperty('The stream it belongs to', {
     example: 'contract-3f0c1e9a-5b7d-4c2e-8a61-0d9b2f4e7a13',
   })
@@ -55,7 +54,6 @@ export class ChainBreakView {
   @TextProperty('The stream') streamId!: string;
   @CountProperty('The revision whose link does not hold') revision!: number;
   @TextProperty("The event's id") eventId!: string;
-  @CountProperty('Its position in the store') position!: number;
   @ApiProperty({
     enum: ['hash', 'unhashed', 'gap'],
     description:

@@ -35,7 +35,15 @@ export class RefusalsHttp implements OnModuleInit {
   constructor(@Inject(READ_MODELS) private readonly readModels: ReadModelStore) {}
 
   onModuleInit() {
-    return this.readModels.ensureIndex(REFUSALS, { _tenant: 1, contractId: 1, position: 1 });
+    return Promise.all([
+      this.readModels.ensureIndex(REFUSALS, { _tenant: 1, occurredAt: 1, messageId: 1 }),
+      this.readModels.ensureIndex(REFUSALS, {
+        _tenant: 1,
+        contractId: 1,
+        occurredAt: 1,
+        messageId: 1,
+      }),
+    ]);
   }
 
   @Get()
@@ -49,8 +57,9 @@ export class RefusalsHttp implements OnModuleInit {
   })
   @ApiProblems(400)
   /**
-   * Refusals are only ever added, oldest first, so an offset pages them steadily (no cursor: the
-   * gateway merges the four services' refusals by offset).
+   * Refusals are only ever added, oldest first (by the time their message occurred, then its id),
+   * so an offset pages them steadily (no cursor: the gateway merges the four services' refusals by
+   * offset, in the same order).
    */
   async list(
     @Ctx() ctx: RequestContext,
@@ -60,6 +69,20 @@ export class RefusalsHttp implements OnModuleInit {
     const tenant = forTenant(this.readModels, ctx.tenantId);
     const query = contractId ? { contractId } : {};
     response.setHeader('X-Total-Count', String(await tenant.count(REFUSALS, query)));
-    return tenant.find<Refusal>(REFUSALS, query, { sort: { position: 1 }, skip: offset, limit });
+    const refusals = await tenant.find<Refusal>(REFUSALS, query, {
+      sort: { occurredAt: 1, messageId: 1 },
+      skip: offset,
+      limit,
+    });
+    // Without the event's position in the store: the gap between two of the tenant's own would
+    // count the other tenants' events.
+    return refusals.map(({ consumer, messageId, type, contractId, reason, occurredAt }) => ({
+      consumer,
+      messageId,
+      type,
+      ...(contractId === undefined ? {} : { contractId }),
+      reason,
+      occurredAt,
+    }));
   }
 }

@@ -148,7 +148,6 @@ export class Health {
 /** A reaction a billing rule refused: "never", with the reason, not "not yet". */
 export class RefusalView {
   @TextProperty('The consumer group that refused it', { example: 'invoicing' }) consumer!: string;
-  @CountProperty('Position of the event that carried the message') position!: number;
   @UuidProperty('The message refused') messageId!: string;
   @TextProperty('Its type', { example: 'ContractPhaseChanged' }) type!: string;
   @UuidProperty('The contract it concerns', { required: false }) contractId?: string;

@@ -21,6 +21,7 @@ import {
   type Settings,
   uuidParam,
   invalidFields,
+  UUID_PATTERN,
 } from '@billing/shared/nest';
 import { ContractListQuery } from './contracts.queries.dto';
 import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
@@ -134,8 +135,8 @@ export class ContractsQueries {
   @ApiQuery({
     name: 'after',
     required: false,
-    description: 'position of the last event of the previous page',
-    schema: { type: 'integer', minimum: 0, default: 0 },
+    description: '`eventId` of the last event of the previous page (none: from the first)',
+    schema: { type: 'string', format: 'uuid', pattern: UUID_PATTERN },
   })
   @ApiQuery({
     name: 'limit',
@@ -154,24 +155,34 @@ export class ContractsQueries {
     @Query('after') after?: string,
     @Query('limit') limit?: string,
   ) {
-    const [from, size] = [queryInteger(after, 0), queryInteger(limit, 1000)];
+    const size = queryInteger(limit, 1000);
+    const AFTER = "after must be the eventId of an event of this contract's history";
     const problems: [string, string][] = [
-      ...(Number.isSafeInteger(from) && from >= 0
+      ...(after === undefined || new RegExp(UUID_PATTERN).test(after)
         ? []
-        : [['after', 'after must be a position, 0 or more'] as [string, string]]),
+        : [['after', AFTER] as [string, string]]),
       ...(Number.isSafeInteger(size) && size >= 1 && size <= 1000
         ? []
         : [['limit', 'limit must be a count from 1 to 1000'] as [string, string]]),
     ];
     if (problems.length > 0) throw invalidFields(problems);
-    const entries = await forTenant(this.readModels, ctx.tenantId).find<HistoryEntry>(
+    const tenant = forTenant(this.readModels, ctx.tenantId);
+    // The page is keyed on the store's position, which the answer never shows: the gap between two
+    // of the tenant's own events would count the other tenants'. The cursor is an event's id.
+    let from = 0;
+    if (after !== undefined) {
+      const last = await tenant.get<HistoryEntry>(CONTRACT_HISTORY, `${id}/${after}`);
+      if (!last) throw invalidFields([['after', AFTER]]);
+      from = last.position;
+    }
+    const entries = await tenant.find<HistoryEntry>(
       CONTRACT_HISTORY,
       { contractId: id, position: { $gt: from } },
       { sort: { position: 1 }, limit: size },
     );
     if (entries.length === 0 && from === 0) throw new NotFoundError(`contract ${id} not found`);
-    return entries.map(({ position, streamId, revision, type, data, metadata, recordedAt }) => ({
-      position,
+    return entries.map(({ _id, streamId, revision, type, data, metadata, recordedAt }) => ({
+      eventId: _id.slice(id.length + 1),
       streamId,
       revision,
       type,

@@ -67,8 +67,7 @@ export class ContractSummaryView {
 
 /** One event about the contract, from any context, with who, when and why (audit). */
 export class ContractHistoryEntry {
-  @CountProperty('Position in the store (commit order); `after` of the next page')
-  position!: number;
+  @UuidProperty("The event's id; `after` of the next page") eventId!: string;
   @TextProperty('The stream it belongs to', {
     example: 'contract-3f0c1e9a-5b7d-4c2e-8a61-0d9b2f4e7a13',
   })
