@@ -1,6 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import {
-  CountProperty,
   InstantProperty,
   MapProperty,
   OpenSchema,
