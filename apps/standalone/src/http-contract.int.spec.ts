@@ -1,4 +1,5 @@
 import { mkdtempSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -683,6 +684,68 @@ describe('HTTP under load and at shutdown', () => {
       await test.close();
     }
   });
+
+  it('takes no new request on a kept-alive connection once the shutdown begins', async () => {
+    const store = new InMemoryEventStore();
+    const slow: EventStore = Object.create(store) as EventStore;
+    let started = 0;
+    slow.append = async (
+      stream: string,
+      events: readonly NewEvent[],
+      expected: ExpectedRevision,
+    ): Promise<AppendResult> => {
+      if (stream.startsWith('contract-')) started++;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return store.append(stream, events, expected);
+    };
+    const test = await startTestApp({ eventStore: slow });
+    await test.app.listen(0, '127.0.0.1');
+    const { port } = test.app.getHttpServer().address() as { port: number };
+    // One kept-alive connection, as a busy client's pool holds it: the second request waits for it.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const post = (title: string) =>
+      new Promise<{ status?: number; connection?: string } | string>((resolve) => {
+        const body = JSON.stringify(smallContract({ title }));
+        http
+          .request(
+            {
+              agent,
+              host: '127.0.0.1',
+              port,
+              path: '/contracts',
+              method: 'POST',
+              headers: {
+                'content-type': 'application/json',
+                'content-length': Buffer.byteLength(body),
+                authorization: `Bearer ${test.token}`,
+              },
+            },
+            (response) => {
+              response.resume();
+              response.on('end', () =>
+                resolve({ status: response.statusCode, connection: response.headers.connection }),
+              );
+            },
+          )
+          .on('error', (error) => resolve(error.message))
+          .end(body);
+      });
+    try {
+      const first = post('In flight');
+      while (started < 1) await new Promise((resolve) => setTimeout(resolve, 5));
+      const closing = test.close();
+      const second = post('Sent after the shutdown began');
+      // The request in flight is finished, and says the connection ends with it.
+      expect(await first).toEqual({ status: 201, connection: 'close' });
+      // The next finds no connection (or, had it reached the server, a 503): it never runs.
+      const next = await second;
+      expect(typeof next === 'string' || next.status === 503).toBe(true);
+      await closing;
+      expect((await store.readAll({ streamPrefixes: ['contract-'] })).length).toBe(1);
+    } finally {
+      agent.destroy();
+    }
+  }, 30_000);
 
   it('finishes every in-flight request before it closes', async () => {
     const store = new InMemoryEventStore();

@@ -15,6 +15,7 @@ import { AuthGuard, RolesGuard } from './auth.guard';
 import { ThrottlerStorage } from '@nestjs/throttler';
 import { ThrottleGuard } from './throttle.guard';
 import { applyHttpHygiene } from './http-hygiene';
+import { Draining } from './draining';
 import { SETTINGS, type Settings } from './tokens';
 
 /**
@@ -28,6 +29,7 @@ export function configureHttp(app: INestApplication, title: string): INestApplic
       'Settings.security is required to serve HTTP: who may call is never left to a default',
     );
   app.use(requestLogContext);
+  app.use(app.get(Draining).middleware);
   applyHttpHygiene(app, security.http);
   bodyGuards().forEach((guard) => app.use(guard));
   app.useGlobalPipes(validationPipe());

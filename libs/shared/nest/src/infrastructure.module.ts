@@ -14,6 +14,7 @@ import { ReadModelInterceptor } from './read-model.interceptor';
 import { idempotencySchemas } from './idempotency.schemas';
 import { DEFAULT_THROTTLE } from './security-config';
 import { ThrottleGuard, throttlerOptions } from './throttle.guard';
+import { Draining } from './draining';
 import {
   BUS,
   CLOCK,
@@ -64,6 +65,7 @@ export class InfrastructureModule {
         CommandContextInterceptor,
         ReadModelInterceptor,
         ThrottleGuard,
+        Draining,
       ],
       exports: [
         EVENT_SCHEMAS,
@@ -77,6 +79,7 @@ export class InfrastructureModule {
         CommandContextInterceptor,
         ReadModelInterceptor,
         ThrottleGuard,
+        Draining,
         CqrsModule,
       ],
     };
