@@ -16,11 +16,8 @@ describe('a start on read models ahead of the event store', () => {
   const dir = mkdtempSync(join(tmpdir(), 'billing-foreign-read-models-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('refuses to start, naming the projection and the store head, with exit code 1', async () => {
-    const readModels = new SqliteReadModels(join(dir, 'read-models.sqlite'));
-    await new ConsumerState(readModels).commit('projection:contract-summary@v1', 2_431);
-    await readModels.close();
-    // The events file is new: the store's head is 0.
+  /** Starts the app on `dir` (whose events file is new: the store's head is 0); its output. */
+  async function startOn(dir: string): Promise<string> {
     const child = spawn(
       process.execPath,
       ['-r', './tools/register.js', 'apps/standalone/src/main.ts'],
@@ -40,8 +37,29 @@ describe('a start on read models ahead of the event store', () => {
     } finally {
       clearTimeout(timeout);
     }
-    expect(output).toMatch(
+    return output;
+  }
+
+  it('refuses to start, naming the projection and the store head, with exit code 1', async () => {
+    const readModels = new SqliteReadModels(join(dir, 'read-models.sqlite'));
+    await new ConsumerState(readModels).commit('projection:contract-summary@v1', 2_431);
+    await readModels.close();
+    expect(await startOn(dir)).toMatch(
       /cannot start: the read models are ahead of the event store \(projection:contract-summary@v1 at position 2431; the store's head is 0\)/,
     );
+  }, 60_000);
+
+  it('refuses to start when only a consumer group is ahead: events backed up before the read models (the group would skip every reaction up to its position)', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'billing-group-ahead-'));
+    try {
+      const readModels = new SqliteReadModels(join(other, 'read-models.sqlite'));
+      await new ConsumerState(readModels).commit('milestones#0', 2_461);
+      await readModels.close();
+      expect(await startOn(other)).toMatch(
+        /cannot start: the read models are ahead of the event store \(milestones#0 at position 2461; the store's head is 0\)/,
+      );
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
   }, 60_000);
 });

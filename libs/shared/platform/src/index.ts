@@ -69,15 +69,17 @@ export function runApp(
 
 /**
  * Read models ahead of the event store were built from another store (a service pointed at the
- * wrong one) or before it went back: served, they would skip every event up to their positions, and
- * the service's consumer groups, whose positions live beside them, would take their share of the
- * bus and park what they cannot find. The service does not start (README "Operating notes").
+ * wrong one) or before it went back (a restore; a backup of the events taken before the one of the
+ * read models): served, they would skip every event up to their positions, the consumer groups
+ * whose positions live beside them would skip their reactions, and on the Kafka bus take their
+ * share of it and park what they cannot find. The service does not start (README "Operating
+ * notes").
  */
 async function refuseReadModelsOfAnotherStore({
   eventStore,
   readModels,
 }: Pick<Infrastructure, 'eventStore' | 'readModels'>): Promise<void> {
-  const ahead = await new ConsumerState(readModels).projectionsPast(() =>
+  const ahead = await new ConsumerState(readModels).checkpointsPast(() =>
     eventStore.headPosition(),
   );
   if (ahead.length === 0) return;
@@ -85,7 +87,9 @@ async function refuseReadModelsOfAnotherStore({
   throw new ConfigError(
     `cannot start: the read models are ahead of the event store (${which.join(', ')}; ` +
       `the store's head is ${ahead[0].head}): they were built from another store, or the store ` +
-      `went back. Point the service at the store they were built from, or restore both from one backup`,
+      `went back. Point the service at the store they were built from, restore both from one ` +
+      `backup (npm run backup takes them in an order that cannot give this), or rebuild them from ` +
+      `this store (README "Operating notes")`,
   );
 }
 

@@ -99,7 +99,7 @@ describe('parkedProblems', () => {
   });
 });
 
-describe('ConsumerState.projectionsPast', () => {
+describe('ConsumerState.checkpointsPast', () => {
   it('reads the positions before the head: an instance running beside it, which appends before it commits, never looks ahead', async () => {
     const state = new ConsumerState(new InMemoryReadModels());
     await state.commit('projection:a@v1', 10);
@@ -108,9 +108,9 @@ describe('ConsumerState.projectionsPast', () => {
       await state.commit('projection:a@v1', 12);
       return 10;
     };
-    expect(await state.projectionsPast(head)).toEqual([]);
+    expect(await state.checkpointsPast(head)).toEqual([]);
     // Read models really ahead of the store are named.
-    expect(await state.projectionsPast(async () => 11)).toEqual([
+    expect(await state.checkpointsPast(async () => 11)).toEqual([
       { consumer: 'projection:a@v1', position: 12, head: 11 },
     ]);
   });

@@ -75,15 +75,16 @@ export class ConsumerState {
   }
 
   /**
-   * The projections whose positions are past the store's head: their read models were built from
-   * another store, or from this one before it went back (a restore). The positions are read first:
-   * an instance running beside this one moves the head before its positions, never after.
+   * The consumers (projections, consumer groups, relays) whose positions are past the store's head:
+   * their read models were built from another store, or from this one before it went back (a
+   * restore, or a backup of the events taken before the one of the read models). The positions are
+   * read first: an instance running beside this one moves the head before its positions, never
+   * after.
    */
-  async projectionsPast(
+  async checkpointsPast(
     head: () => Promise<number>,
   ): Promise<{ consumer: string; position: number; head: number }[]> {
-    const named = { consumer: { $gte: 'projection:', $lt: 'projection:\uffff' } };
-    const checkpoints = await this.readModels.find<{ consumer: string }>(CHECKPOINTS, named);
+    const checkpoints = await this.readModels.find<{ consumer: string }>(CHECKPOINTS);
     const at = await head();
     return checkpoints
       .filter((checkpoint) => checkpoint._position > at)
