@@ -1,0 +1,84 @@
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureLocalKeys, PRIVATE_KEY_FILE } from '@billing/shared/auth';
+import type { NewEvent } from '@billing/shared/event-store';
+import { ConsumerState } from '@billing/shared/read-models';
+import { SqliteEventStore, SqliteReadModels } from '@billing/shared/sqlite';
+import { BackupError, backupData } from './backup';
+
+const event = (): NewEvent => ({
+  id: crypto.randomUUID(),
+  type: 'Happened',
+  data: {},
+  metadata: {
+    tenantId: 't',
+    correlationId: 'c',
+    causationId: 'c',
+    actor: 'a',
+    occurredAt: '2026-01-01T00:00:00.000Z',
+    schemaVersion: 1,
+  },
+});
+
+describe('npm run backup', () => {
+  const root = mkdtempSync(join(tmpdir(), 'billing-backup-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('copies the read models before the events while the app writes: the copy starts, its read models never ahead of its events', async () => {
+    const data = join(root, 'data');
+    mkdirSync(data);
+    const events = new SqliteEventStore(join(data, 'events.sqlite'));
+    const readModels = new SqliteReadModels(join(data, 'read-models.sqlite'));
+    const state = new ConsumerState(readModels);
+    ensureLocalKeys(join(data, 'auth'));
+    // What the app does all the time: an event appended, then a reaction's position committed.
+    const appWrites = async () => {
+      const { position } = await events.append(`thing-${crypto.randomUUID()}`, [event()], 'any');
+      await state.commit('invoicing#0', position);
+    };
+    await appWrites();
+    const target = join(root, 'copy');
+    const lines: string[] = [];
+    await backupData(data, target, async (line) => {
+      lines.push(line);
+      await appWrites();
+    });
+    await Promise.all([events.close(), readModels.close()]);
+    expect(lines).toEqual([
+      expect.stringMatching(/^read models: .*read-models\.sqlite \(\d+\.\d MiB\)$/),
+      expect.stringMatching(/^events: .*events\.sqlite \(\d+\.\d MiB\)$/),
+      expect.stringMatching(/^signing keys: .*auth$/),
+    ]);
+    const copy = {
+      events: new SqliteEventStore(join(target, 'events.sqlite')),
+      readModels: new SqliteReadModels(join(target, 'read-models.sqlite')),
+    };
+    try {
+      // The write between the two copies is in the events, and not yet in the read models.
+      expect(await copy.events.headPosition()).toBe(2);
+      expect(await new ConsumerState(copy.readModels).position('invoicing#0')).toBe(1);
+      expect(
+        await new ConsumerState(copy.readModels).checkpointsPast(() => copy.events.headPosition()),
+      ).toEqual([]);
+    } finally {
+      await Promise.all([copy.events.close(), copy.readModels.close()]);
+    }
+    expect(statSync(join(target, 'auth', PRIVATE_KEY_FILE)).mode & 0o777).toBe(0o600);
+  });
+
+  it('refuses a folder that is not empty, and a data folder without events', async () => {
+    await expect(
+      backupData(join(root, 'nothing'), join(root, 'x'), () => undefined),
+    ).rejects.toThrow(
+      new BackupError(
+        `no event store at ${join(root, 'nothing', 'events.sqlite')} (give --data DIR)`,
+      ),
+    );
+    await expect(
+      backupData(join(root, 'data'), join(root, 'copy'), () => undefined),
+    ).rejects.toThrow(
+      new BackupError(`${join(root, 'copy')} is not empty: back up into a new or empty folder`),
+    );
+  });
+});

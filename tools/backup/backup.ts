@@ -1,0 +1,88 @@
+import { cpSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+
+const USAGE = `npm run backup -- --to DIR [--data DIR]
+
+Copies the embedded app's data folder (--data, DATA_DIR or ./data) into DIR (new or empty), while
+the app runs or not: the read models first, then the events, each as one consistent SQLite snapshot
+(SQLite's online backup), then the signing keys (auth/). Read models copied before the events are
+never ahead of them: a start on the copy catches them up. Restore: stop the app, then start it on
+the copy (DATA_DIR=DIR) or put the copy's files in place of the data folder's.`;
+
+/** The files of a data folder, in the order they are copied: read models before events. */
+const DATABASES = [
+  { file: 'read-models.sqlite', what: 'read models', required: false },
+  { file: 'events.sqlite', what: 'events', required: true },
+] as const;
+
+export class BackupError extends Error {}
+
+/**
+ * Backs up `dataDir` into `target`, reporting each step as it is done (awaited: the next file is
+ * copied after it).
+ */
+export async function backupData(
+  dataDir: string,
+  target: string,
+  report: (line: string) => void | Promise<void>,
+): Promise<void> {
+  if (!existsSync(join(dataDir, 'events.sqlite')))
+    throw new BackupError(`no event store at ${join(dataDir, 'events.sqlite')} (give --data DIR)`);
+  if (resolve(dataDir) === resolve(target))
+    throw new BackupError('--to must be another folder than the data folder');
+  if (existsSync(target) && readdirSync(target).length > 0)
+    throw new BackupError(`${target} is not empty: back up into a new or empty folder`);
+  mkdirSync(target, { recursive: true, mode: 0o700 });
+  for (const { file, what, required } of DATABASES) {
+    const source = join(dataDir, file);
+    if (!required && !existsSync(source)) {
+      await report(`${what}: none in ${dataDir} (the next start builds them)`);
+      continue;
+    }
+    const db = new Database(source, { readonly: true, fileMustExist: true });
+    try {
+      await db.backup(join(target, file));
+    } finally {
+      db.close();
+    }
+    const size = (statSync(join(target, file)).size / 1024 / 1024).toFixed(1);
+    await report(`${what}: ${join(target, file)} (${size} MiB)`);
+  }
+  const keys = join(dataDir, 'auth');
+  if (existsSync(keys)) {
+    // The private key keeps its mode (0600): a copy others may read would be refused at start.
+    cpSync(keys, join(target, 'auth'), { recursive: true, preserveTimestamps: true });
+    await report(`signing keys: ${join(target, 'auth')}`);
+  }
+}
+
+async function main(): Promise<number> {
+  let values: { to?: string; data?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      options: { to: { type: 'string' }, data: { type: 'string' }, help: { type: 'boolean' } },
+      strict: true,
+    }));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) return (console.log(USAGE), 0);
+  if (!values.to) return (console.error(`--to DIR is required\n\n${USAGE}`), 2);
+  const dataDir = values.data ?? process.env.DATA_DIR ?? 'data';
+  try {
+    console.log(`Backing up ${dataDir} into ${values.to}`);
+    await backupData(dataDir, values.to, (line) => console.log(`  ${line}`));
+    console.log(`Done. Restore: stop the app, then start it with DATA_DIR=${values.to}`);
+    return 0;
+  } catch (error) {
+    console.error(
+      error instanceof BackupError ? error.message : `backup failed: ${(error as Error).message}`,
+    );
+    return error instanceof BackupError ? 2 : 1;
+  }
+}
+
+if (require.main === module) void main().then((code) => (process.exitCode = code));
