@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
 import { startEsdbEmulator } from '@billing/infra/esdb-emulator';
@@ -129,6 +129,53 @@ describe('npm run auditor -- … --esdb URL (through the EventStoreDB adapter)',
     } finally {
       await emulator.stop();
     }
+  });
+});
+
+describe('npm run auditor on a store it must not change', () => {
+  it('reads a store from before hashing without changing a byte of it, and does not call its chains whole', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'billing-auditor-legacy-'));
+    const file = join(dir, 'events.sqlite');
+    // A store as the first releases wrote it: no hash column, not in WAL mode.
+    const db = new Database(file);
+    db.exec(`CREATE TABLE events (
+      position INTEGER PRIMARY KEY AUTOINCREMENT, stream_id TEXT NOT NULL, revision INTEGER NOT NULL,
+      event_id TEXT NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL,
+      recorded_at TEXT NOT NULL, UNIQUE (stream_id, revision))`);
+    const metadata = {
+      tenantId: 'default',
+      correlationId: 'c',
+      causationId: 'c',
+      actor: 'ann',
+      occurredAt: '2026-01-05T09:00:00.000Z',
+      schemaVersion: 1,
+    };
+    db.prepare(
+      'INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at) VALUES (?, 0, ?, ?, ?, ?, ?)',
+    ).run(
+      `contract-${randomUUID()}`,
+      randomUUID(),
+      'ContractNoted',
+      '{}',
+      JSON.stringify(metadata),
+      '2026-01-05T09:00:00.000Z',
+    );
+    db.close();
+    const evidence = () => [
+      readdirSync(dir),
+      createHash('sha256').update(readFileSync(file)).digest('hex'),
+    ];
+    const before = evidence();
+    const verify = await run('verify', '--data', dir);
+    expect([verify.code, verify.lines.slice(-2)]).toEqual([
+      2,
+      [
+        'no broken link among the events that carry a hash; the others are not verified',
+        expect.stringMatching(/^NOT VERIFIED: 1 events carry no hash/),
+      ],
+    ]);
+    expect((await run('history', '--data', dir, '--from', '2026-01-01')).code).toBe(0);
+    expect(evidence()).toEqual(before);
   });
 });
 

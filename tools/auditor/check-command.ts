@@ -31,7 +31,7 @@ export const checkCommand: Command = async (args, io) => {
         ...Object.keys(SERVICE_PROJECTIONS).map((service) => serviceReadModels(mongo, service)),
       );
     else if (!where.esdb && existsSync(readModelsFile))
-      readModels.push(new SqliteReadModels(readModelsFile));
+      readModels.push(new SqliteReadModels(readModelsFile, 'read-only'));
     const report = await checkBooks(store, bar.update);
     bar.stop();
     io.out(

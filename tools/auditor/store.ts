@@ -32,7 +32,9 @@ export function openStore(options: StoreOptions): OpenedStore {
   const file = join(dataDir(options), 'events.sqlite');
   if (!existsSync(file))
     throw new UsageError(`no event store at ${file} (give --data DIR or --esdb URL)`);
-  return { store: new SqliteEventStore(file), source: file };
+  // Read-only: an auditor's reading changes nothing in the evidence (no schema added, no journal
+  // mode set), and a copy on a read-only disk can be read.
+  return { store: new SqliteEventStore(file, undefined, undefined, 'read-only'), source: file };
 }
 
 /**

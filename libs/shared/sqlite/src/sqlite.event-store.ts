@@ -20,7 +20,7 @@ import {
   StoreUnavailableError,
 } from '@billing/shared/event-store';
 import { deepFreeze } from '@billing/shared/kernel';
-import { openNamed } from './open-named';
+import { openNamed, type Access } from './open-named';
 
 interface Row {
   position: number;
@@ -104,28 +104,33 @@ export class SqliteEventStore implements EventStore {
     private readonly file: string,
     private readonly now: () => Date = () => new Date(),
     private readonly busyTimeoutMs = 5_000,
+    private readonly access: Access = 'read-write',
   ) {
     this.db = openNamed(
       file,
       (db) => {
         db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+        if (access === 'read-only') return;
         db.pragma('journal_mode = WAL');
         db.pragma('synchronous = FULL');
         db.exec(SCHEMA);
         addHashColumn(db);
       },
       'it holds the events, the source of truth: restore it from a backup',
+      access,
     );
     if (file !== ':memory:' && file !== '') this.opened = statSync(file, { bigint: true });
+    // A store from before hashing, opened read-only, keeps its table as it is: without the column.
+    const hash = hasHashColumn(this.db) ? 'hash' : 'NULL';
     this.statements = {
       last: this.db.prepare<[string], { revision: number; hash: string | null }>(
-        'SELECT revision, hash FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
+        `SELECT revision, ${hash} AS hash FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1`,
       ),
       idsFrom: this.db.prepare<[string, number, number], { event_id: string }>(
         'SELECT event_id FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
       ),
       insert: this.db.prepare(
-        'INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        `INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at${hash === 'hash' ? ', hash' : ''}) VALUES (?, ?, ?, ?, ?, ?, ?${hash === 'hash' ? ', ?' : ''})`,
       ),
       positionOf: this.db.prepare<[string, number], { position: number }>(
         'SELECT position FROM events WHERE stream_id = ? AND revision = ?',
@@ -177,6 +182,8 @@ export class SqliteEventStore implements EventStore {
     events: readonly NewEvent[],
     expected: ExpectedRevision,
   ): Promise<AppendResult> {
+    if (this.access === 'read-only')
+      return Promise.reject(new Error(`${this.file} is open read-only: nothing is appended`));
     return new Promise((resolve, reject) => {
       this.pending.push({ streamId, events, expected, resolve, reject });
       if (this.pending.length === 1) setImmediate(() => this.flush());
@@ -439,14 +446,18 @@ function parsed(text: string): unknown {
  * Files made before events were hash-chained get the column; their events keep no hash (ADR 19).
  */
 function addHashColumn(db: Database.Database): void {
-  const columns = db
-    .prepare<[], { name: string }>("SELECT name FROM pragma_table_info('events')")
-    .all();
-  if (columns.some((column) => column.name === 'hash')) return;
+  if (hasHashColumn(db)) return;
   try {
     db.exec('ALTER TABLE events ADD COLUMN hash TEXT');
   } catch (error) {
     // Another process opening the same file added it first.
     if (!/duplicate column/.test(String(error))) throw error;
   }
+}
+
+function hasHashColumn(db: Database.Database): boolean {
+  return db
+    .prepare<[], { name: string }>("SELECT name FROM pragma_table_info('events')")
+    .all()
+    .some((column) => column.name === 'hash');
 }

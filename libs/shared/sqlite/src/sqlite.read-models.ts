@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { Query } from 'mingo';
 import type { Doc, FindOptions, ReadModelStore, Update } from '@billing/shared/read-models';
-import { openNamed } from './open-named';
+import { openNamed, type Access } from './open-named';
 import { field, isColumn, orderBy, where, type SqlValue } from './sqlite.query';
 
 interface Row {
@@ -36,11 +36,12 @@ export class SqliteReadModels implements ReadModelStore {
    */
   private readonly indexes = new Map<string, Set<string>>();
 
-  constructor(file: string) {
+  constructor(file: string, access: Access = 'read-write') {
     this.db = openNamed(
       file,
       (db) => {
         db.pragma('busy_timeout = 5000');
+        if (access === 'read-only') return;
         db.pragma('journal_mode = WAL');
         // Read models are derived data: a commit lost in a power failure (WAL + NORMAL loses only the
         // last commits, never half of one) means its event is applied again when the projection
@@ -51,6 +52,7 @@ export class SqliteReadModels implements ReadModelStore {
         db.prepare('SELECT count(*) FROM sqlite_master').get();
       },
       'the read models are derived from the events: move it and its -wal and -shm files aside, and the next start rebuilds them',
+      access,
     );
   }
 
