@@ -27,8 +27,9 @@ async function demoAgainst(url: string): Promise<[number | null, string]> {
 }
 
 /**
- * In front of the app at `port`: some POSTs answered 503 (Retry-After: 0) before they reach it,
- * others after it carried them out (the answer lost, as when a service dies mid-request).
+ * In front of the app at `port`: some POSTs answered 503 (Retry-After: 0) or their connection
+ * dropped (as by a process killed and restarting) before they reach it, others after it carried
+ * them out (the answer lost, as when a service dies mid-request).
  */
 function flaky(port: number): Server {
   let posts = 0;
@@ -42,6 +43,7 @@ function flaky(port: number): Server {
           .writeHead(503, { 'retry-after': '0', 'content-type': 'application/problem+json' })
           .end('{"title":"Service Unavailable","status":503}');
       if (n % 7 === 3) return unavailable();
+      if (n % 7 === 1) return void request.socket.destroy();
       const headers = Object.fromEntries(
         ['authorization', 'content-type', 'idempotency-key'].flatMap((name) =>
           request.headers[name] ? [[name, String(request.headers[name])]] : [],
@@ -54,6 +56,7 @@ function flaky(port: number): Server {
       }).then(async (answer) => {
         const body = Buffer.from(await answer.arrayBuffer());
         if (n % 7 === 5) return unavailable();
+        if (n % 7 === 6) return void request.socket.destroy();
         response
           .writeHead(answer.status, {
             'content-type': answer.headers.get('content-type') ?? 'application/json',
@@ -80,7 +83,7 @@ describe('npm run demo', () => {
     }
   }, 120_000);
 
-  it('rides out answers of 503, before or after a command was carried out, and does nothing twice', async () => {
+  it('rides out answers of 503 and dropped connections, before or after a command was carried out, and does nothing twice', async () => {
     const test = await startTestApp();
     const front = flaky(await listening(test.app.getHttpServer() as Server));
     try {

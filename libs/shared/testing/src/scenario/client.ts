@@ -44,18 +44,21 @@ export function fetchClient(baseUrl: string, token?: string): Client {
 
 /**
  * Asks again, after its Retry-After, what a service answers 503 to (a server it needs cannot be
- * reached now), as a client of the API should, for up to `timeoutMs`: every GET, and every POST
- * that carries an Idempotency-Key (asking again replays the first answer, or runs the command
- * once).
+ * reached now) or gives no answer to (its connection refused or dropped: a process restarting), as
+ * a client of the API should, for up to `timeoutMs`: every GET, and every POST that carries an
+ * Idempotency-Key (asking again replays the first answer, or runs the command once).
  */
 export function retryingUnavailable(client: Client, timeoutMs = client.waitMs ?? 10_000): Client {
   const retried = async <T>(call: () => Promise<Reply<T>>): Promise<Reply<T>> => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const reply = await call();
-      if (reply.status !== 503 || Date.now() > deadline) return reply;
+      const reply = await call().catch((error: unknown) => {
+        if (!unanswered(error) || Date.now() > deadline) throw error;
+        return undefined;
+      });
+      if (reply && (reply.status !== 503 || Date.now() > deadline)) return reply;
       await new Promise((resolve) =>
-        setTimeout(resolve, 1_000 * Number(reply.headers?.['retry-after'] ?? 1)),
+        setTimeout(resolve, 1_000 * Number(reply?.headers?.['retry-after'] ?? 1)),
       );
     }
   };
@@ -68,6 +71,10 @@ export function retryingUnavailable(client: Client, timeoutMs = client.waitMs ??
     waitMs: client.waitMs,
   };
 }
+
+/** fetch's failure to get any answer (refused, reset, closed): not an answer of the server. */
+const unanswered = (error: unknown) =>
+  error instanceof TypeError && error.message === 'fetch failed';
 
 export async function expectOk<T>(reply: Promise<Reply<T>>, what: string): Promise<T> {
   const { status, body } = await reply;
