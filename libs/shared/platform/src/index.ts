@@ -51,7 +51,11 @@ export function runApp(
     // positions, so this is short.
     const head = await infrastructure.eventStore.headPosition();
     await app.get(Background).projections.caughtUp(head, Number.POSITIVE_INFINITY);
-    await app.listen(config.port, config.host);
+    await app.listen(config.port, config.host).catch((error: Error) => {
+      throw new ConfigError(
+        `cannot listen on ${config.host}:${config.port} (HOST, PORT): ${error.message}`,
+      );
+    });
     // The port it got (PORT=0 asks for any free one), not the one asked for.
     const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
     logger.info(

@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { InMemoryEventStore, type EventStore } from '@billing/shared/event-store';
 import { StoreBackedBus, type Bus } from '@billing/shared/bus';
 import { InMemoryReadModels, type ReadModelStore } from '@billing/shared/read-models';
@@ -7,7 +7,7 @@ import { markRunning, SqliteEventStore, SqliteReadModels } from '@billing/shared
 import { EsdbEventStore } from '@billing/shared/esdb';
 import { KafkaBus } from '@billing/shared/kafka';
 import { MongoReadModels } from '@billing/shared/mongo';
-import type { AppConfig, Infrastructure } from '@billing/shared/nest';
+import { ConfigError, type AppConfig, type Infrastructure } from '@billing/shared/nest';
 import { BOOT_WAIT_MS } from './reachable';
 
 /**
@@ -39,7 +39,7 @@ function openEventStore(config: AppConfig): EventStore {
     case 'esdb':
       return new EsdbEventStore(config.eventStore.url);
     case 'sqlite':
-      mkdirSync(config.dataDir, { recursive: true });
+      ensureFolder(config.dataDir);
       return new SqliteEventStore(join(config.dataDir, 'events.sqlite'));
   }
 }
@@ -63,7 +63,7 @@ function openReadModels(config: AppConfig, service: string): ReadModelStore {
         connectTimeoutMS: 5_000,
       });
     case 'sqlite':
-      mkdirSync(config.dataDir, { recursive: true });
+      ensureFolder(config.dataDir);
       return new SqliteReadModels(join(config.dataDir, 'read-models.sqlite'));
   }
 }
@@ -78,4 +78,23 @@ function openBus(
   // Each service's consumer group is its name (ContextWiring.name), with no prefix: restarts resume
   // its offsets.
   return new KafkaBus(eventStore, readModels, { brokers: config.bus.brokers, clientId: service });
+}
+
+/**
+ * DATA_DIR, made where it is missing (its parents first), or the start stops naming it: a file in
+ * its place, or a folder that cannot be made (Node's recursive mkdir loops forever under /proc).
+ */
+function ensureFolder(dir: string): void {
+  const found = statSync(dir, { throwIfNoEntry: false });
+  if (found?.isDirectory()) return;
+  if (found) throw new ConfigError(`DATA_DIR ${dir} is not a folder`);
+  if (dirname(dir) !== dir) ensureFolder(dirname(dir));
+  try {
+    mkdirSync(dir);
+  } catch (error) {
+    if (statSync(dir, { throwIfNoEntry: false })?.isDirectory()) return;
+    throw new ConfigError(
+      `DATA_DIR ${dir}: the folder cannot be made (${(error as Error).message})`,
+    );
+  }
 }
