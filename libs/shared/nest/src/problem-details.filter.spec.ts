@@ -64,7 +64,18 @@ describe('ProblemDetailsFilter', () => {
       body: { type: 'urn:billing:idempotency-422', title: 'Idempotency-Key reused' },
     });
     const sqlite = (code: string) => Object.assign(new Error(code), { name: 'SqliteError', code });
-    expect(answer(sqlite('SQLITE_FULL'))).toMatchObject({ status: 503 });
+    // Says what the operator has to fix: not "a server", for the disk under the data folder.
+    expect(answer(sqlite('SQLITE_FULL'))).toMatchObject({
+      status: 503,
+      body: {
+        detail:
+          'the disk that holds the data is full: nothing was written; send it again once space is freed',
+      },
+    });
+    expect(answer(sqlite('SQLITE_IOERR_WRITE'))).toMatchObject({
+      status: 503,
+      body: { detail: 'the data folder cannot be written now (an I/O error): nothing was written' },
+    });
     expect(answer(sqlite('SQLITE_CORRUPT'))).toMatchObject({ status: 500, headers: {} });
   });
 

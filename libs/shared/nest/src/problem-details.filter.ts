@@ -106,7 +106,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         {
           type: 'urn:billing:unavailable',
           title: 'Busy, try again',
-          detail: 'a server this service needs cannot be reached now',
+          detail: unavailableDetail(error),
         },
         { 'Retry-After': '1' },
       );
@@ -118,6 +118,16 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       detail: 'the request failed; nothing was written unless a retry shows it',
     });
   }
+}
+
+/** What the operator has to see to: the disk under the data folder, or a server. */
+function unavailableDetail(error: unknown): string {
+  const code = String((error as { code?: unknown } | undefined)?.code ?? '');
+  if (code === 'SQLITE_FULL')
+    return 'the disk that holds the data is full: nothing was written; send it again once space is freed';
+  if (code.startsWith('SQLITE_IOERR'))
+    return 'the data folder cannot be written now (an I/O error): nothing was written';
+  return 'a server this service needs cannot be reached now';
 }
 
 interface RouteLayer {
