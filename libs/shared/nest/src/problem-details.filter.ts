@@ -122,7 +122,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
 /** What the operator has to see to: the disk under the data folder, or a server. */
 function unavailableDetail(error: unknown): string {
-  const code = String((error as { code?: unknown } | undefined)?.code ?? '');
+  const { code } = (error ?? {}) as { code?: unknown };
+  if (typeof code !== 'string') return 'a server this service needs cannot be reached now';
   if (code === 'SQLITE_FULL')
     return 'the disk that holds the data is full: nothing was written; send it again once space is freed';
   if (code.startsWith('SQLITE_IOERR'))
