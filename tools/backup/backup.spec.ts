@@ -2,24 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureLocalKeys, PRIVATE_KEY_FILE } from '@billing/shared/auth';
-import type { NewEvent } from '@billing/shared/event-store';
 import { ConsumerState } from '@billing/shared/read-models';
 import { SqliteEventStore, SqliteReadModels } from '@billing/shared/sqlite';
+import { testEvent } from '@billing/shared/testing';
 import { BackupError, backupData } from './backup';
-
-const event = (): NewEvent => ({
-  id: crypto.randomUUID(),
-  type: 'Happened',
-  data: {},
-  metadata: {
-    tenantId: 't',
-    correlationId: 'c',
-    causationId: 'c',
-    actor: 'a',
-    occurredAt: '2026-01-01T00:00:00.000Z',
-    schemaVersion: 1,
-  },
-});
 
 describe('npm run backup', () => {
   const root = mkdtempSync(join(tmpdir(), 'billing-backup-'));
@@ -34,7 +20,11 @@ describe('npm run backup', () => {
     ensureLocalKeys(join(data, 'auth'));
     // What the app does all the time: an event appended, then a reaction's position committed.
     const appWrites = async () => {
-      const { position } = await events.append(`thing-${crypto.randomUUID()}`, [event()], 'any');
+      const { position } = await events.append(
+        `thing-${crypto.randomUUID()}`,
+        [testEvent()],
+        'any',
+      );
       await state.commit('invoicing#0', position);
     };
     await appWrites();

@@ -632,6 +632,26 @@ describe('HTTP as a contract: bodies, content types, keys and Problem Details', 
   });
 });
 
+/**
+ * An in-memory store whose appends take `ms` (a request held inside its command); `started` counts
+ * the contracts' appends begun.
+ */
+function slowStore(ms: number) {
+  const store = new InMemoryEventStore();
+  const slow: EventStore = Object.create(store) as EventStore;
+  const counts = { started: 0 };
+  slow.append = async (
+    stream: string,
+    events: readonly NewEvent[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult> => {
+    if (stream.startsWith('contract-')) counts.started++;
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    return store.append(stream, events, expected);
+  };
+  return { store, slow, counts };
+}
+
 describe('HTTP under load and at shutdown', () => {
   it('answers 503 with Retry-After while another process holds the SQLite write lock, and writes nothing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'billing-busy-'));
@@ -658,16 +678,7 @@ describe('HTTP under load and at shutdown', () => {
   });
 
   it('answers a concurrent duplicate of a keyed request 409 while the first runs, and runs it once', async () => {
-    const store = new InMemoryEventStore();
-    const slow: EventStore = Object.create(store) as EventStore;
-    slow.append = async (
-      stream: string,
-      events: readonly NewEvent[],
-      expected: ExpectedRevision,
-    ): Promise<AppendResult> => {
-      await new Promise((resolve) => setTimeout(resolve, 150));
-      return store.append(stream, events, expected);
-    };
+    const { store, slow } = slowStore(150);
     const test = await startTestApp({ eventStore: slow });
     try {
       const send = () =>
@@ -686,18 +697,7 @@ describe('HTTP under load and at shutdown', () => {
   });
 
   it('takes no new request on a kept-alive connection once the shutdown begins', async () => {
-    const store = new InMemoryEventStore();
-    const slow: EventStore = Object.create(store) as EventStore;
-    let started = 0;
-    slow.append = async (
-      stream: string,
-      events: readonly NewEvent[],
-      expected: ExpectedRevision,
-    ): Promise<AppendResult> => {
-      if (stream.startsWith('contract-')) started++;
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      return store.append(stream, events, expected);
-    };
+    const { store, slow, counts } = slowStore(300);
     const test = await startTestApp({ eventStore: slow });
     await test.app.listen(0, '127.0.0.1');
     const { port } = test.app.getHttpServer().address() as { port: number };
@@ -732,7 +732,7 @@ describe('HTTP under load and at shutdown', () => {
       });
     try {
       const first = post('In flight');
-      while (started < 1) await new Promise((resolve) => setTimeout(resolve, 5));
+      while (counts.started < 1) await new Promise((resolve) => setTimeout(resolve, 5));
       const closing = test.close();
       const second = post('Sent after the shutdown began');
       // The request in flight is finished, and says the connection ends with it.
@@ -748,18 +748,7 @@ describe('HTTP under load and at shutdown', () => {
   }, 30_000);
 
   it('finishes every in-flight request before it closes', async () => {
-    const store = new InMemoryEventStore();
-    const slow: EventStore = Object.create(store) as EventStore;
-    let started = 0;
-    slow.append = async (
-      stream: string,
-      events: readonly NewEvent[],
-      expected: ExpectedRevision,
-    ): Promise<AppendResult> => {
-      if (stream.startsWith('contract-')) started++;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      return store.append(stream, events, expected);
-    };
+    const { store, slow, counts } = slowStore(200);
     const test = await startTestApp({ eventStore: slow });
     await test.app.listen(0, '127.0.0.1');
     const { port } = test.app.getHttpServer().address() as { port: number };
@@ -774,7 +763,7 @@ describe('HTTP under load and at shutdown', () => {
       );
     const inFlight = Array.from({ length: 20 }, (_, index) => post(index));
     // Every request is inside its command when the shutdown begins.
-    while (started < 20) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (counts.started < 20) await new Promise((resolve) => setTimeout(resolve, 5));
     const closing = test.close();
     expect(await Promise.all(inFlight)).toEqual(Array.from({ length: 20 }, () => 201));
     await closing;

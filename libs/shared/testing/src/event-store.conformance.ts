@@ -9,7 +9,8 @@ import {
   type RecordedEvent,
 } from '@billing/shared/event-store';
 
-function event(type = 'Happened', data: unknown = {}): NewEvent {
+/** An event of no domain, for the tests of stores and the tools over them. */
+export function testEvent(type = 'Happened', data: unknown = {}): NewEvent {
   return {
     id: randomUUID(),
     type,
@@ -61,48 +62,52 @@ export function eventStoreConformance(
     describe('expected revision', () => {
       it('no_stream appends to a new stream and refuses an existing one', async () => {
         const s = stream();
-        await expect(store.append(s, [event()], 'no_stream')).resolves.toMatchObject({
+        await expect(store.append(s, [testEvent()], 'no_stream')).resolves.toMatchObject({
           nextRevision: 0,
         });
-        await expect(store.append(s, [event()], 'no_stream')).rejects.toBeInstanceOf(
+        await expect(store.append(s, [testEvent()], 'no_stream')).rejects.toBeInstanceOf(
           WrongExpectedVersionError,
         );
       });
       it('stream_exists refuses a new stream and appends to an existing one', async () => {
         const s = stream();
-        await expect(store.append(s, [event()], 'stream_exists')).rejects.toBeInstanceOf(
+        await expect(store.append(s, [testEvent()], 'stream_exists')).rejects.toBeInstanceOf(
           WrongExpectedVersionError,
         );
-        await store.append(s, [event()], 'no_stream');
-        await expect(store.append(s, [event(), event()], 'stream_exists')).resolves.toMatchObject({
+        await store.append(s, [testEvent()], 'no_stream');
+        await expect(
+          store.append(s, [testEvent(), testEvent()], 'stream_exists'),
+        ).resolves.toMatchObject({
           nextRevision: 2,
         });
       });
       it('any appends whatever the stream holds', async () => {
         const s = stream();
-        await store.append(s, [event()], 'any');
-        await expect(store.append(s, [event()], 'any')).resolves.toMatchObject({ nextRevision: 1 });
+        await store.append(s, [testEvent()], 'any');
+        await expect(store.append(s, [testEvent()], 'any')).resolves.toMatchObject({
+          nextRevision: 1,
+        });
       });
       it('an exact revision must be the last one', async () => {
         const s = stream();
-        await store.append(s, [event(), event()], 'no_stream');
-        await expect(store.append(s, [event()], 0)).rejects.toMatchObject({
+        await store.append(s, [testEvent(), testEvent()], 'no_stream');
+        await expect(store.append(s, [testEvent()], 0)).rejects.toMatchObject({
           expected: 0,
           actual: 1,
         });
-        await expect(store.append(s, [event()], 2)).rejects.toBeInstanceOf(
+        await expect(store.append(s, [testEvent()], 2)).rejects.toBeInstanceOf(
           WrongExpectedVersionError,
         );
-        await expect(store.append(stream(), [event()], 0)).rejects.toMatchObject({
+        await expect(store.append(stream(), [testEvent()], 0)).rejects.toMatchObject({
           actual: 'no_stream',
         });
-        await expect(store.append(s, [event()], 1)).resolves.toMatchObject({ nextRevision: 2 });
+        await expect(store.append(s, [testEvent()], 1)).resolves.toMatchObject({ nextRevision: 2 });
       });
       it('a refused append writes nothing', async () => {
         const s = stream();
-        await store.append(s, [event()], 'no_stream');
+        await store.append(s, [testEvent()], 'no_stream');
         const head = await store.headPosition();
-        await expect(store.append(s, [event(), event()], 5)).rejects.toBeInstanceOf(
+        await expect(store.append(s, [testEvent(), testEvent()], 5)).rejects.toBeInstanceOf(
           WrongExpectedVersionError,
         );
         expect(await store.readStream(s)).toHaveLength(1);
@@ -113,11 +118,11 @@ export function eventStoreConformance(
     describe('idempotent re-append', () => {
       it('the same event ids at the same expected revision succeed once and write once', async () => {
         const s = stream();
-        const batch = [event(), event()];
+        const batch = [testEvent(), testEvent()];
         const first = await store.append(s, batch, 'no_stream');
         const again = await store.append(s, batch, 'no_stream');
         expect(again).toEqual(first);
-        const next = [event()];
+        const next = [testEvent()];
         const third = await store.append(s, next, 1);
         expect(await store.append(s, next, 1)).toEqual(third);
         expect((await store.readStream(s)).map((e) => e.id)).toEqual(
@@ -126,8 +131,8 @@ export function eventStoreConformance(
       });
       it('other ids at a taken revision are a conflict', async () => {
         const s = stream();
-        await store.append(s, [event()], 'no_stream');
-        await expect(store.append(s, [event()], 'no_stream')).rejects.toBeInstanceOf(
+        await store.append(s, [testEvent()], 'no_stream');
+        await expect(store.append(s, [testEvent()], 'no_stream')).rejects.toBeInstanceOf(
           WrongExpectedVersionError,
         );
       });
@@ -136,7 +141,11 @@ export function eventStoreConformance(
     describe('reading', () => {
       it('reads a stream forwards and backwards with envelope intact', async () => {
         const s = stream();
-        const batch = [event('A', { n: 1 }), event('B', { n: 2 }), event('C', { n: 3 })];
+        const batch = [
+          testEvent('A', { n: 1 }),
+          testEvent('B', { n: 2 }),
+          testEvent('C', { n: 3 }),
+        ];
         await store.append(s, batch, 'no_stream');
         const forwards = await store.readStream(s);
         expect(forwards.map((e) => [e.type, e.revision, e.data])).toEqual([
@@ -168,9 +177,9 @@ export function eventStoreConformance(
       it('reads $all by global position, in commit order, with a stream filter', async () => {
         const [a, b] = [stream(), `other-${randomUUID()}`];
         const start = await store.headPosition();
-        await store.append(a, [event('A1')], 'no_stream');
-        await store.append(b, [event('B1')], 'no_stream');
-        await store.append(a, [event('A2')], 0);
+        await store.append(a, [testEvent('A1')], 'no_stream');
+        await store.append(b, [testEvent('B1')], 'no_stream');
+        await store.append(a, [testEvent('A2')], 0);
         const all = await store.readAll({ fromPosition: start });
         expect(all.map((e) => e.type)).toEqual(['A1', 'B1', 'A2']);
         expect(all.map((e) => e.position)).toEqual(
@@ -198,10 +207,10 @@ export function eventStoreConformance(
       it('counts maxCount in the events that pass the stream filter, in both directions', async () => {
         const [a, b] = [stream(), `other-${randomUUID()}`];
         const start = await store.headPosition();
-        await store.append(a, [event('A1')], 'no_stream');
-        await store.append(b, [event('B1'), event('B2')], 'no_stream');
-        await store.append(a, [event('A2')], 0);
-        await store.append(b, [event('B3')], 1);
+        await store.append(a, [testEvent('A1')], 'no_stream');
+        await store.append(b, [testEvent('B1'), testEvent('B2')], 'no_stream');
+        await store.append(a, [testEvent('A2')], 0);
+        await store.append(b, [testEvent('B3')], 1);
         const types = (events: RecordedEvent[]) => events.map((e) => e.type);
         expect(
           types(await store.readAll({ fromPosition: start, streamPrefixes: [a], maxCount: 1 })),
@@ -224,9 +233,9 @@ export function eventStoreConformance(
       it('reads $all forwards up to a position, inclusive, with or without a stream filter', async () => {
         const [a, b] = [stream(), `other-${randomUUID()}`];
         const start = await store.headPosition();
-        await store.append(a, [event('A1')], 'no_stream');
-        await store.append(b, [event('B1'), event('B2')], 'no_stream');
-        await store.append(a, [event('A2')], 0);
+        await store.append(a, [testEvent('A1')], 'no_stream');
+        await store.append(b, [testEvent('B1'), testEvent('B2')], 'no_stream');
+        await store.append(a, [testEvent('A2')], 0);
         const all = await store.readAll({ fromPosition: start });
         const types = (events: RecordedEvent[]) => events.map((e) => e.type);
         expect(
@@ -271,7 +280,7 @@ export function eventStoreConformance(
         const s = stream();
         const start = await store.headPosition();
         for (let i = 0; i < 30; i++)
-          await store.append(s, [event('E', { i })], i === 0 ? 'no_stream' : i - 1);
+          await store.append(s, [testEvent('E', { i })], i === 0 ? 'no_stream' : i - 1);
         const seen: RecordedEvent[] = [];
         let appendedDuringCatchUp = 30;
         const subscription = store.subscribeToAll(
@@ -281,7 +290,7 @@ export function eventStoreConformance(
             if (appendedDuringCatchUp < 40) {
               await store.append(
                 s,
-                [event('E', { i: appendedDuringCatchUp })],
+                [testEvent('E', { i: appendedDuringCatchUp })],
                 appendedDuringCatchUp - 1,
               );
               appendedDuringCatchUp++;
@@ -289,7 +298,7 @@ export function eventStoreConformance(
           },
         );
         await until(() => seen.length === 40, '40 events');
-        for (let i = 40; i < 45; i++) await store.append(s, [event('E', { i })], i - 1);
+        for (let i = 40; i < 45; i++) await store.append(s, [testEvent('E', { i })], i - 1);
         await until(() => seen.length === 45, 'live events');
         await new Promise((resolve) => setTimeout(resolve, 50));
         await subscription.stop();
@@ -298,10 +307,10 @@ export function eventStoreConformance(
       });
       it('starts after a checkpoint and skips streams outside the filter', async () => {
         const s = stream();
-        await store.append(s, [event('Old')], 'no_stream');
+        await store.append(s, [testEvent('Old')], 'no_stream');
         const checkpoint = await store.headPosition();
-        await store.append(`other-${randomUUID()}`, [event('Elsewhere')], 'no_stream');
-        await store.append(s, [event('New')], 0);
+        await store.append(`other-${randomUUID()}`, [testEvent('Elsewhere')], 'no_stream');
+        await store.append(s, [testEvent('New')], 0);
         const seen: string[] = [];
         const subscription = store.subscribeToAll(
           { fromPosition: checkpoint, streamPrefixes: [s] },
@@ -314,7 +323,7 @@ export function eventStoreConformance(
       it('retries a handler that throws on the same event, then goes on in order', async () => {
         const s = stream();
         const start = await store.headPosition();
-        await store.append(s, [event('E', { i: 0 }), event('E', { i: 1 })], 'no_stream');
+        await store.append(s, [testEvent('E', { i: 0 }), testEvent('E', { i: 1 })], 'no_stream');
         const [attempts, errors]: [number[], unknown[]] = [[], []];
         const subscription = store.subscribeToAll(
           { fromPosition: start, streamPrefixes: [s] },
@@ -344,10 +353,10 @@ export function eventStoreConformance(
       it('chains each event to the one before it in its stream, whatever the expected revision', async () => {
         const s = stream();
         const start = await store.headPosition();
-        await store.append(s, [event('A', { n: 1 }), event('B', { n: 2 })], 'no_stream');
-        await store.append(s, [event('C', { n: 3 })], 1);
-        await store.append(s, [event('D', { n: 4 })], 'any');
-        await store.append(s, [event('E', { n: 5 })], 'stream_exists');
+        await store.append(s, [testEvent('A', { n: 1 }), testEvent('B', { n: 2 })], 'no_stream');
+        await store.append(s, [testEvent('C', { n: 3 })], 1);
+        await store.append(s, [testEvent('D', { n: 4 })], 'any');
+        await store.append(s, [testEvent('E', { n: 5 })], 'stream_exists');
         const events = await store.readStream(s);
         chainHolds(events);
         expect(
@@ -364,12 +373,14 @@ export function eventStoreConformance(
       });
       it('keeps one chain under concurrent writers and idempotent re-appends', async () => {
         const s = stream();
-        const first = [event('A', { n: 0 })];
+        const first = [testEvent('A', { n: 0 })];
         const appended = await store.append(s, first, 'no_stream');
-        await Promise.all([1, 2, 3, 4, 5].map((n) => store.append(s, [event('W', { n })], 'any')));
+        await Promise.all(
+          [1, 2, 3, 4, 5].map((n) => store.append(s, [testEvent('W', { n })], 'any')),
+        );
         const racing = await Promise.allSettled([
-          store.append(s, [event('X', { n: 6 })], 5),
-          store.append(s, [event('Y', { n: 6 })], 5),
+          store.append(s, [testEvent('X', { n: 6 })], 5),
+          store.append(s, [testEvent('Y', { n: 6 })], 5),
         ]);
         expect(racing.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
         expect(await store.append(s, first, 'no_stream')).toEqual(appended);
@@ -381,7 +392,7 @@ export function eventStoreConformance(
         const s = stream();
         await store.append(
           s,
-          [event('A', { n: 1 }), event('B', { n: 2 }), event('C', { n: 3 })],
+          [testEvent('A', { n: 1 }), testEvent('B', { n: 2 }), testEvent('C', { n: 3 })],
           'no_stream',
         );
         const altered = (await store.readStream(s))[1];
@@ -407,10 +418,10 @@ export function eventStoreConformance(
 
     it('two writers racing on one stream: exactly one wins', async () => {
       const s = stream();
-      await store.append(s, [event()], 'no_stream');
+      await store.append(s, [testEvent()], 'no_stream');
       const results = await Promise.allSettled([
-        store.append(s, [event('W1')], 0),
-        store.append(s, [event('W2')], 0),
+        store.append(s, [testEvent('W1')], 0),
+        store.append(s, [testEvent('W2')], 0),
       ]);
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       const loser = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
