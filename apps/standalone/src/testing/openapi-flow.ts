@@ -335,6 +335,9 @@ async function idempotency({ api }: Flow): Promise<void> {
     params: { id: draft.contractId },
     body: api.example('/contracts/{id}/cancel'),
   });
+  // Its history as documented: the events of a keyed request hold its fingerprint, which no entry
+  // shows.
+  await api.expect(200, 'get', '/contracts/{id}/history', { params: { id: draft.contractId } });
 }
 
 /**

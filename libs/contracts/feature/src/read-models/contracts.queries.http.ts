@@ -187,7 +187,14 @@ export class ContractsQueries {
       revision,
       type,
       recordedAt,
-      ...metadata,
+      // Who, when and why; not the fingerprint of the request that ran the command (idempotency's).
+      tenantId: metadata.tenantId,
+      correlationId: metadata.correlationId,
+      causationId: metadata.causationId,
+      actor: metadata.actor,
+      occurredAt: metadata.occurredAt,
+      schemaVersion: metadata.schemaVersion,
+      ...(metadata.command === undefined ? {} : { command: metadata.command }),
       data,
     }));
   }
