@@ -60,6 +60,34 @@ describe('browser-facing hygiene', () => {
     expect(again.status).toBe(304);
   }, 30_000);
 
+  it('answers 304 to a page only while its total is the same too: the total is in its ETag', async () => {
+    test = await startTestApp();
+    const server = test.app.getHttpServer();
+    const auth = { authorization: `Bearer ${test.token}` };
+    await request(server)
+      .post('/contracts')
+      .set(auth)
+      .send(smallContract({ title: 'A first job' }));
+    const first = await request(server).get('/contracts?limit=1').set(auth);
+    // A contract that sorts after the page: the page's items are the same, its total is not.
+    await request(server)
+      .post('/contracts')
+      .set(auth)
+      .send(smallContract({ title: 'Z last job' }));
+    const again = await request(server)
+      .get('/contracts?limit=1')
+      .set({ ...auth, 'if-none-match': first.headers.etag });
+    expect([again.status, again.headers['x-total-count'], again.body]).toEqual([
+      200,
+      '2',
+      first.body,
+    ]);
+    const unchanged = await request(server)
+      .get('/contracts?limit=1')
+      .set({ ...auth, 'if-none-match': again.headers.etag });
+    expect(unchanged.status).toBe(304);
+  }, 30_000);
+
   it('allows a configured origin, and only it', async () => {
     test = await withHttp({ corsOrigins: ['https://billing.example.com'] });
     const allowed = await preflight(test, 'https://billing.example.com');

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import type { Application, NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
@@ -46,11 +47,30 @@ export function applyHttpHygiene(
 /**
  * A tenant's figures are for its own callers: no shared cache keeps them (`private`), a client's
  * revalidates (`no-cache`: the ETag Express sends answers 304 while nothing changed), and what
- * `Accept` chose (JSON or CSV, JSON lines) is kept apart per `Accept`.
+ * `Accept` chose (JSON or CSV, JSON lines) is kept apart per `Accept`. A page's ETag covers its
+ * total too (`X-Total-Count`): Express hashes the body alone, and a page whose items stayed the
+ * same while the list grew would be a 304 with the total it had.
  */
 function caching(_request: Request, response: Response, next: NextFunction): void {
   response.setHeader('Cache-Control', 'private, no-cache');
   response.vary('Accept');
+  const send = response.send.bind(response);
+  response.send = (body?: unknown) => {
+    const total = response.getHeader('X-Total-Count');
+    if (
+      total !== undefined &&
+      !response.getHeader('ETag') &&
+      (typeof body === 'string' || Buffer.isBuffer(body))
+    )
+      response.setHeader(
+        'ETag',
+        `W/"${createHash('sha1')
+          .update(`${String(total)}\n`)
+          .update(body)
+          .digest('base64url')}"`,
+      );
+    return send(body);
+  };
   next();
 }
 
