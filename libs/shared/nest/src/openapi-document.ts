@@ -18,7 +18,7 @@ export const API_CONVENTIONS = `Event-sourced contract billing: contracts and th
 
 **Rate limits**: changes (POST) are limited per bearer token and per client address; beyond, 429 with \`Retry-After\`.
 
-**Idempotency-Key** (POST): a retry with the same key and the same request answers the first answer again (same status and body, with \`Idempotent-Replayed: true\`) and appends nothing. A key belongs to a tenant, a method and a path: the same key on the same path with another body is refused (422), and a retry while the first request is still running is refused (409), never run twice.
+**Idempotency-Key** (POST): a retry with the same key and the same request answers the first answer again (same status and body, with \`Idempotent-Replayed: true\`) and appends nothing. Keys are the tenant's and do not expire: the same key on another request (another body, path or method) or sent by another user of the tenant is refused (422), and a retry while the first request is still running is refused (409, \`Retry-After\`), never run twice.
 
 **Errors** are RFC 9457 Problem Details (\`application/problem+json\`): 400 names every invalid field in \`errors\`, 404 an unknown id, 409 not allowed in the current state, 422 a billing rule forbids it (the rule in \`detail\`), 413 a body over 256 KB, 415 a body that is not JSON. In every error case nothing is written.
 
