@@ -109,6 +109,13 @@ describe('the OpenAPI document, complete and true', () => {
         gap('an open operation that asks for a token');
       if (method === 'post' && !operation.responses['429']?.headers?.['Retry-After'])
         gap('no 429 with Retry-After');
+      // The headers every answer carries: the correlation id recorded; a GET's ETag, and its 304.
+      const answered = operation.responses[success[0]]?.headers ?? {};
+      if (!answered['X-Correlation-Id']) gap('no X-Correlation-Id on its answer');
+      if (method === 'get' && !open && (!answered.ETag || !operation.responses['304']))
+        gap('no ETag and 304');
+      if (method === 'post' && !operation.responses['409']?.headers?.['Retry-After'])
+        gap('no 409 with Retry-After (a request with its Idempotency-Key still running)');
       if (
         operation.parameters?.some((parameter) => parameter.name === 'offset') &&
         !operation.responses[success[0]]?.headers?.['X-Total-Count']

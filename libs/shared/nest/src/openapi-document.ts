@@ -20,7 +20,7 @@ export const API_CONVENTIONS = `Event-sourced contract billing: contracts and th
 
 **Idempotency-Key** (POST): a retry with the same key and the same request answers the first answer again (same status and body, with \`Idempotent-Replayed: true\`) and appends nothing. Keys are the tenant's and do not expire: the same key on another request (another body, path or method) or sent by another user of the tenant is refused (422), and a retry while the first request is still running is refused (409, \`Retry-After\`), never run twice.
 
-**Errors** are RFC 9457 Problem Details (\`application/problem+json\`): 400 names every invalid field in \`errors\`, 404 an unknown id, 409 not allowed in the current state, 422 a billing rule forbids it (the rule in \`detail\`), 413 a body over 256 KB, 415 a body that is not JSON. In every error case nothing is written.
+**Errors** are RFC 9457 Problem Details (\`application/problem+json\`): 400 names every invalid field in \`errors\`, 404 an unknown id, 405 (with \`Allow\`) a method the path does not take, 409 not allowed in the current state, 422 a billing rule forbids it (the rule in \`detail\`), 413 a body over 256 KB, 415 a body that is not JSON. In every error case nothing is written.
 
 **Reactions** happen moments after the command that causes them (a pay application is drafted after a certification, an invoice is opened on the customer's account after it is issued): the answer of a command shows this context's state; poll the list it names for the rest. A reaction a billing rule refuses is listed under \`/refusals\`.
 
@@ -80,7 +80,7 @@ const CORRELATION_ID = [
 ];
 const IDEMPOTENCY_KEY = header(
   'Idempotency-Key',
-  'A retry with the same key and the same request answers the first answer (`Idempotent-Replayed: true`) and appends nothing; the same key with another body on this path is refused (422); a retry while the first is running is refused (409, `Retry-After`). 1 to 255 printable ASCII characters, given once (400 otherwise)',
+  'A retry with the same key and the same request answers the first answer (`Idempotent-Replayed: true`) and appends nothing; the same key on another request, or from another user of the tenant, is refused (422); a retry while the first is running is refused (409, `Retry-After`). Keys do not expire. 1 to 255 printable ASCII characters, given once (400 otherwise)',
   {
     type: 'string',
     minLength: 1,
@@ -102,6 +102,23 @@ const REPLAYED = {
       '`true` when this is the stored first answer to a request with the same Idempotency-Key',
     schema: { type: 'string', enum: ['true'] },
   },
+};
+const ANSWERED_CORRELATION_ID = {
+  'X-Correlation-Id': {
+    description: "The correlation id recorded (the one sent, else the command's id)",
+    schema: { type: 'string' },
+  },
+};
+const ETAG = {
+  ETag: {
+    description:
+      "The answer's tag (of a page, its total too): sent again in `If-None-Match`, a 304 while the answer is the same",
+    schema: { type: 'string' },
+  },
+};
+const NOT_MODIFIED = {
+  description: 'Not Modified: the answer is still the one `If-None-Match` names (no body)',
+  headers: ETAG,
 };
 const RETRY_AFTER = {
   'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } },
@@ -193,8 +210,10 @@ function finishOperation(path: string, method: string, operation: Operation): vo
       response.headers = {
         ...response.headers,
         ...DEGRADED,
-        ...(method === 'post' ? REPLAYED : {}),
+        ...ANSWERED_CORRELATION_ID,
+        ...(method === 'post' ? REPLAYED : ETAG),
       };
+  if (method === 'get' && !path.startsWith('/health/')) operation.responses[304] = NOT_MODIFIED;
   const global: [ProblemStatus, string][] = [
     [400, UNKNOWN_QUERY],
     ...(method === 'post' ? EVERY_POST : []),
@@ -205,7 +224,9 @@ function finishOperation(path: string, method: string, operation: Operation): vo
     operation.responses[status] = own
       ? { ...own, description: `${own.description}; ${text}` }
       : problemResponse(text.replace(/^or /, 'Invalid request: '));
-    if (status === 503 || status === 429) operation.responses[status].headers = RETRY_AFTER;
+    // A 409 says when to ask again where a request with the Idempotency-Key is still running.
+    if (status === 503 || status === 429 || (status === 409 && method === 'post'))
+      operation.responses[status].headers = RETRY_AFTER;
   }
 }
 
