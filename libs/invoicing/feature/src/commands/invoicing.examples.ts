@@ -11,7 +11,7 @@ export const ISSUE: Record<string, BodyExample> = {
   },
   reviewed: {
     summary: 'Issued only while the draft still has the total the staff reviewed (else 409)',
-    value: { date: '2026-02-06', reviewedTotal: 28_921_067 },
+    value: { date: '2026-02-06', reviewedTotal: 16_075_125 },
   },
 };
 export const VOID: Record<string, BodyExample> = {
