@@ -1,4 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
 import { InMemoryEventStore } from '@billing/shared/event-store';
+import { SqliteEventStore } from '@billing/shared/sqlite';
 import { StoreBackedBus } from '@billing/shared/bus';
 import { InMemoryReadModels, READ_DEADLINE_MS } from '@billing/shared/read-models';
 import { expectOk, smallContract } from '@billing/shared/testing';
@@ -156,6 +161,42 @@ describe('readiness, open to anyone who reaches the port', () => {
       });
     } finally {
       await test.close();
+    }
+  });
+
+  it('is degraded, saying why, while the event store cannot write (a full disk), and ok once it can', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'billing-full-disk-'));
+    const eventStore = new SqliteEventStore(join(dir, 'events.sqlite'));
+    const test = await startTestApp({ eventStore });
+    // The disk is full: SQLite may not grow the file past the pages it has.
+    const db = (eventStore as unknown as { db: Database.Database }).db;
+    const pages = Number(db.pragma('page_count', { simple: true }));
+    try {
+      await expectOk(test.client.post('/contracts', smallContract()), 'create');
+      await test.settle();
+      db.pragma(`max_page_count = ${pages + 1}`);
+      let refused: { status: number; body: any } | undefined;
+      for (let n = 0; n < 50 && refused?.status !== 503; n++)
+        refused = await test.client.post('/contracts', smallContract({ title: `Job ${n}` }));
+      expect([refused!.status, refused!.body.detail]).toEqual([
+        503,
+        'the disk that holds the data is full: nothing was written; send it again once space is freed',
+      ]);
+      const full = await test.client.get('/health/ready', { authorization: '' });
+      expect([full.status, full.body.status, full.body.details.eventStore]).toEqual([
+        200,
+        'degraded',
+        { status: 'up', writes: 'failing: database or disk is full' },
+      ]);
+      db.pragma('max_page_count = 1073741823');
+      await expectOk(test.client.post('/contracts', smallContract()), 'create once space is freed');
+      await test.settle();
+      const again = await test.client.get('/health/ready', { authorization: '' });
+      expect([again.body.status, again.body.details.eventStore]).toEqual(['ok', { status: 'up' }]);
+    } finally {
+      await test.close();
+      await eventStore.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

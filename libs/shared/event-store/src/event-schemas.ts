@@ -185,6 +185,7 @@ export function validatingEventStore(store: EventStore, schemas: EventSchemas): 
     subscribeToAll: (options, handler, onError) =>
       store.subscribeToAll(options, (event) => handler(schemas.upcast(event)), onError),
     headPosition: () => store.headPosition(),
+    writeFailure: () => store.writeFailure?.(),
     close: () => store.close(),
   };
 }

@@ -113,6 +113,11 @@ export interface EventStore {
   ): Subscription;
   /** Position of the last event in the store (0 when empty). */
   headPosition(): Promise<number>;
+  /**
+   * Why the last write failed (a full disk, an I/O error), while none has succeeded since; where a
+   * store can tell (SQLite): readiness says so.
+   */
+  writeFailure?(): string | undefined;
   close(): Promise<void>;
 }
 

@@ -81,7 +81,9 @@ export class HealthHttp {
       type,
       parkedAt,
     }));
-    return parked.length === 0 && bus.up
+    // Writes failing (a full disk) leave the service serving its reads: degraded, not unready.
+    const writing = !this.store.writeFailure?.();
+    return parked.length === 0 && bus.up && writing
       ? answer
       : { ...answer, status: 'degraded', ...(parked.length > 0 ? { parked: named } : {}) };
   }
@@ -92,7 +94,10 @@ export class HealthHttp {
       // Up, without the head: the global count of events would tell anyone who reaches the port
       // when and how much every tenant writes.
       await answerWithin(this.store.headPosition(), 'the event store');
-      return indicator.up();
+      const failing = this.store.writeFailure?.();
+      return failing
+        ? indicator.up({ writes: `failing: ${withoutAddresses(failing)}` })
+        : indicator.up();
     } catch (error) {
       return indicator.down({ message: withoutAddresses((error as Error).message) });
     }

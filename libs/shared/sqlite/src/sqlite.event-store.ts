@@ -85,6 +85,8 @@ export class SqliteEventStore implements EventStore {
    */
   private readonly reads = new Map<string, Database.Statement<unknown[], Row>>();
   private pending: PendingAppend[] = [];
+  /** The last batch's failure (the file's: a full disk, an I/O error), until a batch commits. */
+  private failing?: string;
   /**
    * Every event with a position in (tailFrom, tailTo], as stored (decoded once, frozen: readers
    * share them): what this process appended since another process last committed, the newest TAIL
@@ -208,9 +210,11 @@ export class SqliteEventStore implements EventStore {
             `the event store is busy (another writer held it over ${this.busyTimeoutMs} ms); nothing was written`,
           )
         : error;
+      if (!busy && isSqliteError(error)) this.failing = (error as Error).message;
       batch.forEach((append) => append.reject(failure));
       return;
     }
+    this.failing = undefined;
     this.keepTail(notice, batch);
     this.signal.notify(notice);
     outcomes.forEach((outcome, index) =>
@@ -367,6 +371,10 @@ export class SqliteEventStore implements EventStore {
       handler,
       onError,
     );
+  }
+
+  writeFailure(): string | undefined {
+    return this.failing;
   }
 
   async headPosition(): Promise<number> {
