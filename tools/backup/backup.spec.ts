@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { ensureLocalKeys, PRIVATE_KEY_FILE } from '@billing/shared/auth';
 import { ConsumerState } from '@billing/shared/read-models';
 import { SqliteEventStore, SqliteReadModels } from '@billing/shared/sqlite';
@@ -56,6 +57,32 @@ describe('npm run backup', () => {
     }
     expect(statSync(join(target, 'auth', PRIVATE_KEY_FILE)).mode & 0o777).toBe(0o600);
   });
+
+  it('finishes while another process writes all the time, as a running app does (its leases, every second)', async () => {
+    const data = join(root, 'busy');
+    mkdirSync(data);
+    // 20 MB of read models, and a writer that commits every millisecond.
+    const padding = new Database(join(data, 'read-models.sqlite'));
+    padding.pragma('journal_mode = WAL');
+    padding.exec('CREATE TABLE padding (text TEXT)');
+    const pad = padding.prepare('INSERT INTO padding VALUES (?)');
+    padding.transaction(() => {
+      for (let n = 0; n < 5_000; n++) pad.run('x'.repeat(4_000));
+    })();
+    const events = new SqliteEventStore(join(data, 'events.sqlite'));
+    await events.append('thing-1', [testEvent()], 'any');
+    const writer = setInterval(() => pad.run('y'), 1);
+    try {
+      const lines: string[] = [];
+      const done = backupData(data, join(root, 'busy-copy'), (line) => void lines.push(line));
+      const late = new Promise((resolve) => setTimeout(resolve, 20_000, 'still copying'));
+      expect(await Promise.race([done.then(() => lines.length), late])).toBe(2);
+    } finally {
+      clearInterval(writer);
+      padding.close();
+      await events.close();
+    }
+  }, 60_000);
 
   it('refuses a folder that is not empty, and a data folder without events', async () => {
     await expect(

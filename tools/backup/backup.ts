@@ -6,10 +6,12 @@ import Database from 'better-sqlite3';
 const USAGE = `npm run backup -- --to DIR [--data DIR]
 
 Copies the embedded app's data folder (--data, DATA_DIR or ./data) into DIR (new or empty), while
-the app runs or not: the read models first, then the events, each as one consistent SQLite snapshot
-(SQLite's online backup), then the signing keys (auth/). Read models copied before the events are
-never ahead of them: a start on the copy catches them up. Restore: stop the app, then start it on
-the copy (DATA_DIR=DIR) or put the copy's files in place of the data folder's.`;
+the app runs or not: the read models first, then the events, each as one consistent snapshot
+(SQLite's VACUUM INTO, in one read: the app's writes go on), then the signing keys (auth/). Read
+models copied before the events are never ahead of them: a start on the copy catches them up.
+Restore: stop the app, then start it on the copy (DATA_DIR=DIR), or put the copy in place of the
+whole data folder (not file by file: a -wal or -shm file left beside a restored file would be
+applied to it).`;
 
 /** The files of a data folder, in the order they are copied: read models before events. */
 const DATABASES = [
@@ -41,9 +43,13 @@ export async function backupData(
       await report(`${what}: none in ${dataDir} (the next start builds them)`);
       continue;
     }
+    // One read transaction, however busy the app: SQLite's online backup (db.backup) copies a few
+    // pages a step and starts again from the first whenever another process writes in between,
+    // which a running app does several times a second (its leases): it never finished on a large
+    // file.
     const db = new Database(source, { readonly: true, fileMustExist: true });
     try {
-      await db.backup(join(target, file));
+      db.prepare('VACUUM INTO ?').run(join(target, file));
     } finally {
       db.close();
     }
@@ -75,7 +81,9 @@ async function main(): Promise<number> {
   try {
     console.log(`Backing up ${dataDir} into ${values.to}`);
     await backupData(dataDir, values.to, (line) => console.log(`  ${line}`));
-    console.log(`Done. Restore: stop the app, then start it with DATA_DIR=${values.to}`);
+    console.log(
+      `Done. Restore: stop the app, then start it with DATA_DIR=${values.to} (or put the copy in place of the whole data folder)`,
+    );
     return 0;
   } catch (error) {
     console.error(
