@@ -40,6 +40,11 @@ describe('a start with a data folder or an address it cannot use', () => {
       /DATA_DIR .*a-file is not a folder/,
     ],
     [
+      'DATA_DIR is below a file',
+      () => ({ DATA_DIR: join(dir, 'a-file', 'data') }),
+      /DATA_DIR .*a-file\/data: ENOTDIR/,
+    ],
+    [
       'DATA_DIR cannot be made',
       () => ({ DATA_DIR: '/proc/billing-nope' }),
       /DATA_DIR \/proc\/billing-nope: the folder cannot be made \(ENOENT/,

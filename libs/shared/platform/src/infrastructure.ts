@@ -85,7 +85,13 @@ function openBus(
  * its place, or a folder that cannot be made (Node's recursive mkdir loops forever under /proc).
  */
 function ensureFolder(dir: string): void {
-  const found = statSync(dir, { throwIfNoEntry: false });
+  let found: ReturnType<typeof statSync>;
+  try {
+    found = statSync(dir, { throwIfNoEntry: false });
+  } catch (error) {
+    // A file where a parent folder should be (ENOTDIR), a parent this process may not search.
+    throw new ConfigError(`DATA_DIR ${dir}: ${(error as Error).message}`);
+  }
   if (found?.isDirectory()) return;
   if (found) throw new ConfigError(`DATA_DIR ${dir} is not a folder`);
   if (dirname(dir) !== dir) ensureFolder(dirname(dir));
