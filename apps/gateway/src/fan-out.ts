@@ -17,8 +17,8 @@ const headersOf = (request: Request) =>
 
 /**
  * `GET /refusals` holds each service's refused reactions: the gateway asks all four for the first
- * `offset + limit`, merges them oldest first (as each orders its own: by the time the message occurred, then its id)
- * and answers the page asked for.
+ * `offset + limit`, merges them oldest first (as each orders its own: by the time the message
+ * occurred, then its id and the consumer) and answers the page asked for.
  */
 export async function refusals(
   request: Request,
@@ -57,16 +57,14 @@ export async function refusals(
       .send(await refused.text());
     return;
   }
-  const pages = (await Promise.all(answers.map((answer) => answer.json()))) as {
-    occurredAt: string;
-    messageId: string;
-  }[][];
+  type Refusal = { occurredAt: string; messageId: string; consumer: string };
+  const pages = (await Promise.all(answers.map((answer) => answer.json()))) as Refusal[][];
   const total = answers.reduce(
     (sum, answer) => sum + Number(answer.headers.get('x-total-count') ?? 0),
     0,
   );
-  const key = (refusal: { occurredAt: string; messageId: string }) =>
-    `${refusal.occurredAt}/${refusal.messageId}`;
+  const key = (refusal: Refusal) =>
+    `${refusal.occurredAt}/${refusal.messageId}/${refusal.consumer}`;
   const merged = pages.flat().sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   response.setHeader('X-Total-Count', String(total));
   response.json(merged.slice(offset, offset + limit));

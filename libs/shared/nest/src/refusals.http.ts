@@ -36,12 +36,18 @@ export class RefusalsHttp implements OnModuleInit {
 
   onModuleInit() {
     return Promise.all([
-      this.readModels.ensureIndex(REFUSALS, { _tenant: 1, occurredAt: 1, messageId: 1 }),
+      this.readModels.ensureIndex(REFUSALS, {
+        _tenant: 1,
+        occurredAt: 1,
+        messageId: 1,
+        consumer: 1,
+      }),
       this.readModels.ensureIndex(REFUSALS, {
         _tenant: 1,
         contractId: 1,
         occurredAt: 1,
         messageId: 1,
+        consumer: 1,
       }),
     ]);
   }
@@ -57,9 +63,10 @@ export class RefusalsHttp implements OnModuleInit {
   })
   @ApiProblems(400)
   /**
-   * Refusals are only ever added, oldest first (by the time their message occurred, then its id),
-   * so an offset pages them steadily (no cursor: the gateway merges the four services' refusals by
-   * offset, in the same order).
+   * Refusals are only ever added, listed oldest first (by the time their message occurred, then its
+   * id and the consumer that refused it: one message may be refused by two), and paged by offset
+   * (no cursor: the gateway merges the four services' refusals by offset, in the same order). A
+   * consumer that lags may add one before others already listed.
    */
   async list(
     @Ctx() ctx: RequestContext,
@@ -70,7 +77,7 @@ export class RefusalsHttp implements OnModuleInit {
     const query = contractId ? { contractId } : {};
     response.setHeader('X-Total-Count', String(await tenant.count(REFUSALS, query)));
     const refusals = await tenant.find<Refusal>(REFUSALS, query, {
-      sort: { occurredAt: 1, messageId: 1 },
+      sort: { occurredAt: 1, messageId: 1, consumer: 1 },
       skip: offset,
       limit,
     });
