@@ -72,6 +72,12 @@ describe('ProblemDetailsFilter', () => {
           'the disk that holds the data is full: nothing was written; send it again once space is freed',
       },
     });
+    expect(answer(sqlite('SQLITE_READONLY'))).toMatchObject({
+      status: 503,
+      body: {
+        detail: 'the data cannot be written (its file or folder is read-only): nothing was written',
+      },
+    });
     expect(answer(sqlite('SQLITE_IOERR_WRITE'))).toMatchObject({
       status: 503,
       body: { detail: 'the data folder cannot be written now (an I/O error): nothing was written' },

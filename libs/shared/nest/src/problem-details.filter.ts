@@ -128,6 +128,10 @@ function unavailableDetail(error: unknown): string {
     return 'the disk that holds the data is full: nothing was written; send it again once space is freed';
   if (code.startsWith('SQLITE_IOERR'))
     return 'the data folder cannot be written now (an I/O error): nothing was written';
+  if (code.startsWith('SQLITE_READONLY'))
+    return 'the data cannot be written (its file or folder is read-only): nothing was written';
+  if (code.startsWith('SQLITE_CANTOPEN'))
+    return 'the data file cannot be opened now: nothing was written';
   return 'a server this service needs cannot be reached now';
 }
 

@@ -72,9 +72,12 @@ export function retryingUnavailable(client: Client, timeoutMs = client.waitMs ??
   };
 }
 
-/** fetch's failure to get any answer (refused, reset, closed): not an answer of the server. */
+/**
+ * fetch's failure to get any answer (refused, reset, closed), or the whole of one (`terminated`: the
+ * connection dropped within the body): not an answer of the server.
+ */
 const unanswered = (error: unknown) =>
-  error instanceof TypeError && error.message === 'fetch failed';
+  error instanceof TypeError && ['fetch failed', 'terminated'].includes(error.message);
 
 export async function expectOk<T>(reply: Promise<Reply<T>>, what: string): Promise<T> {
   const { status, body } = await reply;
