@@ -29,7 +29,7 @@ async function demoAgainst(url: string): Promise<[number | null, string]> {
 /**
  * In front of the app at `port`: some POSTs answered 503 (Retry-After: 0) or their connection
  * dropped (as by a process killed and restarting) before they reach it, others after it carried
- * them out (the answer lost, as when a service dies mid-request).
+ * them out (the answer lost, or cut within its body, as when a service dies mid-request).
  */
 function flaky(port: number): Server {
   let posts = 0;
@@ -57,6 +57,12 @@ function flaky(port: number): Server {
         const body = Buffer.from(await answer.arrayBuffer());
         if (n % 7 === 5) return unavailable();
         if (n % 7 === 6) return void request.socket.destroy();
+        if (n % 7 === 4) {
+          // The answer cut within its body.
+          response.writeHead(answer.status, { 'content-length': String(body.length + 10) });
+          response.write(body.subarray(0, 1));
+          return void setTimeout(() => request.socket.destroy(), 20);
+        }
         response
           .writeHead(answer.status, {
             'content-type': answer.headers.get('content-type') ?? 'application/json',
