@@ -58,6 +58,8 @@ describe('npm run token', () => {
     const wrong = token(dir, '--role', 'owner');
     expect([wrong.status, wrong.stdout]).toEqual([1, '']);
     expect(wrong.stderr).toMatch(/--role owner is not one of billing, finance, auditor, admin/);
+    // --data names the folder, as the other tools take it.
+    expect(token(join(dir, 'nowhere'), '--role', 'billing', '--data', dir).status).toBe(0);
     const keyless = token(join(dir, 'nowhere'), '--role', 'billing');
     expect(keyless.stderr).toMatch(
       /no signing key in .*nowhere\/auth\/ \(private.jwk.json\): start the app once \(npm start\) to create it/,

@@ -9,7 +9,7 @@ import {
 } from '@billing/shared/auth';
 import { ConfigError, loadConfig } from '@billing/shared/nest';
 
-const USAGE = `npm run token -- --role billing --tenant acme [--subject ann] [--name "Ann Lee"] [--email ann@acme.example] [--expires 8h] [--data-dir data]
+const USAGE = `npm run token -- --role billing --tenant acme [--subject ann] [--name "Ann Lee"] [--email ann@acme.example] [--expires 8h] [--data DIR]
 
 Prints a bearer token signed by the embedded app's key (DATA_DIR/auth, made on its first start):
   --role      ${ROLES.join(', ')} (repeat or comma-separate for several)
@@ -32,6 +32,8 @@ async function main(): Promise<void> {
       name: { type: 'string' },
       email: { type: 'string' },
       expires: { type: 'string', default: '8h' },
+      // --data as the other tools take it; --data-dir as earlier releases did.
+      data: { type: 'string' },
       'data-dir': { type: 'string' },
       help: { type: 'boolean' },
     },
@@ -47,8 +49,9 @@ async function main(): Promise<void> {
       `--tenant must be letters, digits, dots, dashes or underscores, got "${values.tenant}"`,
   ].filter(Boolean);
   if (problems.length) throw new UsageError(`${problems.join('\n')}\n\n${USAGE}`);
+  const dataDir = values.data ?? values['data-dir'];
   const config = loadConfig(
-    { ...process.env, ...(values['data-dir'] ? { DATA_DIR: values['data-dir'] } : {}) },
+    { ...process.env, ...(dataDir ? { DATA_DIR: dataDir } : {}) },
     { port: 3000 },
   );
   if (config.auth.mode === 'off')
