@@ -81,7 +81,9 @@ async function main() {
   console.log(
     `\nContract ${summary.status}: billed ${usd(summary.billedNet).trim()} + tax ${usd(summary.billedTax).trim()}, paid ${usd(summary.paid).trim()}, outstanding ${usd(summary.outstanding).trim()}`,
   );
-  console.log(`Audit trail: ${baseUrl}/contracts/${result.contractId}/history`);
+  console.log(
+    `Audit trail: ${baseUrl}/contracts/${result.contractId}/history (with a token of tenant default)`,
+  );
 }
 
 main().catch((error) => {
