@@ -377,20 +377,6 @@ describe('ProjectionRunner', () => {
     await first.stop();
   });
 
-  it('writes its position with every run where the store writes a batch in one transaction: no document is ever ahead of it', async () => {
-    const events = new InMemoryEventStore();
-    const readModels = Object.assign(new InMemoryReadModels(), { transactional: true });
-    const runner = new ProjectionRunner(events, readModels);
-    await runner.start(counting);
-    const state = new ConsumerState(readModels);
-    for (let i = 0; i < 3; i++) {
-      const { position } = await events.append(`thing-${i}`, [event()], 'any');
-      expect(await runner.caughtUp(position)).toBe(true);
-      expect(await state.position(projectionConsumer(counting))).toBe(position);
-    }
-    await runner.stop();
-  });
-
   it('loses nothing and doubles nothing when the process dies part way through writing a batch', async () => {
     // Three rounds of 40 events, each handled as one batch: three collection writes (the checkpoint
     // waits for 100 events), then the checkpoint at stop.

@@ -31,11 +31,6 @@ export interface Update<T = unknown> {
 export type ApplyOptions = Pick<Update, 'fresh'>;
 
 export interface ReadModelStore {
-  /**
-   * `applyBatch` writes a batch whole or not at all (one transaction): a projection's position can
-   * go with each of its batches at no extra write, so no document is ever ahead of it.
-   */
-  readonly transactional?: boolean;
   get<T>(collection: string, id: string): Promise<Doc<T> | undefined>;
   /**
    * Mongo query language on scalar (dotted) paths: equality, $eq $ne $gt $gte $lt $lte $in $nin

@@ -27,7 +27,6 @@ const CACHED_STATEMENTS = 256;
  * document as JSON, queried through expression indexes on json_extract (sqlite.query.ts).
  */
 export class SqliteReadModels implements ReadModelStore {
-  readonly transactional = true;
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement<SqlValue[]>>();
   /**
