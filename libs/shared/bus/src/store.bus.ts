@@ -164,6 +164,7 @@ class GroupMember {
   private started?: Promise<void>;
   private resolved = false;
   private failure?: string;
+  private indexed = false;
 
   constructor(
     private readonly store: EventStore,
@@ -209,7 +210,14 @@ class GroupMember {
   }
 
   private rebalanceOrLog(): Promise<void> {
-    return this.exclusive(() => this.rebalance()).then(
+    return this.exclusive(async () => {
+      // The members of the group are looked up by its name, in instance order, every rebalance.
+      if (!this.indexed) {
+        await this.state.readModels.ensureIndex(MEMBERS, { group: 1, instance: 1 });
+        this.indexed = true;
+      }
+      await this.rebalance();
+    }).then(
       () => void (this.failure = undefined),
       (error: unknown) => {
         this.failure = describe(error);

@@ -37,3 +37,31 @@ busConformance('store-backed, on SQLite', async () => {
       void (await Promise.all(connections.map((connection) => connection.close()))),
   };
 });
+
+describe('the store-backed bus on SQLite', () => {
+  it('looks its group members up through an index, as every query on the read models', async () => {
+    const readModels = new SqliteReadModels(join(dir, 'members.db'));
+    const store = new SqliteEventStore(join(dir, 'members-events.db'));
+    const bus = new StoreBackedBus(store, readModels, { leaseMs: 300 });
+    try {
+      await bus.relay({
+        topic: 'billing.contracts',
+        streamPrefixes: ['contract-'],
+        toMessages: () => [],
+      });
+      await bus.subscribe('invoicing', ['billing.contracts'], async () => undefined);
+      for (let n = 0; n < 100 && (await readModels.count('bus_members')) === 0; n++)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      // The rebalance's query, as it reads the group's live members.
+      const plan = await readModels.explain(
+        'bus_members',
+        { group: 'invoicing', expiresAt: { $gt: Date.now() } },
+        { sort: { instance: 1 } },
+      );
+      expect(plan.filter((step) => /\bSCAN rm_/.test(step))).toEqual([]);
+    } finally {
+      await bus.close();
+      await Promise.all([store.close(), readModels.close()]);
+    }
+  });
+});
