@@ -99,6 +99,17 @@ describe('the auditors’ read-only API (/audit)', () => {
     expect(range.body.every((entry: any) => entry.recordedAt === created.recordedAt)).toBe(true);
     expect(range.body.map((entry: any) => entry.eventId)).toContain(created.eventId);
     expect((await auditor.get('/audit/flows/no-such-flow')).status).toBe(404);
+    // Bounds whose offset takes them past year 0000 or 9999 keep every event between them.
+    const everything = await auditor.get('/audit/events?limit=1000');
+    const edges = await auditor.get(
+      `/audit/events?from=${encodeURIComponent('0000-01-01T00:30:00+01:00')}&to=${encodeURIComponent('9999-12-31T23:00:00-05:00')}&limit=1000`,
+    );
+    expect(edges.headers?.['x-total-count']).toBe(everything.headers?.['x-total-count']);
+    expect(edges.body).toEqual(everything.body);
+    const before = await auditor.get(
+      `/audit/events?to=${encodeURIComponent('0000-01-01T00:30:00+01:00')}`,
+    );
+    expect([before.body, before.headers?.['x-total-count']]).toEqual([[], '0']);
   });
 
   it('shows a tenant only its own events, refuses other roles, and names malformed parameters', async () => {

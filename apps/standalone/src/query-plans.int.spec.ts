@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { InMemoryEventStore, type ReadAllOptions } from '@billing/shared/event-store';
 import type { FindOptions } from '@billing/shared/read-models';
 import { SqliteReadModels } from '@billing/shared/sqlite';
-import { expectOk, runScenario } from '@billing/shared/testing';
+import { expectOk, runScenario, smallContract } from '@billing/shared/testing';
 import { startTestApp } from './testing/test-app';
 
 interface Read {
@@ -104,3 +105,57 @@ async function explainAll(readModels: SqliteReadModels, reads: readonly Read[]):
       `${reads[i].collection} ${JSON.stringify(reads[i].query)} ${JSON.stringify(reads[i].options)}: ${plan.join(' | ')}`,
   );
 }
+
+/**
+ * Issue 5 item 6, for auditors: a flow or a recorded time range is found through the audit index,
+ * not by reading the whole store from its start, and the index is read through its own indexes.
+ */
+describe('what the audit views read', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'billing-audit-plans-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a flow and a time range read the index and their own events, never the log from its start', async () => {
+    const readModels = new RecordingReadModels(join(dir, 'read-models.sqlite'));
+    const eventStore = new InMemoryEventStore();
+    const fromTheStart: ReadAllOptions[] = [];
+    const readAll = eventStore.readAll.bind(eventStore);
+    eventStore.readAll = (options = {}) => {
+      if (!options.fromPosition && options.direction !== 'backwards') fromTheStart.push(options);
+      return readAll(options);
+    };
+    const test = await startTestApp({ eventStore, readModels });
+    const plans: Record<string, string[]> = {};
+    try {
+      const correlationId = 'audit-plans-flow';
+      await expectOk(
+        test.client.post('/contracts', smallContract(), { 'x-correlation-id': correlationId }),
+        'create',
+      );
+      await runScenario(test.client);
+      await test.settle();
+      const [first] = (await test.client.get(`/audit/flows/${correlationId}`)).body;
+      fromTheStart.length = 0;
+      for (const path of [
+        `/audit/flows/${correlationId}`,
+        `/audit/events?from=${first.recordedAt}&limit=5`,
+        `/audit/events?from=2026-01-01T00:00:00Z&to=2999-01-01T00:00:00Z&offset=3&limit=5`,
+      ]) {
+        readModels.reads.length = 0;
+        const answer = await expectOk<unknown[]>(test.client.get(path), path);
+        expect(answer.length).toBeGreaterThan(0);
+        plans[`GET ${path}`] = await explainAll(readModels, readModels.reads);
+      }
+    } finally {
+      await test.close();
+    }
+    expect(fromTheStart).toEqual([]);
+    const reads = Object.entries(plans).flatMap(([request, details]) =>
+      details.map((detail) => `${request}: ${detail}`),
+    );
+    expect(reads.length).toBeGreaterThan(0);
+    // A page comes in index order: no sort of every event the flow or the range holds.
+    const scanned = reads.filter((detail) => /\bSCAN rm_\w+( \||$)/.test(detail));
+    const sorted = reads.filter((detail) => /"limit":.*TEMP B-TREE/.test(detail));
+    expect([...scanned, ...sorted]).toEqual([]);
+  }, 60_000);
+});

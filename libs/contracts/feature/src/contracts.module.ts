@@ -1,5 +1,6 @@
 import { Inject, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { contractEventSchemas } from '@billing/contracts/domain';
+import { auditIndexProjection } from '@billing/shared/audit';
 import type { EventSchemas } from '@billing/shared/event-store';
 import { CONTRACTS_TOPIC } from '@billing/contracts/messages';
 import type { Projection } from '@billing/shared/read-models';
@@ -19,6 +20,8 @@ export const contractsProjections: Projection[] = [
   contractSummaryProjection,
   contractHistoryProjection,
   contractFinanceProjection,
+  // The audit API's index is served where the audit API is: with the contracts.
+  auditIndexProjection,
 ];
 
 @Module({

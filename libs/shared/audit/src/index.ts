@@ -1,3 +1,4 @@
 export * from './contract-flow';
 export * from './entry';
 export * from './history';
+export * from './audit-index';
