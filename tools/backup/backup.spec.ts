@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -37,9 +37,9 @@ describe('npm run backup', () => {
     });
     await Promise.all([events.close(), readModels.close()]);
     expect(lines).toEqual([
+      expect.stringMatching(/^signing keys: .*auth$/),
       expect.stringMatching(/^read models: .*read-models\.sqlite \(\d+\.\d MiB\)$/),
       expect.stringMatching(/^events: .*events\.sqlite \(\d+\.\d MiB\)$/),
-      expect.stringMatching(/^signing keys: .*auth$/),
     ]);
     const copy = {
       events: new SqliteEventStore(join(target, 'events.sqlite')),
@@ -47,8 +47,8 @@ describe('npm run backup', () => {
     };
     try {
       // The write between the two copies is in the events, and not yet in the read models.
-      expect(await copy.events.headPosition()).toBe(2);
-      expect(await new ConsumerState(copy.readModels).position('invoicing#0')).toBe(1);
+      expect(await copy.events.headPosition()).toBe(3);
+      expect(await new ConsumerState(copy.readModels).position('invoicing#0')).toBe(2);
       expect(
         await new ConsumerState(copy.readModels).checkpointsPast(() => copy.events.headPosition()),
       ).toEqual([]);
@@ -83,6 +83,22 @@ describe('npm run backup', () => {
       await events.close();
     }
   }, 60_000);
+
+  it('cut short at any step, leaves no events.sqlite: a folder with one holds the keys and read models too', async () => {
+    const data = join(root, 'data');
+    for (let step = 0; step < 3; step++) {
+      const target = join(root, `cut-${step}`);
+      let done = 0;
+      const stopped = backupData(data, target, () => {
+        if (done++ === step) throw new Error('killed');
+      });
+      await expect(stopped).rejects.toThrow('killed');
+      const has = (name: string) => existsSync(join(target, name));
+      if (has('events.sqlite'))
+        expect([has('auth'), has('read-models.sqlite')]).toEqual([true, true]);
+      expect(has('events.sqlite')).toBe(step === 2);
+    }
+  });
 
   it('refuses a folder that is not empty, and a data folder without events', async () => {
     await expect(

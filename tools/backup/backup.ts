@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
@@ -6,14 +6,19 @@ import Database from 'better-sqlite3';
 const USAGE = `npm run backup -- --to DIR [--data DIR]
 
 Copies the embedded app's data folder (--data, DATA_DIR or ./data) into DIR (new or empty), while
-the app runs or not: the read models first, then the events, each as one consistent snapshot
-(SQLite's VACUUM INTO, in one read: the app's writes go on), then the signing keys (auth/). Read
-models copied before the events are never ahead of them: a start on the copy catches them up.
+the app runs or not: the signing keys (auth/), then the read models, then the events, each store
+as one consistent snapshot (SQLite's VACUUM INTO, in one read: the app's writes go on). Read
+models copied before the events are never ahead of them: a start on the copy catches them up. The
+events are copied under another name and take theirs last: a folder without events.sqlite is a
+backup that did not finish ("Done." is printed once it has).
 Restore: stop the app, then start it on the copy (DATA_DIR=DIR), or put the copy in place of the
 whole data folder (not file by file: a -wal or -shm file left beside a restored file would be
 applied to it).`;
 
-/** The files of a data folder, in the order they are copied: read models before events. */
+/**
+ * The stores of a data folder, in the order they are copied: read models before events, the events
+ * last of all.
+ */
 const DATABASES = [
   { file: 'read-models.sqlite', what: 'read models', required: false },
   { file: 'events.sqlite', what: 'events', required: true },
@@ -37,6 +42,14 @@ export async function backupData(
   if (existsSync(target) && readdirSync(target).length > 0)
     throw new BackupError(`${target} is not empty: back up into a new or empty folder`);
   mkdirSync(target, { recursive: true, mode: 0o700 });
+  const keys = join(dataDir, 'auth');
+  if (existsSync(keys)) {
+    // First: a copy with events and no keys would start by making new ones, and every token
+    // issued before would be refused. The private key keeps its mode (0600): a copy others may
+    // read would be refused at start.
+    cpSync(keys, join(target, 'auth'), { recursive: true, preserveTimestamps: true });
+    await report(`signing keys: ${join(target, 'auth')}`);
+  }
   for (const { file, what, required } of DATABASES) {
     const source = join(dataDir, file);
     if (!required && !existsSync(source)) {
@@ -47,20 +60,18 @@ export async function backupData(
     // pages a step and starts again from the first whenever another process writes in between,
     // which a running app does several times a second (its leases): it never finished on a large
     // file.
+    // Under another name until it is whole: a copy cut short (killed, a full disk) is never taken
+    // for a store.
+    const partial = join(target, `${file}.partial`);
     const db = new Database(source, { readonly: true, fileMustExist: true });
     try {
-      db.prepare('VACUUM INTO ?').run(join(target, file));
+      db.prepare('VACUUM INTO ?').run(partial);
     } finally {
       db.close();
     }
+    renameSync(partial, join(target, file));
     const size = (statSync(join(target, file)).size / 1024 / 1024).toFixed(1);
     await report(`${what}: ${join(target, file)} (${size} MiB)`);
-  }
-  const keys = join(dataDir, 'auth');
-  if (existsSync(keys)) {
-    // The private key keeps its mode (0600): a copy others may read would be refused at start.
-    cpSync(keys, join(target, 'auth'), { recursive: true, preserveTimestamps: true });
-    await report(`signing keys: ${join(target, 'auth')}`);
   }
 }
 
