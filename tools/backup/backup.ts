@@ -1,4 +1,12 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
@@ -9,8 +17,9 @@ Copies the embedded app's data folder (--data, DATA_DIR or ./data) into DIR (new
 the app runs or not: the signing keys (auth/), then the read models, then the events, each store
 as one consistent snapshot (SQLite's VACUUM INTO, in one read: the app's writes go on). Read
 models copied before the events are never ahead of them: a start on the copy catches them up. The
-events are copied under another name and take theirs last: a folder without events.sqlite is a
-backup that did not finish ("Done." is printed once it has).
+folder holds events.sqlite.partial until the events, copied last, take their name: until then it
+is a backup that did not finish, and the app does not start on it ("Done." is printed once it
+has).
 Restore: stop the app, then start it on the copy (DATA_DIR=DIR), or put the copy in place of the
 whole data folder (not file by file: a -wal or -shm file left beside a restored file would be
 applied to it).`;
@@ -42,6 +51,9 @@ export async function backupData(
   if (existsSync(target) && readdirSync(target).length > 0)
     throw new BackupError(`${target} is not empty: back up into a new or empty folder`);
   mkdirSync(target, { recursive: true, mode: 0o700 });
+  // The folder is an unfinished backup until the events take their name, the last step: the app
+  // refuses to start on it meanwhile. (VACUUM INTO writes into an empty file.)
+  writeFileSync(join(target, 'events.sqlite.partial'), '', { mode: 0o600 });
   const keys = join(dataDir, 'auth');
   if (existsSync(keys)) {
     // First: a copy with events and no keys would start by making new ones, and every token

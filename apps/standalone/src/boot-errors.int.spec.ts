@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -48,6 +48,16 @@ describe('a start with a data folder or an address it cannot use', () => {
       'DATA_DIR cannot be made',
       () => ({ DATA_DIR: '/proc/billing-nope' }),
       /DATA_DIR \/proc\/billing-nope: the folder cannot be made \(ENOENT/,
+    ],
+    [
+      'DATA_DIR is a backup that did not finish',
+      () => {
+        const cut = join(dir, 'cut-backup');
+        mkdirSync(cut, { recursive: true });
+        writeFileSync(join(cut, 'events.sqlite.partial'), '');
+        return { DATA_DIR: cut };
+      },
+      /DATA_DIR .*cut-backup holds a backup that did not finish \(events\.sqlite\.partial\)/,
     ],
     [
       'HOST is no address',

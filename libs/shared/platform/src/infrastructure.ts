@@ -1,4 +1,4 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { InMemoryEventStore, type EventStore } from '@billing/shared/event-store';
 import { StoreBackedBus, type Bus } from '@billing/shared/bus';
@@ -40,6 +40,7 @@ function openEventStore(config: AppConfig): EventStore {
       return new EsdbEventStore(config.eventStore.url);
     case 'sqlite':
       ensureFolder(config.dataDir);
+      refuseUnfinishedBackup(config.dataDir);
       return new SqliteEventStore(join(config.dataDir, 'events.sqlite'));
   }
 }
@@ -78,6 +79,18 @@ function openBus(
   // Each service's consumer group is its name (ContextWiring.name), with no prefix: restarts resume
   // its offsets.
   return new KafkaBus(eventStore, readModels, { brokers: config.bus.brokers, clientId: service });
+}
+
+/**
+ * A folder `npm run backup` was cut short in: it holds `events.sqlite.partial` from its first step
+ * until the events are whole, their last. Started on, it would begin an empty store.
+ */
+function refuseUnfinishedBackup(dir: string): void {
+  if (existsSync(join(dir, 'events.sqlite')) || !existsSync(join(dir, 'events.sqlite.partial')))
+    return;
+  throw new ConfigError(
+    `DATA_DIR ${dir} holds a backup that did not finish (events.sqlite.partial): back up again, or start on the data folder it was taken from`,
+  );
 }
 
 /**
