@@ -8,10 +8,16 @@ import { MilestonesModule } from '@billing/milestones/feature';
 import { ReceivablesModule } from '@billing/receivables/feature';
 import { StoreBackedBus } from '@billing/shared/bus';
 import { InMemoryEventStore } from '@billing/shared/event-store';
-import { AuditModule, composeApp, configureHttp, DEFAULT_HTTP } from '@billing/shared/nest';
+import {
+  AuditModule,
+  composeApp,
+  configureHttp,
+  DEFAULT_HTTP,
+  Draining,
+} from '@billing/shared/nest';
 import { testToken, testVerifier } from '@billing/shared/testing';
 import { InMemoryReadModels } from '@billing/shared/read-models';
-import { createGateway } from './gateway';
+import { createGateway, shutDown } from './gateway';
 import { routesOf, SERVICES, type Service } from './routes';
 
 // As each service's src/modules.ts composes it (tools/services/same-api.spec.ts checks those
@@ -319,6 +325,50 @@ describe('the gateway', () => {
       recorder.closeAllConnections();
       await new Promise((resolve) => proxy.close(resolve));
       await new Promise((resolve) => recorder.close(resolve));
+    }
+  });
+});
+
+describe("the gateway's shutdown", () => {
+  it('finishes the answers in flight, ending their connections, then closes', async () => {
+    // A service that takes 300 ms to answer.
+    const slow = createServer((_request, response) => {
+      setTimeout(
+        () => response.writeHead(200, { 'content-type': 'application/json' }).end('[]'),
+        300,
+      );
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const upstream = `http://127.0.0.1:${(slow.address() as AddressInfo).port}`;
+    const draining = new Draining();
+    const upstreams = Object.fromEntries(SERVICES.map((service) => [service, upstream]));
+    const gateway = createGateway(
+      {
+        port: 0,
+        host: '127.0.0.1',
+        upstreams: upstreams as Record<Service, string>,
+        logLevel: 'info',
+      },
+      draining,
+    ).listen(0, '127.0.0.1');
+    await new Promise((resolve) => gateway.once('listening', resolve));
+    const url = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
+    try {
+      const inFlight = fetch(`${url}/contracts`, { headers: { authorization: 'Bearer x' } });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const closed = shutDown(gateway, draining);
+      const answer = await inFlight;
+      expect([answer.status, answer.headers.get('connection'), await answer.json()]).toEqual([
+        200,
+        'close',
+        [],
+      ]);
+      await closed;
+      expect(gateway.listening).toBe(false);
+    } finally {
+      gateway.closeAllConnections();
+      slow.closeAllConnections();
+      await new Promise((resolve) => slow.close(resolve));
     }
   });
 });

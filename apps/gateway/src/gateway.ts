@@ -8,7 +8,9 @@ import express, {
 import helmet from 'helmet';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import { pinoHttp } from 'pino-http';
+import type { Server } from 'node:http';
 import { httpLogOptions, requestLogContext } from '@billing/shared/logging';
+import { Draining } from '@billing/shared/nest';
 import type { GatewayConfig } from './config';
 import { docs } from './docs';
 import { readiness, refusals } from './fan-out';
@@ -31,8 +33,13 @@ const unavailable = (response: Response, detail: string) =>
  * answers while a server it needs is away: a client retries either the same way (with its
  * Idempotency-Key). Its own answers carry the security headers (helmet) the services' carry.
  */
-export function createGateway({ upstreams, trustedProxies = [] }: GatewayConfig): Express {
+export function createGateway(
+  { upstreams, trustedProxies = [] }: GatewayConfig,
+  /** Begun by `shutDown`: as a service drains (draining.ts). */
+  draining = new Draining(),
+): Express {
   const app = express();
+  app.use(draining.middleware);
   // Behind a load balancer named here, the client is the one it forwards.
   if (trustedProxies.length > 0) app.set('trust proxy', trustedProxies);
   app.disable('x-powered-by');
@@ -109,4 +116,24 @@ function proxyTo(service: Service, target: string): RequestHandler {
       },
     },
   }) as RequestHandler;
+}
+
+/** How long a shutdown waits for the requests in flight before it ends their connections. */
+export const SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * The gateway's shutdown, as a service's: no new connection, the idle ones closed, the answers in
+ * flight finished and their connections ended, a request arriving meanwhile a 503 that did not
+ * reach a service; after `graceMs` whatever is left is cut. Resolves once the server has closed.
+ */
+export function shutDown(
+  server: Server,
+  draining: Draining,
+  graceMs = SHUTDOWN_GRACE_MS,
+): Promise<void> {
+  draining.onModuleDestroy();
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const cut = setTimeout(() => server.closeAllConnections(), graceMs).unref();
+  return closed.finally(() => clearTimeout(cut));
 }

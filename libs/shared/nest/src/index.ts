@@ -8,6 +8,7 @@ export * from './http';
 export * from './logging';
 export * from './context-runtime';
 export * from './config';
+export * from './draining';
 export * from './dto';
 export * from './paging';
 export * from './csv';
