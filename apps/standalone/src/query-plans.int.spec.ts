@@ -54,6 +54,8 @@ describe('what the queries and jobs read, on the embedded SQLite read models', (
         `/invoices?contractId=${contractId}`,
         '/invoices?status=issued',
         `/invoices?customerId=${customerId}`,
+        '/invoices?status=void&limit=10',
+        `/aging?asOf=2026-07-15&customerId=${customerId}`,
         '/aging?asOf=2026-07-15',
         `/accounts/${customerId}`,
         `/accounts/${customerId}/statement?from=2026-03-01&to=2026-05-31`,
@@ -84,17 +86,37 @@ describe('what the queries and jobs read, on the embedded SQLite read models', (
     // No read scans a table; a page of a whole list (the tenant its only filter, and after a
     // cursor the keyset's range) comes in index order, not sorted apart: sorting what a narrower filter matched (a contract's invoices) costs
     // what the filter matched.
-    const scans = /\bSCAN rm_\w+( \||$)/;
+    // A SCAN reads the whole table, every tenant's rows, even through an index (to skip a sort).
+    const scans = /\bSCAN rm_\w+/;
     const unfilteredPageSorted =
       /^\S+ \{("\$and":\[\{\},.*,)?"_tenant":"[^"]*"\} \{.*"limit":.*TEMP B-TREE FOR ORDER BY/;
     const wrong = Object.entries(plans).flatMap(([request, details]) =>
       details
-        .filter((detail) => scans.test(detail) || unfilteredPageSorted.test(detail))
+        .filter(
+          (detail) =>
+            scans.test(detail) || unfilteredPageSorted.test(detail) || filteredRowByRow(detail),
+        )
         .map((detail) => `${request}: ${detail}`),
     );
     expect(wrong).toEqual([]);
   }, 60_000);
 });
+
+/**
+ * A search that constrains fewer fields by equality through its index than the query asks equal:
+ * it reads every row the index gives for the rest (a tenant's whole collection, when only the
+ * tenant is constrained) and filters them one by one. (Of two ranges an index serves one.)
+ */
+function filteredRowByRow(detail: string): boolean {
+  const [, query, constrained] =
+    /^\S+ (\{.*?\}) \{.*\}: SEARCH rm_\w+ USING (?:COVERING )?INDEX \S+ \(([^)]*)\)/.exec(detail) ??
+    [];
+  if (!query) return false;
+  const equal = Object.values(JSON.parse(query) as Record<string, unknown>).filter(
+    (value) => value === null || typeof value !== 'object',
+  );
+  return (constrained.match(/<expr>=\?/g) ?? []).length < equal.length;
+}
 
 async function explainAll(readModels: SqliteReadModels, reads: readonly Read[]): Promise<string[]> {
   const plans = await Promise.all(
@@ -154,7 +176,7 @@ describe('what the audit views read', () => {
     );
     expect(reads.length).toBeGreaterThan(0);
     // A page comes in index order: no sort of every event the flow or the range holds.
-    const scanned = reads.filter((detail) => /\bSCAN rm_\w+( \||$)/.test(detail));
+    const scanned = reads.filter((detail) => /\bSCAN rm_\w+/.test(detail));
     const sorted = reads.filter((detail) => /"limit":.*TEMP B-TREE/.test(detail));
     expect([...scanned, ...sorted]).toEqual([]);
   }, 60_000);

@@ -32,8 +32,13 @@ export const invoicesProjection: Projection = {
   collections: [LEDGERS, INVOICES],
   indexes: [
     { collection: INVOICES, fields: { contractId: 1, applicationNo: 1, number: 1 } },
-    { collection: INVOICES, fields: { status: 1, contractId: 1 } },
-    { collection: INVOICES, fields: { 'customer.id': 1, contractId: 1 } },
+    // A filtered list in the list's order: the filter and the sort from one index (with the
+    // filter's field alone, SQLite walked the sort's index through every invoice of the tenant).
+    { collection: INVOICES, fields: { status: 1, contractId: 1, applicationNo: 1, number: 1 } },
+    {
+      collection: INVOICES,
+      fields: { 'customer.id': 1, contractId: 1, applicationNo: 1, number: 1 },
+    },
   ],
   affected: (recorded) => [
     { collection: LEDGERS, id: aggregateIdOf(recorded.streamId, ['billing-']) },

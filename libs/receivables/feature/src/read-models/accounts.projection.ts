@@ -194,6 +194,8 @@ export const accountsProjection: Projection = {
     { collection: ENTRY_MONTHS, fields: { customerId: 1, month: 1 } },
     { collection: RETAINAGE, fields: { heldUntil: 1 } },
     { collection: RETAINAGE, fields: { customerId: 1, heldFrom: 1 } },
+    // One customer's aging: its retainage still held on the date.
+    { collection: RETAINAGE, fields: { customerId: 1, heldUntil: 1 } },
     { collection: ACCOUNTS, fields: { customerName: 1 } },
     // The aging's page of customers: their unapplied credit.
     { collection: ACCOUNTS, fields: { customerId: 1 } },
