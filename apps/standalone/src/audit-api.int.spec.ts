@@ -64,6 +64,24 @@ describe('the auditors’ read-only API (/audit)', () => {
     });
     const second = await auditor.get(`${stream}?limit=1&offset=1`);
     expect([second.body, second.headers?.['x-total-count']]).toEqual([[all.body[1]], '3']);
+    // Page by page after the cursor of each page's Link: the same events, and a cursor that names
+    // the last event by its id alone (no position in the store).
+    const walked: unknown[] = [];
+    for (let next: string | undefined = `${stream}?limit=2`; next;) {
+      const page: { status: number; body: any; headers?: Record<string, string> } =
+        await auditor.get(next);
+      expect(page.status).toBe(200);
+      walked.push(...page.body);
+      next = /^<([^>]+)>; rel="next"$/.exec(page.headers?.link ?? '')?.[1];
+      if (next) {
+        const cursor = new URL(next, 'http://x').searchParams.get('after')!;
+        expect(JSON.parse(Buffer.from(cursor, 'base64url').toString())).toEqual({
+          id: (page.body as any[]).at(-1).eventId,
+        });
+      }
+    }
+    expect(walked).toEqual(all.body);
+    expect((await auditor.get(`${stream}?offset=1&after=${'x'.repeat(8)}`)).status).toBe(400);
     const token = await testToken({ roles: ['auditor'], subject: 'auditor-1' });
     for (const [query, accept] of [
       ['?format=jsonl', '*/*'],

@@ -1,7 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InMemoryEventStore, type ReadAllOptions } from '@billing/shared/event-store';
+import {
+  InMemoryEventStore,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+} from '@billing/shared/event-store';
 import type { FindOptions } from '@billing/shared/read-models';
 import { SqliteReadModels } from '@billing/shared/sqlite';
 import { expectOk, runScenario, smallContract } from '@billing/shared/testing';
@@ -129,21 +133,27 @@ async function explainAll(readModels: SqliteReadModels, reads: readonly Read[]):
 }
 
 /**
- * Issue 5 item 6, for auditors: a flow or a recorded time range is found through the audit index,
- * not by reading the whole store from its start, and the index is read through its own indexes.
+ * Issue 5 item 6, for auditors: a stream's, a flow's or a recorded time range's events are found
+ * through the audit index, a page at a time, not by reading the whole store (or stream) from its
+ * start, and the index is read through its own indexes.
  */
 describe('what the audit views read', () => {
   const dir = mkdtempSync(join(tmpdir(), 'billing-audit-plans-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('a flow and a time range read the index and their own events, never the log from its start', async () => {
+  it('a stream, a flow and a time range read the index and their own events, never the log or the stream from its start', async () => {
     const readModels = new RecordingReadModels(join(dir, 'read-models.sqlite'));
     const eventStore = new InMemoryEventStore();
-    const fromTheStart: ReadAllOptions[] = [];
+    const fromTheStart: (ReadAllOptions | ReadStreamOptions)[] = [];
     const readAll = eventStore.readAll.bind(eventStore);
     eventStore.readAll = (options = {}) => {
       if (!options.fromPosition && options.direction !== 'backwards') fromTheStart.push(options);
       return readAll(options);
+    };
+    const readStream = eventStore.readStream.bind(eventStore);
+    eventStore.readStream = (streamId, options = {}) => {
+      if (options.maxCount !== 1) fromTheStart.push(options);
+      return readStream(streamId, options);
     };
     const test = await startTestApp({ eventStore, readModels });
     const plans: Record<string, string[]> = {};
@@ -153,11 +163,15 @@ describe('what the audit views read', () => {
         test.client.post('/contracts', smallContract(), { 'x-correlation-id': correlationId }),
         'create',
       );
-      await runScenario(test.client);
+      const { contractId } = await runScenario(test.client);
       await test.settle();
       const [first] = (await test.client.get(`/audit/flows/${correlationId}`)).body;
+      const next = (await test.client.get(`/audit/streams/contract-${contractId}/events?limit=1`))
+        .headers?.link;
       fromTheStart.length = 0;
       for (const path of [
+        `/audit/streams/contract-${contractId}/events?limit=5`,
+        /^<([^>]+)>/.exec(next ?? '')![1],
         `/audit/flows/${correlationId}`,
         `/audit/events?from=${first.recordedAt}&limit=5`,
         `/audit/events?from=2026-01-01T00:00:00Z&to=2999-01-01T00:00:00Z&offset=3&limit=5`,

@@ -1,6 +1,5 @@
 import type { EventStore, RecordedEvent } from '@billing/shared/event-store';
-import type { Projection, TenantReadModels } from '@billing/shared/read-models';
-import type { HistoryPage } from './history';
+import type { Projection } from '@billing/shared/read-models';
 
 export const AUDIT_INDEX = 'audit_index_v1';
 
@@ -14,9 +13,10 @@ export interface AuditIndexEntry {
 }
 
 /**
- * Audit: every event of every stream, indexed by its tenant's flow (correlation id) and by when it
- * was recorded, so a flow or a time range reads its own events, never the whole log (ADR 19). It
- * holds where each event is, not the event: a page reads the events from the store.
+ * Audit: every event of every stream, indexed by its stream, its flow (correlation id) and when it
+ * was recorded, each under its tenant, so a page of a stream, a flow or a time range reads its own
+ * events, never the whole log or stream (ADR 19). It holds where each event is, not the event: a
+ * page reads the events from the store.
  */
 export const auditIndexProjection: Projection = {
   name: 'audit-index',
@@ -24,6 +24,7 @@ export const auditIndexProjection: Projection = {
   streamPrefixes: [],
   collections: [AUDIT_INDEX],
   indexes: [
+    { collection: AUDIT_INDEX, fields: { streamId: 1, position: 1 } },
     { collection: AUDIT_INDEX, fields: { correlationId: 1, position: 1 } },
     { collection: AUDIT_INDEX, fields: { recordedAt: 1, position: 1 } },
   ],
@@ -40,31 +41,37 @@ export const auditIndexProjection: Projection = {
   affected: () => [],
 };
 
-/** What the index finds: the events of a flow, or those recorded from `from` (included) to `to`. */
+/** What the index finds: a stream's events, a flow's, or those recorded from `from` (included) to `to`. */
 export type IndexedScope =
-  { kind: 'correlation'; correlationId: string } | { kind: 'range'; from?: Date; to?: Date };
+  | { kind: 'stream'; streamId: string }
+  | { kind: 'correlation'; correlationId: string }
+  | { kind: 'range'; from?: Date; to?: Date };
 
 /**
- * One page of a flow (commit order) or a time range (by recorded time, then commit order), and how
- * many events it has in all: found through the index, read from the store.
+ * The index's query for a scope, and its order: a stream or a flow in commit order, a range by
+ * recorded time, then commit order. Each is served by one of the index's indexes, in its order.
  */
-export async function indexedHistoryPage(
-  store: EventStore,
-  readModels: TenantReadModels,
-  scope: IndexedScope,
-  { offset = 0, limit = 100 }: { offset?: number; limit?: number },
-): Promise<HistoryPage> {
-  const [query, sort] =
-    scope.kind === 'correlation'
-      ? [{ correlationId: scope.correlationId }, { position: 1 } as const]
-      : [recordedWithin(scope), { recordedAt: 1, position: 1 } as const];
-  const [total, entries] = await Promise.all([
-    readModels.count(AUDIT_INDEX, query),
-    readModels.find<AuditIndexEntry>(AUDIT_INDEX, query, { sort, skip: offset, limit }),
-  ]);
-  return { total, events: await Promise.all(entries.map((entry) => eventAt(store, entry))) };
+export function auditIndexQuery(scope: IndexedScope): {
+  query: Record<string, unknown>;
+  sort: Record<string, 1>;
+} {
+  switch (scope.kind) {
+    case 'stream':
+      return { query: { streamId: scope.streamId }, sort: { position: 1 } };
+    case 'correlation':
+      return { query: { correlationId: scope.correlationId }, sort: { position: 1 } };
+    case 'range':
+      return { query: recordedWithin(scope), sort: { recordedAt: 1, position: 1 } };
+  }
 }
 
+/** The events index entries name, read from the store (the stored event, its hash with it). */
+export function eventsAt(
+  store: EventStore,
+  entries: readonly AuditIndexEntry[],
+): Promise<RecordedEvent[]> {
+  return Promise.all(entries.map((entry) => eventAt(store, entry)));
+}
 /** The instants a recorded time can take as text: years 0000 to 9999. */
 const [EARLIEST, LATEST] = ['0000-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z'].map(Date.parse);
 

@@ -18,12 +18,6 @@ export interface HistoryOptions {
   onProgress?: (position: number, head: number) => void;
 }
 
-export interface HistoryPage {
-  /** Every event in scope, over all pages. */
-  total: number;
-  events: RecordedEvent[];
-}
-
 const PAGE = 1000;
 
 /**
@@ -39,20 +33,6 @@ export async function* history(
   for await (const event of inScope(store, scope, options.onProgress))
     if (options.tenantId === undefined || event.metadata?.tenantId === options.tenantId)
       yield event;
-}
-
-/** One page of the history (`offset`, `limit`) and how many events the whole history has. */
-export async function historyPage(
-  store: EventStore,
-  scope: HistoryScope,
-  { tenantId, offset = 0, limit = 100 }: { tenantId?: string; offset?: number; limit?: number },
-): Promise<HistoryPage> {
-  const page: HistoryPage = { total: 0, events: [] };
-  for await (const event of history(store, scope, { tenantId })) {
-    if (page.total >= offset && page.events.length < limit) page.events.push(event);
-    page.total++;
-  }
-  return page;
 }
 
 function inScope(

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { IsInstant } from './dto';
-import { PageQuery } from './paging';
+import { ListQuery } from './paging';
 
 /**
  * `<category>-<id>` (ADR 2, 8): the category in lower case, the id a UUID, a tenant-scoped key or a
@@ -10,7 +10,7 @@ import { PageQuery } from './paging';
 export const STREAM_ID_PATTERN = '^[a-z]+-[A-Za-z0-9][A-Za-z0-9._-]{0,199}$';
 export { CORRELATION_ID_PATTERN } from '@billing/shared/logging';
 
-export class HistoryQuery extends PageQuery {
+export class HistoryQuery extends ListQuery {
   @ApiPropertyOptional({
     enum: ['json', 'jsonl'],
     default: 'json',

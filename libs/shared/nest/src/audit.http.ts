@@ -12,11 +12,12 @@ import {
 import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import {
+  AUDIT_INDEX,
   auditEntry,
-  historyPage,
-  indexedHistoryPage,
-  type HistoryPage,
-  type HistoryScope,
+  auditIndexQuery,
+  eventsAt,
+  type AuditIndexEntry,
+  type IndexedScope,
 } from '@billing/shared/audit';
 import { verifyChains, type EventStore } from '@billing/shared/event-store';
 import { NotFoundError } from '@billing/shared/kernel';
@@ -31,14 +32,15 @@ import {
 } from './audit.dto';
 import { Ctx, type RequestContext } from './command-context';
 import { instantOf, invalidField, pathParam } from './dto';
-import { ApiProblems, TOTAL_COUNT_HEADER } from './openapi';
+import { ApiProblems } from './openapi';
+import { LIST_HEADERS, page } from './paging';
 import { EVENT_STORE, READ_MODELS } from './tokens';
 
 const NDJSON = 'application/x-ndjson';
 const PAGE = {
   description:
-    'One page of events, oldest first (JSON lines with `format=jsonl` or `Accept: application/x-ndjson`)',
-  headers: TOTAL_COUNT_HEADER,
+    'One page of events (JSON lines with `format=jsonl` or `Accept: application/x-ndjson`); the next by the cursor in `Link`',
+  headers: LIST_HEADERS,
 };
 
 /** A path parameter that must match its documented pattern, or 400. */
@@ -48,8 +50,8 @@ const matching = (name: string, pattern: string) =>
 /**
  * Read-only history for auditors (issue 9): any stream, any flow by correlation id, any recorded
  * time range, with who, when and why and each event's chain link; and the hash chains verified.
- * A tenant sees only its own events. A flow or a range is found through the audit index (ADR 19)
- * and read from the store; a stream is read from the store.
+ * A tenant sees only its own events. A stream's, a flow's or a range's are found through the
+ * audit index (ADR 19), a page at a time, and read from the store.
  */
 @ApiTags('audit')
 @Controller('audit')
@@ -163,28 +165,29 @@ export class AuditHttp {
   }
 
   private async page(
-    scope: HistoryScope,
+    scope: IndexedScope,
     query: HistoryQuery,
     ctx: RequestContext,
     request: Request,
     response: Response,
     missing?: string,
   ) {
-    const paging = { offset: query.offset, limit: query.limit };
-    const { total, events }: HistoryPage =
-      scope.kind === 'correlation' || scope.kind === 'range'
-        ? await indexedHistoryPage(
-            this.store,
-            forTenant(this.readModels, ctx.tenantId),
-            scope,
-            paging,
-          )
-        : await historyPage(this.store, scope, { tenantId: ctx.tenantId, ...paging });
-    if (total === 0 && missing) throw new NotFoundError(missing);
-    response.setHeader('X-Total-Count', String(total));
+    const { query: filter, sort } = auditIndexQuery(scope);
+    // The cursor names the page's last event by its id: its position in the store counts every
+    // tenant's events.
+    const found = await page<AuditIndexEntry>(
+      forTenant(this.readModels, ctx.tenantId),
+      response,
+      AUDIT_INDEX,
+      filter,
+      sort,
+      query,
+      { cursorById: true },
+    );
+    if (missing && response.getHeader('X-Total-Count') === '0') throw new NotFoundError(missing);
     // Without the event's position in the store: the gap between two of the tenant's own would
-    // count the other tenants' events. The order of the page is commit order.
-    const entries = events.map((event) => {
+    // count the other tenants' events.
+    const entries = (await eventsAt(this.store, found)).map((event) => {
       const { position: _position, ...entry } = auditEntry(event);
       return entry;
     });

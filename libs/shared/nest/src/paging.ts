@@ -75,6 +75,11 @@ export async function page<T>(
   query: Record<string, unknown>,
   sort: Record<string, 1>,
   { limit = 100, offset, after }: ListQuery,
+  /**
+   * The cursor names the last document by id only, never its sort values: for a sort on what the
+   * caller must not read (the store's positions of the audit index).
+   */
+  { cursorById = false } = {},
 ): Promise<Doc<T>[]> {
   if (after !== undefined && offset !== undefined)
     throw invalidField('offset', 'offset cannot be given with after');
@@ -88,7 +93,8 @@ export async function page<T>(
   const docs = await readModels.find<T>(collection, from, { sort: order, skip: offset, limit });
   if (docs.length === limit) {
     const last = docs[docs.length - 1] as Record<string, unknown>;
-    response.setHeader('Link', `<${nextUrl(response, encode(keys, last))}>; rel="next"`);
+    const cursor = cursorById ? byId(last) : encode(keys, last);
+    response.setHeader('Link', `<${nextUrl(response, cursor)}>; rel="next"`);
   }
   return docs;
 }
@@ -102,9 +108,12 @@ const CURSOR_VALUES_MAX = 2_000;
 
 function encode(keys: string[], last: Record<string, unknown>): string {
   const values = JSON.stringify(keys.map((key) => last[key] ?? null));
-  const cursor = values.length <= CURSOR_VALUES_MAX ? values : JSON.stringify({ id: last._id });
-  return Buffer.from(cursor).toString('base64url');
+  if (values.length > CURSOR_VALUES_MAX) return byId(last);
+  return Buffer.from(values).toString('base64url');
 }
+
+const byId = (last: Record<string, unknown>) =>
+  Buffer.from(JSON.stringify({ id: last._id })).toString('base64url');
 
 /** The sort values a cursor carries, or those of the document it names (`{ id }`). */
 async function valuesOf(
