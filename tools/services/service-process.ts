@@ -43,6 +43,12 @@ export class AppProcess {
   }
 
   async start(): Promise<this> {
+    // Another process on the port would answer the health check for this one.
+    const { hostname, port } = new URL(this.spec.healthUrl);
+    if (!(await isFree(Number(port), hostname)))
+      throw new Error(
+        `${this.spec.name} cannot start: ${hostname}:${port} is taken (another npm run start:services or npm start?)`,
+      );
     const child = spawn(process.execPath, ['-r', './tools/register.js', this.spec.main], {
       cwd: ROOT,
       env: { ...process.env, ...this.spec.env },
@@ -128,4 +134,27 @@ export async function freePort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/** Whether a listener could take `port` on `host` now. */
+async function isFree(port: number, host: string): Promise<boolean> {
+  const server = createServer();
+  const listening = await new Promise<boolean>((resolve) =>
+    server.once('error', () => resolve(false)).listen(port, host, () => resolve(true)),
+  );
+  if (listening) await new Promise((resolve) => server.close(resolve));
+  return listening;
+}
+
+/**
+ * Why a stack of these processes serves nothing any more, or undefined while it does: the gateway
+ * has exited, or every service has.
+ */
+export function nothingServed(
+  gateway: Pick<AppProcess, 'ended'>,
+  services: readonly Pick<AppProcess, 'ended'>[],
+): string | undefined {
+  if (gateway.ended !== undefined) return 'the gateway has exited';
+  if (services.every((service) => service.ended !== undefined)) return 'every service has exited';
+  return undefined;
 }

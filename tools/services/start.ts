@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { nothingServed } from './service-process';
 import { Infrastructure, Services, SERVICES } from './system';
 
 const PORTS = {
@@ -43,6 +44,15 @@ async function main(): Promise<void> {
   log(
     `ready: ${system.url} (API docs: ${system.url}/docs); tokens: npm run -s token -- --role billing --tenant acme (key in ${keysDir}/); try \`npm run demo\`; Ctrl-C stops everything`,
   );
+  // Without the gateway, or with no service left, nothing is served: stop rather than stand idle.
+  const running = system;
+  const watch = setInterval(() => {
+    const gone = nothingServed(running.gateway, Object.values(running.services));
+    if (!gone) return;
+    clearInterval(watch);
+    log(`${gone}: nothing is served`);
+    void stop(1);
+  }, 1_000);
 }
 
 main().catch((error: unknown) => {
