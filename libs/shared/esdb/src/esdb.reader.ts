@@ -139,7 +139,12 @@ export class ReaderThread {
   private start(): Worker {
     const worker = new Worker(bootstrap(), {
       eval: true,
-      workerData: { connectionString: this.connectionString, logLevel: logger.level },
+      // Its log lines carry the process's bindings (the service's name), as the others do.
+      workerData: {
+        connectionString: this.connectionString,
+        logLevel: logger.level,
+        bindings: logger.bindings(),
+      },
     });
     worker.on('message', (message: FromReader) => this.received(message));
     worker.on('error', (error) =>

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { EventStoreDBClient } from '@eventstore/db-client';
 import type { RecordedEvent, SubscribeOptions, Subscription } from '@billing/shared/event-store';
-import { logTo, setLogLevel, type LogLevel } from '@billing/shared/logging';
+import { logger, logTo, setLogLevel, type LogLevel } from '@billing/shared/logging';
 import { widenReceiveWindow } from './esdb.channel';
 import { READ_AHEAD, type FromReader, type ToReader } from './esdb.reader';
 import { subscribeToAll } from './esdb.subscription';
@@ -26,12 +26,14 @@ interface Outbox {
 
 const port = parentPort!;
 const send = (message: FromReader) => port.postMessage(message);
-const { connectionString, logLevel } = workerData as {
+const { connectionString, logLevel, bindings } = workerData as {
   connectionString: string;
   logLevel: LogLevel;
+  bindings: Record<string, unknown>;
 };
 logTo((line) => send({ kind: 'log', line }));
 setLogLevel(logLevel);
+logger.setBindings(bindings);
 const client = EventStoreDBClient.connectionString(connectionString);
 widenReceiveWindow(client);
 const subscriptions = new Map<number, { outbox: Outbox; subscription: Subscription }>();
