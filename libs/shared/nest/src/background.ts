@@ -10,6 +10,13 @@ import {
 import { BUS, EVENT_STORE, READ_MODELS, SETTINGS, type Settings } from './tokens';
 
 /**
+ * How long a shutdown waits for the background to stop: past it, what still runs (a last commit to
+ * a server that went away) is left, and the adapters are closed. Nothing is lost: what was not
+ * committed is delivered again at the next start.
+ */
+export const STOP_DEADLINE_MS = 10_000;
+
+/**
  * Everything running in the background: projections, relays, consumer groups. Stopped on shutdown.
  */
 @Injectable()
@@ -18,6 +25,7 @@ export class Background implements OnApplicationShutdown {
   private readonly consumers: Consumer[] = [];
   private readonly local: { subscription: Subscription; streamPrefixes: readonly string[] }[] = [];
   readonly projections: ProjectionRunner;
+  stopDeadlineMs = STOP_DEADLINE_MS;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -72,9 +80,11 @@ export class Background implements OnApplicationShutdown {
 
   /**
    * Stops everything, each step whatever the others did (a store refusing its last commit must not
-   * keep the rest running); then reports what failed.
+   * keep the rest running), and within `stopDeadlineMs` (a store that does not answer must not
+   * either; the adapters are closed last whatever happened); then reports what failed.
    */
   async onApplicationShutdown(): Promise<void> {
+    const deadline = Date.now() + this.stopDeadlineMs;
     const steps = [
       () => this.consumers.map((consumer) => consumer.stop()),
       () => this.relays.map((relay) => relay.stop()),
@@ -86,9 +96,24 @@ export class Background implements OnApplicationShutdown {
           : [],
     ];
     const failures: unknown[] = [];
-    for (const step of steps)
-      for (const outcome of await Promise.allSettled(step()))
+    for (const [index, step] of steps.entries()) {
+      const closing = index === steps.length - 1;
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => {
+        // Closing gets its own short while, however late the steps before it ran.
+        const ms = closing ? Math.max(deadline - Date.now(), 2_000) : deadline - Date.now();
+        timer = setTimeout(resolve, Math.max(ms, 0), 'late');
+      });
+      const outcomes = await Promise.race([Promise.allSettled(step()), late]);
+      clearTimeout(timer);
+      if (outcomes === 'late') {
+        const what = closing ? 'closing the adapters' : 'a background task';
+        failures.push(new Error(`${what} did not stop within ${this.stopDeadlineMs} ms: left`));
+        continue;
+      }
+      for (const outcome of outcomes)
         if (outcome.status === 'rejected') failures.push(outcome.reason);
+    }
     this.settings.released?.();
     if (failures.length > 0)
       throw new AggregateError(
