@@ -390,14 +390,8 @@ function sendReminders(account: Account, command: Command<'SendReminders'>): Acc
   for (const item of account.items) {
     const open = command.openOn ? (command.openOn[item.invoiceId] ?? 0) : openAmount(item);
     const daysOverdue = daysBetween(item.dueDate, runDate);
-    const level = levels.filter((days) => days <= daysOverdue).at(-1);
-    if (
-      open <= 0 ||
-      openAmount(item) <= 0 ||
-      level === undefined ||
-      item.reminderLevels.some((sent) => sent >= level)
-    )
-      continue;
+    const level = reminderDue(item, levels, runDate);
+    if (open <= 0 || openAmount(item) <= 0 || level === undefined) continue;
     events.push({
       type: 'ReminderSent',
       data: {
@@ -415,6 +409,25 @@ function sendReminders(account: Account, command: Command<'SendReminders'>): Acc
     });
   }
   return events;
+}
+
+/**
+ * The level a reminder run on `runDate` sends for an invoice still open, in days overdue: the
+ * highest level due, unless that one or a higher one was sent already (then none).
+ */
+export function reminderDue(
+  item: { dueDate: string; reminderLevels: readonly number[] },
+  levels: readonly number[],
+  runDate: string,
+): number | undefined {
+  const daysOverdue = daysBetween(item.dueDate, runDate);
+  const level = [...levels]
+    .sort((a, b) => a - b)
+    .filter((days) => days <= daysOverdue)
+    .at(-1);
+  return level === undefined || item.reminderLevels.some((sent) => sent >= level)
+    ? undefined
+    : level;
 }
 
 /** Earlier due date first, then lower number (`byNumber`). */

@@ -2,7 +2,7 @@ import type { Decider } from '@billing/shared/kernel';
 import type { AccountCommand } from './account.commands';
 import type { AccountEvent } from './account.events';
 import { evolve, initialState, type AccountState } from './account';
-import { byDueThenNumber, byNumber, decide } from './decide';
+import { byDueThenNumber, byNumber, decide, reminderDue } from './decide';
 
 export * from './account.events';
 export * from './account.commands';
@@ -10,7 +10,7 @@ export * from './account';
 export * from './aging';
 export * from './cash';
 export * from './account.schemas';
-export { byDueThenNumber, byNumber, decide };
+export { byDueThenNumber, byNumber, decide, reminderDue };
 
 export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState> = {
   initialState,

@@ -5,6 +5,7 @@ import {
   accountDecider,
   DEFAULT_REMINDER_LEVELS,
   openAmount,
+  reminderDue,
   type AccountCommand,
   type AccountEvent,
   type AccountState,
@@ -231,7 +232,19 @@ export class ReceivablesHttp {
       closedOn: STILL_OPEN,
       dueDate: { $lt: firstLevelDue },
     });
-    const customers = [...new Set(overdue.map((item) => item.customerId))].sort();
+    // An account none of whose overdue invoices has a level due that it was not sent yet has
+    // nothing to send: its command would read the account for nothing (SendReminders decides the
+    // same way, with reminderDue; a reminder the read model has not caught up with yet only makes
+    // it ask the account).
+    const due = overdue.filter(
+      (item) =>
+        reminderDue(
+          { ...item, reminderLevels: item.reminders.map((sent) => sent.levelDays) },
+          levels,
+          runDate,
+        ) !== undefined,
+    );
+    const customers = [...new Set(due.map((item) => item.customerId))].sort();
     const sent = [];
     for (const customerId of customers) {
       const runContext = {
