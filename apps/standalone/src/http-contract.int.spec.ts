@@ -251,6 +251,15 @@ describe('HTTP as a contract: bodies, content types, keys and Problem Details', 
           .set('content-type', 'application/json')
           .send(JSON.stringify(smallContract({ title: '\u200b' }))),
     ],
+    [
+      // Accents with no letter under them: nothing a reader of the printed title sees.
+      'a title of combining marks only',
+      400,
+      (r: request.Test) =>
+        r
+          .set('content-type', 'application/json')
+          .send(JSON.stringify(smallContract({ title: '\u0301\u0301 \u20dd' }))),
+    ],
     // A PDF lays a title out as it comes: one of 200,000 characters kept the process busy for
     // minutes.
     [

@@ -187,10 +187,10 @@ function valueProblem(value: unknown): string | undefined {
 }
 
 /**
- * White space and format characters (zero-width space and joiners, soft hyphen…): nothing a reader
- * sees.
+ * White space, format characters (zero-width space and joiners, soft hyphen…) and marks with no
+ * letter to sit on (combining accents): nothing a reader sees.
  */
-const INVISIBLE_ONLY = /^[\p{White_Space}\p{Cf}]+$/u;
+const INVISIBLE_ONLY = /^[\p{White_Space}\p{Cf}\p{M}]+$/u;
 
 function textProblem(text: string): string | undefined {
   if (text.length > MAX_TEXT)
