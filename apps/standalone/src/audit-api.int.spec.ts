@@ -82,6 +82,14 @@ describe('the auditors’ read-only API (/audit)', () => {
     }
     expect(walked).toEqual(all.body);
     expect((await auditor.get(`${stream}?offset=1&after=${'x'.repeat(8)}`)).status).toBe(400);
+    // A cursor of sort values (a position made up) is refused: it would tell where the tenant's
+    // events sit among every tenant's.
+    const forged = Buffer.from(JSON.stringify([1, ''])).toString('base64url');
+    const refused = await auditor.get(`${stream}?after=${forged}`);
+    expect([refused.status, refused.body.detail]).toEqual([
+      400,
+      "after must be the cursor of this list's Link header",
+    ]);
     const token = await testToken({ roles: ['auditor'], subject: 'auditor-1' });
     for (const [query, accept] of [
       ['?format=jsonl', '*/*'],

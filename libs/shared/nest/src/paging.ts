@@ -88,7 +88,12 @@ export async function page<T>(
   const from =
     after === undefined
       ? query
-      : { $and: [query, sortedAfter(keys, await valuesOf(after, keys, readModels, collection))] };
+      : {
+          $and: [
+            query,
+            sortedAfter(keys, await valuesOf(after, keys, readModels, collection, cursorById)),
+          ],
+        };
   response.setHeader('X-Total-Count', String(await readModels.count(collection, query)));
   const docs = await readModels.find<T>(collection, from, { sort: order, skip: offset, limit });
   if (docs.length === limit) {
@@ -121,11 +126,15 @@ async function valuesOf(
   keys: string[],
   readModels: TenantReadModels,
   collection: string,
+  /** Only a cursor naming a document: sort values sent as they are would be taken as given. */
+  byIdOnly: boolean,
 ): Promise<SortValue[]> {
   const carried = parsed(cursor);
   const named = carried as { id?: unknown } | undefined;
-  if (typeof named !== 'object' || named === null || Array.isArray(named))
+  if (typeof named !== 'object' || named === null || Array.isArray(named)) {
+    if (byIdOnly) throw notACursor();
     return sortValues(carried, keys);
+  }
   if (typeof named.id !== 'string') throw notACursor();
   const last = await readModels.get<Record<string, unknown>>(collection, named.id);
   if (!last)
