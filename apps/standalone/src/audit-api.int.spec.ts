@@ -1,3 +1,4 @@
+import { auditIndexProjection } from '@billing/shared/audit';
 import type { RecordedEvent } from '@billing/shared/event-store';
 import request from 'supertest';
 import { expectOk, smallContract, testToken, type Client } from '@billing/shared/testing';
@@ -221,4 +222,41 @@ describe('the auditors’ read-only API (/audit)', () => {
     ]);
     expect((await auditor.get('/audit/verify')).body.breaks).toEqual(report.breaks);
   });
+});
+
+describe('the audit index behind the /audit views', () => {
+  it('keeps no command or readiness waiting, and an audit view waits for it to reach the store', async () => {
+    const test = await startTestApp();
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const handle = auditIndexProjection.handle.bind(auditIndexProjection);
+    const held = jest
+      .spyOn(auditIndexProjection, 'handle')
+      .mockImplementation(async (event, store) => (await gate, handle(event, store)));
+    try {
+      const auditor = await test.as({ roles: ['auditor'] });
+      const correlationId = 'audit-index-held';
+      await expectOk(
+        test.client.post('/contracts', smallContract(), { 'x-correlation-id': correlationId }),
+        'create',
+      );
+      // Every other read model has it; readiness does not wait on the index.
+      expect((await test.client.get('/health/ready')).status).toBe(200);
+      const waiting = await auditor.get(`/audit/flows/${correlationId}`);
+      expect([waiting.status, waiting.body.detail]).toEqual([
+        503,
+        'the audit index is catching up with the event store: try again shortly',
+      ]);
+      release();
+      const flow = await auditor.get(`/audit/flows/${correlationId}`);
+      expect([flow.status, flow.body.map((entry: any) => entry.type)]).toEqual([
+        200,
+        ['ContractCreated'],
+      ]);
+    } finally {
+      release();
+      held.mockRestore();
+      await test.close();
+    }
+  }, 30_000);
 });

@@ -21,6 +21,9 @@ export interface AuditIndexEntry {
 export const auditIndexProjection: Projection = {
   name: 'audit-index',
   version: 1,
+  // It follows every stream of every service: a command waits for its own context's read models,
+  // and an audit view waits for the index to reach the store's head when it is asked.
+  queriesWait: true,
   streamPrefixes: [],
   collections: [AUDIT_INDEX],
   indexes: [

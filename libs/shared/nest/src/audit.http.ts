@@ -14,14 +14,15 @@ import type { Request, Response } from 'express';
 import {
   AUDIT_INDEX,
   auditEntry,
+  auditIndexProjection,
   auditIndexQuery,
   eventsAt,
   type AuditIndexEntry,
   type IndexedScope,
 } from '@billing/shared/audit';
-import { verifyChains, type EventStore } from '@billing/shared/event-store';
+import { StoreUnavailableError, verifyChains, type EventStore } from '@billing/shared/event-store';
 import { NotFoundError } from '@billing/shared/kernel';
-import { forTenant, type ReadModelStore } from '@billing/shared/read-models';
+import { forTenant, type Projection, type ReadModelStore } from '@billing/shared/read-models';
 import { AuditEventView, ChainReportView } from './audit.responses';
 import {
   CORRELATION_ID_PATTERN,
@@ -30,6 +31,7 @@ import {
   STREAM_ID_PATTERN,
   VerifyQuery,
 } from './audit.dto';
+import { Background } from './background';
 import { Ctx, type RequestContext } from './command-context';
 import { instantOf, invalidField, pathParam } from './dto';
 import { ApiProblems } from './openapi';
@@ -37,6 +39,9 @@ import { LIST_HEADERS, page } from './paging';
 import { EVENT_STORE, READ_MODELS } from './tokens';
 
 const NDJSON = 'application/x-ndjson';
+/** How long an audit view waits for the index to reach the store's head before a 503. */
+const AUDIT_WAIT_MS = 5_000;
+const isAuditIndex = (projection: Projection) => projection === auditIndexProjection;
 const PAGE = {
   description:
     'One page of events (JSON lines with `format=jsonl` or `Accept: application/x-ndjson`); the next by the cursor in `Link`',
@@ -59,6 +64,7 @@ export class AuditHttp {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_MODELS) private readonly readModels: ReadModelStore,
+    private readonly background: Background,
   ) {}
 
   @Get('streams/:streamId/events')
@@ -172,6 +178,14 @@ export class AuditHttp {
     response: Response,
     missing?: string,
   ) {
+    // The index as far as the store is now: no event committed before the question is missing
+    // from the answer (commands do not wait for the index; an upgrade builds it at the first start).
+    const head = await this.store.headPosition();
+    if (!(await this.background.projections.caughtUp(head, AUDIT_WAIT_MS, isAuditIndex)))
+      // 503 with Retry-After, the detail as it is.
+      throw new StoreUnavailableError(
+        'the audit index is catching up with the event store: try again shortly',
+      );
     const { query: filter, sort } = auditIndexQuery(scope);
     // The cursor names the page's last event by its id: its position in the store counts every
     // tenant's events.

@@ -10,6 +10,7 @@ import {
 } from '@billing/shared/event-store';
 import type { Bus, Message, RelaySource } from '@billing/shared/bus';
 import {
+  ProjectionRunner,
   readModelSnapshots,
   type Projection,
   type ReadModelStore,
@@ -103,7 +104,13 @@ export class ContextRuntime {
   async run<R extends { position: number }>(command: ICommand): Promise<R> {
     const result = await this.commandBus.execute<ICommand, R>(command);
     // The command is committed either way; a lagging read model only delays what queries show.
-    if (!(await this.background.projections.caughtUp(result.position)))
+    if (
+      !(await this.background.projections.caughtUp(
+        result.position,
+        undefined,
+        ProjectionRunner.answeringCommands,
+      ))
+    )
       this.logger.warn(
         `read models are behind position ${result.position}; answering without waiting`,
       );

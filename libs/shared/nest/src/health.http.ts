@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type { Bus } from '@billing/shared/bus';
 import type { EventStore } from '@billing/shared/event-store';
-import type { ParkedEvent } from '@billing/shared/read-models';
+import { ProjectionRunner, type ParkedEvent } from '@billing/shared/read-models';
 import { withoutAddresses } from './addresses';
 import { Background } from './background';
 import { BUS, EVENT_STORE } from './tokens';
@@ -122,7 +122,12 @@ export class HealthHttp {
           }),
           parked,
         ] as const;
-      const caughtUp = await this.background.projections.caughtUp(head, 1_000);
+      // Not the audit index (its queries wait for it): it follows every service's streams.
+      const caughtUp = await this.background.projections.caughtUp(
+        head,
+        1_000,
+        ProjectionRunner.answeringCommands,
+      );
       return [
         caughtUp ? indicator.up() : indicator.down({ message: "behind the event store's head" }),
         parked,

@@ -84,6 +84,9 @@ export class ProjectionRunner {
     this.running.set(projection.name, { subscription, projection, clearTo: 0 });
   }
 
+  /** The projections a command waits for before it answers (all but those whose queries wait). */
+  static readonly answeringCommands = (projection: Projection) => !projection.queriesWait;
+
   /** Each projection's position: the last event it handled. */
   positions(): { consumer: string; position: number }[] {
     return [...this.running.values()].map(({ subscription, projection }) => ({
@@ -93,13 +96,19 @@ export class ProjectionRunner {
   }
 
   /**
-   * True once every projection has written everything up to `position` that it reads; false if
-   * that takes longer than `timeoutMs` (a projection retrying, or far behind).
+   * True once every projection (or each that `which` takes) has written everything up to
+   * `position` that it reads; false if that takes longer than `timeoutMs` (a projection retrying,
+   * or far behind).
    */
-  async caughtUp(position: number, timeoutMs = 10_000): Promise<boolean> {
+  async caughtUp(
+    position: number,
+    timeoutMs = 10_000,
+    which: (projection: Projection) => boolean = () => true,
+  ): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     for (const running of this.running.values()) {
       const { subscription, projection } = running;
+      if (!which(projection)) continue;
       // The store is asked again only once the projection wrote the event it was found to lack, not
       // at every wait; and only about the log after what an earlier call found clear (other
       // streams' events are not read again).

@@ -85,6 +85,11 @@ export interface Projection {
   collections: readonly string[];
   /** The indexes its queries read through (the tenant comes first in each). */
   indexes?: { collection: string; fields: Record<string, 1 | -1> }[];
+  /**
+   * Its queries wait for it to reach the store's head themselves (an index of every stream, whose
+   * lag commands and readiness should not carry): a command answers without waiting for it.
+   */
+  queriesWait?: true;
   handle(event: RecordedEvent, store: ReadModelStore): Promise<void>;
   /**
    * The documents an event it cannot apply should have changed: they are marked, never silently
