@@ -227,10 +227,14 @@ export class MongoReadModels implements ReadModelStore {
     for (const [path, direction] of entries)
       if (direction !== 1 && direction !== -1)
         throw new Error(`Cannot index ${collection} on ${path}: ${String(direction)}`);
+    // `_id` last, as `find` breaks ties by it, so that a sort on the fields (a page) reads in index
+    // order: without it MongoDB sorts every document the filter matched (the SQLite adapter's
+    // indexes end with `id` for the same reason).
+    const keys: Fields = '_id' in fields ? fields : { ...fields, _id: 1 };
     const docs = await this.collection(collection);
-    await this.guard.run(() => docs.createIndex(fields));
+    await this.guard.run(() => docs.createIndex(keys));
     const declared = this.indexes.get(collection) ?? new Map<string, Fields>();
-    this.indexes.set(collection, declared.set(JSON.stringify(entries), fields));
+    this.indexes.set(collection, declared.set(JSON.stringify(entries), keys));
   }
 
   async collections(): Promise<string[]> {
