@@ -68,13 +68,40 @@ export function auditIndexQuery(scope: IndexedScope): {
   }
 }
 
-/** The events index entries name, read from the store (the stored event, its hash with it). */
-export function eventsAt(
+/**
+ * The events index entries name, read from the store (the stored event, its hash with it): one
+ * read per run of consecutive revisions of a stream (a stream's page is one read).
+ */
+export async function eventsAt(
   store: EventStore,
   entries: readonly AuditIndexEntry[],
 ): Promise<RecordedEvent[]> {
-  return Promise.all(entries.map((entry) => eventAt(store, entry)));
+  const runs: AuditIndexEntry[][] = [];
+  for (const entry of entries) {
+    const run = runs.at(-1);
+    const last = run?.at(-1);
+    if (run && last?.streamId === entry.streamId && last.revision + 1 === entry.revision)
+      run.push(entry);
+    else runs.push([entry]);
+  }
+  const read = await Promise.all(runs.map((run) => eventsOfRun(store, run)));
+  return read.flat();
 }
+
+async function eventsOfRun(
+  store: EventStore,
+  run: readonly AuditIndexEntry[],
+): Promise<RecordedEvent[]> {
+  const [{ streamId, revision }] = run;
+  const events = await store.readStream(streamId, { fromRevision: revision, maxCount: run.length });
+  const missing = run.find((entry, index) => events[index]?.revision !== entry.revision);
+  if (missing)
+    throw new Error(
+      `the audit index names event ${missing.revision} of ${streamId}, which the store does not hold`,
+    );
+  return events;
+}
+
 /** The instants a recorded time can take as text: years 0000 to 9999. */
 const [EARLIEST, LATEST] = ['0000-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z'].map(Date.parse);
 
@@ -89,16 +116,4 @@ function recordedWithin({ from, to }: { from?: Date; to?: Date }): Record<string
     ...(to ? { $lt: text(to) } : {}),
   };
   return Object.keys(recordedAt).length === 0 ? {} : { recordedAt };
-}
-
-async function eventAt(
-  store: EventStore,
-  { streamId, revision }: AuditIndexEntry,
-): Promise<RecordedEvent> {
-  const [event] = await store.readStream(streamId, { fromRevision: revision, maxCount: 1 });
-  if (event?.revision !== revision)
-    throw new Error(
-      `the audit index names event ${revision} of ${streamId}, which the store does not hold`,
-    );
-  return event;
 }
