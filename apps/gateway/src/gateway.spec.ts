@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { Agent, createServer, get as httpGet, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -15,6 +15,7 @@ import {
   DEFAULT_HTTP,
   Draining,
 } from '@billing/shared/nest';
+import { logger } from '@billing/shared/logging';
 import { testToken, testVerifier } from '@billing/shared/testing';
 import { InMemoryReadModels } from '@billing/shared/read-models';
 import { createGateway, shutDown } from './gateway';
@@ -356,6 +357,7 @@ describe("the gateway's shutdown", () => {
     try {
       const inFlight = fetch(`${url}/contracts`, { headers: { authorization: 'Bearer x' } });
       await new Promise((resolve) => setTimeout(resolve, 100));
+      const began = jest.spyOn(logger, 'info');
       const closed = shutDown(gateway, draining);
       const answer = await inFlight;
       expect([answer.status, answer.headers.get('connection'), await answer.json()]).toEqual([
@@ -365,10 +367,69 @@ describe("the gateway's shutdown", () => {
       ]);
       await closed;
       expect(gateway.listening).toBe(false);
+      expect(began).toHaveBeenCalledWith(expect.stringMatching(/^shutting down: no new request/));
     } finally {
       gateway.closeAllConnections();
       slow.closeAllConnections();
       await new Promise((resolve) => slow.close(resolve));
+    }
+  });
+
+  it('once the drain began, answers a request on a connection kept open 503, without sending it on', async () => {
+    let reached = 0;
+    const quick = createServer((_request, response) => {
+      reached++;
+      response.writeHead(200, { 'content-type': 'application/json' }).end('[]');
+    });
+    await new Promise<void>((resolve) => quick.listen(0, '127.0.0.1', resolve));
+    const upstream = `http://127.0.0.1:${(quick.address() as AddressInfo).port}`;
+    const draining = new Draining();
+    const upstreams = Object.fromEntries(SERVICES.map((service) => [service, upstream]));
+    const gateway = createGateway(
+      {
+        port: 0,
+        host: '127.0.0.1',
+        upstreams: upstreams as Record<Service, string>,
+        logLevel: 'info',
+      },
+      draining,
+    ).listen(0, '127.0.0.1');
+    await new Promise((resolve) => gateway.once('listening', resolve));
+    const { port } = gateway.address() as AddressInfo;
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const get = () =>
+      new Promise<{ status?: number; body: string; socket: unknown }>((resolve, reject) => {
+        const sent = httpGet(
+          {
+            port,
+            host: '127.0.0.1',
+            path: '/contracts',
+            agent,
+            headers: { authorization: 'Bearer x' },
+          },
+          (response) => {
+            let body = '';
+            response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+            response.on('end', () =>
+              resolve({ status: response.statusCode, body, socket: sent.socket }),
+            );
+          },
+        );
+        sent.on('error', reject);
+      });
+    try {
+      const first = await get();
+      draining.onModuleDestroy();
+      const second = await get();
+      expect([first.status, second.status]).toEqual([200, 503]);
+      expect(JSON.parse(second.body).type).toBe('urn:billing:shutting-down');
+      expect(reached).toBe(1);
+    } finally {
+      agent.destroy();
+      gateway.closeAllConnections();
+      await new Promise((resolve) => gateway.close(resolve));
+      quick.closeAllConnections();
+      await new Promise((resolve) => quick.close(resolve));
     }
   });
 });
