@@ -1,6 +1,9 @@
 import {
+  closeSync,
   cpSync,
   existsSync,
+  fsyncSync,
+  openSync,
   mkdirSync,
   readdirSync,
   renameSync,
@@ -35,6 +38,16 @@ const DATABASES = [
 
 export class BackupError extends Error {}
 
+/** fsync of a file or a folder (its entries). */
+function syncFile(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * Backs up `dataDir` into `target`, reporting each step as it is done (awaited: the next file is
  * copied after it).
@@ -54,12 +67,15 @@ export async function backupData(
   // The folder is an unfinished backup until the events take their name, the last step: the app
   // refuses to start on it meanwhile. (VACUUM INTO writes into an empty file.)
   writeFileSync(join(target, 'events.sqlite.partial'), '', { mode: 0o600 });
+  syncFile(target);
   const keys = join(dataDir, 'auth');
   if (existsSync(keys)) {
     // First: a copy with events and no keys would start by making new ones, and every token
     // issued before would be refused. The private key keeps its mode (0600): a copy others may
     // read would be refused at start.
     cpSync(keys, join(target, 'auth'), { recursive: true, preserveTimestamps: true });
+    for (const name of readdirSync(join(target, 'auth'))) syncFile(join(target, 'auth', name));
+    syncFile(join(target, 'auth'));
     await report(`signing keys: ${join(target, 'auth')}`);
   }
   for (const { file, what, required } of DATABASES) {
@@ -81,7 +97,11 @@ export async function backupData(
     } finally {
       db.close();
     }
+    // On disk before it takes its name, and the name on disk before the next step (VACUUM INTO
+    // does not sync what it writes): a power cut leaves the marker, never a truncated store.
+    syncFile(partial);
     renameSync(partial, join(target, file));
+    syncFile(target);
     const size = (statSync(join(target, file)).size / 1024 / 1024).toFixed(1);
     await report(`${what}: ${join(target, file)} (${size} MiB)`);
   }

@@ -283,6 +283,7 @@ describe('EsdbEventStore on the emulator', () => {
       await subscription.stop();
       await writer.close();
       logged.mockRestore();
+      logger.setBindings({ service: undefined });
     }
   }, 30_000);
 });

@@ -100,8 +100,9 @@ export class Background implements OnApplicationShutdown {
       const closing = index === steps.length - 1;
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<'late'>((resolve) => {
-        // Closing gets its own short while, however late the steps before it ran.
-        const ms = closing ? Math.max(deadline - Date.now(), 2_000) : deadline - Date.now();
+        // Each step gets a short while of its own, however late the steps before it ran (a
+        // projection's last flush is worth waiting a moment for).
+        const ms = Math.max(deadline - Date.now(), closing ? 2_000 : 1_000);
         timer = setTimeout(resolve, Math.max(ms, 0), 'late');
       });
       const outcomes = await Promise.race([Promise.allSettled(step()), late]);

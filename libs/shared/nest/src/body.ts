@@ -187,16 +187,17 @@ function valueProblem(value: unknown): string | undefined {
 }
 
 /**
- * White space, format characters (zero-width space and joiners, soft hyphen…) and marks with no
- * letter to sit on (combining accents): nothing a reader sees.
+ * White space, format characters (zero-width space and joiners, soft hyphen…) and combining marks
+ * with no letter to sit on (accents; not the spacing marks some scripts print as signs): nothing a
+ * reader sees.
  */
-const INVISIBLE_ONLY = /^[\p{White_Space}\p{Cf}\p{M}]+$/u;
+const INVISIBLE_ONLY = /^[\p{White_Space}\p{Cf}\p{Mn}\p{Me}]+$/u;
 
 function textProblem(text: string): string | undefined {
   if (text.length > MAX_TEXT)
     return `the text is ${text.length} characters long: at most ${MAX_TEXT}`;
   if (INVISIBLE_ONLY.test(text))
-    return 'the text is only white space: leave the field out, or say something';
+    return 'the text is only white space (or marks with no letter): leave the field out, or say something';
   const unprintable = unprintableIn(text);
   if (unprintable)
     return `the text holds ${unprintable}, a control or direction character: text may hold tabs and line breaks only`;

@@ -234,8 +234,10 @@ export class ReceivablesHttp {
     });
     // An account none of whose overdue invoices has a level due that it was not sent yet has
     // nothing to send: its command would read the account for nothing (SendReminders decides the
-    // same way, with reminderDue; a reminder the read model has not caught up with yet only makes
-    // it ask the account).
+    // same way, with reminderDue). The read model may lag the accounts (distributed: a moment
+    // after the event): a reminder it has not seen yet only makes the run ask the account, but an
+    // overdue invoice it has not seen yet is reminded of by the next run, not this one, when its
+    // account has nothing else due.
     const due = overdue.filter(
       (item) =>
         reminderDue(
