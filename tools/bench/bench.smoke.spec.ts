@@ -1,5 +1,6 @@
 import { distributedSection, type DistributedFigures } from './distributed';
 import { parseOptions } from './options';
+import { streamsSection } from './report';
 import { openLoop, type Outcome } from './open-loop';
 import { percentile, summarize } from './stats';
 
@@ -165,5 +166,29 @@ describe('the distributed part', () => {
       /\| Mongo \(mongo-java-server, memory backend\) \| 8,000\/s \(1\.3 s\), 11,000\/s \(0\.9 s\) \| 0\.5 s \/ 0\.9 s, 0\.5 s \/ 0\.7 s \|/,
     );
     expect(report).toMatch(/esdbAppends could not be measured\*\*: the emulator exited/);
+  });
+});
+
+describe('commands on long streams', () => {
+  it('runs alone as --only streams, sized by its options, and reports long beside short', () => {
+    expect(
+      parseOptions(['--only', 'streams', '--stream-events', '2000', '--stream-commands', '50']),
+    ).toMatchObject({ only: ['streams'], streamEvents: 2_000, streamCommands: 50 });
+    const cost = (stream: string, events: number, meanMs: number) => ({
+      stream,
+      events,
+      commands: 50,
+      meanMs,
+      ms: summarize([meanMs, meanMs * 2]),
+    });
+    const report = streamsSection([
+      cost('number series', 100, 0.5),
+      cost('number series', 2_000, 0.6),
+    ]).join('\n');
+    expect(report).toMatch(/after 100 and 2,000 events on the stream/);
+    expect(report).toMatch(
+      /\| number series \| 100 \| 0\.50 ms \| 0\.50 ms \| 1\.00 ms \| 1\.00 ms \|  \|/,
+    );
+    expect(report).toMatch(/\| number series \| 2,000 \| 0\.60 ms .* \| 1\.20x \|/);
   });
 });

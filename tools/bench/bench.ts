@@ -14,6 +14,7 @@ import { render, TARGETS, type Results } from './report';
 import { checkSynthesis } from './synth-check';
 import { measureVerify } from './verify';
 import { measureDistributed } from './distributed';
+import { measureStreams, SHORT_STREAM } from './streams';
 
 /**
  * npm run bench [-- options]: the figures of BENCHMARKS.md, measured on this machine. Progress goes
@@ -100,6 +101,13 @@ async function main() {
     results.distributed = await measureDistributed(
       { lagSamples, relayEvents, rebuildEvents, esdbAppends, fresh },
       log,
+    );
+  }
+  if (options.only.includes('streams')) {
+    mark('streams');
+    results.streams = await measureStreams(
+      [SHORT_STREAM, options.streamEvents],
+      options.streamCommands,
     );
   }
   if (options.only.includes('synth-check')) {

@@ -7,6 +7,7 @@ export const SECTIONS = [
   'pdf',
   'verify',
   'distributed',
+  'streams',
   'synth-check',
 ] as const;
 export type Section = (typeof SECTIONS)[number];
@@ -47,10 +48,13 @@ export interface BenchOptions {
   fresh: boolean;
   rebuild: boolean;
   appendScale: number;
+  /** Events of the long streams a command is timed on (beside a short one), and commands timed. */
+  streamEvents: number;
+  streamCommands: number;
 }
 
 export const DEFAULTS: BenchOptions = {
-  only: ['appends', 'load', 'boot', 'aging', 'wip', 'pdf', 'verify', 'distributed'],
+  only: ['appends', 'load', 'boot', 'aging', 'wip', 'pdf', 'verify', 'distributed', 'streams'],
   sizes: [10_000, 100_000, 1_000_000],
   rates: [100, 200, 500],
   duration: 20,
@@ -69,10 +73,12 @@ export const DEFAULTS: BenchOptions = {
   fresh: false,
   rebuild: false,
   appendScale: 1,
+  streamEvents: 10_000,
+  streamCommands: 500,
 };
 
 export const USAGE = `npm run bench -- [options]
-  --only appends,load,boot,aging,wip,pdf,verify,distributed  sections to run (also: synth-check, opt-in)
+  --only appends,load,boot,aging,wip,pdf,verify,distributed,streams  sections to run (also: synth-check, opt-in)
   --sizes 10000,100000,1000000     events in the boot stores
   --rates 100,200,500              open-loop request rates (requests/s)
   --duration 20 --warmup 3         seconds measured per rate, after a warm-up
@@ -87,6 +93,8 @@ export const USAGE = `npm run bench -- [options]
   --esdb-appends 2000              distributed: events appended through the ESDB adapter to the emulator
   --profile auto|always|never      --cpu-prof the app at the highest rate (auto: when the load target is missed)
   --append-scale 1                 multiplies the append counts
+  --stream-events 10000            streams: events of the long number series and customer account
+  --stream-commands 500            streams: commands timed on each stream, short and long
   --fresh                          generate the cached stores again
   --rebuild                        measure the first boot (read-model build) again`;
 
@@ -114,6 +122,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     else if (name === '--relay-events') options.relayEvents = take(Number(value));
     else if (name === '--rebuild-events') options.rebuildEvents = take(Number(value));
     else if (name === '--esdb-appends') options.esdbAppends = take(Number(value));
+    else if (name === '--stream-events') options.streamEvents = take(Number(value));
+    else if (name === '--stream-commands') options.streamCommands = take(Number(value));
     else if (name === '--profile' && ['auto', 'always', 'never'].includes(value))
       options.profile = take(value as BenchOptions['profile']);
     else if (name === '--fresh') options.fresh = true;
@@ -136,6 +146,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     options.rebuildEvents,
     options.esdbAppends,
     options.appendScale,
+    options.streamEvents,
+    options.streamCommands,
   ];
   if (all.some((n) => !Number.isFinite(n) || n < 0))
     throw new Error(`every number must be a non-negative number\n${USAGE}`);

@@ -4,6 +4,7 @@ import type { BootFigures } from './boot';
 import type { LoadFigures, LoadProfile } from './load';
 import type { Machine } from './machine';
 import type { PdfFigures } from './pdf';
+import type { StreamCost } from './streams';
 import type { WipFigures } from './wip';
 import type { Rate, VerifyFigures } from './verify';
 import { distributedSection, type DistributedFigures } from './distributed';
@@ -33,6 +34,7 @@ export interface Results {
   wip?: WipFigures;
   verify?: VerifyFigures;
   distributed?: DistributedFigures;
+  streams?: StreamCost[];
   synthCheck?: unknown;
   wallSeconds: number;
 }
@@ -59,6 +61,7 @@ export function render(results: Results): string {
   if (results.pdf) lines.push(...pdfSection(results.pdf), '');
   if (results.verify) lines.push(...verifySection(results.verify), '');
   if (results.distributed) lines.push(...distributedSection(results.distributed), '');
+  if (results.streams) lines.push(...streamsSection(results.streams), '');
   if (results.synthCheck)
     lines.push(
       '### Synthesised stores against the running app',
@@ -315,6 +318,32 @@ function wipSection(w: WipFigures): string[] {
     ),
     '',
     `The schedule of the period holds ${count(w.answer.contracts)} contracts in ${w.answer.currencies} currency (overbilled ${count(w.answer.overbilled)}, underbilled ${count(w.answer.underbilled)} cents in total); a page of 100 is ${(w.answer.bytes / 1024).toFixed(0)} KiB of JSON, of 1,000 ${(w.answer.largestBytes / 1024).toFixed(0)} KiB. The totals are one kept document per period, so the answer reads the page and that document only.`,
+  ];
+}
+
+export function streamsSection(costs: StreamCost[]): string[] {
+  const short = (cost: StreamCost) =>
+    costs.find((other) => other.stream === cost.stream && other.events < cost.events);
+  return [
+    '### Commands on long streams (issue 5 item 6): one command on a stream beside the same on a short one',
+    '',
+    `handleCommand on SQLite with read-model snapshots, as a service runs it, after ${count(costs[0]?.events ?? 0)} and ${count(costs.at(-1)?.events ?? 0)} events on the stream (written first, in batches); ${count(costs[0]?.commands ?? 0)} commands timed one after another on each, after a warm-up. A number series: each issue reserves a number. A customer account: an invoice opened, then paid, and again (20 contracts).`,
+    '',
+    ...table(
+      ['stream', 'events before', 'mean', 'p50', 'p99', 'max', 'mean, long / short'],
+      costs.map((cost) => {
+        const base = short(cost);
+        return [
+          cost.stream,
+          count(cost.events),
+          ms(cost.meanMs),
+          ms(cost.ms.p50),
+          ms(cost.ms.p99),
+          ms(cost.ms.max),
+          base ? `${(cost.meanMs / base.meanMs).toFixed(2)}x` : '',
+        ];
+      }),
+    ),
   ];
 }
 

@@ -153,9 +153,15 @@ function recordPayment(account: Account, command: Command<'RecordPayment'>): Acc
     payable(requireItem(account, invoiceId), receivedOn),
   );
   // A payment pays only what was issued by the day it was received; the rest of it is credit
-  // (someone applies it later).
+  // (someone applies it later). Only what is open is ordered: a long-standing customer's account
+  // holds years of paid invoices.
   const others = account.items
-    .filter((item) => !command.invoiceIds.includes(item.invoiceId) && item.issueDate <= receivedOn)
+    .filter(
+      (item) =>
+        openAmount(item) > 0 &&
+        !command.invoiceIds.includes(item.invoiceId) &&
+        item.issueDate <= receivedOn,
+    )
     .sort(byDueThenNumber);
   let left = command.amount;
   const allocations: Allocation[] = [];

@@ -402,3 +402,73 @@ describe('handleCommand keeps the state it decided on', () => {
     ).rejects.toThrow(TypeError);
   });
 });
+
+describe('handleCommand on a long stream', () => {
+  /** Every value put into a Set while `run` runs (copying a set puts each of its values again). */
+  const setAdds = async (run: () => Promise<unknown>): Promise<number> => {
+    const add = jest.spyOn(Set.prototype, 'add');
+    try {
+      await run();
+      return add.mock.calls.length;
+    } finally {
+      add.mockRestore();
+    }
+  };
+
+  it('costs a command the same however many commands wrote the stream: their ids are not copied', async () => {
+    const store = new InMemoryEventStore();
+    const commands = async (from: number, count: number) => {
+      for (let i = from; i < from + count; i++)
+        await handleCommand(store, 'counter-1', counter, { add: 1 }, ctx(`c${i}`));
+    };
+    await commands(0, 100);
+    const early = await setAdds(() => commands(100, 64));
+    await commands(164, 2_000);
+    const late = await setAdds(() => commands(2_164, 64));
+    // 64 commands: each id once, and once more when the newest ids join the older ones (they copy
+    // the older ids then: that copy, once every 64 commands, is the only one that grows).
+    expect(early).toBeLessThan(400);
+    expect(late).toBeLessThan(2_500);
+    expect(late).toBeLessThan(2_200 + early);
+    // Still every one of them: a retry of the very first appends nothing.
+    await expect(
+      handleCommand(store, 'counter-1', counter, { add: 1 }, ctx('c0')),
+    ).resolves.toMatchObject({ appended: [], state: 2_228 });
+  });
+
+  it('takes its snapshots further apart as the stream grows, at most a tenth of it behind', async () => {
+    const store = reading(new InMemoryEventStore());
+    const saved: Snapshot[] = [];
+    const snapshots = {
+      store: {
+        load: async () => structuredClone(saved.at(-1)),
+        save: async (snapshot: Snapshot) => void saved.push(structuredClone(snapshot)),
+      },
+      version: 'counter.v1',
+      every: 10,
+    };
+    for (let i = 0; i < 2_000; i++)
+      await handleCommand(store, 'counter-1', counter, { add: 1 }, ctx(`c${i}`), snapshots);
+    const revisions = saved.map((snapshot) => snapshot.revision);
+    // Every 10 events while the stream is short; then a tenth of the stream apart (each snapshot
+    // writes the whole state, which grows with some streams).
+    expect(revisions.slice(0, 10)).toEqual([9, 19, 29, 39, 49, 59, 69, 79, 89, 99]);
+    expect(revisions.length).toBeLessThan(50);
+    revisions.forEach((revision, index) =>
+      expect(revision - (revisions[index - 1] ?? -1)).toBeLessThanOrEqual(
+        Math.max(10, Math.ceil((revision + 1) / 10)),
+      ),
+    );
+    store.read = 0;
+    const result = await handleCommand(
+      restarted(store),
+      'counter-1',
+      counter,
+      { add: 1 },
+      ctx('after-a-restart'),
+      snapshots,
+    );
+    expect(result).toMatchObject({ state: 2_001 });
+    expect(store.read).toBeLessThanOrEqual(200);
+  });
+});
