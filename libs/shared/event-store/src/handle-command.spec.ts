@@ -436,6 +436,41 @@ describe('handleCommand on a long stream', () => {
     ).resolves.toMatchObject({ appended: [], state: 2_228 });
   });
 
+  it("reads only the other writer's events after a conflict, not the stream from its snapshot", async () => {
+    const backend = new InMemoryEventStore();
+    const saved: Snapshot[] = [];
+    const snapshots = {
+      store: {
+        load: async () => structuredClone(saved.at(-1)),
+        save: async (snapshot: Snapshot) => void saved.push(structuredClone(snapshot)),
+      },
+      version: 'counter.v1',
+    };
+    const mine = reading(backend);
+    for (let i = 0; i < 2_000; i++)
+      await handleCommand(mine, 'counter-1', counter, { add: 1 }, ctx(`c${i}`), snapshots);
+    // Another process appends to the stream just before this one does: this one's append fails.
+    let raced = false;
+    mine.append = async (stream, events, expected) => {
+      if (!raced) {
+        raced = true;
+        await handleCommand(backend, stream, counter, { add: 10 }, ctx('other-process'));
+      }
+      return backend.append(stream, events, expected);
+    };
+    mine.read = 0;
+    const result = await handleCommand(
+      mine,
+      'counter-1',
+      counter,
+      { add: 1 },
+      ctx('mine'),
+      snapshots,
+    );
+    expect(result).toMatchObject({ state: 2_011, revision: 2_001 });
+    expect(mine.read).toBe(1);
+  });
+
   it('takes its snapshots further apart as the stream grows, at most a tenth of it behind', async () => {
     const store = reading(new InMemoryEventStore());
     const saved: Snapshot[] = [];

@@ -249,8 +249,14 @@ async function load<E extends DomainEvent, S>(
   snapshots?: Snapshots,
   conflicted = false,
 ): Promise<Loaded<S>> {
-  if (conflicted) forget(store, decider, streamId);
-  const loaded = await read(store, streamId, decider, snapshots);
+  let loaded = await read(store, streamId, decider, snapshots);
+  // After a conflict the kept state goes on with the other writer's events after it, unless the
+  // store has none after it (it is behind the kept state: restored from a backup): then the stream
+  // is read again from the snapshot.
+  if (conflicted && loaded === keptState(store, decider, streamId)) {
+    forget(store, decider, streamId);
+    loaded = await read(store, streamId, decider, snapshots);
+  }
   if (loaded.revision >= 0) keep(store, decider, streamId, loaded);
   return loaded;
 }
@@ -258,9 +264,10 @@ async function load<E extends DomainEvent, S>(
 /**
  * The kept state and the events after it; or else the snapshot (a read-model read) and the stream's
  * last `every` events (an event-store read), read at once, not one after the other: a stream
- * shorter than that is all there, and a longer one has a snapshot within that many events of its
- * end (it is taken again once that many were read after it). Only a stream with no snapshot there
- * (none yet, another fold version, or one left behind) reads the events before them too.
+ * shorter than that is all there, and most have a snapshot within that many events of its end (it
+ * is taken again once that many were read after it). A stream with no snapshot there (none yet,
+ * another fold version, one left behind, or one of a stream longer than 500 events, snapshotted a
+ * tenth of its length apart) reads the events between too.
  */
 async function read<E extends DomainEvent, S>(
   store: EventStore,
