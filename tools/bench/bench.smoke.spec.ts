@@ -184,11 +184,13 @@ describe('commands on long streams', () => {
     const report = streamsSection([
       cost('number series', 100, 0.5),
       cost('number series', 2_000, 0.6),
+      { ...cost('customer account', 2_000, 0.9), asOfMs: 12 },
     ]).join('\n');
     expect(report).toMatch(/after 100 and 2,000 events on the stream/);
     expect(report).toMatch(
       /\| number series \| 100 \| 0\.50 ms \| 0\.50 ms \| 1\.00 ms \| 1\.00 ms \|  \|/,
     );
     expect(report).toMatch(/\| number series \| 2,000 \| 0\.60 ms .* \| 1\.20x \|/);
+    expect(report).toMatch(/\| customer account \| 2,000 \| 0\.90 ms .* \|  \| 12\.0 ms \|/);
   });
 });

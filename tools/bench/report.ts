@@ -327,10 +327,10 @@ export function streamsSection(costs: StreamCost[]): string[] {
   return [
     '### Commands on long streams (issue 5 item 6): one command on a stream beside the same on a short one',
     '',
-    `handleCommand on SQLite with read-model snapshots, as a service runs it, after ${count(costs[0]?.events ?? 0)} and ${count(costs.at(-1)?.events ?? 0)} events on the stream (written first, in batches); ${count(costs[0]?.commands ?? 0)} commands timed one after another on each, after a warm-up. A number series: each issue reserves a number. A customer account: an invoice opened, then paid, and again (20 contracts).`,
+    `handleCommand on SQLite with read-model snapshots, as a service runs it, after ${count(costs[0]?.events ?? 0)} and ${count(costs.at(-1)?.events ?? 0)} events on the stream (written first, in batches); ${count(costs[0]?.commands ?? 0)} commands timed one after another on each, after a warm-up. A number series: each issue reserves a number. A customer account: an invoice opened, then paid, and again (20 contracts). The as-of view: the stream read and folded as of now, as \`GET /accounts/{id}/as-of\` does (mean of 5).`,
     '',
     ...table(
-      ['stream', 'events before', 'mean', 'p50', 'p99', 'max', 'mean, long / short'],
+      ['stream', 'events before', 'mean', 'p50', 'p99', 'max', 'mean, long / short', 'as-of view'],
       costs.map((cost) => {
         const base = short(cost);
         return [
@@ -341,6 +341,7 @@ export function streamsSection(costs: StreamCost[]): string[] {
           ms(cost.ms.p99),
           ms(cost.ms.max),
           base ? `${(cost.meanMs / base.meanMs).toFixed(2)}x` : '',
+          cost.asOfMs === undefined ? '' : ms(cost.asOfMs),
         ];
       }),
     ),

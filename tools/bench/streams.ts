@@ -3,10 +3,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { numberingDecider, numberingStream } from '@billing/invoicing/domain';
-import { accountDecider, accountStream } from '@billing/receivables/domain';
+import {
+  accountBusinessDate,
+  accountDecider,
+  accountStream,
+  type AccountEvent,
+} from '@billing/receivables/domain';
 import {
   eventId,
   handleCommand,
+  stateAsOf,
   toMetadata,
   type CommandContext,
 } from '@billing/shared/event-store';
@@ -18,6 +24,7 @@ import { summarize, type Summary } from './stats';
 const TENANT = 'bench';
 const APPENDED_AT_ONCE = 500;
 const WARMUP = 20;
+const AS_OF_SAMPLES = 5;
 /** The short stream each long one is compared with. */
 export const SHORT_STREAM = 100;
 /** A long-standing customer's contracts, billed in turn. */
@@ -31,6 +38,11 @@ export interface StreamCost {
   /** Wall time of a command, milliseconds: its snapshot writes included (one every 50 events). */
   meanMs: number;
   ms: Summary;
+  /**
+   * The stream's view as of now, as the audit API folds it (GET /accounts/{id}/as-of), mean of
+   * AS_OF_SAMPLES, milliseconds: for a stream that has such a view.
+   */
+  asOfMs?: number;
 }
 
 /** A stream that grows by one command after another, as the app's handlers send them. */
@@ -39,6 +51,8 @@ interface Workload<C, E extends DomainEvent, S> {
   streamId: string;
   decider: Decider<C, E, S>;
   next(): C;
+  /** How its events are dated for an as-of view, for a stream that has one. */
+  businessDate?: (event: E) => string | undefined;
 }
 
 /** A year's invoice numbers: each issue reserves one (numbering.ts). */
@@ -69,6 +83,7 @@ function customerAccount(): Workload<unknown, DomainEvent, unknown> {
     stream: 'customer account',
     streamId: accountStream(TENANT, customerId),
     decider: accountDecider,
+    businessDate: (event) => accountBusinessDate(event as AccountEvent),
     next: () => {
       if (unpaid) {
         const invoiceIds = [unpaid];
@@ -154,12 +169,24 @@ async function measure(
       await run();
       times.push(performance.now() - started);
     }
+    const { businessDate } = workload;
+    let asOfMs: number | undefined;
+    if (businessDate) {
+      const started = performance.now();
+      for (let i = 0; i < AS_OF_SAMPLES; i++)
+        await stateAsOf(store, streamId, decider, { knownAt: new Date() }, TENANT, {
+          businessDate,
+          timeZone: 'UTC',
+        });
+      asOfMs = (performance.now() - started) / AS_OF_SAMPLES;
+    }
     return {
       stream: workload.stream,
       events,
       commands,
       meanMs: times.reduce((sum, time) => sum + time, 0) / times.length,
       ms: summarize(times),
+      asOfMs,
     };
   } finally {
     await store.close();

@@ -750,3 +750,56 @@ describe('every other account refusal', () => {
       .thenThrows(RuleViolation, /has only 0 open/);
   });
 });
+
+describe('an account with years of invoices', () => {
+  /** The account after `count` invoices, each item counting the reads of its invoice id. */
+  const longAccount = (count: number) => {
+    let account = accountDecider.initialState;
+    for (let i = 0; i < count; i++) {
+      const number = `INV-2026-${String(i + 1).padStart(5, '0')}`;
+      for (const event of accountDecider.decide(
+        open(`inv-${i}`, number, '2026-02-01', 1_000),
+        account,
+      ))
+        account = accountDecider.evolve(account, event);
+    }
+    let reads = 0;
+    const items = (account as Account).items.map((item) => {
+      const counted = { ...item };
+      Object.defineProperty(counted, 'invoiceId', {
+        enumerable: true,
+        get: () => (reads++, item.invoiceId),
+      });
+      return counted;
+    });
+    return { account: { ...(account as Account), items }, reads: () => reads };
+  };
+
+  it('applies a payment or a reminder to a recent invoice without looking at every one before it', () => {
+    const { account, reads } = longAccount(1_000);
+    const paid = accountDecider.decide(pay('pay-1', 1_000, ['inv-999']), account);
+    const before = reads();
+    const state = paid.reduce(accountDecider.evolve, account) as Account;
+    expect(state.items[999]).toMatchObject({ invoiceId: 'inv-999', paid: 1_000 });
+    expect(state.items[0]).toBe(account.items[0]);
+    expect(reads() - before).toBeLessThan(10);
+    const reminded = accountDecider.evolve(state, {
+      type: 'ReminderSent',
+      data: {
+        customerId,
+        invoiceId: 'inv-998',
+        contractId: 'c-1',
+        number: 'INV-2026-00999',
+        level: 1,
+        rank: 1,
+        final: false,
+        runDate: '2026-02-02',
+        daysOverdue: 1,
+        open: 1_000,
+      },
+    }) as Account;
+    expect(reminded.items[998].reminderLevels).toEqual([1]);
+    expect(reminded.items[999]).toBe(state.items[999]);
+    expect(reads() - before).toBeLessThan(20);
+  });
+});

@@ -97,13 +97,31 @@ export function paying(allocations: readonly Allocation[], sign: 1 | -1 = 1): It
   };
 }
 
+/**
+ * The items with the change applied to those it touches: a copy that shares the others. A
+ * long-standing customer's account holds years of invoices; folding one of 20,000 events took a
+ * second when each event looked at every item.
+ */
 export function changed(
   items: readonly OpenItem[],
   { invoiceIds, change }: ItemChange,
 ): OpenItem[] {
-  return items.map((item) =>
-    invoiceIds.includes(item.invoiceId) ? { ...item, ...change(item) } : item,
-  );
+  const next = items.slice();
+  for (const at of positionsOf(items, invoiceIds))
+    next[at] = { ...items[at], ...change(items[at]) };
+  return next;
+}
+
+/**
+ * Where the invoices are among the items, in the account's order: looked for from the newest (those
+ * a payment, a credit or a reminder most often touches), and only until every one is found.
+ */
+function positionsOf(items: readonly OpenItem[], invoiceIds: readonly string[]): number[] {
+  const wanted = new Set(invoiceIds);
+  const found: number[] = [];
+  for (let at = items.length - 1; at >= 0 && wanted.size > 0; at--)
+    if (wanted.delete(items[at].invoiceId)) found.push(at);
+  return found.reverse();
 }
 
 export const balanceOf = (item: OpenItem): InvoiceBalance => ({
@@ -114,10 +132,13 @@ export const balanceOf = (item: OpenItem): InvoiceBalance => ({
 });
 
 /** The touched invoices' balances once `itemChange` is applied, in the account's order. */
-export function balancesAfter(account: Account, itemChange: ItemChange): InvoiceBalance[] {
-  return changed(account.items, itemChange)
-    .filter((item) => itemChange.invoiceIds.includes(item.invoiceId))
-    .map(balanceOf);
+export function balancesAfter(
+  account: Account,
+  { invoiceIds, change }: ItemChange,
+): InvoiceBalance[] {
+  return positionsOf(account.items, invoiceIds).map((at) =>
+    balanceOf({ ...account.items[at], ...change(account.items[at]) }),
+  );
 }
 
 type Opened = Pick<
