@@ -14,6 +14,7 @@ import {
   unappliedCredit,
   type Account,
   type AccountCommand,
+  type AccountState,
   type AccountEvent,
 } from './index';
 
@@ -779,7 +780,10 @@ describe('an account with years of invoices', () => {
     const { account, reads } = longAccount(1_000);
     const paid = accountDecider.decide(pay('pay-1', 1_000, ['inv-999']), account);
     const before = reads();
-    const state = paid.reduce(accountDecider.evolve, account) as Account;
+    const state = paid.reduce<AccountState>(
+      (current, event) => accountDecider.evolve(current, event),
+      account,
+    ) as Account;
     expect(state.items[999]).toMatchObject({ invoiceId: 'inv-999', paid: 1_000 });
     expect(state.items[0]).toBe(account.items[0]);
     expect(reads() - before).toBeLessThan(10);
