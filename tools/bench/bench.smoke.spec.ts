@@ -36,8 +36,10 @@ describe('open-loop load', () => {
     expect(result.scheduled).toBe(200);
     expect(result.answered).toBe(200);
     expect(result.mix).toEqual({ fake: 200 });
-    // Sent on schedule while the target stalled: about 20 requests went out in the 100 ms stall.
-    expect(sent.filter((at) => at >= 300 && at < 400).length).toBeGreaterThanOrEqual(17);
+    // Sent while the target stalled, not after it answered (a closed loop would send none in the
+    // 100 ms stall): about 20 go out on schedule; fewer when other test files hold the CPU (14
+    // were seen in a full run) and this process's timers fire late.
+    expect(sent.filter((at) => at >= 300 && at < 400).length).toBeGreaterThanOrEqual(5);
     // A closed loop would report 2 ms; from the due time, 10% of requests waited up to 100 ms.
     expect(result.latency.p50).toBeLessThan(15);
     expect(result.latency.p99).toBeGreaterThan(50);
