@@ -404,6 +404,20 @@ describe('handleCommand keeps the state it decided on', () => {
 });
 
 describe('handleCommand on a long stream', () => {
+  /** Every snapshot saved, the last one loaded. */
+  const keptSnapshots = (every?: number) => {
+    const saved: Snapshot[] = [];
+    const store = {
+      load: async () => structuredClone(saved.at(-1)),
+      save: async (snapshot: Snapshot) => void saved.push(structuredClone(snapshot)),
+    };
+    const snapshots = { store, version: 'counter.v1', every };
+    /** One more command on the counter, with these snapshots. */
+    const addOne = (on: EventStore, commandId: string) =>
+      handleCommand(on, 'counter-1', counter, { add: 1 }, ctx(commandId), snapshots);
+    return { saved, snapshots, addOne };
+  };
+
   /** Every value put into a Set while `run` runs (copying a set puts each of its values again). */
   const setAdds = async (run: () => Promise<unknown>): Promise<number> => {
     const add = jest.spyOn(Set.prototype, 'add');
@@ -438,17 +452,9 @@ describe('handleCommand on a long stream', () => {
 
   it("reads only the other writer's events after a conflict, not the stream from its snapshot", async () => {
     const backend = new InMemoryEventStore();
-    const saved: Snapshot[] = [];
-    const snapshots = {
-      store: {
-        load: async () => structuredClone(saved.at(-1)),
-        save: async (snapshot: Snapshot) => void saved.push(structuredClone(snapshot)),
-      },
-      version: 'counter.v1',
-    };
+    const { addOne } = keptSnapshots();
     const mine = reading(backend);
-    for (let i = 0; i < 2_000; i++)
-      await handleCommand(mine, 'counter-1', counter, { add: 1 }, ctx(`c${i}`), snapshots);
+    for (let i = 0; i < 2_000; i++) await addOne(mine, `c${i}`);
     // Another process appends to the stream just before this one does: this one's append fails.
     let raced = false;
     mine.append = async (stream, events, expected) => {
@@ -459,31 +465,14 @@ describe('handleCommand on a long stream', () => {
       return backend.append(stream, events, expected);
     };
     mine.read = 0;
-    const result = await handleCommand(
-      mine,
-      'counter-1',
-      counter,
-      { add: 1 },
-      ctx('mine'),
-      snapshots,
-    );
-    expect(result).toMatchObject({ state: 2_011, revision: 2_001 });
+    expect(await addOne(mine, 'mine')).toMatchObject({ state: 2_011, revision: 2_001 });
     expect(mine.read).toBe(1);
   });
 
   it('takes its snapshots further apart as the stream grows, at most a tenth of it behind', async () => {
     const store = reading(new InMemoryEventStore());
-    const saved: Snapshot[] = [];
-    const snapshots = {
-      store: {
-        load: async () => structuredClone(saved.at(-1)),
-        save: async (snapshot: Snapshot) => void saved.push(structuredClone(snapshot)),
-      },
-      version: 'counter.v1',
-      every: 10,
-    };
-    for (let i = 0; i < 2_000; i++)
-      await handleCommand(store, 'counter-1', counter, { add: 1 }, ctx(`c${i}`), snapshots);
+    const { saved, addOne } = keptSnapshots(10);
+    for (let i = 0; i < 2_000; i++) await addOne(store, `c${i}`);
     const revisions = saved.map((snapshot) => snapshot.revision);
     // Every 10 events while the stream is short; then a tenth of the stream apart (each snapshot
     // writes the whole state, which grows with some streams).
@@ -495,15 +484,7 @@ describe('handleCommand on a long stream', () => {
       ),
     );
     store.read = 0;
-    const result = await handleCommand(
-      restarted(store),
-      'counter-1',
-      counter,
-      { add: 1 },
-      ctx('after-a-restart'),
-      snapshots,
-    );
-    expect(result).toMatchObject({ state: 2_001 });
+    expect(await addOne(restarted(store), 'after-a-restart')).toMatchObject({ state: 2_001 });
     expect(store.read).toBeLessThanOrEqual(200);
   });
 });
